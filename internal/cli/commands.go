@@ -1,0 +1,329 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"github.com/scry-dev/scry/internal/audit"
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/hr"
+	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
+)
+
+func commands() *command {
+	return &command{name: "scry", summary: "ask your workforce data, see into video, label with a private workforce", subs: []*command{
+		{name: "tenant", summary: "create and list tenants", subs: []*command{
+			{name: "create", summary: "create a tenant", usage: "<slug> [--name \"Display Name\"]",
+				example: `scry tenant create acme-retail --name "Acme Retail"`,
+				flags:   func(fs *flag.FlagSet, c *call) { fs.String("name", "", "display name (default: the slug)") },
+				run:     tenantCreate},
+			{name: "list", summary: "list tenants", example: "scry tenant list --json", run: tenantList},
+			{name: "show", summary: "show one tenant", usage: "<slug>", example: "scry tenant show acme-retail", run: tenantShow},
+		}},
+		{name: "user", summary: "add, list, show and remove users of a tenant", subs: []*command{
+			{name: "add", summary: "add a user", usage: "--tenant <slug> --email <email> --role admin|hr|manager|employee [--employee <employee_id>]",
+				example: "scry user add --tenant acme-retail --email nora.david@acme-retail.example --role manager --employee E0002",
+				flags: func(fs *flag.FlagSet, c *call) {
+					tenantFlag(fs)
+					fs.String("email", "", "the user's email (unique in the tenant, any case)")
+					fs.String("role", "", "admin, hr, manager or employee")
+					fs.String("employee", "", "employee_id this user is (required for manager and employee)")
+					fs.String("name", "", "display name")
+				},
+				run: userAdd},
+			{name: "list", summary: "list a tenant's users", usage: "--tenant <slug>", example: "scry user list --tenant acme-retail",
+				flags: func(fs *flag.FlagSet, c *call) { tenantFlag(fs) }, run: userList},
+			{name: "show", summary: "show one user", usage: "--tenant <slug> --email <email>",
+				example: "scry user show --tenant acme-retail --email admin@acme-retail.example",
+				flags:   func(fs *flag.FlagSet, c *call) { tenantFlag(fs); fs.String("email", "", "the user's email") }, run: userShow},
+			{name: "remove", summary: "remove a user", usage: "--tenant <slug> --email <email>",
+				example: "scry user remove --tenant acme-retail --email old.admin@acme-retail.example",
+				flags:   func(fs *flag.FlagSet, c *call) { tenantFlag(fs); fs.String("email", "", "the user's email") }, run: userRemove},
+		}},
+		{name: "import", summary: "import data into a tenant", subs: []*command{
+			{name: "hr", summary: "import employees.csv, shifts.csv and absences.csv (all-or-nothing; replaces the tenant's HR data)",
+				usage:   "--tenant <slug> <folder>",
+				example: "scry import hr --tenant acme-retail ./hr/acme-retail",
+				flags:   func(fs *flag.FlagSet, c *call) { tenantFlag(fs) }, run: importHR},
+		}},
+		{name: "migrate", summary: "apply pending database migrations (also done on every start)", example: "scry migrate --json", run: migrate},
+		{name: "audit", summary: "read and verify the tamper-evident audit log", subs: []*command{
+			{name: "log", summary: "list audit records", usage: "[--tenant <slug>] [--limit N]", example: "scry audit log --tenant acme-retail --limit 20",
+				flags: func(fs *flag.FlagSet, c *call) {
+					fs.String("tenant", "", "only this tenant's records")
+					fs.Int("limit", 0, "only the newest N records")
+				}, run: auditLog},
+			{name: "verify", summary: "recompute every hash and check the signed tree heads; exit 2 naming the first bad record",
+				example: "scry audit verify", run: auditVerify},
+		}},
+		{name: "demo", summary: "demo data", subs: []*command{
+			{name: "seed", summary: "create the three demo tenants with their HR data and four users each", example: "scry demo seed", run: demoSeed},
+		}},
+		askCommand(),
+		evalCommand(),
+		modelCommand(),
+	}}
+}
+
+func tenantFlag(fs *flag.FlagSet) { fs.String("tenant", "", "tenant slug") }
+
+// flagValue reads a flag of the current command by name.
+func (c *call) flag(name string) string {
+	if f := c.fs.Lookup(name); f != nil {
+		return f.Value.String()
+	}
+	return ""
+}
+
+// tenant resolves the --tenant flag.
+func (c *call) tenant(ctx context.Context) (*store.DB, tenant.Tenant, error) {
+	slug := c.flag("tenant")
+	if slug == "" {
+		return nil, tenant.Tenant{}, errcode.New(errcode.Invalid, "%s needs --tenant <slug>", c.path)
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return nil, tenant.Tenant{}, err
+	}
+	t, err := tenant.Get(ctx, db, slug)
+	return db, t, err
+}
+
+func (c *call) record(ctx context.Context, db *store.DB, t tenant.Tenant, action, target string, details map[string]any, change func(*store.Tx) error) error {
+	log, err := c.audit()
+	if err != nil {
+		return err
+	}
+	return log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: c.actor(), Action: action, Target: target, Details: details}, change)
+}
+
+func tenantCreate(ctx context.Context, c *call) error {
+	if err := c.need(1, "a tenant slug"); err != nil {
+		return err
+	}
+	if err := tenant.ValidateSlug(c.args[0]); err != nil {
+		return err
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	var t tenant.Tenant
+	err = c.record(ctx, db, tenant.Tenant{Slug: c.args[0]}, "tenant.create", c.args[0], nil, func(tx *store.Tx) error {
+		var err error
+		t, err = tenant.Create(ctx, tx, c.args[0], c.flag("name"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.out(t, func(w io.Writer) { fmt.Fprintf(w, "Created tenant %s (%s).\n", t.Slug, t.Name) })
+}
+
+func tenantList(ctx context.Context, c *call) error {
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	ts, err := tenant.List(ctx, db)
+	if err != nil {
+		return err
+	}
+	return c.out(map[string]any{"tenants": ts}, func(w io.Writer) {
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "SLUG\tNAME\tCREATED")
+		for _, t := range ts {
+			fmt.Fprintf(tw, "%s\t%s\t%s\n", t.Slug, t.Name, t.CreatedAt.Format("2006-01-02"))
+		}
+		tw.Flush()
+	})
+}
+
+func tenantShow(ctx context.Context, c *call) error {
+	if err := c.need(1, "a tenant slug"); err != nil {
+		return err
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	t, err := tenant.Get(ctx, db, c.args[0])
+	if err != nil {
+		return err
+	}
+	var counts [4]int64
+	err = db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
+		for i, tbl := range []string{"users", "employees", "shifts", "absences"} {
+			if err := tx.QueryRowContext(ctx, "select count(*) from "+tbl+" where tenant_id = $1", t.ID).Scan(&counts[i]); err != nil {
+				return store.Err(err, "count "+tbl)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	v := map[string]any{"tenant": t, "users": counts[0], "employees": counts[1], "shifts": counts[2], "absences": counts[3]}
+	return c.out(v, func(w io.Writer) {
+		fmt.Fprintf(w, "%s (%s), created %s\n  users %d, employees %d, shifts %d, absences %d\n",
+			t.Slug, t.Name, t.CreatedAt.Format("2006-01-02"), counts[0], counts[1], counts[2], counts[3])
+	})
+}
+
+func userAdd(ctx context.Context, c *call) error {
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	role, err := identity.ParseRole(c.flag("role"))
+	if err != nil {
+		return err
+	}
+	u := identity.User{Email: c.flag("email"), Role: role, EmployeeID: c.flag("employee"), Name: c.flag("name")}
+	err = c.record(ctx, db, t, "user.add", u.Email, map[string]any{"role": role, "employee_id": u.EmployeeID}, func(tx *store.Tx) error {
+		u, err = identity.Add(ctx, tx, u)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.out(u, func(w io.Writer) { fmt.Fprintf(w, "Added %s (%s) to %s.\n", u.Email, u.Role, t.Slug) })
+}
+
+func userList(ctx context.Context, c *call) error {
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	var us []identity.User
+	err = db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { us, err = identity.List(ctx, tx); return err })
+	if err != nil {
+		return err
+	}
+	return c.out(map[string]any{"users": us}, func(w io.Writer) {
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "EMAIL\tROLE\tEMPLOYEE\tSTATUS")
+		for _, u := range us {
+			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\n", u.Email, u.Role, u.EmployeeID, u.Status)
+		}
+		tw.Flush()
+	})
+}
+
+func userShow(ctx context.Context, c *call) error {
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	var u identity.User
+	err = db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { u, err = identity.ByEmail(ctx, tx, c.flag("email")); return err })
+	if err != nil {
+		return err
+	}
+	return c.out(u, func(w io.Writer) {
+		fmt.Fprintf(w, "%s\n  role %s\n  employee %s\n  status %s\n  created %s\n", u.Email, u.Role, u.EmployeeID, u.Status, u.CreatedAt.Format("2006-01-02"))
+	})
+}
+
+func userRemove(ctx context.Context, c *call) error {
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	email := c.flag("email")
+	err = c.record(ctx, db, t, "user.remove", email, nil, func(tx *store.Tx) error { return identity.Remove(ctx, tx, email) })
+	if err != nil {
+		return err
+	}
+	return c.out(map[string]any{"removed": email}, func(w io.Writer) { fmt.Fprintf(w, "Removed %s from %s.\n", email, t.Slug) })
+}
+
+func importHR(ctx context.Context, c *call) error {
+	if err := c.need(1, "the folder that holds employees.csv, shifts.csv and absences.csv"); err != nil {
+		return err
+	}
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	var counts hr.Counts
+	details := map[string]any{}
+	err = c.record(ctx, db, t, "hr.import", c.args[0], details, func(tx *store.Tx) error {
+		counts, err = hr.Import(ctx, tx, c.args[0], c.env.Stderr)
+		details["employees"], details["shifts"], details["absences"] = counts.Employees, counts.Shifts, counts.Absences
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.out(counts, func(w io.Writer) {
+		fmt.Fprintf(w, "Imported into %s: %d employees, %d shifts, %d absences in %.1f s (%.0f rows/s).\n",
+			t.Slug, counts.Employees, counts.Shifts, counts.Absences, counts.Seconds, counts.RowsPerSecond)
+	})
+}
+
+func migrate(ctx context.Context, c *call) error {
+	db, err := c.open(ctx) // opening applies pending migrations
+	if err != nil {
+		return err
+	}
+	all, err := store.Migrations(db.Dialect)
+	if err != nil {
+		return err
+	}
+	latest := all[len(all)-1]
+	return c.out(map[string]any{"dialect": db.Dialect, "version": latest.Version}, func(w io.Writer) {
+		fmt.Fprintf(w, "Database (%s) is at migration %04d_%s.\n", db.Dialect, latest.Version, latest.Name)
+	})
+}
+
+func auditLog(ctx context.Context, c *call) error {
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	limit := 0
+	fmt.Sscan(c.flag("limit"), &limit)
+	recs, err := audit.List(ctx, db, c.flag("tenant"), limit)
+	if err != nil {
+		return err
+	}
+	if recs == nil {
+		recs = []audit.Record{}
+	}
+	return c.out(map[string]any{"records": recs}, func(w io.Writer) {
+		tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "SEQ\tTIME\tTENANT\tACTOR\tACTION\tTARGET\tOUTCOME")
+		for _, r := range recs {
+			fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%s\n", r.Seq, r.Time.Format("2006-01-02 15:04:05"), r.Tenant, r.Actor, r.Action, r.Target, r.Outcome)
+		}
+		tw.Flush()
+	})
+}
+
+func auditVerify(ctx context.Context, c *call) error {
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	log, err := c.audit()
+	if err != nil {
+		return err
+	}
+	rep, err := log.Verify(ctx, db)
+	if err != nil {
+		return err
+	}
+	return c.out(rep, func(w io.Writer) {
+		fmt.Fprintf(w, "Audit log verified: %d records, %d signed heads (newest covers %d), tree %s.\n",
+			rep.Records, rep.Heads, rep.NewestHead, rep.TreeHash)
+		if rep.UnsignedTail > 0 {
+			fmt.Fprintf(w, "%d record(s) after the newest head are not yet signed (a stop between commit and signing).\n", rep.UnsignedTail)
+		}
+	})
+}

@@ -1,0 +1,529 @@
+package hr
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"encoding/csv"
+	"errors"
+	"fmt"
+	"hash/maphash"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/store"
+)
+
+// MaxProblems is how many problems an import lists before it stops looking.
+const MaxProblems = 20
+
+// progressThreshold: files larger than this report progress on stderr.
+const progressThreshold = 4 << 20
+
+// Counts is what an import stored.
+type Counts struct {
+	Employees     int64   `json:"employees"`
+	Shifts        int64   `json:"shifts"`
+	Absences      int64   `json:"absences"`
+	Seconds       float64 `json:"seconds"`
+	RowsPerSecond float64 `json:"rows_per_second"`
+}
+
+type problems struct {
+	list []Problem
+}
+
+func (p *problems) add(pr Problem) { p.list = append(p.list, pr) }
+func (p *problems) full() bool     { return len(p.list) >= MaxProblems }
+func (p *problems) any() bool      { return len(p.list) > 0 }
+
+// Import replaces tx's tenant's HR data with the three CSV files in dir.
+// Nothing is written unless every file is valid: the caller's transaction is
+// rolled back on the returned error, which lists up to MaxProblems problems,
+// each with file, line, column, value and what was expected.
+func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (Counts, error) {
+	start := time.Now()
+	imp := &importer{ctx: ctx, tx: tx, progress: progress, employees: map[string]empInfo{}, seed: maphash.MakeSeed()}
+	var files [3]*os.File
+	for i, spec := range []fileSpec{employeesSpec, shiftsSpec, absencesSpec} {
+		f, err := os.Open(filepath.Join(dir, spec.name))
+		if err != nil {
+			imp.probs.add(Problem{File: spec.name, Expected: fmt.Sprintf("the file %s in %s (%v)", spec.name, dir, errors.Unwrap(err))})
+			continue
+		}
+		defer f.Close()
+		files[i] = f
+	}
+	if imp.probs.any() {
+		return Counts{}, imp.failure()
+	}
+	for _, t := range []string{"shifts", "absences", "hr_vocabulary", "employees"} {
+		if _, err := tx.ExecContext(ctx, "delete from "+t+" where tenant_id = $1", tx.TenantID); err != nil {
+			return Counts{}, store.Err(err, "clear "+t)
+		}
+	}
+	imp.vocab = map[[2]string]bool{}
+	if err := imp.readEmployees(files[0]); err != nil {
+		return Counts{}, err
+	}
+	if err := imp.readShifts(files[1]); err != nil {
+		return Counts{}, err
+	}
+	if err := imp.readAbsences(files[2]); err != nil {
+		return Counts{}, err
+	}
+	if imp.probs.any() {
+		return Counts{}, imp.failure()
+	}
+	if err := imp.writeVocabulary(); err != nil {
+		return Counts{}, err
+	}
+	c := imp.counts
+	c.Seconds = time.Since(start).Seconds()
+	if c.Seconds > 0 {
+		c.RowsPerSecond = math.Round(float64(c.Employees+c.Shifts+c.Absences) / c.Seconds)
+	}
+	return c, nil
+}
+
+type empInfo struct {
+	line    int
+	manager string
+	hire    int
+}
+
+type importer struct {
+	ctx       context.Context
+	tx        *store.Tx
+	progress  io.Writer
+	probs     problems
+	employees map[string]empInfo
+	vocab     map[[2]string]bool
+	counts    Counts
+	seed      maphash.Seed
+}
+
+func (imp *importer) failure() error {
+	details := make([]string, len(imp.probs.list))
+	for i, p := range imp.probs.list {
+		details[i] = p.String()
+	}
+	more := ""
+	if imp.probs.full() {
+		more = " (stopped looking after 20)"
+	}
+	return &errcode.Error{
+		Code: errcode.Invalid,
+		Message: fmt.Sprintf("The HR files have %d problem(s)%s; nothing was imported and the tenant's previous data is unchanged. First: %s",
+			len(imp.probs.list), more, imp.probs.list[0]),
+		Details: details,
+	}
+}
+
+// rowFunc handles one valid-so-far row: line is the 1-based line number,
+// vals the converted values in spec order; it may report more problems.
+type rowFunc func(line int, vals []any) error
+
+// countingReader tracks bytes read, for progress.
+type countingReader struct {
+	r io.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// readCSV streams one file, checking its header and every field against spec.
+func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc) error {
+	st, err := f.Stat()
+	if err != nil {
+		return err
+	}
+	if st.Size() == 0 {
+		imp.probs.add(Problem{File: spec.name, Line: 1, Expected: "a header row: " + spec.columnNames() + " (the file is empty)"})
+		return nil
+	}
+	cr := &countingReader{r: f}
+	br := bufio.NewReaderSize(cr, 1<<16)
+	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
+		br.Discard(3)
+	}
+	r := csv.NewReader(br)
+	r.ReuseRecord = true
+	header, err := r.Read()
+	if err != nil {
+		imp.probs.add(Problem{File: spec.name, Line: 1, Expected: "a header row: " + spec.columnNames()})
+		return nil
+	}
+	// order[i] = index in spec.columns of the file's i-th column
+	order := make([]int, len(header))
+	seen := make([]bool, len(spec.columns))
+	headerOK := true
+	for i, h := range header {
+		order[i] = -1
+		for j, c := range spec.columns {
+			if strings.TrimSpace(h) == c.name && !seen[j] {
+				order[i], seen[j] = j, true
+			}
+		}
+		if order[i] < 0 {
+			imp.probs.add(Problem{File: spec.name, Line: 1, Column: i + 1, Field: "header", Value: h,
+				Expected: "only the columns " + spec.columnNames() + " (remove or rename this one)"})
+			headerOK = false
+		}
+	}
+	for j, c := range spec.columns {
+		if !seen[j] {
+			imp.probs.add(Problem{File: spec.name, Line: 1, Field: "header", Value: strings.Join(header, ","),
+				Expected: "a column named " + c.name + " (the header must hold " + spec.columnNames() + ")"})
+			headerOK = false
+		}
+	}
+	if !headerOK {
+		return nil
+	}
+	r.FieldsPerRecord = len(header)
+	vals := make([]any, len(spec.columns))
+	showProgress := imp.progress != nil && st.Size() > progressThreshold
+	lastReport := time.Now()
+	rows := 0
+	for !imp.probs.full() {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := r.FieldPos(0)
+		if err != nil {
+			var pe *csv.ParseError
+			if errors.As(err, &pe) {
+				msg := pe.Err.Error()
+				if errors.Is(pe.Err, csv.ErrFieldCount) {
+					msg = fmt.Sprintf("%d fields as in the header (this line has %d: truncated or broken?)", len(header), len(rec))
+				}
+				imp.probs.add(Problem{File: spec.name, Line: pe.Line, Column: pe.Column, Expected: msg})
+				continue
+			}
+			return fmt.Errorf("read %s: %w", spec.name, err)
+		}
+		rowOK := true
+		for i, raw := range rec {
+			c := spec.columns[order[i]]
+			if !utf8.ValidString(raw) {
+				imp.probs.add(Problem{File: spec.name, Line: line, Column: i + 1, Field: c.name, Value: strings.ToValidUTF8(raw, "\uFFFD"),
+					Expected: "UTF-8 text (save the file as UTF-8)"})
+				rowOK = false
+				continue
+			}
+			if raw == "" && c.optional {
+				vals[order[i]] = nil
+				continue
+			}
+			v, want := c.parse(raw)
+			if want != "" {
+				imp.probs.add(Problem{File: spec.name, Line: line, Column: i + 1, Field: c.name, Value: raw, Expected: want})
+				rowOK = false
+				continue
+			}
+			vals[order[i]] = v
+		}
+		if rowOK {
+			if err := each(line, vals); err != nil {
+				return err
+			}
+		}
+		rows++
+		if showProgress && rows%8192 == 0 && time.Since(lastReport) >= time.Second {
+			lastReport = time.Now()
+			fmt.Fprintf(imp.progress, "%s: %3.0f%% (%d of %d MB), %d rows\n", spec.name,
+				100*float64(cr.n)/float64(st.Size()), cr.n>>20, st.Size()>>20, rows)
+		}
+	}
+	if showProgress {
+		fmt.Fprintf(imp.progress, "%s: done, %d rows\n", spec.name, rows)
+	}
+	return nil
+}
+
+func (imp *importer) problem(file string, line, col int, field, value, want string) {
+	imp.probs.add(Problem{File: file, Line: line, Column: col, Field: field, Value: value, Expected: want})
+}
+
+func colOf(spec fileSpec, name string) int {
+	for i, c := range spec.columns {
+		if c.name == name {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+func (imp *importer) learn(field string, v any) {
+	if s, ok := v.(string); ok {
+		imp.vocab[[2]string{field, s}] = true
+	}
+}
+
+func (imp *importer) readEmployees(f *os.File) error {
+	spec := employeesSpec
+	type pending struct {
+		line int
+		vals []any
+	}
+	var rows []pending
+	emails := map[string]int{}
+	err := imp.readCSV(f, spec, func(line int, vals []any) error {
+		id := vals[0].(string)
+		if prev, dup := imp.employees[id]; dup {
+			imp.problem(spec.name, line, 1, "employee_id", id, fmt.Sprintf("a unique id (already used on line %d)", prev.line))
+			return nil
+		}
+		email := strings.ToLower(vals[3].(string))
+		if prev, dup := emails[email]; dup {
+			imp.problem(spec.name, line, colOf(spec, "email"), "email", vals[3].(string), fmt.Sprintf("a unique email (already used on line %d)", prev))
+			return nil
+		}
+		emails[email] = line
+		hire, _ := dayNumber(vals[6].(string))
+		if vals[7] != nil {
+			if end, _ := dayNumber(vals[7].(string)); end < hire {
+				imp.problem(spec.name, line, colOf(spec, "end_date"), "end_date", vals[7].(string), "a date on or after hire_date "+vals[6].(string))
+				return nil
+			}
+		}
+		mgr, _ := vals[12].(string)
+		imp.employees[id] = empInfo{line: line, manager: mgr, hire: hire}
+		rows = append(rows, pending{line, append([]any(nil), vals...)})
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	// Every manager must exist, and the manager tree must have no cycle.
+	ids := make([]string, 0, len(imp.employees))
+	for id := range imp.employees {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return imp.employees[ids[i]].line < imp.employees[ids[j]].line })
+	state := map[string]int{} // 0 unvisited, 1 on the current path, 2 done
+	for _, id := range ids {
+		e := imp.employees[id]
+		if e.manager != "" {
+			if _, ok := imp.employees[e.manager]; !ok {
+				imp.problem(spec.name, e.line, colOf(spec, "manager_id"), "manager_id", e.manager, "the employee_id of an employee in employees.csv")
+				continue
+			}
+		}
+		var path []string
+		cur := id
+		for cur != "" && state[cur] == 0 {
+			state[cur] = 1
+			path = append(path, cur)
+			cur = imp.employees[cur].manager
+		}
+		if cur != "" && state[cur] == 1 {
+			cycle := []string{cur}
+			for k := len(path) - 1; k >= 0 && path[k] != cur; k-- {
+				cycle = append(cycle, path[k])
+			}
+			ce := imp.employees[cur]
+			imp.problem(spec.name, ce.line, colOf(spec, "manager_id"), "manager_id", ce.manager,
+				"a manager tree without cycles (cycle: "+strings.Join(cycle, " → ")+" → "+cur+")")
+		}
+		for _, p := range path {
+			state[p] = 2
+		}
+	}
+	if imp.probs.any() {
+		return nil
+	}
+	b := imp.newBatch(spec)
+	for _, p := range rows {
+		for _, f := range []int{8, 9, 13} {
+			imp.learn(spec.columns[f].name, p.vals[f])
+		}
+		imp.learn("first_name", p.vals[1])
+		imp.learn("last_name", p.vals[2])
+		imp.learn("name", p.vals[1].(string)+" "+p.vals[2].(string))
+		if err := b.add(p.vals); err != nil {
+			return err
+		}
+	}
+	imp.counts.Employees = int64(len(rows))
+	return b.flush()
+}
+
+func (imp *importer) readShifts(f *os.File) error {
+	spec := shiftsSpec
+	ids := map[uint64]int{}
+	b := imp.newBatch(spec)
+	err := imp.readCSV(f, spec, func(line int, vals []any) error {
+		id := vals[0].(string)
+		h := maphash.String(imp.seed, id)
+		if prev, dup := ids[h]; dup {
+			imp.problem(spec.name, line, 1, "shift_id", id, fmt.Sprintf("a unique id (already used on line %d)", prev))
+			return nil
+		}
+		ids[h] = line
+		if _, ok := imp.employees[vals[1].(string)]; !ok {
+			imp.problem(spec.name, line, 2, "employee_id", vals[1].(string), "the employee_id of an employee in employees.csv")
+			return nil
+		}
+		start, _ := minuteOfDay(vals[3].(string))
+		end, _ := minuteOfDay(vals[4].(string))
+		if end <= start {
+			end += 24 * 60 // past midnight
+		}
+		paid := float64(end-start-int(vals[5].(int64))) / 60
+		if math.Abs(paid-vals[6].(float64)) > 0.011 {
+			imp.problem(spec.name, line, colOf(spec, "hours"), "hours", fmt.Sprint(vals[6]),
+				fmt.Sprintf("end − start − break = %.2f", paid))
+			return nil
+		}
+		if imp.probs.any() {
+			return nil // keep validating, stop writing
+		}
+		imp.learn("shift_position", vals[7])
+		imp.learn("shift_location", vals[8])
+		imp.counts.Shifts++
+		return b.add(vals)
+	})
+	if err != nil {
+		return err
+	}
+	return b.flush()
+}
+
+func (imp *importer) readAbsences(f *os.File) error {
+	spec := absencesSpec
+	ids := map[string]int{}
+	b := imp.newBatch(spec)
+	err := imp.readCSV(f, spec, func(line int, vals []any) error {
+		id := vals[0].(string)
+		if prev, dup := ids[id]; dup {
+			imp.problem(spec.name, line, 1, "absence_id", id, fmt.Sprintf("a unique id (already used on line %d)", prev))
+			return nil
+		}
+		ids[id] = line
+		if _, ok := imp.employees[vals[1].(string)]; !ok {
+			imp.problem(spec.name, line, 2, "employee_id", vals[1].(string), "the employee_id of an employee in employees.csv")
+			return nil
+		}
+		start, _ := dayNumber(vals[3].(string))
+		end, _ := dayNumber(vals[4].(string))
+		if end < start {
+			imp.problem(spec.name, line, 5, "end_date", vals[4].(string), "a date on or after start_date "+vals[3].(string))
+			return nil
+		}
+		if int64(end-start+1) != vals[5].(int64) {
+			imp.problem(spec.name, line, 6, "days", fmt.Sprint(vals[5]), fmt.Sprintf("%d (calendar days from start_date to end_date, inclusive)", end-start+1))
+			return nil
+		}
+		if imp.probs.any() {
+			return nil
+		}
+		imp.counts.Absences++
+		return b.add(vals)
+	})
+	if err != nil {
+		return err
+	}
+	return b.flush()
+}
+
+func (imp *importer) writeVocabulary() error {
+	keys := make([][2]string, 0, len(imp.vocab))
+	for k := range imp.vocab {
+		keys = append(keys, k)
+	}
+	sort.Slice(keys, func(i, j int) bool { return keys[i][0]+"\x00"+keys[i][1] < keys[j][0]+"\x00"+keys[j][1] })
+	b := imp.newBatchCols("hr_vocabulary", []string{"field", "value"})
+	for _, k := range keys {
+		if err := b.add([]any{k[0], k[1]}); err != nil {
+			return err
+		}
+	}
+	return b.flush()
+}
+
+// batch inserts rows many at a time: one statement per batchRows rows is
+// what makes a million-row import fast on both databases.
+type batch struct {
+	imp   *importer
+	table string
+	cols  []string
+	args  []any
+	rows  int
+	full  *sql.Stmt // the statement for a full batch, prepared once
+}
+
+const batchRows = 16
+
+func (imp *importer) newBatch(spec fileSpec) *batch {
+	cols := make([]string, len(spec.columns))
+	for i, c := range spec.columns {
+		cols[i] = c.name
+	}
+	return imp.newBatchCols(spec.table, cols)
+}
+
+func (imp *importer) newBatchCols(table string, cols []string) *batch {
+	return &batch{imp: imp, table: table, cols: cols}
+}
+
+func (b *batch) statement(rows int) string {
+	var sb strings.Builder
+	sb.WriteString("insert into " + b.table + " (tenant_id, " + strings.Join(b.cols, ", ") + ") values ")
+	w := len(b.cols) + 1
+	for r := 0; r < rows; r++ {
+		if r > 0 {
+			sb.WriteByte(',')
+		}
+		sb.WriteByte('(')
+		sb.WriteString(store.Placeholders(r*w+1, w))
+		sb.WriteByte(')')
+	}
+	return sb.String()
+}
+
+func (b *batch) add(vals []any) error {
+	b.args = append(b.args, b.imp.tx.TenantID)
+	b.args = append(b.args, vals...)
+	b.rows++
+	if b.rows == batchRows {
+		return b.flush()
+	}
+	return nil
+}
+
+func (b *batch) flush() error {
+	if b.rows == 0 {
+		return nil
+	}
+	var err error
+	if b.rows == batchRows {
+		if b.full == nil {
+			if b.full, err = b.imp.tx.PrepareContext(b.imp.ctx, b.statement(batchRows)); err != nil {
+				return store.Err(err, "prepare insert "+b.table)
+			}
+		}
+		_, err = b.full.ExecContext(b.imp.ctx, b.args...)
+	} else {
+		_, err = b.imp.tx.ExecContext(b.imp.ctx, b.statement(b.rows), b.args...)
+	}
+	if err != nil {
+		return store.Err(err, "insert "+b.table)
+	}
+	b.args = b.args[:0]
+	b.rows = 0
+	return nil
+}

@@ -1,0 +1,147 @@
+// Package identity holds the people who use scry: users, their roles and the
+// employee record a user may be linked to.
+package identity
+
+import (
+	"context"
+	"errors"
+	"net/mail"
+	"strings"
+	"time"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/store"
+)
+
+// Role decides what a user may see and do.
+type Role string
+
+const (
+	Admin    Role = "admin"    // everything in their tenant
+	HR       Role = "hr"       // every employee of their tenant
+	Manager  Role = "manager"  // themselves and everyone below them
+	Employee Role = "employee" // only themselves
+)
+
+// ParseRole validates a role name.
+func ParseRole(s string) (Role, error) {
+	switch r := Role(strings.ToLower(s)); r {
+	case Admin, HR, Manager, Employee:
+		return r, nil
+	}
+	return "", errcode.New(errcode.Invalid, "Role %q is not one of admin, hr, manager, employee", s)
+}
+
+// User is a person who signs in to a tenant.
+type User struct {
+	ID         int64     `json:"id"`
+	TenantID   int64     `json:"-"`
+	Email      string    `json:"email"`
+	Name       string    `json:"name,omitempty"`
+	Role       Role      `json:"role"`
+	EmployeeID string    `json:"employee_id,omitempty"`
+	Status     string    `json:"status"`
+	CreatedAt  time.Time `json:"created_at"`
+}
+
+// ValidateEmail checks that s is a plain address (no display name).
+func ValidateEmail(s string) error {
+	a, err := mail.ParseAddress(s)
+	if err != nil || a.Address != s || a.Name != "" {
+		return errcode.New(errcode.Invalid, "Email %q is not a valid address like name@example.com", s)
+	}
+	return nil
+}
+
+// Add creates a user inside tx. Manager and employee users must be linked to
+// an existing employee record of the same tenant.
+func Add(ctx context.Context, tx *store.Tx, u User) (User, error) {
+	if err := ValidateEmail(u.Email); err != nil {
+		return u, err
+	}
+	if _, err := ParseRole(string(u.Role)); err != nil {
+		return u, err
+	}
+	if (u.Role == Manager || u.Role == Employee) && u.EmployeeID == "" {
+		return u, errcode.New(errcode.Invalid, "Role %s needs --employee <employee_id> to know whose data the user may see", u.Role)
+	}
+	if u.EmployeeID != "" {
+		var n int
+		if err := tx.QueryRowContext(ctx, `select count(*) from employees where tenant_id = $1 and employee_id = $2`,
+			tx.TenantID, u.EmployeeID).Scan(&n); err != nil {
+			return u, store.Err(err, "check employee")
+		}
+		if n == 0 {
+			return u, errcode.New(errcode.NotFound, "No employee %q in this tenant; import the HR data first (scry import hr)", u.EmployeeID)
+		}
+	}
+	u.TenantID = tx.TenantID
+	u.Status = "active"
+	u.CreatedAt = time.Now().UTC().Truncate(time.Second)
+	err := tx.QueryRowContext(ctx, `insert into users (tenant_id, email, email_lower, name, role, employee_id, status, created_at)
+		values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
+		tx.TenantID, u.Email, strings.ToLower(u.Email), u.Name, string(u.Role), nullable(u.EmployeeID), u.Status,
+		u.CreatedAt.Format(time.RFC3339)).Scan(&u.ID)
+	if err = store.Err(err, "add user"); errors.Is(err, store.ErrAlreadyExists) {
+		return u, errcode.New(errcode.AlreadyExists, "A user with email %s already exists in this tenant", u.Email)
+	}
+	return u, err
+}
+
+func nullable(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+const userCols = `id, tenant_id, email, name, role, coalesce(employee_id, ''), status, created_at`
+
+func scanUser(s interface{ Scan(...any) error }) (User, error) {
+	var u User
+	var created string
+	err := s.Scan(&u.ID, &u.TenantID, &u.Email, &u.Name, &u.Role, &u.EmployeeID, &u.Status, &created)
+	u.CreatedAt, _ = time.Parse(time.RFC3339, created)
+	return u, err
+}
+
+// ByEmail finds a user by email, compared case-insensitively.
+func ByEmail(ctx context.Context, tx *store.Tx, email string) (User, error) {
+	u, err := scanUser(tx.QueryRowContext(ctx, `select `+userCols+` from users where tenant_id = $1 and email_lower = $2`,
+		tx.TenantID, strings.ToLower(strings.TrimSpace(email))))
+	if err = store.Err(err, "get user"); errors.Is(err, store.ErrNotFound) {
+		return u, errcode.New(errcode.NotFound, "No user %s in this tenant", email)
+	}
+	return u, err
+}
+
+// List returns the tenant's users ordered by email.
+func List(ctx context.Context, tx *store.Tx) ([]User, error) {
+	rows, err := tx.QueryContext(ctx, `select `+userCols+` from users where tenant_id = $1 order by email_lower`, tx.TenantID)
+	if err != nil {
+		return nil, store.Err(err, "list users")
+	}
+	defer rows.Close()
+	out := []User{}
+	for rows.Next() {
+		u, err := scanUser(rows)
+		if err != nil {
+			return nil, store.Err(err, "scan user")
+		}
+		out = append(out, u)
+	}
+	return out, rows.Err()
+}
+
+// Remove deletes a user by email.
+func Remove(ctx context.Context, tx *store.Tx, email string) error {
+	res, err := tx.ExecContext(ctx, `delete from users where tenant_id = $1 and email_lower = $2`, tx.TenantID, strings.ToLower(email))
+	if err != nil {
+		return store.Err(err, "remove user")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errcode.New(errcode.NotFound, "No user %s in this tenant", email)
+	}
+	return nil
+}
+

@@ -1,0 +1,253 @@
+// Package store opens scry's database — embedded SQLite in the data folder by
+// default, PostgreSQL when a URL is given — applies the embedded migrations,
+// and runs every tenant-owned read and write inside a transaction bound to one
+// tenant. On PostgreSQL that binding is also enforced by row-level security.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+
+	"github.com/scry-dev/scry/internal/errcode"
+)
+
+// Dialect tells the SQL flavours apart where they differ.
+type Dialect string
+
+const (
+	SQLite   Dialect = "sqlite"
+	Postgres Dialect = "postgres"
+)
+
+// Config says where the data lives.
+type Config struct {
+	DataDir     string // the data folder; the SQLite file lives here
+	DatabaseURL string // PostgreSQL URL for the application role; empty = SQLite
+	MigrateURL  string // PostgreSQL URL for the owner role that runs migrations; empty = DatabaseURL
+	AppRole     string // PostgreSQL role granted access by migrations (default scry_app)
+}
+
+// DB is an open store. Writes go through one connection on SQLite (its single
+// writer); reads use a pool.
+type DB struct {
+	Dialect Dialect
+	write   *sql.DB
+	read    *sql.DB
+	cfg     Config
+}
+
+// ErrAlreadyExists and friends are what driver errors become at this boundary.
+var (
+	ErrAlreadyExists = errors.New("already exists")
+	ErrNotFound      = errors.New("not found")
+)
+
+// Open opens (creating when needed) the store and applies pending migrations.
+func Open(ctx context.Context, cfg Config) (*DB, error) {
+	if cfg.AppRole == "" {
+		cfg.AppRole = "scry_app"
+	}
+	var db *DB
+	var err error
+	if cfg.DatabaseURL == "" {
+		db, err = openSQLite(cfg)
+	} else {
+		db, err = openPostgres(cfg)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	if db.Dialect == Postgres {
+		if err := db.checkAppRole(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return db, nil
+}
+
+func openSQLite(cfg Config) (*DB, error) {
+	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
+		return nil, errcode.Wrap(errcode.Invalid, err, "Cannot create the data folder %s", cfg.DataDir)
+	}
+	path := filepath.Join(cfg.DataDir, "scry.db")
+	base := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=cache_size(-32000)"
+	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	w.SetMaxOpenConns(1) // SQLite has one writer; queueing here beats SQLITE_BUSY
+	w.SetConnMaxIdleTime(0)
+	r, err := sql.Open("sqlite", base+"&_pragma=query_only(1)")
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(8)
+	return &DB{Dialect: SQLite, write: w, read: r, cfg: cfg}, nil
+}
+
+func openPostgres(cfg Config) (*DB, error) {
+	p, err := sql.Open("pgx", cfg.DatabaseURL)
+	if err != nil {
+		return nil, errcode.Wrap(errcode.Invalid, err, "The database URL is not valid")
+	}
+	p.SetMaxOpenConns(20)
+	p.SetMaxIdleConns(20)
+	p.SetConnMaxIdleTime(5 * time.Minute)
+	return &DB{Dialect: Postgres, write: p, read: p, cfg: cfg}, nil
+}
+
+// Close releases the connections.
+func (db *DB) Close() error {
+	err := db.write.Close()
+	if db.read != db.write {
+		if e := db.read.Close(); err == nil {
+			err = e
+		}
+	}
+	return err
+}
+
+// checkAppRole refuses to run as a role that row-level security would not
+// bind: a superuser, a BYPASSRLS role, or the owner of the tables.
+func (db *DB) checkAppRole(ctx context.Context) error {
+	var super, bypass, owner bool
+	var user string
+	err := db.read.QueryRowContext(ctx, `
+		select r.rolname, r.rolsuper, r.rolbypassrls,
+		       exists (select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
+		               where n.nspname = current_schema() and c.relname = 'employees'
+		                 and pg_has_role(current_user, c.relowner, 'USAGE'))
+		from pg_roles r where r.rolname = current_user`).Scan(&user, &super, &bypass, &owner)
+	if err != nil {
+		return db.Err(err, "check the database role")
+	}
+	if super || bypass || owner {
+		return errcode.New(errcode.Invalid,
+			"The database URL connects as %q, which bypasses row-level security (superuser, BYPASSRLS or table owner); connect as the application role and give the owner role in SCRY_MIGRATE_DATABASE_URL (see README, PostgreSQL)", user)
+	}
+	return nil
+}
+
+// Tx is a transaction bound to one tenant (or to none, for global tables).
+type Tx struct {
+	*sql.Tx
+	Dialect  Dialect
+	TenantID int64
+}
+
+// InTenant runs fn in a read-write transaction bound to tenantID. On
+// PostgreSQL the binding is the transaction-local setting scry.tenant_id that
+// the row-level security policies read; without it every policy yields no rows.
+func (db *DB) InTenant(ctx context.Context, tenantID int64, fn func(*Tx) error) error {
+	return db.run(ctx, db.write, false, tenantID, fn)
+}
+
+// ReadTenant runs fn in a read-only transaction bound to tenantID.
+func (db *DB) ReadTenant(ctx context.Context, tenantID int64, fn func(*Tx) error) error {
+	return db.run(ctx, db.read, true, tenantID, fn)
+}
+
+// Global runs fn in a read-write transaction bound to no tenant: only global
+// tables (tenants, audit) are visible on PostgreSQL.
+func (db *DB) Global(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, db.write, false, 0, fn)
+}
+
+// ReadGlobal is Global, read-only.
+func (db *DB) ReadGlobal(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, db.read, true, 0, fn)
+}
+
+func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, tenantID int64, fn func(*Tx) error) error {
+	opts := &sql.TxOptions{}
+	if readOnly && db.Dialect == Postgres {
+		opts.ReadOnly = true // SQLite's read pool is query_only instead
+	}
+	sqlTx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return db.Err(err, "begin transaction")
+	}
+	tx := &Tx{Tx: sqlTx, Dialect: db.Dialect, TenantID: tenantID}
+	if db.Dialect == Postgres && tenantID != 0 {
+		if _, err := sqlTx.ExecContext(ctx, `select set_config('scry.tenant_id', $1, true)`, fmt.Sprint(tenantID)); err != nil {
+			sqlTx.Rollback()
+			return db.Err(err, "bind transaction to tenant")
+		}
+	}
+	if err := fn(tx); err != nil {
+		sqlTx.Rollback()
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return db.Err(err, "commit")
+	}
+	return nil
+}
+
+// SetStatementTimeout limits how long statements of this transaction may run
+// (PostgreSQL; SQLite queries are bounded by the context instead).
+func (tx *Tx) SetStatementTimeout(ctx context.Context, d time.Duration) error {
+	if tx.Dialect != Postgres {
+		return nil
+	}
+	_, err := tx.ExecContext(ctx, fmt.Sprintf("set local statement_timeout = %d", d.Milliseconds()))
+	return err
+}
+
+// Err turns a driver error into a sentinel-carrying scry error.
+func (db *DB) Err(err error, what string) error {
+	return Err(err, what)
+}
+
+// Err turns a driver error into a sentinel-carrying scry error: unique
+// violations become ErrAlreadyExists, missing rows ErrNotFound; anything else
+// stays internal with the operation named for the log.
+func Err(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("%s: %w", what, ErrNotFound)
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "23505" {
+		return fmt.Errorf("%s: %w", what, ErrAlreadyExists)
+	}
+	var se *sqlite.Error
+	if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
+		return fmt.Errorf("%s: %w", what, ErrAlreadyExists)
+	}
+	if errcode.From(err).Code != errcode.Internal {
+		return err
+	}
+	return fmt.Errorf("%s: %w", what, err)
+}
+
+// Placeholders returns "$from, $from+1, … " for n values, for multi-row inserts.
+func Placeholders(from, n int) string {
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		fmt.Fprintf(&b, "$%d", from+i)
+	}
+	return b.String()
+}

@@ -1,0 +1,87 @@
+// Package tenant holds tenants: the organisations that share one scry
+// installation and never see each other's data.
+package tenant
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"time"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/store"
+)
+
+// Tenant is one organisation.
+type Tenant struct {
+	ID        int64     `json:"id"`
+	Slug      string    `json:"slug"`
+	Name      string    `json:"name"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+var slugRE = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
+
+// ValidateSlug checks that slug is lowercase letters, digits and single
+// dashes between them, 2 to 63 characters.
+func ValidateSlug(slug string) error {
+	if len(slug) < 2 || len(slug) > 63 || !slugRE.MatchString(slug) {
+		return errcode.New(errcode.Invalid, "Tenant slug %q is not valid: use 2–63 lowercase letters, digits and dashes (e.g. acme-retail)", slug)
+	}
+	return nil
+}
+
+// Create inserts a tenant inside tx.
+func Create(ctx context.Context, tx *store.Tx, slug, name string) (Tenant, error) {
+	if err := ValidateSlug(slug); err != nil {
+		return Tenant{}, err
+	}
+	if name == "" {
+		name = slug
+	}
+	t := Tenant{Slug: slug, Name: name, CreatedAt: time.Now().UTC().Truncate(time.Second)}
+	err := tx.QueryRowContext(ctx, `insert into tenants (slug, name, created_at) values ($1, $2, $3) returning id`,
+		slug, name, t.CreatedAt.Format(time.RFC3339)).Scan(&t.ID)
+	if err = store.Err(err, "create tenant"); errors.Is(err, store.ErrAlreadyExists) {
+		return t, errcode.New(errcode.AlreadyExists, "Tenant %q already exists", slug)
+	}
+	return t, err
+}
+
+// Get finds a tenant by slug.
+func Get(ctx context.Context, db *store.DB, slug string) (Tenant, error) {
+	var t Tenant
+	var created string
+	err := db.ReadGlobal(ctx, func(tx *store.Tx) error {
+		return tx.QueryRowContext(ctx, `select id, slug, name, created_at from tenants where slug = $1`, slug).
+			Scan(&t.ID, &t.Slug, &t.Name, &created)
+	})
+	if err = store.Err(err, "get tenant"); errors.Is(err, store.ErrNotFound) {
+		return t, errcode.New(errcode.NotFound, "No tenant %q; `scry tenant list` shows the tenants", slug)
+	}
+	t.CreatedAt, _ = time.Parse(time.RFC3339, created)
+	return t, err
+}
+
+// List returns every tenant ordered by slug.
+func List(ctx context.Context, db *store.DB) ([]Tenant, error) {
+	out := []Tenant{}
+	err := db.ReadGlobal(ctx, func(tx *store.Tx) error {
+		rows, err := tx.QueryContext(ctx, `select id, slug, name, created_at from tenants order by slug`)
+		if err != nil {
+			return store.Err(err, "list tenants")
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var t Tenant
+			var created string
+			if err := rows.Scan(&t.ID, &t.Slug, &t.Name, &created); err != nil {
+				return store.Err(err, "scan tenant")
+			}
+			t.CreatedAt, _ = time.Parse(time.RFC3339, created)
+			out = append(out, t)
+		}
+		return rows.Err()
+	})
+	return out, err
+}
