@@ -1,5 +1,162 @@
 package cli
 
-func askCommand() *command   { return &command{name: "ask", summary: "ask a question (not yet)"} }
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/scry-dev/scry/internal/ask"
+	"github.com/scry-dev/scry/internal/audit"
+	"github.com/scry-dev/scry/internal/chart"
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/semantic"
+	"github.com/scry-dev/scry/internal/store"
+)
+
+func askCommand() *command {
+	return &command{name: "ask", summary: "ask a question about a tenant's workforce data in plain language",
+		usage: "--tenant <slug> --as <email> [--now YYYY-MM-DD] [--json] [--explain] [--chart out.svg] \"<question>\"",
+		example: `scry ask --tenant acme-retail --as admin@acme-retail.example --now 2026-11-25 "Hours worked per week per position for the last 3 months"
+scry ask --tenant acme-retail --as admin@acme-retail.example --json "Give me the gender parity"
+scry ask --tenant acme-retail --as admin@acme-retail.example --explain --chart parity.svg "Give me the gender parity"`,
+		flags: func(fs *flag.FlagSet, c *call) {
+			tenantFlag(fs)
+			fs.String("as", "", "email of the user whose permissions apply")
+			fs.String("now", "", "reference date for relative time expressions (default: today)")
+			fs.Bool("explain", false, "show the structured query, resolved dates, SQL, scope and engine")
+			fs.String("chart", "", "write the chart as SVG to this file")
+		},
+		run: runAsk}
+}
+
+func parseNow(s string) (time.Time, error) {
+	if s == "" {
+		return time.Now().UTC(), nil
+	}
+	t, err := time.Parse("2006-01-02", s)
+	if err != nil {
+		return t, errcode.New(errcode.Invalid, "--now %q is not a date YYYY-MM-DD", s)
+	}
+	return t, nil
+}
+
+func runAsk(ctx context.Context, c *call) error {
+	question := strings.TrimSpace(strings.Join(c.args, " "))
+	now, err := parseNow(c.flag("now"))
+	if err != nil {
+		return err
+	}
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	if c.flag("as") == "" {
+		return errcode.New(errcode.Invalid, "scry ask needs --as <email>: the user whose permissions apply")
+	}
+	var u identity.User
+	if err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { u, err = identity.ByEmail(ctx, tx, c.flag("as")); return err }); err != nil {
+		return err
+	}
+	eng := &ask.Engine{DB: db, Model: semantic.BuiltinHR()}
+	ans, askErr := eng.Ask(ctx, ask.Asker{TenantID: t.ID, User: u}, question, now)
+	outcome := "ok"
+	if askErr != nil {
+		e := errcode.From(askErr)
+		if e.Code == errcode.Internal {
+			return askErr
+		}
+		ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
+		outcome = "refused"
+	}
+	if log, err := c.audit(); err == nil {
+		details := map[string]any{"question": question, "rows": len(ans.Rows)}
+		if ans.Error != nil {
+			details["error"] = ans.Error.Code
+		}
+		if db.Global(ctx, func(tx *store.Tx) error {
+			return audit.Append(ctx, tx, audit.Record{Tenant: t.Slug, Actor: "user:" + u.Email, Action: "ask", Target: "hr", Outcome: outcome, Details: details})
+		}) == nil {
+			log.Publish(ctx, db)
+		}
+	}
+	explain := c.flag("explain") == "true"
+	if !explain {
+		defer func(e *ask.Explain) { ans.Explain = e }(ans.Explain)
+		ans.Explain = nil
+	}
+	if path := c.flag("chart"); path != "" && ans.Error == nil {
+		svg := chart.SVG(ans)
+		if err := os.WriteFile(path, []byte(svg), 0o644); err != nil {
+			return errcode.Wrap(errcode.Invalid, err, "Cannot write the chart to %s", path)
+		}
+	}
+	if c.json {
+		enc := json.NewEncoder(c.env.Stdout)
+		enc.SetEscapeHTML(false)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(ans); err != nil {
+			return err
+		}
+		if ans.Error != nil {
+			return silent{code: 2}
+		}
+		return nil
+	}
+	w := c.env.Stdout
+	if ans.Error != nil {
+		fmt.Fprintf(c.env.Stderr, "scry: %s (%s)\n", ans.Error.Message, ans.Error.Code)
+		return silent{code: 2}
+	}
+	printAnswer(w, ans, explain)
+	return nil
+}
+
+// silent is an exit status whose message was already printed.
+type silent struct{ code int }
+
+func (s silent) Error() string { return "" }
+
+func printAnswer(w io.Writer, ans *ask.Answer, explain bool) {
+	if ans.Chart != nil {
+		fmt.Fprintf(w, "%s\n\n", ans.Chart.Title)
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	for i, col := range ans.Columns {
+		if i > 0 {
+			fmt.Fprint(tw, "\t")
+		}
+		fmt.Fprint(tw, strings.ToUpper(col.Name))
+	}
+	fmt.Fprintln(tw)
+	for _, r := range ans.Rows {
+		for i, v := range r {
+			if i > 0 {
+				fmt.Fprint(tw, "\t")
+			}
+			if v == nil {
+				v = "—"
+			}
+			fmt.Fprint(tw, v)
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+	for _, n := range ans.Notes {
+		fmt.Fprintf(w, "\nNote: %s\n", n)
+	}
+	if explain && ans.Explain != nil {
+		q, _ := json.MarshalIndent(ans.Query, "  ", "  ")
+		fmt.Fprintf(w, "\nHow I read this:\n  engine: %s\n  dates:  %s\n  scope:  %s\n  chart:  %s\n  query:  %s\n  sql:    %s\n  args:   %v\n",
+			ans.Explain.Engine, ans.Explain.Range, ans.Explain.Scope, ans.Chart.Type, q, ans.Explain.SQL, ans.Explain.Args)
+	}
+}
+
 func evalCommand() *command  { return &command{name: "eval", summary: "evaluate a question file (not yet)"} }
 func modelCommand() *command { return &command{name: "model", summary: "semantic models (not yet)"} }

@@ -248,6 +248,9 @@ type jsonError struct {
 // fail prints err for a person (stderr) or a script (--json, stdout) and
 // returns the exit status. Internal causes go to stderr as a log line only.
 func (c *call) fail(err error) int {
+	if s, ok := err.(silent); ok {
+		return s.code
+	}
 	e := errcode.From(err)
 	if e.Code == errcode.Internal {
 		fmt.Fprintf(c.env.Stderr, "scry: internal error in %s: %v\n", c.path, err)

@@ -1,0 +1,542 @@
+package ask
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/semantic"
+	"github.com/scry-dev/scry/internal/store"
+)
+
+// Scope is what the asker may see, decided from their role by code — never
+// by the question or the language model.
+type Scope struct {
+	All        bool   // admin and hr: every employee of the tenant
+	EmployeeID string // the asker's own employee record ("" if none)
+	Subtree    bool   // manager: themselves and everyone below them
+}
+
+// Describe says the scope in words.
+func (s Scope) Describe() string {
+	switch {
+	case s.All:
+		return "every employee of this tenant"
+	case s.Subtree:
+		return "employee " + s.EmployeeID + " and everyone below them in the manager tree"
+	}
+	return "only employee " + s.EmployeeID
+}
+
+// Column is one column of an answer.
+type Column struct {
+	Name string `json:"name"`
+	Type string `json:"type"` // string, number, date
+}
+
+// compiled is SQL ready to run, with its parameters and answer columns.
+type compiled struct {
+	SQL     string
+	Args    []any
+	Columns []Column
+}
+
+type builder struct {
+	d     store.Dialect
+	args  []any
+	model *semantic.Model
+	q     *Query
+	ms    semantic.Measure
+	now   string
+	scope Scope
+}
+
+func (b *builder) arg(v any) string {
+	b.args = append(b.args, v)
+	return fmt.Sprintf("$%d", len(b.args))
+}
+
+// date is a date parameter; PostgreSQL compares dates, SQLite ISO text.
+func (b *builder) date(v string) string {
+	if b.d == store.Postgres {
+		return b.arg(v) + "::date"
+	}
+	return b.arg(v)
+}
+
+// timeExpr renders a date column at a grain as text (weeks by their Monday).
+func (b *builder) timeExpr(grain, col string) string {
+	if b.d == store.Postgres {
+		switch grain {
+		case "day":
+			return "to_char(" + col + ", 'YYYY-MM-DD')"
+		case "week":
+			return "to_char(date_trunc('week', " + col + "), 'YYYY-MM-DD')"
+		case "month":
+			return "to_char(" + col + ", 'YYYY-MM')"
+		case "quarter":
+			return "to_char(" + col + ", 'YYYY-\"Q\"Q')"
+		case "year":
+			return "to_char(" + col + ", 'YYYY')"
+		case "weekday":
+			return "cast(extract(dow from " + col + ") as integer)"
+		}
+	}
+	switch grain {
+	case "day":
+		return col
+	case "week":
+		return "date(" + col + ", '-' || ((cast(strftime('%w', " + col + ") as integer) + 6) % 7) || ' days')"
+	case "month":
+		return "strftime('%Y-%m', " + col + ")"
+	case "quarter":
+		return "strftime('%Y', " + col + ") || '-Q' || ((cast(strftime('%m', " + col + ") as integer) + 2) / 3)"
+	case "year":
+		return "strftime('%Y', " + col + ")"
+	case "weekday":
+		return "cast(strftime('%w', " + col + ") as integer)"
+	}
+	return col
+}
+
+func (b *builder) ageExpr() string {
+	if b.d == store.Postgres {
+		return "date_part('year', age(" + b.date(b.now) + ", e.birth_date))"
+	}
+	now := b.arg(b.now)
+	return "(cast(strftime('%Y', " + now + ") as integer) - cast(strftime('%Y', e.birth_date) as integer) - (strftime('%m-%d', " + now + ") < strftime('%m-%d', e.birth_date)))"
+}
+
+const nameExpr = "e.first_name || ' ' || e.last_name"
+
+// entity of the query's measure; people lists without a measure are over
+// employees.
+func (b *builder) entity() string {
+	if b.q.Measure == "" {
+		return "employees"
+	}
+	return b.ms.Entity
+}
+
+// dateCol is the column a fact's time range and time grains apply to.
+func (b *builder) dateCol() string {
+	switch b.entity() {
+	case "shifts":
+		return "f.date"
+	case "absences":
+		return "f.start_date"
+	}
+	switch b.ms.Event {
+	case "hired":
+		return "e.hire_date"
+	case "left":
+		return "e.end_date"
+	}
+	return "e.hire_date"
+}
+
+// dimExpr returns the SQL of a dimension and its answer column.
+func (b *builder) dimExpr(name string) (string, Column, error) {
+	if name == "trend" {
+		grain := "month"
+		switch n := b.q.Time.days(); {
+		case n > 0 && n <= 31:
+			grain = "day"
+		case n > 0 && n <= 92:
+			grain = "week"
+		}
+		name = grain
+	}
+	d, ok := b.model.Dimensions[name]
+	if !ok {
+		return "", Column{}, errcode.New(errcode.NotUnderstood, "scry cannot group by %q", name)
+	}
+	ent := b.entity()
+	if d.Time != "" {
+		if d.Time == "hour" {
+			if ent != "shifts" {
+				return "", Column{}, errcode.New(errcode.NotUnderstood, "Only shifts have an hour; ask about shifts or hours worked by hour")
+			}
+			return "substr(f.start_time, 1, 2)", Column{Name: "hour", Type: "string"}, nil
+		}
+		typ := "string"
+		if d.Time == "weekday" {
+			typ = "number"
+		}
+		return b.timeExpr(d.Time, b.dateCol()), Column{Name: d.Time, Type: typ}, nil
+	}
+	switch {
+	case d.From == "employees" && name == "manager":
+		return "(select m.first_name || ' ' || m.last_name from employees m where m.tenant_id = e.tenant_id and m.employee_id = e.manager_id)",
+			Column{Name: "manager", Type: "string"}, nil
+	case d.From == "employees" && name == "employee":
+		return nameExpr, Column{Name: "employee", Type: "string"}, nil
+	case d.From == "employees":
+		if ent == "shifts" && d.ShiftsColumn != "" {
+			return "f." + d.ShiftsColumn, Column{Name: name, Type: "string"}, nil
+		}
+		return "e." + d.Column, Column{Name: name, Type: "string"}, nil
+	case d.From == ent:
+		return "f." + d.Column, Column{Name: name, Type: "string"}, nil
+	}
+	return "", Column{}, errcode.New(errcode.NotUnderstood, "%s cannot be grouped by %s", b.ms.Title, strings.ReplaceAll(name, "_", " "))
+}
+
+// measureExpr is the aggregate of the measure.
+func (b *builder) measureExpr() string {
+	ms := b.ms
+	col := ""
+	switch {
+	case ms.Column == "age":
+		col = b.ageExpr()
+	case ms.Entity == "employees":
+		col = "e." + ms.Column
+	default:
+		col = "f." + ms.Column
+	}
+	switch ms.Agg {
+	case "count":
+		return "count(*)"
+	case "avg":
+		return "avg(" + col + ")"
+	}
+	return ms.Agg + "(" + col + ")"
+}
+
+// from is the FROM clause with the employee join every fact needs for
+// scope and employee attributes.
+func (b *builder) from() string {
+	switch ent := b.entity(); ent {
+	case "shifts", "absences":
+		return ent + " f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id"
+	}
+	return "employees e"
+}
+
+// where holds every predicate: tenant and scope first (added here, by code,
+// whatever the query says), then the query's own.
+func (b *builder) where(tenantID int64) ([]string, error) {
+	t := b.arg(tenantID)
+	conds := []string{"e.tenant_id = " + t}
+	if b.entity() != "employees" {
+		conds = append(conds, "f.tenant_id = "+t)
+	}
+	conds = append(conds, b.scopeCond("e")...)
+	if b.q.Self {
+		if b.scope.EmployeeID == "" {
+			return nil, errcode.New(errcode.PermissionDenied, "Your user is not linked to an employee record, so scry cannot tell which data is yours")
+		}
+		conds = append(conds, "e.employee_id = "+b.arg(b.scope.EmployeeID))
+	}
+	for _, f := range b.q.Filters {
+		c, err := b.filterCond(f)
+		if err != nil {
+			return nil, err
+		}
+		if c != "" {
+			conds = append(conds, c)
+		}
+	}
+	conds = append(conds, b.timeConds()...)
+	if b.ms.Status != "" && b.entity() == "shifts" {
+		conds = append(conds, "f.status = "+b.arg(b.ms.Status))
+	}
+	return conds, nil
+}
+
+// scopeCond restricts alias's employee to the asker's scope.
+func (b *builder) scopeCond(alias string) []string {
+	switch {
+	case b.scope.All:
+		return nil
+	case b.scope.Subtree:
+		return []string{alias + ".employee_id in (select id from scope)"}
+	}
+	return []string{alias + ".employee_id = " + b.arg(b.scope.EmployeeID)}
+}
+
+// scopeCTE is the manager's subtree, computed by the database.
+func (b *builder) scopeCTE(tenantID int64) string {
+	if b.scope.All || !b.scope.Subtree {
+		return ""
+	}
+	t, me := b.arg(tenantID), b.arg(b.scope.EmployeeID)
+	return "with recursive scope(id) as (select employee_id from employees where tenant_id = " + t + " and employee_id = " + me +
+		" union select c.employee_id from employees c join scope s on c.manager_id = s.id where c.tenant_id = " + t + ") "
+}
+
+var filterColumns = map[string]string{
+	"department": "e.department", "position": "e.position", "location": "e.location",
+	"contract_type": "e.contract_type", "gender": "e.gender", "name": nameExpr,
+}
+
+func (b *builder) in(col string, f Filter) string {
+	ps := make([]string, len(f.Values))
+	for i, v := range f.Values {
+		ps[i] = b.arg(v)
+	}
+	op := " in ("
+	if f.Negate {
+		op = " not in ("
+	}
+	return col + op + strings.Join(ps, ", ") + ")"
+}
+
+func (b *builder) filterCond(f Filter) (string, error) {
+	if col, ok := filterColumns[f.Field]; ok {
+		if f.Field == "name" {
+			col = "lower(" + col + ")"
+			lf := f
+			lf.Values = make([]string, len(f.Values))
+			for i, v := range f.Values {
+				lf.Values[i] = strings.ToLower(v)
+			}
+			f = lf
+		}
+		return b.in(col, f), nil
+	}
+	ent := b.entity()
+	switch f.Field {
+	case "absence_type":
+		if ent == "absences" {
+			return b.in("f.type", f), nil
+		}
+		// "employees on sick leave today": people with such an absence in the period
+		lo, hi := b.period()
+		ex := "exists (select 1 from absences a where a.tenant_id = e.tenant_id and a.employee_id = e.employee_id and " + b.in("a.type", f)
+		if lo != "" {
+			ex += " and a.end_date >= " + b.date(lo)
+		}
+		if hi != "" {
+			ex += " and a.start_date <= " + b.date(hi)
+		}
+		return ex + ")", nil
+	case "status":
+		if ent == "shifts" {
+			return b.in("f.status", f), nil
+		}
+		return "", nil
+	}
+	return "", errcode.New(errcode.NotUnderstood, "scry cannot filter by %q", f.Field)
+}
+
+// period is the resolved time range, or the default when none was asked.
+func (b *builder) period() (string, string) {
+	if b.q.Time != nil {
+		return b.q.Time.From, b.q.Time.To
+	}
+	return "", b.now
+}
+
+func (b *builder) timeConds() []string {
+	lo, hi := b.period()
+	var out []string
+	rng := func(col string) {
+		if lo != "" {
+			out = append(out, col+" >= "+b.date(lo))
+		}
+		if hi != "" {
+			out = append(out, col+" <= "+b.date(hi))
+		}
+	}
+	switch b.entity() {
+	case "shifts":
+		rng("f.date")
+		if b.q.Time == nil && b.ms.Status == "" {
+			out = append(out, "f.status = "+b.arg("worked")) // no range: planned future shifts excluded
+		}
+	case "absences":
+		// an absence falls in a period if it overlaps it
+		if lo != "" {
+			out = append(out, "f.end_date >= "+b.date(lo))
+		}
+		if hi != "" {
+			out = append(out, "f.start_date <= "+b.date(hi))
+		}
+	default:
+		switch {
+		case b.ms.Event == "hired":
+			rng("e.hire_date")
+		case b.ms.Event == "left":
+			rng("e.end_date")
+		case b.q.Kind == "people" && b.q.Measure == "" && hasFilter(b.q, "absence_type"):
+			// people defined by their absences: the absence carries the period
+		default:
+			// people are counted on a day: today, or the end of the range
+			on := b.now
+			if hi != "" && hi < on {
+				on = hi
+			}
+			d := b.date(on)
+			out = append(out, "e.hire_date <= "+d, "(e.end_date is null or e.end_date >= "+d+")")
+		}
+	}
+	return out
+}
+
+func hasFilter(q *Query, field string) bool {
+	for _, f := range q.Filters {
+		if f.Field == field {
+			return true
+		}
+	}
+	return false
+}
+
+var ops = map[string]bool{">": true, ">=": true, "<": true, "<=": true, "=": true}
+
+// compile turns a validated query into SQL for the dialect.
+func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int) (compiled, error) {
+	b := &builder{d: d, model: m, q: q, now: now, scope: scope}
+	if q.Measure != "" {
+		b.ms = m.Measures[q.Measure]
+	}
+	cte := b.scopeCTE(tenantID)
+	label := b.ms.Label
+	switch {
+	case q.Relation != "":
+		return b.relation(cte, tenantID, rowCap)
+	case q.Kind == "people":
+		return b.people(cte, tenantID, label, rowCap)
+	case q.ShareOf != nil:
+		conds, err := b.where(tenantID)
+		if err != nil {
+			return compiled{}, err
+		}
+		x := b.arg(q.ShareOf.Value)
+		sql := cte + "select round(100.0 * sum(case when v " + q.ShareOf.Op + " " + x + " then 1 else 0 end) / count(*), 2) from (select e.employee_id, " +
+			b.measureExpr() + " as v from " + b.from() + " where " + strings.Join(conds, " and ") + " group by e.employee_id) t"
+		return compiled{SQL: sql, Args: b.args, Columns: []Column{{Name: "percent_of_people", Type: "number"}}}, nil
+	}
+	var sel, groups []string
+	var cols []Column
+	var timeCols []string
+	for i, dn := range q.Dimensions {
+		expr, col, err := b.dimExpr(dn)
+		if err != nil {
+			return compiled{}, err
+		}
+		alias := fmt.Sprintf("d%d", i)
+		sel = append(sel, expr+" as "+alias)
+		groups = append(groups, alias)
+		if dn == "employee" {
+			groups = append(groups, "e.employee_id")
+		}
+		cols = append(cols, col)
+		if m.Dimensions[dn].Time != "" || dn == "trend" {
+			timeCols = append(timeCols, alias)
+		}
+	}
+	conds, err := b.where(tenantID)
+	if err != nil {
+		return compiled{}, err
+	}
+	meas := b.measureExpr()
+	if q.Kind == "number" && b.ms.Agg != "avg" {
+		meas = "coalesce(" + meas + ", 0)"
+	}
+	from := b.from()
+	if q.PerPersonWeek {
+		inner := append(append([]string{}, sel...), "e.employee_id as pid", b.timeExpr("week", b.dateCol())+" as wk", meas+" as v")
+		innerGroups := append(append([]string{}, groups...), "pid", "wk")
+		from = "(" + "select " + strings.Join(inner, ", ") + " from " + from + " where " + strings.Join(conds, " and ") +
+			" group by " + strings.Join(innerGroups, ", ") + ") t"
+		conds = nil
+		for i := range sel {
+			sel[i] = fmt.Sprintf("d%d", i)
+		}
+		meas = "avg(v)"
+		label = "average_weekly_" + label
+	}
+	sel = append(sel, "round("+castReal(d, meas)+", 2) as v")
+	cols = append(cols, Column{Name: label, Type: "number"})
+	if q.Share {
+		sel = append(sel, "round("+castReal(d, "100.0 * "+meas+" / sum("+meas+") over ()")+", 2) as share")
+		cols = append(cols, Column{Name: "percent", Type: "number"})
+	}
+	sql := cte + "select " + strings.Join(sel, ", ") + " from " + from
+	if len(conds) > 0 {
+		sql += " where " + strings.Join(conds, " and ")
+	}
+	if len(groups) > 0 {
+		sql += " group by " + strings.Join(groups, ", ")
+	}
+	if q.Having != nil {
+		sql += " having " + meas + " " + q.Having.Op + " " + b.arg(q.Having.Value)
+	}
+	if len(groups) > 0 {
+		var order []string
+		switch {
+		case q.Order != "":
+			order = append(order, "v "+q.Order)
+		case len(timeCols) > 0:
+			order = append(order, timeCols...)
+		default:
+			order = append(order, "v desc")
+		}
+		order = append(order, groups[0])
+		sql += " order by " + strings.Join(order, ", ")
+		sql += fmt.Sprintf(" limit %d", limitOf(q, rowCap))
+	}
+	return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+}
+
+func castReal(d store.Dialect, expr string) string {
+	if d == store.Postgres {
+		return "cast(" + expr + " as numeric)" // round(x, n) needs numeric on PostgreSQL
+	}
+	return expr
+}
+
+func limitOf(q *Query, rowCap int) int {
+	if q.Limit > 0 && q.Limit <= rowCap {
+		return q.Limit
+	}
+	return rowCap + 1 // one more than shown tells that the cap cut
+}
+
+// people lists employees: id, name, department, position and the measure.
+func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (compiled, error) {
+	conds, err := b.where(tenantID)
+	if err != nil {
+		return compiled{}, err
+	}
+	cols := []Column{{"employee_id", "string"}, {"name", "string"}, {"department", "string"}, {"position", "string"}}
+	sel := "e.employee_id, " + nameExpr + " as name, e.department, e.position"
+	group := " group by e.employee_id, e.first_name, e.last_name, e.department, e.position"
+	order := " order by name"
+	if b.q.Measure != "" {
+		meas := b.measureExpr()
+		sel += ", round(" + castReal(b.d, meas) + ", 2) as v"
+		cols = append(cols, Column{label, "number"})
+		if b.q.Having != nil {
+			group += " having " + meas + " " + b.q.Having.Op + " " + b.arg(b.q.Having.Value)
+		}
+		if b.q.Order != "" {
+			order = " order by v " + b.q.Order + ", name"
+		}
+	}
+	sql := cte + "select " + sel + " from " + b.from() + " where " + strings.Join(conds, " and ") + group + order +
+		fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
+	return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+}
+
+// relation lists the (department) managers of the people the rest of the
+// query matches; scope applies to both the managers and their reports.
+func (b *builder) relation(cte string, tenantID int64, rowCap int) (compiled, error) {
+	conds, err := b.where(tenantID)
+	if err != nil {
+		return compiled{}, err
+	}
+	t := b.arg(tenantID)
+	inner := "select 1 from " + b.from() + " where " + strings.Join(conds, " and ") + " and e.manager_id = m.employee_id"
+	if b.q.Relation == "department_managers" {
+		inner += " and e.department = m.department"
+	}
+	outer := []string{"m.tenant_id = " + t, "exists (" + inner + ")"}
+	outer = append(outer, b.scopeCond("m")...)
+	sql := cte + "select m.employee_id, m.first_name || ' ' || m.last_name as name, m.department, m.position from employees m where " +
+		strings.Join(outer, " and ") + " order by name" + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
+	return compiled{SQL: sql, Args: b.args,
+		Columns: []Column{{"employee_id", "string"}, {"name", "string"}, {"department", "string"}, {"position", "string"}}}, nil
+}

@@ -1,0 +1,280 @@
+package ask
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/semantic"
+	"github.com/scry-dev/scry/internal/store"
+)
+
+// Engine answers questions for one installation.
+type Engine struct {
+	DB      *store.DB
+	Model   *semantic.Model
+	RowCap  int           // most rows an answer shows (default 1000)
+	Timeout time.Duration // per question (default 10 s)
+}
+
+// Asker is who asks: identity comes from the caller (session, token or the
+// CLI's --as), never from the question.
+type Asker struct {
+	TenantID int64
+	User     identity.User
+}
+
+// Chart names the chart that fits the answer.
+type Chart struct {
+	Type  string `json:"type"`
+	Title string `json:"title"`
+}
+
+// Explain tells how the question was read.
+type Explain struct {
+	Engine string `json:"engine"`
+	Range  string `json:"range"`
+	Scope  string `json:"scope"`
+	SQL    string `json:"sql"`
+	Args   []any  `json:"args"`
+}
+
+// Answer is the JSON of `scry ask --json` and of POST /api/v1/ask.
+type Answer struct {
+	Question string    `json:"question"`
+	Query    *Query    `json:"query,omitempty"`
+	Columns  []Column  `json:"columns,omitempty"`
+	Rows     [][]any   `json:"rows"`
+	Chart    *Chart    `json:"chart,omitempty"`
+	Notes    []string  `json:"notes,omitempty"`
+	Explain  *Explain  `json:"explain,omitempty"`
+	Error    *AskError `json:"error,omitempty"`
+}
+
+// AskError is a refusal inside an answer.
+type AskError struct {
+	Code    errcode.Code `json:"code"`
+	Message string       `json:"message"`
+}
+
+// LoadVocabulary reads what the tenant's import learned.
+func LoadVocabulary(ctx context.Context, tx *store.Tx) (Vocabulary, error) {
+	rows, err := tx.QueryContext(ctx, `select field, value from hr_vocabulary where tenant_id = $1`, tx.TenantID)
+	if err != nil {
+		return nil, store.Err(err, "load vocabulary")
+	}
+	defer rows.Close()
+	v := Vocabulary{}
+	for rows.Next() {
+		var f, val string
+		if err := rows.Scan(&f, &val); err != nil {
+			return nil, store.Err(err, "scan vocabulary")
+		}
+		v[f] = append(v[f], val)
+	}
+	return v, rows.Err()
+}
+
+// Ask answers one question. A refusal is returned as an error carrying
+// not_understood, forbidden_topic, prompt_injection or permission_denied.
+func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.Time) (*Answer, error) {
+	ans := &Answer{Question: question, Rows: [][]any{}}
+	if err := Guard(question); err != nil {
+		return ans, err
+	}
+	scope, err := ScopeOf(who.User)
+	if err != nil {
+		return ans, err
+	}
+	if e.Timeout == 0 {
+		e.Timeout = 10 * time.Second
+	}
+	if e.RowCap == 0 {
+		e.RowCap = 1000
+	}
+	ctx, cancel := context.WithTimeout(ctx, e.Timeout)
+	defer cancel()
+	err = e.DB.ReadTenant(ctx, who.TenantID, func(tx *store.Tx) error {
+		if err := tx.SetStatementTimeout(ctx, e.Timeout); err != nil {
+			return store.Err(err, "set statement timeout")
+		}
+		vocab, err := LoadVocabulary(ctx, tx)
+		if err != nil {
+			return err
+		}
+		q, err := NewParser(e.Model, vocab).Parse(question)
+		if err != nil {
+			return err
+		}
+		ans.Query = q
+		c, err := Prepare(q, e.Model, tx.Dialect, who, scope, now, e.RowCap)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.QueryContext(ctx, c.SQL, c.Args...)
+		if err != nil {
+			return store.Err(err, "run question")
+		}
+		defer rows.Close()
+		n := len(c.Columns)
+		for rows.Next() {
+			vals := make([]any, n)
+			ptrs := make([]any, n)
+			for i := range vals {
+				ptrs[i] = &vals[i]
+			}
+			if err := rows.Scan(ptrs...); err != nil {
+				return store.Err(err, "scan answer")
+			}
+			for i, v := range vals {
+				vals[i] = jsonValue(v, c.Columns[i].Type)
+			}
+			ans.Rows = append(ans.Rows, vals)
+		}
+		if err := rows.Err(); err != nil {
+			if errors.Is(err, context.DeadlineExceeded) {
+				return errcode.New(errcode.Invalid, "The question took longer than %s; narrow it down", e.Timeout)
+			}
+			return store.Err(err, "read answer")
+		}
+		ans.Columns = c.Columns
+		if len(ans.Rows) > e.RowCap {
+			ans.Rows = ans.Rows[:e.RowCap]
+			ans.Notes = append(ans.Notes, "Only the first 1000 rows are shown; narrow the question to see the rest.")
+		}
+		ans.Chart = ChooseChart(q, e.Model, ans.Columns, ans.Rows)
+		ans.Explain = &Explain{Engine: "parser", Range: q.Time.Describe(), Scope: scope.Describe(), SQL: c.SQL, Args: c.Args}
+		return nil
+	})
+	if err != nil {
+		ans.Query = nil
+		return ans, err
+	}
+	return ans, nil
+}
+
+// Prepare validates q for the asker and compiles it, resolving its time
+// range against now. Both engines' queries go through here.
+func Prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scope, now time.Time, rowCap int) (compiled, error) {
+	if err := Validate(q, m, who.User.Role, scope); err != nil {
+		return compiled{}, err
+	}
+	if q.Time != nil {
+		if err := q.Time.Resolve(now); err != nil {
+			return compiled{}, err
+		}
+	}
+	return compile(q, m, d, who.TenantID, scope, now.Format(day), rowCap)
+}
+
+func jsonValue(v any, typ string) any {
+	switch x := v.(type) {
+	case nil:
+		return nil
+	case []byte:
+		return jsonValue(string(x), typ)
+	case time.Time:
+		return x.Format(day)
+	case float64:
+		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
+			return int64(x)
+		}
+		return math.Round(x*100) / 100
+	case string:
+		if typ == "number" {
+			var f float64
+			if _, err := fmtSscan(x, &f); err == nil {
+				return jsonValue(f, typ)
+			}
+		}
+		return x
+	}
+	return v
+}
+
+// ChooseChart picks the chart that fits the answer (the Ask issue's rules).
+func ChooseChart(q *Query, m *semantic.Model, cols []Column, rows [][]any) *Chart {
+	title := chartTitle(q, m)
+	timeDim, weekday, hour := false, false, false
+	for _, d := range q.Dimensions {
+		switch dm := m.Dimensions[d]; {
+		case d == "trend", dm.Time == "day", dm.Time == "week", dm.Time == "month", dm.Time == "quarter", dm.Time == "year":
+			timeDim = true
+		case dm.Time == "weekday":
+			weekday = true
+		case dm.Time == "hour":
+			hour = true
+		}
+	}
+	switch {
+	case q.Kind == "people":
+		return &Chart{Type: "table", Title: title}
+	case q.Kind == "number":
+		return &Chart{Type: "number", Title: title}
+	case weekday && hour:
+		return &Chart{Type: "heatmap", Title: title}
+	case timeDim && len(q.Dimensions) <= 2:
+		return &Chart{Type: "line", Title: title}
+	case len(q.Dimensions) == 1 && q.Share && len(rows) <= 6 && (q.Measure == "headcount" || q.Measure == "absence_days" || q.Measure == "absence_cases"):
+		return &Chart{Type: "pie", Title: title}
+	case len(q.Dimensions) == 1:
+		return &Chart{Type: "bar", Title: title}
+	}
+	return &Chart{Type: "table", Title: title}
+}
+
+func chartTitle(q *Query, m *semantic.Model) string {
+	t := "People"
+	if q.Measure != "" {
+		t = m.Measures[q.Measure].Title
+	}
+	if q.PerPersonWeek {
+		t = "Average weekly " + strings.ToLower(t) + " per person"
+	}
+	if q.ShareOf != nil {
+		t = "Share of people with " + strings.ToLower(t) + " " + q.ShareOf.Op + " " + trimFloat(q.ShareOf.Value)
+	}
+	for i, d := range q.Dimensions {
+		name := strings.ReplaceAll(d, "_", " ")
+		if d == "trend" {
+			name = "period"
+		}
+		if i == 0 {
+			if m.Dimensions[d].Time != "" && m.Dimensions[d].Time != "weekday" && m.Dimensions[d].Time != "hour" {
+				t += " per " + name
+			} else {
+				t += " by " + name
+			}
+		} else {
+			t += " and " + name
+		}
+	}
+	if q.Time != nil {
+		t += ", " + q.Time.Expr
+		if strings.HasPrefix(q.Time.Expr, "month ") || strings.HasPrefix(q.Time.Expr, "year ") {
+			t = strings.TrimSuffix(t, ", "+q.Time.Expr) + ", " + humanRange(q.Time)
+		}
+	}
+	return t
+}
+
+func humanRange(tr *TimeRange) string {
+	a, err := time.Parse(day, tr.From)
+	if err != nil {
+		return tr.Expr
+	}
+	if strings.HasPrefix(tr.Expr, "month ") {
+		return a.Format("January 2006")
+	}
+	return a.Format("2006")
+}
+
+func fmtSscan(s string, f *float64) (int, error) { return fmt.Sscan(s, f) }
+
+func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

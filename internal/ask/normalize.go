@@ -1,0 +1,104 @@
+package ask
+
+import (
+	"regexp"
+	"strings"
+)
+
+var contractions = strings.NewReplacer(
+	"’", "'", "‘", "'", "what's", "what is", "who's", "who is", "how's", "how is", "where's", "where is",
+	"when's", "when is", "that's", "that is", "there's", "there is", "it's", "it is", "here's", "here is",
+	"let's", "let us", "won't", "will not", "can't", "cannot", "n't", " not", "'re", " are", "'ve", " have",
+	"'ll", " will", "'d", " would", "'m", " am", "'s", "", "s'", "s",
+)
+
+var numberWords = map[string]string{
+	"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
+	"nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
+	"sixteen": "16", "twenty": "20", "thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "hundred": "100",
+	"a couple": "2", "couple": "2", "a few": "3",
+}
+
+var (
+	reISODate = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	reNonWord = regexp.MustCompile(`[^a-z0-9%]+`)
+	reOrdinal = regexp.MustCompile(`\b(\d{1,2})(st|nd|rd|th)\b`)
+)
+
+// keepWords are never singularised (their final s is not a plural).
+var keepWords = map[string]bool{
+	"this": true, "his": true, "is": true, "was": true, "has": true, "does": true, "us": true, "status": true,
+	"less": true, "across": true, "always": true, "paris": true, "plus": true, "bonus": true, "campus": true,
+	"alias": true, "basis": true, "thus": true, "yes": true, "its": true, "analysis": true, "whereas": true,
+	"series": true, "species": true, "news": true, "business": true, "previous": true, "various": true,
+}
+
+// singular folds a plural to its singular form; the same function is applied
+// to questions, synonyms and tenant values, so matching is symmetric.
+func singular(w string) string {
+	if len(w) <= 3 || keepWords[w] || w[len(w)-1] != 's' || strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "us") {
+		return w
+	}
+	switch {
+	case strings.HasSuffix(w, "ies") && len(w) > 4:
+		return w[:len(w)-3] + "y"
+	case strings.HasSuffix(w, "ches"), strings.HasSuffix(w, "shes"), strings.HasSuffix(w, "xes"), strings.HasSuffix(w, "sses"):
+		return w[:len(w)-2]
+	}
+	return w[:len(w)-1]
+}
+
+// normalize lowercases q, expands contractions, keeps ISO dates as single
+// tokens, turns number words into digits and splits into singular tokens.
+func normalize(q string) []string {
+	s := strings.ToLower(q)
+	s = contractions.Replace(s)
+	s = reISODate.ReplaceAllString(s, " d$1x$2x$3 ")
+	s = strings.ReplaceAll(s, "%", " percent ")
+	s = reNonWord.ReplaceAllString(s, " ")
+	s = reOrdinal.ReplaceAllString(s, "$1")
+	var out []string
+	for _, w := range strings.Fields(s) {
+		if n, ok := numberWords[w]; ok {
+			w = n
+		}
+		if strings.HasPrefix(w, "d") && len(w) == 11 && w[5] == 'x' && w[8] == 'x' {
+			out = append(out, w[1:5]+"-"+w[6:8]+"-"+w[9:11])
+			continue
+		}
+		out = append(out, singular(w))
+	}
+	return out
+}
+
+// normPhrase normalises a synonym or a tenant value the same way.
+func normPhrase(s string) string {
+	return strings.Join(normalize(s), " ")
+}
+
+// within1 reports whether a and b differ by at most one edit
+// (insertion, deletion, substitution or transposition of neighbours).
+func within1(a, b string) bool {
+	if a == b {
+		return true
+	}
+	la, lb := len(a), len(b)
+	if la-lb > 1 || lb-la > 1 {
+		return false
+	}
+	i := 0
+	for i < la && i < lb && a[i] == b[i] {
+		i++
+	}
+	switch {
+	case la == lb:
+		if a[i+1:] == b[i+1:] {
+			return true
+		}
+		return i+1 < la && a[i] == b[i+1] && a[i+1] == b[i] && a[i+2:] == b[i+2:]
+	case la > lb:
+		return a[i+1:] == b[i:]
+	default:
+		return a[i:] == b[i+1:]
+	}
+}

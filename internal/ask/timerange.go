@@ -1,0 +1,210 @@
+package ask
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scry-dev/scry/internal/errcode"
+)
+
+const day = "2006-01-02"
+
+var monthNames = []string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
+
+func monthIndex(s string) int {
+	for i, m := range monthNames {
+		if s == m || (len(s) >= 3 && strings.HasPrefix(m, s) && len(s) <= len(m)) {
+			return i + 1
+		}
+	}
+	return 0
+}
+
+// Resolve fills tr.From and tr.To from tr.Expr, relative to now
+// (CONVENTIONS.md: ISO weeks from Monday; "last N units" are the N complete
+// units before the current one; "this X" runs to today).
+func (tr *TimeRange) Resolve(now time.Time) error {
+	from, to, err := resolveExpr(tr.Expr, now)
+	if err != nil {
+		return err
+	}
+	tr.From, tr.To = from, to
+	return nil
+}
+
+func startOf(unit string, t time.Time) time.Time {
+	t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
+	switch unit {
+	case "week":
+		return t.AddDate(0, 0, -((int(t.Weekday()) + 6) % 7))
+	case "month":
+		return time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC)
+	case "quarter":
+		return time.Date(t.Year(), time.Month((int(t.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
+	case "year":
+		return time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	}
+	return t
+}
+
+func add(unit string, t time.Time, n int) time.Time {
+	switch unit {
+	case "week":
+		return t.AddDate(0, 0, 7*n)
+	case "month":
+		return t.AddDate(0, n, 0)
+	case "quarter":
+		return t.AddDate(0, 3*n, 0)
+	case "year":
+		return t.AddDate(n, 0, 0)
+	}
+	return t.AddDate(0, 0, n)
+}
+
+var (
+	reRelN    = regexp.MustCompile(`^last (\d+) (day|week|month|quarter|year)$`)
+	reNextN   = regexp.MustCompile(`^next (\d+) (day|week|month|quarter|year)$`)
+	reRel     = regexp.MustCompile(`^(this|last|next) (week|month|quarter|year)$`)
+	reMonth   = regexp.MustCompile(`^month (\d{1,2})$`)
+	reMonthY  = regexp.MustCompile(`^month (\d{4})-(\d{2})$`)
+	reYear    = regexp.MustCompile(`^year (\d{4})$`)
+	reQuarter = regexp.MustCompile(`^quarter ([1-4])(?: (\d{4}))?$`)
+	reSince   = regexp.MustCompile(`^since (\d{4}-\d{2}-\d{2})$`)
+	reOn      = regexp.MustCompile(`^on (\d{4}-\d{2}-\d{2})$`)
+	reBetween = regexp.MustCompile(`^between (\d{4}-\d{2}-\d{2}) and (\d{4}-\d{2}-\d{2})$`)
+)
+
+func resolveExpr(expr string, now time.Time) (string, string, error) {
+	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
+	f := func(a, b time.Time) (string, string, error) { return a.Format(day), b.Format(day), nil }
+	switch expr {
+	case "today":
+		return f(today, today)
+	case "yesterday":
+		return f(today.AddDate(0, 0, -1), today.AddDate(0, 0, -1))
+	case "tomorrow":
+		return f(today.AddDate(0, 0, 1), today.AddDate(0, 0, 1))
+	case "upcoming":
+		return today.Format(day), "", nil
+	case "to date":
+		return "", today.Format(day), nil
+	}
+	if m := reRelN.FindStringSubmatch(expr); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		if n < 1 || n > 1000 {
+			return "", "", errcode.New(errcode.NotUnderstood, "The period %q is out of range; ask for 1 to 1000 units", expr)
+		}
+		cur := startOf(m[2], today)
+		return f(add(m[2], cur, -n), cur.AddDate(0, 0, -1))
+	}
+	if m := reNextN.FindStringSubmatch(expr); m != nil {
+		n, _ := strconv.Atoi(m[1])
+		if n < 1 || n > 1000 {
+			return "", "", errcode.New(errcode.NotUnderstood, "The period %q is out of range; ask for 1 to 1000 units", expr)
+		}
+		next := add(m[2], startOf(m[2], today), 1)
+		return f(next, add(m[2], next, n).AddDate(0, 0, -1))
+	}
+	if m := reRel.FindStringSubmatch(expr); m != nil {
+		cur := startOf(m[2], today)
+		switch m[1] {
+		case "this":
+			return f(cur, today)
+		case "last":
+			return f(add(m[2], cur, -1), cur.AddDate(0, 0, -1))
+		default:
+			return f(add(m[2], cur, 1), add(m[2], cur, 2).AddDate(0, 0, -1))
+		}
+	}
+	if m := reMonth.FindStringSubmatch(expr); m != nil {
+		mo, _ := strconv.Atoi(m[1])
+		if mo < 1 || mo > 12 {
+			return "", "", errcode.New(errcode.NotUnderstood, "There is no month %d", mo)
+		}
+		y := today.Year()
+		if time.Month(mo) > today.Month() {
+			y-- // the most recent such month that has started
+		}
+		s := time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)
+		return f(s, s.AddDate(0, 1, -1))
+	}
+	if m := reMonthY.FindStringSubmatch(expr); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		mo, _ := strconv.Atoi(m[2])
+		if mo < 1 || mo > 12 {
+			return "", "", errcode.New(errcode.NotUnderstood, "There is no month %d", mo)
+		}
+		s := time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)
+		return f(s, s.AddDate(0, 1, -1))
+	}
+	if m := reYear.FindStringSubmatch(expr); m != nil {
+		y, _ := strconv.Atoi(m[1])
+		s := time.Date(y, 1, 1, 0, 0, 0, 0, time.UTC)
+		return f(s, s.AddDate(1, 0, -1))
+	}
+	if m := reQuarter.FindStringSubmatch(expr); m != nil {
+		q, _ := strconv.Atoi(m[1])
+		y := today.Year()
+		if m[2] != "" {
+			y, _ = strconv.Atoi(m[2])
+		} else if s := time.Date(y, time.Month(3*q-2), 1, 0, 0, 0, 0, time.UTC); s.After(today) {
+			y--
+		}
+		s := time.Date(y, time.Month(3*q-2), 1, 0, 0, 0, 0, time.UTC)
+		return f(s, s.AddDate(0, 3, -1))
+	}
+	if m := reSince.FindStringSubmatch(expr); m != nil {
+		s, err := time.Parse(day, m[1])
+		if err != nil {
+			return "", "", errcode.New(errcode.NotUnderstood, "%s is not a date", m[1])
+		}
+		return f(s, today)
+	}
+	if m := reOn.FindStringSubmatch(expr); m != nil {
+		s, err := time.Parse(day, m[1])
+		if err != nil {
+			return "", "", errcode.New(errcode.NotUnderstood, "%s is not a date", m[1])
+		}
+		return f(s, s)
+	}
+	if m := reBetween.FindStringSubmatch(expr); m != nil {
+		a, err1 := time.Parse(day, m[1])
+		b, err2 := time.Parse(day, m[2])
+		if err1 != nil || err2 != nil {
+			return "", "", errcode.New(errcode.NotUnderstood, "%q does not hold two valid dates", expr)
+		}
+		if b.Before(a) {
+			a, b = b, a
+		}
+		return f(a, b)
+	}
+	return "", "", errcode.New(errcode.NotUnderstood, "The time expression %q is not one scry knows", expr)
+}
+
+// days is the length of a resolved range in days (0 when open).
+func (tr *TimeRange) days() int {
+	if tr == nil || tr.From == "" || tr.To == "" {
+		return 0
+	}
+	a, _ := time.Parse(day, tr.From)
+	b, _ := time.Parse(day, tr.To)
+	return int(b.Sub(a).Hours()/24) + 1
+}
+
+// Describe says the resolved range in words.
+func (tr *TimeRange) Describe() string {
+	switch {
+	case tr == nil:
+		return "all data up to today"
+	case tr.From == "":
+		return fmt.Sprintf("%s (up to %s)", tr.Expr, tr.To)
+	case tr.To == "":
+		return fmt.Sprintf("%s (from %s on)", tr.Expr, tr.From)
+	case tr.From == tr.To:
+		return fmt.Sprintf("%s (%s)", tr.Expr, tr.From)
+	}
+	return fmt.Sprintf("%s (%s to %s)", tr.Expr, tr.From, tr.To)
+}
