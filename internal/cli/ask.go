@@ -158,5 +158,7 @@ func printAnswer(w io.Writer, ans *ask.Answer, explain bool) {
 	}
 }
 
-func evalCommand() *command  { return &command{name: "eval", summary: "evaluate a question file (not yet)"} }
+func evalCommand() *command {
+	return &command{name: "eval", summary: "evaluate a question file (not yet)"}
+}
 func modelCommand() *command { return &command{name: "model", summary: "semantic models (not yet)"} }

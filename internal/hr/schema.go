@@ -15,8 +15,8 @@ import (
 // converted for the database (nil = NULL).
 type column struct {
 	name     string
-	optional bool                          // empty allowed (NULL)
-	parse    func(string) (any, string)    // value, or "" and what was expected
+	optional bool                       // empty allowed (NULL)
+	parse    func(string) (any, string) // value, or "" and what was expected
 }
 
 type fileSpec struct {

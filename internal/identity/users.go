@@ -144,4 +144,3 @@ func Remove(ctx context.Context, tx *store.Tx, email string) error {
 	}
 	return nil
 }
-

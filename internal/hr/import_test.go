@@ -1,0 +1,184 @@
+package hr_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/hr"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
+	"github.com/scry-dev/scry/internal/tenant"
+)
+
+// copyValid copies testdata/valid into a new folder and applies edit.
+func copyValid(t *testing.T, edit func(dir string)) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, f := range []string{"employees.csv", "shifts.csv", "absences.csv"} {
+		b, err := os.ReadFile(filepath.Join("testdata", "valid", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.WriteFile(filepath.Join(dir, f), b, 0o644)
+	}
+	if edit != nil {
+		edit(dir)
+	}
+	return dir
+}
+
+func replaceIn(file, old, new string) func(string) {
+	return func(dir string) {
+		p := filepath.Join(dir, file)
+		b, _ := os.ReadFile(p)
+		os.WriteFile(p, []byte(strings.Replace(string(b), old, new, 1)), 0o644)
+	}
+}
+
+func snapshot(t *testing.T, db *store.DB, id int64) string {
+	t.Helper()
+	var s string
+	err := db.ReadTenant(context.Background(), id, func(tx *store.Tx) error {
+		var parts []string
+		for _, q := range []string{
+			"select count(*) || ':' || coalesce(max(last_name), '') from employees where tenant_id = $1",
+			"select count(*) || ':' || coalesce(sum(hours), 0) from shifts where tenant_id = $1",
+			"select count(*) || ':' || coalesce(sum(days), 0) from absences where tenant_id = $1",
+		} {
+			var v string
+			if err := tx.QueryRowContext(context.Background(), q, id).Scan(&v); err != nil {
+				return err
+			}
+			parts = append(parts, v)
+		}
+		s = strings.Join(parts, "|")
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s
+}
+
+func TestImportBadInput(t *testing.T) {
+	cases := []struct {
+		name  string
+		edit  func(string)
+		where string // expected in the first problem: file:line[:column]
+	}{
+		{"missing column", replaceIn("employees.csv", ",hourly_wage\n", "\n"), "employees.csv:1"},
+		{"extra unknown column", replaceIn("absences.csv", "days\n", "days,note\n"), "absences.csv:1:7"},
+		{"bad date", replaceIn("shifts.csv", "2026-11-03", "2026-02-30"), "shifts.csv:4:3"},
+		{"unknown enum", replaceIn("absences.csv", "vacation", "holiday"), "absences.csv:3:3"},
+		{"negative hours", replaceIn("shifts.csv", "4.00,Sales", "-4.00,Sales"), "shifts.csv:3:7"},
+		{"dangling manager", replaceIn("employees.csv", ",E1,Lyon", ",E99,Lyon"), "employees.csv:3:13"},
+		{"manager cycle", replaceIn("employees.csv", "35,,Paris", "35,E3,Paris"), "employees.csv:"},
+		{"duplicate id", replaceIn("shifts.csv", "S2,", "S1,"), "shifts.csv:3:1"},
+		{"truncated last line", func(dir string) {
+			p := filepath.Join(dir, "absences.csv")
+			b, _ := os.ReadFile(p)
+			os.WriteFile(p, b[:len(b)-12], 0o644)
+		}, "absences.csv:3"},
+		{"non-UTF-8 bytes", replaceIn("employees.csv", "Arthur", "Arth\xffur"), "employees.csv:4:2"},
+		{"empty file", func(dir string) { os.WriteFile(filepath.Join(dir, "shifts.csv"), nil, 0o644) }, "shifts.csv:1"},
+		{"missing file", func(dir string) { os.Remove(filepath.Join(dir, "absences.csv")) }, "absences.csv"},
+		{"end before start", replaceIn("absences.csv", "2026-11-10,2026-11-12,3", "2026-11-12,2026-11-10,3"), "absences.csv:2:5"},
+		{"unknown employee", replaceIn("shifts.csv", "S2,E3", "S2,E7"), "shifts.csv:3:2"},
+	}
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		db := storetest.Open(t, d)
+		ctx := context.Background()
+		var tn tenant.Tenant
+		db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, "tt", ""); return err })
+		valid := copyValid(t, nil)
+		if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
+			c, err := hr.Import(ctx, tx, valid, nil)
+			if c.Employees != 4 || c.Shifts != 5 || c.Absences != 2 {
+				t.Errorf("counts %+v", c)
+			}
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		before := snapshot(t, db, tn.ID)
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				dir := copyValid(t, tc.edit)
+				err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err })
+				e := errcode.From(err)
+				if e.Code != errcode.Invalid || errcode.ExitStatus(err) != 2 {
+					t.Fatalf("got %v, want invalid_input (exit 2)", err)
+				}
+				if len(e.Details) == 0 || !strings.HasPrefix(e.Details[0], tc.where) {
+					t.Fatalf("first problem %q, want it at %s (all: %v)", first(e.Details), tc.where, e.Details)
+				}
+				if after := snapshot(t, db, tn.ID); after != before {
+					t.Fatalf("previous data changed: %s → %s", before, after)
+				}
+			})
+		}
+	})
+}
+
+func first(s []string) string {
+	if len(s) == 0 {
+		return ""
+	}
+	return s[0]
+}
+
+func TestImportListsManyProblems(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	var tn tenant.Tenant
+	db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, "tt", ""); return err })
+	dir := copyValid(t, func(dir string) {
+		var b strings.Builder
+		b.WriteString("shift_id,employee_id,date,start_time,end_time,break_minutes,hours,position,location,status\n")
+		for i := 0; i < 30; i++ {
+			b.WriteString("S" + string(rune('a'+i%26)) + string(rune('a'+i/26)) + ",E3,2026-13-01,08:00,09:00,0,1.00,P,L,worked\n")
+		}
+		os.WriteFile(filepath.Join(dir, "shifts.csv"), []byte(b.String()), 0o644)
+	})
+	err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err })
+	if e := errcode.From(err); len(e.Details) != hr.MaxProblems {
+		t.Fatalf("listed %d problems, want %d: %v", len(e.Details), hr.MaxProblems, err)
+	}
+}
+
+func TestReimportReplacesOnlyThatTenant(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		db := storetest.Open(t, d)
+		ctx := context.Background()
+		var a, b tenant.Tenant
+		db.Global(ctx, func(tx *store.Tx) error {
+			a, _ = tenant.Create(ctx, tx, "ta", "")
+			var err error
+			b, err = tenant.Create(ctx, tx, "tb", "")
+			return err
+		})
+		valid := copyValid(t, nil)
+		for _, tn := range []tenant.Tenant{a, b} {
+			if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, valid, nil); return err }); err != nil {
+				t.Fatal(err)
+			}
+		}
+		bBefore := snapshot(t, db, b.ID)
+		smaller := copyValid(t, func(dir string) {
+			os.WriteFile(filepath.Join(dir, "shifts.csv"), []byte("shift_id,employee_id,date,start_time,end_time,break_minutes,hours,position,location,status\nS9,E1,2026-01-05,08:00,10:00,0,2.00,Director,Paris,worked\n"), 0o644)
+		})
+		if err := db.InTenant(ctx, a.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, smaller, nil); return err }); err != nil {
+			t.Fatal(err)
+		}
+		if got := snapshot(t, db, a.ID); !strings.Contains(got, "|1:2") {
+			t.Errorf("tenant a after re-import: %s", got)
+		}
+		if got := snapshot(t, db, b.ID); got != bBefore {
+			t.Errorf("tenant b changed: %s → %s", bBefore, got)
+		}
+	})
+}

@@ -1,0 +1,238 @@
+package store_test
+
+import (
+	"context"
+	"database/sql"
+	"testing"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
+	"github.com/scry-dev/scry/internal/tenant"
+)
+
+func twoTenants(t *testing.T, db *store.DB) (tenant.Tenant, tenant.Tenant) {
+	t.Helper()
+	ctx := context.Background()
+	var a, b tenant.Tenant
+	err := db.Global(ctx, func(tx *store.Tx) error {
+		var err error
+		if a, err = tenant.Create(ctx, tx, "tenant-a", "A"); err != nil {
+			return err
+		}
+		b, err = tenant.Create(ctx, tx, "tenant-b", "B")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, tn := range []tenant.Tenant{a, b} {
+		err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `insert into employees (tenant_id, employee_id, first_name, last_name, email, gender, birth_date,
+				hire_date, department, position, contract_type, weekly_hours, location, hourly_wage)
+				values ($1, 'E1', 'Ann', $2, 'ann@x.example', 'female', '1990-01-01', '2020-01-01', 'D', 'P', 'full_time', 35, 'L', 20)`, tn.ID, tn.Slug)
+			if err != nil {
+				return err
+			}
+			_, err = identity.Add(ctx, tx, identity.User{Email: "Admin@" + tn.Slug + ".example", Role: identity.Admin})
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	return a, b
+}
+
+func TestTenantsAndUsers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		db := storetest.Open(t, d)
+		ctx := context.Background()
+		a, b := twoTenants(t, db)
+		if err := db.Global(ctx, func(tx *store.Tx) error { _, err := tenant.Create(ctx, tx, "tenant-a", ""); return err }); !errcode.Is(err, errcode.AlreadyExists) {
+			t.Fatalf("duplicate tenant: got %v, want already_exists", err)
+		}
+		for _, bad := range []string{"Acme", "a_b", "-a", "a-", "a--b", "x", ""} {
+			if err := tenant.ValidateSlug(bad); err == nil {
+				t.Errorf("slug %q accepted", bad)
+			}
+		}
+		// Emails are unique per tenant, compared case-insensitively; the same email in another tenant is fine.
+		err := db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
+			_, err := identity.Add(ctx, tx, identity.User{Email: "admin@TENANT-A.example", Role: identity.HR})
+			return err
+		})
+		if !errcode.Is(err, errcode.AlreadyExists) {
+			t.Fatalf("case-insensitive duplicate email: got %v", err)
+		}
+		err = db.InTenant(ctx, b.ID, func(tx *store.Tx) error {
+			_, err := identity.Add(ctx, tx, identity.User{Email: "admin@tenant-a.example", Role: identity.HR})
+			return err
+		})
+		if err != nil {
+			t.Fatalf("same email in another tenant: %v", err)
+		}
+		// Managers and employees need an existing employee of their own tenant.
+		err = db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
+			_, err := identity.Add(ctx, tx, identity.User{Email: "m@a.example", Role: identity.Manager})
+			return err
+		})
+		if !errcode.Is(err, errcode.Invalid) {
+			t.Fatalf("manager without employee: %v", err)
+		}
+		err = db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
+			_, err := identity.Add(ctx, tx, identity.User{Email: "m@a.example", Role: identity.Manager, EmployeeID: "E404"})
+			return err
+		})
+		if !errcode.Is(err, errcode.NotFound) {
+			t.Fatalf("manager with unknown employee: %v", err)
+		}
+		var users []identity.User
+		db.ReadTenant(ctx, a.ID, func(tx *store.Tx) error { users, err = identity.List(ctx, tx); return err })
+		if len(users) != 1 || users[0].Email != "Admin@tenant-a.example" {
+			t.Fatalf("tenant A users = %+v", users)
+		}
+		if err := db.InTenant(ctx, a.ID, func(tx *store.Tx) error { return identity.Remove(ctx, tx, "ADMIN@tenant-a.example") }); err != nil {
+			t.Fatal(err)
+		}
+		if err := db.InTenant(ctx, a.ID, func(tx *store.Tx) error { return identity.Remove(ctx, tx, "admin@tenant-a.example") }); !errcode.Is(err, errcode.NotFound) {
+			t.Fatalf("second remove: %v", err)
+		}
+	})
+}
+
+// TestPostgresRowLevelSecurity checks isolation as the application role.
+func TestPostgresRowLevelSecurity(t *testing.T) {
+	db := storetest.Open(t, store.Postgres)
+	ctx := context.Background()
+	a, b := twoTenants(t, db)
+	tables := []string{"users", "employees", "shifts", "absences", "hr_vocabulary"}
+	count := func(tenantID int64, table string) int {
+		var n int
+		err := db.ReadTenant(ctx, tenantID, func(tx *store.Tx) error {
+			return tx.QueryRowContext(ctx, "select count(*) from "+table).Scan(&n)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	for _, tbl := range tables {
+		if n := count(0, tbl); n != 0 {
+			t.Errorf("no tenant set: %s shows %d rows, want 0", tbl, n)
+		}
+	}
+	if n := count(a.ID, "employees"); n != 1 {
+		t.Errorf("tenant A sees %d employees, want 1", n)
+	}
+	var last string
+	db.ReadTenant(ctx, a.ID, func(tx *store.Tx) error {
+		return tx.QueryRowContext(ctx, "select string_agg(last_name, ',') from employees").Scan(&last)
+	})
+	if last != "tenant-a" {
+		t.Errorf("tenant A sees rows of %q", last)
+	}
+	// Writing a row of B while A is set fails; so does updating B's rows.
+	err := db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `insert into hr_vocabulary (tenant_id, field, value) values ($1, 'x', 'y')`, b.ID)
+		return err
+	})
+	if err == nil {
+		t.Error("insert of tenant B's row while A is set succeeded")
+	}
+	var updated int64
+	err = db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
+		res, err := tx.ExecContext(ctx, `update employees set last_name = 'hacked' where tenant_id = $1`, b.ID)
+		if err != nil {
+			return err
+		}
+		updated, _ = res.RowsAffected()
+		return nil
+	})
+	if err != nil || updated != 0 {
+		t.Errorf("update of B's rows under A: err %v, %d rows", err, updated)
+	}
+	err = db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `update employees set tenant_id = $1`, b.ID)
+		return err
+	})
+	if err == nil {
+		t.Error("moving A's rows to B succeeded")
+	}
+	// Every table with tenant_id has RLS enabled and forced; the app role owns nothing and bypasses nothing.
+	db.ReadTenant(ctx, a.ID, func(tx *store.Tx) error {
+		rows, err := tx.QueryContext(ctx, `select c.relname, c.relrowsecurity, c.relforcerowsecurity, pg_has_role(current_user, c.relowner, 'USAGE')
+			from pg_class c join pg_namespace n on n.oid = c.relnamespace
+			where n.nspname = current_schema() and c.relkind = 'r'
+			  and exists (select 1 from pg_attribute a where a.attrelid = c.oid and a.attname = 'tenant_id' and not a.attisdropped)`)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rows.Close()
+		seen := 0
+		for rows.Next() {
+			var name string
+			var rls, force, owner bool
+			rows.Scan(&name, &rls, &force, &owner)
+			seen++
+			if !rls || !force {
+				t.Errorf("table %s: relrowsecurity=%v relforcerowsecurity=%v", name, rls, force)
+			}
+			if owner {
+				t.Errorf("the application role owns %s", name)
+			}
+		}
+		if seen < len(tables) {
+			t.Errorf("found %d tenant tables, want at least %d", seen, len(tables))
+		}
+		var super, bypass bool
+		tx.QueryRowContext(ctx, `select rolsuper, rolbypassrls from pg_roles where rolname = current_user`).Scan(&super, &bypass)
+		if super || bypass {
+			t.Errorf("application role: superuser=%v bypassrls=%v", super, bypass)
+		}
+		return nil
+	})
+}
+
+// TestPostgresRefusesOwnerAsApp: connecting the application as the owner
+// (which row security would not bind) is refused at start.
+func TestPostgresRefusesOwnerAsApp(t *testing.T) {
+	_, owner := storetest.PostgresURLs(t)
+	_, err := store.Open(context.Background(), store.Config{DataDir: t.TempDir(), DatabaseURL: owner})
+	if !errcode.Is(err, errcode.Invalid) {
+		t.Fatalf("owner as app role: got %v, want a refusal", err)
+	}
+}
+
+func TestMigrationsRecorded(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		cfg := storetest.Config(t, d)
+		ctx := context.Background()
+		db, err := store.Open(ctx, cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		db.Close()
+		db, err = store.Open(ctx, cfg) // a second start applies nothing again
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		applied, err := db.MigrateReport(ctx)
+		if err != nil || len(applied) != 0 {
+			t.Fatalf("re-migrate applied %v, err %v", applied, err)
+		}
+		url := cfg.MigrateURL
+		driver := "pgx"
+		if d == store.SQLite {
+			driver, url = "sqlite", cfg.DataDir+"/scry.db"
+		}
+		raw, _ := sql.Open(driver, url)
+		defer raw.Close()
+		var n int
+		if err := raw.QueryRow(`select count(*) from schema_migrations`).Scan(&n); err != nil || n < 1 {
+			t.Fatalf("schema_migrations: %d rows, %v", n, err)
+		}
+	})
+}
