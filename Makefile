@@ -1,0 +1,33 @@
+# scry — the Makefile is the contract: `make test` is what CI runs.
+GO      ?= go
+BIN     ?= ./scry
+DATA    ?= ./scry-data
+PKGS    := ./...
+
+.PHONY: help build test demo bench lint eval deps
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+
+build: ## build ./scry
+	$(GO) build -o $(BIN) ./cmd/scry
+
+deps: ## install missing system packages (as root, on Debian)
+	@./scripts/install-deps.sh
+
+test: build ## run every test (SQLite always; PostgreSQL when it answers on 127.0.0.1:5432)
+	$(GO) vet $(PKGS)
+	$(GO) test -count=1 -timeout 15m $(PKGS)
+
+demo: deps build ## seed the demo tenants in ./scry-data and show how to ask
+	$(BIN) demo seed --data $(DATA)
+
+eval: build ## score scry ask on the development question set (needs ../shared)
+	python3 ../shared/tools/ask_eval.py --scry $(BIN) --questions ../shared/data/hr/questions/dev.yaml --data ../shared/data/hr
+
+bench: ## benchmarks: import, ask (parse+validate+compile, end to end)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/hr/ ./internal/ask/
+
+lint: ## gofmt and go vet
+	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
+	$(GO) vet $(PKGS)

@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# Installs the system packages scry's demo and tests use, when missing and
+# when run as root on Debian; otherwise says what is missing.
+set -euo pipefail
+need=()
+command -v go >/dev/null || { echo "Go is missing: install Go 1.26 from your distribution or go.dev" >&2; exit 1; }
+command -v python3 >/dev/null || need+=(python3)
+python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
+if [ ${#need[@]} -eq 0 ]; then exit 0; fi
+if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
+  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null
+else
+  echo "missing packages: ${need[*]} (run as root on Debian to install them)" >&2
+fi
