@@ -43,6 +43,16 @@ func leaf(seq int64, t, tenant, actor, action, target, outcome, details string) 
 	return b
 }
 
+// LeafOf is the exact bytes of a stored record that the tree hashes.
+func LeafOf(r Record) []byte {
+	details := "{}"
+	if len(r.Details) > 0 {
+		b, _ := json.Marshal(r.Details)
+		details = string(b)
+	}
+	return leaf(r.Seq, r.Time.UTC().Format(time.RFC3339Nano), r.Tenant, r.Actor, r.Action, r.Target, r.Outcome, details)
+}
+
 // Log appends records and publishes signed tree heads in dir.
 type Log struct {
 	dir      string

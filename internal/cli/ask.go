@@ -18,6 +18,7 @@ import (
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/semantic"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
 )
 
 func askCommand() *command {
@@ -159,6 +160,133 @@ func printAnswer(w io.Writer, ans *ask.Answer, explain bool) {
 }
 
 func evalCommand() *command {
-	return &command{name: "eval", summary: "evaluate a question file (not yet)"}
+	return &command{name: "eval", summary: "run a golden-question file against the tenants it names and report accuracy",
+		usage: "<questions.yaml> [--json] [-v]",
+		example: `scry demo seed && scry eval questions/dev.yaml
+scry eval --json my-questions.yaml > report.json`,
+		flags: func(fs *flag.FlagSet, c *call) { fs.Bool("v", false, "print every case, not only failures") },
+		run:   runEval}
 }
-func modelCommand() *command { return &command{name: "model", summary: "semantic models (not yet)"} }
+
+func runEval(ctx context.Context, c *call) error {
+	if err := c.need(1, "a question file in the format of questions/dev.yaml"); err != nil {
+		return err
+	}
+	f, err := ask.LoadEvalFile(c.args[0])
+	if err != nil {
+		return err
+	}
+	now, err := parseNow(f.Now)
+	if err != nil {
+		return err
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	refs := map[string]*ask.Reference{}
+	ids := map[string]int64{}
+	for _, cs := range f.Cases {
+		if refs[cs.Tenant] != nil {
+			continue
+		}
+		t, err := tenant.Get(ctx, db, cs.Tenant)
+		if err != nil {
+			return err
+		}
+		ref, err := ask.LoadReference(ctx, db, t.ID)
+		if err != nil {
+			return err
+		}
+		defer ref.DB.Close()
+		refs[cs.Tenant], ids[cs.Tenant] = ref, t.ID
+	}
+	eng := &ask.Engine{DB: db, Model: semantic.BuiltinHR()}
+	var results []ask.EvalResult
+	passed := 0
+	for _, cs := range f.Cases {
+		who, err := ask.AskerFor(ids[cs.Tenant], cs.As)
+		if err != nil {
+			return errcode.New(errcode.Invalid, "case %s: as %q: use admin, hr, manager:<id> or employee:<id>", cs.ID, cs.As)
+		}
+		ans, askErr := eng.Ask(ctx, who, cs.Q, now)
+		if askErr != nil {
+			e := errcode.From(askErr)
+			ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
+		}
+		ref := refs[cs.Tenant]
+		forbidden := ask.Forbidden(refs, cs.Tenant, ref.Visible(cs.As, f.Now))
+		res := ask.EvalResult{ID: cs.ID, Q: cs.Q}
+		var whys []string
+		for _, e := range cs.Expect {
+			ok, why := ref.Check(e, ans, f.Now, forbidden)
+			if ok {
+				res.OK = true
+				break
+			}
+			whys = append(whys, why)
+		}
+		if res.OK && len(cs.Chart) > 0 && (ans.Chart == nil || !contains(cs.Chart, ans.Chart.Type)) {
+			res.OK = false
+			whys = append(whys, fmt.Sprintf("chart %v, wanted one of %v", ans.Chart, cs.Chart))
+		}
+		if !res.OK {
+			res.Why = strings.Join(whys, " | ")
+		} else {
+			passed++
+		}
+		results = append(results, res)
+	}
+	acc := float64(passed) / float64(len(results))
+	return c.out(map[string]any{"accuracy": acc, "passed": passed, "cases": len(results), "results": results}, func(w io.Writer) {
+		for _, r := range results {
+			if !r.OK || c.flag("v") == "true" {
+				verdict := "PASS"
+				if !r.OK {
+					verdict = "FAIL"
+				}
+				fmt.Fprintf(w, "%s %s: %s\n", verdict, r.ID, r.Q)
+				if r.Why != "" {
+					fmt.Fprintf(w, "     %s\n", r.Why)
+				}
+			}
+		}
+		fmt.Fprintf(w, "accuracy: %d/%d = %.1f%%\n", passed, len(results), 100*acc)
+	})
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func modelCommand() *command {
+	return &command{name: "model", summary: "semantic models", subs: []*command{
+		{name: "validate", summary: "check a semantic model file (the format of the built-in HR model)", usage: "<model.yaml>",
+			example: "scry model validate my-dataset.yaml", run: runModelValidate},
+		{name: "show", summary: "print the built-in HR model", example: "scry model show > hr.yaml", run: runModelShow},
+	}}
+}
+
+func runModelValidate(ctx context.Context, c *call) error {
+	if err := c.need(1, "a model file"); err != nil {
+		return err
+	}
+	m, err := semantic.Load(c.args[0])
+	if err != nil {
+		return err
+	}
+	return c.out(map[string]any{"valid": true, "name": m.Name, "entities": len(m.Entities), "measures": len(m.Measures), "dimensions": len(m.Dimensions)},
+		func(w io.Writer) {
+			fmt.Fprintf(w, "%s: valid model %q with %d entities, %d measures, %d dimensions.\n", c.args[0], m.Name, len(m.Entities), len(m.Measures), len(m.Dimensions))
+		})
+}
+
+func runModelShow(ctx context.Context, c *call) error {
+	_, err := c.env.Stdout.Write(semantic.BuiltinYAML())
+	return err
+}

@@ -62,6 +62,9 @@ type Model struct {
 	Enums      map[string]map[string][]string `yaml:"enums"`
 }
 
+// BuiltinYAML is the embedded HR model as written.
+func BuiltinYAML() []byte { return builtinHR }
+
 // BuiltinHR returns the embedded HR model.
 func BuiltinHR() *Model {
 	m, err := Parse(builtinHR, "hr.yaml")
