@@ -167,8 +167,13 @@ func (b *builder) dimExpr(name string) (string, Column, error) {
 	}
 	switch {
 	case d.From == "employees" && name == "manager":
-		return "(select m.first_name || ' ' || m.last_name from employees m where m.tenant_id = e.tenant_id and m.employee_id = e.manager_id)",
-			Column{Name: "manager", Type: "string"}, nil
+		// A manager outside the asker's scope is not named.
+		visible := ""
+		if !b.scope.All {
+			visible = " and " + strings.Join(b.scopeCond("m"), " and ")
+		}
+		return "coalesce((select m.first_name || ' ' || m.last_name from employees m where m.tenant_id = e.tenant_id and m.employee_id = e.manager_id" + visible + "), " +
+			b.arg("(outside your scope)") + ")", Column{Name: "manager", Type: "string"}, nil
 	case d.From == "employees" && name == "employee":
 		return nameExpr, Column{Name: "employee", Type: "string"}, nil
 	case d.From == "employees":

@@ -7,6 +7,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/scry-dev/scry/internal/errcode"
@@ -15,12 +16,47 @@ import (
 	"github.com/scry-dev/scry/internal/store"
 )
 
-// Engine answers questions for one installation.
+// Engine answers questions for one installation. It is safe for
+// concurrent use.
 type Engine struct {
 	DB      *store.DB
 	Model   *semantic.Model
 	RowCap  int           // most rows an answer shows (default 1000)
 	Timeout time.Duration // per question (default 10 s)
+
+	mu      sync.Mutex
+	parsers map[int64]cachedParser // per tenant, rebuilt when an import bumps hr_version
+}
+
+type cachedParser struct {
+	version int64
+	parser  *Parser
+}
+
+// parser returns the tenant's parser, rebuilding it after an import.
+func (e *Engine) parser(ctx context.Context, tx *store.Tx) (*Parser, error) {
+	var version int64
+	if err := tx.QueryRowContext(ctx, `select hr_version from tenants where id = $1`, tx.TenantID).Scan(&version); err != nil {
+		return nil, store.Err(err, "read hr version")
+	}
+	e.mu.Lock()
+	c, ok := e.parsers[tx.TenantID]
+	e.mu.Unlock()
+	if ok && c.version == version {
+		return c.parser, nil
+	}
+	vocab, err := LoadVocabulary(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	p := NewParser(e.Model, vocab)
+	e.mu.Lock()
+	if e.parsers == nil {
+		e.parsers = map[int64]cachedParser{}
+	}
+	e.parsers[tx.TenantID] = cachedParser{version, p}
+	e.mu.Unlock()
+	return p, nil
 }
 
 // Asker is who asks: identity comes from the caller (session, token or the
@@ -92,28 +128,29 @@ func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.T
 	if err != nil {
 		return ans, err
 	}
-	if e.Timeout == 0 {
-		e.Timeout = 10 * time.Second
+	timeout, rowCap := e.Timeout, e.RowCap
+	if timeout == 0 {
+		timeout = 10 * time.Second
 	}
-	if e.RowCap == 0 {
-		e.RowCap = 1000
+	if rowCap == 0 {
+		rowCap = 1000
 	}
-	ctx, cancel := context.WithTimeout(ctx, e.Timeout)
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	err = e.DB.ReadTenant(ctx, who.TenantID, func(tx *store.Tx) error {
-		if err := tx.SetStatementTimeout(ctx, e.Timeout); err != nil {
+		if err := tx.SetStatementTimeout(ctx, timeout); err != nil {
 			return store.Err(err, "set statement timeout")
 		}
-		vocab, err := LoadVocabulary(ctx, tx)
+		parser, err := e.parser(ctx, tx)
 		if err != nil {
 			return err
 		}
-		q, err := NewParser(e.Model, vocab).Parse(question)
+		q, err := parser.Parse(question)
 		if err != nil {
 			return err
 		}
 		ans.Query = q
-		c, err := Prepare(q, e.Model, tx.Dialect, who, scope, now, e.RowCap)
+		c, err := Prepare(q, e.Model, tx.Dialect, who, scope, now, rowCap)
 		if err != nil {
 			return err
 		}
@@ -139,14 +176,14 @@ func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.T
 		}
 		if err := rows.Err(); err != nil {
 			if errors.Is(err, context.DeadlineExceeded) {
-				return errcode.New(errcode.Invalid, "The question took longer than %s; narrow it down", e.Timeout)
+				return errcode.New(errcode.Invalid, "The question took longer than %s; narrow it down", timeout)
 			}
 			return store.Err(err, "read answer")
 		}
 		ans.Columns = c.Columns
-		if len(ans.Rows) > e.RowCap {
-			ans.Rows = ans.Rows[:e.RowCap]
-			ans.Notes = append(ans.Notes, "Only the first 1000 rows are shown; narrow the question to see the rest.")
+		if len(ans.Rows) > rowCap {
+			ans.Rows = ans.Rows[:rowCap]
+			ans.Notes = append(ans.Notes, fmt.Sprintf("Only the first %d rows are shown; narrow the question to see the rest.", rowCap))
 		}
 		ans.Chart = ChooseChart(q, e.Model, ans.Columns, ans.Rows)
 		ans.Explain = &Explain{Engine: "parser", Range: q.Time.Describe(), Scope: scope.Describe(), SQL: c.SQL, Args: c.Args}

@@ -222,7 +222,7 @@ func (r *Reference) Check(e EvalExpect, ans *Answer, now string, forbidden []str
 		b, _ := json.Marshal(ans)
 		text := strings.ToLower(string(b))
 		for _, f := range forbidden {
-			if strings.Contains(text, f) {
+			if containsWord(text, f) {
 				return false, "leaked " + f
 			}
 		}
@@ -369,6 +369,22 @@ func (r *Reference) Check(e EvalExpect, ans *Answer, now string, forbidden []str
 		return true, ""
 	}
 	return false, "unknown mode " + e.Mode
+}
+
+// containsWord finds w in text not followed by a letter, so that
+// "Tom Martinez" does not count as "tom martin".
+func containsWord(text, w string) bool {
+	for i := 0; ; {
+		k := strings.Index(text[i:], w)
+		if k < 0 {
+			return false
+		}
+		end := i + k + len(w)
+		if end >= len(text) || !(text[end] >= 'a' && text[end] <= 'z') {
+			return true
+		}
+		i = i + k + 1
+	}
 }
 
 func equalSets(a, b map[string]bool) bool {

@@ -183,7 +183,7 @@ var (
 	reMost      = regexp.MustCompile(` (the most|most|highest|largest|biggest|maximum|max|greatest|longest)\b`)
 	reLeast     = regexp.MustCompile(` (the least|least|lowest|smallest|fewest|minimum|min|shortest)\b`)
 	reWeekly    = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
-	reSelf      = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|shift|absence|sick|vacation|holiday|leave|day|wage|pay|time|attendance|overtime)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
+	reSelf      = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
 	reDeptMgr   = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
 	reMgrOf     = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
 	reNegate    = regexp.MustCompile(` (never|without|not|no|none|nobody|zero)\b`)
@@ -452,6 +452,16 @@ func (p *Parser) Parse(question string) (*Query, error) {
 			}
 		}
 	}
+	// A list of people needs something that says which people: a filter, a
+	// measure, a period, a relation, "my"/"I", or a plain people word in an
+	// otherwise known sentence ("list all employees"). "Who is the
+	// chancellor?" has none of these and is not a question for scry.
+	if (q.Kind == "people" || (people && len(q.Dimensions) == 0)) && q.Measure == "" && len(q.Filters) == 0 && q.Time == nil &&
+		q.Relation == "" && !q.Self && !strings.Contains(orig, " my ") {
+		if !hasMeasureWord("headcount") || p.unknownWords(toks) > 1 {
+			return nil, notUnderstood("Which people? Name a department, position, location, contract type or period.")
+		}
+	}
 	// Kind of answer.
 	switch {
 	case q.Kind == "people":
@@ -491,6 +501,17 @@ func (p *Parser) Parse(question string) (*Query, error) {
 		}
 	}
 	return q, nil
+}
+
+// unknownWords counts words of the question scry does not know.
+func (p *Parser) unknownWords(toks []string) int {
+	n := 0
+	for _, t := range toks {
+		if !p.known[t] && (t[0] < '0' || t[0] > '9') {
+			n++
+		}
+	}
+	return n
 }
 
 // better says whether measure a is more specific than b when both appear.

@@ -85,6 +85,9 @@ func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (
 	if err := imp.writeVocabulary(); err != nil {
 		return Counts{}, err
 	}
+	if _, err := tx.ExecContext(ctx, `update tenants set hr_version = hr_version + 1 where id = $1`, tx.TenantID); err != nil {
+		return Counts{}, store.Err(err, "bump hr version")
+	}
 	c := imp.counts
 	c.Seconds = time.Since(start).Seconds()
 	if c.Seconds > 0 {
