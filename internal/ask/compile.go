@@ -413,6 +413,27 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 			b.measureExpr() + " as v from " + b.from() + " where " + strings.Join(conds, " and ") + " group by e.employee_id) t"
 		return compiled{SQL: sql, Args: b.args, Columns: []Column{{Name: "percent_of_people", Type: "number"}}}, nil
 	}
+	if len(q.ShareWhere) > 0 {
+		conds, err := b.where(tenantID)
+		if err != nil {
+			return compiled{}, err
+		}
+		var part []string
+		for _, f := range q.ShareWhere {
+			c, err := b.filterCond(f)
+			if err != nil {
+				return compiled{}, err
+			}
+			part = append(part, c)
+		}
+		value := "1"
+		if b.ms.Agg == "sum" {
+			value = "f." + b.ms.Column
+		}
+		sql := cte + "select round(" + castReal(d, "100.0 * coalesce(sum(case when "+strings.Join(part, " and ")+" then "+value+" else 0 end), 0) / nullif(sum("+value+"), 0)") +
+			", 2) from " + b.from() + " where " + strings.Join(conds, " and ")
+		return compiled{SQL: sql, Args: b.args, Columns: []Column{{Name: "percent", Type: "number"}}}, nil
+	}
 	var sel, groups []string
 	var cols []Column
 	var timeCols []string

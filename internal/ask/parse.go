@@ -27,6 +27,20 @@ type Parser struct {
 	phrases map[string][]meaning
 	maxLen  int
 	known   map[string]bool
+	values  Vocabulary
+}
+
+// sample lists a few of the tenant's values of field, for hints.
+func (p *Parser) sample(field string) string {
+	vs := append([]string(nil), p.values[field]...)
+	sort.Strings(vs)
+	if len(vs) > 8 {
+		vs = append(vs[:8], "…")
+	}
+	if len(vs) == 0 {
+		return "(none yet)"
+	}
+	return strings.Join(vs, ", ")
 }
 
 // fillerWords are understood but carry no meaning of their own; they count
@@ -45,7 +59,7 @@ var fillerWords = strings.Fields(`a an the of in on at for to from by per each e
 // NewParser builds the lexicon of model synonyms, enum words and the
 // tenant's values.
 func NewParser(m *semantic.Model, v Vocabulary) *Parser {
-	p := &Parser{model: m, phrases: map[string][]meaning{}, known: map[string]bool{}}
+	p := &Parser{model: m, phrases: map[string][]meaning{}, known: map[string]bool{}, values: v}
 	addPhrase := func(text string, mn meaning) {
 		k := normPhrase(text)
 		if k == "" {
@@ -246,6 +260,15 @@ func (p *Parser) Parse(question string) (*Query, error) {
 	}
 	// 4. words of the model and of the tenant, longest phrase first
 	items := p.link(strings.Fields(s))
+	// "in Lyon" when this tenant has no Lyon: say so rather than answer
+	// for everywhere.
+	for i, it := range items {
+		if i > 0 && len(it.meanings) == 0 && !p.known[it.text] && it.text[0] > '9' &&
+			(items[i-1].text == "in" || items[i-1].text == "at" || items[i-1].text == "from") {
+			return nil, errcode.New(errcode.NotUnderstood, "%q is not a department, position, location or person of this tenant; its locations are %s and its departments %s",
+				it.text, p.sample("location"), p.sample("department"))
+		}
+	}
 
 	people := rePeople.MatchString(orig) || reWhoAny.MatchString(s)
 	counting := reCount.MatchString(s)
@@ -284,12 +307,8 @@ func (p *Parser) Parse(question string) (*Query, error) {
 		if i > 0 {
 			prev = items[i-1].text
 		}
-		prev2 := ""
-		if i > 1 {
-			prev2 = items[i-2].text
-		}
 		grouping := prev == "by" || prev == "per" || prev == "each" || prev == "every" || prev == "across" ||
-			prev == "between" || (prev == "of" && prev2 == "breakdown") || prev == "among" ||
+			prev == "between" || prev == "among" ||
 			((prev == "and" || prev == "then") && len(dims) > 0 && i > 1 && items[i-2].isDim())
 		var dim, measure string
 		var enumOrValue []meaning
@@ -467,12 +486,17 @@ func (p *Parser) Parse(question string) (*Query, error) {
 	case q.Kind == "people":
 	case q.Relation != "":
 		q.Kind = "people"
-	case people && len(q.Dimensions) == 0:
-		q.Kind = "people"
+	case people && len(q.Dimensions) == 0, q.Limit > 0 && len(q.Dimensions) == 0 && q.Measure != "":
+		q.Kind = "people" // "top 3 teachers by hours worked"
 	case len(q.Dimensions) > 0:
 		q.Kind = "groups"
 	case share && q.Having != nil:
 		q.Kind, q.ShareOf, q.Having = "number", q.Having, nil
+	case share && len(q.Filters) > 0 && (q.Measure == "headcount" || q.Measure == "hours_worked" || q.Measure == "absence_days" || q.Measure == "absence_cases"):
+		// "What percentage of employees are part-time?": the filters named
+		// after the verb define the part, those before it the whole.
+		q.Kind = "number"
+		q.ShareWhere, q.Filters = splitShare(orig, q.Filters)
 	default:
 		q.Kind = "number"
 	}
@@ -501,6 +525,35 @@ func (p *Parser) Parse(question string) (*Query, error) {
 		}
 	}
 	return q, nil
+}
+
+var reShareVerb = regexp.MustCompile(` (?:share|percentage|percent|proportion|ratio|fraction)\b.*? (?:are|is|were|was|who|that|have|has|work|worked|on)\b`)
+
+// splitShare divides filters into the part (named after the verb that
+// follows the share word) and the whole (named before it).
+func splitShare(orig string, fs []Filter) (part, whole []Filter) {
+	loc := reShareVerb.FindStringIndex(orig)
+	if loc == nil {
+		return fs, nil
+	}
+	after := orig[loc[1]:]
+	for _, f := range fs {
+		inAfter := false
+		for _, v := range f.Values {
+			for _, w := range []string{normPhrase(v), normPhrase(strings.ReplaceAll(v, "_", " "))} {
+				inAfter = inAfter || strings.Contains(after, " "+w+" ")
+			}
+		}
+		if f.Field == "absence_type" || inAfter {
+			part = append(part, f)
+		} else {
+			whole = append(whole, f)
+		}
+	}
+	if len(part) == 0 {
+		return fs, nil
+	}
+	return part, whole
 }
 
 // unknownWords counts words of the question scry does not know.

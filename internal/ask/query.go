@@ -22,6 +22,10 @@ type Query struct {
 	// ShareOf makes a number answer the percentage of people whose measure
 	// meets the condition ("what share of teachers worked more than 50 hours").
 	ShareOf *Condition `json:"share_of,omitempty"`
+	// ShareWhere makes a number answer the percentage of the measure that
+	// matches these filters, out of the whole that Filters select
+	// ("what percentage of employees are part-time").
+	ShareWhere []Filter `json:"share_where,omitempty"`
 	// Share adds each group's percentage of the total.
 	Share bool `json:"share,omitempty"`
 	// PerPersonWeek averages each person's weekly total instead of summing.

@@ -58,7 +58,7 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 			return errcode.New(errcode.NotUnderstood, "%q is not something scry can group by", d)
 		}
 	}
-	for _, f := range q.Filters {
+	for _, f := range append(append([]Filter{}, q.Filters...), q.ShareWhere...) {
 		if !filterFields[f.Field] || len(f.Values) == 0 || len(f.Values) > 50 {
 			return errcode.New(errcode.NotUnderstood, "The filter on %q is not one scry supports", f.Field)
 		}
