@@ -269,7 +269,11 @@ func ChooseChart(q *Query, m *semantic.Model, cols []Column, rows [][]any) *Char
 func chartTitle(q *Query, m *semantic.Model) string {
 	t := "People"
 	if q.Measure != "" {
-		t = m.Measures[q.Measure].Title
+		ms := m.Measures[q.Measure]
+		t = ms.Title
+		if ms.Agg == "avg" && !strings.HasPrefix(t, "Average") {
+			t = "Average " + strings.ToLower(t[:1]) + t[1:]
+		}
 	}
 	if q.PerPersonWeek {
 		t = "Average weekly " + strings.ToLower(t) + " per person"
@@ -277,39 +281,66 @@ func chartTitle(q *Query, m *semantic.Model) string {
 	if q.ShareOf != nil {
 		t = "Share of people with " + strings.ToLower(t) + " " + q.ShareOf.Op + " " + trimFloat(q.ShareOf.Value)
 	}
+	if len(q.ShareWhere) > 0 {
+		t = "Share of " + strings.ToLower(t) + " that are " + strings.ReplaceAll(strings.Join(q.ShareWhere[0].Values, " or "), "_", "-")
+	}
+	if q.Kind == "people" {
+		switch {
+		case q.Limit > 0 && q.Measure != "":
+			t = fmt.Sprintf("Top %d by %s", q.Limit, strings.ToLower(t))
+			if q.Order == "asc" {
+				t = fmt.Sprintf("Bottom %d by %s", q.Limit, strings.ToLower(t[len("Top ")+len(fmt.Sprint(q.Limit))+4:]))
+			}
+		case q.Relation == "department_managers":
+			t = "Department managers"
+		case q.Relation == "managers":
+			t = "Managers"
+		default:
+			t = "People"
+		}
+		for _, f := range q.Filters {
+			t += ", " + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", "-")
+		}
+	}
 	for i, d := range q.Dimensions {
 		name := strings.ReplaceAll(d, "_", " ")
 		if d == "trend" {
 			name = "period"
 		}
-		if i == 0 {
-			if m.Dimensions[d].Time != "" && m.Dimensions[d].Time != "weekday" && m.Dimensions[d].Time != "hour" {
-				t += " per " + name
-			} else {
-				t += " by " + name
-			}
-		} else {
+		switch {
+		case i > 0:
 			t += " and " + name
+		case m.Dimensions[d].Time != "" && m.Dimensions[d].Time != "weekday" && m.Dimensions[d].Time != "hour":
+			t += " per " + name
+		default:
+			t += " by " + name
 		}
 	}
 	if q.Time != nil {
-		t += ", " + q.Time.Expr
-		if strings.HasPrefix(q.Time.Expr, "month ") || strings.HasPrefix(q.Time.Expr, "year ") {
-			t = strings.TrimSuffix(t, ", "+q.Time.Expr) + ", " + humanRange(q.Time)
-		}
+		t += ", " + humanRange(q.Time)
 	}
 	return t
 }
 
+// humanRange says a time expression for a title: "last 3 months",
+// "October 2026", "2025", "this year".
 func humanRange(tr *TimeRange) string {
-	a, err := time.Parse(day, tr.From)
-	if err != nil {
-		return tr.Expr
+	e := tr.Expr
+	from, err := time.Parse(day, tr.From)
+	switch {
+	case strings.HasPrefix(e, "month ") && err == nil:
+		return from.Format("January 2006")
+	case strings.HasPrefix(e, "year ") && err == nil:
+		return from.Format("2006")
+	case strings.HasPrefix(e, "quarter ") && err == nil:
+		return fmt.Sprintf("Q%d %d", (int(from.Month())+2)/3, from.Year())
+	case strings.HasPrefix(e, "on ") || strings.HasPrefix(e, "since ") || strings.HasPrefix(e, "between "):
+		return tr.Describe()
 	}
-	if strings.HasPrefix(tr.Expr, "month ") {
-		return a.Format("January 2006")
+	if m := reRelN.FindStringSubmatch(e); m != nil || reNextN.MatchString(e) {
+		return e + "s"
 	}
-	return a.Format("2006")
+	return e
 }
 
 func fmtSscan(s string, f *float64) (int, error) { return fmt.Sscan(s, f) }

@@ -32,7 +32,7 @@ scry ask --tenant acme-retail --as admin@acme-retail.example --explain --chart p
 			fs.String("as", "", "email of the user whose permissions apply")
 			fs.String("now", "", "reference date for relative time expressions (default: today)")
 			fs.Bool("explain", false, "show the structured query, resolved dates, SQL, scope and engine")
-			fs.String("chart", "", "write the chart as SVG to this file")
+			fs.String("chart", "", "write the chart to this file: .svg or .png")
 		},
 		run: runAsk}
 }
@@ -93,8 +93,13 @@ func runAsk(ctx context.Context, c *call) error {
 		ans.Explain = nil
 	}
 	if path := c.flag("chart"); path != "" && ans.Error == nil {
-		svg := chart.SVG(ans)
-		if err := os.WriteFile(path, []byte(svg), 0o644); err != nil {
+		data := []byte(chart.SVG(ans))
+		if strings.HasSuffix(strings.ToLower(path), ".png") {
+			if data, err = chart.PNG(ans); err != nil {
+				return err
+			}
+		}
+		if err := os.WriteFile(path, data, 0o644); err != nil {
 			return errcode.Wrap(errcode.Invalid, err, "Cannot write the chart to %s", path)
 		}
 	}
