@@ -23,6 +23,8 @@ type Engine struct {
 	Model   *semantic.Model
 	RowCap  int           // most rows an answer shows (default 1000)
 	Timeout time.Duration // per question (default 10 s)
+	Mode    string        // ModeParser (default), ModeLLM or ModeParserThenLLM
+	LLM     *LLM          // the language model, for the llm modes
 
 	mu      sync.Mutex
 	parsers map[int64]cachedParser // per tenant, rebuilt when an import bumps hr_version
@@ -145,7 +147,7 @@ func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.T
 		if err != nil {
 			return err
 		}
-		q, err := parser.Parse(question)
+		q, engine, err := e.read(ctx, parser, question)
 		if err != nil {
 			return err
 		}
@@ -186,7 +188,7 @@ func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.T
 			ans.Notes = append(ans.Notes, fmt.Sprintf("Only the first %d rows are shown; narrow the question to see the rest.", rowCap))
 		}
 		ans.Chart = ChooseChart(q, e.Model, ans.Columns, ans.Rows)
-		ans.Explain = &Explain{Engine: "parser", Range: q.Time.Describe(), Scope: scope.Describe(), SQL: c.SQL, Args: c.Args}
+		ans.Explain = &Explain{Engine: engine, Range: q.Time.Describe(), Scope: scope.Describe(), SQL: c.SQL, Args: c.Args}
 		return nil
 	})
 	if err != nil {
@@ -194,6 +196,26 @@ func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.T
 		return ans, err
 	}
 	return ans, nil
+}
+
+// read turns the question into a structured query with the configured
+// engine(s) and says which one answered.
+func (e *Engine) read(ctx context.Context, p *Parser, question string) (*Query, string, error) {
+	mode := e.Mode
+	if mode == "" {
+		mode = ModeParser
+	}
+	if mode != ModeLLM {
+		q, err := p.Parse(question)
+		if err == nil || mode == ModeParser || !errcode.Is(err, errcode.NotUnderstood) {
+			return q, ModeParser, err
+		}
+	}
+	if e.LLM == nil {
+		return nil, "", errcode.New(errcode.Invalid, "The %s engine needs --llm-url and --llm-model", mode)
+	}
+	q, err := e.LLM.Query(ctx, question, e.Model, p.values)
+	return q, ModeLLM, err
 }
 
 // Prepare validates q for the asker and compiles it, resolving its time

@@ -53,7 +53,7 @@ func singular(w string) string {
 func normalize(q string) []string {
 	s := strings.ToLower(q)
 	s = contractions.Replace(s)
-	s = reISODate.ReplaceAllString(s, " d$1x$2x$3 ")
+	s = reISODate.ReplaceAllString(s, " d${1}x${2}x${3} ")
 	s = strings.ReplaceAll(s, "%", " percent ")
 	s = reNonWord.ReplaceAllString(s, " ")
 	s = reOrdinal.ReplaceAllString(s, "$1")

@@ -75,6 +75,8 @@ var (
 	reSince   = regexp.MustCompile(`^since (\d{4}-\d{2}-\d{2})$`)
 	reOn      = regexp.MustCompile(`^on (\d{4}-\d{2}-\d{2})$`)
 	reBetween = regexp.MustCompile(`^between (\d{4}-\d{2}-\d{2}) and (\d{4}-\d{2}-\d{2})$`)
+	reSinceMD = regexp.MustCompile(`^since (\d{2})-(\d{2})$`)
+	reBetwMD  = regexp.MustCompile(`^between (\d{2})-(\d{2}) and (\d{2})-(\d{2})$`)
 )
 
 func resolveExpr(expr string, now time.Time) (string, string, error) {
@@ -161,7 +163,28 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		if err != nil {
 			return "", "", errcode.New(errcode.NotUnderstood, "%s is not a date", m[1])
 		}
+		if s.After(today) {
+			return "", "", errcode.New(errcode.NotUnderstood, "%s is after today (%s); ask \"between\" two dates instead", m[1], today.Format(day))
+		}
 		return f(s, today)
+	}
+	if m := reSinceMD.FindStringSubmatch(expr); m != nil {
+		s, ok := lastOccurrence(atoi(m[1]), atoi(m[2]), today)
+		if !ok {
+			return "", "", errcode.New(errcode.NotUnderstood, "%s-%s is not a day of the year", m[1], m[2])
+		}
+		return f(s, today)
+	}
+	if m := reBetwMD.FindStringSubmatch(expr); m != nil {
+		a, ok1 := lastOccurrence(atoi(m[1]), atoi(m[2]), today)
+		b, ok2 := dayIn(a.Year(), atoi(m[3]), atoi(m[4]))
+		if !ok1 || !ok2 {
+			return "", "", errcode.New(errcode.NotUnderstood, "%q does not hold two days of the year", expr)
+		}
+		if b.Before(a) {
+			b = b.AddDate(1, 0, 0)
+		}
+		return f(a, b)
 	}
 	if m := reOn.FindStringSubmatch(expr); m != nil {
 		s, err := time.Parse(day, m[1])
@@ -182,6 +205,21 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		return f(a, b)
 	}
 	return "", "", errcode.New(errcode.NotUnderstood, "The time expression %q is not one scry knows", expr)
+}
+
+// dayIn is month-day in year, if that day exists.
+func dayIn(year, month, d int) (time.Time, bool) {
+	t := time.Date(year, time.Month(month), d, 0, 0, 0, 0, time.UTC)
+	return t, month >= 1 && month <= 12 && t.Month() == time.Month(month) && t.Day() == d
+}
+
+// lastOccurrence is the most recent month-day on or before today.
+func lastOccurrence(month, d int, today time.Time) (time.Time, bool) {
+	t, ok := dayIn(today.Year(), month, d)
+	if ok && t.After(today) {
+		t, ok = dayIn(today.Year()-1, month, d)
+	}
+	return t, ok
 }
 
 // days is the length of a resolved range in days (0 when open).

@@ -33,8 +33,33 @@ scry ask --tenant acme-retail --as admin@acme-retail.example --explain --chart p
 			fs.String("now", "", "reference date for relative time expressions (default: today)")
 			fs.Bool("explain", false, "show the structured query, resolved dates, SQL, scope and engine")
 			fs.String("chart", "", "write the chart to this file: .svg or .png")
+			engineFlags(fs, c)
 		},
 		run: runAsk}
+}
+
+func engineFlags(fs *flag.FlagSet, c *call) {
+	fs.String("engine", firstNonEmpty(c.env.Getenv("SCRY_ENGINE"), ask.ModeParser), "parser, llm, or parser+llm (the model when the parser does not understand) (env SCRY_ENGINE)")
+	fs.String("llm-url", c.env.Getenv("SCRY_LLM_URL"), "base URL of an OpenAI-compatible chat-completions API, e.g. http://127.0.0.1:11434/v1 (env SCRY_LLM_URL; key in SCRY_LLM_API_KEY)")
+	fs.String("llm-model", c.env.Getenv("SCRY_LLM_MODEL"), "model name at that endpoint (env SCRY_LLM_MODEL)")
+}
+
+// engine builds the ask engine from the engine flags.
+func (c *call) engine(db *store.DB) (*ask.Engine, error) {
+	mode := c.flag("engine")
+	switch mode {
+	case ask.ModeParser, ask.ModeLLM, ask.ModeParserThenLLM:
+	default:
+		return nil, errcode.New(errcode.Invalid, "--engine %q is not parser, llm or parser+llm", mode)
+	}
+	eng := &ask.Engine{DB: db, Model: semantic.BuiltinHR(), Mode: mode}
+	if mode != ask.ModeParser {
+		if c.flag("llm-url") == "" || c.flag("llm-model") == "" {
+			return nil, errcode.New(errcode.Invalid, "--engine %s needs --llm-url and --llm-model (or SCRY_LLM_URL and SCRY_LLM_MODEL)", mode)
+		}
+		eng.LLM = &ask.LLM{URL: c.flag("llm-url"), Model: c.flag("llm-model"), APIKey: c.env.Getenv("SCRY_LLM_API_KEY")}
+	}
+	return eng, nil
 }
 
 func parseNow(s string) (time.Time, error) {
@@ -65,13 +90,16 @@ func runAsk(ctx context.Context, c *call) error {
 	if err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { u, err = identity.ByEmail(ctx, tx, c.flag("as")); return err }); err != nil {
 		return err
 	}
-	eng := &ask.Engine{DB: db, Model: semantic.BuiltinHR()}
+	eng, err := c.engine(db)
+	if err != nil {
+		return err
+	}
 	ans, askErr := eng.Ask(ctx, ask.Asker{TenantID: t.ID, User: u}, question, now)
 	outcome := "ok"
 	if askErr != nil {
 		e := errcode.From(askErr)
-		if e.Code == errcode.Internal {
-			return askErr
+		if errcode.ExitStatus(askErr) != 2 {
+			return askErr // not a refusal: something broke (exit 1)
 		}
 		ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
 		outcome = "refused"
@@ -169,8 +197,11 @@ func evalCommand() *command {
 		usage: "<questions.yaml> [--json] [-v]",
 		example: `scry demo seed && scry eval questions/dev.yaml
 scry eval --json my-questions.yaml > report.json`,
-		flags: func(fs *flag.FlagSet, c *call) { fs.Bool("v", false, "print every case, not only failures") },
-		run:   runEval}
+		flags: func(fs *flag.FlagSet, c *call) {
+			fs.Bool("v", false, "print every case, not only failures")
+			engineFlags(fs, c)
+		},
+		run: runEval}
 }
 
 func runEval(ctx context.Context, c *call) error {
@@ -206,7 +237,10 @@ func runEval(ctx context.Context, c *call) error {
 		defer ref.DB.Close()
 		refs[cs.Tenant], ids[cs.Tenant] = ref, t.ID
 	}
-	eng := &ask.Engine{DB: db, Model: semantic.BuiltinHR()}
+	eng, err := c.engine(db)
+	if err != nil {
+		return err
+	}
 	var results []ask.EvalResult
 	passed := 0
 	for _, cs := range f.Cases {

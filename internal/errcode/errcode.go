@@ -23,6 +23,7 @@ const (
 	PromptInjection  Code = "prompt_injection"
 	Tampered         Code = "audit_tampered"
 	Conflict         Code = "conflict"
+	Unavailable      Code = "unavailable" // an outside service (a language model) did not answer
 	Internal         Code = "internal"
 )
 
@@ -76,7 +77,7 @@ func ExitStatus(err error) int {
 	if err == nil {
 		return 0
 	}
-	if From(err).Code == Internal {
+	if c := From(err).Code; c == Internal || c == Unavailable {
 		return 1
 	}
 	return 2
@@ -95,6 +96,8 @@ func HTTPStatus(err error) int {
 		return http.StatusForbidden
 	case Unauthenticated:
 		return http.StatusUnauthorized
+	case Unavailable:
+		return http.StatusBadGateway
 	default:
 		return http.StatusInternalServerError
 	}
