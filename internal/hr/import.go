@@ -367,7 +367,7 @@ func (imp *importer) readEmployees(f *os.File) error {
 
 func (imp *importer) readShifts(f *os.File) error {
 	spec := shiftsSpec
-	ids := map[uint64]int{}
+	ids := map[uint64]int32{}
 	b := imp.newBatch(spec)
 	err := imp.readCSV(f, spec, func(line int, vals []any) error {
 		id := vals[0].(string)
@@ -376,7 +376,7 @@ func (imp *importer) readShifts(f *os.File) error {
 			imp.problem(spec.name, line, 1, "shift_id", id, fmt.Sprintf("a unique id (already used on line %d)", prev))
 			return nil
 		}
-		ids[h] = line
+		ids[h] = int32(line)
 		if _, ok := imp.employees[vals[1].(string)]; !ok {
 			imp.problem(spec.name, line, 2, "employee_id", vals[1].(string), "the employee_id of an employee in employees.csv")
 			return nil
@@ -459,25 +459,63 @@ func (imp *importer) writeVocabulary() error {
 }
 
 // batch inserts rows many at a time: one statement per batchRows rows is
-// what makes a million-row import fast on both databases.
+// what makes a million-row import fast on both databases. Full batches go
+// to a writer goroutine, so that reading and checking the CSV (one core)
+// overlaps with the database's work (the other).
 type batch struct {
-	imp   *importer
-	table string
-	cols  []string
-	args  []any
-	rows  int
-	full  *sql.Stmt // the statement for a full batch, prepared once
+	imp    *importer
+	table  string
+	cols   []string
+	dates  []int   // indexes (in cols) of date columns
+	rowsPG [][]any // PostgreSQL: rows for the next COPY
+	args   []any
+	rows   int
+	full   *sql.Stmt // the statement for a full batch, prepared once
+	queue  chan any
+	done   chan error
+	err    error
 }
 
-const batchRows = 16
+const batchRows = 32
 
 func (imp *importer) newBatch(spec fileSpec) *batch {
 	cols := make([]string, len(spec.columns))
+	var dates []int
 	for i, c := range spec.columns {
 		cols[i] = c.name
+		if c.date {
+			dates = append(dates, i)
+		}
 	}
-	return imp.newBatchCols(spec.table, cols)
+	b := imp.newBatchCols(spec.table, cols)
+	b.dates = dates
+	return b
 }
+
+// copyRows is how many rows one PostgreSQL COPY carries.
+const copyRows = 4096
+
+// addPG collects rows for COPY, typed for PostgreSQL's binary format.
+func (b *batch) addPG(vals []any) error {
+	row := make([]any, 0, len(vals)+1)
+	row = append(row, b.imp.tx.TenantID)
+	row = append(row, vals...)
+	for _, i := range b.dates {
+		if s, ok := row[i+1].(string); ok {
+			t, _ := time.Parse("2006-01-02", s) // already validated
+			row[i+1] = t
+		}
+	}
+	b.rowsPG = append(b.rowsPG, row)
+	if len(b.rowsPG) < copyRows {
+		return nil
+	}
+	rows := b.rowsPG
+	b.rowsPG = nil
+	return b.send(rows)
+}
+
+func (b *batch) copyCols() []string { return append([]string{"tenant_id"}, b.cols...) }
 
 func (imp *importer) newBatchCols(table string, cols []string) *batch {
 	return &batch{imp: imp, table: table, cols: cols}
@@ -485,48 +523,118 @@ func (imp *importer) newBatchCols(table string, cols []string) *batch {
 
 func (b *batch) statement(rows int) string {
 	var sb strings.Builder
-	sb.WriteString("insert into " + b.table + " (tenant_id, " + strings.Join(b.cols, ", ") + ") values ")
+	verb := "insert into "
+	if b.imp.tx.Dialect == store.SQLite {
+		// Any failure aborts the whole import anyway, so SQLite need not keep
+		// a statement journal to undo half a statement (a tenth of the time).
+		verb = "insert or rollback into "
+	}
+	sb.WriteString(verb + b.table + " (tenant_id, " + strings.Join(b.cols, ", ") + ") values ")
 	w := len(b.cols) + 1
 	for r := 0; r < rows; r++ {
 		if r > 0 {
 			sb.WriteByte(',')
 		}
 		sb.WriteByte('(')
-		sb.WriteString(store.Placeholders(r*w+1, w))
+		if b.imp.tx.Dialect == store.SQLite {
+			// positional "?" binds without SQLite's per-name lookup, a fifth of the import's time
+			sb.WriteString(strings.TrimSuffix(strings.Repeat("?,", w), ","))
+		} else {
+			sb.WriteString(store.Placeholders(r*w+1, w))
+		}
 		sb.WriteByte(')')
 	}
 	return sb.String()
 }
 
 func (b *batch) add(vals []any) error {
+	if b.err != nil {
+		return b.err
+	}
+	if b.imp.tx.Dialect == store.Postgres {
+		return b.addPG(vals)
+	}
+	if b.args == nil {
+		b.args = make([]any, 0, batchRows*(len(b.cols)+1))
+	}
 	b.args = append(b.args, b.imp.tx.TenantID)
 	b.args = append(b.args, vals...)
 	b.rows++
-	if b.rows == batchRows {
-		return b.flush()
+	if b.rows < batchRows {
+		return nil
 	}
-	return nil
+	if b.full == nil {
+		stmt, err := b.imp.tx.PrepareContext(b.imp.ctx, b.statement(batchRows))
+		if err != nil {
+			return store.Err(err, "prepare insert "+b.table)
+		}
+		b.full = stmt
+	}
+	args := b.args
+	b.args, b.rows = nil, 0
+	return b.send(args)
 }
 
+// send hands a full batch (SQLite: statement arguments; PostgreSQL: rows
+// for COPY) to the writer goroutine, starting it on first use.
+func (b *batch) send(work any) error {
+	if b.queue == nil {
+		b.queue, b.done = make(chan any, 8), make(chan error, 1)
+		go b.write()
+	}
+	select {
+	case b.queue <- work:
+		return nil
+	case err := <-b.done: // the writer stopped early
+		b.err = err
+		b.queue = nil
+		return err
+	}
+}
+
+// write executes full batches until the queue closes or one fails.
+func (b *batch) write() {
+	for work := range b.queue {
+		var err error
+		switch w := work.(type) {
+		case []any:
+			_, err = b.full.ExecContext(b.imp.ctx, w...)
+		case [][]any:
+			err = b.imp.tx.CopyFrom(b.imp.ctx, b.table, b.copyCols(), w)
+		}
+		if err != nil {
+			b.done <- store.Err(err, "insert "+b.table)
+			for range b.queue { // drain so the reader never blocks
+			}
+			return
+		}
+	}
+	b.done <- nil
+}
+
+// flush writes what is left and waits for the writer.
 func (b *batch) flush() error {
+	if b.queue != nil {
+		close(b.queue)
+		if err := <-b.done; err != nil {
+			return err
+		}
+		b.queue = nil
+	}
+	if b.err != nil {
+		return b.err
+	}
+	if len(b.rowsPG) > 0 {
+		rows := b.rowsPG
+		b.rowsPG = nil
+		return store.Err(b.imp.tx.CopyFrom(b.imp.ctx, b.table, b.copyCols(), rows), "copy into "+b.table)
+	}
 	if b.rows == 0 {
 		return nil
 	}
-	var err error
-	if b.rows == batchRows {
-		if b.full == nil {
-			if b.full, err = b.imp.tx.PrepareContext(b.imp.ctx, b.statement(batchRows)); err != nil {
-				return store.Err(err, "prepare insert "+b.table)
-			}
-		}
-		_, err = b.full.ExecContext(b.imp.ctx, b.args...)
-	} else {
-		_, err = b.imp.tx.ExecContext(b.imp.ctx, b.statement(b.rows), b.args...)
-	}
-	if err != nil {
+	if _, err := b.imp.tx.ExecContext(b.imp.ctx, b.statement(b.rows), b.args...); err != nil {
 		return store.Err(err, "insert "+b.table)
 	}
-	b.args = b.args[:0]
-	b.rows = 0
+	b.args, b.rows = nil, 0
 	return nil
 }

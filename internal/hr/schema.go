@@ -16,6 +16,7 @@ import (
 type column struct {
 	name     string
 	optional bool                       // empty allowed (NULL)
+	date     bool                       // a calendar date (typed as such for PostgreSQL's COPY)
 	parse    func(string) (any, string) // value, or "" and what was expected
 }
 
@@ -32,9 +33,9 @@ var (
 		{name: "last_name", parse: parseText},
 		{name: "email", parse: parseEmail},
 		{name: "gender", parse: parseEnum("female", "male", "non_binary")},
-		{name: "birth_date", parse: parseDate},
-		{name: "hire_date", parse: parseDate},
-		{name: "end_date", optional: true, parse: parseDate},
+		{name: "birth_date", parse: parseDate, date: true},
+		{name: "hire_date", parse: parseDate, date: true},
+		{name: "end_date", optional: true, parse: parseDate, date: true},
 		{name: "department", parse: parseText},
 		{name: "position", parse: parseText},
 		{name: "contract_type", parse: parseEnum("full_time", "part_time", "temporary", "apprentice")},
@@ -46,7 +47,7 @@ var (
 	shiftsSpec = fileSpec{"shifts.csv", "shifts", []column{
 		{name: "shift_id", parse: parseText},
 		{name: "employee_id", parse: parseText},
-		{name: "date", parse: parseDate},
+		{name: "date", parse: parseDate, date: true},
 		{name: "start_time", parse: parseClock},
 		{name: "end_time", parse: parseClock},
 		{name: "break_minutes", parse: parseCount},
@@ -59,8 +60,8 @@ var (
 		{name: "absence_id", parse: parseText},
 		{name: "employee_id", parse: parseText},
 		{name: "type", parse: parseEnum("vacation", "sick_leave", "training", "parental_leave", "unpaid_leave")},
-		{name: "start_date", parse: parseDate},
-		{name: "end_date", parse: parseDate},
+		{name: "start_date", parse: parseDate, date: true},
+		{name: "end_date", parse: parseDate, date: true},
 		{name: "days", parse: parseCount},
 	}}
 )

@@ -14,8 +14,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -86,7 +87,7 @@ func openSQLite(cfg Config) (*DB, error) {
 		return nil, errcode.Wrap(errcode.Invalid, err, "Cannot create the data folder %s", cfg.DataDir)
 	}
 	path := filepath.Join(cfg.DataDir, "scry.db")
-	base := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=cache_size(-32000)"
+	base := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=cache_size(-32000)&_pragma=temp_store(MEMORY)"
 	w, err := sql.Open("sqlite", base+"&_txlock=immediate")
 	if err != nil {
 		return nil, err
@@ -150,6 +151,43 @@ type Tx struct {
 	*sql.Tx
 	Dialect  Dialect
 	TenantID int64
+	conn     *sql.Conn // PostgreSQL: the connection the transaction runs on, for COPY
+}
+
+// CopyFrom bulk-loads rows into table inside this transaction. PostgreSQL
+// refuses COPY into tables under row-level security, so the rows are copied
+// into a transaction-local staging table and moved with INSERT … SELECT,
+// which the policies check like any insert.
+func (tx *Tx) CopyFrom(ctx context.Context, table string, cols []string, rows [][]any) error {
+	if tx.conn == nil {
+		return fmt.Errorf("copy into %s: not a PostgreSQL transaction", table)
+	}
+	stage := pgx.Identifier{"stage_" + table}.Sanitize()
+	target := pgx.Identifier{table}.Sanitize()
+	if _, err := tx.ExecContext(ctx, "create temp table if not exists "+stage+" (like "+target+") on commit drop"); err != nil {
+		return err
+	}
+	err := tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copy into %s: unexpected driver connection %T", table, dc)
+		}
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{"stage_" + table}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	quoted := make([]string, len(cols))
+	for i, c := range cols {
+		quoted[i] = pgx.Identifier{c}.Sanitize()
+	}
+	colList := strings.Join(quoted, ", ")
+	if _, err := tx.ExecContext(ctx, "insert into "+target+" ("+colList+") select "+colList+" from "+stage); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, "truncate "+stage)
+	return err
 }
 
 // InTenant runs fn in a read-write transaction bound to tenantID. On
@@ -180,11 +218,21 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, tenantID int
 	if readOnly && db.Dialect == Postgres {
 		opts.ReadOnly = true // SQLite's read pool is query_only instead
 	}
-	sqlTx, err := pool.BeginTx(ctx, opts)
+	var conn *sql.Conn
+	begin := pool.BeginTx
+	if db.Dialect == Postgres && !readOnly {
+		c, err := pool.Conn(ctx)
+		if err != nil {
+			return db.Err(err, "get connection")
+		}
+		defer c.Close()
+		conn, begin = c, c.BeginTx
+	}
+	sqlTx, err := begin(ctx, opts)
 	if err != nil {
 		return db.Err(err, "begin transaction")
 	}
-	tx := &Tx{Tx: sqlTx, Dialect: db.Dialect, TenantID: tenantID}
+	tx := &Tx{Tx: sqlTx, Dialect: db.Dialect, TenantID: tenantID, conn: conn}
 	if db.Dialect == Postgres && tenantID != 0 {
 		if _, err := sqlTx.ExecContext(ctx, `select set_config('scry.tenant_id', $1, true)`, fmt.Sprint(tenantID)); err != nil {
 			sqlTx.Rollback()
