@@ -2,6 +2,7 @@ package ask
 
 import (
 	"fmt"
+	"regexp"
 	"strings"
 
 	"github.com/scry-dev/scry/internal/errcode"
@@ -222,16 +223,20 @@ func (b *builder) from() string {
 // whatever the query says), then the query's own.
 func (b *builder) where(tenantID int64) ([]string, error) {
 	t := b.arg(tenantID)
-	conds := []string{"e.tenant_id = " + t}
+	// Facts carry tenant_id and employee_id themselves (the join to
+	// employees matches both), so tenant and scope bind on the fact row and
+	// the join can be dropped when no employee attribute is used.
+	who := "e"
 	if b.entity() != "employees" {
-		conds = append(conds, "f.tenant_id = "+t)
+		who = "f"
 	}
-	conds = append(conds, b.scopeCond("e")...)
+	conds := []string{who + ".tenant_id = " + t}
+	conds = append(conds, b.scopeCond(who)...)
 	if b.q.Self {
 		if b.scope.EmployeeID == "" {
 			return nil, errcode.New(errcode.PermissionDenied, "Your user is not linked to an employee record, so scry cannot tell which data is yours")
 		}
-		conds = append(conds, "e.employee_id = "+b.arg(b.scope.EmployeeID))
+		conds = append(conds, who+".employee_id = "+b.arg(b.scope.EmployeeID))
 	}
 	for _, f := range b.q.Filters {
 		c, err := b.filterCond(f)
@@ -504,7 +509,23 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		sql += " order by " + strings.Join(order, ", ")
 		sql += fmt.Sprintf(" limit %d", limitOf(q, rowCap))
 	}
-	return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+	return compiled{SQL: b.dropUnusedJoin(sql), Args: b.args, Columns: cols}, nil
+}
+
+var reEmployeeRef = regexp.MustCompile(`\be\.`)
+
+// dropUnusedJoin removes the join to employees from a fact query that uses
+// no employee attribute: on large tenants the join costs as much as the scan.
+func (b *builder) dropUnusedJoin(sql string) string {
+	ent := b.entity()
+	if ent == "employees" {
+		return sql
+	}
+	join := ent + " f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id"
+	if rest := strings.Replace(sql, join, "", 1); !reEmployeeRef.MatchString(rest) {
+		return strings.Replace(sql, join, ent+" f", 1)
+	}
+	return sql
 }
 
 func castReal(d store.Dialect, expr string) string {

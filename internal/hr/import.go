@@ -367,16 +367,14 @@ func (imp *importer) readEmployees(f *os.File) error {
 
 func (imp *importer) readShifts(f *os.File) error {
 	spec := shiftsSpec
-	ids := map[uint64]int32{}
+	var ids idSet
 	b := imp.newBatch(spec)
 	err := imp.readCSV(f, spec, func(line int, vals []any) error {
 		id := vals[0].(string)
-		h := maphash.String(imp.seed, id)
-		if prev, dup := ids[h]; dup {
+		if prev, dup := ids.add(maphash.String(imp.seed, id), line); dup {
 			imp.problem(spec.name, line, 1, "shift_id", id, fmt.Sprintf("a unique id (already used on line %d)", prev))
 			return nil
 		}
-		ids[h] = int32(line)
 		if _, ok := imp.employees[vals[1].(string)]; !ok {
 			imp.problem(spec.name, line, 2, "employee_id", vals[1].(string), "the employee_id of an employee in employees.csv")
 			return nil
