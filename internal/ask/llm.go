@@ -99,31 +99,22 @@ func systemPrompt(m *semantic.Model, v Vocabulary) string {
 	var b strings.Builder
 	b.WriteString("You translate a question about workforce data into one JSON structured query that follows the given JSON schema. Answer with the JSON only.\n")
 	b.WriteString("Measures:\n")
-	for _, k := range sortedNames(m.Measures) {
+	for _, k := range semantic.SortedKeys(m.Measures) {
 		ms := m.Measures[k]
 		fmt.Fprintf(&b, "- %s: %s (%s)\n", k, ms.Title, strings.Join(ms.Synonyms, ", "))
 	}
 	b.WriteString("Dimensions (group by): ")
-	b.WriteString(strings.Join(sortedNames(m.Dimensions), ", "))
+	b.WriteString(strings.Join(semantic.SortedKeys(m.Dimensions), ", "))
 	b.WriteString(", trend (a time grain chosen from the period)\n")
 	for _, f := range []string{"department", "position", "location"} {
 		fmt.Fprintf(&b, "Known %s values: %s\n", f, strings.Join(v[f], "; "))
 	}
-	for _, f := range sortedNames(m.Enums) {
-		fmt.Fprintf(&b, "%s values: %s\n", f, strings.Join(sortedNames(m.Enums[f]), ", "))
+	for _, f := range semantic.SortedKeys(m.Enums) {
+		fmt.Fprintf(&b, "%s values: %s\n", f, strings.Join(semantic.SortedKeys(m.Enums[f]), ", "))
 	}
 	b.WriteString(`Time expressions ("time.expr"): today, yesterday, tomorrow, upcoming, this|last|next week|month|quarter|year, last N days|weeks|months|quarters|years (singular unit, e.g. "last 3 month"), month M (1-12, most recent), month YYYY-MM, year YYYY, quarter Q [YYYY], since YYYY-MM-DD, on YYYY-MM-DD, between YYYY-MM-DD and YYYY-MM-DD.` + "\n")
 	b.WriteString(`kind "people" lists employees; "groups" needs dimensions; "number" is one value. "self": true when the asker says I/me/my own.` + "\n")
 	return b.String()
-}
-
-func sortedNames[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }
 
 // Query asks the model for the structured query of question.

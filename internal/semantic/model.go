@@ -108,7 +108,7 @@ func Parse(b []byte, name string) (*Model, error) {
 			add("entities.%s: table and key are required", n)
 		}
 	}
-	for _, n := range sortedKeys(m.Measures) {
+	for _, n := range SortedKeys(m.Measures) {
 		ms := m.Measures[n]
 		if _, ok := m.Entities[ms.Entity]; !ok {
 			add("measures.%s.entity: %q is not an entity of this model", n, ms.Entity)
@@ -126,7 +126,7 @@ func Parse(b []byte, name string) (*Model, error) {
 			add("measures.%s.synonyms: at least one word is needed", n)
 		}
 	}
-	for _, n := range sortedKeys(m.Dimensions) {
+	for _, n := range SortedKeys(m.Dimensions) {
 		d := m.Dimensions[n]
 		switch {
 		case d.Time != "":
@@ -147,7 +147,8 @@ func Parse(b []byte, name string) (*Model, error) {
 	return &m, nil
 }
 
-func sortedKeys[V any](m map[string]V) []string {
+// SortedKeys returns a map's keys in order.
+func SortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)
