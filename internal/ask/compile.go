@@ -542,8 +542,41 @@ func limitOf(q *Query, rowCap int) int {
 	return rowCap + 1 // one more than shown tells that the cap cut
 }
 
+// without lists active employees in scope who have none of the facts the
+// rest of the query describes.
+func (b *builder) without(cte string, tenantID int64, rowCap int) (compiled, error) {
+	t := b.arg(tenantID)
+	outer := append([]string{"e.tenant_id = " + t}, b.scopeCond("e")...)
+	inner := []string{"f.tenant_id = e.tenant_id", "f.employee_id = e.employee_id"}
+	for _, f := range b.q.Filters {
+		c, err := b.filterCond(f)
+		if err != nil {
+			return compiled{}, err
+		}
+		if _, onEmployee := filterColumns[f.Field]; onEmployee {
+			outer = append(outer, c)
+		} else if c != "" {
+			inner = append(inner, c)
+		}
+	}
+	inner = append(inner, b.timeConds()...)
+	if b.ms.Status != "" && b.entity() == "shifts" {
+		inner = append(inner, "f.status = "+b.arg(b.ms.Status))
+	}
+	d := b.date(b.now)
+	outer = append(outer, "e.hire_date <= "+d, "(e.end_date is null or e.end_date >= "+d+")",
+		"not exists (select 1 from "+b.entity()+" f where "+strings.Join(inner, " and ")+")")
+	sql := cte + "select e.employee_id, " + nameExpr + " as name, e.department, e.position from employees e where " +
+		strings.Join(outer, " and ") + " order by name" + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
+	return compiled{SQL: sql, Args: b.args,
+		Columns: []Column{{"employee_id", "string"}, {"name", "string"}, {"department", "string"}, {"position", "string"}}}, nil
+}
+
 // people lists employees: id, name, department, position and the measure.
 func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (compiled, error) {
+	if b.q.Without {
+		return b.without(cte, tenantID, rowCap)
+	}
 	conds, err := b.where(tenantID)
 	if err != nil {
 		return compiled{}, err

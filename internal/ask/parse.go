@@ -201,6 +201,7 @@ var (
 	reDeptMgr   = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
 	reMgrOf     = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
 	reNegate    = regexp.MustCompile(` (never|without|not|no|none|nobody|zero)\b`)
+	reWithout   = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was) not|had no|have no|has no|with no|no)\b`)
 	reVersus    = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
 	reWorking   = regexp.MustCompile(` (working|work|on shift|on duty|scheduled|rostered|in)\b`)
 	reAbsentOn  = regexp.MustCompile(` (on|off|absent|away|out)\b`)
@@ -464,7 +465,13 @@ func (p *Parser) Parse(question string) (*Query, error) {
 			q.Filters = append(q.Filters, Filter{Field: f, Values: filterVals[f]})
 		}
 	}
-	if reNegate.MatchString(s) && q.Kind == "" && people {
+	if people && q.Relation == "" && reWithout.MatchString(s) {
+		switch q.Measure {
+		case "shifts", "attendance", "hours_worked", "planned_hours", "absence_cases", "absence_days":
+			q.Without, q.Having, q.Order, q.Limit = true, nil, "", 0
+		}
+	}
+	if reNegate.MatchString(s) && q.Kind == "" && people && !q.Without {
 		for i := range q.Filters {
 			if strings.Contains(s, " not "+strings.ToLower(q.Filters[i].Values[0])) {
 				q.Filters[i].Negate = true

@@ -35,6 +35,9 @@ type Query struct {
 	// Relation lists related people instead of the matched ones:
 	// "department_managers" = the department managers of the matched people.
 	Relation string `json:"relation,omitempty"`
+	// Without lists the people who have none of the measure's facts (with
+	// the fact filters, in the period): "who had no sick leave this year".
+	Without bool `json:"without,omitempty"`
 	// Self restricts the question to the asker's own record ("I", "me").
 	Self bool `json:"self,omitempty"`
 }

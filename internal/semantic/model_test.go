@@ -30,9 +30,9 @@ func TestBuiltinModelIsValid(t *testing.T) {
 func TestCustomModelErrors(t *testing.T) {
 	cases := map[string]string{
 		"name: x\nentities: {a: {table: t, key: id}}\nmeasures: {m: {entity: a, agg: count, label: m, synonyms: [m]}}\nbogus: 1\n": "line 4",
-		"name: x\nentities: {a: {table: t, key: id}}\nmeasures: {m: {entity: b, agg: count, label: m, synonyms: [m]}}\n":            "measures.m.entity",
-		"name: x\nentities: {a: {table: t, key: id}}\nmeasures: {m: {entity: a, agg: median, label: m, synonyms: [m]}}\n":           "measures.m.agg",
-		"name: x\nentities: {a: {table: t, key: id}}\ndimensions: {d: {time: fortnight, synonyms: [d]}}\n":                           "dimensions.d.time",
+		"name: x\nentities: {a: {table: t, key: id}}\nmeasures: {m: {entity: b, agg: count, label: m, synonyms: [m]}}\n":           "measures.m.entity",
+		"name: x\nentities: {a: {table: t, key: id}}\nmeasures: {m: {entity: a, agg: median, label: m, synonyms: [m]}}\n":          "measures.m.agg",
+		"name: x\nentities: {a: {table: t, key: id}}\ndimensions: {d: {time: fortnight, synonyms: [d]}}\n":                         "dimensions.d.time",
 		"entities: {}\n": "name: missing",
 	}
 	dir := t.TempDir()
