@@ -88,6 +88,11 @@ func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (
 	if _, err := tx.ExecContext(ctx, `update tenants set hr_version = hr_version + 1 where id = $1`, tx.TenantID); err != nil {
 		return Counts{}, store.Err(err, "bump hr version")
 	}
+	if tx.Dialect == store.Postgres {
+		if _, err := tx.ExecContext(ctx, `select scry_analyze_hr()`); err != nil {
+			return Counts{}, store.Err(err, "analyze")
+		}
+	}
 	c := imp.counts
 	c.Seconds = time.Since(start).Seconds()
 	if c.Seconds > 0 {
