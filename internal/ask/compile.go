@@ -517,9 +517,15 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 	return compiled{SQL: b.dropUnusedJoin(sql), Args: b.args, Columns: cols}, nil
 }
 
-// rollup reports whether q groups a summed or counted fact by time grains
-// only; such questions are answered from per-day subtotals, which SQLite
-// reads in key order without sorting every shift.
+// dateGrain reports whether dimension d is computed from the fact's date.
+func (b *builder) dateGrain(d string) bool {
+	g := b.model.Dimensions[d].Time
+	return d == "trend" || (g != "" && g != "hour")
+}
+
+// rollup reports whether q sums or counts a fact grouped by at least one
+// grain of its date; such questions are answered from per-day subtotals,
+// so date functions (slow on SQLite) run once per day instead of per row.
 func (b *builder) rollup() bool {
 	q := b.q
 	if q.Kind != "groups" || q.Share || q.PerPersonWeek || q.Having != nil || b.entity() == "employees" ||
@@ -527,12 +533,11 @@ func (b *builder) rollup() bool {
 		return false
 	}
 	for _, d := range q.Dimensions {
-		g := b.model.Dimensions[d].Time
-		if d != "trend" && (g == "" || g == "hour") {
-			return false
+		if b.dateGrain(d) {
+			return true
 		}
 	}
-	return len(q.Dimensions) > 0
+	return false
 }
 
 func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error) {
@@ -541,7 +546,8 @@ func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error
 		return compiled{}, err
 	}
 	dateCol := b.dateCol()
-	inner := "select " + dateCol + " as dt, " + b.measureExpr() + " as v from " + b.from() + " where " + strings.Join(conds, " and ") + " group by " + dateCol
+	innerSel := []string{dateCol + " as dt"}
+	innerGroups := []string{dateCol}
 	var sel, groups []string
 	var cols []Column
 	for i, dn := range b.q.Dimensions {
@@ -550,10 +556,22 @@ func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error
 			return compiled{}, err
 		}
 		alias := fmt.Sprintf("d%d", i)
-		sel = append(sel, strings.ReplaceAll(expr, dateCol, "t.dt")+" as "+alias)
+		if b.dateGrain(dn) {
+			sel = append(sel, strings.ReplaceAll(expr, dateCol, "t.dt")+" as "+alias)
+		} else {
+			innerSel = append(innerSel, expr+" as "+alias)
+			innerGroups = append(innerGroups, expr)
+			if dn == "employee" {
+				innerGroups = append(innerGroups, "e.employee_id")
+			}
+			sel = append(sel, "t."+alias+" as "+alias)
+		}
 		groups = append(groups, alias)
 		cols = append(cols, col)
 	}
+	innerSel = append(innerSel, b.measureExpr()+" as v")
+	inner := "select " + strings.Join(innerSel, ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
+		" group by " + strings.Join(innerGroups, ", ")
 	sel = append(sel, "round("+castReal(b.d, "sum(t.v)")+", 2) as v")
 	cols = append(cols, Column{Name: b.ms.Label, Type: "number"})
 	order := strings.Join(groups, ", ")
