@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 
 	"github.com/scry-dev/scry/internal/demo"
 	"github.com/scry-dev/scry/internal/errcode"
@@ -97,6 +98,10 @@ func demoSeed(ctx context.Context, c *call) error {
 		for _, u := range users {
 			fmt.Fprintf(w, "  %-15s %-9s %s %s\n", u.Tenant, u.Role, u.Email, u.EmployeeID)
 		}
+		self := "scry"
+		if strings.HasPrefix(os.Args[0], "./") {
+			self = os.Args[0] // as it was run, e.g. ./scry after make demo
+		}
 		fmt.Fprintf(w, "\nTry:\n")
 		for _, q := range []struct{ as, q string }{
 			{users[0].Email, "How many employees do we have?"},
@@ -104,7 +109,7 @@ func demoSeed(ctx context.Context, c *call) error {
 			{users[2].Email, "How many hours did my team work over the past 7 weeks?"},
 			{users[0].Email, "Give me the gender parity"},
 		} {
-			fmt.Fprintf(w, "  scry ask --tenant %s --as %s --now %s %q\n", users[0].Tenant, q.as, demo.Now, q.q)
+			fmt.Fprintf(w, "  %s ask --tenant %s --as %s --now %s %q\n", self, users[0].Tenant, q.as, demo.Now, q.q)
 		}
 	})
 }
