@@ -186,26 +186,29 @@ var timeRules = []timeRule{
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 var (
-	reHaving    = rx(`(?:more than|greater than|higher than|over|above|in excess of|at least|no less than|minimum of|less than|fewer than|lower than|under|below|at most|no more than|maximum of|exactly) (\d+(?:\.\d+)?)(?: (hour|day|shift|absence|time|year))?`)
-	reTop       = rx(`(top|best|first|bottom|worst|lowest|highest) (\d+)`)
-	rePeople    = regexp.MustCompile(`^ (?:who|whom|list|name|names|which (?:of )?(?:my |our |the )?(?:employee|staff|people|person|worker|team member|report|teacher|manager)|show me (?:all|every|everyone|everybody|the list)|show (?:all|every|everyone)|display (?:all|every|everyone)|give me (?:all|every|everyone|a list|the list|the name)|find (?:all|every|the)|get (?:all|every)|(?:top|bottom) \d+ (?:employee|staff|people|person|worker))\b`)
-	reWhoAny    = regexp.MustCompile(` (who|whom|which employee|which people|which staff|which person|which worker|which of|everyone|everybody|list of|names of|name of)\b`)
-	reCount     = regexp.MustCompile(` (how many|number of|count of|count|headcount|head count|total number|amount of|how much|tally)\b`)
-	reAverage   = regexp.MustCompile(` (average|mean|avg|typical)\b`)
-	reShare     = regexp.MustCompile(` (share|percentage|percent|proportion|ratio|parity|fraction|distribution|split|breakdown|break down|makeup|composition)\b`)
-	reTrend     = regexp.MustCompile(` (changed|change|trend|trending|evolution|evolved|developed|development|over time|progression)\b`)
-	reMost      = regexp.MustCompile(` (the most|most|highest|largest|biggest|maximum|max|greatest|longest)\b`)
-	reLeast     = regexp.MustCompile(` (the least|least|lowest|smallest|fewest|minimum|min|shortest)\b`)
-	reWeekly    = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
-	reSelf      = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
-	reDeptMgr   = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
-	reMgrOf     = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
-	reNegate    = regexp.MustCompile(` (never|without|not|no|none|nobody|zero)\b`)
-	reWithout   = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was) not|had no|have no|has no|with no|no)\b`)
-	reVersus    = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
-	reWorking   = regexp.MustCompile(` (working|work|on shift|on duty|scheduled|rostered|in)\b`)
-	reAbsentOn  = regexp.MustCompile(` (on|off|absent|away|out)\b`)
-	reOffDomain = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president|translate|football|soccer|news|horoscope|lottery)\b`)
+	reHaving       = rx(`(?:more than|greater than|higher than|over|above|in excess of|at least|no less than|minimum of|less than|fewer than|lower than|under|below|at most|no more than|maximum of|exactly) (\d+(?:\.\d+)?)(?: (hour|day|shift|absence|time|year))?`)
+	reTop          = rx(`(top|best|first|bottom|worst|lowest|highest) (\d+)`)
+	rePeople       = regexp.MustCompile(`^ (?:who|whom|list|name|names|which (?:of )?(?:my |our |the )?(?:employee|staff|people|person|worker|team member|report|teacher|manager)|show me (?:all|every|everyone|everybody|the list)|show (?:all|every|everyone)|display (?:all|every|everyone)|give me (?:all|every|everyone|a list|the list|the name)|find (?:all|every|the)|get (?:all|every)|(?:top|bottom) \d+ (?:employee|staff|people|person|worker))\b`)
+	reWhoAny       = regexp.MustCompile(` (who|whom|which employee|which people|which staff|which person|which worker|which of|everyone|everybody|list of|names of|name of)\b`)
+	reCount        = regexp.MustCompile(` (how many|number of|count of|count|headcount|head count|total number|amount of|how much|tally)\b`)
+	reAverage      = regexp.MustCompile(` (average|mean|avg|typical)\b`)
+	reShare        = regexp.MustCompile(` (share|percentage|percent|proportion|ratio|parity|fraction|distribution|split|breakdown|break down|makeup|composition)\b`)
+	reTrend        = regexp.MustCompile(` (changed|change|trend|trending|evolution|evolved|developed|development|over time|progression)\b`)
+	reMost         = regexp.MustCompile(` (the most|most|highest|largest|biggest|maximum|max|greatest|longest)\b`)
+	reLeast        = regexp.MustCompile(` (the least|least|lowest|smallest|fewest|minimum|min|shortest)\b`)
+	reWeekly       = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
+	reSelf         = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
+	reDeptMgr      = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
+	reMgrOf        = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
+	reNegate       = regexp.MustCompile(` (never|without|not|no|none|nobody|zero)\b`)
+	reWithout      = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was) not|had no|have no|has no|with no|no)\b`)
+	reVersus       = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
+	reWorking      = regexp.MustCompile(` (working|work|on shift|on duty|scheduled|rostered|in)\b`)
+	reAbsentOn     = regexp.MustCompile(` (on|off|absent|away|out)\b`)
+	reWhichDim     = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
+	reManagersList = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
+	reGrainAdj     = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
+	reOffDomain    = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president|translate|football|soccer|news|horoscope|lottery)\b`)
 )
 
 // Parse reads a question into a structured query, or answers
@@ -389,7 +392,8 @@ func (p *Parser) Parse(question string) (*Query, error) {
 			measure = "absence_cases"
 		}
 	}
-	if measure == "" && hasMeasureWord("headcount") && (counting || share || len(dims) > 0) {
+	whichDim := reWhichDim.MatchString(orig) && (most || least)
+	if measure == "" && hasMeasureWord("headcount") && (counting || share || len(dims) > 0 || whichDim) {
 		measure = "headcount"
 	}
 	if measure == "" && counting && len(filterVals) > 0 && !people {
@@ -405,9 +409,17 @@ func (p *Parser) Parse(question string) (*Query, error) {
 	} else if reMgrOf.MatchString(orig) && !grouped(dims, "manager") {
 		q.Relation = "managers"
 		people = true
+	} else if people && measure == "" && reManagersList.MatchString(orig) && len(filterVals["position"]) == 0 {
+		q.Relation = "managers" // "who are the managers": everyone who manages someone
+	}
+	// Adjectives of time ("monthly hours") group by that grain.
+	if m := reGrainAdj.FindStringSubmatch(orig); m != nil && len(dims) == 0 && !(average && m[1] == "weekly") {
+		dims = append(dims, map[string]string{"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year", "annual": "year"}[m[1]])
 	}
 	// Who is working / on leave: a list of people with facts on a day.
-	working := reWorking.MatchString(s) && strings.Contains(orig, " work")
+	// "who is working today" asks about shifts on a day; "everyone who
+	// works in Housekeeping" (no period) is about the department.
+	working := reWorking.MatchString(s) && strings.Contains(orig, " work") && q.Time != nil
 	if people && measure == "" && working {
 		measure = "shifts"
 	}
