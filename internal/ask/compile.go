@@ -640,7 +640,12 @@ func (b *builder) without(cte string, tenantID int64, rowCap int) (compiled, err
 	sql := cte + "select e.employee_id, " + nameExpr + " as name, e.department, e.position from employees e where " +
 		strings.Join(outer, " and ") + " order by name" + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
 	return compiled{SQL: sql, Args: b.args,
-		Columns: []Column{{"employee_id", "string"}, {"name", "string"}, {"department", "string"}, {"position", "string"}}}, nil
+		Columns: personColumns()}, nil
+}
+
+// personColumns are the columns that show a person.
+func personColumns() []Column {
+	return []Column{{"employee_id", "string"}, {"name", "string"}, {"department", "string"}, {"position", "string"}}
 }
 
 // people lists employees: id, name, department, position and the measure.
@@ -652,7 +657,7 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 	if err != nil {
 		return compiled{}, err
 	}
-	cols := []Column{{"employee_id", "string"}, {"name", "string"}, {"department", "string"}, {"position", "string"}}
+	cols := personColumns()
 	sel := "e.employee_id, " + nameExpr + " as name, e.department, e.position"
 	group := " group by e.employee_id, e.first_name, e.last_name, e.department, e.position"
 	order := " order by name"
@@ -689,5 +694,5 @@ func (b *builder) relation(cte string, tenantID int64, rowCap int) (compiled, er
 	sql := cte + "select m.employee_id, m.first_name || ' ' || m.last_name as name, m.department, m.position from employees m where " +
 		strings.Join(outer, " and ") + " order by name" + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
 	return compiled{SQL: sql, Args: b.args,
-		Columns: []Column{{"employee_id", "string"}, {"name", "string"}, {"department", "string"}, {"position", "string"}}}, nil
+		Columns: personColumns()}, nil
 }
