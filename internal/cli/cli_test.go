@@ -15,6 +15,7 @@ import (
 
 	"github.com/scry-dev/scry/internal/cli"
 	"github.com/scry-dev/scry/internal/demo"
+	"github.com/scry-dev/scry/internal/hr"
 )
 
 // run executes scry in-process and returns stdout, stderr and exit status.
@@ -159,20 +160,20 @@ func runBin(t *testing.T, data string, args ...string) (string, int) {
 	return string(out), code
 }
 
-// TestImportCrashSafety SIGKILLs `scry import hr` at random moments: the
-// tenant's data is always entirely the old or entirely the new import, and
-// the audit log always verifies.
+// TestImportCrashSafety SIGKILLs `scry import hr` at random moments while
+// it runs: the tenant's data is always entirely the old or entirely the new
+// import, and the audit log always verifies.
 func TestImportCrashSafety(t *testing.T) {
 	data := t.TempDir()
-	small := filepath.Join("..", "hr", "testdata", "valid")
-	big, err := demo.Extract("maple-district", t.TempDir())
+	maple, err := demo.Extract("maple-district", t.TempDir())
 	if err != nil {
 		t.Fatal(err)
 	}
-	if out, code := runBin(t, data, "tenant", "create", "crash"); code != 0 {
-		t.Fatal(out)
+	gen := t.TempDir()
+	if err := hr.Generate(gen, 60_000, 7); err != nil {
+		t.Fatal(err)
 	}
-	if out, code := runBin(t, data, "import", "hr", "--tenant", "crash", small); code != 0 {
+	if out, code := runBin(t, data, "tenant", "create", "crash"); code != 0 {
 		t.Fatal(out)
 	}
 	counts := func() string {
@@ -184,36 +185,41 @@ func TestImportCrashSafety(t *testing.T) {
 		json.Unmarshal([]byte(out), &v)
 		return strings.Join([]string{itoa(v.Employees), itoa(v.Shifts), itoa(v.Absences)}, "/")
 	}
-	old, neu := "4/5/2", "96/34789/484"
-	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
-	kills, completed := 0, 0
-	for i := 0; i < 24; i++ {
-		src := big
-		if i%2 == 1 {
-			src = small
+	// One full import of each, to know the states and how long an import takes.
+	states := map[string]bool{}
+	var longest time.Duration
+	for _, src := range []string{gen, maple} {
+		t0 := time.Now()
+		if out, code := runBin(t, data, "import", "hr", "--tenant", "crash", src); code != 0 {
+			t.Fatal(out)
 		}
+		longest = max(longest, time.Since(t0))
+		states[counts()] = true
+	}
+	rng := rand.New(rand.NewSource(time.Now().UnixNano()))
+	interrupted := 0
+	for i := 0; interrupted < 20 && i < 80; i++ {
+		src := []string{gen, maple}[i%2]
 		cmd := exec.Command(binary, "import", "hr", "--tenant", "crash", src)
 		cmd.Env = append(os.Environ(), "SCRY_DATA="+data)
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(rng.Intn(1200)) * time.Millisecond)
-		if cmd.Process.Signal(syscall.SIGKILL) == nil {
-			kills++
+		time.Sleep(time.Duration(rng.Int63n(int64(longest))))
+		cmd.Process.Signal(syscall.SIGKILL)
+		if err := cmd.Wait(); err != nil {
+			interrupted++ // killed before it finished
 		}
-		if err := cmd.Wait(); err == nil {
-			completed++
-		}
-		if got := counts(); got != old && got != neu {
-			t.Fatalf("after kill %d the tenant holds %s: neither the old %s nor the new %s", i, got, old, neu)
+		if got := counts(); !states[got] {
+			t.Fatalf("after kill %d the tenant holds %s: neither import (%v)", i, got, states)
 		}
 		if out, code := runBin(t, data, "audit", "verify"); code != 0 {
 			t.Fatalf("after kill %d audit verify: %s", i, out)
 		}
 	}
-	t.Logf("%d kills sent, %d imports finished before the kill", kills, completed)
-	if kills < 20 {
-		t.Fatalf("only %d kills", kills)
+	t.Logf("%d imports killed while running (an import takes up to %v)", interrupted, longest)
+	if interrupted < 20 {
+		t.Fatalf("only %d kills landed during an import", interrupted)
 	}
 }
 
