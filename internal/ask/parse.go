@@ -624,7 +624,6 @@ func (it item) isDim() bool {
 type item struct {
 	text     string
 	prev     string
-	end      int
 	meanings []meaning
 }
 
@@ -642,14 +641,14 @@ func (p *Parser) link(toks []string) []item {
 				}
 				sorted := append([]meaning(nil), ms...)
 				sort.SliceStable(sorted, func(a, b int) bool { return kindRank(sorted[a]) < kindRank(sorted[b]) })
-				out = append(out, item{text: ph, prev: prev, end: i + n, meanings: sorted})
+				out = append(out, item{text: ph, prev: prev, meanings: sorted})
 				i += n
 				matched = true
 				break
 			}
 		}
 		if !matched {
-			out = append(out, item{text: toks[i], end: i + 1})
+			out = append(out, item{text: toks[i]})
 			i++
 		}
 	}
