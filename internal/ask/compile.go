@@ -274,7 +274,9 @@ func (b *builder) scopeCTE(tenantID int64) string {
 	}
 	t, me := b.arg(tenantID), b.arg(b.scope.EmployeeID)
 	return "with recursive scope(id) as (select employee_id from employees where tenant_id = " + t + " and employee_id = " + me +
-		" union select c.employee_id from employees c join scope s on c.manager_id = s.id where c.tenant_id = " + t + ") "
+		// cross join keeps the walk going from each found id to its reports
+		// by the manager index; the planner's other order scans employees once per level
+		" union select c.employee_id from scope s cross join employees c where c.tenant_id = " + t + " and c.manager_id = s.id) "
 }
 
 var filterColumns = map[string]string{
@@ -523,21 +525,17 @@ func (b *builder) dateGrain(d string) bool {
 	return d == "trend" || (g != "" && g != "hour")
 }
 
-// rollup reports whether q sums or counts a fact grouped by at least one
-// grain of its date; such questions are answered from per-day subtotals,
-// so date functions (slow on SQLite) run once per day instead of per row.
+// rollup reports whether q sums or counts a fact grouped by a grain of its
+// date or by employee attributes. Such questions are answered in two steps:
+// subtotals per day and per employee from the fact table alone, then the
+// date functions and the join to employees on those subtotals — on SQLite
+// this avoids a date function and an index probe for every single row.
 func (b *builder) rollup() bool {
 	q := b.q
-	if q.Kind != "groups" || q.Share || q.PerPersonWeek || q.Having != nil || b.entity() == "employees" ||
-		(b.ms.Agg != "sum" && b.ms.Agg != "count") {
+	if q.Kind != "groups" || q.PerPersonWeek || b.entity() == "employees" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
 		return false
 	}
-	for _, d := range q.Dimensions {
-		if b.dateGrain(d) {
-			return true
-		}
-	}
-	return false
+	return len(q.Dimensions) > 0
 }
 
 func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error) {
@@ -545,42 +543,98 @@ func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error
 	if err != nil {
 		return compiled{}, err
 	}
+	var innerConds, outerConds []string
+	for _, c := range conds {
+		if reEmployeeRef.MatchString(c) {
+			outerConds = append(outerConds, c)
+		} else {
+			innerConds = append(innerConds, c)
+		}
+	}
 	dateCol := b.dateCol()
-	innerSel := []string{dateCol + " as dt"}
-	innerGroups := []string{dateCol}
-	var sel, groups []string
+	var innerSel, innerGroups, sel, groups []string
 	var cols []Column
+	needEmployee := len(outerConds) > 0
+	for _, dn := range b.q.Dimensions {
+		if expr, _, err := b.dimExpr(dn); err == nil && !b.dateGrain(dn) && reEmployeeRef.MatchString(expr) {
+			needEmployee = true
+		}
+	}
+	if b.hasDateGrain() {
+		innerSel, innerGroups = append(innerSel, dateCol+" as dt"), append(innerGroups, dateCol)
+	}
+	if needEmployee {
+		innerSel, innerGroups = append(innerSel, "f.employee_id as emp"), append(innerGroups, "f.employee_id")
+	}
 	for i, dn := range b.q.Dimensions {
 		expr, col, err := b.dimExpr(dn)
 		if err != nil {
 			return compiled{}, err
 		}
 		alias := fmt.Sprintf("d%d", i)
-		if b.dateGrain(dn) {
+		switch {
+		case b.dateGrain(dn):
 			sel = append(sel, strings.ReplaceAll(expr, dateCol, "t.dt")+" as "+alias)
-		} else {
+		case reEmployeeRef.MatchString(expr):
+			sel = append(sel, expr+" as "+alias)
+			if dn == "employee" {
+				groups = append(groups, "e.employee_id")
+			}
+		case dn == "hour":
+			// group by the raw start time, which follows the day in the key
+			// (so SQLite need not sort), and cut the hour from the subtotals
+			raw := fmt.Sprintf("r%d", i) // not the outer alias: GROUP BY would take the inner column
+			innerSel, innerGroups = append(innerSel, "f.start_time as "+raw), append(innerGroups, "f.start_time")
+			sel = append(sel, "substr(t."+raw+", 1, 2) as "+alias)
+		default:
 			innerSel = append(innerSel, expr+" as "+alias)
 			innerGroups = append(innerGroups, expr)
-			if dn == "employee" {
-				innerGroups = append(innerGroups, "e.employee_id")
-			}
 			sel = append(sel, "t."+alias+" as "+alias)
 		}
 		groups = append(groups, alias)
 		cols = append(cols, col)
 	}
 	innerSel = append(innerSel, b.measureExpr()+" as v")
-	inner := "select " + strings.Join(innerSel, ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
+	inner := "select " + strings.Join(innerSel, ", ") + " from " + b.entity() + " f where " + strings.Join(innerConds, " and ") +
 		" group by " + strings.Join(innerGroups, ", ")
-	sel = append(sel, "round("+castReal(b.d, "sum(t.v)")+", 2) as v")
+	meas := "sum(t.v)"
+	sel = append(sel, "round("+castReal(b.d, meas)+", 2) as v")
 	cols = append(cols, Column{Name: b.ms.Label, Type: "number"})
-	order := strings.Join(groups, ", ")
-	if b.q.Order != "" {
-		order = "v " + b.q.Order + ", " + order
+	if b.q.Share {
+		sel = append(sel, "round("+castReal(b.d, "100.0 * "+meas+" / sum("+meas+") over ()")+", 2) as share")
+		cols = append(cols, Column{Name: "percent", Type: "number"})
 	}
-	sql := cte + "select " + strings.Join(sel, ", ") + " from (" + b.dropUnusedJoin(inner) + ") t group by " + strings.Join(groups, ", ") +
-		" order by " + order + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
+	from := "(" + inner + ") t"
+	if needEmployee {
+		from += " join employees e on e.tenant_id = " + b.arg(tenantID) + " and e.employee_id = t.emp"
+	}
+	sql := cte + "select " + strings.Join(sel, ", ") + " from " + from
+	if len(outerConds) > 0 {
+		sql += " where " + strings.Join(outerConds, " and ")
+	}
+	sql += " group by " + strings.Join(groups, ", ")
+	if b.q.Having != nil {
+		sql += " having " + meas + " " + b.q.Having.Op + " " + b.arg(b.q.Having.Value)
+	}
+	var order []string
+	switch {
+	case b.q.Order != "":
+		order = append(order, "v "+b.q.Order)
+	case !b.hasDateGrain():
+		order = append(order, "v desc")
+	}
+	order = append(order, groups...)
+	sql += " order by " + strings.Join(order, ", ") + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
 	return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+}
+
+func (b *builder) hasDateGrain() bool {
+	for _, d := range b.q.Dimensions {
+		if b.dateGrain(d) {
+			return true
+		}
+	}
+	return false
 }
 
 var reEmployeeRef = regexp.MustCompile(`\be\.`)

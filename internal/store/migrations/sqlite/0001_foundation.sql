@@ -66,7 +66,7 @@ CREATE TABLE shifts (
     status        TEXT NOT NULL,
     -- clustered by day: questions aggregate date ranges, which then read
     -- consecutive pages instead of one lookup per shift
-    PRIMARY KEY (tenant_id, date, shift_id),
+    PRIMARY KEY (tenant_id, date, start_time, shift_id),
     UNIQUE (tenant_id, shift_id)
     -- No foreign key to employees here: the import checks every employee_id
     -- before writing, and an enforced key would need an index in employee
