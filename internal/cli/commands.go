@@ -5,7 +5,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strconv"
+	"strings"
 	"text/tabwriter"
+	"time"
 
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
@@ -41,9 +44,24 @@ func commands() *command {
 			{name: "show", summary: "show one user", usage: "--tenant <slug> --email <email>",
 				example: "scry user show --tenant acme-retail --email admin@acme-retail.example",
 				flags:   func(fs *flag.FlagSet, c *call) { tenantFlag(fs); fs.String("email", "", "the user's email") }, run: userShow},
+			{name: "passwd", summary: "set a user's password, read from standard input (12–128 characters)", usage: "--tenant <slug> --email <email> < password.txt",
+				example: "printf '%s' 'correct horse battery' | scry user passwd --tenant acme-retail --email admin@acme-retail.example",
+				flags:   func(fs *flag.FlagSet, c *call) { tenantFlag(fs); fs.String("email", "", "the user's email") }, run: userPasswd},
 			{name: "remove", summary: "remove a user", usage: "--tenant <slug> --email <email>",
 				example: "scry user remove --tenant acme-retail --email old.admin@acme-retail.example",
 				flags:   func(fs *flag.FlagSet, c *call) { tenantFlag(fs); fs.String("email", "", "the user's email") }, run: userRemove},
+		}},
+		{name: "token", summary: "API tokens for scripts (sent as Authorization: Bearer)", subs: []*command{
+			{name: "create", summary: "create an API token for a user; it is shown once", usage: "--tenant <slug> --email <email> [--expires 30d] [--name N]",
+				example: "scry token create --tenant acme-retail --email admin@acme-retail.example --expires 30d --name nightly-report",
+				flags: func(fs *flag.FlagSet, c *call) {
+					tenantFlag(fs)
+					fs.String("email", "", "the user the token acts as")
+					fs.String("expires", "", "lifetime such as 12h, 30d (default: no expiry)")
+					fs.String("name", "", "a name to recognise the token by")
+				}, run: tokenCreate},
+			{name: "revoke", summary: "revoke an API token by id", usage: "--tenant <slug> <id>", example: "scry token revoke --tenant acme-retail 3",
+				flags: func(fs *flag.FlagSet, c *call) { tenantFlag(fs) }, run: tokenRevoke},
 		}},
 		{name: "import", summary: "import data into a tenant", subs: []*command{
 			{name: "hr", summary: "import employees.csv, shifts.csv and absences.csv (all-or-nothing; replaces the tenant's HR data)",
@@ -65,6 +83,7 @@ func commands() *command {
 			{name: "seed", summary: "create the three demo tenants with their HR data and four users each", example: "scry demo seed", run: demoSeed},
 		}},
 		askCommand(),
+		serveCommand(),
 		evalCommand(),
 		modelCommand(),
 	}}
@@ -326,4 +345,80 @@ func auditVerify(ctx context.Context, c *call) error {
 			fmt.Fprintf(w, "%d record(s) after the newest head are not yet signed (a stop between commit and signing).\n", rep.UnsignedTail)
 		}
 	})
+}
+
+func userPasswd(ctx context.Context, c *call) error {
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	b, err := io.ReadAll(io.LimitReader(c.env.Stdin, 4096))
+	if err != nil {
+		return err
+	}
+	pw := strings.TrimRight(string(b), "\r\n")
+	email := c.flag("email")
+	err = c.record(ctx, db, t, "user.passwd", email, nil, func(tx *store.Tx) error { return identity.SetPassword(ctx, tx, email, pw) })
+	if err != nil {
+		return err
+	}
+	return c.out(map[string]any{"email": email, "password_set": true}, func(w io.Writer) { fmt.Fprintf(w, "Password set for %s.\n", email) })
+}
+
+// parseLifetime reads 90m, 12h, 30d.
+func parseLifetime(s string) (time.Duration, error) {
+	if s == "" {
+		return 0, nil
+	}
+	if strings.HasSuffix(s, "d") {
+		n, err := strconv.Atoi(strings.TrimSuffix(s, "d"))
+		if err == nil && n > 0 {
+			return time.Duration(n) * 24 * time.Hour, nil
+		}
+	}
+	d, err := time.ParseDuration(s)
+	if err != nil || d <= 0 {
+		return 0, errcode.New(errcode.Invalid, "--expires %q is not a lifetime such as 12h or 30d", s)
+	}
+	return d, nil
+}
+
+func tokenCreate(ctx context.Context, c *call) error {
+	ttl, err := parseLifetime(c.flag("expires"))
+	if err != nil {
+		return err
+	}
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	var tok identity.Token
+	err = c.record(ctx, db, t, "token.create", c.flag("email"), map[string]any{"name": c.flag("name")}, func(tx *store.Tx) error {
+		tok, err = identity.CreateToken(ctx, tx, c.flag("email"), c.flag("name"), ttl)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.out(tok, func(w io.Writer) {
+		fmt.Fprintf(w, "Token %d for %s (shown only now):\n%s\n", tok.ID, tok.Email, tok.Secret)
+	})
+}
+
+func tokenRevoke(ctx context.Context, c *call) error {
+	if err := c.need(1, "a token id"); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(c.args[0], 10, 64)
+	if err != nil {
+		return errcode.New(errcode.Invalid, "%q is not a token id", c.args[0])
+	}
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	if err := c.record(ctx, db, t, "token.revoke", c.args[0], nil, func(tx *store.Tx) error { return identity.RevokeToken(ctx, tx, id) }); err != nil {
+		return err
+	}
+	return c.out(map[string]any{"revoked": id}, func(w io.Writer) { fmt.Fprintf(w, "Revoked token %d.\n", id) })
 }

@@ -24,6 +24,7 @@ const (
 	Tampered         Code = "audit_tampered"
 	Conflict         Code = "conflict"
 	Unavailable      Code = "unavailable" // an outside service (a language model) did not answer
+	RateLimited      Code = "rate_limited"
 	Internal         Code = "internal"
 )
 
@@ -98,6 +99,8 @@ func HTTPStatus(err error) int {
 		return http.StatusUnauthorized
 	case Unavailable:
 		return http.StatusBadGateway
+	case RateLimited:
+		return http.StatusTooManyRequests
 	default:
 		return http.StatusInternalServerError
 	}

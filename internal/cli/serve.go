@@ -1,0 +1,62 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"time"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/web"
+)
+
+func serveCommand() *command {
+	return &command{name: "serve", summary: "serve the HTTP API until SIGINT or SIGTERM (then shut down gracefully)",
+		usage:   "[--addr HOST:PORT] [--tls-cert FILE --tls-key FILE] [--session-idle 30m] [--session-max 12h]",
+		example: "scry serve --addr 127.0.0.1:8080\ncurl -s -X POST localhost:8080/api/v1/session -d '{\"tenant\":\"acme-retail\",\"email\":\"admin@acme-retail.example\",\"password\":\"…\"}' -c jar",
+		flags: func(fs *flag.FlagSet, c *call) {
+			fs.String("addr", firstNonEmpty(c.env.Getenv("SCRY_ADDR"), "127.0.0.1:8080"), "address to listen on (env SCRY_ADDR)")
+			fs.String("tls-cert", c.env.Getenv("SCRY_TLS_CERT"), "TLS certificate file (with --tls-key: HTTPS, HSTS, __Host- cookie)")
+			fs.String("tls-key", c.env.Getenv("SCRY_TLS_KEY"), "TLS key file")
+			fs.Duration("session-idle", 30*time.Minute, "sign a session out after this long without use")
+			fs.Duration("session-max", 12*time.Hour, "sign a session out this long after sign-in, whatever its use")
+			engineFlags(fs, c)
+		},
+		run: runServe}
+}
+
+func runServe(ctx context.Context, c *call) error {
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	log, err := c.audit()
+	if err != nil {
+		return err
+	}
+	eng, err := c.engine(db)
+	if err != nil {
+		return err
+	}
+	idle, _ := time.ParseDuration(c.flag("session-idle"))
+	maxAge, _ := time.ParseDuration(c.flag("session-max"))
+	if (c.flag("tls-cert") == "") != (c.flag("tls-key") == "") {
+		return errcode.New(errcode.Invalid, "--tls-cert and --tls-key go together")
+	}
+	ln, err := net.Listen("tcp", c.flag("addr"))
+	if err != nil {
+		return errcode.Wrap(errcode.Invalid, err, "Cannot listen on %s", c.flag("addr"))
+	}
+	logger := slog.New(slog.NewJSONHandler(c.env.Stderr, nil))
+	srv := web.New(web.Config{TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger,
+		Sessions: identity.SessionPolicy{Idle: idle, Absolute: maxAge}}, db, log, eng)
+	scheme := "http"
+	if c.flag("tls-cert") != "" {
+		scheme = "https"
+	}
+	fmt.Fprintf(c.env.Stdout, "scry is serving %s://%s (Ctrl-C stops it)\n", scheme, ln.Addr())
+	return srv.Serve(ctx, ln)
+}

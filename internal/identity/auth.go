@@ -1,0 +1,278 @@
+package identity
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"crypto/subtle"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+
+	"golang.org/x/crypto/argon2"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/store"
+)
+
+// argon2id parameters: about 60–100 ms per hash on one core of the
+// development machine, 32 MiB each; hashing runs at most hashSlots at a
+// time so that a burst of sign-ins cannot exhaust memory.
+const (
+	argonTime    = 3
+	argonMemory  = 32 * 1024
+	argonThreads = 1
+	argonKeyLen  = 32
+	hashSlots    = 4
+)
+
+var hashing = make(chan struct{}, hashSlots)
+
+func argonKey(password, salt []byte, t, m uint32, p uint8) []byte {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
+	return argon2.IDKey(password, salt, t, m, p, argonKeyLen)
+}
+
+// HashPassword returns the PHC-style encoding of an argon2id hash.
+func HashPassword(password string) string {
+	salt := make([]byte, 16)
+	rand.Read(salt)
+	key := argonKey([]byte(password), salt, argonTime, argonMemory, argonThreads)
+	enc := base64.RawStdEncoding
+	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads, enc.EncodeToString(salt), enc.EncodeToString(key))
+}
+
+// VerifyPassword checks password against an encoded hash in constant time.
+func VerifyPassword(encoded, password string) bool {
+	parts := strings.Split(encoded, "$")
+	if len(parts) != 6 || parts[1] != "argon2id" {
+		return false
+	}
+	var m, t uint32
+	var p uint8
+	if _, err := fmt.Sscanf(parts[3], "m=%d,t=%d,p=%d", &m, &t, &p); err != nil {
+		return false
+	}
+	salt, err1 := base64.RawStdEncoding.DecodeString(parts[4])
+	want, err2 := base64.RawStdEncoding.DecodeString(parts[5])
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	got := argonKey([]byte(password), salt, t, m, p)
+	return subtle.ConstantTimeCompare(got, want) == 1
+}
+
+// dummyHash is verified against when the account does not exist, so that a
+// wrong email takes as long as a wrong password.
+// (made on first use: hashing at start-up would slow every CLI command).
+var dummyHash = sync.OnceValue(func() string { return HashPassword("no such account, no such password") })
+
+// SpendPasswordTime does the work of checking a password for a sign-in
+// that fails before any account is found, so that timing tells nothing.
+func SpendPasswordTime(password string) { VerifyPassword(dummyHash(), password) }
+
+// CheckPasswordPolicy applies the length rules (12–128 characters).
+func CheckPasswordPolicy(password string) error {
+	n := utf8.RuneCountInString(password)
+	if n < 12 || n > 128 {
+		return errcode.New(errcode.Invalid, "A password needs 12 to 128 characters (this one has %d)", n)
+	}
+	return nil
+}
+
+// SetPassword stores a new password for the user with email.
+func SetPassword(ctx context.Context, tx *store.Tx, email, password string) error {
+	if err := CheckPasswordPolicy(password); err != nil {
+		return err
+	}
+	res, err := tx.ExecContext(ctx, `update users set password_hash = $1, password_set_at = $2, must_change_password = 0
+		where tenant_id = $3 and email_lower = $4`, HashPassword(password), now(), tx.TenantID, strings.ToLower(email))
+	if err != nil {
+		return store.Err(err, "set password")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errcode.New(errcode.NotFound, "No user %s in this tenant", email)
+	}
+	return nil
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
+
+// errBadSignIn says nothing about which part was wrong.
+var errBadSignIn = errcode.New(errcode.Unauthenticated, "The tenant, email or password is not right")
+
+// Authenticate checks an email and password inside tenant tx and returns
+// the user. Unknown accounts cost the same time as wrong passwords.
+func Authenticate(ctx context.Context, tx *store.Tx, email, password string) (User, error) {
+	var hash *string
+	u, err := scanUserWith(tx.QueryRowContext(ctx, `select `+userCols+`, password_hash from users where tenant_id = $1 and email_lower = $2 and status = 'active'`,
+		tx.TenantID, strings.ToLower(strings.TrimSpace(email))), &hash)
+	if err != nil || hash == nil {
+		SpendPasswordTime(password)
+		if err != nil && !errors.Is(store.Err(err, ""), store.ErrNotFound) {
+			return u, store.Err(err, "authenticate")
+		}
+		return u, errBadSignIn
+	}
+	if !VerifyPassword(*hash, password) {
+		return u, errBadSignIn
+	}
+	return u, nil
+}
+
+func scanUserWith(s interface{ Scan(...any) error }, extra ...any) (User, error) {
+	var u User
+	var created string
+	dest := append([]any{&u.ID, &u.TenantID, &u.Email, &u.Name, &u.Role, &u.EmployeeID, &u.Status, &created}, extra...)
+	err := s.Scan(dest...)
+	u.CreatedAt, _ = time.Parse(time.RFC3339, created)
+	return u, err
+}
+
+// secret makes a credential "<prefix><tenant>.<random>"; the tenant part
+// tells which tenant's rows to look in, the random part is 128 bits.
+func secret(prefix string, tenantID int64) (string, string) {
+	b := make([]byte, 16)
+	rand.Read(b)
+	raw := base64.RawURLEncoding.EncodeToString(b)
+	return fmt.Sprintf("%s%d.%s", prefix, tenantID, raw), hashSecret(raw)
+}
+
+func hashSecret(raw string) string {
+	h := sha256.Sum256([]byte(raw))
+	return hex.EncodeToString(h[:])
+}
+
+// ParseCredential splits a session id or token into tenant and the hash of
+// its secret part.
+func ParseCredential(prefix, v string) (int64, string, bool) {
+	if !strings.HasPrefix(v, prefix) {
+		return 0, "", false
+	}
+	t, raw, ok := strings.Cut(v[len(prefix):], ".")
+	id, err := strconv.ParseInt(t, 10, 64)
+	if !ok || err != nil || id <= 0 || len(raw) != 22 {
+		return 0, "", false
+	}
+	return id, hashSecret(raw), true
+}
+
+// SessionPrefix and TokenPrefix mark the two kinds of credential.
+const (
+	SessionPrefix = "s"
+	TokenPrefix   = "scry_"
+)
+
+// NewSession starts a session for user and returns the cookie value.
+func NewSession(ctx context.Context, tx *store.Tx, userID int64) (string, error) {
+	value, hash := secret(SessionPrefix, tx.TenantID)
+	t := now()
+	_, err := tx.ExecContext(ctx, `insert into sessions (tenant_id, id_hash, user_id, created_at, last_seen_at) values ($1, $2, $3, $4, $4)`,
+		tx.TenantID, hash, userID, t)
+	return value, store.Err(err, "create session")
+}
+
+// SessionPolicy bounds a session's life.
+type SessionPolicy struct {
+	Idle     time.Duration // default 30 min
+	Absolute time.Duration // default 12 h
+}
+
+// SessionUser returns the user of a live session (hash from
+// ParseCredential) and refreshes its idle clock; expired sessions are
+// deleted and answer unauthenticated.
+func SessionUser(ctx context.Context, tx *store.Tx, hash string, p SessionPolicy) (User, error) {
+	var created, seen string
+	u, err := scanUserWith(tx.QueryRowContext(ctx, `select u.id, u.tenant_id, u.email, u.name, u.role, coalesce(u.employee_id, ''), u.status, u.created_at,
+		s.created_at, s.last_seen_at from sessions s join users u on u.tenant_id = s.tenant_id and u.id = s.user_id
+		where s.tenant_id = $1 and s.id_hash = $2 and u.status = 'active'`, tx.TenantID, hash), &created, &seen)
+	if err != nil {
+		return u, errcode.Wrap(errcode.Unauthenticated, err, "Sign in first")
+	}
+	c, _ := time.Parse(time.RFC3339Nano, created)
+	s, _ := time.Parse(time.RFC3339Nano, seen)
+	if time.Since(s) > p.Idle || time.Since(c) > p.Absolute {
+		tx.ExecContext(ctx, `delete from sessions where tenant_id = $1 and id_hash = $2`, tx.TenantID, hash)
+		return u, errcode.New(errcode.Unauthenticated, "Your session has expired; sign in again")
+	}
+	if time.Since(s) > time.Minute { // one write a minute per session is enough for an idle clock
+		tx.ExecContext(ctx, `update sessions set last_seen_at = $1 where tenant_id = $2 and id_hash = $3`, now(), tx.TenantID, hash)
+	}
+	return u, nil
+}
+
+// EndSession deletes one session; EndAllSessions every session of a user.
+func EndSession(ctx context.Context, tx *store.Tx, hash string) error {
+	_, err := tx.ExecContext(ctx, `delete from sessions where tenant_id = $1 and id_hash = $2`, tx.TenantID, hash)
+	return store.Err(err, "end session")
+}
+
+// EndAllSessions signs a user out everywhere.
+func EndAllSessions(ctx context.Context, tx *store.Tx, userID int64) error {
+	_, err := tx.ExecContext(ctx, `delete from sessions where tenant_id = $1 and user_id = $2`, tx.TenantID, userID)
+	return store.Err(err, "end sessions")
+}
+
+// Token is an API token's public part.
+type Token struct {
+	ID        int64      `json:"id"`
+	Email     string     `json:"email"`
+	Name      string     `json:"name,omitempty"`
+	CreatedAt time.Time  `json:"created_at"`
+	ExpiresAt *time.Time `json:"expires_at,omitempty"`
+	Secret    string     `json:"token,omitempty"` // shown once, at creation
+}
+
+// CreateToken makes an API token for the user with email.
+func CreateToken(ctx context.Context, tx *store.Tx, email, name string, ttl time.Duration) (Token, error) {
+	u, err := ByEmail(ctx, tx, email)
+	if err != nil {
+		return Token{}, err
+	}
+	value, hash := secret(TokenPrefix, tx.TenantID)
+	t := Token{Email: u.Email, Name: name, CreatedAt: time.Now().UTC().Truncate(time.Second), Secret: value}
+	var exp any
+	if ttl > 0 {
+		e := t.CreatedAt.Add(ttl)
+		t.ExpiresAt, exp = &e, e.Format(time.RFC3339)
+	}
+	err = tx.QueryRowContext(ctx, `insert into api_tokens (tenant_id, hash, user_id, name, created_at, expires_at) values ($1, $2, $3, $4, $5, $6) returning id`,
+		tx.TenantID, hash, u.ID, name, t.CreatedAt.Format(time.RFC3339), exp).Scan(&t.ID)
+	return t, store.Err(err, "create token")
+}
+
+// RevokeToken revokes a token by id.
+func RevokeToken(ctx context.Context, tx *store.Tx, id int64) error {
+	res, err := tx.ExecContext(ctx, `update api_tokens set revoked_at = $1 where tenant_id = $2 and id = $3 and revoked_at is null`, now(), tx.TenantID, id)
+	if err != nil {
+		return store.Err(err, "revoke token")
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return errcode.New(errcode.NotFound, "No active token %d in this tenant", id)
+	}
+	return nil
+}
+
+// TokenUser returns the user of a valid token (hash from ParseCredential).
+func TokenUser(ctx context.Context, tx *store.Tx, hash string) (User, error) {
+	var exp *string
+	u, err := scanUserWith(tx.QueryRowContext(ctx, `select u.id, u.tenant_id, u.email, u.name, u.role, coalesce(u.employee_id, ''), u.status, u.created_at, k.expires_at
+		from api_tokens k join users u on u.tenant_id = k.tenant_id and u.id = k.user_id
+		where k.tenant_id = $1 and k.hash = $2 and k.revoked_at is null and u.status = 'active'`, tx.TenantID, hash), &exp)
+	if err != nil {
+		return u, errcode.Wrap(errcode.Unauthenticated, err, "The API token is not valid")
+	}
+	if exp != nil {
+		if e, _ := time.Parse(time.RFC3339, *exp); time.Now().After(e) {
+			return u, errcode.New(errcode.Unauthenticated, "The API token has expired")
+		}
+	}
+	return u, nil
+}

@@ -1,0 +1,351 @@
+// Package web is scry's HTTP face: the JSON API under /api/v1, health and
+// metrics, with sign-in sessions and API tokens. Handlers hold no SQL; they
+// call the domain packages, which bind every transaction to the caller's
+// tenant.
+package web
+
+import (
+	"context"
+	"crypto/tls"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	"golang.org/x/time/rate"
+
+	"github.com/scry-dev/scry/internal/ask"
+	"github.com/scry-dev/scry/internal/audit"
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/store"
+)
+
+// Config is how the server runs.
+type Config struct {
+	Addr       string
+	TLSCert    string
+	TLSKey     string
+	Sessions   identity.SessionPolicy
+	MaxBody    int64   // bytes of a JSON request body (default 64 KiB)
+	PerIP      float64 // requests per second per client address (default 20, burst 40)
+	PerUser    float64 // requests per second per signed-in user (default 10, burst 20)
+	Logger     *slog.Logger
+}
+
+// Server serves one installation.
+type Server struct {
+	cfg     Config
+	db      *store.DB
+	audit   *audit.Log
+	engine  *ask.Engine
+	log     *slog.Logger
+	metrics *metrics
+	limits  sync.Map // key → *rate.Limiter
+	routes  []route
+}
+
+// New builds a server.
+func New(cfg Config, db *store.DB, log *audit.Log, engine *ask.Engine) *Server {
+	if cfg.Sessions.Idle == 0 {
+		cfg.Sessions.Idle = 30 * time.Minute
+	}
+	if cfg.Sessions.Absolute == 0 {
+		cfg.Sessions.Absolute = 12 * time.Hour
+	}
+	if cfg.MaxBody == 0 {
+		cfg.MaxBody = 64 << 10
+	}
+	if cfg.PerIP == 0 {
+		cfg.PerIP = 20
+	}
+	if cfg.PerUser == 0 {
+		cfg.PerUser = 10
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	s := &Server{cfg: cfg, db: db, audit: log, engine: engine, log: cfg.Logger, metrics: newMetrics()}
+	s.routes = s.routeTable()
+	return s
+}
+
+// Serve listens until ctx ends, then shuts down gracefully.
+func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       30 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		MaxHeaderBytes:    64 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() {
+		if s.tls() {
+			srv.TLSConfig = &tls.Config{MinVersion: tls.VersionTLS12}
+			errc <- srv.ServeTLS(ln, s.cfg.TLSCert, s.cfg.TLSKey)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+		shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		err := srv.Shutdown(shut)
+		<-errc
+		return err
+	}
+}
+
+func (s *Server) tls() bool { return s.cfg.TLSCert != "" && s.cfg.TLSKey != "" }
+
+// Handler is the whole HTTP surface with its middleware.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	for _, r := range s.routes {
+		mux.Handle(r.method+" "+r.path, s.wrap(r))
+	}
+	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, errcode.New(errcode.NotFound, "No such page or API route"))
+	})
+	csrf := http.NewCrossOriginProtection()
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		writeError(w, errcode.New(errcode.PermissionDenied, "Cross-origin request refused"))
+	}))
+	return s.headers(s.logRequests(s.limitIP(csrf.Handler(mux))))
+}
+
+// headers sets the security headers on every response.
+func (s *Server) headers(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'; form-action 'self'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("Referrer-Policy", "no-referrer")
+		h.Set("X-Frame-Options", "DENY")
+		if s.tls() {
+			h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	return w.ResponseWriter.Write(b)
+}
+
+type ctxKey int
+
+const logKey ctxKey = 1
+
+// reqLog collects what the request log line says about the caller.
+type reqLog struct{ tenant, user, route string }
+
+// logRequests writes one structured line per request and counts it.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		sw := &statusWriter{ResponseWriter: w}
+		rl := &reqLog{route: "unmatched"}
+		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), logKey, rl)))
+		d := time.Since(start)
+		if sw.status == 0 {
+			sw.status = http.StatusOK
+		}
+		s.metrics.request(rl.route, sw.status, d)
+		s.log.Info("request", "method", r.Method, "route", rl.route, "status", sw.status, "duration_ms", float64(d.Microseconds())/1000,
+			"tenant", rl.tenant, "user", rl.user, "remote", clientIP(r))
+	})
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) limiter(key string, perSecond float64) *rate.Limiter {
+	if l, ok := s.limits.Load(key); ok {
+		return l.(*rate.Limiter)
+	}
+	l, _ := s.limits.LoadOrStore(key, rate.NewLimiter(rate.Limit(perSecond), int(2*perSecond)))
+	return l.(*rate.Limiter)
+}
+
+// limitIP refuses clients that send too many requests.
+func (s *Server) limitIP(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !s.limiter("ip:"+clientIP(r), s.cfg.PerIP).Allow() {
+			w.Header().Set("Retry-After", "1")
+			writeError(w, errcode.New(errcode.RateLimited, "Too many requests; slow down"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// caller is who sends a request, from a session cookie or a bearer token —
+// never from the request body.
+type caller struct {
+	tenantID    int64
+	tenantSlug  string
+	user        identity.User
+	sessionHash string // set when signed in by cookie
+}
+
+const cookieName = "__Host-scry_session"
+
+// authenticate resolves the caller; a missing, forged, expired or revoked
+// credential is unauthenticated.
+func (s *Server) authenticate(r *http.Request) (*caller, error) {
+	var prefix, value string
+	if h := r.Header.Get("Authorization"); h != "" {
+		v, ok := strings.CutPrefix(h, "Bearer ")
+		if !ok {
+			return nil, errcode.New(errcode.Unauthenticated, "Use Authorization: Bearer <token>")
+		}
+		prefix, value = identity.TokenPrefix, strings.TrimSpace(v)
+	} else if c, err := r.Cookie(cookieName); err == nil {
+		prefix, value = identity.SessionPrefix, c.Value
+	} else if c, err := r.Cookie("scry_session"); err == nil && !s.tls() {
+		prefix, value = identity.SessionPrefix, c.Value
+	} else {
+		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
+	}
+	tenantID, hash, ok := identity.ParseCredential(prefix, value)
+	if !ok {
+		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
+	}
+	c := &caller{tenantID: tenantID}
+	err := s.db.InTenant(r.Context(), tenantID, func(tx *store.Tx) error {
+		var err error
+		if prefix == identity.TokenPrefix {
+			c.user, err = identity.TokenUser(r.Context(), tx, hash)
+		} else {
+			c.user, err = identity.SessionUser(r.Context(), tx, hash, s.cfg.Sessions)
+			c.sessionHash = hash
+		}
+		if err != nil {
+			return err
+		}
+		return tx.QueryRowContext(r.Context(), `select slug from tenants where id = $1`, tenantID).Scan(&c.tenantSlug)
+	})
+	if err != nil {
+		if errcode.From(err).Code == errcode.Internal {
+			return nil, err
+		}
+		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
+	}
+	return c, nil
+}
+
+// route is one entry of the API: the same table registers handlers and is
+// checked against the OpenAPI document by a test.
+type route struct {
+	method, path string
+	public       bool     // no credential needed
+	roles        []string // allowed roles; empty = any signed-in user
+	handle       func(w http.ResponseWriter, r *http.Request, c *caller) error
+}
+
+func (s *Server) wrap(rt route) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		rl, _ := r.Context().Value(logKey).(*reqLog)
+		if rl != nil {
+			rl.route = rt.method + " " + rt.path
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+		var c *caller
+		if !rt.public {
+			var err error
+			if c, err = s.authenticate(r); err != nil {
+				writeError(w, err)
+				return
+			}
+			if rl != nil {
+				rl.tenant, rl.user = c.tenantSlug, c.user.Email
+			}
+			if !s.limiter(fmt.Sprintf("user:%d", c.user.ID), s.cfg.PerUser).Allow() {
+				w.Header().Set("Retry-After", "1")
+				writeError(w, errcode.New(errcode.RateLimited, "Too many requests; slow down"))
+				return
+			}
+			if len(rt.roles) > 0 && !hasRole(rt.roles, string(c.user.Role)) {
+				writeError(w, errcode.New(errcode.PermissionDenied, "Your role may not do this"))
+				return
+			}
+		}
+		if err := rt.handle(w, r, c); err != nil {
+			if errcode.From(err).Code == errcode.Internal {
+				s.log.Error("handler failed", "route", rt.method+" "+rt.path, "err", err)
+			}
+			writeError(w, err)
+		}
+	})
+}
+
+func hasRole(roles []string, r string) bool {
+	for _, x := range roles {
+		if x == r {
+			return true
+		}
+	}
+	return false
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	enc := json.NewEncoder(w)
+	enc.SetEscapeHTML(true)
+	enc.Encode(v)
+}
+
+// writeError answers with the one error vocabulary; internals stay in the log.
+func writeError(w http.ResponseWriter, err error) {
+	e := errcode.From(err)
+	writeJSON(w, errcode.HTTPStatus(err), map[string]any{"error": map[string]any{"code": e.Code, "message": e.Message}})
+}
+
+// decode reads a JSON body strictly.
+func decode(r *http.Request, v any) error {
+	dec := json.NewDecoder(r.Body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		var tooBig *http.MaxBytesError
+		if errors.As(err, &tooBig) {
+			return errcode.New(errcode.Invalid, "The request body is larger than %d bytes", tooBig.Limit)
+		}
+		return errcode.New(errcode.Invalid, "The request body is not the JSON this route expects: %v", err)
+	}
+	return nil
+}
