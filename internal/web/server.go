@@ -29,14 +29,14 @@ import (
 
 // Config is how the server runs.
 type Config struct {
-	Addr       string
-	TLSCert    string
-	TLSKey     string
-	Sessions   identity.SessionPolicy
-	MaxBody    int64   // bytes of a JSON request body (default 64 KiB)
-	PerIP      float64 // requests per second per client address (default 20, burst 40)
-	PerUser    float64 // requests per second per signed-in user (default 10, burst 20)
-	Logger     *slog.Logger
+	Addr     string
+	TLSCert  string
+	TLSKey   string
+	Sessions identity.SessionPolicy
+	MaxBody  int64   // bytes of a JSON request body (default 64 KiB)
+	PerIP    float64 // requests per second per client address (default 20, burst 40)
+	PerUser  float64 // requests per second per signed-in user (default 10, burst 20)
+	Logger   *slog.Logger
 }
 
 // Server serves one installation.
