@@ -2,6 +2,7 @@
 GO      ?= go
 BIN     ?= ./scry
 DATA    ?= ./scry-data
+ADDR    ?= 127.0.0.1:8080
 PKGS    := ./...
 
 .PHONY: help build test demo bench lint eval deps
@@ -19,8 +20,9 @@ test: build ## run every test (SQLite always; PostgreSQL when it answers on 127.
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -timeout 15m $(PKGS)
 
-demo: deps build ## seed the demo tenants in ./scry-data and show how to ask
+demo: deps build ## seed the demo tenants in ./scry-data and serve them on http://127.0.0.1:8080
 	$(BIN) demo seed --data $(DATA)
+	$(BIN) serve --data $(DATA) --addr $(ADDR)
 
 eval: build ## score scry ask on the development question set (needs ../shared)
 	python3 ../shared/tools/ask_eval.py --scry $(BIN) --questions ../shared/data/hr/questions/dev.yaml --data ../shared/data/hr

@@ -84,8 +84,10 @@ func demoSeed(ctx context.Context, c *call) error {
 			{Email: empEmail, Role: identity.Employee, EmployeeID: emp},
 		} {
 			err := c.record(ctx, db, t, "user.add", u.Email, map[string]any{"role": u.Role}, func(tx *store.Tx) error {
-				_, err := identity.Add(ctx, tx, u)
-				return err
+				if _, err := identity.Add(ctx, tx, u); err != nil {
+					return err
+				}
+				return identity.SetPassword(ctx, tx, u.Email, demo.Password)
 			})
 			if err != nil && !errcode.Is(err, errcode.AlreadyExists) {
 				return err
@@ -93,8 +95,8 @@ func demoSeed(ctx context.Context, c *call) error {
 			users = append(users, seededUser{d.Slug, u.Email, string(u.Role), u.EmployeeID})
 		}
 	}
-	return c.out(map[string]any{"users": users, "now": demo.Now}, func(w io.Writer) {
-		fmt.Fprintf(w, "Seeded %d demo tenants (data as of %s) with these users:\n", len(demo.Tenants), demo.Now)
+	return c.out(map[string]any{"users": users, "now": demo.Now, "password": demo.Password}, func(w io.Writer) {
+		fmt.Fprintf(w, "Seeded %d demo tenants (data as of %s) with these users, each with the password %q (demo only):\n", len(demo.Tenants), demo.Now, demo.Password)
 		for _, u := range users {
 			fmt.Fprintf(w, "  %-15s %-9s %s %s\n", u.Tenant, u.Role, u.Email, u.EmployeeID)
 		}

@@ -25,6 +25,10 @@ var Tenants = []Tenant{
 	{"maple-district", "Maple School District", "maple-district.example"},
 }
 
+// Password is every demo user's password: demo data only, never a default
+// for real users (they get theirs with `scry user passwd`).
+const Password = "scry-demo-password"
+
 // Now is the reference date the demo data was generated for.
 const Now = "2026-11-25"
 

@@ -3,7 +3,6 @@ package web
 import (
 	_ "embed"
 	"net/http"
-	"time"
 
 	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/audit"
@@ -79,20 +78,34 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, _ *caller) error
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	t, terr := tenant.Get(r.Context(), s.db, req.Tenant)
-	if terr != nil {
-		identity.SpendPasswordTime(req.Password) // the same work as a wrong password
-		return errcode.New(errcode.Unauthenticated, "The tenant, email or password is not right")
+	value, err := s.startSession(r, req.Tenant, req.Email, req.Password)
+	if err != nil {
+		return err
 	}
-	var u identity.User
+	http.SetCookie(w, s.cookie(value, int(s.cfg.Sessions.Absolute.Seconds())))
+	c, err := s.authenticateValue(r, identity.SessionPrefix, value)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"user": c.user, "tenant": c.tenantSlug})
+	return nil
+}
+
+// startSession checks the credentials and opens a session (a new id at
+// every sign-in); success and failure are both audited.
+func (s *Server) startSession(r *http.Request, slug, email, password string) (string, error) {
+	t, terr := tenant.Get(r.Context(), s.db, slug)
+	if terr != nil {
+		identity.SpendPasswordTime(password) // the same work as a wrong password
+		return "", errcode.New(errcode.Unauthenticated, "The tenant, email or password is not right")
+	}
 	var value string
 	err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		var err error
-		if u, err = identity.Authenticate(r.Context(), tx, req.Email, req.Password); err != nil {
+		u, err := identity.Authenticate(r.Context(), tx, email, password)
+		if err != nil {
 			return err
 		}
-		value, err = identity.NewSession(r.Context(), tx, u.ID)
-		if err != nil {
+		if value, err = identity.NewSession(r.Context(), tx, u.ID); err != nil {
 			return err
 		}
 		return audit.Append(r.Context(), tx, audit.Record{Tenant: t.Slug, Actor: "user:" + u.Email, Action: "session.signin", Target: u.Email, Outcome: "ok",
@@ -100,16 +113,12 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, _ *caller) error
 	})
 	if err != nil {
 		s.db.Global(r.Context(), func(tx *store.Tx) error {
-			return audit.Append(r.Context(), tx, audit.Record{Tenant: t.Slug, Actor: "anonymous", Action: "session.signin", Target: req.Email, Outcome: "refused",
+			return audit.Append(r.Context(), tx, audit.Record{Tenant: t.Slug, Actor: "anonymous", Action: "session.signin", Target: email, Outcome: "refused",
 				Details: map[string]any{"remote": clientIP(r)}})
 		})
-		s.audit.Publish(r.Context(), s.db)
-		return err
 	}
 	s.audit.Publish(r.Context(), s.db)
-	http.SetCookie(w, s.cookie(value, int(s.cfg.Sessions.Absolute.Seconds())))
-	writeJSON(w, http.StatusOK, map[string]any{"user": u, "tenant": t.Slug})
-	return nil
+	return value, err
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request, c *caller) error {
@@ -151,31 +160,15 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request, c *caller) error {
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	now := time.Now().UTC()
-	if req.Now != "" {
-		t, err := time.Parse("2006-01-02", req.Now)
-		if err != nil {
-			return errcode.New(errcode.Invalid, "now %q is not a date YYYY-MM-DD", req.Now)
-		}
-		now = t
-	}
-	ans, askErr := s.engine.Ask(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user}, req.Question, now)
-	status, outcome := http.StatusOK, "ok"
-	if askErr != nil {
-		if errcode.ExitStatus(askErr) != 2 {
-			return askErr
-		}
-		e := errcode.From(askErr)
-		ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
-		status, outcome = errcode.HTTPStatus(askErr), string(e.Code)
-	}
-	ans.Explain = nil
-	s.metrics.ask(outcome)
-	err := s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "ask", "hr", map[string]any{"question": req.Question, "outcome": outcome, "rows": len(ans.Rows)},
-		func(tx *store.Tx) error { return ask.RecordHistory(r.Context(), tx, c.user.ID, req.Question, outcome) })
+	ans, err := s.answer(r, c, req.Question, req.Now)
 	if err != nil {
 		return err
 	}
+	status := http.StatusOK
+	if ans.Error != nil {
+		status = errcode.HTTPStatus(&errcode.Error{Code: ans.Error.Code})
+	}
+	ans.Explain = nil
 	writeJSON(w, status, ans)
 	return nil
 }

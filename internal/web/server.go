@@ -116,6 +116,7 @@ func (s *Server) Handler() http.Handler {
 	for _, r := range s.routes {
 		mux.Handle(r.method+" "+r.path, s.wrap(r))
 	}
+	s.pageRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errcode.New(errcode.NotFound, "No such page or API route"))
 	})
@@ -240,6 +241,11 @@ func (s *Server) authenticate(r *http.Request) (*caller, error) {
 	} else {
 		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
 	}
+	return s.authenticateValue(r, prefix, value)
+}
+
+// authenticateValue resolves a session id or token to its caller.
+func (s *Server) authenticateValue(r *http.Request, prefix, value string) (*caller, error) {
 	tenantID, hash, ok := identity.ParseCredential(prefix, value)
 	if !ok {
 		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")

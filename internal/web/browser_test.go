@@ -1,0 +1,198 @@
+package web
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/scry-dev/scry/internal/ask"
+	"github.com/scry-dev/scry/internal/audit"
+	"github.com/scry-dev/scry/internal/demo"
+	"github.com/scry-dev/scry/internal/hr"
+	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/semantic"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
+	"github.com/scry-dev/scry/internal/tenant"
+)
+
+// browser starts headless Debian Chromium, or skips saying why.
+func browser(t *testing.T) context.Context {
+	t.Helper()
+	path, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("browser tests skipped: no chromium on PATH (apt-get install chromium)")
+	}
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(path), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-quic", true),
+		chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1280, 900))
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	t.Cleanup(cancel)
+	ctx, cancel2 := chromedp.NewContext(actx)
+	t.Cleanup(cancel2)
+	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	t.Cleanup(cancel3)
+	return ctx
+}
+
+type step = chromedp.Action[chromedp.Void]
+
+func shot(name string) step {
+	dir := filepath.Join("..", "..", "testout", "browser")
+	os.MkdirAll(dir, 0o755)
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		buf, err := chromedp.FullScreenshot(100)(ctx, tg) // quality 100 = PNG
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+	})
+}
+
+// eval runs a script in the page and returns its value.
+func eval[T any](t *testing.T, ctx context.Context, js string) T {
+	t.Helper()
+	v, err := chromedp.Run(ctx, chromedp.Evaluate[T](js))
+	if err != nil {
+		t.Fatalf("%s: %v", js, err)
+	}
+	return v
+}
+
+// TestBrowserAskJourney: sign in, ask, see chart and table, a manager sees
+// only the team, sign out — in a real browser, with screenshots kept under
+// testout/browser.
+func TestBrowserAskJourney(t *testing.T) {
+	ctx := browser(t)
+	cfg := storetest.Config(t, store.SQLite)
+	bg := context.Background()
+	db, err := store.Open(bg, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	log, _ := audit.Open(cfg.DataDir)
+	dir, _ := demo.Extract("acme-retail", t.TempDir())
+	var tn tenant.Tenant
+	db.Global(bg, func(tx *store.Tx) error {
+		var err error
+		tn, err = tenant.Create(bg, tx, "acme-retail", "Acme Retail")
+		return err
+	})
+	err = db.InTenant(bg, tn.ID, func(tx *store.Tx) error {
+		if _, err := hr.Import(bg, tx, dir, nil); err != nil {
+			return err
+		}
+		for _, u := range []identity.User{{Email: "admin@acme-retail.example", Role: identity.Admin}, {Email: "nora.david@acme-retail.example", Role: identity.Manager, EmployeeID: "E0105"}} {
+			if _, err := identity.Add(bg, tx, u); err != nil {
+				return err
+			}
+			if err := identity.SetPassword(bg, tx, u.Email, password); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	eng := &ask.Engine{DB: db, Model: semantic.BuiltinHR()}
+	srv := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PerIP: 1000, PerUser: 1000}, db, log, eng)
+	ts := httptest.NewServer(srv.Handler())
+	defer ts.Close()
+
+	// What the manager may see, from the engine directly.
+	mgrAns, err := eng.Ask(bg, ask.Asker{TenantID: tn.ID, User: identity.User{Role: identity.Manager, EmployeeID: "E0105"}}, "List all employees", time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC))
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	signIn := func(email string) step {
+		return chromedp.Steps(
+			chromedp.Navigate(ts.URL+"/signin"),
+			chromedp.WaitVisible(css("#tenant")),
+			chromedp.SendKeys(css("#tenant"), "acme-retail"),
+			chromedp.SendKeys(css("#email"), email),
+			chromedp.SendKeys(css("#password"), password),
+			chromedp.Submit(css("#password")),
+			chromedp.WaitVisible(css("#q")),
+		)
+	}
+	askQ := func(q string) step {
+		return chromedp.Steps(
+			chromedp.Clear(css("#q")),
+			chromedp.SendKeys(css("#q"), q),
+			chromedp.Submit(css("#q")),
+			// wait for the new page, not the answer still shown on the old one
+			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+				js := fmt.Sprintf(`new URLSearchParams(location.search).get("q") === %q && document.readyState === "complete" && !!document.querySelector("#answer table, #answer .error")`, q)
+				for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
+					if ok, err := chromedp.Evaluate[bool](js)(ctx, tg); err == nil && ok {
+						return nil // errors while the page navigates just mean "not yet"
+					}
+				}
+				return fmt.Errorf("no answer to %q", q)
+			}),
+		)
+	}
+	run := func(steps ...step) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(chromedp.Navigate(ts.URL+"/ask"), chromedp.WaitVisible(css("#tenant")), shot("01-signin"),
+		signIn("admin@acme-retail.example"), shot("02-ask-empty"),
+		askQ("Headcount by department"))
+	rows := eval[int](t, ctx, `document.querySelectorAll("#answer tbody tr").length`)
+	bars := eval[int](t, ctx, `document.querySelectorAll("#answer figure svg rect").length`)
+	caption := eval[string](t, ctx, `document.querySelector("#answer caption").textContent`)
+	explain := eval[string](t, ctx, `document.querySelector(".explain").textContent`)
+	run(shot("03-ask-bar"),
+		askQ("Give me the worked hours per week per position for the last 3 months"), shot("04-ask-line"),
+		askQ("Number of shifts by weekday and start hour"), shot("05-ask-heatmap"),
+		askQ("Rank employees by race"), shot("06-ask-refused"),
+		chromedp.EmulateViewport(375, 800),
+		askQ("Give me the gender parity"), shot("07-ask-mobile-pie"),
+		chromedp.EmulateViewport(1280, 900),
+		chromedp.Navigate(ts.URL+"/admin/users"), chromedp.WaitVisible(css("table")), shot("08-admin-users"),
+		chromedp.Navigate(ts.URL+"/admin/import"), chromedp.WaitVisible(css("#employees")), shot("09-admin-import"),
+		chromedp.Click(css(".signout button")), chromedp.WaitVisible(css("#tenant")))
+	url := eval[string](t, ctx, `location.href`)
+	if rows != 7 || bars < 7 || !strings.Contains(caption, "Employees by department") {
+		t.Fatalf("headcount by department: %d rows, %d svg rects, caption %q", rows, bars, caption)
+	}
+	if !strings.Contains(explain, "every employee of this tenant") {
+		t.Fatalf("how I read this: %q", explain)
+	}
+	if !strings.HasSuffix(url, "/signin") {
+		t.Fatalf("after sign out at %s", url)
+	}
+	// Signed out: the ask page sends us back to sign in.
+	run(chromedp.Navigate(ts.URL+"/ask?q=Headcount"), chromedp.WaitVisible(css("#tenant")))
+
+	// The manager sees exactly the team.
+	run(signIn("nora.david@acme-retail.example"), askQ("List all employees"), shot("10-manager-team"))
+	names := eval[[]string](t, ctx, `[...document.querySelectorAll("#answer tbody tr td:nth-child(2)")].map(td => td.textContent)`)
+	run(chromedp.Navigate(ts.URL + "/admin/users"))
+	forbidden := eval[bool](t, ctx, `document.body.innerText.includes("may not open")`)
+	if len(names) != len(mgrAns.Rows) || len(names) == 0 {
+		t.Fatalf("manager sees %d people, the team has %d", len(names), len(mgrAns.Rows))
+	}
+	if !forbidden {
+		t.Fatal("manager opened the admin users page")
+	}
+}

@@ -1,0 +1,334 @@
+package web
+
+import (
+	"embed"
+	"encoding/csv"
+	"fmt"
+	"html/template"
+	"io"
+	"io/fs"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/scry-dev/scry/internal/ask"
+	"github.com/scry-dev/scry/internal/chart"
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/hr"
+	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
+)
+
+//go:embed ui
+var uiFS embed.FS
+
+// pages are parsed once; a missing or broken template stops start-up.
+var pages = func() map[string]*template.Template {
+	out := map[string]*template.Template{}
+	for _, name := range []string{"signin", "ask", "users", "import"} {
+		out[name] = template.Must(template.ParseFS(uiFS, "ui/layout.html", "ui/"+name+".html"))
+	}
+	return out
+}()
+
+// pageData is what every page template gets.
+type pageData struct {
+	Title, Page, Tenant string
+	User                *identity.User
+	Error, Notice       string
+	Problems            []string
+	Form                map[string]string
+	Question, Now       string
+	Suggestions         []string
+	Answer              *ask.Answer
+	Explain             *ask.Explain
+	ChartSVG            template.HTML
+	TableRows           [][]any
+	History             []ask.HistoryEntry
+	Users               []identity.User
+}
+
+func (s *Server) render(w http.ResponseWriter, status int, name string, d pageData) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := pages[name].ExecuteTemplate(w, "layout", d); err != nil {
+		s.log.Error("render", "page", name, "err", err)
+	}
+}
+
+// page wraps an HTML handler: a caller who is not signed in goes to the
+// sign-in page; a caller without the role gets a plain 403.
+func (s *Server) page(roles []string, h func(w http.ResponseWriter, r *http.Request, c *caller)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if rl, _ := r.Context().Value(logKey).(*reqLog); rl != nil {
+			rl.route = r.Method + " " + r.URL.Path
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, 512<<20)
+		c, err := s.authenticate(r)
+		if err != nil {
+			http.Redirect(w, r, "/signin", http.StatusSeeOther)
+			return
+		}
+		if rl, _ := r.Context().Value(logKey).(*reqLog); rl != nil {
+			rl.tenant, rl.user = c.tenantSlug, c.user.Email
+		}
+		if len(roles) > 0 && !hasRole(roles, string(c.user.Role)) {
+			http.Error(w, "Your role may not open this page.", http.StatusForbidden)
+			return
+		}
+		h(w, r, c)
+	}
+}
+
+func (s *Server) pageRoutes(mux *http.ServeMux) {
+	static, _ := fs.Sub(uiFS, "ui/static")
+	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
+	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/ask", http.StatusSeeOther) })
+	mux.HandleFunc("GET /signin", func(w http.ResponseWriter, r *http.Request) {
+		s.render(w, http.StatusOK, "signin", pageData{Title: "Sign in", Form: map[string]string{}})
+	})
+	mux.HandleFunc("POST /signin", s.signInForm)
+	mux.HandleFunc("POST /signout", s.page(nil, s.signOutForm))
+	mux.HandleFunc("GET /ask", s.page(nil, s.askPage))
+	mux.HandleFunc("GET /ask.csv", s.page(nil, s.askCSV))
+	mux.HandleFunc("GET /admin/users", s.page(admins, s.usersPage))
+	mux.HandleFunc("POST /admin/users", s.page(admins, s.usersPage))
+	mux.HandleFunc("GET /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
+	mux.HandleFunc("POST /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
+}
+
+func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+	r.ParseForm()
+	form := map[string]string{"tenant": r.PostForm.Get("tenant"), "email": r.PostForm.Get("email")}
+	value, err := s.startSession(r, form["tenant"], form["email"], r.PostForm.Get("password"))
+	if err != nil {
+		s.render(w, errcode.HTTPStatus(err), "signin", pageData{Title: "Sign in", Form: form, Error: errcode.From(err).Message})
+		return
+	}
+	http.SetCookie(w, s.cookie(value, int(s.cfg.Sessions.Absolute.Seconds())))
+	http.Redirect(w, r, "/ask", http.StatusSeeOther)
+}
+
+func (s *Server) signOutForm(w http.ResponseWriter, r *http.Request, c *caller) {
+	s.db.InTenant(r.Context(), c.tenantID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, c.sessionHash) })
+	http.SetCookie(w, s.cookie("", -1))
+	http.Redirect(w, r, "/signin", http.StatusSeeOther)
+}
+
+func (s *Server) base(c *caller, title, page string) pageData {
+	u := c.user
+	return pageData{Title: title, Page: page, Tenant: c.tenantSlug, User: &u}
+}
+
+// suggestions are built from the tenant's own departments and positions.
+func (s *Server) suggestions(r *http.Request, c *caller) []string {
+	out := []string{"How many employees do we have?", "Headcount by department", "Who is working today?"}
+	s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+		v, err := ask.LoadVocabulary(r.Context(), tx)
+		if err != nil {
+			return err
+		}
+		if d := v["department"]; len(d) > 0 {
+			out = append(out, "Hours worked per week in "+d[len(d)/2]+" over the last 3 months")
+		}
+		if p := v["position"]; len(p) > 0 {
+			out = append(out, "Top 5 employees by hours worked last month", "Average hourly wage by position")
+		}
+		out = append(out, "Sick days by department this year", "Give me the gender parity", "Number of shifts by weekday and start hour")
+		return nil
+	})
+	return out
+}
+
+func (s *Server) askPage(w http.ResponseWriter, r *http.Request, c *caller) {
+	d := s.base(c, "Ask", "ask")
+	d.Question, d.Now = strings.TrimSpace(r.URL.Query().Get("q")), r.URL.Query().Get("now")
+	d.Suggestions = s.suggestions(r, c)
+	status := http.StatusOK
+	if d.Question != "" {
+		ans, err := s.answer(r, c, d.Question, d.Now)
+		if err != nil {
+			d.Error = errcode.From(err).Message
+			status = errcode.HTTPStatus(err)
+		} else {
+			d.Answer, d.Explain = ans, ans.Explain
+			d.TableRows = ans.Rows[:min(len(ans.Rows), 100)]
+			if ans.Error == nil {
+				d.ChartSVG = template.HTML(chart.SVG(ans)) // generated by scry; every text in it is escaped
+			}
+		}
+	}
+	s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+		var err error
+		d.History, err = ask.History(r.Context(), tx, c.user.ID, 12)
+		return err
+	})
+	s.render(w, status, "ask", d)
+}
+
+// answer runs a question for the caller, records it in their history and
+// the audit log, and counts it; a refusal is an answer with an error.
+func (s *Server) answer(r *http.Request, c *caller, question, nowParam string) (*ask.Answer, error) {
+	now := time.Now().UTC()
+	if nowParam != "" {
+		t, err := time.Parse("2006-01-02", nowParam)
+		if err != nil {
+			return nil, errcode.New(errcode.Invalid, "now %q is not a date YYYY-MM-DD", nowParam)
+		}
+		now = t
+	}
+	ans, askErr := s.engine.Ask(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user}, question, now)
+	outcome := "ok"
+	if askErr != nil {
+		if errcode.ExitStatus(askErr) != 2 {
+			return nil, askErr
+		}
+		e := errcode.From(askErr)
+		ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
+		outcome = string(e.Code)
+	}
+	s.metrics.ask(outcome)
+	err := s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "ask", "hr", map[string]any{"question": question, "outcome": outcome, "rows": len(ans.Rows)},
+		func(tx *store.Tx) error { return ask.RecordHistory(r.Context(), tx, c.user.ID, question, outcome) })
+	return ans, err
+}
+
+func (s *Server) askCSV(w http.ResponseWriter, r *http.Request, c *caller) {
+	ans, err := s.answer(r, c, r.URL.Query().Get("q"), r.URL.Query().Get("now"))
+	if err != nil || ans.Error != nil {
+		http.Error(w, "This question has no table to download.", http.StatusBadRequest)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="scry-answer.csv"`)
+	cw := csv.NewWriter(w)
+	head := make([]string, len(ans.Columns))
+	for i, col := range ans.Columns {
+		head[i] = col.Name
+	}
+	cw.Write(head)
+	for _, row := range ans.Rows {
+		rec := make([]string, len(row))
+		for i, v := range row {
+			if v != nil {
+				rec[i] = csvSafe(fmt.Sprint(v))
+			}
+		}
+		cw.Write(rec)
+	}
+	cw.Flush()
+}
+
+// csvSafe keeps a spreadsheet from reading a cell as a formula.
+func csvSafe(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		if _, err := fmt.Sscan(s, new(float64)); err != nil {
+			return "'" + s
+		}
+	}
+	return s
+}
+
+func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *caller) {
+	d := s.base(c, "Users", "users")
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		r.ParseForm()
+		role, err := identity.ParseRole(r.PostForm.Get("role"))
+		if err == nil {
+			u := identity.User{Email: strings.TrimSpace(r.PostForm.Get("email")), Role: role, EmployeeID: strings.TrimSpace(r.PostForm.Get("employee_id"))}
+			err = s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "user.add", u.Email, map[string]any{"role": role}, func(tx *store.Tx) error {
+				_, err := identity.Add(r.Context(), tx, u)
+				return err
+			})
+			if err == nil {
+				d.Notice = "Added " + u.Email + "."
+			}
+		}
+		if err != nil {
+			d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
+		}
+	}
+	s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+		var err error
+		d.Users, err = identity.List(r.Context(), tx)
+		return err
+	})
+	s.render(w, status, "users", d)
+}
+
+// importPage takes the three CSV files as an upload and imports them
+// all-or-nothing, as `scry import hr` does.
+func (s *Server) importPage(w http.ResponseWriter, r *http.Request, c *caller) {
+	d := s.base(c, "Import", "import")
+	if r.Method != http.MethodPost {
+		s.render(w, http.StatusOK, "import", d)
+		return
+	}
+	dir, err := os.MkdirTemp("", "scry-upload-")
+	if err == nil {
+		defer os.RemoveAll(dir)
+		err = saveUpload(r, dir)
+	}
+	var counts hr.Counts
+	if err == nil {
+		t := tenant.Tenant{ID: c.tenantID, Slug: c.tenantSlug}
+		details := map[string]any{}
+		err = s.record(r, t.ID, t.Slug, "user:"+c.user.Email, "hr.import", "upload", details, func(tx *store.Tx) error {
+			var err error
+			counts, err = hr.Import(r.Context(), tx, dir, nil)
+			details["employees"], details["shifts"], details["absences"] = counts.Employees, counts.Shifts, counts.Absences
+			return err
+		})
+	}
+	status := http.StatusOK
+	if err != nil {
+		e := errcode.From(err)
+		d.Error, d.Problems, status = e.Message, e.Details, errcode.HTTPStatus(err)
+	} else {
+		d.Notice = fmt.Sprintf("Imported %d employees, %d shifts and %d absences in %.1f s.", counts.Employees, counts.Shifts, counts.Absences, counts.Seconds)
+	}
+	s.render(w, status, "import", d)
+}
+
+func saveUpload(r *http.Request, dir string) error {
+	mr, err := r.MultipartReader()
+	if err != nil {
+		return errcode.New(errcode.Invalid, "Send the three files as a multipart form")
+	}
+	got := map[string]bool{}
+	for {
+		part, err := mr.NextPart()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			return errcode.Wrap(errcode.Invalid, err, "The upload was cut off")
+		}
+		name := part.FormName()
+		if name != "employees" && name != "shifts" && name != "absences" {
+			continue
+		}
+		f, err := os.Create(filepath.Join(dir, name+".csv"))
+		if err != nil {
+			return err
+		}
+		_, err = io.Copy(f, part)
+		f.Close()
+		if err != nil {
+			return errcode.Wrap(errcode.Invalid, err, "The upload of %s.csv was cut off", name)
+		}
+		got[name] = true
+	}
+	for _, n := range []string{"employees", "shifts", "absences"} {
+		if !got[n] {
+			return errcode.New(errcode.Invalid, "The upload lacks %s.csv", n)
+		}
+	}
+	return nil
+}
