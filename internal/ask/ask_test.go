@@ -339,3 +339,37 @@ func corpus(t *testing.T, root string) []line {
 }
 
 var _ = identity.Admin
+
+// TestResultCacheFollowsImports: a cached answer is never stale — an import
+// bumps the data version and the next ask runs the query again.
+func TestResultCacheFollowsImports(t *testing.T) {
+	f := load(t, store.SQLite, "maple-district")
+	q := "How many employees do we have?"
+	a1, err := f.ask(t, "maple-district", "admin", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a2, _ := f.ask(t, "maple-district", "admin", q)
+	if !reflect.DeepEqual(a1.Rows, a2.Rows) {
+		t.Fatal("same question, same data, different answers")
+	}
+	ctx := context.Background()
+	if err := f.db.InTenant(ctx, f.tenants["maple-district"], func(tx *store.Tx) error {
+		_, err := hr.Import(ctx, tx, "../hr/testdata/valid", nil)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	a3, err := f.ask(t, "maple-district", "admin", q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a3.Rows[0][0] != int64(3) {
+		t.Fatalf("after re-import the answer is %v, want 3", a3.Rows)
+	}
+	// A manager's scope is part of the key: the same words give their own answer.
+	m, _ := f.ask(t, "maple-district", "manager:E2", q)
+	if m.Rows[0][0] == a3.Rows[0][0] {
+		t.Fatalf("manager got the admin's cached answer %v", m.Rows)
+	}
+}

@@ -28,6 +28,8 @@ type Engine struct {
 
 	mu      sync.Mutex
 	parsers map[int64]cachedParser // per tenant, rebuilt when an import bumps hr_version
+	results resultCache            // rows of exact queries, per tenant data version
+	NoCache bool                   // always run the query (benchmarks of the database work)
 }
 
 type cachedParser struct {
@@ -35,21 +37,22 @@ type cachedParser struct {
 	parser  *Parser
 }
 
-// parser returns the tenant's parser, rebuilding it after an import.
-func (e *Engine) parser(ctx context.Context, tx *store.Tx) (*Parser, error) {
+// parser returns the tenant's parser, rebuilding it after an import, and
+// the version of the tenant's HR data.
+func (e *Engine) parser(ctx context.Context, tx *store.Tx) (*Parser, int64, error) {
 	var version int64
 	if err := tx.QueryRowContext(ctx, `select hr_version from tenants where id = $1`, tx.TenantID).Scan(&version); err != nil {
-		return nil, store.Err(err, "read hr version")
+		return nil, 0, store.Err(err, "read hr version")
 	}
 	e.mu.Lock()
 	c, ok := e.parsers[tx.TenantID]
 	e.mu.Unlock()
 	if ok && c.version == version {
-		return c.parser, nil
+		return c.parser, version, nil
 	}
 	vocab, err := LoadVocabulary(ctx, tx)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
 	p := NewParser(e.Model, vocab)
 	e.mu.Lock()
@@ -58,7 +61,7 @@ func (e *Engine) parser(ctx context.Context, tx *store.Tx) (*Parser, error) {
 	}
 	e.parsers[tx.TenantID] = cachedParser{version, p}
 	e.mu.Unlock()
-	return p, nil
+	return p, version, nil
 }
 
 // Asker is who asks: identity comes from the caller (session, token or the
@@ -143,7 +146,7 @@ func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.T
 		if err := tx.SetStatementTimeout(ctx, timeout); err != nil {
 			return store.Err(err, "set statement timeout")
 		}
-		parser, err := e.parser(ctx, tx)
+		parser, version, err := e.parser(ctx, tx)
 		if err != nil {
 			return err
 		}
@@ -156,31 +159,14 @@ func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.T
 		if err != nil {
 			return err
 		}
-		rows, err := tx.QueryContext(ctx, c.SQL, c.Args...)
-		if err != nil {
-			return store.Err(err, "run question")
-		}
-		defer rows.Close()
-		n := len(c.Columns)
-		for rows.Next() {
-			vals := make([]any, n)
-			ptrs := make([]any, n)
-			for i := range vals {
-				ptrs[i] = &vals[i]
+		key := cacheKey(tx.TenantID, version, c)
+		if cached, ok := e.results.get(key); ok && !e.NoCache {
+			ans.Rows = cached
+		} else {
+			if ans.Rows, err = runQuery(ctx, tx, c, timeout); err != nil {
+				return err
 			}
-			if err := rows.Scan(ptrs...); err != nil {
-				return store.Err(err, "scan answer")
-			}
-			for i, v := range vals {
-				vals[i] = jsonValue(v, c.Columns[i].Type)
-			}
-			ans.Rows = append(ans.Rows, vals)
-		}
-		if err := rows.Err(); err != nil {
-			if errors.Is(err, context.DeadlineExceeded) {
-				return errcode.New(errcode.Invalid, "The question took longer than %s; narrow it down", timeout)
-			}
-			return store.Err(err, "read answer")
+			e.results.put(key, ans.Rows)
 		}
 		ans.Columns = c.Columns
 		if len(ans.Rows) > rowCap {
@@ -368,3 +354,35 @@ func humanRange(tr *TimeRange) string {
 func fmtSscan(s string, f *float64) (int, error) { return fmt.Sscan(s, f) }
 
 func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
+
+// runQuery executes compiled SQL and converts the rows for JSON.
+func runQuery(ctx context.Context, tx *store.Tx, c compiled, timeout time.Duration) ([][]any, error) {
+	out := [][]any{}
+	rows, err := tx.QueryContext(ctx, c.SQL, c.Args...)
+	if err != nil {
+		return nil, store.Err(err, "run question")
+	}
+	defer rows.Close()
+	n := len(c.Columns)
+	for rows.Next() {
+		vals := make([]any, n)
+		ptrs := make([]any, n)
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, store.Err(err, "scan answer")
+		}
+		for i, v := range vals {
+			vals[i] = jsonValue(v, c.Columns[i].Type)
+		}
+		out = append(out, vals)
+	}
+	if err := rows.Err(); err != nil {
+		if errors.Is(err, context.DeadlineExceeded) {
+			return nil, errcode.New(errcode.Invalid, "The question took longer than %s; narrow it down", timeout)
+		}
+		return nil, store.Err(err, "read answer")
+	}
+	return out, nil
+}

@@ -84,6 +84,7 @@ func commands() *command {
 		}},
 		askCommand(),
 		serveCommand(),
+		benchCommand(),
 		evalCommand(),
 		modelCommand(),
 	}}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/scry-dev/scry/internal/ask"
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/chart"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/hr"
@@ -193,8 +194,9 @@ func (s *Server) answer(r *http.Request, c *caller, question, nowParam string) (
 		outcome = string(e.Code)
 	}
 	s.metrics.ask(outcome)
-	err := s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "ask", "hr", map[string]any{"question": question, "outcome": outcome, "rows": len(ans.Rows)},
-		func(tx *store.Tx) error { return ask.RecordHistory(r.Context(), tx, c.user.ID, question, outcome) })
+	err := s.recorder.record(r.Context(), &askRecord{tenantID: c.tenantID, userID: c.user.ID, question: question, outcome: outcome,
+		rec: audit.Record{Tenant: c.tenantSlug, Actor: "user:" + c.user.Email, Action: "ask", Target: "hr",
+			Details: map[string]any{"question": question, "outcome": outcome, "rows": len(ans.Rows)}}})
 	return ans, err
 }
 

@@ -41,14 +41,15 @@ type Config struct {
 
 // Server serves one installation.
 type Server struct {
-	cfg     Config
-	db      *store.DB
-	audit   *audit.Log
-	engine  *ask.Engine
-	log     *slog.Logger
-	metrics *metrics
-	limits  sync.Map // key → *rate.Limiter
-	routes  []route
+	cfg      Config
+	db       *store.DB
+	audit    *audit.Log
+	engine   *ask.Engine
+	log      *slog.Logger
+	metrics  *metrics
+	limits   sync.Map // key → *rate.Limiter
+	routes   []route
+	recorder *askRecorder
 }
 
 // New builds a server.
@@ -73,6 +74,7 @@ func New(cfg Config, db *store.DB, log *audit.Log, engine *ask.Engine) *Server {
 	}
 	s := &Server{cfg: cfg, db: db, audit: log, engine: engine, log: cfg.Logger, metrics: newMetrics()}
 	s.routes = s.routeTable()
+	s.recorder = &askRecorder{db: db, audit: log}
 	return s
 }
 

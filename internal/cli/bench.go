@@ -1,0 +1,158 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/web"
+)
+
+// benchQuestions mix the kinds of question of the development set.
+var benchQuestions = []string{
+	"How many employees do we have?", "How many employees are in the Logistics department?",
+	"Show me all part-time employees who worked more than 30 hours last month", "Give me the gender parity",
+	"Give me the worked hours per week per position for the last 3 months", "Who's working today?",
+	"Show me employee attendance over the last 6 months", "Compare hours worked across departments this year",
+	"What's the breakdown of full-time vs. part-time staff?", "Headcount by department", "How many sick days did each department have this year?",
+	"Top 5 employees by hours worked last month", "Average age of employees by department", "How has attendance changed this year?",
+	"Number of shifts by weekday and start hour", "Who was on sick leave last week?", "Show me everyone's upcoming vacation time",
+}
+
+func benchCommand() *command {
+	return &command{name: "bench", summary: "load tests on this machine's loopback", subs: []*command{
+		{name: "http", summary: "serve in-process on 127.0.0.1 and send POST /api/v1/ask from N clients for a while; report throughput, latency and memory",
+			usage:   "--tenant <slug> --as <email> [--clients 16] [--duration 60s] [--now YYYY-MM-DD]",
+			example: "scry demo seed && scry bench http --tenant acme-retail --as admin@acme-retail.example --clients 16 --duration 60s --now 2026-11-25",
+			flags: func(fs *flag.FlagSet, c *call) {
+				tenantFlag(fs)
+				fs.String("as", "", "the user the clients ask as (a token is made for the run)")
+				fs.Int("clients", 16, "concurrent clients")
+				fs.Duration("duration", 60*time.Second, "how long to send (at most 10m)")
+				fs.String("now", "", "reference date sent with every question")
+				fs.Bool("no-cache", false, "run every question against the database (no result cache)")
+				engineFlags(fs, c)
+			},
+			run: benchHTTP},
+	}}
+}
+
+func rssMB() float64 {
+	b, _ := os.ReadFile("/proc/self/status")
+	for _, l := range strings.Split(string(b), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			kb, _ := strconv.Atoi(strings.Fields(l)[1])
+			return float64(kb) / 1024
+		}
+	}
+	return 0
+}
+
+func benchHTTP(ctx context.Context, c *call) error {
+	clients, _ := strconv.Atoi(c.flag("clients"))
+	dur, _ := time.ParseDuration(c.flag("duration"))
+	if clients < 1 || clients > 256 || dur <= 0 || dur > 10*time.Minute {
+		return errcode.New(errcode.Invalid, "--clients must be 1–256 and --duration at most 10m")
+	}
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	log, err := c.audit()
+	if err != nil {
+		return err
+	}
+	var tok identity.Token
+	err = c.record(ctx, db, t, "token.create", c.flag("as"), map[string]any{"name": "bench http"}, func(tx *store.Tx) error {
+		tok, err = identity.CreateToken(ctx, tx, c.flag("as"), "bench http", time.Hour)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	defer db.InTenant(context.Background(), t.ID, func(tx *store.Tx) error { return identity.RevokeToken(context.Background(), tx, tok.ID) })
+	eng, err := c.engine(db)
+	if err != nil {
+		return err
+	}
+	eng.NoCache = c.flag("no-cache") == "true"
+	srv := web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PerIP: 1e6, PerUser: 1e6}, db, log, eng)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return err
+	}
+	sctx, stop := context.WithCancel(ctx)
+	defer stop()
+	go srv.Serve(sctx, ln)
+	url := "http://" + ln.Addr().String() + "/api/v1/ask"
+	rssStart := rssMB()
+	fmt.Fprintf(c.env.Stderr, "sending to %s from %d clients for %s …\n", url, clients, dur)
+
+	var mu sync.Mutex
+	var lat []time.Duration
+	errs := map[string]int{}
+	deadline := time.Now().Add(dur)
+	var wg sync.WaitGroup
+	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}, Timeout: 30 * time.Second}
+	for w := 0; w < clients; w++ {
+		wg.Add(1)
+		go func(w int) {
+			defer wg.Done()
+			for i := w; time.Now().Before(deadline) && ctx.Err() == nil; i++ {
+				body, _ := json.Marshal(map[string]string{"question": benchQuestions[i%len(benchQuestions)], "now": c.flag("now")})
+				req, _ := http.NewRequest("POST", url, bytes.NewReader(body))
+				req.Header.Set("Authorization", "Bearer "+tok.Secret)
+				req.Header.Set("Content-Type", "application/json")
+				t0 := time.Now()
+				resp, err := client.Do(req)
+				d := time.Since(t0)
+				key := ""
+				if err != nil {
+					key = "transport"
+				} else {
+					io.Copy(io.Discard, resp.Body)
+					resp.Body.Close()
+					if resp.StatusCode != 200 {
+						key = strconv.Itoa(resp.StatusCode)
+					}
+				}
+				mu.Lock()
+				lat = append(lat, d)
+				if key != "" {
+					errs[key]++
+				}
+				mu.Unlock()
+			}
+		}(w)
+	}
+	wg.Wait()
+	rssEnd := rssMB()
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) float64 {
+		if len(lat) == 0 {
+			return 0
+		}
+		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
+	}
+	res := map[string]any{"requests": len(lat), "seconds": dur.Seconds(), "per_second": float64(len(lat)) / dur.Seconds(),
+		"p50_ms": pct(0.5), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "errors": errs, "rss_start_mb": rssStart, "rss_end_mb": rssEnd, "clients": clients}
+	return c.out(res, func(w io.Writer) {
+		fmt.Fprintf(w, "%d requests in %s from %d clients: %.0f/s; latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms; errors %v; RSS %.0f MB at start, %.0f MB at end\n",
+			len(lat), dur, clients, res["per_second"], pct(0.5), pct(0.95), pct(0.99), errs, rssStart, rssEnd)
+	})
+}
