@@ -107,6 +107,16 @@ func benchHTTP(ctx context.Context, c *call) error {
 	var lat []time.Duration
 	errs := map[string]int{}
 	deadline := time.Now().Add(dur)
+	var rssSamples []float64
+	sampler := time.NewTicker(dur / 6)
+	defer sampler.Stop()
+	go func() {
+		for range sampler.C {
+			mu.Lock()
+			rssSamples = append(rssSamples, rssMB())
+			mu.Unlock()
+		}
+	}()
 	var wg sync.WaitGroup
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: clients}, Timeout: 30 * time.Second}
 	for w := 0; w < clients; w++ {
@@ -150,9 +160,9 @@ func benchHTTP(ctx context.Context, c *call) error {
 		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
 	}
 	res := map[string]any{"requests": len(lat), "seconds": dur.Seconds(), "per_second": float64(len(lat)) / dur.Seconds(),
-		"p50_ms": pct(0.5), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "errors": errs, "rss_start_mb": rssStart, "rss_end_mb": rssEnd, "clients": clients}
+		"p50_ms": pct(0.5), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "errors": errs, "rss_start_mb": rssStart, "rss_end_mb": rssEnd, "rss_samples_mb": rssSamples, "clients": clients}
 	return c.out(res, func(w io.Writer) {
-		fmt.Fprintf(w, "%d requests in %s from %d clients: %.0f/s; latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms; errors %v; RSS %.0f MB at start, %.0f MB at end\n",
-			len(lat), dur, clients, res["per_second"], pct(0.5), pct(0.95), pct(0.99), errs, rssStart, rssEnd)
+		fmt.Fprintf(w, "%d requests in %s from %d clients: %.0f/s; latency p50 %.1f ms, p95 %.1f ms, p99 %.1f ms; errors %v; RSS %.0f MB at start, %.0f MB at end (along the way: %.0f)\n",
+			len(lat), dur, clients, res["per_second"], pct(0.5), pct(0.95), pct(0.99), errs, rssStart, rssEnd, rssSamples)
 	})
 }
