@@ -14,6 +14,7 @@ type metrics struct {
 	requests  map[[2]string]int64 // route, status class
 	durations map[string]*histogram
 	asks      map[string]int64 // outcome
+	imports   map[string]int64 // outcome
 }
 
 var buckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
@@ -25,7 +26,7 @@ type histogram struct {
 }
 
 func newMetrics() *metrics {
-	return &metrics{requests: map[[2]string]int64{}, durations: map[string]*histogram{}, asks: map[string]int64{}}
+	return &metrics{requests: map[[2]string]int64{}, durations: map[string]*histogram{}, asks: map[string]int64{}, imports: map[string]int64{}}
 }
 
 func (m *metrics) request(route string, status int, d time.Duration) {
@@ -51,6 +52,24 @@ func (m *metrics) ask(outcome string) {
 	m.mu.Lock()
 	m.asks[outcome]++
 	m.mu.Unlock()
+}
+
+func (m *metrics) importDone(outcome string) {
+	m.mu.Lock()
+	m.imports[outcome]++
+	m.mu.Unlock()
+}
+
+func counter(w io.Writer, name, help string, vals map[string]int64) {
+	fmt.Fprintf(w, "# HELP %s %s\n# TYPE %s counter\n", name, help, name)
+	keys := make([]string, 0, len(vals))
+	for k := range vals {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	for _, k := range keys {
+		fmt.Fprintf(w, "%s{outcome=%q} %d\n", name, k, vals[k])
+	}
 }
 
 func (m *metrics) write(w io.Writer) {
@@ -82,14 +101,6 @@ func (m *metrics) write(w io.Writer) {
 		fmt.Fprintf(w, "scry_http_request_duration_seconds_sum{route=%q} %g\n", r, h.sum)
 		fmt.Fprintf(w, "scry_http_request_duration_seconds_count{route=%q} %d\n", r, h.n)
 	}
-	fmt.Fprintln(w, "# HELP scry_asks_total Questions asked, by outcome.")
-	fmt.Fprintln(w, "# TYPE scry_asks_total counter")
-	var outs []string
-	for o := range m.asks {
-		outs = append(outs, o)
-	}
-	sort.Strings(outs)
-	for _, o := range outs {
-		fmt.Fprintf(w, "scry_asks_total{outcome=%q} %d\n", o, m.asks[o])
-	}
+	counter(w, "scry_asks_total", "Questions asked, by outcome.", m.asks)
+	counter(w, "scry_hr_imports_total", "HR imports through the server, by outcome.", m.imports)
 }

@@ -20,7 +20,6 @@ import (
 	"github.com/scry-dev/scry/internal/hr"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/store"
-	"github.com/scry-dev/scry/internal/tenant"
 )
 
 //go:embed ui
@@ -272,22 +271,7 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		s.render(w, http.StatusOK, "import", d)
 		return
 	}
-	dir, err := os.MkdirTemp("", "scry-upload-")
-	if err == nil {
-		defer os.RemoveAll(dir)
-		err = saveUpload(r, dir)
-	}
-	var counts hr.Counts
-	if err == nil {
-		t := tenant.Tenant{ID: c.tenantID, Slug: c.tenantSlug}
-		details := map[string]any{}
-		err = s.record(r, t.ID, t.Slug, "user:"+c.user.Email, "hr.import", "upload", details, func(tx *store.Tx) error {
-			var err error
-			counts, err = hr.Import(r.Context(), tx, dir, nil)
-			details["employees"], details["shifts"], details["absences"] = counts.Employees, counts.Shifts, counts.Absences
-			return err
-		})
-	}
+	counts, err := s.importUpload(r, c)
 	status := http.StatusOK
 	if err != nil {
 		e := errcode.From(err)
@@ -296,6 +280,37 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		d.Notice = fmt.Sprintf("Imported %d employees, %d shifts and %d absences in %.1f s.", counts.Employees, counts.Shifts, counts.Absences, counts.Seconds)
 	}
 	s.render(w, status, "import", d)
+}
+
+// importUpload saves an upload of the three files and imports them; the
+// import is counted in /metrics and audited either way.
+func (s *Server) importUpload(r *http.Request, c *caller) (hr.Counts, error) {
+	var counts hr.Counts
+	dir, err := os.MkdirTemp("", "scry-upload-")
+	if err != nil {
+		return counts, err
+	}
+	defer os.RemoveAll(dir)
+	if err := saveUpload(r, dir); err != nil {
+		s.metrics.importDone("refused")
+		return counts, err
+	}
+	details := map[string]any{}
+	err = s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "hr.import", "upload", details, func(tx *store.Tx) error {
+		var err error
+		counts, err = hr.Import(r.Context(), tx, dir, nil)
+		details["employees"], details["shifts"], details["absences"] = counts.Employees, counts.Shifts, counts.Absences
+		return err
+	})
+	outcome := "ok"
+	if err != nil {
+		outcome = "refused"
+		if errcode.From(err).Code == errcode.Internal {
+			outcome = "failed"
+		}
+	}
+	s.metrics.importDone(outcome)
+	return counts, err
 }
 
 func saveUpload(r *http.Request, dir string) error {

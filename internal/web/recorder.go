@@ -4,6 +4,7 @@ import (
 	"context"
 	"sort"
 	"sync"
+	"time"
 
 	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/audit"
@@ -20,7 +21,16 @@ type askRecorder struct {
 	audit *audit.Log
 	queue chan *askRecord
 	once  sync.Once
+
+	mu          sync.Mutex
+	lastPublish time.Time
+	pending     bool
 }
+
+// publishEvery bounds how often a busy server signs a tree head: a head per
+// burst would be thousands of files an hour. Records between heads are the
+// "unsigned tail" that `scry audit verify` reports; it is at most this old.
+const publishEvery = 250 * time.Millisecond
 
 type askRecord struct {
 	tenantID int64
@@ -102,5 +112,26 @@ func (r *askRecorder) write(batch []*askRecord) {
 			a.done <- err
 		}
 	}
-	r.audit.Publish(ctx, r.db)
+	r.publish()
+}
+
+// publish signs a head now, or once publishEvery has passed since the last.
+func (r *askRecorder) publish() {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	wait := publishEvery - time.Since(r.lastPublish)
+	if wait <= 0 {
+		r.lastPublish = time.Now()
+		go r.audit.Publish(context.Background(), r.db)
+		return
+	}
+	if !r.pending {
+		r.pending = true
+		time.AfterFunc(wait, func() {
+			r.mu.Lock()
+			r.pending, r.lastPublish = false, time.Now()
+			r.mu.Unlock()
+			r.audit.Publish(context.Background(), r.db)
+		})
+	}
 }

@@ -31,6 +31,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/users", roles: admins, handle: s.listUsers},
 		{method: "POST", path: "/api/v1/users", roles: admins, handle: s.addUser},
 		{method: "DELETE", path: "/api/v1/users/{email}", roles: admins, handle: s.removeUser},
+		{method: "POST", path: "/api/v1/imports/hr", roles: []string{"admin", "hr"}, handle: s.importHR},
 	}
 }
 
@@ -238,5 +239,16 @@ func (s *Server) removeUser(w http.ResponseWriter, r *http.Request, c *caller) e
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+// importHR takes employees, shifts and absences as a multipart upload and
+// imports them all-or-nothing into the caller's tenant.
+func (s *Server) importHR(w http.ResponseWriter, r *http.Request, c *caller) error {
+	counts, err := s.importUpload(r, c)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, counts)
 	return nil
 }

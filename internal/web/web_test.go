@@ -6,9 +6,11 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"mime/multipart"
 	"net"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"testing"
 	"time"
@@ -358,5 +360,62 @@ func TestGracefulShutdown(t *testing.T) {
 		}
 	case <-time.After(5 * time.Second):
 		t.Fatal("server did not stop")
+	}
+}
+
+func upload(t *testing.T, f *fixture, cookie string, files map[string]string) (*http.Response, map[string]any) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for name, path := range files {
+		w, _ := mw.CreateFormFile(name, name+".csv")
+		b, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		w.Write(b)
+	}
+	mw.Close()
+	req, _ := http.NewRequest("POST", f.ts.URL+"/api/v1/imports/hr", &buf)
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.AddCookie(&http.Cookie{Name: "scry_session", Value: cookie})
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var out map[string]any
+	json.NewDecoder(resp.Body).Decode(&out)
+	return resp, out
+}
+
+func TestImportUpload(t *testing.T) {
+	f := setup(t, store.SQLite)
+	admin := f.signIn(t, "alpha", "admin@alpha.example")
+	good := map[string]string{"employees": "../hr/testdata/valid/employees.csv", "shifts": "../hr/testdata/valid/shifts.csv", "absences": "../hr/testdata/valid/absences.csv"}
+	resp, out := upload(t, f, admin, good)
+	if resp.StatusCode != 200 || out["shifts"].(float64) != 5 {
+		t.Fatalf("upload: %d %v", resp.StatusCode, out)
+	}
+	bad := t.TempDir() + "/shifts.csv"
+	os.WriteFile(bad, []byte("shift_id,employee_id\nS1,E1\n"), 0o644)
+	resp, out = upload(t, f, admin, map[string]string{"employees": good["employees"], "shifts": bad, "absences": good["absences"]})
+	if resp.StatusCode != 400 || !strings.Contains(out["error"].(map[string]any)["message"].(string), "shifts.csv:1") {
+		t.Fatalf("bad upload: %d %v", resp.StatusCode, out)
+	}
+	resp, _ = upload(t, f, f.signIn(t, "alpha", "manager@alpha.example"), good)
+	if resp.StatusCode != 403 {
+		t.Fatalf("manager upload: %d", resp.StatusCode)
+	}
+	_, ans := f.do(t, "POST", "/api/v1/ask", map[string]string{"question": "How many shifts are there?", "now": "2026-11-25"}, withCookie(admin))
+	if ans["rows"] == nil {
+		t.Fatalf("ask after refused import: %v", ans)
+	}
+	req, _ := http.NewRequest("GET", f.ts.URL+"/metrics", nil)
+	r, _ := http.DefaultClient.Do(req)
+	m, _ := io.ReadAll(r.Body)
+	r.Body.Close()
+	if !strings.Contains(string(m), `scry_hr_imports_total{outcome="ok"} 1`) || !strings.Contains(string(m), `scry_hr_imports_total{outcome="refused"} 1`) {
+		t.Errorf("import counters:\n%s", m)
 	}
 }
