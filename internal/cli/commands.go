@@ -85,6 +85,7 @@ func commands() *command {
 		askCommand(),
 		serveCommand(),
 		benchCommand(),
+		workforceCommand(),
 		evalCommand(),
 		modelCommand(),
 	}}

@@ -276,3 +276,11 @@ func TokenUser(ctx context.Context, tx *store.Tx, hash string) (User, error) {
 	}
 	return u, nil
 }
+
+// Invite stores a temporary credential for a new user: it must be changed
+// at first sign-in and expires.
+func Invite(ctx context.Context, tx *store.Tx, userID int64, hash string, expires time.Time) error {
+	_, err := tx.ExecContext(ctx, `update users set password_hash = $1, must_change_password = 1, status = 'invited', invited_at = $2, invite_expires_at = $3
+		where tenant_id = $4 and id = $5`, hash, now(), expires.UTC().Format(time.RFC3339), tx.TenantID, userID)
+	return store.Err(err, "invite")
+}

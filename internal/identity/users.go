@@ -21,6 +21,7 @@ const (
 	HR       Role = "hr"       // every employee of their tenant
 	Manager  Role = "manager"  // themselves and everyone below them
 	Employee Role = "employee" // only themselves
+	Worker   Role = "worker"   // a member of the private workforce: the labeling portal only
 )
 
 // ParseRole validates a role name.
@@ -59,7 +60,7 @@ func Add(ctx context.Context, tx *store.Tx, u User) (User, error) {
 	if err := ValidateEmail(u.Email); err != nil {
 		return u, err
 	}
-	if _, err := ParseRole(string(u.Role)); err != nil {
+	if _, err := ParseRole(string(u.Role)); err != nil && u.Role != Worker {
 		return u, err
 	}
 	if (u.Role == Manager || u.Role == Employee) && u.EmployeeID == "" {

@@ -1,0 +1,221 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/scry-dev/scry/internal/audit"
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/workforce"
+)
+
+func workforceCommand() *command {
+	common := func(fs *flag.FlagSet, c *call) {
+		tenantFlag(fs)
+		fs.String("f", "", "the workforce file (YAML)")
+	}
+	return &command{name: "workforce", summary: "the private workforce as a file: plan, apply, destroy", subs: []*command{
+		{name: "plan", summary: "show what apply would change (exit 0: nothing, 2: something)", usage: "--tenant <slug> -f workforce.yaml [--out plan.json]",
+			example: "scry workforce plan --tenant acme-retail -f workforce.yaml --out plan.json",
+			flags: func(fs *flag.FlagSet, c *call) {
+				common(fs, c)
+				fs.String("out", "", "save the plan here, to apply exactly it later")
+			}, run: workforcePlan},
+		{name: "apply", summary: "make the workforce what the file says, in one transaction; invite new members", usage: "--tenant <slug> (-f workforce.yaml | plan.json) [--smtp-url URL] [--portal-url URL]",
+			example: "scry workforce apply --tenant acme-retail -f workforce.yaml\nscry workforce apply --tenant acme-retail plan.json",
+			flags: func(fs *flag.FlagSet, c *call) {
+				common(fs, c)
+				mailFlags(fs, c)
+			}, run: workforceApply},
+		{name: "destroy", summary: "remove the workforce: members, app clients, teams, settings", usage: "--tenant <slug> --confirm <slug>",
+			example: "scry workforce destroy --tenant acme-retail --confirm acme-retail",
+			flags: func(fs *flag.FlagSet, c *call) {
+				tenantFlag(fs)
+				fs.String("confirm", "", "the tenant slug again, to confirm")
+			}, run: workforceDestroy},
+	}}
+}
+
+func mailFlags(fs *flag.FlagSet, c *call) {
+	fs.String("smtp-url", c.env.Getenv("SCRY_SMTP_URL"), "send invitations through smtp://[user:pass@]host:port (default: .eml files in <data>/outbox) (env SCRY_SMTP_URL)")
+	fs.String("portal-url", firstNonEmpty(c.env.Getenv("SCRY_PUBLIC_URL"), "http://127.0.0.1:8080"), "the address people reach scry at (env SCRY_PUBLIC_URL)")
+}
+
+func readSpec(c *call) (*workforce.Spec, error) {
+	path := c.flag("f")
+	if path == "" {
+		return nil, errcode.New(errcode.Invalid, "%s needs -f workforce.yaml", c.path)
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, errcode.Wrap(errcode.Invalid, err, "Cannot read %s", path)
+	}
+	return workforce.Parse(b, path)
+}
+
+func printChanges(w io.Writer, changes []workforce.Change) {
+	if len(changes) == 0 {
+		fmt.Fprintln(w, "No changes: the workforce already matches the file.")
+		return
+	}
+	for _, ch := range changes {
+		fmt.Fprintln(w, ch)
+	}
+	fmt.Fprintf(w, "%d change(s).\n", len(changes))
+}
+
+func workforcePlan(ctx context.Context, c *call) error {
+	spec, err := readSpec(c)
+	if err != nil {
+		return err
+	}
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	plan := workforce.Plan{Tenant: t.Slug, Spec: spec}
+	err = db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
+		st, err := workforce.Load(ctx, tx)
+		plan.Base, plan.Changes = st.Fingerprint(), workforce.Diff(st, spec)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	if plan.Changes == nil {
+		plan.Changes = []workforce.Change{}
+	}
+	if out := c.flag("out"); out != "" {
+		b, _ := json.MarshalIndent(plan, "", "  ")
+		if err := os.WriteFile(out, b, 0o600); err != nil {
+			return errcode.Wrap(errcode.Invalid, err, "Cannot write %s", out)
+		}
+	}
+	if err := c.out(plan, func(w io.Writer) { printChanges(w, plan.Changes) }); err != nil {
+		return err
+	}
+	if len(plan.Changes) > 0 {
+		return silent{code: 2} // something would change
+	}
+	return nil
+}
+
+func workforceApply(ctx context.Context, c *call) error {
+	var spec *workforce.Spec
+	base := ""
+	switch {
+	case len(c.args) == 1 && c.flag("f") == "":
+		b, err := os.ReadFile(c.args[0])
+		if err != nil {
+			return errcode.Wrap(errcode.Invalid, err, "Cannot read the plan %s", c.args[0])
+		}
+		var p workforce.Plan
+		if err := json.Unmarshal(b, &p); err != nil || p.Spec == nil || p.Base == "" {
+			return errcode.New(errcode.Invalid, "%s is not a plan saved by `scry workforce plan --out`", c.args[0])
+		}
+		if p.Tenant != c.flag("tenant") {
+			return errcode.New(errcode.Invalid, "%s is a plan for tenant %q, not %q", c.args[0], p.Tenant, c.flag("tenant"))
+		}
+		spec, base = p.Spec, p.Base
+	case len(c.args) == 0:
+		var err error
+		if spec, err = readSpec(c); err != nil {
+			return err
+		}
+	default:
+		return errcode.New(errcode.Invalid, "Give either -f workforce.yaml or a saved plan.json, not both")
+	}
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	var changes []workforce.Change
+	var invites []workforce.Invite
+	details := map[string]any{}
+	err = c.record(ctx, db, t, "workforce.apply", spec.Workforce.Name, details, func(tx *store.Tx) error {
+		var err error
+		if changes, invites, err = workforce.Apply(ctx, tx, spec, base); err != nil {
+			return err
+		}
+		details["changes"] = len(changes)
+		for _, inv := range invites {
+			if err := audit.Append(ctx, tx, audit.Record{Tenant: t.Slug, Actor: c.actor(), Action: "workforce.invite", Target: inv.Email, Outcome: "ok",
+				Details: map[string]any{"expires": inv.Expires.Format("2006-01-02")}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	var mailer workforce.Mailer = workforce.Outbox{Dir: filepath.Join(c.dataDir, "outbox")}
+	if u := c.flag("smtp-url"); u != "" {
+		mailer = workforce.SMTP{URL: u}
+	}
+	portal := strings.TrimRight(c.flag("portal-url"), "/") + "/t/" + t.Slug + "/portal"
+	var sendErrs []string
+	for _, inv := range invites {
+		body := workforce.Render(spec.Invitation.Body, map[string]string{"name": firstNonEmpty(inv.Name, inv.Email), "email": inv.Email,
+			"portal_url": portal, "password": inv.Secret, "link": portal + "/activate?email=" + inv.Email + "&code=" + inv.Secret})
+		if err := mailer.Send(inv.Email, spec.Invitation.Subject, body); err != nil {
+			sendErrs = append(sendErrs, fmt.Sprintf("%s: %v", inv.Email, err))
+		}
+	}
+	res := map[string]any{"changes": nonNilChanges(changes), "invited": len(invites), "sent_to": mailer.Where()}
+	if err := c.out(res, func(w io.Writer) {
+		printChanges(w, changes)
+		if len(invites) > 0 {
+			fmt.Fprintf(w, "Invited %d member(s); the messages went to %s.\n", len(invites), mailer.Where())
+		}
+	}); err != nil {
+		return err
+	}
+	if len(sendErrs) > 0 {
+		return &errcode.Error{Code: errcode.Unavailable, Message: fmt.Sprintf("The workforce was applied but %d invitation(s) could not be sent; fix the mail settings and resend", len(sendErrs)), Details: sendErrs}
+	}
+	return nil
+}
+
+func nonNilChanges(c []workforce.Change) []workforce.Change {
+	if c == nil {
+		return []workforce.Change{}
+	}
+	return c
+}
+
+func workforceDestroy(ctx context.Context, c *call) error {
+	if c.flag("confirm") == "" || c.flag("confirm") != c.flag("tenant") {
+		return errcode.New(errcode.Invalid, "destroy removes every member, team and app client; repeat the tenant with --confirm %s", c.flag("tenant"))
+	}
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	var removed []workforce.Change
+	details := map[string]any{}
+	err = c.record(ctx, db, t, "workforce.destroy", t.Slug, details, func(tx *store.Tx) error {
+		var err error
+		removed, err = workforce.Destroy(ctx, tx)
+		details["removed"] = len(removed)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.out(map[string]any{"removed": nonNilChanges(removed)}, func(w io.Writer) {
+		if len(removed) == 0 {
+			fmt.Fprintln(w, "There was no workforce to destroy.")
+		}
+		for _, ch := range removed {
+			fmt.Fprintln(w, ch)
+		}
+	})
+}

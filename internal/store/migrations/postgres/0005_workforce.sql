@@ -1,0 +1,38 @@
+-- A tenant's private workforce: settings as applied from its file, work
+-- teams, their members (users with role worker) and app clients.
+CREATE TABLE workforce (
+    tenant_id  BIGINT PRIMARY KEY REFERENCES tenants(id),
+    name       TEXT NOT NULL,
+    settings   TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE TABLE work_teams (
+    tenant_id   BIGINT NOT NULL REFERENCES tenants(id),
+    name        TEXT NOT NULL,
+    description TEXT NOT NULL DEFAULT '',
+    PRIMARY KEY (tenant_id, name)
+);
+CREATE TABLE team_members (
+    tenant_id BIGINT NOT NULL REFERENCES tenants(id),
+    team      TEXT NOT NULL,
+    user_id   BIGINT NOT NULL REFERENCES users(id) ON DELETE CASCADE,
+    PRIMARY KEY (tenant_id, team, user_id),
+    FOREIGN KEY (tenant_id, team) REFERENCES work_teams(tenant_id, name) ON DELETE CASCADE
+);
+CREATE TABLE app_clients (
+    tenant_id     BIGINT NOT NULL REFERENCES tenants(id),
+    name          TEXT NOT NULL,
+    callback_urls TEXT NOT NULL,
+    PRIMARY KEY (tenant_id, name)
+);
+
+DO $$
+DECLARE t text;
+BEGIN
+    FOREACH t IN ARRAY ARRAY['workforce','work_teams','team_members','app_clients'] LOOP
+        EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', t);
+        EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', t);
+        EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = nullif(current_setting(''scry.tenant_id'', true), '''')::bigint) WITH CHECK (tenant_id = nullif(current_setting(''scry.tenant_id'', true), '''')::bigint)', t);
+    END LOOP;
+END $$;
+GRANT SELECT, INSERT, UPDATE, DELETE ON workforce, work_teams, team_members, app_clients TO {{app_role}};

@@ -1,0 +1,395 @@
+package workforce
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/store"
+)
+
+// settingsOf is the part of a spec kept as one document in the workforce row.
+type settingsDoc struct {
+	UserPool   UserPool   `json:"user_pool"`
+	Invitation Invitation `json:"invitation"`
+	Workforce  Settings   `json:"workforce"`
+}
+
+// State is what the database holds now, in the shape of a spec; Exists is
+// false when no workforce was ever applied (or it was destroyed).
+type State struct {
+	Exists bool
+	Spec
+}
+
+// Load reads the tenant's current workforce.
+func Load(ctx context.Context, tx *store.Tx) (State, error) {
+	var st State
+	var settings string
+	err := tx.QueryRowContext(ctx, `select settings from workforce where tenant_id = $1`, tx.TenantID).Scan(&settings)
+	switch err = store.Err(err, "read workforce"); {
+	case err == nil:
+		st.Exists = true
+		var doc settingsDoc
+		if err := json.Unmarshal([]byte(settings), &doc); err != nil {
+			return st, fmt.Errorf("workforce settings: %w", err)
+		}
+		st.UserPool, st.Invitation, st.Workforce = doc.UserPool, doc.Invitation, doc.Workforce
+	case !errors.Is(err, store.ErrNotFound):
+		return st, err
+	}
+	rows, err := tx.QueryContext(ctx, `select name, description from work_teams where tenant_id = $1 order by name`, tx.TenantID)
+	if err != nil {
+		return st, store.Err(err, "read teams")
+	}
+	for rows.Next() {
+		var t Team
+		rows.Scan(&t.Name, &t.Description)
+		st.Teams = append(st.Teams, t)
+	}
+	rows.Close()
+	rows, err = tx.QueryContext(ctx, `select name, callback_urls from app_clients where tenant_id = $1 order by name`, tx.TenantID)
+	if err != nil {
+		return st, store.Err(err, "read app clients")
+	}
+	for rows.Next() {
+		var c AppClient
+		var urls string
+		rows.Scan(&c.Name, &urls)
+		json.Unmarshal([]byte(urls), &c.CallbackURLs)
+		st.AppClients = append(st.AppClients, c)
+	}
+	rows.Close()
+	rows, err = tx.QueryContext(ctx, `select u.email_lower, u.name, coalesce(m.team, '') from users u
+		left join team_members m on m.tenant_id = u.tenant_id and m.user_id = u.id
+		where u.tenant_id = $1 and u.role = 'worker' order by u.email_lower, m.team`, tx.TenantID)
+	if err != nil {
+		return st, store.Err(err, "read members")
+	}
+	for rows.Next() {
+		var email, name, team string
+		rows.Scan(&email, &name, &team)
+		if n := len(st.Members); n == 0 || st.Members[n-1].Email != email {
+			st.Members = append(st.Members, Member{Email: email, Name: name})
+		}
+		if team != "" {
+			m := &st.Members[len(st.Members)-1]
+			m.Teams = append(m.Teams, team)
+		}
+	}
+	rows.Close()
+	return st, rows.Err()
+}
+
+func isNotFound(err error) bool {
+	return err != nil && strings.Contains(err.Error(), store.ErrNotFound.Error())
+}
+
+// Fingerprint identifies a state, so a saved plan can tell whether the
+// state moved since it was made.
+func (st State) Fingerprint() string {
+	b, _ := json.Marshal(st)
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// Change is one line of a plan.
+type Change struct {
+	Op   string `json:"op"`   // + create, ~ update, - delete
+	Kind string `json:"kind"` // settings, team, app_client, member
+	Name string `json:"name"`
+	Old  string `json:"old,omitempty"`
+	New  string `json:"new,omitempty"`
+}
+
+func (c Change) String() string {
+	switch c.Op {
+	case "~":
+		return fmt.Sprintf("~ %s %s: %s → %s", c.Kind, c.Name, c.Old, c.New)
+	case "-":
+		return fmt.Sprintf("- %s %s", c.Kind, c.Name)
+	}
+	if c.New != "" {
+		return fmt.Sprintf("+ %s %s (%s)", c.Kind, c.Name, c.New)
+	}
+	return fmt.Sprintf("+ %s %s", c.Kind, c.Name)
+}
+
+// Plan is what apply would do; saved with --out and applied only if the
+// state still has the fingerprint it was made from.
+type Plan struct {
+	Tenant  string   `json:"tenant"`
+	Base    string   `json:"base"`
+	Spec    *Spec    `json:"spec"`
+	Changes []Change `json:"changes"`
+}
+
+func js(v any) string { b, _ := json.Marshal(v); return string(b) }
+
+// Diff lists the changes that turn state into spec, in apply order:
+// settings, teams, app clients, members; deletions last, members first.
+func Diff(st State, s *Spec) []Change {
+	var out []Change
+	want := settingsDoc{s.UserPool, s.Invitation, s.Workforce}
+	have := settingsDoc{st.UserPool, st.Invitation, st.Workforce}
+	switch {
+	case !st.Exists:
+		out = append(out, Change{Op: "+", Kind: "workforce", Name: s.Workforce.Name, New: fmt.Sprintf("mfa %s, %d source CIDRs", s.UserPool.MFA, len(s.Workforce.SourceIPs))})
+	default:
+		for _, f := range []struct {
+			name     string
+			old, new any
+		}{
+			{"user_pool", have.UserPool, want.UserPool}, {"invitation", have.Invitation, want.Invitation}, {"workforce", have.Workforce, want.Workforce},
+		} {
+			if js(f.old) != js(f.new) {
+				out = append(out, Change{Op: "~", Kind: "settings", Name: f.name, Old: js(f.old), New: js(f.new)})
+			}
+		}
+	}
+	teams := map[string]Team{}
+	for _, t := range st.Teams {
+		teams[t.Name] = t
+	}
+	for _, t := range s.Teams {
+		if old, ok := teams[t.Name]; !ok {
+			out = append(out, Change{Op: "+", Kind: "team", Name: t.Name})
+		} else if old.Description != t.Description {
+			out = append(out, Change{Op: "~", Kind: "team", Name: t.Name, Old: fmt.Sprintf("%q", old.Description), New: fmt.Sprintf("%q", t.Description)})
+		}
+	}
+	clients := map[string]AppClient{}
+	for _, c := range st.AppClients {
+		clients[c.Name] = c
+	}
+	for _, c := range s.AppClients {
+		if old, ok := clients[c.Name]; !ok {
+			out = append(out, Change{Op: "+", Kind: "app_client", Name: c.Name, New: strings.Join(c.CallbackURLs, ", ")})
+		} else if js(old.CallbackURLs) != js(c.CallbackURLs) {
+			out = append(out, Change{Op: "~", Kind: "app_client", Name: c.Name, Old: js(old.CallbackURLs), New: js(c.CallbackURLs)})
+		}
+	}
+	members := map[string]Member{}
+	for _, m := range st.Members {
+		members[m.Email] = m
+	}
+	for _, m := range s.Members {
+		old, ok := members[m.Email]
+		switch {
+		case !ok:
+			out = append(out, Change{Op: "+", Kind: "member", Name: m.Email, New: "teams " + js(nonNil(m.Teams)) + ", invited"})
+		case old.Name != m.Name:
+			out = append(out, Change{Op: "~", Kind: "member", Name: m.Email, Old: fmt.Sprintf("name %q", old.Name), New: fmt.Sprintf("name %q", m.Name)})
+		}
+		if ok && js(nonNil(old.Teams)) != js(nonNil(m.Teams)) {
+			out = append(out, Change{Op: "~", Kind: "member", Name: m.Email, Old: "teams " + js(nonNil(old.Teams)), New: "teams " + js(nonNil(m.Teams))})
+		}
+	}
+	wantMember := map[string]bool{}
+	for _, m := range s.Members {
+		wantMember[m.Email] = true
+	}
+	for _, m := range st.Members {
+		if !wantMember[m.Email] {
+			out = append(out, Change{Op: "-", Kind: "member", Name: m.Email})
+		}
+	}
+	wantClient := map[string]bool{}
+	for _, c := range s.AppClients {
+		wantClient[c.Name] = true
+	}
+	for _, c := range st.AppClients {
+		if !wantClient[c.Name] {
+			out = append(out, Change{Op: "-", Kind: "app_client", Name: c.Name})
+		}
+	}
+	wantTeam := map[string]bool{}
+	for _, t := range s.Teams {
+		wantTeam[t.Name] = true
+	}
+	for _, t := range st.Teams {
+		if !wantTeam[t.Name] {
+			out = append(out, Change{Op: "-", Kind: "team", Name: t.Name})
+		}
+	}
+	return out
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// Invite is an invitation to send once the apply has committed.
+type Invite struct {
+	Email, Name, Secret string
+	Expires             time.Time
+}
+
+// lock keeps two applies to one tenant from running at once (SQLite's
+// single writer already serialises them).
+func lock(ctx context.Context, tx *store.Tx) error {
+	if tx.Dialect == store.Postgres {
+		_, err := tx.ExecContext(ctx, `select pg_advisory_xact_lock(7319200, $1::int)`, tx.TenantID)
+		return store.Err(err, "lock workforce")
+	}
+	return nil
+}
+
+// Apply makes the database hold spec, in dependency order, inside tx. It
+// refuses when base is set and the state is no longer the one it names.
+func Apply(ctx context.Context, tx *store.Tx, s *Spec, base string) ([]Change, []Invite, error) {
+	if err := lock(ctx, tx); err != nil {
+		return nil, nil, err
+	}
+	st, err := Load(ctx, tx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if base != "" && st.Fingerprint() != base {
+		return nil, nil, errcode.New(errcode.Conflict, "The workforce changed since this plan was made; run plan again")
+	}
+	changes := Diff(st, s)
+	if len(changes) == 0 {
+		return nil, nil, nil
+	}
+	now := time.Now().UTC()
+	doc := js(settingsDoc{s.UserPool, s.Invitation, s.Workforce})
+	if _, err := tx.ExecContext(ctx, `insert into workforce (tenant_id, name, settings, updated_at) values ($1, $2, $3, $4)
+		on conflict (tenant_id) do update set name = excluded.name, settings = excluded.settings, updated_at = excluded.updated_at`,
+		tx.TenantID, s.Workforce.Name, doc, now.Format(time.RFC3339)); err != nil {
+		return nil, nil, store.Err(err, "save workforce settings")
+	}
+	for _, t := range s.Teams {
+		if _, err := tx.ExecContext(ctx, `insert into work_teams (tenant_id, name, description) values ($1, $2, $3)
+			on conflict (tenant_id, name) do update set description = excluded.description`, tx.TenantID, t.Name, t.Description); err != nil {
+			return nil, nil, store.Err(err, "save team")
+		}
+	}
+	for _, c := range s.AppClients {
+		if _, err := tx.ExecContext(ctx, `insert into app_clients (tenant_id, name, callback_urls) values ($1, $2, $3)
+			on conflict (tenant_id, name) do update set callback_urls = excluded.callback_urls`, tx.TenantID, c.Name, js(c.CallbackURLs)); err != nil {
+			return nil, nil, store.Err(err, "save app client")
+		}
+	}
+	have := map[string]bool{}
+	for _, m := range st.Members {
+		have[m.Email] = true
+	}
+	var invites []Invite
+	expires := now.AddDate(0, 0, s.UserPool.TemporaryPasswordValidityDays)
+	for _, m := range s.Members {
+		if !have[m.Email] {
+			secret := TemporaryPassword()
+			u, err := identity.Add(ctx, tx, identity.User{Email: m.Email, Name: m.Name, Role: identity.Worker})
+			if err != nil {
+				if errcode.Is(err, errcode.AlreadyExists) {
+					return nil, nil, errcode.New(errcode.Conflict, "%s is already a user of this tenant with another role; workers need their own address", m.Email)
+				}
+				return nil, nil, err
+			}
+			if err := identity.Invite(ctx, tx, u.ID, identity.HashPassword(secret), expires); err != nil {
+				return nil, nil, err
+			}
+			invites = append(invites, Invite{Email: m.Email, Name: m.Name, Secret: secret, Expires: expires})
+		} else if _, err := tx.ExecContext(ctx, `update users set name = $1 where tenant_id = $2 and email_lower = $3 and role = 'worker'`, m.Name, tx.TenantID, m.Email); err != nil {
+			return nil, nil, store.Err(err, "rename member")
+		}
+		if _, err := tx.ExecContext(ctx, `delete from team_members where tenant_id = $1 and user_id = (select id from users where tenant_id = $1 and email_lower = $2)`, tx.TenantID, m.Email); err != nil {
+			return nil, nil, store.Err(err, "reset memberships")
+		}
+		for _, t := range m.Teams {
+			if _, err := tx.ExecContext(ctx, `insert into team_members (tenant_id, team, user_id) select $1, $2, id from users where tenant_id = $1 and email_lower = $3`,
+				tx.TenantID, t, m.Email); err != nil {
+				return nil, nil, store.Err(err, "add membership")
+			}
+		}
+	}
+	// Deletions, in reverse dependency order: members, app clients, teams.
+	for _, c := range changes {
+		if c.Op != "-" {
+			continue
+		}
+		if err := remove(ctx, tx, c.Kind, c.Name); err != nil {
+			return nil, nil, err
+		}
+	}
+	return changes, invites, nil
+}
+
+func remove(ctx context.Context, tx *store.Tx, kind, name string) error {
+	q := map[string]string{
+		"member":     `delete from users where tenant_id = $1 and email_lower = $2 and role = 'worker'`,
+		"app_client": `delete from app_clients where tenant_id = $1 and name = $2`,
+		"team":       `delete from work_teams where tenant_id = $1 and name = $2`,
+	}[kind]
+	_, err := tx.ExecContext(ctx, q, tx.TenantID, name)
+	return store.Err(err, "remove "+kind)
+}
+
+// Destroy removes the whole workforce in reverse order and lists what went.
+func Destroy(ctx context.Context, tx *store.Tx) ([]Change, error) {
+	if err := lock(ctx, tx); err != nil {
+		return nil, err
+	}
+	st, err := Load(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Change
+	for _, m := range st.Members {
+		out = append(out, Change{Op: "-", Kind: "member", Name: m.Email})
+	}
+	for _, c := range st.AppClients {
+		out = append(out, Change{Op: "-", Kind: "app_client", Name: c.Name})
+	}
+	for _, t := range st.Teams {
+		out = append(out, Change{Op: "-", Kind: "team", Name: t.Name})
+	}
+	for _, c := range out {
+		if err := remove(ctx, tx, c.Kind, c.Name); err != nil {
+			return nil, err
+		}
+	}
+	if st.Exists {
+		if _, err := tx.ExecContext(ctx, `delete from workforce where tenant_id = $1`, tx.TenantID); err != nil {
+			return nil, store.Err(err, "remove workforce")
+		}
+		out = append(out, Change{Op: "-", Kind: "workforce", Name: st.Workforce.Name})
+	}
+	return out, nil
+}
+
+// TemporaryPassword makes a Cognito-style temporary password: 16
+// characters with upper and lower case letters, digits and a symbol.
+func TemporaryPassword() string {
+	sets := []string{"ABCDEFGHJKLMNPQRSTUVWXYZ", "abcdefghijkmnopqrstuvwxyz", "23456789", "!#%+=?@"}
+	all := strings.Join(sets, "")
+	pick := func(s string) byte {
+		n, _ := rand.Int(rand.Reader, big.NewInt(int64(len(s))))
+		return s[n.Int64()]
+	}
+	b := make([]byte, 0, 16)
+	for _, s := range sets {
+		b = append(b, pick(s))
+	}
+	for len(b) < 16 {
+		b = append(b, pick(all))
+	}
+	for i := len(b) - 1; i > 0; i-- { // shuffle, so the classes are not in a fixed order
+		j, _ := rand.Int(rand.Reader, big.NewInt(int64(i+1)))
+		b[i], b[j.Int64()] = b[j.Int64()], b[i]
+	}
+	return string(b)
+}
