@@ -192,7 +192,7 @@ func SessionUser(ctx context.Context, tx *store.Tx, hash string, p SessionPolicy
 	var created, seen string
 	u, err := scanUserWith(tx.QueryRowContext(ctx, `select u.id, u.tenant_id, u.email, u.name, u.role, coalesce(u.employee_id, ''), u.status, u.created_at,
 		s.created_at, s.last_seen_at from sessions s join users u on u.tenant_id = s.tenant_id and u.id = s.user_id
-		where s.tenant_id = $1 and s.id_hash = $2 and u.status = 'active'`, tx.TenantID, hash), &created, &seen)
+		where s.tenant_id = $1 and s.id_hash = $2 and u.status in ('active', 'invited')`, tx.TenantID, hash), &created, &seen)
 	if err != nil {
 		return u, errcode.Wrap(errcode.Unauthenticated, err, "Sign in first")
 	}

@@ -68,7 +68,7 @@ func (s *Server) page(roles []string, h func(w http.ResponseWriter, r *http.Requ
 			rl.route = r.Method + " " + r.URL.Path
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, 512<<20)
-		c, err := s.authenticate(r)
+		c, err := s.authenticateFull(r)
 		if err != nil {
 			http.Redirect(w, r, "/signin", http.StatusSeeOther)
 			return

@@ -222,6 +222,7 @@ type caller struct {
 	tenantSlug  string
 	user        identity.User
 	sessionHash string // set when signed in by cookie
+	stage       string // a session's stage: full, or a portal step still to pass
 }
 
 const cookieName = "__Host-scry_session"
@@ -258,8 +259,9 @@ func (s *Server) authenticateValue(r *http.Request, prefix, value string) (*call
 		if prefix == identity.TokenPrefix {
 			c.user, err = identity.TokenUser(r.Context(), tx, hash)
 		} else {
-			c.user, err = identity.SessionUser(r.Context(), tx, hash, s.cfg.Sessions)
-			c.sessionHash = hash
+			var stage string
+			c.user, stage, err = identity.SessionStage(r.Context(), tx, hash, s.cfg.Sessions)
+			c.sessionHash, c.stage = hash, stage
 		}
 		if err != nil {
 			return err
@@ -273,6 +275,16 @@ func (s *Server) authenticateValue(r *http.Request, prefix, value string) (*call
 		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
 	}
 	return c, nil
+}
+
+// authenticateFull is authenticate for everything but the portal's own
+// sign-in steps: a session must have passed all of them.
+func (s *Server) authenticateFull(r *http.Request) (*caller, error) {
+	c, err := s.authenticate(r)
+	if err == nil && c.stage != "" && c.stage != "full" {
+		return nil, errcode.New(errcode.Unauthenticated, "Finish signing in first")
+	}
+	return c, err
 }
 
 // route is one entry of the API: the same table registers handlers and is
@@ -294,7 +306,7 @@ func (s *Server) wrap(rt route) http.Handler {
 		var c *caller
 		if !rt.public {
 			var err error
-			if c, err = s.authenticate(r); err != nil {
+			if c, err = s.authenticateFull(r); err != nil {
 				writeError(w, err)
 				return
 			}
