@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"log/slog"
 	"net"
+	"net/netip"
+	"strings"
 	"time"
 
 	"github.com/scry-dev/scry/internal/errcode"
@@ -23,6 +25,7 @@ func serveCommand() *command {
 			fs.String("tls-key", c.env.Getenv("SCRY_TLS_KEY"), "TLS key file")
 			fs.Duration("session-idle", 30*time.Minute, "sign a session out after this long without use")
 			fs.Duration("session-max", 12*time.Hour, "sign a session out this long after sign-in, whatever its use")
+			fs.String("trusted-proxies", c.env.Getenv("SCRY_TRUSTED_PROXIES"), "comma-separated CIDRs of proxies whose X-Forwarded-For is believed (env SCRY_TRUSTED_PROXIES)")
 			engineFlags(fs, c)
 		},
 		run: runServe}
@@ -46,12 +49,23 @@ func runServe(ctx context.Context, c *call) error {
 	if (c.flag("tls-cert") == "") != (c.flag("tls-key") == "") {
 		return errcode.New(errcode.Invalid, "--tls-cert and --tls-key go together")
 	}
+	var proxies []netip.Prefix
+	for _, p := range strings.Split(c.flag("trusted-proxies"), ",") {
+		if p = strings.TrimSpace(p); p == "" {
+			continue
+		}
+		pr, err := netip.ParsePrefix(p)
+		if err != nil {
+			return errcode.New(errcode.Invalid, "--trusted-proxies: %q is not a CIDR such as 10.0.0.0/8", p)
+		}
+		proxies = append(proxies, pr)
+	}
 	ln, err := net.Listen("tcp", c.flag("addr"))
 	if err != nil {
 		return errcode.Wrap(errcode.Invalid, err, "Cannot listen on %s", c.flag("addr"))
 	}
 	logger := slog.New(slog.NewJSONHandler(c.env.Stderr, nil))
-	srv := web.New(web.Config{TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger,
+	srv := web.New(web.Config{TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger, TrustedProxies: proxies,
 		Sessions: identity.SessionPolicy{Idle: idle, Absolute: maxAge}}, db, log, eng)
 	scheme := "http"
 	if c.flag("tls-cert") != "" {

@@ -14,6 +14,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"net/netip"
 	"strings"
 	"sync"
 	"time"
@@ -37,6 +38,8 @@ type Config struct {
 	PerIP    float64 // requests per second per client address (default 20, burst 40)
 	PerUser  float64 // requests per second per signed-in user (default 10, burst 20)
 	Logger   *slog.Logger
+	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
+	TrustedProxies []netip.Prefix
 }
 
 // Server serves one installation.
@@ -119,6 +122,7 @@ func (s *Server) Handler() http.Handler {
 		mux.Handle(r.method+" "+r.path, s.wrap(r))
 	}
 	s.pageRoutes(mux)
+	s.portalRoutes(mux)
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errcode.New(errcode.NotFound, "No such page or API route"))
 	})

@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"net/netip"
 	"strings"
 	"time"
 
@@ -392,4 +393,66 @@ func TemporaryPassword() string {
 		b[i], b[j.Int64()] = b[j.Int64()], b[i]
 	}
 	return string(b)
+}
+
+// Policy is the part of a workforce the portal enforces at sign-in.
+type Policy struct {
+	Exists    bool
+	Name      string
+	UserPool  UserPool
+	SourceIPs []netip.Prefix
+}
+
+// CurrentPolicy reads the applied pool settings and allow-list.
+func CurrentPolicy(ctx context.Context, tx *store.Tx) (Policy, error) {
+	var raw string
+	err := tx.QueryRowContext(ctx, `select settings from workforce where tenant_id = $1`, tx.TenantID).Scan(&raw)
+	if err != nil {
+		if errors.Is(store.Err(err, ""), store.ErrNotFound) {
+			return Policy{}, nil
+		}
+		return Policy{}, store.Err(err, "read workforce policy")
+	}
+	var doc settingsDoc
+	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
+		return Policy{}, err
+	}
+	p := Policy{Exists: true, Name: doc.Workforce.Name, UserPool: doc.UserPool}
+	for _, c := range doc.Workforce.SourceIPs {
+		if pr, err := netip.ParsePrefix(c); err == nil {
+			p.SourceIPs = append(p.SourceIPs, pr)
+		}
+	}
+	return p, nil
+}
+
+// Allows reports whether addr may reach the portal (an empty list allows all).
+func (p Policy) Allows(addr netip.Addr) bool {
+	if len(p.SourceIPs) == 0 {
+		return true
+	}
+	addr = addr.Unmap()
+	for _, pr := range p.SourceIPs {
+		if pr.Contains(addr) {
+			return true
+		}
+	}
+	return false
+}
+
+// TeamsOf lists the teams of a worker.
+func TeamsOf(ctx context.Context, tx *store.Tx, userID int64) ([]Team, error) {
+	rows, err := tx.QueryContext(ctx, `select t.name, t.description from team_members m join work_teams t on t.tenant_id = m.tenant_id and t.name = m.team
+		where m.tenant_id = $1 and m.user_id = $2 order by t.name`, tx.TenantID, userID)
+	if err != nil {
+		return nil, store.Err(err, "read teams")
+	}
+	defer rows.Close()
+	var out []Team
+	for rows.Next() {
+		var t Team
+		rows.Scan(&t.Name, &t.Description)
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }

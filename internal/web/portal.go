@@ -1,0 +1,327 @@
+package web
+
+import (
+	"fmt"
+	"html/template"
+	"net"
+	"net/http"
+	"net/netip"
+	"strings"
+	"time"
+
+	"github.com/boombuler/barcode/qr"
+
+	"github.com/scry-dev/scry/internal/audit"
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
+	"github.com/scry-dev/scry/internal/workforce"
+)
+
+// portalData is what the portal templates get.
+type portalData struct {
+	Title, Tenant, Step, Error, Email, Secret string
+	MinLength                                 int
+	Form                                      map[string]string
+	QR                                        template.HTML
+	Teams                                     []workforce.Team
+	User                                      *identity.User // always nil: the portal has no app navigation
+	Page                                      string
+}
+
+var portalPages = map[string]*template.Template{
+	"signin": template.Must(template.ParseFS(uiFS, "ui/layout.html", "ui/portal_signin.html")),
+	"home":   template.Must(template.ParseFS(uiFS, "ui/layout.html", "ui/portal_home.html")),
+}
+
+func (s *Server) renderPortal(w http.ResponseWriter, status int, name string, d portalData) {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(status)
+	if err := portalPages[name].ExecuteTemplate(w, "layout", d); err != nil {
+		s.log.Error("render portal", "page", name, "err", err)
+	}
+}
+
+// clientAddr is the client's address: the peer, or — only when the peer is
+// a trusted proxy — the nearest untrusted address in X-Forwarded-For.
+func (s *Server) clientAddr(r *http.Request) netip.Addr {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		host = r.RemoteAddr
+	}
+	addr, _ := netip.ParseAddr(host)
+	addr = addr.Unmap()
+	if !s.trusted(addr) {
+		return addr
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if a = a.Unmap(); !s.trusted(a) {
+			return a
+		}
+	}
+	return addr
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
+}
+
+// portal wraps a portal handler: the tenant must exist, the client address
+// must be on the workforce's allow-list (else a plain 403 page).
+func (s *Server) portal(h func(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if rl, _ := r.Context().Value(logKey).(*reqLog); rl != nil {
+			rl.route = r.Method + " " + r.Pattern
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		t, err := tenant.Get(r.Context(), s.db, r.PathValue("tenant"))
+		if err != nil {
+			http.Error(w, "There is no portal here.", http.StatusNotFound)
+			return
+		}
+		var p workforce.Policy
+		if err := s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error { p, err = workforce.CurrentPolicy(r.Context(), tx); return err }); err != nil {
+			writeError(w, err)
+			return
+		}
+		if !p.Exists {
+			http.Error(w, "This organisation has no review portal.", http.StatusNotFound)
+			return
+		}
+		if !p.Allows(s.clientAddr(r)) {
+			w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+			w.WriteHeader(http.StatusForbidden)
+			fmt.Fprintln(w, "Your network address is not allowed to reach this portal.")
+			return
+		}
+		h(w, r, t, p)
+	}
+}
+
+func (s *Server) portalRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /t/{tenant}/portal", s.portal(s.portalHome))
+	mux.HandleFunc("GET /t/{tenant}/portal/signin", s.portal(s.portalSignIn))
+	mux.HandleFunc("POST /t/{tenant}/portal/signin", s.portal(s.portalSignIn))
+	mux.HandleFunc("GET /t/{tenant}/portal/step", s.portal(s.portalStep))
+	mux.HandleFunc("POST /t/{tenant}/portal/step", s.portal(s.portalStep))
+	mux.HandleFunc("POST /t/{tenant}/portal/signout", s.portal(s.portalSignOut))
+}
+
+func (s *Server) portalAudit(r *http.Request, t tenant.Tenant, actor, action, target, outcome string, details map[string]any) {
+	if details == nil {
+		details = map[string]any{}
+	}
+	details["remote"] = s.clientAddr(r).String()
+	s.db.Global(r.Context(), func(tx *store.Tx) error {
+		return audit.Append(r.Context(), tx, audit.Record{Tenant: t.Slug, Actor: actor, Action: action, Target: target, Outcome: outcome, Details: details})
+	})
+	s.audit.Publish(r.Context(), s.db)
+}
+
+// portalSession returns the caller's session in this tenant, if any.
+func (s *Server) portalSession(r *http.Request, t tenant.Tenant) *caller {
+	c, err := s.authenticate(r)
+	if err != nil || c.tenantID != t.ID || c.user.Role != identity.Worker {
+		return nil
+	}
+	return c
+}
+
+func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
+	c := s.portalSession(r, t)
+	if c == nil {
+		http.Redirect(w, r, "/t/"+t.Slug+"/portal/signin", http.StatusSeeOther)
+		return
+	}
+	if c.stage != "full" {
+		http.Redirect(w, r, "/t/"+t.Slug+"/portal/step", http.StatusSeeOther)
+		return
+	}
+	var teams []workforce.Team
+	s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+		var err error
+		teams, err = workforce.TeamsOf(r.Context(), tx, c.user.ID)
+		return err
+	})
+	s.renderPortal(w, http.StatusOK, "home", portalData{Title: "Review portal", Tenant: t.Slug, Email: c.user.Email, Teams: teams})
+}
+
+// nextStage is where a worker goes after a password check or a step.
+func nextStage(p workforce.Policy, mustChange, enrolled bool) string {
+	switch {
+	case mustChange:
+		return "password"
+	case enrolled && p.UserPool.MFA != "off":
+		return "mfa"
+	case p.UserPool.MFA == "required":
+		return "mfa_enroll"
+	}
+	return "full"
+}
+
+func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
+	d := portalData{Title: "Sign in", Tenant: t.Slug, Step: "signin", Form: map[string]string{}}
+	if r.Method != http.MethodPost {
+		s.renderPortal(w, http.StatusOK, "signin", d)
+		return
+	}
+	r.ParseForm()
+	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
+	d.Form["email"] = email
+	keys := []string{"acct:" + email, "ip:" + s.clientAddr(r).String()}
+	var value string
+	var status int
+	err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+		// The same checks and the same messages whether or not the account exists.
+		if wait, _ := identity.LockedFor(r.Context(), tx, keys...); wait > 0 {
+			identity.SpendPasswordTime(r.PostForm.Get("password"))
+			status = http.StatusTooManyRequests
+			return errcode.New(errcode.RateLimited, "Too many failed sign-ins; try again in %s", identity.FormatWait(wait))
+		}
+		u, err := identity.PortalAuthenticate(r.Context(), tx, email, r.PostForm.Get("password"))
+		if err != nil {
+			return err
+		}
+		if err := identity.ClearFailures(r.Context(), tx, keys...); err != nil {
+			return err
+		}
+		value, err = identity.NewStagedSession(r.Context(), tx, u.ID, nextStage(p, u.MustChangePassword, u.MFAEnrolled))
+		return err
+	})
+	if err != nil {
+		e := errcode.From(err)
+		if e.Code == errcode.Internal {
+			writeError(w, err)
+			return
+		}
+		if status == 0 {
+			status = http.StatusUnauthorized
+			var wait time.Duration
+			s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+				wait, err = identity.RecordFailure(r.Context(), tx, p.UserPool.Lockout.MaxFailures, keys...)
+				return err
+			})
+			if wait > 0 {
+				s.portalAudit(r, t, "anonymous", "portal.lockout", email, "refused", map[string]any{"wait_seconds": int(wait.Seconds())})
+			}
+		}
+		s.portalAudit(r, t, "anonymous", "portal.signin", email, "refused", nil)
+		d.Error = e.Message
+		if e.Code == errcode.Unauthenticated {
+			d.Error = "The email or password is not right."
+		}
+		s.renderPortal(w, status, "signin", d)
+		return
+	}
+	s.portalAudit(r, t, "worker:"+email, "portal.signin", email, "ok", nil)
+	http.SetCookie(w, s.cookie(value, int(s.cfg.Sessions.Absolute.Seconds())))
+	http.Redirect(w, r, "/t/"+t.Slug+"/portal/step", http.StatusSeeOther)
+}
+
+// portalStep runs the step the session is at: a new password, TOTP
+// enrollment or a TOTP code.
+func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
+	c := s.portalSession(r, t)
+	if c == nil {
+		http.Redirect(w, r, "/t/"+t.Slug+"/portal/signin", http.StatusSeeOther)
+		return
+	}
+	if c.stage == "full" {
+		http.Redirect(w, r, "/t/"+t.Slug+"/portal", http.StatusSeeOther)
+		return
+	}
+	d := portalData{Title: map[string]string{"password": "Choose a password", "mfa_enroll": "Set up two-step sign-in", "mfa": "Two-step sign-in"}[c.stage],
+		Tenant: t.Slug, Step: c.stage, MinLength: p.UserPool.Password.MinLength}
+	status := http.StatusOK
+	if r.Method == http.MethodPost {
+		r.ParseForm()
+		next := ""
+		err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+			switch c.stage {
+			case "password":
+				if r.PostForm.Get("new") != r.PostForm.Get("confirm") {
+					return errcode.New(errcode.Invalid, "The two passwords differ")
+				}
+				if err := identity.ChangePassword(r.Context(), tx, c.user, r.PostForm.Get("new"), p.UserPool.Password.MinLength); err != nil {
+					return err
+				}
+				var enrolled *string
+				tx.QueryRowContext(r.Context(), `select mfa_enrolled_at from users where tenant_id = $1 and id = $2`, t.ID, c.user.ID).Scan(&enrolled)
+				next = nextStage(p, false, enrolled != nil)
+			case "mfa_enroll", "mfa":
+				if err := identity.CheckTOTP(r.Context(), tx, c.user, r.PostForm.Get("code"), time.Now()); err != nil {
+					return err
+				}
+				next = "full"
+			}
+			return identity.SetStage(r.Context(), tx, c.sessionHash, next)
+		})
+		if err == nil {
+			action := map[string]string{"password": "portal.password_change", "mfa_enroll": "portal.mfa_enroll", "mfa": "portal.mfa"}[c.stage]
+			s.portalAudit(r, t, "worker:"+c.user.Email, action, c.user.Email, "ok", nil)
+			http.Redirect(w, r, "/t/"+t.Slug+"/portal/step", http.StatusSeeOther)
+			return
+		}
+		if errcode.From(err).Code == errcode.Internal {
+			writeError(w, err)
+			return
+		}
+		d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
+	}
+	if c.stage == "mfa_enroll" {
+		err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+			key, err := identity.BeginTOTP(r.Context(), tx, c.user, "scry "+t.Slug)
+			if err != nil {
+				return err
+			}
+			d.Secret = key.Secret()
+			d.QR, err = qrSVG(key.URL())
+			return err
+		})
+		if err != nil {
+			writeError(w, err)
+			return
+		}
+	}
+	s.renderPortal(w, status, "signin", d)
+}
+
+func (s *Server) portalSignOut(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
+	if c := s.portalSession(r, t); c != nil {
+		s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, c.sessionHash) })
+	}
+	http.SetCookie(w, s.cookie("", -1))
+	http.Redirect(w, r, "/t/"+t.Slug+"/portal/signin", http.StatusSeeOther)
+}
+
+// qrSVG draws a QR code as SVG squares.
+func qrSVG(content string) (template.HTML, error) {
+	code, err := qr.Encode(content, qr.M, qr.Auto)
+	if err != nil {
+		return "", err
+	}
+	n := code.Bounds().Dx()
+	var b strings.Builder
+	fmt.Fprintf(&b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="-4 -4 %d %d" role="img" aria-label="QR code" shape-rendering="crispEdges"><rect x="-4" y="-4" width="%d" height="%d" fill="#fff"/><path fill="#000" d="`, n+8, n+8, n+8, n+8)
+	for y := 0; y < n; y++ {
+		for x := 0; x < n; x++ {
+			if r, _, _, _ := code.At(x, y).RGBA(); r == 0 {
+				fmt.Fprintf(&b, "M%d %dh1v1h-1z", x, y)
+			}
+		}
+	}
+	b.WriteString(`"/></svg>`)
+	return template.HTML(b.String()), nil
+}
