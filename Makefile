@@ -28,7 +28,7 @@ eval: build ## score scry ask on the development question set (needs ../shared)
 	python3 ../shared/tools/ask_eval.py --scry $(BIN) --questions ../shared/data/hr/questions/dev.yaml --data ../shared/data/hr
 
 bench: ## benchmarks: import, ask (parse+validate+compile, end to end)
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/hr/ ./internal/ask/
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/hr/ ./internal/ask/ ./internal/identity/
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)

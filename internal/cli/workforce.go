@@ -34,6 +34,9 @@ func workforceCommand() *command {
 				common(fs, c)
 				mailFlags(fs, c)
 			}, run: workforceApply},
+		{name: "activity", summary: "sign-ins, failures, lockouts, password changes, MFA enrollments, invitations, applies and destroys, per worker",
+			usage: "--tenant <slug> [--json]", example: "scry workforce activity --tenant acme-retail --json",
+			flags: func(fs *flag.FlagSet, c *call) { tenantFlag(fs) }, run: workforceActivity},
 		{name: "destroy", summary: "remove the workforce: members, app clients, teams, settings", usage: "--tenant <slug> --confirm <slug>",
 			example: "scry workforce destroy --tenant acme-retail --confirm acme-retail",
 			flags: func(fs *flag.FlagSet, c *call) {
@@ -216,6 +219,43 @@ func workforceDestroy(ctx context.Context, c *call) error {
 		}
 		for _, ch := range removed {
 			fmt.Fprintln(w, ch)
+		}
+	})
+}
+
+func workforceActivity(ctx context.Context, c *call) error {
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	recs, err := audit.List(ctx, db, t.Slug, 0)
+	if err != nil {
+		return err
+	}
+	byWorker := map[string][]audit.Record{}
+	var workforceActs []audit.Record
+	var order []string
+	for _, r := range recs {
+		switch {
+		case strings.HasPrefix(r.Action, "portal.") || r.Action == "workforce.invite":
+			if byWorker[r.Target] == nil {
+				order = append(order, r.Target)
+			}
+			byWorker[r.Target] = append(byWorker[r.Target], r)
+		case r.Action == "workforce.apply" || r.Action == "workforce.destroy":
+			workforceActs = append(workforceActs, r)
+		}
+	}
+	out := map[string]any{"workers": byWorker, "workforce": workforceActs}
+	return c.out(out, func(w io.Writer) {
+		for _, r := range workforceActs {
+			fmt.Fprintf(w, "%s  %-18s %-8s by %s\n", r.Time.Format("2006-01-02 15:04:05"), r.Action, r.Outcome, r.Actor)
+		}
+		for _, who := range order {
+			fmt.Fprintf(w, "\n%s\n", who)
+			for _, r := range byWorker[who] {
+				fmt.Fprintf(w, "  %s  %-24s %s\n", r.Time.Format("2006-01-02 15:04:05"), r.Action, r.Outcome)
+			}
 		}
 	})
 }
