@@ -25,6 +25,7 @@ func serveCommand() *command {
 			fs.String("tls-key", c.env.Getenv("SCRY_TLS_KEY"), "TLS key file")
 			fs.Duration("session-idle", 30*time.Minute, "sign a session out after this long without use")
 			fs.Duration("session-max", 12*time.Hour, "sign a session out this long after sign-in, whatever its use")
+			fs.String("public-url", c.env.Getenv("SCRY_PUBLIC_URL"), "the address people reach scry at, e.g. https://scry.example.com (issuer of app-client tokens; default: from each request) (env SCRY_PUBLIC_URL)")
 			fs.String("trusted-proxies", c.env.Getenv("SCRY_TRUSTED_PROXIES"), "comma-separated CIDRs of proxies whose X-Forwarded-For is believed (env SCRY_TRUSTED_PROXIES)")
 			engineFlags(fs, c)
 		},
@@ -65,7 +66,7 @@ func runServe(ctx context.Context, c *call) error {
 		return errcode.Wrap(errcode.Invalid, err, "Cannot listen on %s", c.flag("addr"))
 	}
 	logger := slog.New(slog.NewJSONHandler(c.env.Stderr, nil))
-	srv := web.New(web.Config{TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger, TrustedProxies: proxies,
+	srv := web.New(web.Config{TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger, TrustedProxies: proxies, PublicURL: c.flag("public-url"),
 		Sessions: identity.SessionPolicy{Idle: idle, Absolute: maxAge}}, db, log, eng)
 	scheme := "http"
 	if c.flag("tls-cert") != "" {

@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"net/url"
 	"strings"
 	"time"
 
@@ -117,6 +118,66 @@ func (s *Server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /t/{tenant}/portal/step", s.portal(s.portalStep))
 	mux.HandleFunc("POST /t/{tenant}/portal/step", s.portal(s.portalStep))
 	mux.HandleFunc("POST /t/{tenant}/portal/signout", s.portal(s.portalSignOut))
+	mux.HandleFunc("GET /t/{tenant}/portal/authorize", s.portal(s.portalAuthorize))
+	mux.HandleFunc("GET /t/{tenant}/.well-known/jwks.json", s.jwks)
+}
+
+// issuer is the iss of the tenant's tokens: its public base URL.
+func (s *Server) issuer(r *http.Request, slug string) string {
+	base := strings.TrimRight(s.cfg.PublicURL, "/")
+	if base == "" {
+		scheme := "http"
+		if r.TLS != nil {
+			scheme = "https"
+		}
+		base = scheme + "://" + r.Host
+	}
+	return base + "/t/" + slug
+}
+
+func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
+	t, err := tenant.Get(r.Context(), s.db, r.PathValue("tenant"))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	var set map[string]any
+	if err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error { set, err = workforce.JWKS(r.Context(), tx); return err }); err != nil {
+		writeError(w, err)
+		return
+	}
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	writeJSON(w, http.StatusOK, set)
+}
+
+// portalAuthorize sends a signed-in worker back to an app client's
+// registered callback with a signed token (EdDSA JWT).
+func (s *Server) portalAuthorize(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
+	c := s.portalSession(r, t)
+	if c == nil || c.stage != "full" {
+		http.Redirect(w, r, "/t/"+t.Slug+"/portal/signin", http.StatusSeeOther)
+		return
+	}
+	q := r.URL.Query()
+	var token string
+	err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+		var err error
+		token, err = workforce.Authorize(r.Context(), tx, s.issuer(r, t.Slug), q.Get("client_id"), q.Get("redirect_uri"), c.user.ID, c.user.Email)
+		return err
+	})
+	if err != nil {
+		http.Error(w, errcode.From(err).Message, errcode.HTTPStatus(err))
+		return
+	}
+	s.portalAudit(r, t, "worker:"+c.user.Email, "portal.authorize", q.Get("client_id"), "ok", nil)
+	target, _ := url.Parse(q.Get("redirect_uri"))
+	v := target.Query()
+	v.Set("token", token)
+	if st := q.Get("state"); st != "" {
+		v.Set("state", st)
+	}
+	target.RawQuery = v.Encode()
+	http.Redirect(w, r, target.String(), http.StatusSeeOther)
 }
 
 func (s *Server) portalAudit(r *http.Request, t tenant.Tenant, actor, action, target, outcome string, details map[string]any) {

@@ -272,3 +272,64 @@ func TestPortalAllowList(t *testing.T) {
 		t.Fatalf("forged X-Forwarded-For let 127.0.0.2 in: %d", resp.StatusCode)
 	}
 }
+
+// TestAppClientTokens: a signed-in worker is sent to a registered callback
+// with an EdDSA token that verifies against the published JWKS with every
+// claim checked; unregistered callbacks and other audiences fail.
+func TestAppClientTokens(t *testing.T) {
+	f := setupPortal(t, nil, nil)
+	c := client(t, "")
+	c.CheckRedirect = func(req *http.Request, via []*http.Request) error {
+		if req.URL.Host == "localhost:3000" {
+			return http.ErrUseLastResponse // the app's callback: stop here and read the token
+		}
+		return nil
+	}
+	base := f.ts.URL + "/t/acme-retail/portal"
+	email := "bo.checker@acme-retail.example"
+	post(t, c, base+"/signin", url.Values{"email": {email}, "password": {f.invites[email]}})
+	pw := "violet-harbour-lantern-42"
+	_, _, body := post(t, c, base+"/step", url.Values{"new": {pw}, "confirm": {pw}})
+	secret := reSecret.FindStringSubmatch(body)[1]
+	code, _ := totp.GenerateCode(secret, time.Now())
+	post(t, c, base+"/step", url.Values{"code": {code}})
+
+	resp, err := c.Get(base + "/authorize?client_id=review-dashboard&state=s1&redirect_uri=" + url.QueryEscape("http://localhost:3000/callback"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	loc, _ := url.Parse(resp.Header.Get("Location"))
+	if resp.StatusCode != 303 || loc.Host != "localhost:3000" || loc.Query().Get("state") != "s1" {
+		t.Fatalf("authorize: %d %s", resp.StatusCode, loc)
+	}
+	token := loc.Query().Get("token")
+	jr, _ := http.Get(f.ts.URL + "/t/acme-retail/.well-known/jwks.json")
+	jwks, _ := io.ReadAll(jr.Body)
+	jr.Body.Close()
+	issuer := f.ts.URL + "/t/acme-retail"
+	claims, err := workforce.Verify(token, jwks, issuer, "review-dashboard")
+	if err != nil || claims.Email != email || len(claims.Teams) != 2 {
+		t.Fatalf("verify: %v %+v", err, claims)
+	}
+	if _, err := workforce.Verify(token, jwks, issuer, "another-app"); err == nil {
+		t.Fatal("a token for review-dashboard verified for another audience")
+	}
+	if _, err := workforce.Verify(token, jwks, "https://evil.example/t/acme-retail", "review-dashboard"); err == nil {
+		t.Fatal("wrong issuer accepted")
+	}
+	tampered := token[:len(token)-4] + "AAAA"
+	if _, err := workforce.Verify(tampered, jwks, issuer, "review-dashboard"); err == nil {
+		t.Fatal("tampered token accepted")
+	}
+	for _, q := range []string{
+		"client_id=review-dashboard&redirect_uri=" + url.QueryEscape("https://evil.example/callback"),
+		"client_id=unknown&redirect_uri=" + url.QueryEscape("http://localhost:3000/callback"),
+	} {
+		r, _ := c.Get(base + "/authorize?" + q)
+		r.Body.Close()
+		if r.StatusCode != 400 {
+			t.Errorf("authorize %s: %d", q, r.StatusCode)
+		}
+	}
+}

@@ -40,6 +40,9 @@ type Config struct {
 	Logger   *slog.Logger
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
+	// PublicURL is the address people reach scry at (the tokens' issuer);
+	// empty = taken from each request.
+	PublicURL string
 }
 
 // Server serves one installation.
