@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -37,6 +38,16 @@ func workforceCommand() *command {
 		{name: "activity", summary: "sign-ins, failures, lockouts, password changes, MFA enrollments, invitations, applies and destroys, per worker",
 			usage: "--tenant <slug> [--json]", example: "scry workforce activity --tenant acme-retail --json",
 			flags: func(fs *flag.FlagSet, c *call) { tenantFlag(fs) }, run: workforceActivity},
+		{name: "resend", summary: "send a member a new invitation (new temporary password and expiry)", usage: "--tenant <slug> --email <email>",
+			example: "scry workforce resend --tenant acme-retail --email ana.reviewer@acme-retail.example",
+			flags: func(fs *flag.FlagSet, c *call) {
+				tenantFlag(fs)
+				fs.String("email", "", "the member")
+				mailFlags(fs, c)
+			}, run: workforceResend},
+		{name: "revoke", summary: "stop a member from signing in and end their sessions", usage: "--tenant <slug> --email <email>",
+			example: "scry workforce revoke --tenant acme-retail --email bo.checker@acme-retail.example",
+			flags:   func(fs *flag.FlagSet, c *call) { tenantFlag(fs); fs.String("email", "", "the member") }, run: workforceRevoke},
 		{name: "destroy", summary: "remove the workforce: members, app clients, teams, settings", usage: "--tenant <slug> --confirm <slug>",
 			example: "scry workforce destroy --tenant acme-retail --confirm acme-retail",
 			flags: func(fs *flag.FlagSet, c *call) {
@@ -159,19 +170,7 @@ func workforceApply(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	var mailer workforce.Mailer = workforce.Outbox{Dir: filepath.Join(c.dataDir, "outbox")}
-	if u := c.flag("smtp-url"); u != "" {
-		mailer = workforce.SMTP{URL: u}
-	}
-	portal := strings.TrimRight(c.flag("portal-url"), "/") + "/t/" + t.Slug + "/portal"
-	var sendErrs []string
-	for _, inv := range invites {
-		body := workforce.Render(spec.Invitation.Body, map[string]string{"name": firstNonEmpty(inv.Name, inv.Email), "email": inv.Email,
-			"portal_url": portal, "password": inv.Secret, "link": portal + "/activate?email=" + inv.Email + "&code=" + inv.Secret})
-		if err := mailer.Send(inv.Email, spec.Invitation.Subject, body); err != nil {
-			sendErrs = append(sendErrs, fmt.Sprintf("%s: %v", inv.Email, err))
-		}
-	}
+	mailer, sendErrs := c.sendInvites(t.Slug, spec.Invitation, invites)
 	res := map[string]any{"changes": nonNilChanges(changes), "invited": len(invites), "sent_to": mailer.Where()}
 	if err := c.out(res, func(w io.Writer) {
 		printChanges(w, changes)
@@ -258,4 +257,63 @@ func workforceActivity(ctx context.Context, c *call) error {
 			}
 		}
 	})
+}
+
+// sendInvites mails invitations after their transaction committed.
+func (c *call) sendInvites(slug string, tmpl workforce.Invitation, invites []workforce.Invite) (workforce.Mailer, []string) {
+	var mailer workforce.Mailer = workforce.Outbox{Dir: filepath.Join(c.dataDir, "outbox")}
+	if u := c.flag("smtp-url"); u != "" {
+		mailer = workforce.SMTP{URL: u}
+	}
+	portal := strings.TrimRight(c.flag("portal-url"), "/") + "/t/" + slug + "/portal"
+	var errs []string
+	for _, inv := range invites {
+		link := portal + "/activate?" + url.Values{"email": {inv.Email}, "code": {inv.Secret}}.Encode()
+		body := workforce.Render(tmpl.Body, map[string]string{"name": firstNonEmpty(inv.Name, inv.Email), "email": inv.Email,
+			"portal_url": portal, "password": inv.Secret, "link": link})
+		if err := mailer.Send(inv.Email, tmpl.Subject, body); err != nil {
+			errs = append(errs, fmt.Sprintf("%s: %v", inv.Email, err))
+		}
+	}
+	return mailer, errs
+}
+
+func workforceResend(ctx context.Context, c *call) error {
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	var inv workforce.Invite
+	var tmpl workforce.Invitation
+	err = c.record(ctx, db, t, "workforce.invite", c.flag("email"), map[string]any{"resend": true}, func(tx *store.Tx) error {
+		p, err := workforce.CurrentPolicy(ctx, tx)
+		if err != nil {
+			return err
+		}
+		tmpl = p.Invitation
+		inv, err = workforce.Reinvite(ctx, tx, c.flag("email"))
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	mailer, errs := c.sendInvites(t.Slug, tmpl, []workforce.Invite{inv})
+	if len(errs) > 0 {
+		return &errcode.Error{Code: errcode.Unavailable, Message: "The invitation could not be sent", Details: errs}
+	}
+	return c.out(map[string]any{"invited": inv.Email, "expires": inv.Expires, "sent_to": mailer.Where()}, func(w io.Writer) {
+		fmt.Fprintf(w, "Sent a new invitation to %s (valid until %s) through %s.\n", inv.Email, inv.Expires.Format("2006-01-02"), mailer.Where())
+	})
+}
+
+func workforceRevoke(ctx context.Context, c *call) error {
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	email := c.flag("email")
+	if err := c.record(ctx, db, t, "workforce.revoke", email, nil, func(tx *store.Tx) error { return workforce.Revoke(ctx, tx, email) }); err != nil {
+		return err
+	}
+	return c.out(map[string]any{"revoked": email}, func(w io.Writer) { fmt.Fprintf(w, "%s can no longer sign in.\n", email) })
 }

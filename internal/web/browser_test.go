@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
 
 	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/audit"
@@ -194,5 +195,36 @@ func TestBrowserAskJourney(t *testing.T) {
 	}
 	if !forbidden {
 		t.Fatal("manager opened the admin users page")
+	}
+}
+
+// TestBrowserPortalJourney: the invited worker's first sign-in in a real
+// browser — temporary password, new password, TOTP enrollment, portal —
+// with a screenshot of each step.
+func TestBrowserPortalJourney(t *testing.T) {
+	ctx := browser(t)
+	f := setupPortal(t, nil, nil)
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	run := func(steps ...step) {
+		t.Helper()
+		if err := chromedp.Do(ctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	email := "ana.reviewer@acme-retail.example"
+	run(chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal"), chromedp.WaitVisible(css("#email")), shot("portal-1-signin"),
+		chromedp.SendKeys(css("#email"), email), chromedp.SendKeys(css("#password"), f.invites[email]),
+		chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#new")), shot("portal-2-new-password"),
+		chromedp.SendKeys(css("#new"), "violet-harbour-lantern-42"), chromedp.SendKeys(css("#confirm"), "violet-harbour-lantern-42"),
+		chromedp.Submit(css("#confirm")), chromedp.WaitVisible(css("#secret")), shot("portal-3-totp"))
+	secret := eval[string](t, ctx, `document.getElementById("secret").textContent`)
+	code, err := totp.GenerateCode(secret, time.Now())
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#teams")), shot("portal-4-home"))
+	teams := eval[string](t, ctx, `document.getElementById("teams").textContent`)
+	if !strings.Contains(teams, "video-reviewers") {
+		t.Fatalf("portal teams: %q", teams)
 	}
 }

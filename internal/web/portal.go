@@ -119,6 +119,7 @@ func (s *Server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /t/{tenant}/portal/step", s.portal(s.portalStep))
 	mux.HandleFunc("POST /t/{tenant}/portal/signout", s.portal(s.portalSignOut))
 	mux.HandleFunc("GET /t/{tenant}/portal/authorize", s.portal(s.portalAuthorize))
+	mux.HandleFunc("GET /t/{tenant}/portal/activate", s.portal(s.portalActivate))
 	mux.HandleFunc("GET /t/{tenant}/.well-known/jwks.json", s.jwks)
 }
 
@@ -153,7 +154,7 @@ func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
 // portalAuthorize sends a signed-in worker back to an app client's
 // registered callback with a signed token (EdDSA JWT).
 func (s *Server) portalAuthorize(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
-	c := s.portalSession(r, t)
+	c := s.portalSession(r, t, p)
 	if c == nil || c.stage != "full" {
 		http.Redirect(w, r, "/t/"+t.Slug+"/portal/signin", http.StatusSeeOther)
 		return
@@ -191,9 +192,11 @@ func (s *Server) portalAudit(r *http.Request, t tenant.Tenant, actor, action, ta
 	s.audit.Publish(r.Context(), s.db)
 }
 
-// portalSession returns the caller's session in this tenant, if any.
-func (s *Server) portalSession(r *http.Request, t tenant.Tenant) *caller {
-	c, err := s.authenticate(r)
+// portalSession returns the caller's session in this tenant, if any, under
+// the user pool's session policy.
+func (s *Server) portalSession(r *http.Request, t tenant.Tenant, p workforce.Policy) *caller {
+	c, err := s.authenticateWith(r, identity.SessionPolicy{
+		Idle: time.Duration(p.UserPool.Session.IdleMinutes) * time.Minute, Absolute: time.Duration(p.UserPool.Session.AbsoluteHours) * time.Hour})
 	if err != nil || c.tenantID != t.ID || c.user.Role != identity.Worker {
 		return nil
 	}
@@ -201,7 +204,7 @@ func (s *Server) portalSession(r *http.Request, t tenant.Tenant) *caller {
 }
 
 func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
-	c := s.portalSession(r, t)
+	c := s.portalSession(r, t, p)
 	if c == nil {
 		http.Redirect(w, r, "/t/"+t.Slug+"/portal/signin", http.StatusSeeOther)
 		return
@@ -291,10 +294,37 @@ func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.T
 	http.Redirect(w, r, "/t/"+t.Slug+"/portal/step", http.StatusSeeOther)
 }
 
+// portalActivate is the one-time link of an activation-link invitation: its
+// code stands in for the temporary password, then the steps follow.
+func (s *Server) portalActivate(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
+	q := r.URL.Query()
+	var value string
+	err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+		u, err := identity.PortalAuthenticate(r.Context(), tx, q.Get("email"), q.Get("code"))
+		if err != nil {
+			return err
+		}
+		if !u.MustChangePassword {
+			return errcode.New(errcode.Unauthenticated, "This activation link was already used; sign in instead")
+		}
+		value, err = identity.NewStagedSession(r.Context(), tx, u.ID, "password")
+		return err
+	})
+	if err != nil {
+		s.portalAudit(r, t, "anonymous", "portal.activate", q.Get("email"), "refused", nil)
+		s.renderPortal(w, http.StatusUnauthorized, "signin", portalData{Title: "Sign in", Tenant: t.Slug, Step: "signin", Form: map[string]string{},
+			Error: "This activation link is not valid or has expired."})
+		return
+	}
+	s.portalAudit(r, t, "worker:"+q.Get("email"), "portal.activate", q.Get("email"), "ok", nil)
+	http.SetCookie(w, s.cookie(value, int(s.cfg.Sessions.Absolute.Seconds())))
+	http.Redirect(w, r, "/t/"+t.Slug+"/portal/step", http.StatusSeeOther)
+}
+
 // portalStep runs the step the session is at: a new password, TOTP
 // enrollment or a TOTP code.
 func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
-	c := s.portalSession(r, t)
+	c := s.portalSession(r, t, p)
 	if c == nil {
 		http.Redirect(w, r, "/t/"+t.Slug+"/portal/signin", http.StatusSeeOther)
 		return
@@ -360,7 +390,7 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 }
 
 func (s *Server) portalSignOut(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
-	if c := s.portalSession(r, t); c != nil {
+	if c := s.portalSession(r, t, p); c != nil {
 		s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, c.sessionHash) })
 	}
 	http.SetCookie(w, s.cookie("", -1))

@@ -333,3 +333,44 @@ func TestAppClientTokens(t *testing.T) {
 		}
 	}
 }
+
+// TestPortalResendRevokeActivate: a resent invitation replaces the old
+// temporary password, a revoked member cannot sign in, and an activation
+// link works once.
+func TestPortalResendRevokeActivate(t *testing.T) {
+	f := setupPortal(t, nil, nil)
+	ctx := context.Background()
+	base := f.ts.URL + "/t/acme-retail/portal"
+	ana, bo := "ana.reviewer@acme-retail.example", "bo.checker@acme-retail.example"
+	var inv workforce.Invite
+	if err := f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error { var err error; inv, err = workforce.Reinvite(ctx, tx, ana); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := post(t, client(t, ""), base+"/signin", url.Values{"email": {ana}, "password": {f.invites[ana]}}); code != 401 {
+		t.Fatalf("old temporary password after resend: %d", code)
+	}
+	// The new one, as an activation link.
+	link := base + "/activate?" + url.Values{"email": {ana}, "code": {inv.Secret}}.Encode()
+	c := client(t, "")
+	resp, err := c.Get(link)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	if resp.StatusCode != 200 || !strings.Contains(string(b), "Choose your own password") {
+		t.Fatalf("activation link: %d", resp.StatusCode)
+	}
+	post(t, c, base+"/step", url.Values{"new": {"violet-harbour-lantern-42"}, "confirm": {"violet-harbour-lantern-42"}})
+	again, _ := client(t, "").Get(link)
+	again.Body.Close()
+	if again.StatusCode != 401 {
+		t.Fatalf("activation link used twice: %d", again.StatusCode)
+	}
+	if err := f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error { return workforce.Revoke(ctx, tx, bo) }); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, _ := post(t, client(t, ""), base+"/signin", url.Values{"email": {bo}, "password": {f.invites[bo]}}); code != 401 {
+		t.Fatalf("revoked member signed in: %d", code)
+	}
+}

@@ -84,7 +84,7 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, _ *caller) error
 		return err
 	}
 	http.SetCookie(w, s.cookie(value, int(s.cfg.Sessions.Absolute.Seconds())))
-	c, err := s.authenticateValue(r, identity.SessionPrefix, value)
+	c, err := s.authenticateValue(r, identity.SessionPrefix, value, s.cfg.Sessions)
 	if err != nil {
 		return err
 	}

@@ -237,6 +237,12 @@ const cookieName = "__Host-scry_session"
 // authenticate resolves the caller; a missing, forged, expired or revoked
 // credential is unauthenticated.
 func (s *Server) authenticate(r *http.Request) (*caller, error) {
+	return s.authenticateWith(r, s.cfg.Sessions)
+}
+
+// authenticateWith is authenticate under a given session policy (a
+// workforce's user pool has its own).
+func (s *Server) authenticateWith(r *http.Request, policy identity.SessionPolicy) (*caller, error) {
 	var prefix, value string
 	if h := r.Header.Get("Authorization"); h != "" {
 		v, ok := strings.CutPrefix(h, "Bearer ")
@@ -251,11 +257,11 @@ func (s *Server) authenticate(r *http.Request) (*caller, error) {
 	} else {
 		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
 	}
-	return s.authenticateValue(r, prefix, value)
+	return s.authenticateValue(r, prefix, value, policy)
 }
 
 // authenticateValue resolves a session id or token to its caller.
-func (s *Server) authenticateValue(r *http.Request, prefix, value string) (*caller, error) {
+func (s *Server) authenticateValue(r *http.Request, prefix, value string, policy identity.SessionPolicy) (*caller, error) {
 	tenantID, hash, ok := identity.ParseCredential(prefix, value)
 	if !ok {
 		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
@@ -267,7 +273,7 @@ func (s *Server) authenticateValue(r *http.Request, prefix, value string) (*call
 			c.user, err = identity.TokenUser(r.Context(), tx, hash)
 		} else {
 			var stage string
-			c.user, stage, err = identity.SessionStage(r.Context(), tx, hash, s.cfg.Sessions)
+			c.user, stage, err = identity.SessionStage(r.Context(), tx, hash, policy)
 			c.sessionHash, c.stage = hash, stage
 		}
 		if err != nil {

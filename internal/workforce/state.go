@@ -397,10 +397,11 @@ func TemporaryPassword() string {
 
 // Policy is the part of a workforce the portal enforces at sign-in.
 type Policy struct {
-	Exists    bool
-	Name      string
-	UserPool  UserPool
-	SourceIPs []netip.Prefix
+	Exists     bool
+	Name       string
+	UserPool   UserPool
+	Invitation Invitation
+	SourceIPs  []netip.Prefix
 }
 
 // CurrentPolicy reads the applied pool settings and allow-list.
@@ -417,7 +418,7 @@ func CurrentPolicy(ctx context.Context, tx *store.Tx) (Policy, error) {
 	if err := json.Unmarshal([]byte(raw), &doc); err != nil {
 		return Policy{}, err
 	}
-	p := Policy{Exists: true, Name: doc.Workforce.Name, UserPool: doc.UserPool}
+	p := Policy{Exists: true, Name: doc.Workforce.Name, UserPool: doc.UserPool, Invitation: doc.Invitation}
 	for _, c := range doc.Workforce.SourceIPs {
 		if pr, err := netip.ParsePrefix(c); err == nil {
 			p.SourceIPs = append(p.SourceIPs, pr)
@@ -455,4 +456,36 @@ func TeamsOf(ctx context.Context, tx *store.Tx, userID int64) ([]Team, error) {
 		out = append(out, t)
 	}
 	return out, rows.Err()
+}
+
+// Reinvite gives a member a new temporary password and a new expiry, for a
+// lost or expired invitation; it signs the member out everywhere.
+func Reinvite(ctx context.Context, tx *store.Tx, email string) (Invite, error) {
+	p, err := CurrentPolicy(ctx, tx)
+	if err != nil || !p.Exists {
+		return Invite{}, errcode.New(errcode.NotFound, "This tenant has no workforce; apply a workforce file first")
+	}
+	var id int64
+	var name string
+	if err := tx.QueryRowContext(ctx, `select id, name from users where tenant_id = $1 and email_lower = $2 and role = 'worker'`, tx.TenantID, strings.ToLower(email)).Scan(&id, &name); err != nil {
+		return Invite{}, errcode.New(errcode.NotFound, "%s is not a member of the workforce", email)
+	}
+	inv := Invite{Email: strings.ToLower(email), Name: name, Secret: TemporaryPassword(), Expires: time.Now().UTC().AddDate(0, 0, p.UserPool.TemporaryPasswordValidityDays)}
+	if err := identity.Invite(ctx, tx, id, identity.HashPassword(inv.Secret), inv.Expires); err != nil {
+		return inv, err
+	}
+	return inv, identity.EndAllSessions(ctx, tx, id)
+}
+
+// Revoke stops a member from signing in (the member stays listed, so the
+// next plan shows no drift) and ends their sessions.
+func Revoke(ctx context.Context, tx *store.Tx, email string) error {
+	var id int64
+	if err := tx.QueryRowContext(ctx, `select id from users where tenant_id = $1 and email_lower = $2 and role = 'worker'`, tx.TenantID, strings.ToLower(email)).Scan(&id); err != nil {
+		return errcode.New(errcode.NotFound, "%s is not a member of the workforce", email)
+	}
+	if _, err := tx.ExecContext(ctx, `update users set status = 'revoked', password_hash = null where tenant_id = $1 and id = $2`, tx.TenantID, id); err != nil {
+		return store.Err(err, "revoke member")
+	}
+	return identity.EndAllSessions(ctx, tx, id)
 }
