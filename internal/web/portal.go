@@ -27,6 +27,7 @@ type portalData struct {
 	Form                                      map[string]string
 	QR                                        template.HTML
 	Teams                                     []workforce.Team
+	OfferMFA                                  bool
 	User                                      *identity.User // always nil: the portal has no app navigation
 	Page                                      string
 }
@@ -120,6 +121,7 @@ func (s *Server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /t/{tenant}/portal/signout", s.portal(s.portalSignOut))
 	mux.HandleFunc("GET /t/{tenant}/portal/authorize", s.portal(s.portalAuthorize))
 	mux.HandleFunc("GET /t/{tenant}/portal/activate", s.portal(s.portalActivate))
+	mux.HandleFunc("POST /t/{tenant}/portal/mfa", s.portal(s.portalMFASetup))
 	mux.HandleFunc("GET /t/{tenant}/.well-known/jwks.json", s.jwks)
 }
 
@@ -219,7 +221,12 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		teams, err = workforce.TeamsOf(r.Context(), tx, c.user.ID)
 		return err
 	})
-	s.renderPortal(w, http.StatusOK, "home", portalData{Title: "Review portal", Tenant: t.Slug, Email: c.user.Email, Teams: teams})
+	var enrolled *string
+	s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+		return tx.QueryRowContext(r.Context(), `select mfa_enrolled_at from users where tenant_id = $1 and id = $2`, t.ID, c.user.ID).Scan(&enrolled)
+	})
+	s.renderPortal(w, http.StatusOK, "home", portalData{Title: "Review portal", Tenant: t.Slug, Email: c.user.Email, Teams: teams,
+		OfferMFA: p.UserPool.MFA == "optional" && enrolled == nil})
 }
 
 // nextStage is where a worker goes after a password check or a step.
@@ -291,6 +298,17 @@ func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.T
 	}
 	s.portalAudit(r, t, "worker:"+email, "portal.signin", email, "ok", nil)
 	http.SetCookie(w, s.cookie(value, int(s.cfg.Sessions.Absolute.Seconds())))
+	http.Redirect(w, r, "/t/"+t.Slug+"/portal/step", http.StatusSeeOther)
+}
+
+// portalMFASetup lets a worker of a pool with optional MFA enroll.
+func (s *Server) portalMFASetup(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
+	c := s.portalSession(r, t, p)
+	if c == nil || c.stage != "full" || p.UserPool.MFA == "off" {
+		http.Redirect(w, r, "/t/"+t.Slug+"/portal", http.StatusSeeOther)
+		return
+	}
+	s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error { return identity.SetStage(r.Context(), tx, c.sessionHash, "mfa_enroll") })
 	http.Redirect(w, r, "/t/"+t.Slug+"/portal/step", http.StatusSeeOther)
 }
 
