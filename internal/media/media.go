@@ -1,0 +1,215 @@
+// Package media reads video and still images with Debian's ffprobe and
+// ffmpeg, run as processes (no shell): probing, frames over a rawvideo
+// pipe at analysis resolution, and shot and chapter boundaries.
+package media
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"os/exec"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scry-dev/scry/internal/errcode"
+)
+
+// Limits bound what scry accepts.
+type Limits struct {
+	MaxBytes    int64         // default 10 GiB
+	MaxDuration time.Duration // default 4 h
+}
+
+// DefaultLimits are the defaults of the issue.
+var DefaultLimits = Limits{MaxBytes: 10 << 30, MaxDuration: 4 * time.Hour}
+
+// Info describes a video or image.
+type Info struct {
+	Width          int     `json:"width"`
+	Height         int     `json:"height"`
+	FrameRate      float64 `json:"frame_rate"`
+	DurationMillis int64   `json:"duration_millis"`
+	FrameCount     int     `json:"frame_count"`
+	Image          bool    `json:"-"`
+}
+
+// Probe checks that path is a video or still image within limits.
+func Probe(ctx context.Context, path string, lim Limits) (Info, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return Info{}, errcode.New(errcode.Invalid, "Cannot read %s: %v", path, errors.Unwrap(err))
+	}
+	if st.Size() == 0 {
+		return Info{}, errcode.New(errcode.Invalid, "%s is empty (0 bytes); give a video (MP4, MOV, MKV, WEBM, AVI) or an image (JPEG, PNG)", path)
+	}
+	if st.Size() > lim.MaxBytes {
+		return Info{}, errcode.New(errcode.Invalid, "%s is %d MB, over the limit of %d MB", path, st.Size()>>20, lim.MaxBytes>>20)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	var out, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", "--", path)
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		if errors.Is(err, exec.ErrNotFound) {
+			return Info{}, errcode.Wrap(errcode.Internal, err, "ffprobe is not installed (apt-get install ffmpeg)")
+		}
+		return Info{}, errcode.New(errcode.Invalid, "%s is not a video or image scry can read (%s)", path, firstLine(stderr.String()))
+	}
+	var p struct {
+		Streams []struct {
+			CodecType    string `json:"codec_type"`
+			CodecName    string `json:"codec_name"`
+			Width        int    `json:"width"`
+			Height       int    `json:"height"`
+			AvgFrameRate string `json:"avg_frame_rate"`
+			RFrameRate   string `json:"r_frame_rate"`
+			NbFrames     string `json:"nb_frames"`
+			Duration     string `json:"duration"`
+		} `json:"streams"`
+		Format struct {
+			FormatName string `json:"format_name"`
+			Duration   string `json:"duration"`
+		} `json:"format"`
+	}
+	if err := json.Unmarshal(out.Bytes(), &p); err != nil {
+		return Info{}, errcode.New(errcode.Invalid, "%s is not a video or image scry can read", path)
+	}
+	for _, s := range p.Streams {
+		if s.CodecType != "video" || s.Width == 0 {
+			continue
+		}
+		info := Info{Width: s.Width, Height: s.Height}
+		if strings.Contains(p.Format.FormatName, "image2") || strings.Contains(p.Format.FormatName, "_pipe") || s.CodecName == "png" || s.CodecName == "mjpeg" && p.Format.Duration == "" {
+			info.Image, info.FrameCount, info.FrameRate = true, 1, 1
+			return info, nil
+		}
+		info.FrameRate = ratio(s.AvgFrameRate)
+		if info.FrameRate <= 0 {
+			info.FrameRate = ratio(s.RFrameRate)
+		}
+		d, _ := strconv.ParseFloat(firstNonEmpty(s.Duration, p.Format.Duration), 64)
+		if d <= 0 || info.FrameRate <= 0 {
+			return Info{}, errcode.New(errcode.Invalid, "%s has a video stream without a duration or frame rate (truncated?)", path)
+		}
+		if time.Duration(d*float64(time.Second)) > lim.MaxDuration {
+			return Info{}, errcode.New(errcode.Invalid, "%s lasts %.0f s, over the limit of %s", path, d, lim.MaxDuration)
+		}
+		info.DurationMillis = int64(math.Round(d * 1000))
+		if n, err := strconv.Atoi(s.NbFrames); err == nil && n > 0 {
+			info.FrameCount = n
+		} else {
+			info.FrameCount = int(math.Round(d * info.FrameRate))
+		}
+		return info, nil
+	}
+	return Info{}, errcode.New(errcode.Invalid, "%s has no video stream (audio only?); give a video or an image", path)
+}
+
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+func firstLine(s string) string {
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	if s == "" {
+		return "ffprobe found no media in it"
+	}
+	return s
+}
+
+func ratio(s string) float64 {
+	a, b, ok := strings.Cut(s, "/")
+	x, _ := strconv.ParseFloat(a, 64)
+	if !ok {
+		return x
+	}
+	y, _ := strconv.ParseFloat(b, 64)
+	if y == 0 {
+		return 0
+	}
+	return x / y
+}
+
+// Frame is one decoded frame in RGB, at analysis resolution.
+type Frame struct {
+	Index         int // frame index in the original video
+	TimeMillis    int64
+	Width, Height int
+	RGB           []byte
+}
+
+// Frames decodes path at width×height; fps > 0 samples that many frames a
+// second, fps = 0 decodes every frame. fn sees each frame in order; its
+// buffer is reused after fn returns.
+func Frames(ctx context.Context, path string, info Info, width, height int, fps float64, fn func(Frame) error) error {
+	args := []string{"-v", "error", "-nostdin", "-i", path}
+	vf := fmt.Sprintf("scale=%d:%d:flags=area", width, height)
+	if fps > 0 && !info.Image {
+		vf = fmt.Sprintf("fps=%g,", fps) + vf
+	}
+	args = append(args, "-vf", vf, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1")
+	cmd := exec.CommandContext(ctx, "ffmpeg", args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		return errcode.Wrap(errcode.Internal, err, "ffmpeg could not start (apt-get install ffmpeg)")
+	}
+	r := bufio.NewReaderSize(out, 1<<20)
+	buf := make([]byte, width*height*3)
+	var ferr error
+	for i := 0; ; i++ {
+		if _, err := io.ReadFull(r, buf); err != nil {
+			break
+		}
+		f := Frame{Width: width, Height: height, RGB: buf}
+		if fps > 0 && !info.Image {
+			f.TimeMillis = int64(math.Round(float64(i) * 1000 / fps))
+			f.Index = int(math.Round(float64(f.TimeMillis) * info.FrameRate / 1000))
+		} else {
+			f.Index = i
+			f.TimeMillis = int64(math.Round(float64(i) * 1000 / math.Max(info.FrameRate, 1)))
+		}
+		if ferr = fn(f); ferr != nil {
+			break
+		}
+	}
+	if ferr != nil {
+		cmd.Process.Kill()
+		cmd.Wait()
+		return ferr
+	}
+	if err := cmd.Wait(); err != nil && ctx.Err() == nil {
+		return errcode.New(errcode.Invalid, "%s could not be decoded completely (%s)", path, firstLine(stderr.String()))
+	}
+	return ctx.Err()
+}
+
+// Timecode is the SMPTE timecode HH:MM:SS:FF of a frame.
+func Timecode(frame int, fps float64) string {
+	r := int(math.Round(fps))
+	if r <= 0 {
+		r = 1
+	}
+	s := frame / r
+	return fmt.Sprintf("%02d:%02d:%02d:%02d", s/3600, s/60%60, s%60, frame%r)
+}
