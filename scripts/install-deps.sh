@@ -6,6 +6,8 @@ need=()
 command -v go >/dev/null || { echo "Go is missing: install Go 1.26 from your distribution or go.dev" >&2; exit 1; }
 command -v python3 >/dev/null || need+=(python3)
 python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
+command -v ffmpeg >/dev/null || need+=(ffmpeg)
+command -v tesseract >/dev/null || need+=(tesseract-ocr tesseract-ocr-eng)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
   apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >/dev/null

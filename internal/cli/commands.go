@@ -86,6 +86,7 @@ func commands() *command {
 		serveCommand(),
 		benchCommand(),
 		workforceCommand(),
+		detectCommand(),
 		evalCommand(),
 		modelCommand(),
 	}}

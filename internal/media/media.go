@@ -160,10 +160,13 @@ type Frame struct {
 func Frames(ctx context.Context, path string, info Info, width, height int, fps float64, fn func(Frame) error) error {
 	args := []string{"-v", "error", "-nostdin", "-i", path}
 	vf := fmt.Sprintf("scale=%d:%d:flags=area", width, height)
+	step := 1
 	if fps > 0 && !info.Image {
-		vf = fmt.Sprintf("fps=%g,", fps) + vf
+		// every step-th decoded frame: exact frame indices, unlike the fps filter
+		step = max(1, int(math.Round(info.FrameRate/fps)))
+		vf = fmt.Sprintf(`select=not(mod(n\,%d)),`, step) + vf
 	}
-	args = append(args, "-vf", vf, "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1")
+	args = append(args, "-vf", vf, "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1")
 	cmd := exec.CommandContext(ctx, "ffmpeg", args...)
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
@@ -181,14 +184,8 @@ func Frames(ctx context.Context, path string, info Info, width, height int, fps 
 		if _, err := io.ReadFull(r, buf); err != nil {
 			break
 		}
-		f := Frame{Width: width, Height: height, RGB: buf}
-		if fps > 0 && !info.Image {
-			f.TimeMillis = int64(math.Round(float64(i) * 1000 / fps))
-			f.Index = int(math.Round(float64(f.TimeMillis) * info.FrameRate / 1000))
-		} else {
-			f.Index = i
-			f.TimeMillis = int64(math.Round(float64(i) * 1000 / math.Max(info.FrameRate, 1)))
-		}
+		f := Frame{Width: width, Height: height, RGB: buf, Index: i * step}
+		f.TimeMillis = int64(math.Round(float64(f.Index) * 1000 / math.Max(info.FrameRate, 1)))
 		if ferr = fn(f); ferr != nil {
 			break
 		}

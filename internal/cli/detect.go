@@ -1,0 +1,66 @@
+package cli
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"strconv"
+
+	"github.com/scry-dev/scry/internal/detect"
+	"github.com/scry-dev/scry/internal/errcode"
+)
+
+func detectCommand() *command {
+	return &command{name: "detect", summary: "find what a prompt asks for in a video or image: shots, chapters, boxes, presence",
+		usage: "FILE --prompt \"...\" [--json] [--fps 2] [--min-confidence 0.5] [--annotate OUT.mp4|OUT.png]",
+		example: `scry detect clip.mp4 --prompt "Detect the red box" --json
+scry detect photo.jpg --prompt "Detect if apples appear" --annotate boxes.png
+scry detect clip.mp4 --prompt "Find the most visually important elements" --fps 1`,
+		flags: func(fs *flag.FlagSet, c *call) {
+			fs.String("prompt", "", "what to look for, in plain words")
+			fs.Float64("fps", 2, "frames analysed per second of video")
+			fs.Float64("min-confidence", 0.5, "drop detections below this confidence (0–1)")
+			fs.String("annotate", "", "write the file with boxes and labels drawn (.png for one frame, else .mp4)")
+		},
+		run: runDetect}
+}
+
+func runDetect(ctx context.Context, c *call) error {
+	if err := c.need(1, "a video or image file"); err != nil {
+		return err
+	}
+	if c.flag("prompt") == "" {
+		return errcode.New(errcode.Invalid, "scry detect needs --prompt, e.g. --prompt \"Detect the red box\"")
+	}
+	fps, _ := strconv.ParseFloat(c.flag("fps"), 64)
+	minConf, _ := strconv.ParseFloat(c.flag("min-confidence"), 64)
+	if fps <= 0 || fps > 60 || minConf < 0 || minConf > 1 {
+		return errcode.New(errcode.Invalid, "--fps must be in (0, 60] and --min-confidence in [0, 1]")
+	}
+	res, err := detect.Analyze(ctx, c.args[0], c.flag("prompt"), detect.Options{FPS: fps, MinConfidence: minConf}, []detect.Detector{&detect.Builtin{}})
+	if err != nil {
+		return err
+	}
+	if out := c.flag("annotate"); out != "" {
+		if err := detect.Annotate(ctx, c.args[0], out, res, fps); err != nil {
+			return err
+		}
+	}
+	return c.out(res, func(w io.Writer) {
+		m := res.Metadata
+		fmt.Fprintf(w, "%s: %d×%d, %.2f fps, %.1f s, %d frames; %d shots, %d chapters; %d frames analysed\n", c.args[0], m.Width, m.Height, m.FrameRate,
+			float64(m.DurationMillis)/1000, m.FrameCount, len(res.Shots), len(res.Chapters), len(res.Frames))
+		for _, p := range res.Presence {
+			fmt.Fprintf(w, "  %-30s present=%v max_confidence=%.2f in %d frames\n", p.Phrase, p.Present, p.MaxConfidence, len(p.Frames))
+		}
+		for _, u := range res.Unsupported {
+			fmt.Fprintf(w, "  %-30s unsupported: %s\n", u.Phrase, u.Reason)
+		}
+		n := 0
+		for _, fr := range res.Frames {
+			n += len(fr.Detections)
+		}
+		fmt.Fprintf(w, "  %d detections in all (--json lists them per frame)\n", n)
+	})
+}

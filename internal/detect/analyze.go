@@ -1,0 +1,269 @@
+package detect
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/media"
+)
+
+// Options tune an analysis.
+type Options struct {
+	FPS           float64 // frames analysed per second (default 2)
+	MinConfidence float64 // detections below are dropped (default 0.5)
+	Width         int     // analysis width in pixels (default 320)
+	Limits        media.Limits
+}
+
+// Ratio is a box as 0–1 shares of the frame.
+type Ratio struct {
+	Left   float64 `json:"left"`
+	Top    float64 `json:"top"`
+	Width  float64 `json:"width"`
+	Height float64 `json:"height"`
+}
+
+// Detection is one box in one frame.
+type Detection struct {
+	Label       string  `json:"label"`
+	Phrase      string  `json:"phrase"`
+	Confidence  float64 `json:"confidence"`
+	Box         Box     `json:"box"`
+	BoundingBox Ratio   `json:"bounding_box"`
+	TrackID     int     `json:"track_id"`
+}
+
+// FrameResult is what one analysed frame holds.
+type FrameResult struct {
+	FrameIndex      int         `json:"frame_index"`
+	TimestampMillis int64       `json:"timestamp_millis"`
+	Detections      []Detection `json:"detections"`
+	Text            []TextBox   `json:"text"`
+}
+
+// TextBox is on-screen text (from OCR).
+type TextBox struct {
+	Text        string  `json:"text"`
+	Confidence  float64 `json:"confidence"`
+	Box         Box     `json:"box"`
+	BoundingBox Ratio   `json:"bounding_box"`
+}
+
+// Presence answers "does it appear": every phrase the backends support gets
+// one, so a mention with nothing behind it shows as present: false.
+type Presence struct {
+	Phrase        string  `json:"phrase"`
+	Present       bool    `json:"present"`
+	MaxConfidence float64 `json:"max_confidence"`
+	Frames        []int   `json:"frames"`
+}
+
+// Unsupported is a phrase no backend can ground — never reported absent.
+type Unsupported struct {
+	Phrase  string `json:"phrase"`
+	Backend string `json:"backend"`
+	Reason  string `json:"reason"`
+}
+
+// Result is the analysis document (`scry detect --json`).
+type Result struct {
+	Prompt      Prompt          `json:"prompt"`
+	Metadata    media.Info      `json:"metadata"`
+	Shots       []media.Segment `json:"shots"`
+	Chapters    []media.Segment `json:"chapters"`
+	Frames      []FrameResult   `json:"frames"`
+	Presence    []Presence      `json:"presence"`
+	Unsupported []Unsupported   `json:"unsupported"`
+}
+
+// Analyze runs the whole analysis of one file for one prompt.
+func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []Detector) (*Result, error) {
+	if opt.FPS <= 0 {
+		opt.FPS = 2
+	}
+	if opt.MinConfidence == 0 {
+		opt.MinConfidence = 0.5
+	}
+	if opt.Width <= 0 {
+		opt.Width = 320
+	}
+	if opt.Limits.MaxBytes == 0 {
+		opt.Limits = media.DefaultLimits
+	}
+	info, err := media.Probe(ctx, path, opt.Limits)
+	if err != nil {
+		return nil, err
+	}
+	pr := Read(prompt)
+	if len(pr.Phrases) == 0 && pr.Intent != IntentSalient {
+		return nil, errcode.New(errcode.Invalid, "The prompt names nothing to look for; try \"Detect the red box\" or \"Detect if apples appear\"")
+	}
+	res := &Result{Prompt: pr, Metadata: info, Frames: []FrameResult{}, Presence: []Presence{}, Unsupported: []Unsupported{}}
+	supported := make([]bool, len(pr.Phrases))
+	for i, ph := range pr.Phrases {
+		for _, d := range detectors {
+			supported[i] = supported[i] || d.Supports(ph)
+		}
+		if !supported[i] {
+			names := make([]string, len(detectors))
+			for k, d := range detectors {
+				names[k] = d.Name()
+			}
+			res.Unsupported = append(res.Unsupported, Unsupported{Phrase: ph.Text, Backend: strings.Join(names, ", "),
+				Reason: fmt.Sprintf("no configured detector can find a %q (the built-in one grounds colours, shapes and salient regions; configure a model server for open vocabulary)", ph.Noun)})
+		}
+	}
+	// Shots over every frame, at a small size.
+	if info.Image {
+		res.Shots = []media.Segment{{Index: 0, StartTimecode: "00:00:00:00", EndTimecode: "00:00:00:00"}}
+	} else {
+		sd := media.NewShotDetector()
+		if err := media.Frames(ctx, path, info, 64, 36, 0, func(f media.Frame) error { sd.Add(f); return nil }); err != nil {
+			return nil, err
+		}
+		res.Shots = sd.Shots(info.FrameRate)
+	}
+	res.Chapters = media.Chapters(res.Shots, math.Max(info.FrameRate, 1), 30, 5*60*1000)
+	// Detection on sampled frames at analysis resolution.
+	w := min(opt.Width, info.Width)
+	h := max(2, int(math.Round(float64(info.Height)*float64(w)/float64(info.Width)))/2*2)
+	w = w / 2 * 2
+	sx, sy := float64(info.Width)/float64(w), float64(info.Height)/float64(h)
+	tr := &tracker{}
+	err = media.Frames(ctx, path, info, w, h, opt.FPS, func(f media.Frame) error {
+		var cands []Candidate
+		for _, d := range detectors {
+			cands = append(cands, d.Detect(f, sx, sy, pr)...)
+		}
+		cands = nms(cands, 0.5)
+		fr := FrameResult{FrameIndex: f.Index, TimestampMillis: f.TimeMillis, Detections: []Detection{}, Text: []TextBox{}}
+		for _, c := range cands {
+			if c.Confidence < opt.MinConfidence || c.Phrase >= 0 && !supported[c.Phrase] {
+				continue
+			}
+			phrase := "most visually important elements"
+			if c.Phrase >= 0 {
+				phrase = pr.Phrases[c.Phrase].Text
+			}
+			fr.Detections = append(fr.Detections, Detection{Label: c.Label, Phrase: phrase, Confidence: c.Confidence, Box: c.Box,
+				BoundingBox: ratio(c.Box, info.Width, info.Height)})
+		}
+		tr.assign(fr.Detections)
+		res.Frames = append(res.Frames, fr)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	for i, ph := range pr.Phrases {
+		if !supported[i] {
+			continue
+		}
+		p := Presence{Phrase: ph.Text, Frames: []int{}}
+		for _, fr := range res.Frames {
+			for _, d := range fr.Detections {
+				if d.Phrase == ph.Text {
+					p.Present = true
+					p.MaxConfidence = math.Max(p.MaxConfidence, d.Confidence)
+					if n := len(p.Frames); n == 0 || p.Frames[n-1] != fr.FrameIndex {
+						p.Frames = append(p.Frames, fr.FrameIndex)
+					}
+				}
+			}
+		}
+		res.Presence = append(res.Presence, p)
+	}
+	return res, nil
+}
+
+func ratio(b Box, w, h int) Ratio {
+	r := func(v, d int) float64 { return math.Round(float64(v)/float64(d)*10000) / 10000 }
+	return Ratio{Left: r(b.X, w), Top: r(b.Y, h), Width: r(b.W, w), Height: r(b.H, h)}
+}
+
+// IoU of two boxes.
+func IoU(a, b Box) float64 {
+	x1, y1 := max(a.X, b.X), max(a.Y, b.Y)
+	x2, y2 := min(a.X+a.W, b.X+b.W), min(a.Y+a.H, b.Y+b.H)
+	if x2 <= x1 || y2 <= y1 {
+		return 0
+	}
+	inter := float64((x2 - x1) * (y2 - y1))
+	return inter / (float64(a.W*a.H+b.W*b.H) - inter)
+}
+
+// nms keeps, per label, the most confident of boxes overlapping above iou.
+func nms(cs []Candidate, iou float64) []Candidate {
+	sort.SliceStable(cs, func(i, j int) bool { return cs[i].Confidence > cs[j].Confidence })
+	var out []Candidate
+	for _, c := range cs {
+		keep := true
+		for _, k := range out {
+			if k.Label == c.Label && k.Phrase == c.Phrase && IoU(k.Box, c.Box) > iou {
+				keep = false
+				break
+			}
+		}
+		if keep {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// tracker links detections across frames (SORT-style: IoU between each
+// track's constant-velocity prediction and the new boxes).
+type tracker struct {
+	tracks []track
+	next   int
+}
+
+type track struct {
+	id     int
+	label  string
+	box    Box
+	vx, vy float64
+	missed int
+}
+
+func (t *tracker) assign(ds []Detection) {
+	used := make([]bool, len(t.tracks))
+	for i := range ds {
+		best, bestIoU := -1, 0.2
+		for k, tr := range t.tracks {
+			if used[k] || tr.label != ds[i].Label {
+				continue
+			}
+			pred := Box{X: tr.box.X + int(tr.vx), Y: tr.box.Y + int(tr.vy), W: tr.box.W, H: tr.box.H}
+			if v := IoU(pred, ds[i].Box); v > bestIoU {
+				best, bestIoU = k, v
+			}
+		}
+		if best < 0 {
+			t.next++
+			t.tracks = append(t.tracks, track{id: t.next, label: ds[i].Label, box: ds[i].Box})
+			used = append(used, true)
+			ds[i].TrackID = t.next
+			continue
+		}
+		tr := &t.tracks[best]
+		tr.vx, tr.vy = float64(ds[i].Box.X-tr.box.X), float64(ds[i].Box.Y-tr.box.Y)
+		tr.box, tr.missed = ds[i].Box, 0
+		used[best] = true
+		ds[i].TrackID = tr.id
+	}
+	kept := t.tracks[:0]
+	for k, tr := range t.tracks {
+		if !used[k] {
+			tr.missed++
+		}
+		if tr.missed <= 3 {
+			kept = append(kept, tr)
+		}
+	}
+	t.tracks = kept
+}

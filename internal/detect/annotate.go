@@ -1,0 +1,111 @@
+package detect
+
+import (
+	"bytes"
+	"context"
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"strings"
+
+	"github.com/fogleman/gg"
+	"github.com/golang/freetype/truetype"
+	"golang.org/x/image/font/gofont/gobold"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/media"
+)
+
+var boxColours = []string{"#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7"}
+
+// draw paints the detections of one frame onto an RGB buffer.
+func draw(f media.Frame, ds []Detection) *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, f.Width, f.Height))
+	for i := 0; i < f.Width*f.Height; i++ {
+		img.Pix[4*i], img.Pix[4*i+1], img.Pix[4*i+2], img.Pix[4*i+3] = f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2], 255
+	}
+	dc := gg.NewContextForRGBA(img)
+	font, _ := truetype.Parse(gobold.TTF)
+	size := float64(max(12, f.Height/40))
+	dc.SetFontFace(truetype.NewFace(font, &truetype.Options{Size: size}))
+	lw := float64(max(2, f.Height/300))
+	for _, d := range ds {
+		col := boxColours[d.TrackID%len(boxColours)]
+		dc.SetHexColor(col)
+		dc.SetLineWidth(lw)
+		dc.DrawRectangle(float64(d.Box.X), float64(d.Box.Y), float64(d.Box.W), float64(d.Box.H))
+		dc.Stroke()
+		label := fmt.Sprintf("%s %.2f #%d", d.Label, d.Confidence, d.TrackID)
+		tw, th := dc.MeasureString(label)
+		y := float64(d.Box.Y) - th - 6
+		if y < 0 {
+			y = float64(d.Box.Y)
+		}
+		dc.DrawRectangle(float64(d.Box.X), y, tw+8, th+6)
+		dc.Fill()
+		dc.SetHexColor("#000000")
+		dc.DrawString(label, float64(d.Box.X)+4, y+th+2)
+	}
+	return img
+}
+
+// Annotate writes the file with the result's boxes and labels drawn: a PNG
+// for an image (or when out ends in .png), else an MP4 of the analysed
+// frames at the analysis rate.
+func Annotate(ctx context.Context, path, out string, res *Result, fps float64) error {
+	info := res.Metadata
+	byIndex := map[int][]Detection{}
+	for _, fr := range res.Frames {
+		byIndex[fr.FrameIndex] = fr.Detections
+	}
+	if info.Image || strings.HasSuffix(strings.ToLower(out), ".png") {
+		var img *image.RGBA
+		err := media.Frames(ctx, path, info, info.Width, info.Height, fps, func(f media.Frame) error {
+			img = draw(f, byIndex[f.Index])
+			return errStop
+		})
+		if err != nil && err != errStop {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := png.Encode(&buf, img); err != nil {
+			return err
+		}
+		return os.WriteFile(out, buf.Bytes(), 0o644)
+	}
+	w, h := info.Width/2*2, info.Height/2*2
+	tmp := out + ".part.mp4"
+	enc := exec.CommandContext(ctx, "ffmpeg", "-v", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", fmt.Sprintf("%dx%d", w, h),
+		"-r", fmt.Sprint(fps), "-i", "pipe:0", "-c:v", "libx264", "-pix_fmt", "yuv420p", tmp)
+	var stderr bytes.Buffer
+	enc.Stderr = &stderr
+	in, err := enc.StdinPipe()
+	if err != nil {
+		return err
+	}
+	if err := enc.Start(); err != nil {
+		return errcode.Wrap(errcode.Internal, err, "ffmpeg could not start")
+	}
+	err = media.Frames(ctx, path, info, w, h, fps, func(f media.Frame) error {
+		img := draw(f, byIndex[f.Index])
+		rgb := make([]byte, 0, w*h*3)
+		for i := 0; i < w*h; i++ {
+			rgb = append(rgb, img.Pix[4*i], img.Pix[4*i+1], img.Pix[4*i+2])
+		}
+		_, err := in.Write(rgb)
+		return err
+	})
+	in.Close()
+	if werr := enc.Wait(); err == nil && werr != nil {
+		err = fmt.Errorf("encode %s: %v: %s", out, werr, stderr.String())
+	}
+	if err != nil {
+		os.Remove(tmp)
+		return err
+	}
+	return os.Rename(tmp, out) // nothing half-written under the final name
+}
+
+var errStop = fmt.Errorf("stop")

@@ -1,0 +1,212 @@
+package detect
+
+import (
+	"math"
+	"sort"
+
+	"github.com/scry-dev/scry/internal/media"
+)
+
+// Box is a rectangle in pixels of the original frame: top-left corner,
+// width, height.
+type Box struct {
+	X int `json:"x"`
+	Y int `json:"y"`
+	W int `json:"w"`
+	H int `json:"h"`
+}
+
+// Candidate is what a backend finds in one frame.
+type Candidate struct {
+	Phrase     int // index into the prompt's phrases (-1 for salient)
+	Label      string
+	Confidence float64
+	Box        Box
+}
+
+// Detector is a backend: it grounds what it can of a prompt in a frame and
+// says which phrases it cannot ground at all.
+type Detector interface {
+	Name() string
+	Supports(p Phrase) bool
+	Detect(f media.Frame, scaleX, scaleY float64, pr Prompt) []Candidate
+}
+
+// Builtin needs no weights and no network: colour-named regions by HSV
+// rules and connected components, and salient regions by colour contrast.
+type Builtin struct {
+	MinAreaRatio float64 // smallest region as a share of the frame (default 0.002)
+}
+
+var _ Detector = (*Builtin)(nil)
+
+func (b *Builtin) Name() string { return "builtin" }
+
+// Supports: a phrase with a colour (the colour grounds it), or a shape word.
+func (b *Builtin) Supports(p Phrase) bool {
+	return p.Colour != "" || p.Category == "shape"
+}
+
+// colourOf names the colour of an HSV pixel (h 0–360, s and v 0–1).
+func colourOf(h, s, v float64) string {
+	switch {
+	case v < 0.15:
+		return "black"
+	case s < 0.15 && v > 0.85:
+		return "white"
+	case s < 0.15:
+		return "grey"
+	case h < 15 || h >= 340:
+		return "red"
+	case h < 40:
+		if v < 0.6 {
+			return "brown"
+		}
+		return "orange"
+	case h < 70:
+		return "yellow"
+	case h < 170:
+		return "green"
+	case h < 200:
+		return "cyan"
+	case h < 260:
+		return "blue"
+	case h < 300:
+		return "purple"
+	}
+	return "pink"
+}
+
+func hsv01(r, g, bb byte) (float64, float64, float64) {
+	R, G, B := float64(r)/255, float64(g)/255, float64(bb)/255
+	mx, mn := math.Max(R, math.Max(G, B)), math.Min(R, math.Min(G, B))
+	h, s := 0.0, 0.0
+	if mx > 0 {
+		s = (mx - mn) / mx
+	}
+	if d := mx - mn; d > 0 {
+		switch mx {
+		case R:
+			h = 60 * math.Mod((G-B)/d, 6)
+		case G:
+			h = 60 * ((B-R)/d + 2)
+		default:
+			h = 60 * ((R-G)/d + 4)
+		}
+		if h < 0 {
+			h += 360
+		}
+	}
+	return h, s, mx
+}
+
+// Detect finds colour regions for coloured phrases, and salient regions.
+func (b *Builtin) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidate {
+	n := f.Width * f.Height
+	names := make([]string, n)
+	for i := 0; i < n; i++ {
+		names[i] = colourOf(hsv01(f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2]))
+	}
+	minArea := int(math.Max(4, b.minArea()*float64(n)))
+	var out []Candidate
+	for pi, ph := range pr.Phrases {
+		if ph.Colour == "" {
+			continue
+		}
+		mask := make([]bool, n)
+		for i := range mask {
+			mask[i] = names[i] == ph.Colour
+		}
+		for _, c := range components(mask, f.Width, f.Height, minArea) {
+			out = append(out, Candidate{Phrase: pi, Label: ph.Noun, Confidence: c.fill, Box: scale(c.box, sx, sy)})
+		}
+	}
+	if pr.Intent == IntentSalient {
+		out = append(out, salient(f, names, minArea, sx, sy)...)
+	}
+	return out
+}
+
+func (b *Builtin) minArea() float64 {
+	if b.MinAreaRatio > 0 {
+		return b.MinAreaRatio
+	}
+	return 0.002
+}
+
+// salient finds regions whose colour differs from the frame's dominant
+// colour: the largest ones, by how much of the frame they hold.
+func salient(f media.Frame, names []string, minArea int, sx, sy float64) []Candidate {
+	counts := map[string]int{}
+	for _, c := range names {
+		counts[c]++
+	}
+	dominant, most := "", 0
+	for c, k := range counts {
+		if k > most {
+			dominant, most = c, k
+		}
+	}
+	mask := make([]bool, len(names))
+	for i, c := range names {
+		mask[i] = c != dominant
+	}
+	var out []Candidate
+	comps := components(mask, f.Width, f.Height, minArea)
+	sort.Slice(comps, func(i, j int) bool { return comps[i].area > comps[j].area })
+	for i, c := range comps {
+		if i == 5 {
+			break
+		}
+		conf := math.Min(0.99, 0.5+float64(c.area)/float64(len(names)))
+		out = append(out, Candidate{Phrase: -1, Label: "salient region", Confidence: conf, Box: scale(c.box, sx, sy)})
+	}
+	return out
+}
+
+func scale(b Box, sx, sy float64) Box {
+	return Box{X: int(math.Round(float64(b.X) * sx)), Y: int(math.Round(float64(b.Y) * sy)), W: int(math.Round(float64(b.W) * sx)), H: int(math.Round(float64(b.H) * sy))}
+}
+
+type component struct {
+	box  Box
+	area int
+	fill float64 // share of the box the region fills: the confidence
+}
+
+// components labels 4-connected regions of mask (iteratively, no recursion).
+func components(mask []bool, w, h, minArea int) []component {
+	seen := make([]bool, len(mask))
+	var out []component
+	stack := make([]int, 0, 1024)
+	for start := range mask {
+		if !mask[start] || seen[start] {
+			continue
+		}
+		minX, minY, maxX, maxY, area := w, h, -1, -1, 0
+		stack = append(stack[:0], start)
+		seen[start] = true
+		for len(stack) > 0 {
+			p := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			x, y := p%w, p/w
+			area++
+			minX, maxX = min(minX, x), max(maxX, x)
+			minY, maxY = min(minY, y), max(maxY, y)
+			for _, q := range [4]int{p - 1, p + 1, p - w, p + w} {
+				if q < 0 || q >= len(mask) || seen[q] || !mask[q] || (q == p-1 && x == 0) || (q == p+1 && x == w-1) {
+					continue
+				}
+				seen[q] = true
+				stack = append(stack, q)
+			}
+		}
+		if area < minArea {
+			continue
+		}
+		bw, bh := maxX-minX+1, maxY-minY+1
+		fill := float64(area) / float64(bw*bh)
+		out = append(out, component{box: Box{minX, minY, bw, bh}, area: area, fill: math.Round(math.Min(0.99, 0.5+0.49*fill)*1000) / 1000})
+	}
+	return out
+}
