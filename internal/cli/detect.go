@@ -38,7 +38,7 @@ func runDetect(ctx context.Context, c *call) error {
 	if fps <= 0 || fps > 60 || minConf < 0 || minConf > 1 {
 		return errcode.New(errcode.Invalid, "--fps must be in (0, 60] and --min-confidence in [0, 1]")
 	}
-	res, err := detect.Analyze(ctx, c.args[0], c.flag("prompt"), detect.Options{FPS: fps, MinConfidence: minConf}, []detect.Detector{&detect.Builtin{}})
+	res, err := detect.Analyze(ctx, c.args[0], c.flag("prompt"), detect.Options{FPS: fps, MinConfidence: minConf, OCR: &detect.OCR{}}, []detect.Detector{&detect.Builtin{}})
 	if err != nil {
 		return err
 	}
@@ -53,6 +53,9 @@ func runDetect(ctx context.Context, c *call) error {
 			float64(m.DurationMillis)/1000, m.FrameCount, len(res.Shots), len(res.Chapters), len(res.Frames))
 		for _, p := range res.Presence {
 			fmt.Fprintf(w, "  %-30s present=%v max_confidence=%.2f in %d frames\n", p.Phrase, p.Present, p.MaxConfidence, len(p.Frames))
+		}
+		for _, tx := range res.Texts {
+			fmt.Fprintf(w, "  text %q frames %d–%d (confidence %.2f)\n", tx.Text, tx.FirstFrame, tx.LastFrame, tx.Confidence)
 		}
 		for _, u := range res.Unsupported {
 			fmt.Fprintf(w, "  %-30s unsupported: %s\n", u.Phrase, u.Reason)

@@ -17,6 +17,7 @@ type Options struct {
 	MinConfidence float64 // detections below are dropped (default 0.5)
 	Width         int     // analysis width in pixels (default 320)
 	Limits        media.Limits
+	OCR           *OCR // on-screen text; nil = none
 }
 
 // Ratio is a box as 0–1 shares of the frame.
@@ -78,6 +79,15 @@ type Result struct {
 	Frames      []FrameResult   `json:"frames"`
 	Presence    []Presence      `json:"presence"`
 	Unsupported []Unsupported   `json:"unsupported"`
+	Texts       []TextSpan      `json:"texts"`
+}
+
+// TextSpan is a line of on-screen text, deduplicated across frames.
+type TextSpan struct {
+	Text       string  `json:"text"`
+	FirstFrame int     `json:"first_frame"`
+	LastFrame  int     `json:"last_frame"`
+	Confidence float64 `json:"confidence"`
 }
 
 // Analyze runs the whole analysis of one file for one prompt.
@@ -102,9 +112,11 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 	if len(pr.Phrases) == 0 && pr.Intent != IntentSalient {
 		return nil, errcode.New(errcode.Invalid, "The prompt names nothing to look for; try \"Detect the red box\" or \"Detect if apples appear\"")
 	}
-	res := &Result{Prompt: pr, Metadata: info, Frames: []FrameResult{}, Presence: []Presence{}, Unsupported: []Unsupported{}}
+	res := &Result{Prompt: pr, Metadata: info, Frames: []FrameResult{}, Presence: []Presence{}, Unsupported: []Unsupported{}, Texts: []TextSpan{}}
+	ocrOn := opt.OCR != nil && opt.OCR.Available()
 	supported := make([]bool, len(pr.Phrases))
 	for i, ph := range pr.Phrases {
+		supported[i] = ph.Category == "text" && ocrOn
 		for _, d := range detectors {
 			supported[i] = supported[i] || d.Supports(ph)
 		}
@@ -158,6 +170,11 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 	})
 	if err != nil {
 		return nil, err
+	}
+	if ocrOn {
+		if err := readText(ctx, path, info, opt, pr, res); err != nil {
+			return nil, err
+		}
 	}
 	for i, ph := range pr.Phrases {
 		if !supported[i] {
@@ -266,4 +283,69 @@ func (t *tracker) assign(ds []Detection) {
 		}
 	}
 	t.tracks = kept
+}
+
+// readText runs OCR about once a second on frames that are also analysed
+// frames, at up to 1280 pixels wide; lines go to their frame, repeats are
+// merged into spans, and text phrases ("the word SALE") become detections.
+func readText(ctx context.Context, path string, info media.Info, opt Options, pr Prompt, res *Result) error {
+	step := max(1, int(math.Round(info.FrameRate/opt.FPS)))
+	k := max(1, int(math.Ceil(opt.FPS)))
+	ocrFPS := info.FrameRate / float64(step*k)
+	w := min(1280, info.Width) / 2 * 2
+	h := max(2, int(math.Round(float64(info.Height)*float64(w)/float64(info.Width)))/2*2)
+	sx, sy := float64(info.Width)/float64(w), float64(info.Height)/float64(h)
+	byIndex := map[int]int{}
+	for i, fr := range res.Frames {
+		byIndex[fr.FrameIndex] = i
+	}
+	var spans []*TextSpan
+	return media.Frames(ctx, path, info, w, h, ocrFPS, func(f media.Frame) error {
+		lines, err := opt.OCR.Read(ctx, f, sx, sy)
+		if err != nil {
+			return nil // a frame tesseract cannot read adds no text
+		}
+		i, ok := byIndex[f.Index]
+		if !ok {
+			return nil
+		}
+		fr := &res.Frames[i]
+		for _, l := range lines {
+			l.BoundingBox = ratio(l.Box, info.Width, info.Height)
+			fr.Text = append(fr.Text, l)
+			merged := false
+			for _, sp := range spans {
+				if sp.Text == l.Text {
+					sp.LastFrame, sp.Confidence, merged = f.Index, math.Max(sp.Confidence, l.Confidence), true
+				}
+			}
+			if !merged {
+				spans = append(spans, &TextSpan{Text: l.Text, FirstFrame: f.Index, LastFrame: f.Index, Confidence: l.Confidence})
+				res.Texts = append(res.Texts, TextSpan{})
+			}
+			for pi, ph := range pr.Phrases {
+				if ph.Category != "text" {
+					continue
+				}
+				for _, want := range ph.Labels {
+					if containsWord(strings.ToUpper(l.Text), want) {
+						fr.Detections = append(fr.Detections, Detection{Label: "text", Phrase: pr.Phrases[pi].Text, Confidence: l.Confidence, Box: l.Box, BoundingBox: l.BoundingBox})
+					}
+				}
+			}
+		}
+		for j, sp := range spans {
+			res.Texts[j] = *sp
+		}
+		return nil
+	})
+}
+
+func containsWord(text, word string) bool {
+	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r > 127) }) {
+		if w == word {
+			return true
+		}
+	}
+	return false
 }

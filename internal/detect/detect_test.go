@@ -6,6 +6,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/scry-dev/scry/internal/detect"
@@ -187,4 +188,48 @@ func FuzzPrompt(f *testing.F) {
 			}
 		}
 	})
+}
+
+// TestOnScreenText: drawtext overlays with known words; OCR word recall and
+// "the word SALE" as a detection.
+func TestOnScreenText(t *testing.T) {
+	if _, err := exec.LookPath("tesseract"); err != nil {
+		t.Skip("OCR test skipped: no tesseract on PATH (apt-get install tesseract-ocr)")
+	}
+	font := "/usr/share/fonts/truetype/dejavu/DejaVuSans-Bold.ttf"
+	if _, err := os.Stat(font); err != nil {
+		t.Skip("OCR test skipped: no DejaVu font (apt-get install fonts-dejavu-core)")
+	}
+	p := filepath.Join(t.TempDir(), "text.mp4")
+	ffmpeg(t, "-f", "lavfi", "-i", "color=c=white:s=640x360:r=25:d=3", "-vf",
+		"drawtext=fontfile="+font+":text='BIG SALE TODAY':fontsize=48:fontcolor=black:x=80:y=120,drawtext=fontfile="+font+":text='FRESH APPLES':fontsize=40:fontcolor=navy:x=80:y=240",
+		"-c:v", "libx264", "-pix_fmt", "yuv420p", p)
+	res, err := detect.Analyze(context.Background(), p, "Find the word SALE", detect.Options{OCR: &detect.OCR{}}, builtin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"BIG", "SALE", "TODAY", "FRESH", "APPLES"}
+	found := 0
+	for _, w := range want {
+		for _, tx := range res.Texts {
+			if containsAny(tx.Text, w) {
+				found++
+				break
+			}
+		}
+	}
+	recall := float64(found) / float64(len(want))
+	t.Logf("OCR word recall %.2f (%d/%d), lines %+v", recall, found, len(want), res.Texts)
+	if recall < 0.8 || len(res.Texts) != 2 || !res.Presence[0].Present {
+		t.Fatalf("recall %.2f, texts %+v, presence %+v", recall, res.Texts, res.Presence)
+	}
+}
+
+func containsAny(text, word string) bool {
+	for _, w := range strings.Fields(text) {
+		if w == word {
+			return true
+		}
+	}
+	return false
 }

@@ -1,0 +1,117 @@
+package detect
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"image"
+	"image/png"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/scry-dev/scry/internal/media"
+)
+
+// OCR reads on-screen text with Debian's tesseract (TSV output): words with
+// boxes and confidence, grouped into lines.
+type OCR struct {
+	Lang string // default "eng"
+}
+
+// Available reports whether tesseract can run here.
+func (o *OCR) Available() bool {
+	_, err := exec.LookPath("tesseract")
+	return err == nil
+}
+
+type word struct {
+	text             string
+	conf             float64
+	box              Box
+	block, par, line int
+}
+
+// Read returns the lines of text of one frame, boxes in original pixels.
+func (o *OCR) Read(ctx context.Context, f media.Frame, sx, sy float64) ([]TextBox, error) {
+	img := image.NewRGBA(image.Rect(0, 0, f.Width, f.Height))
+	for i := 0; i < f.Width*f.Height; i++ {
+		img.Pix[4*i], img.Pix[4*i+1], img.Pix[4*i+2], img.Pix[4*i+3] = f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2], 255
+	}
+	dir, err := os.MkdirTemp("", "scry-ocr-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	in := filepath.Join(dir, "frame.png")
+	fh, err := os.Create(in)
+	if err != nil {
+		return nil, err
+	}
+	png.Encode(fh, img)
+	fh.Close()
+	lang := o.Lang
+	if lang == "" {
+		lang = "eng"
+	}
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	var out bytes.Buffer
+	cmd := exec.CommandContext(ctx, "tesseract", in, "stdout", "-l", lang, "--psm", "11", "tsv")
+	cmd.Stdout = &out
+	if err := cmd.Run(); err != nil {
+		return nil, err
+	}
+	r := csv.NewReader(&out)
+	r.Comma, r.LazyQuotes, r.FieldsPerRecord = '\t', true, -1
+	var words []word
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil || len(rec) < 12 || rec[0] != "5" {
+			continue
+		}
+		conf, _ := strconv.ParseFloat(rec[10], 64)
+		text := strings.TrimSpace(rec[11])
+		if text == "" || conf < 30 {
+			continue
+		}
+		n := func(i int) int { v, _ := strconv.Atoi(rec[i]); return v }
+		words = append(words, word{text: text, conf: conf / 100, box: scale(Box{n(6), n(7), n(8), n(9)}, sx, sy), block: n(2), par: n(3), line: n(4)})
+	}
+	// group words into lines
+	type key struct{ b, p, l int }
+	lines := map[key][]word{}
+	var order []key
+	for _, w := range words {
+		k := key{w.block, w.par, w.line}
+		if lines[k] == nil {
+			order = append(order, k)
+		}
+		lines[k] = append(lines[k], w)
+	}
+	var outLines []TextBox
+	for _, k := range order {
+		ws := lines[k]
+		sort.Slice(ws, func(i, j int) bool { return ws[i].box.X < ws[j].box.X })
+		var texts []string
+		b := ws[0].box
+		conf := 1.0
+		for _, w := range ws {
+			texts = append(texts, w.text)
+			x2, y2 := max(b.X+b.W, w.box.X+w.box.W), max(b.Y+b.H, w.box.Y+w.box.H)
+			b.X, b.Y = min(b.X, w.box.X), min(b.Y, w.box.Y)
+			b.W, b.H = x2-b.X, y2-b.Y
+			conf = min(conf, w.conf)
+		}
+		outLines = append(outLines, TextBox{Text: strings.Join(texts, " "), Confidence: conf, Box: b})
+	}
+	return outLines, nil
+}
