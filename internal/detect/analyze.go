@@ -6,6 +6,7 @@ import (
 	"math"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/media"
@@ -15,9 +16,10 @@ import (
 type Options struct {
 	FPS           float64 // frames analysed per second (default 2)
 	MinConfidence float64 // detections below are dropped (default 0.5)
-	Width         int     // analysis width in pixels (default 320)
+	Width         int     // analysis width in pixels (default 320; OCR reads its own frames at up to 960)
 	Limits        media.Limits
-	OCR           *OCR // on-screen text; nil = none
+	OCR           *OCR    // on-screen text; nil = none
+	TextEvery     float64 // seconds between OCR frames (default 10; OCR is the slowest step)
 }
 
 // Ratio is a box as 0–1 shares of the frame.
@@ -129,24 +131,26 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 				Reason: fmt.Sprintf("no configured detector can find a %q (the built-in one grounds colours, shapes and salient regions; configure a model server for open vocabulary)", ph.Noun)})
 		}
 	}
-	// Shots over every frame, at a small size.
-	if info.Image {
-		res.Shots = []media.Segment{{Index: 0, StartTimecode: "00:00:00:00", EndTimecode: "00:00:00:00"}}
-	} else {
-		sd := media.NewShotDetector()
-		if err := media.Frames(ctx, path, info, 64, 36, 0, func(f media.Frame) error { sd.Add(f); return nil }); err != nil {
-			return nil, err
-		}
-		res.Shots = sd.Shots(info.FrameRate)
-	}
-	res.Chapters = media.Chapters(res.Shots, math.Max(info.FrameRate, 1), 30, 5*60*1000)
-	// Detection on sampled frames at analysis resolution.
+	// One decode of every frame at analysis resolution: each frame feeds the
+	// shot detector (downscaled further), every step-th one the detectors.
 	w := min(opt.Width, info.Width)
 	h := max(2, int(math.Round(float64(info.Height)*float64(w)/float64(info.Width)))/2*2)
 	w = w / 2 * 2
 	sx, sy := float64(info.Width)/float64(w), float64(info.Height)/float64(h)
+	step := max(1, int(math.Round(info.FrameRate/opt.FPS)))
+	sd := media.NewShotDetector()
+	small := media.Frame{Width: 64, Height: 36, RGB: make([]byte, 64*36*3)}
 	tr := &tracker{}
-	err = media.Frames(ctx, path, info, w, h, opt.FPS, func(f media.Frame) error {
+	var texts []ocrResult
+	var textMu sync.Mutex
+	analyse := func(f media.Frame) error {
+		if !info.Image {
+			media.Downscale(f, &small)
+			sd.Add(small)
+		}
+		if f.Index%step != 0 {
+			return nil
+		}
 		var cands []Candidate
 		for _, d := range detectors {
 			cands = append(cands, d.Detect(f, sx, sy, pr)...)
@@ -167,15 +171,39 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 		tr.assign(fr.Detections)
 		res.Frames = append(res.Frames, fr)
 		return nil
-	})
+	}
+	if ocrOn && !info.Image {
+		every, ow, oh := ocrPlan(opt, info, step)
+		osx, osy := float64(info.Width)/float64(ow), float64(info.Height)/float64(oh)
+		err = media.FramesWithStills(ctx, path, info, w, h, analyse, every, ow, oh, func(f media.Frame) {
+			if lines, err := opt.OCR.Read(ctx, f, osx, osy); err == nil {
+				textMu.Lock()
+				texts = append(texts, ocrResult{index: f.Index, lines: lines})
+				textMu.Unlock()
+			}
+		})
+	} else {
+		err = media.Frames(ctx, path, info, w, h, 0, analyse)
+		if err == nil && ocrOn {
+			_, ow, oh := ocrPlan(opt, info, step)
+			if f, ferr := media.FrameAt(ctx, path, info, 0, ow, oh); ferr == nil {
+				if lines, lerr := opt.OCR.Read(ctx, f, float64(info.Width)/float64(ow), float64(info.Height)/float64(oh)); lerr == nil {
+					texts = append(texts, ocrResult{index: 0, lines: lines})
+				}
+			}
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	if ocrOn {
-		if err := readText(ctx, path, info, opt, pr, res); err != nil {
-			return nil, err
-		}
+	sort.Slice(texts, func(i, j int) bool { return texts[i].index < texts[j].index })
+	addText(res, pr, texts, info)
+	if info.Image {
+		res.Shots = []media.Segment{{Index: 0, StartTimecode: "00:00:00:00", EndTimecode: "00:00:00:00"}}
+	} else {
+		res.Shots = sd.Shots(info.FrameRate)
 	}
+	res.Chapters = media.Chapters(res.Shots, math.Max(info.FrameRate, 1), 30, 5*60*1000)
 	for i, ph := range pr.Phrases {
 		if !supported[i] {
 			continue
@@ -285,60 +313,65 @@ func (t *tracker) assign(ds []Detection) {
 	t.tracks = kept
 }
 
-// readText runs OCR about once a second on frames that are also analysed
-// frames, at up to 1280 pixels wide; lines go to their frame, repeats are
-// merged into spans, and text phrases ("the word SALE") become detections.
-func readText(ctx context.Context, path string, info media.Info, opt Options, pr Prompt, res *Result) error {
-	step := max(1, int(math.Round(info.FrameRate/opt.FPS)))
-	k := max(1, int(math.Ceil(opt.FPS)))
-	ocrFPS := info.FrameRate / float64(step*k)
-	w := min(1280, info.Width) / 2 * 2
-	h := max(2, int(math.Round(float64(info.Height)*float64(w)/float64(info.Width)))/2*2)
-	sx, sy := float64(info.Width)/float64(w), float64(info.Height)/float64(h)
-	byIndex := map[int]int{}
-	for i, fr := range res.Frames {
-		byIndex[fr.FrameIndex] = i
+type ocrResult struct {
+	index int
+	lines []TextBox
+}
+
+// ocrPlan says which frames OCR reads and at what size: every TextEvery
+// seconds (on analysed frames), up to 960 pixels wide.
+func ocrPlan(opt Options, info media.Info, step int) (every, w, h int) {
+	sec := opt.TextEvery
+	if sec <= 0 {
+		sec = 10
 	}
-	var spans []*TextSpan
-	return media.Frames(ctx, path, info, w, h, ocrFPS, func(f media.Frame) error {
-		lines, err := opt.OCR.Read(ctx, f, sx, sy)
-		if err != nil {
-			return nil // a frame tesseract cannot read adds no text
-		}
-		i, ok := byIndex[f.Index]
+	k := max(1, int(math.Round(sec*info.FrameRate/float64(step))))
+	w = min(960, info.Width) / 2 * 2
+	h = max(2, int(math.Round(float64(info.Height)*float64(w)/float64(info.Width)))/2*2)
+	return k * step, w, h
+}
+
+// addText puts OCR lines on their frames, merges repeats into spans, and
+// turns text phrases ("the word SALE") into detections.
+func addText(res *Result, pr Prompt, results []ocrResult, info media.Info) {
+	var spans []TextSpan
+	slots := map[int]int{}
+	for i, fr := range res.Frames {
+		slots[fr.FrameIndex] = i
+	}
+	for _, r := range results {
+		slot, ok := slots[r.index]
 		if !ok {
-			return nil
+			continue
 		}
-		fr := &res.Frames[i]
-		for _, l := range lines {
+		fr := &res.Frames[slot]
+		for _, l := range r.lines {
 			l.BoundingBox = ratio(l.Box, info.Width, info.Height)
 			fr.Text = append(fr.Text, l)
 			merged := false
-			for _, sp := range spans {
-				if sp.Text == l.Text {
-					sp.LastFrame, sp.Confidence, merged = f.Index, math.Max(sp.Confidence, l.Confidence), true
+			for i := range spans {
+				if spans[i].Text == l.Text {
+					spans[i].LastFrame, spans[i].Confidence, merged = r.index, math.Max(spans[i].Confidence, l.Confidence), true
 				}
 			}
 			if !merged {
-				spans = append(spans, &TextSpan{Text: l.Text, FirstFrame: f.Index, LastFrame: f.Index, Confidence: l.Confidence})
-				res.Texts = append(res.Texts, TextSpan{})
+				spans = append(spans, TextSpan{Text: l.Text, FirstFrame: r.index, LastFrame: r.index, Confidence: l.Confidence})
 			}
-			for pi, ph := range pr.Phrases {
+			for _, ph := range pr.Phrases {
 				if ph.Category != "text" {
 					continue
 				}
 				for _, want := range ph.Labels {
 					if containsWord(strings.ToUpper(l.Text), want) {
-						fr.Detections = append(fr.Detections, Detection{Label: "text", Phrase: pr.Phrases[pi].Text, Confidence: l.Confidence, Box: l.Box, BoundingBox: l.BoundingBox})
+						fr.Detections = append(fr.Detections, Detection{Label: "text", Phrase: ph.Text, Confidence: l.Confidence, Box: l.Box, BoundingBox: l.BoundingBox})
 					}
 				}
 			}
 		}
-		for j, sp := range spans {
-			res.Texts[j] = *sp
-		}
-		return nil
-	})
+	}
+	if spans != nil {
+		res.Texts = spans
+	}
 }
 
 func containsWord(text, word string) bool {

@@ -204,7 +204,7 @@ func TestOnScreenText(t *testing.T) {
 	ffmpeg(t, "-f", "lavfi", "-i", "color=c=white:s=640x360:r=25:d=3", "-vf",
 		"drawtext=fontfile="+font+":text='BIG SALE TODAY':fontsize=48:fontcolor=black:x=80:y=120,drawtext=fontfile="+font+":text='FRESH APPLES':fontsize=40:fontcolor=navy:x=80:y=240",
 		"-c:v", "libx264", "-pix_fmt", "yuv420p", p)
-	res, err := detect.Analyze(context.Background(), p, "Find the word SALE", detect.Options{OCR: &detect.OCR{}}, builtin)
+	res, err := detect.Analyze(context.Background(), p, "Find the word SALE", detect.Options{OCR: &detect.OCR{}, TextEvery: 1}, builtin)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -210,3 +210,100 @@ func Timecode(frame int, fps float64) string {
 	s := frame / r
 	return fmt.Sprintf("%02d:%02d:%02d:%02d", s/3600, s/60%60, s%60, frame%r)
 }
+
+// FrameAt decodes the single frame with index idx at width×height (an
+// accurate seek: from the keyframe before it).
+func FrameAt(ctx context.Context, path string, info Info, idx, width, height int) (Frame, error) {
+	sec := float64(idx) / math.Max(info.FrameRate, 1)
+	args := []string{"-v", "error", "-nostdin"}
+	if !info.Image {
+		args = append(args, "-ss", strconv.FormatFloat(sec, 'f', 4, 64))
+	}
+	args = append(args, "-i", path, "-frames:v", "1", "-vf", fmt.Sprintf("scale=%d:%d:flags=area", width, height), "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1")
+	var out, stderr bytes.Buffer
+	cmd := exec.CommandContext(ctx, "ffmpeg", args...)
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil || out.Len() < width*height*3 {
+		return Frame{}, fmt.Errorf("frame %d of %s: %v %s", idx, path, err, firstLine(stderr.String()))
+	}
+	return Frame{Index: idx, TimeMillis: int64(math.Round(sec * 1000)), Width: width, Height: height, RGB: out.Bytes()[:width*height*3]}, nil
+}
+
+// FramesWithStills is Frames over every frame at width×height, which also
+// hands every stillEvery-th frame at stillW×stillH to still (in its own
+// goroutine, from the same decode): one pass of ffmpeg serves both.
+func FramesWithStills(ctx context.Context, path string, info Info, width, height int, fn func(Frame) error,
+	stillEvery, stillW, stillH int, still func(Frame)) error {
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		return err
+	}
+	graph := fmt.Sprintf("[0:v]split=2[a][b];[a]scale=%d:%d:flags=area[s];[b]select=not(mod(n\\,%d)),scale=%d:%d:flags=area[o]",
+		width, height, stillEvery, stillW, stillH)
+	args := []string{"-v", "error", "-nostdin", "-i", path, "-filter_complex", graph,
+		"-map", "[s]", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:1",
+		"-map", "[o]", "-fps_mode", "passthrough", "-f", "rawvideo", "-pix_fmt", "rgb24", "pipe:3"}
+	cmd := exec.CommandContext(ctx, "ffmpeg", args...)
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	cmd.ExtraFiles = []*os.File{pw}
+	out, err := cmd.StdoutPipe()
+	if err != nil {
+		pr.Close()
+		pw.Close()
+		return err
+	}
+	if err := cmd.Start(); err != nil {
+		pr.Close()
+		pw.Close()
+		return errcode.Wrap(errcode.Internal, err, "ffmpeg could not start (apt-get install ffmpeg)")
+	}
+	pw.Close()
+	// Stills are read as soon as ffmpeg writes them, so it never stalls on
+	// them; a second goroutine hands them on.
+	queue := make(chan Frame, 64)
+	done := make(chan struct{})
+	go func() {
+		r := bufio.NewReaderSize(pr, 1<<20)
+		for i := 0; ; i++ {
+			buf := make([]byte, stillW*stillH*3)
+			if _, err := io.ReadFull(r, buf); err != nil {
+				break
+			}
+			idx := i * stillEvery
+			queue <- Frame{Index: idx, TimeMillis: int64(math.Round(float64(idx) * 1000 / math.Max(info.FrameRate, 1))), Width: stillW, Height: stillH, RGB: buf}
+		}
+		pr.Close()
+		close(queue)
+	}()
+	go func() {
+		for f := range queue {
+			still(f)
+		}
+		close(done)
+	}()
+	r := bufio.NewReaderSize(out, 1<<20)
+	buf := make([]byte, width*height*3)
+	var ferr error
+	for i := 0; ; i++ {
+		if _, err := io.ReadFull(r, buf); err != nil {
+			break
+		}
+		f := Frame{Index: i, TimeMillis: int64(math.Round(float64(i) * 1000 / math.Max(info.FrameRate, 1))), Width: width, Height: height, RGB: buf}
+		if ferr = fn(f); ferr != nil {
+			break
+		}
+	}
+	if ferr != nil {
+		cmd.Process.Kill()
+	}
+	werr := cmd.Wait()
+	<-done
+	if ferr != nil {
+		return ferr
+	}
+	if werr != nil && ctx.Err() == nil {
+		return errcode.New(errcode.Invalid, "%s could not be decoded completely (%s)", path, firstLine(stderr.String()))
+	}
+	return ctx.Err()
+}

@@ -163,3 +163,26 @@ func Chapters(shots []Segment, fps float64, maxDistance float64, maxMillis int64
 	}
 	return out
 }
+
+// Downscale averages src into dst's size (box filter), for the shot
+// detector's small frames from one shared decode.
+func Downscale(src Frame, dst *Frame) {
+	dst.Index, dst.TimeMillis = src.Index, src.TimeMillis
+	for y := 0; y < dst.Height; y++ {
+		y0, y1 := y*src.Height/dst.Height, max((y+1)*src.Height/dst.Height, y*src.Height/dst.Height+1)
+		for x := 0; x < dst.Width; x++ {
+			x0, x1 := x*src.Width/dst.Width, max((x+1)*src.Width/dst.Width, x*src.Width/dst.Width+1)
+			var r, g, b, n int
+			for yy := y0; yy < y1; yy++ {
+				row := yy * src.Width * 3
+				for xx := x0; xx < x1; xx++ {
+					i := row + xx*3
+					r, g, b = r+int(src.RGB[i]), g+int(src.RGB[i+1]), b+int(src.RGB[i+2])
+					n++
+				}
+			}
+			o := (y*dst.Width + x) * 3
+			dst.RGB[o], dst.RGB[o+1], dst.RGB[o+2] = byte(r/n), byte(g/n), byte(b/n)
+		}
+	}
+}
