@@ -38,7 +38,7 @@ func runDetect(ctx context.Context, c *call) error {
 	if fps <= 0 || fps > 60 || minConf < 0 || minConf > 1 {
 		return errcode.New(errcode.Invalid, "--fps must be in (0, 60] and --min-confidence in [0, 1]")
 	}
-	res, err := detect.Analyze(ctx, c.args[0], c.flag("prompt"), detect.Options{FPS: fps, MinConfidence: minConf, OCR: &detect.OCR{}}, []detect.Detector{&detect.Builtin{}})
+	res, err := detect.Analyze(ctx, c.args[0], c.flag("prompt"), detect.Options{FPS: fps, MinConfidence: minConf, OCR: &detect.OCR{}}, []detect.Detector{&detect.Builtin{}, &detect.Codes{}})
 	if err != nil {
 		return err
 	}

@@ -38,6 +38,7 @@ type Detection struct {
 	Box         Box     `json:"box"`
 	BoundingBox Ratio   `json:"bounding_box"`
 	TrackID     int     `json:"track_id"`
+	Text        string  `json:"text,omitempty"` // a QR code's or barcode's content
 }
 
 // FrameResult is what one analysed frame holds.
@@ -166,7 +167,7 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 				phrase = pr.Phrases[c.Phrase].Text
 			}
 			fr.Detections = append(fr.Detections, Detection{Label: c.Label, Phrase: phrase, Confidence: c.Confidence, Box: c.Box,
-				BoundingBox: ratio(c.Box, info.Width, info.Height)})
+				BoundingBox: ratio(c.Box, info.Width, info.Height), Text: c.Text})
 		}
 		tr.assign(fr.Detections)
 		res.Frames = append(res.Frames, fr)

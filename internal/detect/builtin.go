@@ -22,6 +22,7 @@ type Candidate struct {
 	Label      string
 	Confidence float64
 	Box        Box
+	Text       string // what a code decodes to
 }
 
 // Detector is a backend: it grounds what it can of a prompt in a frame and

@@ -2,12 +2,16 @@ package detect_test
 
 import (
 	"context"
+	"image/png"
 	"math/rand"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/boombuler/barcode"
+	"github.com/boombuler/barcode/qr"
 
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
@@ -232,4 +236,34 @@ func containsAny(text, word string) bool {
 		}
 	}
 	return false
+}
+
+// TestQRCode: a QR code pasted at a known place in a frame is found, boxed
+// and decoded.
+func TestQRCode(t *testing.T) {
+	dir := t.TempDir()
+	code, err := qr.Encode("https://scry.example/item/42", qr.M, qr.Auto)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _ = barcode.Scale(code, 200, 200)
+	f, _ := os.Create(filepath.Join(dir, "qr.png"))
+	png.Encode(f, code)
+	f.Close()
+	p := filepath.Join(dir, "scene.png")
+	ffmpeg(t, "-f", "lavfi", "-i", "color=c=white:s=640x360", "-i", filepath.Join(dir, "qr.png"),
+		"-filter_complex", "[0][1]overlay=x=300:y=80", "-frames:v", "1", p)
+	res, err := detect.Analyze(context.Background(), p, "Detect the QR code", detect.Options{Width: 640}, []detect.Detector{&detect.Builtin{}, &detect.Codes{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Frames) != 1 || len(res.Frames[0].Detections) != 1 {
+		t.Fatalf("detections %+v unsupported %+v", res.Frames, res.Unsupported)
+	}
+	d := res.Frames[0].Detections[0]
+	truth := detect.Box{X: 300, Y: 80, W: 200, H: 200}
+	if d.Text != "https://scry.example/item/42" || detect.IoU(d.Box, truth) < 0.7 {
+		t.Fatalf("QR %q box %+v (IoU %.2f)", d.Text, d.Box, detect.IoU(d.Box, truth))
+	}
+	t.Logf("QR box %+v, IoU %.2f with the truth", d.Box, detect.IoU(d.Box, truth))
 }
