@@ -37,6 +37,7 @@ type Detector interface {
 // rules and connected components, and salient regions by colour contrast.
 type Builtin struct {
 	MinAreaRatio float64 // smallest region as a share of the frame (default 0.002)
+	prev         []byte  // the previous analysed frame, for moving objects
 }
 
 var _ Detector = (*Builtin)(nil)
@@ -45,7 +46,7 @@ func (b *Builtin) Name() string { return "builtin" }
 
 // Supports: a phrase with a colour (the colour grounds it), or a shape word.
 func (b *Builtin) Supports(p Phrase) bool {
-	return p.Colour != "" || p.Category == "shape"
+	return p.Colour != "" || p.Category == "shape" || p.Category == "motion"
 }
 
 // colourOf names the colour of an HSV pixel (h 0–360, s and v 0–1).
@@ -124,6 +125,75 @@ func (b *Builtin) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidate {
 	}
 	if pr.Intent == IntentSalient {
 		out = append(out, salient(f, names, minArea, sx, sy)...)
+	}
+	for pi, ph := range pr.Phrases {
+		if ph.Category == "motion" && len(b.prev) == len(f.RGB) {
+			out = append(out, b.moving(f, pi, minArea, sx, sy)...)
+		}
+	}
+	b.prev = append(b.prev[:0], f.RGB...)
+	return out
+}
+
+// moving finds what changed since the previous analysed frame (frame
+// differencing), minus what a new shot changes everywhere.
+func (b *Builtin) moving(f media.Frame, phrase, minArea int, sx, sy float64) []Candidate {
+	n := f.Width * f.Height
+	mask := make([]bool, n)
+	changed := 0
+	for i := 0; i < n; i++ {
+		d := math.Abs(float64(f.RGB[3*i])-float64(b.prev[3*i])) + math.Abs(float64(f.RGB[3*i+1])-float64(b.prev[3*i+1])) + math.Abs(float64(f.RGB[3*i+2])-float64(b.prev[3*i+2]))
+		if d > 60 {
+			mask[i] = true
+			changed++
+		}
+	}
+	if changed > n/3 {
+		return nil // a cut or a camera move, not an object
+	}
+	// A solid object moving changes only its leading and trailing edges:
+	// grow each changed patch over the same colour in the current frame;
+	// a patch that grows over much of the frame is uncovered background.
+	names := make([]string, n)
+	for i := 0; i < n; i++ {
+		names[i] = colourOf(hsv01(f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2]))
+	}
+	boxes := []Box{}
+	seen := make([]bool, n)
+	for i := 0; i < n; i++ {
+		if !mask[i] || seen[i] {
+			continue
+		}
+		region := make([]bool, n)
+		stack := []int{i}
+		region[i] = true
+		area, minX, minY, maxX, maxY := 0, f.Width, f.Height, -1, -1
+		for len(stack) > 0 && area <= n/4 {
+			p := stack[len(stack)-1]
+			stack = stack[:len(stack)-1]
+			seen[p] = seen[p] || mask[p]
+			area++
+			x, y := p%f.Width, p/f.Width
+			minX, maxX, minY, maxY = min(minX, x), max(maxX, x), min(minY, y), max(maxY, y)
+			for _, q := range [4]int{p - 1, p + 1, p - f.Width, p + f.Width} {
+				if q < 0 || q >= n || region[q] || names[q] != names[i] || (q == p-1 && x == 0) || (q == p+1 && x == f.Width-1) {
+					continue
+				}
+				region[q] = true
+				stack = append(stack, q)
+			}
+		}
+		if area > n/4 {
+			continue
+		}
+		boxes = append(boxes, Box{X: minX, Y: minY, W: maxX - minX + 1, H: maxY - minY + 1})
+	}
+	var out []Candidate
+	for _, bx := range boxes {
+		if bx.W*bx.H < minArea {
+			continue
+		}
+		out = append(out, Candidate{Phrase: phrase, Label: "moving object", Confidence: 0.8, Box: scale(bx, sx, sy)})
 	}
 	return out
 }

@@ -110,6 +110,27 @@ func TestMovingBoxes(t *testing.T) {
 	if len(res.Unsupported) != 1 || res.Unsupported[0].Phrase != "apple" || len(res.Presence) != 2 || !res.Presence[0].Present {
 		t.Fatalf("presence %+v, unsupported %+v", res.Presence, res.Unsupported)
 	}
+	// Moving objects by frame differencing: both objects, whatever their colour.
+	mv, err := detect.Analyze(context.Background(), p, "Detect moving objects", detect.Options{FPS: 5}, builtin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mtp, mfp, mgt := 0, 0, 0
+	for _, fr := range mv.Frames[1:] { // the first frame has nothing to compare with
+		mgt += 2
+		for _, d := range fr.Detections {
+			if detect.IoU(d.Box, truth("box", fr.FrameIndex)) >= 0.5 || detect.IoU(d.Box, truth("square", fr.FrameIndex)) >= 0.5 {
+				mtp++
+			} else {
+				mfp++
+			}
+		}
+	}
+	mAP := float64(mtp) / float64(max(mtp+mfp, 1)) * float64(mtp) / float64(mgt)
+	t.Logf("moving objects: %d true / %d false positives of %d, AP@0.5 %.2f", mtp, mfp, mgt, mAP)
+	if mAP < 0.8 {
+		t.Fatalf("moving objects AP %.2f", mAP)
+	}
 	// A colour that is not there is reported absent (not unsupported).
 	res, _ = detect.Analyze(context.Background(), p, "Detect if a green box appears", detect.Options{}, builtin)
 	if res.Prompt.Intent != detect.IntentPresence || len(res.Presence) != 1 || res.Presence[0].Present {

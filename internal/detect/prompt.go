@@ -154,7 +154,12 @@ func lookup(w string) (category string, labels []string, ok bool) {
 	return "", nil, false
 }
 
+var reMotion = regexp.MustCompile(`\b(moving|motion|movement|moves|move)\b`)
+
 func readPhrase(part string) (Phrase, bool) {
+	if reMotion.MatchString(part) {
+		return Phrase{Text: part, Noun: "moving object", Labels: []string{"moving object"}, Category: "motion"}, true
+	}
 	head, rel, hasRel := strings.Cut(part, " with ")
 	words := strings.Fields(head)
 	if len(words) == 0 {
