@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"strings"
 
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
@@ -22,6 +23,9 @@ scry detect clip.mp4 --prompt "Find the most visually important elements" --fps 
 			fs.Float64("fps", 2, "frames analysed per second of video")
 			fs.Float64("min-confidence", 0.5, "drop detections below this confidence (0–1)")
 			fs.String("annotate", "", "write the file with boxes and labels drawn (.png for one frame, else .mp4)")
+			fs.String("detector", firstNonEmpty(c.env.Getenv("SCRY_DETECTOR"), "builtin"), "builtin, or also a model server: grounding-dino, yolo-world (Roboflow Inference protocol) or vision (OpenAI-compatible vision chat) (env SCRY_DETECTOR)")
+			fs.String("model-url", c.env.Getenv("SCRY_DETECT_URL"), "the model server, e.g. http://127.0.0.1:9001 or http://127.0.0.1:8000/v1 (env SCRY_DETECT_URL; key in SCRY_DETECT_API_KEY)")
+			fs.String("model", c.env.Getenv("SCRY_DETECT_MODEL"), "the model name for --detector vision (env SCRY_DETECT_MODEL)")
 		},
 		run: runDetect}
 }
@@ -38,9 +42,31 @@ func runDetect(ctx context.Context, c *call) error {
 	if fps <= 0 || fps > 60 || minConf < 0 || minConf > 1 {
 		return errcode.New(errcode.Invalid, "--fps must be in (0, 60] and --min-confidence in [0, 1]")
 	}
-	res, err := detect.Analyze(ctx, c.args[0], c.flag("prompt"), detect.Options{FPS: fps, MinConfidence: minConf, OCR: &detect.OCR{}}, []detect.Detector{&detect.Builtin{}, &detect.Codes{}})
+	detectors := []detect.Detector{&detect.Builtin{}, &detect.Codes{}}
+	var remoteErr func() error
+	key := c.env.Getenv("SCRY_DETECT_API_KEY")
+	switch d := c.flag("detector"); d {
+	case "builtin":
+	case "grounding-dino", "yolo-world", "vision":
+		if c.flag("model-url") == "" {
+			return errcode.New(errcode.Invalid, "--detector %s needs --model-url (or SCRY_DETECT_URL)", d)
+		}
+		if d == "vision" {
+			v := &detect.VisionChat{URL: c.flag("model-url"), Model: c.flag("model"), APIKey: key}
+			detectors, remoteErr = append(detectors, v), func() error { return v.Err }
+		} else {
+			r := &detect.Roboflow{URL: c.flag("model-url"), Model: strings.ReplaceAll(d, "-", "_"), APIKey: key}
+			detectors, remoteErr = append(detectors, r), func() error { return r.Err }
+		}
+	default:
+		return errcode.New(errcode.Invalid, "--detector %q is not builtin, grounding-dino, yolo-world or vision", d)
+	}
+	res, err := detect.Analyze(ctx, c.args[0], c.flag("prompt"), detect.Options{FPS: fps, MinConfidence: minConf, OCR: &detect.OCR{}}, detectors)
 	if err != nil {
 		return err
+	}
+	if remoteErr != nil && remoteErr() != nil {
+		return errcode.Wrap(errcode.Unavailable, remoteErr(), "The model server at %s did not answer properly", c.flag("model-url"))
 	}
 	if out := c.flag("annotate"); out != "" {
 		if err := detect.Annotate(ctx, c.args[0], out, res, fps); err != nil {
