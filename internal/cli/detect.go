@@ -14,15 +14,17 @@ import (
 
 func detectCommand() *command {
 	return &command{name: "detect", summary: "find what a prompt asks for in a video or image: shots, chapters, boxes, presence",
-		usage: "FILE --prompt \"...\" [--json] [--fps 2] [--min-confidence 0.5] [--annotate OUT.mp4|OUT.png]",
+		usage: "FILE --prompt \"...\" [--json] [--fps 2] [--min-confidence 0.5] [--exemplar IMAGE] [--annotate OUT.mp4|OUT.png]",
 		example: `scry detect clip.mp4 --prompt "Detect the red box" --json
 scry detect photo.jpg --prompt "Detect if apples appear" --annotate boxes.png
-scry detect clip.mp4 --prompt "Find the most visually important elements" --fps 1`,
+scry detect clip.mp4 --prompt "Find the most visually important elements" --fps 1
+scry detect shelf.jpg --prompt "Detect our logo" --exemplar logo.png`,
 		flags: func(fs *flag.FlagSet, c *call) {
 			fs.String("prompt", "", "what to look for, in plain words")
 			fs.Float64("fps", 2, "frames analysed per second of video")
 			fs.Float64("min-confidence", 0.5, "drop detections below this confidence (0–1)")
 			fs.String("annotate", "", "write the file with boxes and labels drawn (.png for one frame, else .mp4)")
+			fs.String("exemplar", "", "a reference image of what the prompt names (found by multi-scale normalised cross-correlation)")
 			fs.String("detector", firstNonEmpty(c.env.Getenv("SCRY_DETECTOR"), "builtin"), "builtin, or also a model server: grounding-dino, yolo-world (Roboflow Inference protocol) or vision (OpenAI-compatible vision chat) (env SCRY_DETECTOR)")
 			fs.String("model-url", c.env.Getenv("SCRY_DETECT_URL"), "the model server, e.g. http://127.0.0.1:9001 or http://127.0.0.1:8000/v1 (env SCRY_DETECT_URL; key in SCRY_DETECT_API_KEY)")
 			fs.String("model", c.env.Getenv("SCRY_DETECT_MODEL"), "the model name for --detector vision (env SCRY_DETECT_MODEL)")
@@ -43,6 +45,13 @@ func runDetect(ctx context.Context, c *call) error {
 		return errcode.New(errcode.Invalid, "--fps must be in (0, 60] and --min-confidence in [0, 1]")
 	}
 	detectors := []detect.Detector{&detect.Builtin{}, &detect.Codes{}}
+	if path := c.flag("exemplar"); path != "" {
+		ex, err := detect.LoadExemplar(ctx, path)
+		if err != nil {
+			return err
+		}
+		detectors = append(detectors, ex)
+	}
 	var remoteErr func() error
 	key := c.env.Getenv("SCRY_DETECT_API_KEY")
 	switch d := c.flag("detector"); d {

@@ -288,3 +288,27 @@ func TestQRCode(t *testing.T) {
 	}
 	t.Logf("QR box %+v, IoU %.2f with the truth", d.Box, detect.IoU(d.Box, truth))
 }
+
+// TestExemplar: a textured reference image is found where it was pasted,
+// at another size.
+func TestExemplar(t *testing.T) {
+	dir := t.TempDir()
+	ref := filepath.Join(dir, "ref.png")
+	ffmpeg(t, "-f", "lavfi", "-i", "testsrc=s=160x160", "-frames:v", "1", ref)
+	scene := filepath.Join(dir, "scene.png")
+	ffmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=640x360", "-i", ref, "-filter_complex", "[1]scale=128:128[r];[0][r]overlay=x=400:y=150", "-frames:v", "1", scene)
+	ex, err := detect.LoadExemplar(context.Background(), ref)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := detect.Analyze(context.Background(), scene, "Detect the logo", detect.Options{}, []detect.Detector{&detect.Builtin{}, ex})
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth := detect.Box{X: 400, Y: 150, W: 128, H: 128}
+	ds := res.Frames[0].Detections
+	if len(ds) == 0 || detect.IoU(ds[0].Box, truth) < 0.5 || len(res.Unsupported) != 0 {
+		t.Fatalf("exemplar: %+v (unsupported %+v)", ds, res.Unsupported)
+	}
+	t.Logf("exemplar box %+v, NCC %.3f, IoU %.2f", ds[0].Box, ds[0].Confidence, detect.IoU(ds[0].Box, truth))
+}
