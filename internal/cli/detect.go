@@ -24,6 +24,7 @@ scry detect shelf.jpg --prompt "Detect our logo" --exemplar logo.png`,
 			fs.Float64("fps", 2, "frames analysed per second of video")
 			fs.Float64("min-confidence", 0.5, "drop detections below this confidence (0–1)")
 			fs.String("annotate", "", "write the file with boxes and labels drawn (.png for one frame, else .mp4)")
+			fs.String("blueprint", "", "a YAML file of named fields (prompt, granularity video|chapter|frame, type boolean|count|entities) answered next to the standard output")
 			fs.String("exemplar", "", "a reference image of what the prompt names (found by multi-scale normalised cross-correlation)")
 			fs.String("detector", firstNonEmpty(c.env.Getenv("SCRY_DETECTOR"), "builtin"), "builtin, or also a model server: grounding-dino, yolo-world (Roboflow Inference protocol) or vision (OpenAI-compatible vision chat) (env SCRY_DETECTOR)")
 			fs.String("model-url", c.env.Getenv("SCRY_DETECT_URL"), "the model server, e.g. http://127.0.0.1:9001 or http://127.0.0.1:8000/v1 (env SCRY_DETECT_URL; key in SCRY_DETECT_API_KEY)")
@@ -36,8 +37,19 @@ func runDetect(ctx context.Context, c *call) error {
 	if err := c.need(1, "a video or image file"); err != nil {
 		return err
 	}
-	if c.flag("prompt") == "" {
-		return errcode.New(errcode.Invalid, "scry detect needs --prompt, e.g. --prompt \"Detect the red box\"")
+	var bp *detect.Blueprint
+	if path := c.flag("blueprint"); path != "" {
+		var err error
+		if bp, err = detect.LoadBlueprint(path); err != nil {
+			return err
+		}
+	}
+	prompt := c.flag("prompt")
+	if prompt == "" && bp != nil {
+		prompt = bp.Fields[0].Prompt
+	}
+	if prompt == "" {
+		return errcode.New(errcode.Invalid, "scry detect needs --prompt (e.g. --prompt \"Detect the red box\") or --blueprint")
 	}
 	fps, _ := strconv.ParseFloat(c.flag("fps"), 64)
 	minConf, _ := strconv.ParseFloat(c.flag("min-confidence"), 64)
@@ -70,9 +82,15 @@ func runDetect(ctx context.Context, c *call) error {
 	default:
 		return errcode.New(errcode.Invalid, "--detector %q is not builtin, grounding-dino, yolo-world or vision", d)
 	}
-	res, err := detect.Analyze(ctx, c.args[0], c.flag("prompt"), detect.Options{FPS: fps, MinConfidence: minConf, OCR: &detect.OCR{}}, detectors)
+	opts := detect.Options{FPS: fps, MinConfidence: minConf, OCR: &detect.OCR{}}
+	res, err := detect.Analyze(ctx, c.args[0], prompt, opts, detectors)
 	if err != nil {
 		return err
+	}
+	if bp != nil {
+		if res.Blueprint, err = detect.RunBlueprint(ctx, c.args[0], bp, opts, detectors); err != nil {
+			return err
+		}
 	}
 	if remoteErr != nil && remoteErr() != nil {
 		return errcode.Wrap(errcode.Unavailable, remoteErr(), "The model server at %s did not answer properly", c.flag("model-url"))
@@ -100,5 +118,10 @@ func runDetect(ctx context.Context, c *call) error {
 			n += len(fr.Detections)
 		}
 		fmt.Fprintf(w, "  %d detections in all (--json lists them per frame)\n", n)
+		if res.Blueprint != nil {
+			for name, vals := range res.Blueprint.Fields {
+				fmt.Fprintf(w, "  blueprint %s: %d value(s), first %v\n", name, len(vals), vals[0].Value)
+			}
+		}
 	})
 }

@@ -83,6 +83,8 @@ type Result struct {
 	Presence    []Presence      `json:"presence"`
 	Unsupported []Unsupported   `json:"unsupported"`
 	Texts       []TextSpan      `json:"texts"`
+	// Blueprint is the custom document of --blueprint, next to the standard one.
+	Blueprint *BlueprintResult `json:"blueprint,omitempty"`
 }
 
 // TextSpan is a line of on-screen text, deduplicated across frames.

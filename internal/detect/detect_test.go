@@ -312,3 +312,32 @@ func TestExemplar(t *testing.T) {
 	}
 	t.Logf("exemplar box %+v, NCC %.3f, IoU %.2f", ds[0].Box, ds[0].Confidence, detect.IoU(ds[0].Box, truth))
 }
+
+func TestBlueprint(t *testing.T) {
+	dir := t.TempDir()
+	p := filepath.Join(dir, "boxes.mp4")
+	ffmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=640x360:r=25:d=2", "-f", "lavfi", "-i", "color=c=red:s=80x60:r=25:d=2",
+		"-filter_complex", "[0][1]overlay=x='40+t*60':y=100", "-c:v", "libx264", "-pix_fmt", "yuv420p", p)
+	bpPath := filepath.Join(dir, "bp.yaml")
+	os.WriteFile(bpPath, []byte(`name: shelf-check
+fields:
+  - {name: has_red, prompt: "Detect if a red box appears", granularity: video, type: boolean}
+  - {name: red_boxes, prompt: "Detect the red box", granularity: chapter, type: count}
+  - {name: green_per_frame, prompt: "Detect the green box", granularity: frame, type: boolean}
+`), 0o644)
+	bp, err := detect.LoadBlueprint(bpPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := detect.RunBlueprint(context.Background(), p, bp, detect.Options{}, builtin)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if out.Fields["has_red"][0].Value != true || out.Fields["red_boxes"][0].Value != 1 || len(out.Fields["green_per_frame"]) != 4 || out.Fields["green_per_frame"][0].Value != false {
+		t.Fatalf("blueprint: %+v", out.Fields)
+	}
+	os.WriteFile(bpPath, []byte("fields:\n  - {name: x, prompt: y, granularity: scene, type: boolean}\n"), 0o644)
+	if _, err := detect.LoadBlueprint(bpPath); err == nil || !strings.Contains(err.Error(), "granularity") {
+		t.Fatalf("bad granularity: %v", err)
+	}
+}
