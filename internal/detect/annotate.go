@@ -22,10 +22,7 @@ var boxColours = []string{"#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2",
 
 // draw paints the detections of one frame onto an RGB buffer.
 func draw(f media.Frame, ds []Detection) *image.RGBA {
-	img := image.NewRGBA(image.Rect(0, 0, f.Width, f.Height))
-	for i := 0; i < f.Width*f.Height; i++ {
-		img.Pix[4*i], img.Pix[4*i+1], img.Pix[4*i+2], img.Pix[4*i+3] = f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2], 255
-	}
+	img := f.Image()
 	dc := gg.NewContextForRGBA(img)
 	font, _ := truetype.Parse(gobold.TTF)
 	size := float64(max(12, f.Height/40))

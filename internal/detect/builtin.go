@@ -79,35 +79,12 @@ func colourOf(h, s, v float64) string {
 	return "pink"
 }
 
-func hsv01(r, g, bb byte) (float64, float64, float64) {
-	R, G, B := float64(r)/255, float64(g)/255, float64(bb)/255
-	mx, mn := math.Max(R, math.Max(G, B)), math.Min(R, math.Min(G, B))
-	h, s := 0.0, 0.0
-	if mx > 0 {
-		s = (mx - mn) / mx
-	}
-	if d := mx - mn; d > 0 {
-		switch mx {
-		case R:
-			h = 60 * math.Mod((G-B)/d, 6)
-		case G:
-			h = 60 * ((B-R)/d + 2)
-		default:
-			h = 60 * ((R-G)/d + 4)
-		}
-		if h < 0 {
-			h += 360
-		}
-	}
-	return h, s, mx
-}
-
 // Detect finds colour regions for coloured phrases, and salient regions.
 func (b *Builtin) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidate {
 	n := f.Width * f.Height
 	names := make([]string, n)
 	for i := 0; i < n; i++ {
-		names[i] = colourOf(hsv01(f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2]))
+		names[i] = colourOf(media.HSV(f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2]))
 	}
 	minArea := int(math.Max(4, b.minArea()*float64(n)))
 	var out []Candidate
@@ -156,7 +133,7 @@ func (b *Builtin) moving(f media.Frame, phrase, minArea int, sx, sy float64) []C
 	// a patch that grows over much of the frame is uncovered background.
 	names := make([]string, n)
 	for i := 0; i < n; i++ {
-		names[i] = colourOf(hsv01(f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2]))
+		names[i] = colourOf(media.HSV(f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2]))
 	}
 	boxes := []Box{}
 	seen := make([]bool, n)

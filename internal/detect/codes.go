@@ -1,7 +1,6 @@
 package detect
 
 import (
-	"image"
 	"math"
 
 	"github.com/makiuchi-d/gozxing"
@@ -33,10 +32,7 @@ func (c *Codes) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidate {
 	if want < 0 {
 		return nil
 	}
-	img := image.NewRGBA(image.Rect(0, 0, f.Width, f.Height))
-	for i := 0; i < f.Width*f.Height; i++ {
-		img.Pix[4*i], img.Pix[4*i+1], img.Pix[4*i+2], img.Pix[4*i+3] = f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2], 255
-	}
+	img := f.Image()
 	bmp, err := gozxing.NewBinaryBitmapFromImage(img)
 	if err != nil {
 		return nil

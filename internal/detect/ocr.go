@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
-	"image"
 	"image/png"
 	"io"
 	"os"
@@ -39,10 +38,7 @@ type word struct {
 
 // Read returns the lines of text of one frame, boxes in original pixels.
 func (o *OCR) Read(ctx context.Context, f media.Frame, sx, sy float64) ([]TextBox, error) {
-	img := image.NewRGBA(image.Rect(0, 0, f.Width, f.Height))
-	for i := 0; i < f.Width*f.Height; i++ {
-		img.Pix[4*i], img.Pix[4*i+1], img.Pix[4*i+2], img.Pix[4*i+3] = f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2], 255
-	}
+	img := f.Image()
 	dir, err := os.MkdirTemp("", "scry-ocr-")
 	if err != nil {
 		return nil, err

@@ -6,7 +6,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"image"
 	"image/png"
 	"io"
 	"net/http"
@@ -18,10 +17,7 @@ import (
 )
 
 func pngBase64(f media.Frame) string {
-	img := image.NewRGBA(image.Rect(0, 0, f.Width, f.Height))
-	for i := 0; i < f.Width*f.Height; i++ {
-		img.Pix[4*i], img.Pix[4*i+1], img.Pix[4*i+2], img.Pix[4*i+3] = f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2], 255
-	}
+	img := f.Image()
 	var buf bytes.Buffer
 	png.Encode(&buf, img)
 	return base64.StdEncoding.EncodeToString(buf.Bytes())

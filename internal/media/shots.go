@@ -1,6 +1,9 @@
 package media
 
-import "math"
+import (
+	"image"
+	"math"
+)
 
 // Segment is a shot or a chapter.
 type Segment struct {
@@ -36,16 +39,14 @@ func NewShotDetector() *ShotDetector {
 	return &ShotDetector{Threshold: 27, MinFrames: 15, fadeStart: -1}
 }
 
-func hsv(r, g, b byte) (float64, float64, float64) {
-	R, G, B := float64(r), float64(g), float64(b)
-	mx := math.Max(R, math.Max(G, B))
-	mn := math.Min(R, math.Min(G, B))
-	v := mx
-	s := 0.0
+// HSV converts a pixel: hue in degrees (0–360), saturation and value 0–1.
+func HSV(r, g, b byte) (float64, float64, float64) {
+	R, G, B := float64(r)/255, float64(g)/255, float64(b)/255
+	mx, mn := math.Max(R, math.Max(G, B)), math.Min(R, math.Min(G, B))
+	h, s := 0.0, 0.0
 	if mx > 0 {
-		s = 255 * (mx - mn) / mx
+		s = (mx - mn) / mx
 	}
-	h := 0.0
 	if d := mx - mn; d > 0 {
 		switch mx {
 		case R:
@@ -59,7 +60,22 @@ func hsv(r, g, b byte) (float64, float64, float64) {
 			h += 360
 		}
 	}
-	return h * 255 / 360, s, v
+	return h, s, mx
+}
+
+// hsv255 is HSV on the 0–255 scale PySceneDetect's thresholds assume.
+func hsv255(r, g, b byte) (float64, float64, float64) {
+	h, s, v := HSV(r, g, b)
+	return h * 255 / 360, s * 255, v * 255
+}
+
+// Image is the frame as an RGBA image (for encoders and libraries).
+func (f Frame) Image() *image.RGBA {
+	img := image.NewRGBA(image.Rect(0, 0, f.Width, f.Height))
+	for i := 0; i < f.Width*f.Height; i++ {
+		img.Pix[4*i], img.Pix[4*i+1], img.Pix[4*i+2], img.Pix[4*i+3] = f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2], 255
+	}
+	return img
 }
 
 // Add feeds the next frame (every frame, in order).
@@ -69,7 +85,7 @@ func (d *ShotDetector) Add(f Frame) {
 	var sig [3]float64
 	var vSum, vVar float64
 	for i := 0; i < n; i++ {
-		h, s, v := hsv(f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2])
+		h, s, v := hsv255(f.RGB[3*i], f.RGB[3*i+1], f.RGB[3*i+2])
 		cur[3*i], cur[3*i+1], cur[3*i+2] = h, s, v
 		sig[0], sig[1], sig[2] = sig[0]+h, sig[1]+s, sig[2]+v
 		vSum += v
