@@ -3,6 +3,7 @@ package ask
 import (
 	"fmt"
 	"regexp"
+	"strconv"
 	"strings"
 
 	"github.com/scry-dev/scry/internal/errcode"
@@ -297,6 +298,10 @@ func (b *builder) in(col string, f Filter) string {
 }
 
 func (b *builder) filterCond(f Filter) (string, error) {
+	if f.Field == "age" {
+		v, _ := strconv.ParseFloat(f.Values[0], 64)
+		return b.ageExpr() + " " + f.Op + " " + b.arg(v), nil
+	}
 	if col, ok := filterColumns[f.Field]; ok {
 		if f.Field == "name" {
 			col = "lower(" + col + ")"

@@ -63,12 +63,13 @@ func QuerySchema(m *semantic.Model) map[string]any {
 	}
 	sort.Strings(measures)
 	sort.Strings(dims)
-	fields := []string{"department", "position", "location", "contract_type", "gender", "name", "absence_type", "status"}
+	fields := []string{"department", "position", "location", "contract_type", "gender", "name", "absence_type", "status", "age"}
 	filter := map[string]any{"type": "object", "additionalProperties": false, "required": []string{"field", "values"},
 		"properties": map[string]any{
 			"field":  map[string]any{"type": "string", "enum": fields},
 			"values": map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "minItems": 1, "maxItems": 50},
 			"negate": map[string]any{"type": "boolean"},
+			"op":     map[string]any{"type": "string", "enum": []string{">", ">=", "<", "<="}},
 		}}
 	cond := map[string]any{"type": "object", "additionalProperties": false, "required": []string{"op", "value"},
 		"properties": map[string]any{"op": map[string]any{"type": "string", "enum": []string{">", ">=", "<", "<=", "="}}, "value": map[string]any{"type": "number"}}}

@@ -183,10 +183,20 @@ var timeRules = []timeRule{
 	{rx(`(?:upcoming|coming up|in the future|future|from now on|ahead|planned ahead)`), func([]string) string { return "upcoming" }},
 }
 
+func firstNonEmptyStr(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 var (
 	reHaving       = rx(`(?:more than|greater than|higher than|over|above|in excess of|at least|no less than|minimum of|less than|fewer than|lower than|under|below|at most|no more than|maximum of|exactly) (\d+(?:\.\d+)?)(?: (hour|day|shift|absence|time|year))?`)
+	reAge          = regexp.MustCompile(` (?:(older|younger) than (\d+)|(?:aged|age) (over|above|under|below) (\d+)|(over|above|under|below) (\d+) years? old)(?: years?(?: old)?)?`)
 	reTop          = rx(`(top|best|first|bottom|worst|lowest|highest) (\d+)`)
 	rePeople       = regexp.MustCompile(`^ (?:who|whom|list|name|names|which (?:of )?(?:my |our |the )?(?:employee|staff|people|person|worker|team member|report|teacher|manager)|show me (?:all|every|everyone|everybody|the list)|show (?:all|every|everyone)|display (?:all|every|everyone)|give me (?:all|every|everyone|a list|the list|the name)|find (?:all|every|the)|get (?:all|every)|(?:top|bottom) \d+ (?:employee|staff|people|person|worker))\b`)
 	reWhoAny       = regexp.MustCompile(` (who|whom|which employee|which people|which staff|which person|which worker|which of|everyone|everybody|list of|names of|name of)\b`)
@@ -234,6 +244,16 @@ func (p *Parser) Parse(question string) (*Query, error) {
 		}
 	}
 	lastN := q.Time != nil && reRelN.MatchString(q.Time.Expr) && !strings.HasPrefix(q.Time.Expr, "last 1 ")
+	// 2b. age limits: "older than 50", "under 30 years old", "aged over 40"
+	if m := reAge.FindStringSubmatch(s); m != nil {
+		op := ">"
+		if m[1] == "younger" || m[3] == "under" || m[3] == "below" || m[5] == "under" || m[5] == "below" {
+			op = "<"
+		}
+		n := firstNonEmptyStr(m[2], m[4], m[6])
+		q.Filters = append(q.Filters, Filter{Field: "age", Op: op, Values: []string{n}})
+		s = strings.Replace(s, m[0], " ", 1)
+	}
 	// 2. having: "more than 30 hours"
 	havingUnit := ""
 	if m := reHaving.FindStringSubmatch(s); m != nil {
@@ -588,7 +608,7 @@ func (p *Parser) unknownWords(toks []string) int {
 
 // better says whether measure a is more specific than b when both appear.
 func better(a, b string) bool {
-	rank := map[string]int{"absence_duration": 9, "planned_hours": 8, "hourly_wage": 7, "age": 7, "contracted_hours": 7,
+	rank := map[string]int{"shift_length": 10, "absence_duration": 9, "planned_hours": 8, "hourly_wage": 7, "age": 7, "contracted_hours": 7,
 		"attendance": 6, "hours_worked": 5, "absence_days": 4, "leavers": 4, "hires": 4, "absence_cases": 3, "shifts": 3, "headcount": 0}
 	return rank[a] > rank[b]
 }

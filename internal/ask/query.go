@@ -48,6 +48,9 @@ type Filter struct {
 	Field  string   `json:"field"`
 	Values []string `json:"values"`
 	Negate bool     `json:"negate,omitempty"`
+	// Op compares a numeric field (age) with Values[0]: >, >=, <, <=;
+	// empty means "is one of Values".
+	Op string `json:"op,omitempty"`
 }
 
 // TimeRange is a relative expression kept as written in canonical form

@@ -1,6 +1,8 @@
 package ask
 
 import (
+	"strconv"
+
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/semantic"
@@ -11,7 +13,7 @@ const MaxLimit = 1000
 
 var kinds = map[string]bool{"number": true, "groups": true, "people": true}
 var filterFields = map[string]bool{"department": true, "position": true, "location": true, "contract_type": true,
-	"gender": true, "name": true, "absence_type": true, "status": true}
+	"gender": true, "name": true, "absence_type": true, "status": true, "age": true}
 var relations = map[string]bool{"": true, "department_managers": true, "managers": true}
 
 // ScopeOf is the scope of a user's role (CONVENTIONS.md): admin and hr see
@@ -62,6 +64,9 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 		if !filterFields[f.Field] || len(f.Values) == 0 || len(f.Values) > 50 {
 			return errcode.New(errcode.NotUnderstood, "The filter on %q is not one scry supports", f.Field)
 		}
+		if (f.Field == "age") != (f.Op != "") || f.Op != "" && (!ops[f.Op] || len(f.Values) != 1 || !isNumber(f.Values[0])) {
+			return errcode.New(errcode.NotUnderstood, "Compare age with a number, e.g. older than 50")
+		}
 	}
 	for _, c := range []*Condition{q.Having, q.ShareOf} {
 		if c != nil && !ops[c.Op] {
@@ -81,4 +86,9 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 		return errcode.New(errcode.PermissionDenied, "Your user is not linked to an employee record, so scry cannot tell which data is yours")
 	}
 	return nil
+}
+
+func isNumber(s string) bool {
+	_, err := strconv.ParseFloat(s, 64)
+	return err == nil
 }
