@@ -488,6 +488,16 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		for i := range sel {
 			sel[i] = fmt.Sprintf("d%d", i)
 		}
+		// outside the subquery only its columns exist: group by the aliases
+		// (pid stands for an employee dimension's id)
+		var outer []string
+		for _, g := range groups {
+			if g == "e.employee_id" {
+				g = "pid"
+			}
+			outer = append(outer, g)
+		}
+		groups = outer
 		meas = "avg(v)"
 		label = "average_weekly_" + label
 	}

@@ -213,7 +213,7 @@ var (
 	reNegate       = regexp.MustCompile(` (never|without|not|no|none|nobody|zero)\b`)
 	reWithout      = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was) not|had no|have no|has no|with no|no)\b`)
 	reVersus       = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
-	reWorking      = regexp.MustCompile(` (working|work|on shift|on duty|scheduled|rostered|in)\b`)
+	reWorking      = regexp.MustCompile(` (working|work|worked|on shift|on duty|scheduled|rostered|in)\b`)
 	reAbsentOn     = regexp.MustCompile(` (on|off|absent|away|out)\b`)
 	reWhichDim     = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
 	reManagersList = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
@@ -350,6 +350,9 @@ func (p *Parser) Parse(question string) (*Query, error) {
 		case len(enumOrValue) > 0 && !(grouping && dim != ""):
 			mn := enumOrValue[0]
 			addFilter(mn.name, mn.value)
+			if grouping && (prev == "each" || prev == "every" || prev == "per") && mn.name == "position" {
+				dims = append(dims, "employee") // "each teacher": one row per teacher
+			}
 			if mn.name == "absence_type" && strings.HasSuffix(it.text, " day") {
 				measures = append(measures, "absence_days") // "sick days" counts days
 			}
