@@ -111,6 +111,14 @@ func (b *builder) ageExpr() string {
 	return "(cast(strftime('%Y', " + now + ") as integer) - cast(strftime('%Y', e.birth_date) as integer) - (strftime('%m-%d', " + now + ") < strftime('%m-%d', e.birth_date)))"
 }
 
+// tenureExpr is the years since hire on the reference day (fractional).
+func (b *builder) tenureExpr() string {
+	if b.d == store.Postgres {
+		return "((" + b.date(b.now) + " - e.hire_date) / 365.25)"
+	}
+	return "((julianday(" + b.arg(b.now) + ") - julianday(e.hire_date)) / 365.25)"
+}
+
 const nameExpr = "e.first_name || ' ' || e.last_name"
 
 // entity of the query's measure; people lists without a measure are over
@@ -198,6 +206,8 @@ func (b *builder) measureExpr() string {
 	switch {
 	case ms.Column == "age":
 		col = b.ageExpr()
+	case ms.Column == "tenure":
+		col = b.tenureExpr()
 	case ms.Entity == "employees":
 		col = "e." + ms.Column
 	default:
@@ -206,6 +216,8 @@ func (b *builder) measureExpr() string {
 	switch ms.Agg {
 	case "count":
 		return "count(*)"
+	case "count_distinct":
+		return "count(distinct " + col + ")"
 	case "avg":
 		return "avg(" + col + ")"
 	}

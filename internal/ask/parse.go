@@ -195,7 +195,7 @@ func firstNonEmptyStr(s ...string) string {
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 var (
-	reHaving       = rx(`(?:more than|greater than|higher than|over|above|in excess of|at least|no less than|minimum of|less than|fewer than|lower than|under|below|at most|no more than|maximum of|exactly) (\d+(?:\.\d+)?)(?: (hour|day|shift|absence|time|year))?`)
+	reHaving       = rx(`(?:more than|greater than|higher than|over|above|in excess of|at least|no less than|minimum of|less than|fewer than|lower than|under|below|at most|no more than|maximum of|exactly) (\d+(?:\.\d+)?)(?: (hour|day|shift|absence|time|year|employee|people|person|staff|worker))?`)
 	reAge          = regexp.MustCompile(` (?:(older|younger) than (\d+)|(?:aged|age) (over|above|under|below) (\d+)|(over|above|under|below) (\d+) years? old)(?: years?(?: old)?)?`)
 	reTop          = rx(`(top|best|first|bottom|worst|lowest|highest) (\d+)`)
 	rePeople       = regexp.MustCompile(`^ (?:who|whom|list|name|names|which (?:of )?(?:my |our |the )?(?:employee|staff|people|person|worker|team member|report|teacher|manager)|show me (?:all|every|everyone|everybody|the list)|show (?:all|every|everyone)|display (?:all|every|everyone)|give me (?:all|every|everyone|a list|the list|the name)|find (?:all|every|the)|get (?:all|every)|(?:top|bottom) \d+ (?:employee|staff|people|person|worker))\b`)
@@ -215,6 +215,7 @@ var (
 	reVersus       = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
 	reWorking      = regexp.MustCompile(` (working|work|worked|on shift|on duty|scheduled|rostered|in)\b`)
 	reAbsentOn     = regexp.MustCompile(` (on|off|absent|away|out)\b`)
+	reUnmodelled   = regexp.MustCompile(` (overtime|payroll|labou?r cost|costs?|revenue|profit|productivity|performance|ratings?|bonus|bonuses|promotions?|salary cost|engagement|satisfaction)\b`)
 	reWhichDim     = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
 	reManagersList = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
 	reGrainAdj     = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
@@ -294,6 +295,9 @@ func (p *Parser) Parse(question string) (*Query, error) {
 		}
 	}
 
+	if m := reUnmodelled.FindStringSubmatch(orig); m != nil {
+		return nil, errcode.New(errcode.NotUnderstood, "scry's workforce data has no %s; it knows hours worked and planned, shifts, absences, headcount, hires and leavers, wages, ages and tenure", m[1])
+	}
 	people := rePeople.MatchString(orig) || reWhoAny.MatchString(s)
 	counting := reCount.MatchString(s)
 	average := reAverage.MatchString(s)
@@ -413,6 +417,8 @@ func (p *Parser) Parse(question string) (*Query, error) {
 			measure = "attendance"
 		case "absence":
 			measure = "absence_cases"
+		case "employee", "people", "person", "staff", "worker":
+			measure = "headcount"
 		}
 	}
 	whichDim := reWhichDim.MatchString(orig) && (most || least)
@@ -446,6 +452,9 @@ func (p *Parser) Parse(question string) (*Query, error) {
 	if people && measure == "" && working {
 		measure = "shifts"
 	}
+	if !people && counting && working && (measure == "" || measure == "headcount") && q.Time != nil {
+		measure = "people_working" // "how many people are working tomorrow"
+	}
 	if people && measure == "" && hasAbsence {
 		measure = "absence_cases"
 	}
@@ -476,9 +485,11 @@ func (p *Parser) Parse(question string) (*Query, error) {
 	for _, it := range items {
 		if it.prev == "which" || it.prev == "what" {
 			for _, mn := range it.meanings {
-				if mn.kind == "dim" && mn.name != "employee" && (most || least) && !grouped(dims, mn.name) {
+				if mn.kind == "dim" && mn.name != "employee" && (most || least || q.Having != nil) && !grouped(dims, mn.name) {
 					dims = append(dims, mn.name)
-					q.Limit = 1
+					if most || least {
+						q.Limit = 1
+					}
 				}
 			}
 		}

@@ -83,7 +83,7 @@ func Load(path string) (*Model, error) {
 	return Parse(b, path)
 }
 
-var aggs = map[string]bool{"count": true, "sum": true, "avg": true, "min": true, "max": true}
+var aggs = map[string]bool{"count": true, "count_distinct": true, "sum": true, "avg": true, "min": true, "max": true}
 var grains = map[string]bool{"day": true, "week": true, "month": true, "quarter": true, "year": true, "weekday": true, "hour": true}
 
 // Parse decodes a model strictly (unknown keys are errors) and validates
@@ -114,7 +114,7 @@ func Parse(b []byte, name string) (*Model, error) {
 			add("measures.%s.entity: %q is not an entity of this model", n, ms.Entity)
 		}
 		if !aggs[ms.Agg] {
-			add("measures.%s.agg: %q is not one of count, sum, avg, min, max", n, ms.Agg)
+			add("measures.%s.agg: %q is not one of count, count_distinct, sum, avg, min, max", n, ms.Agg)
 		}
 		if ms.Agg != "count" && ms.Column == "" {
 			add("measures.%s.column: needed for agg %s", n, ms.Agg)
