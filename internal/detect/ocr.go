@@ -60,6 +60,9 @@ func (o *OCR) Read(ctx context.Context, f media.Frame, sx, sy float64) ([]TextBo
 	var out bytes.Buffer
 	cmd := exec.CommandContext(ctx, "tesseract", in, "stdout", "-l", lang, "--psm", "11", "tsv")
 	cmd.Stdout = &out
+	// one thread: OCR runs beside ffmpeg and the detectors, and tesseract's
+	// own threads would only fight them for the same cores
+	cmd.Env = append(os.Environ(), "OMP_THREAD_LIMIT=1")
 	if err := cmd.Run(); err != nil {
 		return nil, err
 	}
