@@ -233,8 +233,8 @@ func jsonValue(v any, typ string) any {
 		return math.Round(x*100) / 100
 	case string:
 		if typ == "number" {
-			var f float64
-			if _, err := fmtSscan(x, &f); err == nil {
+			// PostgreSQL sends numeric as text
+			if f, err := strconv.ParseFloat(x, 64); err == nil {
 				return jsonValue(f, typ)
 			}
 		}
@@ -350,8 +350,6 @@ func humanRange(tr *TimeRange) string {
 	}
 	return e
 }
-
-func fmtSscan(s string, f *float64) (int, error) { return fmt.Sscan(s, f) }
 
 func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 

@@ -119,6 +119,10 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 	}
 	res := &Result{Prompt: pr, Metadata: info, Frames: []FrameResult{}, Presence: []Presence{}, Unsupported: []Unsupported{}, Texts: []TextSpan{}}
 	ocrOn := opt.OCR != nil && opt.OCR.Available()
+	names := make([]string, len(detectors))
+	for k, d := range detectors {
+		names[k] = d.Name()
+	}
 	supported := make([]bool, len(pr.Phrases))
 	for i, ph := range pr.Phrases {
 		supported[i] = ph.Category == "text" && ocrOn
@@ -126,19 +130,13 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 			supported[i] = supported[i] || d.Supports(ph)
 		}
 		if !supported[i] {
-			names := make([]string, len(detectors))
-			for k, d := range detectors {
-				names[k] = d.Name()
-			}
 			res.Unsupported = append(res.Unsupported, Unsupported{Phrase: ph.Text, Backend: strings.Join(names, ", "),
 				Reason: fmt.Sprintf("no configured detector can find a %q (the built-in one grounds colours, shapes and salient regions; configure a model server for open vocabulary)", ph.Noun)})
 		}
 	}
 	// One decode of every frame at analysis resolution: each frame feeds the
 	// shot detector (downscaled further), every step-th one the detectors.
-	w := min(opt.Width, info.Width)
-	h := max(2, int(math.Round(float64(info.Height)*float64(w)/float64(info.Width)))/2*2)
-	w = w / 2 * 2
+	w, h := info.Fit(opt.Width)
 	sx, sy := float64(info.Width)/float64(w), float64(info.Height)/float64(h)
 	step := max(1, int(math.Round(info.FrameRate/opt.FPS)))
 	sd := media.NewShotDetector()
@@ -175,24 +173,24 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 		res.Frames = append(res.Frames, fr)
 		return nil
 	}
+	every, ow, oh := ocrPlan(opt, info, step)
+	// read runs on the stills goroutine: OCR failures lose that frame's
+	// text, not the analysis.
+	read := func(f media.Frame) {
+		lines, err := opt.OCR.Read(ctx, f, float64(info.Width)/float64(ow), float64(info.Height)/float64(oh))
+		if err == nil {
+			textMu.Lock()
+			texts = append(texts, ocrResult{index: f.Index, lines: lines})
+			textMu.Unlock()
+		}
+	}
 	if ocrOn && !info.Image {
-		every, ow, oh := ocrPlan(opt, info, step)
-		osx, osy := float64(info.Width)/float64(ow), float64(info.Height)/float64(oh)
-		err = media.FramesWithStills(ctx, path, info, w, h, analyse, every, ow, oh, func(f media.Frame) {
-			if lines, err := opt.OCR.Read(ctx, f, osx, osy); err == nil {
-				textMu.Lock()
-				texts = append(texts, ocrResult{index: f.Index, lines: lines})
-				textMu.Unlock()
-			}
-		})
+		err = media.FramesWithStills(ctx, path, info, w, h, analyse, every, ow, oh, read)
 	} else {
 		err = media.Frames(ctx, path, info, w, h, 0, analyse)
 		if err == nil && ocrOn {
-			_, ow, oh := ocrPlan(opt, info, step)
 			if f, ferr := media.FrameAt(ctx, path, info, 0, ow, oh); ferr == nil {
-				if lines, lerr := opt.OCR.Read(ctx, f, float64(info.Width)/float64(ow), float64(info.Height)/float64(oh)); lerr == nil {
-					texts = append(texts, ocrResult{index: 0, lines: lines})
-				}
+				read(f)
 			}
 		}
 	}
@@ -329,8 +327,7 @@ func ocrPlan(opt Options, info media.Info, step int) (every, w, h int) {
 		sec = 10
 	}
 	k := max(1, int(math.Round(sec*info.FrameRate/float64(step))))
-	w = min(960, info.Width) / 2 * 2
-	h = max(2, int(math.Round(float64(info.Height)*float64(w)/float64(info.Width)))/2*2)
+	w, h = info.Fit(960)
 	return k * step, w, h
 }
 

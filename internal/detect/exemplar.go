@@ -25,8 +25,7 @@ func LoadExemplar(ctx context.Context, path string) (*Exemplar, error) {
 	if err != nil {
 		return nil, err
 	}
-	w, h := min(info.Width, 200)/2*2, 0
-	h = max(2, int(math.Round(float64(info.Height)*float64(w)/float64(info.Width))))
+	w, h := info.Fit(200)
 	e := &Exemplar{}
 	err = media.Frames(ctx, path, info, w, h, 0, func(f media.Frame) error {
 		e.ref, e.rw, e.rh = grey(f), f.Width, f.Height

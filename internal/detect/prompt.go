@@ -59,6 +59,7 @@ var (
 	reLead     = regexp.MustCompile(`^(please )?(detect|find|locate|show|highlight|spot|look for|identify|track|mark|box|where (is|are)|is there|are there|does|do|check)( me)?\b`)
 	reFiller   = regexp.MustCompile(`\b(if|whether|all|every|each|any|the|a|an|some|of|items?|objects?|in the (video|image|picture|photo|frame|frames|clip|footage)|in this (video|image|picture|photo|clip)|on screen|appears?|present|visible|shown|there|elements|please)\b`)
 	reSpace    = regexp.MustCompile(`\s+`)
+	reSplit    = regexp.MustCompile(`,|;| and | or `)
 	reWord     = regexp.MustCompile(`^(the )?(word|text|sign|caption) ["']?([^"']+?)["']?$`)
 )
 
@@ -88,12 +89,12 @@ func Read(prompt string) Prompt {
 		out.Intent = IntentPresence
 	}
 	// Quoted words are text to find on screen.
-	if m := reWord.FindStringSubmatch(strings.TrimSpace(reLead.ReplaceAllString(p, ""))); m != nil {
+	p = reLead.ReplaceAllString(p, "")
+	if m := reWord.FindStringSubmatch(strings.TrimSpace(p)); m != nil {
 		out.Phrases = append(out.Phrases, Phrase{Text: m[0], Noun: "text", Labels: []string{strings.ToUpper(strings.TrimSpace(m[3]))}, Category: "text"})
 		return out
 	}
-	p = reLead.ReplaceAllString(p, "")
-	parts := regexp.MustCompile(`,|;| and | or `).Split(p, -1)
+	parts := reSplit.Split(p, -1)
 	// "with red wheels and a blue roof": a relation keeps its own "and".
 	var merged []string
 	for _, part := range parts {

@@ -172,11 +172,7 @@ const (
 
 // NewSession starts a session for user and returns the cookie value.
 func NewSession(ctx context.Context, tx *store.Tx, userID int64) (string, error) {
-	value, hash := secret(SessionPrefix, tx.TenantID)
-	t := now()
-	_, err := tx.ExecContext(ctx, `insert into sessions (tenant_id, id_hash, user_id, created_at, last_seen_at) values ($1, $2, $3, $4, $4)`,
-		tx.TenantID, hash, userID, t)
-	return value, store.Err(err, "create session")
+	return NewStagedSession(ctx, tx, userID, "full")
 }
 
 // SessionPolicy bounds a session's life.
@@ -189,23 +185,30 @@ type SessionPolicy struct {
 // ParseCredential) and refreshes its idle clock; expired sessions are
 // deleted and answer unauthenticated.
 func SessionUser(ctx context.Context, tx *store.Tx, hash string, p SessionPolicy) (User, error) {
-	var created, seen string
+	u, _, err := SessionStage(ctx, tx, hash, p)
+	return u, err
+}
+
+// SessionStage is SessionUser that also says which stage the session is at
+// (portal sign-in passes through password change and MFA first).
+func SessionStage(ctx context.Context, tx *store.Tx, hash string, p SessionPolicy) (User, string, error) {
+	var created, seen, stage string
 	u, err := scanUserWith(tx.QueryRowContext(ctx, `select u.id, u.tenant_id, u.email, u.name, u.role, coalesce(u.employee_id, ''), u.status, u.created_at,
-		s.created_at, s.last_seen_at from sessions s join users u on u.tenant_id = s.tenant_id and u.id = s.user_id
-		where s.tenant_id = $1 and s.id_hash = $2 and u.status in ('active', 'invited')`, tx.TenantID, hash), &created, &seen)
+		s.created_at, s.last_seen_at, s.stage from sessions s join users u on u.tenant_id = s.tenant_id and u.id = s.user_id
+		where s.tenant_id = $1 and s.id_hash = $2 and u.status in ('active', 'invited')`, tx.TenantID, hash), &created, &seen, &stage)
 	if err != nil {
-		return u, errcode.Wrap(errcode.Unauthenticated, err, "Sign in first")
+		return u, "", errcode.Wrap(errcode.Unauthenticated, err, "Sign in first")
 	}
 	c, _ := time.Parse(time.RFC3339Nano, created)
 	s, _ := time.Parse(time.RFC3339Nano, seen)
 	if time.Since(s) > p.Idle || time.Since(c) > p.Absolute {
 		tx.ExecContext(ctx, `delete from sessions where tenant_id = $1 and id_hash = $2`, tx.TenantID, hash)
-		return u, errcode.New(errcode.Unauthenticated, "Your session has expired; sign in again")
+		return u, "", errcode.New(errcode.Unauthenticated, "Your session has expired; sign in again")
 	}
 	if time.Since(s) > time.Minute { // one write a minute per session is enough for an idle clock
 		tx.ExecContext(ctx, `update sessions set last_seen_at = $1 where tenant_id = $2 and id_hash = $3`, now(), tx.TenantID, hash)
 	}
-	return u, nil
+	return u, stage, nil
 }
 
 // EndSession deletes one session; EndAllSessions every session of a user.

@@ -165,17 +165,6 @@ func NewStagedSession(ctx context.Context, tx *store.Tx, userID int64, stage str
 	return value, store.Err(err, "create session")
 }
 
-// SessionStage is the stage of a session and its user.
-func SessionStage(ctx context.Context, tx *store.Tx, hash string, p SessionPolicy) (User, string, error) {
-	var stage string
-	u, err := SessionUser(ctx, tx, hash, p)
-	if err != nil {
-		return u, "", err
-	}
-	err = tx.QueryRowContext(ctx, `select stage from sessions where tenant_id = $1 and id_hash = $2`, tx.TenantID, hash).Scan(&stage)
-	return u, stage, store.Err(err, "read session stage")
-}
-
 // SetStage moves a session on.
 func SetStage(ctx context.Context, tx *store.Tx, hash, stage string) error {
 	_, err := tx.ExecContext(ctx, `update sessions set stage = $1 where tenant_id = $2 and id_hash = $3`, stage, tx.TenantID, hash)

@@ -40,6 +40,15 @@ type Info struct {
 	Image          bool    `json:"-"`
 }
 
+// Fit is the frame size at most maxWidth wide with the source's aspect:
+// both sides even, so frames scaled from 4:2:0 video keep whole chroma
+// samples.
+func (i Info) Fit(maxWidth int) (w, h int) {
+	w = max(2, min(maxWidth, i.Width)/2*2)
+	h = max(2, int(math.Round(float64(i.Height)*float64(w)/float64(i.Width)))/2*2)
+	return w, h
+}
+
 // Probe checks that path is a video or still image within limits.
 func Probe(ctx context.Context, path string, lim Limits) (Info, error) {
 	st, err := os.Stat(path)

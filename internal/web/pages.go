@@ -28,7 +28,7 @@ var uiFS embed.FS
 // pages are parsed once; a missing or broken template stops start-up.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"signin", "ask", "users", "import"} {
+	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home"} {
 		out[name] = template.Must(template.ParseFS(uiFS, "ui/layout.html", "ui/"+name+".html"))
 	}
 	return out
@@ -51,7 +51,8 @@ type pageData struct {
 	Users               []identity.User
 }
 
-func (s *Server) render(w http.ResponseWriter, status int, name string, d pageData) {
+// render writes a page; d is pageData, or portalData for the portal's.
+func (s *Server) render(w http.ResponseWriter, status int, name string, d any) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)

@@ -32,20 +32,6 @@ type portalData struct {
 	Page                                      string
 }
 
-var portalPages = map[string]*template.Template{
-	"signin": template.Must(template.ParseFS(uiFS, "ui/layout.html", "ui/portal_signin.html")),
-	"home":   template.Must(template.ParseFS(uiFS, "ui/layout.html", "ui/portal_home.html")),
-}
-
-func (s *Server) renderPortal(w http.ResponseWriter, status int, name string, d portalData) {
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(status)
-	if err := portalPages[name].ExecuteTemplate(w, "layout", d); err != nil {
-		s.log.Error("render portal", "page", name, "err", err)
-	}
-}
-
 // clientAddr is the client's address: the peer, or — only when the peer is
 // a trusted proxy — the nearest untrusted address in X-Forwarded-For.
 func (s *Server) clientAddr(r *http.Request) netip.Addr {
@@ -225,7 +211,7 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, t tenant.Ten
 	s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
 		return tx.QueryRowContext(r.Context(), `select mfa_enrolled_at from users where tenant_id = $1 and id = $2`, t.ID, c.user.ID).Scan(&enrolled)
 	})
-	s.renderPortal(w, http.StatusOK, "home", portalData{Title: "Review portal", Tenant: t.Slug, Email: c.user.Email, Teams: teams,
+	s.render(w, http.StatusOK, "portal_home", portalData{Title: "Review portal", Tenant: t.Slug, Email: c.user.Email, Teams: teams,
 		OfferMFA: p.UserPool.MFA == "optional" && enrolled == nil})
 }
 
@@ -245,7 +231,7 @@ func nextStage(p workforce.Policy, mustChange, enrolled bool) string {
 func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
 	d := portalData{Title: "Sign in", Tenant: t.Slug, Step: "signin", Form: map[string]string{}}
 	if r.Method != http.MethodPost {
-		s.renderPortal(w, http.StatusOK, "signin", d)
+		s.render(w, http.StatusOK, "portal_signin", d)
 		return
 	}
 	r.ParseForm()
@@ -293,7 +279,7 @@ func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.T
 		if e.Code == errcode.Unauthenticated {
 			d.Error = "The email or password is not right."
 		}
-		s.renderPortal(w, status, "signin", d)
+		s.render(w, status, "portal_signin", d)
 		return
 	}
 	s.portalAudit(r, t, "worker:"+email, "portal.signin", email, "ok", nil)
@@ -330,7 +316,7 @@ func (s *Server) portalActivate(w http.ResponseWriter, r *http.Request, t tenant
 	})
 	if err != nil {
 		s.portalAudit(r, t, "anonymous", "portal.activate", q.Get("email"), "refused", nil)
-		s.renderPortal(w, http.StatusUnauthorized, "signin", portalData{Title: "Sign in", Tenant: t.Slug, Step: "signin", Form: map[string]string{},
+		s.render(w, http.StatusUnauthorized, "portal_signin", portalData{Title: "Sign in", Tenant: t.Slug, Step: "signin", Form: map[string]string{},
 			Error: "This activation link is not valid or has expired."})
 		return
 	}
@@ -404,7 +390,7 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 			return
 		}
 	}
-	s.renderPortal(w, status, "signin", d)
+	s.render(w, status, "portal_signin", d)
 }
 
 func (s *Server) portalSignOut(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
