@@ -114,17 +114,24 @@ func Authenticate(ctx context.Context, tx *store.Tx, email, password string) (Us
 	var hash *string
 	u, err := scanUserWith(tx.QueryRowContext(ctx, `select `+userCols+`, password_hash from users where tenant_id = $1 and email_lower = $2 and status = 'active'`,
 		tx.TenantID, strings.ToLower(strings.TrimSpace(email))), &hash)
-	if err != nil || hash == nil {
+	return u, checkSignIn(err, hash, password)
+}
+
+// checkSignIn judges a sign-in from the account lookup's error and stored
+// hash: a missing account spends the time of a wrong password, and a
+// database failure is reported as one, not as a bad password.
+func checkSignIn(lookup error, hash *string, password string) error {
+	if lookup != nil || hash == nil {
 		SpendPasswordTime(password)
-		if err != nil && !errors.Is(store.Err(err, ""), store.ErrNotFound) {
-			return u, store.Err(err, "authenticate")
+		if lookup != nil && !errors.Is(store.Err(lookup, ""), store.ErrNotFound) {
+			return store.Err(lookup, "authenticate")
 		}
-		return u, errBadSignIn
+		return errBadSignIn
 	}
 	if !VerifyPassword(*hash, password) {
-		return u, errBadSignIn
+		return errBadSignIn
 	}
-	return u, nil
+	return nil
 }
 
 func scanUserWith(s interface{ Scan(...any) error }, extra ...any) (User, error) {

@@ -130,12 +130,8 @@ func PortalAuthenticate(ctx context.Context, tx *store.Tx, email, password strin
 	u, err := scanUserWith(tx.QueryRowContext(ctx, `select `+userCols+`, password_hash, invite_expires_at, must_change_password, mfa_enrolled_at
 		from users where tenant_id = $1 and email_lower = $2 and role = 'worker' and status in ('active', 'invited')`,
 		tx.TenantID, strings.ToLower(strings.TrimSpace(email))), &hash, &expires, &must, &enrolled)
-	if err != nil || hash == nil {
-		SpendPasswordTime(password)
-		return w, errBadSignIn
-	}
-	if !VerifyPassword(*hash, password) {
-		return w, errBadSignIn
+	if err := checkSignIn(err, hash, password); err != nil {
+		return w, err
 	}
 	if u.Status == "invited" && expires != nil {
 		if t, _ := time.Parse(time.RFC3339, *expires); time.Now().After(t) {
