@@ -87,6 +87,7 @@ func commands() *command {
 		benchCommand(),
 		workforceCommand(),
 		detectCommand(),
+		videoCommand(),
 		evalCommand(),
 		modelCommand(),
 	}}

@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"strconv"
-	"strings"
 
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
@@ -45,10 +44,7 @@ func runDetect(ctx context.Context, c *call) error {
 		}
 	}
 	prompt := c.flag("prompt")
-	if prompt == "" && bp != nil {
-		prompt = bp.Fields[0].Prompt
-	}
-	if prompt == "" {
+	if prompt == "" && bp == nil {
 		return errcode.New(errcode.Invalid, "scry detect needs --prompt (e.g. --prompt \"Detect the red box\") or --blueprint")
 	}
 	fps, _ := strconv.ParseFloat(c.flag("fps"), 64)
@@ -56,44 +52,12 @@ func runDetect(ctx context.Context, c *call) error {
 	if fps <= 0 || fps > 60 || minConf < 0 || minConf > 1 {
 		return errcode.New(errcode.Invalid, "--fps must be in (0, 60] and --min-confidence in [0, 1]")
 	}
-	detectors := []detect.Detector{&detect.Builtin{}, &detect.Codes{}}
-	if path := c.flag("exemplar"); path != "" {
-		ex, err := detect.LoadExemplar(ctx, path)
-		if err != nil {
-			return err
-		}
-		detectors = append(detectors, ex)
-	}
-	var remoteErr func() error
-	key := c.env.Getenv("SCRY_DETECT_API_KEY")
-	switch d := c.flag("detector"); d {
-	case "builtin":
-	case "grounding-dino", "yolo-world", "vision":
-		if c.flag("model-url") == "" {
-			return errcode.New(errcode.Invalid, "--detector %s needs --model-url (or SCRY_DETECT_URL)", d)
-		}
-		if d == "vision" {
-			v := &detect.VisionChat{URL: c.flag("model-url"), Model: c.flag("model"), APIKey: key}
-			detectors, remoteErr = append(detectors, v), func() error { return v.Err }
-		} else {
-			r := &detect.Roboflow{URL: c.flag("model-url"), Model: strings.ReplaceAll(d, "-", "_"), APIKey: key}
-			detectors, remoteErr = append(detectors, r), func() error { return r.Err }
-		}
-	default:
-		return errcode.New(errcode.Invalid, "--detector %q is not builtin, grounding-dino, yolo-world or vision", d)
-	}
+	setup := detect.Setup{Detector: c.flag("detector"), ModelURL: c.flag("model-url"), Model: c.flag("model"),
+		APIKey: c.env.Getenv("SCRY_DETECT_API_KEY"), Exemplar: c.flag("exemplar")}
 	opts := detect.Options{FPS: fps, MinConfidence: minConf, OCR: &detect.OCR{}}
-	res, err := detect.Analyze(ctx, c.args[0], prompt, opts, detectors)
+	res, err := detect.Run(ctx, c.args[0], prompt, bp, opts, setup)
 	if err != nil {
 		return err
-	}
-	if bp != nil {
-		if res.Blueprint, err = detect.RunBlueprint(ctx, c.args[0], bp, opts, detectors); err != nil {
-			return err
-		}
-	}
-	if remoteErr != nil && remoteErr() != nil {
-		return errcode.Wrap(errcode.Unavailable, remoteErr(), "The model server at %s did not answer properly", c.flag("model-url"))
 	}
 	if out := c.flag("annotate"); out != "" {
 		if err := detect.Annotate(ctx, c.args[0], out, res, fps); err != nil {

@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 
@@ -27,6 +28,7 @@ func serveCommand() *command {
 			fs.Duration("session-max", 12*time.Hour, "sign a session out this long after sign-in, whatever its use")
 			fs.String("public-url", c.env.Getenv("SCRY_PUBLIC_URL"), "the address people reach scry at, e.g. https://scry.example.com (issuer of app-client tokens; default: from each request) (env SCRY_PUBLIC_URL)")
 			fs.String("trusted-proxies", c.env.Getenv("SCRY_TRUSTED_PROXIES"), "comma-separated CIDRs of proxies whose X-Forwarded-For is believed (env SCRY_TRUSTED_PROXIES)")
+			fs.Int("workers", 1, "video analyses worked at once by this server (0: none; another process works the queue)")
 			engineFlags(fs, c)
 		},
 		run: runServe}
@@ -71,6 +73,23 @@ func runServe(ctx context.Context, c *call) error {
 	scheme := "http"
 	if c.flag("tls-cert") != "" {
 		scheme = "https"
+	}
+	if n, _ := strconv.Atoi(c.flag("workers")); n > 0 {
+		jobs, err := c.jobClient(db, n, logger)
+		if err != nil {
+			return err
+		}
+		// The queue gets its own context: on shutdown the server stops
+		// taking requests first, then running analyses are given time to
+		// finish (an interrupted one is worked again later).
+		if err := jobs.Start(context.WithoutCancel(ctx)); err != nil {
+			return errcode.Wrap(errcode.Internal, err, "Cannot start the job queue")
+		}
+		defer func() {
+			stop, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+			defer cancel()
+			jobs.Stop(stop)
+		}()
 	}
 	fmt.Fprintf(c.env.Stdout, "scry is serving %s://%s (Ctrl-C stops it)\n", scheme, ln.Addr())
 	return srv.Serve(ctx, ln)

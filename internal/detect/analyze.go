@@ -20,6 +20,9 @@ type Options struct {
 	Limits        media.Limits
 	OCR           *OCR    // on-screen text; nil = none
 	TextEvery     float64 // seconds between OCR frames (default 10; OCR is the slowest step)
+	// Progress, when set, hears of every analysed frame: the index reached
+	// and the file's frame count.
+	Progress func(frame, frames int)
 }
 
 // Ratio is a box as 0–1 shares of the frame.
@@ -95,6 +98,15 @@ type TextSpan struct {
 	Confidence float64 `json:"confidence"`
 }
 
+// ReadChecked reads a prompt and refuses one that names nothing to find.
+func ReadChecked(prompt string) (Prompt, error) {
+	pr := Read(prompt)
+	if len(pr.Phrases) == 0 && pr.Intent != IntentSalient {
+		return pr, errcode.New(errcode.Invalid, "The prompt names nothing to look for; try \"Detect the red box\" or \"Detect if apples appear\"")
+	}
+	return pr, nil
+}
+
 // Analyze runs the whole analysis of one file for one prompt.
 func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []Detector) (*Result, error) {
 	if opt.FPS <= 0 {
@@ -113,9 +125,9 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 	if err != nil {
 		return nil, err
 	}
-	pr := Read(prompt)
-	if len(pr.Phrases) == 0 && pr.Intent != IntentSalient {
-		return nil, errcode.New(errcode.Invalid, "The prompt names nothing to look for; try \"Detect the red box\" or \"Detect if apples appear\"")
+	pr, err := ReadChecked(prompt)
+	if err != nil {
+		return nil, err
 	}
 	res := &Result{Prompt: pr, Metadata: info, Frames: []FrameResult{}, Presence: []Presence{}, Unsupported: []Unsupported{}, Texts: []TextSpan{}}
 	ocrOn := opt.OCR != nil && opt.OCR.Available()
@@ -171,6 +183,9 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 		}
 		tr.assign(fr.Detections)
 		res.Frames = append(res.Frames, fr)
+		if opt.Progress != nil {
+			opt.Progress(f.Index, info.FrameCount)
+		}
 		return nil
 	}
 	every, ow, oh := ocrPlan(opt, info, step)

@@ -2,6 +2,7 @@ package detect_test
 
 import (
 	"context"
+	"github.com/scry-dev/scry/internal/media/mediatest"
 	"path/filepath"
 	"testing"
 	"time"
@@ -15,7 +16,7 @@ import (
 // built-in analysis at 2 frames/s, as frames per second and × real time.
 func BenchmarkVideo(b *testing.B) {
 	p := filepath.Join(b.TempDir(), "clip.mp4")
-	ffmpeg(b, "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=25:d=60", "-f", "lavfi", "-i", "color=c=red:s=160x120:r=25:d=60",
+	mediatest.FFmpeg(b, "-f", "lavfi", "-i", "testsrc2=s=1280x720:r=25:d=60", "-f", "lavfi", "-i", "color=c=red:s=160x120:r=25:d=60",
 		"-filter_complex", "[0][1]overlay=x='100+t*15':y=300", "-c:v", "libx264", "-preset", "veryfast", "-pix_fmt", "yuv420p", p)
 	ctx := context.Background()
 	info, err := media.Probe(ctx, p, media.DefaultLimits)

@@ -35,6 +35,11 @@ func LoadBlueprint(path string) (*Blueprint, error) {
 	if err != nil {
 		return nil, errcode.Wrap(errcode.Invalid, err, "Cannot read the blueprint %s", path)
 	}
+	return ParseBlueprint(b, path)
+}
+
+// ParseBlueprint checks a blueprint's YAML strictly; path names it in errors.
+func ParseBlueprint(b []byte, path string) (*Blueprint, error) {
 	var bp Blueprint
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)

@@ -15,17 +15,8 @@ import (
 
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/media/mediatest"
 )
-
-func ffmpeg(t testing.TB, args ...string) {
-	t.Helper()
-	if _, err := exec.LookPath("ffmpeg"); err != nil {
-		t.Skip("media tests skipped: no ffmpeg on PATH (apt-get install ffmpeg)")
-	}
-	if out, err := exec.Command("ffmpeg", append([]string{"-v", "error", "-y"}, args...)...).CombinedOutput(); err != nil {
-		t.Fatalf("ffmpeg %v: %v\n%s", args, err, out)
-	}
-}
 
 var builtin = []detect.Detector{&detect.Builtin{}}
 
@@ -34,7 +25,7 @@ var builtin = []detect.Detector{&detect.Builtin{}}
 func TestShotBoundaries(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "cuts.mp4")
-	ffmpeg(t, "-f", "lavfi", "-i", "color=c=red:s=320x180:r=25:d=2", "-f", "lavfi", "-i", "testsrc=s=320x180:r=25:d=2",
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=red:s=320x180:r=25:d=2", "-f", "lavfi", "-i", "testsrc=s=320x180:r=25:d=2",
 		"-f", "lavfi", "-i", "color=c=green:s=320x180:r=25:d=2", "-f", "lavfi", "-i", "color=c=black:s=320x180:r=25:d=0.4",
 		"-f", "lavfi", "-i", "color=c=yellow:s=320x180:r=25:d=2",
 		"-filter_complex", "[2:v]fade=t=out:st=1.6:d=0.4[g];[4:v]fade=t=in:st=0:d=0.4[y];[0:v][1:v][g][3:v][y]concat=n=5:v=1:a=0[v]",
@@ -74,7 +65,7 @@ func TestShotBoundaries(t *testing.T) {
 func TestMovingBoxes(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "boxes.mp4")
-	ffmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=640x360:r=25:d=4", "-f", "lavfi", "-i", "color=c=red:s=80x60:r=25:d=4",
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=640x360:r=25:d=4", "-f", "lavfi", "-i", "color=c=red:s=80x60:r=25:d=4",
 		"-f", "lavfi", "-i", "color=c=blue:s=50x50:r=25:d=4",
 		"-filter_complex", "[0][1]overlay=x='40+t*60':y=100[a];[a][2]overlay=x=400:y='40+t*40'", "-c:v", "libx264", "-pix_fmt", "yuv420p", p)
 	res, err := detect.Analyze(context.Background(), p, "Detect the red box and the blue square and the apple", detect.Options{FPS: 5}, builtin)
@@ -149,7 +140,7 @@ func TestMovingBoxes(t *testing.T) {
 func TestStillImage(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "photo.png")
-	ffmpeg(t, "-f", "lavfi", "-i", "color=c=white:s=400x300", "-f", "lavfi", "-i", "color=c=orange:s=60x40",
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=white:s=400x300", "-f", "lavfi", "-i", "color=c=orange:s=60x40",
 		"-filter_complex", "[0][1]overlay=x=100:y=150", "-frames:v", "1", p)
 	res, err := detect.Analyze(context.Background(), p, "Detect the orange patch", detect.Options{}, builtin)
 	if err != nil {
@@ -168,7 +159,7 @@ func TestStillImage(t *testing.T) {
 func TestBadInput(t *testing.T) {
 	dir := t.TempDir()
 	good := filepath.Join(dir, "good.mp4")
-	ffmpeg(t, "-f", "lavfi", "-i", "testsrc=s=320x180:r=25:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p", good)
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "testsrc=s=320x180:r=25:d=2", "-c:v", "libx264", "-pix_fmt", "yuv420p", good)
 	b, _ := os.ReadFile(good)
 	random := make([]byte, 20000)
 	rand.New(rand.NewSource(1)).Read(random)
@@ -176,7 +167,7 @@ func TestBadInput(t *testing.T) {
 	for name, data := range files {
 		os.WriteFile(filepath.Join(dir, name), data, 0o644)
 	}
-	ffmpeg(t, "-f", "lavfi", "-i", "sine=frequency=440:duration=1", filepath.Join(dir, "audio.m4a"))
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "sine=frequency=440:duration=1", filepath.Join(dir, "audio.m4a"))
 	for _, name := range []string{"random.mp4", "truncated.mp4", "empty.mp4", "audio.m4a", "missing.mp4"} {
 		before, _ := os.ReadDir(dir)
 		_, err := detect.Analyze(context.Background(), filepath.Join(dir, name), "Detect the red box", detect.Options{}, builtin)
@@ -226,7 +217,7 @@ func TestOnScreenText(t *testing.T) {
 		t.Skip("OCR test skipped: no DejaVu font (apt-get install fonts-dejavu-core)")
 	}
 	p := filepath.Join(t.TempDir(), "text.mp4")
-	ffmpeg(t, "-f", "lavfi", "-i", "color=c=white:s=640x360:r=25:d=3", "-vf",
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=white:s=640x360:r=25:d=3", "-vf",
 		"drawtext=fontfile="+font+":text='BIG SALE TODAY':fontsize=48:fontcolor=black:x=80:y=120,drawtext=fontfile="+font+":text='FRESH APPLES':fontsize=40:fontcolor=navy:x=80:y=240",
 		"-c:v", "libx264", "-pix_fmt", "yuv420p", p)
 	res, err := detect.Analyze(context.Background(), p, "Find the word SALE", detect.Options{OCR: &detect.OCR{}, TextEvery: 1}, builtin)
@@ -272,7 +263,7 @@ func TestQRCode(t *testing.T) {
 	png.Encode(f, code)
 	f.Close()
 	p := filepath.Join(dir, "scene.png")
-	ffmpeg(t, "-f", "lavfi", "-i", "color=c=white:s=640x360", "-i", filepath.Join(dir, "qr.png"),
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=white:s=640x360", "-i", filepath.Join(dir, "qr.png"),
 		"-filter_complex", "[0][1]overlay=x=300:y=80", "-frames:v", "1", p)
 	res, err := detect.Analyze(context.Background(), p, "Detect the QR code", detect.Options{Width: 640}, []detect.Detector{&detect.Builtin{}, &detect.Codes{}})
 	if err != nil {
@@ -294,9 +285,9 @@ func TestQRCode(t *testing.T) {
 func TestExemplar(t *testing.T) {
 	dir := t.TempDir()
 	ref := filepath.Join(dir, "ref.png")
-	ffmpeg(t, "-f", "lavfi", "-i", "testsrc=s=160x160", "-frames:v", "1", ref)
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "testsrc=s=160x160", "-frames:v", "1", ref)
 	scene := filepath.Join(dir, "scene.png")
-	ffmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=640x360", "-i", ref, "-filter_complex", "[1]scale=128:128[r];[0][r]overlay=x=400:y=150", "-frames:v", "1", scene)
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=640x360", "-i", ref, "-filter_complex", "[1]scale=128:128[r];[0][r]overlay=x=400:y=150", "-frames:v", "1", scene)
 	ex, err := detect.LoadExemplar(context.Background(), ref)
 	if err != nil {
 		t.Fatal(err)
@@ -316,7 +307,7 @@ func TestExemplar(t *testing.T) {
 func TestBlueprint(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "boxes.mp4")
-	ffmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=640x360:r=25:d=2", "-f", "lavfi", "-i", "color=c=red:s=80x60:r=25:d=2",
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=640x360:r=25:d=2", "-f", "lavfi", "-i", "color=c=red:s=80x60:r=25:d=2",
 		"-filter_complex", "[0][1]overlay=x='40+t*60':y=100", "-c:v", "libx264", "-pix_fmt", "yuv420p", p)
 	bpPath := filepath.Join(dir, "bp.yaml")
 	os.WriteFile(bpPath, []byte(`name: shelf-check

@@ -3,6 +3,7 @@ package detect_test
 import (
 	"context"
 	"encoding/json"
+	"github.com/scry-dev/scry/internal/media/mediatest"
 	"net/http"
 	"net/http/httptest"
 	"path/filepath"
@@ -14,7 +15,7 @@ import (
 
 func still(t *testing.T) string {
 	p := filepath.Join(t.TempDir(), "photo.png")
-	ffmpeg(t, "-f", "lavfi", "-i", "color=c=white:s=640x360", "-frames:v", "1", p)
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=white:s=640x360", "-frames:v", "1", p)
 	return p
 }
 

@@ -70,6 +70,9 @@ func (db *DB) MigrateReport(ctx context.Context) ([]Migration, error) {
 		defer owner.Close()
 		conn = owner
 	}
+	if err := db.migrateJobs(ctx, conn); err != nil {
+		return nil, err
+	}
 	all, err := Migrations(db.Dialect)
 	if err != nil {
 		return nil, err

@@ -1,0 +1,77 @@
+package detect
+
+import (
+	"context"
+	"strings"
+
+	"github.com/scry-dev/scry/internal/errcode"
+)
+
+// Setup names the detector backends of an analysis; `scry detect` fills it
+// from flags, a queued analysis stores it (without the key) and its worker
+// rebuilds the same backends from it.
+type Setup struct {
+	Detector string `json:"detector"`            // builtin | grounding-dino | yolo-world | vision
+	ModelURL string `json:"model_url,omitempty"` // the model server
+	Model    string `json:"model,omitempty"`     // the model name for vision
+	APIKey   string `json:"-"`
+	Exemplar string `json:"exemplar,omitempty"` // a reference image
+}
+
+// Check refuses a setup that cannot work before any frame is decoded.
+func (s Setup) Check() error {
+	switch s.Detector {
+	case "", "builtin":
+	case "grounding-dino", "yolo-world", "vision":
+		if s.ModelURL == "" {
+			return errcode.New(errcode.Invalid, "--detector %s needs --model-url (or SCRY_DETECT_URL)", s.Detector)
+		}
+	default:
+		return errcode.New(errcode.Invalid, "--detector %q is not builtin, grounding-dino, yolo-world or vision", s.Detector)
+	}
+	return nil
+}
+
+// Run analyses path for prompt (and the blueprint's fields, when bp is set)
+// with the backends of s: the one entry point of the CLI and of the worker.
+func Run(ctx context.Context, path, prompt string, bp *Blueprint, opt Options, s Setup) (*Result, error) {
+	if err := s.Check(); err != nil {
+		return nil, err
+	}
+	if prompt == "" && bp != nil {
+		prompt = bp.Fields[0].Prompt
+	}
+	detectors := []Detector{&Builtin{}, &Codes{}}
+	if s.Exemplar != "" {
+		ex, err := LoadExemplar(ctx, s.Exemplar)
+		if err != nil {
+			return nil, err
+		}
+		detectors = append(detectors, ex)
+	}
+	var remoteErr func() error
+	switch s.Detector {
+	case "vision":
+		v := &VisionChat{URL: s.ModelURL, Model: s.Model, APIKey: s.APIKey}
+		detectors, remoteErr = append(detectors, v), func() error { return v.Err }
+	case "grounding-dino", "yolo-world":
+		r := &Roboflow{URL: s.ModelURL, Model: strings.ReplaceAll(s.Detector, "-", "_"), APIKey: s.APIKey}
+		detectors, remoteErr = append(detectors, r), func() error { return r.Err }
+	}
+	res, err := Analyze(ctx, path, prompt, opt, detectors)
+	if err != nil {
+		return nil, err
+	}
+	if bp != nil {
+		// Each field is its own pass over the file; progress covers the
+		// standard document only.
+		opt.Progress = nil
+		if res.Blueprint, err = RunBlueprint(ctx, path, bp, opt, detectors); err != nil {
+			return nil, err
+		}
+	}
+	if remoteErr != nil && remoteErr() != nil {
+		return nil, errcode.Wrap(errcode.Unavailable, remoteErr(), "The model server at %s did not answer properly", s.ModelURL)
+	}
+	return res, nil
+}

@@ -1,0 +1,217 @@
+package video
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/riverqueue/river"
+
+	"github.com/scry-dev/scry/internal/detect"
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/store"
+)
+
+// AnalyzeArgs is the river job of one analysis. The queue is
+// installation-wide, so the job names its tenant and the worker reads and
+// writes only through transactions bound to it.
+type AnalyzeArgs struct {
+	TenantID   int64 `json:"tenant_id"`
+	AnalysisID int64 `json:"analysis_id"`
+}
+
+// Kind names the job in river's table.
+func (AnalyzeArgs) Kind() string { return "scry.video.analyze" }
+
+// JobOptions is how an analysis runs, stored with it.
+type JobOptions struct {
+	FPS           float64      `json:"fps"`
+	MinConfidence float64      `json:"min_confidence"`
+	Setup         detect.Setup `json:"setup"`
+}
+
+// Request is what `scry video analyze` (or the API) asks for.
+type Request struct {
+	Video     Video
+	Prompt    string
+	Blueprint string // YAML text; empty = none
+	Options   JobOptions
+	Actor     string
+}
+
+// Queue records the analysis and inserts its job in the same transaction,
+// so there is never a job without its row or a row no job will work. An
+// exemplar image is copied into the data folder first: the worker may run
+// later, elsewhere, after the original is gone.
+func Queue(ctx context.Context, tx *store.Tx, jobs *river.Client[*sql.Tx], dataDir string, req Request) (int64, error) {
+	if req.Prompt == "" && req.Blueprint == "" {
+		return 0, errcode.New(errcode.Invalid, "An analysis needs --prompt (e.g. --prompt \"Detect the red box\") or --blueprint")
+	}
+	if req.Prompt != "" {
+		if _, err := detect.ReadChecked(req.Prompt); err != nil {
+			return 0, err
+		}
+	}
+	if req.Blueprint != "" {
+		if _, err := detect.ParseBlueprint([]byte(req.Blueprint), "blueprint"); err != nil {
+			return 0, err
+		}
+	}
+	if err := req.Options.Setup.Check(); err != nil {
+		return 0, err
+	}
+	if ex := req.Options.Setup.Exemplar; ex != "" {
+		d := filepath.Join(dir(dataDir, tx.TenantID), "exemplars")
+		if err := os.MkdirAll(d, 0o750); err != nil {
+			return 0, errcode.Wrap(errcode.Internal, err, "Cannot create the exemplar folder")
+		}
+		tmp, _, sum, err := copyHashed(ctx, ex, d)
+		if err != nil {
+			return 0, err
+		}
+		kept := filepath.Join(d, sum+strings.ToLower(filepath.Ext(ex)))
+		if err := os.Rename(tmp, kept); err != nil {
+			os.Remove(tmp)
+			return 0, errcode.Wrap(errcode.Internal, err, "Cannot keep the exemplar")
+		}
+		req.Options.Setup.Exemplar = kept
+	}
+	opts, _ := json.Marshal(req.Options)
+	var id int64
+	err := tx.QueryRowContext(ctx, `insert into analyses (tenant_id, video_id, prompt, blueprint, options, status, created_by, created_at)
+		values ($1, $2, $3, $4, $5, 'queued', $6, $7) returning id`,
+		tx.TenantID, req.Video.ID, req.Prompt, req.Blueprint, string(opts), req.Actor, now()).Scan(&id)
+	if err != nil {
+		return 0, store.Err(err, "record the analysis")
+	}
+	if _, err := jobs.InsertTx(ctx, tx.Tx, AnalyzeArgs{TenantID: tx.TenantID, AnalysisID: id}, &river.InsertOpts{MaxAttempts: 3}); err != nil {
+		return 0, errcode.Wrap(errcode.Internal, err, "Cannot queue the analysis")
+	}
+	return id, nil
+}
+
+func now() string { return time.Now().UTC().Format(time.RFC3339) }
+
+// Worker works analysis jobs.
+type Worker struct {
+	river.WorkerDefaults[AnalyzeArgs]
+	DB      *store.DB
+	DataDir string
+	APIKey  string       // for a model server; never stored with the analysis
+	OCR     *detect.OCR  // nil = no on-screen text
+	Log     *slog.Logger // where failures are told in full
+}
+
+// Timeout lets a long video run: four hours of video at ten times real
+// time is 24 minutes; a model server may be much slower.
+func (w *Worker) Timeout(*river.Job[AnalyzeArgs]) time.Duration { return 8 * time.Hour }
+
+// Work runs one analysis and stores its result. A failure that another
+// attempt cannot mend (bad input, a deleted video) ends the job; one that
+// can (a model server down) leaves the analysis queued for river's retry
+// until the last attempt.
+func (w *Worker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
+	tenantID, id := job.Args.TenantID, job.Args.AnalysisID
+	a, err := GetAnalysis(ctx, w.DB, tenantID, id)
+	if err != nil {
+		if errcode.From(err).Code == errcode.NotFound {
+			return river.JobCancel(err)
+		}
+		return err
+	}
+	if a.Status == "done" {
+		return nil // a retry after the result was stored
+	}
+	set := func(sets string, args ...any) error {
+		return w.DB.InTenant(ctx, tenantID, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `update analyses set `+sets+` where tenant_id = $1 and id = $2`, append([]any{tenantID, id}, args...)...)
+			return err
+		})
+	}
+	if err := set(`status = 'running', progress = 0, started_at = $3, error_code = '', error = ''`, now()); err != nil {
+		return err
+	}
+	res, err := w.run(ctx, tenantID, a, set)
+	if err != nil {
+		e := errcode.From(err)
+		w.Log.Error("analysis failed", "tenant_id", tenantID, "analysis", id, "attempt", job.Attempt, "err", err)
+		final := job.Attempt >= job.MaxAttempts || (e.Code != errcode.Unavailable && e.Code != errcode.Internal)
+		status, msg := "failed", e.Message
+		if !final {
+			status, msg = "queued", fmt.Sprintf("attempt %d of %d failed (%s); it will be retried", job.Attempt, job.MaxAttempts, e.Message)
+		}
+		// The job's own context may be the thing that ended; the record
+		// of the failure must still be written.
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		werr := w.DB.InTenant(wctx, tenantID, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(wctx, `update analyses set status = $3, error_code = $4, error = $5, finished_at = $6 where tenant_id = $1 and id = $2`,
+				tenantID, id, status, string(e.Code), msg, now())
+			return err
+		})
+		if final {
+			return river.JobCancel(errors.Join(err, werr))
+		}
+		return err
+	}
+	body, err := json.Marshal(res)
+	if err != nil {
+		return err
+	}
+	return set(`status = 'done', progress = 1, result = $3, finished_at = $4`, string(body), now())
+}
+
+func (w *Worker) run(ctx context.Context, tenantID int64, a Analysis, set func(string, ...any) error) (*detect.Result, error) {
+	v, err := Get(ctx, w.DB, tenantID, a.VideoID)
+	if err != nil {
+		return nil, err
+	}
+	var bp *detect.Blueprint
+	if a.Blueprint != "" {
+		if bp, err = detect.ParseBlueprint([]byte(a.Blueprint), "blueprint"); err != nil {
+			return nil, err
+		}
+	}
+	setup := a.Options.Setup
+	setup.APIKey = w.APIKey
+	// Progress reaches the database at most twice a second: enough for a
+	// progress bar, little enough not to slow the single SQLite writer.
+	var last time.Time
+	opts := detect.Options{FPS: a.Options.FPS, MinConfidence: a.Options.MinConfidence, OCR: w.OCR,
+		Progress: func(frame, frames int) {
+			if frames <= 0 || time.Since(last) < 500*time.Millisecond {
+				return
+			}
+			last = time.Now()
+			set(`progress = $3`, min(0.99, float64(frame+1)/float64(frames)))
+		}}
+	return detect.Run(ctx, Path(w.DataDir, tenantID, v), a.Prompt, bp, opts, setup)
+}
+
+// NewClient returns a river client over the store. With workers > 0 it also
+// works analyses, that many at once, once Start is called; with 0 it only
+// inserts (the server or another process works them).
+func NewClient(db *store.DB, w *Worker, workers int, log *slog.Logger) (*river.Client[*sql.Tx], error) {
+	ws := river.NewWorkers()
+	river.AddWorker(ws, w)
+	cfg := &river.Config{Workers: ws, Logger: log, MaxAttempts: 3,
+		// A worker killed mid-analysis leaves its job running in the table;
+		// river hands it out again after this long.
+		RescueStuckJobsAfter: 9 * time.Hour}
+	if workers > 0 {
+		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: workers}}
+		cfg.FetchPollInterval = 250 * time.Millisecond
+	}
+	c, err := river.NewClient(db.JobDriver(), cfg)
+	if err != nil {
+		return nil, errcode.Wrap(errcode.Internal, err, "Cannot open the job queue")
+	}
+	return c, nil
+}

@@ -1,0 +1,254 @@
+package video_test
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/scry-dev/scry/internal/detect"
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/media"
+	"github.com/scry-dev/scry/internal/media/mediatest"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
+	"github.com/scry-dev/scry/internal/tenant"
+	"github.com/scry-dev/scry/internal/video"
+)
+
+func tenants(t *testing.T, db *store.DB) (a, b tenant.Tenant) {
+	t.Helper()
+	ctx := context.Background()
+	err := db.Global(ctx, func(tx *store.Tx) error {
+		var err error
+		if a, err = tenant.Create(ctx, tx, "tenant-a", "A"); err != nil {
+			return err
+		}
+		b, err = tenant.Create(ctx, tx, "tenant-b", "B")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, b
+}
+
+// clip is 3 s of grey with a red square, made by ffmpeg.
+func clip(t *testing.T) string { return clipOf(t, "red") }
+
+func clipOf(t *testing.T, colour string) string {
+	path := filepath.Join(t.TempDir(), "clip.mp4")
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=320x180:r=10:d=3", "-f", "lavfi", "-i", "color=c="+colour+":s=60x60:r=10:d=3",
+		"-filter_complex", "[0][1]overlay=x=40:y=50", "-pix_fmt", "yuv420p", path)
+	return path
+}
+
+// leftovers lists files in the video folders that no row accounts for.
+func files(t *testing.T, dir string) []string {
+	var out []string
+	filepath.WalkDir(filepath.Join(dir, "videos"), func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			out = append(out, p)
+		}
+		return nil
+	})
+	return out
+}
+
+func TestAddGetList(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		cfg := storetest.Config(t, d)
+		db, err := store.Open(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		ctx := context.Background()
+		a, b := tenants(t, db)
+		src := clip(t)
+		v, existed, err := video.Add(ctx, db, cfg.DataDir, a.ID, "cli:test", src, media.DefaultLimits, nil)
+		if err != nil || existed {
+			t.Fatalf("add: %v existed=%v", err, existed)
+		}
+		stored, err := os.ReadFile(video.Path(cfg.DataDir, a.ID, v))
+		orig, _ := os.ReadFile(src)
+		if err != nil || string(stored) != string(orig) || v.Size != int64(len(orig)) || len(v.ID) != 64 {
+			t.Fatalf("stored copy differs (err %v, id %q, size %d)", err, v.ID, v.Size)
+		}
+		if v.Info.Width != 320 || v.Info.FrameCount != 30 {
+			t.Errorf("metadata %+v", v.Info)
+		}
+		again, existed, err := video.Add(ctx, db, cfg.DataDir, a.ID, "cli:test", src, media.DefaultLimits, nil)
+		if err != nil || !existed || again.ID != v.ID || len(files(t, cfg.DataDir)) != 1 {
+			t.Fatalf("second add: err %v existed %v, files %v", err, existed, files(t, cfg.DataDir))
+		}
+		if got, err := video.Get(ctx, db, a.ID, v.ID[:8]); err != nil || got.ID != v.ID {
+			t.Errorf("get by prefix: %v", err)
+		}
+		for _, bad := range []string{"abc", "zzzzzzzzzz", ""} {
+			if _, err := video.Get(ctx, db, a.ID, bad); errcode.From(err).Code != errcode.Invalid {
+				t.Errorf("get %q: %v, want invalid_input", bad, err)
+			}
+		}
+		// Another tenant neither finds it nor lists it.
+		if _, err := video.Get(ctx, db, b.ID, v.ID); errcode.From(err).Code != errcode.NotFound {
+			t.Errorf("tenant B read A's video: %v", err)
+		}
+		if l, _ := video.List(ctx, db, b.ID); len(l) != 0 {
+			t.Errorf("tenant B lists %d videos", len(l))
+		}
+		if l, _ := video.List(ctx, db, a.ID); len(l) != 1 || l[0].Filename != "clip.mp4" {
+			t.Errorf("list: %+v", l)
+		}
+		// Bad files are refused with nothing left behind.
+		junk := filepath.Join(t.TempDir(), "junk.mp4")
+		buf := make([]byte, 50000)
+		rand.Read(buf)
+		os.WriteFile(junk, buf, 0o600)
+		empty := filepath.Join(t.TempDir(), "empty.mp4")
+		os.WriteFile(empty, nil, 0o600)
+		for _, p := range []string{junk, empty, filepath.Join(t.TempDir(), "missing.mp4")} {
+			if _, _, err := video.Add(ctx, db, cfg.DataDir, a.ID, "cli:test", p, media.DefaultLimits, nil); errcode.From(err).Code != errcode.Invalid {
+				t.Errorf("add %s: %v, want invalid_input", filepath.Base(p), err)
+			}
+		}
+		if f := files(t, cfg.DataDir); len(f) != 1 {
+			t.Errorf("files after refused adds: %v", f)
+		}
+	})
+}
+
+func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)) }
+
+// wait polls the analysis until it is done or failed.
+func wait(t *testing.T, db *store.DB, tenantID, id int64) video.Analysis {
+	t.Helper()
+	deadline := time.Now().Add(60 * time.Second)
+	for time.Now().Before(deadline) {
+		a, err := video.GetAnalysis(context.Background(), db, tenantID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Status == "done" || a.Status == "failed" {
+			return a
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	t.Fatalf("analysis %d did not finish in 60 s", id)
+	return video.Analysis{}
+}
+
+// TestAnalysisJob: an analysis queued through river is worked by a client
+// in this process, reports progress, stores its result, and stays inside
+// its tenant; a prompt that names nothing fails at once with its code.
+func TestAnalysisJob(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		cfg := storetest.Config(t, d)
+		db, err := store.Open(context.Background(), cfg)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		ctx := context.Background()
+		a, b := tenants(t, db)
+		v, _, err := video.Add(ctx, db, cfg.DataDir, a.ID, "cli:test", clip(t), media.DefaultLimits, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var seenMu sync.Mutex
+		var seen []float64
+		w := &video.Worker{DB: db, DataDir: cfg.DataDir, Log: quiet()}
+		jobs, err := video.NewClient(db, w, 1, quiet())
+		if err != nil {
+			t.Fatal(err)
+		}
+		try := func(v video.Video, prompt string) (int64, error) {
+			var id int64
+			err := db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
+				var err error
+				id, err = video.Queue(ctx, tx, jobs, cfg.DataDir, video.Request{Video: v, Prompt: prompt, Actor: "cli:test",
+					Options: video.JobOptions{FPS: 5, MinConfidence: 0.5, Setup: detect.Setup{Detector: "builtin"}}})
+				return err
+			})
+			return id, err
+		}
+		queue := func(v video.Video, prompt string) int64 {
+			id, err := try(v, prompt)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return id
+		}
+		// A prompt naming nothing is refused at once, leaving no row.
+		if _, err := try(v, "Detect the"); errcode.From(err).Code != errcode.Invalid {
+			t.Errorf("queue with an empty prompt: %v", err)
+		}
+		// A video whose file went missing fails in the worker, for good.
+		gone, _, err := video.Add(ctx, db, cfg.DataDir, a.ID, "cli:test", clipOf(t, "blue"), media.DefaultLimits, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		os.Remove(video.Path(cfg.DataDir, a.ID, gone))
+		good := queue(v, "Detect the red box")
+		bad := queue(gone, "Detect the red box")
+		if got, _ := video.GetAnalysis(ctx, db, a.ID, good); got.Status != "queued" {
+			t.Fatalf("before a worker runs: %s", got.Status)
+		}
+		runCtx, stop := context.WithCancel(ctx)
+		defer stop()
+		if err := jobs.Start(runCtx); err != nil {
+			t.Fatal(err)
+		}
+		defer jobs.Stop(ctx)
+		// Progress is visible while it runs (sampled as a watcher would).
+		go func() {
+			for runCtx.Err() == nil {
+				if an, err := video.GetAnalysis(ctx, db, a.ID, good); err == nil && an.Status == "running" {
+					seenMu.Lock()
+					seen = append(seen, an.Progress)
+					seenMu.Unlock()
+				}
+				time.Sleep(20 * time.Millisecond)
+			}
+		}()
+		done := wait(t, db, a.ID, good)
+		if done.Status != "done" || done.Progress != 1 || done.StartedAt == "" || done.FinishedAt == "" {
+			t.Fatalf("analysis: %+v", done)
+		}
+		var res detect.Result
+		if err := json.Unmarshal(done.Result, &res); err != nil {
+			t.Fatal(err)
+		}
+		found := 0
+		for _, fr := range res.Frames {
+			for _, det := range fr.Detections {
+				if det.Phrase == "red box" && det.Box.X >= 36 && det.Box.X <= 44 && det.Box.W >= 56 && det.Box.W <= 64 {
+					found++
+				}
+			}
+		}
+		if len(res.Frames) != 15 || found < 14 || len(res.Presence) != 1 || !res.Presence[0].Present {
+			t.Errorf("result: %d frames, %d red detections, presence %+v", len(res.Frames), found, res.Presence)
+		}
+		failed := wait(t, db, a.ID, bad)
+		if failed.Status != "failed" || failed.ErrorCode != string(errcode.Invalid) || failed.Result != nil {
+			t.Errorf("missing file: %+v", failed)
+		}
+		if _, err := video.GetAnalysis(ctx, db, b.ID, good); errcode.From(err).Code != errcode.NotFound {
+			t.Errorf("tenant B read A's analysis: %v", err)
+		}
+		if l, _ := video.Analyses(ctx, db, a.ID, v.ID); len(l) != 1 || l[0].ID != good || l[0].Result != nil {
+			t.Errorf("analyses list: %+v", l)
+		}
+		stop()
+		seenMu.Lock()
+		t.Logf("progress seen while running: %v", seen)
+		seenMu.Unlock()
+	})
+}
