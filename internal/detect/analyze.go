@@ -143,7 +143,7 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 		}
 		if !supported[i] {
 			res.Unsupported = append(res.Unsupported, Unsupported{Phrase: ph.Text, Backend: strings.Join(names, ", "),
-				Reason: fmt.Sprintf("no configured detector can find a %q (the built-in one grounds colours, shapes and salient regions; configure a model server for open vocabulary)", ph.Noun)})
+				Reason: fmt.Sprintf("no configured detector can find a %q (the built-in ones ground colours, shapes, motion, faces, QR codes and barcodes, text and salient regions; configure a model server for open vocabulary)", ph.Noun)})
 		}
 	}
 	// One decode of every frame at analysis resolution: each frame feeds the

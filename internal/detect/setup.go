@@ -41,7 +41,7 @@ func Run(ctx context.Context, path, prompt string, bp *Blueprint, opt Options, s
 	if prompt == "" && bp != nil {
 		prompt = bp.Fields[0].Prompt
 	}
-	detectors := []Detector{&Builtin{}, &Codes{}}
+	detectors := []Detector{&Builtin{}, &Codes{}, Faces{}}
 	if s.Exemplar != "" {
 		ex, err := LoadExemplar(ctx, s.Exemplar)
 		if err != nil {
