@@ -43,7 +43,7 @@ scry video analyze --tenant acme-retail 3f2a1b9c --blueprint shelf.yaml --detach
 				fs.Bool("detach", false, "only queue it: `scry serve` (or a later analyze) works it")
 			}, run: videoAnalyze},
 		{name: "show", summary: "a video's metadata and analyses; with --analysis N that analysis's whole result",
-			usage: "--tenant <slug> ID [--analysis N] [--json]",
+			usage:   "--tenant <slug> ID [--analysis N] [--json]",
 			example: "scry video show --tenant acme-retail 3f2a1b9c\nscry video show --tenant acme-retail 3f2a1b9c --analysis 4 --json > result.json",
 			flags: func(fs *flag.FlagSet, c *call) {
 				tenantFlag(fs)
@@ -286,4 +286,3 @@ func videoList(ctx context.Context, c *call) error {
 		}
 	})
 }
-

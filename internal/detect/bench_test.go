@@ -33,7 +33,7 @@ func BenchmarkVideo(b *testing.B) {
 		media.Frames(ctx, p, info, 64, 36, 0, func(f media.Frame) error { sd.Add(f); return nil })
 		shots += time.Since(t0)
 		t0 = time.Now()
-		if _, err := detect.Analyze(ctx, p, "Detect the red box", detect.Options{FPS: 2, OCR: &detect.OCR{}}, []detect.Detector{&detect.Builtin{}}); err != nil {
+		if _, err := detect.Run(ctx, p, "Detect the red box", nil, detect.Options{FPS: 2, OCR: &detect.OCR{}}, detect.Setup{}); err != nil {
 			b.Fatal(err)
 		}
 		full += time.Since(t0)
