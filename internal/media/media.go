@@ -61,14 +61,21 @@ func Probe(ctx context.Context, path string, lim Limits) (Info, error) {
 	if st.Size() > lim.MaxBytes {
 		return Info{}, errcode.New(errcode.Invalid, "%s is %d MB, over the limit of %d MB", path, st.Size()>>20, lim.MaxBytes>>20)
 	}
-	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	pctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
 	var out, stderr bytes.Buffer
-	cmd := exec.CommandContext(ctx, "ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", "--", path)
+	cmd := exec.CommandContext(pctx, "ffprobe", "-v", "error", "-print_format", "json", "-show_streams", "-show_format", "--", path)
 	cmd.Stdout, cmd.Stderr = &out, &stderr
 	if err := cmd.Run(); err != nil {
 		if errors.Is(err, exec.ErrNotFound) {
 			return Info{}, errcode.Wrap(errcode.Internal, err, "ffprobe is not installed (apt-get install ffmpeg)")
+		}
+		// Interrupted is not unreadable: the caller may try again.
+		if ctx.Err() != nil {
+			return Info{}, fmt.Errorf("probe %s: %w", path, ctx.Err())
+		}
+		if pctx.Err() != nil {
+			return Info{}, errcode.New(errcode.Invalid, "%s took ffprobe more than 30 s to read; it is not a file scry can analyse", path)
 		}
 		return Info{}, errcode.New(errcode.Invalid, "%s is not a video or image scry can read (%s)", path, firstLine(stderr.String()))
 	}

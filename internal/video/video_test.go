@@ -2,6 +2,7 @@ package video_test
 
 import (
 	"context"
+	"errors"
 	"crypto/rand"
 	"encoding/json"
 	"io"
@@ -11,6 +12,9 @@ import (
 	"sync"
 	"testing"
 	"time"
+
+	"github.com/riverqueue/river"
+	"github.com/riverqueue/river/rivertype"
 
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
@@ -251,4 +255,59 @@ func TestAnalysisJob(t *testing.T) {
 		t.Logf("progress seen while running: %v", seen)
 		seenMu.Unlock()
 	})
+}
+
+// TestInterruptedWorkIsRetried: a worker whose context ends mid-analysis
+// leaves the analysis queued with a note (river retries the job); on the
+// last attempt the analysis fails for good.
+func TestInterruptedWorkIsRetried(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	dataDir := t.TempDir()
+	ctx := context.Background()
+	a, _ := tenants(t, db)
+	long := filepath.Join(t.TempDir(), "long.mp4")
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "testsrc=s=640x360:r=25:d=30", "-pix_fmt", "yuv420p", long)
+	v, _, err := video.Add(ctx, db, dataDir, a.ID, "cli:test", long, media.DefaultLimits, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w := &video.Worker{DB: db, DataDir: dataDir, Log: quiet()}
+	jobs, err := video.NewClient(db, w, 0, quiet())
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	err = db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
+		id, err = video.Queue(ctx, tx, jobs, dataDir, video.Request{Video: v, Prompt: "Detect the red box", Actor: "t",
+			Options: video.JobOptions{FPS: 5, Setup: detect.Setup{Detector: "builtin"}}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, step := range []struct {
+		attempt int
+		want    string
+	}{{1, "queued"}, {3, "failed"}} {
+		attempt, want := step.attempt, step.want
+		// The context ends once the analysis is seen running: mid-decode.
+		running, cancel := context.WithCancel(ctx)
+		go func() {
+			defer cancel()
+			for running.Err() == nil {
+				if got, _ := video.GetAnalysis(ctx, db, a.ID, id); got.Status == "running" {
+					return
+				}
+				time.Sleep(2 * time.Millisecond)
+			}
+		}()
+		job := &river.Job[video.AnalyzeArgs]{JobRow: &rivertype.JobRow{Attempt: attempt, MaxAttempts: 3}, Args: video.AnalyzeArgs{TenantID: a.ID, AnalysisID: id}}
+		err := w.Work(running, job)
+		cancel()
+		got, _ := video.GetAnalysis(ctx, db, a.ID, id)
+		var jc *river.JobCancelError
+		if err == nil || got.Status != want || errors.As(err, &jc) != (want == "failed") {
+			t.Errorf("attempt %d: err %v, analysis %s (%s), want %s", attempt, err, got.Status, got.Error, want)
+		}
+	}
 }
