@@ -2,7 +2,6 @@ package detect
 
 import (
 	"math"
-	"sort"
 
 	"github.com/scry-dev/scry/internal/media"
 )
@@ -34,7 +33,8 @@ type Detector interface {
 }
 
 // Builtin needs no weights and no network: colour-named regions by HSV
-// rules and connected components, and salient regions by colour contrast.
+// rules and connected components, salient regions by spectral residual
+// (saliency.go) and moving objects by frame differencing.
 type Builtin struct {
 	MinAreaRatio float64 // smallest region as a share of the frame (default 0.002)
 	prev         []byte  // the previous analysed frame, for moving objects
@@ -101,7 +101,7 @@ func (b *Builtin) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidate {
 		}
 	}
 	if pr.Intent == IntentSalient {
-		out = append(out, salient(f, names, minArea, sx, sy)...)
+		out = append(out, salient(f, minArea, sx, sy)...)
 	}
 	for pi, ph := range pr.Phrases {
 		if ph.Category == "motion" && len(b.prev) == len(f.RGB) {
@@ -180,36 +180,6 @@ func (b *Builtin) minArea() float64 {
 		return b.MinAreaRatio
 	}
 	return 0.002
-}
-
-// salient finds regions whose colour differs from the frame's dominant
-// colour: the largest ones, by how much of the frame they hold.
-func salient(f media.Frame, names []string, minArea int, sx, sy float64) []Candidate {
-	counts := map[string]int{}
-	for _, c := range names {
-		counts[c]++
-	}
-	dominant, most := "", 0
-	for c, k := range counts {
-		if k > most {
-			dominant, most = c, k
-		}
-	}
-	mask := make([]bool, len(names))
-	for i, c := range names {
-		mask[i] = c != dominant
-	}
-	var out []Candidate
-	comps := components(mask, f.Width, f.Height, minArea)
-	sort.Slice(comps, func(i, j int) bool { return comps[i].area > comps[j].area })
-	for i, c := range comps {
-		if i == 5 {
-			break
-		}
-		conf := math.Min(0.99, 0.5+float64(c.area)/float64(len(names)))
-		out = append(out, Candidate{Phrase: -1, Label: "salient region", Confidence: conf, Box: scale(c.box, sx, sy)})
-	}
-	return out
 }
 
 func scale(b Box, sx, sy float64) Box {

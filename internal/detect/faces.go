@@ -35,14 +35,18 @@ func (Faces) Supports(p Phrase) bool { return p.Noun == "face" }
 // threshold maps to 0.5, the default --min-confidence, and strong faces
 // (q ≈ 20–40) to 0.8–0.9.
 func (Faces) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidate {
-	want := -1
+	// A face is also among "the most visually important elements".
+	want := -2
+	if pr.Intent == IntentSalient {
+		want = -1
+	}
 	for i, ph := range pr.Phrases {
 		if ph.Noun == "face" {
 			want = i
 			break
 		}
 	}
-	if want < 0 {
+	if want == -2 {
 		return nil
 	}
 	faceFinderOnce.Do(func() { faceFinder, faceFinderErr = pigo.NewPigo().Unpack(faceCascade) })

@@ -65,3 +65,35 @@ func TestFaceMoving(t *testing.T) {
 		t.Fatalf("face-free video: %v presence %+v unsupported %+v", err, res.Presence, res.Unsupported)
 	}
 }
+
+// TestSalient: on a plain frame with faint noise, a small dark disc and a
+// small orange square are the most visually important elements; each is
+// boxed (IoU ≥ 0.5) and nothing else is.
+func TestSalient(t *testing.T) {
+	p := filepath.Join(t.TempDir(), "salient.png")
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=0xb0b0a8:s=640x360", "-f", "lavfi", "-i", "color=c=orange:s=60x60",
+		"-f", "lavfi", "-i", "color=c=0x202040:s=50x50",
+		"-filter_complex", "[0]noise=alls=6:allf=t[bg];[bg][1]overlay=x=420:y=80[a];[a][2]overlay=x=120:y=220", "-frames:v", "1", p)
+	res, err := detect.Run(context.Background(), p, "Find the most visually important elements", nil, detect.Options{}, detect.Setup{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	truth := []detect.Box{{X: 420, Y: 80, W: 60, H: 60}, {X: 120, Y: 220, W: 50, H: 50}}
+	found := make([]bool, len(truth))
+	fp := 0
+	for _, d := range res.Frames[0].Detections {
+		hit := false
+		for i, b := range truth {
+			if detect.IoU(d.Box, b) >= 0.5 {
+				found[i], hit = true, true
+			}
+		}
+		if !hit {
+			fp++
+		}
+		t.Logf("salient: %+v %.2f", d.Box, d.Confidence)
+	}
+	if !found[0] || !found[1] || fp > 0 {
+		t.Fatalf("found %v, %d false positives", found, fp)
+	}
+}
