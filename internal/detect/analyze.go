@@ -42,6 +42,12 @@ type Detection struct {
 	BoundingBox Ratio   `json:"bounding_box"`
 	TrackID     int     `json:"track_id"`
 	Text        string  `json:"text,omitempty"` // a QR code's or barcode's content
+	// Set when people reviewed the box (scry label): Confidence becomes
+	// the share of reviewers who agreed, the machine's is kept here, and
+	// Review says what they did (accepted, adjusted, added, rejected).
+	ReviewedByHuman   bool     `json:"reviewed_by_human,omitempty"`
+	MachineConfidence *float64 `json:"machine_confidence,omitempty"`
+	Review            string   `json:"review,omitempty"`
 }
 
 // FrameResult is what one analysed frame holds.
@@ -179,7 +185,7 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 				phrase = pr.Phrases[c.Phrase].Text
 			}
 			fr.Detections = append(fr.Detections, Detection{Label: c.Label, Phrase: phrase, Confidence: c.Confidence, Box: c.Box,
-				BoundingBox: ratio(c.Box, info.Width, info.Height), Text: c.Text})
+				BoundingBox: RatioOf(c.Box, info.Width, info.Height), Text: c.Text})
 		}
 		tr.assign(fr.Detections)
 		res.Frames = append(res.Frames, fr)
@@ -221,13 +227,23 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 	}
 	res.Chapters = media.Chapters(res.Shots, math.Max(info.FrameRate, 1), 30, 5*60*1000)
 	for i, ph := range pr.Phrases {
-		if !supported[i] {
-			continue
+		if supported[i] {
+			res.Presence = append(res.Presence, Presence{Phrase: ph.Text})
 		}
-		p := Presence{Phrase: ph.Text, Frames: []int{}}
+	}
+	res.UpdatePresence()
+	return res, nil
+}
+
+// UpdatePresence recomputes every presence entry from the frames: a phrase
+// is present where a detection of it has a confidence above zero (people
+// who rejected a box set it to zero).
+func (res *Result) UpdatePresence() {
+	for k := range res.Presence {
+		p := Presence{Phrase: res.Presence[k].Phrase, Frames: []int{}}
 		for _, fr := range res.Frames {
 			for _, d := range fr.Detections {
-				if d.Phrase == ph.Text {
+				if d.Phrase == p.Phrase && d.Confidence > 0 {
 					p.Present = true
 					p.MaxConfidence = math.Max(p.MaxConfidence, d.Confidence)
 					if n := len(p.Frames); n == 0 || p.Frames[n-1] != fr.FrameIndex {
@@ -236,12 +252,12 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 				}
 			}
 		}
-		res.Presence = append(res.Presence, p)
+		res.Presence[k] = p
 	}
-	return res, nil
 }
 
-func ratio(b Box, w, h int) Ratio {
+// RatioOf is b as shares of a w×h frame.
+func RatioOf(b Box, w, h int) Ratio {
 	r := func(v, d int) float64 { return math.Round(float64(v)/float64(d)*10000) / 10000 }
 	return Ratio{Left: r(b.X, w), Top: r(b.Y, h), Width: r(b.W, w), Height: r(b.H, h)}
 }
@@ -361,7 +377,7 @@ func addText(res *Result, pr Prompt, results []ocrResult, info media.Info) {
 		}
 		fr := &res.Frames[slot]
 		for _, l := range r.lines {
-			l.BoundingBox = ratio(l.Box, info.Width, info.Height)
+			l.BoundingBox = RatioOf(l.Box, info.Width, info.Height)
 			fr.Text = append(fr.Text, l)
 			merged := false
 			for i := range spans {

@@ -107,7 +107,7 @@ func TestPostgresRowLevelSecurity(t *testing.T) {
 	db := storetest.Open(t, store.Postgres)
 	ctx := context.Background()
 	a, b := twoTenants(t, db)
-	tables := []string{"users", "employees", "shifts", "absences", "hr_vocabulary", "sessions", "api_tokens", "ask_history", "workforce", "work_teams", "team_members", "app_clients", "login_failures", "signing_keys", "videos", "analyses"}
+	tables := []string{"users", "employees", "shifts", "absences", "hr_vocabulary", "sessions", "api_tokens", "ask_history", "workforce", "work_teams", "team_members", "app_clients", "login_failures", "signing_keys", "videos", "analyses", "label_jobs", "label_items", "label_tasks"}
 	count := func(tenantID int64, table string) int {
 		var n int
 		err := db.ReadTenant(ctx, tenantID, func(tx *store.Tx) error {

@@ -1,0 +1,395 @@
+package labeling
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/store"
+)
+
+// Task is what a worker sees of their leased item.
+type Task struct {
+	ID           int64           `json:"id"`
+	JobID        int64           `json:"job_id"`
+	ItemID       int64           `json:"item_id"`
+	Status       string          `json:"status"`
+	LeasedAt     string          `json:"leased_at"`
+	LeaseExpires string          `json:"lease_expires"`
+	Kind         string          `json:"kind"`
+	JobName      string          `json:"job_name"`
+	Instructions string          `json:"instructions"`
+	Labels       []Label         `json:"labels"`
+	VideoID      string          `json:"-"`
+	Frames       []int           `json:"frames"`
+	Machine      map[int][]Box   `json:"machine"`
+	Draft        json.RawMessage `json:"draft,omitempty"`
+	ActiveMillis int64           `json:"active_ms"`
+}
+
+// Answer is a worker's work on a task: boxes per frame (boxes and adjust
+// jobs) or a verdict (verify jobs).
+type Answer struct {
+	Frames  map[int][]Box `json:"frames,omitempty"`
+	Verdict string        `json:"verdict,omitempty"` // accept | reject
+	Reason  string        `json:"reason,omitempty"`  // why rejected
+}
+
+const taskCols = `t.id, t.job_id, t.item_id, t.status, t.leased_at, t.lease_expires, t.draft, t.active_ms,
+	j.kind, j.name, j.instructions, j.labels, j.video_id, i.frames, i.machine`
+
+const taskFrom = ` from label_tasks t join label_jobs j on j.tenant_id = t.tenant_id and j.id = t.job_id
+	join label_items i on i.tenant_id = t.tenant_id and i.id = t.item_id`
+
+func scanTask(row interface{ Scan(...any) error }) (Task, error) {
+	var t Task
+	var draft, labels, frames, machine string
+	if err := row.Scan(&t.ID, &t.JobID, &t.ItemID, &t.Status, &t.LeasedAt, &t.LeaseExpires, &draft, &t.ActiveMillis,
+		&t.Kind, &t.JobName, &t.Instructions, &labels, &t.VideoID, &frames, &machine); err != nil {
+		return Task{}, err
+	}
+	if draft != "" {
+		t.Draft = json.RawMessage(draft)
+	}
+	json.Unmarshal([]byte(labels), &t.Labels)
+	json.Unmarshal([]byte(frames), &t.Frames)
+	json.Unmarshal([]byte(machine), &t.Machine)
+	return t, nil
+}
+
+// expire returns every lapsed lease of the tenant to the pool.
+func expire(ctx context.Context, tx *store.Tx, now string) error {
+	_, err := tx.ExecContext(ctx, `update label_tasks set status = 'expired', finished_at = $2 where tenant_id = $1 and status = 'leased' and lease_expires < $2`, tx.TenantID, now)
+	return store.Err(err, "expire leases")
+}
+
+// Take gives the worker their open task, or leases them a new one: an
+// open item of an open job of one of their teams that has fewer live tasks
+// (leased or submitted) than the job's workers per item and that they have
+// never had. It returns nil when there is no work for them.
+func Take(ctx context.Context, tx *store.Tx, workerID int64) (*Task, error) {
+	now := Now()
+	if err := expire(ctx, tx, stamp(now)); err != nil {
+		return nil, err
+	}
+	if t, err := OpenTask(ctx, tx, workerID); err != nil || t != nil {
+		return t, err
+	}
+	lock := ""
+	if tx.Dialect == store.Postgres {
+		// Two workers never lease the last free place of one item: the
+		// item row is locked, and items another transaction holds are
+		// passed over rather than waited for.
+		lock = " for update of i skip locked"
+	}
+	var itemID, jobID int64
+	var limit int
+	err := tx.QueryRowContext(ctx, `select i.id, i.job_id, j.time_limit_s from label_items i
+		join label_jobs j on j.tenant_id = i.tenant_id and j.id = i.job_id
+		where i.tenant_id = $1 and i.status = 'open' and j.status = 'open' and j.expires_at > $3
+		  and j.team in (select m.team from team_members m where m.tenant_id = $1 and m.user_id = $2)
+		  and (select count(*) from label_tasks c where c.tenant_id = $1 and c.item_id = i.id and c.status in ('leased', 'submitted')) < j.workers_per_item
+		  and not exists (select 1 from label_tasks o where o.tenant_id = $1 and o.item_id = i.id and o.worker_id = $2)
+		order by i.job_id, i.id limit 1`+lock, tx.TenantID, workerID, stamp(now)).Scan(&itemID, &jobID, &limit)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, store.Err(err, "find work")
+	}
+	_, err = tx.ExecContext(ctx, `insert into label_tasks (tenant_id, job_id, item_id, worker_id, status, leased_at, lease_expires) values ($1, $2, $3, $4, 'leased', $5, $6)`,
+		tx.TenantID, jobID, itemID, workerID, stamp(now), stamp(now.Add(time.Duration(limit)*time.Second)))
+	if err != nil {
+		if errors.Is(store.Err(err, ""), store.ErrAlreadyExists) {
+			return nil, errcode.New(errcode.Conflict, "You took a task in another window at the same moment; reload")
+		}
+		return nil, store.Err(err, "lease the task")
+	}
+	return OpenTask(ctx, tx, workerID)
+}
+
+// OpenTask is the worker's leased task, if any.
+func OpenTask(ctx context.Context, tx *store.Tx, workerID int64) (*Task, error) {
+	t, err := scanTask(tx.QueryRowContext(ctx, `select `+taskCols+taskFrom+` where t.tenant_id = $1 and t.worker_id = $2 and t.status = 'leased'`, tx.TenantID, workerID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, store.Err(err, "read the task")
+	}
+	return &t, nil
+}
+
+// GetTask reads a task of this worker, whatever its state. A task of
+// another worker is not found: its existence is nobody else's business.
+func GetTask(ctx context.Context, tx *store.Tx, workerID, taskID int64) (Task, error) {
+	t, err := scanTask(tx.QueryRowContext(ctx, `select `+taskCols+taskFrom+` where t.tenant_id = $1 and t.worker_id = $2 and t.id = $3`, tx.TenantID, workerID, taskID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Task{}, errcode.New(errcode.NotFound, "No task %d of yours", taskID)
+	}
+	return t, store.Err(err, "read the task")
+}
+
+// leased checks that the task is the worker's and its lease still runs.
+func leased(ctx context.Context, tx *store.Tx, workerID, taskID int64) (Task, error) {
+	t, err := GetTask(ctx, tx, workerID, taskID)
+	if err != nil {
+		return t, err
+	}
+	if t.Status != "leased" {
+		return t, errcode.New(errcode.Conflict, "Task %d is %s; take a new one", taskID, t.Status)
+	}
+	if t.LeaseExpires < stamp(Now()) {
+		// The refusal rolls the transaction back; the next take or
+		// progress report marks the lease expired.
+		return t, errcode.New(errcode.Conflict, "Your time for task %d ran out at %s and it went back to the pool; take a new one", taskID, t.LeaseExpires)
+	}
+	return t, nil
+}
+
+// activeMillis bounds what the page reports as active time by the wall
+// time since the lease began.
+func activeMillis(t Task, reported int64) int64 {
+	leasedAt, err := time.Parse(TimeFormat, t.LeasedAt)
+	if err != nil {
+		return t.ActiveMillis
+	}
+	return max(t.ActiveMillis, min(reported, Now().Sub(leasedAt).Milliseconds()))
+}
+
+// SaveDraft keeps the page's work in progress (autosave), so a reload
+// restores it.
+func SaveDraft(ctx context.Context, tx *store.Tx, workerID, taskID int64, draft json.RawMessage, active int64) error {
+	t, err := leased(ctx, tx, workerID, taskID)
+	if err != nil {
+		return err
+	}
+	if len(draft) > 256<<10 {
+		return errcode.New(errcode.Invalid, "The draft is larger than 256 KiB")
+	}
+	_, err = tx.ExecContext(ctx, `update label_tasks set draft = $3, active_ms = $4 where tenant_id = $1 and id = $2`, tx.TenantID, taskID, string(draft), activeMillis(t, active))
+	return store.Err(err, "save the draft")
+}
+
+// Release gives the task back (status released, or skipped with a
+// reason); the item returns to the pool, though never to this worker.
+func Release(ctx context.Context, tx *store.Tx, workerID, taskID int64, skip bool, reason string) error {
+	if _, err := leased(ctx, tx, workerID, taskID); err != nil {
+		return err
+	}
+	status := "released"
+	if skip {
+		status = "skipped"
+		if reason == "" {
+			return errcode.New(errcode.Invalid, "Say why you skip this item (reason)")
+		}
+	}
+	_, err := tx.ExecContext(ctx, `update label_tasks set status = $3, reason = $4, finished_at = $5 where tenant_id = $1 and id = $2`,
+		tx.TenantID, taskID, status, reason, stamp(Now()))
+	return store.Err(err, "release the task")
+}
+
+// SubmitResult says what a submit did.
+type SubmitResult struct {
+	TaskID       int64 `json:"task_id"`
+	Duplicate    bool  `json:"duplicate"`     // the same answer was already in
+	ItemDone     bool  `json:"item_done"`     // this answer completed its item
+	JobDone      bool  `json:"job_done"`      // … and the job
+	AnalysisDone bool  `json:"analysis_done"` // … and the analysis now shows the reviewed boxes
+}
+
+// Submit stores the worker's answer. Submitting the same answer twice is
+// harmless (the second says duplicate); a different one after the first
+// is refused. The answer that completes an item consolidates it, and the
+// one that completes a job writes the result back onto its analysis, in
+// the same transaction.
+func Submit(ctx context.Context, tx *store.Tx, workerID, taskID int64, a Answer, active int64) (SubmitResult, error) {
+	res := SubmitResult{TaskID: taskID}
+	body, _ := json.Marshal(a)
+	t, err := GetTask(ctx, tx, workerID, taskID)
+	if err != nil {
+		return res, err
+	}
+	if t.Status == "submitted" {
+		var stored string
+		if err := tx.QueryRowContext(ctx, `select answer from label_tasks where tenant_id = $1 and id = $2`, tx.TenantID, taskID).Scan(&stored); err != nil {
+			return res, store.Err(err, "read the answer")
+		}
+		if stored != string(body) {
+			return res, errcode.New(errcode.Conflict, "Task %d was already submitted with another answer", taskID)
+		}
+		res.Duplicate = true
+		return res, nil
+	}
+	if t, err = leased(ctx, tx, workerID, taskID); err != nil {
+		return res, err
+	}
+	if err := checkAnswer(ctx, tx, t, a); err != nil {
+		return res, err
+	}
+	_, err = tx.ExecContext(ctx, `update label_tasks set status = 'submitted', answer = $3, finished_at = $4, active_ms = $5, draft = '' where tenant_id = $1 and id = $2`,
+		tx.TenantID, taskID, string(body), stamp(Now()), activeMillis(t, active))
+	if err != nil {
+		return res, store.Err(err, "store the answer")
+	}
+	job, err := GetJob(ctx, tx, t.JobID)
+	if err != nil {
+		return res, err
+	}
+	var n int
+	if err := tx.QueryRowContext(ctx, `select count(*) from label_tasks where tenant_id = $1 and item_id = $2 and status = 'submitted'`, tx.TenantID, t.ItemID).Scan(&n); err != nil {
+		return res, store.Err(err, "count answers")
+	}
+	if n < job.WorkersPerItem {
+		return res, nil
+	}
+	if err := consolidateItem(ctx, tx, job, t.ItemID); err != nil {
+		return res, err
+	}
+	res.ItemDone = true
+	if err := tx.QueryRowContext(ctx, `select count(*) from label_items where tenant_id = $1 and job_id = $2 and status = 'open'`, tx.TenantID, job.ID).Scan(&n); err != nil {
+		return res, store.Err(err, "count open items")
+	}
+	if n > 0 {
+		return res, nil
+	}
+	if _, err := tx.ExecContext(ctx, `update label_jobs set status = 'done', finished_at = $3 where tenant_id = $1 and id = $2`, tx.TenantID, job.ID, stamp(Now())); err != nil {
+		return res, store.Err(err, "finish the job")
+	}
+	res.JobDone = true
+	if job.AnalysisID != 0 && job.Kind != KindBoxes {
+		if err := WriteBack(ctx, tx, job); err != nil {
+			return res, err
+		}
+		res.AnalysisDone = true
+	}
+	return res, nil
+}
+
+// checkAnswer refuses an answer that does not fit the task: boxes on frames
+// not in the item, labels not in the list, empty boxes, a verdict in a
+// boxes job or a rejection without a reason.
+func checkAnswer(ctx context.Context, tx *store.Tx, t Task, a Answer) error {
+	if t.Kind == KindVerify {
+		if a.Verdict != "accept" && a.Verdict != "reject" {
+			return errcode.New(errcode.Invalid, "verdict: %q is not accept or reject", a.Verdict)
+		}
+		if a.Verdict == "reject" && a.Reason == "" {
+			return errcode.New(errcode.Invalid, "reason: say why you reject the machine's boxes")
+		}
+		return nil
+	}
+	if a.Verdict != "" {
+		return errcode.New(errcode.Invalid, "verdict: this is a %s task: answer with boxes per frame", t.Kind)
+	}
+	inItem := map[int]bool{}
+	for _, f := range t.Frames {
+		inItem[f] = true
+	}
+	labels := map[string]bool{}
+	for _, l := range t.Labels {
+		labels[l.Name] = true
+	}
+	for f, boxes := range a.Frames {
+		if !inItem[f] {
+			return errcode.New(errcode.Invalid, "frames: frame %d is not part of this task (frames %v)", f, t.Frames)
+		}
+		for i, b := range boxes {
+			where := fmt.Sprintf("frames[%d][%d]", f, i)
+			if b.W <= 0 || b.H <= 0 || b.X < 0 || b.Y < 0 {
+				return errcode.New(errcode.Invalid, "%s: a box needs x, y ≥ 0 and a positive width and height", where)
+			}
+			if !labels[b.Label] {
+				return errcode.New(errcode.Invalid, "%s.label: %q is not in this job's labels", where, b.Label)
+			}
+		}
+	}
+	return nil
+}
+
+// Consolidated is an item's result.
+type Consolidated struct {
+	Frames   map[int][]Cluster `json:"frames,omitempty"`
+	Accepted *bool             `json:"accepted,omitempty"` // verify jobs
+	Reasons  []string          `json:"reasons,omitempty"`  // why workers rejected
+	Answers  int               `json:"answers"`
+}
+
+func consolidateItem(ctx context.Context, tx *store.Tx, job Job, itemID int64) error {
+	rows, err := tx.QueryContext(ctx, `select id, worker_id, answer from label_tasks where tenant_id = $1 and item_id = $2 and status = 'submitted' order by worker_id`, tx.TenantID, itemID)
+	if err != nil {
+		return store.Err(err, "read answers")
+	}
+	type sub struct {
+		task, worker int64
+		a            Answer
+	}
+	var subs []sub
+	for rows.Next() {
+		var s sub
+		var body string
+		if err := rows.Scan(&s.task, &s.worker, &body); err != nil {
+			rows.Close()
+			return store.Err(err, "read answers")
+		}
+		json.Unmarshal([]byte(body), &s.a)
+		subs = append(subs, s)
+	}
+	rows.Close()
+	var frames []int
+	if err := func() error {
+		var f string
+		if err := tx.QueryRowContext(ctx, `select frames from label_items where tenant_id = $1 and id = $2`, tx.TenantID, itemID).Scan(&f); err != nil {
+			return err
+		}
+		return json.Unmarshal([]byte(f), &frames)
+	}(); err != nil {
+		return store.Err(err, "read the item")
+	}
+	out := Consolidated{Answers: len(subs)}
+	agreement := map[int64]float64{}
+	if job.Kind == KindVerify {
+		var vs []Verdict
+		for _, s := range subs {
+			vs = append(vs, Verdict{Worker: s.worker, Accept: s.a.Verdict == "accept"})
+			if s.a.Reason != "" {
+				out.Reasons = append(out.Reasons, s.a.Reason)
+			}
+		}
+		ok, agr := ConsolidateVerdicts(vs)
+		out.Accepted, agreement = &ok, agr
+	} else {
+		quorum := job.Settings.Quorum
+		if quorum == 0 {
+			quorum = Quorum(len(subs))
+		}
+		out.Frames = map[int][]Cluster{}
+		sums := map[int64]float64{}
+		for _, f := range frames {
+			var in []WorkerBoxes
+			for _, s := range subs {
+				in = append(in, WorkerBoxes{Worker: s.worker, Boxes: s.a.Frames[f]})
+			}
+			cl, agr := ConsolidateBoxes(in, job.Settings.IoU, quorum)
+			out.Frames[f] = cl
+			for w, v := range agr {
+				sums[w] += v
+			}
+		}
+		for w, v := range sums {
+			agreement[w] = v / float64(len(frames))
+		}
+	}
+	for _, s := range subs {
+		if _, err := tx.ExecContext(ctx, `update label_tasks set agreement = $3 where tenant_id = $1 and id = $2`, tx.TenantID, s.task, agreement[s.worker]); err != nil {
+			return store.Err(err, "store agreement")
+		}
+	}
+	body, _ := json.Marshal(out)
+	_, err = tx.ExecContext(ctx, `update label_items set status = 'done', consolidated = $3 where tenant_id = $1 and id = $2`, tx.TenantID, itemID, string(body))
+	return store.Err(err, "store the consolidation")
+}

@@ -1,0 +1,57 @@
+-- Labeling: jobs over a video's frames or an analysis's results, their
+-- items (a frame or a run of frames), and tasks (one worker's lease on one
+-- item). Times are fixed-width UTC text (2006-01-02T15:04:05.000Z), so
+-- they compare as strings.
+CREATE TABLE label_jobs (
+    id               INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id        INTEGER NOT NULL REFERENCES tenants(id),
+    name             TEXT NOT NULL,
+    kind             TEXT NOT NULL CHECK (kind IN ('boxes', 'adjust', 'verify')),
+    video_id         TEXT NOT NULL,
+    analysis_id      INTEGER NOT NULL DEFAULT 0,
+    team             TEXT NOT NULL,
+    workers_per_item INTEGER NOT NULL CHECK (workers_per_item BETWEEN 1 AND 9),
+    time_limit_s     INTEGER NOT NULL CHECK (time_limit_s > 0),
+    expires_at       TEXT NOT NULL,
+    instructions     TEXT NOT NULL,
+    labels           TEXT NOT NULL,
+    settings         TEXT NOT NULL,
+    status           TEXT NOT NULL CHECK (status IN ('open', 'done', 'cancelled')),
+    created_by       TEXT NOT NULL,
+    created_at       TEXT NOT NULL,
+    finished_at      TEXT NOT NULL DEFAULT '',
+    FOREIGN KEY (tenant_id, video_id) REFERENCES videos(tenant_id, id)
+);
+CREATE TABLE label_items (
+    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id    INTEGER NOT NULL REFERENCES tenants(id),
+    job_id       INTEGER NOT NULL REFERENCES label_jobs(id),
+    frames       TEXT NOT NULL,
+    reason       TEXT NOT NULL,
+    machine      TEXT NOT NULL,
+    status       TEXT NOT NULL CHECK (status IN ('open', 'done')),
+    consolidated TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX label_items_job ON label_items (tenant_id, job_id, status, id);
+CREATE TABLE label_tasks (
+    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+    tenant_id     INTEGER NOT NULL REFERENCES tenants(id),
+    job_id        INTEGER NOT NULL REFERENCES label_jobs(id),
+    item_id       INTEGER NOT NULL REFERENCES label_items(id),
+    worker_id     INTEGER NOT NULL REFERENCES users(id),
+    status        TEXT NOT NULL CHECK (status IN ('leased', 'submitted', 'released', 'skipped', 'expired')),
+    leased_at     TEXT NOT NULL,
+    lease_expires TEXT NOT NULL,
+    finished_at   TEXT NOT NULL DEFAULT '',
+    draft         TEXT NOT NULL DEFAULT '',
+    answer        TEXT NOT NULL DEFAULT '',
+    reason        TEXT NOT NULL DEFAULT '',
+    active_ms     INTEGER NOT NULL DEFAULT 0,
+    agreement     REAL,
+    UNIQUE (item_id, worker_id)
+);
+-- At most one open task per worker, enforced by the database itself.
+CREATE UNIQUE INDEX label_tasks_one_open ON label_tasks (tenant_id, worker_id) WHERE status = 'leased';
+CREATE INDEX label_tasks_item ON label_tasks (item_id, status);
+CREATE INDEX label_tasks_lease ON label_tasks (tenant_id, status, lease_expires);
+CREATE INDEX label_tasks_job ON label_tasks (tenant_id, job_id, worker_id);
