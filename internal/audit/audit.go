@@ -22,6 +22,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/fsatomic"
 	"github.com/scry-dev/scry/internal/store"
 )
 
@@ -75,10 +76,10 @@ func Open(dataDir string) (*Log, error) {
 		if gerr != nil {
 			return nil, gerr
 		}
-		if err := writeAtomic(filepath.Join(dir, "verifier.key"), []byte(v+"\n"), 0o644); err != nil {
+		if err := fsatomic.WriteFile(filepath.Join(dir, "verifier.key"), []byte(v+"\n"), 0o644); err != nil {
 			return nil, err
 		}
-		if err := writeAtomic(keyPath, []byte(s+"\n"), 0o600); err != nil {
+		if err := fsatomic.WriteFile(keyPath, []byte(s+"\n"), 0o600); err != nil {
 			return nil, err
 		}
 		skey = []byte(s)
@@ -98,30 +99,6 @@ func Open(dataDir string) (*Log, error) {
 		return nil, fmt.Errorf("audit verifier key: %w", err)
 	}
 	return &Log{dir: dir, signer: signer, verifier: verifier}, nil
-}
-
-func writeAtomic(path string, data []byte, mode os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(mode); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // txHashes reads stored hashes inside a transaction.
@@ -206,7 +183,7 @@ func (l *Log) Publish(ctx context.Context, db *store.DB) error {
 	if err != nil {
 		return err
 	}
-	return writeAtomic(filepath.Join(l.dir, "heads", fmt.Sprintf("%012d.note", tree.N)), msg, 0o644)
+	return fsatomic.WriteFile(filepath.Join(l.dir, "heads", fmt.Sprintf("%012d.note", tree.N)), msg, 0o644)
 }
 
 // Record runs change in a transaction of tenantID together with the audit

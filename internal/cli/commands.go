@@ -88,6 +88,7 @@ func commands() *command {
 		workforceCommand(),
 		detectCommand(),
 		videoCommand(),
+		labelCommand(),
 		evalCommand(),
 		modelCommand(),
 	}}

@@ -1,0 +1,277 @@
+package cli
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"flag"
+	"fmt"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"time"
+
+	"github.com/scry-dev/scry/internal/detect"
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/fsatomic"
+	"github.com/scry-dev/scry/internal/labeling"
+	"github.com/scry-dev/scry/internal/media"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/video"
+)
+
+func labelCommand() *command {
+	return &command{name: "label", summary: "labeling jobs for the private workforce: create, follow, export", subs: []*command{
+		{name: "job", summary: "labeling jobs", subs: []*command{
+			{name: "create", summary: "a job over a video's frames (boxes) or a review of an analysis (adjust, verify)",
+				usage: "--tenant <slug> --video ID --team NAME (--kind boxes --labels a,b (--every 2s | --keyframes --analysis N) | --kind adjust|verify --analysis N [--below 0.6] [--sample 0.1]) [--workers-per-item 3] [--time-limit 10m] [--lifetime 72h] [--instructions FILE.md]",
+				example: `scry label job create --tenant acme-retail --video 3f2a1b9c --kind boxes --labels person,cart --every 2s --team reviewers
+scry label job create --tenant acme-retail --video 3f2a1b9c --analysis 4 --kind adjust --below 0.6 --sample 0.1 --workers-per-item 3 --team reviewers`,
+				flags: func(fs *flag.FlagSet, c *call) {
+					tenantFlag(fs)
+					fs.String("video", "", "the video (id or prefix, scry video list)")
+					fs.Int64("analysis", 0, "the analysis reviewed (adjust, verify) or whose shots and boxes a boxes job starts from")
+					fs.String("kind", "boxes", "boxes (draw), adjust (fix, add, delete machine boxes) or verify (accept / reject with a reason)")
+					fs.String("team", "", "the work team that does the job")
+					fs.String("name", "", "a name for people (default: kind of file)")
+					fs.String("labels", "", "the label list, e.g. car,truck,person:occluded=yes|no (review jobs default to the analysis's labels)")
+					fs.Duration("every", 0, "boxes jobs: a frame every this long")
+					fs.Bool("keyframes", false, "boxes jobs: each shot's middle frame (needs --analysis)")
+					fs.Int("frames-per-item", 1, "boxes jobs: consecutive frames per task (workers step through them)")
+					fs.Float64("below", 0.6, "review jobs: every frame with a detection under this confidence")
+					fs.Float64("sample", 0.1, "review jobs: this share of the other frames with detections")
+					fs.Int("workers-per-item", 1, "workers who label each item (1–9); their answers are consolidated")
+					fs.Duration("time-limit", 10*time.Minute, "how long a worker holds a task before it returns to the pool")
+					fs.Duration("lifetime", 72*time.Hour, "how long the job stays available")
+					fs.String("instructions", "", "a Markdown file shown to workers")
+					fs.Float64("iou", 0.5, "consolidation: boxes of different workers match at this IoU")
+					fs.Int("quorum", 0, "consolidation: members a box needs to be kept (0: a strict majority of the answers)")
+				}, run: labelJobCreate},
+			{name: "list", summary: "the tenant's jobs, newest first", usage: "--tenant <slug> [--json]",
+				example: "scry label job list --tenant acme-retail",
+				flags:   func(fs *flag.FlagSet, c *call) { tenantFlag(fs) }, run: labelJobList},
+			{name: "show", summary: "a job's progress, per worker: accepted, submitted, released, skipped, expired, active time, agreement",
+				usage: "--tenant <slug> JOB [--json]", example: "scry label job show --tenant acme-retail 7 --json",
+				flags: func(fs *flag.FlagSet, c *call) { tenantFlag(fs) }, run: labelJobShow},
+		}},
+		{name: "export", summary: "a job's consolidated labels as COCO JSON, YOLO text or the reviewed analysis JSON",
+			usage:   "--tenant <slug> JOB --format coco|yolo|analysis --out PATH [--images]",
+			example: "scry label export --tenant acme-retail 7 --format coco --out labels.json --images\nscry label export --tenant acme-retail 7 --format yolo --out yolo/",
+			flags: func(fs *flag.FlagSet, c *call) {
+				tenantFlag(fs)
+				fs.String("format", "coco", "coco (one JSON file), yolo (a folder: labels/*.txt and classes.txt) or analysis (the reviewed analysis JSON)")
+				fs.String("out", "", "the file (coco, analysis) or folder (yolo) to write")
+				fs.Bool("images", false, "also write the frames as PNG next to the labels (images/)")
+			}, run: labelExport},
+	}}
+}
+
+func labelJobCreate(ctx context.Context, c *call) error {
+	num := func(name string) float64 { v, _ := strconv.ParseFloat(c.flag(name), 64); return v }
+	dur := func(name string) time.Duration { v, _ := time.ParseDuration(c.flag(name)); return v }
+	labels, err := labeling.ParseLabels(c.flag("labels"))
+	if err != nil {
+		return err
+	}
+	spec := labeling.Spec{Name: c.flag("name"), Kind: c.flag("kind"), Team: c.flag("team"), WorkersPerItem: int(num("workers-per-item")),
+		TimeLimit: dur("time-limit"), Lifetime: dur("lifetime"), Labels: labels, Every: dur("every"), Keyframes: c.flag("keyframes") == "true",
+		FramesPerItem: int(num("frames-per-item")), Below: num("below"), Sample: num("sample"), IoU: num("iou"), Quorum: int(num("quorum")),
+		AnalysisID: int64(num("analysis"))}
+	if spec.Kind == labeling.KindBoxes {
+		spec.Below, spec.Sample = 0, 0
+	}
+	if path := c.flag("instructions"); path != "" {
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return errcode.Wrap(errcode.Invalid, err, "Cannot read the instructions %s", path)
+		}
+		spec.Instructions = string(b)
+	}
+	if c.flag("video") == "" {
+		return errcode.New(errcode.Invalid, "--video: give the video's id (scry video list shows them)")
+	}
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	v, err := video.Get(ctx, db, t.ID, c.flag("video"))
+	if err != nil {
+		return err
+	}
+	spec.VideoID = v.ID
+	var res *detect.Result
+	if spec.AnalysisID != 0 {
+		a, err := video.GetAnalysis(ctx, db, t.ID, spec.AnalysisID)
+		if err != nil {
+			return err
+		}
+		if a.VideoID != v.ID || a.Status != "done" {
+			return errcode.New(errcode.Invalid, "--analysis: analysis %d is %s and of video %s; it must be a finished analysis of this video", a.ID, a.Status, a.VideoID[:12])
+		}
+		res = new(detect.Result)
+		if err := json.Unmarshal(a.Result, res); err != nil {
+			return errcode.Wrap(errcode.Internal, err, "Analysis %d has no readable result", a.ID)
+		}
+	}
+	var job labeling.Job
+	details := map[string]any{"kind": spec.Kind, "team": spec.Team, "video": v.ID}
+	err = c.record(ctx, db, t, "label.job.create", spec.Name, details, func(tx *store.Tx) error {
+		var err error
+		job, err = labeling.Create(ctx, tx, spec, v, res, c.actor())
+		details["job"], details["items"] = job.ID, job.Items
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return c.out(job, func(w io.Writer) {
+		fmt.Fprintf(w, "Created job %d (%s): %d item(s) for team %s, %d worker(s) each, open until %s.\nFollow it: scry label job show --tenant %s %d\n",
+			job.ID, job.Kind, job.Items, job.Team, job.WorkersPerItem, job.ExpiresAt, t.Slug, job.ID)
+	})
+}
+
+func labelJobList(ctx context.Context, c *call) error {
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	var jobs []labeling.Job
+	if err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { jobs, err = labeling.ListJobs(ctx, tx); return err }); err != nil {
+		return err
+	}
+	return c.out(jobs, func(w io.Writer) {
+		if len(jobs) == 0 {
+			fmt.Fprintf(w, "No labeling jobs in %s yet: scry label job create --help\n", t.Slug)
+		}
+		for _, j := range jobs {
+			fmt.Fprintf(w, "%4d  %-7s %-6s %-28s team %-12s %3d items  video %s\n", j.ID, j.Kind, j.Status, j.Name, j.Team, j.Items, j.VideoID[:12])
+		}
+	})
+}
+
+func (c *call) jobID() (int64, error) {
+	if err := c.need(1, "a job number (scry label job list shows them)"); err != nil {
+		return 0, err
+	}
+	id, err := strconv.ParseInt(c.args[0], 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errcode.New(errcode.Invalid, "%q is not a job number", c.args[0])
+	}
+	return id, nil
+}
+
+func labelJobShow(ctx context.Context, c *call) error {
+	id, err := c.jobID()
+	if err != nil {
+		return err
+	}
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	var p labeling.Progress
+	if err := db.InTenant(ctx, t.ID, func(tx *store.Tx) error { p, err = labeling.GetProgress(ctx, tx, id); return err }); err != nil {
+		return err
+	}
+	return c.out(p, func(w io.Writer) {
+		j := p.Job
+		fmt.Fprintf(w, "job %d %q (%s, %s): %d of %d items done; team %s, %d worker(s) per item, %ds per task, open until %s\n",
+			j.ID, j.Name, j.Kind, j.Status, p.ItemsDone, j.Items, j.Team, j.WorkersPerItem, j.TimeLimitS, j.ExpiresAt)
+		fmt.Fprintf(w, "%-36s %8s %9s %8s %7s %7s %4s %9s %9s\n", "worker", "accepted", "submitted", "released", "skipped", "expired", "open", "active", "agreement")
+		for _, s := range p.Workers {
+			agr := "-"
+			if s.Agreement != nil {
+				agr = fmt.Sprintf("%.2f", *s.Agreement)
+			}
+			fmt.Fprintf(w, "%-36s %8d %9d %8d %7d %7d %4d %9s %9s\n", s.Email, s.Accepted, s.Submitted, s.Released, s.Skipped, s.Expired, s.Open,
+				(time.Duration(s.ActiveMillis) * time.Millisecond).Round(time.Second), agr)
+		}
+	})
+}
+
+func labelExport(ctx context.Context, c *call) error {
+	id, err := c.jobID()
+	if err != nil {
+		return err
+	}
+	out, format := c.flag("out"), c.flag("format")
+	if out == "" {
+		return errcode.New(errcode.Invalid, "--out: say where to write the export")
+	}
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	var job labeling.Job
+	var frames []labeling.FrameResult
+	err = db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
+		if job, err = labeling.GetJob(ctx, tx, id); err != nil {
+			return err
+		}
+		frames, err = labeling.Results(ctx, tx, id)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	v, err := video.Get(ctx, db, t.ID, job.VideoID)
+	if err != nil {
+		return err
+	}
+	w, h := v.Info.Width, v.Info.Height
+	files := map[string][]byte{}
+	switch format {
+	case "coco":
+		b, _ := json.MarshalIndent(labeling.ToCOCO(job, frames, w, h), "", "  ")
+		files[out] = b
+	case "yolo":
+		files[filepath.Join(out, "classes.txt")] = []byte(labeling.Classes(job))
+		for _, f := range frames {
+			var buf bytes.Buffer
+			labeling.WriteYOLO(&buf, job, f, w, h)
+			files[filepath.Join(out, "labels", yoloName(labeling.FrameFile(f.Frame)))] = buf.Bytes()
+		}
+	case "analysis":
+		if job.AnalysisID == 0 {
+			return errcode.New(errcode.Invalid, "--format analysis: job %d reviews no analysis", id)
+		}
+		a, err := video.GetAnalysis(ctx, db, t.ID, job.AnalysisID)
+		if err != nil {
+			return err
+		}
+		files[out] = a.Result
+	default:
+		return errcode.New(errcode.Invalid, "--format: %q is not coco, yolo or analysis", format)
+	}
+	if c.flag("images") == "true" {
+		dir := out
+		if format != "yolo" {
+			dir = filepath.Dir(out)
+		}
+		for _, f := range frames {
+			fr, err := media.FrameAt(ctx, video.Path(c.dataDir, t.ID, v), v.Info, f.Frame, w, h)
+			if err != nil {
+				return err
+			}
+			var buf bytes.Buffer
+			png.Encode(&buf, fr.Image())
+			files[filepath.Join(dir, "images", labeling.FrameFile(f.Frame))] = buf.Bytes()
+		}
+	}
+	for path, b := range files {
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			return errcode.Wrap(errcode.Invalid, err, "Cannot create %s", filepath.Dir(path))
+		}
+		if err := fsatomic.WriteFile(path, b, 0o644); err != nil {
+			return errcode.Wrap(errcode.Invalid, err, "Cannot write %s", path)
+		}
+	}
+	return c.out(map[string]any{"job": id, "format": format, "frames": len(frames), "files": len(files)}, func(wr io.Writer) {
+		fmt.Fprintf(wr, "Wrote %d file(s) for %d consolidated frame(s) of job %d to %s.\n", len(files), len(frames), id, out)
+	})
+}
+
+// yoloName turns a frame's image name into its YOLO label file's name.
+func yoloName(image string) string { return image[:len(image)-len(".png")] + ".txt" }
