@@ -269,7 +269,7 @@ func TestReviewJob(t *testing.T) {
 		if len(d0) != 1 || !d0[0].ReviewedByHuman || d0[0].Box.X != 44 || *d0[0].MachineConfidence != 0.4 || d0[0].Confidence != 1 || d0[0].Review != "adjusted" {
 			t.Errorf("frame 0 after review: %+v", d0)
 		}
-		if len(d20) != 1 || d20[0].Review != "accepted" || d20[0].Confidence != 1 || *d20[0].MachineConfidence != 0.95 {
+		if len(d20) != 1 || d20[0].Review != "accepted" || d20[0].Confidence != 0.667 || *d20[0].MachineConfidence != 0.95 {
 			t.Errorf("frame 20 after review: %+v", d20)
 		}
 		if len(after.Frames[1].Detections) != 1 || after.Frames[1].Detections[0].ReviewedByHuman {

@@ -21,6 +21,7 @@ type FrameResult struct {
 	Boxes    []Cluster `json:"boxes"`              // boxes and adjust jobs
 	Accepted *bool     `json:"accepted,omitempty"` // verify jobs
 	Machine  []Box     `json:"machine,omitempty"`  // what the machine proposed
+	Answers  int       `json:"answers"`            // workers who answered
 }
 
 // Results lists the consolidated frames of a job's finished items, in
@@ -44,12 +45,12 @@ func Results(ctx context.Context, tx *store.Tx, jobID int64) ([]FrameResult, err
 		json.Unmarshal([]byte(consJSON), &c)
 		if c.Accepted != nil {
 			for f := range machine {
-				out = append(out, FrameResult{ItemID: id, Frame: f, Accepted: c.Accepted, Machine: machine[f]})
+				out = append(out, FrameResult{ItemID: id, Frame: f, Accepted: c.Accepted, Machine: machine[f], Answers: c.Answers})
 			}
 			continue
 		}
 		for f, boxes := range c.Frames {
-			out = append(out, FrameResult{ItemID: id, Frame: f, Boxes: boxes, Machine: machine[f]})
+			out = append(out, FrameResult{ItemID: id, Frame: f, Boxes: boxes, Machine: machine[f], Answers: c.Answers})
 		}
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Frame < out[j].Frame })
@@ -59,7 +60,8 @@ func Results(ctx context.Context, tx *store.Tx, jobID int64) ([]FrameResult, err
 // WriteBack puts a review job's consolidated labels onto its analysis:
 // every reviewed frame's detections become what people decided, each with
 // reviewed_by_human, the machine's confidence kept as machine_confidence,
-// confidence the share of reviewers who agreed, and review saying what
+// confidence the share of the item's reviewers whose box (with the winning
+// label) is in the cluster, and review saying what
 // happened (accepted, adjusted, added, rejected: rejected boxes stay, at
 // confidence 0, so that the record of the machine's mistake is kept).
 // Presence is recomputed.
@@ -123,7 +125,7 @@ func reviewed(machine []detect.Detection, r FrameResult, w, h int) []detect.Dete
 				best, bestIoU = i, v
 			}
 		}
-		share := math.Round(float64(c.Votes)/float64(max(len(c.Members), 1))*1000) / 1000
+		share := math.Round(float64(c.Votes)/float64(max(r.Answers, 1))*1000) / 1000
 		if best < 0 {
 			out = append(out, detect.Detection{Label: c.Box.Label, Phrase: c.Box.Label, Confidence: share, Box: b, BoundingBox: detect.RatioOf(b, w, h),
 				ReviewedByHuman: true, Review: "added"})

@@ -13,8 +13,14 @@ type metrics struct {
 	mu        sync.Mutex
 	requests  map[[2]string]int64 // route, status class
 	durations map[string]*histogram
-	asks      map[string]int64 // outcome
-	imports   map[string]int64 // outcome
+	outcomes  map[string]map[string]int64 // counter → outcome → count
+}
+
+// outcomeCounters are the counters by outcome, in the order printed.
+var outcomeCounters = []struct{ name, help string }{
+	{"scry_asks_total", "Questions asked, by outcome."},
+	{"scry_hr_imports_total", "HR imports through the server, by outcome."},
+	{"scry_label_submits_total", "Labeling answers submitted through the portal, by outcome (stored, duplicate, item_done, job_done)."},
 }
 
 var buckets = []float64{0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5}
@@ -26,7 +32,11 @@ type histogram struct {
 }
 
 func newMetrics() *metrics {
-	return &metrics{requests: map[[2]string]int64{}, durations: map[string]*histogram{}, asks: map[string]int64{}, imports: map[string]int64{}}
+	m := &metrics{requests: map[[2]string]int64{}, durations: map[string]*histogram{}, outcomes: map[string]map[string]int64{}}
+	for _, c := range outcomeCounters {
+		m.outcomes[c.name] = map[string]int64{}
+	}
+	return m
 }
 
 func (m *metrics) request(route string, status int, d time.Duration) {
@@ -48,15 +58,10 @@ func (m *metrics) request(route string, status int, d time.Duration) {
 	h.n++
 }
 
-func (m *metrics) ask(outcome string) {
+// outcome counts one event of a counter of outcomeCounters.
+func (m *metrics) outcome(counter, outcome string) {
 	m.mu.Lock()
-	m.asks[outcome]++
-	m.mu.Unlock()
-}
-
-func (m *metrics) importDone(outcome string) {
-	m.mu.Lock()
-	m.imports[outcome]++
+	m.outcomes[counter][outcome]++
 	m.mu.Unlock()
 }
 
@@ -101,6 +106,7 @@ func (m *metrics) write(w io.Writer) {
 		fmt.Fprintf(w, "scry_http_request_duration_seconds_sum{route=%q} %g\n", r, h.sum)
 		fmt.Fprintf(w, "scry_http_request_duration_seconds_count{route=%q} %d\n", r, h.n)
 	}
-	counter(w, "scry_asks_total", "Questions asked, by outcome.", m.asks)
-	counter(w, "scry_hr_imports_total", "HR imports through the server, by outcome.", m.imports)
+	for _, c := range outcomeCounters {
+		counter(w, c.name, c.help, m.outcomes[c.name])
+	}
 }

@@ -28,7 +28,7 @@ var uiFS embed.FS
 // pages are parsed once; a missing or broken template stops start-up.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home"} {
+	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task"} {
 		out[name] = template.Must(template.ParseFS(uiFS, "ui/layout.html", "ui/"+name+".html"))
 	}
 	return out
@@ -193,7 +193,7 @@ func (s *Server) answer(r *http.Request, c *caller, question, nowParam string) (
 		ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
 		outcome = string(e.Code)
 	}
-	s.metrics.ask(outcome)
+	s.metrics.outcome("scry_asks_total", outcome)
 	err := s.recorder.record(r.Context(), &askRecord{tenantID: c.tenantID, userID: c.user.ID, question: question, outcome: outcome,
 		rec: audit.Record{Tenant: c.tenantSlug, Actor: "user:" + c.user.Email, Action: "ask", Target: "hr",
 			Details: map[string]any{"question": question, "outcome": outcome, "rows": len(ans.Rows)}}})
@@ -293,7 +293,7 @@ func (s *Server) importUpload(r *http.Request, c *caller) (hr.Counts, error) {
 	}
 	defer os.RemoveAll(dir)
 	if err := saveUpload(r, dir); err != nil {
-		s.metrics.importDone("refused")
+		s.metrics.outcome("scry_hr_imports_total", "refused")
 		return counts, err
 	}
 	details := map[string]any{}
@@ -310,7 +310,7 @@ func (s *Server) importUpload(r *http.Request, c *caller) (hr.Counts, error) {
 			outcome = "failed"
 		}
 	}
-	s.metrics.importDone(outcome)
+	s.metrics.outcome("scry_hr_imports_total", outcome)
 	return counts, err
 }
 

@@ -69,11 +69,17 @@ func (s *Server) trusted(a netip.Addr) bool {
 // portal wraps a portal handler: the tenant must exist, the client address
 // must be on the workforce's allow-list (else a plain 403 page).
 func (s *Server) portal(h func(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy)) http.HandlerFunc {
+	return s.portalLimit(16<<10, h)
+}
+
+// portalLimit is portal with a body limit of its own (the labeling API
+// takes answers and drafts larger than a sign-in form).
+func (s *Server) portalLimit(limit int64, h func(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if rl, _ := r.Context().Value(logKey).(*reqLog); rl != nil {
 			rl.route = r.Method + " " + r.Pattern
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, 16<<10)
+		r.Body = http.MaxBytesReader(w, r.Body, limit)
 		t, err := tenant.Get(r.Context(), s.db, r.PathValue("tenant"))
 		if err != nil {
 			http.Error(w, "There is no portal here.", http.StatusNotFound)
@@ -109,6 +115,7 @@ func (s *Server) portalRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /t/{tenant}/portal/activate", s.portal(s.portalActivate))
 	mux.HandleFunc("POST /t/{tenant}/portal/mfa", s.portal(s.portalMFASetup))
 	mux.HandleFunc("GET /t/{tenant}/.well-known/jwks.json", s.jwks)
+	s.labelRoutes(mux)
 }
 
 // issuer is the iss of the tenant's tokens: its public base URL.

@@ -63,12 +63,14 @@ type portalFixture struct {
 	db      *store.DB
 	tenant  tenant.Tenant
 	invites map[string]string // email → temporary password, as received by mail
+	dataDir string
+	log     *audit.Log
 }
 
 // setupPortal applies the example workforce (with allow, if set, as
 // its allow-list), mails the invitations through a real SMTP server and
 // starts the server.
-func setupPortal(t *testing.T, allow []string, proxies []netip.Prefix) *portalFixture {
+func setupPortal(t *testing.T, allow []string, proxies []netip.Prefix, extra ...workforce.Member) *portalFixture {
 	t.Helper()
 	cfg := storetest.Config(t, store.SQLite)
 	ctx := context.Background()
@@ -92,6 +94,7 @@ func setupPortal(t *testing.T, allow []string, proxies []netip.Prefix) *portalFi
 	if allow != nil {
 		spec.Workforce.SourceIPs = allow
 	}
+	spec.Members = append(spec.Members, extra...)
 	var invites []workforce.Invite
 	if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, invites, err = workforce.Apply(ctx, tx, spec, ""); return err }); err != nil {
 		t.Fatal(err)
@@ -102,11 +105,11 @@ func setupPortal(t *testing.T, allow []string, proxies []netip.Prefix) *portalFi
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	go smtp.Serve(ln)
 	t.Cleanup(func() { smtp.Close() })
-	srv := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PerIP: 1000, PerUser: 1000, TrustedProxies: proxies}, db, log,
+	srv := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PerIP: 1000, PerUser: 1000, TrustedProxies: proxies, DataDir: cfg.DataDir}, db, log,
 		&ask.Engine{DB: db, Model: semantic.BuiltinHR()})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	f := &portalFixture{ts: ts, db: db, tenant: tn, invites: map[string]string{}}
+	f := &portalFixture{ts: ts, db: db, tenant: tn, invites: map[string]string{}, dataDir: cfg.DataDir, log: log}
 	mailer := workforce.SMTP{URL: "smtp://" + ln.Addr().String()}
 	for _, inv := range invites {
 		body := workforce.Render(spec.Invitation.Body, map[string]string{"name": inv.Name, "email": inv.Email, "portal_url": ts.URL + "/t/acme-retail/portal", "password": inv.Secret})
@@ -122,7 +125,7 @@ func setupPortal(t *testing.T, allow []string, proxies []netip.Prefix) *portalFi
 		}
 	}
 	box.mu.Unlock()
-	if len(f.invites) != 2 {
+	if len(f.invites) != len(spec.Members) {
 		t.Fatalf("received %d invitations", len(f.invites))
 	}
 	return f
@@ -188,7 +191,7 @@ func TestPortalJourney(t *testing.T) {
 	now := time.Now()
 	first, _ := totp.GenerateCode(secret, now)
 	code, path, body = post(t, c, base+"/step", url.Values{"code": {first}})
-	if code != 200 || !strings.HasSuffix(path, "/portal") || !strings.Contains(body, "video-reviewers") || !strings.Contains(body, "No tasks are waiting") {
+	if code != 200 || !strings.HasSuffix(path, "/portal") || !strings.Contains(body, "video-reviewers") || !strings.Contains(body, "Open the labeling page") {
 		t.Fatalf("landing in the portal: %d %s", code, path)
 	}
 	// Sign out, sign in with the new password: a TOTP code is asked, and the used one is refused.

@@ -43,6 +43,8 @@ type Config struct {
 	// PublicURL is the address people reach scry at (the tokens' issuer);
 	// empty = taken from each request.
 	PublicURL string
+	// DataDir is the data folder: videos, and the frames cut for labeling.
+	DataDir string
 }
 
 // Server serves one installation.

@@ -1,0 +1,324 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"html/template"
+	"image/jpeg"
+	"net/http"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/fsatomic"
+	"github.com/scry-dev/scry/internal/labeling"
+	"github.com/scry-dev/scry/internal/media"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
+	"github.com/scry-dev/scry/internal/video"
+	"github.com/scry-dev/scry/internal/workforce"
+)
+
+// portalAPI wraps a worker's JSON route: the portal's checks (tenant,
+// allow-list), then a full portal session of a worker of this tenant, then
+// the per-user rate limit. Everything answers in the one error vocabulary.
+func (s *Server) portalAPI(h func(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error) http.HandlerFunc {
+	return s.portalLimit(256<<10, func(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
+		c := s.portalSession(r, t, p)
+		if c == nil || c.stage != "full" {
+			writeError(w, errcode.New(errcode.Unauthenticated, "Sign in to the portal first"))
+			return
+		}
+		if rl, _ := r.Context().Value(logKey).(*reqLog); rl != nil {
+			rl.tenant, rl.user = t.Slug, c.user.Email
+		}
+		if !s.limiter(fmt.Sprintf("user:%d", c.user.ID), s.cfg.PerUser).Allow() {
+			w.Header().Set("Retry-After", "1")
+			writeError(w, errcode.New(errcode.RateLimited, "Too many requests; slow down"))
+			return
+		}
+		if err := h(w, r, t, c); err != nil {
+			if errcode.From(err).Code == errcode.Internal {
+				s.log.Error("portal handler failed", "route", r.Pattern, "err", err)
+			}
+			writeError(w, err)
+		}
+	})
+}
+
+func (s *Server) labelRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /t/{tenant}/portal/task", s.portal(s.taskPage))
+	mux.HandleFunc("POST /t/{tenant}/portal/api/take", s.portalAPI(s.apiTake))
+	mux.HandleFunc("GET /t/{tenant}/portal/api/tasks/{id}", s.portalAPI(s.apiTask))
+	mux.HandleFunc("GET /t/{tenant}/portal/api/tasks/{id}/frames/{frame}", s.portalAPI(s.apiFrame))
+	mux.HandleFunc("PUT /t/{tenant}/portal/api/tasks/{id}/draft", s.portalAPI(s.apiDraft))
+	mux.HandleFunc("POST /t/{tenant}/portal/api/tasks/{id}/submit", s.portalAPI(s.apiSubmit))
+	mux.HandleFunc("POST /t/{tenant}/portal/api/tasks/{id}/release", s.portalAPI(s.apiRelease))
+}
+
+func taskID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errcode.New(errcode.NotFound, "No such task")
+	}
+	return id, nil
+}
+
+// taskView is a task as the page gets it: with its instructions as HTML
+// and the frame size.
+type taskView struct {
+	*labeling.Task
+	InstructionsHTML template.HTML `json:"instructions_html"`
+	Width            int           `json:"width"`
+	Height           int           `json:"height"`
+}
+
+func (s *Server) view(r *http.Request, t tenant.Tenant, task *labeling.Task) (*taskView, error) {
+	if task == nil {
+		return nil, nil
+	}
+	v, err := video.Get(r.Context(), s.db, t.ID, task.VideoID)
+	if err != nil {
+		return nil, err
+	}
+	return &taskView{Task: task, InstructionsHTML: markdown(task.Instructions), Width: v.Info.Width, Height: v.Info.Height}, nil
+}
+
+func (s *Server) apiTake(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error {
+	var task *labeling.Task
+	err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+		var err error
+		task, err = labeling.Take(r.Context(), tx, c.user.ID)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	v, err := s.view(r, t, task)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"task": v})
+	return nil
+}
+
+func (s *Server) apiTask(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error {
+	id, err := taskID(r)
+	if err != nil {
+		return err
+	}
+	var task labeling.Task
+	if err := s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error { task, err = labeling.GetTask(r.Context(), tx, c.user.ID, id); return err }); err != nil {
+		return err
+	}
+	v, err := s.view(r, t, &task)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"task": v})
+	return nil
+}
+
+// apiFrame serves a frame of the worker's own task at full resolution as
+// JPEG. Frames are cut once with ffmpeg and kept under
+// <data>/frames/<tenant>/<video>/, so a job's several workers, and a
+// worker stepping back and forth, cost one decode per frame.
+func (s *Server) apiFrame(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error {
+	id, err := taskID(r)
+	if err != nil {
+		return err
+	}
+	frame, err := strconv.Atoi(r.PathValue("frame"))
+	if err != nil {
+		return errcode.New(errcode.NotFound, "No such frame")
+	}
+	var task labeling.Task
+	if err := s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error { task, err = labeling.GetTask(r.Context(), tx, c.user.ID, id); return err }); err != nil {
+		return err
+	}
+	inTask := false
+	for _, f := range task.Frames {
+		inTask = inTask || f == frame
+	}
+	if !inTask {
+		return errcode.New(errcode.NotFound, "Frame %d is not part of task %d", frame, id)
+	}
+	v, err := video.Get(r.Context(), s.db, t.ID, task.VideoID)
+	if err != nil {
+		return err
+	}
+	cache := filepath.Join(s.cfg.DataDir, "frames", fmt.Sprint(t.ID), v.ID, fmt.Sprintf("%d.jpg", frame))
+	b, err := os.ReadFile(cache)
+	if err != nil {
+		f, err := media.FrameAt(r.Context(), video.Path(s.cfg.DataDir, t.ID, v), v.Info, frame, v.Info.Width, v.Info.Height)
+		if err != nil {
+			return err
+		}
+		var buf bytes.Buffer
+		if err := jpeg.Encode(&buf, f.Image(), &jpeg.Options{Quality: 90}); err != nil {
+			return err
+		}
+		b = buf.Bytes()
+		if os.MkdirAll(filepath.Dir(cache), 0o750) == nil {
+			fsatomic.WriteFile(cache, b, 0o640) // a cache: a failure only costs the next decode
+		}
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.Write(b)
+	return nil
+}
+
+type draftRequest struct {
+	Draft  json.RawMessage `json:"draft"`
+	Active int64           `json:"active_ms"`
+}
+
+func (s *Server) apiDraft(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error {
+	id, err := taskID(r)
+	if err != nil {
+		return err
+	}
+	var req draftRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	if err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+		return labeling.SaveDraft(r.Context(), tx, c.user.ID, id, req.Draft, req.Active)
+	}); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+type submitRequest struct {
+	Answer labeling.Answer `json:"answer"`
+	Active int64           `json:"active_ms"`
+}
+
+func (s *Server) apiSubmit(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error {
+	id, err := taskID(r)
+	if err != nil {
+		return err
+	}
+	var req submitRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	var res labeling.SubmitResult
+	err = s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+		res, err = labeling.Submit(r.Context(), tx, c.user.ID, id, req.Answer, req.Active)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	outcome := "stored"
+	switch {
+	case res.Duplicate:
+		outcome = "duplicate"
+	case res.JobDone:
+		outcome = "job_done"
+	case res.ItemDone:
+		outcome = "item_done"
+	}
+	s.metrics.outcome("scry_label_submits_total", outcome)
+	writeJSON(w, http.StatusOK, res)
+	return nil
+}
+
+type releaseRequest struct {
+	Skip   bool   `json:"skip"`
+	Reason string `json:"reason"`
+}
+
+func (s *Server) apiRelease(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error {
+	id, err := taskID(r)
+	if err != nil {
+		return err
+	}
+	var req releaseRequest
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	if err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+		return labeling.Release(r.Context(), tx, c.user.ID, id, req.Skip, req.Reason)
+	}); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) taskPage(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
+	c := s.portalSession(r, t, p)
+	if c == nil || c.stage != "full" {
+		http.Redirect(w, r, "/t/"+t.Slug+"/portal", http.StatusSeeOther)
+		return
+	}
+	s.render(w, http.StatusOK, "portal_task", portalData{Title: "Label", Tenant: t.Slug, Email: c.user.Email})
+}
+
+var (
+	mdHeading = regexp.MustCompile(`^(#{1,3})\s+(.*)$`)
+	mdBold    = regexp.MustCompile(`\*\*([^*]+)\*\*`)
+	mdItalic  = regexp.MustCompile(`\*([^*]+)\*`)
+	mdCode    = regexp.MustCompile("`([^`]+)`")
+)
+
+// markdown renders the Markdown that instructions need — headings, lists,
+// paragraphs, bold, italics and code — from escaped text, so that no HTML
+// an instruction file carries reaches the page.
+func markdown(src string) template.HTML {
+	var out strings.Builder
+	inList := false
+	para := []string{}
+	flush := func() {
+		if len(para) > 0 {
+			out.WriteString("<p>" + strings.Join(para, " ") + "</p>\n")
+			para = para[:0]
+		}
+		if inList {
+			out.WriteString("</ul>\n")
+			inList = false
+		}
+	}
+	inline := func(s string) string {
+		s = template.HTMLEscapeString(s)
+		s = mdBold.ReplaceAllString(s, "<strong>$1</strong>")
+		s = mdItalic.ReplaceAllString(s, "<em>$1</em>")
+		return mdCode.ReplaceAllString(s, "<code>$1</code>")
+	}
+	for _, line := range strings.Split(src, "\n") {
+		line = strings.TrimRight(line, " \r")
+		switch {
+		case line == "":
+			flush()
+		case mdHeading.MatchString(line):
+			flush()
+			m := mdHeading.FindStringSubmatch(line)
+			n := len(m[1]) + 1
+			fmt.Fprintf(&out, "<h%d>%s</h%d>\n", n, inline(m[2]), n)
+		case strings.HasPrefix(line, "- ") || strings.HasPrefix(line, "* "):
+			if len(para) > 0 {
+				out.WriteString("<p>" + strings.Join(para, " ") + "</p>\n")
+				para = para[:0]
+			}
+			if !inList {
+				out.WriteString("<ul>\n")
+				inList = true
+			}
+			out.WriteString("<li>" + inline(line[2:]) + "</li>\n")
+		default:
+			para = append(para, inline(line))
+		}
+	}
+	flush()
+	return template.HTML(out.String())
+}
+

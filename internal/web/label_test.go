@@ -1,0 +1,276 @@
+package web
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+	"github.com/pquerna/otp/totp"
+
+	"github.com/scry-dev/scry/internal/detect"
+	"github.com/scry-dev/scry/internal/labeling"
+	"github.com/scry-dev/scry/internal/media"
+	"github.com/scry-dev/scry/internal/media/mediatest"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/video"
+	"github.com/scry-dev/scry/internal/workforce"
+)
+
+const newPassword = "violet-harbour-lantern-42"
+
+// memberClient signs a member in over HTTP through the whole first visit:
+// temporary password, a password of their own, TOTP enrollment.
+func memberClient(t *testing.T, f *portalFixture, email string) *http.Client {
+	t.Helper()
+	c := client(t, "")
+	base := f.ts.URL + "/t/acme-retail/portal"
+	post(t, c, base+"/signin", url.Values{"email": {email}, "password": {f.invites[email]}})
+	_, _, body := post(t, c, base+"/step", url.Values{"new": {newPassword}, "confirm": {newPassword}})
+	m := reSecret.FindStringSubmatch(body)
+	if m == nil {
+		t.Fatalf("%s: no TOTP enrollment page", email)
+	}
+	code, _ := totp.GenerateCode(m[1], time.Now())
+	if status, path, _ := post(t, c, base+"/step", url.Values{"code": {code}}); status != 200 || !strings.HasSuffix(path, "/portal") {
+		t.Fatalf("%s: sign-in ended at %d %s", email, status, path)
+	}
+	return c
+}
+
+// portalCall sends a JSON request to the worker API and decodes the answer.
+func portalCall(t *testing.T, c *http.Client, f *portalFixture, method, path string, body any, out any) int {
+	t.Helper()
+	var r io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		r = strings.NewReader(string(b))
+	}
+	req, _ := http.NewRequest(method, f.ts.URL+"/t/acme-retail/portal/api"+path, r)
+	req.Header.Set("Content-Type", "application/json")
+	resp, err := c.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	if out != nil {
+		json.NewDecoder(resp.Body).Decode(out)
+	}
+	return resp.StatusCode
+}
+
+// analysedVideo generates a clip (a red square, and a thin blue L whose box
+// it fills poorly, so the built-in detector is unsure of it: 0.56), adds it
+// and analyses it through a river job.
+func analysedVideo(t *testing.T, f *portalFixture) (video.Video, video.Analysis) {
+	t.Helper()
+	ctx := context.Background()
+	clip := filepath.Join(t.TempDir(), "shelf.mp4")
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=640x360:r=25:d=2", "-f", "lavfi", "-i", "color=c=red:s=80x80:r=25:d=2",
+		"-f", "lavfi", "-i", "color=c=blue:s=120x8:r=25:d=2", "-f", "lavfi", "-i", "color=c=blue:s=8x120:r=25:d=2",
+		"-filter_complex", "[0][1]overlay=x=100:y=100[a];[a][2]overlay=x=400:y=232[b];[b][3]overlay=x=400:y=120,format=yuv420p", clip)
+	v, _, err := video.Add(ctx, f.db, f.dataDir, f.tenant.ID, "t", clip, media.DefaultLimits, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
+	jobs, err := video.NewClient(f.db, &video.Worker{DB: f.db, DataDir: f.dataDir, Log: quiet}, 1, quiet)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var id int64
+	err = f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error {
+		id, err = video.Queue(ctx, tx, jobs, f.dataDir, video.Request{Video: v, Prompt: "Detect the red box and the blue shape", Actor: "t",
+			Options: video.JobOptions{FPS: 1, MinConfidence: 0.3, Setup: detect.Setup{Detector: "builtin"}}})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	jobs.Start(ctx)
+	defer jobs.Stop(ctx)
+	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		a, err := video.GetAnalysis(ctx, f.db, f.tenant.ID, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if a.Status == "done" {
+			return v, a
+		}
+		if a.Status == "failed" {
+			t.Fatalf("analysis failed: %s", a.Error)
+		}
+	}
+	t.Fatal("the analysis did not finish")
+	return video.Video{}, video.Analysis{}
+}
+
+// void runs an action for its effect only.
+func void[T any](a chromedp.Action[T]) step {
+	return func(ctx context.Context, tg *chromedp.Target) (chromedp.Void, error) {
+		_, err := a(ctx, tg)
+		return chromedp.Void{}, err
+	}
+}
+
+func lbox(x, y, w, h int, label string) labeling.Box {
+	return labeling.Box{X: x, Y: y, W: w, H: h, Label: label}
+}
+
+// TestLabelReviewEndToEnd: a generated video is analysed; a review job
+// takes its detections under 0.6 with 3 workers per item; two workers
+// answer over HTTP, the third in headless Chromium, drawing a box with the
+// mouse; the last answer consolidates the items and writes the reviewed
+// boxes onto the analysis; the COCO export is valid.
+func TestLabelReviewEndToEnd(t *testing.T) {
+	bctx := browser(t)
+	cy := "cy.third@acme-retail.example"
+	f := setupPortal(t, nil, nil, workforce.Member{Email: cy, Name: "Cy Third", Teams: []string{"video-reviewers"}})
+	ctx := context.Background()
+	v, a := analysedVideo(t, f)
+	var res detect.Result
+	json.Unmarshal(a.Result, &res)
+	var job labeling.Job
+	err := f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error {
+		var err error
+		job, err = labeling.Create(ctx, tx, labeling.Spec{Kind: labeling.KindAdjust, VideoID: v.ID, AnalysisID: a.ID, Team: "video-reviewers",
+			WorkersPerItem: 3, TimeLimit: 10 * time.Minute, Lifetime: time.Hour, IoU: 0.5, Below: 0.6,
+			Instructions: "# Check every box\n- Fix boxes that are **off**\n- Draw what the machine missed"}, v, &res, "t")
+		return err
+	})
+	if err != nil || job.Items != 2 {
+		t.Fatalf("job: %v, %d items (frames %d)", err, job.Items, len(res.Frames))
+	}
+	red, shape, missed := lbox(100, 100, 80, 80, "box"), lbox(400, 120, 120, 120, "shape"), lbox(250, 250, 80, 60, "box")
+	answers := map[string]map[int][]labeling.Box{
+		"ana.reviewer@acme-retail.example": {0: {red, shape, missed}, 25: {red, shape}},
+		"bo.checker@acme-retail.example":   {0: {red, shape}, 25: {red, shape}},
+	}
+	for email, byFrame := range answers {
+		c := memberClient(t, f, email)
+		for range 2 {
+			var got struct{ Task *taskView }
+			if code := portalCall(t, c, f, "POST", "/take", nil, &got); code != 200 || got.Task == nil {
+				t.Fatalf("%s take: %d", email, code)
+			}
+			task := got.Task
+			if task.Width != 640 || len(task.Machine[task.Frames[0]]) != 2 || !strings.Contains(string(task.InstructionsHTML), "<strong>off</strong>") {
+				t.Fatalf("task as served: %+v", task)
+			}
+			resp, err := c.Get(fmt.Sprintf("%s/t/acme-retail/portal/api/tasks/%d/frames/%d", f.ts.URL, task.ID, task.Frames[0]))
+			if err != nil || resp.StatusCode != 200 || resp.Header.Get("Content-Type") != "image/jpeg" {
+				t.Fatalf("frame: %v %v", err, resp)
+			}
+			resp.Body.Close()
+			frame := task.Frames[0]
+			if code := portalCall(t, c, f, "PUT", fmt.Sprintf("/tasks/%d/draft", task.ID), map[string]any{"draft": map[string]any{"frames": byFrame}, "active_ms": 2000}, nil); code != 204 {
+				t.Fatalf("draft: %d", code)
+			}
+			var r labeling.SubmitResult
+			if code := portalCall(t, c, f, "POST", fmt.Sprintf("/tasks/%d/submit", task.ID),
+				map[string]any{"answer": labeling.Answer{Frames: map[int][]labeling.Box{frame: byFrame[frame]}}, "active_ms": 4000}, &r); code != 200 || r.ItemDone {
+				t.Fatalf("%s submit frame %d: %d %+v", email, frame, code, r)
+			}
+		}
+	}
+	// The third worker, in the browser.
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	run := func(steps ...step) {
+		t.Helper()
+		if err := chromedp.Do(bctx, steps...); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run(chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal"), chromedp.WaitVisible(css("#email")),
+		chromedp.SendKeys(css("#email"), cy), chromedp.SendKeys(css("#password"), f.invites[cy]),
+		chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#new")),
+		chromedp.SendKeys(css("#new"), newPassword), chromedp.SendKeys(css("#confirm"), newPassword),
+		chromedp.Submit(css("#confirm")), chromedp.WaitVisible(css("#secret")))
+	code, _ := totp.GenerateCode(eval[string](t, bctx, `document.getElementById("secret").textContent`), time.Now())
+	run(chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#start")),
+		chromedp.Click(css("#start")), chromedp.WaitVisible(css("#work")), chromedp.Sleep(300*time.Millisecond))
+	if n := eval[int](t, bctx, `scryLabel.state().boxes[0].length`); n != 2 {
+		t.Fatalf("machine boxes pre-drawn: %d", n)
+	}
+	from := eval[map[string]float64](t, bctx, `scryLabel.clientOf(250, 250)`)
+	to := eval[map[string]float64](t, bctx, `scryLabel.clientOf(330, 310)`)
+	run(chromedp.DragAndDropXY(from["x"], from["y"], to["x"], to["y"], 12), shot("label-1-drawn"))
+	drawn := eval[map[string]float64](t, bctx, `(() => { const b = scryLabel.state().boxes[0][2]; return {x: b.x, y: b.y, w: b.w, h: b.h}; })()`)
+	if detect.IoU(detect.Box{X: int(drawn["x"]), Y: int(drawn["y"]), W: int(drawn["w"]), H: int(drawn["h"])}, detect.Box{X: 250, Y: 250, W: 80, H: 60}) < 0.9 {
+		t.Fatalf("the box drawn with the mouse: %v", drawn)
+	}
+	// Autosave, then a reload restores the drawn box.
+	run(void(chromedp.Evaluate[any](`scryLabel.save()`, chromedp.EvalAwaitPromise)), chromedp.Reload(), chromedp.WaitVisible(css("#work")), chromedp.Sleep(300*time.Millisecond))
+	if n := eval[int](t, bctx, `scryLabel.state().boxes[0].length`); n != 3 {
+		t.Fatalf("boxes after a reload: %d", n)
+	}
+	run(chromedp.Click(css("#submit")),
+		void(chromedp.Poll[bool](`!!(scryLabel.state().task && scryLabel.state().task.frames[0] === 25)`, chromedp.WithPollingTimeout(10*time.Second))),
+		chromedp.Sleep(300*time.Millisecond), shot("label-2-next-frame"), chromedp.Click(css("#submit")),
+		void(chromedp.Poll[bool](`document.getElementById("status").textContent.includes("No task is waiting")`, chromedp.WithPollingTimeout(10*time.Second))))
+	// The analysis now carries the reviewed boxes.
+	a, err = video.GetAnalysis(ctx, f.db, f.tenant.ID, a.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var after detect.Result
+	json.Unmarshal(a.Result, &after)
+	reviews := map[string]int{}
+	for _, fr := range after.Frames {
+		for _, d := range fr.Detections {
+			if !d.ReviewedByHuman {
+				t.Errorf("frame %d: %s not reviewed", fr.FrameIndex, d.Label)
+			}
+			reviews[d.Review]++
+			if d.Review == "added" && (fr.FrameIndex != 0 || d.Confidence != 0.667 || d.MachineConfidence != nil) {
+				t.Errorf("added box: %+v", d)
+			}
+			if d.Label == "shape" && (d.MachineConfidence == nil || *d.MachineConfidence != 0.563 || d.Confidence != 1) {
+				t.Errorf("shape after review: %+v", d)
+			}
+		}
+	}
+	if reviews["added"] != 1 || reviews["accepted"] != 4 {
+		t.Errorf("reviews: %v", reviews)
+	}
+	var frames []labeling.FrameResult
+	var done labeling.Job
+	f.db.ReadTenant(ctx, f.tenant.ID, func(tx *store.Tx) error {
+		done, _ = labeling.GetJob(ctx, tx, job.ID)
+		frames, err = labeling.Results(ctx, tx, job.ID)
+		return err
+	})
+	b, _ := json.Marshal(labeling.ToCOCO(done, frames, v.Info.Width, v.Info.Height))
+	var coco struct {
+		Images []struct {
+			ID            int
+			FileName      string `json:"file_name"`
+			Width, Height int
+		}
+		Annotations []struct {
+			ImageID    int `json:"image_id"`
+			CategoryID int `json:"category_id"`
+			BBox       []float64
+		}
+		Categories []struct {
+			ID   int
+			Name string
+		}
+	}
+	if err := json.Unmarshal(b, &coco); err != nil || done.Status != "done" || len(coco.Images) != 2 || len(coco.Annotations) != 5 || len(coco.Categories) != 2 {
+		t.Fatalf("COCO: %v %s", err, b)
+	}
+	for _, an := range coco.Annotations {
+		if len(an.BBox) != 4 || an.BBox[0] < 0 || an.BBox[1] < 0 || an.BBox[0]+an.BBox[2] > 640 || an.BBox[1]+an.BBox[3] > 360 || an.ImageID < 1 || an.ImageID > 2 || an.CategoryID < 1 || an.CategoryID > 2 {
+			t.Errorf("annotation out of bounds: %+v", an)
+		}
+	}
+}

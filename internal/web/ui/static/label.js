@@ -1,0 +1,291 @@
+// The labeling page: one task at a time, boxes drawn on a canvas over the
+// frame at full resolution. Every frame of the task is fetched before the
+// editor opens, so stepping between frames never waits on the network.
+// Work is autosaved as a draft every 4 s (a reload restores it); active
+// time counts only while the page is visible and was used in the last 30 s.
+"use strict";
+(() => {
+  const root = document.getElementById("labeler");
+  if (!root) return;
+  const api = "/t/" + root.dataset.tenant + "/portal/api";
+  const $ = (id) => document.getElementById(id);
+  const canvas = $("canvas"), ctx = canvas.getContext("2d"), stage = $("stage");
+  const colours = ["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7"];
+  let task = null, images = {}, frames = [], pos = 0, boxes = {}, sel = -1, dirty = false;
+  let zoom = 1, panX = 0, panY = 0, drag = null, spaceDown = false;
+  let active = 0, lastInput = Date.now();
+
+  const say = (msg) => { $("status").textContent = msg; };
+  async function call(method, path, body) {
+    const res = await fetch(api + path, { method, headers: body ? { "Content-Type": "application/json" } : {}, body: body ? JSON.stringify(body) : undefined, credentials: "same-origin" });
+    if (res.status === 204) return null;
+    const data = await res.json().catch(() => ({}));
+    if (!res.ok) throw new Error((data.error && data.error.message) || res.statusText);
+    return data;
+  }
+
+  // --- geometry: image pixels ↔ canvas pixels -----------------------------
+  function fit() {
+    const r = stage.getBoundingClientRect();
+    canvas.width = Math.round(r.width * devicePixelRatio);
+    canvas.height = Math.round(r.height * devicePixelRatio);
+    return Math.min(canvas.width / task.width, canvas.height / task.height);
+  }
+  let base = 1;
+  const scale = () => base * zoom;
+  const toImage = (e) => {
+    const r = canvas.getBoundingClientRect();
+    const cx = (e.clientX - r.left) * devicePixelRatio, cy = (e.clientY - r.top) * devicePixelRatio;
+    return { x: (cx - offX()) / scale(), y: (cy - offY()) / scale() };
+  };
+  const offX = () => (canvas.width - task.width * scale()) / 2 + panX;
+  const offY = () => (canvas.height - task.height * scale()) / 2 + panY;
+
+  // --- drawing --------------------------------------------------------------
+  const frameBoxes = () => (boxes[frames[pos]] = boxes[frames[pos]] || []);
+  function draw() {
+    if (!task) return;
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
+    ctx.fillStyle = "#111";
+    ctx.fillRect(0, 0, canvas.width, canvas.height);
+    ctx.setTransform(scale(), 0, 0, scale(), offX(), offY());
+    const img = images[frames[pos]];
+    if (img) ctx.drawImage(img, 0, 0, task.width, task.height);
+    const lw = 2 / scale();
+    frameBoxes().forEach((b, i) => {
+      const c = colours[Math.max(0, labelIndex(b.label)) % colours.length];
+      ctx.lineWidth = i === sel ? 2 * lw : lw;
+      ctx.strokeStyle = c;
+      ctx.setLineDash(b.machine ? [6 / scale(), 4 / scale()] : []);
+      ctx.strokeRect(b.x, b.y, b.w, b.h);
+      ctx.setLineDash([]);
+      ctx.font = `${14 / scale()}px system-ui, sans-serif`;
+      const text = b.label + (b.machine && b.confidence != null ? " " + b.confidence.toFixed(2) : "");
+      const tw = ctx.measureText(text).width + 8 / scale();
+      ctx.fillStyle = c;
+      ctx.fillRect(b.x, b.y - 18 / scale(), tw, 18 / scale());
+      ctx.fillStyle = "#000";
+      ctx.fillText(text, b.x + 4 / scale(), b.y - 5 / scale());
+      if (i === sel) for (const [hx, hy] of corners(b)) ctx.fillRect(hx - 4 / scale(), hy - 4 / scale(), 8 / scale(), 8 / scale());
+    });
+    if (drag && drag.kind === "new") {
+      ctx.strokeStyle = "#fff";
+      ctx.lineWidth = lw;
+      ctx.strokeRect(drag.box.x, drag.box.y, drag.box.w, drag.box.h);
+    }
+    $("frame-pos").textContent = `frame ${frames[pos]} (${pos + 1} of ${frames.length})`;
+    const list = $("boxes");
+    list.textContent = "";
+    frameBoxes().forEach((b, i) => {
+      const li = document.createElement("li");
+      li.textContent = `${b.label} at ${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.w)}×${Math.round(b.h)}`;
+      if (i === sel) li.className = "sel";
+      list.appendChild(li);
+    });
+  }
+  const corners = (b) => [[b.x, b.y], [b.x + b.w, b.y], [b.x, b.y + b.h], [b.x + b.w, b.y + b.h]];
+  const labelIndex = (name) => task.labels.findIndex((l) => l.name === name);
+  const clamp = (b) => {
+    b.x = Math.max(0, Math.min(b.x, task.width - 1)); b.y = Math.max(0, Math.min(b.y, task.height - 1));
+    b.w = Math.max(1, Math.min(b.w, task.width - b.x)); b.h = Math.max(1, Math.min(b.h, task.height - b.y));
+  };
+  const changed = () => { dirty = true; $("saved").textContent = "Unsaved changes"; draw(); };
+
+  // --- pointer: draw, select, move, resize, pan -----------------------------
+  canvas.addEventListener("pointerdown", (e) => {
+    stage.focus();
+    canvas.setPointerCapture(e.pointerId);
+    const p = toImage(e), tol = 8 / scale();
+    if (spaceDown || e.button === 1) { drag = { kind: "pan", sx: e.clientX, sy: e.clientY, px: panX, py: panY }; return; }
+    if (task.kind === "verify") return;
+    const bs = frameBoxes();
+    if (sel >= 0 && bs[sel]) {
+      const k = corners(bs[sel]).findIndex(([hx, hy]) => Math.abs(hx - p.x) < tol && Math.abs(hy - p.y) < tol);
+      if (k >= 0) { drag = { kind: "resize", corner: k, orig: { ...bs[sel] } }; return; }
+    }
+    for (let i = bs.length - 1; i >= 0; i--) {
+      const b = bs[i];
+      if (p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h) {
+        sel = i;
+        drag = { kind: "move", dx: p.x - b.x, dy: p.y - b.y };
+        draw();
+        return;
+      }
+    }
+    sel = -1;
+    drag = { kind: "new", x0: p.x, y0: p.y, box: { x: p.x, y: p.y, w: 0, h: 0 } };
+  });
+  canvas.addEventListener("pointermove", (e) => {
+    if (!drag) return;
+    lastInput = Date.now();
+    const p = toImage(e), bs = frameBoxes();
+    if (drag.kind === "pan") { panX = drag.px + (e.clientX - drag.sx) * devicePixelRatio; panY = drag.py + (e.clientY - drag.sy) * devicePixelRatio; draw(); return; }
+    if (drag.kind === "new") {
+      drag.box = { x: Math.min(drag.x0, p.x), y: Math.min(drag.y0, p.y), w: Math.abs(p.x - drag.x0), h: Math.abs(p.y - drag.y0) };
+      draw();
+      return;
+    }
+    const b = bs[sel];
+    if (!b) return;
+    if (drag.kind === "move") { b.x = p.x - drag.dx; b.y = p.y - drag.dy; }
+    if (drag.kind === "resize") {
+      const o = drag.orig, x1 = drag.corner % 2 ? o.x : o.x + o.w, y1 = drag.corner > 1 ? o.y : o.y + o.h;
+      b.x = Math.min(x1, p.x); b.y = Math.min(y1, p.y); b.w = Math.abs(p.x - x1); b.h = Math.abs(p.y - y1);
+    }
+    b.machine = false;
+    clamp(b);
+    changed();
+  });
+  canvas.addEventListener("pointerup", () => {
+    if (drag && drag.kind === "new" && drag.box.w >= 3 && drag.box.h >= 3) {
+      const b = { ...drag.box, label: $("label-select").value };
+      clamp(b);
+      frameBoxes().push(b);
+      sel = frameBoxes().length - 1;
+      drag = null;
+      changed();
+      return;
+    }
+    drag = null;
+    draw();
+  });
+  canvas.addEventListener("wheel", (e) => {
+    e.preventDefault();
+    setZoom(zoom * (e.deltaY < 0 ? 1.15 : 1 / 1.15));
+  }, { passive: false });
+  const setZoom = (z) => { zoom = Math.max(0.5, Math.min(8, z)); if (zoom === 1) { panX = panY = 0; } draw(); };
+
+  // --- keyboard -------------------------------------------------------------
+  stage.addEventListener("keydown", (e) => {
+    lastInput = Date.now();
+    const bs = frameBoxes(), b = bs[sel];
+    if (e.key === " ") { spaceDown = true; e.preventDefault(); return; }
+    if ((e.key === "Delete" || e.key === "Backspace") && b) { bs.splice(sel, 1); sel = -1; changed(); e.preventDefault(); return; }
+    if (e.key.startsWith("Arrow") && b) {
+      const d = e.shiftKey ? 10 : 1;
+      if (e.key === "ArrowLeft") b.x -= d; if (e.key === "ArrowRight") b.x += d;
+      if (e.key === "ArrowUp") b.y -= d; if (e.key === "ArrowDown") b.y += d;
+      b.machine = false; clamp(b); changed(); e.preventDefault(); return;
+    }
+    if (e.key === "Tab" && bs.length) { sel = (sel + (e.shiftKey ? bs.length - 1 : 1)) % bs.length; draw(); e.preventDefault(); return; }
+    if (/^[1-9]$/.test(e.key) && task.labels[+e.key - 1]) {
+      $("label-select").value = task.labels[+e.key - 1].name;
+      if (b) { b.label = task.labels[+e.key - 1].name; b.machine = false; changed(); }
+      return;
+    }
+    if (e.key === "n" || e.key === "N") step(1);
+    if (e.key === "p" || e.key === "P") step(-1);
+    if (e.key === "c" || e.key === "C") copyNext();
+    if (e.key === "+" || e.key === "=") setZoom(zoom * 1.25);
+    if (e.key === "-") setZoom(zoom / 1.25);
+    if (e.key === "0") setZoom(1);
+    if (e.key === "Escape") { sel = -1; draw(); }
+  });
+  stage.addEventListener("keyup", (e) => { if (e.key === " ") spaceDown = false; });
+  document.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) submit(); });
+
+  function step(d) {
+    const n = pos + d;
+    if (n < 0 || n >= frames.length) return;
+    pos = n; sel = -1; draw();
+  }
+  function copyNext() {
+    if (pos + 1 >= frames.length) return;
+    boxes[frames[pos + 1]] = frameBoxes().map((b) => ({ ...b, machine: false }));
+    step(1);
+    changed();
+  }
+
+  // --- task life ------------------------------------------------------------
+  function answer() {
+    const out = {};
+    for (const f of frames) out[f] = (boxes[f] || []).map((b) => ({ x: Math.round(b.x), y: Math.round(b.y), w: Math.max(1, Math.round(b.w)), h: Math.max(1, Math.round(b.h)), label: b.label }));
+    return { frames: out };
+  }
+  async function load(t) {
+    task = t;
+    if (!t) { say("No task is waiting for you. This page looks again every 30 seconds."); $("work").hidden = true; setTimeout(take, 30000); return; }
+    say(`Loading ${t.frames.length} frame(s)…`);
+    frames = t.frames; pos = 0; sel = -1; zoom = 1; panX = panY = 0; images = {};
+    await Promise.all(frames.map((f) => new Promise((ok, fail) => {
+      const img = new Image();
+      img.onload = () => { images[f] = img; ok(); };
+      img.onerror = () => fail(new Error("frame " + f + " did not load"));
+      img.src = `${api}/tasks/${t.id}/frames/${f}`;
+    })));
+    boxes = {};
+    for (const f of frames) boxes[f] = (t.machine && t.machine[f] || []).map((b) => ({ ...b, machine: true }));
+    if (t.draft && t.draft.frames) boxes = Object.fromEntries(Object.entries(t.draft.frames).map(([f, bs]) => [f, bs]));
+    active = t.active_ms || 0;
+    $("job-name").textContent = t.job_name;
+    $("instructions").innerHTML = t.instructions_html || "<p class=note>No instructions.</p>";
+    const select = $("label-select");
+    select.textContent = "";
+    t.labels.forEach((l, i) => { const o = document.createElement("option"); o.value = l.name; o.textContent = `${i + 1} ${l.name}`; select.appendChild(o); });
+    $("verify").hidden = t.kind !== "verify";
+    $("submit").hidden = t.kind === "verify";
+    $("work").hidden = false;
+    say(`Task ${t.id} (${t.kind}): hand it in before ${new Date(t.lease_expires).toLocaleTimeString()}.`);
+    base = fit();
+    dirty = false;
+    draw();
+    stage.focus();
+  }
+  async function take() {
+    try { const r = await call("POST", "/take"); await load(r.task); } catch (e) { say("Could not get a task: " + e.message); }
+  }
+  async function save() {
+    if (!task || !dirty) return;
+    try {
+      await call("PUT", `/tasks/${task.id}/draft`, { draft: { frames: boxes }, active_ms: active });
+      dirty = false;
+      $("saved").textContent = "Saved " + new Date().toLocaleTimeString();
+    } catch (e) { $("saved").textContent = "Not saved: " + e.message; }
+  }
+  async function finish(path, body, done) {
+    if (!task) return;
+    try {
+      await call("POST", `/tasks/${task.id}/${path}`, { ...body, active_ms: active });
+      say(done);
+      $("work").hidden = true;
+      task = null;
+      setTimeout(take, 600);
+    } catch (e) { say(e.message); }
+  }
+  const submit = () => task && task.kind !== "verify" && finish("submit", { answer: answer() }, "Submitted. Thank you — taking the next task…");
+  $("submit").addEventListener("click", submit);
+  $("accept").addEventListener("click", () => finish("submit", { answer: { verdict: "accept" } }, "Accepted. Taking the next task…"));
+  $("reject").addEventListener("click", () => {
+    const reason = $("reject-reason").value.trim();
+    if (!reason) { say("Say why you reject the boxes."); $("reject-reason").focus(); return; }
+    finish("submit", { answer: { verdict: "reject", reason } }, "Rejected. Taking the next task…");
+  });
+  $("release").addEventListener("click", () => finish("release", { skip: false, reason: "" }, "Released. Taking the next task…"));
+  $("skip").addEventListener("click", () => {
+    const reason = $("skip-reason").value.trim();
+    if (!reason) { say("Say why you skip this item."); $("skip-reason").focus(); return; }
+    finish("release", { skip: true, reason }, "Skipped. Taking the next task…");
+  });
+  $("prev").addEventListener("click", () => step(-1));
+  $("next").addEventListener("click", () => step(1));
+  $("copy").addEventListener("click", copyNext);
+  $("delete").addEventListener("click", () => { if (sel >= 0) { frameBoxes().splice(sel, 1); sel = -1; changed(); } });
+  $("zoom-in").addEventListener("click", () => setZoom(zoom * 1.25));
+  $("zoom-out").addEventListener("click", () => setZoom(zoom / 1.25));
+  $("zoom-reset").addEventListener("click", () => setZoom(1));
+  $("label-select").addEventListener("change", (e) => { const b = frameBoxes()[sel]; if (b) { b.label = e.target.value; b.machine = false; changed(); } });
+  window.addEventListener("resize", () => { if (task) { base = fit(); draw(); } });
+  ["pointerdown", "keydown", "wheel"].forEach((ev) => document.addEventListener(ev, () => { lastInput = Date.now(); }, true));
+  setInterval(() => { if (task && !document.hidden && Date.now() - lastInput < 30000) active += 1000; }, 1000);
+  setInterval(save, 4000);
+  // For automation and tests: the page's state, and where on screen (CSS
+  // pixels) a point of the frame is.
+  window.scryLabel = {
+    state: () => ({ task, boxes, pos, sel, dirty, active }), save,
+    clientOf: (x, y) => {
+      const r = canvas.getBoundingClientRect();
+      return { x: r.left + (offX() + x * scale()) / devicePixelRatio, y: r.top + (offY() + y * scale()) / devicePixelRatio };
+    },
+  };
+  take();
+})();
