@@ -19,6 +19,7 @@ import (
 
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/labeling/load"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/web"
 )
@@ -49,7 +50,77 @@ func benchCommand() *command {
 				engineFlags(fs, c)
 			},
 			run: benchHTTP},
+		{name: "label", summary: "simulated workers take and submit labeling tasks on loopback; report tasks/s, take and submit latency, and check that nothing was lost or given twice",
+			usage:   "[--workers 200] [--duration 60s] [--think 1s] [--frames 20000] [--workers-per-item 3] [--url http://127.0.0.1:8080]",
+			example: "scry bench label --workers 200 --duration 60s\nSCRY_DATABASE_URL=postgres://… scry bench label --workers 200 --duration 60s",
+			flags: func(fs *flag.FlagSet, c *call) {
+				fs.Int("workers", 200, "simulated workers, each with a session of its own")
+				fs.Duration("duration", 60*time.Second, "how long to load (at most 10m)")
+				fs.Int("frames", 20000, "items of the job (one frame each)")
+				fs.Int("workers-per-item", 3, "answers per item")
+				fs.String("url", "", "a running scry serve on the same data to load (default: serve in-process on 127.0.0.1)")
+				fs.String("tenant", "", "the new tenant the run creates (default load-<time>)")
+				fs.Duration("think", time.Second, "time a worker spends on a task, 0.5–1.5× at random (0: back to back, to measure capacity)")
+			},
+			run: benchLabel},
 	}}
+}
+
+func benchLabel(ctx context.Context, c *call) error {
+	workers, _ := strconv.Atoi(c.flag("workers"))
+	frames, _ := strconv.Atoi(c.flag("frames"))
+	wpi, _ := strconv.Atoi(c.flag("workers-per-item"))
+	dur, _ := time.ParseDuration(c.flag("duration"))
+	if workers < 1 || workers > 1000 || frames < 1 || frames > 1_000_000 || wpi < 1 || wpi > 9 || dur <= 0 || dur > 10*time.Minute {
+		return errcode.New(errcode.Invalid, "--workers 1–1000, --frames 1–1000000, --workers-per-item 1–9, --duration at most 10m")
+	}
+	slug := firstNonEmpty(c.flag("tenant"), fmt.Sprintf("load-%d", time.Now().Unix()))
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.Stderr, "preparing tenant %s: %d workers, a job of %d items × %d answers …\n", slug, workers, frames, wpi)
+	setup, err := load.Prepare(ctx, db, c.dataDir, slug, workers, frames, wpi, 10*time.Minute)
+	if err != nil {
+		return err
+	}
+	base := c.flag("url")
+	if base == "" {
+		log, err := c.audit()
+		if err != nil {
+			return err
+		}
+		srv := web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PerIP: 1e6, PerUser: 1e6, DataDir: c.dataDir}, db, log, nil)
+		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		if err != nil {
+			return err
+		}
+		sctx, stop := context.WithCancel(ctx)
+		defer stop()
+		go srv.Serve(sctx, ln)
+		base = "http://" + ln.Addr().String()
+	}
+	var mu sync.Mutex
+	acked := map[int64]string{}
+	fmt.Fprintf(c.env.Stderr, "loading %s for %s …\n", base, dur)
+	think, _ := time.ParseDuration(c.flag("think"))
+	res := load.Run(ctx, load.Config{BaseURL: base, Tenant: slug, Cookies: setup.Cookies, Duration: dur, Labels: setup.Labels, Think: think,
+		OnAck: func(id int64, a json.RawMessage) { mu.Lock(); acked[id] = string(a); mu.Unlock() }})
+	problems, err := load.Check(ctx, db, setup.Tenant.ID, setup.Job.ID, acked)
+	if err != nil {
+		return err
+	}
+	out := map[string]any{"tenant": slug, "dialect": db.Dialect, "result": res, "acknowledged": len(acked), "problems": problems}
+	if err := c.out(out, func(w io.Writer) {
+		fmt.Fprintf(w, "%s on %s: %d workers, %d submits in %.0f s = %.0f tasks/s; take p50 %.1f / p99 %.1f ms; submit p50 %.1f / p99 %.1f ms; errors %v; %d acknowledged, problems: %v\n",
+			slug, db.Dialect, res.Workers, res.Submits, res.Seconds, res.PerSecond, res.TakeP50, res.TakeP99, res.SubmitP50, res.SubmitP99, res.Errors, len(acked), problems)
+	}); err != nil {
+		return err
+	}
+	if len(problems) > 0 {
+		return errcode.New(errcode.Conflict, "The load run found %d problem(s): %v", len(problems), problems)
+	}
+	return nil
 }
 
 func rssMB() float64 {

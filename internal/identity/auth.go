@@ -188,34 +188,35 @@ type SessionPolicy struct {
 	Absolute time.Duration // default 12 h
 }
 
-// SessionUser returns the user of a live session (hash from
-// ParseCredential) and refreshes its idle clock; expired sessions are
-// deleted and answer unauthenticated.
-func SessionUser(ctx context.Context, tx *store.Tx, hash string, p SessionPolicy) (User, error) {
-	u, _, err := SessionStage(ctx, tx, hash, p)
-	return u, err
-}
+// ErrSessionExpired marks a session past its idle or absolute limit: the
+// caller refuses it and deletes it (EndSession).
+var ErrSessionExpired = errors.New("session expired")
 
-// SessionStage is SessionUser that also says which stage the session is at
-// (portal sign-in passes through password change and MFA first).
-func SessionStage(ctx context.Context, tx *store.Tx, hash string, p SessionPolicy) (User, string, error) {
+// SessionStage reads a live session (hash from ParseCredential): its user,
+// the stage it is at (portal sign-in passes through a password change and
+// MFA first), and whether its idle clock is over a minute old and should be
+// written (Touch). It only reads, so that authenticating a request does
+// not take SQLite's single writer; the caller writes when asked to.
+func SessionStage(ctx context.Context, tx *store.Tx, hash string, p SessionPolicy) (User, string, bool, error) {
 	var created, seen, stage string
 	u, err := scanUserWith(tx.QueryRowContext(ctx, `select u.id, u.tenant_id, u.email, u.name, u.role, coalesce(u.employee_id, ''), u.status, u.created_at,
 		s.created_at, s.last_seen_at, s.stage from sessions s join users u on u.tenant_id = s.tenant_id and u.id = s.user_id
 		where s.tenant_id = $1 and s.id_hash = $2 and u.status in ('active', 'invited')`, tx.TenantID, hash), &created, &seen, &stage)
 	if err != nil {
-		return u, "", errcode.Wrap(errcode.Unauthenticated, err, "Sign in first")
+		return u, "", false, errcode.Wrap(errcode.Unauthenticated, err, "Sign in first")
 	}
 	c, _ := time.Parse(time.RFC3339Nano, created)
 	s, _ := time.Parse(time.RFC3339Nano, seen)
 	if time.Since(s) > p.Idle || time.Since(c) > p.Absolute {
-		tx.ExecContext(ctx, `delete from sessions where tenant_id = $1 and id_hash = $2`, tx.TenantID, hash)
-		return u, "", errcode.New(errcode.Unauthenticated, "Your session has expired; sign in again")
+		return u, "", false, errcode.Wrap(errcode.Unauthenticated, ErrSessionExpired, "Your session has expired; sign in again")
 	}
-	if time.Since(s) > time.Minute { // one write a minute per session is enough for an idle clock
-		tx.ExecContext(ctx, `update sessions set last_seen_at = $1 where tenant_id = $2 and id_hash = $3`, now(), tx.TenantID, hash)
-	}
-	return u, stage, nil
+	return u, stage, time.Since(s) > time.Minute, nil // one write a minute per session is enough for an idle clock
+}
+
+// Touch restarts a session's idle clock.
+func Touch(ctx context.Context, tx *store.Tx, hash string) error {
+	_, err := tx.ExecContext(ctx, `update sessions set last_seen_at = $1 where tenant_id = $2 and id_hash = $3`, now(), tx.TenantID, hash)
+	return store.Err(err, "touch session")
 }
 
 // EndSession deletes one session; EndAllSessions every session of a user.

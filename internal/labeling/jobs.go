@@ -196,6 +196,9 @@ func Create(ctx context.Context, tx *store.Tx, spec Spec, v video.Video, res *de
 	if err != nil {
 		return Job{}, store.Err(err, "create the job")
 	}
+	if _, err := tx.ExecContext(ctx, `update label_jobs set open_items = $3 where tenant_id = $1 and id = $2`, tx.TenantID, job.ID, len(items)); err != nil {
+		return Job{}, store.Err(err, "create the job")
+	}
 	for _, it := range items {
 		frames, _ := json.Marshal(it.Frames)
 		machine, _ := json.Marshal(it.Machine)
@@ -308,14 +311,20 @@ func plan(spec Spec, v video.Video, res *detect.Result) ([]Item, []Label, error)
 	return items, labels, nil
 }
 
-const jobCols = `id, name, kind, video_id, analysis_id, team, workers_per_item, time_limit_s, expires_at, instructions, labels, settings, status, created_by, created_at, finished_at,
-	(select count(*) from label_items i where i.tenant_id = label_jobs.tenant_id and i.job_id = label_jobs.id)`
+const jobCols = `id, name, kind, video_id, analysis_id, team, workers_per_item, time_limit_s, expires_at, instructions, labels, settings, status, created_by, created_at, finished_at`
 
-func scanJob(row interface{ Scan(...any) error }) (Job, error) {
+// itemCount counts a job's items, for people; the task path does not need it.
+const itemCount = `, (select count(*) from label_items i where i.tenant_id = label_jobs.tenant_id and i.job_id = label_jobs.id)`
+
+func scanJob(row interface{ Scan(...any) error }, withItems bool) (Job, error) {
 	var j Job
 	var labels, settings string
-	if err := row.Scan(&j.ID, &j.Name, &j.Kind, &j.VideoID, &j.AnalysisID, &j.Team, &j.WorkersPerItem, &j.TimeLimitS, &j.ExpiresAt, &j.Instructions,
-		&labels, &settings, &j.Status, &j.CreatedBy, &j.CreatedAt, &j.FinishedAt, &j.Items); err != nil {
+	dest := []any{&j.ID, &j.Name, &j.Kind, &j.VideoID, &j.AnalysisID, &j.Team, &j.WorkersPerItem, &j.TimeLimitS, &j.ExpiresAt, &j.Instructions,
+		&labels, &settings, &j.Status, &j.CreatedBy, &j.CreatedAt, &j.FinishedAt}
+	if withItems {
+		dest = append(dest, &j.Items)
+	}
+	if err := row.Scan(dest...); err != nil {
 		return Job{}, err
 	}
 	json.Unmarshal([]byte(labels), &j.Labels)
@@ -323,9 +332,17 @@ func scanJob(row interface{ Scan(...any) error }) (Job, error) {
 	return j, nil
 }
 
-// GetJob reads one job of the tenant.
+// GetJob reads one job of the tenant, with its number of items.
 func GetJob(ctx context.Context, tx *store.Tx, id int64) (Job, error) {
-	j, err := scanJob(tx.QueryRowContext(ctx, `select `+jobCols+` from label_jobs where tenant_id = $1 and id = $2`, tx.TenantID, id))
+	return getJob(ctx, tx, id, true)
+}
+
+func getJob(ctx context.Context, tx *store.Tx, id int64, withItems bool) (Job, error) {
+	cols := jobCols
+	if withItems {
+		cols += itemCount
+	}
+	j, err := scanJob(tx.QueryRowContext(ctx, `select `+cols+` from label_jobs where tenant_id = $1 and id = $2`, tx.TenantID, id), withItems)
 	if errors.Is(err, sql.ErrNoRows) {
 		return Job{}, errcode.New(errcode.NotFound, "No labeling job %d in this tenant (scry label job list shows them)", id)
 	}
@@ -334,14 +351,14 @@ func GetJob(ctx context.Context, tx *store.Tx, id int64) (Job, error) {
 
 // ListJobs lists the tenant's jobs, newest first.
 func ListJobs(ctx context.Context, tx *store.Tx) ([]Job, error) {
-	rows, err := tx.QueryContext(ctx, `select `+jobCols+` from label_jobs where tenant_id = $1 order by id desc`, tx.TenantID)
+	rows, err := tx.QueryContext(ctx, `select `+jobCols+itemCount+` from label_jobs where tenant_id = $1 order by id desc`, tx.TenantID)
 	if err != nil {
 		return nil, store.Err(err, "list jobs")
 	}
 	defer rows.Close()
 	out := []Job{}
 	for rows.Next() {
-		j, err := scanJob(rows)
+		j, err := scanJob(rows, true)
 		if err != nil {
 			return nil, store.Err(err, "list jobs")
 		}

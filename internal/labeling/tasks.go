@@ -61,10 +61,36 @@ func scanTask(row interface{ Scan(...any) error }) (Task, error) {
 	return t, nil
 }
 
-// expire returns every lapsed lease of the tenant to the pool.
+// expire returns every lapsed lease of the tenant to the pool. Each task
+// expires once (the update's condition is checked against the newest row),
+// and its item's live count goes down by one for it.
 func expire(ctx context.Context, tx *store.Tx, now string) error {
-	_, err := tx.ExecContext(ctx, `update label_tasks set status = 'expired', finished_at = $2 where tenant_id = $1 and status = 'leased' and lease_expires < $2`, tx.TenantID, now)
-	return store.Err(err, "expire leases")
+	rows, err := tx.QueryContext(ctx, `update label_tasks set status = 'expired', finished_at = $2 where tenant_id = $1 and status = 'leased' and lease_expires < $2 returning item_id`, tx.TenantID, now)
+	if err != nil {
+		return store.Err(err, "expire leases")
+	}
+	var items []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return store.Err(err, "expire leases")
+		}
+		items = append(items, id)
+	}
+	rows.Close()
+	for _, id := range items {
+		if err := freePlace(ctx, tx, id); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// freePlace gives an item back the place of a task that ended unanswered.
+func freePlace(ctx context.Context, tx *store.Tx, itemID int64) error {
+	_, err := tx.ExecContext(ctx, `update label_items set live = live - 1 where tenant_id = $1 and id = $2`, tx.TenantID, itemID)
+	return store.Err(err, "free the item's place")
 }
 
 // Take gives the worker their open task, or leases them a new one: an
@@ -79,27 +105,71 @@ func Take(ctx context.Context, tx *store.Tx, workerID int64) (*Task, error) {
 	if t, err := OpenTask(ctx, tx, workerID); err != nil || t != nil {
 		return t, err
 	}
+	// The worker's open jobs first (few), then, job by job, the first open
+	// item with a free place that the worker never had: a range scan of the
+	// job's open items in id order, two index probes each.
+	type openJob struct {
+		id          int64
+		wpi, limitS int
+	}
+	var jobs []openJob
+	rows, err := tx.QueryContext(ctx, `select id, workers_per_item, time_limit_s from label_jobs
+		where tenant_id = $1 and status = 'open' and expires_at > $3
+		  and team in (select m.team from team_members m where m.tenant_id = $1 and m.user_id = $2)
+		order by id`, tx.TenantID, workerID, stamp(now))
+	if err != nil {
+		return nil, store.Err(err, "find jobs")
+	}
+	for rows.Next() {
+		var j openJob
+		if err := rows.Scan(&j.id, &j.wpi, &j.limitS); err != nil {
+			rows.Close()
+			return nil, store.Err(err, "find jobs")
+		}
+		jobs = append(jobs, j)
+	}
+	rows.Close()
 	lock := ""
 	if tx.Dialect == store.Postgres {
-		// Two workers never lease the last free place of one item: the
-		// item row is locked, and items another transaction holds are
-		// passed over rather than waited for.
-		lock = " for update of i skip locked"
+		// Items another transaction is leasing are passed over rather
+		// than waited for.
+		lock = " for no key update skip locked"
 	}
 	var itemID, jobID int64
 	var limit int
-	err := tx.QueryRowContext(ctx, `select i.id, i.job_id, j.time_limit_s from label_items i
-		join label_jobs j on j.tenant_id = i.tenant_id and j.id = i.job_id
-		where i.tenant_id = $1 and i.status = 'open' and j.status = 'open' and j.expires_at > $3
-		  and j.team in (select m.team from team_members m where m.tenant_id = $1 and m.user_id = $2)
-		  and (select count(*) from label_tasks c where c.tenant_id = $1 and c.item_id = i.id and c.status in ('leased', 'submitted')) < j.workers_per_item
-		  and not exists (select 1 from label_tasks o where o.tenant_id = $1 and o.item_id = i.id and o.worker_id = $2)
-		order by i.job_id, i.id limit 1`+lock, tx.TenantID, workerID, stamp(now)).Scan(&itemID, &jobID, &limit)
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, nil
+	for _, j := range jobs {
+		// A place is taken by a conditional update of the item's live
+		// count: PostgreSQL re-checks "live < workers per item" on the
+		// newest row, so two workers never both get the last place (a
+		// count of tasks would be read from the statement's older
+		// snapshot). Losing that race moves on to the next item.
+		for after := int64(0); ; {
+			err := tx.QueryRowContext(ctx, `select i.id from label_items i
+				where i.tenant_id = $1 and i.job_id = $2 and i.status = 'open' and i.live < $3 and i.id > $5
+				  and not exists (select 1 from label_tasks o where o.item_id = i.id and o.worker_id = $4)
+				order by i.id limit 1`+lock, tx.TenantID, j.id, j.wpi, workerID, after).Scan(&itemID)
+			if errors.Is(err, sql.ErrNoRows) {
+				break
+			}
+			if err != nil {
+				return nil, store.Err(err, "find work")
+			}
+			res, err := tx.ExecContext(ctx, `update label_items set live = live + 1 where tenant_id = $1 and id = $2 and live < $3`, tx.TenantID, itemID, j.wpi)
+			if err != nil {
+				return nil, store.Err(err, "lease the item")
+			}
+			if n, _ := res.RowsAffected(); n == 1 {
+				jobID, limit = j.id, j.limitS
+				break
+			}
+			after = itemID
+		}
+		if jobID != 0 {
+			break
+		}
 	}
-	if err != nil {
-		return nil, store.Err(err, "find work")
+	if jobID == 0 {
+		return nil, nil
 	}
 	_, err = tx.ExecContext(ctx, `insert into label_tasks (tenant_id, job_id, item_id, worker_id, status, leased_at, lease_expires) values ($1, $2, $3, $4, 'leased', $5, $6)`,
 		tx.TenantID, jobID, itemID, workerID, stamp(now), stamp(now.Add(time.Duration(limit)*time.Second)))
@@ -178,7 +248,8 @@ func SaveDraft(ctx context.Context, tx *store.Tx, workerID, taskID int64, draft 
 // Release gives the task back (status released, or skipped with a
 // reason); the item returns to the pool, though never to this worker.
 func Release(ctx context.Context, tx *store.Tx, workerID, taskID int64, skip bool, reason string) error {
-	if _, err := leased(ctx, tx, workerID, taskID); err != nil {
+	t, err := leased(ctx, tx, workerID, taskID)
+	if err != nil {
 		return err
 	}
 	status := "released"
@@ -188,9 +259,11 @@ func Release(ctx context.Context, tx *store.Tx, workerID, taskID int64, skip boo
 			return errcode.New(errcode.Invalid, "Say why you skip this item (reason)")
 		}
 	}
-	_, err := tx.ExecContext(ctx, `update label_tasks set status = $3, reason = $4, finished_at = $5 where tenant_id = $1 and id = $2`,
-		tx.TenantID, taskID, status, reason, stamp(Now()))
-	return store.Err(err, "release the task")
+	if _, err := tx.ExecContext(ctx, `update label_tasks set status = $3, reason = $4, finished_at = $5 where tenant_id = $1 and id = $2`,
+		tx.TenantID, taskID, status, reason, stamp(Now())); err != nil {
+		return store.Err(err, "release the task")
+	}
+	return freePlace(ctx, tx, t.ItemID)
 }
 
 // SubmitResult says what a submit did.
@@ -236,9 +309,17 @@ func Submit(ctx context.Context, tx *store.Tx, workerID, taskID int64, a Answer,
 	if err != nil {
 		return res, store.Err(err, "store the answer")
 	}
-	job, err := GetJob(ctx, tx, t.JobID)
+	job, err := getJob(ctx, tx, t.JobID, false)
 	if err != nil {
 		return res, err
+	}
+	if tx.Dialect == store.Postgres {
+		// Answers to one item are counted one transaction at a time, so
+		// the last of them, whichever it is, sees all the others and
+		// consolidates.
+		if _, err := tx.ExecContext(ctx, `select id from label_items where tenant_id = $1 and id = $2 for no key update`, tx.TenantID, t.ItemID); err != nil {
+			return res, store.Err(err, "lock the item")
+		}
 	}
 	var n int
 	if err := tx.QueryRowContext(ctx, `select count(*) from label_tasks where tenant_id = $1 and item_id = $2 and status = 'submitted'`, tx.TenantID, t.ItemID).Scan(&n); err != nil {
@@ -251,7 +332,11 @@ func Submit(ctx context.Context, tx *store.Tx, workerID, taskID int64, a Answer,
 		return res, err
 	}
 	res.ItemDone = true
-	if err := tx.QueryRowContext(ctx, `select count(*) from label_items where tenant_id = $1 and job_id = $2 and status = 'open'`, tx.TenantID, job.ID).Scan(&n); err != nil {
+	// The job's count of open items goes down in one conditional write:
+	// concurrent completions queue on the job row, and the one that
+	// reaches 0, whichever it is, ends the job.
+	if err := tx.QueryRowContext(ctx, `update label_jobs set open_items = open_items - 1 where tenant_id = $1 and id = $2 returning open_items`,
+		tx.TenantID, job.ID).Scan(&n); err != nil {
 		return res, store.Err(err, "count open items")
 	}
 	if n > 0 {

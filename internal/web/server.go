@@ -269,13 +269,14 @@ func (s *Server) authenticateValue(r *http.Request, prefix, value string, policy
 		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
 	}
 	c := &caller{tenantID: tenantID}
-	err := s.db.InTenant(r.Context(), tenantID, func(tx *store.Tx) error {
+	touch := false
+	err := s.db.ReadTenant(r.Context(), tenantID, func(tx *store.Tx) error {
 		var err error
 		if prefix == identity.TokenPrefix {
 			c.user, err = identity.TokenUser(r.Context(), tx, hash)
 		} else {
 			var stage string
-			c.user, stage, err = identity.SessionStage(r.Context(), tx, hash, policy)
+			c.user, stage, touch, err = identity.SessionStage(r.Context(), tx, hash, policy)
 			c.sessionHash, c.stage = hash, stage
 		}
 		if err != nil {
@@ -283,6 +284,14 @@ func (s *Server) authenticateValue(r *http.Request, prefix, value string, policy
 		}
 		return tx.QueryRowContext(r.Context(), `select slug from tenants where id = $1`, tenantID).Scan(&c.tenantSlug)
 	})
+	// The writes a session needs now and then (its idle clock, its end)
+	// happen apart from the read, so most requests never wait for the writer.
+	switch {
+	case errors.Is(err, identity.ErrSessionExpired):
+		s.db.InTenant(r.Context(), tenantID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, hash) })
+	case err == nil && touch:
+		s.db.InTenant(r.Context(), tenantID, func(tx *store.Tx) error { return identity.Touch(r.Context(), tx, hash) })
+	}
 	if err != nil {
 		if errcode.From(err).Code == errcode.Internal {
 			return nil, err

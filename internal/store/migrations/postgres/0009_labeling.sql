@@ -17,6 +17,8 @@ CREATE TABLE label_jobs (
     labels           TEXT NOT NULL,
     settings         TEXT NOT NULL,
     status           TEXT NOT NULL CHECK (status IN ('open', 'done', 'cancelled')),
+    -- items not yet consolidated; the answer that brings it to 0 ends the job
+    open_items       INTEGER NOT NULL DEFAULT 0,
     created_by       TEXT NOT NULL,
     created_at       TEXT NOT NULL,
     finished_at      TEXT NOT NULL DEFAULT '',
@@ -30,6 +32,9 @@ CREATE TABLE label_items (
     reason       TEXT NOT NULL,
     machine      TEXT NOT NULL,
     status       TEXT NOT NULL CHECK (status IN ('open', 'done')),
+    -- live tasks (leased or submitted): a lease is granted by a conditional
+    -- update of this count, which PostgreSQL re-checks on the newest row
+    live         INTEGER NOT NULL DEFAULT 0,
     consolidated TEXT NOT NULL DEFAULT ''
 );
 CREATE INDEX label_items_job ON label_items (tenant_id, job_id, status, id);
