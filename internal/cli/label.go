@@ -69,16 +69,16 @@ scry label job create --tenant acme-retail --video 3f2a1b9c --analysis 4 --kind 
 }
 
 func labelJobCreate(ctx context.Context, c *call) error {
-	num := func(name string) float64 { v, _ := strconv.ParseFloat(c.flag(name), 64); return v }
+	flagNum := func(name string) float64 { return num(c.flag(name)) }
 	dur := func(name string) time.Duration { v, _ := time.ParseDuration(c.flag(name)); return v }
 	labels, err := labeling.ParseLabels(c.flag("labels"))
 	if err != nil {
 		return err
 	}
-	spec := labeling.Spec{Name: c.flag("name"), Kind: c.flag("kind"), Team: c.flag("team"), WorkersPerItem: int(num("workers-per-item")),
+	spec := labeling.Spec{Name: c.flag("name"), Kind: c.flag("kind"), Team: c.flag("team"), WorkersPerItem: int(flagNum("workers-per-item")),
 		TimeLimit: dur("time-limit"), Lifetime: dur("lifetime"), Labels: labels, Every: dur("every"), Keyframes: c.flag("keyframes") == "true",
-		FramesPerItem: int(num("frames-per-item")), Below: num("below"), Sample: num("sample"), IoU: num("iou"), Quorum: int(num("quorum")),
-		AnalysisID: int64(num("analysis"))}
+		FramesPerItem: int(flagNum("frames-per-item")), Below: flagNum("below"), Sample: flagNum("sample"), IoU: flagNum("iou"), Quorum: int(flagNum("quorum")),
+		AnalysisID: int64(flagNum("analysis"))}
 	if spec.Kind == labeling.KindBoxes {
 		spec.Below, spec.Sample = 0, 0
 	}

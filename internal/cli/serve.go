@@ -28,6 +28,8 @@ func serveCommand() *command {
 			fs.Duration("session-max", 12*time.Hour, "sign a session out this long after sign-in, whatever its use")
 			fs.String("public-url", c.env.Getenv("SCRY_PUBLIC_URL"), "the address people reach scry at, e.g. https://scry.example.com (issuer of app-client tokens; default: from each request) (env SCRY_PUBLIC_URL)")
 			fs.String("trusted-proxies", c.env.Getenv("SCRY_TRUSTED_PROXIES"), "comma-separated CIDRs of proxies whose X-Forwarded-For is believed (env SCRY_TRUSTED_PROXIES)")
+			fs.Float64("rate-per-ip", 20, "requests per second allowed from one client address (burst twice that); raise it when many people share one address")
+			fs.Float64("rate-per-user", 10, "requests per second allowed for one signed-in user (burst twice that)")
 			fs.Int("workers", 1, "video analyses worked at once by this server (0: none; another process works the queue)")
 			engineFlags(fs, c)
 		},
@@ -69,6 +71,7 @@ func runServe(ctx context.Context, c *call) error {
 	}
 	logger := slog.New(slog.NewJSONHandler(c.env.Stderr, nil))
 	srv := web.New(web.Config{TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger, TrustedProxies: proxies, PublicURL: c.flag("public-url"), DataDir: c.dataDir,
+		PerIP: num(c.flag("rate-per-ip")), PerUser: num(c.flag("rate-per-user")),
 		Sessions: identity.SessionPolicy{Idle: idle, Absolute: maxAge}}, db, log, eng)
 	scheme := "http"
 	if c.flag("tls-cert") != "" {
@@ -94,3 +97,5 @@ func runServe(ctx context.Context, c *call) error {
 	fmt.Fprintf(c.env.Stdout, "scry is serving %s://%s (Ctrl-C stops it)\n", scheme, ln.Addr())
 	return srv.Serve(ctx, ln)
 }
+
+func num(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }

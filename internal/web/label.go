@@ -321,4 +321,3 @@ func markdown(src string) template.HTML {
 	flush()
 	return template.HTML(out.String())
 }
-

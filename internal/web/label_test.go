@@ -274,3 +274,18 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 		}
 	}
 }
+
+func jsonUnmarshal(t *testing.T, b []byte, v any) {
+	t.Helper()
+	if err := json.Unmarshal(b, v); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func jsonBody(v any) io.Reader {
+	if v == nil {
+		return nil
+	}
+	b, _ := json.Marshal(v)
+	return strings.NewReader(string(b))
+}
