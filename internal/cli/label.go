@@ -13,7 +13,6 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/fsatomic"
 	"github.com/scry-dev/scry/internal/labeling"
@@ -40,13 +39,13 @@ scry label job create --tenant acme-retail --video 3f2a1b9c --analysis 4 --kind 
 					fs.Duration("every", 0, "boxes jobs: a frame every this long")
 					fs.Bool("keyframes", false, "boxes jobs: each shot's middle frame (needs --analysis)")
 					fs.Int("frames-per-item", 1, "boxes jobs: consecutive frames per task (workers step through them)")
-					fs.Float64("below", 0.6, "review jobs: every frame with a detection under this confidence")
-					fs.Float64("sample", 0.1, "review jobs: this share of the other frames with detections")
-					fs.Int("workers-per-item", 1, "workers who label each item (1–9); their answers are consolidated")
-					fs.Duration("time-limit", 10*time.Minute, "how long a worker holds a task before it returns to the pool")
-					fs.Duration("lifetime", 72*time.Hour, "how long the job stays available")
+					fs.Float64("below", labeling.DefaultBelow, "review jobs: every frame with a detection under this confidence")
+					fs.Float64("sample", labeling.DefaultSample, "review jobs: this share of the other frames with detections")
+					fs.Int("workers-per-item", labeling.DefaultWorkersPerItem, "workers who label each item (1–9); their answers are consolidated")
+					fs.Duration("time-limit", labeling.DefaultTimeLimit, "how long a worker holds a task before it returns to the pool")
+					fs.Duration("lifetime", labeling.DefaultLifetime, "how long the job stays available")
 					fs.String("instructions", "", "a Markdown file shown to workers")
-					fs.Float64("iou", 0.5, "consolidation: boxes of different workers match at this IoU")
+					fs.Float64("iou", labeling.DefaultIoU, "consolidation: boxes of different workers match at this IoU")
 					fs.Int("quorum", 0, "consolidation: members a box needs to be kept (0: a strict majority of the answers)")
 				}, run: labelJobCreate},
 			{name: "list", summary: "the tenant's jobs, newest first", usage: "--tenant <slug> [--json]",
@@ -69,60 +68,27 @@ scry label job create --tenant acme-retail --video 3f2a1b9c --analysis 4 --kind 
 }
 
 func labelJobCreate(ctx context.Context, c *call) error {
-	flagNum := func(name string) float64 { return num(c.flag(name)) }
 	dur := func(name string) time.Duration { v, _ := time.ParseDuration(c.flag(name)); return v }
-	labels, err := labeling.ParseLabels(c.flag("labels"))
-	if err != nil {
-		return err
-	}
-	spec := labeling.Spec{Name: c.flag("name"), Kind: c.flag("kind"), Team: c.flag("team"), WorkersPerItem: int(flagNum("workers-per-item")),
-		TimeLimit: dur("time-limit"), Lifetime: dur("lifetime"), Labels: labels, Every: dur("every"), Keyframes: c.flag("keyframes") == "true",
-		FramesPerItem: int(flagNum("frames-per-item")), Below: flagNum("below"), Sample: flagNum("sample"), IoU: flagNum("iou"), Quorum: int(flagNum("quorum")),
-		AnalysisID: int64(flagNum("analysis"))}
-	if spec.Kind == labeling.KindBoxes {
-		spec.Below, spec.Sample = 0, 0
-	}
+	req := labeling.Request{Name: c.flag("name"), Kind: c.flag("kind"), Video: c.flag("video"), Analysis: int64(num(c.flag("analysis"))),
+		Team: c.flag("team"), Labels: c.flag("labels"), EverySeconds: dur("every").Seconds(), Keyframes: c.flag("keyframes") == "true",
+		FramesPerItem: int(num(c.flag("frames-per-item"))), Below: num(c.flag("below")), Sample: num(c.flag("sample")),
+		WorkersPerItem: int(num(c.flag("workers-per-item"))), TimeLimitS: int(dur("time-limit").Seconds()), LifetimeHours: dur("lifetime").Hours(),
+		IoU: num(c.flag("iou")), Quorum: int(num(c.flag("quorum")))}
 	if path := c.flag("instructions"); path != "" {
 		b, err := os.ReadFile(path)
 		if err != nil {
 			return errcode.Wrap(errcode.Invalid, err, "Cannot read the instructions %s", path)
 		}
-		spec.Instructions = string(b)
-	}
-	if c.flag("video") == "" {
-		return errcode.New(errcode.Invalid, "--video: give the video's id (scry video list shows them)")
+		req.Instructions = string(b)
 	}
 	db, t, err := c.tenant(ctx)
 	if err != nil {
 		return err
 	}
-	v, err := video.Get(ctx, db, t.ID, c.flag("video"))
-	if err != nil {
-		return err
-	}
-	spec.VideoID = v.ID
-	var res *detect.Result
-	if spec.AnalysisID != 0 {
-		a, err := video.GetAnalysis(ctx, db, t.ID, spec.AnalysisID)
-		if err != nil {
-			return err
-		}
-		if a.VideoID != v.ID || a.Status != "done" {
-			return errcode.New(errcode.Invalid, "--analysis: analysis %d is %s and of video %s; it must be a finished analysis of this video", a.ID, a.Status, a.VideoID[:12])
-		}
-		res = new(detect.Result)
-		if err := json.Unmarshal(a.Result, res); err != nil {
-			return errcode.Wrap(errcode.Internal, err, "Analysis %d has no readable result", a.ID)
-		}
-	}
-	var job labeling.Job
-	details := map[string]any{"kind": spec.Kind, "team": spec.Team, "video": v.ID}
-	err = c.record(ctx, db, t, "label.job.create", spec.Name, details, func(tx *store.Tx) error {
-		var err error
-		job, err = labeling.Create(ctx, tx, spec, v, res, c.actor())
-		details["job"], details["items"] = job.ID, job.Items
-		return err
-	})
+	details := map[string]any{"kind": req.Kind, "team": req.Team, "video": req.Video}
+	job, err := labeling.NewJob(ctx, db, t.ID, req, c.actor(), func(change func(*store.Tx) error) error {
+		return c.record(ctx, db, t, "label.job.create", req.Name, details, change)
+	}, details)
 	if err != nil {
 		return err
 	}
