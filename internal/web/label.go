@@ -321,3 +321,136 @@ func markdown(src string) template.HTML {
 	flush()
 	return template.HTML(out.String())
 }
+
+// The owner's side: jobs through the JSON API (admins).
+
+func (s *Server) listLabelJobs(w http.ResponseWriter, r *http.Request, c *caller) error {
+	var jobs []labeling.Job
+	err := s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+		var err error
+		jobs, err = labeling.ListJobs(r.Context(), tx)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"jobs": jobs})
+	return nil
+}
+
+// newLabelJob creates a job from a request, audited, for the API and the
+// admin page.
+func (s *Server) newLabelJob(r *http.Request, c *caller, req labeling.Request) (labeling.Job, error) {
+	details := map[string]any{"kind": req.Kind, "team": req.Team, "video": req.Video}
+	return labeling.NewJob(r.Context(), s.db, c.tenantID, req, "user:"+c.user.Email, func(change func(*store.Tx) error) error {
+		return s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "label.job.create", req.Name, details, change)
+	}, details)
+}
+
+func (s *Server) createLabelJob(w http.ResponseWriter, r *http.Request, c *caller) error {
+	var req labeling.Request
+	if err := decode(r, &req); err != nil {
+		return err
+	}
+	job, err := s.newLabelJob(r, c, req)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, job)
+	return nil
+}
+
+func (s *Server) progress(r *http.Request, c *caller) (labeling.Progress, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return labeling.Progress{}, errcode.New(errcode.NotFound, "No such job")
+	}
+	var p labeling.Progress
+	err = s.db.InTenant(r.Context(), c.tenantID, func(tx *store.Tx) error { p, err = labeling.GetProgress(r.Context(), tx, id); return err })
+	return p, err
+}
+
+func (s *Server) labelJobProgress(w http.ResponseWriter, r *http.Request, c *caller) error {
+	p, err := s.progress(r, c)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+// exportLabelJob answers a job's consolidated labels as COCO JSON, or the
+// reviewed analysis (format=analysis).
+func (s *Server) exportLabelJob(w http.ResponseWriter, r *http.Request, c *caller) error {
+	p, err := s.progress(r, c)
+	if err != nil {
+		return err
+	}
+	job := p.Job
+	switch r.URL.Query().Get("format") {
+	case "", "coco":
+		var frames []labeling.FrameResult
+		if err := s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error { frames, err = labeling.Results(r.Context(), tx, job.ID); return err }); err != nil {
+			return err
+		}
+		v, err := video.Get(r.Context(), s.db, c.tenantID, job.VideoID)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="job-%d-coco.json"`, job.ID))
+		writeJSON(w, http.StatusOK, labeling.ToCOCO(job, frames, v.Info.Width, v.Info.Height))
+	case "analysis":
+		if job.AnalysisID == 0 {
+			return errcode.New(errcode.Invalid, "Job %d reviews no analysis", job.ID)
+		}
+		a, err := video.GetAnalysis(r.Context(), s.db, c.tenantID, job.AnalysisID)
+		if err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="analysis-%d.json"`, a.ID))
+		w.Write(a.Result)
+	default:
+		return errcode.New(errcode.Invalid, "format: %q is not coco or analysis (YOLO text is a folder: scry label export --format yolo)", r.URL.Query().Get("format"))
+	}
+	return nil
+}
+
+// labelingPage lists the jobs with a form for a new one; /admin/labeling/N
+// shows job N's progress per worker on top.
+func (s *Server) labelingPage(w http.ResponseWriter, r *http.Request, c *caller) {
+	d := s.base(c, "Labeling", "labeling")
+	status := http.StatusOK
+	fail := func(err error) { d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err) }
+	if r.Method == http.MethodPost {
+		r.ParseForm()
+		f := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
+		fnum := func(k string) float64 { v, _ := strconv.ParseFloat(f(k), 64); return v }
+		req := labeling.Request{Kind: f("kind"), Video: f("video"), Analysis: int64(fnum("analysis")), Team: f("team"), Labels: f("labels"),
+			EverySeconds: fnum("every"), Below: fnum("below"), Sample: fnum("sample"), WorkersPerItem: int(fnum("workers")),
+			TimeLimitS: int(fnum("limit") * 60), Instructions: r.PostForm.Get("instructions")}
+		if job, err := s.newLabelJob(r, c, req); err != nil {
+			fail(err)
+		} else {
+			http.Redirect(w, r, fmt.Sprintf("/admin/labeling/%d#job", job.ID), http.StatusSeeOther)
+			return
+		}
+	}
+	if r.PathValue("id") != "" {
+		if p, err := s.progress(r, c); err != nil {
+			fail(err)
+		} else {
+			d.Progress = &p
+		}
+	}
+	s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+		var err error
+		if d.Jobs, err = labeling.ListJobs(r.Context(), tx); err != nil {
+			return err
+		}
+		d.Teams, err = workforce.TeamsAll(r.Context(), tx)
+		return err
+	})
+	d.Videos, _ = video.List(r.Context(), s.db, c.tenantID)
+	s.render(w, status, "labeling", d)
+}

@@ -17,6 +17,7 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/scry-dev/scry/internal/detect"
+	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/media/mediatest"
@@ -272,6 +273,32 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 		if len(an.BBox) != 4 || an.BBox[0] < 0 || an.BBox[1] < 0 || an.BBox[0]+an.BBox[2] > 640 || an.BBox[1]+an.BBox[3] > 360 || an.ImageID < 1 || an.ImageID > 2 || an.CategoryID < 1 || an.CategoryID > 2 {
 			t.Errorf("annotation out of bounds: %+v", an)
 		}
+	}
+	// The owner follows the job on the admin page and makes the next one there.
+	err = f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error {
+		if _, err := identity.Add(ctx, tx, identity.User{Email: "owner@acme-retail.example", Role: identity.Admin}); err != nil {
+			return err
+		}
+		return identity.SetPassword(ctx, tx, "owner@acme-retail.example", newPassword)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run(chromedp.Navigate(f.ts.URL+"/signin"), chromedp.WaitVisible(css("#tenant")),
+		chromedp.SendKeys(css("#tenant"), "acme-retail"), chromedp.SendKeys(css("#email"), "owner@acme-retail.example"),
+		chromedp.SendKeys(css("#password"), newPassword), chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#q")),
+		chromedp.Navigate(fmt.Sprintf("%s/admin/labeling/%d", f.ts.URL, job.ID)), chromedp.WaitVisible(css("#workers")), shot("label-3-admin-job"))
+	if rows := eval[int](t, bctx, `document.querySelectorAll("#workers tbody tr").length`); rows != 3 {
+		t.Errorf("per-worker rows on the admin page: %d", rows)
+	}
+	run(chromedp.SetValue(css("#kind"), "verify"), chromedp.SendKeys(css("#analysis"), fmt.Sprint(a.ID)),
+		chromedp.SetValue(css("#sample"), "1"), chromedp.Click(css("form.grid-form button")),
+		chromedp.Sleep(800*time.Millisecond), chromedp.WaitVisible(css("#jobs")), shot("label-4-admin-new-job"))
+	if e := eval[string](t, bctx, `(document.querySelector(".error") || {}).textContent || ""`); e != "" {
+		t.Fatalf("creating a job on the admin page: %s", e)
+	}
+	if h := eval[string](t, bctx, `document.getElementById("job").textContent`); !strings.Contains(h, fmt.Sprintf("Job %d", job.ID+1)) {
+		t.Errorf("after creating a job on the page: %q", h)
 	}
 }
 

@@ -19,7 +19,10 @@ import (
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/hr"
 	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/video"
+	"github.com/scry-dev/scry/internal/workforce"
 )
 
 //go:embed ui
@@ -28,11 +31,22 @@ var uiFS embed.FS
 // pages are parsed once; a missing or broken template stops start-up.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task"} {
-		out[name] = template.Must(template.ParseFS(uiFS, "ui/layout.html", "ui/"+name+".html"))
+	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling"} {
+		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(uiFS, "ui/layout.html", "ui/"+name+".html"))
 	}
 	return out
 }()
+
+// pageFuncs format numbers for pages.
+var pageFuncs = template.FuncMap{
+	"minutes": func(ms int64) string { return (time.Duration(ms) * time.Millisecond).Round(time.Second).String() },
+	"agreement": func(a *float64) string {
+		if a == nil {
+			return "–"
+		}
+		return fmt.Sprintf("%.2f", *a)
+	},
+}
 
 // pageData is what every page template gets.
 type pageData struct {
@@ -49,6 +63,10 @@ type pageData struct {
 	TableRows           [][]any
 	History             []ask.HistoryEntry
 	Users               []identity.User
+	Jobs                []labeling.Job
+	Progress            *labeling.Progress
+	Videos              []video.Video
+	Teams               []workforce.Team
 }
 
 // render writes a page; d is pageData, or portalData for the portal's.
@@ -100,6 +118,9 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/users", s.page(admins, s.usersPage))
 	mux.HandleFunc("GET /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
 	mux.HandleFunc("POST /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
+	mux.HandleFunc("GET /admin/labeling", s.page(admins, s.labelingPage))
+	mux.HandleFunc("POST /admin/labeling", s.page(admins, s.labelingPage))
+	mux.HandleFunc("GET /admin/labeling/{id}", s.page(admins, s.labelingPage))
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {

@@ -32,6 +32,10 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/users", roles: admins, handle: s.addUser},
 		{method: "DELETE", path: "/api/v1/users/{email}", roles: admins, handle: s.removeUser},
 		{method: "POST", path: "/api/v1/imports/hr", roles: []string{"admin", "hr"}, handle: s.importHR},
+		{method: "GET", path: "/api/v1/label/jobs", roles: admins, handle: s.listLabelJobs},
+		{method: "POST", path: "/api/v1/label/jobs", roles: admins, handle: s.createLabelJob},
+		{method: "GET", path: "/api/v1/label/jobs/{id}", roles: admins, handle: s.labelJobProgress},
+		{method: "GET", path: "/api/v1/label/jobs/{id}/export", roles: admins, handle: s.exportLabelJob},
 	}
 }
 

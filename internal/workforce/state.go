@@ -443,8 +443,17 @@ func (p Policy) Allows(addr netip.Addr) bool {
 
 // TeamsOf lists the teams of a worker.
 func TeamsOf(ctx context.Context, tx *store.Tx, userID int64) ([]Team, error) {
-	rows, err := tx.QueryContext(ctx, `select t.name, t.description from team_members m join work_teams t on t.tenant_id = m.tenant_id and t.name = m.team
+	return teams(ctx, tx, `select t.name, t.description from team_members m join work_teams t on t.tenant_id = m.tenant_id and t.name = m.team
 		where m.tenant_id = $1 and m.user_id = $2 order by t.name`, tx.TenantID, userID)
+}
+
+// TeamsAll lists the workforce's teams.
+func TeamsAll(ctx context.Context, tx *store.Tx) ([]Team, error) {
+	return teams(ctx, tx, `select name, description from work_teams where tenant_id = $1 order by name`, tx.TenantID)
+}
+
+func teams(ctx context.Context, tx *store.Tx, query string, args ...any) ([]Team, error) {
+	rows, err := tx.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, store.Err(err, "read teams")
 	}
