@@ -16,6 +16,7 @@ import (
 
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/video"
@@ -84,7 +85,10 @@ func videoAdd(ctx context.Context, c *call) error {
 
 // jobClient opens the job queue; workers > 0 also works it.
 func (c *call) jobClient(db *store.DB, workers int, log *slog.Logger) (*river.Client[*sql.Tx], error) {
-	w := &video.Worker{DB: db, DataDir: c.dataDir, APIKey: c.env.Getenv("SCRY_DETECT_API_KEY"), OCR: &detect.OCR{}, Log: log}
+	w := &video.Worker{DB: db, DataDir: c.dataDir, APIKey: c.env.Getenv("SCRY_DETECT_API_KEY"), OCR: &detect.OCR{}, Log: log,
+		Exemplars: func(ctx context.Context, tenantID int64, prompt string) ([]detect.Detector, error) {
+			return labeling.Exemplars(ctx, db, c.dataDir, tenantID, prompt)
+		}}
 	return video.NewClient(db, w, workers, log)
 }
 

@@ -11,8 +11,11 @@ import (
 // normalised cross-correlation on grey levels: what the prompt names is
 // whatever looks like the picture it came with.
 type Exemplar struct {
-	ref       []float64 // grey levels of the reference, at its own size
-	rw, rh    int
+	ref    []float64 // grey levels of the reference, at its own size
+	rw, rh int
+	// Label, when set, limits the exemplar to phrases naming it: a box
+	// people labelled "logo" grounds "the logo", not every phrase.
+	Label     string
 	Threshold float64 // NCC needed for a match (default 0.8)
 	Scales    []float64
 }
@@ -37,6 +40,26 @@ func LoadExemplar(ctx context.Context, path string) (*Exemplar, error) {
 	return e, nil
 }
 
+// NewExemplar makes an exemplar of a picture (a box cut from a frame) for
+// phrases naming label.
+func NewExemplar(f media.Frame, label string) *Exemplar {
+	e := &Exemplar{ref: grey(f), rw: f.Width, rh: f.Height, Label: label}
+	if w, h := (media.Info{Width: f.Width, Height: f.Height}).Fit(200); w < f.Width {
+		e.ref, e.rw, e.rh = resize(e.ref, f.Width, f.Height, w, h), w, h
+	}
+	return e
+}
+
+// phrase is the index of the first phrase the exemplar grounds, or -1.
+func (e *Exemplar) phrase(pr Prompt) int {
+	for i, ph := range pr.Phrases {
+		if e.Supports(ph) {
+			return i
+		}
+	}
+	return -1
+}
+
 func grey(f media.Frame) []float64 {
 	g := make([]float64, f.Width*f.Height)
 	for i := range g {
@@ -47,8 +70,25 @@ func grey(f media.Frame) []float64 {
 
 func (e *Exemplar) Name() string { return "exemplar" }
 
-// Supports every phrase: the reference image is what the phrase means.
-func (e *Exemplar) Supports(Phrase) bool { return e.ref != nil }
+// Supports every phrase (the reference image is what the phrase means),
+// or with a Label the phrases naming it.
+func (e *Exemplar) Supports(p Phrase) bool {
+	if e.ref == nil {
+		return false
+	}
+	if e.Label == "" {
+		return true
+	}
+	if p.Noun == e.Label {
+		return true
+	}
+	for _, l := range p.Labels {
+		if l == e.Label {
+			return true
+		}
+	}
+	return false
+}
 
 // resize scales grey levels (nearest neighbour; the references are small).
 func resize(src []float64, w, h, nw, nh int) []float64 {
@@ -62,7 +102,8 @@ func resize(src []float64, w, h, nw, nh int) []float64 {
 }
 
 func (e *Exemplar) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidate {
-	if e.ref == nil || len(pr.Phrases) == 0 {
+	want := e.phrase(pr)
+	if want < 0 {
 		return nil
 	}
 	thr := e.Threshold
@@ -131,7 +172,7 @@ func (e *Exemplar) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidate 
 					}
 				}
 				if best >= thr {
-					out = append(out, Candidate{Phrase: 0, Label: pr.Phrases[0].Noun, Confidence: math.Round(best*1000) / 1000,
+					out = append(out, Candidate{Phrase: want, Label: pr.Phrases[want].Noun, Confidence: math.Round(best*1000) / 1000,
 						Box: scale(Box{X: bx, Y: by, W: tw, H: th}, sx, sy)})
 				}
 			}

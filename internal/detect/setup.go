@@ -16,6 +16,9 @@ type Setup struct {
 	Model    string `json:"model,omitempty"`     // the model name for vision
 	APIKey   string `json:"-"`
 	Exemplar string `json:"exemplar,omitempty"` // a reference image
+	// Extra are further detectors, such as the exemplars people's reviews
+	// made (scry label); they are rebuilt for each run, never stored.
+	Extra []Detector `json:"-"`
 }
 
 // Check refuses a setup that cannot work before any frame is decoded.
@@ -49,6 +52,7 @@ func Run(ctx context.Context, path, prompt string, bp *Blueprint, opt Options, s
 		}
 		detectors = append(detectors, ex)
 	}
+	detectors = append(detectors, s.Extra...)
 	var remoteErr func() error
 	switch s.Detector {
 	case "vision":

@@ -78,6 +78,17 @@ func (f Frame) Image() *image.RGBA {
 	return img
 }
 
+// Crop is the part of the frame in the box x, y, w, h, clamped to it.
+func (f Frame) Crop(x, y, w, h int) Frame {
+	x, y = max(0, min(x, f.Width-1)), max(0, min(y, f.Height-1))
+	w, h = max(1, min(w, f.Width-x)), max(1, min(h, f.Height-y))
+	out := Frame{Index: f.Index, TimeMillis: f.TimeMillis, Width: w, Height: h, RGB: make([]byte, w*h*3)}
+	for row := 0; row < h; row++ {
+		copy(out.RGB[row*w*3:(row+1)*w*3], f.RGB[((y+row)*f.Width+x)*3:((y+row)*f.Width+x+w)*3])
+	}
+	return out
+}
+
 // Add feeds the next frame (every frame, in order).
 func (d *ShotDetector) Add(f Frame) {
 	n := f.Width * f.Height

@@ -107,6 +107,9 @@ type Worker struct {
 	APIKey  string       // for a model server; never stored with the analysis
 	OCR     *detect.OCR  // nil = no on-screen text
 	Log     *slog.Logger // where failures are told in full
+	// Exemplars, when set, finds detectors for the prompt's nouns in what
+	// people labelled in this tenant (scry label).
+	Exemplars func(ctx context.Context, tenantID int64, prompt string) ([]detect.Detector, error)
 }
 
 // Timeout lets a long video run: four hours of video at ten times real
@@ -181,6 +184,11 @@ func (w *Worker) run(ctx context.Context, tenantID int64, a Analysis, set func(s
 	}
 	setup := a.Options.Setup
 	setup.APIKey = w.APIKey
+	if w.Exemplars != nil {
+		if setup.Extra, err = w.Exemplars(ctx, tenantID, a.Prompt); err != nil {
+			return nil, err
+		}
+	}
 	// Progress reaches the database at most twice a second: enough for a
 	// progress bar, little enough not to slow the single SQLite writer.
 	var last time.Time
