@@ -106,4 +106,3 @@ func sum(m map[string]int) int {
 	}
 	return n
 }
-
