@@ -133,6 +133,12 @@ func (b *builder) entity() string {
 // dateCol is the column a fact's time range and time grains apply to.
 func (b *builder) dateCol() string {
 	switch b.entity() {
+	case "tasks":
+		// the day a task was handed in, from its fixed-width UTC stamp
+		if b.d == store.Postgres {
+			return "cast(substr(f.finished_at, 1, 10) as date)"
+		}
+		return "substr(f.finished_at, 1, 10)"
 	case "shifts":
 		return "f.date"
 	case "absences":
@@ -193,6 +199,8 @@ func (b *builder) dimExpr(name string) (string, Column, error) {
 			return "f." + d.ShiftsColumn, Column{Name: name, Type: "string"}, nil
 		}
 		return "e." + d.Column, Column{Name: name, Type: "string"}, nil
+	case d.From == ent && strings.Contains(d.Column, "."):
+		return d.Column, Column{Name: name, Type: "string"}, nil // a joined table's column (tasks)
 	case d.From == ent:
 		return "f." + d.Column, Column{Name: name, Type: "string"}, nil
 	}
@@ -213,6 +221,9 @@ func (b *builder) measureExpr() string {
 	default:
 		col = "f." + ms.Column
 	}
+	if ms.Scale != 0 {
+		col = fmt.Sprintf("(%s * %g)", col, ms.Scale)
+	}
 	switch ms.Agg {
 	case "count":
 		return "count(*)"
@@ -230,6 +241,8 @@ func (b *builder) from() string {
 	switch ent := b.entity(); ent {
 	case "shifts", "absences":
 		return ent + " f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id"
+	case "tasks":
+		return "label_tasks f join label_jobs j on j.tenant_id = f.tenant_id and j.id = f.job_id join users u on u.tenant_id = f.tenant_id and u.id = f.worker_id"
 	}
 	return "employees e"
 }
@@ -246,6 +259,18 @@ func (b *builder) where(tenantID int64) ([]string, error) {
 		who = "f"
 	}
 	conds := []string{who + ".tenant_id = " + t}
+	if b.entity() == "tasks" {
+		// Labeling activity is not about employees: no employee scope or
+		// employee filter applies (Validate lets only admins and HR ask).
+		if len(b.q.Filters) > 0 || b.q.Self || !b.scope.All {
+			return nil, errcode.New(errcode.NotUnderstood, "Labeling activity can be grouped by reviewer, team, labeling job and time, not filtered by employee attributes")
+		}
+		conds = append(conds, b.timeConds()...)
+		if b.ms.Status != "" {
+			conds = append(conds, "f.status = "+b.arg(b.ms.Status))
+		}
+		return conds, nil
+	}
 	conds = append(conds, b.scopeCond(who)...)
 	if b.q.Self {
 		if b.scope.EmployeeID == "" {
@@ -371,6 +396,8 @@ func (b *builder) timeConds() []string {
 		}
 	}
 	switch b.entity() {
+	case "tasks":
+		rng(b.dateCol())
 	case "shifts":
 		rng("f.date")
 		if b.q.Time == nil && b.ms.Status == "" {
@@ -559,7 +586,7 @@ func (b *builder) dateGrain(d string) bool {
 // this avoids a date function and an index probe for every single row.
 func (b *builder) rollup() bool {
 	q := b.q
-	if q.Kind != "groups" || q.PerPersonWeek || b.entity() == "employees" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
+	if q.Kind != "groups" || q.PerPersonWeek || b.entity() == "employees" || b.entity() == "tasks" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
 		return false
 	}
 	return len(q.Dimensions) > 0

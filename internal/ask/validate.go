@@ -45,6 +45,16 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 		if !ok {
 			return errcode.New(errcode.NotUnderstood, "%q is not a measure scry knows", q.Measure)
 		}
+		// The labeling workforce's activity: admins and HR only, as whole
+		// tables (no people lists, no "my" questions).
+		if ms.Entity == "tasks" {
+			if role != identity.Admin && role != identity.HR {
+				return errcode.New(errcode.PermissionDenied, "Labeling activity is visible only to admins and HR")
+			}
+			if q.Kind == "people" || q.Relation != "" || q.Without || q.Self || q.PerPersonWeek {
+				return errcode.New(errcode.NotUnderstood, "Ask about labeling tasks as numbers or groups, e.g. \"How many tasks did each reviewer finish last week?\"")
+			}
+		}
 		// Sensitive fields: hr and admin, or a person's own record.
 		if ms.Sensitive && role != identity.Admin && role != identity.HR && !q.Self && role != identity.Employee {
 			return errcode.New(errcode.PermissionDenied, "%s is visible only to HR and admins, or to each person for their own record", ms.Title)

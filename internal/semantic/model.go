@@ -36,6 +36,7 @@ type Measure struct {
 	Entity    string   `yaml:"entity"`
 	Agg       string   `yaml:"agg"` // count, sum, avg
 	Column    string   `yaml:"column,omitempty"`
+	Scale     float64  `yaml:"scale,omitempty"` // the column times this (units: milliseconds to minutes)
 	Status    string   `yaml:"status,omitempty"`
 	Event     string   `yaml:"event,omitempty"`
 	Sensitive bool     `yaml:"sensitive,omitempty"`
