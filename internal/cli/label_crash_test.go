@@ -14,13 +14,14 @@ import (
 
 	"github.com/scry-dev/scry/internal/labeling/load"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
 )
 
 // startServe runs `scry serve` on addr over data and waits until it answers.
-func startServe(t *testing.T, data, addr string) *exec.Cmd {
+func startServe(t *testing.T, cfg store.Config, addr string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(binary, "serve", "--addr", addr, "--workers", "0", "--rate-per-ip", "100000", "--rate-per-user", "100000")
-	cmd.Env = append(os.Environ(), "SCRY_DATA="+data)
+	cmd.Env = append(os.Environ(), "SCRY_DATA="+cfg.DataDir, "SCRY_DATABASE_URL="+cfg.DatabaseURL, "SCRY_MIGRATE_DATABASE_URL="+cfg.MigrateURL)
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
@@ -43,9 +44,13 @@ func startServe(t *testing.T, data, addr string) *exec.Cmd {
 // stored as acknowledged, no item was given to more workers than it
 // needs, no task is left stuck, and the job ends.
 func TestLabelServerCrash(t *testing.T) {
-	data := t.TempDir()
+	storetest.Each(t, func(t *testing.T, d store.Dialect) { labelServerCrash(t, storetest.Config(t, d)) })
+}
+
+func labelServerCrash(t *testing.T, cfg store.Config) {
+	data := cfg.DataDir
 	ctx := context.Background()
-	db, err := store.Open(ctx, store.Config{DataDir: data})
+	db, err := store.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -57,7 +62,7 @@ func TestLabelServerCrash(t *testing.T) {
 	ln, _ := net.Listen("tcp", "127.0.0.1:0")
 	addr := ln.Addr().String()
 	ln.Close()
-	srv := startServe(t, data, addr)
+	srv := startServe(t, cfg, addr)
 	var mu sync.Mutex
 	acked := map[int64]string{}
 	done := make(chan load.Result)
@@ -72,7 +77,7 @@ func TestLabelServerCrash(t *testing.T) {
 	srv.Process.Signal(syscall.SIGKILL)
 	srv.Wait()
 	time.Sleep(300 * time.Millisecond) // workers meet a dead server meanwhile
-	srv = startServe(t, data, addr)
+	srv = startServe(t, cfg, addr)
 	defer func() { srv.Process.Kill(); srv.Wait() }()
 	res := <-done
 	t.Logf("%d answers acknowledged before the kill, %d in all; %d errors while the server was down: %v; %d workers ran out of work",
@@ -80,7 +85,7 @@ func TestLabelServerCrash(t *testing.T) {
 	if before == 0 || res.OutOfWork != 40 {
 		t.Fatalf("the kill did not land during the load (%d acknowledged before) or the job did not end (%d workers out of work)", before, res.OutOfWork)
 	}
-	db, err = store.Open(ctx, store.Config{DataDir: data})
+	db, err = store.Open(ctx, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -94,9 +99,12 @@ func TestLabelServerCrash(t *testing.T) {
 		tx.QueryRowContext(ctx, `select count(*) from label_tasks where tenant_id = $1 and status = 'leased'`, setup.Tenant.ID).Scan(&leased)
 		return tx.QueryRowContext(ctx, `select count(*) from label_tasks where tenant_id = $1 and status = 'submitted'`, setup.Tenant.ID).Scan(&submitted)
 	})
-	if leased != 0 || submitted != 400*3 || len(acked) != submitted {
+	// An answer stored at the moment of the kill may never have been
+	// acknowledged (its response died with the server): stored, not lost.
+	if leased != 0 || submitted != 400*3 || len(acked) > submitted || submitted-len(acked) > 40 {
 		t.Fatalf("%d tasks still leased, %d submitted of %d, %d acknowledged", leased, submitted, 400*3, len(acked))
 	}
+	t.Logf("%d stored, %d of them acknowledged (the rest were in flight at the kill)", submitted, len(acked))
 }
 
 func sum(m map[string]int) int {
