@@ -100,3 +100,16 @@ func TestConsolidateVerdicts(t *testing.T) {
 		t.Error("quorum is not a strict majority")
 	}
 }
+
+func TestLabelsWithAttributes(t *testing.T) {
+	ls, err := ParseLabels("car:occluded=yes|no;colour=red|blue, person")
+	if err != nil || len(ls) != 2 || len(ls[0].Attributes) != 2 || ls[1].Name != "person" {
+		t.Fatalf("%v %+v", err, ls)
+	}
+	if !ls[0].allows("occluded", "no") || ls[0].allows("occluded", "maybe") || ls[0].allows("size", "big") || ls[1].allows("occluded", "yes") {
+		t.Error("attribute values not checked")
+	}
+	if _, err := ParseLabels("car:occluded"); err == nil {
+		t.Error("an attribute without values was accepted")
+	}
+}

@@ -31,6 +31,20 @@ type Label struct {
 	Attributes []Attribute `json:"attributes,omitempty" yaml:"attributes,omitempty"`
 }
 
+// allows reports whether value is one of the label's values for attribute name.
+func (l Label) allows(name, value string) bool {
+	for _, a := range l.Attributes {
+		if a.Name == name {
+			for _, v := range a.Values {
+				if v == value {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // Attribute is a property a worker sets on a box ("occluded": yes/no).
 type Attribute struct {
 	Name   string   `json:"name" yaml:"name"`

@@ -186,6 +186,14 @@ func TestReviewJob(t *testing.T) {
 		if _, err := f.submit(t, "w1", t1.ID, labeling.Answer{Frames: map[int][]labeling.Box{0: {{X: 1, Y: 1, W: 5, H: 5, Label: "cat"}}}}); errcode.From(err).Code != errcode.Invalid {
 			t.Errorf("label not in the list: %v", err)
 		}
+		withAttr := box(44)
+		withAttr.Attributes = map[string]string{"occluded": "yes"}
+		if _, err := f.submit(t, "w1", t1.ID, labeling.Answer{Frames: map[int][]labeling.Box{0: {withAttr}}}); errcode.From(err).Code != errcode.Invalid {
+			t.Errorf("an attribute the label does not have: %v", err)
+		}
+		if _, err := f.submit(t, "w1", t1.ID, labeling.Answer{Frames: map[int][]labeling.Box{7: {box(44)}}}); errcode.From(err).Code != errcode.Invalid {
+			t.Errorf("a frame outside the task: %v", err)
+		}
 		adjusted := labeling.Answer{Frames: map[int][]labeling.Box{0: {box(44)}}}
 		r, err := f.submit(t, "w1", t1.ID, adjusted)
 		if err != nil || r.Duplicate || r.ItemDone {

@@ -175,6 +175,8 @@ type COCOAnnotation struct {
 	Area         float64     `json:"area"`
 	IsCrowd      int         `json:"iscrowd"`
 	Segmentation [][]float64 `json:"segmentation"`
+	// Attributes are the box's attribute values, as CVAT writes them.
+	Attributes map[string]string `json:"attributes,omitempty"`
 }
 
 // COCOCategory is one label.
@@ -221,7 +223,7 @@ func ToCOCO(job Job, frames []FrameResult, width, height int) COCO {
 				doc.Categories = append(doc.Categories, COCOCategory{ID: id, Name: b.Label})
 			}
 			doc.Annotations = append(doc.Annotations, COCOAnnotation{ID: len(doc.Annotations) + 1, ImageID: i + 1, CategoryID: id,
-				BBox: [4]float64{float64(b.X), float64(b.Y), float64(b.W), float64(b.H)}, Area: float64(b.W * b.H), Segmentation: [][]float64{}})
+				BBox: [4]float64{float64(b.X), float64(b.Y), float64(b.W), float64(b.H)}, Area: float64(b.W * b.H), Segmentation: [][]float64{}, Attributes: b.Attributes})
 		}
 	}
 	return doc

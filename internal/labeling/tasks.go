@@ -375,9 +375,9 @@ func checkAnswer(ctx context.Context, tx *store.Tx, t Task, a Answer) error {
 	for _, f := range t.Frames {
 		inItem[f] = true
 	}
-	labels := map[string]bool{}
+	labels := map[string]Label{}
 	for _, l := range t.Labels {
-		labels[l.Name] = true
+		labels[l.Name] = l
 	}
 	for f, boxes := range a.Frames {
 		if !inItem[f] {
@@ -388,8 +388,14 @@ func checkAnswer(ctx context.Context, tx *store.Tx, t Task, a Answer) error {
 			if b.W <= 0 || b.H <= 0 || b.X < 0 || b.Y < 0 {
 				return errcode.New(errcode.Invalid, "%s: a box needs x, y ≥ 0 and a positive width and height", where)
 			}
-			if !labels[b.Label] {
+			l, ok := labels[b.Label]
+			if !ok {
 				return errcode.New(errcode.Invalid, "%s.label: %q is not in this job's labels", where, b.Label)
+			}
+			for name, value := range b.Attributes {
+				if !l.allows(name, value) {
+					return errcode.New(errcode.Invalid, "%s.attributes.%s: %q is not an attribute value of %s", where, name, value, l.Name)
+				}
 			}
 		}
 	}

@@ -78,10 +78,35 @@
     list.textContent = "";
     frameBoxes().forEach((b, i) => {
       const li = document.createElement("li");
-      li.textContent = `${b.label} at ${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.w)}×${Math.round(b.h)}`;
+      const attrs = Object.entries(b.attributes || {}).map(([k, v]) => `${k}=${v}`).join(" ");
+      li.textContent = `${b.label} at ${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.w)}×${Math.round(b.h)}${attrs ? " · " + attrs : ""}`;
       if (i === sel) li.className = "sel";
       list.appendChild(li);
     });
+    attributes();
+  }
+  // The selected box's attributes, as the job's label list defines them.
+  function attributes() {
+    const box = $("attributes"), b = frameBoxes()[sel];
+    box.textContent = "";
+    const l = b && task.labels.find((x) => x.name === b.label);
+    if (!l || !l.attributes) return;
+    for (const a of l.attributes) {
+      const id = "attr-" + a.name;
+      const lab = document.createElement("label");
+      lab.htmlFor = id; lab.textContent = a.name;
+      const s = document.createElement("select");
+      s.id = id;
+      for (const v of ["", ...a.values]) { const o = document.createElement("option"); o.value = v; o.textContent = v || "—"; s.appendChild(o); }
+      s.value = (b.attributes || {})[a.name] || "";
+      s.addEventListener("change", () => {
+        b.attributes = { ...(b.attributes || {}) };
+        if (s.value) b.attributes[a.name] = s.value; else delete b.attributes[a.name];
+        b.machine = false;
+        changed();
+      });
+      box.append(lab, s);
+    }
   }
   const corners = (b) => [[b.x, b.y], [b.x + b.w, b.y], [b.x, b.y + b.h], [b.x + b.w, b.y + b.h]];
   const labelIndex = (name) => task.labels.findIndex((l) => l.name === name);
@@ -199,7 +224,7 @@
   // --- task life ------------------------------------------------------------
   function answer() {
     const out = {};
-    for (const f of frames) out[f] = (boxes[f] || []).map((b) => ({ x: Math.round(b.x), y: Math.round(b.y), w: Math.max(1, Math.round(b.w)), h: Math.max(1, Math.round(b.h)), label: b.label }));
+    for (const f of frames) out[f] = (boxes[f] || []).map((b) => ({ x: Math.round(b.x), y: Math.round(b.y), w: Math.max(1, Math.round(b.w)), h: Math.max(1, Math.round(b.h)), label: b.label, ...(b.attributes && Object.keys(b.attributes).length ? { attributes: b.attributes } : {}) }));
     return { frames: out };
   }
   async function load(t) {
