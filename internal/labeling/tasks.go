@@ -2,6 +2,7 @@ package labeling
 
 import (
 	"context"
+	"math"
 	"database/sql"
 	"encoding/json"
 	"errors"
@@ -29,6 +30,24 @@ type Task struct {
 	Machine      map[int][]Box   `json:"machine"`
 	Draft        json.RawMessage `json:"draft,omitempty"`
 	ActiveMillis int64           `json:"active_ms"`
+}
+
+// ContextFrames are the frames shown around a task's own, view only, so a
+// reviewer judging one frame sees the moments before and after it: two
+// steps of half a second on each side of the run, inside the video.
+func ContextFrames(frames []int, fps float64, frameCount int) []int {
+	if len(frames) == 0 {
+		return nil
+	}
+	step := max(1, int(math.Round(fps/2)))
+	first, last := frames[0], frames[len(frames)-1]
+	var out []int
+	for _, f := range []int{first - 2*step, first - step, last + step, last + 2*step} {
+		if f >= 0 && f < frameCount && f != first && f != last {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // Answer is a worker's work on a task: boxes per frame (boxes and adjust

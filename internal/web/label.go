@@ -75,6 +75,7 @@ type taskView struct {
 	InstructionsHTML template.HTML `json:"instructions_html"`
 	Width            int           `json:"width"`
 	Height           int           `json:"height"`
+	Context          []int         `json:"context"` // frames around the task's, view only
 }
 
 func (s *Server) view(r *http.Request, t tenant.Tenant, task *labeling.Task) (*taskView, error) {
@@ -85,7 +86,8 @@ func (s *Server) view(r *http.Request, t tenant.Tenant, task *labeling.Task) (*t
 	if err != nil {
 		return nil, err
 	}
-	return &taskView{Task: task, InstructionsHTML: markdown(task.Instructions), Width: v.Info.Width, Height: v.Info.Height}, nil
+	return &taskView{Task: task, InstructionsHTML: markdown(task.Instructions), Width: v.Info.Width, Height: v.Info.Height,
+		Context: labeling.ContextFrames(task.Frames, v.Info.FrameRate, v.Info.FrameCount)}, nil
 }
 
 func (s *Server) apiTake(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error {
@@ -140,16 +142,16 @@ func (s *Server) apiFrame(w http.ResponseWriter, r *http.Request, t tenant.Tenan
 	if err := s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error { task, err = labeling.GetTask(r.Context(), tx, c.user.ID, id); return err }); err != nil {
 		return err
 	}
+	v, err := video.Get(r.Context(), s.db, t.ID, task.VideoID)
+	if err != nil {
+		return err
+	}
 	inTask := false
-	for _, f := range task.Frames {
+	for _, f := range append(labeling.ContextFrames(task.Frames, v.Info.FrameRate, v.Info.FrameCount), task.Frames...) {
 		inTask = inTask || f == frame
 	}
 	if !inTask {
 		return errcode.New(errcode.NotFound, "Frame %d is not part of task %d", frame, id)
-	}
-	v, err := video.Get(r.Context(), s.db, t.ID, task.VideoID)
-	if err != nil {
-		return err
 	}
 	cache := filepath.Join(s.cfg.DataDir, "frames", fmt.Sprint(t.ID), v.ID, fmt.Sprintf("%d.jpg", frame))
 	b, err := os.ReadFile(cache)

@@ -208,6 +208,15 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	if detect.IoU(detect.Box{X: int(drawn["x"]), Y: int(drawn["y"]), W: int(drawn["w"]), H: int(drawn["h"])}, detect.Box{X: 250, Y: 250, W: 80, H: 60}) < 0.9 {
 		t.Fatalf("the box drawn with the mouse: %v", drawn)
 	}
+	// The next frame is context (half a second later): it shows, but takes no box.
+	run(chromedp.Click(css("#next")), chromedp.DragAndDropXY(from["x"], from["y"], to["x"], to["y"], 12), shot("label-1b-context"))
+	if pos := eval[string](t, bctx, `document.getElementById("frame-pos").textContent`); !strings.Contains(pos, "frame 13") || !strings.Contains(pos, "view only") {
+		t.Errorf("context frame: %q", pos)
+	}
+	if n := eval[int](t, bctx, `(scryLabel.state().boxes[13] || []).length`); n != 0 {
+		t.Errorf("a box was drawn on a context frame")
+	}
+	run(chromedp.Click(css("#prev")))
 	// Autosave, then a reload restores the drawn box.
 	run(void(chromedp.Evaluate[any](`scryLabel.save()`, chromedp.EvalAwaitPromise)), chromedp.Reload(), chromedp.WaitVisible(css("#work")), chromedp.Sleep(300*time.Millisecond))
 	if n := eval[int](t, bctx, `scryLabel.state().boxes[0].length`); n != 3 {

@@ -11,7 +11,7 @@
   const $ = (id) => document.getElementById(id);
   const canvas = $("canvas"), ctx = canvas.getContext("2d"), stage = $("stage");
   const colours = ["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7"];
-  let task = null, images = {}, frames = [], pos = 0, boxes = {}, sel = -1, dirty = false;
+  let task = null, images = {}, frames = [], own = new Set(), pos = 0, boxes = {}, sel = -1, dirty = false;
   let zoom = 1, panX = 0, panY = 0, drag = null, spaceDown = false;
   let active = 0, lastInput = Date.now();
 
@@ -43,6 +43,8 @@
 
   // --- drawing --------------------------------------------------------------
   const frameBoxes = () => (boxes[frames[pos]] = boxes[frames[pos]] || []);
+  // Context frames (before and after the task's own) are for looking only.
+  const editable = () => own.has(frames[pos]) && task.kind !== "verify";
   function draw() {
     if (!task) return;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
@@ -51,6 +53,7 @@
     ctx.setTransform(scale(), 0, 0, scale(), offX(), offY());
     const img = images[frames[pos]];
     if (img) ctx.drawImage(img, 0, 0, task.width, task.height);
+    if (!own.has(frames[pos])) { ctx.fillStyle = "rgba(0,0,0,0.35)"; ctx.fillRect(0, 0, task.width, task.height); } // context: dimmed
     const lw = 2 / scale();
     frameBoxes().forEach((b, i) => {
       const c = colours[Math.max(0, labelIndex(b.label)) % colours.length];
@@ -73,7 +76,7 @@
       ctx.lineWidth = lw;
       ctx.strokeRect(drag.box.x, drag.box.y, drag.box.w, drag.box.h);
     }
-    $("frame-pos").textContent = `frame ${frames[pos]} (${pos + 1} of ${frames.length})`;
+    $("frame-pos").textContent = `frame ${frames[pos]} (${pos + 1} of ${frames.length})` + (own.has(frames[pos]) ? "" : " · context, view only");
     const list = $("boxes");
     list.textContent = "";
     frameBoxes().forEach((b, i) => {
@@ -122,7 +125,7 @@
     canvas.setPointerCapture(e.pointerId);
     const p = toImage(e), tol = 8 / scale();
     if (spaceDown || e.button === 1) { drag = { kind: "pan", sx: e.clientX, sy: e.clientY, px: panX, py: panY }; return; }
-    if (task.kind === "verify") return;
+    if (!editable()) return;
     const bs = frameBoxes();
     if (sel >= 0 && bs[sel]) {
       const k = corners(bs[sel]).findIndex(([hx, hy]) => Math.abs(hx - p.x) < tol && Math.abs(hy - p.y) < tol);
@@ -183,7 +186,7 @@
   // --- keyboard -------------------------------------------------------------
   stage.addEventListener("keydown", (e) => {
     lastInput = Date.now();
-    const bs = frameBoxes(), b = bs[sel];
+    const bs = frameBoxes(), b = editable() ? bs[sel] : undefined;
     if (e.key === " ") { spaceDown = true; e.preventDefault(); return; }
     if ((e.key === "Delete" || e.key === "Backspace") && b) { bs.splice(sel, 1); sel = -1; changed(); e.preventDefault(); return; }
     if (e.key.startsWith("Arrow") && b) {
@@ -214,24 +217,28 @@
     if (n < 0 || n >= frames.length) return;
     pos = n; sel = -1; draw();
   }
+  // Copy this frame's boxes onto the next frame of the task's own.
   function copyNext() {
-    if (pos + 1 >= frames.length) return;
-    boxes[frames[pos + 1]] = frameBoxes().map((b) => ({ ...b, machine: false }));
-    step(1);
+    const n = frames.findIndex((f, i) => i > pos && own.has(f));
+    if (n < 0 || !own.has(frames[pos])) return;
+    boxes[frames[n]] = frameBoxes().map((b) => ({ ...b, machine: false }));
+    pos = n; sel = -1;
     changed();
   }
 
   // --- task life ------------------------------------------------------------
   function answer() {
     const out = {};
-    for (const f of frames) out[f] = (boxes[f] || []).map((b) => ({ x: Math.round(b.x), y: Math.round(b.y), w: Math.max(1, Math.round(b.w)), h: Math.max(1, Math.round(b.h)), label: b.label, ...(b.attributes && Object.keys(b.attributes).length ? { attributes: b.attributes } : {}) }));
+    for (const f of task.frames) out[f] = (boxes[f] || []).map((b) => ({ x: Math.round(b.x), y: Math.round(b.y), w: Math.max(1, Math.round(b.w)), h: Math.max(1, Math.round(b.h)), label: b.label, ...(b.attributes && Object.keys(b.attributes).length ? { attributes: b.attributes } : {}) }));
     return { frames: out };
   }
   async function load(t) {
     task = t;
     if (!t) { say("No task is waiting for you. This page looks again every 30 seconds."); $("work").hidden = true; setTimeout(take, 30000); return; }
     say(`Loading ${t.frames.length} frame(s)…`);
-    frames = t.frames; pos = 0; sel = -1; zoom = 1; panX = panY = 0; images = {};
+    own = new Set(t.frames);
+    frames = [...new Set([...t.frames, ...(t.context || [])])].sort((a, b) => a - b);
+    pos = frames.indexOf(t.frames[0]); sel = -1; zoom = 1; panX = panY = 0; images = {};
     await Promise.all(frames.map((f) => new Promise((ok, fail) => {
       const img = new Image();
       img.onload = () => { images[f] = img; ok(); };
@@ -239,7 +246,7 @@
       img.src = `${api}/tasks/${t.id}/frames/${f}`;
     })));
     boxes = {};
-    for (const f of frames) boxes[f] = (t.machine && t.machine[f] || []).map((b) => ({ ...b, machine: true }));
+    for (const f of t.frames) boxes[f] = (t.machine && t.machine[f] || []).map((b) => ({ ...b, machine: true }));
     if (t.draft && t.draft.frames) boxes = Object.fromEntries(Object.entries(t.draft.frames).map(([f, bs]) => [f, bs]));
     active = t.active_ms || 0;
     $("job-name").textContent = t.job_name;
