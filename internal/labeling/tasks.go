@@ -229,15 +229,21 @@ func leased(ctx context.Context, tx *store.Tx, workerID, taskID int64) (Task, er
 	if err != nil {
 		return t, err
 	}
+	return t, stillLeased(t)
+}
+
+// stillLeased refuses a task that is no longer leased or whose lease ran out.
+func stillLeased(t Task) error {
+	taskID := t.ID
 	if t.Status != "leased" {
-		return t, errcode.New(errcode.Conflict, "Task %d is %s; take a new one", taskID, t.Status)
+		return errcode.New(errcode.Conflict, "Task %d is %s; take a new one", taskID, t.Status)
 	}
 	if t.LeaseExpires < stamp(Now()) {
 		// The refusal rolls the transaction back; the next take or
 		// progress report marks the lease expired.
-		return t, errcode.New(errcode.Conflict, "Your time for task %d ran out at %s and it went back to the pool; take a new one", taskID, t.LeaseExpires)
+		return errcode.New(errcode.Conflict, "Your time for task %d ran out at %s and it went back to the pool; take a new one", taskID, t.LeaseExpires)
 	}
-	return t, nil
+	return nil
 }
 
 // activeMillis bounds what the page reports as active time by the wall
@@ -317,7 +323,7 @@ func Submit(ctx context.Context, tx *store.Tx, workerID, taskID int64, a Answer,
 		res.Duplicate = true
 		return res, nil
 	}
-	if t, err = leased(ctx, tx, workerID, taskID); err != nil {
+	if err := stillLeased(t); err != nil {
 		return res, err
 	}
 	if err := checkAnswer(ctx, tx, t, a); err != nil {
@@ -328,24 +334,27 @@ func Submit(ctx context.Context, tx *store.Tx, workerID, taskID int64, a Answer,
 	if err != nil {
 		return res, store.Err(err, "store the answer")
 	}
-	job, err := getJob(ctx, tx, t.JobID, false)
-	if err != nil {
-		return res, err
-	}
+	// Answers to one item are counted one transaction at a time (the item
+	// row is locked on PostgreSQL; SQLite has one writer), so the last of
+	// them, whichever it is, sees all the others and consolidates.
+	lock := ""
 	if tx.Dialect == store.Postgres {
-		// Answers to one item are counted one transaction at a time, so
-		// the last of them, whichever it is, sees all the others and
-		// consolidates.
-		if _, err := tx.ExecContext(ctx, `select id from label_items where tenant_id = $1 and id = $2 for no key update`, tx.TenantID, t.ItemID); err != nil {
-			return res, store.Err(err, "lock the item")
-		}
+		lock = " for no key update of i"
 	}
-	var n int
+	var wpi, n int
+	if err := tx.QueryRowContext(ctx, `select j.workers_per_item from label_items i join label_jobs j on j.tenant_id = i.tenant_id and j.id = i.job_id
+		where i.tenant_id = $1 and i.id = $2`+lock, tx.TenantID, t.ItemID).Scan(&wpi); err != nil {
+		return res, store.Err(err, "lock the item")
+	}
 	if err := tx.QueryRowContext(ctx, `select count(*) from label_tasks where tenant_id = $1 and item_id = $2 and status = 'submitted'`, tx.TenantID, t.ItemID).Scan(&n); err != nil {
 		return res, store.Err(err, "count answers")
 	}
-	if n < job.WorkersPerItem {
+	if n < wpi {
 		return res, nil
+	}
+	job, err := getJob(ctx, tx, t.JobID, false)
+	if err != nil {
+		return res, err
 	}
 	if err := consolidateItem(ctx, tx, job, t.ItemID); err != nil {
 		return res, err
