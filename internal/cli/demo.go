@@ -4,15 +4,23 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 
 	"github.com/scry-dev/scry/internal/demo"
+	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/hr"
 	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/labeling"
+	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
+	"github.com/scry-dev/scry/internal/video"
+	"github.com/scry-dev/scry/internal/workforce"
 )
 
 type seededUser struct {
@@ -95,7 +103,11 @@ func demoSeed(ctx context.Context, c *call) error {
 			users = append(users, seededUser{d.Slug, u.Email, string(u.Role), u.EmployeeID})
 		}
 	}
-	return c.out(map[string]any{"users": users, "now": demo.Now, "password": demo.Password}, func(w io.Writer) {
+	review, err := seedReview(ctx, c, db)
+	if err != nil {
+		return err
+	}
+	return c.out(map[string]any{"users": users, "now": demo.Now, "password": demo.Password, "review": review}, func(w io.Writer) {
 		fmt.Fprintf(w, "Seeded %d demo tenants (data as of %s) with these users, each with the password %q (demo only):\n", len(demo.Tenants), demo.Now, demo.Password)
 		for _, u := range users {
 			fmt.Fprintf(w, "  %-15s %-9s %s %s\n", u.Tenant, u.Role, u.Email, u.EmployeeID)
@@ -113,5 +125,123 @@ func demoSeed(ctx context.Context, c *call) error {
 		} {
 			fmt.Fprintf(w, "  %s ask --tenant %s --as %s --now %s %q\n", self, users[0].Tenant, q.as, demo.Now, q.q)
 		}
+		if review == nil {
+			fmt.Fprintf(w, "\n(No video demo: ffmpeg is not installed.)\n")
+			return
+		}
+		fmt.Fprintf(w, "\nSee and Label: %s is analysed (analysis %d) and job %d asks the workforce to review its unsure boxes.\n", review.Video, review.Analysis, review.Job)
+		fmt.Fprintf(w, "  Reviewers sign in at /t/acme-retail/portal as %s with the same password;\n", strings.Join(review.Workers, " or "))
+		fmt.Fprintf(w, "  the admin follows the job at /admin/labeling/%d.\n", review.Job)
 	})
+}
+
+// demoWorkforce is the demo tenant's reviewers: loopback only, MFA optional
+// so the demo can be tried without an authenticator app.
+const demoWorkforce = `user_pool: {password: {min_length: 12}, mfa: optional}
+invitation: {method: temporary_password, subject: "Review portal", body: "Sign in at {portal_url} as {email} with {password}."}
+workforce: {name: acme-reviewers, source_ips: ["127.0.0.0/8", "::1/128"]}
+teams: [{name: video-reviewers, description: Reviews the machine's unsure boxes}]
+members:
+  - {email: ana.reviewer@acme-retail.example, name: Ana Reviewer, teams: [video-reviewers]}
+  - {email: bo.checker@acme-retail.example, name: Bo Checker, teams: [video-reviewers]}
+`
+
+type seededReview struct {
+	Video    string   `json:"video"`
+	Analysis int64    `json:"analysis"`
+	Job      int64    `json:"job"`
+	Workers  []string `json:"workers"`
+}
+
+// seedReview gives acme-retail a workforce, a generated shelf video, its
+// analysis and a review job, so that See and Label can be tried at once.
+// Without ffmpeg it seeds nothing and says so; run again, it adds nothing.
+func seedReview(ctx context.Context, c *call, db *store.DB) (*seededReview, error) {
+	if _, err := exec.LookPath("ffmpeg"); err != nil {
+		return nil, nil
+	}
+	t, err := tenant.Get(ctx, db, "acme-retail")
+	if err != nil {
+		return nil, err
+	}
+	spec, err := workforce.Parse([]byte(demoWorkforce), "demo workforce")
+	if err != nil {
+		return nil, err
+	}
+	out := &seededReview{}
+	err = c.record(ctx, db, t, "workforce.apply", "demo", nil, func(tx *store.Tx) error {
+		if _, _, err := workforce.Apply(ctx, tx, spec, ""); err != nil {
+			return err
+		}
+		for _, m := range spec.Members {
+			if err := identity.SetPassword(ctx, tx, m.Email, demo.Password); err != nil {
+				return err
+			}
+			out.Workers = append(out.Workers, m.Email)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	dir, err := os.MkdirTemp("", "scry-demo-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(dir)
+	// A shelf: a red box, a thin blue bracket the colour detector is unsure
+	// of (0.56), and a price sign.
+	clip := filepath.Join(dir, "shelf-camera.mp4")
+	if b, err := exec.CommandContext(ctx, "ffmpeg", "-v", "error", "-y", "-f", "lavfi", "-i", "color=c=0x8a8f94:s=640x360:r=25:d=6",
+		"-f", "lavfi", "-i", "color=c=red:s=80x80:r=25:d=6", "-f", "lavfi", "-i", "color=c=blue:s=120x8:r=25:d=6", "-f", "lavfi", "-i", "color=c=blue:s=8x120:r=25:d=6",
+		"-filter_complex", "[0][1]overlay=x='60+20*t':y=100[a];[a][2]overlay=x=400:y=232[b];[b][3]overlay=x=400:y=120,format=yuv420p",
+		"-c:v", "libx264", clip).CombinedOutput(); err != nil {
+		return nil, errcode.Wrap(errcode.Internal, fmt.Errorf("%v: %s", err, b), "ffmpeg could not make the demo video")
+	}
+	v, _, err := video.Add(ctx, db, c.dataDir, t.ID, "demo", clip, media.DefaultLimits, nil)
+	if err != nil {
+		return nil, err
+	}
+	out.Video = v.Filename
+	as, err := video.Analyses(ctx, db, t.ID, v.ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, a := range as {
+		if a.Status == "done" && out.Analysis == 0 {
+			out.Analysis = a.ID
+		}
+	}
+	if out.Analysis == 0 {
+		jobs, err := c.jobClient(db, 1, slog.New(slog.NewTextHandler(io.Discard, nil)))
+		if err != nil {
+			return nil, err
+		}
+		err = db.InTenant(ctx, t.ID, func(tx *store.Tx) error {
+			out.Analysis, err = video.Queue(ctx, tx, jobs, c.dataDir, video.Request{Video: v, Prompt: "Detect the red box and the blue shape", Actor: "demo",
+				Options: video.JobOptions{FPS: 1, MinConfidence: 0.3, Setup: detect.Setup{Detector: "builtin"}}})
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if a, err := c.work(ctx, db, jobs, t.ID, out.Analysis); err != nil || a.Status != "done" {
+			return nil, errcode.New(errcode.Internal, "The demo analysis did not finish (%v %s)", err, a.Error)
+		}
+	}
+	var existing []labeling.Job
+	if err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { existing, err = labeling.ListJobs(ctx, tx); return err }); err != nil {
+		return nil, err
+	}
+	if len(existing) > 0 {
+		out.Job = existing[len(existing)-1].ID
+		return out, nil
+	}
+	req := labeling.Request{Name: "Check the shelf camera", Kind: labeling.KindAdjust, Video: v.ID, Analysis: out.Analysis, Team: "video-reviewers",
+		WorkersPerItem: 2, Instructions: "# Check every box\n- Fix boxes that are **off**\n- Draw what the machine missed\n- Delete boxes on nothing"}
+	job, err := labeling.NewJob(ctx, db, t.ID, req, "demo", func(change func(*store.Tx) error) error {
+		return c.record(ctx, db, t, "label.job.create", req.Name, nil, change)
+	}, nil)
+	out.Job = job.ID
+	return out, err
 }
