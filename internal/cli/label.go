@@ -143,8 +143,12 @@ func labelJobShow(ctx context.Context, c *call) error {
 	}
 	return c.out(p, func(w io.Writer) {
 		j := p.Job
-		fmt.Fprintf(w, "job %d %q (%s, %s): %d of %d items done; team %s, %d worker(s) per item, %ds per task, open until %s\n",
-			j.ID, j.Name, j.Kind, j.Status, p.ItemsDone, j.Items, j.Team, j.WorkersPerItem, j.TimeLimitS, j.ExpiresAt)
+		fmt.Fprintf(w, "job %d %q (%s, %s): %d of %d items done; team %s, %d worker(s) per item, %s per task, open until %s\n",
+			j.ID, j.Name, j.Kind, j.Status, p.ItemsDone, j.Items, j.Team, j.WorkersPerItem, time.Duration(j.TimeLimitS)*time.Second, j.ExpiresAt)
+		if len(p.Workers) == 0 {
+			fmt.Fprintf(w, "No worker has taken a task yet (they work at /t/<tenant>/portal/task).\n")
+			return
+		}
 		fmt.Fprintf(w, "%-36s %8s %9s %8s %7s %7s %4s %9s %9s\n", "worker", "accepted", "submitted", "released", "skipped", "expired", "open", "active", "agreement")
 		for _, s := range p.Workers {
 			agr := "-"

@@ -78,8 +78,8 @@ func videoAdd(ctx context.Context, c *call) error {
 			return
 		}
 		m := v.Info
-		fmt.Fprintf(w, "Added %s as %s: %d×%d, %.1f s, %d frames, %.1f MB.\nNext: scry video analyze --tenant %s %s --prompt \"Detect …\"\n",
-			v.Filename, v.ID[:12], m.Width, m.Height, float64(m.DurationMillis)/1000, m.FrameCount, float64(v.Size)/1e6, t.Slug, v.ID[:12])
+		fmt.Fprintf(w, "Added %s as %s: %d×%d, %.1f s, %d frames, %s.\nNext: scry video analyze --tenant %s %s --prompt \"Detect …\"\n",
+			v.Filename, v.ID[:12], m.Width, m.Height, float64(m.DurationMillis)/1000, m.FrameCount, size(v.Size), t.Slug, v.ID[:12])
 	})
 }
 
@@ -268,8 +268,8 @@ func videoShow(ctx context.Context, c *call) error {
 
 func printVideo(w io.Writer, v video.Video) {
 	m := v.Info
-	fmt.Fprintf(w, "%s  %-24s %5d×%-5d %7.1f s %7.1f MB  added %s by %s\n", v.ID[:12], v.Filename, m.Width, m.Height,
-		float64(m.DurationMillis)/1000, float64(v.Size)/1e6, v.AddedAt, v.AddedBy)
+	fmt.Fprintf(w, "%s  %-24s %5d×%-5d %7.1f s %9s  added %s by %s\n", v.ID[:12], v.Filename, m.Width, m.Height,
+		float64(m.DurationMillis)/1000, size(v.Size), v.AddedAt, v.AddedBy)
 }
 
 func videoList(ctx context.Context, c *call) error {
@@ -289,4 +289,17 @@ func videoList(ctx context.Context, c *call) error {
 			printVideo(w, v)
 		}
 	})
+}
+
+// size is a byte count for people.
+func size(n int64) string {
+	switch {
+	case n >= 1<<30:
+		return fmt.Sprintf("%.1f GB", float64(n)/(1<<30))
+	case n >= 1<<20:
+		return fmt.Sprintf("%.1f MB", float64(n)/(1<<20))
+	case n >= 1<<10:
+		return fmt.Sprintf("%.0f KB", float64(n)/(1<<10))
+	}
+	return fmt.Sprintf("%d B", n)
 }
