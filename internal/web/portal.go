@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	"fmt"
 	"html/template"
 	"net"
@@ -8,6 +9,7 @@ import (
 	"net/netip"
 	"net/url"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/boombuler/barcode/qr"
@@ -85,11 +87,21 @@ func (s *Server) portalLimit(limit int64, h func(w http.ResponseWriter, r *http.
 			http.Error(w, "There is no portal here.", http.StatusNotFound)
 			return
 		}
+		// One read finds the workforce's policy and, when the request
+		// carries a session of this tenant, that session too.
 		var p workforce.Policy
-		if err := s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error { p, err = workforce.CurrentPolicy(r.Context(), tx); return err }); err != nil {
+		var sess *portalSessionRead
+		if err := s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+			if p, err = workforce.CurrentPolicy(r.Context(), tx); err != nil || !p.Exists {
+				return err
+			}
+			sess = s.readPortalSession(r, tx, t, p)
+			return nil
+		}); err != nil {
 			writeError(w, err)
 			return
 		}
+		r = r.WithContext(context.WithValue(r.Context(), portalSessionKey{}, sess))
 		if !p.Exists {
 			http.Error(w, "This organisation has no review portal.", http.StatusNotFound)
 			return
@@ -187,15 +199,52 @@ func (s *Server) portalAudit(r *http.Request, t tenant.Tenant, actor, action, ta
 	s.audit.Publish(r.Context(), s.db)
 }
 
-// portalSession returns the caller's session in this tenant, if any, under
-// the user pool's session policy.
-func (s *Server) portalSession(r *http.Request, t tenant.Tenant, p workforce.Policy) *caller {
-	c, err := s.authenticateWith(r, identity.SessionPolicy{
-		Idle: time.Duration(p.UserPool.Session.IdleMinutes) * time.Minute, Absolute: time.Duration(p.UserPool.Session.AbsoluteHours) * time.Hour})
-	if err != nil || c.tenantID != t.ID || c.user.Role != identity.Worker {
+// portalSessionRead is a portal request's session as read with its
+// policy (portalLimit), settled on first use.
+type portalSessionRead struct {
+	hash  string
+	c     *caller
+	touch bool
+	err   error
+	once  sync.Once
+	out   *caller
+}
+
+type portalSessionKey struct{}
+
+// readPortalSession reads, inside the policy's transaction, the session
+// the request carries if it is one of tenant t.
+func (s *Server) readPortalSession(r *http.Request, tx *store.Tx, t tenant.Tenant, p workforce.Policy) *portalSessionRead {
+	prefix, value, err := s.credential(r)
+	if err != nil || prefix != identity.SessionPrefix {
 		return nil
 	}
-	return c
+	tenantID, hash, ok := identity.ParseCredential(prefix, value)
+	if !ok || tenantID != t.ID {
+		return nil
+	}
+	sr := &portalSessionRead{hash: hash, c: &caller{tenantID: t.ID, tenantSlug: t.Slug, sessionHash: hash}}
+	sr.c.user, sr.c.stage, sr.touch, sr.err = identity.SessionStage(r.Context(), tx, hash, poolSessions(p))
+	return sr
+}
+
+// poolSessions is the user pool's session policy.
+func poolSessions(p workforce.Policy) identity.SessionPolicy {
+	return identity.SessionPolicy{Idle: time.Duration(p.UserPool.Session.IdleMinutes) * time.Minute, Absolute: time.Duration(p.UserPool.Session.AbsoluteHours) * time.Hour}
+}
+
+// portalSession returns the worker's session in this tenant, if any, under
+// the user pool's session policy (read by portalLimit with the policy).
+func (s *Server) portalSession(r *http.Request, t tenant.Tenant, p workforce.Policy) *caller {
+	sr, _ := r.Context().Value(portalSessionKey{}).(*portalSessionRead)
+	if sr == nil {
+		return nil
+	}
+	sr.once.Do(func() { sr.out, _ = s.settleSession(r, t.ID, sr.hash, sr.c, sr.touch, sr.err) })
+	if sr.out == nil || sr.out.user.Role != identity.Worker {
+		return nil
+	}
+	return sr.out
 }
 
 func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {

@@ -245,21 +245,29 @@ func (s *Server) authenticate(r *http.Request) (*caller, error) {
 // authenticateWith is authenticate under a given session policy (a
 // workforce's user pool has its own).
 func (s *Server) authenticateWith(r *http.Request, policy identity.SessionPolicy) (*caller, error) {
-	var prefix, value string
+	prefix, value, err := s.credential(r)
+	if err != nil {
+		return nil, err
+	}
+	return s.authenticateValue(r, prefix, value, policy)
+}
+
+// credential is the request's bearer token or session cookie.
+func (s *Server) credential(r *http.Request) (prefix, value string, err error) {
 	if h := r.Header.Get("Authorization"); h != "" {
 		v, ok := strings.CutPrefix(h, "Bearer ")
 		if !ok {
-			return nil, errcode.New(errcode.Unauthenticated, "Use Authorization: Bearer <token>")
+			return "", "", errcode.New(errcode.Unauthenticated, "Use Authorization: Bearer <token>")
 		}
-		prefix, value = identity.TokenPrefix, strings.TrimSpace(v)
-	} else if c, err := r.Cookie(cookieName); err == nil {
-		prefix, value = identity.SessionPrefix, c.Value
-	} else if c, err := r.Cookie("scry_session"); err == nil && !s.tls() {
-		prefix, value = identity.SessionPrefix, c.Value
-	} else {
-		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
+		return identity.TokenPrefix, strings.TrimSpace(v), nil
 	}
-	return s.authenticateValue(r, prefix, value, policy)
+	if c, err := r.Cookie(cookieName); err == nil {
+		return identity.SessionPrefix, c.Value, nil
+	}
+	if c, err := r.Cookie("scry_session"); err == nil && !s.tls() {
+		return identity.SessionPrefix, c.Value, nil
+	}
+	return "", "", errcode.New(errcode.Unauthenticated, "Sign in first")
 }
 
 // authenticateValue resolves a session id or token to its caller.
@@ -284,8 +292,13 @@ func (s *Server) authenticateValue(r *http.Request, prefix, value string, policy
 		}
 		return tx.QueryRowContext(r.Context(), `select slug from tenants where id = $1`, tenantID).Scan(&c.tenantSlug)
 	})
-	// The writes a session needs now and then (its idle clock, its end)
-	// happen apart from the read, so most requests never wait for the writer.
+	return s.settleSession(r, tenantID, hash, c, touch, err)
+}
+
+// settleSession makes the writes a session needs now and then (its idle
+// clock, its end) apart from the read that found it, so most requests
+// never wait for the writer, and turns a failure into unauthenticated.
+func (s *Server) settleSession(r *http.Request, tenantID int64, hash string, c *caller, touch bool, err error) (*caller, error) {
 	switch {
 	case errors.Is(err, identity.ErrSessionExpired):
 		s.db.InTenant(r.Context(), tenantID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, hash) })
