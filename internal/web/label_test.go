@@ -195,7 +195,8 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 		chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#new")),
 		chromedp.SendKeys(css("#new"), newPassword), chromedp.SendKeys(css("#confirm"), newPassword),
 		chromedp.Submit(css("#confirm")), chromedp.WaitVisible(css("#secret")))
-	code, _ := totp.GenerateCode(eval[string](t, bctx, `document.getElementById("secret").textContent`), time.Now())
+	secret := eval[string](t, bctx, `document.getElementById("secret").textContent`)
+	code, _ := totp.GenerateCode(secret, time.Now())
 	run(chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#start")),
 		chromedp.Click(css("#start")), chromedp.WaitVisible(css("#work")), chromedp.Sleep(300*time.Millisecond))
 	if n := eval[int](t, bctx, `scryLabel.state().boxes[0].length`); n != 2 {
@@ -301,13 +302,48 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 		t.Errorf("per-worker rows on the admin page: %d", rows)
 	}
 	run(chromedp.SetValue(css("#kind"), "verify"), chromedp.SendKeys(css("#analysis"), fmt.Sprint(a.ID)),
-		chromedp.SetValue(css("#sample"), "1"), chromedp.Click(css("form.grid-form button")),
+		chromedp.SetValue(css("#team"), "video-reviewers"),
+		chromedp.SetValue(css("#workers-per-item"), "1"), chromedp.SetValue(css("#sample"), "1"),
+		chromedp.Click(css("form.grid-form button")),
 		chromedp.Sleep(800*time.Millisecond), chromedp.WaitVisible(css("#jobs")), shot("label-4-admin-new-job"))
 	if e := eval[string](t, bctx, `(document.querySelector(".error") || {}).textContent || ""`); e != "" {
 		t.Fatalf("creating a job on the admin page: %s", e)
 	}
 	if h := eval[string](t, bctx, `document.getElementById("job").textContent`); !strings.Contains(h, fmt.Sprintf("Job %d", job.ID+1)) {
 		t.Errorf("after creating a job on the page: %q", h)
+	}
+	// The verification job, in the portal: a rejection needs a reason.
+	code, _ = totp.GenerateCode(secret, time.Now().Add(30*time.Second))
+	run(chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal/signin"), chromedp.WaitVisible(css("#email")),
+		chromedp.SendKeys(css("#email"), cy), chromedp.SendKeys(css("#password"), newPassword), chromedp.Submit(css("#password")),
+		chromedp.WaitVisible(css("#code")), chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#start")),
+		chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal/task"), chromedp.WaitVisible(css("#verify")), chromedp.Sleep(300*time.Millisecond),
+		shot("label-5-verify"), chromedp.Click(css("#reject")))
+	if st := eval[string](t, bctx, `document.getElementById("status").textContent`); !strings.Contains(st, "Say why") {
+		t.Errorf("reject without a reason: %q", st)
+	}
+	run(chromedp.SendKeys(css("#reject-reason"), "the box is on the shelf edge"), chromedp.Click(css("#reject")),
+		void(chromedp.Poll[bool](`!!(scryLabel.state().task && scryLabel.state().task.frames[0] === 25)`, chromedp.WithPollingTimeout(10*time.Second))),
+		chromedp.Sleep(300*time.Millisecond), chromedp.Click(css("#accept")),
+		void(chromedp.Poll[bool](`document.getElementById("status").textContent.includes("No task is waiting")`, chromedp.WithPollingTimeout(10*time.Second))))
+	var vp labeling.Progress
+	f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error { vp, err = labeling.GetProgress(ctx, tx, job.ID+1); return err })
+	if vp.Job.Status != "done" || vp.ItemsDone != 2 {
+		t.Fatalf("verification job: %v %+v", err, vp)
+	}
+	a, _ = video.GetAnalysis(ctx, f.db, f.tenant.ID, a.ID)
+	var verified detect.Result
+	json.Unmarshal(a.Result, &verified)
+	for _, fr := range verified.Frames {
+		for _, d := range fr.Detections {
+			want, conf := "accepted", 1.0
+			if fr.FrameIndex == 0 {
+				want, conf = "rejected", 0
+			}
+			if d.Review != want || d.Confidence != conf {
+				t.Errorf("after verification, frame %d %s: %s at %.2f, want %s", fr.FrameIndex, d.Label, d.Review, d.Confidence, want)
+			}
+		}
 	}
 }
 

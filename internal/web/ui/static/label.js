@@ -255,6 +255,9 @@
     select.textContent = "";
     t.labels.forEach((l, i) => { const o = document.createElement("option"); o.value = l.name; o.textContent = `${i + 1} ${l.name}`; select.appendChild(o); });
     $("verify").hidden = t.kind !== "verify";
+    // A verification is a verdict on the machine's boxes: no editing tools.
+    for (const id of ["label-select", "copy", "delete"]) $(id).hidden = t.kind === "verify";
+    document.querySelector('label[for="label-select"]').hidden = t.kind === "verify";
     $("submit").hidden = t.kind === "verify";
     $("work").hidden = false;
     say(`Task ${t.id} (${t.kind}): hand it in before ${new Date(t.lease_expires).toLocaleTimeString()}.`);
