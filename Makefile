@@ -4,6 +4,7 @@ BIN     ?= ./scry
 DATA    ?= ./scry-data
 ADDR    ?= 127.0.0.1:8080
 PKGS    := ./...
+BENCHDATA ?= /tmp/scry-bench-data
 
 .PHONY: help build test demo bench lint eval deps
 
@@ -27,8 +28,9 @@ demo: deps build ## seed the demo tenants in ./scry-data and serve them on http:
 eval: build ## score scry ask on the development question set (needs ../shared)
 	python3 ../shared/tools/ask_eval.py --scry $(BIN) --questions ../shared/data/hr/questions/dev.yaml --data ../shared/data/hr
 
-bench: ## benchmarks: import, ask (parse+validate+compile, end to end)
-	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/hr/ ./internal/ask/ ./internal/identity/
+bench: build ## benchmarks: import, ask, sign-in, video analysis; then 200 labeling workers for 60 s (in a scratch data folder)
+	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/hr/ ./internal/ask/ ./internal/identity/ ./internal/detect/
+	rm -rf $(BENCHDATA) && $(BIN) bench label --data $(BENCHDATA) --workers 200 --duration 60s && rm -rf $(BENCHDATA)
 
 lint: ## gofmt and go vet
 	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
