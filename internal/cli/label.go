@@ -51,6 +51,9 @@ scry label job create --tenant acme-retail --video 3f2a1b9c --analysis 4 --kind 
 			{name: "list", summary: "the tenant's jobs, newest first", usage: "--tenant <slug> [--json]",
 				example: "scry label job list --tenant acme-retail",
 				flags:   func(fs *flag.FlagSet, c *call) { tenantFlag(fs) }, run: labelJobList},
+			{name: "cancel", summary: "stop a job: no more tasks are handed out, open ones are released (finished items keep their results)",
+				usage: "--tenant <slug> JOB", example: "scry label job cancel --tenant acme-retail 7",
+				flags: func(fs *flag.FlagSet, c *call) { tenantFlag(fs) }, run: labelJobCancel},
 			{name: "show", summary: "a job's progress, per worker: accepted, submitted, released, skipped, expired, active time, agreement",
 				usage: "--tenant <slug> JOB [--json]", example: "scry label job show --tenant acme-retail 7 --json",
 				flags: func(fs *flag.FlagSet, c *call) { tenantFlag(fs) }, run: labelJobShow},
@@ -245,3 +248,18 @@ func labelExport(ctx context.Context, c *call) error {
 
 // yoloName turns a frame's image name into its YOLO label file's name.
 func yoloName(image string) string { return image[:len(image)-len(".png")] + ".txt" }
+
+func labelJobCancel(ctx context.Context, c *call) error {
+	id, err := c.jobID()
+	if err != nil {
+		return err
+	}
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return err
+	}
+	if err := c.record(ctx, db, t, "label.job.cancel", fmt.Sprint(id), nil, func(tx *store.Tx) error { return labeling.Cancel(ctx, tx, id) }); err != nil {
+		return err
+	}
+	return c.out(map[string]any{"job": id, "status": "cancelled"}, func(w io.Writer) { fmt.Fprintf(w, "Job %d cancelled.\n", id) })
+}

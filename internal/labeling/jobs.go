@@ -404,3 +404,37 @@ func ParseLabels(s string) ([]Label, error) {
 	}
 	return out, nil
 }
+
+// Cancel stops a job: no task of it is handed out any more, and answers
+// to tasks already taken are refused. Finished items keep their results.
+func Cancel(ctx context.Context, tx *store.Tx, id int64) error {
+	j, err := GetJob(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if j.Status != "open" {
+		return errcode.New(errcode.Conflict, "Job %d is %s already", id, j.Status)
+	}
+	now := stamp(Now())
+	if _, err := tx.ExecContext(ctx, `update label_jobs set status = 'cancelled', finished_at = $3 where tenant_id = $1 and id = $2`, tx.TenantID, id, now); err != nil {
+		return store.Err(err, "cancel the job")
+	}
+	rows, err := tx.QueryContext(ctx, `update label_tasks set status = 'released', reason = 'job cancelled', finished_at = $3
+		where tenant_id = $1 and job_id = $2 and status = 'leased' returning item_id`, tx.TenantID, id, now)
+	if err != nil {
+		return store.Err(err, "release the job's tasks")
+	}
+	var items []int64
+	for rows.Next() {
+		var it int64
+		rows.Scan(&it)
+		items = append(items, it)
+	}
+	rows.Close()
+	for _, it := range items {
+		if err := freePlace(ctx, tx, it); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

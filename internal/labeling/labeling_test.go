@@ -305,3 +305,36 @@ func TestReviewJob(t *testing.T) {
 		}
 	})
 }
+
+// TestCancelJob: a cancelled job hands out nothing more, its open task is
+// released (a late submit is refused) and a second cancel is a conflict.
+func TestCancelJob(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := setup(t, d)
+		ctx := f.ctx
+		res := analysisResult()
+		var job labeling.Job
+		err := f.in(t, f.a, func(tx *store.Tx) error {
+			var err error
+			job, err = labeling.Create(ctx, tx, labeling.Spec{Kind: labeling.KindVerify, VideoID: f.video.ID, AnalysisID: f.analysis, Team: "reviewers",
+				WorkersPerItem: 1, TimeLimit: time.Minute, Lifetime: time.Hour, IoU: 0.5, Below: 0.6}, f.video, &res, "t")
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		task := f.take(t, f.a, "w1")
+		if err := f.in(t, f.a, func(tx *store.Tx) error { return labeling.Cancel(ctx, tx, job.ID) }); err != nil {
+			t.Fatal(err)
+		}
+		if next := f.take(t, f.a, "w2"); next != nil {
+			t.Errorf("a cancelled job handed out %+v", next)
+		}
+		if _, err := f.submit(t, "w1", task.ID, labeling.Answer{Verdict: "accept"}); errcode.From(err).Code != errcode.Conflict {
+			t.Errorf("submit to a cancelled job: %v", err)
+		}
+		if err := f.in(t, f.a, func(tx *store.Tx) error { return labeling.Cancel(ctx, tx, job.ID) }); errcode.From(err).Code != errcode.Conflict {
+			t.Errorf("second cancel: %v", err)
+		}
+	})
+}
