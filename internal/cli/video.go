@@ -68,6 +68,17 @@ func videoAdd(ctx context.Context, c *call) error {
 	within := func(change func(*store.Tx) error) error {
 		return c.record(ctx, db, t, "video.add", c.args[0], details, change)
 	}
+	// Progress on stderr in steps of 5 % for files worth waiting for.
+	step := -1
+	ctx = video.WithProgress(ctx, func(done, total int64) {
+		if total < 64<<20 {
+			return
+		}
+		if s := int(done * 20 / total); s > step {
+			step = s
+			fmt.Fprintf(c.env.Stderr, "copying %s: %d%% (%s of %s)\n", c.args[0], s*5, size(done), size(total))
+		}
+	})
 	v, existed, err := video.Add(ctx, db, c.dataDir, t.ID, c.actor(), c.args[0], media.DefaultLimits, within)
 	if err != nil {
 		return err

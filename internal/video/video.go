@@ -115,7 +115,13 @@ func copyHashed(ctx context.Context, src, dir string) (tmp string, size int64, s
 		return "", 0, "", errcode.Wrap(errcode.Internal, err, "Cannot write into the video folder")
 	}
 	h := sha256.New()
-	size, err = io.Copy(io.MultiWriter(out, h), readerCtx{ctx, in})
+	rc := &readerCtx{ctx: ctx, r: in}
+	if fn, ok := ctx.Value(progressKey{}).(func(done, total int64)); ok {
+		if st, err := in.Stat(); err == nil {
+			rc.progress, rc.total = fn, st.Size()
+		}
+	}
+	size, err = io.Copy(io.MultiWriter(out, h), rc)
 	if err == nil {
 		err = out.Sync()
 	}
@@ -132,17 +138,34 @@ func copyHashed(ctx context.Context, src, dir string) (tmp string, size int64, s
 	return out.Name(), size, hex.EncodeToString(h.Sum(nil)), nil
 }
 
-// readerCtx stops a long copy when ctx ends (Ctrl-C during a 10 GB add).
+// readerCtx stops a long copy when ctx ends (Ctrl-C during a 10 GB add)
+// and tells its progress, when asked to.
 type readerCtx struct {
-	ctx context.Context
-	r   io.Reader
+	ctx      context.Context
+	r        io.Reader
+	progress func(done, total int64)
+	done     int64
+	total    int64
 }
 
-func (r readerCtx) Read(p []byte) (int, error) {
+func (r *readerCtx) Read(p []byte) (int, error) {
 	if err := r.ctx.Err(); err != nil {
 		return 0, err
 	}
-	return r.r.Read(p)
+	n, err := r.r.Read(p)
+	if r.progress != nil && n > 0 {
+		r.done += int64(n)
+		r.progress(r.done, r.total)
+	}
+	return n, err
+}
+
+type progressKey struct{}
+
+// WithProgress returns a context under which Add tells fn how many bytes
+// of the file it has copied (a 10 GB add takes a while).
+func WithProgress(ctx context.Context, fn func(done, total int64)) context.Context {
+	return context.WithValue(ctx, progressKey{}, fn)
 }
 
 var idPrefix = regexp.MustCompile(`^[0-9a-f]{8,64}$`)

@@ -311,3 +311,22 @@ func TestInterruptedWorkIsRetried(t *testing.T) {
 		}
 	}
 }
+
+// TestAddProgress: under WithProgress, Add reports the bytes it copies,
+// ending at the file's size.
+func TestAddProgress(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	a, _ := tenants(t, db)
+	src := clip(t)
+	st, _ := os.Stat(src)
+	var last, total int64
+	calls := 0
+	pctx := video.WithProgress(ctx, func(done, tot int64) { calls++; last, total = done, tot })
+	if _, _, err := video.Add(pctx, db, t.TempDir(), a.ID, "t", src, media.DefaultLimits, nil); err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 || last != st.Size() || total != st.Size() {
+		t.Errorf("progress: %d calls, last %d of %d, file %d bytes", calls, last, total, st.Size())
+	}
+}
