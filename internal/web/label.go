@@ -50,14 +50,28 @@ func (s *Server) portalAPI(h func(w http.ResponseWriter, r *http.Request, t tena
 	})
 }
 
+// workerRoute is a route of the worker API (in the OpenAPI document too).
+type workerRoute struct {
+	method, path string
+	handle       func(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error
+}
+
+func (s *Server) workerRoutes() []workerRoute {
+	return []workerRoute{
+		{"POST", "/t/{tenant}/portal/api/take", s.apiTake},
+		{"GET", "/t/{tenant}/portal/api/tasks/{id}", s.apiTask},
+		{"GET", "/t/{tenant}/portal/api/tasks/{id}/frames/{frame}", s.apiFrame},
+		{"PUT", "/t/{tenant}/portal/api/tasks/{id}/draft", s.apiDraft},
+		{"POST", "/t/{tenant}/portal/api/tasks/{id}/submit", s.apiSubmit},
+		{"POST", "/t/{tenant}/portal/api/tasks/{id}/release", s.apiRelease},
+	}
+}
+
 func (s *Server) labelRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /t/{tenant}/portal/task", s.portal(s.taskPage))
-	mux.HandleFunc("POST /t/{tenant}/portal/api/take", s.portalAPI(s.apiTake))
-	mux.HandleFunc("GET /t/{tenant}/portal/api/tasks/{id}", s.portalAPI(s.apiTask))
-	mux.HandleFunc("GET /t/{tenant}/portal/api/tasks/{id}/frames/{frame}", s.portalAPI(s.apiFrame))
-	mux.HandleFunc("PUT /t/{tenant}/portal/api/tasks/{id}/draft", s.portalAPI(s.apiDraft))
-	mux.HandleFunc("POST /t/{tenant}/portal/api/tasks/{id}/submit", s.portalAPI(s.apiSubmit))
-	mux.HandleFunc("POST /t/{tenant}/portal/api/tasks/{id}/release", s.portalAPI(s.apiRelease))
+	for _, rt := range s.workerRoutes() {
+		mux.HandleFunc(rt.method+" "+rt.path, s.portalAPI(rt.handle))
+	}
 }
 
 func taskID(r *http.Request) (int64, error) {

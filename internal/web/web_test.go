@@ -326,8 +326,14 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 			documented[strings.ToUpper(m)+" "+p] = true
 		}
 	}
+	keys := []string{}
 	for _, rt := range f.srv.routes {
-		key := rt.method + " " + rt.path
+		keys = append(keys, rt.method+" "+rt.path)
+	}
+	for _, rt := range f.srv.workerRoutes() {
+		keys = append(keys, rt.method+" "+rt.path)
+	}
+	for _, key := range keys {
 		if !documented[key] {
 			t.Errorf("route %s is not in the OpenAPI document", key)
 		}
