@@ -2,11 +2,11 @@ package labeling
 
 import (
 	"context"
-	"math"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"time"
 
 	"github.com/scry-dev/scry/internal/errcode"
