@@ -304,8 +304,15 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	run(chromedp.SetValue(css("#kind"), "verify"), chromedp.SendKeys(css("#analysis"), fmt.Sprint(a.ID)),
 		chromedp.SetValue(css("#team"), "video-reviewers"),
 		chromedp.SetValue(css("#workers-per-item"), "1"), chromedp.SetValue(css("#sample"), "1"),
-		chromedp.Click(css("form.grid-form button")),
-		chromedp.Sleep(800*time.Millisecond), chromedp.WaitVisible(css("#jobs")), shot("label-4-admin-new-job"))
+		chromedp.Click(css("form.grid-form button")))
+	// The form posts and redirects to the new job's page (or shows an error).
+	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+		if p, err := chromedp.Run(bctx, chromedp.Evaluate[string](`location.pathname + (document.querySelector(".error") ? "!" : "")`)); err == nil &&
+			(strings.HasSuffix(p, fmt.Sprintf("/%d", job.ID+1)) || strings.HasSuffix(p, "!")) {
+			break
+		}
+	}
+	run(chromedp.WaitVisible(css("#jobs")), shot("label-4-admin-new-job"))
 	if e := eval[string](t, bctx, `(document.querySelector(".error") || {}).textContent || ""`); e != "" {
 		t.Fatalf("creating a job on the admin page: %s", e)
 	}
