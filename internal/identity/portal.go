@@ -212,8 +212,12 @@ func CheckTOTP(ctx context.Context, tx *store.Tx, u User, code string, at time.T
 
 // FormatWait says a lockout delay for a person.
 func FormatWait(d time.Duration) string {
-	if d < time.Minute {
-		return fmt.Sprintf("%d seconds", int(math.Ceil(d.Seconds())))
+	n, unit := int(math.Ceil(d.Seconds())), "second"
+	if d >= time.Minute {
+		n, unit = int(math.Ceil(d.Minutes())), "minute"
 	}
-	return fmt.Sprintf("%d minutes", int(math.Ceil(d.Minutes())))
+	if n != 1 {
+		unit += "s"
+	}
+	return fmt.Sprintf("%d %s", n, unit)
 }
