@@ -301,7 +301,7 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	if rows := eval[int](t, bctx, `document.querySelectorAll("#workers tbody tr").length`); rows != 3 {
 		t.Errorf("per-worker rows on the admin page: %d", rows)
 	}
-	run(chromedp.SetValue(css("#kind"), "verify"), chromedp.SendKeys(css("#analysis"), fmt.Sprint(a.ID)),
+	run(chromedp.SetValue(css("#kind"), "verify"), chromedp.SetValue(css("#analysis"), fmt.Sprint(a.ID)),
 		chromedp.SetValue(css("#team"), "video-reviewers"),
 		chromedp.SetValue(css("#workers-per-item"), "1"), chromedp.SetValue(css("#sample"), "1"),
 		chromedp.Click(css("form.grid-form button")))

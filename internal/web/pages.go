@@ -66,6 +66,7 @@ type pageData struct {
 	Jobs                []labeling.Job
 	Progress            *labeling.Progress
 	Videos              []video.Video
+	Analyses            []video.Analysis // finished ones, for the labeling form
 	Teams               []workforce.Team
 }
 
