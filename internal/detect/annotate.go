@@ -20,8 +20,8 @@ import (
 
 var boxColours = []string{"#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7"}
 
-// draw paints the detections of one frame onto an RGB buffer.
-func draw(f media.Frame, ds []Detection) *image.RGBA {
+// DrawDetections paints the detections of one frame onto it (a copy).
+func DrawDetections(f media.Frame, ds []Detection) *image.RGBA {
 	img := f.Image()
 	dc := gg.NewContextForRGBA(img)
 	font, _ := truetype.Parse(gobold.TTF)
@@ -60,7 +60,7 @@ func Annotate(ctx context.Context, path, out string, res *Result, fps float64) e
 	if info.Image || strings.HasSuffix(strings.ToLower(out), ".png") {
 		var img *image.RGBA
 		err := media.Frames(ctx, path, info, info.Width, info.Height, fps, func(f media.Frame) error {
-			img = draw(f, byIndex[f.Index])
+			img = DrawDetections(f, byIndex[f.Index])
 			return errStop
 		})
 		if err != nil && err != errStop {
@@ -86,7 +86,7 @@ func Annotate(ctx context.Context, path, out string, res *Result, fps float64) e
 		return errcode.Wrap(errcode.Internal, err, "ffmpeg could not start")
 	}
 	err = media.Frames(ctx, path, info, w, h, fps, func(f media.Frame) error {
-		img := draw(f, byIndex[f.Index])
+		img := DrawDetections(f, byIndex[f.Index])
 		rgb := make([]byte, 0, w*h*3)
 		for i := 0; i < w*h; i++ {
 			rgb = append(rgb, img.Pix[4*i], img.Pix[4*i+1], img.Pix[4*i+2])

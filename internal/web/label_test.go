@@ -301,7 +301,21 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	if rows := eval[int](t, bctx, `document.querySelectorAll("#workers tbody tr").length`); rows != 3 {
 		t.Errorf("per-worker rows on the admin page: %d", rows)
 	}
-	run(chromedp.SetValue(css("#kind"), "verify"), chromedp.SetValue(css("#analysis"), fmt.Sprint(a.ID)),
+	// The videos page shows the reviewed analysis with its frames drawn.
+	run(chromedp.Navigate(f.ts.URL+"/admin/videos"), chromedp.WaitVisible(css("#videos")),
+		chromedp.Click(css(`#videos a`)), chromedp.WaitVisible(css("#presence")))
+	loaded := `Array.from(document.querySelectorAll(".frames img")).filter(i => i.complete && i.naturalWidth === 640).length`
+	for deadline := time.Now().Add(10 * time.Second); eval[int](t, bctx, loaded) < 2 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
+	}
+	run(shot("see-1-analysis"))
+	if n := eval[int](t, bctx, loaded); n != 2 {
+		t.Errorf("drawn frames loaded on the analysis page: %d", n)
+	}
+	if p := eval[string](t, bctx, `document.getElementById("presence").textContent`); !strings.Contains(p, "blue shape") || !strings.Contains(p, "yes") {
+		t.Errorf("presence table: %q", p)
+	}
+	run(chromedp.Navigate(fmt.Sprintf("%s/admin/labeling/%d", f.ts.URL, job.ID)), chromedp.WaitVisible(css("#kind")),
+		chromedp.SetValue(css("#kind"), "verify"), chromedp.SetValue(css("#analysis"), fmt.Sprint(a.ID)),
 		chromedp.SetValue(css("#team"), "video-reviewers"),
 		chromedp.SetValue(css("#workers-per-item"), "1"), chromedp.SetValue(css("#sample"), "1"),
 		chromedp.Click(css("form.grid-form button")))

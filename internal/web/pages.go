@@ -16,6 +16,7 @@ import (
 	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/chart"
+	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/hr"
 	"github.com/scry-dev/scry/internal/identity"
@@ -31,7 +32,7 @@ var uiFS embed.FS
 // pages are parsed once; a missing or broken template stops start-up.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling"} {
+	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling", "videos"} {
 		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(uiFS, "ui/layout.html", "ui/"+name+".html"))
 	}
 	return out
@@ -40,6 +41,8 @@ var pages = func() map[string]*template.Template {
 // pageFuncs format numbers for pages.
 var pageFuncs = template.FuncMap{
 	"minutes": func(ms int64) string { return (time.Duration(ms) * time.Millisecond).Round(time.Second).String() },
+	"percent": func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) },
+	"seconds": func(ms int64) string { return fmt.Sprintf("%.1f s", float64(ms)/1000) },
 	"agreement": func(a *float64) string {
 		if a == nil {
 			return "–"
@@ -67,6 +70,10 @@ type pageData struct {
 	Progress            *labeling.Progress
 	Videos              []video.Video
 	Analyses            []video.Analysis // finished ones, for the labeling form
+	VideoRows           []videoRow
+	Analysis            *video.Analysis
+	Result              *detect.Result
+	Frames              []string // drawn frames' addresses
 	Teams               []workforce.Team
 }
 
@@ -119,6 +126,9 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/users", s.page(admins, s.usersPage))
 	mux.HandleFunc("GET /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
 	mux.HandleFunc("POST /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
+	mux.HandleFunc("GET /admin/videos", s.page(admins, s.videosPage))
+	mux.HandleFunc("GET /admin/videos/{video}/analyses/{analysis}", s.page(admins, s.videosPage))
+	mux.HandleFunc("GET /admin/videos/{video}/analyses/{analysis}/frames/{frame}", s.page(admins, s.analysisFrame))
 	mux.HandleFunc("GET /admin/labeling", s.page(admins, s.labelingPage))
 	mux.HandleFunc("POST /admin/labeling", s.page(admins, s.labelingPage))
 	mux.HandleFunc("GET /admin/labeling/{id}", s.page(admins, s.labelingPage))
