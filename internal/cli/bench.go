@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/scry-dev/scry/internal/ask"
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling/load"
@@ -90,15 +92,11 @@ func benchLabel(ctx context.Context, c *call) error {
 		if err != nil {
 			return err
 		}
-		srv := web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PerIP: 1e6, PerUser: 1e6, DataDir: c.dataDir}, db, log, nil)
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
-		if err != nil {
+		var stop func()
+		if base, stop, err = c.serveLoopback(ctx, db, log, nil); err != nil {
 			return err
 		}
-		sctx, stop := context.WithCancel(ctx)
 		defer stop()
-		go srv.Serve(sctx, ln)
-		base = "http://" + ln.Addr().String()
 	}
 	var mu sync.Mutex
 	acked := map[int64]string{}
@@ -121,6 +119,19 @@ func benchLabel(ctx context.Context, c *call) error {
 		return errcode.New(errcode.Conflict, "The load run found %d problem(s): %v", len(problems), problems)
 	}
 	return nil
+}
+
+// serveLoopback serves in-process on a free loopback port, without rate
+// limits (the load comes from one address), until stop is called.
+func (c *call) serveLoopback(ctx context.Context, db *store.DB, log *audit.Log, eng *ask.Engine) (base string, stop func(), err error) {
+	srv := web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PerIP: 1e6, PerUser: 1e6, DataDir: c.dataDir}, db, log, eng)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	sctx, cancel := context.WithCancel(ctx)
+	go srv.Serve(sctx, ln)
+	return "http://" + ln.Addr().String(), cancel, nil
 }
 
 func rssMB() float64 {
@@ -162,15 +173,12 @@ func benchHTTP(ctx context.Context, c *call) error {
 		return err
 	}
 	eng.NoCache = c.flag("no-cache") == "true"
-	srv := web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PerIP: 1e6, PerUser: 1e6}, db, log, eng)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	base, stop, err := c.serveLoopback(ctx, db, log, eng)
 	if err != nil {
 		return err
 	}
-	sctx, stop := context.WithCancel(ctx)
 	defer stop()
-	go srv.Serve(sctx, ln)
-	url := "http://" + ln.Addr().String() + "/api/v1/ask"
+	url := base + "/api/v1/ask"
 	rssStart := rssMB()
 	fmt.Fprintf(c.env.Stderr, "sending to %s from %d clients for %s …\n", url, clients, dur)
 

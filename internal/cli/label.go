@@ -18,6 +18,7 @@ import (
 	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/video"
 )
 
@@ -120,23 +121,21 @@ func labelJobList(ctx context.Context, c *call) error {
 	})
 }
 
-func (c *call) jobID() (int64, error) {
+// tenantJob reads the job number argument and opens the --tenant.
+func (c *call) tenantJob(ctx context.Context) (*store.DB, tenant.Tenant, int64, error) {
 	if err := c.need(1, "a job number (scry label job list shows them)"); err != nil {
-		return 0, err
+		return nil, tenant.Tenant{}, 0, err
 	}
 	id, err := strconv.ParseInt(c.args[0], 10, 64)
 	if err != nil || id <= 0 {
-		return 0, errcode.New(errcode.Invalid, "%q is not a job number", c.args[0])
+		return nil, tenant.Tenant{}, 0, errcode.New(errcode.Invalid, "%q is not a job number", c.args[0])
 	}
-	return id, nil
+	db, t, err := c.tenant(ctx)
+	return db, t, id, err
 }
 
 func labelJobShow(ctx context.Context, c *call) error {
-	id, err := c.jobID()
-	if err != nil {
-		return err
-	}
-	db, t, err := c.tenant(ctx)
+	db, t, id, err := c.tenantJob(ctx)
 	if err != nil {
 		return err
 	}
@@ -165,15 +164,11 @@ func labelJobShow(ctx context.Context, c *call) error {
 }
 
 func labelExport(ctx context.Context, c *call) error {
-	id, err := c.jobID()
-	if err != nil {
-		return err
-	}
 	out, format := c.flag("out"), c.flag("format")
 	if out == "" {
 		return errcode.New(errcode.Invalid, "--out: say where to write the export")
 	}
-	db, t, err := c.tenant(ctx)
+	db, t, id, err := c.tenantJob(ctx)
 	if err != nil {
 		return err
 	}
@@ -250,11 +245,7 @@ func labelExport(ctx context.Context, c *call) error {
 func yoloName(image string) string { return image[:len(image)-len(".png")] + ".txt" }
 
 func labelJobCancel(ctx context.Context, c *call) error {
-	id, err := c.jobID()
-	if err != nil {
-		return err
-	}
-	db, t, err := c.tenant(ctx)
+	db, t, id, err := c.tenantJob(ctx)
 	if err != nil {
 		return err
 	}

@@ -19,6 +19,7 @@ import (
 	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/video"
 )
 
@@ -94,6 +95,19 @@ func videoAdd(ctx context.Context, c *call) error {
 	})
 }
 
+// tenantVideo opens the --tenant and finds the video the argument names.
+func (c *call) tenantVideo(ctx context.Context) (*store.DB, tenant.Tenant, video.Video, error) {
+	if err := c.need(1, "a video id (scry video list shows them)"); err != nil {
+		return nil, tenant.Tenant{}, video.Video{}, err
+	}
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return nil, t, video.Video{}, err
+	}
+	v, err := video.Get(ctx, db, t.ID, c.args[0])
+	return db, t, v, err
+}
+
 // jobClient opens the job queue; workers > 0 also works it.
 func (c *call) jobClient(db *store.DB, workers int, log *slog.Logger) (*river.Client[*sql.Tx], error) {
 	w := &video.Worker{DB: db, DataDir: c.dataDir, APIKey: c.env.Getenv("SCRY_DETECT_API_KEY"), OCR: &detect.OCR{}, Log: log,
@@ -104,9 +118,6 @@ func (c *call) jobClient(db *store.DB, workers int, log *slog.Logger) (*river.Cl
 }
 
 func videoAnalyze(ctx context.Context, c *call) error {
-	if err := c.need(1, "a video id (scry video list shows them)"); err != nil {
-		return err
-	}
 	fps, _ := strconv.ParseFloat(c.flag("fps"), 64)
 	minConf, _ := strconv.ParseFloat(c.flag("min-confidence"), 64)
 	if fps <= 0 || fps > 60 || minConf < 0 || minConf > 1 {
@@ -119,11 +130,7 @@ func videoAnalyze(ctx context.Context, c *call) error {
 		}
 		bp, _ = os.ReadFile(path)
 	}
-	db, t, err := c.tenant(ctx)
-	if err != nil {
-		return err
-	}
-	v, err := video.Get(ctx, db, t.ID, c.args[0])
+	db, t, v, err := c.tenantVideo(ctx)
 	if err != nil {
 		return err
 	}
@@ -238,14 +245,7 @@ func printAnalysis(w io.Writer, a video.Analysis) {
 }
 
 func videoShow(ctx context.Context, c *call) error {
-	if err := c.need(1, "a video id (scry video list shows them)"); err != nil {
-		return err
-	}
-	db, t, err := c.tenant(ctx)
-	if err != nil {
-		return err
-	}
-	v, err := video.Get(ctx, db, t.ID, c.args[0])
+	db, t, v, err := c.tenantVideo(ctx)
 	if err != nil {
 		return err
 	}
