@@ -188,22 +188,7 @@ func Get(ctx context.Context, db *store.DB, tenantID int64, id string) (Video, e
 	if !idPrefix.MatchString(id) {
 		return Video{}, errcode.New(errcode.Invalid, "%q is not a video id: give at least its first 8 hex characters (scry video list shows them)", id)
 	}
-	var found []Video
-	err := db.ReadTenant(ctx, tenantID, func(tx *store.Tx) error {
-		rows, err := tx.QueryContext(ctx, `select `+videoCols+` from videos where tenant_id = $1 and id >= $2 and id < $3 order by id limit 2`, tenantID, id, id+"g")
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			v, err := scanVideo(rows)
-			if err != nil {
-				return err
-			}
-			found = append(found, v)
-		}
-		return rows.Err()
-	})
+	found, err := readAll(ctx, db, tenantID, scanVideo, `select `+videoCols+` from videos where tenant_id = $1 and id >= $2 and id < $3 order by id limit 2`, tenantID, id, id+"g")
 	switch {
 	case err != nil:
 		return Video{}, store.Err(err, "read videos")
@@ -217,15 +202,22 @@ func Get(ctx context.Context, db *store.DB, tenantID int64, id string) (Video, e
 
 // List returns the tenant's videos, newest first.
 func List(ctx context.Context, db *store.DB, tenantID int64) ([]Video, error) {
-	out := []Video{}
+	out, err := readAll(ctx, db, tenantID, scanVideo, `select `+videoCols+` from videos where tenant_id = $1 order by added_at desc, id`, tenantID)
+	return out, store.Err(err, "list videos")
+}
+
+// readAll scans every row of a query run in a read transaction of the
+// tenant; it never returns nil.
+func readAll[T any](ctx context.Context, db *store.DB, tenantID int64, scan func(interface{ Scan(...any) error }) (T, error), query string, args ...any) ([]T, error) {
+	out := []T{}
 	err := db.ReadTenant(ctx, tenantID, func(tx *store.Tx) error {
-		rows, err := tx.QueryContext(ctx, `select `+videoCols+` from videos where tenant_id = $1 order by added_at desc, id`, tenantID)
+		rows, err := tx.QueryContext(ctx, query, args...)
 		if err != nil {
 			return err
 		}
 		defer rows.Close()
 		for rows.Next() {
-			v, err := scanVideo(rows)
+			v, err := scan(rows)
 			if err != nil {
 				return err
 			}
@@ -233,7 +225,7 @@ func List(ctx context.Context, db *store.DB, tenantID int64) ([]Video, error) {
 		}
 		return rows.Err()
 	})
-	return out, store.Err(err, "list videos")
+	return out, err
 }
 
 // Analysis is one analysis of a video: queued, running, done or failed.
@@ -286,23 +278,12 @@ func GetAnalysis(ctx context.Context, db *store.DB, tenantID, id int64) (Analysi
 	return a, store.Err(err, "read the analysis")
 }
 
-// Analyses lists a video's analyses, newest first, without their results.
+// Analyses lists a video's analyses (every video's, with videoID ""),
+// newest first, without their results.
 func Analyses(ctx context.Context, db *store.DB, tenantID int64, videoID string) ([]Analysis, error) {
-	out := []Analysis{}
-	err := db.ReadTenant(ctx, tenantID, func(tx *store.Tx) error {
-		rows, err := tx.QueryContext(ctx, `select `+analysisCols+` from analyses where tenant_id = $1 and video_id = $2 order by id desc`, tenantID, videoID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			a, err := scanAnalysis(rows, false)
-			if err != nil {
-				return err
-			}
-			out = append(out, a)
-		}
-		return rows.Err()
-	})
+	// videoID "" lists the analyses of every video at once (one query for a
+	// page of the whole library).
+	out, err := readAll(ctx, db, tenantID, func(r interface{ Scan(...any) error }) (Analysis, error) { return scanAnalysis(r, false) },
+		`select `+analysisCols+` from analyses where tenant_id = $1 and ($2 = '' or video_id = $2) order by id desc`, tenantID, videoID)
 	return out, store.Err(err, "list analyses")
 }

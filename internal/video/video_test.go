@@ -250,6 +250,9 @@ func TestAnalysisJob(t *testing.T) {
 		if l, _ := video.Analyses(ctx, db, a.ID, v.ID); len(l) != 1 || l[0].ID != good || l[0].Result != nil {
 			t.Errorf("analyses list: %+v", l)
 		}
+		if all, _ := video.Analyses(ctx, db, a.ID, ""); len(all) != 2 || all[0].ID != bad || all[1].ID != good {
+			t.Errorf("analyses of every video: %+v", all)
+		}
 		stop()
 		seenMu.Lock()
 		t.Logf("progress seen while running: %v", seen)

@@ -468,12 +468,10 @@ func (s *Server) labelingPage(w http.ResponseWriter, r *http.Request, c *caller)
 		return err
 	})
 	d.Videos, _ = video.List(r.Context(), s.db, c.tenantID)
-	for _, v := range d.Videos {
-		as, _ := video.Analyses(r.Context(), s.db, c.tenantID, v.ID)
-		for _, a := range as {
-			if a.Status == "done" {
-				d.Analyses = append(d.Analyses, a)
-			}
+	all, _ := video.Analyses(r.Context(), s.db, c.tenantID, "")
+	for _, a := range all {
+		if a.Status == "done" {
+			d.Analyses = append(d.Analyses, a)
 		}
 	}
 	s.render(w, status, "labeling", d)

@@ -30,9 +30,13 @@ func (s *Server) videosPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	if err != nil {
 		d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
 	}
+	all, _ := video.Analyses(r.Context(), s.db, c.tenantID, "")
+	byVideo := map[string][]video.Analysis{}
+	for _, a := range all {
+		byVideo[a.VideoID] = append(byVideo[a.VideoID], a)
+	}
 	for _, v := range vs {
-		as, _ := video.Analyses(r.Context(), s.db, c.tenantID, v.ID)
-		d.VideoRows = append(d.VideoRows, videoRow{v, as})
+		d.VideoRows = append(d.VideoRows, videoRow{v, byVideo[v.ID]})
 	}
 	if r.PathValue("analysis") != "" {
 		if a, res, err := s.analysisOf(r, c); err != nil {
