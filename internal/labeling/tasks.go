@@ -11,6 +11,7 @@ import (
 
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/video"
 )
 
 // Task is what a worker sees of their leased item.
@@ -25,25 +26,26 @@ type Task struct {
 	JobName      string          `json:"job_name"`
 	Instructions string          `json:"instructions"`
 	Labels       []Label         `json:"labels"`
-	VideoID      string          `json:"-"`
+	Video        video.Video     `json:"-"` // id, ext and metadata: enough to cut its frames
 	Frames       []int           `json:"frames"`
 	Machine      map[int][]Box   `json:"machine"`
 	Draft        json.RawMessage `json:"draft,omitempty"`
 	ActiveMillis int64           `json:"active_ms"`
 }
 
-// ContextFrames are the frames shown around a task's own, view only, so a
-// reviewer judging one frame sees the moments before and after it: two
+// ContextFrames are the frames shown around the task's own, view only, so
+// a reviewer judging one frame sees the moments before and after it: two
 // steps of half a second on each side of the run, inside the video.
-func ContextFrames(frames []int, fps float64, frameCount int) []int {
-	if len(frames) == 0 {
+func (t Task) ContextFrames() []int {
+	if len(t.Frames) == 0 {
 		return nil
 	}
-	step := max(1, int(math.Round(fps/2)))
-	first, last := frames[0], frames[len(frames)-1]
+	info := t.Video.Info
+	step := max(1, int(math.Round(info.FrameRate/2)))
+	first, last := t.Frames[0], t.Frames[len(t.Frames)-1]
 	var out []int
 	for _, f := range []int{first - 2*step, first - step, last + step, last + 2*step} {
-		if f >= 0 && f < frameCount && f != first && f != last {
+		if f >= 0 && f < info.FrameCount && f != first && f != last {
 			out = append(out, f)
 		}
 	}
@@ -59,18 +61,20 @@ type Answer struct {
 }
 
 const taskCols = `t.id, t.job_id, t.item_id, t.status, t.leased_at, t.lease_expires, t.draft, t.active_ms,
-	j.kind, j.name, j.instructions, j.labels, j.video_id, i.frames, i.machine`
+	j.kind, j.name, j.instructions, j.labels, j.video_id, v.ext, v.info, i.frames, i.machine`
 
 const taskFrom = ` from label_tasks t join label_jobs j on j.tenant_id = t.tenant_id and j.id = t.job_id
-	join label_items i on i.tenant_id = t.tenant_id and i.id = t.item_id`
+	join label_items i on i.tenant_id = t.tenant_id and i.id = t.item_id
+	join videos v on v.tenant_id = t.tenant_id and v.id = j.video_id`
 
 func scanTask(row interface{ Scan(...any) error }) (Task, error) {
 	var t Task
-	var draft, labels, frames, machine string
+	var draft, labels, info, frames, machine string
 	if err := row.Scan(&t.ID, &t.JobID, &t.ItemID, &t.Status, &t.LeasedAt, &t.LeaseExpires, &draft, &t.ActiveMillis,
-		&t.Kind, &t.JobName, &t.Instructions, &labels, &t.VideoID, &frames, &machine); err != nil {
+		&t.Kind, &t.JobName, &t.Instructions, &labels, &t.Video.ID, &t.Video.Ext, &info, &frames, &machine); err != nil {
 		return Task{}, err
 	}
+	json.Unmarshal([]byte(info), &t.Video.Info)
 	if draft != "" {
 		t.Draft = json.RawMessage(draft)
 	}

@@ -92,16 +92,12 @@ type taskView struct {
 	Context          []int         `json:"context"` // frames around the task's, view only
 }
 
-func (s *Server) view(r *http.Request, t tenant.Tenant, task *labeling.Task) (*taskView, error) {
+func view(task *labeling.Task) *taskView {
 	if task == nil {
-		return nil, nil
+		return nil
 	}
-	v, err := video.Get(r.Context(), s.db, t.ID, task.VideoID)
-	if err != nil {
-		return nil, err
-	}
-	return &taskView{Task: task, InstructionsHTML: markdown(task.Instructions), Width: v.Info.Width, Height: v.Info.Height,
-		Context: labeling.ContextFrames(task.Frames, v.Info.FrameRate, v.Info.FrameCount)}, nil
+	return &taskView{Task: task, InstructionsHTML: markdown(task.Instructions), Width: task.Video.Info.Width, Height: task.Video.Info.Height,
+		Context: task.ContextFrames()}
 }
 
 func (s *Server) apiTake(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error {
@@ -114,11 +110,7 @@ func (s *Server) apiTake(w http.ResponseWriter, r *http.Request, t tenant.Tenant
 	if err != nil {
 		return err
 	}
-	v, err := s.view(r, t, task)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"task": v})
+	writeJSON(w, http.StatusOK, map[string]any{"task": view(task)})
 	return nil
 }
 
@@ -131,11 +123,7 @@ func (s *Server) apiTask(w http.ResponseWriter, r *http.Request, t tenant.Tenant
 	if err := s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error { task, err = labeling.GetTask(r.Context(), tx, c.user.ID, id); return err }); err != nil {
 		return err
 	}
-	v, err := s.view(r, t, &task)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"task": v})
+	writeJSON(w, http.StatusOK, map[string]any{"task": view(&task)})
 	return nil
 }
 
@@ -156,12 +144,9 @@ func (s *Server) apiFrame(w http.ResponseWriter, r *http.Request, t tenant.Tenan
 	if err := s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error { task, err = labeling.GetTask(r.Context(), tx, c.user.ID, id); return err }); err != nil {
 		return err
 	}
-	v, err := video.Get(r.Context(), s.db, t.ID, task.VideoID)
-	if err != nil {
-		return err
-	}
+	v := task.Video
 	inTask := false
-	for _, f := range append(labeling.ContextFrames(task.Frames, v.Info.FrameRate, v.Info.FrameCount), task.Frames...) {
+	for _, f := range append(task.ContextFrames(), task.Frames...) {
 		inTask = inTask || f == frame
 	}
 	if !inTask {
