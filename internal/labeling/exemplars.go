@@ -2,7 +2,6 @@ package labeling
 
 import (
 	"context"
-	"encoding/json"
 
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/media"
@@ -33,46 +32,26 @@ func Exemplars(ctx context.Context, db *store.DB, dataDir string, tenantID int64
 	}
 	var picks []found
 	count := map[string]int{}
+	var items []doneItem
 	err := db.ReadTenant(ctx, tenantID, func(tx *store.Tx) error {
-		rows, err := tx.QueryContext(ctx, `select j.video_id, i.machine, i.consolidated from label_items i
-			join label_jobs j on j.tenant_id = i.tenant_id and j.id = i.job_id
-			where i.tenant_id = $1 and i.status = 'done' order by i.id desc limit 2000`, tenantID)
-		if err != nil {
-			return err
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var vid, machineJSON, consJSON string
-			if err := rows.Scan(&vid, &machineJSON, &consJSON); err != nil {
-				return err
-			}
-			var machine map[int][]Box
-			var c Consolidated
-			json.Unmarshal([]byte(machineJSON), &machine)
-			json.Unmarshal([]byte(consJSON), &c)
-			take := func(f int, b Box) {
-				if want[b.Label] && count[b.Label] < exemplarsPerLabel && b.W >= 8 && b.H >= 8 {
-					count[b.Label]++
-					picks = append(picks, found{vid, f, b})
-				}
-			}
-			if c.Accepted != nil && *c.Accepted {
-				for f, bs := range machine {
-					for _, b := range bs {
-						take(f, b)
-					}
-				}
-			}
-			for f, cl := range c.Frames {
-				for _, k := range cl {
-					take(f, k.Box)
-				}
-			}
-		}
-		return rows.Err()
+		var err error
+		items, err = doneItems(ctx, tx, `true order by i.id desc limit 2000`)
+		return err
 	})
 	if err != nil {
-		return nil, store.Err(err, "read reviewed boxes")
+		return nil, err
+	}
+	// What people confirmed: a verification's accepted machine boxes, the
+	// consolidated boxes of the other jobs (boxesOf, as in the exports).
+	for _, it := range items {
+		for _, fr := range it.frames() {
+			for _, b := range boxesOf(fr) {
+				if want[b.Label] && count[b.Label] < exemplarsPerLabel && b.W >= 8 && b.H >= 8 {
+					count[b.Label]++
+					picks = append(picks, found{it.video, fr.Frame, b})
+				}
+			}
+		}
 	}
 	var out []detect.Detector
 	for _, p := range picks {

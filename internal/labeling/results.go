@@ -27,34 +27,62 @@ type FrameResult struct {
 // Results lists the consolidated frames of a job's finished items, in
 // frame order.
 func Results(ctx context.Context, tx *store.Tx, jobID int64) ([]FrameResult, error) {
-	rows, err := tx.QueryContext(ctx, `select id, machine, consolidated from label_items where tenant_id = $1 and job_id = $2 and status = 'done' order by id`, tx.TenantID, jobID)
+	items, err := doneItems(ctx, tx, `i.job_id = $2 order by i.id`, jobID)
+	var out []FrameResult
+	for _, it := range items {
+		out = append(out, it.frames()...)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Frame < out[j].Frame })
+	return out, err
+}
+
+// doneItem is a finished item with what the machine proposed and what
+// people decided.
+type doneItem struct {
+	id      int64
+	video   string
+	machine map[int][]Box
+	cons    Consolidated
+}
+
+// doneItems reads the tenant's finished items that match cond (SQL over
+// i = label_items and j = label_jobs; $1 is the tenant, args follow).
+func doneItems(ctx context.Context, tx *store.Tx, cond string, args ...any) ([]doneItem, error) {
+	rows, err := tx.QueryContext(ctx, `select i.id, j.video_id, i.machine, i.consolidated from label_items i
+		join label_jobs j on j.tenant_id = i.tenant_id and j.id = i.job_id
+		where i.tenant_id = $1 and i.status = 'done' and `+cond, append([]any{tx.TenantID}, args...)...)
 	if err != nil {
 		return nil, store.Err(err, "read results")
 	}
 	defer rows.Close()
-	var out []FrameResult
+	var out []doneItem
 	for rows.Next() {
-		var id int64
+		var it doneItem
 		var machineJSON, consJSON string
-		if err := rows.Scan(&id, &machineJSON, &consJSON); err != nil {
+		if err := rows.Scan(&it.id, &it.video, &machineJSON, &consJSON); err != nil {
 			return nil, store.Err(err, "read results")
 		}
-		var machine map[int][]Box
-		var c Consolidated
-		json.Unmarshal([]byte(machineJSON), &machine)
-		json.Unmarshal([]byte(consJSON), &c)
-		if c.Accepted != nil {
-			for f := range machine {
-				out = append(out, FrameResult{ItemID: id, Frame: f, Accepted: c.Accepted, Machine: machine[f], Answers: c.Answers})
-			}
-			continue
-		}
-		for f, boxes := range c.Frames {
-			out = append(out, FrameResult{ItemID: id, Frame: f, Boxes: boxes, Machine: machine[f], Answers: c.Answers})
-		}
+		json.Unmarshal([]byte(machineJSON), &it.machine)
+		json.Unmarshal([]byte(consJSON), &it.cons)
+		out = append(out, it)
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Frame < out[j].Frame })
-	return out, rows.Err()
+	return out, store.Err(rows.Err(), "read results")
+}
+
+// frames are the item's results, a frame each.
+func (it doneItem) frames() []FrameResult {
+	var out []FrameResult
+	c := it.cons
+	if c.Accepted != nil {
+		for f := range it.machine {
+			out = append(out, FrameResult{ItemID: it.id, Frame: f, Accepted: c.Accepted, Machine: it.machine[f], Answers: c.Answers})
+		}
+		return out
+	}
+	for f, boxes := range c.Frames {
+		out = append(out, FrameResult{ItemID: it.id, Frame: f, Boxes: boxes, Machine: it.machine[f], Answers: c.Answers})
+	}
+	return out
 }
 
 // WriteBack puts a review job's consolidated labels onto its analysis:
