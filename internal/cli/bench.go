@@ -11,7 +11,6 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -231,13 +230,7 @@ func benchHTTP(ctx context.Context, c *call) error {
 	}
 	wg.Wait()
 	rssEnd := rssMB()
-	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
-	pct := func(p float64) float64 {
-		if len(lat) == 0 {
-			return 0
-		}
-		return float64(lat[int(p*float64(len(lat)-1))].Microseconds()) / 1000
-	}
+	pct := func(p float64) float64 { return load.Percentile(lat, p) }
 	res := map[string]any{"requests": len(lat), "seconds": dur.Seconds(), "per_second": float64(len(lat)) / dur.Seconds(),
 		"p50_ms": pct(0.5), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "errors": errs, "rss_start_mb": rssStart, "rss_end_mb": rssEnd, "rss_samples_mb": rssSamples, "clients": clients}
 	return c.out(res, func(w io.Writer) {

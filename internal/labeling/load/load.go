@@ -141,7 +141,7 @@ func Run(ctx context.Context, cfg Config) Result {
 	wg.Wait()
 	secs := time.Since(start).Seconds()
 	return Result{Workers: len(cfg.Cookies), Seconds: secs, Takes: len(takes), Submits: len(submits), PerSecond: float64(len(submits)) / secs,
-		TakeP50: pct(takes, 0.5), TakeP99: pct(takes, 0.99), SubmitP50: pct(submits, 0.5), SubmitP99: pct(submits, 0.99), Errors: errs, OutOfWork: out}
+		TakeP50: Percentile(takes, 0.5), TakeP99: Percentile(takes, 0.99), SubmitP50: Percentile(submits, 0.5), SubmitP99: Percentile(submits, 0.99), Errors: errs, OutOfWork: out}
 }
 
 // answer is a plausible answer: a box or two near the middle of each frame
@@ -170,7 +170,8 @@ func status(code int, err error) string {
 	return strconv.Itoa(code)
 }
 
-func pct(ds []time.Duration, p float64) float64 {
+// Percentile is the p-th (0–1) of the durations, in milliseconds (0 for none).
+func Percentile(ds []time.Duration, p float64) float64 {
 	if len(ds) == 0 {
 		return 0
 	}
