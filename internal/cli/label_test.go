@@ -18,9 +18,7 @@ import (
 // through the library as one worker, then followed and exported.
 func TestLabelCommands(t *testing.T) {
 	data := t.TempDir()
-	clip := filepath.Join(t.TempDir(), "shelf.mp4")
-	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=320x180:r=10:d=2", "-f", "lavfi", "-i", "color=c=red:s=60x60:r=10:d=2",
-		"-filter_complex", "[0][1]overlay=x=40:y=50", "-pix_fmt", "yuv420p", clip)
+	clip := mediatest.Square(t, "shelf.mp4", "red", 2)
 	must := func(args ...string) string {
 		t.Helper()
 		out, errs, code := run(t, data, args...)

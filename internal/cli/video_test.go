@@ -14,9 +14,7 @@ import (
 // and a bad file), list, analyze waiting and detached, show, audit.
 func TestVideoCommands(t *testing.T) {
 	data := t.TempDir()
-	clip := filepath.Join(t.TempDir(), "shelf.mp4")
-	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=320x180:r=10:d=3", "-f", "lavfi", "-i", "color=c=red:s=60x60:r=10:d=3",
-		"-filter_complex", "[0][1]overlay=x=40:y=50", "-pix_fmt", "yuv420p", clip)
+	clip := mediatest.Square(t, "shelf.mp4", "red", 3)
 	if _, errs, code := run(t, data, "tenant", "create", "acme"); code != 0 {
 		t.Fatalf("tenant create: %s", errs)
 	}

@@ -46,12 +46,7 @@ func tenants(t *testing.T, db *store.DB) (a, b tenant.Tenant) {
 // clip is 3 s of grey with a red square, made by ffmpeg.
 func clip(t *testing.T) string { return clipOf(t, "red") }
 
-func clipOf(t *testing.T, colour string) string {
-	path := filepath.Join(t.TempDir(), "clip.mp4")
-	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=320x180:r=10:d=3", "-f", "lavfi", "-i", "color=c="+colour+":s=60x60:r=10:d=3",
-		"-filter_complex", "[0][1]overlay=x=40:y=50", "-pix_fmt", "yuv420p", path)
-	return path
-}
+func clipOf(t *testing.T, colour string) string { return mediatest.Square(t, "clip.mp4", colour, 3) }
 
 // leftovers lists files in the video folders that no row accounts for.
 func files(t *testing.T, dir string) []string {
