@@ -58,6 +58,7 @@ type Server struct {
 	limits   sync.Map // key → *rate.Limiter
 	routes   []route
 	recorder *askRecorder
+	slugs    sync.Map // tenant id → slug
 }
 
 // New builds a server.
@@ -290,7 +291,16 @@ func (s *Server) authenticateValue(r *http.Request, prefix, value string, policy
 		if err != nil {
 			return err
 		}
-		return tx.QueryRowContext(r.Context(), `select slug from tenants where id = $1`, tenantID).Scan(&c.tenantSlug)
+		// Slugs never change once a tenant exists: read each one once.
+		if slug, ok := s.slugs.Load(tenantID); ok {
+			c.tenantSlug = slug.(string)
+			return nil
+		}
+		if err := tx.QueryRowContext(r.Context(), `select slug from tenants where id = $1`, tenantID).Scan(&c.tenantSlug); err != nil {
+			return err
+		}
+		s.slugs.Store(tenantID, c.tenantSlug)
+		return nil
 	})
 	return s.settleSession(r, tenantID, hash, c, touch, err)
 }
