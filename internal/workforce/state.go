@@ -195,31 +195,23 @@ func Diff(st State, s *Spec) []Change {
 			out = append(out, Change{Op: "~", Kind: "member", Name: m.Email, Old: "teams " + js(nonNil(old.Teams)), New: "teams " + js(nonNil(m.Teams))})
 		}
 	}
-	wantMember := map[string]bool{}
-	for _, m := range s.Members {
-		wantMember[m.Email] = true
+	// Deletions last, in dependency order: members, app clients, teams.
+	out = append(out, removed(s.Members, st.Members, func(m Member) string { return m.Email }, "member")...)
+	out = append(out, removed(s.AppClients, st.AppClients, func(c AppClient) string { return c.Name }, "app_client")...)
+	out = append(out, removed(s.Teams, st.Teams, func(t Team) string { return t.Name }, "team")...)
+	return out
+}
+
+// removed lists as deletions what the state has and the file no longer names.
+func removed[T any](want, have []T, key func(T) string, kind string) []Change {
+	named := map[string]bool{}
+	for _, w := range want {
+		named[key(w)] = true
 	}
-	for _, m := range st.Members {
-		if !wantMember[m.Email] {
-			out = append(out, Change{Op: "-", Kind: "member", Name: m.Email})
-		}
-	}
-	wantClient := map[string]bool{}
-	for _, c := range s.AppClients {
-		wantClient[c.Name] = true
-	}
-	for _, c := range st.AppClients {
-		if !wantClient[c.Name] {
-			out = append(out, Change{Op: "-", Kind: "app_client", Name: c.Name})
-		}
-	}
-	wantTeam := map[string]bool{}
-	for _, t := range s.Teams {
-		wantTeam[t.Name] = true
-	}
-	for _, t := range st.Teams {
-		if !wantTeam[t.Name] {
-			out = append(out, Change{Op: "-", Kind: "team", Name: t.Name})
+	var out []Change
+	for _, h := range have {
+		if !named[key(h)] {
+			out = append(out, Change{Op: "-", Kind: kind, Name: key(h)})
 		}
 	}
 	return out
