@@ -131,10 +131,6 @@ func Take(ctx context.Context, tx *store.Tx, workerID int64) (*Task, error) {
 	// The worker's open jobs first (few), then, job by job, the first open
 	// item with a free place that the worker never had: a range scan of the
 	// job's open items in id order, two index probes each.
-	type openJob struct {
-		id          int64
-		wpi, limitS int
-	}
 	var jobs []openJob
 	rows, err := tx.QueryContext(ctx, `select id, workers_per_item, time_limit_s from label_jobs
 		where tenant_id = $1 and status = 'open' and expires_at > $3
@@ -152,50 +148,18 @@ func Take(ctx context.Context, tx *store.Tx, workerID int64) (*Task, error) {
 		jobs = append(jobs, j)
 	}
 	rows.Close()
-	lock := ""
-	if tx.Dialect == store.Postgres {
-		// Items another transaction is leasing are passed over rather
-		// than waited for.
-		lock = " for no key update skip locked"
-	}
-	var itemID, jobID int64
-	var limit int
-	for _, j := range jobs {
-		// A place is taken by a conditional update of the item's live
-		// count: PostgreSQL re-checks "live < workers per item" on the
-		// newest row, so two workers never both get the last place (a
-		// count of tasks would be read from the statement's older
-		// snapshot). Losing that race moves on to the next item.
-		for after := int64(0); ; {
-			err := tx.QueryRowContext(ctx, `select i.id from label_items i
-				where i.tenant_id = $1 and i.job_id = $2 and i.status = 'open' and i.live < $3 and i.id > $5
-				  and not exists (select 1 from label_tasks o where o.item_id = i.id and o.worker_id = $4)
-				order by i.id limit 1`+lock, tx.TenantID, j.id, j.wpi, workerID, after).Scan(&itemID)
-			if errors.Is(err, sql.ErrNoRows) {
-				break
-			}
-			if err != nil {
-				return nil, store.Err(err, "find work")
-			}
-			res, err := tx.ExecContext(ctx, `update label_items set live = live + 1 where tenant_id = $1 and id = $2 and live < $3`, tx.TenantID, itemID, j.wpi)
-			if err != nil {
-				return nil, store.Err(err, "lease the item")
-			}
-			if n, _ := res.RowsAffected(); n == 1 {
-				jobID, limit = j.id, j.limitS
-				break
-			}
-			after = itemID
-		}
-		if jobID != 0 {
+	var itemID int64
+	var job openJob
+	for _, job = range jobs {
+		if itemID, err = placeIn(ctx, tx, job, workerID); err != nil || itemID != 0 {
 			break
 		}
 	}
-	if jobID == 0 {
-		return nil, nil
+	if err != nil || itemID == 0 {
+		return nil, err
 	}
 	_, err = tx.ExecContext(ctx, `insert into label_tasks (tenant_id, job_id, item_id, worker_id, status, leased_at, lease_expires) values ($1, $2, $3, $4, 'leased', $5, $6)`,
-		tx.TenantID, jobID, itemID, workerID, stamp(now), stamp(now.Add(time.Duration(limit)*time.Second)))
+		tx.TenantID, job.id, itemID, workerID, stamp(now), stamp(now.Add(time.Duration(job.limitS)*time.Second)))
 	if err != nil {
 		if errors.Is(store.Err(err, ""), store.ErrAlreadyExists) {
 			return nil, errcode.New(errcode.Conflict, "You took a task in another window at the same moment; reload")
@@ -203,6 +167,48 @@ func Take(ctx context.Context, tx *store.Tx, workerID int64) (*Task, error) {
 		return nil, store.Err(err, "lease the task")
 	}
 	return OpenTask(ctx, tx, workerID)
+}
+
+// openJob is what Take needs of a job.
+type openJob struct {
+	id          int64
+	wpi, limitS int
+}
+
+// placeIn takes a place for the worker on the job's first open item with
+// one free that they never had, and returns the item (0: none). The place
+// is taken by a conditional update of the item's live count: PostgreSQL
+// re-checks "live < workers per item" on the newest row, so two workers
+// never both get the last place (a count of tasks would be read from the
+// statement's older snapshot); losing that race moves on to the next item.
+func placeIn(ctx context.Context, tx *store.Tx, j openJob, workerID int64) (int64, error) {
+	lock := ""
+	if tx.Dialect == store.Postgres {
+		// Items another transaction is leasing are passed over rather
+		// than waited for.
+		lock = " for no key update skip locked"
+	}
+	for after := int64(0); ; {
+		var itemID int64
+		err := tx.QueryRowContext(ctx, `select i.id from label_items i
+			where i.tenant_id = $1 and i.job_id = $2 and i.status = 'open' and i.live < $3 and i.id > $5
+			  and not exists (select 1 from label_tasks o where o.item_id = i.id and o.worker_id = $4)
+			order by i.id limit 1`+lock, tx.TenantID, j.id, j.wpi, workerID, after).Scan(&itemID)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, nil
+		}
+		if err != nil {
+			return 0, store.Err(err, "find work")
+		}
+		res, err := tx.ExecContext(ctx, `update label_items set live = live + 1 where tenant_id = $1 and id = $2 and live < $3`, tx.TenantID, itemID, j.wpi)
+		if err != nil {
+			return 0, store.Err(err, "lease the item")
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			return itemID, nil
+		}
+		after = itemID
+	}
 }
 
 // OpenTask is the worker's leased task, if any.
