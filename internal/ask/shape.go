@@ -1,0 +1,267 @@
+package ask
+
+import (
+	"strings"
+)
+
+// The shape of the answer: extremes, order, the columns asked for, and the
+// model's words (measures, groups, values).
+
+var superlatives = []struct {
+	phrase string
+	attr   string
+	desc   bool
+}{
+	{"oldest", "age", true}, {"eldest", "age", true}, {"youngest", "age", false},
+	{"highest paid", "hourly_wage", true}, {"best paid", "hourly_wage", true}, {"top paid", "hourly_wage", true},
+	{"most paid", "hourly_wage", true}, {"top earner", "hourly_wage", true}, {"highest earner", "hourly_wage", true},
+	{"earn the most", "hourly_wage", true}, {"paid the most", "hourly_wage", true}, {"make the most", "hourly_wage", true},
+	{"earning the most", "hourly_wage", true}, {"making the most", "hourly_wage", true}, {"get paid the most", "hourly_wage", true},
+	{"lowest paid", "hourly_wage", false}, {"least paid", "hourly_wage", false}, {"worst paid", "hourly_wage", false},
+	{"paid the least", "hourly_wage", false}, {"earn the least", "hourly_wage", false}, {"make the least", "hourly_wage", false},
+	{"get paid the least", "hourly_wage", false}, {"lowest earner", "hourly_wage", false}, {"earning the least", "hourly_wage", false},
+	{"longest serving", "tenure", true}, {"most senior", "tenure", true}, {"longest tenure", "tenure", true},
+	{"newest", "hire_date", true}, {"most recently hired", "hire_date", true}, {"latest hire", "hire_date", true},
+	{"most recent hire", "hire_date", true}, {"last hired", "hire_date", true}, {"earliest hired", "hire_date", false},
+	{"first hired", "hire_date", false},
+}
+
+func init() {
+	for i := range superlatives {
+		superlatives[i].phrase = normPhrase(superlatives[i].phrase)
+	}
+}
+
+// readExtremes reads top/bottom N and superlatives of people ("the
+// oldest", "the five highest paid", "the employee with the maximum salary").
+func (st *parseState) readExtremes() error {
+	q := st.q
+	if m := st.take(reTop); m != nil {
+		q.Limit = atoi(m[2])
+		q.Order = "desc"
+		if m[1] == "bottom" || m[1] == "worst" || m[1] == "lowest" {
+			q.Order = "asc"
+		}
+		if m[1] == "highest" || m[1] == "lowest" {
+			st.keepWord(m[1]) // "top 3 … with the highest" still reads "highest"
+		}
+	} else if m, next := st.peekNext(reNTop); m != nil {
+		q.Limit = atoi(m[1])
+		// "three lowest salaries", "the 5 oldest"
+		st.take(reNTop)
+		switch m[2] {
+		case "lowest", "smallest", "worst", "bottom", "least", "youngest":
+			q.Order = "asc"
+		default:
+			q.Order = "desc"
+		}
+		if m[2] == "oldest" || m[2] == "youngest" {
+			st.extremeAttr("age", m[2] == "oldest")
+		} else if a, n := st.attrAt(next); n > 0 && attributes[a].typ != "string" {
+			st.use(next, next+n)
+			st.extremeAttr(a, q.Order == "desc")
+		}
+	}
+	for _, s := range superlatives {
+		if st.take(rx(s.phrase)) != nil {
+			st.extremeAttr(s.attr, s.desc)
+			break
+		}
+	}
+	// "the employee with the maximum salary", "three lowest salaries"
+	if st.extreme == "" {
+		text := st.text()
+		for w, agg := range aggWords {
+			if agg != "min" && agg != "max" {
+				continue
+			}
+			i := strings.Index(text, " "+w+" ")
+			if i < 0 {
+				continue
+			}
+			k := strings.Count(text[:i+1], " ") // word index of w
+			if a, n := st.attrAt(k + 1); n > 0 && attributes[a].typ != "string" && st.peopleAsked() {
+				st.use(k, k+1+n)
+				st.extremeAttr(a, agg == "max")
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// keepWord leaves one read word unread again (a step that matched more
+// than it means).
+func (st *parseState) keepWord(w string) {
+	for i, t := range st.toks {
+		if t == w && st.used[i] {
+			st.used[i] = false
+			return
+		}
+	}
+}
+
+// peopleAsked: the question asks for people ("who", "the employee with",
+// "names of").
+func (st *parseState) peopleAsked() bool {
+	s := " " + strings.Join(st.toks, " ") + " "
+	return rePeople.MatchString(s) || reWhoAny.MatchString(s) || strings.Contains(s, " name ") || strings.Contains(s, " id ") ||
+		strings.Contains(s, " employee with ") || strings.Contains(s, " person with ") || strings.Contains(s, " people with ")
+}
+
+// extremeAttr records "the most/least of attribute a" among people.
+func (st *parseState) extremeAttr(a string, desc bool) {
+	st.extreme = "min"
+	if desc {
+		st.extreme = "max"
+	}
+	ord := "asc"
+	if desc {
+		ord = "desc"
+	}
+	if ms := attributes[a].measure; ms != "" {
+		st.measures = append(st.measures, ms)
+		st.q.Order = ord
+	} else {
+		st.q.Sort = append(st.q.Sort, SortKey{Field: a, Desc: desc})
+	}
+	st.people = true
+}
+
+var sortTriggers = wordSet(`sort sorted sorting order ordered ordering arrange arranged rank ranked ascending descending alphabetical
+	alphabetically increasing decreasing reverse`)
+var sortFiller = wordSet(`by in of on the their his her its result set according to order them it list listed name and please make`)
+
+// readOrder reads how a list is to be sorted: "sorted by salary",
+// "in descending order of age", "ordered alphabetically by name".
+func (st *parseState) readOrder() error {
+	for i := 0; i < len(st.toks); i++ {
+		if st.used[i] || !sortTriggers[st.toks[i]] {
+			continue
+		}
+		// the phrase around the trigger: a few words back ("by age in
+		// descending order") and forward ("sorted by their age")
+		lo, hi := i, i+1
+		for lo > 0 && i-lo < 4 && !st.used[lo-1] && (sortFiller[st.toks[lo-1]] || sortTriggers[st.toks[lo-1]] || st.attrStart(lo-1)) {
+			lo--
+		}
+		for hi < len(st.toks) && hi-i < 7 && !st.used[hi] && (sortFiller[st.toks[hi]] || sortTriggers[st.toks[hi]] || st.attrStart(hi)) {
+			hi++
+		}
+		desc, attr := false, ""
+		for k := lo; k < hi; k++ {
+			switch st.toks[k] {
+			case "descending", "decreasing", "reverse":
+				desc = true
+			}
+			if attr == "" {
+				if a, n := st.attrAt(k); n > 0 && a != "*" {
+					attr = a
+					k += n - 1
+				}
+			}
+		}
+		// trim filler at the edges that belongs to the rest of the sentence
+		for lo < i && (st.toks[lo] == "and" || st.toks[lo] == "the" || st.toks[lo] == "in" || st.toks[lo] == "of") {
+			lo++
+		}
+		if attr == "" {
+			if st.toks[i] == "alphabetical" || st.toks[i] == "alphabetically" {
+				attr = "name"
+			} else if st.q.Measure == "" && len(st.measures) == 0 && !st.hasMeasureAhead() {
+				continue
+			}
+		}
+		st.use(lo, hi)
+		if attr != "" && attributes[attr].measure != "" && st.measureNamed(attributes[attr].measure) {
+			st.q.Order = map[bool]string{true: "desc", false: "asc"}[desc]
+		} else if attr != "" {
+			st.q.Sort = append(st.q.Sort, SortKey{Field: attr, Desc: desc})
+		} else {
+			st.q.Order = map[bool]string{true: "desc", false: "asc"}[desc]
+		}
+		i = hi
+	}
+	return nil
+}
+
+func (st *parseState) attrStart(i int) bool { _, n := st.attrAt(i); return n > 0 }
+
+// measureNamed: the measure is the question's own (an extreme or a
+// measure word elsewhere in it).
+func (st *parseState) measureNamed(ms string) bool {
+	for _, m := range st.measures {
+		if m == ms {
+			return true
+		}
+	}
+	return false
+}
+
+// hasMeasureAhead: a measure word remains unread ("sorted in descending
+// order" about hours worked).
+func (st *parseState) hasMeasureAhead() bool {
+	for i, t := range st.toks {
+		if !st.used[i] {
+			for _, mn := range st.p.phrases[t] {
+				if mn.kind == "measure" && mn.name != "headcount" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+var listVerbs = wordSet(`what which who is are was were the display show list give find return provide get tell me us
+	all every each our please can you could i we see want need know name`)
+
+// readColumns reads the attributes a question asks to see, at its head:
+// "display the first name and department name for each employee", "What
+// are the names and hire dates of …", "the name of each department".
+func (st *parseState) readColumns() error {
+	var cols []string
+	i := 0
+	for i < len(st.toks) {
+		if st.used[i] {
+			i++
+			continue
+		}
+		if a, n := st.attrAt(i); n > 0 {
+			// "the name of each department": the department is what is listed
+			if a == "name" || a == "employee_id" {
+				k := st.skip(i+n, "of", "each", "every", "all", "the", "different", "distinct", "unique")
+				if k > i+n {
+					if d, dn := st.attrAt(k); dn > 0 && attributes[d].dim != "" && d != "name" {
+						st.subject = attributes[d].dim
+						st.use(i, k+dn)
+						i = k + dn
+						continue
+					}
+				}
+			}
+			cols = append(cols, a)
+			st.use(i, i+n)
+			i += n
+			continue
+		}
+		w := st.toks[i]
+		if listVerbs[w] || w == "and" || w == "different" || w == "distinct" || w == "unique" || w == "both" || w == "also" || w == "his" || w == "her" || w == "their" || w == "as" || w == "well" {
+			i++
+			continue
+		}
+		break
+	}
+	if len(cols) == 0 {
+		return nil
+	}
+	st.listCols = true
+	for _, c := range cols {
+		if c == "*" {
+			st.q.Columns = append(st.q.Columns, allColumns...)
+			continue
+		}
+		st.q.Columns = append(st.q.Columns, c)
+	}
+	return nil
+}
