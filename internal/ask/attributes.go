@@ -46,11 +46,11 @@ var attrPhrases = []struct {
 	phrase string
 	attr   string
 }{
-	{"first and last name", "name"}, {"first name and last name", "name"}, {"full name", "name"}, {"whole name", "name"},
+	{"first and last name", "name"}, {"first and last", "name"}, {"first name and last name", "name"}, {"full name", "name"}, {"whole name", "name"},
 	{"employee name", "name"}, {"first name", "first_name"}, {"given name", "first_name"}, {"forename", "first_name"},
 	{"last name", "last_name"}, {"surname", "last_name"}, {"family name", "last_name"}, {"name", "name"},
 	{"employee id", "employee_id"}, {"employee number", "employee_id"}, {"employee no", "employee_id"}, {"staff id", "employee_id"},
-	{"id number", "employee_id"}, {"id", "employee_id"}, {"email address", "email"}, {"e mail", "email"}, {"email", "email"},
+	{"id number", "employee_id"}, {"ids", "employee_id"}, {"id", "employee_id"}, {"email address", "email"}, {"e mail", "email"}, {"email", "email"},
 	{"hire date", "hire_date"}, {"hire data", "hire_date"}, {"hiring date", "hire_date"}, {"date of hire", "hire_date"},
 	{"date hired", "hire_date"}, {"joining date", "hire_date"}, {"start date", "hire_date"}, {"employment date", "hire_date"},
 	{"birth date", "birth_date"}, {"date of birth", "birth_date"}, {"birthday", "birth_date"}, {"birthdate", "birth_date"},

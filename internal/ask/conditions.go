@@ -285,6 +285,30 @@ var (
 	reManaging  = rx(`(?:is |are )?(?:managing|manage|manages|supervising|supervise|supervises|in charge of|responsible for|leading|lead) (\d+ or more|\d+ or fewer|more than \d+|fewer than \d+|less than \d+|at least \d+|at most \d+|over \d+|\d+) (?:employee|people|person|staff|worker|report|subordinate)`)
 )
 
+var reNamedAs = rx(`(?:named|called|by the name of|with the name|whose name is|name is|name of|(?:with|whose) (?:the )?(?:(?:first|last|given|family) )?name(?: is| of)?|(?:first|last) name is)`)
+
+// readNamed reads a person named in the question: "the doctor named Zach",
+// "employees whose last name is McEwen".
+func (st *parseState) readNamed() error {
+	for tries := 0; tries < 3; tries++ {
+		m, next := st.peekNext(reNamedAs)
+		if m == nil {
+			return nil
+		}
+		f, n := st.nameAt(next)
+		if n == 0 {
+			return nil
+		}
+		if strings.Contains(m[0], "first name") && f.Field == "last_name" || strings.Contains(m[0], "last name") && f.Field == "first_name" {
+			return nil
+		}
+		st.take(reNamedAs)
+		st.use(next, next+n)
+		st.addCond(f)
+	}
+	return nil
+}
+
 // readReporting reads reporting lines: "report to Payam", "managed by X",
 // "who have a manager", "managing 4 or more employees".
 func (st *parseState) readReporting() error {
@@ -367,16 +391,14 @@ func (st *parseState) readComparisons() error {
 			attr = "age"
 		}
 		back := -1
+		for k := i - 1; k >= 0 && k >= i-5; k-- {
+			if a := valueAttrWords[st.toks[k]]; a != "" && !st.used[k] && (attr == "" || a == attr) && (ref.Field == "" || a == ref.Field) {
+				attr, back = a, k
+				break
+			}
+		}
 		if attr == "" && ref.Field != "" {
 			attr = ref.Field
-		}
-		if attr == "" {
-			for k := i - 1; k >= 0 && k >= i-5; k-- {
-				if a := valueAttrWords[st.toks[k]]; a != "" && !st.used[k] {
-					attr, back = a, k
-					break
-				}
-			}
 		}
 		if attr == "" {
 			continue
@@ -502,8 +524,8 @@ func (st *parseState) readSameAs() error {
 var reExcluding = rx(`(?:excluding|except|except for|not including|other than|but not|apart from|without|besides|but)`)
 
 var (
-	reNamePat1 = rx(`(?:(first|last|full|given|family) )?name (?:that |which |who )?(?:is |are )?(doe not |do not |not |doe |do )?(start|starting|begin|beginning|end|ending|contain|containing|include|including|ha|have|with|without)(?: with| in)? (?:the |a |an )?(?:letter |character |string |substring |text )?([a-z0-9]+(?: (?:or|and) (?:the )?(?:letter )?[a-z0-9]+)*)`)
-	reNamePat2 = rx(`(without|with|have|ha|having|not having|contain|containing|include|including|who have|that have) (?:a |an |the )?(?:letter |character |string )?([a-z0-9]+(?: (?:or|and) [a-z0-9]+)*) (?:in|to|on|inside|within) (?:their |his |her |the |its )?(?:(first|last|full|given|family) )?name`)
+	reNamePat1 = rx(`(?:(first|last|full|given|family) )?name (?:that |which |who )?(?:is |are )?(does not |do not |did not |not |does |do )?(start|starting|begin|beginning|end|ending|contain|containing|include|including|has|have|with|without)(?: with| in)? (?:the |a |an )?(?:letter |character |string |substring |text )?([a-z0-9]+(?: (?:or|and) (?:the )?(?:letter )?[a-z0-9]+)*)`)
+	reNamePat2 = rx(`(without|with|have|has|having|not having|contain|containing|include|including|who have|that have) (?:a |an |the )?(?:letter |character |string )?([a-z0-9]+(?: (?:or|and) [a-z0-9]+)*) (?:in|to|on|inside|within) (?:their |his |her |the |its )?(?:(first|last|full|given|family) )?name`)
 )
 
 // readNamePatterns reads conditions on the letters of names: "first name
@@ -513,7 +535,7 @@ func (st *parseState) readNamePatterns() error {
 		var part, neg, verb, vals string
 		if m := st.take(reNamePat1); m != nil {
 			part, neg, verb, vals = m[1], m[2], m[3], m[4]
-			if neg == "doe " || neg == "do " {
+			if neg == "does " || neg == "do " {
 				neg = ""
 			}
 		} else if m := st.take(reNamePat2); m != nil {
@@ -552,12 +574,14 @@ const attrRE = `(hourly wage|salary|wage|pay rate|hourly rate|pay|earn|earning|m
 const cmpRE = `(between|more than|greater than|greater|higher than|larger than|bigger than|above|over|exceeding|in excess of|at least|no less than|not less than|less than|lower than|smaller than|below|under|at most|no more than|not more than|equal to|exactly|of|more|less)`
 
 var (
-	reAttrCmp1 = rx(attrRE + `(?: (?:is|are|was|were|a|an|the|that|which|who|get|u|being))* ` + cmpRE + `(?: (?:a|an|the))?(?: ` + attrRE + `)?(?: of)? (\d+(?:\.\d+)?)(?: (?:and|to) (\d+(?:\.\d+)?))?(?: (?:year old|year|dollar|euro))?`)
+	reAttrCmp0 = rx(cmpRE + `(?: (?:a|an|the))? ` + attrRE + `(?: of)? (\d+(?:\.\d+)?)(?: (?:and|to) (\d+(?:\.\d+)?))?`)
+	reAttrCmp1 = rx(`(?:(average|mean|total|minimum|maximum|min|max) )?` + attrRE + `(?: (?:is|are|was|were|a|an|the|that|which|who|get|u|being))* ` + cmpRE + `(?: (?:a|an|the))?(?: ` + attrRE + `)?(?: of)? (\d+(?:\.\d+)?)(?: (?:and|to) (\d+(?:\.\d+)?))?(?: (?:year old|year|dollar|euro))?`)
 	reAttrCmp2 = rx(cmpRE + `(?: (?:a|an|the))? (\d+(?:\.\d+)?)(?: (?:and|to) (\d+(?:\.\d+)?))? ` + attrRE)
 	reAttrAnd  = rx(`and (?:is |are )?` + cmpRE + ` (\d+(?:\.\d+)?)`)
-	reAge      = rx(`(?:(older|younger) than (\d+)|(?:aged|age) (over|above|under|below) (\d+)|(over|above|under|below) (\d+) year(?: old)?|(over|above|under|below|younger than|older than) (\d+))(?: year(?: old)?)?`)
+	reAge      = rx(`(?:(older|younger) than (\d+)|(?:over|above|under|below) (?:the )?age(?: of)? (\d+)|(?:aged|age) (over|above|under|below) (\d+)|(over|above|under|below) (\d+) year(?: old)?|(over|above|under|below|younger than|older than) (\d+))(?: year(?: old)?)?`)
 	reAgeWord  = regexp.MustCompile(` (age|aged|old|older|young|younger|youngest|oldest) `)
-	reFactWord = regexp.MustCompile(` (hour|shift|day|absence|week|month|employee|people|person|staff|worker|time|sick|vacation|leave) `)
+	reFactWord = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|sick|vacation|leave|salary|wage|pay) `)
+	reUnitWord = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|employee|people|person|staff|worker|dollar|euro|percent) `)
 )
 
 func attrOf(w string) string {
@@ -590,17 +614,27 @@ func (st *parseState) readAttrConditions() error {
 		last = attr
 	}
 	for tries := 0; tries < 4; tries++ {
+		if m := st.take(reAttrCmp0); m != nil {
+			add(attrOf(m[2]), m[1], m[3], m[4])
+			continue
+		}
 		if m := st.take(reAttrCmp1); m != nil {
-			if m[2] == "of" && m[1] != "age" && m[1] != "aged" {
-				// "a salary of 5000" alone is not a comparison
-				add(attrOf(m[1]), "of", m[4], m[5])
-			} else {
-				add(attrOf(m[1]), m[2], m[4], m[5])
+			if m[1] != "" {
+				// "jobs whose average salary is above 8000": a condition on
+				// the group's aggregate, not on each person
+				v := atof(m[5])
+				st.q.Having = &Condition{Op: comparatorOp(m[3]), Value: v}
+				st.measures = append(st.measures, attributes[attrOf(m[2])].measure)
+				if a := aggWords[m[1]]; a != "avg" {
+					st.q.Aggs = []string{a}
+				}
+				continue
 			}
+			add(attrOf(m[2]), m[3], m[5], m[6])
 			continue
 		}
 		if m := st.take(reAttrCmp2); m != nil {
-			add(attrOf(m[5]), m[1], m[2], m[3])
+			add(attrOf(m[4]), m[1], m[2], m[3])
 			continue
 		}
 		break
@@ -619,27 +653,25 @@ func (st *parseState) readAttrConditions() error {
 	// is counted by that number
 	text := st.text()
 	if m := reAge.FindStringSubmatch(text); m != nil {
-		bare := m[7] != ""
-		if bare {
-			n := atoi(m[8])
+		if m[8] != "" {
+			// a bare "under 40" is an age only when no other unit is in sight
+			n := atoi(m[9])
 			rest := text[strings.Index(text, m[0])+len(m[0])-1:]
-			if n < 14 || n > 100 || reFactWord.MatchString(" "+strings.Fields(rest+" _")[0]+" ") {
+			if n < 14 || n > 100 || reUnitWord.MatchString(" "+strings.Fields(rest + " _")[0]+" ") {
 				return nil
 			}
-			if reFactWord.MatchString(text) && !reAgeWord.MatchString(text) && !strings.Contains(text, " year ") {
+			if reFactWord.MatchString(text) && !reAgeWord.MatchString(text) {
 				return nil
 			}
 		}
 		st.take(reAge)
 		op := ">"
-		for _, w := range []string{m[1], m[3], m[5], m[7]} {
-			if w == "younger" || w == "under" || w == "below" || w == "younger than" {
-				op = "<"
-			}
+		if strings.Contains(m[0], "younger") || strings.Contains(m[0], "under") || strings.Contains(m[0], "below") {
+			op = "<"
 		}
-		st.addCond(Filter{Field: "age", Op: op, Values: []string{firstNonEmptyStr(m[2], m[4], m[6], m[8])}})
+		st.addCond(Filter{Field: "age", Op: op, Values: []string{firstNonEmptyStr(m[2], m[3], m[5], m[7], m[9])}})
 	}
 	return nil
 }
 
-var _ = strconv.Itoa
+func atof(s string) float64 { f, _ := strconv.ParseFloat(s, 64); return f }

@@ -170,6 +170,9 @@ func (st *parseState) decide() error {
 		measure = "headcount"
 	}
 	whichDim := reWhichDim.MatchString(orig) && (most || least)
+	if measure == "people_working" && !counting {
+		measure = "" // "employees working in London" describes them
+	}
 	if measure == "" && hasMeasureWord("headcount") && (counting || share || len(st.dims) > 0 || whichDim || st.subject != "") {
 		measure = "headcount"
 	}
@@ -242,7 +245,7 @@ func (st *parseState) decide() error {
 		}
 	}
 	// "Which department has the most …": group by it, best first.
-	if reWhichDim.MatchString(orig) && (most || least) && len(st.dims) == 1 && st.extreme == "" {
+	if (reWhichDim.MatchString(orig) || st.onlyDimColumns() || st.subject != "") && (most || least) && len(st.dims) == 1 && st.extreme == "" {
 		q.Limit = max(q.Limit, 1)
 	}
 	for _, it := range st.items {

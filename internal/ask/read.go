@@ -21,6 +21,7 @@ func (p *Parser) Parse(question string) (*Query, error) {
 		(*parseState).readPersonDates,
 		(*parseState).readTime,
 		(*parseState).readReporting,
+		(*parseState).readNamed,
 		(*parseState).readComparisons,
 		(*parseState).readNamePatterns,
 		(*parseState).readAttrConditions,
@@ -44,6 +45,7 @@ var (
 	reHaving     = rx(`(?:more than|greater than|higher than|over|above|in excess of|at least|no less than|minimum of|less than|fewer than|lower than|under|below|at most|no more than|maximum of|exactly) (\d+(?:\.\d+)?)(?: (hour|day|shift|absence|time|year|employee|people|person|staff|worker))?`)
 	reOrMore     = rx(`(\d+(?:\.\d+)?) or (more|fewer|less)(?: (hour|day|shift|absence|time|employee|people|person|staff|worker))?`)
 	reTop        = rx(`(top|best|first|bottom|worst|lowest|highest) (\d+)`)
+	reNPeople    = rx(`(\d+) (employee|people|person|staff|worker|member|driver|teacher|[a-z]+)`)
 	reNTop       = rx(`(\d+) (highest|lowest|largest|smallest|best|worst|top|bottom|oldest|youngest|most|least)`)
 	rePeople     = regexp.MustCompile(`^ (?:who|whom|list|name|names|which (?:of )?(?:my |our |the )?(?:employee|staff|people|person|worker|team member|report|teacher|manager)|show me (?:all|every|everyone|everybody|the list)|show (?:all|every|everyone)|display (?:all|every|everyone)|give me (?:all|every|everyone|a list|the list|the name)|find (?:all|every|the)|get (?:all|every)|(?:top|bottom) \d+ (?:employee|staff|people|person|worker))\b`)
 	reWhoAny     = regexp.MustCompile(` (who|whom|which employee|which people|which staff|which person|which worker|which of|everyone|everybody|list of|names of|name of)\b`)
@@ -104,13 +106,19 @@ func (st *parseState) readHaving() error {
 		st.q.Having, st.havingUnit = &Condition{Op: op, Value: v}, m[3]
 		return nil
 	}
-	m := st.take(reHaving, 2)
+	m, next := st.takeNext(reHaving, 2)
 	if m == nil {
 		return nil
 	}
 	v, _ := strconv.ParseFloat(m[1], 64)
 	st.q.Having = &Condition{Op: comparatorOp(m[0]), Value: v}
 	st.havingUnit = m[2]
+	// "at least two drivers": people of a group are counted
+	if st.havingUnit == "" && next >= 0 && next < len(st.toks) {
+		if fs, n := st.valuesAt(next); n > 0 && len(fs) > 0 && fs[0].Field == "position" {
+			st.havingUnit = "employee"
+		}
+	}
 	return nil
 }
 

@@ -68,6 +68,12 @@ func (st *parseState) readExtremes() error {
 			break
 		}
 	}
+	// "the 3 employees who get paid the least"
+	if st.extreme != "" {
+		if m := st.take(reNPeople, 2); m != nil {
+			st.q.Limit = atoi(m[1])
+		}
+	}
 	// "the employee with the maximum salary", "three lowest salaries"
 	if st.extreme == "" {
 		text := st.text()
@@ -79,7 +85,7 @@ func (st *parseState) readExtremes() error {
 			if i < 0 {
 				continue
 			}
-			k := strings.Count(text[:i+1], " ") // word index of w
+			k := strings.Count(text[:i+1], " ") - 1 // word index of w
 			if a, n := st.attrAt(k + 1); n > 0 && attributes[a].typ != "string" && st.peopleAsked() {
 				st.use(k, k+1+n)
 				st.extremeAttr(a, agg == "max")
@@ -112,6 +118,9 @@ func (st *parseState) peopleAsked() bool {
 // extremeAttr records "the most/least of attribute a" among people.
 func (st *parseState) extremeAttr(a string, desc bool) {
 	st.extreme = "min"
+	if st.q.Limit == 0 {
+		st.q.Limit = 1
+	}
 	if desc {
 		st.extreme = "max"
 	}
@@ -130,7 +139,7 @@ func (st *parseState) extremeAttr(a string, desc bool) {
 
 var sortTriggers = wordSet(`sort sorted sorting order ordered ordering arrange arranged rank ranked ascending descending alphabetical
 	alphabetically increasing decreasing reverse`)
-var sortFiller = wordSet(`by in of on the their his her its result set according to order them it list listed name and please make`)
+var sortFiller = wordSet(`by in of on the their his her its result set according to order them it list listed name and please make using based`)
 
 // readOrder reads how a list is to be sorted: "sorted by salary",
 // "in descending order of age", "ordered alphabetically by name".
@@ -145,24 +154,45 @@ func (st *parseState) readOrder() error {
 		for lo > 0 && i-lo < 4 && !st.used[lo-1] && (sortFiller[st.toks[lo-1]] || sortTriggers[st.toks[lo-1]] || st.attrStart(lo-1)) {
 			lo--
 		}
-		for hi < len(st.toks) && hi-i < 7 && !st.used[hi] && (sortFiller[st.toks[hi]] || sortTriggers[st.toks[hi]] || st.attrStart(hi)) {
+		for hi < len(st.toks) && hi-i < 9 && !st.used[hi] && (sortFiller[st.toks[hi]] || sortTriggers[st.toks[hi]] || st.attrStart(hi)) {
 			hi++
 		}
-		desc, attr := false, ""
+		// the attribute right after "by", "of" or "using" is the one sorted
+		// on; without one, the first attribute in the phrase
+		desc, attr, first, firstAt, byAt := false, "", "", -1, -1
 		for k := lo; k < hi; k++ {
 			switch st.toks[k] {
 			case "descending", "decreasing", "reverse":
 				desc = true
 			}
-			if attr == "" {
-				if a, n := st.attrAt(k); n > 0 && a != "*" {
-					attr = a
-					k += n - 1
+			if a, n := st.attrAt(k); n > 0 && a != "*" {
+				prev := st.prevWord(k)
+				if attr == "" && (prev == "by" || prev == "of" || prev == "using" || prev == "on") {
+					attr, byAt = a, k
 				}
+				if first == "" {
+					first, firstAt = a, k
+				}
+				k += n - 1
 			}
 		}
-		// trim filler at the edges that belongs to the rest of the sentence
-		for lo < i && (st.toks[lo] == "and" || st.toks[lo] == "the" || st.toks[lo] == "in" || st.toks[lo] == "of") {
+		if attr == "" {
+			attr, byAt = first, firstAt
+		}
+		// an attribute before the trigger that is not introduced by "by"
+		// belongs to the rest of the sentence ("employee names sorted by age")
+		if byAt >= 0 && byAt < i && st.prevWord(byAt) != "by" {
+			for lo < i && lo <= byAt {
+				lo++
+			}
+			if attr == first && byAt < i {
+				attr = ""
+			}
+		}
+		for lo < i && (st.toks[lo] == "and" || st.toks[lo] == "the" || st.toks[lo] == "in" || st.toks[lo] == "of" || st.attrStart(lo) && st.toks[lo] != "by") {
+			if st.attrStart(lo) && byAt == lo {
+				break
+			}
 			lo++
 		}
 		if attr == "" {
@@ -172,7 +202,21 @@ func (st *parseState) readOrder() error {
 				continue
 			}
 		}
-		st.use(lo, hi)
+		// words of the phrase that are not about order stay for the others
+		for k := lo; k < hi; k++ {
+			if a, n := st.attrAt(k); n > 0 && k != byAt {
+				_ = a
+				k += n - 1
+				continue
+			}
+			if k == byAt {
+				_, n := st.attrAt(k)
+				st.use(k, k+n)
+				k += n - 1
+				continue
+			}
+			st.used[k] = true
+		}
 		if attr != "" && attributes[attr].measure != "" && st.measureNamed(attributes[attr].measure) {
 			st.q.Order = map[bool]string{true: "desc", false: "asc"}[desc]
 		} else if attr != "" {
@@ -214,43 +258,72 @@ func (st *parseState) hasMeasureAhead() bool {
 }
 
 var listVerbs = wordSet(`what which who is are was were the display show list give find return provide get tell me us
-	all every each our please can you could i we see want need know name`)
+	all every each our please can you could i we see want need know when also their his her its and both as well`)
 
-// readColumns reads the attributes a question asks to see, at its head:
-// "display the first name and department name for each employee", "What
-// are the names and hire dates of …", "the name of each department".
+// skipInList are words a list of columns may hold between columns without
+// being columns: "the first name and the average salary".
+var skipInList = wordSet(`average mean total number count how many minimum maximum highest lowest sum of`)
+
+var reListVerb = rx(`(display|show|list|give|return|provide|find|get|print|report|what are|what is|also display|also show)`)
+
+// readColumns reads the attributes a question asks to see, at its head or
+// after a verb of showing: "display the first name and department name for
+// each employee", "What are the names and hire dates of …", "the name of
+// each department", "… and also display their last name, city".
 func (st *parseState) readColumns() error {
 	var cols []string
-	i := 0
-	for i < len(st.toks) {
-		if st.used[i] {
-			i++
-			continue
+	starts := []int{0}
+	for i, t := range st.toks {
+		if i > 0 && (t == "display" || t == "show" || t == "list" || t == "give" || t == "return" || t == "provide" || t == "what") {
+			starts = append(starts, i)
 		}
-		if a, n := st.attrAt(i); n > 0 {
-			// "the name of each department": the department is what is listed
-			if a == "name" || a == "employee_id" {
-				k := st.skip(i+n, "of", "each", "every", "all", "the", "different", "distinct", "unique")
-				if k > i+n {
-					if d, dn := st.attrAt(k); dn > 0 && attributes[d].dim != "" && d != "name" {
-						st.subject = attributes[d].dim
-						st.use(i, k+dn)
-						i = k + dn
-						continue
+	}
+	for _, i := range starts {
+		var found []string
+		var skipped []int
+		for i < len(st.toks) {
+			if st.used[i] {
+				i++
+				continue
+			}
+			if a, n := st.attrAt(i); n > 0 {
+				// "the name of each department": the department is what is listed
+				if a == "name" || a == "employee_id" || a == "*" {
+					k := st.skip(i+n, "of", "each", "every", "all", "the", "different", "distinct", "unique", "those", "these", "any")
+					if k > i+n {
+						if d, dn := st.attrAt(k); dn > 0 && attributes[d].dim != "" && d != "name" && d != "manager" {
+							st.subject = attributes[d].dim
+							st.use(i, k+dn)
+							i = k + dn
+							continue
+						}
 					}
 				}
+				found = append(found, a)
+				st.use(i, i+n)
+				i += n
+				continue
 			}
-			cols = append(cols, a)
-			st.use(i, i+n)
-			i += n
-			continue
+			w := st.toks[i]
+			if listVerbs[w] || w == "different" || w == "distinct" || w == "unique" {
+				skipped = append(skipped, i)
+				i++
+				continue
+			}
+			if skipInList[w] && len(found) > 0 {
+				i++
+				continue
+			}
+			break
 		}
-		w := st.toks[i]
-		if listVerbs[w] || w == "and" || w == "different" || w == "distinct" || w == "unique" || w == "both" || w == "also" || w == "his" || w == "her" || w == "their" || w == "as" || w == "well" {
-			i++
-			continue
+		if len(found) > 0 {
+			for _, k := range skipped {
+				if w := st.toks[k]; w == "different" || w == "distinct" || w == "unique" {
+					st.used[k] = true // a list of values holds each once
+				}
+			}
 		}
-		break
+		cols = append(cols, found...)
 	}
 	if len(cols) == 0 {
 		return nil

@@ -20,17 +20,17 @@ type parseState struct {
 
 	// what the question's words said, for the steps that decide the answer
 	people, counting, average, share, trend, most, least bool
-	listCols                                            bool // a list of attributes was asked for ("names and hire dates")
-	lastN                                               bool
-	havingUnit                                          string
-	items                                               []item
-	measures                                            []string
-	dims                                                []string
-	filterVals                                          map[string][]string
-	filterOrder                                         []string
-	negated                                             map[string]bool
-	subject                                             string // the dimension the answer lists ("which cities", "names of departments")
-	extreme                                             string // "max"/"min" of an attribute asked of people ("the oldest")
+	listCols                                             bool // a list of attributes was asked for ("names and hire dates")
+	lastN                                                bool
+	havingUnit                                           string
+	items                                                []item
+	measures                                             []string
+	dims                                                 []string
+	filterVals                                           map[string][]string
+	filterOrder                                          []string
+	negated                                              map[string]bool
+	subject                                              string // the dimension the answer lists ("which cities", "names of departments")
+	extreme                                              string // "max"/"min" of an attribute asked of people ("the oldest")
 }
 
 // render is the question's words with the used ones blanked ("_"), between
@@ -126,7 +126,9 @@ var functionWords = wordSet(`a an the of in on at for to from is are was were be
 	where when with within into per se data table record database network company organisation organization
 	org business firm workforce system result set row overall everyone everybody anyone someone somebody
 	people person employee staff worker team member individual he she his her him its then has does was
-	work working worked works compare compared comparison schedule schedules rota roster`)
+	work working worked works compare compared comparison schedule schedules rota roster assigned belong belonging
+	located based listed originate come comes live living reside residing hiring employ employs employed contain contains
+	using along together`)
 
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}

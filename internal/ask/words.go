@@ -55,6 +55,11 @@ func (st *parseState) readWords() error {
 			continue
 		}
 		prev := st.prevWord(it.pos)
+		// "in their departments", "within each school": per group
+		if p2 := it.pos - 1; p2 > 0 && (st.toks[p2] == "their" || st.toks[p2] == "his" || st.toks[p2] == "her") && (st.toks[p2-1] == "in" || st.toks[p2-1] == "within") {
+			prev = "each"
+			st.use(p2-1, p2+1)
+		}
 		grouping := groupWords[prev] && prev != "between" || prev == "between" && len(st.dims) == 0 && !st.hasValueAfter(k) ||
 			((prev == "and" || prev == "then") && len(st.dims) > 0 && k > 1 && items[k-2].isDim())
 		var dim, measure string
@@ -103,8 +108,9 @@ func (st *parseState) readWords() error {
 			if grouping && dim != "" {
 				st.usePrev(it.pos)
 			}
-			// "by the front desk", "top 5 by hours worked": by whom, by what
-			if prev == "by" && (len(values) > 0 && !(grouping && dim != "") || measure != "" && dim == "") {
+			// "by the front desk", "top 5 by hours worked": by whom, by what;
+			// "of every male": all of them
+			if (prev == "by" || prev == "every" || prev == "each" || prev == "all") && (len(values) > 0 && !(grouping && dim != "") || measure != "" && dim == "") {
 				st.usePrev(it.pos)
 			}
 		}
@@ -131,10 +137,12 @@ func (st *parseState) prevWord(i int) string {
 	for k := i - 1; k >= 0; k-- {
 		switch st.toks[k] {
 		case "the", "of", "their", "its", "all", "different", "various", "distinct":
-			if st.toks[k] == "different" || st.toks[k] == "various" {
-				if k == 0 || !groupWords[st.toks[k-1]] {
-					return st.toks[k]
+			// "for different jobs" groups; "how many different jobs" counts
+			if st.toks[k] == "different" || st.toks[k] == "various" || st.toks[k] == "distinct" {
+				if k == 0 || !(groupWords[st.toks[k-1]] || st.toks[k-1] == "for" || st.toks[k-1] == "in") {
+					return "distinct"
 				}
+				return "each"
 			}
 			continue
 		}
@@ -200,14 +208,19 @@ func (st *parseState) addFilter(field, value string, neg bool) {
 	}
 }
 
-// nearValue: the item next to item k is a value ("the Finance department").
+// nearValue: a value stands next to item k, function words aside ("the
+// Finance department", "any department located in London").
 func (st *parseState) nearValue(k int) bool {
-	for _, j := range []int{k - 1, k + 1, k + 2} {
-		if j >= 0 && j < len(st.items) {
-			for _, mn := range st.items[j].meanings {
+	for _, dir := range []int{-1, 1} {
+		for j, steps := k+dir, 0; j >= 0 && j < len(st.items) && steps < 4; j, steps = j+dir, steps+1 {
+			it := st.items[j]
+			for _, mn := range it.meanings {
 				if mn.kind == "value" || mn.kind == "enum" {
 					return true
 				}
+			}
+			if len(it.meanings) > 0 || !functionWords[it.text] {
+				break
 			}
 		}
 	}
