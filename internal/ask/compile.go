@@ -689,7 +689,11 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		sql += " group by " + strings.Join(groups, ", ")
 	}
 	if q.Having != nil {
-		sql += " having " + meas + " " + q.Having.Op + " " + b.arg(q.Having.Value)
+		hv := meas
+		if q.HavingOf == "headcount" {
+			hv = "count(distinct e.employee_id)"
+		}
+		sql += " having " + hv + " " + q.Having.Op + " " + b.arg(q.Having.Value)
 	}
 	if len(groups) > 0 {
 		var order []string
@@ -767,7 +771,7 @@ func (b *builder) dateGrain(d string) bool {
 // this avoids a date function and an index probe for every single row.
 func (b *builder) rollup() bool {
 	q := b.q
-	if q.Kind != "groups" || q.PerPersonWeek || len(q.Aggs) > 0 || b.entity() == "employees" || b.entity() == "tasks" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
+	if q.Kind != "groups" || q.PerPersonWeek || len(q.Aggs) > 0 || q.HavingOf != "" || b.entity() == "employees" || b.entity() == "tasks" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
 		return false
 	}
 	return len(q.Dimensions) > 0

@@ -193,6 +193,36 @@ func isDigits(s string) bool {
 	return s != ""
 }
 
+var (
+	reWhen      = rx(`(?:when|(?:on |in )?(?:what|which) (?:date|day|year))(?: (?:is|was|were|are|did|do|does|have|has))?`)
+	reWhenEvent = rx(`(hire date|hiring date|date of hire|birth date|date of birth|hired|hire|joined|join|started|start|born|left|leave|quit)`)
+)
+
+// readWhen reads "when were the engineers hired?", "on what dates were …
+// born": a list of the people with that date.
+func (st *parseState) readWhen() error {
+	if !st.has(reWhen) || st.has(reCount) {
+		return nil
+	}
+	used := append([]bool(nil), st.used...)
+	st.take(reWhen)
+	m := st.take(reWhenEvent)
+	if m == nil {
+		st.used = used
+		return nil
+	}
+	col := "hire_date"
+	switch m[1] {
+	case "born", "birth date", "date of birth":
+		col = "birth_date"
+	case "left", "leave", "quit":
+		col = "end_date"
+	}
+	st.q.Columns = append(st.q.Columns, col)
+	st.listCols, st.people = true, true
+	return nil
+}
+
 var rePersonDate = rx(`(hired|hire date|hiring date|date of hire|joined|started|employed|born|birth date|date of birth|birthday|left|end date|hire)(?: (?:is|was|were|are|date|the company|company|u))* (before|after|since|prior to|earlier than|later than|until|till|by|from|between|on or before|on or after|in|during|on)`)
 
 // readPersonDates reads conditions on a person's dates: "hired before
@@ -365,6 +395,9 @@ func (st *parseState) readComparisons() error {
 	if err := st.readSameAs(); err != nil {
 		return err
 	}
+	if err := st.readDeptWith(); err != nil {
+		return err
+	}
 	for i := 0; i < len(st.toks); i++ {
 		op, ok := comparatives[st.toks[i]]
 		if !ok || st.used[i] {
@@ -482,6 +515,40 @@ func (st *parseState) refAt(j int, op string) (*Ref, int) {
 		return &Ref{Agg: "max", Filters: []Filter{f}}, j + n - start
 	}
 	return nil, 0
+}
+
+var reDeptWith = rx(`(?:work |works |working )?(?:in|from|at) (?:a|any|the) (department|dept|location|city|office|store|site|school|position|job) (?:with|that has|that have|having|where there is|which has|that ha) (?:any |an |a |some |at least one )?(?:employee|someone|somebody|people|person|staff|colleague|one)`)
+
+// readDeptWith reads "work in a department with any employee whose name
+// contains a T": the group of someone who meets the conditions after it.
+func (st *parseState) readDeptWith() error {
+	m, _ := st.peekNext(reDeptWith)
+	if m == nil {
+		return nil
+	}
+	attr := ""
+	for _, ap := range attrPhrases {
+		if ap.phrase == m[1] && attributes[ap.attr].dim != "" {
+			attr = ap.attr
+		}
+	}
+	if attr == "" {
+		return nil
+	}
+	used := append([]bool(nil), st.used...)
+	st.take(reDeptWith)
+	before := len(st.q.Filters)
+	if err := st.readNamePatterns(); err != nil {
+		return err
+	}
+	moved := append([]Filter(nil), st.q.Filters[before:]...)
+	st.q.Filters = st.q.Filters[:before]
+	if len(moved) == 0 {
+		st.used = used
+		return nil
+	}
+	st.addCond(Filter{Field: attr, Ref: &Ref{Field: attr, Filters: moved}})
+	return nil
 }
 
 var reSameAs = rx(`(?:in|from|at|of|with|work in|working in|works in) (?:the )?same (department|dept|position|job|job title|role|location|city|town|site|store|office|school|manager|contract type|gender) as`)
@@ -625,6 +692,7 @@ func (st *parseState) readAttrConditions() error {
 				v := atof(m[5])
 				st.q.Having = &Condition{Op: comparatorOp(m[3]), Value: v}
 				st.measures = append(st.measures, attributes[attrOf(m[2])].measure)
+				st.average = true
 				if a := aggWords[m[1]]; a != "avg" {
 					st.q.Aggs = []string{a}
 				}

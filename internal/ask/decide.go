@@ -15,7 +15,7 @@ var (
 
 // readAggregates reads the aggregates asked of a person's number: "the
 // average and maximum salary", "the minimum salary in each department".
-func (st *parseState) readAggregates() {
+func (st *parseState) readAggregates() error {
 	if m := st.take(reMultiAgg, 3); m != nil {
 		st.q.Aggs = append(st.q.Aggs, aggWords[m[1]])
 		for _, w := range strings.Fields(m[2]) {
@@ -23,14 +23,14 @@ func (st *parseState) readAggregates() {
 				st.q.Aggs = append(st.q.Aggs, a)
 			}
 		}
-		return
+		return nil
 	}
-	if st.peopleAsked() && !st.counting {
-		return
-	}
+	// (an extreme of people, "the employee with the maximum salary", was
+	// read before)
 	if m := st.take(reOneAgg, 2); m != nil {
 		st.q.Aggs = []string{aggWords[strings.TrimSuffix(m[1], " of")]}
 	}
+	return nil
 }
 
 // decide turns what the words said into the query: the measure, groups,
@@ -107,14 +107,32 @@ func (st *parseState) decide() error {
 		case "absence":
 			measure = "absence_cases"
 		case "employee", "people", "person", "staff", "worker":
-			measure = "headcount"
+			if measure != "" && measure != "headcount" || len(q.Aggs) > 0 {
+				q.HavingOf = "headcount" // the groups are kept by their people, the answer is the measure
+			} else {
+				measure = "headcount"
+			}
 		}
+	}
+	if measure == "people_working" && (!counting || q.Time == nil) {
+		// "employees working in London" describes them; with no day, people
+		// working are the people
+		measure = ""
+		if counting {
+			st.measures = append(st.measures, "headcount")
+		}
+	}
+	dimCols := st.onlyDimColumns()
+	// only groups asked for ("the distinct department names", "all home
+	// cities"): the answer lists the groups
+	if dimCols && st.subject == "" && !people {
+		st.subject = attributes[st.q.Columns[0]].dim
 	}
 	// The columns asked for: groups when something is computed for them,
 	// otherwise a list of people showing them.
 	computed := counting || average || share || len(q.Aggs) > 0 || measure != "" && attributes[measureAttr(measure)].typ == "" ||
 		q.Having != nil && st.havingUnit != "" && measure != "" && attributes[measureAttr(measure)].typ == "" ||
-		(most || least) && st.extreme == "" && st.onlyDimColumns()
+		(most || least) && st.extreme == "" && dimCols
 	if st.listCols {
 		var keep []string
 		for _, c := range q.Columns {
@@ -170,9 +188,6 @@ func (st *parseState) decide() error {
 		measure = "headcount"
 	}
 	whichDim := reWhichDim.MatchString(orig) && (most || least)
-	if measure == "people_working" && !counting {
-		measure = "" // "employees working in London" describes them
-	}
 	if measure == "" && hasMeasureWord("headcount") && (counting || share || len(st.dims) > 0 || whichDim || st.subject != "") {
 		measure = "headcount"
 	}
@@ -245,7 +260,7 @@ func (st *parseState) decide() error {
 		}
 	}
 	// "Which department has the most …": group by it, best first.
-	if (reWhichDim.MatchString(orig) || st.onlyDimColumns() || st.subject != "") && (most || least) && len(st.dims) == 1 && st.extreme == "" {
+	if (reWhichDim.MatchString(orig) || dimCols || st.subject != "") && (most || least) && len(st.dims) == 1 && st.extreme == "" {
 		q.Limit = max(q.Limit, 1)
 	}
 	for _, it := range st.items {

@@ -36,6 +36,9 @@ var keepWords = map[string]bool{
 // singular folds a plural to its singular form; the same function is applied
 // to questions, synonyms and tenant values, so matching is symmetric.
 func singular(w string) string {
+	if w == "ids" {
+		return "id"
+	}
 	if len(w) <= 3 || keepWords[w] || w[len(w)-1] != 's' || strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "us") {
 		return w
 	}

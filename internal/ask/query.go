@@ -54,6 +54,10 @@ type Query struct {
 	// CountOf makes a number answer the count of people whose measure meets
 	// the condition ("how many employees logged over 45 hours").
 	CountOf *Condition `json:"count_of,omitempty"`
+	// HavingOf is the measure Having applies to when it is not the answer's
+	// own: "total salary for departments with at least two employees" is
+	// "headcount".
+	HavingOf string `json:"having_of,omitempty"`
 	// Distinct makes a number answer the count of different values of this
 	// dimension among the people matched ("how many different positions").
 	Distinct string `json:"distinct,omitempty"`

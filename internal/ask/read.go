@@ -18,16 +18,18 @@ func (p *Parser) Parse(question string) (*Query, error) {
 		filterVals: map[string][]string{}, negated: map[string]bool{}}
 	for _, step := range []func(*parseState) error{
 		(*parseState).readDomain,
+		(*parseState).readWhen,
 		(*parseState).readPersonDates,
 		(*parseState).readTime,
 		(*parseState).readReporting,
-		(*parseState).readNamed,
 		(*parseState).readComparisons,
+		(*parseState).readNamed,
 		(*parseState).readNamePatterns,
 		(*parseState).readAttrConditions,
 		(*parseState).readHaving,
 		(*parseState).readExtremes,
 		(*parseState).readOrder,
+		(*parseState).readAggregates,
 		(*parseState).readColumns,
 		(*parseState).readFlags,
 		(*parseState).readWords,
@@ -147,7 +149,6 @@ func (st *parseState) readFlags() error {
 	for st.take(reCount) != nil {
 		st.counting = true
 	}
-	st.readAggregates()
 	for st.take(reTotal) != nil {
 		// "total hours": the sum a measure of facts already is; of a person's
 		// number ("total salary") readAggregates made it a sum

@@ -277,6 +277,14 @@ func (st *parseState) readColumns() error {
 		if i > 0 && (t == "display" || t == "show" || t == "list" || t == "give" || t == "return" || t == "provide" || t == "what") {
 			starts = append(starts, i)
 		}
+		// "… and the name of the department"
+		if i > 0 && t == "and" {
+			if k := st.skip(i+1, "the", "their", "also"); k > i+1 || k == i+1 {
+				if _, n := st.attrAt(k); n > 0 {
+					starts = append(starts, i)
+				}
+			}
+		}
 	}
 	for _, i := range starts {
 		var found []string
@@ -295,6 +303,11 @@ func (st *parseState) readColumns() error {
 							st.subject = attributes[d].dim
 							st.use(i, k+dn)
 							i = k + dn
+							for _, s := range skipped {
+								if w := st.toks[s]; w == "different" || w == "distinct" || w == "unique" {
+									st.used[s] = true
+								}
+							}
 							continue
 						}
 					}
@@ -310,7 +323,11 @@ func (st *parseState) readColumns() error {
 				i++
 				continue
 			}
-			if skipInList[w] && len(found) > 0 {
+			// "how many cities", "the number of jobs": a count of groups, read later
+			if (w == "many" || w == "number" && i+1 < len(st.toks) && st.toks[i+1] == "of") && len(found) == 0 {
+				break
+			}
+			if skipInList[w] {
 				i++
 				continue
 			}

@@ -113,6 +113,9 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 			return errcode.New(errcode.NotUnderstood, "%q is not a group of people scry knows", d)
 		}
 	}
+	if q.HavingOf != "" && (q.HavingOf != "headcount" || q.Having == nil || q.Kind == "people") {
+		return errcode.New(errcode.NotUnderstood, "Groups can be kept by their number of people only")
+	}
 	if q.CountOf != nil && q.Measure == "" {
 		return errcode.New(errcode.NotUnderstood, "A count of people needs a measure to compare")
 	}
