@@ -637,7 +637,7 @@ func (st *parseState) readNamePatterns() error {
 	return nil
 }
 
-const attrRE = `(hourly wage|salary|wage|pay rate|hourly rate|pay|earn|earning|make|making|paid|get paid|age|aged|tenure|seniority|year of service|weekly hour|contracted hour|contract hour)`
+const attrRE = `(hourly wage|salary|wage|pay rate|hourly rate|pay|earn|earning|make|making|paid|get paid|age|aged|tenure|seniority|year of service|contracted hour|contract hour)`
 const cmpRE = `(between|more than|greater than|greater|higher than|larger than|bigger than|above|over|exceeding|in excess of|at least|no less than|not less than|less than|lower than|smaller than|below|under|at most|no more than|not more than|equal to|exactly|of|more|less)`
 
 var (

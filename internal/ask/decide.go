@@ -6,8 +6,8 @@ import (
 )
 
 var (
-	reMultiAgg = rx(`(average|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total)((?: (?:and|,|as well as) (?:the |also )?(?:average|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total))+)(?: of)?(?: the)? (salary|wage|hourly wage|pay|age|tenure|weekly hour|contracted hour)`)
-	reOneAgg   = rx(`(minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|greatest|total|sum of|sum)(?: of)?(?: the)? (salary|wage|hourly wage|pay|age|tenure|weekly hour|contracted hour|contract hour)`)
+	reMultiAgg = rx(`(average|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total)((?: (?:and|,|as well as) (?:the |also )?(?:average|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total))+)(?: of)?(?: the)? (salary|wage|hourly wage|pay|age|tenure|contracted hour)`)
+	reOneAgg   = rx(`(minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|greatest|total|sum of|sum)(?: of)?(?: the)? (salary|wage|hourly wage|pay|age|tenure|contracted hour|contract hour)`)
 	reHowOld   = rx(`how old`)
 	reDistinct = rx(`(different|distinct|unique|separate|various)`)
 	reTypeOf   = rx(`(?:type|kind|sort)(?: of)?`)
