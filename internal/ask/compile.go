@@ -53,7 +53,15 @@ type builder struct {
 	scope Scope
 }
 
+// arg adds a parameter, reusing one of the same value: an expression built
+// and then set aside would otherwise leave a parameter no statement uses,
+// whose type PostgreSQL cannot determine.
 func (b *builder) arg(v any) string {
+	for i, a := range b.args {
+		if a == v {
+			return fmt.Sprintf("$%d", i+1)
+		}
+	}
 	b.args = append(b.args, v)
 	return fmt.Sprintf("$%d", len(b.args))
 }
@@ -634,9 +642,11 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 	if err != nil {
 		return compiled{}, err
 	}
-	meas := b.measureExpr()
+	meas := ""
 	if len(q.Aggs) > 0 {
 		meas = b.measureAgg(q.Aggs[0])
+	} else {
+		meas = b.measureExpr()
 	}
 	if q.Kind == "number" && b.ms.Agg != "avg" && len(q.Aggs) == 0 {
 		meas = "coalesce(" + meas + ", 0)"

@@ -75,6 +75,9 @@ func (st *parseState) nameAt(i int) (Filter, int) {
 			if mn.kind != "value" {
 				continue
 			}
+			if !st.mayName(mn.name, mn.value) {
+				continue
+			}
 			switch mn.name {
 			case "name":
 				return Filter{Field: "name", Values: []string{mn.value}}, n
@@ -500,7 +503,7 @@ func (st *parseState) refAt(j int, op string) (*Ref, int) {
 		k := st.skip(j+1, "whose", "with", "the", "having", "employee")
 		if k < len(st.toks) && (st.toks[k] == "id" || st.toks[k] == "number") {
 			k = st.skip(k+1, "is", "of", "number")
-			if k < len(st.toks) && isDigits(st.toks[k]) && !st.used[k] {
+			if k < len(st.toks) && isDigits(st.toks[k]) && !st.used[k] && st.mayName("employee_id", st.toks[k]) {
 				return &Ref{Agg: "max", Filters: []Filter{{Field: "employee_id", Values: []string{st.toks[k]}}}}, k + 1 - start
 			}
 		}

@@ -241,6 +241,22 @@ func (st *parseState) decide() error {
 		}
 	}
 	q.Measure = measure
+	// the verb of the measure's own words: "tasks … finish" for "tasks
+	// finished", "hire" for "hired"
+	if ms, ok := st.p.model.Measures[measure]; ok {
+		for i, t := range st.toks {
+			if st.used[i] || len(t) < 4 {
+				continue
+			}
+			for _, syn := range ms.Synonyms {
+				for _, w := range strings.Fields(syn) {
+					if strings.HasPrefix(w, t) && len(w)-len(t) <= 3 {
+						st.used[i] = true
+					}
+				}
+			}
+		}
+	}
 	if measure == "leavers" || measure == "hires" {
 		// "List employees hired this year" lists them; "how many" counts them.
 		if people && !counting {

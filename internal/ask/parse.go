@@ -134,13 +134,16 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 }
 
 // correct replaces unknown words by the one known word within one edit.
+// It never corrects into a person's name: "Lampert" is not silently read
+// as "Lambert" (and a refusal never echoes a real name the asker did not
+// write).
 func (p *Parser) correct(toks []string) []string {
 	for i, t := range toks {
 		if len(t) < 5 || p.known[t] || t[0] >= '0' && t[0] <= '9' {
 			continue
 		}
 		match := ""
-		for k := range p.known {
+		for k := range p.suggest {
 			if len(k) >= 4 && within1(t, k) {
 				if match != "" && match != k {
 					match = "" // ambiguous: leave it alone

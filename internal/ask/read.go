@@ -9,13 +9,19 @@ import (
 // Parse reads a question into a structured query, or refuses it. It never
 // guesses: every word is taken by a reading step or is a function word;
 // a question with words left over is refused naming them.
-func (p *Parser) Parse(question string) (*Query, error) {
+func (p *Parser) Parse(question string) (*Query, error) { return p.ParseFor(question, nil) }
+
+// ParseFor reads a question for an asker who may see only the people in
+// visible (keys "field:value", lower case; nil = everyone). A name outside
+// it is read exactly like a name the tenant does not have, so a refusal
+// never tells whether someone works here.
+func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, error) {
 	toks := p.correct(normalize(question))
 	if len(toks) == 0 {
 		return nil, notUnderstood("")
 	}
 	st := &parseState{p: p, question: question, toks: toks, used: make([]bool, len(toks)), q: &Query{},
-		filterVals: map[string][]string{}, negated: map[string]bool{}}
+		filterVals: map[string][]string{}, negated: map[string]bool{}, visible: visible}
 	for _, step := range []func(*parseState) error{
 		(*parseState).readDomain,
 		(*parseState).readWhen,

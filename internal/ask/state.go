@@ -29,8 +29,16 @@ type parseState struct {
 	filterVals                                           map[string][]string
 	filterOrder                                          []string
 	negated                                              map[string]bool
-	subject                                              string // the dimension the answer lists ("which cities", "names of departments")
-	extreme                                              string // "max"/"min" of an attribute asked of people ("the oldest")
+	subject                                              string          // the dimension the answer lists ("which cities", "names of departments")
+	extreme                                              string          // "max"/"min" of an attribute asked of people ("the oldest")
+	visible                                              map[string]bool // who the asker may name (nil: everyone)
+}
+
+// mayName: the asker may see someone with this value of field (a name or
+// an employee id).
+func (st *parseState) mayName(field, value string) bool {
+	return st.visible == nil || st.visible[field+":"+strings.ToLower(value)]
+
 }
 
 // render is the question's words with the used ones blanked ("_"), between

@@ -17,7 +17,8 @@ var reNegValue = rx(`(?:not in|not from|not at|not a|not an|not|excluding|except
 // readWords links the words left to the model and the tenant: measures,
 // grouping dimensions and values (departments, positions, names, enums).
 func (st *parseState) readWords() error {
-	if m := st.take(reEmpID); m != nil {
+	if m, _ := st.peekNext(reEmpID); m != nil && st.mayName("employee_id", m[1]) {
+		st.take(reEmpID)
 		st.addCond(Filter{Field: "employee_id", Values: []string{m[1]}})
 	}
 	// the words still unread, in runs, linked longest phrase first
@@ -124,6 +125,9 @@ func (st *parseState) keepNames(it item) []meaning {
 	var out []meaning
 	for _, mn := range it.meanings {
 		if (mn.name == "first_name" || mn.name == "last_name") && mn.kind == "value" && !st.capitalised(it.text) {
+			continue
+		}
+		if mn.kind == "value" && (mn.name == "name" || mn.name == "first_name" || mn.name == "last_name") && !st.mayName(mn.name, mn.value) {
 			continue
 		}
 		out = append(out, mn)
