@@ -237,7 +237,8 @@ func (st *parseState) decide() error {
 		if people || len(filterVals) > 0 && strings.Contains(orig, " list ") || len(q.Filters) > 0 || len(q.Sort) > 0 {
 			q.Kind = "people"
 		} else {
-			return notUnderstood("")
+			st.fail = notUnderstood("")
+			return nil
 		}
 	}
 	q.Measure = measure
@@ -330,7 +331,8 @@ func (st *parseState) decide() error {
 	if (q.Kind == "people" || (people && len(q.Dimensions) == 0)) && q.Measure == "" && len(q.Filters) == 0 && q.Time == nil &&
 		q.Relation == "" && !q.Self && !strings.Contains(orig, " my ") && len(q.Columns) == 0 && len(q.Sort) == 0 && !st.listCols {
 		if !hasMeasureWord("headcount") && !st.namedPeople() {
-			return notUnderstood("Which people? Name a department, position, location, contract type or period.")
+			st.fail = notUnderstood("Which people? Name a department, position, location, contract type or period.")
+			return nil
 		}
 	}
 	// Kind of answer.

@@ -294,13 +294,28 @@ type item struct {
 }
 
 // link matches the longest known phrase at each position.
-func (p *Parser) link(toks []string) []item {
+func (p *Parser) link(toks []string) []item { return p.linkKeeping(toks, nil) }
+
+// linkKeeping is link where a phrase counts only through the meanings keep
+// accepts (nil: all). A name the asker may not see is then no phrase at
+// all, and its words are read one by one exactly as if the name did not
+// exist.
+func (p *Parser) linkKeeping(toks []string, keep func(text string, m meaning) bool) []item {
 	var out []item
 	for i := 0; i < len(toks); {
 		matched := false
 		for n := min(p.maxLen, len(toks)-i); n >= 1; n-- {
 			ph := strings.Join(toks[i:i+n], " ")
-			if ms, ok := p.phrases[ph]; ok {
+			if all, ok := p.phrases[ph]; ok {
+				var ms []meaning
+				for _, m := range all {
+					if keep == nil || keep(ph, m) {
+						ms = append(ms, m)
+					}
+				}
+				if len(ms) == 0 {
+					continue
+				}
 				prev := ""
 				if i > 0 {
 					prev = toks[i-1]

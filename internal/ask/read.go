@@ -16,11 +16,12 @@ func (p *Parser) Parse(question string) (*Query, error) { return p.ParseFor(ques
 // it is read exactly like a name the tenant does not have, so a refusal
 // never tells whether someone works here.
 func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, error) {
-	toks := p.correct(normalize(question))
+	toks, words := normalizeWords(question)
+	toks = p.correct(toks)
 	if len(toks) == 0 {
 		return nil, notUnderstood("")
 	}
-	st := &parseState{p: p, question: question, toks: toks, used: make([]bool, len(toks)), q: &Query{},
+	st := &parseState{p: p, question: question, toks: toks, words: words, used: make([]bool, len(toks)), q: &Query{},
 		filterVals: map[string][]string{}, negated: map[string]bool{}, visible: visible}
 	for _, step := range []func(*parseState) error{
 		(*parseState).readDomain,

@@ -15,7 +15,9 @@ type parseState struct {
 	p        *Parser
 	question string
 	toks     []string
+	words    []string // each token as written, for quoting it back
 	used     []bool
+	fail     error // a refusal decided before every word was accounted for
 	q        *Query
 
 	// what the question's words said, for the steps that decide the answer
@@ -162,7 +164,7 @@ func (st *parseState) unread() []string {
 			flush()
 			continue
 		}
-		cur = append(cur, t)
+		cur = append(cur, st.words[i])
 	}
 	flush()
 	return out
@@ -173,7 +175,7 @@ func (st *parseState) unread() []string {
 func (st *parseState) account() error {
 	words := st.unread()
 	if len(words) == 0 {
-		return nil
+		return st.fail
 	}
 	return st.p.didNotUnderstand(words)
 }

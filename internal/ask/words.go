@@ -36,14 +36,10 @@ func (st *parseState) readWords() error {
 				run[k] = st.toks[j]
 			}
 			off := 0
-			for _, it := range p.link(run) {
+			for _, it := range p.linkKeeping(run, st.keepName) {
 				n := strings.Count(it.text, " ") + 1
 				it.pos = idx[off]
 				it.n = n
-				if len(it.meanings) > 0 {
-					// a single first or last name is a name only when written as one
-					it.meanings = st.keepNames(it)
-				}
 				items = append(items, it)
 				off += n
 			}
@@ -119,20 +115,16 @@ func (st *parseState) readWords() error {
 	return nil
 }
 
-// keepNames drops the reading of a word as a first or last name unless it
-// is written capitalised.
-func (st *parseState) keepNames(it item) []meaning {
-	var out []meaning
-	for _, mn := range it.meanings {
-		if (mn.name == "first_name" || mn.name == "last_name") && mn.kind == "value" && !st.capitalised(it.text) {
-			continue
-		}
-		if mn.kind == "value" && (mn.name == "name" || mn.name == "first_name" || mn.name == "last_name") && !st.mayName(mn.name, mn.value) {
-			continue
-		}
-		out = append(out, mn)
+// keepName: a single first or last name is a name only when written as
+// one ("Clara", not "clara"), and only names the asker may see are names.
+func (st *parseState) keepName(text string, mn meaning) bool {
+	if mn.kind != "value" || mn.name != "name" && mn.name != "first_name" && mn.name != "last_name" {
+		return true
 	}
-	return out
+	if mn.name != "name" && !st.capitalised(text) {
+		return false
+	}
+	return st.mayName(mn.name, mn.value)
 }
 
 // prevWord is the word before word i, skipping articles ("for each of the
