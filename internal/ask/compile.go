@@ -260,6 +260,14 @@ func (b *builder) measureAgg(agg string) string {
 	if agg != "" {
 		ms.Agg = agg
 	}
+	if ms.Derived == "labor_cost" {
+		return ms.Agg + "(f.hours * e.hourly_wage)"
+	}
+	// a person's weekly rate (CONVENTIONS: the mean over the weeks they
+	// worked of their weekly total), for lists, shares and counts of people
+	if b.q.PerPersonWeek && ms.Entity == "shifts" && (b.q.Kind == "people" || b.q.ShareOf != nil || b.q.CountOf != nil) {
+		return "(1.0 * sum(f." + ms.Column + ") / count(distinct " + b.timeExpr("week", "f.date") + "))"
+	}
 	col := ""
 	switch {
 	case ms.Column == "age":
@@ -423,6 +431,20 @@ func (b *builder) filterOn(f Filter, alias string) (string, error) {
 			return b.in("f.status", f), nil
 		}
 		return "", nil
+	case "weekday":
+		if ent != "shifts" && ent != "absences" {
+			return "", errcode.New(errcode.NotUnderstood, "Only shifts and absences fall on days of the week")
+		}
+		days := make([]string, len(f.Values))
+		for i, v := range f.Values {
+			n, _ := strconv.Atoi(v)
+			days[i] = strconv.Itoa(n) // validated 0–6: written into the SQL as numbers, not parameters
+		}
+		op := " in ("
+		if f.Negate {
+			op = " not in ("
+		}
+		return b.timeExpr("weekday", b.dateCol()) + op + strings.Join(days, ", ") + ")", nil
 	}
 	return "", errcode.New(errcode.NotUnderstood, "scry cannot filter by %q", f.Field)
 }
@@ -578,6 +600,8 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 	cte := b.scopeCTE(tenantID)
 	label := b.ms.Label
 	switch {
+	case b.ms.Derived == "overtime" && q.Relation == "" && !q.Without:
+		return b.overtime(cte, tenantID, rowCap)
 	case q.Relation != "":
 		return b.relation(cte, tenantID, rowCap)
 	case q.Kind == "people":
@@ -722,6 +746,69 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 	return compiled{SQL: b.dropUnusedJoin(sql), Args: b.args, Columns: cols}, nil
 }
 
+// overtime sums each person's hours beyond their contracted weekly hours,
+// week by week (a week with fewer hours than the contract is no negative
+// overtime), then by the question's groups or people.
+func (b *builder) overtime(cte string, tenantID int64, rowCap int) (compiled, error) {
+	q := b.q
+	if len(q.Aggs) > 0 || q.CountOf != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.Share || q.PerPersonWeek || q.RankWithin != "" {
+		return compiled{}, errcode.New(errcode.NotUnderstood, "Overtime can be totalled, grouped or listed by person, not combined with shares, ranks or other aggregates")
+	}
+	conds, err := b.where(tenantID)
+	if err != nil {
+		return compiled{}, err
+	}
+	week := b.timeExpr("week", "f.date")
+	var inner, outer, groups, innerGroups []string
+	var cols []Column
+	dims := q.Dimensions
+	if q.Kind == "people" {
+		dims = []string{"employee"}
+	}
+	for i, dn := range dims {
+		alias := fmt.Sprintf("d%d", i)
+		if b.dateGrain(dn) {
+			// a week's overtime belongs to the period its Monday falls in
+			g := b.model.Dimensions[dn].Time
+			if dn == "trend" {
+				g = "month"
+			}
+			inner = append(inner, b.timeExpr(g, "min(f.date)")+" as "+alias)
+			cols = append(cols, Column{Name: g, Type: "string"})
+		} else {
+			expr, col, err := b.dimExpr(dn)
+			if err != nil {
+				return compiled{}, err
+			}
+			inner = append(inner, expr+" as "+alias)
+			innerGroups = append(innerGroups, expr)
+			cols = append(cols, col)
+		}
+		outer = append(outer, alias)
+		groups = append(groups, alias)
+	}
+	over := "sum(f.hours) - max(e.weekly_hours)"
+	sql := cte + "select " + strings.Join(append(append([]string{}, outer...), "round("+castReal(b.d, "sum(case when ot > 0 then ot else 0 end)")+", 2) as v"), ", ") +
+		" from (select " + strings.Join(append(inner, over+" as ot"), ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
+		" group by " + strings.Join(append(innerGroups, "e.employee_id", week), ", ") + ") t"
+	if len(groups) > 0 {
+		sql += " group by " + strings.Join(groups, ", ")
+	}
+	if q.Having != nil {
+		sql += " having sum(case when ot > 0 then ot else 0 end) " + q.Having.Op + " " + b.arg(q.Having.Value)
+	}
+	if len(groups) > 0 {
+		order := "v desc"
+		if q.Order == "asc" {
+			order = "v asc"
+		} else if q.Order == "" && b.hasDateGrain() {
+			order = groups[0]
+		}
+		sql += " order by " + order + ", " + strings.Join(groups, ", ") + fmt.Sprintf(" limit %d", limitOf(q, rowCap))
+	}
+	return compiled{SQL: sql, Args: b.args, Columns: append(cols, Column{Name: b.ms.Label, Type: "number"})}, nil
+}
+
 func aggLabel(agg, label string) string {
 	switch agg {
 	case "avg":
@@ -781,7 +868,7 @@ func (b *builder) dateGrain(d string) bool {
 // this avoids a date function and an index probe for every single row.
 func (b *builder) rollup() bool {
 	q := b.q
-	if q.Kind != "groups" || q.PerPersonWeek || len(q.Aggs) > 0 || q.HavingOf != "" || b.entity() == "employees" || b.entity() == "tasks" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
+	if q.Kind != "groups" || q.PerPersonWeek || len(q.Aggs) > 0 || b.ms.Derived != "" || q.HavingOf != "" || b.entity() == "employees" || b.entity() == "tasks" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
 		return false
 	}
 	return len(q.Dimensions) > 0
@@ -962,6 +1049,9 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 		return compiled{}, err
 	}
 	cols := personColumns()
+	if b.q.PerPersonWeek {
+		label = "average_weekly_" + label
+	}
 	sel := []string{"e.employee_id as c0", nameExpr + " as c1", "e.department as c2", "e.position as c3"}
 	// group by every column of the person, so that any expression over them
 	// may be shown or sorted on (PostgreSQL requires it)
@@ -986,6 +1076,13 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 		if b.q.Order != "" {
 			order = append(order, "v "+b.q.Order)
 			rankBy = append(rankBy, meas+" "+b.q.Order)
+			// whole years tie: the oldest is the one born first
+			switch b.q.Measure {
+			case "age":
+				order = append(order, "e.birth_date "+map[string]string{"desc": "asc", "asc": "desc"}[b.q.Order])
+			case "tenure":
+				order = append(order, "e.hire_date "+map[string]string{"desc": "asc", "asc": "desc"}[b.q.Order])
+			}
 		}
 	}
 	for _, k := range b.q.Sort {

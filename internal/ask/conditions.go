@@ -226,6 +226,51 @@ func (st *parseState) readWhen() error {
 	return nil
 }
 
+var (
+	dayRE    = `(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|weekend|weekday|work day|working day|business day)`
+	reOnDays = rx(`(?:(?:on|during|over|at|for) (?:the )?(?:a )?)?` + dayRE + `((?:(?:,| and| or) (?:on )?` + dayRE + `)*)(?: only)?`)
+)
+
+var dayNumbers = map[string][]string{
+	"sunday": {"0"}, "monday": {"1"}, "tuesday": {"2"}, "wednesday": {"3"}, "thursday": {"4"}, "friday": {"5"}, "saturday": {"6"},
+	"sun": {"0"}, "mon": {"1"}, "tue": {"2"}, "wed": {"3"}, "thu": {"4"}, "fri": {"5"}, "sat": {"6"},
+	"weekend": {"0", "6"}, "weekday": {"1", "2", "3", "4", "5"}, "work day": {"1", "2", "3", "4", "5"},
+	"working day": {"1", "2", "3", "4", "5"}, "business day": {"1", "2", "3", "4", "5"},
+}
+
+// readDays reads days of the week as a filter: "on Saturdays", "weekend
+// shifts", "on weekdays only". "By weekday" (a grouping) is left to the
+// model's words.
+func (st *parseState) readDays() error {
+	for tries := 0; tries < 2; tries++ {
+		m, next := st.peekNext(reOnDays)
+		if m == nil {
+			return nil
+		}
+		// "by/per weekday" groups; a bare "weekday" after a grouping word is the model's
+		i := next - 1
+		for i > 0 && !strings.HasPrefix(st.toks[i], strings.Fields(m[1])[0]) {
+			i--
+		}
+		if p := st.prevWord(i); groupWords[p] || p == "each" || p == "by" || p == "per" || p == "of" && st.toks[i] == "weekday" {
+			return nil
+		}
+		st.take(reOnDays)
+		var vals []string
+		seen := map[string]bool{}
+		for _, d := range append([]string{m[1]}, regexp.MustCompile(dayRE).FindAllString(m[2], -1)...) {
+			for _, n := range dayNumbers[d] {
+				if !seen[n] {
+					seen[n] = true
+					vals = append(vals, n)
+				}
+			}
+		}
+		st.addCond(Filter{Field: "weekday", Values: vals})
+	}
+	return nil
+}
+
 var rePersonDate = rx(`(hired|hire date|hiring date|date of hire|joined|started|employed|born|birth date|date of birth|birthday|left|end date|hire)(?: (?:is|was|were|are|date|the company|company|u))* (before|after|since|prior to|earlier than|later than|until|till|by|from|between|on or before|on or after|in|during|on)`)
 
 // readPersonDates reads conditions on a person's dates: "hired before

@@ -302,6 +302,9 @@ func (st *parseState) decide() error {
 		st.useWord("weekly")
 		st.useWord("week")
 	}
+	if st.perWeek && (measure == "hours_worked" || measure == "planned_hours") {
+		q.PerPersonWeek = true
+	}
 	// "the highest paid in each department": rank people within the group
 	if st.extreme != "" && len(st.dims) == 1 && st.dims[0] != "employee" && !counting {
 		q.RankWithin, st.dims = st.dims[0], nil
@@ -355,6 +358,11 @@ func (st *parseState) decide() error {
 		q.ShareWhere, q.Filters = splitShare(orig, q.Filters)
 	default:
 		q.Kind = "number"
+	}
+	// a condition on one total is about the people who meet it: "employees
+	// with more than 10 hours of overtime" lists them
+	if q.Kind == "number" && q.Having != nil && !counting && q.ShareOf == nil && q.HavingOf == "" {
+		q.Kind = "people"
 	}
 	// "how many employees worked more than 40 hours": a count of people
 	if q.Having != nil && counting && q.Measure != "headcount" && q.Measure != "" && q.Kind != "people" && q.ShareOf == nil {

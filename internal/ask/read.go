@@ -28,6 +28,7 @@ func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, err
 		(*parseState).readWhen,
 		(*parseState).readPersonDates,
 		(*parseState).readTime,
+		(*parseState).readDays,
 		(*parseState).readReporting,
 		(*parseState).readComparisons,
 		(*parseState).readNamed,
@@ -72,7 +73,7 @@ var (
 	reWithout    = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was) not|had no|have no|has no|with no|no)\b`)
 	reVersus     = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
 	reWorking    = regexp.MustCompile(` (working|work|worked|on shift|on duty|scheduled|rostered|in)\b`)
-	reUnmodelled = regexp.MustCompile(` (overtime|payroll|labou?r cost|costs?|revenue|profit|productivity|performance|ratings?|bonus|bonuses|promotions?|salary cost|engagement|satisfaction|commission|commissions|phone|telephone)\b`)
+	reUnmodelled = regexp.MustCompile(` (revenue|profit|productivity|performance|ratings?|bonus|bonuses|promotions?|engagement|satisfaction|commission|commissions|phone|telephone)\b`)
 	reWhichDim   = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
 	reMgrWord    = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
 	reGrainAdj   = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
@@ -122,6 +123,11 @@ func (st *parseState) readHaving() error {
 	v, _ := strconv.ParseFloat(m[1], 64)
 	st.q.Having = &Condition{Op: comparatorOp(m[0]), Value: v}
 	st.havingUnit = m[2]
+	// "more than 50 hours a week": a rate per person and week
+	if k := st.next(next); st.havingUnit == "hour" && k >= 0 && k+1 < len(st.toks) && (st.toks[k] == "a" || st.toks[k] == "per" || st.toks[k] == "each" || st.toks[k] == "every") && st.toks[k+1] == "week" {
+		st.perWeek = true
+		st.use(k, k+2)
+	}
 	// "at least two drivers": people of a group are counted
 	if st.havingUnit == "" && next >= 0 && next < len(st.toks) {
 		if fs, n := st.valuesAt(next); n > 0 && len(fs) > 0 && fs[0].Field == "position" {

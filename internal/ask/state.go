@@ -18,6 +18,7 @@ type parseState struct {
 	words    []string // each token as written, for quoting it back
 	used     []bool
 	fail     error // a refusal decided before every word was accounted for
+	perWeek  bool  // a threshold per person and week ("more than 50 hours a week")
 	q        *Query
 
 	// what the question's words said, for the steps that decide the answer

@@ -15,7 +15,7 @@ const MaxLimit = 1000
 
 var kinds = map[string]bool{"number": true, "groups": true, "people": true}
 var filterFields = map[string]bool{"department": true, "position": true, "location": true, "contract_type": true,
-	"gender": true, "name": true, "absence_type": true, "status": true, "age": true}
+	"gender": true, "name": true, "absence_type": true, "status": true, "age": true, "weekday": true}
 var relations = map[string]bool{"": true, "department_managers": true, "managers": true}
 
 // ScopeOf is the scope of a user's role (CONVENTIONS.md): admin and hr see
@@ -166,6 +166,13 @@ func validFilter(f Filter, depth int) error {
 	if !isAttr {
 		if f.Op != "" || f.Ref != nil || len(f.Values) == 0 || len(f.Values) > 50 {
 			return errcode.New(errcode.NotUnderstood, "The filter on %q is not one scry supports", f.Field)
+		}
+		if f.Field == "weekday" {
+			for _, v := range f.Values {
+				if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 6 {
+					return errcode.New(errcode.NotUnderstood, "A day of the week is 0 (Sunday) to 6 (Saturday)")
+				}
+			}
 		}
 		return nil
 	}
