@@ -125,6 +125,13 @@ func LoadVocabulary(ctx context.Context, tx *store.Tx) (Vocabulary, error) {
 // Ask answers one question. A refusal is returned as an error carrying
 // not_understood, forbidden_topic, prompt_injection or permission_denied.
 func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.Time) (*Answer, error) {
+	return e.AskAfter(ctx, who, question, now, nil)
+}
+
+// AskAfter answers a question that may follow up on the previous answer's
+// structured query prev ("what about last year?"). prev comes from the
+// client: it is only a starting point, validated and scoped like any query.
+func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now time.Time, prev *Query) (*Answer, error) {
 	ans := &Answer{Question: question, Rows: [][]any{}}
 	if err := Guard(question); err != nil {
 		return ans, err
@@ -156,9 +163,13 @@ func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.T
 				return err
 			}
 		}
-		q, engine, err := e.read(ctx, parser, question, visible)
+		q, engine, err := e.read(ctx, parser, question, visible, prev)
 		if err != nil {
 			return err
+		}
+		if name := hiddenName(q, visible); visible != nil && name != "" {
+			// a previous query sent back by the client names someone out of scope
+			return parser.didNotUnderstand([]string{normPhrase(name)})
 		}
 		ans.Query = q
 		c, err := Prepare(q, e.Model, tx.Dialect, who, scope, now, rowCap)
@@ -192,13 +203,13 @@ func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.T
 
 // read turns the question into a structured query with the configured
 // engine(s) and says which one answered.
-func (e *Engine) read(ctx context.Context, p *Parser, question string, visible map[string]bool) (*Query, string, error) {
+func (e *Engine) read(ctx context.Context, p *Parser, question string, visible map[string]bool, prev *Query) (*Query, string, error) {
 	mode := e.Mode
 	if mode == "" {
 		mode = ModeParser
 	}
 	if mode != ModeLLM {
-		q, err := p.ParseFor(question, visible)
+		q, err := p.Refine(question, prev, visible)
 		if err == nil || mode == ModeParser || !errcode.Is(err, errcode.NotUnderstood) {
 			return q, ModeParser, err
 		}

@@ -1,6 +1,7 @@
 package ask_test
 
 import (
+	"context"
 	"fmt"
 	"reflect"
 	"strings"
@@ -225,5 +226,41 @@ func TestScopedRefusalsDoNotTellWhoWorksHere(t *testing.T) {
 				t.Errorf("%s %q: refusals differ:\n%s\n%s", as, tmpl, real, errcode.From(errFake).Message)
 			}
 		}
+	}
+}
+
+// TestFollowUps: a follow-up changes the previous query where it says and
+// keeps the rest; its answer equals the full question's.
+func TestFollowUps(t *testing.T) {
+	f := shared(t)
+	who, _ := ask.AskerFor(f.tenants["acme-retail"], "admin")
+	for _, c := range []struct{ first, follow, full string }{
+		{"Hours worked per department last month", "what about last year?", "Hours worked per department last year"},
+		{"How many employees are in Logistics?", "and in Retail?", "How many employees are in Retail?"},
+		{"Hours worked in Lyon last month", "and for Paris?", "Hours worked in Paris last month"},
+		{"Headcount by department", "only part-timers", "Headcount of part-timers by department"},
+		{"Sick days this year", "by location", "Sick days by location this year"},
+	} {
+		first, err := f.ask(t, "acme-retail", "admin", c.first)
+		if err != nil {
+			t.Fatalf("%q: %v", c.first, err)
+		}
+		next, err := f.eng.AskAfter(context.Background(), who, c.follow, now, first.Query)
+		if err != nil {
+			t.Errorf("%q after %q: %v", c.follow, c.first, err)
+			continue
+		}
+		full, err := f.ask(t, "acme-retail", "admin", c.full)
+		if err != nil {
+			t.Fatalf("%q: %v", c.full, err)
+		}
+		if !reflect.DeepEqual(next.Rows, full.Rows) {
+			t.Errorf("%q after %q differs from %q:\n%v\n%v", c.follow, c.first, c.full, trim(next.Rows), trim(full.Rows))
+		}
+	}
+	// a follow-up still reads every word
+	first, _ := f.ask(t, "acme-retail", "admin", "Hours worked last month")
+	if _, err := f.eng.AskAfter(context.Background(), who, "and for the graveyard shift?", now, first.Query); !errcode.Is(err, errcode.NotUnderstood) {
+		t.Errorf("unknown follow-up words: %v", err)
 	}
 }
