@@ -58,7 +58,7 @@ var attrPhrases = []struct {
 	{"hourly wage", "hourly_wage"}, {"wage", "hourly_wage"}, {"salary", "hourly_wage"}, {"pay rate", "hourly_wage"},
 	{"hourly rate", "hourly_wage"}, {"pay", "hourly_wage"},
 	{"age", "age"}, {"tenure", "tenure"}, {"seniority", "tenure"}, {"years of service", "tenure"},
-	{"weekly contracted hours", "weekly_hours"}, {"contracted hours", "weekly_hours"}, {"contract hours", "weekly_hours"},
+	{"weekly contracted hours", "weekly_hours"}, {"contracted weekly hours", "weekly_hours"}, {"contract weekly hours", "weekly_hours"}, {"contracted hours", "weekly_hours"}, {"contract hours", "weekly_hours"},
 	{"department name", "department"}, {"department id", "department"}, {"department", "department"}, {"dept", "department"},
 	{"job title", "position"}, {"job id", "position"}, {"job", "position"}, {"position", "position"}, {"title", "position"}, {"role", "position"},
 	{"home city", "location"}, {"city", "location"}, {"location", "location"}, {"town", "location"},

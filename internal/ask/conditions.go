@@ -146,6 +146,16 @@ func (st *parseState) valuesAt(i int) ([]Filter, int) {
 
 var peopleNouns = wordSet(`employee staff people person worker member one someone somebody anyone everyone colleague`)
 
+// isValueWord: word i begins a tenant value or an enum word ("cashiers").
+func (st *parseState) isValueWord(i int) bool {
+	for _, mn := range st.p.phrases[st.toks[i]] {
+		if mn.kind == "value" && mn.name != "name" && mn.name != "first_name" && mn.name != "last_name" || mn.kind == "enum" {
+			return true
+		}
+	}
+	return false
+}
+
 func (p *Parser) isDimWord(w string) bool {
 	for _, mn := range p.phrases[w] {
 		if mn.kind == "dim" {
@@ -516,10 +526,16 @@ func (st *parseState) refAt(j int, op string) (*Ref, int) {
 	if agg := aggWords[w]; agg != "" && agg != "sum" {
 		k := j + 1
 		field := ""
+		var pre []Filter // "the average cashier wage"
+		if fs, n := st.valuesAt(k); n > 0 {
+			if a, an := st.attrAt(k + n); an > 0 && attributes[a].typ == "number" {
+				pre, k = fs, k+n
+			}
+		}
 		if a, n := st.attrAt(k); n > 0 && attributes[a].typ == "number" {
 			field, k = a, k+n
 		}
-		ref := &Ref{Agg: agg, Field: field}
+		ref := &Ref{Agg: agg, Field: field, Filters: pre}
 		// "of all employees", "of engineers"
 		if k2 := st.skip(k, "of", "all", "the", "for"); k2 > k {
 			if fs, n := st.valuesAt(k2); n > 0 {
@@ -693,6 +709,8 @@ func (st *parseState) readNamePatterns() error {
 	return nil
 }
 
+var reTenureFor = rx(`(?:(?:been|worked|working|employed|here|stayed|served)(?: with us| with the company| for the company| at the company| in the company| here)? )?for (more than|over|at least|less than|under|fewer than|no more than|at most) (\d+(?:\.\d+)?) year`)
+
 const attrRE = `(hourly wage|salary|wage|pay rate|hourly rate|pay|earn|earning|make|making|paid|get paid|age|aged|tenure|seniority|year of service|contracted hour|contract hour)`
 const cmpRE = `(between|more than|greater than|greater|higher than|larger than|bigger than|above|over|exceeding|in excess of|at least|no less than|not less than|less than|lower than|smaller than|below|under|at most|no more than|not more than|equal to|exactly|of|more|less)`
 
@@ -735,6 +753,10 @@ func (st *parseState) readAttrConditions() error {
 			st.addCond(Filter{Field: attr, Op: op, Values: []string{a}})
 		}
 		last = attr
+	}
+	// "been with us for at least 10 years": tenure
+	if m := st.take(reTenureFor); m != nil {
+		add("tenure", m[1], m[2], "")
 	}
 	for tries := 0; tries < 4; tries++ {
 		if m := st.take(reAttrCmp0); m != nil {

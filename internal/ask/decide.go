@@ -6,15 +6,32 @@ import (
 )
 
 var (
-	reMultiAgg = rx(`(average|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total)((?: (?:and|,|as well as) (?:the |also )?(?:average|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total))+)(?: of)?(?: the)? (salary|wage|hourly wage|pay|age|tenure|contracted hour)`)
-	reOneAgg   = rx(`(minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|greatest|total|sum of|sum)(?: of)?(?: the)? (salary|wage|hourly wage|pay|age|tenure|contracted hour|contract hour)`)
+	reMultiAgg = rx(`(average|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total)((?: (?:and|,|as well as) (?:the |also )?(?:average|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total))+)(?: of)?(?: the)? (salary|wage|hourly wage|hourly rate|pay rate|rate of pay|pay|age|tenure|contracted hour|contracted weekly hour)`)
+	reAgeRange = rx(`(?:the )?(youngest|oldest)(?: and (?:the )?(youngest|oldest))? (age)`)
+	reOneAgg   = rx(`(minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|greatest|total|sum of|sum)(?: of)?(?: the)? (salary|wage|hourly wage|hourly rate|pay rate|rate of pay|pay|age|tenure|contracted hour|contract hour|contracted weekly hour)`)
 	reHowOld   = rx(`how old`)
+	reShowVerb = regexp.MustCompile(`^ (?:show|list|display|give|find|get|name|who|which|tell|return|provide)\b`)
 	reDistinct = rx(`(different|distinct|unique|separate|various)`)
 	reTypeOf   = rx(`(?:type|kind|sort)(?: of)?`)
 )
 
 // readAggregates reads the aggregates asked of a person's number: "the
 // average and maximum salary", "the minimum salary in each department".
+// readAgeRange reads "the youngest and the oldest ages": aggregates of
+// age, not people.
+func (st *parseState) readAgeRange() bool {
+	m := st.take(reAgeRange, 3)
+	if m == nil {
+		return false
+	}
+	for _, w := range []string{m[1], m[2]} {
+		if w != "" {
+			st.q.Aggs = append(st.q.Aggs, map[string]string{"youngest": "min", "oldest": "max"}[w])
+		}
+	}
+	return true
+}
+
 func (st *parseState) readAggregates() error {
 	if m := st.take(reMultiAgg, 3); m != nil {
 		st.q.Aggs = append(st.q.Aggs, aggWords[m[1]])
@@ -219,7 +236,7 @@ func (st *parseState) decide() error {
 		st.useWord("manager")
 	}
 	// Adjectives of time ("monthly hours") group by that grain.
-	if m := reGrainAdj.FindStringSubmatch(orig); m != nil && len(st.dims) == 0 && !(average && m[1] == "weekly") {
+	if m := reGrainAdj.FindStringSubmatch(st.text()); m != nil && len(st.dims) == 0 && !(average && m[1] == "weekly") {
 		st.dims = append(st.dims, map[string]string{"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year", "annual": "year"}[m[1]])
 		st.useWord(m[1])
 	}
@@ -234,7 +251,9 @@ func (st *parseState) decide() error {
 		measure = "absence_cases"
 	}
 	if measure == "" {
-		if people || len(filterVals) > 0 && strings.Contains(orig, " list ") || len(q.Filters) > 0 || len(q.Sort) > 0 {
+		// values of people with nothing to compute list those people: "Full-time
+		// staff in Toulouse", "show the cashiers in Lille"
+		if people || (len(filterVals) > 0 || len(q.Filters) > 0) && (st.namedPeople() || reShowVerb.MatchString(orig)) || len(q.Filters) > 0 || len(q.Sort) > 0 {
 			q.Kind = "people"
 		} else {
 			st.fail = notUnderstood("")
@@ -267,7 +286,9 @@ func (st *parseState) decide() error {
 	// Grouping by two values of one field named together ("full-time vs part-time").
 	if len(st.dims) == 0 {
 		for _, f := range st.filterOrder {
-			if len(filterVals[f]) > 1 && (reVersus.MatchString(orig) || share || strings.Contains(orig, " compare ")) && f != "name" {
+			// "full-time vs part-time" compares; "how many are part-time or
+			// apprentices" counts them together
+			if len(filterVals[f]) > 1 && (reVersus.MatchString(orig) && !(counting && !strings.Contains(orig, " vs ") && !strings.Contains(orig, " versus ")) || share || strings.Contains(orig, " compare ")) && f != "name" {
 				st.dims = append(st.dims, f)
 				st.useWord("vs")
 				st.useWord("versus")
@@ -301,6 +322,10 @@ func (st *parseState) decide() error {
 		st.dims = remove(st.dims, "week")
 		st.useWord("weekly")
 		st.useWord("week")
+	}
+	// "average contracted hours": a person's number that the model sums
+	if ms := st.p.model.Measures[measure]; average && ms.Entity == "employees" && ms.Agg == "sum" && len(q.Aggs) == 0 {
+		q.Aggs = []string{"avg"}
 	}
 	if st.perWeek && (measure == "hours_worked" || measure == "planned_hours") {
 		q.PerPersonWeek = true

@@ -29,6 +29,9 @@ type Parser struct {
 	known   map[string]bool
 	values  Vocabulary
 	suggest map[string]bool // words offered for unknown ones: the model's and the tenant's places, never names
+	// valueWords are the words of the tenant's departments, positions and
+	// locations
+	valueWords map[string]bool
 }
 
 // sample lists a few of the tenant's values of field, for hints.
@@ -106,6 +109,14 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 	for w := range p.known {
 		p.suggest[w] = true
 	}
+	p.valueWords = map[string]bool{}
+	for _, field := range []string{"department", "position", "location", "shift_position", "shift_location"} {
+		for _, val := range v[field] {
+			for _, w := range strings.Fields(normPhrase(val)) {
+				p.valueWords[w] = true
+			}
+		}
+	}
 	for _, field := range []string{"name", "first_name", "last_name"} {
 		for _, val := range v[field] {
 			for _, w := range strings.Fields(normPhrase(val)) {
@@ -125,6 +136,9 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 		p.known[singular(w)] = true
 	}
 	for w := range functionWords {
+		p.known[w] = true
+	}
+	for w := range readingWords {
 		p.known[w] = true
 	}
 	for _, mn := range monthNames {
@@ -168,7 +182,19 @@ type timeRule struct {
 const unitRE = `(day|week|month|quarter|year)`
 const monthRE = `(january|february|march|april|may|june|july|august|september|october|november|december|jan|feb|mar|apr|jun|jul|aug|sep|sept|oct|nov|dec)`
 
-func rx(s string) *regexp.Regexp { return regexp.MustCompile(` ` + s + ` `) }
+func rx(s string) *regexp.Regexp {
+	for _, w := range reLetters.FindAllString(s, -1) {
+		readingWords[w] = true
+	}
+	return regexp.MustCompile(` ` + s + ` `)
+}
+
+// readingWords are the words of the reading rules' patterns: known words,
+// which typo correction never turns into others ("managed" is not a typo
+// of "manager").
+var readingWords = map[string]bool{}
+
+var reLetters = regexp.MustCompile(`[a-z]{3,}`)
 
 var timeRules = []timeRule{
 	{rx(`(?:from|between) (\d{4}-\d{2}-\d{2}) (?:and|to|until|till) (\d{4}-\d{2}-\d{2})`), func(m []string) string { return "between " + m[1] + " and " + m[2] }},

@@ -60,6 +60,8 @@ var (
 	rePeople     = regexp.MustCompile(`^ (?:who|whom|list|name|names|which (?:of )?(?:my |our |the )?(?:employee|staff|people|person|worker|team member|report|teacher|manager)|show me (?:all|every|everyone|everybody|the list)|show (?:all|every|everyone)|display (?:all|every|everyone)|give me (?:all|every|everyone|a list|the list|the name)|find (?:all|every|the)|get (?:all|every)|(?:top|bottom) \d+ (?:employee|staff|people|person|worker))\b`)
 	reWhoAny     = regexp.MustCompile(` (who|whom|which employee|which people|which staff|which person|which worker|which of|everyone|everybody|list of|names of|name of)\b`)
 	reCount      = rx(`(how many|number of|count of|count the number of|count the|count|headcount|head count|total number of|total number|amount of|how much|tally)`)
+	reRequest    = rx(`(?:can|could|may|might|would|shall) (?:i|we|you) (?:please )?(?:get|see|have|know|find|ask|list|view|obtain|show|give)|i (?:would like|want|need) to (?:know|see|get)|i (?:would like|want|need)`)
+	reMyTeam     = rx(`(?:(?:do|did|does) i (?:have|manage|supervise|lead)|i (?:have|manage|supervise|oversee|lead|look after)|my (?:team|school|department|store|site|unit|staff|people|report|direct report|employee|group|division|office|location|crew|shop|restaurant|hotel|branch|worker))`)
 	reTotal      = rx(`(total|sum of|sum|overall|combined|altogether|in total)`)
 	reAverage    = rx(`(?:on )?(average|mean|avg|typical)`)
 	reShare      = rx(`(share|percentage|percent|proportion|ratio|parity|fraction|distribution|split|breakdown|break down|makeup|composition)`)
@@ -83,7 +85,16 @@ var (
 // readDomain refuses questions about things the workforce data does not
 // hold, before any other reading.
 func (st *parseState) readDomain() error {
-	s := st.text()
+	// words of the tenant's own values are not off the subject ("stock clerks")
+	var b strings.Builder
+	b.WriteByte(' ')
+	for _, t := range st.toks {
+		if st.p.valueWords[t] {
+			t = "_"
+		}
+		b.WriteString(t + " ")
+	}
+	s := b.String()
 	if reOffDomain.MatchString(s) {
 		return notUnderstood("scry answers questions about employees, shifts and absences.")
 	}
@@ -158,7 +169,15 @@ func comparatorOp(phrase string) string {
 func (st *parseState) readFlags() error {
 	s := st.text()
 	st.people = st.people || rePeople.MatchString(" "+strings.Join(st.toks, " ")+" ") || reWhoAny.MatchString(s)
-	st.q.Self = reSelf.MatchString(" " + strings.Join(st.toks, " ") + " ")
+	// "can I get …" asks for something; "do I have", "I manage" and "my
+	// school" are the asker's team (their scope), not their own record
+	for st.take(reRequest) != nil {
+	}
+	team := false
+	for st.take(reMyTeam) != nil {
+		team = true
+	}
+	st.q.Self = !team && reSelf.MatchString(st.text())
 	for st.take(reCount) != nil {
 		st.counting = true
 	}

@@ -40,6 +40,10 @@ func init() {
 // oldest", "the five highest paid", "the employee with the maximum salary").
 func (st *parseState) readExtremes() error {
 	q := st.q
+	if st.readAgeRange() {
+		return nil
+	}
+	st.readFirstOrder() // "youngest first" is an order, not the youngest
 	if m := st.take(reTop); m != nil {
 		q.Limit = atoi(m[2])
 		q.Order = "desc"
@@ -64,6 +68,9 @@ func (st *parseState) readExtremes() error {
 		} else if a, n := st.attrAt(next); n > 0 && attributes[a].typ != "string" {
 			st.use(next, next+n)
 			st.extremeAttr(a, q.Order == "desc")
+		} else if a := valueAttrWords[st.toks[min(next, len(st.toks)-1)]]; next < len(st.toks) && a != "" && !st.used[next] {
+			st.use(next, next+1) // "the five highest paid"
+			st.extremeAttr(a, q.Order == "desc")
 		}
 	}
 	for k, s := range superlatives {
@@ -72,10 +79,23 @@ func (st *parseState) readExtremes() error {
 			break
 		}
 	}
-	// "the 3 employees who get paid the least"
-	if st.extreme != "" {
-		if m := st.take(reNPeople, 2); m != nil {
-			st.q.Limit = atoi(m[1])
+	// "the 3 employees who get paid the least", "the three longest-serving
+	// cashiers", "which two positions have the fewest people": a number
+	// right before the people or groups asked about is how many
+	if st.extreme != "" || st.has(reMost) || st.has(reLeast) {
+		for i, t := range st.toks {
+			if st.used[i] || !isDigits(t) || i+1 >= len(st.toks) {
+				continue
+			}
+			k := i + 1
+			for k < len(st.toks) && st.used[k] {
+				k++ // "3 longest serving cashiers": past the superlative
+			}
+			if k < len(st.toks) && (peopleNouns[st.toks[k]] || st.p.isDimWord(st.toks[k]) || st.isValueWord(k)) && atoi(t) > 0 && atoi(t) <= MaxLimit {
+				st.q.Limit = atoi(t)
+				st.used[i] = true
+				break
+			}
 		}
 	}
 	// "the employee with the maximum salary", "three lowest salaries"
@@ -145,9 +165,40 @@ var sortTriggers = wordSet(`sort sorted sorting order ordered ordering arrange a
 	alphabetically increasing decreasing reverse`)
 var sortFiller = wordSet(`by in of on the their his her its result set according to order them it list listed name and please make using based`)
 
+var reFirstOrder = rx(`(youngest|oldest|newest|most recent|latest|earliest|highest|lowest|largest|smallest|biggest|most|least|longest serving) first`)
+
+// readFirstOrder reads "youngest first", "most recent first".
+func (st *parseState) readFirstOrder() {
+	m := st.take(reFirstOrder)
+	if m == nil {
+		return
+	}
+	switch m[1] {
+	case "youngest":
+		st.q.Sort = append(st.q.Sort, SortKey{Field: "birth_date", Desc: true})
+	case "oldest":
+		st.q.Sort = append(st.q.Sort, SortKey{Field: "birth_date"})
+	case "longest serving":
+		st.q.Sort = append(st.q.Sort, SortKey{Field: "hire_date"})
+	case "newest", "most recent", "latest", "earliest":
+		col := "hire_date"
+		for _, c := range st.q.Columns {
+			if attributes[c].typ == "date" {
+				col = c
+			}
+		}
+		st.q.Sort = append(st.q.Sort, SortKey{Field: col, Desc: m[1] != "earliest"})
+	case "lowest", "smallest", "least":
+		st.q.Order = "asc"
+	default:
+		st.q.Order = "desc"
+	}
+}
+
 // readOrder reads how a list is to be sorted: "sorted by salary",
 // "in descending order of age", "ordered alphabetically by name".
 func (st *parseState) readOrder() error {
+	st.readFirstOrder()
 	for i := 0; i < len(st.toks); i++ {
 		if st.used[i] || !sortTriggers[st.toks[i]] {
 			continue
@@ -281,6 +332,13 @@ func (st *parseState) readColumns() error {
 		if i > 0 && (t == "display" || t == "show" || t == "list" || t == "give" || t == "return" || t == "provide" || t == "what") {
 			starts = append(starts, i)
 		}
+		// "… with their hire dates", "every accountant's full name"
+		withTheir := (t == "their" || t == "his" || t == "her") && i > 0 && (st.toks[i-1] == "with" || st.toks[i-1] == "and" || st.toks[i-1] == "also" || st.toks[i-1] == "including")
+		if i > 0 && (withTheir || t == "including" || peopleNouns[t] || st.isValueWord(i)) {
+			if _, n := st.attrAt(i + 1); n > 0 && st.toks[i+1] != "manager" {
+				starts = append(starts, i+1)
+			}
+		}
 		// "… and the name of the department"
 		if i > 0 && t == "and" {
 			if k := st.skip(i+1, "the", "their", "also"); k > i+1 || k == i+1 {
@@ -328,7 +386,7 @@ func (st *parseState) readColumns() error {
 				continue
 			}
 			// "how many cities", "the number of jobs": a count of groups, read later
-			if (w == "many" || w == "number" && i+1 < len(st.toks) && st.toks[i+1] == "of") && len(found) == 0 {
+			if (w == "many" || w == "count" || w == "tally" || w == "number" && i+1 < len(st.toks) && st.toks[i+1] == "of") && len(found) == 0 {
 				break
 			}
 			if skipInList[w] {

@@ -140,7 +140,8 @@ var functionWords = wordSet(`a an the of in on at for to from is are was were be
 	people person employee staff worker team member individual he she his her him its then has does was
 	work working worked works compare compared comparison schedule schedules rota roster assigned belong belonging
 	located based listed originate come comes live living reside residing hiring employ employs employed contain contains
-	using along together`)
+	using along together take took taken taking had log logged clock clocked put spent spend record recorded
+	book booked`)
 
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}

@@ -47,6 +47,7 @@ func (st *parseState) readWords() error {
 		}
 	}
 	st.items = items
+	defer st.readAlternatives()
 	for k, it := range items {
 		if len(it.meanings) == 0 {
 			continue
@@ -87,7 +88,7 @@ func (st *parseState) readWords() error {
 			if mn.name == "absence_type" && strings.HasSuffix(it.text, " day") {
 				st.measures = append(st.measures, "absence_days") // "sick days" counts days
 			}
-			if mn.name == "absence_type" && strings.HasSuffix(it.text, " leave") && st.counting && strings.Contains(st.question, "leaves") {
+			if mn.name == "absence_type" && strings.HasSuffix(it.text, " leave") && strings.Contains(strings.ToLower(st.question), "leaves") {
 				st.measures = append(st.measures, "absence_cases") // "sick leaves" counts cases
 			}
 		case grouping && dim != "":
@@ -115,6 +116,44 @@ func (st *parseState) readWords() error {
 	return nil
 }
 
+// readAlternatives reads "or", "either" and "nor" between values of one
+// field ("part-timers or apprentices", "not in Paris or Lyon"): the filter
+// already holds both values. Between different fields an "or" stays unread
+// and refuses the question.
+func (st *parseState) readAlternatives() {
+	field := func(it item) string {
+		for _, mn := range it.meanings {
+			if mn.kind == "value" || mn.kind == "enum" {
+				return mn.name
+			}
+		}
+		return ""
+	}
+	for k, it := range st.items {
+		if it.text != "or" && it.text != "and" && it.text != "either" || st.used[it.pos] {
+			continue
+		}
+		before, after := "", ""
+		for j := k - 1; j >= 0 && before == ""; j-- {
+			if f := field(st.items[j]); f != "" {
+				before = f
+			} else if !functionWords[st.items[j].text] && !st.used[st.items[j].pos] {
+				break
+			}
+		}
+		for j := k + 1; j < len(st.items) && after == ""; j++ {
+			if f := field(st.items[j]); f != "" {
+				after = f
+			} else if !functionWords[st.items[j].text] && st.items[j].text != "or" && !st.used[st.items[j].pos] {
+				break
+			}
+		}
+		if after != "" && (before == after || it.text == "either") {
+			st.used[it.pos] = true
+		}
+	}
+}
+
 // keepName: a single first or last name is a name only when written as
 // one ("Clara", not "clara"), and only names the asker may see are names.
 func (st *parseState) keepName(text string, mn meaning) bool {
@@ -135,7 +174,11 @@ func (st *parseState) prevWord(i int) string {
 		case "the", "of", "their", "its", "all", "different", "various", "distinct":
 			// "for different jobs" groups; "how many different jobs" counts
 			if st.toks[k] == "different" || st.toks[k] == "various" || st.toks[k] == "distinct" {
-				if k == 0 || !(groupWords[st.toks[k-1]] || st.toks[k-1] == "for" || st.toks[k-1] == "in") {
+				j := k - 1
+				for j >= 0 && st.toks[j] == "the" {
+					j--
+				}
+				if j < 0 || !(groupWords[st.toks[j]] || st.toks[j] == "for" || st.toks[j] == "in" || st.toks[j] == "across") {
 					return "distinct"
 				}
 				return "each"
@@ -168,12 +211,17 @@ func (st *parseState) negatedAt(i int) bool {
 	for k := i - 1; k >= 0 && k >= i-4; k-- {
 		t := st.toks[k]
 		switch t {
-		case "the", "in", "from", "at", "a", "an", "of", "who", "are", "is", "work", "working", "based", "for":
+		case "the", "in", "from", "at", "a", "an", "of", "who", "are", "is", "work", "working", "based", "for", "those", "them",
+			"people", "employee", "staff", "anyone", "everyone", "one", "ones":
 			continue
 		case "not", "excluding", "except", "besides", "outside", "non":
 			st.used[k] = true
 			for j := k + 1; j < i; j++ {
 				st.used[j] = true
+			}
+			// "but not", "and not"
+			if k > 0 && (st.toks[k-1] == "but" || st.toks[k-1] == "and") {
+				st.used[k-1] = true
 			}
 			return true
 		case "than":
