@@ -276,6 +276,10 @@ func Err(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%s: %w", what, ErrNotFound)
 	}
+	if isTimeout(err) {
+		return errcode.Wrap(errcode.Timeout, fmt.Errorf("%s: %w", what, err),
+			"This took longer than scry allows and was stopped; narrow it down (a shorter period, one department) or try again when scry is less busy")
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" {
 		return fmt.Errorf("%s: %w", what, ErrAlreadyExists)
@@ -289,6 +293,25 @@ func Err(err error, what string) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// isTimeout reports whether err is a statement stopped for taking too long:
+// a context deadline (SQLite interrupts the statement) or PostgreSQL's
+// statement_timeout (SQLSTATE 57014, query_canceled).
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "57014" {
+		return true
+	}
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_INTERRUPT
+}
+
+// ReadPoolSize is how many connections reads may hold at once (on
+// PostgreSQL the pool that writes share).
+func (db *DB) ReadPoolSize() int { return db.read.Stats().MaxOpenConnections }
 
 // Placeholders returns "$from, $from+1, … " for n values, for multi-row inserts.
 func Placeholders(from, n int) string {

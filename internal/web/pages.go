@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/scry-dev/scry/internal/ask"
-	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/chart"
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
@@ -216,19 +215,19 @@ func (s *Server) answer(r *http.Request, c *caller, question, nowParam string) (
 		now = t
 	}
 	ans, askErr := s.engine.Ask(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user}, question, now)
-	outcome := "ok"
+	// Every question is recorded, whatever became of it: refused, denied,
+	// timed out or broken.
+	rec := ask.RecordOf(c.tenantSlug, "user:"+c.user.Email, question, ans, askErr)
+	s.metrics.outcome("scry_asks_total", rec.Outcome)
+	err := s.recorder.record(r.Context(), &askRecord{tenantID: c.tenantID, userID: c.user.ID, question: rec.History, outcome: rec.Outcome, rec: rec.Audit})
 	if askErr != nil {
-		if errcode.ExitStatus(askErr) != 2 {
+		e := errcode.From(askErr)
+		if e.Code == errcode.Internal || e.Code == errcode.Unavailable {
 			return nil, askErr
 		}
-		e := errcode.From(askErr)
+		// refusals and timeouts are answers that say why there are no rows
 		ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
-		outcome = string(e.Code)
 	}
-	s.metrics.outcome("scry_asks_total", outcome)
-	err := s.recorder.record(r.Context(), &askRecord{tenantID: c.tenantID, userID: c.user.ID, question: question, outcome: outcome,
-		rec: audit.Record{Tenant: c.tenantSlug, Actor: "user:" + c.user.Email, Action: "ask", Target: "hr",
-			Details: map[string]any{"question": question, "outcome": outcome, "rows": len(ans.Rows)}}})
 	return ans, err
 }
 

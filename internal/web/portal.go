@@ -193,10 +193,19 @@ func (s *Server) portalAudit(r *http.Request, t tenant.Tenant, actor, action, ta
 		details = map[string]any{}
 	}
 	details["remote"] = s.clientAddr(r).String()
-	s.db.Global(r.Context(), func(tx *store.Tx) error {
+	err := s.db.Global(r.Context(), func(tx *store.Tx) error {
 		return audit.Append(r.Context(), tx, audit.Record{Tenant: t.Slug, Actor: actor, Action: action, Target: target, Outcome: outcome, Details: details})
 	})
-	s.audit.Publish(r.Context(), s.db)
+	if err != nil {
+		s.log.Error("audit: recording a portal act failed", "action", action, "err", err)
+		return
+	}
+	// Anyone can make an anonymous act happen: those share signed heads.
+	if actor == "anonymous" {
+		s.audit.PublishSoon(s.db)
+	} else if err := s.audit.Publish(r.Context(), s.db); err != nil {
+		s.log.Warn("audit: signing a tree head failed; the next one covers this act", "err", err)
+	}
 }
 
 // portalSessionRead is a portal request's session as read with its
