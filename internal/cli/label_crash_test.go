@@ -122,10 +122,15 @@ func labelServerCrash(t *testing.T, cfg store.Config) {
 		t.Fatalf("after the crash: %v %v", err, problems)
 	}
 	var leased, submitted int
-	db.ReadTenant(ctx, setup.Tenant.ID, func(tx *store.Tx) error {
-		tx.QueryRowContext(ctx, `select count(*) from label_tasks where tenant_id = $1 and status = 'leased'`, setup.Tenant.ID).Scan(&leased)
+	err = db.ReadTenant(ctx, setup.Tenant.ID, func(tx *store.Tx) error {
+		if err := tx.QueryRowContext(ctx, `select count(*) from label_tasks where tenant_id = $1 and status = 'leased'`, setup.Tenant.ID).Scan(&leased); err != nil {
+			return err
+		}
 		return tx.QueryRowContext(ctx, `select count(*) from label_tasks where tenant_id = $1 and status = 'submitted'`, setup.Tenant.ID).Scan(&submitted)
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// An answer stored at the moment of the kill may never have been
 	// acknowledged (its response died with the server): stored, not lost.
 	if leased != 0 || submitted != 400*3 || len(acked) > submitted || submitted-len(acked) > 40 {

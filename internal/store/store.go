@@ -237,18 +237,28 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, tenantID int
 	tx := &Tx{Tx: sqlTx, Dialect: db.Dialect, TenantID: tenantID, conn: conn}
 	if db.Dialect == Postgres && tenantID != 0 {
 		if _, err := sqlTx.ExecContext(ctx, `select set_config('scry.tenant_id', $1, true)`, fmt.Sprint(tenantID)); err != nil {
-			sqlTx.Rollback()
-			return db.Err(err, "bind transaction to tenant")
+			return rollback(sqlTx, db.Err(err, "bind transaction to tenant"))
 		}
 	}
 	if err := fn(tx); err != nil {
-		sqlTx.Rollback()
-		return err
+		return rollback(sqlTx, err)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return db.Err(err, "commit")
 	}
 	return nil
+}
+
+// rollback ends a failed transaction and returns its failure, joined with
+// the rollback's own error when there is one: a transaction whose rollback
+// failed may have left its connection unusable, and that must be seen. A
+// transaction the driver already ended (its context was cancelled) is not
+// a second failure.
+func rollback(tx *sql.Tx, cause error) error {
+	if err := tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
+		return errors.Join(cause, Err(err, "roll back"))
+	}
+	return cause
 }
 
 // SetStatementTimeout limits how long statements of this transaction may run

@@ -147,7 +147,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) signOutForm(w http.ResponseWriter, r *http.Request, c *caller) {
-	s.db.InTenant(r.Context(), c.tenantID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, c.sessionHash) })
+	s.logFailure(r, "sign out", s.db.InTenant(r.Context(), c.tenantID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, c.sessionHash) }))
 	http.SetCookie(w, s.cookie("", -1))
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 }
@@ -160,7 +160,7 @@ func (s *Server) base(c *caller, title, page string) pageData {
 // suggestions are built from the tenant's own departments and positions.
 func (s *Server) suggestions(r *http.Request, c *caller) []string {
 	out := []string{"How many employees do we have?", "Headcount by department", "Who is working today?"}
-	s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
 		v, err := ask.LoadVocabulary(r.Context(), tx)
 		if err != nil {
 			return err
@@ -173,7 +173,7 @@ func (s *Server) suggestions(r *http.Request, c *caller) []string {
 		}
 		out = append(out, "Sick days by department this year", "Give me the gender parity", "Number of shifts by weekday and start hour")
 		return nil
-	})
+	}))
 	return out
 }
 
@@ -195,11 +195,11 @@ func (s *Server) askPage(w http.ResponseWriter, r *http.Request, c *caller) {
 			}
 		}
 	}
-	s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
 		var err error
 		d.History, err = ask.History(r.Context(), tx, c.user.ID, 12)
 		return err
-	})
+	}))
 	s.render(w, status, "ask", d)
 }
 
@@ -287,11 +287,11 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *caller) {
 			d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
 		}
 	}
-	s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
 		var err error
 		d.Users, err = identity.List(r.Context(), tx)
 		return err
-	})
+	}))
 	s.render(w, status, "users", d)
 }
 
