@@ -67,7 +67,7 @@ type Log struct {
 
 	mu          sync.Mutex
 	lastPublish time.Time
-	pending     bool
+	pending     *time.Timer // a PublishSoon head waiting for its turn
 }
 
 const keyName = "scry-audit"
@@ -257,6 +257,9 @@ func (l *Log) Publish(ctx context.Context, db *store.DB) error {
 	if err := fsatomic.WriteFile(path, msg, 0o644); err != nil {
 		return err
 	}
+	l.mu.Lock()
+	l.lastPublish = time.Now() // any head starts PublishSoon's interval anew
+	l.mu.Unlock()
 	return l.pruneHeads()
 }
 
@@ -277,15 +280,32 @@ func (l *Log) PublishSoon(db *store.DB) {
 		go l.publishLogged(db)
 		return
 	}
-	if !l.pending {
-		l.pending = true
-		time.AfterFunc(wait, func() {
+	if l.pending == nil {
+		var t *time.Timer
+		t = time.AfterFunc(wait, func() {
 			l.mu.Lock()
-			l.pending, l.lastPublish = false, time.Now()
+			if l.pending == t {
+				l.pending = nil
+			}
+			l.lastPublish = time.Now()
 			l.mu.Unlock()
 			l.publishLogged(db)
 		})
+		l.pending = t
 	}
+}
+
+// Flush signs the head that PublishSoon has waiting, now: a server calls
+// it when it stops, so that it leaves no unsigned tail behind.
+func (l *Log) Flush(ctx context.Context, db *store.DB) error {
+	l.mu.Lock()
+	t := l.pending
+	l.pending = nil
+	l.mu.Unlock()
+	if t == nil || !t.Stop() {
+		return nil // nothing waiting, or its publish is running already
+	}
+	return l.Publish(ctx, db)
 }
 
 // publishLogged publishes in the background; a failure leaves an unsigned

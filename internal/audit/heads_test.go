@@ -189,3 +189,23 @@ func TestKeyOutsideDataFolder(t *testing.T) {
 		}
 	})
 }
+
+// TestFlushSignsWaitingHead: a head PublishSoon keeps waiting is signed at
+// once by Flush (a server stopping leaves no unsigned tail).
+func TestFlushSignsWaitingHead(t *testing.T) {
+	db, log, _ := setup(t, store.SQLite, 1) // its Publish starts the interval
+	ctx := context.Background()
+	log.PublishSoon(db) // within PublishEvery of the last head: waits
+	if err := db.Global(ctx, func(tx *store.Tx) error {
+		return audit.Append(ctx, tx, audit.Record{Tenant: "acme", Actor: "anonymous", Action: "session.signin", Target: "x", Outcome: "refused"})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := log.Flush(ctx, db); err != nil {
+		t.Fatal(err)
+	}
+	rep, err := log.Verify(ctx, db)
+	if err != nil || rep.UnsignedTail != 0 || rep.NewestHead != 2 {
+		t.Fatalf("after Flush: %+v %v", rep, err)
+	}
+}

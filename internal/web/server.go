@@ -115,6 +115,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		defer cancel()
 		err := srv.Shutdown(shut)
 		<-errc
+		if ferr := s.audit.Flush(shut, s.db); ferr != nil {
+			s.log.Warn("audit: signing the last tree head failed; the next start's first head covers it", "err", ferr)
+		}
 		return err
 	}
 }
