@@ -183,7 +183,7 @@ func (s *Server) askPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	d.Suggestions = s.suggestions(r, c)
 	status := http.StatusOK
 	if d.Question != "" {
-		ans, err := s.answer(r, c, d.Question, d.Now)
+		ans, err := s.answer(r, c, d.Question, d.Now, nil)
 		if err != nil {
 			d.Error = errcode.From(err).Message
 			status = errcode.HTTPStatus(err)
@@ -205,7 +205,7 @@ func (s *Server) askPage(w http.ResponseWriter, r *http.Request, c *caller) {
 
 // answer runs a question for the caller, records it in their history and
 // the audit log, and counts it; a refusal is an answer with an error.
-func (s *Server) answer(r *http.Request, c *caller, question, nowParam string) (*ask.Answer, error) {
+func (s *Server) answer(r *http.Request, c *caller, question, nowParam string, prev *ask.Query) (*ask.Answer, error) {
 	now := time.Now().UTC()
 	if nowParam != "" {
 		t, err := time.Parse("2006-01-02", nowParam)
@@ -214,7 +214,7 @@ func (s *Server) answer(r *http.Request, c *caller, question, nowParam string) (
 		}
 		now = t
 	}
-	ans, askErr := s.engine.Ask(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user}, question, now)
+	ans, askErr := s.engine.AskAfter(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user}, question, now, prev)
 	// Every question is recorded, whatever became of it: refused, denied,
 	// timed out or broken.
 	rec := ask.RecordOf(c.tenantSlug, "user:"+c.user.Email, question, ans, askErr)
@@ -232,7 +232,7 @@ func (s *Server) answer(r *http.Request, c *caller, question, nowParam string) (
 }
 
 func (s *Server) askCSV(w http.ResponseWriter, r *http.Request, c *caller) {
-	ans, err := s.answer(r, c, r.URL.Query().Get("q"), r.URL.Query().Get("now"))
+	ans, err := s.answer(r, c, r.URL.Query().Get("q"), r.URL.Query().Get("now"), nil)
 	if err != nil || ans.Error != nil {
 		http.Error(w, "This question has no table to download.", http.StatusBadRequest)
 		return
