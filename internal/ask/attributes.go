@@ -68,17 +68,21 @@ var attrPhrases = []struct {
 	{"detail", "*"}, {"everything", "*"}, {"all column", "*"}, {"all field", "*"},
 }
 
+// attrWords are the words of each attribute phrase, split once.
+var attrWords [][]string
+
 func init() {
 	for i := range attrPhrases {
 		attrPhrases[i].phrase = normPhrase(attrPhrases[i].phrase)
+		attrWords = append(attrWords, strings.Fields(attrPhrases[i].phrase))
 	}
 }
 
 // attrAt reads an attribute phrase starting at token i among the unread
 // words, returning the attribute and how many tokens it spans.
 func (st *parseState) attrAt(i int) (string, int) {
-	for _, ap := range attrPhrases {
-		ws := strings.Fields(ap.phrase)
+	for k, ap := range attrPhrases {
+		ws := attrWords[k]
 		if i+len(ws) > len(st.toks) {
 			continue
 		}

@@ -51,6 +51,9 @@ type builder struct {
 	ms    semantic.Measure
 	now   string
 	scope Scope
+	// tenant is the asker's tenant: computed values bind to it rather than
+	// to the outer row, so the database computes them once, not per row
+	tenant int64
 }
 
 // arg adds a parameter, reusing one of the same value: an expression built
@@ -509,7 +512,7 @@ func (b *builder) refSQL(r *Ref) string {
 	if r.Agg != "" {
 		sel = r.Agg + "(" + col + ")"
 	}
-	conds := []string{"r.tenant_id = e.tenant_id"}
+	conds := []string{"r.tenant_id = " + b.arg(b.tenant)}
 	if !b.scope.All {
 		conds = append(conds, b.scopeCond("r")...)
 	}
@@ -593,7 +596,7 @@ var ops = map[string]bool{">": true, ">=": true, "<": true, "<=": true, "=": tru
 
 // compile turns a validated query into SQL for the dialect.
 func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int) (compiled, error) {
-	b := &builder{d: d, model: m, q: q, now: now, scope: scope}
+	b := &builder{d: d, model: m, q: q, now: now, scope: scope, tenant: tenantID}
 	if q.Measure != "" {
 		b.ms = m.Measures[q.Measure]
 	}

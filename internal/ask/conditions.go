@@ -50,13 +50,16 @@ func (st *parseState) use(from, to int) {
 // its first word: a single first or last name is read only when it is
 // written as a name ("Clara", not "clara" or the sentence's first word).
 func (st *parseState) capitalised(w string) bool {
-	fields := strings.FieldsFunc(st.question, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '-' })
-	for i, f := range fields {
-		if i > 0 && strings.EqualFold(f, w) && unicode.IsUpper([]rune(f)[0]) {
-			return true
+	if st.caps == nil {
+		st.caps = map[string]bool{}
+		fields := strings.FieldsFunc(st.question, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '-' })
+		for i, f := range fields {
+			if i > 0 && unicode.IsUpper([]rune(f)[0]) {
+				st.caps[strings.ToLower(f)] = true
+			}
 		}
 	}
-	return false
+	return st.caps[strings.ToLower(w)]
 }
 
 // nameAt reads a person's name at word i: a full name of the tenant, or a
@@ -231,6 +234,11 @@ var (
 	reOnDays = rx(`(?:(?:on|during|over|at|for) (?:the )?(?:a )?)?` + dayRE + `((?:(?:,| and| or) (?:on )?` + dayRE + `)*)(?: only)?`)
 )
 
+var (
+	reDay    = regexp.MustCompile(dayRE)
+	reDigits = regexp.MustCompile(`\d+`)
+)
+
 var dayNumbers = map[string][]string{
 	"sunday": {"0"}, "monday": {"1"}, "tuesday": {"2"}, "wednesday": {"3"}, "thursday": {"4"}, "friday": {"5"}, "saturday": {"6"},
 	"sun": {"0"}, "mon": {"1"}, "tue": {"2"}, "wed": {"3"}, "thu": {"4"}, "fri": {"5"}, "sat": {"6"},
@@ -258,7 +266,7 @@ func (st *parseState) readDays() error {
 		st.take(reOnDays)
 		var vals []string
 		seen := map[string]bool{}
-		for _, d := range append([]string{m[1]}, regexp.MustCompile(dayRE).FindAllString(m[2], -1)...) {
+		for _, d := range append([]string{m[1]}, reDay.FindAllString(m[2], -1)...) {
 			for _, n := range dayNumbers[d] {
 				if !seen[n] {
 					seen[n] = true
@@ -409,7 +417,7 @@ func (st *parseState) readReporting() error {
 		st.addCond(Filter{Field: "manager_id", Op: "set"})
 	}
 	if m := st.take(reManaging); m != nil {
-		num := regexp.MustCompile(`\d+`).FindString(m[1])
+		num := reDigits.FindString(m[1])
 		op := comparatorOp(m[1])
 		switch {
 		case strings.HasSuffix(m[1], "or more"):

@@ -1,6 +1,7 @@
 package ask
 
 import (
+	"regexp"
 	"strings"
 )
 
@@ -26,9 +27,12 @@ var superlatives = []struct {
 	{"first hired", "hire_date", false},
 }
 
+var superRE []*regexp.Regexp // the superlatives' phrases, compiled once
+
 func init() {
 	for i := range superlatives {
 		superlatives[i].phrase = normPhrase(superlatives[i].phrase)
+		superRE = append(superRE, rx(superlatives[i].phrase))
 	}
 }
 
@@ -62,8 +66,8 @@ func (st *parseState) readExtremes() error {
 			st.extremeAttr(a, q.Order == "desc")
 		}
 	}
-	for _, s := range superlatives {
-		if st.take(rx(s.phrase)) != nil {
+	for k, s := range superlatives {
+		if st.take(superRE[k]) != nil {
 			st.extremeAttr(s.attr, s.desc)
 			break
 		}

@@ -17,8 +17,9 @@ type parseState struct {
 	toks     []string
 	words    []string // each token as written, for quoting it back
 	used     []bool
-	fail     error // a refusal decided before every word was accounted for
-	perWeek  bool  // a threshold per person and week ("more than 50 hours a week")
+	fail     error           // a refusal decided before every word was accounted for
+	perWeek  bool            // a threshold per person and week ("more than 50 hours a week")
+	caps     map[string]bool // words written capitalised past the first
 	q        *Query
 
 	// what the question's words said, for the steps that decide the answer
