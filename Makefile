@@ -6,10 +6,10 @@ ADDR    ?= 127.0.0.1:8080
 PKGS    := ./...
 BENCHDATA ?= /tmp/scry-bench-data
 
-.PHONY: help build test demo bench lint eval deps
+.PHONY: help build test test-load demo bench lint eval deps
 
 help: ## list the targets
-	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-6s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-9s %s\n", $$1, $$2}'
 
 build: ## build ./scry
 	$(GO) build -o $(BIN) ./cmd/scry
@@ -20,6 +20,14 @@ deps: ## install missing system packages (as root, on Debian)
 test: build ## run every test (SQLite always; PostgreSQL when it answers on 127.0.0.1:5432)
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -timeout 15m $(PKGS)
+
+BUSY ?= $(shell nproc 2>/dev/null || echo 2)
+test-load: ## make test while a busy loop keeps every core busy (BUSY=N cores; bounded to 30 min): tests must wait for conditions, not time
+	$(GO) build -o /tmp/scry-busyloop ./internal/testwait/busyloop
+	@/tmp/scry-busyloop -cores $(BUSY) -for 30m & busy=$$!; \
+	  trap 'kill $$busy 2>/dev/null' EXIT INT TERM; \
+	  start=$$(date +%s); $(MAKE) --no-print-directory test; rc=$$?; \
+	  echo "make test under load: exit $$rc after $$(( $$(date +%s) - start )) s"; exit $$rc
 
 demo: deps build ## seed the demo tenants in ./scry-data and serve them on http://127.0.0.1:8080
 	$(BIN) demo seed --data $(DATA)
@@ -32,6 +40,7 @@ bench: build ## benchmarks: import, ask, sign-in, video analysis; then 200 label
 	$(GO) test -run '^$$' -bench . -benchmem -benchtime 3x ./internal/hr/ ./internal/ask/ ./internal/identity/ ./internal/detect/
 	rm -rf $(BENCHDATA) && $(BIN) bench label --data $(BENCHDATA) --workers 200 --duration 60s && rm -rf $(BENCHDATA)
 
-lint: ## gofmt and go vet
+lint: ## gofmt, go vet and staticcheck (a tool dependency in go.mod)
 	@test -z "$$(gofmt -l .)" || (gofmt -l . && exit 1)
 	$(GO) vet $(PKGS)
+	$(GO) tool staticcheck $(PKGS)

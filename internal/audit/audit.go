@@ -7,15 +7,20 @@ package audit
 
 import (
 	"context"
+	"crypto/ed25519"
 	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
+	"math/bits"
 	"os"
 	"path/filepath"
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"golang.org/x/mod/sumdb/note"
@@ -34,7 +39,7 @@ type Record struct {
 	Actor   string         `json:"actor"`
 	Action  string         `json:"action"`
 	Target  string         `json:"target"`
-	Outcome string         `json:"outcome"` // ok, refused, failed
+	Outcome string         `json:"outcome"` // OutcomeOK, OutcomeRefused, OutcomeDenied, OutcomeTimeout, OutcomeError
 	Details map[string]any `json:"details,omitempty"`
 }
 
@@ -59,28 +64,44 @@ type Log struct {
 	dir      string
 	signer   note.Signer
 	verifier note.Verifier
+
+	mu          sync.Mutex
+	lastPublish time.Time
+	pending     *time.Timer // a PublishSoon head waiting for its turn
 }
 
 const keyName = "scry-audit"
 
 // Open loads the signing key from <data>/audit, generating it on first use.
-func Open(dataDir string) (*Log, error) {
+func Open(dataDir string) (*Log, error) { return OpenKey(dataDir, "") }
+
+// OpenKey is Open with the signing key in keyFile (generated there on first
+// use) when keyFile is not empty. A key kept outside the data folder is what
+// stops one who can write that folder from rewriting the database and
+// signing new heads over it; the public half is then derived from the key
+// itself, never read from the data folder.
+func OpenKey(dataDir, keyFile string) (*Log, error) {
 	dir := filepath.Join(dataDir, "audit")
 	if err := os.MkdirAll(filepath.Join(dir, "heads"), 0o750); err != nil {
 		return nil, fmt.Errorf("create audit folder: %w", err)
 	}
-	keyPath := filepath.Join(dir, "signing.key")
+	keyPath := keyFile
+	if keyPath == "" {
+		keyPath = filepath.Join(dir, "signing.key")
+	}
 	skey, err := os.ReadFile(keyPath)
 	if errors.Is(err, os.ErrNotExist) {
 		s, v, gerr := note.GenerateKey(rand.Reader, keyName)
 		if gerr != nil {
 			return nil, gerr
 		}
-		if err := fsatomic.WriteFile(filepath.Join(dir, "verifier.key"), []byte(v+"\n"), 0o644); err != nil {
-			return nil, err
+		if keyFile == "" {
+			if err := fsatomic.WriteFile(filepath.Join(dir, "verifier.key"), []byte(v+"\n"), 0o644); err != nil {
+				return nil, err
+			}
 		}
 		if err := fsatomic.WriteFile(keyPath, []byte(s+"\n"), 0o600); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("write audit key: %w", err)
 		}
 		skey = []byte(s)
 	} else if err != nil {
@@ -90,15 +111,57 @@ func Open(dataDir string) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit key %s: %w", keyPath, err)
 	}
-	vkey, err := os.ReadFile(filepath.Join(dir, "verifier.key"))
+	l, err := OpenVerifier(dataDir, keyFile)
 	if err != nil {
-		return nil, fmt.Errorf("read audit verifier key: %w", err)
+		return nil, err
 	}
-	verifier, err := note.NewVerifier(strings.TrimSpace(string(vkey)))
+	l.signer = signer
+	return l, nil
+}
+
+// OpenVerifier opens the log for verification only: it reads the public key
+// (derived from keyFile when given, else <data>/audit/verifier.key) and
+// never creates a key. A missing or unreadable key is audit_tampered: the
+// heads cannot be checked, and a new key would make any forgery pass.
+func OpenVerifier(dataDir, keyFile string) (*Log, error) {
+	dir := filepath.Join(dataDir, "audit")
+	var vkey string
+	if keyFile != "" {
+		b, err := os.ReadFile(keyFile)
+		if err != nil {
+			return nil, errcode.Wrap(errcode.Tampered, err, "Audit log cannot be verified: the audit key %s cannot be read", keyFile)
+		}
+		if vkey, err = verifierOf(strings.TrimSpace(string(b))); err != nil {
+			return nil, errcode.Wrap(errcode.Tampered, err, "Audit log cannot be verified: %s is not an audit signing key", keyFile)
+		}
+	} else {
+		path := filepath.Join(dir, "verifier.key")
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return nil, errcode.Wrap(errcode.Tampered, err, "Audit log cannot be verified: its verifier key %s is missing or unreadable", path)
+		}
+		vkey = strings.TrimSpace(string(b))
+	}
+	verifier, err := note.NewVerifier(vkey)
 	if err != nil {
-		return nil, fmt.Errorf("audit verifier key: %w", err)
+		return nil, errcode.Wrap(errcode.Tampered, err, "Audit log cannot be verified: its verifier key is malformed")
 	}
-	return &Log{dir: dir, signer: signer, verifier: verifier}, nil
+	return &Log{dir: dir, verifier: verifier}, nil
+}
+
+// verifierOf derives the public verifier key from a note signing key
+// ("PRIVATE+KEY+name+hash+base64(alg, seed)").
+func verifierOf(skey string) (string, error) {
+	parts := strings.SplitN(skey, "+", 5) // the key data is base64: it may hold "+"
+	if len(parts) != 5 || parts[0] != "PRIVATE" || parts[1] != "KEY" {
+		return "", errors.New("not a note signing key")
+	}
+	raw, err := base64.StdEncoding.DecodeString(parts[4])
+	if err != nil || len(raw) != 1+ed25519.SeedSize || raw[0] != 1 {
+		return "", errors.New("not an Ed25519 note signing key")
+	}
+	pub := ed25519.NewKeyFromSeed(raw[1:]).Public().(ed25519.PublicKey)
+	return note.NewEd25519VerifierKey(parts[2], pub)
 }
 
 // txHashes reads stored hashes inside a transaction.
@@ -162,8 +225,12 @@ func Append(ctx context.Context, tx *store.Tx, rec Record) error {
 	return nil
 }
 
-// Publish signs the current tree head and writes it to <data>/audit/heads.
+// Publish signs the current tree head and writes it to <data>/audit/heads,
+// then prunes old heads (see pruneHeads).
 func (l *Log) Publish(ctx context.Context, db *store.DB) error {
+	if l.signer == nil {
+		return errors.New("audit log opened for verification only")
+	}
 	var tree tlog.Tree
 	err := db.ReadGlobal(ctx, func(tx *store.Tx) error {
 		if err := tx.QueryRowContext(ctx, `select count(*) from audit_records`).Scan(&tree.N); err != nil {
@@ -179,17 +246,166 @@ func (l *Log) Publish(ctx context.Context, db *store.DB) error {
 	if err != nil || tree.N == 0 {
 		return err
 	}
+	path := filepath.Join(l.dir, "heads", fmt.Sprintf("%012d.note", tree.N))
+	if _, err := os.Stat(path); err == nil {
+		return nil // this size is signed already
+	}
 	msg, err := note.Sign(&note.Note{Text: string(tlog.FormatTree(tree))}, l.signer)
 	if err != nil {
 		return err
 	}
-	return fsatomic.WriteFile(filepath.Join(l.dir, "heads", fmt.Sprintf("%012d.note", tree.N)), msg, 0o644)
+	if err := fsatomic.WriteFile(path, msg, 0o644); err != nil {
+		return err
+	}
+	l.mu.Lock()
+	l.lastPublish = time.Now() // any head starts PublishSoon's interval anew
+	l.mu.Unlock()
+	return l.pruneHeads()
+}
+
+// PublishEvery bounds how often PublishSoon signs a head: a head per
+// audited act would be a file per failed sign-in of an attack. Records
+// between heads are the "unsigned tail" that Verify reports; it is at most
+// this old while the process runs.
+const PublishEvery = time.Second
+
+// PublishSoon signs a head now, or once PublishEvery has passed since the
+// last one: acts that come in a burst share one head. It does not wait.
+func (l *Log) PublishSoon(db *store.DB) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	wait := PublishEvery - time.Since(l.lastPublish)
+	if wait <= 0 {
+		l.lastPublish = time.Now()
+		go l.publishLogged(db)
+		return
+	}
+	if l.pending == nil {
+		var t *time.Timer
+		t = time.AfterFunc(wait, func() {
+			l.mu.Lock()
+			if l.pending == t {
+				l.pending = nil
+			}
+			l.lastPublish = time.Now()
+			l.mu.Unlock()
+			l.publishLogged(db)
+		})
+		l.pending = t
+	}
+}
+
+// Flush signs the head that PublishSoon has waiting, now: a server calls
+// it when it stops, so that it leaves no unsigned tail behind.
+func (l *Log) Flush(ctx context.Context, db *store.DB) error {
+	l.mu.Lock()
+	t := l.pending
+	l.pending = nil
+	l.mu.Unlock()
+	if t == nil || !t.Stop() {
+		return nil // nothing waiting, or its publish is running already
+	}
+	return l.Publish(ctx, db)
+}
+
+// publishLogged publishes in the background; a failure leaves an unsigned
+// tail that the next head covers, so it is logged, not returned.
+func (l *Log) publishLogged(db *store.DB) {
+	if err := l.Publish(context.Background(), db); err != nil {
+		slog.Warn("audit: signing a tree head failed; the next one covers these records", "err", err)
+	}
+}
+
+// KeepNewestHeads and the power-of-two rule below are the pruning policy
+// for <data>/audit/heads: the newest 64 heads are kept, and of the older
+// ones the first head at or past each power of two of the record count
+// (2, 4, …, 2^k), so the folder holds at most about 64 + log2(records)
+// files however long scry runs. Every head covers all records before its
+// size, so the newest alone proves the whole log; older heads are kept to
+// catch a log truncated back together with its newest heads.
+const KeepNewestHeads = 64
+
+func (l *Log) pruneHeads() error {
+	heads, err := l.headFiles()
+	if err != nil {
+		return err
+	}
+	if len(heads) <= KeepNewestHeads {
+		return nil
+	}
+	old := heads[:len(heads)-KeepNewestHeads]
+	keep := map[int]bool{}
+	for i := range old {
+		// the first head past a power of two: its size's highest bit is
+		// higher than its predecessor's
+		if i == 0 || bits.Len64(uint64(old[i].n)) > bits.Len64(uint64(old[i-1].n)) {
+			keep[i] = true
+		}
+	}
+	for i, h := range old {
+		if !keep[i] {
+			if err := os.Remove(h.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return fmt.Errorf("prune audit head: %w", err)
+			}
+		}
+	}
+	return nil
+}
+
+type headFile struct {
+	path string
+	n    int64
+}
+
+// headFiles lists the head files by the size in their names, oldest first.
+func (l *Log) headFiles() ([]headFile, error) {
+	dir := filepath.Join(l.dir, "heads")
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, fmt.Errorf("read signed heads: %w", err)
+	}
+	var out []headFile
+	for _, e := range entries {
+		name, ok := strings.CutSuffix(e.Name(), ".note")
+		if !ok {
+			continue
+		}
+		n, _ := strconv.ParseInt(name, 10, 64)
+		out = append(out, headFile{filepath.Join(dir, e.Name()), n})
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].n < out[j].n })
+	return out, nil
+}
+
+// Outcomes of the outcome column: what happened to the act a record is of.
+const (
+	OutcomeOK      = "ok"
+	OutcomeRefused = "refused" // invalid or not understood input
+	OutcomeDenied  = "denied"  // the actor may not do it
+	OutcomeTimeout = "timeout" // it took longer than allowed and was stopped
+	OutcomeError   = "error"   // something broke inside scry
+)
+
+// OutcomeOf is the outcome column for an act that ended with err.
+func OutcomeOf(err error) string {
+	if err == nil {
+		return OutcomeOK
+	}
+	switch errcode.From(err).Code {
+	case errcode.PermissionDenied, errcode.Unauthenticated:
+		return OutcomeDenied
+	case errcode.Timeout:
+		return OutcomeTimeout
+	case errcode.Internal, errcode.Unavailable:
+		return OutcomeError
+	}
+	return OutcomeRefused
 }
 
 // Record runs change in a transaction of tenantID together with the audit
 // record rec (outcome "ok"), then publishes the new head. If change fails,
-// the failure itself is recorded (outcome "refused" for a person's mistake,
-// "failed" otherwise) in its own transaction, and change's error returned.
+// the failure itself is recorded (its outcome from OutcomeOf) in its own
+// transaction, and change's error returned.
 func (l *Log) Record(ctx context.Context, db *store.DB, tenantID int64, rec Record, change func(*store.Tx) error) error {
 	err := db.InTenant(ctx, tenantID, func(tx *store.Tx) error {
 		if change != nil {
@@ -197,21 +413,19 @@ func (l *Log) Record(ctx context.Context, db *store.DB, tenantID int64, rec Reco
 				return err
 			}
 		}
-		rec.Outcome = "ok"
+		rec.Outcome = OutcomeOK
 		return Append(ctx, tx, rec)
 	})
 	if err != nil {
-		rec.Outcome = "failed"
-		e := errcode.From(err)
-		if e.Code != errcode.Internal {
-			rec.Outcome = "refused"
-		}
+		rec.Outcome = OutcomeOf(err)
 		if rec.Details == nil {
 			rec.Details = map[string]any{}
 		}
-		rec.Details["error"] = string(e.Code)
-		if aerr := db.Global(ctx, func(tx *store.Tx) error { return Append(ctx, tx, rec) }); aerr == nil {
-			l.Publish(ctx, db)
+		rec.Details["error"] = string(errcode.From(err).Code)
+		if aerr := db.Global(ctx, func(tx *store.Tx) error { return Append(ctx, tx, rec) }); aerr != nil {
+			slog.Error("audit: recording a failed act failed", "action", rec.Action, "err", aerr)
+		} else if perr := l.Publish(ctx, db); perr != nil {
+			slog.Warn("audit: signing a tree head failed; the next one covers this record", "err", perr)
 		}
 		return err
 	}
@@ -406,6 +620,9 @@ func (l *Log) readHeads() ([]head, error) {
 		}
 		path := filepath.Join(dir, e.Name())
 		b, err := os.ReadFile(path)
+		if errors.Is(err, os.ErrNotExist) {
+			continue // pruned by a running server since the listing
+		}
 		if err != nil {
 			return nil, err
 		}

@@ -95,25 +95,23 @@ func runAsk(ctx context.Context, c *call) error {
 		return err
 	}
 	ans, askErr := eng.Ask(ctx, ask.Asker{TenantID: t.ID, User: u}, question, now)
-	outcome := "ok"
-	if askErr != nil {
-		e := errcode.From(askErr)
-		if errcode.ExitStatus(askErr) != 2 {
-			return askErr // not a refusal: something broke (exit 1)
+	// Every question is audited, whatever became of it.
+	rec := ask.RecordOf(t.Slug, "user:"+u.Email, question, ans, askErr)
+	log, err := c.audit()
+	if err == nil {
+		if err = db.Global(ctx, func(tx *store.Tx) error { return audit.Append(ctx, tx, rec.Audit) }); err == nil {
+			err = log.Publish(ctx, db)
 		}
-		ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
-		outcome = "refused"
 	}
-	if log, err := c.audit(); err == nil {
-		details := map[string]any{"question": question, "rows": len(ans.Rows)}
-		if ans.Error != nil {
-			details["error"] = ans.Error.Code
+	if err != nil {
+		return fmt.Errorf("audit the question: %w", err)
+	}
+	if askErr != nil {
+		if errcode.ExitStatus(askErr) != 2 {
+			return askErr // not a refusal: a timeout or something broken (exit 1)
 		}
-		if db.Global(ctx, func(tx *store.Tx) error {
-			return audit.Append(ctx, tx, audit.Record{Tenant: t.Slug, Actor: "user:" + u.Email, Action: "ask", Target: "hr", Outcome: outcome, Details: details})
-		}) == nil {
-			log.Publish(ctx, db)
-		}
+		e := errcode.From(askErr)
+		ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
 	}
 	explain := c.flag("explain") == "true"
 	if !explain {

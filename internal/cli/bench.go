@@ -166,12 +166,19 @@ func benchHTTP(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	defer db.InTenant(context.Background(), t.ID, func(tx *store.Tx) error { return identity.RevokeToken(context.Background(), tx, tok.ID) })
+	defer func() {
+		if err := db.InTenant(context.Background(), t.ID, func(tx *store.Tx) error { return identity.RevokeToken(context.Background(), tx, tok.ID) }); err != nil {
+			fmt.Fprintf(c.env.Stderr, "scry: the bench token %d could not be revoked (it expires within the hour): %v\n", tok.ID, err)
+		}
+	}()
 	eng, err := c.engine(db)
 	if err != nil {
 		return err
 	}
 	eng.NoCache = c.flag("no-cache") == "true"
+	// The clients stand for as many people of one tenant: the per-user
+	// limit would make them one person's queue. The tenant's limit applies.
+	eng.Limits.PerUser = clients
 	base, stop, err := c.serveLoopback(ctx, db, log, eng)
 	if err != nil {
 		return err

@@ -52,6 +52,7 @@ type call struct {
 	dataDir string
 	dbURL   string
 	migURL  string
+	keyFile string // --audit-key: the audit signing key outside the data folder
 	db      *store.DB
 	log     *audit.Log
 }
@@ -83,6 +84,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	fs.StringVar(&c.dataDir, "data", firstNonEmpty(env.Getenv("SCRY_DATA"), "./scry-data"), "data folder (env SCRY_DATA)")
 	fs.StringVar(&c.dbURL, "database-url", env.Getenv("SCRY_DATABASE_URL"), "PostgreSQL URL of the application role; empty = embedded SQLite (env SCRY_DATABASE_URL)")
 	fs.StringVar(&c.migURL, "migrate-database-url", env.Getenv("SCRY_MIGRATE_DATABASE_URL"), "PostgreSQL URL of the owner role that runs migrations (env SCRY_MIGRATE_DATABASE_URL)")
+	fs.StringVar(&c.keyFile, "audit-key", env.Getenv("SCRY_AUDIT_KEY"), "file of the audit signing key, kept outside the data folder; empty = <data>/audit/signing.key (env SCRY_AUDIT_KEY)")
 	if cmd.flags != nil {
 		cmd.flags(fs, c)
 	}
@@ -205,7 +207,7 @@ func (c *call) audit() (*audit.Log, error) {
 	if c.log != nil {
 		return c.log, nil
 	}
-	l, err := audit.Open(c.dataDir)
+	l, err := audit.OpenKey(c.dataDir, c.keyFile)
 	if err != nil {
 		return nil, err
 	}

@@ -205,11 +205,13 @@ func TestImportCrashSafety(t *testing.T) {
 		if err := cmd.Start(); err != nil {
 			t.Fatal(err)
 		}
-		time.Sleep(time.Duration(rng.Int63n(int64(longest))))
-		cmd.Process.Signal(syscall.SIGKILL)
+		// The kill lands at a random instant of an import (not a wait for
+		// a condition): the test waits for the process, killed or done.
+		kill := time.AfterFunc(time.Duration(rng.Int63n(int64(longest))), func() { cmd.Process.Signal(syscall.SIGKILL) })
 		if err := cmd.Wait(); err != nil {
 			interrupted++ // killed before it finished
 		}
+		kill.Stop()
 		if got := counts(); !states[got] {
 			t.Fatalf("after kill %d the tenant holds %s: neither import (%v)", i, got, states)
 		}

@@ -81,10 +81,15 @@ func demoSeed(ctx context.Context, c *call) error {
 			return store.Err(err, "pick demo employee")
 		}
 		var mgrEmail, empEmail string
-		db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
-			tx.QueryRowContext(ctx, `select email from employees where tenant_id = $1 and employee_id = $2`, t.ID, mgr).Scan(&mgrEmail)
+		err = db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
+			if err := tx.QueryRowContext(ctx, `select email from employees where tenant_id = $1 and employee_id = $2`, t.ID, mgr).Scan(&mgrEmail); err != nil {
+				return err
+			}
 			return tx.QueryRowContext(ctx, `select email from employees where tenant_id = $1 and employee_id = $2`, t.ID, emp).Scan(&empEmail)
 		})
+		if err != nil {
+			return store.Err(err, "read demo users' emails")
+		}
 		for _, u := range []identity.User{
 			{Email: "admin@" + d.Domain, Role: identity.Admin},
 			{Email: "hr@" + d.Domain, Role: identity.HR},

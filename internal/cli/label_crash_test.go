@@ -3,11 +3,13 @@ package cli_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"testing"
 	"time"
@@ -15,6 +17,7 @@ import (
 	"github.com/scry-dev/scry/internal/labeling/load"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
+	"github.com/scry-dev/scry/internal/testwait"
 )
 
 // startServe runs `scry serve` on addr over data and waits until it answers.
@@ -25,17 +28,19 @@ func startServe(t *testing.T, cfg store.Config, addr string) *exec.Cmd {
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-		if resp, err := http.Get("http://" + addr + "/healthz"); err == nil {
-			resp.Body.Close()
-			if resp.StatusCode == 200 {
-				return cmd
-			}
+	t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+	testwait.Eventually(t, 2*time.Minute, func() error {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err != nil {
+			return err
 		}
-	}
-	cmd.Process.Kill()
-	t.Fatal("scry serve did not start")
-	return nil
+		resp.Body.Close()
+		if resp.StatusCode != 200 {
+			return fmt.Errorf("healthz: %s", resp.Status)
+		}
+		return nil
+	})
+	return cmd
 }
 
 // TestLabelServerCrash: 40 workers take and submit as fast as they can;
@@ -65,20 +70,42 @@ func labelServerCrash(t *testing.T, cfg store.Config) {
 	srv := startServe(t, cfg, addr)
 	var mu sync.Mutex
 	acked := map[int64]string{}
+	var transport atomic.Int64 // requests that met no server
 	done := make(chan load.Result)
+	// Duration only bounds a run that goes wrong: the run ends when the job
+	// is done, however slow a loaded machine makes it.
 	go func() {
-		done <- load.Run(ctx, load.Config{BaseURL: "http://" + addr, Tenant: "crash-label", Cookies: setup.Cookies, Duration: 40 * time.Second,
-			Labels: setup.Labels, OnAck: func(id int64, a json.RawMessage) { mu.Lock(); acked[id] = string(a); mu.Unlock() }})
+		done <- load.Run(ctx, load.Config{BaseURL: "http://" + addr, Tenant: "crash-label", Cookies: setup.Cookies, Duration: 5 * time.Minute,
+			Labels: setup.Labels, OnAck: func(id int64, a json.RawMessage) { mu.Lock(); acked[id] = string(a); mu.Unlock() },
+			OnError: func(key string) {
+				if key == "transport" {
+					transport.Add(1)
+				}
+			}})
 	}()
-	time.Sleep(700 * time.Millisecond)
+	// Kill the server in the middle of the load: once a tenth of the
+	// answers are acknowledged.
+	testwait.Eventually(t, 2*time.Minute, func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(acked) < 400*3/10 {
+			return fmt.Errorf("%d answers acknowledged", len(acked))
+		}
+		return nil
+	})
 	mu.Lock()
 	before := len(acked)
 	mu.Unlock()
 	srv.Process.Signal(syscall.SIGKILL)
 	srv.Wait()
-	time.Sleep(300 * time.Millisecond) // workers meet a dead server meanwhile
-	srv = startServe(t, cfg, addr)
-	defer func() { srv.Process.Kill(); srv.Wait() }()
+	// Workers meet a dead server before it comes back.
+	testwait.Eventually(t, time.Minute, func() error {
+		if transport.Load() < 10 {
+			return fmt.Errorf("%d requests met the dead server", transport.Load())
+		}
+		return nil
+	})
+	startServe(t, cfg, addr)
 	res := <-done
 	t.Logf("%d answers acknowledged before the kill, %d in all; %d errors while the server was down: %v; %d workers ran out of work",
 		before, len(acked), sum(res.Errors), res.Errors, res.OutOfWork)
@@ -95,10 +122,15 @@ func labelServerCrash(t *testing.T, cfg store.Config) {
 		t.Fatalf("after the crash: %v %v", err, problems)
 	}
 	var leased, submitted int
-	db.ReadTenant(ctx, setup.Tenant.ID, func(tx *store.Tx) error {
-		tx.QueryRowContext(ctx, `select count(*) from label_tasks where tenant_id = $1 and status = 'leased'`, setup.Tenant.ID).Scan(&leased)
+	err = db.ReadTenant(ctx, setup.Tenant.ID, func(tx *store.Tx) error {
+		if err := tx.QueryRowContext(ctx, `select count(*) from label_tasks where tenant_id = $1 and status = 'leased'`, setup.Tenant.ID).Scan(&leased); err != nil {
+			return err
+		}
 		return tx.QueryRowContext(ctx, `select count(*) from label_tasks where tenant_id = $1 and status = 'submitted'`, setup.Tenant.ID).Scan(&submitted)
 	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	// An answer stored at the moment of the kill may never have been
 	// acknowledged (its response died with the server): stored, not lost.
 	if leased != 0 || submitted != 400*3 || len(acked) > submitted || submitted-len(acked) > 40 {

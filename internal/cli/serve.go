@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/web"
@@ -31,6 +32,10 @@ func serveCommand() *command {
 			fs.Float64("rate-per-ip", 20, "requests per second allowed from one client address (burst twice that); raise it when many people share one address")
 			fs.Float64("rate-per-user", 10, "requests per second allowed for one signed-in user (burst twice that)")
 			fs.Int("workers", 1, "video analyses worked at once by this server (0: none; another process works the queue)")
+			fs.Int("ask-per-user", ask.DefaultPerUser, "questions one user may run at once; more wait their turn")
+			fs.Int("ask-per-tenant", ask.DefaultPerTenant, "questions one tenant may run at once; more wait their turn")
+			fs.Int("ask-total", 0, "questions run at once in all (0: the read pool's size less a quarter, kept for light requests)")
+			fs.Duration("ask-timeout", 10*time.Second, "a question (its wait for a turn included) is stopped after this long and answered with the code timeout")
 			engineFlags(fs, c)
 		},
 		run: runServe}
@@ -49,6 +54,14 @@ func runServe(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
+	perUser, _ := strconv.Atoi(c.flag("ask-per-user"))
+	perTenant, _ := strconv.Atoi(c.flag("ask-per-tenant"))
+	total, _ := strconv.Atoi(c.flag("ask-total"))
+	timeout, _ := time.ParseDuration(c.flag("ask-timeout"))
+	if perUser < 1 || perTenant < 1 || total < 0 || timeout <= 0 {
+		return errcode.New(errcode.Invalid, "--ask-per-user and --ask-per-tenant must be at least 1, --ask-total at least 0 and --ask-timeout positive")
+	}
+	eng.Limits.PerUser, eng.Limits.PerTenant, eng.Limits.Total, eng.Timeout = perUser, perTenant, total, timeout
 	idle, _ := time.ParseDuration(c.flag("session-idle"))
 	maxAge, _ := time.ParseDuration(c.flag("session-max"))
 	if (c.flag("tls-cert") == "") != (c.flag("tls-key") == "") {

@@ -25,6 +25,7 @@ const (
 	Conflict         Code = "conflict"
 	Unavailable      Code = "unavailable" // an outside service (a language model) did not answer
 	RateLimited      Code = "rate_limited"
+	Timeout          Code = "timeout" // a question ran past its time limit and was stopped
 	Internal         Code = "internal"
 )
 
@@ -73,12 +74,13 @@ func Is(err error, code Code) bool {
 }
 
 // ExitStatus is the process exit status for err: 0 none, 2 refused or
-// invalid, 1 anything else (contracts/cli.md).
+// invalid, 1 anything else (contracts/cli.md). A timeout is 1: the input
+// was acceptable, the run was stopped.
 func ExitStatus(err error) int {
 	if err == nil {
 		return 0
 	}
-	if c := From(err).Code; c == Internal || c == Unavailable {
+	if c := From(err).Code; c == Internal || c == Unavailable || c == Timeout {
 		return 1
 	}
 	return 2
@@ -101,6 +103,8 @@ func HTTPStatus(err error) int {
 		return http.StatusBadGateway
 	case RateLimited:
 		return http.StatusTooManyRequests
+	case Timeout:
+		return http.StatusServiceUnavailable // the query was stopped; the same request may pass when the database is less busy
 	default:
 		return http.StatusInternalServerError
 	}

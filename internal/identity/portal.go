@@ -3,7 +3,9 @@ package identity
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	_ "embed"
+	"errors"
 	"fmt"
 	"math"
 	"strings"
@@ -170,7 +172,10 @@ func SetStage(ctx context.Context, tx *store.Tx, hash, stage string) error {
 // BeginTOTP creates (or returns the pending) TOTP secret for enrollment.
 func BeginTOTP(ctx context.Context, tx *store.Tx, u User, issuer string) (*otp.Key, error) {
 	var pending *string
-	tx.QueryRowContext(ctx, `select mfa_secret from users where tenant_id = $1 and id = $2 and mfa_enrolled_at is null`, tx.TenantID, u.ID).Scan(&pending)
+	err := tx.QueryRowContext(ctx, `select mfa_secret from users where tenant_id = $1 and id = $2 and mfa_enrolled_at is null`, tx.TenantID, u.ID).Scan(&pending)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) { // no row: already enrolled, a new secret is made
+		return nil, store.Err(err, "read pending TOTP secret")
+	}
 	if pending != nil {
 		return otp.NewKeyFromURL(*pending)
 	}

@@ -99,7 +99,9 @@ func (db *DB) applyOne(ctx context.Context, conn *sql.DB, m Migration) (bool, er
 	if err != nil {
 		return false, Err(err, "begin migration")
 	}
-	defer tx.Rollback()
+	// After Commit this is a no-op (sql.ErrTxDone); before it, the error
+	// that made us stop is the one returned.
+	defer func() { _ = tx.Rollback() }()
 	if db.Dialect == Postgres {
 		if _, err := tx.ExecContext(ctx, `select pg_advisory_xact_lock(7319001)`); err != nil {
 			return false, Err(err, "lock migrations")

@@ -237,18 +237,28 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, tenantID int
 	tx := &Tx{Tx: sqlTx, Dialect: db.Dialect, TenantID: tenantID, conn: conn}
 	if db.Dialect == Postgres && tenantID != 0 {
 		if _, err := sqlTx.ExecContext(ctx, `select set_config('scry.tenant_id', $1, true)`, fmt.Sprint(tenantID)); err != nil {
-			sqlTx.Rollback()
-			return db.Err(err, "bind transaction to tenant")
+			return rollback(sqlTx, db.Err(err, "bind transaction to tenant"))
 		}
 	}
 	if err := fn(tx); err != nil {
-		sqlTx.Rollback()
-		return err
+		return rollback(sqlTx, err)
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return db.Err(err, "commit")
 	}
 	return nil
+}
+
+// rollback ends a failed transaction and returns its failure, joined with
+// the rollback's own error when there is one: a transaction whose rollback
+// failed may have left its connection unusable, and that must be seen. A
+// transaction the driver already ended (its context was cancelled) is not
+// a second failure.
+func rollback(tx *sql.Tx, cause error) error {
+	if err := tx.Rollback(); err != nil && !errors.Is(err, sql.ErrTxDone) {
+		return errors.Join(cause, Err(err, "roll back"))
+	}
+	return cause
 }
 
 // SetStatementTimeout limits how long statements of this transaction may run
@@ -276,6 +286,10 @@ func Err(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("%s: %w", what, ErrNotFound)
 	}
+	if isTimeout(err) {
+		return errcode.Wrap(errcode.Timeout, fmt.Errorf("%s: %w", what, err),
+			"This took longer than scry allows and was stopped; narrow it down (a shorter period, one department) or try again when scry is less busy")
+	}
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "23505" {
 		return fmt.Errorf("%s: %w", what, ErrAlreadyExists)
@@ -289,6 +303,25 @@ func Err(err error, what string) error {
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }
+
+// isTimeout reports whether err is a statement stopped for taking too long:
+// a context deadline (SQLite interrupts the statement) or PostgreSQL's
+// statement_timeout (SQLSTATE 57014, query_canceled).
+func isTimeout(err error) bool {
+	if errors.Is(err, context.DeadlineExceeded) {
+		return true
+	}
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "57014" {
+		return true
+	}
+	var se *sqlite.Error
+	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_INTERRUPT
+}
+
+// ReadPoolSize is how many connections reads may hold at once (on
+// PostgreSQL the pool that writes share).
+func (db *DB) ReadPoolSize() int { return db.read.Stats().MaxOpenConnections }
 
 // Placeholders returns "$from, $from+1, … " for n values, for multi-row inserts.
 func Placeholders(from, n int) string {

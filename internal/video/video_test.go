@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"os"
@@ -23,6 +24,7 @@ import (
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
 	"github.com/scry-dev/scry/internal/tenant"
+	"github.com/scry-dev/scry/internal/testwait"
 	"github.com/scry-dev/scry/internal/video"
 )
 
@@ -128,19 +130,18 @@ func quiet() *slog.Logger { return slog.New(slog.NewTextHandler(io.Discard, nil)
 // wait polls the analysis until it is done or failed.
 func wait(t *testing.T, db *store.DB, tenantID, id int64) video.Analysis {
 	t.Helper()
-	deadline := time.Now().Add(60 * time.Second)
-	for time.Now().Before(deadline) {
-		a, err := video.GetAnalysis(context.Background(), db, tenantID, id)
-		if err != nil {
+	var a video.Analysis
+	testwait.Eventually(t, 3*time.Minute, func() error {
+		var err error
+		if a, err = video.GetAnalysis(context.Background(), db, tenantID, id); err != nil {
 			t.Fatal(err)
 		}
 		if a.Status == "done" || a.Status == "failed" {
-			return a
+			return nil
 		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	t.Fatalf("analysis %d did not finish in 60 s", id)
-	return video.Analysis{}
+		return fmt.Errorf("analysis %d is %s", id, a.Status)
+	})
+	return a
 }
 
 // TestAnalysisJob: an analysis queued through river is worked by a client
@@ -206,16 +207,17 @@ func TestAnalysisJob(t *testing.T) {
 		}
 		defer jobs.Stop(ctx)
 		// Progress is visible while it runs (sampled as a watcher would).
-		go func() {
-			for runCtx.Err() == nil {
-				if an, err := video.GetAnalysis(ctx, db, a.ID, good); err == nil && an.Status == "running" {
-					seenMu.Lock()
-					seen = append(seen, an.Progress)
-					seenMu.Unlock()
-				}
-				time.Sleep(20 * time.Millisecond)
+		go testwait.Until(time.Hour, func() error {
+			if runCtx.Err() != nil {
+				return nil // the test is over
 			}
-		}()
+			if an, err := video.GetAnalysis(ctx, db, a.ID, good); err == nil && an.Status == "running" {
+				seenMu.Lock()
+				seen = append(seen, an.Progress)
+				seenMu.Unlock()
+			}
+			return errors.New("still sampling")
+		})
 		done := wait(t, db, a.ID, good)
 		if done.Status != "done" || done.Progress != 1 || done.StartedAt == "" || done.FinishedAt == "" {
 			t.Fatalf("analysis: %+v", done)
@@ -292,12 +294,12 @@ func TestInterruptedWorkIsRetried(t *testing.T) {
 		running, cancel := context.WithCancel(ctx)
 		go func() {
 			defer cancel()
-			for running.Err() == nil {
-				if got, _ := video.GetAnalysis(ctx, db, a.ID, id); got.Status == "running" {
-					return
+			testwait.Until(time.Minute, func() error {
+				if got, _ := video.GetAnalysis(ctx, db, a.ID, id); got.Status != "running" && running.Err() == nil {
+					return fmt.Errorf("analysis %s", got.Status)
 				}
-				time.Sleep(2 * time.Millisecond)
-			}
+				return nil
+			})
 		}()
 		job := &river.Job[video.AnalyzeArgs]{JobRow: &rivertype.JobRow{Attempt: attempt, MaxAttempts: 3}, Args: video.AnalyzeArgs{TenantID: a.ID, AnalysisID: id}}
 		err := w.Work(running, job)

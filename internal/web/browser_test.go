@@ -25,6 +25,7 @@ import (
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
 	"github.com/scry-dev/scry/internal/tenant"
+	"github.com/scry-dev/scry/internal/testwait"
 )
 
 // browser starts headless Debian Chromium, or skips saying why.
@@ -43,7 +44,9 @@ func browser(t *testing.T) context.Context {
 	t.Cleanup(cancel)
 	ctx, cancel2 := chromedp.NewContext(actx)
 	t.Cleanup(cancel2)
-	ctx, cancel3 := context.WithTimeout(ctx, 90*time.Second)
+	// A bound for a browser that hangs, not an expected duration: a loaded
+	// machine (make test-load) takes several times an idle one's.
+	ctx, cancel3 := context.WithTimeout(ctx, 5*time.Minute)
 	t.Cleanup(cancel3)
 	return ctx
 }
@@ -59,6 +62,19 @@ func shot(name string) step {
 			return err
 		}
 		return os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+	})
+}
+
+// waitJS waits until js is true in the page; an error (the page is being
+// navigated) just means "not yet".
+func waitJS(t *testing.T, ctx context.Context, js string) {
+	t.Helper()
+	testwait.Eventually(t, 60*time.Second, func() error {
+		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
+		if err == nil && !ok {
+			err = fmt.Errorf("the page does not yet say %s", js)
+		}
+		return err
 	})
 }
 
@@ -140,12 +156,13 @@ func TestBrowserAskJourney(t *testing.T) {
 			// wait for the new page, not the answer still shown on the old one
 			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 				js := fmt.Sprintf(`new URLSearchParams(location.search).get("q") === %q && document.readyState === "complete" && !!document.querySelector("#answer table, #answer .error")`, q)
-				for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
-					if ok, err := chromedp.Evaluate[bool](js)(ctx, tg); err == nil && ok {
-						return nil // errors while the page navigates just mean "not yet"
+				return testwait.Until(60*time.Second, func() error {
+					ok, err := chromedp.Evaluate[bool](js)(ctx, tg)
+					if err == nil && !ok {
+						err = fmt.Errorf("no answer to %q", q)
 					}
-				}
-				return fmt.Errorf("no answer to %q", q)
+					return err // errors while the page navigates just mean "not yet"
+				})
 			}),
 		)
 	}

@@ -444,15 +444,17 @@ func (s *Server) labelingPage(w http.ResponseWriter, r *http.Request, c *caller)
 			d.Progress = &p
 		}
 	}
-	s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
 		var err error
 		if d.Jobs, err = labeling.ListJobs(r.Context(), tx); err != nil {
 			return err
 		}
 		d.Teams, err = workforce.TeamsAll(r.Context(), tx)
 		return err
-	})
-	d.Videos, _ = video.List(r.Context(), s.db, c.tenantID)
+	}))
+	var err error
+	d.Videos, err = video.List(r.Context(), s.db, c.tenantID)
+	s.logFailure(r, "list videos", err)
 	all, _ := video.Analyses(r.Context(), s.db, c.tenantID, "")
 	for _, a := range all {
 		if a.Status == "done" {

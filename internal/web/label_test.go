@@ -22,6 +22,7 @@ import (
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/media/mediatest"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/testwait"
 	"github.com/scry-dev/scry/internal/video"
 	"github.com/scry-dev/scry/internal/workforce"
 )
@@ -98,21 +99,24 @@ func analysedVideo(t *testing.T, f *portalFixture) (video.Video, video.Analysis)
 	}
 	jobs.Start(ctx)
 	defer jobs.Stop(ctx)
-	for deadline := time.Now().Add(30 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		a, err := video.GetAnalysis(ctx, f.db, f.tenant.ID, id)
-		if err != nil {
+	var a video.Analysis
+	testwait.Eventually(t, 3*time.Minute, func() error {
+		if a, err = video.GetAnalysis(ctx, f.db, f.tenant.ID, id); err != nil {
 			t.Fatal(err)
 		}
-		if a.Status == "done" {
-			return v, a
-		}
-		if a.Status == "failed" {
+		switch a.Status {
+		case "done":
+			return nil
+		case "failed":
 			t.Fatalf("analysis failed: %s", a.Error)
 		}
-	}
-	t.Fatal("the analysis did not finish")
-	return video.Video{}, video.Analysis{}
+		return fmt.Errorf("the analysis is %s", a.Status)
+	})
+	return v, a
 }
+
+// noTaskWaiting is the portal page saying the worker's queue is empty.
+const noTaskWaiting = `document.getElementById("status").textContent.includes("No task is waiting")`
 
 // void runs an action for its effect only.
 func void[T any](a chromedp.Action[T]) step {
@@ -197,8 +201,14 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 		chromedp.Submit(css("#confirm")), chromedp.WaitVisible(css("#secret")))
 	secret := eval[string](t, bctx, `document.getElementById("secret").textContent`)
 	code, _ := totp.GenerateCode(secret, time.Now())
+	// A task is on screen when the page has loaded its frames and boxes:
+	// label.js shows #work only at the end of load().
+	taskShown := func(frame int) string {
+		return fmt.Sprintf(`(() => { const s = scryLabel.state(); return !!(s.task && s.task.frames[0] === %d && !document.getElementById("work").hidden); })()`, frame)
+	}
 	run(chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#start")),
-		chromedp.Click(css("#start")), chromedp.WaitVisible(css("#work")), chromedp.Sleep(300*time.Millisecond))
+		chromedp.Click(css("#start")), chromedp.WaitVisible(css("#work")))
+	waitJS(t, bctx, taskShown(0))
 	if n := eval[int](t, bctx, `scryLabel.state().boxes[0].length`); n != 2 {
 		t.Fatalf("machine boxes pre-drawn: %d", n)
 	}
@@ -219,14 +229,15 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	}
 	run(chromedp.Click(css("#prev")))
 	// Autosave, then a reload restores the drawn box.
-	run(void(chromedp.Evaluate[any](`scryLabel.save()`, chromedp.EvalAwaitPromise)), chromedp.Reload(), chromedp.WaitVisible(css("#work")), chromedp.Sleep(300*time.Millisecond))
+	run(void(chromedp.Evaluate[any](`scryLabel.save()`, chromedp.EvalAwaitPromise)), chromedp.Reload(), chromedp.WaitVisible(css("#work")))
+	waitJS(t, bctx, taskShown(0))
 	if n := eval[int](t, bctx, `scryLabel.state().boxes[0].length`); n != 3 {
 		t.Fatalf("boxes after a reload: %d", n)
 	}
-	run(chromedp.Click(css("#submit")),
-		void(chromedp.Poll[bool](`!!(scryLabel.state().task && scryLabel.state().task.frames[0] === 25)`, chromedp.WithPollingTimeout(10*time.Second))),
-		chromedp.Sleep(300*time.Millisecond), shot("label-2-next-frame"), chromedp.Click(css("#submit")),
-		void(chromedp.Poll[bool](`document.getElementById("status").textContent.includes("No task is waiting")`, chromedp.WithPollingTimeout(10*time.Second))))
+	run(chromedp.Click(css("#submit")))
+	waitJS(t, bctx, taskShown(25))
+	run(shot("label-2-next-frame"), chromedp.Click(css("#submit")))
+	waitJS(t, bctx, noTaskWaiting)
 	// The analysis now carries the reviewed boxes.
 	a, err = video.GetAnalysis(ctx, f.db, f.tenant.ID, a.ID)
 	if err != nil {
@@ -305,8 +316,7 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	run(chromedp.Navigate(f.ts.URL+"/admin/videos"), chromedp.WaitVisible(css("#videos")),
 		chromedp.Click(css(`#videos a`)), chromedp.WaitVisible(css("#presence")))
 	loaded := `Array.from(document.querySelectorAll(".frames img")).filter(i => i.complete && i.naturalWidth === 640).length`
-	for deadline := time.Now().Add(10 * time.Second); eval[int](t, bctx, loaded) < 2 && time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-	}
+	waitJS(t, bctx, loaded+" >= 2")
 	run(shot("see-1-analysis"))
 	if n := eval[int](t, bctx, loaded); n != 2 {
 		t.Errorf("drawn frames loaded on the analysis page: %d", n)
@@ -320,12 +330,7 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 		chromedp.SetValue(css("#workers-per-item"), "1"), chromedp.SetValue(css("#sample"), "1"),
 		chromedp.Click(css("form.grid-form button")))
 	// The form posts and redirects to the new job's page (or shows an error).
-	for deadline := time.Now().Add(10 * time.Second); time.Now().Before(deadline); time.Sleep(100 * time.Millisecond) {
-		if p, err := chromedp.Run(bctx, chromedp.Evaluate[string](`location.pathname + (document.querySelector(".error") ? "!" : "")`)); err == nil &&
-			(strings.HasSuffix(p, fmt.Sprintf("/%d", job.ID+1)) || strings.HasSuffix(p, "!")) {
-			break
-		}
-	}
+	waitJS(t, bctx, fmt.Sprintf(`location.pathname.endsWith("/%d") || !!document.querySelector(".error")`, job.ID+1))
 	run(chromedp.WaitVisible(css("#jobs")), shot("label-4-admin-new-job"))
 	if e := eval[string](t, bctx, `(document.querySelector(".error") || {}).textContent || ""`); e != "" {
 		t.Fatalf("creating a job on the admin page: %s", e)
@@ -338,15 +343,16 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	run(chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal/signin"), chromedp.WaitVisible(css("#email")),
 		chromedp.SendKeys(css("#email"), cy), chromedp.SendKeys(css("#password"), newPassword), chromedp.Submit(css("#password")),
 		chromedp.WaitVisible(css("#code")), chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#start")),
-		chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal/task"), chromedp.WaitVisible(css("#verify")), chromedp.Sleep(300*time.Millisecond),
-		shot("label-5-verify"), chromedp.Click(css("#reject")))
+		chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal/task"), chromedp.WaitVisible(css("#verify")))
+	waitJS(t, bctx, taskShown(0))
+	run(shot("label-5-verify"), chromedp.Click(css("#reject")))
 	if st := eval[string](t, bctx, `document.getElementById("status").textContent`); !strings.Contains(st, "Say why") {
 		t.Errorf("reject without a reason: %q", st)
 	}
-	run(chromedp.SendKeys(css("#reject-reason"), "the box is on the shelf edge"), chromedp.Click(css("#reject")),
-		void(chromedp.Poll[bool](`!!(scryLabel.state().task && scryLabel.state().task.frames[0] === 25)`, chromedp.WithPollingTimeout(10*time.Second))),
-		chromedp.Sleep(300*time.Millisecond), chromedp.Click(css("#accept")),
-		void(chromedp.Poll[bool](`document.getElementById("status").textContent.includes("No task is waiting")`, chromedp.WithPollingTimeout(10*time.Second))))
+	run(chromedp.SendKeys(css("#reject-reason"), "the box is on the shelf edge"), chromedp.Click(css("#reject")))
+	waitJS(t, bctx, taskShown(25))
+	run(chromedp.Click(css("#accept")))
+	waitJS(t, bctx, noTaskWaiting)
 	var vp labeling.Progress
 	f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error { vp, err = labeling.GetProgress(ctx, tx, job.ID+1); return err })
 	if vp.Job.Status != "done" || vp.ItemsDone != 2 {

@@ -14,7 +14,6 @@ import (
 	"time"
 
 	"github.com/scry-dev/scry/internal/ask"
-	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/chart"
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
@@ -148,7 +147,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) signOutForm(w http.ResponseWriter, r *http.Request, c *caller) {
-	s.db.InTenant(r.Context(), c.tenantID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, c.sessionHash) })
+	s.logFailure(r, "sign out", s.db.InTenant(r.Context(), c.tenantID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, c.sessionHash) }))
 	http.SetCookie(w, s.cookie("", -1))
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 }
@@ -161,7 +160,7 @@ func (s *Server) base(c *caller, title, page string) pageData {
 // suggestions are built from the tenant's own departments and positions.
 func (s *Server) suggestions(r *http.Request, c *caller) []string {
 	out := []string{"How many employees do we have?", "Headcount by department", "Who is working today?"}
-	s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
 		v, err := ask.LoadVocabulary(r.Context(), tx)
 		if err != nil {
 			return err
@@ -174,7 +173,7 @@ func (s *Server) suggestions(r *http.Request, c *caller) []string {
 		}
 		out = append(out, "Sick days by department this year", "Give me the gender parity", "Number of shifts by weekday and start hour")
 		return nil
-	})
+	}))
 	return out
 }
 
@@ -196,11 +195,11 @@ func (s *Server) askPage(w http.ResponseWriter, r *http.Request, c *caller) {
 			}
 		}
 	}
-	s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
 		var err error
 		d.History, err = ask.History(r.Context(), tx, c.user.ID, 12)
 		return err
-	})
+	}))
 	s.render(w, status, "ask", d)
 }
 
@@ -216,19 +215,19 @@ func (s *Server) answer(r *http.Request, c *caller, question, nowParam string, p
 		now = t
 	}
 	ans, askErr := s.engine.AskAfter(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user}, question, now, prev)
-	outcome := "ok"
+	// Every question is recorded, whatever became of it: refused, denied,
+	// timed out or broken.
+	rec := ask.RecordOf(c.tenantSlug, "user:"+c.user.Email, question, ans, askErr)
+	s.metrics.outcome("scry_asks_total", rec.Outcome)
+	err := s.recorder.record(r.Context(), &askRecord{tenantID: c.tenantID, userID: c.user.ID, question: rec.History, outcome: rec.Outcome, rec: rec.Audit})
 	if askErr != nil {
-		if errcode.ExitStatus(askErr) != 2 {
+		e := errcode.From(askErr)
+		if e.Code == errcode.Internal || e.Code == errcode.Unavailable {
 			return nil, askErr
 		}
-		e := errcode.From(askErr)
+		// refusals and timeouts are answers that say why there are no rows
 		ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
-		outcome = string(e.Code)
 	}
-	s.metrics.outcome("scry_asks_total", outcome)
-	err := s.recorder.record(r.Context(), &askRecord{tenantID: c.tenantID, userID: c.user.ID, question: question, outcome: outcome,
-		rec: audit.Record{Tenant: c.tenantSlug, Actor: "user:" + c.user.Email, Action: "ask", Target: "hr",
-			Details: map[string]any{"question": question, "outcome": outcome, "rows": len(ans.Rows)}}})
 	return ans, err
 }
 
@@ -288,11 +287,11 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *caller) {
 			d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
 		}
 	}
-	s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
 		var err error
 		d.Users, err = identity.List(r.Context(), tx)
 		return err
-	})
+	}))
 	s.render(w, status, "users", d)
 }
 

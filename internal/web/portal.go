@@ -193,10 +193,19 @@ func (s *Server) portalAudit(r *http.Request, t tenant.Tenant, actor, action, ta
 		details = map[string]any{}
 	}
 	details["remote"] = s.clientAddr(r).String()
-	s.db.Global(r.Context(), func(tx *store.Tx) error {
+	err := s.db.Global(r.Context(), func(tx *store.Tx) error {
 		return audit.Append(r.Context(), tx, audit.Record{Tenant: t.Slug, Actor: actor, Action: action, Target: target, Outcome: outcome, Details: details})
 	})
-	s.audit.Publish(r.Context(), s.db)
+	if err != nil {
+		s.log.Error("audit: recording a portal act failed", "action", action, "err", err)
+		return
+	}
+	// Anyone can make an anonymous act happen: those share signed heads.
+	if actor == "anonymous" {
+		s.audit.PublishSoon(s.db)
+	} else if err := s.audit.Publish(r.Context(), s.db); err != nil {
+		s.log.Warn("audit: signing a tree head failed; the next one covers this act", "err", err)
+	}
 }
 
 // portalSessionRead is a portal request's session as read with its
@@ -258,15 +267,15 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		return
 	}
 	var teams []workforce.Team
-	s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
 		var err error
 		teams, err = workforce.TeamsOf(r.Context(), tx, c.user.ID)
 		return err
-	})
+	}))
 	var enrolled *string
-	s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
 		return tx.QueryRowContext(r.Context(), `select mfa_enrolled_at from users where tenant_id = $1 and id = $2`, t.ID, c.user.ID).Scan(&enrolled)
-	})
+	}))
 	s.render(w, http.StatusOK, "portal_home", portalData{Title: "Review portal", Tenant: t.Slug, Email: c.user.Email, Teams: teams,
 		OfferMFA: p.UserPool.MFA == "optional" && enrolled == nil})
 }
@@ -322,10 +331,10 @@ func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.T
 		if status == 0 {
 			status = http.StatusUnauthorized
 			var wait time.Duration
-			s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+			s.logFailure(r, "count a failed sign-in", s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
 				wait, err = identity.RecordFailure(r.Context(), tx, p.UserPool.Lockout.MaxFailures, keys...)
 				return err
-			})
+			}))
 			if wait > 0 {
 				s.portalAudit(r, t, "anonymous", "portal.lockout", email, "refused", map[string]any{"wait_seconds": int(wait.Seconds())})
 			}
@@ -350,7 +359,7 @@ func (s *Server) portalMFASetup(w http.ResponseWriter, r *http.Request, t tenant
 		http.Redirect(w, r, "/t/"+t.Slug+"/portal", http.StatusSeeOther)
 		return
 	}
-	s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error { return identity.SetStage(r.Context(), tx, c.sessionHash, "mfa_enroll") })
+	s.logFailure(r, "start MFA enrollment", s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error { return identity.SetStage(r.Context(), tx, c.sessionHash, "mfa_enroll") }))
 	http.Redirect(w, r, "/t/"+t.Slug+"/portal/step", http.StatusSeeOther)
 }
 
@@ -409,7 +418,9 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 					return err
 				}
 				var enrolled *string
-				tx.QueryRowContext(r.Context(), `select mfa_enrolled_at from users where tenant_id = $1 and id = $2`, t.ID, c.user.ID).Scan(&enrolled)
+				if err := tx.QueryRowContext(r.Context(), `select mfa_enrolled_at from users where tenant_id = $1 and id = $2`, t.ID, c.user.ID).Scan(&enrolled); err != nil {
+					return store.Err(err, "read MFA enrollment")
+				}
 				next = nextStage(p, false, enrolled != nil)
 			case "mfa_enroll", "mfa":
 				if err := identity.CheckTOTP(r.Context(), tx, c.user, r.PostForm.Get("code"), time.Now()); err != nil {
@@ -451,7 +462,7 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 
 func (s *Server) portalSignOut(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
 	if c := s.portalSession(r, t, p); c != nil {
-		s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, c.sessionHash) })
+		s.logFailure(r, "portal sign out", s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, c.sessionHash) }))
 	}
 	http.SetCookie(w, s.cookie("", -1))
 	http.Redirect(w, r, "/t/"+t.Slug+"/portal/signin", http.StatusSeeOther)

@@ -4,7 +4,6 @@ import (
 	"context"
 	"sort"
 	"sync"
-	"time"
 
 	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/audit"
@@ -13,31 +12,22 @@ import (
 
 // askRecorder writes each answered question to the asker's history and the
 // audit log. Requests that arrive together share one transaction per tenant
-// and one signed head (group commit): every request still waits until its
-// records are durable, but sixteen concurrent askers cost one fsync, not
-// sixteen, on SQLite's single writer.
+// and one signed head (group commit, and audit.PublishSoon): every request
+// still waits until its records are durable, but sixteen concurrent askers
+// cost one fsync, not sixteen, on SQLite's single writer.
 type askRecorder struct {
 	db    *store.DB
 	audit *audit.Log
 	queue chan *askRecord
 	once  sync.Once
-
-	mu          sync.Mutex
-	lastPublish time.Time
-	pending     bool
 }
-
-// publishEvery bounds how often a busy server signs a tree head: a head per
-// burst would be thousands of files an hour. Records between heads are the
-// "unsigned tail" that `scry audit verify` reports; it is at most this old.
-const publishEvery = 250 * time.Millisecond
 
 type askRecord struct {
 	tenantID int64
-	rec      audit.Record
+	rec      audit.Record // its Outcome is the audit outcome (audit.OutcomeOf)
 	userID   int64
 	question string
-	outcome  string
+	outcome  string // for the history: ok or the error code
 	done     chan error
 }
 
@@ -101,7 +91,6 @@ func (r *askRecorder) write(batch []*askRecord) {
 				if err := ask.RecordHistory(ctx, tx, a.userID, a.question, a.outcome); err != nil {
 					return err
 				}
-				a.rec.Outcome = "ok"
 				if err := audit.Append(ctx, tx, a.rec); err != nil {
 					return err
 				}
@@ -112,26 +101,5 @@ func (r *askRecorder) write(batch []*askRecord) {
 			a.done <- err
 		}
 	}
-	r.publish()
-}
-
-// publish signs a head now, or once publishEvery has passed since the last.
-func (r *askRecorder) publish() {
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	wait := publishEvery - time.Since(r.lastPublish)
-	if wait <= 0 {
-		r.lastPublish = time.Now()
-		go r.audit.Publish(context.Background(), r.db)
-		return
-	}
-	if !r.pending {
-		r.pending = true
-		time.AfterFunc(wait, func() {
-			r.mu.Lock()
-			r.pending, r.lastPublish = false, time.Now()
-			r.mu.Unlock()
-			r.audit.Publish(context.Background(), r.db)
-		})
-	}
+	r.audit.PublishSoon(r.db)
 }

@@ -3,6 +3,7 @@ package web
 import (
 	_ "embed"
 	"net/http"
+	"strings"
 
 	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/audit"
@@ -102,6 +103,8 @@ func (s *Server) startSession(r *http.Request, slug, email, password string) (st
 	t, terr := tenant.Get(r.Context(), s.db, slug)
 	if terr != nil {
 		identity.SpendPasswordTime(password) // the same work as a wrong password
+		// Installation-wide (no tenant label): the slug is whatever was typed.
+		s.auditFailedSignIn(r, "", email, map[string]any{"remote": clientIP(r), "tenant": capText(slug), "reason": "unknown tenant"})
 		return "", errcode.New(errcode.Unauthenticated, "The tenant, email or password is not right")
 	}
 	var value string
@@ -117,13 +120,37 @@ func (s *Server) startSession(r *http.Request, slug, email, password string) (st
 			Details: map[string]any{"remote": clientIP(r)}})
 	})
 	if err != nil {
-		s.db.Global(r.Context(), func(tx *store.Tx) error {
-			return audit.Append(r.Context(), tx, audit.Record{Tenant: t.Slug, Actor: "anonymous", Action: "session.signin", Target: email, Outcome: "refused",
-				Details: map[string]any{"remote": clientIP(r)}})
-		})
+		s.auditFailedSignIn(r, t.Slug, email, map[string]any{"remote": clientIP(r)})
+		return "", err
 	}
-	s.audit.Publish(r.Context(), s.db)
-	return value, err
+	if err := s.audit.Publish(r.Context(), s.db); err != nil {
+		s.log.Warn("audit: signing a tree head failed; the next one covers this sign-in", "err", err)
+	}
+	return value, nil
+}
+
+// auditFailedSignIn records a refused sign-in. Anyone can cause one, so it
+// shares a signed head with its burst (PublishSoon) instead of writing a
+// head file each.
+func (s *Server) auditFailedSignIn(r *http.Request, slug, email string, details map[string]any) {
+	err := s.db.Global(r.Context(), func(tx *store.Tx) error {
+		return audit.Append(r.Context(), tx, audit.Record{Tenant: slug, Actor: "anonymous", Action: "session.signin", Target: capText(email),
+			Outcome: audit.OutcomeRefused, Details: details})
+	})
+	if err != nil {
+		s.log.Error("audit: recording a failed sign-in failed", "err", err)
+		return
+	}
+	s.audit.PublishSoon(s.db)
+}
+
+// capText bounds what an unauthenticated request can make scry store.
+func capText(v string) string {
+	const most = 200
+	if len(v) > most {
+		return strings.ToValidUTF8(v[:most], "")
+	}
+	return v
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request, c *caller) error {

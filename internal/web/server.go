@@ -115,6 +115,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		defer cancel()
 		err := srv.Shutdown(shut)
 		<-errc
+		if ferr := s.audit.Flush(shut, s.db); ferr != nil {
+			s.log.Warn("audit: signing the last tree head failed; the next start's first head covers it", "err", ferr)
+		}
 		return err
 	}
 }
@@ -311,9 +314,9 @@ func (s *Server) authenticateValue(r *http.Request, prefix, value string, policy
 func (s *Server) settleSession(r *http.Request, tenantID int64, hash string, c *caller, touch bool, err error) (*caller, error) {
 	switch {
 	case errors.Is(err, identity.ErrSessionExpired):
-		s.db.InTenant(r.Context(), tenantID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, hash) })
+		s.logFailure(r, "end an expired session", s.db.InTenant(r.Context(), tenantID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, hash) }))
 	case err == nil && touch:
-		s.db.InTenant(r.Context(), tenantID, func(tx *store.Tx) error { return identity.Touch(r.Context(), tx, hash) })
+		s.logFailure(r, "touch a session", s.db.InTenant(r.Context(), tenantID, func(tx *store.Tx) error { return identity.Touch(r.Context(), tx, hash) }))
 	}
 	if err != nil {
 		if errcode.From(err).Code == errcode.Internal {
@@ -322,6 +325,15 @@ func (s *Server) settleSession(r *http.Request, tenantID int64, hash string, c *
 		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
 	}
 	return c, nil
+}
+
+// logFailure logs an error a handler goes on without (a page still renders
+// what it has, a sign-out still clears the cookie): such an error is never
+// dropped silently, nor shown to the client.
+func (s *Server) logFailure(r *http.Request, what string, err error) {
+	if err != nil {
+		s.log.Error(what+" failed", "path", r.URL.Path, "err", err)
+	}
 }
 
 // authenticateFull is authenticate for everything but the portal's own

@@ -91,10 +91,6 @@ func Load(ctx context.Context, tx *store.Tx) (State, error) {
 	return st, rows.Err()
 }
 
-func isNotFound(err error) bool {
-	return err != nil && strings.Contains(err.Error(), store.ErrNotFound.Error())
-}
-
 // Fingerprint identifies a state, so a saved plan can tell whether the
 // state moved since it was made.
 func (st State) Fingerprint() string {

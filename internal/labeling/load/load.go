@@ -31,6 +31,9 @@ type Config struct {
 	Think time.Duration
 	// OnAck hears of every submission the server acknowledged (HTTP 200).
 	OnAck func(taskID int64, answer json.RawMessage)
+	// OnError hears of every failed request, by HTTP status or "transport"
+	// (the crash test waits for workers to meet a dead server).
+	OnError func(key string)
 }
 
 // Result is what the run measured.
@@ -65,7 +68,14 @@ func Run(ctx context.Context, cfg Config) Result {
 	var takes, submits []time.Duration
 	errs := map[string]int{}
 	out := 0
-	fail := func(key string) { mu.Lock(); errs[key]++; mu.Unlock() }
+	fail := func(key string) {
+		mu.Lock()
+		errs[key]++
+		mu.Unlock()
+		if cfg.OnError != nil {
+			cfg.OnError(key)
+		}
+	}
 	do := func(method, path, cookie string, body any) (int, []byte, time.Duration, error) {
 		var r io.Reader
 		if body != nil {

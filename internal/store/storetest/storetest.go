@@ -75,7 +75,10 @@ func setupPostgres() error {
 			}
 		}
 		var n int
-		conn.QueryRowContext(ctx, `select count(*) from pg_database where datname = $1`, testDB).Scan(&n)
+		if err := conn.QueryRowContext(ctx, `select count(*) from pg_database where datname = $1`, testDB).Scan(&n); err != nil {
+			setupErr = fmt.Errorf("look for the test database: %w", err)
+			return
+		}
 		if n == 0 {
 			if _, err := conn.ExecContext(ctx, `create database `+testDB+` owner scry_owner`); err != nil && !strings.Contains(err.Error(), "already exists") {
 				setupErr = fmt.Errorf("create database: %w", err)
@@ -142,7 +145,9 @@ func PostgresURLs(t testing.TB) (string, string) {
 		t.Fatalf("create schema: %v", err)
 	}
 	t.Cleanup(func() {
-		admin.ExecContext(context.Background(), `drop schema `+schema+` cascade`)
+		if _, err := admin.ExecContext(context.Background(), `drop schema `+schema+` cascade`); err != nil {
+			t.Logf("drop test schema %s: %v", schema, err)
+		}
 		admin.Close()
 	})
 	app := addParam(withUser(base, "scry_app"), "search_path="+schema)
