@@ -2,6 +2,7 @@ package hr
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/csv"
@@ -151,6 +152,53 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
+// maxLine bounds a CSV line: the longest valid row (every field at its
+// limit, four bytes a character) is under 20 KiB, and encoding/csv holds a
+// whole line in memory, so a file that is one endless line is refused
+// instead of read into memory.
+const maxLine = 64 << 10
+
+// lineLimit fails once a line grows past maxLine bytes.
+type lineLimit struct {
+	r    io.Reader
+	run  int // bytes since the last newline
+	line int // 1-based line being read
+}
+
+type lineTooLong struct{ line int }
+
+func (e *lineTooLong) Error() string {
+	return fmt.Sprintf("line %d is longer than %d bytes", e.line, maxLine)
+}
+
+func (l *lineLimit) Read(p []byte) (int, error) {
+	if l.line == 0 {
+		l.line = 1
+	}
+	n, err := l.r.Read(p)
+	// Whole-buffer searches, not a loop per byte: this sees every byte of a
+	// million-shift import.
+	chunk := p[:n]
+	for {
+		i := bytes.IndexByte(chunk, '\n')
+		if i < 0 {
+			l.run += len(chunk)
+			break
+		}
+		if l.run+i > maxLine {
+			l.run += i
+			break
+		}
+		l.line++
+		l.run = 0
+		chunk = chunk[i+1:]
+	}
+	if l.run > maxLine {
+		return 0, &lineTooLong{line: l.line}
+	}
+	return n, err
+}
+
 // readCSV streams one file, checking its header and every field against spec.
 func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc) error {
 	st, err := f.Stat()
@@ -162,7 +210,7 @@ func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc) error {
 		return nil
 	}
 	cr := &countingReader{r: f}
-	br := bufio.NewReaderSize(cr, 1<<16)
+	br := bufio.NewReaderSize(&lineLimit{r: cr}, 1<<16)
 	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
 		br.Discard(3)
 	}
@@ -212,6 +260,11 @@ func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc) error {
 		}
 		line, _ := r.FieldPos(0)
 		if err != nil {
+			var long *lineTooLong
+			if errors.As(err, &long) {
+				imp.probs.add(Problem{File: spec.name, Line: long.line, Expected: fmt.Sprintf("a line of at most %d KiB (no valid row comes near it)", maxLine>>10)})
+				return nil // the rest of the file cannot be read line by line
+			}
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
 				msg := pe.Err.Error()
@@ -234,6 +287,11 @@ func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc) error {
 			}
 			if raw == "" && c.optional {
 				vals[order[i]] = nil
+				continue
+			}
+			if want := c.checkText(raw); want != "" {
+				imp.probs.add(Problem{File: spec.name, Line: line, Column: i + 1, Field: c.name, Value: raw, Expected: want})
+				rowOK = false
 				continue
 			}
 			v, want := c.parse(raw)
@@ -302,6 +360,10 @@ func (imp *importer) readEmployees(f *os.File) error {
 		}
 		emails[email] = line
 		hire, _ := dayNumber(vals[6].(string))
+		if birth, _ := dayNumber(vals[5].(string)); birth >= hire {
+			imp.problem(spec.name, line, colOf(spec, "birth_date"), "birth_date", vals[5].(string), "a date before hire_date "+vals[6].(string))
+			return nil
+		}
 		if vals[7] != nil {
 			if end, _ := dayNumber(vals[7].(string)); end < hire {
 				imp.problem(spec.name, line, colOf(spec, "end_date"), "end_date", vals[7].(string), "a date on or after hire_date "+vals[6].(string))
