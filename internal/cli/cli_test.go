@@ -226,3 +226,12 @@ func TestImportCrashSafety(t *testing.T) {
 func itoa(n int) string { return jsonNum(n) }
 
 func jsonNum(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestServeRefusesBadUploadLimit(t *testing.T) {
+	for _, v := range []string{"12XB", "0", "-5MiB", "GiB"} {
+		_, stderr, code := run(t, t.TempDir(), "serve", "--addr", "127.0.0.1:0", "--max-upload", v)
+		if code != 2 || !strings.Contains(stderr, "--max-upload") {
+			t.Errorf("--max-upload %s: exit %d, %s", v, code, stderr)
+		}
+	}
+}

@@ -30,6 +30,7 @@ func serveCommand() *command {
 			fs.String("trusted-proxies", c.env.Getenv("SCRY_TRUSTED_PROXIES"), "comma-separated CIDRs of proxies whose X-Forwarded-For is believed (env SCRY_TRUSTED_PROXIES)")
 			fs.Float64("rate-per-ip", 20, "requests per second allowed from one client address (burst twice that); raise it when many people share one address")
 			fs.Float64("rate-per-user", 10, "requests per second allowed for one signed-in user (burst twice that)")
+			fs.String("max-upload", firstNonEmpty(c.env.Getenv("SCRY_MAX_UPLOAD"), "1GiB"), "largest upload (the HR files), streamed to disk: bytes or with KiB, MiB, GiB (env SCRY_MAX_UPLOAD)")
 			fs.Int("workers", 1, "video analyses worked at once by this server (0: none; another process works the queue)")
 			engineFlags(fs, c)
 		},
@@ -65,13 +66,17 @@ func runServe(ctx context.Context, c *call) error {
 		}
 		proxies = append(proxies, pr)
 	}
+	maxUpload, err := parseSize(c.flag("max-upload"))
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.flag("addr"))
 	if err != nil {
 		return errcode.Wrap(errcode.Invalid, err, "Cannot listen on %s", c.flag("addr"))
 	}
 	logger := slog.New(slog.NewJSONHandler(c.env.Stderr, nil))
 	srv := web.New(web.Config{TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger, TrustedProxies: proxies, PublicURL: c.flag("public-url"), DataDir: c.dataDir,
-		PerIP: num(c.flag("rate-per-ip")), PerUser: num(c.flag("rate-per-user")),
+		PerIP: num(c.flag("rate-per-ip")), PerUser: num(c.flag("rate-per-user")), MaxUpload: maxUpload,
 		Sessions: identity.SessionPolicy{Idle: idle, Absolute: maxAge}}, db, log, eng)
 	scheme := "http"
 	if c.flag("tls-cert") != "" {
@@ -96,6 +101,26 @@ func runServe(ctx context.Context, c *call) error {
 	}
 	fmt.Fprintf(c.env.Stdout, "scry is serving %s://%s (Ctrl-C stops it)\n", scheme, ln.Addr())
 	return srv.Serve(ctx, ln)
+}
+
+// parseSize reads a byte count such as 1GiB, 500MiB or 1048576.
+func parseSize(s string) (int64, error) {
+	v := strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"B", 1}} {
+		if n, ok := strings.CutSuffix(v, u.suffix); ok {
+			v, mult = strings.TrimSpace(n), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return 0, errcode.New(errcode.Invalid, "--max-upload: %q is not a size such as 1GiB, 500MiB or 1048576", s)
+	}
+	return n * mult, nil
 }
 
 func num(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }

@@ -3,6 +3,7 @@ package web
 import (
 	"embed"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -90,11 +91,21 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, d any) {
 // page wraps an HTML handler: a caller who is not signed in goes to the
 // sign-in page; a caller without the role gets a plain 403.
 func (s *Server) page(roles []string, h func(w http.ResponseWriter, r *http.Request, c *caller)) http.HandlerFunc {
+	return s.pageWith(roles, false, h)
+}
+
+// pageWith is page; an upload page gets the upload limit and deadlines,
+// any other form 1 MiB.
+func (s *Server) pageWith(roles []string, upload bool, h func(w http.ResponseWriter, r *http.Request, c *caller)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if rl, _ := r.Context().Value(logKey).(*reqLog); rl != nil {
 			rl.route = r.Method + " " + r.URL.Path
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, 512<<20)
+		if upload {
+			s.allowUpload(w, r)
+		} else {
+			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		}
 		c, err := s.authenticateFull(r)
 		if err != nil {
 			http.Redirect(w, r, "/signin", http.StatusSeeOther)
@@ -125,7 +136,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/users", s.page(admins, s.usersPage))
 	mux.HandleFunc("POST /admin/users", s.page(admins, s.usersPage))
 	mux.HandleFunc("GET /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
-	mux.HandleFunc("POST /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
+	mux.HandleFunc("POST /admin/import", s.pageWith([]string{"admin", "hr"}, true, s.importPage))
 	mux.HandleFunc("GET /admin/videos", s.page(admins, s.videosPage))
 	mux.HandleFunc("GET /admin/videos/{video}/analyses/{analysis}", s.page(admins, s.videosPage))
 	mux.HandleFunc("GET /admin/videos/{video}/analyses/{analysis}/frames/{frame}", s.page(admins, s.analysisFrame))
@@ -319,7 +330,16 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, c *caller) {
 // import is counted in /metrics and audited either way.
 func (s *Server) importUpload(r *http.Request, c *caller) (hr.Counts, error) {
 	var counts hr.Counts
-	dir, err := os.MkdirTemp("", "scry-upload-")
+	// In the data folder, not /tmp: /tmp is often a RAM disk, and an upload
+	// may be a gigabyte.
+	parent := os.TempDir()
+	if s.cfg.DataDir != "" {
+		parent = filepath.Join(s.cfg.DataDir, "uploads")
+		if err := os.MkdirAll(parent, 0o700); err != nil {
+			return counts, err
+		}
+	}
+	dir, err := os.MkdirTemp(parent, "hr-")
 	if err != nil {
 		return counts, err
 	}
@@ -346,6 +366,17 @@ func (s *Server) importUpload(r *http.Request, c *caller) (hr.Counts, error) {
 	return counts, err
 }
 
+// tooLarge names the limit when err is an upload over it.
+func tooLarge(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return errcode.Wrap(errcode.Invalid, err, "The upload is larger than this server's limit of %d MiB (scry serve --max-upload)", tooBig.Limit>>20)
+	}
+	return nil
+}
+
+// saveUpload streams the parts of a multipart upload into files in dir,
+// so that memory does not grow with the upload.
 func saveUpload(r *http.Request, dir string) error {
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -356,6 +387,9 @@ func saveUpload(r *http.Request, dir string) error {
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			break
+		}
+		if err := tooLarge(err); err != nil {
+			return err
 		}
 		if err != nil {
 			return errcode.Wrap(errcode.Invalid, err, "The upload was cut off")
@@ -370,6 +404,9 @@ func saveUpload(r *http.Request, dir string) error {
 		}
 		_, err = io.Copy(f, part)
 		f.Close()
+		if err := tooLarge(err); err != nil {
+			return err
+		}
 		if err != nil {
 			return errcode.Wrap(errcode.Invalid, err, "The upload of %s.csv was cut off", name)
 		}

@@ -31,7 +31,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/users", roles: admins, handle: s.listUsers},
 		{method: "POST", path: "/api/v1/users", roles: admins, handle: s.addUser},
 		{method: "DELETE", path: "/api/v1/users/{email}", roles: admins, handle: s.removeUser},
-		{method: "POST", path: "/api/v1/imports/hr", roles: []string{"admin", "hr"}, handle: s.importHR},
+		{method: "POST", path: "/api/v1/imports/hr", roles: []string{"admin", "hr"}, upload: true, handle: s.importHR},
 		{method: "GET", path: "/api/v1/label/jobs", roles: admins, handle: s.listLabelJobs},
 		{method: "POST", path: "/api/v1/label/jobs", roles: admins, handle: s.createLabelJob},
 		{method: "GET", path: "/api/v1/label/jobs/{id}", roles: admins, handle: s.labelJobProgress},
