@@ -116,9 +116,9 @@ func ByEmail(ctx context.Context, tx *store.Tx, email string) (User, error) {
 	return u, err
 }
 
-// List returns the tenant's users ordered by email.
+// List returns the tenant's users ordered by email (removed ones are gone).
 func List(ctx context.Context, tx *store.Tx) ([]User, error) {
-	rows, err := tx.QueryContext(ctx, `select `+userCols+` from users where tenant_id = $1 order by email_lower`, tx.TenantID)
+	rows, err := tx.QueryContext(ctx, `select `+userCols+` from users where tenant_id = $1 and status <> 'removed' order by email_lower`, tx.TenantID)
 	if err != nil {
 		return nil, store.Err(err, "list users")
 	}
@@ -134,14 +134,82 @@ func List(ctx context.Context, tx *store.Tx) ([]User, error) {
 	return out, rows.Err()
 }
 
-// Remove deletes a user by email.
-func Remove(ctx context.Context, tx *store.Tx, email string) error {
-	res, err := tx.ExecContext(ctx, `delete from users where tenant_id = $1 and email_lower = $2`, tx.TenantID, strings.ToLower(email))
+// Removed is the status of a user kept only as the author of history.
+const Removed = "removed"
+
+// Remove takes a user out of the tenant: they can no longer sign in, their
+// sessions, tokens and team memberships end and their address is free for a
+// new account. A user whom history points at (a worker's labeling answers)
+// is kept as a tombstone — status removed, no credentials, an address no
+// sign-in can match — so that the answers keep their author; anyone else is
+// deleted. The last active admin of a tenant cannot be removed. It reports
+// whether a tombstone was kept.
+func Remove(ctx context.Context, tx *store.Tx, email string) (kept bool, err error) {
+	u, err := ByEmail(ctx, tx, email)
 	if err != nil {
-		return store.Err(err, "remove user")
+		return false, err
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errcode.New(errcode.NotFound, "No user %s in this tenant", email)
+	if u.Role == Admin && u.Status == "active" {
+		if err := keepAnAdmin(ctx, tx, u); err != nil {
+			return false, err
+		}
+	}
+	err = tx.Savepoint(ctx, func() error {
+		_, err := tx.ExecContext(ctx, `delete from users where tenant_id = $1 and id = $2`, tx.TenantID, u.ID)
+		return store.Err(err, "remove user")
+	})
+	if !errors.Is(err, store.ErrReferenced) {
+		return false, err
+	}
+	// The email column keeps the address history shows; email_lower, which
+	// sign-in and uniqueness use, becomes a value no address can equal.
+	if _, err := tx.ExecContext(ctx, `update users set status = $1, email_lower = 'removed:' || id, employee_id = null, password_hash = null,
+		must_change_password = 0, mfa_secret = null, mfa_enrolled_at = null, invite_expires_at = null where tenant_id = $2 and id = $3`,
+		Removed, tx.TenantID, u.ID); err != nil {
+		return false, store.Err(err, "keep removed user for history")
+	}
+	for _, q := range []string{
+		`delete from sessions where tenant_id = $1 and user_id = $2`,
+		`delete from api_tokens where tenant_id = $1 and user_id = $2`,
+		`delete from team_members where tenant_id = $1 and user_id = $2`,
+	} {
+		if _, err := tx.ExecContext(ctx, q, tx.TenantID, u.ID); err != nil {
+			return false, store.Err(err, "end removed user's access")
+		}
+	}
+	return true, nil
+}
+
+// keepAnAdmin refuses to remove admin u when no other active admin would be
+// left to administer the tenant. On PostgreSQL the admins' rows are locked,
+// so two admins removing each other at once cannot both succeed (SQLite's
+// single writer already serialises them).
+func keepAnAdmin(ctx context.Context, tx *store.Tx, u User) error {
+	lock := ""
+	if tx.Dialect == store.Postgres {
+		lock = " for update"
+	}
+	rows, err := tx.QueryContext(ctx, `select id from users where tenant_id = $1 and role = 'admin' and status = 'active'`+lock, tx.TenantID)
+	if err != nil {
+		return store.Err(err, "count admins")
+	}
+	others := 0
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return store.Err(err, "count admins")
+		}
+		if id != u.ID {
+			others++
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return store.Err(err, "count admins")
+	}
+	if others == 0 {
+		return errcode.New(errcode.Conflict, "%s is the last admin of this tenant; make another user admin before removing this one", u.Email)
 	}
 	return nil
 }

@@ -93,10 +93,21 @@ func TestTenantsAndUsers(t *testing.T) {
 		if len(users) != 1 || users[0].Email != "Admin@tenant-a.example" {
 			t.Fatalf("tenant A users = %+v", users)
 		}
-		if err := db.InTenant(ctx, a.ID, func(tx *store.Tx) error { return identity.Remove(ctx, tx, "ADMIN@tenant-a.example") }); err != nil {
+		// The last admin stays; with another admin, removal works in any case.
+		remove := func(email string) error {
+			return db.InTenant(ctx, a.ID, func(tx *store.Tx) error { _, err := identity.Remove(ctx, tx, email); return err })
+		}
+		if err := remove("ADMIN@tenant-a.example"); !errcode.Is(err, errcode.Conflict) {
+			t.Fatalf("removing the last admin: %v", err)
+		}
+		db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
+			_, err := identity.Add(ctx, tx, identity.User{Email: "second@tenant-a.example", Role: identity.Admin})
+			return err
+		})
+		if err := remove("ADMIN@tenant-a.example"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.InTenant(ctx, a.ID, func(tx *store.Tx) error { return identity.Remove(ctx, tx, "admin@tenant-a.example") }); !errcode.Is(err, errcode.NotFound) {
+		if err := remove("admin@tenant-a.example"); !errcode.Is(err, errcode.NotFound) {
 			t.Fatalf("second remove: %v", err)
 		}
 	})

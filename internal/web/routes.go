@@ -236,8 +236,11 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, c *caller) erro
 
 func (s *Server) removeUser(w http.ResponseWriter, r *http.Request, c *caller) error {
 	email := r.PathValue("email")
-	err := s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "user.remove", email, nil, func(tx *store.Tx) error {
-		return identity.Remove(r.Context(), tx, email)
+	details := map[string]any{}
+	err := s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "user.remove", email, details, func(tx *store.Tx) error {
+		kept, err := identity.Remove(r.Context(), tx, email)
+		details["kept_for_history"] = kept
+		return err
 	})
 	if err != nil {
 		return err
