@@ -137,7 +137,13 @@ func TestRemoveWorkersWithHistory(t *testing.T) {
 		if _, errs, code := runIn(t, cfg, "user", "remove", "--tenant", "acme-retail", "--email", "admin@acme-retail.example"); code != 2 || !strings.Contains(errs, "last admin") {
 			t.Errorf("user remove of the last admin: exit %d %s", code, errs)
 		}
-		// Door 3: destroying the workforce, confirmed by its file.
+		// Door 3: destroying the workforce, confirmed by its file (a file of
+		// another workforce is refused).
+		other := filepath.Join(t.TempDir(), "other.yaml")
+		os.WriteFile(other, bytes.Replace(example, []byte("name: acme-reviewers"), []byte("name: someone-else"), 1), 0o600)
+		if _, errs, code := runIn(t, cfg, "workforce", "destroy", "--tenant", "acme-retail", "-f", other); code != 2 || !strings.Contains(errs, "someone-else") {
+			t.Errorf("destroy with another workforce's file: exit %d %s", code, errs)
+		}
 		if out := must("workforce", "destroy", "--tenant", "acme-retail", "-f", spec); !strings.Contains(out, "cy.third") {
 			t.Errorf("destroy: %s", out)
 		}
