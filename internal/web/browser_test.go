@@ -139,7 +139,7 @@ func TestBrowserAskJourney(t *testing.T) {
 			chromedp.Submit(css("#q")),
 			// wait for the new page, not the answer still shown on the old one
 			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-				js := fmt.Sprintf(`new URLSearchParams(location.search).get("q") === %q && document.readyState === "complete" && !!document.querySelector("#answer table, #answer .error")`, q)
+				js := fmt.Sprintf(`document.querySelector("#answer .answered")?.dataset.question === %q && document.readyState === "complete" && !!document.querySelector("#answer table, #answer .error")`, q)
 				for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(50 * time.Millisecond) {
 					if ok, err := chromedp.Evaluate[bool](js)(ctx, tg); err == nil && ok {
 						return nil // errors while the page navigates just mean "not yet"

@@ -131,8 +131,12 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	})
 	mux.HandleFunc("POST /signin", s.signInForm)
 	mux.HandleFunc("POST /signout", s.page(nil, s.signOutForm))
-	mux.HandleFunc("GET /ask", s.page(nil, s.askPage))
-	mux.HandleFunc("GET /ask.csv", s.page(nil, s.askCSV))
+	// Only a POST asks: a link (GET /ask?q=…) merely fills the box, so nobody
+	// can plant an audited question by sending someone a link. Workers of the
+	// private workforce have the portal, not the tenant's HR data.
+	mux.HandleFunc("GET /ask", s.page(people, s.askPage))
+	mux.HandleFunc("POST /ask", s.page(people, s.askPage))
+	mux.HandleFunc("POST /ask.csv", s.page(people, s.askCSV))
 	mux.HandleFunc("GET /admin/users", s.page(admins, s.usersPage))
 	mux.HandleFunc("POST /admin/users", s.page(admins, s.usersPage))
 	mux.HandleFunc("GET /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
@@ -192,9 +196,12 @@ func (s *Server) suggestions(r *http.Request, c *caller) []string {
 func (s *Server) askPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	d := s.base(c, "Ask", "ask")
 	d.Question, d.Now = strings.TrimSpace(r.URL.Query().Get("q")), r.URL.Query().Get("now")
+	if r.Method == http.MethodPost {
+		d.Question, d.Now = strings.TrimSpace(r.PostFormValue("q")), r.PostFormValue("now")
+	}
 	d.Suggestions = s.suggestions(r, c)
 	status := http.StatusOK
-	if d.Question != "" {
+	if d.Question != "" && r.Method == http.MethodPost {
 		ans, err := s.answer(r, c, d.Question, d.Now)
 		if err != nil {
 			d.Error = errcode.From(err).Message
@@ -244,7 +251,7 @@ func (s *Server) answer(r *http.Request, c *caller, question, nowParam string) (
 }
 
 func (s *Server) askCSV(w http.ResponseWriter, r *http.Request, c *caller) {
-	ans, err := s.answer(r, c, r.URL.Query().Get("q"), r.URL.Query().Get("now"))
+	ans, err := s.answer(r, c, r.PostFormValue("q"), r.PostFormValue("now"))
 	if err != nil || ans.Error != nil {
 		http.Error(w, "This question has no table to download.", http.StatusBadRequest)
 		return

@@ -17,6 +17,10 @@ var openapi []byte
 
 var admins = []string{"admin"}
 
+// people are the organisation's own roles: everyone but workforce workers,
+// who only have the labeling portal.
+var people = []string{"admin", "hr", "manager", "employee"}
+
 func (s *Server) routeTable() []route {
 	return []route{
 		{method: "GET", path: "/healthz", public: true, handle: s.healthz},
@@ -26,8 +30,8 @@ func (s *Server) routeTable() []route {
 		{method: "DELETE", path: "/api/v1/session", handle: s.signOut},
 		{method: "DELETE", path: "/api/v1/sessions", handle: s.signOutEverywhere},
 		{method: "GET", path: "/api/v1/me", handle: s.me},
-		{method: "POST", path: "/api/v1/ask", handle: s.ask},
-		{method: "GET", path: "/api/v1/history", handle: s.history},
+		{method: "POST", path: "/api/v1/ask", roles: people, handle: s.ask},
+		{method: "GET", path: "/api/v1/history", roles: people, handle: s.history},
 		{method: "GET", path: "/api/v1/users", roles: admins, handle: s.listUsers},
 		{method: "POST", path: "/api/v1/users", roles: admins, handle: s.addUser},
 		{method: "DELETE", path: "/api/v1/users/{email}", roles: admins, handle: s.removeUser},
