@@ -236,6 +236,7 @@ func (s *Server) apiSubmit(w http.ResponseWriter, r *http.Request, t tenant.Tena
 type releaseRequest struct {
 	Skip   bool   `json:"skip"`
 	Reason string `json:"reason"`
+	Active int64  `json:"active_ms"` // the page sends it with every finish, as with a submit
 }
 
 func (s *Server) apiRelease(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error {
@@ -248,7 +249,7 @@ func (s *Server) apiRelease(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		return err
 	}
 	if err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		return labeling.Release(r.Context(), tx, c.user.ID, id, req.Skip, req.Reason)
+		return labeling.Release(r.Context(), tx, c.user.ID, id, req.Skip, req.Reason, req.Active)
 	}); err != nil {
 		return err
 	}
