@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/url"
+	"os"
 	"strings"
 	"testing"
 
@@ -119,5 +120,32 @@ func TestWorkerCannotAsk(t *testing.T) {
 		if resp.StatusCode != 403 || strings.Contains(string(b), "acme-retail") {
 			t.Errorf("%s %s as a worker: %d %.200s", tc.method, tc.path, resp.StatusCode, b)
 		}
+	}
+}
+
+// TestAddUserInvitesThroughAPI: POST /api/v1/users invites the user (an
+// .eml in the outbox), who is invited, not active, and cannot sign in
+// until they choose a password; the invitation can be sent again.
+func TestAddUserInvitesThroughAPI(t *testing.T) {
+	f := setup(t, store.SQLite)
+	admin := f.signIn(t, "alpha", "admin@alpha.example")
+	resp, out := f.do(t, "POST", "/api/v1/users", map[string]string{"email": "new@alpha.example", "role": "hr"}, withCookie(admin))
+	inv, _ := out["invitation"].(map[string]any)
+	if resp.StatusCode != 201 || out["status"] != "invited" || out["email"] != "new@alpha.example" || inv["sent_to"] != "the server's outbox folder" {
+		t.Fatalf("add: %d %v", resp.StatusCode, out)
+	}
+	resp, out = f.do(t, "POST", "/api/v1/users/new@alpha.example/invitation", nil, withCookie(admin))
+	if resp.StatusCode != 200 {
+		t.Fatalf("resend: %d %v", resp.StatusCode, out)
+	}
+	if resp, _ := f.do(t, "POST", "/api/v1/users/admin@alpha.example/invitation", nil, withCookie(admin)); resp.StatusCode != 409 {
+		t.Fatalf("inviting a user who has a password: %d", resp.StatusCode)
+	}
+	if mails, _ := os.ReadDir(f.srv.cfg.DataDir + "/outbox"); len(mails) != 2 {
+		t.Fatalf("outbox: %d messages, want 2", len(mails))
+	}
+	resp, _ = f.do(t, "POST", "/api/v1/session", map[string]string{"tenant": "alpha", "email": "new@alpha.example", "password": ""})
+	if resp.StatusCode != 401 {
+		t.Fatalf("an invited user signed in without a password: %d", resp.StatusCode)
 	}
 }

@@ -3,6 +3,8 @@ package web
 import (
 	"context"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -25,9 +27,26 @@ func browserRun(t *testing.T, ctx context.Context, steps ...step) {
 	}
 }
 
-// until waits (at most 15 s) for a script to be true in the page.
+// until waits (at most 15 s) for a script to be true in the page; while
+// the page navigates, an evaluation error only means "not yet".
 func until(js string) step {
-	return void(chromedp.Poll[bool](js, chromedp.WithPollingTimeout(15*time.Second)))
+	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		tick := time.NewTicker(50 * time.Millisecond)
+		defer tick.Stop()
+		deadline := time.After(15 * time.Second)
+		for {
+			if ok, err := chromedp.Evaluate[bool](`document.readyState === "complete" && (` + js + `)`)(ctx, tg); err == nil && ok {
+				return nil
+			}
+			select {
+			case <-tick.C:
+			case <-deadline:
+				return fmt.Errorf("waited 15 s for %s", js)
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		}
+	})
 }
 
 // portalSignInBrowser walks an invited member through the portal's first
@@ -97,5 +116,80 @@ func TestBrowserReleaseAndSkip(t *testing.T) {
 	})
 	if got[int64(first)] != [2]string{"released", ""} || got[int64(second)] != [2]string{"skipped", "the frame is blurred"} || len(got) != 3 {
 		t.Fatalf("tasks after release and skip: %v (first %d, second %d)", got, first, second)
+	}
+}
+
+// TestBrowserUsersInvite: an admin adds a user on /admin/users; the user
+// is invited (an .eml in the outbox, the link shown once on the page) and
+// listed as invited; a refused form keeps what was typed; a resent
+// invitation replaces the first link; the user chooses a password from the
+// link, signs in, and is listed as active; the admin removes them, and
+// cannot remove the tenant's last admin.
+func TestBrowserUsersInvite(t *testing.T) {
+	bctx := browser(t)
+	f := setup(t, store.SQLite)
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	signIn := func(email, pw string) step {
+		return chromedp.Steps(chromedp.Navigate(f.ts.URL+"/signin"), chromedp.WaitVisible(css("#tenant")),
+			chromedp.SendKeys(css("#tenant"), "alpha"), chromedp.SendKeys(css("#email"), email),
+			chromedp.SendKeys(css("#password"), pw), chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#q")))
+	}
+	status := func(email string) string {
+		return eval[string](t, bctx, fmt.Sprintf(`(document.querySelector('#users tr[data-email=%q] .status') || {}).textContent || "(not listed)"`, email))
+	}
+	newcomer := "new.hr@alpha.example"
+	browserRun(t, bctx, signIn("admin@alpha.example", password),
+		chromedp.Navigate(f.ts.URL+"/admin/users"), chromedp.WaitVisible(css("#adduser")),
+		// A manager needs an employee id: refused, and what was typed stays.
+		chromedp.SendKeys(css("#email"), "new.manager@alpha.example"), chromedp.SetValue(css("#role"), "manager"),
+		chromedp.Click(css("#adduser button")), chromedp.WaitVisible(css(".error")))
+	if e, v, r := eval[string](t, bctx, `document.querySelector(".error").textContent`), eval[string](t, bctx, `document.getElementById("email").value`),
+		eval[string](t, bctx, `document.getElementById("role").value`); !strings.Contains(e, "employee") || v != "new.manager@alpha.example" || r != "manager" {
+		t.Errorf("refused add: error %q, email kept %q, role kept %q", e, v, r)
+	}
+	browserRun(t, bctx, chromedp.SetValue(css("#email"), newcomer), chromedp.SetValue(css("#role"), "hr"),
+		chromedp.Click(css("#adduser button")), chromedp.WaitVisible(css("#invite-link")), shot("users-1-invited"))
+	firstLink := eval[string](t, bctx, `document.querySelector("#invite-link code").textContent`)
+	if st := status(newcomer); !strings.HasPrefix(st, "invited until") {
+		t.Errorf("status after adding: %q", st)
+	}
+	outbox, _ := os.ReadDir(filepath.Join(f.srv.cfg.DataDir, "outbox"))
+	if len(outbox) != 1 {
+		t.Fatalf("outbox holds %d messages", len(outbox))
+	}
+	eml, _ := os.ReadFile(filepath.Join(f.srv.cfg.DataDir, "outbox", outbox[0].Name()))
+	if !strings.Contains(strings.ReplaceAll(string(eml), "\r\n", "\n"), firstLink) {
+		t.Errorf("the mailed invitation does not hold the link shown:\n%s", eml)
+	}
+	// Resend: a new link; the first stops working.
+	browserRun(t, bctx, chromedp.Click(css(fmt.Sprintf(`#users tr[data-email=%q] .resend`, newcomer))), until(`!!document.querySelector(".notice") && document.querySelector(".notice").textContent.includes("new invitation")`))
+	link := eval[string](t, bctx, `document.querySelector("#invite-link code").textContent`)
+	if link == firstLink {
+		t.Fatal("the resent invitation has the same link")
+	}
+	browserRun(t, bctx, chromedp.Click(css(".signout button")), chromedp.WaitVisible(css("#tenant")),
+		chromedp.Navigate(firstLink), chromedp.WaitVisible(css("#password")),
+		chromedp.SendKeys(css("#password"), newPassword), chromedp.SendKeys(css("#confirm"), newPassword),
+		chromedp.Submit(css("#confirm")), chromedp.WaitVisible(css(".error")))
+	browserRun(t, bctx, chromedp.Navigate(link), chromedp.WaitVisible(css("#password")),
+		chromedp.SendKeys(css("#password"), newPassword), chromedp.SendKeys(css("#confirm"), newPassword),
+		chromedp.Submit(css("#confirm")), chromedp.WaitVisible(css(".notice")), shot("users-2-activated"),
+		signIn(newcomer, newPassword))
+	// The admin sees the truth, removes the newcomer, and cannot remove the last admin.
+	browserRun(t, bctx, chromedp.Click(css(".signout button")), chromedp.WaitVisible(css("#tenant")),
+		signIn("admin@alpha.example", password), chromedp.Navigate(f.ts.URL+"/admin/users"), chromedp.WaitVisible(css("#users")))
+	if st := status(newcomer); st != "active" {
+		t.Errorf("status after activation: %q", st)
+	}
+	browserRun(t, bctx, chromedp.Click(css(fmt.Sprintf(`#users tr[data-email=%q] .remove`, newcomer))), until(`!!document.querySelector(".notice")`))
+	if st := status(newcomer); st != "(not listed)" {
+		t.Errorf("after removal the newcomer is %q", st)
+	}
+	browserRun(t, bctx, chromedp.Click(css(`#users tr[data-email="admin@alpha.example"] .remove`)), chromedp.WaitVisible(css(".error")), shot("users-3-last-admin"))
+	if e := eval[string](t, bctx, `document.querySelector(".error").textContent`); !strings.Contains(e, "last admin") {
+		t.Errorf("removing the last admin on the page: %q", e)
+	}
+	if st := status("admin@alpha.example"); st != "active" {
+		t.Errorf("the last admin after a refused removal: %q", st)
 	}
 }

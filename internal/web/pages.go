@@ -33,7 +33,7 @@ var uiFS embed.FS
 // pages are parsed once; a missing or broken template stops start-up.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling", "videos"} {
+	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling", "videos", "activate"} {
 		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(uiFS, "ui/layout.html", "ui/"+name+".html"))
 	}
 	return out
@@ -41,6 +41,7 @@ var pages = func() map[string]*template.Template {
 
 // pageFuncs format numbers for pages.
 var pageFuncs = template.FuncMap{
+	"fields":  strings.Fields,
 	"minutes": func(ms int64) string { return (time.Duration(ms) * time.Millisecond).Round(time.Second).String() },
 	"percent": func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) },
 	"seconds": func(ms int64) string { return fmt.Sprintf("%.1f s", float64(ms)/1000) },
@@ -67,6 +68,8 @@ type pageData struct {
 	TableRows           [][]any
 	History             []ask.HistoryEntry
 	Users               []identity.User
+	UserRows            []userRow
+	Link                string // an invitation link shown once (invitations that went to the outbox)
 	Jobs                []labeling.Job
 	Progress            *labeling.Progress
 	Videos              []video.Video
@@ -139,6 +142,8 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /ask.csv", s.page(people, s.askCSV))
 	mux.HandleFunc("GET /admin/users", s.page(admins, s.usersPage))
 	mux.HandleFunc("POST /admin/users", s.page(admins, s.usersPage))
+	mux.HandleFunc("GET /t/{tenant}/activate", s.activatePage)
+	mux.HandleFunc("POST /t/{tenant}/activate", s.activatePage)
 	mux.HandleFunc("GET /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
 	mux.HandleFunc("POST /admin/import", s.pageWith([]string{"admin", "hr"}, true, s.importPage))
 	mux.HandleFunc("GET /admin/videos", s.page(admins, s.videosPage))
@@ -284,34 +289,6 @@ func csvSafe(s string) string {
 		}
 	}
 	return s
-}
-
-func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *caller) {
-	d := s.base(c, "Users", "users")
-	status := http.StatusOK
-	if r.Method == http.MethodPost {
-		r.ParseForm()
-		role, err := identity.ParseRole(r.PostForm.Get("role"))
-		if err == nil {
-			u := identity.User{Email: strings.TrimSpace(r.PostForm.Get("email")), Role: role, EmployeeID: strings.TrimSpace(r.PostForm.Get("employee_id"))}
-			err = s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "user.add", u.Email, map[string]any{"role": role}, func(tx *store.Tx) error {
-				_, err := identity.Add(r.Context(), tx, u)
-				return err
-			})
-			if err == nil {
-				d.Notice = "Added " + u.Email + "."
-			}
-		}
-		if err != nil {
-			d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
-		}
-	}
-	s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
-		var err error
-		d.Users, err = identity.List(r.Context(), tx)
-		return err
-	})
-	s.render(w, status, "users", d)
 }
 
 // importPage takes the three CSV files as an upload and imports them

@@ -35,6 +35,7 @@ func (s *Server) routeTable() []route {
 		{method: "GET", path: "/api/v1/users", roles: admins, handle: s.listUsers},
 		{method: "POST", path: "/api/v1/users", roles: admins, handle: s.addUser},
 		{method: "DELETE", path: "/api/v1/users/{email}", roles: admins, handle: s.removeUser},
+		{method: "POST", path: "/api/v1/users/{email}/invitation", roles: admins, handle: s.reinviteUser},
 		{method: "POST", path: "/api/v1/imports/hr", roles: []string{"admin", "hr"}, upload: true, handle: s.importHR},
 		{method: "GET", path: "/api/v1/label/jobs", roles: admins, handle: s.listLabelJobs},
 		{method: "POST", path: "/api/v1/label/jobs", roles: admins, handle: s.createLabelJob},
@@ -226,27 +227,29 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, c *caller) erro
 	if err != nil {
 		return err
 	}
-	u := identity.User{Email: req.Email, Role: role, EmployeeID: req.EmployeeID, Name: req.Name}
-	err = s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "user.add", req.Email, map[string]any{"role": role}, func(tx *store.Tx) error {
-		u, err = identity.Add(r.Context(), tx, u)
-		return err
-	})
+	u, sent, err := s.addUserInvited(r, c, identity.User{Email: req.Email, Role: role, EmployeeID: req.EmployeeID, Name: req.Name})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, u)
+	writeJSON(w, http.StatusCreated, struct {
+		identity.User
+		Invitation sentInvitation `json:"invitation"`
+	}{u, sent})
+	return nil
+}
+
+// reinviteUser sends a user who has not chosen a password a new invitation.
+func (s *Server) reinviteUser(w http.ResponseWriter, r *http.Request, c *caller) error {
+	sent, err := s.resendInvitation(r, c, r.PathValue("email"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"invitation": sent})
 	return nil
 }
 
 func (s *Server) removeUser(w http.ResponseWriter, r *http.Request, c *caller) error {
-	email := r.PathValue("email")
-	details := map[string]any{}
-	err := s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "user.remove", email, details, func(tx *store.Tx) error {
-		kept, err := identity.Remove(r.Context(), tx, email)
-		details["kept_for_history"] = kept
-		return err
-	})
-	if err != nil {
+	if err := s.removeUserAs(r, c, r.PathValue("email")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

@@ -48,6 +48,9 @@ type Config struct {
 	PublicURL string
 	// DataDir is the data folder: videos, and the frames cut for labeling.
 	DataDir string
+	// SMTPURL sends invitations of new users (smtp://[user:pass@]host:port);
+	// empty = .eml files in <DataDir>/outbox.
+	SMTPURL string
 }
 
 // Server serves one installation.
