@@ -35,7 +35,7 @@ func until(js string) step {
 		defer tick.Stop()
 		deadline := time.After(15 * time.Second)
 		for {
-			if ok, err := chromedp.Evaluate[bool](`document.readyState === "complete" && (` + js + `)`)(ctx, tg); err == nil && ok {
+			if ok, err := chromedp.Evaluate[bool](`document.readyState === "complete" && (`+js+`)`)(ctx, tg); err == nil && ok {
 				return nil
 			}
 			select {
