@@ -12,6 +12,7 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp/totp"
 
+	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/media/mediatest"
@@ -191,5 +192,87 @@ func TestBrowserUsersInvite(t *testing.T) {
 	}
 	if st := status("admin@alpha.example"); st != "active" {
 		t.Errorf("the last admin after a refused removal: %q", st)
+	}
+}
+
+// TestBrowserNewJobForm: the new-job form opens with settings it accepts
+// (boxes every 2 s without an analysis; a review of the newest finished
+// analysis once there is one); a refusal names the form's field, in the
+// page's words, not the command line's, and keeps everything typed.
+func TestBrowserNewJobForm(t *testing.T) {
+	bctx := browser(t)
+	f := setupPortal(t, nil, nil)
+	ctx := context.Background()
+	clip := mediatest.Square(t, "shelf.mp4", "red", 3)
+	v, _, err := video.Add(ctx, f.db, f.dataDir, f.tenant.ID, "t", clip, media.DefaultLimits, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error {
+		if _, err := identity.Add(ctx, tx, identity.User{Email: "owner@acme-retail.example", Role: identity.Admin}); err != nil {
+			return err
+		}
+		return identity.SetPassword(ctx, tx, "owner@acme-retail.example", newPassword)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	jobs := func() int {
+		var n int
+		f.db.ReadTenant(ctx, f.tenant.ID, func(tx *store.Tx) error {
+			return tx.QueryRowContext(ctx, `select count(*) from label_jobs where tenant_id = $1`, f.tenant.ID).Scan(&n)
+		})
+		return n
+	}
+	createdJob := `location.pathname.match(/\/admin\/labeling\/\d+$/) !== null && !document.querySelector(".error")`
+	browserRun(t, bctx, chromedp.Navigate(f.ts.URL+"/signin"), chromedp.WaitVisible(css("#tenant")),
+		chromedp.SendKeys(css("#tenant"), "acme-retail"), chromedp.SendKeys(css("#email"), "owner@acme-retail.example"),
+		chromedp.SendKeys(css("#password"), newPassword), chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#q")),
+		chromedp.Navigate(f.ts.URL+"/admin/labeling"), chromedp.WaitVisible(css("#newjob")), shot("label-form-1-defaults"),
+		chromedp.Click(css("#newjob button")), until(createdJob))
+	if n := jobs(); n != 1 {
+		t.Fatalf("the default form (no analysis) made %d jobs", n)
+	}
+	// With a finished analysis, the form offers to review it, and that works too.
+	res := `{"metadata":{"width":320,"height":180,"frame_rate":10,"frame_count":30,"duration_ms":3000},"frames":[{"frame_index":0,"detections":[{"label":"box","phrase":"red box","confidence":0.4,"box":{"x":40,"y":50,"w":60,"h":60},"bounding_box":{"left":0.125,"top":0.28,"width":0.19,"height":0.33}}]}],"presence":[{"phrase":"red box","present":true}]}`
+	err = f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, `insert into analyses (tenant_id, video_id, prompt, options, status, progress, result, created_by, created_at)
+			values ($1, $2, 'Detect the red box', '{}', 'done', 1, $3, 't', 'now')`, f.tenant.ID, v.ID, res)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	browserRun(t, bctx, chromedp.Navigate(f.ts.URL+"/admin/labeling"), chromedp.WaitVisible(css("#newjob")))
+	if k, a := eval[string](t, bctx, `document.getElementById("kind").value`), eval[string](t, bctx, `document.getElementById("analysis").value`); k != "adjust" || a == "" {
+		t.Errorf("defaults with an analysis: kind %q, analysis %q", k, a)
+	}
+	browserRun(t, bctx, chromedp.Click(css("#newjob button")), until(createdJob))
+	if n := jobs(); n != 2 {
+		t.Fatalf("the default form (review) made %d jobs in all, want 2", n)
+	}
+	// Refusals name the page's field and keep what was typed.
+	for _, tc := range []struct{ id, value, want string }{
+		{"workers-per-item", "12", "Workers per item: 12 is not between 1 and 9"},
+		{"limit", "ten", `Minutes per task: "ten" is not a number`},
+	} {
+		browserRun(t, bctx, chromedp.Navigate(f.ts.URL+"/admin/labeling"), chromedp.WaitVisible(css("#newjob")),
+			chromedp.SetValue(css("#kind"), "boxes"), chromedp.SetValue(css("#labels"), "person,cart"),
+			chromedp.SetValue(css("#instructions"), "Draw every person and cart."),
+			chromedp.SetValue(css("#"+tc.id), tc.value), chromedp.Click(css("#newjob button")), chromedp.WaitVisible(css(".error")))
+		e := eval[string](t, bctx, `document.querySelector(".error").textContent`)
+		kept := eval[[]string](t, bctx, fmt.Sprintf(`["kind", "labels", "instructions", %q].map(id => document.getElementById(id).value)`, tc.id))
+		invalid := eval[string](t, bctx, `(document.querySelector("[aria-invalid=true]") || {}).id || ""`)
+		if !strings.Contains(e, tc.want) || strings.Contains(e, "--") || strings.Contains(e, "scry ") {
+			t.Errorf("refusal: %q, want %q in the page's words", e, tc.want)
+		}
+		if strings.Join(kept, "|") != "boxes|person,cart|Draw every person and cart.|"+tc.value || invalid != tc.id {
+			t.Errorf("after the refusal: kept %q, marked %q", kept, invalid)
+		}
+	}
+	browserRun(t, bctx, shot("label-form-2-refused"))
+	if n := jobs(); n != 2 {
+		t.Fatalf("refused forms made jobs: %d", n)
 	}
 }

@@ -58,6 +58,7 @@ type pageData struct {
 	Title, Page, Tenant string
 	User                *identity.User
 	Error, Notice       string
+	Invalid             string // the id of the form field an error is about
 	Problems            []string
 	Form                map[string]string
 	Question, Now       string
