@@ -28,9 +28,9 @@ func browserRun(t *testing.T, ctx context.Context, steps ...step) {
 	}
 }
 
-// until waits (at most 15 s) for a script to be true in the page; while
+// waitJS waits (at most 15 s) for a script to be true in the page; while
 // the page navigates, an evaluation error only means "not yet".
-func until(js string) step {
+func waitJS(js string) step {
 	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		tick := time.NewTicker(50 * time.Millisecond)
 		defer tick.Stop()
@@ -89,9 +89,9 @@ func TestBrowserReleaseAndSkip(t *testing.T) {
 	portalSignInBrowser(t, bctx, f, "ana.reviewer@acme-retail.example")
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	taskID := `((scryLabel.state().task || {}).id || 0)`
-	browserRun(t, bctx, chromedp.Click(css("#start")), chromedp.WaitVisible(css("#work")), until(taskID+` > 0`))
+	browserRun(t, bctx, chromedp.Click(css("#start")), chromedp.WaitVisible(css("#work")), waitJS(taskID+` > 0`))
 	first := eval[int](t, bctx, taskID)
-	browserRun(t, bctx, chromedp.Click(css("#release")), until(fmt.Sprintf(`%s > 0 && %s !== %d`, taskID, taskID, first)))
+	browserRun(t, bctx, chromedp.Click(css("#release")), waitJS(fmt.Sprintf(`%s > 0 && %s !== %d`, taskID, taskID, first)))
 	second := eval[int](t, bctx, taskID)
 	// Skip needs a reason, then goes through.
 	browserRun(t, bctx, chromedp.Click(css("#skip")))
@@ -99,7 +99,7 @@ func TestBrowserReleaseAndSkip(t *testing.T) {
 		t.Errorf("skip without a reason: %q", st)
 	}
 	browserRun(t, bctx, chromedp.SendKeys(css("#skip-reason"), "the frame is blurred"), chromedp.Click(css("#skip")),
-		until(fmt.Sprintf(`%s > 0 && %s !== %d`, taskID, taskID, second)), shot("portal-after-skip"))
+		waitJS(fmt.Sprintf(`%s > 0 && %s !== %d`, taskID, taskID, second)), shot("portal-after-skip"))
 	got := map[int64][2]string{}
 	f.db.ReadTenant(ctx, f.tenant.ID, func(tx *store.Tx) error {
 		rows, err := tx.QueryContext(ctx, `select id, status, reason from label_tasks where tenant_id = $1`, f.tenant.ID)
@@ -163,7 +163,7 @@ func TestBrowserUsersInvite(t *testing.T) {
 		t.Errorf("the mailed invitation does not hold the link shown:\n%s", eml)
 	}
 	// Resend: a new link; the first stops working.
-	browserRun(t, bctx, chromedp.Click(css(fmt.Sprintf(`#users tr[data-email=%q] .resend`, newcomer))), until(`!!document.querySelector(".notice") && document.querySelector(".notice").textContent.includes("new invitation")`))
+	browserRun(t, bctx, chromedp.Click(css(fmt.Sprintf(`#users tr[data-email=%q] .resend`, newcomer))), waitJS(`!!document.querySelector(".notice") && document.querySelector(".notice").textContent.includes("new invitation")`))
 	link := eval[string](t, bctx, `document.querySelector("#invite-link code").textContent`)
 	if link == firstLink {
 		t.Fatal("the resent invitation has the same link")
@@ -182,7 +182,7 @@ func TestBrowserUsersInvite(t *testing.T) {
 	if st := status(newcomer); st != "active" {
 		t.Errorf("status after activation: %q", st)
 	}
-	browserRun(t, bctx, chromedp.Click(css(fmt.Sprintf(`#users tr[data-email=%q] .remove`, newcomer))), until(`!!document.querySelector(".notice")`))
+	browserRun(t, bctx, chromedp.Click(css(fmt.Sprintf(`#users tr[data-email=%q] .remove`, newcomer))), waitJS(`!!document.querySelector(".notice")`))
 	if st := status(newcomer); st != "(not listed)" {
 		t.Errorf("after removal the newcomer is %q", st)
 	}
@@ -230,7 +230,7 @@ func TestBrowserNewJobForm(t *testing.T) {
 		chromedp.SendKeys(css("#tenant"), "acme-retail"), chromedp.SendKeys(css("#email"), "owner@acme-retail.example"),
 		chromedp.SendKeys(css("#password"), newPassword), chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#q")),
 		chromedp.Navigate(f.ts.URL+"/admin/labeling"), chromedp.WaitVisible(css("#newjob")), shot("label-form-1-defaults"),
-		chromedp.Click(css("#newjob button")), until(createdJob))
+		chromedp.Click(css("#newjob button")), waitJS(createdJob))
 	if n := jobs(); n != 1 {
 		t.Fatalf("the default form (no analysis) made %d jobs", n)
 	}
@@ -248,7 +248,7 @@ func TestBrowserNewJobForm(t *testing.T) {
 	if k, a := eval[string](t, bctx, `document.getElementById("kind").value`), eval[string](t, bctx, `document.getElementById("analysis").value`); k != "adjust" || a == "" {
 		t.Errorf("defaults with an analysis: kind %q, analysis %q", k, a)
 	}
-	browserRun(t, bctx, chromedp.Click(css("#newjob button")), until(createdJob))
+	browserRun(t, bctx, chromedp.Click(css("#newjob button")), waitJS(createdJob))
 	if n := jobs(); n != 2 {
 		t.Fatalf("the default form (review) made %d jobs in all, want 2", n)
 	}

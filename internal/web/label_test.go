@@ -198,7 +198,7 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	secret := eval[string](t, bctx, `document.getElementById("secret").textContent`)
 	code, _ := totp.GenerateCode(secret, time.Now())
 	run(chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#start")),
-		chromedp.Click(css("#start")), chromedp.WaitVisible(css("#work")), chromedp.Sleep(300*time.Millisecond))
+		chromedp.Click(css("#start")), chromedp.WaitVisible(css("#work")), waitJS(`!!scryLabel.state().boxes[0]`))
 	if n := eval[int](t, bctx, `scryLabel.state().boxes[0].length`); n != 2 {
 		t.Fatalf("machine boxes pre-drawn: %d", n)
 	}
@@ -219,13 +219,13 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	}
 	run(chromedp.Click(css("#prev")))
 	// Autosave, then a reload restores the drawn box.
-	run(void(chromedp.Evaluate[any](`scryLabel.save()`, chromedp.EvalAwaitPromise)), chromedp.Reload(), chromedp.WaitVisible(css("#work")), chromedp.Sleep(300*time.Millisecond))
+	run(void(chromedp.Evaluate[any](`scryLabel.save()`, chromedp.EvalAwaitPromise)), chromedp.Reload(), chromedp.WaitVisible(css("#work")), waitJS(`!!scryLabel.state().boxes[0] && scryLabel.state().boxes[0].length === 3`))
 	if n := eval[int](t, bctx, `scryLabel.state().boxes[0].length`); n != 3 {
 		t.Fatalf("boxes after a reload: %d", n)
 	}
 	run(chromedp.Click(css("#submit")),
 		void(chromedp.Poll[bool](`!!(scryLabel.state().task && scryLabel.state().task.frames[0] === 25)`, chromedp.WithPollingTimeout(10*time.Second))),
-		chromedp.Sleep(300*time.Millisecond), shot("label-2-next-frame"), chromedp.Click(css("#submit")),
+		waitJS(`!!scryLabel.state().boxes[25] && scryLabel.state().boxes[25].length === 2`), shot("label-2-next-frame"), chromedp.Click(css("#submit")),
 		void(chromedp.Poll[bool](`document.getElementById("status").textContent.includes("No task is waiting")`, chromedp.WithPollingTimeout(10*time.Second))))
 	// The analysis now carries the reviewed boxes.
 	a, err = video.GetAnalysis(ctx, f.db, f.tenant.ID, a.ID)
@@ -338,14 +338,14 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	run(chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal/signin"), chromedp.WaitVisible(css("#email")),
 		chromedp.SendKeys(css("#email"), cy), chromedp.SendKeys(css("#password"), newPassword), chromedp.Submit(css("#password")),
 		chromedp.WaitVisible(css("#code")), chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#start")),
-		chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal/task"), chromedp.WaitVisible(css("#verify")), chromedp.Sleep(300*time.Millisecond),
+		chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal/task"), chromedp.WaitVisible(css("#verify")), waitJS(`!!scryLabel.state().boxes[0]`),
 		shot("label-5-verify"), chromedp.Click(css("#reject")))
 	if st := eval[string](t, bctx, `document.getElementById("status").textContent`); !strings.Contains(st, "Say why") {
 		t.Errorf("reject without a reason: %q", st)
 	}
 	run(chromedp.SendKeys(css("#reject-reason"), "the box is on the shelf edge"), chromedp.Click(css("#reject")),
 		void(chromedp.Poll[bool](`!!(scryLabel.state().task && scryLabel.state().task.frames[0] === 25)`, chromedp.WithPollingTimeout(10*time.Second))),
-		chromedp.Sleep(300*time.Millisecond), chromedp.Click(css("#accept")),
+		waitJS(`!!scryLabel.state().boxes[25]`), chromedp.Click(css("#accept")),
 		void(chromedp.Poll[bool](`document.getElementById("status").textContent.includes("No task is waiting")`, chromedp.WithPollingTimeout(10*time.Second))))
 	var vp labeling.Progress
 	f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error { vp, err = labeling.GetProgress(ctx, tx, job.ID+1); return err })
