@@ -156,49 +156,76 @@ func (c *countingReader) Read(p []byte) (int, error) {
 	return n, err
 }
 
-// maxLine bounds a CSV line: the longest valid row (every field at its
+// maxRecord bounds a CSV record: the longest valid row (every field at its
 // limit, four bytes a character) is under 20 KiB, and encoding/csv holds a
-// whole line in memory, so a file that is one endless line is refused
-// instead of read into memory.
-const maxLine = 64 << 10
+// whole record in memory, so a file that is one endless line — or one
+// endless quoted field spread over many lines — is refused instead of read
+// into memory.
+const maxRecord = 64 << 10
 
-// lineLimit fails once a line grows past maxLine bytes.
-type lineLimit struct {
-	r    io.Reader
-	run  int // bytes since the last newline
-	line int // 1-based line being read
+// recordLimit fails once a record grows past maxRecord bytes. It follows
+// quotes as CSV does (a doubled quote toggles twice), so a line break inside
+// quotes does not end a record.
+type recordLimit struct {
+	r       io.Reader
+	run     int  // bytes of the current record so far
+	line    int  // 1-based physical line being read
+	start   int  // the line the current record began on
+	quoted  bool // inside a quoted field
+	started bool
 }
 
-type lineTooLong struct{ line int }
+type recordTooLong struct{ line int }
 
-func (e *lineTooLong) Error() string {
-	return fmt.Sprintf("line %d is longer than %d bytes", e.line, maxLine)
+func (e *recordTooLong) Error() string {
+	return fmt.Sprintf("the record from line %d is longer than %d bytes", e.line, maxRecord)
 }
 
-func (l *lineLimit) Read(p []byte) (int, error) {
-	if l.line == 0 {
-		l.line = 1
+func (l *recordLimit) Read(p []byte) (int, error) {
+	if !l.started {
+		l.line, l.start, l.started = 1, 1, true
 	}
 	n, err := l.r.Read(p)
-	// Whole-buffer searches, not a loop per byte: this sees every byte of a
-	// million-shift import.
 	chunk := p[:n]
-	for {
-		i := bytes.IndexByte(chunk, '\n')
+	// Whole-buffer searches, not a loop per byte: this sees every byte of a
+	// million-shift import. Without quotes (the usual case) only newlines
+	// matter; a buffer holds at most 64 KiB, so only the record running in
+	// from the previous one can be too long.
+	if !l.quoted && bytes.IndexByte(chunk, '"') < 0 {
+		first := bytes.IndexByte(chunk, '\n')
+		if first < 0 {
+			l.run += len(chunk)
+		} else {
+			if l.run+first > maxRecord {
+				return 0, &recordTooLong{line: l.start}
+			}
+			l.line += bytes.Count(chunk, []byte{'\n'})
+			l.run, l.start = len(chunk)-bytes.LastIndexByte(chunk, '\n')-1, l.line
+		}
+		chunk = nil
+	}
+	for len(chunk) > 0 {
+		i := bytes.IndexAny(chunk, "\"\n")
 		if i < 0 {
 			l.run += len(chunk)
 			break
 		}
-		if l.run+i > maxLine {
-			l.run += i
+		l.run += i + 1
+		if chunk[i] == '"' {
+			l.quoted = !l.quoted
+		} else {
+			l.line++
+			if !l.quoted {
+				l.run, l.start = 0, l.line
+			}
+		}
+		if l.run > maxRecord {
 			break
 		}
-		l.line++
-		l.run = 0
 		chunk = chunk[i+1:]
 	}
-	if l.run > maxLine {
-		return 0, &lineTooLong{line: l.line}
+	if l.run > maxRecord {
+		return 0, &recordTooLong{line: l.start}
 	}
 	return n, err
 }
@@ -214,7 +241,7 @@ func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc) error {
 		return nil
 	}
 	cr := &countingReader{r: f}
-	br := bufio.NewReaderSize(&lineLimit{r: cr}, 1<<16)
+	br := bufio.NewReaderSize(&recordLimit{r: cr}, 1<<16)
 	if bom, _ := br.Peek(3); string(bom) == "\ufeff" {
 		br.Discard(3)
 	}
@@ -264,9 +291,9 @@ func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc) error {
 		}
 		line, _ := r.FieldPos(0)
 		if err != nil {
-			var long *lineTooLong
+			var long *recordTooLong
 			if errors.As(err, &long) {
-				imp.probs.add(Problem{File: spec.name, Line: long.line, Expected: fmt.Sprintf("a line of at most %d KiB (no valid row comes near it)", maxLine>>10)})
+				imp.probs.add(Problem{File: spec.name, Line: long.line, Expected: fmt.Sprintf("a row of at most %d KiB (no valid row comes near it)", maxRecord>>10)})
 				return nil // the rest of the file cannot be read line by line
 			}
 			var pe *csv.ParseError

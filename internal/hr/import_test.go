@@ -97,7 +97,8 @@ func TestImportBadInput(t *testing.T) {
 		{"201-character last name", replaceIn("employees.csv", "Clerk", strings.Repeat("é", 201)), "employees.csv:4:3"},
 		{"65-character shift id", replaceIn("shifts.csv", "S2,", strings.Repeat("s", 65)+","), "shifts.csv:3:1"},
 		{"255-character email", replaceIn("employees.csv", "sam@t.example", strings.Repeat("a", 245)+"@t.example"), "employees.csv:5:4"},
-		{"10 MB name on one line", replaceIn("employees.csv", "Elise", strings.Repeat("n", 10<<20)), "employees.csv:2"},
+		{"10 MB name on one line", replaceIn("employees.csv", "Elise", strings.Repeat("n", 10<<20)), "employees.csv:2: a row of at most"},
+		{"10 MB quoted name over many lines", replaceIn("employees.csv", ",Nora,", ",\""+strings.Repeat("n\n", 5<<20)+"\","), "employees.csv:3: a row of at most"},
 		{"birth after hire", replaceIn("employees.csv", "1999-05-06,2022-03-01", "2023-05-06,2022-03-01"), "employees.csv:4:6"},
 		{"birth on hire day", replaceIn("employees.csv", "1999-05-06,2022-03-01", "2022-03-01,2022-03-01"), "employees.csv:4:6"},
 	}

@@ -94,6 +94,22 @@ func (c column) checkText(s string) string {
 	if c.max == 0 {
 		return ""
 	}
+	// ASCII first, byte by byte: this runs for four fields of every shift.
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b < 0x20 || b == 0x7f {
+			return fmt.Sprintf("text without control characters (found %U)", rune(b))
+		} else if b >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		if len(s) > c.max {
+			return fmt.Sprintf("at most %d characters (this one has %d)", c.max, len(s))
+		}
+		return ""
+	}
 	n := 0
 	for _, r := range s {
 		if unicode.IsControl(r) {
