@@ -194,7 +194,9 @@ func (l *recordLimit) Read(p []byte) (int, error) {
 	if !l.quoted && bytes.IndexByte(chunk, '"') < 0 {
 		first := bytes.IndexByte(chunk, '\n')
 		if first < 0 {
-			l.run += len(chunk)
+			if l.run += len(chunk); l.run > maxRecord {
+				return 0, &recordTooLong{line: l.start}
+			}
 		} else {
 			if l.run+first > maxRecord {
 				return 0, &recordTooLong{line: l.start}
