@@ -68,7 +68,6 @@ type pageData struct {
 	ChartSVG            template.HTML
 	TableRows           [][]any
 	History             []ask.HistoryEntry
-	Users               []identity.User
 	UserRows            []userRow
 	Link                string // an invitation link shown once (invitations that went to the outbox)
 	Jobs                []labeling.Job

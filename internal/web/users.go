@@ -34,7 +34,7 @@ type sentInvitation struct {
 	Link    string    `json:"-"`
 }
 
-// addUser is the one use case behind POST /api/v1/users and the users page:
+// addUserInvited is the one use case behind POST /api/v1/users and the users page:
 // the user is added and invited in one audited transaction, then the
 // invitation is mailed. A mail failure leaves the user added and says so.
 func (s *Server) addUserInvited(r *http.Request, c *caller, u identity.User) (identity.User, sentInvitation, error) {
