@@ -22,6 +22,10 @@ var benchQuestions = []string{
 	"Headcount by department", "How many sick days did each department have this year?", "Who's working today?",
 	"Top 5 employees by hours worked last month", "Average age of employees by department", "How has attendance changed this year?",
 	"Number of shifts by weekday and start hour", "Total hours worked per month in 2025", "Who was on sick leave last week?",
+	// lists, conditions and computed values
+	"List the names and hire dates of the cashiers sorted by age", "How many employees worked more than 150 hours last month?",
+	"Which employees are older than the average age?", "How many different positions are there?", "Overtime by department last month",
+	"Employees whose first name starts with A", "Hours worked on Saturdays last month",
 }
 
 func percentiles(b *testing.B, ds []time.Duration) {

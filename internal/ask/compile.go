@@ -51,9 +51,20 @@ type builder struct {
 	ms    semantic.Measure
 	now   string
 	scope Scope
+	// tenant is the asker's tenant: computed values bind to it rather than
+	// to the outer row, so the database computes them once, not per row
+	tenant int64
 }
 
+// arg adds a parameter, reusing one of the same value: an expression built
+// and then set aside would otherwise leave a parameter no statement uses,
+// whose type PostgreSQL cannot determine.
 func (b *builder) arg(v any) string {
+	for i, a := range b.args {
+		if a == v {
+			return fmt.Sprintf("$%d", i+1)
+		}
+	}
 	b.args = append(b.args, v)
 	return fmt.Sprintf("$%d", len(b.args))
 }
@@ -103,20 +114,51 @@ func (b *builder) timeExpr(grain, col string) string {
 	return col
 }
 
-func (b *builder) ageExpr() string {
+func (b *builder) ageExpr() string { return b.ageOf("e") }
+
+// ageOf is the completed years of alias's person on the reference day.
+func (b *builder) ageOf(alias string) string {
 	if b.d == store.Postgres {
-		return "date_part('year', age(" + b.date(b.now) + ", e.birth_date))"
+		return "date_part('year', age(" + b.date(b.now) + ", " + alias + ".birth_date))"
 	}
 	now := b.arg(b.now)
-	return "(cast(strftime('%Y', " + now + ") as integer) - cast(strftime('%Y', e.birth_date) as integer) - (strftime('%m-%d', " + now + ") < strftime('%m-%d', e.birth_date)))"
+	return "(cast(strftime('%Y', " + now + ") as integer) - cast(strftime('%Y', " + alias + ".birth_date) as integer) - (strftime('%m-%d', " + now + ") < strftime('%m-%d', " + alias + ".birth_date)))"
 }
 
 // tenureExpr is the years since hire on the reference day (fractional).
-func (b *builder) tenureExpr() string {
+func (b *builder) tenureExpr() string { return b.tenureOf("e") }
+
+func (b *builder) tenureOf(alias string) string {
 	if b.d == store.Postgres {
-		return "((" + b.date(b.now) + " - e.hire_date) / 365.25)"
+		return "((" + b.date(b.now) + " - " + alias + ".hire_date) / 365.25)"
 	}
-	return "((julianday(" + b.arg(b.now) + ") - julianday(e.hire_date)) / 365.25)"
+	return "((julianday(" + b.arg(b.now) + ") - julianday(" + alias + ".hire_date)) / 365.25)"
+}
+
+// attrExpr is the SQL of a person's attribute for the employee row alias.
+func (b *builder) attrExpr(name, alias string) string {
+	switch name {
+	case "name":
+		return alias + ".first_name || ' ' || " + alias + ".last_name"
+	case "age":
+		return b.ageOf(alias)
+	case "tenure":
+		return b.tenureOf(alias)
+	case "manager":
+		return "(select m.first_name || ' ' || m.last_name from employees m where m.tenant_id = " + alias + ".tenant_id and m.employee_id = " + alias + ".manager_id" +
+			b.visibleAs("m") + ")"
+	case "reports":
+		return "(select count(*) from employees r2 where r2.tenant_id = " + alias + ".tenant_id and r2.manager_id = " + alias + ".employee_id" + b.visibleAs("r2") + ")"
+	}
+	return alias + "." + name
+}
+
+// visibleAs restricts a correlated lookup to the asker's scope.
+func (b *builder) visibleAs(alias string) string {
+	if b.scope.All {
+		return ""
+	}
+	return " and " + strings.Join(b.scopeCond(alias), " and ")
 }
 
 const nameExpr = "e.first_name || ' ' || e.last_name"
@@ -208,8 +250,27 @@ func (b *builder) dimExpr(name string) (string, Column, error) {
 }
 
 // measureExpr is the aggregate of the measure.
-func (b *builder) measureExpr() string {
+func (b *builder) measureExpr() string { return b.measureAgg("") }
+
+// measureAgg is the measure under aggregate agg ("" = the measure's own).
+func (b *builder) measureAgg(agg string) string {
+	if b.q.Distinct != "" {
+		if expr, _, err := b.dimExpr(b.q.Distinct); err == nil {
+			return "count(distinct " + expr + ")"
+		}
+	}
 	ms := b.ms
+	if agg != "" {
+		ms.Agg = agg
+	}
+	if ms.Derived == "labor_cost" {
+		return ms.Agg + "(f.hours * e.hourly_wage)"
+	}
+	// a person's weekly rate (CONVENTIONS: the mean over the weeks they
+	// worked of their weekly total), for lists, shares and counts of people
+	if b.q.PerPersonWeek && ms.Entity == "shifts" && (b.q.Kind == "people" || b.q.ShareOf != nil || b.q.CountOf != nil) {
+		return "(1.0 * sum(f." + ms.Column + ") / count(distinct " + b.timeExpr("week", "f.date") + "))"
+	}
 	col := ""
 	switch {
 	case ms.Column == "age":
@@ -317,11 +378,6 @@ func (b *builder) scopeCTE(tenantID int64) string {
 		" union select c.employee_id from scope s cross join employees c where c.tenant_id = " + t + " and c.manager_id = s.id) "
 }
 
-var filterColumns = map[string]string{
-	"department": "e.department", "position": "e.position", "location": "e.location",
-	"contract_type": "e.contract_type", "gender": "e.gender", "name": nameExpr,
-}
-
 func (b *builder) in(col string, f Filter) string {
 	ps := make([]string, len(f.Values))
 	for i, v := range f.Values {
@@ -334,22 +390,28 @@ func (b *builder) in(col string, f Filter) string {
 	return col + op + strings.Join(ps, ", ") + ")"
 }
 
-func (b *builder) filterCond(f Filter) (string, error) {
-	if f.Field == "age" {
-		v, _ := strconv.ParseFloat(f.Values[0], 64)
-		return b.ageExpr() + " " + f.Op + " " + b.arg(v), nil
-	}
-	if col, ok := filterColumns[f.Field]; ok {
-		if f.Field == "name" {
-			col = "lower(" + col + ")"
-			lf := f
-			lf.Values = make([]string, len(f.Values))
-			for i, v := range f.Values {
-				lf.Values[i] = strings.ToLower(v)
+func (b *builder) filterCond(f Filter) (string, error) { return b.filterOn(f, "e") }
+
+// filterOn is the condition of f on the employee row alias (facts for
+// absence type and status).
+func (b *builder) filterOn(f Filter, alias string) (string, error) {
+	if f.Field == "any" {
+		var alts []string
+		for _, a := range f.Any {
+			c, err := b.filterOn(a, alias)
+			if err != nil {
+				return "", err
 			}
-			f = lf
+			alts = append(alts, c)
 		}
-		return b.in(col, f), nil
+		return "(" + strings.Join(alts, " or ") + ")", nil
+	}
+	if at, ok := attributes[f.Field]; ok {
+		c := b.attrCond(f, at, alias)
+		if f.Negate && (f.Op != "" || f.Ref != nil) {
+			c = "not (" + c + ")"
+		}
+		return c, nil
 	}
 	ent := b.entity()
 	switch f.Field {
@@ -359,7 +421,7 @@ func (b *builder) filterCond(f Filter) (string, error) {
 		}
 		// "employees on sick leave today": people with such an absence in the period
 		lo, hi := b.period()
-		ex := "exists (select 1 from absences a where a.tenant_id = e.tenant_id and a.employee_id = e.employee_id and " + b.in("a.type", f)
+		ex := "exists (select 1 from absences a where a.tenant_id = " + alias + ".tenant_id and a.employee_id = " + alias + ".employee_id and " + b.in("a.type", f)
 		if lo != "" {
 			ex += " and a.end_date >= " + b.date(lo)
 		}
@@ -372,8 +434,97 @@ func (b *builder) filterCond(f Filter) (string, error) {
 			return b.in("f.status", f), nil
 		}
 		return "", nil
+	case "weekday":
+		if ent != "shifts" && ent != "absences" {
+			return "", errcode.New(errcode.NotUnderstood, "Only shifts and absences fall on days of the week")
+		}
+		days := make([]string, len(f.Values))
+		for i, v := range f.Values {
+			n, _ := strconv.Atoi(v)
+			days[i] = strconv.Itoa(n) // validated 0–6: written into the SQL as numbers, not parameters
+		}
+		op := " in ("
+		if f.Negate {
+			op = " not in ("
+		}
+		return b.timeExpr("weekday", b.dateCol()) + op + strings.Join(days, ", ") + ")", nil
 	}
 	return "", errcode.New(errcode.NotUnderstood, "scry cannot filter by %q", f.Field)
+}
+
+// attrCond compares a person's attribute: with values, a computed value,
+// a pattern of letters, or "has one".
+func (b *builder) attrCond(f Filter, at attribute, alias string) string {
+	col := b.attrExpr(f.Field, alias)
+	text := at.typ == "string" && f.Field != "gender" && f.Field != "contract_type"
+	switch {
+	case f.Op == "set":
+		return col + " is not null"
+	case f.Op == "starts" || f.Op == "ends" || f.Op == "contains":
+		var alts []string
+		for _, v := range f.Values {
+			v = strings.NewReplacer("%", "", "_", "", "\\", "").Replace(strings.ToLower(v))
+			switch f.Op {
+			case "starts":
+				v += "%"
+			case "ends":
+				v = "%" + v
+			default:
+				v = "%" + v + "%"
+			}
+			alts = append(alts, "lower("+col+") like "+b.arg(v))
+		}
+		return "(" + strings.Join(alts, " or ") + ")"
+	case f.Ref != nil && f.Op == "":
+		return col + " in (" + b.refSQL(f.Ref) + ")"
+	case f.Ref != nil:
+		return col + " " + f.Op + " (" + b.refSQL(f.Ref) + ")"
+	case f.Op != "":
+		return col + " " + f.Op + " " + b.typed(at.typ, f.Values[0])
+	case text:
+		lf := f
+		lf.Values = make([]string, len(f.Values))
+		for i, v := range f.Values {
+			lf.Values[i] = strings.ToLower(v)
+		}
+		return b.in("lower("+col+")", lf)
+	}
+	return b.in(col, f)
+}
+
+// typed is a parameter of the attribute's type.
+func (b *builder) typed(typ, v string) string {
+	switch typ {
+	case "number":
+		n, _ := strconv.ParseFloat(v, 64)
+		return b.arg(n)
+	case "date":
+		return b.date(v)
+	}
+	return b.arg(v)
+}
+
+// refSQL computes a value from the people the asker may see (current
+// employees): "the average wage", "Clara's department".
+func (b *builder) refSQL(r *Ref) string {
+	col := b.attrExpr(r.Field, "r")
+	sel := col
+	if r.Agg != "" {
+		sel = r.Agg + "(" + col + ")"
+	}
+	conds := []string{"r.tenant_id = " + b.arg(b.tenant)}
+	if !b.scope.All {
+		conds = append(conds, b.scopeCond("r")...)
+	}
+	d := b.date(b.now)
+	conds = append(conds, "r.hire_date <= "+d, "(r.end_date is null or r.end_date >= "+d+")")
+	for _, f := range r.Filters {
+		c, err := b.filterOn(f, "r")
+		if err == nil && c != "" {
+			conds = append(conds, c)
+		}
+	}
+	return "select " + sel + " from employees r where " + strings.Join(conds, " and ")
 }
 
 // period is the resolved time range, or the default when none was asked.
@@ -445,13 +596,15 @@ var ops = map[string]bool{">": true, ">=": true, "<": true, "<=": true, "=": tru
 
 // compile turns a validated query into SQL for the dialect.
 func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int) (compiled, error) {
-	b := &builder{d: d, model: m, q: q, now: now, scope: scope}
+	b := &builder{d: d, model: m, q: q, now: now, scope: scope, tenant: tenantID}
 	if q.Measure != "" {
 		b.ms = m.Measures[q.Measure]
 	}
 	cte := b.scopeCTE(tenantID)
 	label := b.ms.Label
 	switch {
+	case b.ms.Derived == "overtime" && q.Relation == "" && !q.Without:
+		return b.overtime(cte, tenantID, rowCap)
 	case q.Relation != "":
 		return b.relation(cte, tenantID, rowCap)
 	case q.Kind == "people":
@@ -487,6 +640,9 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 			", 2) from " + b.from() + " where " + strings.Join(conds, " and ")
 		return compiled{SQL: sql, Args: b.args, Columns: []Column{{Name: "percent", Type: "number"}}}, nil
 	}
+	if q.CountOf != nil {
+		return b.countOf(cte, tenantID, rowCap)
+	}
 	if b.rollup() {
 		return b.byDay(cte, tenantID, rowCap)
 	}
@@ -513,8 +669,13 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 	if err != nil {
 		return compiled{}, err
 	}
-	meas := b.measureExpr()
-	if q.Kind == "number" && b.ms.Agg != "avg" {
+	meas := ""
+	if len(q.Aggs) > 0 {
+		meas = b.measureAgg(q.Aggs[0])
+	} else {
+		meas = b.measureExpr()
+	}
+	if q.Kind == "number" && b.ms.Agg != "avg" && len(q.Aggs) == 0 {
 		meas = "coalesce(" + meas + ", 0)"
 	}
 	from := b.from()
@@ -541,7 +702,18 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		label = "average_weekly_" + label
 	}
 	sel = append(sel, "round("+castReal(d, meas)+", 2) as v")
-	cols = append(cols, Column{Name: label, Type: "number"})
+	if q.Distinct != "" {
+		label = "different_" + q.Distinct
+	}
+	for i, agg := range q.Aggs {
+		if i > 0 {
+			sel = append(sel, "round("+castReal(d, b.measureAgg(agg))+", 2) as v"+strconv.Itoa(i+1))
+		}
+		cols = append(cols, Column{Name: aggLabel(agg, label), Type: "number"})
+	}
+	if len(q.Aggs) == 0 {
+		cols = append(cols, Column{Name: label, Type: "number"})
+	}
 	if q.Share {
 		sel = append(sel, "round("+castReal(d, "100.0 * "+meas+" / sum("+meas+") over ()")+", 2) as share")
 		cols = append(cols, Column{Name: "percent", Type: "number"})
@@ -554,7 +726,11 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		sql += " group by " + strings.Join(groups, ", ")
 	}
 	if q.Having != nil {
-		sql += " having " + meas + " " + q.Having.Op + " " + b.arg(q.Having.Value)
+		hv := meas
+		if q.HavingOf == "headcount" {
+			hv = "count(distinct e.employee_id)"
+		}
+		sql += " having " + hv + " " + q.Having.Op + " " + b.arg(q.Having.Value)
 	}
 	if len(groups) > 0 {
 		var order []string
@@ -573,6 +749,115 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 	return compiled{SQL: b.dropUnusedJoin(sql), Args: b.args, Columns: cols}, nil
 }
 
+// overtime sums each person's hours beyond their contracted weekly hours,
+// week by week (a week with fewer hours than the contract is no negative
+// overtime), then by the question's groups or people.
+func (b *builder) overtime(cte string, tenantID int64, rowCap int) (compiled, error) {
+	q := b.q
+	if len(q.Aggs) > 0 || q.CountOf != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.Share || q.PerPersonWeek || q.RankWithin != "" {
+		return compiled{}, errcode.New(errcode.NotUnderstood, "Overtime can be totalled, grouped or listed by person, not combined with shares, ranks or other aggregates")
+	}
+	conds, err := b.where(tenantID)
+	if err != nil {
+		return compiled{}, err
+	}
+	week := b.timeExpr("week", "f.date")
+	var inner, outer, groups, innerGroups []string
+	var cols []Column
+	dims := q.Dimensions
+	if q.Kind == "people" {
+		dims = []string{"employee"}
+	}
+	for i, dn := range dims {
+		alias := fmt.Sprintf("d%d", i)
+		if b.dateGrain(dn) {
+			// a week's overtime belongs to the period its Monday falls in
+			g := b.model.Dimensions[dn].Time
+			if dn == "trend" {
+				g = "month"
+			}
+			inner = append(inner, b.timeExpr(g, "min(f.date)")+" as "+alias)
+			cols = append(cols, Column{Name: g, Type: "string"})
+		} else {
+			expr, col, err := b.dimExpr(dn)
+			if err != nil {
+				return compiled{}, err
+			}
+			inner = append(inner, expr+" as "+alias)
+			innerGroups = append(innerGroups, expr)
+			cols = append(cols, col)
+		}
+		outer = append(outer, alias)
+		groups = append(groups, alias)
+	}
+	over := "sum(f.hours) - max(e.weekly_hours)"
+	sql := cte + "select " + strings.Join(append(append([]string{}, outer...), "round("+castReal(b.d, "sum(case when ot > 0 then ot else 0 end)")+", 2) as v"), ", ") +
+		" from (select " + strings.Join(append(inner, over+" as ot"), ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
+		" group by " + strings.Join(append(innerGroups, "e.employee_id", week), ", ") + ") t"
+	if len(groups) > 0 {
+		sql += " group by " + strings.Join(groups, ", ")
+	}
+	if q.Having != nil {
+		sql += " having sum(case when ot > 0 then ot else 0 end) " + q.Having.Op + " " + b.arg(q.Having.Value)
+	}
+	if len(groups) > 0 {
+		order := "v desc"
+		if q.Order == "asc" {
+			order = "v asc"
+		} else if q.Order == "" && b.hasDateGrain() {
+			order = groups[0]
+		}
+		sql += " order by " + order + ", " + strings.Join(groups, ", ") + fmt.Sprintf(" limit %d", limitOf(q, rowCap))
+	}
+	return compiled{SQL: sql, Args: b.args, Columns: append(cols, Column{Name: b.ms.Label, Type: "number"})}, nil
+}
+
+func aggLabel(agg, label string) string {
+	switch agg {
+	case "avg":
+		return "average_" + label
+	case "min":
+		return "minimum_" + label
+	case "max":
+		return "maximum_" + label
+	case "sum":
+		return "total_" + label
+	}
+	return label
+}
+
+// countOf counts the people whose measure meets a condition ("how many
+// employees worked more than 40 hours"), overall or per group.
+func (b *builder) countOf(cte string, tenantID int64, rowCap int) (compiled, error) {
+	conds, err := b.where(tenantID)
+	if err != nil {
+		return compiled{}, err
+	}
+	var inner, outer, groups []string
+	var cols []Column
+	for i, dn := range b.q.Dimensions {
+		expr, col, err := b.dimExpr(dn)
+		if err != nil {
+			return compiled{}, err
+		}
+		alias := fmt.Sprintf("d%d", i)
+		inner = append(inner, expr+" as "+alias)
+		outer = append(outer, alias)
+		groups = append(groups, expr)
+		cols = append(cols, col)
+	}
+	meas := b.measureExpr()
+	c := b.q.CountOf
+	sql := cte + "select " + strings.Join(append(append([]string{}, outer...), "count(*) as v"), ", ") + " from (select " +
+		strings.Join(append(inner, "e.employee_id as pid"), ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
+		" group by " + strings.Join(append(groups, "e.employee_id"), ", ") + " having " + meas + " " + c.Op + " " + b.arg(c.Value) + ") t"
+	if len(outer) > 0 {
+		sql += " group by " + strings.Join(outer, ", ") + " order by v desc, " + strings.Join(outer, ", ") + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
+	}
+	cols = append(cols, Column{Name: "people", Type: "number"})
+	return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+}
+
 // dateGrain reports whether dimension d is computed from the fact's date.
 func (b *builder) dateGrain(d string) bool {
 	g := b.model.Dimensions[d].Time
@@ -586,7 +871,7 @@ func (b *builder) dateGrain(d string) bool {
 // this avoids a date function and an index probe for every single row.
 func (b *builder) rollup() bool {
 	q := b.q
-	if q.Kind != "groups" || q.PerPersonWeek || b.entity() == "employees" || b.entity() == "tasks" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
+	if q.Kind != "groups" || q.PerPersonWeek || len(q.Aggs) > 0 || b.ms.Derived != "" || q.HavingOf != "" || b.entity() == "employees" || b.entity() == "tasks" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
 		return false
 	}
 	return len(q.Dimensions) > 0
@@ -732,7 +1017,7 @@ func (b *builder) without(cte string, tenantID int64, rowCap int) (compiled, err
 		if err != nil {
 			return compiled{}, err
 		}
-		if _, onEmployee := filterColumns[f.Field]; onEmployee {
+		if _, onEmployee := attributes[f.Field]; onEmployee || f.Field == "any" {
 			outer = append(outer, c)
 		} else if c != "" {
 			inner = append(inner, c)
@@ -756,7 +1041,8 @@ func personColumns() []Column {
 	return []Column{{"employee_id", "string"}, {"name", "string"}, {"department", "string"}, {"position", "string"}}
 }
 
-// people lists employees: id, name, department, position and the measure.
+// people lists employees: id, name, department, position, the columns
+// asked for and the measure, sorted as asked.
 func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (compiled, error) {
 	if b.q.Without {
 		return b.without(cte, tenantID, rowCap)
@@ -766,23 +1052,96 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 		return compiled{}, err
 	}
 	cols := personColumns()
-	sel := "e.employee_id, " + nameExpr + " as name, e.department, e.position"
-	group := " group by e.employee_id, e.first_name, e.last_name, e.department, e.position"
-	order := " order by name"
+	if b.q.PerPersonWeek {
+		label = "average_weekly_" + label
+	}
+	sel := []string{"e.employee_id as c0", nameExpr + " as c1", "e.department as c2", "e.position as c3"}
+	// group by every column of the person, so that any expression over them
+	// may be shown or sorted on (PostgreSQL requires it)
+	group := []string{"e.tenant_id", "e.employee_id", "e.first_name", "e.last_name", "e.email", "e.gender", "e.birth_date", "e.hire_date",
+		"e.end_date", "e.department", "e.position", "e.contract_type", "e.weekly_hours", "e.manager_id", "e.location", "e.hourly_wage"}
+	shown := map[string]bool{"employee_id": true, "name": true, "department": true, "position": true}
+	for _, c := range b.q.Columns {
+		if shown[c] || c == "first_name" || c == "last_name" {
+			continue // the person's name is always shown
+		}
+		shown[c] = true
+		expr := b.attrExpr(c, "e")
+		alias := fmt.Sprintf("c%d", len(sel))
+		sel = append(sel, expr+" as "+alias)
+		cols = append(cols, Column{Name: c, Type: attributes[c].typ})
+	}
+	var order, rankBy []string
 	if b.q.Measure != "" {
 		meas := b.measureExpr()
-		sel += ", round(" + castReal(b.d, meas) + ", 2) as v"
+		sel = append(sel, "round("+castReal(b.d, meas)+", 2) as v")
 		cols = append(cols, Column{label, "number"})
-		if b.q.Having != nil {
-			group += " having " + meas + " " + b.q.Having.Op + " " + b.arg(b.q.Having.Value)
-		}
 		if b.q.Order != "" {
-			order = " order by v " + b.q.Order + ", name"
+			order = append(order, "v "+b.q.Order)
+			rankBy = append(rankBy, meas+" "+b.q.Order)
+			// whole years tie: the oldest is the one born first
+			switch b.q.Measure {
+			case "age":
+				order = append(order, "e.birth_date "+map[string]string{"desc": "asc", "asc": "desc"}[b.q.Order])
+			case "tenure":
+				order = append(order, "e.hire_date "+map[string]string{"desc": "asc", "asc": "desc"}[b.q.Order])
+			}
 		}
 	}
-	sql := cte + "select " + sel + " from " + b.from() + " where " + strings.Join(conds, " and ") + group + order +
-		fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
+	for _, k := range b.q.Sort {
+		dir := " asc"
+		if k.Desc {
+			dir = " desc"
+		}
+		order = append(order, b.attrExpr(k.Field, "e")+dir)
+		rankBy = append(rankBy, b.attrExpr(k.Field, "e")+dir)
+	}
+	order = append(order, "c1", "c0")
+	having := ""
+	if b.q.Measure != "" && b.q.Having != nil {
+		having = " having " + b.measureExpr() + " " + b.q.Having.Op + " " + b.arg(b.q.Having.Value)
+	}
+	sqlBody := "select " + strings.Join(sel, ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
+		" group by " + strings.Join(dedupe(group), ", ") + having
+	if b.q.RankWithin != "" {
+		// rank within each group; ties share a rank, so "the highest paid in
+		// each department" lists every one paid the most
+		dexpr, _, err := b.dimExpr(b.q.RankWithin)
+		if err != nil {
+			return compiled{}, err
+		}
+		byRank := strings.Join(rankBy, ", ")
+		if byRank == "" {
+			return compiled{}, errcode.New(errcode.NotUnderstood, "Say what to rank people by within each %s", b.q.RankWithin)
+		}
+		sel = append(sel, "rank() over (partition by "+dexpr+" order by "+byRank+") as rk")
+		sqlBody = "select " + strings.Join(sel, ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
+			" group by " + strings.Join(dedupe(append(group, dexpr)), ", ") + having
+		var outer []string
+		for i := range cols {
+			if i < len(sel)-1 {
+				name := strings.Fields(sel[i])
+				outer = append(outer, name[len(name)-1])
+			}
+		}
+		sql := cte + "select " + strings.Join(outer, ", ") + " from (" + sqlBody + ") t where rk <= " + b.arg(limitOf(b.q, rowCap)) +
+			" order by " + strings.Join(outer[:2], ", ") + fmt.Sprintf(" limit %d", rowCap+1)
+		return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+	}
+	sql := cte + sqlBody + " order by " + strings.Join(order, ", ") + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
 	return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+}
+
+func dedupe(xs []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, x := range xs {
+		if !seen[x] {
+			seen[x] = true
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 // relation lists the (department) managers of the people the rest of the

@@ -125,6 +125,13 @@ func LoadVocabulary(ctx context.Context, tx *store.Tx) (Vocabulary, error) {
 // Ask answers one question. A refusal is returned as an error carrying
 // not_understood, forbidden_topic, prompt_injection or permission_denied.
 func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.Time) (*Answer, error) {
+	return e.AskAfter(ctx, who, question, now, nil)
+}
+
+// AskAfter answers a question that may follow up on the previous answer's
+// structured query prev ("what about last year?"). prev comes from the
+// client: it is only a starting point, validated and scoped like any query.
+func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now time.Time, prev *Query) (*Answer, error) {
 	ans := &Answer{Question: question, Rows: [][]any{}}
 	if err := Guard(question); err != nil {
 		return ans, err
@@ -150,9 +157,19 @@ func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.T
 		if err != nil {
 			return err
 		}
-		q, engine, err := e.read(ctx, parser, question)
+		var visible map[string]bool
+		if !scope.All {
+			if visible, err = visibleNames(ctx, tx, scope, now); err != nil {
+				return err
+			}
+		}
+		q, engine, err := e.read(ctx, parser, question, visible, prev)
 		if err != nil {
 			return err
+		}
+		if name := hiddenName(q, visible); visible != nil && name != "" {
+			// a previous query sent back by the client names someone out of scope
+			return parser.didNotUnderstand([]string{normPhrase(name)})
 		}
 		ans.Query = q
 		c, err := Prepare(q, e.Model, tx.Dialect, who, scope, now, rowCap)
@@ -186,13 +203,13 @@ func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.T
 
 // read turns the question into a structured query with the configured
 // engine(s) and says which one answered.
-func (e *Engine) read(ctx context.Context, p *Parser, question string) (*Query, string, error) {
+func (e *Engine) read(ctx context.Context, p *Parser, question string, visible map[string]bool, prev *Query) (*Query, string, error) {
 	mode := e.Mode
 	if mode == "" {
 		mode = ModeParser
 	}
 	if mode != ModeLLM {
-		q, err := p.Parse(question)
+		q, err := p.Refine(question, prev, visible)
 		if err == nil || mode == ModeParser || !errcode.Is(err, errcode.NotUnderstood) {
 			return q, ModeParser, err
 		}
@@ -201,7 +218,66 @@ func (e *Engine) read(ctx context.Context, p *Parser, question string) (*Query, 
 		return nil, "", errcode.New(errcode.Invalid, "The %s engine needs --llm-url and --llm-model", mode)
 	}
 	q, err := e.LLM.Query(ctx, question, e.Model, p.values)
+	if err == nil && visible != nil {
+		// the model may name anyone: names outside the scope are refused
+		// exactly as the parser refuses a name it does not know
+		if name := hiddenName(q, visible); name != "" {
+			return nil, ModeLLM, p.didNotUnderstand([]string{normPhrase(name)})
+		}
+	}
 	return q, ModeLLM, err
+}
+
+// visibleNames lists who a scoped asker may name: "field:value" keys, lower
+// case, for names, first and last names and employee ids.
+func visibleNames(ctx context.Context, tx *store.Tx, scope Scope, now time.Time) (map[string]bool, error) {
+	b := &builder{d: tx.Dialect, scope: scope, now: now.Format(day)}
+	cte := b.scopeCTE(tx.TenantID)
+	sql := cte + "select e.employee_id, e.first_name, e.last_name from employees e where e.tenant_id = " + b.arg(tx.TenantID) +
+		" and " + strings.Join(b.scopeCond("e"), " and ")
+	rows, err := tx.QueryContext(ctx, sql, b.args...)
+	if err != nil {
+		return nil, store.Err(err, "read visible names")
+	}
+	defer rows.Close()
+	out := map[string]bool{}
+	for rows.Next() {
+		var id, first, last string
+		if err := rows.Scan(&id, &first, &last); err != nil {
+			return nil, store.Err(err, "scan visible names")
+		}
+		for k, v := range map[string]string{"employee_id": id, "first_name": first, "last_name": last, "name": first + " " + last} {
+			out[k+":"+strings.ToLower(v)] = true
+		}
+	}
+	return out, rows.Err()
+}
+
+// hiddenName returns a name or id a query filters on that is not visible.
+func hiddenName(q *Query, visible map[string]bool) string {
+	var walk func(fs []Filter) string
+	walk = func(fs []Filter) string {
+		for _, f := range fs {
+			switch f.Field {
+			case "name", "first_name", "last_name", "employee_id":
+				for _, v := range f.Values {
+					if f.Op == "" && !visible[f.Field+":"+strings.ToLower(v)] {
+						return v
+					}
+				}
+			}
+			if n := walk(f.Any); n != "" {
+				return n
+			}
+			if f.Ref != nil {
+				if n := walk(f.Ref.Filters); n != "" {
+					return n
+				}
+			}
+		}
+		return ""
+	}
+	return walk(append(append([]Filter{}, q.Filters...), q.ShareWhere...))
 }
 
 // Prepare validates q for the asker and compiles it, resolving its time

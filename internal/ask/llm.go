@@ -63,13 +63,30 @@ func QuerySchema(m *semantic.Model) map[string]any {
 	}
 	sort.Strings(measures)
 	sort.Strings(dims)
-	fields := []string{"department", "position", "location", "contract_type", "gender", "name", "absence_type", "status", "age"}
-	filter := map[string]any{"type": "object", "additionalProperties": false, "required": []string{"field", "values"},
+	attrs := semantic.SortedKeys(attributes)
+	fields := append(append([]string{}, attrs...), "absence_type", "status", "weekday")
+	ops := []string{">", ">=", "<", "<=", "=", "starts", "ends", "contains", "set"}
+	simple := map[string]any{"type": "object", "additionalProperties": false, "required": []string{"field"},
 		"properties": map[string]any{
 			"field":  map[string]any{"type": "string", "enum": fields},
 			"values": map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "minItems": 1, "maxItems": 50},
 			"negate": map[string]any{"type": "boolean"},
-			"op":     map[string]any{"type": "string", "enum": []string{">", ">=", "<", "<="}},
+			"op":     map[string]any{"type": "string", "enum": ops},
+		}}
+	ref := map[string]any{"type": "object", "additionalProperties": false, "required": []string{"field"},
+		"properties": map[string]any{
+			"agg":     map[string]any{"type": "string", "enum": []string{"", "avg", "min", "max", "sum"}},
+			"field":   map[string]any{"type": "string", "enum": attrs},
+			"filters": map[string]any{"type": "array", "items": simple},
+		}}
+	filter := map[string]any{"type": "object", "additionalProperties": false, "required": []string{"field"},
+		"properties": map[string]any{
+			"field":  map[string]any{"type": "string", "enum": append(fields, "any")},
+			"values": map[string]any{"type": "array", "items": map[string]any{"type": "string"}, "minItems": 1, "maxItems": 50},
+			"negate": map[string]any{"type": "boolean"},
+			"op":     map[string]any{"type": "string", "enum": ops},
+			"ref":    ref,
+			"any":    map[string]any{"type": "array", "items": simple, "minItems": 2, "maxItems": 10},
 		}}
 	cond := map[string]any{"type": "object", "additionalProperties": false, "required": []string{"op", "value"},
 		"properties": map[string]any{"op": map[string]any{"type": "string", "enum": []string{">", ">=", "<", "<=", "="}}, "value": map[string]any{"type": "number"}}}
@@ -90,6 +107,14 @@ func QuerySchema(m *semantic.Model) map[string]any {
 			"limit":           map[string]any{"type": "integer", "minimum": 0, "maximum": MaxLimit},
 			"relation":        map[string]any{"type": "string", "enum": []string{"", "department_managers", "managers"}},
 			"self":            map[string]any{"type": "boolean"},
+			"aggs":            map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": []string{"avg", "min", "max", "sum"}}, "maxItems": 4},
+			"columns":         map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": attrs}},
+			"sort": map[string]any{"type": "array", "items": map[string]any{"type": "object", "additionalProperties": false, "required": []string{"field"},
+				"properties": map[string]any{"field": map[string]any{"type": "string", "enum": attrs}, "desc": map[string]any{"type": "boolean"}}}},
+			"rank_within": map[string]any{"type": "string", "enum": dims},
+			"count_of":    cond,
+			"having_of":   map[string]any{"type": "string", "enum": []string{"", "headcount"}},
+			"distinct":    map[string]any{"type": "string", "enum": dims},
 		},
 	}
 }

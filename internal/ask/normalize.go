@@ -6,7 +6,7 @@ import (
 )
 
 var contractions = strings.NewReplacer(
-	"’", "'", "‘", "'", "what's", "what is", "who's", "who is", "how's", "how is", "where's", "where is",
+	"s's", "s", "’", "'", "‘", "'", "what's", "what is", "who's", "who is", "how's", "how is", "where's", "where is",
 	"when's", "when is", "that's", "that is", "there's", "there is", "it's", "it is", "here's", "here is",
 	"let's", "let us", "won't", "will not", "can't", "cannot", "n't", " not", "'re", " are", "'ve", " have",
 	"'ll", " will", "'d", " would", "'m", " am", "'s", "", "s'", "s",
@@ -36,6 +36,9 @@ var keepWords = map[string]bool{
 // singular folds a plural to its singular form; the same function is applied
 // to questions, synonyms and tenant values, so matching is symmetric.
 func singular(w string) string {
+	if w == "ids" {
+		return "id"
+	}
 	if len(w) <= 3 || keepWords[w] || w[len(w)-1] != 's' || strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "us") {
 		return w
 	}
@@ -50,25 +53,32 @@ func singular(w string) string {
 
 // normalize lowercases q, expands contractions, keeps ISO dates as single
 // tokens, turns number words into digits and splits into singular tokens.
-func normalize(q string) []string {
+func normalize(q string) []string { toks, _ := normalizeWords(q); return toks }
+
+// normalizeWords is normalize that also returns each token's word as
+// written (lower case, before singular forms), for refusals that quote it.
+func normalizeWords(q string) ([]string, []string) {
 	s := strings.ToLower(q)
 	s = contractions.Replace(s)
 	s = reISODate.ReplaceAllString(s, " d${1}x${2}x${3} ")
 	s = strings.ReplaceAll(s, "%", " percent ")
 	s = reNonWord.ReplaceAllString(s, " ")
 	s = reOrdinal.ReplaceAllString(s, "$1")
-	var out []string
+	var out, words []string
 	for _, w := range strings.Fields(s) {
+		orig := w
 		if n, ok := numberWords[w]; ok {
 			w = n
 		}
 		if strings.HasPrefix(w, "d") && len(w) == 11 && w[5] == 'x' && w[8] == 'x' {
 			out = append(out, w[1:5]+"-"+w[6:8]+"-"+w[9:11])
+			words = append(words, out[len(out)-1])
 			continue
 		}
 		out = append(out, singular(w))
+		words = append(words, orig)
 	}
-	return out
+	return out, words
 }
 
 // normPhrase normalises a synonym or a tenant value the same way.

@@ -28,6 +28,7 @@ type Parser struct {
 	maxLen  int
 	known   map[string]bool
 	values  Vocabulary
+	suggest map[string]bool // words offered for unknown ones: the model's and the tenant's places, never names
 }
 
 // sample lists a few of the tenant's values of field, for hints.
@@ -59,7 +60,7 @@ var fillerWords = strings.Fields(`a an the of in on at for to from by per each e
 // NewParser builds the lexicon of model synonyms, enum words and the
 // tenant's values.
 func NewParser(m *semantic.Model, v Vocabulary) *Parser {
-	p := &Parser{model: m, phrases: map[string][]meaning{}, known: map[string]bool{}, values: v}
+	p := &Parser{model: m, phrases: map[string][]meaning{}, known: map[string]bool{}, values: v, suggest: map[string]bool{}}
 	addPhrase := func(text string, mn meaning) {
 		k := normPhrase(text)
 		if k == "" {
@@ -97,9 +98,19 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 			}
 		}
 	}
-	for _, field := range []string{"department", "position", "location", "name"} {
+	for _, field := range []string{"department", "position", "location", "name", "first_name", "last_name"} {
 		for _, val := range v[field] {
 			addPhrase(val, meaning{kind: "value", name: field, value: val})
+		}
+	}
+	for w := range p.known {
+		p.suggest[w] = true
+	}
+	for _, field := range []string{"name", "first_name", "last_name"} {
+		for _, val := range v[field] {
+			for _, w := range strings.Fields(normPhrase(val)) {
+				delete(p.suggest, w)
+			}
 		}
 	}
 	// Values seen only on shifts (a position or place nobody holds today).
@@ -113,6 +124,9 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 	for _, w := range fillerWords {
 		p.known[singular(w)] = true
 	}
+	for w := range functionWords {
+		p.known[w] = true
+	}
 	for _, mn := range monthNames {
 		p.known[mn] = true
 	}
@@ -120,13 +134,16 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 }
 
 // correct replaces unknown words by the one known word within one edit.
+// It never corrects into a person's name: "Lampert" is not silently read
+// as "Lambert" (and a refusal never echoes a real name the asker did not
+// write).
 func (p *Parser) correct(toks []string) []string {
 	for i, t := range toks {
 		if len(t) < 5 || p.known[t] || t[0] >= '0' && t[0] <= '9' {
 			continue
 		}
 		match := ""
-		for k := range p.known {
+		for k := range p.suggest {
 			if len(k) >= 4 && within1(t, k) {
 				if match != "" && match != k {
 					match = "" // ambiguous: leave it alone
@@ -193,392 +210,6 @@ func firstNonEmptyStr(s ...string) string {
 }
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
-
-var (
-	reHaving       = rx(`(?:more than|greater than|higher than|over|above|in excess of|at least|no less than|minimum of|less than|fewer than|lower than|under|below|at most|no more than|maximum of|exactly) (\d+(?:\.\d+)?)(?: (hour|day|shift|absence|time|year|employee|people|person|staff|worker))?`)
-	reAge          = regexp.MustCompile(` (?:(older|younger) than (\d+)|(?:aged|age) (over|above|under|below) (\d+)|(over|above|under|below) (\d+) years? old)(?: years?(?: old)?)?`)
-	reTop          = rx(`(top|best|first|bottom|worst|lowest|highest) (\d+)`)
-	rePeople       = regexp.MustCompile(`^ (?:who|whom|list|name|names|which (?:of )?(?:my |our |the )?(?:employee|staff|people|person|worker|team member|report|teacher|manager)|show me (?:all|every|everyone|everybody|the list)|show (?:all|every|everyone)|display (?:all|every|everyone)|give me (?:all|every|everyone|a list|the list|the name)|find (?:all|every|the)|get (?:all|every)|(?:top|bottom) \d+ (?:employee|staff|people|person|worker))\b`)
-	reWhoAny       = regexp.MustCompile(` (who|whom|which employee|which people|which staff|which person|which worker|which of|everyone|everybody|list of|names of|name of)\b`)
-	reCount        = regexp.MustCompile(` (how many|number of|count of|count|headcount|head count|total number|amount of|how much|tally)\b`)
-	reAverage      = regexp.MustCompile(` (average|mean|avg|typical)\b`)
-	reShare        = regexp.MustCompile(` (share|percentage|percent|proportion|ratio|parity|fraction|distribution|split|breakdown|break down|makeup|composition)\b`)
-	reTrend        = regexp.MustCompile(` (changed|change|trend|trending|evolution|evolved|developed|development|over time|progression)\b`)
-	reMost         = regexp.MustCompile(` (the most|most|highest|largest|biggest|maximum|max|greatest|longest)\b`)
-	reLeast        = regexp.MustCompile(` (the least|least|lowest|smallest|fewest|minimum|min|shortest)\b`)
-	reWeekly       = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
-	reSelf         = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
-	reDeptMgr      = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
-	reMgrOf        = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
-	reNegate       = regexp.MustCompile(` (never|without|not|no|none|nobody|zero)\b`)
-	reWithout      = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was) not|had no|have no|has no|with no|no)\b`)
-	reVersus       = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
-	reWorking      = regexp.MustCompile(` (working|work|worked|on shift|on duty|scheduled|rostered|in)\b`)
-	reAbsentOn     = regexp.MustCompile(` (on|off|absent|away|out)\b`)
-	reUnmodelled   = regexp.MustCompile(` (overtime|payroll|labou?r cost|costs?|revenue|profit|productivity|performance|ratings?|bonus|bonuses|promotions?|salary cost|engagement|satisfaction)\b`)
-	reWhichDim     = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
-	reManagersList = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
-	reGrainAdj     = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
-	reOffDomain    = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president|translate|football|soccer|news|horoscope|lottery)\b`)
-)
-
-// Parse reads a question into a structured query, or answers
-// not_understood with a hint. It never guesses: a question with no measure
-// or list of people in it is not understood.
-func (p *Parser) Parse(question string) (*Query, error) {
-	toks := p.correct(normalize(question))
-	if len(toks) == 0 {
-		return nil, notUnderstood("")
-	}
-	s := " " + strings.Join(toks, " ") + " "
-	if reOffDomain.MatchString(s) {
-		return nil, notUnderstood("scry answers questions about employees, shifts and absences.")
-	}
-	q := &Query{}
-	orig := s
-	// 1. time
-	for _, r := range timeRules {
-		if m := r.re.FindStringSubmatch(s); m != nil {
-			q.Time = &TimeRange{Expr: r.expr(m)}
-			s = strings.Replace(s, m[0], " ", 1)
-			break
-		}
-	}
-	lastN := q.Time != nil && reRelN.MatchString(q.Time.Expr) && !strings.HasPrefix(q.Time.Expr, "last 1 ")
-	// 2b. age limits: "older than 50", "under 30 years old", "aged over 40"
-	if m := reAge.FindStringSubmatch(s); m != nil {
-		op := ">"
-		if m[1] == "younger" || m[3] == "under" || m[3] == "below" || m[5] == "under" || m[5] == "below" {
-			op = "<"
-		}
-		n := firstNonEmptyStr(m[2], m[4], m[6])
-		q.Filters = append(q.Filters, Filter{Field: "age", Op: op, Values: []string{n}})
-		s = strings.Replace(s, m[0], " ", 1)
-	}
-	// 2. having: "more than 30 hours"
-	havingUnit := ""
-	if m := reHaving.FindStringSubmatch(s); m != nil {
-		v, _ := strconv.ParseFloat(m[1], 64)
-		op := ">"
-		switch {
-		case strings.HasPrefix(m[0], " at least"), strings.HasPrefix(m[0], " no less"), strings.HasPrefix(m[0], " minimum"):
-			op = ">="
-		case strings.HasPrefix(m[0], " less"), strings.HasPrefix(m[0], " fewer"), strings.HasPrefix(m[0], " lower"), strings.HasPrefix(m[0], " under"), strings.HasPrefix(m[0], " below"):
-			op = "<"
-		case strings.HasPrefix(m[0], " at most"), strings.HasPrefix(m[0], " no more"), strings.HasPrefix(m[0], " maximum"):
-			op = "<="
-		case strings.HasPrefix(m[0], " exactly"):
-			op = "="
-		}
-		q.Having = &Condition{Op: op, Value: v}
-		havingUnit = m[2]
-		s = strings.Replace(s, m[0], " "+m[2]+" ", 1)
-	}
-	// 3. top N
-	if m := reTop.FindStringSubmatch(s); m != nil {
-		q.Limit = atoi(m[2])
-		q.Order = "desc"
-		if m[1] == "bottom" || m[1] == "worst" || m[1] == "lowest" {
-			q.Order = "asc"
-		}
-		s = strings.Replace(s, m[0], " "+m[1]+" ", 1)
-	}
-	// 4. words of the model and of the tenant, longest phrase first
-	items := p.link(strings.Fields(s))
-	// "in Lyon" when this tenant has no Lyon: say so rather than answer
-	// for everywhere.
-	for i, it := range items {
-		if i > 0 && len(it.meanings) == 0 && !p.known[it.text] && it.text[0] > '9' &&
-			(items[i-1].text == "in" || items[i-1].text == "at" || items[i-1].text == "from") {
-			return nil, errcode.New(errcode.NotUnderstood, "%q is not a department, position, location or person of this tenant; its locations are %s and its departments %s",
-				it.text, p.sample("location"), p.sample("department"))
-		}
-	}
-
-	if m := reUnmodelled.FindStringSubmatch(orig); m != nil {
-		return nil, errcode.New(errcode.NotUnderstood, "scry's workforce data has no %s; it knows hours worked and planned, shifts, absences, headcount, hires and leavers, wages, ages and tenure", m[1])
-	}
-	people := rePeople.MatchString(orig) || reWhoAny.MatchString(s)
-	counting := reCount.MatchString(s)
-	average := reAverage.MatchString(s)
-	share := reShare.MatchString(s)
-	trend := reTrend.MatchString(s)
-	most, least := reMost.MatchString(s), reLeast.MatchString(s)
-	self := reSelf.MatchString(orig)
-	q.Self = self
-
-	var measures []string
-	var dims []string
-	filterVals := map[string][]string{}
-	var filterOrder []string
-	addFilter := func(field, value string) {
-		for _, v := range filterVals[field] {
-			if v == value {
-				return
-			}
-		}
-		if filterVals[field] == nil {
-			filterOrder = append(filterOrder, field)
-		}
-		filterVals[field] = append(filterVals[field], value)
-	}
-	hasMeasureWord := func(name string) bool {
-		for _, m := range measures {
-			if m == name {
-				return true
-			}
-		}
-		return false
-	}
-	for i, it := range items {
-		prev := ""
-		if i > 0 {
-			prev = items[i-1].text
-		}
-		grouping := prev == "by" || prev == "per" || prev == "each" || prev == "every" || prev == "across" ||
-			prev == "between" || prev == "among" ||
-			((prev == "and" || prev == "then") && len(dims) > 0 && i > 1 && items[i-2].isDim())
-		var dim, measure string
-		var enumOrValue []meaning
-		for _, mn := range it.meanings {
-			switch mn.kind {
-			case "dim":
-				dim = mn.name
-			case "measure":
-				measure = mn.name
-			case "enum", "value":
-				enumOrValue = append(enumOrValue, mn)
-			}
-		}
-		switch {
-		case len(enumOrValue) > 0 && !(grouping && dim != ""):
-			mn := enumOrValue[0]
-			addFilter(mn.name, mn.value)
-			if grouping && (prev == "each" || prev == "every" || prev == "per") && mn.name == "position" {
-				dims = append(dims, "employee") // "each teacher": one row per teacher
-			}
-			if mn.name == "absence_type" && strings.HasSuffix(it.text, " day") {
-				measures = append(measures, "absence_days") // "sick days" counts days
-			}
-			if mn.name == "absence_type" && strings.HasSuffix(it.text, " leave") && counting && strings.Contains(question, "leaves") {
-				measures = append(measures, "absence_cases") // "sick leaves" counts cases
-			}
-		case grouping && dim != "":
-			dims = append(dims, dim)
-		case measure != "":
-			measures = append(measures, measure)
-		}
-	}
-	// Words of the question that decide the measure.
-	isPeopleWord := func(m string) bool { return m == "headcount" }
-	var measure string
-	for _, m := range measures {
-		if !isPeopleWord(m) {
-			if measure == "" || better(m, measure) {
-				measure = m
-			}
-		}
-	}
-	hasAbsence := filterVals["absence_type"] != nil || strings.Contains(s, " absence") || strings.Contains(s, " off ")
-	if measure == "absence_days" && !hasAbsence {
-		measure = "" // "days" with no absence in sight is a time grain, not a measure
-		for _, m := range measures {
-			if m != "absence_days" && !isPeopleWord(m) {
-				measure = m
-			}
-		}
-	}
-	if measure == "" && hasAbsence && (counting || average) {
-		measure = "absence_cases"
-		if strings.Contains(s, " day ") {
-			measure = "absence_days"
-		}
-	}
-	if (average || strings.Contains(s, " how long ")) && hasAbsence && (measure == "absence_cases" || measure == "absence_days" || measure == "absence_duration" || measure == "") && (strings.Contains(s, " duration ") || strings.Contains(s, " length ") || strings.Contains(s, " how long ") || strings.Contains(s, " long ")) {
-		measure = "absence_duration"
-	}
-	if measure == "hours_worked" && (filterVals["status"] != nil && filterVals["status"][0] == "planned") {
-		measure, filterVals["status"] = "planned_hours", nil
-	}
-	if measure == "shifts" && filterVals["status"] != nil && filterVals["status"][0] == "worked" {
-		measure, filterVals["status"] = "attendance", nil
-	}
-	if q.Having != nil {
-		switch havingUnit {
-		case "hour":
-			if measure == "" || measure == "headcount" {
-				measure = "hours_worked"
-			}
-		case "day":
-			if hasAbsence {
-				measure = "absence_days"
-			}
-		case "shift":
-			measure = "attendance"
-		case "absence":
-			measure = "absence_cases"
-		case "employee", "people", "person", "staff", "worker":
-			measure = "headcount"
-		}
-	}
-	whichDim := reWhichDim.MatchString(orig) && (most || least)
-	if measure == "" && hasMeasureWord("headcount") && (counting || share || len(dims) > 0 || whichDim) {
-		measure = "headcount"
-	}
-	if measure == "" && counting && len(filterVals) > 0 && !people {
-		measure = "headcount" // "how many apprentices in Paris"
-	}
-	if measure == "" && share && len(dims) == 0 && filterVals["gender"] == nil && strings.Contains(orig, " gender ") {
-		measure, dims = "headcount", []string{"gender"}
-	}
-	// Relations: department managers of the people matched.
-	if reDeptMgr.MatchString(orig) {
-		q.Relation = "department_managers"
-		people = true
-	} else if reMgrOf.MatchString(orig) && !grouped(dims, "manager") {
-		q.Relation = "managers"
-		people = true
-	} else if people && measure == "" && reManagersList.MatchString(orig) && len(filterVals["position"]) == 0 {
-		q.Relation = "managers" // "who are the managers": everyone who manages someone
-	}
-	// Adjectives of time ("monthly hours") group by that grain.
-	if m := reGrainAdj.FindStringSubmatch(orig); m != nil && len(dims) == 0 && !(average && m[1] == "weekly") {
-		dims = append(dims, map[string]string{"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year", "annual": "year"}[m[1]])
-	}
-	// Who is working / on leave: a list of people with facts on a day.
-	// "who is working today" asks about shifts on a day; "everyone who
-	// works in Housekeeping" (no period) is about the department.
-	working := reWorking.MatchString(s) && strings.Contains(orig, " work") && q.Time != nil
-	if people && measure == "" && working {
-		measure = "shifts"
-	}
-	if !people && counting && working && (measure == "" || measure == "headcount") && q.Time != nil {
-		measure = "people_working" // "how many people are working tomorrow"
-	}
-	if people && measure == "" && hasAbsence {
-		measure = "absence_cases"
-	}
-	if measure == "" {
-		if people || len(filterVals) > 0 && strings.Contains(orig, " list ") {
-			q.Kind = "people"
-			q.Measure = ""
-		} else {
-			return nil, notUnderstood("")
-		}
-	}
-	q.Measure = measure
-	if measure == "leavers" || measure == "hires" {
-		// "List employees hired this year" lists them; "how many" counts them.
-		if people && !counting {
-			q.Kind = "people"
-		}
-	}
-	// Grouping by two values of one field named together ("full-time vs part-time").
-	if len(dims) == 0 {
-		for _, f := range filterOrder {
-			if len(filterVals[f]) > 1 && (reVersus.MatchString(s) || share || strings.Contains(s, " compare ")) && f != "name" {
-				dims = append(dims, f)
-			}
-		}
-	}
-	// "Which department has the most …": group by it, best first.
-	for _, it := range items {
-		if it.prev == "which" || it.prev == "what" {
-			for _, mn := range it.meanings {
-				if mn.kind == "dim" && mn.name != "employee" && (most || least || q.Having != nil) && !grouped(dims, mn.name) {
-					dims = append(dims, mn.name)
-					if most || least {
-						q.Limit = 1
-					}
-				}
-			}
-		}
-	}
-	if share && len(dims) > 0 && q.Kind != "people" {
-		q.Share = true
-	}
-	if average && reWeekly.MatchString(s) && (measure == "hours_worked" || measure == "planned_hours" || measure == "attendance") {
-		q.PerPersonWeek = true
-		dims = remove(dims, "week")
-	}
-	for _, d := range dims {
-		if !grouped(q.Dimensions, d) {
-			q.Dimensions = append(q.Dimensions, d)
-		}
-	}
-	for _, f := range filterOrder {
-		if len(filterVals[f]) > 0 {
-			q.Filters = append(q.Filters, Filter{Field: f, Values: filterVals[f]})
-		}
-	}
-	if people && q.Relation == "" && reWithout.MatchString(s) {
-		switch q.Measure {
-		case "shifts", "attendance", "hours_worked", "planned_hours", "absence_cases", "absence_days":
-			q.Without, q.Having, q.Order, q.Limit = true, nil, "", 0
-		}
-	}
-	if reNegate.MatchString(s) && q.Kind == "" && people && !q.Without {
-		for i := range q.Filters {
-			if strings.Contains(s, " not "+strings.ToLower(q.Filters[i].Values[0])) {
-				q.Filters[i].Negate = true
-			}
-		}
-	}
-	// A list of people needs something that says which people: a filter, a
-	// measure, a period, a relation, "my"/"I", or a plain people word in an
-	// otherwise known sentence ("list all employees"). "Who is the
-	// chancellor?" has none of these and is not a question for scry.
-	if (q.Kind == "people" || (people && len(q.Dimensions) == 0)) && q.Measure == "" && len(q.Filters) == 0 && q.Time == nil &&
-		q.Relation == "" && !q.Self && !strings.Contains(orig, " my ") {
-		if !hasMeasureWord("headcount") || p.unknownWords(toks) > 1 {
-			return nil, notUnderstood("Which people? Name a department, position, location, contract type or period.")
-		}
-	}
-	// Kind of answer.
-	switch {
-	case q.Kind == "people":
-	case q.Relation != "":
-		q.Kind = "people"
-	case people && len(q.Dimensions) == 0, q.Limit > 0 && len(q.Dimensions) == 0 && q.Measure != "":
-		q.Kind = "people" // "top 3 teachers by hours worked"
-	case len(q.Dimensions) > 0:
-		q.Kind = "groups"
-	case share && q.Having != nil:
-		q.Kind, q.ShareOf, q.Having = "number", q.Having, nil
-	case share && len(q.Filters) > 0 && (q.Measure == "headcount" || q.Measure == "hours_worked" || q.Measure == "absence_days" || q.Measure == "absence_cases"):
-		// "What percentage of employees are part-time?": the filters named
-		// after the verb define the part, those before it the whole.
-		q.Kind = "number"
-		q.ShareWhere, q.Filters = splitShare(orig, q.Filters)
-	default:
-		q.Kind = "number"
-	}
-	if q.Kind == "people" && (most || least) && q.Limit == 0 && q.Measure != "" {
-		q.Limit = 1
-	}
-	if q.Limit > 0 && q.Order == "" {
-		q.Order = "desc"
-	}
-	if (most || least) && q.Order == "" && q.Kind != "number" {
-		q.Order = "desc"
-	}
-	if least && !most && q.Order == "desc" && q.Limit > 0 {
-		q.Order = "asc"
-	}
-	// Trends: "over the last N weeks" with nothing else to group by, or
-	// "how has X changed".
-	fact := q.Measure != "" && p.model.Measures[q.Measure].Entity != "employees"
-	if q.Kind == "number" && fact && q.ShareOf == nil && !q.PerPersonWeek {
-		if lastN {
-			q.Dimensions = []string{strings.Fields(q.Time.Expr)[2]}
-			q.Kind = "groups"
-		} else if trend {
-			q.Dimensions = []string{"trend"} // grain chosen from the range at run time
-			q.Kind = "groups"
-		}
-	}
-	return q, nil
-}
 
 var reShareVerb = regexp.MustCompile(` (?:share|percentage|percent|proportion|ratio|fraction)\b.*? (?:are|is|were|was|who|that|have|has|work|worked|on)\b`)
 
@@ -659,16 +290,32 @@ type item struct {
 	text     string
 	prev     string
 	meanings []meaning
+	pos, n   int // where the phrase starts among the question's words, and its length
 }
 
 // link matches the longest known phrase at each position.
-func (p *Parser) link(toks []string) []item {
+func (p *Parser) link(toks []string) []item { return p.linkKeeping(toks, nil) }
+
+// linkKeeping is link where a phrase counts only through the meanings keep
+// accepts (nil: all). A name the asker may not see is then no phrase at
+// all, and its words are read one by one exactly as if the name did not
+// exist.
+func (p *Parser) linkKeeping(toks []string, keep func(text string, m meaning) bool) []item {
 	var out []item
 	for i := 0; i < len(toks); {
 		matched := false
 		for n := min(p.maxLen, len(toks)-i); n >= 1; n-- {
 			ph := strings.Join(toks[i:i+n], " ")
-			if ms, ok := p.phrases[ph]; ok {
+			if all, ok := p.phrases[ph]; ok {
+				var ms []meaning
+				for _, m := range all {
+					if keep == nil || keep(ph, m) {
+						ms = append(ms, m)
+					}
+				}
+				if len(ms) == 0 {
+					continue
+				}
 				prev := ""
 				if i > 0 {
 					prev = toks[i-1]
@@ -706,6 +353,10 @@ func kindRank(m meaning) int {
 		return 4
 	}
 	return 5
+}
+
+func notUnderstoodf(format string, a ...any) error {
+	return errcode.New(errcode.NotUnderstood, format, a...)
 }
 
 func notUnderstood(why string) error {

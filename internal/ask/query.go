@@ -40,17 +40,60 @@ type Query struct {
 	Without bool `json:"without,omitempty"`
 	// Self restricts the question to the asker's own record ("I", "me").
 	Self bool `json:"self,omitempty"`
+	// Aggs computes these aggregates of the measure instead of its own
+	// ("min", "max", "avg", "sum"): "the average and maximum wage".
+	Aggs []string `json:"aggs,omitempty"`
+	// Columns are the attributes a list of people shows besides the person
+	// (first_name, hire_date, hourly_wage, …): "the names and hire dates".
+	Columns []string `json:"columns,omitempty"`
+	// Sort orders a list of people by attributes ("by age, ascending").
+	Sort []SortKey `json:"sort,omitempty"`
+	// RankWithin ranks people within each value of this dimension, with
+	// Order and Limit: "the highest paid in each department".
+	RankWithin string `json:"rank_within,omitempty"`
+	// CountOf makes a number answer the count of people whose measure meets
+	// the condition ("how many employees logged over 45 hours").
+	CountOf *Condition `json:"count_of,omitempty"`
+	// HavingOf is the measure Having applies to when it is not the answer's
+	// own: "total salary for departments with at least two employees" is
+	// "headcount".
+	HavingOf string `json:"having_of,omitempty"`
+	// Distinct makes a number answer the count of different values of this
+	// dimension among the people matched ("how many different positions").
+	Distinct string `json:"distinct,omitempty"`
+}
+
+// SortKey orders people by an attribute.
+type SortKey struct {
+	Field string `json:"field"`
+	Desc  bool   `json:"desc,omitempty"`
+}
+
+// Ref is a value computed from other people: Agg of Field over the
+// employees (in the asker's scope) that match Filters. "the average wage"
+// is {avg, hourly_wage}; "every engineer's age" is {max, age, position =
+// engineer}; "Clara's department" is {"", department, first_name = Clara}
+// (a set of values).
+type Ref struct {
+	Agg     string   `json:"agg,omitempty"`
+	Field   string   `json:"field"`
+	Filters []Filter `json:"filters,omitempty"`
 }
 
 // Filter keeps rows whose field is one of Values (or none of them, with
 // Negate).
 type Filter struct {
 	Field  string   `json:"field"`
-	Values []string `json:"values"`
+	Values []string `json:"values,omitempty"`
 	Negate bool     `json:"negate,omitempty"`
-	// Op compares a numeric field (age) with Values[0]: >, >=, <, <=;
-	// empty means "is one of Values".
+	// Op compares the field with Values[0] (or with Ref): >, >=, <, <=;
+	// on names "starts", "ends", "contains"; "set" means the field has a
+	// value; empty means "is one of Values" (or of Ref's values).
 	Op string `json:"op,omitempty"`
+	// Ref is a computed value to compare with, instead of Values.
+	Ref *Ref `json:"ref,omitempty"`
+	// Any holds alternatives (Field "any"): a row passes if one of them does.
+	Any []Filter `json:"any,omitempty"`
 }
 
 // TimeRange is a relative expression kept as written in canonical form

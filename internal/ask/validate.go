@@ -2,6 +2,8 @@ package ask
 
 import (
 	"strconv"
+	"strings"
+	"time"
 
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
@@ -13,7 +15,7 @@ const MaxLimit = 1000
 
 var kinds = map[string]bool{"number": true, "groups": true, "people": true}
 var filterFields = map[string]bool{"department": true, "position": true, "location": true, "contract_type": true,
-	"gender": true, "name": true, "absence_type": true, "status": true, "age": true}
+	"gender": true, "name": true, "absence_type": true, "status": true, "age": true, "weekday": true}
 var relations = map[string]bool{"": true, "department_managers": true, "managers": true}
 
 // ScopeOf is the scope of a user's role (CONVENTIONS.md): admin and hr see
@@ -70,15 +72,54 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 			return errcode.New(errcode.NotUnderstood, "%q is not something scry can group by", d)
 		}
 	}
+	mayWage := role == identity.Admin || role == identity.HR || q.Self || role == identity.Employee
 	for _, f := range append(append([]Filter{}, q.Filters...), q.ShareWhere...) {
-		if !filterFields[f.Field] || len(f.Values) == 0 || len(f.Values) > 50 {
-			return errcode.New(errcode.NotUnderstood, "The filter on %q is not one scry supports", f.Field)
+		if err := validFilter(f, 0); err != nil {
+			return err
 		}
-		if (f.Field == "age") != (f.Op != "") || f.Op != "" && (!ops[f.Op] || len(f.Values) != 1 || !isNumber(f.Values[0])) {
-			return errcode.New(errcode.NotUnderstood, "Compare age with a number, e.g. older than 50")
+		if usesSensitive(f) && !mayWage {
+			return errcode.New(errcode.PermissionDenied, "Hourly wage is visible only to HR and admins, or to each person for their own record")
 		}
 	}
-	for _, c := range []*Condition{q.Having, q.ShareOf} {
+	for _, c := range q.Columns {
+		if _, ok := attributes[c]; !ok {
+			return errcode.New(errcode.NotUnderstood, "%q is not a column of a person", c)
+		}
+		if attributes[c].sensitive && !mayWage {
+			return errcode.New(errcode.PermissionDenied, "Hourly wage is visible only to HR and admins, or to each person for their own record")
+		}
+	}
+	for _, k := range q.Sort {
+		if _, ok := attributes[k.Field]; !ok {
+			return errcode.New(errcode.NotUnderstood, "scry cannot sort by %q", k.Field)
+		}
+		if attributes[k.Field].sensitive && !mayWage {
+			return errcode.New(errcode.PermissionDenied, "Hourly wage is visible only to HR and admins, or to each person for their own record")
+		}
+	}
+	for _, a := range q.Aggs {
+		if !aggNames[a] {
+			return errcode.New(errcode.NotUnderstood, "%q is not an aggregate scry knows (avg, min, max, sum)", a)
+		}
+	}
+	if len(q.Aggs) > 4 {
+		return errcode.New(errcode.NotUnderstood, "Ask for at most four aggregates at once")
+	}
+	for _, d := range []string{q.RankWithin, q.Distinct} {
+		if d == "" {
+			continue
+		}
+		if dm, ok := m.Dimensions[d]; !ok || dm.From != "employees" {
+			return errcode.New(errcode.NotUnderstood, "%q is not a group of people scry knows", d)
+		}
+	}
+	if q.HavingOf != "" && (q.HavingOf != "headcount" || q.Having == nil || q.Kind == "people") {
+		return errcode.New(errcode.NotUnderstood, "Groups can be kept by their number of people only")
+	}
+	if q.CountOf != nil && q.Measure == "" {
+		return errcode.New(errcode.NotUnderstood, "A count of people needs a measure to compare")
+	}
+	for _, c := range []*Condition{q.Having, q.ShareOf, q.CountOf} {
 		if c != nil && !ops[c.Op] {
 			return errcode.New(errcode.NotUnderstood, "%q is not a comparison scry knows", c.Op)
 		}
@@ -96,6 +137,116 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 		return errcode.New(errcode.PermissionDenied, "Your user is not linked to an employee record, so scry cannot tell which data is yours")
 	}
 	return nil
+}
+
+var aggNames = map[string]bool{"avg": true, "min": true, "max": true, "sum": true}
+var attrOps = map[string]bool{"": true, ">": true, ">=": true, "<": true, "<=": true, "=": true, "starts": true, "ends": true, "contains": true, "set": true}
+
+// validFilter checks a filter and what it nests (alternatives, a computed
+// value), denying anything not known.
+func validFilter(f Filter, depth int) error {
+	if depth > 2 {
+		return errcode.New(errcode.NotUnderstood, "Conditions nest too deep")
+	}
+	if f.Field == "any" {
+		if len(f.Any) < 2 || len(f.Any) > 10 || len(f.Values) > 0 || f.Ref != nil {
+			return errcode.New(errcode.NotUnderstood, "Alternatives need two to ten conditions")
+		}
+		for _, a := range f.Any {
+			if err := validFilter(a, depth+1); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	at, isAttr := attributes[f.Field]
+	if !filterFields[f.Field] && !isAttr {
+		return errcode.New(errcode.NotUnderstood, "The filter on %q is not one scry supports", f.Field)
+	}
+	if !isAttr {
+		if f.Op != "" || f.Ref != nil || len(f.Values) == 0 || len(f.Values) > 50 {
+			return errcode.New(errcode.NotUnderstood, "The filter on %q is not one scry supports", f.Field)
+		}
+		if f.Field == "weekday" {
+			for _, v := range f.Values {
+				if n, err := strconv.Atoi(v); err != nil || n < 0 || n > 6 {
+					return errcode.New(errcode.NotUnderstood, "A day of the week is 0 (Sunday) to 6 (Saturday)")
+				}
+			}
+		}
+		return nil
+	}
+	if !attrOps[f.Op] {
+		return errcode.New(errcode.NotUnderstood, "%q is not a comparison scry knows", f.Op)
+	}
+	switch {
+	case f.Op == "set":
+		if len(f.Values) > 0 || f.Ref != nil {
+			return errcode.New(errcode.NotUnderstood, "\"has a %s\" takes no value", f.Field)
+		}
+	case f.Ref != nil:
+		if len(f.Values) > 0 {
+			return errcode.New(errcode.NotUnderstood, "Compare %s with values or with a computed value, not both", f.Field)
+		}
+		r := f.Ref
+		if _, ok := attributes[r.Field]; !ok || r.Agg != "" && !aggNames[r.Agg] {
+			return errcode.New(errcode.NotUnderstood, "The computed value to compare %s with is not one scry knows", f.Field)
+		}
+		if (f.Op == "") != (r.Agg == "") {
+			return errcode.New(errcode.NotUnderstood, "Compare %s with one computed value, or match it against a set", f.Field)
+		}
+		for _, rf := range r.Filters {
+			if err := validFilter(rf, depth+1); err != nil {
+				return err
+			}
+		}
+	default:
+		if len(f.Values) == 0 || len(f.Values) > 50 {
+			return errcode.New(errcode.NotUnderstood, "The filter on %q needs one to fifty values", f.Field)
+		}
+		if f.Op == "starts" || f.Op == "ends" || f.Op == "contains" {
+			if at.typ != "string" {
+				return errcode.New(errcode.NotUnderstood, "Only names and words can start with, end with or contain letters")
+			}
+			break
+		}
+		if f.Op != "" {
+			if len(f.Values) != 1 {
+				return errcode.New(errcode.NotUnderstood, "Compare %s with one value", f.Field)
+			}
+			switch at.typ {
+			case "number":
+				if !isNumber(f.Values[0]) {
+					return errcode.New(errcode.NotUnderstood, "Compare %s with a number, e.g. older than 50", strings.ReplaceAll(f.Field, "_", " "))
+				}
+			case "date":
+				if _, err := time.Parse(day, f.Values[0]); err != nil {
+					return errcode.New(errcode.NotUnderstood, "Compare %s with a date (YYYY-MM-DD)", strings.ReplaceAll(f.Field, "_", " "))
+				}
+			}
+		}
+	}
+	return nil
+}
+
+// usesSensitive: the filter reads a sensitive attribute anywhere in it.
+func usesSensitive(f Filter) bool {
+	if attributes[f.Field].sensitive || f.Ref != nil && attributes[f.Ref.Field].sensitive {
+		return true
+	}
+	for _, a := range f.Any {
+		if usesSensitive(a) {
+			return true
+		}
+	}
+	if f.Ref != nil {
+		for _, rf := range f.Ref.Filters {
+			if usesSensitive(rf) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 func isNumber(s string) bool {

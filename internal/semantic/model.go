@@ -33,16 +33,20 @@ type Entity struct {
 
 // Measure is a number the model can compute.
 type Measure struct {
-	Entity    string   `yaml:"entity"`
-	Agg       string   `yaml:"agg"` // count, sum, avg
-	Column    string   `yaml:"column,omitempty"`
-	Scale     float64  `yaml:"scale,omitempty"` // the column times this (units: milliseconds to minutes)
-	Status    string   `yaml:"status,omitempty"`
-	Event     string   `yaml:"event,omitempty"`
-	Sensitive bool     `yaml:"sensitive,omitempty"`
-	Label     string   `yaml:"label"`
-	Title     string   `yaml:"title"`
-	Synonyms  []string `yaml:"synonyms"`
+	Entity    string  `yaml:"entity"`
+	Agg       string  `yaml:"agg"` // count, sum, avg
+	Column    string  `yaml:"column,omitempty"`
+	Scale     float64 `yaml:"scale,omitempty"` // the column times this (units: milliseconds to minutes)
+	Status    string  `yaml:"status,omitempty"`
+	Event     string  `yaml:"event,omitempty"`
+	Sensitive bool    `yaml:"sensitive,omitempty"`
+	// Derived names a measure computed by code from several columns
+	// (labor_cost, overtime) instead of Column: a model file chooses among
+	// them and never writes an expression.
+	Derived  string   `yaml:"derived,omitempty"`
+	Label    string   `yaml:"label"`
+	Title    string   `yaml:"title"`
+	Synonyms []string `yaml:"synonyms"`
 }
 
 // Dimension is something answers can be grouped or filtered by.
@@ -62,6 +66,11 @@ type Model struct {
 	Dimensions map[string]Dimension           `yaml:"dimensions"`
 	Enums      map[string]map[string][]string `yaml:"enums"`
 }
+
+// DerivedMeasures are the measures the compiler computes from several
+// columns: labor_cost = hours worked × hourly wage; overtime = each
+// person's hours beyond their contracted weekly hours, week by week.
+var DerivedMeasures = map[string]bool{"labor_cost": true, "overtime": true}
 
 // BuiltinYAML is the embedded HR model as written.
 func BuiltinYAML() []byte { return builtinHR }
@@ -117,7 +126,10 @@ func Parse(b []byte, name string) (*Model, error) {
 		if !aggs[ms.Agg] {
 			add("measures.%s.agg: %q is not one of count, count_distinct, sum, avg, min, max", n, ms.Agg)
 		}
-		if ms.Agg != "count" && ms.Column == "" {
+		if ms.Derived != "" && !DerivedMeasures[ms.Derived] {
+			add("measures.%s.derived: %q is not one of labor_cost, overtime", n, ms.Derived)
+		}
+		if ms.Agg != "count" && ms.Column == "" && ms.Derived == "" {
 			add("measures.%s.column: needed for agg %s", n, ms.Agg)
 		}
 		if ms.Label == "" {

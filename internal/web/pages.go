@@ -207,7 +207,7 @@ func (s *Server) askPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	d.Suggestions = s.suggestions(r, c)
 	status := http.StatusOK
 	if d.Question != "" && r.Method == http.MethodPost {
-		ans, err := s.answer(r, c, d.Question, d.Now)
+		ans, err := s.answer(r, c, d.Question, d.Now, nil)
 		if err != nil {
 			d.Error = errcode.From(err).Message
 			status = errcode.HTTPStatus(err)
@@ -229,7 +229,7 @@ func (s *Server) askPage(w http.ResponseWriter, r *http.Request, c *caller) {
 
 // answer runs a question for the caller, records it in their history and
 // the audit log, and counts it; a refusal is an answer with an error.
-func (s *Server) answer(r *http.Request, c *caller, question, nowParam string) (*ask.Answer, error) {
+func (s *Server) answer(r *http.Request, c *caller, question, nowParam string, prev *ask.Query) (*ask.Answer, error) {
 	now := time.Now().UTC()
 	if nowParam != "" {
 		t, err := time.Parse("2006-01-02", nowParam)
@@ -238,7 +238,7 @@ func (s *Server) answer(r *http.Request, c *caller, question, nowParam string) (
 		}
 		now = t
 	}
-	ans, askErr := s.engine.Ask(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user}, question, now)
+	ans, askErr := s.engine.AskAfter(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user}, question, now, prev)
 	outcome := "ok"
 	if askErr != nil {
 		if errcode.ExitStatus(askErr) != 2 {
@@ -256,7 +256,7 @@ func (s *Server) answer(r *http.Request, c *caller, question, nowParam string) (
 }
 
 func (s *Server) askCSV(w http.ResponseWriter, r *http.Request, c *caller) {
-	ans, err := s.answer(r, c, r.PostFormValue("q"), r.PostFormValue("now"))
+	ans, err := s.answer(r, c, r.PostFormValue("q"), r.PostFormValue("now"), nil)
 	if err != nil || ans.Error != nil {
 		http.Error(w, "This question has no table to download.", http.StatusBadRequest)
 		return

@@ -162,6 +162,9 @@ func (s *Server) me(w http.ResponseWriter, r *http.Request, c *caller) error {
 type askRequest struct {
 	Question string `json:"question"`
 	Now      string `json:"now,omitempty"`
+	// Context is the previous answer's query, for a follow-up ("what about
+	// last year?"); it is validated and scoped like any query.
+	Context *ask.Query `json:"context,omitempty"`
 }
 
 // ask answers exactly as `scry ask --json`; the identity is the caller's.
@@ -170,7 +173,7 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request, c *caller) error {
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	ans, err := s.answer(r, c, req.Question, req.Now)
+	ans, err := s.answer(r, c, req.Question, req.Now, req.Context)
 	if err != nil {
 		return err
 	}

@@ -163,6 +163,17 @@ func TestSignInAskSignOut(t *testing.T) {
 		if rows := ans["rows"].([]any); len(rows) != 2 {
 			t.Fatalf("manager sees %v", rows)
 		}
+		// A follow-up sends the previous query back as context; the manager's
+		// scope still applies, whatever the context says.
+		_, first := f.do(t, "POST", "/api/v1/ask", map[string]string{"question": "How many employees are in Retail?", "now": "2026-11-25"}, withCookie(a))
+		_, next := f.do(t, "POST", "/api/v1/ask", map[string]any{"question": "and in Executive?", "now": "2026-11-25", "context": first["query"]}, withCookie(a))
+		if got := fmt.Sprint(next["rows"]); got != "[[1]]" {
+			t.Fatalf("follow-up: %v", next)
+		}
+		_, next = f.do(t, "POST", "/api/v1/ask", map[string]any{"question": "and in Executive?", "now": "2026-11-25", "context": first["query"]}, withCookie(m))
+		if got := fmt.Sprint(next["rows"]); got != "[[0]]" {
+			t.Fatalf("manager's follow-up outside the team: %v", next)
+		}
 		// Sign out: the cookie is dead; sign out everywhere ends the other session too.
 		if resp, _ := f.do(t, "DELETE", "/api/v1/session", nil, withCookie(a)); resp.StatusCode != 204 {
 			t.Fatalf("sign out: %d", resp.StatusCode)

@@ -1,0 +1,801 @@
+package ask
+
+import (
+	"fmt"
+	"regexp"
+	"strconv"
+	"strings"
+	"unicode"
+)
+
+// Conditions on people: dates, reporting lines, comparisons with computed
+// values, letters of names and numbers of a person (wage, age, tenure).
+
+// next returns the index of the first unread word at or after i, or -1.
+func (st *parseState) next(i int) int {
+	for ; i >= 0 && i < len(st.toks); i++ {
+		if !st.used[i] {
+			return i
+		}
+	}
+	return -1
+}
+
+// skip moves past unread words of the set, returning the new index.
+func (st *parseState) skip(i int, words ...string) int {
+	for i >= 0 && i < len(st.toks) && !st.used[i] {
+		found := false
+		for _, w := range words {
+			if st.toks[i] == w {
+				found = true
+			}
+		}
+		if !found {
+			return i
+		}
+		i++
+	}
+	return i
+}
+
+func (st *parseState) use(from, to int) {
+	for i := from; i < to && i < len(st.toks); i++ {
+		if i >= 0 {
+			st.used[i] = true
+		}
+	}
+}
+
+// capitalised reports whether w appears capitalised in the question, past
+// its first word: a single first or last name is read only when it is
+// written as a name ("Clara", not "clara" or the sentence's first word).
+func (st *parseState) capitalised(w string) bool {
+	if st.caps == nil {
+		st.caps = map[string]bool{}
+		fields := strings.FieldsFunc(st.question, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '-' })
+		for i, f := range fields {
+			if i > 0 && unicode.IsUpper([]rune(f)[0]) {
+				st.caps[strings.ToLower(f)] = true
+			}
+		}
+	}
+	return st.caps[strings.ToLower(w)]
+}
+
+// nameAt reads a person's name at word i: a full name of the tenant, or a
+// first or last name written capitalised. It returns the filter and the
+// number of words.
+func (st *parseState) nameAt(i int) (Filter, int) {
+	if i < 0 || i >= len(st.toks) || st.used[i] {
+		return Filter{}, 0
+	}
+	for n := min(st.p.maxLen, len(st.toks)-i); n >= 1; n-- {
+		if st.anyUsed(i, i+n) {
+			continue
+		}
+		ph := strings.Join(st.toks[i:i+n], " ")
+		for _, mn := range st.p.phrases[ph] {
+			if mn.kind != "value" {
+				continue
+			}
+			if !st.mayName(mn.name, mn.value) {
+				continue
+			}
+			switch mn.name {
+			case "name":
+				return Filter{Field: "name", Values: []string{mn.value}}, n
+			case "first_name", "last_name":
+				if n == 1 && st.capitalised(mn.value) {
+					return Filter{Field: mn.name, Values: []string{mn.value}}, n
+				}
+			}
+		}
+	}
+	return Filter{}, 0
+}
+
+func (st *parseState) anyUsed(from, to int) bool {
+	for i := from; i < to; i++ {
+		if st.used[i] {
+			return true
+		}
+	}
+	return false
+}
+
+// valuesAt reads the values of a group of people at word i ("engineers",
+// "the Finance department", "part-timers in Kiel"): tenant values and enum
+// words, with the dimension words that name them.
+func (st *parseState) valuesAt(i int) ([]Filter, int) {
+	var out []Filter
+	j := i
+	for j < len(st.toks) && !st.used[j] {
+		if f, n := st.nameAt(j); n > 0 {
+			out = append(out, f)
+			j += n
+			continue
+		}
+		matched := 0
+		for n := min(st.p.maxLen, len(st.toks)-j); n >= 1 && matched == 0; n-- {
+			if st.anyUsed(j, j+n) {
+				continue
+			}
+			for _, mn := range st.p.phrases[strings.Join(st.toks[j:j+n], " ")] {
+				if mn.kind == "enum" || mn.kind == "value" && mn.name != "name" && mn.name != "first_name" && mn.name != "last_name" {
+					out = append(out, Filter{Field: mn.name, Values: []string{mn.value}})
+					matched = n
+					break
+				}
+			}
+		}
+		if matched == 0 {
+			// dimension and people words around values: "the Finance department", "engineers"
+			if len(out) > 0 && (st.p.isDimWord(st.toks[j]) || peopleNouns[st.toks[j]]) || st.toks[j] == "the" || st.toks[j] == "in" && len(out) > 0 {
+				j++
+				continue
+			}
+			break
+		}
+		j += matched
+	}
+	for j > i && (st.toks[j-1] == "the" || st.toks[j-1] == "in") {
+		j--
+	}
+	return out, j - i
+}
+
+var peopleNouns = wordSet(`employee staff people person worker member one someone somebody anyone everyone colleague`)
+
+func (p *Parser) isDimWord(w string) bool {
+	for _, mn := range p.phrases[w] {
+		if mn.kind == "dim" {
+			return true
+		}
+	}
+	return false
+}
+
+// dateAt reads a date at word i: 2002-06-21, June 21 2002, 7 September
+// 1987, June 2002 or 2002. It returns the first and last day it covers.
+func (st *parseState) dateAt(i int) (lo, hi string, n int) {
+	t := func(k int) string {
+		if i+k < len(st.toks) && !st.used[i+k] {
+			return st.toks[i+k]
+		}
+		return ""
+	}
+	year := func(s string) bool { return len(s) == 4 && s[0] >= '1' && s[0] <= '2' && isDigits(s) }
+	dayOK := func(s string) bool { d := atoi(s); return isDigits(s) && d >= 1 && d <= 31 }
+	switch {
+	case reISO.MatchString(t(0)):
+		return t(0), t(0), 1
+	case monthIndex(t(0)) > 0 && len(t(0)) >= 3 && dayOK(t(1)) && year(t(2)):
+		d := fmt.Sprintf("%s-%02d-%02d", t(2), monthIndex(t(0)), atoi(t(1)))
+		return d, d, 3
+	case dayOK(t(0)) && monthIndex(t(1)) > 0 && len(t(1)) >= 3 && year(t(2)):
+		d := fmt.Sprintf("%s-%02d-%02d", t(2), monthIndex(t(1)), atoi(t(0)))
+		return d, d, 3
+	case monthIndex(t(0)) > 0 && len(t(0)) >= 3 && year(t(1)):
+		m := monthIndex(t(0))
+		last := [13]int{0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31}[m]
+		if y := atoi(t(1)); m == 2 && (y%4 == 0 && y%100 != 0 || y%400 == 0) {
+			last = 29
+		}
+		return fmt.Sprintf("%s-%02d-01", t(1), m), fmt.Sprintf("%s-%02d-%02d", t(1), m, last), 2
+	case year(t(0)):
+		return t(0) + "-01-01", t(0) + "-12-31", 1
+	}
+	return "", "", 0
+}
+
+var reISO = regexp.MustCompile(`^\d{4}-\d{2}-\d{2}$`)
+
+func isDigits(s string) bool {
+	for _, r := range s {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return s != ""
+}
+
+var (
+	reWhen      = rx(`(?:when|(?:on |in )?(?:what|which) (?:date|day|year))(?: (?:is|was|were|are|did|do|does|have|has))?`)
+	reWhenEvent = rx(`(hire date|hiring date|date of hire|birth date|date of birth|hired|hire|joined|join|started|start|born|left|leave|quit)`)
+)
+
+// readWhen reads "when were the engineers hired?", "on what dates were …
+// born": a list of the people with that date.
+func (st *parseState) readWhen() error {
+	if !st.has(reWhen) || st.has(reCount) {
+		return nil
+	}
+	used := append([]bool(nil), st.used...)
+	st.take(reWhen)
+	m := st.take(reWhenEvent)
+	if m == nil {
+		st.used = used
+		return nil
+	}
+	col := "hire_date"
+	switch m[1] {
+	case "born", "birth date", "date of birth":
+		col = "birth_date"
+	case "left", "leave", "quit":
+		col = "end_date"
+	}
+	st.q.Columns = append(st.q.Columns, col)
+	st.listCols, st.people = true, true
+	return nil
+}
+
+var (
+	dayRE    = `(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|weekend|weekday|work day|working day|business day)`
+	reOnDays = rx(`(?:(?:on|during|over|at|for) (?:the )?(?:a )?)?` + dayRE + `((?:(?:,| and| or) (?:on )?` + dayRE + `)*)(?: only)?`)
+)
+
+var (
+	reDay    = regexp.MustCompile(dayRE)
+	reDigits = regexp.MustCompile(`\d+`)
+)
+
+var dayNumbers = map[string][]string{
+	"sunday": {"0"}, "monday": {"1"}, "tuesday": {"2"}, "wednesday": {"3"}, "thursday": {"4"}, "friday": {"5"}, "saturday": {"6"},
+	"sun": {"0"}, "mon": {"1"}, "tue": {"2"}, "wed": {"3"}, "thu": {"4"}, "fri": {"5"}, "sat": {"6"},
+	"weekend": {"0", "6"}, "weekday": {"1", "2", "3", "4", "5"}, "work day": {"1", "2", "3", "4", "5"},
+	"working day": {"1", "2", "3", "4", "5"}, "business day": {"1", "2", "3", "4", "5"},
+}
+
+// readDays reads days of the week as a filter: "on Saturdays", "weekend
+// shifts", "on weekdays only". "By weekday" (a grouping) is left to the
+// model's words.
+func (st *parseState) readDays() error {
+	for tries := 0; tries < 2; tries++ {
+		m, next := st.peekNext(reOnDays)
+		if m == nil {
+			return nil
+		}
+		// "by/per weekday" groups; a bare "weekday" after a grouping word is the model's
+		i := next - 1
+		for i > 0 && !strings.HasPrefix(st.toks[i], strings.Fields(m[1])[0]) {
+			i--
+		}
+		if p := st.prevWord(i); groupWords[p] || p == "each" || p == "by" || p == "per" || p == "of" && st.toks[i] == "weekday" {
+			return nil
+		}
+		st.take(reOnDays)
+		var vals []string
+		seen := map[string]bool{}
+		for _, d := range append([]string{m[1]}, reDay.FindAllString(m[2], -1)...) {
+			for _, n := range dayNumbers[d] {
+				if !seen[n] {
+					seen[n] = true
+					vals = append(vals, n)
+				}
+			}
+		}
+		st.addCond(Filter{Field: "weekday", Values: vals})
+	}
+	return nil
+}
+
+var rePersonDate = rx(`(hired|hire date|hiring date|date of hire|joined|started|employed|born|birth date|date of birth|birthday|left|end date|hire)(?: (?:is|was|were|are|date|the company|company|u))* (before|after|since|prior to|earlier than|later than|until|till|by|from|between|on or before|on or after|in|during|on)`)
+
+// readPersonDates reads conditions on a person's dates: "hired before
+// 2002-06-21", "born after 1990", "joined between May 2020 and June 2021".
+// A period alone ("hired this year") stays a time range of the hires.
+func (st *parseState) readPersonDates() error {
+	for tries := 0; tries < 3; tries++ {
+		text, _ := st.render()
+		loc := rePersonDate.FindStringSubmatchIndex(text)
+		if loc == nil {
+			return nil
+		}
+		m, next := st.peekNext(rePersonDate)
+		field := "hire_date"
+		switch {
+		case strings.Contains(m[1], "born") || strings.Contains(m[1], "birth"):
+			field = "birth_date"
+		case m[1] == "left" || m[1] == "end date":
+			field = "end_date"
+		}
+		lo, hi, n := st.dateAt(next)
+		var ref *Ref
+		if n == 0 {
+			if f, k := st.nameAt(next); k > 0 && m[2] != "in" && m[2] != "during" && m[2] != "on" {
+				ref, n = &Ref{Field: field, Filters: []Filter{f}}, k
+			}
+		}
+		if n == 0 {
+			// a period ("hired in March", "joined last year") is the time rule's
+			return nil
+		}
+		switch m[2] {
+		case "in", "during", "on":
+			// "hired in 2025" is a period of hires: the time rule reads it
+			return nil
+		case "between", "from":
+			j := st.skip(next+n, "and", "to", "until", "till")
+			lo2, hi2, n2 := st.dateAt(j)
+			if n2 == 0 || j == next+n {
+				return nil
+			}
+			st.addCond(Filter{Field: field, Op: ">=", Values: []string{lo}}, Filter{Field: field, Op: "<=", Values: []string{hi2}})
+			_ = lo2
+			n = j + n2 - next
+		default:
+			op, v := ">", hi
+			switch m[2] {
+			case "before", "prior to", "earlier than", "until", "till", "by", "on or before":
+				op, v = "<", lo
+				if m[2] == "by" || m[2] == "on or before" || m[2] == "until" || m[2] == "till" {
+					op, v = "<=", hi
+				}
+			case "since", "on or after":
+				op, v = ">=", lo
+			}
+			f := Filter{Field: field, Op: op}
+			if ref != nil {
+				f.Ref = ref
+				ref.Agg = "min"
+				if op == ">" || op == ">=" {
+					ref.Agg = "max"
+				}
+			} else {
+				f.Values = []string{v}
+			}
+			st.addCond(f)
+		}
+		st.take(rePersonDate)
+		st.use(next, next+n)
+	}
+	return nil
+}
+
+// peekNext is takeNext without reading the words.
+func (st *parseState) peekNext(re *regexp.Regexp) ([]string, int) {
+	used := append([]bool(nil), st.used...)
+	m, next := st.takeNext(re)
+	st.used = used
+	return m, next
+}
+
+// addCond adds conditions on people to the query.
+func (st *parseState) addCond(fs ...Filter) { st.q.Filters = append(st.q.Filters, fs...) }
+
+var (
+	reReportsTo = rx(`(?:who )?(?:report|reporting|reported|answer|answering) (?:directly )?to`)
+	reManagedBy = rx(`(?:managed|supervised|led|run) by|(?:whose|with) (?:the )?(?:manager|boss|supervisor|line manager) (?:is|being)?`)
+	reHasMgr    = rx(`(?:working under|work under|who have|who ha|who has|with|having|that have|that ha|have|ha) (?:a |an |their |his |her |the )?(?:manager|supervisor|boss|line manager)`)
+	reNoMgr     = rx(`(?:without|with no|who have no|who do not have|do not have|have no|ha no|no) (?:a |an |their )?(?:manager|supervisor|boss|line manager)`)
+	reManaging  = rx(`(?:is |are )?(?:managing|manage|manages|supervising|supervise|supervises|in charge of|responsible for|leading|lead) (\d+ or more|\d+ or fewer|more than \d+|fewer than \d+|less than \d+|at least \d+|at most \d+|over \d+|\d+) (?:employee|people|person|staff|worker|report|subordinate)`)
+)
+
+var reNamedAs = rx(`(?:named|called|by the name of|with the name|whose name is|name is|name of|(?:with|whose) (?:the )?(?:(?:first|last|given|family) )?name(?: is| of)?|(?:first|last) name is)`)
+
+// readNamed reads a person named in the question: "the doctor named Zach",
+// "employees whose last name is McEwen".
+func (st *parseState) readNamed() error {
+	for tries := 0; tries < 3; tries++ {
+		m, next := st.peekNext(reNamedAs)
+		if m == nil {
+			return nil
+		}
+		f, n := st.nameAt(next)
+		if n == 0 {
+			return nil
+		}
+		if strings.Contains(m[0], "first name") && f.Field == "last_name" || strings.Contains(m[0], "last name") && f.Field == "first_name" {
+			return nil
+		}
+		st.take(reNamedAs)
+		st.use(next, next+n)
+		st.addCond(f)
+	}
+	return nil
+}
+
+// readReporting reads reporting lines: "report to Payam", "managed by X",
+// "who have a manager", "managing 4 or more employees".
+func (st *parseState) readReporting() error {
+	for _, re := range []*regexp.Regexp{reReportsTo, reManagedBy} {
+		if m, next := st.peekNext(re); m != nil {
+			if f, n := st.nameAt(next); n > 0 {
+				st.take(re)
+				st.use(next, next+n)
+				// "(first name)" after a name says which part it is
+				if k := st.next(next + n); k >= 0 && k+1 < len(st.toks) && (st.toks[k] == "first" || st.toks[k] == "last") && st.toks[k+1] == "name" {
+					st.use(k, k+2)
+				}
+				st.addCond(Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}})
+			}
+		}
+	}
+	if st.take(reNoMgr) != nil {
+		st.addCond(Filter{Field: "manager_id", Op: "set", Negate: true})
+	} else if st.take(reHasMgr) != nil {
+		st.addCond(Filter{Field: "manager_id", Op: "set"})
+	}
+	if m := st.take(reManaging); m != nil {
+		num := reDigits.FindString(m[1])
+		op := comparatorOp(m[1])
+		switch {
+		case strings.HasSuffix(m[1], "or more"):
+			op = ">="
+		case strings.HasSuffix(m[1], "or fewer"):
+			op = "<="
+		case isDigits(m[1]):
+			op = "="
+		}
+		st.addCond(Filter{Field: "reports", Op: op, Values: []string{num}})
+	}
+	return nil
+}
+
+var comparatives = map[string]string{
+	"more": ">", "higher": ">", "greater": ">", "larger": ">", "bigger": ">", "older": ">", "later": ">", "above": ">",
+	"exceeding": ">", "over": ">", "less": "<", "lower": "<", "smaller": "<", "younger": "<", "earlier": "<", "below": "<",
+	"under": "<",
+}
+
+var aggWords = map[string]string{
+	"average": "avg", "mean": "avg", "avg": "avg", "minimum": "min", "min": "min", "lowest": "min", "smallest": "min",
+	"least": "min", "maximum": "max", "max": "max", "highest": "max", "largest": "max", "biggest": "max", "greatest": "max",
+	"total": "sum", "sum": "sum",
+}
+
+// readComparisons reads comparisons with a computed value: "more than the
+// average salary", "older than every engineer", "earns more than the
+// employee whose id is 163", "in the same department as Clara".
+func (st *parseState) readComparisons() error {
+	if err := st.readSameAs(); err != nil {
+		return err
+	}
+	if err := st.readDeptWith(); err != nil {
+		return err
+	}
+	for i := 0; i < len(st.toks); i++ {
+		op, ok := comparatives[st.toks[i]]
+		if !ok || st.used[i] {
+			continue
+		}
+		j := i + 1
+		attrFwd := "" // "more salary than"
+		if j < len(st.toks) && !st.used[j] {
+			if a := valueAttrWords[st.toks[j]]; a != "" && j+1 < len(st.toks) && st.toks[j+1] == "than" {
+				attrFwd, j = a, j+1
+			}
+		}
+		if j < len(st.toks) && st.toks[j] == "than" && !st.used[j] {
+			j++
+		} else if st.toks[i] != "above" && st.toks[i] != "below" && st.toks[i] != "exceeding" {
+			continue
+		}
+		ref, n := st.refAt(j, op)
+		if ref == nil {
+			continue
+		}
+		attr := attrFwd
+		if st.toks[i] == "older" || st.toks[i] == "younger" {
+			attr = "age"
+		}
+		back := -1
+		for k := i - 1; k >= 0 && k >= i-5; k-- {
+			if a := valueAttrWords[st.toks[k]]; a != "" && !st.used[k] && (attr == "" || a == attr) && (ref.Field == "" || a == ref.Field) {
+				attr, back = a, k
+				break
+			}
+		}
+		if attr == "" && ref.Field != "" {
+			attr = ref.Field
+		}
+		if attr == "" {
+			continue
+		}
+		ref.Field = attr
+		st.use(i, j+n)
+		if back >= 0 {
+			st.used[back] = true
+		}
+		st.addCond(Filter{Field: attr, Op: op, Ref: ref})
+	}
+	return nil
+}
+
+// refAt reads the right-hand side of a comparison at word j: an aggregate
+// ("the average salary"), a quantified group ("every engineer"), one
+// person ("the employee whose id is 163", "Clara"). op is the comparison,
+// which decides what "every" and "any" mean.
+func (st *parseState) refAt(j int, op string) (*Ref, int) {
+	start := j
+	j = st.skip(j, "the", "that", "those", "of", "a")
+	if j >= len(st.toks) || st.used[j] {
+		return nil, 0
+	}
+	w := st.toks[j]
+	if agg := aggWords[w]; agg != "" && agg != "sum" {
+		k := j + 1
+		field := ""
+		if a, n := st.attrAt(k); n > 0 && attributes[a].typ == "number" {
+			field, k = a, k+n
+		}
+		ref := &Ref{Agg: agg, Field: field}
+		// "of all employees", "of engineers"
+		if k2 := st.skip(k, "of", "all", "the", "for"); k2 > k {
+			if fs, n := st.valuesAt(k2); n > 0 {
+				ref.Filters, k = fs, k2+n
+			} else if k2 < len(st.toks) && peopleNouns[st.toks[k2]] {
+				k = k2 + 1
+			}
+		}
+		return ref, k - start
+	}
+	quant := map[string]bool{"every": true, "all": true, "each": true, "any": true, "some": true}
+	if quant[w] || w == "at" && j+2 < len(st.toks) && st.toks[j+1] == "least" && st.toks[j+2] == "1" || w == "1" && j+1 < len(st.toks) && st.toks[j+1] == "of" {
+		all := w == "every" || w == "all" || w == "each"
+		k := j + 1
+		if w == "at" {
+			k = j + 3
+		}
+		k = st.skip(k, "of", "the", "other")
+		fs, n := st.valuesAt(k)
+		if n == 0 {
+			if k < len(st.toks) && peopleNouns[st.toks[k]] {
+				n = 1
+			} else {
+				return nil, 0
+			}
+		}
+		agg := "min"
+		if all == (op == ">" || op == ">=") {
+			agg = "max"
+		}
+		return &Ref{Agg: agg, Filters: fs}, k + n - start
+	}
+	if peopleNouns[w] || w == "employee" {
+		k := st.skip(j+1, "whose", "with", "the", "having", "employee")
+		if k < len(st.toks) && (st.toks[k] == "id" || st.toks[k] == "number") {
+			k = st.skip(k+1, "is", "of", "number")
+			if k < len(st.toks) && isDigits(st.toks[k]) && !st.used[k] && st.mayName("employee_id", st.toks[k]) {
+				return &Ref{Agg: "max", Filters: []Filter{{Field: "employee_id", Values: []string{st.toks[k]}}}}, k + 1 - start
+			}
+		}
+		if k < len(st.toks) && st.toks[k] == "named" {
+			if f, n := st.nameAt(k + 1); n > 0 {
+				return &Ref{Agg: "max", Filters: []Filter{f}}, k + 1 + n - start
+			}
+		}
+		return nil, 0
+	}
+	if f, n := st.nameAt(j); n > 0 {
+		return &Ref{Agg: "max", Filters: []Filter{f}}, j + n - start
+	}
+	return nil, 0
+}
+
+var reDeptWith = rx(`(?:work |works |working )?(?:in|from|at) (?:a|any|the) (department|dept|location|city|office|store|site|school|position|job) (?:with|that has|that have|having|where there is|which has|that ha) (?:any |an |a |some |at least one )?(?:employee|someone|somebody|people|person|staff|colleague|one)`)
+
+// readDeptWith reads "work in a department with any employee whose name
+// contains a T": the group of someone who meets the conditions after it.
+func (st *parseState) readDeptWith() error {
+	m, _ := st.peekNext(reDeptWith)
+	if m == nil {
+		return nil
+	}
+	attr := ""
+	for _, ap := range attrPhrases {
+		if ap.phrase == m[1] && attributes[ap.attr].dim != "" {
+			attr = ap.attr
+		}
+	}
+	if attr == "" {
+		return nil
+	}
+	used := append([]bool(nil), st.used...)
+	st.take(reDeptWith)
+	before := len(st.q.Filters)
+	if err := st.readNamePatterns(); err != nil {
+		return err
+	}
+	moved := append([]Filter(nil), st.q.Filters[before:]...)
+	st.q.Filters = st.q.Filters[:before]
+	if len(moved) == 0 {
+		st.used = used
+		return nil
+	}
+	st.addCond(Filter{Field: attr, Ref: &Ref{Field: attr, Filters: moved}})
+	return nil
+}
+
+var reSameAs = rx(`(?:in|from|at|of|with|work in|working in|works in) (?:the )?same (department|dept|position|job|job title|role|location|city|town|site|store|office|school|manager|contract type|gender) as`)
+
+// readSameAs reads "in the same department as Clara" (and "excluding
+// Clara", "not including Clara").
+func (st *parseState) readSameAs() error {
+	m, next := st.peekNext(reSameAs)
+	if m == nil {
+		return nil
+	}
+	k := st.skip(next, "someone", "somebody", "the", "employee", "person", "with", "named", "whose", "first", "last", "name", "is", "an", "a")
+	f, n := st.nameAt(k)
+	if n == 0 {
+		return nil
+	}
+	attr, _ := st.attrAt(next - 1)
+	for _, ap := range attrPhrases {
+		if ap.phrase == normPhrase(m[1]) {
+			attr = ap.attr
+		}
+	}
+	if attr == "" {
+		return nil
+	}
+	st.take(reSameAs)
+	st.use(next, k+n)
+	st.addCond(Filter{Field: attr, Ref: &Ref{Field: attr, Filters: []Filter{f}}})
+	if m2, next2 := st.peekNext(reExcluding); m2 != nil {
+		if f2, n2 := st.nameAt(next2); n2 > 0 && f2.Values[0] == f.Values[0] {
+			st.take(reExcluding)
+			st.use(next2, next2+n2)
+			f2.Negate = true
+			st.addCond(f2)
+		}
+	}
+	return nil
+}
+
+var reExcluding = rx(`(?:excluding|except|except for|not including|other than|but not|apart from|without|besides|but)`)
+
+var (
+	reNamePat1 = rx(`(?:(first|last|full|given|family) )?name (?:that |which |who )?(?:is |are )?(does not |do not |did not |not |does |do )?(start|starting|begin|beginning|end|ending|contain|containing|include|including|has|have|with|without)(?: with| in)? (?:the |a |an )?(?:letter |character |string |substring |text )?([a-z0-9]+(?: (?:or|and) (?:the )?(?:letter )?[a-z0-9]+)*)`)
+	reNamePat2 = rx(`(without|with|have|has|having|not having|contain|containing|include|including|who have|that have) (?:a |an |the )?(?:letter |character |string )?([a-z0-9]+(?: (?:or|and) [a-z0-9]+)*) (?:in|to|on|inside|within) (?:their |his |her |the |its )?(?:(first|last|full|given|family) )?name`)
+)
+
+// readNamePatterns reads conditions on the letters of names: "first name
+// ends with m", "without the letter M in their first name", "contains D or S".
+func (st *parseState) readNamePatterns() error {
+	for tries := 0; tries < 3; tries++ {
+		var part, neg, verb, vals string
+		if m := st.take(reNamePat1); m != nil {
+			part, neg, verb, vals = m[1], m[2], m[3], m[4]
+			if neg == "does " || neg == "do " {
+				neg = ""
+			}
+		} else if m := st.take(reNamePat2); m != nil {
+			part, verb, vals = m[3], m[1], m[2]
+		} else {
+			return nil
+		}
+		field := map[string]string{"first": "first_name", "given": "first_name", "last": "last_name", "family": "last_name"}[part]
+		if field == "" {
+			field = "name"
+		}
+		op := "contains"
+		switch verb {
+		case "start", "starting", "begin", "beginning":
+			op = "starts"
+		case "end", "ending":
+			op = "ends"
+		}
+		negate := neg != "" || strings.HasPrefix(verb, "without") || strings.HasPrefix(verb, "not")
+		if strings.Contains(vals, " and ") {
+			for _, v := range strings.Split(vals, " and ") {
+				st.addCond(Filter{Field: field, Op: op, Values: []string{strings.TrimPrefix(strings.TrimPrefix(v, "the "), "letter ")}, Negate: negate})
+			}
+			continue
+		}
+		var vs []string
+		for _, v := range strings.Split(vals, " or ") {
+			vs = append(vs, strings.TrimPrefix(strings.TrimPrefix(v, "the "), "letter "))
+		}
+		st.addCond(Filter{Field: field, Op: op, Values: vs, Negate: negate})
+	}
+	return nil
+}
+
+const attrRE = `(hourly wage|salary|wage|pay rate|hourly rate|pay|earn|earning|make|making|paid|get paid|age|aged|tenure|seniority|year of service|contracted hour|contract hour)`
+const cmpRE = `(between|more than|greater than|greater|higher than|larger than|bigger than|above|over|exceeding|in excess of|at least|no less than|not less than|less than|lower than|smaller than|below|under|at most|no more than|not more than|equal to|exactly|of|more|less)`
+
+var (
+	reAttrCmp0 = rx(cmpRE + `(?: (?:a|an|the))? ` + attrRE + `(?: of)? (\d+(?:\.\d+)?)(?: (?:and|to) (\d+(?:\.\d+)?))?`)
+	reAttrCmp1 = rx(`(?:(average|mean|total|minimum|maximum|min|max) )?` + attrRE + `(?: (?:is|are|was|were|a|an|the|that|which|who|get|u|being))* ` + cmpRE + `(?: (?:a|an|the))?(?: ` + attrRE + `)?(?: of)? (\d+(?:\.\d+)?)(?: (?:and|to) (\d+(?:\.\d+)?))?(?: (?:year old|year|dollar|euro))?`)
+	reAttrCmp2 = rx(cmpRE + `(?: (?:a|an|the))? (\d+(?:\.\d+)?)(?: (?:and|to) (\d+(?:\.\d+)?))? ` + attrRE)
+	reAttrAnd  = rx(`and (?:is |are )?` + cmpRE + ` (\d+(?:\.\d+)?)`)
+	reAge      = rx(`(?:(older|younger) than (\d+)|(?:over|above|under|below) (?:the )?age(?: of)? (\d+)|(?:aged|age) (over|above|under|below) (\d+)|(over|above|under|below) (\d+) year(?: old)?|(over|above|under|below|younger than|older than) (\d+))(?: year(?: old)?)?`)
+	reAgeWord  = regexp.MustCompile(` (age|aged|old|older|young|younger|youngest|oldest) `)
+	reFactWord = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|sick|vacation|leave|salary|wage|pay) `)
+	reUnitWord = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|employee|people|person|staff|worker|dollar|euro|percent) `)
+)
+
+func attrOf(w string) string {
+	switch {
+	case strings.HasPrefix(w, "age") || w == "aged":
+		return "age"
+	case w == "tenure" || w == "seniority" || w == "year of service":
+		return "tenure"
+	case strings.Contains(w, "hour") && w != "hourly wage" && w != "hourly rate":
+		return "weekly_hours"
+	}
+	return "hourly_wage"
+}
+
+// readAttrConditions reads comparisons of a person's numbers with a
+// number: "salary between 100000 and 200000", "earning less than 6000",
+// "at least 100000 salary", "older than 30", "under age 30".
+func (st *parseState) readAttrConditions() error {
+	last := ""
+	add := func(attr, cmp, a, b string) {
+		if cmp == "between" || b != "" {
+			st.addCond(Filter{Field: attr, Op: ">=", Values: []string{a}}, Filter{Field: attr, Op: "<=", Values: []string{b}})
+		} else {
+			op := comparatorOp(cmp)
+			if cmp == "of" {
+				op = "="
+			}
+			st.addCond(Filter{Field: attr, Op: op, Values: []string{a}})
+		}
+		last = attr
+	}
+	for tries := 0; tries < 4; tries++ {
+		if m := st.take(reAttrCmp0); m != nil {
+			add(attrOf(m[2]), m[1], m[3], m[4])
+			continue
+		}
+		if m := st.take(reAttrCmp1); m != nil {
+			if m[1] != "" {
+				// "jobs whose average salary is above 8000": a condition on
+				// the group's aggregate, not on each person
+				v := atof(m[5])
+				st.q.Having = &Condition{Op: comparatorOp(m[3]), Value: v}
+				st.measures = append(st.measures, attributes[attrOf(m[2])].measure)
+				st.average = true
+				if a := aggWords[m[1]]; a != "avg" {
+					st.q.Aggs = []string{a}
+				}
+				continue
+			}
+			add(attrOf(m[2]), m[3], m[5], m[6])
+			continue
+		}
+		if m := st.take(reAttrCmp2); m != nil {
+			add(attrOf(m[4]), m[1], m[2], m[3])
+			continue
+		}
+		break
+	}
+	for _, f := range st.q.Filters {
+		if f.Ref != nil && attributes[f.Field].typ == "number" {
+			last = f.Field
+		}
+	}
+	if last != "" {
+		if m := st.take(reAttrAnd); m != nil {
+			add(last, m[1], m[2], "")
+		}
+	}
+	// ages: "older than 30", "aged over 40", "under 40" when nothing else
+	// is counted by that number
+	text := st.text()
+	if m := reAge.FindStringSubmatch(text); m != nil {
+		if m[8] != "" {
+			// a bare "under 40" is an age only when no other unit is in sight
+			n := atoi(m[9])
+			rest := text[strings.Index(text, m[0])+len(m[0])-1:]
+			if n < 14 || n > 100 || reUnitWord.MatchString(" "+strings.Fields(rest + " _")[0]+" ") {
+				return nil
+			}
+			if reFactWord.MatchString(text) && !reAgeWord.MatchString(text) {
+				return nil
+			}
+		}
+		st.take(reAge)
+		op := ">"
+		if strings.Contains(m[0], "younger") || strings.Contains(m[0], "under") || strings.Contains(m[0], "below") {
+			op = "<"
+		}
+		st.addCond(Filter{Field: "age", Op: op, Values: []string{firstNonEmptyStr(m[2], m[3], m[5], m[7], m[9])}})
+	}
+	return nil
+}
+
+func atof(s string) float64 { f, _ := strconv.ParseFloat(s, 64); return f }

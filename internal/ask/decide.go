@@ -1,0 +1,443 @@
+package ask
+
+import (
+	"regexp"
+	"strings"
+)
+
+var (
+	reMultiAgg = rx(`(average|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total)((?: (?:and|,|as well as) (?:the |also )?(?:average|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total))+)(?: of)?(?: the)? (salary|wage|hourly wage|pay|age|tenure|contracted hour)`)
+	reOneAgg   = rx(`(minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|greatest|total|sum of|sum)(?: of)?(?: the)? (salary|wage|hourly wage|pay|age|tenure|contracted hour|contract hour)`)
+	reHowOld   = rx(`how old`)
+	reDistinct = rx(`(different|distinct|unique|separate|various)`)
+	reTypeOf   = rx(`(?:type|kind|sort)(?: of)?`)
+)
+
+// readAggregates reads the aggregates asked of a person's number: "the
+// average and maximum salary", "the minimum salary in each department".
+func (st *parseState) readAggregates() error {
+	if m := st.take(reMultiAgg, 3); m != nil {
+		st.q.Aggs = append(st.q.Aggs, aggWords[m[1]])
+		for _, w := range strings.Fields(m[2]) {
+			if a := aggWords[w]; a != "" {
+				st.q.Aggs = append(st.q.Aggs, a)
+			}
+		}
+		return nil
+	}
+	// (an extreme of people, "the employee with the maximum salary", was
+	// read before)
+	if m := st.take(reOneAgg, 2); m != nil {
+		st.q.Aggs = []string{aggWords[strings.TrimSuffix(m[1], " of")]}
+	}
+	return nil
+}
+
+// decide turns what the words said into the query: the measure, groups,
+// filters and the kind of answer.
+func (st *parseState) decide() error {
+	q := st.q
+	orig := " " + strings.Join(st.toks, " ") + " "
+	filterVals := st.filterVals
+	counting, average, share, most, least := st.counting, st.average, st.share, st.most, st.least
+	people := st.people
+
+	// "how old is the oldest …" asks for the age, not the person
+	if st.extreme != "" && st.take(reHowOld) != nil {
+		q.Aggs, q.Order, st.people, people = []string{st.extreme}, "", false, false
+		st.extreme = ""
+	}
+	if st.has(reHowOld) {
+		st.take(reHowOld)
+		st.measures = append(st.measures, "age")
+	}
+
+	var measure string
+	for _, m := range st.measures {
+		if m != "headcount" && (measure == "" || better(m, measure)) {
+			measure = m
+		}
+	}
+	hasMeasureWord := func(name string) bool {
+		for _, m := range st.measures {
+			if m == name {
+				return true
+			}
+		}
+		return false
+	}
+	hasAbsence := filterVals["absence_type"] != nil || strings.Contains(orig, " absence") || strings.Contains(orig, " off ")
+	if measure == "absence_days" && !hasAbsence {
+		measure = "" // "days" with no absence in sight is a time grain, not a measure
+		for _, m := range st.measures {
+			if m != "absence_days" && m != "headcount" {
+				measure = m
+			}
+		}
+	}
+	if measure == "" && hasAbsence && (counting || average) {
+		measure = "absence_cases"
+		if strings.Contains(orig, " day ") {
+			measure = "absence_days"
+		}
+	}
+	if (average || strings.Contains(orig, " how long ")) && hasAbsence && (measure == "absence_cases" || measure == "absence_days" || measure == "absence_duration" || measure == "") &&
+		(strings.Contains(orig, " duration ") || strings.Contains(orig, " length ") || strings.Contains(orig, " how long ") || strings.Contains(orig, " long ")) {
+		measure = "absence_duration"
+		st.useWord("long")
+	}
+	if measure == "hours_worked" && filterVals["status"] != nil && filterVals["status"][0] == "planned" {
+		measure, filterVals["status"] = "planned_hours", nil
+	}
+	if measure == "shifts" && filterVals["status"] != nil && filterVals["status"][0] == "worked" {
+		measure, filterVals["status"] = "attendance", nil
+	}
+	if q.Having != nil {
+		switch st.havingUnit {
+		case "hour":
+			if measure == "" || measure == "headcount" {
+				measure = "hours_worked"
+			}
+		case "day":
+			if hasAbsence {
+				measure = "absence_days"
+			}
+		case "shift":
+			measure = "attendance"
+		case "absence":
+			measure = "absence_cases"
+		case "employee", "people", "person", "staff", "worker":
+			if measure != "" && measure != "headcount" || len(q.Aggs) > 0 {
+				q.HavingOf = "headcount" // the groups are kept by their people, the answer is the measure
+			} else {
+				measure = "headcount"
+			}
+		}
+	}
+	if measure == "people_working" && (!counting || q.Time == nil) {
+		// "employees working in London" describes them; with no day, people
+		// working are the people
+		measure = ""
+		if counting {
+			st.measures = append(st.measures, "headcount")
+		}
+	}
+	dimCols := st.onlyDimColumns()
+	// only groups asked for ("the distinct department names", "all home
+	// cities"): the answer lists the groups
+	if dimCols && st.subject == "" && !people {
+		st.subject = attributes[st.q.Columns[0]].dim
+	}
+	// The columns asked for: groups when something is computed for them,
+	// otherwise a list of people showing them.
+	computed := counting || average || share || len(q.Aggs) > 0 || measure != "" && attributes[measureAttr(measure)].typ == "" ||
+		q.Having != nil && st.havingUnit != "" && measure != "" && attributes[measureAttr(measure)].typ == "" ||
+		(most || least) && st.extreme == "" && dimCols
+	if st.listCols {
+		var keep []string
+		for _, c := range q.Columns {
+			a := attributes[c]
+			switch {
+			case computed && a.dim != "" && c != "name" && !grouped(st.dims, a.dim):
+				st.dims = append(st.dims, a.dim)
+			case computed && a.measure != "" && measure == "":
+				measure = a.measure
+			case computed && (c == "name" || c == "first_name" || c == "last_name" || c == "employee_id"):
+				if !people && len(st.dims) == 0 && !counting {
+					st.dims = append(st.dims, "employee")
+				}
+			case computed:
+			default:
+				keep = append(keep, c)
+			}
+		}
+		q.Columns = keep
+		if len(keep) > 0 && !computed {
+			people = true
+		}
+	}
+	if st.subject != "" && !grouped(st.dims, st.subject) {
+		st.dims = append([]string{st.subject}, st.dims...)
+		people = false
+	}
+	// "each of them", "in each": the groups named before
+	if len(st.dims) > 0 || st.subject != "" {
+		st.take(reEachOfThem)
+	}
+	// "how many different cities", "how many jobs are there"
+	if counting && measure == "" {
+		for _, it := range st.items {
+			if st.used[it.pos] {
+				continue
+			}
+			for _, mn := range it.meanings {
+				if mn.kind == "dim" && mn.name != "employee" && st.p.model.Dimensions[mn.name].Time == "" && st.p.model.Dimensions[mn.name].From == "employees" {
+					q.Distinct = mn.name
+					st.use(it.pos, it.pos+it.n)
+					st.take(reDistinct)
+					st.take(reTypeOf)
+					break
+				}
+			}
+			if q.Distinct != "" {
+				break
+			}
+		}
+	}
+	if q.Distinct != "" {
+		measure = "headcount"
+	}
+	whichDim := reWhichDim.MatchString(orig) && (most || least)
+	if measure == "" && hasMeasureWord("headcount") && (counting || share || len(st.dims) > 0 || whichDim || st.subject != "") {
+		measure = "headcount"
+	}
+	if measure == "" && counting && (len(filterVals) > 0 || len(q.Filters) > 0) && !people {
+		measure = "headcount" // "how many apprentices in Paris"
+	}
+	if measure == "" && (counting || share || st.subject != "") && !people {
+		measure = "headcount"
+	}
+	if measure == "" && share && len(st.dims) == 0 && filterVals["gender"] == nil && strings.Contains(orig, " gender ") {
+		measure, st.dims = "headcount", []string{"gender"}
+		st.useWord("gender")
+	}
+	// Relations: department managers of the people matched.
+	if reDeptMgr.MatchString(orig) {
+		q.Relation = "department_managers"
+		people = true
+		st.useWord("manager")
+		st.useWord("head")
+		st.useWord("department")
+	} else if reMgrOf.MatchString(orig) && !grouped(st.dims, "manager") && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") {
+		q.Relation = "managers"
+		people = true
+		st.useWord("manager")
+		st.useWord("supervisor")
+		st.useWord("boss")
+	} else if people && measure == "" && reMgrWord.MatchString(orig) && len(filterVals["position"]) == 0 && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") {
+		q.Relation = "managers" // "who are the managers": everyone who manages someone
+		st.useWord("manager")
+	}
+	// Adjectives of time ("monthly hours") group by that grain.
+	if m := reGrainAdj.FindStringSubmatch(orig); m != nil && len(st.dims) == 0 && !(average && m[1] == "weekly") {
+		st.dims = append(st.dims, map[string]string{"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year", "annual": "year"}[m[1]])
+		st.useWord(m[1])
+	}
+	working := reWorking.MatchString(orig) && strings.Contains(orig, " work") && q.Time != nil
+	if people && measure == "" && working {
+		measure = "shifts"
+	}
+	if !people && counting && working && (measure == "" || measure == "headcount") && q.Time != nil {
+		measure = "people_working" // "how many people are working tomorrow"
+	}
+	if people && measure == "" && hasAbsence {
+		measure = "absence_cases"
+	}
+	if measure == "" {
+		if people || len(filterVals) > 0 && strings.Contains(orig, " list ") || len(q.Filters) > 0 || len(q.Sort) > 0 {
+			q.Kind = "people"
+		} else {
+			st.fail = notUnderstood("")
+			return nil
+		}
+	}
+	q.Measure = measure
+	// the verb of the measure's own words: "tasks … finish" for "tasks
+	// finished", "hire" for "hired"
+	if ms, ok := st.p.model.Measures[measure]; ok {
+		for i, t := range st.toks {
+			if st.used[i] || len(t) < 4 {
+				continue
+			}
+			for _, syn := range ms.Synonyms {
+				for _, w := range strings.Fields(syn) {
+					if strings.HasPrefix(w, t) && len(w)-len(t) <= 3 {
+						st.used[i] = true
+					}
+				}
+			}
+		}
+	}
+	if measure == "leavers" || measure == "hires" {
+		// "List employees hired this year" lists them; "how many" counts them.
+		if people && !counting {
+			q.Kind = "people"
+		}
+	}
+	// Grouping by two values of one field named together ("full-time vs part-time").
+	if len(st.dims) == 0 {
+		for _, f := range st.filterOrder {
+			if len(filterVals[f]) > 1 && (reVersus.MatchString(orig) || share || strings.Contains(orig, " compare ")) && f != "name" {
+				st.dims = append(st.dims, f)
+				st.useWord("vs")
+				st.useWord("versus")
+				st.useWord("compare")
+				st.useWord("compared")
+			}
+		}
+	}
+	// "Which department has the most …": group by it, best first.
+	if (reWhichDim.MatchString(orig) || dimCols || st.subject != "") && (most || least) && len(st.dims) == 1 && st.extreme == "" {
+		q.Limit = max(q.Limit, 1)
+	}
+	for _, it := range st.items {
+		if it.prev == "which" || it.prev == "what" || st.prevWord(it.pos) == "which" || st.prevWord(it.pos) == "what" {
+			for _, mn := range it.meanings {
+				if mn.kind == "dim" && mn.name != "employee" && (most || least || q.Having != nil || counting || measure != "") && !grouped(st.dims, mn.name) {
+					st.dims = append(st.dims, mn.name)
+					st.use(it.pos, it.pos+it.n)
+					if most || least {
+						q.Limit = max(q.Limit, 1)
+					}
+				}
+			}
+		}
+	}
+	if share && len(st.dims) > 0 && q.Kind != "people" {
+		q.Share = true
+	}
+	if average && reWeekly.MatchString(orig) && (measure == "hours_worked" || measure == "planned_hours" || measure == "attendance") {
+		q.PerPersonWeek = true
+		st.dims = remove(st.dims, "week")
+		st.useWord("weekly")
+		st.useWord("week")
+	}
+	if st.perWeek && (measure == "hours_worked" || measure == "planned_hours") {
+		q.PerPersonWeek = true
+	}
+	// "the highest paid in each department": rank people within the group
+	if st.extreme != "" && len(st.dims) == 1 && st.dims[0] != "employee" && !counting {
+		q.RankWithin, st.dims = st.dims[0], nil
+		q.Kind = "people"
+		if q.Limit == 0 {
+			q.Limit = 1
+		}
+	}
+	for _, d := range st.dims {
+		if !grouped(q.Dimensions, d) {
+			q.Dimensions = append(q.Dimensions, d)
+		}
+	}
+	for _, f := range st.filterOrder {
+		if len(filterVals[f]) > 0 {
+			q.Filters = append(q.Filters, Filter{Field: f, Values: filterVals[f], Negate: st.negated[f]})
+		}
+	}
+	if people && q.Relation == "" && reWithout.MatchString(st.text()) {
+		switch q.Measure {
+		case "shifts", "attendance", "hours_worked", "planned_hours", "absence_cases", "absence_days":
+			q.Without, q.Having, q.Order, q.Limit = true, nil, "", 0
+			st.take(reWithout)
+		}
+	}
+	// A list of people needs something that says which people.
+	if (q.Kind == "people" || (people && len(q.Dimensions) == 0)) && q.Measure == "" && len(q.Filters) == 0 && q.Time == nil &&
+		q.Relation == "" && !q.Self && !strings.Contains(orig, " my ") && len(q.Columns) == 0 && len(q.Sort) == 0 && !st.listCols {
+		if !hasMeasureWord("headcount") && !st.namedPeople() {
+			st.fail = notUnderstood("Which people? Name a department, position, location, contract type or period.")
+			return nil
+		}
+	}
+	// Kind of answer.
+	switch {
+	case q.Kind == "people":
+	case q.Relation != "":
+		q.Kind = "people"
+	case q.Distinct != "" && len(q.Dimensions) == 0:
+		q.Kind = "number"
+	case people && len(q.Dimensions) == 0 && !counting, q.Limit > 0 && len(q.Dimensions) == 0 && q.Measure != "" && !counting:
+		q.Kind = "people" // "top 3 teachers by hours worked"
+	case len(q.Dimensions) > 0:
+		q.Kind = "groups"
+	case share && q.Having != nil:
+		q.Kind, q.ShareOf, q.Having = "number", q.Having, nil
+	case share && len(q.Filters) > 0 && (q.Measure == "headcount" || q.Measure == "hours_worked" || q.Measure == "absence_days" || q.Measure == "absence_cases"):
+		// "What percentage of employees are part-time?": the filters named
+		// after the verb define the part, those before it the whole.
+		q.Kind = "number"
+		q.ShareWhere, q.Filters = splitShare(orig, q.Filters)
+	default:
+		q.Kind = "number"
+	}
+	// a condition on one total is about the people who meet it: "employees
+	// with more than 10 hours of overtime" lists them
+	if q.Kind == "number" && q.Having != nil && !counting && q.ShareOf == nil && q.HavingOf == "" {
+		q.Kind = "people"
+	}
+	// "how many employees worked more than 40 hours": a count of people
+	if q.Having != nil && counting && q.Measure != "headcount" && q.Measure != "" && q.Kind != "people" && q.ShareOf == nil {
+		q.CountOf, q.Having = q.Having, nil
+	}
+	if q.Kind == "people" && (most || least) && q.Limit == 0 && q.Measure != "" {
+		q.Limit = 1
+	}
+	if q.Limit > 0 && q.Order == "" {
+		q.Order = "desc"
+	}
+	if (most || least) && q.Order == "" && q.Kind != "number" {
+		q.Order = "desc"
+	}
+	if least && !most && q.Order == "desc" && q.Limit > 0 {
+		q.Order = "asc"
+	}
+	if q.Kind != "people" {
+		q.Columns, q.Sort = nil, nil
+	}
+	// Trends: "over the last N weeks" with nothing else to group by, or
+	// "how has X changed".
+	fact := q.Measure != "" && st.p.model.Measures[q.Measure].Entity != "employees"
+	if q.Kind == "number" && fact && q.ShareOf == nil && !q.PerPersonWeek && q.CountOf == nil {
+		if st.lastN {
+			q.Dimensions = []string{strings.Fields(q.Time.Expr)[2]}
+			q.Kind = "groups"
+		} else if st.trend {
+			q.Dimensions = []string{"trend"} // grain chosen from the range at run time
+			q.Kind = "groups"
+		}
+	}
+	if len(q.Aggs) == 1 && q.Aggs[0] == st.p.model.Measures[q.Measure].Agg {
+		q.Aggs = nil
+	}
+	return nil
+}
+
+// onlyDimColumns: every column asked for is a group ("which location").
+func (st *parseState) onlyDimColumns() bool {
+	for _, c := range st.q.Columns {
+		if attributes[c].dim == "" || c == "name" {
+			return false
+		}
+	}
+	return len(st.q.Columns) > 0
+}
+
+func (st *parseState) hasFilterField(f string) bool {
+	for _, x := range st.q.Filters {
+		if x.Field == f {
+			return true
+		}
+	}
+	return false
+}
+
+// namedPeople: the question names the people it lists ("all employees").
+func (st *parseState) namedPeople() bool {
+	for _, t := range st.toks {
+		if peopleNouns[t] {
+			return true
+		}
+	}
+	return false
+}
+
+// measureAttr is the attribute a measure of people is computed from.
+func measureAttr(measure string) string {
+	for a, at := range attributes {
+		if at.measure == measure {
+			return a
+		}
+	}
+	return ""
+}
+
+var _ = regexp.MustCompile

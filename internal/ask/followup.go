@@ -1,0 +1,104 @@
+package ask
+
+import (
+	"encoding/json"
+	"regexp"
+)
+
+// Follow-up questions ("what about last year?", "and for Kiel?", "only
+// part-timers", "by position instead") change the previous structured
+// query: a period replaces its period, a value replaces the values of the
+// same field, a grouping its grouping, a measure its measure. Every word of
+// the follow-up must still be read.
+
+var reFollowUp = rx(`(?:and |but |ok |okay |now )?(?:what about|how about|what of|and for|and in|and at|same for|same but|same with|the same for|only|just|and|but|instead|now|then|for|in)`)
+
+// reFollowStart says a question leans on the one before ("and for Kiel?").
+var reFollowStart = regexp.MustCompile(`^ (?:and|but|what about|how about|what of|only|just|same|the same|instead|now|then|ok|okay)\b`)
+
+// Refine reads question as a follow-up of prev. A question that stands on
+// its own (it names a measure and does not start like a follow-up) is read
+// as a new question.
+func (p *Parser) Refine(question string, prev *Query, visible map[string]bool) (*Query, error) {
+	toks, words := normalizeWords(question)
+	toks = p.correct(toks)
+	joined := " "
+	for _, t := range toks {
+		joined += t + " "
+	}
+	if prev == nil || !reFollowStart.MatchString(joined) {
+		if q, err := p.ParseFor(question, visible); err == nil || prev == nil {
+			return q, err
+		}
+	}
+	st := &parseState{p: p, question: question, toks: toks, words: words, used: make([]bool, len(toks)), q: &Query{},
+		filterVals: map[string][]string{}, negated: map[string]bool{}, visible: visible}
+	for st.take(reFollowUp) != nil {
+	}
+	for _, step := range []func(*parseState) error{
+		(*parseState).readDomain, (*parseState).readPersonDates, (*parseState).readTime, (*parseState).readDays,
+		(*parseState).readReporting, (*parseState).readComparisons, (*parseState).readNamed, (*parseState).readNamePatterns,
+		(*parseState).readAttrConditions, (*parseState).readHaving, (*parseState).readExtremes, (*parseState).readOrder,
+		(*parseState).readFlags, (*parseState).readWords,
+	} {
+		if err := step(st); err != nil {
+			return nil, err
+		}
+	}
+	q := copyQuery(prev)
+	changed := false
+	if st.q.Time != nil {
+		q.Time, changed = &TimeRange{Expr: st.q.Time.Expr}, true
+	} else if q.Time != nil {
+		q.Time = &TimeRange{Expr: q.Time.Expr}
+	}
+	var news []Filter
+	news = append(news, st.q.Filters...)
+	for _, f := range st.filterOrder {
+		news = append(news, Filter{Field: f, Values: st.filterVals[f], Negate: st.negated[f]})
+	}
+	for _, nf := range news {
+		var keep []Filter
+		for _, f := range q.Filters {
+			if f.Field != nf.Field || f.Op != nf.Op {
+				keep = append(keep, f)
+			}
+		}
+		q.Filters, changed = append(keep, nf), true
+	}
+	if len(st.dims) > 0 {
+		q.Dimensions, changed = st.dims, true
+		if q.Kind == "number" {
+			q.Kind = "groups"
+		}
+	}
+	for _, m := range st.measures {
+		if m != "headcount" && m != q.Measure {
+			q.Measure, changed = m, true
+		}
+	}
+	if st.q.Order != "" || st.q.Limit > 0 {
+		q.Order, q.Limit, changed = st.q.Order, st.q.Limit, true
+	}
+	for i, it := range st.items {
+		_ = i
+		if len(it.meanings) > 0 && !st.used[it.pos] {
+			st.use(it.pos, it.pos+it.n) // a dimension word named with its value ("the Kiel store")
+		}
+	}
+	if err := st.account(); err != nil {
+		return nil, err
+	}
+	if !changed {
+		return nil, notUnderstood("As a follow-up, name what changes: a period (\"what about last year?\"), a group (\"and for Kiel?\") or a grouping (\"by position\").")
+	}
+	return q, nil
+}
+
+// copyQuery is a deep copy (the previous query may be shared).
+func copyQuery(q *Query) *Query {
+	b, _ := json.Marshal(q)
+	var out Query
+	json.Unmarshal(b, &out)
+	return &out
+}

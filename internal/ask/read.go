@@ -1,0 +1,185 @@
+package ask
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// Parse reads a question into a structured query, or refuses it. It never
+// guesses: every word is taken by a reading step or is a function word;
+// a question with words left over is refused naming them.
+func (p *Parser) Parse(question string) (*Query, error) { return p.ParseFor(question, nil) }
+
+// ParseFor reads a question for an asker who may see only the people in
+// visible (keys "field:value", lower case; nil = everyone). A name outside
+// it is read exactly like a name the tenant does not have, so a refusal
+// never tells whether someone works here.
+func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, error) {
+	toks, words := normalizeWords(question)
+	toks = p.correct(toks)
+	if len(toks) == 0 {
+		return nil, notUnderstood("")
+	}
+	st := &parseState{p: p, question: question, toks: toks, words: words, used: make([]bool, len(toks)), q: &Query{},
+		filterVals: map[string][]string{}, negated: map[string]bool{}, visible: visible}
+	for _, step := range []func(*parseState) error{
+		(*parseState).readDomain,
+		(*parseState).readWhen,
+		(*parseState).readPersonDates,
+		(*parseState).readTime,
+		(*parseState).readDays,
+		(*parseState).readReporting,
+		(*parseState).readComparisons,
+		(*parseState).readNamed,
+		(*parseState).readNamePatterns,
+		(*parseState).readAttrConditions,
+		(*parseState).readHaving,
+		(*parseState).readExtremes,
+		(*parseState).readOrder,
+		(*parseState).readAggregates,
+		(*parseState).readColumns,
+		(*parseState).readFlags,
+		(*parseState).readWords,
+		(*parseState).decide,
+		(*parseState).account,
+	} {
+		if err := step(st); err != nil {
+			return nil, err
+		}
+	}
+	return st.q, nil
+}
+
+var (
+	reHaving     = rx(`(?:more than|greater than|higher than|over|above|in excess of|at least|no less than|minimum of|less than|fewer than|lower than|under|below|at most|no more than|maximum of|exactly) (\d+(?:\.\d+)?)(?: (hour|day|shift|absence|time|year|employee|people|person|staff|worker))?`)
+	reOrMore     = rx(`(\d+(?:\.\d+)?) or (more|fewer|less)(?: (hour|day|shift|absence|time|employee|people|person|staff|worker))?`)
+	reTop        = rx(`(top|best|first|bottom|worst|lowest|highest) (\d+)`)
+	reNPeople    = rx(`(\d+) (employee|people|person|staff|worker|member|driver|teacher|[a-z]+)`)
+	reNTop       = rx(`(\d+) (highest|lowest|largest|smallest|best|worst|top|bottom|oldest|youngest|most|least)`)
+	rePeople     = regexp.MustCompile(`^ (?:who|whom|list|name|names|which (?:of )?(?:my |our |the )?(?:employee|staff|people|person|worker|team member|report|teacher|manager)|show me (?:all|every|everyone|everybody|the list)|show (?:all|every|everyone)|display (?:all|every|everyone)|give me (?:all|every|everyone|a list|the list|the name)|find (?:all|every|the)|get (?:all|every)|(?:top|bottom) \d+ (?:employee|staff|people|person|worker))\b`)
+	reWhoAny     = regexp.MustCompile(` (who|whom|which employee|which people|which staff|which person|which worker|which of|everyone|everybody|list of|names of|name of)\b`)
+	reCount      = rx(`(how many|number of|count of|count the number of|count the|count|headcount|head count|total number of|total number|amount of|how much|tally)`)
+	reTotal      = rx(`(total|sum of|sum|overall|combined|altogether|in total)`)
+	reAverage    = rx(`(?:on )?(average|mean|avg|typical)`)
+	reShare      = rx(`(share|percentage|percent|proportion|ratio|parity|fraction|distribution|split|breakdown|break down|makeup|composition)`)
+	reTrend      = rx(`(changed|change|trend|trending|evolution|evolved|developed|development|over time|progression)`)
+	reMost       = rx(`(the most|most|highest|largest|biggest|maximum|max|greatest|longest)`)
+	reLeast      = rx(`(the least|least|lowest|smallest|fewest|minimum|min|shortest)`)
+	reWeekly     = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
+	reSelf       = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
+	reDeptMgr    = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
+	reMgrOf      = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
+	reWithout    = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was) not|had no|have no|has no|with no|no)\b`)
+	reVersus     = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
+	reWorking    = regexp.MustCompile(` (working|work|worked|on shift|on duty|scheduled|rostered|in)\b`)
+	reUnmodelled = regexp.MustCompile(` (revenue|profit|productivity|performance|ratings?|bonus|bonuses|promotions?|engagement|satisfaction|commission|commissions|phone|telephone)\b`)
+	reWhichDim   = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
+	reMgrWord    = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
+	reGrainAdj   = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
+	reOffDomain  = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president of|translate|football|soccer|news|horoscope|lottery)\b`)
+)
+
+// readDomain refuses questions about things the workforce data does not
+// hold, before any other reading.
+func (st *parseState) readDomain() error {
+	s := st.text()
+	if reOffDomain.MatchString(s) {
+		return notUnderstood("scry answers questions about employees, shifts and absences.")
+	}
+	if m := reUnmodelled.FindStringSubmatch(s); m != nil {
+		return notUnderstoodf("scry's workforce data has no %s; it knows hours worked and planned, shifts, absences, headcount, hires and leavers, wages, ages and tenure", m[1])
+	}
+	return nil
+}
+
+// readTime takes the first time expression of the question.
+func (st *parseState) readTime() error {
+	for _, r := range timeRules {
+		if m := st.take(r.re); m != nil {
+			st.q.Time = &TimeRange{Expr: r.expr(m)}
+			break
+		}
+	}
+	st.lastN = st.q.Time != nil && reRelN.MatchString(st.q.Time.Expr) && !strings.HasPrefix(st.q.Time.Expr, "last 1 ")
+	return nil
+}
+
+// readHaving takes a threshold on a measure's total ("more than 30 hours").
+func (st *parseState) readHaving() error {
+	if m := st.take(reOrMore, 3); m != nil {
+		v, _ := strconv.ParseFloat(m[1], 64)
+		op := ">="
+		if m[2] != "more" {
+			op = "<="
+		}
+		st.q.Having, st.havingUnit = &Condition{Op: op, Value: v}, m[3]
+		return nil
+	}
+	m, next := st.takeNext(reHaving, 2)
+	if m == nil {
+		return nil
+	}
+	v, _ := strconv.ParseFloat(m[1], 64)
+	st.q.Having = &Condition{Op: comparatorOp(m[0]), Value: v}
+	st.havingUnit = m[2]
+	// "more than 50 hours a week": a rate per person and week
+	if k := st.next(next); st.havingUnit == "hour" && k >= 0 && k+1 < len(st.toks) && (st.toks[k] == "a" || st.toks[k] == "per" || st.toks[k] == "each" || st.toks[k] == "every") && st.toks[k+1] == "week" {
+		st.perWeek = true
+		st.use(k, k+2)
+	}
+	// "at least two drivers": people of a group are counted
+	if st.havingUnit == "" && next >= 0 && next < len(st.toks) {
+		if fs, n := st.valuesAt(next); n > 0 && len(fs) > 0 && fs[0].Field == "position" {
+			st.havingUnit = "employee"
+		}
+	}
+	return nil
+}
+
+// comparatorOp is the operator of a comparison phrase.
+func comparatorOp(phrase string) string {
+	p := strings.TrimSpace(phrase)
+	for _, c := range []struct{ prefix, op string }{
+		{"at least", ">="}, {"no less", ">="}, {"minimum", ">="}, {"not less", ">="}, {"not under", ">="},
+		{"less", "<"}, {"fewer", "<"}, {"lower", "<"}, {"under", "<"}, {"below", "<"}, {"smaller", "<"}, {"younger", "<"},
+		{"at most", "<="}, {"no more", "<="}, {"maximum", "<="}, {"not more", "<="}, {"not over", "<="},
+		{"exactly", "="}, {"equal", "="},
+	} {
+		if strings.HasPrefix(p, c.prefix) {
+			return c.op
+		}
+	}
+	return ">"
+}
+
+// readFlags takes the words that shape the answer: counting, averaging,
+// shares, trends, extremes, "my".
+func (st *parseState) readFlags() error {
+	s := st.text()
+	st.people = st.people || rePeople.MatchString(" "+strings.Join(st.toks, " ")+" ") || reWhoAny.MatchString(s)
+	st.q.Self = reSelf.MatchString(" " + strings.Join(st.toks, " ") + " ")
+	for st.take(reCount) != nil {
+		st.counting = true
+	}
+	for st.take(reTotal) != nil {
+		// "total hours": the sum a measure of facts already is; of a person's
+		// number ("total salary") readAggregates made it a sum
+	}
+	for st.take(reAverage) != nil {
+		st.average = true
+	}
+	for st.take(reShare) != nil {
+		st.share = true
+	}
+	for st.take(reTrend) != nil {
+		st.trend = true
+	}
+	for st.take(reMost) != nil {
+		st.most = true
+	}
+	for st.take(reLeast) != nil {
+		st.least = true
+	}
+	return nil
+}

@@ -1,0 +1,361 @@
+package ask
+
+import (
+	"regexp"
+	"strings"
+)
+
+// The shape of the answer: extremes, order, the columns asked for, and the
+// model's words (measures, groups, values).
+
+var superlatives = []struct {
+	phrase string
+	attr   string
+	desc   bool
+}{
+	{"oldest", "age", true}, {"eldest", "age", true}, {"youngest", "age", false},
+	{"highest paid", "hourly_wage", true}, {"best paid", "hourly_wage", true}, {"top paid", "hourly_wage", true},
+	{"most paid", "hourly_wage", true}, {"top earner", "hourly_wage", true}, {"highest earner", "hourly_wage", true},
+	{"earn the most", "hourly_wage", true}, {"paid the most", "hourly_wage", true}, {"make the most", "hourly_wage", true},
+	{"earning the most", "hourly_wage", true}, {"making the most", "hourly_wage", true}, {"get paid the most", "hourly_wage", true},
+	{"lowest paid", "hourly_wage", false}, {"least paid", "hourly_wage", false}, {"worst paid", "hourly_wage", false},
+	{"paid the least", "hourly_wage", false}, {"earn the least", "hourly_wage", false}, {"make the least", "hourly_wage", false},
+	{"get paid the least", "hourly_wage", false}, {"lowest earner", "hourly_wage", false}, {"earning the least", "hourly_wage", false},
+	{"longest serving", "tenure", true}, {"most senior", "tenure", true}, {"longest tenure", "tenure", true},
+	{"newest", "hire_date", true}, {"most recently hired", "hire_date", true}, {"latest hire", "hire_date", true},
+	{"most recent hire", "hire_date", true}, {"last hired", "hire_date", true}, {"earliest hired", "hire_date", false},
+	{"first hired", "hire_date", false},
+}
+
+var superRE []*regexp.Regexp // the superlatives' phrases, compiled once
+
+func init() {
+	for i := range superlatives {
+		superlatives[i].phrase = normPhrase(superlatives[i].phrase)
+		superRE = append(superRE, rx(superlatives[i].phrase))
+	}
+}
+
+// readExtremes reads top/bottom N and superlatives of people ("the
+// oldest", "the five highest paid", "the employee with the maximum salary").
+func (st *parseState) readExtremes() error {
+	q := st.q
+	if m := st.take(reTop); m != nil {
+		q.Limit = atoi(m[2])
+		q.Order = "desc"
+		if m[1] == "bottom" || m[1] == "worst" || m[1] == "lowest" {
+			q.Order = "asc"
+		}
+		if m[1] == "highest" || m[1] == "lowest" {
+			st.keepWord(m[1]) // "top 3 … with the highest" still reads "highest"
+		}
+	} else if m, next := st.peekNext(reNTop); m != nil {
+		q.Limit = atoi(m[1])
+		// "three lowest salaries", "the 5 oldest"
+		st.take(reNTop)
+		switch m[2] {
+		case "lowest", "smallest", "worst", "bottom", "least", "youngest":
+			q.Order = "asc"
+		default:
+			q.Order = "desc"
+		}
+		if m[2] == "oldest" || m[2] == "youngest" {
+			st.extremeAttr("age", m[2] == "oldest")
+		} else if a, n := st.attrAt(next); n > 0 && attributes[a].typ != "string" {
+			st.use(next, next+n)
+			st.extremeAttr(a, q.Order == "desc")
+		}
+	}
+	for k, s := range superlatives {
+		if st.take(superRE[k]) != nil {
+			st.extremeAttr(s.attr, s.desc)
+			break
+		}
+	}
+	// "the 3 employees who get paid the least"
+	if st.extreme != "" {
+		if m := st.take(reNPeople, 2); m != nil {
+			st.q.Limit = atoi(m[1])
+		}
+	}
+	// "the employee with the maximum salary", "three lowest salaries"
+	if st.extreme == "" {
+		text := st.text()
+		for w, agg := range aggWords {
+			if agg != "min" && agg != "max" {
+				continue
+			}
+			i := strings.Index(text, " "+w+" ")
+			if i < 0 {
+				continue
+			}
+			k := strings.Count(text[:i+1], " ") - 1 // word index of w
+			if a, n := st.attrAt(k + 1); n > 0 && attributes[a].typ != "string" && st.peopleAsked() {
+				st.use(k, k+1+n)
+				st.extremeAttr(a, agg == "max")
+				break
+			}
+		}
+	}
+	return nil
+}
+
+// keepWord leaves one read word unread again (a step that matched more
+// than it means).
+func (st *parseState) keepWord(w string) {
+	for i, t := range st.toks {
+		if t == w && st.used[i] {
+			st.used[i] = false
+			return
+		}
+	}
+}
+
+// peopleAsked: the question asks for people ("who", "the employee with",
+// "names of").
+func (st *parseState) peopleAsked() bool {
+	s := " " + strings.Join(st.toks, " ") + " "
+	return rePeople.MatchString(s) || reWhoAny.MatchString(s) || strings.Contains(s, " name ") || strings.Contains(s, " id ") ||
+		strings.Contains(s, " employee with ") || strings.Contains(s, " person with ") || strings.Contains(s, " people with ")
+}
+
+// extremeAttr records "the most/least of attribute a" among people.
+func (st *parseState) extremeAttr(a string, desc bool) {
+	st.extreme = "min"
+	if st.q.Limit == 0 {
+		st.q.Limit = 1
+	}
+	if desc {
+		st.extreme = "max"
+	}
+	ord := "asc"
+	if desc {
+		ord = "desc"
+	}
+	if ms := attributes[a].measure; ms != "" {
+		st.measures = append(st.measures, ms)
+		st.q.Order = ord
+	} else {
+		st.q.Sort = append(st.q.Sort, SortKey{Field: a, Desc: desc})
+	}
+	st.people = true
+}
+
+var sortTriggers = wordSet(`sort sorted sorting order ordered ordering arrange arranged rank ranked ascending descending alphabetical
+	alphabetically increasing decreasing reverse`)
+var sortFiller = wordSet(`by in of on the their his her its result set according to order them it list listed name and please make using based`)
+
+// readOrder reads how a list is to be sorted: "sorted by salary",
+// "in descending order of age", "ordered alphabetically by name".
+func (st *parseState) readOrder() error {
+	for i := 0; i < len(st.toks); i++ {
+		if st.used[i] || !sortTriggers[st.toks[i]] {
+			continue
+		}
+		// the phrase around the trigger: a few words back ("by age in
+		// descending order") and forward ("sorted by their age")
+		lo, hi := i, i+1
+		for lo > 0 && i-lo < 4 && !st.used[lo-1] && (sortFiller[st.toks[lo-1]] || sortTriggers[st.toks[lo-1]] || st.attrStart(lo-1)) {
+			lo--
+		}
+		for hi < len(st.toks) && hi-i < 9 && !st.used[hi] && (sortFiller[st.toks[hi]] || sortTriggers[st.toks[hi]] || st.attrStart(hi)) {
+			hi++
+		}
+		// the attribute right after "by", "of" or "using" is the one sorted
+		// on; without one, the first attribute in the phrase
+		desc, attr, first, firstAt, byAt := false, "", "", -1, -1
+		for k := lo; k < hi; k++ {
+			switch st.toks[k] {
+			case "descending", "decreasing", "reverse":
+				desc = true
+			}
+			if a, n := st.attrAt(k); n > 0 && a != "*" {
+				prev := st.prevWord(k)
+				if attr == "" && (prev == "by" || prev == "of" || prev == "using" || prev == "on") {
+					attr, byAt = a, k
+				}
+				if first == "" {
+					first, firstAt = a, k
+				}
+				k += n - 1
+			}
+		}
+		if attr == "" {
+			attr, byAt = first, firstAt
+		}
+		// an attribute before the trigger that is not introduced by "by"
+		// belongs to the rest of the sentence ("employee names sorted by age")
+		if byAt >= 0 && byAt < i && st.prevWord(byAt) != "by" {
+			for lo < i && lo <= byAt {
+				lo++
+			}
+			if attr == first && byAt < i {
+				attr = ""
+			}
+		}
+		for lo < i && (st.toks[lo] == "and" || st.toks[lo] == "the" || st.toks[lo] == "in" || st.toks[lo] == "of" || st.attrStart(lo) && st.toks[lo] != "by") {
+			if st.attrStart(lo) && byAt == lo {
+				break
+			}
+			lo++
+		}
+		if attr == "" {
+			if st.toks[i] == "alphabetical" || st.toks[i] == "alphabetically" {
+				attr = "name"
+			} else if st.q.Measure == "" && len(st.measures) == 0 && !st.hasMeasureAhead() {
+				continue
+			}
+		}
+		// words of the phrase that are not about order stay for the others
+		for k := lo; k < hi; k++ {
+			if a, n := st.attrAt(k); n > 0 && k != byAt {
+				_ = a
+				k += n - 1
+				continue
+			}
+			if k == byAt {
+				_, n := st.attrAt(k)
+				st.use(k, k+n)
+				k += n - 1
+				continue
+			}
+			st.used[k] = true
+		}
+		if attr != "" && attributes[attr].measure != "" && st.measureNamed(attributes[attr].measure) {
+			st.q.Order = map[bool]string{true: "desc", false: "asc"}[desc]
+		} else if attr != "" {
+			st.q.Sort = append(st.q.Sort, SortKey{Field: attr, Desc: desc})
+		} else {
+			st.q.Order = map[bool]string{true: "desc", false: "asc"}[desc]
+		}
+		i = hi
+	}
+	return nil
+}
+
+func (st *parseState) attrStart(i int) bool { _, n := st.attrAt(i); return n > 0 }
+
+// measureNamed: the measure is the question's own (an extreme or a
+// measure word elsewhere in it).
+func (st *parseState) measureNamed(ms string) bool {
+	for _, m := range st.measures {
+		if m == ms {
+			return true
+		}
+	}
+	return false
+}
+
+// hasMeasureAhead: a measure word remains unread ("sorted in descending
+// order" about hours worked).
+func (st *parseState) hasMeasureAhead() bool {
+	for i, t := range st.toks {
+		if !st.used[i] {
+			for _, mn := range st.p.phrases[t] {
+				if mn.kind == "measure" && mn.name != "headcount" {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+var listVerbs = wordSet(`what which who is are was were the display show list give find return provide get tell me us
+	all every each our please can you could i we see want need know when also their his her its and both as well`)
+
+// skipInList are words a list of columns may hold between columns without
+// being columns: "the first name and the average salary".
+var skipInList = wordSet(`average mean total number count how many minimum maximum highest lowest sum of`)
+
+var reListVerb = rx(`(display|show|list|give|return|provide|find|get|print|report|what are|what is|also display|also show)`)
+
+// readColumns reads the attributes a question asks to see, at its head or
+// after a verb of showing: "display the first name and department name for
+// each employee", "What are the names and hire dates of …", "the name of
+// each department", "… and also display their last name, city".
+func (st *parseState) readColumns() error {
+	var cols []string
+	starts := []int{0}
+	for i, t := range st.toks {
+		if i > 0 && (t == "display" || t == "show" || t == "list" || t == "give" || t == "return" || t == "provide" || t == "what") {
+			starts = append(starts, i)
+		}
+		// "… and the name of the department"
+		if i > 0 && t == "and" {
+			if k := st.skip(i+1, "the", "their", "also"); k > i+1 || k == i+1 {
+				if _, n := st.attrAt(k); n > 0 {
+					starts = append(starts, i)
+				}
+			}
+		}
+	}
+	for _, i := range starts {
+		var found []string
+		var skipped []int
+		for i < len(st.toks) {
+			if st.used[i] {
+				i++
+				continue
+			}
+			if a, n := st.attrAt(i); n > 0 {
+				// "the name of each department": the department is what is listed
+				if a == "name" || a == "employee_id" || a == "*" {
+					k := st.skip(i+n, "of", "each", "every", "all", "the", "different", "distinct", "unique", "those", "these", "any")
+					if k > i+n {
+						if d, dn := st.attrAt(k); dn > 0 && attributes[d].dim != "" && d != "name" && d != "manager" {
+							st.subject = attributes[d].dim
+							st.use(i, k+dn)
+							i = k + dn
+							for _, s := range skipped {
+								if w := st.toks[s]; w == "different" || w == "distinct" || w == "unique" {
+									st.used[s] = true
+								}
+							}
+							continue
+						}
+					}
+				}
+				found = append(found, a)
+				st.use(i, i+n)
+				i += n
+				continue
+			}
+			w := st.toks[i]
+			if listVerbs[w] || w == "different" || w == "distinct" || w == "unique" {
+				skipped = append(skipped, i)
+				i++
+				continue
+			}
+			// "how many cities", "the number of jobs": a count of groups, read later
+			if (w == "many" || w == "number" && i+1 < len(st.toks) && st.toks[i+1] == "of") && len(found) == 0 {
+				break
+			}
+			if skipInList[w] {
+				i++
+				continue
+			}
+			break
+		}
+		if len(found) > 0 {
+			for _, k := range skipped {
+				if w := st.toks[k]; w == "different" || w == "distinct" || w == "unique" {
+					st.used[k] = true // a list of values holds each once
+				}
+			}
+		}
+		cols = append(cols, found...)
+	}
+	if len(cols) == 0 {
+		return nil
+	}
+	st.listCols = true
+	for _, c := range cols {
+		if c == "*" {
+			st.q.Columns = append(st.q.Columns, allColumns...)
+			continue
+		}
+		st.q.Columns = append(st.q.Columns, c)
+	}
+	return nil
+}

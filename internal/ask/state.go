@@ -1,0 +1,253 @@
+package ask
+
+import (
+	"regexp"
+	"sort"
+	"strings"
+
+	"github.com/scry-dev/scry/internal/errcode"
+)
+
+// parseState is one question being read. Every reading step takes the words
+// it understood (marks them used); what is left at the end must be function
+// words, or the question is refused naming the words scry did not read.
+type parseState struct {
+	p        *Parser
+	question string
+	toks     []string
+	words    []string // each token as written, for quoting it back
+	used     []bool
+	fail     error           // a refusal decided before every word was accounted for
+	perWeek  bool            // a threshold per person and week ("more than 50 hours a week")
+	caps     map[string]bool // words written capitalised past the first
+	q        *Query
+
+	// what the question's words said, for the steps that decide the answer
+	people, counting, average, share, trend, most, least bool
+	listCols                                             bool // a list of attributes was asked for ("names and hire dates")
+	lastN                                                bool
+	havingUnit                                           string
+	items                                                []item
+	measures                                             []string
+	dims                                                 []string
+	filterVals                                           map[string][]string
+	filterOrder                                          []string
+	negated                                              map[string]bool
+	subject                                              string          // the dimension the answer lists ("which cities", "names of departments")
+	extreme                                              string          // "max"/"min" of an attribute asked of people ("the oldest")
+	visible                                              map[string]bool // who the asker may name (nil: everyone)
+}
+
+// mayName: the asker may see someone with this value of field (a name or
+// an employee id).
+func (st *parseState) mayName(field, value string) bool {
+	return st.visible == nil || st.visible[field+":"+strings.ToLower(value)]
+
+}
+
+// render is the question's words with the used ones blanked ("_"), between
+// spaces, and where each word starts in it.
+func (st *parseState) render() (string, []int) {
+	var b strings.Builder
+	starts := make([]int, len(st.toks))
+	b.WriteByte(' ')
+	for i, t := range st.toks {
+		starts[i] = b.Len()
+		if st.used[i] {
+			b.WriteByte('_')
+		} else {
+			b.WriteString(t)
+		}
+		b.WriteByte(' ')
+	}
+	return b.String(), starts
+}
+
+// text is the unread part of the question (read words blanked).
+func (st *parseState) text() string { s, _ := st.render(); return s }
+
+// take finds the first match of re among the unread words, marks the words
+// inside it read (except those inside the submatches listed in keep) and
+// returns the submatches; nil if there is none.
+func (st *parseState) take(re *regexp.Regexp, keep ...int) []string {
+	m, _ := st.takeNext(re, keep...)
+	return m
+}
+
+// takeNext is take that also returns the index of the first word after
+// the match (len(toks) at the end).
+func (st *parseState) takeNext(re *regexp.Regexp, keep ...int) ([]string, int) {
+	text, starts := st.render()
+	loc := re.FindStringSubmatchIndex(text)
+	if loc == nil {
+		return nil, -1
+	}
+	next := len(st.toks)
+	for i, s := range starts {
+		if s >= loc[1] {
+			next = i
+			break
+		}
+	}
+	m := make([]string, len(loc)/2)
+	for i := range m {
+		if loc[2*i] >= 0 {
+			m[i] = text[loc[2*i]:loc[2*i+1]]
+		}
+	}
+	for i, s := range starts {
+		e := s + len(st.toks[i])
+		if st.used[i] || s < loc[0] || e > loc[1] {
+			continue
+		}
+		kept := false
+		for _, g := range keep {
+			if loc[2*g] >= 0 && s >= loc[2*g] && e <= loc[2*g+1] {
+				kept = true
+			}
+		}
+		if !kept {
+			st.used[i] = true
+		}
+	}
+	return m, next
+}
+
+// has reports whether re matches the unread words, without reading them.
+func (st *parseState) has(re *regexp.Regexp) bool { return re.MatchString(st.text()) }
+
+// useWord marks every unread occurrence of the word w read.
+func (st *parseState) useWord(w string) {
+	for i, t := range st.toks {
+		if t == w {
+			st.used[i] = true
+		}
+	}
+}
+
+// functionWords carry no meaning of their own: a question may hold any of
+// them without a reading rule taking them. Words that change an answer
+// (not, or, than, most, each, by, before, average, only…) are not here: a
+// question that keeps one unread is refused.
+var functionWords = wordSet(`a an the of in on at for to from is are was were be been being am do doe did done
+	have ha had having what which who whom whose how show me tell list display find get give let u we our i my mine
+	you your they their them there it that those these this all any some please can could would will should shall
+	may might want need see know also and as well just here respectively currently now so far
+	return provide identify look up fetch retrieve pull print produce report about regarding corresponding
+	whole entire full complete actually exist existing current currently kindly thank thanks hi hello
+	where when with within into per se data table record database network company organisation organization
+	org business firm workforce system result set row overall everyone everybody anyone someone somebody
+	people person employee staff worker team member individual he she his her him its then has does was
+	work working worked works compare compared comparison schedule schedules rota roster assigned belong belonging
+	located based listed originate come comes live living reside residing hiring employ employs employed contain contains
+	using along together`)
+
+func wordSet(s string) map[string]bool {
+	m := map[string]bool{}
+	for _, w := range strings.Fields(s) {
+		m[singular(w)] = true
+	}
+	return m
+}
+
+// unread returns the content words no reading took, as phrases of
+// neighbouring words.
+func (st *parseState) unread() []string {
+	var out []string
+	cur := []string{}
+	flush := func() {
+		if len(cur) > 0 {
+			out = append(out, strings.Join(cur, " "))
+			cur = cur[:0]
+		}
+	}
+	for i, t := range st.toks {
+		if st.used[i] || functionWords[t] {
+			flush()
+			continue
+		}
+		cur = append(cur, st.words[i])
+	}
+	flush()
+	return out
+}
+
+// account is the last step: every word was read, or the question is refused
+// naming the words that were not, with the nearest things scry knows.
+func (st *parseState) account() error {
+	words := st.unread()
+	if len(words) == 0 {
+		return st.fail
+	}
+	return st.p.didNotUnderstand(words)
+}
+
+// didNotUnderstand is the one refusal for words scry cannot read. It is the
+// same whether a name does not exist or is outside the asker's scope, so a
+// refusal never tells who works here.
+func (p *Parser) didNotUnderstand(words []string) error {
+	quoted := make([]string, len(words))
+	for i, w := range words {
+		quoted[i] = "'" + w + "'"
+	}
+	msg := "scry did not understand: " + strings.Join(quoted, ", ") + "."
+	if near := p.nearest(words); len(near) > 0 {
+		msg += " Did you mean " + strings.Join(near, ", ") + "?"
+	}
+	msg += " scry reads measures (hours worked, headcount, absences, wages, ages…), groups (department, position, location, week…), conditions on people and periods."
+	return errcode.New(errcode.NotUnderstood, "%s", msg)
+}
+
+// nearest suggests known words close to the unknown ones: words of the
+// model and the tenant's departments, positions and locations — never
+// people's names, which a scoped asker may not see.
+func (p *Parser) nearest(words []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, phrase := range words {
+		for _, w := range strings.Fields(phrase) {
+			if len(w) < 4 || p.known[w] {
+				continue
+			}
+			best, bestD := "", 3
+			for k := range p.suggest {
+				if d := editDistance(w, k); d < bestD || d == bestD && k < best {
+					best, bestD = k, d
+				}
+			}
+			if best != "" && !seen[best] {
+				seen[best] = true
+				out = append(out, "'"+best+"'")
+			}
+		}
+	}
+	sort.Strings(out)
+	if len(out) > 5 {
+		out = out[:5]
+	}
+	return out
+}
+
+// editDistance is the Levenshtein distance, capped for long words.
+func editDistance(a, b string) int {
+	if len(a) > 40 || len(b) > 40 {
+		return 99
+	}
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			c := prev[j-1]
+			if a[i-1] != b[j-1] {
+				c++
+			}
+			cur[j] = min(c, prev[j]+1, cur[j-1]+1)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}

@@ -1,0 +1,259 @@
+package ask
+
+import (
+	"regexp"
+	"strings"
+)
+
+var reEmpID = rx(`(?:(?:with|whose|having|of|for) )?(?:the )?(?:employee |staff )?(?:id|number|employee number|employee id)(?: (?:is|of|number))? ([a-z]{0,3}\d+)`)
+
+// groupWords introduce a grouping: "by department", "for each school",
+// "in each of the departments", "for different job titles".
+var groupWords = wordSet(`by per each every across between among different various`)
+
+// negWords turn the value after them into an exclusion.
+var reNegValue = rx(`(?:not in|not from|not at|not a|not an|not|excluding|except|except for|other than|but not|apart from|besides|outside|outside of|no)(?: the)?`)
+
+// readWords links the words left to the model and the tenant: measures,
+// grouping dimensions and values (departments, positions, names, enums).
+func (st *parseState) readWords() error {
+	if m, _ := st.peekNext(reEmpID); m != nil && st.mayName("employee_id", m[1]) {
+		st.take(reEmpID)
+		st.addCond(Filter{Field: "employee_id", Values: []string{m[1]}})
+	}
+	// the words still unread, in runs, linked longest phrase first
+	p := st.p
+	var items []item
+	idx := []int{}
+	for i := 0; i <= len(st.toks); i++ {
+		if i < len(st.toks) && !st.used[i] {
+			idx = append(idx, i)
+			continue
+		}
+		if len(idx) > 0 {
+			run := make([]string, len(idx))
+			for k, j := range idx {
+				run[k] = st.toks[j]
+			}
+			off := 0
+			for _, it := range p.linkKeeping(run, st.keepName) {
+				n := strings.Count(it.text, " ") + 1
+				it.pos = idx[off]
+				it.n = n
+				items = append(items, it)
+				off += n
+			}
+			idx = idx[:0]
+		}
+	}
+	st.items = items
+	for k, it := range items {
+		if len(it.meanings) == 0 {
+			continue
+		}
+		prev := st.prevWord(it.pos)
+		// "in their departments", "within each school": per group
+		if p2 := it.pos - 1; p2 > 0 && (st.toks[p2] == "their" || st.toks[p2] == "his" || st.toks[p2] == "her") && (st.toks[p2-1] == "in" || st.toks[p2-1] == "within") {
+			prev = "each"
+			st.use(p2-1, p2+1)
+		}
+		grouping := groupWords[prev] && prev != "between" || prev == "between" && len(st.dims) == 0 && !st.hasValueAfter(k) ||
+			((prev == "and" || prev == "then") && len(st.dims) > 0 && k > 1 && items[k-2].isDim())
+		var dim, measure string
+		var values []meaning
+		for _, mn := range it.meanings {
+			switch mn.kind {
+			case "dim":
+				if dim == "" {
+					dim = mn.name
+				}
+			case "measure":
+				if measure == "" {
+					measure = mn.name
+				}
+			case "enum", "value":
+				values = append(values, mn)
+			}
+		}
+		used := true
+		switch {
+		case len(values) > 0 && !(grouping && dim != ""):
+			mn := values[0]
+			neg := st.negatedAt(it.pos)
+			st.addFilter(mn.name, mn.value, neg)
+			if grouping && (prev == "each" || prev == "every" || prev == "per") && mn.name == "position" {
+				st.dims = append(st.dims, "employee") // "each teacher": one row per teacher
+			}
+			if mn.name == "absence_type" && strings.HasSuffix(it.text, " day") {
+				st.measures = append(st.measures, "absence_days") // "sick days" counts days
+			}
+			if mn.name == "absence_type" && strings.HasSuffix(it.text, " leave") && st.counting && strings.Contains(st.question, "leaves") {
+				st.measures = append(st.measures, "absence_cases") // "sick leaves" counts cases
+			}
+		case grouping && dim != "":
+			st.dims = append(st.dims, dim)
+		case measure != "":
+			st.measures = append(st.measures, measure)
+		case dim != "":
+			// a dimension word that groups nothing: "the Finance department",
+			// "whose job is engineer" — it names the values beside it
+			used = st.nearValue(k) || dim == "employee" || dim == "manager" || dim == st.subject ||
+				st.colDim(dim) || st.which(it)
+		}
+		if used {
+			st.use(it.pos, it.pos+it.n)
+			if grouping && dim != "" {
+				st.usePrev(it.pos)
+			}
+			// "by the front desk", "top 5 by hours worked": by whom, by what;
+			// "of every male": all of them
+			if (prev == "by" || prev == "every" || prev == "each" || prev == "all") && (len(values) > 0 && !(grouping && dim != "") || measure != "" && dim == "") {
+				st.usePrev(it.pos)
+			}
+		}
+	}
+	return nil
+}
+
+// keepName: a single first or last name is a name only when written as
+// one ("Clara", not "clara"), and only names the asker may see are names.
+func (st *parseState) keepName(text string, mn meaning) bool {
+	if mn.kind != "value" || mn.name != "name" && mn.name != "first_name" && mn.name != "last_name" {
+		return true
+	}
+	if mn.name != "name" && !st.capitalised(text) {
+		return false
+	}
+	return st.mayName(mn.name, mn.value)
+}
+
+// prevWord is the word before word i, skipping articles ("for each of the
+// departments" → "each").
+func (st *parseState) prevWord(i int) string {
+	for k := i - 1; k >= 0; k-- {
+		switch st.toks[k] {
+		case "the", "of", "their", "its", "all", "different", "various", "distinct":
+			// "for different jobs" groups; "how many different jobs" counts
+			if st.toks[k] == "different" || st.toks[k] == "various" || st.toks[k] == "distinct" {
+				if k == 0 || !(groupWords[st.toks[k-1]] || st.toks[k-1] == "for" || st.toks[k-1] == "in") {
+					return "distinct"
+				}
+				return "each"
+			}
+			continue
+		}
+		return st.toks[k]
+	}
+	return ""
+}
+
+// usePrev reads the grouping words before word i.
+func (st *parseState) usePrev(i int) {
+	for k := i - 1; k >= 0; k-- {
+		t := st.toks[k]
+		if groupWords[t] || t == "the" || t == "of" || t == "their" || t == "all" || t == "for" || t == "in" || t == "broken" || t == "down" || t == "grouped" || t == "split" {
+			st.used[k] = true
+			if t == "for" || t == "in" || t == "broken" || t == "grouped" {
+				return
+			}
+			continue
+		}
+		return
+	}
+}
+
+// negatedAt reads a negation right before word i ("not in Retail",
+// "excluding part-timers", "other than Kiel").
+func (st *parseState) negatedAt(i int) bool {
+	for k := i - 1; k >= 0 && k >= i-4; k-- {
+		t := st.toks[k]
+		switch t {
+		case "the", "in", "from", "at", "a", "an", "of", "who", "are", "is", "work", "working", "based", "for":
+			continue
+		case "not", "excluding", "except", "besides", "outside", "non":
+			st.used[k] = true
+			for j := k + 1; j < i; j++ {
+				st.used[j] = true
+			}
+			return true
+		case "than":
+			if k > 0 && st.toks[k-1] == "other" {
+				st.use(k-1, i)
+				return true
+			}
+		case "but":
+			return false
+		}
+		return false
+	}
+	return false
+}
+
+func (st *parseState) addFilter(field, value string, neg bool) {
+	for _, v := range st.filterVals[field] {
+		if v == value {
+			return
+		}
+	}
+	if st.filterVals[field] == nil {
+		st.filterOrder = append(st.filterOrder, field)
+	}
+	st.filterVals[field] = append(st.filterVals[field], value)
+	if neg {
+		st.negated[field] = true
+	}
+}
+
+// nearValue: a value stands next to item k, function words aside ("the
+// Finance department", "any department located in London").
+func (st *parseState) nearValue(k int) bool {
+	for _, dir := range []int{-1, 1} {
+		for j, steps := k+dir, 0; j >= 0 && j < len(st.items) && steps < 4; j, steps = j+dir, steps+1 {
+			it := st.items[j]
+			for _, mn := range it.meanings {
+				if mn.kind == "value" || mn.kind == "enum" {
+					return true
+				}
+			}
+			if len(it.meanings) > 0 || !functionWords[it.text] {
+				break
+			}
+		}
+	}
+	return false
+}
+
+func (st *parseState) hasValueAfter(k int) bool {
+	if k+1 < len(st.items) {
+		for _, mn := range st.items[k+1].meanings {
+			if mn.kind == "value" || mn.kind == "enum" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// colDim: dimension d was asked for as a column ("department name").
+func (st *parseState) colDim(d string) bool {
+	for _, c := range st.q.Columns {
+		if attributes[c].dim == d {
+			return true
+		}
+	}
+	return false
+}
+
+// which: "which department …", "what school …" — the dimension the answer
+// is about; decide groups by it.
+func (st *parseState) which(it item) bool {
+	p := st.prevWord(it.pos)
+	if p == "which" || p == "what" {
+		return true
+	}
+	return false
+}
+
+var reEachOfThem = rx(`(?:(?:in|for|of) )?(?:each|every one|each one)(?: of them| of those| of these)?`)
+
+var _ = regexp.MustCompile
