@@ -8,6 +8,7 @@ import (
 	"os"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/audit"
@@ -147,5 +148,25 @@ func TestAddUserInvitesThroughAPI(t *testing.T) {
 	resp, _ = f.do(t, "POST", "/api/v1/session", map[string]string{"tenant": "alpha", "email": "new@alpha.example", "password": ""})
 	if resp.StatusCode != 401 {
 		t.Fatalf("an invited user signed in without a password: %d", resp.StatusCode)
+	}
+}
+
+// TestServeSweepsOldUploads: an upload left behind by a killed process (over
+// an hour old) is removed when the server starts; a recent one is kept.
+func TestServeSweepsOldUploads(t *testing.T) {
+	f := setup(t, store.SQLite)
+	dir := f.srv.cfg.DataDir + "/uploads"
+	for _, n := range []string{"hr-old", "hr-new"} {
+		os.MkdirAll(dir+"/"+n, 0o700)
+		os.WriteFile(dir+"/"+n+"/shifts.csv", []byte("x"), 0o600)
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	os.Chtimes(dir+"/hr-old", old, old)
+	f.srv.sweepUploads()
+	if _, err := os.Stat(dir + "/hr-old"); !os.IsNotExist(err) {
+		t.Errorf("the old upload is still there: %v", err)
+	}
+	if _, err := os.Stat(dir + "/hr-new"); err != nil {
+		t.Errorf("a recent upload was removed: %v", err)
 	}
 }

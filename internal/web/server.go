@@ -15,6 +15,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -107,6 +109,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	s.sweepUploads()
 	errc := make(chan error, 1)
 	go func() {
 		if s.tls() {
@@ -401,6 +404,24 @@ func (s *Server) wrap(rt route) http.Handler {
 // server's 30 s read and 60 s write timeouts suit requests, not a gigabyte
 // of CSV on a slow link followed by its import.
 const uploadTime = time.Hour
+
+// sweepUploads removes what a killed process left in <data>/uploads: any
+// upload older than an upload may take (others may belong to a process
+// still importing from the same folder).
+func (s *Server) sweepUploads() {
+	if s.cfg.DataDir == "" {
+		return
+	}
+	dir := filepath.Join(s.cfg.DataDir, "uploads")
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > uploadTime {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				s.log.Warn("sweep uploads", "err", err)
+			}
+		}
+	}
+}
 
 // allowUpload gives an upload request its own size limit and deadlines.
 func (s *Server) allowUpload(w http.ResponseWriter, r *http.Request) {
