@@ -228,3 +228,40 @@ func TestImportCrashSafety(t *testing.T) {
 func itoa(n int) string { return jsonNum(n) }
 
 func jsonNum(n int) string { b, _ := json.Marshal(n); return string(b) }
+
+func TestServeRefusesBadUploadLimit(t *testing.T) {
+	for _, v := range []string{"12XB", "0", "-5MiB", "GiB"} {
+		_, stderr, code := run(t, t.TempDir(), "serve", "--addr", "127.0.0.1:0", "--max-upload", v)
+		if code != 2 || !strings.Contains(stderr, "--max-upload") {
+			t.Errorf("--max-upload %s: exit %d, %s", v, code, stderr)
+		}
+	}
+}
+
+// TestImportRefusesControlCharactersAndLongFields: the CLI door of the HR
+// field checks: exit 2 and file:line:column for each problem.
+func TestImportRefusesControlCharactersAndLongFields(t *testing.T) {
+	data := t.TempDir()
+	if _, errs, code := run(t, data, "tenant", "create", "tt"); code != 0 {
+		t.Fatal(errs)
+	}
+	dir := t.TempDir()
+	for _, f := range []string{"employees.csv", "shifts.csv", "absences.csv"} {
+		b, err := os.ReadFile(filepath.Join("..", "hr", "testdata", "valid", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == "employees.csv" {
+			b = bytes.Replace(b, []byte("Arthur"), []byte("Art\x00hur"), 1)
+			b = bytes.Replace(b, []byte("Executive"), bytes.Repeat([]byte("D"), 10_000), 1)
+			b = bytes.Replace(b, []byte("1985-03-04,2018-02-01"), []byte("2019-03-04,2018-02-01"), 1)
+		}
+		os.WriteFile(filepath.Join(dir, f), b, 0o644)
+	}
+	_, errs, code := run(t, data, "import", "hr", "--tenant", "tt", dir)
+	for _, want := range []string{"employees.csv:2:9", "employees.csv:3:6", "employees.csv:4:2"} {
+		if code != 2 || !strings.Contains(errs, want) {
+			t.Errorf("import: exit %d, want 2 and %s in\n%.2000s", code, want, errs)
+		}
+	}
+}

@@ -260,11 +260,21 @@ func userRemove(ctx context.Context, c *call) error {
 		return err
 	}
 	email := c.flag("email")
-	err = c.record(ctx, db, t, "user.remove", email, nil, func(tx *store.Tx) error { return identity.Remove(ctx, tx, email) })
+	details := map[string]any{}
+	err = c.record(ctx, db, t, "user.remove", email, details, func(tx *store.Tx) error {
+		kept, err := identity.Remove(ctx, tx, email)
+		details["kept_for_history"] = kept
+		return err
+	})
 	if err != nil {
 		return err
 	}
-	return c.out(map[string]any{"removed": email}, func(w io.Writer) { fmt.Fprintf(w, "Removed %s from %s.\n", email, t.Slug) })
+	return c.out(map[string]any{"removed": email, "kept_for_history": details["kept_for_history"]}, func(w io.Writer) {
+		fmt.Fprintf(w, "Removed %s from %s.\n", email, t.Slug)
+		if details["kept_for_history"] == true {
+			fmt.Fprintln(w, "Their labeling answers stay, attributed to this address; the account itself can no longer be used.")
+		}
+	})
 }
 
 func importHR(ctx context.Context, c *call) error {

@@ -31,6 +31,8 @@ func serveCommand() *command {
 			fs.String("trusted-proxies", c.env.Getenv("SCRY_TRUSTED_PROXIES"), "comma-separated CIDRs of proxies whose X-Forwarded-For is believed (env SCRY_TRUSTED_PROXIES)")
 			fs.Float64("rate-per-ip", 20, "requests per second allowed from one client address (burst twice that); raise it when many people share one address")
 			fs.Float64("rate-per-user", 10, "requests per second allowed for one signed-in user (burst twice that)")
+			fs.String("max-upload", firstNonEmpty(c.env.Getenv("SCRY_MAX_UPLOAD"), "1GiB"), "largest upload (the HR files), streamed to disk: bytes or with KiB, MiB, GiB (env SCRY_MAX_UPLOAD)")
+			fs.String("smtp-url", c.env.Getenv("SCRY_SMTP_URL"), "send invitations of users added on /admin/users through smtp://[user:pass@]host:port (default: .eml files in <data>/outbox) (env SCRY_SMTP_URL)")
 			fs.Int("workers", 1, "video analyses worked at once by this server (0: none; another process works the queue)")
 			fs.Int("ask-per-user", ask.DefaultPerUser, "questions one user may run at once; more wait their turn")
 			fs.Int("ask-per-tenant", ask.DefaultPerTenant, "questions one tenant may run at once; more wait their turn")
@@ -78,13 +80,17 @@ func runServe(ctx context.Context, c *call) error {
 		}
 		proxies = append(proxies, pr)
 	}
+	maxUpload, err := parseSize(c.flag("max-upload"))
+	if err != nil {
+		return err
+	}
 	ln, err := net.Listen("tcp", c.flag("addr"))
 	if err != nil {
 		return errcode.Wrap(errcode.Invalid, err, "Cannot listen on %s", c.flag("addr"))
 	}
 	logger := slog.New(slog.NewJSONHandler(c.env.Stderr, nil))
 	srv := web.New(web.Config{TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger, TrustedProxies: proxies, PublicURL: c.flag("public-url"), DataDir: c.dataDir,
-		PerIP: num(c.flag("rate-per-ip")), PerUser: num(c.flag("rate-per-user")),
+		PerIP: num(c.flag("rate-per-ip")), PerUser: num(c.flag("rate-per-user")), MaxUpload: maxUpload, SMTPURL: c.flag("smtp-url"),
 		Sessions: identity.SessionPolicy{Idle: idle, Absolute: maxAge}}, db, log, eng)
 	scheme := "http"
 	if c.flag("tls-cert") != "" {
@@ -109,6 +115,26 @@ func runServe(ctx context.Context, c *call) error {
 	}
 	fmt.Fprintf(c.env.Stdout, "scry is serving %s://%s (Ctrl-C stops it)\n", scheme, ln.Addr())
 	return srv.Serve(ctx, ln)
+}
+
+// parseSize reads a byte count such as 1GiB, 500MiB or 1048576.
+func parseSize(s string) (int64, error) {
+	v := strings.TrimSpace(s)
+	mult := int64(1)
+	for _, u := range []struct {
+		suffix string
+		mult   int64
+	}{{"KiB", 1 << 10}, {"MiB", 1 << 20}, {"GiB", 1 << 30}, {"B", 1}} {
+		if n, ok := strings.CutSuffix(v, u.suffix); ok {
+			v, mult = strings.TrimSpace(n), u.mult
+			break
+		}
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n <= 0 || n > (1<<62)/mult {
+		return 0, errcode.New(errcode.Invalid, "--max-upload: %q is not a size such as 1GiB, 500MiB or 1048576", s)
+	}
+	return n * mult, nil
 }
 
 func num(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }

@@ -48,11 +48,11 @@ func workforceCommand() *command {
 		{name: "revoke", summary: "stop a member from signing in and end their sessions", usage: "--tenant <slug> --email <email>",
 			example: "scry workforce revoke --tenant acme-retail --email bo.checker@acme-retail.example",
 			flags:   func(fs *flag.FlagSet, c *call) { tenantFlag(fs); fs.String("email", "", "the member") }, run: workforceRevoke},
-		{name: "destroy", summary: "remove the workforce: members, app clients, teams, settings", usage: "--tenant <slug> --confirm <slug>",
-			example: "scry workforce destroy --tenant acme-retail --confirm acme-retail",
+		{name: "destroy", summary: "remove the workforce: members, app clients, teams, settings", usage: "--tenant <slug> (--confirm <slug> | -f workforce.yaml)",
+			example: "scry workforce destroy --tenant acme-retail --confirm acme-retail\nscry workforce destroy --tenant acme-retail -f workforce.yaml",
 			flags: func(fs *flag.FlagSet, c *call) {
-				tenantFlag(fs)
-				fs.String("confirm", "", "the tenant slug again, to confirm")
+				common(fs, c)
+				fs.String("confirm", "", "the tenant slug again, to confirm (or give the workforce file with -f: its name must be this workforce's)")
 			}, run: workforceDestroy},
 	}}
 }
@@ -194,8 +194,18 @@ func nonNilChanges(c []workforce.Change) []workforce.Change {
 }
 
 func workforceDestroy(ctx context.Context, c *call) error {
-	if c.flag("confirm") == "" || c.flag("confirm") != c.flag("tenant") {
-		return errcode.New(errcode.Invalid, "destroy removes every member, team and app client; repeat the tenant with --confirm %s", c.flag("tenant"))
+	// Either confirmation will do: the tenant typed again, or the workforce
+	// file, whose name Destroy checks against the tenant's workforce.
+	named := ""
+	if c.flag("f") != "" {
+		spec, err := readSpec(c)
+		if err != nil {
+			return err
+		}
+		named = spec.Workforce.Name
+	}
+	if named == "" && c.flag("confirm") == "" || c.flag("confirm") != "" && c.flag("confirm") != c.flag("tenant") {
+		return errcode.New(errcode.Invalid, "destroy removes every member, team and app client; repeat the tenant with --confirm %s or give the workforce file with -f", c.flag("tenant"))
 	}
 	db, t, err := c.tenant(ctx)
 	if err != nil {
@@ -205,7 +215,7 @@ func workforceDestroy(ctx context.Context, c *call) error {
 	details := map[string]any{}
 	err = c.record(ctx, db, t, "workforce.destroy", t.Slug, details, func(tx *store.Tx) error {
 		var err error
-		removed, err = workforce.Destroy(ctx, tx)
+		removed, err = workforce.Destroy(ctx, tx, named)
 		details["removed"] = len(removed)
 		return err
 	})

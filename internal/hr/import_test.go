@@ -88,6 +88,19 @@ func TestImportBadInput(t *testing.T) {
 		{"missing file", func(dir string) { os.Remove(filepath.Join(dir, "absences.csv")) }, "absences.csv"},
 		{"end before start", replaceIn("absences.csv", "2026-11-10,2026-11-12,3", "2026-11-12,2026-11-10,3"), "absences.csv:2:5"},
 		{"unknown employee", replaceIn("shifts.csv", "S2,E3", "S2,E7"), "shifts.csv:3:2"},
+		// Control characters, over-long fields and impossible dates (issue 11, item 10).
+		{"NUL in a name", replaceIn("employees.csv", "Arthur", "Art\x00hur"), "employees.csv:4:2"},
+		{"tab in a department", replaceIn("employees.csv", "Executive", "Exec\tutive"), "employees.csv:2:9"},
+		{"line break inside quotes", replaceIn("employees.csv", ",Nora,", ",\"No\nra\","), "employees.csv:3:2"},
+		{"C1 control in a location", replaceIn("shifts.csv", "Lyon,worked", "Ly\u0085on,worked"), "shifts.csv:2:9"},
+		{"10 KB department", replaceIn("employees.csv", "Executive", strings.Repeat("D", 10_000)), "employees.csv:2:9"},
+		{"201-character last name", replaceIn("employees.csv", "Clerk", strings.Repeat("é", 201)), "employees.csv:4:3"},
+		{"65-character shift id", replaceIn("shifts.csv", "S2,", strings.Repeat("s", 65)+","), "shifts.csv:3:1"},
+		{"255-character email", replaceIn("employees.csv", "sam@t.example", strings.Repeat("a", 245)+"@t.example"), "employees.csv:5:4"},
+		{"10 MB name on one line", replaceIn("employees.csv", "Elise", strings.Repeat("n", 10<<20)), "employees.csv:2: a row of at most"},
+		{"10 MB quoted name over many lines", replaceIn("employees.csv", ",Nora,", ",\""+strings.Repeat("n\n", 5<<20)+"\","), "employees.csv:3: a row of at most"},
+		{"birth after hire", replaceIn("employees.csv", "1999-05-06,2022-03-01", "2023-05-06,2022-03-01"), "employees.csv:4:6"},
+		{"birth on hire day", replaceIn("employees.csv", "1999-05-06,2022-03-01", "2022-03-01,2022-03-01"), "employees.csv:4:6"},
 	}
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		db := storetest.Open(t, d)

@@ -9,12 +9,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // column describes one CSV column: its name and how a value is checked and
 // converted for the database (nil = NULL).
 type column struct {
 	name     string
+	max      int                        // most characters a text field may hold (0: not text, its parser bounds it)
 	optional bool                       // empty allowed (NULL)
 	date     bool                       // a calendar date (typed as such for PostgreSQL's COPY)
 	parse    func(string) (any, string) // value, or "" and what was expected
@@ -26,39 +29,49 @@ type fileSpec struct {
 	columns []column
 }
 
+// Field limits, in characters (README, "HR data import"). They keep every
+// value well under PostgreSQL's b-tree entry limit (about 2,700 bytes: a
+// 10 KB department broke the vocabulary index) and keep one bad file from
+// storing megabytes in a name on SQLite, which has no such limit.
+const (
+	maxID    = 64  // employee_id, shift_id, absence_id, manager_id
+	maxName  = 200 // names, department, position, location
+	maxEmail = 254 // RFC 5321's longest forward path
+)
+
 var (
 	employeesSpec = fileSpec{"employees.csv", "employees", []column{
-		{name: "employee_id", parse: parseText},
-		{name: "first_name", parse: parseText},
-		{name: "last_name", parse: parseText},
-		{name: "email", parse: parseEmail},
+		{name: "employee_id", max: maxID, parse: parseText},
+		{name: "first_name", max: maxName, parse: parseText},
+		{name: "last_name", max: maxName, parse: parseText},
+		{name: "email", max: maxEmail, parse: parseEmail},
 		{name: "gender", parse: parseEnum("female", "male", "non_binary")},
 		{name: "birth_date", parse: parseDate, date: true},
 		{name: "hire_date", parse: parseDate, date: true},
 		{name: "end_date", optional: true, parse: parseDate, date: true},
-		{name: "department", parse: parseText},
-		{name: "position", parse: parseText},
+		{name: "department", max: maxName, parse: parseText},
+		{name: "position", max: maxName, parse: parseText},
 		{name: "contract_type", parse: parseEnum("full_time", "part_time", "temporary", "apprentice")},
 		{name: "weekly_hours", parse: parseCount},
-		{name: "manager_id", optional: true, parse: parseText},
-		{name: "location", parse: parseText},
+		{name: "manager_id", max: maxID, optional: true, parse: parseText},
+		{name: "location", max: maxName, parse: parseText},
 		{name: "hourly_wage", parse: parseAmount},
 	}}
 	shiftsSpec = fileSpec{"shifts.csv", "shifts", []column{
-		{name: "shift_id", parse: parseText},
-		{name: "employee_id", parse: parseText},
+		{name: "shift_id", max: maxID, parse: parseText},
+		{name: "employee_id", max: maxID, parse: parseText},
 		{name: "date", parse: parseDate, date: true},
 		{name: "start_time", parse: parseClock},
 		{name: "end_time", parse: parseClock},
 		{name: "break_minutes", parse: parseCount},
 		{name: "hours", parse: parseAmount},
-		{name: "position", parse: parseText},
-		{name: "location", parse: parseText},
+		{name: "position", max: maxName, parse: parseText},
+		{name: "location", max: maxName, parse: parseText},
 		{name: "status", parse: parseEnum("worked", "planned")},
 	}}
 	absencesSpec = fileSpec{"absences.csv", "absences", []column{
-		{name: "absence_id", parse: parseText},
-		{name: "employee_id", parse: parseText},
+		{name: "absence_id", max: maxID, parse: parseText},
+		{name: "employee_id", max: maxID, parse: parseText},
 		{name: "type", parse: parseEnum("vacation", "sick_leave", "training", "parental_leave", "unpaid_leave")},
 		{name: "start_date", parse: parseDate, date: true},
 		{name: "end_date", parse: parseDate, date: true},
@@ -72,6 +85,42 @@ func (f fileSpec) columnNames() string {
 		names[i] = c.name
 	}
 	return strings.Join(names, ",")
+}
+
+// checkText refuses control characters (NUL, tabs, line breaks inside
+// quotes, C1 codes: none belongs in a name, and NUL cannot even be stored
+// in PostgreSQL text) and text longer than the column's limit.
+func (c column) checkText(s string) string {
+	if c.max == 0 {
+		return ""
+	}
+	// ASCII first, byte by byte: this runs for four fields of every shift.
+	ascii := true
+	for i := 0; i < len(s); i++ {
+		if b := s[i]; b < 0x20 || b == 0x7f {
+			return fmt.Sprintf("text without control characters (found %U)", rune(b))
+		} else if b >= 0x80 {
+			ascii = false
+			break
+		}
+	}
+	if ascii {
+		if len(s) > c.max {
+			return fmt.Sprintf("at most %d characters (this one has %d)", c.max, len(s))
+		}
+		return ""
+	}
+	n := 0
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return fmt.Sprintf("text without control characters (found %U)", r)
+		}
+		n++
+	}
+	if n > c.max {
+		return fmt.Sprintf("at most %d characters (this one has %d)", c.max, n)
+	}
+	return ""
 }
 
 func parseText(s string) (any, string) {
@@ -201,7 +250,20 @@ func (p Problem) String() string {
 		loc += fmt.Sprintf(":%d", p.Column)
 	}
 	if p.Field != "" {
-		return fmt.Sprintf("%s: %s = %q: expected %s", loc, p.Field, p.Value, p.Expected)
+		return fmt.Sprintf("%s: %s = %q: expected %s", loc, p.Field, shorten(p.Value), p.Expected)
 	}
 	return fmt.Sprintf("%s: %s", loc, p.Expected)
+}
+
+// shorten keeps a problem readable when the value is huge (a 10 MB name).
+func shorten(v string) string {
+	const keep = 60
+	if len(v) <= keep {
+		return v
+	}
+	cut := keep
+	for cut > 0 && !utf8.RuneStart(v[cut]) {
+		cut--
+	}
+	return fmt.Sprintf("%s… (%d bytes)", v[:cut], len(v))
 }

@@ -127,37 +127,36 @@ func stamp(t time.Time) string { return t.UTC().Format(TimeFormat) }
 var Now = time.Now
 
 func (s *Spec) check() error {
-	bad := func(field, format string, args ...any) error {
-		return errcode.New(errcode.Invalid, "%s: %s", field, fmt.Sprintf(format, args...))
-	}
 	switch {
 	case s.Kind != KindBoxes && s.Kind != KindAdjust && s.Kind != KindVerify:
-		return bad("--kind", "%q is not boxes, adjust or verify", s.Kind)
+		return badField("kind", "", "%q is not boxes, adjust or verify", s.Kind)
 	case s.Kind != KindBoxes && s.AnalysisID == 0:
-		return bad("--analysis", "a %s job reviews an analysis: give its number (scry video show lists them)", s.Kind)
+		return badField("analysis", "(scry video show lists them)", "a %s job reviews an analysis: choose a finished analysis of the video", s.Kind)
 	case s.Team == "":
-		return bad("--team", "name the work team that does the job")
+		return badField("team", "", "name the work team that does the job")
 	case s.WorkersPerItem < 1 || s.WorkersPerItem > 9:
-		return bad("--workers-per-item", "%d is not between 1 and 9", s.WorkersPerItem)
+		return badField("workers_per_item", "", "%d is not between 1 and 9", s.WorkersPerItem)
 	case s.TimeLimit < 30*time.Second || s.TimeLimit > 8*time.Hour:
-		return bad("--time-limit", "%s is not between 30s and 8h", s.TimeLimit)
+		return badField("time_limit_seconds", "", "%s is not between 30s and 8h", s.TimeLimit)
 	case s.Lifetime < time.Minute || s.Lifetime > 90*24*time.Hour:
-		return bad("--lifetime", "%s is not between 1m and 2160h (90 days)", s.Lifetime)
+		return badField("lifetime_hours", "", "%s is not between 1m and 2160h (90 days)", s.Lifetime)
 	case s.Kind == KindBoxes && len(s.Labels) == 0:
-		return bad("--labels", "a boxes job needs a label list, e.g. --labels car,truck,person")
+		return badField("labels", "", "a boxes job needs a label list, e.g. car,truck,person")
 	case s.Kind == KindBoxes && s.Every <= 0 && !s.Keyframes:
-		return bad("--every", "give --every 2s or --keyframes to choose the frames")
+		return badField("every_seconds", "(or --keyframes)", "give how often a frame is taken, e.g. every 2 seconds")
 	case s.IoU <= 0 || s.IoU > 1:
-		return bad("--iou", "%g is not in (0, 1]", s.IoU)
+		return badField("iou", "", "%g is not in (0, 1]", s.IoU)
 	case s.Quorum < 0 || s.Quorum > s.WorkersPerItem:
-		return bad("--quorum", "%d is more than the %d workers per item", s.Quorum, s.WorkersPerItem)
-	case s.Below < 0 || s.Below > 1 || s.Sample < 0 || s.Sample > 1:
-		return bad("--below/--sample", "both are shares between 0 and 1")
+		return badField("quorum", "", "%d is more than the %d workers per item", s.Quorum, s.WorkersPerItem)
+	case s.Below < 0 || s.Below > 1:
+		return badField("below", "", "%g is not a share between 0 and 1", s.Below)
+	case s.Sample < 0 || s.Sample > 1:
+		return badField("sample", "", "%g is not a share between 0 and 1", s.Sample)
 	}
 	seen := map[string]bool{}
 	for _, l := range s.Labels {
 		if l.Name == "" || seen[l.Name] {
-			return bad("--labels", "%q is empty or given twice", l.Name)
+			return badField("labels", "", "%q is empty or given twice", l.Name)
 		}
 		seen[l.Name] = true
 	}
@@ -165,7 +164,7 @@ func (s *Spec) check() error {
 		s.FramesPerItem = 1
 	}
 	if s.FramesPerItem > 50 {
-		return bad("--frames-per-item", "%d is more than 50", s.FramesPerItem)
+		return badField("frames_per_item", "", "%d is more than 50", s.FramesPerItem)
 	}
 	return nil
 }
@@ -181,7 +180,7 @@ func Create(ctx context.Context, tx *store.Tx, spec Spec, v video.Video, res *de
 		return Job{}, store.Err(err, "read teams")
 	}
 	if n == 0 {
-		return Job{}, errcode.New(errcode.Invalid, "--team: there is no work team %q (scry workforce plan shows the teams)", spec.Team)
+		return Job{}, badField("team", "(scry workforce plan shows the teams)", "there is no work team %q", spec.Team)
 	}
 	items, labels, err := plan(spec, v, res)
 	if err != nil {
@@ -191,7 +190,10 @@ func Create(ctx context.Context, tx *store.Tx, spec Spec, v video.Video, res *de
 		spec.Labels = labels
 	}
 	if len(items) == 0 {
-		return Job{}, errcode.New(errcode.Invalid, "The job would have no items: no frame matches (for a review, lower --below or raise --sample)")
+		if spec.Kind == KindBoxes {
+			return Job{}, badField("every_seconds", "", "no frame of the video matches: the job would have no items")
+		}
+		return Job{}, badField("below", "(or raise --sample)", "no frame matches: the job would have no items; lower the confidence under which detections are reviewed, or raise the share of other frames")
 	}
 	if spec.Name == "" {
 		spec.Name = fmt.Sprintf("%s of %s", spec.Kind, v.Filename)
@@ -259,7 +261,7 @@ func plan(spec Spec, v video.Video, res *detect.Result) ([]Item, []Label, error)
 		switch {
 		case spec.Keyframes:
 			if res == nil {
-				return nil, nil, errcode.New(errcode.Invalid, "--keyframes needs the shots of an analysis: give --analysis N")
+				return nil, nil, badField("analysis", "(give --analysis N)", "taking each shot's middle frame needs the shots of an analysis")
 			}
 			reason = "keyframe"
 			for _, s := range res.Shots {
@@ -395,7 +397,7 @@ func ParseLabels(s string) ([]Label, error) {
 			for _, a := range strings.Split(attrs, ";") {
 				an, vals, ok := strings.Cut(a, "=")
 				if !ok || an == "" || vals == "" {
-					return nil, errcode.New(errcode.Invalid, "--labels: %q: an attribute is name=value|value", a)
+					return nil, badField("labels", "", "%q: an attribute is name=value|value", a)
 				}
 				l.Attributes = append(l.Attributes, Attribute{Name: an, Values: strings.Split(vals, "|")})
 			}

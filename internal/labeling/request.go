@@ -82,7 +82,7 @@ func NewJob(ctx context.Context, db *store.DB, tenantID int64, r Request, actor 
 		return Job{}, err
 	}
 	if r.Video == "" {
-		return Job{}, errcode.New(errcode.Invalid, "video: give the video's id (scry video list shows them)")
+		return Job{}, badField("video", "(scry video list shows them)", "choose the video")
 	}
 	v, err := video.Get(ctx, db, tenantID, r.Video)
 	if err != nil {
@@ -96,7 +96,7 @@ func NewJob(ctx context.Context, db *store.DB, tenantID int64, r Request, actor 
 			return Job{}, err
 		}
 		if a.VideoID != v.ID || a.Status != "done" {
-			return Job{}, errcode.New(errcode.Invalid, "analysis: analysis %d is %s and of video %.12s; it must be a finished analysis of this video", a.ID, a.Status, a.VideoID)
+			return Job{}, badField("analysis", "", "analysis %d is %s and of video %.12s; it must be a finished analysis of this video", a.ID, a.Status, a.VideoID)
 		}
 		res = new(detect.Result)
 		if err := json.Unmarshal(a.Result, res); err != nil {

@@ -282,7 +282,9 @@ func SaveDraft(ctx context.Context, tx *store.Tx, workerID, taskID int64, draft 
 
 // Release gives the task back (status released, or skipped with a
 // reason); the item returns to the pool, though never to this worker.
-func Release(ctx context.Context, tx *store.Tx, workerID, taskID int64, skip bool, reason string) error {
+// The active time the page reports is kept as for a submit: time spent on
+// an item one gives back is work too.
+func Release(ctx context.Context, tx *store.Tx, workerID, taskID int64, skip bool, reason string, active int64) error {
 	t, err := leased(ctx, tx, workerID, taskID)
 	if err != nil {
 		return err
@@ -294,8 +296,8 @@ func Release(ctx context.Context, tx *store.Tx, workerID, taskID int64, skip boo
 			return errcode.New(errcode.Invalid, "Say why you skip this item (reason)")
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `update label_tasks set status = $3, reason = $4, finished_at = $5 where tenant_id = $1 and id = $2`,
-		tx.TenantID, taskID, status, reason, stamp(Now())); err != nil {
+	if _, err := tx.ExecContext(ctx, `update label_tasks set status = $3, reason = $4, finished_at = $5, active_ms = $6 where tenant_id = $1 and id = $2`,
+		tx.TenantID, taskID, status, reason, stamp(Now()), activeMillis(t, active)); err != nil {
 		return store.Err(err, "release the task")
 	}
 	return freePlace(ctx, tx, t.ItemID)

@@ -52,6 +52,8 @@ type DB struct {
 var (
 	ErrAlreadyExists = errors.New("already exists")
 	ErrNotFound      = errors.New("not found")
+	// ErrReferenced: a row other rows still point at (a foreign key).
+	ErrReferenced = errors.New("still referenced")
 )
 
 // Open opens (creating when needed) the store and applies pending migrations.
@@ -261,6 +263,23 @@ func rollback(tx *sql.Tx, cause error) error {
 	return cause
 }
 
+// Savepoint runs fn so that its failure undoes only fn's statements and
+// leaves the transaction usable (PostgreSQL otherwise refuses every later
+// statement of a transaction in which one failed).
+func (tx *Tx) Savepoint(ctx context.Context, fn func() error) error {
+	if _, err := tx.ExecContext(ctx, "savepoint scry_try"); err != nil {
+		return Err(err, "savepoint")
+	}
+	if err := fn(); err != nil {
+		if _, rerr := tx.ExecContext(ctx, "rollback to savepoint scry_try"); rerr != nil {
+			return errors.Join(err, Err(rerr, "rollback to savepoint"))
+		}
+		return err
+	}
+	_, err := tx.ExecContext(ctx, "release savepoint scry_try")
+	return Err(err, "release savepoint")
+}
+
 // SetStatementTimeout limits how long statements of this transaction may run
 // (PostgreSQL; SQLite queries are bounded by the context instead).
 func (tx *Tx) SetStatementTimeout(ctx context.Context, d time.Duration) error {
@@ -294,9 +313,15 @@ func Err(err error, what string) error {
 	if errors.As(err, &pe) && pe.Code == "23505" {
 		return fmt.Errorf("%s: %w", what, ErrAlreadyExists)
 	}
+	if errors.As(err, &pe) && pe.Code == "23503" {
+		return fmt.Errorf("%s: %w", what, ErrReferenced)
+	}
 	var se *sqlite.Error
 	if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
 		return fmt.Errorf("%s: %w", what, ErrAlreadyExists)
+	}
+	if errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
+		return fmt.Errorf("%s: %w", what, ErrReferenced)
 	}
 	if errcode.From(err).Code != errcode.Internal {
 		return err

@@ -3,9 +3,11 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"strings"
 	"testing"
 
 	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/hr"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
@@ -93,10 +95,21 @@ func TestTenantsAndUsers(t *testing.T) {
 		if len(users) != 1 || users[0].Email != "Admin@tenant-a.example" {
 			t.Fatalf("tenant A users = %+v", users)
 		}
-		if err := db.InTenant(ctx, a.ID, func(tx *store.Tx) error { return identity.Remove(ctx, tx, "ADMIN@tenant-a.example") }); err != nil {
+		// The last admin stays; with another admin, removal works in any case.
+		remove := func(email string) error {
+			return db.InTenant(ctx, a.ID, func(tx *store.Tx) error { _, err := identity.Remove(ctx, tx, email); return err })
+		}
+		if err := remove("ADMIN@tenant-a.example"); !errcode.Is(err, errcode.Conflict) {
+			t.Fatalf("removing the last admin: %v", err)
+		}
+		db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
+			_, err := identity.Add(ctx, tx, identity.User{Email: "second@tenant-a.example", Role: identity.Admin})
+			return err
+		})
+		if err := remove("ADMIN@tenant-a.example"); err != nil {
 			t.Fatal(err)
 		}
-		if err := db.InTenant(ctx, a.ID, func(tx *store.Tx) error { return identity.Remove(ctx, tx, "admin@tenant-a.example") }); !errcode.Is(err, errcode.NotFound) {
+		if err := remove("admin@tenant-a.example"); !errcode.Is(err, errcode.NotFound) {
 			t.Fatalf("second remove: %v", err)
 		}
 	})
@@ -235,4 +248,37 @@ func TestMigrationsRecorded(t *testing.T) {
 			t.Fatalf("schema_migrations: %d rows, %v", n, err)
 		}
 	})
+}
+
+// TestPostgresAppCannotUpdateTenants: tenants has no row-level security, so
+// the application role must not be able to rewrite any tenant row; an HR
+// import still bumps its own tenant's hr_version (through an owner
+// function), and only its own.
+func TestPostgresAppCannotUpdateTenants(t *testing.T) {
+	db := storetest.Open(t, store.Postgres)
+	ctx := context.Background()
+	a, b := twoTenants(t, db)
+	for _, q := range []string{`update tenants set name = 'renamed' where id = $1`, `update tenants set hr_version = 99 where id = $1`, `update tenants set slug = 'x' where id = $1`} {
+		for _, run := range []func(func(*store.Tx) error) error{
+			func(fn func(*store.Tx) error) error { return db.InTenant(ctx, a.ID, fn) },
+			func(fn func(*store.Tx) error) error { return db.Global(ctx, fn) },
+		} {
+			err := run(func(tx *store.Tx) error { _, err := tx.ExecContext(ctx, q, b.ID); return err })
+			if err == nil || !strings.Contains(err.Error(), "permission denied") {
+				t.Errorf("%s as the application role: %v", q, err)
+			}
+		}
+	}
+	version := func(id int64) (v int) {
+		db.ReadGlobal(ctx, func(tx *store.Tx) error {
+			return tx.QueryRowContext(ctx, `select hr_version from tenants where id = $1`, id).Scan(&v)
+		})
+		return v
+	}
+	if err := db.InTenant(ctx, a.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, "../hr/testdata/valid", nil); return err }); err != nil {
+		t.Fatal(err)
+	}
+	if va, vb := version(a.ID), version(b.ID); va != 1 || vb != 0 {
+		t.Fatalf("hr_version after importing into A: A %d, B %d", va, vb)
+	}
 }

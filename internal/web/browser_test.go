@@ -155,7 +155,7 @@ func TestBrowserAskJourney(t *testing.T) {
 			chromedp.Submit(css("#q")),
 			// wait for the new page, not the answer still shown on the old one
 			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-				js := fmt.Sprintf(`new URLSearchParams(location.search).get("q") === %q && document.readyState === "complete" && !!document.querySelector("#answer table, #answer .error")`, q)
+				js := fmt.Sprintf(`document.querySelector("#answer .answered")?.dataset.question === %q && document.readyState === "complete" && !!document.querySelector("#answer table, #answer .error")`, q)
 				return testwait.Until(60*time.Second, func() error {
 					ok, err := chromedp.Evaluate[bool](js)(ctx, tg)
 					if err == nil && !ok {

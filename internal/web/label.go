@@ -236,6 +236,7 @@ func (s *Server) apiSubmit(w http.ResponseWriter, r *http.Request, t tenant.Tena
 type releaseRequest struct {
 	Skip   bool   `json:"skip"`
 	Reason string `json:"reason"`
+	Active int64  `json:"active_ms"` // the page sends it with every finish, as with a submit
 }
 
 func (s *Server) apiRelease(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error {
@@ -248,7 +249,7 @@ func (s *Server) apiRelease(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		return err
 	}
 	if err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		return labeling.Release(r.Context(), tx, c.user.ID, id, req.Skip, req.Reason)
+		return labeling.Release(r.Context(), tx, c.user.ID, id, req.Skip, req.Reason, req.Active)
 	}); err != nil {
 		return err
 	}
@@ -354,6 +355,9 @@ func (s *Server) createLabelJob(w http.ResponseWriter, r *http.Request, c *calle
 		return err
 	}
 	job, err := s.newLabelJob(r, c, req)
+	if fe := labeling.AsFieldError(err); fe != nil {
+		return errcode.Wrap(errcode.Invalid, err, "%s: %s", fe.Field, fe.Problem) // the JSON key, not the CLI's flag
+	}
 	if err != nil {
 		return err
 	}
@@ -419,24 +423,58 @@ func (s *Server) exportLabelJob(w http.ResponseWriter, r *http.Request, c *calle
 
 // labelingPage lists the jobs with a form for a new one; /admin/labeling/N
 // shows job N's progress per worker on top.
+// jobFields are the new-job form's fields: the Request key a refusal
+// names, the form control's id, and its label as the page shows it.
+var jobFields = map[string][2]string{
+	"video": {"video", "Video"}, "kind": {"kind", "Kind"}, "analysis": {"analysis", "Analysis"}, "team": {"team", "Work team"},
+	"labels": {"labels", "Labels"}, "every_seconds": {"every", "A frame every … seconds"},
+	"below": {"below", "Review detections under this confidence"}, "sample": {"sample", "Share of the other frames"},
+	"workers_per_item": {"workers-per-item", "Workers per item"}, "time_limit_seconds": {"limit", "Minutes per task"},
+}
+
+// jobForm reads the new-job form into a Request; a number that is not one
+// is refused naming its field (instead of silently becoming a default).
+func jobForm(form map[string]string) (labeling.Request, error) {
+	req := labeling.Request{Kind: form["kind"], Video: form["video"], Team: form["team"], Instructions: form["instructions"]}
+	num := func(key, field string, dst *float64) error {
+		if form[key] == "" {
+			return nil
+		}
+		v, err := strconv.ParseFloat(form[key], 64)
+		if err != nil {
+			return &errcode.Error{Code: errcode.Invalid, Message: fmt.Sprintf("%s: %q is not a number", jobFields[field][1], form[key]),
+				Err: &labeling.FieldError{Field: field, Problem: fmt.Sprintf("%q is not a number", form[key])}}
+		}
+		*dst = v
+		return nil
+	}
+	var analysis, every, workers, limit float64
+	for _, n := range []struct {
+		key, field string
+		dst        *float64
+	}{{"analysis", "analysis", &analysis}, {"every", "every_seconds", &every}, {"below", "below", &req.Below}, {"sample", "sample", &req.Sample},
+		{"workers", "workers_per_item", &workers}, {"limit", "time_limit_seconds", &limit}} {
+		if err := num(n.key, n.field, n.dst); err != nil {
+			return req, err
+		}
+	}
+	req.Analysis, req.WorkersPerItem, req.TimeLimitS = int64(analysis), int(workers), int(limit*60)
+	if req.Kind == labeling.KindBoxes {
+		// Labels and frame spacing are a boxes job's; a review takes its
+		// labels from the analysis and its frames from the detections.
+		req.Labels, req.EverySeconds = form["labels"], every
+	}
+	return req, nil
+}
+
+// labelingPage lists the jobs, shows one job's progress, and makes a new
+// job from the form. The form opens with settings that make a valid job
+// (a review of the newest finished analysis, or boxes every 2 s), and a
+// refusal names the form's field and keeps what was typed.
 func (s *Server) labelingPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	d := s.base(c, "Labeling", "labeling")
 	status := http.StatusOK
 	fail := func(err error) { d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err) }
-	if r.Method == http.MethodPost {
-		r.ParseForm()
-		f := func(k string) string { return strings.TrimSpace(r.PostForm.Get(k)) }
-		fnum := func(k string) float64 { v, _ := strconv.ParseFloat(f(k), 64); return v }
-		req := labeling.Request{Kind: f("kind"), Video: f("video"), Analysis: int64(fnum("analysis")), Team: f("team"), Labels: f("labels"),
-			EverySeconds: fnum("every"), Below: fnum("below"), Sample: fnum("sample"), WorkersPerItem: int(fnum("workers")),
-			TimeLimitS: int(fnum("limit") * 60), Instructions: r.PostForm.Get("instructions")}
-		if job, err := s.newLabelJob(r, c, req); err != nil {
-			fail(err)
-		} else {
-			http.Redirect(w, r, fmt.Sprintf("/admin/labeling/%d#job", job.ID), http.StatusSeeOther)
-			return
-		}
-	}
 	if r.PathValue("id") != "" {
 		if p, err := s.progress(r, c); err != nil {
 			fail(err)
@@ -459,6 +497,36 @@ func (s *Server) labelingPage(w http.ResponseWriter, r *http.Request, c *caller)
 	for _, a := range all {
 		if a.Status == "done" {
 			d.Analyses = append(d.Analyses, a)
+		}
+	}
+	d.Form = map[string]string{"kind": labeling.KindBoxes, "every": "2", "labels": "object", "below": "0.6", "sample": "0.1", "workers": "3", "limit": "10"}
+	if len(d.Videos) > 0 {
+		d.Form["video"] = d.Videos[0].ID
+	}
+	if len(d.Analyses) > 0 { // newest first: review it
+		d.Form["kind"], d.Form["analysis"], d.Form["video"] = labeling.KindAdjust, strconv.FormatInt(d.Analyses[0].ID, 10), d.Analyses[0].VideoID
+	}
+	if len(d.Teams) > 0 {
+		d.Form["team"] = d.Teams[0].Name
+	}
+	if r.Method == http.MethodPost {
+		for _, k := range []string{"video", "kind", "analysis", "team", "labels", "every", "below", "sample", "workers", "limit", "instructions"} {
+			d.Form[k] = strings.TrimSpace(r.PostFormValue(k))
+		}
+		req, err := jobForm(d.Form)
+		var job labeling.Job
+		if err == nil {
+			job, err = s.newLabelJob(r, c, req)
+		}
+		if err == nil {
+			http.Redirect(w, r, fmt.Sprintf("/admin/labeling/%d#job", job.ID), http.StatusSeeOther)
+			return
+		}
+		fail(err)
+		if fe := labeling.AsFieldError(err); fe != nil {
+			if f, ok := jobFields[fe.Field]; ok {
+				d.Error, d.Invalid = f[1]+": "+fe.Problem, f[0]
+			}
 		}
 	}
 	s.render(w, status, "labeling", d)

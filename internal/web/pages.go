@@ -3,6 +3,7 @@ package web
 import (
 	"embed"
 	"encoding/csv"
+	"errors"
 	"fmt"
 	"html/template"
 	"io"
@@ -31,7 +32,7 @@ var uiFS embed.FS
 // pages are parsed once; a missing or broken template stops start-up.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling", "videos"} {
+	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling", "videos", "activate"} {
 		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(uiFS, "ui/layout.html", "ui/"+name+".html"))
 	}
 	return out
@@ -39,6 +40,7 @@ var pages = func() map[string]*template.Template {
 
 // pageFuncs format numbers for pages.
 var pageFuncs = template.FuncMap{
+	"fields":  strings.Fields,
 	"minutes": func(ms int64) string { return (time.Duration(ms) * time.Millisecond).Round(time.Second).String() },
 	"percent": func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) },
 	"seconds": func(ms int64) string { return fmt.Sprintf("%.1f s", float64(ms)/1000) },
@@ -55,6 +57,7 @@ type pageData struct {
 	Title, Page, Tenant string
 	User                *identity.User
 	Error, Notice       string
+	Invalid             string // the id of the form field an error is about
 	Problems            []string
 	Form                map[string]string
 	Question, Now       string
@@ -64,7 +67,8 @@ type pageData struct {
 	ChartSVG            template.HTML
 	TableRows           [][]any
 	History             []ask.HistoryEntry
-	Users               []identity.User
+	UserRows            []userRow
+	Link                string // an invitation link shown once (invitations that went to the outbox)
 	Jobs                []labeling.Job
 	Progress            *labeling.Progress
 	Videos              []video.Video
@@ -89,11 +93,21 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, d any) {
 // page wraps an HTML handler: a caller who is not signed in goes to the
 // sign-in page; a caller without the role gets a plain 403.
 func (s *Server) page(roles []string, h func(w http.ResponseWriter, r *http.Request, c *caller)) http.HandlerFunc {
+	return s.pageWith(roles, false, h)
+}
+
+// pageWith is page; an upload page gets the upload limit and deadlines,
+// any other form 1 MiB.
+func (s *Server) pageWith(roles []string, upload bool, h func(w http.ResponseWriter, r *http.Request, c *caller)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if rl, _ := r.Context().Value(logKey).(*reqLog); rl != nil {
 			rl.route = r.Method + " " + r.URL.Path
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, 512<<20)
+		if upload {
+			s.allowUpload(w, r)
+		} else {
+			r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		}
 		c, err := s.authenticateFull(r)
 		if err != nil {
 			http.Redirect(w, r, "/signin", http.StatusSeeOther)
@@ -119,12 +133,18 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	})
 	mux.HandleFunc("POST /signin", s.signInForm)
 	mux.HandleFunc("POST /signout", s.page(nil, s.signOutForm))
-	mux.HandleFunc("GET /ask", s.page(nil, s.askPage))
-	mux.HandleFunc("GET /ask.csv", s.page(nil, s.askCSV))
+	// Only a POST asks: a link (GET /ask?q=…) merely fills the box, so nobody
+	// can plant an audited question by sending someone a link. Workers of the
+	// private workforce have the portal, not the tenant's HR data.
+	mux.HandleFunc("GET /ask", s.page(people, s.askPage))
+	mux.HandleFunc("POST /ask", s.page(people, s.askPage))
+	mux.HandleFunc("POST /ask.csv", s.page(people, s.askCSV))
 	mux.HandleFunc("GET /admin/users", s.page(admins, s.usersPage))
 	mux.HandleFunc("POST /admin/users", s.page(admins, s.usersPage))
+	mux.HandleFunc("GET /t/{tenant}/activate", s.activatePage)
+	mux.HandleFunc("POST /t/{tenant}/activate", s.activatePage)
 	mux.HandleFunc("GET /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
-	mux.HandleFunc("POST /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
+	mux.HandleFunc("POST /admin/import", s.pageWith([]string{"admin", "hr"}, true, s.importPage))
 	mux.HandleFunc("GET /admin/videos", s.page(admins, s.videosPage))
 	mux.HandleFunc("GET /admin/videos/{video}/analyses/{analysis}", s.page(admins, s.videosPage))
 	mux.HandleFunc("GET /admin/videos/{video}/analyses/{analysis}/frames/{frame}", s.page(admins, s.analysisFrame))
@@ -180,9 +200,12 @@ func (s *Server) suggestions(r *http.Request, c *caller) []string {
 func (s *Server) askPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	d := s.base(c, "Ask", "ask")
 	d.Question, d.Now = strings.TrimSpace(r.URL.Query().Get("q")), r.URL.Query().Get("now")
+	if r.Method == http.MethodPost {
+		d.Question, d.Now = strings.TrimSpace(r.PostFormValue("q")), r.PostFormValue("now")
+	}
 	d.Suggestions = s.suggestions(r, c)
 	status := http.StatusOK
-	if d.Question != "" {
+	if d.Question != "" && r.Method == http.MethodPost {
 		ans, err := s.answer(r, c, d.Question, d.Now, nil)
 		if err != nil {
 			d.Error = errcode.From(err).Message
@@ -232,7 +255,7 @@ func (s *Server) answer(r *http.Request, c *caller, question, nowParam string, p
 }
 
 func (s *Server) askCSV(w http.ResponseWriter, r *http.Request, c *caller) {
-	ans, err := s.answer(r, c, r.URL.Query().Get("q"), r.URL.Query().Get("now"), nil)
+	ans, err := s.answer(r, c, r.PostFormValue("q"), r.PostFormValue("now"), nil)
 	if err != nil || ans.Error != nil {
 		http.Error(w, "This question has no table to download.", http.StatusBadRequest)
 		return
@@ -267,34 +290,6 @@ func csvSafe(s string) string {
 	return s
 }
 
-func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *caller) {
-	d := s.base(c, "Users", "users")
-	status := http.StatusOK
-	if r.Method == http.MethodPost {
-		r.ParseForm()
-		role, err := identity.ParseRole(r.PostForm.Get("role"))
-		if err == nil {
-			u := identity.User{Email: strings.TrimSpace(r.PostForm.Get("email")), Role: role, EmployeeID: strings.TrimSpace(r.PostForm.Get("employee_id"))}
-			err = s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "user.add", u.Email, map[string]any{"role": role}, func(tx *store.Tx) error {
-				_, err := identity.Add(r.Context(), tx, u)
-				return err
-			})
-			if err == nil {
-				d.Notice = "Added " + u.Email + "."
-			}
-		}
-		if err != nil {
-			d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
-		}
-	}
-	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
-		var err error
-		d.Users, err = identity.List(r.Context(), tx)
-		return err
-	}))
-	s.render(w, status, "users", d)
-}
-
 // importPage takes the three CSV files as an upload and imports them
 // all-or-nothing, as `scry import hr` does.
 func (s *Server) importPage(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -318,7 +313,16 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, c *caller) {
 // import is counted in /metrics and audited either way.
 func (s *Server) importUpload(r *http.Request, c *caller) (hr.Counts, error) {
 	var counts hr.Counts
-	dir, err := os.MkdirTemp("", "scry-upload-")
+	// In the data folder, not /tmp: /tmp is often a RAM disk, and an upload
+	// may be a gigabyte.
+	parent := os.TempDir()
+	if s.cfg.DataDir != "" {
+		parent = filepath.Join(s.cfg.DataDir, "uploads")
+		if err := os.MkdirAll(parent, 0o700); err != nil {
+			return counts, err
+		}
+	}
+	dir, err := os.MkdirTemp(parent, "hr-")
 	if err != nil {
 		return counts, err
 	}
@@ -345,6 +349,17 @@ func (s *Server) importUpload(r *http.Request, c *caller) (hr.Counts, error) {
 	return counts, err
 }
 
+// tooLarge names the limit when err is an upload over it.
+func tooLarge(err error) error {
+	var tooBig *http.MaxBytesError
+	if errors.As(err, &tooBig) {
+		return errcode.Wrap(errcode.Invalid, err, "The upload is larger than this server's limit of %d MiB (scry serve --max-upload)", tooBig.Limit>>20)
+	}
+	return nil
+}
+
+// saveUpload streams the parts of a multipart upload into files in dir,
+// so that memory does not grow with the upload.
 func saveUpload(r *http.Request, dir string) error {
 	mr, err := r.MultipartReader()
 	if err != nil {
@@ -355,6 +370,9 @@ func saveUpload(r *http.Request, dir string) error {
 		part, err := mr.NextPart()
 		if err == io.EOF {
 			break
+		}
+		if err := tooLarge(err); err != nil {
+			return err
 		}
 		if err != nil {
 			return errcode.Wrap(errcode.Invalid, err, "The upload was cut off")
@@ -369,6 +387,9 @@ func saveUpload(r *http.Request, dir string) error {
 		}
 		_, err = io.Copy(f, part)
 		f.Close()
+		if err := tooLarge(err); err != nil {
+			return err
+		}
 		if err != nil {
 			return errcode.Wrap(errcode.Invalid, err, "The upload of %s.csv was cut off", name)
 		}

@@ -18,6 +18,10 @@ var openapi []byte
 
 var admins = []string{"admin"}
 
+// people are the organisation's own roles: everyone but workforce workers,
+// who only have the labeling portal.
+var people = []string{"admin", "hr", "manager", "employee"}
+
 func (s *Server) routeTable() []route {
 	return []route{
 		{method: "GET", path: "/healthz", public: true, handle: s.healthz},
@@ -27,12 +31,13 @@ func (s *Server) routeTable() []route {
 		{method: "DELETE", path: "/api/v1/session", handle: s.signOut},
 		{method: "DELETE", path: "/api/v1/sessions", handle: s.signOutEverywhere},
 		{method: "GET", path: "/api/v1/me", handle: s.me},
-		{method: "POST", path: "/api/v1/ask", handle: s.ask},
-		{method: "GET", path: "/api/v1/history", handle: s.history},
+		{method: "POST", path: "/api/v1/ask", roles: people, handle: s.ask},
+		{method: "GET", path: "/api/v1/history", roles: people, handle: s.history},
 		{method: "GET", path: "/api/v1/users", roles: admins, handle: s.listUsers},
 		{method: "POST", path: "/api/v1/users", roles: admins, handle: s.addUser},
 		{method: "DELETE", path: "/api/v1/users/{email}", roles: admins, handle: s.removeUser},
-		{method: "POST", path: "/api/v1/imports/hr", roles: []string{"admin", "hr"}, handle: s.importHR},
+		{method: "POST", path: "/api/v1/users/{email}/invitation", roles: admins, handle: s.reinviteUser},
+		{method: "POST", path: "/api/v1/imports/hr", roles: []string{"admin", "hr"}, upload: true, handle: s.importHR},
 		{method: "GET", path: "/api/v1/label/jobs", roles: admins, handle: s.listLabelJobs},
 		{method: "POST", path: "/api/v1/label/jobs", roles: admins, handle: s.createLabelJob},
 		{method: "GET", path: "/api/v1/label/jobs/{id}", roles: admins, handle: s.labelJobProgress},
@@ -252,24 +257,29 @@ func (s *Server) addUser(w http.ResponseWriter, r *http.Request, c *caller) erro
 	if err != nil {
 		return err
 	}
-	u := identity.User{Email: req.Email, Role: role, EmployeeID: req.EmployeeID, Name: req.Name}
-	err = s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "user.add", req.Email, map[string]any{"role": role}, func(tx *store.Tx) error {
-		u, err = identity.Add(r.Context(), tx, u)
-		return err
-	})
+	u, sent, err := s.addUserInvited(r, c, identity.User{Email: req.Email, Role: role, EmployeeID: req.EmployeeID, Name: req.Name})
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, u)
+	writeJSON(w, http.StatusCreated, struct {
+		identity.User
+		Invitation sentInvitation `json:"invitation"`
+	}{u, sent})
+	return nil
+}
+
+// reinviteUser sends a user who has not chosen a password a new invitation.
+func (s *Server) reinviteUser(w http.ResponseWriter, r *http.Request, c *caller) error {
+	sent, err := s.resendInvitation(r, c, r.PathValue("email"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"invitation": sent})
 	return nil
 }
 
 func (s *Server) removeUser(w http.ResponseWriter, r *http.Request, c *caller) error {
-	email := r.PathValue("email")
-	err := s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "user.remove", email, nil, func(tx *store.Tx) error {
-		return identity.Remove(r.Context(), tx, email)
-	})
-	if err != nil {
+	if err := s.removeUserAs(r, c, r.PathValue("email")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

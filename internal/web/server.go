@@ -15,6 +15,8 @@ import (
 	"net"
 	"net/http"
 	"net/netip"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"time"
@@ -34,10 +36,13 @@ type Config struct {
 	TLSCert  string
 	TLSKey   string
 	Sessions identity.SessionPolicy
-	MaxBody  int64   // bytes of a JSON request body (default 64 KiB)
-	PerIP    float64 // requests per second per client address (default 20, burst 40)
-	PerUser  float64 // requests per second per signed-in user (default 10, burst 20)
-	Logger   *slog.Logger
+	MaxBody  int64 // bytes of a JSON request body (default 64 KiB)
+	// MaxUpload is the bytes of an upload (the HR files), which are streamed
+	// to disk, never held in memory (default 1 GiB).
+	MaxUpload int64
+	PerIP     float64 // requests per second per client address (default 20, burst 40)
+	PerUser   float64 // requests per second per signed-in user (default 10, burst 20)
+	Logger    *slog.Logger
 	// TrustedProxies are the proxies whose X-Forwarded-For is believed.
 	TrustedProxies []netip.Prefix
 	// PublicURL is the address people reach scry at (the tokens' issuer);
@@ -45,6 +50,9 @@ type Config struct {
 	PublicURL string
 	// DataDir is the data folder: videos, and the frames cut for labeling.
 	DataDir string
+	// SMTPURL sends invitations of new users (smtp://[user:pass@]host:port);
+	// empty = .eml files in <DataDir>/outbox.
+	SMTPURL string
 }
 
 // Server serves one installation.
@@ -72,6 +80,9 @@ func New(cfg Config, db *store.DB, log *audit.Log, engine *ask.Engine) *Server {
 	if cfg.MaxBody == 0 {
 		cfg.MaxBody = 64 << 10
 	}
+	if cfg.MaxUpload == 0 {
+		cfg.MaxUpload = 1 << 30
+	}
 	if cfg.PerIP == 0 {
 		cfg.PerIP = 20
 	}
@@ -98,6 +109,7 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 		MaxHeaderBytes:    64 << 10,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
 	}
+	s.sweepUploads()
 	errc := make(chan error, 1)
 	go func() {
 		if s.tls() {
@@ -168,6 +180,10 @@ func (w *statusWriter) WriteHeader(code int) {
 	}
 	w.ResponseWriter.WriteHeader(code)
 }
+
+// Unwrap lets http.ResponseController reach the connection (uploads
+// extend their deadlines).
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
 func (w *statusWriter) Write(b []byte) (int, error) {
 	if w.status == 0 {
@@ -351,6 +367,7 @@ func (s *Server) authenticateFull(r *http.Request) (*caller, error) {
 type route struct {
 	method, path string
 	public       bool     // no credential needed
+	upload       bool     // a file upload: MaxUpload instead of MaxBody, and time to send it
 	roles        []string // allowed roles; empty = any signed-in user
 	handle       func(w http.ResponseWriter, r *http.Request, c *caller) error
 }
@@ -361,7 +378,11 @@ func (s *Server) wrap(rt route) http.Handler {
 		if rl != nil {
 			rl.route = rt.method + " " + rt.path
 		}
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+		if rt.upload {
+			s.allowUpload(w, r)
+		} else {
+			r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxBody)
+		}
 		var c *caller
 		if !rt.public {
 			var err error
@@ -391,6 +412,37 @@ func (s *Server) wrap(rt route) http.Handler {
 	})
 }
 
+// uploadTime is how long an upload may take to arrive and be imported: the
+// server's 30 s read and 60 s write timeouts suit requests, not a gigabyte
+// of CSV on a slow link followed by its import.
+const uploadTime = time.Hour
+
+// sweepUploads removes what a killed process left in <data>/uploads: any
+// upload older than an upload may take (others may belong to a process
+// still importing from the same folder).
+func (s *Server) sweepUploads() {
+	if s.cfg.DataDir == "" {
+		return
+	}
+	dir := filepath.Join(s.cfg.DataDir, "uploads")
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		if info, err := e.Info(); err == nil && time.Since(info.ModTime()) > uploadTime {
+			if err := os.RemoveAll(filepath.Join(dir, e.Name())); err != nil {
+				s.log.Warn("sweep uploads", "err", err)
+			}
+		}
+	}
+}
+
+// allowUpload gives an upload request its own size limit and deadlines.
+func (s *Server) allowUpload(w http.ResponseWriter, r *http.Request) {
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload)
+	rc := http.NewResponseController(w)
+	rc.SetReadDeadline(time.Now().Add(uploadTime))
+	rc.SetWriteDeadline(time.Now().Add(uploadTime))
+}
+
 func hasRole(roles []string, r string) bool {
 	for _, x := range roles {
 		if x == r {
@@ -409,10 +461,16 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// writeError answers with the one error vocabulary; internals stay in the log.
+// writeError answers with the one error vocabulary; internals stay in the
+// log. Details (every problem of a refused import, up to 20) are part of
+// the answer, as in the CLI's --json.
 func writeError(w http.ResponseWriter, err error) {
 	e := errcode.From(err)
-	writeJSON(w, errcode.HTTPStatus(err), map[string]any{"error": map[string]any{"code": e.Code, "message": e.Message}})
+	body := map[string]any{"code": e.Code, "message": e.Message}
+	if len(e.Details) > 0 && e.Code != errcode.Internal {
+		body["details"] = e.Details
+	}
+	writeJSON(w, errcode.HTTPStatus(err), map[string]any{"error": body})
 }
 
 // decode reads a JSON body strictly.

@@ -18,6 +18,7 @@ import (
 
 	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/audit"
+	"github.com/scry-dev/scry/internal/demo"
 	"github.com/scry-dev/scry/internal/hr"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/semantic"
@@ -76,7 +77,7 @@ func setup(t *testing.T, d store.Dialect) *fixture {
 			t.Fatal(err)
 		}
 	}
-	srv := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PerIP: 1000, PerUser: 1000}, db, log,
+	srv := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PerIP: 1000, PerUser: 1000, DataDir: cfg.DataDir}, db, log,
 		&ask.Engine{DB: db, Model: semantic.BuiltinHR()})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
@@ -263,7 +264,7 @@ func TestEveryRouteRefusesStrangers(t *testing.T) {
 				t.Errorf("%s %s cross-origin: %d", rt.method, path, resp.StatusCode)
 			}
 		}
-		if len(rt.roles) > 0 {
+		if len(rt.roles) > 0 && !hasRole(rt.roles, "manager") { // routes for managers too refuse workers: TestWorkerCannotAsk
 			if resp, _ := f.do(t, rt.method, path, body, withCookie(alphaMgr)); resp.StatusCode != 403 {
 				t.Errorf("%s %s as manager: %d", rt.method, path, resp.StatusCode)
 			}
@@ -436,4 +437,46 @@ func TestImportUpload(t *testing.T) {
 	if !strings.Contains(string(m), `scry_hr_imports_total{outcome="ok"} 1`) || !strings.Contains(string(m), `scry_hr_imports_total{outcome="refused"} 1`) {
 		t.Errorf("import counters:\n%s", m)
 	}
+}
+
+// TestImportUploadDemoFiles sends the real demo files (6 MB, far over the
+// 64 KiB JSON limit) through the API, a refused upload that lists every
+// problem up to 20, and one over a lowered upload limit.
+func TestImportUploadDemoFiles(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := setup(t, d)
+		admin := f.signIn(t, "alpha", "admin@alpha.example")
+		dir, err := demo.Extract("acme-retail", t.TempDir())
+		if err != nil {
+			t.Fatal(err)
+		}
+		files := map[string]string{"employees": dir + "/employees.csv", "shifts": dir + "/shifts.csv", "absences": dir + "/absences.csv"}
+		resp, out := upload(t, f, admin, files)
+		if resp.StatusCode != 200 || out["employees"].(float64) != 241 || out["shifts"].(float64) != 86347 || out["absences"].(float64) != 1976 {
+			t.Fatalf("demo upload: %d %v", resp.StatusCode, out)
+		}
+
+		var b strings.Builder
+		b.WriteString("shift_id,employee_id,date,start_time,end_time,break_minutes,hours,position,location,status\n")
+		for i := range 30 {
+			fmt.Fprintf(&b, "S%d,E3,2026-13-01,08:00,09:00,0,1.00,P,L,worked\n", i)
+		}
+		bad := t.TempDir() + "/shifts.csv"
+		os.WriteFile(bad, []byte(b.String()), 0o644)
+		resp, out = upload(t, f, admin, map[string]string{"employees": "../hr/testdata/valid/employees.csv", "shifts": bad, "absences": "../hr/testdata/valid/absences.csv"})
+		e, _ := out["error"].(map[string]any)
+		details, _ := e["details"].([]any)
+		if resp.StatusCode != 400 || e["code"] != "invalid_input" || len(details) != hr.MaxProblems || !strings.HasPrefix(details[19].(string), "shifts.csv:21:3") {
+			t.Fatalf("refused upload: %d %v", resp.StatusCode, out)
+		}
+
+		small := &fixture{db: f.db, srv: New(Config{Logger: f.srv.log, MaxUpload: 1 << 20, PerIP: 1000, PerUser: 1000}, f.db, f.srv.audit, f.srv.engine)}
+		small.ts = httptest.NewServer(small.srv.Handler())
+		defer small.ts.Close()
+		resp, out = upload(t, small, admin, files)
+		e, _ = out["error"].(map[string]any)
+		if resp.StatusCode != 400 || !strings.Contains(fmt.Sprint(e["message"]), "limit of 1 MiB") {
+			t.Fatalf("upload over the limit: %d %v", resp.StatusCode, out)
+		}
+	})
 }

@@ -72,7 +72,7 @@ func Load(ctx context.Context, tx *store.Tx) (State, error) {
 	rows.Close()
 	rows, err = tx.QueryContext(ctx, `select u.email_lower, u.name, coalesce(m.team, '') from users u
 		left join team_members m on m.tenant_id = u.tenant_id and m.user_id = u.id
-		where u.tenant_id = $1 and u.role = 'worker' order by u.email_lower, m.team`, tx.TenantID)
+		where u.tenant_id = $1 and u.role = 'worker' and u.status <> 'removed' order by u.email_lower, m.team`, tx.TenantID)
 	if err != nil {
 		return st, store.Err(err, "read members")
 	}
@@ -318,8 +318,13 @@ func Apply(ctx context.Context, tx *store.Tx, s *Spec, base string) ([]Change, [
 }
 
 func remove(ctx context.Context, tx *store.Tx, kind, name string) error {
+	if kind == "member" {
+		// One way out for every door: a member who answered labeling tasks
+		// stays as their answers' author (identity.Remove).
+		_, err := identity.Remove(ctx, tx, name)
+		return err
+	}
 	q := map[string]string{
-		"member":     `delete from users where tenant_id = $1 and email_lower = $2 and role = 'worker'`,
 		"app_client": `delete from app_clients where tenant_id = $1 and name = $2`,
 		"team":       `delete from work_teams where tenant_id = $1 and name = $2`,
 	}[kind]
@@ -328,13 +333,18 @@ func remove(ctx context.Context, tx *store.Tx, kind, name string) error {
 }
 
 // Destroy removes the whole workforce in reverse order and lists what went.
-func Destroy(ctx context.Context, tx *store.Tx) ([]Change, error) {
+// When named is set (the workforce file's name), it refuses to destroy a
+// workforce of another name: the file must be this tenant's.
+func Destroy(ctx context.Context, tx *store.Tx, named string) ([]Change, error) {
 	if err := lock(ctx, tx); err != nil {
 		return nil, err
 	}
 	st, err := Load(ctx, tx)
 	if err != nil {
 		return nil, err
+	}
+	if named != "" && st.Exists && st.Workforce.Name != named {
+		return nil, errcode.New(errcode.Invalid, "The file describes workforce %q but this tenant's workforce is %q; nothing was destroyed", named, st.Workforce.Name)
 	}
 	var out []Change
 	for _, m := range st.Members {

@@ -100,7 +100,10 @@ func TestPlanApplyDestroy(t *testing.T) {
 			t.Fatal("an invited (not yet active) worker signed in like an active user")
 		}
 		// Drift: a change made elsewhere shows up in the next plan.
-		db.InTenant(ctx, id, func(tx *store.Tx) error { return identity.Remove(ctx, tx, "bo.checker@acme-retail.example") })
+		db.InTenant(ctx, id, func(tx *store.Tx) error {
+			_, err := identity.Remove(ctx, tx, "bo.checker@acme-retail.example")
+			return err
+		})
 		staleBase, drift := plan(t, db, id, s)
 		if len(drift) != 1 || drift[0].Op != "+" || drift[0].Name != "bo.checker@acme-retail.example" {
 			t.Fatalf("drift: %v", drift)
@@ -137,7 +140,7 @@ func TestPlanApplyDestroy(t *testing.T) {
 		}
 		// Destroy removes in reverse order: members, app clients, teams, then the workforce.
 		var removed []workforce.Change
-		if err := db.InTenant(ctx, id, func(tx *store.Tx) error { var err error; removed, err = workforce.Destroy(ctx, tx); return err }); err != nil {
+		if err := db.InTenant(ctx, id, func(tx *store.Tx) error { var err error; removed, err = workforce.Destroy(ctx, tx, ""); return err }); err != nil {
 			t.Fatal(err)
 		}
 		order := ""
