@@ -37,6 +37,11 @@ func serveCommand() *command {
 }
 
 func runServe(ctx context.Context, c *call) error {
+	idle, _ := time.ParseDuration(c.flag("session-idle"))
+	maxAge, _ := time.ParseDuration(c.flag("session-max"))
+	if idle <= 0 || maxAge <= 0 {
+		return errcode.New(errcode.Invalid, "--session-idle and --session-max must be positive durations such as 30m and 12h (got %s and %s)", idle, maxAge)
+	}
 	db, err := c.open(ctx)
 	if err != nil {
 		return err
@@ -49,8 +54,6 @@ func runServe(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	idle, _ := time.ParseDuration(c.flag("session-idle"))
-	maxAge, _ := time.ParseDuration(c.flag("session-max"))
 	if (c.flag("tls-cert") == "") != (c.flag("tls-key") == "") {
 		return errcode.New(errcode.Invalid, "--tls-cert and --tls-key go together")
 	}

@@ -193,16 +193,42 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		s.metrics.request(rl.route, sw.status, d)
 		s.log.Info("request", "method", r.Method, "route", rl.route, "status", sw.status, "duration_ms", float64(d.Microseconds())/1000,
-			"tenant", rl.tenant, "user", rl.user, "remote", clientIP(r))
+			"tenant", rl.tenant, "user", rl.user, "remote", s.clientAddr(r).String())
 	})
 }
 
-func clientIP(r *http.Request) string {
+// clientAddr is the client's address: the peer, or — only when the peer is
+// a trusted proxy — the nearest untrusted address in X-Forwarded-For.
+func (s *Server) clientAddr(r *http.Request) netip.Addr {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	addr, _ := netip.ParseAddr(host)
+	addr = addr.Unmap()
+	if !s.trusted(addr) {
+		return addr
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if a = a.Unmap(); !s.trusted(a) {
+			return a
+		}
+	}
+	return addr
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) limiter(key string, perSecond float64) *rate.Limiter {
@@ -216,7 +242,7 @@ func (s *Server) limiter(key string, perSecond float64) *rate.Limiter {
 // limitIP refuses clients that send too many requests.
 func (s *Server) limitIP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.limiter("ip:"+clientIP(r), s.cfg.PerIP).Allow() {
+		if !s.limiter("ip:"+s.clientAddr(r).String(), s.cfg.PerIP).Allow() {
 			w.Header().Set("Retry-After", "1")
 			writeError(w, errcode.New(errcode.RateLimited, "Too many requests; slow down"))
 			return
@@ -328,7 +354,7 @@ func (s *Server) settleSession(r *http.Request, tenantID int64, hash string, c *
 // sign-in steps: a session must have passed all of them.
 func (s *Server) authenticateFull(r *http.Request) (*caller, error) {
 	c, err := s.authenticate(r)
-	if err == nil && c.stage != "" && c.stage != "full" {
+	if err == nil && c.stage != "" && c.stage != identity.StageApp {
 		return nil, errcode.New(errcode.Unauthenticated, "Finish signing in first")
 	}
 	return c, err

@@ -92,10 +92,8 @@ func TestPlanApplyDestroy(t *testing.T) {
 			t.Fatalf("second apply: %v %v %v", err, ch, inv)
 		}
 		// The temporary password works once the invitation is out, and must be changed.
-		err = db.ReadTenant(ctx, id, func(tx *store.Tx) error {
-			_, err := identity.Authenticate(ctx, tx, invites[0].Email, invites[0].Secret)
-			return err
-		})
+		_, err = identity.SignIn(ctx, db, id, identity.Attempt{Door: identity.AppDoor, Email: invites[0].Email, Password: invites[0].Secret, Remote: "192.0.2.1", MaxFailures: 5},
+			func(*store.Tx, identity.Account) error { return nil })
 		if err == nil {
 			t.Fatal("an invited (not yet active) worker signed in like an active user")
 		}
