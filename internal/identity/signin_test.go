@@ -134,7 +134,10 @@ func TestSignInHoldsNoTransaction(t *testing.T) {
 		defer release()
 		before := passwordChecks.Load()
 		done := make(chan error, 1)
-		go func() { _, err := signIn(db, id, AppDoor, "admin@acme.example", "a wrong password!", "198.51.100.8", 5); done <- err }()
+		go func() {
+			_, err := signIn(db, id, AppDoor, "admin@acme.example", "a wrong password!", "198.51.100.8", 5)
+			done <- err
+		}()
 		waitUntil(t, 30*time.Second, "the sign-in to reach its hash", func() bool { return passwordChecks.Load() > before })
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
