@@ -9,6 +9,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
@@ -21,15 +22,18 @@ import (
 )
 
 // argon2id parameters: about 60–100 ms per hash on one core of the
-// development machine, 32 MiB each; hashing runs at most hashSlots at a
-// time so that a burst of sign-ins cannot exhaust memory.
+// development machine, 32 MiB each. Hashing runs at most hashSlots at a
+// time: half the processors (one on a two-core machine), at most 4, so
+// that a burst of sign-ins can exhaust neither memory nor the processors
+// every other request needs.
 const (
 	argonTime    = 3
 	argonMemory  = 32 * 1024
 	argonThreads = 1
 	argonKeyLen  = 32
-	hashSlots    = 4
 )
+
+var hashSlots = min(4, max(1, runtime.GOMAXPROCS(0)/2))
 
 var hashing = make(chan struct{}, hashSlots)
 

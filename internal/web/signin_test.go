@@ -42,7 +42,7 @@ next:
 
 // jsonSignIn posts to the main sign-in and returns the status, the body and
 // the session cookie, if any.
-func jsonSignIn(t *testing.T, base, tenant, email, pw string, header ...string) (int, string, string) {
+func jsonSignIn(t testing.TB, base, tenant, email, pw string, header ...string) (int, string, string) {
 	t.Helper()
 	b, _ := json.Marshal(map[string]string{"tenant": tenant, "email": email, "password": pw})
 	req, _ := http.NewRequest("POST", base+"/api/v1/session", strings.NewReader(string(b)))
