@@ -164,6 +164,8 @@ func TestSpecErrorsNameFileLineAndKey(t *testing.T) {
 		{"ftp callback", "http://localhost:3000/callback", "ftp://localhost/x", "app_clients[0].callback_urls[0]"},
 		{"unknown team", "teams: [video-reviewers]}", "teams: [video-reviewer]}", "example.yaml:22: members[0].teams[0]"},
 		{"bad mfa", "mfa: required", "mfa: sometimes", "example.yaml:4: user_pool.mfa"},
+		{"zero idle", "lockout: {max_failures: 5}", "lockout: {max_failures: 5}\n  session: {idle_minutes: 0}", "example.yaml:6: user_pool.session.idle_minutes: 0 is not a positive number"},
+		{"negative absolute", "lockout: {max_failures: 5}", "lockout: {max_failures: 5}\n  session: {absolute_hours: -3}", "example.yaml:6: user_pool.session.absolute_hours: -3 is not a positive number"},
 		{"no password placeholder", "temporary password {password}", "temporary password", "invitation.body"},
 	}
 	for _, c := range cases {
