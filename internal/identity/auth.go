@@ -256,6 +256,9 @@ func CreateToken(ctx context.Context, tx *store.Tx, email, name string, ttl time
 	if err != nil {
 		return Token{}, err
 	}
+	if u.Role == Worker {
+		return Token{}, errcode.New(errcode.Invalid, "%s is a workforce account: it signs in only at its portal and gets no API token", u.Email)
+	}
 	value, hash := secret(TokenPrefix, tx.TenantID)
 	t := Token{Email: u.Email, Name: name, CreatedAt: time.Now().UTC().Truncate(time.Second), Secret: value}
 	var exp any
@@ -285,7 +288,7 @@ func TokenUser(ctx context.Context, tx *store.Tx, hash string) (User, error) {
 	var exp *string
 	u, err := scanUserWith(tx.QueryRowContext(ctx, `select u.id, u.tenant_id, u.email, u.name, u.role, coalesce(u.employee_id, ''), u.status, u.created_at, k.expires_at
 		from api_tokens k join users u on u.tenant_id = k.tenant_id and u.id = k.user_id
-		where k.tenant_id = $1 and k.hash = $2 and k.revoked_at is null and u.status = 'active'`, tx.TenantID, hash), &exp)
+		where k.tenant_id = $1 and k.hash = $2 and k.revoked_at is null and u.status = 'active' and u.role <> 'worker'`, tx.TenantID, hash), &exp)
 	if err != nil {
 		return u, errcode.Wrap(errcode.Unauthenticated, err, "The API token is not valid")
 	}

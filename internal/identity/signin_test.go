@@ -175,6 +175,14 @@ func TestDoors(t *testing.T) {
 		if _, err := signIn(db, id, AppDoor, "admin@acme.example", testPassword, "198.51.100.9", 5); err != nil {
 			t.Fatalf("admin at the main door: %v", err)
 		}
+		// Nor does a workforce account get an API token, another door.
+		err := db.InTenant(context.Background(), id, func(tx *store.Tx) error {
+			_, err := CreateToken(context.Background(), tx, "worker@acme.example", "x", 0)
+			return err
+		})
+		if !errcode.Is(err, errcode.Invalid) {
+			t.Fatalf("API token for a worker: %v", err)
+		}
 	})
 }
 
