@@ -258,7 +258,7 @@ type caller struct {
 	tenantSlug  string
 	user        identity.User
 	sessionHash string // set when signed in by cookie
-	stage       string // a session's stage: full, or a portal step still to pass
+	stage       string // a session's stage (identity.StageApp, StagePortal or a portal step still to pass); "" for a token
 }
 
 const cookieName = "__Host-scry_session"
@@ -350,12 +350,13 @@ func (s *Server) settleSession(r *http.Request, tenantID int64, hash string, c *
 	return c, nil
 }
 
-// authenticateFull is authenticate for everything but the portal's own
-// sign-in steps: a session must have passed all of them.
+// authenticateFull is authenticate for the app's routes and pages: a
+// session must come from the main sign-in; a portal session, finished or
+// not, opens only the portal.
 func (s *Server) authenticateFull(r *http.Request) (*caller, error) {
 	c, err := s.authenticate(r)
 	if err == nil && c.stage != "" && c.stage != identity.StageApp {
-		return nil, errcode.New(errcode.Unauthenticated, "Finish signing in first")
+		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
 	}
 	return c, err
 }
