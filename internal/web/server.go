@@ -197,8 +197,11 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 	})
 }
 
-// clientAddr is the client's address: the peer, or — only when the peer is
-// a trusted proxy — the nearest untrusted address in X-Forwarded-For.
+// clientAddr is the client's address, for rate limits, lockouts, the audit
+// log and allow-lists: the peer, or — only when the peer is a trusted
+// proxy — the rightmost address in X-Forwarded-For that is not a trusted
+// proxy (addresses to its left are the client's to forge). A hop that does
+// not parse ends the walk at the last good one.
 func (s *Server) clientAddr(r *http.Request) netip.Addr {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
@@ -215,8 +218,8 @@ func (s *Server) clientAddr(r *http.Request) netip.Addr {
 		if err != nil {
 			break
 		}
-		if a = a.Unmap(); !s.trusted(a) {
-			return a
+		if addr = a.Unmap(); !s.trusted(addr) {
+			break
 		}
 	}
 	return addr

@@ -224,3 +224,30 @@ func TestTrustedProxyClientAddress(t *testing.T) {
 		t.Fatalf("%d refused sign-ins audited with the peer's address", n)
 	}
 }
+
+// TestClientAddr: the client behind trusted proxies is the rightmost
+// address of X-Forwarded-For that is not one of them.
+func TestClientAddr(t *testing.T) {
+	s := &Server{cfg: Config{TrustedProxies: []netip.Prefix{netip.MustParsePrefix("10.0.0.0/8"), netip.MustParsePrefix("::1/128")}}}
+	for _, c := range []struct{ peer, xff, want string }{
+		{"192.0.2.1:5000", "203.0.113.9", "192.0.2.1"},                // an untrusted peer's header is ignored
+		{"10.0.0.1:5000", "", "10.0.0.1"},                             // a proxy with no header is the client
+		{"10.0.0.1:5000", "203.0.113.9", "203.0.113.9"},               // one proxy
+		{"10.0.0.1:5000", "198.51.100.1, 203.0.113.9", "203.0.113.9"}, // a forged hop on the left is ignored
+		{"10.0.0.1:5000", "203.0.113.9, 10.9.9.9", "203.0.113.9"},     // two proxies
+		{"[::1]:5000", "203.0.113.9, 10.9.9.9", "203.0.113.9"},        // IPv6 proxy
+		{"10.0.0.1:5000", "10.7.7.7, 10.9.9.9", "10.7.7.7"},           // every hop trusted: the leftmost
+		{"10.0.0.1:5000", "not-an-ip, 203.0.113.9", "203.0.113.9"},    // garbage left of the client is not reached
+		{"10.0.0.1:5000", "203.0.113.9, not-an-ip", "10.0.0.1"},       // garbage from the proxy side: stop at the proxy
+		{"10.0.0.1:5000", "::ffff:203.0.113.9", "203.0.113.9"},        // mapped IPv4
+	} {
+		r, _ := http.NewRequest("GET", "/", nil)
+		r.RemoteAddr = c.peer
+		if c.xff != "" {
+			r.Header.Set("X-Forwarded-For", c.xff)
+		}
+		if got := s.clientAddr(r).String(); got != c.want {
+			t.Errorf("peer %s, X-Forwarded-For %q: %s, want %s", c.peer, c.xff, got, c.want)
+		}
+	}
+}
