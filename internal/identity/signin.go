@@ -101,7 +101,9 @@ func LockoutKeys(subject, remote string) []string { return []string{subject, "ip
 
 // Guarded runs check — a password or a code — under the lockout of keys:
 // the attempt is counted first (a refusal while a delay is in force is
-// rate_limited and checks nothing), then check runs outside any
+// rate_limited and checks nothing: it says the same whether or not the
+// account exists, so there is no timing to hide, and a locked-out guesser
+// gets no hashing done at our expense), then check runs outside any
 // transaction, then then runs in a transaction that also clears the
 // counts. When check or then fails, the attempt stays counted. It returns
 // the delay this attempt started, if any.
