@@ -136,6 +136,16 @@ const lockStamp = "2006-01-02T15:04:05.000000000Z"
 // for each other's rows in a cycle.
 func claim(ctx context.Context, db *store.DB, tenantID int64, maxFailures int, keys []string) (time.Duration, error) {
 	keys = slices.Sorted(slices.Values(keys))
+	refuse := func(wait time.Duration) error {
+		return errcode.New(errcode.RateLimited, "Too many failed sign-ins; try again in %s", FormatWait(max(wait, time.Second)))
+	}
+	// A guesser who is locked out is refused from a read, without taking
+	// the writer (on SQLite every tenant's); the upsert below decides.
+	if wait, err := lockedFor(ctx, db, tenantID, keys); err != nil {
+		return 0, err
+	} else if wait > 0 {
+		return 0, refuse(wait)
+	}
 	var started time.Duration
 	locked := errors.New("locked")
 	err := db.InTenant(ctx, tenantID, func(tx *store.Tx) error {
@@ -166,7 +176,7 @@ func claim(ctx context.Context, db *store.DB, tenantID int64, maxFailures int, k
 		if err != nil {
 			return 0, err
 		}
-		return 0, errcode.New(errcode.RateLimited, "Too many failed sign-ins; try again in %s", FormatWait(max(wait, time.Second)))
+		return 0, refuse(wait)
 	}
 	return started, err
 }
