@@ -3,17 +3,22 @@ package web
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/cookiejar"
 	"net/netip"
 	"net/url"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
+	"github.com/scry-dev/scry/internal/tenant"
 )
 
 // auditCount counts the tenant's audit records of action with outcome
@@ -250,4 +255,49 @@ func TestClientAddr(t *testing.T) {
 			t.Errorf("peer %s, X-Forwarded-For %q: %s, want %s", c.peer, c.xff, got, c.want)
 		}
 	}
+}
+
+// TestMainSignInLockout: the main sign-in locks out like the portal, with
+// the same answers for a known and an unknown account, and audits the
+// lockout.
+func TestMainSignInLockout(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := setup(t, d)
+		run := func(email, ip string) []string {
+			var out []string
+			for range identity.DefaultMaxFailures + 1 {
+				code, body, _ := jsonSignIn(t, f.ts.URL, "alpha", email, "a wrong password!!", "X-Forwarded-For", ip)
+				out = append(out, fmt.Sprint(code, regexp.MustCompile(`\d+ seconds?`).ReplaceAllString(body, "N seconds")))
+			}
+			return out
+		}
+		f.srv.cfg.TrustedProxies = []netip.Prefix{netip.MustParsePrefix("127.0.0.1/32")}
+		known, unknown := run("admin@alpha.example", "203.0.113.1"), run("nobody@alpha.example", "203.0.113.2")
+		if !slices.Equal(known, unknown) || !strings.HasPrefix(known[4], "401") || !strings.HasPrefix(known[5], "429") || !strings.Contains(known[5], "try again in N seconds") {
+			t.Fatalf("known %q\nunknown %q", known, unknown)
+		}
+		if n := auditCount(t, f.db, "alpha", "session.lockout", "refused", nil); n != 2 {
+			t.Fatalf("%d lockouts audited, want 2", n)
+		}
+		// The right password waits too (the delay is made long here so that
+		// a slow machine cannot outlast it), then works once it is over.
+		ctx := context.Background()
+		alpha, _ := tenant.Get(ctx, f.db, "alpha")
+		setLock := func(until string) {
+			if err := f.db.InTenant(ctx, alpha.ID, func(tx *store.Tx) error {
+				_, err := tx.ExecContext(ctx, `update login_failures set locked_until = $1 where key = 'acct:admin@alpha.example'`, until)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		setLock("2100-01-01T00:00:00.000000000Z")
+		if code, _, _ := jsonSignIn(t, f.ts.URL, "alpha", "admin@alpha.example", password, "X-Forwarded-For", "203.0.113.3"); code != 429 {
+			t.Fatalf("right password during the delay: %d", code)
+		}
+		setLock("2000-01-01T00:00:00.000000000Z")
+		if code, _, _ := jsonSignIn(t, f.ts.URL, "alpha", "admin@alpha.example", password, "X-Forwarded-For", "203.0.113.3"); code != 200 {
+			t.Fatalf("right password after the delay: %d", code)
+		}
+	})
 }
