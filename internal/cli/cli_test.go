@@ -265,3 +265,14 @@ func TestImportRefusesControlCharactersAndLongFields(t *testing.T) {
 		}
 	}
 }
+
+// TestServeRefusesNonPositiveSessionLimits: a zero or negative session
+// limit would end every session at once; serve refuses it before starting.
+func TestServeRefusesNonPositiveSessionLimits(t *testing.T) {
+	for _, args := range [][]string{{"--session-idle", "0s"}, {"--session-idle", "-5m"}, {"--session-max", "0"}, {"--session-max", "-1h"}} {
+		_, stderr, code := run(t, t.TempDir(), append([]string{"serve", "--addr", "127.0.0.1:0"}, args...)...)
+		if code != 2 || !strings.Contains(stderr, "must be positive") {
+			t.Errorf("serve %v: exit %d, %s", args, code, stderr)
+		}
+	}
+}

@@ -44,7 +44,7 @@ func commands() *command {
 			{name: "show", summary: "show one user", usage: "--tenant <slug> --email <email>",
 				example: "scry user show --tenant acme-retail --email admin@acme-retail.example",
 				flags:   func(fs *flag.FlagSet, c *call) { tenantFlag(fs); fs.String("email", "", "the user's email") }, run: userShow},
-			{name: "passwd", summary: "set a user's password, read from standard input (12–128 characters)", usage: "--tenant <slug> --email <email> < password.txt",
+			{name: "passwd", summary: "set a user's password, read from standard input (12–128 characters, not a common one, not holding the user's name or email); ends the user's sessions", usage: "--tenant <slug> --email <email> < password.txt",
 				example: "printf '%s' 'correct horse battery' | scry user passwd --tenant acme-retail --email admin@acme-retail.example",
 				flags:   func(fs *flag.FlagSet, c *call) { tenantFlag(fs); fs.String("email", "", "the user's email") }, run: userPasswd},
 			{name: "remove", summary: "remove a user", usage: "--tenant <slug> --email <email>",

@@ -44,6 +44,11 @@ func serveCommand() *command {
 }
 
 func runServe(ctx context.Context, c *call) error {
+	idle, _ := time.ParseDuration(c.flag("session-idle"))
+	maxAge, _ := time.ParseDuration(c.flag("session-max"))
+	if idle <= 0 || maxAge <= 0 {
+		return errcode.New(errcode.Invalid, "--session-idle and --session-max must be positive durations such as 30m and 12h (got %s and %s)", idle, maxAge)
+	}
 	db, err := c.open(ctx)
 	if err != nil {
 		return err
@@ -64,8 +69,6 @@ func runServe(ctx context.Context, c *call) error {
 		return errcode.New(errcode.Invalid, "--ask-per-user and --ask-per-tenant must be at least 1, --ask-total at least 0 and --ask-timeout positive")
 	}
 	eng.Limits.PerUser, eng.Limits.PerTenant, eng.Limits.Total, eng.Timeout = perUser, perTenant, total, timeout
-	idle, _ := time.ParseDuration(c.flag("session-idle"))
-	maxAge, _ := time.ParseDuration(c.flag("session-max"))
 	if (c.flag("tls-cert") == "") != (c.flag("tls-key") == "") {
 		return errcode.New(errcode.Invalid, "--tls-cert and --tls-key go together")
 	}

@@ -9,11 +9,11 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"runtime"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
-	"unicode/utf8"
 
 	"golang.org/x/crypto/argon2"
 
@@ -22,15 +22,18 @@ import (
 )
 
 // argon2id parameters: about 60–100 ms per hash on one core of the
-// development machine, 32 MiB each; hashing runs at most hashSlots at a
-// time so that a burst of sign-ins cannot exhaust memory.
+// development machine, 32 MiB each. Hashing runs at most hashSlots at a
+// time: half the processors (one on a two-core machine), at most 4, so
+// that a burst of sign-ins can exhaust neither memory nor the processors
+// every other request needs.
 const (
 	argonTime    = 3
 	argonMemory  = 32 * 1024
 	argonThreads = 1
 	argonKeyLen  = 32
-	hashSlots    = 4
 )
+
+var hashSlots = min(4, max(1, runtime.GOMAXPROCS(0)/2))
 
 var hashing = make(chan struct{}, hashSlots)
 
@@ -78,44 +81,30 @@ var dummyHash = sync.OnceValue(func() string { return HashPassword("no such acco
 // that fails before any account is found, so that timing tells nothing.
 func SpendPasswordTime(password string) { VerifyPassword(dummyHash(), password) }
 
-// CheckPasswordPolicy applies the length rules (12–128 characters).
-func CheckPasswordPolicy(password string) error {
-	n := utf8.RuneCountInString(password)
-	if n < 12 || n > 128 {
-		return errcode.New(errcode.Invalid, "A password needs 12 to 128 characters (this one has %d)", n)
-	}
-	return nil
-}
+// MinPasswordLength is the main app's shortest password; a workforce's
+// user pool sets its own.
+const MinPasswordLength = 12
 
-// SetPassword stores a new password for the user with email.
+// SetPassword stores a new password for the user with email, under the
+// same rules as a workforce's pool (CheckPassword), and ends every session
+// the user has: whoever held one must sign in with the new password.
 func SetPassword(ctx context.Context, tx *store.Tx, email, password string) error {
-	if err := CheckPasswordPolicy(password); err != nil {
+	u, err := ByEmail(ctx, tx, email)
+	if err != nil {
 		return err
 	}
-	res, err := tx.ExecContext(ctx, `update users set password_hash = $1, password_set_at = $2, must_change_password = 0
-		where tenant_id = $3 and email_lower = $4`, HashPassword(password), now(), tx.TenantID, strings.ToLower(email))
+	if err := CheckPassword(password, MinPasswordLength, u.Email, u.Name); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `update users set password_hash = $1, password_set_at = $2, must_change_password = 0
+		where tenant_id = $3 and id = $4`, HashPassword(password), now(), tx.TenantID, u.ID)
 	if err != nil {
 		return store.Err(err, "set password")
 	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return errcode.New(errcode.NotFound, "No user %s in this tenant", email)
-	}
-	return nil
+	return EndAllSessions(ctx, tx, u.ID)
 }
 
 func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
-
-// errBadSignIn says nothing about which part was wrong.
-var errBadSignIn = errcode.New(errcode.Unauthenticated, "The tenant, email or password is not right")
-
-// Authenticate checks an email and password inside tenant tx and returns
-// the user. Unknown accounts cost the same time as wrong passwords.
-func Authenticate(ctx context.Context, tx *store.Tx, email, password string) (User, error) {
-	var hash *string
-	u, err := scanUserWith(tx.QueryRowContext(ctx, `select `+userCols+`, password_hash from users where tenant_id = $1 and email_lower = $2 and status = 'active'`,
-		tx.TenantID, strings.ToLower(strings.TrimSpace(email))), &hash)
-	return u, checkSignIn(err, hash, password)
-}
 
 // checkSignIn judges a sign-in from the account lookup's error and stored
 // hash: a missing account spends the time of a wrong password, and a
@@ -128,6 +117,7 @@ func checkSignIn(lookup error, hash *string, password string) error {
 		}
 		return errBadSignIn
 	}
+	passwordChecks.Add(1)
 	if !VerifyPassword(*hash, password) {
 		return errBadSignIn
 	}
@@ -192,11 +182,29 @@ type SessionPolicy struct {
 // caller refuses it and deletes it (EndSession).
 var ErrSessionExpired = errors.New("session expired")
 
+// idleSlack is how stale a session's stored idle clock may be. The clock is
+// written only when older than this (a client polling every 10 s costs a
+// write a minute, not six), and a session ends only when its clock is
+// older than idle + slack: so it never ends before its idle time without
+// use has passed, and at most the slack (a minute, less for short idle
+// limits) after.
+func idleSlack(idle time.Duration) time.Duration { return min(time.Minute, max(idle/10, time.Second)) }
+
+// sessionClock judges a session at time at: expired, or alive and its
+// idle clock due to be written.
+func sessionClock(created, seen, at time.Time, p SessionPolicy) (expired, touch bool) {
+	slack := idleSlack(p.Idle)
+	if at.Sub(seen) > p.Idle+slack || at.Sub(created) > p.Absolute {
+		return true, false
+	}
+	return false, at.Sub(seen) >= slack
+}
+
 // SessionStage reads a live session (hash from ParseCredential): its user,
 // the stage it is at (portal sign-in passes through a password change and
-// MFA first), and whether its idle clock is over a minute old and should be
-// written (Touch). It only reads, so that authenticating a request does
-// not take SQLite's single writer; the caller writes when asked to.
+// MFA first), and whether its idle clock is due to be written (Touch). It
+// only reads, so that authenticating a request does not take SQLite's
+// single writer; the caller writes when asked to.
 func SessionStage(ctx context.Context, tx *store.Tx, hash string, p SessionPolicy) (User, string, bool, error) {
 	var created, seen, stage string
 	u, err := scanUserWith(tx.QueryRowContext(ctx, `select u.id, u.tenant_id, u.email, u.name, u.role, coalesce(u.employee_id, ''), u.status, u.created_at,
@@ -207,10 +215,11 @@ func SessionStage(ctx context.Context, tx *store.Tx, hash string, p SessionPolic
 	}
 	c, _ := time.Parse(time.RFC3339Nano, created)
 	s, _ := time.Parse(time.RFC3339Nano, seen)
-	if time.Since(s) > p.Idle || time.Since(c) > p.Absolute {
+	expired, touch := sessionClock(c, s, time.Now(), p)
+	if expired {
 		return u, "", false, errcode.Wrap(errcode.Unauthenticated, ErrSessionExpired, "Your session has expired; sign in again")
 	}
-	return u, stage, time.Since(s) > time.Minute, nil // one write a minute per session is enough for an idle clock
+	return u, stage, touch, nil
 }
 
 // Touch restarts a session's idle clock.
@@ -247,6 +256,9 @@ func CreateToken(ctx context.Context, tx *store.Tx, email, name string, ttl time
 	if err != nil {
 		return Token{}, err
 	}
+	if u.Role == Worker {
+		return Token{}, errcode.New(errcode.Invalid, "%s is a workforce account: it signs in only at its portal and gets no API token", u.Email)
+	}
 	value, hash := secret(TokenPrefix, tx.TenantID)
 	t := Token{Email: u.Email, Name: name, CreatedAt: time.Now().UTC().Truncate(time.Second), Secret: value}
 	var exp any
@@ -276,7 +288,7 @@ func TokenUser(ctx context.Context, tx *store.Tx, hash string) (User, error) {
 	var exp *string
 	u, err := scanUserWith(tx.QueryRowContext(ctx, `select u.id, u.tenant_id, u.email, u.name, u.role, coalesce(u.employee_id, ''), u.status, u.created_at, k.expires_at
 		from api_tokens k join users u on u.tenant_id = k.tenant_id and u.id = k.user_id
-		where k.tenant_id = $1 and k.hash = $2 and k.revoked_at is null and u.status = 'active'`, tx.TenantID, hash), &exp)
+		where k.tenant_id = $1 and k.hash = $2 and k.revoked_at is null and u.status = 'active' and u.role <> 'worker'`, tx.TenantID, hash), &exp)
 	if err != nil {
 		return u, errcode.Wrap(errcode.Unauthenticated, err, "The API token is not valid")
 	}

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/pquerna/otp"
 	"github.com/pquerna/otp/totp"
@@ -33,17 +35,22 @@ var commonPasswords = sync.OnceValue(func() map[string]bool {
 	return m
 })
 
-// CheckPoolPassword applies a user pool's policy: minLen to 128
-// characters, no composition rules, not one of the 10,000 most common
-// passwords, and not containing the user's email or name.
-func CheckPoolPassword(password string, minLen int, email, name string) error {
-	n := len([]rune(password))
+// CheckPassword applies the one password policy (the main app's, with
+// minLen 12, and every workforce pool's): minLen to 128 characters, no
+// composition rules, not one of the 10,000 most common passwords — nor one
+// padded with digits or symbols, repeated, or made of too few different
+// characters — and not containing the user's email or name.
+func CheckPassword(password string, minLen int, email, name string) error {
+	n := utf8.RuneCountInString(password)
 	if n < minLen || n > 128 {
 		return errcode.New(errcode.Invalid, "A password needs %d to 128 characters (this one has %d)", minLen, n)
 	}
 	lower := strings.ToLower(password)
-	if commonPasswords()[lower] {
-		return errcode.New(errcode.Invalid, "This password is one of the 10,000 most common; choose another")
+	if isCommon(lower) {
+		return errcode.New(errcode.Invalid, "This password is, or is made from, one of the 10,000 most common; choose another")
+	}
+	if distinct(lower) < minDistinct {
+		return errcode.New(errcode.Invalid, "A password needs at least %d different characters", minDistinct)
 	}
 	local, _, _ := strings.Cut(strings.ToLower(email), "@")
 	parts := append([]string{strings.ToLower(email), local}, strings.Fields(strings.ToLower(name))...)
@@ -55,103 +62,58 @@ func CheckPoolPassword(password string, minLen int, email, name string) error {
 	return nil
 }
 
-// Lockout: after maxFailures failures, each further attempt waits twice as
-// long as the last (2 s, 4 s, 8 s …), at most 15 minutes; counted per
-// account and per source address, for known and unknown accounts alike.
-const maxLockout = 15 * time.Minute
+// minDistinct: "aaaaaaaaaaaa", twelve spaces or "abababababab" are long
+// but guessed at once.
+const minDistinct = 5
 
-func lockDelay(failures, maxFailures int) time.Duration {
-	if failures < maxFailures {
-		return 0
+func distinct(s string) int {
+	seen := map[rune]bool{}
+	for _, r := range s {
+		seen[r] = true
 	}
-	d := time.Duration(math.Pow(2, float64(failures-maxFailures+1))) * time.Second
-	if d > maxLockout || d <= 0 {
-		return maxLockout
-	}
-	return d
+	return len(seen)
 }
 
-// LockedFor says how long sign-in must wait for any of keys.
-func LockedFor(ctx context.Context, tx *store.Tx, keys ...string) (time.Duration, error) {
-	var wait time.Duration
-	for _, k := range keys {
-		var until string
-		err := tx.QueryRowContext(ctx, `select locked_until from login_failures where tenant_id = $1 and key = $2`, tx.TenantID, k).Scan(&until)
-		if err != nil {
-			continue // no failures recorded
-		}
-		if t, _ := time.Parse(time.RFC3339Nano, until); time.Until(t) > wait {
-			wait = time.Until(t)
+// isCommon says whether a (lower-case) password is on the list once the
+// usual disguises are taken off: the list's long entries are few (about 56
+// of 12 characters or more), so "password1234", "!!password!!" or
+// "qwertyqwerty" must be caught through their base.
+func isCommon(p string) bool {
+	list := commonPasswords()
+	pad := func(r rune) bool { return !unicode.IsLetter(r) }
+	for _, c := range []string{p, strings.TrimRightFunc(p, pad), strings.TrimLeftFunc(p, pad), strings.TrimFunc(p, pad), strings.TrimFunc(p, unicode.IsSpace)} {
+		if c != "" && (list[c] || list[unit(c)]) {
+			return true
 		}
 	}
-	return wait, nil
+	return false
 }
 
-// RecordFailure counts a failed sign-in for each key and returns the
-// delay now in force.
-func RecordFailure(ctx context.Context, tx *store.Tx, maxFailures int, keys ...string) (time.Duration, error) {
-	var longest time.Duration
-	for _, k := range keys {
-		var n int
-		tx.QueryRowContext(ctx, `select failures from login_failures where tenant_id = $1 and key = $2`, tx.TenantID, k).Scan(&n)
-		n++
-		d := lockDelay(n, maxFailures)
-		until := time.Now().Add(d).UTC().Format(time.RFC3339Nano)
-		if _, err := tx.ExecContext(ctx, `insert into login_failures (tenant_id, key, failures, locked_until) values ($1, $2, $3, $4)
-			on conflict (tenant_id, key) do update set failures = excluded.failures, locked_until = excluded.locked_until`, tx.TenantID, k, n, until); err != nil {
-			return 0, store.Err(err, "record sign-in failure")
-		}
-		longest = max(longest, d)
-	}
-	return longest, nil
-}
-
-// ClearFailures forgets the failures of keys after a success.
-func ClearFailures(ctx context.Context, tx *store.Tx, keys ...string) error {
-	for _, k := range keys {
-		if _, err := tx.ExecContext(ctx, `delete from login_failures where tenant_id = $1 and key = $2`, tx.TenantID, k); err != nil {
-			return store.Err(err, "clear sign-in failures")
+// unit is the shortest string whose repetition makes s ("qwerty" for
+// "qwertyqwerty"), or s itself.
+func unit(s string) string {
+	for n := 1; n <= len(s)/2; n++ {
+		if len(s)%n == 0 && strings.Repeat(s[:n], len(s)/n) == s {
+			return s[:n]
 		}
 	}
-	return nil
+	return s
 }
 
-// PortalUser is what the portal needs to know after a password check.
-type PortalUser struct {
-	User
-	MustChangePassword bool
-	MFAEnrolled        bool
-}
-
-// PortalAuthenticate checks a worker's password; an invited worker may
-// sign in with the temporary password until it expires.
-func PortalAuthenticate(ctx context.Context, tx *store.Tx, email, password string) (PortalUser, error) {
-	var w PortalUser
-	var hash, expires, enrolled *string
-	var must int
-	u, err := scanUserWith(tx.QueryRowContext(ctx, `select `+userCols+`, password_hash, invite_expires_at, must_change_password, mfa_enrolled_at
-		from users where tenant_id = $1 and email_lower = $2 and role = 'worker' and status in ('active', 'invited')`,
-		tx.TenantID, strings.ToLower(strings.TrimSpace(email))), &hash, &expires, &must, &enrolled)
-	if err := checkSignIn(err, hash, password); err != nil {
-		return w, err
-	}
-	if u.Status == "invited" && expires != nil {
-		if t, _ := time.Parse(time.RFC3339, *expires); time.Now().After(t) {
-			return w, errcode.New(errcode.Unauthenticated, "Your invitation has expired; ask for a new one")
-		}
-	}
-	return PortalUser{User: u, MustChangePassword: must == 1, MFAEnrolled: enrolled != nil}, nil
-}
-
-// ChangePassword sets a worker's own new password under the pool policy
-// and makes an invited account active.
-func ChangePassword(ctx context.Context, tx *store.Tx, u User, password string, minLen int) error {
-	if err := CheckPoolPassword(password, minLen, u.Email, u.Name); err != nil {
+// ChangePassword sets a worker's own new password under the pool policy,
+// makes an invited account active and ends the worker's other sessions
+// (all but keep, the session making the change).
+func ChangePassword(ctx context.Context, tx *store.Tx, u User, password string, minLen int, keep string) error {
+	if err := CheckPassword(password, minLen, u.Email, u.Name); err != nil {
 		return err
 	}
 	_, err := tx.ExecContext(ctx, `update users set password_hash = $1, password_set_at = $2, must_change_password = 0, status = 'active'
 		where tenant_id = $3 and id = $4`, HashPassword(password), now(), tx.TenantID, u.ID)
-	return store.Err(err, "change password")
+	if err != nil {
+		return store.Err(err, "change password")
+	}
+	_, err = tx.ExecContext(ctx, `delete from sessions where tenant_id = $1 and user_id = $2 and id_hash <> $3`, tx.TenantID, u.ID, keep)
+	return store.Err(err, "end other sessions")
 }
 
 // NewStagedSession starts a session that still has steps to pass.
@@ -187,8 +149,11 @@ func BeginTOTP(ctx context.Context, tx *store.Tx, u User, issuer string) (*otp.K
 	return key, store.Err(err, "store TOTP secret")
 }
 
-// CheckTOTP verifies a code (RFC 6238, 30 s steps, ±1 step) and makes sure
-// each code is used once; a first good code completes enrollment.
+// CheckTOTP verifies a code (RFC 6238, 30 s steps, ±1 step); a first good
+// code completes enrollment. Each code is used once: its step is inserted
+// under a primary key, so of two requests racing with one code the
+// database lets one through (the other fails as already used), and a step
+// older than the last one used is refused too.
 func CheckTOTP(ctx context.Context, tx *store.Tx, u User, code string, at time.Time) error {
 	var url *string
 	var last int64
@@ -199,6 +164,7 @@ func CheckTOTP(ctx context.Context, tx *store.Tx, u User, code string, at time.T
 	if err != nil {
 		return err
 	}
+	used := errcode.New(errcode.Unauthenticated, "This code was already used; wait for the next one")
 	step := at.Unix() / 30
 	for _, s := range []int64{step, step - 1, step + 1} {
 		want, err := totp.GenerateCodeCustom(key.Secret(), time.Unix(s*30, 0), totp.ValidateOpts{Period: 30, Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1})
@@ -206,9 +172,19 @@ func CheckTOTP(ctx context.Context, tx *store.Tx, u User, code string, at time.T
 			continue
 		}
 		if s <= last {
-			return errcode.New(errcode.Unauthenticated, "This code was already used; wait for the next one")
+			return used
 		}
-		_, err = tx.ExecContext(ctx, `update users set mfa_last_step = $1, mfa_enrolled_at = coalesce(mfa_enrolled_at, $2) where tenant_id = $3 and id = $4`,
+		_, err = tx.ExecContext(ctx, `insert into totp_used_steps (tenant_id, user_id, step) values ($1, $2, $3)`, tx.TenantID, u.ID, s)
+		if err = store.Err(err, "record TOTP step"); errors.Is(err, store.ErrAlreadyExists) {
+			return used
+		} else if err != nil {
+			return err
+		}
+		// Steps older than the window can never match again: forget them.
+		if _, err := tx.ExecContext(ctx, `delete from totp_used_steps where tenant_id = $1 and user_id = $2 and step < $3`, tx.TenantID, u.ID, s-2); err != nil {
+			return store.Err(err, "forget old TOTP steps")
+		}
+		_, err = tx.ExecContext(ctx, `update users set mfa_last_step = $1, mfa_enrolled_at = coalesce(mfa_enrolled_at, $2) where tenant_id = $3 and id = $4 and mfa_last_step < $1`,
 			s, now(), tx.TenantID, u.ID)
 		return store.Err(err, "record TOTP step")
 	}

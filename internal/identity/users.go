@@ -282,7 +282,7 @@ func Activate(ctx context.Context, tx *store.Tx, email, code, password string) (
 	if t, _ := time.Parse(time.RFC3339, *expires); time.Now().After(t) {
 		return u, errBadInvitation
 	}
-	if err := CheckPasswordPolicy(password); err != nil {
+	if err := CheckPassword(password, 12, u.Email, ""); err != nil {
 		return u, err
 	}
 	_, err = tx.ExecContext(ctx, `update users set password_hash = $1, password_set_at = $2, must_change_password = 0, status = 'active', invite_expires_at = null

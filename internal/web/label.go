@@ -15,6 +15,7 @@ import (
 
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/fsatomic"
+	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/store"
@@ -29,7 +30,7 @@ import (
 func (s *Server) portalAPI(h func(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error) http.HandlerFunc {
 	return s.portalLimit(256<<10, func(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
 		c := s.portalSession(r, t, p)
-		if c == nil || c.stage != "full" {
+		if c == nil || c.stage != identity.StagePortal {
 			writeError(w, errcode.New(errcode.Unauthenticated, "Sign in to the portal first"))
 			return
 		}
@@ -259,7 +260,7 @@ func (s *Server) apiRelease(w http.ResponseWriter, r *http.Request, t tenant.Ten
 
 func (s *Server) taskPage(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
 	c := s.portalSession(r, t, p)
-	if c == nil || c.stage != "full" {
+	if c == nil || c.stage != identity.StagePortal {
 		http.Redirect(w, r, "/t/"+t.Slug+"/portal", http.StatusSeeOther)
 		return
 	}

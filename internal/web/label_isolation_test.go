@@ -18,8 +18,9 @@ import (
 	"github.com/scry-dev/scry/internal/workforce"
 )
 
-// sessionClient is a client carrying a fresh full session of email in tn
-// (made in the store: these tests are about what a session may reach).
+// sessionClient is a client carrying a fresh finished portal session of
+// email in tn (made in the store: these tests are about what a session may
+// reach).
 func sessionClient(t *testing.T, f *portalFixture, tn tenant.Tenant, email string) *http.Client {
 	t.Helper()
 	ctx := context.Background()
@@ -30,7 +31,7 @@ func sessionClient(t *testing.T, f *portalFixture, tn tenant.Tenant, email strin
 			return err
 		}
 		var err error
-		value, err = identity.NewSession(ctx, tx, id)
+		value, err = identity.NewStagedSession(ctx, tx, id, identity.StagePortal)
 		return err
 	})
 	if err != nil {

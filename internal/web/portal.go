@@ -4,9 +4,7 @@ import (
 	"context"
 	"fmt"
 	"html/template"
-	"net"
 	"net/http"
-	"net/netip"
 	"net/url"
 	"strings"
 	"sync"
@@ -32,40 +30,6 @@ type portalData struct {
 	OfferMFA                                  bool
 	User                                      *identity.User // always nil: the portal has no app navigation
 	Page                                      string
-}
-
-// clientAddr is the client's address: the peer, or — only when the peer is
-// a trusted proxy — the nearest untrusted address in X-Forwarded-For.
-func (s *Server) clientAddr(r *http.Request) netip.Addr {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		host = r.RemoteAddr
-	}
-	addr, _ := netip.ParseAddr(host)
-	addr = addr.Unmap()
-	if !s.trusted(addr) {
-		return addr
-	}
-	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
-	for i := len(hops) - 1; i >= 0; i-- {
-		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
-		if err != nil {
-			break
-		}
-		if a = a.Unmap(); !s.trusted(a) {
-			return a
-		}
-	}
-	return addr
-}
-
-func (s *Server) trusted(a netip.Addr) bool {
-	for _, p := range s.cfg.TrustedProxies {
-		if p.Contains(a) {
-			return true
-		}
-	}
-	return false
 }
 
 // portal wraps a portal handler: the tenant must exist, the client address
@@ -162,7 +126,7 @@ func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
 // registered callback with a signed token (EdDSA JWT).
 func (s *Server) portalAuthorize(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
 	c := s.portalSession(r, t, p)
-	if c == nil || c.stage != "full" {
+	if c == nil || c.stage != identity.StagePortal {
 		http.Redirect(w, r, "/t/"+t.Slug+"/portal/signin", http.StatusSeeOther)
 		return
 	}
@@ -262,7 +226,7 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		http.Redirect(w, r, "/t/"+t.Slug+"/portal/signin", http.StatusSeeOther)
 		return
 	}
-	if c.stage != "full" {
+	if c.stage != identity.StagePortal {
 		http.Redirect(w, r, "/t/"+t.Slug+"/portal/step", http.StatusSeeOther)
 		return
 	}
@@ -290,7 +254,7 @@ func nextStage(p workforce.Policy, mustChange, enrolled bool) string {
 	case p.UserPool.MFA == "required":
 		return "mfa_enroll"
 	}
-	return "full"
+	return identity.StagePortal
 }
 
 func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
@@ -302,49 +266,26 @@ func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.T
 	r.ParseForm()
 	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
 	d.Form["email"] = email
-	keys := []string{"acct:" + email, "ip:" + s.clientAddr(r).String()}
 	var value string
-	var status int
-	err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		// The same checks and the same messages whether or not the account exists.
-		if wait, _ := identity.LockedFor(r.Context(), tx, keys...); wait > 0 {
-			identity.SpendPasswordTime(r.PostForm.Get("password"))
-			status = http.StatusTooManyRequests
-			return errcode.New(errcode.RateLimited, "Too many failed sign-ins; try again in %s", identity.FormatWait(wait))
-		}
-		u, err := identity.PortalAuthenticate(r.Context(), tx, email, r.PostForm.Get("password"))
-		if err != nil {
+	// The same checks and the same messages whether or not the account exists.
+	started, err := identity.SignIn(r.Context(), s.db, t.ID, s.attempt(r, identity.PortalDoor, email, r.PostForm.Get("password"), p.UserPool.Lockout.MaxFailures),
+		func(tx *store.Tx, a identity.Account) error {
+			var err error
+			value, err = identity.NewStagedSession(r.Context(), tx, a.ID, nextStage(p, a.MustChangePassword, a.MFAEnrolled))
 			return err
-		}
-		if err := identity.ClearFailures(r.Context(), tx, keys...); err != nil {
-			return err
-		}
-		value, err = identity.NewStagedSession(r.Context(), tx, u.ID, nextStage(p, u.MustChangePassword, u.MFAEnrolled))
-		return err
-	})
+		})
 	if err != nil {
 		e := errcode.From(err)
 		if e.Code == errcode.Internal {
 			writeError(w, err)
 			return
 		}
-		if status == 0 {
-			status = http.StatusUnauthorized
-			var wait time.Duration
-			s.logFailure(r, "count a failed sign-in", s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-				wait, err = identity.RecordFailure(r.Context(), tx, p.UserPool.Lockout.MaxFailures, keys...)
-				return err
-			}))
-			if wait > 0 {
-				s.portalAudit(r, t, "anonymous", "portal.lockout", email, "refused", map[string]any{"wait_seconds": int(wait.Seconds())})
-			}
-		}
-		s.portalAudit(r, t, "anonymous", "portal.signin", email, "refused", nil)
+		s.portalRefused(r, t, "anonymous", "portal.signin", email, started, err)
 		d.Error = e.Message
 		if e.Code == errcode.Unauthenticated {
 			d.Error = "The email or password is not right."
 		}
-		s.render(w, status, "portal_signin", d)
+		s.render(w, errcode.HTTPStatus(err), "portal_signin", d)
 		return
 	}
 	s.portalAudit(r, t, "worker:"+email, "portal.signin", email, "ok", nil)
@@ -352,10 +293,28 @@ func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.T
 	http.Redirect(w, r, "/t/"+t.Slug+"/portal/step", http.StatusSeeOther)
 }
 
+// attempt is a sign-in attempt from this request's client.
+func (s *Server) attempt(r *http.Request, door identity.Door, email, password string, maxFailures int) identity.Attempt {
+	return identity.Attempt{Door: door, Email: email, Password: password, Remote: s.clientAddr(r).String(), MaxFailures: maxFailures}
+}
+
+// portalRefused audits a refused sign-in or step, and the delay it
+// started, if any.
+func (s *Server) portalRefused(r *http.Request, t tenant.Tenant, actor, action, target string, started time.Duration, err error) {
+	if started > 0 {
+		s.portalAudit(r, t, actor, "portal.lockout", target, "refused", map[string]any{"wait_seconds": int(started.Seconds())})
+	}
+	details := map[string]any{}
+	if errcode.Is(err, errcode.RateLimited) {
+		details["reason"] = "locked"
+	}
+	s.portalAudit(r, t, actor, action, target, "refused", details)
+}
+
 // portalMFASetup lets a worker of a pool with optional MFA enroll.
 func (s *Server) portalMFASetup(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
 	c := s.portalSession(r, t, p)
-	if c == nil || c.stage != "full" || p.UserPool.MFA == "off" {
+	if c == nil || c.stage != identity.StagePortal || p.UserPool.MFA == "off" {
 		http.Redirect(w, r, "/t/"+t.Slug+"/portal", http.StatusSeeOther)
 		return
 	}
@@ -368,19 +327,21 @@ func (s *Server) portalMFASetup(w http.ResponseWriter, r *http.Request, t tenant
 func (s *Server) portalActivate(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
 	q := r.URL.Query()
 	var value string
-	err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		u, err := identity.PortalAuthenticate(r.Context(), tx, q.Get("email"), q.Get("code"))
-		if err != nil {
+	started, err := identity.SignIn(r.Context(), s.db, t.ID, s.attempt(r, identity.PortalDoor, q.Get("email"), q.Get("code"), p.UserPool.Lockout.MaxFailures),
+		func(tx *store.Tx, a identity.Account) error {
+			if !a.MustChangePassword {
+				return errcode.New(errcode.Unauthenticated, "This activation link was already used; sign in instead")
+			}
+			var err error
+			value, err = identity.NewStagedSession(r.Context(), tx, a.ID, "password")
 			return err
-		}
-		if !u.MustChangePassword {
-			return errcode.New(errcode.Unauthenticated, "This activation link was already used; sign in instead")
-		}
-		value, err = identity.NewStagedSession(r.Context(), tx, u.ID, "password")
-		return err
-	})
+		})
 	if err != nil {
-		s.portalAudit(r, t, "anonymous", "portal.activate", q.Get("email"), "refused", nil)
+		if errcode.From(err).Code == errcode.Internal {
+			writeError(w, err)
+			return
+		}
+		s.portalRefused(r, t, "anonymous", "portal.activate", q.Get("email"), started, err)
 		s.render(w, http.StatusUnauthorized, "portal_signin", portalData{Title: "Sign in", Tenant: t.Slug, Step: "signin", Form: map[string]string{},
 			Error: "This activation link is not valid or has expired."})
 		return
@@ -398,7 +359,7 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		http.Redirect(w, r, "/t/"+t.Slug+"/portal/signin", http.StatusSeeOther)
 		return
 	}
-	if c.stage == "full" {
+	if c.stage == identity.StagePortal {
 		http.Redirect(w, r, "/t/"+t.Slug+"/portal", http.StatusSeeOther)
 		return
 	}
@@ -407,31 +368,37 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 	status := http.StatusOK
 	if r.Method == http.MethodPost {
 		r.ParseForm()
-		next := ""
-		err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-			switch c.stage {
-			case "password":
+		var started time.Duration
+		var err error
+		switch c.stage {
+		case "password":
+			err = s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
 				if r.PostForm.Get("new") != r.PostForm.Get("confirm") {
 					return errcode.New(errcode.Invalid, "The two passwords differ")
 				}
-				if err := identity.ChangePassword(r.Context(), tx, c.user, r.PostForm.Get("new"), p.UserPool.Password.MinLength); err != nil {
+				if err := identity.ChangePassword(r.Context(), tx, c.user, r.PostForm.Get("new"), p.UserPool.Password.MinLength, c.sessionHash); err != nil {
 					return err
 				}
 				var enrolled *string
 				if err := tx.QueryRowContext(r.Context(), `select mfa_enrolled_at from users where tenant_id = $1 and id = $2`, t.ID, c.user.ID).Scan(&enrolled); err != nil {
 					return store.Err(err, "read MFA enrollment")
 				}
-				next = nextStage(p, false, enrolled != nil)
-			case "mfa_enroll", "mfa":
+				return identity.SetStage(r.Context(), tx, c.sessionHash, nextStage(p, false, enrolled != nil))
+			})
+		case "mfa_enroll", "mfa":
+			// Codes are guessed like passwords: counted per account
+			// (a key of their own, which a right password does not
+			// clear) and per address, with the same delays.
+			keys := identity.LockoutKeys("mfa:"+strings.ToLower(c.user.Email), s.clientAddr(r).String())
+			started, err = identity.Guarded(r.Context(), s.db, t.ID, p.UserPool.Lockout.MaxFailures, keys, nil, func(tx *store.Tx) error {
 				if err := identity.CheckTOTP(r.Context(), tx, c.user, r.PostForm.Get("code"), time.Now()); err != nil {
 					return err
 				}
-				next = "full"
-			}
-			return identity.SetStage(r.Context(), tx, c.sessionHash, next)
-		})
+				return identity.SetStage(r.Context(), tx, c.sessionHash, identity.StagePortal)
+			})
+		}
+		action := map[string]string{"password": "portal.password_change", "mfa_enroll": "portal.mfa_enroll", "mfa": "portal.mfa"}[c.stage]
 		if err == nil {
-			action := map[string]string{"password": "portal.password_change", "mfa_enroll": "portal.mfa_enroll", "mfa": "portal.mfa"}[c.stage]
 			s.portalAudit(r, t, "worker:"+c.user.Email, action, c.user.Email, "ok", nil)
 			http.Redirect(w, r, "/t/"+t.Slug+"/portal/step", http.StatusSeeOther)
 			return
@@ -440,6 +407,7 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 			writeError(w, err)
 			return
 		}
+		s.portalRefused(r, t, "worker:"+c.user.Email, action, c.user.Email, started, err)
 		d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
 	}
 	if c.stage == "mfa_enroll" {

@@ -2,6 +2,7 @@ package web
 
 import (
 	_ "embed"
+	"errors"
 	"net/http"
 	"strings"
 
@@ -103,29 +104,40 @@ func (s *Server) signIn(w http.ResponseWriter, r *http.Request, _ *caller) error
 }
 
 // startSession checks the credentials and opens a session (a new id at
-// every sign-in); success and failure are both audited.
+// every sign-in); success and failure are both audited. Workforce accounts
+// are refused here exactly like a wrong password: they sign in through
+// their portal, which enforces their pool's MFA and lockout.
 func (s *Server) startSession(r *http.Request, slug, email, password string) (string, error) {
 	t, terr := tenant.Get(r.Context(), s.db, slug)
 	if terr != nil {
 		identity.SpendPasswordTime(password) // the same work as a wrong password
 		// Installation-wide (no tenant label): the slug is whatever was typed.
-		s.auditFailedSignIn(r, "", email, map[string]any{"remote": clientIP(r), "tenant": capText(slug), "reason": "unknown tenant"})
+		s.auditFailedSignIn(r, "", "session.signin", email, map[string]any{"remote": s.clientAddr(r).String(), "tenant": capText(slug), "reason": "unknown tenant"})
 		return "", errcode.New(errcode.Unauthenticated, "The tenant, email or password is not right")
 	}
+	remote := s.clientAddr(r).String()
 	var value string
-	err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		u, err := identity.Authenticate(r.Context(), tx, email, password)
-		if err != nil {
-			return err
-		}
-		if value, err = identity.NewSession(r.Context(), tx, u.ID); err != nil {
-			return err
-		}
-		return audit.Append(r.Context(), tx, audit.Record{Tenant: t.Slug, Actor: "user:" + u.Email, Action: "session.signin", Target: u.Email, Outcome: "ok",
-			Details: map[string]any{"remote": clientIP(r)}})
-	})
+	started, err := identity.SignIn(r.Context(), s.db, t.ID, s.attempt(r, identity.AppDoor, email, password, identity.DefaultMaxFailures),
+		func(tx *store.Tx, a identity.Account) error {
+			var err error
+			if value, err = identity.NewSession(r.Context(), tx, a.ID); err != nil {
+				return err
+			}
+			return audit.Append(r.Context(), tx, audit.Record{Tenant: t.Slug, Actor: "user:" + a.Email, Action: "session.signin", Target: a.Email, Outcome: "ok",
+				Details: map[string]any{"remote": remote}})
+		})
 	if err != nil {
-		s.auditFailedSignIn(r, t.Slug, email, map[string]any{"remote": clientIP(r)})
+		details := map[string]any{"remote": remote}
+		switch {
+		case errors.Is(err, identity.ErrWrongDoor):
+			details["reason"] = "workforce account at the main sign-in"
+		case errcode.Is(err, errcode.RateLimited):
+			details["reason"] = "locked"
+		}
+		if started > 0 {
+			s.auditFailedSignIn(r, t.Slug, "session.lockout", email, map[string]any{"remote": remote, "wait_seconds": int(started.Seconds())})
+		}
+		s.auditFailedSignIn(r, t.Slug, "session.signin", email, details)
 		return "", err
 	}
 	if err := s.audit.Publish(r.Context(), s.db); err != nil {
@@ -137,9 +149,9 @@ func (s *Server) startSession(r *http.Request, slug, email, password string) (st
 // auditFailedSignIn records a refused sign-in. Anyone can cause one, so it
 // shares a signed head with its burst (PublishSoon) instead of writing a
 // head file each.
-func (s *Server) auditFailedSignIn(r *http.Request, slug, email string, details map[string]any) {
+func (s *Server) auditFailedSignIn(r *http.Request, slug, action, email string, details map[string]any) {
 	err := s.db.Global(r.Context(), func(tx *store.Tx) error {
-		return audit.Append(r.Context(), tx, audit.Record{Tenant: slug, Actor: "anonymous", Action: "session.signin", Target: capText(email),
+		return audit.Append(r.Context(), tx, audit.Record{Tenant: slug, Actor: "anonymous", Action: action, Target: capText(email),
 			Outcome: audit.OutcomeRefused, Details: details})
 	})
 	if err != nil {

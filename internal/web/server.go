@@ -212,16 +212,45 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		}
 		s.metrics.request(rl.route, sw.status, d)
 		s.log.Info("request", "method", r.Method, "route", rl.route, "status", sw.status, "duration_ms", float64(d.Microseconds())/1000,
-			"tenant", rl.tenant, "user", rl.user, "remote", clientIP(r))
+			"tenant", rl.tenant, "user", rl.user, "remote", s.clientAddr(r).String())
 	})
 }
 
-func clientIP(r *http.Request) string {
+// clientAddr is the client's address, for rate limits, lockouts, the audit
+// log and allow-lists: the peer, or — only when the peer is a trusted
+// proxy — the rightmost address in X-Forwarded-For that is not a trusted
+// proxy (addresses to its left are the client's to forge). A hop that does
+// not parse ends the walk at the last good one.
+func (s *Server) clientAddr(r *http.Request) netip.Addr {
 	host, _, err := net.SplitHostPort(r.RemoteAddr)
 	if err != nil {
-		return r.RemoteAddr
+		host = r.RemoteAddr
 	}
-	return host
+	addr, _ := netip.ParseAddr(host)
+	addr = addr.Unmap()
+	if !s.trusted(addr) {
+		return addr
+	}
+	hops := strings.Split(strings.Join(r.Header.Values("X-Forwarded-For"), ","), ",")
+	for i := len(hops) - 1; i >= 0; i-- {
+		a, err := netip.ParseAddr(strings.TrimSpace(hops[i]))
+		if err != nil {
+			break
+		}
+		if addr = a.Unmap(); !s.trusted(addr) {
+			break
+		}
+	}
+	return addr
+}
+
+func (s *Server) trusted(a netip.Addr) bool {
+	for _, p := range s.cfg.TrustedProxies {
+		if p.Contains(a) {
+			return true
+		}
+	}
+	return false
 }
 
 func (s *Server) limiter(key string, perSecond float64) *rate.Limiter {
@@ -235,7 +264,7 @@ func (s *Server) limiter(key string, perSecond float64) *rate.Limiter {
 // limitIP refuses clients that send too many requests.
 func (s *Server) limitIP(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if !s.limiter("ip:"+clientIP(r), s.cfg.PerIP).Allow() {
+		if !s.limiter("ip:"+s.clientAddr(r).String(), s.cfg.PerIP).Allow() {
 			w.Header().Set("Retry-After", "1")
 			writeError(w, errcode.New(errcode.RateLimited, "Too many requests; slow down"))
 			return
@@ -251,7 +280,7 @@ type caller struct {
 	tenantSlug  string
 	user        identity.User
 	sessionHash string // set when signed in by cookie
-	stage       string // a session's stage: full, or a portal step still to pass
+	stage       string // a session's stage (identity.StageApp, StagePortal or a portal step still to pass); "" for a token
 }
 
 const cookieName = "__Host-scry_session"
@@ -352,12 +381,13 @@ func (s *Server) logFailure(r *http.Request, what string, err error) {
 	}
 }
 
-// authenticateFull is authenticate for everything but the portal's own
-// sign-in steps: a session must have passed all of them.
+// authenticateFull is authenticate for the app's routes and pages: a
+// session must come from the main sign-in; a portal session, finished or
+// not, opens only the portal.
 func (s *Server) authenticateFull(r *http.Request) (*caller, error) {
 	c, err := s.authenticate(r)
-	if err == nil && c.stage != "" && c.stage != "full" {
-		return nil, errcode.New(errcode.Unauthenticated, "Finish signing in first")
+	if err == nil && c.stage != "" && c.stage != identity.StageApp {
+		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
 	}
 	return c, err
 }

@@ -179,7 +179,7 @@ func (s *Server) activatePage(w http.ResponseWriter, r *http.Request) {
 		if r.PostFormValue("password") != r.PostFormValue("confirm") {
 			err = errcode.New(errcode.Invalid, "The two passwords differ")
 		} else {
-			err = s.record(r, t.ID, t.Slug, "user:"+d.Form["email"], "user.activate", d.Form["email"], map[string]any{"remote": clientIP(r)}, func(tx *store.Tx) error {
+			err = s.record(r, t.ID, t.Slug, "user:"+d.Form["email"], "user.activate", d.Form["email"], map[string]any{"remote": s.clientAddr(r).String()}, func(tx *store.Tx) error {
 				_, err := identity.Activate(r.Context(), tx, d.Form["email"], d.Form["code"], r.PostFormValue("password"))
 				return err
 			})

@@ -37,7 +37,7 @@ type fixture struct {
 
 // setup starts a real server on loopback with tenants alpha and beta, each
 // with an admin, a manager (E2) and an employee (E3).
-func setup(t *testing.T, d store.Dialect) *fixture {
+func setup(t testing.TB, d store.Dialect) *fixture {
 	t.Helper()
 	cfg := storetest.Config(t, d)
 	ctx := context.Background()
@@ -94,7 +94,7 @@ func withBearer(v string) reqOpt {
 }
 func withHeader(k, v string) reqOpt { return func(r *http.Request) { r.Header.Set(k, v) } }
 
-func (f *fixture) do(t *testing.T, method, path string, body any, opts ...reqOpt) (*http.Response, map[string]any) {
+func (f *fixture) do(t testing.TB, method, path string, body any, opts ...reqOpt) (*http.Response, map[string]any) {
 	t.Helper()
 	var rd io.Reader
 	if body != nil {
@@ -116,7 +116,7 @@ func (f *fixture) do(t *testing.T, method, path string, body any, opts ...reqOpt
 	return resp, out
 }
 
-func (f *fixture) signIn(t *testing.T, tenant, email string) string {
+func (f *fixture) signIn(t testing.TB, tenant, email string) string {
 	t.Helper()
 	resp, body := f.do(t, "POST", "/api/v1/session", map[string]string{"tenant": tenant, "email": email, "password": password})
 	if resp.StatusCode != 200 {

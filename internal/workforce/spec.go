@@ -98,10 +98,16 @@ func Parse(data []byte, file string) (*Spec, error) {
 		msg = strings.TrimPrefix(msg, "unmarshal errors:\n  ")
 		return nil, errcode.New(errcode.Invalid, "%s: %s", file, strings.ReplaceAll(msg, "in type workforce.", "in "))
 	}
+	given := s.UserPool.Session // before defaults: a written 0 is refused, a missing key takes the default
 	s.defaults()
 	var probs []string
 	bad := func(path, format string, args ...any) {
 		probs = append(probs, fmt.Sprintf("%s:%d: %s: %s", file, lineOf(&root, path), path, fmt.Sprintf(format, args...)))
+	}
+	for path, v := range map[string]int{"user_pool.session.idle_minutes": given.IdleMinutes, "user_pool.session.absolute_hours": given.AbsoluteHours} {
+		if v < 0 || (v == 0 && hasKey(&root, path)) {
+			bad(path, "%d is not a positive number (leave it out for the default)", v)
+		}
 	}
 	p := s.UserPool
 	if p.Password.MinLength < 8 || p.Password.MinLength > 128 {
@@ -260,6 +266,27 @@ func checkCallback(raw string) error {
 
 // lineOf finds the line of a key path such as "members[1].email" in the
 // document, or of its nearest existing parent.
+// hasKey says whether a dotted path of mapping keys is written in the file.
+func hasKey(root *yaml.Node, path string) bool {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	for _, key := range strings.Split(path, ".") {
+		var next *yaml.Node
+		for k := 0; n.Kind == yaml.MappingNode && k+1 < len(n.Content); k += 2 {
+			if n.Content[k].Value == key {
+				next = n.Content[k+1]
+			}
+		}
+		if next == nil {
+			return false
+		}
+		n = next
+	}
+	return true
+}
+
 func lineOf(root *yaml.Node, path string) int {
 	n := root
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {

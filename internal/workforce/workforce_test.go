@@ -92,10 +92,8 @@ func TestPlanApplyDestroy(t *testing.T) {
 			t.Fatalf("second apply: %v %v %v", err, ch, inv)
 		}
 		// The temporary password works once the invitation is out, and must be changed.
-		err = db.ReadTenant(ctx, id, func(tx *store.Tx) error {
-			_, err := identity.Authenticate(ctx, tx, invites[0].Email, invites[0].Secret)
-			return err
-		})
+		_, err = identity.SignIn(ctx, db, id, identity.Attempt{Door: identity.AppDoor, Email: invites[0].Email, Password: invites[0].Secret, Remote: "192.0.2.1", MaxFailures: 5},
+			func(*store.Tx, identity.Account) error { return nil })
 		if err == nil {
 			t.Fatal("an invited (not yet active) worker signed in like an active user")
 		}
@@ -169,6 +167,8 @@ func TestSpecErrorsNameFileLineAndKey(t *testing.T) {
 		{"ftp callback", "http://localhost:3000/callback", "ftp://localhost/x", "app_clients[0].callback_urls[0]"},
 		{"unknown team", "teams: [video-reviewers]}", "teams: [video-reviewer]}", "example.yaml:22: members[0].teams[0]"},
 		{"bad mfa", "mfa: required", "mfa: sometimes", "example.yaml:4: user_pool.mfa"},
+		{"zero idle", "lockout: {max_failures: 5}", "lockout: {max_failures: 5}\n  session: {idle_minutes: 0}", "example.yaml:6: user_pool.session.idle_minutes: 0 is not a positive number"},
+		{"negative absolute", "lockout: {max_failures: 5}", "lockout: {max_failures: 5}\n  session: {absolute_hours: -3}", "example.yaml:6: user_pool.session.absolute_hours: -3 is not a positive number"},
 		{"no password placeholder", "temporary password {password}", "temporary password", "invitation.body"},
 	}
 	for _, c := range cases {

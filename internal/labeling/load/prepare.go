@@ -83,7 +83,8 @@ func Prepare(ctx context.Context, db *store.DB, dataDir, slug string, n, frames,
 			if _, err := tx.ExecContext(ctx, `insert into team_members (tenant_id, team, user_id) values ($1, 'load', $2)`, s.Tenant.ID, u.ID); err != nil {
 				return err
 			}
-			sess, err := identity.NewSession(ctx, tx, u.ID)
+			// A finished portal session, as the portal's steps would leave it.
+			sess, err := identity.NewStagedSession(ctx, tx, u.ID, identity.StagePortal)
 			if err != nil {
 				return err
 			}
