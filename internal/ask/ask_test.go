@@ -122,40 +122,54 @@ func TestGoldenQuestions(t *testing.T) {
 	}
 }
 
-// TestOutsidePhrasings runs questions written by someone who did not write
-// the parser (testdata/phrasings.yaml: the readings of lists, aggregates,
-// extremes, conditions, counts of people, boolean structure and grouping
-// words, in their own words, over all three demo tenants).
+// TestOutsidePhrasings runs questions written by people who did not write
+// the parser (testdata/phrasings*.yaml: lists, aggregates, extremes,
+// conditions, counts of people, boolean structure, grouping words and
+// everyday shorthand, in their own words, over all three demo tenants).
+// No answer may be wrong; an honest refusal is allowed, but most must be
+// answered.
 func TestOutsidePhrasings(t *testing.T) {
 	f := load(t, store.SQLite, "acme-retail", "bistro-group", "maple-district")
-	file, err := ask.LoadEvalFile("testdata/phrasings.yaml")
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, c := range file.Cases {
-		ans, err := f.ask(t, c.Tenant, c.As, c.Q)
+	for _, name := range []string{"testdata/phrasings.yaml", "testdata/phrasings2.yaml"} {
+		file, err := ask.LoadEvalFile(name)
 		if err != nil {
-			e := errcode.From(err)
-			if e.Code == errcode.Internal {
-				t.Fatalf("%s: internal error: %v", c.ID, err)
-			}
-			ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
+			t.Fatal(err)
 		}
-		ref := f.refs[c.Tenant]
-		forbidden := ask.Forbidden(f.refs, c.Tenant, ref.Visible(c.As, file.Now))
-		var whys []string
-		ok := false
-		for _, e := range c.Expect {
-			if good, why := ref.Check(e, ans, file.Now, forbidden); good {
-				ok = true
-				break
-			} else {
-				whys = append(whys, why)
+		right, refused := 0, 0
+		for _, c := range file.Cases {
+			ans, err := f.ask(t, c.Tenant, c.As, c.Q)
+			if err != nil {
+				e := errcode.From(err)
+				if e.Code == errcode.Internal {
+					t.Fatalf("%s: internal error: %v", c.ID, err)
+				}
+				ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
+			}
+			ref := f.refs[c.Tenant]
+			forbidden := ask.Forbidden(f.refs, c.Tenant, ref.Visible(c.As, file.Now))
+			var whys []string
+			ok := false
+			for _, e := range c.Expect {
+				if good, why := ref.Check(e, ans, file.Now, forbidden); good {
+					ok = true
+					break
+				} else {
+					whys = append(whys, why)
+				}
+			}
+			switch {
+			case ok:
+				right++
+			case ans.Error != nil:
+				refused++
+			default:
+				q, _ := json.Marshal(ans.Query)
+				t.Errorf("%s %q answered wrongly: %s\nquery: %s", c.ID, c.Q, strings.Join(whys, " | "), q)
 			}
 		}
-		if !ok {
-			q, _ := json.Marshal(ans.Query)
-			t.Errorf("%s %q: %s\nquery: %s", c.ID, c.Q, strings.Join(whys, " | "), q)
+		t.Logf("%s: %d right, %d refused of %d", name, right, refused, len(file.Cases))
+		if right*100 < 85*len(file.Cases) {
+			t.Errorf("%s: only %d of %d right", name, right, len(file.Cases))
 		}
 	}
 }

@@ -264,7 +264,17 @@ func (b *builder) measureAgg(agg string) string {
 		ms.Agg = agg
 	}
 	if ms.Derived == "labor_cost" {
-		return ms.Agg + "(f.hours * e.hourly_wage)"
+		if ms.Agg != "sum" {
+			return ms.Agg + "(f.hours * e.hourly_wage)"
+		}
+		// summed in exact integers (hundredths of an hour × cents) and rounded
+		// to the cent the same way on both databases: floating point would
+		// round some half cents differently on each
+		cents := "sum(cast(round(f.hours * 100) as bigint) * cast(round(e.hourly_wage * 100) as bigint))"
+		if b.d == store.Postgres {
+			return "(div(" + cents + " + 50, 100) / 100.0)"
+		}
+		return "(((" + cents + ") + 50) / 100) / 100.0"
 	}
 	// a person's weekly rate (CONVENTIONS: the mean over the weeks they
 	// worked of their weekly total), for lists, shares and counts of people

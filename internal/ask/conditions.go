@@ -85,13 +85,25 @@ func (st *parseState) nameAt(i int) (Filter, int) {
 			case "name":
 				return Filter{Field: "name", Values: []string{mn.value}}, n
 			case "first_name", "last_name":
-				if n == 1 && st.capitalised(mn.value) {
+				if n == 1 && st.capitalised(mn.value) && !st.partOfFullName(i) {
 					return Filter{Field: mn.name, Values: []string{mn.value}}, n
 				}
 			}
 		}
 	}
 	return Filter{}, 0
+}
+
+// partOfFullName: word i stands next to another capitalised word ("Tom
+// Laurent"): together they are one person's full name, read whole or not
+// at all — never as a first name and a last name of two different people.
+func (st *parseState) partOfFullName(i int) bool {
+	for _, j := range []int{i - 1, i + 1} {
+		if j >= 0 && j < len(st.toks) && !functionWords[st.toks[j]] && st.capitalised(st.toks[j]) && !st.isValueWord(j) && !st.p.isDimWord(st.toks[j]) {
+			return true
+		}
+	}
+	return false
 }
 
 func (st *parseState) anyUsed(from, to int) bool {
@@ -291,10 +303,33 @@ func (st *parseState) readDays() error {
 
 var rePersonDate = rx(`(hired|hire date|hiring date|date of hire|joined|started|employed|born|birth date|date of birth|birthday|left|end date|hire)(?: (?:is|was|were|are|date|the company|company|u))* (before|after|since|prior to|earlier than|later than|until|till|by|from|between|on or before|on or after|in|during|on)`)
 
+var reDecade = rx(`(born|hired|joined)(?: in)?(?: the)? (\d{2}|\d{4})s`)
+
+// readDecade reads "born in the 90s", "hired in the 2010s".
+func (st *parseState) readDecade() {
+	m := st.take(reDecade)
+	if m == nil {
+		return
+	}
+	y := atoi(m[2])
+	if len(m[2]) == 2 {
+		y += 1900
+		if y < 1930 {
+			y += 100
+		}
+	}
+	field := map[string]string{"born": "birth_date"}[m[1]]
+	if field == "" {
+		field = "hire_date"
+	}
+	st.addCond(Filter{Field: field, Op: ">=", Values: []string{fmt.Sprintf("%d-01-01", y)}}, Filter{Field: field, Op: "<=", Values: []string{fmt.Sprintf("%d-12-31", y+9)}})
+}
+
 // readPersonDates reads conditions on a person's dates: "hired before
 // 2002-06-21", "born after 1990", "joined between May 2020 and June 2021".
 // A period alone ("hired this year") stays a time range of the hires.
 func (st *parseState) readPersonDates() error {
+	st.readDecade()
 	for tries := 0; tries < 3; tries++ {
 		text, _ := st.render()
 		loc := rePersonDate.FindStringSubmatchIndex(text)
@@ -464,6 +499,7 @@ func (st *parseState) readComparisons() error {
 	if err := st.readDeptWith(); err != nil {
 		return err
 	}
+	st.readPossessiveGroup()
 	for i := 0; i < len(st.toks); i++ {
 		op, ok := comparatives[st.toks[i]]
 		if !ok || st.used[i] {
@@ -623,6 +659,38 @@ func (st *parseState) readDeptWith() error {
 	return nil
 }
 
+// readPossessiveGroup reads "Lucie Moreau's school", "Nora's department",
+// "Marie Lambert's team": the group that person belongs to (or leads).
+func (st *parseState) readPossessiveGroup() {
+	for i := 0; i < len(st.toks); i++ {
+		f, n := st.nameAt(i)
+		if n == 0 || i+n >= len(st.toks) || st.used[i+n] {
+			continue
+		}
+		k := i + n
+		if st.toks[k] == "team" || st.toks[k] == "report" || st.toks[k] == "staff" || st.toks[k] == "people" {
+			st.use(i, k+1)
+			st.addCond(Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}})
+			return
+		}
+		a, an := st.attrAt(k)
+		if an == 0 {
+			// the model's words for a group: "school", "store", "site"
+			for _, mn := range st.p.phrases[st.toks[k]] {
+				if mn.kind == "dim" && (mn.name == "department" || mn.name == "location" || mn.name == "position") {
+					a, an = mn.name, 1
+				}
+			}
+		}
+		if an == 0 || attributes[a].dim == "" || a == "name" || a == "manager" {
+			continue
+		}
+		st.use(i, k+an)
+		st.addCond(Filter{Field: a, Ref: &Ref{Field: a, Filters: []Filter{f}}})
+		return
+	}
+}
+
 var reSameAs = rx(`(?:in|from|at|of|with|work in|working in|works in) (?:the )?same (department|dept|position|job|job title|role|location|city|town|site|store|office|school|manager|contract type|gender) as`)
 
 // readSameAs reads "in the same department as Clara" (and "excluding
@@ -712,12 +780,16 @@ func (st *parseState) readNamePatterns() error {
 var reTenureFor = rx(`(?:(?:been|worked|working|employed|here|stayed|served)(?: with us| with the company| for the company| at the company| in the company| here)? )?for (more than|over|at least|less than|under|fewer than|no more than|at most) (\d+(?:\.\d+)?) year`)
 
 const attrRE = `(hourly wage|salary|wage|pay rate|hourly rate|pay|earn|earning|make|making|paid|get paid|age|aged|tenure|seniority|year of service|contracted hour|contract hour)`
-const cmpRE = `(between|more than|greater than|greater|higher than|larger than|bigger than|above|over|exceeding|in excess of|at least|no less than|not less than|less than|lower than|smaller than|below|under|at most|no more than|not more than|equal to|exactly|of|more|less)`
+const cmpRE = `(between|more than|greater than|greater|higher than|larger than|bigger than|above|over|exceeding|in excess of|at least|no less than|not less than|less than|lower than|smaller than|below|under|at most|no more than|not more than|equal to|exactly|more|less)`
 
 var (
-	reAttrCmp0 = rx(cmpRE + `(?: (?:a|an|the))? ` + attrRE + `(?: of)? (\d+(?:\.\d+)?)(?: (?:and|to) (\d+(?:\.\d+)?))?`)
-	reAttrCmp1 = rx(`(?:(average|mean|total|minimum|maximum|min|max) )?` + attrRE + `(?: (?:is|are|was|were|a|an|the|that|which|who|get|u|being))* ` + cmpRE + `(?: (?:a|an|the))?(?: ` + attrRE + `)?(?: of)? (\d+(?:\.\d+)?)(?: (?:and|to) (\d+(?:\.\d+)?))?(?: (?:year old|year|dollar|euro))?`)
+	reAttrCmp0 = rx(cmpRE + `(?: (?:a|an|the))? ` + attrRE + `(?: of)? (\d+(?:\.\d+)?)(?: (?:and|to) (\d+(?:\.\d+)?))?(?: (?:an hour|a hour|per hour|hourly))?`)
+	reAttrCmp1 = rx(`(?:(average|mean|total|minimum|maximum|min|max) )?` + attrRE + `(?: (?:is|are|was|were|a|an|the|that|which|who|get|u|being))* ` + cmpRE + `(?: (?:a|an|the))?(?: ` + attrRE + `)?(?: of)? (\d+(?:\.\d+)?)(?: (?:and|to) (\d+(?:\.\d+)?))?(?: (?:year old|year|dollar|euro|an hour|a hour|per hour|hourly|each hour))?`)
 	reAttrCmp2 = rx(cmpRE + `(?: (?:a|an|the))? (\d+(?:\.\d+)?)(?: (?:and|to) (\d+(?:\.\d+)?))? ` + attrRE)
+	// "contracted for less than 30 hours a week"
+	reContracted = rx(`(?:contracted|contract|employed|scheduled by contract) (?:for )?` + cmpRE + ` (\d+(?:\.\d+)?) hour(?: (?:a|per|each) week)?`)
+	// "with more than 20 direct reports"
+	reReportsN = rx(`(?:with|having|who have|who has|that have|that has|have|has) (more than|at least|over|fewer than|less than|exactly|at most) (\d+) (?:direct )?(?:report|subordinate|people reporting)`)
 	reAttrAnd  = rx(`and (?:is |are )?` + cmpRE + ` (\d+(?:\.\d+)?)`)
 	reAge      = rx(`(?:(older|younger) than (\d+)|(?:over|above|under|below) (?:the )?age(?: of)? (\d+)|(?:aged|age) (over|above|under|below) (\d+)|(over|above|under|below) (\d+) year(?: old)?|(over|above|under|below|younger than|older than) (\d+))(?: year(?: old)?)?`)
 	reAgeWord  = regexp.MustCompile(` (age|aged|old|older|young|younger|youngest|oldest) `)
@@ -757,6 +829,12 @@ func (st *parseState) readAttrConditions() error {
 	// "been with us for at least 10 years": tenure
 	if m := st.take(reTenureFor); m != nil {
 		add("tenure", m[1], m[2], "")
+	}
+	if m := st.take(reContracted); m != nil {
+		add("weekly_hours", m[1], m[2], "")
+	}
+	if m := st.take(reReportsN); m != nil {
+		add("reports", m[1], m[2], "")
 	}
 	for tries := 0; tries < 4; tries++ {
 		if m := st.take(reAttrCmp0); m != nil {

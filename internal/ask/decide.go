@@ -429,7 +429,8 @@ func (st *parseState) decide() error {
 // onlyDimColumns: every column asked for is a group ("which location").
 func (st *parseState) onlyDimColumns() bool {
 	for _, c := range st.q.Columns {
-		if attributes[c].dim == "" || c == "name" {
+		// "managers" asked for are people who manage, not a grouping
+		if attributes[c].dim == "" || c == "name" || c == "manager" {
 			return false
 		}
 	}

@@ -33,11 +33,15 @@ var keepWords = map[string]bool{
 	"series": true, "species": true, "news": true, "business": true, "previous": true, "various": true,
 }
 
+// shorthand people type for words of the model
+var shorthand = map[string]string{"ids": "id", "ppl": "people", "hrs": "hour", "yrs": "year", "yr": "year",
+	"mins": "minute", "dept": "department", "depts": "department", "emp": "employee", "emps": "employee", "mgr": "manager", "mgrs": "manager"}
+
 // singular folds a plural to its singular form; the same function is applied
 // to questions, synonyms and tenant values, so matching is symmetric.
 func singular(w string) string {
-	if w == "ids" {
-		return "id"
+	if w, ok := shorthand[w]; ok {
+		return w
 	}
 	if len(w) <= 3 || keepWords[w] || w[len(w)-1] != 's' || strings.HasSuffix(w, "ss") || strings.HasSuffix(w, "us") {
 		return w

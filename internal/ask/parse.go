@@ -124,6 +124,26 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 			}
 		}
 	}
+	// A unique beginning of a longer value names it: "Oak High" or "Birch"
+	// for "Birch Middle School" — when no other value starts the same way
+	// and the first word is not a word of the model or of the grammar.
+	starts := map[string][]meaning{}
+	for _, field := range []string{"department", "position", "location"} {
+		for _, val := range v[field] {
+			ws := strings.Fields(normPhrase(val))
+			for n := 1; n < len(ws); n++ {
+				pre := strings.Join(ws[:n], " ")
+				starts[pre] = append(starts[pre], meaning{kind: "value", name: field, value: val})
+			}
+		}
+	}
+	for pre, ms := range starts {
+		first := strings.Fields(pre)[0]
+		if len(ms) != 1 || len(p.phrases[pre]) > 0 || len(first) < 3 || functionWords[first] || readingWords[first] || p.modelWord(first) {
+			continue
+		}
+		addPhrase(pre, ms[0])
+	}
 	// Values seen only on shifts (a position or place nobody holds today).
 	for field, src := range map[string]string{"position": "shift_position", "location": "shift_location"} {
 		for _, val := range v[src] {
@@ -145,6 +165,18 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 		p.known[mn] = true
 	}
 	return p
+}
+
+// modelWord: w is a word of the model's synonyms or enum words.
+func (p *Parser) modelWord(w string) bool {
+	for ph, ms := range p.phrases {
+		for _, m := range ms {
+			if m.kind != "value" && (ph == w || strings.HasPrefix(ph, w+" ") || strings.Contains(ph, " "+w)) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // correct replaces unknown words by the one known word within one edit.

@@ -165,7 +165,7 @@ var sortTriggers = wordSet(`sort sorted sorting order ordered ordering arrange a
 	alphabetically increasing decreasing reverse`)
 var sortFiller = wordSet(`by in of on the their his her its result set according to order them it list listed name and please make using based`)
 
-var reFirstOrder = rx(`(youngest|oldest|newest|most recent|latest|earliest|highest|lowest|largest|smallest|biggest|most|least|longest serving) first`)
+var reFirstOrder = rx(`(youngest|oldest|newest|most recent|latest|earliest|highest|lowest|largest|smallest|biggest|most|least|longest serving)(?: (?:hire|one|person|employee|date|hire date|birthday|paid|earner))? first`)
 
 // readFirstOrder reads "youngest first", "most recent first".
 func (st *parseState) readFirstOrder() {
@@ -284,6 +284,16 @@ func (st *parseState) readOrder() error {
 	return nil
 }
 
+// valueOfField: word i is a value of the field named by dimension d.
+func (st *parseState) valueOfField(i int, d string) bool {
+	for _, mn := range st.p.phrases[st.toks[i]] {
+		if mn.kind == "value" && mn.name == d {
+			return true
+		}
+	}
+	return false
+}
+
 func (st *parseState) attrStart(i int) bool { _, n := st.attrAt(i); return n > 0 }
 
 // measureNamed: the measure is the question's own (an extreme or a
@@ -335,7 +345,8 @@ func (st *parseState) readColumns() error {
 		// "… with their hire dates", "every accountant's full name"
 		withTheir := (t == "their" || t == "his" || t == "her") && i > 0 && (st.toks[i-1] == "with" || st.toks[i-1] == "and" || st.toks[i-1] == "also" || st.toks[i-1] == "including")
 		if i > 0 && (withTheir || t == "including" || peopleNouns[t] || st.isValueWord(i)) {
-			if _, n := st.attrAt(i + 1); n > 0 && st.toks[i+1] != "manager" {
+			// (not "the Logistics department": a value and the name of its field)
+			if a, n := st.attrAt(i + 1); n > 0 && st.toks[i+1] != "manager" && !st.valueOfField(i, attributes[a].dim) {
 				starts = append(starts, i+1)
 			}
 		}
@@ -356,7 +367,12 @@ func (st *parseState) readColumns() error {
 				i++
 				continue
 			}
-			if a, n := st.attrAt(i); n > 0 {
+			a, n := st.attrAt(i)
+			// "managers" first in a list are the people asked about, not a column
+			if a == "manager" && n == 1 && len(found) == 0 && (i == 0 || st.toks[i-1] != "their" && st.toks[i-1] != "his" && st.toks[i-1] != "her") {
+				n = 0
+			}
+			if n > 0 {
 				// "the name of each department": the department is what is listed
 				if a == "name" || a == "employee_id" || a == "*" {
 					k := st.skip(i+n, "of", "each", "every", "all", "the", "different", "distinct", "unique", "those", "these", "any")

@@ -76,6 +76,10 @@ func (st *parseState) readWords() error {
 				values = append(values, mn)
 			}
 		}
+		// "top 3 waiters by hours": by the measure, not grouped by hour
+		if prev == "by" && measure != "" && dim != "" && (st.q.Limit > 0 || st.most || st.least) {
+			grouping, dim = false, ""
+		}
 		used := true
 		switch {
 		case len(values) > 0 && !(grouping && dim != ""):
@@ -162,6 +166,13 @@ func (st *parseState) keepName(text string, mn meaning) bool {
 	}
 	if mn.name != "name" && !st.capitalised(text) {
 		return false
+	}
+	if mn.name != "name" && !strings.Contains(text, " ") {
+		for i, t := range st.toks {
+			if t == text && !st.used[i] && st.partOfFullName(i) {
+				return false
+			}
+		}
 	}
 	return st.mayName(mn.name, mn.value)
 }
