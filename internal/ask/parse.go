@@ -34,19 +34,6 @@ type Parser struct {
 	valueWords map[string]bool
 }
 
-// sample lists a few of the tenant's values of field, for hints.
-func (p *Parser) sample(field string) string {
-	vs := append([]string(nil), p.values[field]...)
-	sort.Strings(vs)
-	if len(vs) > 8 {
-		vs = append(vs[:8], "…")
-	}
-	if len(vs) == 0 {
-		return "(none yet)"
-	}
-	return strings.Join(vs, ", ")
-}
-
 // fillerWords are understood but carry no meaning of their own; they count
 // as known for typo correction.
 var fillerWords = strings.Fields(`a an the of in on at for to from by per each every across and or vs versus with
@@ -298,17 +285,6 @@ func splitShare(orig string, fs []Filter) (part, whole []Filter) {
 	return part, whole
 }
 
-// unknownWords counts words of the question scry does not know.
-func (p *Parser) unknownWords(toks []string) int {
-	n := 0
-	for _, t := range toks {
-		if !p.known[t] && (t[0] < '0' || t[0] > '9') {
-			n++
-		}
-	}
-	return n
-}
-
 // better says whether measure a is more specific than b when both appear.
 func better(a, b string) bool {
 	rank := map[string]int{"shift_length": 10, "absence_duration": 9, "planned_hours": 8, "hourly_wage": 7, "age": 7, "contracted_hours": 7,
@@ -351,11 +327,8 @@ type item struct {
 	pos, n   int // where the phrase starts among the question's words, and its length
 }
 
-// link matches the longest known phrase at each position.
-func (p *Parser) link(toks []string) []item { return p.linkKeeping(toks, nil) }
-
-// linkKeeping is link where a phrase counts only through the meanings keep
-// accepts (nil: all). A name the asker may not see is then no phrase at
+// linkKeeping matches the longest known phrase at each position; a phrase
+// counts only through the meanings keep accepts (nil: all). A name the asker may not see is then no phrase at
 // all, and its words are read one by one exactly as if the name did not
 // exist.
 func (p *Parser) linkKeeping(toks []string, keep func(text string, m meaning) bool) []item {

@@ -55,7 +55,6 @@ var (
 	reHaving     = rx(`(?:more than|greater than|higher than|over|above|in excess of|at least|no less than|minimum of|less than|fewer than|lower than|under|below|at most|no more than|maximum of|exactly) (\d+(?:\.\d+)?)(?: (hour|day|shift|absence|time|year|employee|people|person|staff|worker))?`)
 	reOrMore     = rx(`(\d+(?:\.\d+)?) or (more|fewer|less)(?: (hour|day|shift|absence|time|employee|people|person|staff|worker))?`)
 	reTop        = rx(`(top|best|first|bottom|worst|lowest|highest) (\d+)`)
-	reNPeople    = rx(`(\d+) (employee|people|person|staff|worker|member|driver|teacher|[a-z]+)`)
 	reNTop       = rx(`(\d+) (highest|lowest|largest|smallest|best|worst|top|bottom|oldest|youngest|most|least)`)
 	rePeople     = regexp.MustCompile(`^ (?:who|whom|list|name|names|which (?:of )?(?:my |our |the )?(?:employee|staff|people|person|worker|team member|report|teacher|manager)|show me (?:all|every|everyone|everybody|the list)|show (?:all|every|everyone)|display (?:all|every|everyone)|give me (?:all|every|everyone|a list|the list|the name)|find (?:all|every|the)|get (?:all|every)|(?:top|bottom) \d+ (?:employee|staff|people|person|worker))\b`)
 	reWhoAny     = regexp.MustCompile(` (who|whom|which employee|which people|which staff|which person|which worker|which of|everyone|everybody|list of|names of|name of)\b`)

@@ -329,8 +329,6 @@ var listVerbs = wordSet(`what which who is are was were the display show list gi
 // being columns: "the first name and the average salary".
 var skipInList = wordSet(`average mean total number count how many minimum maximum highest lowest sum of`)
 
-var reListVerb = rx(`(display|show|list|give|return|provide|find|get|print|report|what are|what is|also display|also show)`)
-
 // readColumns reads the attributes a question asks to see, at its head or
 // after a verb of showing: "display the first name and department name for
 // each employee", "What are the names and hire dates of …", "the name of

@@ -11,9 +11,6 @@ var reEmpID = rx(`(?:(?:with|whose|having|of|for) )?(?:the )?(?:employee |staff 
 // "in each of the departments", "for different job titles".
 var groupWords = wordSet(`by per each every across between among different various`)
 
-// negWords turn the value after them into an exclusion.
-var reNegValue = rx(`(?:not in|not from|not at|not a|not an|not|excluding|except|except for|other than|but not|apart from|besides|outside|outside of|no)(?: the)?`)
-
 // readWords links the words left to the model and the tenant: measures,
 // grouping dimensions and values (departments, positions, names, enums).
 func (st *parseState) readWords() error {
