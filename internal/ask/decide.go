@@ -71,7 +71,9 @@ func (st *parseState) decide() error {
 
 	var measure string
 	for _, m := range st.measures {
-		if m != "headcount" && (measure == "" || better(m, measure)) {
+		// the model ranks measures: the most specific named wins ("hours per
+		// shift" over "hours", "planned hours" over "hours")
+		if m != "headcount" && (measure == "" || st.p.model.Measures[m].Rank > st.p.model.Measures[measure].Rank) {
 			measure = m
 		}
 	}

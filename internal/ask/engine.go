@@ -350,7 +350,7 @@ func ChooseChart(q *Query, m *semantic.Model, cols []Column, rows [][]any) *Char
 		return &Chart{Type: "heatmap", Title: title}
 	case timeDim && len(q.Dimensions) <= 2:
 		return &Chart{Type: "line", Title: title}
-	case len(q.Dimensions) == 1 && q.Share && len(rows) <= 6 && (q.Measure == "headcount" || q.Measure == "absence_days" || q.Measure == "absence_cases"):
+	case len(q.Dimensions) == 1 && q.Share && len(rows) <= 6 && m.Measures[q.Measure].Parts:
 		return &Chart{Type: "pie", Title: title}
 	case len(q.Dimensions) == 1:
 		return &Chart{Type: "bar", Title: title}

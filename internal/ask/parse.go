@@ -285,13 +285,6 @@ func splitShare(orig string, fs []Filter) (part, whole []Filter) {
 	return part, whole
 }
 
-// better says whether measure a is more specific than b when both appear.
-func better(a, b string) bool {
-	rank := map[string]int{"shift_length": 10, "absence_duration": 9, "planned_hours": 8, "hourly_wage": 7, "age": 7, "contracted_hours": 7,
-		"attendance": 6, "hours_worked": 5, "absence_days": 4, "leavers": 4, "hires": 4, "absence_cases": 3, "shifts": 3, "headcount": 0}
-	return rank[a] > rank[b]
-}
-
 func grouped(dims []string, d string) bool {
 	for _, x := range dims {
 		if x == d {

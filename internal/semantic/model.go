@@ -43,7 +43,13 @@ type Measure struct {
 	// Derived names a measure computed by code from several columns
 	// (labor_cost, overtime) instead of Column: a model file chooses among
 	// them and never writes an expression.
-	Derived  string   `yaml:"derived,omitempty"`
+	Derived string `yaml:"derived,omitempty"`
+	// Rank decides between two measures named in one question: the higher
+	// (the more specific) is the question's.
+	Rank int `yaml:"rank,omitempty"`
+	// Parts says the measure adds up to a whole, so that a few groups of it
+	// may be drawn as a pie.
+	Parts    bool     `yaml:"parts,omitempty"`
 	Label    string   `yaml:"label"`
 	Title    string   `yaml:"title"`
 	Synonyms []string `yaml:"synonyms"`
