@@ -342,7 +342,8 @@ func ChooseChart(q *Query, m *semantic.Model, cols []Column, rows [][]any) *Char
 		}
 	}
 	switch {
-	case q.Kind == "people":
+	case q.Kind == "people", len(q.Aggs) > 1:
+		// several aggregates side by side are a table, not one of them drawn
 		return &Chart{Type: "table", Title: title}
 	case q.Kind == "number":
 		return &Chart{Type: "number", Title: title}
@@ -363,8 +364,29 @@ func chartTitle(q *Query, m *semantic.Model) string {
 	if q.Measure != "" {
 		ms := m.Measures[q.Measure]
 		t = ms.Title
-		if ms.Agg == "avg" && !strings.HasPrefix(t, "Average") {
-			t = "Average " + strings.ToLower(t[:1]) + t[1:]
+		agg := ms.Agg
+		if len(q.Aggs) > 0 {
+			agg = q.Aggs[0]
+		}
+		word := map[string]string{"avg": "Average", "min": "Minimum", "max": "Maximum"}[agg]
+		if agg == "sum" && ms.Agg != "sum" {
+			word = "Total"
+		}
+		if len(q.Aggs) > 1 {
+			var ws []string
+			for _, a := range q.Aggs {
+				ws = append(ws, map[string]string{"avg": "average", "min": "minimum", "max": "maximum", "sum": "total"}[a])
+			}
+			word = strings.ToUpper(ws[0][:1]) + strings.Join(ws, " and ")[1:]
+		}
+		if word != "" && !strings.HasPrefix(t, word) {
+			t = word + " " + strings.ToLower(t[:1]) + t[1:]
+		}
+		if q.Distinct != "" {
+			t = "Different " + strings.ReplaceAll(q.Distinct, "_", " ") + "s"
+		}
+		if q.CountOf != nil {
+			t = "People with " + strings.ToLower(t) + " " + q.CountOf.Op + " " + trimFloat(q.CountOf.Value)
 		}
 	}
 	if q.PerPersonWeek {
