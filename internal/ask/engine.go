@@ -413,7 +413,11 @@ func chartTitle(q *Query, m *semantic.Model) string {
 			t = "People"
 		}
 		for _, f := range q.Filters {
-			t += ", " + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", "-")
+			if f.Op == "" && f.Ref == nil && f.Field != "any" && f.Field != "weekday" && f.Field != "manager_id" {
+				t += ", " + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", "-")
+			} else {
+				t += ", " + f.Describe()
+			}
 		}
 	}
 	for i, d := range q.Dimensions {

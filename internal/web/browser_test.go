@@ -183,6 +183,8 @@ func TestBrowserAskJourney(t *testing.T) {
 		askQ("Give me the worked hours per week per position for the last 3 months"), shot("04-ask-line"),
 		askQ("Number of shifts by weekday and start hour"), shot("05-ask-heatmap"),
 		askQ("Rank employees by race"), shot("06-ask-refused"),
+		askQ("List the names and hire dates of the cashiers hired before 2020, sorted by age"), shot("06b-ask-people-columns"),
+		askQ("Hours worked on the graveyard shift last month"), shot("06c-ask-words-not-read"),
 		chromedp.EmulateViewport(375, 800),
 		askQ("Give me the gender parity"), shot("07-ask-mobile-pie"),
 		chromedp.EmulateViewport(1280, 900),

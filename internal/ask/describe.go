@@ -1,0 +1,128 @@
+package ask
+
+import (
+	"fmt"
+	"strings"
+)
+
+// Describe says a filter in words, for "How I read this" and chart titles:
+// "hire date before 2020-01-01", "first name starts with J", "hourly wage
+// above the average hourly wage".
+func (f Filter) Describe() string {
+	field := strings.ReplaceAll(f.Field, "_", " ")
+	switch {
+	case f.Field == "any":
+		parts := make([]string, len(f.Any))
+		for i, a := range f.Any {
+			parts[i] = a.Describe()
+		}
+		return "(" + strings.Join(parts, " or ") + ")"
+	case f.Field == "weekday":
+		days := []string{"Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"}
+		var ds []string
+		for _, v := range f.Values {
+			if n := atoi(v); n >= 0 && n < 7 {
+				ds = append(ds, days[n])
+			}
+		}
+		return notIf(f.Negate, "on ") + strings.Join(ds, " or ")
+	case f.Op == "set" && f.Field == "manager_id":
+		return map[bool]string{false: "has a manager", true: "has no manager"}[f.Negate]
+	case f.Op == "set":
+		return field + map[bool]string{false: " is known", true: " is unknown"}[f.Negate]
+	case f.Op == "starts" || f.Op == "ends" || f.Op == "contains":
+		verb := map[string]string{"starts": "starts with", "ends": "ends with", "contains": "contains"}[f.Op]
+		if f.Negate {
+			verb = "does not " + strings.TrimSuffix(strings.TrimSuffix(verb, " with"), "s") + map[bool]string{true: " with", false: ""}[f.Op != "contains"]
+		}
+		return field + " " + verb + " " + strings.ToUpper(strings.Join(f.Values, " or "))
+	case f.Ref != nil && f.Op == "":
+		return notIf(f.Negate, "") + field + " is the " + field + " of " + f.Ref.describeWho()
+	case f.Ref != nil:
+		return notIf(f.Negate, "") + field + " " + opWords(f.Op, f.Field) + " " + f.Ref.describe()
+	case f.Op != "":
+		return notIf(f.Negate, "") + field + " " + opWords(f.Op, f.Field) + " " + f.Values[0]
+	case f.Field == "manager_id":
+		return notIf(f.Negate, "") + "reports to " + strings.Join(f.Values, " or ")
+	}
+	verb := " is "
+	if f.Negate {
+		verb = " is not "
+	}
+	return field + verb + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", " ")
+}
+
+func notIf(neg bool, s string) string {
+	if neg {
+		return "not " + s
+	}
+	return s
+}
+
+// opWords says a comparison: dates come before or after, numbers are above
+// or below.
+func opWords(op, field string) string {
+	if attributes[field].typ == "date" {
+		return map[string]string{"<": "before", "<=": "on or before", ">": "after", ">=": "on or after", "=": "on"}[op]
+	}
+	return map[string]string{"<": "below", "<=": "at most", ">": "above", ">=": "at least", "=": "equal to"}[op]
+}
+
+func (r *Ref) describe() string {
+	field := strings.ReplaceAll(r.Field, "_", " ")
+	agg := map[string]string{"avg": "the average", "min": "the lowest", "max": "the highest", "sum": "the total"}[r.Agg]
+	s := agg + " " + field
+	if len(r.Filters) > 0 {
+		s += " of " + r.describeWho()
+	}
+	return s
+}
+
+func (r *Ref) describeWho() string {
+	var parts []string
+	for _, f := range r.Filters {
+		parts = append(parts, f.Describe())
+	}
+	if len(parts) == 0 {
+		return "everyone"
+	}
+	return "people whose " + strings.Join(parts, " and ")
+}
+
+// Notes says the parts of a reading that filters and groups do not:
+// aggregates, columns, order, ranks, counts of people.
+func (q *Query) Notes() []string {
+	var out []string
+	if len(q.Aggs) > 0 {
+		out = append(out, "aggregates: "+strings.Join(q.Aggs, ", "))
+	}
+	if q.Distinct != "" {
+		out = append(out, "counting different "+strings.ReplaceAll(q.Distinct, "_", " ")+" values")
+	}
+	if q.CountOf != nil {
+		out = append(out, fmt.Sprintf("counting people whose %s is %s %s", strings.ReplaceAll(q.Measure, "_", " "), opWords(q.CountOf.Op, ""), trimFloat(q.CountOf.Value)))
+	}
+	if q.Having != nil {
+		what := q.Measure
+		if q.HavingOf != "" {
+			what = q.HavingOf
+		}
+		out = append(out, fmt.Sprintf("keeping those whose %s is %s %s", strings.ReplaceAll(what, "_", " "), opWords(q.Having.Op, ""), trimFloat(q.Having.Value)))
+	}
+	if q.PerPersonWeek {
+		out = append(out, "each person's average per week they worked")
+	}
+	if len(q.Columns) > 0 {
+		out = append(out, "showing "+strings.ReplaceAll(strings.Join(q.Columns, ", "), "_", " "))
+	}
+	for _, k := range q.Sort {
+		out = append(out, "sorted by "+strings.ReplaceAll(k.Field, "_", " ")+map[bool]string{true: ", descending", false: ""}[k.Desc])
+	}
+	if q.RankWithin != "" {
+		out = append(out, "ranked within each "+strings.ReplaceAll(q.RankWithin, "_", " "))
+	}
+	if q.Limit > 0 {
+		out = append(out, fmt.Sprintf("the %s %d", map[string]string{"asc": "lowest", "desc": "highest"}[q.Order], q.Limit))
+	}
+	return out
+}
