@@ -75,7 +75,7 @@ var (
 
 // shared is one SQLite fixture with two tenants for the read-only tests.
 func shared(t *testing.T) *fixture {
-	sqliteOnce.Do(func() { sqliteFix = load(&testing.T{}, store.SQLite, "acme-retail", "bistro-group") })
+	sqliteOnce.Do(func() { sqliteFix = load(&testing.T{}, store.SQLite, "acme-retail", "bistro-group", "maple-district") })
 	if sqliteFix == nil {
 		t.Fatal("fixture failed")
 	}
@@ -252,6 +252,7 @@ func TestDialectsAgree(t *testing.T) {
 		"Who works in the same school as Jules Lambert?", "Who reports to Manon Leroy?", "Total hourly wage of schools with at least 10 employees",
 		"List all the information about employees born after 1990 ordered by last name", "Which teachers are older than every principal?",
 		"How many employees have a manager?", "What is the minimum age for each position?", "Names of employees without the letter a in their last name",
+		"Who works under Manon Leroy?", "Labor cost by school last month", "Overtime by position last month", "Hours worked on Saturdays by school this year",
 	} {
 		for _, as := range []string{"admin", "manager:E0039"} {
 			a, errA := lite.ask(t, "maple-district", as, q)

@@ -468,6 +468,13 @@ func (b *builder) attrCond(f Filter, at attribute, alias string) string {
 	col := b.attrExpr(f.Field, alias)
 	text := at.typ == "string" && f.Field != "gender" && f.Field != "contract_type"
 	switch {
+	case f.Op == "under":
+		// everyone below the people of the reference, at any depth (the
+		// database walks the manager tree, within the tenant)
+		t := b.arg(b.tenant)
+		return alias + ".employee_id in (with recursive below(id) as (select c.employee_id from employees c where c.tenant_id = " + t +
+			" and c.manager_id in (" + b.refSQL(f.Ref) + ") union select c.employee_id from below s cross join employees c where c.tenant_id = " + t +
+			" and c.manager_id = s.id) select id from below)"
 	case f.Op == "set":
 		return col + " is not null"
 	case f.Op == "starts" || f.Op == "ends" || f.Op == "contains":

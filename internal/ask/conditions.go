@@ -409,7 +409,10 @@ func (st *parseState) peekNext(re *regexp.Regexp) ([]string, int) {
 func (st *parseState) addCond(fs ...Filter) { st.q.Filters = append(st.q.Filters, fs...) }
 
 var (
-	reReportsTo = rx(`(?:who )?(?:report|reporting|reported|answer|answering) (?:directly )?to`)
+	reReportsTo = rx(`(?:who )?(?:report|reporting|reported|answer|answering)(?: directly or indirectly| directly| indirectly)? to`)
+	// "under Jules Dubois", "everyone below X", "in X's whole team": the whole tree
+	reUnder    = rx(`(?:who )?(?:(?:work|works|working|are|is) )?(?:under|below|beneath)|in the (?:whole |entire )?(?:team|organisation|organization|tree|hierarchy|reporting line) of`)
+	reIndirect = rx(`(?:directly or indirectly|directly and indirectly|indirectly|at any level|all the way down|at every level)`)
 	reManagedBy = rx(`(?:managed|supervised|led|run) by|(?:whose|with) (?:the )?(?:manager|boss|supervisor|line manager) (?:is|being)?`)
 	reHasMgr    = rx(`(?:working under|work under|who have|who ha|who has|with|having|that have|that ha|have|ha) (?:a |an |their |his |her |the )?(?:manager|supervisor|boss|line manager)`)
 	reNoMgr     = rx(`(?:without|with no|who have no|who do not have|do not have|have no|ha no|no) (?:a |an |their )?(?:manager|supervisor|boss|line manager)`)
@@ -443,7 +446,7 @@ func (st *parseState) readNamed() error {
 // readReporting reads reporting lines: "report to Payam", "managed by X",
 // "who have a manager", "managing 4 or more employees".
 func (st *parseState) readReporting() error {
-	for _, re := range []*regexp.Regexp{reReportsTo, reManagedBy} {
+	for _, re := range []*regexp.Regexp{reReportsTo, reManagedBy, reUnder} {
 		if m, next := st.peekNext(re); m != nil {
 			if f, n := st.nameAt(next); n > 0 {
 				st.take(re)
@@ -452,7 +455,11 @@ func (st *parseState) readReporting() error {
 				if k := st.next(next + n); k >= 0 && k+1 < len(st.toks) && (st.toks[k] == "first" || st.toks[k] == "last") && st.toks[k+1] == "name" {
 					st.use(k, k+2)
 				}
-				st.addCond(Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}})
+				op := ""
+				if re == reUnder || strings.Contains(m[0], "indirectly") || st.take(reIndirect) != nil {
+					op = "under" // anyone below them, at any depth
+				}
+				st.addCond(Filter{Field: "manager_id", Op: op, Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}})
 			}
 		}
 	}

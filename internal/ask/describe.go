@@ -36,6 +36,8 @@ func (f Filter) Describe() string {
 			verb = "does not " + strings.TrimSuffix(strings.TrimSuffix(verb, " with"), "s") + map[bool]string{true: " with", false: ""}[f.Op != "contains"]
 		}
 		return field + " " + verb + " " + strings.ToUpper(strings.Join(f.Values, " or "))
+	case f.Op == "under":
+		return notIf(f.Negate, "") + "below " + f.Ref.describeWho() + " in the reporting tree, at any depth"
 	case f.Ref != nil && f.Op == "":
 		return notIf(f.Negate, "") + field + " is the " + field + " of " + f.Ref.describeWho()
 	case f.Ref != nil:

@@ -140,7 +140,7 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 }
 
 var aggNames = map[string]bool{"avg": true, "min": true, "max": true, "sum": true}
-var attrOps = map[string]bool{"": true, ">": true, ">=": true, "<": true, "<=": true, "=": true, "starts": true, "ends": true, "contains": true, "set": true}
+var attrOps = map[string]bool{"": true, ">": true, ">=": true, "<": true, "<=": true, "=": true, "starts": true, "ends": true, "contains": true, "set": true, "under": true}
 
 // validFilter checks a filter and what it nests (alternatives, a computed
 // value), denying anything not known.
@@ -179,7 +179,16 @@ func validFilter(f Filter, depth int) error {
 	if !attrOps[f.Op] {
 		return errcode.New(errcode.NotUnderstood, "%q is not a comparison scry knows", f.Op)
 	}
+	if f.Op == "under" && (f.Field != "manager_id" || f.Ref == nil || f.Ref.Agg != "" || f.Ref.Field != "employee_id") {
+		return errcode.New(errcode.NotUnderstood, "\"under\" takes the people whose reporting tree is meant")
+	}
 	switch {
+	case f.Op == "under":
+		for _, rf := range f.Ref.Filters {
+			if err := validFilter(rf, depth+1); err != nil {
+				return err
+			}
+		}
 	case f.Op == "set":
 		if len(f.Values) > 0 || f.Ref != nil {
 			return errcode.New(errcode.NotUnderstood, "\"has a %s\" takes no value", f.Field)
