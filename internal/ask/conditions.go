@@ -411,8 +411,8 @@ func (st *parseState) addCond(fs ...Filter) { st.q.Filters = append(st.q.Filters
 var (
 	reReportsTo = rx(`(?:who )?(?:report|reporting|reported|answer|answering)(?: directly or indirectly| directly| indirectly)? to`)
 	// "under Jules Dubois", "everyone below X", "in X's whole team": the whole tree
-	reUnder    = rx(`(?:who )?(?:(?:work|works|working|are|is) )?(?:under|below|beneath)|in the (?:whole |entire )?(?:team|organisation|organization|tree|hierarchy|reporting line) of`)
-	reIndirect = rx(`(?:directly or indirectly|directly and indirectly|indirectly|at any level|all the way down|at every level)`)
+	reUnder     = rx(`(?:who )?(?:(?:work|works|working|are|is) )?(?:under|below|beneath)|in the (?:whole |entire )?(?:team|organisation|organization|tree|hierarchy|reporting line) of`)
+	reIndirect  = rx(`(?:directly or indirectly|directly and indirectly|indirectly|at any level|all the way down|at every level)`)
 	reManagedBy = rx(`(?:managed|supervised|led|run) by|(?:whose|with) (?:the )?(?:manager|boss|supervisor|line manager) (?:is|being)?`)
 	reHasMgr    = rx(`(?:working under|work under|who have|who ha|who has|with|having|that have|that ha|have|ha) (?:a |an |their |his |her |the )?(?:manager|supervisor|boss|line manager)`)
 	reNoMgr     = rx(`(?:without|with no|who have no|who do not have|do not have|have no|ha no|no) (?:a |an |their )?(?:manager|supervisor|boss|line manager)`)
