@@ -393,8 +393,31 @@ func (st *parseState) readPersonDates() error {
 		}
 		st.take(rePersonDate)
 		st.use(next, next+n)
+		st.respan()
 	}
 	return nil
+}
+
+// respan gives the conditions just added the words read with them (a step
+// that adds its conditions before taking their words).
+func (st *parseState) respan() {
+	k := len(st.condSpans) - 1
+	if k < 0 || st.condSpans[k][0] >= 0 {
+		return
+	}
+	lo, hi := -1, -1
+	for i, u := range st.used {
+		if u && !st.seen[i] {
+			if lo < 0 {
+				lo = i
+			}
+			hi = i + 1
+			st.seen[i] = true
+		}
+	}
+	for ; k >= 0 && st.condSpans[k][0] < 0; k-- {
+		st.condSpans[k] = [2]int{lo, hi}
+	}
 }
 
 // peekNext is takeNext without reading the words.
@@ -406,7 +429,27 @@ func (st *parseState) peekNext(re *regexp.Regexp) ([]string, int) {
 }
 
 // addCond adds conditions on people to the query.
-func (st *parseState) addCond(fs ...Filter) { st.q.Filters = append(st.q.Filters, fs...) }
+// The words a condition was read from, so that an "or" between two
+// conditions can join them.
+func (st *parseState) addCond(fs ...Filter) {
+	lo, hi := -1, -1
+	if st.seen == nil {
+		st.seen = make([]bool, len(st.toks))
+	}
+	for i, u := range st.used {
+		if u && !st.seen[i] {
+			if lo < 0 {
+				lo = i
+			}
+			hi = i + 1
+			st.seen[i] = true
+		}
+	}
+	for range fs {
+		st.condSpans = append(st.condSpans, [2]int{lo, hi})
+	}
+	st.q.Filters = append(st.q.Filters, fs...)
+}
 
 var (
 	reReportsTo = rx(`(?:who )?(?:report|reporting|reported|answer|answering)(?: directly or indirectly| directly| indirectly)? to`)

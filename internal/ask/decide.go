@@ -290,7 +290,7 @@ func (st *parseState) decide() error {
 		for _, f := range st.filterOrder {
 			// "full-time vs part-time" compares; "how many are part-time or
 			// apprentices" counts them together
-			if len(filterVals[f]) > 1 && (reVersus.MatchString(orig) && !(counting && !strings.Contains(orig, " vs ") && !strings.Contains(orig, " versus ")) || share || strings.Contains(orig, " compare ")) && f != "name" {
+			if len(filterVals[f]) > 1 && !st.negated[f] && (reVersus.MatchString(st.text()) && !(counting && !strings.Contains(orig, " vs ") && !strings.Contains(orig, " versus ")) || share || strings.Contains(orig, " compare ")) && f != "name" {
 				st.dims = append(st.dims, f)
 				st.useWord("vs")
 				st.useWord("versus")
@@ -345,6 +345,7 @@ func (st *parseState) decide() error {
 			q.Dimensions = append(q.Dimensions, d)
 		}
 	}
+	st.readOr()
 	for _, f := range st.filterOrder {
 		if len(filterVals[f]) > 0 {
 			q.Filters = append(q.Filters, Filter{Field: f, Values: filterVals[f], Negate: st.negated[f]})
@@ -437,6 +438,100 @@ func (st *parseState) onlyDimColumns() bool {
 		}
 	}
 	return len(st.q.Columns) > 0
+}
+
+// readOr joins the two conditions on either side of an unread "or" into
+// alternatives ("drivers from Hartford or younger than 40"): each side is a
+// condition read from the words right next to the "or".
+func (st *parseState) readOr() {
+	type side struct {
+		cond  int       // index in q.Filters, or -1
+		value [2]string // field and value of a value filter
+		span  [2]int
+	}
+	var sides []side
+	for i, sp := range st.condSpans {
+		if sp[0] >= 0 {
+			sides = append(sides, side{cond: i, span: sp})
+		}
+	}
+	for k, sp := range st.valueSpans {
+		if !st.negated[k[0]] {
+			sides = append(sides, side{cond: -1, value: k, span: sp})
+		}
+	}
+	near := func(from, to int) bool { // only function words between
+		for i := from; i < to; i++ {
+			// function words, or words read with the condition ("Hartford city")
+			if i >= 0 && i < len(st.toks) && !functionWords[st.toks[i]] && !(st.used[i] && st.p.isDimWord(st.toks[i])) {
+				return false
+			}
+		}
+		return true
+	}
+	removed := map[int]bool{}
+	for p, t := range st.toks {
+		if t != "or" || st.used[p] {
+			continue
+		}
+		var left, right *side
+		for i := range sides {
+			s := &sides[i]
+			if s.span[1] <= p && near(s.span[1], p) && (left == nil || s.span[1] > left.span[1]) {
+				left = s
+			}
+			if s.span[0] > p && near(p+1, s.span[0]) && (right == nil || s.span[0] < right.span[0]) {
+				right = s
+			}
+		}
+		if left == nil || right == nil {
+			continue
+		}
+		filterOf := func(s *side) (Filter, bool) {
+			if s.cond >= 0 {
+				if removed[s.cond] {
+					return Filter{}, false
+				}
+				return st.q.Filters[s.cond], true
+			}
+			return Filter{Field: s.value[0], Values: []string{s.value[1]}}, true
+		}
+		a, okA := filterOf(left)
+		b, okB := filterOf(right)
+		if !okA || !okB || a.Field == b.Field && a.Op == "" && b.Op == "" {
+			continue // one field's values are already alternatives
+		}
+		for _, s := range []*side{left, right} {
+			if s.cond >= 0 {
+				removed[s.cond] = true
+			} else {
+				st.dropValue(s.value[0], s.value[1])
+			}
+		}
+		st.used[p] = true
+		st.q.Filters = append(st.q.Filters, Filter{Field: "any", Any: []Filter{a, b}})
+		st.condSpans = append(st.condSpans, [2]int{-1, -1})
+	}
+	if len(removed) > 0 {
+		var keep []Filter
+		for i, f := range st.q.Filters {
+			if !removed[i] {
+				keep = append(keep, f)
+			}
+		}
+		st.q.Filters = keep
+	}
+}
+
+// dropValue removes one value filter (it became one side of an "or").
+func (st *parseState) dropValue(field, value string) {
+	var keep []string
+	for _, v := range st.filterVals[field] {
+		if v != value {
+			keep = append(keep, v)
+		}
+	}
+	st.filterVals[field] = keep
 }
 
 func (st *parseState) hasFilterField(f string) bool {

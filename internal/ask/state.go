@@ -20,6 +20,10 @@ type parseState struct {
 	fail     error           // a refusal decided before every word was accounted for
 	perWeek  bool            // a threshold per person and week ("more than 50 hours a week")
 	caps     map[string]bool // words written capitalised past the first
+	// where each condition (q.Filters) and each value were read from, for "or"
+	seen       []bool
+	condSpans  [][2]int
+	valueSpans map[[2]string][2]int
 	q        *Query
 
 	// what the question's words said, for the steps that decide the answer

@@ -83,6 +83,10 @@ func (st *parseState) readWords() error {
 			mn := values[0]
 			neg := st.negatedAt(it.pos)
 			st.addFilter(mn.name, mn.value, neg)
+			if st.valueSpans == nil {
+				st.valueSpans = map[[2]string][2]int{}
+			}
+			st.valueSpans[[2]string{mn.name, mn.value}] = [2]int{it.pos, it.pos + it.n}
 			if grouping && (prev == "each" || prev == "every" || prev == "per") && mn.name == "position" {
 				st.dims = append(st.dims, "employee") // "each teacher": one row per teacher
 			}
