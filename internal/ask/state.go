@@ -24,7 +24,7 @@ type parseState struct {
 	seen       []bool
 	condSpans  [][2]int
 	valueSpans map[[2]string][2]int
-	q        *Query
+	q          *Query
 
 	// what the question's words said, for the steps that decide the answer
 	people, counting, average, share, trend, most, least bool
