@@ -141,9 +141,9 @@ func TestBrowserAskJourney(t *testing.T) {
 		return chromedp.Steps(
 			chromedp.Navigate(ts.URL+"/signin"),
 			chromedp.WaitVisible(css("#tenant")),
-			chromedp.SendKeys(css("#tenant"), "acme-retail"),
-			chromedp.SendKeys(css("#email"), email),
-			chromedp.SendKeys(css("#password"), password),
+			typed("#tenant", "acme-retail"),
+			typed("#email", email),
+			typed("#password", password),
 			chromedp.Submit(css("#password")),
 			chromedp.WaitVisible(css("#q")),
 		)
@@ -151,7 +151,7 @@ func TestBrowserAskJourney(t *testing.T) {
 	askQ := func(q string) step {
 		return chromedp.Steps(
 			chromedp.Clear(css("#q")),
-			chromedp.SendKeys(css("#q"), q),
+			typed("#q", q),
 			chromedp.Submit(css("#q")),
 			// wait for the new page, not the answer still shown on the old one
 			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
@@ -232,16 +232,16 @@ func TestBrowserPortalJourney(t *testing.T) {
 	}
 	email := "ana.reviewer@acme-retail.example"
 	run(chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal"), chromedp.WaitVisible(css("#email")), shot("portal-1-signin"),
-		chromedp.SendKeys(css("#email"), email), chromedp.SendKeys(css("#password"), f.invites[email]),
+		typed("#email", email), typed("#password", f.invites[email]),
 		chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#new")), shot("portal-2-new-password"),
-		chromedp.SendKeys(css("#new"), "violet-harbour-lantern-42"), chromedp.SendKeys(css("#confirm"), "violet-harbour-lantern-42"),
+		typed("#new", "violet-harbour-lantern-42"), typed("#confirm", "violet-harbour-lantern-42"),
 		chromedp.Submit(css("#confirm")), chromedp.WaitVisible(css("#secret")), shot("portal-3-totp"))
 	secret := eval[string](t, ctx, `document.getElementById("secret").textContent`)
 	code, err := totp.GenerateCode(secret, time.Now())
 	if err != nil {
 		t.Fatal(err)
 	}
-	run(chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#teams")), shot("portal-4-home"))
+	run(typed("#code", code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#teams")), shot("portal-4-home"))
 	teams := eval[string](t, ctx, `document.getElementById("teams").textContent`)
 	if !strings.Contains(teams, "video-reviewers") {
 		t.Fatalf("portal teams: %q", teams)

@@ -31,6 +31,14 @@ func browserRun(t *testing.T, ctx context.Context, steps ...step) {
 
 // waitJS waits (at most 15 s) for a script to be true in the page; while
 // the page navigates, an evaluation error only means "not yet".
+// typed types text into the field sel and waits until the field holds all
+// of it: on a busy machine keys may still be arriving when the next click
+// or submit lands, which then sends a cut value.
+func typed(sel, text string) step {
+	return chromedp.Steps(chromedp.SendKeys(chromedp.CSS(sel), text),
+		waitFor(fmt.Sprintf(`document.querySelector(%q).value === %q`, sel, text)))
+}
+
 func waitFor(js string) step {
 	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
 		return testwait.Until(60*time.Second, func() error {
@@ -49,13 +57,13 @@ func portalSignInBrowser(t *testing.T, ctx context.Context, f *portalFixture, em
 	t.Helper()
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	browserRun(t, ctx, chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal"), chromedp.WaitVisible(css("#email")),
-		chromedp.SendKeys(css("#email"), email), chromedp.SendKeys(css("#password"), f.invites[email]),
+		typed("#email", email), typed("#password", f.invites[email]),
 		chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#new")),
-		chromedp.SendKeys(css("#new"), newPassword), chromedp.SendKeys(css("#confirm"), newPassword),
+		typed("#new", newPassword), typed("#confirm", newPassword),
 		chromedp.Submit(css("#confirm")), chromedp.WaitVisible(css("#secret")))
 	secret := eval[string](t, ctx, `document.getElementById("secret").textContent`)
 	code, _ := totp.GenerateCode(secret, time.Now())
-	browserRun(t, ctx, chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#start")))
+	browserRun(t, ctx, typed("#code", code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#start")))
 }
 
 // TestBrowserReleaseAndSkip: in the portal editor, Release gives the task
@@ -91,7 +99,7 @@ func TestBrowserReleaseAndSkip(t *testing.T) {
 	if st := eval[string](t, bctx, `document.getElementById("status").textContent`); !strings.Contains(st, "Say why") {
 		t.Errorf("skip without a reason: %q", st)
 	}
-	browserRun(t, bctx, chromedp.SendKeys(css("#skip-reason"), "the frame is blurred"), chromedp.Click(css("#skip")),
+	browserRun(t, bctx, typed("#skip-reason", "the frame is blurred"), chromedp.Click(css("#skip")),
 		waitFor(fmt.Sprintf(`%s > 0 && %s !== %d`, taskID, taskID, second)), shot("portal-after-skip"))
 	got := map[int64][2]string{}
 	f.db.ReadTenant(ctx, f.tenant.ID, func(tx *store.Tx) error {
@@ -125,8 +133,8 @@ func TestBrowserUsersInvite(t *testing.T) {
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	signIn := func(email, pw string) step {
 		return chromedp.Steps(chromedp.Navigate(f.ts.URL+"/signin"), chromedp.WaitVisible(css("#tenant")),
-			chromedp.SendKeys(css("#tenant"), "alpha"), chromedp.SendKeys(css("#email"), email),
-			chromedp.SendKeys(css("#password"), pw), chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#q")))
+			typed("#tenant", "alpha"), typed("#email", email),
+			typed("#password", pw), chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#q")))
 	}
 	status := func(email string) string {
 		return eval[string](t, bctx, fmt.Sprintf(`(document.querySelector('#users tr[data-email=%q] .status') || {}).textContent || "(not listed)"`, email))
@@ -135,7 +143,7 @@ func TestBrowserUsersInvite(t *testing.T) {
 	browserRun(t, bctx, signIn("admin@alpha.example", password),
 		chromedp.Navigate(f.ts.URL+"/admin/users"), chromedp.WaitVisible(css("#adduser")),
 		// A manager needs an employee id: refused, and what was typed stays.
-		chromedp.SendKeys(css("#email"), "new.manager@alpha.example"), chromedp.SetValue(css("#role"), "manager"),
+		typed("#email", "new.manager@alpha.example"), chromedp.SetValue(css("#role"), "manager"),
 		chromedp.Click(css("#adduser button")), chromedp.WaitVisible(css(".error")))
 	if e, v, r := eval[string](t, bctx, `document.querySelector(".error").textContent`), eval[string](t, bctx, `document.getElementById("email").value`),
 		eval[string](t, bctx, `document.getElementById("role").value`); !strings.Contains(e, "employee") || v != "new.manager@alpha.example" || r != "manager" {
@@ -163,10 +171,10 @@ func TestBrowserUsersInvite(t *testing.T) {
 	}
 	browserRun(t, bctx, chromedp.Click(css(".signout button")), chromedp.WaitVisible(css("#tenant")),
 		chromedp.Navigate(firstLink), chromedp.WaitVisible(css("#password")),
-		chromedp.SendKeys(css("#password"), newPassword), chromedp.SendKeys(css("#confirm"), newPassword),
+		typed("#password", newPassword), typed("#confirm", newPassword),
 		chromedp.Submit(css("#confirm")), chromedp.WaitVisible(css(".error")))
 	browserRun(t, bctx, chromedp.Navigate(link), chromedp.WaitVisible(css("#password")),
-		chromedp.SendKeys(css("#password"), newPassword), chromedp.SendKeys(css("#confirm"), newPassword),
+		typed("#password", newPassword), typed("#confirm", newPassword),
 		chromedp.Submit(css("#confirm")), chromedp.WaitVisible(css(".notice")), shot("users-2-activated"),
 		signIn(newcomer, newPassword))
 	// The admin sees the truth, removes the newcomer, and cannot remove the last admin.
@@ -220,8 +228,8 @@ func TestBrowserNewJobForm(t *testing.T) {
 	}
 	createdJob := `location.pathname.match(/\/admin\/labeling\/\d+$/) !== null && !document.querySelector(".error")`
 	browserRun(t, bctx, chromedp.Navigate(f.ts.URL+"/signin"), chromedp.WaitVisible(css("#tenant")),
-		chromedp.SendKeys(css("#tenant"), "acme-retail"), chromedp.SendKeys(css("#email"), "owner@acme-retail.example"),
-		chromedp.SendKeys(css("#password"), newPassword), chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#q")),
+		typed("#tenant", "acme-retail"), typed("#email", "owner@acme-retail.example"),
+		typed("#password", newPassword), chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#q")),
 		chromedp.Navigate(f.ts.URL+"/admin/labeling"), chromedp.WaitVisible(css("#newjob")), shot("label-form-1-defaults"),
 		chromedp.Click(css("#newjob button")), waitFor(createdJob))
 	if n := jobs(); n != 1 {

@@ -195,9 +195,9 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 		}
 	}
 	run(chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal"), chromedp.WaitVisible(css("#email")),
-		chromedp.SendKeys(css("#email"), cy), chromedp.SendKeys(css("#password"), f.invites[cy]),
+		typed("#email", cy), typed("#password", f.invites[cy]),
 		chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#new")),
-		chromedp.SendKeys(css("#new"), newPassword), chromedp.SendKeys(css("#confirm"), newPassword),
+		typed("#new", newPassword), typed("#confirm", newPassword),
 		chromedp.Submit(css("#confirm")), chromedp.WaitVisible(css("#secret")))
 	secret := eval[string](t, bctx, `document.getElementById("secret").textContent`)
 	code, _ := totp.GenerateCode(secret, time.Now())
@@ -206,7 +206,7 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	taskShown := func(frame int) string {
 		return fmt.Sprintf(`(() => { const s = scryLabel.state(); return !!(s.task && s.task.frames[0] === %d && !document.getElementById("work").hidden); })()`, frame)
 	}
-	run(chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#start")),
+	run(typed("#code", code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#start")),
 		chromedp.Click(css("#start")), chromedp.WaitVisible(css("#work")))
 	waitJS(t, bctx, taskShown(0))
 	if n := eval[int](t, bctx, `scryLabel.state().boxes[0].length`); n != 2 {
@@ -306,8 +306,8 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 		t.Fatal(err)
 	}
 	run(chromedp.Navigate(f.ts.URL+"/signin"), chromedp.WaitVisible(css("#tenant")),
-		chromedp.SendKeys(css("#tenant"), "acme-retail"), chromedp.SendKeys(css("#email"), "owner@acme-retail.example"),
-		chromedp.SendKeys(css("#password"), newPassword), chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#q")),
+		typed("#tenant", "acme-retail"), typed("#email", "owner@acme-retail.example"),
+		typed("#password", newPassword), chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#q")),
 		chromedp.Navigate(fmt.Sprintf("%s/admin/labeling/%d", f.ts.URL, job.ID)), chromedp.WaitVisible(css("#workers")), shot("label-3-admin-job"))
 	if rows := eval[int](t, bctx, `document.querySelectorAll("#workers tbody tr").length`); rows != 3 {
 		t.Errorf("per-worker rows on the admin page: %d", rows)
@@ -341,15 +341,15 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	// The verification job, in the portal: a rejection needs a reason.
 	code, _ = totp.GenerateCode(secret, time.Now().Add(30*time.Second))
 	run(chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal/signin"), chromedp.WaitVisible(css("#email")),
-		chromedp.SendKeys(css("#email"), cy), chromedp.SendKeys(css("#password"), newPassword), chromedp.Submit(css("#password")),
-		chromedp.WaitVisible(css("#code")), chromedp.SendKeys(css("#code"), code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#start")),
+		typed("#email", cy), typed("#password", newPassword), chromedp.Submit(css("#password")),
+		chromedp.WaitVisible(css("#code")), typed("#code", code), chromedp.Submit(css("#code")), chromedp.WaitVisible(css("#start")),
 		chromedp.Navigate(f.ts.URL+"/t/acme-retail/portal/task"), chromedp.WaitVisible(css("#verify")))
 	waitJS(t, bctx, taskShown(0))
 	run(shot("label-5-verify"), chromedp.Click(css("#reject")))
 	if st := eval[string](t, bctx, `document.getElementById("status").textContent`); !strings.Contains(st, "Say why") {
 		t.Errorf("reject without a reason: %q", st)
 	}
-	run(chromedp.SendKeys(css("#reject-reason"), "the box is on the shelf edge"), chromedp.Click(css("#reject")))
+	run(typed("#reject-reason", "the box is on the shelf edge"), chromedp.Click(css("#reject")))
 	waitJS(t, bctx, taskShown(25))
 	run(chromedp.Click(css("#accept")))
 	waitJS(t, bctx, noTaskWaiting)
