@@ -1,9 +1,9 @@
 package web
 
 import (
-	"encoding/json"
 	"embed"
 	"encoding/csv"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"html/template"
