@@ -185,7 +185,12 @@ func TestBrowserAskJourney(t *testing.T) {
 		askQ("Rank employees by race"), shot("06-ask-refused"),
 		askQ("List the names and hire dates of the cashiers hired before 2020, sorted by age"), shot("06b-ask-people-columns"),
 		askQ("Hours worked on the graveyard shift last month"), shot("06c-ask-words-not-read"),
-		chromedp.EmulateViewport(375, 800),
+		askQ("Hours worked per department last month"), askQ("what about last year?"), shot("06d-ask-follow-up"))
+	// the follow-up kept the measure and the grouping and changed the period
+	if c := eval[string](t, ctx, `document.querySelector("#answer caption").textContent`); !strings.Contains(c, "Hours worked by department, last year") {
+		t.Errorf("follow-up answered %q", c)
+	}
+	run(chromedp.EmulateViewport(375, 800),
 		askQ("Give me the gender parity"), shot("07-ask-mobile-pie"),
 		chromedp.EmulateViewport(1280, 900),
 		chromedp.Navigate(ts.URL+"/admin/users"), chromedp.WaitVisible(css("table")), shot("08-admin-users"),
