@@ -92,7 +92,9 @@ func TestBrowserReleaseAndSkip(t *testing.T) {
 	taskID := `((scryLabel.state().task || {}).id || 0)`
 	browserRun(t, bctx, chromedp.Click(css("#start")), chromedp.WaitVisible(css("#work")), waitFor(taskID+` > 0`))
 	first := eval[int](t, bctx, taskID)
-	browserRun(t, bctx, chromedp.Click(css("#release")), waitFor(fmt.Sprintf(`%s > 0 && %s !== %d`, taskID, taskID, first)))
+	// the next task is shown when the page gives the frame the focus (its
+	// last step): typing before that would land partly on the frame
+	browserRun(t, bctx, chromedp.Click(css("#release")), waitFor(fmt.Sprintf(`%s > 0 && %s !== %d && document.activeElement === document.getElementById("stage")`, taskID, taskID, first)))
 	second := eval[int](t, bctx, taskID)
 	// Skip needs a reason, then goes through.
 	browserRun(t, bctx, chromedp.Click(css("#skip")))
