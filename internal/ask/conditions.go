@@ -405,6 +405,18 @@ func (st *parseState) respan() {
 	if k < 0 || st.condSpans[k][0] >= 0 {
 		return
 	}
+	span := st.newlyRead()
+	for ; k >= 0 && st.condSpans[k][0] < 0; k-- {
+		st.condSpans[k] = span
+	}
+}
+
+// newlyRead is the span of the words read since the last call (-1, -1 if
+// none), and marks them seen.
+func (st *parseState) newlyRead() [2]int {
+	if st.seen == nil {
+		st.seen = make([]bool, len(st.toks))
+	}
 	lo, hi := -1, -1
 	for i, u := range st.used {
 		if u && !st.seen[i] {
@@ -415,9 +427,7 @@ func (st *parseState) respan() {
 			st.seen[i] = true
 		}
 	}
-	for ; k >= 0 && st.condSpans[k][0] < 0; k-- {
-		st.condSpans[k] = [2]int{lo, hi}
-	}
+	return [2]int{lo, hi}
 }
 
 // peekNext is takeNext without reading the words.
@@ -428,25 +438,12 @@ func (st *parseState) peekNext(re *regexp.Regexp) ([]string, int) {
 	return m, next
 }
 
-// addCond adds conditions on people to the query.
-// The words a condition was read from, so that an "or" between two
-// conditions can join them.
+// addCond adds conditions on people to the query, remembering the words
+// each was read from, so that an "or" between two conditions can join them.
 func (st *parseState) addCond(fs ...Filter) {
-	lo, hi := -1, -1
-	if st.seen == nil {
-		st.seen = make([]bool, len(st.toks))
-	}
-	for i, u := range st.used {
-		if u && !st.seen[i] {
-			if lo < 0 {
-				lo = i
-			}
-			hi = i + 1
-			st.seen[i] = true
-		}
-	}
+	span := st.newlyRead()
 	for range fs {
-		st.condSpans = append(st.condSpans, [2]int{lo, hi})
+		st.condSpans = append(st.condSpans, span)
 	}
 	st.q.Filters = append(st.q.Filters, fs...)
 }
