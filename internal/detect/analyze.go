@@ -2,11 +2,9 @@ package detect
 
 import (
 	"context"
-	"fmt"
 	"math"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/media"
@@ -16,10 +14,17 @@ import (
 type Options struct {
 	FPS           float64 // frames analysed per second (default 2)
 	MinConfidence float64 // detections below are dropped (default 0.5)
-	Width         int     // analysis width in pixels (default 320; OCR reads its own frames at up to 960)
-	Limits        media.Limits
-	OCR           *OCR    // on-screen text; nil = none
-	TextEvery     float64 // seconds between OCR frames (default 10; OCR is the slowest step)
+	Width         int     // analysis width in pixels: shots, colours, motion, saliency (default 320)
+	// DetailWidth is the width faces, codes, objects, model servers and OCR
+	// read their frames at (default 1280, never above the source's).
+	DetailWidth int
+	Limits      media.Limits
+	OCR         *OCR // on-screen text; nil = none
+	// TextEvery is the least time in seconds between two OCR reads while
+	// the picture keeps changing (default 1 when the prompt asks for text,
+	// else 10). Every shot is read at least once whatever this says, and a
+	// still picture only once.
+	TextEvery float64
 	// Progress, when set, hears of every analysed frame: the index reached
 	// and the file's frame count.
 	Progress func(frame, frames int)
@@ -67,12 +72,17 @@ type TextBox struct {
 }
 
 // Presence answers "does it appear": every phrase the backends support gets
-// one, so a mention with nothing behind it shows as present: false.
+// one, so a mention with nothing behind it shows as present: false — but
+// only over what was looked at: Examined is "all" when every shot was
+// examined by a backend able to find every label of the phrase, otherwise
+// "partial", and Reason says what was not examined.
 type Presence struct {
 	Phrase        string  `json:"phrase"`
 	Present       bool    `json:"present"`
 	MaxConfidence float64 `json:"max_confidence"`
 	Frames        []int   `json:"frames"`
+	Examined      string  `json:"examined"`
+	Reason        string  `json:"reason,omitempty"`
 }
 
 // Unsupported is a phrase no backend can ground — never reported absent.
@@ -115,18 +125,7 @@ func ReadChecked(prompt string) (Prompt, error) {
 
 // Analyze runs the whole analysis of one file for one prompt.
 func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []Detector) (*Result, error) {
-	if opt.FPS <= 0 {
-		opt.FPS = 2
-	}
-	if opt.MinConfidence == 0 {
-		opt.MinConfidence = 0.5
-	}
-	if opt.Width <= 0 {
-		opt.Width = 320
-	}
-	if opt.Limits.MaxBytes == 0 {
-		opt.Limits = media.DefaultLimits
-	}
+	opt = opt.withDefaults()
 	info, err := media.Probe(ctx, path, opt.Limits)
 	if err != nil {
 		return nil, err
@@ -136,111 +135,61 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 		return nil, err
 	}
 	res := &Result{Prompt: pr, Metadata: info, Frames: []FrameResult{}, Presence: []Presence{}, Unsupported: []Unsupported{}, Texts: []TextSpan{}}
-	ocrOn := opt.OCR != nil && opt.OCR.Available()
-	names := make([]string, len(detectors))
-	for k, d := range detectors {
-		names[k] = d.Name()
-	}
-	supported := make([]bool, len(pr.Phrases))
-	for i, ph := range pr.Phrases {
-		supported[i] = ph.Category == "text" && ocrOn
-		for _, d := range detectors {
-			supported[i] = supported[i] || d.Supports(ph)
-		}
-		if !supported[i] {
-			res.Unsupported = append(res.Unsupported, Unsupported{Phrase: ph.Text, Backend: strings.Join(names, ", "),
-				Reason: fmt.Sprintf("no configured detector can find a %q (the built-in ones ground colours, shapes, motion, faces, QR codes and barcodes, text and salient regions; configure a model server for open vocabulary)", ph.Noun)})
-		}
-	}
-	// One decode of every frame at analysis resolution: each frame feeds the
-	// shot detector (downscaled further), every step-th one the detectors.
-	w, h := info.Fit(opt.Width)
-	sx, sy := float64(info.Width)/float64(w), float64(info.Height)/float64(h)
-	step := max(1, int(math.Round(info.FrameRate/opt.FPS)))
-	sd := media.NewShotDetector()
-	small := media.Frame{Width: 64, Height: 36, RGB: make([]byte, 64*36*3)}
-	tr := &tracker{}
-	var texts []ocrResult
-	var textMu sync.Mutex
-	analyse := func(f media.Frame) error {
-		if !info.Image {
-			media.Downscale(f, &small)
-			sd.Add(small)
-		}
-		if f.Index%step != 0 {
-			return nil
-		}
-		var cands []Candidate
-		for _, d := range detectors {
-			cands = append(cands, d.Detect(f, sx, sy, pr)...)
-		}
-		cands = nms(cands, 0.5)
-		fr := FrameResult{FrameIndex: f.Index, TimestampMillis: f.TimeMillis, Detections: []Detection{}, Text: []TextBox{}}
-		for _, c := range cands {
-			if c.Confidence < opt.MinConfidence || c.Phrase >= 0 && !supported[c.Phrase] {
-				continue
-			}
-			phrase := "most visually important elements"
-			if c.Phrase >= 0 {
-				phrase = pr.Phrases[c.Phrase].Text
-			}
-			fr.Detections = append(fr.Detections, Detection{Label: c.Label, Phrase: phrase, Confidence: c.Confidence, Box: c.Box,
-				BoundingBox: RatioOf(c.Box, info.Width, info.Height), Text: c.Text})
-		}
-		tr.assign(fr.Detections)
-		res.Frames = append(res.Frames, fr)
-		if opt.Progress != nil {
-			opt.Progress(f.Index, info.FrameCount)
-		}
-		return nil
-	}
-	every, ow, oh := ocrPlan(opt, info, step)
-	// read runs on the stills goroutine: OCR failures lose that frame's
-	// text, not the analysis.
-	read := func(f media.Frame) {
-		lines, err := opt.OCR.Read(ctx, f, float64(info.Width)/float64(ow), float64(info.Height)/float64(oh))
-		if err == nil {
-			textMu.Lock()
-			texts = append(texts, ocrResult{index: f.Index, lines: lines})
-			textMu.Unlock()
-		}
-	}
-	if ocrOn && !info.Image {
-		err = media.FramesWithStills(ctx, path, info, w, h, analyse, every, ow, oh, read)
-	} else {
-		err = media.Frames(ctx, path, info, w, h, 0, analyse)
-		if err == nil && ocrOn {
-			if f, ferr := media.FrameAt(ctx, path, info, 0, ow, oh); ferr == nil {
-				read(f)
-			}
-		}
-	}
-	if err != nil {
+	pl := planFor(pr, detectors, opt.OCR != nil && opt.OCR.Available())
+	res.Unsupported = pl.unsupported
+	a := newAnalysis(ctx, path, info, opt, pr, pl, detectors)
+	if err := a.decode(); err != nil {
 		return nil, err
 	}
-	sort.Slice(texts, func(i, j int) bool { return texts[i].index < texts[j].index })
-	addText(res, pr, texts, info)
 	if info.Image {
 		res.Shots = []media.Segment{{Index: 0, StartTimecode: "00:00:00:00", EndTimecode: "00:00:00:00"}}
 	} else {
-		res.Shots = sd.Shots(info.FrameRate)
+		res.Shots = a.shots.Shots(info.FrameRate)
 	}
+	// Every shot is examined at least once, however short: a shot between
+	// two sampled frames, or never read by OCR, gets its middle frame.
+	if err := a.backstop(res.Shots); err != nil {
+		return nil, err
+	}
+	a.ocr.wait()
+	res.Frames = a.results()
+	sort.Slice(a.ocr.results, func(i, j int) bool { return a.ocr.results[i].index < a.ocr.results[j].index })
+	addText(res, pr, a.ocr.results, info)
 	res.Chapters = media.Chapters(res.Shots, math.Max(info.FrameRate, 1), 30, 5*60*1000)
 	for i, ph := range pr.Phrases {
-		if supported[i] {
-			res.Presence = append(res.Presence, Presence{Phrase: ph.Text})
+		if pl.supported[i] {
+			res.Presence = append(res.Presence, a.examined(i, ph, res.Shots))
 		}
 	}
 	res.UpdatePresence()
 	return res, nil
 }
 
+func (opt Options) withDefaults() Options {
+	if opt.FPS <= 0 {
+		opt.FPS = 2
+	}
+	if opt.MinConfidence == 0 {
+		opt.MinConfidence = 0.5
+	}
+	if opt.Width <= 0 {
+		opt.Width = 320
+	}
+	if opt.DetailWidth <= 0 {
+		opt.DetailWidth = 1280
+	}
+	if opt.Limits.MaxBytes == 0 {
+		opt.Limits = media.DefaultLimits
+	}
+	return opt
+}
+
 // UpdatePresence recomputes every presence entry from the frames: a phrase
 // is present where a detection of it has a confidence above zero (people
-// who rejected a box set it to zero).
+// who rejected a box set it to zero). What was examined does not change.
 func (res *Result) UpdatePresence() {
 	for k := range res.Presence {
-		p := Presence{Phrase: res.Presence[k].Phrase, Frames: []int{}}
+		p := Presence{Phrase: res.Presence[k].Phrase, Frames: []int{}, Examined: res.Presence[k].Examined, Reason: res.Presence[k].Reason}
 		for _, fr := range res.Frames {
 			for _, d := range fr.Detections {
 				if d.Phrase == p.Phrase && d.Confidence > 0 {
@@ -292,11 +241,16 @@ func nms(cs []Candidate, iou float64) []Candidate {
 	return out
 }
 
-// tracker links detections across frames (SORT-style: IoU between each
-// track's constant-velocity prediction and the new boxes).
+// tracker links detections across frames: each track predicts its box
+// from its velocity, and detections are matched to tracks globally, best
+// first, by overlap with the prediction or, for a fast walker whose boxes
+// no longer overlap at 2 frames a second, by centre distance within the
+// box's size. A track survives maxMissed frames unseen (a short occlusion)
+// before a new one starts.
 type tracker struct {
-	tracks []track
-	next   int
+	tracks    []track
+	next      int
+	maxMissed int
 }
 
 type track struct {
@@ -308,62 +262,68 @@ type track struct {
 }
 
 func (t *tracker) assign(ds []Detection) {
-	used := make([]bool, len(t.tracks))
-	for i := range ds {
-		best, bestIoU := -1, 0.2
+	type pair struct {
+		d, k int
+		cost float64
+	}
+	var pairs []pair
+	for i, d := range ds {
 		for k, tr := range t.tracks {
-			if used[k] || tr.label != ds[i].Label {
+			if tr.label != d.Label {
 				continue
 			}
-			pred := Box{X: tr.box.X + int(tr.vx), Y: tr.box.Y + int(tr.vy), W: tr.box.W, H: tr.box.H}
-			if v := IoU(pred, ds[i].Box); v > bestIoU {
-				best, bestIoU = k, v
+			n := float64(tr.missed + 1)
+			pred := Box{X: tr.box.X + int(tr.vx*n), Y: tr.box.Y + int(tr.vy*n), W: tr.box.W, H: tr.box.H}
+			if v := IoU(pred, d.Box); v > 0.2 {
+				pairs = append(pairs, pair{i, k, 1 - v})
+				continue
+			}
+			ratio := float64(d.Box.W*d.Box.H) / math.Max(1, float64(pred.W*pred.H))
+			dx := float64(d.Box.X+d.Box.W/2) - float64(pred.X+pred.W/2)
+			dy := float64(d.Box.Y+d.Box.H/2) - float64(pred.Y+pred.H/2)
+			if dist := math.Hypot(dx, dy) / math.Max(1, float64(max(pred.W, pred.H))); dist < 1 && ratio > 0.5 && ratio < 2 {
+				pairs = append(pairs, pair{i, k, 1 + dist})
 			}
 		}
-		if best < 0 {
-			t.next++
-			t.tracks = append(t.tracks, track{id: t.next, label: ds[i].Label, box: ds[i].Box})
-			used = append(used, true)
-			ds[i].TrackID = t.next
+	}
+	sort.SliceStable(pairs, func(a, b int) bool { return pairs[a].cost < pairs[b].cost })
+	usedD, usedT := make([]bool, len(ds)), make([]bool, len(t.tracks))
+	for _, p := range pairs {
+		if usedD[p.d] || usedT[p.k] {
 			continue
 		}
-		tr := &t.tracks[best]
-		tr.vx, tr.vy = float64(ds[i].Box.X-tr.box.X), float64(ds[i].Box.Y-tr.box.Y)
-		tr.box, tr.missed = ds[i].Box, 0
-		used[best] = true
-		ds[i].TrackID = tr.id
+		usedD[p.d], usedT[p.k] = true, true
+		tr := &t.tracks[p.k]
+		n := float64(tr.missed + 1)
+		vx, vy := float64(ds[p.d].Box.X-tr.box.X)/n, float64(ds[p.d].Box.Y-tr.box.Y)/n
+		if tr.vx != 0 || tr.vy != 0 {
+			vx, vy = (vx+tr.vx)/2, (vy+tr.vy)/2 // smoothed: one jittery box does not fling the prediction
+		}
+		tr.vx, tr.vy, tr.box, tr.missed = vx, vy, ds[p.d].Box, 0
+		ds[p.d].TrackID = tr.id
 	}
 	kept := t.tracks[:0]
 	for k, tr := range t.tracks {
-		if !used[k] {
+		if !usedT[k] {
 			tr.missed++
 		}
-		if tr.missed <= 3 {
+		if tr.missed <= max(t.maxMissed, 1) {
 			kept = append(kept, tr)
 		}
 	}
 	t.tracks = kept
-}
-
-type ocrResult struct {
-	index int
-	lines []TextBox
-}
-
-// ocrPlan says which frames OCR reads and at what size: every TextEvery
-// seconds (on analysed frames), up to 960 pixels wide.
-func ocrPlan(opt Options, info media.Info, step int) (every, w, h int) {
-	sec := opt.TextEvery
-	if sec <= 0 {
-		sec = 10
+	for i := range ds {
+		if !usedD[i] {
+			t.next++
+			t.tracks = append(t.tracks, track{id: t.next, label: ds[i].Label, box: ds[i].Box})
+			ds[i].TrackID = t.next
+		}
 	}
-	k := max(1, int(math.Round(sec*info.FrameRate/float64(step))))
-	w, h = info.Fit(960)
-	return k * step, w, h
 }
 
 // addText puts OCR lines on their frames, merges repeats into spans, and
-// turns text phrases ("the word SALE") into detections.
+// turns text phrases into detections: "the text" is any line, "the word
+// SALE" a line holding those words in that order.
 func addText(res *Result, pr Prompt, results []ocrResult, info media.Info) {
 	var spans []TextSpan
 	slots := map[int]int{}
@@ -389,13 +349,8 @@ func addText(res *Result, pr Prompt, results []ocrResult, info media.Info) {
 				spans = append(spans, TextSpan{Text: l.Text, FirstFrame: r.index, LastFrame: r.index, Confidence: l.Confidence})
 			}
 			for _, ph := range pr.Phrases {
-				if ph.Category != "text" {
-					continue
-				}
-				for _, want := range ph.Labels {
-					if containsWord(strings.ToUpper(l.Text), want) {
-						fr.Detections = append(fr.Detections, Detection{Label: "text", Phrase: ph.Text, Confidence: l.Confidence, Box: l.Box, BoundingBox: l.BoundingBox})
-					}
+				if ph.Category == "text" && holdsWords(l.Text, ph.Labels) {
+					fr.Detections = append(fr.Detections, Detection{Label: "text", Phrase: ph.Text, Confidence: l.Confidence, Box: l.Box, BoundingBox: l.BoundingBox, Text: l.Text})
 				}
 			}
 		}
@@ -405,9 +360,19 @@ func addText(res *Result, pr Prompt, results []ocrResult, info media.Info) {
 	}
 }
 
-func containsWord(text, word string) bool {
-	for _, w := range strings.FieldsFunc(text, func(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r > 127) }) {
-		if w == word {
+// holdsWords says whether line holds words, consecutively and whole (case
+// and punctuation aside); no words means any line.
+func holdsWords(line string, words []string) bool {
+	got := strings.FieldsFunc(strings.ToUpper(line), notWordRune)
+	for i := 0; i+len(words) <= len(got); i++ {
+		match := true
+		for k, w := range words {
+			if got[i+k] != w {
+				match = false
+				break
+			}
+		}
+		if match {
 			return true
 		}
 	}

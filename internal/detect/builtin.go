@@ -22,15 +22,29 @@ type Candidate struct {
 	Confidence float64
 	Box        Box
 	Text       string // what a code decodes to
+	// Grounded is set by open-vocabulary backends, which were sent the
+	// whole phrase and checked its attributes themselves.
+	Grounded bool
 }
 
 // Detector is a backend: it grounds what it can of a prompt in a frame and
-// says which phrases it cannot ground at all.
+// says which labels of a phrase it can find at all.
 type Detector interface {
 	Name() string
-	Supports(p Phrase) bool
+	// Covers is the labels of p this backend can find (none: it cannot
+	// ground p, which is then never reported absent on its account).
+	Covers(p Phrase) []string
 	Detect(f media.Frame, scaleX, scaleY float64, pr Prompt) []Candidate
 }
+
+// Detailed marks a backend that reads frames at detail resolution (up to
+// Options.DetailWidth): faces, codes and objects are small things the
+// analysis frame loses.
+type Detailed interface{ Detailed() }
+
+// OpenVocabulary marks a backend that reads a phrase's words itself (a
+// model server): words scry cannot check are its to read.
+type OpenVocabulary interface{ OpenVocabulary() }
 
 // Builtin needs no weights and no network: colour-named regions by HSV
 // rules and connected components, salient regions by spectral residual
@@ -44,9 +58,14 @@ var _ Detector = (*Builtin)(nil)
 
 func (b *Builtin) Name() string { return "builtin" }
 
-// Supports: a phrase with a colour (the colour grounds it), or a shape word.
-func (b *Builtin) Supports(p Phrase) bool {
-	return p.Colour != "" || p.Category == "shape" || p.Category == "motion"
+// Covers moving objects, and colour regions for phrases whose noun is a
+// generic shape ("the red box", "anything blue"): a colour region is never
+// a car or an apple, whatever colour the prompt names.
+func (b *Builtin) Covers(p Phrase) []string {
+	if p.Category == "motion" || p.Colour != "" && p.Category == "shape" {
+		return p.Labels
+	}
+	return nil
 }
 
 // colourOf names the colour of an HSV pixel (h 0–360, s and v 0–1).
@@ -89,7 +108,7 @@ func (b *Builtin) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidate {
 	minArea := int(math.Max(4, b.minArea()*float64(n)))
 	var out []Candidate
 	for pi, ph := range pr.Phrases {
-		if ph.Colour == "" {
+		if ph.Colour == "" || ph.Category != "shape" {
 			continue
 		}
 		mask := make([]bool, n)

@@ -19,17 +19,30 @@ var _ Detector = (*Codes)(nil)
 
 func (c *Codes) Name() string { return "codes" }
 
-func (c *Codes) Supports(p Phrase) bool { return p.Category == "code" }
-
-func (c *Codes) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidate {
-	want := -1
-	for i, ph := range pr.Phrases {
-		if ph.Category == "code" {
-			want = i
-			break
+func (c *Codes) Covers(p Phrase) []string {
+	var out []string
+	for _, l := range p.Labels {
+		if l == "qr code" || l == "barcode" {
+			out = append(out, l)
 		}
 	}
-	if want < 0 {
+	return out
+}
+
+func (*Codes) Detailed() {}
+
+// Detect credits each code to the first phrase naming its kind: an EAN
+// found for "the QR codes and barcodes" is a barcode, not a QR code.
+func (c *Codes) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidate {
+	want := map[string]int{}
+	for i, ph := range pr.Phrases {
+		for _, l := range c.Covers(ph) {
+			if _, ok := want[l]; !ok {
+				want[l] = i
+			}
+		}
+	}
+	if len(want) == 0 {
 		return nil
 	}
 	img := f.Image()
@@ -39,14 +52,18 @@ func (c *Codes) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidate {
 	}
 	var out []Candidate
 	hints := map[gozxing.DecodeHintType]interface{}{gozxing.DecodeHintType_TRY_HARDER: true}
-	if rs, err := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints); err == nil {
-		for _, r := range rs {
-			out = append(out, candidate(want, "qr code", r, sx, sy))
+	if pi, ok := want["qr code"]; ok {
+		if rs, err := multiqr.NewQRCodeMultiReader().DecodeMultiple(bmp, hints); err == nil {
+			for _, r := range rs {
+				out = append(out, candidate(pi, "qr code", r, sx, sy))
+			}
 		}
 	}
-	for _, rd := range []gozxing.Reader{oned.NewCode128Reader(), oned.NewMultiFormatUPCEANReader(nil)} {
-		if r, err := rd.Decode(bmp, hints); err == nil {
-			out = append(out, candidate(want, "barcode", r, sx, sy))
+	if pi, ok := want["barcode"]; ok {
+		for _, rd := range []gozxing.Reader{oned.NewCode128Reader(), oned.NewMultiFormatUPCEANReader(nil)} {
+			if r, err := rd.Decode(bmp, hints); err == nil {
+				out = append(out, candidate(pi, "barcode", r, sx, sy))
+			}
 		}
 	}
 	return out

@@ -53,7 +53,7 @@ func NewExemplar(f media.Frame, label string) *Exemplar {
 // phrase is the index of the first phrase the exemplar grounds, or -1.
 func (e *Exemplar) phrase(pr Prompt) int {
 	for i, ph := range pr.Phrases {
-		if e.Supports(ph) {
+		if len(e.Covers(ph)) > 0 {
 			return i
 		}
 	}
@@ -70,24 +70,23 @@ func grey(f media.Frame) []float64 {
 
 func (e *Exemplar) Name() string { return "exemplar" }
 
-// Supports every phrase (the reference image is what the phrase means),
+// Covers every phrase (the reference image is what the phrase means),
 // or with a Label the phrases naming it.
-func (e *Exemplar) Supports(p Phrase) bool {
-	if e.ref == nil {
-		return false
-	}
-	if e.Label == "" {
-		return true
-	}
-	if p.Noun == e.Label {
-		return true
+func (e *Exemplar) Covers(p Phrase) []string {
+	switch {
+	case e.ref == nil:
+		return nil
+	case e.Label == "":
+		return p.Labels
+	case p.Noun == e.Label:
+		return []string{e.Label}
 	}
 	for _, l := range p.Labels {
 		if l == e.Label {
-			return true
+			return []string{l}
 		}
 	}
-	return false
+	return nil
 }
 
 // resize scales grey levels (nearest neighbour; the references are small).

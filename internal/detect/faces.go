@@ -27,7 +27,14 @@ var _ Detector = (*Faces)(nil)
 
 func (Faces) Name() string { return "faces" }
 
-func (Faces) Supports(p Phrase) bool { return p.Noun == "face" }
+func (Faces) Covers(p Phrase) []string {
+	if p.Noun == "face" {
+		return []string{"face"}
+	}
+	return nil
+}
+
+func (Faces) Detailed() {}
 
 // Detect runs the cascade over the grey frame at every scale from 1/12 of
 // the frame's short side up. pigo scores a face by a quality sum with no

@@ -3,9 +3,7 @@ package detect
 import (
 	"bytes"
 	"context"
-	"encoding/csv"
 	"image/png"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -66,25 +64,7 @@ func (o *OCR) Read(ctx context.Context, f media.Frame, sx, sy float64) ([]TextBo
 	if err := cmd.Run(); err != nil {
 		return nil, err
 	}
-	r := csv.NewReader(&out)
-	r.Comma, r.LazyQuotes, r.FieldsPerRecord = '\t', true, -1
-	var words []word
-	for {
-		rec, err := r.Read()
-		if err == io.EOF {
-			break
-		}
-		if err != nil || len(rec) < 12 || rec[0] != "5" {
-			continue
-		}
-		conf, _ := strconv.ParseFloat(rec[10], 64)
-		text := strings.TrimSpace(rec[11])
-		if text == "" || conf < 30 {
-			continue
-		}
-		n := func(i int) int { v, _ := strconv.Atoi(rec[i]); return v }
-		words = append(words, word{text: text, conf: conf / 100, box: scale(Box{n(6), n(7), n(8), n(9)}, sx, sy), block: n(2), par: n(3), line: n(4)})
-	}
+	words := parseTSV(out.String(), sx, sy)
 	// group words into lines
 	type key struct{ b, p, l int }
 	lines := map[key][]word{}
@@ -110,7 +90,45 @@ func (o *OCR) Read(ctx context.Context, f media.Frame, sx, sy float64) ([]TextBo
 			b.W, b.H = x2-b.X, y2-b.Y
 			conf = min(conf, w.conf)
 		}
-		outLines = append(outLines, TextBox{Text: strings.Join(texts, " "), Confidence: conf, Box: b})
+		line := TextBox{Text: strings.Join(texts, " "), Confidence: conf, Box: b}
+		if !junk(line) {
+			outLines = append(outLines, line)
+		}
 	}
 	return outLines, nil
+}
+
+// parseTSV reads tesseract's TSV: tab-separated fields, one record a line,
+// and no quoting at all — a '"' in the picture is a character of a word,
+// not the start of a quoted field (a CSV reader swallowed the rows after
+// one). Words below 50 % confidence are dropped.
+func parseTSV(tsv string, sx, sy float64) []word {
+	var words []word
+	for _, rec := range strings.Split(tsv, "\n") {
+		f := strings.Split(strings.TrimRight(rec, "\r"), "\t")
+		if len(f) < 12 || f[0] != "5" {
+			continue
+		}
+		conf, err := strconv.ParseFloat(f[10], 64)
+		text := strings.TrimSpace(strings.Join(f[11:], " "))
+		if err != nil || text == "" || conf < 50 {
+			continue
+		}
+		n := func(i int) int { v, _ := strconv.Atoi(f[i]); return v }
+		words = append(words, word{text: text, conf: conf / 100, box: scale(Box{n(6), n(7), n(8), n(9)}, sx, sy), block: n(2), par: n(3), line: n(4)})
+	}
+	return words
+}
+
+// junk is a line OCR read out of texture rather than text: fewer than two
+// letters or digits ("=", "|"), or a short fragment ("ia") read with less
+// than 80 % confidence.
+func junk(l TextBox) bool {
+	alnum := 0
+	for _, r := range l.Text {
+		if !notWordRune(r) {
+			alnum++
+		}
+	}
+	return alnum < 2 || alnum <= 3 && l.Confidence < 0.8
 }

@@ -1,13 +1,13 @@
 // Package detect finds what a text prompt asks for in frames: it reads the
-// prompt (intent, target phrases, colours and relations, categories through
-// a shipped taxonomy), runs detector backends behind one interface, and
-// turns their boxes into per-frame detections, tracks and presence.
+// prompt (intent, target phrases, the attributes to check on what is found,
+// categories through a shipped taxonomy), runs detector backends behind one
+// interface, and turns their boxes into per-frame detections, tracks and
+// presence that says what was examined.
 package detect
 
 import (
 	_ "embed"
 	"regexp"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -16,11 +16,28 @@ import (
 //go:embed taxonomy.yaml
 var taxonomyYAML []byte
 
-// Taxonomy maps a category word to the labels it covers.
-var Taxonomy = func() map[string][]string {
-	var t map[string][]string
+// taxonomy is taxonomy.yaml: category words, synonyms and the words scry
+// knows it cannot check.
+type taxonomy struct {
+	Categories map[string][]string `yaml:"categories"`
+	order      []string            // categories as the file lists them: the first that holds a word is its category
+	Synonyms   map[string]string   `yaml:"synonyms"`
+	Cannot     map[string]string   `yaml:"cannot"`
+}
+
+var tax = func() taxonomy {
+	var t taxonomy
+	var doc struct {
+		Categories yaml.Node `yaml:"categories"`
+	}
 	if err := yaml.Unmarshal(taxonomyYAML, &t); err != nil {
 		panic("taxonomy.yaml: " + err.Error())
+	}
+	if err := yaml.Unmarshal(taxonomyYAML, &doc); err != nil {
+		panic("taxonomy.yaml: " + err.Error())
+	}
+	for i := 0; i+1 < len(doc.Categories.Content); i += 2 {
+		t.order = append(t.order, doc.Categories.Content[i].Value)
 	}
 	return t
 }()
@@ -34,14 +51,31 @@ const (
 	IntentSalient  Intent = "salient"  // the most visually important elements
 )
 
+// Attribute is something checked on a found box before it counts for its
+// phrase: "the white car" (colour), "with red wheels" (the colour of a part,
+// read from where that part sits in the box), "the large dog" (size), "the
+// person on the left" (position).
+type Attribute struct {
+	Kind  string `json:"kind"` // colour | part | size | position
+	Value string `json:"value"`
+	Part  string `json:"part,omitempty"` // for kind part: wheels, roof, shirt…
+}
+
 // Phrase is one thing to look for.
 type Phrase struct {
-	Text      string   `json:"text"`                // as written, normalised
-	Noun      string   `json:"noun"`                // head noun, singular
-	Colour    string   `json:"colour,omitempty"`    // colour of the thing itself
-	Relations []string `json:"relations,omitempty"` // e.g. "with red wheels"
-	Labels    []string `json:"labels"`              // what counts as this phrase (a category expands)
-	Category  string   `json:"category,omitempty"`  // the taxonomy entry the noun belongs to
+	Text       string      `json:"text"`                 // as written, normalised
+	Noun       string      `json:"noun"`                 // head noun, singular
+	Colour     string      `json:"colour,omitempty"`     // colour of the thing itself
+	Relations  []string    `json:"relations,omitempty"`  // e.g. "with red wheels"
+	Attributes []Attribute `json:"attributes,omitempty"` // checked on every box found
+	// Labels are what counts as this phrase (a category expands); for
+	// text, the words to find on screen (none: any text).
+	Labels   []string `json:"labels"`
+	Category string   `json:"category,omitempty"` // the taxonomy entry the noun belongs to
+	// Unknown are words of the phrase scry cannot check; Cannot says why a
+	// known word cannot be checked. Either makes the phrase unsupported.
+	Unknown []string `json:"unknown,omitempty"`
+	Cannot  string   `json:"cannot,omitempty"`
 }
 
 // Prompt is a read prompt.
@@ -51,58 +85,101 @@ type Prompt struct {
 }
 
 // Colours the built-in detector can find.
-var Colours = []string{"red", "orange", "yellow", "green", "cyan", "blue", "purple", "pink", "magenta", "white", "black", "grey", "gray", "brown"}
+var Colours = []string{"red", "orange", "yellow", "green", "cyan", "blue", "purple", "pink", "magenta", "white", "black", "grey", "gray", "brown", "silver"}
 
 var (
 	rePresence = regexp.MustCompile(`\b(if|whether)\b.*\b(appear|appears|present|visible|shown|show up|shows up|there)\b|^(is|are) there\b|\bdoes\b.*\bappear\b|\bany\b.*\b(appear|present|visible)\b`)
 	reSalient  = regexp.MustCompile(`\bmost (visually )?(important|salient|prominent|noticeable|eye-catching)\b|\bsalient\b|\bstands? out\b`)
-	reLead     = regexp.MustCompile(`^(please )?(detect|find|locate|show|highlight|spot|look for|identify|track|mark|box|where (is|are)|is there|are there|does|do|check)( me)?\b`)
-	reFiller   = regexp.MustCompile(`\b(if|whether|all|every|each|any|the|a|an|some|of|items?|objects?|in the (video|image|picture|photo|frame|frames|clip|footage)|in this (video|image|picture|photo|clip)|on screen|appears?|present|visible|shown|there|elements|please)\b`)
+	reLead     = regexp.MustCompile(`^(please )?(detect|find|locate|show|highlight|spot|look for|identify|track|mark|box|read|where (is|are)|is there|are there|does|do|check|can you see|count)( me)?\b`)
+	reFiller   = regexp.MustCompile(`\b(if|whether|all|every|each|any|the|a|an|some|of|items?|objects?|in the (video|image|picture|photo|frame|frames|clip|footage|scene)|in this (video|image|picture|photo|clip|scene)|on[- ]screen|appears?|appearing|present|visible|shown|there|elements|please|is|are)\b`)
 	reSpace    = regexp.MustCompile(`\s+`)
 	reSplit    = regexp.MustCompile(`,|;| and | or `)
-	reWord     = regexp.MustCompile(`^(the )?(word|text|sign|caption) ["']?([^"']+?)["']?$`)
+	// A quoted string is text to find on screen, together with the noun
+	// that introduces it ("the word", "the text saying").
+	reQuoted = regexp.MustCompile(`(?i)(\b(the |a )?(words?|text|phrase|caption|sign|label|writing)( saying| reading| that (says|reads))?\s*)?("([^"]+)"|“([^”]+)”|‘([^’]+)’|(^|\s)'([^']+)')`)
+	// "the word SALE", "the text OPEN": the introducing noun and the words.
+	reTextWords = regexp.MustCompile(`^(words?|text|phrase|caption|writing)( saying| reading| that says| that reads)? (.+)$`)
+	rePosition  = regexp.MustCompile(`\b(on|at|in|to) (?:the )?(left|right|top|bottom|middle|centre|center)( side| half| edge)?( of (frame|picture|image|screen))?\b`)
+	reMotion    = regexp.MustCompile(`\b(moving|motion|movement|moves|move)\b`)
 )
 
+// textNouns name on-screen text itself ("Detect the text").
+var textNouns = map[string]bool{"text": true, "texts": true, "word": true, "words": true, "writing": true, "caption": true, "captions": true, "title": true, "titles": true}
+
+var sizeWords = map[string]string{"large": "large", "big": "large", "huge": "large", "biggest": "large", "largest": "large",
+	"small": "small", "little": "small", "tiny": "small", "smallest": "small"}
+
+// parts say where a part sits in its object's box, top to bottom as shares
+// of the box height: the colour of "red wheels" is read there.
+var parts = map[string][2]float64{
+	"wheel": {0.6, 1}, "tyre": {0.6, 1}, "tire": {0.6, 1}, "rim": {0.6, 1},
+	"roof": {0, 0.3}, "top": {0, 0.3}, "hat": {0, 0.15}, "cap": {0, 0.15}, "helmet": {0, 0.15}, "hair": {0, 0.15},
+	"shirt": {0.2, 0.55}, "t-shirt": {0.2, 0.55}, "jacket": {0.2, 0.55}, "coat": {0.2, 0.6}, "jersey": {0.2, 0.55}, "sweater": {0.2, 0.55}, "dress": {0.2, 0.75},
+	"trousers": {0.5, 0.9}, "pants": {0.5, 0.9}, "jeans": {0.5, 0.9}, "shorts": {0.45, 0.7}, "skirt": {0.45, 0.75},
+	"shoe": {0.88, 1}, "boot": {0.85, 1},
+}
+
 func singular(w string) string {
+	if s, ok := map[string]string{"people": "people", "men": "man", "women": "woman", "children": "child", "mice": "mouse", "knives": "knife", "geese": "goose", "sheep": "sheep", "skis": "skis", "jeans": "jeans", "trousers": "trousers", "pants": "pants", "shorts": "shorts", "glasses": "glasses", "bus": "bus", "buses": "bus"}[w]; ok {
+		return s
+	}
 	switch {
 	case strings.HasSuffix(w, "ies") && len(w) > 4:
 		return w[:len(w)-3] + "y"
 	case strings.HasSuffix(w, "ches") || strings.HasSuffix(w, "shes") || strings.HasSuffix(w, "xes"):
 		return w[:len(w)-2]
-	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && len(w) > 3 && w != "bus":
+	case strings.HasSuffix(w, "s") && !strings.HasSuffix(w, "ss") && len(w) > 3:
 		return w[:len(w)-1]
 	}
 	return w
 }
 
 // Read reads a prompt. It never fails: an empty reading has no phrases,
-// which the caller reports.
+// which the caller reports; a phrase with words scry cannot check carries
+// them (Unknown), so the caller reports it unsupported instead of
+// answering a different question.
 func Read(prompt string) Prompt {
-	p := strings.ToLower(strings.TrimSpace(prompt))
-	p = strings.Trim(p, ".!?")
+	p := strings.TrimSpace(prompt)
 	out := Prompt{Intent: IntentDetect}
+	low := strings.ToLower(p)
 	switch {
-	case reSalient.MatchString(p):
+	case reSalient.MatchString(low):
 		out.Intent = IntentSalient
 		return out
-	case rePresence.MatchString(p):
+	case rePresence.MatchString(low):
 		out.Intent = IntentPresence
 	}
-	// Quoted words are text to find on screen.
+	// Quoted text first, as written: its words are what to find on screen,
+	// and no word inside the quotes is read as an object.
+	p = reQuoted.ReplaceAllStringFunc(p, func(m string) string {
+		sub := reQuoted.FindStringSubmatch(m)
+		q := firstNonEmpty(sub[7], sub[8], sub[9], sub[11])
+		out.Phrases = append(out.Phrases, textPhrase(strings.TrimSpace(sub[0]), q))
+		return " , "
+	})
+	p = strings.ToLower(p)
+	p = strings.Trim(strings.TrimSpace(p), ".!?")
 	p = reLead.ReplaceAllString(p, "")
-	if m := reWord.FindStringSubmatch(strings.TrimSpace(p)); m != nil {
-		out.Phrases = append(out.Phrases, Phrase{Text: m[0], Noun: "text", Labels: []string{strings.ToUpper(strings.TrimSpace(m[3]))}, Category: "text"})
-		return out
-	}
-	parts := reSplit.Split(p, -1)
 	// "with red wheels and a blue roof": a relation keeps its own "and".
 	var merged []string
-	for _, part := range parts {
+	for _, part := range reSplit.Split(p, -1) {
+		part = strings.Trim(strings.TrimSpace(part), ".!?")
+		pos := ""
+		if m := rePosition.FindStringSubmatch(part); m != nil {
+			pos = map[string]string{"center": "centre", "middle": "centre"}[m[2]]
+			if pos == "" {
+				pos = m[2]
+			}
+			part = strings.Replace(part, m[0], " ", 1)
+		}
 		part = strings.TrimSpace(reSpace.ReplaceAllString(reFiller.ReplaceAllString(part, " "), " "))
 		if part == "" {
 			continue
 		}
-		if n := len(merged); n > 0 && strings.Contains(merged[n-1], " with ") && !containsNoun(part) {
+		if pos != "" {
+			part += " @" + pos
+		}
+		if n := len(merged); n > 0 && strings.Contains(merged[n-1], " with ") && !namesThing(part) {
 			merged[n-1] += " and " + part
 			continue
 		}
@@ -116,86 +193,156 @@ func Read(prompt string) Prompt {
 	return out
 }
 
-// containsNoun says whether part names a thing of the taxonomy on its own.
-func containsNoun(part string) bool {
-	f := strings.Fields(part)
+func firstNonEmpty(s ...string) string {
+	for _, v := range s {
+		if v != "" {
+			return v
+		}
+	}
+	return ""
+}
+
+// textPhrase is a phrase for on-screen text: words to find (upper case, as
+// OCR lines are compared), or any text when words is empty.
+func textPhrase(text, words string) Phrase {
+	ph := Phrase{Text: strings.ToLower(text), Noun: "text", Category: "text", Labels: []string{}}
+	for _, w := range strings.FieldsFunc(strings.ToUpper(words), notWordRune) {
+		ph.Labels = append(ph.Labels, w)
+	}
+	return ph
+}
+
+func notWordRune(r rune) bool { return !(r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r > 127) }
+
+// namesThing says whether part names a thing on its own (its last word is
+// a known noun), so it is a new phrase rather than the rest of a relation.
+func namesThing(part string) bool {
+	f := strings.Fields(strings.TrimSpace(strings.Split(part, "@")[0]))
 	if len(f) == 0 {
 		return false
 	}
 	_, _, ok := lookup(singular(f[len(f)-1]))
-	return ok
+	return ok || textNouns[f[len(f)-1]]
 }
 
-func isColour(w string) bool {
+func colourWord(w string) string {
+	switch w {
+	case "gray", "silver":
+		return "grey"
+	case "magenta":
+		return "pink"
+	}
 	for _, c := range Colours {
 		if w == c {
-			return true
+			return w
 		}
 	}
-	return false
+	return ""
 }
 
-// lookup finds a word as a category or as a member of one.
+// lookup finds a word (or two) as a category, a synonym or a member of a
+// category, and the labels it covers.
 func lookup(w string) (category string, labels []string, ok bool) {
-	if ls, ok := Taxonomy[w]; ok {
+	if s, ok := tax.Synonyms[w]; ok {
+		w = s
+	}
+	if ls, ok := tax.Categories[w]; ok {
 		return w, ls, true
 	}
-	cats := make([]string, 0, len(Taxonomy))
-	for c := range Taxonomy {
-		cats = append(cats, c)
-	}
-	sort.Strings(cats)
-	for _, c := range cats {
-		for _, l := range Taxonomy[c] {
+	for _, c := range tax.order {
+		for _, l := range tax.Categories[c] {
 			if l == w {
 				return c, []string{w}, true
 			}
 		}
 	}
+	if _, ok := tax.Cannot[w]; ok {
+		return "", []string{w}, true
+	}
+	if w == "face" {
+		return "", []string{"face"}, true
+	}
 	return "", nil, false
 }
 
-var reMotion = regexp.MustCompile(`\b(moving|motion|movement|moves|move)\b`)
-
+// readPhrase reads one part of a prompt: "white car with red wheels @left".
 func readPhrase(part string) (Phrase, bool) {
+	part, pos, _ := strings.Cut(part, " @")
+	if strings.HasPrefix(part, "@") {
+		part, pos = "", part[1:]
+	}
 	if reMotion.MatchString(part) {
 		return Phrase{Text: part, Noun: "moving object", Labels: []string{"moving object"}, Category: "motion"}, true
+	}
+	if m := reTextWords.FindStringSubmatch(part); m != nil {
+		return textPhrase(part, m[3]), true
 	}
 	head, rel, hasRel := strings.Cut(part, " with ")
 	words := strings.Fields(head)
 	if len(words) == 0 {
 		return Phrase{}, false
 	}
-	ph := Phrase{Text: part}
-	var nounWords []string
-	for _, w := range words {
-		if isColour(w) && ph.Colour == "" {
-			ph.Colour = map[string]string{"gray": "grey", "magenta": "pink"}[w]
-			if ph.Colour == "" {
-				ph.Colour = w
-			}
-			continue
-		}
-		nounWords = append(nounWords, w)
+	ph := Phrase{Text: strings.TrimSpace(part)}
+	if pos != "" {
+		ph.Text += " on the " + pos
+		ph.Attributes = append(ph.Attributes, Attribute{Kind: "position", Value: pos})
 	}
-	if len(nounWords) == 0 {
-		nounWords = []string{"region"} // "the red one", "anything blue"
+	last := singular(words[len(words)-1])
+	if textNouns[words[len(words)-1]] && len(words) == 1 {
+		return textPhrase(part, ""), true
 	}
-	ph.Noun = singular(nounWords[len(nounWords)-1])
-	if two := strings.Join(nounWords, " "); len(nounWords) >= 2 {
-		if cat, labels, ok := lookup(singular(two)); ok {
-			ph.Noun, ph.Category, ph.Labels = singular(two), cat, labels
-		}
-	}
-	if ph.Labels == nil {
-		if cat, labels, ok := lookup(ph.Noun); ok {
-			ph.Category, ph.Labels = cat, labels
-		} else {
-			ph.Labels = []string{ph.Noun}
+	// The head noun is the last word, or the last two when they name one
+	// thing ("traffic light", "qr code"); every word before it must be one
+	// scry can check.
+	mods := words[:len(words)-1]
+	ph.Noun = last
+	if len(words) >= 2 {
+		two := words[len(words)-2] + " " + last
+		if _, _, ok := lookup(two); ok {
+			ph.Noun, mods = two, words[:len(words)-2]
 		}
 	}
+	for _, w := range mods {
+		switch {
+		case colourWord(w) != "" && ph.Colour == "":
+			ph.Colour = colourWord(w)
+			ph.Attributes = append(ph.Attributes, Attribute{Kind: "colour", Value: ph.Colour})
+		case sizeWords[w] != "":
+			ph.Attributes = append(ph.Attributes, Attribute{Kind: "size", Value: sizeWords[w]})
+		default:
+			ph.Unknown = append(ph.Unknown, w)
+		}
+	}
+	switch {
+	case colourWord(last) != "" && len(words) == 1:
+		// "anything blue", "red": a colour alone names a region.
+		ph.Noun, ph.Colour = "region", colourWord(last)
+		ph.Attributes = append(ph.Attributes, Attribute{Kind: "colour", Value: ph.Colour})
+	case ph.Colour != "" && (last == "one" || last == "anything" || last == "something"):
+		ph.Noun = "region" // "the red one"
+	}
+	if cat, labels, ok := lookup(ph.Noun); ok {
+		ph.Category, ph.Labels = cat, labels
+		if s, ok := tax.Synonyms[ph.Noun]; ok {
+			ph.Noun = s
+		}
+	} else {
+		ph.Labels = []string{ph.Noun}
+	}
+	ph.Cannot = tax.Cannot[ph.Noun]
 	if hasRel {
-		ph.Relations = append(ph.Relations, "with "+strings.TrimSpace(rel))
+		rel = strings.TrimSpace(rel)
+		ph.Relations = append(ph.Relations, "with "+rel)
+		for _, r := range strings.Split(rel, " and ") {
+			rw := strings.Fields(r)
+			if len(rw) == 2 && colourWord(rw[0]) != "" {
+				if _, ok := parts[singular(rw[1])]; ok {
+					ph.Attributes = append(ph.Attributes, Attribute{Kind: "part", Value: colourWord(rw[0]), Part: singular(rw[1])})
+					continue
+				}
+			}
+			ph.Unknown = append(ph.Unknown, "with "+r)
+		}
 	}
 	return ph, true
 }

@@ -48,16 +48,29 @@ func postJSON(ctx context.Context, client *http.Client, url, key string, body an
 	return json.Unmarshal(raw, out)
 }
 
+// openLabels is what a model server can be asked for: every label, but
+// not on-screen text (OCR reads that) nor motion (frame differencing).
+func openLabels(p Phrase) []string {
+	if p.Category == "text" || p.Category == "motion" {
+		return nil
+	}
+	return p.Labels
+}
+
 // labelsOf is every label the prompt asks for, with the phrase it serves.
 func labelsOf(pr Prompt) ([]string, map[string]int) {
 	var labels []string
 	of := map[string]int{}
 	for i, ph := range pr.Phrases {
-		for _, l := range ph.Labels {
-			text := l
-			if ph.Colour != "" {
-				text = ph.Colour + " " + l
-			}
+		if len(openLabels(ph)) == 0 {
+			continue
+		}
+		asked := ph.Labels
+		if len(ph.Attributes) > 0 || len(ph.Unknown) > 0 {
+			// the model reads the phrase whole: "white car with red wheels"
+			asked = []string{ph.Text}
+		}
+		for _, text := range asked {
 			if _, dup := of[text]; !dup {
 				labels = append(labels, text)
 				of[text] = i
@@ -82,8 +95,10 @@ var _ Detector = (*Roboflow)(nil)
 
 func (r *Roboflow) Name() string { return r.Model }
 
-// Supports: open vocabulary, every phrase.
-func (r *Roboflow) Supports(Phrase) bool { return true }
+// Covers every label: open vocabulary.
+func (r *Roboflow) Covers(p Phrase) []string { return openLabels(p) }
+func (*Roboflow) Detailed()                  {}
+func (*Roboflow) OpenVocabulary()            {}
 
 func (r *Roboflow) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidate {
 	labels, of := labelsOf(pr)
@@ -113,7 +128,7 @@ func (r *Roboflow) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidate 
 			continue
 		}
 		b := Box{X: int(p.X - p.Width/2), Y: int(p.Y - p.Height/2), W: int(p.Width), H: int(p.Height)}
-		out = append(out, Candidate{Phrase: pi, Label: pr.Phrases[pi].Noun, Confidence: p.Confidence, Box: scale(b, sx, sy)})
+		out = append(out, Candidate{Phrase: pi, Label: pr.Phrases[pi].Noun, Confidence: p.Confidence, Box: scale(b, sx, sy), Grounded: true})
 	}
 	return out
 }
@@ -134,7 +149,9 @@ var _ Detector = (*VisionChat)(nil)
 
 func (v *VisionChat) Name() string { return "vision:" + v.Model }
 
-func (v *VisionChat) Supports(Phrase) bool { return true }
+func (v *VisionChat) Covers(p Phrase) []string { return openLabels(p) }
+func (*VisionChat) Detailed()                  {}
+func (*VisionChat) OpenVocabulary()            {}
 
 var reJSON = regexp.MustCompile(`(?s)\[.*\]`)
 
@@ -183,7 +200,7 @@ func (v *VisionChat) Detect(f media.Frame, sx, sy float64, pr Prompt) []Candidat
 			c = *b.Confidence
 		}
 		bx := Box{X: int(b.BBox[0]), Y: int(b.BBox[1]), W: int(b.BBox[2] - b.BBox[0]), H: int(b.BBox[3] - b.BBox[1])}
-		out = append(out, Candidate{Phrase: pi, Label: pr.Phrases[pi].Noun, Confidence: c, Box: scale(bx, sx, sy)})
+		out = append(out, Candidate{Phrase: pi, Label: pr.Phrases[pi].Noun, Confidence: c, Box: scale(bx, sx, sy), Grounded: true})
 	}
 	return out
 }

@@ -30,7 +30,8 @@ func TestRoboflowBackend(t *testing.T) {
 			return
 		}
 		json.NewDecoder(r.Body).Decode(&got)
-		// the analysis frame is 320×180: an apple centred at (100, 50), 40×30
+		// model servers get the detail frame, here the photo's own 640×360:
+		// an apple centred at (100, 50), 40×30
 		json.NewEncoder(w).Encode(map[string]any{"predictions": []map[string]any{
 			{"x": 100, "y": 50, "width": 40, "height": 30, "confidence": 0.83, "class": "apple"},
 			{"x": 10, "y": 10, "width": 4, "height": 4, "confidence": 0.9, "class": "not asked"},
@@ -46,7 +47,7 @@ func TestRoboflowBackend(t *testing.T) {
 		t.Fatalf("request: %v", got["text"])
 	}
 	ds := res.Frames[0].Detections
-	if len(ds) != 1 || ds[0].Box != (detect.Box{X: 160, Y: 70, W: 80, H: 60}) || ds[0].Confidence != 0.83 {
+	if len(ds) != 1 || ds[0].Box != (detect.Box{X: 80, Y: 35, W: 40, H: 30}) || ds[0].Confidence != 0.83 {
 		t.Fatalf("detections %+v", ds)
 	}
 	if len(res.Unsupported) != 0 || !res.Presence[0].Present || res.Presence[0].MaxConfidence != 0.83 {
@@ -55,7 +56,8 @@ func TestRoboflowBackend(t *testing.T) {
 }
 
 // TestVisionChatBackend: an in-process OpenAI-compatible vision endpoint
-// answering with bbox_2d in the sent image's pixels inside prose.
+// answering with bbox_2d in the sent image's pixels inside prose; it is
+// asked for the phrase whole, attributes and all.
 func TestVisionChatBackend(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		var req map[string]any
@@ -65,7 +67,7 @@ func TestVisionChatBackend(t *testing.T) {
 			http.Error(w, "bad request", 400)
 			return
 		}
-		answer := "Here you go:\n```json\n[{\"label\": \"white car\", \"bbox_2d\": [20, 40, 120, 90]}]\n```"
+		answer := "Here you go:\n```json\n[{\"label\": \"white car with red wheels\", \"bbox_2d\": [20, 40, 120, 90]}]\n```"
 		json.NewEncoder(w).Encode(map[string]any{"choices": []any{map[string]any{"message": map[string]any{"role": "assistant", "content": answer}}}})
 	}))
 	defer srv.Close()
@@ -75,7 +77,7 @@ func TestVisionChatBackend(t *testing.T) {
 		t.Fatal(err, vc.Err)
 	}
 	ds := res.Frames[0].Detections
-	if len(ds) != 1 || ds[0].Box != (detect.Box{X: 40, Y: 80, W: 200, H: 100}) || ds[0].Confidence != 0.6 || ds[0].Label != "car" {
+	if len(ds) != 1 || ds[0].Box != (detect.Box{X: 20, Y: 40, W: 100, H: 50}) || ds[0].Confidence != 0.6 || ds[0].Label != "car" {
 		t.Fatalf("detections %+v", ds)
 	}
 }
