@@ -68,14 +68,9 @@ func runDetect(ctx context.Context, c *call) error {
 		m := res.Metadata
 		fmt.Fprintf(w, "%s: %d×%d, %.2f fps, %.1f s, %d frames; %d shots, %d chapters; %d frames analysed\n", c.args[0], m.Width, m.Height, m.FrameRate,
 			float64(m.DurationMillis)/1000, m.FrameCount, len(res.Shots), len(res.Chapters), len(res.Frames))
-		for _, p := range res.Presence {
-			fmt.Fprintf(w, "  %-30s present=%v max_confidence=%.2f in %d frames\n", p.Phrase, p.Present, p.MaxConfidence, len(p.Frames))
-		}
+		printPresence(w, res)
 		for _, tx := range res.Texts {
 			fmt.Fprintf(w, "  text %q frames %d–%d (confidence %.2f)\n", tx.Text, tx.FirstFrame, tx.LastFrame, tx.Confidence)
-		}
-		for _, u := range res.Unsupported {
-			fmt.Fprintf(w, "  %-30s unsupported: %s\n", u.Phrase, u.Reason)
 		}
 		n := 0
 		for _, fr := range res.Frames {
@@ -88,4 +83,19 @@ func runDetect(ctx context.Context, c *call) error {
 			}
 		}
 	})
+}
+
+// printPresence writes what an analysis says of each phrase: present or
+// not, and when not, whether every shot was examined for it.
+func printPresence(w io.Writer, res *detect.Result) {
+	for _, p := range res.Presence {
+		fmt.Fprintf(w, "  %-30s present=%v max_confidence=%.2f in %d frames", p.Phrase, p.Present, p.MaxConfidence, len(p.Frames))
+		if p.Examined == "partial" {
+			fmt.Fprintf(w, " (examined partly: %s)", p.Reason)
+		}
+		fmt.Fprintln(w)
+	}
+	for _, u := range res.Unsupported {
+		fmt.Fprintf(w, "  %-30s unsupported: %s\n", u.Phrase, u.Reason)
+	}
 }

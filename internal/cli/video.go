@@ -236,12 +236,7 @@ func printAnalysis(w io.Writer, a video.Analysis) {
 		n += len(fr.Detections)
 	}
 	fmt.Fprintf(w, "  %d shots, %d chapters, %d frames analysed, %d detections, %d lines of text\n", len(res.Shots), len(res.Chapters), len(res.Frames), n, len(res.Texts))
-	for _, p := range res.Presence {
-		fmt.Fprintf(w, "  %-30s present=%v max_confidence=%.2f in %d frames\n", p.Phrase, p.Present, p.MaxConfidence, len(p.Frames))
-	}
-	for _, u := range res.Unsupported {
-		fmt.Fprintf(w, "  %-30s unsupported: %s\n", u.Phrase, u.Reason)
-	}
+	printPresence(w, &res)
 }
 
 func videoShow(ctx context.Context, c *call) error {
