@@ -127,6 +127,13 @@ func OpenWith(dir string, o Options) (*Model, error) {
 		m.destroy()
 		return nil, err
 	}
+	// Idle pool threads sleep instead of spinning: on a machine whose cores
+	// are shared (other detectors, ffmpeg, other tenants) spinning doubled
+	// the CPU time of a frame and slowed everyone else down.
+	if err := opts.AddSessionConfigEntry("session.intra_op.allow_spinning", "0"); err != nil {
+		m.destroy()
+		return nil, err
+	}
 	m.session, err = ort.NewAdvancedSessionWithONNXData(conv.ONNX,
 		[]string{conv.Inputs[0].Name}, []string{conv.Outputs[0].Name},
 		[]ort.Value{m.in}, []ort.Value{m.out}, opts)

@@ -83,11 +83,12 @@ func readFrame(t testing.TB, path string) media.Frame {
 }
 
 type reference struct {
-	Photo         string       `json:"photo"`
-	Width, Height int          `json:"width"`
-	Runtime       string       `json:"runtime"`
-	Millis        float64      `json:"millis"`
-	Detections    [][6]float64 `json:"detections"`
+	Photo      string       `json:"photo"`
+	Width      int          `json:"width"`
+	Height     int          `json:"height"`
+	Runtime    string       `json:"runtime"`
+	Millis     float64      `json:"millis"`
+	Detections [][6]float64 `json:"detections"`
 }
 
 func readReference(t testing.TB, photo string) reference {
