@@ -136,7 +136,7 @@ func Analyze(ctx context.Context, path, prompt string, opt Options, detectors []
 	}
 	res := &Result{Prompt: pr, Metadata: info, Frames: []FrameResult{}, Presence: []Presence{}, Unsupported: []Unsupported{}, Texts: []TextSpan{}}
 	pl := planFor(pr, detectors, opt.OCR != nil && opt.OCR.Available())
-	res.Unsupported = pl.unsupported
+	res.Unsupported = append(res.Unsupported, pl.unsupported...)
 	a := newAnalysis(ctx, path, info, opt, pr, pl, detectors)
 	if err := a.decode(); err != nil {
 		return nil, err

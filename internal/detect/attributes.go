@@ -71,7 +71,7 @@ func colourShareIn(f media.Frame, r Box, name string) float64 {
 	for y := y0; y < y1; y++ {
 		for x := x0; x < x1; x++ {
 			i := 3 * (y*f.Width + x)
-			if colourOf(media.HSV(f.RGB[i], f.RGB[i+1], f.RGB[i+2])) == name {
+			if h, s, v := media.HSV(f.RGB[i], f.RGB[i+1], f.RGB[i+2]); colourMatches(name, h, s, v) {
 				hit++
 			}
 			n++
@@ -106,4 +106,19 @@ func sizeHolds(size string, c Candidate, all []Candidate, frameArea float64) boo
 		return area >= 1.5*median
 	}
 	return area <= median*2/3
+}
+
+// colourMatches says whether a pixel (h 0–360, s and v 0–1) has the named
+// colour as people name the colour of things: a white horse in shade is
+// light grey, a black dog's coat dark grey; hues are named by colourOf.
+func colourMatches(name string, h, s, v float64) bool {
+	switch name {
+	case "white":
+		return s < 0.25 && v > 0.6
+	case "grey":
+		return s < 0.2 && v > 0.25 && v < 0.9
+	case "black":
+		return v < 0.25 || s < 0.2 && v < 0.35
+	}
+	return colourOf(h, s, v) == name
 }

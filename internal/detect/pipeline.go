@@ -29,11 +29,14 @@ type plan struct {
 func planFor(pr Prompt, detectors []Detector, ocr bool) plan {
 	pl := plan{supported: make([]bool, len(pr.Phrases)), covers: make([][]bool, len(pr.Phrases)), partial: make([]string, len(pr.Phrases)), ocr: ocr}
 	names := make([]string, len(detectors))
-	open := false
+	open, haveObjects := false, false
 	for k, d := range detectors {
 		names[k] = d.Name()
 		if _, ok := d.(OpenVocabulary); ok {
 			open = true
+		}
+		if _, ok := d.(*Objects); ok {
+			haveObjects = true
 		}
 	}
 	backends := strings.Join(names, ", ")
@@ -62,8 +65,11 @@ func planFor(pr Prompt, detectors []Detector, ocr bool) plan {
 		}
 		if len(found) == 0 {
 			reason := ph.Cannot
+			if reason == "" && !haveObjects && len((&Objects{}).Covers(ph)) > 0 {
+				reason = fmt.Sprintf("the built-in object detector finds a %q, but its model is not installed here: run `make deps` (or set SCRY_MODELS to the folder that holds it)", ph.Noun)
+			}
 			if reason == "" {
-				reason = fmt.Sprintf("no configured detector can find a %q (the built-in ones find COCO's 80 everyday objects when the object model is installed, colours of generic shapes, motion, faces, QR codes and barcodes, text and salient regions; configure a model server for open vocabulary)", ph.Noun)
+				reason = fmt.Sprintf("no configured detector can find a %q (the built-in ones find COCO's 80 everyday objects, colours of generic shapes, motion, faces, QR codes and barcodes, text and salient regions; configure a model server for open vocabulary)", ph.Noun)
 			}
 			unsupported(reason)
 			continue

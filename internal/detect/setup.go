@@ -45,6 +45,13 @@ func Run(ctx context.Context, path, prompt string, bp *Blueprint, opt Options, s
 		prompt = bp.Fields[0].Prompt
 	}
 	detectors := []Detector{&Builtin{}, &Codes{}, Faces{}}
+	// The object detector joins when its files are installed; without them
+	// the phrases it alone could find are unsupported, saying so.
+	var obj *Objects
+	if m, err := SharedObjects(); err == nil {
+		obj = &Objects{Model: m}
+		detectors = append(detectors, obj)
+	}
 	if s.Exemplar != "" {
 		ex, err := LoadExemplar(ctx, s.Exemplar)
 		if err != nil {
@@ -73,6 +80,9 @@ func Run(ctx context.Context, path, prompt string, bp *Blueprint, opt Options, s
 		if res.Blueprint, err = RunBlueprint(ctx, path, bp, opt, detectors); err != nil {
 			return nil, err
 		}
+	}
+	if obj != nil && obj.Err != nil {
+		return nil, errcode.Wrap(errcode.Internal, obj.Err, "The object detector failed")
 	}
 	if remoteErr != nil && remoteErr() != nil {
 		return nil, errcode.Wrap(errcode.Unavailable, remoteErr(), "The model server at %s did not answer properly", s.ModelURL)
