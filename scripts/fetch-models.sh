@@ -9,8 +9,8 @@
 # downloads at run time; these files are never committed.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-dest=${1:-models}
-cache=${SCRY_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/scry}
+dest=${1:-models}   # a relative DIR is taken from the repository root
+cache=${SCRY_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/scry}
 
 # spec | tarball npm pack writes | its SHA-256
 packages=(

@@ -73,3 +73,17 @@ func BenchmarkResize(b *testing.B) {
 		resizeBilinear(dst, f.RGB, f.Width, f.Height, Size, Size)
 	}
 }
+
+// BenchmarkOpen is the start-up cost: reading the TF.js graph and weights,
+// converting them to ONNX, and ONNX Runtime's session creation.
+func BenchmarkOpen(b *testing.B) {
+	model(b) // skips or fails like the tests when the files are missing
+	dir := modelsDir(b)
+	for b.Loop() {
+		m, err := Open(dir)
+		if err != nil {
+			b.Fatal(err)
+		}
+		m.Close()
+	}
+}

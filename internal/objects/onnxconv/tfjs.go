@@ -182,6 +182,14 @@ func readWeights(specs []weightSpec, data []byte) (map[string]*tensor, error) {
 	}
 	for _, s := range specs {
 		t := &tensor{dims: append([]int64{}, s.Shape...)}
+		for _, d := range t.dims {
+			if d < 0 || d > 1<<30 {
+				return nil, fmt.Errorf("weight %s: shape %v", s.Name, s.Shape)
+			}
+		}
+		if t.size() > int64(len(data)) {
+			return nil, fmt.Errorf("weight %s: shape %v is larger than the weights file", s.Name, s.Shape)
+		}
 		n := int(t.size())
 		switch {
 		case s.Quantization != nil && s.Quantization.DType == "float16":
