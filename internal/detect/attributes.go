@@ -30,13 +30,40 @@ const (
 	partShare   = 0.2
 )
 
+// colourHolds says whether the thing in box b (frame pixels) has colour
+// name: it fills 30 % of the box's middle, or — for thin things such as a
+// bicycle's frame — 10 % of it while being three times rarer around the
+// box (the colour is the thing's, not the background's: a black dog
+// before a yellow wall is not a yellow dog).
+func colourHolds(f media.Frame, b Box, name string) bool {
+	inset := Box{X: b.X + b.W/5, Y: b.Y + b.H/5, W: b.W * 3 / 5, H: b.H * 3 / 5}
+	in := colourShareIn(f, inset, name)
+	if in >= colourShare {
+		return true
+	}
+	if in < 0.1 {
+		return false
+	}
+	outer := Box{X: b.X - b.W/4, Y: b.Y - b.H/4, W: b.W * 3 / 2, H: b.H * 3 / 2}
+	ringArea := float64(clipped(f, outer) - clipped(f, b))
+	if ringArea <= 0 {
+		return false // the box fills the frame: nothing around to compare with
+	}
+	ring := (colourShareIn(f, outer, name)*float64(clipped(f, outer)) - colourShareIn(f, b, name)*float64(clipped(f, b))) / ringArea
+	return in >= 3*ring
+}
+
+// clipped is the area of r inside the frame.
+func clipped(f media.Frame, r Box) int {
+	return max(0, min(f.Width, r.X+r.W)-max(0, r.X)) * max(0, min(f.Height, r.Y+r.H)-max(0, r.Y))
+}
+
 func attributesHold(f media.Frame, sx, sy float64, ph Phrase, c Candidate, all []Candidate) bool {
 	b := Box{X: int(float64(c.Box.X) / sx), Y: int(float64(c.Box.Y) / sy), W: int(math.Ceil(float64(c.Box.W) / sx)), H: int(math.Ceil(float64(c.Box.H) / sy))}
 	for _, at := range ph.Attributes {
 		switch at.Kind {
 		case "colour":
-			inset := Box{X: b.X + b.W/5, Y: b.Y + b.H/5, W: b.W * 3 / 5, H: b.H * 3 / 5}
-			if colourShareIn(f, inset, at.Value) < colourShare {
+			if !colourHolds(f, b, at.Value) {
 				return false
 			}
 		case "part":

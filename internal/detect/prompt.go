@@ -240,6 +240,13 @@ func colourWord(w string) string {
 	return ""
 }
 
+// known says whether w names a thing ("orange" is a fruit as well as a
+// colour: alone, it is the fruit).
+func known(w string) bool {
+	_, _, ok := lookup(w)
+	return ok
+}
+
 // lookup finds a word (or two) as a category, a synonym or a member of a
 // category, and the labels it covers.
 func lookup(w string) (category string, labels []string, ok bool) {
@@ -314,7 +321,7 @@ func readPhrase(part string) (Phrase, bool) {
 		}
 	}
 	switch {
-	case colourWord(last) != "" && len(words) == 1:
+	case colourWord(last) != "" && len(words) == 1 && !known(last):
 		// "anything blue", "red": a colour alone names a region.
 		ph.Noun, ph.Colour = "region", colourWord(last)
 		ph.Attributes = append(ph.Attributes, Attribute{Kind: "colour", Value: ph.Colour})
