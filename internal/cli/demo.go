@@ -137,6 +137,12 @@ func demoSeed(ctx context.Context, c *call) error {
 		fmt.Fprintf(w, "\nSee and Label: %s is analysed (analysis %d) and job %d asks the workforce to review its unsure boxes.\n", review.Video, review.Analysis, review.Job)
 		fmt.Fprintf(w, "  Reviewers sign in at /t/acme-retail/portal as %s with the same password;\n", strings.Join(review.Workers, " or "))
 		fmt.Fprintf(w, "  the admin follows the job at /admin/labeling/%d.\n", review.Job)
+		if review.PhotoNote != "" {
+			fmt.Fprintf(w, "  %s: %s\n", review.Photo, review.PhotoNote)
+		}
+		for prompt, id := range review.PhotoAnalyses {
+			fmt.Fprintf(w, "  %s is analysed for %q (analysis %d): see /admin/videos.\n", review.Photo, prompt, id)
+		}
 	})
 }
 
@@ -156,6 +162,11 @@ type seededReview struct {
 	Analysis int64    `json:"analysis"`
 	Job      int64    `json:"job"`
 	Workers  []string `json:"workers"`
+	// The real photograph's video and its analyses by the object
+	// detector, or why there are none.
+	Photo         string           `json:"photo"`
+	PhotoAnalyses map[string]int64 `json:"photo_analyses,omitempty"`
+	PhotoNote     string           `json:"photo_note,omitempty"`
 }
 
 // seedReview gives acme-retail a workforce, a generated shelf video, its
@@ -234,6 +245,9 @@ func seedReview(ctx context.Context, c *call, db *store.DB) (*seededReview, erro
 			return nil, errcode.New(errcode.Internal, "The demo analysis did not finish (%v %s)", err, a.Error)
 		}
 	}
+	if err := seedPhoto(ctx, c, db, t, out); err != nil {
+		return nil, err
+	}
 	var existing []labeling.Job
 	if err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { existing, err = labeling.ListJobs(ctx, tx); return err }); err != nil {
 		return nil, err
@@ -249,4 +263,69 @@ func seedReview(ctx context.Context, c *call, db *store.DB) (*seededReview, erro
 	}, nil)
 	out.Job = job.ID
 	return out, err
+}
+
+// photoPrompts are what the demo asks of the real photograph: things that
+// are there, found by the object detector.
+var photoPrompts = []string{"Detect the people", "Detect if a dog appears"}
+
+// seedPhoto adds a 6-second video panning across a real photograph and,
+// when the object detector is installed, its analyses for photoPrompts;
+// run again, it adds nothing.
+func seedPhoto(ctx context.Context, c *call, db *store.DB, t tenant.Tenant, out *seededReview) error {
+	dir, err := os.MkdirTemp("", "scry-demo-photo-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	photo, clip := filepath.Join(dir, "meadow.jpg"), filepath.Join(dir, "meadow-walk.mp4")
+	if err := os.WriteFile(photo, demo.Photo, 0o600); err != nil {
+		return err
+	}
+	if b, err := exec.CommandContext(ctx, "ffmpeg", "-v", "error", "-y", "-loop", "1", "-framerate", "25", "-t", "6", "-i", photo,
+		"-vf", "scale=1280:-2,crop=1024:640:'(in_w-1024)*t/6':'(in_h-640)/2',format=yuv420p", "-c:v", "libx264", clip).CombinedOutput(); err != nil {
+		return errcode.Wrap(errcode.Internal, fmt.Errorf("%v: %s", err, b), "ffmpeg could not make the demo photo video")
+	}
+	v, _, err := video.Add(ctx, db, c.dataDir, t.ID, "demo", clip, media.DefaultLimits, nil)
+	if err != nil {
+		return err
+	}
+	out.Photo = v.Filename
+	if _, err := detect.SharedObjects(); err != nil {
+		out.PhotoNote = "not analysed: " + errcode.From(err).Message
+		return nil
+	}
+	as, err := video.Analyses(ctx, db, t.ID, v.ID)
+	if err != nil {
+		return err
+	}
+	out.PhotoAnalyses = map[string]int64{}
+	for _, a := range as {
+		if a.Status == "done" {
+			out.PhotoAnalyses[a.Prompt] = a.ID
+		}
+	}
+	jobs, err := c.jobClient(db, 1, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		return err
+	}
+	for _, prompt := range photoPrompts {
+		if out.PhotoAnalyses[prompt] != 0 {
+			continue
+		}
+		var id int64
+		err = db.InTenant(ctx, t.ID, func(tx *store.Tx) error {
+			id, err = video.Queue(ctx, tx, jobs, c.dataDir, video.Request{Video: v, Prompt: prompt, Actor: "demo",
+				Options: video.JobOptions{FPS: 2, Setup: detect.Setup{Detector: "builtin"}}})
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if a, err := c.work(ctx, db, jobs, t.ID, id); err != nil || a.Status != "done" {
+			return errcode.New(errcode.Internal, "The demo analysis %q did not finish (%v %s)", prompt, err, a.Error)
+		}
+		out.PhotoAnalyses[prompt] = id
+	}
+	return nil
 }

@@ -13,6 +13,13 @@ import (
 //go:embed data
 var files embed.FS
 
+// Photo is a real photograph for See's demo: a walker in a blue jacket, a
+// dog and a white horse on a meadow (darknet's data/person.jpg, from the
+// Debian package darknet; MIT or WTFPL or GPL-3.0+, Joseph Redmon).
+//
+//go:embed media/person.jpg
+var Photo []byte
+
 // Tenant is one demo tenant.
 type Tenant struct {
 	Slug, Name, Domain string
