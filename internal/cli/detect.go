@@ -93,6 +93,9 @@ func printPresence(w io.Writer, res *detect.Result) {
 		if p.Examined == "partial" {
 			fmt.Fprintf(w, " (examined partly: %s)", p.Reason)
 		}
+		if !p.Present && p.BelowThreshold > 0 {
+			fmt.Fprintf(w, " (a weaker candidate scored %.2f, below --min-confidence)", p.BelowThreshold)
+		}
 		fmt.Fprintln(w)
 	}
 	for _, u := range res.Unsupported {

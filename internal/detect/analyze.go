@@ -83,6 +83,10 @@ type Presence struct {
 	Frames        []int   `json:"frames"`
 	Examined      string  `json:"examined"`
 	Reason        string  `json:"reason,omitempty"`
+	// BelowThreshold is the best confidence of the phrase's candidates that
+	// the confidence filter dropped: "not found" over a candidate at 0.45
+	// is a weaker "no" than over nothing at all.
+	BelowThreshold float64 `json:"below_threshold,omitempty"`
 }
 
 // Unsupported is a phrase no backend can ground — never reported absent.
@@ -189,7 +193,8 @@ func (opt Options) withDefaults() Options {
 // who rejected a box set it to zero). What was examined does not change.
 func (res *Result) UpdatePresence() {
 	for k := range res.Presence {
-		p := Presence{Phrase: res.Presence[k].Phrase, Frames: []int{}, Examined: res.Presence[k].Examined, Reason: res.Presence[k].Reason}
+		p := res.Presence[k]
+		p.Present, p.MaxConfidence, p.Frames = false, 0, []int{}
 		for _, fr := range res.Frames {
 			for _, d := range fr.Detections {
 				if d.Phrase == p.Phrase && d.Confidence > 0 {

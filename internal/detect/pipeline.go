@@ -126,10 +126,11 @@ type analysis struct {
 	ocr        *ocrQueue
 	lastThumb  []byte
 	lastReadMs int64
+	below      map[int]float64 // phrase → best confidence the filter dropped
 }
 
 func newAnalysis(ctx context.Context, path string, info media.Info, opt Options, pr Prompt, pl plan, detectors []Detector) *analysis {
-	a := &analysis{ctx: ctx, path: path, info: info, opt: opt, pr: pr, pl: pl, detectors: detectors, shots: media.NewShotDetector(), work: map[int]*frameWork{}}
+	a := &analysis{ctx: ctx, path: path, info: info, opt: opt, pr: pr, pl: pl, detectors: detectors, shots: media.NewShotDetector(), work: map[int]*frameWork{}, below: map[int]float64{}}
 	a.w, a.h = info.Fit(opt.Width)
 	a.dw, a.dh = info.Fit(min(opt.DetailWidth, max(info.Width, opt.Width)))
 	a.step = max(1, int(math.Round(info.FrameRate/opt.FPS)))
@@ -304,7 +305,13 @@ func (a *analysis) results() []FrameResult {
 		fw := a.work[i]
 		fr := FrameResult{FrameIndex: i, TimestampMillis: fw.millis, Detections: []Detection{}, Text: []TextBox{}}
 		for _, c := range nms(fw.cands, 0.5) {
-			if c.Confidence < a.opt.MinConfidence || c.Phrase >= 0 && !a.pl.supported[c.Phrase] {
+			if c.Phrase >= 0 && !a.pl.supported[c.Phrase] {
+				continue
+			}
+			if c.Confidence < a.opt.MinConfidence {
+				if c.Phrase >= 0 {
+					a.below[c.Phrase] = max(a.below[c.Phrase], c.Confidence)
+				}
 				continue
 			}
 			phrase := "most visually important elements"
@@ -341,7 +348,7 @@ func (a *analysis) examined(i int, ph Phrase, shots []media.Segment) Presence {
 			}
 		}
 	}
-	p := Presence{Phrase: ph.Text, Examined: "all"}
+	p := Presence{Phrase: ph.Text, Examined: "all", BelowThreshold: a.below[i]}
 	var why []string
 	if looked < len(shots) {
 		why = append(why, fmt.Sprintf("%d of %d shots were examined", looked, len(shots)))
