@@ -206,9 +206,7 @@ func firstNonEmpty(s ...string) string {
 // OCR lines are compared), or any text when words is empty.
 func textPhrase(text, words string) Phrase {
 	ph := Phrase{Text: strings.ToLower(text), Noun: "text", Category: "text", Labels: []string{}}
-	for _, w := range strings.FieldsFunc(strings.ToUpper(words), notWordRune) {
-		ph.Labels = append(ph.Labels, w)
-	}
+	ph.Labels = append(ph.Labels, strings.FieldsFunc(strings.ToUpper(words), notWordRune)...)
 	return ph
 }
 
