@@ -206,7 +206,9 @@ func (d *drawer) value(col int, v float64) string {
 	return ask.FormatOf(d.o.Model, d.a.Columns, col).Number(d.o.Printer, v)
 }
 
-func (d *drawer) note(format string, args ...any) { d.notes = append(d.notes, fmt.Sprintf(format, args...)) }
+func (d *drawer) note(format string, args ...any) {
+	d.notes = append(d.notes, fmt.Sprintf(format, args...))
+}
 
 func (d *drawer) draw() {
 	a, c := d.a, d.c

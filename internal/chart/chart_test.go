@@ -2,8 +2,8 @@ package chart_test
 
 import (
 	"bytes"
-	"fmt"
 	"encoding/xml"
+	"fmt"
 	"image/png"
 	"io"
 	"os"
