@@ -26,6 +26,8 @@ func (f Filter) Describe() string {
 			}
 		}
 		return notIf(f.Negate, "on ") + strings.Join(ds, " or ")
+	case f.Field == "status" && f.Op == "":
+		return notIf(f.Negate, "") + "only " + valuesWords(f.Values) + " shifts"
 	case f.Op == "set" && f.Field == "manager_id":
 		return map[bool]string{false: "has a manager", true: "has no manager"}[f.Negate]
 	case f.Op == "set":

@@ -413,6 +413,9 @@ func chartTitle(q *Query, m *semantic.Model) string {
 			t = "People"
 		}
 		for _, f := range q.Filters {
+			if f.Field == "status" {
+				continue // worked or planned shifts: the measure's own condition, said in "How I read this"
+			}
 			if f.Op == "" && f.Ref == nil && f.Field != "any" && f.Field != "weekday" && f.Field != "manager_id" {
 				t += ", " + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", "-")
 			} else {

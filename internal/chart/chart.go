@@ -402,6 +402,13 @@ func (d *drawer) resize(h float64) {
 	}
 }
 
+// fit makes an SVG drawing exactly h tall (a heatmap's rows set its height).
+func (d *drawer) fit(h float64) {
+	if sc, ok := d.c.(*svgCanvas); ok {
+		sc.h, d.h = h, h
+	}
+}
+
 func clip(s string, n int) string {
 	r := []rune(s)
 	if n < 2 {
@@ -670,7 +677,7 @@ func (d *drawer) drawHeatmap(s shape) {
 		ch = 22
 	}
 	bottom := top + ch*float64(len(rowsK))
-	d.resize(bottom + 80)
+	d.fit(bottom + 80)
 	cw := (right - left) / float64(len(colsK))
 	for i, rk := range rowsK {
 		d.c.text(left-8, top+float64(i)*ch+ch/2+4, axisLabel(rowGrain, rk), 12, "end", ink, false)

@@ -10,13 +10,13 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
 	"time"
 
 	"github.com/scry-dev/scry/internal/ask"
-	"github.com/scry-dev/scry/internal/chart"
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/hr"
@@ -42,6 +42,7 @@ var pages = func() map[string]*template.Template {
 // pageFuncs format numbers for pages.
 var pageFuncs = template.FuncMap{
 	"fields":  strings.Fields,
+	"outcome": ask.OutcomeWords,
 	"minutes": func(ms int64) string { return (time.Duration(ms) * time.Millisecond).Round(time.Second).String() },
 	"percent": func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) },
 	"seconds": func(ms int64) string { return fmt.Sprintf("%.1f s", float64(ms)/1000) },
@@ -64,10 +65,7 @@ type pageData struct {
 	Question, Now       string
 	Context             string // the shown answer's query (JSON), sent back with the next question for follow-ups
 	Suggestions         []string
-	Answer              *ask.Answer
-	Explain             *ask.Explain
-	ChartSVG            template.HTML
-	TableRows           [][]any
+	View                *answerView // the answer shown, in words
 	History             []ask.HistoryEntry
 	UserRows            []userRow
 	Link                string // an invitation link shown once (invitations that went to the outbox)
@@ -179,63 +177,93 @@ func (s *Server) base(c *caller, title, page string) pageData {
 	return pageData{Title: title, Page: page, Tenant: c.tenantSlug, User: &u}
 }
 
-// suggestions are built from the tenant's own departments and positions.
-func (s *Server) suggestions(r *http.Request, c *caller) []string {
+// suggestions are questions this asker may ask, built from the tenant's
+// own departments: an admin is offered a department's hours, a manager
+// their team's; each is read and checked against the asker's role and
+// scope (never run), so a manager is never offered wages or another
+// department.
+func (s *Server) suggestions(r *http.Request, c *caller, now time.Time) []string {
 	out := []string{"How many employees do we have?", "Headcount by department", "Who is working today?"}
+	all := c.user.Role == identity.Admin || c.user.Role == identity.HR
 	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
 		v, err := ask.LoadVocabulary(r.Context(), tx)
 		if err != nil {
 			return err
 		}
-		if d := v["department"]; len(d) > 0 {
+		if d := v["department"]; len(d) > 0 && all {
 			out = append(out, "Hours worked per week in "+d[len(d)/2]+" over the last 3 months")
 		}
-		if p := v["position"]; len(p) > 0 {
-			out = append(out, "Top 5 employees by hours worked last month", "Average hourly wage by position")
-		}
-		out = append(out, "Sick days by department this year", "Give me the gender parity", "Number of shifts by weekday and start hour")
 		return nil
 	}))
-	return out
+	if !all {
+		out = append(out, "How many hours did my team work over the past 7 weeks?")
+	}
+	out = append(out, "Top 5 employees by hours worked last month", "Average hourly wage by position",
+		"Sick days by department this year", "Give me the gender parity", "Number of shifts by weekday and start hour")
+	return s.engine.MayAsk(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user}, out, now)
 }
 
+// askPage shows the ask page; with ?answer= the answer a POST just gave
+// (see shownAnswers), which a reload shows again without asking again.
 func (s *Server) askPage(w http.ResponseWriter, r *http.Request, c *caller) {
+	if r.Method == http.MethodPost {
+		s.askPost(w, r, c)
+		return
+	}
 	d := s.base(c, "Ask", "ask")
 	d.Question, d.Now = strings.TrimSpace(r.URL.Query().Get("q")), r.URL.Query().Get("now")
-	if r.Method == http.MethodPost {
-		d.Question, d.Now = strings.TrimSpace(r.PostFormValue("q")), r.PostFormValue("now")
-	}
-	d.Suggestions = s.suggestions(r, c)
 	status := http.StatusOK
-	if d.Question != "" && r.Method == http.MethodPost {
-		prev, err := followedUp(r)
-		if err != nil {
-			d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
-			s.render(w, status, "ask", d)
-			return
-		}
-		ans, err := s.answer(r, c, d.Question, d.Now, prev)
-		if err != nil {
-			d.Error = errcode.From(err).Message
-			status = errcode.HTTPStatus(err)
+	if id := r.URL.Query().Get("answer"); id != "" {
+		if sh := s.shown.get(id, c.tenantID, c.user.ID); sh != nil {
+			d.Question, d.Now, d.Context, d.Error, status = sh.question, sh.now, sh.context, sh.err, sh.status
+			if sh.answer != nil {
+				scope, _ := s.engine.ScopeWords(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user})
+				d.View = answerViewOf(sh.answer, s.engine.Model, printer(r), askDate(sh.now).Format(time.DateOnly), scope)
+			}
 		} else {
-			d.Answer, d.Explain = ans, ans.Explain
-			d.TableRows = ans.Rows[:min(len(ans.Rows), 100)]
-			if ans.Error == nil && ans.Query != nil {
-				b, _ := json.Marshal(ans.Query)
-				d.Context = string(b)
-			}
-			if ans.Error == nil {
-				d.ChartSVG = template.HTML(chart.SVG(ans)) // generated by scry; every text in it is escaped
-			}
+			d.Notice = "This answer is no longer kept here; press Ask to ask the question again."
 		}
 	}
+	d.Suggestions = s.suggestions(r, c, askDate(d.Now))
 	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
 		var err error
 		d.History, err = ask.History(r.Context(), tx, c.user.ID, 12)
 		return err
 	}))
 	s.render(w, status, "ask", d)
+}
+
+// askDate is the date a question is asked at: the page's now, else today.
+func askDate(now string) time.Time {
+	if t, err := time.Parse(time.DateOnly, now); err == nil {
+		return t
+	}
+	return time.Now().UTC()
+}
+
+// askPost asks (recorded in the history and the audit log) and sends the
+// browser to the page that shows the answer: the result page is a GET, so
+// a reload does not ask again.
+func (s *Server) askPost(w http.ResponseWriter, r *http.Request, c *caller) {
+	sh := &shown{tenantID: c.tenantID, userID: c.user.ID, at: time.Now(), status: http.StatusOK}
+	sh.question, sh.now = strings.TrimSpace(r.PostFormValue("q")), r.PostFormValue("now")
+	if sh.question != "" {
+		prev, err := followedUp(r)
+		if err == nil {
+			sh.answer, err = s.answer(r, c, sh.question, sh.now, prev)
+		}
+		if err != nil {
+			sh.answer, sh.err, sh.status = nil, errcode.From(err).Message, errcode.HTTPStatus(err)
+		} else if sh.answer.Error == nil && sh.answer.Query != nil {
+			b, _ := json.Marshal(sh.answer.Query)
+			sh.context = string(b)
+		}
+	}
+	u := url.Values{"q": {sh.question}, "answer": {s.shown.put(sh)}}
+	if sh.now != "" {
+		u.Set("now", sh.now)
+	}
+	http.Redirect(w, r, "/ask?"+u.Encode(), http.StatusSeeOther)
 }
 
 // followedUp is the previous answer's query a page form sends back with a

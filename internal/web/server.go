@@ -66,7 +66,8 @@ type Server struct {
 	limits   sync.Map // key → *rate.Limiter
 	routes   []route
 	recorder *askRecorder
-	slugs    sync.Map // tenant id → slug
+	slugs    sync.Map     // tenant id → slug
+	shown    shownAnswers // answers the ask page just gave, for post/redirect/get
 }
 
 // New builds a server.
