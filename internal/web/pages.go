@@ -33,7 +33,7 @@ var uiFS embed.FS
 // pages are parsed once; a missing or broken template stops start-up.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling", "videos", "activate"} {
+	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling", "videos", "activate", "status"} {
 		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(uiFS, "ui/layout.html", "ui/"+name+".html"))
 	}
 	return out
@@ -57,6 +57,7 @@ var pageFuncs = template.FuncMap{
 // pageData is what every page template gets.
 type pageData struct {
 	Title, Page, Tenant string
+	Status              int // of an error page (403, 404)
 	User                *identity.User
 	Error, Notice       string
 	Invalid             string // the id of the form field an error is about
@@ -91,7 +92,8 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, d any) {
 }
 
 // page wraps an HTML handler: a caller who is not signed in goes to the
-// sign-in page; a caller without the role gets a plain 403.
+// sign-in page; a caller without the role gets a 403 page in the app's
+// layout, with a way back.
 func (s *Server) page(roles []string, h func(w http.ResponseWriter, r *http.Request, c *caller)) http.HandlerFunc {
 	return s.pageWith(roles, false, h)
 }
@@ -117,7 +119,9 @@ func (s *Server) pageWith(roles []string, upload bool, h func(w http.ResponseWri
 			rl.tenant, rl.user = c.tenantSlug, c.user.Email
 		}
 		if len(roles) > 0 && !hasRole(roles, string(c.user.Role)) {
-			http.Error(w, "Your role may not open this page.", http.StatusForbidden)
+			d := s.base(c, "Not for your role", "")
+			d.Status, d.Error = http.StatusForbidden, fmt.Sprintf("Your role (%s) may not open this page.", c.user.Role)
+			s.render(w, http.StatusForbidden, "status", d)
 			return
 		}
 		h(w, r, c)
@@ -151,6 +155,21 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/labeling", s.page(admins, s.labelingPage))
 	mux.HandleFunc("POST /admin/labeling", s.page(admins, s.labelingPage))
 	mux.HandleFunc("GET /admin/labeling/{id}", s.page(admins, s.labelingPage))
+}
+
+// notFound answers an unknown address: a page in the app's layout for a
+// browser, the JSON error for the API and every other client.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") || !strings.Contains(r.Header.Get("Accept"), "text/html") {
+		writeError(w, errcode.New(errcode.NotFound, "No such page or API route"))
+		return
+	}
+	d := pageData{Title: "Page not found", Status: http.StatusNotFound, Error: "There is no page at this address."}
+	if c, err := s.authenticateFull(r); err == nil {
+		d = s.base(c, d.Title, "")
+		d.Status, d.Error = http.StatusNotFound, "There is no page at this address."
+	}
+	s.render(w, http.StatusNotFound, "status", d)
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {

@@ -33,6 +33,12 @@ document.addEventListener("DOMContentLoaded", () => {
   if (answered && window.matchMedia("(max-width: 700px)").matches) {
     document.getElementById("answer").scrollIntoView();
   }
+  // An error page's way back, when there is a page to go back to.
+  const back = document.getElementById("back");
+  if (back && history.length > 1) {
+    back.hidden = false;
+    back.addEventListener("click", (e) => { e.preventDefault(); history.back(); });
+  }
   // Upload progress for the HR import.
   const form = document.getElementById("importform");
   const bar = document.getElementById("progress");
