@@ -55,6 +55,11 @@ func Draw(a *ask.Answer, o Options) Drawn {
 	o = o.defaults()
 	c := newSVG(o.Width, o.Height)
 	d := &drawer{c: c, a: a, o: o, w: o.Width, h: o.Height}
+	if d.narrow() {
+		// a phone shows a narrow drawing at about its own size: text a
+		// little larger than on a desktop's scaled-down wide one
+		d.c = larger{c, 1.2}
+	}
 	d.draw()
 	return Drawn{SVG: c.String(), Notes: d.notes}
 }
@@ -394,17 +399,39 @@ func (d *drawer) drawBar(s shape) {
 	d.c.line(left, y(0), right, y(0), muted, 1)
 }
 
+// larger draws text k times its size.
+type larger struct {
+	canvas
+	k float64
+}
+
+func (l larger) text(x, y float64, s string, size float64, anchor, fill string, bold bool) {
+	l.canvas.text(x, y, s, size*l.k, anchor, fill, bold)
+}
+
 // resize grows a drawing that needs more height than it was given (a
 // long list of bars on a phone), for the SVG backend.
 func (d *drawer) resize(h float64) {
-	if sc, ok := d.c.(*svgCanvas); ok && h > d.h {
+	if sc := d.svg(); sc != nil && h > d.h {
 		sc.h, d.h = h, h
 	}
 }
 
+// svg is the SVG canvas drawn on, or nil for a picture.
+func (d *drawer) svg() *svgCanvas {
+	switch c := d.c.(type) {
+	case *svgCanvas:
+		return c
+	case larger:
+		sc, _ := c.canvas.(*svgCanvas)
+		return sc
+	}
+	return nil
+}
+
 // fit makes an SVG drawing exactly h tall (a heatmap's rows set its height).
 func (d *drawer) fit(h float64) {
-	if sc, ok := d.c.(*svgCanvas); ok {
+	if sc := d.svg(); sc != nil {
 		sc.h, d.h = h, h
 	}
 }

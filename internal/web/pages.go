@@ -17,6 +17,7 @@ import (
 	"time"
 
 	"github.com/scry-dev/scry/internal/ask"
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/hr"
@@ -79,6 +80,8 @@ type pageData struct {
 	Result              *detect.Result
 	Frames              []string // drawn frames' addresses
 	Teams               []workforce.Team
+	Layouts             []hr.FileLayout // the import's expected files and columns
+	LastImport          string
 }
 
 // render writes a page; d is pageData, or portalData for the portal's.
@@ -149,6 +152,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /t/{tenant}/activate", s.activatePage)
 	mux.HandleFunc("GET /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
 	mux.HandleFunc("POST /admin/import", s.pageWith([]string{"admin", "hr"}, true, s.importPage))
+	mux.HandleFunc("GET /admin/import/template/{file}", s.page([]string{"admin", "hr"}, s.importTemplate))
 	mux.HandleFunc("GET /admin/videos", s.page(admins, s.videosPage))
 	mux.HandleFunc("GET /admin/videos/{video}/analyses/{analysis}", s.page(admins, s.videosPage))
 	mux.HandleFunc("GET /admin/videos/{video}/analyses/{analysis}/frames/{frame}", s.page(admins, s.analysisFrame))
@@ -372,27 +376,55 @@ func csvSafe(s string) string {
 }
 
 // importPage takes the three CSV files as an upload and imports them
-// all-or-nothing, as `scry import hr` does.
+// all-or-nothing, as `scry import hr` does; with ?dry_run=1 it only checks
+// them (`scry import hr --dry-run`). The page says which columns each file
+// needs and when the data was last imported.
 func (s *Server) importPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	d := s.base(c, "Import", "import")
-	if r.Method != http.MethodPost {
-		s.render(w, http.StatusOK, "import", d)
-		return
-	}
-	counts, err := s.importUpload(r, c)
+	d.Layouts = hr.Layouts()
 	status := http.StatusOK
-	if err != nil {
-		e := errcode.From(err)
-		d.Error, d.Problems, status = e.Message, e.Details, errcode.HTTPStatus(err)
-	} else {
-		d.Notice = fmt.Sprintf("Imported %d employees, %d shifts and %d absences in %.1f s.", counts.Employees, counts.Shifts, counts.Absences, counts.Seconds)
+	if r.Method == http.MethodPost {
+		dry := r.URL.Query().Get("dry_run") == "1"
+		counts, err := s.importUpload(r, c, dry)
+		switch {
+		case err != nil:
+			e := errcode.From(err)
+			d.Error, d.Problems, status = e.Message, e.Details, errcode.HTTPStatus(err)
+			if dry {
+				d.Error = "Checked, nothing changed: " + d.Error
+			}
+		case dry:
+			d.Notice = printer(r).Sprintf("The files are valid: an import would store %d employees, %d shifts and %d absences. Nothing was changed (this was a check only).", counts.Employees, counts.Shifts, counts.Absences)
+		default:
+			d.Notice = printer(r).Sprintf("Imported %d employees, %d shifts and %d absences in %.1f s.", counts.Employees, counts.Shifts, counts.Absences, counts.Seconds)
+		}
+	}
+	rec, ok, err := audit.Latest(r.Context(), s.db, c.tenantSlug, "hr.import")
+	s.logFailure(r, "read the last import", err)
+	if ok {
+		n := func(k string) int64 { f, _ := rec.Details[k].(float64); return int64(f) }
+		d.LastImport = printer(r).Sprintf("%s by %s: %d employees, %d shifts and %d absences.", rec.Time.UTC().Format("2 January 2006 at 15:04 UTC"),
+			strings.TrimPrefix(rec.Actor, "user:"), n("employees"), n("shifts"), n("absences"))
 	}
 	s.render(w, status, "import", d)
 }
 
-// importUpload saves an upload of the three files and imports them; the
+// importTemplate downloads the header line of one of the three files.
+func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, c *caller) {
+	t, ok := hr.Template(r.PathValue("file"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", r.PathValue("file")))
+	io.WriteString(w, t)
+}
+
+// importUpload saves an upload of the three files and imports them (or,
+// dry, only checks them: nothing changes, so nothing is audited); an
 // import is counted in /metrics and audited either way.
-func (s *Server) importUpload(r *http.Request, c *caller) (hr.Counts, error) {
+func (s *Server) importUpload(r *http.Request, c *caller, dry bool) (hr.Counts, error) {
 	var counts hr.Counts
 	// In the data folder, not /tmp: /tmp is often a RAM disk, and an upload
 	// may be a gigabyte.
@@ -409,8 +441,13 @@ func (s *Server) importUpload(r *http.Request, c *caller) (hr.Counts, error) {
 	}
 	defer os.RemoveAll(dir)
 	if err := saveUpload(r, dir); err != nil {
-		s.metrics.outcome("scry_hr_imports_total", "refused")
+		if !dry {
+			s.metrics.outcome("scry_hr_imports_total", "refused")
+		}
 		return counts, err
+	}
+	if dry {
+		return hr.DryRun(r.Context(), s.db, c.tenantID, dir)
 	}
 	details := map[string]any{}
 	err = s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "hr.import", "upload", details, func(tx *store.Tx) error {

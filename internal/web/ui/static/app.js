@@ -46,7 +46,7 @@ document.addEventListener("DOMContentLoaded", () => {
     form.addEventListener("submit", (e) => {
       e.preventDefault();
       const xhr = new XMLHttpRequest();
-      xhr.open("POST", form.action);
+      xhr.open("POST", (e.submitter && e.submitter.formAction) || form.action); // Import or Check only
       bar.hidden = false;
       xhr.upload.addEventListener("progress", (p) => { if (p.lengthComputable) bar.value = Math.round(100 * p.loaded / p.total); });
       xhr.addEventListener("load", () => { document.open(); document.write(xhr.responseText); document.close(); });
