@@ -13,6 +13,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
@@ -44,6 +45,7 @@ var pages = func() map[string]*template.Template {
 var pageFuncs = template.FuncMap{
 	"fields":  strings.Fields,
 	"outcome": ask.OutcomeWords,
+	"codes":   codes,
 	"minutes": func(ms int64) string { return (time.Duration(ms) * time.Millisecond).Round(time.Second).String() },
 	"percent": func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) },
 	"seconds": func(ms int64) string { return fmt.Sprintf("%.1f s", float64(ms)/1000) },
@@ -53,6 +55,17 @@ var pageFuncs = template.FuncMap{
 		}
 		return fmt.Sprintf("%.2f", *a)
 	},
+}
+
+// snakeCase finds the names a file holds as written (non_binary,
+// manager_id) in a message for people.
+var snakeCase = regexp.MustCompile(`\b[a-z0-9]+(?:_[a-z0-9]+)+\b`)
+
+// codes escapes s and sets the names in it as code: in "manager_id =
+// \"E0002\": expected the employee_id of an employee" they are what the
+// reader must type, not words.
+func codes(s string) template.HTML {
+	return template.HTML(snakeCase.ReplaceAllString(template.HTMLEscapeString(s), "<code>$0</code>"))
 }
 
 // pageData is what every page template gets.
