@@ -46,6 +46,7 @@ var pageFuncs = template.FuncMap{
 	"fields":  strings.Fields,
 	"outcome": ask.OutcomeWords,
 	"codes":   codes,
+	"when":    when,
 	"minutes": func(ms int64) string { return (time.Duration(ms) * time.Millisecond).Round(time.Second).String() },
 	"percent": func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) },
 	"seconds": func(ms int64) string { return fmt.Sprintf("%.1f s", float64(ms)/1000) },
@@ -66,6 +67,16 @@ var snakeCase = regexp.MustCompile(`\b[a-z0-9]+(?:_[a-z0-9]+)+\b`)
 // reader must type, not words.
 func codes(s string) template.HTML {
 	return template.HTML(snakeCase.ReplaceAllString(template.HTMLEscapeString(s), "<code>$0</code>"))
+}
+
+// when says a stored time (RFC 3339, as jobs and analyses keep it) in
+// words: "2 Dec 2026, 05:20 UTC".
+func when(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format("2 Jan 2006, 15:04 UTC")
 }
 
 // pageData is what every page template gets.
@@ -172,6 +183,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /admin/labeling", s.page(admins, s.labelingPage))
 	mux.HandleFunc("POST /admin/labeling", s.page(admins, s.labelingPage))
 	mux.HandleFunc("GET /admin/labeling/{id}", s.page(admins, s.labelingPage))
+	mux.HandleFunc("POST /admin/labeling/{id}/cancel", s.page(admins, s.cancelJobPage))
 }
 
 // notFound answers an unknown address: a page in the app's layout for a
