@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"strconv"
 	"strings"
 	"time"
 
@@ -294,15 +295,9 @@ func (e *Engine) MayAsk(ctx context.Context, who Asker, questions []string, now 
 	}
 	var out []string
 	e.DB.ReadTenant(ctx, who.TenantID, func(tx *store.Tx) error {
-		parser, _, err := e.parser(ctx, tx)
+		parser, _, visible, err := e.reader(ctx, tx, scope, now)
 		if err != nil {
 			return err
-		}
-		var visible map[string]bool
-		if !scope.All {
-			if visible, err = visibleNames(ctx, tx, scope, now); err != nil {
-				return err
-			}
 		}
 		for _, q := range questions {
 			if Guard(q) != nil {
@@ -316,4 +311,21 @@ func (e *Engine) MayAsk(ctx context.Context, who Asker, questions []string, now 
 		return nil
 	})
 	return out
+}
+
+// Number is an answer's value as a float: JSON numbers, or PostgreSQL's
+// numeric text; anything else is 0.
+func Number(v any) float64 {
+	switch x := v.(type) {
+	case float64:
+		return x
+	case int64:
+		return float64(x)
+	case int:
+		return float64(x)
+	case string:
+		f, _ := strconv.ParseFloat(x, 64)
+		return f
+	}
+	return 0
 }

@@ -130,20 +130,7 @@ func shapeOf(a *ask.Answer) shape {
 	return s
 }
 
-func num(v any) float64 {
-	switch x := v.(type) {
-	case float64:
-		return x
-	case int64:
-		return float64(x)
-	case int:
-		return float64(x)
-	case string:
-		f, _ := strconv.ParseFloat(x, 64)
-		return f
-	}
-	return 0
-}
+func num(v any) float64 { return ask.Number(v) }
 
 // Weekdays are the names of weekday numbers (0 is Sunday, as the data has it).
 var Weekdays = []string{"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"}

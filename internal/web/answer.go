@@ -135,25 +135,12 @@ func format(a *ask.Answer, m *semantic.Model, p *message.Printer, i int, x any) 
 		}
 		return cell{Text: chart.Label(col.Name, x), Sort: s}
 	case col.Type == "number":
-		f := num(x)
+		f := ask.Number(x)
 		return cell{Text: ask.FormatOf(m, a.Columns, i).Number(p, f), Sort: fmt.Sprintf("%020.4f", f+1e12), Numeric: true}
 	}
 	return cell{Text: ask.ValueWords(s), Sort: s}
 }
 
-func num(x any) float64 {
-	switch v := x.(type) {
-	case float64:
-		return v
-	case int64:
-		return float64(v)
-	case int:
-		return float64(v)
-	}
-	var f float64
-	fmt.Sscan(fmt.Sprint(x), &f)
-	return f
-}
 
 // sentence says a one-row answer: "Top 1 by hours worked, last month:
 // Emma Martinez (E0115 · Logistics · Delivery Driver), 174.3 h".
@@ -247,7 +234,7 @@ func pivot(a *ask.Answer, m *semantic.Model, p *message.Printer, now string) (ta
 			raw["a"+x] = r[1]
 		}
 		vals[[2]string{d, x}] = r[2]
-		totals[x] += num(r[2])
+		totals[x] += ask.Number(r[2])
 	}
 	if len(acrosses) > 40 {
 		return tableView{}, false // too wide to read: the long table instead
@@ -279,7 +266,7 @@ func pivot(a *ask.Answer, m *semantic.Model, p *message.Printer, now string) (ta
 				row = append(row, cell{Text: "—", Sort: fmt.Sprintf("%020.4f", 1e12), Numeric: true})
 				continue
 			}
-			sum += num(v)
+			sum += ask.Number(v)
 			row = append(row, format(a, m, p, 2, v))
 		}
 		if additive {
