@@ -141,7 +141,6 @@ func format(a *ask.Answer, m *semantic.Model, p *message.Printer, i int, x any) 
 	return cell{Text: ask.ValueWords(s), Sort: s}
 }
 
-
 // sentence says a one-row answer: "Top 1 by hours worked, last month:
 // Emma Martinez (E0115 · Logistics · Delivery Driver), 174.3 h".
 func sentence(a *ask.Answer, m *semantic.Model, p *message.Printer) string {
