@@ -26,6 +26,8 @@ func (f Filter) Describe() string {
 			}
 		}
 		return notIf(f.Negate, "on ") + strings.Join(ds, " or ")
+	case f.Field == "status" && f.Op == "":
+		return notIf(f.Negate, "") + "only " + valuesWords(f.Values) + " shifts"
 	case f.Op == "set" && f.Field == "manager_id":
 		return map[bool]string{false: "has a manager", true: "has no manager"}[f.Negate]
 	case f.Op == "set":
@@ -43,7 +45,7 @@ func (f Filter) Describe() string {
 	case f.Ref != nil:
 		return notIf(f.Negate, "") + field + " " + opWords(f.Op, f.Field) + " " + f.Ref.describe()
 	case f.Op != "":
-		return notIf(f.Negate, "") + field + " " + opWords(f.Op, f.Field) + " " + f.Values[0]
+		return notIf(f.Negate, "") + field + " " + opWords(f.Op, f.Field) + " " + ValueWords(f.Values[0])
 	case f.Field == "manager_id":
 		return notIf(f.Negate, "") + "reports to " + strings.Join(f.Values, " or ")
 	}
@@ -51,7 +53,16 @@ func (f Filter) Describe() string {
 	if f.Negate {
 		verb = " is not "
 	}
-	return field + verb + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", " ")
+	return field + verb + valuesWords(f.Values)
+}
+
+// valuesWords says alternatives: "sick leave or vacation".
+func valuesWords(vs []string) string {
+	words := make([]string, len(vs))
+	for i, v := range vs {
+		words[i] = ValueWords(v)
+	}
+	return strings.Join(words, " or ")
 }
 
 func notIf(neg bool, s string) string {
@@ -96,7 +107,11 @@ func (r *Ref) describeWho() string {
 func (q *Query) Notes() []string {
 	var out []string
 	if len(q.Aggs) > 0 {
-		out = append(out, "aggregates: "+strings.Join(q.Aggs, ", "))
+		words := make([]string, len(q.Aggs))
+		for i, a := range q.Aggs {
+			words[i] = strings.ToLower(aggTitles[a])
+		}
+		out = append(out, "the "+ListWords(words))
 	}
 	if q.Distinct != "" {
 		out = append(out, "counting different "+strings.ReplaceAll(q.Distinct, "_", " ")+" values")
@@ -123,8 +138,11 @@ func (q *Query) Notes() []string {
 	if q.RankWithin != "" {
 		out = append(out, "ranked within each "+strings.ReplaceAll(q.RankWithin, "_", " "))
 	}
-	if q.Limit > 0 {
-		out = append(out, fmt.Sprintf("the %s %d", map[string]string{"asc": "lowest", "desc": "highest"}[q.Order], q.Limit))
+	switch {
+	case q.Limit == 1:
+		out = append(out, "only the "+map[string]string{"asc": "lowest", "desc": "highest"}[q.Order])
+	case q.Limit > 0:
+		out = append(out, fmt.Sprintf("the %d %s", q.Limit, map[string]string{"asc": "lowest", "desc": "highest"}[q.Order]))
 	}
 	return out
 }

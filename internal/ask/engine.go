@@ -161,15 +161,9 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		if err := tx.SetStatementTimeout(ctx, timeout); err != nil {
 			return store.Err(err, "set statement timeout")
 		}
-		parser, version, err := e.parser(ctx, tx)
+		parser, version, visible, err := e.reader(ctx, tx, scope, now)
 		if err != nil {
 			return err
-		}
-		var visible map[string]bool
-		if !scope.All {
-			if visible, err = visibleNames(ctx, tx, scope, now); err != nil {
-				return err
-			}
 		}
 		q, engine, err := e.read(ctx, parser, question, visible, prev)
 		if err != nil {
@@ -207,6 +201,17 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		return ans, err
 	}
 	return ans, nil
+}
+
+// reader is the tenant's parser, the version of its HR data, and for a
+// scoped asker the names they may use (nil: everyone's).
+func (e *Engine) reader(ctx context.Context, tx *store.Tx, scope Scope, now time.Time) (*Parser, int64, map[string]bool, error) {
+	parser, version, err := e.parser(ctx, tx)
+	if err != nil || scope.All {
+		return parser, version, nil, err
+	}
+	visible, err := visibleNames(ctx, tx, scope, now)
+	return parser, version, visible, err
 }
 
 // read turns the question into a structured query with the configured
@@ -413,6 +418,9 @@ func chartTitle(q *Query, m *semantic.Model) string {
 			t = "People"
 		}
 		for _, f := range q.Filters {
+			if f.Field == "status" {
+				continue // worked or planned shifts: the measure's own condition, said in "How I read this"
+			}
 			if f.Op == "" && f.Ref == nil && f.Field != "any" && f.Field != "weekday" && f.Field != "manager_id" {
 				t += ", " + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", "-")
 			} else {

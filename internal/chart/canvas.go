@@ -26,6 +26,12 @@ type canvas interface {
 	text(x, y float64, s string, size float64, anchor, fill string, bold bool)
 	// vtext draws s rotated 90° counter-clockwise, centred on (x, y).
 	vtext(x, y float64, s string, size float64, fill string)
+	// dashed draws a dashed line (a partial period's segment).
+	dashed(x1, y1, x2, y2 float64, stroke string, width float64)
+	// tip gives what is drawn until untip a tooltip with the exact value
+	// (SVG only: a picture has no hover).
+	tip(s string)
+	untip()
 }
 
 // textWidth estimates the width of s at size, the same for both backends
@@ -37,12 +43,7 @@ type svgCanvas struct {
 	w, h float64
 }
 
-func newSVG(w, h float64) *svgCanvas {
-	c := &svgCanvas{w: w, h: h}
-	fmt.Fprintf(&c.b, `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %g %g" width="%g" height="%g" role="img" font-family="Go, 'Helvetica Neue', Arial, sans-serif">`, w, h, w, h)
-	c.rect(0, 0, w, h, "#ffffff")
-	return c
-}
+func newSVG(w, h float64) *svgCanvas { return &svgCanvas{w: w, h: h} }
 
 func (c *svgCanvas) rect(x, y, w, h float64, fill string) {
 	fmt.Fprintf(&c.b, `<rect x="%.1f" y="%.1f" width="%.1f" height="%.1f" fill="%s"/>`, x, y, w, h, fill)
@@ -84,7 +85,21 @@ func (c *svgCanvas) text(x, y float64, s string, size float64, anchor, fill stri
 func (c *svgCanvas) vtext(x, y float64, s string, size float64, fill string) {
 	fmt.Fprintf(&c.b, `<text x="0" y="0" font-size="%g" text-anchor="middle" fill="%s" transform="translate(%.1f,%.1f) rotate(-90)">%s</text>`, size, fill, x, y, html.EscapeString(s))
 }
-func (c *svgCanvas) String() string { return c.b.String() + "</svg>\n" }
+func (c *svgCanvas) dashed(x1, y1, x2, y2 float64, stroke string, width float64) {
+	fmt.Fprintf(&c.b, `<line x1="%.1f" y1="%.1f" x2="%.1f" y2="%.1f" stroke="%s" stroke-width="%g" stroke-dasharray="5 4"/>`, x1, y1, x2, y2, stroke, width)
+}
+func (c *svgCanvas) tip(s string) {
+	fmt.Fprintf(&c.b, `<g class="tip"><title>%s</title>`, html.EscapeString(s))
+}
+func (c *svgCanvas) untip() { c.b.WriteString("</g>") }
+
+// String is the document; its header is written last because a drawing
+// may grow taller than it began (bars on a phone). The viewBox makes it
+// scale to its box; sizes in the page's CSS override the text sizes here.
+func (c *svgCanvas) String() string {
+	return fmt.Sprintf(`<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 %g %g" width="%g" height="%g" role="img" font-family="Go, 'Helvetica Neue', Arial, sans-serif"><rect x="0" y="0" width="%g" height="%g" fill="#ffffff"/>`,
+		c.w, c.h, c.w, c.h, c.w, c.h) + c.b.String() + "</svg>\n"
+}
 
 type pngCanvas struct {
 	dc      *gg.Context
@@ -167,6 +182,13 @@ func (c *pngCanvas) vtext(x, y float64, s string, size float64, fill string) {
 	c.dc.DrawStringAnchored(s, x*c.scale, y*c.scale, 0.5, 0)
 	c.dc.Pop()
 }
+func (c *pngCanvas) dashed(x1, y1, x2, y2 float64, stroke string, width float64) {
+	c.dc.SetDash(5, 4)
+	c.line(x1, y1, x2, y2, stroke, width)
+	c.dc.SetDash()
+}
+func (c *pngCanvas) tip(string) {}
+func (c *pngCanvas) untip()     {}
 func (c *pngCanvas) bytes() ([]byte, error) {
 	var buf bytes.Buffer
 	err := c.dc.EncodePNG(&buf)

@@ -3,6 +3,7 @@ package chart_test
 import (
 	"bytes"
 	"encoding/xml"
+	"fmt"
 	"image/png"
 	"io"
 	"os"
@@ -12,6 +13,7 @@ import (
 
 	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/chart"
+	"github.com/scry-dev/scry/internal/semantic"
 )
 
 func TestTicksAreNice(t *testing.T) {
@@ -98,5 +100,56 @@ func TestEveryKindRenders(t *testing.T) {
 		}
 		os.WriteFile(filepath.Join(out, kind+".svg"), []byte(svg), 0o644)
 		os.WriteFile(filepath.Join(out, kind+".png"), p, 0o644)
+	}
+}
+
+// TestNothingDroppedSilently: past six lines the rest is summed as
+// "Other" with a note; a week the range cuts is marked partial (dashed,
+// noted), not drawn as a fall; every point has a tooltip with its exact
+// value; a heatmap shows every weekday by name and every hour.
+func TestNothingDroppedSilently(t *testing.T) {
+	m := semantic.BuiltinHR()
+	var rows [][]any
+	positions := []string{"A", "B", "C", "D", "E", "F", "G", "H", "I"}
+	for _, w := range []string{"2026-07-27", "2026-08-03", "2026-08-10"} {
+		for i, p := range positions {
+			rows = append(rows, []any{w, p, float64(1000*(10-i)) + 0.24})
+		}
+	}
+	a := &ask.Answer{Query: &ask.Query{Kind: "groups", Measure: "hours_worked", Dimensions: []string{"week", "position"}, Time: &ask.TimeRange{Expr: "last 3 month", From: "2026-08-01", To: "2026-08-14"}},
+		Columns: []ask.Column{{Name: "week", Type: "string"}, {Name: "position", Type: "string"}, {Name: "hours_worked", Type: "number"}},
+		Rows:    rows, Chart: &ask.Chart{Type: "line", Title: "Hours worked per week and position"}}
+	for _, width := range []float64{800, 400} {
+		d := chart.Draw(a, chart.Options{Width: width, Height: 480, Model: m, NoTitle: true})
+		notes := strings.Join(d.Notes, " ")
+		if !strings.Contains(d.SVG, ">Other<") || !strings.Contains(notes, "9 positions: the 5 largest are drawn and the other 4 are summed as “Other”") {
+			t.Errorf("%v: no Other series or note: %q", width, notes)
+		}
+		if !strings.Contains(notes, "weeks of 27 Jul 2026 and 10 Aug 2026 are only partly inside") || !strings.Contains(d.SVG, "stroke-dasharray") || !strings.Contains(d.SVG, "(partial period)") {
+			t.Errorf("%v: the cut first week is not marked partial: %q", width, notes)
+		}
+		if !strings.Contains(d.SVG, "<title>A · 3 Aug 2026: 10,000.2 h</title>") {
+			t.Errorf("%v: no tooltip with the exact value", width)
+		}
+		if !strings.Contains(d.SVG, `viewBox="0 0 `+fmt.Sprint(width)) {
+			t.Errorf("%v: no viewBox", width)
+		}
+	}
+	if p := chart.PartialPeriods(a, ""); !p["2026-07-27"] || !p["2026-08-10"] || p["2026-08-03"] {
+		t.Errorf("partial periods: %v", p)
+	}
+	// an average does not add up: the rest is left to the table, not summed
+	a.Query.Measure, a.Columns[2].Name = "hourly_wage", "hourly_wage"
+	if d := chart.Draw(a, chart.Options{Model: m}); strings.Contains(d.SVG, ">Other<") || !strings.Contains(strings.Join(d.Notes, " "), "the other 4 are in the table") {
+		t.Errorf("averages summed as Other: %q", d.Notes)
+	}
+	heat := answers()["heatmap"]
+	for _, width := range []float64{800, 400} {
+		svg := chart.Draw(heat, chart.Options{Width: width, Height: 480}).SVG
+		for _, want := range []string{">Mon<", ">Sun<", ">00<", ">23<", "<title>Mon 08:00: 40</title>"} {
+			if !strings.Contains(svg, want) {
+				t.Errorf("heatmap %v lacks %s", width, want)
+			}
+		}
 	}
 }

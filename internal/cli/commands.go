@@ -65,9 +65,12 @@ func commands() *command {
 		}},
 		{name: "import", summary: "import data into a tenant", subs: []*command{
 			{name: "hr", summary: "import employees.csv, shifts.csv and absences.csv (all-or-nothing; replaces the tenant's HR data)",
-				usage:   "--tenant <slug> <folder>",
-				example: "scry import hr --tenant acme-retail ./hr/acme-retail",
-				flags:   func(fs *flag.FlagSet, c *call) { tenantFlag(fs) }, run: importHR},
+				usage:   "--tenant <slug> [--dry-run] <folder>",
+				example: "scry import hr --tenant acme-retail ./hr/acme-retail\nscry import hr --tenant acme-retail --dry-run ./hr/acme-retail   # check only: report the problems, change nothing",
+				flags: func(fs *flag.FlagSet, c *call) {
+					tenantFlag(fs)
+					fs.Bool("dry-run", false, "check the files and report every problem (up to 20) or what would be imported; change nothing")
+				}, run: importHR},
 		}},
 		{name: "migrate", summary: "apply pending database migrations (also done on every start)", example: "scry migrate --json", run: migrate},
 		{name: "audit", summary: "read and verify the tamper-evident audit log", subs: []*command{
@@ -286,6 +289,16 @@ func importHR(ctx context.Context, c *call) error {
 		return err
 	}
 	var counts hr.Counts
+	if c.flag("dry-run") == "true" {
+		// nothing changes, so nothing is audited: the real import will be
+		if counts, err = hr.DryRun(ctx, db, t.ID, c.args[0]); err != nil {
+			return err
+		}
+		return c.out(map[string]any{"dry_run": true, "employees": counts.Employees, "shifts": counts.Shifts, "absences": counts.Absences}, func(w io.Writer) {
+			fmt.Fprintf(w, "Checked %s for %s: the files are valid; an import would store %d employees, %d shifts and %d absences. Nothing was changed (dry run).\n",
+				c.args[0], t.Slug, counts.Employees, counts.Shifts, counts.Absences)
+		})
+	}
 	details := map[string]any{}
 	err = c.record(ctx, db, t, "hr.import", c.args[0], details, func(tx *store.Tx) error {
 		counts, err = hr.Import(ctx, tx, c.args[0], c.env.Stderr)

@@ -53,17 +53,39 @@ func browser(t *testing.T) context.Context {
 
 type step = chromedp.Action[chromedp.Void]
 
+// shot keeps a screenshot of the page under testout/browser and checks
+// that the page speaks in words: no snake_case name (an internal code or
+// column) in its text outside <code> (data a person types, such as a CSV
+// column) — attributes are not text, so data-* and form values may hold them.
 func shot(name string) step {
 	dir := filepath.Join("..", "..", "testout", "browser")
 	os.MkdirAll(dir, 0o755)
 	return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		codes, err := chromedp.Evaluate[[]string](snakeCaseJS)(ctx, tg)
+		if err != nil {
+			return err
+		}
 		buf, err := chromedp.FullScreenshot(100)(ctx, tg) // quality 100 = PNG
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644)
+		if err := os.WriteFile(filepath.Join(dir, name+".png"), buf, 0o644); err != nil {
+			return err
+		}
+		if len(codes) > 0 {
+			return fmt.Errorf("page %s shows internal names: %q", name, codes)
+		}
+		return nil
 	})
 }
+
+// snakeCaseJS lists the snake_case words of the page's text (hidden parts
+// included), leaving out <code>, scripts, styles and tooltips' markup.
+const snakeCaseJS = `(() => {
+	const b = document.body.cloneNode(true);
+	b.querySelectorAll("code, script, style").forEach((e) => e.remove());
+	return b.textContent.match(/\b[a-z]+_[a-z_]+\b/g) || [];
+})()`
 
 // waitJS waits until js is true in the page; an error (the page is being
 // navigated) just means "not yet".
@@ -88,18 +110,24 @@ func eval[T any](t *testing.T, ctx context.Context, js string) T {
 	return v
 }
 
-// TestBrowserAskJourney: sign in, ask, see chart and table, a manager sees
-// only the team, sign out — in a real browser, with screenshots kept under
-// testout/browser.
-func TestBrowserAskJourney(t *testing.T) {
-	ctx := browser(t)
+// askSite is acme-retail's demo data with an admin and a manager (Nora
+// David, E0105), served for browser tests.
+type askSite struct {
+	ts  *httptest.Server
+	db  *store.DB
+	eng *ask.Engine
+	tn  tenant.Tenant
+}
+
+func newAskSite(t *testing.T) *askSite {
+	t.Helper()
 	cfg := storetest.Config(t, store.SQLite)
 	bg := context.Background()
 	db, err := store.Open(bg, cfg)
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	log, _ := audit.Open(cfg.DataDir)
 	dir, _ := demo.Extract("acme-retail", t.TempDir())
 	var tn tenant.Tenant
@@ -128,7 +156,52 @@ func TestBrowserAskJourney(t *testing.T) {
 	eng := &ask.Engine{DB: db, Model: semantic.BuiltinHR()}
 	srv := New(Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PerIP: 1000, PerUser: 1000}, db, log, eng)
 	ts := httptest.NewServer(srv.Handler())
-	defer ts.Close()
+	t.Cleanup(ts.Close)
+	return &askSite{ts: ts, db: db, eng: eng, tn: tn}
+}
+
+// appSignIn signs in to acme-retail's app at base and waits for the ask page.
+func appSignIn(base, email string) step {
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	return chromedp.Steps(
+		chromedp.Navigate(base+"/signin"),
+		chromedp.WaitVisible(css("#tenant")),
+		typed("#tenant", "acme-retail"),
+		typed("#email", email),
+		typed("#password", password),
+		chromedp.Submit(css("#password")),
+		chromedp.WaitVisible(css("#q")),
+	)
+}
+
+// asked types q into the ask box, submits it and waits for its answer.
+func asked(q string) step {
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	return chromedp.Steps(
+		chromedp.Clear(css("#q")),
+		typed("#q", q),
+		chromedp.Submit(css("#q")),
+		// wait for the new page, not the answer still shown on the old one
+		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			js := fmt.Sprintf(`document.querySelector("#answer .answered")?.dataset.question === %q && document.readyState === "complete" && !!document.querySelector("#answer table, #answer .error, #answer .sentence")`, q)
+			return testwait.Until(60*time.Second, func() error {
+				ok, err := chromedp.Evaluate[bool](js)(ctx, tg)
+				if err == nil && !ok {
+					err = fmt.Errorf("no answer to %q", q)
+				}
+				return err // errors while the page navigates just mean "not yet"
+			})
+		}),
+	)
+}
+
+// TestBrowserAskJourney: sign in, ask, see chart and table, a manager sees
+// only the team, sign out — in a real browser, with screenshots kept under
+// testout/browser.
+func TestBrowserAskJourney(t *testing.T) {
+	ctx := browser(t)
+	site := newAskSite(t)
+	ts, eng, tn, bg := site.ts, site.eng, site.tn, context.Background()
 
 	// What the manager may see, from the engine directly.
 	mgrAns, err := eng.Ask(bg, ask.Asker{TenantID: tn.ID, User: identity.User{Role: identity.Manager, EmployeeID: "E0105"}}, "List all employees", time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC))
@@ -137,35 +210,8 @@ func TestBrowserAskJourney(t *testing.T) {
 	}
 
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-	signIn := func(email string) step {
-		return chromedp.Steps(
-			chromedp.Navigate(ts.URL+"/signin"),
-			chromedp.WaitVisible(css("#tenant")),
-			typed("#tenant", "acme-retail"),
-			typed("#email", email),
-			typed("#password", password),
-			chromedp.Submit(css("#password")),
-			chromedp.WaitVisible(css("#q")),
-		)
-	}
-	askQ := func(q string) step {
-		return chromedp.Steps(
-			chromedp.Clear(css("#q")),
-			typed("#q", q),
-			chromedp.Submit(css("#q")),
-			// wait for the new page, not the answer still shown on the old one
-			chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-				js := fmt.Sprintf(`document.querySelector("#answer .answered")?.dataset.question === %q && document.readyState === "complete" && !!document.querySelector("#answer table, #answer .error")`, q)
-				return testwait.Until(60*time.Second, func() error {
-					ok, err := chromedp.Evaluate[bool](js)(ctx, tg)
-					if err == nil && !ok {
-						err = fmt.Errorf("no answer to %q", q)
-					}
-					return err // errors while the page navigates just mean "not yet"
-				})
-			}),
-		)
-	}
+	signIn := func(email string) step { return appSignIn(ts.URL, email) }
+	askQ := asked
 	run := func(steps ...step) {
 		t.Helper()
 		if err := chromedp.Do(ctx, steps...); err != nil {
@@ -200,7 +246,7 @@ func TestBrowserAskJourney(t *testing.T) {
 	if rows != 7 || bars < 7 || !strings.Contains(caption, "Employees by department") {
 		t.Fatalf("headcount by department: %d rows, %d svg rects, caption %q", rows, bars, caption)
 	}
-	if !strings.Contains(explain, "every employee of this tenant") {
+	if !strings.Contains(explain, "every employee of this organisation") {
 		t.Fatalf("how I read this: %q", explain)
 	}
 	if !strings.HasSuffix(url, "/signin") {

@@ -278,4 +278,18 @@ func TestBrowserNewJobForm(t *testing.T) {
 	if n := jobs(); n != 2 {
 		t.Fatalf("refused forms made jobs: %d", n)
 	}
+	// A job named on the form, its columns in words, cancelled from its page.
+	browserRun(t, bctx, chromedp.Navigate(f.ts.URL+"/admin/labeling"), chromedp.WaitVisible(css("#newjob")),
+		typed("#name", "Shelf camera, week 48"), chromedp.Click(css("#newjob button")), waitFor(createdJob),
+		chromedp.EmulateViewport(1366, 900), shot("label-form-3-named-job-1366"), chromedp.EmulateViewport(375, 800), shot("label-form-3-named-job-375"), chromedp.EmulateViewport(1280, 900))
+	if h := eval[string](t, bctx, `document.getElementById("job").textContent`); !strings.Contains(h, "Shelf camera, week 48") {
+		t.Errorf("the job's name: %q", h)
+	}
+	if th := eval[string](t, bctx, `document.querySelector("#workers thead").textContent`); !strings.Contains(th, "Tasks taken") || strings.Contains(th, "Accepted") {
+		t.Errorf("per-worker columns: %q", th)
+	}
+	browserRun(t, bctx, chromedp.Click(css("#canceljob button")), waitFor(`!document.getElementById("canceljob") && document.getElementById("job") !== null`), shot("label-form-4-cancelled"))
+	if p := eval[string](t, bctx, `document.querySelector("#job + p").textContent`); !strings.Contains(p, "cancelled") {
+		t.Errorf("after cancelling: %q", p)
+	}
 }

@@ -436,7 +436,7 @@ var jobFields = map[string][2]string{
 // jobForm reads the new-job form into a Request; a number that is not one
 // is refused naming its field (instead of silently becoming a default).
 func jobForm(form map[string]string) (labeling.Request, error) {
-	req := labeling.Request{Kind: form["kind"], Video: form["video"], Team: form["team"], Instructions: form["instructions"]}
+	req := labeling.Request{Name: form["name"], Kind: form["kind"], Video: form["video"], Team: form["team"], Instructions: form["instructions"]}
 	num := func(key, field string, dst *float64) error {
 		if form[key] == "" {
 			return nil
@@ -511,7 +511,7 @@ func (s *Server) labelingPage(w http.ResponseWriter, r *http.Request, c *caller)
 		d.Form["team"] = d.Teams[0].Name
 	}
 	if r.Method == http.MethodPost {
-		for _, k := range []string{"video", "kind", "analysis", "team", "labels", "every", "below", "sample", "workers", "limit", "instructions"} {
+		for _, k := range []string{"name", "video", "kind", "analysis", "team", "labels", "every", "below", "sample", "workers", "limit", "instructions"} {
 			d.Form[k] = strings.TrimSpace(r.PostFormValue(k))
 		}
 		req, err := jobForm(d.Form)
@@ -531,4 +531,24 @@ func (s *Server) labelingPage(w http.ResponseWriter, r *http.Request, c *caller)
 		}
 	}
 	s.render(w, status, "labeling", d)
+}
+
+// cancelJobPage cancels a job from its page (as `scry label job cancel`
+// does, audited the same way) and shows the job again.
+func (s *Server) cancelJobPage(w http.ResponseWriter, r *http.Request, c *caller) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.notFound(w, r)
+		return
+	}
+	err = s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "label.job.cancel", fmt.Sprint(id), nil, func(tx *store.Tx) error {
+		return labeling.Cancel(r.Context(), tx, id)
+	})
+	if err != nil {
+		d := s.base(c, "Labeling", "labeling")
+		d.Error = errcode.From(err).Message
+		s.render(w, errcode.HTTPStatus(err), "status", d)
+		return
+	}
+	http.Redirect(w, r, fmt.Sprintf("/admin/labeling/%d#job", id), http.StatusSeeOther)
 }

@@ -219,6 +219,23 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	if detect.IoU(detect.Box{X: int(drawn["x"]), Y: int(drawn["y"]), W: int(drawn["w"]), H: int(drawn["h"])}, detect.Box{X: 250, Y: 250, W: 80, H: 60}) < 0.9 {
 		t.Fatalf("the box drawn with the mouse: %v", drawn)
 	}
+	// Undo (Ctrl+Z, or the button) takes the drawn box away; redo (Ctrl+Shift+Z) brings it back.
+	key := func(shift bool) string {
+		return fmt.Sprintf(`document.getElementById("stage").dispatchEvent(new KeyboardEvent("keydown", {key: "z", ctrlKey: true, shiftKey: %v, bubbles: true}))`, shift)
+	}
+	boxesOn0 := `scryLabel.state().boxes[0].length`
+	eval[bool](t, bctx, key(false))
+	if n := eval[int](t, bctx, boxesOn0); n != 2 {
+		t.Errorf("after Ctrl+Z: %d boxes", n)
+	}
+	eval[bool](t, bctx, key(true))
+	if n := eval[int](t, bctx, boxesOn0); n != 3 {
+		t.Errorf("after Ctrl+Shift+Z: %d boxes", n)
+	}
+	run(chromedp.Click(css("#undo")), waitFor(boxesOn0+` === 2`), chromedp.Click(css("#redo")), waitFor(boxesOn0+` === 3`))
+	if pos := eval[string](t, bctx, `document.getElementById("frame-pos").textContent`); !strings.HasPrefix(pos, "frame 1 of ") {
+		t.Errorf("frame counter: %q", pos)
+	}
 	// The next frame is context (half a second later): it shows, but takes no box.
 	run(chromedp.Click(css("#next")), chromedp.DragAndDropXY(from["x"], from["y"], to["x"], to["y"], 12), shot("label-1b-context"))
 	if pos := eval[string](t, bctx, `document.getElementById("frame-pos").textContent`); !strings.Contains(pos, "frame 13") || !strings.Contains(pos, "view only") {

@@ -10,13 +10,15 @@ import (
 	"io"
 	"io/fs"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"time"
 
 	"github.com/scry-dev/scry/internal/ask"
-	"github.com/scry-dev/scry/internal/chart"
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/hr"
@@ -33,7 +35,7 @@ var uiFS embed.FS
 // pages are parsed once; a missing or broken template stops start-up.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling", "videos", "activate"} {
+	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling", "videos", "activate", "status"} {
 		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(uiFS, "ui/layout.html", "ui/"+name+".html"))
 	}
 	return out
@@ -42,6 +44,9 @@ var pages = func() map[string]*template.Template {
 // pageFuncs format numbers for pages.
 var pageFuncs = template.FuncMap{
 	"fields":  strings.Fields,
+	"outcome": ask.OutcomeWords,
+	"codes":   codes,
+	"when":    when,
 	"minutes": func(ms int64) string { return (time.Duration(ms) * time.Millisecond).Round(time.Second).String() },
 	"percent": func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) },
 	"seconds": func(ms int64) string { return fmt.Sprintf("%.1f s", float64(ms)/1000) },
@@ -53,9 +58,31 @@ var pageFuncs = template.FuncMap{
 	},
 }
 
+// snakeCase finds the names a file holds as written (non_binary,
+// manager_id) in a message for people.
+var snakeCase = regexp.MustCompile(`\b[a-z0-9]+(?:_[a-z0-9]+)+\b`)
+
+// codes escapes s and sets the names in it as code: in "manager_id =
+// \"E0002\": expected the employee_id of an employee" they are what the
+// reader must type, not words.
+func codes(s string) template.HTML {
+	return template.HTML(snakeCase.ReplaceAllString(template.HTMLEscapeString(s), "<code>$0</code>"))
+}
+
+// when says a stored time (RFC 3339, as jobs and analyses keep it) in
+// words: "2 Dec 2026, 05:20 UTC".
+func when(s string) string {
+	t, err := time.Parse(time.RFC3339Nano, s)
+	if err != nil {
+		return s
+	}
+	return t.UTC().Format("2 Jan 2006, 15:04 UTC")
+}
+
 // pageData is what every page template gets.
 type pageData struct {
 	Title, Page, Tenant string
+	Status              int // of an error page (403, 404)
 	User                *identity.User
 	Error, Notice       string
 	Invalid             string // the id of the form field an error is about
@@ -64,10 +91,7 @@ type pageData struct {
 	Question, Now       string
 	Context             string // the shown answer's query (JSON), sent back with the next question for follow-ups
 	Suggestions         []string
-	Answer              *ask.Answer
-	Explain             *ask.Explain
-	ChartSVG            template.HTML
-	TableRows           [][]any
+	View                *answerView // the answer shown, in words
 	History             []ask.HistoryEntry
 	UserRows            []userRow
 	Link                string // an invitation link shown once (invitations that went to the outbox)
@@ -80,6 +104,8 @@ type pageData struct {
 	Result              *detect.Result
 	Frames              []string // drawn frames' addresses
 	Teams               []workforce.Team
+	Layouts             []hr.FileLayout // the import's expected files and columns
+	LastImport          string
 }
 
 // render writes a page; d is pageData, or portalData for the portal's.
@@ -93,7 +119,8 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, d any) {
 }
 
 // page wraps an HTML handler: a caller who is not signed in goes to the
-// sign-in page; a caller without the role gets a plain 403.
+// sign-in page; a caller without the role gets a 403 page in the app's
+// layout, with a way back.
 func (s *Server) page(roles []string, h func(w http.ResponseWriter, r *http.Request, c *caller)) http.HandlerFunc {
 	return s.pageWith(roles, false, h)
 }
@@ -119,7 +146,9 @@ func (s *Server) pageWith(roles []string, upload bool, h func(w http.ResponseWri
 			rl.tenant, rl.user = c.tenantSlug, c.user.Email
 		}
 		if len(roles) > 0 && !hasRole(roles, string(c.user.Role)) {
-			http.Error(w, "Your role may not open this page.", http.StatusForbidden)
+			d := s.base(c, "Not for your role", "")
+			d.Status, d.Error = http.StatusForbidden, fmt.Sprintf("Your role (%s) may not open this page.", c.user.Role)
+			s.render(w, http.StatusForbidden, "status", d)
 			return
 		}
 		h(w, r, c)
@@ -147,12 +176,29 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /t/{tenant}/activate", s.activatePage)
 	mux.HandleFunc("GET /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
 	mux.HandleFunc("POST /admin/import", s.pageWith([]string{"admin", "hr"}, true, s.importPage))
+	mux.HandleFunc("GET /admin/import/template/{file}", s.page([]string{"admin", "hr"}, s.importTemplate))
 	mux.HandleFunc("GET /admin/videos", s.page(admins, s.videosPage))
 	mux.HandleFunc("GET /admin/videos/{video}/analyses/{analysis}", s.page(admins, s.videosPage))
 	mux.HandleFunc("GET /admin/videos/{video}/analyses/{analysis}/frames/{frame}", s.page(admins, s.analysisFrame))
 	mux.HandleFunc("GET /admin/labeling", s.page(admins, s.labelingPage))
 	mux.HandleFunc("POST /admin/labeling", s.page(admins, s.labelingPage))
 	mux.HandleFunc("GET /admin/labeling/{id}", s.page(admins, s.labelingPage))
+	mux.HandleFunc("POST /admin/labeling/{id}/cancel", s.page(admins, s.cancelJobPage))
+}
+
+// notFound answers an unknown address: a page in the app's layout for a
+// browser, the JSON error for the API and every other client.
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/api/") || !strings.Contains(r.Header.Get("Accept"), "text/html") {
+		writeError(w, errcode.New(errcode.NotFound, "No such page or API route"))
+		return
+	}
+	d := pageData{Title: "Page not found", Status: http.StatusNotFound, Error: "There is no page at this address."}
+	if c, err := s.authenticateFull(r); err == nil {
+		d = s.base(c, d.Title, "")
+		d.Status, d.Error = http.StatusNotFound, "There is no page at this address."
+	}
+	s.render(w, http.StatusNotFound, "status", d)
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
@@ -179,63 +225,93 @@ func (s *Server) base(c *caller, title, page string) pageData {
 	return pageData{Title: title, Page: page, Tenant: c.tenantSlug, User: &u}
 }
 
-// suggestions are built from the tenant's own departments and positions.
-func (s *Server) suggestions(r *http.Request, c *caller) []string {
+// suggestions are questions this asker may ask, built from the tenant's
+// own departments: an admin is offered a department's hours, a manager
+// their team's; each is read and checked against the asker's role and
+// scope (never run), so a manager is never offered wages or another
+// department.
+func (s *Server) suggestions(r *http.Request, c *caller, now time.Time) []string {
 	out := []string{"How many employees do we have?", "Headcount by department", "Who is working today?"}
+	all := c.user.Role == identity.Admin || c.user.Role == identity.HR
 	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
 		v, err := ask.LoadVocabulary(r.Context(), tx)
 		if err != nil {
 			return err
 		}
-		if d := v["department"]; len(d) > 0 {
+		if d := v["department"]; len(d) > 0 && all {
 			out = append(out, "Hours worked per week in "+d[len(d)/2]+" over the last 3 months")
 		}
-		if p := v["position"]; len(p) > 0 {
-			out = append(out, "Top 5 employees by hours worked last month", "Average hourly wage by position")
-		}
-		out = append(out, "Sick days by department this year", "Give me the gender parity", "Number of shifts by weekday and start hour")
 		return nil
 	}))
-	return out
+	if !all {
+		out = append(out, "How many hours did my team work over the past 7 weeks?")
+	}
+	out = append(out, "Top 5 employees by hours worked last month", "Average hourly wage by position",
+		"Sick days by department this year", "Give me the gender parity", "Number of shifts by weekday and start hour")
+	return s.engine.MayAsk(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user}, out, now)
 }
 
+// askPage shows the ask page; with ?answer= the answer a POST just gave
+// (see shownAnswers), which a reload shows again without asking again.
 func (s *Server) askPage(w http.ResponseWriter, r *http.Request, c *caller) {
+	if r.Method == http.MethodPost {
+		s.askPost(w, r, c)
+		return
+	}
 	d := s.base(c, "Ask", "ask")
 	d.Question, d.Now = strings.TrimSpace(r.URL.Query().Get("q")), r.URL.Query().Get("now")
-	if r.Method == http.MethodPost {
-		d.Question, d.Now = strings.TrimSpace(r.PostFormValue("q")), r.PostFormValue("now")
-	}
-	d.Suggestions = s.suggestions(r, c)
 	status := http.StatusOK
-	if d.Question != "" && r.Method == http.MethodPost {
-		prev, err := followedUp(r)
-		if err != nil {
-			d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
-			s.render(w, status, "ask", d)
-			return
-		}
-		ans, err := s.answer(r, c, d.Question, d.Now, prev)
-		if err != nil {
-			d.Error = errcode.From(err).Message
-			status = errcode.HTTPStatus(err)
+	if id := r.URL.Query().Get("answer"); id != "" {
+		if sh := s.shown.get(id, c.tenantID, c.user.ID); sh != nil {
+			d.Question, d.Now, d.Context, d.Error, status = sh.question, sh.now, sh.context, sh.err, sh.status
+			if sh.answer != nil {
+				scope, _ := s.engine.ScopeWords(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user})
+				d.View = answerViewOf(sh.answer, s.engine.Model, printer(r), askDate(sh.now).Format(time.DateOnly), scope)
+			}
 		} else {
-			d.Answer, d.Explain = ans, ans.Explain
-			d.TableRows = ans.Rows[:min(len(ans.Rows), 100)]
-			if ans.Error == nil && ans.Query != nil {
-				b, _ := json.Marshal(ans.Query)
-				d.Context = string(b)
-			}
-			if ans.Error == nil {
-				d.ChartSVG = template.HTML(chart.SVG(ans)) // generated by scry; every text in it is escaped
-			}
+			d.Notice = "This answer is no longer kept here; press Ask to ask the question again."
 		}
 	}
+	d.Suggestions = s.suggestions(r, c, askDate(d.Now))
 	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
 		var err error
 		d.History, err = ask.History(r.Context(), tx, c.user.ID, 12)
 		return err
 	}))
 	s.render(w, status, "ask", d)
+}
+
+// askDate is the date a question is asked at: the page's now, else today.
+func askDate(now string) time.Time {
+	if t, err := time.Parse(time.DateOnly, now); err == nil {
+		return t
+	}
+	return time.Now().UTC()
+}
+
+// askPost asks (recorded in the history and the audit log) and sends the
+// browser to the page that shows the answer: the result page is a GET, so
+// a reload does not ask again.
+func (s *Server) askPost(w http.ResponseWriter, r *http.Request, c *caller) {
+	sh := &shown{tenantID: c.tenantID, userID: c.user.ID, at: time.Now(), status: http.StatusOK}
+	sh.question, sh.now = strings.TrimSpace(r.PostFormValue("q")), r.PostFormValue("now")
+	if sh.question != "" {
+		prev, err := followedUp(r)
+		if err == nil {
+			sh.answer, err = s.answer(r, c, sh.question, sh.now, prev)
+		}
+		if err != nil {
+			sh.answer, sh.err, sh.status = nil, errcode.From(err).Message, errcode.HTTPStatus(err)
+		} else if sh.answer.Error == nil && sh.answer.Query != nil {
+			b, _ := json.Marshal(sh.answer.Query)
+			sh.context = string(b)
+		}
+	}
+	u := url.Values{"q": {sh.question}, "answer": {s.shown.put(sh)}}
+	if sh.now != "" {
+		u.Set("now", sh.now)
+	}
+	http.Redirect(w, r, "/ask?"+u.Encode(), http.StatusSeeOther)
 }
 
 // followedUp is the previous answer's query a page form sends back with a
@@ -325,27 +401,55 @@ func csvSafe(s string) string {
 }
 
 // importPage takes the three CSV files as an upload and imports them
-// all-or-nothing, as `scry import hr` does.
+// all-or-nothing, as `scry import hr` does; with ?dry_run=1 it only checks
+// them (`scry import hr --dry-run`). The page says which columns each file
+// needs and when the data was last imported.
 func (s *Server) importPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	d := s.base(c, "Import", "import")
-	if r.Method != http.MethodPost {
-		s.render(w, http.StatusOK, "import", d)
-		return
-	}
-	counts, err := s.importUpload(r, c)
+	d.Layouts = hr.Layouts()
 	status := http.StatusOK
-	if err != nil {
-		e := errcode.From(err)
-		d.Error, d.Problems, status = e.Message, e.Details, errcode.HTTPStatus(err)
-	} else {
-		d.Notice = fmt.Sprintf("Imported %d employees, %d shifts and %d absences in %.1f s.", counts.Employees, counts.Shifts, counts.Absences, counts.Seconds)
+	if r.Method == http.MethodPost {
+		dry := r.URL.Query().Get("dry_run") == "1"
+		counts, err := s.importUpload(r, c, dry)
+		switch {
+		case err != nil:
+			e := errcode.From(err)
+			d.Error, d.Problems, status = e.Message, e.Details, errcode.HTTPStatus(err)
+			if dry {
+				d.Error = "Checked, nothing changed: " + d.Error
+			}
+		case dry:
+			d.Notice = printer(r).Sprintf("The files are valid: an import would store %d employees, %d shifts and %d absences. Nothing was changed (this was a check only).", counts.Employees, counts.Shifts, counts.Absences)
+		default:
+			d.Notice = printer(r).Sprintf("Imported %d employees, %d shifts and %d absences in %.1f s.", counts.Employees, counts.Shifts, counts.Absences, counts.Seconds)
+		}
+	}
+	rec, ok, err := audit.Latest(r.Context(), s.db, c.tenantSlug, "hr.import")
+	s.logFailure(r, "read the last import", err)
+	if ok {
+		n := func(k string) int64 { f, _ := rec.Details[k].(float64); return int64(f) }
+		d.LastImport = printer(r).Sprintf("%s by %s: %d employees, %d shifts and %d absences.", rec.Time.UTC().Format("2 January 2006 at 15:04 UTC"),
+			strings.TrimPrefix(rec.Actor, "user:"), n("employees"), n("shifts"), n("absences"))
 	}
 	s.render(w, status, "import", d)
 }
 
-// importUpload saves an upload of the three files and imports them; the
+// importTemplate downloads the header line of one of the three files.
+func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, c *caller) {
+	t, ok := hr.Template(r.PathValue("file"))
+	if !ok {
+		s.notFound(w, r)
+		return
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", fmt.Sprintf("attachment; filename=%q", r.PathValue("file")))
+	io.WriteString(w, t)
+}
+
+// importUpload saves an upload of the three files and imports them (or,
+// dry, only checks them: nothing changes, so nothing is audited); an
 // import is counted in /metrics and audited either way.
-func (s *Server) importUpload(r *http.Request, c *caller) (hr.Counts, error) {
+func (s *Server) importUpload(r *http.Request, c *caller, dry bool) (hr.Counts, error) {
 	var counts hr.Counts
 	// In the data folder, not /tmp: /tmp is often a RAM disk, and an upload
 	// may be a gigabyte.
@@ -362,8 +466,13 @@ func (s *Server) importUpload(r *http.Request, c *caller) (hr.Counts, error) {
 	}
 	defer os.RemoveAll(dir)
 	if err := saveUpload(r, dir); err != nil {
-		s.metrics.outcome("scry_hr_imports_total", "refused")
+		if !dry {
+			s.metrics.outcome("scry_hr_imports_total", "refused")
+		}
 		return counts, err
+	}
+	if dry {
+		return hr.DryRun(r.Context(), s.db, c.tenantID, dir)
 	}
 	details := map[string]any{}
 	err = s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "hr.import", "upload", details, func(tx *store.Tx) error {

@@ -301,7 +301,7 @@ func (s *Server) removeUser(w http.ResponseWriter, r *http.Request, c *caller) e
 // importHR takes employees, shifts and absences as a multipart upload and
 // imports them all-or-nothing into the caller's tenant.
 func (s *Server) importHR(w http.ResponseWriter, r *http.Request, c *caller) error {
-	counts, err := s.importUpload(r, c)
+	counts, err := s.importUpload(r, c, false)
 	if err != nil {
 		return err
 	}

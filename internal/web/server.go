@@ -66,7 +66,8 @@ type Server struct {
 	limits   sync.Map // key → *rate.Limiter
 	routes   []route
 	recorder *askRecorder
-	slugs    sync.Map // tenant id → slug
+	slugs    sync.Map     // tenant id → slug
+	shown    shownAnswers // answers the ask page just gave, for post/redirect/get
 }
 
 // New builds a server.
@@ -144,9 +145,7 @@ func (s *Server) Handler() http.Handler {
 	}
 	s.pageRoutes(mux)
 	s.portalRoutes(mux)
-	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
-		writeError(w, errcode.New(errcode.NotFound, "No such page or API route"))
-	})
+	mux.HandleFunc("/", s.notFound)
 	csrf := http.NewCrossOriginProtection()
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errcode.New(errcode.PermissionDenied, "Cross-origin request refused"))

@@ -76,7 +76,8 @@
       ctx.lineWidth = lw;
       ctx.strokeRect(drag.box.x, drag.box.y, drag.box.w, drag.box.h);
     }
-    $("frame-pos").textContent = `frame ${frames[pos]} (${pos + 1} of ${frames.length})` + (own.has(frames[pos]) ? "" : " · context, view only");
+    $("frame-pos").textContent = `frame ${pos + 1} of ${frames.length} · video frame ${frames[pos]}` + (own.has(frames[pos]) ? "" : " · context, view only");
+    $("undo").disabled = !undone.length; $("redo").disabled = !redone.length;
     const list = $("boxes");
     list.textContent = "";
     frameBoxes().forEach((b, i) => {
@@ -117,7 +118,27 @@
     b.x = Math.max(0, Math.min(b.x, task.width - 1)); b.y = Math.max(0, Math.min(b.y, task.height - 1));
     b.w = Math.max(1, Math.min(b.w, task.width - b.x)); b.h = Math.max(1, Math.min(b.h, task.height - b.y));
   };
-  const changed = () => { dirty = true; $("saved").textContent = "Unsaved changes"; draw(); };
+  // Undo and redo: every finished change (a box drawn, moved, resized,
+  // relabelled, deleted, copied) is one step; a drag is one step, not one
+  // per mouse move. A step keeps all the task's boxes before it and the
+  // frame it was made on, which undoing it shows.
+  let undone = [], redone = [], kept = "{}";
+  const snapshot = () => JSON.stringify(boxes);
+  const commit = () => {
+    const now = snapshot();
+    if (now === kept) return;
+    undone.push({ boxes: kept, pos }); redone = []; kept = now;
+  };
+  const restore = (from, to) => {
+    if (!from.length) return;
+    const step = from.pop();
+    to.push({ boxes: snapshot(), pos: step.pos });
+    boxes = JSON.parse(step.boxes); pos = step.pos; sel = -1; kept = snapshot();
+    dirty = true; $("saved").textContent = "Unsaved changes"; draw();
+  };
+  const undo = () => restore(undone, redone);
+  const redo = () => restore(redone, undone);
+  const changed = () => { dirty = true; $("saved").textContent = "Unsaved changes"; if (!drag) commit(); draw(); };
 
   // --- pointer: draw, select, move, resize, pan -----------------------------
   canvas.addEventListener("pointerdown", (e) => {
@@ -175,6 +196,7 @@
       return;
     }
     drag = null;
+    commit(); // a move or resize ends here
     draw();
   });
   canvas.addEventListener("wheel", (e) => {
@@ -188,6 +210,10 @@
     lastInput = Date.now();
     const bs = frameBoxes(), b = editable() ? bs[sel] : undefined;
     if (e.key === " ") { spaceDown = true; e.preventDefault(); return; }
+    if ((e.ctrlKey || e.metaKey) && (e.key === "z" || e.key === "Z" || e.key === "y")) {
+      if (e.shiftKey || e.key === "y") redo(); else undo();
+      e.preventDefault(); return;
+    }
     if ((e.key === "Delete" || e.key === "Backspace") && b) { bs.splice(sel, 1); sel = -1; changed(); e.preventDefault(); return; }
     if (e.key.startsWith("Arrow") && b) {
       const d = e.shiftKey ? 10 : 1;
@@ -248,6 +274,7 @@
     boxes = {};
     for (const f of t.frames) boxes[f] = (t.machine && t.machine[f] || []).map((b) => ({ ...b, machine: true }));
     if (t.draft && t.draft.frames) boxes = Object.fromEntries(Object.entries(t.draft.frames).map(([f, bs]) => [f, bs]));
+    undone = []; redone = []; kept = snapshot(); // a new task starts a new history
     active = t.active_ms || 0;
     $("job-name").textContent = t.job_name;
     $("instructions").innerHTML = t.instructions_html || "<p class=note>No instructions.</p>";
@@ -304,6 +331,8 @@
   $("prev").addEventListener("click", () => step(-1));
   $("next").addEventListener("click", () => step(1));
   $("copy").addEventListener("click", copyNext);
+  $("undo").addEventListener("click", undo);
+  $("redo").addEventListener("click", redo);
   $("delete").addEventListener("click", () => { if (sel >= 0) { frameBoxes().splice(sel, 1); sel = -1; changed(); } });
   $("zoom-in").addEventListener("click", () => setZoom(zoom * 1.25));
   $("zoom-out").addEventListener("click", () => setZoom(zoom / 1.25));
