@@ -25,16 +25,24 @@ func DrawDetections(f media.Frame, ds []Detection) *image.RGBA {
 	img := f.Image()
 	dc := gg.NewContextForRGBA(img)
 	font, _ := truetype.Parse(gobold.TTF)
-	size := float64(max(12, f.Height/40))
+	size := float64(max(14, f.Width/45))
 	dc.SetFontFace(truetype.NewFace(font, &truetype.Options{Size: size}))
 	lw := float64(max(2, f.Height/300))
+	// The frame's time, so a frame shown alone says where it is.
+	stamp := fmt.Sprintf("%s · frame %d", clock(f.TimeMillis), f.Index)
+	sw, sh := dc.MeasureString(stamp)
+	dc.SetRGBA(0, 0, 0, 0.6)
+	dc.DrawRectangle(0, float64(f.Height)-sh-10, sw+12, sh+10)
+	dc.Fill()
+	dc.SetHexColor("#ffffff")
+	dc.DrawString(stamp, 6, float64(f.Height)-6)
 	for _, d := range ds {
 		col := boxColours[d.TrackID%len(boxColours)]
 		dc.SetHexColor(col)
 		dc.SetLineWidth(lw)
 		dc.DrawRectangle(float64(d.Box.X), float64(d.Box.Y), float64(d.Box.W), float64(d.Box.H))
 		dc.Stroke()
-		label := fmt.Sprintf("%s %.2f #%d", d.Label, d.Confidence, d.TrackID)
+		label := fmt.Sprintf("%s %.2f #%d", boxName(d), d.Confidence, d.TrackID)
 		tw, th := dc.MeasureString(label)
 		y := float64(d.Box.Y) - th - 6
 		if y < 0 {
@@ -46,6 +54,30 @@ func DrawDetections(f media.Frame, ds []Detection) *image.RGBA {
 		dc.DrawString(label, float64(d.Box.X)+4, y+th+2)
 	}
 	return img
+}
+
+// boxName names a box by the phrase it answers ("red box", "white car
+// with red wheels"), and by its class too when the phrase is a category
+// ("dog · animals").
+func boxName(d Detection) string {
+	if d.Phrase == "" {
+		return d.Label
+	}
+	if strings.Contains(d.Phrase, d.Label) {
+		return d.Phrase
+	}
+	// "people" is the label person by another name, not a category
+	if f := strings.Fields(d.Phrase); len(f) > 0 {
+		if _, labels, ok := lookup(singular(f[len(f)-1])); ok && len(labels) == 1 && labels[0] == d.Label {
+			return d.Phrase
+		}
+	}
+	return d.Label + " · " + d.Phrase
+}
+
+// clock is a time as m:ss.s.
+func clock(ms int64) string {
+	return fmt.Sprintf("%d:%04.1f", ms/60000, float64(ms%60000)/1000)
 }
 
 // Annotate writes the file with the result's boxes and labels drawn: a PNG

@@ -14,3 +14,5 @@ func ParseTSV(tsv string) []string {
 	}
 	return out
 }
+
+var BoxName = boxName

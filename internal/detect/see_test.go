@@ -227,3 +227,19 @@ func TestOneTrackPerWalker(t *testing.T) {
 		t.Fatalf("%d detections in %d tracks", seen, len(tracks))
 	}
 }
+
+// TestBoxNames: boxes are named by the phrase they answer, with the class
+// when the phrase is a category.
+func TestBoxNames(t *testing.T) {
+	for d, want := range map[detect.Detection]string{
+		{Label: "box", Phrase: "red box"}:                   "red box",
+		{Label: "person", Phrase: "people"}:                 "people",
+		{Label: "dog", Phrase: "animals"}:                   "dog · animals",
+		{Label: "car", Phrase: "white car with red wheels"}: "white car with red wheels",
+		{Label: "face"}:                                     "face",
+	} {
+		if got := detect.BoxName(d); got != want {
+			t.Errorf("%+v: %q, want %q", d, got, want)
+		}
+	}
+}
