@@ -23,35 +23,76 @@ func checkAttributes(f media.Frame, sx, sy float64, pr Prompt, cands []Candidate
 	return out
 }
 
-// Shares a colour must fill in the region it is read from: a car's middle
-// holds windows and shadow, a wheel's band holds road.
-const (
-	colourShare = 0.3
-	partShare   = 0.2
-)
+// colourShare is the share of a region's middle a colour must fill to be
+// the region's colour outright.
+const colourShare = 0.3
 
-// colourHolds says whether the thing in box b (frame pixels) has colour
-// name: it fills 30 % of the box's middle, or — for thin things such as a
-// bicycle's frame — 10 % of it while being three times rarer around the
-// box (the colour is the thing's, not the background's: a black dog
-// before a yellow wall is not a yellow dog).
+// chromatic are the hue colours: a thing named by one must show it more
+// than any other hue (a white car before a blue sky is not a blue car).
+var chromatic = []string{"red", "orange", "yellow", "green", "cyan", "blue", "purple", "pink", "brown"}
+
+// colourHolds says whether the thing in region b (frame pixels) has colour
+// name: it fills 30 % of the region's middle, or — for thin things such as
+// a bicycle's frame — 8 % of it while being three times rarer around the
+// region (the colour is the thing's, not the background's: a black dog
+// before a yellow wall is not a yellow dog); and no other hue adds more to
+// the middle over what surrounds it (a white car before a blue sky is not
+// a blue car; a red bicycle before a yellow wall is still red).
 func colourHolds(f media.Frame, b Box, name string) bool {
-	inset := Box{X: b.X + b.W/5, Y: b.Y + b.H/5, W: b.W * 3 / 5, H: b.H * 3 / 5}
-	in := colourShareIn(f, inset, name)
-	if in >= colourShare {
-		return true
+	inset := Box{X: b.X + b.W/5, Y: b.Y + b.H/5, W: max(1, b.W*3/5), H: max(1, b.H*3/5)}
+	outer := Box{X: b.X - b.W/4, Y: b.Y - b.H/4, W: b.W * 3 / 2, H: b.H * 3 / 2}
+	in, whole, all := colourShares(f, inset), colourShares(f, b), colourShares(f, outer)
+	boxArea, outerArea := float64(clipped(f, b)), float64(clipped(f, outer))
+	ring := func(c string) float64 {
+		if outerArea <= boxArea {
+			return 0 // the region fills the frame: nothing around it
+		}
+		return (all[c]*outerArea - whole[c]*boxArea) / (outerArea - boxArea)
 	}
-	if in < 0.1 {
+	// Another hue beats name when it adds more to the middle over its
+	// surroundings and is also more particular to it (a higher lift): a
+	// yellow wall behind a red bicycle adds a little yellow, but the red is
+	// thirty times denser inside than around.
+	lift := func(c string) float64 { return in[c] / max(ring(c), 0.005) }
+	for _, other := range chromatic {
+		if other != name && in[other]-ring(other) > in[name]-ring(name) && lift(other) > lift(name) {
+			return false
+		}
+	}
+	switch {
+	case in[name] >= colourShare:
+		return true
+	case in[name] < 0.08 || outerArea <= boxArea:
 		return false
 	}
-	outer := Box{X: b.X - b.W/4, Y: b.Y - b.H/4, W: b.W * 3 / 2, H: b.H * 3 / 2}
-	ringArea := float64(clipped(f, outer) - clipped(f, b))
-	if ringArea <= 0 {
-		return false // the box fills the frame: nothing around to compare with
-	}
-	ring := (colourShareIn(f, outer, name)*float64(clipped(f, outer)) - colourShareIn(f, b, name)*float64(clipped(f, b))) / ringArea
-	return in >= 3*ring
+	return in[name] >= 3*ring(name)
 }
+
+// colourShares is the share of r's pixels (frame pixels) of every colour.
+func colourShares(f media.Frame, r Box) map[string]float64 {
+	x0, y0 := max(0, r.X), max(0, r.Y)
+	x1, y1 := min(f.Width, r.X+r.W), min(f.Height, r.Y+r.H)
+	out := map[string]float64{}
+	n := 0
+	for y := y0; y < y1; y++ {
+		for x := x0; x < x1; x++ {
+			i := 3 * (y*f.Width + x)
+			h, s, v := media.HSV(f.RGB[i], f.RGB[i+1], f.RGB[i+2])
+			for _, c := range allColours {
+				if colourMatches(c, h, s, v) {
+					out[c]++
+				}
+			}
+			n++
+		}
+	}
+	for c := range out {
+		out[c] /= float64(max(n, 1))
+	}
+	return out
+}
+
+var allColours = append([]string{"white", "grey", "black"}, chromatic...)
 
 // clipped is the area of r inside the frame.
 func clipped(f media.Frame, r Box) int {
@@ -68,8 +109,17 @@ func attributesHold(f media.Frame, sx, sy float64, ph Phrase, c Candidate, all [
 			}
 		case "part":
 			band := parts[at.Part]
-			region := Box{X: b.X + b.W/10, Y: b.Y + int(band[0]*float64(b.H)), W: b.W * 8 / 10, H: max(1, int((band[1]-band[0])*float64(b.H)))}
-			if colourShareIn(f, region, at.Value) < partShare {
+			if c.Label == "person" && b.Y+b.H >= f.Height*97/100 {
+				// A person cut by the frame's bottom edge shows only their top:
+				// a standing person's box is about three times as tall as
+				// wide, so a box 1.1 times as tall holds the top 37 % of them,
+				// and a jacket is read from its lower half, not the face.
+				if seen := float64(b.H) / float64(max(1, b.W)) / 3; seen < 1 {
+					band = [2]float64{min(band[0]/seen, 0.95), min(band[1]/seen, 1)}
+				}
+			}
+			region := Box{X: b.X, Y: b.Y + int(band[0]*float64(b.H)), W: b.W, H: max(1, int((band[1]-band[0])*float64(b.H)))}
+			if !colourHolds(f, region, at.Value) {
 				return false
 			}
 		case "size":
@@ -87,27 +137,6 @@ func attributesHold(f media.Frame, sx, sy float64, ph Phrase, c Candidate, all [
 		}
 	}
 	return true
-}
-
-// colourShareIn is the share of the pixels of region (frame pixels) whose
-// colour is name.
-func colourShareIn(f media.Frame, r Box, name string) float64 {
-	x0, y0 := max(0, r.X), max(0, r.Y)
-	x1, y1 := min(f.Width, r.X+r.W), min(f.Height, r.Y+r.H)
-	n, hit := 0, 0
-	for y := y0; y < y1; y++ {
-		for x := x0; x < x1; x++ {
-			i := 3 * (y*f.Width + x)
-			if h, s, v := media.HSV(f.RGB[i], f.RGB[i+1], f.RGB[i+2]); colourMatches(name, h, s, v) {
-				hit++
-			}
-			n++
-		}
-	}
-	if n == 0 {
-		return 0
-	}
-	return float64(hit) / float64(n)
 }
 
 // sizeHolds: large is 1.5× the median of the same label's boxes in the
@@ -147,5 +176,7 @@ func colourMatches(name string, h, s, v float64) bool {
 	case "black":
 		return v < 0.25 || s < 0.2 && v < 0.35
 	}
-	return colourOf(h, s, v) == name
+	// A hue counts only when saturated: skin, wood and shade are dull reds
+	// and browns, and a red jacket is not read off a face.
+	return s >= 0.35 && v >= 0.2 && colourOf(h, s, v) == name
 }
