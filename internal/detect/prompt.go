@@ -185,12 +185,31 @@ func Read(prompt string) Prompt {
 		}
 		merged = append(merged, part)
 	}
-	for _, part := range merged {
+	for i, part := range merged {
+		if i+1 < len(merged) && onlyModifiers(part) && namesThing(merged[i+1]) {
+			// "the red or blue car", "red and white boxes": the colour
+			// qualifies the next part's noun
+			next, _, _ := cutRelation(strings.Split(merged[i+1], " @")[0])
+			if f := strings.Fields(next); len(f) > 0 {
+				part += " " + f[len(f)-1]
+			}
+		}
 		if ph, ok := readPhrase(part); ok {
 			out.Phrases = append(out.Phrases, ph)
 		}
 	}
 	return out
+}
+
+// onlyModifiers says whether part is colours and sizes with no noun.
+func onlyModifiers(part string) bool {
+	f := strings.Fields(part)
+	for _, w := range f {
+		if colourWord(w) == "" && sizeWords[w] == "" {
+			return false
+		}
+	}
+	return len(f) > 0
 }
 
 func firstNonEmpty(s ...string) string {
@@ -270,6 +289,38 @@ func lookup(w string) (category string, labels []string, ok bool) {
 	return "", nil, false
 }
 
+// relations split a phrase into its thing and what is said of it; "with",
+// "in" and "wearing" can say colours of parts, the others nothing scry can
+// check.
+var (
+	reRelation = regexp.MustCompile(`\b(with|in|wearing|without|holding|carrying|riding|pulling|pushing|next to|near|behind|beside|under|below|above|inside|outside|on top of|that|which|who|not)\b`)
+	wearing    = map[string]bool{"with": true, "in": true, "wearing": true}
+)
+
+// cutRelation cuts part at its first relation word.
+func cutRelation(part string) (head, marker, rel string) {
+	loc := reRelation.FindStringIndex(part)
+	if loc == nil {
+		return part, "", ""
+	}
+	return strings.TrimSpace(part[:loc[0]]), part[loc[0]:loc[1]], strings.TrimSpace(part[loc[1]:])
+}
+
+// nounWordsOf is the modifiers that were not read as attributes: the rest
+// of an unknown thing's name.
+func nounWordsOf(mods, unknown []string) []string {
+	var out []string
+	for _, m := range mods {
+		for _, u := range unknown {
+			if m == u {
+				out = append(out, m)
+				break
+			}
+		}
+	}
+	return out
+}
+
 // readPhrase reads one part of a prompt: "white car with red wheels @left".
 func readPhrase(part string) (Phrase, bool) {
 	part, pos, _ := strings.Cut(part, " @")
@@ -282,7 +333,8 @@ func readPhrase(part string) (Phrase, bool) {
 	if m := reTextWords.FindStringSubmatch(part); m != nil {
 		return textPhrase(part, m[3]), true
 	}
-	head, rel, hasRel := strings.Cut(part, " with ")
+	head, marker, rel := cutRelation(part)
+	hasRel := marker != ""
 	words := strings.Fields(head)
 	if len(words) == 0 {
 		return Phrase{}, false
@@ -326,6 +378,12 @@ func readPhrase(part string) (Phrase, bool) {
 	case ph.Colour != "" && (last == "one" || last == "anything" || last == "something"):
 		ph.Noun = "region" // "the red one"
 	}
+	if _, _, ok := lookup(ph.Noun); !ok && ph.Noun != "region" {
+		// "licence plate": a thing scry has no word for, named whole
+		// rather than as a plate with an unchecked "licence"
+		ph.Noun = strings.Join(append(nounWordsOf(mods, ph.Unknown), ph.Noun), " ")
+		ph.Unknown = ph.Unknown[:0]
+	}
 	if cat, labels, ok := lookup(ph.Noun); ok {
 		ph.Category, ph.Labels = cat, labels
 		if s, ok := tax.Synonyms[ph.Noun]; ok {
@@ -335,9 +393,14 @@ func readPhrase(part string) (Phrase, bool) {
 		ph.Labels = []string{ph.Noun}
 	}
 	ph.Cannot = tax.Cannot[ph.Noun]
-	if hasRel {
+	if hasRel && !wearing[marker] {
+		// "holding a bottle", "next to the truck", "that is not white":
+		// relations scry cannot check
+		ph.Relations = append(ph.Relations, marker+" "+rel)
+		ph.Unknown = append(ph.Unknown, marker+" "+rel)
+	} else if hasRel {
 		rel = strings.TrimSpace(rel)
-		ph.Relations = append(ph.Relations, "with "+rel)
+		ph.Relations = append(ph.Relations, marker+" "+rel)
 		for _, r := range strings.Split(rel, " and ") {
 			rw := strings.Fields(r)
 			if len(rw) == 2 && colourWord(rw[0]) != "" {
@@ -346,7 +409,7 @@ func readPhrase(part string) (Phrase, bool) {
 					continue
 				}
 			}
-			ph.Unknown = append(ph.Unknown, "with "+r)
+			ph.Unknown = append(ph.Unknown, marker+" "+r)
 		}
 	}
 	return ph, true

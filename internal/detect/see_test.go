@@ -46,6 +46,13 @@ func TestReadPrompts(t *testing.T) {
 		"Detect the text":                      {detect.IntentDetect, []string{"text"}, []string{}, nil, nil, false},
 		"Read the text on screen":              {detect.IntentDetect, []string{"text"}, []string{}, nil, nil, false},
 		"Detect the red one":                   {detect.IntentDetect, []string{"region"}, []string{"region"}, []detect.Attribute{{Kind: "colour", Value: "red"}}, nil, false},
+		"Detect the orange":                    {detect.IntentDetect, []string{"orange"}, []string{"orange"}, nil, nil, false},
+		"Detect the orange box":                {detect.IntentDetect, []string{"box"}, []string{"box"}, []detect.Attribute{{Kind: "colour", Value: "orange"}}, nil, false},
+		"Detect the red or blue car":           {detect.IntentDetect, []string{"car", "car"}, []string{"car"}, []detect.Attribute{{Kind: "colour", Value: "red"}}, nil, false},
+		"Detect the person in a red shirt":     {detect.IntentDetect, []string{"person"}, []string{"person"}, []detect.Attribute{{Kind: "part", Value: "red", Part: "shirt"}}, nil, false},
+		"Detect the person holding a bottle":   {detect.IntentDetect, []string{"person"}, []string{"person"}, nil, []string{"holding bottle"}, false},
+		"Detect the car that is not white":     {detect.IntentDetect, []string{"car"}, []string{"car"}, nil, []string{"that not white"}, false},
+		"Detect the licence plate":             {detect.IntentDetect, []string{"licence plate"}, []string{"licence plate"}, nil, nil, false},
 	}
 	for prompt, w := range cases {
 		pr := detect.Read(prompt)
