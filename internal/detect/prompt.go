@@ -382,7 +382,7 @@ func readPhrase(part string) (Phrase, bool) {
 		// "licence plate": a thing scry has no word for, named whole
 		// rather than as a plate with an unchecked "licence"
 		ph.Noun = strings.Join(append(nounWordsOf(mods, ph.Unknown), ph.Noun), " ")
-		ph.Unknown = ph.Unknown[:0]
+		ph.Unknown = nil
 	}
 	if cat, labels, ok := lookup(ph.Noun); ok {
 		ph.Category, ph.Labels = cat, labels
