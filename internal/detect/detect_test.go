@@ -163,12 +163,13 @@ func TestBadInput(t *testing.T) {
 	b, _ := os.ReadFile(good)
 	random := make([]byte, 20000)
 	rand.New(rand.NewSource(1)).Read(random)
-	files := map[string][]byte{"random.mp4": random, "truncated.mp4": b[:len(b)/3], "empty.mp4": {}}
+	photo, _ := os.ReadFile("testdata/photos/dog.jpg")
+	files := map[string][]byte{"random.mp4": random, "truncated.mp4": b[:len(b)/3], "empty.mp4": {}, "truncated.jpg": photo[:3000]}
 	for name, data := range files {
 		os.WriteFile(filepath.Join(dir, name), data, 0o644)
 	}
 	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "sine=frequency=440:duration=1", filepath.Join(dir, "audio.m4a"))
-	for _, name := range []string{"random.mp4", "truncated.mp4", "empty.mp4", "audio.m4a", "missing.mp4"} {
+	for _, name := range []string{"random.mp4", "truncated.mp4", "empty.mp4", "audio.m4a", "missing.mp4", "truncated.jpg"} {
 		before, _ := os.ReadDir(dir)
 		_, err := detect.Analyze(context.Background(), filepath.Join(dir, name), "Detect the red box", detect.Options{}, builtin)
 		if !errcode.Is(err, errcode.Invalid) || errcode.ExitStatus(err) != 2 {

@@ -214,6 +214,11 @@ func Frames(ctx context.Context, path string, info Info, width, height int, fps 
 	if err := cmd.Wait(); err != nil && ctx.Err() == nil {
 		return errcode.New(errcode.Invalid, "%s could not be decoded completely (%s)", path, firstLine(stderr.String()))
 	}
+	if info.Image && stderr.Len() > 0 && ctx.Err() == nil {
+		// ffmpeg decodes what it can of a cut-off JPEG, says so, and exits
+		// 0: a picture half grey would be analysed as if it were whole
+		return errcode.New(errcode.Invalid, "%s is damaged: ffmpeg could not decode all of it (%s)", path, firstLine(stderr.String()))
+	}
 	return ctx.Err()
 }
 
