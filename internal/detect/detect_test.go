@@ -164,7 +164,7 @@ func TestBadInput(t *testing.T) {
 	random := make([]byte, 20000)
 	rand.New(rand.NewSource(1)).Read(random)
 	photo, _ := os.ReadFile("testdata/photos/dog.jpg")
-	files := map[string][]byte{"random.mp4": random, "truncated.mp4": b[:len(b)/3], "empty.mp4": {}, "truncated.jpg": photo[:3000]}
+	files := map[string][]byte{"random.mp4": random, "truncated.mp4": b[:len(b)/3], "empty.mp4": {}, "truncated.jpg": photo[:len(photo)/2]}
 	for name, data := range files {
 		os.WriteFile(filepath.Join(dir, name), data, 0o644)
 	}
