@@ -3,6 +3,7 @@ package detect
 import (
 	"bytes"
 	"context"
+	"image"
 	"image/png"
 	"os"
 	"os/exec"
@@ -36,7 +37,14 @@ type word struct {
 
 // Read returns the lines of text of one frame, boxes in original pixels.
 func (o *OCR) Read(ctx context.Context, f media.Frame, sx, sy float64) ([]TextBox, error) {
-	img := f.Image()
+	// Grey levels, not colour: on a photograph tesseract's own binarisation
+	// of the colour frame lost a black EXIT on a white card that it reads
+	// at once from the grey picture.
+	img := image.NewGray(image.Rect(0, 0, f.Width, f.Height))
+	for i := range img.Pix {
+		p := f.RGB[3*i : 3*i+3]
+		img.Pix[i] = uint8((299*int(p[0]) + 587*int(p[1]) + 114*int(p[2])) / 1000)
+	}
 	dir, err := os.MkdirTemp("", "scry-ocr-")
 	if err != nil {
 		return nil, err
