@@ -88,7 +88,9 @@ type SAMLConfig struct {
 }
 
 // PasswordAllowed says whether password sign-in is on (the default).
-func (c *Config) PasswordAllowed() bool { return c == nil || c.PasswordSignIn == nil || *c.PasswordSignIn }
+func (c *Config) PasswordAllowed() bool {
+	return c == nil || c.PasswordSignIn == nil || *c.PasswordSignIn
+}
 
 // MaxSession is the longest a session opened by the provider lasts.
 func (c *Config) MaxSession() time.Duration {

@@ -66,7 +66,9 @@ func (s *Sealer) aead() cipher.AEAD {
 	return g
 }
 
-func bound(tenantID int64) []byte { return []byte("scry-sso-secrets:tenant:" + strconv.FormatInt(tenantID, 10)) }
+func bound(tenantID int64) []byte {
+	return []byte("scry-sso-secrets:tenant:" + strconv.FormatInt(tenantID, 10))
+}
 
 // Seal encrypts plaintext for tenantID: "v1:<key id>:<base64 nonce+ciphertext>".
 func (s *Sealer) Seal(tenantID int64, plaintext []byte) string {
