@@ -11,6 +11,8 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/chromedp"
+
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/sso"
@@ -410,4 +412,50 @@ func pagePost(t *testing.T, f *fixture, cookie, path string, form url.Values) *h
 	io.Copy(io.Discard, resp.Body)
 	resp.Body.Close()
 	return resp
+}
+
+// TestBrowserSSOJourney: in headless Chromium, a manager finds the
+// organisation's single sign-on from /signin, signs in at the real
+// provider on loopback, lands in Ask with the mapped role and gets the
+// team's answer only; then an admin signs in the same way, opens the
+// single sign-on page and switches password sign-in off.
+func TestBrowserSSOJourney(t *testing.T) {
+	ctx := browser(t)
+	f := setupSSO(t, store.SQLite)
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	ssoSignIn := func(email string) step {
+		return chromedp.Steps(
+			chromedp.Navigate(f.ts.URL+"/signin"), chromedp.WaitVisible(css("#sso-tenant")),
+			typed("#sso-tenant", "alpha"), chromedp.Submit(css("#sso-tenant")),
+			chromedp.WaitVisible(css("#sso-oidc")), shot("sso-01-tenant-signin"),
+			chromedp.Click(css("#sso-oidc")), chromedp.WaitVisible(css("#idp-email")),
+			typed("#idp-email", email), typed("#idp-password", idpPassword), shot("sso-02-provider"),
+			chromedp.Submit(css("#idp-password")), chromedp.WaitVisible(css("#q")))
+	}
+	browserRun(t, ctx, ssoSignIn("manager@alpha.example"), shot("sso-03-ask"))
+	who := eval[string](t, ctx, `document.querySelector(".who").textContent`)
+	if !strings.Contains(who, "manager@alpha.example") || !strings.Contains(who, "manager") || !strings.Contains(who, "alpha") {
+		t.Fatalf("signed in as %q", who)
+	}
+	q := "List all employees"
+	browserRun(t, ctx, typed("#q", q), chromedp.Submit(css("#q")),
+		waitFor(fmt.Sprintf(`document.querySelector("#answer .answered")?.dataset.question === %q && !!document.querySelector("#answer table")`, q)),
+		shot("sso-04-manager-team"))
+	names := eval[[]string](t, ctx, `[...document.querySelectorAll("#answer tbody tr")].map(tr => tr.textContent)`)
+	if len(names) != 2 || !strings.Contains(strings.Join(names, " "), "Nora") || !strings.Contains(strings.Join(names, " "), "Arthur") {
+		t.Fatalf("the manager sees %q, want Nora and Arthur only", names)
+	}
+	browserRun(t, ctx, chromedp.Click(css(".signout button")), chromedp.WaitVisible(css("#tenant")),
+		ssoSignIn("admin@alpha.example"),
+		chromedp.Navigate(f.ts.URL+"/admin/sso"), chromedp.WaitVisible(css("#sso-password-switch")), shot("sso-05-admin-page"),
+		chromedp.Click(css("#sso-password-switch")), waitFor(`document.querySelector("#sso-password-state")?.textContent === "off"`), shot("sso-06-password-off"))
+	if n := auditCount(t, f.db, "alpha", "sso.signin", "ok", map[string]any{"protocol": "oidc"}); n != 2 {
+		t.Fatalf("%d SSO sign-ins audited, want 2", n)
+	}
+	// The organisation's own sign-in page now offers only the provider.
+	browserRun(t, ctx, chromedp.Click(css(".signout button")), chromedp.WaitVisible(css("#tenant")), chromedp.Navigate(f.ts.URL+"/t/alpha/signin"), chromedp.WaitVisible(css("#sso-oidc")),
+		shot("sso-07-tenant-signin-sso-only"))
+	if eval[bool](t, ctx, `!!document.querySelector("#password")`) {
+		t.Fatal("the password form is still offered")
+	}
 }
