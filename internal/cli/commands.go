@@ -86,6 +86,7 @@ func commands() *command {
 		serveCommand(),
 		benchCommand(),
 		workforceCommand(),
+		ssoCommand(),
 		detectCommand(),
 		videoCommand(),
 		labelCommand(),

@@ -157,8 +157,12 @@ func Parse(data []byte, file string) (*Config, error) {
 		}
 		checkMapping("saml", s.Mapping, bad)
 	}
-	if len(probs) > 0 {
-		return nil, &errcode.Error{Code: errcode.Invalid, Message: probs[0], Details: probs}
+	switch len(probs) {
+	case 0:
+	case 1:
+		return nil, errcode.New(errcode.Invalid, "%s", probs[0])
+	default:
+		return nil, &errcode.Error{Code: errcode.Invalid, Message: fmt.Sprintf("%s has %d problems", file, len(probs)), Details: probs}
 	}
 	return &c, nil
 }
