@@ -89,6 +89,7 @@ func commands() *command {
 		serveCommand(),
 		benchCommand(),
 		workforceCommand(),
+		ssoCommand(),
 		detectCommand(),
 		videoCommand(),
 		labelCommand(),

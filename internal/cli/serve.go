@@ -32,6 +32,7 @@ func serveCommand() *command {
 			fs.Float64("rate-per-ip", 20, "requests per second allowed from one client address (burst twice that); raise it when many people share one address")
 			fs.Float64("rate-per-user", 10, "requests per second allowed for one signed-in user (burst twice that)")
 			fs.String("max-upload", firstNonEmpty(c.env.Getenv("SCRY_MAX_UPLOAD"), "1GiB"), "largest upload (the HR files), streamed to disk: bytes or with KiB, MiB, GiB (env SCRY_MAX_UPLOAD)")
+			ssoKeyFlag(fs, c)
 			fs.String("smtp-url", c.env.Getenv("SCRY_SMTP_URL"), "send invitations of users added on /admin/users through smtp://[user:pass@]host:port (default: .eml files in <data>/outbox) (env SCRY_SMTP_URL)")
 			fs.Int("workers", 1, "video analyses worked at once by this server (0: none; another process works the queue)")
 			fs.Int("ask-per-user", ask.DefaultPerUser, "questions one user may run at once; more wait their turn")
@@ -93,7 +94,7 @@ func runServe(ctx context.Context, c *call) error {
 	}
 	logger := slog.New(slog.NewJSONHandler(c.env.Stderr, nil))
 	srv := web.New(web.Config{TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger, TrustedProxies: proxies, PublicURL: c.flag("public-url"), DataDir: c.dataDir,
-		PerIP: num(c.flag("rate-per-ip")), PerUser: num(c.flag("rate-per-user")), MaxUpload: maxUpload, SMTPURL: c.flag("smtp-url"),
+		PerIP: num(c.flag("rate-per-ip")), PerUser: num(c.flag("rate-per-user")), MaxUpload: maxUpload, SMTPURL: c.flag("smtp-url"), SSOKey: c.ssoKey(),
 		Sessions: identity.SessionPolicy{Idle: idle, Absolute: maxAge}}, db, log, eng)
 	scheme := "http"
 	if c.flag("tls-cert") != "" {

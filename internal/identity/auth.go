@@ -172,6 +172,25 @@ func NewSession(ctx context.Context, tx *store.Tx, userID int64) (string, error)
 	return NewStagedSession(ctx, tx, userID, "full")
 }
 
+// NewBoundSession starts a full session for user that also ends at ends
+// (a session opened through an identity provider ends with its token or
+// assertion); via says how the person signed in ("oidc", "saml").
+func NewBoundSession(ctx context.Context, tx *store.Tx, userID int64, via string, ends time.Time) (string, error) {
+	value, hash := secret(SessionPrefix, tx.TenantID)
+	t := now()
+	_, err := tx.ExecContext(ctx, `insert into sessions (tenant_id, id_hash, user_id, created_at, last_seen_at, stage, expires_at, via) values ($1, $2, $3, $4, $4, $5, $6, $7)`,
+		tx.TenantID, hash, userID, t, StageApp, ends.UTC().Format(time.RFC3339Nano), via)
+	return value, store.Err(err, "create session")
+}
+
+// SessionVia says how the session with hash was opened: "password" (or a
+// portal's steps), "oidc" or "saml".
+func SessionVia(ctx context.Context, tx *store.Tx, hash string) (string, error) {
+	var via string
+	err := tx.QueryRowContext(ctx, `select via from sessions where tenant_id = $1 and id_hash = $2`, tx.TenantID, hash).Scan(&via)
+	return via, store.Err(err, "read session")
+}
+
 // SessionPolicy bounds a session's life.
 type SessionPolicy struct {
 	Idle     time.Duration // default 30 min
@@ -206,16 +225,21 @@ func sessionClock(created, seen, at time.Time, p SessionPolicy) (expired, touch 
 // only reads, so that authenticating a request does not take SQLite's
 // single writer; the caller writes when asked to.
 func SessionStage(ctx context.Context, tx *store.Tx, hash string, p SessionPolicy) (User, string, bool, error) {
-	var created, seen, stage string
+	var created, seen, stage, ends string
 	u, err := scanUserWith(tx.QueryRowContext(ctx, `select u.id, u.tenant_id, u.email, u.name, u.role, coalesce(u.employee_id, ''), u.status, u.created_at,
-		s.created_at, s.last_seen_at, s.stage from sessions s join users u on u.tenant_id = s.tenant_id and u.id = s.user_id
-		where s.tenant_id = $1 and s.id_hash = $2 and u.status in ('active', 'invited')`, tx.TenantID, hash), &created, &seen, &stage)
+		s.created_at, s.last_seen_at, s.stage, coalesce(s.expires_at, '') from sessions s join users u on u.tenant_id = s.tenant_id and u.id = s.user_id
+		where s.tenant_id = $1 and s.id_hash = $2 and u.status in ('active', 'invited')`, tx.TenantID, hash), &created, &seen, &stage, &ends)
 	if err != nil {
 		return u, "", false, errcode.Wrap(errcode.Unauthenticated, err, "Sign in first")
 	}
 	c, _ := time.Parse(time.RFC3339Nano, created)
 	s, _ := time.Parse(time.RFC3339Nano, seen)
 	expired, touch := sessionClock(c, s, time.Now(), p)
+	// A session opened through an identity provider also ends with the
+	// token or assertion it was opened with.
+	if e, err := time.Parse(time.RFC3339Nano, ends); ends != "" && (err != nil || !time.Now().Before(e)) {
+		expired = true
+	}
 	if expired {
 		return u, "", false, errcode.Wrap(errcode.Unauthenticated, ErrSessionExpired, "Your session has expired; sign in again")
 	}

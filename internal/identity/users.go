@@ -324,3 +324,30 @@ func Standing(ctx context.Context, tx *store.Tx) (map[int64]string, error) {
 	}
 	return out, rows.Err()
 }
+
+// Provision brings user u to role and employee record as an identity
+// provider says at a single sign-on, and makes an invited user active (the
+// provider vouched for them; their invitation stops working). An active
+// admin who is the tenant's last is not demoted: Provision returns the
+// role kept. Managers and employees must have an employee record of the
+// tenant.
+func Provision(ctx context.Context, tx *store.Tx, u User, role Role, employeeID string) (Role, error) {
+	if (role == Manager || role == Employee) && employeeID == "" {
+		return u.Role, errcode.New(errcode.Invalid, "Role %s needs an employee record", role)
+	}
+	if u.Role == Admin && role != Admin && u.Status == "active" {
+		if err := keepAnAdmin(ctx, tx, u); err != nil {
+			role = Admin
+		}
+	}
+	if role == u.Role && employeeID == u.EmployeeID && u.Status == "active" {
+		return role, nil
+	}
+	// An invitation's code is stored as the password hash: it must not
+	// become a password when the provider activates the user.
+	_, err := tx.ExecContext(ctx, `update users set role = $1, employee_id = $2, status = 'active', invite_expires_at = null,
+		password_hash = case when status = 'invited' then null else password_hash end,
+		must_change_password = case when status = 'invited' then 0 else must_change_password end
+		where tenant_id = $3 and id = $4`, string(role), nullable(employeeID), tx.TenantID, u.ID)
+	return role, store.Err(err, "provision user")
+}

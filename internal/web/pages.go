@@ -35,7 +35,7 @@ var uiFS embed.FS
 // pages are parsed once; a missing or broken template stops start-up.
 var pages = func() map[string]*template.Template {
 	out := map[string]*template.Template{}
-	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling", "videos", "activate", "status"} {
+	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling", "videos", "activate", "status", "sso"} {
 		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(uiFS, "ui/layout.html", "ui/"+name+".html"))
 	}
 	return out
@@ -106,6 +106,8 @@ type pageData struct {
 	Teams               []workforce.Team
 	Layouts             []hr.FileLayout // the import's expected files and columns
 	LastImport          string
+	SignIn              *signInOptions // the sign-in page's single sign-on buttons
+	SSO                 *ssoView       // the admin's single sign-on page
 }
 
 // render writes a page; d is pageData, or portalData for the portal's.
@@ -160,7 +162,11 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.Handle("GET /static/", http.StripPrefix("/static/", http.FileServerFS(static)))
 	mux.HandleFunc("GET /{$}", func(w http.ResponseWriter, r *http.Request) { http.Redirect(w, r, "/ask", http.StatusSeeOther) })
 	mux.HandleFunc("GET /signin", func(w http.ResponseWriter, r *http.Request) {
-		s.render(w, http.StatusOK, "signin", pageData{Title: "Sign in", Form: map[string]string{}})
+		d := pageData{Title: "Sign in", Form: map[string]string{}}
+		if slug := r.URL.Query().Get("tenant"); slug != "" {
+			d.Form["tenant"], d.SignIn = slug, s.signInOptionsFor(r, slug)
+		}
+		s.render(w, http.StatusOK, "signin", d)
 	})
 	mux.HandleFunc("POST /signin", s.signInForm)
 	mux.HandleFunc("POST /signout", s.page(nil, s.signOutForm))
@@ -207,7 +213,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 	form := map[string]string{"tenant": r.PostForm.Get("tenant"), "email": r.PostForm.Get("email")}
 	value, err := s.startSession(r, form["tenant"], form["email"], r.PostForm.Get("password"))
 	if err != nil {
-		s.render(w, errcode.HTTPStatus(err), "signin", pageData{Title: "Sign in", Form: form, Error: errcode.From(err).Message})
+		s.render(w, errcode.HTTPStatus(err), "signin", pageData{Title: "Sign in", Form: form, Error: errcode.From(err).Message, SignIn: s.signInOptionsFor(r, form["tenant"])})
 		return
 	}
 	http.SetCookie(w, s.cookie(value, int(s.cfg.Sessions.Absolute.Seconds())))

@@ -116,6 +116,13 @@ func (s *Server) startSession(r *http.Request, slug, email, password string) (st
 		return "", errcode.New(errcode.Unauthenticated, "The tenant, email or password is not right")
 	}
 	remote := s.clientAddr(r).String()
+	if off, err := s.passwordRefused(r, t.ID); err != nil {
+		return "", err
+	} else if off {
+		identity.SpendPasswordTime(password)
+		s.auditFailedSignIn(r, t.Slug, "session.signin", email, map[string]any{"remote": remote, "reason": "password sign-in is off for this tenant"})
+		return "", errcode.New(errcode.Unauthenticated, "This organisation signs in with its identity provider: use the button on its sign-in page (/t/%s/signin)", t.Slug)
+	}
 	var value string
 	started, err := identity.SignIn(r.Context(), s.db, t.ID, s.attempt(r, identity.AppDoor, email, password, identity.DefaultMaxFailures),
 		func(tx *store.Tx, a identity.Account) error {

@@ -27,6 +27,7 @@ import (
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/sso"
 	"github.com/scry-dev/scry/internal/store"
 )
 
@@ -53,6 +54,11 @@ type Config struct {
 	// SMTPURL sends invitations of new users (smtp://[user:pass@]host:port);
 	// empty = .eml files in <DataDir>/outbox.
 	SMTPURL string
+	// SSOKey is the file of the key the tenants' SSO secrets are sealed
+	// with; empty = <DataDir>/sso/secret.key.
+	SSOKey string
+	// SSOClient talks to identity providers (default: 10 s timeout).
+	SSOClient *http.Client
 }
 
 // Server serves one installation.
@@ -68,6 +74,7 @@ type Server struct {
 	recorder *askRecorder
 	slugs    sync.Map     // tenant id → slug
 	shown    shownAnswers // answers the ask page just gave, for post/redirect/get
+	sso      *sso.Service
 }
 
 // New builds a server.
@@ -96,6 +103,11 @@ func New(cfg Config, db *store.DB, log *audit.Log, engine *ask.Engine) *Server {
 	s := &Server{cfg: cfg, db: db, audit: log, engine: engine, log: cfg.Logger, metrics: newMetrics()}
 	s.routes = s.routeTable()
 	s.recorder = &askRecorder{db: db, audit: log}
+	key := cfg.SSOKey
+	if key == "" {
+		key = sso.DefaultKeyFile(cfg.DataDir)
+	}
+	s.sso = &sso.Service{DB: db, Audit: log, KeyFile: key, HTTP: cfg.SSOClient, SessionMax: cfg.Sessions.Absolute, Log: cfg.Logger}
 	return s
 }
 
@@ -145,8 +157,10 @@ func (s *Server) Handler() http.Handler {
 	}
 	s.pageRoutes(mux)
 	s.portalRoutes(mux)
+	s.ssoRoutes(mux)
 	mux.HandleFunc("/", s.notFound)
 	csrf := http.NewCrossOriginProtection()
+	csrf.AddInsecureBypassPattern(ssoBypass)
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errcode.New(errcode.PermissionDenied, "Cross-origin request refused"))
 	}))

@@ -1,0 +1,110 @@
+package sso
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+
+	"github.com/scry-dev/scry/internal/audit"
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
+)
+
+// LoadFile reads an sso.yaml file: Parse, and the SAML IdP metadata file it
+// names (relative to the yaml's folder) read and checked.
+func LoadFile(path string) (*Config, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, errcode.New(errcode.Invalid, "Cannot read %s: %v", path, errors.Unwrap(err))
+	}
+	c, err := Parse(data, path)
+	if err != nil {
+		return nil, err
+	}
+	if c.SAML != nil && c.SAML.IdPMetadataFile != "" {
+		mp := c.SAML.IdPMetadataFile
+		if !filepath.IsAbs(mp) {
+			mp = filepath.Join(filepath.Dir(path), mp)
+		}
+		md, err := os.ReadFile(mp)
+		if err != nil {
+			return nil, errcode.New(errcode.Invalid, "%s: saml.idp_metadata_file: cannot read %s", path, mp)
+		}
+		if _, err := ParseIdPMetadata(md); err != nil {
+			return nil, errcode.New(errcode.Invalid, "%s: saml.idp_metadata_file: %s: %s", path, mp, errcode.From(err).Message)
+		}
+		c.SAML.IdPMetadata = string(md)
+		c.SAML.IdPMetadataFile = ""
+	}
+	return c, nil
+}
+
+// Set stores cfg as tenant t's single sign-on, its secrets sealed with the
+// key in keyFile (created on first use). The SAML service provider keeps
+// its key across sets, so the copy of its metadata the IdP holds stays
+// right; it gets one the first time. Audited as sso.set.
+func Set(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, keyFile, actor string, cfg *Config) error {
+	sealer, err := OpenSealer(keyFile, true)
+	if err != nil {
+		return err
+	}
+	details := map[string]any{"password_signin": cfg.PasswordAllowed(), "jit": cfg.JIT}
+	if cfg.OIDC != nil {
+		details["oidc_issuer"] = cfg.OIDC.Issuer
+	}
+	return log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: actor, Action: "sso.set", Target: t.Slug, Details: details}, func(tx *store.Tx) error {
+		sec := secrets{}
+		if cfg.OIDC != nil {
+			sec.OIDCClientSecret = cfg.OIDC.ClientSecret
+		}
+		if cfg.SAML != nil {
+			old, oldSec, err := loadSecrets(ctx, tx, sealer)
+			if err != nil && !errors.Is(err, ErrNotConfigured) {
+				// Secrets sealed with another key: the SP gets a new key.
+				old = nil
+			}
+			if old != nil && old.SAML != nil && oldSec.SAMLKey != "" {
+				cfg.SAML.Certificate, sec.SAMLKey = old.SAML.Certificate, oldSec.SAMLKey
+			} else {
+				k, c, err := newSPKey(t.Slug)
+				if err != nil {
+					return err
+				}
+				cfg.SAML.Certificate, sec.SAMLKey = c, k
+			}
+			if cfg.SAML.IdPMetadataURL == "" && cfg.SAML.IdPMetadata == "" {
+				return errcode.New(errcode.Invalid, "saml: no IdP metadata")
+			}
+		}
+		return Save(ctx, tx, sealer, cfg, sec)
+	})
+}
+
+// Show is tenant t's single sign-on without its secrets.
+func Show(ctx context.Context, db *store.DB, t tenant.Tenant) (*Config, error) {
+	var c *Config
+	err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
+		var err error
+		c, err = Load(ctx, tx)
+		return err
+	})
+	return c, err
+}
+
+// RemoveFor deletes tenant t's single sign-on (password sign-in is on
+// again: the way back when no one can sign in through the provider).
+// Audited as sso.remove.
+func RemoveFor(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, actor string) error {
+	return log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: actor, Action: "sso.remove", Target: t.Slug}, func(tx *store.Tx) error {
+		return Remove(ctx, tx)
+	})
+}
+
+// SwitchPasswordSignIn turns password sign-in on or off for tenant t.
+// Audited as sso.password_signin.
+func SwitchPasswordSignIn(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, actor string, on bool) error {
+	return log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: actor, Action: "sso.password_signin", Target: t.Slug, Details: map[string]any{"on": on}},
+		func(tx *store.Tx) error { return SetPasswordSignIn(ctx, tx, on) })
+}

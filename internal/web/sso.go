@@ -1,0 +1,256 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/sso"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
+)
+
+// signInOptions is what a tenant's sign-in page offers.
+type signInOptions struct {
+	Tenant      string      // fixed when the page is the tenant's own
+	Buttons     []ssoButton // "Sign in with …"
+	PasswordOff bool
+}
+
+type ssoButton struct{ Protocol, Name, URL string }
+
+// ssoRoutes are single sign-on's doors: a tenant's sign-in page, the way
+// out to its identity provider and the way back, and its SAML metadata.
+func (s *Server) ssoRoutes(mux *http.ServeMux) {
+	mux.HandleFunc("GET /t/{tenant}/signin", s.tenantSignInPage)
+	mux.HandleFunc("GET /t/{tenant}/sso/oidc/start", s.ssoDoor(s.oidcStart))
+	mux.HandleFunc("GET /t/{tenant}/sso/oidc/callback", s.ssoDoor(s.oidcCallback))
+	mux.HandleFunc("GET /t/{tenant}/sso/saml/start", s.ssoDoor(s.samlStart))
+	mux.HandleFunc("POST /t/{tenant}/sso/saml/acs", s.ssoDoor(s.samlACS))
+	mux.HandleFunc("GET /t/{tenant}/sso/saml/metadata", s.ssoDoor(s.samlMetadata))
+	mux.HandleFunc("GET /admin/sso", s.page(admins, s.ssoPage))
+	mux.HandleFunc("POST /admin/sso", s.page(admins, s.ssoPage))
+}
+
+// ssoBypass is the one cross-origin POST scry takes: the SAML response an
+// identity provider's page posts to the ACS. It carries no session; what
+// protects it is the IdP's signature, the pending request it must answer
+// and the replay check.
+const ssoBypass = "POST /t/{tenant}/sso/saml/acs"
+
+func (s *Server) ssoDoor(h func(w http.ResponseWriter, r *http.Request, t tenant.Tenant)) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		if rl, _ := r.Context().Value(logKey).(*reqLog); rl != nil {
+			rl.route = r.Method + " " + r.Pattern
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+		t, err := tenant.Get(r.Context(), s.db, r.PathValue("tenant"))
+		if err != nil {
+			http.Error(w, "There is no such organisation.", http.StatusNotFound)
+			return
+		}
+		h(w, r, t)
+	}
+}
+
+// publicBase is scry's address as people reach it: --public-url, or the
+// request's own.
+func (s *Server) publicBase(r *http.Request) string {
+	if b := strings.TrimRight(s.cfg.PublicURL, "/"); b != "" {
+		return b
+	}
+	scheme := "http"
+	if r.TLS != nil {
+		scheme = "https"
+	}
+	return scheme + "://" + r.Host
+}
+
+func (s *Server) oidcRedirect(r *http.Request, slug string) string {
+	return s.publicBase(r) + "/t/" + slug + "/sso/oidc/callback"
+}
+
+// signInOptionsFor reads what tenant slug's sign-in page offers; a tenant
+// that does not exist, or has no single sign-on, offers the password form.
+func (s *Server) signInOptionsFor(r *http.Request, slug string) *signInOptions {
+	o := &signInOptions{Tenant: slug}
+	t, err := tenant.Get(r.Context(), s.db, slug)
+	if err != nil {
+		return o
+	}
+	var cfg *sso.Config
+	err = s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
+		var err error
+		cfg, err = sso.Load(r.Context(), tx)
+		return err
+	})
+	if err != nil {
+		if !errcode.Is(err, errcode.NotFound) {
+			s.logFailure(r, "read SSO settings", err)
+		}
+		return o
+	}
+	if cfg.OIDC != nil {
+		o.Buttons = append(o.Buttons, ssoButton{"oidc", cfg.OIDC.Name, "/t/" + t.Slug + "/sso/oidc/start"})
+	}
+	if cfg.SAML != nil {
+		o.Buttons = append(o.Buttons, ssoButton{"saml", cfg.SAML.Name, "/t/" + t.Slug + "/sso/saml/start"})
+	}
+	o.PasswordOff = !cfg.PasswordAllowed()
+	return o
+}
+
+func (s *Server) tenantSignInPage(w http.ResponseWriter, r *http.Request) {
+	slug := r.PathValue("tenant")
+	s.render(w, http.StatusOK, "signin", pageData{Title: "Sign in", Form: map[string]string{"tenant": slug}, SignIn: s.signInOptionsFor(r, slug)})
+}
+
+// ssoCookie binds a sign-in at the provider to the browser that started
+// it: the provider's answer is taken only with it.
+const ssoCookie = "scry_sso"
+
+func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
+	u, binding, err := s.sso.BeginOIDC(r.Context(), t, s.oidcRedirect(r, t.Slug))
+	if err != nil {
+		s.ssoFailed(w, r, t, "oidc", err)
+		return
+	}
+	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: binding, Path: "/t/" + t.Slug + "/sso/", HttpOnly: true, Secure: s.tls(),
+		SameSite: http.SameSiteLaxMode, MaxAge: int((10 * time.Minute).Seconds())})
+	http.Redirect(w, r, u, http.StatusFound)
+}
+
+func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
+	binding := ""
+	if c, err := r.Cookie(ssoCookie); err == nil {
+		binding = c.Value
+	}
+	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: "", Path: "/t/" + t.Slug + "/sso/", HttpOnly: true, Secure: s.tls(), MaxAge: -1})
+	out, person, err := s.sso.FinishOIDC(r.Context(), t, s.oidcRedirect(r, t.Slug), r.URL.Query(), binding, s.clientAddr(r).String())
+	s.ssoSignedIn(w, r, t, "oidc", out, person, err)
+}
+
+func (s *Server) samlStart(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
+	u, err := s.sso.BeginSAML(r.Context(), t, s.publicBase(r))
+	if err != nil {
+		s.ssoFailed(w, r, t, "saml", err)
+		return
+	}
+	http.Redirect(w, r, u, http.StatusFound)
+}
+
+func (s *Server) samlACS(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
+	if err := r.ParseForm(); err != nil {
+		s.ssoSignedIn(w, r, t, "saml", sso.Outcome{}, sso.Person{}, errcode.New(errcode.Invalid, "The identity provider's answer is not a form"))
+		return
+	}
+	out, person, err := s.sso.FinishSAML(r.Context(), t, s.publicBase(r), r, s.clientAddr(r).String())
+	s.ssoSignedIn(w, r, t, "saml", out, person, err)
+}
+
+func (s *Server) samlMetadata(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
+	b, err := s.sso.SPMetadata(r.Context(), t, s.publicBase(r))
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "application/samlmetadata+xml")
+	w.Write(b)
+}
+
+// ssoSignedIn sets the session of a finished sign-in (its cookie lives as
+// long as the session may) or shows the tenant's sign-in page with the
+// refusal, which the audit log records with its reason.
+func (s *Server) ssoSignedIn(w http.ResponseWriter, r *http.Request, t tenant.Tenant, protocol string, out sso.Outcome, p sso.Person, err error) {
+	if err != nil {
+		err = s.sso.Refused(r.Context(), t.Slug, protocol, p.Email, s.clientAddr(r).String(), err)
+		s.ssoFailed(w, r, t, protocol, err)
+		return
+	}
+	if rl, _ := r.Context().Value(logKey).(*reqLog); rl != nil {
+		rl.tenant, rl.user = t.Slug, out.User.Email
+	}
+	http.SetCookie(w, s.cookie(out.Session, max(1, int(time.Until(out.Ends).Seconds()))))
+	http.Redirect(w, r, "/ask", http.StatusSeeOther)
+}
+
+func (s *Server) ssoFailed(w http.ResponseWriter, r *http.Request, t tenant.Tenant, protocol string, err error) {
+	if errcode.From(err).Code == errcode.Internal {
+		s.log.Error("single sign-on failed", "tenant", t.Slug, "protocol", protocol, "err", err)
+	}
+	s.render(w, errcode.HTTPStatus(err), "signin", pageData{Title: "Sign in", Form: map[string]string{"tenant": t.Slug},
+		Error: errcode.From(err).Message, SignIn: s.signInOptionsFor(r, t.Slug)})
+}
+
+// passwordRefused says whether tenantID has switched password sign-in off
+// at the main door.
+func (s *Server) passwordRefused(r *http.Request, tenantID int64) (bool, error) {
+	on := true
+	err := s.db.ReadTenant(r.Context(), tenantID, func(tx *store.Tx) error {
+		var err error
+		on, err = sso.PasswordAllowed(r.Context(), tx)
+		return err
+	})
+	return !on, err
+}
+
+// ssoPage is the admin's view of the tenant's single sign-on: what is set
+// (never the secrets), the addresses to give the identity provider, and
+// the password switch. Password sign-in can be switched off here only
+// from a session opened through the provider — proof that the way in
+// works; the way back is `scry sso set` or `scry sso remove`.
+func (s *Server) ssoPage(w http.ResponseWriter, r *http.Request, c *caller) {
+	d := s.base(c, "Single sign-on", "sso")
+	t, err := tenant.Get(r.Context(), s.db, c.tenantSlug)
+	if err != nil {
+		http.Error(w, "No such organisation.", http.StatusNotFound)
+		return
+	}
+	if r.Method == http.MethodPost {
+		r.ParseForm()
+		on := r.PostForm.Get("password_signin") == "on"
+		err := s.switchPassword(r, c, t, on)
+		if err != nil {
+			d.Error = errcode.From(err).Message
+		} else if on {
+			d.Notice = "Password sign-in is on."
+		} else {
+			d.Notice = "Password sign-in is off: people sign in with the identity provider."
+		}
+	}
+	cfg, err := sso.Show(r.Context(), s.db, t)
+	if err != nil && !errcode.Is(err, errcode.NotFound) {
+		s.logFailure(r, "read SSO settings", err)
+	}
+	meta, acs := sso.SPURLs(s.publicBase(r), t.Slug)
+	d.SSO = &ssoView{Config: cfg, Callback: s.oidcRedirect(r, t.Slug), Metadata: meta.String(), ACS: acs.String()}
+	status := http.StatusOK
+	if d.Error != "" {
+		status = http.StatusBadRequest
+	}
+	s.render(w, status, "sso", d)
+}
+
+type ssoView struct {
+	Config                  *sso.Config
+	Callback, Metadata, ACS string
+}
+
+func (s *Server) switchPassword(r *http.Request, c *caller, t tenant.Tenant, on bool) error {
+	if !on {
+		var via string
+		if err := s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+			var err error
+			via, err = identity.SessionVia(r.Context(), tx, c.sessionHash)
+			return err
+		}); err != nil {
+			return err
+		}
+		if via != "oidc" && via != "saml" {
+			return errcode.New(errcode.Conflict, "Sign in with the identity provider first: password sign-in is switched off only from a session that proves the provider lets admins in")
+		}
+	}
+	return sso.SwitchPasswordSignIn(r.Context(), s.db, s.audit, t, "user:"+c.user.Email, on)
+}
