@@ -346,7 +346,7 @@ func auditVerify(ctx context.Context, c *call) error {
 		return err
 	}
 	// Verification never creates a key: a missing one is audit_tampered.
-	log, err := audit.OpenVerifier(c.dataDir, c.keyFile)
+	log, err := audit.OpenVerifier(c.objects, c.keyFile)
 	if err != nil {
 		return err
 	}

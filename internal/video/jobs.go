@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 )
 
@@ -48,9 +48,9 @@ type Request struct {
 
 // Queue records the analysis and inserts its job in the same transaction,
 // so there is never a job without its row or a row no job will work. An
-// exemplar image is copied into the data folder first: the worker may run
+// exemplar image is copied into the object store first: the worker may run
 // later, elsewhere, after the original is gone.
-func Queue(ctx context.Context, tx *store.Tx, jobs *river.Client[*sql.Tx], dataDir string, req Request) (int64, error) {
+func Queue(ctx context.Context, tx *store.Tx, jobs *river.Client[*sql.Tx], objs objstore.Store, req Request) (int64, error) {
 	if req.Prompt == "" && req.Blueprint == "" {
 		return 0, errcode.New(errcode.Invalid, "An analysis needs --prompt (e.g. --prompt \"Detect the red box\") or --blueprint")
 	}
@@ -68,20 +68,12 @@ func Queue(ctx context.Context, tx *store.Tx, jobs *river.Client[*sql.Tx], dataD
 		return 0, err
 	}
 	if ex := req.Options.Setup.Exemplar; ex != "" {
-		d := filepath.Join(dir(dataDir, tx.TenantID), "exemplars")
-		if err := os.MkdirAll(d, 0o750); err != nil {
-			return 0, errcode.Wrap(errcode.Internal, err, "Cannot create the exemplar folder")
-		}
-		tmp, _, sum, err := copyHashed(ctx, ex, d)
+		ext := strings.ToLower(filepath.Ext(ex))
+		sum, _, err := putHashed(ctx, objs, ex, func(sum string) string { return exemplarKey(tx.TenantID, sum, ext) }, nil)
 		if err != nil {
 			return 0, err
 		}
-		kept := filepath.Join(d, sum+strings.ToLower(filepath.Ext(ex)))
-		if err := os.Rename(tmp, kept); err != nil {
-			os.Remove(tmp)
-			return 0, errcode.Wrap(errcode.Internal, err, "Cannot keep the exemplar")
-		}
-		req.Options.Setup.Exemplar = kept
+		req.Options.Setup.Exemplar = exemplarKey(tx.TenantID, sum, ext)
 	}
 	opts, _ := json.Marshal(req.Options)
 	var id int64
@@ -97,13 +89,18 @@ func Queue(ctx context.Context, tx *store.Tx, jobs *river.Client[*sql.Tx], dataD
 	return id, nil
 }
 
+// exemplarKey is where a queued analysis's exemplar image is kept.
+func exemplarKey(tenantID int64, sum, ext string) string {
+	return fmt.Sprintf("videos/%d/exemplars/%s%s", tenantID, sum, ext)
+}
+
 func now() string { return time.Now().UTC().Format(time.RFC3339) }
 
 // Worker works analysis jobs.
 type Worker struct {
 	river.WorkerDefaults[AnalyzeArgs]
 	DB      *store.DB
-	DataDir string
+	Objects objstore.Store
 	APIKey  string       // for a model server; never stored with the analysis
 	OCR     *detect.OCR  // nil = no on-screen text
 	Log     *slog.Logger // where failures are told in full
@@ -184,6 +181,17 @@ func (w *Worker) run(ctx context.Context, tenantID int64, a Analysis, set func(s
 	}
 	setup := a.Options.Setup
 	setup.APIKey = w.APIKey
+	// An exemplar is a key in the object store (analyses queued before
+	// the store kept an absolute path in the data folder).
+	if setup.Exemplar != "" && !filepath.IsAbs(setup.Exemplar) {
+		if setup.Exemplar, err = w.Objects.Local(ctx, setup.Exemplar); err != nil {
+			return nil, missing(err)
+		}
+	}
+	path, err := w.Objects.Local(ctx, Key(tenantID, v))
+	if err != nil {
+		return nil, missing(err)
+	}
 	if w.Exemplars != nil {
 		if setup.Extra, err = w.Exemplars(ctx, tenantID, a.Prompt); err != nil {
 			return nil, err
@@ -200,7 +208,7 @@ func (w *Worker) run(ctx context.Context, tenantID int64, a Analysis, set func(s
 			last = time.Now()
 			set(`progress = $3`, min(0.99, float64(frame+1)/float64(frames)))
 		}}
-	return detect.Run(ctx, Path(w.DataDir, tenantID, v), a.Prompt, bp, opts, setup)
+	return detect.Run(ctx, path, a.Prompt, bp, opts, setup)
 }
 
 // NewClient returns a river client over the store. With workers > 0 it also

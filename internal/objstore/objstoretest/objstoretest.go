@@ -38,15 +38,30 @@ func Each(t *testing.T, fn func(t *testing.T, k Kind)) {
 // the S3 cache) live under dataDir.
 func Open(t testing.TB, k Kind, dataDir string) objstore.Store {
 	t.Helper()
+	return Machines(t, k, dataDir)[0]
+}
+
+// Machines returns one fresh store of kind k as several machines see it,
+// one per data folder given: on S3 each has its own local cache, on the
+// folder kind they all share the first folder.
+func Machines(t testing.TB, k Kind, dataDirs ...string) []objstore.Store {
+	t.Helper()
+	out := make([]objstore.Store, len(dataDirs))
 	if k == Folder {
-		return objstore.NewFolder(dataDir)
+		for i := range out {
+			out[i] = objstore.NewFolder(dataDirs[0])
+		}
+		return out
 	}
 	spec, env := Server(t)
-	s, err := objstore.Open(spec, dataDir, func(k string) string { return env[k] })
-	if err != nil {
-		t.Fatal(err)
+	for i, d := range dataDirs {
+		s, err := objstore.Open(spec, d, func(k string) string { return env[k] })
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = s
 	}
-	return s
+	return out
 }
 
 // versitygw finds the S3 gateway: on PATH, else where `go install` puts it.
