@@ -84,6 +84,7 @@ func commands() *command {
 		}},
 		askCommand(),
 		serveCommand(),
+		workerCommand(),
 		benchCommand(),
 		workforceCommand(),
 		detectCommand(),

@@ -110,11 +110,39 @@ func (c *call) tenantVideo(ctx context.Context) (*store.DB, tenant.Tenant, video
 
 // jobClient opens the job queue; workers > 0 also works it.
 func (c *call) jobClient(db *store.DB, workers int, log *slog.Logger) (*river.Client[*sql.Tx], error) {
+	jobs, _, err := c.jobWorker(db, workers, log)
+	return jobs, err
+}
+
+// jobWorker is jobClient with the worker behind it, which drains it.
+func (c *call) jobWorker(db *store.DB, workers int, log *slog.Logger) (*river.Client[*sql.Tx], *video.Worker, error) {
 	w := &video.Worker{DB: db, Objects: c.objects, APIKey: c.env.Getenv("SCRY_DETECT_API_KEY"), OCR: &detect.OCR{}, Log: log,
 		Exemplars: func(ctx context.Context, tenantID int64, prompt string) ([]detect.Detector, error) {
 			return labeling.Exemplars(ctx, db, c.objects, tenantID, prompt)
 		}}
-	return video.NewClient(db, w, workers, log)
+	jobs, err := video.NewClient(db, w, workers, log)
+	return jobs, w, err
+}
+
+// workQueue starts working the analysis queue, n at a time, and returns
+// the function that stops it: analyses still running are handed back to
+// the queue (video.Worker.Drain). The queue has its own context, so that a
+// server stops taking requests before its analyses are handed back.
+func (c *call) workQueue(ctx context.Context, db *store.DB, n int, log *slog.Logger) (stop func(), err error) {
+	jobs, w, err := c.jobWorker(db, n, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return nil, errcode.Wrap(errcode.Internal, err, "Cannot start the job queue")
+	}
+	return func() {
+		drain, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := w.Drain(drain, jobs); err != nil {
+			log.Warn("stopping the job queue", "err", err)
+		}
+	}, nil
 }
 
 func videoAnalyze(ctx context.Context, c *call) error {

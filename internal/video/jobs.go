@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
@@ -107,6 +108,17 @@ type Worker struct {
 	// Exemplars, when set, finds detectors for the prompt's nouns in what
 	// people labelled in this tenant (scry label).
 	Exemplars func(ctx context.Context, tenantID int64, prompt string) ([]detect.Detector, error)
+
+	stopping atomic.Bool // set by Drain: an interrupted analysis goes back to the queue
+}
+
+// Drain stops jobs, the client that runs w: the analyses running here are
+// interrupted at once and handed back to the queue, uncounted (river's
+// snooze), for another worker or this one's next start — an analysis may
+// run for hours, longer than any shutdown should wait.
+func (w *Worker) Drain(ctx context.Context, jobs *river.Client[*sql.Tx]) error {
+	w.stopping.Store(true)
+	return jobs.StopAndCancel(ctx)
 }
 
 // Timeout lets a long video run: four hours of video at ten times real
@@ -139,6 +151,19 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
 		return err
 	}
 	res, err := w.run(ctx, tenantID, a, set)
+	if err != nil && ctx.Err() != nil && w.stopping.Load() {
+		w.Log.Info("analysis handed back to the queue: this worker is stopping", "tenant_id", tenantID, "analysis", id)
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := w.DB.InTenant(wctx, tenantID, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(wctx, `update analyses set status = 'queued', progress = 0, error_code = '', error = $3 where tenant_id = $1 and id = $2`,
+				tenantID, id, "handed back to the queue: the worker that ran it stopped")
+			return err
+		}); err != nil {
+			w.Log.Warn("recording a handed-back analysis failed", "analysis", id, "err", err)
+		}
+		return river.JobSnooze(0)
+	}
 	if err != nil {
 		e := errcode.From(err)
 		w.Log.Error("analysis failed", "tenant_id", tenantID, "analysis", id, "attempt", job.Attempt, "err", err)

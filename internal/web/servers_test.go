@@ -13,6 +13,7 @@ import (
 	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/semantic"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
@@ -126,4 +127,21 @@ func TestTwoServersShareState(t *testing.T) {
 			t.Fatalf("audit after two servers: %+v %v", rep, err)
 		}
 	})
+}
+
+// TestHealthzNamesWhatDoesNotAnswer: /healthz checks the database and the
+// object store, and a load balancer's 503 says which one failed.
+func TestHealthzNamesWhatDoesNotAnswer(t *testing.T) {
+	f := setup(t, store.SQLite)
+	if resp, body := f.do(t, "GET", "/healthz", nil); resp.StatusCode != 200 || body["database"] != "ok" || body["object_store"] != "ok" {
+		t.Fatalf("healthy: %d %v", resp.StatusCode, body)
+	}
+	gone, err := objstore.NewS3(objstore.S3Config{Endpoint: "http://127.0.0.1:1", Bucket: "nowhere", AccessKey: "k", SecretKey: "s"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.srv.cfg.Objects = gone
+	if resp, body := f.do(t, "GET", "/healthz", nil); resp.StatusCode != 503 || body["status"] != "unavailable" || body["object_store"] != "unavailable" || body["database"] != "ok" {
+		t.Fatalf("object store down: %d %v", resp.StatusCode, body)
+	}
 }
