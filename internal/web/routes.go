@@ -41,6 +41,7 @@ func (s *Server) routeTable() []route {
 		{method: "DELETE", path: "/api/v1/users/{email}", roles: admins, handle: s.removeUser},
 		{method: "POST", path: "/api/v1/users/{email}/invitation", roles: admins, handle: s.reinviteUser},
 		{method: "POST", path: "/api/v1/imports/hr", roles: []string{"admin", "hr"}, upload: true, handle: s.importHR},
+		{method: "POST", path: "/api/v1/videos", roles: admins, upload: true, handle: s.addVideo},
 		{method: "GET", path: "/api/v1/label/jobs", roles: admins, handle: s.listLabelJobs},
 		{method: "POST", path: "/api/v1/label/jobs", roles: admins, handle: s.createLabelJob},
 		{method: "GET", path: "/api/v1/label/jobs/{id}", roles: admins, handle: s.labelJobProgress},
