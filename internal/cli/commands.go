@@ -69,7 +69,7 @@ func commands() *command {
 				example: "scry import hr --tenant acme-retail ./hr/acme-retail",
 				flags:   func(fs *flag.FlagSet, c *call) { tenantFlag(fs) }, run: importHR},
 		}},
-		{name: "migrate", summary: "apply pending database migrations (also done on every start)", example: "scry migrate --json", run: migrate},
+		{name: "migrate", summary: "apply pending database migrations (also done on every start); make the S3 bucket and the audit key when missing", example: "scry migrate --json", run: migrate},
 		{name: "audit", summary: "read and verify the tamper-evident audit log", subs: []*command{
 			{name: "log", summary: "list audit records", usage: "[--tenant <slug>] [--limit N]", example: "scry audit log --tenant acme-retail --limit 20",
 				flags: func(fs *flag.FlagSet, c *call) {
@@ -305,6 +305,18 @@ func importHR(ctx context.Context, c *call) error {
 func migrate(ctx context.Context, c *call) error {
 	db, err := c.open(ctx) // opening applies pending migrations
 	if err != nil {
+		return err
+	}
+	// An installation of several processes runs migrate once before
+	// starting them: the bucket is made here when missing, and the audit
+	// key created here on first use, before several processes could each
+	// make one of their own.
+	if b, ok := c.objects.(interface{ MakeBucket(context.Context) error }); ok {
+		if err := b.MakeBucket(ctx); err != nil {
+			return errcode.Wrap(errcode.Unavailable, err, "The object store %s does not answer or its bucket cannot be made", c.objects)
+		}
+	}
+	if _, err := c.audit(); err != nil {
 		return err
 	}
 	all, err := store.Migrations(db.Dialect)

@@ -150,6 +150,12 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
 	if err := set(`status = 'running', progress = 0, started_at = $3, error_code = '', error = ''`, now()); err != nil {
 		return err
 	}
+	if w.DB.Dialect == store.Postgres {
+		beat, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); w.heartbeat(beat, job.ID) }()
+		defer func() { stop(); <-done }()
+	}
 	res, err := w.run(ctx, tenantID, a, set)
 	if err != nil && ctx.Err() != nil && w.stopping.Load() {
 		w.Log.Info("analysis handed back to the queue: this worker is stopping", "tenant_id", tenantID, "analysis", id)
@@ -236,6 +242,38 @@ func (w *Worker) run(ctx context.Context, tenantID int64, a Analysis, set func(s
 	return detect.Run(ctx, path, a.Prompt, bp, opts, setup)
 }
 
+// Heartbeats. River rescues a job whose attempt began longer ago than
+// RescueStuckJobsAfter, as one whose worker died; an analysis may rightly
+// run for hours. So on PostgreSQL, where workers run on several machines,
+// a worker moves its running job's attempted_at forward every
+// heartbeatEvery (river's rescuer skips a job whose attempted_at is recent,
+// in its select and again in its update), and a job is rescued rescueAfter
+// after its worker's last sign of life: a killed worker's analysis goes to
+// another within about rescueAfter plus river's 30 s rescuer interval.
+const (
+	heartbeatEvery = 10 * time.Second
+	rescueAfter    = time.Minute
+)
+
+func (w *Worker) heartbeat(ctx context.Context, jobID int64) {
+	tick := time.NewTicker(heartbeatEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		err := w.DB.Global(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `update river_job set attempted_at = now() where id = $1 and state = 'running'`, jobID)
+			return err
+		})
+		if err != nil && ctx.Err() == nil {
+			w.Log.Warn("analysis heartbeat failed; river may hand the job to another worker", "job", jobID, "err", err)
+		}
+	}
+}
+
 // NewClient returns a river client over the store. With workers > 0 it also
 // works analyses, that many at once, once Start is called; with 0 it only
 // inserts (the server or another process works them).
@@ -244,8 +282,13 @@ func NewClient(db *store.DB, w *Worker, workers int, log *slog.Logger) (*river.C
 	river.AddWorker(ws, w)
 	cfg := &river.Config{Workers: ws, Logger: log, MaxAttempts: 3,
 		// A worker killed mid-analysis leaves its job running in the table;
-		// river hands it out again after this long.
+		// river hands it out again after this long: on SQLite (one
+		// machine, no heartbeat) after the job timeout, on PostgreSQL a
+		// minute after the last heartbeat.
 		RescueStuckJobsAfter: 9 * time.Hour}
+	if db.Dialect == store.Postgres {
+		cfg.RescueStuckJobsAfter = rescueAfter
+	}
 	if workers > 0 {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: workers}}
 		cfg.FetchPollInterval = 250 * time.Millisecond
