@@ -277,8 +277,8 @@ func TestSeveralProcesses(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := c.objs.Stat(ctx, video.Key(tn.ID, added.Video)); err != nil {
-		t.Fatalf("the video is not in S3: %v", err)
+	if l, err := c.objs.List(ctx, fmt.Sprintf("videos/%d/%s", tn.ID, added.Video.ID)); err != nil || len(l) != 1 || l[0].Size != added.Video.Size {
+		t.Fatalf("the video is not in S3: %v %v", l, err)
 	}
 
 	// Worker 1 takes the analysis; killed mid-analysis, worker 2 ends it.
