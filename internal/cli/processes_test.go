@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"mime/multipart"
 	"net"
 	"net/http"
@@ -21,9 +22,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/hr"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling/load"
+	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/media/mediatest"
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/objstore/objstoretest"
@@ -409,4 +412,88 @@ func importBody(t *testing.T) (string, io.Reader) {
 	}
 	mw.Close()
 	return mw.FormDataContentType(), &buf
+}
+
+// TestMeasureSeveralProcesses measures what a second process adds on this
+// machine: the labeling load (200 reviewers back to back for 30 s through
+// the load balancer) over 1 and 2 servers, and 4 video analyses worked by 1
+// and 2 workers. It only runs with SCRY_MEASURE=1 (minutes of full load);
+// the figures are in README, Performance.
+func TestMeasureSeveralProcesses(t *testing.T) {
+	if os.Getenv("SCRY_MEASURE") == "" {
+		t.Skip("a measurement, not a check: SCRY_MEASURE=1 runs it")
+	}
+	c := newCluster(t)
+	ctx := context.Background()
+	for n := 1; n <= 2; n++ {
+		var cmds []*exec.Cmd
+		var addrs []string
+		for i := range n {
+			cmd, addr := c.serve(t, fmt.Sprintf("measure-serve-%d-%d", n, i))
+			cmds, addrs = append(cmds, cmd), append(addrs, addr)
+		}
+		setup, err := load.Prepare(ctx, c.db, c.objs, fmt.Sprintf("measure-%d", n), 200, 3000, 3, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := load.Run(ctx, load.Config{BaseURL: balancer(t, addrs...), Tenant: setup.Tenant.Slug, Cookies: setup.Cookies, Duration: 30 * time.Second, Labels: setup.Labels})
+		t.Logf("labeling, %d server(s): %.0f tasks/s; take p50 %.1f p99 %.1f ms; submit p50 %.1f p99 %.1f ms; errors %v",
+			n, res.PerSecond, res.TakeP50, res.TakeP99, res.SubmitP50, res.SubmitP99, res.Errors)
+		for _, cmd := range cmds {
+			cmd.Process.Signal(syscall.SIGTERM)
+			cmd.Wait()
+		}
+	}
+
+	c.seedAdmin(t, "measure-video")
+	tn, err := tenant.Get(ctx, c.db, "measure-video")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clips []video.Video
+	for i := range 4 {
+		clip := filepath.Join(t.TempDir(), "clip.mp4")
+		mediatest.FFmpeg(t, "-f", "lavfi", "-i", fmt.Sprintf("testsrc=s=640x360:r=25:d=%d", 20+i), "-pix_fmt", "yuv420p", clip)
+		v, _, err := video.Add(ctx, c.db, c.objs, tn.ID, "t", clip, media.DefaultLimits, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clips = append(clips, v)
+	}
+	inserter, err := video.NewClient(c.db, &video.Worker{DB: c.db, Objects: c.objs}, 0, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n <= 2; n++ {
+		var cmds []*exec.Cmd
+		for i := range n {
+			cmds = append(cmds, c.start(t, fmt.Sprintf("measure-worker-%d-%d", n, i), "worker", "--workers", "1"))
+		}
+		start := time.Now()
+		var ids []int64
+		for _, v := range clips {
+			err := c.db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
+				id, err := video.Queue(ctx, tx, inserter, c.objs, video.Request{Video: v, Prompt: "Detect the red box", Actor: "t",
+					Options: video.JobOptions{FPS: 2, MinConfidence: 0.5, Setup: detect.Setup{Detector: "builtin"}}})
+				ids = append(ids, id)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		testwait.Eventually(t, 20*time.Minute, func() error {
+			for _, id := range ids {
+				if a, err := video.GetAnalysis(ctx, c.db, tn.ID, id); err != nil || a.Status != "done" {
+					return fmt.Errorf("analysis %d: %s %v", id, a.Status, err)
+				}
+			}
+			return nil
+		})
+		t.Logf("video: 4 analyses (86 s of 640×360 video at 2 frames/s) with %d worker(s): %s", n, time.Since(start).Round(100*time.Millisecond))
+		for _, cmd := range cmds {
+			cmd.Process.Signal(syscall.SIGTERM)
+			cmd.Wait()
+		}
+	}
 }
