@@ -92,7 +92,7 @@ func runServe(ctx context.Context, c *call) error {
 		return errcode.Wrap(errcode.Invalid, err, "Cannot listen on %s", c.flag("addr"))
 	}
 	logger := slog.New(slog.NewJSONHandler(c.env.Stderr, nil))
-	srv := web.New(web.Config{TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger, TrustedProxies: proxies, PublicURL: c.flag("public-url"), DataDir: c.dataDir,
+	srv := web.New(web.Config{TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger, TrustedProxies: proxies, PublicURL: c.flag("public-url"), DataDir: c.dataDir, Objects: c.objects,
 		PerIP: num(c.flag("rate-per-ip")), PerUser: num(c.flag("rate-per-user")), MaxUpload: maxUpload, SMTPURL: c.flag("smtp-url"),
 		Sessions: identity.SessionPolicy{Idle: idle, Absolute: maxAge}}, db, log, eng)
 	scheme := "http"
