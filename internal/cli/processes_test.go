@@ -497,3 +497,66 @@ func TestMeasureSeveralProcesses(t *testing.T) {
 		}
 	}
 }
+
+// TestWorkerHandsBackOnSIGTERM: `scry worker` stopped by SIGTERM in the
+// middle of an analysis exits promptly and hands the analysis back to the
+// queue (queued, with a note; no attempt counted), and the next worker
+// finishes it. On SQLite: one machine, several processes, one file.
+func TestWorkerHandsBackOnSIGTERM(t *testing.T) {
+	data := t.TempDir()
+	env := append(os.Environ(), "SCRY_DATA="+data)
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(binary, args...)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("scry %s: %v %s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	clip := filepath.Join(t.TempDir(), "long.mp4")
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "testsrc=s=640x360:r=25:d=60", "-pix_fmt", "yuv420p", clip)
+	run("tenant", "create", "handback")
+	var added struct{ Video video.Video }
+	json.Unmarshal([]byte(run("video", "add", "--tenant", "handback", clip, "--json")), &added)
+	var queued video.Analysis
+	json.Unmarshal([]byte(run("video", "analyze", "--tenant", "handback", added.Video.ID, "--prompt", "Detect the red box", "--fps", "5", "--detach", "--json")), &queued)
+	show := func() video.Analysis {
+		var a video.Analysis
+		json.Unmarshal([]byte(run("video", "show", "--tenant", "handback", added.Video.ID, "--analysis", fmt.Sprint(queued.ID), "--json")), &a)
+		return a
+	}
+	worker := func() *exec.Cmd {
+		cmd := exec.Command(binary, "worker", "--workers", "1")
+		cmd.Env = env
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		return cmd
+	}
+	w1 := worker()
+	testwait.Eventually(t, 3*time.Minute, func() error {
+		if a := show(); a.Status != "running" || a.Progress == 0 {
+			return fmt.Errorf("analysis %s %.2f", a.Status, a.Progress)
+		}
+		return nil
+	})
+	w1.Process.Signal(syscall.SIGTERM)
+	stopped := time.Now()
+	if err := w1.Wait(); err != nil {
+		t.Fatalf("worker after SIGTERM: %v", err)
+	}
+	if a := show(); a.Status != "queued" || !strings.Contains(a.Error, "handed back") {
+		t.Fatalf("after SIGTERM the analysis is %s (%s), want queued and handed back", a.Status, a.Error)
+	}
+	t.Logf("the worker stopped %s after SIGTERM, its analysis queued again", time.Since(stopped).Round(time.Millisecond))
+	worker()
+	testwait.Eventually(t, 5*time.Minute, func() error {
+		if a := show(); a.Status != "done" {
+			return fmt.Errorf("analysis %s (%s)", a.Status, a.Error)
+		}
+		return nil
+	})
+}
