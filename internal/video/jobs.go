@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"path/filepath"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -110,6 +111,14 @@ type Worker struct {
 	Exemplars func(ctx context.Context, tenantID int64, prompt string) ([]detect.Detector, error)
 
 	stopping atomic.Bool // set by Drain: an interrupted analysis goes back to the queue
+	stopOnce sync.Once
+	stopCtx  context.Context // done once Drain is called
+	stopAll  context.CancelFunc
+}
+
+func (w *Worker) stopped() context.Context {
+	w.stopOnce.Do(func() { w.stopCtx, w.stopAll = context.WithCancel(context.Background()) })
+	return w.stopCtx
 }
 
 // Drain stops jobs, the client that runs w: the analyses running here are
@@ -118,12 +127,52 @@ type Worker struct {
 // run for hours, longer than any shutdown should wait.
 func (w *Worker) Drain(ctx context.Context, jobs *river.Client[*sql.Tx]) error {
 	w.stopping.Store(true)
+	w.stopped()
+	w.stopAll()
 	return jobs.StopAndCancel(ctx)
 }
 
-// Timeout lets a long video run: four hours of video at ten times real
+// maxRun lets a long video run: four hours of video at ten times real
 // time is 24 minutes; a model server may be much slower.
-func (w *Worker) Timeout(*river.Job[AnalyzeArgs]) time.Duration { return 8 * time.Hour }
+const maxRun = 8 * time.Hour
+
+// Timeout is river's job timeout, which river's rescuer also waits out
+// before it gives a job whose worker died to another. With heartbeats it
+// is rescueAfter, and Work keeps its own deadline of maxRun (ownDeadline).
+func (w *Worker) Timeout(*river.Job[AnalyzeArgs]) time.Duration {
+	if w.heartbeats() {
+		return rescueAfter
+	}
+	return maxRun
+}
+
+// heartbeats: on PostgreSQL, where workers run on several machines.
+func (w *Worker) heartbeats() bool { return w.DB != nil && w.DB.Dialect == store.Postgres }
+
+// ownDeadline replaces river's deadline (rescueAfter, short so that its
+// rescuer may take a dead worker's job) by maxRun, and keeps every other
+// reason to stop: river's stop or a cancelled job, and Drain.
+func (w *Worker) ownDeadline(parent context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), maxRun)
+	stop := w.stopped()
+	go func() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-stop.Done():
+		case <-parent.Done():
+			if errors.Is(context.Cause(parent), context.DeadlineExceeded) {
+				select { // river's short deadline: only Drain stops it now
+				case <-ctx.Done():
+					return
+				case <-stop.Done():
+				}
+			}
+		}
+		cancel()
+	}()
+	return ctx, cancel
+}
 
 // Work runs one analysis and stores its result. A failure that another
 // attempt cannot mend (bad input, a deleted video) ends the job; one that
@@ -131,6 +180,11 @@ func (w *Worker) Timeout(*river.Job[AnalyzeArgs]) time.Duration { return 8 * tim
 // until the last attempt.
 func (w *Worker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
 	tenantID, id := job.Args.TenantID, job.Args.AnalysisID
+	if w.heartbeats() {
+		var cancel context.CancelFunc
+		ctx, cancel = w.ownDeadline(ctx)
+		defer cancel()
+	}
 	a, err := GetAnalysis(ctx, w.DB, tenantID, id)
 	if err != nil {
 		if errcode.From(err).Code == errcode.NotFound {
@@ -150,7 +204,7 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
 	if err := set(`status = 'running', progress = 0, started_at = $3, error_code = '', error = ''`, now()); err != nil {
 		return err
 	}
-	if w.DB.Dialect == store.Postgres {
+	if w.heartbeats() {
 		beat, stop := context.WithCancel(ctx)
 		done := make(chan struct{})
 		go func() { defer close(done); w.heartbeat(beat, job.ID) }()
@@ -250,6 +304,7 @@ func (w *Worker) run(ctx context.Context, tenantID int64, a Analysis, set func(s
 // in its select and again in its update), and a job is rescued rescueAfter
 // after its worker's last sign of life: a killed worker's analysis goes to
 // another within about rescueAfter plus river's 30 s rescuer interval.
+// River's rescuer also waits out the job's Timeout, hence ownDeadline.
 const (
 	heartbeatEvery = 10 * time.Second
 	rescueAfter    = time.Minute
