@@ -304,7 +304,8 @@ func (w *Worker) run(ctx context.Context, tenantID int64, a Analysis, set func(s
 // in its select and again in its update), and a job is rescued rescueAfter
 // after its worker's last sign of life: a killed worker's analysis goes to
 // another within about rescueAfter plus river's 30 s rescuer interval.
-// River's rescuer also waits out the job's Timeout, hence ownDeadline.
+// River's rescuer also waits out the job's Timeout, hence ownDeadline
+// (river then logs such a job once as "appears to be stuck": it is not).
 const (
 	heartbeatEvery = 10 * time.Second
 	rescueAfter    = time.Minute
