@@ -112,6 +112,11 @@ func OpenKey(objs objstore.Store, dataDir, keyFile string) (*Log, error) {
 			return nil, gerr
 		}
 		if keyFile == "" {
+			// A verifier key in the store is another process's: a new
+			// key here would sign heads that one cannot verify.
+			if _, err := objs.Stat(ctx, verifierKey); err == nil {
+				return nil, errcode.New(errcode.Invalid, "%s already holds an audit verifier key, and this process has no signing key (%s): every scry process sharing an object store needs the same --audit-key", objs, keyPath)
+			}
 			if err := objstore.PutBytes(ctx, objs, verifierKey, []byte(v+"\n")); err != nil {
 				return nil, err
 			}

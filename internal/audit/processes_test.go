@@ -98,5 +98,14 @@ func TestProcessesAppendToOneLog(t *testing.T) {
 		if errcode.From(err).Code != errcode.Invalid {
 			t.Fatalf("a process with another key started: %v", err)
 		}
+		// Without --audit-key each data folder would make its own key: the
+		// second process to share a fresh store is refused.
+		fresh := objstoretest.Machines(t, kind, t.TempDir(), t.TempDir())
+		if _, err := audit.OpenKey(fresh[0], t.TempDir(), ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := audit.OpenKey(fresh[1], t.TempDir(), ""); errcode.From(err).Code != errcode.Invalid {
+			t.Fatalf("a second process made a key of its own: %v", err)
+		}
 	})
 }
