@@ -24,6 +24,9 @@ func NewFolder(root string) *Folder { return &Folder{root: root} }
 
 func (f *Folder) String() string { return "folder " + f.root }
 
+// Root is the folder the objects are files of.
+func (f *Folder) Root() string { return f.root }
+
 func (f *Folder) file(key string) (string, error) {
 	if err := checkKey(key); err != nil {
 		return "", err
@@ -55,7 +58,7 @@ func (f *Folder) Put(ctx context.Context, key string, r io.Reader, size int64) e
 		err = fmt.Errorf("read %d bytes, expected %d", n, size)
 	}
 	if err == nil {
-		err = tmp.Chmod(0o640)
+		err = tmp.Chmod(0o600) // the process's own: invitations hold temporary passwords
 	}
 	if err == nil {
 		err = tmp.Sync()
