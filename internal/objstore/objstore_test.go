@@ -180,3 +180,35 @@ func equal(a, b []string) bool {
 	}
 	return true
 }
+
+// TestConcurrentLocal: requests that need the same object at once get the
+// same local file, whole.
+func TestConcurrentLocal(t *testing.T) {
+	objstoretest.Each(t, func(t *testing.T, k objstoretest.Kind) {
+		ctx := context.Background()
+		s := objstoretest.Open(t, k, t.TempDir())
+		data := bytes.Repeat([]byte("frame "), 1<<20)
+		if err := s.Put(ctx, "videos/1/v.mp4", bytes.NewReader(data), int64(len(data))); err != nil {
+			t.Fatal(err)
+		}
+		paths := make(chan string, 8)
+		for range 8 {
+			go func() {
+				p, err := s.Local(ctx, "videos/1/v.mp4")
+				if err != nil {
+					t.Error(err)
+				}
+				paths <- p
+			}()
+		}
+		first := <-paths
+		for range 7 {
+			if p := <-paths; p != first {
+				t.Fatalf("two local copies: %s and %s", first, p)
+			}
+		}
+		if got, err := os.ReadFile(first); err != nil || !bytes.Equal(got, data) {
+			t.Fatalf("local copy: %d bytes, %v", len(got), err)
+		}
+	})
+}

@@ -10,6 +10,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/minio/minio-go/v7"
 	"github.com/minio/minio-go/v7/pkg/credentials"
@@ -34,6 +35,16 @@ type S3Config struct {
 type S3 struct {
 	cfg    S3Config
 	client *minio.Client
+
+	mu       sync.Mutex
+	fetching map[string]*fetch // Local downloads under way, by key
+}
+
+// fetch is one download into the cache that concurrent Locals of the same
+// key wait for, rather than each downloading the video again.
+type fetch struct {
+	done chan struct{}
+	err  error
 }
 
 var _ Store = (*S3)(nil)
@@ -179,15 +190,48 @@ func (s *S3) Local(ctx context.Context, key string) (string, error) {
 	if _, err := os.Stat(dst); err == nil {
 		return dst, nil
 	}
+	s.mu.Lock()
+	f, waiting := s.fetching[key]
+	if !waiting {
+		f = &fetch{done: make(chan struct{})}
+		if s.fetching == nil {
+			s.fetching = map[string]*fetch{}
+		}
+		s.fetching[key] = f
+	}
+	s.mu.Unlock()
+	if !waiting {
+		// The download is everyone's: it goes on when the request that
+		// started it ends, and fills the cache for the next one.
+		go func() {
+			f.err = s.download(context.WithoutCancel(ctx), key)
+			s.mu.Lock()
+			delete(s.fetching, key)
+			s.mu.Unlock()
+			close(f.done)
+		}()
+	}
+	select {
+	case <-f.done:
+	case <-ctx.Done():
+		return "", ctx.Err()
+	}
+	if f.err != nil {
+		return "", f.err
+	}
+	return dst, nil
+}
+
+func (s *S3) download(ctx context.Context, key string) error {
 	rc, err := s.Get(ctx, key)
 	if err != nil {
-		return "", err
+		return err
 	}
 	defer rc.Close()
 	if err := NewFolder(s.cfg.CacheDir).Put(ctx, key, rc, -1); err != nil {
-		return "", fmt.Errorf("cache %s: %w", key, err)
+		return fmt.Errorf("cache %s: %w", key, err)
 	}
-	return dst, nil
+	return nil
 }
 
 // Check asks whether the bucket exists (one request, for /healthz).
