@@ -1,8 +1,10 @@
 // Package audit keeps scry's tamper-evident audit log. Every record is a leaf
 // of one append-only Merkle tree (golang.org/x/mod/sumdb/tlog) stored next to
 // the data it describes and written in the same transaction; after each write
-// a signed tree head goes to files outside the database, so that rewriting
-// the database alone cannot hide a change.
+// a signed tree head goes to the object store (the data folder, or the S3
+// bucket several scry processes share), outside the database, so that
+// rewriting the database alone cannot hide a change. Any number of
+// processes append to the one log: the database serialises the appends.
 package audit
 
 import (
@@ -28,6 +30,7 @@ import (
 
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/fsatomic"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 )
 
@@ -59,9 +62,9 @@ func LeafOf(r Record) []byte {
 	return leaf(r.Seq, r.Time.UTC().Format(time.RFC3339Nano), r.Tenant, r.Actor, r.Action, r.Target, r.Outcome, details)
 }
 
-// Log appends records and publishes signed tree heads in dir.
+// Log appends records and publishes signed tree heads in an object store.
 type Log struct {
-	dir      string
+	objs     objstore.Store
 	signer   note.Signer
 	verifier note.Verifier
 
@@ -72,22 +75,35 @@ type Log struct {
 
 const keyName = "scry-audit"
 
-// Open loads the signing key from <data>/audit, generating it on first use.
-func Open(dataDir string) (*Log, error) { return OpenKey(dataDir, "") }
+// Open loads the signing key from <data>/audit, generating it on first use,
+// with the heads in the data folder.
+func Open(dataDir string) (*Log, error) { return OpenKey(objstore.NewFolder(dataDir), dataDir, "") }
+
+// Object keys of the log's files in the object store.
+const (
+	headsPrefix = "audit/heads/"
+	verifierKey = "audit/verifier.key"
+)
+
+func headKey(n int64) string { return fmt.Sprintf("%s%012d.note", headsPrefix, n) }
 
 // OpenKey is Open with the signing key in keyFile (generated there on first
 // use) when keyFile is not empty. A key kept outside the data folder is what
 // stops one who can write that folder from rewriting the database and
 // signing new heads over it; the public half is then derived from the key
 // itself, never read from the data folder.
-func OpenKey(dataDir, keyFile string) (*Log, error) {
-	dir := filepath.Join(dataDir, "audit")
-	if err := os.MkdirAll(filepath.Join(dir, "heads"), 0o750); err != nil {
-		return nil, fmt.Errorf("create audit folder: %w", err)
-	}
+//
+// The signing key is a local file (a secret: never in the object store);
+// processes that share an object store must share the key too, and one
+// whose key did not sign the newest head refuses to start.
+func OpenKey(objs objstore.Store, dataDir, keyFile string) (*Log, error) {
+	ctx := context.Background()
 	keyPath := keyFile
 	if keyPath == "" {
-		keyPath = filepath.Join(dir, "signing.key")
+		keyPath = filepath.Join(dataDir, "audit", "signing.key")
+		if err := os.MkdirAll(filepath.Dir(keyPath), 0o750); err != nil {
+			return nil, fmt.Errorf("create audit folder: %w", err)
+		}
 	}
 	skey, err := os.ReadFile(keyPath)
 	if errors.Is(err, os.ErrNotExist) {
@@ -96,7 +112,12 @@ func OpenKey(dataDir, keyFile string) (*Log, error) {
 			return nil, gerr
 		}
 		if keyFile == "" {
-			if err := fsatomic.WriteFile(filepath.Join(dir, "verifier.key"), []byte(v+"\n"), 0o644); err != nil {
+			// A verifier key in the store is another process's: a new
+			// key here would sign heads that one cannot verify.
+			if _, err := objs.Stat(ctx, verifierKey); err == nil {
+				return nil, errcode.New(errcode.Invalid, "%s already holds an audit verifier key, and this process has no signing key (%s): every scry process sharing an object store needs the same --audit-key", objs, keyPath)
+			}
+			if err := objstore.PutBytes(ctx, objs, verifierKey, []byte(v+"\n")); err != nil {
 				return nil, err
 			}
 		}
@@ -111,20 +132,42 @@ func OpenKey(dataDir, keyFile string) (*Log, error) {
 	if err != nil {
 		return nil, fmt.Errorf("audit key %s: %w", keyPath, err)
 	}
-	l, err := OpenVerifier(dataDir, keyFile)
+	l, err := OpenVerifier(objs, keyFile)
 	if err != nil {
 		return nil, err
 	}
 	l.signer = signer
+	if err := l.checkNewestHead(ctx); err != nil {
+		return nil, err
+	}
 	return l, nil
+}
+
+// checkNewestHead refuses a key that did not sign the newest head: two
+// processes with two keys would write heads that cannot both verify.
+func (l *Log) checkNewestHead(ctx context.Context) error {
+	heads, err := l.headFiles(ctx)
+	if err != nil || len(heads) == 0 {
+		return err
+	}
+	b, err := objstore.ReadAll(ctx, l.objs, heads[len(heads)-1].key)
+	if objstore.IsNotExist(err) {
+		return nil // pruned meanwhile: a newer one exists and is checked at publish
+	}
+	if err != nil {
+		return fmt.Errorf("read the newest audit head: %w", err)
+	}
+	if _, err := note.Open(b, note.VerifierList(l.verifier)); err != nil {
+		return errcode.New(errcode.Invalid, "The audit key of this process did not sign the newest head in %s (%s): every scry process sharing an object store needs the same --audit-key", l.objs, heads[len(heads)-1].key)
+	}
+	return nil
 }
 
 // OpenVerifier opens the log for verification only: it reads the public key
 // (derived from keyFile when given, else <data>/audit/verifier.key) and
 // never creates a key. A missing or unreadable key is audit_tampered: the
 // heads cannot be checked, and a new key would make any forgery pass.
-func OpenVerifier(dataDir, keyFile string) (*Log, error) {
-	dir := filepath.Join(dataDir, "audit")
+func OpenVerifier(objs objstore.Store, keyFile string) (*Log, error) {
 	var vkey string
 	if keyFile != "" {
 		b, err := os.ReadFile(keyFile)
@@ -135,10 +178,9 @@ func OpenVerifier(dataDir, keyFile string) (*Log, error) {
 			return nil, errcode.Wrap(errcode.Tampered, err, "Audit log cannot be verified: %s is not an audit signing key", keyFile)
 		}
 	} else {
-		path := filepath.Join(dir, "verifier.key")
-		b, err := os.ReadFile(path)
+		b, err := objstore.ReadAll(context.Background(), objs, verifierKey)
 		if err != nil {
-			return nil, errcode.Wrap(errcode.Tampered, err, "Audit log cannot be verified: its verifier key %s is missing or unreadable", path)
+			return nil, errcode.Wrap(errcode.Tampered, err, "Audit log cannot be verified: its verifier key %s in %s is missing or unreadable", verifierKey, objs)
 		}
 		vkey = strings.TrimSpace(string(b))
 	}
@@ -146,7 +188,7 @@ func OpenVerifier(dataDir, keyFile string) (*Log, error) {
 	if err != nil {
 		return nil, errcode.Wrap(errcode.Tampered, err, "Audit log cannot be verified: its verifier key is malformed")
 	}
-	return &Log{dir: dir, verifier: verifier}, nil
+	return &Log{objs: objs, verifier: verifier}, nil
 }
 
 // verifierOf derives the public verifier key from a note signing key
@@ -246,21 +288,28 @@ func (l *Log) Publish(ctx context.Context, db *store.DB) error {
 	if err != nil || tree.N == 0 {
 		return err
 	}
-	path := filepath.Join(l.dir, "heads", fmt.Sprintf("%012d.note", tree.N))
-	if _, err := os.Stat(path); err == nil {
-		return nil // this size is signed already
-	}
+	key := headKey(tree.N)
 	msg, err := note.Sign(&note.Note{Text: string(tlog.FormatTree(tree))}, l.signer)
 	if err != nil {
 		return err
 	}
-	if err := fsatomic.WriteFile(path, msg, 0o644); err != nil {
+	// Another process may have signed this size already. The database
+	// serialises appends, so its tree is this tree, and Ed25519 signatures
+	// are deterministic: the same key writes the same bytes. Different
+	// bytes mean another key, which must not go unnoticed.
+	if old, err := objstore.ReadAll(ctx, l.objs, key); err == nil {
+		if string(old) != string(msg) {
+			return fmt.Errorf("audit head %s was signed by another key or over another tree: every scry process sharing the object store needs the same --audit-key", key)
+		}
+		return nil
+	}
+	if err := objstore.PutBytes(ctx, l.objs, key, msg); err != nil {
 		return err
 	}
 	l.mu.Lock()
 	l.lastPublish = time.Now() // any head starts PublishSoon's interval anew
 	l.mu.Unlock()
-	return l.pruneHeads()
+	return l.pruneHeads(ctx)
 }
 
 // PublishEvery bounds how often PublishSoon signs a head: a head per
@@ -325,8 +374,8 @@ func (l *Log) publishLogged(db *store.DB) {
 // catch a log truncated back together with its newest heads.
 const KeepNewestHeads = 64
 
-func (l *Log) pruneHeads() error {
-	heads, err := l.headFiles()
+func (l *Log) pruneHeads(ctx context.Context) error {
+	heads, err := l.headFiles(ctx)
 	if err != nil {
 		return err
 	}
@@ -344,7 +393,7 @@ func (l *Log) pruneHeads() error {
 	}
 	for i, h := range old {
 		if !keep[i] {
-			if err := os.Remove(h.path); err != nil && !errors.Is(err, os.ErrNotExist) {
+			if err := l.objs.Delete(ctx, h.key); err != nil {
 				return fmt.Errorf("prune audit head: %w", err)
 			}
 		}
@@ -353,25 +402,24 @@ func (l *Log) pruneHeads() error {
 }
 
 type headFile struct {
-	path string
-	n    int64
+	key string
+	n   int64
 }
 
-// headFiles lists the head files by the size in their names, oldest first.
-func (l *Log) headFiles() ([]headFile, error) {
-	dir := filepath.Join(l.dir, "heads")
-	entries, err := os.ReadDir(dir)
+// headFiles lists the heads by the size in their names, oldest first.
+func (l *Log) headFiles(ctx context.Context) ([]headFile, error) {
+	list, err := l.objs.List(ctx, headsPrefix)
 	if err != nil {
-		return nil, fmt.Errorf("read signed heads: %w", err)
+		return nil, fmt.Errorf("list signed heads: %w", err)
 	}
 	var out []headFile
-	for _, e := range entries {
-		name, ok := strings.CutSuffix(e.Name(), ".note")
+	for _, o := range list {
+		name, ok := strings.CutSuffix(strings.TrimPrefix(o.Key, headsPrefix), ".note")
 		if !ok {
 			continue
 		}
 		n, _ := strconv.ParseInt(name, 10, 64)
-		out = append(out, headFile{filepath.Join(dir, e.Name()), n})
+		out = append(out, headFile{o.Key, n})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].n < out[j].n })
 	return out, nil
@@ -558,7 +606,7 @@ func (l *Log) Verify(ctx context.Context, db *store.DB) (Report, error) {
 	if err != nil {
 		return rep, err
 	}
-	heads, err := l.readHeads()
+	heads, err := l.readHeads(ctx)
 	if err != nil {
 		return rep, err
 	}
@@ -570,7 +618,7 @@ func (l *Log) Verify(ctx context.Context, db *store.DB) (Report, error) {
 		return rep, nil
 	}
 	if len(heads) == 0 {
-		return rep, tampered("there is no signed tree head in %s for %d records", filepath.Join(l.dir, "heads"), rep.Records)
+		return rep, tampered("there is no signed tree head in %s (%s) for %d records", l.objs, headsPrefix, rep.Records)
 	}
 	current, err := tlog.TreeHash(rep.Records, mem)
 	if err != nil {
@@ -607,20 +655,15 @@ type head struct {
 	tree tlog.Tree
 }
 
-func (l *Log) readHeads() ([]head, error) {
-	dir := filepath.Join(l.dir, "heads")
-	entries, err := os.ReadDir(dir)
+func (l *Log) readHeads(ctx context.Context) ([]head, error) {
+	files, err := l.headFiles(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("read signed heads: %w", err)
+		return nil, err
 	}
 	var out []head
-	for _, e := range entries {
-		if !strings.HasSuffix(e.Name(), ".note") {
-			continue
-		}
-		path := filepath.Join(dir, e.Name())
-		b, err := os.ReadFile(path)
-		if errors.Is(err, os.ErrNotExist) {
+	for _, f := range files {
+		b, err := objstore.ReadAll(ctx, l.objs, f.key)
+		if objstore.IsNotExist(err) {
 			continue // pruned by a running server since the listing
 		}
 		if err != nil {
@@ -628,17 +671,16 @@ func (l *Log) readHeads() ([]head, error) {
 		}
 		n, err := note.Open(b, note.VerifierList(l.verifier))
 		if err != nil {
-			return nil, tampered("signed head %s does not carry a valid signature of this installation's key", path)
+			return nil, tampered("signed head %s does not carry a valid signature of this installation's key", f.key)
 		}
 		t, err := tlog.ParseTree([]byte(n.Text))
 		if err != nil {
-			return nil, tampered("signed head %s is malformed", path)
+			return nil, tampered("signed head %s is malformed", f.key)
 		}
-		if want, _ := strconv.ParseInt(strings.TrimSuffix(e.Name(), ".note"), 10, 64); want != t.N {
-			return nil, tampered("signed head %s names size %d in its file name but %d inside", path, want, t.N)
+		if f.n != t.N {
+			return nil, tampered("signed head %s names size %d in its file name but %d inside", f.key, f.n, t.N)
 		}
-		out = append(out, head{file: path, tree: t})
+		out = append(out, head{file: f.key, tree: t})
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].tree.N < out[j].tree.N })
 	return out, nil
 }

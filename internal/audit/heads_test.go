@@ -11,6 +11,7 @@ import (
 
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
 	"github.com/scry-dev/scry/internal/testwait"
@@ -117,14 +118,14 @@ func TestVerifyNeverCreatesKeys(t *testing.T) {
 	if err := os.Remove(vk); err != nil {
 		t.Fatal(err)
 	}
-	_, err := audit.OpenVerifier(cfg.DataDir, "")
+	_, err := audit.OpenVerifier(objstore.NewFolder(cfg.DataDir), "")
 	if !errcode.Is(err, errcode.Tampered) {
 		t.Fatalf("verify without a verifier key: %v, want audit_tampered", err)
 	}
 	if _, serr := os.Stat(vk); !errors.Is(serr, os.ErrNotExist) {
 		t.Fatalf("verification created %s", vk)
 	}
-	_, err = audit.OpenVerifier(cfg.DataDir, filepath.Join(t.TempDir(), "missing.key"))
+	_, err = audit.OpenVerifier(objstore.NewFolder(cfg.DataDir), filepath.Join(t.TempDir(), "missing.key"))
 	if !errcode.Is(err, errcode.Tampered) {
 		t.Fatalf("verify with a missing --audit-key: %v, want audit_tampered", err)
 	}
@@ -149,7 +150,7 @@ func TestKeyOutsideDataFolder(t *testing.T) {
 			if outside {
 				keyFile = filepath.Join(t.TempDir(), "audit.key")
 			}
-			log, err := audit.OpenKey(cfg.DataDir, keyFile)
+			log, err := audit.OpenKey(objstore.NewFolder(cfg.DataDir), cfg.DataDir, keyFile)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -175,7 +176,7 @@ func TestKeyOutsideDataFolder(t *testing.T) {
 			if err := forger.Publish(ctx, db); err != nil {
 				t.Fatal(err)
 			}
-			verifier, err := audit.OpenVerifier(cfg.DataDir, keyFile)
+			verifier, err := audit.OpenVerifier(objstore.NewFolder(cfg.DataDir), keyFile)
 			if err != nil {
 				t.Fatal(err)
 			}

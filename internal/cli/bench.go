@@ -81,7 +81,7 @@ func benchLabel(ctx context.Context, c *call) error {
 		return err
 	}
 	fmt.Fprintf(c.env.Stderr, "preparing tenant %s: %d workers, a job of %d items × %d answers …\n", slug, workers, frames, wpi)
-	setup, err := load.Prepare(ctx, db, c.dataDir, slug, workers, frames, wpi, 10*time.Minute)
+	setup, err := load.Prepare(ctx, db, c.objects, slug, workers, frames, wpi, 10*time.Minute)
 	if err != nil {
 		return err
 	}
@@ -123,7 +123,7 @@ func benchLabel(ctx context.Context, c *call) error {
 // serveLoopback serves in-process on a free loopback port, without rate
 // limits (the load comes from one address), until stop is called.
 func (c *call) serveLoopback(ctx context.Context, db *store.DB, log *audit.Log, eng *ask.Engine) (base string, stop func(), err error) {
-	srv := web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PerIP: 1e6, PerUser: 1e6, DataDir: c.dataDir}, db, log, eng)
+	srv := web.New(web.Config{Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), PerIP: 1e6, PerUser: 1e6, DataDir: c.dataDir, Objects: c.objects}, db, log, eng)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", nil, err

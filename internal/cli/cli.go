@@ -15,6 +15,7 @@ import (
 
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 )
 
@@ -53,6 +54,8 @@ type call struct {
 	dbURL   string
 	migURL  string
 	keyFile string // --audit-key: the audit signing key outside the data folder
+	objSpec string // --object-store: "" = the data folder
+	objects objstore.Store
 	db      *store.DB
 	log     *audit.Log
 }
@@ -84,6 +87,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	fs.StringVar(&c.dataDir, "data", firstNonEmpty(env.Getenv("SCRY_DATA"), "./scry-data"), "data folder (env SCRY_DATA)")
 	fs.StringVar(&c.dbURL, "database-url", env.Getenv("SCRY_DATABASE_URL"), "PostgreSQL URL of the application role; empty = embedded SQLite (env SCRY_DATABASE_URL)")
 	fs.StringVar(&c.migURL, "migrate-database-url", env.Getenv("SCRY_MIGRATE_DATABASE_URL"), "PostgreSQL URL of the owner role that runs migrations (env SCRY_MIGRATE_DATABASE_URL)")
+	fs.StringVar(&c.objSpec, "object-store", env.Getenv("SCRY_OBJECT_STORE"), "where videos, frames and audit heads are kept: s3://bucket/prefix (endpoint and credentials from AWS_ENDPOINT_URL, AWS_REGION, AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY); empty = the data folder (env SCRY_OBJECT_STORE)")
 	fs.StringVar(&c.keyFile, "audit-key", env.Getenv("SCRY_AUDIT_KEY"), "file of the audit signing key, kept outside the data folder; empty = <data>/audit/signing.key (env SCRY_AUDIT_KEY)")
 	if cmd.flags != nil {
 		cmd.flags(fs, c)
@@ -98,6 +102,9 @@ func Run(ctx context.Context, args []string, env Env) int {
 		return c.fail(errcode.New(errcode.Invalid, "%s (see `%s --help`)", strings.TrimSuffix(err.Error(), "\n"), path))
 	}
 	c.args = positional
+	if c.objects, err = objstore.Open(c.objSpec, c.dataDir, env.Getenv); err != nil {
+		return c.fail(errcode.Wrap(errcode.Invalid, err, "--object-store: %v", err))
+	}
 	defer c.close()
 	if err := cmd.run(ctx, c); err != nil {
 		return c.fail(err)
@@ -207,7 +214,7 @@ func (c *call) audit() (*audit.Log, error) {
 	if c.log != nil {
 		return c.log, nil
 	}
-	l, err := audit.OpenKey(c.dataDir, c.keyFile)
+	l, err := audit.OpenKey(c.objects, c.dataDir, c.keyFile)
 	if err != nil {
 		return nil, err
 	}

@@ -72,7 +72,7 @@ func commands() *command {
 					fs.Bool("dry-run", false, "check the files and report every problem (up to 20) or what would be imported; change nothing")
 				}, run: importHR},
 		}},
-		{name: "migrate", summary: "apply pending database migrations (also done on every start)", example: "scry migrate --json", run: migrate},
+		{name: "migrate", summary: "apply pending database migrations (also done on every start); make the S3 bucket and the audit key when missing", example: "scry migrate --json", run: migrate},
 		{name: "audit", summary: "read and verify the tamper-evident audit log", subs: []*command{
 			{name: "log", summary: "list audit records", usage: "[--tenant <slug>] [--limit N]", example: "scry audit log --tenant acme-retail --limit 20",
 				flags: func(fs *flag.FlagSet, c *call) {
@@ -87,6 +87,7 @@ func commands() *command {
 		}},
 		askCommand(),
 		serveCommand(),
+		workerCommand(),
 		benchCommand(),
 		workforceCommand(),
 		ssoCommand(),
@@ -320,6 +321,18 @@ func migrate(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
+	// An installation of several processes runs migrate once before
+	// starting them: the bucket is made here when missing, and the audit
+	// key created here on first use, before several processes could each
+	// make one of their own.
+	if b, ok := c.objects.(interface{ MakeBucket(context.Context) error }); ok {
+		if err := b.MakeBucket(ctx); err != nil {
+			return errcode.Wrap(errcode.Unavailable, err, "The object store %s does not answer or its bucket cannot be made", c.objects)
+		}
+	}
+	if _, err := c.audit(); err != nil {
+		return err
+	}
 	all, err := store.Migrations(db.Dialect)
 	if err != nil {
 		return err
@@ -360,7 +373,7 @@ func auditVerify(ctx context.Context, c *call) error {
 		return err
 	}
 	// Verification never creates a key: a missing one is audit_tampered.
-	log, err := audit.OpenVerifier(c.dataDir, c.keyFile)
+	log, err := audit.OpenVerifier(c.objects, c.keyFile)
 	if err != nil {
 		return err
 	}

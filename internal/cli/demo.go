@@ -214,7 +214,7 @@ func seedReview(ctx context.Context, c *call, db *store.DB) (*seededReview, erro
 		"-c:v", "libx264", clip).CombinedOutput(); err != nil {
 		return nil, errcode.Wrap(errcode.Internal, fmt.Errorf("%v: %s", err, b), "ffmpeg could not make the demo video")
 	}
-	v, _, err := video.Add(ctx, db, c.dataDir, t.ID, "demo", clip, media.DefaultLimits, nil)
+	v, _, err := video.Add(ctx, db, c.objects, t.ID, "demo", clip, media.DefaultLimits, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -234,7 +234,7 @@ func seedReview(ctx context.Context, c *call, db *store.DB) (*seededReview, erro
 			return nil, err
 		}
 		err = db.InTenant(ctx, t.ID, func(tx *store.Tx) error {
-			out.Analysis, err = video.Queue(ctx, tx, jobs, c.dataDir, video.Request{Video: v, Prompt: "Detect the red box and the blue shape", Actor: "demo",
+			out.Analysis, err = video.Queue(ctx, tx, jobs, c.objects, video.Request{Video: v, Prompt: "Detect the red box and the blue shape", Actor: "demo",
 				Options: video.JobOptions{FPS: 1, MinConfidence: 0.3, Setup: detect.Setup{Detector: "builtin"}}})
 			return err
 		})
@@ -286,7 +286,7 @@ func seedPhoto(ctx context.Context, c *call, db *store.DB, t tenant.Tenant, out 
 		"-vf", "scale=1280:-2,crop=1024:640:'(in_w-1024)*t/6':'(in_h-640)/2',format=yuv420p", "-c:v", "libx264", clip).CombinedOutput(); err != nil {
 		return errcode.Wrap(errcode.Internal, fmt.Errorf("%v: %s", err, b), "ffmpeg could not make the demo photo video")
 	}
-	v, _, err := video.Add(ctx, db, c.dataDir, t.ID, "demo", clip, media.DefaultLimits, nil)
+	v, _, err := video.Add(ctx, db, c.objects, t.ID, "demo", clip, media.DefaultLimits, nil)
 	if err != nil {
 		return err
 	}
@@ -315,7 +315,7 @@ func seedPhoto(ctx context.Context, c *call, db *store.DB, t tenant.Tenant, out 
 		}
 		var id int64
 		err = db.InTenant(ctx, t.ID, func(tx *store.Tx) error {
-			id, err = video.Queue(ctx, tx, jobs, c.dataDir, video.Request{Video: v, Prompt: prompt, Actor: "demo",
+			id, err = video.Queue(ctx, tx, jobs, c.objects, video.Request{Video: v, Prompt: prompt, Actor: "demo",
 				Options: video.JobOptions{FPS: 2, Setup: detect.Setup{Detector: "builtin"}}})
 			return err
 		})

@@ -16,7 +16,6 @@ import (
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/fsatomic"
 	"github.com/scry-dev/scry/internal/labeling"
-	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/video"
@@ -219,7 +218,7 @@ func labelExport(ctx context.Context, c *call) error {
 			dir = filepath.Dir(out)
 		}
 		for _, f := range frames {
-			fr, err := media.FrameAt(ctx, video.Path(c.dataDir, t.ID, v), v.Info, f.Frame, w, h)
+			fr, err := video.FrameAt(ctx, c.objects, t.ID, v, f.Frame)
 			if err != nil {
 				return err
 			}

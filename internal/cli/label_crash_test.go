@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/scry-dev/scry/internal/labeling/load"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
 	"github.com/scry-dev/scry/internal/testwait"
@@ -59,7 +60,7 @@ func labelServerCrash(t *testing.T, cfg store.Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	setup, err := load.Prepare(ctx, db, data, "crash-label", 40, 400, 3, time.Minute)
+	setup, err := load.Prepare(ctx, db, objstore.NewFolder(data), "crash-label", 40, 400, 3, time.Minute)
 	db.Close()
 	if err != nil {
 		t.Fatal(err)

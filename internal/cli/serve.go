@@ -34,7 +34,7 @@ func serveCommand() *command {
 			fs.String("max-upload", firstNonEmpty(c.env.Getenv("SCRY_MAX_UPLOAD"), "1GiB"), "largest upload (the HR files), streamed to disk: bytes or with KiB, MiB, GiB (env SCRY_MAX_UPLOAD)")
 			ssoKeyFlag(fs, c)
 			fs.String("smtp-url", c.env.Getenv("SCRY_SMTP_URL"), "send invitations of users added on /admin/users through smtp://[user:pass@]host:port (default: .eml files in <data>/outbox) (env SCRY_SMTP_URL)")
-			fs.Int("workers", 1, "video analyses worked at once by this server (0: none; another process works the queue)")
+			fs.Int("workers", 1, "video analyses worked at once by this server (0: none; `scry worker` processes work the queue)")
 			fs.Int("ask-per-user", ask.DefaultPerUser, "questions one user may run at once; more wait their turn")
 			fs.Int("ask-per-tenant", ask.DefaultPerTenant, "questions one tenant may run at once; more wait their turn")
 			fs.Int("ask-total", 0, "questions run at once in all (0: the read pool's size less a quarter, kept for light requests)")
@@ -93,7 +93,7 @@ func runServe(ctx context.Context, c *call) error {
 		return errcode.Wrap(errcode.Invalid, err, "Cannot listen on %s", c.flag("addr"))
 	}
 	logger := slog.New(slog.NewJSONHandler(c.env.Stderr, nil))
-	srv := web.New(web.Config{TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger, TrustedProxies: proxies, PublicURL: c.flag("public-url"), DataDir: c.dataDir,
+	srv := web.New(web.Config{TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger, TrustedProxies: proxies, PublicURL: c.flag("public-url"), DataDir: c.dataDir, Objects: c.objects,
 		PerIP: num(c.flag("rate-per-ip")), PerUser: num(c.flag("rate-per-user")), MaxUpload: maxUpload, SMTPURL: c.flag("smtp-url"), SSOKey: c.ssoKey(),
 		Sessions: identity.SessionPolicy{Idle: idle, Absolute: maxAge}}, db, log, eng)
 	scheme := "http"
@@ -101,21 +101,12 @@ func runServe(ctx context.Context, c *call) error {
 		scheme = "https"
 	}
 	if n, _ := strconv.Atoi(c.flag("workers")); n > 0 {
-		jobs, err := c.jobClient(db, n, logger)
+		stop, err := c.workQueue(ctx, db, n, logger)
 		if err != nil {
 			return err
 		}
-		// The queue gets its own context: on shutdown the server stops
-		// taking requests first, then running analyses are given time to
-		// finish (an interrupted one is worked again later).
-		if err := jobs.Start(context.WithoutCancel(ctx)); err != nil {
-			return errcode.Wrap(errcode.Internal, err, "Cannot start the job queue")
-		}
-		defer func() {
-			stop, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-			defer cancel()
-			jobs.Stop(stop)
-		}()
+		// Deferred: after Serve has drained the requests.
+		defer stop()
 	}
 	fmt.Fprintf(c.env.Stdout, "scry is serving %s://%s (Ctrl-C stops it)\n", scheme, ln.Addr())
 	return srv.Serve(ctx, ln)
@@ -142,3 +133,39 @@ func parseSize(s string) (int64, error) {
 }
 
 func num(s string) float64 { v, _ := strconv.ParseFloat(s, 64); return v }
+
+func workerCommand() *command {
+	return &command{name: "worker", summary: "work the video-analysis queue only, until SIGINT or SIGTERM (then hand running analyses back to the queue)",
+		usage:   "[--workers 1] [--database-url URL] [--object-store s3://bucket/prefix]",
+		example: "scry worker --workers 2 --database-url postgres://scry_app@db/scry --object-store s3://scry/prod",
+		flags: func(fs *flag.FlagSet, c *call) {
+			fs.Int("workers", 1, "video analyses worked at once by this process")
+		},
+		run: runWorker}
+}
+
+// runWorker works the queue that `scry serve --workers 0` leaves: N of
+// them on other machines share river's queue in PostgreSQL and the videos
+// in the object store. On SQLite it works the queue of this machine's file.
+func runWorker(ctx context.Context, c *call) error {
+	n, _ := strconv.Atoi(c.flag("workers"))
+	if n < 1 {
+		return errcode.New(errcode.Invalid, "--workers must be at least 1")
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	if err := c.objects.Check(ctx); err != nil {
+		return errcode.Wrap(errcode.Unavailable, err, "The object store %s does not answer", c.objects)
+	}
+	logger := slog.New(slog.NewJSONHandler(c.env.Stderr, nil))
+	stop, err := c.workQueue(ctx, db, n, logger)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.env.Stdout, "scry is working the analysis queue, %d at a time (Ctrl-C stops it)\n", n)
+	<-ctx.Done()
+	stop()
+	return nil
+}

@@ -38,7 +38,7 @@ scry video analyze --tenant acme-retail 3f2a1b9c --blueprint shelf.yaml --detach
 				fs.String("blueprint", "", "a YAML file of named fields (see scry detect --help)")
 				fs.Float64("fps", 2, "frames analysed per second of video")
 				fs.Float64("min-confidence", 0.5, "drop detections below this confidence (0–1)")
-				fs.String("exemplar", "", "a reference image of what the prompt names (kept in the data folder)")
+				fs.String("exemplar", "", "a reference image of what the prompt names (kept in the object store)")
 				fs.String("detector", firstNonEmpty(c.env.Getenv("SCRY_DETECTOR"), "builtin"), "builtin, grounding-dino, yolo-world or vision (env SCRY_DETECTOR)")
 				fs.String("model-url", c.env.Getenv("SCRY_DETECT_URL"), "the model server (env SCRY_DETECT_URL; the worker reads its key from SCRY_DETECT_API_KEY)")
 				fs.String("model", c.env.Getenv("SCRY_DETECT_MODEL"), "the model name for --detector vision (env SCRY_DETECT_MODEL)")
@@ -80,7 +80,7 @@ func videoAdd(ctx context.Context, c *call) error {
 			fmt.Fprintf(c.env.Stderr, "copying %s: %d%% (%s of %s)\n", c.args[0], s*5, size(done), size(total))
 		}
 	})
-	v, existed, err := video.Add(ctx, db, c.dataDir, t.ID, c.actor(), c.args[0], media.DefaultLimits, within)
+	v, existed, err := video.Add(ctx, db, c.objects, t.ID, c.actor(), c.args[0], media.DefaultLimits, within)
 	if err != nil {
 		return err
 	}
@@ -110,11 +110,39 @@ func (c *call) tenantVideo(ctx context.Context) (*store.DB, tenant.Tenant, video
 
 // jobClient opens the job queue; workers > 0 also works it.
 func (c *call) jobClient(db *store.DB, workers int, log *slog.Logger) (*river.Client[*sql.Tx], error) {
-	w := &video.Worker{DB: db, DataDir: c.dataDir, APIKey: c.env.Getenv("SCRY_DETECT_API_KEY"), OCR: &detect.OCR{}, Log: log,
+	jobs, _, err := c.jobWorker(db, workers, log)
+	return jobs, err
+}
+
+// jobWorker is jobClient with the worker behind it, which drains it.
+func (c *call) jobWorker(db *store.DB, workers int, log *slog.Logger) (*river.Client[*sql.Tx], *video.Worker, error) {
+	w := &video.Worker{DB: db, Objects: c.objects, APIKey: c.env.Getenv("SCRY_DETECT_API_KEY"), OCR: &detect.OCR{}, Log: log,
 		Exemplars: func(ctx context.Context, tenantID int64, prompt string) ([]detect.Detector, error) {
-			return labeling.Exemplars(ctx, db, c.dataDir, tenantID, prompt)
+			return labeling.Exemplars(ctx, db, c.objects, tenantID, prompt)
 		}}
-	return video.NewClient(db, w, workers, log)
+	jobs, err := video.NewClient(db, w, workers, log)
+	return jobs, w, err
+}
+
+// workQueue starts working the analysis queue, n at a time, and returns
+// the function that stops it: analyses still running are handed back to
+// the queue (video.Worker.Drain). The queue has its own context, so that a
+// server stops taking requests before its analyses are handed back.
+func (c *call) workQueue(ctx context.Context, db *store.DB, n int, log *slog.Logger) (stop func(), err error) {
+	jobs, w, err := c.jobWorker(db, n, log)
+	if err != nil {
+		return nil, err
+	}
+	if err := jobs.Start(context.WithoutCancel(ctx)); err != nil {
+		return nil, errcode.Wrap(errcode.Internal, err, "Cannot start the job queue")
+	}
+	return func() {
+		drain, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if err := w.Drain(drain, jobs); err != nil {
+			log.Warn("stopping the job queue", "err", err)
+		}
+	}, nil
 }
 
 func videoAnalyze(ctx context.Context, c *call) error {
@@ -151,7 +179,7 @@ func videoAnalyze(ctx context.Context, c *call) error {
 	details := map[string]any{"prompt": req.Prompt, "detector": req.Options.Setup.Detector}
 	err = c.record(ctx, db, t, "video.analyze", v.ID, details, func(tx *store.Tx) error {
 		var err error
-		id, err = video.Queue(ctx, tx, jobs, c.dataDir, req)
+		id, err = video.Queue(ctx, tx, jobs, c.objects, req)
 		details["analysis"] = id
 		return err
 	})

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/url"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"github.com/scry-dev/scry/internal/audit"
@@ -271,7 +270,7 @@ func workforceActivity(ctx context.Context, c *call) error {
 
 // sendInvites mails invitations after their transaction committed.
 func (c *call) sendInvites(slug string, tmpl workforce.Invitation, invites []workforce.Invite) (workforce.Mailer, []string) {
-	var mailer workforce.Mailer = workforce.Outbox{Dir: filepath.Join(c.dataDir, "outbox")}
+	var mailer workforce.Mailer = workforce.Outbox{Objects: c.objects}
 	if u := c.flag("smtp-url"); u != "" {
 		mailer = workforce.SMTP{URL: u}
 	}

@@ -4,7 +4,7 @@ import (
 	"context"
 
 	"github.com/scry-dev/scry/internal/detect"
-	"github.com/scry-dev/scry/internal/media"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/video"
 )
@@ -17,7 +17,7 @@ const exemplarsPerLabel = 3
 // confirmed — consolidated boxes of finished jobs, machine boxes a
 // verification accepted — become exemplars for the phrases of prompt that
 // name their label, newest first, cut from their frames at full size.
-func Exemplars(ctx context.Context, db *store.DB, dataDir string, tenantID int64, prompt string) ([]detect.Detector, error) {
+func Exemplars(ctx context.Context, db *store.DB, objs objstore.Store, tenantID int64, prompt string) ([]detect.Detector, error) {
 	want := map[string]bool{}
 	for _, ph := range detect.Read(prompt).Phrases {
 		want[ph.Noun] = true
@@ -59,7 +59,7 @@ func Exemplars(ctx context.Context, db *store.DB, dataDir string, tenantID int64
 		if err != nil {
 			continue // the video went away; its boxes with it
 		}
-		f, err := media.FrameAt(ctx, video.Path(dataDir, tenantID, v), v.Info, p.frame, v.Info.Width, v.Info.Height)
+		f, err := video.FrameAt(ctx, objs, tenantID, v, p.frame)
 		if err != nil {
 			return nil, err
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/media/mediatest"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
 	"github.com/scry-dev/scry/internal/video"
@@ -33,7 +34,7 @@ func TestReviewedBoxesBecomeExemplars(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		f := setup(t, d)
 		ctx := f.ctx
-		v, _, err := video.Add(ctx, f.db, f.dataDir, f.a.ID, "t", logoClip(t, 200, 60), media.DefaultLimits, nil)
+		v, _, err := video.Add(ctx, f.db, objstore.NewFolder(f.dataDir), f.a.ID, "t", logoClip(t, 200, 60), media.DefaultLimits, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -52,11 +53,11 @@ func TestReviewedBoxesBecomeExemplars(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
-		dets, err := labeling.Exemplars(ctx, f.db, f.dataDir, f.a.ID, "Detect the logo")
+		dets, err := labeling.Exemplars(ctx, f.db, objstore.NewFolder(f.dataDir), f.a.ID, "Detect the logo")
 		if err != nil || len(dets) != 3 {
 			t.Fatalf("exemplars: %v, %d", err, len(dets))
 		}
-		if none, _ := labeling.Exemplars(ctx, f.db, f.dataDir, f.b.ID, "Detect the logo"); len(none) != 0 {
+		if none, _ := labeling.Exemplars(ctx, f.db, objstore.NewFolder(f.dataDir), f.b.ID, "Detect the logo"); len(none) != 0 {
 			t.Errorf("tenant B got A's exemplars")
 		}
 		other := logoClip(t, 60, 100)

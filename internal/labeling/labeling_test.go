@@ -13,6 +13,7 @@ import (
 	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/media/mediatest"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
 	"github.com/scry-dev/scry/internal/tenant"
@@ -68,7 +69,7 @@ func setup(t *testing.T, d store.Dialect) *fixture {
 	}
 	clip := filepath.Join(t.TempDir(), "clip.mp4")
 	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=320x180:r=10:d=3", "-pix_fmt", "yuv420p", clip)
-	if f.video, _, err = video.Add(ctx, db, cfg.DataDir, f.a.ID, "t", clip, media.DefaultLimits, nil); err != nil {
+	if f.video, _, err = video.Add(ctx, db, objstore.NewFolder(cfg.DataDir), f.a.ID, "t", clip, media.DefaultLimits, nil); err != nil {
 		t.Fatal(err)
 	}
 	res := analysisResult()

@@ -7,15 +7,17 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"os"
 	"path/filepath"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/riverqueue/river"
 
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 )
 
@@ -48,9 +50,9 @@ type Request struct {
 
 // Queue records the analysis and inserts its job in the same transaction,
 // so there is never a job without its row or a row no job will work. An
-// exemplar image is copied into the data folder first: the worker may run
+// exemplar image is copied into the object store first: the worker may run
 // later, elsewhere, after the original is gone.
-func Queue(ctx context.Context, tx *store.Tx, jobs *river.Client[*sql.Tx], dataDir string, req Request) (int64, error) {
+func Queue(ctx context.Context, tx *store.Tx, jobs *river.Client[*sql.Tx], objs objstore.Store, req Request) (int64, error) {
 	if req.Prompt == "" && req.Blueprint == "" {
 		return 0, errcode.New(errcode.Invalid, "An analysis needs --prompt (e.g. --prompt \"Detect the red box\") or --blueprint")
 	}
@@ -68,20 +70,12 @@ func Queue(ctx context.Context, tx *store.Tx, jobs *river.Client[*sql.Tx], dataD
 		return 0, err
 	}
 	if ex := req.Options.Setup.Exemplar; ex != "" {
-		d := filepath.Join(dir(dataDir, tx.TenantID), "exemplars")
-		if err := os.MkdirAll(d, 0o750); err != nil {
-			return 0, errcode.Wrap(errcode.Internal, err, "Cannot create the exemplar folder")
-		}
-		tmp, _, sum, err := copyHashed(ctx, ex, d)
+		ext := strings.ToLower(filepath.Ext(ex))
+		sum, _, err := putHashed(ctx, objs, ex, func(sum string) string { return exemplarKey(tx.TenantID, sum, ext) }, nil)
 		if err != nil {
 			return 0, err
 		}
-		kept := filepath.Join(d, sum+strings.ToLower(filepath.Ext(ex)))
-		if err := os.Rename(tmp, kept); err != nil {
-			os.Remove(tmp)
-			return 0, errcode.Wrap(errcode.Internal, err, "Cannot keep the exemplar")
-		}
-		req.Options.Setup.Exemplar = kept
+		req.Options.Setup.Exemplar = exemplarKey(tx.TenantID, sum, ext)
 	}
 	opts, _ := json.Marshal(req.Options)
 	var id int64
@@ -97,24 +91,88 @@ func Queue(ctx context.Context, tx *store.Tx, jobs *river.Client[*sql.Tx], dataD
 	return id, nil
 }
 
+// exemplarKey is where a queued analysis's exemplar image is kept.
+func exemplarKey(tenantID int64, sum, ext string) string {
+	return fmt.Sprintf("videos/%d/exemplars/%s%s", tenantID, sum, ext)
+}
+
 func now() string { return time.Now().UTC().Format(time.RFC3339) }
 
 // Worker works analysis jobs.
 type Worker struct {
 	river.WorkerDefaults[AnalyzeArgs]
 	DB      *store.DB
-	DataDir string
+	Objects objstore.Store
 	APIKey  string       // for a model server; never stored with the analysis
 	OCR     *detect.OCR  // nil = no on-screen text
 	Log     *slog.Logger // where failures are told in full
 	// Exemplars, when set, finds detectors for the prompt's nouns in what
 	// people labelled in this tenant (scry label).
 	Exemplars func(ctx context.Context, tenantID int64, prompt string) ([]detect.Detector, error)
+
+	stopping atomic.Bool // set by Drain: an interrupted analysis goes back to the queue
+	stopOnce sync.Once
+	stopCtx  context.Context // done once Drain is called
+	stopAll  context.CancelFunc
 }
 
-// Timeout lets a long video run: four hours of video at ten times real
+func (w *Worker) stopped() context.Context {
+	w.stopOnce.Do(func() { w.stopCtx, w.stopAll = context.WithCancel(context.Background()) })
+	return w.stopCtx
+}
+
+// Drain stops jobs, the client that runs w: the analyses running here are
+// interrupted at once and handed back to the queue, uncounted (river's
+// snooze), for another worker or this one's next start — an analysis may
+// run for hours, longer than any shutdown should wait.
+func (w *Worker) Drain(ctx context.Context, jobs *river.Client[*sql.Tx]) error {
+	w.stopping.Store(true)
+	w.stopped()
+	w.stopAll()
+	return jobs.StopAndCancel(ctx)
+}
+
+// maxRun lets a long video run: four hours of video at ten times real
 // time is 24 minutes; a model server may be much slower.
-func (w *Worker) Timeout(*river.Job[AnalyzeArgs]) time.Duration { return 8 * time.Hour }
+const maxRun = 8 * time.Hour
+
+// Timeout is river's job timeout, which river's rescuer also waits out
+// before it gives a job whose worker died to another. With heartbeats it
+// is rescueAfter, and Work keeps its own deadline of maxRun (ownDeadline).
+func (w *Worker) Timeout(*river.Job[AnalyzeArgs]) time.Duration {
+	if w.heartbeats() {
+		return rescueAfter
+	}
+	return maxRun
+}
+
+// heartbeats: on PostgreSQL, where workers run on several machines.
+func (w *Worker) heartbeats() bool { return w.DB != nil && w.DB.Dialect == store.Postgres }
+
+// ownDeadline replaces river's deadline (rescueAfter, short so that its
+// rescuer may take a dead worker's job) by maxRun, and keeps every other
+// reason to stop: river's stop or a cancelled job, and Drain.
+func (w *Worker) ownDeadline(parent context.Context) (context.Context, context.CancelFunc) {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(parent), maxRun)
+	stop := w.stopped()
+	go func() {
+		select {
+		case <-ctx.Done():
+			return
+		case <-stop.Done():
+		case <-parent.Done():
+			if errors.Is(context.Cause(parent), context.DeadlineExceeded) {
+				select { // river's short deadline: only Drain stops it now
+				case <-ctx.Done():
+					return
+				case <-stop.Done():
+				}
+			}
+		}
+		cancel()
+	}()
+	return ctx, cancel
+}
 
 // Work runs one analysis and stores its result. A failure that another
 // attempt cannot mend (bad input, a deleted video) ends the job; one that
@@ -122,6 +180,11 @@ func (w *Worker) Timeout(*river.Job[AnalyzeArgs]) time.Duration { return 8 * tim
 // until the last attempt.
 func (w *Worker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
 	tenantID, id := job.Args.TenantID, job.Args.AnalysisID
+	if w.heartbeats() {
+		var cancel context.CancelFunc
+		ctx, cancel = w.ownDeadline(ctx)
+		defer cancel()
+	}
 	a, err := GetAnalysis(ctx, w.DB, tenantID, id)
 	if err != nil {
 		if errcode.From(err).Code == errcode.NotFound {
@@ -141,7 +204,26 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
 	if err := set(`status = 'running', progress = 0, started_at = $3, error_code = '', error = ''`, now()); err != nil {
 		return err
 	}
+	if w.heartbeats() {
+		beat, stop := context.WithCancel(ctx)
+		done := make(chan struct{})
+		go func() { defer close(done); w.heartbeat(beat, job.ID) }()
+		defer func() { stop(); <-done }()
+	}
 	res, err := w.run(ctx, tenantID, a, set)
+	if err != nil && ctx.Err() != nil && w.stopping.Load() {
+		w.Log.Info("analysis handed back to the queue: this worker is stopping", "tenant_id", tenantID, "analysis", id)
+		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+		defer cancel()
+		if err := w.DB.InTenant(wctx, tenantID, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(wctx, `update analyses set status = 'queued', progress = 0, error_code = '', error = $3 where tenant_id = $1 and id = $2`,
+				tenantID, id, "handed back to the queue: the worker that ran it stopped")
+			return err
+		}); err != nil {
+			w.Log.Warn("recording a handed-back analysis failed", "analysis", id, "err", err)
+		}
+		return river.JobSnooze(0)
+	}
 	if err != nil {
 		e := errcode.From(err)
 		w.Log.Error("analysis failed", "tenant_id", tenantID, "analysis", id, "attempt", job.Attempt, "err", err)
@@ -184,6 +266,17 @@ func (w *Worker) run(ctx context.Context, tenantID int64, a Analysis, set func(s
 	}
 	setup := a.Options.Setup
 	setup.APIKey = w.APIKey
+	// An exemplar is a key in the object store (analyses queued before
+	// the store kept an absolute path in the data folder).
+	if setup.Exemplar != "" && !filepath.IsAbs(setup.Exemplar) {
+		if setup.Exemplar, err = w.Objects.Local(ctx, setup.Exemplar); err != nil {
+			return nil, missing(err)
+		}
+	}
+	path, err := w.Objects.Local(ctx, Key(tenantID, v))
+	if err != nil {
+		return nil, missing(err)
+	}
 	if w.Exemplars != nil {
 		if setup.Extra, err = w.Exemplars(ctx, tenantID, a.Prompt); err != nil {
 			return nil, err
@@ -200,7 +293,41 @@ func (w *Worker) run(ctx context.Context, tenantID int64, a Analysis, set func(s
 			last = time.Now()
 			set(`progress = $3`, min(0.99, float64(frame+1)/float64(frames)))
 		}}
-	return detect.Run(ctx, Path(w.DataDir, tenantID, v), a.Prompt, bp, opts, setup)
+	return detect.Run(ctx, path, a.Prompt, bp, opts, setup)
+}
+
+// Heartbeats. River rescues a job whose attempt began longer ago than
+// RescueStuckJobsAfter, as one whose worker died; an analysis may rightly
+// run for hours. So on PostgreSQL, where workers run on several machines,
+// a worker moves its running job's attempted_at forward every
+// heartbeatEvery (river's rescuer skips a job whose attempted_at is recent,
+// in its select and again in its update), and a job is rescued rescueAfter
+// after its worker's last sign of life: a killed worker's analysis goes to
+// another within about rescueAfter plus river's 30 s rescuer interval.
+// River's rescuer also waits out the job's Timeout, hence ownDeadline
+// (river then logs such a job once as "appears to be stuck": it is not).
+const (
+	heartbeatEvery = 10 * time.Second
+	rescueAfter    = time.Minute
+)
+
+func (w *Worker) heartbeat(ctx context.Context, jobID int64) {
+	tick := time.NewTicker(heartbeatEvery)
+	defer tick.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		err := w.DB.Global(ctx, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `update river_job set attempted_at = now() where id = $1 and state = 'running'`, jobID)
+			return err
+		})
+		if err != nil && ctx.Err() == nil {
+			w.Log.Warn("analysis heartbeat failed; river may hand the job to another worker", "job", jobID, "err", err)
+		}
+	}
 }
 
 // NewClient returns a river client over the store. With workers > 0 it also
@@ -211,8 +338,13 @@ func NewClient(db *store.DB, w *Worker, workers int, log *slog.Logger) (*river.C
 	river.AddWorker(ws, w)
 	cfg := &river.Config{Workers: ws, Logger: log, MaxAttempts: 3,
 		// A worker killed mid-analysis leaves its job running in the table;
-		// river hands it out again after this long.
+		// river hands it out again after this long: on SQLite (one
+		// machine, no heartbeat) after the job timeout, on PostgreSQL a
+		// minute after the last heartbeat.
 		RescueStuckJobsAfter: 9 * time.Hour}
+	if db.Dialect == store.Postgres {
+		cfg.RescueStuckJobsAfter = rescueAfter
+	}
 	if workers > 0 {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: workers}}
 		cfg.FetchPollInterval = 250 * time.Millisecond

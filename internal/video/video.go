@@ -1,8 +1,9 @@
 // Package video is a tenant's video library: files stored by content in the
-// data folder, and the analyses run on them as background jobs.
+// object store, and the analyses run on them as background jobs.
 package video
 
 import (
+	"bytes"
 	"context"
 	"crypto/sha256"
 	"database/sql"
@@ -10,7 +11,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"image/jpeg"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -19,6 +22,7 @@ import (
 
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/media"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 )
 
@@ -33,26 +37,63 @@ type Video struct {
 	AddedAt  string     `json:"added_at"`
 }
 
-// Path is where the file of v lives.
-func Path(dataDir string, tenantID int64, v Video) string {
-	return filepath.Join(dir(dataDir, tenantID), v.ID+v.Ext)
+// Key is where the file of v lives in the object store.
+func Key(tenantID int64, v Video) string {
+	return fmt.Sprintf("videos/%d/%s%s", tenantID, v.ID, v.Ext)
 }
 
-func dir(dataDir string, tenantID int64) string {
-	return filepath.Join(dataDir, "videos", fmt.Sprint(tenantID))
+// FrameAt decodes frame idx of v at full size. ffmpeg seeks in a local
+// file: the folder's own, or S3's cached copy (downloaded once, streamed).
+func FrameAt(ctx context.Context, objs objstore.Store, tenantID int64, v Video, idx int) (media.Frame, error) {
+	path, err := objs.Local(ctx, Key(tenantID, v))
+	if err != nil {
+		return media.Frame{}, missing(err)
+	}
+	return media.FrameAt(ctx, path, v.Info, idx, v.Info.Width, v.Info.Height)
+}
+
+// FrameJPEG is frame idx of v as a JPEG, cut once with ffmpeg and kept in
+// the object store under frames/<tenant>/<video>/<n>.jpg, so a job's
+// several workers, a worker stepping back and forth, and every server
+// behind a load balancer cost one decode per frame.
+func FrameJPEG(ctx context.Context, objs objstore.Store, tenantID int64, v Video, idx int) ([]byte, error) {
+	key := fmt.Sprintf("frames/%d/%s/%d.jpg", tenantID, v.ID, idx)
+	if b, err := objstore.ReadAll(ctx, objs, key); err == nil {
+		return b, nil
+	}
+	f, err := FrameAt(ctx, objs, tenantID, v, idx)
+	if err != nil {
+		return nil, err
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, f.Image(), &jpeg.Options{Quality: 90}); err != nil {
+		return nil, err
+	}
+	if err := objstore.PutBytes(ctx, objs, key, buf.Bytes()); err != nil {
+		slog.Warn("keeping a cut frame failed; the next request cuts it again", "key", key, "err", err)
+	}
+	return buf.Bytes(), nil
+}
+
+// missing is a video file gone from the store: not found, not internal.
+func missing(err error) error {
+	if objstore.IsNotExist(err) {
+		return errcode.Wrap(errcode.NotFound, err, "The video's file is missing from the object store")
+	}
+	return errcode.Wrap(errcode.Internal, err, "Cannot read the video's file")
 }
 
 var mediaExt = map[string]bool{".mp4": true, ".mov": true, ".mkv": true, ".webm": true, ".avi": true, ".jpg": true, ".jpeg": true, ".png": true, ".m4v": true}
 
-// Add probes src (refusing what is not media or is over the limits), copies
-// it into the tenant's folder under the SHA-256 of its bytes and records it.
-// The copy is written to a temporary name, synced and renamed, so the folder
-// never holds half a file; adding the same bytes again stores nothing new
-// and reports existed.
+// Add probes src (refusing what is not media or is over the limits),
+// stores it in the object store under the SHA-256 of its bytes and records
+// it. The store shows an object whole or not at all (a renamed temporary
+// file; an S3 multipart upload completed), so it never holds half a video;
+// adding the same bytes again stores nothing new and reports existed.
 //
 // within, when set, runs the recording transaction (the CLI and server pass
 // one that writes the audit record in it); nil is a plain tenant transaction.
-func Add(ctx context.Context, db *store.DB, dataDir string, tenantID int64, actor, src string, lim media.Limits, within Within) (v Video, existed bool, err error) {
+func Add(ctx context.Context, db *store.DB, objs objstore.Store, tenantID int64, actor, src string, lim media.Limits, within Within) (v Video, existed bool, err error) {
 	info, err := media.Probe(ctx, src, lim)
 	if err != nil {
 		return Video{}, false, err
@@ -61,23 +102,22 @@ func Add(ctx context.Context, db *store.DB, dataDir string, tenantID int64, acto
 	if !mediaExt[ext] {
 		ext = ".bin" // ffprobe read it; the name just does not say what it is
 	}
-	d := dir(dataDir, tenantID)
-	if err := os.MkdirAll(d, 0o750); err != nil {
-		return Video{}, false, errcode.Wrap(errcode.Internal, err, "Cannot create the video folder")
-	}
-	tmp, size, sum, err := copyHashed(ctx, src, d)
+	var old Video
+	found := false
+	sum, size, err := putHashed(ctx, objs, src, func(sum string) string {
+		return Key(tenantID, Video{ID: sum, Ext: ext})
+	}, func(sum string) bool {
+		old, err = Get(ctx, db, tenantID, sum)
+		found = err == nil
+		return found
+	})
 	if err != nil {
 		return Video{}, false, err
 	}
-	defer os.Remove(tmp) // a no-op once renamed
-	v = Video{ID: sum, Filename: filepath.Base(src), Ext: ext, Size: size, Info: info, AddedBy: actor, AddedAt: time.Now().UTC().Format(time.RFC3339)}
-	if old, err := Get(ctx, db, tenantID, v.ID); err == nil {
+	if found {
 		return old, true, nil
 	}
-	final := Path(dataDir, tenantID, v)
-	if err := os.Rename(tmp, final); err != nil {
-		return Video{}, false, errcode.Wrap(errcode.Internal, err, "Cannot store the video")
-	}
+	v = Video{ID: sum, Filename: filepath.Base(src), Ext: ext, Size: size, Info: info, AddedBy: actor, AddedAt: time.Now().UTC().Format(time.RFC3339)}
 	infoJSON, _ := json.Marshal(info)
 	if within == nil {
 		within = func(fn func(*store.Tx) error) error { return db.InTenant(ctx, tenantID, fn) }
@@ -93,7 +133,7 @@ func Add(ctx context.Context, db *store.DB, dataDir string, tenantID int64, acto
 		return old, true, gerr
 	}
 	if err != nil {
-		os.Remove(final) // no row, no file
+		objs.Delete(context.WithoutCancel(ctx), Key(tenantID, v)) // no row, no file
 		return Video{}, false, store.Err(err, "record the video")
 	}
 	return v, false, nil
@@ -102,40 +142,47 @@ func Add(ctx context.Context, db *store.DB, dataDir string, tenantID int64, acto
 // Within runs change in a transaction bound to the tenant.
 type Within func(change func(*store.Tx) error) error
 
-// copyHashed copies src into dir under a temporary name, synced, hashing as
-// it goes.
-func copyHashed(ctx context.Context, src, dir string) (tmp string, size int64, sum string, err error) {
+// putHashed stores the local file src under the key its SHA-256 names:
+// one pass hashes it, a second streams it to the store in parts (the key
+// must be known before an S3 upload starts). stored, when it says the
+// content is kept already, skips the upload. Progress, when asked for, is
+// the upload's: the local hashing pass is the quick one.
+func putHashed(ctx context.Context, objs objstore.Store, src string, key func(sum string) string, stored func(sum string) bool) (sum string, size int64, err error) {
 	in, err := os.Open(src)
 	if err != nil {
-		return "", 0, "", errcode.Wrap(errcode.Invalid, err, "Cannot read %s", src)
+		return "", 0, errcode.Wrap(errcode.Invalid, err, "Cannot read %s", src)
 	}
 	defer in.Close()
-	out, err := os.CreateTemp(dir, ".adding-*")
+	st, err := in.Stat()
 	if err != nil {
-		return "", 0, "", errcode.Wrap(errcode.Internal, err, "Cannot write into the video folder")
+		return "", 0, errcode.Wrap(errcode.Invalid, err, "Cannot read %s", src)
 	}
+	size = st.Size()
 	h := sha256.New()
+	interrupted := func(err error) error {
+		if ctx.Err() != nil {
+			return errcode.Wrap(errcode.Invalid, ctx.Err(), "Adding %s was interrupted; nothing was stored", src)
+		}
+		return errcode.Wrap(errcode.Internal, err, "Cannot store %s", src)
+	}
+	if _, err := io.Copy(h, &readerCtx{ctx: ctx, r: in}); err != nil {
+		return "", 0, interrupted(err)
+	}
+	sum = hex.EncodeToString(h.Sum(nil))
+	if stored != nil && stored(sum) {
+		return sum, size, nil
+	}
+	if _, err := in.Seek(0, io.SeekStart); err != nil {
+		return "", 0, interrupted(err)
+	}
 	rc := &readerCtx{ctx: ctx, r: in}
 	if fn, ok := ctx.Value(progressKey{}).(func(done, total int64)); ok {
-		if st, err := in.Stat(); err == nil {
-			rc.progress, rc.total = fn, st.Size()
-		}
+		rc.progress, rc.total = fn, size
 	}
-	size, err = io.Copy(io.MultiWriter(out, h), rc)
-	if err == nil {
-		err = out.Sync()
+	if err := objs.Put(ctx, key(sum), rc, size); err != nil {
+		return "", 0, interrupted(err)
 	}
-	if cerr := out.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		os.Remove(out.Name())
-		if ctx.Err() != nil {
-			return "", 0, "", errcode.Wrap(errcode.Invalid, ctx.Err(), "Adding %s was interrupted; nothing was stored", src)
-		}
-		return "", 0, "", errcode.Wrap(errcode.Internal, err, "Cannot copy %s into the data folder", src)
-	}
-	return out.Name(), size, hex.EncodeToString(h.Sum(nil)), nil
+	return sum, size, nil
 }
 
 // readerCtx stops a long copy when ctx ends (Ctrl-C during a 10 GB add)

@@ -21,6 +21,7 @@ import (
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/media/mediatest"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
 	"github.com/scry-dev/scry/internal/tenant"
@@ -73,11 +74,11 @@ func TestAddGetList(t *testing.T) {
 		ctx := context.Background()
 		a, b := tenants(t, db)
 		src := clip(t)
-		v, existed, err := video.Add(ctx, db, cfg.DataDir, a.ID, "cli:test", src, media.DefaultLimits, nil)
+		v, existed, err := video.Add(ctx, db, objstore.NewFolder(cfg.DataDir), a.ID, "cli:test", src, media.DefaultLimits, nil)
 		if err != nil || existed {
 			t.Fatalf("add: %v existed=%v", err, existed)
 		}
-		stored, err := os.ReadFile(video.Path(cfg.DataDir, a.ID, v))
+		stored, err := os.ReadFile(filepath.Join(cfg.DataDir, filepath.FromSlash(video.Key(a.ID, v))))
 		orig, _ := os.ReadFile(src)
 		if err != nil || string(stored) != string(orig) || v.Size != int64(len(orig)) || len(v.ID) != 64 {
 			t.Fatalf("stored copy differs (err %v, id %q, size %d)", err, v.ID, v.Size)
@@ -85,7 +86,7 @@ func TestAddGetList(t *testing.T) {
 		if v.Info.Width != 320 || v.Info.FrameCount != 30 {
 			t.Errorf("metadata %+v", v.Info)
 		}
-		again, existed, err := video.Add(ctx, db, cfg.DataDir, a.ID, "cli:test", src, media.DefaultLimits, nil)
+		again, existed, err := video.Add(ctx, db, objstore.NewFolder(cfg.DataDir), a.ID, "cli:test", src, media.DefaultLimits, nil)
 		if err != nil || !existed || again.ID != v.ID || len(files(t, cfg.DataDir)) != 1 {
 			t.Fatalf("second add: err %v existed %v, files %v", err, existed, files(t, cfg.DataDir))
 		}
@@ -115,7 +116,7 @@ func TestAddGetList(t *testing.T) {
 		empty := filepath.Join(t.TempDir(), "empty.mp4")
 		os.WriteFile(empty, nil, 0o600)
 		for _, p := range []string{junk, empty, filepath.Join(t.TempDir(), "missing.mp4")} {
-			if _, _, err := video.Add(ctx, db, cfg.DataDir, a.ID, "cli:test", p, media.DefaultLimits, nil); errcode.From(err).Code != errcode.Invalid {
+			if _, _, err := video.Add(ctx, db, objstore.NewFolder(cfg.DataDir), a.ID, "cli:test", p, media.DefaultLimits, nil); errcode.From(err).Code != errcode.Invalid {
 				t.Errorf("add %s: %v, want invalid_input", filepath.Base(p), err)
 			}
 		}
@@ -157,13 +158,13 @@ func TestAnalysisJob(t *testing.T) {
 		defer db.Close()
 		ctx := context.Background()
 		a, b := tenants(t, db)
-		v, _, err := video.Add(ctx, db, cfg.DataDir, a.ID, "cli:test", clip(t), media.DefaultLimits, nil)
+		v, _, err := video.Add(ctx, db, objstore.NewFolder(cfg.DataDir), a.ID, "cli:test", clip(t), media.DefaultLimits, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
 		var seenMu sync.Mutex
 		var seen []float64
-		w := &video.Worker{DB: db, DataDir: cfg.DataDir, Log: quiet()}
+		w := &video.Worker{DB: db, Objects: objstore.NewFolder(cfg.DataDir), Log: quiet()}
 		jobs, err := video.NewClient(db, w, 1, quiet())
 		if err != nil {
 			t.Fatal(err)
@@ -172,7 +173,7 @@ func TestAnalysisJob(t *testing.T) {
 			var id int64
 			err := db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
 				var err error
-				id, err = video.Queue(ctx, tx, jobs, cfg.DataDir, video.Request{Video: v, Prompt: prompt, Actor: "cli:test",
+				id, err = video.Queue(ctx, tx, jobs, objstore.NewFolder(cfg.DataDir), video.Request{Video: v, Prompt: prompt, Actor: "cli:test",
 					Options: video.JobOptions{FPS: 5, MinConfidence: 0.5, Setup: detect.Setup{Detector: "builtin"}}})
 				return err
 			})
@@ -190,11 +191,11 @@ func TestAnalysisJob(t *testing.T) {
 			t.Errorf("queue with an empty prompt: %v", err)
 		}
 		// A video whose file went missing fails in the worker, for good.
-		gone, _, err := video.Add(ctx, db, cfg.DataDir, a.ID, "cli:test", clipOf(t, "blue"), media.DefaultLimits, nil)
+		gone, _, err := video.Add(ctx, db, objstore.NewFolder(cfg.DataDir), a.ID, "cli:test", clipOf(t, "blue"), media.DefaultLimits, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
-		os.Remove(video.Path(cfg.DataDir, a.ID, gone))
+		os.Remove(filepath.Join(cfg.DataDir, filepath.FromSlash(video.Key(a.ID, gone))))
 		good := queue(v, "Detect the red box")
 		bad := queue(gone, "Detect the red box")
 		if got, _ := video.GetAnalysis(ctx, db, a.ID, good); got.Status != "queued" {
@@ -238,7 +239,7 @@ func TestAnalysisJob(t *testing.T) {
 			t.Errorf("result: %d frames, %d red detections, presence %+v", len(res.Frames), found, res.Presence)
 		}
 		failed := wait(t, db, a.ID, bad)
-		if failed.Status != "failed" || failed.ErrorCode != string(errcode.Invalid) || failed.Result != nil {
+		if failed.Status != "failed" || failed.ErrorCode != string(errcode.NotFound) || failed.Result != nil {
 			t.Errorf("missing file: %+v", failed)
 		}
 		if _, err := video.GetAnalysis(ctx, db, b.ID, good); errcode.From(err).Code != errcode.NotFound {
@@ -267,18 +268,18 @@ func TestInterruptedWorkIsRetried(t *testing.T) {
 	a, _ := tenants(t, db)
 	long := filepath.Join(t.TempDir(), "long.mp4")
 	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "testsrc=s=640x360:r=25:d=30", "-pix_fmt", "yuv420p", long)
-	v, _, err := video.Add(ctx, db, dataDir, a.ID, "cli:test", long, media.DefaultLimits, nil)
+	v, _, err := video.Add(ctx, db, objstore.NewFolder(dataDir), a.ID, "cli:test", long, media.DefaultLimits, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &video.Worker{DB: db, DataDir: dataDir, Log: quiet()}
+	w := &video.Worker{DB: db, Objects: objstore.NewFolder(dataDir), Log: quiet()}
 	jobs, err := video.NewClient(db, w, 0, quiet())
 	if err != nil {
 		t.Fatal(err)
 	}
 	var id int64
 	err = db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
-		id, err = video.Queue(ctx, tx, jobs, dataDir, video.Request{Video: v, Prompt: "Detect the red box", Actor: "t",
+		id, err = video.Queue(ctx, tx, jobs, objstore.NewFolder(dataDir), video.Request{Video: v, Prompt: "Detect the red box", Actor: "t",
 			Options: video.JobOptions{FPS: 5, Setup: detect.Setup{Detector: "builtin"}}})
 		return err
 	})
@@ -323,7 +324,7 @@ func TestAddProgress(t *testing.T) {
 	var last, total int64
 	calls := 0
 	pctx := video.WithProgress(ctx, func(done, tot int64) { calls++; last, total = done, tot })
-	if _, _, err := video.Add(pctx, db, t.TempDir(), a.ID, "t", src, media.DefaultLimits, nil); err != nil {
+	if _, _, err := video.Add(pctx, db, objstore.NewFolder(t.TempDir()), a.ID, "t", src, media.DefaultLimits, nil); err != nil {
 		t.Fatal(err)
 	}
 	if calls == 0 || last != st.Size() || total != st.Size() {

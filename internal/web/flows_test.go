@@ -17,6 +17,7 @@ import (
 	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/media/mediatest"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/video"
 )
@@ -74,7 +75,7 @@ func TestBrowserReleaseAndSkip(t *testing.T) {
 	f := setupPortal(t, nil, nil)
 	ctx := context.Background()
 	clip := mediatest.Square(t, "shelf.mp4", "red", 3)
-	v, _, err := video.Add(ctx, f.db, f.dataDir, f.tenant.ID, "t", clip, media.DefaultLimits, nil)
+	v, _, err := video.Add(ctx, f.db, objstore.NewFolder(f.dataDir), f.tenant.ID, "t", clip, media.DefaultLimits, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -207,7 +208,7 @@ func TestBrowserNewJobForm(t *testing.T) {
 	f := setupPortal(t, nil, nil)
 	ctx := context.Background()
 	clip := mediatest.Square(t, "shelf.mp4", "red", 3)
-	v, _, err := video.Add(ctx, f.db, f.dataDir, f.tenant.ID, "t", clip, media.DefaultLimits, nil)
+	v, _, err := video.Add(ctx, f.db, objstore.NewFolder(f.dataDir), f.tenant.ID, "t", clip, media.DefaultLimits, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

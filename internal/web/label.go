@@ -1,23 +1,17 @@
 package web
 
 import (
-	"bytes"
 	"encoding/json"
 	"fmt"
 	"html/template"
-	"image/jpeg"
 	"net/http"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
 
 	"github.com/scry-dev/scry/internal/errcode"
-	"github.com/scry-dev/scry/internal/fsatomic"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling"
-	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/video"
@@ -129,9 +123,7 @@ func (s *Server) apiTask(w http.ResponseWriter, r *http.Request, t tenant.Tenant
 }
 
 // apiFrame serves a frame of the worker's own task at full resolution as
-// JPEG. Frames are cut once with ffmpeg and kept under
-// <data>/frames/<tenant>/<video>/, so a job's several workers, and a
-// worker stepping back and forth, cost one decode per frame.
+// JPEG, cut once and kept in the object store (video.FrameJPEG).
 func (s *Server) apiFrame(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error {
 	id, err := taskID(r)
 	if err != nil {
@@ -153,21 +145,9 @@ func (s *Server) apiFrame(w http.ResponseWriter, r *http.Request, t tenant.Tenan
 	if !inTask {
 		return errcode.New(errcode.NotFound, "Frame %d is not part of task %d", frame, id)
 	}
-	cache := filepath.Join(s.cfg.DataDir, "frames", fmt.Sprint(t.ID), v.ID, fmt.Sprintf("%d.jpg", frame))
-	b, err := os.ReadFile(cache)
+	b, err := video.FrameJPEG(r.Context(), s.cfg.Objects, t.ID, v, frame)
 	if err != nil {
-		f, err := media.FrameAt(r.Context(), video.Path(s.cfg.DataDir, t.ID, v), v.Info, frame, v.Info.Width, v.Info.Height)
-		if err != nil {
-			return err
-		}
-		var buf bytes.Buffer
-		if err := jpeg.Encode(&buf, f.Image(), &jpeg.Options{Quality: 90}); err != nil {
-			return err
-		}
-		b = buf.Bytes()
-		if os.MkdirAll(filepath.Dir(cache), 0o750) == nil {
-			fsatomic.WriteFile(cache, b, 0o640) // a cache: a failure only costs the next decode
-		}
+		return err
 	}
 	w.Header().Set("Content-Type", "image/jpeg")
 	w.Header().Set("Cache-Control", "private, max-age=3600")

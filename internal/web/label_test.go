@@ -21,6 +21,7 @@ import (
 	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/media/mediatest"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/testwait"
 	"github.com/scry-dev/scry/internal/video"
@@ -79,18 +80,18 @@ func analysedVideo(t *testing.T, f *portalFixture) (video.Video, video.Analysis)
 	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=640x360:r=25:d=2", "-f", "lavfi", "-i", "color=c=red:s=80x80:r=25:d=2",
 		"-f", "lavfi", "-i", "color=c=blue:s=120x8:r=25:d=2", "-f", "lavfi", "-i", "color=c=blue:s=8x120:r=25:d=2",
 		"-filter_complex", "[0][1]overlay=x=100:y=100[a];[a][2]overlay=x=400:y=232[b];[b][3]overlay=x=400:y=120,format=yuv420p", clip)
-	v, _, err := video.Add(ctx, f.db, f.dataDir, f.tenant.ID, "t", clip, media.DefaultLimits, nil)
+	v, _, err := video.Add(ctx, f.db, objstore.NewFolder(f.dataDir), f.tenant.ID, "t", clip, media.DefaultLimits, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	jobs, err := video.NewClient(f.db, &video.Worker{DB: f.db, DataDir: f.dataDir, Log: quiet}, 1, quiet)
+	jobs, err := video.NewClient(f.db, &video.Worker{DB: f.db, Objects: objstore.NewFolder(f.dataDir), Log: quiet}, 1, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
 	var id int64
 	err = f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error {
-		id, err = video.Queue(ctx, tx, jobs, f.dataDir, video.Request{Video: v, Prompt: "Detect the red box and the blue shape", Actor: "t",
+		id, err = video.Queue(ctx, tx, jobs, objstore.NewFolder(f.dataDir), video.Request{Video: v, Prompt: "Detect the red box and the blue shape", Actor: "t",
 			Options: video.JobOptions{FPS: 1, MinConfidence: 0.3, Setup: detect.Setup{Detector: "builtin"}}})
 		return err
 	})

@@ -457,16 +457,7 @@ func (s *Server) importTemplate(w http.ResponseWriter, r *http.Request, c *calle
 // import is counted in /metrics and audited either way.
 func (s *Server) importUpload(r *http.Request, c *caller, dry bool) (hr.Counts, error) {
 	var counts hr.Counts
-	// In the data folder, not /tmp: /tmp is often a RAM disk, and an upload
-	// may be a gigabyte.
-	parent := os.TempDir()
-	if s.cfg.DataDir != "" {
-		parent = filepath.Join(s.cfg.DataDir, "uploads")
-		if err := os.MkdirAll(parent, 0o700); err != nil {
-			return counts, err
-		}
-	}
-	dir, err := os.MkdirTemp(parent, "hr-")
+	dir, err := s.uploadDir("hr-")
 	if err != nil {
 		return counts, err
 	}

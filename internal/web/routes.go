@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	_ "embed"
 	"errors"
 	"net/http"
 	"strings"
+	"time"
 
 	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/audit"
@@ -39,6 +41,7 @@ func (s *Server) routeTable() []route {
 		{method: "DELETE", path: "/api/v1/users/{email}", roles: admins, handle: s.removeUser},
 		{method: "POST", path: "/api/v1/users/{email}/invitation", roles: admins, handle: s.reinviteUser},
 		{method: "POST", path: "/api/v1/imports/hr", roles: []string{"admin", "hr"}, upload: true, handle: s.importHR},
+		{method: "POST", path: "/api/v1/videos", roles: admins, upload: true, handle: s.addVideo},
 		{method: "GET", path: "/api/v1/label/jobs", roles: admins, handle: s.listLabelJobs},
 		{method: "POST", path: "/api/v1/label/jobs", roles: admins, handle: s.createLabelJob},
 		{method: "GET", path: "/api/v1/label/jobs/{id}", roles: admins, handle: s.labelJobProgress},
@@ -46,11 +49,22 @@ func (s *Server) routeTable() []route {
 	}
 }
 
+// healthz says whether this server can work: the database and the object
+// store both answer (within 5 s). A load balancer takes a server whose
+// answer is 503 out of rotation; the log says why, the answer says which.
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *caller) error {
-	if err := s.db.ReadGlobal(r.Context(), func(tx *store.Tx) error { return tx.QueryRowContext(r.Context(), "select 1").Scan(new(int)) }); err != nil {
-		return errcode.Wrap(errcode.Unavailable, err, "The database does not answer")
+	ctx, cancel := context.WithTimeout(r.Context(), 5*time.Second)
+	defer cancel()
+	status, out := http.StatusOK, map[string]string{"status": "ok", "database": "ok", "object_store": "ok"}
+	check := func(name string, err error) {
+		if err != nil {
+			s.log.Warn("health check failed", "part", name, "err", err)
+			status, out["status"], out[name] = http.StatusServiceUnavailable, "unavailable", "unavailable"
+		}
 	}
-	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+	check("database", s.db.ReadGlobal(ctx, func(tx *store.Tx) error { return tx.QueryRowContext(ctx, "select 1").Scan(new(int)) }))
+	check("object_store", s.cfg.Objects.Check(ctx))
+	writeJSON(w, status, out)
 	return nil
 }
 

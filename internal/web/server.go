@@ -27,6 +27,7 @@ import (
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/sso"
 	"github.com/scry-dev/scry/internal/store"
 )
@@ -49,8 +50,12 @@ type Config struct {
 	// PublicURL is the address people reach scry at (the tokens' issuer);
 	// empty = taken from each request.
 	PublicURL string
-	// DataDir is the data folder: videos, and the frames cut for labeling.
+	// DataDir is the data folder: uploads being imported, and the
+	// objects when Objects is nil.
 	DataDir string
+	// Objects keeps videos, the frames cut for labeling and the outbox
+	// (default: the data folder).
+	Objects objstore.Store
 	// SMTPURL sends invitations of new users (smtp://[user:pass@]host:port);
 	// empty = .eml files in <DataDir>/outbox.
 	SMTPURL string
@@ -99,6 +104,9 @@ func New(cfg Config, db *store.DB, log *audit.Log, engine *ask.Engine) *Server {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
+	}
+	if cfg.Objects == nil {
+		cfg.Objects = objstore.NewFolder(cfg.DataDir)
 	}
 	s := &Server{cfg: cfg, db: db, audit: log, engine: engine, log: cfg.Logger, metrics: newMetrics()}
 	s.routes = s.routeTable()

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
-	"path/filepath"
 	"strings"
 	"time"
 
@@ -16,12 +15,12 @@ import (
 )
 
 // mailer is where invitations go: the SMTP server of --smtp-url, else
-// .eml files in <data>/outbox, as for the workforce.
+// .eml files under outbox/ in the object store, as for the workforce.
 func (s *Server) mailer() workforce.Mailer {
 	if s.cfg.SMTPURL != "" {
 		return workforce.SMTP{URL: s.cfg.SMTPURL}
 	}
-	return workforce.Outbox{Dir: filepath.Join(s.cfg.DataDir, "outbox")}
+	return workforce.Outbox{Objects: s.cfg.Objects}
 }
 
 // sentInvitation says where an invitation went. Link is set only when it

@@ -116,7 +116,7 @@ func (s *Server) analysisFrame(w http.ResponseWriter, r *http.Request, c *caller
 	}
 	var f media.Frame
 	if err == nil {
-		f, err = media.FrameAt(r.Context(), video.Path(s.cfg.DataDir, c.tenantID, v), v.Info, frame, v.Info.Width, v.Info.Height)
+		f, err = video.FrameAt(r.Context(), s.cfg.Objects, c.tenantID, v, frame)
 	}
 	if err != nil {
 		writeError(w, err)

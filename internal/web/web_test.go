@@ -33,6 +33,7 @@ type fixture struct {
 	srv *Server
 	ts  *httptest.Server
 	db  *store.DB
+	cfg store.Config
 }
 
 // setup starts a real server on loopback with tenants alpha and beta, each
@@ -81,7 +82,7 @@ func setup(t testing.TB, d store.Dialect) *fixture {
 		&ask.Engine{DB: db, Model: semantic.BuiltinHR()})
 	ts := httptest.NewServer(srv.Handler())
 	t.Cleanup(ts.Close)
-	return &fixture{srv: srv, ts: ts, db: db}
+	return &fixture{srv: srv, ts: ts, db: db, cfg: cfg}
 }
 
 type reqOpt func(*http.Request)

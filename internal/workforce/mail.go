@@ -2,16 +2,18 @@ package workforce
 
 import (
 	"bytes"
+	"context"
 	"fmt"
 	"mime"
 	"net"
 	"net/mail"
 	"net/smtp"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/scry-dev/scry/internal/objstore"
 )
 
 // Mailer sends one message.
@@ -32,19 +34,23 @@ func message(to, subject, body string) []byte {
 	return b.Bytes()
 }
 
-// Outbox writes messages as .eml files into a folder (the default: no mail
-// server needed).
-type Outbox struct{ Dir string }
+// Outbox writes messages as .eml objects under outbox/ of an object store
+// (the default: no mail server needed): <data>/outbox on one machine, the
+// shared bucket when several servers run, so that every invitation is in
+// one place whichever server sent it.
+type Outbox struct{ Objects objstore.Store }
 
 func (o Outbox) Send(to, subject, body string) error {
-	if err := os.MkdirAll(o.Dir, 0o700); err != nil {
-		return err
-	}
 	name := fmt.Sprintf("%s-%s.eml", time.Now().UTC().Format("20060102T150405.000000000"), strings.NewReplacer("@", "_at_", "/", "_").Replace(to))
-	return os.WriteFile(filepath.Join(o.Dir, name), message(to, subject, body), 0o600)
+	return objstore.PutBytes(context.Background(), o.Objects, "outbox/"+name, message(to, subject, body))
 }
 
-func (o Outbox) Where() string { return "the outbox folder " + o.Dir }
+func (o Outbox) Where() string {
+	if f, ok := o.Objects.(*objstore.Folder); ok {
+		return "the outbox folder " + filepath.Join(f.Root(), "outbox")
+	}
+	return "outbox/ in " + o.Objects.String()
+}
 
 // SMTP sends through a mail server: smtp://[user:pass@]host:port.
 type SMTP struct{ URL string }

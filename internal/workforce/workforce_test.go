@@ -15,6 +15,7 @@ import (
 
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
 	"github.com/scry-dev/scry/internal/tenant"
@@ -283,10 +284,10 @@ func TestInvitationsOverSMTP(t *testing.T) {
 	}
 	// The outbox is the default: one .eml per invitation.
 	dir := t.TempDir()
-	if err := (workforce.Outbox{Dir: dir}).Send("x@y.example", "s", "b"); err != nil {
+	if err := (workforce.Outbox{Objects: objstore.NewFolder(dir)}).Send("x@y.example", "s", "b"); err != nil {
 		t.Fatal(err)
 	}
-	if files, _ := filepath.Glob(filepath.Join(dir, "*.eml")); len(files) != 1 {
+	if files, _ := filepath.Glob(filepath.Join(dir, "outbox", "*.eml")); len(files) != 1 {
 		t.Fatalf("outbox holds %v", files)
 	}
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/media"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/video"
@@ -42,7 +43,7 @@ members: []
 // with wpi workers per item, and a session per worker. Workers are added
 // directly (no invitation mail, no password): the run measures the task
 // API, not sign-in.
-func Prepare(ctx context.Context, db *store.DB, dataDir, slug string, n, frames, wpi int, timeLimit time.Duration) (Setup, error) {
+func Prepare(ctx context.Context, db *store.DB, objs objstore.Store, slug string, n, frames, wpi int, timeLimit time.Duration) (Setup, error) {
 	var s Setup
 	if _, err := exec.LookPath("ffmpeg"); err != nil {
 		return s, errcode.New(errcode.Invalid, "The load run makes its video with ffmpeg, which is not installed (apt-get install ffmpeg)")
@@ -66,7 +67,7 @@ func Prepare(ctx context.Context, db *store.DB, dataDir, slug string, n, frames,
 		"-pix_fmt", "yuv420p", clip).CombinedOutput(); err != nil {
 		return s, errcode.Wrap(errcode.Internal, fmt.Errorf("%v: %s", err, out), "ffmpeg could not make the load test's video")
 	}
-	v, _, err := video.Add(ctx, db, dataDir, s.Tenant.ID, "bench", clip, media.DefaultLimits, nil)
+	v, _, err := video.Add(ctx, db, objs, s.Tenant.ID, "bench", clip, media.DefaultLimits, nil)
 	if err != nil {
 		return s, err
 	}

@@ -1,0 +1,562 @@
+package cli_test
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"mime/multipart"
+	"net"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/scry-dev/scry/internal/detect"
+	"github.com/scry-dev/scry/internal/hr"
+	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/labeling/load"
+	"github.com/scry-dev/scry/internal/media"
+	"github.com/scry-dev/scry/internal/media/mediatest"
+	"github.com/scry-dev/scry/internal/objstore"
+	"github.com/scry-dev/scry/internal/objstore/objstoretest"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
+	"github.com/scry-dev/scry/internal/tenant"
+	"github.com/scry-dev/scry/internal/testwait"
+	"github.com/scry-dev/scry/internal/video"
+)
+
+// cluster is an installation spread over processes: one PostgreSQL, one
+// S3 server (versitygw), one audit key, and a data folder per process.
+type cluster struct {
+	cfg  store.Config
+	env  []string // what every process shares
+	objs objstore.Store
+	db   *store.DB // the test's own handle, for seeding and checking
+}
+
+func newCluster(t *testing.T) *cluster {
+	t.Helper()
+	cfg := storetest.Config(t, store.Postgres) // skips without PostgreSQL
+	spec, aws := objstoretest.Server(t)        // skips without versitygw
+	c := &cluster{cfg: cfg}
+	c.env = append(os.Environ(), "SCRY_DATABASE_URL="+cfg.DatabaseURL, "SCRY_MIGRATE_DATABASE_URL="+cfg.MigrateURL,
+		"SCRY_OBJECT_STORE="+spec, "SCRY_AUDIT_KEY="+filepath.Join(t.TempDir(), "audit.key"))
+	for k, v := range aws {
+		c.env = append(c.env, k+"="+v)
+	}
+	objs, err := objstore.Open(spec, t.TempDir(), func(k string) string { return aws[k] })
+	if err != nil {
+		t.Fatal(err)
+	}
+	c.objs = objs
+	if c.db, err = store.Open(context.Background(), cfg); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.db.Close() })
+	return c
+}
+
+// start runs scry with args in a data folder of its own; its output goes
+// to a log file shown if the test fails.
+func (c *cluster) start(t *testing.T, name string, args ...string) *exec.Cmd {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(c.env, "SCRY_DATA="+t.TempDir())
+	logf, err := os.Create(filepath.Join(t.TempDir(), name+".log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd.Stdout, cmd.Stderr = logf, logf
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		cmd.Process.Kill()
+		cmd.Wait()
+		logf.Close()
+		if t.Failed() {
+			b, _ := os.ReadFile(logf.Name())
+			if len(b) > 4000 {
+				b = b[len(b)-4000:]
+			}
+			t.Logf("--- %s (end of its log):\n%s", name, b)
+		}
+	})
+	return cmd
+}
+
+// run runs a short scry command and returns its stdout.
+func (c *cluster) run(t *testing.T, args ...string) string {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = append(c.env, "SCRY_DATA="+t.TempDir())
+	var out, errs bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errs
+	if err := cmd.Run(); err != nil {
+		t.Fatalf("scry %s: %v\n%s%s", strings.Join(args, " "), err, out.String(), errs.String())
+	}
+	return out.String()
+}
+
+func freeAddr(t *testing.T) string {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().String()
+}
+
+// serve starts `scry serve --workers 0` and waits until /healthz says the
+// database and the object store answer.
+func (c *cluster) serve(t *testing.T, name string) (*exec.Cmd, string) {
+	t.Helper()
+	addr := freeAddr(t)
+	cmd := c.start(t, name, "serve", "--addr", addr, "--workers", "0", "--rate-per-ip", "100000", "--rate-per-user", "100000")
+	testwait.Eventually(t, 2*time.Minute, func() error {
+		resp, err := http.Get("http://" + addr + "/healthz")
+		if err != nil {
+			return err
+		}
+		var h map[string]string
+		json.NewDecoder(resp.Body).Decode(&h)
+		resp.Body.Close()
+		if resp.StatusCode != 200 || h["object_store"] != "ok" {
+			return fmt.Errorf("healthz: %s %v", resp.Status, h)
+		}
+		return nil
+	})
+	return cmd, addr
+}
+
+// balancer is the load balancer in front of the servers: round robin; a
+// server that refuses the connection (dead) is skipped, as a real load
+// balancer's health check would; a request cut off inside a server fails
+// (502), as it would behind a real one.
+func balancer(t *testing.T, addrs ...string) string {
+	var next atomic.Uint64
+	tr := &http.Transport{MaxIdleConnsPerHost: 512}
+	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		first := int(next.Add(1))
+		for i := range addrs {
+			req, _ := http.NewRequestWithContext(r.Context(), r.Method, "http://"+addrs[(first+i)%len(addrs)]+r.URL.RequestURI(), bytes.NewReader(body))
+			req.Header = r.Header.Clone()
+			resp, err := tr.RoundTrip(req)
+			var op *net.OpError
+			if errors.As(err, &op) && op.Op == "dial" {
+				continue // never reached the server: safe to send to the next
+			}
+			if err != nil {
+				http.Error(w, "bad gateway", http.StatusBadGateway)
+				return
+			}
+			for k, v := range resp.Header {
+				w.Header()[k] = v
+			}
+			w.WriteHeader(resp.StatusCode)
+			io.Copy(w, resp.Body)
+			resp.Body.Close()
+			return
+		}
+		http.Error(w, "no server answers", http.StatusServiceUnavailable)
+	}))
+	t.Cleanup(ts.Close)
+	t.Cleanup(tr.CloseIdleConnections)
+	return ts.URL
+}
+
+const clusterPassword = "a long enough password"
+
+// seedAdmin makes tenant slug with HR data and an admin who can sign in.
+func (c *cluster) seedAdmin(t *testing.T, slug string) string {
+	t.Helper()
+	ctx := context.Background()
+	var tn tenant.Tenant
+	if err := c.db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, slug, ""); return err }); err != nil {
+		t.Fatal(err)
+	}
+	email := "admin@" + slug + ".example"
+	err := c.db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
+		if _, err := hr.Import(ctx, tx, "../hr/testdata/valid", nil); err != nil {
+			return err
+		}
+		if _, err := identity.Add(ctx, tx, identity.User{Email: email, Role: identity.Admin}); err != nil {
+			return err
+		}
+		return identity.SetPassword(ctx, tx, email, clusterPassword)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return email
+}
+
+// client is a signed-in admin speaking to one address.
+type client struct {
+	t      *testing.T
+	cookie string
+}
+
+func signIn(t *testing.T, base, slug, email string) *client {
+	t.Helper()
+	b, _ := json.Marshal(map[string]string{"tenant": slug, "email": email, "password": clusterPassword})
+	resp, err := http.Post(base+"/api/v1/session", "application/json", bytes.NewReader(b))
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	for _, ck := range resp.Cookies() {
+		if ck.Name == "scry_session" {
+			return &client{t: t, cookie: ck.Name + "=" + ck.Value}
+		}
+	}
+	t.Fatalf("sign in on %s: %s", base, resp.Status)
+	return nil
+}
+
+func (c *client) do(method, url, ctype string, body io.Reader) (int, []byte) {
+	c.t.Helper()
+	req, _ := http.NewRequest(method, url, body)
+	req.Header.Set("Cookie", c.cookie)
+	if ctype != "" {
+		req.Header.Set("Content-Type", ctype)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, b
+}
+
+// TestSeveralProcesses is the installation of deploy/: two `scry serve`
+// and two `scry worker` processes, each with its own data folder, on one
+// PostgreSQL and one S3 server.
+//
+//   - A video uploaded through server A is analysed by a worker; worker 1,
+//     which took the analysis, is killed mid-analysis and worker 2 finishes
+//     it; server B shows the result and cuts a frame from the S3 copy.
+//   - An import through A changes the answer B gives to the same question.
+//   - 200 reviewers work a labeling job through a load balancer over A and
+//     B; A is SIGKILLed in the middle: every acknowledged answer is stored,
+//     no task was leased twice, the job completes.
+//   - `scry audit verify` passes over what every process wrote.
+func TestSeveralProcesses(t *testing.T) {
+	c := newCluster(t)
+	ctx := context.Background()
+	email := c.seedAdmin(t, "multi")
+	srvA, addrA := c.serve(t, "serve-a")
+	_, addrB := c.serve(t, "serve-b")
+	a := signIn(t, "http://"+addrA, "multi", email)
+
+	// The video goes up through A, in parts, into S3.
+	clip := filepath.Join(t.TempDir(), "long.mp4")
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "testsrc=s=640x360:r=25:d=40", "-pix_fmt", "yuv420p", clip)
+	f, err := os.Open(clip)
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, body := a.do("POST", "http://"+addrA+"/api/v1/videos?filename=long.mp4", "application/octet-stream", f)
+	f.Close()
+	var added struct{ Video video.Video }
+	if json.Unmarshal(body, &added); code != 201 || added.Video.ID == "" {
+		t.Fatalf("upload through A: %d %s", code, body)
+	}
+	tn, err := tenant.Get(ctx, c.db, "multi")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l, err := c.objs.List(ctx, fmt.Sprintf("videos/%d/%s", tn.ID, added.Video.ID)); err != nil || len(l) != 1 || l[0].Size != added.Video.Size {
+		t.Fatalf("the video is not in S3: %v %v", l, err)
+	}
+
+	// Worker 1 takes the analysis; killed mid-analysis, worker 2 ends it.
+	w1 := c.start(t, "worker-1", "worker", "--workers", "1")
+	var queued struct{ ID int64 }
+	json.Unmarshal([]byte(c.run(t, "video", "analyze", "--tenant", "multi", added.Video.ID, "--prompt", "Detect the red box", "--fps", "5", "--detach", "--json")), &queued)
+	testwait.Eventually(t, 3*time.Minute, func() error {
+		an, err := video.GetAnalysis(ctx, c.db, tn.ID, queued.ID)
+		if err != nil || an.Status != "running" || an.Progress == 0 {
+			return fmt.Errorf("analysis %d: %s %.2f %v", queued.ID, an.Status, an.Progress, err)
+		}
+		return nil
+	})
+	c.start(t, "worker-2", "worker", "--workers", "1")
+	w1.Process.Signal(syscall.SIGKILL)
+	w1.Wait()
+	killed := time.Now()
+	var done video.Analysis
+	testwait.Eventually(t, 6*time.Minute, func() error {
+		var err error
+		if done, err = video.GetAnalysis(ctx, c.db, tn.ID, queued.ID); err != nil || done.Status != "done" {
+			return fmt.Errorf("analysis %d after worker 1 died: %s %v", queued.ID, done.Status, err)
+		}
+		return nil
+	})
+	t.Logf("worker 1 killed mid-analysis; worker 2 finished it %s later", time.Since(killed).Round(time.Second))
+	b := signIn(t, "http://"+addrB, "multi", email)
+	if code, page := b.do("GET", fmt.Sprintf("http://%s/admin/videos/%s/analyses/%d", addrB, added.Video.ID, queued.ID), "", nil); code != 200 || !bytes.Contains(page, []byte("red box")) {
+		t.Fatalf("the result through B: %d", code)
+	}
+	var res struct {
+		Frames []struct {
+			FrameIndex int `json:"frame_index"`
+		}
+	}
+	json.Unmarshal(done.Result, &res)
+	if len(res.Frames) == 0 {
+		t.Fatalf("empty result: %s", done.Result)
+	}
+	if code, img := b.do("GET", fmt.Sprintf("http://%s/admin/videos/%s/analyses/%d/frames/%d", addrB, added.Video.ID, queued.ID, res.Frames[0].FrameIndex), "", nil); code != 200 || !bytes.HasPrefix(img, []byte("\x89PNG")) {
+		t.Fatalf("a frame through B: %d", code)
+	}
+
+	// An import through A: B's next answer is the new data's.
+	ask := func(cl *client, base string) string {
+		code, body := cl.do("POST", base+"/api/v1/ask", "application/json", strings.NewReader(`{"question":"Total hours worked","now":"2026-11-25"}`))
+		if code != 200 {
+			t.Fatalf("ask: %d %s", code, body)
+		}
+		var ans struct{ Rows [][]any }
+		json.Unmarshal(body, &ans)
+		return fmt.Sprint(ans.Rows)
+	}
+	before := ask(b, "http://"+addrB)
+	ask(b, "http://"+addrB) // now cached on B
+	ct, form := importBody(t)
+	if code, body := a.do("POST", "http://"+addrA+"/api/v1/imports/hr", ct, form); code != 200 {
+		t.Fatalf("import through A: %d %s", code, body)
+	}
+	if after := ask(b, "http://"+addrB); after == before {
+		t.Fatalf("B still answers %s after A's import", after)
+	}
+
+	// 200 reviewers through the load balancer; A dies in the middle.
+	setup, err := load.Prepare(ctx, c.db, c.objs, "multi-label", 200, 300, 3, time.Minute)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb := balancer(t, addrA, addrB)
+	var mu sync.Mutex
+	acked := map[int64]string{}
+	resc := make(chan load.Result)
+	go func() {
+		resc <- load.Run(ctx, load.Config{BaseURL: lb, Tenant: "multi-label", Cookies: setup.Cookies, Duration: 5 * time.Minute, Labels: setup.Labels,
+			OnAck: func(id int64, a json.RawMessage) { mu.Lock(); acked[id] = string(a); mu.Unlock() }})
+	}()
+	testwait.Eventually(t, 3*time.Minute, func() error {
+		mu.Lock()
+		defer mu.Unlock()
+		if len(acked) < 300*3/5 {
+			return fmt.Errorf("%d answers acknowledged", len(acked))
+		}
+		return nil
+	})
+	mu.Lock()
+	atKill := len(acked)
+	mu.Unlock()
+	srvA.Process.Signal(syscall.SIGKILL)
+	srvA.Wait()
+	res2 := <-resc
+	t.Logf("200 reviewers over A and B: %d answers acknowledged before A was killed, %d in all, %.0f tasks/s, errors %v, %d out of work",
+		atKill, len(acked), res2.PerSecond, res2.Errors, res2.OutOfWork)
+	if res2.OutOfWork != 200 {
+		t.Fatalf("the job did not end: %d reviewers out of work", res2.OutOfWork)
+	}
+	problems, err := load.Check(ctx, c.db, setup.Tenant.ID, setup.Job.ID, acked)
+	if err != nil || len(problems) > 0 {
+		t.Fatalf("after A was killed: %v %v", err, problems)
+	}
+
+	// One audit log, signed by every process with the one key.
+	var rep struct {
+		Records int64 `json:"records"`
+	}
+	json.Unmarshal([]byte(c.run(t, "audit", "verify", "--json")), &rep)
+	if rep.Records == 0 {
+		t.Fatal("audit verify saw no records")
+	}
+	t.Logf("audit verify: %d records from the servers and the CLI, heads in S3", rep.Records)
+}
+
+// importBody is a multipart upload of the HR test data with one shift an
+// hour shorter than what seedAdmin imported.
+func importBody(t *testing.T) (string, io.Reader) {
+	t.Helper()
+	var buf bytes.Buffer
+	mw := multipart.NewWriter(&buf)
+	for _, name := range []string{"employees", "shifts", "absences"} {
+		b, err := os.ReadFile("../hr/testdata/valid/" + name + ".csv")
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "shifts" {
+			b = []byte(strings.Replace(string(b), "S4,E4,2026-06-01,09:00,17:00,60,7.00", "S4,E4,2026-06-01,09:00,17:00,120,6.00", 1))
+		}
+		w, _ := mw.CreateFormFile(name, name+".csv")
+		w.Write(b)
+	}
+	mw.Close()
+	return mw.FormDataContentType(), &buf
+}
+
+// TestMeasureSeveralProcesses measures what a second process adds on this
+// machine: the labeling load (200 reviewers back to back for 30 s through
+// the load balancer) over 1 and 2 servers, and 4 video analyses worked by 1
+// and 2 workers. It only runs with SCRY_MEASURE=1 (minutes of full load);
+// the figures are in README, Performance.
+func TestMeasureSeveralProcesses(t *testing.T) {
+	if os.Getenv("SCRY_MEASURE") == "" {
+		t.Skip("a measurement, not a check: SCRY_MEASURE=1 runs it")
+	}
+	c := newCluster(t)
+	ctx := context.Background()
+	for n := 1; n <= 2; n++ {
+		var cmds []*exec.Cmd
+		var addrs []string
+		for i := range n {
+			cmd, addr := c.serve(t, fmt.Sprintf("measure-serve-%d-%d", n, i))
+			cmds, addrs = append(cmds, cmd), append(addrs, addr)
+		}
+		setup, err := load.Prepare(ctx, c.db, c.objs, fmt.Sprintf("measure-%d", n), 200, 3000, 3, time.Minute)
+		if err != nil {
+			t.Fatal(err)
+		}
+		res := load.Run(ctx, load.Config{BaseURL: balancer(t, addrs...), Tenant: setup.Tenant.Slug, Cookies: setup.Cookies, Duration: 30 * time.Second, Labels: setup.Labels})
+		t.Logf("labeling, %d server(s): %.0f tasks/s; take p50 %.1f p99 %.1f ms; submit p50 %.1f p99 %.1f ms; errors %v",
+			n, res.PerSecond, res.TakeP50, res.TakeP99, res.SubmitP50, res.SubmitP99, res.Errors)
+		for _, cmd := range cmds {
+			cmd.Process.Signal(syscall.SIGTERM)
+			cmd.Wait()
+		}
+	}
+
+	c.seedAdmin(t, "measure-video")
+	tn, err := tenant.Get(ctx, c.db, "measure-video")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clips []video.Video
+	for i := range 4 {
+		clip := filepath.Join(t.TempDir(), "clip.mp4")
+		mediatest.FFmpeg(t, "-f", "lavfi", "-i", fmt.Sprintf("testsrc=s=640x360:r=25:d=%d", 20+i), "-pix_fmt", "yuv420p", clip)
+		v, _, err := video.Add(ctx, c.db, c.objs, tn.ID, "t", clip, media.DefaultLimits, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		clips = append(clips, v)
+	}
+	inserter, err := video.NewClient(c.db, &video.Worker{DB: c.db, Objects: c.objs}, 0, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for n := 1; n <= 2; n++ {
+		var cmds []*exec.Cmd
+		for i := range n {
+			cmds = append(cmds, c.start(t, fmt.Sprintf("measure-worker-%d-%d", n, i), "worker", "--workers", "1"))
+		}
+		start := time.Now()
+		var ids []int64
+		for _, v := range clips {
+			err := c.db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
+				id, err := video.Queue(ctx, tx, inserter, c.objs, video.Request{Video: v, Prompt: "Detect the red box", Actor: "t",
+					Options: video.JobOptions{FPS: 2, MinConfidence: 0.5, Setup: detect.Setup{Detector: "builtin"}}})
+				ids = append(ids, id)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		testwait.Eventually(t, 20*time.Minute, func() error {
+			for _, id := range ids {
+				if a, err := video.GetAnalysis(ctx, c.db, tn.ID, id); err != nil || a.Status != "done" {
+					return fmt.Errorf("analysis %d: %s %v", id, a.Status, err)
+				}
+			}
+			return nil
+		})
+		t.Logf("video: 4 analyses (86 s of 640×360 video at 2 frames/s) with %d worker(s): %s", n, time.Since(start).Round(100*time.Millisecond))
+		for _, cmd := range cmds {
+			cmd.Process.Signal(syscall.SIGTERM)
+			cmd.Wait()
+		}
+	}
+}
+
+// TestWorkerHandsBackOnSIGTERM: `scry worker` stopped by SIGTERM in the
+// middle of an analysis exits promptly and hands the analysis back to the
+// queue (queued, with a note; no attempt counted), and the next worker
+// finishes it. On SQLite: one machine, several processes, one file.
+func TestWorkerHandsBackOnSIGTERM(t *testing.T) {
+	data := t.TempDir()
+	env := append(os.Environ(), "SCRY_DATA="+data)
+	run := func(args ...string) string {
+		t.Helper()
+		cmd := exec.Command(binary, args...)
+		cmd.Env = env
+		out, err := cmd.Output()
+		if err != nil {
+			t.Fatalf("scry %s: %v %s", strings.Join(args, " "), err, out)
+		}
+		return string(out)
+	}
+	clip := filepath.Join(t.TempDir(), "long.mp4")
+	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "testsrc=s=640x360:r=25:d=60", "-pix_fmt", "yuv420p", clip)
+	run("tenant", "create", "handback")
+	var added struct{ Video video.Video }
+	json.Unmarshal([]byte(run("video", "add", "--tenant", "handback", clip, "--json")), &added)
+	var queued video.Analysis
+	json.Unmarshal([]byte(run("video", "analyze", "--tenant", "handback", added.Video.ID, "--prompt", "Detect the red box", "--fps", "5", "--detach", "--json")), &queued)
+	show := func() video.Analysis {
+		var a video.Analysis
+		json.Unmarshal([]byte(run("video", "show", "--tenant", "handback", added.Video.ID, "--analysis", fmt.Sprint(queued.ID), "--json")), &a)
+		return a
+	}
+	worker := func() *exec.Cmd {
+		cmd := exec.Command(binary, "worker", "--workers", "1")
+		cmd.Env = env
+		if err := cmd.Start(); err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { cmd.Process.Kill(); cmd.Wait() })
+		return cmd
+	}
+	w1 := worker()
+	testwait.Eventually(t, 3*time.Minute, func() error {
+		if a := show(); a.Status != "running" || a.Progress == 0 {
+			return fmt.Errorf("analysis %s %.2f", a.Status, a.Progress)
+		}
+		return nil
+	})
+	w1.Process.Signal(syscall.SIGTERM)
+	stopped := time.Now()
+	if err := w1.Wait(); err != nil {
+		t.Fatalf("worker after SIGTERM: %v", err)
+	}
+	if a := show(); a.Status != "queued" || !strings.Contains(a.Error, "handed back") {
+		t.Fatalf("after SIGTERM the analysis is %s (%s), want queued and handed back", a.Status, a.Error)
+	}
+	t.Logf("the worker stopped %s after SIGTERM, its analysis queued again", time.Since(stopped).Round(time.Millisecond))
+	worker()
+	testwait.Eventually(t, 5*time.Minute, func() error {
+		if a := show(); a.Status != "done" {
+			return fmt.Errorf("analysis %s (%s)", a.Status, a.Error)
+		}
+		return nil
+	})
+}
