@@ -65,7 +65,7 @@ func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (
 	if imp.probs.any() {
 		return Counts{}, imp.failure()
 	}
-	for _, t := range []string{"shifts", "absences", "hr_vocabulary", "employees"} {
+	for _, t := range []string{"shift_totals", "shifts", "absences", "hr_vocabulary", "employees"} {
 		if _, err := tx.ExecContext(ctx, "delete from "+t+" where tenant_id = $1", tx.TenantID); err != nil {
 			return Counts{}, store.Err(err, "clear "+t)
 		}
@@ -469,6 +469,7 @@ func (imp *importer) readShifts(f *os.File) error {
 	spec := shiftsSpec
 	var ids idSet
 	b := imp.newBatch(spec)
+	totals := imp.newShiftTotals()
 	err := imp.readCSV(f, spec, func(line int, vals []any) error {
 		id := vals[0].(string)
 		if prev, dup := ids.add(maphash.String(imp.seed, id), line); dup {
@@ -496,12 +497,18 @@ func (imp *importer) readShifts(f *os.File) error {
 		imp.learn("shift_position", vals[7])
 		imp.learn("shift_location", vals[8])
 		imp.counts.Shifts++
+		if err := totals.add(vals); err != nil {
+			return err
+		}
 		return b.add(vals)
 	})
 	if err != nil {
 		return err
 	}
-	return b.flush()
+	if err := b.flush(); err != nil {
+		return err
+	}
+	return totals.flush()
 }
 
 func (imp *importer) readAbsences(f *os.File) error {
@@ -572,6 +579,10 @@ type batch struct {
 	queue  chan any
 	done   chan error
 	err    error
+	// merge, when set, is the ON CONFLICT clause that adds a row to one
+	// already written (rollups); such rows are inserted, never copied,
+	// since PostgreSQL's COPY cannot merge.
+	merge string
 }
 
 const batchRows = 32
@@ -642,6 +653,9 @@ func (b *batch) statement(rows int) string {
 		}
 		sb.WriteByte(')')
 	}
+	if b.merge != "" {
+		sb.WriteString(" on conflict " + b.merge)
+	}
 	return sb.String()
 }
 
@@ -649,7 +663,7 @@ func (b *batch) add(vals []any) error {
 	if b.err != nil {
 		return b.err
 	}
-	if b.imp.tx.Dialect == store.Postgres {
+	if b.imp.tx.Dialect == store.Postgres && b.merge == "" {
 		return b.addPG(vals)
 	}
 	if b.args == nil {
