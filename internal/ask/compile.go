@@ -54,6 +54,9 @@ type builder struct {
 	// tenant is the asker's tenant: computed values bind to it rather than
 	// to the outer row, so the database computes them once, not per row
 	tenant int64
+	// rollups: whole weeks and months of shifts may be read from
+	// shift_totals (off only to compare with the answers of the facts)
+	rollups bool
 }
 
 // arg adds a parameter, reusing one of the same value: an expression built
@@ -195,17 +198,22 @@ func (b *builder) dateCol() string {
 	return "e.hire_date"
 }
 
+// trendGrain is the grain a trend is shown at: days, weeks or months by
+// the length of the period.
+func (b *builder) trendGrain() string {
+	switch n := b.q.Time.days(); {
+	case n > 0 && n <= 31:
+		return "day"
+	case n > 0 && n <= 92:
+		return "week"
+	}
+	return "month"
+}
+
 // dimExpr returns the SQL of a dimension and its answer column.
 func (b *builder) dimExpr(name string) (string, Column, error) {
 	if name == "trend" {
-		grain := "month"
-		switch n := b.q.Time.days(); {
-		case n > 0 && n <= 31:
-			grain = "day"
-		case n > 0 && n <= 92:
-			grain = "week"
-		}
-		name = grain
+		name = b.trendGrain()
 	}
 	d, ok := b.model.Dimensions[name]
 	if !ok {
@@ -552,17 +560,22 @@ func (b *builder) period() (string, string) {
 	return "", b.now
 }
 
+// rangeConds keeps col within [lo, hi] ("" leaves that side open).
+func (b *builder) rangeConds(col, lo, hi string) []string {
+	var out []string
+	if lo != "" {
+		out = append(out, col+" >= "+b.date(lo))
+	}
+	if hi != "" {
+		out = append(out, col+" <= "+b.date(hi))
+	}
+	return out
+}
+
 func (b *builder) timeConds() []string {
 	lo, hi := b.period()
 	var out []string
-	rng := func(col string) {
-		if lo != "" {
-			out = append(out, col+" >= "+b.date(lo))
-		}
-		if hi != "" {
-			out = append(out, col+" <= "+b.date(hi))
-		}
-	}
+	rng := func(col string) { out = append(out, b.rangeConds(col, lo, hi)...) }
 	switch b.entity() {
 	case "tasks":
 		rng(b.dateCol())
@@ -612,8 +625,9 @@ func hasFilter(q *Query, field string) bool {
 var ops = map[string]bool{">": true, ">=": true, "<": true, "<=": true, "=": true}
 
 // compile turns a validated query into SQL for the dialect.
-func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int) (compiled, error) {
-	b := &builder{d: d, model: m, q: q, now: now, scope: scope, tenant: tenantID}
+// With rollups, subtotals of shifts come from shift_totals where they can.
+func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int, rollups bool) (compiled, error) {
+	b := &builder{d: d, model: m, q: q, now: now, scope: scope, tenant: tenantID, rollups: rollups}
 	if q.Measure != "" {
 		b.ms = m.Measures[q.Measure]
 	}
@@ -888,10 +902,15 @@ func (b *builder) dateGrain(d string) bool {
 // this avoids a date function and an index probe for every single row.
 func (b *builder) rollup() bool {
 	q := b.q
-	if q.Kind != "groups" || q.PerPersonWeek || len(q.Aggs) > 0 || b.ms.Derived != "" || q.HavingOf != "" || b.entity() == "employees" || b.entity() == "tasks" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
+	if q.PerPersonWeek || len(q.Aggs) > 0 || b.ms.Derived != "" || q.HavingOf != "" || b.entity() == "employees" || b.entity() == "tasks" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
 		return false
 	}
-	return len(q.Dimensions) > 0
+	if q.Kind == "number" {
+		// a total takes the two steps only for its whole weeks and months
+		// to come from shift_totals
+		return b.rollups && b.entity() == "shifts" && len(q.Dimensions) == 0 && q.Distinct == "" && !q.Share && q.Having == nil
+	}
+	return q.Kind == "groups" && len(q.Dimensions) > 0
 }
 
 func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error) {
@@ -950,10 +969,11 @@ func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error
 		groups = append(groups, alias)
 		cols = append(cols, col)
 	}
-	innerSel = append(innerSel, b.measureExpr()+" as v")
-	inner := "select " + strings.Join(innerSel, ", ") + " from " + b.entity() + " f where " + strings.Join(innerConds, " and ") +
-		" group by " + strings.Join(innerGroups, ", ")
+	inner := b.subtotals(innerSel, innerGroups, innerConds)
 	meas := "sum(t.v)"
+	if len(groups) == 0 {
+		meas = "coalesce(sum(t.v), 0)" // a total of nothing is 0, as from the shifts
+	}
 	sel = append(sel, "round("+castReal(b.d, meas)+", 2) as v")
 	cols = append(cols, Column{Name: b.ms.Label, Type: "number"})
 	if b.q.Share {
@@ -967,6 +987,9 @@ func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error
 	sql := cte + "select " + strings.Join(sel, ", ") + " from " + from
 	if len(outerConds) > 0 {
 		sql += " where " + strings.Join(outerConds, " and ")
+	}
+	if len(groups) == 0 {
+		return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
 	}
 	sql += " group by " + strings.Join(groups, ", ")
 	if b.q.Having != nil {
