@@ -32,7 +32,7 @@ type Engine struct {
 	// FactsOnly answers from the fact tables, never from the rollups the
 	// import keeps: only to prove (and measure) that both give one answer.
 	FactsOnly bool
-	Limits  Limits                 // how many questions run at once (per user, per tenant, in all)
+	Limits    Limits // how many questions run at once (per user, per tenant, in all)
 }
 
 type cachedParser struct {
