@@ -469,8 +469,11 @@ func (imp *importer) readShifts(f *os.File) error {
 	spec := shiftsSpec
 	var ids idSet
 	b := imp.newBatch(spec)
-	totals := imp.newShiftTotals()
-	err := imp.readCSV(f, spec, func(line int, vals []any) error {
+	totals, err := imp.newShiftTotals()
+	if err != nil {
+		return err
+	}
+	err = imp.readCSV(f, spec, func(line int, vals []any) error {
 		id := vals[0].(string)
 		if prev, dup := ids.add(maphash.String(imp.seed, id), line); dup {
 			imp.problem(spec.name, line, 1, "shift_id", id, fmt.Sprintf("a unique id (already used on line %d)", prev))
@@ -494,9 +497,7 @@ func (imp *importer) readShifts(f *os.File) error {
 		if imp.probs.any() {
 			return nil // keep validating, stop writing
 		}
-		imp.learn("shift_position", vals[7])
-		imp.learn("shift_location", vals[8])
-		imp.counts.Shifts++
+		imp.counts.Shifts++ // its position and location are learnt with its totals
 		if err := totals.add(vals); err != nil {
 			return err
 		}

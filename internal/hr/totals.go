@@ -1,24 +1,36 @@
 package hr
 
 import (
-	"sort"
+	"cmp"
+	"slices"
 	"time"
+
+	"github.com/scry-dev/scry/internal/store"
 )
 
 // The import keeps the shift_totals rollup (see migration 0020) in step
 // with the shifts it writes: each valid shift is added to its week's and
-// its month's row in memory, and the rows go to the database in sorted
-// runs, merged with what an earlier run wrote for the same key (input need
-// not be sorted by day). Summing in Go while the file is read is cheaper
-// than a GROUP BY over the written shifts, which would sort them all again.
+// its month's row in memory while the file is read — cheaper than a GROUP
+// BY over the written shifts, which would sort them all again — and the
+// rows go to the database in runs. Input need not be sorted by day, so a
+// run may hold a key an earlier run wrote: SQLite adds it to that row
+// (an upsert); PostgreSQL copies every run into a temporary table and sums
+// them into shift_totals in one statement at the end, since COPY, its
+// fast path, cannot merge.
 
-// totalsFlushAt bounds the rows held in memory (about 150 bytes each): a
+// totalsFlushAt bounds the rows held in memory (about 60 bytes each): a
 // tenant's whole history of weeks would not fit in the import's budget.
 // (A variable so that a test can make runs merge.)
 var totalsFlushAt = 1 << 16
 
+// totalKey is one row of shift_totals with its texts interned: hashing
+// four small numbers per shift instead of five strings is a tenth of a
+// million-shift import.
 type totalKey struct {
-	grain, date, employee, position, location, status string
+	month            bool  // the month's row, else the week's
+	day              int32 // the period's first day (days since 1970-01-01)
+	employee, pos    int32 // indexes into shiftTotals.names
+	location, status int32
 }
 
 type totalSum struct {
@@ -27,35 +39,60 @@ type totalSum struct {
 }
 
 type shiftTotals struct {
-	imp    *importer
-	sums   map[totalKey]*totalSum
-	monday map[int]string // day number → its week's Monday, formatted once
-	b      *batch
+	imp   *importer
+	sums  map[totalKey]*totalSum
+	ids   map[string]int32 // text → index into names
+	names []string
+	// the interned texts that are shift positions and locations, for the
+	// vocabulary: noted once a row written rather than once a shift
+	positions, locations map[int32]bool
+	b                    *batch
 }
 
-func (imp *importer) newShiftTotals() *shiftTotals {
-	b := imp.newBatchCols("shift_totals", []string{"grain", "date", "employee_id", "position", "location", "status", "hours", "shifts"})
+const totalsRuns = "shift_totals_runs"
+
+var totalsCols = []string{"grain", "date", "employee_id", "position", "location", "status", "hours", "shifts"}
+
+func (imp *importer) newShiftTotals() (*shiftTotals, error) {
+	var b *batch
+	if imp.tx.Dialect == store.Postgres {
+		// without the primary key, so that runs may repeat a key
+		if _, err := imp.tx.ExecContext(imp.ctx, "create temp table "+totalsRuns+" (like shift_totals) on commit drop"); err != nil {
+			return nil, store.Err(err, "create "+totalsRuns)
+		}
+		b = imp.newBatchCols(totalsRuns, totalsCols)
+	} else {
+		b = imp.newBatchCols("shift_totals", totalsCols)
+		b.merge = "(tenant_id, grain, date, employee_id, position, location, status) do update set hours = shift_totals.hours + excluded.hours, shifts = shift_totals.shifts + excluded.shifts"
+	}
 	b.dates = []int{1}
-	b.merge = "(tenant_id, grain, date, employee_id, position, location, status) do update set hours = shift_totals.hours + excluded.hours, shifts = shift_totals.shifts + excluded.shifts"
-	return &shiftTotals{imp: imp, sums: map[totalKey]*totalSum{}, monday: map[int]string{}, b: b}
+	return &shiftTotals{imp: imp, sums: map[totalKey]*totalSum{}, ids: map[string]int32{},
+		positions: map[int32]bool{}, locations: map[int32]bool{}, b: b}, nil
+}
+
+func (t *shiftTotals) id(s string) int32 {
+	i, ok := t.ids[s]
+	if !ok {
+		i = int32(len(t.names))
+		t.names = append(t.names, s)
+		t.ids[s] = i
+	}
+	return i
 }
 
 // add counts one valid shift (vals in shiftsSpec order).
 func (t *shiftTotals) add(vals []any) error {
 	date := vals[2].(string)
 	day, _ := dayNumber(date) // validated
-	week, ok := t.monday[day]
-	if !ok {
+	first, _ := dayNumber(date[:8] + "01")
+	k := totalKey{
 		// day 0 (1970-01-01) was a Thursday: (day+3) % 7 is days since Monday
-		week = time.Unix(int64(day-(day+3)%7)*86400, 0).UTC().Format(time.DateOnly)
-		t.monday[day] = week
+		day:      int32(day - (day+3)%7),
+		employee: t.id(vals[1].(string)), pos: t.id(vals[7].(string)),
+		location: t.id(vals[8].(string)), status: t.id(vals[9].(string)),
 	}
-	emp, pos, loc, status := vals[1].(string), vals[7].(string), vals[8].(string), vals[9].(string)
 	hours := vals[6].(float64)
-	for _, k := range [2]totalKey{
-		{"week", week, emp, pos, loc, status},
-		{"month", date[:8] + "01", emp, pos, loc, status},
-	} {
+	for _, k := range [2]totalKey{k, {true, int32(first), k.employee, k.pos, k.location, k.status}} {
 		s := t.sums[k]
 		if s == nil {
 			s = &totalSum{}
@@ -77,28 +114,19 @@ func (t *shiftTotals) write() error {
 	for k := range t.sums {
 		keys = append(keys, k)
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.grain != b.grain {
-			return a.grain < b.grain
+	name := func(i int32) string { return t.names[i] }
+	slices.SortFunc(keys, func(a, b totalKey) int {
+		if a.month != b.month {
+			return cmp.Compare(grainOf(a), grainOf(b))
 		}
-		if a.date != b.date {
-			return a.date < b.date
-		}
-		if a.employee != b.employee {
-			return a.employee < b.employee
-		}
-		if a.position != b.position {
-			return a.position < b.position
-		}
-		if a.location != b.location {
-			return a.location < b.location
-		}
-		return a.status < b.status
+		return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(name(a.employee), name(b.employee)),
+			cmp.Compare(name(a.pos), name(b.pos)), cmp.Compare(name(a.location), name(b.location)), cmp.Compare(name(a.status), name(b.status)))
 	})
 	for _, k := range keys {
+		t.positions[k.pos], t.locations[k.location] = true, true
 		s := t.sums[k]
-		if err := t.b.add([]any{k.grain, k.date, k.employee, k.position, k.location, k.status, s.hours, s.shifts}); err != nil {
+		date := time.Unix(int64(k.day)*86400, 0).UTC().Format(time.DateOnly)
+		if err := t.b.add([]any{grainOf(k), date, name(k.employee), name(k.pos), name(k.location), name(k.status), s.hours, s.shifts}); err != nil {
 			return err
 		}
 	}
@@ -106,10 +134,39 @@ func (t *shiftTotals) write() error {
 	return nil
 }
 
-// flush writes what is left and waits for the writer.
+func grainOf(k totalKey) string {
+	if k.month {
+		return "month"
+	}
+	return "week"
+}
+
+// flush writes what is left and waits for the writer; on PostgreSQL it
+// then sums the runs into shift_totals (row-level security checks them
+// there like any insert).
 func (t *shiftTotals) flush() error {
 	if err := t.write(); err != nil {
 		return err
 	}
-	return t.b.flush()
+	if err := t.b.flush(); err != nil {
+		return err
+	}
+	t.learn()
+	if t.imp.tx.Dialect != store.Postgres {
+		return nil
+	}
+	_, err := t.imp.tx.ExecContext(t.imp.ctx, `insert into shift_totals (tenant_id, grain, date, employee_id, position, location, status, hours, shifts)
+		select tenant_id, grain, date, employee_id, position, location, status, sum(hours), sum(shifts) from `+totalsRuns+`
+		group by tenant_id, grain, date, employee_id, position, location, status`)
+	return store.Err(err, "sum shift totals")
+}
+
+// learn adds the shifts' positions and locations to the vocabulary.
+func (t *shiftTotals) learn() {
+	for i := range t.positions {
+		t.imp.learn("shift_position", t.names[i])
+	}
+	for i := range t.locations {
+		t.imp.learn("shift_location", t.names[i])
+	}
 }
