@@ -87,6 +87,12 @@ func TestRollupsAnswerAsFacts(t *testing.T) {
 				asked++
 				if strings.Contains(a.Explain.SQL, "shift_totals") {
 					fromTotals++
+					// tenant and scope bind every piece, whichever table it reads
+					for _, part := range strings.Split(a.Explain.SQL, " union all ") {
+						if !strings.Contains(part, "f.tenant_id = $1") || (as != "admin" && !strings.Contains(part, "f.employee_id in (select id from scope)") && !strings.Contains(part, "f.employee_id = $")) {
+							t.Errorf("%s %s %q: a piece without the tenant or the scope: %s", qu.tenant, as, qu.q, part)
+						}
+					}
 				}
 				if !reflect.DeepEqual(a.Rows, b.Rows) || !reflect.DeepEqual(a.Columns, b.Columns) {
 					t.Errorf("%s %s %q:\nrollups %v\nfacts   %v\nsql %s", qu.tenant, as, qu.q, trim(a.Rows), trim(b.Rows), a.Explain.SQL)

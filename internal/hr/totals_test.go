@@ -108,3 +108,44 @@ func TestShiftTotalsMatchShifts(t *testing.T) {
 		}
 	})
 }
+
+// TestShiftTotalsStayInTheirTenant: a tenant's transaction sees only its
+// own rollup rows (row-level security on PostgreSQL, the tenant predicate
+// everywhere), and a second tenant's import leaves the first's unchanged.
+func TestShiftTotalsStayInTheirTenant(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		db := storetest.Open(t, d)
+		ctx := context.Background()
+		valid := copyValid(t, nil)
+		var ids []int64
+		for _, slug := range []string{"ta", "tb"} {
+			var tn tenant.Tenant
+			db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, slug, ""); return err })
+			if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, valid, nil); return err }); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, tn.ID)
+		}
+		if d != store.Postgres {
+			return
+		}
+		// no tenant predicate at all: row-level security alone keeps b's rows out
+		db.ReadTenant(ctx, ids[0], func(tx *store.Tx) error {
+			var n, other int
+			if err := tx.QueryRowContext(ctx, "select count(*), count(*) filter (where tenant_id <> $1) from shift_totals", ids[0]).Scan(&n, &other); err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 || other != 0 {
+				t.Errorf("tenant a sees %d rollup rows, %d of another tenant", n, other)
+			}
+			return nil
+		})
+		err := db.InTenant(ctx, ids[0], func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, "insert into shift_totals values ($1, 'week', '2026-01-05', 'E1', 'P', 'L', 'worked', 1, 1)", ids[1])
+			return err
+		})
+		if err == nil {
+			t.Error("tenant a wrote a rollup row of tenant b")
+		}
+	})
+}
