@@ -41,6 +41,8 @@ type compiled struct {
 	SQL     string
 	Args    []any
 	Columns []Column
+	// Setup runs before SQL in the same transaction ("" for none)
+	Setup string
 }
 
 type builder struct {
@@ -57,6 +59,7 @@ type builder struct {
 	// rollups: whole weeks and months of shifts may be read from
 	// shift_totals (off only to compare with the answers of the facts)
 	rollups bool
+	setup   string // compiled.Setup
 }
 
 // arg adds a parameter, reusing one of the same value: an expression built
@@ -989,7 +992,7 @@ func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error
 		sql += " where " + strings.Join(outerConds, " and ")
 	}
 	if len(groups) == 0 {
-		return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+		return compiled{SQL: sql, Args: b.args, Columns: cols, Setup: b.setup}, nil
 	}
 	sql += " group by " + strings.Join(groups, ", ")
 	if b.q.Having != nil {
@@ -1004,7 +1007,7 @@ func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error
 	}
 	order = append(order, groups...)
 	sql += " order by " + strings.Join(order, ", ") + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
-	return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+	return compiled{SQL: sql, Args: b.args, Columns: cols, Setup: b.setup}, nil
 }
 
 func (b *builder) hasDateGrain() bool {

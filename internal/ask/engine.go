@@ -473,6 +473,11 @@ func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 // runQuery executes compiled SQL and converts the rows for JSON.
 func runQuery(ctx context.Context, tx *store.Tx, c compiled) ([][]any, error) {
 	out := [][]any{}
+	if c.Setup != "" {
+		if _, err := tx.ExecContext(ctx, c.Setup); err != nil {
+			return nil, store.Err(err, "prepare question")
+		}
+	}
 	rows, err := tx.QueryContext(ctx, c.SQL, c.Args...)
 	if err != nil {
 		return nil, store.Err(err, "run question")
