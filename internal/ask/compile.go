@@ -60,6 +60,10 @@ type builder struct {
 	// shift_totals (off only to compare with the answers of the facts)
 	rollups bool
 	setup   string // compiled.Setup
+	// totalOf, when set, is the measure over a person's subtotals (a list
+	// of people read from the rollups); noPeopleTotals turns that off
+	totalOf        string
+	noPeopleTotals bool
 }
 
 // arg adds a parameter, reusing one of the same value: an expression built
@@ -265,6 +269,9 @@ func (b *builder) measureExpr() string { return b.measureAgg("") }
 
 // measureAgg is the measure under aggregate agg ("" = the measure's own).
 func (b *builder) measureAgg(agg string) string {
+	if b.totalOf != "" && agg == "" {
+		return b.totalOf
+	}
 	if b.q.Distinct != "" {
 		if expr, _, err := b.dimExpr(b.q.Distinct); err == nil {
 			return "count(distinct " + expr + ")"
@@ -1090,9 +1097,24 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 	if b.q.Without {
 		return b.without(cte, tenantID, rowCap)
 	}
+	argsBefore := len(b.args)
 	conds, err := b.where(tenantID)
 	if err != nil {
 		return compiled{}, err
+	}
+	from, conds := b.peopleSource(conds)
+	// the rollups give a person's total only: anything else of a single
+	// shift the list shows or ranks by (a shift's position) reads shifts
+	redo := func(sql string) (compiled, bool) {
+		if b.totalOf == "" || !otherFactColumn(strings.Replace(sql, from, "", 1)) {
+			return compiled{}, false
+		}
+		b.args, b.setup, b.noPeopleTotals = b.args[:argsBefore], "", true
+		c, err := b.people(cte, tenantID, label, rowCap)
+		if err != nil {
+			panic(err) // the same query compiled once already
+		}
+		return c, true
 	}
 	cols := personColumns()
 	if b.q.PerPersonWeek {
@@ -1144,7 +1166,7 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 	if b.q.Measure != "" && b.q.Having != nil {
 		having = " having " + b.measureExpr() + " " + b.q.Having.Op + " " + b.arg(b.q.Having.Value)
 	}
-	sqlBody := "select " + strings.Join(sel, ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
+	sqlBody := "select " + strings.Join(sel, ", ") + " from " + from + " where " + strings.Join(conds, " and ") +
 		" group by " + strings.Join(dedupe(group), ", ") + having
 	if b.q.RankWithin != "" {
 		// rank within each group; ties share a rank, so "the highest paid in
@@ -1158,7 +1180,7 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 			return compiled{}, errcode.New(errcode.NotUnderstood, "Say what to rank people by within each %s", b.q.RankWithin)
 		}
 		sel = append(sel, "rank() over (partition by "+dexpr+" order by "+byRank+") as rk")
-		sqlBody = "select " + strings.Join(sel, ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
+		sqlBody = "select " + strings.Join(sel, ", ") + " from " + from + " where " + strings.Join(conds, " and ") +
 			" group by " + strings.Join(dedupe(append(group, dexpr)), ", ") + having
 		var outer []string
 		for i := range cols {
@@ -1169,10 +1191,16 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 		}
 		sql := cte + "select " + strings.Join(outer, ", ") + " from (" + sqlBody + ") t where rk <= " + b.arg(limitOf(b.q, rowCap)) +
 			" order by " + strings.Join(outer[:2], ", ") + fmt.Sprintf(" limit %d", rowCap+1)
-		return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+		if c, ok := redo(sql); ok {
+			return c, nil
+		}
+		return compiled{SQL: sql, Args: b.args, Columns: cols, Setup: b.setup}, nil
 	}
 	sql := cte + sqlBody + " order by " + strings.Join(order, ", ") + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
-	return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+	if c, ok := redo(sql); ok {
+		return c, nil
+	}
+	return compiled{SQL: sql, Args: b.args, Columns: cols, Setup: b.setup}, nil
 }
 
 func dedupe(xs []string) []string {

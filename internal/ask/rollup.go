@@ -38,14 +38,7 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 			" f where " + strings.Join(conds, " and ") + groupBy
 	}
 	lo, hi := b.period()
-	// what is left once the period is set aside: it must hold in every piece
-	var rest []string
-	ranged := b.rangeConds("f.date", lo, hi)
-	for _, c := range conds {
-		if !slices.Contains(ranged, c) {
-			rest = append(rest, c)
-		}
-	}
+	rest := b.withoutPeriod(conds)
 	grains := b.totalsGrains(sel, groups, rest)
 	if len(grains) == 0 {
 		return facts(conds)
@@ -72,6 +65,56 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 			" from shift_totals f where "+strings.Join(where, " and ")+groupBy)
 	}
 	return strings.Join(parts, " union all ")
+}
+
+// withoutPeriod is conds without those of the question's period, which
+// each piece of subtotals sets to its own part of it.
+func (b *builder) withoutPeriod(conds []string) []string {
+	lo, hi := b.period()
+	ranged := b.rangeConds("f.date", lo, hi)
+	var rest []string
+	for _, c := range conds {
+		if !slices.Contains(ranged, c) {
+			rest = append(rest, c)
+		}
+	}
+	return rest
+}
+
+// peopleSource is the FROM clause and conditions of a list of people: with
+// a sum or count of shifts, each person's subtotals (as in byDay) joined to
+// employees when the rollups can give them, else shifts joined to employees.
+func (b *builder) peopleSource(conds []string) (string, []string) {
+	if b.noPeopleTotals || b.q.Measure == "" || b.q.PerPersonWeek || b.q.Distinct != "" || b.ms.Derived != "" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
+		return b.from(), conds
+	}
+	var facts, people []string
+	for _, c := range conds {
+		if reEmployeeRef.MatchString(c) {
+			people = append(people, c)
+		} else {
+			facts = append(facts, c)
+		}
+	}
+	key := []string{"f.tenant_id", "f.employee_id"}
+	if len(b.totalsGrains(key, key, b.withoutPeriod(facts))) == 0 {
+		return b.from(), conds
+	}
+	from := "(" + b.subtotals([]string{"f.tenant_id as tenant_id", "f.employee_id as employee_id"}, key, facts) +
+		") f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id"
+	b.totalOf = "sum(f.v)" // the outer query's measure: after the subtotals, which sum the shifts
+	return from, append([]string{"f.tenant_id = " + b.arg(b.tenant)}, people...)
+}
+
+// otherFactColumn reports whether sql uses a fact column that a person's
+// subtotals lack.
+func otherFactColumn(sql string) bool {
+	for _, m := range reFactColumn.FindAllStringSubmatch(sql, -1) {
+		if m[1] != "tenant_id" && m[1] != "employee_id" && m[1] != "v" {
+			return true
+		}
+	}
+	return false
 }
 
 // totalsGrains lists the grains of shift_totals that can give this
