@@ -10,7 +10,8 @@ import (
 
 // The import keeps the shift_totals rollup (see migration 0020) in step
 // with the shifts it writes: each valid shift is added to its week's and
-// its month's row in memory while the file is read — cheaper than a GROUP
+// its month's rows — its employee's and the tenant-wide one (employee_id
+// '') — in memory while the file is read — cheaper than a GROUP
 // BY over the written shifts, which would sort them all again — and the
 // rows go to the database in runs. Input need not be sorted by day, so a
 // run may hold a key an earlier run wrote: SQLite adds it to that row
@@ -92,7 +93,9 @@ func (t *shiftTotals) add(vals []any) error {
 		location: t.id(vals[8].(string)), status: t.id(vals[9].(string)),
 	}
 	hours := vals[6].(float64)
-	for _, k := range [2]totalKey{k, {true, int32(first), k.employee, k.pos, k.location, k.status}} {
+	all := t.id("") // the tenant-wide row: no employee_id is empty
+	for _, k := range [4]totalKey{k, {true, int32(first), k.employee, k.pos, k.location, k.status},
+		{false, k.day, all, k.pos, k.location, k.status}, {true, int32(first), all, k.pos, k.location, k.status}} {
 		s := t.sums[k]
 		if s == nil {
 			s = &totalSum{}

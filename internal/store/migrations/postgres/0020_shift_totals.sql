@@ -1,7 +1,9 @@
 -- Pre-aggregated shifts (the idea of Cube's pre-aggregations): hours and
 -- shift counts per employee per ISO week (grain 'week', date = its Monday)
 -- and per month (grain 'month', date = its first day), keyed by everything a
--- question may group or filter shifts by without looking at one shift. The
+-- question may group or filter shifts by without looking at one shift; rows
+-- with employee_id '' (no employee's id is empty) hold the whole tenant's,
+-- for questions of everyone that name no employee attribute. The
 -- HR import rewrites a tenant's rows in the transaction that writes its
 -- shifts; Ask reads whole weeks and months of a period from here and only
 -- the days at its edges from shifts. Numbered 0020, not 0012: other branches
@@ -47,6 +49,9 @@ BEGIN
         INSERT INTO shift_totals
         SELECT tenant_id, 'month', date_trunc('month', date)::date AS d, employee_id, position, location, status, sum(hours), count(*)
         FROM shifts GROUP BY tenant_id, d, employee_id, position, location, status;
+        INSERT INTO shift_totals
+        SELECT tenant_id, grain, date, '', position, location, status, sum(hours), sum(shifts)
+        FROM shift_totals GROUP BY tenant_id, grain, date, position, location, status;
     END LOOP;
     PERFORM set_config('scry.tenant_id', '', true);
 END $$;
