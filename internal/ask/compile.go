@@ -41,6 +41,8 @@ type compiled struct {
 	SQL     string
 	Args    []any
 	Columns []Column
+	// Setup runs before SQL in the same transaction ("" for none)
+	Setup string
 }
 
 type builder struct {
@@ -54,6 +56,14 @@ type builder struct {
 	// tenant is the asker's tenant: computed values bind to it rather than
 	// to the outer row, so the database computes them once, not per row
 	tenant int64
+	// rollups: whole weeks and months of shifts may be read from
+	// shift_totals (off only to compare with the answers of the facts)
+	rollups bool
+	setup   string // compiled.Setup
+	// totalOf, when set, is the measure over a person's subtotals (a list
+	// of people read from the rollups); noPeopleTotals turns that off
+	totalOf        string
+	noPeopleTotals bool
 }
 
 // arg adds a parameter, reusing one of the same value: an expression built
@@ -195,17 +205,22 @@ func (b *builder) dateCol() string {
 	return "e.hire_date"
 }
 
+// trendGrain is the grain a trend is shown at: days, weeks or months by
+// the length of the period.
+func (b *builder) trendGrain() string {
+	switch n := b.q.Time.days(); {
+	case n > 0 && n <= 31:
+		return "day"
+	case n > 0 && n <= 92:
+		return "week"
+	}
+	return "month"
+}
+
 // dimExpr returns the SQL of a dimension and its answer column.
 func (b *builder) dimExpr(name string) (string, Column, error) {
 	if name == "trend" {
-		grain := "month"
-		switch n := b.q.Time.days(); {
-		case n > 0 && n <= 31:
-			grain = "day"
-		case n > 0 && n <= 92:
-			grain = "week"
-		}
-		name = grain
+		name = b.trendGrain()
 	}
 	d, ok := b.model.Dimensions[name]
 	if !ok {
@@ -254,6 +269,9 @@ func (b *builder) measureExpr() string { return b.measureAgg("") }
 
 // measureAgg is the measure under aggregate agg ("" = the measure's own).
 func (b *builder) measureAgg(agg string) string {
+	if b.totalOf != "" && agg == "" {
+		return b.totalOf
+	}
 	if b.q.Distinct != "" {
 		if expr, _, err := b.dimExpr(b.q.Distinct); err == nil {
 			return "count(distinct " + expr + ")"
@@ -552,17 +570,22 @@ func (b *builder) period() (string, string) {
 	return "", b.now
 }
 
+// rangeConds keeps col within [lo, hi] ("" leaves that side open).
+func (b *builder) rangeConds(col, lo, hi string) []string {
+	var out []string
+	if lo != "" {
+		out = append(out, col+" >= "+b.date(lo))
+	}
+	if hi != "" {
+		out = append(out, col+" <= "+b.date(hi))
+	}
+	return out
+}
+
 func (b *builder) timeConds() []string {
 	lo, hi := b.period()
 	var out []string
-	rng := func(col string) {
-		if lo != "" {
-			out = append(out, col+" >= "+b.date(lo))
-		}
-		if hi != "" {
-			out = append(out, col+" <= "+b.date(hi))
-		}
-	}
+	rng := func(col string) { out = append(out, b.rangeConds(col, lo, hi)...) }
 	switch b.entity() {
 	case "tasks":
 		rng(b.dateCol())
@@ -612,8 +635,9 @@ func hasFilter(q *Query, field string) bool {
 var ops = map[string]bool{">": true, ">=": true, "<": true, "<=": true, "=": true}
 
 // compile turns a validated query into SQL for the dialect.
-func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int) (compiled, error) {
-	b := &builder{d: d, model: m, q: q, now: now, scope: scope, tenant: tenantID}
+// With rollups, subtotals of shifts come from shift_totals where they can.
+func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int, rollups bool) (compiled, error) {
+	b := &builder{d: d, model: m, q: q, now: now, scope: scope, tenant: tenantID, rollups: rollups}
 	if q.Measure != "" {
 		b.ms = m.Measures[q.Measure]
 	}
@@ -888,10 +912,15 @@ func (b *builder) dateGrain(d string) bool {
 // this avoids a date function and an index probe for every single row.
 func (b *builder) rollup() bool {
 	q := b.q
-	if q.Kind != "groups" || q.PerPersonWeek || len(q.Aggs) > 0 || b.ms.Derived != "" || q.HavingOf != "" || b.entity() == "employees" || b.entity() == "tasks" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
+	if q.PerPersonWeek || len(q.Aggs) > 0 || b.ms.Derived != "" || q.HavingOf != "" || b.entity() == "employees" || b.entity() == "tasks" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
 		return false
 	}
-	return len(q.Dimensions) > 0
+	if q.Kind == "number" {
+		// a total takes the two steps only for its whole weeks and months
+		// to come from shift_totals
+		return b.rollups && b.entity() == "shifts" && len(q.Dimensions) == 0 && q.Distinct == "" && !q.Share && q.Having == nil
+	}
+	return q.Kind == "groups" && len(q.Dimensions) > 0
 }
 
 func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error) {
@@ -950,10 +979,11 @@ func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error
 		groups = append(groups, alias)
 		cols = append(cols, col)
 	}
-	innerSel = append(innerSel, b.measureExpr()+" as v")
-	inner := "select " + strings.Join(innerSel, ", ") + " from " + b.entity() + " f where " + strings.Join(innerConds, " and ") +
-		" group by " + strings.Join(innerGroups, ", ")
+	inner := b.subtotals(innerSel, innerGroups, innerConds)
 	meas := "sum(t.v)"
+	if len(groups) == 0 {
+		meas = "coalesce(sum(t.v), 0)" // a total of nothing is 0, as from the shifts
+	}
 	sel = append(sel, "round("+castReal(b.d, meas)+", 2) as v")
 	cols = append(cols, Column{Name: b.ms.Label, Type: "number"})
 	if b.q.Share {
@@ -968,6 +998,9 @@ func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error
 	if len(outerConds) > 0 {
 		sql += " where " + strings.Join(outerConds, " and ")
 	}
+	if len(groups) == 0 {
+		return compiled{SQL: sql, Args: b.args, Columns: cols, Setup: b.setup}, nil
+	}
 	sql += " group by " + strings.Join(groups, ", ")
 	if b.q.Having != nil {
 		sql += " having " + meas + " " + b.q.Having.Op + " " + b.arg(b.q.Having.Value)
@@ -981,7 +1014,7 @@ func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error
 	}
 	order = append(order, groups...)
 	sql += " order by " + strings.Join(order, ", ") + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
-	return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+	return compiled{SQL: sql, Args: b.args, Columns: cols, Setup: b.setup}, nil
 }
 
 func (b *builder) hasDateGrain() bool {
@@ -1064,9 +1097,24 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 	if b.q.Without {
 		return b.without(cte, tenantID, rowCap)
 	}
+	argsBefore := len(b.args)
 	conds, err := b.where(tenantID)
 	if err != nil {
 		return compiled{}, err
+	}
+	from, conds := b.peopleSource(conds)
+	// the rollups give a person's total only: anything else of a single
+	// shift the list shows or ranks by (a shift's position) reads shifts
+	redo := func(sql string) (compiled, bool) {
+		if b.totalOf == "" || !otherFactColumn(strings.Replace(sql, from, "", 1)) {
+			return compiled{}, false
+		}
+		b.args, b.setup, b.noPeopleTotals = b.args[:argsBefore], "", true
+		c, err := b.people(cte, tenantID, label, rowCap)
+		if err != nil {
+			panic(err) // the same query compiled once already
+		}
+		return c, true
 	}
 	cols := personColumns()
 	if b.q.PerPersonWeek {
@@ -1118,7 +1166,7 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 	if b.q.Measure != "" && b.q.Having != nil {
 		having = " having " + b.measureExpr() + " " + b.q.Having.Op + " " + b.arg(b.q.Having.Value)
 	}
-	sqlBody := "select " + strings.Join(sel, ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
+	sqlBody := "select " + strings.Join(sel, ", ") + " from " + from + " where " + strings.Join(conds, " and ") +
 		" group by " + strings.Join(dedupe(group), ", ") + having
 	if b.q.RankWithin != "" {
 		// rank within each group; ties share a rank, so "the highest paid in
@@ -1132,7 +1180,7 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 			return compiled{}, errcode.New(errcode.NotUnderstood, "Say what to rank people by within each %s", b.q.RankWithin)
 		}
 		sel = append(sel, "rank() over (partition by "+dexpr+" order by "+byRank+") as rk")
-		sqlBody = "select " + strings.Join(sel, ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
+		sqlBody = "select " + strings.Join(sel, ", ") + " from " + from + " where " + strings.Join(conds, " and ") +
 			" group by " + strings.Join(dedupe(append(group, dexpr)), ", ") + having
 		var outer []string
 		for i := range cols {
@@ -1143,10 +1191,16 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 		}
 		sql := cte + "select " + strings.Join(outer, ", ") + " from (" + sqlBody + ") t where rk <= " + b.arg(limitOf(b.q, rowCap)) +
 			" order by " + strings.Join(outer[:2], ", ") + fmt.Sprintf(" limit %d", rowCap+1)
-		return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+		if c, ok := redo(sql); ok {
+			return c, nil
+		}
+		return compiled{SQL: sql, Args: b.args, Columns: cols, Setup: b.setup}, nil
 	}
 	sql := cte + sqlBody + " order by " + strings.Join(order, ", ") + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
-	return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+	if c, ok := redo(sql); ok {
+		return c, nil
+	}
+	return compiled{SQL: sql, Args: b.args, Columns: cols, Setup: b.setup}, nil
 }
 
 func dedupe(xs []string) []string {

@@ -29,7 +29,10 @@ type Engine struct {
 	parsers map[int64]cachedParser // per tenant, rebuilt when an import bumps hr_version
 	results resultCache            // rows of exact queries, per tenant data version
 	NoCache bool                   // always run the query (benchmarks of the database work)
-	Limits  Limits                 // how many questions run at once (per user, per tenant, in all)
+	// FactsOnly answers from the fact tables, never from the rollups the
+	// import keeps: only to prove (and measure) that both give one answer.
+	FactsOnly bool
+	Limits    Limits // how many questions run at once (per user, per tenant, in all)
 }
 
 type cachedParser struct {
@@ -174,7 +177,7 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 			return parser.didNotUnderstand([]string{normPhrase(name)})
 		}
 		ans.Query = q
-		c, err := Prepare(q, e.Model, tx.Dialect, who, scope, now, rowCap)
+		c, err := prepare(q, e.Model, tx.Dialect, who, scope, now, rowCap, !e.FactsOnly)
 		if err != nil {
 			return err
 		}
@@ -296,6 +299,10 @@ func hiddenName(q *Query, visible map[string]bool) string {
 // Prepare validates q for the asker and compiles it, resolving its time
 // range against now. Both engines' queries go through here.
 func Prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scope, now time.Time, rowCap int) (compiled, error) {
+	return prepare(q, m, d, who, scope, now, rowCap, true)
+}
+
+func prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scope, now time.Time, rowCap int, rollups bool) (compiled, error) {
 	if err := Validate(q, m, who.User.Role, scope); err != nil {
 		return compiled{}, err
 	}
@@ -304,7 +311,7 @@ func Prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scop
 			return compiled{}, err
 		}
 	}
-	return compile(q, m, d, who.TenantID, scope, now.Format(day), rowCap)
+	return compile(q, m, d, who.TenantID, scope, now.Format(day), rowCap, rollups)
 }
 
 func jsonValue(v any, typ string) any {
@@ -474,6 +481,11 @@ func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 // runQuery executes compiled SQL and converts the rows for JSON.
 func runQuery(ctx context.Context, tx *store.Tx, c compiled) ([][]any, error) {
 	out := [][]any{}
+	if c.Setup != "" {
+		if _, err := tx.ExecContext(ctx, c.Setup); err != nil {
+			return nil, store.Err(err, "prepare question")
+		}
+	}
 	rows, err := tx.QueryContext(ctx, c.SQL, c.Args...)
 	if err != nil {
 		return nil, store.Err(err, "run question")

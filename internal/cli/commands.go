@@ -84,6 +84,13 @@ func commands() *command {
 		}},
 		{name: "demo", summary: "demo data", subs: []*command{
 			{name: "seed", summary: "create the three demo tenants with their HR data and four users each", example: "scry demo seed", run: demoSeed},
+			{name: "generate", summary: "write a generated tenant's HR files (a thousand shifts per employee, 2021–2026) into a folder, for benchmarks",
+				usage:   "--shifts N [--seed S] <folder>",
+				example: "scry demo generate --shifts 10000000 /tmp/gen-10m && scry import hr --tenant big /tmp/gen-10m",
+				flags: func(fs *flag.FlagSet, c *call) {
+					fs.String("shifts", "1000000", "how many shifts")
+					fs.String("seed", "1", "the same seed writes the same files")
+				}, run: demoGenerate},
 		}},
 		askCommand(),
 		serveCommand(),

@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/scry-dev/scry/internal/demo"
@@ -328,4 +329,31 @@ func seedPhoto(ctx context.Context, c *call, db *store.DB, t tenant.Tenant, out 
 		out.PhotoAnalyses[prompt] = id
 	}
 	return nil
+}
+
+// demoGenerate writes a generated tenant's three HR files into a folder,
+// to import (`scry import hr`) and to reproduce the benchmarks with.
+func demoGenerate(ctx context.Context, c *call) error {
+	if err := c.need(1, "a folder to write employees.csv, shifts.csv and absences.csv into"); err != nil {
+		return err
+	}
+	n, err := strconv.Atoi(c.flag("shifts"))
+	if err != nil || n < 1 {
+		return errcode.New(errcode.Invalid, "--shifts must be a whole number ≥ 1, not %q", c.flag("shifts"))
+	}
+	seed, err := strconv.ParseInt(c.flag("seed"), 10, 64)
+	if err != nil {
+		return errcode.New(errcode.Invalid, "--seed must be a whole number, not %q", c.flag("seed"))
+	}
+	dir := c.args[0]
+	if err := os.MkdirAll(dir, 0o750); err != nil {
+		return errcode.Wrap(errcode.Invalid, err, "Cannot create the folder %s", dir)
+	}
+	if err := hr.Generate(dir, n, seed); err != nil {
+		return errcode.Wrap(errcode.Internal, err, "Cannot write the generated files into %s", dir)
+	}
+	out := map[string]any{"folder": dir, "shifts": n, "employees": max(n/1000, 20), "seed": seed}
+	return c.out(out, func(w io.Writer) {
+		fmt.Fprintf(w, "wrote employees.csv, shifts.csv and absences.csv (%d shifts) into %s\n", n, dir)
+	})
 }

@@ -9,10 +9,12 @@ import (
 	"time"
 )
 
-// Generate writes a synthetic but valid tenant with about the given number
-// of shifts into dir (for benchmarks and load tests): employees in a
-// three-level manager tree, shifts spread over the days before now, and a
-// few absences per employee. The same seed gives the same files.
+// Generate writes a synthetic but valid tenant with the given number of
+// shifts into dir (for benchmarks and load tests, `scry demo generate`): a
+// thousand shifts per employee, employees in a three-level manager tree,
+// shifts spread evenly over 2021–2026 (those after 2026-11-24, the demo's
+// today, planned), and a few absences per employee. The same seed gives
+// the same files; memory does not grow with the number of shifts.
 func Generate(dir string, shifts int, seed int64) error {
 	rng := rand.New(rand.NewSource(seed))
 	employees := max(shifts/1000, 20)
@@ -55,11 +57,13 @@ func Generate(dir string, shifts int, seed int64) error {
 		return err
 	}
 	start := time.Date(2021, 1, 1, 0, 0, 0, 0, time.UTC)
-	perDay := max(shifts/2000, 1)
+	// every day of 2021–2026 has shifts, so that questions about the last
+	// month or the next week of the demo's today find some
+	days := int(time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC).Sub(start).Hours() / 24)
 	err = write("shifts.csv", func(w *bufio.Writer) {
 		w.WriteString("shift_id,employee_id,date,start_time,end_time,break_minutes,hours,position,location,status\n")
 		for i := 0; i < shifts; i++ {
-			d := start.AddDate(0, 0, i/perDay)
+			d := start.AddDate(0, 0, int(int64(i)*int64(days)/int64(shifts)))
 			e := 1 + rng.Intn(employees)
 			h := 6 + rng.Intn(4)
 			status := "worked"

@@ -65,7 +65,7 @@ func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (
 	if imp.probs.any() {
 		return Counts{}, imp.failure()
 	}
-	for _, t := range []string{"shifts", "absences", "hr_vocabulary", "employees"} {
+	for _, t := range []string{"shift_totals", "shifts", "absences", "hr_vocabulary", "employees"} {
 		if _, err := tx.ExecContext(ctx, "delete from "+t+" where tenant_id = $1", tx.TenantID); err != nil {
 			return Counts{}, store.Err(err, "clear "+t)
 		}
@@ -469,7 +469,11 @@ func (imp *importer) readShifts(f *os.File) error {
 	spec := shiftsSpec
 	var ids idSet
 	b := imp.newBatch(spec)
-	err := imp.readCSV(f, spec, func(line int, vals []any) error {
+	totals, err := imp.newShiftTotals()
+	if err != nil {
+		return err
+	}
+	err = imp.readCSV(f, spec, func(line int, vals []any) error {
 		id := vals[0].(string)
 		if prev, dup := ids.add(maphash.String(imp.seed, id), line); dup {
 			imp.problem(spec.name, line, 1, "shift_id", id, fmt.Sprintf("a unique id (already used on line %d)", prev))
@@ -493,15 +497,19 @@ func (imp *importer) readShifts(f *os.File) error {
 		if imp.probs.any() {
 			return nil // keep validating, stop writing
 		}
-		imp.learn("shift_position", vals[7])
-		imp.learn("shift_location", vals[8])
-		imp.counts.Shifts++
+		imp.counts.Shifts++ // its position and location are learnt with its totals
+		if err := totals.add(vals); err != nil {
+			return err
+		}
 		return b.add(vals)
 	})
 	if err != nil {
 		return err
 	}
-	return b.flush()
+	if err := b.flush(); err != nil {
+		return err
+	}
+	return totals.flush()
 }
 
 func (imp *importer) readAbsences(f *os.File) error {
@@ -572,6 +580,10 @@ type batch struct {
 	queue  chan any
 	done   chan error
 	err    error
+	// merge, when set, is the ON CONFLICT clause that adds a row to one
+	// already written (rollups); such rows are inserted, never copied,
+	// since PostgreSQL's COPY cannot merge.
+	merge string
 }
 
 const batchRows = 32
@@ -642,6 +654,9 @@ func (b *batch) statement(rows int) string {
 		}
 		sb.WriteByte(')')
 	}
+	if b.merge != "" {
+		sb.WriteString(" on conflict " + b.merge)
+	}
 	return sb.String()
 }
 
@@ -649,7 +664,7 @@ func (b *batch) add(vals []any) error {
 	if b.err != nil {
 		return b.err
 	}
-	if b.imp.tx.Dialect == store.Postgres {
+	if b.imp.tx.Dialect == store.Postgres && b.merge == "" {
 		return b.addPG(vals)
 	}
 	if b.args == nil {

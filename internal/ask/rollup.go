@@ -1,0 +1,238 @@
+package ask
+
+import (
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/scry-dev/scry/internal/store"
+)
+
+// Subtotals of shifts come from the smallest source that holds the
+// question: the import keeps shift_totals (hours and shift counts per
+// employee, shift position, location and status, per ISO week and per
+// month), so a period is read as its whole months, then whole weeks, from
+// there, and only its remaining days from shifts. Each piece is grouped
+// exactly as the shifts would be and the pieces are summed by the same
+// outer query, so the answer is the same; TestRollupsAnswerAsFacts proves
+// it for every question of the test sets on both databases.
+
+// totalsColumns are the shift columns shift_totals keeps (date aside): a
+// condition or group on any other (start time, break, a single shift's id)
+// must read the shifts.
+var totalsColumns = map[string]bool{"tenant_id": true, "employee_id": true, "position": true, "location": true, "status": true, "hours": true}
+
+var reFactColumn = regexp.MustCompile(`\bf\.(\w+)`)
+
+// subtotals is the inner query of byDay: sel grouped by groups over the
+// fact rows that meet conds, with the measure as v — from shifts, or as a
+// union of pieces of the period from shift_totals and shifts.
+func (b *builder) subtotals(sel, groups, conds []string) string {
+	groupBy := ""
+	if len(groups) > 0 { // none for a total
+		groupBy = " group by " + strings.Join(groups, ", ")
+	}
+	facts := func(conds []string) string {
+		return "select " + strings.Join(append(slices.Clone(sel), b.measureExpr()+" as v"), ", ") + " from " + b.entity() +
+			" f where " + strings.Join(conds, " and ") + groupBy
+	}
+	lo, hi := b.period()
+	rest := b.withoutPeriod(conds)
+	grains := b.totalsGrains(sel, groups, rest)
+	if len(grains) == 0 {
+		return facts(conds)
+	}
+	totalsMeasure := "sum(f.hours)"
+	if b.ms.Agg == "count" {
+		totalsMeasure = "sum(f.shifts)"
+	}
+	if b.d == store.Postgres {
+		// Pieces of a union make PostgreSQL start parallel workers, which
+		// cost more than the few thousand rollup rows they would share: on
+		// the 2-core machine a 15 ms read took 200–300 ms with them.
+		b.setup = "set local max_parallel_workers_per_gather = 0"
+	}
+	// The tenant-wide rows serve a question of everyone that names no
+	// employee (no scope, no person's attribute, no grouping by person);
+	// every other reads the employees' rows, never both.
+	who := "f.employee_id <> ''"
+	if b.scope.All && !usesEmployee(append(append(slices.Clone(sel), groups...), rest...)) {
+		who = "f.employee_id = ''"
+	}
+	var parts []string
+	for _, p := range cover(lo, hi, grains) {
+		where := append(slices.Clone(rest), b.rangeConds("f.date", p.lo, p.hi)...)
+		if p.grain == "" {
+			parts = append(parts, facts(where))
+			continue
+		}
+		where = append(where, "f.grain = '"+p.grain+"'", who)
+		parts = append(parts, "select "+strings.Join(append(slices.Clone(sel), totalsMeasure+" as v"), ", ")+
+			" from shift_totals f where "+strings.Join(where, " and ")+groupBy)
+	}
+	return strings.Join(parts, " union all ")
+}
+
+// usesEmployee reports whether any of the SQL names a shift's employee.
+func usesEmployee(sql []string) bool {
+	for _, s := range sql {
+		for _, m := range reFactColumn.FindAllStringSubmatch(s, -1) {
+			if m[1] == "employee_id" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// withoutPeriod is conds without those of the question's period, which
+// each piece of subtotals sets to its own part of it.
+func (b *builder) withoutPeriod(conds []string) []string {
+	lo, hi := b.period()
+	ranged := b.rangeConds("f.date", lo, hi)
+	var rest []string
+	for _, c := range conds {
+		if !slices.Contains(ranged, c) {
+			rest = append(rest, c)
+		}
+	}
+	return rest
+}
+
+// peopleSource is the FROM clause and conditions of a list of people: with
+// a sum or count of shifts, each person's subtotals (as in byDay) joined to
+// employees when the rollups can give them, else shifts joined to employees.
+func (b *builder) peopleSource(conds []string) (string, []string) {
+	if b.noPeopleTotals || b.q.Measure == "" || b.q.PerPersonWeek || b.q.Distinct != "" || b.ms.Derived != "" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
+		return b.from(), conds
+	}
+	var facts, people []string
+	for _, c := range conds {
+		if reEmployeeRef.MatchString(c) {
+			people = append(people, c)
+		} else {
+			facts = append(facts, c)
+		}
+	}
+	key := []string{"f.tenant_id", "f.employee_id"}
+	if len(b.totalsGrains(key, key, b.withoutPeriod(facts))) == 0 {
+		return b.from(), conds
+	}
+	from := "(" + b.subtotals([]string{"f.tenant_id as tenant_id", "f.employee_id as employee_id"}, key, facts) +
+		") f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id"
+	b.totalOf = "sum(f.v)" // the outer query's measure: after the subtotals, which sum the shifts
+	return from, append([]string{"f.tenant_id = " + b.arg(b.tenant)}, people...)
+}
+
+// otherFactColumn reports whether sql uses a fact column that a person's
+// subtotals lack.
+func otherFactColumn(sql string) bool {
+	for _, m := range reFactColumn.FindAllStringSubmatch(sql, -1) {
+		if m[1] != "tenant_id" && m[1] != "employee_id" && m[1] != "v" {
+			return true
+		}
+	}
+	return false
+}
+
+// totalsGrains lists the grains of shift_totals that can give this
+// question's subtotals, coarsest first; none when it needs single shifts.
+func (b *builder) totalsGrains(sel, groups, conds []string) []string {
+	if !b.rollups || b.entity() != "shifts" {
+		return nil
+	}
+	if m := b.measureExpr(); m != "count(*)" && m != "sum(f.hours)" {
+		return nil
+	}
+	for _, part := range [][]string{sel, groups, conds} {
+		for _, s := range part {
+			if s == "f.date as dt" || s == "f.date" {
+				continue // the day the subtotal belongs to: the period's first day there
+			}
+			for _, m := range reFactColumn.FindAllStringSubmatch(s, -1) {
+				if !totalsColumns[m[1]] {
+					return nil // a weekday, a start hour, …
+				}
+			}
+		}
+	}
+	grains := []string{"month", "week"}
+	for _, dn := range b.q.Dimensions {
+		if !b.dateGrain(dn) {
+			continue
+		}
+		g := b.model.Dimensions[dn].Time
+		if dn == "trend" {
+			g = b.trendGrain()
+		}
+		switch g {
+		case "week":
+			grains = slices.DeleteFunc(grains, func(s string) bool { return s != "week" })
+		case "month", "quarter", "year":
+			// weeks straddle months: only whole months add up to these
+			grains = slices.DeleteFunc(grains, func(s string) bool { return s != "month" })
+		default:
+			return nil
+		}
+	}
+	return grains
+}
+
+// span is a piece of a period read from one source: grain "" is shifts.
+type span struct{ grain, lo, hi string } // inclusive days, "" = open
+
+// cover splits [lo, hi] into the whole periods of grains[0] it holds and
+// covers what is left on either side with the finer grains, down to days.
+func cover(lo, hi string, grains []string) []span {
+	if len(grains) == 0 {
+		return []span{{"", lo, hi}}
+	}
+	g, finer := grains[0], grains[1:]
+	from, to := lo, hi // the whole periods inside
+	if lo != "" {
+		d := day0(lo)
+		if start := periodStart(g, d); !start.Equal(d) {
+			from = periodNext(g, start).Format(time.DateOnly)
+		}
+	}
+	if hi != "" {
+		d := day0(hi)
+		if next := periodNext(g, periodStart(g, d)); !next.Equal(d.AddDate(0, 0, 1)) {
+			to = periodStart(g, d).AddDate(0, 0, -1).Format(time.DateOnly)
+		}
+	}
+	if from != "" && to != "" && from > to {
+		return cover(lo, hi, finer)
+	}
+	var out []span
+	if lo != "" && from > lo {
+		out = append(out, cover(lo, day0(from).AddDate(0, 0, -1).Format(time.DateOnly), finer)...)
+	}
+	out = append(out, span{g, from, to})
+	if hi != "" && to < hi {
+		out = append(out, cover(day0(to).AddDate(0, 0, 1).Format(time.DateOnly), hi, finer)...)
+	}
+	return out
+}
+
+func day0(s string) time.Time {
+	t, _ := time.Parse(time.DateOnly, s) // resolved ranges are ISO days
+	return t
+}
+
+// periodStart is the Monday of d's ISO week or the first of its month.
+func periodStart(g string, d time.Time) time.Time {
+	if g == "week" {
+		return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
+	}
+	return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC)
+}
+
+// periodNext is the start of the period after the one starting at start.
+func periodNext(g string, start time.Time) time.Time {
+	if g == "week" {
+		return start.AddDate(0, 0, 7)
+	}
+	return start.AddDate(0, 1, 0)
+}

@@ -1,0 +1,107 @@
+package ask_test
+
+import (
+	"context"
+	"reflect"
+	"strings"
+	"testing"
+
+	"github.com/scry-dev/scry/internal/ask"
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/semantic"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
+)
+
+// rollupQuestions reach shift_totals through periods of every shape: whole
+// and partial weeks and months, open starts, future plans, every grain.
+var rollupQuestions = []string{
+	"Hours worked per week per position for the last 3 months", "Hours worked per department last month", "Hours worked per month",
+	"Hours worked per week", "Shifts per quarter", "Number of shifts per year by location", "Planned hours per week next month",
+	"Planned hours by department next week", "Attendance per month this year", "Hours worked by location this year",
+	"Hours worked per quarter in 2025", "Total hours worked per quarter in 2025", "Hours worked by position in the last 10 weeks",
+	"Shifts by status", "Hours worked per week since 2026-09-17", "Hours worked by employee last week", "Hours worked per manager this quarter",
+	"Shifts per month by position in 2026", "How has attendance changed this year?", "Monthly hours worked by gender this year",
+	"Hours worked per week between 2026-03-04 and 2026-05-29", "Share of hours worked by department this year",
+	"Departments with more than 500 hours worked last month", "Hours worked per contract type in the last 45 days",
+	"Hours worked on Saturdays by location this year", "Number of shifts by weekday and start hour",
+	"How many hours were worked last month?", "How many hours did the Retail department work this year?",
+	"How many shifts were planned next week?", "How many hours did I work this month?", "Total hours worked in 2025",
+}
+
+// TestRollupsAnswerAsFacts: every question of the test sets, asked by the
+// case's asker and by a manager of that tenant, gets the same rows from the
+// rollups as from the shifts alone, on both databases.
+func TestRollupsAnswerAsFacts(t *testing.T) {
+	type question struct{ tenant, as, q string }
+	var questions []question
+	askers := map[string][]string{}
+	for _, name := range []string{"testdata/golden.yaml", "testdata/phrasings.yaml", "testdata/phrasings2.yaml"} {
+		file, err := ask.LoadEvalFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, c := range file.Cases {
+			questions = append(questions, question{c.Tenant, c.As, c.Q})
+			if len(askers[c.Tenant]) == 0 && strings.HasPrefix(c.As, "manager:") {
+				askers[c.Tenant] = append(askers[c.Tenant], c.As)
+			}
+		}
+	}
+	m := semantic.BuiltinHR()
+	for _, tn := range []string{"acme-retail", "bistro-group", "maple-district"} {
+		for _, q := range rollupQuestions {
+			questions = append(questions, question{tn, "admin", q})
+		}
+		for _, mn := range semantic.SortedKeys(m.Measures) {
+			if m.Measures[mn].Entity == "shifts" {
+				for _, dn := range []string{"week", "month", "quarter", "position", "department", "status"} {
+					questions = append(questions, question{tn, "admin", m.Measures[mn].Synonyms[0] + " by " + dn + " this year"})
+				}
+			}
+		}
+	}
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "acme-retail", "bistro-group", "maple-district")
+		facts := &ask.Engine{DB: f.db, Model: f.eng.Model, FactsOnly: true}
+		asked, fromTotals := 0, 0
+		for _, qu := range questions {
+			for _, as := range append([]string{qu.as}, askers[qu.tenant]...) {
+				who, err := ask.AskerFor(f.tenants[qu.tenant], as)
+				if err != nil {
+					t.Fatal(err)
+				}
+				a, errA := f.eng.Ask(context.Background(), who, qu.q, now)
+				b, errB := facts.Ask(context.Background(), who, qu.q, now)
+				for _, err := range []error{errA, errB} {
+					if err != nil && errcode.From(err).Code == errcode.Internal {
+						t.Fatalf("%s %s %q: internal error %v", qu.tenant, as, qu.q, err)
+					}
+				}
+				if (errA == nil) != (errB == nil) || errcode.From(errA).Message != errcode.From(errB).Message {
+					t.Fatalf("%s %s %q: with rollups %v, from facts %v", qu.tenant, as, qu.q, errA, errB)
+				}
+				if errA != nil {
+					continue
+				}
+				asked++
+				if strings.Contains(a.Explain.SQL, "shift_totals") {
+					fromTotals++
+					// tenant and scope bind every piece, whichever table it reads
+					for _, part := range strings.Split(a.Explain.SQL, " union all ") {
+						if !strings.Contains(part, "f.tenant_id = $1") || (as != "admin" && !strings.Contains(part, "f.employee_id in (select id from scope)") && !strings.Contains(part, "f.employee_id = $")) {
+							t.Errorf("%s %s %q: a piece without the tenant or the scope: %s", qu.tenant, as, qu.q, part)
+						}
+					}
+				}
+				if !reflect.DeepEqual(a.Rows, b.Rows) || !reflect.DeepEqual(a.Columns, b.Columns) {
+					t.Errorf("%s %s %q:\nrollups %v\nfacts   %v\nsql %s", qu.tenant, as, qu.q, trim(a.Rows), trim(b.Rows), a.Explain.SQL)
+				}
+			}
+		}
+		t.Logf("%d answers compared, %d of them read shift_totals", asked, fromTotals)
+		if fromTotals < 100 {
+			t.Errorf("only %d answers read shift_totals: the comparison proves little", fromTotals)
+		}
+	})
+}

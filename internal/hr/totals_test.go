@@ -1,0 +1,153 @@
+package hr_test
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/scry-dev/scry/internal/demo"
+	"github.com/scry-dev/scry/internal/hr"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
+	"github.com/scry-dev/scry/internal/tenant"
+)
+
+// TestShiftTotalsMatchShifts: after an import, every week and month row of
+// shift_totals is the sum of exactly the shifts it stands for, on both
+// databases, also when the shifts come in no order and the import writes
+// its rows in many runs that must merge.
+func TestShiftTotalsMatchShifts(t *testing.T) {
+	dir, err := demo.Extract("acme-retail", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	shuffled := t.TempDir()
+	for _, f := range []string{"employees.csv", "absences.csv", "shifts.csv"} {
+		b, err := os.ReadFile(filepath.Join(dir, f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if f == "shifts.csv" {
+			lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+			body := lines[1:]
+			rand.New(rand.NewSource(1)).Shuffle(len(body), func(i, j int) { body[i], body[j] = body[j], body[i] })
+			b = []byte(lines[0] + "\n" + strings.Join(body, "\n") + "\n")
+		}
+		os.WriteFile(filepath.Join(shuffled, f), b, 0o644)
+	}
+	defer hr.SetTotalsFlushAt(1000)()
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		db := storetest.Open(t, d)
+		ctx := context.Background()
+		var tn tenant.Tenant
+		db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, "tt", ""); return err })
+		if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, shuffled, nil); return err }); err != nil {
+			t.Fatal(err)
+		}
+		type sum struct {
+			hours  float64
+			shifts int64
+		}
+		want, got := map[string]sum{}, map[string]sum{}
+		dateText := "date"
+		if d == store.Postgres {
+			dateText = "to_char(date, 'YYYY-MM-DD')"
+		}
+		err := db.ReadTenant(ctx, tn.ID, func(tx *store.Tx) error {
+			rows, err := tx.QueryContext(ctx, "select "+dateText+", employee_id, position, location, status, hours from shifts where tenant_id = $1", tn.ID)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var date, emp, pos, loc, status string
+				var h float64
+				if err := rows.Scan(&date, &emp, &pos, &loc, &status, &h); err != nil {
+					return err
+				}
+				day, _ := time.Parse(time.DateOnly, date)
+				monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7)).Format(time.DateOnly)
+				for _, k := range []string{"week " + monday, "month " + date[:8] + "01"} {
+					for _, who := range []string{emp, ""} { // the employee's row and the tenant's
+						k := k + fmt.Sprint(" ", who, " ", pos, " ", loc, " ", status)
+						s := want[k]
+						want[k] = sum{s.hours + h, s.shifts + 1}
+					}
+				}
+			}
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			rows, err = tx.QueryContext(ctx, "select grain, "+dateText+", employee_id, position, location, status, hours, shifts from shift_totals where tenant_id = $1", tn.ID)
+			if err != nil {
+				return err
+			}
+			for rows.Next() {
+				var grain, date, emp, pos, loc, status string
+				var s sum
+				if err := rows.Scan(&grain, &date, &emp, &pos, &loc, &status, &s.hours, &s.shifts); err != nil {
+					return err
+				}
+				got[fmt.Sprint(grain, " ", date, " ", emp, " ", pos, " ", loc, " ", status)] = s
+			}
+			return rows.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(got) != len(want) || len(want) < 2000 {
+			t.Fatalf("%d rollup rows, want %d", len(got), len(want))
+		}
+		for k, w := range want {
+			if g, ok := got[k]; !ok || g.shifts != w.shifts || math.Abs(g.hours-w.hours) > 1e-6 {
+				t.Fatalf("%s: got %+v, want %+v", k, g, w)
+			}
+		}
+	})
+}
+
+// TestShiftTotalsStayInTheirTenant: a tenant's transaction sees only its
+// own rollup rows (row-level security on PostgreSQL, the tenant predicate
+// everywhere), and a second tenant's import leaves the first's unchanged.
+func TestShiftTotalsStayInTheirTenant(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		db := storetest.Open(t, d)
+		ctx := context.Background()
+		valid := copyValid(t, nil)
+		var ids []int64
+		for _, slug := range []string{"ta", "tb"} {
+			var tn tenant.Tenant
+			db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, slug, ""); return err })
+			if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, valid, nil); return err }); err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, tn.ID)
+		}
+		if d != store.Postgres {
+			return
+		}
+		// no tenant predicate at all: row-level security alone keeps b's rows out
+		db.ReadTenant(ctx, ids[0], func(tx *store.Tx) error {
+			var n, other int
+			if err := tx.QueryRowContext(ctx, "select count(*), count(*) filter (where tenant_id <> $1) from shift_totals", ids[0]).Scan(&n, &other); err != nil {
+				t.Fatal(err)
+			}
+			if n == 0 || other != 0 {
+				t.Errorf("tenant a sees %d rollup rows, %d of another tenant", n, other)
+			}
+			return nil
+		})
+		err := db.InTenant(ctx, ids[0], func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, "insert into shift_totals values ($1, 'week', '2026-01-05', 'E1', 'P', 'L', 'worked', 1, 1)", ids[1])
+			return err
+		})
+		if err == nil {
+			t.Error("tenant a wrote a rollup row of tenant b")
+		}
+	})
+}
