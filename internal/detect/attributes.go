@@ -104,7 +104,10 @@ func attributesHold(f media.Frame, sx, sy float64, ph Phrase, c Candidate, all [
 	for _, at := range ph.Attributes {
 		switch at.Kind {
 		case "colour":
-			if !colourHolds(f, b, at.Value) {
+			// a generic shape's colour is what the colour-region detector
+			// found it by, pixel for pixel; an L-shaped bracket's middle is
+			// background, so it is not checked again there
+			if ph.Category != "shape" && !colourHolds(f, b, at.Value) {
 				return false
 			}
 		case "part":
