@@ -41,58 +41,93 @@ var chromatic = []string{"red", "orange", "yellow", "green", "cyan", "blue", "pu
 func colourHolds(f media.Frame, b Box, name string) bool {
 	inset := Box{X: b.X + b.W/5, Y: b.Y + b.H/5, W: max(1, b.W*3/5), H: max(1, b.H*3/5)}
 	outer := Box{X: b.X - b.W/4, Y: b.Y - b.H/4, W: b.W * 3 / 2, H: b.H * 3 / 2}
-	in, whole, all := colourShares(f, inset), colourShares(f, b), colourShares(f, outer)
-	boxArea, outerArea := float64(clipped(f, b)), float64(clipped(f, outer))
-	ring := func(c string) float64 {
+	sh := colourShares(f, outer, b, inset)
+	in, boxArea, outerArea := sh.in, float64(clipped(f, b)), float64(clipped(f, outer))
+	ring := func(c int) float64 {
 		if outerArea <= boxArea {
 			return 0 // the region fills the frame: nothing around it
 		}
-		return (all[c]*outerArea - whole[c]*boxArea) / (outerArea - boxArea)
+		return (sh.outer[c]*outerArea - sh.box[c]*boxArea) / (outerArea - boxArea)
 	}
+	k := colourIndex[name]
 	// Another hue beats name when it adds more to the middle over its
 	// surroundings and is also more particular to it (a higher lift): a
 	// yellow wall behind a red bicycle adds a little yellow, but the red is
 	// thirty times denser inside than around.
-	lift := func(c string) float64 { return in[c] / max(ring(c), 0.005) }
-	for _, other := range chromatic {
-		if other != name && in[other]-ring(other) > in[name]-ring(name) && lift(other) > lift(name) {
+	lift := func(c int) float64 { return in[c] / max(ring(c), 0.005) }
+	for o := range chromatic {
+		if c := o + 3; c != k && in[c]-ring(c) > in[k]-ring(k) && lift(c) > lift(k) {
 			return false
 		}
 	}
 	switch {
-	case in[name] >= colourShare:
+	case in[k] >= colourShare:
 		return true
-	case in[name] < 0.08 || outerArea <= boxArea:
+	case in[k] < 0.08 || outerArea <= boxArea:
 		return false
 	}
-	return in[name] >= 3*ring(name)
+	return in[k] >= 3*ring(k)
 }
 
-// colourShares is the share of r's pixels (frame pixels) of every colour.
-func colourShares(f media.Frame, r Box) map[string]float64 {
-	x0, y0 := max(0, r.X), max(0, r.Y)
-	x1, y1 := min(f.Width, r.X+r.W), min(f.Height, r.Y+r.H)
-	out := map[string]float64{}
-	n := 0
-	for y := y0; y < y1; y++ {
-		for x := x0; x < x1; x++ {
+// shares are the shares of every colour (indexed as allColours) in a
+// region, its box and the box's middle.
+type shares struct{ outer, box, in [12]float64 }
+
+// colourShares names every pixel of outer once and counts it for each of
+// the nested regions holding it (frame pixels): one pass, not three.
+func colourShares(f media.Frame, outer, box, inset Box) shares {
+	var n [3]int
+	var cnt [3][12]int
+	x0, y0 := max(0, outer.X), max(0, outer.Y)
+	x1, y1 := min(f.Width, outer.X+outer.W), min(f.Height, outer.Y+outer.H)
+	inside := func(r Box, x, y int) bool { return x >= r.X && x < r.X+r.W && y >= r.Y && y < r.Y+r.H }
+	// shares need no more than about 160×160 samples: a large box at
+	// detail resolution is read on a grid, not pixel by pixel
+	step := max(1, max(x1-x0, y1-y0)/160)
+	for y := y0; y < y1; y += step {
+		for x := x0; x < x1; x += step {
 			i := 3 * (y*f.Width + x)
 			h, s, v := media.HSV(f.RGB[i], f.RGB[i+1], f.RGB[i+2])
-			for _, c := range allColours {
-				if colourMatches(c, h, s, v) {
-					out[c]++
+			inBox, inInset := inside(box, x, y), inside(inset, x, y)
+			n[0]++
+			if inBox {
+				n[1]++
+			}
+			if inInset {
+				n[2]++
+			}
+			for c, name := range allColours {
+				if colourMatches(name, h, s, v) {
+					cnt[0][c]++
+					if inBox {
+						cnt[1][c]++
+					}
+					if inInset {
+						cnt[2][c]++
+					}
 				}
 			}
-			n++
 		}
 	}
-	for c := range out {
-		out[c] /= float64(max(n, 1))
+	var out shares
+	for c := range allColours {
+		out.outer[c] = float64(cnt[0][c]) / float64(max(n[0], 1))
+		out.box[c] = float64(cnt[1][c]) / float64(max(n[1], 1))
+		out.in[c] = float64(cnt[2][c]) / float64(max(n[2], 1))
 	}
 	return out
 }
 
+// allColours are white, grey, black and then the hues, in that order.
 var allColours = append([]string{"white", "grey", "black"}, chromatic...)
+
+var colourIndex = func() map[string]int {
+	m := map[string]int{}
+	for i, c := range allColours {
+		m[c] = i
+	}
+	return m
+}()
 
 // clipped is the area of r inside the frame.
 func clipped(f media.Frame, r Box) int {
