@@ -14,11 +14,12 @@ import (
 	"net"
 	"net/url"
 	"slices"
-	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/scry-dev/scry/internal/yamlpath"
 
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
@@ -117,7 +118,7 @@ func Parse(data []byte, file string) (*Config, error) {
 	}
 	var probs []string
 	bad := func(path, format string, args ...any) {
-		probs = append(probs, fmt.Sprintf("%s:%d: %s: %s", file, lineOf(&root, path), path, fmt.Sprintf(format, args...)))
+		probs = append(probs, fmt.Sprintf("%s:%d: %s: %s", file, yamlpath.Line(&root, path), path, fmt.Sprintf(format, args...)))
 	}
 	if c.OIDC == nil && c.SAML == nil {
 		bad("oidc", "the file needs an oidc or a saml section")
@@ -231,42 +232,4 @@ func hasDomain(email string, domains []string) bool {
 		}
 	}
 	return false
-}
-
-// lineOf finds the line of a key path such as "oidc.allowed_domains[1]",
-// or of its nearest existing parent.
-func lineOf(root *yaml.Node, path string) int {
-	n := root
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	line := n.Line
-	for _, part := range strings.Split(path, ".") {
-		key, idx := part, -1
-		if i := strings.IndexByte(part, '['); i >= 0 {
-			key = part[:i]
-			idx, _ = strconv.Atoi(strings.TrimSuffix(part[i+1:], "]"))
-		}
-		var next *yaml.Node
-		if n.Kind == yaml.MappingNode {
-			for k := 0; k+1 < len(n.Content); k += 2 {
-				if n.Content[k].Value == key {
-					line = n.Content[k].Line
-					next = n.Content[k+1]
-				}
-			}
-		}
-		if next == nil {
-			return line
-		}
-		n = next
-		if idx >= 0 {
-			if n.Kind != yaml.SequenceNode || idx >= len(n.Content) {
-				return line
-			}
-			n = n.Content[idx]
-			line = n.Line
-		}
-	}
-	return line
 }

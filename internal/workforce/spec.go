@@ -10,13 +10,13 @@ import (
 	"net/netip"
 	"net/url"
 	"sort"
-	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
 
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/yamlpath"
 )
 
 // Spec is the workforce file.
@@ -102,7 +102,7 @@ func Parse(data []byte, file string) (*Spec, error) {
 	s.defaults()
 	var probs []string
 	bad := func(path, format string, args ...any) {
-		probs = append(probs, fmt.Sprintf("%s:%d: %s: %s", file, lineOf(&root, path), path, fmt.Sprintf(format, args...)))
+		probs = append(probs, fmt.Sprintf("%s:%d: %s: %s", file, yamlpath.Line(&root, path), path, fmt.Sprintf(format, args...)))
 	}
 	for path, v := range map[string]int{"user_pool.session.idle_minutes": given.IdleMinutes, "user_pool.session.absolute_hours": given.AbsoluteHours} {
 		if v < 0 || (v == 0 && hasKey(&root, path)) {
@@ -264,8 +264,6 @@ func checkCallback(raw string) error {
 	return fmt.Errorf("must be https (or http on localhost)")
 }
 
-// lineOf finds the line of a key path such as "members[1].email" in the
-// document, or of its nearest existing parent.
 // hasKey says whether a dotted path of mapping keys is written in the file.
 func hasKey(root *yaml.Node, path string) bool {
 	n := root
@@ -285,40 +283,4 @@ func hasKey(root *yaml.Node, path string) bool {
 		n = next
 	}
 	return true
-}
-
-func lineOf(root *yaml.Node, path string) int {
-	n := root
-	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
-		n = n.Content[0]
-	}
-	line := n.Line
-	for _, part := range strings.Split(path, ".") {
-		key, idx := part, -1
-		if i := strings.IndexByte(part, '['); i >= 0 {
-			key = part[:i]
-			idx, _ = strconv.Atoi(strings.TrimSuffix(part[i+1:], "]"))
-		}
-		next := (*yaml.Node)(nil)
-		if n.Kind == yaml.MappingNode {
-			for k := 0; k+1 < len(n.Content); k += 2 {
-				if n.Content[k].Value == key {
-					line = n.Content[k].Line
-					next = n.Content[k+1]
-				}
-			}
-		}
-		if next == nil {
-			return line
-		}
-		n = next
-		if idx >= 0 {
-			if n.Kind != yaml.SequenceNode || idx >= len(n.Content) {
-				return line
-			}
-			n = n.Content[idx]
-			line = n.Line
-		}
-	}
-	return line
 }
