@@ -3,7 +3,6 @@ package detect_test
 import (
 	"context"
 	"github.com/scry-dev/scry/internal/media/mediatest"
-	"os"
 	"path/filepath"
 	"testing"
 	"time"
@@ -52,10 +51,6 @@ func BenchmarkVideo(b *testing.B) {
 // walker, the dog and the horse), decode, attributes and tracking
 // included, OCR aside; as × real time (the target is 5×).
 func BenchmarkObjects(b *testing.B) {
-	if os.Getenv("SCRY_MODELS") == "" {
-		abs, _ := filepath.Abs("../../models")
-		b.Setenv("SCRY_MODELS", abs)
-	}
 	if _, err := detect.SharedObjects(); err != nil {
 		b.Skip(err)
 	}

@@ -13,14 +13,22 @@ import (
 	"github.com/scry-dev/scry/internal/detect"
 )
 
+// TestMain points the object detector at the repository's models/ (where
+// `make models` installs it) before any test loads it: detect.Run loads it
+// once per process, so a test that ran first without it would leave every
+// later one without it.
+func TestMain(m *testing.M) {
+	if os.Getenv("SCRY_MODELS") == "" {
+		abs, _ := filepath.Abs("../../models")
+		os.Setenv("SCRY_MODELS", abs)
+	}
+	os.Exit(m.Run())
+}
+
 // objectDetector is the installed object detector; without it the test
 // skips, except in CI (.ci/run sets CI), where `make models` installed it.
 func objectDetector(t *testing.T) []detect.Detector {
 	t.Helper()
-	if os.Getenv("SCRY_MODELS") == "" {
-		abs, _ := filepath.Abs("../../models")
-		t.Setenv("SCRY_MODELS", abs)
-	}
 	m, err := detect.SharedObjects()
 	if err != nil {
 		if os.Getenv("CI") != "" {
