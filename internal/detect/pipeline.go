@@ -254,17 +254,10 @@ func (a *analysis) backstop(shots []media.Segment) error {
 			b.prev = nil // the middle of a shot has no previous frame to compare with
 		}
 	}
+	examined := a.frameIndices()
 	for _, sh := range shots {
-		sampled, read := false, false
-		a.mu.Lock()
-		for idx, fw := range a.work {
-			if idx >= sh.StartFrame && idx <= sh.EndFrame {
-				sampled = true
-				read = read || fw.read
-			}
-		}
-		a.mu.Unlock()
-		read = read || a.ocr.readIn(sh.StartFrame, sh.EndFrame)
+		sampled := len(within(examined, sh.StartFrame, sh.EndFrame)) > 0
+		read := a.ocr.readIn(sh.StartFrame, sh.EndFrame)
 		if sampled && (read || a.ocr.jobs == nil) {
 			continue
 		}
@@ -286,6 +279,28 @@ func (a *analysis) backstop(shots []media.Segment) error {
 	return a.ctx.Err()
 }
 
+// frameIndices is the examined frames' indices in order.
+func (a *analysis) frameIndices() []int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.sortedLocked()
+}
+
+func (a *analysis) sortedLocked() []int {
+	idx := make([]int, 0, len(a.work))
+	for i := range a.work {
+		idx = append(idx, i)
+	}
+	sort.Ints(idx)
+	return idx
+}
+
+// within is the part of the sorted idx in [from, to]: a shot's frames
+// without a scan of every frame for every shot.
+func within(idx []int, from, to int) []int {
+	return idx[sort.SearchInts(idx, from):sort.SearchInts(idx, to+1)]
+}
+
 // results turns the gathered candidates into frames in order: overlapping
 // boxes merged, weak and unsupported ones dropped, tracks assigned.
 func (a *analysis) results() []FrameResult {
@@ -294,11 +309,7 @@ func (a *analysis) results() []FrameResult {
 	for _, r := range a.ocr.results {
 		a.at(r.index, r.millis).read = true
 	}
-	idx := make([]int, 0, len(a.work))
-	for i := range a.work {
-		idx = append(idx, i)
-	}
-	sort.Ints(idx)
+	idx := a.sortedLocked()
 	tr := &tracker{maxMissed: max(2, int(math.Ceil(2*a.opt.FPS)))}
 	out := make([]FrameResult, 0, len(idx))
 	for _, i := range idx {
@@ -333,11 +344,10 @@ func (a *analysis) examined(i int, ph Phrase, shots []media.Segment) Presence {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	looked := 0
+	examined := a.sortedLocked()
 	for _, sh := range shots {
-		for idx, fw := range a.work {
-			if idx < sh.StartFrame || idx > sh.EndFrame {
-				continue
-			}
+		for _, idx := range within(examined, sh.StartFrame, sh.EndFrame) {
+			fw := a.work[idx]
 			ok := ph.Category == "text" && fw.read
 			for k, ran := range fw.ran {
 				ok = ok || ran && a.pl.covers[i][k]
