@@ -175,13 +175,9 @@ func videoAnalyze(ctx context.Context, c *call) error {
 	req := video.Request{Video: v, Prompt: c.flag("prompt"), Blueprint: string(bp), Actor: c.actor(),
 		Options: video.JobOptions{FPS: fps, MinConfidence: minConf, Setup: detect.Setup{Detector: c.flag("detector"),
 			ModelURL: c.flag("model-url"), Model: c.flag("model"), Exemplar: c.flag("exemplar")}}}
-	var id int64
-	details := map[string]any{"prompt": req.Prompt, "detector": req.Options.Setup.Detector}
-	err = c.record(ctx, db, t, "video.analyze", v.ID, details, func(tx *store.Tx) error {
-		var err error
-		id, err = video.Queue(ctx, tx, jobs, c.objects, req)
-		details["analysis"] = id
-		return err
+	details := map[string]any{}
+	id, err := video.Start(ctx, jobs, c.objects, req, details, func(change func(*store.Tx) error) error {
+		return c.record(ctx, db, t, "video.analyze", v.ID, details, change)
 	})
 	if err != nil {
 		return err

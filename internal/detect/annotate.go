@@ -29,7 +29,7 @@ func DrawDetections(f media.Frame, ds []Detection) *image.RGBA {
 	dc.SetFontFace(truetype.NewFace(font, &truetype.Options{Size: size}))
 	lw := float64(max(2, f.Height/300))
 	// The frame's time, so a frame shown alone says where it is.
-	stamp := fmt.Sprintf("%s · frame %d", clock(f.TimeMillis), f.Index)
+	stamp := fmt.Sprintf("%s · frame %d", Clock(f.TimeMillis), f.Index)
 	sw, sh := dc.MeasureString(stamp)
 	dc.SetRGBA(0, 0, 0, 0.6)
 	dc.DrawRectangle(0, float64(f.Height)-sh-10, sw+12, sh+10)
@@ -37,12 +37,12 @@ func DrawDetections(f media.Frame, ds []Detection) *image.RGBA {
 	dc.SetHexColor("#ffffff")
 	dc.DrawString(stamp, 6, float64(f.Height)-6)
 	for _, d := range ds {
-		col := boxColours[d.TrackID%len(boxColours)]
+		col := d.Colour()
 		dc.SetHexColor(col)
 		dc.SetLineWidth(lw)
 		dc.DrawRectangle(float64(d.Box.X), float64(d.Box.Y), float64(d.Box.W), float64(d.Box.H))
 		dc.Stroke()
-		label := fmt.Sprintf("%s %.2f #%d", boxName(d), d.Confidence, d.TrackID)
+		label := fmt.Sprintf("%s %.2f #%d", d.Name(), d.Confidence, d.TrackID)
 		tw, th := dc.MeasureString(label)
 		y := float64(d.Box.Y) - th - 6
 		if y < 0 {
@@ -56,10 +56,18 @@ func DrawDetections(f media.Frame, ds []Detection) *image.RGBA {
 	return img
 }
 
-// boxName names a box by the phrase it answers ("red box", "white car
+// Colour is the colour a box is drawn in: its track's, so one object
+// keeps its colour from frame to frame.
+func (d Detection) Colour() string { return BoxColour(d.TrackID) }
+
+// BoxColour is the i-th colour boxes are drawn in (a palette that people
+// with colour blindness can tell apart; the labeling editor's too).
+func BoxColour(i int) string { return boxColours[((i%len(boxColours))+len(boxColours))%len(boxColours)] }
+
+// Name names a box by the phrase it answers ("red box", "white car
 // with red wheels"), and by its class too when the phrase is a category
 // ("dog · animals").
-func boxName(d Detection) string {
+func (d Detection) Name() string {
 	if d.Phrase == "" {
 		return d.Label
 	}
@@ -75,8 +83,8 @@ func boxName(d Detection) string {
 	return d.Label + " · " + d.Phrase
 }
 
-// clock is a time as m:ss.s.
-func clock(ms int64) string {
+// Clock is a time in a video as m:ss.s (0:03.5).
+func Clock(ms int64) string {
 	return fmt.Sprintf("%d:%04.1f", ms/60000, float64(ms%60000)/1000)
 }
 

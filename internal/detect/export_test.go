@@ -15,4 +15,4 @@ func ParseTSV(tsv string) []string {
 	return out
 }
 
-var BoxName = boxName
+var BoxName = Detection.Name

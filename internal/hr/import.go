@@ -22,8 +22,10 @@ import (
 	"github.com/scry-dev/scry/internal/store"
 )
 
-// MaxProblems is how many problems an import lists before it stops looking.
-const MaxProblems = 20
+// MaxListed is how many problems an import lists in full; it reads every
+// row and counts every problem past it, but a file of a million broken
+// lines should not make a million-entry list (memory, a 100 MB answer).
+const MaxListed = 100_000
 
 // progressThreshold: files larger than this report progress on stderr.
 const progressThreshold = 4 << 20
@@ -38,17 +40,29 @@ type Counts struct {
 }
 
 type problems struct {
-	list []Problem
+	list  []Problem
+	total int
 }
 
-func (p *problems) add(pr Problem) { p.list = append(p.list, pr) }
-func (p *problems) full() bool     { return len(p.list) >= MaxProblems }
-func (p *problems) any() bool      { return len(p.list) > 0 }
+func (p *problems) add(pr Problem) {
+	p.total++
+	if len(p.list) < MaxListed {
+		p.list = append(p.list, pr)
+	}
+}
+func (p *problems) any() bool { return p.total > 0 }
+
+// Problems is every problem of a refused import, located; it is the cause
+// an import's error carries, for a page that shows them as a table.
+type Problems []Problem
+
+func (ps Problems) Error() string { return fmt.Sprintf("%d problems in the HR files", len(ps)) }
 
 // Import replaces tx's tenant's HR data with the three CSV files in dir.
 // Nothing is written unless every file is valid: the caller's transaction is
-// rolled back on the returned error, which lists up to MaxProblems problems,
-// each with file, line, column, value and what was expected.
+// rolled back on the returned error, which lists every problem (up to
+// MaxListed), each with file, line, column, value and what was expected;
+// its cause is the Problems.
 func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (Counts, error) {
 	start := time.Now()
 	imp := &importer{ctx: ctx, tx: tx, progress: progress, employees: map[string]empInfo{}, seed: maphash.MakeSeed()}
@@ -129,14 +143,15 @@ func (imp *importer) failure() error {
 		details[i] = p.String()
 	}
 	more := ""
-	if imp.probs.full() {
-		more = " (stopped looking after 20)"
+	if imp.probs.total > len(imp.probs.list) {
+		more = fmt.Sprintf(" (the first %d are listed)", len(imp.probs.list))
 	}
 	return &errcode.Error{
 		Code: errcode.Invalid,
 		Message: fmt.Sprintf("The HR files have %d problem(s)%s; nothing was imported and the tenant's previous data is unchanged. First: %s",
-			len(imp.probs.list), more, imp.probs.list[0]),
+			imp.probs.total, more, imp.probs.list[0]),
 		Details: details,
+		Err:     Problems(imp.probs.list),
 	}
 }
 
@@ -286,7 +301,7 @@ func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc) error {
 	showProgress := imp.progress != nil && st.Size() > progressThreshold
 	lastReport := time.Now()
 	rows := 0
-	for !imp.probs.full() {
+	for {
 		rec, err := r.Read()
 		if err == io.EOF {
 			break

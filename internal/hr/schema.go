@@ -255,6 +255,9 @@ func (p Problem) String() string {
 	return fmt.Sprintf("%s: %s", loc, p.Expected)
 }
 
+// ShortValue is the value kept readable (at most 60 bytes and its length).
+func (p Problem) ShortValue() string { return shorten(p.Value) }
+
 // shorten keeps a problem readable when the value is huge (a 10 MB name).
 func shorten(v string) string {
 	const keep = 60

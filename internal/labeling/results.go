@@ -338,3 +338,52 @@ func GetProgress(ctx context.Context, tx *store.Tx, jobID int64) (Progress, erro
 	}
 	return p, rows.Err()
 }
+
+// ItemPreview is an item of a job as its owner sees it: its first frame,
+// what the machine proposed there and, once the item is done, what people
+// decided (boxes, or a verify job's verdict).
+type ItemPreview struct {
+	ID       int64
+	Frame    int // the item's first frame
+	Frames   int // how many frames the item has
+	Reason   string
+	Done     bool
+	Machine  []Box
+	Result   []Box
+	Accepted *bool // verify jobs
+	Answers  int
+}
+
+// Previews lists up to limit items of a job, the finished ones first.
+func Previews(ctx context.Context, tx *store.Tx, jobID int64, limit int) ([]ItemPreview, error) {
+	rows, err := tx.QueryContext(ctx, `select id, frames, reason, machine, status, consolidated from label_items
+		where tenant_id = $1 and job_id = $2 order by status, id limit $3`, tx.TenantID, jobID, limit)
+	if err != nil {
+		return nil, store.Err(err, "read items")
+	}
+	defer rows.Close()
+	var out []ItemPreview
+	for rows.Next() {
+		var p ItemPreview
+		var frames, machine, status, cons string
+		if err := rows.Scan(&p.ID, &frames, &p.Reason, &machine, &status, &cons); err != nil {
+			return nil, store.Err(err, "read items")
+		}
+		var fs []int
+		var m map[int][]Box
+		var c Consolidated
+		json.Unmarshal([]byte(frames), &fs)
+		json.Unmarshal([]byte(machine), &m)
+		json.Unmarshal([]byte(cons), &c)
+		if len(fs) == 0 {
+			continue
+		}
+		p.Frame, p.Frames, p.Done, p.Machine = fs[0], len(fs), status == "done", m[fs[0]]
+		p.Accepted, p.Answers = c.Accepted, c.Answers
+		for _, cl := range c.Frames[fs[0]] {
+			p.Result = append(p.Result, cl.Box)
+		}
+		out = append(out, p)
+	}
+	return out, store.Err(rows.Err(), "read items")
+}

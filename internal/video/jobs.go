@@ -66,6 +66,9 @@ func Queue(ctx context.Context, tx *store.Tx, jobs *river.Client[*sql.Tx], objs 
 			return 0, err
 		}
 	}
+	if o := req.Options; o.FPS <= 0 || o.FPS > 60 || o.MinConfidence < 0 || o.MinConfidence > 1 {
+		return 0, errcode.New(errcode.Invalid, "The frames analysed a second must be over 0 and at most 60, and the minimum confidence between 0 and 1")
+	}
 	if err := req.Options.Setup.Check(); err != nil {
 		return 0, err
 	}
@@ -89,6 +92,22 @@ func Queue(ctx context.Context, tx *store.Tx, jobs *river.Client[*sql.Tx], objs 
 		return 0, errcode.Wrap(errcode.Internal, err, "Cannot queue the analysis")
 	}
 	return id, nil
+}
+
+// Start queues an analysis in the transaction within gives (the caller's
+// audit record of video.analyze, whose details get the prompt, the
+// detector and the new analysis's id): the one way `scry video analyze`
+// and the videos page start an analysis.
+func Start(ctx context.Context, jobs *river.Client[*sql.Tx], objs objstore.Store, req Request, details map[string]any, within Within) (int64, error) {
+	details["prompt"], details["detector"] = req.Prompt, req.Options.Setup.Detector
+	var id int64
+	err := within(func(tx *store.Tx) error {
+		var err error
+		id, err = Queue(ctx, tx, jobs, objs, req)
+		details["analysis"] = id
+		return err
+	})
+	return id, err
 }
 
 // exemplarKey is where a queued analysis's exemplar image is kept.

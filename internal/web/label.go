@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling"
@@ -244,7 +245,7 @@ func (s *Server) taskPage(w http.ResponseWriter, r *http.Request, t tenant.Tenan
 		http.Redirect(w, r, "/t/"+t.Slug+"/portal", http.StatusSeeOther)
 		return
 	}
-	s.render(w, http.StatusOK, "portal_task", portalData{Title: "Label", Tenant: t.Slug, Email: c.user.Email})
+	s.render(w, r, http.StatusOK, "portal_task", portalData{Title: "Label", Tenant: t.Slug, Email: c.user.Email})
 }
 
 var (
@@ -461,6 +462,8 @@ func (s *Server) labelingPage(w http.ResponseWriter, r *http.Request, c *caller)
 			fail(err)
 		} else {
 			d.Progress = &p
+			d.Items, err = s.itemViews(r, c, p.Job)
+			s.logFailure(r, "read the job's items", err)
 		}
 	}
 	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
@@ -510,7 +513,107 @@ func (s *Server) labelingPage(w http.ResponseWriter, r *http.Request, c *caller)
 			}
 		}
 	}
-	s.render(w, status, "labeling", d)
+	s.render(w, r, status, "labeling", d)
+}
+
+// shownItems is how many of a job's items its page previews.
+const shownItems = 24
+
+// itemView is an item of a job on its page: its first frame with the
+// machine's boxes, and with people's result once the item is done.
+type itemView struct {
+	labeling.ItemPreview
+	Image, Reason, Time string
+	Verdict             string // a verify job's: accepted or rejected
+	Machine, Result     []boxView
+}
+
+// itemViews previews a job's first items, the finished ones first.
+func (s *Server) itemViews(r *http.Request, c *caller, job labeling.Job) ([]itemView, error) {
+	v, err := video.Get(r.Context(), s.db, c.tenantID, job.VideoID)
+	if err != nil {
+		return nil, err
+	}
+	var ps []labeling.ItemPreview
+	err = s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+		ps, err = labeling.Previews(r.Context(), tx, job.ID, shownItems)
+		return err
+	})
+	colour := map[string]string{}
+	for i, l := range job.Labels {
+		colour[l.Name] = detect.BoxColour(i)
+	}
+	boxes := func(bs []labeling.Box) []boxView {
+		var out []boxView
+		for _, b := range bs {
+			bv := boxView{Left: pct(b.X, v.Info.Width), Top: pct(b.Y, v.Info.Height), Width: pct(b.W, v.Info.Width), Height: pct(b.H, v.Info.Height),
+				Name: b.Label, Colour: colour[b.Label]}
+			if bv.Colour == "" {
+				bv.Colour = detect.BoxColour(len(colour))
+			}
+			if b.Confidence != nil {
+				bv.Confidence = *b.Confidence
+			}
+			out = append(out, bv)
+		}
+		return out
+	}
+	out := make([]itemView, len(ps))
+	for i, p := range ps {
+		ms := int64(0)
+		if v.Info.FrameRate > 0 {
+			ms = int64(float64(p.Frame) * 1000 / v.Info.FrameRate)
+		}
+		out[i] = itemView{ItemPreview: p, Image: fmt.Sprintf("/admin/labeling/%d/frames/%d", job.ID, p.Frame), Reason: itemReasons[p.Reason],
+			Time: detect.Clock(ms), Machine: boxes(p.Machine), Result: boxes(p.Result)}
+		if p.Accepted != nil {
+			out[i].Verdict = map[bool]string{true: "accepted", false: "rejected"}[*p.Accepted]
+		}
+		if out[i].Reason == "" {
+			out[i].Reason = strings.ReplaceAll(p.Reason, "_", " ")
+		}
+	}
+	return out, err
+}
+
+// itemReasons say why an item was made, in words.
+var itemReasons = map[string]string{"frame": "a frame every few seconds", "keyframe": "a shot's first frame", "low_confidence": "the machine was unsure",
+	"sample": "a sample of the sure frames", "presence": "the phrase was found"}
+
+// pct is n as a percentage of of.
+func pct(n, of int) float64 {
+	if of <= 0 {
+		return 0
+	}
+	return float64(n) * 100 / float64(of)
+}
+
+// jobFrame serves a frame of a job's video as JPEG (cut once, kept in the
+// object store), for the job's item previews.
+func (s *Server) jobFrame(w http.ResponseWriter, r *http.Request, c *caller) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	frame, ferr := strconv.Atoi(r.PathValue("frame"))
+	if err != nil || ferr != nil {
+		s.notFound(w, r)
+		return
+	}
+	var job labeling.Job
+	err = s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error { job, err = labeling.GetJob(r.Context(), tx, id); return err })
+	var v video.Video
+	if err == nil {
+		v, err = video.Get(r.Context(), s.db, c.tenantID, job.VideoID)
+	}
+	var b []byte
+	if err == nil {
+		b, err = video.FrameJPEG(r.Context(), s.cfg.Objects, c.tenantID, v, frame)
+	}
+	if err != nil {
+		writeError(w, err)
+		return
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Cache-Control", "private, max-age=3600")
+	w.Write(b)
 }
 
 // cancelJobPage cancels a job from its page (as `scry label job cancel`
@@ -527,7 +630,7 @@ func (s *Server) cancelJobPage(w http.ResponseWriter, r *http.Request, c *caller
 	if err != nil {
 		d := s.base(c, "Labeling", "labeling")
 		d.Error = errcode.From(err).Message
-		s.render(w, errcode.HTTPStatus(err), "status", d)
+		s.render(w, r, errcode.HTTPStatus(err), "status", d)
 		return
 	}
 	http.Redirect(w, r, fmt.Sprintf("/admin/labeling/%d#job", id), http.StatusSeeOther)

@@ -32,24 +32,37 @@ import (
 //go:embed ui
 var uiFS embed.FS
 
-// pages are parsed once; a missing or broken template stops start-up.
-var pages = func() map[string]*template.Template {
+// pageNames are the page templates, each with ui/layout.html.
+var pageNames = []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling", "videos", "activate", "status", "sso"}
+
+// The default language's pages are parsed at start-up: a missing or broken
+// template stops it.
+var _ = pagesIn(0)
+
+// parsePages parses every page, its dates written in style.
+func parsePages(style dateStyle) map[string]*template.Template {
+	funcs := template.FuncMap{"when": style.when}
+	for k, f := range pageFuncs {
+		funcs[k] = f
+	}
 	out := map[string]*template.Template{}
-	for _, name := range []string{"signin", "ask", "users", "import", "portal_signin", "portal_home", "portal_task", "labeling", "videos", "activate", "status", "sso"} {
-		out[name] = template.Must(template.New(name).Funcs(pageFuncs).ParseFS(uiFS, "ui/layout.html", "ui/"+name+".html"))
+	for _, name := range pageNames {
+		out[name] = template.Must(template.New(name).Funcs(funcs).ParseFS(uiFS, "ui/layout.html", "ui/"+name+".html"))
 	}
 	return out
-}()
+}
 
-// pageFuncs format numbers for pages.
+// pageFuncs format numbers for pages ("when", dates, is per reader).
 var pageFuncs = template.FuncMap{
 	"fields":  strings.Fields,
 	"outcome": ask.OutcomeWords,
 	"codes":   codes,
-	"when":    when,
 	"minutes": func(ms int64) string { return (time.Duration(ms) * time.Millisecond).Round(time.Second).String() },
 	"percent": func(v float64) string { return fmt.Sprintf("%.0f%%", v*100) },
 	"seconds": func(ms int64) string { return fmt.Sprintf("%.1f s", float64(ms)/1000) },
+	"clock":   detect.Clock,
+	"todo":    todo,
+	"sub":     func(a, b int) int { return a - b },
 	"agreement": func(a *float64) string {
 		if a == nil {
 			return "–"
@@ -69,16 +82,6 @@ func codes(s string) template.HTML {
 	return template.HTML(snakeCase.ReplaceAllString(template.HTMLEscapeString(s), "<code>$0</code>"))
 }
 
-// when says a stored time (RFC 3339, as jobs and analyses keep it) in
-// words: "2 Dec 2026, 05:20 UTC".
-func when(s string) string {
-	t, err := time.Parse(time.RFC3339Nano, s)
-	if err != nil {
-		return s
-	}
-	return t.UTC().Format("2 Jan 2006, 15:04 UTC")
-}
-
 // pageData is what every page template gets.
 type pageData struct {
 	Title, Page, Tenant string
@@ -87,6 +90,9 @@ type pageData struct {
 	Error, Notice       string
 	Invalid             string // the id of the form field an error is about
 	Problems            []string
+	ProblemRows         []hr.Problem // a refused import's problems, a row each
+	ProblemsShown       int          // how many are shown before "show all"
+	ProblemsCSV         template.URL // all of them as a CSV file to download
 	Form                map[string]string
 	Question, Now       string
 	Context             string // the shown answer's query (JSON), sent back with the next question for follow-ups
@@ -97,12 +103,13 @@ type pageData struct {
 	Link                string // an invitation link shown once (invitations that went to the outbox)
 	Jobs                []labeling.Job
 	Progress            *labeling.Progress
+	Items               []itemView // a job's items, previewed
 	Videos              []video.Video
 	Analyses            []video.Analysis // finished ones, for the labeling form
 	VideoRows           []videoRow
 	Analysis            *video.Analysis
 	Result              *detect.Result
-	Frames              []string // drawn frames' addresses
+	Frames              []frameView // an analysis's frames with boxes
 	Teams               []workforce.Team
 	Layouts             []hr.FileLayout // the import's expected files and columns
 	LastImport          string
@@ -110,12 +117,13 @@ type pageData struct {
 	SSO                 *ssoView       // the admin's single sign-on page
 }
 
-// render writes a page; d is pageData, or portalData for the portal's.
-func (s *Server) render(w http.ResponseWriter, status int, name string, d any) {
+// render writes a page, its dates in the reader's language; d is
+// pageData, or portalData for the portal's.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, d any) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.Header().Set("Cache-Control", "no-store")
 	w.WriteHeader(status)
-	if err := pages[name].ExecuteTemplate(w, "layout", d); err != nil {
+	if err := pagesIn(readerDates(r))[name].ExecuteTemplate(w, "layout", d); err != nil {
 		s.log.Error("render", "page", name, "err", err)
 	}
 }
@@ -150,7 +158,7 @@ func (s *Server) pageWith(roles []string, upload bool, h func(w http.ResponseWri
 		if len(roles) > 0 && !hasRole(roles, string(c.user.Role)) {
 			d := s.base(c, "Not for your role", "")
 			d.Status, d.Error = http.StatusForbidden, fmt.Sprintf("Your role (%s) may not open this page.", c.user.Role)
-			s.render(w, http.StatusForbidden, "status", d)
+			s.render(w, r, http.StatusForbidden, "status", d)
 			return
 		}
 		h(w, r, c)
@@ -166,7 +174,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 		if slug := r.URL.Query().Get("tenant"); slug != "" {
 			d.Form["tenant"], d.SignIn = slug, s.signInOptionsFor(r, slug)
 		}
-		s.render(w, http.StatusOK, "signin", d)
+		s.render(w, r, http.StatusOK, "signin", d)
 	})
 	mux.HandleFunc("POST /signin", s.signInForm)
 	mux.HandleFunc("POST /signout", s.page(nil, s.signOutForm))
@@ -190,6 +198,7 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/labeling", s.page(admins, s.labelingPage))
 	mux.HandleFunc("GET /admin/labeling/{id}", s.page(admins, s.labelingPage))
 	mux.HandleFunc("POST /admin/labeling/{id}/cancel", s.page(admins, s.cancelJobPage))
+	mux.HandleFunc("GET /admin/labeling/{id}/frames/{frame}", s.page(admins, s.jobFrame))
 }
 
 // notFound answers an unknown address: a page in the app's layout for a
@@ -204,7 +213,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request) {
 		d = s.base(c, d.Title, "")
 		d.Status, d.Error = http.StatusNotFound, "There is no page at this address."
 	}
-	s.render(w, http.StatusNotFound, "status", d)
+	s.render(w, r, http.StatusNotFound, "status", d)
 }
 
 func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
@@ -213,7 +222,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 	form := map[string]string{"tenant": r.PostForm.Get("tenant"), "email": r.PostForm.Get("email")}
 	value, err := s.startSession(r, form["tenant"], form["email"], r.PostForm.Get("password"))
 	if err != nil {
-		s.render(w, errcode.HTTPStatus(err), "signin", pageData{Title: "Sign in", Form: form, Error: errcode.From(err).Message, SignIn: s.signInOptionsFor(r, form["tenant"])})
+		s.render(w, r, errcode.HTTPStatus(err), "signin", pageData{Title: "Sign in", Form: form, Error: errcode.From(err).Message, SignIn: s.signInOptionsFor(r, form["tenant"])})
 		return
 	}
 	http.SetCookie(w, s.cookie(value, int(s.cfg.Sessions.Absolute.Seconds())))
@@ -284,7 +293,7 @@ func (s *Server) askPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		d.History, err = ask.History(r.Context(), tx, c.user.ID, 12)
 		return err
 	}))
-	s.render(w, status, "ask", d)
+	s.render(w, r, status, "ask", d)
 }
 
 // askDate is the date a question is asked at: the page's now, else today.
@@ -421,6 +430,10 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		case err != nil:
 			e := errcode.From(err)
 			d.Error, d.Problems, status = e.Message, e.Details, errcode.HTTPStatus(err)
+			var ps hr.Problems
+			if errors.As(err, &ps) {
+				d.Problems, d.ProblemRows, d.ProblemsShown, d.ProblemsCSV = nil, ps, min(len(ps), problemsShown), problemsCSV(ps)
+			}
 			if dry {
 				d.Error = "Checked, nothing changed: " + d.Error
 			}
@@ -434,10 +447,41 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	s.logFailure(r, "read the last import", err)
 	if ok {
 		n := func(k string) int64 { f, _ := rec.Details[k].(float64); return int64(f) }
-		d.LastImport = printer(r).Sprintf("%s by %s: %d employees, %d shifts and %d absences.", rec.Time.UTC().Format("2 January 2006 at 15:04 UTC"),
+		d.LastImport = printer(r).Sprintf("%s by %s: %d employees, %d shifts and %d absences.", dateStyles[readerDates(r)].style.at(rec.Time),
 			strings.TrimPrefix(rec.Actor, "user:"), n("employees"), n("shifts"), n("absences"))
 	}
-	s.render(w, status, "import", d)
+	s.render(w, r, status, "import", d)
+}
+
+// problemsShown is how many of an import's problems the page lists
+// before "show all": enough to see what kind of problem it is.
+const problemsShown = 50
+
+// problemsCSV is a refused import's problems as a CSV file in a data:
+// address, so that a long list can be fixed from a spreadsheet (the
+// upload itself is gone once the page is shown).
+func problemsCSV(ps hr.Problems) template.URL {
+	var b strings.Builder
+	cw := csv.NewWriter(&b)
+	cw.Write([]string{"file", "line", "column", "field", "value", "what to do"})
+	for _, p := range ps {
+		cw.Write([]string{p.File, fmt.Sprint(p.Line), fmt.Sprint(p.Column), p.Field, csvSafe(p.ShortValue()), todo(p)})
+	}
+	cw.Flush()
+	return template.URL("data:text/csv;charset=utf-8," + url.PathEscape(b.String()))
+}
+
+// todo says what to do about a problem: the import's "expected …" as an
+// instruction.
+func todo(p hr.Problem) string {
+	switch {
+	case p.Line == 0:
+		return "Send " + p.Expected
+	case p.Field != "":
+		return "Change it to " + p.Expected
+	default:
+		return "Make the line " + p.Expected
+	}
 }
 
 // importTemplate downloads the header line of one of the three files.

@@ -240,7 +240,7 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, t tenant.Ten
 	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
 		return tx.QueryRowContext(r.Context(), `select mfa_enrolled_at from users where tenant_id = $1 and id = $2`, t.ID, c.user.ID).Scan(&enrolled)
 	}))
-	s.render(w, http.StatusOK, "portal_home", portalData{Title: "Review portal", Tenant: t.Slug, Email: c.user.Email, Teams: teams,
+	s.render(w, r, http.StatusOK, "portal_home", portalData{Title: "Review portal", Tenant: t.Slug, Email: c.user.Email, Teams: teams,
 		OfferMFA: p.UserPool.MFA == "optional" && enrolled == nil})
 }
 
@@ -260,7 +260,7 @@ func nextStage(p workforce.Policy, mustChange, enrolled bool) string {
 func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
 	d := portalData{Title: "Sign in", Tenant: t.Slug, Step: "signin", Form: map[string]string{}}
 	if r.Method != http.MethodPost {
-		s.render(w, http.StatusOK, "portal_signin", d)
+		s.render(w, r, http.StatusOK, "portal_signin", d)
 		return
 	}
 	r.ParseForm()
@@ -285,7 +285,7 @@ func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.T
 		if e.Code == errcode.Unauthenticated {
 			d.Error = "The email or password is not right."
 		}
-		s.render(w, errcode.HTTPStatus(err), "portal_signin", d)
+		s.render(w, r, errcode.HTTPStatus(err), "portal_signin", d)
 		return
 	}
 	s.portalAudit(r, t, "worker:"+email, "portal.signin", email, "ok", nil)
@@ -342,7 +342,7 @@ func (s *Server) portalActivate(w http.ResponseWriter, r *http.Request, t tenant
 			return
 		}
 		s.portalRefused(r, t, "anonymous", "portal.activate", q.Get("email"), started, err)
-		s.render(w, http.StatusUnauthorized, "portal_signin", portalData{Title: "Sign in", Tenant: t.Slug, Step: "signin", Form: map[string]string{},
+		s.render(w, r, http.StatusUnauthorized, "portal_signin", portalData{Title: "Sign in", Tenant: t.Slug, Step: "signin", Form: map[string]string{},
 			Error: "This activation link is not valid or has expired."})
 		return
 	}
@@ -425,7 +425,7 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 			return
 		}
 	}
-	s.render(w, status, "portal_signin", d)
+	s.render(w, r, status, "portal_signin", d)
 }
 
 func (s *Server) portalSignOut(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {

@@ -42,6 +42,8 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/users/{email}/invitation", roles: admins, handle: s.reinviteUser},
 		{method: "POST", path: "/api/v1/imports/hr", roles: []string{"admin", "hr"}, upload: true, handle: s.importHR},
 		{method: "POST", path: "/api/v1/videos", roles: admins, upload: true, handle: s.addVideo},
+		{method: "POST", path: "/api/v1/videos/{video}/analyses", roles: admins, handle: s.startAnalysis},
+		{method: "GET", path: "/api/v1/videos/{video}/analyses/{analysis}", roles: admins, handle: s.analysisStatus},
 		{method: "GET", path: "/api/v1/label/jobs", roles: admins, handle: s.listLabelJobs},
 		{method: "POST", path: "/api/v1/label/jobs", roles: admins, handle: s.createLabelJob},
 		{method: "GET", path: "/api/v1/label/jobs/{id}", roles: admins, handle: s.labelJobProgress},

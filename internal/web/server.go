@@ -7,6 +7,7 @@ package web
 import (
 	"context"
 	"crypto/tls"
+	"database/sql"
 	_ "embed"
 	"encoding/json"
 	"errors"
@@ -21,6 +22,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/riverqueue/river"
 	"golang.org/x/time/rate"
 
 	"github.com/scry-dev/scry/internal/ask"
@@ -30,6 +32,7 @@ import (
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/sso"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/video"
 )
 
 // Config is how the server runs.
@@ -64,6 +67,9 @@ type Config struct {
 	SSOKey string
 	// SSOClient talks to identity providers (default: 10 s timeout).
 	SSOClient *http.Client
+	// Jobs queues video analyses (default: a client that only inserts;
+	// scry serve --workers, or scry worker, works them).
+	Jobs *river.Client[*sql.Tx]
 }
 
 // Server serves one installation.
@@ -77,8 +83,9 @@ type Server struct {
 	limits   sync.Map // key → *rate.Limiter
 	routes   []route
 	recorder *askRecorder
-	slugs    sync.Map     // tenant id → slug
-	shown    shownAnswers // answers the ask page just gave, for post/redirect/get
+	jobs     *river.Client[*sql.Tx] // the video analyses' queue
+	slugs    sync.Map               // tenant id → slug
+	shown    shownAnswers           // answers the ask page just gave, for post/redirect/get
 	sso      *sso.Service
 }
 
@@ -108,7 +115,13 @@ func New(cfg Config, db *store.DB, log *audit.Log, engine *ask.Engine) *Server {
 	if cfg.Objects == nil {
 		cfg.Objects = objstore.NewFolder(cfg.DataDir)
 	}
-	s := &Server{cfg: cfg, db: db, audit: log, engine: engine, log: cfg.Logger, metrics: newMetrics()}
+	s := &Server{cfg: cfg, db: db, audit: log, engine: engine, log: cfg.Logger, metrics: newMetrics(), jobs: cfg.Jobs}
+	if s.jobs == nil {
+		var err error
+		if s.jobs, err = video.NewClient(db, &video.Worker{}, 0, cfg.Logger); err != nil {
+			cfg.Logger.Error("no job queue: analyses cannot be started from the videos page", "err", err)
+		}
+	}
 	s.routes = s.routeTable()
 	s.recorder = &askRecorder{db: db, audit: log}
 	key := cfg.SSOKey

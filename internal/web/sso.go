@@ -104,7 +104,7 @@ func (s *Server) signInOptionsFor(r *http.Request, slug string) *signInOptions {
 
 func (s *Server) tenantSignInPage(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("tenant")
-	s.render(w, http.StatusOK, "signin", pageData{Title: "Sign in", Form: map[string]string{"tenant": slug}, SignIn: s.signInOptionsFor(r, slug)})
+	s.render(w, r, http.StatusOK, "signin", pageData{Title: "Sign in", Form: map[string]string{"tenant": slug}, SignIn: s.signInOptionsFor(r, slug)})
 }
 
 // ssoCookie binds a sign-in at the provider to the browser that started
@@ -180,7 +180,7 @@ func (s *Server) ssoFailed(w http.ResponseWriter, r *http.Request, t tenant.Tena
 	if errcode.From(err).Code == errcode.Internal {
 		s.log.Error("single sign-on failed", "tenant", t.Slug, "protocol", protocol, "err", err)
 	}
-	s.render(w, errcode.HTTPStatus(err), "signin", pageData{Title: "Sign in", Form: map[string]string{"tenant": t.Slug},
+	s.render(w, r, errcode.HTTPStatus(err), "signin", pageData{Title: "Sign in", Form: map[string]string{"tenant": t.Slug},
 		Error: errcode.From(err).Message, SignIn: s.signInOptionsFor(r, t.Slug)})
 }
 
@@ -230,7 +230,7 @@ func (s *Server) ssoPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	if d.Error != "" {
 		status = http.StatusBadRequest
 	}
-	s.render(w, status, "sso", d)
+	s.render(w, r, status, "sso", d)
 }
 
 type ssoView struct {

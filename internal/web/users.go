@@ -160,7 +160,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		}
 		return nil
 	})
-	s.render(w, status, "users", d)
+	s.render(w, r, status, "users", d)
 }
 
 // activatePage is where an invited organisation user chooses their first
@@ -170,7 +170,7 @@ func (s *Server) activatePage(w http.ResponseWriter, r *http.Request) {
 	slug := r.PathValue("tenant")
 	d := pageData{Title: "Choose your password", Tenant: slug, Form: map[string]string{"email": r.FormValue("email"), "code": r.FormValue("code")}}
 	if r.Method != http.MethodPost {
-		s.render(w, http.StatusOK, "activate", d)
+		s.render(w, r, http.StatusOK, "activate", d)
 		return
 	}
 	t, err := tenant.Get(r.Context(), s.db, slug)
@@ -192,10 +192,10 @@ func (s *Server) activatePage(w http.ResponseWriter, r *http.Request) {
 			s.log.Error("activate", "err", err)
 		}
 		d.Error = errcode.From(err).Message
-		s.render(w, errcode.HTTPStatus(err), "activate", d)
+		s.render(w, r, errcode.HTTPStatus(err), "activate", d)
 		return
 	}
 	d.Notice = "Your password is set. Sign in with organisation " + slug + " and " + d.Form["email"] + "."
 	d.Form["code"] = ""
-	s.render(w, http.StatusOK, "activate", d)
+	s.render(w, r, http.StatusOK, "activate", d)
 }

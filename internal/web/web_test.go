@@ -467,7 +467,7 @@ func TestImportUploadDemoFiles(t *testing.T) {
 		resp, out = upload(t, f, admin, map[string]string{"employees": "../hr/testdata/valid/employees.csv", "shifts": bad, "absences": "../hr/testdata/valid/absences.csv"})
 		e, _ := out["error"].(map[string]any)
 		details, _ := e["details"].([]any)
-		if resp.StatusCode != 400 || e["code"] != "invalid_input" || len(details) != hr.MaxProblems || !strings.HasPrefix(details[19].(string), "shifts.csv:21:3") {
+		if resp.StatusCode != 400 || e["code"] != "invalid_input" || len(details) != 30 || !strings.HasPrefix(details[29].(string), "shifts.csv:31:3") {
 			t.Fatalf("refused upload: %d %v", resp.StatusCode, out)
 		}
 
