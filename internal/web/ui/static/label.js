@@ -11,7 +11,7 @@
   const $ = (id) => document.getElementById(id);
   const canvas = $("canvas"), ctx = canvas.getContext("2d"), stage = $("stage");
   const colours = ["#e69f00", "#56b4e9", "#009e73", "#f0e442", "#0072b2", "#d55e00", "#cc79a7"];
-  let task = null, images = {}, frames = [], own = new Set(), pos = 0, boxes = {}, sel = -1, dirty = false;
+  let task = null, images = {}, frames = [], own = new Set(), pos = 0, boxes = {}, sel = -1, dirty = false, current = "";
   let zoom = 1, panX = 0, panY = 0, drag = null, spaceDown = false;
   let active = 0, lastInput = Date.now();
 
@@ -56,12 +56,15 @@
     if (!own.has(frames[pos])) { ctx.fillStyle = "rgba(0,0,0,0.35)"; ctx.fillRect(0, 0, task.width, task.height); } // context: dimmed
     const lw = 2 / scale();
     frameBoxes().forEach((b, i) => {
-      const c = colours[Math.max(0, labelIndex(b.label)) % colours.length];
+      if (b.hidden) return;
+      const c = colourOf(b.label);
+      ctx.globalAlpha = b.rejected ? 0.45 : 1;
       ctx.lineWidth = i === sel ? 2 * lw : lw;
       ctx.strokeStyle = c;
-      ctx.setLineDash(b.machine ? [6 / scale(), 4 / scale()] : []);
+      ctx.setLineDash(b.machine && !b.accepted ? [6 / scale(), 4 / scale()] : []);
       ctx.strokeRect(b.x, b.y, b.w, b.h);
       ctx.setLineDash([]);
+      if (b.rejected) { ctx.beginPath(); ctx.moveTo(b.x, b.y); ctx.lineTo(b.x + b.w, b.y + b.h); ctx.moveTo(b.x + b.w, b.y); ctx.lineTo(b.x, b.y + b.h); ctx.stroke(); }
       ctx.font = `${14 / scale()}px system-ui, sans-serif`;
       const text = b.label + (b.machine && b.confidence != null ? " " + b.confidence.toFixed(2) : "");
       const tw = ctx.measureText(text).width + 8 / scale();
@@ -70,6 +73,7 @@
       ctx.fillStyle = "#000";
       ctx.fillText(text, b.x + 4 / scale(), b.y - 5 / scale());
       if (i === sel) for (const [hx, hy] of corners(b)) ctx.fillRect(hx - 4 / scale(), hy - 4 / scale(), 8 / scale(), 8 / scale());
+      ctx.globalAlpha = 1;
     });
     if (drag && drag.kind === "new") {
       ctx.strokeStyle = "#fff";
@@ -78,17 +82,76 @@
     }
     $("frame-pos").textContent = `frame ${pos + 1} of ${frames.length} · video frame ${frames[pos]}` + (own.has(frames[pos]) ? "" : " · context, view only");
     $("undo").disabled = !undone.length; $("redo").disabled = !redone.length;
-    const list = $("boxes");
-    list.textContent = "";
-    frameBoxes().forEach((b, i) => {
-      const li = document.createElement("li");
-      const attrs = Object.entries(b.attributes || {}).map(([k, v]) => `${k}=${v}`).join(" ");
-      li.textContent = `${b.label} at ${Math.round(b.x)},${Math.round(b.y)} ${Math.round(b.w)}×${Math.round(b.h)}${attrs ? " · " + attrs : ""}`;
-      if (i === sel) li.className = "sel";
-      list.appendChild(li);
-    });
+    objects();
+    palette();
     attributes();
   }
+  // The object list: every box of the frame with its colour and state; a
+  // box can be hidden (to see what is under it; it is still handed in),
+  // and in an adjust job the machine's boxes accepted or rejected one by
+  // one (a rejected box is not handed in).
+  function objects() {
+    const list = $("boxes");
+    list.textContent = "";
+    const review = task.kind === "adjust" && editable();
+    frameBoxes().forEach((b, i) => {
+      const li = document.createElement("li");
+      li.className = [i === sel ? "sel" : "", b.hidden ? "hidden" : "", b.rejected ? "rejected" : ""].join(" ").trim();
+      const name = document.createElement("button");
+      name.type = "button"; name.className = "obj-name";
+      const attrs = Object.entries(b.attributes || {}).map(([k, v]) => `${k}: ${v}`).join(", ");
+      const state = b.rejected ? "rejected" : b.accepted ? "accepted" : b.machine ? "machine" + (b.confidence != null ? " " + b.confidence.toFixed(2) : "") : "yours";
+      name.innerHTML = `<span class="swatch"></span><span class="obj-label"></span> <span class="obj-state"></span>`;
+      name.querySelector(".swatch").style.background = colourOf(b.label);
+      name.querySelector(".obj-label").textContent = b.label + (attrs ? " (" + attrs + ")" : "");
+      name.querySelector(".obj-state").textContent = state;
+      name.title = `at ${Math.round(b.x)},${Math.round(b.y)}, ${Math.round(b.w)}×${Math.round(b.h)} px`;
+      name.addEventListener("click", () => { if (!b.hidden && !b.rejected) { sel = i; draw(); } });
+      const act = (label, cls, fn, pressed) => {
+        const btn = document.createElement("button");
+        btn.type = "button"; btn.textContent = label; btn.className = cls;
+        if (pressed !== undefined) btn.setAttribute("aria-pressed", pressed);
+        btn.addEventListener("click", fn);
+        return btn;
+      };
+      li.append(name, act(b.hidden ? "Show" : "Hide", "obj-hide", () => { b.hidden = !b.hidden; if (sel === i) sel = -1; draw(); }, !!b.hidden));
+      if (review && b.machine) {
+        li.append(act("Accept", "obj-accept", () => { b.accepted = !b.accepted; b.rejected = false; changed(); }, !!b.accepted),
+          act("Reject", "obj-reject", () => { b.rejected = !b.rejected; b.accepted = false; if (sel === i) sel = -1; changed(); }, !!b.rejected));
+      }
+      list.appendChild(li);
+    });
+    if (!frameBoxes().length) { const li = document.createElement("li"); li.className = "empty"; li.textContent = "No objects yet: drag on the frame to draw one."; list.appendChild(li); }
+  }
+  // The label palette: each label with its colour and its key; the chosen
+  // one is what a new box gets.
+  function palette() {
+    const p = $("palette");
+    if (p.dataset.task !== String(task.id)) {
+      p.dataset.task = task.id;
+      p.textContent = "";
+      task.labels.forEach((l, i) => {
+        const b = document.createElement("button");
+        b.type = "button"; b.setAttribute("role", "radio"); b.dataset.label = l.name;
+        b.title = `Label ${l.name} (key ${i + 1})`;
+        b.innerHTML = `<kbd></kbd><span class="swatch"></span><span class="name"></span>`;
+        b.querySelector("kbd").textContent = i < 9 ? String(i + 1) : "";
+        b.querySelector(".swatch").style.background = colourOf(l.name);
+        b.querySelector(".name").textContent = l.name;
+        b.addEventListener("click", () => { choose(l.name); stage.focus(); });
+        p.appendChild(b);
+      });
+    }
+    p.querySelectorAll("button").forEach((b) => b.setAttribute("aria-checked", b.dataset.label === current));
+  }
+  // choose makes name the label of new boxes, and of the selected box.
+  function choose(name) {
+    current = name;
+    const b = editable() ? frameBoxes()[sel] : undefined;
+    if (b && b.label !== name) { b.label = name; b.machine = false; changed(); return; }
+    palette();
+  }
+  const colourOf = (name) => colours[Math.max(0, labelIndex(name)) % colours.length];
   // The selected box's attributes, as the job's label list defines them.
   function attributes() {
     const box = $("attributes"), b = frameBoxes()[sel];
@@ -154,6 +217,7 @@
     }
     for (let i = bs.length - 1; i >= 0; i--) {
       const b = bs[i];
+      if (b.hidden || b.rejected) continue;
       if (p.x >= b.x && p.x <= b.x + b.w && p.y >= b.y && p.y <= b.y + b.h) {
         sel = i;
         drag = { kind: "move", dx: p.x - b.x, dy: p.y - b.y };
@@ -187,7 +251,7 @@
   });
   canvas.addEventListener("pointerup", () => {
     if (drag && drag.kind === "new" && drag.box.w >= 3 && drag.box.h >= 3) {
-      const b = { ...drag.box, label: $("label-select").value };
+      const b = { ...drag.box, label: current };
       clamp(b);
       frameBoxes().push(b);
       sel = frameBoxes().length - 1;
@@ -222,11 +286,7 @@
       b.machine = false; clamp(b); changed(); e.preventDefault(); return;
     }
     if (e.key === "Tab" && bs.length) { sel = (sel + (e.shiftKey ? bs.length - 1 : 1)) % bs.length; draw(); e.preventDefault(); return; }
-    if (/^[1-9]$/.test(e.key) && task.labels[+e.key - 1]) {
-      $("label-select").value = task.labels[+e.key - 1].name;
-      if (b) { b.label = task.labels[+e.key - 1].name; b.machine = false; changed(); }
-      return;
-    }
+    if (/^[1-9]$/.test(e.key) && task.labels[+e.key - 1]) { choose(task.labels[+e.key - 1].name); return; }
     if (e.key === "n" || e.key === "N") step(1);
     if (e.key === "p" || e.key === "P") step(-1);
     if (e.key === "c" || e.key === "C") copyNext();
@@ -236,7 +296,11 @@
     if (e.key === "Escape") { sel = -1; draw(); }
   });
   stage.addEventListener("keyup", (e) => { if (e.key === " ") spaceDown = false; });
-  document.addEventListener("keydown", (e) => { if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) submit(); });
+  document.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" && (e.ctrlKey || e.metaKey)) submit();
+    // 1–9 choose a label anywhere but in a text field (the frame has its own)
+    if (task && /^[1-9]$/.test(e.key) && !e.ctrlKey && !e.metaKey && !e.altKey && task.labels[+e.key - 1] && !e.target.closest("input, textarea, select, #stage")) choose(task.labels[+e.key - 1].name);
+  });
 
   function step(d) {
     const n = pos + d;
@@ -255,7 +319,7 @@
   // --- task life ------------------------------------------------------------
   function answer() {
     const out = {};
-    for (const f of task.frames) out[f] = (boxes[f] || []).map((b) => ({ x: Math.round(b.x), y: Math.round(b.y), w: Math.max(1, Math.round(b.w)), h: Math.max(1, Math.round(b.h)), label: b.label, ...(b.attributes && Object.keys(b.attributes).length ? { attributes: b.attributes } : {}) }));
+    for (const f of task.frames) out[f] = (boxes[f] || []).filter((b) => !b.rejected).map((b) => ({ x: Math.round(b.x), y: Math.round(b.y), w: Math.max(1, Math.round(b.w)), h: Math.max(1, Math.round(b.h)), label: b.label, ...(b.attributes && Object.keys(b.attributes).length ? { attributes: b.attributes } : {}) }));
     return { frames: out };
   }
   async function load(t) {
@@ -278,13 +342,13 @@
     active = t.active_ms || 0;
     $("job-name").textContent = t.job_name;
     $("instructions").innerHTML = t.instructions_html || "<p class=note>No instructions.</p>";
-    const select = $("label-select");
-    select.textContent = "";
-    t.labels.forEach((l, i) => { const o = document.createElement("option"); o.value = l.name; o.textContent = `${i + 1} ${l.name}`; select.appendChild(o); });
+    current = t.labels.length ? t.labels[0].name : "";
     $("verify").hidden = t.kind !== "verify";
-    // A verification is a verdict on the machine's boxes: no editing tools.
-    for (const id of ["label-select", "copy", "delete"]) $(id).hidden = t.kind === "verify";
-    document.querySelector('label[for="label-select"]').hidden = t.kind === "verify";
+    // A verification is a verdict on the machine's boxes: no editing tools
+    // (kept in their place, so that nothing moves).
+    for (const id of ["palette", "copy", "delete"]) $(id).style.visibility = t.kind === "verify" ? "hidden" : "";
+    $("saved").textContent = ""; // the saved time is this task's
+    stage.style.setProperty("--frame-ar", `${t.width} / ${t.height}`);
     $("submit").hidden = t.kind === "verify";
     $("work").hidden = false;
     say(`Task ${t.id} (${t.kind}): hand it in before ${new Date(t.lease_expires).toLocaleTimeString()}.`);
@@ -301,32 +365,36 @@
     try {
       await call("PUT", `/tasks/${task.id}/draft`, { draft: { frames: boxes }, active_ms: active });
       dirty = false;
-      $("saved").textContent = "Saved " + new Date().toLocaleTimeString();
+      $("saved").textContent = `Task ${task.id}: draft saved at ${new Date().toLocaleTimeString()}`;
     } catch (e) { $("saved").textContent = "Not saved: " + e.message; }
   }
+  // finish hands the task in (or back); done says what happened to it.
   async function finish(path, body, done) {
     if (!task) return;
+    const id = task.id;
     try {
-      await call("POST", `/tasks/${task.id}/${path}`, { ...body, active_ms: active });
-      say(done);
+      await call("POST", `/tasks/${id}/${path}`, { ...body, active_ms: active });
+      say(`Task ${id} ${done} Taking the next task…`);
+      $("thanks").textContent = `Task ${id} ${done}`;
+      $("thanks").hidden = false;
       $("work").hidden = true;
       task = null;
       setTimeout(take, 600);
     } catch (e) { say(e.message); }
   }
-  const submit = () => task && task.kind !== "verify" && finish("submit", { answer: answer() }, "Submitted. Thank you — taking the next task…");
+  const submit = () => task && task.kind !== "verify" && finish("submit", { answer: answer() }, "submitted — thank you.");
   $("submit").addEventListener("click", submit);
-  $("accept").addEventListener("click", () => finish("submit", { answer: { verdict: "accept" } }, "Accepted. Taking the next task…"));
+  $("accept").addEventListener("click", () => finish("submit", { answer: { verdict: "accept" } }, "accepted — thank you."));
   $("reject").addEventListener("click", () => {
     const reason = $("reject-reason").value.trim();
     if (!reason) { say("Say why you reject the boxes."); $("reject-reason").focus(); return; }
-    finish("submit", { answer: { verdict: "reject", reason } }, "Rejected. Taking the next task…");
+    finish("submit", { answer: { verdict: "reject", reason } }, "rejected — thank you.");
   });
-  $("release").addEventListener("click", () => finish("release", { skip: false, reason: "" }, "Released. Taking the next task…"));
+  $("release").addEventListener("click", () => finish("release", { skip: false, reason: "" }, "given back."));
   $("skip").addEventListener("click", () => {
     const reason = $("skip-reason").value.trim();
     if (!reason) { say("Say why you skip this item."); $("skip-reason").focus(); return; }
-    finish("release", { skip: true, reason }, "Skipped. Taking the next task…");
+    finish("release", { skip: true, reason }, "skipped — thank you for saying why.");
   });
   $("prev").addEventListener("click", () => step(-1));
   $("next").addEventListener("click", () => step(1));
@@ -337,7 +405,6 @@
   $("zoom-in").addEventListener("click", () => setZoom(zoom * 1.25));
   $("zoom-out").addEventListener("click", () => setZoom(zoom / 1.25));
   $("zoom-reset").addEventListener("click", () => setZoom(1));
-  $("label-select").addEventListener("change", (e) => { const b = frameBoxes()[sel]; if (b) { b.label = e.target.value; b.machine = false; changed(); } });
   window.addEventListener("resize", () => { if (task) { base = fit(); draw(); } });
   ["pointerdown", "keydown", "wheel"].forEach((ev) => document.addEventListener(ev, () => { lastInput = Date.now(); }, true));
   setInterval(() => { if (task && !document.hidden && Date.now() - lastInput < 30000) active += 1000; }, 1000);
@@ -345,7 +412,7 @@
   // For automation and tests: the page's state, and where on screen (CSS
   // pixels) a point of the frame is.
   window.scryLabel = {
-    state: () => ({ task, boxes, pos, sel, dirty, active }), save,
+    state: () => ({ task, boxes, pos, sel, dirty, active, current }), save,
     clientOf: (x, y) => {
       const r = canvas.getBoundingClientRect();
       return { x: r.left + (offX() + x * scale()) / devicePixelRatio, y: r.top + (offY() + y * scale()) / devicePixelRatio };
