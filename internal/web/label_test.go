@@ -5,10 +5,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -17,7 +17,6 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/scry-dev/scry/internal/detect"
-	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/media/mediatest"
@@ -84,11 +83,7 @@ func analysedVideo(t *testing.T, f *portalFixture) (video.Video, video.Analysis)
 	if err != nil {
 		t.Fatal(err)
 	}
-	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	jobs, err := video.NewClient(f.db, &video.Worker{DB: f.db, Objects: objstore.NewFolder(f.dataDir), Log: quiet}, 1, quiet)
-	if err != nil {
-		t.Fatal(err)
-	}
+	jobs := analysisWorker(t, f)
 	var id int64
 	err = f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error {
 		id, err = video.Queue(ctx, tx, jobs, objstore.NewFolder(f.dataDir), video.Request{Video: v, Prompt: "Detect the red box and the blue shape", Actor: "t",
@@ -98,8 +93,6 @@ func analysedVideo(t *testing.T, f *portalFixture) (video.Video, video.Analysis)
 	if err != nil {
 		t.Fatal(err)
 	}
-	jobs.Start(ctx)
-	defer jobs.Stop(ctx)
 	var a video.Analysis
 	testwait.Eventually(t, 3*time.Minute, func() error {
 		if a, err = video.GetAnalysis(ctx, f.db, f.tenant.ID, id); err != nil {
@@ -314,19 +307,18 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 		}
 	}
 	// The owner follows the job on the admin page and makes the next one there.
-	err = f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error {
-		if _, err := identity.Add(ctx, tx, identity.User{Email: "owner@acme-retail.example", Role: identity.Admin}); err != nil {
-			return err
-		}
-		return identity.SetPassword(ctx, tx, "owner@acme-retail.example", newPassword)
-	})
-	if err != nil {
-		t.Fatal(err)
+	run(ownerSignIn(t, f), chromedp.Navigate(fmt.Sprintf("%s/admin/labeling/%d", f.ts.URL, job.ID)), chromedp.WaitVisible(css("#workers")),
+		waitFor(`[...document.querySelectorAll("#items img")].every(i => i.complete && i.naturalWidth === 640)`), shot("label-3-admin-job"),
+		chromedp.EmulateViewport(375, 800), shot("label-3-admin-job-375"), chromedp.EmulateViewport(1366, 900))
+	// Each item previewed: its frame with the machine's boxes, and the
+	// result people made, named and timed.
+	items := eval[[]string](t, bctx, `[...document.querySelectorAll("#items .item")].map(i => i.querySelectorAll(".box.machine").length + "|" + i.querySelectorAll(".result .box").length + "|" + i.querySelector(".note").textContent)`)
+	if len(items) != 2 || !regexp.MustCompile(`^[1-9]\|[2-9]\|Item \d+ · 0:00\.0 · frame 0 · `).MatchString(items[0]) || !regexp.MustCompile(`^[1-9]\|[2-9]\|Item \d+ · 0:01\.0 · frame 25 · `).MatchString(items[1]) {
+		t.Errorf("item previews: %q", items)
 	}
-	run(chromedp.Navigate(f.ts.URL+"/signin"), chromedp.WaitVisible(css("#tenant")),
-		typed("#tenant", "acme-retail"), typed("#email", "owner@acme-retail.example"),
-		typed("#password", newPassword), chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#q")),
-		chromedp.Navigate(fmt.Sprintf("%s/admin/labeling/%d", f.ts.URL, job.ID)), chromedp.WaitVisible(css("#workers")), shot("label-3-admin-job"))
+	if names := eval[string](t, bctx, `[...document.querySelectorAll("#items .boxlabel")].map(b => b.textContent).join(",")`); !strings.Contains(names, "box") || !strings.Contains(names, "shape") {
+		t.Errorf("item preview labels: %q", names)
+	}
 	if rows := eval[int](t, bctx, `document.querySelectorAll("#workers tbody tr").length`); rows != 3 {
 		t.Errorf("per-worker rows on the admin page: %d", rows)
 	}
@@ -375,6 +367,10 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error { vp, err = labeling.GetProgress(ctx, tx, job.ID+1); return err })
 	if vp.Job.Status != "done" || vp.ItemsDone != 2 {
 		t.Fatalf("verification job: %v %+v", err, vp)
+	}
+	run(chromedp.Navigate(fmt.Sprintf("%s/admin/labeling/%d", f.ts.URL, job.ID+1)), chromedp.WaitVisible(css("#items")), shot("label-6-verified-items"))
+	if v := eval[string](t, bctx, `[...document.querySelectorAll("#items .verdict")].map(v => v.textContent).join(",")`); v != "rejected,accepted" {
+		t.Errorf("verdicts on the job page: %q", v)
 	}
 	a, _ = video.GetAnalysis(ctx, f.db, f.tenant.ID, a.ID)
 	var verified detect.Result

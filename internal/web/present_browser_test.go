@@ -186,6 +186,33 @@ func TestBrowserImportPage(t *testing.T) {
 	if e := eval[string](t, ctx, `document.querySelector(".error").textContent`); !strings.Contains(e, "Checked, nothing changed") || !strings.Contains(e, `gender = "femme"`) || employees() != had {
 		t.Errorf("dry run of broken files: %q; %d employees, had %d", e, employees(), had)
 	}
+	// 80 problems: every one listed, the first 50 at once, the rest behind
+	// "show all", all of them in a CSV to download.
+	many := t.TempDir()
+	for _, f := range []string{"employees.csv", "absences.csv"} {
+		b, _ := os.ReadFile(filepath.Join(good, f))
+		os.WriteFile(filepath.Join(many, f), b, 0o644)
+	}
+	var b strings.Builder
+	b.WriteString("shift_id,employee_id,date,start_time,end_time,break_minutes,hours,position,location,status\n")
+	for i := range 80 {
+		fmt.Fprintf(&b, "X%d,E0001,2026-13-01,08:00,09:00,0,1.00,Cashier,Store 1,worked\n", i)
+	}
+	os.WriteFile(filepath.Join(many, "shifts.csv"), []byte(b.String()), 0o644)
+	run(upload(many), chromedp.Click(css("#dryrun")), waitFor(`(document.querySelector("#problems .download") || {}).textContent?.startsWith("80 problem(s)")`), shot("import-2b-80-problems-1366"),
+		chromedp.EmulateViewport(375, 800), shot("import-2b-80-problems-375"), chromedp.EmulateViewport(1366, 900))
+	shown := eval[[]string](t, ctx, `[...document.querySelectorAll("#problems > .tablewrap tbody tr")].map(tr => [...tr.cells].map(c => c.textContent).join("|"))`)
+	if len(shown) != 50 || !strings.HasPrefix(shown[0], "shifts.csv|2|date|“2026-13-01”|Change it to a date") || !strings.HasPrefix(shown[49], "shifts.csv|51|date|") {
+		t.Errorf("%d problems shown: %q", len(shown), shown[:min(2, len(shown))])
+	}
+	run(chromedp.Click(css("#allproblems summary")), waitFor(`document.getElementById("allproblems").open`))
+	if rest := eval[[]string](t, ctx, `[...document.querySelectorAll("#allproblems tbody tr td:nth-child(2)")].map(td => td.textContent)`); len(rest) != 30 || rest[29] != "81" {
+		t.Errorf("the rest: %q", rest)
+	}
+	csvText := eval[string](t, ctx, `decodeURIComponent(document.getElementById("problems-csv").getAttribute("href").replace(/^data:text\/csv;charset=utf-8,/, ""))`)
+	if lines := strings.Split(strings.TrimSpace(csvText), "\n"); len(lines) != 81 || lines[0] != "file,line,column,field,value,what to do" || !strings.HasPrefix(lines[80], "shifts.csv,81,3,date,2026-13-01,Change it to a date") {
+		t.Errorf("problems CSV: %d lines, %q … %q", len(lines), lines[0], lines[len(lines)-1])
+	}
 	// Check only, good files; then the import.
 	run(upload(good), chromedp.Click(css("#dryrun")), waitFor(`!!document.querySelector(".notice")`), shot("import-3-dry-run-ok-1366"))
 	if n := eval[string](t, ctx, `document.querySelector(".notice").textContent`); !strings.Contains(n, "an import would store") || !strings.Contains(n, "Nothing was changed") {

@@ -324,6 +324,7 @@
   }
   async function load(t) {
     task = t;
+    $("saved").textContent = ""; // the saved time is this task's
     if (!t) { say("No task is waiting for you. This page looks again every 30 seconds."); $("work").hidden = true; setTimeout(take, 30000); return; }
     say(`Loading ${t.frames.length} frame(s)…`);
     own = new Set(t.frames);
@@ -347,7 +348,6 @@
     // A verification is a verdict on the machine's boxes: no editing tools
     // (kept in their place, so that nothing moves).
     for (const id of ["palette", "copy", "delete"]) $(id).style.visibility = t.kind === "verify" ? "hidden" : "";
-    $("saved").textContent = ""; // the saved time is this task's
     stage.style.setProperty("--frame-ar", `${t.width} / ${t.height}`);
     $("submit").hidden = t.kind === "verify";
     $("work").hidden = false;
@@ -362,11 +362,13 @@
   }
   async function save() {
     if (!task || !dirty) return;
+    const t = task; // a save that ends after the next task opened says nothing there
     try {
-      await call("PUT", `/tasks/${task.id}/draft`, { draft: { frames: boxes }, active_ms: active });
+      await call("PUT", `/tasks/${t.id}/draft`, { draft: { frames: boxes }, active_ms: active });
+      if (task !== t) return;
       dirty = false;
-      $("saved").textContent = `Task ${task.id}: draft saved at ${new Date().toLocaleTimeString()}`;
-    } catch (e) { $("saved").textContent = "Not saved: " + e.message; }
+      $("saved").textContent = `Task ${t.id}: draft saved at ${new Date().toLocaleTimeString()}`;
+    } catch (e) { if (task === t) $("saved").textContent = "Not saved: " + e.message; }
   }
   // finish hands the task in (or back); done says what happened to it.
   async function finish(path, body, done) {

@@ -91,10 +91,15 @@
   document.querySelectorAll(".frame .enlarge").forEach((b) => b.addEventListener("click", () => {
     const big = $("enlarged-frame");
     big.textContent = "";
-    big.appendChild(b.querySelector(".framebox").cloneNode(true));
+    const box = b.querySelector(".framebox").cloneNode(true), img = b.querySelector("img");
+    big.appendChild(box);
     $("enlarged-caption").textContent = b.closest("figure").querySelector("figcaption").textContent;
     $("enlarged-drawn").href = b.dataset.drawn;
     dlg.showModal();
+    // As large as the dialog's width and 78 % of the screen's height allow,
+    // at the frame's own shape (the boxes are placed in shares of it).
+    const w = Math.min(big.clientWidth, 0.78 * innerHeight * img.naturalWidth / img.naturalHeight);
+    box.style.width = Math.floor(w) + "px";
   }));
   if (dlg) dlg.addEventListener("click", (e) => { if (e.target === dlg) dlg.close(); }); // outside the frame
 })();
