@@ -13,7 +13,6 @@ import (
 	"github.com/chromedp/chromedp"
 	"github.com/pquerna/otp/totp"
 
-	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/media/mediatest"
@@ -233,15 +232,6 @@ func TestBrowserNewJobForm(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error {
-		if _, err := identity.Add(ctx, tx, identity.User{Email: "owner@acme-retail.example", Role: identity.Admin}); err != nil {
-			return err
-		}
-		return identity.SetPassword(ctx, tx, "owner@acme-retail.example", newPassword)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	jobs := func() int {
 		var n int
@@ -251,9 +241,7 @@ func TestBrowserNewJobForm(t *testing.T) {
 		return n
 	}
 	createdJob := `location.pathname.match(/\/admin\/labeling\/\d+$/) !== null && !document.querySelector(".error")`
-	browserRun(t, bctx, chromedp.Navigate(f.ts.URL+"/signin"), chromedp.WaitVisible(css("#tenant")),
-		typed("#tenant", "acme-retail"), typed("#email", "owner@acme-retail.example"),
-		typed("#password", newPassword), chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#q")),
+	browserRun(t, bctx, ownerSignIn(t, f),
 		chromedp.Navigate(f.ts.URL+"/admin/labeling"), chromedp.WaitVisible(css("#newjob")), shot("label-form-1-defaults"),
 		chromedp.Click(css("#newjob button")), waitFor(createdJob))
 	if n := jobs(); n != 1 {

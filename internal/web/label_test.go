@@ -307,7 +307,7 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 		}
 	}
 	// The owner follows the job on the admin page and makes the next one there.
-	run(ownerSignIn(t, f), chromedp.Navigate(fmt.Sprintf("%s/admin/labeling/%d", f.ts.URL, job.ID)), chromedp.WaitVisible(css("#workers")),
+	run(chromedp.EmulateViewport(1366, 900), ownerSignIn(t, f), chromedp.Navigate(fmt.Sprintf("%s/admin/labeling/%d", f.ts.URL, job.ID)), chromedp.WaitVisible(css("#workers")),
 		waitFor(`[...document.querySelectorAll("#items img")].every(i => i.complete && i.naturalWidth === 640)`), shot("label-3-admin-job"),
 		chromedp.EmulateViewport(375, 800), shot("label-3-admin-job-375"), chromedp.EmulateViewport(1366, 900))
 	// Each item previewed: its frame with the machine's boxes, and the
@@ -368,7 +368,8 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	if vp.Job.Status != "done" || vp.ItemsDone != 2 {
 		t.Fatalf("verification job: %v %+v", err, vp)
 	}
-	run(chromedp.Navigate(fmt.Sprintf("%s/admin/labeling/%d", f.ts.URL, job.ID+1)), chromedp.WaitVisible(css("#items")), shot("label-6-verified-items"))
+	// The owner again (the portal's sign-in took the browser's session): the verdicts on the job's page.
+	run(ownerSignIn(t, f), chromedp.Navigate(fmt.Sprintf("%s/admin/labeling/%d", f.ts.URL, job.ID+1)), chromedp.WaitVisible(css("#items")), shot("label-6-verified-items"))
 	if v := eval[string](t, bctx, `[...document.querySelectorAll("#items .verdict")].map(v => v.textContent).join(",")`); v != "rejected,accepted" {
 		t.Errorf("verdicts on the job page: %q", v)
 	}
