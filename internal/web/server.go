@@ -76,7 +76,6 @@ type Server struct {
 	metrics  *metrics
 	limits   sync.Map // key → *rate.Limiter
 	routes   []route
-	recorder *askRecorder
 	slugs    sync.Map     // tenant id → slug
 	shown    shownAnswers // answers the ask page just gave, for post/redirect/get
 	sso      *sso.Service
@@ -108,9 +107,11 @@ func New(cfg Config, db *store.DB, log *audit.Log, engine *ask.Engine) *Server {
 	if cfg.Objects == nil {
 		cfg.Objects = objstore.NewFolder(cfg.DataDir)
 	}
+	if engine.Audit == nil {
+		engine.Audit = log // the questions asked here are recorded in the server's log
+	}
 	s := &Server{cfg: cfg, db: db, audit: log, engine: engine, log: cfg.Logger, metrics: newMetrics()}
 	s.routes = s.routeTable()
-	s.recorder = &askRecorder{db: db, audit: log}
 	key := cfg.SSOKey
 	if key == "" {
 		key = sso.DefaultKeyFile(cfg.DataDir)
