@@ -68,17 +68,17 @@ type Config struct {
 
 // Server serves one installation.
 type Server struct {
-	cfg      Config
-	db       *store.DB
-	audit    *audit.Log
-	engine   *ask.Engine
-	log      *slog.Logger
-	metrics  *metrics
-	limits   sync.Map // key → *rate.Limiter
-	routes   []route
-	slugs    sync.Map     // tenant id → slug
-	shown    shownAnswers // answers the ask page just gave, for post/redirect/get
-	sso      *sso.Service
+	cfg     Config
+	db      *store.DB
+	audit   *audit.Log
+	engine  *ask.Engine
+	log     *slog.Logger
+	metrics *metrics
+	limits  sync.Map // key → *rate.Limiter
+	routes  []route
+	slugs   sync.Map     // tenant id → slug
+	shown   shownAnswers // answers the ask page just gave, for post/redirect/get
+	sso     *sso.Service
 }
 
 // New builds a server.
