@@ -18,6 +18,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -32,6 +33,7 @@ import (
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/sso"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/video"
 )
 
@@ -74,19 +76,18 @@ type Config struct {
 
 // Server serves one installation.
 type Server struct {
-	cfg      Config
-	db       *store.DB
-	audit    *audit.Log
-	engine   *ask.Engine
-	log      *slog.Logger
-	metrics  *metrics
-	limits   sync.Map // key → *rate.Limiter
-	routes   []route
-	recorder *askRecorder
-	jobs     *river.Client[*sql.Tx] // the video analyses' queue
-	slugs    sync.Map               // tenant id → slug
-	shown    shownAnswers           // answers the ask page just gave, for post/redirect/get
-	sso      *sso.Service
+	cfg     Config
+	db      *store.DB
+	audit   *audit.Log
+	engine  *ask.Engine
+	log     *slog.Logger
+	metrics *metrics
+	limits  sync.Map // key → *rate.Limiter
+	routes  []route
+	jobs    *river.Client[*sql.Tx] // the video analyses' queue
+	slugs   sync.Map               // tenant id → slug
+	shown   shownAnswers           // answers the ask page just gave, for post/redirect/get
+	sso     *sso.Service
 }
 
 // New builds a server.
@@ -115,6 +116,9 @@ func New(cfg Config, db *store.DB, log *audit.Log, engine *ask.Engine) *Server {
 	if cfg.Objects == nil {
 		cfg.Objects = objstore.NewFolder(cfg.DataDir)
 	}
+	if engine.Audit == nil {
+		engine.Audit = log // the questions asked here are recorded in the server's log
+	}
 	s := &Server{cfg: cfg, db: db, audit: log, engine: engine, log: cfg.Logger, metrics: newMetrics(), jobs: cfg.Jobs}
 	if s.jobs == nil {
 		var err error
@@ -123,7 +127,6 @@ func New(cfg Config, db *store.DB, log *audit.Log, engine *ask.Engine) *Server {
 		}
 	}
 	s.routes = s.routeTable()
-	s.recorder = &askRecorder{db: db, audit: log}
 	key := cfg.SSOKey
 	if key == "" {
 		key = sso.DefaultKeyFile(cfg.DataDir)
@@ -378,7 +381,7 @@ func (s *Server) authenticateValue(r *http.Request, prefix, value string, policy
 			c.tenantSlug = slug.(string)
 			return nil
 		}
-		if err := tx.QueryRowContext(r.Context(), `select slug from tenants where id = $1`, tenantID).Scan(&c.tenantSlug); err != nil {
+		if c.tenantSlug, err = tenant.Slug(r.Context(), tx); err != nil {
 			return err
 		}
 		s.slugs.Store(tenantID, c.tenantSlug)
@@ -430,9 +433,9 @@ func (s *Server) authenticateFull(r *http.Request) (*caller, error) {
 // checked against the OpenAPI document by a test.
 type route struct {
 	method, path string
-	public       bool     // no credential needed
-	upload       bool     // a file upload: MaxUpload instead of MaxBody, and time to send it
-	roles        []string // allowed roles; empty = any signed-in user
+	public       bool            // no credential needed
+	upload       bool            // a file upload: MaxUpload instead of MaxBody, and time to send it
+	roles        []identity.Role // allowed roles; empty = any signed-in user
 	handle       func(w http.ResponseWriter, r *http.Request, c *caller) error
 }
 
@@ -462,7 +465,7 @@ func (s *Server) wrap(rt route) http.Handler {
 				writeError(w, errcode.New(errcode.RateLimited, "Too many requests; slow down"))
 				return
 			}
-			if len(rt.roles) > 0 && !hasRole(rt.roles, string(c.user.Role)) {
+			if len(rt.roles) > 0 && !slices.Contains(rt.roles, c.user.Role) {
 				writeError(w, errcode.New(errcode.PermissionDenied, "Your role may not do this"))
 				return
 			}
@@ -505,15 +508,6 @@ func (s *Server) allowUpload(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Now().Add(uploadTime))
 	rc.SetWriteDeadline(time.Now().Add(uploadTime))
-}
-
-func hasRole(roles []string, r string) bool {
-	for _, x := range roles {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
