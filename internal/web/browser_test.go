@@ -180,10 +180,13 @@ func asked(q string) step {
 	return chromedp.Steps(
 		chromedp.Clear(css("#q")),
 		typed("#q", q),
+		// the old page is marked: the same question asked again shows the
+		// same answer, which must not pass for the new page
+		void(chromedp.Evaluate[int](`window.scryOldPage = 1`)),
 		chromedp.Submit(css("#q")),
 		// wait for the new page, not the answer still shown on the old one
 		chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
-			js := fmt.Sprintf(`document.querySelector("#answer .answered")?.dataset.question === %q && document.readyState === "complete" && !!document.querySelector("#answer table, #answer .error, #answer .sentence")`, q)
+			js := fmt.Sprintf(`!window.scryOldPage && document.querySelector("#answer .answered")?.dataset.question === %q && document.readyState === "complete" && !!document.querySelector("#answer table, #answer .error, #answer .sentence")`, q)
 			return testwait.Until(60*time.Second, func() error {
 				ok, err := chromedp.Evaluate[bool](js)(ctx, tg)
 				if err == nil && !ok {
