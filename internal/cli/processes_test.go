@@ -185,9 +185,7 @@ func (c *cluster) seedAdmin(t *testing.T, slug string) string {
 	t.Helper()
 	ctx := context.Background()
 	var tn tenant.Tenant
-	if err := c.db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, slug, ""); return err }); err != nil {
-		t.Fatal(err)
-	}
+	tn = storetest.Tenant(t, c.db, slug)
 	email := "admin@" + slug + ".example"
 	err := c.db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
 		if _, err := hr.Import(ctx, tx, "../hr/testdata/valid", nil); err != nil {

@@ -39,7 +39,7 @@ scry video analyze --tenant acme-retail 3f2a1b9c --blueprint shelf.yaml --detach
 				fs.Float64("fps", 2, "frames analysed per second of video")
 				fs.Float64("min-confidence", 0.5, "drop detections below this confidence (0–1)")
 				fs.String("exemplar", "", "a reference image of what the prompt names (kept in the object store)")
-				fs.String("detector", firstNonEmpty(c.env.Getenv("SCRY_DETECTOR"), "builtin"), "builtin, grounding-dino, yolo-world or vision (env SCRY_DETECTOR)")
+				fs.String("detector", firstNonEmpty(c.env.Getenv("SCRY_DETECTOR"), string(detect.BackendBuiltin)), detect.BackendWords()+" (env SCRY_DETECTOR)")
 				fs.String("model-url", c.env.Getenv("SCRY_DETECT_URL"), "the model server (env SCRY_DETECT_URL; the worker reads its key from SCRY_DETECT_API_KEY)")
 				fs.String("model", c.env.Getenv("SCRY_DETECT_MODEL"), "the model name for --detector vision (env SCRY_DETECT_MODEL)")
 				fs.Bool("detach", false, "only queue it: `scry serve` (or a later analyze) works it")
@@ -173,7 +173,7 @@ func videoAnalyze(ctx context.Context, c *call) error {
 		return err
 	}
 	req := video.Request{Video: v, Prompt: c.flag("prompt"), Blueprint: string(bp), Actor: c.actor(),
-		Options: video.JobOptions{FPS: fps, MinConfidence: minConf, Setup: detect.Setup{Detector: c.flag("detector"),
+		Options: video.JobOptions{FPS: fps, MinConfidence: minConf, Setup: detect.Setup{Detector: detect.Backend(c.flag("detector")),
 			ModelURL: c.flag("model-url"), Model: c.flag("model"), Exemplar: c.flag("exemplar")}}}
 	var id int64
 	details := map[string]any{"prompt": req.Prompt, "detector": req.Options.Setup.Detector}

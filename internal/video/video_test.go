@@ -31,19 +31,7 @@ import (
 
 func tenants(t *testing.T, db *store.DB) (a, b tenant.Tenant) {
 	t.Helper()
-	ctx := context.Background()
-	err := db.Global(ctx, func(tx *store.Tx) error {
-		var err error
-		if a, err = tenant.Create(ctx, tx, "tenant-a", "A"); err != nil {
-			return err
-		}
-		b, err = tenant.Create(ctx, tx, "tenant-b", "B")
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return a, b
+	return storetest.Tenant(t, db, "tenant-a"), storetest.Tenant(t, db, "tenant-b")
 }
 
 // clip is 3 s of grey with a red square, made by ffmpeg.
