@@ -63,6 +63,13 @@ func Get(ctx context.Context, db *store.DB, slug string) (Tenant, error) {
 	return t, err
 }
 
+// SlugOf is the slug of tx's tenant.
+func SlugOf(ctx context.Context, tx *store.Tx) (string, error) {
+	var slug string
+	err := tx.QueryRowContext(ctx, `select slug from tenants where id = $1`, tx.TenantID).Scan(&slug)
+	return slug, store.Err(err, "read the tenant's slug")
+}
+
 // List returns every tenant ordered by slug.
 func List(ctx context.Context, db *store.DB) ([]Tenant, error) {
 	out := []Tenant{}

@@ -18,6 +18,7 @@ import (
 type askRecorder struct {
 	db    *store.DB
 	audit *audit.Log
+	base  context.Context // what the records are written under: names the process
 	queue chan *askRecord
 	once  sync.Once
 }
@@ -74,7 +75,7 @@ func (r *askRecorder) loop() {
 }
 
 func (r *askRecorder) write(batch []*askRecord) {
-	ctx := context.Background()
+	ctx := r.base
 	byTenant := map[int64][]*askRecord{}
 	for _, a := range batch {
 		byTenant[a.tenantID] = append(byTenant[a.tenantID], a)

@@ -30,6 +30,7 @@ import (
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/sso"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
 )
 
 // Config is how the server runs.
@@ -64,6 +65,9 @@ type Config struct {
 	SSOKey string
 	// SSOClient talks to identity providers (default: 10 s timeout).
 	SSOClient *http.Client
+	// Process names this server in its audit records (audit.ProcessName);
+	// empty = not named, as when one server is all there is.
+	Process string
 }
 
 // Server serves one installation.
@@ -110,7 +114,7 @@ func New(cfg Config, db *store.DB, log *audit.Log, engine *ask.Engine) *Server {
 	}
 	s := &Server{cfg: cfg, db: db, audit: log, engine: engine, log: cfg.Logger, metrics: newMetrics()}
 	s.routes = s.routeTable()
-	s.recorder = &askRecorder{db: db, audit: log}
+	s.recorder = &askRecorder{db: db, audit: log, base: audit.WithProcess(context.Background(), cfg.Process)}
 	key := cfg.SSOKey
 	if key == "" {
 		key = sso.DefaultKeyFile(cfg.DataDir)
@@ -155,6 +159,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
+// named carries the process's name to whatever a request audits.
+func (s *Server) named(next http.Handler) http.Handler {
+	if s.cfg.Process == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(audit.WithProcess(r.Context(), s.cfg.Process)))
+	})
+}
+
 func (s *Server) tls() bool { return s.cfg.TLSCert != "" && s.cfg.TLSKey != "" }
 
 // Handler is the whole HTTP surface with its middleware.
@@ -172,7 +186,7 @@ func (s *Server) Handler() http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errcode.New(errcode.PermissionDenied, "Cross-origin request refused"))
 	}))
-	return s.headers(s.logRequests(s.limitIP(csrf.Handler(mux))))
+	return s.named(s.headers(s.logRequests(s.limitIP(csrf.Handler(mux)))))
 }
 
 // headers sets the security headers on every response.
@@ -365,7 +379,7 @@ func (s *Server) authenticateValue(r *http.Request, prefix, value string, policy
 			c.tenantSlug = slug.(string)
 			return nil
 		}
-		if err := tx.QueryRowContext(r.Context(), `select slug from tenants where id = $1`, tenantID).Scan(&c.tenantSlug); err != nil {
+		if c.tenantSlug, err = tenant.SlugOf(r.Context(), tx); err != nil {
 			return err
 		}
 		s.slugs.Store(tenantID, c.tenantSlug)
