@@ -121,7 +121,13 @@ func (c *call) jobWorker(db *store.DB, workers int, log *slog.Logger, process st
 	if err != nil {
 		return nil, nil, err
 	}
-	w := &video.Worker{DB: db, Objects: c.objects, APIKey: c.env.Getenv("SCRY_DETECT_API_KEY"), OCR: &detect.OCR{}, Log: log, Audit: alog, Process: process,
+	var rescue time.Duration
+	if v := c.env.Getenv("SCRY_RESCUE_AFTER"); v != "" {
+		if rescue, err = time.ParseDuration(v); err != nil || rescue < 6*time.Second {
+			return nil, nil, errcode.New(errcode.Invalid, "SCRY_RESCUE_AFTER: %q is not a duration of at least 6s such as 1m", v)
+		}
+	}
+	w := &video.Worker{DB: db, Objects: c.objects, APIKey: c.env.Getenv("SCRY_DETECT_API_KEY"), OCR: &detect.OCR{}, Log: log, Audit: alog, Process: process, RescueAfter: rescue,
 		Exemplars: func(ctx context.Context, tenantID int64, prompt string) ([]detect.Detector, error) {
 			return labeling.Exemplars(ctx, db, c.objects, tenantID, prompt)
 		}}

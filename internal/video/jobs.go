@@ -113,6 +113,10 @@ type Worker struct {
 	// process in those records (audit.ProcessName).
 	Audit   *audit.Log
 	Process string
+	// RescueAfter is how long after a worker's last heartbeat its running
+	// analysis goes to another worker (PostgreSQL; 0 = DefaultRescueAfter).
+	// Every process on one queue should use the same.
+	RescueAfter time.Duration
 	// Exemplars, when set, finds detectors for the prompt's nouns in what
 	// people labelled in this tenant (scry label).
 	Exemplars func(ctx context.Context, tenantID int64, prompt string) ([]detect.Detector, error)
@@ -146,10 +150,10 @@ const maxRun = 8 * time.Hour
 
 // Timeout is river's job timeout, which river's rescuer also waits out
 // before it gives a job whose worker died to another. With heartbeats it
-// is rescueAfter, and Work keeps its own deadline of maxRun (ownDeadline).
+// is RescueAfter, and Work keeps its own deadline of maxRun (ownDeadline).
 func (w *Worker) Timeout(*river.Job[AnalyzeArgs]) time.Duration {
 	if w.heartbeats() {
-		return rescueAfter
+		return w.rescueAfter()
 	}
 	return maxRun
 }
@@ -157,7 +161,7 @@ func (w *Worker) Timeout(*river.Job[AnalyzeArgs]) time.Duration {
 // heartbeats: on PostgreSQL, where workers run on several machines.
 func (w *Worker) heartbeats() bool { return w.DB != nil && w.DB.Dialect == store.Postgres }
 
-// ownDeadline replaces river's deadline (rescueAfter, short so that its
+// ownDeadline replaces river's deadline (RescueAfter, short so that its
 // rescuer may take a dead worker's job) by maxRun, and keeps every other
 // reason to stop: river's stop or a cancelled job, and Drain.
 func (w *Worker) ownDeadline(parent context.Context) (context.Context, context.CancelFunc) {
@@ -326,19 +330,24 @@ func (w *Worker) run(ctx context.Context, tenantID int64, a Analysis, progress f
 // RescueStuckJobsAfter, as one whose worker died; an analysis may rightly
 // run for hours. So on PostgreSQL, where workers run on several machines,
 // a worker moves its running job's attempted_at forward every
-// heartbeatEvery (river's rescuer skips a job whose attempted_at is recent,
-// in its select and again in its update), and a job is rescued rescueAfter
-// after its worker's last sign of life: a killed worker's analysis goes to
-// another within about rescueAfter plus river's 30 s rescuer interval.
+// sixth of RescueAfter (river's rescuer skips a job whose attempted_at is
+// recent, in its select and again in its update), and a job is rescued
+// RescueAfter after its worker's last sign of life: a killed worker's
+// analysis goes to another within about RescueAfter plus river's 30 s
+// rescuer interval.
 // River's rescuer also waits out the job's Timeout, hence ownDeadline
 // (river then logs such a job once as "appears to be stuck": it is not).
-const (
-	heartbeatEvery = 10 * time.Second
-	rescueAfter    = time.Minute
-)
+const DefaultRescueAfter = time.Minute
+
+func (w *Worker) rescueAfter() time.Duration {
+	if w.RescueAfter > 0 {
+		return w.RescueAfter
+	}
+	return DefaultRescueAfter
+}
 
 func (w *Worker) heartbeat(ctx context.Context, jobID int64) {
-	tick := time.NewTicker(heartbeatEvery)
+	tick := time.NewTicker(w.rescueAfter() / 6)
 	defer tick.Stop()
 	for {
 		select {
@@ -372,7 +381,9 @@ func NewClient(db *store.DB, w *Worker, workers int, log *slog.Logger) (*river.C
 		// minute after the last heartbeat.
 		RescueStuckJobsAfter: 9 * time.Hour}
 	if db.Dialect == store.Postgres {
-		cfg.RescueStuckJobsAfter = rescueAfter
+		// river wants its default job timeout (which Worker.Timeout
+		// overrides) no longer than the rescue horizon
+		cfg.RescueStuckJobsAfter, cfg.JobTimeout = w.rescueAfter(), w.rescueAfter()
 	}
 	if workers > 0 {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: workers}}
