@@ -49,19 +49,20 @@ import (
 // cluster is an installation spread over processes: one PostgreSQL, one
 // S3 server (versitygw), one audit key, and a data folder per process.
 type cluster struct {
-	cfg  store.Config
-	env  []string // what every process shares
-	objs objstore.Store
-	db   *store.DB // the test's own handle, for seeding and checking
+	cfg      store.Config
+	env      []string // what every process shares
+	objs     objstore.Store
+	db       *store.DB // the test's own handle, for seeding and checking
+	auditKey string
 }
 
-func newCluster(t *testing.T) *cluster {
+func newCluster(t testing.TB) *cluster {
 	t.Helper()
 	cfg := storetest.Config(t, store.Postgres) // skips without PostgreSQL
 	spec, aws := objstoretest.Server(t)        // skips without versitygw
-	c := &cluster{cfg: cfg}
+	c := &cluster{cfg: cfg, auditKey: filepath.Join(t.TempDir(), "audit.key")}
 	shared := map[string]string{"SCRY_DATABASE_URL": cfg.DatabaseURL, "SCRY_MIGRATE_DATABASE_URL": cfg.MigrateURL,
-		"SCRY_OBJECT_STORE": spec, "SCRY_AUDIT_KEY": filepath.Join(t.TempDir(), "audit.key"), "SCRY_TRUSTED_PROXIES": "127.0.0.1/32"}
+		"SCRY_OBJECT_STORE": spec, "SCRY_AUDIT_KEY": c.auditKey, "SCRY_TRUSTED_PROXIES": "127.0.0.1/32"}
 	for k, v := range aws {
 		shared[k] = v
 	}
@@ -94,12 +95,15 @@ func newCluster(t *testing.T) *cluster {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.db.Close() })
+	// What an installation does first (deploy/systemd/scry-migrate.service):
+	// migrate, make the bucket, create the audit key.
+	c.run(t, unit(t, "scry-migrate.service", "")...)
 	return c
 }
 
 // start runs scry with args in a data folder of its own; its output goes
 // to a log file shown if the test fails.
-func (c *cluster) start(t *testing.T, name string, args ...string) *exec.Cmd {
+func (c *cluster) start(t testing.TB, name string, args ...string) *exec.Cmd {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Env = append(c.env, "SCRY_DATA="+t.TempDir())
@@ -127,7 +131,7 @@ func (c *cluster) start(t *testing.T, name string, args ...string) *exec.Cmd {
 }
 
 // run runs a short scry command and returns its stdout.
-func (c *cluster) run(t *testing.T, args ...string) string {
+func (c *cluster) run(t testing.TB, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(binary, args...)
 	cmd.Env = append(c.env, "SCRY_DATA="+t.TempDir())
@@ -139,7 +143,7 @@ func (c *cluster) run(t *testing.T, args ...string) string {
 	return out.String()
 }
 
-func freeAddr(t *testing.T) string {
+func freeAddr(t testing.TB) string {
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -152,7 +156,7 @@ func freeAddr(t *testing.T) string {
 // instance (%i) given, the scry it runs this test's binary: the processes of
 // these tests are the units' processes. (Their Environment= is the data
 // folder, a temporary one here.)
-func unit(t *testing.T, file, instance string) []string {
+func unit(t testing.TB, file, instance string) []string {
 	t.Helper()
 	b, err := os.ReadFile("../../deploy/systemd/" + file)
 	if err != nil {
@@ -175,7 +179,7 @@ func unit(t *testing.T, file, instance string) []string {
 // 0` and waits until /healthz says the database and the object store
 // answer. The test adds high rate limits: its 200 reviewers all come from
 // one address.
-func (c *cluster) serve(t *testing.T, name string) (*exec.Cmd, string) {
+func (c *cluster) serve(t testing.TB, name string) (*exec.Cmd, string) {
 	t.Helper()
 	addr := freeAddr(t)
 	_, port, _ := net.SplitHostPort(addr)
@@ -201,7 +205,7 @@ func (c *cluster) serve(t *testing.T, name string) (*exec.Cmd, string) {
 // server that refuses the connection (dead) is skipped, as a real load
 // balancer's health check would; a request cut off inside a server fails
 // (502), as it would behind a real one.
-func balancer(t *testing.T, addrs ...string) string {
+func balancer(t testing.TB, addrs ...string) string {
 	var next atomic.Uint64
 	tr := &http.Transport{MaxIdleConnsPerHost: 512}
 	ts := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -237,7 +241,7 @@ func balancer(t *testing.T, addrs ...string) string {
 const clusterPassword = "a long enough password"
 
 // seedAdmin makes tenant slug with HR data and an admin who can sign in.
-func (c *cluster) seedAdmin(t *testing.T, slug string) string {
+func (c *cluster) seedAdmin(t testing.TB, slug string) string {
 	t.Helper()
 	ctx := context.Background()
 	var tn tenant.Tenant
@@ -318,7 +322,6 @@ func (c *client) do(method, url, ctype string, body io.Reader) (int, []byte) {
 func TestSeveralProcesses(t *testing.T) {
 	c := newCluster(t)
 	ctx := context.Background()
-	c.run(t, unit(t, "scry-migrate.service", "")...)
 	email := c.seedAdmin(t, "multi")
 	srvA, addrA := c.serve(t, "serve-a")
 	srvB, addrB := c.serve(t, "serve-b")
@@ -623,87 +626,102 @@ func importBody(t *testing.T) (string, io.Reader) {
 	return mw.FormDataContentType(), &buf
 }
 
-// TestMeasureSeveralProcesses measures what a second process adds on this
-// machine: the labeling load (200 reviewers back to back for 30 s through
-// the load balancer) over 1 and 2 servers, and 4 video analyses worked by 1
-// and 2 workers. It only runs with SCRY_MEASURE=1 (minutes of full load);
-// the figures are in README, Performance.
-func TestMeasureSeveralProcesses(t *testing.T) {
-	if os.Getenv("SCRY_MEASURE") == "" {
-		t.Skip("a measurement, not a check: SCRY_MEASURE=1 runs it")
-	}
-	c := newCluster(t)
-	ctx := context.Background()
+// BenchmarkSeveralProcesses measures what a second process adds on this
+// machine, on PostgreSQL and versitygw, with the units' command lines:
+// the labeling load (200 reviewers back to back for 30 s through the load
+// balancer) over 1 and 2 `scry serve`, and 4 video analyses (86 s of
+// 640×360 video at 2 frames/s) worked by 1 and 2 `scry worker`. Minutes of
+// full load an iteration:
+//
+//	go test -run '^$' -bench SeveralProcesses -benchtime 1x ./internal/cli/
+//
+// The figures are in README, Performance.
+func BenchmarkSeveralProcesses(b *testing.B) {
 	for n := 1; n <= 2; n++ {
-		var cmds []*exec.Cmd
-		var addrs []string
-		for i := range n {
-			cmd, addr := c.serve(t, fmt.Sprintf("measure-serve-%d-%d", n, i))
-			cmds, addrs = append(cmds, cmd), append(addrs, addr)
-		}
-		setup, err := load.Prepare(ctx, c.db, c.objs, fmt.Sprintf("measure-%d", n), 200, 3000, 3, time.Minute)
-		if err != nil {
-			t.Fatal(err)
-		}
-		res := load.Run(ctx, load.Config{BaseURL: balancer(t, addrs...), Tenant: setup.Tenant.Slug, Cookies: setup.Cookies, Duration: 30 * time.Second, Labels: setup.Labels})
-		t.Logf("labeling, %d server(s): %.0f tasks/s; take p50 %.1f p99 %.1f ms; submit p50 %.1f p99 %.1f ms; errors %v",
-			n, res.PerSecond, res.TakeP50, res.TakeP99, res.SubmitP50, res.SubmitP99, res.Errors)
-		for _, cmd := range cmds {
-			cmd.Process.Signal(syscall.SIGTERM)
-			cmd.Wait()
-		}
-	}
-
-	c.seedAdmin(t, "measure-video")
-	tn, err := tenant.Get(ctx, c.db, "measure-video")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var clips []video.Video
-	for i := range 4 {
-		clip := filepath.Join(t.TempDir(), "clip.mp4")
-		mediatest.FFmpeg(t, "-f", "lavfi", "-i", fmt.Sprintf("testsrc=s=640x360:r=25:d=%d", 20+i), "-pix_fmt", "yuv420p", clip)
-		v, _, err := video.Add(ctx, c.db, c.objs, tn.ID, "t", clip, media.DefaultLimits, nil)
-		if err != nil {
-			t.Fatal(err)
-		}
-		clips = append(clips, v)
-	}
-	inserter, err := video.NewClient(c.db, &video.Worker{DB: c.db, Objects: c.objs}, 0, slog.New(slog.NewTextHandler(io.Discard, nil)))
-	if err != nil {
-		t.Fatal(err)
-	}
-	for n := 1; n <= 2; n++ {
-		var cmds []*exec.Cmd
-		for i := range n {
-			cmds = append(cmds, c.start(t, fmt.Sprintf("measure-worker-%d-%d", n, i), unit(t, "scry-worker@.service", fmt.Sprint(i))...))
-		}
-		start := time.Now()
-		var ids []int64
-		for _, v := range clips {
-			err := c.db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
-				id, err := video.Queue(ctx, tx, inserter, c.objs, video.Request{Video: v, Prompt: "Detect the red box", Actor: "t",
-					Options: video.JobOptions{FPS: 2, MinConfidence: 0.5, Setup: detect.Setup{Detector: "builtin"}}})
-				ids = append(ids, id)
-				return err
-			})
-			if err != nil {
-				t.Fatal(err)
+		b.Run(fmt.Sprintf("label/servers=%d", n), func(b *testing.B) {
+			c := newCluster(b)
+			ctx := context.Background()
+			var addrs []string
+			for i := range n {
+				_, addr := c.serve(b, fmt.Sprintf("serve-%d", i))
+				addrs = append(addrs, addr)
 			}
-		}
-		testwait.Eventually(t, 20*time.Minute, func() error {
-			for _, id := range ids {
-				if a, err := video.GetAnalysis(ctx, c.db, tn.ID, id); err != nil || a.Status != "done" {
-					return fmt.Errorf("analysis %d: %s %v", id, a.Status, err)
+			lb := balancer(b, addrs...)
+			for i := 0; i < b.N; i++ {
+				b.StopTimer()
+				setup, err := load.Prepare(ctx, c.db, c.objs, fmt.Sprintf("measure-%d", i), 200, 3000, 3, time.Minute)
+				if err != nil {
+					b.Fatal(err)
 				}
+				b.StartTimer()
+				res := load.Run(ctx, load.Config{BaseURL: lb, Tenant: setup.Tenant.Slug, Cookies: setup.Cookies, Duration: 30 * time.Second, Labels: setup.Labels})
+				if len(res.Errors) > 0 {
+					b.Fatalf("errors: %v", res.Errors)
+				}
+				b.ReportMetric(res.PerSecond, "tasks/s")
+				b.ReportMetric(res.TakeP50, "take-p50-ms")
+				b.ReportMetric(res.TakeP99, "take-p99-ms")
+				b.ReportMetric(res.SubmitP99, "submit-p99-ms")
 			}
-			return nil
 		})
-		t.Logf("video: 4 analyses (86 s of 640×360 video at 2 frames/s) with %d worker(s): %s", n, time.Since(start).Round(100*time.Millisecond))
-		for _, cmd := range cmds {
-			cmd.Process.Signal(syscall.SIGTERM)
-			cmd.Wait()
-		}
+	}
+	for n := 1; n <= 2; n++ {
+		b.Run(fmt.Sprintf("video/workers=%d", n), func(b *testing.B) {
+			c := newCluster(b)
+			ctx := context.Background()
+			c.seedAdmin(b, "measure-video")
+			tn, err := tenant.Get(ctx, c.db, "measure-video")
+			if err != nil {
+				b.Fatal(err)
+			}
+			var clips []video.Video
+			for i := range 4 {
+				clip := filepath.Join(b.TempDir(), "clip.mp4")
+				mediatest.FFmpeg(b, "-f", "lavfi", "-i", fmt.Sprintf("testsrc=s=640x360:r=25:d=%d", 20+i), "-pix_fmt", "yuv420p", clip)
+				v, _, err := video.Add(ctx, c.db, c.objs, tn.ID, "t", clip, media.DefaultLimits, nil)
+				if err != nil {
+					b.Fatal(err)
+				}
+				clips = append(clips, v)
+			}
+			alog, err := audit.OpenKey(c.objs, b.TempDir(), c.auditKey)
+			if err != nil {
+				b.Fatal(err)
+			}
+			inserter, err := video.NewClient(c.db, &video.Worker{DB: c.db, Objects: c.objs, Audit: alog}, 0, slog.New(slog.NewTextHandler(io.Discard, nil)))
+			if err != nil {
+				b.Fatal(err)
+			}
+			for i := range n {
+				c.start(b, fmt.Sprintf("worker-%d", i), unit(b, "scry-worker@.service", fmt.Sprint(i))...)
+			}
+			for i := 0; i < b.N; i++ {
+				start := time.Now()
+				var ids []int64
+				for _, v := range clips {
+					err := c.db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
+						id, err := video.Queue(ctx, tx, inserter, c.objs, video.Request{Video: v, Prompt: "Detect the red box", Actor: "t",
+							Options: video.JobOptions{FPS: 2, MinConfidence: 0.5, Setup: detect.Setup{Detector: "builtin"}}})
+						ids = append(ids, id)
+						return err
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+				testwait.Eventually(b, 20*time.Minute, func() error {
+					for _, id := range ids {
+						if a, err := video.GetAnalysis(ctx, c.db, tn.ID, id); err != nil || a.Status != "done" {
+							return fmt.Errorf("analysis %d: %s %v", id, a.Status, err)
+						}
+					}
+					return nil
+				})
+				secs := time.Since(start).Seconds()
+				b.ReportMetric(secs, "s/4-analyses")
+				b.ReportMetric(86/secs, "x-real-time")
+			}
+		})
 	}
 }
 
