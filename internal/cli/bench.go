@@ -150,11 +150,7 @@ func benchHTTP(ctx context.Context, c *call) error {
 	if clients < 1 || clients > 256 || dur <= 0 || dur > 10*time.Minute {
 		return errcode.New(errcode.Invalid, "--clients must be 1–256 and --duration at most 10m")
 	}
-	db, t, err := c.tenant(ctx)
-	if err != nil {
-		return err
-	}
-	log, err := c.audit()
+	db, t, log, err := c.tenantAudit(ctx)
 	if err != nil {
 		return err
 	}

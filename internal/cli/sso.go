@@ -54,11 +54,7 @@ func ssoSet(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	db, t, err := c.tenant(ctx)
-	if err != nil {
-		return err
-	}
-	log, err := c.audit()
+	db, t, log, err := c.tenantAudit(ctx)
 	if err != nil {
 		return err
 	}
@@ -127,11 +123,7 @@ func ssoShow(ctx context.Context, c *call) error {
 }
 
 func ssoRemove(ctx context.Context, c *call) error {
-	db, t, err := c.tenant(ctx)
-	if err != nil {
-		return err
-	}
-	log, err := c.audit()
+	db, t, log, err := c.tenantAudit(ctx)
 	if err != nil {
 		return err
 	}
