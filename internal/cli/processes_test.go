@@ -29,11 +29,11 @@ import (
 	"github.com/pquerna/otp/totp"
 
 	"github.com/scry-dev/scry/internal/audit"
+	"github.com/scry-dev/scry/internal/cli/benchload"
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/hr"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling"
-	"github.com/scry-dev/scry/internal/labeling/load"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/media/mediatest"
 	"github.com/scry-dev/scry/internal/objstore"
@@ -387,16 +387,16 @@ func TestSeveralProcesses(t *testing.T) {
 	}
 
 	// 200 reviewers through the load balancer; A dies in the middle.
-	setup, err := load.Prepare(ctx, c.db, c.objs, "multi-label", 200, 300, 3, time.Minute)
+	setup, err := benchload.Prepare(ctx, c.db, c.objs, "multi-label", 200, 300, 3, time.Minute)
 	if err != nil {
 		t.Fatal(err)
 	}
 	lb := balancer(t, addrA, addrB)
 	var mu sync.Mutex
 	acked := map[int64]string{}
-	resc := make(chan load.Result)
+	resc := make(chan benchload.Result)
 	go func() {
-		resc <- load.Run(ctx, load.Config{BaseURL: lb, Tenant: "multi-label", Cookies: setup.Cookies, Duration: 5 * time.Minute, Labels: setup.Labels,
+		resc <- benchload.Run(ctx, benchload.Config{BaseURL: lb, Tenant: "multi-label", Cookies: setup.Cookies, Duration: 5 * time.Minute, Labels: setup.Labels,
 			OnAck: func(id int64, a json.RawMessage) { mu.Lock(); acked[id] = string(a); mu.Unlock() }})
 	}()
 	testwait.Eventually(t, 3*time.Minute, func() error {
@@ -419,7 +419,7 @@ func TestSeveralProcesses(t *testing.T) {
 	if res2.OutOfWork != 200 {
 		t.Fatalf("the job did not end: %d reviewers out of work", res2.OutOfWork)
 	}
-	problems, err := load.Check(ctx, c.db, setup.Tenant.ID, setup.Job.ID, acked)
+	problems, err := benchload.Check(ctx, c.db, setup.Tenant.ID, setup.Job.ID, acked)
 	if err != nil || len(problems) > 0 {
 		t.Fatalf("after A was killed: %v %v", err, problems)
 	}
@@ -647,12 +647,12 @@ func BenchmarkSeveralProcesses(b *testing.B) {
 			lb := balancer(b, addrs...)
 			for i := 0; i < b.N; i++ {
 				b.StopTimer()
-				setup, err := load.Prepare(ctx, c.db, c.objs, fmt.Sprintf("measure-%d", i), 200, 3000, 3, time.Minute)
+				setup, err := benchload.Prepare(ctx, c.db, c.objs, fmt.Sprintf("measure-%d", i), 200, 3000, 3, time.Minute)
 				if err != nil {
 					b.Fatal(err)
 				}
 				b.StartTimer()
-				res := load.Run(ctx, load.Config{BaseURL: lb, Tenant: setup.Tenant.Slug, Cookies: setup.Cookies, Duration: 30 * time.Second, Labels: setup.Labels})
+				res := benchload.Run(ctx, benchload.Config{BaseURL: lb, Tenant: setup.Tenant.Slug, Cookies: setup.Cookies, Duration: 30 * time.Second, Labels: setup.Labels})
 				if len(res.Errors) > 0 {
 					b.Fatalf("errors: %v", res.Errors)
 				}
