@@ -30,7 +30,7 @@ func samlConfig(idp *ssotest.SAML, slug string) *sso.Config {
 // scry's SP metadata of that tenant registered at it.
 func setupSAML(t *testing.T, d store.Dialect) (*ssoFixture, map[string]*ssotest.SAML) {
 	t.Helper()
-	f := &ssoFixture{fixture: setup(t, d), idp: map[string]*ssotest.OIDC{}}
+	f := &ssoFixture{fixture: setup(t, d), idp: map[string]provider{}}
 	f.key = f.srv.sso.KeyFile
 	idps := map[string]*ssotest.SAML{}
 	for _, slug := range []string{"alpha", "beta"} {
