@@ -58,7 +58,9 @@ func idpPeople(slug string) map[string]map[string]any {
 	}
 }
 
-func (f *ssoFixture) redirect(slug string) string { return f.ts.URL + "/t/" + slug + "/sso/oidc/callback" }
+func (f *ssoFixture) redirect(slug string) string {
+	return f.ts.URL + "/t/" + slug + "/sso/oidc/callback"
+}
 
 // setupSSO gives alpha and beta each zitadel's OpenID provider on
 // loopback, with scry registered there as a confidential client.
