@@ -293,6 +293,12 @@ func TestOIDCForgedTokens(t *testing.T) {
 		{"another nonce", spoil("", func(c map[string]any) { c["nonce"] = "replayed-nonce" }), "nonce does not match"},
 		{"no nonce", spoil("", func(c map[string]any) { delete(c, "nonce") }), "nonce does not match"},
 		{"unverified email", spoil("", func(c map[string]any) { c["email_verified"] = false }), "not verified"},
+		// A thin ID token (no email): the userinfo endpoint's answer
+		// counts only when it is about the token's own subject.
+		{"userinfo about another subject", func() {
+			spoil("", func(c map[string]any) { delete(c, "email") })()
+			alpha.SpoilNextUserinfo(func(c map[string]any) { c["sub"] = "sub-admin@beta.example" })
+		}, "another subject"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -301,6 +307,16 @@ func TestOIDCForgedTokens(t *testing.T) {
 			refusedAt(t, f, "alpha", tc.reason, st, body, cookie)
 		})
 	}
+	t.Run("thin ID token, email from userinfo", func(t *testing.T) {
+		spoil("", func(c map[string]any) { delete(c, "email"); delete(c, "groups") })()
+		if st, body, ck := f.oidcSignIn(t, "alpha", "admin@alpha.example"); st != http.StatusSeeOther || ck == "" {
+			t.Fatalf("thin token: %d %s", st, body)
+		}
+		// The signed token's claims win over userinfo's.
+		spoil("", func(c map[string]any) { c["groups"] = []string{"staff"} })()
+		st, body, ck := f.oidcSignIn(t, "alpha", "admin@alpha.example")
+		refusedAt(t, f, "alpha", "no role mapped", st, body, ck)
+	})
 	// No forged token can reach tenant B from A's provider at all: in the
 	// code flow scry fetches the ID token itself from the token endpoint of
 	// B's own issuer (TestOIDCRefusals brings A's code to B).
@@ -537,5 +553,40 @@ func TestBrowserSSOJourney(t *testing.T) {
 		shot("sso-07-tenant-signin-sso-only"))
 	if eval[bool](t, ctx, `!!document.querySelector("#password")`) {
 		t.Fatal("the password form is still offered")
+	}
+}
+
+// TestBrowserSSORefusals: in headless Chromium, an expired ID token from
+// zitadel's provider and a person of another email domain each end on the
+// tenant's sign-in page saying single sign-on did not let them in, with no
+// session, and the audit log keeps why.
+func TestBrowserSSORefusals(t *testing.T) {
+	ctx := browser(t)
+	f := setupSSO(t, store.SQLite)
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	signIn := func(email, name string) step {
+		return chromedp.Steps(chromedp.Navigate(f.ts.URL+"/t/alpha/signin"), chromedp.WaitVisible(css("#sso-oidc")),
+			chromedp.Click(css("#sso-oidc")), chromedp.WaitVisible(css("#username")),
+			typed("#username", email), typed("#password", idpPassword), chromedp.Submit(css("#password")),
+			chromedp.WaitVisible(css(".error")), shot(name))
+	}
+	op := f.idp["alpha"].(*ssotest.OP)
+	op.SetIDTokenLifetime("scry-alpha", -2*time.Minute)
+	browserRun(t, ctx, signIn("admin@alpha.example", "sso-refused-expired"))
+	if msg := eval[string](t, ctx, `document.querySelector(".error").textContent`); !strings.Contains(msg, "Single sign-on did not let you in") {
+		t.Fatalf("the page says %q", msg)
+	}
+	if r := lastSSO(t, f.db, "alpha"); r.Outcome != audit.OutcomeRefused || !strings.Contains(fmt.Sprint(r.Details["reason"]), "expired") {
+		t.Fatalf("audited as %+v", r)
+	}
+	op.SetIDTokenLifetime("scry-alpha", time.Hour)
+	browserRun(t, ctx, signIn("someone@elsewhere.example", "sso-refused-domain"))
+	if r := lastSSO(t, f.db, "alpha"); !strings.Contains(fmt.Sprint(r.Details["reason"]), "email domain not allowed") {
+		t.Fatalf("audited as %+v", r)
+	}
+	// No session: the app sends this browser to sign in.
+	browserRun(t, ctx, chromedp.Navigate(f.ts.URL+"/ask"), chromedp.WaitVisible(css("#tenant")))
+	if u := eval[string](t, ctx, `location.pathname`); u != "/signin" {
+		t.Fatalf("after the refusals /ask leads to %s", u)
 	}
 }

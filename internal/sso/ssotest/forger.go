@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -48,6 +49,10 @@ type Forger struct {
 	users  map[string]OIDCUser
 	codes  map[string]grant
 	tamper func(claims map[string]any) string // returns how to sign: "", "none", "other-key"
+	// userinfo answers an access token with these claims (a copy of the ID
+	// token's, as issued before any spoiling, changed by spoilInfo).
+	userinfo  map[string]map[string]any
+	spoilInfo func(claims map[string]any)
 	Tokens int                                // ID tokens issued
 }
 
@@ -64,13 +69,14 @@ func NewForger(t testing.TB, clientID, clientSecret string) *Forger {
 		t.Fatal(err)
 	}
 	o2, _ := rsa.GenerateKey(rand.Reader, 2048)
-	p := &Forger{ClientID: clientID, ClientSecret: clientSecret, key: k, other: o2, users: map[string]OIDCUser{}, codes: map[string]grant{}}
+	p := &Forger{ClientID: clientID, ClientSecret: clientSecret, key: k, other: o2, users: map[string]OIDCUser{}, codes: map[string]grant{}, userinfo: map[string]map[string]any{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", p.discovery)
 	mux.HandleFunc("GET /jwks", p.jwks)
 	mux.HandleFunc("GET /authorize", p.authorizeForm)
 	mux.HandleFunc("POST /authorize", p.authorize)
 	mux.HandleFunc("POST /token", p.token)
+	mux.HandleFunc("GET /userinfo", p.userInfo)
 	p.srv = httptest.NewServer(mux)
 	t.Cleanup(p.srv.Close)
 	p.URL = p.srv.URL
@@ -93,10 +99,29 @@ func (p *Forger) SpoilNext(f func(claims map[string]any) string) {
 	p.tamper = f
 }
 
+// SpoilNextUserinfo changes what the userinfo endpoint says for the next
+// token issued.
+func (p *Forger) SpoilNextUserinfo(f func(claims map[string]any)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.spoilInfo = f
+}
+
+func (p *Forger) userInfo(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	info, ok := p.userinfo[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
+	p.mu.Unlock()
+	if !ok {
+		tokenError(w, http.StatusUnauthorized, "invalid_token")
+		return
+	}
+	writeJSON(w, info)
+}
+
 func (p *Forger) discovery(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{
 		"issuer": p.URL, "authorization_endpoint": p.URL + "/authorize", "token_endpoint": p.URL + "/token",
-		"jwks_uri": p.URL + "/jwks", "response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"},
+		"jwks_uri": p.URL + "/jwks", "userinfo_endpoint": p.URL + "/userinfo", "response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"}, "code_challenge_methods_supported": []string{"S256"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
 	})
@@ -213,6 +238,7 @@ func (p *Forger) token(w http.ResponseWriter, r *http.Request) {
 	for k, v := range u.Claims {
 		claims[k] = v
 	}
+	info := maps.Clone(claims)
 	how := ""
 	if tamper != nil {
 		how = tamper(claims)
@@ -225,7 +251,15 @@ func (p *Forger) token(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.Tokens++
 	p.mu.Unlock()
-	writeJSON(w, map[string]any{"access_token": randomString(), "token_type": "Bearer", "expires_in": 3600, "id_token": raw})
+	access := randomString()
+	p.mu.Lock()
+	if p.spoilInfo != nil {
+		p.spoilInfo(info)
+		p.spoilInfo = nil
+	}
+	p.userinfo[access] = info
+	p.mu.Unlock()
+	writeJSON(w, map[string]any{"access_token": access, "token_type": "Bearer", "expires_in": 3600, "id_token": raw})
 }
 
 func (p *Forger) sign(claims map[string]any, how string) (string, error) {
