@@ -53,7 +53,7 @@ type Forger struct {
 	// token's, as issued before any spoiling, changed by spoilInfo).
 	userinfo  map[string]map[string]any
 	spoilInfo func(claims map[string]any)
-	Tokens int                                // ID tokens issued
+	Tokens    int // ID tokens issued
 }
 
 type grant struct {
