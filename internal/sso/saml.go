@@ -196,8 +196,15 @@ func (s *Service) BeginSAML(ctx context.Context, t tenant.Tenant, base string) (
 // conditions and never have been accepted before.
 func (s *Service) FinishSAML(ctx context.Context, t tenant.Tenant, base string, r *http.Request, remote string) (Outcome, Person, error) {
 	var person Person
+	root, err := responseXML(r.PostForm.Get("SAMLResponse"))
+	if err != nil {
+		return Outcome{}, person, refuse("assertion refused: " + err.Error())
+	}
+	if root.SelectAttrValue("InResponseTo", "") == "" {
+		return Outcome{}, person, &refusal{reason: "unsolicited (IdP-initiated) response refused: only answers to scry's own requests are taken", err: errUnsolicited}
+	}
 	var pend pending
-	err := s.DB.InTenant(ctx, t.ID, func(tx *store.Tx) error {
+	err = s.DB.InTenant(ctx, t.ID, func(tx *store.Tx) error {
 		var err error
 		pend, err = takePending(ctx, tx, r.PostForm.Get("RelayState"), "saml")
 		return err
@@ -215,7 +222,7 @@ func (s *Service) FinishSAML(ctx context.Context, t tenant.Tenant, base string, 
 	if err != nil {
 		return Outcome{}, person, err
 	}
-	if err := assertionSigned(r.PostForm.Get("SAMLResponse")); err != nil {
+	if err := assertionSigned(root); err != nil {
 		return Outcome{}, person, refuse("assertion refused: " + err.Error())
 	}
 	a, err := sp.ParseResponse(r, []string{pend.RequestID})
@@ -273,23 +280,35 @@ func attribute(a *saml.Assertion, name string) []string {
 	return out
 }
 
+// errUnsolicited is what a person sees who comes from the identity
+// provider's own portal (an IdP-initiated sign-in): such a response answers
+// no request, so nothing ties it to the browser that brings it — anyone
+// holding one of their own assertions could sign a victim in as themselves
+// (login CSRF). It is refused, and the person is told where to start.
+var errUnsolicited = errcode.New(errcode.Unauthenticated, "Sign-in has to start here: use the button below (a sign-in started from the identity provider's own portal is not accepted)")
+
+// responseXML reads the posted SAMLResponse's root element.
+func responseXML(b64 string) (*etree.Element, error) {
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return nil, errors.New("the SAMLResponse is not base64")
+	}
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(bytes.Clone(raw)); err != nil || doc.Root() == nil {
+		return nil, errors.New("the SAMLResponse is not XML")
+	}
+	return doc.Root(), nil
+}
+
 // assertionSigned requires every assertion of the response to carry its
 // own signature (checked by crewjam as it parses): a signed response
 // around an unsigned assertion is not enough, and encrypted assertions are
 // not offered (the SP metadata has no encryption key) so not accepted.
-func assertionSigned(b64 string) error {
-	raw, err := base64.StdEncoding.DecodeString(b64)
-	if err != nil {
-		return errors.New("the SAMLResponse is not base64")
-	}
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(bytes.Clone(raw)); err != nil || doc.Root() == nil {
-		return errors.New("the SAMLResponse is not XML")
-	}
-	if len(doc.Root().SelectElements("EncryptedAssertion")) > 0 {
+func assertionSigned(root *etree.Element) error {
+	if len(root.SelectElements("EncryptedAssertion")) > 0 {
 		return errors.New("encrypted assertions are not accepted")
 	}
-	as := doc.Root().SelectElements("Assertion")
+	as := root.SelectElements("Assertion")
 	if len(as) != 1 {
 		return errors.New("the response must hold exactly one assertion")
 	}

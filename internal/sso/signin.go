@@ -221,6 +221,8 @@ func (s *Service) Refused(ctx context.Context, slug, protocol, email, remote str
 	}
 	var shown error
 	switch e := errcode.From(err); {
+	case r != nil && errors.Is(r.err, errUnsolicited):
+		shown = errUnsolicited
 	case r != nil:
 		shown = errRefused
 	case e.Code == errcode.Invalid:
