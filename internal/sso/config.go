@@ -38,7 +38,13 @@ type Config struct {
 	JIT bool `yaml:"jit" json:"jit"`
 	// MaxSessionHours bounds a session opened through the identity
 	// provider when the token or assertion says nothing shorter.
-	MaxSessionHours int         `yaml:"max_session_hours" json:"max_session_hours"`
+	MaxSessionHours int `yaml:"max_session_hours" json:"max_session_hours"`
+	// WorkforcePortal opts the workforce in: its members sign in at the
+	// review portal with the identity provider (the provider's MFA instead
+	// of the pool's TOTP), and the portal's password sign-in is off.
+	// Members still come only from the workforce file: no one is created
+	// at the portal, and the role stays worker.
+	WorkforcePortal bool        `yaml:"workforce_portal" json:"workforce_portal"`
 	OIDC            *OIDCConfig `yaml:"oidc" json:"oidc,omitempty"`
 	SAML            *SAMLConfig `yaml:"saml" json:"saml,omitempty"`
 }

@@ -72,7 +72,8 @@ func oauthConfig(o *OIDCConfig, p *oidc.Provider, redirect string) *oauth2.Confi
 // answer to this browser. The state, nonce and PKCE verifier are stored
 // (the state hashed) in t's rows, so the answer is accepted only at t's
 // callback, once, within ten minutes, in the browser that started it.
-func (s *Service) BeginOIDC(ctx context.Context, t tenant.Tenant, redirect string) (authURL, binding string, err error) {
+// portal says the sign-in starts at the workforce's review portal.
+func (s *Service) BeginOIDC(ctx context.Context, t tenant.Tenant, redirect string, portal bool) (authURL, binding string, err error) {
 	cfg, _, err := s.settings(ctx, t.ID)
 	if err != nil {
 		return "", "", err
@@ -86,7 +87,7 @@ func (s *Service) BeginOIDC(ctx context.Context, t tenant.Tenant, redirect strin
 	}
 	state, nonce, verifier, binding := random(), random(), oauth2.GenerateVerifier(), random()
 	err = s.DB.InTenant(ctx, t.ID, func(tx *store.Tx) error {
-		return putPending(ctx, tx, state, pending{Protocol: "oidc", Nonce: nonce, Verifier: verifier, BrowserHash: hashOf(binding)})
+		return putPending(ctx, tx, state, pending{Protocol: "oidc", Nonce: nonce, Verifier: verifier, BrowserHash: hashOf(binding), Portal: portal})
 	})
 	if err != nil {
 		return "", "", err
@@ -179,7 +180,7 @@ func (s *Service) FinishOIDC(ctx context.Context, t tenant.Tenant, redirect stri
 			person.EmployeeID = v[0]
 		}
 	}
-	out, err := s.complete(ctx, t, cfg, o.Mapping, person, remote)
+	out, err := s.complete(ctx, t, cfg, o.Mapping, person, pend.Portal, remote)
 	return out, person, err
 }
 

@@ -163,7 +163,8 @@ func (s *Service) SPMetadata(ctx context.Context, t tenant.Tenant, base string) 
 // BeginSAML starts a sign-in at t's SAML IdP (HTTP-Redirect binding) and
 // returns the address to send the browser to. The request id is stored
 // under the RelayState in t's rows and consumed by the answer.
-func (s *Service) BeginSAML(ctx context.Context, t tenant.Tenant, base string) (string, error) {
+// portal says the sign-in starts at the workforce's review portal.
+func (s *Service) BeginSAML(ctx context.Context, t tenant.Tenant, base string, portal bool) (string, error) {
 	cfg, sec, err := s.settings(ctx, t.ID)
 	if err != nil {
 		return "", err
@@ -178,7 +179,7 @@ func (s *Service) BeginSAML(ctx context.Context, t tenant.Tenant, base string) (
 	}
 	relay := random()[:40]
 	if err := s.DB.InTenant(ctx, t.ID, func(tx *store.Tx) error {
-		return putPending(ctx, tx, relay, pending{Protocol: "saml", RequestID: req.ID})
+		return putPending(ctx, tx, relay, pending{Protocol: "saml", RequestID: req.ID, Portal: portal})
 	}); err != nil {
 		return "", err
 	}
@@ -257,7 +258,7 @@ func (s *Service) FinishSAML(ctx context.Context, t tenant.Tenant, base string, 
 			person.Ends = *st.SessionNotOnOrAfter
 		}
 	}
-	out, err := s.complete(ctx, t, cfg, c.Mapping, person, remote)
+	out, err := s.complete(ctx, t, cfg, c.Mapping, person, pend.Portal, remote)
 	return out, person, err
 }
 

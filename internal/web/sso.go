@@ -10,6 +10,7 @@ import (
 	"github.com/scry-dev/scry/internal/sso"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
+	"github.com/scry-dev/scry/internal/workforce"
 )
 
 // signInOptions is what a tenant's sign-in page offers.
@@ -17,6 +18,7 @@ type signInOptions struct {
 	Tenant      string      // fixed when the page is the tenant's own
 	Buttons     []ssoButton // "Sign in with …"
 	PasswordOff bool
+	Workforce   bool // the workforce signs in at its portal with the provider too
 }
 
 type ssoButton struct{ Protocol, Name, URL string }
@@ -26,6 +28,9 @@ type ssoButton struct{ Protocol, Name, URL string }
 func (s *Server) ssoRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /t/{tenant}/signin", s.tenantSignInPage)
 	mux.HandleFunc("GET /t/{tenant}/sso/oidc/start", s.ssoDoor(s.oidcStart))
+	// The workforce's way in when the tenant opted it in: the portal's
+	// allow-list applies, and the answer opens a portal session.
+	mux.HandleFunc("GET /t/{tenant}/portal/sso/{protocol}/start", s.portal(s.portalSSOStart))
 	mux.HandleFunc("GET /t/{tenant}/sso/oidc/callback", s.ssoDoor(s.oidcCallback))
 	mux.HandleFunc("GET /t/{tenant}/sso/saml/start", s.ssoDoor(s.samlStart))
 	mux.HandleFunc("POST /t/{tenant}/sso/saml/acs", s.ssoDoor(s.samlACS))
@@ -98,7 +103,7 @@ func (s *Server) signInOptionsFor(r *http.Request, slug string) *signInOptions {
 	if cfg.SAML != nil {
 		o.Buttons = append(o.Buttons, ssoButton{"saml", cfg.SAML.Name, "/t/" + t.Slug + "/sso/saml/start"})
 	}
-	o.PasswordOff = !cfg.PasswordAllowed()
+	o.PasswordOff, o.Workforce = !cfg.PasswordAllowed(), cfg.WorkforcePortal
 	return o
 }
 
@@ -112,7 +117,11 @@ func (s *Server) tenantSignInPage(w http.ResponseWriter, r *http.Request) {
 const ssoCookie = "scry_sso"
 
 func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
-	u, binding, err := s.sso.BeginOIDC(r.Context(), t, s.oidcRedirect(r, t.Slug))
+	s.oidcBegin(w, r, t, false)
+}
+
+func (s *Server) oidcBegin(w http.ResponseWriter, r *http.Request, t tenant.Tenant, portal bool) {
+	u, binding, err := s.sso.BeginOIDC(r.Context(), t, s.oidcRedirect(r, t.Slug), portal)
 	if err != nil {
 		s.ssoFailed(w, r, t, "oidc", err)
 		return
@@ -133,12 +142,47 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, t tenant.T
 }
 
 func (s *Server) samlStart(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
-	u, err := s.sso.BeginSAML(r.Context(), t, s.publicBase(r))
+	s.samlBegin(w, r, t, false)
+}
+
+func (s *Server) samlBegin(w http.ResponseWriter, r *http.Request, t tenant.Tenant, portal bool) {
+	u, err := s.sso.BeginSAML(r.Context(), t, s.publicBase(r), portal)
 	if err != nil {
 		s.ssoFailed(w, r, t, "saml", err)
 		return
 	}
 	http.Redirect(w, r, u, http.StatusFound)
+}
+
+// portalSSOStart sends a workforce member to the tenant's identity
+// provider, when the tenant opted the workforce in.
+func (s *Server) portalSSOStart(w http.ResponseWriter, r *http.Request, t tenant.Tenant, _ workforce.Policy) {
+	if !s.signInOptionsFor(r, t.Slug).Workforce {
+		http.Error(w, "This review portal signs in with passwords.", http.StatusNotFound)
+		return
+	}
+	switch r.PathValue("protocol") {
+	case "oidc":
+		s.oidcBegin(w, r, t, true)
+	case "saml":
+		s.samlBegin(w, r, t, true)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// portalButtons are the portal's "Sign in with …" when the workforce is
+// opted in to single sign-on (nil otherwise).
+func (s *Server) portalButtons(r *http.Request, slug string) []ssoButton {
+	o := s.signInOptionsFor(r, slug)
+	if !o.Workforce {
+		return nil
+	}
+	out := make([]ssoButton, len(o.Buttons))
+	for i, b := range o.Buttons {
+		out[i] = ssoButton{b.Protocol, b.Name, "/t/" + slug + "/portal/sso/" + b.Protocol + "/start"}
+	}
+	return out
 }
 
 func (s *Server) samlACS(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
@@ -173,6 +217,10 @@ func (s *Server) ssoSignedIn(w http.ResponseWriter, r *http.Request, t tenant.Te
 		rl.tenant, rl.user = t.Slug, out.User.Email
 	}
 	http.SetCookie(w, s.cookie(out.Session, max(1, int(time.Until(out.Ends).Seconds()))))
+	if out.Portal {
+		http.Redirect(w, r, "/t/"+t.Slug+"/portal", http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, "/ask", http.StatusSeeOther)
 }
 
