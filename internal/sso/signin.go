@@ -36,6 +36,13 @@ type Service struct {
 	sps        sync.Map // tenant id → *samlSP
 }
 
+// Forget drops what is kept of tenant tenantID's providers (discovery,
+// keys, IdP metadata), so settings just changed take effect at once.
+func (s *Service) Forget(tenantID int64) {
+	s.providers.Delete(tenantID)
+	s.sps.Delete(tenantID)
+}
+
 func (s *Service) sealerFor() (*Sealer, error) {
 	s.sealerOnce.Do(func() { s.sealer, s.sealerErr = OpenSealer(s.KeyFile, false) })
 	return s.sealer, s.sealerErr

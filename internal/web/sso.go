@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -244,11 +246,13 @@ func (s *Server) passwordRefused(r *http.Request, tenantID int64) (bool, error) 
 	return !on, err
 }
 
-// ssoPage is the admin's view of the tenant's single sign-on: what is set
-// (never the secrets), the addresses to give the identity provider, and
-// the password switch. Password sign-in can be switched off here only
-// from a session opened through the provider — proof that the way in
-// works; the way back is `scry sso set` or `scry sso remove`.
+// ssoPage is the admin's page of the tenant's single sign-on: what is set
+// (never the secrets), the addresses to give the identity provider, the
+// settings to edit (sso.yaml, read as strictly as by `scry sso set`, the
+// IdP metadata as an upload), removal, and the password switch. Password
+// sign-in can be switched off here only from a session opened through
+// the provider — proof that the way in works; the way back is `scry sso
+// set` or `scry sso remove` on the server. Each change is audited.
 func (s *Server) ssoPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	d := s.base(c, "Single sign-on", "sso")
 	t, err := tenant.Get(r.Context(), s.db, c.tenantSlug)
@@ -256,24 +260,30 @@ func (s *Server) ssoPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		http.Error(w, "No such organisation.", http.StatusNotFound)
 		return
 	}
+	current := func() *sso.Config {
+		cfg, err := sso.Show(r.Context(), s.db, t)
+		if err != nil && !errcode.Is(err, errcode.NotFound) {
+			s.logFailure(r, "read SSO settings", err)
+		}
+		return cfg
+	}
+	cfg := current()
+	draft := ""
 	if r.Method == http.MethodPost {
-		r.ParseForm()
-		on := r.PostForm.Get("password_signin") == "on"
-		err := s.switchPassword(r, c, t, on)
-		if err != nil {
-			d.Error = errcode.From(err).Message
-		} else if on {
-			d.Notice = "Password sign-in is on."
+		if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			d.Error = "The form could not be read."
+		} else if notice, err := s.ssoChange(r, c, t, cfg); err != nil {
+			// The admin's draft stays in the editor with the problems.
+			d.Error, d.Problems, draft = errcode.From(err).Message, errcode.From(err).Details, r.PostForm.Get("settings")
 		} else {
-			d.Notice = "Password sign-in is off: people sign in with the identity provider."
+			d.Notice, cfg = notice, current()
 		}
 	}
-	cfg, err := sso.Show(r.Context(), s.db, t)
-	if err != nil && !errcode.Is(err, errcode.NotFound) {
-		s.logFailure(r, "read SSO settings", err)
+	if draft == "" && cfg != nil {
+		draft = cfg.EditableYAML()
 	}
 	meta, acs := sso.SPURLs(s.publicBase(r), t.Slug)
-	d.SSO = &ssoView{Config: cfg, Callback: s.oidcRedirect(r, t.Slug), Metadata: meta.String(), ACS: acs.String()}
+	d.SSO = &ssoView{Config: cfg, Callback: s.oidcRedirect(r, t.Slug), Metadata: meta.String(), ACS: acs.String(), Draft: draft}
 	status := http.StatusOK
 	if d.Error != "" {
 		status = http.StatusBadRequest
@@ -281,24 +291,88 @@ func (s *Server) ssoPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	s.render(w, status, "sso", d)
 }
 
+// ssoChange carries out the page's form: set, remove or the password
+// switch; it returns what to tell the admin.
+func (s *Server) ssoChange(r *http.Request, c *caller, t tenant.Tenant, cfg *sso.Config) (string, error) {
+	actor := "user:" + c.user.Email
+	switch r.PostForm.Get("action") {
+	case "set":
+		old := cfg
+		if old == nil {
+			old = &sso.Config{} // nothing to keep
+		}
+		var upload []byte
+		if f, _, err := r.FormFile("idp_metadata"); err == nil {
+			upload, err = io.ReadAll(f)
+			f.Close()
+			if err != nil {
+				return "", errcode.New(errcode.Invalid, "The IdP metadata file could not be read")
+			}
+		}
+		next, err := sso.ParseKeeping([]byte(r.PostForm.Get("settings")), "settings", old, upload)
+		if err != nil {
+			return "", err
+		}
+		if !next.PasswordAllowed() && cfg.PasswordAllowed() {
+			if err := s.viaProvider(r, c); err != nil {
+				return "", err
+			}
+		}
+		if err := sso.Set(r.Context(), s.db, s.audit, t, s.sso.KeyFile, actor, next); err != nil {
+			return "", err
+		}
+		s.sso.Forget(t.ID)
+		return "Single sign-on is set.", nil
+	case "remove":
+		if r.PostForm.Get("confirm") != t.Slug {
+			return "", errcode.New(errcode.Invalid, "Type the organisation's name, %s, to remove single sign-on", t.Slug)
+		}
+		if err := sso.RemoveFor(r.Context(), s.db, s.audit, t, actor); err != nil {
+			return "", err
+		}
+		s.sso.Forget(t.ID)
+		return "Single sign-on is removed: people sign in with passwords again.", nil
+	default:
+		on := r.PostForm.Get("password_signin") == "on"
+		if err := s.switchPassword(r, c, t, on); err != nil {
+			return "", err
+		}
+		if on {
+			return "Password sign-in is on.", nil
+		}
+		return "Password sign-in is off: people sign in with the identity provider.", nil
+	}
+}
+
 type ssoView struct {
 	Config                  *sso.Config
 	Callback, Metadata, ACS string
+	Draft                   string // the settings in the editor
 }
 
 func (s *Server) switchPassword(r *http.Request, c *caller, t tenant.Tenant, on bool) error {
 	if !on {
-		var via string
-		if err := s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
-			var err error
-			via, err = identity.SessionVia(r.Context(), tx, c.sessionHash)
+		if err := s.viaProvider(r, c); err != nil {
 			return err
-		}); err != nil {
-			return err
-		}
-		if via != "oidc" && via != "saml" {
-			return errcode.New(errcode.Conflict, "Sign in with the identity provider first: password sign-in is switched off only from a session that proves the provider lets admins in")
 		}
 	}
 	return sso.SwitchPasswordSignIn(r.Context(), s.db, s.audit, t, "user:"+c.user.Email, on)
+}
+
+// viaProvider refuses unless the caller's session was opened through the
+// identity provider: password sign-in goes off only when that way in is
+// shown to work for admins.
+func (s *Server) viaProvider(r *http.Request, c *caller) error {
+	var via string
+	if err := s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+		var err error
+		via, err = identity.SessionVia(r.Context(), tx, c.sessionHash)
+		return err
+	}); err != nil {
+		return err
+	}
+	if via != "oidc" && via != "saml" {
+		return errcode.New(errcode.Conflict, "Sign in with the identity provider first: password sign-in is switched off only from a session that proves the provider lets admins in")
+	}
+	return nil
 }
