@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/semantic"
@@ -32,7 +33,11 @@ type Engine struct {
 	// FactsOnly answers from the fact tables, never from the rollups the
 	// import keeps: only to prove (and measure) that both give one answer.
 	FactsOnly bool
-	Limits    Limits // how many questions run at once (per user, per tenant, in all)
+	Limits    Limits     // how many questions run at once (per user, per tenant, in all)
+	Audit     *audit.Log // where Answer records every question
+
+	recorderOnce sync.Once
+	recorder     *recorder
 }
 
 type cachedParser struct {
@@ -71,6 +76,7 @@ func (e *Engine) parser(ctx context.Context, tx *store.Tx) (*Parser, int64, erro
 // CLI's --as), never from the question.
 type Asker struct {
 	TenantID int64
+	Tenant   string // the tenant's slug, as the audit log names it
 	User     identity.User
 }
 

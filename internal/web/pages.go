@@ -337,8 +337,8 @@ func followedUp(r *http.Request) (*ask.Query, error) {
 	return &q, nil
 }
 
-// answer runs a question for the caller, records it in their history and
-// the audit log, and counts it; a refusal is an answer with an error.
+// answer asks a question for the caller (ask.Engine.Answer) and counts it;
+// a refusal is an answer with an error.
 func (s *Server) answer(r *http.Request, c *caller, question, nowParam string, prev *ask.Query) (*ask.Answer, error) {
 	now := time.Now().UTC()
 	if nowParam != "" {
@@ -348,21 +348,13 @@ func (s *Server) answer(r *http.Request, c *caller, question, nowParam string, p
 		}
 		now = t
 	}
-	ans, askErr := s.engine.AskAfter(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user}, question, now, prev)
-	// Every question is recorded, whatever became of it: refused, denied,
-	// timed out or broken.
-	rec := ask.RecordOf(c.tenantSlug, "user:"+c.user.Email, question, ans, askErr)
-	s.metrics.outcome("scry_asks_total", rec.Outcome)
-	err := s.recorder.record(r.Context(), &askRecord{tenantID: c.tenantID, userID: c.user.ID, question: rec.History, outcome: rec.Outcome, rec: rec.Audit})
-	if askErr != nil {
-		e := errcode.From(askErr)
-		if e.Code == errcode.Internal || e.Code == errcode.Unavailable {
-			return nil, askErr
-		}
-		// refusals and timeouts are answers that say why there are no rows
-		ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
+	ans, err := s.engine.Answer(r.Context(), ask.Asker{TenantID: c.tenantID, Tenant: c.tenantSlug, User: c.user}, ask.Question{Text: question, Now: now, Prev: prev})
+	if err != nil {
+		s.metrics.outcome("scry_asks_total", string(errcode.From(err).Code))
+		return nil, err
 	}
-	return ans, err
+	s.metrics.outcome("scry_asks_total", ans.Outcome())
+	return ans, nil
 }
 
 func (s *Server) askCSV(w http.ResponseWriter, r *http.Request, c *caller) {

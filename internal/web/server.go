@@ -68,18 +68,17 @@ type Config struct {
 
 // Server serves one installation.
 type Server struct {
-	cfg      Config
-	db       *store.DB
-	audit    *audit.Log
-	engine   *ask.Engine
-	log      *slog.Logger
-	metrics  *metrics
-	limits   sync.Map // key → *rate.Limiter
-	routes   []route
-	recorder *askRecorder
-	slugs    sync.Map     // tenant id → slug
-	shown    shownAnswers // answers the ask page just gave, for post/redirect/get
-	sso      *sso.Service
+	cfg     Config
+	db      *store.DB
+	audit   *audit.Log
+	engine  *ask.Engine
+	log     *slog.Logger
+	metrics *metrics
+	limits  sync.Map // key → *rate.Limiter
+	routes  []route
+	slugs   sync.Map     // tenant id → slug
+	shown   shownAnswers // answers the ask page just gave, for post/redirect/get
+	sso     *sso.Service
 }
 
 // New builds a server.
@@ -108,9 +107,11 @@ func New(cfg Config, db *store.DB, log *audit.Log, engine *ask.Engine) *Server {
 	if cfg.Objects == nil {
 		cfg.Objects = objstore.NewFolder(cfg.DataDir)
 	}
+	if engine.Audit == nil {
+		engine.Audit = log // the questions asked here are recorded in the server's log
+	}
 	s := &Server{cfg: cfg, db: db, audit: log, engine: engine, log: cfg.Logger, metrics: newMetrics()}
 	s.routes = s.routeTable()
-	s.recorder = &askRecorder{db: db, audit: log}
 	key := cfg.SSOKey
 	if key == "" {
 		key = sso.DefaultKeyFile(cfg.DataDir)

@@ -1,25 +1,28 @@
-package web
+package ask
 
 import (
 	"context"
 	"sort"
-	"sync"
 
-	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/store"
 )
 
-// askRecorder writes each answered question to the asker's history and the
+// recorder writes each answered question to the asker's history and the
 // audit log. Requests that arrive together share one transaction per tenant
 // and one signed head (group commit, and audit.PublishSoon): every request
 // still waits until its records are durable, but sixteen concurrent askers
 // cost one fsync, not sixteen, on SQLite's single writer.
-type askRecorder struct {
+type recorder struct {
 	db    *store.DB
 	audit *audit.Log
 	queue chan *askRecord
-	once  sync.Once
+}
+
+func newRecorder(db *store.DB, log *audit.Log) *recorder {
+	r := &recorder{db: db, audit: log, queue: make(chan *askRecord, 256)}
+	go r.loop()
+	return r
 }
 
 type askRecord struct {
@@ -33,16 +36,8 @@ type askRecord struct {
 
 const maxBatch = 64
 
-func (r *askRecorder) start() {
-	r.once.Do(func() {
-		r.queue = make(chan *askRecord, 256)
-		go r.loop()
-	})
-}
-
 // record writes one question's records and waits until they are committed.
-func (r *askRecorder) record(ctx context.Context, a *askRecord) error {
-	r.start()
+func (r *recorder) record(ctx context.Context, a *askRecord) error {
 	a.done = make(chan error, 1)
 	select {
 	case r.queue <- a:
@@ -57,7 +52,7 @@ func (r *askRecorder) record(ctx context.Context, a *askRecord) error {
 	}
 }
 
-func (r *askRecorder) loop() {
+func (r *recorder) loop() {
 	for first := range r.queue {
 		batch := []*askRecord{first}
 	drain:
@@ -73,7 +68,7 @@ func (r *askRecorder) loop() {
 	}
 }
 
-func (r *askRecorder) write(batch []*askRecord) {
+func (r *recorder) write(batch []*askRecord) {
 	ctx := context.Background()
 	byTenant := map[int64][]*askRecord{}
 	for _, a := range batch {
@@ -88,7 +83,7 @@ func (r *askRecorder) write(batch []*askRecord) {
 		group := byTenant[t]
 		err := r.db.InTenant(ctx, t, func(tx *store.Tx) error {
 			for _, a := range group {
-				if err := ask.RecordHistory(ctx, tx, a.userID, a.question, a.outcome); err != nil {
+				if err := RecordHistory(ctx, tx, a.userID, a.question, a.outcome); err != nil {
 					return err
 				}
 				if err := audit.Append(ctx, tx, a.rec); err != nil {
