@@ -28,6 +28,7 @@ type Engine struct {
 
 	mu      sync.Mutex
 	parsers map[int64]cachedParser // per tenant, rebuilt when an import bumps hr_version
+	tenants *tenantNames           // other tenants a question may name
 	results resultCache            // rows of exact queries, per tenant data version
 	NoCache bool                   // always run the query (benchmarks of the database work)
 	// FactsOnly answers from the fact tables, never from the rollups the
@@ -143,6 +144,9 @@ func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.T
 func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now time.Time, prev *Query) (*Answer, error) {
 	ans := &Answer{Question: question, Rows: [][]any{}}
 	if err := Guard(question); err != nil {
+		return ans, err
+	}
+	if err := e.namesOtherTenant(ctx, who.TenantID, question); err != nil {
 		return ans, err
 	}
 	scope, err := ScopeOf(who.User)

@@ -227,11 +227,8 @@ func (r txHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 // Append adds rec to the log inside tx, so that the record exists exactly
 // when the change it describes does. Call Publish after the commit.
 func Append(ctx context.Context, tx *store.Tx, rec Record) error {
-	if tx.Dialect == store.Postgres {
-		// One writer at a time: the tree is a sequence.
-		if _, err := tx.ExecContext(ctx, `select pg_advisory_xact_lock(7319002)`); err != nil {
-			return store.Err(err, "lock audit log")
-		}
+	if err := tx.AdvisoryLock(ctx, store.LockAudit); err != nil { // one writer at a time: the tree is a sequence
+		return err
 	}
 	var n int64
 	if err := tx.QueryRowContext(ctx, `select coalesce(max(seq) + 1, 0) from audit_records`).Scan(&n); err != nil {

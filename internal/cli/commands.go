@@ -192,22 +192,14 @@ func tenantShow(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	var counts [4]int64
-	err = db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
-		for i, tbl := range []string{"users", "employees", "shifts", "absences"} {
-			if err := tx.QueryRowContext(ctx, "select count(*) from "+tbl+" where tenant_id = $1", t.ID).Scan(&counts[i]); err != nil {
-				return store.Err(err, "count "+tbl)
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	var n tenant.Size
+	if err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { n, err = tenant.SizeOf(ctx, tx); return err }); err != nil {
 		return err
 	}
-	v := map[string]any{"tenant": t, "users": counts[0], "employees": counts[1], "shifts": counts[2], "absences": counts[3]}
+	v := map[string]any{"tenant": t, "users": n.Users, "employees": n.Employees, "shifts": n.Shifts, "absences": n.Absences}
 	return c.out(v, func(w io.Writer) {
 		fmt.Fprintf(w, "%s (%s), created %s\n  users %d, employees %d, shifts %d, absences %d\n",
-			t.Slug, t.Name, t.CreatedAt.Format("2006-01-02"), counts[0], counts[1], counts[2], counts[3])
+			t.Slug, t.Name, t.CreatedAt.Format("2006-01-02"), n.Users, n.Employees, n.Shifts, n.Absences)
 	})
 }
 

@@ -112,7 +112,7 @@ func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 func checkSignIn(lookup error, hash *string, password string) error {
 	if lookup != nil || hash == nil {
 		SpendPasswordTime(password)
-		if lookup != nil && !errors.Is(store.Err(lookup, ""), store.ErrNotFound) {
+		if lookup != nil && !errcode.Is(store.Err(lookup, ""), errcode.NotFound) {
 			return store.Err(lookup, "authenticate")
 		}
 		return errBadSignIn

@@ -248,7 +248,7 @@ func employeeByEmail(ctx context.Context, tx *store.Tx, email string) (string, e
 	var id string
 	err := tx.QueryRowContext(ctx, `select employee_id from employees where tenant_id = $1 and lower(email) = $2 order by employee_id limit 1`,
 		tx.TenantID, strings.ToLower(email)).Scan(&id)
-	if err = store.Err(err, "find employee by email"); errors.Is(err, store.ErrNotFound) {
+	if err = store.Err(err, "find employee by email"); errcode.Is(err, errcode.NotFound) {
 		return "", nil
 	}
 	return id, err

@@ -52,7 +52,7 @@ func load(ctx context.Context, tx *store.Tx) (*Config, string, error) {
 	var pub, sealed string
 	var pw int
 	err := tx.QueryRowContext(ctx, `select config, secrets, password_signin from sso_configs where tenant_id = $1`, tx.TenantID).Scan(&pub, &sealed, &pw)
-	if err = store.Err(err, "read SSO settings"); errors.Is(err, store.ErrNotFound) {
+	if err = store.Err(err, "read SSO settings"); errcode.Is(err, errcode.NotFound) {
 		return nil, "", ErrNotConfigured
 	} else if err != nil {
 		return nil, "", err
@@ -91,7 +91,7 @@ func loadSecrets(ctx context.Context, tx *store.Tx, sealer *Sealer) (*Config, se
 func PasswordAllowed(ctx context.Context, tx *store.Tx) (bool, error) {
 	var pw int
 	err := tx.QueryRowContext(ctx, `select password_signin from sso_configs where tenant_id = $1`, tx.TenantID).Scan(&pw)
-	if err = store.Err(err, "read SSO settings"); errors.Is(err, store.ErrNotFound) {
+	if err = store.Err(err, "read SSO settings"); errcode.Is(err, errcode.NotFound) {
 		return true, nil
 	}
 	return pw == 1, err
@@ -190,7 +190,7 @@ func takePending(ctx context.Context, tx *store.Tx, key, protocol string) (pendi
 	err := tx.QueryRowContext(ctx, `delete from sso_pending where tenant_id = $1 and id_hash = $2 and protocol = $3
 		returning request_id, nonce, verifier, browser_hash, expires_at, portal`, tx.TenantID, hashOf(key), protocol).
 		Scan(&p.RequestID, &p.Nonce, &p.Verifier, &p.BrowserHash, &exp, &portal)
-	if err = store.Err(err, "take SSO sign-in"); errors.Is(err, store.ErrNotFound) {
+	if err = store.Err(err, "take SSO sign-in"); errcode.Is(err, errcode.NotFound) {
 		return p, errUnknownState
 	} else if err != nil {
 		return p, err
@@ -216,7 +216,7 @@ func markUsed(ctx context.Context, tx *store.Tx, id string, expires time.Time) e
 		_, err := tx.ExecContext(ctx, `insert into sso_used (tenant_id, id, expires_at) values ($1, $2, $3)`, tx.TenantID, id, expires.UTC().Format(stamp))
 		return store.Err(err, "record SSO id")
 	})
-	if errors.Is(err, store.ErrAlreadyExists) {
+	if errcode.Is(err, errcode.AlreadyExists) {
 		return errReplayed
 	}
 	return err

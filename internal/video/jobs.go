@@ -147,7 +147,7 @@ func (w *Worker) Timeout(*river.Job[AnalyzeArgs]) time.Duration {
 }
 
 // heartbeats: on PostgreSQL, where workers run on several machines.
-func (w *Worker) heartbeats() bool { return w.DB != nil && w.DB.Dialect == store.Postgres }
+func (w *Worker) heartbeats() bool { return w.DB != nil && w.DB.Dialect.Shared() }
 
 // ownDeadline replaces river's deadline (rescueAfter, short so that its
 // rescuer may take a dead worker's job) by maxRun, and keeps every other
@@ -342,7 +342,7 @@ func NewClient(db *store.DB, w *Worker, workers int, log *slog.Logger) (*river.C
 		// machine, no heartbeat) after the job timeout, on PostgreSQL a
 		// minute after the last heartbeat.
 		RescueStuckJobsAfter: 9 * time.Hour}
-	if db.Dialect == store.Postgres {
+	if db.Dialect.Shared() {
 		cfg.RescueStuckJobsAfter = rescueAfter
 	}
 	if workers > 0 {

@@ -237,12 +237,14 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		teams, err = workforce.TeamsOf(r.Context(), tx, c.user.ID)
 		return err
 	}))
-	var enrolled *string
+	var enrolled bool
 	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		return tx.QueryRowContext(r.Context(), `select mfa_enrolled_at from users where tenant_id = $1 and id = $2`, t.ID, c.user.ID).Scan(&enrolled)
+		var err error
+		enrolled, err = identity.MFAEnrolled(r.Context(), tx, c.user.ID)
+		return err
 	}))
 	s.render(w, http.StatusOK, "portal_home", portalData{Title: "Review portal", Tenant: t.Slug, Email: c.user.Email, Teams: teams,
-		OfferMFA: p.UserPool.MFA == "optional" && enrolled == nil})
+		OfferMFA: p.UserPool.MFA == "optional" && !enrolled})
 }
 
 // nextStage is where a worker goes after a password check or a step.
@@ -388,11 +390,11 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 				if err := identity.ChangePassword(r.Context(), tx, c.user, r.PostForm.Get("new"), p.UserPool.Password.MinLength, c.sessionHash); err != nil {
 					return err
 				}
-				var enrolled *string
-				if err := tx.QueryRowContext(r.Context(), `select mfa_enrolled_at from users where tenant_id = $1 and id = $2`, t.ID, c.user.ID).Scan(&enrolled); err != nil {
-					return store.Err(err, "read MFA enrollment")
+				enrolled, err := identity.MFAEnrolled(r.Context(), tx, c.user.ID)
+				if err != nil {
+					return err
 				}
-				return identity.SetStage(r.Context(), tx, c.sessionHash, nextStage(p, false, enrolled != nil))
+				return identity.SetStage(r.Context(), tx, c.sessionHash, nextStage(p, false, enrolled))
 			})
 		case "mfa_enroll", "mfa":
 			// Codes are guessed like passwords: counted per account

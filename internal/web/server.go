@@ -17,6 +17,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +31,7 @@ import (
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/sso"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
 )
 
 // Config is how the server runs.
@@ -366,7 +368,7 @@ func (s *Server) authenticateValue(r *http.Request, prefix, value string, policy
 			c.tenantSlug = slug.(string)
 			return nil
 		}
-		if err := tx.QueryRowContext(r.Context(), `select slug from tenants where id = $1`, tenantID).Scan(&c.tenantSlug); err != nil {
+		if c.tenantSlug, err = tenant.Slug(r.Context(), tx); err != nil {
 			return err
 		}
 		s.slugs.Store(tenantID, c.tenantSlug)
@@ -418,9 +420,9 @@ func (s *Server) authenticateFull(r *http.Request) (*caller, error) {
 // checked against the OpenAPI document by a test.
 type route struct {
 	method, path string
-	public       bool     // no credential needed
-	upload       bool     // a file upload: MaxUpload instead of MaxBody, and time to send it
-	roles        []string // allowed roles; empty = any signed-in user
+	public       bool            // no credential needed
+	upload       bool            // a file upload: MaxUpload instead of MaxBody, and time to send it
+	roles        []identity.Role // allowed roles; empty = any signed-in user
 	handle       func(w http.ResponseWriter, r *http.Request, c *caller) error
 }
 
@@ -450,7 +452,7 @@ func (s *Server) wrap(rt route) http.Handler {
 				writeError(w, errcode.New(errcode.RateLimited, "Too many requests; slow down"))
 				return
 			}
-			if len(rt.roles) > 0 && !hasRole(rt.roles, string(c.user.Role)) {
+			if len(rt.roles) > 0 && !slices.Contains(rt.roles, c.user.Role) {
 				writeError(w, errcode.New(errcode.PermissionDenied, "Your role may not do this"))
 				return
 			}
@@ -493,15 +495,6 @@ func (s *Server) allowUpload(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Now().Add(uploadTime))
 	rc.SetWriteDeadline(time.Now().Add(uploadTime))
-}
-
-func hasRole(roles []string, r string) bool {
-	for _, x := range roles {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
