@@ -73,3 +73,18 @@ func TestAnswerRecordsEveryOutcome(t *testing.T) {
 		}
 	})
 }
+
+// TestNamingAnotherTenantIsRefused: a question that names another tenant
+// of the installation (by slug, spaced slug or display name) is refused as
+// an attempt to cross the boundary; naming one's own tenant is fine.
+func TestNamingAnotherTenantIsRefused(t *testing.T) {
+	f := shared(t)
+	for _, q := range []string{"How many employees does bistro-group have?", "Hours worked at Bistro Group last month", "headcount of maple district"} {
+		if _, err := f.ask(t, "acme-retail", "admin", q); !errcode.Is(err, errcode.PromptInjection) {
+			t.Errorf("%q: %v", q, err)
+		}
+	}
+	if _, err := f.ask(t, "acme-retail", "admin", "How many employees does acme retail have?"); errcode.Is(err, errcode.PromptInjection) {
+		t.Errorf("own tenant named: %v", err)
+	}
+}

@@ -32,6 +32,9 @@ type askRecord struct {
 	question string
 	outcome  string // for the history: ok or the error code
 	done     chan error
+	// ctx is the asker's without its end: what the audit record is
+	// appended under (it names the process, audit.WithProcess).
+	ctx context.Context
 }
 
 const maxBatch = 64
@@ -39,6 +42,7 @@ const maxBatch = 64
 // record writes one question's records and waits until they are committed.
 func (r *recorder) record(ctx context.Context, a *askRecord) error {
 	a.done = make(chan error, 1)
+	a.ctx = context.WithoutCancel(ctx)
 	select {
 	case r.queue <- a:
 	case <-ctx.Done():
@@ -86,7 +90,7 @@ func (r *recorder) write(batch []*askRecord) {
 				if err := RecordHistory(ctx, tx, a.userID, a.question, a.outcome); err != nil {
 					return err
 				}
-				if err := audit.Append(ctx, tx, a.rec); err != nil {
+				if err := audit.Append(a.ctx, tx, a.rec); err != nil {
 					return err
 				}
 			}

@@ -262,7 +262,7 @@ func runEval(ctx context.Context, c *call) error {
 			}
 			whys = append(whys, why)
 		}
-		if res.OK && len(cs.Chart) > 0 && (ans.Chart == nil || !contains(cs.Chart, ans.Chart.Type)) {
+		if res.OK && len(cs.Chart) > 0 && (ans.Chart == nil || !contains(cs.Chart, string(ans.Chart.Type))) {
 			res.OK = false
 			whys = append(whys, fmt.Sprintf("chart %v, wanted one of %v", ans.Chart, cs.Chart))
 		}

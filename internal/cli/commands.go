@@ -130,6 +130,16 @@ func (c *call) tenant(ctx context.Context) (*store.DB, tenant.Tenant, error) {
 	return db, t, err
 }
 
+// tenantAudit is c.tenant and the audit log, for commands that record acts.
+func (c *call) tenantAudit(ctx context.Context) (*store.DB, tenant.Tenant, *audit.Log, error) {
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return nil, t, nil, err
+	}
+	log, err := c.audit()
+	return db, t, log, err
+}
+
 func (c *call) record(ctx context.Context, db *store.DB, t tenant.Tenant, action, target string, details map[string]any, change func(*store.Tx) error) error {
 	log, err := c.audit()
 	if err != nil {

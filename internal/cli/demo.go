@@ -213,7 +213,7 @@ func seedReview(ctx context.Context, c *call, db *store.DB) (*seededReview, erro
 		}
 		err = db.InTenant(ctx, t.ID, func(tx *store.Tx) error {
 			out.Analysis, err = video.Queue(ctx, tx, jobs, c.objects, video.Request{Video: v, Prompt: "Detect the red box and the blue shape", Actor: "demo",
-				Options: video.JobOptions{FPS: 1, MinConfidence: 0.3, Setup: detect.Setup{Detector: "builtin"}}})
+				Options: video.JobOptions{FPS: 1, MinConfidence: 0.3, Setup: detect.Setup{Detector: detect.BackendBuiltin}}})
 			return err
 		})
 		if err != nil {
@@ -294,7 +294,7 @@ func seedPhoto(ctx context.Context, c *call, db *store.DB, t tenant.Tenant, out 
 		var id int64
 		err = db.InTenant(ctx, t.ID, func(tx *store.Tx) error {
 			id, err = video.Queue(ctx, tx, jobs, c.objects, video.Request{Video: v, Prompt: prompt, Actor: "demo",
-				Options: video.JobOptions{FPS: 2, Setup: detect.Setup{Detector: "builtin"}}})
+				Options: video.JobOptions{FPS: 2, Setup: detect.Setup{Detector: detect.BackendBuiltin}}})
 			return err
 		})
 		if err != nil {

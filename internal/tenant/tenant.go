@@ -62,6 +62,13 @@ func Get(ctx context.Context, db *store.DB, slug string) (Tenant, error) {
 	return t, err
 }
 
+// SlugOf is the slug of tx's tenant.
+func SlugOf(ctx context.Context, tx *store.Tx) (string, error) {
+	var slug string
+	err := tx.QueryRowContext(ctx, `select slug from tenants where id = $1`, tx.TenantID).Scan(&slug)
+	return slug, store.Err(err, "read the tenant's slug")
+}
+
 // List returns every tenant ordered by slug.
 func List(ctx context.Context, db *store.DB) ([]Tenant, error) {
 	out := []Tenant{}
@@ -83,13 +90,6 @@ func List(ctx context.Context, db *store.DB) ([]Tenant, error) {
 		return rows.Err()
 	})
 	return out, err
-}
-
-// Slug is the slug of the transaction's tenant.
-func Slug(ctx context.Context, tx *store.Tx) (string, error) {
-	var slug string
-	err := tx.QueryRowContext(ctx, `select slug from tenants where id = $1`, tx.TenantID).Scan(&slug)
-	return slug, store.Err(err, "read tenant slug")
 }
 
 // Size counts what a tenant holds.

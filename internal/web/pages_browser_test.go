@@ -32,7 +32,7 @@ import (
 func analysisWorker(t *testing.T, f *portalFixture) *river.Client[*sql.Tx] {
 	t.Helper()
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	jobs, err := video.NewClient(f.db, &video.Worker{DB: f.db, Objects: objstore.NewFolder(f.dataDir), Log: quiet}, 1, quiet)
+	jobs, err := video.NewClient(f.db, &video.Worker{DB: f.db, Objects: objstore.NewFolder(f.dataDir), Log: quiet, Audit: f.log}, 1, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}

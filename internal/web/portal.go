@@ -30,6 +30,7 @@ type portalData struct {
 	OfferMFA                                  bool
 	User                                      *identity.User // always nil: the portal has no app navigation
 	Page                                      string
+	SSO                                       []ssoButton // the workforce signs in with the tenant's identity provider
 }
 
 // portal wraps a portal handler: the tenant must exist, the client address
@@ -260,7 +261,7 @@ func nextStage(p workforce.Policy, mustChange, enrolled bool) string {
 }
 
 func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
-	d := portalData{Title: "Sign in", Tenant: t.Slug, Step: "signin", Form: map[string]string{}}
+	d := portalData{Title: "Sign in", Tenant: t.Slug, Step: "signin", Form: map[string]string{}, SSO: s.portalButtons(r, t.Slug)}
 	if r.Method != http.MethodPost {
 		s.render(w, r, http.StatusOK, "portal_signin", d)
 		return
@@ -268,6 +269,14 @@ func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.T
 	r.ParseForm()
 	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
 	d.Form["email"] = email
+	if d.SSO != nil {
+		// Opted in: the provider is the only way in, as at the main door
+		// with password sign-in off.
+		s.portalAudit(r, t, "anonymous", "portal.signin", email, "refused", map[string]any{"reason": "the workforce signs in with the identity provider"})
+		d.Error = "This portal signs in with your organisation's identity provider."
+		s.render(w, r, http.StatusUnauthorized, "portal_signin", d)
+		return
+	}
 	var value string
 	// The same checks and the same messages whether or not the account exists.
 	started, err := identity.SignIn(r.Context(), s.db, t.ID, s.attempt(r, identity.PortalDoor, email, r.PostForm.Get("password"), p.UserPool.Lockout.MaxFailures),

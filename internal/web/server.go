@@ -72,6 +72,9 @@ type Config struct {
 	// Jobs queues video analyses (default: a client that only inserts;
 	// scry serve --workers, or scry worker, works them).
 	Jobs *river.Client[*sql.Tx]
+	// Process names this server in its audit records (audit.ProcessName);
+	// empty = not named, as when one server is all there is.
+	Process string
 }
 
 // Server serves one installation.
@@ -171,6 +174,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
+// named carries the process's name to whatever a request audits.
+func (s *Server) named(next http.Handler) http.Handler {
+	if s.cfg.Process == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(audit.WithProcess(r.Context(), s.cfg.Process)))
+	})
+}
+
 func (s *Server) tls() bool { return s.cfg.TLSCert != "" && s.cfg.TLSKey != "" }
 
 // Handler is the whole HTTP surface with its middleware.
@@ -188,7 +201,7 @@ func (s *Server) Handler() http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errcode.New(errcode.PermissionDenied, "Cross-origin request refused"))
 	}))
-	return s.headers(s.logRequests(s.limitIP(csrf.Handler(mux))))
+	return s.named(s.headers(s.logRequests(s.limitIP(csrf.Handler(mux)))))
 }
 
 // headers sets the security headers on every response.
@@ -381,7 +394,7 @@ func (s *Server) authenticateValue(r *http.Request, prefix, value string, policy
 			c.tenantSlug = slug.(string)
 			return nil
 		}
-		if c.tenantSlug, err = tenant.Slug(r.Context(), tx); err != nil {
+		if c.tenantSlug, err = tenant.SlugOf(r.Context(), tx); err != nil {
 			return err
 		}
 		s.slugs.Store(tenantID, c.tenantSlug)

@@ -54,9 +54,7 @@ func setup(t testing.TB, d store.Dialect) *fixture {
 	}
 	for _, slug := range []string{"alpha", "beta"} {
 		var tn tenant.Tenant
-		if err := db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, slug, ""); return err }); err != nil {
-			t.Fatal(err)
-		}
+		tn = storetest.Tenant(t, db, slug)
 		err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
 			if _, err := hr.Import(ctx, tx, "../hr/testdata/valid", nil); err != nil {
 				return err

@@ -15,6 +15,7 @@ import (
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
 )
 
 // settingsOf is the part of a spec kept as one document in the workforce row.
@@ -229,6 +230,25 @@ type Invite struct {
 // single writer already serialises them).
 func lock(ctx context.Context, tx *store.Tx) error {
 	return tx.AdvisoryLock(ctx, store.LockWorkforce, tx.TenantID)
+}
+
+// PlanFor is what applying spec to tenant t would change, and the
+// fingerprint of the state it was computed from (apply refuses the plan
+// once that state has moved on).
+func PlanFor(ctx context.Context, db *store.DB, t tenant.Tenant, spec *Spec) (Plan, error) {
+	plan := Plan{Tenant: t.Slug, Spec: spec, Changes: []Change{}}
+	err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
+		st, err := Load(ctx, tx)
+		if err != nil {
+			return err
+		}
+		plan.Base = st.Fingerprint()
+		if ch := Diff(st, spec); ch != nil {
+			plan.Changes = ch
+		}
+		return nil
+	})
+	return plan, err
 }
 
 // Apply makes the database hold spec, in dependency order, inside tx. It
