@@ -62,7 +62,9 @@ func (d Detection) Colour() string { return BoxColour(d.TrackID) }
 
 // BoxColour is the i-th colour boxes are drawn in (a palette that people
 // with colour blindness can tell apart; the labeling editor's too).
-func BoxColour(i int) string { return boxColours[((i%len(boxColours))+len(boxColours))%len(boxColours)] }
+func BoxColour(i int) string {
+	return boxColours[((i%len(boxColours))+len(boxColours))%len(boxColours)]
+}
 
 // Name names a box by the phrase it answers ("red box", "white car
 // with red wheels"), and by its class too when the phrase is a category
