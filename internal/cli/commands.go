@@ -69,7 +69,7 @@ func commands() *command {
 				example: "scry import hr --tenant acme-retail ./hr/acme-retail\nscry import hr --tenant acme-retail --dry-run ./hr/acme-retail   # check only: report the problems, change nothing",
 				flags: func(fs *flag.FlagSet, c *call) {
 					tenantFlag(fs)
-					fs.Bool("dry-run", false, "check the files and report every problem (up to 20) or what would be imported; change nothing")
+					fs.Bool("dry-run", false, "check the files and report every problem or what would be imported; change nothing")
 				}, run: importHR},
 		}},
 		{name: "migrate", summary: "apply pending database migrations (also done on every start); make the S3 bucket and the audit key when missing", example: "scry migrate --json", run: migrate},

@@ -533,7 +533,7 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 }
 
 // writeError answers with the one error vocabulary; internals stay in the
-// log. Details (every problem of a refused import, up to 20) are part of
+// log. Details (every problem of a refused import) are part of
 // the answer, as in the CLI's --json.
 func writeError(w http.ResponseWriter, err error) {
 	e := errcode.From(err)

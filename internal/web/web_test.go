@@ -441,7 +441,7 @@ func TestImportUpload(t *testing.T) {
 
 // TestImportUploadDemoFiles sends the real demo files (6 MB, far over the
 // 64 KiB JSON limit) through the API, a refused upload that lists every
-// problem up to 20, and one over a lowered upload limit.
+// problem, and one over a lowered upload limit.
 func TestImportUploadDemoFiles(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		f := setup(t, d)
