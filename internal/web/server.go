@@ -414,7 +414,10 @@ func (s *Server) settleSession(r *http.Request, tenantID int64, hash string, c *
 		s.logFailure(r, "touch a session", s.db.InTenant(r.Context(), tenantID, func(tx *store.Tx) error { return identity.Touch(r.Context(), tx, hash) }))
 	}
 	if err != nil {
-		if errcode.From(err).Code == errcode.Internal {
+		// Only an unknown or ended credential asks to sign in again; a
+		// database that is busy (a timeout) or broken says so instead of
+		// signing a busy user out.
+		if c := errcode.From(err).Code; c != errcode.Unauthenticated && c != errcode.NotFound {
 			return nil, err
 		}
 		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
