@@ -283,6 +283,9 @@ func importRatios(data, scryBin, pgURL, pgOwner, psql string) error {
 	}
 	type pair struct{ scry, anchor []time.Duration }
 	var lite, pg pair
+	// one data folder for every PostgreSQL run: its audit heads must match
+	// the one audit log the database keeps
+	pgData := filepath.Join(dir, "scry-pg")
 	for i := 0; i < 3; i++ {
 		data := filepath.Join(dir, fmt.Sprintf("scry-%d", i))
 		if _, err := timeCmd(nil, scryBin, "tenant", "create", "bench", "--data", data); err != nil {
@@ -306,10 +309,10 @@ func importRatios(data, scryBin, pgURL, pgOwner, psql string) error {
 		}
 		env := []string{"SCRY_DATABASE_URL=" + pgURL, "SCRY_MIGRATE_DATABASE_URL=" + pgOwner}
 		slug := fmt.Sprintf("bench-%d-%d", time.Now().Unix(), i)
-		if _, err := timeCmd(env, scryBin, "tenant", "create", slug, "--data", data); err != nil {
+		if _, err := timeCmd(env, scryBin, "tenant", "create", slug, "--data", pgData); err != nil {
 			return err
 		}
-		if d, err = timeCmd(env, scryBin, "import", "hr", "--data", data, "--tenant", slug, abs); err != nil {
+		if d, err = timeCmd(env, scryBin, "import", "hr", "--data", pgData, "--tenant", slug, abs); err != nil {
 			return err
 		}
 		pg.scry = append(pg.scry, d)
