@@ -92,6 +92,7 @@ func (imp *importer) newRollup(table string, cols []string) (*rollup, error) {
 			return nil, store.Err(err, "create "+r.runs)
 		}
 		r.b = imp.newBatchCols(r.runs, cols)
+		r.b.direct = true
 	} else {
 		r.b = imp.newBatchCols(table, cols)
 		r.b.merge = "(" + key + ") do update set hours = " + table + ".hours + excluded.hours, shifts = " + table + ".shifts + excluded.shifts"
@@ -119,10 +120,9 @@ func (t *shiftTotals) add(vals []any) error {
 	monday := int32(day - (day+3)%7)
 	emp, pos, loc, st := t.id(vals[1].(string)), t.id(vals[7].(string)), t.id(vals[8].(string)), t.id(vals[9].(string))
 	hours := vals[6].(float64)
-	for _, k := range [5]totalKey{
-		{grainWeek, monday, emp, pos, loc, st}, {grainMonth, int32(first), emp, pos, loc, st},
-		{grainDay, int32(day), t.all, pos, loc, st}, {grainWeek, monday, t.all, pos, loc, st}, {grainMonth, int32(first), t.all, pos, loc, st},
-	} {
+	// the tenant's week and month rows are summed from its day rows when
+	// written: three rows a shift here, not five
+	for _, k := range [3]totalKey{{grainWeek, monday, emp, pos, loc, st}, {grainMonth, int32(first), emp, pos, loc, st}, {grainDay, int32(day), t.all, pos, loc, st}} {
 		s := t.sums[k]
 		if s == nil {
 			s = &totalSum{}
@@ -137,9 +137,31 @@ func (t *shiftTotals) add(vals []any) error {
 	return nil
 }
 
+// tenantPeriods adds the tenant's week and month rows of the day rows held.
+func (t *shiftTotals) tenantPeriods() {
+	periods := map[totalKey]totalSum{}
+	for k, s := range t.sums {
+		if k.grain != grainDay {
+			continue
+		}
+		d := time.Unix(int64(k.day)*86400, 0).UTC()
+		week, month := k, k
+		week.grain, week.day = grainWeek, k.day-(k.day+3)%7
+		month.grain, month.day = grainMonth, k.day-int32(d.Day()-1)
+		for _, p := range []totalKey{week, month} {
+			ps := periods[p]
+			periods[p] = totalSum{ps.hours + s.hours, ps.shifts + s.shifts}
+		}
+	}
+	for k, s := range periods {
+		t.sums[k] = &s
+	}
+}
+
 // write sends the rows held so far in key order (appends to the clustered
 // index rather than scattered inserts) and forgets them.
 func (t *shiftTotals) write() error {
+	t.tenantPeriods()
 	keys := make([]totalKey, 0, len(t.sums))
 	for k := range t.sums {
 		keys = append(keys, k)

@@ -163,3 +163,43 @@ func TestShiftTotalsStayInTheirTenant(t *testing.T) {
 		}
 	})
 }
+
+// TestIDCollisionsAreSettled: when the import's id set keeps so few bits of
+// each id that thousands of different ids collide, a valid file still
+// imports exactly as with the full bits, and a reused id is still reported
+// with the line that used it first.
+func TestIDCollisionsAreSettled(t *testing.T) {
+	dir, err := demo.Extract("acme-retail", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	importInto := func(slug, dir string) (int64, error) {
+		var tn tenant.Tenant
+		db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, slug, ""); return err })
+		return tn.ID, db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err })
+	}
+	whole, err := importInto("whole", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restore := hr.SetFingerprintMask(1<<20 - 1) // thousands of the 86k ids collide
+	defer restore()
+	few, err := importInto("few", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := snapshot(t, db, whole), snapshot(t, db, few); a != b {
+		t.Fatalf("with colliding ids %s, with whole ids %s", b, a)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "shifts.csv"))
+	lines := strings.Split(string(b), "\n")
+	id := strings.Split(lines[10], ",")[0] // line 11 of the file
+	lines[5000] = id + lines[5000][strings.Index(lines[5000], ","):]
+	os.WriteFile(filepath.Join(dir, "shifts.csv"), []byte(strings.Join(lines, "\n")), 0o644)
+	_, err = importInto("dup", dir)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("shifts.csv:5001:1: shift_id = %q: expected a unique id (already used on line 11)", id)) {
+		t.Fatalf("got %v, want the reuse of %s on line 5001", err, id)
+	}
+}

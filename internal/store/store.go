@@ -155,7 +155,8 @@ type Tx struct {
 	*sql.Tx
 	Dialect  Dialect
 	TenantID int64
-	conn     *sql.Conn // PostgreSQL: the connection the transaction runs on, for COPY
+	conn     *sql.Conn       // PostgreSQL: the connection the transaction runs on, for COPY
+	staged   map[string]bool // PostgreSQL: the staging tables CopyFrom created
 }
 
 // CopyFrom bulk-loads rows into table inside this transaction. PostgreSQL
@@ -168,18 +169,16 @@ func (tx *Tx) CopyFrom(ctx context.Context, table string, cols []string, rows []
 	}
 	stage := pgx.Identifier{"stage_" + table}.Sanitize()
 	target := pgx.Identifier{table}.Sanitize()
-	if _, err := tx.ExecContext(ctx, "create temp table if not exists "+stage+" (like "+target+") on commit drop"); err != nil {
-		return err
-	}
-	err := tx.conn.Raw(func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("copy into %s: unexpected driver connection %T", table, dc)
+	if !tx.staged[table] { // once, not once a batch
+		if _, err := tx.ExecContext(ctx, "create temp table if not exists "+stage+" (like "+target+") on commit drop"); err != nil {
+			return err
 		}
-		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{"stage_" + table}, cols, pgx.CopyFromRows(rows))
-		return err
-	})
-	if err != nil {
+		if tx.staged == nil {
+			tx.staged = map[string]bool{}
+		}
+		tx.staged[table] = true
+	}
+	if err := tx.CopyInto(ctx, "stage_"+table, cols, rows); err != nil {
 		return err
 	}
 	quoted := make([]string, len(cols))
@@ -190,8 +189,24 @@ func (tx *Tx) CopyFrom(ctx context.Context, table string, cols []string, rows []
 	if _, err := tx.ExecContext(ctx, "insert into "+target+" ("+colList+") select "+colList+" from "+stage); err != nil {
 		return err
 	}
-	_, err = tx.ExecContext(ctx, "truncate "+stage)
+	_, err := tx.ExecContext(ctx, "truncate "+stage)
 	return err
+}
+
+// CopyInto bulk-loads rows straight into a table without row-level
+// security (a temporary table of this transaction) with COPY.
+func (tx *Tx) CopyInto(ctx context.Context, table string, cols []string, rows [][]any) error {
+	if tx.conn == nil {
+		return fmt.Errorf("copy into %s: not a PostgreSQL transaction", table)
+	}
+	return tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("copy into %s: unexpected driver connection %T", table, dc)
+		}
+		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
+		return err
+	})
 }
 
 // InTenant runs fn in a read-write transaction bound to tenantID. On
