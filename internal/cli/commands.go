@@ -310,10 +310,10 @@ func importHR(ctx context.Context, c *call) error {
 		})
 	}
 	// The import's live memory is mostly its id set (pointer-free, 6 bytes
-	// a slot), which the collector need not scan: collecting at a quarter
+	// a slot), which the collector need not scan: collecting at a tenth
 	// over the live heap instead of double keeps a 10M-shift import under
 	// 200 MB for little CPU. (This process does nothing else meanwhile.)
-	defer debug.SetGCPercent(debug.SetGCPercent(25))
+	defer debug.SetGCPercent(debug.SetGCPercent(10))
 	details := map[string]any{}
 	err = c.record(ctx, db, t, "hr.import", c.args[0], details, func(tx *store.Tx) error {
 		counts, err = hr.Import(ctx, tx, c.args[0], c.env.Stderr)
