@@ -569,7 +569,7 @@ func estimateRows(f *os.File) int {
 	if lines == 0 {
 		return 0
 	}
-	return int(st.Size()/int64(n)*int64(lines)) * 11 / 10
+	return int(st.Size()*int64(lines)/int64(n)) * 11 / 10
 }
 
 // maxSuspects bounds the rows an import holds back for a second look.
