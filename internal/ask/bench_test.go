@@ -11,6 +11,7 @@ import (
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/semantic"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
 	"github.com/scry-dev/scry/internal/tenant"
 )
 
@@ -100,7 +101,7 @@ func BenchmarkAsk(b *testing.B) {
 			}
 			ctx := context.Background()
 			var tn tenant.Tenant
-			f.db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, "generated", ""); return err })
+			tn = storetest.Tenant(b, f.db, "generated")
 			if err := f.db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err }); err != nil {
 				b.Fatal(err)
 			}

@@ -80,69 +80,23 @@ func (b *builder) arg(v any) string {
 }
 
 // date is a date parameter; PostgreSQL compares dates, SQLite ISO text.
-func (b *builder) date(v string) string {
-	if b.d == store.Postgres {
-		return b.arg(v) + "::date"
-	}
-	return b.arg(v)
-}
+func (b *builder) date(v string) string { return b.d.DateParam(b.arg(v)) }
 
 // timeExpr renders a date column at a grain as text (weeks by their Monday).
-func (b *builder) timeExpr(grain, col string) string {
-	if b.d == store.Postgres {
-		switch grain {
-		case "day":
-			return "to_char(" + col + ", 'YYYY-MM-DD')"
-		case "week":
-			return "to_char(date_trunc('week', " + col + "), 'YYYY-MM-DD')"
-		case "month":
-			return "to_char(" + col + ", 'YYYY-MM')"
-		case "quarter":
-			return "to_char(" + col + ", 'YYYY-\"Q\"Q')"
-		case "year":
-			return "to_char(" + col + ", 'YYYY')"
-		case "weekday":
-			return "cast(extract(dow from " + col + ") as integer)"
-		}
-	}
-	switch grain {
-	case "day":
-		return col
-	case "week":
-		return "date(" + col + ", '-' || ((cast(strftime('%w', " + col + ") as integer) + 6) % 7) || ' days')"
-	// Dates are ISO text on SQLite: cutting text is many times cheaper
-	// than strftime, which parses every date.
-	case "month":
-		return "substr(" + col + ", 1, 7)"
-	case "quarter":
-		return "substr(" + col + ", 1, 4) || '-Q' || ((cast(substr(" + col + ", 6, 2) as integer) + 2) / 3)"
-	case "year":
-		return "substr(" + col + ", 1, 4)"
-	case "weekday":
-		return "cast(strftime('%w', " + col + ") as integer)"
-	}
-	return col
-}
+func (b *builder) timeExpr(grain, col string) string { return b.d.Grain(grain, col) }
 
 func (b *builder) ageExpr() string { return b.ageOf("e") }
 
 // ageOf is the completed years of alias's person on the reference day.
 func (b *builder) ageOf(alias string) string {
-	if b.d == store.Postgres {
-		return "date_part('year', age(" + b.date(b.now) + ", " + alias + ".birth_date))"
-	}
-	now := b.arg(b.now)
-	return "(cast(strftime('%Y', " + now + ") as integer) - cast(strftime('%Y', " + alias + ".birth_date) as integer) - (strftime('%m-%d', " + now + ") < strftime('%m-%d', " + alias + ".birth_date)))"
+	return b.d.Age(b.arg(b.now), alias+".birth_date")
 }
 
 // tenureExpr is the years since hire on the reference day (fractional).
 func (b *builder) tenureExpr() string { return b.tenureOf("e") }
 
 func (b *builder) tenureOf(alias string) string {
-	if b.d == store.Postgres {
-		return "((" + b.date(b.now) + " - " + alias + ".hire_date) / 365.25)"
-	}
-	return "((julianday(" + b.arg(b.now) + ") - julianday(" + alias + ".hire_date)) / 365.25)"
+	return b.d.Years(b.arg(b.now), alias+".hire_date")
 }
 
 // attrExpr is the SQL of a person's attribute for the employee row alias.
@@ -187,10 +141,7 @@ func (b *builder) dateCol() string {
 	switch b.entity() {
 	case "tasks":
 		// the day a task was handed in, from its fixed-width UTC stamp
-		if b.d == store.Postgres {
-			return "cast(substr(f.finished_at, 1, 10) as date)"
-		}
-		return "substr(f.finished_at, 1, 10)"
+		return b.d.DayOfStamp("f.finished_at")
 	case "shifts":
 		return "f.date"
 	case "absences":
@@ -289,10 +240,7 @@ func (b *builder) measureAgg(agg string) string {
 		// to the cent the same way on both databases: floating point would
 		// round some half cents differently on each
 		cents := "sum(cast(round(f.hours * 100) as bigint) * cast(round(e.hourly_wage * 100) as bigint))"
-		if b.d == store.Postgres {
-			return "(div(" + cents + " + 50, 100) / 100.0)"
-		}
-		return "(((" + cents + ") + 50) / 100) / 100.0"
+		return b.d.Cents(cents)
 	}
 	// a person's weekly rate (CONVENTIONS: the mean over the weeks they
 	// worked of their weekly total), for lists, shares and counts of people
@@ -677,7 +625,7 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		if b.ms.Agg == "sum" {
 			value = "f." + b.ms.Column
 		}
-		sql := cte + "select round(" + castReal(d, "100.0 * coalesce(sum(case when "+strings.Join(part, " and ")+" then "+value+" else 0 end), 0) / nullif(sum("+value+"), 0)") +
+		sql := cte + "select round(" + d.Numeric("100.0 * coalesce(sum(case when "+strings.Join(part, " and ")+" then "+value+" else 0 end), 0) / nullif(sum("+value+"), 0)") +
 			", 2) from " + b.from() + " where " + strings.Join(conds, " and ")
 		return compiled{SQL: sql, Args: b.args, Columns: []Column{{Name: "percent", Type: "number"}}}, nil
 	}
@@ -742,13 +690,13 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		meas = "avg(v)"
 		label = "average_weekly_" + label
 	}
-	sel = append(sel, "round("+castReal(d, meas)+", 2) as v")
+	sel = append(sel, "round("+d.Numeric(meas)+", 2) as v")
 	if q.Distinct != "" {
 		label = "different_" + q.Distinct
 	}
 	for i, agg := range q.Aggs {
 		if i > 0 {
-			sel = append(sel, "round("+castReal(d, b.measureAgg(agg))+", 2) as v"+strconv.Itoa(i+1))
+			sel = append(sel, "round("+d.Numeric(b.measureAgg(agg))+", 2) as v"+strconv.Itoa(i+1))
 		}
 		cols = append(cols, Column{Name: aggLabel(agg, label), Type: "number"})
 	}
@@ -756,7 +704,7 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		cols = append(cols, Column{Name: label, Type: "number"})
 	}
 	if q.Share {
-		sel = append(sel, "round("+castReal(d, "100.0 * "+meas+" / sum("+meas+") over ()")+", 2) as share")
+		sel = append(sel, "round("+d.Numeric("100.0 * "+meas+" / sum("+meas+") over ()")+", 2) as share")
 		cols = append(cols, Column{Name: "percent", Type: "number"})
 	}
 	sql := cte + "select " + strings.Join(sel, ", ") + " from " + from
@@ -832,7 +780,7 @@ func (b *builder) overtime(cte string, tenantID int64, rowCap int) (compiled, er
 		groups = append(groups, alias)
 	}
 	over := "sum(f.hours) - max(e.weekly_hours)"
-	sql := cte + "select " + strings.Join(append(append([]string{}, outer...), "round("+castReal(b.d, "sum(case when ot > 0 then ot else 0 end)")+", 2) as v"), ", ") +
+	sql := cte + "select " + strings.Join(append(append([]string{}, outer...), "round("+b.d.Numeric("sum(case when ot > 0 then ot else 0 end)")+", 2) as v"), ", ") +
 		" from (select " + strings.Join(append(inner, over+" as ot"), ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
 		" group by " + strings.Join(append(innerGroups, "e.employee_id", week), ", ") + ") t"
 	if len(groups) > 0 {
@@ -984,10 +932,10 @@ func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error
 	if len(groups) == 0 {
 		meas = "coalesce(sum(t.v), 0)" // a total of nothing is 0, as from the shifts
 	}
-	sel = append(sel, "round("+castReal(b.d, meas)+", 2) as v")
+	sel = append(sel, "round("+b.d.Numeric(meas)+", 2) as v")
 	cols = append(cols, Column{Name: b.ms.Label, Type: "number"})
 	if b.q.Share {
-		sel = append(sel, "round("+castReal(b.d, "100.0 * "+meas+" / sum("+meas+") over ()")+", 2) as share")
+		sel = append(sel, "round("+b.d.Numeric("100.0 * "+meas+" / sum("+meas+") over ()")+", 2) as share")
 		cols = append(cols, Column{Name: "percent", Type: "number"})
 	}
 	from := "(" + inner + ") t"
@@ -1040,13 +988,6 @@ func (b *builder) dropUnusedJoin(sql string) string {
 		return strings.Replace(sql, join, ent+" f", 1)
 	}
 	return sql
-}
-
-func castReal(d store.Dialect, expr string) string {
-	if d == store.Postgres {
-		return "cast(" + expr + " as numeric)" // round(x, n) needs numeric on PostgreSQL
-	}
-	return expr
 }
 
 func limitOf(q *Query, rowCap int) int {
@@ -1139,7 +1080,7 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 	var order, rankBy []string
 	if b.q.Measure != "" {
 		meas := b.measureExpr()
-		sel = append(sel, "round("+castReal(b.d, meas)+", 2) as v")
+		sel = append(sel, "round("+b.d.Numeric(meas)+", 2) as v")
 		cols = append(cols, Column{label, "number"})
 		if b.q.Order != "" {
 			order = append(order, "v "+b.q.Order)

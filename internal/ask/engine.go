@@ -9,6 +9,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/semantic"
@@ -27,12 +28,17 @@ type Engine struct {
 
 	mu      sync.Mutex
 	parsers map[int64]cachedParser // per tenant, rebuilt when an import bumps hr_version
+	tenants *tenantNames           // other tenants a question may name
 	results resultCache            // rows of exact queries, per tenant data version
 	NoCache bool                   // always run the query (benchmarks of the database work)
 	// FactsOnly answers from the fact tables, never from the rollups the
 	// import keeps: only to prove (and measure) that both give one answer.
 	FactsOnly bool
-	Limits    Limits // how many questions run at once (per user, per tenant, in all)
+	Limits    Limits     // how many questions run at once (per user, per tenant, in all)
+	Audit     *audit.Log // where Answer records every question
+
+	recorderOnce sync.Once
+	recorder     *recorder
 }
 
 type cachedParser struct {
@@ -71,14 +77,27 @@ func (e *Engine) parser(ctx context.Context, tx *store.Tx) (*Parser, int64, erro
 // CLI's --as), never from the question.
 type Asker struct {
 	TenantID int64
+	Tenant   string // the tenant's slug, as the audit log names it
 	User     identity.User
 }
 
 // Chart names the chart that fits the answer.
 type Chart struct {
-	Type  string `json:"type"`
-	Title string `json:"title"`
+	Type  ChartKind `json:"type"`
+	Title string    `json:"title"`
 }
+
+// ChartKind is a type of chart, as contracts/cli.md names it.
+type ChartKind string
+
+const (
+	ChartNumber  ChartKind = "number"
+	ChartBar     ChartKind = "bar"
+	ChartLine    ChartKind = "line"
+	ChartPie     ChartKind = "pie"
+	ChartHeatmap ChartKind = "heatmap"
+	ChartTable   ChartKind = "table"
+)
 
 // Explain tells how the question was read.
 type Explain struct {
@@ -137,6 +156,9 @@ func (e *Engine) Ask(ctx context.Context, who Asker, question string, now time.T
 func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now time.Time, prev *Query) (*Answer, error) {
 	ans := &Answer{Question: question, Rows: [][]any{}}
 	if err := Guard(question); err != nil {
+		return ans, err
+	}
+	if err := e.namesOtherTenant(ctx, who.TenantID, question); err != nil {
 		return ans, err
 	}
 	scope, err := ScopeOf(who.User)
@@ -356,19 +378,19 @@ func ChooseChart(q *Query, m *semantic.Model, cols []Column, rows [][]any) *Char
 	switch {
 	case q.Kind == "people", len(q.Aggs) > 1:
 		// several aggregates side by side are a table, not one of them drawn
-		return &Chart{Type: "table", Title: title}
+		return &Chart{Type: ChartTable, Title: title}
 	case q.Kind == "number":
-		return &Chart{Type: "number", Title: title}
+		return &Chart{Type: ChartNumber, Title: title}
 	case weekday && hour:
-		return &Chart{Type: "heatmap", Title: title}
+		return &Chart{Type: ChartHeatmap, Title: title}
 	case timeDim && len(q.Dimensions) <= 2:
-		return &Chart{Type: "line", Title: title}
+		return &Chart{Type: ChartLine, Title: title}
 	case len(q.Dimensions) == 1 && q.Share && len(rows) <= 6 && m.Measures[q.Measure].Parts:
-		return &Chart{Type: "pie", Title: title}
+		return &Chart{Type: ChartPie, Title: title}
 	case len(q.Dimensions) == 1:
-		return &Chart{Type: "bar", Title: title}
+		return &Chart{Type: ChartBar, Title: title}
 	}
-	return &Chart{Type: "table", Title: title}
+	return &Chart{Type: ChartTable, Title: title}
 }
 
 func chartTitle(q *Query, m *semantic.Model) string {

@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/scry-dev/scry/internal/store"
 )
 
 // Subtotals of shifts come from the smallest source that holds the
@@ -53,12 +51,10 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 	if b.ms.Agg == "count" {
 		totalsMeasure = "sum(f.shifts)"
 	}
-	if b.d == store.Postgres {
-		// Pieces of a union make PostgreSQL start parallel workers, which
-		// cost more than the few thousand rollup rows they would share: on
-		// the 2-core machine a 15 ms read took 200–300 ms with them.
-		b.setup = "set local max_parallel_workers_per_gather = 0"
-	}
+	// Pieces of a union make PostgreSQL start parallel workers, which cost
+	// more than the few thousand rollup rows they would share: on the
+	// 2-core machine a 15 ms read took 200–300 ms with them.
+	b.setup = b.d.NoParallelWorkers()
 	table := "shift_totals"
 	if everyone {
 		table = "tenant_shift_totals"

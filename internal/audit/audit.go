@@ -224,14 +224,35 @@ func (r txHashes) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
 	return out, nil
 }
 
+type processKey struct{}
+
+// WithProcess names, for the records appended under ctx, the process that
+// writes them (see ProcessName): with several servers and workers on one
+// log, a record says which of them acted, in its details' "process".
+func WithProcess(ctx context.Context, name string) context.Context {
+	return context.WithValue(ctx, processKey{}, name)
+}
+
+// ProcessName names this process for WithProcess: its role (serve,
+// worker), host and process id, e.g. "worker db-7:4121".
+func ProcessName(role string) string {
+	host, _ := os.Hostname()
+	return fmt.Sprintf("%s %s:%d", role, host, os.Getpid())
+}
+
 // Append adds rec to the log inside tx, so that the record exists exactly
 // when the change it describes does. Call Publish after the commit.
 func Append(ctx context.Context, tx *store.Tx, rec Record) error {
-	if tx.Dialect == store.Postgres {
-		// One writer at a time: the tree is a sequence.
-		if _, err := tx.ExecContext(ctx, `select pg_advisory_xact_lock(7319002)`); err != nil {
-			return store.Err(err, "lock audit log")
+	if p, _ := ctx.Value(processKey{}).(string); p != "" {
+		d := make(map[string]any, len(rec.Details)+1) // the caller's map stays as it was
+		for k, v := range rec.Details {
+			d[k] = v
 		}
+		d["process"] = p
+		rec.Details = d
+	}
+	if err := tx.AdvisoryLock(ctx, store.LockAudit); err != nil { // one writer at a time: the tree is a sequence
+		return err
 	}
 	var n int64
 	if err := tx.QueryRowContext(ctx, `select coalesce(max(seq) + 1, 0) from audit_records`).Scan(&n); err != nil {

@@ -34,7 +34,7 @@ const otherColour = "#9aa5b1"
 // standalone 800×480 chart of `scry ask --chart`.
 type Options struct {
 	Width, Height float64          // user units of the drawing
-	Kind          string           // draw as this type instead of the answer's (a switcher's choice)
+	Kind          ask.ChartKind    // draw as this type instead of the answer's (a switcher's choice)
 	Printer       *message.Printer // numbers in the reader's language (default English)
 	Model         *semantic.Model  // measure formats, and whether groups add up to a whole
 	Now           string           // the date asked at (YYYY-MM-DD): a period after it is partial
@@ -85,7 +85,7 @@ func (o Options) defaults() Options {
 // Kinds lists the chart types that suit the answer, its own first: a time
 // series is also a bar chart; parts of a whole are also a pie, and a pie
 // also bars.
-func Kinds(a *ask.Answer, m *semantic.Model) []string {
+func Kinds(a *ask.Answer, m *semantic.Model) []ask.ChartKind {
 	if a.Chart == nil || a.Error != nil || len(a.Rows) < 2 {
 		return nil
 	}
@@ -93,14 +93,14 @@ func Kinds(a *ask.Answer, m *semantic.Model) []string {
 	kind := a.Chart.Type
 	parts := ask.Additive(m, a.Query) && len(a.Rows) <= 8 && s.value >= 0
 	switch {
-	case kind == "line" && len(s.dims) == 1:
-		return []string{"line", "bar"}
-	case kind == "bar" && len(s.dims) == 1 && parts:
-		return []string{"bar", "pie"}
-	case kind == "pie":
-		return []string{"pie", "bar"}
+	case kind == ask.ChartLine && len(s.dims) == 1:
+		return []ask.ChartKind{ask.ChartLine, ask.ChartBar}
+	case kind == ask.ChartBar && len(s.dims) == 1 && parts:
+		return []ask.ChartKind{ask.ChartBar, ask.ChartPie}
+	case kind == ask.ChartPie:
+		return []ask.ChartKind{ask.ChartPie, ask.ChartBar}
 	}
-	return []string{kind}
+	return []ask.ChartKind{kind}
 }
 
 // shape tells which answer columns are labels and which is the value.
@@ -205,7 +205,7 @@ func (d *drawer) note(format string, args ...any) {
 func (d *drawer) draw() {
 	a, c := d.a, d.c
 	title := ""
-	kind := "table"
+	kind := ask.ChartTable
 	if a.Chart != nil {
 		title, kind = a.Chart.Title, a.Chart.Type
 	}
@@ -221,15 +221,15 @@ func (d *drawer) draw() {
 		return
 	}
 	switch {
-	case kind == "number" && s.value >= 0:
+	case kind == ask.ChartNumber && s.value >= 0:
 		d.drawNumber(s)
-	case kind == "bar" && len(s.dims) >= 1 && s.value >= 0:
+	case kind == ask.ChartBar && len(s.dims) >= 1 && s.value >= 0:
 		d.drawBar(s)
-	case kind == "line" && len(s.dims) >= 1 && s.value >= 0:
+	case kind == ask.ChartLine && len(s.dims) >= 1 && s.value >= 0:
 		d.drawLine(s)
-	case kind == "pie" && len(s.dims) == 1 && s.value >= 0:
+	case kind == ask.ChartPie && len(s.dims) == 1 && s.value >= 0:
 		d.drawPie(s)
-	case kind == "heatmap" && len(s.dims) == 2 && s.value >= 0:
+	case kind == ask.ChartHeatmap && len(s.dims) == 2 && s.value >= 0:
 		d.drawHeatmap(s)
 	default:
 		d.drawTable()

@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"github.com/scry-dev/scry/internal/ask"
-	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/chart"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
@@ -94,24 +93,18 @@ func runAsk(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	ans, askErr := eng.Ask(ctx, ask.Asker{TenantID: t.ID, User: u}, question, now)
-	// Every question is audited, whatever became of it.
-	rec := ask.RecordOf(t.Slug, "user:"+u.Email, question, ans, askErr)
 	log, err := c.audit()
-	if err == nil {
-		if err = db.Global(ctx, func(tx *store.Tx) error { return audit.Append(ctx, tx, rec.Audit) }); err == nil {
-			err = log.Publish(ctx, db)
-		}
-	}
 	if err != nil {
-		return fmt.Errorf("audit the question: %w", err)
+		return err
 	}
-	if askErr != nil {
-		if errcode.ExitStatus(askErr) != 2 {
-			return askErr // not a refusal: a timeout or something broken (exit 1)
-		}
-		e := errcode.From(askErr)
-		ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
+	eng.Audit = log
+	ans, err := eng.Answer(ctx, ask.Asker{TenantID: t.ID, Tenant: t.Slug, User: u}, ask.Question{Text: question, Now: now})
+	if err != nil {
+		return err
+	}
+	// A one-shot process signs the head now: PublishSoon may not get to it.
+	if err := log.Publish(ctx, db); err != nil {
+		return fmt.Errorf("audit the question: %w", err)
 	}
 	explain := c.flag("explain") == "true"
 	if !explain {
@@ -136,18 +129,24 @@ func runAsk(ctx context.Context, c *call) error {
 		if err := enc.Encode(ans); err != nil {
 			return err
 		}
-		if ans.Error != nil {
-			return silent{code: 2}
-		}
-		return nil
+		return answerStatus(ans)
 	}
 	w := c.env.Stdout
 	if ans.Error != nil {
 		fmt.Fprintf(c.env.Stderr, "scry: %s (%s)\n", ans.Error.Message, ans.Error.Code)
-		return silent{code: 2}
+		return answerStatus(ans)
 	}
 	printAnswer(w, ans, explain)
 	return nil
+}
+
+// answerStatus is the exit status of an answer already printed: 0, 2 for a
+// refusal, 1 for a timeout (errcode.ExitStatus).
+func answerStatus(ans *ask.Answer) error {
+	if ans.Error == nil {
+		return nil
+	}
+	return silent{code: errcode.ExitStatus(errcode.New(ans.Error.Code, "%s", ans.Error.Message))}
 }
 
 // silent is an exit status whose message was already printed.
@@ -263,7 +262,7 @@ func runEval(ctx context.Context, c *call) error {
 			}
 			whys = append(whys, why)
 		}
-		if res.OK && len(cs.Chart) > 0 && (ans.Chart == nil || !contains(cs.Chart, ans.Chart.Type)) {
+		if res.OK && len(cs.Chart) > 0 && (ans.Chart == nil || !contains(cs.Chart, string(ans.Chart.Type))) {
 			res.OK = false
 			whys = append(whys, fmt.Sprintf("chart %v, wanted one of %v", ans.Chart, cs.Chart))
 		}

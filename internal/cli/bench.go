@@ -18,9 +18,9 @@ import (
 
 	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/audit"
+	"github.com/scry-dev/scry/internal/cli/benchload"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
-	"github.com/scry-dev/scry/internal/labeling/load"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/web"
 )
@@ -81,7 +81,7 @@ func benchLabel(ctx context.Context, c *call) error {
 		return err
 	}
 	fmt.Fprintf(c.env.Stderr, "preparing tenant %s: %d workers, a job of %d items × %d answers …\n", slug, workers, frames, wpi)
-	setup, err := load.Prepare(ctx, db, c.objects, slug, workers, frames, wpi, 10*time.Minute)
+	setup, err := benchload.Prepare(ctx, db, c.objects, slug, workers, frames, wpi, 10*time.Minute)
 	if err != nil {
 		return err
 	}
@@ -101,9 +101,9 @@ func benchLabel(ctx context.Context, c *call) error {
 	acked := map[int64]string{}
 	fmt.Fprintf(c.env.Stderr, "loading %s for %s …\n", base, dur)
 	think, _ := time.ParseDuration(c.flag("think"))
-	res := load.Run(ctx, load.Config{BaseURL: base, Tenant: slug, Cookies: setup.Cookies, Duration: dur, Labels: setup.Labels, Think: think,
+	res := benchload.Run(ctx, benchload.Config{BaseURL: base, Tenant: slug, Cookies: setup.Cookies, Duration: dur, Labels: setup.Labels, Think: think,
 		OnAck: func(id int64, a json.RawMessage) { mu.Lock(); acked[id] = string(a); mu.Unlock() }})
-	problems, err := load.Check(ctx, db, setup.Tenant.ID, setup.Job.ID, acked)
+	problems, err := benchload.Check(ctx, db, setup.Tenant.ID, setup.Job.ID, acked)
 	if err != nil {
 		return err
 	}
@@ -150,11 +150,7 @@ func benchHTTP(ctx context.Context, c *call) error {
 	if clients < 1 || clients > 256 || dur <= 0 || dur > 10*time.Minute {
 		return errcode.New(errcode.Invalid, "--clients must be 1–256 and --duration at most 10m")
 	}
-	db, t, err := c.tenant(ctx)
-	if err != nil {
-		return err
-	}
-	log, err := c.audit()
+	db, t, log, err := c.tenantAudit(ctx)
 	if err != nil {
 		return err
 	}
@@ -237,7 +233,7 @@ func benchHTTP(ctx context.Context, c *call) error {
 	}
 	wg.Wait()
 	rssEnd := rssMB()
-	pct := func(p float64) float64 { return load.Percentile(lat, p) }
+	pct := func(p float64) float64 { return benchload.Percentile(lat, p) }
 	res := map[string]any{"requests": len(lat), "seconds": dur.Seconds(), "per_second": float64(len(lat)) / dur.Seconds(),
 		"p50_ms": pct(0.5), "p95_ms": pct(0.95), "p99_ms": pct(0.99), "errors": errs, "rss_start_mb": rssStart, "rss_end_mb": rssEnd, "rss_samples_mb": rssSamples, "clients": clients}
 	return c.out(res, func(w io.Writer) {

@@ -131,6 +131,16 @@ func (c *call) tenant(ctx context.Context) (*store.DB, tenant.Tenant, error) {
 	return db, t, err
 }
 
+// tenantAudit is c.tenant and the audit log, for commands that record acts.
+func (c *call) tenantAudit(ctx context.Context) (*store.DB, tenant.Tenant, *audit.Log, error) {
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		return nil, t, nil, err
+	}
+	log, err := c.audit()
+	return db, t, log, err
+}
+
 func (c *call) record(ctx context.Context, db *store.DB, t tenant.Tenant, action, target string, details map[string]any, change func(*store.Tx) error) error {
 	log, err := c.audit()
 	if err != nil {
@@ -193,22 +203,14 @@ func tenantShow(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	var counts [4]int64
-	err = db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
-		for i, tbl := range []string{"users", "employees", "shifts", "absences"} {
-			if err := tx.QueryRowContext(ctx, "select count(*) from "+tbl+" where tenant_id = $1", t.ID).Scan(&counts[i]); err != nil {
-				return store.Err(err, "count "+tbl)
-			}
-		}
-		return nil
-	})
-	if err != nil {
+	var n tenant.Size
+	if err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { n, err = tenant.SizeOf(ctx, tx); return err }); err != nil {
 		return err
 	}
-	v := map[string]any{"tenant": t, "users": counts[0], "employees": counts[1], "shifts": counts[2], "absences": counts[3]}
+	v := map[string]any{"tenant": t, "users": n.Users, "employees": n.Employees, "shifts": n.Shifts, "absences": n.Absences}
 	return c.out(v, func(w io.Writer) {
 		fmt.Fprintf(w, "%s (%s), created %s\n  users %d, employees %d, shifts %d, absences %d\n",
-			t.Slug, t.Name, t.CreatedAt.Format("2006-01-02"), counts[0], counts[1], counts[2], counts[3])
+			t.Slug, t.Name, t.CreatedAt.Format("2006-01-02"), n.Users, n.Employees, n.Shifts, n.Absences)
 	})
 }
 

@@ -64,38 +64,15 @@ func demoSeed(ctx context.Context, c *call) error {
 		if err != nil {
 			return err
 		}
-		var mgr, emp string
-		err = db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
-			// The manager with the largest team below the top of the tree, and
-			// an active employee of that team who manages nobody.
-			if err := tx.QueryRowContext(ctx, `select m.employee_id from employees m join employees e
-				on e.tenant_id = m.tenant_id and e.manager_id = m.employee_id
-				where m.tenant_id = $1 and m.manager_id is not null
-				group by m.employee_id order by count(*) desc, m.employee_id limit 1`, t.ID).Scan(&mgr); err != nil {
-				return store.Err(err, "pick demo manager")
-			}
-			return tx.QueryRowContext(ctx, `select e.employee_id from employees e where e.tenant_id = $1 and e.manager_id = $2
-				and e.end_date is null and not exists (select 1 from employees r where r.tenant_id = e.tenant_id and r.manager_id = e.employee_id)
-				order by e.employee_id limit 1`, t.ID, mgr).Scan(&emp)
-		})
-		if err != nil {
-			return store.Err(err, "pick demo employee")
-		}
-		var mgrEmail, empEmail string
-		err = db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
-			if err := tx.QueryRowContext(ctx, `select email from employees where tenant_id = $1 and employee_id = $2`, t.ID, mgr).Scan(&mgrEmail); err != nil {
-				return err
-			}
-			return tx.QueryRowContext(ctx, `select email from employees where tenant_id = $1 and employee_id = $2`, t.ID, emp).Scan(&empEmail)
-		})
-		if err != nil {
-			return store.Err(err, "read demo users' emails")
+		var mgr, emp hr.Person
+		if err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { mgr, emp, err = hr.SampleTeam(ctx, tx); return err }); err != nil {
+			return err
 		}
 		for _, u := range []identity.User{
 			{Email: "admin@" + d.Domain, Role: identity.Admin},
 			{Email: "hr@" + d.Domain, Role: identity.HR},
-			{Email: mgrEmail, Role: identity.Manager, EmployeeID: mgr},
-			{Email: empEmail, Role: identity.Employee, EmployeeID: emp},
+			{Email: mgr.Email, Role: identity.Manager, EmployeeID: mgr.EmployeeID},
+			{Email: emp.Email, Role: identity.Employee, EmployeeID: emp.EmployeeID},
 		} {
 			err := c.record(ctx, db, t, "user.add", u.Email, map[string]any{"role": u.Role}, func(tx *store.Tx) error {
 				if _, err := identity.Add(ctx, tx, u); err != nil {
@@ -236,7 +213,7 @@ func seedReview(ctx context.Context, c *call, db *store.DB) (*seededReview, erro
 		}
 		err = db.InTenant(ctx, t.ID, func(tx *store.Tx) error {
 			out.Analysis, err = video.Queue(ctx, tx, jobs, c.objects, video.Request{Video: v, Prompt: "Detect the red box and the blue shape", Actor: "demo",
-				Options: video.JobOptions{FPS: 1, MinConfidence: 0.3, Setup: detect.Setup{Detector: "builtin"}}})
+				Options: video.JobOptions{FPS: 1, MinConfidence: 0.3, Setup: detect.Setup{Detector: detect.BackendBuiltin}}})
 			return err
 		})
 		if err != nil {
@@ -317,7 +294,7 @@ func seedPhoto(ctx context.Context, c *call, db *store.DB, t tenant.Tenant, out 
 		var id int64
 		err = db.InTenant(ctx, t.ID, func(tx *store.Tx) error {
 			id, err = video.Queue(ctx, tx, jobs, c.objects, video.Request{Video: v, Prompt: prompt, Actor: "demo",
-				Options: video.JobOptions{FPS: 2, Setup: detect.Setup{Detector: "builtin"}}})
+				Options: video.JobOptions{FPS: 2, Setup: detect.Setup{Detector: detect.BackendBuiltin}}})
 			return err
 		})
 		if err != nil {

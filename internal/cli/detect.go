@@ -25,7 +25,7 @@ scry detect shelf.jpg --prompt "Detect our logo" --exemplar logo.png`,
 			fs.String("annotate", "", "write the file with boxes and labels drawn (.png for one frame, else .mp4)")
 			fs.String("blueprint", "", "a YAML file of named fields (prompt, granularity video|chapter|frame, type boolean|count|entities) answered next to the standard output")
 			fs.String("exemplar", "", "a reference image of what the prompt names (found by multi-scale normalised cross-correlation)")
-			fs.String("detector", firstNonEmpty(c.env.Getenv("SCRY_DETECTOR"), "builtin"), "builtin, or also a model server: grounding-dino, yolo-world (Roboflow Inference protocol) or vision (OpenAI-compatible vision chat) (env SCRY_DETECTOR)")
+			fs.String("detector", firstNonEmpty(c.env.Getenv("SCRY_DETECTOR"), string(detect.BackendBuiltin)), detect.BackendWords()+": builtin alone, or also a model server (grounding-dino and yolo-world speak the Roboflow Inference protocol, vision an OpenAI-compatible vision chat) (env SCRY_DETECTOR)")
 			fs.String("model-url", c.env.Getenv("SCRY_DETECT_URL"), "the model server, e.g. http://127.0.0.1:9001 or http://127.0.0.1:8000/v1 (env SCRY_DETECT_URL; key in SCRY_DETECT_API_KEY)")
 			fs.String("model", c.env.Getenv("SCRY_DETECT_MODEL"), "the model name for --detector vision (env SCRY_DETECT_MODEL)")
 		},
@@ -52,7 +52,7 @@ func runDetect(ctx context.Context, c *call) error {
 	if fps <= 0 || fps > 60 || minConf < 0 || minConf > 1 {
 		return errcode.New(errcode.Invalid, "--fps must be in (0, 60] and --min-confidence in [0, 1]")
 	}
-	setup := detect.Setup{Detector: c.flag("detector"), ModelURL: c.flag("model-url"), Model: c.flag("model"),
+	setup := detect.Setup{Detector: detect.Backend(c.flag("detector")), ModelURL: c.flag("model-url"), Model: c.flag("model"),
 		APIKey: c.env.Getenv("SCRY_DETECT_API_KEY"), Exemplar: c.flag("exemplar")}
 	opts := detect.Options{FPS: fps, MinConfidence: minConf, OCR: &detect.OCR{}}
 	res, err := detect.Run(ctx, c.args[0], prompt, bp, opts, setup)

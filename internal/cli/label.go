@@ -1,12 +1,9 @@
 package cli
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
 	"flag"
 	"fmt"
-	"image/png"
 	"io"
 	"os"
 	"path/filepath"
@@ -18,7 +15,6 @@ import (
 	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
-	"github.com/scry-dev/scry/internal/video"
 )
 
 func labelCommand() *command {
@@ -171,61 +167,18 @@ func labelExport(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	var job labeling.Job
-	var frames []labeling.FrameResult
-	err = db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
-		if job, err = labeling.GetJob(ctx, tx, id); err != nil {
-			return err
-		}
-		frames, err = labeling.Results(ctx, tx, id)
-		return err
-	})
+	e, err := labeling.ExportJob(ctx, db, c.objects, t.ID, id, format, c.flag("images") == "true")
 	if err != nil {
 		return err
 	}
-	v, err := video.Get(ctx, db, t.ID, job.VideoID)
-	if err != nil {
-		return err
+	// A document is written at --out, its files beside it; yolo's files go
+	// into the folder --out.
+	dir, files := out, map[string][]byte{}
+	if e.Document != nil {
+		dir, files[out] = filepath.Dir(out), e.Document
 	}
-	w, h := v.Info.Width, v.Info.Height
-	files := map[string][]byte{}
-	switch format {
-	case "coco":
-		b, _ := json.MarshalIndent(labeling.ToCOCO(job, frames, w, h), "", "  ")
-		files[out] = b
-	case "yolo":
-		files[filepath.Join(out, "classes.txt")] = []byte(labeling.Classes(job))
-		for _, f := range frames {
-			var buf bytes.Buffer
-			labeling.WriteYOLO(&buf, job, f, w, h)
-			files[filepath.Join(out, "labels", yoloName(labeling.FrameFile(f.Frame)))] = buf.Bytes()
-		}
-	case "analysis":
-		if job.AnalysisID == 0 {
-			return errcode.New(errcode.Invalid, "--format analysis: job %d reviews no analysis", id)
-		}
-		a, err := video.GetAnalysis(ctx, db, t.ID, job.AnalysisID)
-		if err != nil {
-			return err
-		}
-		files[out] = a.Result
-	default:
-		return errcode.New(errcode.Invalid, "--format: %q is not coco, yolo or analysis", format)
-	}
-	if c.flag("images") == "true" {
-		dir := out
-		if format != "yolo" {
-			dir = filepath.Dir(out)
-		}
-		for _, f := range frames {
-			fr, err := video.FrameAt(ctx, c.objects, t.ID, v, f.Frame)
-			if err != nil {
-				return err
-			}
-			var buf bytes.Buffer
-			png.Encode(&buf, fr.Image())
-			files[filepath.Join(dir, "images", labeling.FrameFile(f.Frame))] = buf.Bytes()
-		}
+	for name, b := range e.Files {
+		files[filepath.Join(dir, filepath.FromSlash(name))] = b
 	}
 	for path, b := range files {
 		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
@@ -235,13 +188,10 @@ func labelExport(ctx context.Context, c *call) error {
 			return errcode.Wrap(errcode.Invalid, err, "Cannot write %s", path)
 		}
 	}
-	return c.out(map[string]any{"job": id, "format": format, "frames": len(frames), "files": len(files)}, func(wr io.Writer) {
-		fmt.Fprintf(wr, "Wrote %d file(s) for %d consolidated frame(s) of job %d to %s.\n", len(files), len(frames), id, out)
+	return c.out(map[string]any{"job": id, "format": format, "frames": e.Frames, "files": len(files)}, func(wr io.Writer) {
+		fmt.Fprintf(wr, "Wrote %d file(s) for %d consolidated frame(s) of job %d to %s.\n", len(files), e.Frames, id, out)
 	})
 }
-
-// yoloName turns a frame's image name into its YOLO label file's name.
-func yoloName(image string) string { return image[:len(image)-len(".png")] + ".txt" }
 
 func labelJobCancel(ctx context.Context, c *call) error {
 	db, t, id, err := c.tenantJob(ctx)

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/scry-dev/scry/internal/labeling/load"
+	"github.com/scry-dev/scry/internal/cli/benchload"
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
@@ -60,7 +60,7 @@ func labelServerCrash(t *testing.T, cfg store.Config) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	setup, err := load.Prepare(ctx, db, objstore.NewFolder(data), "crash-label", 40, 400, 3, time.Minute)
+	setup, err := benchload.Prepare(ctx, db, objstore.NewFolder(data), "crash-label", 40, 400, 3, time.Minute)
 	db.Close()
 	if err != nil {
 		t.Fatal(err)
@@ -72,11 +72,11 @@ func labelServerCrash(t *testing.T, cfg store.Config) {
 	var mu sync.Mutex
 	acked := map[int64]string{}
 	var transport atomic.Int64 // requests that met no server
-	done := make(chan load.Result)
+	done := make(chan benchload.Result)
 	// Duration only bounds a run that goes wrong: the run ends when the job
 	// is done, however slow a loaded machine makes it.
 	go func() {
-		done <- load.Run(ctx, load.Config{BaseURL: "http://" + addr, Tenant: "crash-label", Cookies: setup.Cookies, Duration: 5 * time.Minute,
+		done <- benchload.Run(ctx, benchload.Config{BaseURL: "http://" + addr, Tenant: "crash-label", Cookies: setup.Cookies, Duration: 5 * time.Minute,
 			Labels: setup.Labels, OnAck: func(id int64, a json.RawMessage) { mu.Lock(); acked[id] = string(a); mu.Unlock() },
 			OnError: func(key string) {
 				if key == "transport" {
@@ -118,7 +118,7 @@ func labelServerCrash(t *testing.T, cfg store.Config) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	problems, err := load.Check(ctx, db, setup.Tenant.ID, setup.Job.ID, acked)
+	problems, err := benchload.Check(ctx, db, setup.Tenant.ID, setup.Job.ID, acked)
 	if err != nil || len(problems) > 0 {
 		t.Fatalf("after the crash: %v %v", err, problems)
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/scry-dev/scry/internal/ask"
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/web"
@@ -93,7 +94,8 @@ func runServe(ctx context.Context, c *call) error {
 		return errcode.Wrap(errcode.Invalid, err, "Cannot listen on %s", c.flag("addr"))
 	}
 	logger := slog.New(slog.NewJSONHandler(c.env.Stderr, nil))
-	srv := web.New(web.Config{TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger, TrustedProxies: proxies, PublicURL: c.flag("public-url"), DataDir: c.dataDir, Objects: c.objects,
+	process := audit.ProcessName("serve")
+	srv := web.New(web.Config{Process: process, TLSCert: c.flag("tls-cert"), TLSKey: c.flag("tls-key"), Logger: logger, TrustedProxies: proxies, PublicURL: c.flag("public-url"), DataDir: c.dataDir, Objects: c.objects,
 		PerIP: num(c.flag("rate-per-ip")), PerUser: num(c.flag("rate-per-user")), MaxUpload: maxUpload, SMTPURL: c.flag("smtp-url"), SSOKey: c.ssoKey(),
 		Sessions: identity.SessionPolicy{Idle: idle, Absolute: maxAge}}, db, log, eng)
 	scheme := "http"
@@ -101,7 +103,7 @@ func runServe(ctx context.Context, c *call) error {
 		scheme = "https"
 	}
 	if n, _ := strconv.Atoi(c.flag("workers")); n > 0 {
-		stop, err := c.workQueue(ctx, db, n, logger)
+		stop, err := c.workQueue(ctx, db, n, logger, process)
 		if err != nil {
 			return err
 		}
@@ -160,7 +162,7 @@ func runWorker(ctx context.Context, c *call) error {
 		return errcode.Wrap(errcode.Unavailable, err, "The object store %s does not answer", c.objects)
 	}
 	logger := slog.New(slog.NewJSONHandler(c.env.Stderr, nil))
-	stop, err := c.workQueue(ctx, db, n, logger)
+	stop, err := c.workQueue(ctx, db, n, logger, audit.ProcessName("worker"))
 	if err != nil {
 		return err
 	}

@@ -54,11 +54,7 @@ func ssoSet(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	db, t, err := c.tenant(ctx)
-	if err != nil {
-		return err
-	}
-	log, err := c.audit()
+	db, t, log, err := c.tenantAudit(ctx)
 	if err != nil {
 		return err
 	}
@@ -108,8 +104,9 @@ func ssoShow(ctx context.Context, c *call) error {
 		cfg.SAML.IdPMetadata = "" // long; stored, not shown
 	}
 	return c.out(map[string]any{"tenant": t.Slug, "sso": cfg, "addresses": addr}, func(w io.Writer) {
-		fmt.Fprintf(w, "tenant           %s\npassword sign-in %s\nnew people       %s\n", t.Slug, onOff(cfg.PasswordAllowed()),
-			map[bool]string{true: "created at first sign-in (jit)", false: "refused unless they are users"}[cfg.JIT])
+		fmt.Fprintf(w, "tenant           %s\npassword sign-in %s\nnew people       %s\nreview portal    %s\n", t.Slug, onOff(cfg.PasswordAllowed()),
+			map[bool]string{true: "created at first sign-in (jit)", false: "refused unless they are users"}[cfg.JIT],
+			map[bool]string{true: "the workforce signs in with the provider (workforce_portal)", false: "the workforce keeps its own sign-in"}[cfg.WorkforcePortal])
 		if o := cfg.OIDC; o != nil {
 			fmt.Fprintf(w, "oidc             %s\n  issuer         %s\n  client id      %s\n  client secret  (sealed)\n  domains        %s\n  roles from     %s %v default %q\n  employee from  %s\n  redirect URI   %s\n",
 				o.Name, o.Issuer, o.ClientID, strings.Join(o.AllowedDomains, ", "), o.RoleFrom, o.Roles, o.DefaultRole, o.EmployeeFrom, addr["oidc_redirect_uri"])
@@ -127,11 +124,7 @@ func ssoShow(ctx context.Context, c *call) error {
 }
 
 func ssoRemove(ctx context.Context, c *call) error {
-	db, t, err := c.tenant(ctx)
-	if err != nil {
-		return err
-	}
-	log, err := c.audit()
+	db, t, log, err := c.tenantAudit(ctx)
 	if err != nil {
 		return err
 	}

@@ -39,7 +39,7 @@ scry video analyze --tenant acme-retail 3f2a1b9c --blueprint shelf.yaml --detach
 				fs.Float64("fps", 2, "frames analysed per second of video")
 				fs.Float64("min-confidence", 0.5, "drop detections below this confidence (0–1)")
 				fs.String("exemplar", "", "a reference image of what the prompt names (kept in the object store)")
-				fs.String("detector", firstNonEmpty(c.env.Getenv("SCRY_DETECTOR"), "builtin"), "builtin, grounding-dino, yolo-world or vision (env SCRY_DETECTOR)")
+				fs.String("detector", firstNonEmpty(c.env.Getenv("SCRY_DETECTOR"), string(detect.BackendBuiltin)), detect.BackendWords()+" (env SCRY_DETECTOR)")
 				fs.String("model-url", c.env.Getenv("SCRY_DETECT_URL"), "the model server (env SCRY_DETECT_URL; the worker reads its key from SCRY_DETECT_API_KEY)")
 				fs.String("model", c.env.Getenv("SCRY_DETECT_MODEL"), "the model name for --detector vision (env SCRY_DETECT_MODEL)")
 				fs.Bool("detach", false, "only queue it: `scry serve` (or a later analyze) works it")
@@ -110,13 +110,24 @@ func (c *call) tenantVideo(ctx context.Context) (*store.DB, tenant.Tenant, video
 
 // jobClient opens the job queue; workers > 0 also works it.
 func (c *call) jobClient(db *store.DB, workers int, log *slog.Logger) (*river.Client[*sql.Tx], error) {
-	jobs, _, err := c.jobWorker(db, workers, log)
+	jobs, _, err := c.jobWorker(db, workers, log, "")
 	return jobs, err
 }
 
-// jobWorker is jobClient with the worker behind it, which drains it.
-func (c *call) jobWorker(db *store.DB, workers int, log *slog.Logger) (*river.Client[*sql.Tx], *video.Worker, error) {
-	w := &video.Worker{DB: db, Objects: c.objects, APIKey: c.env.Getenv("SCRY_DETECT_API_KEY"), OCR: &detect.OCR{}, Log: log,
+// jobWorker is jobClient with the worker behind it, which drains it;
+// process names the process in the worker's audit records.
+func (c *call) jobWorker(db *store.DB, workers int, log *slog.Logger, process string) (*river.Client[*sql.Tx], *video.Worker, error) {
+	alog, err := c.audit()
+	if err != nil {
+		return nil, nil, err
+	}
+	var rescue time.Duration
+	if v := c.env.Getenv("SCRY_RESCUE_AFTER"); v != "" {
+		if rescue, err = time.ParseDuration(v); err != nil || rescue < 6*time.Second {
+			return nil, nil, errcode.New(errcode.Invalid, "SCRY_RESCUE_AFTER: %q is not a duration of at least 6s such as 1m", v)
+		}
+	}
+	w := &video.Worker{DB: db, Objects: c.objects, APIKey: c.env.Getenv("SCRY_DETECT_API_KEY"), OCR: &detect.OCR{}, Log: log, Audit: alog, Process: process, RescueAfter: rescue,
 		Exemplars: func(ctx context.Context, tenantID int64, prompt string) ([]detect.Detector, error) {
 			return labeling.Exemplars(ctx, db, c.objects, tenantID, prompt)
 		}}
@@ -128,8 +139,8 @@ func (c *call) jobWorker(db *store.DB, workers int, log *slog.Logger) (*river.Cl
 // the function that stops it: analyses still running are handed back to
 // the queue (video.Worker.Drain). The queue has its own context, so that a
 // server stops taking requests before its analyses are handed back.
-func (c *call) workQueue(ctx context.Context, db *store.DB, n int, log *slog.Logger) (stop func(), err error) {
-	jobs, w, err := c.jobWorker(db, n, log)
+func (c *call) workQueue(ctx context.Context, db *store.DB, n int, log *slog.Logger, process string) (stop func(), err error) {
+	jobs, w, err := c.jobWorker(db, n, log, process)
 	if err != nil {
 		return nil, err
 	}
@@ -173,7 +184,7 @@ func videoAnalyze(ctx context.Context, c *call) error {
 		return err
 	}
 	req := video.Request{Video: v, Prompt: c.flag("prompt"), Blueprint: string(bp), Actor: c.actor(),
-		Options: video.JobOptions{FPS: fps, MinConfidence: minConf, Setup: detect.Setup{Detector: c.flag("detector"),
+		Options: video.JobOptions{FPS: fps, MinConfidence: minConf, Setup: detect.Setup{Detector: detect.Backend(c.flag("detector")),
 			ModelURL: c.flag("model-url"), Model: c.flag("model"), Exemplar: c.flag("exemplar")}}}
 	var id int64
 	details := map[string]any{"prompt": req.Prompt, "detector": req.Options.Setup.Detector}
@@ -218,6 +229,9 @@ func (c *call) work(ctx context.Context, db *store.DB, jobs *river.Client[*sql.T
 		stopCtx, done := context.WithTimeout(context.Background(), 30*time.Second)
 		defer done()
 		jobs.Stop(stopCtx)
+		if log, err := c.audit(); err == nil {
+			log.Flush(stopCtx, db) // the worker's last records get their head before the command exits
+		}
 	}()
 	step := -1
 	tick := time.NewTicker(200 * time.Millisecond)

@@ -93,17 +93,9 @@ func workforcePlan(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	plan := workforce.Plan{Tenant: t.Slug, Spec: spec}
-	err = db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
-		st, err := workforce.Load(ctx, tx)
-		plan.Base, plan.Changes = st.Fingerprint(), workforce.Diff(st, spec)
-		return err
-	})
+	plan, err := workforce.PlanFor(ctx, db, t, spec)
 	if err != nil {
 		return err
-	}
-	if plan.Changes == nil {
-		plan.Changes = []workforce.Change{}
 	}
 	if out := c.flag("out"); out != "" {
 		b, _ := json.MarshalIndent(plan, "", "  ")

@@ -30,7 +30,7 @@ func benchImport(b *testing.B, d store.Dialect, dir string) {
 	db := storetest.Open(b, d)
 	ctx := context.Background()
 	var tn tenant.Tenant
-	db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, "bench", ""); return err })
+	tn = storetest.Tenant(b, db, "bench")
 	var rows int64
 	for b.Loop() {
 		err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {

@@ -108,7 +108,7 @@ func TestImportBadInput(t *testing.T) {
 		db := storetest.Open(t, d)
 		ctx := context.Background()
 		var tn tenant.Tenant
-		db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, "tt", ""); return err })
+		tn = storetest.Tenant(t, db, "tt")
 		valid := copyValid(t, nil)
 		if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
 			c, err := hr.Import(ctx, tx, valid, nil)
@@ -150,7 +150,7 @@ func TestImportListsManyProblems(t *testing.T) {
 	db := storetest.Open(t, store.SQLite)
 	ctx := context.Background()
 	var tn tenant.Tenant
-	db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, "tt", ""); return err })
+	tn = storetest.Tenant(t, db, "tt")
 	dir := copyValid(t, func(dir string) {
 		var b strings.Builder
 		b.WriteString("shift_id,employee_id,date,start_time,end_time,break_minutes,hours,position,location,status\n")
@@ -169,13 +169,7 @@ func TestReimportReplacesOnlyThatTenant(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		db := storetest.Open(t, d)
 		ctx := context.Background()
-		var a, b tenant.Tenant
-		db.Global(ctx, func(tx *store.Tx) error {
-			a, _ = tenant.Create(ctx, tx, "ta", "")
-			var err error
-			b, err = tenant.Create(ctx, tx, "tb", "")
-			return err
-		})
+		a, b := storetest.Tenant(t, db, "ta"), storetest.Tenant(t, db, "tb")
 		valid := copyValid(t, nil)
 		for _, tn := range []tenant.Tenant{a, b} {
 			if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, valid, nil); return err }); err != nil {

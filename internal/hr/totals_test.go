@@ -47,7 +47,7 @@ func TestShiftTotalsMatchShifts(t *testing.T) {
 		db := storetest.Open(t, d)
 		ctx := context.Background()
 		var tn tenant.Tenant
-		db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, "tt", ""); return err })
+		tn = storetest.Tenant(t, db, "tt")
 		if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, shuffled, nil); return err }); err != nil {
 			t.Fatal(err)
 		}
@@ -127,7 +127,7 @@ func TestShiftTotalsStayInTheirTenant(t *testing.T) {
 		var ids []int64
 		for _, slug := range []string{"ta", "tb"} {
 			var tn tenant.Tenant
-			db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, slug, ""); return err })
+			tn = storetest.Tenant(t, db, slug)
 			if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, valid, nil); return err }); err != nil {
 				t.Fatal(err)
 			}

@@ -112,7 +112,7 @@ func now() string { return time.Now().UTC().Format(time.RFC3339Nano) }
 func checkSignIn(lookup error, hash *string, password string) error {
 	if lookup != nil || hash == nil {
 		SpendPasswordTime(password)
-		if lookup != nil && !errors.Is(store.Err(lookup, ""), store.ErrNotFound) {
+		if lookup != nil && !errcode.Is(store.Err(lookup, ""), errcode.NotFound) {
 			return store.Err(lookup, "authenticate")
 		}
 		return errBadSignIn
@@ -172,14 +172,15 @@ func NewSession(ctx context.Context, tx *store.Tx, userID int64) (string, error)
 	return NewStagedSession(ctx, tx, userID, "full")
 }
 
-// NewBoundSession starts a full session for user that also ends at ends
-// (a session opened through an identity provider ends with its token or
-// assertion); via says how the person signed in ("oidc", "saml").
-func NewBoundSession(ctx context.Context, tx *store.Tx, userID int64, via string, ends time.Time) (string, error) {
+// NewBoundSession starts a session at stage (StageApp, or StagePortal for a
+// workforce member) for user that also ends at ends (a session opened
+// through an identity provider ends with its token or assertion); via says
+// how the person signed in ("oidc", "saml").
+func NewBoundSession(ctx context.Context, tx *store.Tx, userID int64, stage, via string, ends time.Time) (string, error) {
 	value, hash := secret(SessionPrefix, tx.TenantID)
 	t := now()
 	_, err := tx.ExecContext(ctx, `insert into sessions (tenant_id, id_hash, user_id, created_at, last_seen_at, stage, expires_at, via) values ($1, $2, $3, $4, $4, $5, $6, $7)`,
-		tx.TenantID, hash, userID, t, StageApp, ends.UTC().Format(time.RFC3339Nano), via)
+		tx.TenantID, hash, userID, t, stage, ends.UTC().Format(time.RFC3339Nano), via)
 	return value, store.Err(err, "create session")
 }
 

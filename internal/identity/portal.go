@@ -175,7 +175,7 @@ func CheckTOTP(ctx context.Context, tx *store.Tx, u User, code string, at time.T
 			return used
 		}
 		_, err = tx.ExecContext(ctx, `insert into totp_used_steps (tenant_id, user_id, step) values ($1, $2, $3)`, tx.TenantID, u.ID, s)
-		if err = store.Err(err, "record TOTP step"); errors.Is(err, store.ErrAlreadyExists) {
+		if err = store.Err(err, "record TOTP step"); errcode.Is(err, errcode.AlreadyExists) {
 			return used
 		} else if err != nil {
 			return err
@@ -201,4 +201,12 @@ func FormatWait(d time.Duration) string {
 		unit += "s"
 	}
 	return fmt.Sprintf("%d %s", n, unit)
+}
+
+// MFAEnrolled says whether the user has finished enrolling a TOTP
+// authenticator.
+func MFAEnrolled(ctx context.Context, tx *store.Tx, userID int64) (bool, error) {
+	var enrolled *string
+	err := tx.QueryRowContext(ctx, `select mfa_enrolled_at from users where tenant_id = $1 and id = $2`, tx.TenantID, userID).Scan(&enrolled)
+	return enrolled != nil, store.Err(err, "read MFA enrollment")
 }

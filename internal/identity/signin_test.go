@@ -35,9 +35,7 @@ func newTenant(t *testing.T, db *store.DB, slug string, users ...User) int64 {
 	t.Helper()
 	ctx := context.Background()
 	var tn tenant.Tenant
-	if err := db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, slug, ""); return err }); err != nil {
-		t.Fatal(err)
-	}
+	tn = storetest.Tenant(t, db, slug)
 	err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
 		for _, u := range users {
 			u, err := Add(ctx, tx, u)

@@ -6,7 +6,6 @@ import (
 	"context"
 	"crypto/rand"
 	"encoding/base64"
-	"errors"
 	"net/mail"
 	"strings"
 	"time"
@@ -85,7 +84,7 @@ func Add(ctx context.Context, tx *store.Tx, u User) (User, error) {
 		values ($1, $2, $3, $4, $5, $6, $7, $8) returning id`,
 		tx.TenantID, u.Email, strings.ToLower(u.Email), u.Name, string(u.Role), nullable(u.EmployeeID), u.Status,
 		u.CreatedAt.Format(time.RFC3339)).Scan(&u.ID)
-	if err = store.Err(err, "add user"); errors.Is(err, store.ErrAlreadyExists) {
+	if err = store.Err(err, "add user"); errcode.Is(err, errcode.AlreadyExists) {
 		return u, errcode.New(errcode.AlreadyExists, "A user with email %s already exists in this tenant", u.Email)
 	}
 	return u, err
@@ -112,7 +111,7 @@ func scanUser(s interface{ Scan(...any) error }) (User, error) {
 func ByEmail(ctx context.Context, tx *store.Tx, email string) (User, error) {
 	u, err := scanUser(tx.QueryRowContext(ctx, `select `+userCols+` from users where tenant_id = $1 and email_lower = $2`,
 		tx.TenantID, strings.ToLower(strings.TrimSpace(email))))
-	if err = store.Err(err, "get user"); errors.Is(err, store.ErrNotFound) {
+	if err = store.Err(err, "get user"); errcode.Is(err, errcode.NotFound) {
 		return u, errcode.New(errcode.NotFound, "No user %s in this tenant", email)
 	}
 	return u, err
@@ -160,7 +159,7 @@ func Remove(ctx context.Context, tx *store.Tx, email string) (kept bool, err err
 		_, err := tx.ExecContext(ctx, `delete from users where tenant_id = $1 and id = $2`, tx.TenantID, u.ID)
 		return store.Err(err, "remove user")
 	})
-	if !errors.Is(err, store.ErrReferenced) {
+	if !errcode.Is(err, errcode.Conflict) {
 		return false, err
 	}
 	// The email column keeps the address history shows; email_lower, which
@@ -187,11 +186,7 @@ func Remove(ctx context.Context, tx *store.Tx, email string) (kept bool, err err
 // so two admins removing each other at once cannot both succeed (SQLite's
 // single writer already serialises them).
 func keepAnAdmin(ctx context.Context, tx *store.Tx, u User) error {
-	lock := ""
-	if tx.Dialect == store.Postgres {
-		lock = " for update"
-	}
-	rows, err := tx.QueryContext(ctx, `select id from users where tenant_id = $1 and role = 'admin' and status = 'active'`+lock, tx.TenantID)
+	rows, err := tx.QueryContext(ctx, `select id from users where tenant_id = $1 and role = 'admin' and status = 'active'`+tx.Dialect.ForUpdate(), tx.TenantID)
 	if err != nil {
 		return store.Err(err, "count admins")
 	}

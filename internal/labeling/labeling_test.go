@@ -57,16 +57,7 @@ func setup(t *testing.T, d store.Dialect) *fixture {
 	t.Cleanup(func() { db.Close() })
 	f := &fixture{db: db, w: map[string]int64{}, ctx: context.Background(), dataDir: cfg.DataDir}
 	ctx := f.ctx
-	err = db.Global(ctx, func(tx *store.Tx) error {
-		if f.a, err = tenant.Create(ctx, tx, "tenant-a", "A"); err != nil {
-			return err
-		}
-		f.b, err = tenant.Create(ctx, tx, "tenant-b", "B")
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	f.a, f.b = storetest.Tenant(t, db, "tenant-a"), storetest.Tenant(t, db, "tenant-b")
 	clip := filepath.Join(t.TempDir(), "clip.mp4")
 	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=320x180:r=10:d=3", "-pix_fmt", "yuv420p", clip)
 	if f.video, _, err = video.Add(ctx, db, objstore.NewFolder(cfg.DataDir), f.a.ID, "t", clip, media.DefaultLimits, nil); err != nil {

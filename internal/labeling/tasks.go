@@ -161,7 +161,7 @@ func Take(ctx context.Context, tx *store.Tx, workerID int64) (*Task, error) {
 	_, err = tx.ExecContext(ctx, `insert into label_tasks (tenant_id, job_id, item_id, worker_id, status, leased_at, lease_expires) values ($1, $2, $3, $4, 'leased', $5, $6)`,
 		tx.TenantID, job.id, itemID, workerID, stamp(now), stamp(now.Add(time.Duration(job.limitS)*time.Second)))
 	if err != nil {
-		if errors.Is(store.Err(err, ""), store.ErrAlreadyExists) {
+		if errcode.Is(store.Err(err, ""), errcode.AlreadyExists) {
 			return nil, errcode.New(errcode.Conflict, "You took a task in another window at the same moment; reload")
 		}
 		return nil, store.Err(err, "lease the task")
@@ -182,12 +182,9 @@ type openJob struct {
 // never both get the last place (a count of tasks would be read from the
 // statement's older snapshot); losing that race moves on to the next item.
 func placeIn(ctx context.Context, tx *store.Tx, j openJob, workerID int64) (int64, error) {
-	lock := ""
-	if tx.Dialect == store.Postgres {
-		// Items another transaction is leasing are passed over rather
-		// than waited for.
-		lock = " for no key update skip locked"
-	}
+	// Items another transaction is leasing are passed over rather than
+	// waited for.
+	lock := tx.Dialect.SkipLocked()
 	for after := int64(0); ; {
 		var itemID int64
 		err := tx.QueryRowContext(ctx, `select i.id from label_items i
@@ -349,10 +346,7 @@ func Submit(ctx context.Context, tx *store.Tx, workerID, taskID int64, a Answer,
 	// Answers to one item are counted one transaction at a time (the item
 	// row is locked on PostgreSQL; SQLite has one writer), so the last of
 	// them, whichever it is, sees all the others and consolidates.
-	lock := ""
-	if tx.Dialect == store.Postgres {
-		lock = " for no key update of i"
-	}
+	lock := tx.Dialect.LockRowsOf("i")
 	var wpi, n int
 	if err := tx.QueryRowContext(ctx, `select j.workers_per_item from label_items i join label_jobs j on j.tenant_id = i.tenant_id and j.id = i.job_id
 		where i.tenant_id = $1 and i.id = $2`+lock, tx.TenantID, t.ItemID).Scan(&wpi); err != nil {

@@ -38,7 +38,13 @@ type Config struct {
 	JIT bool `yaml:"jit" json:"jit"`
 	// MaxSessionHours bounds a session opened through the identity
 	// provider when the token or assertion says nothing shorter.
-	MaxSessionHours int         `yaml:"max_session_hours" json:"max_session_hours"`
+	MaxSessionHours int `yaml:"max_session_hours" json:"max_session_hours"`
+	// WorkforcePortal opts the workforce in: its members sign in at the
+	// review portal with the identity provider (the provider's MFA instead
+	// of the pool's TOTP), and the portal's password sign-in is off.
+	// Members still come only from the workforce file: no one is created
+	// at the portal, and the role stays worker.
+	WorkforcePortal bool        `yaml:"workforce_portal" json:"workforce_portal"`
 	OIDC            *OIDCConfig `yaml:"oidc" json:"oidc,omitempty"`
 	SAML            *SAMLConfig `yaml:"saml" json:"saml,omitempty"`
 }
@@ -104,6 +110,40 @@ func (c *Config) MaxSession() time.Duration {
 // Parse reads sso.yaml strictly: an unknown key, a missing or bad value is
 // refused as "file:line: key: problem", every problem at once.
 func Parse(data []byte, file string) (*Config, error) {
+	return parse(data, file, nil, false)
+}
+
+// ParseKeeping reads settings edited on the admin page: as Parse, but what
+// the page never shows may be left out and is kept from old (the settings
+// in force): the OIDC client secret, while the issuer and client id stay
+// the same, and a stored copy of the SAML IdP metadata. idpMetadata, when
+// not empty, is an uploaded IdP metadata file (a page has no file paths).
+func ParseKeeping(data []byte, file string, old *Config, idpMetadata []byte) (*Config, error) {
+	c, err := parse(data, file, old, len(idpMetadata) > 0)
+	if err != nil {
+		return nil, err
+	}
+	if s := c.SAML; s != nil {
+		switch {
+		case len(idpMetadata) > 0:
+			if _, err := ParseIdPMetadata(idpMetadata); err != nil {
+				return nil, errcode.New(errcode.Invalid, "the uploaded IdP metadata: %s", errcode.From(err).Message)
+			}
+			s.IdPMetadata = string(idpMetadata)
+		case s.IdPMetadataURL == "":
+			s.IdPMetadata = old.SAML.IdPMetadata // parse checked there is one
+		}
+	}
+	return c, nil
+}
+
+// keepsSecret says whether settings o may leave the client secret out on
+// the admin page: the one stored for the same issuer and client is kept.
+func keepsSecret(o *OIDCConfig, old *Config) bool {
+	return old != nil && old.OIDC != nil && old.OIDC.Issuer == o.Issuer && old.OIDC.ClientID == o.ClientID
+}
+
+func parse(data []byte, file string, old *Config, uploaded bool) (*Config, error) {
 	var root yaml.Node
 	if err := yaml.Unmarshal(data, &root); err != nil {
 		return nil, errcode.New(errcode.Invalid, "%s: %s", file, strings.TrimPrefix(err.Error(), "yaml: "))
@@ -136,8 +176,10 @@ func Parse(data []byte, file string) (*Config, error) {
 		if o.ClientID == "" {
 			bad("oidc.client_id", "missing")
 		}
-		if o.ClientSecret == "" {
+		if o.ClientSecret == "" && old == nil {
 			bad("oidc.client_secret", "missing")
+		} else if o.ClientSecret == "" && !keepsSecret(o, old) {
+			bad("oidc.client_secret", "missing: a new issuer or client id needs its secret (the stored one is kept only for the same client)")
 		}
 		if len(o.Scopes) > 0 && !slices.Contains(o.Scopes, "openid") {
 			bad("oidc.scopes", "must include openid")
@@ -148,8 +190,15 @@ func Parse(data []byte, file string) (*Config, error) {
 		if s.Name == "" {
 			bad("saml.name", "missing: the name people see on the button")
 		}
+		stored := old != nil && old.SAML != nil && old.SAML.IdPMetadataURL == "" && old.SAML.IdPMetadata != ""
 		switch {
-		case (s.IdPMetadataURL == "") == (s.IdPMetadataFile == ""):
+		case old != nil && s.IdPMetadataFile != "":
+			bad("saml.idp_metadata_file", "upload the metadata file on this page instead")
+		case old != nil && uploaded && s.IdPMetadataURL != "":
+			bad("saml.idp_metadata_url", "give the URL or upload a file, not both")
+		case old != nil && s.IdPMetadataURL == "" && !uploaded && !stored:
+			bad("saml.idp_metadata_url", "give idp_metadata_url or upload the IdP's metadata file")
+		case old == nil && (s.IdPMetadataURL == "") == (s.IdPMetadataFile == ""):
 			bad("saml.idp_metadata_url", "give exactly one of idp_metadata_url and idp_metadata_file")
 		case s.IdPMetadataURL != "":
 			if err := checkURL(s.IdPMetadataURL); err != nil {
@@ -193,6 +242,48 @@ func checkMapping(section string, m Mapping, bad func(path, format string, args 
 	if len(m.Roles) == 0 && m.DefaultRole == "" {
 		bad(section+".roles", "missing: map at least one value to a role, or give default_role")
 	}
+}
+
+// EditableYAML is c as the admin page shows it for editing: sso.yaml
+// without the secrets and the stored IdP metadata, which the page never
+// shows and keeps when left out.
+func (c *Config) EditableYAML() string {
+	var n yaml.Node
+	if err := n.Encode(c); err != nil {
+		return ""
+	}
+	prune(&n)
+	var b strings.Builder
+	b.WriteString("# client_secret and a stored IdP metadata file are never shown: left out, the stored ones are kept.\n")
+	enc := yaml.NewEncoder(&b)
+	enc.SetIndent(2)
+	if err := enc.Encode(&n); err != nil {
+		return ""
+	}
+	enc.Close()
+	return b.String()
+}
+
+// prune drops, from a mapping and the mappings in it, the keys the page
+// never shows and the keys without a value.
+func prune(n *yaml.Node) {
+	if n.Kind != yaml.MappingNode {
+		for _, c := range n.Content {
+			prune(c)
+		}
+		return
+	}
+	var kept []*yaml.Node
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		k, v := n.Content[i], n.Content[i+1]
+		empty := (v.Kind == yaml.ScalarNode && (v.Value == "" || v.Tag == "!!null")) || (v.Kind != yaml.ScalarNode && len(v.Content) == 0)
+		if k.Value == "client_secret" || k.Value == "idp_metadata_file" || empty {
+			continue
+		}
+		prune(v)
+		kept = append(kept, k, v)
+	}
+	n.Content = kept
 }
 
 // checkURL accepts https, and http only on the loopback (a provider on the

@@ -56,15 +56,21 @@ func Set(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, key
 	}
 	return log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: actor, Action: "sso.set", Target: t.Slug, Details: details}, func(tx *store.Tx) error {
 		sec := secrets{}
+		old, oldSec, err := loadSecrets(ctx, tx, sealer)
+		if err != nil {
+			// None yet, or sealed with another key: nothing is kept.
+			old = nil
+		}
 		if cfg.OIDC != nil {
 			sec.OIDCClientSecret = cfg.OIDC.ClientSecret
+			if sec.OIDCClientSecret == "" && keepsSecret(cfg.OIDC, old) {
+				sec.OIDCClientSecret = oldSec.OIDCClientSecret
+			}
+			if sec.OIDCClientSecret == "" {
+				return errcode.New(errcode.Invalid, "oidc.client_secret: missing (no stored secret for this issuer and client)")
+			}
 		}
 		if cfg.SAML != nil {
-			old, oldSec, err := loadSecrets(ctx, tx, sealer)
-			if err != nil && !errors.Is(err, ErrNotConfigured) {
-				// Secrets sealed with another key: the SP gets a new key.
-				old = nil
-			}
 			if old != nil && old.SAML != nil && oldSec.SAMLKey != "" {
 				cfg.SAML.Certificate, sec.SAMLKey = old.SAML.Certificate, oldSec.SAMLKey
 			} else {

@@ -72,7 +72,8 @@ func oauthConfig(o *OIDCConfig, p *oidc.Provider, redirect string) *oauth2.Confi
 // answer to this browser. The state, nonce and PKCE verifier are stored
 // (the state hashed) in t's rows, so the answer is accepted only at t's
 // callback, once, within ten minutes, in the browser that started it.
-func (s *Service) BeginOIDC(ctx context.Context, t tenant.Tenant, redirect string) (authURL, binding string, err error) {
+// portal says the sign-in starts at the workforce's review portal.
+func (s *Service) BeginOIDC(ctx context.Context, t tenant.Tenant, redirect string, portal bool) (authURL, binding string, err error) {
 	cfg, _, err := s.settings(ctx, t.ID)
 	if err != nil {
 		return "", "", err
@@ -86,7 +87,7 @@ func (s *Service) BeginOIDC(ctx context.Context, t tenant.Tenant, redirect strin
 	}
 	state, nonce, verifier, binding := random(), random(), oauth2.GenerateVerifier(), random()
 	err = s.DB.InTenant(ctx, t.ID, func(tx *store.Tx) error {
-		return putPending(ctx, tx, state, pending{Protocol: "oidc", Nonce: nonce, Verifier: verifier, BrowserHash: hashOf(binding)})
+		return putPending(ctx, tx, state, pending{Protocol: "oidc", Nonce: nonce, Verifier: verifier, BrowserHash: hashOf(binding), Portal: portal})
 	})
 	if err != nil {
 		return "", "", err
@@ -161,6 +162,13 @@ func (s *Service) FinishOIDC(ctx context.Context, t tenant.Tenant, redirect stri
 	if emailClaim == "" {
 		emailClaim = "email"
 	}
+	employeeClaim := o.EmployeeFrom
+	if employeeClaim == "email" {
+		employeeClaim = "" // matched by the email, not a claim
+	}
+	if err := withUserInfo(cctx, p, tok, idt.Subject, claims, emailClaim, o.RoleFrom, employeeClaim); err != nil {
+		return Outcome{}, person, err
+	}
 	person = Person{Protocol: "oidc", Provider: idt.Issuer, Subject: idt.Subject, Ends: idt.Expiry}
 	person.Email, _ = claims[emailClaim].(string)
 	if v, ok := claims["email_verified"].(bool); ok && !v && emailClaim == "email" {
@@ -172,8 +180,43 @@ func (s *Service) FinishOIDC(ctx context.Context, t tenant.Tenant, redirect stri
 			person.EmployeeID = v[0]
 		}
 	}
-	out, err := s.complete(ctx, t, cfg, o.Mapping, person, remote)
+	out, err := s.complete(ctx, t, cfg, o.Mapping, person, pend.Portal, remote)
 	return out, person, err
+}
+
+// withUserInfo completes claims from the provider's userinfo endpoint when
+// the ID token lacks one that is needed: many providers keep the ID token
+// thin when they also issue an access token (OIDC Core 5.4), so email or
+// groups are only there. The answer counts only for the ID token's own
+// subject (OIDC Core 5.3.2: else it may be another person's), and it never
+// overrides what the signed ID token says.
+func withUserInfo(ctx context.Context, p *oidc.Provider, tok *oauth2.Token, subject string, claims map[string]any, needed ...string) error {
+	missing := false
+	for _, c := range needed {
+		if _, ok := claims[c]; c != "" && !ok {
+			missing = true
+		}
+	}
+	if !missing || p.UserInfoEndpoint() == "" {
+		return nil
+	}
+	ui, err := p.UserInfo(ctx, oauth2.StaticTokenSource(tok))
+	if err != nil {
+		return refuse("the provider's userinfo endpoint refused: "+capText(err.Error()), err)
+	}
+	if ui.Subject != subject {
+		return refuse("userinfo is about another subject than the ID token")
+	}
+	var more map[string]any
+	if err := ui.Claims(&more); err != nil {
+		return refuse("userinfo claims unreadable", err)
+	}
+	for k, v := range more {
+		if _, ok := claims[k]; !ok {
+			claims[k] = v
+		}
+	}
+	return nil
 }
 
 // stringsOf reads a claim that is a string or a list of strings.

@@ -163,7 +163,8 @@ func (s *Service) SPMetadata(ctx context.Context, t tenant.Tenant, base string) 
 // BeginSAML starts a sign-in at t's SAML IdP (HTTP-Redirect binding) and
 // returns the address to send the browser to. The request id is stored
 // under the RelayState in t's rows and consumed by the answer.
-func (s *Service) BeginSAML(ctx context.Context, t tenant.Tenant, base string) (string, error) {
+// portal says the sign-in starts at the workforce's review portal.
+func (s *Service) BeginSAML(ctx context.Context, t tenant.Tenant, base string, portal bool) (string, error) {
 	cfg, sec, err := s.settings(ctx, t.ID)
 	if err != nil {
 		return "", err
@@ -178,7 +179,7 @@ func (s *Service) BeginSAML(ctx context.Context, t tenant.Tenant, base string) (
 	}
 	relay := random()[:40]
 	if err := s.DB.InTenant(ctx, t.ID, func(tx *store.Tx) error {
-		return putPending(ctx, tx, relay, pending{Protocol: "saml", RequestID: req.ID})
+		return putPending(ctx, tx, relay, pending{Protocol: "saml", RequestID: req.ID, Portal: portal})
 	}); err != nil {
 		return "", err
 	}
@@ -196,8 +197,15 @@ func (s *Service) BeginSAML(ctx context.Context, t tenant.Tenant, base string) (
 // conditions and never have been accepted before.
 func (s *Service) FinishSAML(ctx context.Context, t tenant.Tenant, base string, r *http.Request, remote string) (Outcome, Person, error) {
 	var person Person
+	root, err := responseXML(r.PostForm.Get("SAMLResponse"))
+	if err != nil {
+		return Outcome{}, person, refuse("assertion refused: " + err.Error())
+	}
+	if root.SelectAttrValue("InResponseTo", "") == "" {
+		return Outcome{}, person, &refusal{reason: "unsolicited (IdP-initiated) response refused: only answers to scry's own requests are taken", err: errUnsolicited}
+	}
 	var pend pending
-	err := s.DB.InTenant(ctx, t.ID, func(tx *store.Tx) error {
+	err = s.DB.InTenant(ctx, t.ID, func(tx *store.Tx) error {
 		var err error
 		pend, err = takePending(ctx, tx, r.PostForm.Get("RelayState"), "saml")
 		return err
@@ -215,7 +223,7 @@ func (s *Service) FinishSAML(ctx context.Context, t tenant.Tenant, base string, 
 	if err != nil {
 		return Outcome{}, person, err
 	}
-	if err := assertionSigned(r.PostForm.Get("SAMLResponse")); err != nil {
+	if err := assertionSigned(root); err != nil {
 		return Outcome{}, person, refuse("assertion refused: " + err.Error())
 	}
 	a, err := sp.ParseResponse(r, []string{pend.RequestID})
@@ -250,7 +258,7 @@ func (s *Service) FinishSAML(ctx context.Context, t tenant.Tenant, base string, 
 			person.Ends = *st.SessionNotOnOrAfter
 		}
 	}
-	out, err := s.complete(ctx, t, cfg, c.Mapping, person, remote)
+	out, err := s.complete(ctx, t, cfg, c.Mapping, person, pend.Portal, remote)
 	return out, person, err
 }
 
@@ -273,23 +281,35 @@ func attribute(a *saml.Assertion, name string) []string {
 	return out
 }
 
+// errUnsolicited is what a person sees who comes from the identity
+// provider's own portal (an IdP-initiated sign-in): such a response answers
+// no request, so nothing ties it to the browser that brings it — anyone
+// holding one of their own assertions could sign a victim in as themselves
+// (login CSRF). It is refused, and the person is told where to start.
+var errUnsolicited = errcode.New(errcode.Unauthenticated, "Sign-in has to start here: use the button below (a sign-in started from the identity provider's own portal is not accepted)")
+
+// responseXML reads the posted SAMLResponse's root element.
+func responseXML(b64 string) (*etree.Element, error) {
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	if err != nil {
+		return nil, errors.New("the SAMLResponse is not base64")
+	}
+	doc := etree.NewDocument()
+	if err := doc.ReadFromBytes(bytes.Clone(raw)); err != nil || doc.Root() == nil {
+		return nil, errors.New("the SAMLResponse is not XML")
+	}
+	return doc.Root(), nil
+}
+
 // assertionSigned requires every assertion of the response to carry its
 // own signature (checked by crewjam as it parses): a signed response
 // around an unsigned assertion is not enough, and encrypted assertions are
 // not offered (the SP metadata has no encryption key) so not accepted.
-func assertionSigned(b64 string) error {
-	raw, err := base64.StdEncoding.DecodeString(b64)
-	if err != nil {
-		return errors.New("the SAMLResponse is not base64")
-	}
-	doc := etree.NewDocument()
-	if err := doc.ReadFromBytes(bytes.Clone(raw)); err != nil || doc.Root() == nil {
-		return errors.New("the SAMLResponse is not XML")
-	}
-	if len(doc.Root().SelectElements("EncryptedAssertion")) > 0 {
+func assertionSigned(root *etree.Element) error {
+	if len(root.SelectElements("EncryptedAssertion")) > 0 {
 		return errors.New("encrypted assertions are not accepted")
 	}
-	as := doc.Root().SelectElements("Assertion")
+	as := root.SelectElements("Assertion")
 	if len(as) != 1 {
 		return errors.New("the response must hold exactly one assertion")
 	}

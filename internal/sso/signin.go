@@ -36,6 +36,13 @@ type Service struct {
 	sps        sync.Map // tenant id → *samlSP
 }
 
+// Forget drops what is kept of tenant tenantID's providers (discovery,
+// keys, IdP metadata), so settings just changed take effect at once.
+func (s *Service) Forget(tenantID int64) {
+	s.providers.Delete(tenantID)
+	s.sps.Delete(tenantID)
+}
+
 func (s *Service) sealerFor() (*Sealer, error) {
 	s.sealerOnce.Do(func() { s.sealer, s.sealerErr = OpenSealer(s.KeyFile, false) })
 	return s.sealer, s.sealerErr
@@ -65,6 +72,7 @@ type Outcome struct {
 	Ends    time.Time
 	User    identity.User
 	Created bool // made just in time
+	Portal  bool // a workforce member's portal session
 }
 
 // refusal is a sign-in refused for a reason the audit log keeps and the
@@ -113,9 +121,11 @@ func mapRole(m Mapping, values []string) (identity.Role, bool) {
 // found by email (a workforce account never: it signs in at its portal),
 // or created with the mapped role when the tenant allows it; the role and
 // employee record follow the provider at every sign-in; the session ends
-// when the token or assertion does. The act and the user's creation are
-// audited in the same transaction as the session.
-func (s *Service) complete(ctx context.Context, t tenant.Tenant, cfg *Config, m Mapping, p Person, remote string) (Outcome, error) {
+// when the token or assertion does. A sign-in started at the workforce's
+// portal (portal) instead opens a portal session for an existing
+// workforce member, when the tenant opted the workforce in. The act and
+// the user's creation are audited in the same transaction as the session.
+func (s *Service) complete(ctx context.Context, t tenant.Tenant, cfg *Config, m Mapping, p Person, portal bool, remote string) (Outcome, error) {
 	var out Outcome
 	email := strings.TrimSpace(p.Email)
 	if err := identity.ValidateEmail(email); err != nil {
@@ -124,7 +134,13 @@ func (s *Service) complete(ctx context.Context, t tenant.Tenant, cfg *Config, m 
 	if !hasDomain(email, m.AllowedDomains) {
 		return out, refuse("email domain not allowed")
 	}
-	role, ok := mapRole(m, p.Values)
+	if portal && !cfg.WorkforcePortal {
+		return out, refuse("the workforce is not opted in to single sign-on")
+	}
+	role, ok := identity.Worker, true
+	if !portal {
+		role, ok = mapRole(m, p.Values)
+	}
 	if !ok {
 		return out, refuse("no role mapped from the provider's values")
 	}
@@ -135,7 +151,23 @@ func (s *Service) complete(ctx context.Context, t tenant.Tenant, cfg *Config, m 
 	if !time.Now().Before(ends) {
 		return out, refuse("token or assertion already expired")
 	}
+	stage := identity.StageApp
 	err := s.DB.InTenant(ctx, t.ID, func(tx *store.Tx) error {
+		if portal {
+			u, err := identity.ByEmail(ctx, tx, email)
+			switch {
+			case errcode.Is(err, errcode.NotFound):
+				return refuse("no workforce member with this email (members come from the workforce file)")
+			case err != nil:
+				return err
+			case u.Role != identity.Worker:
+				return refuse("not a workforce member: the main sign-in is theirs")
+			case u.Status != "active" && u.Status != "invited":
+				return refuse("workforce member is " + u.Status)
+			}
+			out.User, stage = u, identity.StagePortal
+			return s.openSession(ctx, tx, t, p, stage, ends, remote, &out)
+		}
 		employee := p.EmployeeID
 		if m.EmployeeFrom == "email" {
 			var err error
@@ -175,14 +207,8 @@ func (s *Service) complete(ctx context.Context, t tenant.Tenant, cfg *Config, m 
 			}
 			u.Role, u.EmployeeID, u.Status = kept, employee, "active"
 		}
-		value, err := identity.NewBoundSession(ctx, tx, u.ID, p.Protocol, ends)
-		if err != nil {
-			return err
-		}
-		out = Outcome{Session: value, Ends: ends, User: u, Created: out.Created}
-		return audit.Append(ctx, tx, audit.Record{Tenant: t.Slug, Actor: "user:" + u.Email, Action: "sso.signin", Target: u.Email, Outcome: audit.OutcomeOK,
-			Details: map[string]any{"remote": remote, "protocol": p.Protocol, "provider": p.Provider, "subject": capText(p.Subject),
-				"role": string(u.Role), "session_ends": ends.UTC().Format(time.RFC3339), "created": out.Created}})
+		out.User = u
+		return s.openSession(ctx, tx, t, p, stage, ends, remote, &out)
 	})
 	if err != nil {
 		return Outcome{}, err
@@ -191,6 +217,23 @@ func (s *Service) complete(ctx context.Context, t tenant.Tenant, cfg *Config, m 
 		s.Log.Warn("audit: signing a tree head failed; the next one covers this sign-in", "err", err)
 	}
 	return out, nil
+}
+
+// openSession opens out.User's session at stage, bound to ends, and
+// audits the sign-in in the same transaction.
+func (s *Service) openSession(ctx context.Context, tx *store.Tx, t tenant.Tenant, p Person, stage string, ends time.Time, remote string, out *Outcome) error {
+	value, err := identity.NewBoundSession(ctx, tx, out.User.ID, stage, p.Protocol, ends)
+	if err != nil {
+		return err
+	}
+	out.Session, out.Ends, out.Portal = value, ends, stage == identity.StagePortal
+	door := "app"
+	if out.Portal {
+		door = "portal"
+	}
+	return audit.Append(ctx, tx, audit.Record{Tenant: t.Slug, Actor: "user:" + out.User.Email, Action: "sso.signin", Target: out.User.Email, Outcome: audit.OutcomeOK,
+		Details: map[string]any{"remote": remote, "protocol": p.Protocol, "provider": p.Provider, "subject": capText(p.Subject), "door": door,
+			"role": string(out.User.Role), "session_ends": ends.UTC().Format(time.RFC3339), "created": out.Created}})
 }
 
 func (s *Service) sessionMax() time.Duration {
@@ -205,7 +248,7 @@ func employeeByEmail(ctx context.Context, tx *store.Tx, email string) (string, e
 	var id string
 	err := tx.QueryRowContext(ctx, `select employee_id from employees where tenant_id = $1 and lower(email) = $2 order by employee_id limit 1`,
 		tx.TenantID, strings.ToLower(email)).Scan(&id)
-	if err = store.Err(err, "find employee by email"); errors.Is(err, store.ErrNotFound) {
+	if err = store.Err(err, "find employee by email"); errcode.Is(err, errcode.NotFound) {
 		return "", nil
 	}
 	return id, err
@@ -221,6 +264,8 @@ func (s *Service) Refused(ctx context.Context, slug, protocol, email, remote str
 	}
 	var shown error
 	switch e := errcode.From(err); {
+	case r != nil && errors.Is(r.err, errUnsolicited):
+		shown = errUnsolicited
 	case r != nil:
 		shown = errRefused
 	case e.Code == errcode.Invalid:

@@ -52,7 +52,7 @@ func load(ctx context.Context, tx *store.Tx) (*Config, string, error) {
 	var pub, sealed string
 	var pw int
 	err := tx.QueryRowContext(ctx, `select config, secrets, password_signin from sso_configs where tenant_id = $1`, tx.TenantID).Scan(&pub, &sealed, &pw)
-	if err = store.Err(err, "read SSO settings"); errors.Is(err, store.ErrNotFound) {
+	if err = store.Err(err, "read SSO settings"); errcode.Is(err, errcode.NotFound) {
 		return nil, "", ErrNotConfigured
 	} else if err != nil {
 		return nil, "", err
@@ -91,7 +91,7 @@ func loadSecrets(ctx context.Context, tx *store.Tx, sealer *Sealer) (*Config, se
 func PasswordAllowed(ctx context.Context, tx *store.Tx) (bool, error) {
 	var pw int
 	err := tx.QueryRowContext(ctx, `select password_signin from sso_configs where tenant_id = $1`, tx.TenantID).Scan(&pw)
-	if err = store.Err(err, "read SSO settings"); errors.Is(err, store.ErrNotFound) {
+	if err = store.Err(err, "read SSO settings"); errcode.Is(err, errcode.NotFound) {
 		return true, nil
 	}
 	return pw == 1, err
@@ -138,6 +138,7 @@ type pending struct {
 	Nonce       string // OIDC
 	Verifier    string // OIDC: the PKCE code verifier
 	BrowserHash string // SHA-256 of the binding cookie ("" for SAML)
+	Portal      bool   // started at the workforce's review portal
 }
 
 // pendingTTL is how long a person has at the identity provider.
@@ -165,9 +166,13 @@ func putPending(ctx context.Context, tx *store.Tx, key string, p pending) error 
 	if _, err := tx.ExecContext(ctx, `delete from sso_pending where tenant_id = $1 and expires_at < $2`, tx.TenantID, t.Format(stamp)); err != nil {
 		return store.Err(err, "forget expired SSO sign-ins")
 	}
-	_, err := tx.ExecContext(ctx, `insert into sso_pending (tenant_id, id_hash, protocol, request_id, nonce, verifier, browser_hash, expires_at)
-		values ($1, $2, $3, $4, $5, $6, $7, $8)`, tx.TenantID, hashOf(key), p.Protocol, p.RequestID, p.Nonce, p.Verifier, p.BrowserHash,
-		t.Add(pendingTTL).Format(stamp))
+	portal := 0
+	if p.Portal {
+		portal = 1
+	}
+	_, err := tx.ExecContext(ctx, `insert into sso_pending (tenant_id, id_hash, protocol, request_id, nonce, verifier, browser_hash, expires_at, portal)
+		values ($1, $2, $3, $4, $5, $6, $7, $8, $9)`, tx.TenantID, hashOf(key), p.Protocol, p.RequestID, p.Nonce, p.Verifier, p.BrowserHash,
+		t.Add(pendingTTL).Format(stamp), portal)
 	return store.Err(err, "remember SSO sign-in")
 }
 
@@ -181,10 +186,11 @@ var errUnknownState = errors.New("unknown, used or expired state")
 func takePending(ctx context.Context, tx *store.Tx, key, protocol string) (pending, error) {
 	var p pending
 	var exp string
+	var portal int
 	err := tx.QueryRowContext(ctx, `delete from sso_pending where tenant_id = $1 and id_hash = $2 and protocol = $3
-		returning request_id, nonce, verifier, browser_hash, expires_at`, tx.TenantID, hashOf(key), protocol).
-		Scan(&p.RequestID, &p.Nonce, &p.Verifier, &p.BrowserHash, &exp)
-	if err = store.Err(err, "take SSO sign-in"); errors.Is(err, store.ErrNotFound) {
+		returning request_id, nonce, verifier, browser_hash, expires_at, portal`, tx.TenantID, hashOf(key), protocol).
+		Scan(&p.RequestID, &p.Nonce, &p.Verifier, &p.BrowserHash, &exp, &portal)
+	if err = store.Err(err, "take SSO sign-in"); errcode.Is(err, errcode.NotFound) {
 		return p, errUnknownState
 	} else if err != nil {
 		return p, err
@@ -192,7 +198,7 @@ func takePending(ctx context.Context, tx *store.Tx, key, protocol string) (pendi
 	if t, _ := time.Parse(stamp, exp); time.Now().After(t) {
 		return p, errUnknownState
 	}
-	p.Protocol = protocol
+	p.Protocol, p.Portal = protocol, portal == 1
 	return p, nil
 }
 
@@ -210,7 +216,7 @@ func markUsed(ctx context.Context, tx *store.Tx, id string, expires time.Time) e
 		_, err := tx.ExecContext(ctx, `insert into sso_used (tenant_id, id, expires_at) values ($1, $2, $3)`, tx.TenantID, id, expires.UTC().Format(stamp))
 		return store.Err(err, "record SSO id")
 	})
-	if errors.Is(err, store.ErrAlreadyExists) {
+	if errcode.Is(err, errcode.AlreadyExists) {
 		return errReplayed
 	}
 	return err

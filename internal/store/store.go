@@ -48,14 +48,6 @@ type DB struct {
 	cfg     Config
 }
 
-// ErrAlreadyExists and friends are what driver errors become at this boundary.
-var (
-	ErrAlreadyExists = errors.New("already exists")
-	ErrNotFound      = errors.New("not found")
-	// ErrReferenced: a row other rows still point at (a foreign key).
-	ErrReferenced = errors.New("still referenced")
-)
-
 // Open opens (creating when needed) the store and applies pending migrations.
 func Open(ctx context.Context, cfg Config) (*DB, error) {
 	if cfg.AppRole == "" {
@@ -312,33 +304,30 @@ func (db *DB) Err(err error, what string) error {
 	return Err(err, what)
 }
 
-// Err turns a driver error into a sentinel-carrying scry error: unique
-// violations become ErrAlreadyExists, missing rows ErrNotFound; anything else
-// stays internal with the operation named for the log.
+// Err turns a driver error into scry's one vocabulary (errcode): a unique
+// violation is already_exists, a missing row not_found, a row others still
+// point at conflict, a stopped statement timeout; anything else stays
+// internal with the operation named for the log. The messages are generic:
+// a domain function that knows what was missing says it better.
 func Err(err error, what string) error {
 	if err == nil {
 		return nil
 	}
 	if errors.Is(err, sql.ErrNoRows) {
-		return fmt.Errorf("%s: %w", what, ErrNotFound)
+		return errcode.Wrap(errcode.NotFound, fmt.Errorf("%s: %w", what, err), "Not found")
 	}
 	if isTimeout(err) {
 		return errcode.Wrap(errcode.Timeout, fmt.Errorf("%s: %w", what, err),
 			"This took longer than scry allows and was stopped; narrow it down (a shorter period, one department) or try again when scry is less busy")
 	}
 	var pe *pgconn.PgError
-	if errors.As(err, &pe) && pe.Code == "23505" {
-		return fmt.Errorf("%s: %w", what, ErrAlreadyExists)
-	}
-	if errors.As(err, &pe) && pe.Code == "23503" {
-		return fmt.Errorf("%s: %w", what, ErrReferenced)
-	}
 	var se *sqlite.Error
-	if errors.As(err, &se) && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
-		return fmt.Errorf("%s: %w", what, ErrAlreadyExists)
+	pgErr, sqliteErr := errors.As(err, &pe), errors.As(err, &se)
+	if pgErr && pe.Code == "23505" || sqliteErr && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
+		return errcode.Wrap(errcode.AlreadyExists, fmt.Errorf("%s: %w", what, err), "It already exists")
 	}
-	if errors.As(err, &se) && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
-		return fmt.Errorf("%s: %w", what, ErrReferenced)
+	if pgErr && pe.Code == "23503" || sqliteErr && se.Code() == sqlite3.SQLITE_CONSTRAINT_FOREIGNKEY {
+		return errcode.Wrap(errcode.Conflict, fmt.Errorf("%s: %w", what, err), "Other records still refer to it")
 	}
 	if errcode.From(err).Code != errcode.Internal {
 		return err
@@ -375,4 +364,9 @@ func Placeholders(from, n int) string {
 		fmt.Fprintf(&b, "$%d", from+i)
 	}
 	return b.String()
+}
+
+// Ping checks that the database answers a query (health checks).
+func (db *DB) Ping(ctx context.Context) error {
+	return db.ReadGlobal(ctx, func(tx *Tx) error { return tx.QueryRowContext(ctx, "select 1").Scan(new(int)) })
 }

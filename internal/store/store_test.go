@@ -16,33 +16,10 @@ import (
 
 func twoTenants(t *testing.T, db *store.DB) (tenant.Tenant, tenant.Tenant) {
 	t.Helper()
-	ctx := context.Background()
-	var a, b tenant.Tenant
-	err := db.Global(ctx, func(tx *store.Tx) error {
-		var err error
-		if a, err = tenant.Create(ctx, tx, "tenant-a", "A"); err != nil {
-			return err
-		}
-		b, err = tenant.Create(ctx, tx, "tenant-b", "B")
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b := storetest.Tenant(t, db, "tenant-a"), storetest.Tenant(t, db, "tenant-b")
 	for _, tn := range []tenant.Tenant{a, b} {
-		err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
-			_, err := tx.ExecContext(ctx, `insert into employees (tenant_id, employee_id, first_name, last_name, email, gender, birth_date,
-				hire_date, department, position, contract_type, weekly_hours, location, hourly_wage)
-				values ($1, 'E1', 'Ann', $2, 'ann@x.example', 'female', '1990-01-01', '2020-01-01', 'D', 'P', 'full_time', 35, 'L', 20)`, tn.ID, tn.Slug)
-			if err != nil {
-				return err
-			}
-			_, err = identity.Add(ctx, tx, identity.User{Email: "Admin@" + tn.Slug + ".example", Role: identity.Admin})
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
+		storetest.Employees(t, db, tn.ID, tn.Slug) // its last name is the slug: rows tell whose they are
+		storetest.User(t, db, tn.ID, "Admin@"+tn.Slug+".example", "admin", "")
 	}
 	return a, b
 }

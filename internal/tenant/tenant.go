@@ -4,7 +4,6 @@ package tenant
 
 import (
 	"context"
-	"errors"
 	"regexp"
 	"time"
 
@@ -42,7 +41,7 @@ func Create(ctx context.Context, tx *store.Tx, slug, name string) (Tenant, error
 	t := Tenant{Slug: slug, Name: name, CreatedAt: time.Now().UTC().Truncate(time.Second)}
 	err := tx.QueryRowContext(ctx, `insert into tenants (slug, name, created_at) values ($1, $2, $3) returning id`,
 		slug, name, t.CreatedAt.Format(time.RFC3339)).Scan(&t.ID)
-	if err = store.Err(err, "create tenant"); errors.Is(err, store.ErrAlreadyExists) {
+	if err = store.Err(err, "create tenant"); errcode.Is(err, errcode.AlreadyExists) {
 		return t, errcode.New(errcode.AlreadyExists, "Tenant %q already exists", slug)
 	}
 	return t, err
@@ -56,11 +55,18 @@ func Get(ctx context.Context, db *store.DB, slug string) (Tenant, error) {
 		return tx.QueryRowContext(ctx, `select id, slug, name, created_at from tenants where slug = $1`, slug).
 			Scan(&t.ID, &t.Slug, &t.Name, &created)
 	})
-	if err = store.Err(err, "get tenant"); errors.Is(err, store.ErrNotFound) {
+	if err = store.Err(err, "get tenant"); errcode.Is(err, errcode.NotFound) {
 		return t, errcode.New(errcode.NotFound, "No tenant %q; `scry tenant list` shows the tenants", slug)
 	}
 	t.CreatedAt, _ = time.Parse(time.RFC3339, created)
 	return t, err
+}
+
+// SlugOf is the slug of tx's tenant.
+func SlugOf(ctx context.Context, tx *store.Tx) (string, error) {
+	var slug string
+	err := tx.QueryRowContext(ctx, `select slug from tenants where id = $1`, tx.TenantID).Scan(&slug)
+	return slug, store.Err(err, "read the tenant's slug")
 }
 
 // List returns every tenant ordered by slug.
@@ -84,4 +90,23 @@ func List(ctx context.Context, db *store.DB) ([]Tenant, error) {
 		return rows.Err()
 	})
 	return out, err
+}
+
+// Size counts what a tenant holds.
+type Size struct {
+	Users, Employees, Shifts, Absences int64
+}
+
+// SizeOf counts the transaction's tenant's users and HR rows.
+func SizeOf(ctx context.Context, tx *store.Tx) (Size, error) {
+	var s Size
+	for _, c := range []struct {
+		table string
+		n     *int64
+	}{{"users", &s.Users}, {"employees", &s.Employees}, {"shifts", &s.Shifts}, {"absences", &s.Absences}} {
+		if err := tx.QueryRowContext(ctx, "select count(*) from "+c.table+" where tenant_id = $1", tx.TenantID).Scan(c.n); err != nil {
+			return s, store.Err(err, "count "+c.table)
+		}
+	}
+	return s, nil
 }

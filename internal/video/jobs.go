@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"maps"
 	"path/filepath"
 	"strings"
 	"sync"
@@ -15,10 +16,12 @@ import (
 
 	"github.com/riverqueue/river"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
 )
 
 // AnalyzeArgs is the river job of one analysis. The queue is
@@ -106,6 +109,14 @@ type Worker struct {
 	APIKey  string       // for a model server; never stored with the analysis
 	OCR     *detect.OCR  // nil = no on-screen text
 	Log     *slog.Logger // where failures are told in full
+	// Audit records each start and end of an analysis; Process names this
+	// process in those records (audit.ProcessName).
+	Audit   *audit.Log
+	Process string
+	// RescueAfter is how long after a worker's last heartbeat its running
+	// analysis goes to another worker (PostgreSQL; 0 = DefaultRescueAfter).
+	// Every process on one queue should use the same.
+	RescueAfter time.Duration
 	// Exemplars, when set, finds detectors for the prompt's nouns in what
 	// people labelled in this tenant (scry label).
 	Exemplars func(ctx context.Context, tenantID int64, prompt string) ([]detect.Detector, error)
@@ -129,7 +140,8 @@ func (w *Worker) Drain(ctx context.Context, jobs *river.Client[*sql.Tx]) error {
 	w.stopping.Store(true)
 	w.stopped()
 	w.stopAll()
-	return jobs.StopAndCancel(ctx)
+	err := jobs.StopAndCancel(ctx)
+	return errors.Join(err, w.Audit.Flush(ctx, w.DB))
 }
 
 // maxRun lets a long video run: four hours of video at ten times real
@@ -138,18 +150,18 @@ const maxRun = 8 * time.Hour
 
 // Timeout is river's job timeout, which river's rescuer also waits out
 // before it gives a job whose worker died to another. With heartbeats it
-// is rescueAfter, and Work keeps its own deadline of maxRun (ownDeadline).
+// is RescueAfter, and Work keeps its own deadline of maxRun (ownDeadline).
 func (w *Worker) Timeout(*river.Job[AnalyzeArgs]) time.Duration {
 	if w.heartbeats() {
-		return rescueAfter
+		return w.rescueAfter()
 	}
 	return maxRun
 }
 
 // heartbeats: on PostgreSQL, where workers run on several machines.
-func (w *Worker) heartbeats() bool { return w.DB != nil && w.DB.Dialect == store.Postgres }
+func (w *Worker) heartbeats() bool { return w.DB != nil && w.DB.Dialect.Shared() }
 
-// ownDeadline replaces river's deadline (rescueAfter, short so that its
+// ownDeadline replaces river's deadline (RescueAfter, short so that its
 // rescuer may take a dead worker's job) by maxRun, and keeps every other
 // reason to stop: river's stop or a cancelled job, and Drain.
 func (w *Worker) ownDeadline(parent context.Context) (context.Context, context.CancelFunc) {
@@ -180,6 +192,7 @@ func (w *Worker) ownDeadline(parent context.Context) (context.Context, context.C
 // until the last attempt.
 func (w *Worker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
 	tenantID, id := job.Args.TenantID, job.Args.AnalysisID
+	ctx = audit.WithProcess(ctx, w.Process)
 	if w.heartbeats() {
 		var cancel context.CancelFunc
 		ctx, cancel = w.ownDeadline(ctx)
@@ -195,13 +208,13 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
 	if a.Status == "done" {
 		return nil // a retry after the result was stored
 	}
-	set := func(sets string, args ...any) error {
-		return w.DB.InTenant(ctx, tenantID, func(tx *store.Tx) error {
-			_, err := tx.ExecContext(ctx, `update analyses set `+sets+` where tenant_id = $1 and id = $2`, append([]any{tenantID, id}, args...)...)
+	progress := func(p float64) {
+		w.DB.InTenant(ctx, tenantID, func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, `update analyses set progress = $3 where tenant_id = $1 and id = $2`, tenantID, id, p)
 			return err
 		})
 	}
-	if err := set(`status = 'running', progress = 0, started_at = $3, error_code = '', error = ''`, now()); err != nil {
+	if err := w.settle(ctx, job, a, "video.analysis.start", nil, nil, `status = 'running', progress = 0, started_at = $3, error_code = '', error = ''`, now()); err != nil {
 		return err
 	}
 	if w.heartbeats() {
@@ -210,16 +223,13 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
 		go func() { defer close(done); w.heartbeat(beat, job.ID) }()
 		defer func() { stop(); <-done }()
 	}
-	res, err := w.run(ctx, tenantID, a, set)
+	res, err := w.run(ctx, tenantID, a, progress)
 	if err != nil && ctx.Err() != nil && w.stopping.Load() {
 		w.Log.Info("analysis handed back to the queue: this worker is stopping", "tenant_id", tenantID, "analysis", id)
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		if err := w.DB.InTenant(wctx, tenantID, func(tx *store.Tx) error {
-			_, err := tx.ExecContext(wctx, `update analyses set status = 'queued', progress = 0, error_code = '', error = $3 where tenant_id = $1 and id = $2`,
-				tenantID, id, "handed back to the queue: the worker that ran it stopped")
-			return err
-		}); err != nil {
+		if err := w.settle(wctx, job, a, "video.analysis.hand_back", nil, nil, `status = 'queued', progress = 0, error_code = '', error = $3`,
+			"handed back to the queue: the worker that ran it stopped"); err != nil {
 			w.Log.Warn("recording a handed-back analysis failed", "analysis", id, "err", err)
 		}
 		return river.JobSnooze(0)
@@ -236,11 +246,8 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
 		// of the failure must still be written.
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
 		defer cancel()
-		werr := w.DB.InTenant(wctx, tenantID, func(tx *store.Tx) error {
-			_, err := tx.ExecContext(wctx, `update analyses set status = $3, error_code = $4, error = $5, finished_at = $6 where tenant_id = $1 and id = $2`,
-				tenantID, id, status, string(e.Code), msg, now())
-			return err
-		})
+		werr := w.settle(wctx, job, a, "video.analysis.fail", err, map[string]any{"error": string(e.Code), "retried": !final},
+			`status = $3, error_code = $4, error = $5, finished_at = $6`, status, string(e.Code), msg, now())
 		if final {
 			return river.JobCancel(errors.Join(err, werr))
 		}
@@ -250,10 +257,33 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
 	if err != nil {
 		return err
 	}
-	return set(`status = 'done', progress = 1, result = $3, finished_at = $4`, string(body), now())
+	return w.settle(ctx, job, a, "video.analysis.finish", nil, nil, `status = 'done', progress = 1, result = $3, finished_at = $4`, string(body), now())
 }
 
-func (w *Worker) run(ctx context.Context, tenantID int64, a Analysis, set func(string, ...any) error) (*detect.Result, error) {
+// settle moves analysis a to another state (sets, with $3… in args) and
+// audits the act in the same transaction, so the log holds exactly the
+// starts and ends that happened, whichever worker they happened on. err is
+// cause is what ended the act (nil: it went as meant), for the record's outcome.
+func (w *Worker) settle(ctx context.Context, job *river.Job[AnalyzeArgs], a Analysis, action string, cause error, details map[string]any, sets string, args ...any) error {
+	err := w.DB.InTenant(ctx, job.Args.TenantID, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, `update analyses set `+sets+` where tenant_id = $1 and id = $2`, append([]any{tx.TenantID, a.ID}, args...)...); err != nil {
+			return err
+		}
+		slug, err := tenant.SlugOf(ctx, tx)
+		if err != nil {
+			return err
+		}
+		d := map[string]any{"analysis": a.ID, "attempt": job.Attempt}
+		maps.Copy(d, details)
+		return audit.Append(ctx, tx, audit.Record{Tenant: slug, Actor: "worker", Action: action, Target: a.VideoID, Outcome: audit.OutcomeOf(cause), Details: d})
+	})
+	if err == nil {
+		w.Audit.PublishSoon(w.DB)
+	}
+	return err
+}
+
+func (w *Worker) run(ctx context.Context, tenantID int64, a Analysis, progress func(float64)) (*detect.Result, error) {
 	v, err := Get(ctx, w.DB, tenantID, a.VideoID)
 	if err != nil {
 		return nil, err
@@ -291,7 +321,7 @@ func (w *Worker) run(ctx context.Context, tenantID int64, a Analysis, set func(s
 				return
 			}
 			last = time.Now()
-			set(`progress = $3`, min(0.99, float64(frame+1)/float64(frames)))
+			progress(min(0.99, float64(frame+1)/float64(frames)))
 		}}
 	return detect.Run(ctx, path, a.Prompt, bp, opts, setup)
 }
@@ -300,19 +330,24 @@ func (w *Worker) run(ctx context.Context, tenantID int64, a Analysis, set func(s
 // RescueStuckJobsAfter, as one whose worker died; an analysis may rightly
 // run for hours. So on PostgreSQL, where workers run on several machines,
 // a worker moves its running job's attempted_at forward every
-// heartbeatEvery (river's rescuer skips a job whose attempted_at is recent,
-// in its select and again in its update), and a job is rescued rescueAfter
-// after its worker's last sign of life: a killed worker's analysis goes to
-// another within about rescueAfter plus river's 30 s rescuer interval.
+// sixth of RescueAfter (river's rescuer skips a job whose attempted_at is
+// recent, in its select and again in its update), and a job is rescued
+// RescueAfter after its worker's last sign of life: a killed worker's
+// analysis goes to another within about RescueAfter plus river's 30 s
+// rescuer interval.
 // River's rescuer also waits out the job's Timeout, hence ownDeadline
 // (river then logs such a job once as "appears to be stuck": it is not).
-const (
-	heartbeatEvery = 10 * time.Second
-	rescueAfter    = time.Minute
-)
+const DefaultRescueAfter = time.Minute
+
+func (w *Worker) rescueAfter() time.Duration {
+	if w.RescueAfter > 0 {
+		return w.RescueAfter
+	}
+	return DefaultRescueAfter
+}
 
 func (w *Worker) heartbeat(ctx context.Context, jobID int64) {
-	tick := time.NewTicker(heartbeatEvery)
+	tick := time.NewTicker(w.rescueAfter() / 6)
 	defer tick.Stop()
 	for {
 		select {
@@ -334,6 +369,9 @@ func (w *Worker) heartbeat(ctx context.Context, jobID int64) {
 // works analyses, that many at once, once Start is called; with 0 it only
 // inserts (the server or another process works them).
 func NewClient(db *store.DB, w *Worker, workers int, log *slog.Logger) (*river.Client[*sql.Tx], error) {
+	if workers > 0 && w.Audit == nil {
+		return nil, errcode.New(errcode.Internal, "A worker of the analysis queue needs the audit log")
+	}
 	ws := river.NewWorkers()
 	river.AddWorker(ws, w)
 	cfg := &river.Config{Workers: ws, Logger: log, MaxAttempts: 3,
@@ -342,8 +380,10 @@ func NewClient(db *store.DB, w *Worker, workers int, log *slog.Logger) (*river.C
 		// machine, no heartbeat) after the job timeout, on PostgreSQL a
 		// minute after the last heartbeat.
 		RescueStuckJobsAfter: 9 * time.Hour}
-	if db.Dialect == store.Postgres {
-		cfg.RescueStuckJobsAfter = rescueAfter
+	if db.Dialect.Shared() {
+		// river wants its default job timeout (which Worker.Timeout
+		// overrides) no longer than the rescue horizon
+		cfg.RescueStuckJobsAfter, cfg.JobTimeout = w.rescueAfter(), w.rescueAfter()
 	}
 	if workers > 0 {
 		cfg.Queues = map[string]river.QueueConfig{river.QueueDefault: {MaxWorkers: workers}}

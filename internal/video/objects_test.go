@@ -44,7 +44,7 @@ func TestLibraryOnEveryObjectStore(t *testing.T) {
 			t.Fatalf("second add: %v existed %v", err, existed)
 		}
 
-		w := &video.Worker{DB: db, Objects: worker, Log: quiet()}
+		w := &video.Worker{DB: db, Objects: worker, Log: quiet(), Audit: auditLog(t, t.TempDir())}
 		jobs, err := video.NewClient(db, w, 1, quiet())
 		if err != nil {
 			t.Fatal(err)

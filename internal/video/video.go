@@ -127,7 +127,7 @@ func Add(ctx context.Context, db *store.DB, objs objstore.Store, tenantID int64,
 			tenantID, v.ID, v.Filename, v.Ext, v.Size, string(infoJSON), v.AddedBy, v.AddedAt)
 		return err
 	})
-	if errors.Is(store.Err(err, ""), store.ErrAlreadyExists) {
+	if errcode.Is(store.Err(err, ""), errcode.AlreadyExists) {
 		// Added meanwhile by someone else: the file is theirs, byte for byte.
 		old, gerr := Get(ctx, db, tenantID, v.ID)
 		return old, true, gerr

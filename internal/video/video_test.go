@@ -17,6 +17,7 @@ import (
 	"github.com/riverqueue/river"
 	"github.com/riverqueue/river/rivertype"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/media"
@@ -29,21 +30,19 @@ import (
 	"github.com/scry-dev/scry/internal/video"
 )
 
-func tenants(t *testing.T, db *store.DB) (a, b tenant.Tenant) {
+// auditLog is the audit log a worker writes, its heads in dir.
+func auditLog(t *testing.T, dir string) *audit.Log {
 	t.Helper()
-	ctx := context.Background()
-	err := db.Global(ctx, func(tx *store.Tx) error {
-		var err error
-		if a, err = tenant.Create(ctx, tx, "tenant-a", "A"); err != nil {
-			return err
-		}
-		b, err = tenant.Create(ctx, tx, "tenant-b", "B")
-		return err
-	})
+	l, err := audit.Open(dir)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return a, b
+	return l
+}
+
+func tenants(t *testing.T, db *store.DB) (a, b tenant.Tenant) {
+	t.Helper()
+	return storetest.Tenant(t, db, "tenant-a"), storetest.Tenant(t, db, "tenant-b")
 }
 
 // clip is 3 s of grey with a red square, made by ffmpeg.
@@ -164,7 +163,8 @@ func TestAnalysisJob(t *testing.T) {
 		}
 		var seenMu sync.Mutex
 		var seen []float64
-		w := &video.Worker{DB: db, Objects: objstore.NewFolder(cfg.DataDir), Log: quiet()}
+		alog := auditLog(t, cfg.DataDir)
+		w := &video.Worker{DB: db, Objects: objstore.NewFolder(cfg.DataDir), Log: quiet(), Audit: alog, Process: "worker test:1"}
 		jobs, err := video.NewClient(db, w, 1, quiet())
 		if err != nil {
 			t.Fatal(err)
@@ -251,6 +251,29 @@ func TestAnalysisJob(t *testing.T) {
 		if all, _ := video.Analyses(ctx, db, a.ID, ""); len(all) != 2 || all[0].ID != bad || all[1].ID != good {
 			t.Errorf("analyses of every video: %+v", all)
 		}
+		// The worker audited each start and end, naming itself, under
+		// the analysis's tenant; the log verifies.
+		if err := alog.Publish(ctx, db); err != nil {
+			t.Fatal(err)
+		}
+		recs, err := audit.List(ctx, db, "tenant-a", 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acts := map[string]string{}
+		for _, r := range recs {
+			if r.Actor == "worker" && r.Details["process"] == "worker test:1" {
+				acts[fmt.Sprint(r.Details["analysis"], " ", r.Action)] = r.Outcome
+			}
+		}
+		want := map[string]string{fmt.Sprint(good, " video.analysis.start"): "ok", fmt.Sprint(good, " video.analysis.finish"): "ok",
+			fmt.Sprint(bad, " video.analysis.start"): "ok", fmt.Sprint(bad, " video.analysis.fail"): "refused"}
+		if fmt.Sprint(acts) != fmt.Sprint(want) {
+			t.Errorf("the worker's audit records: %v, want %v", acts, want)
+		}
+		if _, err := alog.Verify(ctx, db); err != nil {
+			t.Error(err)
+		}
 		stop()
 		seenMu.Lock()
 		t.Logf("progress seen while running: %v", seen)
@@ -272,7 +295,7 @@ func TestInterruptedWorkIsRetried(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := &video.Worker{DB: db, Objects: objstore.NewFolder(dataDir), Log: quiet()}
+	w := &video.Worker{DB: db, Objects: objstore.NewFolder(dataDir), Log: quiet(), Audit: auditLog(t, dataDir)}
 	jobs, err := video.NewClient(db, w, 0, quiet())
 	if err != nil {
 		t.Fatal(err)

@@ -80,10 +80,11 @@ func shot(name string) step {
 }
 
 // snakeCaseJS lists the snake_case words of the page's text (hidden parts
-// included), leaving out <code>, scripts, styles and tooltips' markup.
+// included), leaving out <code>, editors of code (class "code": a file
+// format's keys are its words), scripts, styles and tooltips' markup.
 const snakeCaseJS = `(() => {
 	const b = document.body.cloneNode(true);
-	b.querySelectorAll("code, script, style").forEach((e) => e.remove());
+	b.querySelectorAll("code, .code, script, style").forEach((e) => e.remove());
 	return b.textContent.match(/\b[a-z]+_[a-z_]+\b/g) || [];
 })()`
 

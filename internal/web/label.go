@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"html/template"
@@ -365,40 +366,35 @@ func (s *Server) labelJobProgress(w http.ResponseWriter, r *http.Request, c *cal
 	return nil
 }
 
-// exportLabelJob answers a job's consolidated labels as COCO JSON, or the
-// reviewed analysis (format=analysis).
+// exportLabelJob answers a job's export (labeling.ExportJob): a JSON
+// document (coco, analysis), or a zip archive when it comes with files
+// (yolo, or images=1).
 func (s *Server) exportLabelJob(w http.ResponseWriter, r *http.Request, c *caller) error {
-	p, err := s.progress(r, c)
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return errcode.New(errcode.NotFound, "No such job")
+	}
+	format := r.URL.Query().Get("format")
+	if format == "" {
+		format = "coco"
+	}
+	e, err := labeling.ExportJob(r.Context(), s.db, s.cfg.Objects, c.tenantID, id, format, r.URL.Query().Get("images") == "1")
 	if err != nil {
 		return err
 	}
-	job := p.Job
-	switch r.URL.Query().Get("format") {
-	case "", "coco":
-		var frames []labeling.FrameResult
-		if err := s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error { frames, err = labeling.Results(r.Context(), tx, job.ID); return err }); err != nil {
-			return err
-		}
-		v, err := video.Get(r.Context(), s.db, c.tenantID, job.VideoID)
-		if err != nil {
-			return err
-		}
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="job-%d-coco.json"`, job.ID))
-		writeJSON(w, http.StatusOK, labeling.ToCOCO(job, frames, v.Info.Width, v.Info.Height))
-	case "analysis":
-		if job.AnalysisID == 0 {
-			return errcode.New(errcode.Invalid, "Job %d reviews no analysis", job.ID)
-		}
-		a, err := video.GetAnalysis(r.Context(), s.db, c.tenantID, job.AnalysisID)
-		if err != nil {
-			return err
-		}
+	if len(e.Files) == 0 {
 		w.Header().Set("Content-Type", "application/json")
-		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="analysis-%d.json"`, a.ID))
-		w.Write(a.Result)
-	default:
-		return errcode.New(errcode.Invalid, "format: %q is not coco or analysis (YOLO text is a folder: scry label export --format yolo)", r.URL.Query().Get("format"))
+		w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.json"`, e.Name))
+		w.Write(e.Document)
+		return nil
 	}
+	var buf bytes.Buffer // built whole first: a failure is an error status, not half an archive
+	if err := e.Zip(&buf); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.zip"`, e.Name))
+	w.Write(buf.Bytes())
 	return nil
 }
 

@@ -14,6 +14,7 @@ import (
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
 	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/workforce"
 )
@@ -63,8 +64,7 @@ func TestLabelIsolation(t *testing.T) {
 		t.Fatal(err)
 	}
 	// Another tenant with the same workforce file and a worker of the same team name.
-	var beta tenant.Tenant
-	f.db.Global(ctx, func(tx *store.Tx) error { beta, err = tenant.Create(ctx, tx, "beta", ""); return err })
+	beta := storetest.Tenant(t, f.db, "beta")
 	b, _ := os.ReadFile("../workforce/testdata/example.yaml")
 	spec, _ := workforce.Parse(b, "example.yaml")
 	spec.Members = []workforce.Member{{Email: "eve@beta.example", Teams: []string{"video-reviewers"}}}

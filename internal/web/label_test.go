@@ -1,7 +1,10 @@
 package web
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -9,6 +12,7 @@ import (
 	"net/http"
 	"net/url"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -85,7 +89,7 @@ func analysedVideo(t *testing.T, f *portalFixture) (video.Video, video.Analysis)
 		t.Fatal(err)
 	}
 	quiet := slog.New(slog.NewTextHandler(io.Discard, nil))
-	jobs, err := video.NewClient(f.db, &video.Worker{DB: f.db, Objects: objstore.NewFolder(f.dataDir), Log: quiet}, 1, quiet)
+	jobs, err := video.NewClient(f.db, &video.Worker{DB: f.db, Objects: objstore.NewFolder(f.dataDir), Log: quiet, Audit: f.log}, 1, quiet)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -281,14 +285,13 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	if reviews["added"] != 1 || reviews["accepted"] != 4 {
 		t.Errorf("reviews: %v", reviews)
 	}
-	var frames []labeling.FrameResult
 	var done labeling.Job
-	f.db.ReadTenant(ctx, f.tenant.ID, func(tx *store.Tx) error {
-		done, _ = labeling.GetJob(ctx, tx, job.ID)
-		frames, err = labeling.Results(ctx, tx, job.ID)
-		return err
-	})
-	b, _ := json.Marshal(labeling.ToCOCO(done, frames, v.Info.Width, v.Info.Height))
+	f.db.ReadTenant(ctx, f.tenant.ID, func(tx *store.Tx) error { done, err = labeling.GetJob(ctx, tx, job.ID); return err })
+	export, err := labeling.ExportJob(ctx, f.db, objstore.NewFolder(f.dataDir), f.tenant.ID, job.ID, "coco", false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := export.Document
 	var coco struct {
 		Images []struct {
 			ID            int
@@ -327,6 +330,23 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 		typed("#tenant", "acme-retail"), typed("#email", "owner@acme-retail.example"),
 		typed("#password", newPassword), chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#q")),
 		chromedp.Navigate(fmt.Sprintf("%s/admin/labeling/%d", f.ts.URL, job.ID)), chromedp.WaitVisible(css("#workers")), shot("label-3-admin-job"))
+	// The same export through the JSON API: YOLO comes as a zip archive.
+	b64, err := chromedp.Run(bctx, chromedp.Evaluate[string](fmt.Sprintf(`fetch("/api/v1/label/jobs/%d/export?format=yolo").then(r => r.arrayBuffer()).then(b => btoa(String.fromCharCode(...new Uint8Array(b))))`, job.ID), chromedp.EvalAwaitPromise))
+	if err != nil {
+		t.Fatal(err)
+	}
+	zipped, _ := base64.StdEncoding.DecodeString(b64)
+	zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
+	if err != nil {
+		t.Fatalf("yolo export is not a zip archive: %v", err)
+	}
+	var names []string
+	for _, zf := range zr.File {
+		names = append(names, zf.Name)
+	}
+	if !slices.Contains(names, "classes.txt") || !slices.Contains(names, "labels/frame_000000.txt") || len(names) != 3 {
+		t.Errorf("yolo archive holds %v", names)
+	}
 	if rows := eval[int](t, bctx, `document.querySelectorAll("#workers tbody tr").length`); rows != 3 {
 		t.Errorf("per-worker rows on the admin page: %d", rows)
 	}

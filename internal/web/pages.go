@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -123,13 +124,13 @@ func (s *Server) render(w http.ResponseWriter, status int, name string, d any) {
 // page wraps an HTML handler: a caller who is not signed in goes to the
 // sign-in page; a caller without the role gets a 403 page in the app's
 // layout, with a way back.
-func (s *Server) page(roles []string, h func(w http.ResponseWriter, r *http.Request, c *caller)) http.HandlerFunc {
+func (s *Server) page(roles []identity.Role, h func(w http.ResponseWriter, r *http.Request, c *caller)) http.HandlerFunc {
 	return s.pageWith(roles, false, h)
 }
 
 // pageWith is page; an upload page gets the upload limit and deadlines,
 // any other form 1 MiB.
-func (s *Server) pageWith(roles []string, upload bool, h func(w http.ResponseWriter, r *http.Request, c *caller)) http.HandlerFunc {
+func (s *Server) pageWith(roles []identity.Role, upload bool, h func(w http.ResponseWriter, r *http.Request, c *caller)) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		if rl, _ := r.Context().Value(logKey).(*reqLog); rl != nil {
 			rl.route = r.Method + " " + r.URL.Path
@@ -147,7 +148,7 @@ func (s *Server) pageWith(roles []string, upload bool, h func(w http.ResponseWri
 		if rl, _ := r.Context().Value(logKey).(*reqLog); rl != nil {
 			rl.tenant, rl.user = c.tenantSlug, c.user.Email
 		}
-		if len(roles) > 0 && !hasRole(roles, string(c.user.Role)) {
+		if len(roles) > 0 && !slices.Contains(roles, c.user.Role) {
 			d := s.base(c, "Not for your role", "")
 			d.Status, d.Error = http.StatusForbidden, fmt.Sprintf("Your role (%s) may not open this page.", c.user.Role)
 			s.render(w, http.StatusForbidden, "status", d)
@@ -180,9 +181,9 @@ func (s *Server) pageRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /admin/users", s.page(admins, s.usersPage))
 	mux.HandleFunc("GET /t/{tenant}/activate", s.activatePage)
 	mux.HandleFunc("POST /t/{tenant}/activate", s.activatePage)
-	mux.HandleFunc("GET /admin/import", s.page([]string{"admin", "hr"}, s.importPage))
-	mux.HandleFunc("POST /admin/import", s.pageWith([]string{"admin", "hr"}, true, s.importPage))
-	mux.HandleFunc("GET /admin/import/template/{file}", s.page([]string{"admin", "hr"}, s.importTemplate))
+	mux.HandleFunc("GET /admin/import", s.page(importers, s.importPage))
+	mux.HandleFunc("POST /admin/import", s.pageWith(importers, true, s.importPage))
+	mux.HandleFunc("GET /admin/import/template/{file}", s.page(importers, s.importTemplate))
 	mux.HandleFunc("GET /admin/videos", s.page(admins, s.videosPage))
 	mux.HandleFunc("GET /admin/videos/{video}/analyses/{analysis}", s.page(admins, s.videosPage))
 	mux.HandleFunc("GET /admin/videos/{video}/analyses/{analysis}/frames/{frame}", s.page(admins, s.analysisFrame))
@@ -337,8 +338,8 @@ func followedUp(r *http.Request) (*ask.Query, error) {
 	return &q, nil
 }
 
-// answer runs a question for the caller, records it in their history and
-// the audit log, and counts it; a refusal is an answer with an error.
+// answer asks a question for the caller (ask.Engine.Answer) and counts it;
+// a refusal is an answer with an error.
 func (s *Server) answer(r *http.Request, c *caller, question, nowParam string, prev *ask.Query) (*ask.Answer, error) {
 	now := time.Now().UTC()
 	if nowParam != "" {
@@ -348,21 +349,13 @@ func (s *Server) answer(r *http.Request, c *caller, question, nowParam string, p
 		}
 		now = t
 	}
-	ans, askErr := s.engine.AskAfter(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user}, question, now, prev)
-	// Every question is recorded, whatever became of it: refused, denied,
-	// timed out or broken.
-	rec := ask.RecordOf(c.tenantSlug, "user:"+c.user.Email, question, ans, askErr)
-	s.metrics.outcome("scry_asks_total", rec.Outcome)
-	err := s.recorder.record(r.Context(), &askRecord{tenantID: c.tenantID, userID: c.user.ID, question: rec.History, outcome: rec.Outcome, rec: rec.Audit})
-	if askErr != nil {
-		e := errcode.From(askErr)
-		if e.Code == errcode.Internal || e.Code == errcode.Unavailable {
-			return nil, askErr
-		}
-		// refusals and timeouts are answers that say why there are no rows
-		ans.Error = &ask.AskError{Code: e.Code, Message: e.Message}
+	ans, err := s.engine.Answer(r.Context(), ask.Asker{TenantID: c.tenantID, Tenant: c.tenantSlug, User: c.user}, ask.Question{Text: question, Now: now, Prev: prev})
+	if err != nil {
+		s.metrics.outcome("scry_asks_total", string(errcode.From(err).Code))
+		return nil, err
 	}
-	return ans, err
+	s.metrics.outcome("scry_asks_total", ans.Outcome())
+	return ans, nil
 }
 
 func (s *Server) askCSV(w http.ResponseWriter, r *http.Request, c *caller) {

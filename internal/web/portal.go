@@ -30,6 +30,7 @@ type portalData struct {
 	OfferMFA                                  bool
 	User                                      *identity.User // always nil: the portal has no app navigation
 	Page                                      string
+	SSO                                       []ssoButton // the workforce signs in with the tenant's identity provider
 }
 
 // portal wraps a portal handler: the tenant must exist, the client address
@@ -236,12 +237,14 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		teams, err = workforce.TeamsOf(r.Context(), tx, c.user.ID)
 		return err
 	}))
-	var enrolled *string
+	var enrolled bool
 	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		return tx.QueryRowContext(r.Context(), `select mfa_enrolled_at from users where tenant_id = $1 and id = $2`, t.ID, c.user.ID).Scan(&enrolled)
+		var err error
+		enrolled, err = identity.MFAEnrolled(r.Context(), tx, c.user.ID)
+		return err
 	}))
 	s.render(w, http.StatusOK, "portal_home", portalData{Title: "Review portal", Tenant: t.Slug, Email: c.user.Email, Teams: teams,
-		OfferMFA: p.UserPool.MFA == "optional" && enrolled == nil})
+		OfferMFA: p.UserPool.MFA == "optional" && !enrolled})
 }
 
 // nextStage is where a worker goes after a password check or a step.
@@ -258,7 +261,7 @@ func nextStage(p workforce.Policy, mustChange, enrolled bool) string {
 }
 
 func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
-	d := portalData{Title: "Sign in", Tenant: t.Slug, Step: "signin", Form: map[string]string{}}
+	d := portalData{Title: "Sign in", Tenant: t.Slug, Step: "signin", Form: map[string]string{}, SSO: s.portalButtons(r, t.Slug)}
 	if r.Method != http.MethodPost {
 		s.render(w, http.StatusOK, "portal_signin", d)
 		return
@@ -266,6 +269,14 @@ func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.T
 	r.ParseForm()
 	email := strings.ToLower(strings.TrimSpace(r.PostForm.Get("email")))
 	d.Form["email"] = email
+	if d.SSO != nil {
+		// Opted in: the provider is the only way in, as at the main door
+		// with password sign-in off.
+		s.portalAudit(r, t, "anonymous", "portal.signin", email, "refused", map[string]any{"reason": "the workforce signs in with the identity provider"})
+		d.Error = "This portal signs in with your organisation's identity provider."
+		s.render(w, http.StatusUnauthorized, "portal_signin", d)
+		return
+	}
 	var value string
 	// The same checks and the same messages whether or not the account exists.
 	started, err := identity.SignIn(r.Context(), s.db, t.ID, s.attempt(r, identity.PortalDoor, email, r.PostForm.Get("password"), p.UserPool.Lockout.MaxFailures),
@@ -379,11 +390,11 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 				if err := identity.ChangePassword(r.Context(), tx, c.user, r.PostForm.Get("new"), p.UserPool.Password.MinLength, c.sessionHash); err != nil {
 					return err
 				}
-				var enrolled *string
-				if err := tx.QueryRowContext(r.Context(), `select mfa_enrolled_at from users where tenant_id = $1 and id = $2`, t.ID, c.user.ID).Scan(&enrolled); err != nil {
-					return store.Err(err, "read MFA enrollment")
+				enrolled, err := identity.MFAEnrolled(r.Context(), tx, c.user.ID)
+				if err != nil {
+					return err
 				}
-				return identity.SetStage(r.Context(), tx, c.sessionHash, nextStage(p, false, enrolled != nil))
+				return identity.SetStage(r.Context(), tx, c.sessionHash, nextStage(p, false, enrolled))
 			})
 		case "mfa_enroll", "mfa":
 			// Codes are guessed like passwords: counted per account

@@ -19,11 +19,14 @@ import (
 //go:embed openapi.json
 var openapi []byte
 
-var admins = []string{"admin"}
+var admins = []identity.Role{identity.Admin}
 
 // people are the organisation's own roles: everyone but workforce workers,
 // who only have the labeling portal.
-var people = []string{"admin", "hr", "manager", "employee"}
+var people = []identity.Role{identity.Admin, identity.HR, identity.Manager, identity.Employee}
+
+// importers may load a tenant's HR data.
+var importers = []identity.Role{identity.Admin, identity.HR}
 
 func (s *Server) routeTable() []route {
 	return []route{
@@ -40,7 +43,7 @@ func (s *Server) routeTable() []route {
 		{method: "POST", path: "/api/v1/users", roles: admins, handle: s.addUser},
 		{method: "DELETE", path: "/api/v1/users/{email}", roles: admins, handle: s.removeUser},
 		{method: "POST", path: "/api/v1/users/{email}/invitation", roles: admins, handle: s.reinviteUser},
-		{method: "POST", path: "/api/v1/imports/hr", roles: []string{"admin", "hr"}, upload: true, handle: s.importHR},
+		{method: "POST", path: "/api/v1/imports/hr", roles: importers, upload: true, handle: s.importHR},
 		{method: "POST", path: "/api/v1/videos", roles: admins, upload: true, handle: s.addVideo},
 		{method: "GET", path: "/api/v1/label/jobs", roles: admins, handle: s.listLabelJobs},
 		{method: "POST", path: "/api/v1/label/jobs", roles: admins, handle: s.createLabelJob},
@@ -62,7 +65,7 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request, _ *caller) erro
 			status, out["status"], out[name] = http.StatusServiceUnavailable, "unavailable", "unavailable"
 		}
 	}
-	check("database", s.db.ReadGlobal(ctx, func(tx *store.Tx) error { return tx.QueryRowContext(ctx, "select 1").Scan(new(int)) }))
+	check("database", s.db.Ping(ctx))
 	check("object_store", s.cfg.Objects.Check(ctx))
 	writeJSON(w, status, out)
 	return nil

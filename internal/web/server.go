@@ -17,6 +17,7 @@ import (
 	"net/netip"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -30,6 +31,7 @@ import (
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/sso"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
 )
 
 // Config is how the server runs.
@@ -64,22 +66,24 @@ type Config struct {
 	SSOKey string
 	// SSOClient talks to identity providers (default: 10 s timeout).
 	SSOClient *http.Client
+	// Process names this server in its audit records (audit.ProcessName);
+	// empty = not named, as when one server is all there is.
+	Process string
 }
 
 // Server serves one installation.
 type Server struct {
-	cfg      Config
-	db       *store.DB
-	audit    *audit.Log
-	engine   *ask.Engine
-	log      *slog.Logger
-	metrics  *metrics
-	limits   sync.Map // key → *rate.Limiter
-	routes   []route
-	recorder *askRecorder
-	slugs    sync.Map     // tenant id → slug
-	shown    shownAnswers // answers the ask page just gave, for post/redirect/get
-	sso      *sso.Service
+	cfg     Config
+	db      *store.DB
+	audit   *audit.Log
+	engine  *ask.Engine
+	log     *slog.Logger
+	metrics *metrics
+	limits  sync.Map // key → *rate.Limiter
+	routes  []route
+	slugs   sync.Map     // tenant id → slug
+	shown   shownAnswers // answers the ask page just gave, for post/redirect/get
+	sso     *sso.Service
 }
 
 // New builds a server.
@@ -108,9 +112,11 @@ func New(cfg Config, db *store.DB, log *audit.Log, engine *ask.Engine) *Server {
 	if cfg.Objects == nil {
 		cfg.Objects = objstore.NewFolder(cfg.DataDir)
 	}
+	if engine.Audit == nil {
+		engine.Audit = log // the questions asked here are recorded in the server's log
+	}
 	s := &Server{cfg: cfg, db: db, audit: log, engine: engine, log: cfg.Logger, metrics: newMetrics()}
 	s.routes = s.routeTable()
-	s.recorder = &askRecorder{db: db, audit: log}
 	key := cfg.SSOKey
 	if key == "" {
 		key = sso.DefaultKeyFile(cfg.DataDir)
@@ -155,6 +161,16 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener) error {
 	}
 }
 
+// named carries the process's name to whatever a request audits.
+func (s *Server) named(next http.Handler) http.Handler {
+	if s.cfg.Process == "" {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		next.ServeHTTP(w, r.WithContext(audit.WithProcess(r.Context(), s.cfg.Process)))
+	})
+}
+
 func (s *Server) tls() bool { return s.cfg.TLSCert != "" && s.cfg.TLSKey != "" }
 
 // Handler is the whole HTTP surface with its middleware.
@@ -172,7 +188,7 @@ func (s *Server) Handler() http.Handler {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, errcode.New(errcode.PermissionDenied, "Cross-origin request refused"))
 	}))
-	return s.headers(s.logRequests(s.limitIP(csrf.Handler(mux))))
+	return s.named(s.headers(s.logRequests(s.limitIP(csrf.Handler(mux)))))
 }
 
 // headers sets the security headers on every response.
@@ -365,7 +381,7 @@ func (s *Server) authenticateValue(r *http.Request, prefix, value string, policy
 			c.tenantSlug = slug.(string)
 			return nil
 		}
-		if err := tx.QueryRowContext(r.Context(), `select slug from tenants where id = $1`, tenantID).Scan(&c.tenantSlug); err != nil {
+		if c.tenantSlug, err = tenant.SlugOf(r.Context(), tx); err != nil {
 			return err
 		}
 		s.slugs.Store(tenantID, c.tenantSlug)
@@ -417,9 +433,9 @@ func (s *Server) authenticateFull(r *http.Request) (*caller, error) {
 // checked against the OpenAPI document by a test.
 type route struct {
 	method, path string
-	public       bool     // no credential needed
-	upload       bool     // a file upload: MaxUpload instead of MaxBody, and time to send it
-	roles        []string // allowed roles; empty = any signed-in user
+	public       bool            // no credential needed
+	upload       bool            // a file upload: MaxUpload instead of MaxBody, and time to send it
+	roles        []identity.Role // allowed roles; empty = any signed-in user
 	handle       func(w http.ResponseWriter, r *http.Request, c *caller) error
 }
 
@@ -449,7 +465,7 @@ func (s *Server) wrap(rt route) http.Handler {
 				writeError(w, errcode.New(errcode.RateLimited, "Too many requests; slow down"))
 				return
 			}
-			if len(rt.roles) > 0 && !hasRole(rt.roles, string(c.user.Role)) {
+			if len(rt.roles) > 0 && !slices.Contains(rt.roles, c.user.Role) {
 				writeError(w, errcode.New(errcode.PermissionDenied, "Your role may not do this"))
 				return
 			}
@@ -492,15 +508,6 @@ func (s *Server) allowUpload(w http.ResponseWriter, r *http.Request) {
 	rc := http.NewResponseController(w)
 	rc.SetReadDeadline(time.Now().Add(uploadTime))
 	rc.SetWriteDeadline(time.Now().Add(uploadTime))
-}
-
-func hasRole(roles []string, r string) bool {
-	for _, x := range roles {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {

@@ -1,6 +1,8 @@
 package web
 
 import (
+	"errors"
+	"io"
 	"net/http"
 	"strings"
 	"time"
@@ -10,6 +12,7 @@ import (
 	"github.com/scry-dev/scry/internal/sso"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
+	"github.com/scry-dev/scry/internal/workforce"
 )
 
 // signInOptions is what a tenant's sign-in page offers.
@@ -17,6 +20,7 @@ type signInOptions struct {
 	Tenant      string      // fixed when the page is the tenant's own
 	Buttons     []ssoButton // "Sign in with …"
 	PasswordOff bool
+	Workforce   bool // the workforce signs in at its portal with the provider too
 }
 
 type ssoButton struct{ Protocol, Name, URL string }
@@ -26,6 +30,9 @@ type ssoButton struct{ Protocol, Name, URL string }
 func (s *Server) ssoRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /t/{tenant}/signin", s.tenantSignInPage)
 	mux.HandleFunc("GET /t/{tenant}/sso/oidc/start", s.ssoDoor(s.oidcStart))
+	// The workforce's way in when the tenant opted it in: the portal's
+	// allow-list applies, and the answer opens a portal session.
+	mux.HandleFunc("GET /t/{tenant}/portal/sso/{protocol}/start", s.portal(s.portalSSOStart))
 	mux.HandleFunc("GET /t/{tenant}/sso/oidc/callback", s.ssoDoor(s.oidcCallback))
 	mux.HandleFunc("GET /t/{tenant}/sso/saml/start", s.ssoDoor(s.samlStart))
 	mux.HandleFunc("POST /t/{tenant}/sso/saml/acs", s.ssoDoor(s.samlACS))
@@ -98,7 +105,7 @@ func (s *Server) signInOptionsFor(r *http.Request, slug string) *signInOptions {
 	if cfg.SAML != nil {
 		o.Buttons = append(o.Buttons, ssoButton{"saml", cfg.SAML.Name, "/t/" + t.Slug + "/sso/saml/start"})
 	}
-	o.PasswordOff = !cfg.PasswordAllowed()
+	o.PasswordOff, o.Workforce = !cfg.PasswordAllowed(), cfg.WorkforcePortal
 	return o
 }
 
@@ -112,7 +119,11 @@ func (s *Server) tenantSignInPage(w http.ResponseWriter, r *http.Request) {
 const ssoCookie = "scry_sso"
 
 func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
-	u, binding, err := s.sso.BeginOIDC(r.Context(), t, s.oidcRedirect(r, t.Slug))
+	s.oidcBegin(w, r, t, false)
+}
+
+func (s *Server) oidcBegin(w http.ResponseWriter, r *http.Request, t tenant.Tenant, portal bool) {
+	u, binding, err := s.sso.BeginOIDC(r.Context(), t, s.oidcRedirect(r, t.Slug), portal)
 	if err != nil {
 		s.ssoFailed(w, r, t, "oidc", err)
 		return
@@ -133,12 +144,47 @@ func (s *Server) oidcCallback(w http.ResponseWriter, r *http.Request, t tenant.T
 }
 
 func (s *Server) samlStart(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
-	u, err := s.sso.BeginSAML(r.Context(), t, s.publicBase(r))
+	s.samlBegin(w, r, t, false)
+}
+
+func (s *Server) samlBegin(w http.ResponseWriter, r *http.Request, t tenant.Tenant, portal bool) {
+	u, err := s.sso.BeginSAML(r.Context(), t, s.publicBase(r), portal)
 	if err != nil {
 		s.ssoFailed(w, r, t, "saml", err)
 		return
 	}
 	http.Redirect(w, r, u, http.StatusFound)
+}
+
+// portalSSOStart sends a workforce member to the tenant's identity
+// provider, when the tenant opted the workforce in.
+func (s *Server) portalSSOStart(w http.ResponseWriter, r *http.Request, t tenant.Tenant, _ workforce.Policy) {
+	if !s.signInOptionsFor(r, t.Slug).Workforce {
+		http.Error(w, "This review portal signs in with passwords.", http.StatusNotFound)
+		return
+	}
+	switch r.PathValue("protocol") {
+	case "oidc":
+		s.oidcBegin(w, r, t, true)
+	case "saml":
+		s.samlBegin(w, r, t, true)
+	default:
+		http.NotFound(w, r)
+	}
+}
+
+// portalButtons are the portal's "Sign in with …" when the workforce is
+// opted in to single sign-on (nil otherwise).
+func (s *Server) portalButtons(r *http.Request, slug string) []ssoButton {
+	o := s.signInOptionsFor(r, slug)
+	if !o.Workforce {
+		return nil
+	}
+	out := make([]ssoButton, len(o.Buttons))
+	for i, b := range o.Buttons {
+		out[i] = ssoButton{b.Protocol, b.Name, "/t/" + slug + "/portal/sso/" + b.Protocol + "/start"}
+	}
+	return out
 }
 
 func (s *Server) samlACS(w http.ResponseWriter, r *http.Request, t tenant.Tenant) {
@@ -173,6 +219,10 @@ func (s *Server) ssoSignedIn(w http.ResponseWriter, r *http.Request, t tenant.Te
 		rl.tenant, rl.user = t.Slug, out.User.Email
 	}
 	http.SetCookie(w, s.cookie(out.Session, max(1, int(time.Until(out.Ends).Seconds()))))
+	if out.Portal {
+		http.Redirect(w, r, "/t/"+t.Slug+"/portal", http.StatusSeeOther)
+		return
+	}
 	http.Redirect(w, r, "/ask", http.StatusSeeOther)
 }
 
@@ -196,11 +246,13 @@ func (s *Server) passwordRefused(r *http.Request, tenantID int64) (bool, error) 
 	return !on, err
 }
 
-// ssoPage is the admin's view of the tenant's single sign-on: what is set
-// (never the secrets), the addresses to give the identity provider, and
-// the password switch. Password sign-in can be switched off here only
-// from a session opened through the provider — proof that the way in
-// works; the way back is `scry sso set` or `scry sso remove`.
+// ssoPage is the admin's page of the tenant's single sign-on: what is set
+// (never the secrets), the addresses to give the identity provider, the
+// settings to edit (sso.yaml, read as strictly as by `scry sso set`, the
+// IdP metadata as an upload), removal, and the password switch. Password
+// sign-in can be switched off here only from a session opened through
+// the provider — proof that the way in works; the way back is `scry sso
+// set` or `scry sso remove` on the server. Each change is audited.
 func (s *Server) ssoPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	d := s.base(c, "Single sign-on", "sso")
 	t, err := tenant.Get(r.Context(), s.db, c.tenantSlug)
@@ -208,24 +260,30 @@ func (s *Server) ssoPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		http.Error(w, "No such organisation.", http.StatusNotFound)
 		return
 	}
+	current := func() *sso.Config {
+		cfg, err := sso.Show(r.Context(), s.db, t)
+		if err != nil && !errcode.Is(err, errcode.NotFound) {
+			s.logFailure(r, "read SSO settings", err)
+		}
+		return cfg
+	}
+	cfg := current()
+	draft := ""
 	if r.Method == http.MethodPost {
-		r.ParseForm()
-		on := r.PostForm.Get("password_signin") == "on"
-		err := s.switchPassword(r, c, t, on)
-		if err != nil {
-			d.Error = errcode.From(err).Message
-		} else if on {
-			d.Notice = "Password sign-in is on."
+		if err := r.ParseMultipartForm(1 << 20); err != nil && !errors.Is(err, http.ErrNotMultipart) {
+			d.Error = "The form could not be read."
+		} else if notice, err := s.ssoChange(r, c, t, cfg); err != nil {
+			// The admin's draft stays in the editor with the problems.
+			d.Error, d.Problems, draft = errcode.From(err).Message, errcode.From(err).Details, r.PostForm.Get("settings")
 		} else {
-			d.Notice = "Password sign-in is off: people sign in with the identity provider."
+			d.Notice, cfg = notice, current()
 		}
 	}
-	cfg, err := sso.Show(r.Context(), s.db, t)
-	if err != nil && !errcode.Is(err, errcode.NotFound) {
-		s.logFailure(r, "read SSO settings", err)
+	if draft == "" && cfg != nil {
+		draft = cfg.EditableYAML()
 	}
 	meta, acs := sso.SPURLs(s.publicBase(r), t.Slug)
-	d.SSO = &ssoView{Config: cfg, Callback: s.oidcRedirect(r, t.Slug), Metadata: meta.String(), ACS: acs.String()}
+	d.SSO = &ssoView{Config: cfg, Callback: s.oidcRedirect(r, t.Slug), Metadata: meta.String(), ACS: acs.String(), Draft: draft}
 	status := http.StatusOK
 	if d.Error != "" {
 		status = http.StatusBadRequest
@@ -233,24 +291,88 @@ func (s *Server) ssoPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	s.render(w, status, "sso", d)
 }
 
+// ssoChange carries out the page's form: set, remove or the password
+// switch; it returns what to tell the admin.
+func (s *Server) ssoChange(r *http.Request, c *caller, t tenant.Tenant, cfg *sso.Config) (string, error) {
+	actor := "user:" + c.user.Email
+	switch r.PostForm.Get("action") {
+	case "set":
+		old := cfg
+		if old == nil {
+			old = &sso.Config{} // nothing to keep
+		}
+		var upload []byte
+		if f, _, err := r.FormFile("idp_metadata"); err == nil {
+			upload, err = io.ReadAll(f)
+			f.Close()
+			if err != nil {
+				return "", errcode.New(errcode.Invalid, "The IdP metadata file could not be read")
+			}
+		}
+		next, err := sso.ParseKeeping([]byte(r.PostForm.Get("settings")), "settings", old, upload)
+		if err != nil {
+			return "", err
+		}
+		if !next.PasswordAllowed() && cfg.PasswordAllowed() {
+			if err := s.viaProvider(r, c); err != nil {
+				return "", err
+			}
+		}
+		if err := sso.Set(r.Context(), s.db, s.audit, t, s.sso.KeyFile, actor, next); err != nil {
+			return "", err
+		}
+		s.sso.Forget(t.ID)
+		return "Single sign-on is set.", nil
+	case "remove":
+		if r.PostForm.Get("confirm") != t.Slug {
+			return "", errcode.New(errcode.Invalid, "Type the organisation's name, %s, to remove single sign-on", t.Slug)
+		}
+		if err := sso.RemoveFor(r.Context(), s.db, s.audit, t, actor); err != nil {
+			return "", err
+		}
+		s.sso.Forget(t.ID)
+		return "Single sign-on is removed: people sign in with passwords again.", nil
+	default:
+		on := r.PostForm.Get("password_signin") == "on"
+		if err := s.switchPassword(r, c, t, on); err != nil {
+			return "", err
+		}
+		if on {
+			return "Password sign-in is on.", nil
+		}
+		return "Password sign-in is off: people sign in with the identity provider.", nil
+	}
+}
+
 type ssoView struct {
 	Config                  *sso.Config
 	Callback, Metadata, ACS string
+	Draft                   string // the settings in the editor
 }
 
 func (s *Server) switchPassword(r *http.Request, c *caller, t tenant.Tenant, on bool) error {
 	if !on {
-		var via string
-		if err := s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
-			var err error
-			via, err = identity.SessionVia(r.Context(), tx, c.sessionHash)
+		if err := s.viaProvider(r, c); err != nil {
 			return err
-		}); err != nil {
-			return err
-		}
-		if via != "oidc" && via != "saml" {
-			return errcode.New(errcode.Conflict, "Sign in with the identity provider first: password sign-in is switched off only from a session that proves the provider lets admins in")
 		}
 	}
 	return sso.SwitchPasswordSignIn(r.Context(), s.db, s.audit, t, "user:"+c.user.Email, on)
+}
+
+// viaProvider refuses unless the caller's session was opened through the
+// identity provider: password sign-in goes off only when that way in is
+// shown to work for admins.
+func (s *Server) viaProvider(r *http.Request, c *caller) error {
+	var via string
+	if err := s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
+		var err error
+		via, err = identity.SessionVia(r.Context(), tx, c.sessionHash)
+		return err
+	}); err != nil {
+		return err
+	}
+	if via != "oidc" && via != "saml" {
+		return errcode.New(errcode.Conflict, "Sign in with the identity provider first: password sign-in is switched off only from a session that proves the provider lets admins in")
+	}
+	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"html"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/url"
 	"regexp"
 	"strings"
@@ -30,7 +31,7 @@ func samlConfig(idp *ssotest.SAML, slug string) *sso.Config {
 // scry's SP metadata of that tenant registered at it.
 func setupSAML(t *testing.T, d store.Dialect) (*ssoFixture, map[string]*ssotest.SAML) {
 	t.Helper()
-	f := &ssoFixture{fixture: setup(t, d), idp: map[string]*ssotest.OIDC{}}
+	f := &ssoFixture{fixture: setup(t, d), idp: map[string]provider{}}
 	f.key = f.srv.sso.KeyFile
 	idps := map[string]*ssotest.SAML{}
 	for _, slug := range []string{"alpha", "beta"} {
@@ -242,6 +243,50 @@ func TestSAMLRefusals(t *testing.T) {
 		st, _, ck := postACS(t, c, acs, form)
 		refused(t, "beta", "expired", "expired", st, ck)
 		f.setConfig(t, "beta", samlConfig(idps["beta"], "beta"))
+	})
+	// An IdP-initiated sign-in (crewjam's shortcut: an unsolicited, signed
+	// response for alpha's SP) is refused with a message saying where to
+	// start, even when a RelayState of a real pending sign-in rides along.
+	t.Run("IdP-initiated", func(t *testing.T) {
+		idps["alpha"].AddShortcut(t, "scry", f.ts.URL+"/t/alpha/sso/saml/metadata")
+		jar, _ := cookiejar.New(nil)
+		idp := &http.Client{Jar: jar}
+		get := func() []byte {
+			resp, err := idp.Get(idps["alpha"].URL + "/login/scry")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer resp.Body.Close()
+			b, _ := io.ReadAll(resp.Body)
+			return b
+		}
+		action, form := formValues(string(get()))
+		form.Set("user", "admin")
+		form.Set("password", idpPassword)
+		resp, err := idp.PostForm(action, form) // signed in at the IdP
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		b := get()
+		acs, answer := formValues(string(b))
+		if answer.Get("SAMLResponse") == "" || acs != f.ts.URL+"/t/alpha/sso/saml/acs" {
+			t.Fatalf("the IdP did not start a sign-in at alpha: %s", b)
+		}
+		c := browserless(t)
+		st, body, ck := postACS(t, c, acs, answer)
+		if st != http.StatusUnauthorized || ck != "" || !strings.Contains(body, "Sign-in has to start here") {
+			t.Fatalf("unsolicited: %d cookie %q\n%s", st, ck, body)
+		}
+		if r := lastSSO(t, f.db, "alpha"); r.Outcome != audit.OutcomeRefused || !strings.Contains(fmt.Sprint(r.Details["reason"]), "unsolicited (IdP-initiated)") {
+			t.Fatalf("audited as %+v", r)
+		}
+		_, pending := f.samlAnswer(t, c, "alpha", "admin")
+		answer.Set("RelayState", pending.Get("RelayState"))
+		st, body, ck = postACS(t, c, acs, answer)
+		if st != http.StatusUnauthorized || ck != "" || !strings.Contains(body, "Sign-in has to start here") {
+			t.Fatalf("unsolicited with a pending RelayState: %d cookie %q", st, ck)
+		}
 	})
 	t.Run("domain not allowed", func(t *testing.T) {
 		c := browserless(t)

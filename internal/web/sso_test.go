@@ -24,37 +24,78 @@ import (
 
 const idpPassword = "idp password for tests"
 
-// ssoFixture is the server of setup with a real OpenID provider on
-// loopback for each of alpha and beta.
+// provider is an OpenID provider a test signs people in at: zitadel's OP
+// (real) or the forger (for tokens no real provider issues).
+type provider interface {
+	Authorize(t testing.TB, authURL, email, password string) string
+}
+
+// ssoFixture is the server of setup with an OpenID provider on loopback
+// for each of alpha and beta.
 type ssoFixture struct {
 	*fixture
-	idp map[string]*ssotest.OIDC // by tenant slug
+	idp map[string]provider // by tenant slug
 	key string
 }
 
-func oidcConfig(idp *ssotest.OIDC, slug string, jit bool) *sso.Config {
-	return &sso.Config{JIT: jit, OIDC: &sso.OIDCConfig{Name: "Test IdP " + slug, Issuer: idp.URL, ClientID: idp.ClientID, ClientSecret: idp.ClientSecret,
+func oidcConfig(issuer, clientID, secret, slug string, jit bool) *sso.Config {
+	return &sso.Config{JIT: jit, OIDC: &sso.OIDCConfig{Name: "Test IdP " + slug, Issuer: issuer, ClientID: clientID, ClientSecret: secret,
 		Scopes: []string{"openid", "email", "groups"},
 		Mapping: sso.Mapping{AllowedDomains: []string{slug + ".example"}, RoleFrom: "groups",
 			Roles:        map[string]string{"scry-admins": "admin", "scry-hr": "hr", "scry-managers": "manager"},
 			EmployeeFrom: "employee_id"}}}
 }
 
+// idpPeople are the people each tenant's provider knows (by email) with
+// their claims.
+func idpPeople(slug string) map[string]map[string]any {
+	return map[string]map[string]any{
+		"admin@" + slug + ".example":   {"groups": []string{"staff", "scry-admins"}},
+		"manager@" + slug + ".example": {"groups": []string{"scry-managers"}, "employee_id": "E2"},
+		"new.hr@" + slug + ".example":  {"groups": []string{"scry-hr"}},
+		"nobody@" + slug + ".example":  {"groups": []string{"staff"}},
+		"someone@elsewhere.example":    {"groups": []string{"scry-admins"}},
+	}
+}
+
+func (f *ssoFixture) redirect(slug string) string {
+	return f.ts.URL + "/t/" + slug + "/sso/oidc/callback"
+}
+
+// setupSSO gives alpha and beta each zitadel's OpenID provider on
+// loopback, with scry registered there as a confidential client.
 func setupSSO(t *testing.T, d store.Dialect) *ssoFixture {
 	t.Helper()
-	f := &ssoFixture{fixture: setup(t, d), idp: map[string]*ssotest.OIDC{}}
+	f := &ssoFixture{fixture: setup(t, d), idp: map[string]provider{}}
 	f.key = f.srv.sso.KeyFile
 	for _, slug := range []string{"alpha", "beta"} {
-		idp := ssotest.NewOIDC(t, "scry-"+slug, "secret of "+slug)
-		idp.AddUser("admin@"+slug+".example", ssotest.OIDCUser{Password: idpPassword, Claims: map[string]any{"groups": []string{"staff", "scry-admins"}}})
-		idp.AddUser("manager@"+slug+".example", ssotest.OIDCUser{Password: idpPassword, Claims: map[string]any{"groups": []string{"scry-managers"}, "employee_id": "E2"}})
-		idp.AddUser("new.hr@"+slug+".example", ssotest.OIDCUser{Password: idpPassword, Claims: map[string]any{"groups": []string{"scry-hr"}}})
-		idp.AddUser("nobody@"+slug+".example", ssotest.OIDCUser{Password: idpPassword, Claims: map[string]any{"groups": []string{"staff"}}})
-		idp.AddUser("someone@elsewhere.example", ssotest.OIDCUser{Password: idpPassword, Claims: map[string]any{"groups": []string{"scry-admins"}}})
-		f.idp[slug] = idp
-		f.setConfig(t, slug, oidcConfig(idp, slug, true))
+		c := ssotest.OPClient{ID: "scry-" + slug, Secret: "secret of " + slug, RedirectURIs: []string{f.redirect(slug)}}
+		op := ssotest.NewOP(t, c)
+		for email, claims := range idpPeople(slug) {
+			op.AddUser(email, idpPassword, claims)
+		}
+		f.idp[slug] = op
+		f.setConfig(t, slug, oidcConfig(op.URL, c.ID, c.Secret, slug, true))
 	}
 	return f
+}
+
+// setupForger gives alpha and beta each the forger, for the tokens a real
+// provider never issues.
+func setupForger(t *testing.T) (*ssoFixture, map[string]*ssotest.Forger) {
+	t.Helper()
+	f := &ssoFixture{fixture: setup(t, store.SQLite), idp: map[string]provider{}}
+	f.key = f.srv.sso.KeyFile
+	forgers := map[string]*ssotest.Forger{}
+	for _, slug := range []string{"alpha", "beta"} {
+		p := ssotest.NewForger(t, "scry-"+slug, "secret of "+slug)
+		for email, claims := range idpPeople(slug) {
+			p.AddUser(email, ssotest.OIDCUser{Password: idpPassword, Claims: claims})
+		}
+		f.idp[slug], forgers[slug] = p, p
+		f.setConfig(t, slug, oidcConfig(p.URL, p.ClientID, p.ClientSecret, slug, true))
+	}
+	return f, forgers
 }
 
 func (f *ssoFixture) tenant(t *testing.T, slug string) tenant.Tenant {
@@ -94,26 +135,6 @@ func (f *ssoFixture) start(t *testing.T, c *http.Client, slug string) string {
 	return resp.Header.Get("Location")
 }
 
-// authorize signs in at the provider (its form) and returns where the
-// provider sends the browser back: scry's callback with code and state.
-func authorize(t *testing.T, authURL, email string) string {
-	t.Helper()
-	u, _ := url.Parse(authURL)
-	form := u.Query()
-	form.Set("email", email)
-	form.Set("password", idpPassword)
-	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	resp, err := c.PostForm(u.Scheme+"://"+u.Host+u.Path, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	resp.Body.Close()
-	if resp.StatusCode != http.StatusFound {
-		t.Fatalf("the provider did not sign %s in: %d", email, resp.StatusCode)
-	}
-	return resp.Header.Get("Location")
-}
-
 // callback brings the provider's answer to scry: the status, the page and
 // the session cookie when one was set.
 func callback(t *testing.T, c *http.Client, cb string) (int, string, string) {
@@ -136,7 +157,13 @@ func callback(t *testing.T, c *http.Client, cb string) (int, string, string) {
 func (f *ssoFixture) oidcSignIn(t *testing.T, slug, email string) (int, string, string) {
 	t.Helper()
 	c := browserless(t)
-	return callback(t, c, authorize(t, f.start(t, c, slug), email))
+	return callback(t, c, f.authorize(t, f.start(t, c, slug), slug, email))
+}
+
+// authorize signs email in at slug's provider.
+func (f *ssoFixture) authorize(t *testing.T, authURL, slug, email string) string {
+	t.Helper()
+	return f.idp[slug].Authorize(t, authURL, email, idpPassword)
 }
 
 // lastSSO is the newest sso.signin record of tenant slug.
@@ -204,6 +231,11 @@ func TestOIDCSignIn(t *testing.T) {
 			if n := auditCount(t, f.db, "alpha", "sso.signin", "ok", map[string]any{"protocol": "oidc"}); n != 3 {
 				t.Fatalf("%d sso.signin ok records, want 3", n)
 			}
+			// zitadel keeps the ID token thin (no email beside an access
+			// token): each sign-in read the email at the userinfo endpoint.
+			if n := f.idp["alpha"].(*ssotest.OP).UserinfoCalls.Load(); n != 3 {
+				t.Fatalf("%d userinfo requests, want 3", n)
+			}
 			// The session ends with the ID token (an hour here), not after the policy's 12 h.
 			var ends string
 			f.db.ReadTenant(context.Background(), f.tenant(t, "alpha").ID, func(tx *store.Tx) error {
@@ -217,14 +249,29 @@ func TestOIDCSignIn(t *testing.T) {
 	}
 }
 
-// TestOIDCRefusals: every token or answer that must not sign anyone in is
-// refused with the same page, and the audit log keeps the reason.
-func TestOIDCRefusals(t *testing.T) {
-	f := setupSSO(t, store.SQLite)
-	alpha, beta := f.idp["alpha"], f.idp["beta"]
-	spoil := func(idp *ssotest.OIDC, how string, change func(c map[string]any)) func() {
+// refusedAt checks that a sign-in at slug was refused with the same page
+// and no session, and that the audit log keeps a reason holding reason.
+func refusedAt(t *testing.T, f *ssoFixture, slug, reason string, st int, body, cookie string) {
+	t.Helper()
+	if st != http.StatusUnauthorized || cookie != "" || !strings.Contains(body, "Single sign-on did not let you in") {
+		t.Fatalf("want a refusal: %d cookie %q", st, cookie)
+	}
+	rec := lastSSO(t, f.db, slug)
+	if rec.Outcome != audit.OutcomeRefused || !strings.Contains(fmt.Sprint(rec.Details["reason"]), reason) {
+		t.Fatalf("audited as %+v, want a refusal saying %q", rec, reason)
+	}
+}
+
+// TestOIDCForgedTokens: the ID tokens no real provider issues — for
+// another audience, unsigned, signed with a key the issuer does not
+// publish, naming another issuer, without this sign-in's nonce, an
+// unverified email — each come from the forger and are refused.
+func TestOIDCForgedTokens(t *testing.T) {
+	f, forgers := setupForger(t)
+	alpha, beta := forgers["alpha"], forgers["beta"]
+	spoil := func(how string, change func(c map[string]any)) func() {
 		return func() {
-			idp.SpoilNext(func(c map[string]any) string {
+			alpha.SpoilNext(func(c map[string]any) string {
 				if change != nil {
 					change(c)
 				}
@@ -233,113 +280,161 @@ func TestOIDCRefusals(t *testing.T) {
 		}
 	}
 	cases := []struct {
-		name, slug, email string
-		before            func()
-		reason            string
+		name   string
+		before func()
+		reason string
 	}{
-		{"another audience", "alpha", "admin@alpha.example", spoil(alpha, "", func(c map[string]any) { c["aud"] = "scry-beta" }), "ID token refused"},
-		{"expired", "alpha", "admin@alpha.example", spoil(alpha, "", func(c map[string]any) { c["exp"] = time.Now().Add(-time.Minute).Unix() }), "expired"},
-		{"unsigned (alg none)", "alpha", "admin@alpha.example", spoil(alpha, "none", nil), "ID token refused"},
-		{"signed by a key the issuer does not publish", "alpha", "admin@alpha.example", spoil(alpha, "other-key", nil), "ID token refused"},
-		{"another issuer", "alpha", "admin@alpha.example", spoil(alpha, "", func(c map[string]any) { c["iss"] = beta.URL }), "ID token refused"},
-		{"another nonce", "alpha", "admin@alpha.example", spoil(alpha, "", func(c map[string]any) { c["nonce"] = "replayed-nonce" }), "nonce does not match"},
-		{"no nonce", "alpha", "admin@alpha.example", spoil(alpha, "", func(c map[string]any) { delete(c, "nonce") }), "nonce does not match"},
-		{"email domain not allowed", "alpha", "someone@elsewhere.example", nil, "email domain not allowed"},
-		{"no role mapped", "alpha", "nobody@alpha.example", nil, "no role mapped"},
-		{"unverified email", "alpha", "admin@alpha.example", spoil(alpha, "", func(c map[string]any) { c["email_verified"] = false }), "not verified"},
+		{"another audience", spoil("", func(c map[string]any) { c["aud"] = "scry-beta" }), "ID token refused"},
+		{"several audiences, another authorized party", spoil("", func(c map[string]any) { c["aud"] = []string{"scry-alpha", "scry-beta"}; c["azp"] = "scry-beta" }), "another authorized party"},
+		{"expired", spoil("", func(c map[string]any) { c["exp"] = time.Now().Add(-time.Minute).Unix() }), "expired"},
+		{"unsigned (alg none)", spoil("none", nil), "ID token refused"},
+		{"signed by a key the issuer does not publish", spoil("other-key", nil), "ID token refused"},
+		{"another issuer", spoil("", func(c map[string]any) { c["iss"] = beta.URL }), "ID token refused"},
+		{"another nonce", spoil("", func(c map[string]any) { c["nonce"] = "replayed-nonce" }), "nonce does not match"},
+		{"no nonce", spoil("", func(c map[string]any) { delete(c, "nonce") }), "nonce does not match"},
+		{"unverified email", spoil("", func(c map[string]any) { c["email_verified"] = false }), "not verified"},
+		// A thin ID token (no email): the userinfo endpoint's answer
+		// counts only when it is about the token's own subject.
+		{"userinfo about another subject", func() {
+			spoil("", func(c map[string]any) { delete(c, "email") })()
+			alpha.SpoilNextUserinfo(func(c map[string]any) { c["sub"] = "sub-admin@beta.example" })
+		}, "another subject"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
-			if tc.before != nil {
-				tc.before()
-			}
-			st, body, cookie := f.oidcSignIn(t, tc.slug, tc.email)
-			if st != http.StatusUnauthorized || cookie != "" || !strings.Contains(body, "Single sign-on did not let you in") {
-				t.Fatalf("%s: %d cookie %q", tc.name, st, cookie)
-			}
-			rec := lastSSO(t, f.db, tc.slug)
-			if rec.Outcome != audit.OutcomeRefused || !strings.Contains(fmt.Sprint(rec.Details["reason"]), tc.reason) {
-				t.Fatalf("%s: audit %+v, want a refusal saying %q", tc.name, rec, tc.reason)
-			}
+			tc.before()
+			st, body, cookie := f.oidcSignIn(t, "alpha", "admin@alpha.example")
+			refusedAt(t, f, "alpha", tc.reason, st, body, cookie)
 		})
 	}
+	t.Run("thin ID token, email from userinfo", func(t *testing.T) {
+		spoil("", func(c map[string]any) { delete(c, "email"); delete(c, "groups") })()
+		if st, body, ck := f.oidcSignIn(t, "alpha", "admin@alpha.example"); st != http.StatusSeeOther || ck == "" {
+			t.Fatalf("thin token: %d %s", st, body)
+		}
+		// The signed token's claims win over userinfo's.
+		spoil("", func(c map[string]any) { c["groups"] = []string{"staff"} })()
+		st, body, ck := f.oidcSignIn(t, "alpha", "admin@alpha.example")
+		refusedAt(t, f, "alpha", "no role mapped", st, body, ck)
+	})
+	// No forged token can reach tenant B from A's provider at all: in the
+	// code flow scry fetches the ID token itself from the token endpoint of
+	// B's own issuer (TestOIDCRefusals brings A's code to B).
+}
 
-	t.Run("replayed state", func(t *testing.T) {
+// TestOIDCRefusals: through zitadel's provider, every answer that must not
+// sign anyone in is refused with the same page, and the audit log keeps
+// the reason: an expired ID token, a person of another domain or with no
+// mapped role, a replayed answer, an answer in another browser, tenant A's
+// answer or code at tenant B, a person who must exist first.
+func TestOIDCRefusals(t *testing.T) {
+	f := setupSSO(t, store.SQLite)
+	alpha := f.idp["alpha"].(*ssotest.OP)
+	t.Run("expired ID token", func(t *testing.T) {
+		alpha.SetIDTokenLifetime("scry-alpha", -2*time.Minute)
+		defer alpha.SetIDTokenLifetime("scry-alpha", time.Hour)
+		st, body, ck := f.oidcSignIn(t, "alpha", "admin@alpha.example")
+		refusedAt(t, f, "alpha", "expired", st, body, ck)
+	})
+	t.Run("email domain not allowed", func(t *testing.T) {
+		st, body, ck := f.oidcSignIn(t, "alpha", "someone@elsewhere.example")
+		refusedAt(t, f, "alpha", "email domain not allowed", st, body, ck)
+	})
+	t.Run("no role mapped", func(t *testing.T) {
+		st, body, ck := f.oidcSignIn(t, "alpha", "nobody@alpha.example")
+		refusedAt(t, f, "alpha", "no role mapped", st, body, ck)
+	})
+	t.Run("replayed answer", func(t *testing.T) {
 		c := browserless(t)
-		cb := authorize(t, f.start(t, c, "alpha"), "admin@alpha.example")
+		cb := f.authorize(t, f.start(t, c, "alpha"), "alpha", "admin@alpha.example")
 		if st, _, ck := callback(t, c, cb); st != http.StatusSeeOther || ck == "" {
 			t.Fatalf("first use: %d", st)
 		}
-		if st, _, ck := callback(t, c, cb); st != http.StatusUnauthorized || ck != "" {
-			t.Fatalf("replay: %d", st)
-		}
-		if r := lastSSO(t, f.db, "alpha"); !strings.Contains(fmt.Sprint(r.Details["reason"]), "already used") {
-			t.Fatalf("replay audited as %+v", r)
-		}
+		st, body, ck := callback(t, c, cb)
+		refusedAt(t, f, "alpha", "already used", st, body, ck)
+		// The same code with a fresh state of this browser: the provider
+		// took the code once and refuses it now.
+		fresh := f.authorize(t, f.start(t, c, "alpha"), "alpha", "manager@alpha.example")
+		fu, _ := url.Parse(fresh)
+		q := fu.Query()
+		old, _ := url.Parse(cb)
+		q.Set("code", old.Query().Get("code"))
+		fu.RawQuery = q.Encode()
+		st, body, ck = callback(t, c, fu.String())
+		refusedAt(t, f, "alpha", "refused the code", st, body, ck)
 	})
 	t.Run("answer in another browser", func(t *testing.T) {
-		cb := authorize(t, f.start(t, browserless(t), "alpha"), "admin@alpha.example")
-		if st, _, ck := callback(t, browserless(t), cb); st != http.StatusUnauthorized || ck != "" {
-			t.Fatalf("another browser: %d", st)
-		}
-		if r := lastSSO(t, f.db, "alpha"); !strings.Contains(fmt.Sprint(r.Details["reason"]), "not started by this browser") {
-			t.Fatalf("audited as %+v", r)
-		}
+		cb := f.authorize(t, f.start(t, browserless(t), "alpha"), "alpha", "admin@alpha.example")
+		st, body, ck := callback(t, browserless(t), cb)
+		refusedAt(t, f, "alpha", "not started by this browser", st, body, ck)
 	})
 	// Tenant A's provider can never sign anyone into tenant B: A's answer
-	// (its state, its code) brought to B's callback finds no sign-in of B's,
-	// and a token A's provider signs for B's client and issuer fails B's keys.
+	// (its state, its code) brought to B's callback finds no sign-in of
+	// B's, and a code A's provider issued fails at B's provider.
 	t.Run("tenant A's provider into tenant B", func(t *testing.T) {
 		c := browserless(t)
-		cb := authorize(t, f.start(t, c, "alpha"), "admin@alpha.example")
+		cb := f.authorize(t, f.start(t, c, "alpha"), "alpha", "admin@alpha.example")
 		u, _ := url.Parse(cb)
 		u.Path = strings.Replace(u.Path, "/t/alpha/", "/t/beta/", 1)
-		if st, _, ck := callback(t, c, u.String()); st != http.StatusUnauthorized || ck != "" {
-			t.Fatalf("alpha's answer at beta: %d", st)
-		}
-		if r := lastSSO(t, f.db, "beta"); !strings.Contains(fmt.Sprint(r.Details["reason"]), "unknown to this tenant") {
-			t.Fatalf("audited as %+v", r)
-		}
-		// beta's flow, but alpha's provider answers with a token claiming
-		// to be beta's provider's, for beta's client: alpha's key is not beta's.
-		cb2 := authorize(t, f.start(t, c, "beta"), "admin@beta.example")
+		st, body, ck := callback(t, c, u.String())
+		refusedAt(t, f, "beta", "unknown to this tenant", st, body, ck)
+
+		alpha.AddUser("admin@beta.example", idpPassword, map[string]any{"groups": []string{"scry-admins"}})
+		cb2 := f.authorize(t, f.start(t, c, "beta"), "beta", "admin@beta.example")
+		acb := f.authorize(t, f.start(t, browserless(t), "alpha"), "alpha", "admin@beta.example") // a code alpha's provider issued
 		cb2u, _ := url.Parse(cb2)
-		q := cb2u.Query()
-		alpha.AddUser("admin@beta.example", ssotest.OIDCUser{Password: idpPassword, Claims: map[string]any{"groups": []string{"scry-admins"}}})
-		acb := authorize(t, f.start(t, browserless(t), "alpha"), "admin@beta.example") // a code alpha's provider issued
 		au, _ := url.Parse(acb)
+		q := cb2u.Query()
 		q.Set("code", au.Query().Get("code"))
 		cb2u.RawQuery = q.Encode()
-		if st, _, ck := callback(t, c, cb2u.String()); st != http.StatusUnauthorized || ck != "" {
-			t.Fatalf("alpha's code at beta: %d", st)
+		st, body, ck = callback(t, c, cb2u.String())
+		refusedAt(t, f, "beta", "refused the code", st, body, ck)
+		// And a person of beta signing in at alpha's provider gets no session in beta.
+		st, body, ck = f.oidcSignIn(t, "alpha", "admin@beta.example")
+		refusedAt(t, f, "alpha", "email domain not allowed", st, body, ck)
+	})
+	// Both tenants at one provider (one organisation's Okta, two clients):
+	// alpha's code at beta's callback is exchanged with beta's client, and
+	// the provider refuses a code it issued to another client.
+	t.Run("one provider, two tenants", func(t *testing.T) {
+		shared := ssotest.NewOP(t, ssotest.OPClient{ID: "scry-alpha", Secret: "s-a", RedirectURIs: []string{f.redirect("alpha")}},
+			ssotest.OPClient{ID: "scry-beta", Secret: "s-b", RedirectURIs: []string{f.redirect("beta")}})
+		shared.AddUser("admin@beta.example", idpPassword, map[string]any{"groups": []string{"scry-admins"}})
+		f.setConfig(t, "alpha", oidcConfig(shared.URL, "scry-alpha", "s-a", "alpha", true))
+		f.setConfig(t, "beta", oidcConfig(shared.URL, "scry-beta", "s-b", "beta", true))
+		defer f.setConfig(t, "alpha", oidcConfig(alpha.URL, "scry-alpha", "secret of alpha", "alpha", true))
+		c := browserless(t)
+		cb := shared.Authorize(t, f.start(t, c, "beta"), "admin@beta.example", idpPassword)
+		acb := shared.Authorize(t, f.start(t, browserless(t), "alpha"), "admin@beta.example", idpPassword)
+		cbu, _ := url.Parse(cb)
+		au, _ := url.Parse(acb)
+		q := cbu.Query()
+		q.Set("code", au.Query().Get("code"))
+		cbu.RawQuery = q.Encode()
+		st, body, ck := callback(t, c, cbu.String())
+		refusedAt(t, f, "beta", "refused the code", st, body, ck)
+		// beta's own answer, in its own browser, is fine.
+		if st, body, ck := callback(t, c, shared.Authorize(t, f.start(t, c, "beta"), "admin@beta.example", idpPassword)); st != http.StatusSeeOther || ck == "" {
+			t.Fatalf("beta's own sign-in at the shared provider: %d %s", st, body)
 		}
-		if r := lastSSO(t, f.db, "beta"); !strings.Contains(fmt.Sprint(r.Details["reason"]), "refused the code") {
-			t.Fatalf("audited as %+v", r)
-		}
-		// And a user of beta signing in at alpha's provider gets no session in beta.
-		if st, _, _ := f.oidcSignIn(t, "alpha", "admin@beta.example"); st != http.StatusUnauthorized {
-			t.Fatalf("beta's address through alpha: %d", st)
-		}
+		f.setConfig(t, "beta", oidcConfig(f.idp["beta"].(*ssotest.OP).URL, "scry-beta", "secret of beta", "beta", true))
 	})
 	t.Run("users must exist", func(t *testing.T) {
-		f.setConfig(t, "beta", oidcConfig(beta, "beta", false))
-		if st, _, _ := f.oidcSignIn(t, "beta", "new.hr@beta.example"); st != http.StatusUnauthorized {
-			t.Fatalf("JIT off: %d", st)
-		}
-		if r := lastSSO(t, f.db, "beta"); !strings.Contains(fmt.Sprint(r.Details["reason"]), "requires users to exist") {
-			t.Fatalf("audited as %+v", r)
-		}
+		beta := f.idp["beta"].(*ssotest.OP)
+		f.setConfig(t, "beta", oidcConfig(beta.URL, "scry-beta", "secret of beta", "beta", false))
+		st, body, ck := f.oidcSignIn(t, "beta", "new.hr@beta.example")
+		refusedAt(t, f, "beta", "requires users to exist", st, body, ck)
 		if st, _, _ := f.oidcSignIn(t, "beta", "admin@beta.example"); st != http.StatusSeeOther {
 			t.Fatalf("an existing user with JIT off: %d", st)
 		}
 	})
 }
 
-// TestSSOSessionEndsWithToken: a session opened with a token that expires
-// soon ends then, though the session policy would allow hours.
+// TestSSOSessionEndsWithToken: a session opened with an ID token that
+// expires soon ends then, though the session policy would allow hours.
 func TestSSOSessionEndsWithToken(t *testing.T) {
 	f := setupSSO(t, store.SQLite)
-	f.idp["alpha"].SpoilNext(func(c map[string]any) string { c["exp"] = time.Now().Add(3 * time.Second).Unix(); return "" })
+	f.idp["alpha"].(*ssotest.OP).SetIDTokenLifetime("scry-alpha", 3*time.Second)
 	st, _, cookie := f.oidcSignIn(t, "alpha", "admin@alpha.example")
 	if st != http.StatusSeeOther {
 		t.Fatalf("sign-in: %d", st)
@@ -428,9 +523,10 @@ func TestBrowserSSOJourney(t *testing.T) {
 			chromedp.Navigate(f.ts.URL+"/signin"), chromedp.WaitVisible(css("#sso-tenant")),
 			typed("#sso-tenant", "alpha"), chromedp.Submit(css("#sso-tenant")),
 			chromedp.WaitVisible(css("#sso-oidc")), shot("sso-01-tenant-signin"),
-			chromedp.Click(css("#sso-oidc")), chromedp.WaitVisible(css("#idp-email")),
-			typed("#idp-email", email), typed("#idp-password", idpPassword), shot("sso-02-provider"),
-			chromedp.Submit(css("#idp-password")), chromedp.WaitVisible(css("#q")))
+			// zitadel's example login page, as it ships
+			chromedp.Click(css("#sso-oidc")), chromedp.WaitVisible(css("#username")),
+			typed("#username", email), typed("#password", idpPassword), shot("sso-02-provider"),
+			chromedp.Submit(css("#password")), chromedp.WaitVisible(css("#q")))
 	}
 	browserRun(t, ctx, ssoSignIn("manager@alpha.example"), shot("sso-03-ask"))
 	who := eval[string](t, ctx, `document.querySelector(".who").textContent`)
@@ -457,5 +553,40 @@ func TestBrowserSSOJourney(t *testing.T) {
 		shot("sso-07-tenant-signin-sso-only"))
 	if eval[bool](t, ctx, `!!document.querySelector("#password")`) {
 		t.Fatal("the password form is still offered")
+	}
+}
+
+// TestBrowserSSORefusals: in headless Chromium, an expired ID token from
+// zitadel's provider and a person of another email domain each end on the
+// tenant's sign-in page saying single sign-on did not let them in, with no
+// session, and the audit log keeps why.
+func TestBrowserSSORefusals(t *testing.T) {
+	ctx := browser(t)
+	f := setupSSO(t, store.SQLite)
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	signIn := func(email, name string) step {
+		return chromedp.Steps(chromedp.Navigate(f.ts.URL+"/t/alpha/signin"), chromedp.WaitVisible(css("#sso-oidc")),
+			chromedp.Click(css("#sso-oidc")), chromedp.WaitVisible(css("#username")),
+			typed("#username", email), typed("#password", idpPassword), chromedp.Submit(css("#password")),
+			chromedp.WaitVisible(css(".error")), shot(name))
+	}
+	op := f.idp["alpha"].(*ssotest.OP)
+	op.SetIDTokenLifetime("scry-alpha", -2*time.Minute)
+	browserRun(t, ctx, signIn("admin@alpha.example", "sso-refused-expired"))
+	if msg := eval[string](t, ctx, `document.querySelector(".error").textContent`); !strings.Contains(msg, "Single sign-on did not let you in") {
+		t.Fatalf("the page says %q", msg)
+	}
+	if r := lastSSO(t, f.db, "alpha"); r.Outcome != audit.OutcomeRefused || !strings.Contains(fmt.Sprint(r.Details["reason"]), "expired") {
+		t.Fatalf("audited as %+v", r)
+	}
+	op.SetIDTokenLifetime("scry-alpha", time.Hour)
+	browserRun(t, ctx, signIn("someone@elsewhere.example", "sso-refused-domain"))
+	if r := lastSSO(t, f.db, "alpha"); !strings.Contains(fmt.Sprint(r.Details["reason"]), "email domain not allowed") {
+		t.Fatalf("audited as %+v", r)
+	}
+	// No session: the app sends this browser to sign in.
+	browserRun(t, ctx, chromedp.Navigate(f.ts.URL+"/ask"), chromedp.WaitVisible(css("#tenant")))
+	if u := eval[string](t, ctx, `location.pathname`); u != "/signin" {
+		t.Fatalf("after the refusals /ask leads to %s", u)
 	}
 }

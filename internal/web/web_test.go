@@ -12,6 +12,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -53,9 +54,7 @@ func setup(t testing.TB, d store.Dialect) *fixture {
 	}
 	for _, slug := range []string{"alpha", "beta"} {
 		var tn tenant.Tenant
-		if err := db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, slug, ""); return err }); err != nil {
-			t.Fatal(err)
-		}
+		tn = storetest.Tenant(t, db, slug)
 		err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
 			if _, err := hr.Import(ctx, tx, "../hr/testdata/valid", nil); err != nil {
 				return err
@@ -265,7 +264,7 @@ func TestEveryRouteRefusesStrangers(t *testing.T) {
 				t.Errorf("%s %s cross-origin: %d", rt.method, path, resp.StatusCode)
 			}
 		}
-		if len(rt.roles) > 0 && !hasRole(rt.roles, "manager") { // routes for managers too refuse workers: TestWorkerCannotAsk
+		if len(rt.roles) > 0 && !slices.Contains(rt.roles, identity.Manager) { // routes for managers too refuse workers: TestWorkerCannotAsk
 			if resp, _ := f.do(t, rt.method, path, body, withCookie(alphaMgr)); resp.StatusCode != 403 {
 				t.Errorf("%s %s as manager: %d", rt.method, path, resp.StatusCode)
 			}

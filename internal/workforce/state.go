@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"math/big"
 	"net/netip"
@@ -16,6 +15,7 @@ import (
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
 )
 
 // settingsOf is the part of a spec kept as one document in the workforce row.
@@ -45,7 +45,7 @@ func Load(ctx context.Context, tx *store.Tx) (State, error) {
 			return st, fmt.Errorf("workforce settings: %w", err)
 		}
 		st.UserPool, st.Invitation, st.Workforce = doc.UserPool, doc.Invitation, doc.Workforce
-	case !errors.Is(err, store.ErrNotFound):
+	case !errcode.Is(err, errcode.NotFound):
 		return st, err
 	}
 	rows, err := tx.QueryContext(ctx, `select name, description from work_teams where tenant_id = $1 order by name`, tx.TenantID)
@@ -229,11 +229,26 @@ type Invite struct {
 // lock keeps two applies to one tenant from running at once (SQLite's
 // single writer already serialises them).
 func lock(ctx context.Context, tx *store.Tx) error {
-	if tx.Dialect == store.Postgres {
-		_, err := tx.ExecContext(ctx, `select pg_advisory_xact_lock(7319200, $1::int)`, tx.TenantID)
-		return store.Err(err, "lock workforce")
-	}
-	return nil
+	return tx.AdvisoryLock(ctx, store.LockWorkforce, tx.TenantID)
+}
+
+// PlanFor is what applying spec to tenant t would change, and the
+// fingerprint of the state it was computed from (apply refuses the plan
+// once that state has moved on).
+func PlanFor(ctx context.Context, db *store.DB, t tenant.Tenant, spec *Spec) (Plan, error) {
+	plan := Plan{Tenant: t.Slug, Spec: spec, Changes: []Change{}}
+	err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
+		st, err := Load(ctx, tx)
+		if err != nil {
+			return err
+		}
+		plan.Base = st.Fingerprint()
+		if ch := Diff(st, spec); ch != nil {
+			plan.Changes = ch
+		}
+		return nil
+	})
+	return plan, err
 }
 
 // Apply makes the database hold spec, in dependency order, inside tx. It
@@ -407,7 +422,7 @@ func CurrentPolicy(ctx context.Context, tx *store.Tx) (Policy, error) {
 	var raw string
 	err := tx.QueryRowContext(ctx, `select settings from workforce where tenant_id = $1`, tx.TenantID).Scan(&raw)
 	if err != nil {
-		if errors.Is(store.Err(err, ""), store.ErrNotFound) {
+		if errcode.Is(store.Err(err, ""), errcode.NotFound) {
 			return Policy{}, nil
 		}
 		return Policy{}, store.Err(err, "read workforce policy")

@@ -87,6 +87,15 @@ func (s *SAML) AddServiceProvider(t testing.TB, id, metadataURL string) {
 	s.put(t, "/services/"+id, md)
 }
 
+// AddShortcut lets the IdP start a sign-in itself (IdP-initiated, an
+// unsolicited response): GET URL/login/<name> sends the person to the SP
+// whose entity id is spEntityID.
+func (s *SAML) AddShortcut(t testing.TB, name, spEntityID string) {
+	t.Helper()
+	body, _ := json.Marshal(map[string]any{"name": name, "service_provider": spEntityID})
+	s.put(t, "/shortcuts/"+name, body)
+}
+
 func (s *SAML) put(t testing.TB, path string, body []byte) {
 	t.Helper()
 	req, _ := http.NewRequest("PUT", s.URL+path, bytes.NewReader(body))

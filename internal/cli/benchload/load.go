@@ -1,8 +1,8 @@
-// Package load drives the worker API of the labeling portal as many
+// Package benchload drives the worker API of the labeling portal as many
 // simulated workers at once: each takes a task, answers it and takes the
 // next, until the time is up or no work is left. `scry bench label` and the
 // crash-safety test use it.
-package load
+package benchload
 
 import (
 	"bytes"

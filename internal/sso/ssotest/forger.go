@@ -1,8 +1,8 @@
-// Package ssotest runs identity providers on loopback for tests: a small
-// but real OpenID Connect provider (discovery, JWKS, authorization code
-// with PKCE, a sign-in form, a token endpoint checking the client and the
-// verifier, RS256 ID tokens signed with go-jose) whose next token can be
-// spoiled on purpose, and crewjam's SAML IdP (samlidp).
+// Package ssotest runs identity providers on loopback for tests: zitadel's
+// OpenID provider (OP), crewjam's SAML IdP (samlidp), and a small OpenID
+// provider of our own (Forger) that exists only to issue the tokens no
+// real provider issues — for another audience, unsigned, signed with an
+// unpublished key, without the nonce — so the refusal of each is tested.
 package ssotest
 
 import (
@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"html/template"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -25,14 +26,17 @@ import (
 	"github.com/go-jose/go-jose/v4"
 )
 
-// OIDCUser is a person the provider knows.
+// OIDCUser is a person the forger knows.
 type OIDCUser struct {
 	Password string
 	Claims   map[string]any // besides sub and email: say "groups"
 }
 
-// OIDC is an OpenID provider on loopback.
-type OIDC struct {
+// Forger is an OpenID provider on loopback (discovery, JWKS, authorization
+// code with PKCE, a sign-in form, a token endpoint checking the client and
+// the verifier, RS256 ID tokens signed with go-jose) whose next token can
+// be spoiled on purpose. Happy paths run against OP, a real provider.
+type Forger struct {
 	URL          string // the issuer
 	ClientID     string
 	ClientSecret string
@@ -45,7 +49,11 @@ type OIDC struct {
 	users  map[string]OIDCUser
 	codes  map[string]grant
 	tamper func(claims map[string]any) string // returns how to sign: "", "none", "other-key"
-	Tokens int                                // ID tokens issued
+	// userinfo answers an access token with these claims (a copy of the ID
+	// token's, as issued before any spoiling, changed by spoilInfo).
+	userinfo  map[string]map[string]any
+	spoilInfo func(claims map[string]any)
+	Tokens    int // ID tokens issued
 }
 
 type grant struct {
@@ -53,21 +61,22 @@ type grant struct {
 	expires                           time.Time
 }
 
-// NewOIDC starts a provider for one client; it stops with the test.
-func NewOIDC(t testing.TB, clientID, clientSecret string) *OIDC {
+// NewForger starts a forger for one client; it stops with the test.
+func NewForger(t testing.TB, clientID, clientSecret string) *Forger {
 	t.Helper()
 	k, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
 		t.Fatal(err)
 	}
 	o2, _ := rsa.GenerateKey(rand.Reader, 2048)
-	p := &OIDC{ClientID: clientID, ClientSecret: clientSecret, key: k, other: o2, users: map[string]OIDCUser{}, codes: map[string]grant{}}
+	p := &Forger{ClientID: clientID, ClientSecret: clientSecret, key: k, other: o2, users: map[string]OIDCUser{}, codes: map[string]grant{}, userinfo: map[string]map[string]any{}}
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /.well-known/openid-configuration", p.discovery)
 	mux.HandleFunc("GET /jwks", p.jwks)
 	mux.HandleFunc("GET /authorize", p.authorizeForm)
 	mux.HandleFunc("POST /authorize", p.authorize)
 	mux.HandleFunc("POST /token", p.token)
+	mux.HandleFunc("GET /userinfo", p.userInfo)
 	p.srv = httptest.NewServer(mux)
 	t.Cleanup(p.srv.Close)
 	p.URL = p.srv.URL
@@ -75,7 +84,7 @@ func NewOIDC(t testing.TB, clientID, clientSecret string) *OIDC {
 }
 
 // AddUser makes a person known to the provider.
-func (p *OIDC) AddUser(email string, u OIDCUser) {
+func (p *Forger) AddUser(email string, u OIDCUser) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.users[email] = u
@@ -84,22 +93,41 @@ func (p *OIDC) AddUser(email string, u OIDCUser) {
 // SpoilNext changes the claims of the next ID token (and returns how to
 // sign it: "" with the published key, "none" unsigned, "other-key" with a
 // key the provider does not publish).
-func (p *OIDC) SpoilNext(f func(claims map[string]any) string) {
+func (p *Forger) SpoilNext(f func(claims map[string]any) string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.tamper = f
 }
 
-func (p *OIDC) discovery(w http.ResponseWriter, r *http.Request) {
+// SpoilNextUserinfo changes what the userinfo endpoint says for the next
+// token issued.
+func (p *Forger) SpoilNextUserinfo(f func(claims map[string]any)) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.spoilInfo = f
+}
+
+func (p *Forger) userInfo(w http.ResponseWriter, r *http.Request) {
+	p.mu.Lock()
+	info, ok := p.userinfo[strings.TrimPrefix(r.Header.Get("Authorization"), "Bearer ")]
+	p.mu.Unlock()
+	if !ok {
+		tokenError(w, http.StatusUnauthorized, "invalid_token")
+		return
+	}
+	writeJSON(w, info)
+}
+
+func (p *Forger) discovery(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, map[string]any{
 		"issuer": p.URL, "authorization_endpoint": p.URL + "/authorize", "token_endpoint": p.URL + "/token",
-		"jwks_uri": p.URL + "/jwks", "response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"},
+		"jwks_uri": p.URL + "/jwks", "userinfo_endpoint": p.URL + "/userinfo", "response_types_supported": []string{"code"}, "subject_types_supported": []string{"public"},
 		"id_token_signing_alg_values_supported": []string{"RS256"}, "code_challenge_methods_supported": []string{"S256"},
 		"token_endpoint_auth_methods_supported": []string{"client_secret_basic", "client_secret_post"},
 	})
 }
 
-func (p *OIDC) jwks(w http.ResponseWriter, r *http.Request) {
+func (p *Forger) jwks(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, jose.JSONWebKeySet{Keys: []jose.JSONWebKey{{Key: &p.key.PublicKey, KeyID: "k1", Algorithm: "RS256", Use: "sig"}}})
 }
 
@@ -112,7 +140,7 @@ var form = template.Must(template.New("f").Parse(`<!doctype html><html><head><ti
 <button id="idp-submit" type="submit">Sign in</button></form></body></html>`))
 
 // authorizeForm checks the request and shows the sign-in form.
-func (p *OIDC) authorizeForm(w http.ResponseWriter, r *http.Request) {
+func (p *Forger) authorizeForm(w http.ResponseWriter, r *http.Request) {
 	q := r.URL.Query()
 	if err := p.checkAuthorize(q); err != nil {
 		http.Error(w, err.Error(), http.StatusBadRequest)
@@ -122,7 +150,7 @@ func (p *OIDC) authorizeForm(w http.ResponseWriter, r *http.Request) {
 	form.Execute(w, map[string]any{"Query": q})
 }
 
-func (p *OIDC) checkAuthorize(q url.Values) error {
+func (p *Forger) checkAuthorize(q url.Values) error {
 	switch {
 	case q.Get("client_id") != p.ClientID:
 		return fmt.Errorf("unknown client")
@@ -139,7 +167,7 @@ func (p *OIDC) checkAuthorize(q url.Values) error {
 }
 
 // authorize signs the person in and sends the browser back with a code.
-func (p *OIDC) authorize(w http.ResponseWriter, r *http.Request) {
+func (p *Forger) authorize(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	f := r.PostForm
 	if err := p.checkAuthorize(f); err != nil {
@@ -175,7 +203,7 @@ func (p *OIDC) authorize(w http.ResponseWriter, r *http.Request) {
 
 // token exchanges a code, once, for an ID token: the client must
 // authenticate and the verifier must match the challenge.
-func (p *OIDC) token(w http.ResponseWriter, r *http.Request) {
+func (p *Forger) token(w http.ResponseWriter, r *http.Request) {
 	r.ParseForm()
 	id, secret, ok := r.BasicAuth()
 	if !ok {
@@ -210,6 +238,7 @@ func (p *OIDC) token(w http.ResponseWriter, r *http.Request) {
 	for k, v := range u.Claims {
 		claims[k] = v
 	}
+	info := maps.Clone(claims)
 	how := ""
 	if tamper != nil {
 		how = tamper(claims)
@@ -222,10 +251,18 @@ func (p *OIDC) token(w http.ResponseWriter, r *http.Request) {
 	p.mu.Lock()
 	p.Tokens++
 	p.mu.Unlock()
-	writeJSON(w, map[string]any{"access_token": randomString(), "token_type": "Bearer", "expires_in": 3600, "id_token": raw})
+	access := randomString()
+	p.mu.Lock()
+	if p.spoilInfo != nil {
+		p.spoilInfo(info)
+		p.spoilInfo = nil
+	}
+	p.userinfo[access] = info
+	p.mu.Unlock()
+	writeJSON(w, map[string]any{"access_token": access, "token_type": "Bearer", "expires_in": 3600, "id_token": raw})
 }
 
-func (p *OIDC) sign(claims map[string]any, how string) (string, error) {
+func (p *Forger) sign(claims map[string]any, how string) (string, error) {
 	payload, _ := json.Marshal(claims)
 	if how == "none" {
 		enc := base64.RawURLEncoding
@@ -244,6 +281,27 @@ func (p *OIDC) sign(claims map[string]any, how string) (string, error) {
 		return "", err
 	}
 	return jws.CompactSerialize()
+}
+
+// Authorize signs email in at the forger's form from the authorization URL
+// scry sent the browser to and returns where the forger sends the browser
+// back: scry's callback with code and state.
+func (p *Forger) Authorize(t testing.TB, authURL, email, password string) string {
+	t.Helper()
+	u, _ := url.Parse(authURL)
+	form := u.Query()
+	form.Set("email", email)
+	form.Set("password", password)
+	c := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	resp, err := c.PostForm(u.Scheme+"://"+u.Host+u.Path, form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusFound {
+		t.Fatalf("the forger did not sign %s in: %d", email, resp.StatusCode)
+	}
+	return resp.Header.Get("Location")
 }
 
 func tokenError(w http.ResponseWriter, status int, code string) {

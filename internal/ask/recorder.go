@@ -1,25 +1,28 @@
-package web
+package ask
 
 import (
 	"context"
 	"sort"
-	"sync"
 
-	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/store"
 )
 
-// askRecorder writes each answered question to the asker's history and the
+// recorder writes each answered question to the asker's history and the
 // audit log. Requests that arrive together share one transaction per tenant
 // and one signed head (group commit, and audit.PublishSoon): every request
 // still waits until its records are durable, but sixteen concurrent askers
 // cost one fsync, not sixteen, on SQLite's single writer.
-type askRecorder struct {
+type recorder struct {
 	db    *store.DB
 	audit *audit.Log
 	queue chan *askRecord
-	once  sync.Once
+}
+
+func newRecorder(db *store.DB, log *audit.Log) *recorder {
+	r := &recorder{db: db, audit: log, queue: make(chan *askRecord, 256)}
+	go r.loop()
+	return r
 }
 
 type askRecord struct {
@@ -29,21 +32,17 @@ type askRecord struct {
 	question string
 	outcome  string // for the history: ok or the error code
 	done     chan error
+	// ctx is the asker's without its end: what the audit record is
+	// appended under (it names the process, audit.WithProcess).
+	ctx context.Context
 }
 
 const maxBatch = 64
 
-func (r *askRecorder) start() {
-	r.once.Do(func() {
-		r.queue = make(chan *askRecord, 256)
-		go r.loop()
-	})
-}
-
 // record writes one question's records and waits until they are committed.
-func (r *askRecorder) record(ctx context.Context, a *askRecord) error {
-	r.start()
+func (r *recorder) record(ctx context.Context, a *askRecord) error {
 	a.done = make(chan error, 1)
+	a.ctx = context.WithoutCancel(ctx)
 	select {
 	case r.queue <- a:
 	case <-ctx.Done():
@@ -57,7 +56,7 @@ func (r *askRecorder) record(ctx context.Context, a *askRecord) error {
 	}
 }
 
-func (r *askRecorder) loop() {
+func (r *recorder) loop() {
 	for first := range r.queue {
 		batch := []*askRecord{first}
 	drain:
@@ -73,7 +72,7 @@ func (r *askRecorder) loop() {
 	}
 }
 
-func (r *askRecorder) write(batch []*askRecord) {
+func (r *recorder) write(batch []*askRecord) {
 	ctx := context.Background()
 	byTenant := map[int64][]*askRecord{}
 	for _, a := range batch {
@@ -88,10 +87,10 @@ func (r *askRecorder) write(batch []*askRecord) {
 		group := byTenant[t]
 		err := r.db.InTenant(ctx, t, func(tx *store.Tx) error {
 			for _, a := range group {
-				if err := ask.RecordHistory(ctx, tx, a.userID, a.question, a.outcome); err != nil {
+				if err := RecordHistory(ctx, tx, a.userID, a.question, a.outcome); err != nil {
 					return err
 				}
-				if err := audit.Append(ctx, tx, a.rec); err != nil {
+				if err := audit.Append(a.ctx, tx, a.rec); err != nil {
 					return err
 				}
 			}

@@ -1,0 +1,165 @@
+package store
+
+import (
+	"context"
+	"fmt"
+)
+
+// The SQL that differs between SQLite and PostgreSQL lives here, as methods
+// of Dialect and Tx, so that the domain packages hold no dialect branches:
+// dates (ISO text on SQLite, date on PostgreSQL), row locks (SQLite's
+// single writer serialises what PostgreSQL locks), advisory locks and
+// statistics.
+
+// Shared says whether several scry processes can share the database
+// (PostgreSQL): job heartbeats and cross-process locks matter only there.
+func (d Dialect) Shared() bool { return d == Postgres }
+
+// DateParam is a date parameter placeholder ($n) as the dialect compares
+// it: a date on PostgreSQL, ISO text on SQLite.
+func (d Dialect) DateParam(p string) string {
+	if d == Postgres {
+		return p + "::date"
+	}
+	return p
+}
+
+// DayOfStamp is the day (as DateParam compares it) of an RFC 3339 UTC
+// timestamp kept as text.
+func (d Dialect) DayOfStamp(col string) string {
+	if d == Postgres {
+		return "cast(substr(" + col + ", 1, 10) as date)"
+	}
+	return "substr(" + col + ", 1, 10)"
+}
+
+// Grain renders date column col at a time grain as text: day YYYY-MM-DD,
+// week its Monday, month YYYY-MM, quarter YYYY-Qn, year YYYY; weekday is
+// 0 (Sunday) to 6.
+func (d Dialect) Grain(grain, col string) string {
+	if d == Postgres {
+		switch grain {
+		case "day":
+			return "to_char(" + col + ", 'YYYY-MM-DD')"
+		case "week":
+			return "to_char(date_trunc('week', " + col + "), 'YYYY-MM-DD')"
+		case "month":
+			return "to_char(" + col + ", 'YYYY-MM')"
+		case "quarter":
+			return "to_char(" + col + ", 'YYYY-\"Q\"Q')"
+		case "year":
+			return "to_char(" + col + ", 'YYYY')"
+		case "weekday":
+			return "cast(extract(dow from " + col + ") as integer)"
+		}
+		return col
+	}
+	switch grain {
+	case "week":
+		return "date(" + col + ", '-' || ((cast(strftime('%w', " + col + ") as integer) + 6) % 7) || ' days')"
+	// Dates are ISO text on SQLite: cutting text is many times cheaper
+	// than strftime, which parses every date.
+	case "month":
+		return "substr(" + col + ", 1, 7)"
+	case "quarter":
+		return "substr(" + col + ", 1, 4) || '-Q' || ((cast(substr(" + col + ", 6, 2) as integer) + 2) / 3)"
+	case "year":
+		return "substr(" + col + ", 1, 4)"
+	case "weekday":
+		return "cast(strftime('%w', " + col + ") as integer)"
+	}
+	return col // day
+}
+
+// Age is the completed years from date column born to the date parameter
+// now ($n).
+func (d Dialect) Age(now, born string) string {
+	if d == Postgres {
+		return "date_part('year', age(" + now + "::date, " + born + "))"
+	}
+	return "(cast(strftime('%Y', " + now + ") as integer) - cast(strftime('%Y', " + born + ") as integer) - (strftime('%m-%d', " + now + ") < strftime('%m-%d', " + born + ")))"
+}
+
+// Years is the fractional years from date column since to the date
+// parameter now ($n).
+func (d Dialect) Years(now, since string) string {
+	if d == Postgres {
+		return "((" + now + "::date - " + since + ") / 365.25)"
+	}
+	return "((julianday(" + now + ") - julianday(" + since + ")) / 365.25)"
+}
+
+// Cents turns a sum of hundredths × cents (exact integers) into money
+// rounded half up to the cent, the same on both databases.
+func (d Dialect) Cents(sum string) string {
+	if d == Postgres {
+		return "(div(" + sum + " + 50, 100) / 100.0)"
+	}
+	return "(((" + sum + ") + 50) / 100) / 100.0"
+}
+
+// Numeric casts expr for round(x, n), which needs numeric on PostgreSQL.
+func (d Dialect) Numeric(expr string) string {
+	if d == Postgres {
+		return "cast(" + expr + " as numeric)"
+	}
+	return expr
+}
+
+// ForUpdate locks the rows a select reads until the transaction ends
+// (PostgreSQL; SQLite's single writer already serialises writers).
+func (d Dialect) ForUpdate() string {
+	if d == Postgres {
+		return " for update"
+	}
+	return ""
+}
+
+// SkipLocked takes the rows a select reads for an update, passing over
+// rows another transaction holds rather than waiting for them.
+func (d Dialect) SkipLocked() string {
+	if d == Postgres {
+		return " for no key update skip locked"
+	}
+	return ""
+}
+
+// LockRowsOf takes alias's rows of a joined select for an update.
+func (d Dialect) LockRowsOf(alias string) string {
+	if d == Postgres {
+		return " for no key update of " + alias
+	}
+	return ""
+}
+
+// NoParallelWorkers is a statement that keeps the transaction's queries
+// on one process ("" where there is nothing to say): PostgreSQL's parallel
+// workers cost more than the few thousand rollup rows they would share.
+func (d Dialect) NoParallelWorkers() string {
+	if d == Postgres {
+		return "set local max_parallel_workers_per_gather = 0"
+	}
+	return ""
+}
+
+// Advisory lock keys: one per thing serialised across processes.
+const (
+	LockAudit     int64 = 7319002 // the audit log: its tree is a sequence
+	LockWorkforce int64 = 7319200 // a tenant's workforce apply (with the tenant as second key)
+)
+
+// AdvisoryLock holds key (and sub, when given) until the transaction ends,
+// so that processes sharing a PostgreSQL database take turns. SQLite has
+// one writer, which serialises them already.
+func (tx *Tx) AdvisoryLock(ctx context.Context, key int64, sub ...int64) error {
+	if tx.Dialect != Postgres {
+		return nil
+	}
+	var err error
+	if len(sub) > 0 {
+		_, err = tx.ExecContext(ctx, `select pg_advisory_xact_lock($1::int, $2::int)`, key, sub[0])
+	} else {
+		_, err = tx.ExecContext(ctx, `select pg_advisory_xact_lock($1)`, key)
+	}
+	return Err(err, fmt.Sprintf("advisory lock %d", key))
+}
