@@ -12,7 +12,7 @@ import (
 func TestCoverSplitsPeriodsExactly(t *testing.T) {
 	rng := rand.New(rand.NewSource(1))
 	base := time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	for _, grains := range [][]string{{"month", "week"}, {"month"}, {"week"}} {
+	for _, grains := range [][]string{{"month", "week"}, {"month"}, {"week"}, {"month", "week", "day"}, {"week", "day"}, {"day"}} {
 		for i := 0; i < 2000; i++ {
 			a := base.AddDate(0, 0, rng.Intn(900))
 			b := a.AddDate(0, 0, rng.Intn(200))

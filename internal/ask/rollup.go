@@ -10,11 +10,13 @@ import (
 // Subtotals of shifts come from the smallest source that holds the
 // question: the import keeps shift_totals (hours and shift counts per
 // employee, shift position, location and status, per ISO week and per
-// month), so a period is read as its whole months, then whole weeks, from
-// there, and only its remaining days from shifts. Each piece is grouped
-// exactly as the shifts would be and the pieces are summed by the same
-// outer query, so the answer is the same; TestRollupsAnswerAsFacts proves
-// it for every question of the test sets on both databases.
+// month) and tenant_shift_totals (the same for the whole tenant, per day,
+// week and month), so a period is read as its whole months, then whole
+// weeks, then days from there, and only what is left from shifts. Each
+// piece is grouped exactly as the shifts would be and the pieces are summed
+// by the same outer query, so the answer is the same;
+// TestRollupsAnswerAsFacts proves it for every question of the test sets on
+// both databases.
 
 // totalsColumns are the shift columns shift_totals keeps (date aside): a
 // condition or group on any other (start time, break, a single shift's id)
@@ -37,7 +39,11 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 	}
 	lo, hi := b.period()
 	rest := b.withoutPeriod(conds)
-	grains := b.totalsGrains(sel, groups, rest)
+	// The tenant's rows serve a question of everyone that names no
+	// employee (no scope, no person's attribute, no grouping by person);
+	// every other reads the employees' rows.
+	everyone := b.scope.All && !usesEmployee(append(append(slices.Clone(sel), groups...), rest...))
+	grains := b.totalsGrains(sel, groups, rest, everyone)
 	if len(grains) == 0 {
 		return facts(conds)
 	}
@@ -49,12 +55,9 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 	// more than the few thousand rollup rows they would share: on the
 	// 2-core machine a 15 ms read took 200–300 ms with them.
 	b.setup = b.d.NoParallelWorkers()
-	// The tenant-wide rows serve a question of everyone that names no
-	// employee (no scope, no person's attribute, no grouping by person);
-	// every other reads the employees' rows, never both.
-	who := "f.employee_id <> ''"
-	if b.scope.All && !usesEmployee(append(append(slices.Clone(sel), groups...), rest...)) {
-		who = "f.employee_id = ''"
+	table := "shift_totals"
+	if everyone {
+		table = "tenant_shift_totals"
 	}
 	var parts []string
 	for _, p := range cover(lo, hi, grains) {
@@ -63,9 +66,9 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 			parts = append(parts, facts(where))
 			continue
 		}
-		where = append(where, "f.grain = '"+p.grain+"'", who)
+		where = append(where, "f.grain = '"+p.grain+"'")
 		parts = append(parts, "select "+strings.Join(append(slices.Clone(sel), totalsMeasure+" as v"), ", ")+
-			" from shift_totals f where "+strings.Join(where, " and ")+groupBy)
+			" from "+table+" f where "+strings.Join(where, " and ")+groupBy)
 	}
 	return strings.Join(parts, " union all ")
 }
@@ -112,7 +115,7 @@ func (b *builder) peopleSource(conds []string) (string, []string) {
 		}
 	}
 	key := []string{"f.tenant_id", "f.employee_id"}
-	if len(b.totalsGrains(key, key, b.withoutPeriod(facts))) == 0 {
+	if len(b.totalsGrains(key, key, b.withoutPeriod(facts), false)) == 0 {
 		return b.from(), conds
 	}
 	from := "(" + b.subtotals([]string{"f.tenant_id as tenant_id", "f.employee_id as employee_id"}, key, facts) +
@@ -132,9 +135,10 @@ func otherFactColumn(sql string) bool {
 	return false
 }
 
-// totalsGrains lists the grains of shift_totals that can give this
+// totalsGrains lists the grains of the rollups that can give this
 // question's subtotals, coarsest first; none when it needs single shifts.
-func (b *builder) totalsGrains(sel, groups, conds []string) []string {
+// Days are the tenant's only (everyone: the question names no employee).
+func (b *builder) totalsGrains(sel, groups, conds []string, everyone bool) []string {
 	if !b.rollups || b.entity() != "shifts" {
 		return nil
 	}
@@ -154,6 +158,12 @@ func (b *builder) totalsGrains(sel, groups, conds []string) []string {
 		}
 	}
 	grains := []string{"month", "week"}
+	if everyone {
+		grains = append(grains, "day")
+	}
+	drop := func(gs ...string) {
+		grains = slices.DeleteFunc(grains, func(s string) bool { return slices.Contains(gs, s) })
+	}
 	for _, dn := range b.q.Dimensions {
 		if !b.dateGrain(dn) {
 			continue
@@ -164,13 +174,17 @@ func (b *builder) totalsGrains(sel, groups, conds []string) []string {
 		}
 		switch g {
 		case "week":
-			grains = slices.DeleteFunc(grains, func(s string) bool { return s != "week" })
+			drop("month")
 		case "month", "quarter", "year":
-			// weeks straddle months: only whole months add up to these
-			grains = slices.DeleteFunc(grains, func(s string) bool { return s != "month" })
+			drop("week") // weeks straddle months: only whole months add up to these
+		case "day", "weekday":
+			drop("month", "week")
 		default:
 			return nil
 		}
+	}
+	if len(grains) == 0 {
+		return nil
 	}
 	return grains
 }
@@ -217,9 +231,12 @@ func day0(s string) time.Time {
 	return t
 }
 
-// periodStart is the Monday of d's ISO week or the first of its month.
+// periodStart is d's day, the Monday of its ISO week or the first of its month.
 func periodStart(g string, d time.Time) time.Time {
-	if g == "week" {
+	switch g {
+	case "day":
+		return d
+	case "week":
 		return d.AddDate(0, 0, -((int(d.Weekday()) + 6) % 7))
 	}
 	return time.Date(d.Year(), d.Month(), 1, 0, 0, 0, 0, time.UTC)
@@ -227,7 +244,10 @@ func periodStart(g string, d time.Time) time.Time {
 
 // periodNext is the start of the period after the one starting at start.
 func periodNext(g string, start time.Time) time.Time {
-	if g == "week" {
+	switch g {
+	case "day":
+		return start.AddDate(0, 0, 1)
+	case "week":
 		return start.AddDate(0, 0, 7)
 	}
 	return start.AddDate(0, 1, 0)

@@ -27,6 +27,9 @@ var rollupQuestions = []string{
 	"Hours worked on Saturdays by location this year", "Number of shifts by weekday and start hour",
 	"How many hours were worked last month?", "How many hours did the Retail department work this year?",
 	"How many shifts were planned next week?", "How many hours did I work this month?", "Total hours worked in 2025",
+	// days: the tenant's day rows, alone or at the edges of weeks and months
+	"Hours worked per day last month", "Hours worked by weekday this year", "Shifts per day next week", "How has attendance changed this month?",
+	"Hours worked per day by location in the last 10 days", "Hours worked by department per day this week",
 }
 
 // TestRollupsAnswerAsFacts: every question of the test sets, asked by the
@@ -55,7 +58,7 @@ func TestRollupsAnswerAsFacts(t *testing.T) {
 		}
 		for _, mn := range semantic.SortedKeys(m.Measures) {
 			if m.Measures[mn].Entity == "shifts" {
-				for _, dn := range []string{"week", "month", "quarter", "position", "department", "status"} {
+				for _, dn := range []string{"day", "weekday", "week", "month", "quarter", "position", "department", "status"} {
 					questions = append(questions, question{tn, "admin", m.Measures[mn].Synonyms[0] + " by " + dn + " this year"})
 				}
 			}
@@ -64,7 +67,7 @@ func TestRollupsAnswerAsFacts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		f := load(t, d, "acme-retail", "bistro-group", "maple-district")
 		facts := &ask.Engine{DB: f.db, Model: f.eng.Model, FactsOnly: true}
-		asked, fromTotals := 0, 0
+		asked, fromTotals, fromTenant, fromDays := 0, 0, 0, 0
 		for _, qu := range questions {
 			for _, as := range append([]string{qu.as}, askers[qu.tenant]...) {
 				who, err := ask.AskerFor(f.tenants[qu.tenant], as)
@@ -85,6 +88,12 @@ func TestRollupsAnswerAsFacts(t *testing.T) {
 					continue
 				}
 				asked++
+				if strings.Contains(a.Explain.SQL, "tenant_shift_totals") {
+					fromTenant++
+				}
+				if strings.Contains(a.Explain.SQL, "f.grain = 'day'") {
+					fromDays++
+				}
 				if strings.Contains(a.Explain.SQL, "shift_totals") {
 					fromTotals++
 					// tenant and scope bind every piece, whichever table it reads
@@ -99,9 +108,9 @@ func TestRollupsAnswerAsFacts(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("%d answers compared, %d of them read shift_totals", asked, fromTotals)
-		if fromTotals < 100 {
-			t.Errorf("only %d answers read shift_totals: the comparison proves little", fromTotals)
+		t.Logf("%d answers compared, %d of them read the rollups, %d the tenant's, %d its days", asked, fromTotals, fromTenant, fromDays)
+		if fromTotals < 100 || fromTenant < 50 || fromTotals-fromTenant < 50 || fromDays < 30 {
+			t.Errorf("only %d answers read the rollups, %d the tenant's, %d its days: the comparison proves little", fromTotals, fromTenant, fromDays)
 		}
 	})
 }

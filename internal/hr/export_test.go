@@ -7,3 +7,11 @@ func SetTotalsFlushAt(n int) func() {
 	totalsFlushAt = n
 	return func() { totalsFlushAt = old }
 }
+
+// SetFingerprintMask makes the import's id set keep only the bits of mask,
+// so that different ids collide; it returns the function that restores it.
+func SetFingerprintMask(m uint64) func() {
+	old := fingerprintMask
+	fingerprintMask = m
+	return func() { fingerprintMask = old }
+}

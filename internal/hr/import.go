@@ -13,6 +13,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -79,7 +80,7 @@ func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (
 	if imp.probs.any() {
 		return Counts{}, imp.failure()
 	}
-	for _, t := range []string{"shift_totals", "shifts", "absences", "hr_vocabulary", "employees"} {
+	for _, t := range []string{"shift_totals", "tenant_shift_totals", "shifts", "absences", "hr_vocabulary", "employees"} {
 		if _, err := tx.ExecContext(ctx, "delete from "+t+" where tenant_id = $1", tx.TenantID); err != nil {
 			return Counts{}, store.Err(err, "clear "+t)
 		}
@@ -482,49 +483,165 @@ func (imp *importer) readEmployees(f *os.File) error {
 
 func (imp *importer) readShifts(f *os.File) error {
 	spec := shiftsSpec
-	var ids idSet
+	ids := newIDSet(estimateRows(f))
 	b := imp.newBatch(spec)
 	totals, err := imp.newShiftTotals()
 	if err != nil {
 		return err
 	}
-	err = imp.readCSV(f, spec, func(line int, vals []any) error {
-		id := vals[0].(string)
-		if prev, dup := ids.add(maphash.String(imp.seed, id), line); dup {
-			imp.problem(spec.name, line, 1, "shift_id", id, fmt.Sprintf("a unique id (already used on line %d)", prev))
-			return nil
-		}
-		if _, ok := imp.employees[vals[1].(string)]; !ok {
-			imp.problem(spec.name, line, 2, "employee_id", vals[1].(string), "the employee_id of an employee in employees.csv")
-			return nil
-		}
-		start, _ := minuteOfDay(vals[3].(string))
-		end, _ := minuteOfDay(vals[4].(string))
-		if end <= start {
-			end += 24 * 60 // past midnight
-		}
-		paid := float64(end-start-int(vals[5].(int64))) / 60
-		if math.Abs(paid-vals[6].(float64)) > 0.011 {
-			imp.problem(spec.name, line, colOf(spec, "hours"), "hours", fmt.Sprint(vals[6]),
-				fmt.Sprintf("end − start − break = %.2f", paid))
-			return nil
-		}
-		if imp.probs.any() {
-			return nil // keep validating, stop writing
-		}
+	var suspects []heldRow // rows whose id's hash bits were seen before
+	write := func(vals []any) error {
 		imp.counts.Shifts++ // its position and location are learnt with its totals
 		if err := totals.add(vals); err != nil {
 			return err
 		}
 		return b.add(vals)
+	}
+	// settle finds which suspects reuse an id, and writes the others
+	settle := func() error {
+		want := map[string]bool{}
+		for _, s := range suspects {
+			want[s.vals[0].(string)] = true
+		}
+		first, err := firstLines(f, spec, want)
+		if err != nil {
+			return err
+		}
+		for _, s := range suspects {
+			id := s.vals[0].(string)
+			if prev := first[id]; prev < s.line {
+				imp.problem(spec.name, s.line, 1, "shift_id", id, fmt.Sprintf("a unique id (already used on line %d)", prev))
+				continue
+			}
+			if imp.validShift(s.line, s.vals) && !imp.probs.any() {
+				if err := write(s.vals); err != nil {
+					return err
+				}
+			}
+		}
+		suspects = suspects[:0]
+		return nil
+	}
+	err = imp.readCSV(f, spec, func(line int, vals []any) error {
+		if ids.add(maphash.String(imp.seed, vals[0].(string))) {
+			suspects = append(suspects, heldRow{line, slices.Clone(vals)})
+			if len(suspects) >= maxSuspects { // a file of many duplicates: stop at the first 20 as before
+				return settle()
+			}
+			return nil
+		}
+		if !imp.validShift(line, vals) || imp.probs.any() {
+			return nil // keep validating, stop writing
+		}
+		return write(vals)
 	})
 	if err != nil {
 		return err
+	}
+	if len(suspects) > 0 {
+		if err := settle(); err != nil {
+			return err
+		}
 	}
 	if err := b.flush(); err != nil {
 		return err
 	}
 	return totals.flush()
+}
+
+// validShift checks what a shift's fields alone cannot tell: that its
+// employee exists and its hours are its times less its break.
+func (imp *importer) validShift(line int, vals []any) bool {
+	spec := shiftsSpec
+	if _, ok := imp.employees[vals[1].(string)]; !ok {
+		imp.problem(spec.name, line, 2, "employee_id", vals[1].(string), "the employee_id of an employee in employees.csv")
+		return false
+	}
+	start, _ := minuteOfDay(vals[3].(string))
+	end, _ := minuteOfDay(vals[4].(string))
+	if end <= start {
+		end += 24 * 60 // past midnight
+	}
+	paid := float64(end-start-int(vals[5].(int64))) / 60
+	if math.Abs(paid-vals[6].(float64)) > 0.011 {
+		imp.problem(spec.name, line, colOf(spec, "hours"), "hours", fmt.Sprint(vals[6]),
+			fmt.Sprintf("end − start − break = %.2f", paid))
+		return false
+	}
+	return true
+}
+
+// estimateRows guesses a file's rows from its size and the length of its
+// first lines, a tenth over.
+func estimateRows(f *os.File) int {
+	st, err := f.Stat()
+	if err != nil {
+		return 0
+	}
+	buf := make([]byte, 64<<10)
+	n, _ := f.ReadAt(buf, 0)
+	lines := bytes.Count(buf[:n], []byte{'\n'})
+	if lines == 0 {
+		return 0
+	}
+	return int(st.Size()*int64(lines)/int64(n)) * 11 / 10
+}
+
+// maxSuspects bounds the rows an import holds back for a second look.
+const maxSuspects = 1024
+
+// heldRow is a row held back, with its line.
+type heldRow struct {
+	line int
+	vals []any
+}
+
+// firstLines reads a file's ids again (through its own reader, so that a
+// read in progress goes on) and returns the line each id of want was first
+// seen on: the check of an idSet's suspects, a rare second read (an id used
+// twice, or two ids of equal hash bits).
+func firstLines(f *os.File, spec fileSpec, want map[string]bool) (map[string]int, error) {
+	st, err := f.Stat()
+	if err != nil {
+		return nil, err
+	}
+	r := csv.NewReader(bufio.NewReaderSize(&recordLimit{r: io.NewSectionReader(f, 0, st.Size())}, 1<<16))
+	r.ReuseRecord, r.FieldsPerRecord = true, -1
+	header, err := r.Read()
+	col := -1
+	for i, h := range header {
+		if strings.TrimSpace(strings.TrimPrefix(h, "\ufeff")) == spec.columns[0].name {
+			col = i
+		}
+	}
+	if err != nil || col < 0 {
+		return nil, fmt.Errorf("read %s again: no %s column", spec.name, spec.columns[0].name)
+	}
+	first := map[string]int{}
+	for {
+		rec, err := r.Read()
+		if err == io.EOF {
+			return first, nil
+		}
+		if err != nil {
+			var pe *csv.ParseError
+			var long *recordTooLong
+			switch {
+			case errors.As(err, &long):
+				return first, nil // the first read stopped there too
+			case errors.As(err, &pe):
+				continue // reported by the first read
+			}
+			return nil, fmt.Errorf("read %s again: %w", spec.name, err)
+		}
+		if col >= len(rec) || !want[rec[col]] {
+			continue
+		}
+		if _, seen := first[rec[col]]; !seen {
+			line, _ := r.FieldPos(0)
+			first[strings.Clone(rec[col])] = line
+		}
+	}
 }
 
 func (imp *importer) readAbsences(f *os.File) error {
@@ -599,6 +716,9 @@ type batch struct {
 	// already written (rollups); such rows are inserted, never copied,
 	// since PostgreSQL's COPY cannot merge.
 	merge string
+	// direct: PostgreSQL copies straight into the table (a temporary one,
+	// without row-level security), not through a staging table
+	direct bool
 }
 
 const batchRows = 32
@@ -641,6 +761,13 @@ func (b *batch) addPG(vals []any) error {
 }
 
 func (b *batch) copyCols() []string { return append([]string{"tenant_id"}, b.cols...) }
+
+func (b *batch) copy(rows [][]any) error {
+	if b.direct {
+		return b.imp.tx.CopyInto(b.imp.ctx, b.table, b.copyCols(), rows)
+	}
+	return b.imp.tx.CopyFrom(b.imp.ctx, b.table, b.copyCols(), rows)
+}
 
 func (imp *importer) newBatchCols(table string, cols []string) *batch {
 	return &batch{imp: imp, table: table, cols: cols}
@@ -728,7 +855,7 @@ func (b *batch) write() {
 		case []any:
 			_, err = b.full.ExecContext(b.imp.ctx, w...)
 		case [][]any:
-			err = b.imp.tx.CopyFrom(b.imp.ctx, b.table, b.copyCols(), w)
+			err = b.copy(w)
 		}
 		if err != nil {
 			b.done <- store.Err(err, "insert "+b.table)
@@ -755,7 +882,7 @@ func (b *batch) flush() error {
 	if len(b.rowsPG) > 0 {
 		rows := b.rowsPG
 		b.rowsPG = nil
-		return store.Err(b.imp.tx.CopyFrom(b.imp.ctx, b.table, b.copyCols(), rows), "copy into "+b.table)
+		return store.Err(b.copy(rows), "copy into "+b.table)
 	}
 	if b.rows == 0 {
 		return nil

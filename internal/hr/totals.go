@@ -3,32 +3,42 @@ package hr
 import (
 	"cmp"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/scry-dev/scry/internal/store"
 )
 
-// The import keeps the shift_totals rollup (see migration 0020) in step
-// with the shifts it writes: each valid shift is added to its week's and
-// its month's rows — its employee's and the tenant-wide one (employee_id
-// '') — in memory while the file is read — cheaper than a GROUP
-// BY over the written shifts, which would sort them all again — and the
-// rows go to the database in runs. Input need not be sorted by day, so a
-// run may hold a key an earlier run wrote: SQLite adds it to that row
+// The import keeps the rollups (migrations 0020 and 0024) in step with the
+// shifts it writes: each valid shift is added to its employee's week and
+// month rows in shift_totals and to the tenant's day, week and month rows
+// in tenant_shift_totals, in memory while the file is read — cheaper than a
+// GROUP BY over the written shifts, which would sort them all again — and
+// the rows go to the database in runs. Input need not be sorted by day, so
+// a run may hold a key an earlier run wrote: SQLite adds it to that row
 // (an upsert); PostgreSQL copies every run into a temporary table and sums
-// them into shift_totals in one statement at the end, since COPY, its
-// fast path, cannot merge.
+// them into the rollup in one statement at the end, since COPY, its fast
+// path, cannot merge.
 
 // totalsFlushAt bounds the rows held in memory (about 60 bytes each): a
 // tenant's whole history of weeks would not fit in the import's budget.
 // (A variable so that a test can make runs merge.)
 var totalsFlushAt = 1 << 16
 
-// totalKey is one row of shift_totals with its texts interned: hashing
-// four small numbers per shift instead of five strings is a tenth of a
-// million-shift import.
+// Grains of a rollup row, in the order rows are written.
+const (
+	grainDay int8 = iota
+	grainWeek
+	grainMonth
+)
+
+var grainNames = [...]string{"day", "week", "month"}
+
+// totalKey is one rollup row with its texts interned: hashing four small
+// numbers per shift instead of five strings is a tenth of a million-shift
+// import. employee is the index of "" for the tenant's rows.
 type totalKey struct {
-	month            bool  // the month's row, else the week's
+	grain            int8
 	day              int32 // the period's first day (days since 1970-01-01)
 	employee, pos    int32 // indexes into shiftTotals.names
 	location, status int32
@@ -39,36 +49,56 @@ type totalSum struct {
 	shifts int64
 }
 
+// rollup is one rollup table's writer.
+type rollup struct {
+	table, runs string   // the table; on PostgreSQL the temporary table of its runs
+	cols        []string // its columns after tenant_id
+	b           *batch
+}
+
 type shiftTotals struct {
 	imp   *importer
 	sums  map[totalKey]*totalSum
 	ids   map[string]int32 // text → index into names
 	names []string
+	all   int32 // the index of "": the tenant's rows
 	// the interned texts that are shift positions and locations, for the
 	// vocabulary: noted once a row written rather than once a shift
 	positions, locations map[int32]bool
-	b                    *batch
+	employees, tenant    *rollup
 }
 
-const totalsRuns = "shift_totals_runs"
-
-var totalsCols = []string{"grain", "date", "employee_id", "position", "location", "status", "hours", "shifts"}
-
 func (imp *importer) newShiftTotals() (*shiftTotals, error) {
-	var b *batch
-	if imp.tx.Dialect == store.Postgres {
-		// without the primary key, so that runs may repeat a key
-		if _, err := imp.tx.ExecContext(imp.ctx, "create temp table "+totalsRuns+" (like shift_totals) on commit drop"); err != nil {
-			return nil, store.Err(err, "create "+totalsRuns)
-		}
-		b = imp.newBatchCols(totalsRuns, totalsCols)
-	} else {
-		b = imp.newBatchCols("shift_totals", totalsCols)
-		b.merge = "(tenant_id, grain, date, employee_id, position, location, status) do update set hours = shift_totals.hours + excluded.hours, shifts = shift_totals.shifts + excluded.shifts"
+	t := &shiftTotals{imp: imp, sums: map[totalKey]*totalSum{}, ids: map[string]int32{},
+		positions: map[int32]bool{}, locations: map[int32]bool{}}
+	t.all = t.id("") // no employee_id is empty
+	var err error
+	if t.employees, err = imp.newRollup("shift_totals", []string{"grain", "date", "employee_id", "position", "location", "status", "hours", "shifts"}); err != nil {
+		return nil, err
 	}
-	b.dates = []int{1}
-	return &shiftTotals{imp: imp, sums: map[totalKey]*totalSum{}, ids: map[string]int32{},
-		positions: map[int32]bool{}, locations: map[int32]bool{}, b: b}, nil
+	if t.tenant, err = imp.newRollup("tenant_shift_totals", []string{"grain", "date", "position", "location", "status", "hours", "shifts"}); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+func (imp *importer) newRollup(table string, cols []string) (*rollup, error) {
+	r := &rollup{table: table, cols: cols}
+	key := "tenant_id, " + strings.Join(cols[:len(cols)-2], ", ")
+	if imp.tx.Dialect == store.Postgres {
+		r.runs = table + "_runs"
+		// without the primary key, so that runs may repeat a key
+		if _, err := imp.tx.ExecContext(imp.ctx, "create temp table "+r.runs+" (like "+table+") on commit drop"); err != nil {
+			return nil, store.Err(err, "create "+r.runs)
+		}
+		r.b = imp.newBatchCols(r.runs, cols)
+		r.b.direct = true
+	} else {
+		r.b = imp.newBatchCols(table, cols)
+		r.b.merge = "(" + key + ") do update set hours = " + table + ".hours + excluded.hours, shifts = " + table + ".shifts + excluded.shifts"
+	}
+	r.b.dates = []int{1}
+	return r, nil
 }
 
 func (t *shiftTotals) id(s string) int32 {
@@ -86,16 +116,13 @@ func (t *shiftTotals) add(vals []any) error {
 	date := vals[2].(string)
 	day, _ := dayNumber(date) // validated
 	first, _ := dayNumber(date[:8] + "01")
-	k := totalKey{
-		// day 0 (1970-01-01) was a Thursday: (day+3) % 7 is days since Monday
-		day:      int32(day - (day+3)%7),
-		employee: t.id(vals[1].(string)), pos: t.id(vals[7].(string)),
-		location: t.id(vals[8].(string)), status: t.id(vals[9].(string)),
-	}
+	// day 0 (1970-01-01) was a Thursday: (day+3) % 7 is days since Monday
+	monday := int32(day - (day+3)%7)
+	emp, pos, loc, st := t.id(vals[1].(string)), t.id(vals[7].(string)), t.id(vals[8].(string)), t.id(vals[9].(string))
 	hours := vals[6].(float64)
-	all := t.id("") // the tenant-wide row: no employee_id is empty
-	for _, k := range [4]totalKey{k, {true, int32(first), k.employee, k.pos, k.location, k.status},
-		{false, k.day, all, k.pos, k.location, k.status}, {true, int32(first), all, k.pos, k.location, k.status}} {
+	// the tenant's week and month rows are summed from its day rows when
+	// written: three rows a shift here, not five
+	for _, k := range [3]totalKey{{grainWeek, monday, emp, pos, loc, st}, {grainMonth, int32(first), emp, pos, loc, st}, {grainDay, int32(day), t.all, pos, loc, st}} {
 		s := t.sums[k]
 		if s == nil {
 			s = &totalSum{}
@@ -110,26 +137,51 @@ func (t *shiftTotals) add(vals []any) error {
 	return nil
 }
 
+// tenantPeriods adds the tenant's week and month rows of the day rows held.
+func (t *shiftTotals) tenantPeriods() {
+	periods := map[totalKey]totalSum{}
+	for k, s := range t.sums {
+		if k.grain != grainDay {
+			continue
+		}
+		d := time.Unix(int64(k.day)*86400, 0).UTC()
+		week, month := k, k
+		week.grain, week.day = grainWeek, k.day-(k.day+3)%7
+		month.grain, month.day = grainMonth, k.day-int32(d.Day()-1)
+		for _, p := range []totalKey{week, month} {
+			ps := periods[p]
+			periods[p] = totalSum{ps.hours + s.hours, ps.shifts + s.shifts}
+		}
+	}
+	for k, s := range periods {
+		t.sums[k] = &s
+	}
+}
+
 // write sends the rows held so far in key order (appends to the clustered
 // index rather than scattered inserts) and forgets them.
 func (t *shiftTotals) write() error {
+	t.tenantPeriods()
 	keys := make([]totalKey, 0, len(t.sums))
 	for k := range t.sums {
 		keys = append(keys, k)
 	}
 	name := func(i int32) string { return t.names[i] }
 	slices.SortFunc(keys, func(a, b totalKey) int {
-		if a.month != b.month {
-			return cmp.Compare(grainOf(a), grainOf(b))
-		}
-		return cmp.Or(cmp.Compare(a.day, b.day), cmp.Compare(name(a.employee), name(b.employee)),
+		return cmp.Or(cmp.Compare(grainNames[a.grain], grainNames[b.grain]), cmp.Compare(a.day, b.day), cmp.Compare(name(a.employee), name(b.employee)),
 			cmp.Compare(name(a.pos), name(b.pos)), cmp.Compare(name(a.location), name(b.location)), cmp.Compare(name(a.status), name(b.status)))
 	})
 	for _, k := range keys {
 		t.positions[k.pos], t.locations[k.location] = true, true
 		s := t.sums[k]
 		date := time.Unix(int64(k.day)*86400, 0).UTC().Format(time.DateOnly)
-		if err := t.b.add([]any{grainOf(k), date, name(k.employee), name(k.pos), name(k.location), name(k.status), s.hours, s.shifts}); err != nil {
+		var err error
+		if k.employee == t.all {
+			err = t.tenant.b.add([]any{grainNames[k.grain], date, name(k.pos), name(k.location), name(k.status), s.hours, s.shifts})
+		} else {
+			err = t.employees.b.add([]any{grainNames[k.grain], date, name(k.employee), name(k.pos), name(k.location), name(k.status), s.hours, s.shifts})
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -137,34 +189,36 @@ func (t *shiftTotals) write() error {
 	return nil
 }
 
-func grainOf(k totalKey) string {
-	if k.month {
-		return "month"
-	}
-	return "week"
-}
-
-// flush writes what is left and waits for the writer; on PostgreSQL it
-// then sums the runs into shift_totals (row-level security checks them
-// there like any insert) in key order: the heap is not clustered, and a
-// period's rows written in hash order were one random page read each, which
-// made a rollup slower to read than the shifts it sums.
+// flush writes what is left and waits for the writers.
 func (t *shiftTotals) flush() error {
 	if err := t.write(); err != nil {
 		return err
 	}
-	if err := t.b.flush(); err != nil {
-		return err
+	for _, r := range []*rollup{t.employees, t.tenant} {
+		if err := r.flush(t.imp); err != nil {
+			return err
+		}
 	}
 	t.learn()
-	if t.imp.tx.Dialect != store.Postgres {
+	return nil
+}
+
+// flush waits for the rollup's writer; on PostgreSQL it then sums the runs
+// into the table (row-level security checks them there like any insert)
+// in key order: the heap is not clustered, and a period's rows written in
+// hash order were one random page read each, which made a rollup slower to
+// read than the shifts it sums.
+func (r *rollup) flush(imp *importer) error {
+	if err := r.b.flush(); err != nil {
+		return err
+	}
+	if r.runs == "" {
 		return nil
 	}
-	_, err := t.imp.tx.ExecContext(t.imp.ctx, `insert into shift_totals (tenant_id, grain, date, employee_id, position, location, status, hours, shifts)
-		select tenant_id, grain, date, employee_id, position, location, status, sum(hours), sum(shifts) from `+totalsRuns+`
-		group by tenant_id, grain, date, employee_id, position, location, status
-		order by tenant_id, grain, date, employee_id, position, location, status`)
-	return store.Err(err, "sum shift totals")
+	key := "tenant_id, " + strings.Join(r.cols[:len(r.cols)-2], ", ")
+	_, err := imp.tx.ExecContext(imp.ctx, "insert into "+r.table+" ("+key+", hours, shifts) select "+key+", sum(hours), sum(shifts) from "+r.runs+
+		" group by "+key+" order by "+key)
+	return store.Err(err, "sum "+r.table)
 }
 
 // learn adds the shifts' positions and locations to the vocabulary.

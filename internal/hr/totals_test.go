@@ -19,7 +19,8 @@ import (
 )
 
 // TestShiftTotalsMatchShifts: after an import, every week and month row of
-// shift_totals is the sum of exactly the shifts it stands for, on both
+// shift_totals and every day, week and month row of tenant_shift_totals is
+// the sum of exactly the shifts it stands for, on both
 // databases, also when the shifts come in no order and the import writes
 // its rows in many runs that must merge.
 func TestShiftTotalsMatchShifts(t *testing.T) {
@@ -72,8 +73,11 @@ func TestShiftTotalsMatchShifts(t *testing.T) {
 				}
 				day, _ := time.Parse(time.DateOnly, date)
 				monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7)).Format(time.DateOnly)
-				for _, k := range []string{"week " + monday, "month " + date[:8] + "01"} {
+				for _, k := range []string{"week " + monday, "month " + date[:8] + "01", "day " + date} {
 					for _, who := range []string{emp, ""} { // the employee's row and the tenant's
+						if who != "" && strings.HasPrefix(k, "day") {
+							continue // days are the tenant's only
+						}
 						k := k + fmt.Sprint(" ", who, " ", pos, " ", loc, " ", status)
 						s := want[k]
 						want[k] = sum{s.hours + h, s.shifts + 1}
@@ -83,7 +87,8 @@ func TestShiftTotalsMatchShifts(t *testing.T) {
 			if err := rows.Err(); err != nil {
 				return err
 			}
-			rows, err = tx.QueryContext(ctx, "select grain, "+dateText+", employee_id, position, location, status, hours, shifts from shift_totals where tenant_id = $1", tn.ID)
+			rows, err = tx.QueryContext(ctx, "select grain, "+dateText+", employee_id, position, location, status, hours, shifts from shift_totals where tenant_id = $1"+
+				" union all select grain, "+dateText+", '', position, location, status, hours, shifts from tenant_shift_totals where tenant_id = $1", tn.ID)
 			if err != nil {
 				return err
 			}
@@ -133,21 +138,68 @@ func TestShiftTotalsStayInTheirTenant(t *testing.T) {
 		}
 		// no tenant predicate at all: row-level security alone keeps b's rows out
 		db.ReadTenant(ctx, ids[0], func(tx *store.Tx) error {
-			var n, other int
-			if err := tx.QueryRowContext(ctx, "select count(*), count(*) filter (where tenant_id <> $1) from shift_totals", ids[0]).Scan(&n, &other); err != nil {
-				t.Fatal(err)
-			}
-			if n == 0 || other != 0 {
-				t.Errorf("tenant a sees %d rollup rows, %d of another tenant", n, other)
+			for _, table := range []string{"shift_totals", "tenant_shift_totals"} {
+				var n, other int
+				if err := tx.QueryRowContext(ctx, "select count(*), count(*) filter (where tenant_id <> $1) from "+table, ids[0]).Scan(&n, &other); err != nil {
+					t.Fatal(err)
+				}
+				if n == 0 || other != 0 {
+					t.Errorf("tenant a sees %d rows of %s, %d of another tenant", n, table, other)
+				}
 			}
 			return nil
 		})
-		err := db.InTenant(ctx, ids[0], func(tx *store.Tx) error {
-			_, err := tx.ExecContext(ctx, "insert into shift_totals values ($1, 'week', '2026-01-05', 'E1', 'P', 'L', 'worked', 1, 1)", ids[1])
-			return err
-		})
-		if err == nil {
-			t.Error("tenant a wrote a rollup row of tenant b")
+		for _, insert := range []string{
+			"insert into shift_totals values ($1, 'week', '2026-01-05', 'E1', 'P', 'L', 'worked', 1, 1)",
+			"insert into tenant_shift_totals values ($1, 'day', '2026-01-05', 'P', 'L', 'worked', 1, 1)",
+		} {
+			err := db.InTenant(ctx, ids[0], func(tx *store.Tx) error {
+				_, err := tx.ExecContext(ctx, insert, ids[1])
+				return err
+			})
+			if err == nil {
+				t.Errorf("tenant a wrote a rollup row of tenant b: %s", insert)
+			}
 		}
 	})
+}
+
+// TestIDCollisionsAreSettled: when the import's id set keeps so few bits of
+// each id that thousands of different ids collide, a valid file still
+// imports exactly as with the full bits, and a reused id is still reported
+// with the line that used it first.
+func TestIDCollisionsAreSettled(t *testing.T) {
+	dir, err := demo.Extract("acme-retail", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	importInto := func(slug, dir string) (int64, error) {
+		var tn tenant.Tenant
+		db.Global(ctx, func(tx *store.Tx) error { var err error; tn, err = tenant.Create(ctx, tx, slug, ""); return err })
+		return tn.ID, db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err })
+	}
+	whole, err := importInto("whole", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	restore := hr.SetFingerprintMask(1<<20 - 1) // thousands of the 86k ids collide
+	defer restore()
+	few, err := importInto("few", dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a, b := snapshot(t, db, whole), snapshot(t, db, few); a != b {
+		t.Fatalf("with colliding ids %s, with whole ids %s", b, a)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "shifts.csv"))
+	lines := strings.Split(string(b), "\n")
+	id := strings.Split(lines[10], ",")[0] // line 11 of the file
+	lines[5000] = id + lines[5000][strings.Index(lines[5000], ","):]
+	os.WriteFile(filepath.Join(dir, "shifts.csv"), []byte(strings.Join(lines, "\n")), 0o644)
+	_, err = importInto("dup", dir)
+	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("shifts.csv:5001:1: shift_id = %q: expected a unique id (already used on line 11)", id)) {
+		t.Fatalf("got %v, want the reuse of %s on line 5001", err, id)
+	}
 }

@@ -73,12 +73,24 @@ func main() {
 	pgOwner := flag.String("postgres-owner", "", "PostgreSQL URL of the owner role, for migrations")
 	pgAdmin := flag.String("psql", "", "psql connection string for the \\copy anchor (a scratch database)")
 	scryBin := flag.String("scry", "", "the scry binary, for the import of the whole process")
+	scryBefore := flag.String("scry-before", "", "an earlier scry binary whose import is timed in the same runs (with --postgres-before)")
+	pgBefore := flag.String("postgres-before", "", "PostgreSQL application URL of another database, for --scry-before")
+	pgOwnerBefore := flag.String("postgres-owner-before", "", "its owner URL")
+	importOnly := flag.Bool("import-only", false, "only the imports")
 	skipImport := flag.Bool("skip-import", false, "only the questions")
 	reuse := flag.String("reuse", "", "ask an imported tenant instead of importing: SQLITE_DATA_DIR:TENANT_ID[,POSTGRES_TENANT_ID] (a 10M import takes many minutes)")
 	flag.Parse()
 	if *data == "" {
 		fmt.Fprintln(os.Stderr, "bench: --data is required")
 		os.Exit(2)
+	}
+	if *importOnly {
+		before := binary{*scryBefore, *pgBefore, *pgOwnerBefore}
+		if err := importRatios(*data, binary{*scryBin, *pgURL, *pgOwner}, before, *pgAdmin); err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
 	}
 	if err := run(*data, *runs, *pgURL, *pgOwner, *pgAdmin, *scryBin, *skipImport, *reuse); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
@@ -89,7 +101,7 @@ func main() {
 func run(data string, runs int, pgURL, pgOwner, psql, scryBin string, skipImport bool, reuse string) error {
 	ctx := context.Background()
 	if !skipImport && scryBin != "" {
-		if err := importRatios(data, scryBin, pgURL, pgOwner, psql); err != nil {
+		if err := importRatios(data, binary{scryBin, pgURL, pgOwner}, binary{}, psql); err != nil {
 			return err
 		}
 	}
@@ -245,10 +257,14 @@ func queryDuck(db *sql.DB, q string) (int, error) {
 	return n, rows.Err()
 }
 
+// binary is a scry binary and the PostgreSQL database its imports go to.
+type binary struct{ path, pgURL, pgOwner string }
+
 // importRatios times `scry import hr` (the whole process, validation and
 // rollups included) against the databases' own bulk loaders of the same
-// files into plain tables, each three times, alternating.
-func importRatios(data, scryBin, pgURL, pgOwner, psql string) error {
+// files into plain tables, each three times, alternating; with an earlier
+// binary, its imports too, in the same rounds.
+func importRatios(data string, scry, before binary, psql string) error {
 	dir, err := os.MkdirTemp("", "scry-bench-import-")
 	if err != nil {
 		return err
@@ -281,18 +297,39 @@ func importRatios(data, scryBin, pgURL, pgOwner, psql string) error {
 	if err := os.WriteFile(filepath.Join(dir, "import.psql"), []byte(psqlScript), 0o644); err != nil {
 		return err
 	}
-	type pair struct{ scry, anchor []time.Duration }
-	var lite, pg pair
-	for i := 0; i < 3; i++ {
-		data := filepath.Join(dir, fmt.Sprintf("scry-%d", i))
-		if _, err := timeCmd(nil, scryBin, "tenant", "create", "bench", "--data", data); err != nil {
-			return err
+	type times struct{ scry, before, anchor []time.Duration }
+	var lite, pg times
+	// one data folder for every PostgreSQL run of a binary: its audit heads
+	// must match the one audit log its database keeps
+	importLite := func(b binary, i int, name string) (time.Duration, error) {
+		data := filepath.Join(dir, fmt.Sprintf("%s-%d", name, i))
+		if _, err := timeCmd(nil, b.path, "tenant", "create", "bench", "--data", data); err != nil {
+			return 0, err
 		}
-		d, err := timeCmd(nil, scryBin, "import", "hr", "--data", data, "--tenant", "bench", abs)
+		defer os.RemoveAll(data)
+		return timeCmd(nil, b.path, "import", "hr", "--data", data, "--tenant", "bench", abs)
+	}
+	importPG := func(b binary, i int, name string) (time.Duration, error) {
+		env := []string{"SCRY_DATABASE_URL=" + b.pgURL, "SCRY_MIGRATE_DATABASE_URL=" + b.pgOwner}
+		data := filepath.Join(dir, name+"-pg")
+		slug := fmt.Sprintf("bench-%d-%d", time.Now().Unix(), i)
+		if _, err := timeCmd(env, b.path, "tenant", "create", slug, "--data", data); err != nil {
+			return 0, err
+		}
+		return timeCmd(env, b.path, "import", "hr", "--data", data, "--tenant", slug, abs)
+	}
+	for i := 0; i < 3; i++ {
+		d, err := importLite(scry, i, "scry")
 		if err != nil {
 			return err
 		}
 		lite.scry = append(lite.scry, d)
+		if before.path != "" {
+			if d, err = importLite(before, i, "before"); err != nil {
+				return err
+			}
+			lite.before = append(lite.before, d)
+		}
 		// sqlite3 creates plain tables (every column text, named by the
 		// header) and loads them with no check at all: a SQLite load's floor
 		db := filepath.Join(dir, fmt.Sprintf("anchor-%d.db", i))
@@ -300,31 +337,40 @@ func importRatios(data, scryBin, pgURL, pgOwner, psql string) error {
 		if err != nil {
 			return err
 		}
+		os.Remove(db)
 		lite.anchor = append(lite.anchor, d)
-		if pgURL == "" || psql == "" {
+		if scry.pgURL == "" || psql == "" {
 			continue
 		}
-		env := []string{"SCRY_DATABASE_URL=" + pgURL, "SCRY_MIGRATE_DATABASE_URL=" + pgOwner}
-		slug := fmt.Sprintf("bench-%d-%d", time.Now().Unix(), i)
-		if _, err := timeCmd(env, scryBin, "tenant", "create", slug, "--data", data); err != nil {
-			return err
-		}
-		if d, err = timeCmd(env, scryBin, "import", "hr", "--data", data, "--tenant", slug, abs); err != nil {
+		if d, err = importPG(scry, i, "scry"); err != nil {
 			return err
 		}
 		pg.scry = append(pg.scry, d)
+		if before.path != "" && before.pgURL != "" {
+			if d, err = importPG(before, i, "before"); err != nil {
+				return err
+			}
+			pg.before = append(pg.before, d)
+		}
 		if d, err = timeCmd(nil, "psql", "-q", "-v", "ON_ERROR_STOP=1", "-d", psql, "-f", filepath.Join(dir, "import.psql")); err != nil {
 			return err
 		}
 		pg.anchor = append(pg.anchor, d)
 	}
-	fmt.Printf("| import (whole process) | scry median (runs) | anchor median (runs) | ratio |\n|---|---|---|---|\n")
-	show := func(name, anchor string, p pair) {
+	fmt.Printf("| import (whole process) | scry median (runs) | anchor median (runs) | ratio | before median (runs) | before ratio |\n|---|---|---|---|---|---|\n")
+	show := func(name, anchor string, p times) {
 		if len(p.scry) == 0 {
 			return
 		}
 		s, a := quantile(p.scry, 0.5), quantile(p.anchor, 0.5)
-		fmt.Printf("| %s | %.2f s (%s) | %s %.2f s (%s) | %.2f× |\n", name, s.Seconds(), secs(p.scry), anchor, a.Seconds(), secs(p.anchor), s.Seconds()/a.Seconds())
+		fmt.Printf("| %s | %.2f s (%s) | %s %.2f s (%s) | %.2f× |", name, s.Seconds(), secs(p.scry), anchor, a.Seconds(), secs(p.anchor), s.Seconds()/a.Seconds())
+		if len(p.before) > 0 {
+			b := quantile(p.before, 0.5)
+			fmt.Printf(" %.2f s (%s) | %.2f× |", b.Seconds(), secs(p.before), b.Seconds()/a.Seconds())
+		} else {
+			fmt.Printf(" | |")
+		}
+		fmt.Println()
 	}
 	show("SQLite", "sqlite3 .import", lite)
 	show("PostgreSQL", "psql \\copy", pg)
