@@ -101,17 +101,8 @@ func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (
 	if err := imp.writeVocabulary(); err != nil {
 		return Counts{}, err
 	}
-	if tx.Dialect == store.Postgres {
-		// The application role may not update tenants rows; these two
-		// owner functions do the one change and the statistics it needs.
-		if _, err := tx.ExecContext(ctx, `select scry_bump_hr_version()`); err != nil {
-			return Counts{}, store.Err(err, "bump hr version")
-		}
-		if _, err := tx.ExecContext(ctx, `select scry_analyze_hr()`); err != nil {
-			return Counts{}, store.Err(err, "analyze")
-		}
-	} else if _, err := tx.ExecContext(ctx, `update tenants set hr_version = hr_version + 1 where id = $1`, tx.TenantID); err != nil {
-		return Counts{}, store.Err(err, "bump hr version")
+	if err := tx.HRImported(ctx); err != nil {
+		return Counts{}, err
 	}
 	c := imp.counts
 	c.Seconds = time.Since(start).Seconds()
@@ -775,25 +766,15 @@ func (imp *importer) newBatchCols(table string, cols []string) *batch {
 
 func (b *batch) statement(rows int) string {
 	var sb strings.Builder
-	verb := "insert into "
-	if b.imp.tx.Dialect == store.SQLite {
-		// Any failure aborts the whole import anyway, so SQLite need not keep
-		// a statement journal to undo half a statement (a tenth of the time).
-		verb = "insert or rollback into "
-	}
-	sb.WriteString(verb + b.table + " (tenant_id, " + strings.Join(b.cols, ", ") + ") values ")
+	// any failure aborts the whole import anyway
+	sb.WriteString(b.imp.tx.Dialect.InsertAllOrNothing() + b.table + " (tenant_id, " + strings.Join(b.cols, ", ") + ") values ")
 	w := len(b.cols) + 1
 	for r := 0; r < rows; r++ {
 		if r > 0 {
 			sb.WriteByte(',')
 		}
 		sb.WriteByte('(')
-		if b.imp.tx.Dialect == store.SQLite {
-			// positional "?" binds without SQLite's per-name lookup, a fifth of the import's time
-			sb.WriteString(strings.TrimSuffix(strings.Repeat("?,", w), ","))
-		} else {
-			sb.WriteString(store.Placeholders(r*w+1, w))
-		}
+		sb.WriteString(b.imp.tx.Dialect.RowPlaceholders(r*w+1, w))
 		sb.WriteByte(')')
 	}
 	if b.merge != "" {
@@ -806,7 +787,7 @@ func (b *batch) add(vals []any) error {
 	if b.err != nil {
 		return b.err
 	}
-	if b.imp.tx.Dialect == store.Postgres && b.merge == "" {
+	if b.imp.tx.Dialect.Copies() && b.merge == "" {
 		return b.addPG(vals)
 	}
 	if b.args == nil {

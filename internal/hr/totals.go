@@ -85,7 +85,7 @@ func (imp *importer) newShiftTotals() (*shiftTotals, error) {
 func (imp *importer) newRollup(table string, cols []string) (*rollup, error) {
 	r := &rollup{table: table, cols: cols}
 	key := "tenant_id, " + strings.Join(cols[:len(cols)-2], ", ")
-	if imp.tx.Dialect == store.Postgres {
+	if imp.tx.Dialect.Copies() {
 		r.runs = table + "_runs"
 		// without the primary key, so that runs may repeat a key
 		if _, err := imp.tx.ExecContext(imp.ctx, "create temp table "+r.runs+" (like "+table+") on commit drop"); err != nil {
