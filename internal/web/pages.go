@@ -64,6 +64,13 @@ var pageFuncs = template.FuncMap{
 	"clock":   detect.Clock,
 	"todo":    todo,
 	"sub":     func(a, b int) int { return a - b },
+	// count says "1 box", "3 boxes": a page counts in words, not "box(es)"
+	"count": func(n int, one, many string) string {
+		if n == 1 {
+			return "1 " + one
+		}
+		return fmt.Sprintf("%d %s", n, many)
+	},
 	"agreement": func(a *float64) string {
 		if a == nil {
 			return "–"

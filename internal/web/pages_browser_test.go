@@ -120,7 +120,7 @@ func TestBrowserVideosUploadAndAnalyse(t *testing.T) {
 			t.Errorf("box label %q at %s", name, size)
 		}
 	}
-	if caps := eval[[]string](t, bctx, `[...document.querySelectorAll(".frames figcaption")].map(c => c.textContent)`); !regexp.MustCompile(`^0:0\d\.\d · frame \d+ · 1 box\(es\)$`).MatchString(caps[0]) {
+	if caps := eval[[]string](t, bctx, `[...document.querySelectorAll(".frames figcaption")].map(c => c.textContent)`); !regexp.MustCompile(`^0:0\d\.\d · frame \d+ · 1 box$`).MatchString(caps[0]) {
 		t.Errorf("frame captions: %q", caps)
 	}
 	dated := regexp.MustCompile(`^([A-Z][a-z]{2} \d{1,2}, \d{4}, \d{1,2}:\d\d [AP]M|\d{1,2} [A-Z][a-z]{2} \d{4}, \d\d:\d\d) UTC$`)

@@ -326,7 +326,7 @@
     task = t;
     $("saved").textContent = ""; // the saved time is this task's
     if (!t) { say("No task is waiting for you. This page looks again every 30 seconds."); $("work").hidden = true; setTimeout(take, 30000); return; }
-    say(`Loading ${t.frames.length} frame(s)…`);
+    say(`Loading ${t.frames.length === 1 ? "1 frame" : t.frames.length + " frames"}…`);
     own = new Set(t.frames);
     frames = [...new Set([...t.frames, ...(t.context || [])])].sort((a, b) => a - b);
     pos = frames.indexOf(t.frames[0]); sel = -1; zoom = 1; panX = panY = 0; images = {};
