@@ -19,7 +19,6 @@ import (
 	"github.com/scry-dev/scry/internal/semantic"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
-	"github.com/scry-dev/scry/internal/tenant"
 )
 
 var now = time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)
@@ -38,8 +37,7 @@ func load(t testing.TB, d store.Dialect, slugs ...string) *fixture {
 	ctx := context.Background()
 	f := &fixture{db: db, eng: &ask.Engine{DB: db, Model: semantic.BuiltinHR()}, tenants: map[string]int64{}, refs: map[string]*ask.Reference{}}
 	for _, slug := range slugs {
-		var tn tenant.Tenant
-		tn = storetest.Tenant(t, db, slug)
+		tn := storetest.Tenant(t, db, slug)
 		dir, err := demo.Extract(slug, t.TempDir())
 		if err != nil {
 			t.Fatal(err)

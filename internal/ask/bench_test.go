@@ -12,7 +12,6 @@ import (
 	"github.com/scry-dev/scry/internal/semantic"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
-	"github.com/scry-dev/scry/internal/tenant"
 )
 
 // benchQuestions mixes the development set's kinds of question.
@@ -100,8 +99,7 @@ func BenchmarkAsk(b *testing.B) {
 				b.Fatal(err)
 			}
 			ctx := context.Background()
-			var tn tenant.Tenant
-			tn = storetest.Tenant(b, f.db, "generated")
+			tn := storetest.Tenant(b, f.db, "generated")
 			if err := f.db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err }); err != nil {
 				b.Fatal(err)
 			}

@@ -244,8 +244,7 @@ const clusterPassword = "a long enough password"
 func (c *cluster) seedAdmin(t testing.TB, slug string) string {
 	t.Helper()
 	ctx := context.Background()
-	var tn tenant.Tenant
-	tn = storetest.Tenant(t, c.db, slug)
+	tn := storetest.Tenant(t, c.db, slug)
 	email := "admin@" + slug + ".example"
 	err := c.db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
 		if _, err := hr.Import(ctx, tx, "../hr/testdata/valid", nil); err != nil {

@@ -11,7 +11,6 @@ import (
 	"github.com/scry-dev/scry/internal/hr"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
-	"github.com/scry-dev/scry/internal/tenant"
 )
 
 // peakRSS is the process's peak resident set (VmHWM) in MB.
@@ -29,8 +28,7 @@ func peakRSS() float64 {
 func benchImport(b *testing.B, d store.Dialect, dir string) {
 	db := storetest.Open(b, d)
 	ctx := context.Background()
-	var tn tenant.Tenant
-	tn = storetest.Tenant(b, db, "bench")
+	tn := storetest.Tenant(b, db, "bench")
 	var rows int64
 	for b.Loop() {
 		err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {

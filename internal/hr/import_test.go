@@ -108,8 +108,7 @@ func TestImportBadInput(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		db := storetest.Open(t, d)
 		ctx := context.Background()
-		var tn tenant.Tenant
-		tn = storetest.Tenant(t, db, "tt")
+		tn := storetest.Tenant(t, db, "tt")
 		valid := copyValid(t, nil)
 		if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
 			c, err := hr.Import(ctx, tx, valid, nil)
@@ -150,8 +149,7 @@ func first(s []string) string {
 func TestImportListsManyProblems(t *testing.T) {
 	db := storetest.Open(t, store.SQLite)
 	ctx := context.Background()
-	var tn tenant.Tenant
-	tn = storetest.Tenant(t, db, "tt")
+	tn := storetest.Tenant(t, db, "tt")
 	dir := copyValid(t, func(dir string) {
 		var b strings.Builder
 		b.WriteString("shift_id,employee_id,date,start_time,end_time,break_minutes,hours,position,location,status\n")

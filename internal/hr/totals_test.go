@@ -46,8 +46,7 @@ func TestShiftTotalsMatchShifts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		db := storetest.Open(t, d)
 		ctx := context.Background()
-		var tn tenant.Tenant
-		tn = storetest.Tenant(t, db, "tt")
+		tn := storetest.Tenant(t, db, "tt")
 		if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, shuffled, nil); return err }); err != nil {
 			t.Fatal(err)
 		}
@@ -126,8 +125,7 @@ func TestShiftTotalsStayInTheirTenant(t *testing.T) {
 		valid := copyValid(t, nil)
 		var ids []int64
 		for _, slug := range []string{"ta", "tb"} {
-			var tn tenant.Tenant
-			tn = storetest.Tenant(t, db, slug)
+			tn := storetest.Tenant(t, db, slug)
 			if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, valid, nil); return err }); err != nil {
 				t.Fatal(err)
 			}

@@ -13,7 +13,6 @@ import (
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
-	"github.com/scry-dev/scry/internal/tenant"
 )
 
 const testPassword = "violet-harbour-lantern-42"
@@ -34,8 +33,7 @@ func waitUntil(t *testing.T, timeout time.Duration, what string, cond func() boo
 func newTenant(t *testing.T, db *store.DB, slug string, users ...User) int64 {
 	t.Helper()
 	ctx := context.Background()
-	var tn tenant.Tenant
-	tn = storetest.Tenant(t, db, slug)
+	tn := storetest.Tenant(t, db, slug)
 	err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
 		for _, u := range users {
 			u, err := Add(ctx, tx, u)

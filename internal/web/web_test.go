@@ -53,8 +53,7 @@ func setup(t testing.TB, d store.Dialect) *fixture {
 		t.Fatal(err)
 	}
 	for _, slug := range []string{"alpha", "beta"} {
-		var tn tenant.Tenant
-		tn = storetest.Tenant(t, db, slug)
+		tn := storetest.Tenant(t, db, slug)
 		err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
 			if _, err := hr.Import(ctx, tx, "../hr/testdata/valid", nil); err != nil {
 				return err
