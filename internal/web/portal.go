@@ -247,19 +247,6 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		OfferMFA: p.UserPool.MFA == "optional" && !enrolled})
 }
 
-// nextStage is where a worker goes after a password check or a step.
-func nextStage(p workforce.Policy, mustChange, enrolled bool) string {
-	switch {
-	case mustChange:
-		return "password"
-	case enrolled && p.UserPool.MFA != "off":
-		return "mfa"
-	case p.UserPool.MFA == "required":
-		return "mfa_enroll"
-	}
-	return identity.StagePortal
-}
-
 func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
 	d := portalData{Title: "Sign in", Tenant: t.Slug, Step: "signin", Form: map[string]string{}, SSO: s.portalButtons(r, t.Slug)}
 	if r.Method != http.MethodPost {
@@ -282,7 +269,7 @@ func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.T
 	started, err := identity.SignIn(r.Context(), s.db, t.ID, s.attempt(r, identity.PortalDoor, email, r.PostForm.Get("password"), p.UserPool.Lockout.MaxFailures),
 		func(tx *store.Tx, a identity.Account) error {
 			var err error
-			value, err = identity.NewStagedSession(r.Context(), tx, a.ID, nextStage(p, a.MustChangePassword, a.MFAEnrolled))
+			value, err = identity.NewStagedSession(r.Context(), tx, a.ID, p.NextStage(a.MustChangePassword, a.MFAEnrolled))
 			return err
 		})
 	if err != nil {
@@ -383,19 +370,7 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		var err error
 		switch c.stage {
 		case "password":
-			err = s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-				if r.PostForm.Get("new") != r.PostForm.Get("confirm") {
-					return errcode.New(errcode.Invalid, "The two passwords differ")
-				}
-				if err := identity.ChangePassword(r.Context(), tx, c.user, r.PostForm.Get("new"), p.UserPool.Password.MinLength, c.sessionHash); err != nil {
-					return err
-				}
-				enrolled, err := identity.MFAEnrolled(r.Context(), tx, c.user.ID)
-				if err != nil {
-					return err
-				}
-				return identity.SetStage(r.Context(), tx, c.sessionHash, nextStage(p, false, enrolled))
-			})
+			err = workforce.ChooseOwnPassword(r.Context(), s.db, t.ID, p, c.user, c.sessionHash, r.PostForm.Get("new"), r.PostForm.Get("confirm"))
 		case "mfa_enroll", "mfa":
 			// Codes are guessed like passwords: counted per account
 			// (a key of their own, which a right password does not
@@ -422,15 +397,11 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
 	}
 	if c.stage == "mfa_enroll" {
-		err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-			key, err := identity.BeginTOTP(r.Context(), tx, c.user, "scry "+t.Slug)
-			if err != nil {
-				return err
-			}
+		key, err := workforce.BeginEnrollment(r.Context(), s.db, t.ID, t.Slug, c.user)
+		if err == nil {
 			d.Secret = key.Secret()
 			d.QR, err = qrSVG(key.URL())
-			return err
-		})
+		}
 		if err != nil {
 			writeError(w, err)
 			return
