@@ -76,12 +76,7 @@ func TestWorkforcePortalSSO(t *testing.T) {
 	f, op := portalSSO(t, true)
 	base := f.ts.URL + "/t/acme-retail/portal"
 	c := client(t, "")
-	resp, err := c.Get(base + "/signin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	b := getBody(t, c, base+"/signin")
 	if !strings.Contains(string(b), `id="portal-sso-oidc"`) || strings.Contains(string(b), `type="password"`) {
 		t.Fatalf("the opted-in portal's sign-in page:\n%s", b)
 	}
@@ -100,7 +95,7 @@ func TestWorkforcePortalSSO(t *testing.T) {
 		t.Fatalf("%d portal SSO sign-ins audited", n)
 	}
 	// The portal session opens no app route.
-	resp, err = c.Get(f.ts.URL + "/api/v1/me")
+	resp, err := c.Get(f.ts.URL + "/api/v1/me")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -143,16 +138,11 @@ func TestWorkforcePortalKeepsItsSignIn(t *testing.T) {
 	f, _ := portalSSO(t, false)
 	base := f.ts.URL + "/t/acme-retail/portal"
 	c := client(t, "")
-	resp, err := c.Get(base + "/signin")
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, _ := io.ReadAll(resp.Body)
-	resp.Body.Close()
+	b := getBody(t, c, base+"/signin")
 	if strings.Contains(string(b), "portal-sso-") || !strings.Contains(string(b), `type="password"`) {
 		t.Fatalf("the portal's sign-in page:\n%s", b)
 	}
-	resp, err = c.Get(base + "/sso/oidc/start")
+	resp, err := c.Get(base + "/sso/oidc/start")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -177,4 +167,16 @@ func TestBrowserWorkforcePortalSSO(t *testing.T) {
 		chromedp.Click(css("#portal-sso-oidc")), chromedp.WaitVisible(css("#username")),
 		typed("#username", "ana.reviewer@acme-retail.example"), typed("#password", idpPassword), chromedp.Submit(css("#password")),
 		waitFor(`location.pathname === "/t/acme-retail/portal" && document.body.textContent.includes("video-reviewers")`), shot("portal-sso-02-home"))
+}
+
+// getBody is the body of a GET that must answer.
+func getBody(t *testing.T, c *http.Client, url string) []byte {
+	t.Helper()
+	resp, err := c.Get(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return b
 }
