@@ -501,6 +501,33 @@ func (l *Log) Record(ctx context.Context, db *store.DB, tenantID int64, rec Reco
 	return l.Publish(ctx, db)
 }
 
+// Note appends rec, an act that changed nothing of its own (a refused
+// sign-in, a portal step), in a transaction of its own and publishes it: at
+// once, or with its burst when anyone can cause the act (actor
+// "anonymous"), so that a flood of refusals does not write a head each.
+func (l *Log) Note(ctx context.Context, db *store.DB, rec Record) error {
+	if err := db.Global(ctx, func(tx *store.Tx) error { return Append(ctx, tx, rec) }); err != nil {
+		return err
+	}
+	if rec.Actor == "anonymous" {
+		l.PublishSoon(db)
+		return nil
+	}
+	if err := l.Publish(ctx, db); err != nil {
+		slog.Warn("audit: signing a tree head failed; the next one covers this record", "err", err)
+	}
+	return nil
+}
+
+// CapText bounds what an unauthenticated request can make scry store.
+func CapText(v string) string {
+	const most = 200
+	if len(v) > most {
+		return strings.ToValidUTF8(v[:most], "")
+	}
+	return v
+}
+
 // List returns the records of tenant (all when tenant is ""), oldest first.
 func List(ctx context.Context, db *store.DB, tenant string, limit int) ([]Record, error) {
 	var out []Record

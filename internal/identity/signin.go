@@ -10,6 +10,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/store"
 )
@@ -69,10 +70,12 @@ var passwordChecks atomic.Int64
 // own short transaction, so that however many attempts run at once at most
 // MaxFailures checks happen before the delay applies; the hash is checked
 // outside any transaction (on SQLite the single writer is never held for
-// it). A right password clears the counts and runs start (which opens the
-// session) in one transaction. The returned duration is the delay this
-// attempt started, if any, for the audit log.
-func SignIn(ctx context.Context, db *store.DB, tenantID int64, a Attempt, start func(*store.Tx, Account) error) (time.Duration, error) {
+// it). A right password clears the counts and, in one transaction, opens
+// a session at the stage that stage gives for the account (its error
+// refuses the sign-in) and appends the record ok gives, if any. It returns
+// the session's cookie value and the delay this attempt started, if any,
+// for the audit log.
+func SignIn(ctx context.Context, db *store.DB, tenantID int64, a Attempt, stage func(Account) (string, error), ok func(Account) *audit.Record) (string, time.Duration, error) {
 	email := strings.ToLower(strings.TrimSpace(a.Email))
 	var acct account
 	check := func() error {
@@ -91,8 +94,21 @@ func SignIn(ctx context.Context, db *store.DB, tenantID int64, a Attempt, start 
 		}
 		return nil
 	}
-	return Guarded(ctx, db, tenantID, a.MaxFailures, LockoutKeys("acct:"+email, a.Remote), check,
-		func(tx *store.Tx) error { return start(tx, acct.Account) })
+	var value string
+	started, err := Guarded(ctx, db, tenantID, a.MaxFailures, LockoutKeys("acct:"+email, a.Remote), check, func(tx *store.Tx) error {
+		st, err := stage(acct.Account)
+		if err != nil {
+			return err
+		}
+		if value, err = NewStagedSession(ctx, tx, acct.ID, st); err != nil {
+			return err
+		}
+		if ok == nil {
+			return nil
+		}
+		return audit.Append(ctx, tx, *ok(acct.Account))
+	})
+	return value, started, err
 }
 
 // LockoutKeys are the counters an attempt is charged to: the account (or

@@ -10,6 +10,7 @@ import (
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
@@ -105,7 +106,7 @@ func (s *Service) BeginOIDC(ctx context.Context, t tenant.Tenant, redirect strin
 func (s *Service) FinishOIDC(ctx context.Context, t tenant.Tenant, redirect string, query url.Values, binding, remote string) (Outcome, Person, error) {
 	var person Person
 	if e := query.Get("error"); e != "" {
-		return Outcome{}, person, refuse(fmt.Sprintf("the provider answered %s: %s", capText(e), capText(query.Get("error_description"))))
+		return Outcome{}, person, refuse(fmt.Sprintf("the provider answered %s: %s", audit.CapText(e), audit.CapText(query.Get("error_description"))))
 	}
 	var pend pending
 	err := s.DB.InTenant(ctx, t.ID, func(tx *store.Tx) error {
@@ -136,7 +137,7 @@ func (s *Service) FinishOIDC(ctx context.Context, t tenant.Tenant, redirect stri
 	cctx := oidc.ClientContext(ctx, s.client())
 	tok, err := oauthConfig(o, p, redirect).Exchange(cctx, query.Get("code"), oauth2.VerifierOption(pend.Verifier))
 	if err != nil {
-		return Outcome{}, person, refuse("the provider refused the code: "+capText(err.Error()), err)
+		return Outcome{}, person, refuse("the provider refused the code: "+audit.CapText(err.Error()), err)
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {
@@ -144,7 +145,7 @@ func (s *Service) FinishOIDC(ctx context.Context, t tenant.Tenant, redirect stri
 	}
 	idt, err := p.VerifierContext(cctx, &oidc.Config{ClientID: o.ClientID, SupportedSigningAlgs: signingAlgs}).Verify(cctx, raw)
 	if err != nil {
-		return Outcome{}, person, refuse("ID token refused: "+capText(err.Error()), err)
+		return Outcome{}, person, refuse("ID token refused: "+audit.CapText(err.Error()), err)
 	}
 	if idt.Nonce == "" || idt.Nonce != pend.Nonce {
 		return Outcome{}, person, refuse("ID token nonce does not match this sign-in")
@@ -202,7 +203,7 @@ func withUserInfo(ctx context.Context, p *oidc.Provider, tok *oauth2.Token, subj
 	}
 	ui, err := p.UserInfo(ctx, oauth2.StaticTokenSource(tok))
 	if err != nil {
-		return refuse("the provider's userinfo endpoint refused: "+capText(err.Error()), err)
+		return refuse("the provider's userinfo endpoint refused: "+audit.CapText(err.Error()), err)
 	}
 	if ui.Subject != subject {
 		return refuse("userinfo is about another subject than the ID token")

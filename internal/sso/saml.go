@@ -23,6 +23,7 @@ import (
 	"github.com/crewjam/saml"
 	"github.com/crewjam/saml/samlsp"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
@@ -232,7 +233,7 @@ func (s *Service) FinishSAML(ctx context.Context, t tenant.Tenant, base string, 
 		if errors.As(err, &ire) && ire.PrivateErr != nil {
 			err = ire.PrivateErr
 		}
-		return Outcome{}, person, refuse("assertion refused: "+capText(err.Error()), err)
+		return Outcome{}, person, refuse("assertion refused: "+audit.CapText(err.Error()), err)
 	}
 	c := cfg.SAML
 	person = Person{Protocol: "saml", Provider: sp.IDPMetadata.EntityID}

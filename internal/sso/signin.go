@@ -232,7 +232,7 @@ func (s *Service) openSession(ctx context.Context, tx *store.Tx, t tenant.Tenant
 		door = "portal"
 	}
 	return audit.Append(ctx, tx, audit.Record{Tenant: t.Slug, Actor: "user:" + out.User.Email, Action: "sso.signin", Target: out.User.Email, Outcome: audit.OutcomeOK,
-		Details: map[string]any{"remote": remote, "protocol": p.Protocol, "provider": p.Provider, "subject": capText(p.Subject), "door": door,
+		Details: map[string]any{"remote": remote, "protocol": p.Protocol, "provider": p.Provider, "subject": audit.CapText(p.Subject), "door": door,
 			"role": string(out.User.Role), "session_ends": ends.UTC().Format(time.RFC3339), "created": out.Created}})
 }
 
@@ -274,22 +274,10 @@ func (s *Service) Refused(ctx context.Context, slug, protocol, email, remote str
 	default:
 		shown = e
 	}
-	aerr := s.DB.Global(ctx, func(tx *store.Tx) error {
-		return audit.Append(ctx, tx, audit.Record{Tenant: slug, Actor: "anonymous", Action: "sso.signin", Target: capText(email), Outcome: audit.OutcomeRefused,
-			Details: map[string]any{"remote": remote, "protocol": protocol, "reason": capText(reason)}})
-	})
-	if aerr != nil {
+	rec := audit.Record{Tenant: slug, Actor: "anonymous", Action: "sso.signin", Target: audit.CapText(email), Outcome: audit.OutcomeRefused,
+		Details: map[string]any{"remote": remote, "protocol": protocol, "reason": audit.CapText(reason)}}
+	if aerr := s.Audit.Note(ctx, s.DB, rec); aerr != nil {
 		return errors.Join(shown, aerr)
 	}
-	s.Audit.PublishSoon(s.DB)
 	return shown
-}
-
-// capText bounds what an unauthenticated request can make scry store.
-func capText(v string) string {
-	const most = 200
-	if len(v) > most {
-		return strings.ToValidUTF8(v[:most], "")
-	}
-	return v
 }

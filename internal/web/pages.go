@@ -238,7 +238,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) signOutForm(w http.ResponseWriter, r *http.Request, c *caller) {
-	s.logFailure(r, "sign out", s.db.InTenant(r.Context(), c.tenantID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, c.sessionHash) }))
+	s.logFailure(r, "sign out", identity.SignOut(r.Context(), s.db, c.tenantID, c.sessionHash))
 	http.SetCookie(w, s.cookie("", -1))
 	http.Redirect(w, r, "/signin", http.StatusSeeOther)
 }

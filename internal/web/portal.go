@@ -15,7 +15,6 @@ import (
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
-	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/workforce"
 )
@@ -54,17 +53,14 @@ func (s *Server) portalLimit(limit int64, h func(w http.ResponseWriter, r *http.
 		}
 		// One read finds the workforce's policy and, when the request
 		// carries a session of this tenant, that session too.
-		var p workforce.Policy
-		var sess *portalSessionRead
-		if err := s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-			if p, err = workforce.CurrentPolicy(r.Context(), tx); err != nil || !p.Exists {
-				return err
-			}
-			sess = s.readPortalSession(r, tx, t, p)
-			return nil
-		}); err != nil {
+		p, read, err := workforce.AtPortal(r.Context(), s.db, t.ID, s.sessionOf(r, t.ID))
+		if err != nil {
 			writeError(w, err)
 			return
+		}
+		var sess *portalSessionRead
+		if read != nil {
+			sess = &portalSessionRead{read: *read}
 		}
 		r = r.WithContext(context.WithValue(r.Context(), portalSessionKey{}, sess))
 		if !p.Exists {
@@ -114,8 +110,8 @@ func (s *Server) jwks(w http.ResponseWriter, r *http.Request) {
 		writeError(w, err)
 		return
 	}
-	var set map[string]any
-	if err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error { set, err = workforce.JWKS(r.Context(), tx); return err }); err != nil {
+	set, err := workforce.JWKS(r.Context(), s.db, t.ID)
+	if err != nil {
 		writeError(w, err)
 		return
 	}
@@ -132,12 +128,7 @@ func (s *Server) portalAuthorize(w http.ResponseWriter, r *http.Request, t tenan
 		return
 	}
 	q := r.URL.Query()
-	var token string
-	err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		var err error
-		token, err = workforce.Authorize(r.Context(), tx, s.issuer(r, t.Slug), q.Get("client_id"), q.Get("redirect_uri"), c.user.ID, c.user.Email)
-		return err
-	})
+	token, err := workforce.Authorize(r.Context(), s.db, t.ID, s.issuer(r, t.Slug), q.Get("client_id"), q.Get("redirect_uri"), c.user.ID, c.user.Email)
 	if err != nil {
 		http.Error(w, errcode.From(err).Message, errcode.HTTPStatus(err))
 		return
@@ -158,53 +149,31 @@ func (s *Server) portalAudit(r *http.Request, t tenant.Tenant, actor, action, ta
 		details = map[string]any{}
 	}
 	details["remote"] = s.clientAddr(r).String()
-	err := s.db.Global(r.Context(), func(tx *store.Tx) error {
-		return audit.Append(r.Context(), tx, audit.Record{Tenant: t.Slug, Actor: actor, Action: action, Target: target, Outcome: outcome, Details: details})
-	})
-	if err != nil {
-		s.log.Error("audit: recording a portal act failed", "action", action, "err", err)
-		return
-	}
-	// Anyone can make an anonymous act happen: those share signed heads.
-	if actor == "anonymous" {
-		s.audit.PublishSoon(s.db)
-	} else if err := s.audit.Publish(r.Context(), s.db); err != nil {
-		s.log.Warn("audit: signing a tree head failed; the next one covers this act", "err", err)
-	}
+	s.logFailure(r, "audit: recording a portal act", s.audit.Note(r.Context(), s.db, audit.Record{Tenant: t.Slug, Actor: actor, Action: action, Target: target, Outcome: outcome, Details: details}))
 }
 
 // portalSessionRead is a portal request's session as read with its
 // policy (portalLimit), settled on first use.
 type portalSessionRead struct {
-	hash  string
-	c     *caller
-	touch bool
-	err   error
-	once  sync.Once
-	out   *caller
+	read identity.SessionRead
+	once sync.Once
+	out  *caller
 }
 
 type portalSessionKey struct{}
 
-// readPortalSession reads, inside the policy's transaction, the session
-// the request carries if it is one of tenant t.
-func (s *Server) readPortalSession(r *http.Request, tx *store.Tx, t tenant.Tenant, p workforce.Policy) *portalSessionRead {
+// sessionOf is the hash of the session cookie the request carries, if it
+// is one of tenant tenantID.
+func (s *Server) sessionOf(r *http.Request, tenantID int64) string {
 	prefix, value, err := s.credential(r)
 	if err != nil || prefix != identity.SessionPrefix {
-		return nil
+		return ""
 	}
-	tenantID, hash, ok := identity.ParseCredential(prefix, value)
-	if !ok || tenantID != t.ID {
-		return nil
+	id, hash, ok := identity.ParseCredential(prefix, value)
+	if !ok || id != tenantID {
+		return ""
 	}
-	sr := &portalSessionRead{hash: hash, c: &caller{tenantID: t.ID, tenantSlug: t.Slug, sessionHash: hash}}
-	sr.c.user, sr.c.stage, sr.touch, sr.err = identity.SessionStage(r.Context(), tx, hash, poolSessions(p))
-	return sr
-}
-
-// poolSessions is the user pool's session policy.
-func poolSessions(p workforce.Policy) identity.SessionPolicy {
-	return identity.SessionPolicy{Idle: time.Duration(p.UserPool.Session.IdleMinutes) * time.Minute, Absolute: time.Duration(p.UserPool.Session.AbsoluteHours) * time.Hour}
+	return hash
 }
 
 // portalSession returns the worker's session in this tenant, if any, under
@@ -214,7 +183,12 @@ func (s *Server) portalSession(r *http.Request, t tenant.Tenant, p workforce.Pol
 	if sr == nil {
 		return nil
 	}
-	sr.once.Do(func() { sr.out, _ = s.settleSession(r, t.ID, sr.hash, sr.c, sr.touch, sr.err) })
+	sr.once.Do(func() {
+		if c, err := s.sessions.Settle(r.Context(), sr.read); err == nil {
+			c.TenantSlug = t.Slug
+			sr.out = callerOf(c)
+		}
+	})
 	if sr.out == nil || sr.out.user.Role != identity.Worker {
 		return nil
 	}
@@ -231,18 +205,8 @@ func (s *Server) portalHome(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		http.Redirect(w, r, "/t/"+t.Slug+"/portal/step", http.StatusSeeOther)
 		return
 	}
-	var teams []workforce.Team
-	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		var err error
-		teams, err = workforce.TeamsOf(r.Context(), tx, c.user.ID)
-		return err
-	}))
-	var enrolled bool
-	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		var err error
-		enrolled, err = identity.MFAEnrolled(r.Context(), tx, c.user.ID)
-		return err
-	}))
+	teams, enrolled, err := workforce.Home(r.Context(), s.db, t.ID, c.user.ID)
+	s.logFailure(r, "read what the page shows", err)
 	s.render(w, r, http.StatusOK, "portal_home", portalData{Title: "Review portal", Tenant: t.Slug, Email: c.user.Email, Teams: teams,
 		OfferMFA: p.UserPool.MFA == "optional" && !enrolled})
 }
@@ -264,14 +228,8 @@ func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.T
 		s.render(w, r, http.StatusUnauthorized, "portal_signin", d)
 		return
 	}
-	var value string
 	// The same checks and the same messages whether or not the account exists.
-	started, err := identity.SignIn(r.Context(), s.db, t.ID, s.attempt(r, identity.PortalDoor, email, r.PostForm.Get("password"), p.UserPool.Lockout.MaxFailures),
-		func(tx *store.Tx, a identity.Account) error {
-			var err error
-			value, err = identity.NewStagedSession(r.Context(), tx, a.ID, p.NextStage(a.MustChangePassword, a.MFAEnrolled))
-			return err
-		})
+	value, started, err := workforce.SignIn(r.Context(), s.db, t.ID, p, s.attempt(r, identity.PortalDoor, email, r.PostForm.Get("password"), p.UserPool.Lockout.MaxFailures))
 	if err != nil {
 		e := errcode.From(err)
 		if e.Code == errcode.Internal {
@@ -316,7 +274,7 @@ func (s *Server) portalMFASetup(w http.ResponseWriter, r *http.Request, t tenant
 		http.Redirect(w, r, "/t/"+t.Slug+"/portal", http.StatusSeeOther)
 		return
 	}
-	s.logFailure(r, "start MFA enrollment", s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error { return identity.SetStage(r.Context(), tx, c.sessionHash, "mfa_enroll") }))
+	s.logFailure(r, "start MFA enrollment", workforce.OfferEnrollment(r.Context(), s.db, t.ID, c.sessionHash))
 	http.Redirect(w, r, "/t/"+t.Slug+"/portal/step", http.StatusSeeOther)
 }
 
@@ -324,16 +282,7 @@ func (s *Server) portalMFASetup(w http.ResponseWriter, r *http.Request, t tenant
 // code stands in for the temporary password, then the steps follow.
 func (s *Server) portalActivate(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
 	q := r.URL.Query()
-	var value string
-	started, err := identity.SignIn(r.Context(), s.db, t.ID, s.attempt(r, identity.PortalDoor, q.Get("email"), q.Get("code"), p.UserPool.Lockout.MaxFailures),
-		func(tx *store.Tx, a identity.Account) error {
-			if !a.MustChangePassword {
-				return errcode.New(errcode.Unauthenticated, "This activation link was already used; sign in instead")
-			}
-			var err error
-			value, err = identity.NewStagedSession(r.Context(), tx, a.ID, "password")
-			return err
-		})
+	value, started, err := workforce.Activate(r.Context(), s.db, t.ID, s.attempt(r, identity.PortalDoor, q.Get("email"), q.Get("code"), p.UserPool.Lockout.MaxFailures))
 	if err != nil {
 		if errcode.From(err).Code == errcode.Internal {
 			writeError(w, err)
@@ -372,16 +321,7 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 		case "password":
 			err = workforce.ChooseOwnPassword(r.Context(), s.db, t.ID, p, c.user, c.sessionHash, r.PostForm.Get("new"), r.PostForm.Get("confirm"))
 		case "mfa_enroll", "mfa":
-			// Codes are guessed like passwords: counted per account
-			// (a key of their own, which a right password does not
-			// clear) and per address, with the same delays.
-			keys := identity.LockoutKeys("mfa:"+strings.ToLower(c.user.Email), s.clientAddr(r).String())
-			started, err = identity.Guarded(r.Context(), s.db, t.ID, p.UserPool.Lockout.MaxFailures, keys, nil, func(tx *store.Tx) error {
-				if err := identity.CheckTOTP(r.Context(), tx, c.user, r.PostForm.Get("code"), time.Now()); err != nil {
-					return err
-				}
-				return identity.SetStage(r.Context(), tx, c.sessionHash, identity.StagePortal)
-			})
+			started, err = workforce.CheckCode(r.Context(), s.db, t.ID, p, c.user, c.sessionHash, r.PostForm.Get("code"), s.clientAddr(r).String())
 		}
 		action := map[string]string{"password": "portal.password_change", "mfa_enroll": "portal.mfa_enroll", "mfa": "portal.mfa"}[c.stage]
 		if err == nil {
@@ -412,7 +352,7 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 
 func (s *Server) portalSignOut(w http.ResponseWriter, r *http.Request, t tenant.Tenant, p workforce.Policy) {
 	if c := s.portalSession(r, t, p); c != nil {
-		s.logFailure(r, "portal sign out", s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, c.sessionHash) }))
+		s.logFailure(r, "portal sign out", identity.SignOut(r.Context(), s.db, t.ID, c.sessionHash))
 	}
 	http.SetCookie(w, s.cookie("", -1))
 	http.Redirect(w, r, "/t/"+t.Slug+"/portal/signin", http.StatusSeeOther)

@@ -5,7 +5,6 @@ import (
 	_ "embed"
 	"errors"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/scry-dev/scry/internal/ask"
@@ -131,7 +130,7 @@ func (s *Server) startSession(r *http.Request, slug, email, password string) (st
 	if terr != nil {
 		identity.SpendPasswordTime(password) // the same work as a wrong password
 		// Installation-wide (no tenant label): the slug is whatever was typed.
-		s.auditFailedSignIn(r, "", "session.signin", email, map[string]any{"remote": s.clientAddr(r).String(), "tenant": capText(slug), "reason": "unknown tenant"})
+		s.auditFailedSignIn(r, "", "session.signin", email, map[string]any{"remote": s.clientAddr(r).String(), "tenant": audit.CapText(slug), "reason": "unknown tenant"})
 		return "", errcode.New(errcode.Unauthenticated, "The tenant, email or password is not right")
 	}
 	remote := s.clientAddr(r).String()
@@ -142,15 +141,11 @@ func (s *Server) startSession(r *http.Request, slug, email, password string) (st
 		s.auditFailedSignIn(r, t.Slug, "session.signin", email, map[string]any{"remote": remote, "reason": "password sign-in is off for this tenant"})
 		return "", errcode.New(errcode.Unauthenticated, "This organisation signs in with its identity provider: use the button on its sign-in page (/t/%s/signin)", t.Slug)
 	}
-	var value string
-	started, err := identity.SignIn(r.Context(), s.db, t.ID, s.attempt(r, identity.AppDoor, email, password, identity.DefaultMaxFailures),
-		func(tx *store.Tx, a identity.Account) error {
-			var err error
-			if value, err = identity.NewSession(r.Context(), tx, a.ID); err != nil {
-				return err
-			}
-			return audit.Append(r.Context(), tx, audit.Record{Tenant: t.Slug, Actor: "user:" + a.Email, Action: "session.signin", Target: a.Email, Outcome: "ok",
-				Details: map[string]any{"remote": remote}})
+	value, started, err := identity.SignIn(r.Context(), s.db, t.ID, s.attempt(r, identity.AppDoor, email, password, identity.DefaultMaxFailures),
+		func(identity.Account) (string, error) { return identity.StageApp, nil },
+		func(a identity.Account) *audit.Record {
+			return &audit.Record{Tenant: t.Slug, Actor: "user:" + a.Email, Action: "session.signin", Target: a.Email, Outcome: audit.OutcomeOK,
+				Details: map[string]any{"remote": remote}}
 		})
 	if err != nil {
 		details := map[string]any{"remote": remote}
@@ -176,29 +171,13 @@ func (s *Server) startSession(r *http.Request, slug, email, password string) (st
 // shares a signed head with its burst (PublishSoon) instead of writing a
 // head file each.
 func (s *Server) auditFailedSignIn(r *http.Request, slug, action, email string, details map[string]any) {
-	err := s.db.Global(r.Context(), func(tx *store.Tx) error {
-		return audit.Append(r.Context(), tx, audit.Record{Tenant: slug, Actor: "anonymous", Action: action, Target: capText(email),
-			Outcome: audit.OutcomeRefused, Details: details})
-	})
-	if err != nil {
-		s.log.Error("audit: recording a failed sign-in failed", "err", err)
-		return
-	}
-	s.audit.PublishSoon(s.db)
-}
-
-// capText bounds what an unauthenticated request can make scry store.
-func capText(v string) string {
-	const most = 200
-	if len(v) > most {
-		return strings.ToValidUTF8(v[:most], "")
-	}
-	return v
+	rec := audit.Record{Tenant: slug, Actor: "anonymous", Action: action, Target: audit.CapText(email), Outcome: audit.OutcomeRefused, Details: details}
+	s.logFailure(r, "audit: recording a failed sign-in", s.audit.Note(r.Context(), s.db, rec))
 }
 
 func (s *Server) signOut(w http.ResponseWriter, r *http.Request, c *caller) error {
 	if c.sessionHash != "" {
-		if err := s.db.InTenant(r.Context(), c.tenantID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, c.sessionHash) }); err != nil {
+		if err := identity.SignOut(r.Context(), s.db, c.tenantID, c.sessionHash); err != nil {
 			return err
 		}
 	}

@@ -33,7 +33,6 @@ import (
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/sso"
 	"github.com/scry-dev/scry/internal/store"
-	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/video"
 )
 
@@ -79,18 +78,18 @@ type Config struct {
 
 // Server serves one installation.
 type Server struct {
-	cfg     Config
-	db      *store.DB
-	audit   *audit.Log
-	engine  *ask.Engine
-	log     *slog.Logger
-	metrics *metrics
-	limits  sync.Map // key → *rate.Limiter
-	routes  []route
-	jobs    *river.Client[*sql.Tx] // the video analyses' queue
-	slugs   sync.Map               // tenant id → slug
-	shown   shownAnswers           // answers the ask page just gave, for post/redirect/get
-	sso     *sso.Service
+	cfg      Config
+	db       *store.DB
+	audit    *audit.Log
+	engine   *ask.Engine
+	log      *slog.Logger
+	metrics  *metrics
+	limits   sync.Map // key → *rate.Limiter
+	routes   []route
+	jobs     *river.Client[*sql.Tx] // the video analyses' queue
+	sessions *identity.Checker      // the session check
+	shown    shownAnswers           // answers the ask page just gave, for post/redirect/get
+	sso      *sso.Service
 }
 
 // New builds a server.
@@ -129,6 +128,11 @@ func New(cfg Config, db *store.DB, log *audit.Log, engine *ask.Engine) *Server {
 			cfg.Logger.Error("no job queue: analyses cannot be started from the videos page", "err", err)
 		}
 	}
+	s.sessions = identity.NewChecker(db, func(what string, err error) {
+		if err != nil {
+			s.log.Error(what+" failed", "err", err)
+		}
+	})
 	s.routes = s.routeTable()
 	key := cfg.SSOKey
 	if key == "" {
@@ -371,58 +375,16 @@ func (s *Server) credential(r *http.Request) (prefix, value string, err error) {
 
 // authenticateValue resolves a session id or token to its caller.
 func (s *Server) authenticateValue(r *http.Request, prefix, value string, policy identity.SessionPolicy) (*caller, error) {
-	tenantID, hash, ok := identity.ParseCredential(prefix, value)
-	if !ok {
-		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
+	c, err := s.sessions.Check(r.Context(), prefix, value, policy)
+	if err != nil {
+		return nil, err
 	}
-	c := &caller{tenantID: tenantID}
-	touch := false
-	err := s.db.ReadTenant(r.Context(), tenantID, func(tx *store.Tx) error {
-		var err error
-		if prefix == identity.TokenPrefix {
-			c.user, err = identity.TokenUser(r.Context(), tx, hash)
-		} else {
-			var stage string
-			c.user, stage, touch, err = identity.SessionStage(r.Context(), tx, hash, policy)
-			c.sessionHash, c.stage = hash, stage
-		}
-		if err != nil {
-			return err
-		}
-		// Slugs never change once a tenant exists: read each one once.
-		if slug, ok := s.slugs.Load(tenantID); ok {
-			c.tenantSlug = slug.(string)
-			return nil
-		}
-		if c.tenantSlug, err = tenant.SlugOf(r.Context(), tx); err != nil {
-			return err
-		}
-		s.slugs.Store(tenantID, c.tenantSlug)
-		return nil
-	})
-	return s.settleSession(r, tenantID, hash, c, touch, err)
+	return callerOf(c), nil
 }
 
-// settleSession makes the writes a session needs now and then (its idle
-// clock, its end) apart from the read that found it, so most requests
-// never wait for the writer, and turns a failure into unauthenticated.
-func (s *Server) settleSession(r *http.Request, tenantID int64, hash string, c *caller, touch bool, err error) (*caller, error) {
-	switch {
-	case errors.Is(err, identity.ErrSessionExpired):
-		s.logFailure(r, "end an expired session", s.db.InTenant(r.Context(), tenantID, func(tx *store.Tx) error { return identity.EndSession(r.Context(), tx, hash) }))
-	case err == nil && touch:
-		s.logFailure(r, "touch a session", s.db.InTenant(r.Context(), tenantID, func(tx *store.Tx) error { return identity.Touch(r.Context(), tx, hash) }))
-	}
-	if err != nil {
-		// Only an unknown or ended credential asks to sign in again; a
-		// database that is busy (a timeout) or broken says so instead of
-		// signing a busy user out.
-		if c := errcode.From(err).Code; c != errcode.Unauthenticated && c != errcode.NotFound {
-			return nil, err
-		}
-		return nil, errcode.New(errcode.Unauthenticated, "Sign in first")
-	}
-	return c, nil
+// callerOf is the door's copy of identity's caller.
+func callerOf(c identity.Caller) *caller {
+	return &caller{tenantID: c.TenantID, tenantSlug: c.TenantSlug, user: c.User, sessionHash: c.SessionHash, stage: c.Stage}
 }
 
 // logFailure logs an error a handler goes on without (a page still renders

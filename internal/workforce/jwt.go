@@ -58,10 +58,11 @@ func keys(ctx context.Context, tx *store.Tx) ([]signingKey, error) {
 	return []signingKey{k}, nil
 }
 
-// JWKS is the tenant's public keys as a JSON Web Key Set.
-func JWKS(ctx context.Context, tx *store.Tx) (map[string]any, error) {
-	ks, err := keys(ctx, tx)
-	if err != nil {
+// JWKS is the tenant's public keys as a JSON Web Key Set (the first
+// request makes the key).
+func JWKS(ctx context.Context, db *store.DB, tenantID int64) (map[string]any, error) {
+	var ks []signingKey
+	if err := db.InTenant(ctx, tenantID, func(tx *store.Tx) error { var err error; ks, err = keys(ctx, tx); return err }); err != nil {
 		return nil, err
 	}
 	var list []map[string]string
@@ -81,7 +82,17 @@ type Claims struct {
 
 // Authorize checks that clientName is an app client of this tenant and
 // redirect one of its callback URLs, then signs a token for the worker.
-func Authorize(ctx context.Context, tx *store.Tx, issuer, clientName, redirect string, userID int64, email string) (string, error) {
+func Authorize(ctx context.Context, db *store.DB, tenantID int64, issuer, clientName, redirect string, userID int64, email string) (string, error) {
+	var token string
+	err := db.InTenant(ctx, tenantID, func(tx *store.Tx) error {
+		var err error
+		token, err = authorize(ctx, tx, issuer, clientName, redirect, userID, email)
+		return err
+	})
+	return token, err
+}
+
+func authorize(ctx context.Context, tx *store.Tx, issuer, clientName, redirect string, userID int64, email string) (string, error) {
 	var raw string
 	if err := tx.QueryRowContext(ctx, `select callback_urls from app_clients where tenant_id = $1 and name = $2`, tx.TenantID, clientName).Scan(&raw); err != nil {
 		return "", errcode.New(errcode.Invalid, "No app client %q in this workforce", clientName)

@@ -2,6 +2,8 @@ package workforce
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"github.com/pquerna/otp"
 
@@ -13,6 +15,30 @@ import (
 // The portal's sign-in steps: after the password, a worker may have to
 // choose their own password, enroll an authenticator or give a code, as
 // the pool's policy says, before the session opens on the portal.
+
+// Sessions is the user pool's session policy.
+func (p Policy) Sessions() identity.SessionPolicy {
+	return identity.SessionPolicy{Idle: time.Duration(p.UserPool.Session.IdleMinutes) * time.Minute, Absolute: time.Duration(p.UserPool.Session.AbsoluteHours) * time.Hour}
+}
+
+// AtPortal reads, in one transaction, what every portal request needs: the
+// workforce's policy and, when the request carries a session (hash from
+// identity.ParseCredential, "" for none) of this tenant, that session under
+// the pool's policy, for the door to settle when it needs the caller.
+func AtPortal(ctx context.Context, db *store.DB, tenantID int64, sessionHash string) (Policy, *identity.SessionRead, error) {
+	var p Policy
+	var sess *identity.SessionRead
+	err := db.ReadTenant(ctx, tenantID, func(tx *store.Tx) error {
+		var err error
+		if p, err = CurrentPolicy(ctx, tx); err != nil || !p.Exists || sessionHash == "" {
+			return err
+		}
+		read := identity.ReadCredential(ctx, tx, identity.SessionPrefix, sessionHash, p.Sessions())
+		sess = &read
+		return nil
+	})
+	return p, sess, err
+}
 
 // NextStage is where a worker goes after a password check or a step.
 func (p Policy) NextStage(mustChange, enrolled bool) string {
@@ -55,4 +81,58 @@ func BeginEnrollment(ctx context.Context, db *store.DB, tenantID int64, tenantSl
 		return err
 	})
 	return key, err
+}
+
+// SignIn checks a worker's password at the portal under the pool's lockout
+// and opens a session at the first step the policy asks for. It returns
+// the session's cookie value and the delay the attempt started, if any.
+func SignIn(ctx context.Context, db *store.DB, tenantID int64, p Policy, a identity.Attempt) (string, time.Duration, error) {
+	return identity.SignIn(ctx, db, tenantID, a, func(acct identity.Account) (string, error) {
+		return p.NextStage(acct.MustChangePassword, acct.MFAEnrolled), nil
+	}, nil)
+}
+
+// Activate is the one-time link of an activation-link invitation: its code
+// stands in for the temporary password, once, and the session starts at
+// choosing a password.
+func Activate(ctx context.Context, db *store.DB, tenantID int64, a identity.Attempt) (string, time.Duration, error) {
+	return identity.SignIn(ctx, db, tenantID, a, func(acct identity.Account) (string, error) {
+		if !acct.MustChangePassword {
+			return "", errcode.New(errcode.Unauthenticated, "This activation link was already used; sign in instead")
+		}
+		return "password", nil
+	}, nil)
+}
+
+// CheckCode is the TOTP step (enrolling or signing in): codes are guessed
+// like passwords, so they are counted per account (a key of their own,
+// which a right password does not clear) and per address, with the same
+// delays. A right code opens the session on the portal.
+func CheckCode(ctx context.Context, db *store.DB, tenantID int64, p Policy, u identity.User, sessionHash, code, remote string) (time.Duration, error) {
+	keys := identity.LockoutKeys("mfa:"+strings.ToLower(u.Email), remote)
+	return identity.Guarded(ctx, db, tenantID, p.UserPool.Lockout.MaxFailures, keys, nil, func(tx *store.Tx) error {
+		if err := identity.CheckTOTP(ctx, tx, u, code, time.Now()); err != nil {
+			return err
+		}
+		return identity.SetStage(ctx, tx, sessionHash, identity.StagePortal)
+	})
+}
+
+// OfferEnrollment sends a signed-in worker of a pool with optional MFA to
+// the enrollment step.
+func OfferEnrollment(ctx context.Context, db *store.DB, tenantID int64, sessionHash string) error {
+	return db.InTenant(ctx, tenantID, func(tx *store.Tx) error { return identity.SetStage(ctx, tx, sessionHash, "mfa_enroll") })
+}
+
+// Home is what the portal's home page shows a worker: their teams, and
+// whether they have an authenticator.
+func Home(ctx context.Context, db *store.DB, tenantID, userID int64) (teams []Team, enrolled bool, err error) {
+	err = db.ReadTenant(ctx, tenantID, func(tx *store.Tx) error {
+		if teams, err = TeamsOf(ctx, tx, userID); err != nil {
+			return err
+		}
+		enrolled, err = identity.MFAEnrolled(ctx, tx, userID)
+		return err
+	})
+	return teams, enrolled, err
 }

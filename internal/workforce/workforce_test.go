@@ -93,8 +93,8 @@ func TestPlanApplyDestroy(t *testing.T) {
 			t.Fatalf("second apply: %v %v %v", err, ch, inv)
 		}
 		// The temporary password works once the invitation is out, and must be changed.
-		_, err = identity.SignIn(ctx, db, id, identity.Attempt{Door: identity.AppDoor, Email: invites[0].Email, Password: invites[0].Secret, Remote: "192.0.2.1", MaxFailures: 5},
-			func(*store.Tx, identity.Account) error { return nil })
+		_, _, err = identity.SignIn(ctx, db, id, identity.Attempt{Door: identity.AppDoor, Email: invites[0].Email, Password: invites[0].Secret, Remote: "192.0.2.1", MaxFailures: 5},
+			func(identity.Account) (string, error) { return identity.StageApp, nil }, nil)
 		if err == nil {
 			t.Fatal("an invited (not yet active) worker signed in like an active user")
 		}
