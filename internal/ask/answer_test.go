@@ -55,8 +55,8 @@ func TestAnswerRecordsEveryOutcome(t *testing.T) {
 			if ans.Outcome() != c.history {
 				t.Fatalf("%q: outcome %q, want %q", c.q, ans.Outcome(), c.history)
 			}
-			var h []ask.HistoryEntry
-			if err := f.db.ReadTenant(ctx, tid, func(tx *store.Tx) error { h, err = ask.History(ctx, tx, c.who.ID, 1); return err }); err != nil {
+			h, err := ask.History(ctx, f.db, tid, c.who.ID, 1)
+			if err != nil {
 				t.Fatal(err)
 			}
 			if len(h) != 1 || h[0].Question != c.q || h[0].Outcome != c.history {

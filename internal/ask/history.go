@@ -23,7 +23,11 @@ func RecordHistory(ctx context.Context, tx *store.Tx, userID int64, question, ou
 }
 
 // History returns the newest questions of userID, newest first.
-func History(ctx context.Context, tx *store.Tx, userID int64, limit int) ([]HistoryEntry, error) {
+func History(ctx context.Context, db *store.DB, tenantID, userID int64, limit int) ([]HistoryEntry, error) {
+	return store.Read(ctx, db, tenantID, func(tx *store.Tx) ([]HistoryEntry, error) { return history(ctx, tx, userID, limit) })
+}
+
+func history(ctx context.Context, tx *store.Tx, userID int64, limit int) ([]HistoryEntry, error) {
 	rows, err := tx.QueryContext(ctx, `select id, question, outcome, created_at from ask_history where tenant_id = $1 and user_id = $2 order by id desc limit $3`,
 		tx.TenantID, userID, limit)
 	if err != nil {

@@ -3,6 +3,7 @@ package ask
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"math"
 	"strconv"
 	"strings"
@@ -12,6 +13,7 @@ import (
 	"golang.org/x/text/number"
 
 	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/semantic"
 	"github.com/scry-dev/scry/internal/store"
 )
@@ -286,20 +288,37 @@ func (e *Engine) ScopeWords(ctx context.Context, who Asker) (string, error) {
 	return "only " + name, nil
 }
 
-// MayAsk keeps the questions this asker may ask and scry can read, without
-// running any: suggestions never offer a refusal.
-func (e *Engine) MayAsk(ctx context.Context, who Asker, questions []string, now time.Time) []string {
+// Suggestions are questions this asker may ask, built from the tenant's
+// own departments: an admin is offered a department's hours, a manager
+// their team's. Each is read and checked against the asker's role and
+// scope (never run), so a manager is never offered wages or another
+// department, and a suggestion is never a refusal.
+func (e *Engine) Suggestions(ctx context.Context, who Asker, now time.Time) []string {
 	scope, err := ScopeOf(who.User)
 	if err != nil {
 		return nil
 	}
 	var out []string
-	e.DB.ReadTenant(ctx, who.TenantID, func(tx *store.Tx) error {
+	err = e.DB.ReadTenant(ctx, who.TenantID, func(tx *store.Tx) error {
 		parser, _, visible, err := e.reader(ctx, tx, scope, now)
 		if err != nil {
 			return err
 		}
-		for _, q := range questions {
+		vocab, err := LoadVocabulary(ctx, tx)
+		if err != nil {
+			return err
+		}
+		all := who.User.Role == identity.Admin || who.User.Role == identity.HR
+		candidates := []string{"How many employees do we have?", "Headcount by department", "Who is working today?"}
+		if d := vocab["department"]; len(d) > 0 && all {
+			candidates = append(candidates, "Hours worked per week in "+d[len(d)/2]+" over the last 3 months")
+		}
+		if !all {
+			candidates = append(candidates, "How many hours did my team work over the past 7 weeks?")
+		}
+		candidates = append(candidates, "Top 5 employees by hours worked last month", "Average hourly wage by position",
+			"Sick days by department this year", "Give me the gender parity", "Number of shifts by weekday and start hour")
+		for _, q := range candidates {
 			if Guard(q) != nil {
 				continue
 			}
@@ -310,6 +329,9 @@ func (e *Engine) MayAsk(ctx context.Context, who Asker, questions []string, now 
 		}
 		return nil
 	})
+	if err != nil {
+		slog.Error("read the ask page's suggestions", "err", err)
+	}
 	return out
 }
 

@@ -501,6 +501,22 @@ func (l *Log) Record(ctx context.Context, db *store.DB, tenantID int64, rec Reco
 	return l.Publish(ctx, db)
 }
 
+// Actor is who does audited acts, in which tenant: the use cases of the
+// domain packages take one, so that every door records an act alike.
+type Actor struct {
+	DB       *store.DB
+	Log      *Log
+	TenantID int64
+	Tenant   string // the tenant's slug, as records name it
+	Name     string // as records name the actor: "user:ann@example.com", "cli:root"
+}
+
+// Do runs change in a transaction of the actor's tenant, recorded as
+// action on target with details (which change may fill in), as Log.Record.
+func (a Actor) Do(ctx context.Context, action, target string, details map[string]any, change func(*store.Tx) error) error {
+	return a.Log.Record(ctx, a.DB, a.TenantID, Record{Tenant: a.Tenant, Actor: a.Name, Action: action, Target: target, Details: details}, change)
+}
+
 // Note appends rec, an act that changed nothing of its own (a refused
 // sign-in, a portal step), in a transaction of its own and publishes it: at
 // once, or with its burst when anyone can cause the act (actor

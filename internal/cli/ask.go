@@ -85,8 +85,8 @@ func runAsk(ctx context.Context, c *call) error {
 	if c.flag("as") == "" {
 		return errcode.New(errcode.Invalid, "scry ask needs --as <email>: the user whose permissions apply")
 	}
-	var u identity.User
-	if err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { u, err = identity.ByEmail(ctx, tx, c.flag("as")); return err }); err != nil {
+	u, err := identity.UserByEmail(ctx, db, t.ID, c.flag("as"))
+	if err != nil {
 		return err
 	}
 	eng, err := c.engine(db)

@@ -154,16 +154,13 @@ func benchHTTP(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	var tok identity.Token
-	err = c.record(ctx, db, t, "token.create", c.flag("as"), map[string]any{"name": "bench http"}, func(tx *store.Tx) error {
-		tok, err = identity.CreateToken(ctx, tx, c.flag("as"), "bench http", time.Hour)
-		return err
-	})
+	by := c.actorIn(db, log, t)
+	tok, err := identity.IssueToken(ctx, by, c.flag("as"), "bench http", time.Hour)
 	if err != nil {
 		return err
 	}
 	defer func() {
-		if err := db.InTenant(context.Background(), t.ID, func(tx *store.Tx) error { return identity.RevokeToken(context.Background(), tx, tok.ID) }); err != nil {
+		if err := identity.WithdrawToken(context.Background(), by, tok.ID); err != nil {
 			fmt.Fprintf(c.env.Stderr, "scry: the bench token %d could not be revoked (it expires within the hour): %v\n", tok.ID, err)
 		}
 	}()

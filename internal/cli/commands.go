@@ -141,12 +141,28 @@ func (c *call) tenantAudit(ctx context.Context) (*store.DB, tenant.Tenant, *audi
 	return db, t, log, err
 }
 
+// by is who acts, for the use cases: this command's actor in the tenant of
+// --tenant, with the audit log.
+func (c *call) by(ctx context.Context) (audit.Actor, tenant.Tenant, error) {
+	db, t, log, err := c.tenantAudit(ctx)
+	if err != nil {
+		return audit.Actor{}, t, err
+	}
+	return c.actorIn(db, log, t), t, nil
+}
+
+// record is the old shape of an audited act, left for the commands still
+// to move to use cases (issue 15).
 func (c *call) record(ctx context.Context, db *store.DB, t tenant.Tenant, action, target string, details map[string]any, change func(*store.Tx) error) error {
 	log, err := c.audit()
 	if err != nil {
 		return err
 	}
-	return log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: c.actor(), Action: action, Target: target, Details: details}, change)
+	return c.actorIn(db, log, t).Do(ctx, action, target, details, change)
+}
+
+func (c *call) actorIn(db *store.DB, log *audit.Log, t tenant.Tenant) audit.Actor {
+	return audit.Actor{DB: db, Log: log, TenantID: t.ID, Tenant: t.Slug, Name: c.actor()}
 }
 
 func tenantCreate(ctx context.Context, c *call) error {
@@ -160,12 +176,11 @@ func tenantCreate(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	var t tenant.Tenant
-	err = c.record(ctx, db, tenant.Tenant{Slug: c.args[0]}, "tenant.create", c.args[0], nil, func(tx *store.Tx) error {
-		var err error
-		t, err = tenant.Create(ctx, tx, c.args[0], c.flag("name"))
+	log, err := c.audit()
+	if err != nil {
 		return err
-	})
+	}
+	t, err := tenant.New(ctx, db, log, c.actor(), c.args[0], c.flag("name"))
 	if err != nil {
 		return err
 	}
@@ -203,8 +218,8 @@ func tenantShow(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	var n tenant.Size
-	if err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { n, err = tenant.SizeOf(ctx, tx); return err }); err != nil {
+	n, err := tenant.SizeOf(ctx, db, t.ID)
+	if err != nil {
 		return err
 	}
 	v := map[string]any{"tenant": t, "users": n.Users, "employees": n.Employees, "shifts": n.Shifts, "absences": n.Absences}
@@ -215,7 +230,7 @@ func tenantShow(ctx context.Context, c *call) error {
 }
 
 func userAdd(ctx context.Context, c *call) error {
-	db, t, err := c.tenant(ctx)
+	by, t, err := c.by(ctx)
 	if err != nil {
 		return err
 	}
@@ -223,11 +238,7 @@ func userAdd(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	u := identity.User{Email: c.flag("email"), Role: role, EmployeeID: c.flag("employee"), Name: c.flag("name")}
-	err = c.record(ctx, db, t, "user.add", u.Email, map[string]any{"role": role, "employee_id": u.EmployeeID}, func(tx *store.Tx) error {
-		u, err = identity.Add(ctx, tx, u)
-		return err
-	})
+	u, _, err := identity.AddUser(ctx, by, identity.User{Email: c.flag("email"), Role: role, EmployeeID: c.flag("employee"), Name: c.flag("name")}, false)
 	if err != nil {
 		return err
 	}
@@ -239,8 +250,7 @@ func userList(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	var us []identity.User
-	err = db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { us, err = identity.List(ctx, tx); return err })
+	us, err := identity.Users(ctx, db, t.ID)
 	if err != nil {
 		return err
 	}
@@ -259,8 +269,7 @@ func userShow(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	var u identity.User
-	err = db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { u, err = identity.ByEmail(ctx, tx, c.flag("email")); return err })
+	u, err := identity.UserByEmail(ctx, db, t.ID, c.flag("email"))
 	if err != nil {
 		return err
 	}
@@ -270,23 +279,18 @@ func userShow(ctx context.Context, c *call) error {
 }
 
 func userRemove(ctx context.Context, c *call) error {
-	db, t, err := c.tenant(ctx)
+	by, t, err := c.by(ctx)
 	if err != nil {
 		return err
 	}
 	email := c.flag("email")
-	details := map[string]any{}
-	err = c.record(ctx, db, t, "user.remove", email, details, func(tx *store.Tx) error {
-		kept, err := identity.Remove(ctx, tx, email)
-		details["kept_for_history"] = kept
-		return err
-	})
+	kept, err := identity.RemoveUser(ctx, by, email)
 	if err != nil {
 		return err
 	}
-	return c.out(map[string]any{"removed": email, "kept_for_history": details["kept_for_history"]}, func(w io.Writer) {
+	return c.out(map[string]any{"removed": email, "kept_for_history": kept}, func(w io.Writer) {
 		fmt.Fprintf(w, "Removed %s from %s.\n", email, t.Slug)
-		if details["kept_for_history"] == true {
+		if kept {
 			fmt.Fprintln(w, "Their labeling answers stay, attributed to this address; the account itself can no longer be used.")
 		}
 	})
@@ -299,14 +303,14 @@ func importHR(ctx context.Context, c *call) error {
 	if err := c.need(1, "the folder that holds employees.csv, shifts.csv and absences.csv"); err != nil {
 		return err
 	}
-	db, t, err := c.tenant(ctx)
+	by, t, err := c.by(ctx)
 	if err != nil {
 		return err
 	}
 	var counts hr.Counts
 	if c.flag("dry-run") == "true" {
 		// nothing changes, so nothing is audited: the real import will be
-		if counts, err = hr.DryRun(ctx, db, t.ID, c.args[0]); err != nil {
+		if counts, err = hr.DryRun(ctx, by.DB, t.ID, c.args[0]); err != nil {
 			return err
 		}
 		return c.out(map[string]any{"dry_run": true, "employees": counts.Employees, "shifts": counts.Shifts, "absences": counts.Absences}, func(w io.Writer) {
@@ -320,13 +324,7 @@ func importHR(ctx context.Context, c *call) error {
 	// live heap, so a 10M-shift import stays under 200 MB, while smaller
 	// imports collect as usual. (This process does nothing else meanwhile.)
 	defer debug.SetMemoryLimit(debug.SetMemoryLimit(importMemoryLimit))
-	details := map[string]any{}
-	err = c.record(ctx, db, t, "hr.import", c.args[0], details, func(tx *store.Tx) error {
-		counts, err = hr.Import(ctx, tx, c.args[0], c.env.Stderr)
-		details["employees"], details["shifts"], details["absences"] = counts.Employees, counts.Shifts, counts.Absences
-		return err
-	})
-	if err != nil {
+	if counts, err = hr.ImportAs(ctx, by, c.args[0], c.args[0], c.env.Stderr); err != nil {
 		return err
 	}
 	return c.out(counts, func(w io.Writer) {
@@ -410,7 +408,7 @@ func auditVerify(ctx context.Context, c *call) error {
 }
 
 func userPasswd(ctx context.Context, c *call) error {
-	db, t, err := c.tenant(ctx)
+	by, _, err := c.by(ctx)
 	if err != nil {
 		return err
 	}
@@ -420,7 +418,7 @@ func userPasswd(ctx context.Context, c *call) error {
 	}
 	pw := strings.TrimRight(string(b), "\r\n")
 	email := c.flag("email")
-	err = c.record(ctx, db, t, "user.passwd", email, nil, func(tx *store.Tx) error { return identity.SetPassword(ctx, tx, email, pw) })
+	err = identity.ChangeUserPassword(ctx, by, email, pw)
 	if err != nil {
 		return err
 	}
@@ -450,15 +448,11 @@ func tokenCreate(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	db, t, err := c.tenant(ctx)
+	by, _, err := c.by(ctx)
 	if err != nil {
 		return err
 	}
-	var tok identity.Token
-	err = c.record(ctx, db, t, "token.create", c.flag("email"), map[string]any{"name": c.flag("name")}, func(tx *store.Tx) error {
-		tok, err = identity.CreateToken(ctx, tx, c.flag("email"), c.flag("name"), ttl)
-		return err
-	})
+	tok, err := identity.IssueToken(ctx, by, c.flag("email"), c.flag("name"), ttl)
 	if err != nil {
 		return err
 	}
@@ -475,11 +469,11 @@ func tokenRevoke(ctx context.Context, c *call) error {
 	if err != nil {
 		return errcode.New(errcode.Invalid, "%q is not a token id", c.args[0])
 	}
-	db, t, err := c.tenant(ctx)
+	by, _, err := c.by(ctx)
 	if err != nil {
 		return err
 	}
-	if err := c.record(ctx, db, t, "token.revoke", c.args[0], nil, func(tx *store.Tx) error { return identity.RevokeToken(ctx, tx, id) }); err != nil {
+	if err := identity.WithdrawToken(ctx, by, id); err != nil {
 		return err
 	}
 	return c.out(map[string]any{"revoked": id}, func(w io.Writer) { fmt.Fprintf(w, "Revoked token %d.\n", id) })

@@ -12,7 +12,6 @@ import (
 
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
-	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/workforce"
 )
 
@@ -137,27 +136,11 @@ func workforceApply(ctx context.Context, c *call) error {
 	default:
 		return errcode.New(errcode.Invalid, "Give either -f workforce.yaml or a saved plan.json, not both")
 	}
-	db, t, err := c.tenant(ctx)
+	by, t, err := c.by(ctx)
 	if err != nil {
 		return err
 	}
-	var changes []workforce.Change
-	var invites []workforce.Invite
-	details := map[string]any{}
-	err = c.record(ctx, db, t, "workforce.apply", spec.Workforce.Name, details, func(tx *store.Tx) error {
-		var err error
-		if changes, invites, err = workforce.Apply(ctx, tx, spec, base); err != nil {
-			return err
-		}
-		details["changes"] = len(changes)
-		for _, inv := range invites {
-			if err := audit.Append(ctx, tx, audit.Record{Tenant: t.Slug, Actor: c.actor(), Action: "workforce.invite", Target: inv.Email, Outcome: "ok",
-				Details: map[string]any{"expires": inv.Expires.Format("2006-01-02")}}); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	changes, invites, err := workforce.ApplyAs(ctx, by, spec, base)
 	if err != nil {
 		return err
 	}
@@ -198,18 +181,11 @@ func workforceDestroy(ctx context.Context, c *call) error {
 	if named == "" && c.flag("confirm") == "" || c.flag("confirm") != "" && c.flag("confirm") != c.flag("tenant") {
 		return errcode.New(errcode.Invalid, "destroy removes every member, team and app client; repeat the tenant with --confirm %s or give the workforce file with -f", c.flag("tenant"))
 	}
-	db, t, err := c.tenant(ctx)
+	by, _, err := c.by(ctx)
 	if err != nil {
 		return err
 	}
-	var removed []workforce.Change
-	details := map[string]any{}
-	err = c.record(ctx, db, t, "workforce.destroy", t.Slug, details, func(tx *store.Tx) error {
-		var err error
-		removed, err = workforce.Destroy(ctx, tx, named)
-		details["removed"] = len(removed)
-		return err
-	})
+	removed, err := workforce.DestroyAs(ctx, by, named)
 	if err != nil {
 		return err
 	}
@@ -280,21 +256,11 @@ func (c *call) sendInvites(slug string, tmpl workforce.Invitation, invites []wor
 }
 
 func workforceResend(ctx context.Context, c *call) error {
-	db, t, err := c.tenant(ctx)
+	by, t, err := c.by(ctx)
 	if err != nil {
 		return err
 	}
-	var inv workforce.Invite
-	var tmpl workforce.Invitation
-	err = c.record(ctx, db, t, "workforce.invite", c.flag("email"), map[string]any{"resend": true}, func(tx *store.Tx) error {
-		p, err := workforce.CurrentPolicy(ctx, tx)
-		if err != nil {
-			return err
-		}
-		tmpl = p.Invitation
-		inv, err = workforce.Reinvite(ctx, tx, c.flag("email"))
-		return err
-	})
+	inv, tmpl, err := workforce.ResendAs(ctx, by, c.flag("email"))
 	if err != nil {
 		return err
 	}
@@ -308,12 +274,12 @@ func workforceResend(ctx context.Context, c *call) error {
 }
 
 func workforceRevoke(ctx context.Context, c *call) error {
-	db, t, err := c.tenant(ctx)
+	by, _, err := c.by(ctx)
 	if err != nil {
 		return err
 	}
 	email := c.flag("email")
-	if err := c.record(ctx, db, t, "workforce.revoke", email, nil, func(tx *store.Tx) error { return workforce.Revoke(ctx, tx, email) }); err != nil {
+	if err := workforce.RevokeAs(ctx, by, email); err != nil {
 		return err
 	}
 	return c.out(map[string]any{"revoked": email}, func(w io.Writer) { fmt.Fprintf(w, "%s can no longer sign in.\n", email) })

@@ -3,8 +3,10 @@ package hr
 import (
 	"context"
 	"errors"
+	"io"
 	"strings"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/store"
 )
 
@@ -70,5 +72,20 @@ func DryRun(ctx context.Context, db *store.DB, tenantID int64, dir string) (Coun
 	if errors.Is(err, errDryRun) {
 		err = nil
 	}
+	return counts, err
+}
+
+// ImportAs is the import as a door runs it: Import in a transaction of
+// by's tenant, recorded as "hr.import" of target (the folder, "upload") with
+// the counts stored.
+func ImportAs(ctx context.Context, by audit.Actor, dir, target string, progress io.Writer) (Counts, error) {
+	var counts Counts
+	details := map[string]any{}
+	err := by.Do(ctx, "hr.import", target, details, func(tx *store.Tx) error {
+		var err error
+		counts, err = Import(ctx, tx, dir, progress)
+		details["employees"], details["shifts"], details["absences"] = counts.Employees, counts.Shifts, counts.Absences
+		return err
+	})
 	return counts, err
 }

@@ -90,13 +90,7 @@ func Set(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, key
 
 // Show is tenant t's single sign-on without its secrets.
 func Show(ctx context.Context, db *store.DB, t tenant.Tenant) (*Config, error) {
-	var c *Config
-	err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error {
-		var err error
-		c, err = Load(ctx, tx)
-		return err
-	})
-	return c, err
+	return store.Read(ctx, db, t.ID, func(tx *store.Tx) (*Config, error) { return Load(ctx, tx) })
 }
 
 // RemoveFor deletes tenant t's single sign-on (password sign-in is on

@@ -88,7 +88,11 @@ func loadSecrets(ctx context.Context, tx *store.Tx, sealer *Sealer) (*Config, se
 
 // PasswordAllowed says whether the tenant's people may sign in with a
 // password at the main door (true when no single sign-on is configured).
-func PasswordAllowed(ctx context.Context, tx *store.Tx) (bool, error) {
+func PasswordAllowed(ctx context.Context, db *store.DB, tenantID int64) (bool, error) {
+	return store.Read(ctx, db, tenantID, func(tx *store.Tx) (bool, error) { return passwordAllowed(ctx, tx) })
+}
+
+func passwordAllowed(ctx context.Context, tx *store.Tx) (bool, error) {
 	var pw int
 	err := tx.QueryRowContext(ctx, `select password_signin from sso_configs where tenant_id = $1`, tx.TenantID).Scan(&pw)
 	if err = store.Err(err, "read SSO settings"); errcode.Is(err, errcode.NotFound) {

@@ -215,6 +215,29 @@ func (db *DB) ReadTenant(ctx context.Context, tenantID int64, fn func(*Tx) error
 	return db.run(ctx, db.read, true, tenantID, fn)
 }
 
+// Read is ReadTenant for a read that returns one value: the shape of a
+// domain package's read use case around its step.
+func Read[T any](ctx context.Context, db *DB, tenantID int64, fn func(*Tx) (T, error)) (T, error) {
+	var v T
+	err := db.ReadTenant(ctx, tenantID, func(tx *Tx) error {
+		var err error
+		v, err = fn(tx)
+		return err
+	})
+	return v, err
+}
+
+// Write is InTenant for a change that returns one value.
+func Write[T any](ctx context.Context, db *DB, tenantID int64, fn func(*Tx) (T, error)) (T, error) {
+	var v T
+	err := db.InTenant(ctx, tenantID, func(tx *Tx) error {
+		var err error
+		v, err = fn(tx)
+		return err
+	})
+	return v, err
+}
+
 // Global runs fn in a read-write transaction bound to no tenant: only global
 // tables (tenants, audit) are visible on PostgreSQL.
 func (db *DB) Global(ctx context.Context, fn func(*Tx) error) error {

@@ -7,6 +7,7 @@ import (
 	"regexp"
 	"time"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/store"
 )
@@ -97,8 +98,24 @@ type Size struct {
 	Users, Employees, Shifts, Absences int64
 }
 
-// SizeOf counts the transaction's tenant's users and HR rows.
-func SizeOf(ctx context.Context, tx *store.Tx) (Size, error) {
+// New creates a tenant for actor, recorded as "tenant.create".
+func New(ctx context.Context, db *store.DB, log *audit.Log, actor, slug, name string) (Tenant, error) {
+	var t Tenant
+	by := audit.Actor{DB: db, Log: log, Tenant: slug, Name: actor}
+	err := by.Do(ctx, "tenant.create", slug, nil, func(tx *store.Tx) error {
+		var err error
+		t, err = Create(ctx, tx, slug, name)
+		return err
+	})
+	return t, err
+}
+
+// SizeOf counts a tenant's users and HR rows.
+func SizeOf(ctx context.Context, db *store.DB, tenantID int64) (Size, error) {
+	return store.Read(ctx, db, tenantID, func(tx *store.Tx) (Size, error) { return sizeOf(ctx, tx) })
+}
+
+func sizeOf(ctx context.Context, tx *store.Tx) (Size, error) {
 	var s Size
 	for _, c := range []struct {
 		table string

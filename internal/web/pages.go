@@ -25,7 +25,6 @@ import (
 	"github.com/scry-dev/scry/internal/hr"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling"
-	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/video"
 	"github.com/scry-dev/scry/internal/workforce"
 )
@@ -248,32 +247,6 @@ func (s *Server) base(c *caller, title, page string) pageData {
 	return pageData{Title: title, Page: page, Tenant: c.tenantSlug, User: &u}
 }
 
-// suggestions are questions this asker may ask, built from the tenant's
-// own departments: an admin is offered a department's hours, a manager
-// their team's; each is read and checked against the asker's role and
-// scope (never run), so a manager is never offered wages or another
-// department.
-func (s *Server) suggestions(r *http.Request, c *caller, now time.Time) []string {
-	out := []string{"How many employees do we have?", "Headcount by department", "Who is working today?"}
-	all := c.user.Role == identity.Admin || c.user.Role == identity.HR
-	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
-		v, err := ask.LoadVocabulary(r.Context(), tx)
-		if err != nil {
-			return err
-		}
-		if d := v["department"]; len(d) > 0 && all {
-			out = append(out, "Hours worked per week in "+d[len(d)/2]+" over the last 3 months")
-		}
-		return nil
-	}))
-	if !all {
-		out = append(out, "How many hours did my team work over the past 7 weeks?")
-	}
-	out = append(out, "Top 5 employees by hours worked last month", "Average hourly wage by position",
-		"Sick days by department this year", "Give me the gender parity", "Number of shifts by weekday and start hour")
-	return s.engine.MayAsk(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user}, out, now)
-}
-
 // askPage shows the ask page; with ?answer= the answer a POST just gave
 // (see shownAnswers), which a reload shows again without asking again.
 func (s *Server) askPage(w http.ResponseWriter, r *http.Request, c *caller) {
@@ -295,12 +268,10 @@ func (s *Server) askPage(w http.ResponseWriter, r *http.Request, c *caller) {
 			d.Notice = "This answer is no longer kept here; press Ask to ask the question again."
 		}
 	}
-	d.Suggestions = s.suggestions(r, c, askDate(d.Now))
-	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
-		var err error
-		d.History, err = ask.History(r.Context(), tx, c.user.ID, 12)
-		return err
-	}))
+	d.Suggestions = s.engine.Suggestions(r.Context(), ask.Asker{TenantID: c.tenantID, User: c.user}, askDate(d.Now))
+	var err error
+	d.History, err = ask.History(r.Context(), s.db, c.tenantID, c.user.ID, 12)
+	s.logFailure(r, "read what the page shows", err)
 	s.render(w, r, status, "ask", d)
 }
 
@@ -515,13 +486,7 @@ func (s *Server) importUpload(r *http.Request, c *caller, dry bool) (hr.Counts, 
 	if dry {
 		return hr.DryRun(r.Context(), s.db, c.tenantID, dir)
 	}
-	details := map[string]any{}
-	err = s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "hr.import", "upload", details, func(tx *store.Tx) error {
-		var err error
-		counts, err = hr.Import(r.Context(), tx, dir, nil)
-		details["employees"], details["shifts"], details["absences"] = counts.Employees, counts.Shifts, counts.Absences
-		return err
-	})
+	counts, err = hr.ImportAs(r.Context(), s.actor(c), dir, "upload", nil)
 	outcome := "ok"
 	if err != nil {
 		outcome = "refused"

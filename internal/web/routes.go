@@ -92,6 +92,11 @@ func (s *Server) cookie(value string, maxAge int) *http.Cookie {
 	return &http.Cookie{Name: name, Value: value, Path: "/", HttpOnly: true, Secure: s.tls(), SameSite: http.SameSiteLaxMode, MaxAge: maxAge}
 }
 
+// actor is the signed-in caller as the audit log names them.
+func (s *Server) actor(c *caller) audit.Actor {
+	return audit.Actor{DB: s.db, Log: s.audit, TenantID: c.tenantID, Tenant: c.tenantSlug, Name: "user:" + c.user.Email}
+}
+
 func (s *Server) record(r *http.Request, tenantID int64, slug, actor, action, target string, details map[string]any, change func(*store.Tx) error) error {
 	return s.audit.Record(r.Context(), s.db, tenantID, audit.Record{Tenant: slug, Actor: actor, Action: action, Target: target, Details: details}, change)
 }
@@ -187,10 +192,7 @@ func (s *Server) signOut(w http.ResponseWriter, r *http.Request, c *caller) erro
 }
 
 func (s *Server) signOutEverywhere(w http.ResponseWriter, r *http.Request, c *caller) error {
-	err := s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "session.signout_everywhere", c.user.Email, nil, func(tx *store.Tx) error {
-		return identity.EndAllSessions(r.Context(), tx, c.user.ID)
-	})
-	if err != nil {
+	if err := identity.SignOutEverywhere(r.Context(), s.actor(c), c.user); err != nil {
 		return err
 	}
 	http.SetCookie(w, s.cookie("", -1))
@@ -231,12 +233,7 @@ func (s *Server) ask(w http.ResponseWriter, r *http.Request, c *caller) error {
 }
 
 func (s *Server) history(w http.ResponseWriter, r *http.Request, c *caller) error {
-	var h []ask.HistoryEntry
-	err := s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
-		var err error
-		h, err = ask.History(r.Context(), tx, c.user.ID, 50)
-		return err
-	})
+	h, err := ask.History(r.Context(), s.db, c.tenantID, c.user.ID, 50)
 	if err != nil {
 		return err
 	}
@@ -245,12 +242,7 @@ func (s *Server) history(w http.ResponseWriter, r *http.Request, c *caller) erro
 }
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request, c *caller) error {
-	var us []identity.User
-	err := s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
-		var err error
-		us, err = identity.List(r.Context(), tx)
-		return err
-	})
+	us, err := identity.Users(r.Context(), s.db, c.tenantID)
 	if err != nil {
 		return err
 	}
@@ -296,7 +288,7 @@ func (s *Server) reinviteUser(w http.ResponseWriter, r *http.Request, c *caller)
 }
 
 func (s *Server) removeUser(w http.ResponseWriter, r *http.Request, c *caller) error {
-	if err := s.removeUserAs(r, c, r.PathValue("email")); err != nil {
+	if _, err := identity.RemoveUser(r.Context(), s.actor(c), r.PathValue("email")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)

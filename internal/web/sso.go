@@ -10,7 +10,6 @@ import (
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/sso"
-	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/workforce"
 )
@@ -87,12 +86,7 @@ func (s *Server) signInOptionsFor(r *http.Request, slug string) *signInOptions {
 	if err != nil {
 		return o
 	}
-	var cfg *sso.Config
-	err = s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		var err error
-		cfg, err = sso.Load(r.Context(), tx)
-		return err
-	})
+	cfg, err := sso.Show(r.Context(), s.db, t)
 	if err != nil {
 		if !errcode.Is(err, errcode.NotFound) {
 			s.logFailure(r, "read SSO settings", err)
@@ -237,12 +231,7 @@ func (s *Server) ssoFailed(w http.ResponseWriter, r *http.Request, t tenant.Tena
 // passwordRefused says whether tenantID has switched password sign-in off
 // at the main door.
 func (s *Server) passwordRefused(r *http.Request, tenantID int64) (bool, error) {
-	on := true
-	err := s.db.ReadTenant(r.Context(), tenantID, func(tx *store.Tx) error {
-		var err error
-		on, err = sso.PasswordAllowed(r.Context(), tx)
-		return err
-	})
+	on, err := sso.PasswordAllowed(r.Context(), s.db, tenantID)
 	return !on, err
 }
 
@@ -363,12 +352,8 @@ func (s *Server) switchPassword(r *http.Request, c *caller, t tenant.Tenant, on 
 // identity provider: password sign-in goes off only when that way in is
 // shown to work for admins.
 func (s *Server) viaProvider(r *http.Request, c *caller) error {
-	var via string
-	if err := s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
-		var err error
-		via, err = identity.SessionVia(r.Context(), tx, c.sessionHash)
-		return err
-	}); err != nil {
+	via, err := identity.OpenedVia(r.Context(), s.db, c.tenantID, c.sessionHash)
+	if err != nil {
 		return err
 	}
 	if via != "oidc" && via != "saml" {

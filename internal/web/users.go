@@ -7,9 +7,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
-	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/workforce"
 )
@@ -37,16 +37,7 @@ type sentInvitation struct {
 // the user is added and invited in one audited transaction, then the
 // invitation is mailed. A mail failure leaves the user added and says so.
 func (s *Server) addUserInvited(r *http.Request, c *caller, u identity.User) (identity.User, sentInvitation, error) {
-	var inv identity.Invitation
-	err := s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "user.add", u.Email, map[string]any{"role": u.Role, "invited": true}, func(tx *store.Tx) error {
-		var err error
-		if u, err = identity.Add(r.Context(), tx, u); err != nil {
-			return err
-		}
-		inv, err = identity.InviteUser(r.Context(), tx, u.Email)
-		u.Status = "invited"
-		return err
-	})
+	u, inv, err := identity.AddUser(r.Context(), s.actor(c), u, true)
 	if err != nil {
 		return u, sentInvitation{}, err
 	}
@@ -56,12 +47,7 @@ func (s *Server) addUserInvited(r *http.Request, c *caller, u identity.User) (id
 
 // resendInvitation replaces a user's invitation with a new one and mails it.
 func (s *Server) resendInvitation(r *http.Request, c *caller, email string) (sentInvitation, error) {
-	var inv identity.Invitation
-	err := s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "user.invite", email, map[string]any{"resend": true}, func(tx *store.Tx) error {
-		var err error
-		inv, err = identity.InviteUser(r.Context(), tx, email)
-		return err
-	})
+	inv, err := identity.ResendInvitation(r.Context(), s.actor(c), email)
 	if err != nil {
 		return sentInvitation{}, err
 	}
@@ -87,16 +73,6 @@ func (s *Server) sendInvitation(r *http.Request, c *caller, inv identity.Invitat
 	return sent, nil
 }
 
-// removeUserAs removes a user for the signed-in admin, audited.
-func (s *Server) removeUserAs(r *http.Request, c *caller, email string) error {
-	details := map[string]any{}
-	return s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "user.remove", email, details, func(tx *store.Tx) error {
-		kept, err := identity.Remove(r.Context(), tx, email)
-		details["kept_for_history"] = kept
-		return err
-	})
-}
-
 // userRow is a line of the users page.
 type userRow struct {
 	identity.User
@@ -116,7 +92,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		var err error
 		switch r.PostFormValue("action") {
 		case "remove":
-			if err = s.removeUserAs(r, c, email); err == nil {
+			if _, err = identity.RemoveUser(r.Context(), s.actor(c), email); err == nil {
 				d.Notice = "Removed " + email + "."
 			}
 		case "resend":
@@ -142,24 +118,15 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *caller) {
 			d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
 		}
 	}
-	s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
-		users, err := identity.List(r.Context(), tx)
-		if err != nil {
-			return err
+	users, standing, err := identity.UsersStanding(r.Context(), s.db, c.tenantID)
+	s.logFailure(r, "read what the page shows", err)
+	for _, u := range users {
+		row := userRow{User: u, Standing: u.Status}
+		if st, ok := standing[u.ID]; ok {
+			row.Standing, row.Invite = st, u.Role != identity.Worker
 		}
-		standing, err := identity.Standing(r.Context(), tx)
-		if err != nil {
-			return err
-		}
-		for _, u := range users {
-			row := userRow{User: u, Standing: u.Status}
-			if st, ok := standing[u.ID]; ok {
-				row.Standing, row.Invite = st, u.Role != identity.Worker
-			}
-			d.UserRows = append(d.UserRows, row)
-		}
-		return nil
-	})
+		d.UserRows = append(d.UserRows, row)
+	}
 	s.render(w, r, status, "users", d)
 }
 
@@ -178,10 +145,8 @@ func (s *Server) activatePage(w http.ResponseWriter, r *http.Request) {
 		if r.PostFormValue("password") != r.PostFormValue("confirm") {
 			err = errcode.New(errcode.Invalid, "The two passwords differ")
 		} else {
-			err = s.record(r, t.ID, t.Slug, "user:"+d.Form["email"], "user.activate", d.Form["email"], map[string]any{"remote": s.clientAddr(r).String()}, func(tx *store.Tx) error {
-				_, err := identity.Activate(r.Context(), tx, d.Form["email"], d.Form["code"], r.PostFormValue("password"))
-				return err
-			})
+			by := audit.Actor{DB: s.db, Log: s.audit, TenantID: t.ID, Tenant: t.Slug, Name: "user:" + d.Form["email"]}
+			err = identity.ActivateAccount(r.Context(), by, d.Form["email"], d.Form["code"], r.PostFormValue("password"), s.clientAddr(r).String())
 		}
 	} else {
 		identity.SpendPasswordTime(d.Form["code"]) // an unknown tenant costs what a wrong code does

@@ -61,8 +61,8 @@ func keys(ctx context.Context, tx *store.Tx) ([]signingKey, error) {
 // JWKS is the tenant's public keys as a JSON Web Key Set (the first
 // request makes the key).
 func JWKS(ctx context.Context, db *store.DB, tenantID int64) (map[string]any, error) {
-	var ks []signingKey
-	if err := db.InTenant(ctx, tenantID, func(tx *store.Tx) error { var err error; ks, err = keys(ctx, tx); return err }); err != nil {
+	ks, err := store.Write(ctx, db, tenantID, func(tx *store.Tx) ([]signingKey, error) { return keys(ctx, tx) })
+	if err != nil {
 		return nil, err
 	}
 	var list []map[string]string
@@ -83,13 +83,9 @@ type Claims struct {
 // Authorize checks that clientName is an app client of this tenant and
 // redirect one of its callback URLs, then signs a token for the worker.
 func Authorize(ctx context.Context, db *store.DB, tenantID int64, issuer, clientName, redirect string, userID int64, email string) (string, error) {
-	var token string
-	err := db.InTenant(ctx, tenantID, func(tx *store.Tx) error {
-		var err error
-		token, err = authorize(ctx, tx, issuer, clientName, redirect, userID, email)
-		return err
+	return store.Write(ctx, db, tenantID, func(tx *store.Tx) (string, error) {
+		return authorize(ctx, tx, issuer, clientName, redirect, userID, email)
 	})
-	return token, err
 }
 
 func authorize(ctx context.Context, tx *store.Tx, issuer, clientName, redirect string, userID int64, email string) (string, error) {

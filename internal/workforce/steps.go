@@ -7,6 +7,7 @@ import (
 
 	"github.com/pquerna/otp"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/store"
@@ -135,4 +136,64 @@ func Home(ctx context.Context, db *store.DB, tenantID, userID int64) (teams []Te
 		return err
 	})
 	return teams, enrolled, err
+}
+
+// ApplyAs applies spec for by (Apply), recorded as "workforce.apply" with
+// one "workforce.invite" record per invitation, in one transaction; the
+// door mails the invitations after it commits.
+func ApplyAs(ctx context.Context, by audit.Actor, spec *Spec, base string) ([]Change, []Invite, error) {
+	var changes []Change
+	var invites []Invite
+	details := map[string]any{}
+	err := by.Do(ctx, "workforce.apply", spec.Workforce.Name, details, func(tx *store.Tx) error {
+		var err error
+		if changes, invites, err = Apply(ctx, tx, spec, base); err != nil {
+			return err
+		}
+		details["changes"] = len(changes)
+		for _, inv := range invites {
+			if err := audit.Append(ctx, tx, audit.Record{Tenant: by.Tenant, Actor: by.Name, Action: "workforce.invite", Target: inv.Email, Outcome: audit.OutcomeOK,
+				Details: map[string]any{"expires": inv.Expires.Format("2006-01-02")}}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return changes, invites, err
+}
+
+// DestroyAs removes the tenant's workforce for by (Destroy; named, when
+// given, must be its name).
+func DestroyAs(ctx context.Context, by audit.Actor, named string) ([]Change, error) {
+	var removed []Change
+	details := map[string]any{}
+	err := by.Do(ctx, "workforce.destroy", by.Tenant, details, func(tx *store.Tx) error {
+		var err error
+		removed, err = Destroy(ctx, tx, named)
+		details["removed"] = len(removed)
+		return err
+	})
+	return removed, err
+}
+
+// ResendAs gives a member a new invitation (Reinvite) and returns it with
+// the workforce's message to mail it with.
+func ResendAs(ctx context.Context, by audit.Actor, email string) (Invite, Invitation, error) {
+	var inv Invite
+	var tmpl Invitation
+	err := by.Do(ctx, "workforce.invite", email, map[string]any{"resend": true}, func(tx *store.Tx) error {
+		p, err := CurrentPolicy(ctx, tx)
+		if err != nil {
+			return err
+		}
+		tmpl = p.Invitation
+		inv, err = Reinvite(ctx, tx, email)
+		return err
+	})
+	return inv, tmpl, err
+}
+
+// RevokeAs stops a member from signing in (Revoke).
+func RevokeAs(ctx context.Context, by audit.Actor, email string) error {
+	return by.Do(ctx, "workforce.revoke", email, nil, func(tx *store.Tx) error { return Revoke(ctx, tx, email) })
 }
