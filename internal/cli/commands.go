@@ -151,16 +151,6 @@ func (c *call) by(ctx context.Context) (audit.Actor, tenant.Tenant, error) {
 	return c.actorIn(db, log, t), t, nil
 }
 
-// record is the old shape of an audited act, left for the commands still
-// to move to use cases (issue 15).
-func (c *call) record(ctx context.Context, db *store.DB, t tenant.Tenant, action, target string, details map[string]any, change func(*store.Tx) error) error {
-	log, err := c.audit()
-	if err != nil {
-		return err
-	}
-	return c.actorIn(db, log, t).Do(ctx, action, target, details, change)
-}
-
 func (c *call) actorIn(db *store.DB, log *audit.Log, t tenant.Tenant) audit.Actor {
 	return audit.Actor{DB: db, Log: log, TenantID: t.ID, Tenant: t.Slug, Name: c.actor()}
 }

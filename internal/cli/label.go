@@ -84,10 +84,11 @@ func labelJobCreate(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	details := map[string]any{"kind": req.Kind, "team": req.Team, "video": req.Video}
-	job, err := labeling.NewJob(ctx, db, t.ID, req, c.actor(), func(change func(*store.Tx) error) error {
-		return c.record(ctx, db, t, "label.job.create", req.Name, details, change)
-	}, details)
+	log, err := c.audit()
+	if err != nil {
+		return err
+	}
+	job, err := labeling.NewJob(ctx, db, log, t, c.actor(), req)
 	if err != nil {
 		return err
 	}
@@ -102,8 +103,8 @@ func labelJobList(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	var jobs []labeling.Job
-	if err := db.ReadTenant(ctx, t.ID, func(tx *store.Tx) error { jobs, err = labeling.ListJobs(ctx, tx); return err }); err != nil {
+	jobs, err := labeling.ListJobs(ctx, db, t.ID)
+	if err != nil {
 		return err
 	}
 	return c.out(jobs, func(w io.Writer) {
@@ -134,8 +135,8 @@ func labelJobShow(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	var p labeling.Progress
-	if err := db.InTenant(ctx, t.ID, func(tx *store.Tx) error { p, err = labeling.GetProgress(ctx, tx, id); return err }); err != nil {
+	p, err := labeling.GetProgress(ctx, db, t.ID, id)
+	if err != nil {
 		return err
 	}
 	return c.out(p, func(w io.Writer) {
@@ -198,7 +199,11 @@ func labelJobCancel(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	if err := c.record(ctx, db, t, "label.job.cancel", fmt.Sprint(id), nil, func(tx *store.Tx) error { return labeling.Cancel(ctx, tx, id) }); err != nil {
+	log, err := c.audit()
+	if err != nil {
+		return err
+	}
+	if err := labeling.Cancel(ctx, db, log, t, c.actor(), id); err != nil {
 		return err
 	}
 	return c.out(map[string]any{"job": id, "status": "cancelled"}, func(w io.Writer) { fmt.Fprintf(w, "Job %d cancelled.\n", id) })

@@ -65,23 +65,23 @@ func TestLabelCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	tn, _ := tenant.Get(ctx, db, "acme-retail")
-	err = db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
-		var worker int64
-		tx.QueryRowContext(ctx, `select id from users where tenant_id = $1 and email = 'ana.reviewer@acme-retail.example'`, tn.ID).Scan(&worker)
-		for i := range 2 {
-			task, err := labeling.Take(ctx, tx, worker)
-			if err != nil || task == nil {
-				t.Fatalf("take: %v %v", err, task)
-			}
-			f := task.Frames[0]
-			b := task.Machine[f][0]
-			b.X += 10 * i
-			if _, err := labeling.Submit(ctx, tx, worker, task.ID, labeling.Answer{Frames: map[int][]labeling.Box{f: {{X: b.X, Y: b.Y, W: b.W, H: b.H, Label: b.Label}}}}, 1000); err != nil {
-				return err
-			}
-		}
-		return nil
+	var worker int64
+	err = db.ReadTenant(ctx, tn.ID, func(tx *store.Tx) error {
+		return tx.QueryRowContext(ctx, `select id from users where tenant_id = $1 and email = 'ana.reviewer@acme-retail.example'`, tn.ID).Scan(&worker)
 	})
+	for i := range 2 {
+		if err != nil {
+			break
+		}
+		task, terr := labeling.Take(ctx, db, tn.ID, worker)
+		if terr != nil || task == nil {
+			t.Fatalf("take: %v %v", terr, task)
+		}
+		f := task.Frames[0]
+		b := task.Machine[f][0]
+		b.X += 10 * i
+		_, err = labeling.Submit(ctx, db, tn.ID, worker, task.ID, labeling.Answer{Frames: map[int][]labeling.Box{f: {{X: b.X, Y: b.Y, W: b.W, H: b.H, Label: b.Label}}}}, 1000)
+	}
 	db.Close()
 	if err != nil {
 		t.Fatal(err)

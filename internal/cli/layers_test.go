@@ -74,14 +74,6 @@ func TestNoDialectBranchesOutsideStore(t *testing.T) {
 	}
 }
 
-// notYetMoved lists the door files that still open transactions themselves
-// while issue 15's move is under way; the test fails on any other file that
-// does, and on a listed file that no longer does (so the list only shrinks).
-var notYetMoved = map[string]bool{
-	"../web/label.go": true, "../web/videos.go": true, "../web/upload.go": true, "../web/routes.go": true,
-	"commands.go": true, "label.go": true, "demo.go": true, "video.go": true,
-}
-
 // TestDoorsOpenNoTransactions: a door calls use cases, which take the
 // *store.DB and open their own transaction; a door that opens one (or hands
 // a *store.Tx callback to a domain call) is composing the act itself, and
@@ -113,11 +105,8 @@ func TestDoorsOpenNoTransactions(t *testing.T) {
 				}
 				return true
 			})
-			switch {
-			case len(where) > 0 && !notYetMoved[f]:
+			if len(where) > 0 {
 				t.Errorf("a door opens a transaction or holds a *store.Tx (call a use case of the domain package instead): %s", strings.Join(where, ", "))
-			case len(where) == 0 && notYetMoved[f]:
-				t.Errorf("%s no longer opens transactions: take it off notYetMoved", f)
 			}
 		}
 	}

@@ -75,26 +75,25 @@ func TestRemoveWorkersWithHistory(t *testing.T) {
 		defer db.Close()
 		tn, _ := tenant.Get(ctx, db, "acme-retail")
 		workers := []string{"ana.reviewer@acme-retail.example", "bo.checker@acme-retail.example", "cy.third@acme-retail.example"}
-		err = db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
-			for i, email := range workers {
-				u, err := identity.ByEmail(ctx, tx, email)
-				if err != nil {
-					return err
-				}
-				task, err := labeling.Take(ctx, tx, u.ID)
-				if err != nil || task == nil {
-					t.Fatalf("%s takes: %v %v", email, task, err)
-				}
-				if i == 0 { // ana answers; bo and cy keep their leases open
-					f := task.Frames[0]
-					if _, err := labeling.Submit(ctx, tx, u.ID, task.ID, labeling.Answer{Frames: map[int][]labeling.Box{f: {{X: 1, Y: 2, W: 30, H: 40, Label: "box"}}}}, 1500); err != nil {
-						return err
-					}
+		for i, email := range workers {
+			var u identity.User
+			if err := db.ReadTenant(ctx, tn.ID, func(tx *store.Tx) error { u, err = identity.ByEmail(ctx, tx, email); return err }); err != nil {
+				t.Fatal(err)
+			}
+			task, err := labeling.Take(ctx, db, tn.ID, u.ID)
+			if err != nil || task == nil {
+				t.Fatalf("%s takes: %v %v", email, task, err)
+			}
+			if i == 0 { // ana answers; bo and cy keep their leases open
+				f := task.Frames[0]
+				if _, err := labeling.Submit(ctx, db, tn.ID, u.ID, task.ID, labeling.Answer{Frames: map[int][]labeling.Box{f: {{X: 1, Y: 2, W: 30, H: 40, Label: "box"}}}}, 1500); err != nil {
+					t.Fatal(err)
 				}
 			}
+		}
+		if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
 			return identity.SetPassword(ctx, tx, "admin@acme-retail.example", "a long enough password")
-		})
-		if err != nil {
+		}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -149,12 +148,7 @@ func TestRemoveWorkersWithHistory(t *testing.T) {
 		}
 
 		// History stays: every task, the answer, the per-worker record.
-		var progress labeling.Progress
-		err = db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
-			var err error
-			progress, err = labeling.GetProgress(ctx, tx, job.ID)
-			return err
-		})
+		progress, err := labeling.GetProgress(ctx, db, tn.ID, job.ID)
 		if err != nil {
 			t.Fatal(err)
 		}

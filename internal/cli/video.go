@@ -65,9 +65,9 @@ func videoAdd(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	details := map[string]any{"file": c.args[0]}
-	within := func(change func(*store.Tx) error) error {
-		return c.record(ctx, db, t, "video.add", c.args[0], details, change)
+	log, err := c.audit()
+	if err != nil {
+		return err
 	}
 	// Progress on stderr in steps of 5 % for files worth waiting for.
 	step := -1
@@ -80,7 +80,7 @@ func videoAdd(ctx context.Context, c *call) error {
 			fmt.Fprintf(c.env.Stderr, "copying %s: %d%% (%s of %s)\n", c.args[0], s*5, size(done), size(total))
 		}
 	})
-	v, existed, err := video.Add(ctx, db, c.objects, t.ID, c.actor(), c.args[0], media.DefaultLimits, within)
+	v, existed, err := video.Add(ctx, db, log, c.objects, t, c.actor(), c.args[0], media.DefaultLimits)
 	if err != nil {
 		return err
 	}
@@ -186,10 +186,11 @@ func videoAnalyze(ctx context.Context, c *call) error {
 	req := video.Request{Video: v, Prompt: c.flag("prompt"), Blueprint: string(bp), Actor: c.actor(),
 		Options: video.JobOptions{FPS: fps, MinConfidence: minConf, Setup: detect.Setup{Detector: detect.Backend(c.flag("detector")),
 			ModelURL: c.flag("model-url"), Model: c.flag("model"), Exemplar: c.flag("exemplar")}}}
-	details := map[string]any{}
-	id, err := video.Start(ctx, jobs, c.objects, req, details, func(change func(*store.Tx) error) error {
-		return c.record(ctx, db, t, "video.analyze", v.ID, details, change)
-	})
+	alog, err := c.audit()
+	if err != nil {
+		return err
+	}
+	id, err := video.Start(ctx, db, alog, t, jobs, c.objects, req)
 	if err != nil {
 		return err
 	}

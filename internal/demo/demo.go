@@ -1,5 +1,6 @@
 // Package demo carries the three demo tenants' HR data inside the binary, so
-// `scry demo seed` works on a machine with nothing else.
+// `scry demo seed` works on a machine with nothing else, and seeds them
+// (Seed): tenants, users, a workforce, videos, analyses and a review job.
 package demo
 
 import (

@@ -12,9 +12,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/video"
 )
 
@@ -366,7 +369,36 @@ func getJob(ctx context.Context, tx *store.Tx, id int64, withItems bool) (Job, e
 }
 
 // ListJobs lists the tenant's jobs, newest first.
-func ListJobs(ctx context.Context, tx *store.Tx) ([]Job, error) {
+func ListJobs(ctx context.Context, db *store.DB, tenantID int64) ([]Job, error) {
+	var jobs []Job
+	err := db.ReadTenant(ctx, tenantID, func(tx *store.Tx) error {
+		var err error
+		jobs, err = listJobs(ctx, tx)
+		return err
+	})
+	return jobs, err
+}
+
+// JobFrame is frame of job id's video as a JPEG (video.FrameJPEG), for the
+// previews of the job's items.
+func JobFrame(ctx context.Context, db *store.DB, objs objstore.Store, tenantID, id int64, frame int) ([]byte, error) {
+	var job Job
+	err := db.ReadTenant(ctx, tenantID, func(tx *store.Tx) error {
+		var err error
+		job, err = getJob(ctx, tx, id, false)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	v, err := video.Get(ctx, db, tenantID, job.VideoID)
+	if err != nil {
+		return nil, err
+	}
+	return video.FrameJPEG(ctx, objs, tenantID, v, frame)
+}
+
+func listJobs(ctx context.Context, tx *store.Tx) ([]Job, error) {
 	rows, err := tx.QueryContext(ctx, `select `+jobCols+itemCount+` from label_jobs where tenant_id = $1 order by id desc`, tx.TenantID)
 	if err != nil {
 		return nil, store.Err(err, "list jobs")
@@ -409,7 +441,14 @@ func ParseLabels(s string) ([]Label, error) {
 
 // Cancel stops a job: no task of it is handed out any more, and answers
 // to tasks already taken are refused. Finished items keep their results.
-func Cancel(ctx context.Context, tx *store.Tx, id int64) error {
+// Audited as label.job.cancel, whichever door asks.
+func Cancel(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, actor string, id int64) error {
+	return log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: actor, Action: "label.job.cancel", Target: fmt.Sprint(id)}, func(tx *store.Tx) error {
+		return cancel(ctx, tx, id)
+	})
+}
+
+func cancel(ctx context.Context, tx *store.Tx, id int64) error {
 	j, err := GetJob(ctx, tx, id)
 	if err != nil {
 		return err

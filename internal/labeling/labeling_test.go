@@ -60,7 +60,7 @@ func setup(t *testing.T, d store.Dialect) *fixture {
 	f.a, f.b = storetest.Tenant(t, db, "tenant-a"), storetest.Tenant(t, db, "tenant-b")
 	clip := filepath.Join(t.TempDir(), "clip.mp4")
 	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=320x180:r=10:d=3", "-pix_fmt", "yuv420p", clip)
-	if f.video, _, err = video.Add(ctx, db, objstore.NewFolder(cfg.DataDir), f.a.ID, "t", clip, media.DefaultLimits, nil); err != nil {
+	if f.video, _, err = video.Add(ctx, db, nil, objstore.NewFolder(cfg.DataDir), f.a, "t", clip, media.DefaultLimits); err != nil {
 		t.Fatal(err)
 	}
 	res := analysisResult()
@@ -105,25 +105,15 @@ func (f *fixture) in(t *testing.T, tn tenant.Tenant, fn func(tx *store.Tx) error
 
 func (f *fixture) take(t *testing.T, tn tenant.Tenant, worker string) *labeling.Task {
 	t.Helper()
-	var task *labeling.Task
-	if err := f.in(t, tn, func(tx *store.Tx) error {
-		var err error
-		task, err = labeling.Take(f.ctx, tx, f.w[worker])
-		return err
-	}); err != nil {
+	task, err := labeling.Take(f.ctx, f.db, tn.ID, f.w[worker])
+	if err != nil {
 		t.Fatalf("take by %s: %v", worker, err)
 	}
 	return task
 }
 
 func (f *fixture) submit(t *testing.T, worker string, taskID int64, a labeling.Answer) (labeling.SubmitResult, error) {
-	var res labeling.SubmitResult
-	err := f.in(t, f.a, func(tx *store.Tx) error {
-		var err error
-		res, err = labeling.Submit(f.ctx, tx, f.w[worker], taskID, a, 5000)
-		return err
-	})
-	return res, err
+	return labeling.Submit(f.ctx, f.db, f.a.ID, f.w[worker], taskID, a, 5000)
 }
 
 func box(x int) labeling.Box { return labeling.Box{X: x, Y: 50, W: 60, H: 60, Label: "box"} }
@@ -164,9 +154,7 @@ func TestReviewJob(t *testing.T) {
 			t.Fatalf("a second take gave %+v, want the open task %d", again, t1.ID)
 		}
 		// Draft survives a reload.
-		f.in(t, f.a, func(tx *store.Tx) error {
-			return labeling.SaveDraft(ctx, tx, f.w["w1"], t1.ID, json.RawMessage(`{"frames":{"0":[{"x":1}]}}`), 3000)
-		})
+		labeling.SaveDraft(ctx, f.db, f.a.ID, f.w["w1"], t1.ID, json.RawMessage(`{"frames":{"0":[{"x":1}]}}`), 3000)
 		if again := f.take(t, f.a, "w1"); string(again.Draft) != `{"frames":{"0":[{"x":1}]}}` || again.ActiveMillis == 0 {
 			t.Errorf("draft after reload: %s, %d ms", again.Draft, again.ActiveMillis)
 		}
@@ -278,8 +266,7 @@ func TestReviewJob(t *testing.T) {
 		if !after.Presence[0].Present {
 			t.Errorf("presence: %+v", after.Presence)
 		}
-		var p labeling.Progress
-		f.in(t, f.a, func(tx *store.Tx) error { p, err = labeling.GetProgress(ctx, tx, job.ID); return err })
+		p, _ := labeling.GetProgress(ctx, f.db, f.a.ID, job.ID)
 		stats := map[string]labeling.WorkerStats{}
 		for _, s := range p.Workers {
 			stats[s.Email[:2]] = s
@@ -316,7 +303,7 @@ func TestCancelJob(t *testing.T) {
 			t.Fatal(err)
 		}
 		task := f.take(t, f.a, "w1")
-		if err := f.in(t, f.a, func(tx *store.Tx) error { return labeling.Cancel(ctx, tx, job.ID) }); err != nil {
+		if err := labeling.Cancel(ctx, f.db, nil, f.a, "t", job.ID); err != nil {
 			t.Fatal(err)
 		}
 		if next := f.take(t, f.a, "w2"); next != nil {
@@ -325,7 +312,7 @@ func TestCancelJob(t *testing.T) {
 		if _, err := f.submit(t, "w1", task.ID, labeling.Answer{Verdict: "accept"}); errcode.From(err).Code != errcode.Conflict {
 			t.Errorf("submit to a cancelled job: %v", err)
 		}
-		if err := f.in(t, f.a, func(tx *store.Tx) error { return labeling.Cancel(ctx, tx, job.ID) }); errcode.From(err).Code != errcode.Conflict {
+		if err := labeling.Cancel(ctx, f.db, nil, f.a, "t", job.ID); errcode.From(err).Code != errcode.Conflict {
 			t.Errorf("second cancel: %v", err)
 		}
 	})

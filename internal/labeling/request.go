@@ -5,9 +5,11 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/video"
 )
 
@@ -72,11 +74,12 @@ func (r Request) spec() (Spec, error) {
 	return s, nil
 }
 
-// NewJob resolves the request's video and analysis in the tenant and
-// creates the job through within, the transaction that also writes its
-// audit record; details, when set, gets the job's number and item count
-// before that record is written.
-func NewJob(ctx context.Context, db *store.DB, tenantID int64, r Request, actor string, within video.Within, details map[string]any) (Job, error) {
+// NewJob resolves the request's video and analysis in tenant t and
+// creates the job, audited as label.job.create by actor (details: kind,
+// team and video as asked, then the job's number and item count). A request
+// refused before the job is made (a field, the video, the analysis) leaves
+// no record.
+func NewJob(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, actor string, r Request) (Job, error) {
 	spec, err := r.spec()
 	if err != nil {
 		return Job{}, err
@@ -84,14 +87,14 @@ func NewJob(ctx context.Context, db *store.DB, tenantID int64, r Request, actor 
 	if r.Video == "" {
 		return Job{}, badField("video", "(scry video list shows them)", "choose the video")
 	}
-	v, err := video.Get(ctx, db, tenantID, r.Video)
+	v, err := video.Get(ctx, db, t.ID, r.Video)
 	if err != nil {
 		return Job{}, err
 	}
 	spec.VideoID = v.ID
 	var res *detect.Result
 	if spec.AnalysisID != 0 {
-		a, err := video.GetAnalysis(ctx, db, tenantID, spec.AnalysisID)
+		a, err := video.GetAnalysis(ctx, db, t.ID, spec.AnalysisID)
 		if err != nil {
 			return Job{}, err
 		}
@@ -103,12 +106,11 @@ func NewJob(ctx context.Context, db *store.DB, tenantID int64, r Request, actor 
 			return Job{}, errcode.Wrap(errcode.Internal, err, "Analysis %d has no readable result", a.ID)
 		}
 	}
+	details := map[string]any{"kind": r.Kind, "team": r.Team, "video": r.Video}
 	var job Job
-	err = within(func(tx *store.Tx) error {
+	err = log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: actor, Action: "label.job.create", Target: r.Name, Details: details}, func(tx *store.Tx) error {
 		job, err = Create(ctx, tx, spec, v, res, actor)
-		if details != nil {
-			details["job"], details["items"] = job.ID, job.Items
-		}
+		details["job"], details["items"] = job.ID, job.Items
 		return err
 	})
 	return job, err

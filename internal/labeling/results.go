@@ -305,13 +305,23 @@ type Progress struct {
 }
 
 // GetProgress reports a job's items done and each worker's record.
-func GetProgress(ctx context.Context, tx *store.Tx, jobID int64) (Progress, error) {
+func GetProgress(ctx context.Context, db *store.DB, tenantID, jobID int64) (Progress, error) {
+	var p Progress
+	// Lapsed leases are counted as expired, not open (so this runs in a
+	// read-write transaction).
+	err := db.InTenant(ctx, tenantID, func(tx *store.Tx) error {
+		var err error
+		p, err = progressOf(ctx, tx, jobID)
+		return err
+	})
+	return p, err
+}
+
+func progressOf(ctx context.Context, tx *store.Tx, jobID int64) (Progress, error) {
 	job, err := GetJob(ctx, tx, jobID)
 	if err != nil {
 		return Progress{}, err
 	}
-	// Lapsed leases are counted as expired, not open (so this runs in a
-	// read-write transaction).
 	if err := expire(ctx, tx, stamp(Now())); err != nil {
 		return Progress{}, err
 	}
@@ -355,7 +365,17 @@ type ItemPreview struct {
 }
 
 // Previews lists up to limit items of a job, the finished ones first.
-func Previews(ctx context.Context, tx *store.Tx, jobID int64, limit int) ([]ItemPreview, error) {
+func Previews(ctx context.Context, db *store.DB, tenantID, jobID int64, limit int) ([]ItemPreview, error) {
+	var out []ItemPreview
+	err := db.ReadTenant(ctx, tenantID, func(tx *store.Tx) error {
+		var err error
+		out, err = previews(ctx, tx, jobID, limit)
+		return err
+	})
+	return out, err
+}
+
+func previews(ctx context.Context, tx *store.Tx, jobID int64, limit int) ([]ItemPreview, error) {
 	rows, err := tx.QueryContext(ctx, `select id, frames, reason, machine, status, consolidated from label_items
 		where tenant_id = $1 and job_id = $2 order by status, id limit $3`, tx.TenantID, jobID, limit)
 	if err != nil {

@@ -7,9 +7,11 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/video"
 )
@@ -120,7 +122,17 @@ func freePlace(ctx context.Context, tx *store.Tx, itemID int64) error {
 // open item of an open job of one of their teams that has fewer live tasks
 // (leased or submitted) than the job's workers per item and that they have
 // never had. It returns nil when there is no work for them.
-func Take(ctx context.Context, tx *store.Tx, workerID int64) (*Task, error) {
+func Take(ctx context.Context, db *store.DB, tenantID, workerID int64) (*Task, error) {
+	var t *Task
+	err := db.InTenant(ctx, tenantID, func(tx *store.Tx) error {
+		var err error
+		t, err = take(ctx, tx, workerID)
+		return err
+	})
+	return t, err
+}
+
+func take(ctx context.Context, tx *store.Tx, workerID int64) (*Task, error) {
 	now := Now()
 	if err := expire(ctx, tx, stamp(now)); err != nil {
 		return nil, err
@@ -222,7 +234,30 @@ func OpenTask(ctx context.Context, tx *store.Tx, workerID int64) (*Task, error) 
 
 // GetTask reads a task of this worker, whatever its state. A task of
 // another worker is not found: its existence is nobody else's business.
-func GetTask(ctx context.Context, tx *store.Tx, workerID, taskID int64) (Task, error) {
+func GetTask(ctx context.Context, db *store.DB, tenantID, workerID, taskID int64) (Task, error) {
+	var t Task
+	err := db.ReadTenant(ctx, tenantID, func(tx *store.Tx) error {
+		var err error
+		t, err = getTask(ctx, tx, workerID, taskID)
+		return err
+	})
+	return t, err
+}
+
+// TaskFrame is frame of the worker's task taskID as a JPEG (video.FrameJPEG):
+// one of the task's frames or of the frames shown around them, and no other.
+func TaskFrame(ctx context.Context, db *store.DB, objs objstore.Store, tenantID, workerID, taskID int64, frame int) ([]byte, error) {
+	t, err := GetTask(ctx, db, tenantID, workerID, taskID)
+	if err != nil {
+		return nil, err
+	}
+	if !slices.Contains(append(t.ContextFrames(), t.Frames...), frame) {
+		return nil, errcode.New(errcode.NotFound, "Frame %d is not part of task %d", frame, taskID)
+	}
+	return video.FrameJPEG(ctx, objs, tenantID, t.Video, frame)
+}
+
+func getTask(ctx context.Context, tx *store.Tx, workerID, taskID int64) (Task, error) {
 	t, err := scanTask(tx.QueryRowContext(ctx, `select `+taskCols+taskFrom+` where t.tenant_id = $1 and t.worker_id = $2 and t.id = $3`, tx.TenantID, workerID, taskID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Task{}, errcode.New(errcode.NotFound, "No task %d of yours", taskID)
@@ -232,7 +267,7 @@ func GetTask(ctx context.Context, tx *store.Tx, workerID, taskID int64) (Task, e
 
 // leased checks that the task is the worker's and its lease still runs.
 func leased(ctx context.Context, tx *store.Tx, workerID, taskID int64) (Task, error) {
-	t, err := GetTask(ctx, tx, workerID, taskID)
+	t, err := getTask(ctx, tx, workerID, taskID)
 	if err != nil {
 		return t, err
 	}
@@ -265,23 +300,29 @@ func activeMillis(t Task, reported int64) int64 {
 
 // SaveDraft keeps the page's work in progress (autosave), so a reload
 // restores it.
-func SaveDraft(ctx context.Context, tx *store.Tx, workerID, taskID int64, draft json.RawMessage, active int64) error {
-	t, err := leased(ctx, tx, workerID, taskID)
-	if err != nil {
-		return err
-	}
-	if len(draft) > 256<<10 {
-		return errcode.New(errcode.Invalid, "The draft is larger than 256 KiB")
-	}
-	_, err = tx.ExecContext(ctx, `update label_tasks set draft = $3, active_ms = $4 where tenant_id = $1 and id = $2`, tx.TenantID, taskID, string(draft), activeMillis(t, active))
-	return store.Err(err, "save the draft")
+func SaveDraft(ctx context.Context, db *store.DB, tenantID, workerID, taskID int64, draft json.RawMessage, active int64) error {
+	return db.InTenant(ctx, tenantID, func(tx *store.Tx) error {
+		t, err := leased(ctx, tx, workerID, taskID)
+		if err != nil {
+			return err
+		}
+		if len(draft) > 256<<10 {
+			return errcode.New(errcode.Invalid, "The draft is larger than 256 KiB")
+		}
+		_, err = tx.ExecContext(ctx, `update label_tasks set draft = $3, active_ms = $4 where tenant_id = $1 and id = $2`, tx.TenantID, taskID, string(draft), activeMillis(t, active))
+		return store.Err(err, "save the draft")
+	})
 }
 
 // Release gives the task back (status released, or skipped with a
 // reason); the item returns to the pool, though never to this worker.
 // The active time the page reports is kept as for a submit: time spent on
 // an item one gives back is work too.
-func Release(ctx context.Context, tx *store.Tx, workerID, taskID int64, skip bool, reason string, active int64) error {
+func Release(ctx context.Context, db *store.DB, tenantID, workerID, taskID int64, skip bool, reason string, active int64) error {
+	return db.InTenant(ctx, tenantID, func(tx *store.Tx) error { return release(ctx, tx, workerID, taskID, skip, reason, active) })
+}
+
+func release(ctx context.Context, tx *store.Tx, workerID, taskID int64, skip bool, reason string, active int64) error {
 	t, err := leased(ctx, tx, workerID, taskID)
 	if err != nil {
 		return err
@@ -314,10 +355,20 @@ type SubmitResult struct {
 // is refused. The answer that completes an item consolidates it, and the
 // one that completes a job writes the result back onto its analysis, in
 // the same transaction.
-func Submit(ctx context.Context, tx *store.Tx, workerID, taskID int64, a Answer, active int64) (SubmitResult, error) {
+func Submit(ctx context.Context, db *store.DB, tenantID, workerID, taskID int64, a Answer, active int64) (SubmitResult, error) {
+	var res SubmitResult
+	err := db.InTenant(ctx, tenantID, func(tx *store.Tx) error {
+		var err error
+		res, err = submit(ctx, tx, workerID, taskID, a, active)
+		return err
+	})
+	return res, err
+}
+
+func submit(ctx context.Context, tx *store.Tx, workerID, taskID int64, a Answer, active int64) (SubmitResult, error) {
 	res := SubmitResult{TaskID: taskID}
 	body, _ := json.Marshal(a)
-	t, err := GetTask(ctx, tx, workerID, taskID)
+	t, err := getTask(ctx, tx, workerID, taskID)
 	if err != nil {
 		return res, err
 	}

@@ -97,14 +97,14 @@ func Queue(ctx context.Context, tx *store.Tx, jobs *river.Client[*sql.Tx], objs 
 	return id, nil
 }
 
-// Start queues an analysis in the transaction within gives (the caller's
-// audit record of video.analyze, whose details get the prompt, the
-// detector and the new analysis's id): the one way `scry video analyze`
-// and the videos page start an analysis.
-func Start(ctx context.Context, jobs *river.Client[*sql.Tx], objs objstore.Store, req Request, details map[string]any, within Within) (int64, error) {
-	details["prompt"], details["detector"] = req.Prompt, req.Options.Setup.Detector
+// Start queues an analysis of tenant t, audited as video.analyze by
+// req.Actor (its details: the prompt, the detector and the new analysis's
+// id): the one way `scry video analyze`, the videos page and the demo start
+// an analysis.
+func Start(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, jobs *river.Client[*sql.Tx], objs objstore.Store, req Request) (int64, error) {
+	details := map[string]any{"prompt": req.Prompt, "detector": req.Options.Setup.Detector}
 	var id int64
-	err := within(func(tx *store.Tx) error {
+	err := log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: req.Actor, Action: "video.analyze", Target: req.Video.ID, Details: details}, func(tx *store.Tx) error {
 		var err error
 		id, err = Queue(ctx, tx, jobs, objs, req)
 		details["analysis"] = id

@@ -20,10 +20,12 @@ import (
 	"strings"
 	"time"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/tenant"
 )
 
 // Video is one stored file.
@@ -87,13 +89,13 @@ var mediaExt = map[string]bool{".mp4": true, ".mov": true, ".mkv": true, ".webm"
 
 // Add probes src (refusing what is not media or is over the limits),
 // stores it in the object store under the SHA-256 of its bytes and records
-// it. The store shows an object whole or not at all (a renamed temporary
-// file; an S3 multipart upload completed), so it never holds half a video;
-// adding the same bytes again stores nothing new and reports existed.
-//
-// within, when set, runs the recording transaction (the CLI and server pass
-// one that writes the audit record in it); nil is a plain tenant transaction.
-func Add(ctx context.Context, db *store.DB, objs objstore.Store, tenantID int64, actor, src string, lim media.Limits, within Within) (v Video, existed bool, err error) {
+// it, audited as video.add with the file's name (the same through every
+// door: the CLI's path as typed and the server's upload folder are not the
+// video's name). The store shows an object whole or not at all (a renamed
+// temporary file; an S3 multipart upload completed), so it never holds half
+// a video; adding the same bytes again stores nothing new, records nothing
+// and reports existed.
+func Add(ctx context.Context, db *store.DB, log *audit.Log, objs objstore.Store, t tenant.Tenant, actor, src string, lim media.Limits) (v Video, existed bool, err error) {
 	info, err := media.Probe(ctx, src, lim)
 	if err != nil {
 		return Video{}, false, err
@@ -105,9 +107,9 @@ func Add(ctx context.Context, db *store.DB, objs objstore.Store, tenantID int64,
 	var old Video
 	found := false
 	sum, size, err := putHashed(ctx, objs, src, func(sum string) string {
-		return Key(tenantID, Video{ID: sum, Ext: ext})
+		return Key(t.ID, Video{ID: sum, Ext: ext})
 	}, func(sum string) bool {
-		old, err = Get(ctx, db, tenantID, sum)
+		old, err = Get(ctx, db, t.ID, sum)
 		found = err == nil
 		return found
 	})
@@ -119,28 +121,23 @@ func Add(ctx context.Context, db *store.DB, objs objstore.Store, tenantID int64,
 	}
 	v = Video{ID: sum, Filename: filepath.Base(src), Ext: ext, Size: size, Info: info, AddedBy: actor, AddedAt: time.Now().UTC().Format(time.RFC3339)}
 	infoJSON, _ := json.Marshal(info)
-	if within == nil {
-		within = func(fn func(*store.Tx) error) error { return db.InTenant(ctx, tenantID, fn) }
-	}
-	err = within(func(tx *store.Tx) error {
+	rec := audit.Record{Tenant: t.Slug, Actor: actor, Action: "video.add", Target: v.Filename, Details: map[string]any{"file": v.Filename}}
+	err = log.Record(ctx, db, t.ID, rec, func(tx *store.Tx) error {
 		_, err := tx.ExecContext(ctx, `insert into videos (tenant_id, id, filename, ext, size_bytes, info, added_by, added_at) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			tenantID, v.ID, v.Filename, v.Ext, v.Size, string(infoJSON), v.AddedBy, v.AddedAt)
+			t.ID, v.ID, v.Filename, v.Ext, v.Size, string(infoJSON), v.AddedBy, v.AddedAt)
 		return err
 	})
 	if errcode.Is(store.Err(err, ""), errcode.AlreadyExists) {
 		// Added meanwhile by someone else: the file is theirs, byte for byte.
-		old, gerr := Get(ctx, db, tenantID, v.ID)
+		old, gerr := Get(ctx, db, t.ID, v.ID)
 		return old, true, gerr
 	}
 	if err != nil {
-		objs.Delete(context.WithoutCancel(ctx), Key(tenantID, v)) // no row, no file
+		objs.Delete(context.WithoutCancel(ctx), Key(t.ID, v)) // no row, no file
 		return Video{}, false, store.Err(err, "record the video")
 	}
 	return v, false, nil
 }
-
-// Within runs change in a transaction bound to the tenant.
-type Within func(change func(*store.Tx) error) error
 
 // putHashed stores the local file src under the key its SHA-256 names:
 // one pass hashes it, a second streams it to the store in parts (the key

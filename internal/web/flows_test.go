@@ -94,7 +94,7 @@ func TestBrowserReleaseAndSkip(t *testing.T) {
 	f := setupPortal(t, nil, nil)
 	ctx := context.Background()
 	clip := mediatest.Square(t, "shelf.mp4", "red", 3)
-	v, _, err := video.Add(ctx, f.db, objstore.NewFolder(f.dataDir), f.tenant.ID, "t", clip, media.DefaultLimits, nil)
+	v, _, err := video.Add(ctx, f.db, nil, objstore.NewFolder(f.dataDir), f.tenant, "t", clip, media.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +230,7 @@ func TestBrowserNewJobForm(t *testing.T) {
 	f := setupPortal(t, nil, nil)
 	ctx := context.Background()
 	clip := mediatest.Square(t, "shelf.mp4", "red", 3)
-	v, _, err := video.Add(ctx, f.db, objstore.NewFolder(f.dataDir), f.tenant.ID, "t", clip, media.DefaultLimits, nil)
+	v, _, err := video.Add(ctx, f.db, nil, objstore.NewFolder(f.dataDir), f.tenant, "t", clip, media.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}

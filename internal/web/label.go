@@ -14,7 +14,6 @@ import (
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling"
-	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/video"
 	"github.com/scry-dev/scry/internal/workforce"
@@ -98,12 +97,7 @@ func view(task *labeling.Task) *taskView {
 }
 
 func (s *Server) apiTake(w http.ResponseWriter, r *http.Request, t tenant.Tenant, c *caller) error {
-	var task *labeling.Task
-	err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		var err error
-		task, err = labeling.Take(r.Context(), tx, c.user.ID)
-		return err
-	})
+	task, err := labeling.Take(r.Context(), s.db, t.ID, c.user.ID)
 	if err != nil {
 		return err
 	}
@@ -116,8 +110,8 @@ func (s *Server) apiTask(w http.ResponseWriter, r *http.Request, t tenant.Tenant
 	if err != nil {
 		return err
 	}
-	var task labeling.Task
-	if err := s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error { task, err = labeling.GetTask(r.Context(), tx, c.user.ID, id); return err }); err != nil {
+	task, err := labeling.GetTask(r.Context(), s.db, t.ID, c.user.ID, id)
+	if err != nil {
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"task": view(&task)})
@@ -135,19 +129,7 @@ func (s *Server) apiFrame(w http.ResponseWriter, r *http.Request, t tenant.Tenan
 	if err != nil {
 		return errcode.New(errcode.NotFound, "No such frame")
 	}
-	var task labeling.Task
-	if err := s.db.ReadTenant(r.Context(), t.ID, func(tx *store.Tx) error { task, err = labeling.GetTask(r.Context(), tx, c.user.ID, id); return err }); err != nil {
-		return err
-	}
-	v := task.Video
-	inTask := false
-	for _, f := range append(task.ContextFrames(), task.Frames...) {
-		inTask = inTask || f == frame
-	}
-	if !inTask {
-		return errcode.New(errcode.NotFound, "Frame %d is not part of task %d", frame, id)
-	}
-	b, err := video.FrameJPEG(r.Context(), s.cfg.Objects, t.ID, v, frame)
+	b, err := labeling.TaskFrame(r.Context(), s.db, s.cfg.Objects, t.ID, c.user.ID, id, frame)
 	if err != nil {
 		return err
 	}
@@ -171,9 +153,7 @@ func (s *Server) apiDraft(w http.ResponseWriter, r *http.Request, t tenant.Tenan
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	if err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		return labeling.SaveDraft(r.Context(), tx, c.user.ID, id, req.Draft, req.Active)
-	}); err != nil {
+	if err := labeling.SaveDraft(r.Context(), s.db, t.ID, c.user.ID, id, req.Draft, req.Active); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -194,11 +174,7 @@ func (s *Server) apiSubmit(w http.ResponseWriter, r *http.Request, t tenant.Tena
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	var res labeling.SubmitResult
-	err = s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		res, err = labeling.Submit(r.Context(), tx, c.user.ID, id, req.Answer, req.Active)
-		return err
-	})
+	res, err := labeling.Submit(r.Context(), s.db, t.ID, c.user.ID, id, req.Answer, req.Active)
 	if err != nil {
 		return err
 	}
@@ -231,9 +207,7 @@ func (s *Server) apiRelease(w http.ResponseWriter, r *http.Request, t tenant.Ten
 	if err := decode(r, &req); err != nil {
 		return err
 	}
-	if err := s.db.InTenant(r.Context(), t.ID, func(tx *store.Tx) error {
-		return labeling.Release(r.Context(), tx, c.user.ID, id, req.Skip, req.Reason, req.Active)
-	}); err != nil {
+	if err := labeling.Release(r.Context(), s.db, t.ID, c.user.ID, id, req.Skip, req.Reason, req.Active); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -310,12 +284,7 @@ func markdown(src string) template.HTML {
 // The owner's side: jobs through the JSON API (admins).
 
 func (s *Server) listLabelJobs(w http.ResponseWriter, r *http.Request, c *caller) error {
-	var jobs []labeling.Job
-	err := s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
-		var err error
-		jobs, err = labeling.ListJobs(r.Context(), tx)
-		return err
-	})
+	jobs, err := labeling.ListJobs(r.Context(), s.db, c.tenantID)
 	if err != nil {
 		return err
 	}
@@ -323,13 +292,10 @@ func (s *Server) listLabelJobs(w http.ResponseWriter, r *http.Request, c *caller
 	return nil
 }
 
-// newLabelJob creates a job from a request, audited, for the API and the
-// admin page.
+// newLabelJob creates a job from a request (labeling.NewJob, audited), for
+// the API and the admin page.
 func (s *Server) newLabelJob(r *http.Request, c *caller, req labeling.Request) (labeling.Job, error) {
-	details := map[string]any{"kind": req.Kind, "team": req.Team, "video": req.Video}
-	return labeling.NewJob(r.Context(), s.db, c.tenantID, req, "user:"+c.user.Email, func(change func(*store.Tx) error) error {
-		return s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "label.job.create", req.Name, details, change)
-	}, details)
+	return labeling.NewJob(r.Context(), s.db, s.audit, c.tenant(), c.actor(), req)
 }
 
 func (s *Server) createLabelJob(w http.ResponseWriter, r *http.Request, c *caller) error {
@@ -353,9 +319,7 @@ func (s *Server) progress(r *http.Request, c *caller) (labeling.Progress, error)
 	if err != nil || id <= 0 {
 		return labeling.Progress{}, errcode.New(errcode.NotFound, "No such job")
 	}
-	var p labeling.Progress
-	err = s.db.InTenant(r.Context(), c.tenantID, func(tx *store.Tx) error { p, err = labeling.GetProgress(r.Context(), tx, id); return err })
-	return p, err
+	return labeling.GetProgress(r.Context(), s.db, c.tenantID, id)
 }
 
 func (s *Server) labelJobProgress(w http.ResponseWriter, r *http.Request, c *caller) error {
@@ -462,23 +426,9 @@ func (s *Server) labelingPage(w http.ResponseWriter, r *http.Request, c *caller)
 			s.logFailure(r, "read the job's items", err)
 		}
 	}
-	s.logFailure(r, "read what the page shows", s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
-		var err error
-		if d.Jobs, err = labeling.ListJobs(r.Context(), tx); err != nil {
-			return err
-		}
-		d.Teams, err = workforce.TeamsAll(r.Context(), tx)
-		return err
-	}))
-	var err error
-	d.Videos, err = video.List(r.Context(), s.db, c.tenantID)
-	s.logFailure(r, "list videos", err)
-	all, _ := video.Analyses(r.Context(), s.db, c.tenantID, "")
-	for _, a := range all {
-		if a.Status == "done" {
-			d.Analyses = append(d.Analyses, a)
-		}
-	}
+	o, err := labeling.ReadOverview(r.Context(), s.db, c.tenantID)
+	s.logFailure(r, "read what the page shows", err)
+	d.Jobs, d.Teams, d.Videos, d.Analyses = o.Jobs, o.Teams, o.Videos, o.Analyses
 	d.Form = map[string]string{"kind": labeling.KindBoxes, "every": "2", "labels": "object", "below": "0.6", "sample": "0.1", "workers": "3", "limit": "10"}
 	if len(d.Videos) > 0 {
 		d.Form["video"] = d.Videos[0].ID
@@ -530,11 +480,7 @@ func (s *Server) itemViews(r *http.Request, c *caller, job labeling.Job) ([]item
 	if err != nil {
 		return nil, err
 	}
-	var ps []labeling.ItemPreview
-	err = s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error {
-		ps, err = labeling.Previews(r.Context(), tx, job.ID, shownItems)
-		return err
-	})
+	ps, err := labeling.Previews(r.Context(), s.db, c.tenantID, job.ID, shownItems)
 	colour := map[string]string{}
 	for i, l := range job.Labels {
 		colour[l.Name] = detect.BoxColour(i)
@@ -593,16 +539,7 @@ func (s *Server) jobFrame(w http.ResponseWriter, r *http.Request, c *caller) {
 		s.notFound(w, r)
 		return
 	}
-	var job labeling.Job
-	err = s.db.ReadTenant(r.Context(), c.tenantID, func(tx *store.Tx) error { job, err = labeling.GetJob(r.Context(), tx, id); return err })
-	var v video.Video
-	if err == nil {
-		v, err = video.Get(r.Context(), s.db, c.tenantID, job.VideoID)
-	}
-	var b []byte
-	if err == nil {
-		b, err = video.FrameJPEG(r.Context(), s.cfg.Objects, c.tenantID, v, frame)
-	}
+	b, err := labeling.JobFrame(r.Context(), s.db, s.cfg.Objects, c.tenantID, id, frame)
 	if err != nil {
 		writeError(w, err)
 		return
@@ -620,10 +557,7 @@ func (s *Server) cancelJobPage(w http.ResponseWriter, r *http.Request, c *caller
 		s.notFound(w, r)
 		return
 	}
-	err = s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "label.job.cancel", fmt.Sprint(id), nil, func(tx *store.Tx) error {
-		return labeling.Cancel(r.Context(), tx, id)
-	})
-	if err != nil {
+	if err := labeling.Cancel(r.Context(), s.db, s.audit, c.tenant(), c.actor(), id); err != nil {
 		d := s.base(c, "Labeling", "labeling")
 		d.Error = errcode.From(err).Message
 		s.render(w, r, errcode.HTTPStatus(err), "status", d)

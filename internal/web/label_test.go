@@ -83,7 +83,7 @@ func analysedVideo(t *testing.T, f *portalFixture) (video.Video, video.Analysis)
 	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=640x360:r=25:d=2", "-f", "lavfi", "-i", "color=c=red:s=80x80:r=25:d=2",
 		"-f", "lavfi", "-i", "color=c=blue:s=120x8:r=25:d=2", "-f", "lavfi", "-i", "color=c=blue:s=8x120:r=25:d=2",
 		"-filter_complex", "[0][1]overlay=x=100:y=100[a];[a][2]overlay=x=400:y=232[b];[b][3]overlay=x=400:y=120,format=yuv420p", clip)
-	v, _, err := video.Add(ctx, f.db, objstore.NewFolder(f.dataDir), f.tenant.ID, "t", clip, media.DefaultLimits, nil)
+	v, _, err := video.Add(ctx, f.db, nil, objstore.NewFolder(f.dataDir), f.tenant, "t", clip, media.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -383,8 +383,7 @@ func TestLabelReviewEndToEnd(t *testing.T) {
 	waitJS(t, bctx, taskShown(25))
 	run(chromedp.Click(css("#accept")))
 	waitJS(t, bctx, noTaskWaiting)
-	var vp labeling.Progress
-	f.db.InTenant(ctx, f.tenant.ID, func(tx *store.Tx) error { vp, err = labeling.GetProgress(ctx, tx, job.ID+1); return err })
+	vp, err := labeling.GetProgress(ctx, f.db, f.tenant.ID, job.ID+1)
 	if vp.Job.Status != "done" || vp.ItemsDone != 2 {
 		t.Fatalf("verification job: %v %+v", err, vp)
 	}

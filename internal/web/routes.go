@@ -11,7 +11,6 @@ import (
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
-	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
 )
 
@@ -94,11 +93,7 @@ func (s *Server) cookie(value string, maxAge int) *http.Cookie {
 
 // actor is the signed-in caller as the audit log names them.
 func (s *Server) actor(c *caller) audit.Actor {
-	return audit.Actor{DB: s.db, Log: s.audit, TenantID: c.tenantID, Tenant: c.tenantSlug, Name: "user:" + c.user.Email}
-}
-
-func (s *Server) record(r *http.Request, tenantID int64, slug, actor, action, target string, details map[string]any, change func(*store.Tx) error) error {
-	return s.audit.Record(r.Context(), s.db, tenantID, audit.Record{Tenant: slug, Actor: actor, Action: action, Target: target, Details: details}, change)
+	return audit.Actor{DB: s.db, Log: s.audit, TenantID: c.tenantID, Tenant: c.tenantSlug, Name: c.actor()}
 }
 
 type signInRequest struct {

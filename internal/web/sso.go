@@ -283,7 +283,7 @@ func (s *Server) ssoPage(w http.ResponseWriter, r *http.Request, c *caller) {
 // ssoChange carries out the page's form: set, remove or the password
 // switch; it returns what to tell the admin.
 func (s *Server) ssoChange(r *http.Request, c *caller, t tenant.Tenant, cfg *sso.Config) (string, error) {
-	actor := "user:" + c.user.Email
+	actor := c.actor()
 	switch r.PostForm.Get("action") {
 	case "set":
 		old := cfg
@@ -345,7 +345,7 @@ func (s *Server) switchPassword(r *http.Request, c *caller, t tenant.Tenant, on 
 			return err
 		}
 	}
-	return sso.SwitchPasswordSignIn(r.Context(), s.db, s.audit, t, "user:"+c.user.Email, on)
+	return sso.SwitchPasswordSignIn(r.Context(), s.db, s.audit, t, c.actor(), on)
 }
 
 // viaProvider refuses unless the caller's session was opened through the

@@ -10,7 +10,6 @@ import (
 
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/media"
-	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/video"
 )
 
@@ -57,11 +56,7 @@ func (s *Server) addVideo(w http.ResponseWriter, r *http.Request, c *caller) err
 		}
 		return errcode.Wrap(errcode.Invalid, err, "The upload did not arrive whole")
 	}
-	details := map[string]any{"file": name}
-	within := func(change func(*store.Tx) error) error {
-		return s.record(r, c.tenantID, c.tenantSlug, "user:"+c.user.Email, "video.add", name, details, change)
-	}
-	v, existed, err := video.Add(r.Context(), s.db, s.cfg.Objects, c.tenantID, "user:"+c.user.Email, path, media.DefaultLimits, within)
+	v, existed, err := video.Add(r.Context(), s.db, s.audit, s.cfg.Objects, c.tenant(), c.actor(), path, media.DefaultLimits)
 	if err != nil {
 		return err
 	}

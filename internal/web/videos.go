@@ -11,7 +11,6 @@ import (
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/media"
-	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/video"
 )
 
@@ -193,12 +192,7 @@ func (s *Server) startAnalysis(w http.ResponseWriter, r *http.Request, c *caller
 	if s.jobs == nil {
 		return errcode.New(errcode.Unavailable, "This server has no job queue; start the analysis with scry video analyze")
 	}
-	actor := "user:" + c.user.Email
-	details := map[string]any{}
-	id, err := video.Start(r.Context(), s.jobs, s.cfg.Objects, video.Request{Video: v, Prompt: req.Prompt, Options: opts, Actor: actor}, details,
-		func(change func(*store.Tx) error) error {
-			return s.record(r, c.tenantID, c.tenantSlug, actor, "video.analyze", v.ID, details, change)
-		})
+	id, err := video.Start(r.Context(), s.db, s.audit, c.tenant(), s.jobs, s.cfg.Objects, video.Request{Video: v, Prompt: req.Prompt, Options: opts, Actor: c.actor()})
 	if err != nil {
 		return err
 	}

@@ -67,7 +67,7 @@ func Prepare(ctx context.Context, db *store.DB, objs objstore.Store, slug string
 		"-pix_fmt", "yuv420p", clip).CombinedOutput(); err != nil {
 		return s, errcode.Wrap(errcode.Internal, fmt.Errorf("%v: %s", err, out), "ffmpeg could not make the load test's video")
 	}
-	v, _, err := video.Add(ctx, db, objs, s.Tenant.ID, "bench", clip, media.DefaultLimits, nil)
+	v, _, err := video.Add(ctx, db, nil, objs, s.Tenant, "bench", clip, media.DefaultLimits)
 	if err != nil {
 		return s, err
 	}
