@@ -23,6 +23,19 @@ func TestDoorsHoldNoSQL(t *testing.T) {
 	if !sqlish.MatchString("select slug from tenants where id = $1") || sqlish.MatchString("Select a video, then choose what to find") {
 		t.Fatal("the SQL pattern is off")
 	}
+	inspectDoors(t, func(fset *token.FileSet, n ast.Node) {
+		lit, ok := n.(*ast.BasicLit)
+		if !ok || lit.Kind != token.STRING {
+			return
+		}
+		if s, err := strconv.Unquote(lit.Value); err == nil && sqlish.MatchString(s) {
+			t.Errorf("%s: SQL in a door: %.80q (move it into the domain package that owns the table)", fset.Position(lit.Pos()), s)
+		}
+	})
+}
+
+// inspectDoors calls see with every node of the doors' (non-test) files.
+func inspectDoors(t *testing.T, see func(*token.FileSet, ast.Node)) {
 	for _, dir := range []string{".", "../web"} {
 		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
 		if err != nil {
@@ -37,16 +50,7 @@ func TestDoorsHoldNoSQL(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			ast.Inspect(file, func(n ast.Node) bool {
-				lit, ok := n.(*ast.BasicLit)
-				if !ok || lit.Kind != token.STRING {
-					return true
-				}
-				if s, err := strconv.Unquote(lit.Value); err == nil && sqlish.MatchString(s) {
-					t.Errorf("%s: SQL in a door: %.80q (move it into the domain package that owns the table)", fset.Position(lit.Pos()), s)
-				}
-				return true
-			})
+			ast.Inspect(file, func(n ast.Node) bool { see(fset, n); return true })
 		}
 	}
 }
@@ -80,34 +84,13 @@ func TestNoDialectBranchesOutsideStore(t *testing.T) {
 // the other door will compose it differently.
 func TestDoorsOpenNoTransactions(t *testing.T) {
 	opens := map[string]bool{"InTenant": true, "ReadTenant": true, "Global": true, "ReadGlobal": true}
-	for _, dir := range []string{".", "../web"} {
-		files, err := filepath.Glob(filepath.Join(dir, "*.go"))
-		if err != nil {
-			t.Fatal(err)
+	inspectDoors(t, func(fset *token.FileSet, n ast.Node) {
+		sel, ok := n.(*ast.SelectorExpr)
+		if !ok {
+			return
 		}
-		fset := token.NewFileSet()
-		for _, f := range files {
-			if strings.HasSuffix(f, "_test.go") {
-				continue
-			}
-			file, err := parser.ParseFile(fset, f, nil, 0)
-			if err != nil {
-				t.Fatal(err)
-			}
-			var where []string
-			ast.Inspect(file, func(n ast.Node) bool {
-				sel, ok := n.(*ast.SelectorExpr)
-				if !ok {
-					return true
-				}
-				if x, ok := sel.X.(*ast.Ident); (ok && x.Name == "store" && sel.Sel.Name == "Tx") || opens[sel.Sel.Name] {
-					where = append(where, fset.Position(sel.Pos()).String())
-				}
-				return true
-			})
-			if len(where) > 0 {
-				t.Errorf("a door opens a transaction or holds a *store.Tx (call a use case of the domain package instead): %s", strings.Join(where, ", "))
-			}
+		if x, ok := sel.X.(*ast.Ident); (ok && x.Name == "store" && sel.Sel.Name == "Tx") || opens[sel.Sel.Name] {
+			t.Errorf("%s: a door opens a transaction or holds a *store.Tx (call a use case of the domain package instead)", fset.Position(sel.Pos()))
 		}
-	}
+	})
 }

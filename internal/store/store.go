@@ -218,19 +218,17 @@ func (db *DB) ReadTenant(ctx context.Context, tenantID int64, fn func(*Tx) error
 // Read is ReadTenant for a read that returns one value: the shape of a
 // domain package's read use case around its step.
 func Read[T any](ctx context.Context, db *DB, tenantID int64, fn func(*Tx) (T, error)) (T, error) {
-	var v T
-	err := db.ReadTenant(ctx, tenantID, func(tx *Tx) error {
-		var err error
-		v, err = fn(tx)
-		return err
-	})
-	return v, err
+	return valueOf(ctx, db.ReadTenant, tenantID, fn)
 }
 
 // Write is InTenant for a change that returns one value.
 func Write[T any](ctx context.Context, db *DB, tenantID int64, fn func(*Tx) (T, error)) (T, error) {
+	return valueOf(ctx, db.InTenant, tenantID, fn)
+}
+
+func valueOf[T any](ctx context.Context, run func(context.Context, int64, func(*Tx) error) error, tenantID int64, fn func(*Tx) (T, error)) (T, error) {
 	var v T
-	err := db.InTenant(ctx, tenantID, func(tx *Tx) error {
+	err := run(ctx, tenantID, func(tx *Tx) error {
 		var err error
 		v, err = fn(tx)
 		return err
