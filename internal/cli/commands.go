@@ -141,6 +141,17 @@ func (c *call) tenantAudit(ctx context.Context) (*store.DB, tenant.Tenant, *audi
 	return db, t, log, err
 }
 
+// openAudit opens the store and the audit log, for commands that record
+// acts outside one tenant (or before there is one).
+func (c *call) openAudit(ctx context.Context) (*store.DB, *audit.Log, error) {
+	db, err := c.open(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	log, err := c.audit()
+	return db, log, err
+}
+
 // by is who acts, for the use cases: this command's actor in the tenant of
 // --tenant, with the audit log.
 func (c *call) by(ctx context.Context) (audit.Actor, tenant.Tenant, error) {
@@ -162,11 +173,7 @@ func tenantCreate(ctx context.Context, c *call) error {
 	if err := tenant.ValidateSlug(c.args[0]); err != nil {
 		return err
 	}
-	db, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	log, err := c.audit()
+	db, log, err := c.openAudit(ctx)
 	if err != nil {
 		return err
 	}

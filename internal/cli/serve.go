@@ -51,11 +51,7 @@ func runServe(ctx context.Context, c *call) error {
 	if idle <= 0 || maxAge <= 0 {
 		return errcode.New(errcode.Invalid, "--session-idle and --session-max must be positive durations such as 30m and 12h (got %s and %s)", idle, maxAge)
 	}
-	db, err := c.open(ctx)
-	if err != nil {
-		return err
-	}
-	log, err := c.audit()
+	db, log, err := c.openAudit(ctx)
 	if err != nil {
 		return err
 	}
