@@ -22,15 +22,8 @@ func TestAskLinkDoesNotAsk(t *testing.T) {
 	f := setup(t, store.SQLite)
 	admin := f.signIn(t, "alpha", "admin@alpha.example")
 	get := func(path string) (int, string) {
-		req, _ := http.NewRequest("GET", f.ts.URL+path, nil)
-		req.AddCookie(&http.Cookie{Name: "scry_session", Value: admin})
-		resp, err := http.DefaultClient.Do(req)
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer resp.Body.Close()
-		b, _ := io.ReadAll(resp.Body)
-		return resp.StatusCode, string(b)
+		resp, b := getPage(t, f, path, admin)
+		return resp.StatusCode, b
 	}
 	asked := func() int {
 		h, _ := ask.History(context.Background(), f.db, 1, 1, 50)

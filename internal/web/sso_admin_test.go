@@ -40,20 +40,20 @@ func ssoPagePost(t *testing.T, f *fixture, cookie string, form url.Values, file 
 	req, _ := http.NewRequest("POST", f.ts.URL+"/admin/sso", body)
 	req.Header.Set("Content-Type", ctype)
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	req.AddCookie(&http.Cookie{Name: "scry_session", Value: cookie})
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	return resp.StatusCode, string(b)
+	resp, b := sendWith(t, req, cookie)
+	return resp.StatusCode, b
 }
 
 // getPage fetches a page with a session cookie.
 func getPage(t *testing.T, f *fixture, path, cookie string) (*http.Response, string) {
 	t.Helper()
 	req, _ := http.NewRequest("GET", f.ts.URL+path, nil)
+	return sendWith(t, req, cookie)
+}
+
+// sendWith sends req with a session cookie and reads the answer.
+func sendWith(t *testing.T, req *http.Request, cookie string) (*http.Response, string) {
+	t.Helper()
 	req.AddCookie(&http.Cookie{Name: "scry_session", Value: cookie})
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {

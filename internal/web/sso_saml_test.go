@@ -99,17 +99,7 @@ func (f *ssoFixture) samlAnswer(t *testing.T, c *http.Client, slug, user string)
 func postACS(t *testing.T, c *http.Client, acs string, form url.Values) (int, string, string) {
 	t.Helper()
 	resp, err := c.PostForm(acs, form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	for _, ck := range resp.Cookies() {
-		if ck.Name == "scry_session" && ck.Value != "" {
-			return resp.StatusCode, string(b), ck.Value
-		}
-	}
-	return resp.StatusCode, string(b), ""
+	return sessionAnswer(t, resp, err)
 }
 
 // TestSAMLSignIn: through crewjam's IdP on loopback, an admin (mapped from

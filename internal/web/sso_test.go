@@ -140,6 +140,12 @@ func (f *ssoFixture) start(t *testing.T, c *http.Client, slug string) string {
 func callback(t *testing.T, c *http.Client, cb string) (int, string, string) {
 	t.Helper()
 	resp, err := c.Get(cb)
+	return sessionAnswer(t, resp, err)
+}
+
+// sessionAnswer is an answer's status, page and session cookie, if one was set.
+func sessionAnswer(t *testing.T, resp *http.Response, err error) (int, string, string) {
+	t.Helper()
 	if err != nil {
 		t.Fatal(err)
 	}
