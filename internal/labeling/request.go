@@ -74,7 +74,7 @@ func (r Request) spec() (Spec, error) {
 }
 
 // NewJob resolves the request's video and analysis in by's tenant and
-// creates the job, audited as label.job.create by by (details: kind,
+// creates the job, audited as label.job.create (details: kind,
 // team and video as asked, then the job's number and item count). A request
 // refused before the job is made (a field, the video, the analysis) leaves
 // no record.

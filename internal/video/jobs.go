@@ -97,9 +97,9 @@ func Queue(ctx context.Context, tx *store.Tx, jobs *river.Client[*sql.Tx], objs 
 	return id, nil
 }
 
-// Start queues an analysis in by's tenant, audited as video.analyze by by
-// (its details: the prompt, the detector and the new analysis's id), and
-// kept as created by by (req.Actor is set from it): the one way `scry video
+// Start queues an analysis in by's tenant, audited as video.analyze (its
+// details: the prompt, the detector and the new analysis's id) and stored
+// as created by by.Name (req.Actor is set from it): the one way `scry video
 // analyze`, the videos page and the demo start an analysis.
 func Start(ctx context.Context, by audit.Actor, jobs *river.Client[*sql.Tx], objs objstore.Store, req Request) (int64, error) {
 	req.Actor = by.Name
