@@ -80,15 +80,11 @@ func labelJobCreate(ctx context.Context, c *call) error {
 		}
 		req.Instructions = string(b)
 	}
-	db, t, err := c.tenant(ctx)
+	by, t, err := c.by(ctx)
 	if err != nil {
 		return err
 	}
-	log, err := c.audit()
-	if err != nil {
-		return err
-	}
-	job, err := labeling.NewJob(ctx, db, log, t, c.actor(), req)
+	job, err := labeling.NewJob(ctx, by, req)
 	if err != nil {
 		return err
 	}
@@ -203,7 +199,7 @@ func labelJobCancel(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	if err := labeling.Cancel(ctx, db, log, t, c.actor(), id); err != nil {
+	if err := labeling.Cancel(ctx, c.actorIn(db, log, t), id); err != nil {
 		return err
 	}
 	return c.out(map[string]any{"job": id, "status": "cancelled"}, func(w io.Writer) { fmt.Fprintf(w, "Job %d cancelled.\n", id) })

@@ -517,7 +517,7 @@ members:
 	}
 	clip := filepath.Join(t.TempDir(), "review.mp4")
 	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "testsrc=s=128x72:r=25:d=0.4", "-pix_fmt", "yuv420p", clip)
-	v, _, err := video.Add(ctx, c.db, nil, c.objs, tn, "t", clip, media.DefaultLimits)
+	v, _, err := video.Add(ctx, storetest.Actor(c.db, tn, "t"), c.objs, clip, media.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -675,7 +675,7 @@ func BenchmarkSeveralProcesses(b *testing.B) {
 			for i := range 4 {
 				clip := filepath.Join(b.TempDir(), "clip.mp4")
 				mediatest.FFmpeg(b, "-f", "lavfi", "-i", fmt.Sprintf("testsrc=s=640x360:r=25:d=%d", 20+i), "-pix_fmt", "yuv420p", clip)
-				v, _, err := video.Add(ctx, c.db, nil, c.objs, tn, "t", clip, media.DefaultLimits)
+				v, _, err := video.Add(ctx, storetest.Actor(c.db, tn, "t"), c.objs, clip, media.DefaultLimits)
 				if err != nil {
 					b.Fatal(err)
 				}

@@ -54,11 +54,11 @@ func ssoSet(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	db, t, log, err := c.tenantAudit(ctx)
+	by, t, err := c.by(ctx)
 	if err != nil {
 		return err
 	}
-	if err := sso.Set(ctx, db, log, t, c.ssoKey(), c.actor(), cfg); err != nil {
+	if err := sso.Set(ctx, by, c.ssoKey(), cfg); err != nil {
 		return err
 	}
 	if cfg.SAML != nil {
@@ -124,11 +124,11 @@ func ssoShow(ctx context.Context, c *call) error {
 }
 
 func ssoRemove(ctx context.Context, c *call) error {
-	db, t, log, err := c.tenantAudit(ctx)
+	by, t, err := c.by(ctx)
 	if err != nil {
 		return err
 	}
-	if err := sso.RemoveFor(ctx, db, log, t, c.actor()); err != nil {
+	if err := sso.RemoveFor(ctx, by); err != nil {
 		return err
 	}
 	return c.out(map[string]any{"tenant": t.Slug, "removed": true}, func(w io.Writer) {

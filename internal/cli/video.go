@@ -61,11 +61,7 @@ func videoAdd(ctx context.Context, c *call) error {
 	if err := c.need(1, "a video or image file"); err != nil {
 		return err
 	}
-	db, t, err := c.tenant(ctx)
-	if err != nil {
-		return err
-	}
-	log, err := c.audit()
+	by, t, err := c.by(ctx)
 	if err != nil {
 		return err
 	}
@@ -80,7 +76,7 @@ func videoAdd(ctx context.Context, c *call) error {
 			fmt.Fprintf(c.env.Stderr, "copying %s: %d%% (%s of %s)\n", c.args[0], s*5, size(done), size(total))
 		}
 	})
-	v, existed, err := video.Add(ctx, db, log, c.objects, t, c.actor(), c.args[0], media.DefaultLimits)
+	v, existed, err := video.Add(ctx, by, c.objects, c.args[0], media.DefaultLimits)
 	if err != nil {
 		return err
 	}
@@ -183,14 +179,14 @@ func videoAnalyze(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	req := video.Request{Video: v, Prompt: c.flag("prompt"), Blueprint: string(bp), Actor: c.actor(),
+	req := video.Request{Video: v, Prompt: c.flag("prompt"), Blueprint: string(bp),
 		Options: video.JobOptions{FPS: fps, MinConfidence: minConf, Setup: detect.Setup{Detector: detect.Backend(c.flag("detector")),
 			ModelURL: c.flag("model-url"), Model: c.flag("model"), Exemplar: c.flag("exemplar")}}}
 	alog, err := c.audit()
 	if err != nil {
 		return err
 	}
-	id, err := video.Start(ctx, db, alog, t, jobs, c.objects, req)
+	id, err := video.Start(ctx, c.actorIn(db, alog, t), jobs, c.objects, req)
 	if err != nil {
 		return err
 	}

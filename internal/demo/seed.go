@@ -149,8 +149,9 @@ func seedReview(ctx context.Context, db *store.DB, log *audit.Log, objs objstore
 	if err != nil {
 		return nil, err
 	}
+	by := audit.Actor{DB: db, Log: log, TenantID: t.ID, Tenant: t.Slug, Name: actor}
 	out := &Review{}
-	err = log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: actor, Action: "workforce.apply", Target: "demo"}, func(tx *store.Tx) error {
+	err = by.Do(ctx, "workforce.apply", "demo", nil, func(tx *store.Tx) error {
 		if _, _, err := workforce.Apply(ctx, tx, spec, ""); err != nil {
 			return err
 		}
@@ -179,7 +180,7 @@ func seedReview(ctx context.Context, db *store.DB, log *audit.Log, objs objstore
 		"-c:v", "libx264", clip).CombinedOutput(); err != nil {
 		return nil, errcode.Wrap(errcode.Internal, fmt.Errorf("%v: %s", err, b), "ffmpeg could not make the demo video")
 	}
-	v, _, err := video.Add(ctx, db, log, objs, t, actor, clip, media.DefaultLimits)
+	v, _, err := video.Add(ctx, by, objs, clip, media.DefaultLimits)
 	if err != nil {
 		return nil, err
 	}
@@ -194,13 +195,13 @@ func seedReview(ctx context.Context, db *store.DB, log *audit.Log, objs objstore
 		}
 	}
 	if out.Analysis == 0 {
-		out.Analysis, err = analyze(ctx, db, log, objs, t, jobs, work, video.Request{Video: v, Prompt: "Detect the red box and the blue shape", Actor: actor,
+		out.Analysis, err = analyze(ctx, by, objs, jobs, work, video.Request{Video: v, Prompt: "Detect the red box and the blue shape",
 			Options: video.JobOptions{FPS: 1, MinConfidence: 0.3, Setup: detect.Setup{Detector: detect.BackendBuiltin}}})
 		if err != nil {
 			return nil, err
 		}
 	}
-	if err := seedPhoto(ctx, db, log, objs, t, actor, jobs, work, out); err != nil {
+	if err := seedPhoto(ctx, by, objs, jobs, work, out); err != nil {
 		return nil, err
 	}
 	existing, err := labeling.ListJobs(ctx, db, t.ID)
@@ -213,19 +214,19 @@ func seedReview(ctx context.Context, db *store.DB, log *audit.Log, objs objstore
 	}
 	req := labeling.Request{Name: "Check the shelf camera", Kind: labeling.KindAdjust, Video: v.ID, Analysis: out.Analysis, Team: "video-reviewers",
 		WorkersPerItem: 2, Instructions: "# Check every box\n- Fix boxes that are **off**\n- Draw what the machine missed\n- Delete boxes on nothing"}
-	job, err := labeling.NewJob(ctx, db, log, t, actor, req)
+	job, err := labeling.NewJob(ctx, by, req)
 	out.Job = job.ID
 	return out, err
 }
 
 // analyze queues an analysis (video.Start, audited) and works it to its
 // end; one that does not finish is an error.
-func analyze(ctx context.Context, db *store.DB, log *audit.Log, objs objstore.Store, t tenant.Tenant, jobs *river.Client[*sql.Tx], work Work, req video.Request) (int64, error) {
-	id, err := video.Start(ctx, db, log, t, jobs, objs, req)
+func analyze(ctx context.Context, by audit.Actor, objs objstore.Store, jobs *river.Client[*sql.Tx], work Work, req video.Request) (int64, error) {
+	id, err := video.Start(ctx, by, jobs, objs, req)
 	if err != nil {
 		return 0, err
 	}
-	if a, err := work(ctx, t.ID, id); err != nil || a.Status != "done" {
+	if a, err := work(ctx, by.TenantID, id); err != nil || a.Status != "done" {
 		return 0, errcode.New(errcode.Internal, "The demo analysis %q did not finish (%v %s)", req.Prompt, err, a.Error)
 	}
 	return id, nil
@@ -238,7 +239,7 @@ var photoPrompts = []string{"Detect the people", "Detect if a dog appears"}
 // seedPhoto adds a 6-second video panning across a real photograph and,
 // when the object detector is installed, its analyses for photoPrompts;
 // run again, it adds nothing.
-func seedPhoto(ctx context.Context, db *store.DB, log *audit.Log, objs objstore.Store, t tenant.Tenant, actor string, jobs *river.Client[*sql.Tx], work Work, out *Review) error {
+func seedPhoto(ctx context.Context, by audit.Actor, objs objstore.Store, jobs *river.Client[*sql.Tx], work Work, out *Review) error {
 	dir, err := os.MkdirTemp("", "scry-demo-photo-")
 	if err != nil {
 		return err
@@ -252,7 +253,7 @@ func seedPhoto(ctx context.Context, db *store.DB, log *audit.Log, objs objstore.
 		"-vf", "scale=1280:-2,crop=1024:640:'(in_w-1024)*t/6':'(in_h-640)/2',format=yuv420p", "-c:v", "libx264", clip).CombinedOutput(); err != nil {
 		return errcode.Wrap(errcode.Internal, fmt.Errorf("%v: %s", err, b), "ffmpeg could not make the demo photo video")
 	}
-	v, _, err := video.Add(ctx, db, log, objs, t, actor, clip, media.DefaultLimits)
+	v, _, err := video.Add(ctx, by, objs, clip, media.DefaultLimits)
 	if err != nil {
 		return err
 	}
@@ -261,7 +262,7 @@ func seedPhoto(ctx context.Context, db *store.DB, log *audit.Log, objs objstore.
 		out.PhotoNote = "not analysed: " + errcode.From(err).Message
 		return nil
 	}
-	as, err := video.Analyses(ctx, db, t.ID, v.ID)
+	as, err := video.Analyses(ctx, by.DB, by.TenantID, v.ID)
 	if err != nil {
 		return err
 	}
@@ -275,7 +276,7 @@ func seedPhoto(ctx context.Context, db *store.DB, log *audit.Log, objs objstore.
 		if out.PhotoAnalyses[prompt] != 0 {
 			continue
 		}
-		id, err := analyze(ctx, db, log, objs, t, jobs, work, video.Request{Video: v, Prompt: prompt, Actor: actor,
+		id, err := analyze(ctx, by, objs, jobs, work, video.Request{Video: v, Prompt: prompt,
 			Options: video.JobOptions{FPS: 2, Setup: detect.Setup{Detector: detect.BackendBuiltin}}})
 		if err != nil {
 			return err

@@ -34,7 +34,7 @@ func TestReviewedBoxesBecomeExemplars(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		f := setup(t, d)
 		ctx := f.ctx
-		v, _, err := video.Add(ctx, f.db, nil, objstore.NewFolder(f.dataDir), f.a, "t", logoClip(t, 200, 60), media.DefaultLimits)
+		v, _, err := video.Add(ctx, storetest.Actor(f.db, f.a, "t"), objstore.NewFolder(f.dataDir), logoClip(t, 200, 60), media.DefaultLimits)
 		if err != nil {
 			t.Fatal(err)
 		}

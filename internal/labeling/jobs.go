@@ -17,7 +17,6 @@ import (
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
-	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/video"
 )
 
@@ -442,8 +441,8 @@ func ParseLabels(s string) ([]Label, error) {
 // Cancel stops a job: no task of it is handed out any more, and answers
 // to tasks already taken are refused. Finished items keep their results.
 // Audited as label.job.cancel, whichever door asks.
-func Cancel(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, actor string, id int64) error {
-	return log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: actor, Action: "label.job.cancel", Target: fmt.Sprint(id)}, func(tx *store.Tx) error {
+func Cancel(ctx context.Context, by audit.Actor, id int64) error {
+	return by.Do(ctx, "label.job.cancel", fmt.Sprint(id), nil, func(tx *store.Tx) error {
 		return cancel(ctx, tx, id)
 	})
 }

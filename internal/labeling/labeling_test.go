@@ -60,7 +60,7 @@ func setup(t *testing.T, d store.Dialect) *fixture {
 	f.a, f.b = storetest.Tenant(t, db, "tenant-a"), storetest.Tenant(t, db, "tenant-b")
 	clip := filepath.Join(t.TempDir(), "clip.mp4")
 	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=320x180:r=10:d=3", "-pix_fmt", "yuv420p", clip)
-	if f.video, _, err = video.Add(ctx, db, nil, objstore.NewFolder(cfg.DataDir), f.a, "t", clip, media.DefaultLimits); err != nil {
+	if f.video, _, err = video.Add(ctx, storetest.Actor(db, f.a, "t"), objstore.NewFolder(cfg.DataDir), clip, media.DefaultLimits); err != nil {
 		t.Fatal(err)
 	}
 	res := analysisResult()
@@ -303,7 +303,7 @@ func TestCancelJob(t *testing.T) {
 			t.Fatal(err)
 		}
 		task := f.take(t, f.a, "w1")
-		if err := labeling.Cancel(ctx, f.db, nil, f.a, "t", job.ID); err != nil {
+		if err := labeling.Cancel(ctx, storetest.Actor(f.db, f.a, "t"), job.ID); err != nil {
 			t.Fatal(err)
 		}
 		if next := f.take(t, f.a, "w2"); next != nil {
@@ -312,7 +312,7 @@ func TestCancelJob(t *testing.T) {
 		if _, err := f.submit(t, "w1", task.ID, labeling.Answer{Verdict: "accept"}); errcode.From(err).Code != errcode.Conflict {
 			t.Errorf("submit to a cancelled job: %v", err)
 		}
-		if err := labeling.Cancel(ctx, f.db, nil, f.a, "t", job.ID); errcode.From(err).Code != errcode.Conflict {
+		if err := labeling.Cancel(ctx, storetest.Actor(f.db, f.a, "t"), job.ID); errcode.From(err).Code != errcode.Conflict {
 			t.Errorf("second cancel: %v", err)
 		}
 	})

@@ -9,7 +9,6 @@ import (
 	"github.com/scry-dev/scry/internal/detect"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/store"
-	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/video"
 )
 
@@ -74,12 +73,12 @@ func (r Request) spec() (Spec, error) {
 	return s, nil
 }
 
-// NewJob resolves the request's video and analysis in tenant t and
-// creates the job, audited as label.job.create by actor (details: kind,
+// NewJob resolves the request's video and analysis in by's tenant and
+// creates the job, audited as label.job.create (details: kind,
 // team and video as asked, then the job's number and item count). A request
 // refused before the job is made (a field, the video, the analysis) leaves
 // no record.
-func NewJob(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, actor string, r Request) (Job, error) {
+func NewJob(ctx context.Context, by audit.Actor, r Request) (Job, error) {
 	spec, err := r.spec()
 	if err != nil {
 		return Job{}, err
@@ -87,14 +86,14 @@ func NewJob(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, 
 	if r.Video == "" {
 		return Job{}, badField("video", "(scry video list shows them)", "choose the video")
 	}
-	v, err := video.Get(ctx, db, t.ID, r.Video)
+	v, err := video.Get(ctx, by.DB, by.TenantID, r.Video)
 	if err != nil {
 		return Job{}, err
 	}
 	spec.VideoID = v.ID
 	var res *detect.Result
 	if spec.AnalysisID != 0 {
-		a, err := video.GetAnalysis(ctx, db, t.ID, spec.AnalysisID)
+		a, err := video.GetAnalysis(ctx, by.DB, by.TenantID, spec.AnalysisID)
 		if err != nil {
 			return Job{}, err
 		}
@@ -108,8 +107,8 @@ func NewJob(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, 
 	}
 	details := map[string]any{"kind": r.Kind, "team": r.Team, "video": r.Video}
 	var job Job
-	err = log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: actor, Action: "label.job.create", Target: r.Name, Details: details}, func(tx *store.Tx) error {
-		job, err = Create(ctx, tx, spec, v, res, actor)
+	err = by.Do(ctx, "label.job.create", r.Name, details, func(tx *store.Tx) error {
+		job, err = Create(ctx, tx, spec, v, res, by.Name)
 		details["job"], details["items"] = job.ID, job.Items
 		return err
 	})

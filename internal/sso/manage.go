@@ -41,11 +41,11 @@ func LoadFile(path string) (*Config, error) {
 	return c, nil
 }
 
-// Set stores cfg as tenant t's single sign-on, its secrets sealed with the
+// Set stores cfg as by's tenant's single sign-on, its secrets sealed with the
 // key in keyFile (created on first use). The SAML service provider keeps
 // its key across sets, so the copy of its metadata the IdP holds stays
 // right; it gets one the first time. Audited as sso.set.
-func Set(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, keyFile, actor string, cfg *Config) error {
+func Set(ctx context.Context, by audit.Actor, keyFile string, cfg *Config) error {
 	sealer, err := OpenSealer(keyFile, true)
 	if err != nil {
 		return err
@@ -54,7 +54,7 @@ func Set(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, key
 	if cfg.OIDC != nil {
 		details["oidc_issuer"] = cfg.OIDC.Issuer
 	}
-	return log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: actor, Action: "sso.set", Target: t.Slug, Details: details}, func(tx *store.Tx) error {
+	return by.Do(ctx, "sso.set", by.Tenant, details, func(tx *store.Tx) error {
 		sec := secrets{}
 		old, oldSec, err := loadSecrets(ctx, tx, sealer)
 		if err != nil {
@@ -74,7 +74,7 @@ func Set(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, key
 			if old != nil && old.SAML != nil && oldSec.SAMLKey != "" {
 				cfg.SAML.Certificate, sec.SAMLKey = old.SAML.Certificate, oldSec.SAMLKey
 			} else {
-				k, c, err := newSPKey(t.Slug)
+				k, c, err := newSPKey(by.Tenant)
 				if err != nil {
 					return err
 				}
@@ -93,18 +93,18 @@ func Show(ctx context.Context, db *store.DB, t tenant.Tenant) (*Config, error) {
 	return store.Read(ctx, db, t.ID, func(tx *store.Tx) (*Config, error) { return Load(ctx, tx) })
 }
 
-// RemoveFor deletes tenant t's single sign-on (password sign-in is on
+// RemoveFor deletes by's tenant's single sign-on (password sign-in is on
 // again: the way back when no one can sign in through the provider).
 // Audited as sso.remove.
-func RemoveFor(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, actor string) error {
-	return log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: actor, Action: "sso.remove", Target: t.Slug}, func(tx *store.Tx) error {
+func RemoveFor(ctx context.Context, by audit.Actor) error {
+	return by.Do(ctx, "sso.remove", by.Tenant, nil, func(tx *store.Tx) error {
 		return Remove(ctx, tx)
 	})
 }
 
-// SwitchPasswordSignIn turns password sign-in on or off for tenant t.
+// SwitchPasswordSignIn turns password sign-in on or off for by's tenant.
 // Audited as sso.password_signin.
-func SwitchPasswordSignIn(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, actor string, on bool) error {
-	return log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: actor, Action: "sso.password_signin", Target: t.Slug, Details: map[string]any{"on": on}},
+func SwitchPasswordSignIn(ctx context.Context, by audit.Actor, on bool) error {
+	return by.Do(ctx, "sso.password_signin", by.Tenant, map[string]any{"on": on},
 		func(tx *store.Tx) error { return SetPasswordSignIn(ctx, tx, on) })
 }

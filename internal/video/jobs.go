@@ -97,14 +97,15 @@ func Queue(ctx context.Context, tx *store.Tx, jobs *river.Client[*sql.Tx], objs 
 	return id, nil
 }
 
-// Start queues an analysis of tenant t, audited as video.analyze by
-// req.Actor (its details: the prompt, the detector and the new analysis's
-// id): the one way `scry video analyze`, the videos page and the demo start
-// an analysis.
-func Start(ctx context.Context, db *store.DB, log *audit.Log, t tenant.Tenant, jobs *river.Client[*sql.Tx], objs objstore.Store, req Request) (int64, error) {
+// Start queues an analysis in by's tenant, audited as video.analyze (its
+// details: the prompt, the detector and the new analysis's id) and stored
+// as created by by.Name (req.Actor is set from it): the one way `scry video
+// analyze`, the videos page and the demo start an analysis.
+func Start(ctx context.Context, by audit.Actor, jobs *river.Client[*sql.Tx], objs objstore.Store, req Request) (int64, error) {
+	req.Actor = by.Name
 	details := map[string]any{"prompt": req.Prompt, "detector": req.Options.Setup.Detector}
 	var id int64
-	err := log.Record(ctx, db, t.ID, audit.Record{Tenant: t.Slug, Actor: req.Actor, Action: "video.analyze", Target: req.Video.ID, Details: details}, func(tx *store.Tx) error {
+	err := by.Do(ctx, "video.analyze", req.Video.ID, details, func(tx *store.Tx) error {
 		var err error
 		id, err = Queue(ctx, tx, jobs, objs, req)
 		details["analysis"] = id

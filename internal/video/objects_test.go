@@ -32,7 +32,7 @@ func TestLibraryOnEveryObjectStore(t *testing.T) {
 		stores := objstoretest.Machines(t, k, t.TempDir(), t.TempDir())
 		adder, worker := stores[0], stores[1]
 		src := clip(t)
-		v, existed, err := video.Add(ctx, db, nil, adder, a, "t", src, media.DefaultLimits)
+		v, existed, err := video.Add(ctx, storetest.Actor(db, a, "t"), adder, src, media.DefaultLimits)
 		if err != nil || existed {
 			t.Fatalf("add: %v existed %v", err, existed)
 		}
@@ -40,7 +40,7 @@ func TestLibraryOnEveryObjectStore(t *testing.T) {
 		if info, err := adder.Stat(ctx, video.Key(a.ID, v)); err != nil || info.Size != st.Size() || v.ID == "" {
 			t.Fatalf("stored object: %+v %v", info, err)
 		}
-		if _, existed, err := video.Add(ctx, db, nil, adder, a, "t", src, media.DefaultLimits); err != nil || !existed {
+		if _, existed, err := video.Add(ctx, storetest.Actor(db, a, "t"), adder, src, media.DefaultLimits); err != nil || !existed {
 			t.Fatalf("second add: %v existed %v", err, existed)
 		}
 

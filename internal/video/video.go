@@ -25,7 +25,6 @@ import (
 	"github.com/scry-dev/scry/internal/media"
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
-	"github.com/scry-dev/scry/internal/tenant"
 )
 
 // Video is one stored file.
@@ -94,8 +93,8 @@ var mediaExt = map[string]bool{".mp4": true, ".mov": true, ".mkv": true, ".webm"
 // video's name). The store shows an object whole or not at all (a renamed
 // temporary file; an S3 multipart upload completed), so it never holds half
 // a video; adding the same bytes again stores nothing new, records nothing
-// and reports existed.
-func Add(ctx context.Context, db *store.DB, log *audit.Log, objs objstore.Store, t tenant.Tenant, actor, src string, lim media.Limits) (v Video, existed bool, err error) {
+// and reports existed. The video is by's, in by's tenant.
+func Add(ctx context.Context, by audit.Actor, objs objstore.Store, src string, lim media.Limits) (v Video, existed bool, err error) {
 	info, err := media.Probe(ctx, src, lim)
 	if err != nil {
 		return Video{}, false, err
@@ -107,9 +106,9 @@ func Add(ctx context.Context, db *store.DB, log *audit.Log, objs objstore.Store,
 	var old Video
 	found := false
 	sum, size, err := putHashed(ctx, objs, src, func(sum string) string {
-		return Key(t.ID, Video{ID: sum, Ext: ext})
+		return Key(by.TenantID, Video{ID: sum, Ext: ext})
 	}, func(sum string) bool {
-		old, err = Get(ctx, db, t.ID, sum)
+		old, err = Get(ctx, by.DB, by.TenantID, sum)
 		found = err == nil
 		return found
 	})
@@ -119,21 +118,20 @@ func Add(ctx context.Context, db *store.DB, log *audit.Log, objs objstore.Store,
 	if found {
 		return old, true, nil
 	}
-	v = Video{ID: sum, Filename: filepath.Base(src), Ext: ext, Size: size, Info: info, AddedBy: actor, AddedAt: time.Now().UTC().Format(time.RFC3339)}
+	v = Video{ID: sum, Filename: filepath.Base(src), Ext: ext, Size: size, Info: info, AddedBy: by.Name, AddedAt: time.Now().UTC().Format(time.RFC3339)}
 	infoJSON, _ := json.Marshal(info)
-	rec := audit.Record{Tenant: t.Slug, Actor: actor, Action: "video.add", Target: v.Filename, Details: map[string]any{"file": v.Filename}}
-	err = log.Record(ctx, db, t.ID, rec, func(tx *store.Tx) error {
+	err = by.Do(ctx, "video.add", v.Filename, map[string]any{"file": v.Filename}, func(tx *store.Tx) error {
 		_, err := tx.ExecContext(ctx, `insert into videos (tenant_id, id, filename, ext, size_bytes, info, added_by, added_at) values ($1, $2, $3, $4, $5, $6, $7, $8)`,
-			t.ID, v.ID, v.Filename, v.Ext, v.Size, string(infoJSON), v.AddedBy, v.AddedAt)
+			tx.TenantID, v.ID, v.Filename, v.Ext, v.Size, string(infoJSON), v.AddedBy, v.AddedAt)
 		return err
 	})
 	if errcode.Is(store.Err(err, ""), errcode.AlreadyExists) {
 		// Added meanwhile by someone else: the file is theirs, byte for byte.
-		old, gerr := Get(ctx, db, t.ID, v.ID)
+		old, gerr := Get(ctx, by.DB, by.TenantID, v.ID)
 		return old, true, gerr
 	}
 	if err != nil {
-		objs.Delete(context.WithoutCancel(ctx), Key(t.ID, v)) // no row, no file
+		objs.Delete(context.WithoutCancel(ctx), Key(by.TenantID, v)) // no row, no file
 		return Video{}, false, store.Err(err, "record the video")
 	}
 	return v, false, nil

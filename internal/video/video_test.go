@@ -73,7 +73,7 @@ func TestAddGetList(t *testing.T) {
 		ctx := context.Background()
 		a, b := tenants(t, db)
 		src := clip(t)
-		v, existed, err := video.Add(ctx, db, nil, objstore.NewFolder(cfg.DataDir), a, "cli:test", src, media.DefaultLimits)
+		v, existed, err := video.Add(ctx, storetest.Actor(db, a, "cli:test"), objstore.NewFolder(cfg.DataDir), src, media.DefaultLimits)
 		if err != nil || existed {
 			t.Fatalf("add: %v existed=%v", err, existed)
 		}
@@ -85,7 +85,7 @@ func TestAddGetList(t *testing.T) {
 		if v.Info.Width != 320 || v.Info.FrameCount != 30 {
 			t.Errorf("metadata %+v", v.Info)
 		}
-		again, existed, err := video.Add(ctx, db, nil, objstore.NewFolder(cfg.DataDir), a, "cli:test", src, media.DefaultLimits)
+		again, existed, err := video.Add(ctx, storetest.Actor(db, a, "cli:test"), objstore.NewFolder(cfg.DataDir), src, media.DefaultLimits)
 		if err != nil || !existed || again.ID != v.ID || len(files(t, cfg.DataDir)) != 1 {
 			t.Fatalf("second add: err %v existed %v, files %v", err, existed, files(t, cfg.DataDir))
 		}
@@ -115,7 +115,7 @@ func TestAddGetList(t *testing.T) {
 		empty := filepath.Join(t.TempDir(), "empty.mp4")
 		os.WriteFile(empty, nil, 0o600)
 		for _, p := range []string{junk, empty, filepath.Join(t.TempDir(), "missing.mp4")} {
-			if _, _, err := video.Add(ctx, db, nil, objstore.NewFolder(cfg.DataDir), a, "cli:test", p, media.DefaultLimits); errcode.From(err).Code != errcode.Invalid {
+			if _, _, err := video.Add(ctx, storetest.Actor(db, a, "cli:test"), objstore.NewFolder(cfg.DataDir), p, media.DefaultLimits); errcode.From(err).Code != errcode.Invalid {
 				t.Errorf("add %s: %v, want invalid_input", filepath.Base(p), err)
 			}
 		}
@@ -157,7 +157,7 @@ func TestAnalysisJob(t *testing.T) {
 		defer db.Close()
 		ctx := context.Background()
 		a, b := tenants(t, db)
-		v, _, err := video.Add(ctx, db, nil, objstore.NewFolder(cfg.DataDir), a, "cli:test", clip(t), media.DefaultLimits)
+		v, _, err := video.Add(ctx, storetest.Actor(db, a, "cli:test"), objstore.NewFolder(cfg.DataDir), clip(t), media.DefaultLimits)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -191,7 +191,7 @@ func TestAnalysisJob(t *testing.T) {
 			t.Errorf("queue with an empty prompt: %v", err)
 		}
 		// A video whose file went missing fails in the worker, for good.
-		gone, _, err := video.Add(ctx, db, nil, objstore.NewFolder(cfg.DataDir), a, "cli:test", clipOf(t, "blue"), media.DefaultLimits)
+		gone, _, err := video.Add(ctx, storetest.Actor(db, a, "cli:test"), objstore.NewFolder(cfg.DataDir), clipOf(t, "blue"), media.DefaultLimits)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -291,7 +291,7 @@ func TestInterruptedWorkIsRetried(t *testing.T) {
 	a, _ := tenants(t, db)
 	long := filepath.Join(t.TempDir(), "long.mp4")
 	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "testsrc=s=640x360:r=25:d=30", "-pix_fmt", "yuv420p", long)
-	v, _, err := video.Add(ctx, db, nil, objstore.NewFolder(dataDir), a, "cli:test", long, media.DefaultLimits)
+	v, _, err := video.Add(ctx, storetest.Actor(db, a, "cli:test"), objstore.NewFolder(dataDir), long, media.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -347,7 +347,7 @@ func TestAddProgress(t *testing.T) {
 	var last, total int64
 	calls := 0
 	pctx := video.WithProgress(ctx, func(done, tot int64) { calls++; last, total = done, tot })
-	if _, _, err := video.Add(pctx, db, nil, objstore.NewFolder(t.TempDir()), a, "t", src, media.DefaultLimits); err != nil {
+	if _, _, err := video.Add(pctx, storetest.Actor(db, a, "t"), objstore.NewFolder(t.TempDir()), src, media.DefaultLimits); err != nil {
 		t.Fatal(err)
 	}
 	if calls == 0 || last != st.Size() || total != st.Size() {

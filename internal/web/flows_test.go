@@ -18,6 +18,7 @@ import (
 	"github.com/scry-dev/scry/internal/media/mediatest"
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
 	"github.com/scry-dev/scry/internal/video"
 )
 
@@ -94,7 +95,7 @@ func TestBrowserReleaseAndSkip(t *testing.T) {
 	f := setupPortal(t, nil, nil)
 	ctx := context.Background()
 	clip := mediatest.Square(t, "shelf.mp4", "red", 3)
-	v, _, err := video.Add(ctx, f.db, nil, objstore.NewFolder(f.dataDir), f.tenant, "t", clip, media.DefaultLimits)
+	v, _, err := video.Add(ctx, storetest.Actor(f.db, f.tenant, "t"), objstore.NewFolder(f.dataDir), clip, media.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +231,7 @@ func TestBrowserNewJobForm(t *testing.T) {
 	f := setupPortal(t, nil, nil)
 	ctx := context.Background()
 	clip := mediatest.Square(t, "shelf.mp4", "red", 3)
-	v, _, err := video.Add(ctx, f.db, nil, objstore.NewFolder(f.dataDir), f.tenant, "t", clip, media.DefaultLimits)
+	v, _, err := video.Add(ctx, storetest.Actor(f.db, f.tenant, "t"), objstore.NewFolder(f.dataDir), clip, media.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}

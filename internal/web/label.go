@@ -295,7 +295,7 @@ func (s *Server) listLabelJobs(w http.ResponseWriter, r *http.Request, c *caller
 // newLabelJob creates a job from a request (labeling.NewJob, audited), for
 // the API and the admin page.
 func (s *Server) newLabelJob(r *http.Request, c *caller, req labeling.Request) (labeling.Job, error) {
-	return labeling.NewJob(r.Context(), s.db, s.audit, c.tenant(), c.actor(), req)
+	return labeling.NewJob(r.Context(), s.actor(c), req)
 }
 
 func (s *Server) createLabelJob(w http.ResponseWriter, r *http.Request, c *caller) error {
@@ -557,7 +557,7 @@ func (s *Server) cancelJobPage(w http.ResponseWriter, r *http.Request, c *caller
 		s.notFound(w, r)
 		return
 	}
-	if err := labeling.Cancel(r.Context(), s.db, s.audit, c.tenant(), c.actor(), id); err != nil {
+	if err := labeling.Cancel(r.Context(), s.actor(c), id); err != nil {
 		d := s.base(c, "Labeling", "labeling")
 		d.Error = errcode.From(err).Message
 		s.render(w, r, errcode.HTTPStatus(err), "status", d)

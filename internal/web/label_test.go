@@ -26,6 +26,7 @@ import (
 	"github.com/scry-dev/scry/internal/media/mediatest"
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
 	"github.com/scry-dev/scry/internal/testwait"
 	"github.com/scry-dev/scry/internal/video"
 	"github.com/scry-dev/scry/internal/workforce"
@@ -83,7 +84,7 @@ func analysedVideo(t *testing.T, f *portalFixture) (video.Video, video.Analysis)
 	mediatest.FFmpeg(t, "-f", "lavfi", "-i", "color=c=gray:s=640x360:r=25:d=2", "-f", "lavfi", "-i", "color=c=red:s=80x80:r=25:d=2",
 		"-f", "lavfi", "-i", "color=c=blue:s=120x8:r=25:d=2", "-f", "lavfi", "-i", "color=c=blue:s=8x120:r=25:d=2",
 		"-filter_complex", "[0][1]overlay=x=100:y=100[a];[a][2]overlay=x=400:y=232[b];[b][3]overlay=x=400:y=120,format=yuv420p", clip)
-	v, _, err := video.Add(ctx, f.db, nil, objstore.NewFolder(f.dataDir), f.tenant, "t", clip, media.DefaultLimits)
+	v, _, err := video.Add(ctx, storetest.Actor(f.db, f.tenant, "t"), objstore.NewFolder(f.dataDir), clip, media.DefaultLimits)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -33,7 +33,6 @@ import (
 	"github.com/scry-dev/scry/internal/objstore"
 	"github.com/scry-dev/scry/internal/sso"
 	"github.com/scry-dev/scry/internal/store"
-	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/video"
 )
 
@@ -337,9 +336,6 @@ type caller struct {
 	sessionHash string // set when signed in by cookie
 	stage       string // a session's stage (identity.StageApp, StagePortal or a portal step still to pass); "" for a token
 }
-
-// tenant is the caller's tenant as the use cases take it.
-func (c *caller) tenant() tenant.Tenant { return tenant.Tenant{ID: c.tenantID, Slug: c.tenantSlug} }
 
 // actor names the caller in audit records and on what they create.
 func (c *caller) actor() string { return "user:" + c.user.Email }

@@ -283,7 +283,7 @@ func (s *Server) ssoPage(w http.ResponseWriter, r *http.Request, c *caller) {
 // ssoChange carries out the page's form: set, remove or the password
 // switch; it returns what to tell the admin.
 func (s *Server) ssoChange(r *http.Request, c *caller, t tenant.Tenant, cfg *sso.Config) (string, error) {
-	actor := c.actor()
+	by := s.actor(c)
 	switch r.PostForm.Get("action") {
 	case "set":
 		old := cfg
@@ -307,7 +307,7 @@ func (s *Server) ssoChange(r *http.Request, c *caller, t tenant.Tenant, cfg *sso
 				return "", err
 			}
 		}
-		if err := sso.Set(r.Context(), s.db, s.audit, t, s.sso.KeyFile, actor, next); err != nil {
+		if err := sso.Set(r.Context(), by, s.sso.KeyFile, next); err != nil {
 			return "", err
 		}
 		s.sso.Forget(t.ID)
@@ -316,14 +316,14 @@ func (s *Server) ssoChange(r *http.Request, c *caller, t tenant.Tenant, cfg *sso
 		if r.PostForm.Get("confirm") != t.Slug {
 			return "", errcode.New(errcode.Invalid, "Type the organisation's name, %s, to remove single sign-on", t.Slug)
 		}
-		if err := sso.RemoveFor(r.Context(), s.db, s.audit, t, actor); err != nil {
+		if err := sso.RemoveFor(r.Context(), by); err != nil {
 			return "", err
 		}
 		s.sso.Forget(t.ID)
 		return "Single sign-on is removed: people sign in with passwords again.", nil
 	default:
 		on := r.PostForm.Get("password_signin") == "on"
-		if err := s.switchPassword(r, c, t, on); err != nil {
+		if err := s.switchPassword(r, c, on); err != nil {
 			return "", err
 		}
 		if on {
@@ -339,13 +339,13 @@ type ssoView struct {
 	Draft                   string // the settings in the editor
 }
 
-func (s *Server) switchPassword(r *http.Request, c *caller, t tenant.Tenant, on bool) error {
+func (s *Server) switchPassword(r *http.Request, c *caller, on bool) error {
 	if !on {
 		if err := s.viaProvider(r, c); err != nil {
 			return err
 		}
 	}
-	return sso.SwitchPasswordSignIn(r.Context(), s.db, s.audit, t, c.actor(), on)
+	return sso.SwitchPasswordSignIn(r.Context(), s.actor(c), on)
 }
 
 // viaProvider refuses unless the caller's session was opened through the

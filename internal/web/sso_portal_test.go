@@ -16,6 +16,7 @@ import (
 	"github.com/scry-dev/scry/internal/sso"
 	"github.com/scry-dev/scry/internal/sso/ssotest"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
 )
 
 // portalSSO is the workforce portal's fixture with zitadel's provider on
@@ -38,7 +39,9 @@ func portalSSO(t *testing.T, workforce bool) (*portalFixture, *ssotest.OP) {
 	}
 	cfg := oidcConfig(op.URL, c.ID, c.Secret, "acme-retail", true)
 	cfg.WorkforcePortal = workforce
-	if err := sso.Set(ctx, f.db, f.log, f.tenant, sso.DefaultKeyFile(f.dataDir), "test", cfg); err != nil {
+	by := storetest.Actor(f.db, f.tenant, "test")
+	by.Log = f.log
+	if err := sso.Set(ctx, by, sso.DefaultKeyFile(f.dataDir), cfg); err != nil {
 		t.Fatal(err)
 	}
 	return f, op

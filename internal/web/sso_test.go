@@ -18,6 +18,7 @@ import (
 	"github.com/scry-dev/scry/internal/sso"
 	"github.com/scry-dev/scry/internal/sso/ssotest"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
 	"github.com/scry-dev/scry/internal/tenant"
 	"github.com/scry-dev/scry/internal/testwait"
 )
@@ -109,7 +110,9 @@ func (f *ssoFixture) tenant(t *testing.T, slug string) tenant.Tenant {
 
 func (f *ssoFixture) setConfig(t *testing.T, slug string, c *sso.Config) {
 	t.Helper()
-	if err := sso.Set(context.Background(), f.db, f.srv.audit, f.tenant(t, slug), f.key, "test", c); err != nil {
+	by := storetest.Actor(f.db, f.tenant(t, slug), "test")
+	by.Log = f.srv.audit
+	if err := sso.Set(context.Background(), by, f.key, c); err != nil {
 		t.Fatal(err)
 	}
 }

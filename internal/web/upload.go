@@ -56,7 +56,7 @@ func (s *Server) addVideo(w http.ResponseWriter, r *http.Request, c *caller) err
 		}
 		return errcode.Wrap(errcode.Invalid, err, "The upload did not arrive whole")
 	}
-	v, existed, err := video.Add(r.Context(), s.db, s.audit, s.cfg.Objects, c.tenant(), c.actor(), path, media.DefaultLimits)
+	v, existed, err := video.Add(r.Context(), s.actor(c), s.cfg.Objects, path, media.DefaultLimits)
 	if err != nil {
 		return err
 	}

@@ -192,7 +192,7 @@ func (s *Server) startAnalysis(w http.ResponseWriter, r *http.Request, c *caller
 	if s.jobs == nil {
 		return errcode.New(errcode.Unavailable, "This server has no job queue; start the analysis with scry video analyze")
 	}
-	id, err := video.Start(r.Context(), s.db, s.audit, c.tenant(), s.jobs, s.cfg.Objects, video.Request{Video: v, Prompt: req.Prompt, Options: opts, Actor: c.actor()})
+	id, err := video.Start(r.Context(), s.actor(c), s.jobs, s.cfg.Objects, video.Request{Video: v, Prompt: req.Prompt, Options: opts})
 	if err != nil {
 		return err
 	}

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"time"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/labeling"
@@ -67,7 +68,9 @@ func Prepare(ctx context.Context, db *store.DB, objs objstore.Store, slug string
 		"-pix_fmt", "yuv420p", clip).CombinedOutput(); err != nil {
 		return s, errcode.Wrap(errcode.Internal, fmt.Errorf("%v: %s", err, out), "ffmpeg could not make the load test's video")
 	}
-	v, _, err := video.Add(ctx, db, nil, objs, s.Tenant, "bench", clip, media.DefaultLimits)
+	// No audit log: the load test's rows are fixtures, not acts.
+	bench := audit.Actor{DB: db, TenantID: s.Tenant.ID, Tenant: s.Tenant.Slug, Name: "bench"}
+	v, _, err := video.Add(ctx, bench, objs, clip, media.DefaultLimits)
 	if err != nil {
 		return s, err
 	}

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/tenant"
 )
@@ -24,6 +25,12 @@ func Tenant(t testing.TB, db *store.DB, slug string) tenant.Tenant {
 		t.Fatalf("create tenant %s: %v", slug, err)
 	}
 	return tn
+}
+
+// Actor is name acting in tenant t without an audit log: a use case given
+// it makes its change and records nothing, as a test's fixture wants.
+func Actor(db *store.DB, t tenant.Tenant, name string) audit.Actor {
+	return audit.Actor{DB: db, TenantID: t.ID, Tenant: t.Slug, Name: name}
 }
 
 // Employees creates employee records ids in tenantID, the first the manager
