@@ -89,7 +89,7 @@ func ssoShow(ctx context.Context, c *call) error {
 	if err != nil {
 		return err
 	}
-	cfg, err := sso.Show(ctx, db, t)
+	cfg, err := sso.Show(ctx, db, t.ID)
 	if err != nil {
 		return err
 	}

@@ -9,7 +9,6 @@ import (
 	"github.com/scry-dev/scry/internal/audit"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/store"
-	"github.com/scry-dev/scry/internal/tenant"
 )
 
 // LoadFile reads an sso.yaml file: Parse, and the SAML IdP metadata file it
@@ -89,8 +88,8 @@ func Set(ctx context.Context, by audit.Actor, keyFile string, cfg *Config) error
 }
 
 // Show is tenant t's single sign-on without its secrets.
-func Show(ctx context.Context, db *store.DB, t tenant.Tenant) (*Config, error) {
-	return store.Read(ctx, db, t.ID, func(tx *store.Tx) (*Config, error) { return Load(ctx, tx) })
+func Show(ctx context.Context, db *store.DB, tenantID int64) (*Config, error) {
+	return store.Read(ctx, db, tenantID, func(tx *store.Tx) (*Config, error) { return Load(ctx, tx) })
 }
 
 // RemoveFor deletes by's tenant's single sign-on (password sign-in is on

@@ -86,7 +86,7 @@ func (s *Server) signInOptionsFor(r *http.Request, slug string) *signInOptions {
 	if err != nil {
 		return o
 	}
-	cfg, err := sso.Show(r.Context(), s.db, t)
+	cfg, err := sso.Show(r.Context(), s.db, t.ID)
 	if err != nil {
 		if !errcode.Is(err, errcode.NotFound) {
 			s.logFailure(r, "read SSO settings", err)
@@ -250,7 +250,7 @@ func (s *Server) ssoPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		return
 	}
 	current := func() *sso.Config {
-		cfg, err := sso.Show(r.Context(), s.db, t)
+		cfg, err := sso.Show(r.Context(), s.db, t.ID)
 		if err != nil && !errcode.Is(err, errcode.NotFound) {
 			s.logFailure(r, "read SSO settings", err)
 		}
