@@ -305,8 +305,8 @@ func (e *Engine) Suggestions(ctx context.Context, who Asker, now time.Time) []st
 			return err
 		}
 		vocab, err := LoadVocabulary(ctx, tx)
-		if err != nil {
-			return err
+		if err != nil { // the base list needs no vocabulary
+			slog.Error("read the tenant's vocabulary for suggestions", "err", err)
 		}
 		all := who.User.Role == identity.Admin || who.User.Role == identity.HR
 		candidates := []string{"How many employees do we have?", "Headcount by department", "Who is working today?"}

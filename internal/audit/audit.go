@@ -71,7 +71,15 @@ type Log struct {
 	mu          sync.Mutex
 	lastPublish time.Time
 	pending     *time.Timer // a PublishSoon head waiting for its turn
+
+	unrecorded bool // Unrecorded: runs changes and records nothing
 }
+
+// Unrecorded is a log that records nothing: for tests, fixtures and the
+// load driver, which set up rows through the use cases. It is a value of
+// its own, not a nil *Log, so that an actor built without its log fails
+// (Record refuses a nil log) instead of acting unaudited.
+var Unrecorded = &Log{unrecorded: true}
 
 const keyName = "scry-audit"
 
@@ -474,11 +482,13 @@ func OutcomeOf(err error) string {
 // Record runs change in a transaction of tenantID together with the audit
 // record rec (outcome "ok"), then publishes the new head. If change fails,
 // the failure itself is recorded (its outcome from OutcomeOf) in its own
-// transaction, and change's error returned. A nil Log runs change alone:
-// for tests and fixtures that set up rows through a use case (the doors
-// always pass the installation's log).
+// transaction, and change's error returned. Unrecorded runs change alone;
+// a nil Log refuses, so that an act is never done unaudited by mistake.
 func (l *Log) Record(ctx context.Context, db *store.DB, tenantID int64, rec Record, change func(*store.Tx) error) error {
-	if l == nil {
+	switch {
+	case l == nil:
+		return errcode.New(errcode.Internal, "no audit log to record %s in", rec.Action)
+	case l.unrecorded:
 		if change == nil {
 			return nil
 		}
@@ -530,6 +540,12 @@ func (a Actor) Do(ctx context.Context, action, target string, details map[string
 // once, or with its burst when anyone can cause the act (actor
 // "anonymous"), so that a flood of refusals does not write a head each.
 func (l *Log) Note(ctx context.Context, db *store.DB, rec Record) error {
+	switch {
+	case l == nil:
+		return errcode.New(errcode.Internal, "no audit log to record %s in", rec.Action)
+	case l.unrecorded:
+		return nil
+	}
 	if err := db.Global(ctx, func(tx *store.Tx) error { return Append(ctx, tx, rec) }); err != nil {
 		return err
 	}

@@ -17,10 +17,7 @@ import (
 // (for the door to mail) in the same transaction.
 func AddUser(ctx context.Context, by audit.Actor, u User, invite bool) (User, Invitation, error) {
 	var inv Invitation
-	details := map[string]any{"role": u.Role, "invited": invite}
-	if u.EmployeeID != "" {
-		details["employee_id"] = u.EmployeeID
-	}
+	details := map[string]any{"role": u.Role, "employee_id": u.EmployeeID, "invited": invite}
 	err := by.Do(ctx, "user.add", u.Email, details, func(tx *store.Tx) error {
 		var err error
 		if u, err = Add(ctx, tx, u); err != nil || !invite {

@@ -230,8 +230,8 @@ func SessionStage(ctx context.Context, tx *store.Tx, hash string, p SessionPolic
 	u, err := scanUserWith(tx.QueryRowContext(ctx, `select u.id, u.tenant_id, u.email, u.name, u.role, coalesce(u.employee_id, ''), u.status, u.created_at,
 		s.created_at, s.last_seen_at, s.stage, coalesce(s.expires_at, '') from sessions s join users u on u.tenant_id = s.tenant_id and u.id = s.user_id
 		where s.tenant_id = $1 and s.id_hash = $2 and u.status in ('active', 'invited')`, tx.TenantID, hash), &created, &seen, &stage, &ends)
-	if err != nil {
-		return u, "", false, errcode.Wrap(errcode.Unauthenticated, err, "Sign in first")
+	if err = credentialErr(err, "read session"); err != nil {
+		return u, "", false, err
 	}
 	c, _ := time.Parse(time.RFC3339Nano, created)
 	s, _ := time.Parse(time.RFC3339Nano, seen)
@@ -245,6 +245,19 @@ func SessionStage(ctx context.Context, tx *store.Tx, hash string, p SessionPolic
 		return u, "", false, errcode.Wrap(errcode.Unauthenticated, ErrSessionExpired, "Your session has expired; sign in again")
 	}
 	return u, stage, touch, nil
+}
+
+// credentialErr is a credential lookup's error: no such (live) credential
+// asks to sign in, while a busy or broken database says so (a timeout must
+// not sign the user out).
+func credentialErr(err error, what string) error {
+	if err == nil {
+		return nil
+	}
+	if err = store.Err(err, what); errcode.Is(err, errcode.NotFound) {
+		return errcode.Wrap(errcode.Unauthenticated, err, "Sign in first")
+	}
+	return err
 }
 
 // Touch restarts a session's idle clock.
@@ -314,8 +327,8 @@ func TokenUser(ctx context.Context, tx *store.Tx, hash string) (User, error) {
 	u, err := scanUserWith(tx.QueryRowContext(ctx, `select u.id, u.tenant_id, u.email, u.name, u.role, coalesce(u.employee_id, ''), u.status, u.created_at, k.expires_at
 		from api_tokens k join users u on u.tenant_id = k.tenant_id and u.id = k.user_id
 		where k.tenant_id = $1 and k.hash = $2 and k.revoked_at is null and u.status = 'active' and u.role <> 'worker'`, tx.TenantID, hash), &exp)
-	if err != nil {
-		return u, errcode.Wrap(errcode.Unauthenticated, err, "The API token is not valid")
+	if err = credentialErr(err, "read token"); err != nil {
+		return u, err
 	}
 	if exp != nil {
 		if e, _ := time.Parse(time.RFC3339, *exp); time.Now().After(e) {

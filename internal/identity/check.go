@@ -86,8 +86,8 @@ func (k *Checker) Check(ctx context.Context, prefix, value string, p SessionPoli
 		k.slugs.Store(tenantID, slug)
 		return nil
 	})
-	if err != nil {
-		read.err = err
+	if err != nil && read.err == nil {
+		read.err = err // the read's own error, not the commit's, says what went wrong
 	}
 	return k.Settle(ctx, read)
 }

@@ -106,7 +106,10 @@ func SignIn(ctx context.Context, db *store.DB, tenantID int64, a Attempt, stage 
 		if ok == nil {
 			return nil
 		}
-		return audit.Append(ctx, tx, *ok(acct.Account))
+		if rec := ok(acct.Account); rec != nil {
+			return audit.Append(ctx, tx, *rec)
+		}
+		return nil
 	})
 	return value, started, err
 }

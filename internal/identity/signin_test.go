@@ -2,6 +2,7 @@ package identity
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"sync"
@@ -295,5 +296,20 @@ func TestIdleClockWhilePolling(t *testing.T) {
 		if gap := end.Sub(last); gap <= idle || gap > idle+time.Minute {
 			t.Errorf("idle %s: the session ended %s after its last use", idle, gap)
 		}
+	}
+}
+
+// TestCredentialErrors: only a missing credential asks to sign in again; a
+// database that failed the lookup answers its own code (a busy database
+// must not sign a user out).
+func TestCredentialErrors(t *testing.T) {
+	if err := credentialErr(sql.ErrNoRows, "read session"); !errcode.Is(err, errcode.Unauthenticated) {
+		t.Fatalf("no such session: %v, want unauthenticated", err)
+	}
+	if err := credentialErr(context.DeadlineExceeded, "read session"); errcode.Is(err, errcode.Unauthenticated) || err == nil {
+		t.Fatalf("a lookup that timed out: %v, want its own code", err)
+	}
+	if err := credentialErr(errors.New("disk I/O error"), "read token"); errcode.Is(err, errcode.Unauthenticated) || err == nil {
+		t.Fatalf("a broken lookup: %v, want internal", err)
 	}
 }

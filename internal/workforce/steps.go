@@ -88,6 +88,7 @@ func BeginEnrollment(ctx context.Context, db *store.DB, tenantID int64, tenantSl
 // and opens a session at the first step the policy asks for. It returns
 // the session's cookie value and the delay the attempt started, if any.
 func SignIn(ctx context.Context, db *store.DB, tenantID int64, p Policy, a identity.Attempt) (string, time.Duration, error) {
+	a.Door = identity.PortalDoor // only workers pass, whatever the door says
 	return identity.SignIn(ctx, db, tenantID, a, func(acct identity.Account) (string, error) {
 		return p.NextStage(acct.MustChangePassword, acct.MFAEnrolled), nil
 	}, nil)
@@ -97,6 +98,7 @@ func SignIn(ctx context.Context, db *store.DB, tenantID int64, p Policy, a ident
 // stands in for the temporary password, once, and the session starts at
 // choosing a password.
 func Activate(ctx context.Context, db *store.DB, tenantID int64, a identity.Attempt) (string, time.Duration, error) {
+	a.Door = identity.PortalDoor
 	return identity.SignIn(ctx, db, tenantID, a, func(acct identity.Account) (string, error) {
 		if !acct.MustChangePassword {
 			return "", errcode.New(errcode.Unauthenticated, "This activation link was already used; sign in instead")

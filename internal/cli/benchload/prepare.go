@@ -69,7 +69,7 @@ func Prepare(ctx context.Context, db *store.DB, objs objstore.Store, slug string
 		return s, errcode.Wrap(errcode.Internal, fmt.Errorf("%v: %s", err, out), "ffmpeg could not make the load test's video")
 	}
 	// No audit log: the load test's rows are fixtures, not acts.
-	bench := audit.Actor{DB: db, TenantID: s.Tenant.ID, Tenant: s.Tenant.Slug, Name: "bench"}
+	bench := audit.Actor{DB: db, Log: audit.Unrecorded, TenantID: s.Tenant.ID, Tenant: s.Tenant.Slug, Name: "bench"}
 	v, _, err := video.Add(ctx, bench, objs, clip, media.DefaultLimits)
 	if err != nil {
 		return s, err

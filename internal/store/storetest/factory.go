@@ -30,7 +30,7 @@ func Tenant(t testing.TB, db *store.DB, slug string) tenant.Tenant {
 // Actor is name acting in tenant t without an audit log: a use case given
 // it makes its change and records nothing, as a test's fixture wants.
 func Actor(db *store.DB, t tenant.Tenant, name string) audit.Actor {
-	return audit.Actor{DB: db, TenantID: t.ID, Tenant: t.Slug, Name: name}
+	return audit.Actor{DB: db, Log: audit.Unrecorded, TenantID: t.ID, Tenant: t.Slug, Name: name}
 }
 
 // Employees creates employee records ids in tenantID, the first the manager
