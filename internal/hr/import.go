@@ -80,7 +80,7 @@ func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (
 	if imp.probs.any() {
 		return Counts{}, imp.failure()
 	}
-	for _, t := range []string{"shift_totals", "tenant_shift_totals", "shifts", "absences", "hr_vocabulary", "employees"} {
+	for _, t := range []string{"shift_totals", "tenant_shift_totals", "tenant_shift_starts", "shifts", "absences", "hr_vocabulary", "employees"} {
 		if _, err := tx.ExecContext(ctx, "delete from "+t+" where tenant_id = $1", tx.TenantID); err != nil {
 			return Counts{}, store.Err(err, "clear "+t)
 		}
