@@ -863,7 +863,12 @@ func (b *batch) flush() error {
 	if len(b.rowsPG) > 0 {
 		rows := b.rowsPG
 		b.rowsPG = nil
-		return store.Err(b.copy(rows), "copy into "+b.table)
+		if err := b.copy(rows); err != nil {
+			return store.Err(err, "copy into "+b.table)
+		}
+	}
+	if b.imp.tx.Dialect.Copies() && !b.direct {
+		return store.Err(b.imp.tx.MoveStaged(b.imp.ctx, b.table, b.copyCols()), "insert "+b.table)
 	}
 	if b.rows == 0 {
 		return nil
