@@ -233,6 +233,12 @@ func (r *rollup) flush(imp *importer) error {
 		return nil
 	}
 	key := "tenant_id, " + strings.Join(r.cols[:len(r.cols)-2], ", ")
+	// the import's transaction has no other GROUP BY after the rollups
+	if set := imp.tx.Dialect.GroupBySorting(); set != "" {
+		if _, err := imp.tx.ExecContext(imp.ctx, set); err != nil {
+			return store.Err(err, "sum "+r.table)
+		}
+	}
 	_, err := imp.tx.ExecContext(imp.ctx, "insert into "+r.table+" ("+key+", hours, shifts) select "+key+", sum(hours), sum(shifts) from "+r.runs+
 		" group by "+key+" order by "+key)
 	return store.Err(err, "sum "+r.table)

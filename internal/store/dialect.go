@@ -143,6 +143,19 @@ func (d Dialect) NoParallelWorkers() string {
 	return ""
 }
 
+// GroupBySorting is a statement that makes the transaction's GROUP BYs
+// sort rather than hash ("" where there is nothing to say): an INSERT …
+// SELECT … GROUP BY … ORDER BY of the import's rollup runs (370,000 rows
+// for a million shifts) hashed them in 21 batches spilled to disk and then
+// sorted them again; sorting once and summing the sorted rows took about
+// half as long (1.9–4.0 s against 6.0–6.7 s, loaded machine).
+func (d Dialect) GroupBySorting() string {
+	if d == Postgres {
+		return "set local enable_hashagg = off"
+	}
+	return ""
+}
+
 // Advisory lock keys: one per thing serialised across processes.
 const (
 	LockAudit     int64 = 7319002 // the audit log: its tree is a sequence
