@@ -61,10 +61,16 @@ var questions = []question{
 	{"admin", "Number of shifts by location and quarter in 2025",
 		`select s.location, strftime(s.date, '%Y') || '-Q' || quarter(s.date) q, count(*) from shifts s
 		 where s.date between '2025-01-01' and '2025-12-31' group by 1, 2 order by 2, 1`},
+	{"admin", "Number of shifts by weekday and start hour",
+		`select dayofweek(s.date) d, hour(s.start_time) h, count(*) from shifts s
+		 where s.status = 'worked' and s.date <= '2026-11-25' group by 1, 2 order by 1, 2`},
 	{"manager:G00002", "Hours worked per week this quarter",
 		scopeCTE + `select date_trunc('week', s.date) w, round(sum(s.hours), 2) from shifts s
 		 where s.employee_id in (select id from scope) and s.status = 'worked' and s.date between '2026-10-01' and '2026-11-25' group by 1 order by 1`},
 }
+
+// showRuns: print every run's time (is the slowest the first, cold one?)
+var showRuns *bool
 
 func main() {
 	data := flag.String("data", "", "folder of the generated files (scry demo generate)")
@@ -78,6 +84,7 @@ func main() {
 	pgOwnerBefore := flag.String("postgres-owner-before", "", "its owner URL")
 	importOnly := flag.Bool("import-only", false, "only the imports")
 	skipImport := flag.Bool("skip-import", false, "only the questions")
+	showRuns = flag.Bool("show-runs", false, "print every run's time, in the order run, before the table")
 	reuse := flag.String("reuse", "", "ask an imported tenant instead of importing: SQLITE_DATA_DIR:TENANT_ID[,POSTGRES_TENANT_ID] (a 10M import takes many minutes)")
 	flag.Parse()
 	if *data == "" {
@@ -194,6 +201,9 @@ func run(data string, runs int, pgURL, pgOwner, psql, scryBin string, skipImport
 			note := ""
 			if len(rowsScry) != rowsDuck {
 				note = fmt.Sprintf(" (rows differ: scry %d, DuckDB %d)", len(rowsScry), rowsDuck)
+			}
+			if *showRuns {
+				fmt.Printf("runs %s %s %q: rollups %s; facts %s; DuckDB %s\n", e.name, q.as, q.text, msList(tr), msList(tf), msList(td))
 			}
 			facts := pct(tf)
 			if timeouts > 0 {
@@ -376,6 +386,15 @@ func importRatios(data string, scry, before binary, psql string) error {
 	show("PostgreSQL", "psql \\copy", pg)
 	fmt.Println()
 	return nil
+}
+
+// msList is every run's time in milliseconds, in the order run.
+func msList(ds []time.Duration) string {
+	var s []string
+	for _, d := range ds {
+		s = append(s, fmt.Sprintf("%.0f", float64(d.Microseconds())/1000))
+	}
+	return strings.Join(s, " ")
 }
 
 func secs(ds []time.Duration) string {
