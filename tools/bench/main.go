@@ -163,10 +163,34 @@ func run(data string, runs int, pgURL, pgOwner, psql, scryBin string, skipImport
 		engines = append(engines, engine{string(db.Dialect), db, id})
 	}
 	fmt.Printf("\n| question | asker | engine | scry (rollups) p50 / p95 | scry (facts only) p50 / p95 | DuckDB p50 / p95 | ratio p50 (rollups ÷ DuckDB) |\n|---|---|---|---|---|---|---|\n")
+	// One engine of each kind per database for the whole run, as a server
+	// keeps one: an engine builds a tenant's parser (its vocabulary: 10,000
+	// people's names at 10M shifts) at its first question and again only
+	// after an import, which took 200–600 ms here. A first question asked
+	// untimed builds it, so that it is not charged to whichever question
+	// comes first (it was charged to every question's first run when each
+	// question made its own engines).
+	type pair struct{ withRollups, factsOnly *ask.Engine }
+	pairs := map[string]pair{}
+	for _, e := range engines {
+		p := pair{&ask.Engine{DB: e.db, Model: semantic.BuiltinHR(), NoCache: true, Timeout: 10 * time.Second},
+			&ask.Engine{DB: e.db, Model: semantic.BuiltinHR(), NoCache: true, FactsOnly: true, Timeout: 10 * time.Second}}
+		who, err := ask.AskerFor(e.id, "admin")
+		if err != nil {
+			return err
+		}
+		for _, eng := range []*ask.Engine{p.withRollups, p.factsOnly} {
+			t0 := time.Now()
+			if _, err := eng.Ask(ctx, who, "How many employees do we have?", now); err != nil {
+				return fmt.Errorf("%s: first question: %w", e.name, err)
+			}
+			fmt.Printf("%s: first question (builds the tenant's parser), untimed below: %.0f ms\n", e.name, float64(time.Since(t0).Microseconds())/1000)
+		}
+		pairs[e.name] = p
+	}
 	for _, q := range questions {
 		for _, e := range engines {
-			withRollups := &ask.Engine{DB: e.db, Model: semantic.BuiltinHR(), NoCache: true, Timeout: 10 * time.Second}
-			factsOnly := &ask.Engine{DB: e.db, Model: semantic.BuiltinHR(), NoCache: true, FactsOnly: true, Timeout: 10 * time.Second}
+			withRollups, factsOnly := pairs[e.name].withRollups, pairs[e.name].factsOnly
 			who, err := ask.AskerFor(e.id, q.as)
 			if err != nil {
 				return err
