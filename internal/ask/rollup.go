@@ -89,16 +89,17 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 // whose hour the outer query cuts.
 const startTime = "f.start_time"
 
+// isStartTime reports whether s is the start time, as a group or a column.
+func isStartTime(s string) bool { return s == startTime || strings.HasPrefix(s, startTime+" as ") }
+
 // startHours reports whether sql groups by the shifts' start times.
-func startHours(sql []string) bool {
-	return slices.ContainsFunc(sql, func(s string) bool { return s == startTime || strings.HasPrefix(s, startTime+" as ") })
-}
+func startHours(sql []string) bool { return slices.ContainsFunc(sql, isStartTime) }
 
 // toStartHour is sql with the start time as tenant_shift_starts' hour.
 func toStartHour(sql []string) []string {
 	out := slices.Clone(sql)
 	for i, s := range out {
-		if s == startTime || strings.HasPrefix(s, startTime+" as ") {
+		if isStartTime(s) {
 			out[i] = "f.start_hour" + strings.TrimPrefix(s, startTime)
 		}
 	}
@@ -183,7 +184,7 @@ func (b *builder) totalsGrains(sel, groups, conds []string, everyone bool) []str
 			if s == "f.date as dt" || s == "f.date" {
 				continue // the day the subtotal belongs to: the period's first day there
 			}
-			if everyone && startHours([]string{s}) {
+			if everyone && isStartTime(s) {
 				continue // tenant_shift_starts
 			}
 			for _, m := range reFactColumn.FindAllStringSubmatch(s, -1) {
