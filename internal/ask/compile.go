@@ -917,7 +917,7 @@ func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error
 			// group by the raw start time, which follows the day in the key
 			// (so SQLite need not sort), and cut the hour from the subtotals
 			raw := fmt.Sprintf("r%d", i) // not the outer alias: GROUP BY would take the inner column
-			innerSel, innerGroups = append(innerSel, "f.start_time as "+raw), append(innerGroups, "f.start_time")
+			innerSel, innerGroups = append(innerSel, startTime+" as "+raw), append(innerGroups, startTime)
 			sel = append(sel, "substr(t."+raw+", 1, 2) as "+alias)
 		default:
 			innerSel = append(innerSel, expr+" as "+alias)

@@ -10,8 +10,9 @@ import (
 // Subtotals of shifts come from the smallest source that holds the
 // question: the import keeps shift_totals (hours and shift counts per
 // employee, shift position, location and status, per ISO week and per
-// month) and tenant_shift_totals (the same for the whole tenant, per day,
-// week and month), so a period is read as its whole months, then whole
+// month), tenant_shift_totals (the same for the whole tenant, per day,
+// week and month) and tenant_shift_starts (the tenant's, also by start
+// hour), so a period is read as its whole months, then whole
 // weeks, then days from there, and only what is left from shifts. Each
 // piece is grouped exactly as the shifts would be and the pieces are summed
 // by the same outer query, so the answer is the same;
@@ -53,11 +54,22 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 	}
 	// Pieces of a union make PostgreSQL start parallel workers, which cost
 	// more than the few thousand rollup rows they would share: on the
-	// 2-core machine a 15 ms read took 200–300 ms with them.
-	b.setup = b.d.NoParallelWorkers()
+	// 2-core machine a 15 ms read took 200–300 ms with them; and JIT.
+	b.setup = b.d.FewRows()
 	table := "shift_totals"
 	if everyone {
 		table = "tenant_shift_totals"
+	}
+	rsel, rgroups := sel, groups
+	if startHours(append(slices.Clone(sel), groups...)) {
+		// by start hour: the rollup's hour, of which the outer query takes
+		// the same first two characters as of a shift's start time
+		table = "tenant_shift_starts"
+		rsel, rgroups = toStartHour(sel), toStartHour(groups)
+	}
+	rgroupBy := ""
+	if len(rgroups) > 0 {
+		rgroupBy = " group by " + strings.Join(rgroups, ", ")
 	}
 	var parts []string
 	for _, p := range cover(lo, hi, grains) {
@@ -67,10 +79,31 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 			continue
 		}
 		where = append(where, "f.grain = '"+p.grain+"'")
-		parts = append(parts, "select "+strings.Join(append(slices.Clone(sel), totalsMeasure+" as v"), ", ")+
-			" from "+table+" f where "+strings.Join(where, " and ")+groupBy)
+		parts = append(parts, "select "+strings.Join(append(slices.Clone(rsel), totalsMeasure+" as v"), ", ")+
+			" from "+table+" f where "+strings.Join(where, " and ")+rgroupBy)
 	}
 	return strings.Join(parts, " union all ")
+}
+
+// startTime is how byDay groups by start hour: by the shift's start time,
+// whose hour the outer query cuts.
+const startTime = "f.start_time"
+
+// isStartTime reports whether s is the start time, as a group or a column.
+func isStartTime(s string) bool { return s == startTime || strings.HasPrefix(s, startTime+" as ") }
+
+// startHours reports whether sql groups by the shifts' start times.
+func startHours(sql []string) bool { return slices.ContainsFunc(sql, isStartTime) }
+
+// toStartHour is sql with the start time as tenant_shift_starts' hour.
+func toStartHour(sql []string) []string {
+	out := slices.Clone(sql)
+	for i, s := range out {
+		if isStartTime(s) {
+			out[i] = "f.start_hour" + strings.TrimPrefix(s, startTime)
+		}
+	}
+	return out
 }
 
 // usesEmployee reports whether any of the SQL names a shift's employee.
@@ -137,7 +170,8 @@ func otherFactColumn(sql string) bool {
 
 // totalsGrains lists the grains of the rollups that can give this
 // question's subtotals, coarsest first; none when it needs single shifts.
-// Days are the tenant's only (everyone: the question names no employee).
+// Days and start hours are the tenant's only (everyone: the question names
+// no employee).
 func (b *builder) totalsGrains(sel, groups, conds []string, everyone bool) []string {
 	if !b.rollups || b.entity() != "shifts" {
 		return nil
@@ -149,6 +183,9 @@ func (b *builder) totalsGrains(sel, groups, conds []string, everyone bool) []str
 		for _, s := range part {
 			if s == "f.date as dt" || s == "f.date" {
 				continue // the day the subtotal belongs to: the period's first day there
+			}
+			if everyone && isStartTime(s) {
+				continue // tenant_shift_starts
 			}
 			for _, m := range reFactColumn.FindAllStringSubmatch(s, -1) {
 				if !totalsColumns[m[1]] {

@@ -30,6 +30,10 @@ var rollupQuestions = []string{
 	// days: the tenant's day rows, alone or at the edges of weeks and months
 	"Hours worked per day last month", "Hours worked by weekday this year", "Shifts per day next week", "How has attendance changed this month?",
 	"Hours worked per day by location in the last 10 days", "Hours worked by department per day this week",
+	// start hours: tenant_shift_starts, alone and with days, weeks, months
+	"Shifts by start hour this year", "Hours worked by start hour last month", "Number of shifts by start hour and location in 2025",
+	"Shifts per week by start hour this quarter", "Hours worked per month by start hour", "Shifts by weekday and start hour last week",
+	"Planned hours by start hour next week", "Number of shifts by start hour and department this month", "Shifts by start time and status",
 }
 
 // TestRollupsAnswerAsFacts: every question of the test sets, asked by the
@@ -58,7 +62,7 @@ func TestRollupsAnswerAsFacts(t *testing.T) {
 		}
 		for _, mn := range semantic.SortedKeys(m.Measures) {
 			if m.Measures[mn].Entity == "shifts" {
-				for _, dn := range []string{"day", "weekday", "week", "month", "quarter", "position", "department", "status"} {
+				for _, dn := range []string{"day", "weekday", "week", "month", "quarter", "position", "department", "status", "hour"} {
 					questions = append(questions, question{tn, "admin", m.Measures[mn].Synonyms[0] + " by " + dn + " this year"})
 				}
 			}
@@ -67,7 +71,7 @@ func TestRollupsAnswerAsFacts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		f := load(t, d, "acme-retail", "bistro-group", "maple-district")
 		facts := &ask.Engine{DB: f.db, Model: f.eng.Model, FactsOnly: true}
-		asked, fromTotals, fromTenant, fromDays := 0, 0, 0, 0
+		asked, fromTotals, fromTenant, fromDays, fromStarts := 0, 0, 0, 0, 0
 		for _, qu := range questions {
 			for _, as := range append([]string{qu.as}, askers[qu.tenant]...) {
 				who, err := ask.AskerFor(f.tenants[qu.tenant], as)
@@ -88,13 +92,16 @@ func TestRollupsAnswerAsFacts(t *testing.T) {
 					continue
 				}
 				asked++
-				if strings.Contains(a.Explain.SQL, "tenant_shift_totals") {
+				if strings.Contains(a.Explain.SQL, "tenant_shift_totals") || strings.Contains(a.Explain.SQL, "tenant_shift_starts") {
 					fromTenant++
 				}
 				if strings.Contains(a.Explain.SQL, "f.grain = 'day'") {
 					fromDays++
 				}
-				if strings.Contains(a.Explain.SQL, "shift_totals") {
+				if strings.Contains(a.Explain.SQL, "tenant_shift_starts") {
+					fromStarts++
+				}
+				if strings.Contains(a.Explain.SQL, "shift_totals") || strings.Contains(a.Explain.SQL, "tenant_shift_starts") {
 					fromTotals++
 					// tenant and scope bind every piece, whichever table it reads
 					for _, part := range strings.Split(a.Explain.SQL, " union all ") {
@@ -108,9 +115,9 @@ func TestRollupsAnswerAsFacts(t *testing.T) {
 				}
 			}
 		}
-		t.Logf("%d answers compared, %d of them read the rollups, %d the tenant's, %d its days", asked, fromTotals, fromTenant, fromDays)
-		if fromTotals < 100 || fromTenant < 50 || fromTotals-fromTenant < 50 || fromDays < 30 {
-			t.Errorf("only %d answers read the rollups, %d the tenant's, %d its days: the comparison proves little", fromTotals, fromTenant, fromDays)
+		t.Logf("%d answers compared, %d of them read the rollups, %d the tenant's, %d its days, %d its start hours", asked, fromTotals, fromTenant, fromDays, fromStarts)
+		if fromTotals < 100 || fromTenant < 50 || fromTotals-fromTenant < 50 || fromDays < 30 || fromStarts < 20 {
+			t.Errorf("only %d answers read the rollups, %d the tenant's, %d its days, %d its start hours: the comparison proves little", fromTotals, fromTenant, fromDays, fromStarts)
 		}
 	})
 }

@@ -80,7 +80,7 @@ func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (
 	if imp.probs.any() {
 		return Counts{}, imp.failure()
 	}
-	for _, t := range []string{"shift_totals", "tenant_shift_totals", "shifts", "absences", "hr_vocabulary", "employees"} {
+	for _, t := range []string{"shift_totals", "tenant_shift_totals", "tenant_shift_starts", "shifts", "absences", "hr_vocabulary", "employees"} {
 		if _, err := tx.ExecContext(ctx, "delete from "+t+" where tenant_id = $1", tx.TenantID); err != nil {
 			return Counts{}, store.Err(err, "clear "+t)
 		}
@@ -863,7 +863,12 @@ func (b *batch) flush() error {
 	if len(b.rowsPG) > 0 {
 		rows := b.rowsPG
 		b.rowsPG = nil
-		return store.Err(b.copy(rows), "copy into "+b.table)
+		if err := b.copy(rows); err != nil {
+			return store.Err(err, "copy into "+b.table)
+		}
+	}
+	if b.imp.tx.Dialect.Copies() && !b.direct {
+		return store.Err(b.imp.tx.MoveStaged(b.imp.ctx, b.table, b.copyCols()), "insert "+b.table)
 	}
 	if b.rows == 0 {
 		return nil

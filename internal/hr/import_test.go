@@ -51,6 +51,7 @@ func snapshot(t *testing.T, db *store.DB, id int64) string {
 			"select count(*) || ':' || coalesce(sum(days), 0) from absences where tenant_id = $1",
 			"select count(*) || ':' || coalesce(sum(hours), 0) || ':' || coalesce(sum(shifts), 0) from shift_totals where tenant_id = $1",
 			"select count(*) || ':' || coalesce(sum(hours), 0) || ':' || coalesce(sum(shifts), 0) from tenant_shift_totals where tenant_id = $1",
+			"select count(*) || ':' || coalesce(sum(hours), 0) || ':' || coalesce(sum(shifts), 0) from tenant_shift_starts where tenant_id = $1",
 		} {
 			var v string
 			if err := tx.QueryRowContext(context.Background(), q, id).Scan(&v); err != nil {

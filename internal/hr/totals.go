@@ -9,10 +9,12 @@ import (
 	"github.com/scry-dev/scry/internal/store"
 )
 
-// The import keeps the rollups (migrations 0020 and 0024) in step with the
-// shifts it writes: each valid shift is added to its employee's week and
-// month rows in shift_totals and to the tenant's day, week and month rows
-// in tenant_shift_totals, in memory while the file is read — cheaper than a
+// The import keeps the rollups (migrations 0020, 0024 and 0026) in step
+// with the shifts it writes: each valid shift is added to its employee's
+// week and month rows in shift_totals and to the tenant's day row of its
+// start hour in tenant_shift_starts (whose week and month rows, and the
+// day, week and month rows of tenant_shift_totals, are summed from those
+// when written), in memory while the file is read — cheaper than a
 // GROUP BY over the written shifts, which would sort them all again — and
 // the rows go to the database in runs. Input need not be sorted by day, so
 // a run may hold a key an earlier run wrote: SQLite adds it to that row
@@ -36,12 +38,14 @@ var grainNames = [...]string{"day", "week", "month"}
 
 // totalKey is one rollup row with its texts interned: hashing four small
 // numbers per shift instead of five strings is a tenth of a million-shift
-// import. employee is the index of "" for the tenant's rows.
+// import. employee is the index of "" for the tenant's rows, start (a
+// start hour, "HH") that of "" for rows of every hour.
 type totalKey struct {
 	grain            int8
 	day              int32 // the period's first day (days since 1970-01-01)
 	employee, pos    int32 // indexes into shiftTotals.names
 	location, status int32
+	start            int32
 }
 
 type totalSum struct {
@@ -61,11 +65,12 @@ type shiftTotals struct {
 	sums  map[totalKey]*totalSum
 	ids   map[string]int32 // text → index into names
 	names []string
-	all   int32 // the index of "": the tenant's rows
+	all   int32 // the index of "": the tenant's rows, rows of every start hour
 	// the interned texts that are shift positions and locations, for the
 	// vocabulary: noted once a row written rather than once a shift
 	positions, locations map[int32]bool
 	employees, tenant    *rollup
+	starts               *rollup // the tenant's rows by start hour
 }
 
 func (imp *importer) newShiftTotals() (*shiftTotals, error) {
@@ -77,6 +82,9 @@ func (imp *importer) newShiftTotals() (*shiftTotals, error) {
 		return nil, err
 	}
 	if t.tenant, err = imp.newRollup("tenant_shift_totals", []string{"grain", "date", "position", "location", "status", "hours", "shifts"}); err != nil {
+		return nil, err
+	}
+	if t.starts, err = imp.newRollup("tenant_shift_starts", []string{"grain", "date", "start_hour", "position", "location", "status", "hours", "shifts"}); err != nil {
 		return nil, err
 	}
 	return t, nil
@@ -119,10 +127,12 @@ func (t *shiftTotals) add(vals []any) error {
 	// day 0 (1970-01-01) was a Thursday: (day+3) % 7 is days since Monday
 	monday := int32(day - (day+3)%7)
 	emp, pos, loc, st := t.id(vals[1].(string)), t.id(vals[7].(string)), t.id(vals[8].(string)), t.id(vals[9].(string))
+	hour := t.id(vals[3].(string)[:2]) // validated HH:MM
 	hours := vals[6].(float64)
-	// the tenant's week and month rows are summed from its day rows when
-	// written: three rows a shift here, not five
-	for _, k := range [3]totalKey{{grainWeek, monday, emp, pos, loc, st}, {grainMonth, int32(first), emp, pos, loc, st}, {grainDay, int32(day), t.all, pos, loc, st}} {
+	// the tenant's rows are summed from its day rows by start hour when
+	// written: three rows a shift here, not eight
+	for _, k := range [3]totalKey{{grainWeek, monday, emp, pos, loc, st, t.all}, {grainMonth, int32(first), emp, pos, loc, st, t.all},
+		{grainDay, int32(day), t.all, pos, loc, st, hour}} {
 		s := t.sums[k]
 		if s == nil {
 			s = &totalSum{}
@@ -137,7 +147,9 @@ func (t *shiftTotals) add(vals []any) error {
 	return nil
 }
 
-// tenantPeriods adds the tenant's week and month rows of the day rows held.
+// tenantPeriods adds the tenant's week and month rows by start hour, and
+// its day, week and month rows of every hour, of the day rows by start
+// hour held.
 func (t *shiftTotals) tenantPeriods() {
 	periods := map[totalKey]totalSum{}
 	for k, s := range t.sums {
@@ -148,7 +160,9 @@ func (t *shiftTotals) tenantPeriods() {
 		week, month := k, k
 		week.grain, week.day = grainWeek, k.day-(k.day+3)%7
 		month.grain, month.day = grainMonth, k.day-int32(d.Day()-1)
-		for _, p := range []totalKey{week, month} {
+		day, anyWeek, anyMonth := k, week, month
+		day.start, anyWeek.start, anyMonth.start = t.all, t.all, t.all
+		for _, p := range []totalKey{week, month, day, anyWeek, anyMonth} {
 			ps := periods[p]
 			periods[p] = totalSum{ps.hours + s.hours, ps.shifts + s.shifts}
 		}
@@ -169,17 +183,20 @@ func (t *shiftTotals) write() error {
 	name := func(i int32) string { return t.names[i] }
 	slices.SortFunc(keys, func(a, b totalKey) int {
 		return cmp.Or(cmp.Compare(grainNames[a.grain], grainNames[b.grain]), cmp.Compare(a.day, b.day), cmp.Compare(name(a.employee), name(b.employee)),
-			cmp.Compare(name(a.pos), name(b.pos)), cmp.Compare(name(a.location), name(b.location)), cmp.Compare(name(a.status), name(b.status)))
+			cmp.Compare(name(a.start), name(b.start)), cmp.Compare(name(a.pos), name(b.pos)), cmp.Compare(name(a.location), name(b.location)), cmp.Compare(name(a.status), name(b.status)))
 	})
 	for _, k := range keys {
 		t.positions[k.pos], t.locations[k.location] = true, true
 		s := t.sums[k]
 		date := time.Unix(int64(k.day)*86400, 0).UTC().Format(time.DateOnly)
 		var err error
-		if k.employee == t.all {
-			err = t.tenant.b.add([]any{grainNames[k.grain], date, name(k.pos), name(k.location), name(k.status), s.hours, s.shifts})
-		} else {
+		switch {
+		case k.employee != t.all:
 			err = t.employees.b.add([]any{grainNames[k.grain], date, name(k.employee), name(k.pos), name(k.location), name(k.status), s.hours, s.shifts})
+		case k.start != t.all:
+			err = t.starts.b.add([]any{grainNames[k.grain], date, name(k.start), name(k.pos), name(k.location), name(k.status), s.hours, s.shifts})
+		default:
+			err = t.tenant.b.add([]any{grainNames[k.grain], date, name(k.pos), name(k.location), name(k.status), s.hours, s.shifts})
 		}
 		if err != nil {
 			return err
@@ -194,7 +211,7 @@ func (t *shiftTotals) flush() error {
 	if err := t.write(); err != nil {
 		return err
 	}
-	for _, r := range []*rollup{t.employees, t.tenant} {
+	for _, r := range []*rollup{t.employees, t.tenant, t.starts} {
 		if err := r.flush(t.imp); err != nil {
 			return err
 		}
@@ -216,6 +233,12 @@ func (r *rollup) flush(imp *importer) error {
 		return nil
 	}
 	key := "tenant_id, " + strings.Join(r.cols[:len(r.cols)-2], ", ")
+	// the import's transaction has no other GROUP BY after the rollups
+	if set := imp.tx.Dialect.GroupBySorting(); set != "" {
+		if _, err := imp.tx.ExecContext(imp.ctx, set); err != nil {
+			return store.Err(err, "sum "+r.table)
+		}
+	}
 	_, err := imp.tx.ExecContext(imp.ctx, "insert into "+r.table+" ("+key+", hours, shifts) select "+key+", sum(hours), sum(shifts) from "+r.runs+
 		" group by "+key+" order by "+key)
 	return store.Err(err, "sum "+r.table)

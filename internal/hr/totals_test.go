@@ -19,8 +19,8 @@ import (
 )
 
 // TestShiftTotalsMatchShifts: after an import, every week and month row of
-// shift_totals and every day, week and month row of tenant_shift_totals is
-// the sum of exactly the shifts it stands for, on both
+// shift_totals and every day, week and month row of tenant_shift_totals and
+// tenant_shift_starts is the sum of exactly the shifts it stands for, on both
 // databases, also when the shifts come in no order and the import writes
 // its rows in many runs that must merge.
 func TestShiftTotalsMatchShifts(t *testing.T) {
@@ -60,21 +60,22 @@ func TestShiftTotalsMatchShifts(t *testing.T) {
 			dateText = "to_char(date, 'YYYY-MM-DD')"
 		}
 		err := db.ReadTenant(ctx, tn.ID, func(tx *store.Tx) error {
-			rows, err := tx.QueryContext(ctx, "select "+dateText+", employee_id, position, location, status, hours from shifts where tenant_id = $1", tn.ID)
+			rows, err := tx.QueryContext(ctx, "select "+dateText+", employee_id, start_time, position, location, status, hours from shifts where tenant_id = $1", tn.ID)
 			if err != nil {
 				return err
 			}
 			for rows.Next() {
-				var date, emp, pos, loc, status string
+				var date, emp, start, pos, loc, status string
 				var h float64
-				if err := rows.Scan(&date, &emp, &pos, &loc, &status, &h); err != nil {
+				if err := rows.Scan(&date, &emp, &start, &pos, &loc, &status, &h); err != nil {
 					return err
 				}
 				day, _ := time.Parse(time.DateOnly, date)
 				monday := day.AddDate(0, 0, -((int(day.Weekday()) + 6) % 7)).Format(time.DateOnly)
 				for _, k := range []string{"week " + monday, "month " + date[:8] + "01", "day " + date} {
-					for _, who := range []string{emp, ""} { // the employee's row and the tenant's
-						if who != "" && strings.HasPrefix(k, "day") {
+					// the employee's row, the tenant's and the tenant's of the start hour
+					for _, who := range []string{emp, "", "@" + start[:2]} {
+						if who == emp && strings.HasPrefix(k, "day") {
 							continue // days are the tenant's only
 						}
 						k := k + fmt.Sprint(" ", who, " ", pos, " ", loc, " ", status)
@@ -87,7 +88,8 @@ func TestShiftTotalsMatchShifts(t *testing.T) {
 				return err
 			}
 			rows, err = tx.QueryContext(ctx, "select grain, "+dateText+", employee_id, position, location, status, hours, shifts from shift_totals where tenant_id = $1"+
-				" union all select grain, "+dateText+", '', position, location, status, hours, shifts from tenant_shift_totals where tenant_id = $1", tn.ID)
+				" union all select grain, "+dateText+", '', position, location, status, hours, shifts from tenant_shift_totals where tenant_id = $1"+
+				" union all select grain, "+dateText+", '@' || start_hour, position, location, status, hours, shifts from tenant_shift_starts where tenant_id = $1", tn.ID)
 			if err != nil {
 				return err
 			}
@@ -136,7 +138,7 @@ func TestShiftTotalsStayInTheirTenant(t *testing.T) {
 		}
 		// no tenant predicate at all: row-level security alone keeps b's rows out
 		db.ReadTenant(ctx, ids[0], func(tx *store.Tx) error {
-			for _, table := range []string{"shift_totals", "tenant_shift_totals"} {
+			for _, table := range []string{"shift_totals", "tenant_shift_totals", "tenant_shift_starts"} {
 				var n, other int
 				if err := tx.QueryRowContext(ctx, "select count(*), count(*) filter (where tenant_id <> $1) from "+table, ids[0]).Scan(&n, &other); err != nil {
 					t.Fatal(err)
@@ -150,6 +152,7 @@ func TestShiftTotalsStayInTheirTenant(t *testing.T) {
 		for _, insert := range []string{
 			"insert into shift_totals values ($1, 'week', '2026-01-05', 'E1', 'P', 'L', 'worked', 1, 1)",
 			"insert into tenant_shift_totals values ($1, 'day', '2026-01-05', 'P', 'L', 'worked', 1, 1)",
+			"insert into tenant_shift_starts values ($1, 'day', '2026-01-05', '08', 'P', 'L', 'worked', 1, 1)",
 		} {
 			err := db.InTenant(ctx, ids[0], func(tx *store.Tx) error {
 				_, err := tx.ExecContext(ctx, insert, ids[1])
