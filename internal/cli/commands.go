@@ -141,6 +141,18 @@ func (c *call) tenantAudit(ctx context.Context) (*store.DB, tenant.Tenant, *audi
 	return db, t, log, err
 }
 
+// readTenant opens the tenant of --tenant and runs read, a read use case
+// of it: the whole of what a listing command does before it prints.
+func readTenant[T any](ctx context.Context, c *call, read func(context.Context, *store.DB, int64) (T, error)) (T, tenant.Tenant, error) {
+	db, t, err := c.tenant(ctx)
+	if err != nil {
+		var none T
+		return none, t, err
+	}
+	v, err := read(ctx, db, t.ID)
+	return v, t, err
+}
+
 // openAudit opens the store and the audit log, for commands that record
 // acts outside one tenant (or before there is one).
 func (c *call) openAudit(ctx context.Context) (*store.DB, *audit.Log, error) {
@@ -243,11 +255,7 @@ func userAdd(ctx context.Context, c *call) error {
 }
 
 func userList(ctx context.Context, c *call) error {
-	db, t, err := c.tenant(ctx)
-	if err != nil {
-		return err
-	}
-	us, err := identity.Users(ctx, db, t.ID)
+	us, _, err := readTenant(ctx, c, identity.Users)
 	if err != nil {
 		return err
 	}

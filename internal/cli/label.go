@@ -95,11 +95,7 @@ func labelJobCreate(ctx context.Context, c *call) error {
 }
 
 func labelJobList(ctx context.Context, c *call) error {
-	db, t, err := c.tenant(ctx)
-	if err != nil {
-		return err
-	}
-	jobs, err := labeling.ListJobs(ctx, db, t.ID)
+	jobs, t, err := readTenant(ctx, c, labeling.ListJobs)
 	if err != nil {
 		return err
 	}

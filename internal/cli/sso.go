@@ -85,11 +85,7 @@ func onOff(b bool) string {
 }
 
 func ssoShow(ctx context.Context, c *call) error {
-	db, t, err := c.tenant(ctx)
-	if err != nil {
-		return err
-	}
-	cfg, err := sso.Show(ctx, db, t.ID)
+	cfg, t, err := readTenant(ctx, c, sso.Show)
 	if err != nil {
 		return err
 	}

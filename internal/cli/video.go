@@ -314,11 +314,7 @@ func printVideo(w io.Writer, v video.Video) {
 }
 
 func videoList(ctx context.Context, c *call) error {
-	db, t, err := c.tenant(ctx)
-	if err != nil {
-		return err
-	}
-	vs, err := video.List(ctx, db, t.ID)
+	vs, t, err := readTenant(ctx, c, video.List)
 	if err != nil {
 		return err
 	}
