@@ -13,7 +13,6 @@ import (
 	"golang.org/x/text/number"
 
 	"github.com/scry-dev/scry/internal/errcode"
-	"github.com/scry-dev/scry/internal/identity"
 	"github.com/scry-dev/scry/internal/semantic"
 	"github.com/scry-dev/scry/internal/store"
 )
@@ -304,13 +303,9 @@ func (e *Engine) Suggestions(ctx context.Context, who Asker, now time.Time) []st
 		if err != nil {
 			return err
 		}
-		vocab, err := LoadVocabulary(ctx, tx)
-		if err != nil { // the base list needs no vocabulary
-			slog.Error("read the tenant's vocabulary for suggestions", "err", err)
-		}
-		all := who.User.Role == identity.Admin || who.User.Role == identity.HR
+		all := scope.All
 		candidates := []string{"How many employees do we have?", "Headcount by department", "Who is working today?"}
-		if d := vocab["department"]; len(d) > 0 && all {
+		if d := parser.values["department"]; len(d) > 0 && all { // the parser's cached vocabulary
 			candidates = append(candidates, "Hours worked per week in "+d[len(d)/2]+" over the last 3 months")
 		}
 		if !all {

@@ -220,9 +220,6 @@ func (b *builder) totalsGrains(sel, groups, conds []string, everyone bool) []str
 			return nil
 		}
 	}
-	if len(grains) == 0 {
-		return nil
-	}
 	return grains
 }
 

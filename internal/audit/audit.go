@@ -509,10 +509,8 @@ func (l *Log) Record(ctx context.Context, db *store.DB, tenantID int64, rec Reco
 			rec.Details = map[string]any{}
 		}
 		rec.Details["error"] = string(errcode.From(err).Code)
-		if aerr := db.Global(ctx, func(tx *store.Tx) error { return Append(ctx, tx, rec) }); aerr != nil {
+		if aerr := l.Note(ctx, db, rec); aerr != nil {
 			slog.Error("audit: recording a failed act failed", "action", rec.Action, "err", aerr)
-		} else if perr := l.Publish(ctx, db); perr != nil {
-			slog.Warn("audit: signing a tree head failed; the next one covers this record", "err", perr)
 		}
 		return err
 	}

@@ -516,7 +516,7 @@ func (imp *importer) readShifts(f *os.File) error {
 	err = imp.readCSV(f, spec, func(line int, vals []any) error {
 		if ids.add(maphash.String(imp.seed, vals[0].(string))) {
 			suspects = append(suspects, heldRow{line, slices.Clone(vals)})
-			if len(suspects) >= maxSuspects { // a file of many duplicates: stop at the first 20 as before
+			if len(suspects) >= maxSuspects { // memory stays bounded: settle the held rows now
 				return settle()
 			}
 			return nil

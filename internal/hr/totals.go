@@ -57,6 +57,7 @@ type totalSum struct {
 type rollup struct {
 	table, runs string   // the table; on PostgreSQL the temporary table of its runs
 	cols        []string // its columns after tenant_id
+	key         string   // its key columns, tenant_id first
 	b           *batch
 }
 
@@ -91,8 +92,8 @@ func (imp *importer) newShiftTotals() (*shiftTotals, error) {
 }
 
 func (imp *importer) newRollup(table string, cols []string) (*rollup, error) {
-	r := &rollup{table: table, cols: cols}
 	key := "tenant_id, " + strings.Join(cols[:len(cols)-2], ", ")
+	r := &rollup{table: table, cols: cols, key: key}
 	if imp.tx.Dialect.Copies() {
 		r.runs = table + "_runs"
 		// without the primary key, so that runs may repeat a key
@@ -211,6 +212,12 @@ func (t *shiftTotals) flush() error {
 	if err := t.write(); err != nil {
 		return err
 	}
+	// the import's transaction has no other GROUP BY after the rollups
+	if set := t.imp.tx.Dialect.GroupBySorting(); set != "" {
+		if _, err := t.imp.tx.ExecContext(t.imp.ctx, set); err != nil {
+			return store.Err(err, "sum the rollups")
+		}
+	}
 	for _, r := range []*rollup{t.employees, t.tenant, t.starts} {
 		if err := r.flush(t.imp); err != nil {
 			return err
@@ -232,15 +239,8 @@ func (r *rollup) flush(imp *importer) error {
 	if r.runs == "" {
 		return nil
 	}
-	key := "tenant_id, " + strings.Join(r.cols[:len(r.cols)-2], ", ")
-	// the import's transaction has no other GROUP BY after the rollups
-	if set := imp.tx.Dialect.GroupBySorting(); set != "" {
-		if _, err := imp.tx.ExecContext(imp.ctx, set); err != nil {
-			return store.Err(err, "sum "+r.table)
-		}
-	}
-	_, err := imp.tx.ExecContext(imp.ctx, "insert into "+r.table+" ("+key+", hours, shifts) select "+key+", sum(hours), sum(shifts) from "+r.runs+
-		" group by "+key+" order by "+key)
+	_, err := imp.tx.ExecContext(imp.ctx, "insert into "+r.table+" ("+r.key+", hours, shifts) select "+r.key+", sum(hours), sum(shifts) from "+r.runs+
+		" group by "+r.key+" order by "+r.key)
 	return store.Err(err, "sum "+r.table)
 }
 

@@ -98,7 +98,7 @@ func (k *Checker) Settle(ctx context.Context, r SessionRead) (Caller, error) {
 	c := r.caller
 	switch {
 	case errors.Is(r.err, ErrSessionExpired):
-		k.failed("end an expired session", k.db.InTenant(ctx, c.TenantID, func(tx *store.Tx) error { return EndSession(ctx, tx, c.SessionHash) }))
+		k.failed("end an expired session", SignOut(ctx, k.db, c.TenantID, c.SessionHash))
 	case r.err == nil && r.touch:
 		k.failed("touch a session", k.db.InTenant(ctx, c.TenantID, func(tx *store.Tx) error { return Touch(ctx, tx, c.SessionHash) }))
 	}

@@ -75,7 +75,7 @@ var passwordChecks atomic.Int64
 // refuses the sign-in) and appends the record ok gives, if any. It returns
 // the session's cookie value and the delay this attempt started, if any,
 // for the audit log.
-func SignIn(ctx context.Context, db *store.DB, tenantID int64, a Attempt, stage func(Account) (string, error), ok func(Account) *audit.Record) (string, time.Duration, error) {
+func SignIn(ctx context.Context, db *store.DB, tenantID int64, a Attempt, stage func(Account) (string, error), ok func(Account) audit.Record) (string, time.Duration, error) {
 	email := strings.ToLower(strings.TrimSpace(a.Email))
 	var acct account
 	check := func() error {
@@ -106,10 +106,7 @@ func SignIn(ctx context.Context, db *store.DB, tenantID int64, a Attempt, stage 
 		if ok == nil {
 			return nil
 		}
-		if rec := ok(acct.Account); rec != nil {
-			return audit.Append(ctx, tx, *rec)
-		}
-		return nil
+		return audit.Append(ctx, tx, ok(acct.Account))
 	})
 	return value, started, err
 }

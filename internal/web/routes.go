@@ -143,8 +143,8 @@ func (s *Server) startSession(r *http.Request, slug, email, password string) (st
 	}
 	value, started, err := identity.SignIn(r.Context(), s.db, t.ID, s.attempt(r, identity.AppDoor, email, password, identity.DefaultMaxFailures),
 		func(identity.Account) (string, error) { return identity.StageApp, nil },
-		func(a identity.Account) *audit.Record {
-			return &audit.Record{Tenant: t.Slug, Actor: "user:" + a.Email, Action: "session.signin", Target: a.Email, Outcome: audit.OutcomeOK,
+		func(a identity.Account) audit.Record {
+			return audit.Record{Tenant: t.Slug, Actor: "user:" + a.Email, Action: "session.signin", Target: a.Email, Outcome: audit.OutcomeOK,
 				Details: map[string]any{"remote": remote}}
 		})
 	if err != nil {

@@ -75,13 +75,7 @@ func ChooseOwnPassword(ctx context.Context, db *store.DB, tenantID int64, p Poli
 // BeginEnrollment is the TOTP secret a worker enrolls (the pending one
 // when they come back), named "scry <tenant>" in their authenticator.
 func BeginEnrollment(ctx context.Context, db *store.DB, tenantID int64, tenantSlug string, u identity.User) (*otp.Key, error) {
-	var key *otp.Key
-	err := db.InTenant(ctx, tenantID, func(tx *store.Tx) error {
-		var err error
-		key, err = identity.BeginTOTP(ctx, tx, u, "scry "+tenantSlug)
-		return err
-	})
-	return key, err
+	return store.Write(ctx, db, tenantID, func(tx *store.Tx) (*otp.Key, error) { return identity.BeginTOTP(ctx, tx, u, "scry "+tenantSlug) })
 }
 
 // SignIn checks a worker's password at the portal under the pool's lockout
