@@ -30,14 +30,7 @@ var reFactColumn = regexp.MustCompile(`\bf\.(\w+)`)
 // fact rows that meet conds, with the measure as v — from shifts, or as a
 // union of pieces of the period from shift_totals and shifts.
 func (b *builder) subtotals(sel, groups, conds []string) string {
-	groupBy := ""
-	if len(groups) > 0 { // none for a total
-		groupBy = " group by " + strings.Join(groups, ", ")
-	}
-	facts := func(conds []string) string {
-		return "select " + strings.Join(append(slices.Clone(sel), b.measureExpr()+" as v"), ", ") + " from " + b.entity() +
-			" f where " + strings.Join(conds, " and ") + groupBy
-	}
+	facts := func(conds []string) string { return piece(sel, b.measureExpr(), b.entity(), conds, groups) }
 	lo, hi := b.period()
 	rest := b.withoutPeriod(conds)
 	// The tenant's rows serve a question of everyone that names no
@@ -67,10 +60,6 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 		table = "tenant_shift_starts"
 		rsel, rgroups = toStartHour(sel), toStartHour(groups)
 	}
-	rgroupBy := ""
-	if len(rgroups) > 0 {
-		rgroupBy = " group by " + strings.Join(rgroups, ", ")
-	}
 	var parts []string
 	for _, p := range cover(lo, hi, grains) {
 		where := append(slices.Clone(rest), b.rangeConds("f.date", p.lo, p.hi)...)
@@ -79,10 +68,19 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 			continue
 		}
 		where = append(where, "f.grain = '"+p.grain+"'")
-		parts = append(parts, "select "+strings.Join(append(slices.Clone(rsel), totalsMeasure+" as v"), ", ")+
-			" from "+table+" f where "+strings.Join(where, " and ")+rgroupBy)
+		parts = append(parts, piece(rsel, totalsMeasure, table, where, rgroups))
 	}
 	return strings.Join(parts, " union all ")
+}
+
+// piece is one part of subtotals: cols and the measure as v, from table
+// (as f) where conds, grouped by groups (none for a total).
+func piece(cols []string, measure, table string, conds, groups []string) string {
+	q := "select " + strings.Join(append(slices.Clone(cols), measure+" as v"), ", ") + " from " + table + " f where " + strings.Join(conds, " and ")
+	if len(groups) > 0 {
+		q += " group by " + strings.Join(groups, ", ")
+	}
+	return q
 }
 
 // startTime is how byDay groups by start hour: by the shift's start time,

@@ -15,3 +15,14 @@ func SetFingerprintMask(m uint64) func() {
 	fingerprintMask = m
 	return func() { fingerprintMask = old }
 }
+
+// SetMaxSuspects changes how many rows the import holds back with their
+// values and by id alone; it returns the function that restores them.
+func SetMaxSuspects(rows, ids int) func() {
+	oldRows, oldIDs := maxSuspects, maxSuspectIDs
+	maxSuspects, maxSuspectIDs = rows, ids
+	return func() { maxSuspects, maxSuspectIDs = oldRows, oldIDs }
+}
+
+// Rereads is how many times imports have read a file a second time.
+func Rereads() int64 { return rereads.Load() }

@@ -16,6 +16,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync/atomic"
 	"time"
 	"unicode/utf8"
 
@@ -481,6 +482,7 @@ func (imp *importer) readShifts(f *os.File) error {
 		return err
 	}
 	var suspects []heldRow // rows whose id's hash bits were seen before
+	held := 0              // of them, rows held with their values
 	write := func(vals []any) error {
 		imp.counts.Shifts++ // its position and location are learnt with its totals
 		if err := totals.add(vals); err != nil {
@@ -492,31 +494,43 @@ func (imp *importer) readShifts(f *os.File) error {
 	settle := func() error {
 		want := map[string]bool{}
 		for _, s := range suspects {
-			want[s.vals[0].(string)] = true
+			want[s.id] = true
 		}
 		first, err := firstLines(f, spec, want)
 		if err != nil {
 			return err
 		}
 		for _, s := range suspects {
-			id := s.vals[0].(string)
-			if prev := first[id]; prev < s.line {
-				imp.problem(spec.name, s.line, 1, "shift_id", id, fmt.Sprintf("a unique id (already used on line %d)", prev))
+			if prev := first[s.id]; prev < s.line {
+				imp.problem(spec.name, s.line, 1, "shift_id", s.id, fmt.Sprintf("a unique id (already used on line %d)", prev))
 				continue
 			}
-			if imp.validShift(s.line, s.vals) && !imp.probs.any() {
+			if s.vals != nil && imp.validShift(s.line, s.vals) && !imp.probs.any() {
 				if err := write(s.vals); err != nil {
 					return err
 				}
 			}
 		}
-		suspects = suspects[:0]
+		suspects, held = suspects[:0], 0
 		return nil
 	}
 	err = imp.readCSV(f, spec, func(line int, vals []any) error {
-		if ids.add(maphash.String(imp.seed, vals[0].(string))) {
-			suspects = append(suspects, heldRow{line, slices.Clone(vals)})
-			if len(suspects) >= maxSuspects { // memory stays bounded: settle the held rows now
+		id := vals[0].(string)
+		if ids.add(maphash.String(imp.seed, id)) {
+			h := heldRow{line: line, id: strings.Clone(id)}
+			if imp.probs.any() {
+				// nothing will be written: the row is checked now and
+				// held for its id alone
+				imp.validShift(line, vals)
+			} else {
+				h.vals = slices.Clone(vals)
+				held++
+			}
+			suspects = append(suspects, h)
+			// memory stays bounded, and a file that reuses many ids is
+			// read again once per maxSuspectIDs of them, not once per
+			// maxSuspects
+			if held >= maxSuspects || len(suspects) >= maxSuspectIDs {
 				return settle()
 			}
 			return nil
@@ -578,12 +592,20 @@ func estimateRows(f *os.File) int {
 	return int(st.Size()*int64(lines)/int64(n)) * 11 / 10
 }
 
-// maxSuspects bounds the rows an import holds back for a second look.
-const maxSuspects = 1024
+// maxSuspects bounds the rows an import holds back for a second look with
+// their values (rows it may still write), maxSuspectIDs those it holds by
+// line and id alone (about 50 bytes each) once a problem is known and
+// nothing will be written.
+var maxSuspects, maxSuspectIDs = 1024, 1 << 20
 
-// heldRow is a row held back, with its line.
+// rereads counts the second reads of files, for a test to bound.
+var rereads atomic.Int64
+
+// heldRow is a row held back: its line, its id, and its values while it
+// may still be written (nil once a problem is known).
 type heldRow struct {
 	line int
+	id   string
 	vals []any
 }
 
@@ -592,6 +614,7 @@ type heldRow struct {
 // seen on: the check of an idSet's suspects, a rare second read (an id used
 // twice, or two ids of equal hash bits).
 func firstLines(f *os.File, spec fileSpec, want map[string]bool) (map[string]int, error) {
+	rereads.Add(1)
 	st, err := f.Stat()
 	if err != nil {
 		return nil, err

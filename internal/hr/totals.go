@@ -27,14 +27,29 @@ import (
 // (A variable so that a test can make runs merge.)
 var totalsFlushAt = 1 << 16
 
-// Grains of a rollup row, in the order rows are written.
+// Grains of a rollup row, in the order of their names: the order rows are
+// written in, the tables' key order.
 const (
 	grainDay int8 = iota
-	grainWeek
 	grainMonth
+	grainWeek
 )
 
-var grainNames = [...]string{"day", "week", "month"}
+var grainNames = [...]string{"day", "month", "week"}
+
+// periodStart is the first day of the week (its Monday) or month holding
+// day (days since 1970-01-01; a day's own period is itself).
+func periodStart(grain int8, day int32) int32 {
+	switch grain {
+	case grainWeek:
+		// day 0 was a Thursday: (day+3) mod 7 is days since Monday (days
+		// before 1970 are negative, and Go's % keeps their sign)
+		return day - ((day+3)%7+7)%7
+	case grainMonth:
+		return day - int32(time.Unix(int64(day)*86400, 0).UTC().Day()-1)
+	}
+	return day
+}
 
 // totalKey is one rollup row with its texts interned: hashing four small
 // numbers per shift instead of five strings is a tenth of a million-shift
@@ -122,18 +137,15 @@ func (t *shiftTotals) id(s string) int32 {
 
 // add counts one valid shift (vals in shiftsSpec order).
 func (t *shiftTotals) add(vals []any) error {
-	date := vals[2].(string)
-	day, _ := dayNumber(date) // validated
-	first, _ := dayNumber(date[:8] + "01")
-	// day 0 (1970-01-01) was a Thursday: (day+3) % 7 is days since Monday
-	monday := int32(day - (day+3)%7)
+	d, _ := dayNumber(vals[2].(string)) // validated
+	day := int32(d)
 	emp, pos, loc, st := t.id(vals[1].(string)), t.id(vals[7].(string)), t.id(vals[8].(string)), t.id(vals[9].(string))
 	hour := t.id(vals[3].(string)[:2]) // validated HH:MM
 	hours := vals[6].(float64)
 	// the tenant's rows are summed from its day rows by start hour when
 	// written: three rows a shift here, not eight
-	for _, k := range [3]totalKey{{grainWeek, monday, emp, pos, loc, st, t.all}, {grainMonth, int32(first), emp, pos, loc, st, t.all},
-		{grainDay, int32(day), t.all, pos, loc, st, hour}} {
+	for _, k := range [3]totalKey{{grainWeek, periodStart(grainWeek, day), emp, pos, loc, st, t.all},
+		{grainMonth, periodStart(grainMonth, day), emp, pos, loc, st, t.all}, {grainDay, day, t.all, pos, loc, st, hour}} {
 		s := t.sums[k]
 		if s == nil {
 			s = &totalSum{}
@@ -157,10 +169,9 @@ func (t *shiftTotals) tenantPeriods() {
 		if k.grain != grainDay {
 			continue
 		}
-		d := time.Unix(int64(k.day)*86400, 0).UTC()
 		week, month := k, k
-		week.grain, week.day = grainWeek, k.day-(k.day+3)%7
-		month.grain, month.day = grainMonth, k.day-int32(d.Day()-1)
+		week.grain, week.day = grainWeek, periodStart(grainWeek, k.day)
+		month.grain, month.day = grainMonth, periodStart(grainMonth, k.day)
 		day, anyWeek, anyMonth := k, week, month
 		day.start, anyWeek.start, anyMonth.start = t.all, t.all, t.all
 		for _, p := range []totalKey{week, month, day, anyWeek, anyMonth} {
@@ -182,9 +193,22 @@ func (t *shiftTotals) write() error {
 		keys = append(keys, k)
 	}
 	name := func(i int32) string { return t.names[i] }
+	// texts compare by their rank among the interned names, which is the
+	// order SQLite compares them in (bytes): key order without comparing
+	// strings a million times
+	byName := make([]int32, len(t.names))
+	for i := range byName {
+		byName[i] = int32(i)
+	}
+	slices.SortFunc(byName, func(a, b int32) int { return cmp.Compare(t.names[a], t.names[b]) })
+	rank := make([]int32, len(t.names))
+	for r, i := range byName {
+		rank[i] = int32(r)
+	}
 	slices.SortFunc(keys, func(a, b totalKey) int {
-		return cmp.Or(cmp.Compare(grainNames[a.grain], grainNames[b.grain]), cmp.Compare(a.day, b.day), cmp.Compare(name(a.employee), name(b.employee)),
-			cmp.Compare(name(a.start), name(b.start)), cmp.Compare(name(a.pos), name(b.pos)), cmp.Compare(name(a.location), name(b.location)), cmp.Compare(name(a.status), name(b.status)))
+		return cmp.Or(cmp.Compare(a.grain, b.grain), cmp.Compare(a.day, b.day), cmp.Compare(rank[a.employee], rank[b.employee]),
+			cmp.Compare(rank[a.start], rank[b.start]), cmp.Compare(rank[a.pos], rank[b.pos]), cmp.Compare(rank[a.location], rank[b.location]),
+			cmp.Compare(rank[a.status], rank[b.status]))
 	})
 	for _, k := range keys {
 		t.positions[k.pos], t.locations[k.location] = true, true

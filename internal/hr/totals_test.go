@@ -2,11 +2,13 @@ package hr_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"math/rand"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -202,5 +204,50 @@ func TestIDCollisionsAreSettled(t *testing.T) {
 	_, err = importInto("dup", dir)
 	if err == nil || !strings.Contains(err.Error(), fmt.Sprintf("shifts.csv:5001:1: shift_id = %q: expected a unique id (already used on line 11)", id)) {
 		t.Fatalf("got %v, want the reuse of %s on line 5001", err, id)
+	}
+}
+
+// TestManyReusedIDsAreReadAgainRarely: a shifts file whose second half
+// repeats its first (every id reused) reports every reuse with the line
+// that used the id first, and once the first reuse is known the rows are
+// held by id alone, so the file is read again once per maxSuspectIDs
+// suspects rather than once per maxSuspects.
+func TestManyReusedIDsAreReadAgainRarely(t *testing.T) {
+	dir, err := demo.Extract("acme-retail", t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, _ := os.ReadFile(filepath.Join(dir, "shifts.csv"))
+	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
+	const reused = 3000
+	lines = append(lines, lines[1:1+reused]...) // line 2 again as line len+1, …
+	os.WriteFile(filepath.Join(dir, "shifts.csv"), []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	defer hr.SetMaxSuspects(10, 1000)()
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	tn := storetest.Tenant(t, db, "dups")
+	before := hr.Rereads()
+	err = db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err })
+	var probs hr.Problems
+	if !errors.As(err, &probs) {
+		t.Fatalf("got %v, want the reused ids listed", err)
+	}
+	firstCopy := len(lines) - reused + 1 // the line of the first repeated row
+	for i := 0; i < reused; i++ {
+		line, first := firstCopy+i, 2+i
+		id := strings.Split(lines[line-1], ",")[0]
+		if !slices.ContainsFunc(probs, func(p hr.Problem) bool {
+			return p.Line == line && p.Value == id && strings.Contains(p.Expected, fmt.Sprintf("already used on line %d", first))
+		}) {
+			t.Fatalf("line %d reuses %s from line %d: not reported (%d problems)", line, id, first, len(probs))
+		}
+	}
+	if len(probs) != reused {
+		t.Errorf("%d problems, want %d (one a reused id)", len(probs), reused)
+	}
+	// at most 10 rows held with values before the first settle, then 1000
+	// ids at a time: 1 + 3000/1000 reads, where 10 at a time would be 300
+	if n := hr.Rereads() - before; n > 5 {
+		t.Errorf("shifts.csv read again %d times", n)
 	}
 }
