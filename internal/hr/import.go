@@ -733,6 +733,7 @@ type batch struct {
 	// direct: PostgreSQL copies straight into the table (a temporary one,
 	// without row-level security), not through a staging table
 	direct bool
+	staged int // rows copied into the staging table and not yet moved
 }
 
 const batchRows = 32
@@ -859,7 +860,9 @@ func (b *batch) write() {
 		case []any:
 			_, err = b.full.ExecContext(b.imp.ctx, w...)
 		case [][]any:
-			err = b.copy(w)
+			if err = b.copy(w); err == nil && !b.direct {
+				err = b.moveEvery(len(w))
+			}
 		}
 		if err != nil {
 			b.done <- store.Err(err, "insert "+b.table)
@@ -869,6 +872,21 @@ func (b *batch) write() {
 		}
 	}
 	b.done <- nil
+}
+
+// moveRows is how many staged rows PostgreSQL moves into their table at a
+// time while the file is still being read: the database's process would
+// otherwise wait for the reader, then move every row at the end while the
+// reader waits for it.
+const moveRows = 1 << 16
+
+// moveEvery notes n more rows staged and moves them once moveRows are.
+func (b *batch) moveEvery(n int) error {
+	if b.staged += n; b.staged < moveRows {
+		return nil
+	}
+	b.staged = 0
+	return b.imp.tx.MoveStaged(b.imp.ctx, b.table, b.copyCols())
 }
 
 // flush writes what is left and waits for the writer.
