@@ -456,11 +456,12 @@ func (l *Log) headFiles(ctx context.Context) ([]headFile, error) {
 
 // Outcomes of the outcome column: what happened to the act a record is of.
 const (
-	OutcomeOK      = "ok"
-	OutcomeRefused = "refused" // invalid or not understood input
-	OutcomeDenied  = "denied"  // the actor may not do it
-	OutcomeTimeout = "timeout" // it took longer than allowed and was stopped
-	OutcomeError   = "error"   // something broke inside scry
+	OutcomeOK       = "ok"
+	OutcomeRefused  = "refused"  // invalid or not understood input
+	OutcomeDenied   = "denied"   // the actor may not do it
+	OutcomeTimeout  = "timeout"  // it took longer than allowed and was stopped
+	OutcomeCanceled = "canceled" // its caller stopped it (an interrupt, a shutdown, a client gone)
+	OutcomeError    = "error"    // something broke inside scry
 )
 
 // OutcomeOf is the outcome column for an act that ended with err.
@@ -473,6 +474,8 @@ func OutcomeOf(err error) string {
 		return OutcomeDenied
 	case errcode.Timeout:
 		return OutcomeTimeout
+	case errcode.Canceled:
+		return OutcomeCanceled
 	case errcode.Internal, errcode.Unavailable:
 		return OutcomeError
 	}
@@ -504,12 +507,17 @@ func (l *Log) Record(ctx context.Context, db *store.DB, tenantID int64, rec Reco
 		return Append(ctx, tx, rec)
 	})
 	if err != nil {
+		err = errcode.Interrupted(ctx, err)
 		rec.Outcome = OutcomeOf(err)
 		if rec.Details == nil {
 			rec.Details = map[string]any{}
 		}
 		rec.Details["error"] = string(errcode.From(err).Code)
-		if aerr := l.Note(ctx, db, rec); aerr != nil {
+		// an act stopped by its caller (an interrupt, a client gone) is
+		// still an act: its record does not share the cancellation
+		nctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), noteTimeout)
+		defer cancel()
+		if aerr := l.Note(nctx, db, rec); aerr != nil {
 			slog.Error("audit: recording a failed act failed", "action", rec.Action, "err", aerr)
 		}
 		return err
@@ -532,6 +540,10 @@ type Actor struct {
 func (a Actor) Do(ctx context.Context, action, target string, details map[string]any, change func(*store.Tx) error) error {
 	return a.Log.Record(ctx, a.DB, a.TenantID, Record{Tenant: a.Tenant, Actor: a.Name, Action: action, Target: target, Details: details}, change)
 }
+
+// noteTimeout bounds the record of a failed act made after its caller
+// stopped waiting.
+const noteTimeout = 10 * time.Second
 
 // Note appends rec, an act that changed nothing of its own (a refused
 // sign-in, a portal step), in a transaction of its own and publishes it: at

@@ -40,13 +40,23 @@ func TestOutcomeColumn(t *testing.T) {
 			{errcode.New(errcode.Invalid, "bad"), "refused"},
 			{errcode.New(errcode.PermissionDenied, "no"), "denied"},
 			{errcode.New(errcode.Timeout, "slow"), "timeout"},
+			{errcode.Stopped(context.Canceled), "canceled"},
 			{errors.New("disk on fire"), "error"},
 		} {
 			rec := audit.Record{Tenant: "acme", Actor: "cli:test", Action: "test", Target: c.want}
 			log.Record(ctx, db, 0, rec, func(*store.Tx) error { return c.err })
 		}
+		// an act whose caller has already gone (its context canceled before
+		// the change could begin) is still recorded, as canceled
+		gone, cancel := context.WithCancel(ctx)
+		cancel()
+		err := log.Record(gone, db, 0, audit.Record{Tenant: "acme", Actor: "cli:test", Action: "test", Target: "canceled"},
+			func(*store.Tx) error { t.Error("a change ran after its caller left"); return nil })
+		if !errcode.Is(err, errcode.Canceled) {
+			t.Errorf("an act of a canceled caller failed with %v, want canceled", err)
+		}
 		recs, err := audit.List(ctx, db, "acme", 0)
-		if err != nil || len(recs) != 5 {
+		if err != nil || len(recs) != 7 {
 			t.Fatalf("%v %d records", err, len(recs))
 		}
 		for _, r := range recs {

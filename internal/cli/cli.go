@@ -107,7 +107,7 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	defer c.close()
 	if err := cmd.run(ctx, c); err != nil {
-		return c.fail(err)
+		return c.fail(errcode.Interrupted(ctx, err)) // Ctrl-C, SIGTERM
 	}
 	return 0
 }

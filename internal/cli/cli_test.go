@@ -21,6 +21,12 @@ import (
 // run executes scry in-process and returns stdout, stderr and exit status.
 func run(t *testing.T, data string, args ...string) (string, string, int) {
 	t.Helper()
+	return runCtx(t, context.Background(), data, args...)
+}
+
+// runCtx is run under ctx, which the test may cancel as a Ctrl-C would.
+func runCtx(t *testing.T, ctx context.Context, data string, args ...string) (string, string, int) {
+	t.Helper()
 	var out, errb bytes.Buffer
 	env := cli.Env{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &errb, Getenv: func(k string) string {
 		if k == "SCRY_DATA" {
@@ -28,7 +34,7 @@ func run(t *testing.T, data string, args ...string) (string, string, int) {
 		}
 		return ""
 	}}
-	code := cli.Run(context.Background(), args, env)
+	code := cli.Run(ctx, args, env)
 	return out.String(), errb.String(), code
 }
 

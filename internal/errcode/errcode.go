@@ -4,6 +4,7 @@
 package errcode
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"net/http"
@@ -25,7 +26,8 @@ const (
 	Conflict         Code = "conflict"
 	Unavailable      Code = "unavailable" // an outside service (a language model) did not answer
 	RateLimited      Code = "rate_limited"
-	Timeout          Code = "timeout" // a question ran past its time limit and was stopped
+	Timeout          Code = "timeout"  // a question ran past its time limit and was stopped
+	Canceled         Code = "canceled" // stopped before it finished: an interrupt, a shutdown, a client gone
 	Internal         Code = "internal"
 )
 
@@ -67,6 +69,23 @@ func From(err error) *Error {
 	return &Error{Code: Internal, Message: "Something went wrong inside scry; the log has the details.", Err: err}
 }
 
+// Stopped is err, the failure of work whose context was canceled, as a
+// person should read it: not an internal error, and not a timeout.
+func Stopped(err error) *Error {
+	return Wrap(Canceled, err, "Stopped before it finished (interrupted); the change it was making was not saved")
+}
+
+// Interrupted is err as its caller should read it: once ctx is canceled,
+// work fails in whatever way the step that noticed made of it (a closed
+// statement, a driver's "interrupted", a finished transaction), and all of
+// that is Canceled. Anything else, a deadline's timeout included, is err.
+func Interrupted(ctx context.Context, err error) error {
+	if err == nil || !errors.Is(ctx.Err(), context.Canceled) || Is(err, Canceled) {
+		return err
+	}
+	return Stopped(err)
+}
+
 // Is reports whether err carries code.
 func Is(err error, code Code) bool {
 	var e *Error
@@ -74,13 +93,13 @@ func Is(err error, code Code) bool {
 }
 
 // ExitStatus is the process exit status for err: 0 none, 2 refused or
-// invalid, 1 anything else (contracts/cli.md). A timeout is 1: the input
-// was acceptable, the run was stopped.
+// invalid, 1 anything else (contracts/cli.md). A timeout or an interrupt
+// is 1: the input was acceptable, the run was stopped.
 func ExitStatus(err error) int {
 	if err == nil {
 		return 0
 	}
-	if c := From(err).Code; c == Internal || c == Unavailable || c == Timeout {
+	if c := From(err).Code; c == Internal || c == Unavailable || c == Timeout || c == Canceled {
 		return 1
 	}
 	return 2
@@ -105,6 +124,8 @@ func HTTPStatus(err error) int {
 		return http.StatusTooManyRequests
 	case Timeout:
 		return http.StatusServiceUnavailable // the query was stopped; the same request may pass when the database is less busy
+	case Canceled:
+		return http.StatusServiceUnavailable // the server is stopping (or the client left and reads nothing)
 	default:
 		return http.StatusInternalServerError
 	}

@@ -596,7 +596,7 @@ func estimateRows(f *os.File) int {
 // their values (rows it may still write), maxSuspectIDs those it holds by
 // line and id alone (about 50 bytes each) once a problem is known and
 // nothing will be written.
-var maxSuspects, maxSuspectIDs = 1024, 1 << 20
+var maxSuspects, maxSuspectIDs = 1024, 1 << 18
 
 // rereads counts the second reads of files, for a test to bound.
 var rereads atomic.Int64

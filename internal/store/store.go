@@ -346,6 +346,9 @@ func Err(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return errcode.Wrap(errcode.NotFound, fmt.Errorf("%s: %w", what, err), "Not found")
 	}
+	if errors.Is(err, context.Canceled) {
+		return errcode.Stopped(fmt.Errorf("%s: %w", what, err))
+	}
 	if isTimeout(err) {
 		return errcode.Wrap(errcode.Timeout, fmt.Errorf("%s: %w", what, err),
 			"This took longer than scry allows and was stopped; narrow it down (a shorter period, one department) or try again when scry is less busy")
