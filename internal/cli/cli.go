@@ -5,6 +5,7 @@ package cli
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -107,7 +108,10 @@ func Run(ctx context.Context, args []string, env Env) int {
 	}
 	defer c.close()
 	if err := cmd.run(ctx, c); err != nil {
-		return c.fail(errcode.Interrupted(ctx, err)) // Ctrl-C, SIGTERM
+		if _, printed := err.(silent); !printed {
+			err = errcode.Interrupted(ctx, err) // Ctrl-C, SIGTERM
+		}
+		return c.fail(err)
 	}
 	return 0
 }
@@ -261,8 +265,14 @@ func (c *call) fail(err error) int {
 		return s.code
 	}
 	e := errcode.From(err)
-	if e.Code == errcode.Internal {
+	switch {
+	case e.Code == errcode.Internal:
 		fmt.Fprintf(c.env.Stderr, "scry: internal error in %s: %v\n", c.path, err)
+	case e.Code == errcode.Canceled && !errors.Is(err, context.Canceled) && errcode.From(e.Err).Code == errcode.Internal:
+		// stopped, and the step that noticed failed in a way of its own (a
+		// shutdown past its deadline, a failure racing the Ctrl-C): the
+		// cause, as for an internal error
+		fmt.Fprintf(c.env.Stderr, "scry: %s stopped: %v\n", c.path, e.Err)
 	}
 	if c.json {
 		json.NewEncoder(c.env.Stdout).Encode(map[string]any{"error": jsonError{e.Code, e.Message, e.Details}})

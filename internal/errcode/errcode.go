@@ -76,11 +76,17 @@ func Stopped(err error) *Error {
 }
 
 // Interrupted is err as its caller should read it: once ctx is canceled,
-// work fails in whatever way the step that noticed made of it (a closed
-// statement, a driver's "interrupted", a finished transaction), and all of
-// that is Canceled. Anything else, a deadline's timeout included, is err.
+// work fails in whatever way the step that noticed made of it — a closed
+// statement or a finished transaction (internal), SQLite's "interrupted"
+// or PostgreSQL's query_canceled (timeout) — and that is Canceled. An
+// error with a meaning of its own (refused input, a denial, a message that
+// says what became of the work) stays as it is, and so does everything
+// when ctx ended by its deadline: that is a timeout.
 func Interrupted(ctx context.Context, err error) error {
-	if err == nil || !errors.Is(ctx.Err(), context.Canceled) || Is(err, Canceled) {
+	if err == nil || !errors.Is(ctx.Err(), context.Canceled) {
+		return err
+	}
+	if c := From(err).Code; c != Internal && c != Timeout {
 		return err
 	}
 	return Stopped(err)

@@ -505,7 +505,13 @@ func (imp *importer) readShifts(f *os.File) error {
 				imp.problem(spec.name, s.line, 1, "shift_id", s.id, fmt.Sprintf("a unique id (already used on line %d)", prev))
 				continue
 			}
-			if s.vals != nil && imp.validShift(s.line, s.vals) && !imp.probs.any() {
+			if s.vals == nil {
+				if s.problem != nil { // a row that reuses no id reports what else is wrong with it
+					imp.probs.add(*s.problem)
+				}
+				continue
+			}
+			if imp.validShift(s.line, s.vals) && !imp.probs.any() {
 				if err := write(s.vals); err != nil {
 					return err
 				}
@@ -519,9 +525,9 @@ func (imp *importer) readShifts(f *os.File) error {
 		if ids.add(maphash.String(imp.seed, id)) {
 			h := heldRow{line: line, id: strings.Clone(id)}
 			if imp.probs.any() {
-				// nothing will be written: the row is checked now and
-				// held for its id alone
-				imp.validShift(line, vals)
+				// nothing will be written: the row is checked now and held
+				// for its id, with its problem if it has one
+				h.problem = imp.shiftProblem(line, vals)
 			} else {
 				h.vals = slices.Clone(vals)
 				held++
@@ -554,13 +560,23 @@ func (imp *importer) readShifts(f *os.File) error {
 	return totals.flush()
 }
 
-// validShift checks what a shift's fields alone cannot tell: that its
-// employee exists and its hours are its times less its break.
+// validShift checks what a shift's fields alone cannot tell, and reports
+// its problem if it has one.
 func (imp *importer) validShift(line int, vals []any) bool {
+	if p := imp.shiftProblem(line, vals); p != nil {
+		imp.probs.add(*p)
+		return false
+	}
+	return true
+}
+
+// shiftProblem is what a shift's fields alone cannot tell: that its
+// employee exists and its hours are its times less its break; nil when
+// both hold.
+func (imp *importer) shiftProblem(line int, vals []any) *Problem {
 	spec := shiftsSpec
 	if _, ok := imp.employees[vals[1].(string)]; !ok {
-		imp.problem(spec.name, line, 2, "employee_id", vals[1].(string), "the employee_id of an employee in employees.csv")
-		return false
+		return &Problem{File: spec.name, Line: line, Column: 2, Field: "employee_id", Value: vals[1].(string), Expected: "the employee_id of an employee in employees.csv"}
 	}
 	start, _ := minuteOfDay(vals[3].(string))
 	end, _ := minuteOfDay(vals[4].(string))
@@ -569,11 +585,10 @@ func (imp *importer) validShift(line int, vals []any) bool {
 	}
 	paid := float64(end-start-int(vals[5].(int64))) / 60
 	if math.Abs(paid-vals[6].(float64)) > 0.011 {
-		imp.problem(spec.name, line, colOf(spec, "hours"), "hours", fmt.Sprint(vals[6]),
-			fmt.Sprintf("end − start − break = %.2f", paid))
-		return false
+		return &Problem{File: spec.name, Line: line, Column: colOf(spec, "hours"), Field: "hours", Value: fmt.Sprint(vals[6]),
+			Expected: fmt.Sprintf("end − start − break = %.2f", paid)}
 	}
-	return true
+	return nil
 }
 
 // estimateRows guesses a file's rows from its size and the length of its
@@ -602,11 +617,13 @@ var maxSuspects, maxSuspectIDs = 1024, 1 << 18
 var rereads atomic.Int64
 
 // heldRow is a row held back: its line, its id, and its values while it
-// may still be written (nil once a problem is known).
+// may still be written (nil once a problem is known, when it holds what
+// else is wrong with the row instead, reported only if it reuses no id).
 type heldRow struct {
-	line int
-	id   string
-	vals []any
+	line    int
+	id      string
+	vals    []any
+	problem *Problem
 }
 
 // firstLines reads a file's ids again (through its own reader, so that a

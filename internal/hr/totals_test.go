@@ -221,6 +221,11 @@ func TestManyReusedIDsAreReadAgainRarely(t *testing.T) {
 	lines := strings.Split(strings.TrimSuffix(string(b), "\n"), "\n")
 	const reused = 3000
 	lines = append(lines, lines[1:1+reused]...) // line 2 again as line len+1, …
+	// the last reuse also names no known employee: it is reported as a
+	// reuse, once, as when it is the first problem of a file
+	last := strings.Split(lines[len(lines)-1], ",")
+	last[1] = "NOBODY"
+	lines[len(lines)-1] = strings.Join(last, ",")
 	os.WriteFile(filepath.Join(dir, "shifts.csv"), []byte(strings.Join(lines, "\n")+"\n"), 0o644)
 	defer hr.SetMaxSuspects(10, 1000)()
 	db := storetest.Open(t, store.SQLite)

@@ -9,6 +9,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -76,11 +77,33 @@ func Open(ctx context.Context, cfg Config) (*DB, error) {
 	return db, nil
 }
 
+// createSQLite creates the database file with 16 KiB pages if there is
+// none yet (a database keeps the page size it was created with, and the
+// driver sets a DSN's pragmas in name order, WAL before the page size): a
+// million-shift import took 5.4–5.8 s against 6.1–6.9 s with 4 KiB pages
+// (fewer B-tree page splits), questions that read every shift 180–200 ms
+// against 240 ms, and those the rollups answer the same.
+func createSQLite(path string) error {
+	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	db, err := sql.Open("sqlite", "file:"+path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	_, err = db.Exec("pragma page_size = 16384; pragma journal_mode = wal")
+	return err
+}
+
 func openSQLite(cfg Config) (*DB, error) {
 	if err := os.MkdirAll(cfg.DataDir, 0o750); err != nil {
 		return nil, errcode.Wrap(errcode.Invalid, err, "Cannot create the data folder %s", cfg.DataDir)
 	}
 	path := filepath.Join(cfg.DataDir, "scry.db")
+	if err := createSQLite(path); err != nil {
+		return nil, err
+	}
 	base := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)"
 	// The writer and each of the readers get an 8 MB page cache, so that
 	// memory stays bounded however long the server runs. (A 32 MB writer
@@ -346,9 +369,6 @@ func Err(err error, what string) error {
 	if errors.Is(err, sql.ErrNoRows) {
 		return errcode.Wrap(errcode.NotFound, fmt.Errorf("%s: %w", what, err), "Not found")
 	}
-	if errors.Is(err, context.Canceled) {
-		return errcode.Stopped(fmt.Errorf("%s: %w", what, err))
-	}
 	if isTimeout(err) {
 		return errcode.Wrap(errcode.Timeout, fmt.Errorf("%s: %w", what, err),
 			"This took longer than scry allows and was stopped; narrow it down (a shorter period, one department) or try again when scry is less busy")
@@ -364,6 +384,9 @@ func Err(err error, what string) error {
 	}
 	if errcode.From(err).Code != errcode.Internal {
 		return err
+	}
+	if errors.Is(err, context.Canceled) {
+		return errcode.Stopped(fmt.Errorf("%s: %w", what, err))
 	}
 	return fmt.Errorf("%s: %w", what, err)
 }

@@ -257,7 +257,9 @@ func (w *Worker) Work(ctx context.Context, job *river.Job[AnalyzeArgs]) error {
 	if err != nil {
 		e := errcode.From(err)
 		w.Log.Error("analysis failed", "tenant_id", tenantID, "analysis", id, "attempt", job.Attempt, "err", err)
-		final := job.Attempt >= job.MaxAttempts || (e.Code != errcode.Unavailable && e.Code != errcode.Internal)
+		// an outside service down, a fault, or the run stopped by its
+		// worker's context: another attempt may succeed
+		final := job.Attempt >= job.MaxAttempts || (e.Code != errcode.Unavailable && e.Code != errcode.Internal && e.Code != errcode.Canceled)
 		status, msg := "failed", e.Message
 		if !final {
 			status, msg = "queued", fmt.Sprintf("attempt %d of %d failed (%s); it will be retried", job.Attempt, job.MaxAttempts, e.Message)
