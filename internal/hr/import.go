@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	"database/sql"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -15,6 +14,7 @@ import (
 	"path/filepath"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -291,6 +291,13 @@ func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc) error {
 	}
 	r.FieldsPerRecord = len(header)
 	vals := make([]any, len(spec.columns))
+	// A field equal to the one above it is the same value, valid again:
+	// most of a shift's fields repeat the previous row's (its day, times,
+	// status, hours), and checking and boxing each anew was a tenth of a
+	// million-shift import.
+	above := make([]string, len(header))
+	aboveVal := make([]any, len(header))
+	aboveOK := make([]bool, len(header))
 	showProgress := imp.progress != nil && st.Size() > progressThreshold
 	lastReport := time.Now()
 	rows := 0
@@ -319,6 +326,11 @@ func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc) error {
 		}
 		rowOK := true
 		for i, raw := range rec {
+			if aboveOK[i] && raw == above[i] {
+				vals[order[i]] = aboveVal[i]
+				continue
+			}
+			aboveOK[i] = false
 			c := spec.columns[order[i]]
 			if !utf8.ValidString(raw) {
 				imp.probs.add(Problem{File: spec.name, Line: line, Column: i + 1, Field: c.name, Value: strings.ToValidUTF8(raw, "\uFFFD"),
@@ -342,6 +354,7 @@ func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc) error {
 				continue
 			}
 			vals[order[i]] = v
+			above[i], aboveVal[i], aboveOK[i] = raw, v, true
 		}
 		if rowOK {
 			if err := each(line, vals); err != nil {
@@ -737,9 +750,8 @@ type batch struct {
 	cols   []string
 	dates  []int   // indexes (in cols) of date columns
 	rowsPG [][]any // PostgreSQL: rows for the next COPY
-	args   []any
+	args   []any // SQLite: the values of the rows not yet sent
 	rows   int
-	full   *sql.Stmt // the statement for a full batch, prepared once
 	queue  chan any
 	done   chan error
 	err    error
@@ -751,9 +763,14 @@ type batch struct {
 	// without row-level security), not through a staging table
 	direct bool
 	staged int // rows copied into the staging table and not yet moved
+	// PostgreSQL: the tenant and the last date made a time, boxed once
+	tenant, lastTime any
+	lastDay          string
 }
 
-const batchRows = 32
+// batchRows is how many rows one SQLite INSERT carries, sendRows how many
+// go to the writer goroutine at a time.
+const batchRows, sendRows = 32, 1024
 
 func (imp *importer) newBatch(spec fileSpec) *batch {
 	cols := make([]string, len(spec.columns))
@@ -774,13 +791,20 @@ const copyRows = 4096
 
 // addPG collects rows for COPY, typed for PostgreSQL's binary format.
 func (b *batch) addPG(vals []any) error {
+	if b.tenant == nil {
+		b.tenant = b.imp.tx.TenantID
+	}
 	row := make([]any, 0, len(vals)+1)
-	row = append(row, b.imp.tx.TenantID)
+	row = append(row, b.tenant)
 	row = append(row, vals...)
 	for _, i := range b.dates {
 		if s, ok := row[i+1].(string); ok {
-			t, _ := time.Parse("2006-01-02", s) // already validated
-			row[i+1] = t
+			// rows mostly come a day at a time: a day's date is made once
+			if s != b.lastDay {
+				t, _ := time.Parse(time.DateOnly, s) // already validated
+				b.lastDay, b.lastTime = s, t
+			}
+			row[i+1] = b.lastTime
 		}
 	}
 	b.rowsPG = append(b.rowsPG, row)
@@ -809,12 +833,15 @@ func (b *batch) statement(rows int) string {
 	var sb strings.Builder
 	// any failure aborts the whole import anyway
 	sb.WriteString(b.imp.tx.Dialect.InsertAllOrNothing() + b.table + " (tenant_id, " + strings.Join(b.cols, ", ") + ") values ")
-	w := len(b.cols) + 1
+	// the tenant is a number of the transaction, not of the file: written
+	// into the statement, it is not bound again for every row
+	tenant := "(" + strconv.FormatInt(b.imp.tx.TenantID, 10) + ", "
+	w := len(b.cols)
 	for r := 0; r < rows; r++ {
 		if r > 0 {
 			sb.WriteByte(',')
 		}
-		sb.WriteByte('(')
+		sb.WriteString(tenant)
 		sb.WriteString(b.imp.tx.Dialect.RowPlaceholders(r*w+1, w))
 		sb.WriteByte(')')
 	}
@@ -832,31 +859,40 @@ func (b *batch) add(vals []any) error {
 		return b.addPG(vals)
 	}
 	if b.args == nil {
-		b.args = make([]any, 0, batchRows*(len(b.cols)+1))
+		b.args = make([]any, 0, sendRows*len(b.cols))
 	}
-	b.args = append(b.args, b.imp.tx.TenantID)
 	b.args = append(b.args, vals...)
 	b.rows++
-	if b.rows < batchRows {
+	if b.rows < sendRows {
 		return nil
-	}
-	if b.full == nil {
-		stmt, err := b.imp.tx.PrepareContext(b.imp.ctx, b.statement(batchRows))
-		if err != nil {
-			return store.Err(err, "prepare insert "+b.table)
-		}
-		b.full = stmt
 	}
 	args := b.args
 	b.args, b.rows = nil, 0
 	return b.send(args)
 }
 
+// insert writes rows (their values one after another), batchRows a
+// statement and what is left in one more.
+func (b *batch) insert(args []any) error {
+	w := len(b.cols)
+	whole := len(args) / (batchRows * w) * (batchRows * w)
+	if whole > 0 {
+		if err := b.imp.tx.ExecEach(b.imp.ctx, b.statement(batchRows), args[:whole], batchRows*w); err != nil {
+			return err
+		}
+	}
+	if rest := args[whole:]; len(rest) > 0 {
+		_, err := b.imp.tx.ExecContext(b.imp.ctx, b.statement(len(rest)/w), rest...)
+		return err
+	}
+	return nil
+}
+
 // send hands a full batch (SQLite: statement arguments; PostgreSQL: rows
 // for COPY) to the writer goroutine, starting it on first use.
 func (b *batch) send(work any) error {
 	if b.queue == nil {
-		b.queue, b.done = make(chan any, 8), make(chan error, 1)
+		b.queue, b.done = make(chan any, 2), make(chan error, 1)
 		go b.write()
 	}
 	select {
@@ -875,7 +911,7 @@ func (b *batch) write() {
 		var err error
 		switch w := work.(type) {
 		case []any:
-			_, err = b.full.ExecContext(b.imp.ctx, w...)
+			err = b.insert(w)
 		case [][]any:
 			if err = b.copy(w); err == nil && !b.direct {
 				err = b.moveEvery(len(w))
@@ -931,7 +967,7 @@ func (b *batch) flush() error {
 	if b.rows == 0 {
 		return nil
 	}
-	if _, err := b.imp.tx.ExecContext(b.imp.ctx, b.statement(b.rows), b.args...); err != nil {
+	if err := b.insert(b.args); err != nil {
 		return store.Err(err, "insert "+b.table)
 	}
 	b.args, b.rows = nil, 0

@@ -140,10 +140,16 @@ func parseEmail(s string) (any, string) {
 
 func parseEnum(allowed ...string) func(string) (any, string) {
 	want := "one of " + strings.Join(allowed, ", ")
+	// boxed once: the shared constants, so that rows neither hold a copy
+	// nor allocate an interface each
+	boxed := make([]any, len(allowed))
+	for i, a := range allowed {
+		boxed[i] = a
+	}
 	return func(s string) (any, string) {
-		for _, a := range allowed {
+		for i, a := range allowed {
 			if s == a {
-				return a, "" // the shared constant, so rows do not each hold a copy
+				return boxed[i], ""
 			}
 		}
 		return nil, want
@@ -198,12 +204,23 @@ func digits(s string) (int, bool) {
 	return n, len(s) > 0
 }
 
+// clocks holds every HH:MM once, boxed: a shift's two times are then
+// neither copied nor allocated per row.
+var clocks = func() []any {
+	c := make([]any, 24*60)
+	for m := range c {
+		c[m] = fmt.Sprintf("%02d:%02d", m/60, m%60)
+	}
+	return c
+}()
+
 // parseClock accepts HH:MM on a 24-hour clock.
 func parseClock(s string) (any, string) {
-	if _, ok := minuteOfDay(s); !ok {
+	m, ok := minuteOfDay(s)
+	if !ok {
 		return nil, "a time HH:MM (00:00–23:59)"
 	}
-	return s, ""
+	return clocks[m], ""
 }
 
 func minuteOfDay(s string) (int, bool) {

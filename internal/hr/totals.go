@@ -2,6 +2,7 @@ package hr
 
 import (
 	"cmp"
+	"math"
 	"slices"
 	"strings"
 	"time"
@@ -35,7 +36,7 @@ const (
 	grainWeek
 )
 
-var grainNames = [...]string{"day", "month", "week"}
+var grainNames = [...]any{"day", "month", "week"} // boxed: values of rows
 
 // periodStart is the first day of the week (its Monday) or month holding
 // day (days since 1970-01-01; a day's own period is itself).
@@ -81,6 +82,7 @@ type shiftTotals struct {
 	sums  map[totalKey]*totalSum
 	ids   map[string]int32 // text → index into names
 	names []string
+	boxed []any // names as the values of rows: boxed once, not once a row
 	all   int32 // the index of "": the tenant's rows, rows of every start hour
 	// the interned texts that are shift positions and locations, for the
 	// vocabulary: noted once a row written rather than once a shift
@@ -130,6 +132,7 @@ func (t *shiftTotals) id(s string) int32 {
 	if !ok {
 		i = int32(len(t.names))
 		t.names = append(t.names, s)
+		t.boxed = append(t.boxed, s)
 		t.ids[s] = i
 	}
 	return i
@@ -192,7 +195,7 @@ func (t *shiftTotals) write() error {
 	for k := range t.sums {
 		keys = append(keys, k)
 	}
-	name := func(i int32) string { return t.names[i] }
+	name := func(i int32) any { return t.boxed[i] }
 	// texts compare by their rank among the interned names, which is the
 	// order SQLite compares them in (bytes): key order without comparing
 	// strings a million times
@@ -210,18 +213,24 @@ func (t *shiftTotals) write() error {
 			cmp.Compare(rank[a.start], rank[b.start]), cmp.Compare(rank[a.pos], rank[b.pos]), cmp.Compare(rank[a.location], rank[b.location]),
 			cmp.Compare(rank[a.status], rank[b.status]))
 	})
+	// keys come in runs of one day: its text is made once a run
+	dateOf, date := int32(math.MinInt32), any(nil)
+	row := make([]any, 0, 8)
 	for _, k := range keys {
 		t.positions[k.pos], t.locations[k.location] = true, true
 		s := t.sums[k]
-		date := time.Unix(int64(k.day)*86400, 0).UTC().Format(time.DateOnly)
+		if k.day != dateOf {
+			dateOf, date = k.day, time.Unix(int64(k.day)*86400, 0).UTC().Format(time.DateOnly)
+		}
+		// a batch copies the values it is given: one row's slice serves all
 		var err error
-		switch {
+		switch row = append(row[:0], grainNames[k.grain], date); {
 		case k.employee != t.all:
-			err = t.employees.b.add([]any{grainNames[k.grain], date, name(k.employee), name(k.pos), name(k.location), name(k.status), s.hours, s.shifts})
+			err = t.employees.b.add(append(row, name(k.employee), name(k.pos), name(k.location), name(k.status), s.hours, s.shifts))
 		case k.start != t.all:
-			err = t.starts.b.add([]any{grainNames[k.grain], date, name(k.start), name(k.pos), name(k.location), name(k.status), s.hours, s.shifts})
+			err = t.starts.b.add(append(row, name(k.start), name(k.pos), name(k.location), name(k.status), s.hours, s.shifts))
 		default:
-			err = t.tenant.b.add([]any{grainNames[k.grain], date, name(k.pos), name(k.location), name(k.status), s.hours, s.shifts})
+			err = t.tenant.b.add(append(row, name(k.pos), name(k.location), name(k.status), s.hours, s.shifts))
 		}
 		if err != nil {
 			return err

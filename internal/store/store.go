@@ -7,6 +7,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"database/sql/driver"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -172,8 +173,79 @@ type Tx struct {
 	*sql.Tx
 	Dialect  Dialect
 	TenantID int64
-	conn     *sql.Conn       // PostgreSQL: the connection the transaction runs on, for COPY
+	conn     *sql.Conn       // a write's connection, for COPY (PostgreSQL) and ExecEach
 	staged   map[string]bool // PostgreSQL: the staging tables CopyFrom created
+	prepared map[string]driver.Stmt
+}
+
+// ExecEach runs query once for every n values of args, in order, holding
+// the transaction's connection for all of them: the bulk insert of an
+// import, 32 rows a statement. The values go to the driver's statement as
+// they are (int64, float64, string, time.Time or nil, checked here), not
+// through database/sql's conversion of every argument of every call,
+// which was a tenth of a million-shift import on SQLite. The statement is
+// prepared once per transaction and closed with it.
+func (tx *Tx) ExecEach(ctx context.Context, query string, args []any, n int) error {
+	switch {
+	case tx.conn == nil:
+		return errors.New("exec each: a read-only transaction")
+	case n <= 0 || len(args)%n != 0:
+		return fmt.Errorf("exec each: %d values do not make statements of %d", len(args), n)
+	}
+	return tx.conn.Raw(func(dc any) error {
+		stmt := tx.prepared[query]
+		if stmt == nil {
+			prep, ok := dc.(driver.ConnPrepareContext)
+			if !ok {
+				return fmt.Errorf("exec each: driver connection %T cannot prepare", dc)
+			}
+			var err error
+			if stmt, err = prep.PrepareContext(ctx, query); err != nil {
+				return err
+			}
+			if tx.prepared == nil {
+				tx.prepared = map[string]driver.Stmt{}
+			}
+			tx.prepared[query] = stmt
+		}
+		exec, ok := stmt.(driver.StmtExecContext)
+		if !ok {
+			return fmt.Errorf("exec each: driver statement %T cannot execute", stmt)
+		}
+		named := make([]driver.NamedValue, n)
+		for i := range named {
+			named[i].Ordinal = i + 1
+		}
+		for from := 0; from < len(args); from += n {
+			for i, v := range args[from : from+n] {
+				switch v.(type) {
+				case int64, float64, string, time.Time, nil:
+				default:
+					return fmt.Errorf("exec each: value %d is a %T", from+i+1, v)
+				}
+				named[i].Value = v
+			}
+			if _, err := exec.ExecContext(ctx, named); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// closePrepared closes what ExecEach prepared, before the transaction ends.
+func (tx *Tx) closePrepared() error {
+	if len(tx.prepared) == 0 {
+		return nil
+	}
+	return tx.conn.Raw(func(any) error {
+		var errs []error
+		for _, s := range tx.prepared {
+			errs = append(errs, s.Close())
+		}
+		tx.prepared = nil
+		return errors.Join(errs...)
+	})
 }
 
 // CopyFrom bulk-loads rows into table inside this transaction. PostgreSQL
@@ -286,7 +358,7 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, tenantID int
 	}
 	var conn *sql.Conn
 	begin := pool.BeginTx
-	if db.Dialect == Postgres && !readOnly {
+	if !readOnly {
 		c, err := pool.Conn(ctx)
 		if err != nil {
 			return db.Err(err, "get connection")
@@ -304,7 +376,11 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, tenantID int
 			return rollback(sqlTx, db.Err(err, "bind transaction to tenant"))
 		}
 	}
-	if err := fn(tx); err != nil {
+	err = fn(tx)
+	if cerr := tx.closePrepared(); err == nil && cerr != nil {
+		err = db.Err(cerr, "close statements")
+	}
+	if err != nil {
 		return rollback(sqlTx, err)
 	}
 	if err := sqlTx.Commit(); err != nil {

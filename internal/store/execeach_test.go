@@ -1,0 +1,97 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
+)
+
+// ExecEach runs its statement once per group of values inside the caller's
+// transaction: rows land when it commits, none when it rolls back, the
+// tenant's policies hold on PostgreSQL, and a value the driver would have
+// to convert is refused before anything runs.
+func TestExecEach(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		db := storetest.Open(t, d)
+		ctx := context.Background()
+		a, b := twoTenants(t, db)
+		insert := "insert into hr_vocabulary (tenant_id, field, value) values ($1, $2, $3), ($4, $5, $6)"
+		rows := func(tenantID int64) []any {
+			var args []any
+			for _, v := range []string{"Berlin", "Lyon", "Oslo", "Porto"} {
+				args = append(args, tenantID, "shift_location", v)
+			}
+			return args
+		}
+		values := func(tenantID int64) string {
+			var got []string
+			err := db.ReadTenant(ctx, tenantID, func(tx *store.Tx) error {
+				r, err := tx.QueryContext(ctx, "select value from hr_vocabulary where tenant_id = $1 and field = 'shift_location' order by value", tenantID)
+				if err != nil {
+					return err
+				}
+				defer r.Close()
+				for r.Next() {
+					var v string
+					if err := r.Scan(&v); err != nil {
+						return err
+					}
+					got = append(got, v)
+				}
+				return r.Err()
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return strings.Join(got, ",")
+		}
+
+		// a failure after it rolls its rows back with the transaction
+		boom := errors.New("boom")
+		err := db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
+			if err := tx.ExecEach(ctx, insert, rows(a.ID), 6); err != nil {
+				return err
+			}
+			return boom
+		})
+		if !errors.Is(err, boom) || values(a.ID) != "" {
+			t.Fatalf("rolled back: err %v, rows %q", err, values(a.ID))
+		}
+		// twice in one transaction: the statement prepared once serves both
+		err = db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
+			args := rows(a.ID)
+			if err := tx.ExecEach(ctx, insert, args[:6], 6); err != nil {
+				return err
+			}
+			return tx.ExecEach(ctx, insert, args[6:], 6)
+		})
+		if err != nil || values(a.ID) != "Berlin,Lyon,Oslo,Porto" {
+			t.Fatalf("committed: err %v, rows %q", err, values(a.ID))
+		}
+		// values that do not make whole statements, or that the driver
+		// would convert, are refused and write nothing
+		for name, args := range map[string][]any{
+			"short": rows(b.ID)[:5],
+			"int":   {b.ID, "shift_location", "Rome", b.ID, "shift_location", 7},
+		} {
+			err := db.InTenant(ctx, b.ID, func(tx *store.Tx) error { return tx.ExecEach(ctx, insert, args, 6) })
+			if err == nil || values(b.ID) != "" {
+				t.Errorf("%s: err %v, rows %q", name, err, values(b.ID))
+			}
+		}
+		if err := db.ReadTenant(ctx, b.ID, func(tx *store.Tx) error { return tx.ExecEach(ctx, insert, rows(b.ID), 6) }); err == nil {
+			t.Error("a read-only transaction ran ExecEach")
+		}
+		if d == store.Postgres {
+			// another tenant's rows are refused by the row-level security policy
+			err := db.InTenant(ctx, b.ID, func(tx *store.Tx) error { return tx.ExecEach(ctx, insert, rows(a.ID), 6) })
+			if err == nil {
+				t.Error("tenant B wrote tenant A's rows through ExecEach")
+			}
+		}
+	})
+}
