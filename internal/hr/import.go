@@ -750,7 +750,7 @@ type batch struct {
 	cols   []string
 	dates  []int   // indexes (in cols) of date columns
 	rowsPG [][]any // PostgreSQL: rows for the next COPY
-	args   []any // SQLite: the values of the rows not yet sent
+	args   []any   // SQLite: the values of the rows not yet sent
 	rows   int
 	queue  chan any
 	done   chan error
