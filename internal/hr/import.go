@@ -81,7 +81,11 @@ func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (
 	if imp.probs.any() {
 		return Counts{}, imp.failure()
 	}
-	for _, t := range []string{"shift_totals", "tenant_shift_totals", "tenant_shift_starts", "shifts", "absences", "hr_vocabulary", "employees"} {
+	tables := []string{"shifts", "absences", "hr_vocabulary", "employees"}
+	for _, r := range rollupTables {
+		tables = append(tables, r.name)
+	}
+	for _, t := range tables {
 		if _, err := tx.ExecContext(ctx, "delete from "+t+" where tenant_id = $1", tx.TenantID); err != nil {
 			return Counts{}, store.Err(err, "clear "+t)
 		}

@@ -95,17 +95,24 @@ func (imp *importer) newShiftTotals() (*shiftTotals, error) {
 	t := &shiftTotals{imp: imp, sums: map[totalKey]*totalSum{}, ids: map[string]int32{},
 		positions: map[int32]bool{}, locations: map[int32]bool{}}
 	t.all = t.id("") // no employee_id is empty
-	var err error
-	if t.employees, err = imp.newRollup("shift_totals", []string{"grain", "date", "employee_id", "position", "location", "status", "hours", "shifts"}); err != nil {
-		return nil, err
-	}
-	if t.tenant, err = imp.newRollup("tenant_shift_totals", []string{"grain", "date", "position", "location", "status", "hours", "shifts"}); err != nil {
-		return nil, err
-	}
-	if t.starts, err = imp.newRollup("tenant_shift_starts", []string{"grain", "date", "start_hour", "position", "location", "status", "hours", "shifts"}); err != nil {
-		return nil, err
+	for i, r := range []**rollup{&t.employees, &t.tenant, &t.starts} {
+		var err error
+		if *r, err = imp.newRollup(rollupTables[i].name, rollupTables[i].cols); err != nil {
+			return nil, err
+		}
 	}
 	return t, nil
+}
+
+// rollupTables are the rollups' tables and their columns after tenant_id:
+// the employees', the tenant's and the tenant's by start hour.
+var rollupTables = [3]struct {
+	name string
+	cols []string
+}{
+	{"shift_totals", []string{"grain", "date", "employee_id", "position", "location", "status", "hours", "shifts"}},
+	{"tenant_shift_totals", []string{"grain", "date", "position", "location", "status", "hours", "shifts"}},
+	{"tenant_shift_starts", []string{"grain", "date", "start_hour", "position", "location", "status", "hours", "shifts"}},
 }
 
 func (imp *importer) newRollup(table string, cols []string) (*rollup, error) {
