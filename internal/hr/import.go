@@ -81,6 +81,9 @@ func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (
 	if imp.probs.any() {
 		return Counts{}, imp.failure()
 	}
+	if err := tx.LockHRImport(ctx); err != nil {
+		return Counts{}, err
+	}
 	tables := []string{"shifts", "absences", "hr_vocabulary", "employees"}
 	for _, r := range rollupTables {
 		tables = append(tables, r.name)

@@ -207,6 +207,25 @@ func (d Dialect) RowPlaceholders(from, n int) string {
 	return Placeholders(from, n)
 }
 
+// hrImportLock is the first key of the PostgreSQL advisory lock that
+// serialises a tenant's HR imports (the second is the tenant).
+const hrImportLock = 7319101
+
+// LockHRImport makes the transaction's HR import wait for any other import
+// of its tenant still running, until the end of that one's transaction.
+// Two overlapping imports of one tenant on PostgreSQL otherwise each
+// cleared the tenant's rows and wrote new ones beside the other's: one
+// deadlocked or found an employee the other had just inserted. SQLite's
+// write transactions already run one at a time.
+func (tx *Tx) LockHRImport(ctx context.Context) error {
+	if tx.Dialect != Postgres {
+		return nil
+	}
+	// two int4 keys; a tenant id past 2^31 shares a lock with another (it only waits)
+	_, err := tx.ExecContext(ctx, `select pg_advisory_xact_lock($1, ($2::bigint % 2147483647)::int)`, hrImportLock, tx.TenantID)
+	return Err(err, "wait for the tenant's other import")
+}
+
 // HRImported records that the transaction's tenant has new HR data: its
 // hr_version moves on (caches keyed by it are stale) and PostgreSQL's
 // planner statistics are refreshed. The application role may not update

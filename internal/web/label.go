@@ -416,7 +416,7 @@ func jobForm(form map[string]string) (labeling.Request, error) {
 func (s *Server) labelingPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	d := s.base(c, "Labeling", "labeling")
 	status := http.StatusOK
-	fail := func(err error) { d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err) }
+	fail := func(err error) { d.Error, status = s.failure(r, err).Message, errcode.HTTPStatus(err) }
 	if r.PathValue("id") != "" {
 		if p, err := s.progress(r, c); err != nil {
 			fail(err)
@@ -559,7 +559,7 @@ func (s *Server) cancelJobPage(w http.ResponseWriter, r *http.Request, c *caller
 	}
 	if err := labeling.Cancel(r.Context(), s.actor(c), id); err != nil {
 		d := s.base(c, "Labeling", "labeling")
-		d.Error = errcode.From(err).Message
+		d.Error = s.failure(r, err).Message
 		s.render(w, r, errcode.HTTPStatus(err), "status", d)
 		return
 	}

@@ -229,7 +229,7 @@ func (s *Server) signInForm(w http.ResponseWriter, r *http.Request) {
 	form := map[string]string{"tenant": r.PostForm.Get("tenant"), "email": r.PostForm.Get("email")}
 	value, err := s.startSession(r, form["tenant"], form["email"], r.PostForm.Get("password"))
 	if err != nil {
-		s.render(w, r, errcode.HTTPStatus(err), "signin", pageData{Title: "Sign in", Form: form, Error: errcode.From(err).Message, SignIn: s.signInOptionsFor(r, form["tenant"])})
+		s.render(w, r, errcode.HTTPStatus(err), "signin", pageData{Title: "Sign in", Form: form, Error: s.failure(r, err).Message, SignIn: s.signInOptionsFor(r, form["tenant"])})
 		return
 	}
 	http.SetCookie(w, s.cookie(value, int(s.cfg.Sessions.Absolute.Seconds())))
@@ -295,7 +295,7 @@ func (s *Server) askPost(w http.ResponseWriter, r *http.Request, c *caller) {
 			sh.answer, err = s.answer(r, c, sh.question, sh.now, prev)
 		}
 		if err != nil {
-			sh.answer, sh.err, sh.status = nil, errcode.From(err).Message, errcode.HTTPStatus(err)
+			sh.answer, sh.err, sh.status = nil, s.failure(r, err).Message, errcode.HTTPStatus(err)
 		} else if sh.answer.Error == nil && sh.answer.Query != nil {
 			b, _ := json.Marshal(sh.answer.Query)
 			sh.context = string(b)
@@ -348,7 +348,7 @@ func (s *Server) answer(r *http.Request, c *caller, question, nowParam string, p
 func (s *Server) askCSV(w http.ResponseWriter, r *http.Request, c *caller) {
 	prev, err := followedUp(r)
 	if err != nil {
-		http.Error(w, errcode.From(err).Message, errcode.HTTPStatus(err))
+		http.Error(w, s.failure(r, err).Message, errcode.HTTPStatus(err))
 		return
 	}
 	ans, err := s.answer(r, c, r.PostFormValue("q"), r.PostFormValue("now"), prev)
@@ -399,7 +399,7 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		counts, err := s.importUpload(r, c, dry)
 		switch {
 		case err != nil:
-			e := errcode.From(err)
+			e := s.failure(r, err)
 			d.Error, d.Problems, status = e.Message, e.Details, errcode.HTTPStatus(err)
 			var ps hr.Problems
 			if errors.As(err, &ps) {

@@ -130,7 +130,7 @@ func (s *Server) portalAuthorize(w http.ResponseWriter, r *http.Request, t tenan
 	q := r.URL.Query()
 	token, err := workforce.Authorize(r.Context(), s.db, t.ID, s.issuer(r, t.Slug), q.Get("client_id"), q.Get("redirect_uri"), c.user.ID, c.user.Email)
 	if err != nil {
-		http.Error(w, errcode.From(err).Message, errcode.HTTPStatus(err))
+		http.Error(w, s.failure(r, err).Message, errcode.HTTPStatus(err))
 		return
 	}
 	s.portalAudit(r, t, "worker:"+c.user.Email, "portal.authorize", q.Get("client_id"), "ok", nil)
@@ -231,7 +231,7 @@ func (s *Server) portalSignIn(w http.ResponseWriter, r *http.Request, t tenant.T
 	// The same checks and the same messages whether or not the account exists.
 	value, started, err := workforce.SignIn(r.Context(), s.db, t.ID, p, s.attempt(r, identity.PortalDoor, email, r.PostForm.Get("password"), p.UserPool.Lockout.MaxFailures))
 	if err != nil {
-		e := errcode.From(err)
+		e := s.failure(r, err)
 		if e.Code == errcode.Internal {
 			writeError(w, err)
 			return
@@ -284,7 +284,7 @@ func (s *Server) portalActivate(w http.ResponseWriter, r *http.Request, t tenant
 	q := r.URL.Query()
 	value, started, err := workforce.Activate(r.Context(), s.db, t.ID, s.attempt(r, identity.PortalDoor, q.Get("email"), q.Get("code"), p.UserPool.Lockout.MaxFailures))
 	if err != nil {
-		if errcode.From(err).Code == errcode.Internal {
+		if s.failure(r, err).Code == errcode.Internal {
 			writeError(w, err)
 			return
 		}
@@ -329,12 +329,12 @@ func (s *Server) portalStep(w http.ResponseWriter, r *http.Request, t tenant.Ten
 			http.Redirect(w, r, "/t/"+t.Slug+"/portal/step", http.StatusSeeOther)
 			return
 		}
-		if errcode.From(err).Code == errcode.Internal {
+		if s.failure(r, err).Code == errcode.Internal {
 			writeError(w, err)
 			return
 		}
 		s.portalRefused(r, t, "worker:"+c.user.Email, action, c.user.Email, started, err)
-		d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
+		d.Error, status = s.failure(r, err).Message, errcode.HTTPStatus(err)
 	}
 	if c.stage == "mfa_enroll" {
 		key, err := workforce.BeginEnrollment(r.Context(), s.db, t.ID, t.Slug, c.user)

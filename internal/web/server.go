@@ -500,6 +500,17 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
+// failure is err as a page shows it (its code's message; Message and
+// HTTPStatus agree with errcode's): the cause of an internal failure, which
+// the page does not show, goes to the log here, once for every page.
+func (s *Server) failure(r *http.Request, err error) *errcode.Error {
+	e := errcode.From(err)
+	if e.Code == errcode.Internal {
+		s.log.Error("request failed", "method", r.Method, "path", r.URL.Path, "err", err)
+	}
+	return e
+}
+
 // writeError answers with the one error vocabulary; internals stay in the
 // log. Details (every problem of a refused import) are part of
 // the answer, as in the CLI's --json.

@@ -263,7 +263,8 @@ func (s *Server) ssoPage(w http.ResponseWriter, r *http.Request, c *caller) {
 			d.Error = "The form could not be read."
 		} else if notice, err := s.ssoChange(r, c, t, cfg); err != nil {
 			// The admin's draft stays in the editor with the problems.
-			d.Error, d.Problems, draft = errcode.From(err).Message, errcode.From(err).Details, r.PostForm.Get("settings")
+			e := s.failure(r, err)
+			d.Error, d.Problems, draft = e.Message, e.Details, r.PostForm.Get("settings")
 		} else {
 			d.Notice, cfg = notice, current()
 		}

@@ -112,10 +112,7 @@ func (s *Server) usersPage(w http.ResponseWriter, r *http.Request, c *caller) {
 		}
 		d.Link = sent.Link
 		if err != nil {
-			if errcode.From(err).Code == errcode.Internal {
-				s.log.Error("users page", "err", err)
-			}
-			d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
+			d.Error, status = s.failure(r, err).Message, errcode.HTTPStatus(err)
 		}
 	}
 	users, standing, err := identity.UsersStanding(r.Context(), s.db, c.tenantID)
@@ -153,10 +150,7 @@ func (s *Server) activatePage(w http.ResponseWriter, r *http.Request) {
 		err = errcode.New(errcode.Unauthenticated, "This invitation link is not valid, was already used or has expired; ask your administrator for a new one")
 	}
 	if err != nil {
-		if errcode.From(err).Code == errcode.Internal {
-			s.log.Error("activate", "err", err)
-		}
-		d.Error = errcode.From(err).Message
+		d.Error = s.failure(r, err).Message
 		s.render(w, r, errcode.HTTPStatus(err), "activate", d)
 		return
 	}

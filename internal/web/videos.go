@@ -28,7 +28,7 @@ func (s *Server) videosPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	status := http.StatusOK
 	vs, err := video.List(r.Context(), s.db, c.tenantID)
 	if err != nil {
-		d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
+		d.Error, status = s.failure(r, err).Message, errcode.HTTPStatus(err)
 	}
 	all, _ := video.Analyses(r.Context(), s.db, c.tenantID, "")
 	byVideo := map[string][]video.Analysis{}
@@ -40,7 +40,7 @@ func (s *Server) videosPage(w http.ResponseWriter, r *http.Request, c *caller) {
 	}
 	if r.PathValue("analysis") != "" {
 		if a, res, err := s.analysisOf(r, c); err != nil {
-			d.Error, status = errcode.From(err).Message, errcode.HTTPStatus(err)
+			d.Error, status = s.failure(r, err).Message, errcode.HTTPStatus(err)
 		} else {
 			d.Analysis, d.Result, d.Frames = &a, res, frameViews(a, res, shownFrames)
 		}
