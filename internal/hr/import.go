@@ -3,6 +3,7 @@ package hr
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -138,6 +139,12 @@ type importer struct {
 }
 
 func (imp *importer) failure() error {
+	// in the files' order and by line: a reused id is found after the rows
+	// that follow it were read
+	files := map[string]int{employeesSpec.name: 1, shiftsSpec.name: 2, absencesSpec.name: 3}
+	slices.SortStableFunc(imp.probs.list, func(a, b Problem) int {
+		return cmp.Or(cmp.Compare(files[a.File], files[b.File]), cmp.Compare(a.Line, b.Line))
+	})
 	details := make([]string, len(imp.probs.list))
 	for i, p := range imp.probs.list {
 		details[i] = p.String()
@@ -158,6 +165,11 @@ func (imp *importer) failure() error {
 // rowFunc handles one valid-so-far row: line is the 1-based line number,
 // vals the converted values in spec order; it may report more problems.
 type rowFunc func(line int, vals []any) error
+
+// claimFunc notes the id (first column) of a row refused for another
+// field: the id is still used there, and a later row that uses it again
+// is reported now, not after the first problem is mended.
+type claimFunc func(line int, id string) error
 
 // countingReader tracks bytes read, for progress.
 type countingReader struct {
@@ -248,7 +260,7 @@ func (l *recordLimit) Read(p []byte) (int, error) {
 }
 
 // readCSV streams one file, checking its header and every field against spec.
-func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc) error {
+func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc, claim claimFunc) error {
 	st, err := f.Stat()
 	if err != nil {
 		return err
@@ -331,11 +343,14 @@ func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc) error {
 			}
 			return fmt.Errorf("read %s: %w", spec.name, err)
 		}
-		rowOK := true
+		rowOK, idOK := true, true
 		for i, raw := range rec {
 			if aboveOK[i] && raw == above[i] {
 				vals[order[i]] = aboveVal[i]
 				continue
+			}
+			if order[i] == 0 {
+				idOK = false // until it passes its checks
 			}
 			aboveOK[i] = false
 			c := spec.columns[order[i]]
@@ -362,9 +377,15 @@ func (imp *importer) readCSV(f *os.File, spec fileSpec, each rowFunc) error {
 			}
 			vals[order[i]] = v
 			above[i], aboveVal[i], aboveOK[i] = raw, v, true
+			idOK = idOK || order[i] == 0
 		}
-		if rowOK {
+		switch {
+		case rowOK:
 			if err := each(line, vals); err != nil {
+				return err
+			}
+		case idOK:
+			if err := claim(line, vals[0].(string)); err != nil {
 				return err
 			}
 		}
@@ -408,10 +429,19 @@ func (imp *importer) readEmployees(f *os.File) error {
 	}
 	var rows []pending
 	emails := map[string]int{}
+	// every id's first line, whether or not its row was refused
+	firstLine := map[string]int{}
+	used := func(line int, id string) bool {
+		if prev, dup := firstLine[id]; dup {
+			imp.problem(spec.name, line, 1, "employee_id", id, fmt.Sprintf("a unique id (already used on line %d)", prev))
+			return true
+		}
+		firstLine[id] = line
+		return false
+	}
 	err := imp.readCSV(f, spec, func(line int, vals []any) error {
 		id := vals[0].(string)
-		if prev, dup := imp.employees[id]; dup {
-			imp.problem(spec.name, line, 1, "employee_id", id, fmt.Sprintf("a unique id (already used on line %d)", prev.line))
+		if used(line, id) {
 			return nil
 		}
 		email := strings.ToLower(vals[3].(string))
@@ -435,7 +465,7 @@ func (imp *importer) readEmployees(f *os.File) error {
 		imp.employees[id] = empInfo{line: line, manager: mgr, hire: hire}
 		rows = append(rows, pending{line, append([]any(nil), vals...)})
 		return nil
-	})
+	}, func(line int, id string) error { used(line, id); return nil })
 	if err != nil {
 		return err
 	}
@@ -565,6 +595,14 @@ func (imp *importer) readShifts(f *os.File) error {
 			return nil // keep validating, stop writing
 		}
 		return write(vals)
+	}, func(line int, id string) error {
+		// a refused row's id, held by line alone if seen before
+		if ids.add(maphash.String(imp.seed, id)) {
+			if suspects = append(suspects, heldRow{line: line, id: strings.Clone(id)}); len(suspects) >= maxSuspectIDs {
+				return settle()
+			}
+		}
+		return nil
 	})
 	if err != nil {
 		return err
@@ -699,13 +737,19 @@ func (imp *importer) readAbsences(f *os.File) error {
 	spec := absencesSpec
 	ids := map[string]int{}
 	b := imp.newBatch(spec)
-	err := imp.readCSV(f, spec, func(line int, vals []any) error {
-		id := vals[0].(string)
+	used := func(line int, id string) bool {
 		if prev, dup := ids[id]; dup {
 			imp.problem(spec.name, line, 1, "absence_id", id, fmt.Sprintf("a unique id (already used on line %d)", prev))
-			return nil
+			return true
 		}
 		ids[id] = line
+		return false
+	}
+	err := imp.readCSV(f, spec, func(line int, vals []any) error {
+		id := vals[0].(string)
+		if used(line, id) {
+			return nil
+		}
 		if _, ok := imp.employees[vals[1].(string)]; !ok {
 			imp.problem(spec.name, line, 2, "employee_id", vals[1].(string), "the employee_id of an employee in employees.csv")
 			return nil
@@ -725,7 +769,7 @@ func (imp *importer) readAbsences(f *os.File) error {
 		}
 		imp.counts.Absences++
 		return b.add(vals)
-	})
+	}, func(line int, id string) error { used(line, id); return nil })
 	if err != nil {
 		return err
 	}

@@ -195,3 +195,48 @@ func TestReimportReplacesOnlyThatTenant(t *testing.T) {
 		}
 	})
 }
+
+// A refused row still uses its id: a later row that uses it again is
+// listed in the same answer, whichever of the two rows is refused, in each
+// of the three files.
+func TestReusedIDOfARefusedRowIsListed(t *testing.T) {
+	cases := []struct {
+		name  string
+		edits []func(string)
+		want  []string // problems that must be listed, by their beginning
+	}{
+		{"shift refused first", []func(string){replaceIn("shifts.csv", "S1,E2,2026-11-02", "S1,E2,2026-13-02"), replaceIn("shifts.csv", "S2,", "S1,")},
+			[]string{"shifts.csv:2:3: date", "shifts.csv:3:1: shift_id = \"S1\": expected a unique id (already used on line 2)"}},
+		{"shift refused second", []func(string){replaceIn("shifts.csv", "S2,E3,2026-11-02", "S1,E3,2026-13-02")},
+			[]string{"shifts.csv:3:3: date", "shifts.csv:3:1: shift_id = \"S1\": expected a unique id (already used on line 2)"}},
+		{"employee refused first", []func(string){replaceIn("employees.csv", "1980-01-02", "1980-02-30"), replaceIn("employees.csv", "E2,Nora", "E1,Nora")},
+			[]string{"employees.csv:2:6: birth_date", "employees.csv:3:1: employee_id = \"E1\": expected a unique id (already used on line 2)"}},
+		{"absence refused first", []func(string){replaceIn("absences.csv", "A1,E3,sick_leave", "A1,E3,sick"), replaceIn("absences.csv", "A2,", "A1,")},
+			[]string{"absences.csv:2:3: type", "absences.csv:3:1: absence_id = \"A1\": expected a unique id (already used on line 2)"}},
+	}
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		db := storetest.Open(t, d)
+		ctx := context.Background()
+		tn := storetest.Tenant(t, db, "tt")
+		for _, tc := range cases {
+			t.Run(tc.name, func(t *testing.T) {
+				dir := copyValid(t, func(dir string) {
+					for _, e := range tc.edits {
+						e(dir)
+					}
+				})
+				err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err })
+				got := errcode.From(err).Details
+				for _, w := range tc.want {
+					found := false
+					for _, p := range got {
+						found = found || strings.HasPrefix(p, w)
+					}
+					if !found {
+						t.Errorf("no problem %q among %q", w, got)
+					}
+				}
+			})
+		}
+	})
+}
