@@ -69,6 +69,9 @@ func (ps Problems) Error() string { return fmt.Sprintf("%d problems in the HR fi
 func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (Counts, error) {
 	start := time.Now()
 	imp := &importer{ctx: ctx, tx: tx, progress: progress, employees: map[string]empInfo{}, seed: maphash.MakeSeed()}
+	// a failure returns with writers still at work on the transaction
+	// the caller is about to end: they stop first
+	defer imp.stopWriters()
 	var files [3]*os.File
 	for i, spec := range []fileSpec{employeesSpec, shiftsSpec, absencesSpec} {
 		f, err := os.Open(filepath.Join(dir, spec.name))
@@ -136,6 +139,20 @@ type importer struct {
 	vocab     map[[2]string]bool
 	counts    Counts
 	seed      maphash.Seed
+	batches   []*batch
+}
+
+// stopWriters stops every writer goroutine still running (an import that
+// failed) without letting it run the work it was given.
+func (imp *importer) stopWriters() {
+	for _, b := range imp.batches {
+		if b.queue != nil {
+			b.abandoned.Store(true)
+			close(b.queue)
+			<-b.done
+			b.queue = nil
+		}
+	}
 }
 
 func (imp *importer) failure() error {
@@ -817,6 +834,7 @@ type batch struct {
 	// PostgreSQL: the tenant and the last date made a time, boxed once
 	tenant, lastTime any
 	lastDay          string
+	abandoned        atomic.Bool // the import failed: the writer runs nothing more
 }
 
 // batchRows is how many rows one SQLite INSERT carries, sendRows how many
@@ -877,7 +895,9 @@ func (b *batch) copy(rows [][]any) error {
 }
 
 func (imp *importer) newBatchCols(table string, cols []string) *batch {
-	return &batch{imp: imp, table: table, cols: cols}
+	b := &batch{imp: imp, table: table, cols: cols}
+	imp.batches = append(imp.batches, b)
+	return b
 }
 
 func (b *batch) statement(rows int) string {
@@ -949,8 +969,9 @@ func (b *batch) send(work any) error {
 	select {
 	case b.queue <- work:
 		return nil
-	case err := <-b.done: // the writer stopped early
+	case err := <-b.done: // the writer stopped early, and drains until this
 		b.err = err
+		close(b.queue)
 		b.queue = nil
 		return err
 	}
@@ -959,6 +980,9 @@ func (b *batch) send(work any) error {
 // write executes full batches until the queue closes or one fails.
 func (b *batch) write() {
 	for work := range b.queue {
+		if b.abandoned.Load() {
+			continue // drained, so that stopWriters is not kept waiting
+		}
 		var err error
 		switch w := work.(type) {
 		case []any:

@@ -2,9 +2,11 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
@@ -12,8 +14,9 @@ import (
 
 // ExecEach runs its statement once per group of values inside the caller's
 // transaction: rows land when it commits, none when it rolls back, the
-// tenant's policies hold on PostgreSQL, and a value the driver would have
-// to convert is refused before anything runs.
+// tenant's policies hold on PostgreSQL, a value the driver would have to
+// convert is refused before any statement runs, and once the transaction
+// has ended nothing runs outside it.
 func TestExecEach(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		db := storetest.Open(t, d)
@@ -86,6 +89,13 @@ func TestExecEach(t *testing.T) {
 		if err := db.ReadTenant(ctx, b.ID, func(tx *store.Tx) error { return tx.ExecEach(ctx, insert, rows(b.ID), 6) }); err == nil {
 			t.Error("a read-only transaction ran ExecEach")
 		}
+		// a writer still at work when its transaction ends (the import's
+		// goroutines) is refused, not autocommitted on the connection
+		var kept *store.Tx
+		db.InTenant(ctx, b.ID, func(tx *store.Tx) error { kept = tx; return boom })
+		if err := kept.ExecEach(ctx, insert, rows(b.ID), 6); !errors.Is(err, sql.ErrTxDone) || values(b.ID) != "" {
+			t.Errorf("after its transaction: err %v, rows %q", err, values(b.ID))
+		}
 		if d == store.Postgres {
 			// another tenant's rows are refused by the row-level security policy
 			err := db.InTenant(ctx, b.ID, func(tx *store.Tx) error { return tx.ExecEach(ctx, insert, rows(a.ID), 6) })
@@ -94,4 +104,38 @@ func TestExecEach(t *testing.T) {
 			}
 		}
 	})
+}
+
+// A transaction whose connection is lost ends with an error: ExecEach does
+// not hang (sql.Conn.Raw, given driver.ErrBadConn, would wait to close the
+// connection until the open transaction ended).
+func TestExecEachOnALostConnection(t *testing.T) {
+	db := storetest.Open(t, store.Postgres)
+	admin, err := sql.Open("pgx", storetest.AdminURL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer admin.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), time.Minute) // a bound for a hang, not a wait
+	defer cancel()
+	a := storetest.Tenant(t, db, "lost")
+	insert := "insert into hr_vocabulary (tenant_id, field, value) values ($1, $2, $3)"
+	err = db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
+		var pid int
+		if err := tx.QueryRowContext(ctx, "select pg_backend_pid()").Scan(&pid); err != nil {
+			return err
+		}
+		if _, err := admin.ExecContext(ctx, "select pg_terminate_backend($1)", pid); err != nil {
+			return err
+		}
+		first := tx.ExecEach(ctx, insert, []any{a.ID, "shift_location", "Oslo"}, 3)
+		second := tx.ExecEach(ctx, insert, []any{a.ID, "shift_location", "Lyon"}, 3)
+		if first == nil || second == nil {
+			t.Errorf("on a lost connection: %v, %v", first, second)
+		}
+		return errors.Join(first, second)
+	})
+	if err == nil || ctx.Err() != nil {
+		t.Fatalf("the transaction ended with %v (context: %v)", err, ctx.Err())
+	}
 }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
@@ -175,7 +176,35 @@ type Tx struct {
 	TenantID int64
 	conn     *sql.Conn       // a write's connection, for COPY (PostgreSQL) and ExecEach
 	staged   map[string]bool // PostgreSQL: the staging tables CopyFrom created
+	// mu guards what goes to the driver's connection outside database/sql
+	// (raw): prepared, and ended, set as the transaction ends, after which
+	// the connection would run a statement outside it (autocommitted)
+	mu       sync.Mutex
 	prepared map[string]driver.Stmt
+	ended    bool
+}
+
+// raw runs f on the transaction's driver connection while the transaction
+// is open. A lost connection (driver.ErrBadConn) and a panic come back as
+// errors: either would make sql.Conn.Raw close the connection, which waits
+// for the open transaction, for ever.
+func (tx *Tx) raw(what string, f func(dc any) error) error {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	if tx.ended {
+		return fmt.Errorf("%s: %w", what, sql.ErrTxDone)
+	}
+	return tx.conn.Raw(func(dc any) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("%s: panic: %v", what, p)
+			}
+		}()
+		if err = f(dc); errors.Is(err, driver.ErrBadConn) {
+			err = fmt.Errorf("%s: the database connection was lost (%v)", what, err.Error())
+		}
+		return err
+	})
 }
 
 // ExecEach runs query once for every n values of args, in order, holding
@@ -192,7 +221,14 @@ func (tx *Tx) ExecEach(ctx context.Context, query string, args []any, n int) err
 	case n <= 0 || len(args)%n != 0:
 		return fmt.Errorf("exec each: %d values do not make statements of %d", len(args), n)
 	}
-	return tx.conn.Raw(func(dc any) error {
+	for i, v := range args { // all of them before any statement runs
+		switch v.(type) {
+		case int64, float64, string, time.Time, nil:
+		default:
+			return fmt.Errorf("exec each: value %d is a %T", i+1, v)
+		}
+	}
+	return tx.raw("exec each", func(dc any) error {
 		stmt := tx.prepared[query]
 		if stmt == nil {
 			prep, ok := dc.(driver.ConnPrepareContext)
@@ -218,11 +254,6 @@ func (tx *Tx) ExecEach(ctx context.Context, query string, args []any, n int) err
 		}
 		for from := 0; from < len(args); from += n {
 			for i, v := range args[from : from+n] {
-				switch v.(type) {
-				case int64, float64, string, time.Time, nil:
-				default:
-					return fmt.Errorf("exec each: value %d is a %T", from+i+1, v)
-				}
 				named[i].Value = v
 			}
 			if _, err := exec.ExecContext(ctx, named); err != nil {
@@ -233,8 +264,12 @@ func (tx *Tx) ExecEach(ctx context.Context, query string, args []any, n int) err
 	})
 }
 
-// closePrepared closes what ExecEach prepared, before the transaction ends.
-func (tx *Tx) closePrepared() error {
+// end closes what ExecEach prepared, before the transaction ends, and
+// refuses every later use of the driver's connection through raw.
+func (tx *Tx) end() error {
+	tx.mu.Lock()
+	defer tx.mu.Unlock()
+	tx.ended = true
 	if len(tx.prepared) == 0 {
 		return nil
 	}
@@ -297,7 +332,7 @@ func (tx *Tx) CopyInto(ctx context.Context, table string, cols []string, rows []
 	if tx.conn == nil {
 		return fmt.Errorf("copy into %s: not a PostgreSQL transaction", table)
 	}
-	return tx.conn.Raw(func(dc any) error {
+	return tx.raw("copy into "+table, func(dc any) error {
 		c, ok := dc.(*stdlib.Conn)
 		if !ok {
 			return fmt.Errorf("copy into %s: unexpected driver connection %T", table, dc)
@@ -376,8 +411,15 @@ func (db *DB) run(ctx context.Context, pool *sql.DB, readOnly bool, tenantID int
 			return rollback(sqlTx, db.Err(err, "bind transaction to tenant"))
 		}
 	}
+	defer func() {
+		if p := recover(); p != nil { // fn panicked: end it all before the connection goes back
+			tx.end()
+			sqlTx.Rollback()
+			panic(p)
+		}
+	}()
 	err = fn(tx)
-	if cerr := tx.closePrepared(); err == nil && cerr != nil {
+	if cerr := tx.end(); err == nil && cerr != nil {
 		err = db.Err(cerr, "close statements")
 	}
 	if err != nil {
