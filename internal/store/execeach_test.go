@@ -96,6 +96,19 @@ func TestExecEach(t *testing.T) {
 		if err := kept.ExecEach(ctx, insert, rows(b.ID), 6); !errors.Is(err, sql.ErrTxDone) || values(b.ID) != "" {
 			t.Errorf("after its transaction: err %v, rows %q", err, values(b.ID))
 		}
+		// a statement that fails may end the transaction (SQLite's INSERT
+		// OR ROLLBACK rolls it back): nothing more runs, on its own
+		orRollback := d.InsertAllOrNothing() + "hr_vocabulary (tenant_id, field, value) values ($1, $2, $3), ($4, $5, $6)"
+		err = db.InTenant(ctx, b.ID, func(tx *store.Tx) error {
+			dup := []any{b.ID, "shift_location", "Rome", b.ID, "shift_location", "Rome"}
+			if err := tx.ExecEach(ctx, orRollback, dup, 6); err == nil {
+				t.Error("a duplicate row was inserted")
+			}
+			return tx.ExecEach(ctx, orRollback, rows(b.ID), 6)
+		})
+		if err == nil || values(b.ID) != "" {
+			t.Errorf("after a failed statement: err %v, rows %q", err, values(b.ID))
+		}
 		if d == store.Postgres {
 			// another tenant's rows are refused by the row-level security policy
 			err := db.InTenant(ctx, b.ID, func(tx *store.Tx) error { return tx.ExecEach(ctx, insert, rows(a.ID), 6) })

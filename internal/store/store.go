@@ -203,6 +203,10 @@ func (tx *Tx) raw(what string, f func(dc any) error) error {
 		if err = f(dc); errors.Is(err, driver.ErrBadConn) {
 			err = fmt.Errorf("%s: the database connection was lost (%v)", what, err.Error())
 		}
+		// A failed statement may have ended the transaction (SQLite's
+		// INSERT OR ROLLBACK rolls it back), after which the connection
+		// would run the next one on its own, committed: none follows.
+		tx.ended = tx.ended || err != nil
 		return err
 	})
 }
