@@ -319,8 +319,9 @@ func importHR(ctx context.Context, c *call) error {
 			return err
 		}
 		return c.out(map[string]any{"dry_run": true, "employees": counts.Employees, "shifts": counts.Shifts, "absences": counts.Absences}, func(w io.Writer) {
-			fmt.Fprintf(w, "Checked %s for %s: the files are valid; an import would store %d employees, %d shifts and %d absences. Nothing was changed (dry run).\n",
-				c.args[0], t.Slug, counts.Employees, counts.Shifts, counts.Absences)
+			e, sh, a := counts.Nouns()
+			fmt.Fprintf(w, "Checked %s for %s: the files are valid; an import would store %d %s, %d %s and %d %s. Nothing was changed (dry run).\n",
+				c.args[0], t.Slug, counts.Employees, e, counts.Shifts, sh, counts.Absences, a)
 		})
 	}
 	// The import's live memory is mostly its id set (pointer-free, 6 bytes
@@ -333,8 +334,9 @@ func importHR(ctx context.Context, c *call) error {
 		return err
 	}
 	return c.out(counts, func(w io.Writer) {
-		fmt.Fprintf(w, "Imported into %s: %d employees, %d shifts, %d absences in %.1f s (%.0f rows/s).\n",
-			t.Slug, counts.Employees, counts.Shifts, counts.Absences, counts.Seconds, counts.RowsPerSecond)
+		e, sh, a := counts.Nouns()
+		fmt.Fprintf(w, "Imported into %s: %d %s, %d %s, %d %s in %.1f s (%.0f rows/s).\n",
+			t.Slug, counts.Employees, e, counts.Shifts, sh, counts.Absences, a, counts.Seconds, counts.RowsPerSecond)
 	})
 }
 

@@ -33,6 +33,19 @@ const MaxListed = 100_000
 // progressThreshold: files larger than this report progress on stderr.
 const progressThreshold = 4 << 20
 
+// Nouns are the words for the counts, singular for one ("1 shift", "2
+// shifts"), for the sentences that report an import.
+func (c Counts) Nouns() (employees, shifts, absences string) {
+	return noun(c.Employees, "employee"), noun(c.Shifts, "shift"), noun(c.Absences, "absence")
+}
+
+func noun(n int64, one string) string {
+	if n == 1 {
+		return one
+	}
+	return one + "s"
+}
+
 // Counts is what an import stored.
 type Counts struct {
 	Employees     int64   `json:"employees"`
@@ -172,8 +185,8 @@ func (imp *importer) failure() error {
 	}
 	return &errcode.Error{
 		Code: errcode.Invalid,
-		Message: fmt.Sprintf("The HR files have %d problem(s)%s; nothing was imported and the tenant's previous data is unchanged. First: %s",
-			imp.probs.total, more, imp.probs.list[0]),
+		Message: fmt.Sprintf("The HR files have %d %s%s; nothing was imported and the tenant's previous data is unchanged. First: %s",
+			imp.probs.total, noun(int64(imp.probs.total), "problem"), more, imp.probs.list[0]),
 		Details: details,
 		Err:     Problems(imp.probs.list),
 	}

@@ -163,7 +163,7 @@ func TestImportListsManyProblems(t *testing.T) {
 	// every problem, not the first few: an admin fixes the file once
 	e := errcode.From(err)
 	var ps hr.Problems
-	if len(e.Details) != 30 || !errors.As(err, &ps) || len(ps) != 30 || ps[29].Line != 31 || ps[29].Field != "date" || !strings.HasPrefix(e.Message, "The HR files have 30 problem(s);") {
+	if len(e.Details) != 30 || !errors.As(err, &ps) || len(ps) != 30 || ps[29].Line != 31 || ps[29].Field != "date" || !strings.HasPrefix(e.Message, "The HR files have 30 problems;") {
 		t.Fatalf("listed %d problems, want 30: %v", len(e.Details), err)
 	}
 }
@@ -239,4 +239,18 @@ func TestReusedIDOfARefusedRowIsListed(t *testing.T) {
 			})
 		}
 	})
+}
+
+// One of a thing is singular in the sentences that report an import.
+func TestCountsNouns(t *testing.T) {
+	e, s, a := hr.Counts{Employees: 1, Shifts: 2, Absences: 0}.Nouns()
+	if e != "employee" || s != "shifts" || a != "absences" {
+		t.Errorf("nouns %q %q %q", e, s, a)
+	}
+	db := storetest.Open(t, store.SQLite)
+	dir := copyValid(t, replaceIn("absences.csv", "vacation", "holiday"))
+	_, err := hr.DryRun(context.Background(), db, storetest.Tenant(t, db, "nouns").ID, dir)
+	if msg := errcode.From(err).Message; !strings.HasPrefix(msg, "The HR files have 1 problem;") {
+		t.Errorf("message %q", msg)
+	}
 }

@@ -409,17 +409,21 @@ func (s *Server) importPage(w http.ResponseWriter, r *http.Request, c *caller) {
 				d.Error = "Checked, nothing changed: " + d.Error
 			}
 		case dry:
-			d.Notice = printer(r).Sprintf("The files are valid: an import would store %d employees, %d shifts and %d absences. Nothing was changed (this was a check only).", counts.Employees, counts.Shifts, counts.Absences)
+			e, sh, a := counts.Nouns()
+			d.Notice = printer(r).Sprintf("The files are valid: an import would store %d %s, %d %s and %d %s. Nothing was changed (this was a check only).", counts.Employees, e, counts.Shifts, sh, counts.Absences, a)
 		default:
-			d.Notice = printer(r).Sprintf("Imported %d employees, %d shifts and %d absences in %.1f s.", counts.Employees, counts.Shifts, counts.Absences, counts.Seconds)
+			e, sh, a := counts.Nouns()
+			d.Notice = printer(r).Sprintf("Imported %d %s, %d %s and %d %s in %.1f s.", counts.Employees, e, counts.Shifts, sh, counts.Absences, a, counts.Seconds)
 		}
 	}
 	rec, ok, err := audit.Latest(r.Context(), s.db, c.tenantSlug, "hr.import")
 	s.logFailure(r, "read the last import", err)
 	if ok {
 		n := func(k string) int64 { f, _ := rec.Details[k].(float64); return int64(f) }
-		d.LastImport = printer(r).Sprintf("%s by %s: %d employees, %d shifts and %d absences.", dateStyles[readerDates(r)].style.at(rec.Time),
-			strings.TrimPrefix(rec.Actor, "user:"), n("employees"), n("shifts"), n("absences"))
+		last := hr.Counts{Employees: n("employees"), Shifts: n("shifts"), Absences: n("absences")}
+		e, sh, a := last.Nouns()
+		d.LastImport = printer(r).Sprintf("%s by %s: %d %s, %d %s and %d %s.", dateStyles[readerDates(r)].style.at(rec.Time),
+			strings.TrimPrefix(rec.Actor, "user:"), last.Employees, e, last.Shifts, sh, last.Absences, a)
 	}
 	s.render(w, r, status, "import", d)
 }
