@@ -86,7 +86,7 @@ func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (
 	// the caller is about to end: they stop first
 	defer imp.stopWriters()
 	var files [3]*os.File
-	for i, spec := range []fileSpec{employeesSpec, shiftsSpec, absencesSpec} {
+	for i, spec := range fileSpecs {
 		f, err := os.Open(filepath.Join(dir, spec.name))
 		if err != nil {
 			imp.probs.add(Problem{File: spec.name, Expected: fmt.Sprintf("the file %s in %s (%v)", spec.name, dir, errors.Unwrap(err))})
@@ -171,9 +171,11 @@ func (imp *importer) stopWriters() {
 func (imp *importer) failure() error {
 	// in the files' order and by line: a reused id is found after the rows
 	// that follow it were read
-	files := map[string]int{employeesSpec.name: 1, shiftsSpec.name: 2, absencesSpec.name: 3}
+	order := func(file string) int {
+		return slices.IndexFunc(fileSpecs[:], func(s fileSpec) bool { return s.name == file })
+	}
 	slices.SortStableFunc(imp.probs.list, func(a, b Problem) int {
-		return cmp.Or(cmp.Compare(files[a.File], files[b.File]), cmp.Compare(a.Line, b.Line))
+		return cmp.Or(cmp.Compare(order(a.File), order(b.File)), cmp.Compare(a.Line, b.Line))
 	})
 	details := make([]string, len(imp.probs.list))
 	for i, p := range imp.probs.list {
@@ -966,8 +968,8 @@ func (b *batch) insert(args []any) error {
 		}
 	}
 	if rest := args[whole:]; len(rest) > 0 {
-		_, err := b.imp.tx.ExecContext(b.imp.ctx, b.statement(len(rest)/w), rest...)
-		return err
+		// the same guarded way: nothing runs once the transaction is over
+		return b.imp.tx.ExecEach(b.imp.ctx, b.statement(len(rest)/w), rest, len(rest))
 	}
 	return nil
 }

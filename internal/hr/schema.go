@@ -79,6 +79,9 @@ var (
 	}}
 )
 
+// fileSpecs are the three files in the order they are read.
+var fileSpecs = [...]fileSpec{employeesSpec, shiftsSpec, absencesSpec}
+
 func (f fileSpec) columnNames() string {
 	names := make([]string, len(f.columns))
 	for i, c := range f.columns {

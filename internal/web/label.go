@@ -38,9 +38,7 @@ func (s *Server) portalAPI(h func(w http.ResponseWriter, r *http.Request, t tena
 			return
 		}
 		if err := h(w, r, t, c); err != nil {
-			if errcode.From(err).Code == errcode.Internal {
-				s.log.Error("portal handler failed", "route", r.Pattern, "err", err)
-			}
+			s.failure(r, err)
 			writeError(w, err)
 		}
 	})

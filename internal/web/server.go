@@ -452,9 +452,7 @@ func (s *Server) wrap(rt route) http.Handler {
 			}
 		}
 		if err := rt.handle(w, r, c); err != nil {
-			if errcode.From(err).Code == errcode.Internal {
-				s.log.Error("handler failed", "route", rt.method+" "+rt.path, "err", err)
-			}
+			s.failure(r, err)
 			writeError(w, err)
 		}
 	})
@@ -500,9 +498,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	enc.Encode(v)
 }
 
-// failure is err as a page shows it (its code's message; Message and
-// HTTPStatus agree with errcode's): the cause of an internal failure, which
-// the page does not show, goes to the log here, once for every page.
+// failure is err as a page or an answer shows it (its code's message;
+// Message and HTTPStatus agree with errcode's): the cause of an internal
+// failure, which neither shows, goes to the log here, for every door.
 func (s *Server) failure(r *http.Request, err error) *errcode.Error {
 	e := errcode.From(err)
 	if e.Code == errcode.Internal {

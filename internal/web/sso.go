@@ -119,7 +119,7 @@ func (s *Server) oidcStart(w http.ResponseWriter, r *http.Request, t tenant.Tena
 func (s *Server) oidcBegin(w http.ResponseWriter, r *http.Request, t tenant.Tenant, portal bool) {
 	u, binding, err := s.sso.BeginOIDC(r.Context(), t, s.oidcRedirect(r, t.Slug), portal)
 	if err != nil {
-		s.ssoFailed(w, r, t, "oidc", err)
+		s.ssoFailed(w, r, t, err)
 		return
 	}
 	http.SetCookie(w, &http.Cookie{Name: ssoCookie, Value: binding, Path: "/t/" + t.Slug + "/sso/", HttpOnly: true, Secure: s.tls(),
@@ -144,7 +144,7 @@ func (s *Server) samlStart(w http.ResponseWriter, r *http.Request, t tenant.Tena
 func (s *Server) samlBegin(w http.ResponseWriter, r *http.Request, t tenant.Tenant, portal bool) {
 	u, err := s.sso.BeginSAML(r.Context(), t, s.publicBase(r), portal)
 	if err != nil {
-		s.ssoFailed(w, r, t, "saml", err)
+		s.ssoFailed(w, r, t, err)
 		return
 	}
 	http.Redirect(w, r, u, http.StatusFound)
@@ -206,7 +206,7 @@ func (s *Server) samlMetadata(w http.ResponseWriter, r *http.Request, t tenant.T
 func (s *Server) ssoSignedIn(w http.ResponseWriter, r *http.Request, t tenant.Tenant, protocol string, out sso.Outcome, p sso.Person, err error) {
 	if err != nil {
 		err = s.sso.Refused(r.Context(), t.Slug, protocol, p.Email, s.clientAddr(r).String(), err)
-		s.ssoFailed(w, r, t, protocol, err)
+		s.ssoFailed(w, r, t, err)
 		return
 	}
 	if rl, _ := r.Context().Value(logKey).(*reqLog); rl != nil {
@@ -220,12 +220,9 @@ func (s *Server) ssoSignedIn(w http.ResponseWriter, r *http.Request, t tenant.Te
 	http.Redirect(w, r, "/ask", http.StatusSeeOther)
 }
 
-func (s *Server) ssoFailed(w http.ResponseWriter, r *http.Request, t tenant.Tenant, protocol string, err error) {
-	if errcode.From(err).Code == errcode.Internal {
-		s.log.Error("single sign-on failed", "tenant", t.Slug, "protocol", protocol, "err", err)
-	}
+func (s *Server) ssoFailed(w http.ResponseWriter, r *http.Request, t tenant.Tenant, err error) {
 	s.render(w, r, errcode.HTTPStatus(err), "signin", pageData{Title: "Sign in", Form: map[string]string{"tenant": t.Slug},
-		Error: errcode.From(err).Message, SignIn: s.signInOptionsFor(r, t.Slug)})
+		Error: s.failure(r, err).Message, SignIn: s.signInOptionsFor(r, t.Slug)})
 }
 
 // passwordRefused says whether tenantID has switched password sign-in off
