@@ -80,6 +80,27 @@ func (ps Problems) Error() string { return fmt.Sprintf("%d problems in the HR fi
 // MaxListed), each with file, line, column, value and what was expected;
 // its cause is the Problems.
 func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (Counts, error) {
+	return importFiles(ctx, tx, dir, progress, false)
+}
+
+// swapWait is how long an import waits, at most, for other tenants'
+// questions to let go of the shared tables once two seconds of trying
+// without waiting have found no moment free of them.
+const swapWait = 30 * time.Second
+
+// partitioned are the tables that, on PostgreSQL, have a partition per
+// tenant which an import replaces whole: the shifts and their rollups.
+func partitioned() []string {
+	tables := []string{"shifts"}
+	for _, r := range rollupTables {
+		tables = append(tables, r.name)
+	}
+	return tables
+}
+
+// importFiles is Import; a dry run (rolled back) does not swap the new
+// tables in, which would only hold every tenant's questions a moment.
+func importFiles(ctx context.Context, tx *store.Tx, dir string, progress io.Writer, dry bool) (Counts, error) {
 	start := time.Now()
 	imp := &importer{ctx: ctx, tx: tx, progress: progress, employees: map[string]empInfo{}, seed: maphash.MakeSeed()}
 	// a failure returns with writers still at work on the transaction
@@ -101,9 +122,14 @@ func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (
 	if err := tx.LockHRImport(ctx); err != nil {
 		return Counts{}, err
 	}
-	tables := []string{"shifts", "absences", "hr_vocabulary", "employees"}
-	for _, r := range rollupTables {
-		tables = append(tables, r.name)
+	tables := []string{"absences", "hr_vocabulary", "employees"}
+	if tx.Dialect.Copies() {
+		// written into new tables that replace the tenant's partitions
+		if err := tx.StageHR(ctx, partitioned()); err != nil {
+			return Counts{}, err
+		}
+	} else {
+		tables = append(tables, partitioned()...)
 	}
 	for _, t := range tables {
 		if _, err := tx.ExecContext(ctx, "delete from "+t+" where tenant_id = $1", tx.TenantID); err != nil {
@@ -125,6 +151,11 @@ func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (
 	}
 	if err := imp.writeVocabulary(); err != nil {
 		return Counts{}, err
+	}
+	if tx.Dialect.Copies() && !dry {
+		if err := tx.SwapHR(ctx, partitioned(), swapWait); err != nil {
+			return Counts{}, err
+		}
 	}
 	if err := tx.HRImported(ctx); err != nil {
 		return Counts{}, err
@@ -559,6 +590,9 @@ func (imp *importer) readShifts(f *os.File) error {
 	spec := shiftsSpec
 	ids := newIDSet(estimateRows(f))
 	b := imp.newBatch(spec)
+	if imp.tx.Dialect.Copies() {
+		b.table, b.direct = imp.tx.StagedHR(spec.table), true
+	}
 	totals, err := imp.newShiftTotals()
 	if err != nil {
 		return err

@@ -3,10 +3,12 @@ package hr_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/hr"
@@ -252,5 +254,81 @@ func TestCountsNouns(t *testing.T) {
 	_, err := hr.DryRun(context.Background(), db, storetest.Tenant(t, db, "nouns").ID, dir)
 	if msg := errcode.From(err).Message; !strings.HasPrefix(msg, "The HR files have 1 problem;") {
 		t.Errorf("message %q", msg)
+	}
+}
+
+// On PostgreSQL an import copies a tenant's shifts and rollups into new
+// tables, without row-level security, that become its partitions. The
+// database still keeps each tenant to its own rows there: the new table
+// refuses another tenant's row (its CHECK is written by the owner function
+// from the transaction's tenant, not by this code), no tenant can stage
+// another's tables or swap what it did not stage, and the partitions
+// themselves are out of the application's reach: only their parents, under
+// their policies, are read.
+func TestStagedTablesHoldOnlyTheirTenant(t *testing.T) {
+	db := storetest.Open(t, store.Postgres)
+	ctx := context.Background()
+	valid := copyValid(t, nil)
+	a, b := storetest.Tenant(t, db, "sa"), storetest.Tenant(t, db, "sb")
+	for _, tn := range []int64{a.ID, b.ID} {
+		if err := db.InTenant(ctx, tn, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, valid, nil); return err }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tables := []string{"shifts", "shift_totals", "tenant_shift_totals", "tenant_shift_starts"}
+	// refused runs fn as tenant a and wants it refused for the reason given
+	refused := func(what, why string, fn func(tx *store.Tx) error) {
+		t.Helper()
+		if err := db.InTenant(ctx, a.ID, fn); err == nil || !strings.Contains(err.Error(), why) {
+			t.Errorf("%s: %v, want refused: %s", what, err, why)
+		}
+	}
+	row := "('S9', 'E1', '2026-01-05', '08:00', '16:00', 30, 7.5, 'P', 'L', 'worked')"
+	refused("a row of tenant b in a's staged shifts", "check constraint", func(tx *store.Tx) error {
+		if err := tx.StageHR(ctx, tables); err != nil {
+			t.Errorf("staging: %v", err)
+			return nil
+		}
+		insert := "insert into " + tx.StagedHR("shifts") + " values ($1, " + row[1:]
+		if _, err := tx.ExecContext(ctx, insert, a.ID); err != nil {
+			t.Errorf("a's own row in a's staged shifts: %v", err)
+			return nil
+		}
+		_, err := tx.ExecContext(ctx, insert, b.ID)
+		return err
+	})
+	refused("writing b's staged shifts", "does not exist", func(tx *store.Tx) error {
+		_, err := tx.ExecContext(ctx, fmt.Sprintf("insert into shifts_%d_new values ($1, %s", b.ID, row[1:]), b.ID)
+		return err
+	})
+	refused("staging a table that is not partitioned by tenant", "not partitioned", func(tx *store.Tx) error {
+		return tx.StageHR(ctx, []string{"employees"})
+	})
+	refused("swapping in tables never staged", "was not staged", func(tx *store.Tx) error {
+		return tx.SwapHR(ctx, tables, time.Second)
+	})
+	for _, tn := range []int64{a.ID, b.ID} {
+		refused(fmt.Sprintf("reading the partition of tenant %d itself", tn), "permission denied", func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("select count(*) from shift_totals_%d", tn))
+			return err
+		})
+		refused(fmt.Sprintf("writing into the partition of tenant %d", tn), "permission denied", func(tx *store.Tx) error {
+			_, err := tx.ExecContext(ctx, fmt.Sprintf("insert into shifts_%d values ($1, %s", tn, row[1:]), tn)
+			return err
+		})
+	}
+	if err := db.InTenant(ctx, 0, func(tx *store.Tx) error { return tx.StageHR(ctx, tables) }); err == nil {
+		t.Error("staging with no tenant bound: allowed")
+	}
+	// what a's staging did, rolled back, left nothing behind; both tenants
+	// still read their own import whole
+	for _, tn := range []int64{a.ID, b.ID} {
+		var shifts, other int
+		err := db.ReadTenant(ctx, tn, func(tx *store.Tx) error {
+			return tx.QueryRowContext(ctx, "select count(*), count(*) filter (where tenant_id <> $1) from shifts", tn).Scan(&shifts, &other)
+		})
+		if err != nil || shifts == 0 || other != 0 {
+			t.Errorf("tenant %d reads %d shifts, %d of another tenant (%v)", tn, shifts, other, err)
+		}
 	}
 }

@@ -64,7 +64,7 @@ func DryRun(ctx context.Context, db *store.DB, tenantID int64, dir string) (Coun
 	var counts Counts
 	err := db.InTenant(ctx, tenantID, func(tx *store.Tx) error {
 		var err error
-		if counts, err = Import(ctx, tx, dir, nil); err != nil {
+		if counts, err = importFiles(ctx, tx, dir, nil, true); err != nil {
 			return err
 		}
 		return errDryRun

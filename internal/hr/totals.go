@@ -71,7 +71,7 @@ type totalSum struct {
 
 // rollup is one rollup table's writer.
 type rollup struct {
-	table, runs string   // the table; on PostgreSQL the temporary table of its runs
+	table, runs string   // the table (PostgreSQL: the staged one) and, on PostgreSQL, the temporary table of its runs
 	cols        []string // its columns after tenant_id
 	key         string   // its key columns, tenant_id first
 	b           *batch
@@ -119,9 +119,10 @@ func (imp *importer) newRollup(table string, cols []string) (*rollup, error) {
 	key := "tenant_id, " + strings.Join(cols[:len(cols)-2], ", ")
 	r := &rollup{table: table, cols: cols, key: key}
 	if imp.tx.Dialect.Copies() {
-		r.runs = table + "_runs"
-		// without the primary key, so that runs may repeat a key
-		if _, err := imp.tx.ExecContext(imp.ctx, "create temp table "+r.runs+" (like "+table+") on commit drop"); err != nil {
+		r.table, r.runs = imp.tx.StagedHR(table), table+"_runs"
+		// like the staged table (not the parent, whose lock it would hold
+		// to the commit), without a key, so that runs may repeat a key
+		if _, err := imp.tx.ExecContext(imp.ctx, "create temp table "+r.runs+" (like "+r.table+") on commit drop"); err != nil {
 			return nil, store.Err(err, "create "+r.runs)
 		}
 		r.b = imp.newBatchCols(r.runs, cols)

@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
+	"time"
 )
 
 // The SQL that differs between SQLite and PostgreSQL lives here, as methods
@@ -224,6 +226,33 @@ func (tx *Tx) LockHRImport(ctx context.Context) error {
 	// two int4 keys; a tenant id past 2^31 shares a lock with another (it only waits)
 	_, err := tx.ExecContext(ctx, `select pg_advisory_xact_lock($1, ($2::bigint % 2147483647)::int)`, hrImportLock, tx.TenantID)
 	return Err(err, "wait for the tenant's other import")
+}
+
+// StagedHR is the table an HR import writes into on PostgreSQL in place of
+// table, a parent partitioned by tenant: a table of the import's own
+// transaction that SwapHR makes the tenant's partition.
+func (tx *Tx) StagedHR(table string) string {
+	return table + "_" + strconv.FormatInt(tx.TenantID, 10) + "_new"
+}
+
+// StageHR creates, on PostgreSQL, the empty table StagedHR names for each
+// of tables, for the transaction's tenant (the owner function scry_hr_stage:
+// the database, not this code, writes its CHECK on the tenant). The import
+// copies straight into it: no row-level security to refuse COPY, no index
+// to keep up while it loads.
+func (tx *Tx) StageHR(ctx context.Context, tables []string) error {
+	_, err := tx.ExecContext(ctx, `select scry_hr_stage($1)`, tables)
+	return Err(err, "stage the HR tables")
+}
+
+// SwapHR indexes and analyses the staged tables and makes them the
+// tenant's partitions in place of the old ones (scry_hr_swap), waiting at
+// most lockWait for the questions of every tenant to let go of the tables
+// once two seconds of trying without waiting have not found a moment.
+// It is the import's last write: the tables stay locked until the commit.
+func (tx *Tx) SwapHR(ctx context.Context, tables []string, lockWait time.Duration) error {
+	_, err := tx.ExecContext(ctx, `select scry_hr_swap($1, make_interval(secs => $2))`, tables, lockWait.Seconds())
+	return Err(err, "swap in the new HR tables")
 }
 
 // HRImported records that the transaction's tenant has new HR data: its
