@@ -256,15 +256,21 @@ func (tx *Tx) ExecEach(ctx context.Context, query string, args []any, n int) err
 		for i := range named {
 			named[i].Ordinal = i + 1
 		}
-		for from := 0; from < len(args); from += n {
-			for i, v := range args[from : from+n] {
-				named[i].Value = v
+		run := func() error {
+			for from := 0; from < len(args); from += n {
+				for i, v := range args[from : from+n] {
+					named[i].Value = v
+				}
+				if _, err := exec.ExecContext(ctx, named); err != nil {
+					return err
+				}
 			}
-			if _, err := exec.ExecContext(ctx, named); err != nil {
-				return err
-			}
+			return nil
 		}
-		return nil
+		if tx.Dialect == SQLite {
+			return withoutConnMutex(dc, run)
+		}
+		return run()
 	})
 }
 
