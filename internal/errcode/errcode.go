@@ -24,7 +24,7 @@ const (
 	PromptInjection  Code = "prompt_injection"
 	Tampered         Code = "audit_tampered"
 	Conflict         Code = "conflict"
-	Unavailable      Code = "unavailable" // an outside service (a language model) did not answer
+	Unavailable      Code = "unavailable" // an outside service (a language model) did not answer, or the database stayed busy
 	RateLimited      Code = "rate_limited"
 	Timeout          Code = "timeout"  // a question ran past its time limit and was stopped
 	Canceled         Code = "canceled" // stopped before it finished: an interrupt, a shutdown, a client gone

@@ -2,9 +2,12 @@ package hr_test
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
+	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/hr"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
@@ -151,4 +154,86 @@ func TestImportsOfTenantsBesideQuestions(t *testing.T) {
 			t.Errorf("only %d reads ran beside the imports", reads)
 		}
 	})
+}
+
+// A long reader of the shared tables (a report, a dump: here a question of
+// tenant b left open) keeps an import of tenant a from swapping its
+// partitions in. The import keeps trying without making anyone wait, so
+// tenant c's questions go on answering meanwhile, and gives up after its
+// wait with Unavailable, a message that says nothing was imported, and
+// tenant a's data as it was. Once the reader is gone the same import
+// passes.
+func TestSwapGivesUpOnALongReader(t *testing.T) {
+	dir := t.TempDir()
+	if err := hr.Generate(dir, 2000, 5); err != nil {
+		t.Fatal(err)
+	}
+	db := storetest.Open(t, store.Postgres)
+	ctx := context.Background()
+	var tenants []int64
+	for _, slug := range []string{"la", "lb", "lc"} {
+		tn := storetest.Tenant(t, db, slug)
+		if err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err }); err != nil {
+			t.Fatal(err)
+		}
+		tenants = append(tenants, tn.ID)
+	}
+	defer hr.SetSwapWait(4 * time.Second)()
+	holding, release, released := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		released <- db.ReadTenant(ctx, tenants[1], func(tx *store.Tx) error {
+			var n int
+			if err := tx.QueryRowContext(ctx, "select count(*) from shifts").Scan(&n); err != nil {
+				return err
+			}
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	done := make(chan error, 1)
+	go func() {
+		done <- db.InTenant(ctx, tenants[0], func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err })
+	}()
+	var slowest time.Duration
+	questions := 0
+	var err error
+wait:
+	for {
+		select {
+		case err = <-done:
+			break wait
+		default:
+		}
+		start := time.Now()
+		var n int
+		if qerr := db.ReadTenant(ctx, tenants[2], func(tx *store.Tx) error {
+			return tx.QueryRowContext(ctx, "select count(*) from shifts").Scan(&n)
+		}); qerr != nil || n != 2000 {
+			t.Fatalf("tenant c's question during the swap: %d shifts, %v", n, qerr)
+		}
+		slowest = max(slowest, time.Since(start))
+		questions++
+	}
+	close(release)
+	if rerr := <-released; rerr != nil {
+		t.Fatal(rerr)
+	}
+	if !errcode.Is(err, errcode.Unavailable) || !strings.Contains(errcode.From(err).Message, "nothing was imported") {
+		t.Fatalf("import beside a long reader: %v, want Unavailable saying nothing was imported", err)
+	}
+	// questions waited for the 100 ms attempts at most, never for the reader
+	if questions < 10 || slowest > time.Second {
+		t.Errorf("%d questions of tenant c during the swap, the slowest %v", questions, slowest)
+	}
+	var shifts int
+	if err := db.ReadTenant(ctx, tenants[0], func(tx *store.Tx) error {
+		return tx.QueryRowContext(ctx, "select count(*) from shifts").Scan(&shifts)
+	}); err != nil || shifts != 2000 {
+		t.Errorf("tenant a after the refused swap: %d shifts (%v), want its 2000", shifts, err)
+	}
+	if err := db.InTenant(ctx, tenants[0], func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err }); err != nil {
+		t.Errorf("the same import once the reader is gone: %v", err)
+	}
 }

@@ -1,5 +1,7 @@
 package hr
 
+import "time"
+
 // SetTotalsFlushAt makes the import write its rollup rows every n rows, so
 // that a test sees runs merged; it returns the function that restores it.
 func SetTotalsFlushAt(n int) func() {
@@ -26,3 +28,11 @@ func SetMaxSuspects(rows, ids int) func() {
 
 // Rereads is how many times imports have read a file a second time.
 func Rereads() int64 { return rereads.Load() }
+
+// SetSwapWait changes how long an import tries to swap its new partitions
+// in on PostgreSQL; it returns the function that restores it.
+func SetSwapWait(d time.Duration) func() {
+	old := swapWait
+	swapWait = d
+	return func() { swapWait = old }
+}

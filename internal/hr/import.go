@@ -83,10 +83,10 @@ func Import(ctx context.Context, tx *store.Tx, dir string, progress io.Writer) (
 	return importFiles(ctx, tx, dir, progress, false)
 }
 
-// swapWait is how long an import waits, at most, for other tenants'
-// questions to let go of the shared tables once two seconds of trying
-// without waiting have found no moment free of them.
-const swapWait = 30 * time.Second
+// swapWait is how long an import tries, at most, to find a moment when no
+// question holds the shared tables its new partitions go into (a variable
+// so that a test can give up sooner).
+var swapWait = 30 * time.Second
 
 // partitioned are the tables that, on PostgreSQL, have a partition per
 // tenant which an import replaces whole: the shifts and their rollups.

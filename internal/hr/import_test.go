@@ -317,6 +317,29 @@ func TestStagedTablesHoldOnlyTheirTenant(t *testing.T) {
 			return err
 		})
 	}
+	// a temporary table of the application's own named like a parent is
+	// not what the owner functions read (their search path puts pg_temp
+	// last): the staged table has the parent's columns, not the decoy's
+	err := db.InTenant(ctx, a.ID, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, "create temp table shifts (tenant_id bigint, decoy text) partition by list (tenant_id)"); err != nil {
+			return err
+		}
+		if err := tx.StageHR(ctx, []string{"shifts"}); err != nil {
+			return err
+		}
+		var decoys, columns int
+		if err := tx.QueryRowContext(ctx, `select count(*) filter (where attname = 'decoy'), count(*) from pg_attribute
+			where attrelid = $1::regclass and attnum > 0 and not attisdropped`, tx.StagedHR("shifts")).Scan(&decoys, &columns); err != nil {
+			return err
+		}
+		if decoys != 0 || columns != 11 {
+			t.Errorf("staged beside a decoy: %d decoy columns of %d, want shifts' 11", decoys, columns)
+		}
+		return errors.New("roll back")
+	})
+	if err == nil || err.Error() != "roll back" {
+		t.Errorf("staging beside a decoy: %v", err)
+	}
 	if err := db.InTenant(ctx, 0, func(tx *store.Tx) error { return tx.StageHR(ctx, tables) }); err == nil {
 		t.Error("staging with no tenant bound: allowed")
 	}

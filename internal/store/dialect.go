@@ -2,10 +2,15 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/scry-dev/scry/internal/errcode"
 )
 
 // The SQL that differs between SQLite and PostgreSQL lives here, as methods
@@ -246,12 +251,18 @@ func (tx *Tx) StageHR(ctx context.Context, tables []string) error {
 }
 
 // SwapHR indexes and analyses the staged tables and makes them the
-// tenant's partitions in place of the old ones (scry_hr_swap), waiting at
-// most lockWait for the questions of every tenant to let go of the tables
-// once two seconds of trying without waiting have not found a moment.
-// It is the import's last write: the tables stay locked until the commit.
+// tenant's partitions in place of the old ones (scry_hr_swap), trying for
+// at most lockWait to find a moment when no question of any tenant holds
+// the tables, without making questions wait for more than 100 ms. It is
+// the import's last write: the tables stay locked until the commit. Tables
+// held all that time by a long reader (a report, a dump) are Unavailable:
+// a busy database, not a fault, and the same import may pass later.
 func (tx *Tx) SwapHR(ctx context.Context, tables []string, lockWait time.Duration) error {
 	_, err := tx.ExecContext(ctx, `select scry_hr_swap($1, make_interval(secs => $2))`, tables, lockWait.Seconds())
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) && pe.Code == "55P03" {
+		return errcode.Wrap(errcode.Unavailable, err, "Another query held the tenants' shift tables for %s, so the import could not replace this tenant's; nothing was imported and the previous data is unchanged. Try again when that query has finished", lockWait)
+	}
 	return Err(err, "swap in the new HR tables")
 }
 

@@ -19,7 +19,7 @@
 -- nothing reads a partition but through its parent (the application role
 -- has no privilege on it), and if anything ever did, the same rule holds.
 CREATE FUNCTION scry_hr_protect(rel text) RETURNS void LANGUAGE plpgsql
-SET search_path FROM CURRENT AS $$
+SET search_path = {{schema}}, pg_temp AS $$
 BEGIN
     EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', rel);
     EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', rel);
@@ -56,7 +56,7 @@ END $$;
 -- LIKE, which would hold a lock on the parent until the import commits and
 -- keep every other tenant's import from attaching its own partition.
 CREATE FUNCTION scry_hr_stage(tables text[]) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
-SET search_path FROM CURRENT AS $$
+SET search_path = {{schema}}, pg_temp AS $$
 DECLARE
     tenant bigint := nullif(current_setting('scry.tenant_id', true), '')::bigint;
     t text;
@@ -91,21 +91,28 @@ GRANT EXECUTE ON FUNCTION scry_hr_stage(text[]) TO {{app_role}};
 -- statistics, then, holding every parent's ACCESS EXCLUSIVE lock only
 -- from there to the import's commit (milliseconds), drops the tenant's
 -- old partition and attaches the new one (no scan: its CHECK already
--- implies the partition's bound). The lock is taken without waiting,
--- again and again, for up to two seconds: a wait would queue every
--- tenant's questions behind the import and could deadlock with a question
--- that holds one parent while it waits for another. After that it waits,
--- at most lock_wait.
+-- implies the partition's bound), its indexes and constraints renamed to
+-- the partition's name. The lock is asked for without waiting, every 5 ms:
+-- a wait would queue every tenant's questions behind the import for as
+-- long as the longest reader of a parent runs. Under a steady stream of
+-- short questions that leaves no free moment, so every 2 s one attempt
+-- waits, for 100 ms at most (questions queue that long), and shorter than
+-- deadlock_timeout, so that a question holding one parent while it waits
+-- for another makes this attempt time out rather than a deadlock error.
+-- After lock_wait the swap gives up with lock_not_available: nothing is
+-- attached, the import rolls back.
 CREATE FUNCTION scry_hr_swap(tables text[], lock_wait interval) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
-SET search_path FROM CURRENT AS $$
+SET search_path = {{schema}}, pg_temp AS $$
 DECLARE
     tenant bigint := nullif(current_setting('scry.tenant_id', true), '')::bigint;
     t text;
     staged text;
+    final text;
     def text;
     quoted text;
     was text;
-    deadline timestamptz := clock_timestamp() + interval '2 seconds';
+    deadline timestamptz := clock_timestamp() + lock_wait;
+    next_wait timestamptz := clock_timestamp() + interval '2 seconds';
 BEGIN
     IF tenant IS NULL THEN
         RAISE EXCEPTION 'scry_hr_swap: no tenant bound';
@@ -129,26 +136,39 @@ BEGIN
         PERFORM scry_hr_protect(staged);
     END LOOP;
     SELECT string_agg('ONLY ' || quote_ident(x), ', ') INTO quoted FROM unnest(tables) x;
+    was := current_setting('lock_timeout');
     LOOP
         BEGIN
-            EXECUTE 'LOCK TABLE ' || quoted || ' IN ACCESS EXCLUSIVE MODE NOWAIT';
-            EXIT;
-        EXCEPTION WHEN lock_not_available THEN
-            IF clock_timestamp() > deadline THEN
-                was := current_setting('lock_timeout');
-                PERFORM set_config('lock_timeout', (extract(epoch FROM lock_wait) * 1000)::bigint::text, true);
+            IF clock_timestamp() >= next_wait THEN
+                next_wait := clock_timestamp() + interval '2 seconds';
+                PERFORM set_config('lock_timeout', '100ms', true);
                 EXECUTE 'LOCK TABLE ' || quoted || ' IN ACCESS EXCLUSIVE MODE';
                 PERFORM set_config('lock_timeout', was, true);
-                EXIT;
+            ELSE
+                EXECUTE 'LOCK TABLE ' || quoted || ' IN ACCESS EXCLUSIVE MODE NOWAIT';
+            END IF;
+            EXIT;
+        EXCEPTION WHEN lock_not_available THEN
+            -- the block's rollback has undone its lock_timeout and any lock
+            IF clock_timestamp() >= deadline THEN
+                RAISE EXCEPTION 'scry_hr_swap: the shared HR tables stayed busy for %', lock_wait USING ERRCODE = 'lock_not_available';
             END IF;
             PERFORM pg_sleep(0.005);
         END;
     END LOOP;
     FOREACH t IN ARRAY tables LOOP
         staged := t || '_' || tenant || '_new';
-        EXECUTE format('DROP TABLE IF EXISTS %I', t || '_' || tenant);
-        EXECUTE format('ALTER TABLE %I RENAME TO %I', staged, t || '_' || tenant);
-        EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES IN (%s)', t, t || '_' || tenant, tenant);
+        final := t || '_' || tenant;
+        EXECUTE format('DROP TABLE IF EXISTS %I', final);
+        EXECUTE format('ALTER TABLE %I RENAME TO %I', staged, final);
+        -- an index that backs a key renames its constraint with it
+        FOR def IN SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = final::regclass LOOP
+            EXECUTE format('ALTER INDEX %I RENAME TO %I', def, replace(def, staged, final));
+        END LOOP;
+        FOR def IN SELECT conname FROM pg_constraint WHERE conrelid = final::regclass AND contype = 'c' AND conname LIKE staged || '%' LOOP
+            EXECUTE format('ALTER TABLE %I RENAME CONSTRAINT %I TO %I', final, def, replace(def, staged, final));
+        END LOOP;
+        EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES IN (%s)', t, final, tenant);
     END LOOP;
 END $$;
 REVOKE ALL ON FUNCTION scry_hr_swap(text[], interval) FROM PUBLIC;
@@ -157,8 +177,14 @@ GRANT EXECUTE ON FUNCTION scry_hr_swap(text[], interval) TO {{app_role}};
 -- The shifts and rollups are analysed as their new partitions, by
 -- scry_hr_swap: analysing a parent would sample every tenant's rows.
 CREATE OR REPLACE FUNCTION scry_analyze_hr() RETURNS void LANGUAGE plpgsql SECURITY DEFINER
-SET search_path FROM CURRENT AS $$
+SET search_path = {{schema}}, pg_temp AS $$
 BEGIN
     ANALYZE employees;
     ANALYZE absences;
 END $$;
+
+-- Every SECURITY DEFINER function resolves names in scry's schema and only
+-- then in pg_temp (those above, and this older one): with the default path pg_temp came first, and the
+-- application role, which may create temporary tables, could have put a
+-- table of its own in the way of a name the function uses.
+ALTER FUNCTION scry_bump_hr_version() SET search_path = {{schema}}, pg_temp;
