@@ -102,7 +102,7 @@ func partitioned() []string {
 // tables in, which would only hold every tenant's questions a moment.
 func importFiles(ctx context.Context, tx *store.Tx, dir string, progress io.Writer, dry bool) (Counts, error) {
 	start := time.Now()
-	imp := &importer{ctx: ctx, tx: tx, progress: progress, employees: map[string]empInfo{}, seed: maphash.MakeSeed()}
+	imp := &importer{ctx: ctx, tx: tx, progress: progress, employees: map[string]empInfo{}, refused: map[string]bool{}, seed: maphash.MakeSeed()}
 	// a failure returns with writers still at work on the transaction
 	// the caller is about to end: they stop first
 	defer imp.stopWriters()
@@ -180,10 +180,15 @@ type importer struct {
 	progress  io.Writer
 	probs     problems
 	employees map[string]empInfo
-	vocab     map[[2]string]bool
-	counts    Counts
-	seed      maphash.Seed
-	batches   []*batch
+	// refused: ids of employee rows refused for another field. Rows that
+	// refer to one are not also reported: the import fails on that row
+	// anyway, and one bad birth date listed a thousand shifts and
+	// absences as of an unknown employee, burying the one fix.
+	refused map[string]bool
+	vocab   map[[2]string]bool
+	counts  Counts
+	seed    maphash.Seed
+	batches []*batch
 }
 
 // stopWriters stops every writer goroutine still running (an import that
@@ -510,17 +515,20 @@ func (imp *importer) readEmployees(f *os.File) error {
 		email := strings.ToLower(vals[3].(string))
 		if prev, dup := emails[email]; dup {
 			imp.problem(spec.name, line, colOf(spec, "email"), "email", vals[3].(string), fmt.Sprintf("a unique email (already used on line %d)", prev))
+			imp.refused[id] = true
 			return nil
 		}
 		emails[email] = line
 		hire, _ := dayNumber(vals[6].(string))
 		if birth, _ := dayNumber(vals[5].(string)); birth >= hire {
 			imp.problem(spec.name, line, colOf(spec, "birth_date"), "birth_date", vals[5].(string), "a date before hire_date "+vals[6].(string))
+			imp.refused[id] = true
 			return nil
 		}
 		if vals[7] != nil {
 			if end, _ := dayNumber(vals[7].(string)); end < hire {
 				imp.problem(spec.name, line, colOf(spec, "end_date"), "end_date", vals[7].(string), "a date on or after hire_date "+vals[6].(string))
+				imp.refused[id] = true
 				return nil
 			}
 		}
@@ -528,7 +536,12 @@ func (imp *importer) readEmployees(f *os.File) error {
 		imp.employees[id] = empInfo{line: line, manager: mgr, hire: hire}
 		rows = append(rows, pending{line, append([]any(nil), vals...)})
 		return nil
-	}, func(line int, id string) error { used(line, id); return nil })
+	}, func(line int, id string) error {
+		if !used(line, id) {
+			imp.refused[id] = true
+		}
+		return nil
+	})
 	if err != nil {
 		return err
 	}
@@ -541,7 +554,7 @@ func (imp *importer) readEmployees(f *os.File) error {
 	state := map[string]int{} // 0 unvisited, 1 on the current path, 2 done
 	for _, id := range ids {
 		e := imp.employees[id]
-		if e.manager != "" {
+		if e.manager != "" && !imp.refused[e.manager] {
 			if _, ok := imp.employees[e.manager]; !ok {
 				imp.problem(spec.name, e.line, colOf(spec, "manager_id"), "manager_id", e.manager, "the employee_id of an employee in employees.csv")
 				continue
@@ -699,7 +712,7 @@ func (imp *importer) validShift(line int, vals []any) bool {
 // both hold.
 func (imp *importer) shiftProblem(line int, vals []any) *Problem {
 	spec := shiftsSpec
-	if _, ok := imp.employees[vals[1].(string)]; !ok {
+	if _, ok := imp.employees[vals[1].(string)]; !ok && !imp.refused[vals[1].(string)] {
 		return &Problem{File: spec.name, Line: line, Column: 2, Field: "employee_id", Value: vals[1].(string), Expected: "the employee_id of an employee in employees.csv"}
 	}
 	start, _ := minuteOfDay(vals[3].(string))
@@ -816,7 +829,7 @@ func (imp *importer) readAbsences(f *os.File) error {
 		if used(line, id) {
 			return nil
 		}
-		if _, ok := imp.employees[vals[1].(string)]; !ok {
+		if _, ok := imp.employees[vals[1].(string)]; !ok && !imp.refused[vals[1].(string)] {
 			imp.problem(spec.name, line, 2, "employee_id", vals[1].(string), "the employee_id of an employee in employees.csv")
 			return nil
 		}

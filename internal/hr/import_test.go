@@ -355,3 +355,43 @@ func TestStagedTablesHoldOnlyTheirTenant(t *testing.T) {
 		}
 	}
 }
+
+// An employee row refused for one of its fields still names an employee:
+// the shifts, absences and reports that refer to it are not also listed as
+// of an unknown employee (one bad birth date used to bury its fix under a
+// problem for every shift of that person). An id no row holds at all is
+// still reported, and so is what else is wrong with a row that refers to
+// the refused employee.
+func TestRefusedEmployeeIsNotAlsoUnknown(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	tn := storetest.Tenant(t, db, "refused")
+	for _, tc := range []struct {
+		name string
+		edit func(string)
+		want []string // every problem, in order
+	}{
+		{"a field of the row", replaceIn("employees.csv", "E2,Nora,Lead,nora@t.example,female,1985-03-04", "E2,Nora,Lead,nora@t.example,female,1985-13-04"),
+			[]string{"employees.csv:3:6: birth_date"}},
+		{"a check across fields", replaceIn("employees.csv", "E2,Nora,Lead,nora@t.example,female,1985-03-04", "E2,Nora,Lead,nora@t.example,female,2019-03-04"),
+			[]string{"employees.csv:3:6: birth_date"}},
+		{"and a shift's own hours", func(dir string) {
+			replaceIn("employees.csv", "E2,Nora,Lead,nora@t.example,female,1985-03-04", "E2,Nora,Lead,nora@t.example,female,1985-13-04")(dir)
+			replaceIn("shifts.csv", "S1,E2,2026-11-02,08:00,16:30,30,8.00", "S1,E2,2026-11-02,08:00,16:30,30,9.00")(dir)
+		}, []string{"employees.csv:3:6: birth_date", "shifts.csv:2:7: hours"}},
+		{"an id no row holds", replaceIn("shifts.csv", "S1,E2,", "S1,E9,"), []string{"shifts.csv:2:2: employee_id"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, copyValid(t, tc.edit), nil); return err })
+			got := errcode.From(err).Details
+			if len(got) != len(tc.want) {
+				t.Fatalf("problems %q, want %d starting %q", got, len(tc.want), tc.want)
+			}
+			for i, w := range tc.want {
+				if !strings.HasPrefix(got[i], w) {
+					t.Errorf("problem %d: %q, want %s…", i+1, got[i], w)
+				}
+			}
+		})
+	}
+}
