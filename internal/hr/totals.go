@@ -17,11 +17,14 @@ import (
 // day, week and month rows of tenant_shift_totals, are summed from those
 // when written), in memory while the file is read — cheaper than a
 // GROUP BY over the written shifts, which would sort them all again — and
-// the rows go to the database in runs. Input need not be sorted by day, so
-// a run may hold a key an earlier run wrote: SQLite adds it to that row
-// (an upsert); PostgreSQL copies every run into a temporary table and sums
-// them into the rollup in one statement at the end, since COPY, its fast
-// path, cannot merge.
+// the rows go to the database in runs. A run keeps back the rows of the
+// periods still open (the week and month of the latest day read, and the
+// tenant's rows, summed from its days only at the end), so that in a file
+// in day order no period's rows are written twice. Input need not be in
+// that order, so a run may still hold a key an earlier run wrote: SQLite
+// adds it to that row (an upsert); PostgreSQL copies the rows straight
+// into the new table (COPY cannot merge) and, only for a table that got
+// some period in two runs, sums the table's rows again at the end.
 
 // totalsFlushAt bounds the rows held in memory (about 60 bytes each): a
 // tenant's whole history of weeks would not fit in the import's budget.
@@ -71,10 +74,24 @@ type totalSum struct {
 
 // rollup is one rollup table's writer.
 type rollup struct {
-	table, runs string   // the table (PostgreSQL: the staged one) and, on PostgreSQL, the temporary table of its runs
-	cols        []string // its columns after tenant_id
-	key         string   // its key columns, tenant_id first
-	b           *batch
+	table string   // the table (PostgreSQL: the staged one)
+	cols  []string // its columns after tenant_id
+	key   string   // its key columns, tenant_id first
+	b     *batch
+}
+
+// Rollup tables, as indexes of shiftTotals.repeats.
+const (
+	ofEmployees = iota
+	ofTenant
+	ofStarts
+)
+
+// writtenPeriod is a period some run wrote rows of, in one rollup table.
+type writtenPeriod struct {
+	table int8
+	grain int8
+	day   int32
 }
 
 type shiftTotals struct {
@@ -89,11 +106,14 @@ type shiftTotals struct {
 	positions, locations map[int32]bool
 	employees, tenant    *rollup
 	starts               *rollup // the tenant's rows by start hour
+	lastDay              int32   // the latest day read: its week and month are open
+	written              map[writtenPeriod]bool
+	repeats              [3]bool // a table (ofEmployees…) got a period's rows in two runs
 }
 
 func (imp *importer) newShiftTotals() (*shiftTotals, error) {
 	t := &shiftTotals{imp: imp, sums: map[totalKey]*totalSum{}, ids: map[string]int32{},
-		positions: map[int32]bool{}, locations: map[int32]bool{}}
+		positions: map[int32]bool{}, locations: map[int32]bool{}, lastDay: math.MinInt32, written: map[writtenPeriod]bool{}}
 	t.all = t.id("") // no employee_id is empty
 	for i, r := range []**rollup{&t.employees, &t.tenant, &t.starts} {
 		var err error
@@ -119,13 +139,9 @@ func (imp *importer) newRollup(table string, cols []string) (*rollup, error) {
 	key := "tenant_id, " + strings.Join(cols[:len(cols)-2], ", ")
 	r := &rollup{table: table, cols: cols, key: key}
 	if imp.tx.Dialect.Copies() {
-		r.table, r.runs = imp.tx.StagedHR(table), table+"_runs"
-		// like the staged table (not the parent, whose lock it would hold
-		// to the commit), without a key, so that runs may repeat a key
-		if _, err := imp.tx.ExecContext(imp.ctx, "create temp table "+r.runs+" (like "+r.table+") on commit drop"); err != nil {
-			return nil, store.Err(err, "create "+r.runs)
-		}
-		r.b = imp.newBatchCols(r.runs, cols)
+		// copied straight into the new table, which has no key yet
+		r.table = imp.tx.StagedHR(table)
+		r.b = imp.newBatchCols(r.table, cols)
 		r.b.direct = true
 	} else {
 		r.b = imp.newBatchCols(table, cols)
@@ -150,6 +166,7 @@ func (t *shiftTotals) id(s string) int32 {
 func (t *shiftTotals) add(vals []any) error {
 	d, _ := dayNumber(vals[2].(string)) // validated
 	day := int32(d)
+	t.lastDay = max(t.lastDay, day)
 	emp, pos, loc, st := t.id(vals[1].(string)), t.id(vals[7].(string)), t.id(vals[8].(string)), t.id(vals[9].(string))
 	hour := t.id(vals[3].(string)[:2]) // validated HH:MM
 	hours := vals[6].(float64)
@@ -166,9 +183,45 @@ func (t *shiftTotals) add(vals []any) error {
 		s.shifts++
 	}
 	if len(t.sums) >= totalsFlushAt {
-		return t.write()
+		return t.write(false)
 	}
 	return nil
+}
+
+// open says which rows a run that is not the last keeps back, and so does
+// not write yet: an employee's rows of the latest week and month, which
+// later days of a file in day order still add to, and the tenant's day
+// rows, whose weeks and months (which cut across each other) are summed
+// from them when they are written. Each kind is kept only while what is
+// kept stays within half the budget (a file in no order, a tenant of many
+// places and start hours); what is written anyway may have its periods
+// merge. days says whether the tenant's day rows are kept.
+func (t *shiftTotals) open() (keep func(totalKey) bool, days bool) {
+	week, month := periodStart(grainWeek, t.lastDay), periodStart(grainMonth, t.lastDay)
+	current := func(k totalKey) bool {
+		return k.grain == grainWeek && k.day >= week || k.grain == grainMonth && k.day >= month
+	}
+	employees, tenantDays := 0, 0
+	for k := range t.sums {
+		switch {
+		case k.grain == grainDay:
+			tenantDays++
+		case current(k):
+			employees++
+		}
+	}
+	budget := totalsFlushAt / 2
+	keepEmployees := employees <= budget
+	if !keepEmployees {
+		employees = 0
+	}
+	days = employees+tenantDays <= budget
+	return func(k totalKey) bool {
+		if k.employee == t.all {
+			return days && k.grain == grainDay
+		}
+		return keepEmployees && current(k)
+	}, days
 }
 
 // tenantPeriods adds the tenant's week and month rows by start hour, and
@@ -196,12 +249,21 @@ func (t *shiftTotals) tenantPeriods() {
 }
 
 // write sends the rows held so far in key order (appends to the clustered
-// index rather than scattered inserts) and forgets them.
-func (t *shiftTotals) write() error {
-	t.tenantPeriods()
+// index rather than scattered inserts) and forgets them, except, before
+// the last run, those of open periods.
+func (t *shiftTotals) write(last bool) error {
+	keep, days := func(totalKey) bool { return false }, false
+	if !last {
+		keep, days = t.open()
+	}
+	if !days {
+		t.tenantPeriods()
+	}
 	keys := make([]totalKey, 0, len(t.sums))
 	for k := range t.sums {
-		keys = append(keys, k)
+		if !keep(k) {
+			keys = append(keys, k)
+		}
 	}
 	name := func(i int32) any { return t.boxed[i] }
 	// texts compare by their rank among the interned names, which is the
@@ -223,6 +285,7 @@ func (t *shiftTotals) write() error {
 	})
 	// keys come in runs of one day: its text is made once a run
 	dateOf, date := int32(math.MinInt32), any(nil)
+	runs := map[writtenPeriod]bool{} // the periods of this run
 	row := make([]any, 0, 8)
 	for _, k := range keys {
 		t.positions[k.pos], t.locations[k.location] = true, true
@@ -232,10 +295,13 @@ func (t *shiftTotals) write() error {
 		}
 		// a batch copies the values it is given: one row's slice serves all
 		var err error
+		table := int8(ofTenant)
 		switch row = append(row[:0], grainNames[k.grain], date); {
 		case k.employee != t.all:
+			table = ofEmployees
 			err = t.employees.b.add(append(row, name(k.employee), name(k.pos), name(k.location), name(k.status), s.hours, s.shifts))
 		case k.start != t.all:
+			table = ofStarts
 			err = t.starts.b.add(append(row, name(k.start), name(k.pos), name(k.location), name(k.status), s.hours, s.shifts))
 		default:
 			err = t.tenant.b.add(append(row, name(k.pos), name(k.location), name(k.status), s.hours, s.shifts))
@@ -243,14 +309,27 @@ func (t *shiftTotals) write() error {
 		if err != nil {
 			return err
 		}
+		if p := (writtenPeriod{table, k.grain, k.day}); !runs[p] {
+			runs[p] = true
+			t.repeats[table] = t.repeats[table] || t.written[p]
+		}
 	}
-	clear(t.sums)
+	for p := range runs {
+		t.written[p] = true
+	}
+	if len(keys) == len(t.sums) {
+		clear(t.sums)
+	} else {
+		for _, k := range keys {
+			delete(t.sums, k)
+		}
+	}
 	return nil
 }
 
 // flush writes what is left and waits for the writers.
 func (t *shiftTotals) flush() error {
-	if err := t.write(); err != nil {
+	if err := t.write(true); err != nil {
 		return err
 	}
 	// the import's transaction has no other GROUP BY after the rollups
@@ -259,8 +338,8 @@ func (t *shiftTotals) flush() error {
 			return store.Err(err, "sum the rollups")
 		}
 	}
-	for _, r := range []*rollup{t.employees, t.tenant, t.starts} {
-		if err := r.flush(t.imp); err != nil {
+	for i, r := range []*rollup{t.employees, t.tenant, t.starts} {
+		if err := r.flush(t.imp, t.repeats[i]); err != nil {
 			return err
 		}
 	}
@@ -268,21 +347,31 @@ func (t *shiftTotals) flush() error {
 	return nil
 }
 
-// flush waits for the rollup's writer; on PostgreSQL it then sums the runs
-// into the table (row-level security checks them there like any insert)
-// in key order: the heap is not clustered, and a period's rows written in
-// hash order were one random page read each, which made a rollup slower to
-// read than the shifts it sums.
-func (r *rollup) flush(imp *importer) error {
+// flush waits for the rollup's writer. On PostgreSQL, when some period's
+// rows came in two runs (repeats), the new table holds a key more than
+// once: its rows are then summed again, in key order (the heap is not
+// clustered, and a period's rows written in hash order were one random
+// page read each, which made a rollup slower to read than the shifts it
+// sums). A repeat missed here would not go unseen: the key built on the
+// table before it is swapped in would refuse the import.
+func (r *rollup) flush(imp *importer, repeats bool) error {
 	if err := r.b.flush(); err != nil {
 		return err
 	}
-	if r.runs == "" {
+	if !repeats || !imp.tx.Dialect.Copies() {
 		return nil
 	}
-	_, err := imp.tx.ExecContext(imp.ctx, "insert into "+r.table+" ("+r.key+", hours, shifts) select "+r.key+", sum(hours), sum(shifts) from "+r.runs+
-		" group by "+r.key+" order by "+r.key)
-	return store.Err(err, "sum "+r.table)
+	runs := r.table + "_runs"
+	for _, q := range []string{
+		"create temp table " + runs + " on commit drop as select * from " + r.table,
+		"truncate " + r.table,
+		"insert into " + r.table + " (" + r.key + ", hours, shifts) select " + r.key + ", sum(hours), sum(shifts) from " + runs + " group by " + r.key + " order by " + r.key,
+	} {
+		if _, err := imp.tx.ExecContext(imp.ctx, q); err != nil {
+			return store.Err(err, "sum "+r.table)
+		}
+	}
+	return nil
 }
 
 // learn adds the shifts' positions and locations to the vocabulary.

@@ -89,13 +89,21 @@ func createSQLite(path string) error {
 	if _, err := os.Stat(path); !errors.Is(err, fs.ErrNotExist) {
 		return nil
 	}
-	db, err := sql.Open("sqlite", "file:"+path)
+	db, err := sql.Open("sqlite", sqliteFile(path))
 	if err != nil {
 		return err
 	}
 	defer db.Close()
 	_, err = db.Exec("pragma page_size = 16384; pragma journal_mode = wal")
 	return err
+}
+
+// sqliteFile is path as the file: URI SQLite opens, its '%', '?' and '#'
+// escaped: a data folder with a '#' in its name opened the file named by
+// what came before it (the rest was read as a URI fragment), another
+// folder's database.
+func sqliteFile(path string) string {
+	return "file:" + strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 func openSQLite(cfg Config) (*DB, error) {
@@ -106,7 +114,7 @@ func openSQLite(cfg Config) (*DB, error) {
 	if err := createSQLite(path); err != nil {
 		return nil, err
 	}
-	base := "file:" + path + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)"
+	base := sqliteFile(path) + "?_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)"
 	// The writer and each of the readers get an 8 MB page cache, so that
 	// memory stays bounded however long the server runs. (A 32 MB writer
 	// cache added 45 MB to a million-shift import's peak and no speed:

@@ -3,6 +3,8 @@ package store_test
 import (
 	"context"
 	"database/sql"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -257,5 +259,32 @@ func TestPostgresAppCannotUpdateTenants(t *testing.T) {
 	}
 	if va, vb := version(a.ID), version(b.ID); va != 1 || vb != 0 {
 		t.Fatalf("hr_version after importing into A: A %d, B %d", va, vb)
+	}
+}
+
+// A data folder whose name holds '#', '?' or '%' keeps its database inside
+// it: before, SQLite read what followed a '#' as a URI fragment and opened
+// a file named by the path before it, which two such folders then shared.
+func TestSQLiteDataFolderOfAnyName(t *testing.T) {
+	ctx := context.Background()
+	parent := t.TempDir()
+	for _, name := range []string{"a#1", "a#2", "b?x=1", "c%20d"} {
+		dir := filepath.Join(parent, name)
+		db, err := store.Open(ctx, store.Config{DataDir: dir})
+		if err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		err = db.Global(ctx, func(tx *store.Tx) error { _, err := tenant.Create(ctx, tx, "same", ""); return err })
+		db.Close()
+		if err != nil {
+			t.Errorf("%s: a tenant of its own: %v", name, err)
+		}
+		if _, err := os.Stat(filepath.Join(dir, "scry.db")); err != nil {
+			t.Errorf("%s: no database in the folder: %v", name, err)
+		}
+	}
+	entries, _ := os.ReadDir(parent)
+	if len(entries) != 4 {
+		t.Errorf("%d entries beside the four folders", len(entries)-4)
 	}
 }

@@ -81,7 +81,7 @@ BEGIN
         -- one; what it holds is no one's data
         EXECUTE format('DROP TABLE IF EXISTS %I', t || '_' || tenant || '_new');
         EXECUTE format('CREATE TABLE %I (%s%s, CHECK (tenant_id = %s))', t || '_' || tenant || '_new', cols, checks, tenant);
-        EXECUTE format('GRANT SELECT, INSERT ON %I TO {{app_role}}', t || '_' || tenant || '_new');
+        EXECUTE format('GRANT SELECT, INSERT, TRUNCATE ON %I TO {{app_role}}', t || '_' || tenant || '_new');
     END LOOP;
 END $$;
 REVOKE ALL ON FUNCTION scry_hr_stage(text[]) FROM PUBLIC;
