@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"math/rand"
 	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"sync"
@@ -480,6 +481,45 @@ func TestResultCacheFollowsImports(t *testing.T) {
 	m, _ := f.ask(t, "maple-district", "manager:E2", q)
 	if m.Rows[0][0] == a3.Rows[0][0] {
 		t.Fatalf("manager got the admin's cached answer %v", m.Rows)
+	}
+}
+
+// TestVisibleNamesFollowImports: the names a manager may use are kept per
+// data version, like the parser: an import that moves someone out of the
+// manager's team makes that name unknown to them at the next question.
+func TestVisibleNamesFollowImports(t *testing.T) {
+	f := load(t, store.SQLite, "maple-district")
+	ctx := context.Background()
+	importDir := func(dir string) {
+		t.Helper()
+		if err := f.db.InTenant(ctx, f.tenants["maple-district"], func(tx *store.Tx) error {
+			_, err := hr.Import(ctx, tx, dir, nil)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	q := "How many hours did Arthur Clerk work last month?"
+	importDir("../hr/testdata/valid")
+	for i := 0; i < 2; i++ { // the second time from the kept names
+		if _, err := f.ask(t, "maple-district", "manager:E2", q); err != nil {
+			t.Fatalf("E2 asking about their report Arthur: %v", err)
+		}
+	}
+	moved := t.TempDir()
+	for _, name := range []string{"employees.csv", "shifts.csv", "absences.csv"} {
+		b, err := os.ReadFile(filepath.Join("../hr/testdata/valid", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if name == "employees.csv" {
+			b = []byte(strings.Replace(string(b), "part_time,20,E2,", "part_time,20,E1,", 1))
+		}
+		os.WriteFile(filepath.Join(moved, name), b, 0o644)
+	}
+	importDir(moved)
+	if _, err := f.ask(t, "maple-district", "manager:E2", q); !errcode.Is(err, errcode.NotUnderstood) {
+		t.Errorf("E2 asking about Arthur, now E1's report: %v, want not understood", err)
 	}
 }
 

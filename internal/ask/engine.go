@@ -27,10 +27,11 @@ type Engine struct {
 	LLM     *LLM          // the language model, for the llm modes
 
 	mu      sync.Mutex
-	parsers map[int64]cachedParser // per tenant, rebuilt when an import bumps hr_version
-	tenants *tenantNames           // other tenants a question may name
-	results resultCache            // rows of exact queries, per tenant data version
-	NoCache bool                   // always run the query (benchmarks of the database work)
+	parsers map[int64]cachedParser         // per tenant, rebuilt when an import bumps hr_version
+	visible map[visibleKey]map[string]bool // scoped askers' names, per tenant data version
+	tenants *tenantNames                   // other tenants a question may name
+	results resultCache                    // rows of exact queries, per tenant data version
+	NoCache bool                           // always run the query (benchmarks of the database work)
 	// FactsOnly answers from the fact tables, never from the rollups the
 	// import keeps: only to prove (and measure) that both give one answer.
 	FactsOnly bool
@@ -235,8 +236,44 @@ func (e *Engine) reader(ctx context.Context, tx *store.Tx, scope Scope, now time
 	if err != nil || scope.All {
 		return parser, version, nil, err
 	}
-	visible, err := visibleNames(ctx, tx, scope, now)
+	visible, err := e.visibleNames(ctx, tx, scope, version, now)
 	return parser, version, visible, err
+}
+
+// visibleKey is what a scoped asker's names depend on: the tenant's HR data
+// (its version), the scope and the day.
+type visibleKey struct {
+	tenant, version int64
+	scope           Scope
+	day             string
+}
+
+// maxVisible bounds the scopes whose names are kept (the cache starts over
+// past it).
+const maxVisible = 256
+
+// visibleNames is visibleNames, kept per tenant data version like the
+// parser: a manager of 1,666 people at 10,000 employees read their names
+// again for every question, 5 of the 36 ms it took.
+func (e *Engine) visibleNames(ctx context.Context, tx *store.Tx, scope Scope, version int64, now time.Time) (map[string]bool, error) {
+	key := visibleKey{tx.TenantID, version, scope, now.Format(day)}
+	e.mu.Lock()
+	names, ok := e.visible[key]
+	e.mu.Unlock()
+	if ok {
+		return names, nil
+	}
+	names, err := visibleNames(ctx, tx, scope, now)
+	if err != nil {
+		return nil, err
+	}
+	e.mu.Lock()
+	if e.visible == nil || len(e.visible) >= maxVisible {
+		e.visible = map[visibleKey]map[string]bool{}
+	}
+	e.visible[key] = names
+	e.mu.Unlock()
+	return names, nil
 }
 
 // read turns the question into a structured query with the configured
