@@ -29,6 +29,7 @@ type Engine struct {
 	mu      sync.Mutex
 	parsers map[int64]cachedParser         // per tenant, rebuilt when an import bumps hr_version
 	visible map[visibleKey]map[string]bool // scoped askers' names, per tenant data version
+	names   int                            // how many names visible holds
 	tenants *tenantNames                   // other tenants a question may name
 	results resultCache                    // rows of exact queries, per tenant data version
 	NoCache bool                           // always run the query (benchmarks of the database work)
@@ -241,22 +242,22 @@ func (e *Engine) reader(ctx context.Context, tx *store.Tx, scope Scope, now time
 }
 
 // visibleKey is what a scoped asker's names depend on: the tenant's HR data
-// (its version), the scope and the day.
+// (its version) and the scope.
 type visibleKey struct {
 	tenant, version int64
 	scope           Scope
-	day             string
 }
 
-// maxVisible bounds the scopes whose names are kept (the cache starts over
-// past it).
-const maxVisible = 256
+// maxVisibleNames bounds the names kept for all scopes together (about
+// 100 bytes each): past it the cache starts over. A senior manager of a
+// large tenant alone may see hundreds of thousands.
+const maxVisibleNames = 1 << 20
 
-// visibleNames is visibleNames, kept per tenant data version like the
-// parser: a manager of 1,666 people at 10,000 employees read their names
-// again for every question, 5 of the 36 ms it took.
+// visibleNames is visibleNames, kept per tenant data version and scope like
+// the parser: a manager of 1,666 people at 10,000 employees read their
+// names again for every question, 5 of the 36 ms it took.
 func (e *Engine) visibleNames(ctx context.Context, tx *store.Tx, scope Scope, version int64, now time.Time) (map[string]bool, error) {
-	key := visibleKey{tx.TenantID, version, scope, now.Format(day)}
+	key := visibleKey{tx.TenantID, version, scope}
 	e.mu.Lock()
 	names, ok := e.visible[key]
 	e.mu.Unlock()
@@ -268,10 +269,13 @@ func (e *Engine) visibleNames(ctx context.Context, tx *store.Tx, scope Scope, ve
 		return nil, err
 	}
 	e.mu.Lock()
-	if e.visible == nil || len(e.visible) >= maxVisible {
-		e.visible = map[visibleKey]map[string]bool{}
+	if e.visible == nil || e.names+len(names) > maxVisibleNames {
+		e.visible, e.names = map[visibleKey]map[string]bool{}, 0
 	}
-	e.visible[key] = names
+	if _, dup := e.visible[key]; !dup && len(names) <= maxVisibleNames {
+		e.visible[key] = names
+		e.names += len(names)
+	}
 	e.mu.Unlock()
 	return names, nil
 }

@@ -2,6 +2,8 @@ package hr_test
 
 import (
 	"context"
+	"database/sql"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -156,20 +158,30 @@ func TestImportsOfTenantsBesideQuestions(t *testing.T) {
 	})
 }
 
-// A long reader of the shared tables (a report, a dump: here a question of
-// tenant b left open) keeps an import of tenant a from swapping its
-// partitions in. The import keeps trying without making anyone wait, so
-// tenant c's questions go on answering meanwhile, and gives up after its
-// wait with Unavailable, a message that says nothing was imported, and
-// tenant a's data as it was. Once the reader is gone the same import
-// passes.
-func TestSwapGivesUpOnALongReader(t *testing.T) {
+// A long holder of what the swap must lock keeps an import of tenant a
+// from swapping its partitions in: a question of tenant b left open (a
+// report, a dump) on the shared parent, or a VACUUM of tenant a's old
+// partition. The import keeps trying without making anyone wait, so tenant
+// c's questions go on answering meanwhile, and gives up after its wait with
+// Unavailable, a message that says nothing was imported, and tenant a's
+// data as it was. Once the holder is gone the same import passes.
+func TestSwapGivesUpOnALongHolder(t *testing.T) {
 	dir := t.TempDir()
 	if err := hr.Generate(dir, 2000, 5); err != nil {
 		t.Fatal(err)
 	}
-	db := storetest.Open(t, store.Postgres)
+	cfg := storetest.Config(t, store.Postgres)
 	ctx := context.Background()
+	db, err := store.Open(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	owner, err := sql.Open("pgx", cfg.MigrateURL) // the same schema, as its owner
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer owner.Close()
 	var tenants []int64
 	for _, slug := range []string{"la", "lb", "lc"} {
 		tn := storetest.Tenant(t, db, slug)
@@ -179,61 +191,87 @@ func TestSwapGivesUpOnALongReader(t *testing.T) {
 		tenants = append(tenants, tn.ID)
 	}
 	defer hr.SetSwapWait(4 * time.Second)()
-	holding, release, released := make(chan struct{}), make(chan struct{}), make(chan error, 1)
-	go func() {
-		released <- db.ReadTenant(ctx, tenants[1], func(tx *store.Tx) error {
-			var n int
-			if err := tx.QueryRowContext(ctx, "select count(*) from shifts").Scan(&n); err != nil {
+	for _, holder := range []struct {
+		name string
+		hold func(holding chan<- struct{}, release <-chan struct{}) error
+	}{
+		{"a question of another tenant", func(holding chan<- struct{}, release <-chan struct{}) error {
+			return db.ReadTenant(ctx, tenants[1], func(tx *store.Tx) error {
+				var n int
+				if err := tx.QueryRowContext(ctx, "select count(*) from shifts").Scan(&n); err != nil {
+					return err
+				}
+				close(holding)
+				<-release
+				return nil
+			})
+		}},
+		{"a vacuum of the tenant's old partition", func(holding chan<- struct{}, release <-chan struct{}) error {
+			tx, err := owner.BeginTx(ctx, nil)
+			if err != nil {
+				return err
+			}
+			defer tx.Rollback()
+			if _, err := tx.ExecContext(ctx, fmt.Sprintf("lock table shifts_%d in share update exclusive mode", tenants[0])); err != nil {
 				return err
 			}
 			close(holding)
 			<-release
 			return nil
+		}},
+	} {
+		t.Run(holder.name, func(t *testing.T) {
+			holding, release, released := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+			go func() { released <- holder.hold(holding, release) }()
+			select {
+			case <-holding:
+			case err := <-released:
+				t.Fatalf("the holder: %v", err)
+			}
+			done := make(chan error, 1)
+			go func() {
+				done <- db.InTenant(ctx, tenants[0], func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err })
+			}()
+			var slowest time.Duration
+			questions := 0
+			var err error
+		wait:
+			for {
+				select {
+				case err = <-done:
+					break wait
+				default:
+				}
+				start := time.Now()
+				var n int
+				if qerr := db.ReadTenant(ctx, tenants[2], func(tx *store.Tx) error {
+					return tx.QueryRowContext(ctx, "select count(*) from shifts").Scan(&n)
+				}); qerr != nil || n != 2000 {
+					t.Fatalf("tenant c's question during the swap: %d shifts, %v", n, qerr)
+				}
+				slowest = max(slowest, time.Since(start))
+				questions++
+			}
+			close(release)
+			if rerr := <-released; rerr != nil {
+				t.Fatal(rerr)
+			}
+			if !errcode.Is(err, errcode.Unavailable) || !strings.Contains(errcode.From(err).Message, "nothing was imported") {
+				t.Fatalf("import beside the holder: %v, want Unavailable saying nothing was imported", err)
+			}
+			// questions waited for the 100 ms attempts at most, never for the holder
+			if questions < 10 || slowest > time.Second {
+				t.Errorf("%d questions of tenant c during the swap, the slowest %v", questions, slowest)
+			}
+			var shifts int
+			if err := db.ReadTenant(ctx, tenants[0], func(tx *store.Tx) error {
+				return tx.QueryRowContext(ctx, "select count(*) from shifts").Scan(&shifts)
+			}); err != nil || shifts != 2000 {
+				t.Errorf("tenant a after the refused swap: %d shifts (%v), want its 2000", shifts, err)
+			}
+			if err := db.InTenant(ctx, tenants[0], func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err }); err != nil {
+				t.Errorf("the same import once the holder is gone: %v", err)
+			}
 		})
-	}()
-	<-holding
-	done := make(chan error, 1)
-	go func() {
-		done <- db.InTenant(ctx, tenants[0], func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err })
-	}()
-	var slowest time.Duration
-	questions := 0
-	var err error
-wait:
-	for {
-		select {
-		case err = <-done:
-			break wait
-		default:
-		}
-		start := time.Now()
-		var n int
-		if qerr := db.ReadTenant(ctx, tenants[2], func(tx *store.Tx) error {
-			return tx.QueryRowContext(ctx, "select count(*) from shifts").Scan(&n)
-		}); qerr != nil || n != 2000 {
-			t.Fatalf("tenant c's question during the swap: %d shifts, %v", n, qerr)
-		}
-		slowest = max(slowest, time.Since(start))
-		questions++
-	}
-	close(release)
-	if rerr := <-released; rerr != nil {
-		t.Fatal(rerr)
-	}
-	if !errcode.Is(err, errcode.Unavailable) || !strings.Contains(errcode.From(err).Message, "nothing was imported") {
-		t.Fatalf("import beside a long reader: %v, want Unavailable saying nothing was imported", err)
-	}
-	// questions waited for the 100 ms attempts at most, never for the reader
-	if questions < 10 || slowest > time.Second {
-		t.Errorf("%d questions of tenant c during the swap, the slowest %v", questions, slowest)
-	}
-	var shifts int
-	if err := db.ReadTenant(ctx, tenants[0], func(tx *store.Tx) error {
-		return tx.QueryRowContext(ctx, "select count(*) from shifts").Scan(&shifts)
-	}); err != nil || shifts != 2000 {
-		t.Errorf("tenant a after the refused swap: %d shifts (%v), want its 2000", shifts, err)
-	}
-	if err := db.InTenant(ctx, tenants[0], func(tx *store.Tx) error { _, err := hr.Import(ctx, tx, dir, nil); return err }); err != nil {
-		t.Errorf("the same import once the reader is gone: %v", err)
 	}
 }

@@ -152,13 +152,14 @@ func importFiles(ctx context.Context, tx *store.Tx, dir string, progress io.Writ
 	if err := imp.writeVocabulary(); err != nil {
 		return Counts{}, err
 	}
+	if err := tx.HRImported(ctx); err != nil {
+		return Counts{}, err
+	}
+	// last: from the swap to the commit every tenant's shifts are locked
 	if tx.Dialect.Copies() && !dry {
 		if err := tx.SwapHR(ctx, partitioned(), swapWait); err != nil {
 			return Counts{}, err
 		}
-	}
-	if err := tx.HRImported(ctx); err != nil {
-		return Counts{}, err
 	}
 	c := imp.counts
 	c.Seconds = time.Since(start).Seconds()

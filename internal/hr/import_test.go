@@ -340,6 +340,36 @@ func TestStagedTablesHoldOnlyTheirTenant(t *testing.T) {
 	if err == nil || err.Error() != "roll back" {
 		t.Errorf("staging beside a decoy: %v", err)
 	}
+	// the owner functions take table names from the application role: a
+	// table of its own (here a temporary one whose index calls a function
+	// of its own, which the owner would run while building it) is refused
+	// before anything is done with it
+	decoy := func(tx *store.Tx) error {
+		for _, q := range []string{
+			"create temp table evil (tenant_id bigint not null, x int) partition by list (tenant_id)",
+			"create function pg_temp.f(int) returns int language sql immutable as 'select 1'",
+			"create index on evil (pg_temp.f(x))",
+		} {
+			if _, err := tx.ExecContext(ctx, q); err != nil {
+				t.Errorf("%s: %v", q, err)
+			}
+		}
+		return nil
+	}
+	refused("staging a temporary table of the application's", "not partitioned by tenant", func(tx *store.Tx) error {
+		decoy(tx)
+		return tx.StageHR(ctx, []string{"evil"})
+	})
+	refused("swapping in a temporary table of the application's", "not partitioned by tenant", func(tx *store.Tx) error {
+		decoy(tx)
+		return tx.SwapHR(ctx, []string{"evil"}, time.Second)
+	})
+	refused("swapping in a temporary table named like a staged one", "was not staged", func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, "create temp table "+tx.StagedHR("shifts")+" (tenant_id bigint)"); err != nil {
+			t.Errorf("the temporary table: %v", err)
+		}
+		return tx.SwapHR(ctx, []string{"shifts"}, time.Second)
+	})
 	if err := db.InTenant(ctx, 0, func(tx *store.Tx) error { return tx.StageHR(ctx, tables) }); err == nil {
 		t.Error("staging with no tenant bound: allowed")
 	}

@@ -10,6 +10,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -98,6 +99,30 @@ func createSQLite(path string) error {
 	return err
 }
 
+// legacySQLite is the file earlier versions opened for path, whose
+// unescaped '#' or '?' ended the file name there, when that file holds a
+// database and path holds none; "" otherwise.
+func legacySQLite(path string) string {
+	cut := strings.IndexAny(path, "#?")
+	if cut < 0 {
+		return ""
+	}
+	if _, err := os.Stat(path); err == nil {
+		return ""
+	}
+	legacy := path[:cut]
+	head := make([]byte, 16)
+	f, err := os.Open(legacy)
+	if err != nil {
+		return ""
+	}
+	defer f.Close()
+	if _, err := io.ReadFull(f, head); err != nil || string(head) != "SQLite format 3\x00" {
+		return ""
+	}
+	return legacy
+}
+
 // sqliteFile is path as the file: URI SQLite opens, its '%', '?' and '#'
 // escaped: a data folder with a '#' in its name opened the file named by
 // what came before it (the rest was read as a URI fragment), another
@@ -111,6 +136,9 @@ func openSQLite(cfg Config) (*DB, error) {
 		return nil, errcode.Wrap(errcode.Invalid, err, "Cannot create the data folder %s", cfg.DataDir)
 	}
 	path := filepath.Join(cfg.DataDir, "scry.db")
+	if legacy := legacySQLite(path); legacy != "" {
+		return nil, errcode.New(errcode.Invalid, "Earlier versions of scry kept this data folder's database at %s (a '#' or '?' in the folder's name cut its path short); move it into the folder before starting scry: mv '%s' '%s'", legacy, legacy, path)
+	}
 	if err := createSQLite(path); err != nil {
 		return nil, err
 	}

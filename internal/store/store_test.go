@@ -288,3 +288,41 @@ func TestSQLiteDataFolderOfAnyName(t *testing.T) {
 		t.Errorf("%d entries beside the four folders", len(entries)-4)
 	}
 }
+
+// A data folder with a '#' in its name whose database earlier versions
+// kept outside it (at the path before the '#') is not started on a new,
+// empty database: scry refuses and says where the database is and how to
+// move it. Once moved, it opens with its data.
+func TestSQLiteDatabaseLeftOutsideItsFolder(t *testing.T) {
+	ctx := context.Background()
+	parent := t.TempDir()
+	dir := filepath.Join(parent, "site#1")
+	db, err := store.Open(ctx, store.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := db.Global(ctx, func(tx *store.Tx) error { _, err := tenant.Create(ctx, tx, "kept", ""); return err }); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+	// where an earlier version would have put it
+	legacy := filepath.Join(parent, "site")
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Rename(filepath.Join(dir, "scry.db")+suffix, legacy+suffix)
+	}
+	_, err = store.Open(ctx, store.Config{DataDir: dir})
+	if !errcode.Is(err, errcode.Invalid) || !strings.Contains(errcode.From(err).Message, "mv '"+legacy+"'") {
+		t.Fatalf("opening beside a database left outside the folder: %v", err)
+	}
+	for _, suffix := range []string{"", "-wal", "-shm"} {
+		os.Rename(legacy+suffix, filepath.Join(dir, "scry.db")+suffix)
+	}
+	db, err = store.Open(ctx, store.Config{DataDir: dir})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if err := db.Global(ctx, func(tx *store.Tx) error { _, err := tenant.Create(ctx, tx, "kept", ""); return err }); !errcode.Is(err, errcode.AlreadyExists) {
+		t.Errorf("the moved database's tenant: %v, want it already there", err)
+	}
+}

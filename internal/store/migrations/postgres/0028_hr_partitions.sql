@@ -21,9 +21,9 @@
 CREATE FUNCTION scry_hr_protect(rel text) RETURNS void LANGUAGE plpgsql
 SET search_path = {{schema}}, pg_temp AS $$
 BEGIN
-    EXECUTE format('ALTER TABLE %I ENABLE ROW LEVEL SECURITY', rel);
-    EXECUTE format('ALTER TABLE %I FORCE ROW LEVEL SECURITY', rel);
-    EXECUTE format('CREATE POLICY tenant_isolation ON %I USING (tenant_id = nullif(current_setting(''scry.tenant_id'', true), '''')::bigint) WITH CHECK (tenant_id = nullif(current_setting(''scry.tenant_id'', true), '''')::bigint)', rel);
+    EXECUTE format('ALTER TABLE {{schema}}.%I ENABLE ROW LEVEL SECURITY', rel);
+    EXECUTE format('ALTER TABLE {{schema}}.%I FORCE ROW LEVEL SECURITY', rel);
+    EXECUTE format('CREATE POLICY tenant_isolation ON {{schema}}.%I USING (tenant_id = nullif(current_setting(''scry.tenant_id'', true), '''')::bigint) WITH CHECK (tenant_id = nullif(current_setting(''scry.tenant_id'', true), '''')::bigint)', rel);
 END $$;
 REVOKE ALL ON FUNCTION scry_hr_protect(text) FROM PUBLIC;
 
@@ -49,6 +49,27 @@ BEGIN
     END LOOP;
 END $$;
 
+-- scry_hr_parent is the table t of scry's schema if it is partitioned by
+-- list on tenant_id, and an error otherwise. The owner functions below
+-- take table names from the application role: a name of anything else (a
+-- temporary table of the role's own, whose index could call a function of
+-- its own while the owner builds it) must never reach them.
+CREATE FUNCTION scry_hr_parent(t text) RETURNS oid LANGUAGE plpgsql
+SET search_path = {{schema}}, pg_temp AS $$
+DECLARE
+    parent oid;
+BEGIN
+    SELECT c.oid INTO parent FROM pg_class c JOIN pg_partitioned_table p ON p.partrelid = c.oid
+    WHERE c.oid = to_regclass('{{schema}}.' || quote_ident(t)) AND c.relnamespace = '{{schema}}'::regnamespace
+      AND c.relkind = 'p' AND p.partstrat = 'l' AND p.partnatts = 1
+      AND p.partattrs[0] = (SELECT attnum FROM pg_attribute WHERE attrelid = c.oid AND attname = 'tenant_id');
+    IF parent IS NULL THEN
+        RAISE EXCEPTION 'scry_hr: % is not partitioned by tenant', t;
+    END IF;
+    RETURN parent;
+END $$;
+REVOKE ALL ON FUNCTION scry_hr_parent(text) FROM PUBLIC;
+
 -- scry_hr_stage creates, for the bound tenant, the empty table each of
 -- tables (partitioned parents) will have as its partition after the
 -- import: the parent's columns, NOT NULLs and CHECKs, no index, and
@@ -68,49 +89,49 @@ BEGIN
         RAISE EXCEPTION 'scry_hr_stage: no tenant bound';
     END IF;
     FOREACH t IN ARRAY tables LOOP
-        SELECT c.oid INTO parent FROM pg_class c JOIN pg_partitioned_table p ON p.partrelid = c.oid
-        WHERE c.oid = to_regclass(quote_ident(t)) AND c.relkind = 'p';
-        IF parent IS NULL THEN
-            RAISE EXCEPTION 'scry_hr_stage: % is not partitioned by tenant', t;
-        END IF;
+        parent := scry_hr_parent(t);
         SELECT string_agg(format('%I %s%s', attname, format_type(atttypid, atttypmod), CASE WHEN attnotnull THEN ' NOT NULL' ELSE '' END), ', ' ORDER BY attnum)
         INTO cols FROM pg_attribute WHERE attrelid = parent AND attnum > 0 AND NOT attisdropped;
         SELECT coalesce(string_agg(format(', CONSTRAINT %I %s', conname, pg_get_constraintdef(oid)), ''), '')
         INTO checks FROM pg_constraint WHERE conrelid = parent AND contype = 'c';
         -- only a transaction that staged and never swapped could have left
         -- one; what it holds is no one's data
-        EXECUTE format('DROP TABLE IF EXISTS %I', t || '_' || tenant || '_new');
-        EXECUTE format('CREATE TABLE %I (%s%s, CHECK (tenant_id = %s))', t || '_' || tenant || '_new', cols, checks, tenant);
-        EXECUTE format('GRANT SELECT, INSERT, TRUNCATE ON %I TO {{app_role}}', t || '_' || tenant || '_new');
+        EXECUTE format('DROP TABLE IF EXISTS {{schema}}.%I', t || '_' || tenant || '_new');
+        EXECUTE format('CREATE TABLE {{schema}}.%I (%s%s, CHECK (tenant_id = %s))', t || '_' || tenant || '_new', cols, checks, tenant);
+        EXECUTE format('GRANT SELECT, INSERT, TRUNCATE ON {{schema}}.%I TO {{app_role}}', t || '_' || tenant || '_new');
     END LOOP;
 END $$;
 REVOKE ALL ON FUNCTION scry_hr_stage(text[]) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION scry_hr_stage(text[]) TO {{app_role}};
 
 -- scry_hr_swap gives each staged table its parent's indexes and its
--- statistics, then, holding every parent's ACCESS EXCLUSIVE lock only
--- from there to the import's commit (milliseconds), drops the tenant's
--- old partition and attaches the new one (no scan: its CHECK already
--- implies the partition's bound), its indexes and constraints renamed to
--- the partition's name. The lock is asked for without waiting, every 5 ms:
--- a wait would queue every tenant's questions behind the import for as
--- long as the longest reader of a parent runs. Under a steady stream of
--- short questions that leaves no free moment, so every 2 s one attempt
+-- statistics, then, holding the ACCESS EXCLUSIVE locks of every parent
+-- and of the tenant's old partitions only from there to the import's
+-- commit (milliseconds), drops the old partitions and attaches the new
+-- ones (no scan: their CHECK already implies the partition's bound), their
+-- indexes and constraints renamed to the partition's name. The locks are
+-- asked for without waiting, every 5 ms: a wait would queue every
+-- tenant's questions behind the import for as long as the longest reader
+-- (or a VACUUM) holds a parent or an old partition. Under a steady stream
+-- of short questions that leaves no free moment, so every 2 s one attempt
 -- waits, for 100 ms at most (questions queue that long), and shorter than
--- deadlock_timeout, so that a question holding one parent while it waits
+-- deadlock_timeout, so that a question holding one table while it waits
 -- for another makes this attempt time out rather than a deadlock error.
 -- After lock_wait the swap gives up with lock_not_available: nothing is
--- attached, the import rolls back.
+-- attached, the import rolls back. Once the locks are held, the rest waits
+-- for nothing more than 100 ms (lock_timeout); the import writes nothing
+-- but its audit record after it.
 CREATE FUNCTION scry_hr_swap(tables text[], lock_wait interval) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = {{schema}}, pg_temp AS $$
 DECLARE
     tenant bigint := nullif(current_setting('scry.tenant_id', true), '')::bigint;
     t text;
+    parent oid;
     staged text;
     final text;
     def text;
-    quoted text;
-    was text;
+    locks text;
+    was text := current_setting('lock_timeout');
     deadline timestamptz := clock_timestamp() + lock_wait;
     next_wait timestamptz := clock_timestamp() + interval '2 seconds';
 BEGIN
@@ -118,34 +139,39 @@ BEGIN
         RAISE EXCEPTION 'scry_hr_swap: no tenant bound';
     END IF;
     FOREACH t IN ARRAY tables LOOP
+        parent := scry_hr_parent(t);
         staged := t || '_' || tenant || '_new';
-        IF to_regclass(quote_ident(staged)) IS NULL THEN
+        -- the table scry_hr_stage made: in scry's schema, the owner's
+        IF NOT EXISTS (SELECT FROM pg_class WHERE oid = to_regclass('{{schema}}.' || quote_ident(staged))
+                AND relnamespace = '{{schema}}'::regnamespace AND relowner = (SELECT oid FROM pg_roles WHERE rolname = current_user)) THEN
             RAISE EXCEPTION 'scry_hr_swap: % was not staged', t;
         END IF;
         -- keys as constraints (ATTACH takes an index for a key only if it
         -- is one), other indexes as they are defined on the parent
-        FOR def IN SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = t::regclass AND contype IN ('p', 'u') LOOP
-            EXECUTE format('ALTER TABLE %I ADD %s', staged, def);
+        FOR def IN SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conrelid = parent AND contype IN ('p', 'u') LOOP
+            EXECUTE format('ALTER TABLE {{schema}}.%I ADD %s', staged, def);
         END LOOP;
         FOR def IN SELECT pg_get_indexdef(i.indexrelid) FROM pg_index i
-            WHERE i.indrelid = t::regclass AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid) LOOP
-            EXECUTE regexp_replace(def, '^CREATE (UNIQUE )?INDEX \S+ ON ONLY \S+ ', format('CREATE \1INDEX ON %I ', staged));
+            WHERE i.indrelid = parent AND NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid) LOOP
+            EXECUTE regexp_replace(def, '^CREATE (UNIQUE )?INDEX \S+ ON ONLY \S+ ', format('CREATE \1INDEX ON {{schema}}.%I ', staged));
         END LOOP;
-        EXECUTE format('ANALYZE %I', staged);
-        EXECUTE format('REVOKE ALL ON %I FROM {{app_role}}', staged);
+        EXECUTE format('ANALYZE {{schema}}.%I', staged);
+        EXECUTE format('REVOKE ALL ON {{schema}}.%I FROM {{app_role}}', staged);
         PERFORM scry_hr_protect(staged);
     END LOOP;
-    SELECT string_agg('ONLY ' || quote_ident(x), ', ') INTO quoted FROM unnest(tables) x;
-    was := current_setting('lock_timeout');
+    SELECT string_agg(x, ', ') INTO locks FROM (
+        SELECT 'ONLY {{schema}}.' || quote_ident(p) FROM unnest(tables) p
+        UNION ALL
+        SELECT '{{schema}}.' || quote_ident(p || '_' || tenant) FROM unnest(tables) p
+        WHERE to_regclass('{{schema}}.' || quote_ident(p || '_' || tenant)) IS NOT NULL) l(x);
     LOOP
         BEGIN
             IF clock_timestamp() >= next_wait THEN
                 next_wait := clock_timestamp() + interval '2 seconds';
                 PERFORM set_config('lock_timeout', '100ms', true);
-                EXECUTE 'LOCK TABLE ' || quoted || ' IN ACCESS EXCLUSIVE MODE';
-                PERFORM set_config('lock_timeout', was, true);
+                EXECUTE 'LOCK TABLE ' || locks || ' IN ACCESS EXCLUSIVE MODE';
             ELSE
-                EXECUTE 'LOCK TABLE ' || quoted || ' IN ACCESS EXCLUSIVE MODE NOWAIT';
+                EXECUTE 'LOCK TABLE ' || locks || ' IN ACCESS EXCLUSIVE MODE NOWAIT';
             END IF;
             EXIT;
         EXCEPTION WHEN lock_not_available THEN
@@ -156,20 +182,24 @@ BEGIN
             PERFORM pg_sleep(0.005);
         END;
     END LOOP;
+    PERFORM set_config('lock_timeout', '100ms', true);
     FOREACH t IN ARRAY tables LOOP
         staged := t || '_' || tenant || '_new';
         final := t || '_' || tenant;
-        EXECUTE format('DROP TABLE IF EXISTS %I', final);
-        EXECUTE format('ALTER TABLE %I RENAME TO %I', staged, final);
+        EXECUTE format('DROP TABLE IF EXISTS {{schema}}.%I', final);
+        EXECUTE format('ALTER TABLE {{schema}}.%I RENAME TO %I', staged, final);
         -- an index that backs a key renames its constraint with it
-        FOR def IN SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = final::regclass LOOP
-            EXECUTE format('ALTER INDEX %I RENAME TO %I', def, replace(def, staged, final));
+        FOR def IN SELECT c.relname FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+            WHERE i.indrelid = to_regclass('{{schema}}.' || quote_ident(final)) LOOP
+            EXECUTE format('ALTER INDEX {{schema}}.%I RENAME TO %I', def, replace(def, staged, final));
         END LOOP;
-        FOR def IN SELECT conname FROM pg_constraint WHERE conrelid = final::regclass AND contype = 'c' AND conname LIKE staged || '%' LOOP
-            EXECUTE format('ALTER TABLE %I RENAME CONSTRAINT %I TO %I', final, def, replace(def, staged, final));
+        FOR def IN SELECT conname FROM pg_constraint WHERE conrelid = to_regclass('{{schema}}.' || quote_ident(final))
+            AND contype = 'c' AND conname LIKE staged || '%' LOOP
+            EXECUTE format('ALTER TABLE {{schema}}.%I RENAME CONSTRAINT %I TO %I', final, def, replace(def, staged, final));
         END LOOP;
-        EXECUTE format('ALTER TABLE %I ATTACH PARTITION %I FOR VALUES IN (%s)', t, final, tenant);
+        EXECUTE format('ALTER TABLE {{schema}}.%I ATTACH PARTITION {{schema}}.%I FOR VALUES IN (%s)', t, final, tenant);
     END LOOP;
+    PERFORM set_config('lock_timeout', was, true);
 END $$;
 REVOKE ALL ON FUNCTION scry_hr_swap(text[], interval) FROM PUBLIC;
 GRANT EXECUTE ON FUNCTION scry_hr_swap(text[], interval) TO {{app_role}};
