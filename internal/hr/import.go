@@ -102,7 +102,7 @@ func partitioned() []string {
 // tables in, which would only hold every tenant's questions a moment.
 func importFiles(ctx context.Context, tx *store.Tx, dir string, progress io.Writer, dry bool) (Counts, error) {
 	start := time.Now()
-	imp := &importer{ctx: ctx, tx: tx, progress: progress, employees: map[string]empInfo{}, refused: map[string]bool{}, seed: maphash.MakeSeed()}
+	imp := &importer{ctx: ctx, tx: tx, progress: progress, employees: map[string]empInfo{}, refused: map[string]bool{}, seed: maphash.MakeSeed(), dry: dry}
 	// a failure returns with writers still at work on the transaction
 	// the caller is about to end: they stop first
 	defer imp.stopWriters()
@@ -190,6 +190,7 @@ type importer struct {
 	counts  Counts
 	seed    maphash.Seed
 	batches []*batch
+	dry     bool // a check only, rolled back
 }
 
 // stopWriters stops every writer goroutine still running (an import that
@@ -218,14 +219,18 @@ func (imp *importer) failure() error {
 	for i, p := range imp.probs.list {
 		details[i] = p.String()
 	}
+	outcome := "nothing was imported and the tenant's previous data is unchanged"
+	if imp.dry {
+		outcome = "this was a check: nothing was changed"
+	}
 	more := ""
 	if imp.probs.total > len(imp.probs.list) {
 		more = fmt.Sprintf(" (the first %d are listed)", len(imp.probs.list))
 	}
 	return &errcode.Error{
 		Code: errcode.Invalid,
-		Message: fmt.Sprintf("The HR files have %d %s%s; nothing was imported and the tenant's previous data is unchanged. First: %s",
-			imp.probs.total, noun(int64(imp.probs.total), "problem"), more, imp.probs.list[0]),
+		Message: fmt.Sprintf("The HR files have %d %s%s; %s. First: %s",
+			imp.probs.total, noun(int64(imp.probs.total), "problem"), more, outcome, imp.probs.list[0]),
 		Details: details,
 		Err:     Problems(imp.probs.list),
 	}

@@ -91,7 +91,7 @@ func TestImportBadInput(t *testing.T) {
 		}, "absences.csv:3"},
 		{"non-UTF-8 bytes", replaceIn("employees.csv", "Arthur", "Arth\xffur"), "employees.csv:4:2"},
 		{"empty file", func(dir string) { os.WriteFile(filepath.Join(dir, "shifts.csv"), nil, 0o644) }, "shifts.csv:1"},
-		{"missing file", func(dir string) { os.Remove(filepath.Join(dir, "absences.csv")) }, "absences.csv"},
+		{"missing file", func(dir string) { os.Remove(filepath.Join(dir, "absences.csv")) }, "absences.csv: expected the file absences.csv in "},
 		{"end before start", replaceIn("absences.csv", "2026-11-10,2026-11-12,3", "2026-11-12,2026-11-10,3"), "absences.csv:2:5"},
 		{"unknown employee", replaceIn("shifts.csv", "S2,E3", "S2,E7"), "shifts.csv:3:2"},
 		// Control characters, over-long fields and impossible dates (issue 11, item 10).
@@ -251,9 +251,15 @@ func TestCountsNouns(t *testing.T) {
 	}
 	db := storetest.Open(t, store.SQLite)
 	dir := copyValid(t, replaceIn("absences.csv", "vacation", "holiday"))
-	_, err := hr.DryRun(context.Background(), db, storetest.Tenant(t, db, "nouns").ID, dir)
-	if msg := errcode.From(err).Message; !strings.HasPrefix(msg, "The HR files have 1 problem;") {
-		t.Errorf("message %q", msg)
+	tn := storetest.Tenant(t, db, "nouns")
+	_, err := hr.DryRun(context.Background(), db, tn.ID, dir)
+	// a check says it was one, not that an import was refused
+	if msg := errcode.From(err).Message; !strings.HasPrefix(msg, "The HR files have 1 problem; this was a check: nothing was changed. First: absences.csv:") {
+		t.Errorf("message of a check %q", msg)
+	}
+	err = db.InTenant(context.Background(), tn.ID, func(tx *store.Tx) error { _, err := hr.Import(context.Background(), tx, dir, nil); return err })
+	if msg := errcode.From(err).Message; !strings.HasPrefix(msg, "The HR files have 1 problem; nothing was imported and the tenant's previous data is unchanged.") {
+		t.Errorf("message of an import %q", msg)
 	}
 }
 

@@ -265,6 +265,9 @@ type Problem struct {
 }
 
 func (p Problem) String() string {
+	if p.Line == 0 { // the file as a whole (missing, unreadable): no line to name
+		return fmt.Sprintf("%s: expected %s", p.File, p.Expected)
+	}
 	loc := fmt.Sprintf("%s:%d", p.File, p.Line)
 	if p.Column > 0 {
 		loc += fmt.Sprintf(":%d", p.Column)
