@@ -3,6 +3,7 @@ package labeling_test
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
 	"testing"
 	"time"
@@ -17,6 +18,7 @@ import (
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
 	"github.com/scry-dev/scry/internal/tenant"
+	"github.com/scry-dev/scry/internal/testwait"
 	"github.com/scry-dev/scry/internal/video"
 )
 
@@ -316,4 +318,78 @@ func TestCancelJob(t *testing.T) {
 			t.Errorf("second cancel: %v", err)
 		}
 	})
+}
+
+// A take while another transaction holds the only item with a free place
+// (a submit or another take, on PostgreSQL: SQLite writes one at a time)
+// waits for it rather than telling the worker there is no work: a worker
+// told that stops, and the item stays a label short.
+func TestTakeWaitsForAHeldItem(t *testing.T) {
+	f := setup(t, store.Postgres)
+	ctx := f.ctx
+	res := analysisResult()
+	var job labeling.Job
+	if err := f.in(t, f.a, func(tx *store.Tx) error {
+		var err error
+		job, err = labeling.Create(ctx, tx, labeling.Spec{Kind: labeling.KindAdjust, VideoID: f.video.ID, AnalysisID: f.analysis, Team: "reviewers",
+			WorkersPerItem: 1, TimeLimit: time.Minute, Lifetime: time.Hour, IoU: 0.5, Below: 0.6}, f.video, &res, "t")
+		return err
+	}); err != nil || job.Items != 2 {
+		t.Fatalf("create: %v %+v", err, job)
+	}
+	first := f.take(t, f.a, "w1") // one of the two items is w1's; one place is left
+	if first == nil {
+		t.Fatal("w1 got no task")
+	}
+	holding, release, released := make(chan struct{}), make(chan struct{}), make(chan error, 1)
+	go func() {
+		released <- f.in(t, f.a, func(tx *store.Tx) error {
+			if _, err := tx.ExecContext(ctx, `select id from label_items where tenant_id = $1 and id <> $2 for no key update`, f.a.ID, first.ItemID); err != nil {
+				return err
+			}
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	got := make(chan *labeling.Task, 1)
+	go func() {
+		task, err := labeling.Take(ctx, f.db, f.a.ID, f.w["w2"])
+		if err != nil {
+			t.Errorf("w2's take: %v", err)
+		}
+		got <- task
+	}()
+	// w2's take is waiting for the held item, not answering "no work"
+	var early *labeling.Task
+	returned := false
+	testwait.Eventually(t, 30*time.Second, func() error {
+		select {
+		case early = <-got:
+			returned = true
+			return nil // answered without waiting: reported below
+		default:
+		}
+		var waiting int
+		if err := f.db.Global(ctx, func(tx *store.Tx) error {
+			return tx.QueryRowContext(ctx, `select count(*) from pg_stat_activity where wait_event_type = 'Lock' and query like '%label_items%'`).Scan(&waiting)
+		}); err != nil {
+			return err
+		}
+		if waiting == 0 {
+			return fmt.Errorf("no take waits for the held item yet")
+		}
+		return nil
+	})
+	close(release)
+	if err := <-released; err != nil {
+		t.Fatal(err)
+	}
+	if returned {
+		t.Fatalf("w2's take returned %+v while the item was held, without waiting for it", early)
+	}
+	if task := <-got; task == nil || task.ItemID == first.ItemID {
+		t.Fatalf("w2's take after the item was let go: %+v, want the other item", task)
+	}
 }

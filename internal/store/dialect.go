@@ -123,6 +123,16 @@ func (d Dialect) ForUpdate() string {
 	return ""
 }
 
+// NoKeyUpdate takes the rows a select reads for an update that leaves
+// their keys alone, waiting for rows another transaction holds (inserts
+// that refer to them, which take key-share locks, do not wait for it).
+func (d Dialect) NoKeyUpdate() string {
+	if d == Postgres {
+		return " for no key update"
+	}
+	return ""
+}
+
 // SkipLocked takes the rows a select reads for an update, passing over
 // rows another transaction holds rather than waiting for them.
 func (d Dialect) SkipLocked() string {
