@@ -332,8 +332,9 @@ func (t *shiftTotals) flush() error {
 	if err := t.write(true); err != nil {
 		return err
 	}
-	// the import's transaction has no other GROUP BY after the rollups
-	if set := t.imp.tx.Dialect.GroupBySorting(); set != "" {
+	// the sums again of tables whose periods repeat are the import's last
+	// GROUP BYs: none when nothing repeats
+	if set := t.imp.tx.Dialect.GroupBySorting(); set != "" && slices.Contains(t.repeats[:], true) {
 		if _, err := t.imp.tx.ExecContext(t.imp.ctx, set); err != nil {
 			return store.Err(err, "sum the rollups")
 		}

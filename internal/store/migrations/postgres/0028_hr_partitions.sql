@@ -49,6 +49,21 @@ BEGIN
     END LOOP;
 END $$;
 
+-- scry_hr_tenant is the tenant bound to the transaction (scry.tenant_id),
+-- and an error naming fn when there is none: the owner functions below act
+-- for that tenant only.
+CREATE FUNCTION scry_hr_tenant(fn text) RETURNS bigint LANGUAGE plpgsql
+SET search_path = {{schema}}, pg_temp AS $$
+DECLARE
+    tenant bigint := nullif(current_setting('scry.tenant_id', true), '')::bigint;
+BEGIN
+    IF tenant IS NULL THEN
+        RAISE EXCEPTION '%: no tenant bound', fn;
+    END IF;
+    RETURN tenant;
+END $$;
+REVOKE ALL ON FUNCTION scry_hr_tenant(text) FROM PUBLIC;
+
 -- scry_hr_parent is the table t of scry's schema if it is partitioned by
 -- list on tenant_id, and an error otherwise. The owner functions below
 -- take table names from the application role: a name of anything else (a
@@ -79,15 +94,12 @@ REVOKE ALL ON FUNCTION scry_hr_parent(text) FROM PUBLIC;
 CREATE FUNCTION scry_hr_stage(tables text[]) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = {{schema}}, pg_temp AS $$
 DECLARE
-    tenant bigint := nullif(current_setting('scry.tenant_id', true), '')::bigint;
+    tenant bigint := scry_hr_tenant('scry_hr_stage');
     t text;
     parent oid;
     cols text;
     checks text;
 BEGIN
-    IF tenant IS NULL THEN
-        RAISE EXCEPTION 'scry_hr_stage: no tenant bound';
-    END IF;
     FOREACH t IN ARRAY tables LOOP
         parent := scry_hr_parent(t);
         SELECT string_agg(format('%I %s%s', attname, format_type(atttypid, atttypmod), CASE WHEN attnotnull THEN ' NOT NULL' ELSE '' END), ', ' ORDER BY attnum)
@@ -124,7 +136,7 @@ GRANT EXECUTE ON FUNCTION scry_hr_stage(text[]) TO {{app_role}};
 CREATE FUNCTION scry_hr_swap(tables text[], lock_wait interval) RETURNS void LANGUAGE plpgsql SECURITY DEFINER
 SET search_path = {{schema}}, pg_temp AS $$
 DECLARE
-    tenant bigint := nullif(current_setting('scry.tenant_id', true), '')::bigint;
+    tenant bigint := scry_hr_tenant('scry_hr_swap');
     t text;
     parent oid;
     staged text;
@@ -135,9 +147,6 @@ DECLARE
     deadline timestamptz := clock_timestamp() + lock_wait;
     next_wait timestamptz := clock_timestamp() + interval '2 seconds';
 BEGIN
-    IF tenant IS NULL THEN
-        RAISE EXCEPTION 'scry_hr_swap: no tenant bound';
-    END IF;
     FOREACH t IN ARRAY tables LOOP
         parent := scry_hr_parent(t);
         staged := t || '_' || tenant || '_new';
