@@ -94,16 +94,37 @@ type writtenPeriod struct {
 	day   int32
 }
 
+// The sums are kept in slices, found through one map: a place per key,
+// and a hint of the place a shift's rows were last time (an employee's
+// week and month rows, the tenant's day row of the same texts), checked
+// against the key, so that most shifts touch no map at all. Three lookups
+// in a map of 65,536 scattered entries a shift were a third of a
+// million-shift import's reading.
 type shiftTotals struct {
 	imp   *importer
-	sums  map[totalKey]*totalSum
-	ids   map[string]int32 // text → index into names
-	names []string
-	boxed []any // names as the values of rows: boxed once, not once a row
-	all   int32 // the index of "": the tenant's rows, rows of every start hour
+	index map[totalKey]int32 // a key's place in keys and sums
+	keys  []totalKey
+	sums  []totalSum
+	// by interned text (an employee id's): the places of that employee's
+	// last week and month rows
+	hints []totalHints
+	// the places of the tenant's day rows, by a hash of their texts
+	dayHints [256]int32
+	ids      map[string]int32 // text → index into names
+	names    []string
+	boxed    []any // names as the values of rows: boxed once, not once a row
+	all      int32 // the index of "": the tenant's rows, rows of every start hour
+	// the last texts interned, by column: a column often repeats the row above
+	lastTexts [5]struct {
+		s  string
+		id int32
+	}
+	// the last date read, its day and the starts of its periods
+	date             string
+	day, week, month int32
 	// the interned texts that are shift positions and locations, for the
 	// vocabulary: noted once a row written rather than once a shift
-	positions, locations map[int32]bool
+	positions, locations []bool
 	employees, tenant    *rollup
 	starts               *rollup // the tenant's rows by start hour
 	lastDay              int32   // the latest day read: its week and month are open
@@ -111,10 +132,15 @@ type shiftTotals struct {
 	repeats              [3]bool // a table (ofEmployees…) got a period's rows in two runs
 }
 
+type totalHints struct{ week, month int32 }
+
 func (imp *importer) newShiftTotals() (*shiftTotals, error) {
-	t := &shiftTotals{imp: imp, sums: map[totalKey]*totalSum{}, ids: map[string]int32{},
-		positions: map[int32]bool{}, locations: map[int32]bool{}, lastDay: math.MinInt32, written: map[writtenPeriod]bool{}}
+	t := &shiftTotals{imp: imp, index: map[totalKey]int32{}, ids: map[string]int32{},
+		lastDay: math.MinInt32, day: math.MinInt32, written: map[writtenPeriod]bool{}}
 	t.all = t.id("") // no employee_id is empty
+	for i := range t.lastTexts {
+		t.lastTexts[i].id = t.all
+	}
 	for i, r := range []**rollup{&t.employees, &t.tenant, &t.starts} {
 		var err error
 		if *r, err = imp.newRollup(rollupTables[i].name, rollupTables[i].cols); err != nil {
@@ -147,7 +173,6 @@ func (imp *importer) newRollup(table string, cols []string) (*rollup, error) {
 		r.b = imp.newBatchCols(table, cols)
 		r.b.merge = "(" + key + ") do update set hours = " + table + ".hours + excluded.hours, shifts = " + table + ".shifts + excluded.shifts"
 	}
-	r.b.dates = []int{1}
 	return r, nil
 }
 
@@ -158,31 +183,61 @@ func (t *shiftTotals) id(s string) int32 {
 		t.names = append(t.names, s)
 		t.boxed = append(t.boxed, s)
 		t.ids[s] = i
+		t.hints = append(t.hints, totalHints{})
 	}
 	return i
 }
 
+// text interns the text of column c, which often repeats the row above.
+func (t *shiftTotals) text(c int, s string) int32 {
+	l := &t.lastTexts[c]
+	if l.s != s {
+		l.s, l.id = s, t.id(s)
+	}
+	return l.id
+}
+
+// place is the place of key k, made if new; hint is where k was last
+// found, checked before the map.
+func (t *shiftTotals) place(k totalKey, hint *int32) int32 {
+	if i := *hint; int(i) < len(t.keys) && t.keys[i] == k {
+		return i
+	}
+	i, ok := t.index[k]
+	if !ok {
+		i = int32(len(t.keys))
+		t.keys = append(t.keys, k)
+		t.sums = append(t.sums, totalSum{})
+		t.index[k] = i
+	}
+	*hint = i
+	return i
+}
+
+func (t *shiftTotals) addTo(k totalKey, hint *int32, hours float64, shifts int64) {
+	s := &t.sums[t.place(k, hint)]
+	s.hours += hours
+	s.shifts += shifts
+}
+
 // add counts one valid shift (vals in shiftsSpec order).
 func (t *shiftTotals) add(vals []any) error {
-	d, _ := dayNumber(vals[2].(string)) // validated
-	day := int32(d)
-	t.lastDay = max(t.lastDay, day)
-	emp, pos, loc, st := t.id(vals[1].(string)), t.id(vals[7].(string)), t.id(vals[8].(string)), t.id(vals[9].(string))
-	hour := t.id(vals[3].(string)[:2]) // validated HH:MM
+	if d := vals[2].(string); d != t.date {
+		n, _ := dayNumber(d) // validated
+		t.date, t.day = d, int32(n)
+		t.week, t.month = periodStart(grainWeek, t.day), periodStart(grainMonth, t.day)
+		t.lastDay = max(t.lastDay, t.day)
+	}
+	emp, pos, loc, st := t.text(0, vals[1].(string)), t.text(1, vals[7].(string)), t.text(2, vals[8].(string)), t.text(3, vals[9].(string))
+	hour := t.text(4, vals[3].(string)[:2]) // validated HH:MM
 	hours := vals[6].(float64)
 	// the tenant's rows are summed from its day rows by start hour when
 	// written: three rows a shift here, not eight
-	for _, k := range [3]totalKey{{grainWeek, periodStart(grainWeek, day), emp, pos, loc, st, t.all},
-		{grainMonth, periodStart(grainMonth, day), emp, pos, loc, st, t.all}, {grainDay, day, t.all, pos, loc, st, hour}} {
-		s := t.sums[k]
-		if s == nil {
-			s = &totalSum{}
-			t.sums[k] = s
-		}
-		s.hours += hours
-		s.shifts++
-	}
-	if len(t.sums) >= totalsFlushAt {
+	h := &t.hints[emp]
+	t.addTo(totalKey{grainWeek, t.week, emp, pos, loc, st, t.all}, &h.week, hours, 1)
+	t.addTo(totalKey{grainMonth, t.month, emp, pos, loc, st, t.all}, &h.month, hours, 1)
+	t.addTo(totalKey{grainDay, t.day, t.all, pos, loc, st, hour}, &t.dayHints[uint32(pos*7+loc*31+st*131+hour*521)%uint32(len(t.dayHints))], hours, 1)
+	if len(t.keys) >= totalsFlushAt {
 		return t.write(false)
 	}
 	return nil
@@ -202,7 +257,7 @@ func (t *shiftTotals) open() (keep func(totalKey) bool, days bool) {
 		return k.grain == grainWeek && k.day >= week || k.grain == grainMonth && k.day >= month
 	}
 	employees, tenantDays := 0, 0
-	for k := range t.sums {
+	for _, k := range t.keys {
 		switch {
 		case k.grain == grainDay:
 			tenantDays++
@@ -228,8 +283,9 @@ func (t *shiftTotals) open() (keep func(totalKey) bool, days bool) {
 // its day, week and month rows of every hour, of the day rows by start
 // hour held.
 func (t *shiftTotals) tenantPeriods() {
-	periods := map[totalKey]totalSum{}
-	for k, s := range t.sums {
+	var hint int32
+	for i := range len(t.keys) { // not the rows added here
+		k, s := t.keys[i], t.sums[i]
 		if k.grain != grainDay {
 			continue
 		}
@@ -238,13 +294,9 @@ func (t *shiftTotals) tenantPeriods() {
 		month.grain, month.day = grainMonth, periodStart(grainMonth, k.day)
 		day, anyWeek, anyMonth := k, week, month
 		day.start, anyWeek.start, anyMonth.start = t.all, t.all, t.all
-		for _, p := range []totalKey{week, month, day, anyWeek, anyMonth} {
-			ps := periods[p]
-			periods[p] = totalSum{ps.hours + s.hours, ps.shifts + s.shifts}
+		for _, p := range [...]totalKey{week, month, day, anyWeek, anyMonth} {
+			t.addTo(p, &hint, s.hours, s.shifts)
 		}
-	}
-	for k, s := range periods {
-		t.sums[k] = &s
 	}
 }
 
@@ -259,13 +311,14 @@ func (t *shiftTotals) write(last bool) error {
 	if !days {
 		t.tenantPeriods()
 	}
-	keys := make([]totalKey, 0, len(t.sums))
-	for k := range t.sums {
-		if !keep(k) {
-			keys = append(keys, k)
+	var places, kept []int32
+	for i, k := range t.keys {
+		if keep(k) {
+			kept = append(kept, int32(i))
+		} else {
+			places = append(places, int32(i))
 		}
 	}
-	name := func(i int32) any { return t.boxed[i] }
 	// texts compare by their rank among the interned names, which is the
 	// order SQLite compares them in (bytes): key order without comparing
 	// strings a million times
@@ -278,18 +331,33 @@ func (t *shiftTotals) write(last bool) error {
 	for r, i := range byName {
 		rank[i] = int32(r)
 	}
-	slices.SortFunc(keys, func(a, b totalKey) int {
-		return cmp.Or(cmp.Compare(a.grain, b.grain), cmp.Compare(a.day, b.day), cmp.Compare(rank[a.employee], rank[b.employee]),
-			cmp.Compare(rank[a.start], rank[b.start]), cmp.Compare(rank[a.pos], rank[b.pos]), cmp.Compare(rank[a.location], rank[b.location]),
-			cmp.Compare(rank[a.status], rank[b.status]))
+	slices.SortFunc(places, func(i, j int32) int {
+		a, b := &t.keys[i], &t.keys[j]
+		if a.grain != b.grain {
+			return cmp.Compare(a.grain, b.grain)
+		}
+		if a.day != b.day {
+			return cmp.Compare(a.day, b.day)
+		}
+		for _, p := range [...][2]int32{{a.employee, b.employee}, {a.start, b.start}, {a.pos, b.pos}, {a.location, b.location}, {a.status, b.status}} {
+			if p[0] != p[1] {
+				return cmp.Compare(rank[p[0]], rank[p[1]])
+			}
+		}
+		return 0
 	})
+	for len(t.positions) < len(t.names) {
+		t.positions, t.locations = append(t.positions, false), append(t.locations, false)
+	}
+	name := func(i int32) any { return t.boxed[i] }
 	// keys come in runs of one day: its text is made once a run
 	dateOf, date := int32(math.MinInt32), any(nil)
 	runs := map[writtenPeriod]bool{} // the periods of this run
+	var lastOf [3]writtenPeriod      // by table: the period of its last row
 	row := make([]any, 0, 8)
-	for _, k := range keys {
+	for _, i := range places {
+		k, s := t.keys[i], t.sums[i]
 		t.positions[k.pos], t.locations[k.location] = true, true
-		s := t.sums[k]
 		if k.day != dateOf {
 			dateOf, date = k.day, time.Unix(int64(k.day)*86400, 0).UTC().Format(time.DateOnly)
 		}
@@ -309,21 +377,25 @@ func (t *shiftTotals) write(last bool) error {
 		if err != nil {
 			return err
 		}
-		if p := (writtenPeriod{table, k.grain, k.day}); !runs[p] {
-			runs[p] = true
-			t.repeats[table] = t.repeats[table] || t.written[p]
+		if p := (writtenPeriod{table, k.grain, k.day}); p != lastOf[table] {
+			lastOf[table] = p
+			if !runs[p] {
+				runs[p] = true
+				t.repeats[table] = t.repeats[table] || t.written[p]
+			}
 		}
 	}
 	for p := range runs {
 		t.written[p] = true
 	}
-	if len(keys) == len(t.sums) {
-		clear(t.sums)
-	} else {
-		for _, k := range keys {
-			delete(t.sums, k)
-		}
+	// what is kept moves to the front; the places (and the hints to them)
+	// of every other key are forgotten
+	clear(t.index)
+	for n, i := range kept {
+		t.keys[n], t.sums[n] = t.keys[i], t.sums[i]
+		t.index[t.keys[n]] = int32(n)
 	}
+	t.keys, t.sums = t.keys[:len(kept)], t.sums[:len(kept)]
 	return nil
 }
 
@@ -377,10 +449,14 @@ func (r *rollup) flush(imp *importer, repeats bool) error {
 
 // learn adds the shifts' positions and locations to the vocabulary.
 func (t *shiftTotals) learn() {
-	for i := range t.positions {
-		t.imp.learn("shift_position", t.names[i])
+	for i, ok := range t.positions {
+		if ok {
+			t.imp.learn("shift_position", t.names[i])
+		}
 	}
-	for i := range t.locations {
-		t.imp.learn("shift_location", t.names[i])
+	for i, ok := range t.locations {
+		if ok {
+			t.imp.learn("shift_location", t.names[i])
+		}
 	}
 }

@@ -20,7 +20,7 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 
@@ -335,7 +335,7 @@ func (tx *Tx) end() error {
 // there with one INSERT … SELECT, which the policies check like any
 // insert. (The HR import moves every 65,536 rows, while it reads on; a
 // move and a TRUNCATE per COPY of 4,096 rows took longer than the COPYs.)
-func (tx *Tx) CopyFrom(ctx context.Context, table string, cols []string, rows [][]any) error {
+func (tx *Tx) CopyFrom(ctx context.Context, table string, cols []string, data []byte) error {
 	if tx.conn == nil {
 		return fmt.Errorf("copy into %s: not a PostgreSQL transaction", table)
 	}
@@ -350,7 +350,7 @@ func (tx *Tx) CopyFrom(ctx context.Context, table string, cols []string, rows []
 		}
 		tx.staged[table] = true
 	}
-	return tx.CopyInto(ctx, "stage_"+table, cols, rows)
+	return tx.CopyInto(ctx, "stage_"+table, cols, data)
 }
 
 // MoveStaged inserts the rows CopyFrom staged for table into it and empties
@@ -370,22 +370,6 @@ func (tx *Tx) MoveStaged(ctx context.Context, table string, cols []string) error
 	}
 	_, err := tx.ExecContext(ctx, "truncate "+stage)
 	return err
-}
-
-// CopyInto bulk-loads rows straight into a table without row-level
-// security (a temporary table of this transaction) with COPY.
-func (tx *Tx) CopyInto(ctx context.Context, table string, cols []string, rows [][]any) error {
-	if tx.conn == nil {
-		return fmt.Errorf("copy into %s: not a PostgreSQL transaction", table)
-	}
-	return tx.raw("copy into "+table, func(dc any) error {
-		c, ok := dc.(*stdlib.Conn)
-		if !ok {
-			return fmt.Errorf("copy into %s: unexpected driver connection %T", table, dc)
-		}
-		_, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows))
-		return err
-	})
 }
 
 // InTenant runs fn in a read-write transaction bound to tenantID. On
