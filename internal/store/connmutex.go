@@ -1,7 +1,6 @@
 package store
 
 import (
-	"reflect"
 	"unsafe"
 
 	sqlite3 "modernc.org/sqlite/lib"
@@ -41,16 +40,9 @@ func withoutConnMutex(dc any, f func() error) error {
 // sqliteHandle is the sqlite3 handle of modernc's driver connection dc,
 // nil if dc is not one.
 func sqliteHandle(dc any) *sqlite3.Tsqlite3 {
-	v := reflect.ValueOf(dc)
-	if v.Kind() != reflect.Pointer || v.Elem().Kind() != reflect.Struct || v.Elem().Type().PkgPath() != "modernc.org/sqlite" {
+	addr := sqliteConnField(dc, "db")
+	if addr == 0 {
 		return nil
 	}
-	field := v.Elem().FieldByName("db")
-	if !field.IsValid() || field.Kind() != reflect.Uintptr || field.Uint() == 0 {
-		return nil
-	}
-	// the handle lives in the C heap of modernc's libc, which Go's
-	// collector neither moves nor frees: its address is a stable pointer
-	addr := uintptr(field.Uint())
 	return *(**sqlite3.Tsqlite3)(unsafe.Pointer(&addr))
 }

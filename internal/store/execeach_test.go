@@ -4,10 +4,12 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
 )
@@ -151,4 +153,64 @@ func TestExecEachOnALostConnection(t *testing.T) {
 	if err == nil || ctx.Err() != nil {
 		t.Fatalf("the transaction ended with %v (context: %v)", err, ctx.Err())
 	}
+}
+
+// ExecEach writes each kind of value as it was given on both databases (on
+// SQLite through SQLite's own C API, its texts bound in place): an empty
+// text stays empty and not NULL, multi-byte letters (and on SQLite a NUL
+// byte) stay in their text, a text longer than any before it fits, and a
+// key violation is already_exists, as any statement's.
+func TestExecEachValues(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		db := storetest.Open(t, d)
+		ctx := context.Background()
+		tn := storetest.Tenant(t, db, "values")
+		long := strings.Repeat("long ", 20000)
+		odd := "é ✓"
+		if d == store.SQLite {
+			odd = "nul\x00é ✓" // PostgreSQL's texts hold no NUL
+		}
+		insert := "insert into vals (id, n, x, a, b) values (" + d.RowPlaceholders(1, 5) + "), (" + d.RowPlaceholders(6, 5) + ")"
+		err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
+			if _, err := tx.ExecContext(ctx, "create temp table vals (id integer primary key, n real, x bigint, a text, b text)"); err != nil {
+				return err
+			}
+			err := tx.ExecEach(ctx, insert, []any{
+				int64(1), 1.5, int64(-7), "", nil, int64(2), -0.25, nil, odd, "b",
+				int64(3), 0.0, int64(1 << 40), long, "", int64(4), nil, int64(0), "x", "y",
+			}, 10)
+			if err != nil {
+				return err
+			}
+			r, err := tx.QueryContext(ctx, "select id, coalesce(n, 99), coalesce(x, 99), coalesce(a, 'NULL'), coalesce(b, 'NULL') from vals order by id")
+			if err != nil {
+				return err
+			}
+			var got []string
+			for r.Next() {
+				var id, x int64
+				var n float64
+				var a, b string
+				if err := r.Scan(&id, &n, &x, &a, &b); err != nil {
+					r.Close()
+					return err
+				}
+				got = append(got, fmt.Sprintf("%d|%g|%d|%q|%q", id, n, x, a, b))
+			}
+			r.Close()
+			want := []string{
+				`1|1.5|-7|""|"NULL"`,
+				fmt.Sprintf(`2|-0.25|99|%q|"b"`, odd),
+				fmt.Sprintf(`3|0|1099511627776|%q|""`, long),
+				`4|99|0|"x"|"y"`,
+			}
+			if fmt.Sprint(got) != fmt.Sprint(want) {
+				t.Errorf("read back\n%.300q\nwant\n%.300q", got, want)
+			}
+			return tx.ExecEach(ctx, insert, []any{int64(5), 0.0, int64(0), "", "", int64(1), 0.0, int64(0), "", ""}, 10)
+		})
+		if code := errcode.From(store.Err(err, "insert")).Code; code != errcode.AlreadyExists {
+			t.Errorf("a reused key: %v (%s), want already_exists", err, code)
+		}
+	})
 }

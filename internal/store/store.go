@@ -269,45 +269,52 @@ func (tx *Tx) ExecEach(ctx context.Context, query string, args []any, n int) err
 		}
 	}
 	return tx.raw("exec each", func(dc any) error {
-		stmt := tx.prepared[query]
-		if stmt == nil {
-			prep, ok := dc.(driver.ConnPrepareContext)
-			if !ok {
-				return fmt.Errorf("exec each: driver connection %T cannot prepare", dc)
-			}
-			var err error
-			if stmt, err = prep.PrepareContext(ctx, query); err != nil {
-				return err
-			}
-			if tx.prepared == nil {
-				tx.prepared = map[string]driver.Stmt{}
-			}
-			tx.prepared[query] = stmt
-		}
-		exec, ok := stmt.(driver.StmtExecContext)
-		if !ok {
-			return fmt.Errorf("exec each: driver statement %T cannot execute", stmt)
-		}
-		named := make([]driver.NamedValue, n)
-		for i := range named {
-			named[i].Ordinal = i + 1
-		}
-		run := func() error {
-			for from := 0; from < len(args); from += n {
-				for i, v := range args[from : from+n] {
-					named[i].Value = v
-				}
-				if _, err := exec.ExecContext(ctx, named); err != nil {
+		if tx.Dialect == SQLite {
+			return withoutConnMutex(dc, func() error {
+				if err, ok := execEachSQLite(ctx, dc, query, args, n); ok {
 					return err
 				}
-			}
-			return nil
+				return tx.execEach(ctx, dc, query, args, n)
+			})
 		}
-		if tx.Dialect == SQLite {
-			return withoutConnMutex(dc, run)
-		}
-		return run()
+		return tx.execEach(ctx, dc, query, args, n)
 	})
+}
+
+// execEach runs ExecEach through the driver's prepared statement.
+func (tx *Tx) execEach(ctx context.Context, dc any, query string, args []any, n int) error {
+	stmt := tx.prepared[query]
+	if stmt == nil {
+		prep, ok := dc.(driver.ConnPrepareContext)
+		if !ok {
+			return fmt.Errorf("exec each: driver connection %T cannot prepare", dc)
+		}
+		var err error
+		if stmt, err = prep.PrepareContext(ctx, query); err != nil {
+			return err
+		}
+		if tx.prepared == nil {
+			tx.prepared = map[string]driver.Stmt{}
+		}
+		tx.prepared[query] = stmt
+	}
+	exec, ok := stmt.(driver.StmtExecContext)
+	if !ok {
+		return fmt.Errorf("exec each: driver statement %T cannot execute", stmt)
+	}
+	named := make([]driver.NamedValue, n)
+	for i := range named {
+		named[i].Ordinal = i + 1
+	}
+	for from := 0; from < len(args); from += n {
+		for i, v := range args[from : from+n] {
+			named[i].Value = v
+		}
+		if _, err := exec.ExecContext(ctx, named); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // end closes what ExecEach prepared, before the transaction ends, and
@@ -522,8 +529,8 @@ func Err(err error, what string) error {
 			"This took longer than scry allows and was stopped; narrow it down (a shorter period, one department) or try again when scry is less busy")
 	}
 	var pe *pgconn.PgError
-	var se *sqlite.Error
-	pgErr, sqliteErr := errors.As(err, &pe), errors.As(err, &se)
+	se, sqliteErr := sqliteCode(err)
+	pgErr := errors.As(err, &pe)
 	if pgErr && pe.Code == "23505" || sqliteErr && (se.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || se.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY) {
 		return errcode.Wrap(errcode.AlreadyExists, fmt.Errorf("%s: %w", what, err), "It already exists")
 	}
@@ -550,8 +557,22 @@ func isTimeout(err error) bool {
 	if errors.As(err, &pe) && pe.Code == "57014" {
 		return true
 	}
+	se, ok := sqliteCode(err)
+	return ok && se.Code() == sqlite3.SQLITE_INTERRUPT
+}
+
+// sqliteCode finds an error of SQLite's in err: the driver's, or one that
+// execEachSQLite made of SQLite's own result code.
+func sqliteCode(err error) (interface{ Code() int }, bool) {
 	var se *sqlite.Error
-	return errors.As(err, &se) && se.Code() == sqlite3.SQLITE_INTERRUPT
+	if errors.As(err, &se) {
+		return se, true
+	}
+	var own *sqliteError
+	if errors.As(err, &own) {
+		return own, true
+	}
+	return nil, false
 }
 
 // ReadPoolSize is how many connections reads may hold at once (on
