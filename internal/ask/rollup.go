@@ -68,6 +68,18 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 			continue
 		}
 		where = append(where, "f.grain = '"+p.grain+"'")
+		if table == "shift_totals" && slices.Contains(rgroups, "f.employee_id") {
+			// grouped by person, a period's rollup rows are about one a
+			// group already (a row per position, location and status),
+			// and the outer query sums them again: grouping them here
+			// cost SQLite a temporary B-tree and PostgreSQL a hash for no
+			// fewer rows (the department total of a month at 10,000
+			// employees took 25–32 ms where the same rows summed once
+			// take 9). Without the grouping SQLite also flattens the piece
+			// into the outer query.
+			parts = append(parts, piece(rsel, strings.TrimSuffix(strings.TrimPrefix(totalsMeasure, "sum("), ")"), table, where, nil))
+			continue
+		}
 		parts = append(parts, piece(rsel, totalsMeasure, table, where, rgroups))
 	}
 	return strings.Join(parts, " union all ")
