@@ -215,7 +215,8 @@ func (t *shiftTotals) place(k totalKey, hint *int32) int32 {
 }
 
 func (t *shiftTotals) addTo(k totalKey, hint *int32, hours float64, shifts int64) {
-	s := &t.sums[t.place(k, hint)]
+	i := t.place(k, hint) // first: it may grow t.sums
+	s := &t.sums[i]
 	s.hours += hours
 	s.shifts += shifts
 }

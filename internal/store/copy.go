@@ -84,7 +84,8 @@ func (tx *Tx) CopyRows(ctx context.Context, table string, cols []string) (*CopyR
 }
 
 // Add encodes one row: int64 (bigint, integer), float64, string (text, or
-// a date as YYYY-MM-DD), time.Time (a date: its UTC day) or nil (NULL).
+// a date as YYYY-MM-DD), time.Time (a date: its day in its own location,
+// as pgx writes one) or nil (NULL).
 func (c *CopyRows) Add(vals ...any) error {
 	if len(vals) != len(c.kinds) {
 		return fmt.Errorf("copy: %d values for %d columns", len(vals), len(c.kinds))

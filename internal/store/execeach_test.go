@@ -214,3 +214,53 @@ func TestExecEachValues(t *testing.T) {
 		}
 	})
 }
+
+// ExecEach on SQLite's C API behaves as the driver's statement did: a
+// statement with a RETURNING clause runs and its rows are dropped, a query
+// with no statement in it runs nothing, and a cancelled context stops it
+// before it writes a row, failing its transaction, whose rows are gone;
+// the connection serves the next one.
+func TestExecEachEdges(t *testing.T) {
+	db := storetest.Open(t, store.SQLite)
+	ctx := context.Background()
+	tn := storetest.Tenant(t, db, "edges")
+	count := func(tx *store.Tx) int {
+		var n int
+		if err := tx.QueryRowContext(ctx, "select count(*) from r").Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	err := db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, "create temp table r (id integer primary key, a text)"); err != nil {
+			return err
+		}
+		if err := tx.ExecEach(ctx, "insert into r (id, a) values (?, ?) returning id", []any{int64(1), "x", int64(2), "y"}, 2); err != nil {
+			t.Errorf("RETURNING: %v", err)
+		}
+		if err := tx.ExecEach(ctx, "-- nothing", []any{int64(1)}, 1); err != nil {
+			t.Errorf("a query of no statement: %v", err)
+		}
+		if n := count(tx); n != 2 {
+			t.Errorf("%d rows, want 2", n)
+		}
+		stopped, cancel := context.WithCancel(ctx)
+		cancel()
+		return tx.ExecEach(stopped, "insert into r (id, a) values (?, ?)", []any{int64(3), "z"}, 2)
+	})
+	if !errors.Is(err, context.Canceled) {
+		t.Fatalf("a cancelled context: %v", err)
+	}
+	err = db.InTenant(ctx, tn.ID, func(tx *store.Tx) error {
+		if _, err := tx.ExecContext(ctx, "create temp table if not exists r (id integer primary key, a text)"); err != nil {
+			return err
+		}
+		if n := count(tx); n != 0 {
+			t.Errorf("%d rows kept from a transaction that failed", n)
+		}
+		return tx.ExecEach(ctx, "insert into r (id, a) values (?, ?)", []any{int64(1), "x"}, 2)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}

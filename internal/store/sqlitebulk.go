@@ -53,9 +53,19 @@ func execEachSQLite(ctx context.Context, dc any, query string, args []any, n int
 	}
 	tls := libc.NewTLS()
 	defer tls.Close()
-	fail := func(rc int32) error {
+	fail := func() error {
 		return &sqliteError{code: int(sqlite3.Xsqlite3_extended_errcode(tls, db)), msg: libc.GoString(sqlite3.Xsqlite3_errmsg(tls, db))}
 	}
+	// The texts' buffer is made first so that it is freed last: SQLite
+	// may read a SQLITE_STATIC binding until the statement is finalized.
+	// It is never NULL, also when every text is empty: SQLite binds a NULL
+	// pointer as a NULL value.
+	buf := libc.Xmalloc(tls, uint64(texts+1))
+	if buf == 0 {
+		return fmt.Errorf("exec each: out of memory for %d bytes", texts+1), true
+	}
+	defer libc.Xfree(tls, buf)
+	text := unsafe.Slice((*byte)(cMemory(buf)), texts+1)
 	q, err := libc.CString(query)
 	if err != nil {
 		return err, true
@@ -64,18 +74,13 @@ func execEachSQLite(ctx context.Context, dc any, query string, args []any, n int
 	pp := tls.Alloc(8)
 	defer tls.Free(8)
 	if rc := sqlite3.Xsqlite3_prepare_v2(tls, db, q, -1, pp, 0); rc != sqlite3.SQLITE_OK {
-		return fail(rc), true
+		return fail(), true
 	}
 	stmt := *(*uintptr)(cMemory(pp))
-	defer sqlite3.Xsqlite3_finalize(tls, stmt)
-	// never NULL, also when every text is empty: SQLite binds a NULL
-	// pointer as a NULL value
-	buf := libc.Xmalloc(tls, uint64(texts+1))
-	if buf == 0 {
-		return fmt.Errorf("exec each: out of memory for %d bytes", texts+1), true
+	if stmt == 0 {
+		return nil, true // no statement in query (a comment): nothing to run, as through the driver
 	}
-	defer libc.Xfree(tls, buf)
-	text := unsafe.Slice((*byte)(cMemory(buf)), texts+1)
+	defer sqlite3.Xsqlite3_finalize(tls, stmt)
 	for from := 0; from < len(args); from += n {
 		if err := ctx.Err(); err != nil {
 			return err, true
@@ -96,11 +101,15 @@ func execEachSQLite(ctx context.Context, dc any, query string, args []any, n int
 				rc = sqlite3.Xsqlite3_bind_null(tls, stmt, int32(i+1))
 			}
 			if rc != sqlite3.SQLITE_OK {
-				return fail(rc), true
+				return fail(), true
 			}
 		}
-		if rc := sqlite3.Xsqlite3_step(tls, stmt); rc != sqlite3.SQLITE_DONE {
-			err := fail(rc)
+		rc := sqlite3.Xsqlite3_step(tls, stmt)
+		for rc == sqlite3.SQLITE_ROW { // a RETURNING clause's rows, which ExecEach drops
+			rc = sqlite3.Xsqlite3_step(tls, stmt)
+		}
+		if rc != sqlite3.SQLITE_DONE {
+			err := fail()
 			sqlite3.Xsqlite3_reset(tls, stmt)
 			return err, true
 		}
