@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"embed"
+	"errors"
 	"fmt"
 	"io/fs"
 	"sort"
@@ -12,6 +13,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/scry-dev/scry/internal/errcode"
 )
@@ -59,6 +61,21 @@ func (db *DB) Migrate(ctx context.Context) error {
 	return err
 }
 
+// ownerNeeded says what to do when migrations were refused for want of a
+// privilege while running as the application role (no separate owner URL;
+// 42501 permission denied, or 3F000 when no schema of the search path lets
+// it create):
+// that role may not create or change tables, by design, and the refusal
+// was an internal error that named no fix.
+func (db *DB) ownerNeeded(err error) error {
+	var pe *pgconn.PgError
+	if db.Dialect == Postgres && (db.cfg.MigrateURL == "" || db.cfg.MigrateURL == db.cfg.DatabaseURL) && errors.As(err, &pe) && (pe.Code == "42501" || pe.Code == "3F000") {
+		return errcode.Wrap(errcode.Invalid, err,
+			"The database URL's role may not create or change scry's tables: give the owner role's URL in SCRY_MIGRATE_DATABASE_URL (--migrate-database-url); see README, PostgreSQL")
+	}
+	return err
+}
+
 // MigrateReport is Migrate that also says which versions it applied.
 func (db *DB) MigrateReport(ctx context.Context) ([]Migration, error) {
 	conn := db.write
@@ -71,7 +88,7 @@ func (db *DB) MigrateReport(ctx context.Context) ([]Migration, error) {
 		conn = owner
 	}
 	if err := db.migrateJobs(ctx, conn); err != nil {
-		return nil, err
+		return nil, db.ownerNeeded(err)
 	}
 	all, err := Migrations(db.Dialect)
 	if err != nil {
@@ -79,7 +96,7 @@ func (db *DB) MigrateReport(ctx context.Context) ([]Migration, error) {
 	}
 	create := `CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`
 	if _, err := conn.ExecContext(ctx, create); err != nil {
-		return nil, Err(err, "create schema_migrations")
+		return nil, db.ownerNeeded(Err(err, "create schema_migrations"))
 	}
 	var applied []Migration
 	for _, m := range all {

@@ -326,3 +326,30 @@ func TestSQLiteDatabaseLeftOutsideItsFolder(t *testing.T) {
 		t.Errorf("the moved database's tenant: %v, want it already there", err)
 	}
 }
+
+// Opened with only the application role's URL on PostgreSQL, scry cannot
+// migrate (that role may not create tables): it says to give the owner's
+// URL, as invalid input, not as an internal error — on a new schema and
+// on one already migrated.
+func TestMigrationsNeedTheOwnersURL(t *testing.T) {
+	ctx := context.Background()
+	app, owner := storetest.PostgresURLs(t)
+	for _, migrated := range []bool{false, true} {
+		if migrated {
+			db, err := store.Open(ctx, store.Config{DataDir: t.TempDir(), DatabaseURL: app, MigrateURL: owner})
+			if err != nil {
+				t.Fatal(err)
+			}
+			db.Close()
+		}
+		db, err := store.Open(ctx, store.Config{DataDir: t.TempDir(), DatabaseURL: app})
+		if err == nil {
+			db.Close()
+			t.Fatalf("migrated=%v: opened with the application role alone", migrated)
+		}
+		e := errcode.From(err)
+		if e.Code != errcode.Invalid || !strings.Contains(e.Message, "SCRY_MIGRATE_DATABASE_URL") {
+			t.Errorf("migrated=%v: %v (%s: %q), want invalid naming SCRY_MIGRATE_DATABASE_URL", migrated, err, e.Code, e.Message)
+		}
+	}
+}
