@@ -45,6 +45,43 @@ type compiled struct {
 	Setup string
 }
 
+var reParam = regexp.MustCompile(`\$(\d+)`)
+
+// withoutUnusedArgs drops the arguments the SQL does not name and numbers
+// the others again in order. The builder registers a question's period
+// before it knows how the period is read, and a period read wholly from
+// rollup rows named one by one leaves those arguments unused, which
+// PostgreSQL refuses ("could not determine data type of parameter"). The
+// compiler writes no literal with a $ in it: every value is an argument.
+func (c compiled) withoutUnusedArgs() compiled {
+	used := make([]bool, len(c.Args)+1)
+	for _, m := range reParam.FindAllStringSubmatch(c.SQL, -1) {
+		if n, err := strconv.Atoi(m[1]); err == nil && n <= len(c.Args) {
+			used[n] = true
+		}
+	}
+	renum := make([]int, len(c.Args)+1)
+	var args []any
+	for n := 1; n <= len(c.Args); n++ {
+		if used[n] {
+			args = append(args, c.Args[n-1])
+			renum[n] = len(args)
+		}
+	}
+	if len(args) == len(c.Args) {
+		return c
+	}
+	c.SQL = reParam.ReplaceAllStringFunc(c.SQL, func(p string) string {
+		n, err := strconv.Atoi(p[1:])
+		if err != nil || n > len(c.Args) {
+			return p
+		}
+		return "$" + strconv.Itoa(renum[n])
+	})
+	c.Args = args
+	return c
+}
+
 type builder struct {
 	d     store.Dialect
 	args  []any

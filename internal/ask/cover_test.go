@@ -1,6 +1,7 @@
 package ask
 
 import (
+	"fmt"
 	"math/rand"
 	"testing"
 	"time"
@@ -54,5 +55,23 @@ func TestCoverSplitsPeriodsExactly(t *testing.T) {
 				t.Fatalf("%s..%s %v: pieces end before %q, want %q", lo, hi, spans, next, want)
 			}
 		}
+	}
+}
+
+// TestUnusedArgsDropped: arguments the SQL does not name are dropped and
+// the others numbered again in order, every mention of one alike ($1 and
+// $12 told apart); SQL that names all of its arguments is left as it is.
+func TestUnusedArgsDropped(t *testing.T) {
+	args := []any{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j", "k", "l"}
+	c := compiled{SQL: "select $2, $12 from t where x = $2::date and y in ($4, $1) and z = $12", Args: args}.withoutUnusedArgs()
+	if want := "select $2, $4 from t where x = $2::date and y in ($3, $1) and z = $4"; c.SQL != want {
+		t.Errorf("SQL %q, want %q", c.SQL, want)
+	}
+	if fmt.Sprint(c.Args) != "[a b d l]" {
+		t.Errorf("args %v, want [a b d l]", c.Args)
+	}
+	all := compiled{SQL: "select $1 where $2 = $3", Args: []any{1, 2, 3}}
+	if got := all.withoutUnusedArgs(); got.SQL != all.SQL || len(got.Args) != 3 {
+		t.Errorf("%q %v changed", got.SQL, got.Args)
 	}
 }

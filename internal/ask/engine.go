@@ -374,7 +374,11 @@ func prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scop
 			return compiled{}, err
 		}
 	}
-	return compile(q, m, d, who.TenantID, scope, now.Format(day), rowCap, rollups)
+	c, err := compile(q, m, d, who.TenantID, scope, now.Format(day), rowCap, rollups)
+	if err != nil {
+		return compiled{}, err
+	}
+	return c.withoutUnusedArgs(), nil
 }
 
 func jsonValue(v any, typ string) any {

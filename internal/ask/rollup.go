@@ -62,11 +62,11 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 	}
 	var parts []string
 	for _, p := range cover(lo, hi, grains) {
-		where := append(slices.Clone(rest), b.rangeConds("f.date", p.lo, p.hi)...)
 		if p.grain == "" {
-			parts = append(parts, facts(where))
+			parts = append(parts, facts(append(slices.Clone(rest), b.rangeConds("f.date", p.lo, p.hi)...)))
 			continue
 		}
+		where := append(slices.Clone(rest), b.periodConds(table, p)...)
 		where = append(where, "f.grain = '"+p.grain+"'")
 		if table == "shift_totals" && slices.Contains(rgroups, "f.employee_id") {
 			// grouped by person, a period's rollup rows are about one a
@@ -83,6 +83,34 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 		parts = append(parts, piece(rsel, totalsMeasure, table, where, rgroups))
 	}
 	return strings.Join(parts, " union all ")
+}
+
+// maxListed is how many periods a rollup piece names one by one at most.
+const maxListed = 128
+
+// periodConds are the conditions of a rollup piece on its rows' dates:
+// the starts of the span's periods one by one, where the span is closed
+// and they are few, else its range. A rollup row's date is its period's
+// start, so both hold the same rows; but shift_totals is keyed by period
+// and then employee, and a list lets a scoped question seek each of its
+// people in each period where a range reads every employee's rows (in
+// sqlite3, a team's 7 weeks of a quarter at 10,000 employees: 37 → 12 ms;
+// with the range beside the list SQLite chose the range).
+func (b *builder) periodConds(table string, p span) []string {
+	if table != "shift_totals" || p.lo == "" || p.hi == "" || (p.grain != "week" && p.grain != "month") {
+		return b.rangeConds("f.date", p.lo, p.hi)
+	}
+	var days []string
+	for d := day0(p.lo); !d.After(day0(p.hi)); d = periodNext(p.grain, d) {
+		if len(days) == maxListed {
+			return b.rangeConds("f.date", p.lo, p.hi)
+		}
+		days = append(days, d.Format(time.DateOnly))
+	}
+	for i, d := range days { // arguments only once the list is kept
+		days[i] = b.date(d)
+	}
+	return []string{"f.date in (" + strings.Join(days, ", ") + ")"}
 }
 
 // piece is one part of subtotals: cols and the measure as v, from table
