@@ -5,8 +5,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/scry-dev/scry/internal/store"
 )
 
 // Subtotals of shifts come from the smallest source that holds the
@@ -97,10 +95,10 @@ const maxListed = 128
 // and then employee, and a list lets a scoped question seek each of its
 // people in each period where a range reads every employee's rows (in
 // sqlite3, a team's 7 weeks of a quarter at 10,000 employees: 37 → 12 ms;
-// with the range beside the list SQLite chose the range). On SQLite only:
-// PostgreSQL's plan for the list took that question from 34 to 60 ms.
+// with the range beside the list SQLite chose the range). Where the
+// dialect seeks listed dates faster (SQLite; not PostgreSQL).
 func (b *builder) periodConds(table string, p span) []string {
-	if b.d != store.SQLite || table != "shift_totals" || p.lo == "" || p.hi == "" || (p.grain != "week" && p.grain != "month") {
+	if !b.d.SeeksListedDates() || table != "shift_totals" || p.lo == "" || p.hi == "" || (p.grain != "week" && p.grain != "month") {
 		return b.rangeConds("f.date", p.lo, p.hi)
 	}
 	var days []string

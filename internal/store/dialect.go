@@ -164,6 +164,13 @@ func (d Dialect) FewRows() string {
 	return ""
 }
 
+// SeeksListedDates reports whether a rollup read is faster naming its
+// periods one by one (date IN (…)) than by their range: on SQLite a list
+// lets a scoped question seek each person in each period (a team's 7 weeks
+// at 10,000 employees 37 → 12 ms); PostgreSQL's plan for the list took the
+// same question from 34 to 60 ms.
+func (d Dialect) SeeksListedDates() bool { return d == SQLite }
+
 // GroupBySorting is a statement that makes the transaction's GROUP BYs
 // sort rather than hash ("" where there is nothing to say): an INSERT …
 // SELECT … GROUP BY … ORDER BY of the import's rollup runs (370,000 rows
