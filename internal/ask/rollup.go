@@ -41,9 +41,9 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 	if len(grains) == 0 {
 		return facts(conds)
 	}
-	totalsMeasure := "sum(f.hours)"
+	totalsCol := "f.hours" // the rollup column summed
 	if b.ms.Agg == "count" {
-		totalsMeasure = "sum(f.shifts)"
+		totalsCol = "f.shifts"
 	}
 	// Pieces of a union make PostgreSQL start parallel workers, which cost
 	// more than the few thousand rollup rows they would share: on the
@@ -77,10 +77,10 @@ func (b *builder) subtotals(sel, groups, conds []string) string {
 			// employees took 25–32 ms where the same rows summed once
 			// take 9). Without the grouping SQLite also flattens the piece
 			// into the outer query.
-			parts = append(parts, piece(rsel, strings.TrimSuffix(strings.TrimPrefix(totalsMeasure, "sum("), ")"), table, where, nil))
+			parts = append(parts, piece(rsel, totalsCol, table, where, nil))
 			continue
 		}
-		parts = append(parts, piece(rsel, totalsMeasure, table, where, rgroups))
+		parts = append(parts, piece(rsel, "sum("+totalsCol+")", table, where, rgroups))
 	}
 	return strings.Join(parts, " union all ")
 }

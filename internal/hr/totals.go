@@ -229,6 +229,7 @@ func (t *shiftTotals) add(vals []any) error {
 		t.week, t.month = periodStart(grainWeek, t.day), periodStart(grainMonth, t.day)
 		t.lastDay = max(t.lastDay, t.day)
 	}
+	// lastTexts' columns: employee, position, location, status, start hour
 	emp, pos, loc, st := t.text(0, vals[1].(string)), t.text(1, vals[7].(string)), t.text(2, vals[8].(string)), t.text(3, vals[9].(string))
 	hour := t.text(4, vals[3].(string)[:2]) // validated HH:MM
 	hours := vals[6].(float64)
