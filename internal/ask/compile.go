@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/semantic"
@@ -478,6 +479,12 @@ func (b *builder) attrCond(f Filter, at attribute, alias string) string {
 		return alias + ".employee_id in (with recursive below(id) as (select c.employee_id from employees c where c.tenant_id = " + t +
 			" and c.manager_id in (" + b.refSQL(f.Ref) + ") union select c.employee_id from below s cross join employees c where c.tenant_id = " + t +
 			" and c.manager_id = s.id) select id from below)"
+	case f.Op == "during":
+		// a period of the question's own day ("this year"), resolved as its
+		// time range is (Validate has checked that it resolves)
+		now, _ := time.Parse(day, b.now)
+		from, to, _ := resolveExpr(f.Values[0], now)
+		return "(" + col + " >= " + b.typed("date", from) + " and " + col + " <= " + b.typed("date", to) + ")"
 	case f.Op == "set":
 		return col + " is not null"
 	case f.Op == "starts" || f.Op == "ends" || f.Op == "contains":
@@ -595,6 +602,10 @@ func (b *builder) timeConds() []string {
 			rng("e.end_date")
 		case b.q.Kind == "people" && b.q.Measure == "" && hasFilter(b.q, "absence_type"):
 			// people defined by their absences: the absence carries the period
+		case hasEvent(b.q):
+			// people named by their hire or leave ("the average age of
+			// those who left this year"): whether they are here today is
+			// not asked
 		default:
 			// people are counted on a day: today, or the end of the range
 			on := b.now
@@ -606,6 +617,17 @@ func (b *builder) timeConds() []string {
 		}
 	}
 	return out
+}
+
+// hasEvent: q counts people by when they were hired or left (a "during"
+// filter on their dates).
+func hasEvent(q *Query) bool {
+	for _, f := range q.Filters {
+		if f.Op == "during" && (f.Field == "hire_date" || f.Field == "end_date") {
+			return true
+		}
+	}
+	return false
 }
 
 func hasFilter(q *Query, field string) bool {

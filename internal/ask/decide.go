@@ -3,6 +3,8 @@ package ask
 import (
 	"regexp"
 	"strings"
+
+	"github.com/scry-dev/scry/internal/semantic"
 )
 
 var (
@@ -59,6 +61,15 @@ func (st *parseState) decide() error {
 	counting, average, share, most, least := st.counting, st.average, st.share, st.most, st.least
 	people := st.people
 
+	// "which waiter worked the most hours": the people of that position,
+	// ranked
+	if (most || least) && !people {
+		for i := 0; i+1 < len(st.toks); i++ {
+			if st.toks[i] == "which" && st.positionAt(i+1) {
+				people = true
+			}
+		}
+	}
 	// "how old is the oldest …" asks for the age, not the person
 	if st.extreme != "" && st.take(reHowOld) != nil {
 		q.Aggs, q.Order, st.people, people = []string{st.extreme}, "", false, false
@@ -140,6 +151,9 @@ func (st *parseState) decide() error {
 		if counting {
 			st.measures = append(st.measures, "headcount")
 		}
+	}
+	if err := st.readPersonEvent(&measure); err != nil {
+		return err
 	}
 	dimCols := st.onlyDimColumns()
 	// only groups asked for ("the distinct department names", "all home
@@ -236,6 +250,13 @@ func (st *parseState) decide() error {
 	} else if people && measure == "" && reMgrWord.MatchString(orig) && len(filterVals["position"]) == 0 && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") {
 		q.Relation = "managers" // "who are the managers": everyone who manages someone
 		st.useWord("manager")
+	} else if at := st.managerNoun(); at >= 0 && !st.hasFilterField("reports") && !st.hasFilterField("manager_id") {
+		// "how many managers", "the youngest manager", "average wage of
+		// managers": the people who are someone's manager (CONVENTIONS),
+		// counted or measured like any other people
+		q.Filters = append(q.Filters, Filter{Field: "reports", Op: ">=", Values: []string{"1"}})
+		st.dims = remove(st.dims, "manager")
+		st.used[at] = true
 	}
 	// Adjectives of time ("monthly hours") group by that grain.
 	if m := reGrainAdj.FindStringSubmatch(st.text()); m != nil && len(st.dims) == 0 && !(average && m[1] == "weekly") {
@@ -426,8 +447,51 @@ func (st *parseState) decide() error {
 	if len(q.Aggs) == 1 && q.Aggs[0] == st.p.model.Measures[q.Measure].Agg {
 		q.Aggs = nil
 	}
+	// the longest or shortest one shift or absence: the largest or smallest
+	// of their lengths ("how long was the longest sick leave", "the longest
+	// shift last month"), not a count of them or their average length
+	if w := st.superlative(); (w == "longest" || w == "shortest" || w == "maximum" || w == "max" || w == "minimum" || w == "min") && q.Kind == "number" && len(q.Aggs) == 0 && len(q.Dimensions) == 0 {
+		switch q.Measure {
+		case "shifts", "attendance", "shift_length":
+			q.Measure = "shift_length"
+		case "hours_worked":
+			if w == "longest" || w == "shortest" {
+				q.Measure = "shift_length" // "the longest shift anyone worked, in hours"
+			}
+		case "absence_cases", "absence_days", "absence_duration":
+			q.Measure = "absence_duration"
+		}
+		if q.Measure == "shift_length" || q.Measure == "absence_duration" {
+			q.Aggs = []string{map[bool]string{true: "max", false: "min"}[most]}
+		}
+	}
+	// "who had the longest sick leave": the longest of each person's is not
+	// a ranking scry makes, and the most sick leaves is another question
+	if w := st.superlative(); (w == "longest" || w == "shortest") && q.Kind != "number" && q.Measure != "shift_length" && q.Measure != "absence_duration" && q.Measure != "tenure" && q.Measure != "" {
+		return notUnderstoodf("scry did not understand %q here: it can give the %s of all shifts or absences in a period, not rank people or groups by their own", w, map[bool]string{true: "longest", false: "shortest"}[most])
+	}
+	// A superlative that shaped nothing ("the fewest sick days" answered as
+	// one total, "the longest shift" as a count of shifts) is refused: the
+	// answer would be to another question.
+	if w := st.superlative(); w != "" && (most || least) && q.Kind == "number" && len(q.Aggs) == 0 && q.Limit == 0 && q.Order == "" &&
+		q.Distinct == "" && q.CountOf == nil && q.ShareOf == nil && q.Having == nil {
+		return notUnderstoodf("scry did not understand %q here: it found nothing to rank or take the %s of. Ask e.g. \"which employee worked the most hours last month\" or \"the longest shift last month\"", w, map[bool]string{true: "largest", false: "smallest"}[most])
+	}
 	return nil
 }
+
+// superlative is the first word of the question that picks the largest or
+// smallest ("most", "fewest", "longest"), as written, or "".
+func (st *parseState) superlative() string {
+	for _, t := range st.toks {
+		if rankWords[t] {
+			return t
+		}
+	}
+	return ""
+}
+
+var rankWords = wordSet(`most highest largest biggest maximum max greatest longest least lowest smallest fewest minimum min shortest`)
 
 // onlyDimColumns: every column asked for is a group ("which location").
 func (st *parseState) onlyDimColumns() bool {
@@ -564,3 +628,132 @@ func measureAttr(measure string) string {
 }
 
 var _ = regexp.MustCompile
+
+// eventWords name a hire or a leave as something that happened to people
+// ("hired", "joined", "left"); "started" is not one of them here, since an
+// absence or a shift starts too.
+var eventWords = wordSet(`hired hire joined recruited onboarded left leaver quit terminated resigned departure`)
+
+// readPersonEvent reads a hire or a leave beside another measure: "the sick
+// days of employees hired in 2025", "the average age of people who left
+// this year". The event and its period say whom the measure counts, so
+// they become a condition on the people (hire_date or end_date within the
+// period) and the measure is the other one. Until this, the measure of
+// higher rank won and the other words were dropped without a word: the
+// answer was the number of hires, or everyone's sick days in 2025. An event
+// whose period is not beside it, or with none, is refused, naming it.
+func (st *parseState) readPersonEvent(measure *string) error {
+	event, at, n := "", -1, 0
+	for _, it := range st.items {
+		for _, mn := range it.meanings {
+			if mn.kind == "measure" && (mn.name == "hires" || mn.name == "leavers") && event == "" {
+				event, at, n = mn.name, it.pos, it.n
+			}
+		}
+	}
+	if event == "" {
+		return nil
+	}
+	other := ""
+	// a measure named as a column ("the average age of …")
+	for _, c := range st.q.Columns {
+		if m := attributes[c].measure; m != "" && st.listCols {
+			other = m
+		}
+	}
+	for _, m := range st.measures {
+		if m != "hires" && m != "leavers" && m != "headcount" && (other == "" || st.p.model.Measures[m].Rank > st.p.model.Measures[other].Rank) {
+			other = m
+		}
+	}
+	if other == "" || *measure != event && *measure != other {
+		return nil
+	}
+	words := strings.Join(st.words[at:at+n], " ")
+	if !eventWords[st.toks[at+n-1]] {
+		return notUnderstoodf("scry reads %q as people hired or leaving, which it cannot also combine with %s in one question; ask for one of them", words, measureWords(st.p.model, other))
+	}
+	// the period right after the event ("hired in 2025", "who left this year")
+	beside := st.q.Time != nil && st.timeSpan[0] >= at+n && st.timeSpan[0] <= at+n+1
+	if beside && st.timeSpan[0] == at+n+1 && st.toks[at+n] != "in" && st.toks[at+n] != "during" && st.toks[at+n] != "since" {
+		beside = false
+	}
+	if !beside {
+		return notUnderstoodf("scry did not understand %q here: with %s it reads a hire or a leave only with its period right after it (e.g. hired in 2025, who left this year)", words, measureWords(st.p.model, other))
+	}
+	field := "hire_date"
+	if event == "leavers" {
+		field = "end_date"
+	}
+	st.use(at, at+n)
+	st.use(st.timeSpan[0]-1, st.timeSpan[0])
+	st.addCond(Filter{Field: field, Op: "during", Values: []string{st.q.Time.Expr}})
+	st.q.Time = nil
+	*measure = other
+	return nil
+}
+
+// measureWords names a measure in a sentence: its label, or its name.
+func measureWords(m *semantic.Model, name string) string {
+	if l := m.Measures[name].Label; l != "" {
+		return l
+	}
+	return strings.ReplaceAll(name, "_", " ")
+}
+
+// managerNoun is where "manager(s)" names the people asked about ("how
+// many managers", "female managers in Paris", "the youngest manager"), or
+// -1: not a manager of someone ("the manager of Clara", "Clara's manager",
+// "my manager", "manager name"), a grouping ("by manager", "per manager"),
+// or part of a position ("store managers").
+func (st *parseState) managerNoun() int {
+	for i, t := range st.toks {
+		if t != "manager" {
+			continue
+		}
+		if i+1 < len(st.toks) {
+			switch st.toks[i+1] {
+			case "of", "for", "name", "id", "number", "s", "to":
+				continue
+			}
+		}
+		if i > 0 {
+			prev := st.toks[i-1]
+			switch prev {
+			case "by", "per", "each", "every", "their", "his", "her", "my", "your", "its", "whose", "s", "department", "dept", "direct", "line", "a":
+				continue
+			}
+			if st.positionWith(i) {
+				continue
+			}
+		}
+		return i
+	}
+	return -1
+}
+
+// positionAt: the words from i name one of the tenant's positions
+// ("waiter", "store manager").
+func (st *parseState) positionAt(i int) bool {
+	for to := i + 1; to <= min(len(st.toks), i+4); to++ {
+		for _, mn := range st.p.phrases[strings.Join(st.toks[i:to], " ")] {
+			if mn.kind == "value" && mn.name == "position" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// positionWith: the word at i ends one of the tenant's positions with the
+// words before it ("store manager", "front office manager").
+func (st *parseState) positionWith(i int) bool {
+	for from := max(0, i-3); from < i; from++ {
+		for _, mn := range st.p.phrases[strings.Join(st.toks[from:i+1], " ")] {
+			if mn.kind == "value" && mn.name == "position" {
+				return true
+			}
+		}
+	}
+	return false
+}

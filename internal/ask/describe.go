@@ -38,6 +38,10 @@ func (f Filter) Describe() string {
 			verb = "does not " + strings.TrimSuffix(strings.TrimSuffix(verb, " with"), "s") + map[bool]string{true: " with", false: ""}[f.Op != "contains"]
 		}
 		return field + " " + verb + " " + strings.ToUpper(strings.Join(f.Values, " or "))
+	case f.Field == "reports" && f.Op == ">=" && len(f.Values) == 1 && f.Values[0] == "1":
+		return map[bool]string{false: "manages someone", true: "manages no one"}[f.Negate]
+	case f.Op == "during":
+		return notIf(f.Negate, "") + field + " within " + strings.TrimPrefix(f.Values[0], "year ")
 	case f.Op == "under":
 		return notIf(f.Negate, "") + "below " + f.Ref.describeWho() + " in the reporting tree, at any depth"
 	case f.Ref != nil && f.Op == "":

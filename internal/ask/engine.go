@@ -458,6 +458,10 @@ func chartTitle(q *Query, m *semantic.Model) string {
 			}
 			word = strings.ToUpper(ws[0][:1]) + strings.Join(ws, " and ")[1:]
 		}
+		if word != "" && ms.Agg == "avg" && agg != "avg" {
+			// the longest absence, not the "maximum average" duration
+			t = strings.TrimPrefix(t, "Average ")
+		}
 		if word != "" && !strings.HasPrefix(t, word) {
 			t = word + " " + strings.ToLower(t[:1]) + t[1:]
 		}

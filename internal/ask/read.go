@@ -52,33 +52,35 @@ func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, err
 }
 
 var (
-	reHaving     = rx(`(?:more than|greater than|higher than|over|above|in excess of|at least|no less than|minimum of|less than|fewer than|lower than|under|below|at most|no more than|maximum of|exactly) (\d+(?:\.\d+)?)(?: (hour|day|shift|absence|time|year|employee|people|person|staff|worker))?`)
-	reOrMore     = rx(`(\d+(?:\.\d+)?) or (more|fewer|less)(?: (hour|day|shift|absence|time|employee|people|person|staff|worker))?`)
-	reTop        = rx(`(top|best|first|bottom|worst|lowest|highest) (\d+)`)
-	reNTop       = rx(`(\d+) (highest|lowest|largest|smallest|best|worst|top|bottom|oldest|youngest|most|least)`)
-	rePeople     = regexp.MustCompile(`^ (?:who|whom|list|name|names|which (?:of )?(?:my |our |the )?(?:employee|staff|people|person|worker|team member|report|teacher|manager)|show me (?:all|every|everyone|everybody|the list)|show (?:all|every|everyone)|display (?:all|every|everyone)|give me (?:all|every|everyone|a list|the list|the name)|find (?:all|every|the)|get (?:all|every)|(?:top|bottom) \d+ (?:employee|staff|people|person|worker))\b`)
-	reWhoAny     = regexp.MustCompile(` (who|whom|which employee|which people|which staff|which person|which worker|which of|everyone|everybody|list of|names of|name of)\b`)
-	reCount      = rx(`(how many|number of|count of|count the number of|count the|count|headcount|head count|total number of|total number|amount of|how much|tally)`)
-	reRequest    = rx(`(?:can|could|may|might|would|shall) (?:i|we|you) (?:please )?(?:get|see|have|know|find|ask|list|view|obtain|show|give)|i (?:would like|want|need) to (?:know|see|get)|i (?:would like|want|need)`)
-	reMyTeam     = rx(`(?:(?:do|did|does) i (?:have|manage|supervise|lead)|i (?:have|manage|supervise|oversee|lead|look after)|my (?:team|school|department|store|site|unit|staff|people|report|direct report|employee|group|division|office|location|crew|shop|restaurant|hotel|branch|worker))`)
-	reTotal      = rx(`(total|sum of|sum|overall|combined|altogether|in total)`)
-	reAverage    = rx(`(?:on )?(average|mean|avg|typical)`)
-	reShare      = rx(`(share|percentage|percent|proportion|ratio|parity|fraction|distribution|split|breakdown|break down|makeup|composition)`)
-	reTrend      = rx(`(changed|change|trend|trending|evolution|evolved|developed|development|over time|progression)`)
-	reMost       = rx(`(the most|most|highest|largest|biggest|maximum|max|greatest|longest)`)
-	reLeast      = rx(`(the least|least|lowest|smallest|fewest|minimum|min|shortest)`)
-	reWeekly     = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
-	reSelf       = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
-	reDeptMgr    = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
-	reMgrOf      = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
-	reWithout    = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was) not|had no|have no|has no|with no|no)\b`)
-	reVersus     = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
-	reWorking    = regexp.MustCompile(` (working|work|worked|on shift|on duty|scheduled|rostered|in)\b`)
-	reUnmodelled = regexp.MustCompile(` (revenue|profit|productivity|performance|ratings?|bonus|bonuses|promotions?|engagement|satisfaction|commission|commissions|phone|telephone)\b`)
-	reWhichDim   = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
-	reMgrWord    = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
-	reGrainAdj   = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
-	reOffDomain  = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president of|translate|football|soccer|news|horoscope|lottery)\b`)
+	reHaving      = rx(`(?:more than|greater than|higher than|over|above|in excess of|at least|no less than|minimum of|less than|fewer than|lower than|under|below|at most|no more than|maximum of|exactly) (\d+(?:\.\d+)?)(?: (hour|day|shift|absence|time|year|employee|people|person|staff|worker))?`)
+	reOrMore      = rx(`(\d+(?:\.\d+)?) or (more|fewer|less)(?: (hour|day|shift|absence|time|employee|people|person|staff|worker))?`)
+	reTop         = rx(`(top|best|first|bottom|worst|lowest|highest) (\d+)`)
+	reNTop        = rx(`(\d+) (highest|lowest|largest|smallest|best|worst|top|bottom|oldest|youngest|most|least)`)
+	rePeople      = regexp.MustCompile(`^ (?:who|whom|list|name|names|which (?:of )?(?:my |our |the )?(?:employee|staff|people|person|worker|team member|report|teacher|manager)|show me (?:all|every|everyone|everybody|the list)|show (?:all|every|everyone)|display (?:all|every|everyone)|give me (?:all|every|everyone|a list|the list|the name)|find (?:all|every|the)|get (?:all|every)|(?:top|bottom) \d+ (?:employee|staff|people|person|worker))\b`)
+	reRelativeWho = regexp.MustCompile(` (?:people|person|employee|staff|worker|those|team member|one) (?:who|whom|that)\b`)
+	reAskWho      = regexp.MustCompile(`^ (?:who|whom|which (?:employee|people|person|staff|worker))\b`)
+	reWhoAny      = regexp.MustCompile(` (who|whom|which employee|which people|which staff|which person|which worker|which of|everyone|everybody|list of|names of|name of)\b`)
+	reCount       = rx(`(how many|number of|count of|count the number of|count the|count|headcount|head count|total number of|total number|amount of|how much|tally)`)
+	reRequest     = rx(`(?:can|could|may|might|would|shall) (?:i|we|you) (?:please )?(?:get|see|have|know|find|ask|list|view|obtain|show|give)|i (?:would like|want|need) to (?:know|see|get)|i (?:would like|want|need)`)
+	reMyTeam      = rx(`(?:(?:do|did|does) i (?:have|manage|supervise|lead)|i (?:have|manage|supervise|oversee|lead|look after)|my (?:team|school|department|store|site|unit|staff|people|report|direct report|employee|group|division|office|location|crew|shop|restaurant|hotel|branch|worker))`)
+	reTotal       = rx(`(total|sum of|sum|overall|combined|altogether|in total)`)
+	reAverage     = rx(`(?:on )?(average|mean|avg|typical)`)
+	reShare       = rx(`(share|percentage|percent|proportion|ratio|parity|fraction|distribution|split|breakdown|break down|makeup|composition)`)
+	reTrend       = rx(`(changed|change|trend|trending|evolution|evolved|developed|development|over time|progression)`)
+	reMost        = rx(`(the most|most|highest|largest|biggest|maximum|max|greatest|longest)`)
+	reLeast       = rx(`(the least|least|lowest|smallest|fewest|minimum|min|shortest)`)
+	reWeekly      = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
+	reSelf        = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
+	reDeptMgr     = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
+	reMgrOf       = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
+	reWithout     = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was) not|had no|have no|has no|with no|no)\b`)
+	reVersus      = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
+	reWorking     = regexp.MustCompile(` (working|work|worked|on shift|on duty|scheduled|rostered|in)\b`)
+	reUnmodelled  = regexp.MustCompile(` (revenue|profit|productivity|performance|ratings?|bonus|bonuses|promotions?|engagement|satisfaction|commission|commissions|phone|telephone)\b`)
+	reWhichDim    = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
+	reMgrWord     = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
+	reGrainAdj    = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
+	reOffDomain   = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president of|translate|football|soccer|news|horoscope|lottery)\b`)
 )
 
 // readDomain refuses questions about things the workforce data does not
@@ -105,9 +107,19 @@ func (st *parseState) readDomain() error {
 
 // readTime takes the first time expression of the question.
 func (st *parseState) readTime() error {
+	was := append([]bool(nil), st.used...)
 	for _, r := range timeRules {
 		if m := st.take(r.re); m != nil {
 			st.q.Time = &TimeRange{Expr: r.expr(m)}
+			st.timeSpan = [2]int{-1, -1}
+			for i := range st.used {
+				if st.used[i] && !was[i] {
+					if st.timeSpan[0] < 0 {
+						st.timeSpan[0] = i
+					}
+					st.timeSpan[1] = i + 1
+				}
+			}
 			break
 		}
 	}
@@ -167,7 +179,11 @@ func comparatorOp(phrase string) string {
 // shares, trends, extremes, "my".
 func (st *parseState) readFlags() error {
 	s := st.text()
-	st.people = st.people || rePeople.MatchString(" "+strings.Join(st.toks, " ")+" ") || reWhoAny.MatchString(s)
+	whole := " " + strings.Join(st.toks, " ") + " "
+	// "the average age of people who work in Paris": "who" there starts a
+	// clause about the people averaged, not a question for a list of them
+	relative := reAverage.MatchString(whole) && reRelativeWho.MatchString(s) && !reAskWho.MatchString(whole)
+	st.people = st.people || rePeople.MatchString(whole) || reWhoAny.MatchString(s) && !relative
 	// "can I get …" asks for something; "do I have", "I manage" and "my
 	// school" are the asker's team (their scope), not their own record
 	for st.take(reRequest) != nil {

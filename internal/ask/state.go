@@ -30,6 +30,7 @@ type parseState struct {
 	people, counting, average, share, trend, most, least bool
 	listCols                                             bool // a list of attributes was asked for ("names and hire dates")
 	lastN                                                bool
+	timeSpan                                             [2]int // the words of q.Time
 	havingUnit                                           string
 	items                                                []item
 	measures                                             []string

@@ -140,7 +140,7 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 }
 
 var aggNames = map[string]bool{"avg": true, "min": true, "max": true, "sum": true}
-var attrOps = map[string]bool{"": true, ">": true, ">=": true, "<": true, "<=": true, "=": true, "starts": true, "ends": true, "contains": true, "set": true, "under": true}
+var attrOps = map[string]bool{"": true, ">": true, ">=": true, "<": true, "<=": true, "=": true, "starts": true, "ends": true, "contains": true, "set": true, "under": true, "during": true}
 
 // validFilter checks a filter and what it nests (alternatives, a computed
 // value), denying anything not known.
@@ -188,6 +188,13 @@ func validFilter(f Filter, depth int) error {
 			if err := validFilter(rf, depth+1); err != nil {
 				return err
 			}
+		}
+	case f.Op == "during":
+		if at.typ != "date" || f.Ref != nil || len(f.Values) != 1 {
+			return errcode.New(errcode.NotUnderstood, "\"during\" takes a date field and one period")
+		}
+		if _, _, err := resolveExpr(f.Values[0], time.Now()); err != nil {
+			return errcode.New(errcode.NotUnderstood, "%q is not a period scry knows", f.Values[0])
 		}
 	case f.Op == "set":
 		if len(f.Values) > 0 || f.Ref != nil {
