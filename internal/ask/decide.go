@@ -198,7 +198,7 @@ func (st *parseState) decide() error {
 		st.take(reEachOfThem)
 	}
 	// "how many different cities", "how many jobs are there"
-	if counting && measure == "" {
+	if counting && measure == "" && !st.countsPeople() {
 		for _, it := range st.items {
 			if st.used[it.pos] {
 				continue
@@ -304,6 +304,16 @@ func (st *parseState) decide() error {
 		// "List employees hired this year" lists them; "how many" counts them.
 		if people && !counting {
 			q.Kind = "people"
+		}
+	}
+	// "the ratio of teachers to teaching assistants at each school": the
+	// two values are a group of their own beside the others (a share of
+	// each school's total would answer another question)
+	if len(st.dims) > 0 && share && strings.Contains(orig, " ratio ") {
+		for _, f := range st.filterOrder {
+			if len(filterVals[f]) > 1 && !st.negated[f] && f != "name" && !grouped(st.dims, f) {
+				st.dims, share = append(st.dims, f), false
+			}
 		}
 	}
 	// Grouping by two values of one field named together ("full-time vs part-time").
@@ -417,6 +427,11 @@ func (st *parseState) decide() error {
 	if q.Having != nil && counting && q.Measure != "headcount" && q.Measure != "" && q.Kind != "people" && q.ShareOf == nil {
 		q.CountOf, q.Having = q.Having, nil
 	}
+	// "how many employees were on sick leave", "how many teachers took a
+	// day off": the people with at least one such absence, not the absences
+	if counting && q.Kind == "number" && (q.Measure == "absence_cases" || q.Measure == "absence_days") && q.CountOf == nil && q.Having == nil && q.ShareOf == nil && st.countsPeople() {
+		q.Measure, q.CountOf = "absence_cases", &Condition{Op: ">", Value: 0}
+	}
 	if q.Kind == "people" && (most || least) && q.Limit == 0 && q.Measure != "" {
 		q.Limit = 1
 	}
@@ -465,17 +480,39 @@ func (st *parseState) decide() error {
 			q.Aggs = []string{map[bool]string{true: "max", false: "min"}[most]}
 		}
 	}
+	// a threshold within one day ("more than 12 hours in a day") is not one
+	// scry keeps: its totals are per period, or per week
+	if (q.CountOf != nil || q.Having != nil) && reInADay.MatchString(orig) {
+		st.refuse(notUnderstoodf("scry did not understand %q: it compares a person's total over the period (or per week), not within one day or one shift", strings.TrimSpace(reInADay.FindString(orig))))
+		return nil
+	}
+	// an average that shaped nothing ("average sick days per employee",
+	// answered as each one's total)
+	if average && q.Measure != "" && !q.PerPersonWeek && len(q.Aggs) == 0 && q.ShareOf == nil && st.p.model.Measures[q.Measure].Agg != "avg" &&
+		st.p.model.Measures[q.Measure].Entity != "employees" {
+		st.refuse(notUnderstoodf("scry did not understand \"average\" here: it can average a person's weekly hours or shifts (\"average hours worked per week\"), a length, a wage or an age, not %s per person", measureWords(st.p.model, q.Measure)))
+		return nil
+	}
 	// "who had the longest sick leave": the longest of each person's is not
 	// a ranking scry makes, and the most sick leaves is another question
 	if w := st.superlative(); (w == "longest" || w == "shortest") && q.Kind != "number" && q.Measure != "shift_length" && q.Measure != "absence_duration" && q.Measure != "tenure" && q.Measure != "" {
-		return notUnderstoodf("scry did not understand %q here: it can give the %s of all shifts or absences in a period, not rank people or groups by their own", w, map[bool]string{true: "longest", false: "shortest"}[most])
+		st.refuse(notUnderstoodf("scry did not understand %q here: it can give the %s of all shifts or absences in a period, not rank people or groups by their own", w, map[bool]string{true: "longest", false: "shortest"}[most]))
+		return nil
+	}
+	// "which waiter had the fewest sick days": people with none have no
+	// rows to rank, so the list would begin with someone who had one
+	if ms := st.p.model.Measures[q.Measure]; q.Kind == "people" && q.Order == "asc" && q.Limit > 0 && q.Having == nil &&
+		ms.Entity != "employees" && (ms.Agg == "sum" || ms.Agg == "count") {
+		st.refuse(notUnderstoodf("scry did not understand %q here: it cannot yet rank people by the fewest %s, since people with none would be left out. Ask who had none (\"who had no sick days this year\"), or for the most", st.superlative(), measureWords(st.p.model, q.Measure)))
+		return nil
 	}
 	// A superlative that shaped nothing ("the fewest sick days" answered as
 	// one total, "the longest shift" as a count of shifts) is refused: the
 	// answer would be to another question.
 	if w := st.superlative(); w != "" && (most || least) && q.Kind == "number" && len(q.Aggs) == 0 && q.Limit == 0 && q.Order == "" &&
 		q.Distinct == "" && q.CountOf == nil && q.ShareOf == nil && q.Having == nil {
-		return notUnderstoodf("scry did not understand %q here: it found nothing to rank or take the %s of. Ask e.g. \"which employee worked the most hours last month\" or \"the longest shift last month\"", w, map[bool]string{true: "largest", false: "smallest"}[most])
+		st.refuse(notUnderstoodf("scry did not understand %q here: it found nothing to rank or take the %s of. Ask e.g. \"which employee worked the most hours last month\" or \"the longest shift last month\"", w, map[bool]string{true: "largest", false: "smallest"}[most]))
+		return nil
 	}
 	return nil
 }
@@ -671,7 +708,8 @@ func (st *parseState) readPersonEvent(measure *string) error {
 	}
 	words := strings.Join(st.words[at:at+n], " ")
 	if !eventWords[st.toks[at+n-1]] {
-		return notUnderstoodf("scry reads %q as people hired or leaving, which it cannot also combine with %s in one question; ask for one of them", words, measureWords(st.p.model, other))
+		st.refuse(notUnderstoodf("scry reads %q as people hired or leaving, which it cannot also combine with %s in one question; ask for one of them", words, measureWords(st.p.model, other)))
+		return nil
 	}
 	// the period right after the event ("hired in 2025", "who left this year")
 	beside := st.q.Time != nil && st.timeSpan[0] >= at+n && st.timeSpan[0] <= at+n+1
@@ -679,7 +717,8 @@ func (st *parseState) readPersonEvent(measure *string) error {
 		beside = false
 	}
 	if !beside {
-		return notUnderstoodf("scry did not understand %q here: with %s it reads a hire or a leave only with its period right after it (e.g. hired in 2025, who left this year)", words, measureWords(st.p.model, other))
+		st.refuse(notUnderstoodf("scry did not understand %q here: with %s it reads a hire or a leave only with its period right after it (e.g. hired in 2025, who left this year)", words, measureWords(st.p.model, other)))
+		return nil
 	}
 	field := "hire_date"
 	if event == "leavers" {
@@ -693,10 +732,11 @@ func (st *parseState) readPersonEvent(measure *string) error {
 	return nil
 }
 
-// measureWords names a measure in a sentence: its label, or its name.
+// measureWords names a measure in a sentence ("absence days"): its title,
+// or its name.
 func measureWords(m *semantic.Model, name string) string {
-	if l := m.Measures[name].Label; l != "" {
-		return l
+	if t := m.Measures[name].Title; t != "" {
+		return strings.ToLower(t)
 	}
 	return strings.ReplaceAll(name, "_", " ")
 }
@@ -756,4 +796,27 @@ func (st *parseState) positionWith(i int) bool {
 		}
 	}
 	return false
+}
+
+var reInADay = regexp.MustCompile(` (?:in|on|during|within) (?:a|one|any|a single|the same|one single) (?:day|shift)\b| (?:per|a|each) (?:day|shift) `)
+
+// countsPeople: "how many" counts people ("how many employees were on sick
+// leave", "how many teachers took sick leave", "how many staff are at …").
+func (st *parseState) countsPeople() bool {
+	for i := 0; i+2 < len(st.toks); i++ {
+		if st.toks[i] != "how" || st.toks[i+1] != "many" {
+			continue
+		}
+		k := st.skip(i+2, "of", "the", "our", "my", "different", "female", "male", "part", "full", "time")
+		return k < len(st.toks) && (peopleNouns[st.toks[k]] || st.toks[k] == "teacher" || st.positionAt(k))
+	}
+	return false
+}
+
+// refuse keeps a refusal for the end of the reading: a word not understood
+// anywhere in the question is named first.
+func (st *parseState) refuse(err error) {
+	if st.fail == nil {
+		st.fail = err
+	}
 }

@@ -469,7 +469,10 @@ func chartTitle(q *Query, m *semantic.Model) string {
 			t = "Different " + strings.ReplaceAll(q.Distinct, "_", " ") + "s"
 		}
 		if q.CountOf != nil {
-			t = "People with " + strings.ToLower(t) + " " + q.CountOf.Op + " " + trimFloat(q.CountOf.Value)
+			t = "People with " + strings.ToLower(t)
+			if *q.CountOf != (Condition{Op: ">", Value: 0}) {
+				t += " " + q.CountOf.Op + " " + trimFloat(q.CountOf.Value)
+			}
 		}
 	}
 	if q.PerPersonWeek {

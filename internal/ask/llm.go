@@ -65,7 +65,12 @@ func QuerySchema(m *semantic.Model) map[string]any {
 	sort.Strings(dims)
 	attrs := semantic.SortedKeys(attributes)
 	fields := append(append([]string{}, attrs...), "absence_type", "status", "weekday")
-	ops := []string{">", ">=", "<", "<=", "=", "starts", "ends", "contains", "set", "under"}
+	var ops []string // the comparisons Validate accepts
+	for _, op := range semantic.SortedKeys(attrOps) {
+		if op != "" {
+			ops = append(ops, op)
+		}
+	}
 	simple := map[string]any{"type": "object", "additionalProperties": false, "required": []string{"field"},
 		"properties": map[string]any{
 			"field":  map[string]any{"type": "string", "enum": fields},

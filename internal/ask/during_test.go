@@ -1,0 +1,36 @@
+package ask_test
+
+import (
+	"testing"
+
+	"github.com/scry-dev/scry/internal/ask"
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/identity"
+	"github.com/scry-dev/scry/internal/semantic"
+)
+
+// TestDuringFilterIsChecked: a period condition on a person's dates (the
+// reading of "people hired in 2025") is checked like any filter, whichever
+// engine wrote it: only on a date, with one period scry can resolve.
+func TestDuringFilterIsChecked(t *testing.T) {
+	m := semantic.BuiltinHR()
+	for _, c := range []struct {
+		f  ask.Filter
+		ok bool
+	}{
+		{ask.Filter{Field: "hire_date", Op: "during", Values: []string{"year 2025"}}, true},
+		{ask.Filter{Field: "end_date", Op: "during", Values: []string{"this year"}}, true},
+		{ask.Filter{Field: "hourly_wage", Op: "during", Values: []string{"this year"}}, false},
+		{ask.Filter{Field: "hire_date", Op: "during", Values: []string{"the year of the horse"}}, false},
+		{ask.Filter{Field: "hire_date", Op: "during", Values: []string{"this year", "last year"}}, false},
+	} {
+		q := &ask.Query{Kind: "number", Measure: "headcount", Filters: []ask.Filter{c.f}}
+		err := ask.Validate(q, m, identity.Admin, ask.Scope{All: true})
+		if (err == nil) != c.ok {
+			t.Errorf("%+v: error %v, want ok=%v", c.f, err, c.ok)
+		}
+		if err != nil && errcode.From(err).Code != errcode.NotUnderstood {
+			t.Errorf("%+v: %v, want not_understood", c.f, err)
+		}
+	}
+}
