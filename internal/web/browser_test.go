@@ -240,6 +240,15 @@ func TestBrowserAskJourney(t *testing.T) {
 	if c := eval[string](t, ctx, `document.querySelector("#answer caption").textContent`); !strings.Contains(c, "Hours worked by department, last year") {
 		t.Errorf("follow-up answered %q", c)
 	}
+	// people named by their hire, and the managers, as the page says them
+	run(askQ("Average hourly wage of people hired in 2025"), shot("06e-ask-hired-in"))
+	if e := eval[string](t, ctx, `document.querySelector(".explain").textContent`); !strings.Contains(e, "hire date within 2025") {
+		t.Errorf("how I read 'hired in 2025': %q", e)
+	}
+	run(askQ("How many managers are in Paris?"), shot("06f-ask-managers"))
+	if e := eval[string](t, ctx, `document.querySelector(".explain").textContent`); !strings.Contains(e, "manages someone") {
+		t.Errorf("how I read 'managers': %q", e)
+	}
 	run(chromedp.EmulateViewport(375, 800),
 		askQ("Give me the gender parity"), shot("07-ask-mobile-pie"),
 		chromedp.EmulateViewport(1280, 900),
