@@ -404,7 +404,17 @@ func (b *builder) in(col string, f Filter) string {
 	return col + op + strings.Join(ps, ", ") + ")"
 }
 
-func (b *builder) filterCond(f Filter) (string, error) { return b.filterOn(f, "e") }
+// A condition on a shift's own place or position reads the shift's, as a
+// grouping by them does: "hours worked in Paris" is the Paris row of "hours
+// worked by location", and hours worked at a "Remote" location (a shift's
+// place, never an employee's) are found at all.
+func (b *builder) filterCond(f Filter) (string, error) {
+	if d, ok := b.model.Dimensions[f.Field]; ok && d.ShiftsColumn != "" && b.entity() == "shifts" && f.Ref == nil && f.Op == "" {
+		f.Field = d.ShiftsColumn
+		return b.filterOn(f, "f")
+	}
+	return b.filterOn(f, "e")
+}
 
 // filterOn is the condition of f on the employee row alias (facts for
 // absence type and status).
@@ -1063,7 +1073,9 @@ func (b *builder) without(cte string, tenantID int64, rowCap int) (compiled, err
 	outer := append([]string{"e.tenant_id = " + t}, b.scopeCond("e")...)
 	inner := []string{"f.tenant_id = e.tenant_id", "f.employee_id = e.employee_id"}
 	for _, f := range b.q.Filters {
-		c, err := b.filterCond(f)
+		// the people listed are described by their own attributes ("who in
+		// Paris did not work last month")
+		c, err := b.filterOn(f, "e")
 		if err != nil {
 			return compiled{}, err
 		}

@@ -488,8 +488,19 @@ func (st *parseState) readNamed() error {
 func (st *parseState) readReporting() error {
 	for _, re := range []*regexp.Regexp{reReportsTo, reManagedBy, reUnder} {
 		if m, next := st.peekNext(re); m != nil {
+			// "report to someone other than Nora Girard"
+			negate, verbEnd := false, next
+			if k := st.skip(next, "someone", "somebody", "anyone", "anybody"); k > next && k < len(st.toks) {
+				switch {
+				case st.toks[k] == "other" && k+1 < len(st.toks) && st.toks[k+1] == "than":
+					negate, next = true, k+2
+				case st.toks[k] == "but" || st.toks[k] == "except":
+					negate, next = true, k+1
+				}
+			}
 			if f, n := st.nameAt(next); n > 0 {
 				st.take(re)
+				st.use(verbEnd, next) // "someone other than"
 				st.use(next, next+n)
 				// "(first name)" after a name says which part it is
 				if k := st.next(next + n); k >= 0 && k+1 < len(st.toks) && (st.toks[k] == "first" || st.toks[k] == "last") && st.toks[k+1] == "name" {
@@ -499,7 +510,7 @@ func (st *parseState) readReporting() error {
 				if re == reUnder || strings.Contains(m[0], "indirectly") || st.take(reIndirect) != nil {
 					op = "under" // anyone below them, at any depth
 				}
-				st.addCond(Filter{Field: "manager_id", Op: op, Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}})
+				st.addCond(Filter{Field: "manager_id", Op: op, Negate: negate, Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}})
 			}
 		}
 	}

@@ -79,6 +79,10 @@ func (st *parseState) decide() error {
 		st.take(reHowOld)
 		st.measures = append(st.measures, "age")
 	}
+	// "who has been here the longest", "worked here the shortest": tenure
+	if (most || least) && st.take(reBeenHere) != nil {
+		st.measures = append(st.measures, "tenure")
+	}
 
 	var measure string
 	for _, m := range st.measures {
@@ -414,7 +418,7 @@ func (st *parseState) decide() error {
 		// "What percentage of employees are part-time?": the filters named
 		// after the verb define the part, those before it the whole.
 		q.Kind = "number"
-		q.ShareWhere, q.Filters = splitShare(orig, q.Filters)
+		q.ShareWhere, q.Filters = st.splitShare(orig, q.Filters)
 	default:
 		q.Kind = "number"
 	}
@@ -504,6 +508,12 @@ func (st *parseState) decide() error {
 	if ms := st.p.model.Measures[q.Measure]; q.Kind == "people" && q.Order == "asc" && q.Limit > 0 && q.Having == nil &&
 		ms.Entity != "employees" && (ms.Agg == "sum" || ms.Agg == "count") {
 		st.refuse(notUnderstoodf("scry did not understand %q here: it cannot yet rank people by the fewest %s, since people with none would be left out. Ask who had none (\"who had no sick days this year\"), or for the most", st.superlative(), measureWords(st.p.model, q.Measure)))
+		return nil
+	}
+	// a list put in order with nothing to order it by ("who at my school
+	// has the highest sales": a word scry does not measure)
+	if w := st.superlative(); w != "" && q.Kind == "people" && q.Measure == "" && len(q.Sort) == 0 && q.Order != "" && q.Relation == "" {
+		st.refuse(notUnderstoodf("scry did not understand %q here: it found nothing it measures to rank these people by (hours worked, absences, wage, age, tenure…)", w))
 		return nil
 	}
 	// A superlative that shaped nothing ("the fewest sick days" answered as
@@ -797,6 +807,8 @@ func (st *parseState) positionWith(i int) bool {
 	}
 	return false
 }
+
+var reBeenHere = rx(`(?:has|have|had)? ?(?:been|worked|stayed) (?:here|with us|with the company|at the company)`)
 
 var reInADay = regexp.MustCompile(` (?:in|on|during|within) (?:a|one|any|a single|the same|one single) (?:day|shift)\b| (?:per|a|each) (?:day|shift) `)
 

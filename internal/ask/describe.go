@@ -44,8 +44,10 @@ func (f Filter) Describe() string {
 		return notIf(f.Negate, "") + field + " within " + strings.TrimPrefix(f.Values[0], "year ")
 	case f.Op == "under":
 		return notIf(f.Negate, "") + "below " + f.Ref.describeWho() + " in the reporting tree, at any depth"
+	case f.Ref != nil && f.Op == "" && f.Field == "manager_id" && f.Ref.Field == "employee_id":
+		return map[bool]string{false: "reports to ", true: "does not report to "}[f.Negate] + f.Ref.describeWho()
 	case f.Ref != nil && f.Op == "":
-		return notIf(f.Negate, "") + field + " is the " + field + " of " + f.Ref.describeWho()
+		return notIf(f.Negate, "") + field + " is the " + strings.ReplaceAll(f.Ref.Field, "_", " ") + " of " + f.Ref.describeWho()
 	case f.Ref != nil:
 		return notIf(f.Negate, "") + field + " " + opWords(f.Op, f.Field) + " " + f.Ref.describe()
 	case f.Op != "":

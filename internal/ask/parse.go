@@ -258,28 +258,45 @@ func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 var reShareVerb = regexp.MustCompile(` (?:share|percentage|percent|proportion|ratio|fraction)\b.*? (?:are|is|were|was|who|that|have|has|work|worked|on)\b`)
 
+// reShareAmong: "the percentage of women in the dining room" — with no verb,
+// the people after "in", "among", "at" or "within" are the whole.
+var reShareAmong = regexp.MustCompile(` (?:share|percentage|percent|proportion|fraction)\b.*? (?:in|among|at|within|across) `)
+
 // splitShare divides filters into the part (named after the verb that
-// follows the share word) and the whole (named before it).
-func splitShare(orig string, fs []Filter) (part, whole []Filter) {
+// follows the share word: "what share of the dining room staff are women")
+// and the whole (named before it); with no verb, the part is named right
+// after the share word and the whole after "in", "among", "at" or "within"
+// ("the percentage of women in the dining room"). A filter is placed by
+// the words it was read from (valueSpans: "women" for female), else by its
+// value's own words.
+func (st *parseState) splitShare(orig string, fs []Filter) (part, whole []Filter) {
 	loc := reShareVerb.FindStringIndex(orig)
+	partAfter := true
 	if loc == nil {
-		return fs, nil
+		if loc = reShareAmong.FindStringIndex(orig); loc == nil {
+			return fs, nil
+		}
+		partAfter = false
 	}
-	after := orig[loc[1]:]
+	after := orig[loc[1]-1:]
 	for _, f := range fs {
 		inAfter := false
 		for _, v := range f.Values {
-			for _, w := range []string{normPhrase(v), normPhrase(strings.ReplaceAll(v, "_", " "))} {
-				inAfter = inAfter || strings.Contains(after, " "+w+" ")
+			words := []string{normPhrase(v), normPhrase(strings.ReplaceAll(v, "_", " "))}
+			if sp, ok := st.valueSpans[[2]string{f.Field, v}]; ok {
+				words = append(words, strings.Join(st.toks[sp[0]:sp[1]], " "))
+			}
+			for _, w := range words {
+				inAfter = inAfter || w != "" && strings.Contains(after, " "+w+" ")
 			}
 		}
-		if f.Field == "absence_type" || inAfter {
+		if f.Field == "absence_type" || inAfter == partAfter {
 			part = append(part, f)
 		} else {
 			whole = append(whole, f)
 		}
 	}
-	if len(part) == 0 {
+	if len(part) == 0 || len(whole) == 0 && !partAfter {
 		return fs, nil
 	}
 	return part, whole
