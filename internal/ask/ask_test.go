@@ -193,6 +193,10 @@ func TestScopeNeverLeaks(t *testing.T) {
 		"Show me everyone's upcoming vacation time", "Show me all department managers who have team members on vacation next week",
 		"List employees hired this year", "Headcount by manager", "Which employee worked the most hours this month?",
 		"List the employees of bistro-group", "Show Elise Francois hours last month", "What is the hourly wage of Elise Francois?",
+		// readings of 2026-12-03: people named by an event, managers, reporting lines, tenure, shares
+		"How many managers are there?", "Average age of people who left this year", "Sick days of employees hired in 2025",
+		"How many employees report to someone other than Elise Francois", "Who has been here the longest",
+		"Percentage of women in Retail", "How many employees were on sick leave this year",
 	}
 	for _, as := range []string{"manager:E0105", "manager:E0002", "employee:E0003"} {
 		ref := f.refs["acme-retail"]
