@@ -694,9 +694,23 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		if b.ms.Agg == "sum" {
 			value = "f." + b.ms.Column
 		}
-		sql := cte + "select round(" + d.Numeric("100.0 * coalesce(sum(case when "+strings.Join(part, " and ")+" then "+value+" else 0 end), 0) / nullif(sum("+value+"), 0)") +
-			", 2) from " + b.from() + " where " + strings.Join(conds, " and ")
-		return compiled{SQL: sql, Args: b.args, Columns: []Column{{Name: "percent", Type: "number"}}}, nil
+		// by group: the part's share of each group's own total ("what % of
+		// each department is part-time")
+		var sel, groups []string
+		var cols []Column
+		for i, dn := range q.Dimensions {
+			expr, col, err := b.dimExpr(dn)
+			if err != nil {
+				return compiled{}, err
+			}
+			sel, groups, cols = append(sel, expr+" as d"+strconv.Itoa(i)), append(groups, "d"+strconv.Itoa(i)), append(cols, col)
+		}
+		share := "round(" + d.Numeric("100.0 * coalesce(sum(case when "+strings.Join(part, " and ")+" then "+value+" else 0 end), 0) / nullif(sum("+value+"), 0)") + ", 2)"
+		sql := cte + "select " + strings.Join(append(sel, share), ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ")
+		if len(groups) > 0 {
+			sql += " group by " + strings.Join(groups, ", ") + " order by " + strings.Join(groups, ", ")
+		}
+		return compiled{SQL: sql, Args: b.args, Columns: append(cols, Column{Name: "percent", Type: "number"})}, nil
 	}
 	if q.CountOf != nil {
 		return b.countOf(cte, tenantID, rowCap)

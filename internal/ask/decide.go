@@ -2,6 +2,7 @@ package ask
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 
 	"github.com/scry-dev/scry/internal/semantic"
@@ -61,6 +62,14 @@ func (st *parseState) decide() error {
 	counting, average, share, most, least := st.counting, st.average, st.share, st.most, st.least
 	people := st.people
 
+	// "rank employees by age", "sort the cashiers by hours worked": people,
+	// in that order
+	for i := 0; i+1 < len(st.toks) && !people; i++ {
+		if sortTriggers[st.toks[i]] {
+			k := st.past(i+1, "the", "all", "our", "my", "every")
+			people = k < len(st.toks) && (peopleNouns[st.toks[k]] || st.positionAt(k))
+		}
+	}
 	// "which waiter worked the most hours": the people of that position,
 	// ranked
 	if (most || least) && !people {
@@ -334,6 +343,22 @@ func (st *parseState) decide() error {
 			}
 		}
 	}
+	// "rank departments by average wage", "average wage by department,
+	// ranked": a group put in order by what is computed for it
+	if !people && measure != "" && attributes[measureAttr(measure)].typ == "" || !people && (average || counting) && measure != "" {
+		var keep []SortKey
+		for _, k := range q.Sort {
+			if d := attributes[k.Field].dim; d != "" && k.Field != "name" && d != "employee" {
+				if !grouped(st.dims, d) {
+					st.dims = append(st.dims, d)
+				}
+				q.Order = map[bool]string{true: "desc", false: "asc"}[k.Desc]
+				continue
+			}
+			keep = append(keep, k)
+		}
+		q.Sort = keep
+	}
 	// "Which department has the most …": group by it, best first.
 	if (reWhichDim.MatchString(orig) || dimCols || st.subject != "") && (most || least) && len(st.dims) == 1 && st.extreme == "" {
 		q.Limit = max(q.Limit, 1)
@@ -351,7 +376,11 @@ func (st *parseState) decide() error {
 			}
 		}
 	}
-	if share && len(st.dims) > 0 && q.Kind != "people" {
+	// "what % of each department is part-time": within each group, the
+	// part named after the verb ("by department" is how the part splits
+	// across the groups)
+	shareWithin := share && len(st.dims) > 0 && q.Kind != "people" && reEachGroup.MatchString(orig) && !strings.Contains(orig, " by ")
+	if share && len(st.dims) > 0 && q.Kind != "people" && !shareWithin {
 		q.Share = true
 	}
 	if average && reWeekly.MatchString(orig) && (measure == "hours_worked" || measure == "planned_hours" || measure == "attendance") {
@@ -410,11 +439,14 @@ func (st *parseState) decide() error {
 		q.Kind = "number"
 	case people && len(q.Dimensions) == 0 && !counting, q.Limit > 0 && len(q.Dimensions) == 0 && q.Measure != "" && !counting:
 		q.Kind = "people" // "top 3 teachers by hours worked"
+	case share && q.Having != nil && len(q.Dimensions) == 0:
+		q.Kind, q.ShareOf, q.Having = "number", q.Having, nil
+	case shareWithin && len(q.Filters) > 0 && shareMeasures[q.Measure]:
+		q.Kind = "groups"
+		q.ShareWhere, q.Filters = st.splitShare(orig, q.Filters)
 	case len(q.Dimensions) > 0:
 		q.Kind = "groups"
-	case share && q.Having != nil:
-		q.Kind, q.ShareOf, q.Having = "number", q.Having, nil
-	case share && len(q.Filters) > 0 && (q.Measure == "headcount" || q.Measure == "hours_worked" || q.Measure == "absence_days" || q.Measure == "absence_cases"):
+	case share && len(q.Filters) > 0 && shareMeasures[q.Measure]:
 		// "What percentage of employees are part-time?": the filters named
 		// after the verb define the part, those before it the whole.
 		q.Kind = "number"
@@ -514,6 +546,17 @@ func (st *parseState) decide() error {
 	// has the highest sales": a word scry does not measure)
 	if w := st.superlative(); w != "" && q.Kind == "people" && q.Measure == "" && len(q.Sort) == 0 && q.Order != "" && q.Relation == "" {
 		st.refuse(notUnderstoodf("scry did not understand %q here: it found nothing it measures to rank these people by (hours worked, absences, wage, age, tenure…)", w))
+		return nil
+	}
+	// an order that shaped nothing ("rank … by" answered as one number)
+	if q.Kind == "number" && q.Order != "" && len(q.Aggs) == 0 {
+		st.refuse(notUnderstoodf("scry did not understand what to put in order here: name the people or groups to rank (\"rank departments by average wage\", \"rank employees by age\")"))
+		return nil
+	}
+	// a share that shaped nothing ("what % of shifts were on weekends"
+	// answered as a count)
+	if share && !q.Share && len(q.ShareWhere) == 0 && q.ShareOf == nil && (q.Kind == "number" || q.Kind == "groups") && st.shareWord() != "" {
+		st.refuse(notUnderstoodf("scry did not understand %q here: it can give the share of people, hours, shifts or absences that meet a condition (\"what percentage of employees are part-time\", \"what share of shifts last month were on weekends\")", st.shareWord()))
 		return nil
 	}
 	// A superlative that shaped nothing ("the fewest sick days" answered as
@@ -819,7 +862,7 @@ func (st *parseState) countsPeople() bool {
 		if st.toks[i] != "how" || st.toks[i+1] != "many" {
 			continue
 		}
-		k := st.skip(i+2, "of", "the", "our", "my", "different", "female", "male", "part", "full", "time")
+		k := st.past(i+2, "of", "the", "our", "my", "different", "female", "male", "part", "full", "time")
 		return k < len(st.toks) && (peopleNouns[st.toks[k]] || st.toks[k] == "teacher" || st.positionAt(k))
 	}
 	return false
@@ -831,4 +874,30 @@ func (st *parseState) refuse(err error) {
 	if st.fail == nil {
 		st.fail = err
 	}
+}
+
+// shareMeasures can be split into a part and its whole.
+var shareMeasures = map[string]bool{"headcount": true, "hours_worked": true, "planned_hours": true, "shifts": true, "attendance": true,
+	"absence_days": true, "absence_cases": true}
+
+var reEachGroup = regexp.MustCompile(` (?:of|in|within|for|across) (?:each|every) `)
+
+// shareWord is the question's word for a share ("percentage", "%"), or "".
+func (st *parseState) shareWord() string {
+	for i, t := range st.toks {
+		switch t {
+		case "share", "percentage", "percent", "proportion", "fraction":
+			return st.words[i]
+		}
+	}
+	return ""
+}
+
+// past moves past the words of the set, read or not ("the" may have gone
+// to an earlier reading).
+func (st *parseState) past(i int, words ...string) int {
+	for i < len(st.toks) && slices.Contains(words, st.toks[i]) {
+		i++
+	}
+	return i
 }

@@ -482,7 +482,11 @@ func chartTitle(q *Query, m *semantic.Model) string {
 		t = "Share of people with " + strings.ToLower(t) + " " + q.ShareOf.Op + " " + trimFloat(q.ShareOf.Value)
 	}
 	if len(q.ShareWhere) > 0 {
-		t = "Share of " + strings.ToLower(t) + " that are " + strings.ReplaceAll(strings.Join(q.ShareWhere[0].Values, " or "), "_", "-")
+		if f := q.ShareWhere[0]; f.Field == "weekday" {
+			t = "Share of " + strings.ToLower(t) + " " + f.Describe() // "on Sunday or Saturday"
+		} else {
+			t = "Share of " + strings.ToLower(t) + " that are " + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", "-")
+		}
 	}
 	if q.Kind == "people" {
 		switch {

@@ -290,7 +290,7 @@ func (st *parseState) splitShare(orig string, fs []Filter) (part, whole []Filter
 				inAfter = inAfter || w != "" && strings.Contains(after, " "+w+" ")
 			}
 		}
-		if f.Field == "absence_type" || inAfter == partAfter {
+		if inAfter == partAfter {
 			part = append(part, f)
 		} else {
 			whole = append(whole, f)

@@ -214,11 +214,15 @@ func (st *parseState) readOrder() error {
 		}
 		// the attribute right after "by", "of" or "using" is the one sorted
 		// on; without one, the first attribute in the phrase
+		// a ranking puts the largest first unless it says otherwise
+		rank := st.toks[i] == "rank" || st.toks[i] == "ranked"
 		desc, attr, first, firstAt, byAt := false, "", "", -1, -1
 		for k := lo; k < hi; k++ {
 			switch st.toks[k] {
 			case "descending", "decreasing", "reverse":
 				desc = true
+			case "ascending", "increasing":
+				rank = false
 			}
 			if a, n := st.attrAt(k); n > 0 && a != "*" {
 				prev := st.prevWord(k)
@@ -250,6 +254,7 @@ func (st *parseState) readOrder() error {
 			}
 			lo++
 		}
+		desc = desc || rank
 		if attr == "" {
 			if st.toks[i] == "alphabetical" || st.toks[i] == "alphabetically" {
 				attr = "name"
