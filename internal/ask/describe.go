@@ -135,6 +135,17 @@ func (q *Query) Notes() []string {
 	if q.PerPersonWeek {
 		out = append(out, "each person's average per week they worked")
 	}
+	if len(q.ShareWhere) > 0 {
+		parts := make([]string, len(q.ShareWhere))
+		for i, f := range q.ShareWhere {
+			parts[i] = f.Describe()
+		}
+		whole := "of the whole"
+		if len(q.Dimensions) > 0 {
+			whole = "of each group's whole"
+		}
+		out = append(out, "the share where "+ListWords(parts)+", "+whole)
+	}
 	if len(q.Columns) > 0 {
 		out = append(out, "showing "+strings.ReplaceAll(strings.Join(q.Columns, ", "), "_", " "))
 	}

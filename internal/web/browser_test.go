@@ -245,6 +245,10 @@ func TestBrowserAskJourney(t *testing.T) {
 	if e := eval[string](t, ctx, `document.querySelector(".explain").textContent`); !strings.Contains(e, "hire date within 2025") {
 		t.Errorf("how I read 'hired in 2025': %q", e)
 	}
+	run(askQ("What % of each department is part-time?"), shot("06g-ask-share-within"))
+	if n := eval[int](t, ctx, `document.querySelectorAll("#answer tbody tr").length`); n != 7 {
+		t.Errorf("the part-time share of each department: %d rows, want one a department", n)
+	}
 	run(askQ("How many managers are in Paris?"), shot("06f-ask-managers"))
 	if e := eval[string](t, ctx, `document.querySelector(".explain").textContent`); !strings.Contains(e, "manages someone") {
 		t.Errorf("how I read 'managers': %q", e)
