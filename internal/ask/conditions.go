@@ -620,9 +620,9 @@ func (st *parseState) refAt(j int, op string) (*Ref, int) {
 	if agg := aggWords[w]; agg != "" && agg != "sum" {
 		k := j + 1
 		field := ""
-		var pre []Filter // "the average cashier wage"
+		var pre []Filter // "the average cashier wage", "the average cashier"
 		if fs, n := st.valuesAt(k); n > 0 {
-			if a, an := st.attrAt(k + n); an > 0 && attributes[a].typ == "number" {
+			if a, an := st.attrAt(k + n); an > 0 && attributes[a].typ == "number" || an == 0 {
 				pre, k = fs, k+n
 			}
 		}

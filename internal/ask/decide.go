@@ -276,7 +276,8 @@ func (st *parseState) decide() error {
 		st.dims = append(st.dims, map[string]string{"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year", "annual": "year"}[m[1]])
 		st.useWord(m[1])
 	}
-	working := reWorking.MatchString(orig) && strings.Contains(orig, " work") && q.Time != nil
+	working := reWorking.MatchString(orig) && strings.Contains(orig, " work") && q.Time != nil ||
+		q.Time != nil && st.timeSpan[0] > 0 && st.toks[st.timeSpan[0]-1] == "on" && filterVals["absence_type"] == nil // "who's on tomorrow"
 	if people && measure == "" && working {
 		measure = "shifts"
 	}
@@ -334,7 +335,10 @@ func (st *parseState) decide() error {
 		for _, f := range st.filterOrder {
 			// "full-time vs part-time" compares; "how many are part-time or
 			// apprentices" counts them together
-			if len(filterVals[f]) > 1 && !st.negated[f] && (reVersus.MatchString(st.text()) && !(counting && !strings.Contains(orig, " vs ") && !strings.Contains(orig, " versus ")) || share || strings.Contains(orig, " compare ")) && f != "name" {
+			// "sick days and vacation days": two kinds of absence are two
+			// totals, never one sum of both
+			both := f == "absence_type" && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") && q.Kind != "people" && !people
+			if len(filterVals[f]) > 1 && !st.negated[f] && (reVersus.MatchString(st.text()) && !(counting && !strings.Contains(orig, " vs ") && !strings.Contains(orig, " versus ")) || share || strings.Contains(orig, " compare ") || both) && f != "name" {
 				st.dims = append(st.dims, f)
 				st.useWord("vs")
 				st.useWord("versus")
@@ -551,6 +555,20 @@ func (st *parseState) decide() error {
 	// an order that shaped nothing ("rank … by" answered as one number)
 	if q.Kind == "number" && q.Order != "" && len(q.Aggs) == 0 {
 		st.refuse(notUnderstoodf("scry did not understand what to put in order here: name the people or groups to rank (\"rank departments by average wage\", \"rank employees by age\")"))
+		return nil
+	}
+	// "who had sick leave and vacation": both, which scry cannot ask of one
+	// person's absences (it would list who had either)
+	for _, f := range q.Filters {
+		if q.Kind == "people" && f.Field == "absence_type" && len(f.Values) > 1 && !f.Negate && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") {
+			st.refuse(notUnderstoodf("scry did not understand \"and\" here: it can list who had one kind of absence or another, not who had both"))
+			return nil
+		}
+	}
+	// a list of people with a period that says nothing of them ("who is
+	// around next week"): the period would be ignored
+	if q.Kind == "people" && q.Measure == "" && q.Time != nil && q.Relation == "" && !hasFilter(q, "absence_type") {
+		st.refuse(notUnderstoodf("scry did not understand what the people listed did %s: ask who worked, was absent, was hired or left then", q.Time.Expr))
 		return nil
 	}
 	// a share that shaped nothing ("what % of shifts were on weekends"
