@@ -2,6 +2,7 @@ package ask
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math"
 	"strconv"
@@ -200,6 +201,9 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 			// a previous query sent back by the client names someone out of scope
 			return parser.didNotUnderstand([]string{normPhrase(name)})
 		}
+		if g := emptyGroup(q, e.Model, visible); visible != nil && g != "" {
+			return errcode.New(errcode.PermissionDenied, "No one you may see is in %s: you see %s only", g, map[bool]string{true: "your team", false: "your own record"}[scope.Subtree])
+		}
 		ans.Query = q
 		c, err := prepare(q, e.Model, tx.Dialect, who, scope, now, rowCap, !e.FactsOnly)
 		if err != nil {
@@ -312,9 +316,9 @@ func (e *Engine) read(ctx context.Context, p *Parser, question string, visible m
 func visibleNames(ctx context.Context, tx *store.Tx, scope Scope, now time.Time) (map[string]bool, error) {
 	b := &builder{d: tx.Dialect, scope: scope, now: now.Format(day)}
 	cte := b.scopeCTE(tx.TenantID)
-	sql := cte + "select e.employee_id, e.first_name, e.last_name from employees e where e.tenant_id = " + b.arg(tx.TenantID) +
+	query := cte + "select e.employee_id, e.first_name, e.last_name, e.department, e.position, e.location from employees e where e.tenant_id = " + b.arg(tx.TenantID) +
 		" and " + strings.Join(b.scopeCond("e"), " and ")
-	rows, err := tx.QueryContext(ctx, sql, b.args...)
+	rows, err := tx.QueryContext(ctx, query, b.args...)
 	if err != nil {
 		return nil, store.Err(err, "read visible names")
 	}
@@ -322,14 +326,41 @@ func visibleNames(ctx context.Context, tx *store.Tx, scope Scope, now time.Time)
 	out := map[string]bool{}
 	for rows.Next() {
 		var id, first, last string
-		if err := rows.Scan(&id, &first, &last); err != nil {
+		var dept, pos, loc sql.NullString
+		if err := rows.Scan(&id, &first, &last, &dept, &pos, &loc); err != nil {
 			return nil, store.Err(err, "scan visible names")
 		}
-		for k, v := range map[string]string{"employee_id": id, "first_name": first, "last_name": last, "name": first + " " + last} {
+		for k, v := range map[string]string{"employee_id": id, "first_name": first, "last_name": last, "name": first + " " + last,
+			"department": dept.String, "position": pos.String, "location": loc.String} {
 			out[k+":"+strings.ToLower(v)] = true
 		}
 	}
 	return out, rows.Err()
+}
+
+// emptyGroup returns a department (or, of people rather than shifts, a
+// position or location) a scoped asker's query filters on that no one they
+// may see belongs to: the answer would be 0 or nothing, which reads as a
+// fact about that group ("the hours of Oak High's teachers: 0") when it is
+// only that the group is outside the asker's team.
+func emptyGroup(q *Query, m *semantic.Model, visible map[string]bool) string {
+	fields := map[string]bool{"department": true}
+	if m.Measures[q.Measure].Entity != "shifts" {
+		fields["position"], fields["location"] = true, true // a shift's own may differ
+	}
+	for _, f := range append(append([]Filter{}, q.Filters...), q.ShareWhere...) {
+		if !fields[f.Field] || f.Negate || f.Op != "" || f.Ref != nil || len(f.Values) == 0 {
+			continue
+		}
+		seen := false
+		for _, v := range f.Values {
+			seen = seen || visible[f.Field+":"+strings.ToLower(v)]
+		}
+		if !seen {
+			return strings.Join(f.Values, " or ")
+		}
+	}
+	return ""
 }
 
 // hiddenName returns a name or id a query filters on that is not visible.

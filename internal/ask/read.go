@@ -138,6 +138,12 @@ func (st *parseState) readHaving() error {
 		st.q.Having, st.havingUnit = &Condition{Op: op, Value: v}, m[3]
 		return nil
 	}
+	if m, next := st.peekNext(reHaving); m != nil && m[2] == "" && st.peopleBefore(next-1) {
+		// "part-time teachers over 45", "employees under 30": their age
+		st.take(reHaving)
+		st.addCond(Filter{Field: "age", Op: comparatorOp(m[0]), Values: []string{m[1]}})
+		return nil
+	}
 	m, next := st.takeNext(reHaving, 2)
 	if m == nil {
 		return nil
@@ -216,4 +222,19 @@ func (st *parseState) readFlags() error {
 		st.least = true
 	}
 	return nil
+}
+
+// comparatorWords may stand between people and a number: "teachers aged
+// over 45", "staff who are under 30".
+var comparatorWords = wordSet(`over above under below more less than older younger greater fewer at least most no exactly in excess of
+	minimum maximum higher lower who are is aged age`)
+
+// peopleBefore: the words before the number at i name people ("teachers
+// over 45"), so a bare number there is an age, not a threshold on a total.
+func (st *parseState) peopleBefore(i int) bool {
+	j := i - 1
+	for j >= 0 && comparatorWords[st.toks[j]] {
+		j--
+	}
+	return j >= 0 && (peopleNouns[st.toks[j]] || st.positionWith(j) || st.positionAt(j))
 }

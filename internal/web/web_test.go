@@ -169,8 +169,10 @@ func TestSignInAskSignOut(t *testing.T) {
 		if got := fmt.Sprint(next["rows"]); got != "[[1]]" {
 			t.Fatalf("follow-up: %v", next)
 		}
+		// (no one in the team is in Executive: a refusal, not a 0 that
+		// reads as a fact about Executive)
 		_, next = f.do(t, "POST", "/api/v1/ask", map[string]any{"question": "and in Executive?", "now": "2026-11-25", "context": first["query"]}, withCookie(m))
-		if got := fmt.Sprint(next["rows"]); got != "[[0]]" {
+		if e, _ := next["error"].(map[string]any); e == nil || e["code"] != "permission_denied" || len(fmt.Sprint(next["rows"])) > 2 {
 			t.Fatalf("manager's follow-up outside the team: %v", next)
 		}
 		// Sign out: the cookie is dead; sign out everywhere ends the other session too.
