@@ -20,6 +20,15 @@ func (st *parseState) readWords() error {
 		st.take(reEmpID)
 		st.addCond(Filter{Field: "employee_id", Values: []string{m[1]}})
 	}
+	// "which department had the most employees leave in 2025": "leave" as
+	// the verb of people named in the plural is leaving, not time off
+	// ("employees on leave" is: "on" stands between)
+	for i := 1; i < len(st.toks); i++ {
+		if st.toks[i] == "leave" && !st.used[i] && (st.words[i-1] == "employees" || st.words[i-1] == "people" || st.words[i-1] == "workers") {
+			st.used[i] = true
+			st.measures = append(st.measures, "leavers")
+		}
+	}
 	// the words still unread, in runs, linked longest phrase first
 	p := st.p
 	var items []item
