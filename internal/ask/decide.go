@@ -165,9 +165,7 @@ func (st *parseState) decide() error {
 			st.measures = append(st.measures, "headcount")
 		}
 	}
-	if err := st.readPersonEvent(&measure); err != nil {
-		return err
-	}
+	st.readPersonEvent(&measure)
 	dimCols := st.onlyDimColumns()
 	// only groups asked for ("the distinct department names", "all home
 	// cities"): the answer lists the groups
@@ -505,7 +503,8 @@ func (st *parseState) decide() error {
 	// the longest or shortest one shift or absence: the largest or smallest
 	// of their lengths ("how long was the longest sick leave", "the longest
 	// shift last month"), not a count of them or their average length
-	if w := st.superlative(); (w == "longest" || w == "shortest" || w == "maximum" || w == "max" || w == "minimum" || w == "min") && q.Kind == "number" && len(q.Aggs) == 0 && len(q.Dimensions) == 0 {
+	w := st.superlative()
+	if (w == "longest" || w == "shortest" || w == "maximum" || w == "max" || w == "minimum" || w == "min") && q.Kind == "number" && len(q.Aggs) == 0 && len(q.Dimensions) == 0 {
 		switch q.Measure {
 		case "shifts", "attendance", "shift_length":
 			q.Measure = "shift_length"
@@ -535,7 +534,7 @@ func (st *parseState) decide() error {
 	}
 	// "who had the longest sick leave": the longest of each person's is not
 	// a ranking scry makes, and the most sick leaves is another question
-	if w := st.superlative(); (w == "longest" || w == "shortest") && q.Kind != "number" && q.Measure != "shift_length" && q.Measure != "absence_duration" && q.Measure != "tenure" && q.Measure != "" {
+	if (w == "longest" || w == "shortest") && q.Kind != "number" && q.Measure != "shift_length" && q.Measure != "absence_duration" && q.Measure != "tenure" && q.Measure != "" {
 		st.refuse(notUnderstoodf("scry did not understand %q here: it can give the %s of all shifts or absences in a period, not rank people or groups by their own", w, map[bool]string{true: "longest", false: "shortest"}[most]))
 		return nil
 	}
@@ -543,12 +542,12 @@ func (st *parseState) decide() error {
 	// rows to rank, so the list would begin with someone who had one
 	if ms := st.p.model.Measures[q.Measure]; q.Kind == "people" && q.Order == "asc" && q.Limit > 0 && q.Having == nil &&
 		ms.Entity != "employees" && (ms.Agg == "sum" || ms.Agg == "count") {
-		st.refuse(notUnderstoodf("scry did not understand %q here: it cannot yet rank people by the fewest %s, since people with none would be left out. Ask who had none (\"who had no sick days this year\"), or for the most", st.superlative(), measureWords(st.p.model, q.Measure)))
+		st.refuse(notUnderstoodf("scry did not understand %q here: it cannot yet rank people by the fewest %s, since people with none would be left out. Ask who had none (\"who had no sick days this year\"), or for the most", w, measureWords(st.p.model, q.Measure)))
 		return nil
 	}
 	// a list put in order with nothing to order it by ("who at my school
 	// has the highest sales": a word scry does not measure)
-	if w := st.superlative(); w != "" && q.Kind == "people" && q.Measure == "" && len(q.Sort) == 0 && q.Order != "" && q.Relation == "" {
+	if w != "" && q.Kind == "people" && q.Measure == "" && len(q.Sort) == 0 && q.Order != "" && q.Relation == "" {
 		st.refuse(notUnderstoodf("scry did not understand %q here: it found nothing it measures to rank these people by (hours worked, absences, wage, age, tenure…)", w))
 		return nil
 	}
@@ -580,7 +579,7 @@ func (st *parseState) decide() error {
 	// A superlative that shaped nothing ("the fewest sick days" answered as
 	// one total, "the longest shift" as a count of shifts) is refused: the
 	// answer would be to another question.
-	if w := st.superlative(); w != "" && (most || least) && q.Kind == "number" && len(q.Aggs) == 0 && q.Limit == 0 && q.Order == "" &&
+	if w != "" && (most || least) && q.Kind == "number" && len(q.Aggs) == 0 && q.Limit == 0 && q.Order == "" &&
 		q.Distinct == "" && q.CountOf == nil && q.ShareOf == nil && q.Having == nil {
 		st.refuse(notUnderstoodf("scry did not understand %q here: it found nothing to rank or take the %s of. Ask e.g. \"which employee worked the most hours last month\" or \"the longest shift last month\"", w, map[bool]string{true: "largest", false: "smallest"}[most]))
 		return nil
@@ -750,7 +749,7 @@ var eventWords = wordSet(`hired hire joined recruited onboarded left leaver quit
 // higher rank won and the other words were dropped without a word: the
 // answer was the number of hires, or everyone's sick days in 2025. An event
 // whose period is not beside it, or with none, is refused, naming it.
-func (st *parseState) readPersonEvent(measure *string) error {
+func (st *parseState) readPersonEvent(measure *string) {
 	event, at, n := "", -1, 0
 	for _, it := range st.items {
 		for _, mn := range it.meanings {
@@ -760,7 +759,7 @@ func (st *parseState) readPersonEvent(measure *string) error {
 		}
 	}
 	if event == "" {
-		return nil
+		return
 	}
 	other := ""
 	// a measure named as a column ("the average age of …")
@@ -775,12 +774,12 @@ func (st *parseState) readPersonEvent(measure *string) error {
 		}
 	}
 	if other == "" || *measure != event && *measure != other {
-		return nil
+		return
 	}
 	words := strings.Join(st.words[at:at+n], " ")
 	if !eventWords[st.toks[at+n-1]] {
 		st.refuse(notUnderstoodf("scry reads %q as people hired or leaving, which it cannot also combine with %s in one question; ask for one of them", words, measureWords(st.p.model, other)))
-		return nil
+		return
 	}
 	// the period right after the event ("hired in 2025", "who left this year")
 	beside := st.q.Time != nil && st.timeSpan[0] >= at+n && st.timeSpan[0] <= at+n+1
@@ -789,7 +788,7 @@ func (st *parseState) readPersonEvent(measure *string) error {
 	}
 	if !beside {
 		st.refuse(notUnderstoodf("scry did not understand %q here: with %s it reads a hire or a leave only with its period right after it (e.g. hired in 2025, who left this year)", words, measureWords(st.p.model, other)))
-		return nil
+		return
 	}
 	field := "hire_date"
 	if event == "leavers" {
@@ -800,7 +799,6 @@ func (st *parseState) readPersonEvent(measure *string) error {
 	st.addCond(Filter{Field: field, Op: "during", Values: []string{st.q.Time.Expr}})
 	st.q.Time = nil
 	*measure = other
-	return nil
 }
 
 // measureWords names a measure in a sentence ("absence days"): its title,

@@ -7,8 +7,6 @@ import (
 
 var reEmpID = rx(`(?:(?:with|whose|having|of|for) )?(?:the )?(?:employee |staff )?(?:id|number|employee number|employee id)(?: (?:is|of|number))? ([a-z]{0,3}\d+)`)
 
-var reTotalWord = regexp.MustCompile(`(?i)\b(?:total|overall|combined|altogether)\b`)
-
 // groupWords introduce a grouping: "by department", "for each school",
 // "in each of the departments", "for different job titles".
 var groupWords = wordSet(`by per each every across between among different various`)
@@ -107,7 +105,7 @@ func (st *parseState) readWords() error {
 			if mn.name == "absence_type" && strings.HasSuffix(it.text, " leave") && strings.Contains(strings.ToLower(st.question), "leaves") {
 				st.measures = append(st.measures, "absence_cases") // "sick leaves" counts cases
 			}
-		case grouping && dim == "employee" && prev == "by" && st.words[it.pos] != st.toks[it.pos] && reTotalWord.MatchString(st.question):
+		case grouping && dim == "employee" && prev == "by" && st.words[it.pos] != st.toks[it.pos] && reTotal.MatchString(" "+strings.Join(st.toks, " ")+" "):
 			// "total hours worked by employees over 50": who worked them,
 			// one total (the plural, as written; "by employee" groups)
 		case grouping && dim != "":
