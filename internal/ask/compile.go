@@ -597,9 +597,18 @@ func (b *builder) timeConds() []string {
 			out = append(out, "f.status = "+b.arg("worked")) // no range: planned future shifts excluded
 		}
 	case "absences":
-		// an absence falls in a period if it overlaps it
+		// an absence falls in a period if it overlaps it; grouped by time,
+		// it falls in the bucket it starts in, so it must start in the
+		// period too (else "per month over the last 6 months" grows a
+		// seventh, earlier month)
 		if lo != "" {
 			out = append(out, "f.end_date >= "+b.date(lo))
+			for _, d := range b.q.Dimensions {
+				if g := b.model.Dimensions[d].Time; g != "" && g != "weekday" && g != "hour" {
+					out = append(out, "f.start_date >= "+b.date(lo))
+					break
+				}
+			}
 		}
 		if hi != "" {
 			out = append(out, "f.start_date <= "+b.date(hi))

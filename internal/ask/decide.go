@@ -120,7 +120,7 @@ func (st *parseState) decide() error {
 	}
 	if measure == "" && hasAbsence && (counting || average) {
 		measure = "absence_cases"
-		if strings.Contains(orig, " day ") {
+		if strings.Contains(orig, " day ") || strings.Contains(orig, " how much ") { // "how much vacation": an amount, in days
 			measure = "absence_days"
 		}
 	}
@@ -134,6 +134,11 @@ func (st *parseState) decide() error {
 	}
 	if measure == "shifts" && filterVals["status"] != nil && filterVals["status"][0] == "worked" {
 		measure, filterVals["status"] = "attendance", nil
+	}
+	// what is planned, with no period, is what is planned from today on
+	// (up to today, only today's plan would count)
+	if q.Time == nil && (measure == "planned_hours" || measure == "shifts" && len(filterVals["status"]) == 1 && filterVals["status"][0] == "planned") {
+		q.Time = &TimeRange{Expr: "upcoming"}
 	}
 	if q.Having != nil {
 		switch st.havingUnit {
@@ -313,8 +318,9 @@ func (st *parseState) decide() error {
 		}
 	}
 	if measure == "leavers" || measure == "hires" {
-		// "List employees hired this year" lists them; "how many" counts them.
-		if people && !counting {
+		// "List employees hired this year" and "teachers hired in H1" list
+		// them; "how many" counts them.
+		if (people || st.namesPeopleFirst()) && !counting && !average && !share && len(st.dims) == 0 {
 			q.Kind = "people"
 		}
 	}
@@ -328,6 +334,22 @@ func (st *parseState) decide() error {
 			}
 		}
 	}
+	// "how many teachers report to each principal": people of one position
+	// counted for each person of another are grouped by their manager, who
+	// holds that position
+	if each := st.eachPosition; each != "" && len(filterVals["position"]) == 2 && grouped(st.dims, "employee") {
+		var keep []string
+		for _, v := range filterVals["position"] {
+			if v != each {
+				keep = append(keep, v)
+			}
+		}
+		filterVals["position"] = keep
+		st.dims = append(remove(st.dims, "employee"), "manager")
+		q.Filters = append(q.Filters, Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{{Field: "position", Values: []string{each}}}}})
+		st.useWord("report")
+		st.useWord("to")
+	}
 	// Grouping by two values of one field named together ("full-time vs part-time").
 	if len(st.dims) == 0 {
 		for _, f := range st.filterOrder {
@@ -336,8 +358,14 @@ func (st *parseState) decide() error {
 			// "sick days and vacation days": two kinds of absence are two
 			// totals, never one sum of both
 			both := f == "absence_type" && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") && q.Kind != "people" && !people
-			if len(filterVals[f]) > 1 && !st.negated[f] && (reVersus.MatchString(st.text()) && !(counting && !strings.Contains(orig, " vs ") && !strings.Contains(orig, " versus ")) || share || strings.Contains(orig, " compare ") || both) && f != "name" {
-				st.dims = append(st.dims, f)
+			compare := reVersus.MatchString(st.text()) && !(counting && !strings.Contains(orig, " vs ") && !strings.Contains(orig, " versus ")) || strings.Contains(orig, " compare ")
+			if len(filterVals[f]) > 1 && !st.negated[f] && (compare || share || both) && f != "name" ||
+				len(filterVals[f]) > 1 && f == "name" && compare && measure != "" { // "compare hours of Louise and Alice": one row each
+				d := f
+				if f == "name" {
+					d = "employee"
+				}
+				st.dims = append(st.dims, d)
 				st.useWord("vs")
 				st.useWord("versus")
 				st.useWord("compare")
@@ -412,6 +440,11 @@ func (st *parseState) decide() error {
 		}
 	}
 	st.readOr()
+	if st.mixedNeg {
+		// one field cannot both be and not be a value: "took training but
+		// not vacation" asks about people with one kind and none of the other
+		st.refuse(notUnderstoodf("scry cannot yet combine a value with the exclusion of another of the same kind (\"training but not vacation\"); ask about each separately"))
+	}
 	for _, f := range st.filterOrder {
 		if len(filterVals[f]) > 0 {
 			q.Filters = append(q.Filters, Filter{Field: f, Values: filterVals[f], Negate: st.negated[f]})
@@ -916,4 +949,15 @@ func (st *parseState) past(i int, words ...string) int {
 		i++
 	}
 	return i
+}
+
+// eventNouns name people by their hire or leave: "new starters last quarter".
+var eventNouns = wordSet(`hire starter joiner leaver departure recruit`)
+
+// namesPeopleFirst: the question is a noun phrase that starts with people
+// ("teachers hired in 2025", "new starters last quarter"), which asks for
+// them, not for their number.
+func (st *parseState) namesPeopleFirst() bool {
+	k := st.past(0, "the", "all", "our", "my", "any", "new", "recent")
+	return k < len(st.toks) && (peopleNouns[st.toks[k]] || eventNouns[st.toks[k]] || st.positionAt(k))
 }

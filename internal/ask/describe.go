@@ -132,6 +132,14 @@ func (q *Query) Notes() []string {
 		}
 		out = append(out, fmt.Sprintf("keeping those whose %s is %s %s", strings.ReplaceAll(what, "_", " "), opWords(q.Having.Op, ""), trimFloat(q.Having.Value)))
 	}
+	if strings.HasPrefix(q.Measure, "absence") {
+		for _, d := range q.Dimensions {
+			if d == "day" || d == "week" || d == "month" || d == "quarter" || d == "year" || d == "trend" {
+				out = append(out, "each absence in the "+d+" it started")
+				break
+			}
+		}
+	}
 	if q.PerPersonWeek {
 		out = append(out, "each person's average per week they worked")
 	}

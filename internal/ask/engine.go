@@ -576,13 +576,14 @@ func humanRange(tr *TimeRange) string {
 		return from.Format("2006")
 	case strings.HasPrefix(e, "quarter ") && err == nil:
 		return fmt.Sprintf("Q%d %d", (int(from.Month())+2)/3, from.Year())
-	case strings.HasPrefix(e, "on ") || strings.HasPrefix(e, "since ") || strings.HasPrefix(e, "between "):
-		return tr.Describe()
-	}
-	if m := reRelN.FindStringSubmatch(e); m != nil || reNextN.MatchString(e) {
+	case strings.HasPrefix(e, "half ") && err == nil:
+		return fmt.Sprintf("H%d %d", (int(from.Month())+5)/6, from.Year())
+	case reRelN.MatchString(e) || reNextN.MatchString(e):
 		return e + "s"
+	case reRel.MatchString(e) || reWeekday.MatchString(e) || !strings.Contains(e, " "):
+		return e
 	}
-	return e
+	return tr.Describe()
 }
 
 func trimFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }

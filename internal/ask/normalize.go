@@ -30,12 +30,12 @@ var keepWords = map[string]bool{
 	"this": true, "his": true, "is": true, "was": true, "has": true, "does": true, "us": true, "status": true,
 	"less": true, "across": true, "always": true, "paris": true, "plus": true, "bonus": true, "campus": true,
 	"alias": true, "basis": true, "thus": true, "yes": true, "its": true, "analysis": true, "whereas": true,
-	"series": true, "species": true, "news": true, "business": true, "previous": true, "various": true,
+	"series": true, "species": true, "xmas": true, "christmas": true, "news": true, "business": true, "previous": true, "various": true,
 }
 
 // shorthand people type for words of the model
 var shorthand = map[string]string{"ids": "id", "ppl": "people", "hrs": "hour", "yrs": "year", "yr": "year",
-	"mins": "minute", "dept": "department", "depts": "department", "emp": "employee", "emps": "employee", "mgr": "manager", "mgrs": "manager"}
+	"mins": "minute", "dept": "department", "depts": "department", "emp": "employee", "emps": "employee", "mgr": "manager", "mgrs": "manager", "qtr": "quarter", "qtrs": "quarter", "wk": "week", "wks": "week"}
 
 // singular folds a plural to its singular form; the same function is applied
 // to questions, synonyms and tenant values, so matching is symmetric.

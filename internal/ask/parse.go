@@ -215,7 +215,95 @@ var readingWords = map[string]bool{}
 
 var reLetters = regexp.MustCompile(`[a-z]{3,}`)
 
+const weekdayRE = `(monday|tuesday|wednesday|thursday|friday|saturday|sunday)`
+
+// yearRE qualifies a period with its year: "of 2025", "last year".
+const yearRE = `(?: of)?(?: the)?(?: (\d{4}|this year|last year|year))?`
+
+// ordinals of the parts of a year: "the first quarter", "Q3", "H1"
+var partNumber = map[string]string{"first": "1", "second": "2", "third": "3", "fourth": "4", "last": "last"}
+
+// yearOf is the year qualifier of a period as an expression suffix.
+func yearOf(y string) string {
+	if y == "" || y == "year" {
+		return ""
+	}
+	return " " + y
+}
+
+// holidays are the days people name by their name.
+var holidays = map[string]string{"christmas eve": "12-24", "xmas eve": "12-24", "christmas": "12-25", "christmas day": "12-25",
+	"xmas": "12-25", "xmas day": "12-25", "new year eve": "12-31", "new year day": "01-01", "boxing day": "12-26"}
+
+// dayExpr is the expression of a month-day, with the year written or
+// implied ("last year"): "on 2025-12-24", "on 12-24 last year", "on 12-24".
+func dayExpr(weekday, month string, d int, year string) string {
+	md := fmt.Sprintf("%02d-%02d", monthIndex(month), d)
+	if month == "" {
+		md, weekday = holidays[weekday], ""
+	}
+	if len(year) == 4 {
+		md, year = year+"-"+md, ""
+	}
+	if weekday != "" {
+		md = weekday + " " + md
+	}
+	return "on " + md + yearOf(year)
+}
+
 var timeRules = []timeRule{
+	// two days with one year after both: "between January 1 and June 30, 2026"
+	{rx(`(?:from|between) ` + monthRE + ` (\d{1,2})(?: (\d{4}))? (?:and|to|until|till|through) ` + monthRE + ` (\d{1,2}) (\d{4})`), func(m []string) string {
+		a, b := fmt.Sprintf("%02d-%02d", monthIndex(m[1]), atoi(m[2])), fmt.Sprintf("%02d-%02d", monthIndex(m[4]), atoi(m[5]))
+		ya := m[3]
+		if ya == "" {
+			ya = m[6]
+			if a > b {
+				ya = strconv.Itoa(atoi(m[6]) - 1)
+			}
+		}
+		return "between " + ya + "-" + a + " and " + m[6] + "-" + b
+	}},
+	// two months: "between March and May", "from Jan to Mar 2025"
+	{rx(`(?:from|between) ` + monthRE + `(?: (\d{4}))? (?:and|to|until|till|through) ` + monthRE + `(?: (\d{4}))?`), func(m []string) string {
+		a, b := fmt.Sprintf("month %d", monthIndex(m[1])), fmt.Sprintf("month %d", monthIndex(m[3]))
+		switch {
+		case m[2] != "" && m[4] != "":
+			a, b = fmt.Sprintf("month %s-%02d", m[2], monthIndex(m[1])), fmt.Sprintf("month %s-%02d", m[4], monthIndex(m[3]))
+		case m[4] != "":
+			ya := atoi(m[4])
+			if monthIndex(m[1]) > monthIndex(m[3]) {
+				ya--
+			}
+			a, b = fmt.Sprintf("month %d-%02d", ya, monthIndex(m[1])), fmt.Sprintf("month %s-%02d", m[4], monthIndex(m[3]))
+		}
+		return "from " + a + " to " + b
+	}},
+	{rx(`since ` + monthRE + ` (\d{1,2}) (\d{4})`), func(m []string) string { return fmt.Sprintf("since %s-%02d-%02d", m[3], monthIndex(m[1]), atoi(m[2])) }},
+	{rx(`since ` + monthRE + ` (\d{4})`), func(m []string) string { return fmt.Sprintf("since %s-%02d-01", m[2], monthIndex(m[1])) }},
+	{rx(`since (?:the )?(?:start|beginning) of (?:the |this )?(week|month|quarter|year)`), func(m []string) string { return "this " + m[1] }},
+	// a quarter or half named by its ordinal: "the first quarter of 2025", "H1", "Q3 last year"
+	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(first|second|third|fourth) (quarter|half)` + yearRE), func(m []string) string {
+		return m[2] + " " + partNumber[m[1]] + yearOf(m[3])
+	}},
+	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(q|h)([1-4])` + yearRE), func(m []string) string {
+		return map[string]string{"q": "quarter", "h": "half"}[m[1]] + " " + m[2] + yearOf(m[3])
+	}},
+	{rx(`(?:(?:in|during|for|over|within) )?(?:the )?(?:last|past|previous) fortnight`), func([]string) string { return "last 2 week" }},
+	// the edge of a period, as one day: "at the end of 2025", "as of the end of last month"
+	{rx(`(?:(?:at|by|as of|on) )?(?:the )?(end|start|beginning) of (?:(\d{4})|(last|this) (year|quarter|month|week)|` + monthRE + ` (\d{4}))`), func(m []string) string {
+		edge := map[string]string{"beginning": "start"}[m[1]]
+		if edge == "" {
+			edge = m[1]
+		}
+		switch {
+		case m[2] != "":
+			return edge + " of year " + m[2]
+		case m[3] != "":
+			return edge + " of " + m[3] + " " + m[4]
+		}
+		return fmt.Sprintf("%s of month %s-%02d", edge, m[6], monthIndex(m[5]))
+	}},
 	{rx(`(?:from|between) (\d{4}-\d{2}-\d{2}) (?:and|to|until|till) (\d{4}-\d{2}-\d{2})`), func(m []string) string { return "between " + m[1] + " and " + m[2] }},
 	{rx(`(?:from|between) ` + monthRE + ` (\d{1,2}) (?:and|to|until|till) ` + monthRE + ` (\d{1,2})`), func(m []string) string {
 		return fmt.Sprintf("between %02d-%02d and %02d-%02d", monthIndex(m[1]), atoi(m[2]), monthIndex(m[3]), atoi(m[4]))
@@ -223,6 +311,19 @@ var timeRules = []timeRule{
 	{rx(`since (\d{4}-\d{2}-\d{2})`), func(m []string) string { return "since " + m[1] }},
 	{rx(`since ` + monthRE + ` (\d{1,2})`), func(m []string) string { return fmt.Sprintf("since %02d-%02d", monthIndex(m[1]), atoi(m[2])) }},
 	{rx(`since ` + monthRE), func(m []string) string { return fmt.Sprintf("since %02d-01", monthIndex(m[1])) }},
+	// one day: "on June 1st", "Saturday Nov 21", "21 November 2025", "Christmas Eve last year"
+	{rx(`(?:(?:on|for|of) )?(?:(?:the )?` + weekdayRE + ` )?` + monthRE + ` (\d{1,2})(?: (\d{4}))?`), func(m []string) string { return dayExpr(m[1], m[2], atoi(m[3]), m[4]) }},
+	{rx(`(?:(?:on|for|of) )?(?:(?:the )?` + weekdayRE + ` )?(?:the )?(\d{1,2}) (?:of )?` + monthRE + `(?: (\d{4}))?`), func(m []string) string { return dayExpr(m[1], m[3], atoi(m[2]), m[4]) }},
+	{rx(`(?:(?:on|over|at|during|for) )?(christmas eve|xmas eve|christmas day|xmas day|christmas|xmas|new year eve|new year day|boxing day)(?: (\d{4}|this year|last year))?`), func(m []string) string {
+		return dayExpr(m[1], "", 0, m[2])
+	}},
+	{rx(`(?:on )?(this|last|next|coming|past) ` + weekdayRE), func(m []string) string {
+		w := map[string]string{"coming": "next", "past": "last"}[m[1]]
+		if w == "" {
+			w = m[1]
+		}
+		return w + " " + m[2]
+	}},
 	{rx(`(?:on )?(\d{4}-\d{2}-\d{2})`), func(m []string) string { return "on " + m[1] }},
 	{rx(`(?:(?:in|during|for|over|within|of) )?(?:the )?(?:last|past|previous|prior|preceding) (\d+) ` + unitRE), func(m []string) string { return "last " + m[1] + " " + m[2] }},
 	{rx(`(?:(?:in|during|for|over|within) )?(?:the )?next (\d+) ` + unitRE), func(m []string) string { return "next " + m[1] + " " + m[2] }},

@@ -38,6 +38,8 @@ type parseState struct {
 	filterVals                                           map[string][]string
 	filterOrder                                          []string
 	negated                                              map[string]bool
+	eachPosition                                         string          // the position of "each teacher", a row per person
+	mixedNeg                                             bool            // a field has both values asked for and values excluded
 	subject                                              string          // the dimension the answer lists ("which cities", "names of departments")
 	extreme                                              string          // "max"/"min" of an attribute asked of people ("the oldest")
 	visible                                              map[string]bool // who the asker may name (nil: everyone)

@@ -71,7 +71,11 @@ var (
 	reMonth   = regexp.MustCompile(`^month (\d{1,2})$`)
 	reMonthY  = regexp.MustCompile(`^month (\d{4})-(\d{2})$`)
 	reYear    = regexp.MustCompile(`^year (\d{4})$`)
-	reQuarter = regexp.MustCompile(`^quarter ([1-4])(?: (\d{4}))?$`)
+	reQuarter = regexp.MustCompile(`^(quarter|half) ([1-4])(?: (\d{4}|this year|last year))?$`)
+	reOnMD    = regexp.MustCompile(`^on (?:(monday|tuesday|wednesday|thursday|friday|saturday|sunday) )?(?:(\d{4})-)?(\d{2})-(\d{2})(?: (this year|last year))?$`)
+	reWeekday = regexp.MustCompile(`^(this|last|next) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)$`)
+	reEdge    = regexp.MustCompile(`^(start|end) of (.+)$`)
+	reFromTo  = regexp.MustCompile(`^from (.+) to (.+)$`)
 	reSince   = regexp.MustCompile(`^since (\d{4}-\d{2}-\d{2})$`)
 	reOn      = regexp.MustCompile(`^on (\d{4}-\d{2}-\d{2})$`)
 	reBetween = regexp.MustCompile(`^between (\d{4}-\d{2}-\d{2}) and (\d{4}-\d{2}-\d{2})$`)
@@ -148,15 +152,110 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		return f(s, s.AddDate(1, 0, -1))
 	}
 	if m := reQuarter.FindStringSubmatch(expr); m != nil {
-		q, _ := strconv.Atoi(m[1])
-		y := today.Year()
-		if m[2] != "" {
-			y, _ = strconv.Atoi(m[2])
-		} else if s := time.Date(y, time.Month(3*q-2), 1, 0, 0, 0, 0, time.UTC); s.After(today) {
-			y--
+		// a quarter or half of a year: of the year named, else the most
+		// recent one that has started
+		n, _ := strconv.Atoi(m[2])
+		months := map[string]int{"quarter": 3, "half": 6}[m[1]]
+		if n > 12/months {
+			return "", "", errcode.New(errcode.NotUnderstood, "A year has only %d %ss", 12/months, m[1])
 		}
-		s := time.Date(y, time.Month(3*q-2), 1, 0, 0, 0, 0, time.UTC)
-		return f(s, s.AddDate(0, 3, -1))
+		y := today.Year()
+		switch m[3] {
+		case "", "this year":
+			if s := time.Date(y, time.Month(months*(n-1)+1), 1, 0, 0, 0, 0, time.UTC); m[3] == "" && s.After(today) {
+				y--
+			}
+		case "last year":
+			y--
+		default:
+			y, _ = strconv.Atoi(m[3])
+		}
+		s := time.Date(y, time.Month(months*(n-1)+1), 1, 0, 0, 0, 0, time.UTC)
+		return f(s, s.AddDate(0, months, -1))
+	}
+	if m := reOnMD.FindStringSubmatch(expr); m != nil {
+		// a day of the year: the most recent one on or before today, or in
+		// the year named; a weekday written beside it must agree
+		t, ok := lastOccurrence(atoi(m[3]), atoi(m[4]), today)
+		switch {
+		case m[2] != "":
+			t, ok = dayIn(atoi(m[2]), atoi(m[3]), atoi(m[4]))
+		case m[5] == "this year":
+			t, ok = dayIn(today.Year(), atoi(m[3]), atoi(m[4]))
+		case m[5] == "last year":
+			t, ok = dayIn(today.Year()-1, atoi(m[3]), atoi(m[4]))
+		}
+		if !ok {
+			return "", "", errcode.New(errcode.NotUnderstood, "%s-%s is not a day of the year", m[3], m[4])
+		}
+		if m[1] != "" && !strings.EqualFold(t.Weekday().String(), m[1]) {
+			return "", "", errcode.New(errcode.NotUnderstood, "%s was a %s, not a %s; give the date with its year", t.Format("2 January 2006"), t.Weekday(), strings.ToUpper(m[1][:1])+m[1][1:])
+		}
+		return f(t, t)
+	}
+	if m := reWeekday.FindStringSubmatch(expr); m != nil {
+		// "this saturday" is in the current ISO week; "last" and "next" are
+		// the nearest one before or after today
+		var wd int
+		for i := 0; i < 7; i++ {
+			if strings.EqualFold(time.Weekday(i).String(), m[2]) {
+				wd = i
+			}
+		}
+		t := startOf("week", today).AddDate(0, 0, (wd+6)%7)
+		switch {
+		case m[1] == "last":
+			for !t.Before(today) {
+				t = t.AddDate(0, 0, -7)
+			}
+			for t.AddDate(0, 0, 7).Before(today) {
+				t = t.AddDate(0, 0, 7)
+			}
+		case m[1] == "next":
+			for !t.After(today) {
+				t = t.AddDate(0, 0, 7)
+			}
+			for t.AddDate(0, 0, -7).After(today) {
+				t = t.AddDate(0, 0, -7)
+			}
+		}
+		return f(t, t)
+	}
+	if m := reEdge.FindStringSubmatch(expr); m != nil {
+		// "the end of 2025": the last day of the period, as one day
+		from, to, err := resolveExpr(m[2], now)
+		if err != nil {
+			return "", "", err
+		}
+		if m[1] == "start" {
+			to = from
+		} else {
+			from = to
+		}
+		if from == "" {
+			return "", "", errcode.New(errcode.NotUnderstood, "%q has no %s", m[2], m[1])
+		}
+		return from, to, nil
+	}
+	if m := reFromTo.FindStringSubmatch(expr); m != nil {
+		// "from March to May": the start of one period to the end of the
+		// other; a start that would fall after the end is the year before
+		a, _, err := resolveExpr(m[1], now)
+		if err != nil {
+			return "", "", err
+		}
+		_, b, err := resolveExpr(m[2], now)
+		if err != nil {
+			return "", "", err
+		}
+		if a > b {
+			t, _ := time.Parse(day, a)
+			a = t.AddDate(-1, 0, 0).Format(day)
+		}
+		if a == "" || b == "" || a > b {
+			return "", "", errcode.New(errcode.NotUnderstood, "%q does not hold a start and an end", expr)
+		}
+		return a, b, nil
 	}
 	if m := reSince.FindStringSubmatch(expr); m != nil {
 		s, err := time.Parse(day, m[1])

@@ -96,8 +96,10 @@ func (st *parseState) readWords() error {
 				st.valueSpans = map[[2]string][2]int{}
 			}
 			st.valueSpans[[2]string{mn.name, mn.value}] = [2]int{it.pos, it.pos + it.n}
-			if grouping && (prev == "each" || prev == "every" || prev == "per") && mn.name == "position" {
+			// "average weekly hours per stock clerk" is one average of them
+			if grouping && (prev == "each" || prev == "every" || prev == "per" && !st.average) && mn.name == "position" {
 				st.dims = append(st.dims, "employee") // "each teacher": one row per teacher
+				st.eachPosition = mn.value
 			}
 			if mn.name == "absence_type" && strings.HasSuffix(it.text, " day") {
 				st.measures = append(st.measures, "absence_days") // "sick days" counts days
@@ -269,6 +271,8 @@ func (st *parseState) addFilter(field, value string, neg bool) {
 	}
 	if st.filterVals[field] == nil {
 		st.filterOrder = append(st.filterOrder, field)
+	} else if neg && !st.negated[field] {
+		st.mixedNeg = true // "training but not vacation" ("not Paris or Lyon" excludes both)
 	}
 	st.filterVals[field] = append(st.filterVals[field], value)
 	if neg {
