@@ -674,7 +674,7 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		return b.overtime(cte, tenantID, rowCap)
 	case q.Relation != "":
 		return b.relation(cte, tenantID, rowCap)
-	case q.Kind == "people":
+	case q.Kind == "people", q.Without:
 		return b.people(cte, tenantID, label, rowCap)
 	case q.ShareOf != nil:
 		conds, err := b.where(tenantID)
@@ -1115,8 +1115,12 @@ func (b *builder) without(cte string, tenantID int64, rowCap int) (compiled, err
 	d := b.date(b.now)
 	outer = append(outer, "e.hire_date <= "+d, "(e.end_date is null or e.end_date >= "+d+")",
 		"not exists (select 1 from "+b.entity()+" f where "+strings.Join(inner, " and ")+")")
-	sql := cte + "select e.employee_id, " + nameExpr + " as name, e.department, e.position from employees e where " +
-		strings.Join(outer, " and ") + " order by name" + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
+	where := " from employees e where " + strings.Join(outer, " and ")
+	if b.q.Kind == "number" {
+		// "how many employees have never been off sick"
+		return compiled{SQL: cte + "select count(*) as v" + where, Args: b.args, Columns: []Column{{Name: "people", Type: "number"}}}, nil
+	}
+	sql := cte + "select e.employee_id, " + nameExpr + " as name, e.department, e.position" + where + " order by name" + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
 	return compiled{SQL: sql, Args: b.args,
 		Columns: personColumns()}, nil
 }

@@ -74,10 +74,15 @@ func (st *parseState) decide() error {
 	// ranked
 	if (most || least) && !people {
 		for i := 0; i+1 < len(st.toks); i++ {
-			if st.toks[i] == "which" && st.positionAt(i+1) {
+			if st.toks[i] == "which" && st.peopleNounAt(i+1) {
 				people = true
 			}
 		}
+	}
+	// "which cashiers have never been off sick", "employees with no sick
+	// leave": people, named by what they did not do
+	if !people && !counting && reWithout.MatchString(st.text()) && (st.whichPosition() || st.namesPeopleFirst()) {
+		people = true
 	}
 	// "how old is the oldest …" asks for the age, not the person
 	if st.extreme != "" && st.take(reHowOld) != nil {
@@ -450,11 +455,23 @@ func (st *parseState) decide() error {
 			q.Filters = append(q.Filters, Filter{Field: f, Values: filterVals[f], Negate: st.negated[f]})
 		}
 	}
-	if people && q.Relation == "" && reWithout.MatchString(st.text()) {
+	// "who had no sick leave this year", "which cashiers have never been
+	// off sick", "how many employees haven't been sick once": the people
+	// with none of the measure's facts, listed or counted
+	countPeople := counting && st.countsPeople() && !share && len(st.dims) == 0
+	if (people || countPeople || st.namesPeopleFirst() || st.whichPosition()) && q.Relation == "" && reWithout.MatchString(st.text()) {
 		switch q.Measure {
 		case "shifts", "attendance", "hours_worked", "planned_hours", "absence_cases", "absence_days":
 			q.Without, q.Having, q.Order, q.Limit = true, nil, "", 0
+			st.placeAfterNegation(orig)
 			st.take(reWithout)
+			for st.take(reNoneAtAll) != nil {
+			}
+			if countPeople {
+				q.Kind = "number"
+			} else if len(st.dims) == 0 {
+				q.Kind = "people"
+			}
 		}
 	}
 	// A list of people needs something that says which people.
@@ -500,7 +517,7 @@ func (st *parseState) decide() error {
 	}
 	// "how many employees were on sick leave", "how many teachers took a
 	// day off": the people with at least one such absence, not the absences
-	if counting && q.Kind == "number" && (q.Measure == "absence_cases" || q.Measure == "absence_days") && q.CountOf == nil && q.Having == nil && q.ShareOf == nil && st.countsPeople() {
+	if counting && q.Kind == "number" && !q.Without && (q.Measure == "absence_cases" || q.Measure == "absence_days") && q.CountOf == nil && q.Having == nil && q.ShareOf == nil && st.countsPeople() {
 		q.Measure, q.CountOf = "absence_cases", &Condition{Op: ">", Value: 0}
 	}
 	if q.Kind == "people" && (most || least) && q.Limit == 0 && q.Measure != "" {
@@ -958,6 +975,49 @@ var eventNouns = wordSet(`hire starter joiner leaver departure recruit`)
 // ("teachers hired in 2025", "new starters last quarter"), which asks for
 // them, not for their number.
 func (st *parseState) namesPeopleFirst() bool {
-	k := st.past(0, "the", "all", "our", "my", "any", "new", "recent")
+	return st.peopleNounAt(0)
+}
+
+// peopleNounAt: the words from i on name people, after values that
+// describe them ("current Paris employees", "retail staff", "cashiers").
+func (st *parseState) peopleNounAt(i int) bool {
+	k := st.past(i, "the", "all", "our", "my", "any", "new", "recent", "current", "of")
+	for _, it := range st.items {
+		if it.pos == k && len(it.meanings) > 0 && (it.meanings[0].kind == "value" && it.meanings[0].name != "position" || it.meanings[0].kind == "enum") {
+			k = it.pos + it.n
+		}
+	}
 	return k < len(st.toks) && (peopleNouns[st.toks[k]] || eventNouns[st.toks[k]] || st.positionAt(k))
+}
+
+// reNoneAtAll are the words that stress a negation: "not a single shift",
+// "haven't been sick once", "no absences at all".
+var reNoneAtAll = rx(`(?:a single|single|at all|even once|once|ever|whatsoever|even 1)`)
+
+// whichPosition: "which cashiers …", "which Paris employees …" asks for
+// people.
+func (st *parseState) whichPosition() bool {
+	for i := 0; i+1 < len(st.toks); i++ {
+		if st.toks[i] == "which" && st.peopleNounAt(i+1) {
+			return true
+		}
+	}
+	return false
+}
+
+// placeAfterNegation refuses a place or position named after the negation
+// of shifts ("never worked a shift in Bordeaux"): it is the shift's, while
+// the people listed are described by their own ("who in Paris did not
+// work"), and scry cannot yet say "no shift there".
+func (st *parseState) placeAfterNegation(orig string) {
+	loc := reWithout.FindStringIndex(orig)
+	if loc == nil || st.p.model.Measures[st.q.Measure].Entity != "shifts" {
+		return
+	}
+	at := len(strings.Fields(orig[:loc[0]]))
+	for key, sp := range st.valueSpans {
+		if (key[0] == "location" || key[0] == "position") && sp[0] > at {
+			st.refuse(notUnderstoodf("scry cannot yet list people with no shift in a place or position (%q); it can list the people of a place or position who did not work", strings.Join(st.words[sp[0]:sp[1]], " ")))
+		}
+	}
 }

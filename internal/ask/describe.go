@@ -132,6 +132,9 @@ func (q *Query) Notes() []string {
 		}
 		out = append(out, fmt.Sprintf("keeping those whose %s is %s %s", strings.ReplaceAll(what, "_", " "), opWords(q.Having.Op, ""), trimFloat(q.Having.Value)))
 	}
+	if q.Without {
+		out = append(out, "the people employed today who have no "+strings.ReplaceAll(q.Measure, "_", " ")+" that meets the other conditions")
+	}
 	if strings.HasPrefix(q.Measure, "absence") {
 		for _, d := range q.Dimensions {
 			if d == "day" || d == "week" || d == "month" || d == "quarter" || d == "year" || d == "trend" {

@@ -506,6 +506,9 @@ func chartTitle(q *Query, m *semantic.Model) string {
 			}
 		}
 	}
+	if q.Without {
+		t = "People with no " + strings.ToLower(t)
+	}
 	if q.PerPersonWeek {
 		t = "Average weekly " + strings.ToLower(t) + " per person"
 	}
@@ -530,6 +533,7 @@ func chartTitle(q *Query, m *semantic.Model) string {
 			t = "Department managers"
 		case q.Relation == "managers":
 			t = "Managers"
+		case q.Without:
 		default:
 			t = "People"
 		}

@@ -73,7 +73,7 @@ var (
 	reSelf        = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
 	reDeptMgr     = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
 	reMgrOf       = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
-	reWithout     = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was) not|had no|have no|has no|with no|no)\b`)
+	reWithout     = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was|is|are) not|had no|have no|has no|with no|no|(?:with|had|have|has) zero|zero)\b`)
 	reVersus      = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
 	reWorking     = regexp.MustCompile(` (working|work|worked|on shift|on duty|scheduled|rostered|in)\b`)
 	reUnmodelled  = regexp.MustCompile(` (revenue|profit|productivity|performance|ratings?|bonus|bonuses|promotions?|engagement|satisfaction|commission|commissions|phone|telephone)\b`)
