@@ -114,7 +114,10 @@ func (st *parseState) decide() error {
 		}
 		return false
 	}
-	hasAbsence := filterVals["absence_type"] != nil || strings.Contains(orig, " absence") || strings.Contains(orig, " off ")
+	hasAbsence := filterVals["absence_type"] != nil || strings.Contains(orig, " absen") || strings.Contains(orig, " off ")
+	if hasAbsence {
+		st.take(reAnyReason) // "absent for any reason": every kind, as without a kind
+	}
 	if measure == "absence_days" && !hasAbsence {
 		measure = "" // "days" with no absence in sight is a time grain, not a measure
 		for _, m := range st.measures {
@@ -275,7 +278,8 @@ func (st *parseState) decide() error {
 		// "how many managers", "the youngest manager", "average wage of
 		// managers": the people who are someone's manager (CONVENTIONS),
 		// counted or measured like any other people
-		q.Filters = append(q.Filters, Filter{Field: "reports", Op: ">=", Values: []string{"1"}})
+		// "non-managers", "people who are not managers"
+		q.Filters = append(q.Filters, Filter{Field: "reports", Op: ">=", Values: []string{"1"}, Negate: st.negatedAt(at)})
 		st.dims = remove(st.dims, "manager")
 		st.used[at] = true
 	}
@@ -1021,3 +1025,5 @@ func (st *parseState) placeAfterNegation(orig string) {
 		}
 	}
 }
+
+var reAnyReason = rx(`(?:for |of )?any (?:reason|kind|type)`)

@@ -542,7 +542,7 @@ func chartTitle(q *Query, m *semantic.Model) string {
 				continue // worked or planned shifts: the measure's own condition, said in "How I read this"
 			}
 			if f.Op == "" && f.Ref == nil && f.Field != "any" && f.Field != "weekday" && f.Field != "manager_id" {
-				t += ", " + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", "-")
+				t += ", " + map[bool]string{true: "not "}[f.Negate] + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", "-")
 			} else {
 				t += ", " + f.Describe()
 			}

@@ -47,6 +47,11 @@ var fillerWords = strings.Fields(`a an the of in on at for to from by per each e
 	everyone everybody anyone somebody someone each employee staff people person team member report direct
 	manager department schedule schedules scheduled plan planned currently right now so far date dates`)
 
+// orgNouns name the whole organisation ("across the district", "the
+// company's staff"), never the start of one of its values ("District
+// Office").
+var orgNouns = wordSet(`company district organisation organization business firm corporation group`)
+
 // NewParser builds the lexicon of model synonyms, enum words and the
 // tenant's values.
 func NewParser(m *semantic.Model, v Vocabulary) *Parser {
@@ -126,10 +131,33 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 	}
 	for pre, ms := range starts {
 		first := strings.Fields(pre)[0]
-		if len(ms) != 1 || len(p.phrases[pre]) > 0 || len(first) < 3 || functionWords[first] || readingWords[first] || p.modelWord(first) {
+		if len(ms) != 1 || len(p.phrases[pre]) > 0 || len(first) < 3 || functionWords[first] || readingWords[first] || orgNouns[first] || p.modelWord(first) {
 			continue
 		}
 		addPhrase(pre, ms[0])
+	}
+	// A unique last word of a position names it: "drivers" for "Delivery
+	// Driver", "operators" for "Warehouse Operator" — under the same
+	// conditions as a unique beginning.
+	ends := map[string][]string{}
+	for _, val := range v["position"] {
+		if ws := strings.Fields(normPhrase(val)); len(ws) > 1 {
+			ends[ws[len(ws)-1]] = append(ends[ws[len(ws)-1]], val)
+		}
+	}
+	for last, vals := range ends {
+		if len(vals) != 1 || len(p.phrases[last]) > 0 || len(last) < 4 || functionWords[last] || readingWords[last] || orgNouns[last] || p.modelWord(last) {
+			continue
+		}
+		addPhrase(last, meaning{kind: "value", name: "position", value: vals[0]})
+	}
+	// Working from home is working at the place called Remote.
+	for _, val := range v["shift_location"] {
+		if normPhrase(val) == "remote" {
+			for _, w := range []string{"remotely", "from home", "wfh", "home office"} {
+				addPhrase(w, meaning{kind: "value", name: "location", value: val})
+			}
+		}
 	}
 	// Values seen only on shifts (a position or place nobody holds today).
 	for field, src := range map[string]string{"position": "shift_position", "location": "shift_location"} {
@@ -312,6 +340,9 @@ var timeRules = []timeRule{
 	{rx(`since ` + monthRE + ` (\d{1,2})`), func(m []string) string { return fmt.Sprintf("since %02d-%02d", monthIndex(m[1]), atoi(m[2])) }},
 	{rx(`since ` + monthRE), func(m []string) string { return fmt.Sprintf("since %02d-01", monthIndex(m[1])) }},
 	// one day: "on June 1st", "Saturday Nov 21", "21 November 2025", "Christmas Eve last year"
+	{rx(`(?:(?:in|during|for|over) )?(?:the )?week (?:of|starting|beginning) (?:(?:the )?` + weekdayRE + ` )?` + monthRE + ` (\d{1,2})(?: (\d{4}))?`), func(m []string) string {
+		return "week of " + strings.TrimPrefix(dayExpr(m[1], m[2], atoi(m[3]), m[4]), "on ")
+	}},
 	{rx(`(?:(?:on|for|of) )?(?:(?:the )?` + weekdayRE + ` )?` + monthRE + ` (\d{1,2})(?: (\d{4}))?`), func(m []string) string { return dayExpr(m[1], m[2], atoi(m[3]), m[4]) }},
 	{rx(`(?:(?:on|for|of) )?(?:(?:the )?` + weekdayRE + ` )?(?:the )?(\d{1,2}) (?:of )?` + monthRE + `(?: (\d{4}))?`), func(m []string) string { return dayExpr(m[1], m[3], atoi(m[2]), m[4]) }},
 	{rx(`(?:(?:on|over|at|during|for) )?(christmas eve|xmas eve|christmas day|xmas day|christmas|xmas|new year eve|new year day|boxing day)(?: (\d{4}|this year|last year))?`), func(m []string) string {
@@ -340,10 +371,17 @@ var timeRules = []timeRule{
 	{rx(`(?:in |during |for )?(?:the )?q([1-4])`), func(m []string) string { return "quarter " + m[1] }},
 	{rx(`(?:in|during|for|of) ` + monthRE), func(m []string) string { return fmt.Sprintf("month %d", monthIndex(m[1])) }},
 	{rx(`(?:in|during|for|of) (\d{4})`), func(m []string) string { return "year " + m[1] }},
+	{rx(`(?:upcoming|coming up|in the future|future|from (?:now|today) on(?:wards?)?|ahead|planned ahead)`), func([]string) string { return "upcoming" }},
 	{rx(`(?:right now|currently|today|tonight)`), func([]string) string { return "today" }},
 	{rx(`yesterday`), func([]string) string { return "yesterday" }},
 	{rx(`tomorrow`), func([]string) string { return "tomorrow" }},
-	{rx(`(?:upcoming|coming up|in the future|future|from now on|ahead|planned ahead)`), func([]string) string { return "upcoming" }},
+	{rx(`(?:(?:on|over|during|at) )?(?:the )?(this|last|next|past|coming|previous) weekend`), func(m []string) string {
+		w := map[string]string{"past": "last", "previous": "last", "coming": "next"}[m[1]]
+		if w == "" {
+			w = m[1]
+		}
+		return w + " weekend"
+	}},
 }
 
 func firstNonEmptyStr(s ...string) string {

@@ -80,6 +80,7 @@ var (
 	reWhichDim    = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
 	reMgrWord     = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
 	reGrainAdj    = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
+	reAcrossOrg   = rx(`(?:across|throughout|in) (?:the |our )?(?:whole |entire )?(?:company|district|organisation|organization|business|firm|board)`)
 	reOffDomain   = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president of|translate|football|soccer|news|horoscope|lottery)\b`)
 )
 
@@ -193,6 +194,8 @@ func (st *parseState) readFlags() error {
 	// "can I get …" asks for something; "do I have", "I manage" and "my
 	// school" are the asker's team (their scope), not their own record
 	for st.take(reRequest) != nil {
+	}
+	for st.take(reAcrossOrg) != nil { // "across the district": everyone, as without it
 	}
 	team := false
 	for st.take(reMyTeam) != nil {

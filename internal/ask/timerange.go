@@ -75,6 +75,8 @@ var (
 	reOnMD    = regexp.MustCompile(`^on (?:(monday|tuesday|wednesday|thursday|friday|saturday|sunday) )?(?:(\d{4})-)?(\d{2})-(\d{2})(?: (this year|last year))?$`)
 	reWeekday = regexp.MustCompile(`^(this|last|next) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)$`)
 	reEdge    = regexp.MustCompile(`^(start|end) of (.+)$`)
+	reWeekOf  = regexp.MustCompile(`^week of (.+)$`)
+	reWeekend = regexp.MustCompile(`^(this|last|next) weekend$`)
 	reFromTo  = regexp.MustCompile(`^from (.+) to (.+)$`)
 	reSince   = regexp.MustCompile(`^since (\d{4}-\d{2}-\d{2})$`)
 	reOn      = regexp.MustCompile(`^on (\d{4}-\d{2}-\d{2})$`)
@@ -176,7 +178,7 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 	if m := reOnMD.FindStringSubmatch(expr); m != nil {
 		// a day of the year: the most recent one on or before today, or in
 		// the year named; a weekday written beside it must agree
-		t, ok := lastOccurrence(atoi(m[3]), atoi(m[4]), today)
+		t, ok := nearestOccurrence(atoi(m[3]), atoi(m[4]), today)
 		switch {
 		case m[2] != "":
 			t, ok = dayIn(atoi(m[2]), atoi(m[3]), atoi(m[4]))
@@ -236,6 +238,21 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 			return "", "", errcode.New(errcode.NotUnderstood, "%q has no %s", m[2], m[1])
 		}
 		return from, to, nil
+	}
+	if m := reWeekend.FindStringSubmatch(expr); m != nil {
+		// the Saturday and Sunday of this, the last or the next ISO week
+		s := startOf("week", today).AddDate(0, 0, 5+7*map[string]int{"this": 0, "last": -1, "next": 1}[m[1]])
+		return f(s, s.AddDate(0, 0, 1))
+	}
+	if m := reWeekOf.FindStringSubmatch(expr); m != nil {
+		// "the week of December 7": the ISO week that holds the day
+		from, _, err := resolveExpr("on "+m[1], now)
+		if err != nil {
+			return "", "", err
+		}
+		t, _ := time.Parse(day, from)
+		s := startOf("week", t)
+		return f(s, s.AddDate(0, 0, 6))
 	}
 	if m := reFromTo.FindStringSubmatch(expr); m != nil {
 		// "from March to May": the start of one period to the end of the
@@ -310,6 +327,18 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 func dayIn(year, month, d int) (time.Time, bool) {
 	t := time.Date(year, time.Month(month), d, 0, 0, 0, 0, time.UTC)
 	return t, month >= 1 && month <= 12 && t.Month() == time.Month(month) && t.Day() == d
+}
+
+// nearestOccurrence is the month-day closest to today, before or after:
+// "on December 7" asked in late November is the coming one, "on June 1"
+// the last.
+func nearestOccurrence(month, d int, today time.Time) (time.Time, bool) {
+	last, ok := lastOccurrence(month, d, today)
+	next, ok2 := dayIn(last.Year()+1, month, d)
+	if !ok || ok2 && next.Sub(today) < today.Sub(last) {
+		return next, ok2
+	}
+	return last, ok
 }
 
 // lastOccurrence is the most recent month-day on or before today.

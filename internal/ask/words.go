@@ -240,14 +240,25 @@ func (st *parseState) negatedAt(i int) bool {
 		case "the", "in", "from", "at", "a", "an", "of", "who", "are", "is", "work", "working", "based", "for", "those", "them",
 			"people", "employee", "staff", "anyone", "everyone", "one", "ones":
 			continue
-		case "not", "excluding", "except", "besides", "outside", "non":
+		case "counting", "including":
+			// "not counting Retail", "but not including the cashiers"
+			if k == 0 || st.toks[k-1] != "not" {
+				return false
+			}
+			k--
+			fallthrough
+		case "not", "excluding", "except", "besides", "outside", "non", "apart", "aside":
 			st.used[k] = true
 			for j := k + 1; j < i; j++ {
 				st.used[j] = true
 			}
-			// "but not", "and not"
-			if k > 0 && (st.toks[k-1] == "but" || st.toks[k-1] == "and") {
-				st.used[k-1] = true
+			// "but not", "and not", "but isn't"
+			j := k - 1
+			for j > 0 && (st.toks[j] == "is" || st.toks[j] == "are" || st.toks[j] == "was" || st.toks[j] == "were") {
+				j--
+			}
+			if j >= 0 && (st.toks[j] == "but" || st.toks[j] == "and") {
+				st.use(j, k)
 			}
 			return true
 		case "than":
