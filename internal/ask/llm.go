@@ -143,7 +143,7 @@ func systemPrompt(m *semantic.Model, v Vocabulary) string {
 	for _, f := range semantic.SortedKeys(m.Enums) {
 		fmt.Fprintf(&b, "%s values: %s\n", f, strings.Join(semantic.SortedKeys(m.Enums[f]), ", "))
 	}
-	b.WriteString(`Time expressions ("time.expr"): today, yesterday, tomorrow, upcoming, this|last|next week|month|quarter|year, last N days|weeks|months|quarters|years (singular unit, e.g. "last 3 month"), month M (1-12, most recent), month YYYY-MM, year YYYY, quarter Q [YYYY], since YYYY-MM-DD, on YYYY-MM-DD, between YYYY-MM-DD and YYYY-MM-DD.` + "\n")
+	b.WriteString(`Time expressions ("time.expr"): today, yesterday, tomorrow, upcoming, this|last|next week|month|quarter|year, last N days|weeks|months|quarters|years (singular unit, e.g. "last 3 month"), month M (1-12, most recent), month YYYY-MM, year YYYY, quarter Q [YYYY|last year], half H [YYYY|last year], since YYYY-MM-DD, on YYYY-MM-DD, on MM-DD (the nearest), this|last|next saturday (any weekday), this|last|next weekend, week of MM-DD, end of <expression>, start of <expression>, from <expression> to <expression>, between YYYY-MM-DD and YYYY-MM-DD.` + "\n")
 	b.WriteString(`kind "people" lists employees; "groups" needs dimensions; "number" is one value. "self": true when the asker says I/me/my own.` + "\n")
 	return b.String()
 }
