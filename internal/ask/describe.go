@@ -133,7 +133,11 @@ func (q *Query) Notes() []string {
 		out = append(out, fmt.Sprintf("keeping those whose %s is %s %s", strings.ReplaceAll(what, "_", " "), opWords(q.Having.Op, ""), trimFloat(q.Having.Value)))
 	}
 	if q.Without {
-		out = append(out, "the people employed today who have no "+strings.ReplaceAll(q.Measure, "_", " ")+" that meets the other conditions")
+		noun := "shifts"
+		if strings.HasPrefix(q.Measure, "absence") {
+			noun = "absences"
+		}
+		out = append(out, "the people employed today who have no such "+noun+" in the period")
 	}
 	if strings.HasPrefix(q.Measure, "absence") {
 		for _, d := range q.Dimensions {

@@ -508,6 +508,11 @@ func chartTitle(q *Query, m *semantic.Model) string {
 	}
 	if q.Without {
 		t = "People with no " + strings.ToLower(t)
+		for _, f := range q.Filters {
+			if f.Field == "absence_type" && !f.Negate {
+				t = "People with no " + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", " ") // "People with no sick leave"
+			}
+		}
 	}
 	if q.PerPersonWeek {
 		t = "Average weekly " + strings.ToLower(t) + " per person"
@@ -538,8 +543,8 @@ func chartTitle(q *Query, m *semantic.Model) string {
 			t = "People"
 		}
 		for _, f := range q.Filters {
-			if f.Field == "status" {
-				continue // worked or planned shifts: the measure's own condition, said in "How I read this"
+			if f.Field == "status" || q.Without && f.Field == "absence_type" && !f.Negate {
+				continue // worked or planned shifts: the measure's own condition, said in "How I read this"; the kind of absence people have none of, said first
 			}
 			if f.Op == "" && f.Ref == nil && f.Field != "any" && f.Field != "weekday" && f.Field != "manager_id" {
 				t += ", " + map[bool]string{true: "not "}[f.Negate] + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", "-")

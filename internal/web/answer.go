@@ -101,6 +101,9 @@ func answerViewOf(a *ask.Answer, m *semantic.Model, p *message.Printer, now, sco
 	}
 	if v.Sentence == "" {
 		for _, k := range chart.Kinds(a, m) {
+			if k == ask.ChartTable {
+				continue // the page's own table below is the answer; a picture of it would say it twice
+			}
 			o := chart.Options{Kind: k, Printer: p, Model: m, Now: now, NoTitle: true}
 			wide := chart.Draw(a, o)
 			o.Width, o.Height = 400, 420

@@ -253,6 +253,14 @@ func TestBrowserAskJourney(t *testing.T) {
 	if e := eval[string](t, ctx, `document.querySelector(".explain").textContent`); !strings.Contains(e, "manages someone") {
 		t.Errorf("how I read 'managers': %q", e)
 	}
+	// a negation: the people with none of a fact, said as such
+	run(askQ("Which cashiers have never been off sick?"), shot("06h-ask-never"))
+	if e := eval[string](t, ctx, `document.querySelector(".explain").textContent`); !strings.Contains(e, "who have no such absences") {
+		t.Errorf("how I read 'never been off sick': %q", e)
+	}
+	if c := eval[string](t, ctx, `document.querySelector("#answer caption").textContent`); !strings.Contains(c, "People with no sick leave, Cashier") {
+		t.Errorf("'never been off sick' answered %q", c)
+	}
 	run(chromedp.EmulateViewport(375, 800),
 		askQ("Give me the gender parity"), shot("07-ask-mobile-pie"),
 		chromedp.EmulateViewport(1280, 900),
