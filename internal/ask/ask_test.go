@@ -203,7 +203,7 @@ func TestScopeNeverLeaks(t *testing.T) {
 		// readings of the next session: negations counted, periods people write, a row per person compared
 		"How many employees have never been off sick?", "Which cashiers have had no sick leave since the start of the year?",
 		"Compare hours worked by Elise Francois and Arthur Fournier in the first half of 2026", "Who worked last Saturday?",
-		"How many shifts are planned?",
+		"How many shifts are planned?", "Who started before 7am last week?", "How many overnight shifts last month?",
 	}
 	for _, as := range []string{"manager:E0105", "manager:E0002", "employee:E0003"} {
 		ref := f.refs["acme-retail"]

@@ -458,6 +458,25 @@ func (b *builder) filterOn(f Filter, alias string) (string, error) {
 			return b.in("f.status", f), nil
 		}
 		return "", nil
+	case "start_time", "end_time":
+		// a shift's time of day, as HH:MM text (validated), compared as text;
+		// a shift that ends before it starts ends the next day, so it ends
+		// after any time of the day it started and before none
+		if ent != "shifts" {
+			return "", errcode.New(errcode.NotUnderstood, "Only shifts have start and end times")
+		}
+		c := "f." + f.Field + " " + f.Op + " " + b.arg(f.Values[0])
+		if f.Field == "end_time" {
+			if f.Op == ">" || f.Op == ">=" {
+				c = "(" + c + " or f.end_time < f.start_time)"
+			} else {
+				c = "(" + c + " and f.end_time >= f.start_time)"
+			}
+		}
+		if f.Negate {
+			c = "not " + c
+		}
+		return c, nil
 	case "weekday":
 		if ent != "shifts" && ent != "absences" {
 			return "", errcode.New(errcode.NotUnderstood, "Only shifts and absences fall on days of the week")

@@ -957,3 +957,65 @@ func (st *parseState) readAttrConditions() error {
 }
 
 func atof(s string) float64 { f, _ := strconv.ParseFloat(s, 64); return f }
+
+const clockRE = `(midnight|noon|(\d{1,2})(?: (\d{2}))?(?: ?(am|pm|h))?)`
+
+var (
+	reClockVerb = `(start|started|starting|begin|began|beginning|kicked off|kick off|clock in|clocked in|end|ended|ending|finish|finished|finishing|ran|run|running|went|go|going|ran on|run on|went on)`
+	// "shifts that started before 7am", "ended after midnight", "ran past
+	// midnight", "starting at 5pm or later"
+	reClockCond = rx(`(?:that |which )?` + reClockVerb + ` (?:at )?(before|after|earlier than|later than|past|by|until|till)? ?` + clockRE + `(?: (or later|or after|or earlier|or before))?`)
+	reOvernight = rx(`(overnight|night)`)
+)
+
+// readClock reads conditions on a shift's time of day.
+func (st *parseState) readClock() error {
+	for tries := 0; tries < 2; tries++ {
+		m, _ := st.peekNext(reClockCond)
+		if m == nil {
+			break
+		}
+		field := "start_time"
+		switch m[1] {
+		case "end", "ended", "ending", "finish", "finished", "finishing", "ran", "run", "running", "went", "go", "going", "ran on", "run on", "went on":
+			field = "end_time"
+		}
+		op := map[string]string{"before": "<", "earlier than": "<", "by": "<=", "until": "<=", "till": "<=", "after": ">", "later than": ">", "past": ">"}[m[2]]
+		switch m[7] {
+		case "or later", "or after":
+			op = ">="
+		case "or earlier", "or before":
+			op = "<="
+		}
+		if op == "" || m[2] != "" && m[7] != "" {
+			return nil // "started at 7am": one moment, not a condition scry reads
+		}
+		hh, mm := atoi(m[4]), atoi(m[5])
+		switch {
+		case m[3] == "noon":
+			hh = 12
+		case m[3] == "midnight":
+			if field != "end_time" || op[0] != '>' {
+				return nil
+			}
+			hh = 24
+		case m[6] == "pm" && hh < 12:
+			hh += 12
+		case m[6] == "am" && hh == 12:
+			hh = 0
+		}
+		if hh > 24 || mm > 59 || hh == 24 && mm > 0 {
+			return nil
+		}
+		st.take(reClockCond)
+		st.addCond(Filter{Field: field, Op: op, Values: []string{fmt.Sprintf("%02d:%02d", hh, mm)}})
+		// "shifts that started before 7am": shifts that happened
+		st.clockPast = st.clockPast || strings.HasSuffix(m[1], "ed") || strings.HasPrefix(m[1], "kicked") || m[1] == "began" || strings.HasPrefix(m[1], "ran") || strings.HasPrefix(m[1], "went")
+	}
+	// "overnight shifts": those that end the next day
+	if m, next := st.peekNext(reOvernight); m != nil && next < len(st.toks) && st.toks[next] == "shift" {
+		st.take(reOvernight)
+		st.addCond(Filter{Field: "end_time", Op: ">", Values: []string{"24:00"}})
+	}
+	return nil
+}

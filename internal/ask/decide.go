@@ -296,6 +296,12 @@ func (st *parseState) decide() error {
 	if !people && counting && working && (measure == "" || measure == "headcount") && q.Time != nil {
 		measure = "people_working" // "how many people are working tomorrow"
 	}
+	if measure == "" && (st.hasFilterField("start_time") || st.hasFilterField("end_time")) {
+		measure = "shifts" // "who started before 7am yesterday": people by their shifts
+	}
+	if measure == "shifts" && st.clockPast {
+		measure = "attendance" // "how many shifts started before 7am": those worked, not today's plan
+	}
 	if people && measure == "" && hasAbsence {
 		measure = "absence_cases"
 	}

@@ -26,6 +26,11 @@ func (f Filter) Describe() string {
 			}
 		}
 		return notIf(f.Negate, "on ") + strings.Join(ds, " or ")
+	case f.Field == "end_time" && f.Values[0] == "24:00":
+		return notIf(f.Negate, "") + "ends after midnight (the next day)"
+	case f.Field == "start_time" || f.Field == "end_time":
+		return notIf(f.Negate, "") + map[string]string{"start_time": "starts ", "end_time": "ends "}[f.Field] +
+			map[string]string{"<": "before", "<=": "at or before", ">": "after", ">=": "at or after"}[f.Op] + " " + f.Values[0]
 	case f.Field == "status" && f.Op == "":
 		return notIf(f.Negate, "") + "only " + valuesWords(f.Values) + " shifts"
 	case f.Op == "set" && f.Field == "manager_id":

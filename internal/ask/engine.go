@@ -523,6 +523,8 @@ func chartTitle(q *Query, m *semantic.Model) string {
 	if len(q.ShareWhere) > 0 {
 		if f := q.ShareWhere[0]; f.Field == "weekday" {
 			t = "Share of " + strings.ToLower(t) + " " + f.Describe() // "on Sunday or Saturday"
+		} else if f.Op != "" || f.Ref != nil {
+			t = "Share of " + strings.ToLower(t) + ", " + f.Describe() // "starts before 07:00"
 		} else {
 			t = "Share of " + strings.ToLower(t) + " that are " + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", "-")
 		}

@@ -395,7 +395,7 @@ func firstNonEmptyStr(s ...string) string {
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
-var reShareVerb = regexp.MustCompile(` (?:share|percentage|percent|proportion|ratio|fraction)\b.*? (?:are|is|were|was|who|that|have|has|work|worked|on)\b`)
+var reShareVerb = regexp.MustCompile(` (?:share|percentage|percent|proportion|ratio|fraction)\b.*? (?:are|is|were|was|who|that|have|has|work|worked|on|start|started|end|ended|finish|finished|began|ran)\b`)
 
 // reShareAmong: "the percentage of women in the dining room" — with no verb,
 // the people after "in", "among", "at" or "within" are the whole.
@@ -419,6 +419,10 @@ func (st *parseState) splitShare(orig string, fs []Filter) (part, whole []Filter
 	}
 	after := orig[loc[1]-1:]
 	for _, f := range fs {
+		if f.Field == "start_time" || f.Field == "end_time" {
+			part = append(part, f) // named by the verb itself ("start before 7am")
+			continue
+		}
 		inAfter := false
 		for _, v := range f.Values {
 			words := []string{normPhrase(v), normPhrase(strings.ReplaceAll(v, "_", " "))}

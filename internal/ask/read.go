@@ -29,6 +29,7 @@ func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, err
 		(*parseState).readPersonDates,
 		(*parseState).readTime,
 		(*parseState).readDays,
+		(*parseState).readClock,
 		(*parseState).readReporting,
 		(*parseState).readComparisons,
 		(*parseState).readNamed,

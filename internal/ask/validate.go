@@ -1,6 +1,7 @@
 package ask
 
 import (
+	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -15,7 +16,12 @@ const MaxLimit = 1000
 
 var kinds = map[string]bool{"number": true, "groups": true, "people": true}
 var filterFields = map[string]bool{"department": true, "position": true, "location": true, "contract_type": true,
-	"gender": true, "name": true, "absence_type": true, "status": true, "age": true, "weekday": true}
+	"gender": true, "name": true, "absence_type": true, "status": true, "age": true, "weekday": true,
+	"start_time": true, "end_time": true}
+
+// reClock is a shift's time of day as the data writes it; 24:00 is the end
+// of the day ("ended after midnight" is end_time > 24:00: the next day).
+var reClock = regexp.MustCompile(`^(?:[01]\d|2[0-3]):[0-5]\d$|^24:00$`)
 var relations = map[string]bool{"": true, "department_managers": true, "managers": true}
 
 // ScopeOf is the scope of a user's role (CONVENTIONS.md): admin and hr see
@@ -162,6 +168,12 @@ func validFilter(f Filter, depth int) error {
 	at, isAttr := attributes[f.Field]
 	if !filterFields[f.Field] && !isAttr {
 		return errcode.New(errcode.NotUnderstood, "The filter on %q is not one scry supports", f.Field)
+	}
+	if f.Field == "start_time" || f.Field == "end_time" {
+		if !ops[f.Op] || f.Op == "=" || f.Ref != nil || len(f.Values) != 1 || !reClock.MatchString(f.Values[0]) {
+			return errcode.New(errcode.NotUnderstood, "A shift's %s is compared (<, <=, >, >=) with one time of day, HH:MM", strings.ReplaceAll(f.Field, "_", " "))
+		}
+		return nil
 	}
 	if !isAttr {
 		if f.Op != "" || f.Ref != nil || len(f.Values) == 0 || len(f.Values) > 50 {
