@@ -844,7 +844,7 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		}
 		order = append(order, groups...) // ties in a stable order on both databases
 		sql += " order by " + strings.Join(order, ", ")
-		sql += fmt.Sprintf(" limit %d", limitOf(q, rowCap))
+		sql += limitClause(q, rowCap)
 	}
 	return compiled{SQL: b.dropUnusedJoin(sql), Args: b.args, Columns: cols}, nil
 }
@@ -907,7 +907,7 @@ func (b *builder) overtime(cte string, tenantID int64, rowCap int) (compiled, er
 		} else if q.Order == "" && b.hasDateGrain() {
 			order = groups[0]
 		}
-		sql += " order by " + order + ", " + strings.Join(groups, ", ") + fmt.Sprintf(" limit %d", limitOf(q, rowCap))
+		sql += " order by " + order + ", " + strings.Join(groups, ", ") + limitClause(q, rowCap)
 	}
 	return compiled{SQL: sql, Args: b.args, Columns: append(cols, Column{Name: b.ms.Label, Type: "number"})}, nil
 }
@@ -952,7 +952,7 @@ func (b *builder) countOf(cte string, tenantID int64, rowCap int) (compiled, err
 		strings.Join(append(inner, "e.employee_id as pid"), ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
 		" group by " + strings.Join(append(groups, "e.employee_id"), ", ") + " having " + meas + " " + c.Op + " " + b.arg(c.Value) + ") t"
 	if len(outer) > 0 {
-		sql += " group by " + strings.Join(outer, ", ") + " order by v desc, " + strings.Join(outer, ", ") + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
+		sql += " group by " + strings.Join(outer, ", ") + " order by v desc, " + strings.Join(outer, ", ") + limitClause(b.q, rowCap)
 	}
 	cols = append(cols, Column{Name: "people", Type: "number"})
 	return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
@@ -1072,7 +1072,7 @@ func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error
 		order = append(order, "v desc")
 	}
 	order = append(order, groups...)
-	sql += " order by " + strings.Join(order, ", ") + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
+	sql += " order by " + strings.Join(order, ", ") + limitClause(b.q, rowCap)
 	return compiled{SQL: sql, Args: b.args, Columns: cols, Setup: b.setup}, nil
 }
 
@@ -1099,6 +1099,14 @@ func (b *builder) dropUnusedJoin(sql string) string {
 		return strings.Replace(sql, join, ent+" f", 1)
 	}
 	return sql
+}
+
+// limitClause is the SQL that keeps q's rows: its limit, after its offset.
+func limitClause(q *Query, rowCap int) string {
+	if q.Offset > 0 {
+		return fmt.Sprintf(" limit %d offset %d", limitOf(q, rowCap), q.Offset)
+	}
+	return fmt.Sprintf(" limit %d", limitOf(q, rowCap))
 }
 
 func limitOf(q *Query, rowCap int) int {
@@ -1139,7 +1147,7 @@ func (b *builder) without(cte string, tenantID int64, rowCap int) (compiled, err
 		// "how many employees have never been off sick"
 		return compiled{SQL: cte + "select count(*) as v" + where, Args: b.args, Columns: []Column{{Name: "people", Type: "number"}}}, nil
 	}
-	sql := cte + "select e.employee_id, " + nameExpr + " as name, e.department, e.position" + where + " order by name" + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
+	sql := cte + "select e.employee_id, " + nameExpr + " as name, e.department, e.position" + where + " order by name" + limitClause(b.q, rowCap)
 	return compiled{SQL: sql, Args: b.args,
 		Columns: personColumns()}, nil
 }
@@ -1254,7 +1262,7 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 		}
 		return compiled{SQL: sql, Args: b.args, Columns: cols, Setup: b.setup}, nil
 	}
-	sql := cte + sqlBody + " order by " + strings.Join(order, ", ") + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
+	sql := cte + sqlBody + " order by " + strings.Join(order, ", ") + limitClause(b.q, rowCap)
 	if c, ok := redo(sql); ok {
 		return c, nil
 	}
@@ -1288,7 +1296,7 @@ func (b *builder) relation(cte string, tenantID int64, rowCap int) (compiled, er
 	outer := []string{"m.tenant_id = " + t, "exists (" + inner + ")"}
 	outer = append(outer, b.scopeCond("m")...)
 	sql := cte + "select m.employee_id, m.first_name || ' ' || m.last_name as name, m.department, m.position from employees m where " +
-		strings.Join(outer, " and ") + " order by name" + fmt.Sprintf(" limit %d", limitOf(b.q, rowCap))
+		strings.Join(outer, " and ") + " order by name" + limitClause(b.q, rowCap)
 	return compiled{SQL: sql, Args: b.args,
 		Columns: personColumns()}, nil
 }

@@ -644,6 +644,14 @@ func (st *parseState) decide() error {
 		st.refuse(notUnderstoodf("scry did not understand %q here: it found nothing to rank or take the %s of. Ask e.g. \"which employee worked the most hours last month\" or \"the longest shift last month\"", w, map[bool]string{true: "largest", false: "smallest"}[most]))
 		return nil
 	}
+	// "the second highest paid": the first in that order, after one
+	if st.ordinal > 0 {
+		if q.Limit != 1 || q.Order == "" || q.RankWithin != "" {
+			st.refuse(notUnderstoodf("scry did not understand %q here: it reads \"the second highest\" or \"the third most\" of one ranking", ordinalNames[st.ordinal]))
+			return nil
+		}
+		q.Offset = st.ordinal - 1
+	}
 	return nil
 }
 

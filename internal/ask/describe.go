@@ -176,6 +176,8 @@ func (q *Query) Notes() []string {
 		out = append(out, "ranked within each "+strings.ReplaceAll(q.RankWithin, "_", " "))
 	}
 	switch {
+	case q.Limit == 1 && q.Offset > 0 && q.Offset+1 < len(ordinalNames):
+		out = append(out, "only the "+ordinalNames[q.Offset+1]+" "+map[string]string{"asc": "lowest", "desc": "highest"}[q.Order])
 	case q.Limit == 1:
 		out = append(out, "only the "+map[string]string{"asc": "lowest", "desc": "highest"}[q.Order])
 	case q.Limit > 0:

@@ -531,6 +531,11 @@ func chartTitle(q *Query, m *semantic.Model) string {
 	}
 	if q.Kind == "people" {
 		switch {
+		case q.Offset > 0 && q.Measure != "":
+			t = fmt.Sprintf("Number %d by %s", q.Offset+1, strings.ToLower(t)) // "the second highest"
+			if q.Order == "asc" {
+				t += ", from the lowest"
+			}
 		case q.Limit > 0 && q.Measure != "":
 			t = fmt.Sprintf("Top %d by %s", q.Limit, strings.ToLower(t))
 			if q.Order == "asc" {

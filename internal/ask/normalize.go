@@ -67,7 +67,7 @@ func normalizeWords(q string) ([]string, []string) {
 	s = reISODate.ReplaceAllString(s, " d${1}x${2}x${3} ")
 	s = strings.ReplaceAll(s, "%", " percent ")
 	s = reNonWord.ReplaceAllString(s, " ")
-	s = reOrdinal.ReplaceAllString(s, "$1")
+	s = ordinalWords(s)
 	var out, words []string
 	for _, w := range strings.Fields(s) {
 		orig := w
@@ -115,4 +115,31 @@ func within1(a, b string) bool {
 	default:
 		return a[i:] == b[i+1:]
 	}
+}
+
+var (
+	reMonthNear   = regexp.MustCompile(`^\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)`)
+	reMonthBefore = regexp.MustCompile(`(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+(?:the\s+)?$`)
+	ordinalNames  = []string{"", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
+)
+
+// ordinalWords writes "2nd" as a day's number beside a month ("June 1st",
+// "the 21st of November") and as a word elsewhere ("the 2nd highest" is
+// "second highest", never "the 2 highest").
+func ordinalWords(s string) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range reOrdinal.FindAllStringSubmatchIndex(s, -1) {
+		b.WriteString(s[last:m[0]])
+		n := s[m[2]:m[3]]
+		k := atoi(n)
+		if reMonthNear.MatchString(s[m[1]:]) || reMonthBefore.MatchString(s[:m[0]]) || k < 1 || k >= len(ordinalNames) {
+			b.WriteString(n)
+		} else {
+			b.WriteString(ordinalNames[k])
+		}
+		last = m[1]
+	}
+	b.WriteString(s[last:])
+	return b.String()
 }

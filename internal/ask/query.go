@@ -32,6 +32,9 @@ type Query struct {
 	PerPersonWeek bool   `json:"per_person_week,omitempty"`
 	Order         string `json:"order,omitempty"` // "desc" or "asc" by the measure
 	Limit         int    `json:"limit,omitempty"`
+	// Offset skips that many of the first in Order: "the second highest
+	// paid" is limit 1, offset 1.
+	Offset int `json:"offset,omitempty"`
 	// Relation lists related people instead of the matched ones:
 	// "department_managers" = the department managers of the matched people.
 	Relation string `json:"relation,omitempty"`

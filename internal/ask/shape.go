@@ -40,6 +40,14 @@ func init() {
 // oldest", "the five highest paid", "the employee with the maximum salary").
 func (st *parseState) readExtremes() error {
 	q := st.q
+	// "the second highest", "third most": the ordinal of a superlative
+	if m := st.take(reOrdinalOf, 2); m != nil {
+		for i, w := range ordinalNames {
+			if w == m[1] {
+				st.ordinal = i
+			}
+		}
+	}
 	if st.readAgeRange() {
 		return nil
 	}
@@ -436,3 +444,5 @@ func (st *parseState) readColumns() error {
 	}
 	return nil
 }
+
+var reOrdinalOf = rx(`(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (highest|most|largest|biggest|best|greatest|lowest|least|smallest|fewest|oldest|youngest|longest|shortest|newest|earliest|latest|top)`)

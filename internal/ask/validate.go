@@ -130,6 +130,9 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 			return errcode.New(errcode.NotUnderstood, "%q is not a comparison scry knows", c.Op)
 		}
 	}
+	if q.Offset < 0 || q.Offset > MaxLimit || q.Offset > 0 && (q.Limit == 0 || q.Order == "" || q.RankWithin != "") {
+		return errcode.New(errcode.NotUnderstood, "An offset skips the first of an ordered, limited list (the second highest: limit 1, offset 1)")
+	}
 	if q.Limit < 0 || q.Limit > MaxLimit {
 		return errcode.New(errcode.NotUnderstood, "Ask for at most %d rows", MaxLimit)
 	}
