@@ -459,6 +459,11 @@ var (
 	reManaging  = rx(`(?:is |are )?(?:managing|manage|manages|supervising|supervise|supervises|in charge of|responsible for|leading|lead) (\d+ or more|\d+ or fewer|more than \d+|fewer than \d+|less than \d+|at least \d+|at most \d+|over \d+|\d+) (?:employee|people|person|staff|worker|report|subordinate)`)
 )
 
+var (
+	reReportsOf    = rx(`(?:direct )?(report|subordinate) (?:of|does|do|for|that)`)
+	reDirectReport = rx(`direct (report|subordinate)`)
+)
+
 var reNamedAs = rx(`(?:named|called|by the name of|with the name|whose name is|name is|name of|(?:with|whose) (?:the )?(?:(?:first|last|given|family) )?name(?: is| of)?|(?:first|last) name is)`)
 
 // readNamed reads a person named in the question: "the doctor named Zach",
@@ -512,6 +517,18 @@ func (st *parseState) readReporting() error {
 				}
 				st.addCond(Filter{Field: "manager_id", Op: op, Negate: negate, Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}})
 			}
+		}
+	}
+	// "how many direct reports does Marie Lambert have": the people who
+	// report to her ("direct" is what "report to" already means)
+	if m, next := st.peekNext(reReportsOf); m != nil {
+		if f, n := st.nameAt(next); n > 0 {
+			st.take(reReportsOf, 1)
+			st.use(next, next+n)
+			if k := next + n; k < len(st.toks) && st.toks[k] == "have" {
+				st.used[k] = true
+			}
+			st.addCond(Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}})
 		}
 	}
 	if st.take(reNoMgr) != nil {
@@ -722,11 +739,15 @@ func (st *parseState) readDeptWith() error {
 func (st *parseState) readPossessiveGroup() {
 	for i := 0; i < len(st.toks); i++ {
 		f, n := st.nameAt(i)
-		if n == 0 || i+n >= len(st.toks) || st.used[i+n] {
+		if n == 0 || i+n >= len(st.toks) || st.used[i+n] && st.toks[i+n] != "direct" {
 			continue
 		}
 		k := i + n
-		if st.toks[k] == "team" || st.toks[k] == "report" || st.toks[k] == "staff" || st.toks[k] == "people" {
+		if st.toks[k] == "direct" && k+1 < len(st.toks) && (st.toks[k+1] == "report" || st.toks[k+1] == "subordinate") {
+			st.used[k] = true // "Marie Lambert's direct reports"
+			k++
+		}
+		if st.toks[k] == "team" || st.toks[k] == "report" || st.toks[k] == "staff" || st.toks[k] == "people" || st.toks[k] == "subordinate" {
 			st.use(i, k+1)
 			st.addCond(Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}})
 			return

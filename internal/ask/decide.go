@@ -283,6 +283,11 @@ func (st *parseState) decide() error {
 		st.dims = remove(st.dims, "manager")
 		st.used[at] = true
 	}
+	// "direct reports per manager": the people who have a manager, each
+	// under theirs (no row for the people nobody manages)
+	if grouped(st.dims, "manager") && (strings.Contains(orig, " report ") || strings.Contains(orig, " subordinate ")) && !st.hasFilterField("manager_id") {
+		q.Filters = append(q.Filters, Filter{Field: "manager_id", Op: "set"})
+	}
 	// Adjectives of time ("monthly hours") group by that grain.
 	if m := reGrainAdj.FindStringSubmatch(st.text()); m != nil && len(st.dims) == 0 && !(average && m[1] == "weekly") {
 		st.dims = append(st.dims, map[string]string{"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year", "annual": "year"}[m[1]])

@@ -198,6 +198,8 @@ func (st *parseState) readFlags() error {
 	}
 	for st.take(reAcrossOrg) != nil { // "across the district": everyone, as without it
 	}
+	for st.take(reDirectReport, 1) != nil { // "number of direct reports per manager": reports are direct
+	}
 	team := false
 	for st.take(reMyTeam) != nil {
 		team = true

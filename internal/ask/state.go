@@ -111,7 +111,7 @@ func (st *parseState) takeNext(re *regexp.Regexp, keep ...int) ([]string, int) {
 		}
 		kept := false
 		for _, g := range keep {
-			if loc[2*g] >= 0 && s >= loc[2*g] && e <= loc[2*g+1] {
+			if 2*g+1 < len(loc) && loc[2*g] >= 0 && s >= loc[2*g] && e <= loc[2*g+1] {
 				kept = true
 			}
 		}
