@@ -204,6 +204,7 @@ func TestScopeNeverLeaks(t *testing.T) {
 		"How many employees have never been off sick?", "Which cashiers have had no sick leave since the start of the year?",
 		"Compare hours worked by Elise Francois and Arthur Fournier in the first half of 2026", "Who worked last Saturday?",
 		"How many shifts are planned?", "Who started before 7am last week?", "How many overnight shifts last month?",
+		"How many people worked overtime last week?", "Who worked more hours than their contract last week?",
 	}
 	for _, as := range []string{"manager:E0105", "manager:E0002", "employee:E0003"} {
 		ref := f.refs["acme-retail"]

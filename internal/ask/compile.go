@@ -854,14 +854,23 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 // overtime), then by the question's groups or people.
 func (b *builder) overtime(cte string, tenantID int64, rowCap int) (compiled, error) {
 	q := b.q
-	if len(q.Aggs) > 0 || q.CountOf != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.Share || q.PerPersonWeek || q.RankWithin != "" {
-		return compiled{}, errcode.New(errcode.NotUnderstood, "Overtime can be totalled, grouped or listed by person, not combined with shares, ranks or other aggregates")
+	if len(q.Aggs) > 0 || q.CountOf != nil && len(q.Dimensions) > 0 || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.Share || q.PerPersonWeek || q.RankWithin != "" {
+		return compiled{}, errcode.New(errcode.NotUnderstood, "Overtime can be totalled, grouped, counted or listed by person, not combined with shares, ranks or other aggregates")
 	}
 	conds, err := b.where(tenantID)
 	if err != nil {
 		return compiled{}, err
 	}
 	week := b.timeExpr("week", "f.date")
+	over := "sum(f.hours) - max(e.weekly_hours)"
+	if q.CountOf != nil {
+		// "how many people worked overtime last week": the people whose
+		// weeks' overtime adds up to more than the condition
+		sql := cte + "select count(*) as v from (select pid from (select e.employee_id as pid, " + over + " as ot from " + b.from() +
+			" where " + strings.Join(conds, " and ") + " group by e.employee_id, " + week + ") t group by pid having sum(case when ot > 0 then ot else 0 end) " +
+			q.CountOf.Op + " " + b.arg(q.CountOf.Value) + ") u"
+		return compiled{SQL: sql, Args: b.args, Columns: []Column{{Name: "people", Type: "number"}}}, nil
+	}
 	var inner, outer, groups, innerGroups []string
 	var cols []Column
 	dims := q.Dimensions
@@ -890,7 +899,6 @@ func (b *builder) overtime(cte string, tenantID int64, rowCap int) (compiled, er
 		outer = append(outer, alias)
 		groups = append(groups, alias)
 	}
-	over := "sum(f.hours) - max(e.weekly_hours)"
 	sql := cte + "select " + strings.Join(append(append([]string{}, outer...), "round("+b.d.Numeric("sum(case when ot > 0 then ot else 0 end)")+", 2) as v"), ", ") +
 		" from (select " + strings.Join(append(inner, over+" as ot"), ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
 		" group by " + strings.Join(append(innerGroups, "e.employee_id", week), ", ") + ") t"

@@ -114,6 +114,15 @@ func (st *parseState) decide() error {
 		}
 		return false
 	}
+	if st.beyondContract {
+		// a contract is weekly: over one week it is a person's overtime; over
+		// a month it could be the month's total against 4.4 weeks or any week
+		// over, which answer differently
+		measure = "overtime"
+		if q.Time == nil || !reOneWeek.MatchString(q.Time.Expr) {
+			st.refuse(notUnderstoodf("scry compares hours with a weekly contract one week at a time: ask for one week (\"last week\"), or for overtime over a longer period (\"overtime hours per person last month\")"))
+		}
+	}
 	hasAbsence := filterVals["absence_type"] != nil || strings.Contains(orig, " absen") || strings.Contains(orig, " off ")
 	if hasAbsence {
 		st.take(reAnyReason) // "absent for any reason": every kind, as without a kind
@@ -532,6 +541,14 @@ func (st *parseState) decide() error {
 	}
 	// "how many employees were on sick leave", "how many teachers took a
 	// day off": the people with at least one such absence, not the absences
+	// "how many people worked overtime last week": people, not hours
+	if counting && q.Kind == "number" && q.Measure == "overtime" && q.CountOf == nil && q.ShareOf == nil && st.countsPeople() {
+		c := Condition{Op: ">", Value: 0}
+		if q.Having != nil {
+			c = *q.Having
+		}
+		q.CountOf, q.Having = &c, nil
+	}
 	if counting && q.Kind == "number" && !q.Without && (q.Measure == "absence_cases" || q.Measure == "absence_days") && q.CountOf == nil && q.Having == nil && q.ShareOf == nil && st.countsPeople() {
 		q.Measure, q.CountOf = "absence_cases", &Condition{Op: ">", Value: 0}
 	}
@@ -1046,3 +1063,5 @@ func (st *parseState) placeAfterNegation(orig string) {
 }
 
 var reAnyReason = rx(`(?:for |of )?any (?:reason|kind|type)`)
+
+var reOneWeek = regexp.MustCompile(`^(?:this|last|next) week$|^last 1 week$|^week of `)

@@ -129,8 +129,18 @@ func (st *parseState) readTime() error {
 	return nil
 }
 
+// reBeyondContract: "worked more hours than their contract", "more than
+// they are contracted for" — overtime, week by week.
+var reBeyondContract = rx(`(?:more|longer) (?:hour )?(?:_ )*than (?:(?:their|his|her|my|the) (?:contract|contracted|contractual)(?: weekly)?(?: hour)?|(?:they|he|she|i) (?:are|is|am|was|were) contracted(?: for)?)`)
+
 // readHaving takes a threshold on a measure's total ("more than 30 hours").
 func (st *parseState) readHaving() error {
+	if st.take(reBeyondContract) != nil {
+		st.beyondContract = true
+		st.measures = append(st.measures, "overtime")
+		st.q.Having = &Condition{Op: ">", Value: 0}
+		return nil
+	}
 	if m := st.take(reOrMore, 3); m != nil {
 		v, _ := strconv.ParseFloat(m[1], 64)
 		op := ">="
