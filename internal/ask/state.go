@@ -38,7 +38,7 @@ type parseState struct {
 	filterVals                                           map[string][]string
 	filterOrder                                          []string
 	negated                                              map[string]bool
-	beyondContract                                       bool   // "more hours than their contract": overtime
+	beyondContract                                       bool            // "more hours than their contract": overtime
 	ordinal                                              int             // "the second highest": 2
 	clockPast                                            bool            // a shift's time of day read with a verb in the past ("started before 7am")
 	eachPosition                                         string          // the position of "each teacher", a row per person
