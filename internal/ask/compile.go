@@ -467,9 +467,12 @@ func (b *builder) filterOn(f Filter, alias string) (string, error) {
 		}
 		c := "f." + f.Field + " " + f.Op + " " + b.arg(f.Values[0])
 		if f.Field == "end_time" {
-			if f.Op == ">" || f.Op == ">=" {
+			switch {
+			case f.Values[0] < smallHours && f.Op[0] == '>':
+				c = "(" + c + " and f.end_time < f.start_time)" // "ending after 1am": in the night after
+			case f.Op[0] == '>':
 				c = "(" + c + " or f.end_time < f.start_time)"
-			} else {
+			default:
 				c = "(" + c + " and f.end_time >= f.start_time)"
 			}
 		}
@@ -514,6 +517,8 @@ func (b *builder) attrCond(f Filter, at attribute, alias string) string {
 		now, _ := time.Parse(day, b.now)
 		from, to, _ := resolveExpr(f.Values[0], now)
 		return "(" + col + " >= " + b.typed("date", from) + " and " + col + " <= " + b.typed("date", to) + ")"
+	case f.Op == "me":
+		return col + " = " + b.arg(b.scope.EmployeeID) // the asker's direct reports (Validate: the asker is an employee)
 	case f.Op == "set":
 		return col + " is not null"
 	case f.Op == "starts" || f.Op == "ends" || f.Op == "contains":
@@ -682,6 +687,9 @@ var ops = map[string]bool{">": true, ">=": true, "<": true, "<=": true, "=": tru
 // compile turns a validated query into SQL for the dialect.
 // With rollups, subtotals of shifts come from shift_totals where they can.
 func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int, rollups bool) (compiled, error) {
+	if q.Having != nil && q.Having.Ref != nil && !q.Having.resolved {
+		return compiled{}, errcode.New(errcode.NotUnderstood, "A comparison with someone's total is computed when the question is asked")
+	}
 	b := &builder{d: d, model: m, q: q, now: now, scope: scope, tenant: tenantID, rollups: rollups}
 	if q.Measure != "" {
 		b.ms = m.Measures[q.Measure]
@@ -1308,3 +1316,7 @@ func (b *builder) relation(cte string, tenantID int64, rowCap int) (compiled, er
 	return compiled{SQL: sql, Args: b.args,
 		Columns: personColumns()}, nil
 }
+
+// smallHours: an end "after 1am" is in the night after the shift began, not
+// any time of day past 01:00.
+const smallHours = "06:00"

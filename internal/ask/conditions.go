@@ -156,7 +156,7 @@ func (st *parseState) valuesAt(i int) ([]Filter, int) {
 	return out, j - i
 }
 
-var peopleNouns = wordSet(`employee staff people person worker member one someone somebody anyone everyone colleague`)
+var peopleNouns = wordSet(`employee staff people person worker member one someone somebody anyone everyone colleague crew`)
 
 // isValueWord: word i begins a tenant value or an enum word ("cashiers").
 func (st *parseState) isValueWord(i int) bool {
@@ -462,6 +462,7 @@ var (
 var (
 	reReportsOf    = rx(`(?:direct )?(report|subordinate) (?:of|does|do|for|that)`)
 	reDirectReport = rx(`direct (report|subordinate)`)
+	reToMe         = rx(`(?:my direct (?:report|subordinate)|direct (?:report|subordinate) (?:do|does|did) i have|(?:report|reporting) (?:directly|direct) to me|(?:report|reporting) to me directly)`)
 )
 
 var reNamedAs = rx(`(?:named|called|by the name of|with the name|whose name is|name is|name of|(?:with|whose) (?:the )?(?:(?:first|last|given|family) )?name(?: is| of)?|(?:first|last) name is)`)
@@ -519,6 +520,11 @@ func (st *parseState) readReporting() error {
 			}
 		}
 	}
+	// "my direct reports", "people who report directly to me": not the
+	// whole team below the asker, only the first level
+	if st.take(reToMe) != nil {
+		st.addCond(Filter{Field: "manager_id", Op: "me"})
+	}
 	// "how many direct reports does Marie Lambert have": the people who
 	// report to her ("direct" is what "report to" already means)
 	if m, next := st.peekNext(reReportsOf); m != nil {
@@ -575,6 +581,7 @@ func (st *parseState) readComparisons() error {
 		return err
 	}
 	st.readPossessiveGroup()
+	st.readMoreThanPerson()
 	for i := 0; i < len(st.toks); i++ {
 		op, ok := comparatives[st.toks[i]]
 		if !ok || st.used[i] {
@@ -985,8 +992,9 @@ var (
 	reClockVerb = `(start|started|starting|begin|began|beginning|kicked off|kick off|clock in|clocked in|end|ended|ending|finish|finished|finishing|ran|run|running|went|go|going|ran on|run on|went on)`
 	// "shifts that started before 7am", "ended after midnight", "ran past
 	// midnight", "starting at 5pm or later"
-	reClockCond = rx(`(?:that |which )?` + reClockVerb + ` (?:at )?(before|after|earlier than|later than|past|by|until|till)? ?` + clockRE + `(?: (or later|or after|or earlier|or before))?`)
-	reOvernight = rx(`(overnight|night)`)
+	reClockCond     = rx(`(?:that |which )?` + reClockVerb + ` (?:(?:a|the|their|my|his|her) )?(shift )?(?:at |to |on )?(before|after|earlier than|later than|past|by|until|till)? ?` + clockRE + `(?: (or later|or after|or earlier|or before))?`)
+	reOvernight     = rx(`(overnight|night)`)
+	reWereOvernight = rx(`(?:were|was|are|is|went|ran) overnight`)
 )
 
 // readClock reads conditions on a shift's time of day.
@@ -1001,42 +1009,84 @@ func (st *parseState) readClock() error {
 		case "end", "ended", "ending", "finish", "finished", "finishing", "ran", "run", "running", "went", "go", "going", "ran on", "run on", "went on":
 			field = "end_time"
 		}
-		op := map[string]string{"before": "<", "earlier than": "<", "by": "<=", "until": "<=", "till": "<=", "after": ">", "later than": ">", "past": ">"}[m[2]]
-		switch m[7] {
+		op := map[string]string{"before": "<", "earlier than": "<", "by": "<=", "until": "<=", "till": "<=", "after": ">", "later than": ">", "past": ">"}[m[3]]
+		switch m[8] {
 		case "or later", "or after":
 			op = ">="
 		case "or earlier", "or before":
 			op = "<="
 		}
-		if op == "" || m[2] != "" && m[7] != "" {
+		if op == "" || m[8] != "" && m[3] != "" && m[3] != "until" && m[3] != "till" {
 			return nil // "started at 7am": one moment, not a condition scry reads
 		}
-		hh, mm := atoi(m[4]), atoi(m[5])
+		hh, mm := atoi(m[5]), atoi(m[6])
 		switch {
-		case m[3] == "noon":
+		case m[4] == "noon":
 			hh = 12
-		case m[3] == "midnight":
+		case m[4] == "midnight":
 			if field != "end_time" || op[0] != '>' {
 				return nil
 			}
 			hh = 24
-		case m[6] == "pm" && hh < 12:
+		case m[7] == "pm" && hh < 12:
 			hh += 12
-		case m[6] == "am" && hh == 12:
+		case m[7] == "am" && hh == 12:
 			hh = 0
 		}
 		if hh > 24 || mm > 59 || hh == 24 && mm > 0 {
 			return nil
 		}
-		st.take(reClockCond)
+		st.take(reClockCond, 2) // "finished a shift after midnight": the shifts are the measure
 		st.addCond(Filter{Field: field, Op: op, Values: []string{fmt.Sprintf("%02d:%02d", hh, mm)}})
 		// "shifts that started before 7am": shifts that happened
 		st.clockPast = st.clockPast || strings.HasSuffix(m[1], "ed") || strings.HasPrefix(m[1], "kicked") || m[1] == "began" || strings.HasPrefix(m[1], "ran") || strings.HasPrefix(m[1], "went")
 	}
-	// "overnight shifts": those that end the next day
+	// "overnight shifts", "shifts that were overnight": those that end the next day
 	if m, next := st.peekNext(reOvernight); m != nil && next < len(st.toks) && st.toks[next] == "shift" {
 		st.take(reOvernight)
 		st.addCond(Filter{Field: "end_time", Op: ">", Values: []string{"24:00"}})
+	} else if st.take(reWereOvernight) != nil {
+		st.addCond(Filter{Field: "end_time", Op: ">", Values: []string{"24:00"}})
 	}
 	return nil
+}
+
+// factWords may stand between a comparative and "than" in a comparison of
+// totals: "more hours than", "fewer sick days than".
+var factWords = wordSet(`hour day shift absence sick leave vacation time`)
+
+// readMoreThanPerson reads "which cashiers worked more hours than Lea
+// David": people kept by their total against that person's, computed
+// when the question is asked. With a second name in the question ("did
+// Hugo work more hours than Lea") the two are compared side by side
+// instead (decide); a person's own number ("earns more than Lea") is
+// readComparisons'.
+func (st *parseState) readMoreThanPerson() {
+	for i := 0; i < len(st.toks); i++ {
+		op, ok := comparatives[st.toks[i]]
+		if !ok || st.used[i] || st.toks[i] == "older" || st.toks[i] == "younger" {
+			continue
+		}
+		j := i + 1
+		for j < len(st.toks) && factWords[st.toks[j]] {
+			j++
+		}
+		if j >= len(st.toks) || st.toks[j] != "than" {
+			continue
+		}
+		f, n := st.nameAt(j + 1)
+		if n == 0 {
+			return
+		}
+		for k := 0; k < len(st.toks); k++ {
+			if _, m := st.nameAt(k); m > 0 && k != j+1 || k >= max(0, i-4) && k < i && valueAttrWords[st.toks[k]] != "" {
+				return // another name, or a person's own number ("earns more than")
+			}
+		}
+		st.used[i], st.used[j] = true, true
+		st.use(j+1, j+1+n)
+		st.q.Having = &Condition{Op: op, Ref: &Ref{Filters: []Filter{f}}}
+		st.people = true
+		return
+	}
 }

@@ -123,7 +123,7 @@ func (st *parseState) decide() error {
 			st.refuse(notUnderstoodf("scry compares hours with a weekly contract one week at a time: ask for one week (\"last week\"), or for overtime over a longer period (\"overtime hours per person last month\")"))
 		}
 	}
-	hasAbsence := filterVals["absence_type"] != nil || strings.Contains(orig, " absen") || strings.Contains(orig, " off ")
+	hasAbsence := filterVals["absence_type"] != nil || strings.Contains(orig, " absen") || strings.Contains(orig, " off ") || reBeOut.MatchString(orig)
 	if hasAbsence {
 		st.take(reAnyReason) // "absent for any reason": every kind, as without a kind
 	}
@@ -148,6 +148,11 @@ func (st *parseState) decide() error {
 	}
 	if measure == "hours_worked" && filterVals["status"] != nil && filterVals["status"][0] == "planned" {
 		measure, filterVals["status"] = "planned_hours", nil
+	}
+	// "who hasn't worked a shift this week": worked shifts, none of them
+	statusNegated := st.negated["status"] && len(filterVals["status"]) == 1 && filterVals["status"][0] == "worked" && (measure == "shifts" || measure == "hours_worked" || measure == "")
+	if statusNegated {
+		measure, filterVals["status"] = "attendance", nil
 	}
 	if measure == "shifts" && filterVals["status"] != nil && filterVals["status"][0] == "worked" {
 		measure, filterVals["status"] = "attendance", nil
@@ -387,7 +392,8 @@ func (st *parseState) decide() error {
 			// "sick days and vacation days": two kinds of absence are two
 			// totals, never one sum of both
 			both := f == "absence_type" && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") && q.Kind != "people" && !people
-			compare := reVersus.MatchString(st.text()) && !(counting && !strings.Contains(orig, " vs ") && !strings.Contains(orig, " versus ")) || strings.Contains(orig, " compare ")
+			compare := reVersus.MatchString(st.text()) && !(counting && !strings.Contains(orig, " vs ") && !strings.Contains(orig, " versus ")) || strings.Contains(orig, " compare ") ||
+				f == "name" && (st.has(reMoreThan) || strings.Contains(orig, " each ")) // "did Hugo work more hours than Lea", "how many hours did Jules and Manon each work": side by side
 			if len(filterVals[f]) > 1 && !st.negated[f] && (compare || share || both) && f != "name" ||
 				len(filterVals[f]) > 1 && f == "name" && compare && measure != "" { // "compare hours of Louise and Alice": one row each
 				d := f
@@ -399,6 +405,10 @@ func (st *parseState) decide() error {
 				st.useWord("versus")
 				st.useWord("compare")
 				st.useWord("compared")
+				if f == "name" {
+					st.take(reMoreThan)
+					st.useWord("each")
+				}
 			}
 		}
 	}
@@ -483,7 +493,7 @@ func (st *parseState) decide() error {
 	// off sick", "how many employees haven't been sick once": the people
 	// with none of the measure's facts, listed or counted
 	countPeople := counting && st.countsPeople() && !share && len(st.dims) == 0
-	if (people || countPeople || st.namesPeopleFirst() || st.whichPosition()) && q.Relation == "" && reWithout.MatchString(st.text()) {
+	if (people || countPeople || st.namesPeopleFirst() || st.whichPosition()) && q.Relation == "" && (reWithout.MatchString(st.text()) || statusNegated) {
 		switch q.Measure {
 		case "shifts", "attendance", "hours_worked", "planned_hours", "absence_cases", "absence_days":
 			q.Without, q.Having, q.Order, q.Limit = true, nil, "", 0
@@ -497,6 +507,9 @@ func (st *parseState) decide() error {
 				q.Kind = "people"
 			}
 		}
+	}
+	if statusNegated && !q.Without {
+		st.refuse(notUnderstoodf("scry did not understand \"not\" with worked here: it lists or counts the people who did not work (\"who didn't work last week\")"))
 	}
 	// A list of people needs something that says which people.
 	if (q.Kind == "people" || (people && len(q.Dimensions) == 0)) && q.Measure == "" && len(q.Filters) == 0 && q.Time == nil &&
@@ -552,6 +565,10 @@ func (st *parseState) decide() error {
 	if counting && q.Kind == "number" && !q.Without && (q.Measure == "absence_cases" || q.Measure == "absence_days") && q.CountOf == nil && q.Having == nil && q.ShareOf == nil && st.countsPeople() {
 		q.Measure, q.CountOf = "absence_cases", &Condition{Op: ">", Value: 0}
 	}
+	// "how many receptionists finished a shift after midnight": people too
+	if counting && q.Kind == "number" && !q.Without && (q.Measure == "shifts" || q.Measure == "attendance") && q.CountOf == nil && q.Having == nil && q.ShareOf == nil && st.countsPeople() {
+		q.CountOf = &Condition{Op: ">", Value: 0}
+	}
 	if q.Kind == "people" && (most || least) && q.Limit == 0 && q.Measure != "" {
 		q.Limit = 1
 	}
@@ -603,7 +620,7 @@ func (st *parseState) decide() error {
 	}
 	// a threshold within one day ("more than 12 hours in a day") is not one
 	// scry keeps: its totals are per period, or per week
-	if (q.CountOf != nil || q.Having != nil) && reInADay.MatchString(orig) {
+	if (q.CountOf != nil && *q.CountOf != (Condition{Op: ">", Value: 0}) || q.Having != nil) && reInADay.MatchString(orig) {
 		st.refuse(notUnderstoodf("scry did not understand %q: it compares a person's total over the period (or per week), not within one day or one shift", strings.TrimSpace(reInADay.FindString(orig))))
 		return nil
 	}
@@ -968,7 +985,7 @@ func (st *parseState) countsPeople() bool {
 		if st.toks[i] != "how" || st.toks[i+1] != "many" {
 			continue
 		}
-		k := st.past(i+2, "of", "the", "our", "my", "different", "female", "male", "part", "full", "time")
+		k := st.past(i+2, "of", "the", "our", "my", "different", "female", "male", "part", "full", "time", "current", "active", "existing")
 		return k < len(st.toks) && (peopleNouns[st.toks[k]] || st.toks[k] == "teacher" || st.positionAt(k))
 	}
 	return false
@@ -1065,3 +1082,8 @@ func (st *parseState) placeAfterNegation(orig string) {
 var reAnyReason = rx(`(?:for |of )?any (?:reason|kind|type)`)
 
 var reOneWeek = regexp.MustCompile(`^(?:this|last|next) week$|^last 1 week$|^week of `)
+
+var reMoreThan = rx(`(more|less|fewer|longer|shorter) (?:hour |day |shift |absence |sick day |time )?(?:_ )*than`)
+
+// reBeOut: "teachers who were out on Friday", "who is away today": absent.
+var reBeOut = regexp.MustCompile(` (?:is|are|was|were|be|being) (?:out|away)\b`)

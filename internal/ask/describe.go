@@ -28,11 +28,15 @@ func (f Filter) Describe() string {
 		return notIf(f.Negate, "on ") + strings.Join(ds, " or ")
 	case f.Field == "end_time" && f.Values[0] == "24:00":
 		return notIf(f.Negate, "") + "ends after midnight (the next day)"
+	case f.Field == "end_time" && f.Values[0] < smallHours && f.Op[0] == '>':
+		return notIf(f.Negate, "") + "ends the next day, after " + f.Values[0]
 	case f.Field == "start_time" || f.Field == "end_time":
 		return notIf(f.Negate, "") + map[string]string{"start_time": "starts ", "end_time": "ends "}[f.Field] +
 			map[string]string{"<": "before", "<=": "at or before", ">": "after", ">=": "at or after"}[f.Op] + " " + f.Values[0]
 	case f.Field == "status" && f.Op == "":
 		return notIf(f.Negate, "") + "only " + valuesWords(f.Values) + " shifts"
+	case f.Op == "me":
+		return notIf(f.Negate, "") + "reports to you directly"
 	case f.Op == "set" && f.Field == "manager_id":
 		return map[bool]string{false: "has a manager", true: "has no manager"}[f.Negate]
 	case f.Op == "set":
@@ -135,7 +139,11 @@ func (q *Query) Notes() []string {
 		if q.HavingOf != "" {
 			what = q.HavingOf
 		}
-		out = append(out, fmt.Sprintf("keeping those whose %s is %s %s", strings.ReplaceAll(what, "_", " "), opWords(q.Having.Op, ""), trimFloat(q.Having.Value)))
+		than := trimFloat(q.Having.Value)
+		if q.Having.Ref != nil {
+			than = "the total of " + q.Having.Ref.describeWho() + " (" + than + ")"
+		}
+		out = append(out, fmt.Sprintf("keeping those whose %s is %s %s", strings.ReplaceAll(what, "_", " "), opWords(q.Having.Op, ""), than))
 	}
 	if q.Without {
 		noun := "shifts"

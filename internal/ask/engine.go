@@ -205,6 +205,9 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 			return errcode.New(errcode.PermissionDenied, "No one you may see is in %s: you see %s only", g, map[bool]string{true: "your team", false: "your own record"}[scope.Subtree])
 		}
 		ans.Query = q
+		if err := e.resolveHaving(ctx, tx, q, who, scope, now); err != nil {
+			return err
+		}
 		c, err := prepare(q, e.Model, tx.Dialect, who, scope, now, rowCap, !e.FactsOnly)
 		if err != nil {
 			return err
@@ -387,7 +390,45 @@ func hiddenName(q *Query, visible map[string]bool) string {
 		}
 		return ""
 	}
-	return walk(append(append([]Filter{}, q.Filters...), q.ShareWhere...))
+	fs := append(append([]Filter{}, q.Filters...), q.ShareWhere...)
+	if q.Having != nil && q.Having.Ref != nil {
+		fs = append(fs, q.Having.Ref.Filters...)
+	}
+	return walk(fs)
+}
+
+// resolveHaving computes the total a kept person is compared with ("more
+// hours than Lea David"): the same measure, period and conditions on the
+// facts, for the people the reference names, in the asker's scope.
+func (e *Engine) resolveHaving(ctx context.Context, tx *store.Tx, q *Query, who Asker, scope Scope, now time.Time) error {
+	h := q.Having
+	if h == nil || h.Ref == nil {
+		return nil
+	}
+	ref := &Query{Kind: "number", Measure: q.Measure, Time: q.Time, Filters: append([]Filter{}, h.Ref.Filters...)}
+	for _, f := range q.Filters {
+		if _, onPerson := attributes[f.Field]; !onPerson && f.Field != "any" {
+			ref.Filters = append(ref.Filters, f) // the kind of absence, the shift's status or time
+		}
+	}
+	if q.Time != nil {
+		ref.Time = &TimeRange{Expr: q.Time.Expr}
+	}
+	c, err := prepare(ref, e.Model, tx.Dialect, who, scope, now, 1, !e.FactsOnly)
+	if err != nil {
+		return err
+	}
+	rows, err := runQuery(ctx, tx, c)
+	if err != nil {
+		return err
+	}
+	h.Value, h.resolved = 0, true
+	if len(rows) == 1 && len(rows[0]) == 1 {
+		if v, ok := rows[0][0].(float64); ok {
+			h.Value = v
+		}
+	}
+	return nil
 }
 
 // Prepare validates q for the asker and compiles it, resolving its time

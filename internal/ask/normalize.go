@@ -12,6 +12,12 @@ var contractions = strings.NewReplacer(
 	"'ll", " will", "'d", " would", "'m", " am", "'s", "", "s'", "s",
 )
 
+// bareNegations are contractions typed without their apostrophe: "arent"
+// is "are not", never a typo of "agent".
+var bareNegations = map[string]string{"arent": "are not", "isnt": "is not", "wasnt": "was not", "werent": "were not",
+	"dont": "do not", "doesnt": "does not", "didnt": "did not", "havent": "have not", "hasnt": "has not", "hadnt": "had not",
+	"wont": "will not", "cant": "cannot", "couldnt": "could not", "shouldnt": "should not", "wouldnt": "would not"}
+
 var numberWords = map[string]string{
 	"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
 	"nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
@@ -69,7 +75,15 @@ func normalizeWords(q string) ([]string, []string) {
 	s = reNonWord.ReplaceAllString(s, " ")
 	s = ordinalWords(s)
 	var out, words []string
+	var fields []string
 	for _, w := range strings.Fields(s) {
+		if n, ok := bareNegations[w]; ok {
+			fields = append(fields, strings.Fields(n)...)
+			continue
+		}
+		fields = append(fields, w)
+	}
+	for _, w := range fields {
 		orig := w
 		if n, ok := numberWords[w]; ok {
 			w = n

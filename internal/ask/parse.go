@@ -293,8 +293,12 @@ var timeRules = []timeRule{
 		return "between " + ya + "-" + a + " and " + m[6] + "-" + b
 	}},
 	// two months: "between March and May", "from Jan to Mar 2025"
-	{rx(`(?:from|between) ` + monthRE + `(?: (\d{4}))? (?:and|to|until|till|through) ` + monthRE + `(?: (\d{4}))?`), func(m []string) string {
+	{rx(`(?:from|between) ` + monthRE + `(?: (\d{4}))? (?:and|to|until|till|through) ` + monthRE + `(?: (\d{4}|this year|last year))?`), func(m []string) string {
 		a, b := fmt.Sprintf("month %d", monthIndex(m[1])), fmt.Sprintf("month %d", monthIndex(m[3]))
+		if m[4] == "this year" || m[4] == "last year" {
+			// "between January and June this year": months of that year
+			return fmt.Sprintf("from month %d %s to month %d %s", monthIndex(m[1]), m[4], monthIndex(m[3]), m[4])
+		}
 		switch {
 		case m[2] != "" && m[4] != "":
 			a, b = fmt.Sprintf("month %s-%02d", m[2], monthIndex(m[1])), fmt.Sprintf("month %s-%02d", m[4], monthIndex(m[3]))
@@ -310,6 +314,9 @@ var timeRules = []timeRule{
 	{rx(`since ` + monthRE + ` (\d{1,2}) (\d{4})`), func(m []string) string { return fmt.Sprintf("since %s-%02d-%02d", m[3], monthIndex(m[1]), atoi(m[2])) }},
 	{rx(`since ` + monthRE + ` (\d{4})`), func(m []string) string { return fmt.Sprintf("since %s-%02d-01", m[2], monthIndex(m[1])) }},
 	{rx(`since (?:the )?(?:start|beginning) of (?:the |this )?(week|month|quarter|year)`), func(m []string) string { return "this " + m[1] }},
+	{rx(`since (?:the )?(?:start|beginning) of ` + monthRE), func(m []string) string { return fmt.Sprintf("since %02d-01", monthIndex(m[1])) }},
+	{rx(`(?:for |over |during |in )?(?:the )?rest of (?:the |this )?(week|month|quarter|year)`), func(m []string) string { return "rest of this " + m[1] }},
+	{rx(`(?:in )?(\d{4}) (?:so far|to date)`), func(m []string) string { return "since " + m[1] + "-01-01" }},
 	// a quarter or half named by its ordinal: "the first quarter of 2025", "H1", "Q3 last year"
 	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(first|second|third|fourth) (quarter|half)` + yearRE), func(m []string) string {
 		return m[2] + " " + partNumber[m[1]] + yearOf(m[3])

@@ -109,8 +109,15 @@ type TimeRange struct {
 	To   string `json:"to,omitempty"`
 }
 
-// Condition compares a measure with a number.
+// Condition compares a measure with a number, or (Having only) with the
+// same measure's total for the people Ref's filters name: "more hours
+// than Lea David" (scry computes that total first, in the asker's scope,
+// and compares with it).
 type Condition struct {
 	Op    string  `json:"op"` // >, >=, <, <=, =
 	Value float64 `json:"value"`
+	Ref   *Ref    `json:"ref,omitempty"`
+	// resolved: Value holds Ref's total, computed for this answer (a
+	// condition sent back by a client is computed again)
+	resolved bool
 }

@@ -81,6 +81,7 @@ var (
 	reWhichDim    = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
 	reMgrWord     = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
 	reGrainAdj    = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
+	reByEveryone  = rx(`by (?:everyone|everybody|all (?:staff|employee|people|worker))`)
 	reAcrossOrg   = rx(`(?:across|throughout|in) (?:the |our )?(?:whole |entire )?(?:company|district|organisation|organization|business|firm|board)`)
 	reOffDomain   = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president of|translate|football|soccer|news|horoscope|lottery)\b`)
 )
@@ -196,6 +197,8 @@ func comparatorOp(phrase string) string {
 // readFlags takes the words that shape the answer: counting, averaging,
 // shares, trends, extremes, "my".
 func (st *parseState) readFlags() error {
+	for st.take(reByEveryone) != nil { // "hours worked by everyone except the managers": no list of people
+	}
 	s := st.text()
 	whole := " " + strings.Join(st.toks, " ") + " "
 	// "the average age of people who work in Paris": "who" there starts a

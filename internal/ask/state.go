@@ -151,7 +151,7 @@ var functionWords = wordSet(`a an the of in on at for to from is are was were be
 	work working worked works compare compared comparison schedule schedules rota roster assigned belong belonging
 	located based listed originate come comes live living reside residing hiring employ employs employed contain contains
 	using along together take took taken taking had log logged clock clocked put spent spend record recorded
-	book booked off out away went gone go going called call calling district corporation used use got`)
+	book booked off out away went gone go going called call calling district corporation used use got crew`)
 
 func wordSet(s string) map[string]bool {
 	m := map[string]bool{}

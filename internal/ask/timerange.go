@@ -68,7 +68,8 @@ var (
 	reRelN    = regexp.MustCompile(`^last (\d+) (day|week|month|quarter|year)$`)
 	reNextN   = regexp.MustCompile(`^next (\d+) (day|week|month|quarter|year)$`)
 	reRel     = regexp.MustCompile(`^(this|last|next) (week|month|quarter|year)$`)
-	reMonth   = regexp.MustCompile(`^month (\d{1,2})$`)
+	reMonth   = regexp.MustCompile(`^month (\d{1,2})(?: (this year|last year))?$`)
+	reRestOf  = regexp.MustCompile(`^rest of this (week|month|quarter|year)$`)
 	reMonthY  = regexp.MustCompile(`^month (\d{4})-(\d{2})$`)
 	reYear    = regexp.MustCompile(`^year (\d{4})$`)
 	reQuarter = regexp.MustCompile(`^(quarter|half) ([1-4])(?: (\d{4}|this year|last year))?$`)
@@ -133,7 +134,10 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 			return "", "", errcode.New(errcode.NotUnderstood, "There is no month %d", mo)
 		}
 		y := today.Year()
-		if time.Month(mo) > today.Month() {
+		switch {
+		case m[2] == "last year":
+			y--
+		case m[2] == "" && time.Month(mo) > today.Month():
 			y-- // the most recent such month that has started
 		}
 		s := time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)
@@ -238,6 +242,10 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 			return "", "", errcode.New(errcode.NotUnderstood, "%q has no %s", m[2], m[1])
 		}
 		return from, to, nil
+	}
+	if m := reRestOf.FindStringSubmatch(expr); m != nil {
+		// "the rest of the year": today to the period's last day
+		return f(today, add(m[1], startOf(m[1], today), 1).AddDate(0, 0, -1))
 	}
 	if m := reWeekend.FindStringSubmatch(expr); m != nil {
 		// the Saturday and Sunday of this, the last or the next ISO week

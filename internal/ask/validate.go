@@ -78,6 +78,9 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 			return errcode.New(errcode.NotUnderstood, "%q is not something scry can group by", d)
 		}
 	}
+	if scope.EmployeeID == "" && reportsToMe(q.Filters) {
+		return errcode.New(errcode.PermissionDenied, "Your user is not linked to an employee record, so scry cannot tell who reports to you")
+	}
 	mayWage := role == identity.Admin || role == identity.HR || q.Self || role == identity.Employee
 	for _, f := range append(append([]Filter{}, q.Filters...), q.ShareWhere...) {
 		if err := validFilter(f, 0); err != nil {
@@ -129,6 +132,23 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 		if c != nil && !ops[c.Op] {
 			return errcode.New(errcode.NotUnderstood, "%q is not a comparison scry knows", c.Op)
 		}
+		if c != nil && c.Ref != nil && c != q.Having {
+			return errcode.New(errcode.NotUnderstood, "Only a kept group or person compares with someone else's total")
+		}
+	}
+	if h := q.Having; h != nil && h.Ref != nil {
+		ms, ok := m.Measures[q.Measure]
+		if !ok || ms.Entity == "employees" || ms.Derived != "" || h.Ref.Agg != "" || h.Ref.Field != "" || len(h.Ref.Filters) == 0 || len(h.Ref.Filters) > 10 || q.Kind != "people" {
+			return errcode.New(errcode.NotUnderstood, "A list of people compares with the total of a measure of shifts or absences for the people named")
+		}
+		for _, rf := range h.Ref.Filters {
+			if err := validFilter(rf, 1); err != nil {
+				return err
+			}
+			if usesSensitive(rf) && !mayWage {
+				return errcode.New(errcode.PermissionDenied, "Hourly wage is visible only to HR and admins, or to each person for their own record")
+			}
+		}
 	}
 	if q.Offset < 0 || q.Offset > MaxLimit || q.Offset > 0 && (q.Limit == 0 || q.Order == "" || q.RankWithin != "") {
 		return errcode.New(errcode.NotUnderstood, "An offset skips the first of an ordered, limited list (the second highest: limit 1, offset 1)")
@@ -149,7 +169,7 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 }
 
 var aggNames = map[string]bool{"avg": true, "min": true, "max": true, "sum": true}
-var attrOps = map[string]bool{"": true, ">": true, ">=": true, "<": true, "<=": true, "=": true, "starts": true, "ends": true, "contains": true, "set": true, "under": true, "during": true}
+var attrOps = map[string]bool{"": true, ">": true, ">=": true, "<": true, "<=": true, "=": true, "starts": true, "ends": true, "contains": true, "set": true, "under": true, "during": true, "me": true}
 
 // validFilter checks a filter and what it nests (alternatives, a computed
 // value), denying anything not known.
@@ -210,6 +230,10 @@ func validFilter(f Filter, depth int) error {
 		}
 		if _, _, err := resolveExpr(f.Values[0], time.Now()); err != nil {
 			return errcode.New(errcode.NotUnderstood, "%q is not a period scry knows", f.Values[0])
+		}
+	case f.Op == "me":
+		if f.Field != "manager_id" || len(f.Values) > 0 || f.Ref != nil {
+			return errcode.New(errcode.NotUnderstood, "\"me\" says whom people report to: the manager_id field, with no value")
 		}
 	case f.Op == "set":
 		if len(f.Values) > 0 || f.Ref != nil {
@@ -283,4 +307,14 @@ func usesSensitive(f Filter) bool {
 func isNumber(s string) bool {
 	_, err := strconv.ParseFloat(s, 64)
 	return err == nil
+}
+
+// reportsToMe: a filter asks for the asker's direct reports.
+func reportsToMe(fs []Filter) bool {
+	for _, f := range fs {
+		if f.Op == "me" || reportsToMe(f.Any) {
+			return true
+		}
+	}
+	return false
 }
