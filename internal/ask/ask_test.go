@@ -568,3 +568,62 @@ func TestRandomQuestionsNeverBreak(t *testing.T) {
 		}
 	}
 }
+
+// TestComparisonWithColleague: "more hours than Lea David" keeps exactly
+// the people whose own total passes hers, and a comparison sent back by a
+// client cannot name someone outside the asker's scope.
+func TestComparisonWithColleague(t *testing.T) {
+	f := shared(t)
+	num := func(v any) float64 {
+		if n, ok := v.(int64); ok {
+			return float64(n)
+		}
+		return v.(float64)
+	}
+	var first *ask.Answer
+	for _, c := range []struct{ hers, each, kept string }{
+		{"Hours worked by Lea David in October", "Hours worked per cashier in October", "Which cashiers worked more hours than Lea David in October?"},
+		// a whole number of days comes back as an integer
+		{"Sick days of Antoine Legrand this year", "Sick days per warehouse operator this year", "Which warehouse operators took more sick days than Antoine Legrand this year?"},
+	} {
+		hers, err := f.ask(t, "acme-retail", "admin", c.hers)
+		if err != nil {
+			t.Fatal(err)
+		}
+		each, err := f.ask(t, "acme-retail", "admin", c.each)
+		if err != nil {
+			t.Fatal(err)
+		}
+		kept, err := f.ask(t, "acme-retail", "admin", c.kept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if first == nil {
+			first = kept
+		}
+		limit := num(hers.Rows[0][0])
+		want := 0
+		for _, r := range each.Rows {
+			if num(r[len(r)-1]) > limit {
+				want++
+			}
+		}
+		if want == 0 || want == len(each.Rows) || len(kept.Rows) != want {
+			t.Fatalf("%q, against %v: %d people, want %d of %d", c.kept, limit, len(kept.Rows), want, len(each.Rows))
+		}
+		for _, r := range kept.Rows {
+			if num(r[len(r)-1]) <= limit {
+				t.Errorf("%q kept %v with %v, not more than %v", c.kept, r[1], r[len(r)-1], limit)
+			}
+		}
+	}
+	// Marie Lambert's team is Logistics: a client's query comparing with a
+	// cashier is refused as an unknown name, the same as any other
+	who, _ := ask.AskerFor(f.tenants["acme-retail"], "manager:E0105")
+	q := *first.Query
+	q.Filters = nil
+	_, err := f.eng.AskAfter(context.Background(), who, "only part-timers", now, &q)
+	if !errcode.Is(err, errcode.NotUnderstood) || !strings.Contains(err.Error(), "lea david") {
+		t.Errorf("a comparison with someone out of scope: %v", err)
+	}
+}

@@ -424,8 +424,11 @@ func (e *Engine) resolveHaving(ctx context.Context, tx *store.Tx, q *Query, who 
 	}
 	h.Value, h.resolved = 0, true
 	if len(rows) == 1 && len(rows[0]) == 1 {
-		if v, ok := rows[0][0].(float64); ok {
+		switch v := rows[0][0].(type) { // runQuery gives whole numbers as int64
+		case float64:
 			h.Value = v
+		case int64:
+			h.Value = float64(v)
 		}
 	}
 	return nil
