@@ -465,11 +465,18 @@ func (b *builder) filterOn(f Filter, alias string) (string, error) {
 		if ent != "shifts" {
 			return "", errcode.New(errcode.NotUnderstood, "Only shifts have start and end times")
 		}
-		c := "f." + f.Field + " " + f.Op + " " + b.arg(f.Values[0])
+		var c string
+		if f.Values[0] != "24:00" {
+			c = "f." + f.Field + " " + f.Op + " " + b.arg(f.Values[0])
+		}
 		if f.Field == "end_time" {
 			switch {
+			case f.Values[0] == "24:00":
+				c = "f.end_time < f.start_time" // the next day: a shift ending at 00:00 ran to midnight
 			case f.Values[0] < smallHours && f.Op[0] == '>':
 				c = "(" + c + " and f.end_time < f.start_time)" // "ending after 1am": in the night after
+			case f.Values[0] < smallHours:
+				c = "(" + c + " or f.end_time >= f.start_time)" // "ended before 1am": the same day, or early in the night
 			case f.Op[0] == '>':
 				c = "(" + c + " or f.end_time < f.start_time)"
 			default:

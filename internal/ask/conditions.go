@@ -1032,6 +1032,8 @@ func (st *parseState) readClock() error {
 			hh += 12
 		case m[7] == "am" && hh == 12:
 			hh = 0
+		case m[7] == "" && m[6] == "" && hh >= 1 && hh <= 11:
+			return nil // "ended after 5": morning or evening is not said
 		}
 		if hh > 24 || mm > 59 || hh == 24 && mm > 0 {
 			return nil
@@ -1071,8 +1073,8 @@ func (st *parseState) readMoreThanPerson() {
 		for j < len(st.toks) && factWords[st.toks[j]] {
 			j++
 		}
-		if j >= len(st.toks) || st.toks[j] != "than" {
-			continue
+		if j == i+1 || j >= len(st.toks) || st.toks[j] != "than" {
+			continue // "worked more than Lea": more of what is not said
 		}
 		f, n := st.nameAt(j + 1)
 		if n == 0 {

@@ -335,6 +335,16 @@ func (st *parseState) decide() error {
 		}
 	}
 	q.Measure = measure
+	// a place or position only shifts have ("Remote"): people are not there
+	if ms := st.p.model.Measures[measure]; ms.Entity != "shifts" {
+		for _, field := range []string{"location", "position"} {
+			for _, v := range filterVals[field] {
+				if !slices.Contains(st.p.values[field], v) {
+					st.refuse(notUnderstoodf("%s is a %s of shifts, not of people: ask about hours or shifts there (\"hours worked remotely last month\")", v, field))
+				}
+			}
+		}
+	}
 	// the verb of the measure's own words: "tasks … finish" for "tasks
 	// finished", "hire" for "hired"
 	if ms, ok := st.p.model.Measures[measure]; ok {
@@ -371,7 +381,7 @@ func (st *parseState) decide() error {
 	// "how many teachers report to each principal": people of one position
 	// counted for each person of another are grouped by their manager, who
 	// holds that position
-	if each := st.eachPosition; each != "" && len(filterVals["position"]) == 2 && grouped(st.dims, "employee") {
+	if each := st.eachPosition; each != "" && len(filterVals["position"]) == 2 && grouped(st.dims, "employee") && st.positionBefore(each) {
 		var keep []string
 		for _, v := range filterVals["position"] {
 			if v != each {
@@ -393,7 +403,7 @@ func (st *parseState) decide() error {
 			// totals, never one sum of both
 			both := f == "absence_type" && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") && q.Kind != "people" && !people
 			compare := reVersus.MatchString(st.text()) && !(counting && !strings.Contains(orig, " vs ") && !strings.Contains(orig, " versus ")) || strings.Contains(orig, " compare ") ||
-				f == "name" && (st.has(reMoreThan) || strings.Contains(orig, " each ")) // "did Hugo work more hours than Lea", "how many hours did Jules and Manon each work": side by side
+				f == "name" && (st.namesBefore(reMoreThan) || strings.Contains(orig, " each ")) // "did Hugo work more hours than Lea", "how many hours did Jules and Manon each work": side by side
 			if len(filterVals[f]) > 1 && !st.negated[f] && (compare || share || both) && f != "name" ||
 				len(filterVals[f]) > 1 && f == "name" && compare && measure != "" { // "compare hours of Louise and Alice": one row each
 				d := f
@@ -482,7 +492,7 @@ func (st *parseState) decide() error {
 	if st.mixedNeg {
 		// one field cannot both be and not be a value: "took training but
 		// not vacation" asks about people with one kind and none of the other
-		st.refuse(notUnderstoodf("scry cannot yet combine a value with the exclusion of another of the same kind (\"training but not vacation\"); ask about each separately"))
+		st.refuse(notUnderstoodf("scry cannot yet ask for some values of one kind while excluding others (\"non-cashier sales associates\", \"training but not vacation\"); ask about each separately"))
 	}
 	for _, f := range st.filterOrder {
 		if len(filterVals[f]) > 0 {
@@ -497,6 +507,9 @@ func (st *parseState) decide() error {
 		switch q.Measure {
 		case "shifts", "attendance", "hours_worked", "planned_hours", "absence_cases", "absence_days":
 			q.Without, q.Having, q.Order, q.Limit = true, nil, "", 0
+			if q.Measure == "shifts" && rePastNotWork.MatchString(orig) {
+				q.Measure = "attendance" // "who didn't work this week": no worked shift (today's plan is not work done)
+			}
 			st.placeAfterNegation(orig)
 			st.take(reWithout)
 			for st.take(reNoneAtAll) != nil {
@@ -1087,3 +1100,37 @@ var reMoreThan = rx(`(more|less|fewer|longer|shorter) (?:hour |day |shift |absen
 
 // reBeOut: "teachers who were out on Friday", "who is away today": absent.
 var reBeOut = regexp.MustCompile(` (?:is|are|was|were|be|being) (?:out|away)\b`)
+
+// namesBefore: a name stands before re's match ("did Hugo Martin work more
+// hours than Lea David"): the names are the subject, compared side by side.
+func (st *parseState) namesBefore(re *regexp.Regexp) bool {
+	loc := re.FindStringIndex(st.text())
+	if loc == nil {
+		return false
+	}
+	at := len(strings.Fields(st.text()[:loc[0]]))
+	for key, sp := range st.valueSpans {
+		if key[0] == "name" && sp[1] <= at {
+			return true
+		}
+	}
+	return false
+}
+
+// positionBefore: the other position is named before "per/each <each>",
+// not joined to it ("teachers per principal", not "per cashier and stock
+// clerk").
+func (st *parseState) positionBefore(each string) bool {
+	sp, ok := st.valueSpans[[2]string{"position", each}]
+	if !ok {
+		return false
+	}
+	for key, o := range st.valueSpans {
+		if key[0] == "position" && key[1] != each && o[1] < sp[0] && (o[1]+1 >= sp[0] || st.toks[o[1]] != "and" && st.toks[o[1]] != "or") {
+			return true
+		}
+	}
+	return false
+}
+
+var rePastNotWork = regexp.MustCompile(` (?:did|has|have|had|was|were) not (?:work|worked)\b`)

@@ -405,7 +405,19 @@ func (e *Engine) resolveHaving(ctx context.Context, tx *store.Tx, q *Query, who 
 	if h == nil || h.Ref == nil {
 		return nil
 	}
-	ref := &Query{Kind: "number", Measure: q.Measure, Time: q.Time, Filters: append([]Filter{}, h.Ref.Filters...)}
+	if err := Validate(q, e.Model, who.User.Role, scope); err != nil {
+		return err // nothing runs for a query that will be refused
+	}
+	// the one person named, employed today and visible to the asker
+	n := &Query{Kind: "number", Measure: "headcount", Filters: h.Ref.Filters}
+	if c, err := prepare(n, e.Model, tx.Dialect, who, scope, now, 1, false); err != nil {
+		return err
+	} else if rows, err := runQuery(ctx, tx, c); err != nil {
+		return err
+	} else if len(rows) != 1 || len(rows[0]) != 1 || rows[0][0] != int64(1) {
+		return errcode.New(errcode.NotUnderstood, "%q does not name exactly one person you may see; use their full name", h.Ref.Filters[0].Values[0])
+	}
+	ref := &Query{Kind: "number", Measure: q.Measure, Filters: append([]Filter{}, h.Ref.Filters...)}
 	for _, f := range q.Filters {
 		if _, onPerson := attributes[f.Field]; !onPerson && f.Field != "any" {
 			ref.Filters = append(ref.Filters, f) // the kind of absence, the shift's status or time

@@ -36,7 +36,7 @@ func (p *Parser) Refine(question string, prev *Query, visible map[string]bool) (
 	for st.take(reFollowUp) != nil {
 	}
 	for _, step := range []func(*parseState) error{
-		(*parseState).readDomain, (*parseState).readPersonDates, (*parseState).readTime, (*parseState).readDays,
+		(*parseState).readDomain, (*parseState).readPersonDates, (*parseState).readTime, (*parseState).readDays, (*parseState).readClock,
 		(*parseState).readReporting, (*parseState).readComparisons, (*parseState).readNamed, (*parseState).readNamePatterns,
 		(*parseState).readAttrConditions, (*parseState).readHaving, (*parseState).readExtremes, (*parseState).readOrder,
 		(*parseState).readFlags, (*parseState).readWords,
@@ -78,7 +78,11 @@ func (p *Parser) Refine(question string, prev *Query, visible map[string]bool) (
 		}
 	}
 	if st.q.Order != "" || st.q.Limit > 0 {
-		q.Order, q.Limit, changed = st.q.Order, st.q.Limit, true
+		// "what about the top 5?" after "the second most": a new ranking
+		q.Order, q.Limit, q.Offset, changed = st.q.Order, st.q.Limit, 0, true
+		if st.ordinal > 0 && q.Limit == 1 {
+			q.Offset = st.ordinal - 1
+		}
 	}
 	for i, it := range st.items {
 		_ = i

@@ -132,8 +132,9 @@ func within1(a, b string) bool {
 }
 
 var (
-	reMonthNear   = regexp.MustCompile(`^\s*(?:of\s+)?(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)`)
-	reMonthBefore = regexp.MustCompile(`(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\s+(?:the\s+)?$`)
+	monthWordRE   = `(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)`
+	reMonthNear   = regexp.MustCompile(`^\s*(?:of\s+)?` + monthWordRE + `\b`)
+	reMonthBefore = regexp.MustCompile(`\b` + monthWordRE + `\s+(?:the\s+)?$`)
 	ordinalNames  = []string{"", "first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth"}
 )
 

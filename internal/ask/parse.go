@@ -279,6 +279,10 @@ func dayExpr(weekday, month string, d int, year string) string {
 	return "on " + md + yearOf(year)
 }
 
+// rePastTense: the question is about what happened ("who was absent on
+// May 1"), so a day without a year is the last one, never a coming one.
+var rePastTense = regexp.MustCompile(` (?:was|were|did|had|took|worked|left|ended|started|finished|happened|went|came|got) `)
+
 var timeRules = []timeRule{
 	// two days with one year after both: "between January 1 and June 30, 2026"
 	{rx(`(?:from|between) ` + monthRE + ` (\d{1,2})(?: (\d{4}))? (?:and|to|until|till|through) ` + monthRE + ` (\d{1,2}) (\d{4})`), func(m []string) string {

@@ -81,8 +81,9 @@ var (
 	reWhichDim    = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
 	reMgrWord     = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
 	reGrainAdj    = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
+	reDayNoYear   = regexp.MustCompile(`^(?:on|week of) (?:[a-z]+ )?\d{2}-\d{2}$`)
 	reByEveryone  = rx(`by (?:everyone|everybody|all (?:staff|employee|people|worker))`)
-	reAcrossOrg   = rx(`(?:across|throughout|in) (?:the |our )?(?:whole |entire )?(?:company|district|organisation|organization|business|firm|board)`)
+	reAcrossOrg   = rx(`(?:across|throughout) (?:the |our )?(?:whole |entire )?(?:company|district|organisation|organization|business|firm|board)`)
 	reOffDomain   = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president of|translate|football|soccer|news|horoscope|lottery)\b`)
 )
 
@@ -125,6 +126,11 @@ func (st *parseState) readTime() error {
 			}
 			break
 		}
+	}
+	// a day with no year: the last one, or, unless the question speaks of
+	// the past, the coming one within a month ("who is off on December 7")
+	if tr := st.q.Time; tr != nil && reDayNoYear.MatchString(tr.Expr) && !rePastTense.MatchString(" "+strings.Join(st.toks, " ")+" ") {
+		tr.Expr += " or the coming one"
 	}
 	st.lastN = st.q.Time != nil && reRelN.MatchString(st.q.Time.Expr) && !strings.HasPrefix(st.q.Time.Expr, "last 1 ")
 	return nil

@@ -65,25 +65,26 @@ func add(unit string, t time.Time, n int) time.Time {
 }
 
 var (
-	reRelN    = regexp.MustCompile(`^last (\d+) (day|week|month|quarter|year)$`)
-	reNextN   = regexp.MustCompile(`^next (\d+) (day|week|month|quarter|year)$`)
-	reRel     = regexp.MustCompile(`^(this|last|next) (week|month|quarter|year)$`)
-	reMonth   = regexp.MustCompile(`^month (\d{1,2})(?: (this year|last year))?$`)
-	reRestOf  = regexp.MustCompile(`^rest of this (week|month|quarter|year)$`)
-	reMonthY  = regexp.MustCompile(`^month (\d{4})-(\d{2})$`)
-	reYear    = regexp.MustCompile(`^year (\d{4})$`)
-	reQuarter = regexp.MustCompile(`^(quarter|half) ([1-4])(?: (\d{4}|this year|last year))?$`)
-	reOnMD    = regexp.MustCompile(`^on (?:(monday|tuesday|wednesday|thursday|friday|saturday|sunday) )?(?:(\d{4})-)?(\d{2})-(\d{2})(?: (this year|last year))?$`)
-	reWeekday = regexp.MustCompile(`^(this|last|next) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)$`)
-	reEdge    = regexp.MustCompile(`^(start|end) of (.+)$`)
-	reWeekOf  = regexp.MustCompile(`^week of (.+)$`)
-	reWeekend = regexp.MustCompile(`^(this|last|next) weekend$`)
-	reFromTo  = regexp.MustCompile(`^from (.+) to (.+)$`)
-	reSince   = regexp.MustCompile(`^since (\d{4}-\d{2}-\d{2})$`)
-	reOn      = regexp.MustCompile(`^on (\d{4}-\d{2}-\d{2})$`)
-	reBetween = regexp.MustCompile(`^between (\d{4}-\d{2}-\d{2}) and (\d{4}-\d{2}-\d{2})$`)
-	reSinceMD = regexp.MustCompile(`^since (\d{2})-(\d{2})$`)
-	reBetwMD  = regexp.MustCompile(`^between (\d{2})-(\d{2}) and (\d{2})-(\d{2})$`)
+	reRelN        = regexp.MustCompile(`^last (\d+) (day|week|month|quarter|year)$`)
+	reNextN       = regexp.MustCompile(`^next (\d+) (day|week|month|quarter|year)$`)
+	reRel         = regexp.MustCompile(`^(this|last|next) (week|month|quarter|year)$`)
+	reMonth       = regexp.MustCompile(`^month (\d{1,2})(?: (this year|last year))?$`)
+	reRestOf      = regexp.MustCompile(`^rest of this (week|month|quarter|year)$`)
+	reYearWritten = regexp.MustCompile(`\d{4}`)
+	reMonthY      = regexp.MustCompile(`^month (\d{4})-(\d{2})$`)
+	reYear        = regexp.MustCompile(`^year (\d{4})$`)
+	reQuarter     = regexp.MustCompile(`^(quarter|half) ([1-4])(?: (\d{4}|this year|last year))?$`)
+	reOnMD        = regexp.MustCompile(`^on (?:(monday|tuesday|wednesday|thursday|friday|saturday|sunday) )?(?:(\d{4})-)?(\d{2})-(\d{2})(?: (this year|last year|or the coming one))?$`)
+	reWeekday     = regexp.MustCompile(`^(this|last|next) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)$`)
+	reEdge        = regexp.MustCompile(`^(start|end) of (.+)$`)
+	reWeekOf      = regexp.MustCompile(`^week of (.+)$`)
+	reWeekend     = regexp.MustCompile(`^(this|last|next) weekend$`)
+	reFromTo      = regexp.MustCompile(`^from (.+) to (.+)$`)
+	reSince       = regexp.MustCompile(`^since (\d{4}-\d{2}-\d{2})$`)
+	reOn          = regexp.MustCompile(`^on (\d{4}-\d{2}-\d{2})$`)
+	reBetween     = regexp.MustCompile(`^between (\d{4}-\d{2}-\d{2}) and (\d{4}-\d{2}-\d{2})$`)
+	reSinceMD     = regexp.MustCompile(`^since (\d{2})-(\d{2})$`)
+	reBetwMD      = regexp.MustCompile(`^between (\d{2})-(\d{2}) and (\d{2})-(\d{2})$`)
 )
 
 func resolveExpr(expr string, now time.Time) (string, string, error) {
@@ -182,8 +183,10 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 	if m := reOnMD.FindStringSubmatch(expr); m != nil {
 		// a day of the year: the most recent one on or before today, or in
 		// the year named; a weekday written beside it must agree
-		t, ok := nearestOccurrence(atoi(m[3]), atoi(m[4]), today)
+		t, ok := lastOccurrence(atoi(m[3]), atoi(m[4]), today)
 		switch {
+		case m[5] == "or the coming one":
+			t, ok = comingOccurrence(atoi(m[3]), atoi(m[4]), today)
 		case m[2] != "":
 			t, ok = dayIn(atoi(m[2]), atoi(m[3]), atoi(m[4]))
 		case m[5] == "this year":
@@ -233,6 +236,9 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		if err != nil {
 			return "", "", err
 		}
+		if r := reRel.FindStringSubmatch(m[2]); r != nil && r[1] == "this" && m[1] == "end" {
+			to = add(r[2], startOf(r[2], today), 1).AddDate(0, 0, -1).Format(day) // "the end of this year": 31 December, not today
+		}
 		if m[1] == "start" {
 			to = from
 		} else {
@@ -273,7 +279,7 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		if err != nil {
 			return "", "", err
 		}
-		if a > b {
+		if a > b && !reYearWritten.MatchString(expr) {
 			t, _ := time.Parse(day, a)
 			a = t.AddDate(-1, 0, 0).Format(day)
 		}
@@ -337,14 +343,13 @@ func dayIn(year, month, d int) (time.Time, bool) {
 	return t, month >= 1 && month <= 12 && t.Month() == time.Month(month) && t.Day() == d
 }
 
-// nearestOccurrence is the month-day closest to today, before or after:
-// "on December 7" asked in late November is the coming one, "on June 1"
-// the last.
-func nearestOccurrence(month, d int, today time.Time) (time.Time, bool) {
+// comingOccurrence is the month-day within the next 31 days, else the
+// most recent one: "who is off the week of December 7" asked in late
+// November is the coming one, "on June 1" the last.
+func comingOccurrence(month, d int, today time.Time) (time.Time, bool) {
 	last, ok := lastOccurrence(month, d, today)
-	next, ok2 := dayIn(last.Year()+1, month, d)
-	if !ok || ok2 && next.Sub(today) < today.Sub(last) {
-		return next, ok2
+	if next, ok2 := dayIn(last.Year()+1, month, d); ok2 && next.Sub(today) <= 31*24*time.Hour {
+		return next, true
 	}
 	return last, ok
 }

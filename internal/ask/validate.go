@@ -78,7 +78,7 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 			return errcode.New(errcode.NotUnderstood, "%q is not something scry can group by", d)
 		}
 	}
-	if scope.EmployeeID == "" && reportsToMe(q.Filters) {
+	if scope.EmployeeID == "" && reportsToMe(q) {
 		return errcode.New(errcode.PermissionDenied, "Your user is not linked to an employee record, so scry cannot tell who reports to you")
 	}
 	mayWage := role == identity.Admin || role == identity.HR || q.Self || role == identity.Employee
@@ -136,9 +136,18 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 			return errcode.New(errcode.NotUnderstood, "Only a kept group or person compares with someone else's total")
 		}
 	}
+	if q.Relation != "" && (q.Order != "" || q.Limit > 0 || q.Offset > 0) {
+		// "which manager has the most direct reports": the managers listed are
+		// not ranked by anything of theirs
+		return errcode.New(errcode.NotUnderstood, "scry lists managers, but does not rank them; ask for the number of direct reports per manager")
+	}
 	if h := q.Having; h != nil && h.Ref != nil {
+		// only one named person's total, read like any other name (scope, hidden names)
+		if len(h.Ref.Filters) != 1 || h.Ref.Filters[0].Field != "name" || h.Ref.Filters[0].Op != "" || len(h.Ref.Filters[0].Values) != 1 || q.Without {
+			return errcode.New(errcode.NotUnderstood, "A list of people compares with one named person's total")
+		}
 		ms, ok := m.Measures[q.Measure]
-		if !ok || ms.Entity == "employees" || ms.Derived != "" || h.Ref.Agg != "" || h.Ref.Field != "" || len(h.Ref.Filters) == 0 || len(h.Ref.Filters) > 10 || q.Kind != "people" {
+		if !ok || ms.Entity == "employees" || ms.Derived != "" || h.Ref.Agg != "" || h.Ref.Field != "" || q.Kind != "people" {
 			return errcode.New(errcode.NotUnderstood, "A list of people compares with the total of a measure of shifts or absences for the people named")
 		}
 		for _, rf := range h.Ref.Filters {
@@ -309,12 +318,16 @@ func isNumber(s string) bool {
 	return err == nil
 }
 
-// reportsToMe: a filter asks for the asker's direct reports.
-func reportsToMe(fs []Filter) bool {
-	for _, f := range fs {
-		if f.Op == "me" || reportsToMe(f.Any) {
-			return true
+// reportsToMe: a filter anywhere in q asks for the asker's direct reports.
+func reportsToMe(q *Query) bool {
+	var walk func(fs []Filter) bool
+	walk = func(fs []Filter) bool {
+		for _, f := range fs {
+			if f.Op == "me" || walk(f.Any) || f.Ref != nil && walk(f.Ref.Filters) {
+				return true
+			}
 		}
+		return false
 	}
-	return false
+	return walk(q.Filters) || walk(q.ShareWhere) || q.Having != nil && q.Having.Ref != nil && walk(q.Having.Ref.Filters)
 }

@@ -91,6 +91,15 @@ func (st *parseState) readWords() error {
 		case len(values) > 0 && !(grouping && dim != ""):
 			mn := values[0]
 			neg := st.negatedAt(it.pos)
+			if !neg && st.negated[mn.name] && len(st.filterVals[mn.name]) > 0 {
+				// "except waiters and bartenders" excludes both; "non-cashier
+				// sales associates" asks for one and excludes the other
+				if st.joinedToLast(mn.name, it.pos) {
+					neg = true
+				} else {
+					st.mixedNeg = true
+				}
+			}
 			st.addFilter(mn.name, mn.value, neg)
 			if st.valueSpans == nil {
 				st.valueSpans = map[[2]string][2]int{}
@@ -344,3 +353,15 @@ func (st *parseState) which(it item) bool {
 var reEachOfThem = rx(`(?:(?:in|for|of) )?(?:each|every one|each one)(?: of them| of those| of these)?`)
 
 var _ = regexp.MustCompile
+
+// joinedToLast: the value at pos follows the last value of field read, with
+// only "and" or "or" between them.
+func (st *parseState) joinedToLast(field string, pos int) bool {
+	end := -1
+	for key, sp := range st.valueSpans {
+		if key[0] == field && sp[1] <= pos {
+			end = max(end, sp[1])
+		}
+	}
+	return end >= 0 && pos == end+1 && (st.toks[end] == "and" || st.toks[end] == "or")
+}
