@@ -627,3 +627,45 @@ func TestComparisonWithColleague(t *testing.T) {
 		t.Errorf("a comparison with someone out of scope: %v", err)
 	}
 }
+
+// TestReviewedReadings keeps the readings a review of the 2026-12-03
+// change found answered as other questions: each is now refused, or read
+// with the period or grouping written here.
+func TestReviewedReadings(t *testing.T) {
+	f := shared(t)
+	refused := []string{
+		"which manager has the most direct reports",            // managers listed, never ranked by name
+		"which cashiers worked more hours than Lea last month", // eight Leas
+		"which cashiers worked more than Lea David last month", // more of what
+		"how many people work remotely",                        // Remote is a place of shifts
+		"how many shifts ended after 5 last week",              // 05:00 or 17:00
+		"how many non-cashier sales associates",                // one position, excluding another
+		"hours worked from May 2026 to March 2026",             // a reversed range with its years written
+	}
+	for _, q := range refused {
+		if ans, err := f.ask(t, "acme-retail", "admin", q); err == nil {
+			t.Errorf("%q answered %v, want a refusal", q, ans.Rows)
+		} else if !errcode.Is(err, errcode.NotUnderstood) {
+			t.Errorf("%q: %v", q, err)
+		}
+	}
+	for _, c := range []struct{ q, from, to, group string }{
+		{"who was absent on May 1", "2026-05-01", "2026-05-01", ""},                       // the past: the last one
+		{"who is off on vacation the week of December 7", "2026-12-07", "2026-12-13", ""}, // within a month: the coming one
+		{"hours worked the week of May 4", "2026-05-04", "2026-05-10", ""},                // more than a month ahead: the last one
+		{"headcount at the end of this year", "2026-12-31", "2026-12-31", ""},             // not today
+		{"hours worked last month per cashier and stock clerk", "2026-10-01", "2026-10-31", "employee"},
+	} {
+		ans, err := f.ask(t, "acme-retail", "admin", c.q)
+		if err != nil {
+			t.Errorf("%q: %v", c.q, err)
+			continue
+		}
+		if tr := ans.Query.Time; tr == nil || tr.From != c.from || tr.To != c.to {
+			t.Errorf("%q read the period %+v, want %s to %s", c.q, tr, c.from, c.to)
+		}
+		if c.group != "" && (len(ans.Query.Dimensions) != 1 || ans.Query.Dimensions[0] != c.group) {
+			t.Errorf("%q grouped by %v, want %s", c.q, ans.Query.Dimensions, c.group)
+		}
+	}
+}

@@ -252,7 +252,7 @@ func (st *parseState) readWhen() error {
 }
 
 var (
-	dayRE    = `(monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|wed|thu|fri|sat|sun|weekend|weekday|work day|working day|business day)`
+	dayRE    = `(` + weekdayNames + `|mon|tue|wed|thu|fri|sat|sun|weekend|weekday|work day|working day|business day)`
 	reOnDays = rx(`(?:(?:on|during|over|at|for) (?:the )?(?:a )?)?` + dayRE + `((?:(?:,| and| or) (?:on )?` + dayRE + `)*)(?: only)?`)
 )
 

@@ -243,7 +243,7 @@ var readingWords = map[string]bool{}
 
 var reLetters = regexp.MustCompile(`[a-z]{3,}`)
 
-const weekdayRE = `(monday|tuesday|wednesday|thursday|friday|saturday|sunday)`
+const weekdayRE = `(` + weekdayNames + `)`
 
 // yearRE qualifies a period with its year: "of 2025", "last year".
 const yearRE = `(?: of)?(?: the)?(?: (\d{4}|this year|last year|year))?`

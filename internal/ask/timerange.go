@@ -12,6 +12,9 @@ import (
 
 const day = "2006-01-02"
 
+// weekdayNames are the days a date may be named by, in patterns.
+const weekdayNames = `monday|tuesday|wednesday|thursday|friday|saturday|sunday`
+
 var monthNames = []string{"january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"}
 
 func monthIndex(s string) int {
@@ -74,8 +77,8 @@ var (
 	reMonthY      = regexp.MustCompile(`^month (\d{4})-(\d{2})$`)
 	reYear        = regexp.MustCompile(`^year (\d{4})$`)
 	reQuarter     = regexp.MustCompile(`^(quarter|half) ([1-4])(?: (\d{4}|this year|last year))?$`)
-	reOnMD        = regexp.MustCompile(`^on (?:(monday|tuesday|wednesday|thursday|friday|saturday|sunday) )?(?:(\d{4})-)?(\d{2})-(\d{2})(?: (this year|last year|or the coming one))?$`)
-	reWeekday     = regexp.MustCompile(`^(this|last|next) (monday|tuesday|wednesday|thursday|friday|saturday|sunday)$`)
+	reOnMD        = regexp.MustCompile(`^on (?:(` + weekdayNames + `) )?(?:(\d{4})-)?(\d{2})-(\d{2})(?: (this year|last year|or the coming one))?$`)
+	reWeekday     = regexp.MustCompile(`^(this|last|next) (` + weekdayNames + `)$`)
 	reEdge        = regexp.MustCompile(`^(start|end) of (.+)$`)
 	reWeekOf      = regexp.MustCompile(`^week of (.+)$`)
 	reWeekend     = regexp.MustCompile(`^(this|last|next) weekend$`)
