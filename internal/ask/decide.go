@@ -364,7 +364,7 @@ func (st *parseState) decide() error {
 	if measure == "leavers" || measure == "hires" {
 		// "List employees hired this year" and "teachers hired in H1" list
 		// them; "how many" counts them.
-		if (people || st.namesPeopleFirst()) && !counting && !average && !share && len(st.dims) == 0 {
+		if (people || st.namesPeopleFirst() || st.whichPosition()) && !counting && !average && !share && len(st.dims) == 0 {
 			q.Kind = "people"
 		}
 	}

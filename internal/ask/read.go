@@ -84,7 +84,10 @@ var (
 	reDayNoYear   = regexp.MustCompile(`^(?:on|week of) (?:[a-z]+ )?\d{2}-\d{2}$`)
 	reByEveryone  = rx(`by (?:everyone|everybody|all (?:staff|employee|people|worker))`)
 	reAcrossOrg   = rx(`(?:across|throughout) (?:the |our )?(?:whole |entire )?(?:company|district|organisation|organization|business|firm|board)`)
-	reOffDomain   = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president of|translate|football|soccer|news|horoscope|lottery)\b`)
+	// "how many vacation days does Emma have left", "holiday balance",
+	// "remaining leave": an allowance the data does not hold
+	reBalance   = regexp.MustCompile(` (?:balance|entitlement|allowance|accrued|accrual)\b|\b(?:day|vacation|holiday|leave|pto)\b.*\b(?:ha|have|has|still) left\b|\b(?:day|vacation|holiday|leave|pto)\b.* left (?:for|this|until|to take)\b| remaining (?:day|vacation|holiday|leave|pto)\b`)
+	reOffDomain = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president of|translate|football|soccer|news|horoscope|lottery)\b`)
 )
 
 // readDomain refuses questions about things the workforce data does not
@@ -102,6 +105,9 @@ func (st *parseState) readDomain() error {
 	s := b.String()
 	if reOffDomain.MatchString(s) {
 		return notUnderstood("scry answers questions about employees, shifts and absences.")
+	}
+	if reBalance.MatchString(s) {
+		return notUnderstoodf("scry's workforce data has no leave allowances or balances; it knows the absences taken (\"vacation days taken this year\")")
 	}
 	if m := reUnmodelled.FindStringSubmatch(s); m != nil {
 		return notUnderstoodf("scry's workforce data has no %s; it knows hours worked and planned, shifts, absences, headcount, hires and leavers, wages, ages and tenure", m[1])
