@@ -565,22 +565,24 @@ func (st *parseState) decide() error {
 	if q.Having != nil && counting && q.Measure != "headcount" && q.Measure != "" && q.Kind != "people" && q.ShareOf == nil {
 		q.CountOf, q.Having = q.Having, nil
 	}
-	// "how many employees were on sick leave", "how many teachers took a
-	// day off": the people with at least one such absence, not the absences
-	// "how many people worked overtime last week": people, not hours
-	if counting && q.Kind == "number" && q.Measure == "overtime" && q.CountOf == nil && q.ShareOf == nil && st.countsPeople() {
-		c := Condition{Op: ">", Value: 0}
-		if q.Having != nil {
-			c = *q.Having
+	// "how many employees were on sick leave", "how many receptionists
+	// finished a shift after midnight", "how many people worked overtime
+	// last week": the people with at least one such fact (or whose overtime
+	// passes the threshold), not the facts
+	if counting && q.Kind == "number" && !q.Without && q.CountOf == nil && q.ShareOf == nil && st.countsPeople() {
+		someone := &Condition{Op: ">", Value: 0}
+		switch {
+		case q.Measure == "overtime":
+			if q.Having != nil {
+				someone = q.Having
+			}
+			q.CountOf, q.Having = someone, nil
+		case q.Having != nil:
+		case q.Measure == "absence_cases" || q.Measure == "absence_days":
+			q.Measure, q.CountOf = "absence_cases", someone
+		case q.Measure == "shifts" || q.Measure == "attendance":
+			q.CountOf = someone
 		}
-		q.CountOf, q.Having = &c, nil
-	}
-	if counting && q.Kind == "number" && !q.Without && (q.Measure == "absence_cases" || q.Measure == "absence_days") && q.CountOf == nil && q.Having == nil && q.ShareOf == nil && st.countsPeople() {
-		q.Measure, q.CountOf = "absence_cases", &Condition{Op: ">", Value: 0}
-	}
-	// "how many receptionists finished a shift after midnight": people too
-	if counting && q.Kind == "number" && !q.Without && (q.Measure == "shifts" || q.Measure == "attendance") && q.CountOf == nil && q.Having == nil && q.ShareOf == nil && st.countsPeople() {
-		q.CountOf = &Condition{Op: ">", Value: 0}
 	}
 	if q.Kind == "people" && (most || least) && q.Limit == 0 && q.Measure != "" {
 		q.Limit = 1
