@@ -654,6 +654,7 @@ func TestReviewedReadings(t *testing.T) {
 		{"who is off on vacation the week of December 7", "2026-12-07", "2026-12-13", ""}, // within a month: the coming one
 		{"hours worked the week of May 4", "2026-05-04", "2026-05-10", ""},                // more than a month ahead: the last one
 		{"headcount at the end of this year", "2026-12-31", "2026-12-31", ""},             // not today
+		{"hours worked the week before last", "2026-11-09", "2026-11-15", ""},
 		{"hours worked last month per cashier and stock clerk", "2026-10-01", "2026-10-31", "employee"},
 	} {
 		ans, err := f.ask(t, "acme-retail", "admin", c.q)
@@ -667,5 +668,21 @@ func TestReviewedReadings(t *testing.T) {
 		if c.group != "" && (len(ans.Query.Dimensions) != 1 || ans.Query.Dimensions[0] != c.group) {
 			t.Errorf("%q grouped by %v, want %s", c.q, ans.Query.Dimensions, c.group)
 		}
+	}
+}
+
+// TestNeitherNor: "neither X nor Y" and "X or Y" add up to everyone.
+func TestNeitherNor(t *testing.T) {
+	f := shared(t)
+	count := func(q string) int64 {
+		ans, err := f.ask(t, "acme-retail", "admin", q)
+		if err != nil {
+			t.Fatalf("%q: %v", q, err)
+		}
+		return ans.Rows[0][0].(int64)
+	}
+	neither, either, all := count("How many employees are neither part-time nor apprentices?"), count("How many employees are part-time or apprentices?"), count("How many employees do we have?")
+	if neither == 0 || either == 0 || neither+either != all {
+		t.Errorf("neither %d + either %d != all %d", neither, either, all)
 	}
 }

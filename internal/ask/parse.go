@@ -263,6 +263,19 @@ func yearOf(y string) string {
 var holidays = map[string]string{"christmas eve": "12-24", "xmas eve": "12-24", "christmas": "12-25", "christmas day": "12-25",
 	"xmas": "12-25", "xmas day": "12-25", "new year eve": "12-31", "new year day": "01-01", "boxing day": "12-26"}
 
+// holidayRE matches the holidays' names, longest first ("christmas eve"
+// before "christmas").
+func holidayRE() string {
+	names := make([]string, 0, len(holidays))
+	for n := range holidays {
+		names = append(names, n)
+	}
+	sort.Slice(names, func(i, j int) bool {
+		return len(names[i]) > len(names[j]) || len(names[i]) == len(names[j]) && names[i] < names[j]
+	})
+	return strings.Join(names, "|")
+}
+
 // dayExpr is the expression of a month-day, with the year written or
 // implied ("last year"): "on 2025-12-24", "on 12-24 last year", "on 12-24".
 func dayExpr(weekday, month string, d int, year string) string {
@@ -329,6 +342,7 @@ var timeRules = []timeRule{
 		return map[string]string{"q": "quarter", "h": "half"}[m[1]] + " " + m[2] + yearOf(m[3])
 	}},
 	{rx(`(?:(?:in|during|for|over|within) )?(?:the )?(?:last|past|previous) fortnight`), func([]string) string { return "last 2 week" }},
+	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(week|month) before last`), func(m []string) string { return m[1] + " before last" }},
 	// the edge of a period, as one day: "at the end of 2025", "as of the end of last month"
 	{rx(`(?:(?:at|by|as of|on) )?(?:the )?(end|start|beginning) of (?:(\d{4})|(last|this) (year|quarter|month|week)|` + monthRE + ` (\d{4}))`), func(m []string) string {
 		edge := map[string]string{"beginning": "start"}[m[1]]
@@ -356,7 +370,7 @@ var timeRules = []timeRule{
 	}},
 	{rx(`(?:(?:on|for|of) )?(?:(?:the )?` + weekdayRE + ` )?` + monthRE + ` (\d{1,2})(?: (\d{4}))?`), func(m []string) string { return dayExpr(m[1], m[2], atoi(m[3]), m[4]) }},
 	{rx(`(?:(?:on|for|of) )?(?:(?:the )?` + weekdayRE + ` )?(?:the )?(\d{1,2}) (?:of )?` + monthRE + `(?: (\d{4}))?`), func(m []string) string { return dayExpr(m[1], m[3], atoi(m[2]), m[4]) }},
-	{rx(`(?:(?:on|over|at|during|for) )?(christmas eve|xmas eve|christmas day|xmas day|christmas|xmas|new year eve|new year day|boxing day)(?: (\d{4}|this year|last year))?`), func(m []string) string {
+	{rx(`(?:(?:on|over|at|during|for) )?(` + holidayRE() + `)(?: (\d{4}|this year|last year))?`), func(m []string) string {
 		return dayExpr(m[1], "", 0, m[2])
 	}},
 	{rx(`(?:on )?(this|last|next|coming|past) ` + weekdayRE), func(m []string) string {

@@ -74,6 +74,7 @@ var (
 	reMonth       = regexp.MustCompile(`^month (\d{1,2})(?: (this year|last year))?$`)
 	reRestOf      = regexp.MustCompile(`^rest of this (week|month|quarter|year)$`)
 	reYearWritten = regexp.MustCompile(`\d{4}`)
+	reBeforeLast  = regexp.MustCompile(`^(week|month) before last$`)
 	reMonthY      = regexp.MustCompile(`^month (\d{4})-(\d{2})$`)
 	reYear        = regexp.MustCompile(`^year (\d{4})$`)
 	reQuarter     = regexp.MustCompile(`^(quarter|half) ([1-4])(?: (\d{4}|this year|last year))?$`)
@@ -251,6 +252,11 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 			return "", "", errcode.New(errcode.NotUnderstood, "%q has no %s", m[2], m[1])
 		}
 		return from, to, nil
+	}
+	if m := reBeforeLast.FindStringSubmatch(expr); m != nil {
+		// "the week before last": the whole week before last week
+		s := add(m[1], startOf(m[1], today), -2)
+		return f(s, add(m[1], s, 1).AddDate(0, 0, -1))
 	}
 	if m := reRestOf.FindStringSubmatch(expr); m != nil {
 		// "the rest of the year": today to the period's last day

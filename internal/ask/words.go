@@ -91,11 +91,16 @@ func (st *parseState) readWords() error {
 		case len(values) > 0 && !(grouping && dim != ""):
 			mn := values[0]
 			neg := st.negatedAt(it.pos)
+			if neg && (mn.name == "absence_type" || mn.name == "status") && strings.Contains(" "+strings.Join(st.toks, " ")+" ", " neither ") {
+				// "took neither sick leave nor training" asks for people with
+				// none of either, not for the other kinds of absence
+				st.refuse(notUnderstoodf("scry did not understand \"neither … nor\" with kinds of absence: ask \"who had no sick leave and no training\" one at a time"))
+			}
 			if !neg && st.negated[mn.name] && len(st.filterVals[mn.name]) > 0 {
 				// "except waiters and bartenders" excludes both; "non-cashier
 				// sales associates" asks for one and excludes the other
 				if st.joinedToLast(mn.name, it.pos) {
-					neg = true
+					neg, st.used[it.pos-1] = true, true // "and", "or", "nor"
 				} else {
 					st.mixedNeg = true
 				}
@@ -256,7 +261,7 @@ func (st *parseState) negatedAt(i int) bool {
 			}
 			k--
 			fallthrough
-		case "not", "excluding", "except", "besides", "outside", "non", "apart", "aside":
+		case "not", "excluding", "except", "besides", "outside", "non", "apart", "aside", "neither":
 			st.used[k] = true
 			for j := k + 1; j < i; j++ {
 				st.used[j] = true
@@ -355,7 +360,7 @@ var reEachOfThem = rx(`(?:(?:in|for|of) )?(?:each|every one|each one)(?: of them
 var _ = regexp.MustCompile
 
 // joinedToLast: the value at pos follows the last value of field read, with
-// only "and" or "or" between them.
+// only "and", "or" or "nor" between them.
 func (st *parseState) joinedToLast(field string, pos int) bool {
 	end := -1
 	for key, sp := range st.valueSpans {
@@ -363,5 +368,5 @@ func (st *parseState) joinedToLast(field string, pos int) bool {
 			end = max(end, sp[1])
 		}
 	}
-	return end >= 0 && pos == end+1 && (st.toks[end] == "and" || st.toks[end] == "or")
+	return end >= 0 && pos == end+1 && (st.toks[end] == "and" || st.toks[end] == "or" || st.toks[end] == "nor")
 }
