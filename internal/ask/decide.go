@@ -1086,7 +1086,7 @@ func (st *parseState) placeAfterNegation(orig string) {
 	if loc == nil || st.p.model.Measures[st.q.Measure].Entity != "shifts" {
 		return
 	}
-	at := len(strings.Fields(orig[:loc[0]]))
+	at := wordsBefore(orig, loc[0])
 	for key, sp := range st.valueSpans {
 		if (key[0] == "location" || key[0] == "position") && sp[0] > at {
 			st.refuse(notUnderstoodf("scry cannot yet list people with no shift in a place or position (%q); it can list the people of a place or position who did not work", strings.Join(st.words[sp[0]:sp[1]], " ")))
@@ -1106,11 +1106,12 @@ var reBeOut = regexp.MustCompile(` (?:is|are|was|were|be|being) (?:out|away)\b`)
 // namesBefore: a name stands before re's match ("did Hugo Martin work more
 // hours than Lea David"): the names are the subject, compared side by side.
 func (st *parseState) namesBefore(re *regexp.Regexp) bool {
-	loc := re.FindStringIndex(st.text())
+	text := st.text()
+	loc := re.FindStringIndex(text)
 	if loc == nil {
 		return false
 	}
-	at := len(strings.Fields(st.text()[:loc[0]]))
+	at := wordsBefore(text, loc[0])
 	for key, sp := range st.valueSpans {
 		if key[0] == "name" && sp[1] <= at {
 			return true
@@ -1136,3 +1137,7 @@ func (st *parseState) positionBefore(each string) bool {
 }
 
 var rePastNotWork = regexp.MustCompile(` (?:did|has|have|had|was|were) not (?:work|worked)\b`)
+
+// wordsBefore is the number of the question's words before byte i of its
+// rendered text (which has a word or "_" for every token).
+func wordsBefore(text string, i int) int { return len(strings.Fields(text[:i])) }

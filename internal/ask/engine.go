@@ -351,7 +351,7 @@ func emptyGroup(q *Query, m *semantic.Model, visible map[string]bool) string {
 	if m.Measures[q.Measure].Entity != "shifts" {
 		fields["position"], fields["location"] = true, true // a shift's own may differ
 	}
-	for _, f := range append(append([]Filter{}, q.Filters...), q.ShareWhere...) {
+	for _, f := range q.conditions() {
 		if !fields[f.Field] || f.Negate || f.Op != "" || f.Ref != nil || len(f.Values) == 0 {
 			continue
 		}
@@ -390,11 +390,26 @@ func hiddenName(q *Query, visible map[string]bool) string {
 		}
 		return ""
 	}
-	fs := append(append([]Filter{}, q.Filters...), q.ShareWhere...)
-	if q.Having != nil && q.Having.Ref != nil {
-		fs = append(fs, q.Having.Ref.Filters...)
+	return walk(q.conditions())
+}
+
+// oneValue runs a query of one number (0 when it has none).
+func (e *Engine) oneValue(ctx context.Context, tx *store.Tx, q *Query, who Asker, scope Scope, now time.Time) (float64, error) {
+	c, err := prepare(q, e.Model, tx.Dialect, who, scope, now, 1, !e.FactsOnly)
+	if err != nil {
+		return 0, err
 	}
-	return walk(fs)
+	rows, err := runQuery(ctx, tx, c)
+	if err != nil || len(rows) != 1 || len(rows[0]) != 1 {
+		return 0, err
+	}
+	switch v := rows[0][0].(type) { // runQuery gives whole numbers as int64
+	case float64:
+		return v, nil
+	case int64:
+		return float64(v), nil
+	}
+	return 0, nil
 }
 
 // resolveHaving computes the total a kept person is compared with ("more
@@ -409,12 +424,9 @@ func (e *Engine) resolveHaving(ctx context.Context, tx *store.Tx, q *Query, who 
 		return err // nothing runs for a query that will be refused
 	}
 	// the one person named, employed today and visible to the asker
-	n := &Query{Kind: "number", Measure: "headcount", Filters: h.Ref.Filters}
-	if c, err := prepare(n, e.Model, tx.Dialect, who, scope, now, 1, false); err != nil {
+	if n, err := e.oneValue(ctx, tx, &Query{Kind: "number", Measure: "headcount", Filters: h.Ref.Filters}, who, scope, now); err != nil {
 		return err
-	} else if rows, err := runQuery(ctx, tx, c); err != nil {
-		return err
-	} else if len(rows) != 1 || len(rows[0]) != 1 || rows[0][0] != int64(1) {
+	} else if n != 1 {
 		return errcode.New(errcode.NotUnderstood, "%q does not name exactly one person you may see; use their full name", h.Ref.Filters[0].Values[0])
 	}
 	ref := &Query{Kind: "number", Measure: q.Measure, Filters: append([]Filter{}, h.Ref.Filters...)}
@@ -426,23 +438,11 @@ func (e *Engine) resolveHaving(ctx context.Context, tx *store.Tx, q *Query, who 
 	if q.Time != nil {
 		ref.Time = &TimeRange{Expr: q.Time.Expr}
 	}
-	c, err := prepare(ref, e.Model, tx.Dialect, who, scope, now, 1, !e.FactsOnly)
+	v, err := e.oneValue(ctx, tx, ref, who, scope, now)
 	if err != nil {
 		return err
 	}
-	rows, err := runQuery(ctx, tx, c)
-	if err != nil {
-		return err
-	}
-	h.Value, h.resolved = 0, true
-	if len(rows) == 1 && len(rows[0]) == 1 {
-		switch v := rows[0][0].(type) { // runQuery gives whole numbers as int64
-		case float64:
-			h.Value = v
-		case int64:
-			h.Value = float64(v)
-		}
-	}
+	h.Value, h.resolved = v, true
 	return nil
 }
 

@@ -296,6 +296,16 @@ func dayExpr(weekday, month string, d int, year string) string {
 // May 1"), so a day without a year is the last one, never a coming one.
 var rePastTense = regexp.MustCompile(` (?:was|were|did|had|took|worked|left|ended|started|finished|happened|went|came|got) `)
 
+// relative is the expression of "the past week", "coming Saturday",
+// "previous weekend": the canonical this, last or next, then the unit.
+func relative(m []string) string {
+	w := map[string]string{"previous": "last", "past": "last", "current": "this", "coming": "next"}[m[1]]
+	if w == "" {
+		w = m[1]
+	}
+	return w + " " + m[2]
+}
+
 var timeRules = []timeRule{
 	// two days with one year after both: "between January 1 and June 30, 2026"
 	{rx(`(?:from|between) ` + monthRE + ` (\d{1,2})(?: (\d{4}))? (?:and|to|until|till|through) ` + monthRE + ` (\d{1,2}) (\d{4})`), func(m []string) string {
@@ -373,23 +383,11 @@ var timeRules = []timeRule{
 	{rx(`(?:(?:on|over|at|during|for) )?(` + holidayRE() + `)(?: (\d{4}|this year|last year))?`), func(m []string) string {
 		return dayExpr(m[1], "", 0, m[2])
 	}},
-	{rx(`(?:on )?(this|last|next|coming|past) ` + weekdayRE), func(m []string) string {
-		w := map[string]string{"coming": "next", "past": "last"}[m[1]]
-		if w == "" {
-			w = m[1]
-		}
-		return w + " " + m[2]
-	}},
+	{rx(`(?:on )?(this|last|next|coming|past) ` + weekdayRE), relative},
 	{rx(`(?:on )?(\d{4}-\d{2}-\d{2})`), func(m []string) string { return "on " + m[1] }},
 	{rx(`(?:(?:in|during|for|over|within|of) )?(?:the )?(?:last|past|previous|prior|preceding) (\d+) ` + unitRE), func(m []string) string { return "last " + m[1] + " " + m[2] }},
 	{rx(`(?:(?:in|during|for|over|within) )?(?:the )?next (\d+) ` + unitRE), func(m []string) string { return "next " + m[1] + " " + m[2] }},
-	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(this|last|previous|past|next|current|coming) ` + unitRE), func(m []string) string {
-		w := map[string]string{"previous": "last", "past": "last", "current": "this", "coming": "next"}[m[1]]
-		if w == "" {
-			w = m[1]
-		}
-		return w + " " + m[2]
-	}},
+	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(this|last|previous|past|next|current|coming) ` + unitRE), relative},
 	{rx(`(?:so far this year|year to date|ytd)`), func([]string) string { return "this year" }},
 	{rx(`(?:in |during |for |of )?` + monthRE + ` (\d{4})`), func(m []string) string { return fmt.Sprintf("month %s-%02d", m[2], monthIndex(m[1])) }},
 	{rx(`(?:in |during |for )?q([1-4]) (\d{4})`), func(m []string) string { return "quarter " + m[1] + " " + m[2] }},
@@ -400,13 +398,7 @@ var timeRules = []timeRule{
 	{rx(`(?:right now|currently|today|tonight)`), func([]string) string { return "today" }},
 	{rx(`yesterday`), func([]string) string { return "yesterday" }},
 	{rx(`tomorrow`), func([]string) string { return "tomorrow" }},
-	{rx(`(?:(?:on|over|during|at) )?(?:the )?(this|last|next|past|coming|previous) weekend`), func(m []string) string {
-		w := map[string]string{"past": "last", "previous": "last", "coming": "next"}[m[1]]
-		if w == "" {
-			w = m[1]
-		}
-		return w + " weekend"
-	}},
+	{rx(`(?:(?:on|over|during|at) )?(?:the )?(this|last|next|past|coming|previous) (weekend)`), relative},
 }
 
 func firstNonEmptyStr(s ...string) string {

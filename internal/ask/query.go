@@ -121,3 +121,14 @@ type Condition struct {
 	// condition sent back by a client is computed again)
 	resolved bool
 }
+
+// conditions are every filter of q: on the rows, on the part of a share,
+// and on the person a kept total is compared with. The checks of scope,
+// names and wages walk them all.
+func (q *Query) conditions() []Filter {
+	fs := append(append([]Filter{}, q.Filters...), q.ShareWhere...)
+	if q.Having != nil && q.Having.Ref != nil {
+		fs = append(fs, q.Having.Ref.Filters...)
+	}
+	return fs
+}

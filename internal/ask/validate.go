@@ -82,7 +82,7 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 		return errcode.New(errcode.PermissionDenied, "Your user is not linked to an employee record, so scry cannot tell who reports to you")
 	}
 	mayWage := role == identity.Admin || role == identity.HR || q.Self || role == identity.Employee
-	for _, f := range append(append([]Filter{}, q.Filters...), q.ShareWhere...) {
+	for _, f := range q.conditions() {
 		if err := validFilter(f, 0); err != nil {
 			return err
 		}
@@ -149,14 +149,6 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 		ms, ok := m.Measures[q.Measure]
 		if !ok || ms.Entity == "employees" || ms.Derived != "" || h.Ref.Agg != "" || h.Ref.Field != "" || q.Kind != "people" {
 			return errcode.New(errcode.NotUnderstood, "A list of people compares with the total of a measure of shifts or absences for the people named")
-		}
-		for _, rf := range h.Ref.Filters {
-			if err := validFilter(rf, 1); err != nil {
-				return err
-			}
-			if usesSensitive(rf) && !mayWage {
-				return errcode.New(errcode.PermissionDenied, "Hourly wage is visible only to HR and admins, or to each person for their own record")
-			}
 		}
 	}
 	if q.Offset < 0 || q.Offset > MaxLimit || q.Offset > 0 && (q.Limit == 0 || q.Order == "" || q.RankWithin != "") {
@@ -329,5 +321,5 @@ func reportsToMe(q *Query) bool {
 		}
 		return false
 	}
-	return walk(q.Filters) || walk(q.ShareWhere) || q.Having != nil && q.Having.Ref != nil && walk(q.Having.Ref.Filters)
+	return walk(q.conditions())
 }
