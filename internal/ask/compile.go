@@ -469,19 +469,17 @@ func (b *builder) filterOn(f Filter, alias string) (string, error) {
 		if f.Values[0] != "24:00" {
 			c = "f." + f.Field + " " + f.Op + " " + b.arg(f.Values[0])
 		}
-		if f.Field == "end_time" {
-			switch {
-			case f.Values[0] == "24:00":
-				c = "f.end_time < f.start_time" // the next day: a shift ending at 00:00 ran to midnight
-			case f.Values[0] < smallHours && f.Op[0] == '>':
-				c = "(" + c + " and f.end_time < f.start_time)" // "ending after 1am": in the night after
-			case f.Values[0] < smallHours:
-				c = "(" + c + " or f.end_time >= f.start_time)" // "ended before 1am": the same day, or early in the night
-			case f.Op[0] == '>':
-				c = "(" + c + " or f.end_time < f.start_time)"
-			default:
-				c = "(" + c + " and f.end_time >= f.start_time)"
-			}
+		switch f.endCase() {
+		case endMidnight:
+			c = "f.end_time < f.start_time" // the next day: a shift ending at 00:00 ran to midnight
+		case endNightAfter:
+			c = "(" + c + " and f.end_time < f.start_time)" // "ending after 1am": in the night after
+		case endBeforeSmallHours:
+			c = "(" + c + " or f.end_time >= f.start_time)" // "ended before 1am": the same day, or early in the night
+		case endAfter:
+			c = "(" + c + " or f.end_time < f.start_time)"
+		case endBefore:
+			c = "(" + c + " and f.end_time >= f.start_time)"
 		}
 		if f.Negate {
 			c = "not " + c
@@ -1327,3 +1325,33 @@ func (b *builder) relation(cte string, tenantID int64, rowCap int) (compiled, er
 // smallHours: an end "after 1am" is in the night after the shift began, not
 // any time of day past 01:00.
 const smallHours = "06:00"
+
+// endCase sorts a time-of-day filter by how it meets a shift that ends
+// the next day (one whose end is before its start); the SQL (filterOn) and
+// the words (Describe) both follow it.
+type endCase int
+
+const (
+	anyStart            endCase = iota // a start: compared as it is
+	endMidnight                        // "after midnight": ends the next day, 00:00 included
+	endNightAfter                      // "after 1am": in the night after
+	endBeforeSmallHours                // "before 1am": the same day, or early in the night
+	endAfter                           // "after 5pm": or the next day
+	endBefore                          // "before 5pm": and the same day
+)
+
+func (f Filter) endCase() endCase {
+	switch {
+	case f.Field != "end_time":
+		return anyStart
+	case f.Values[0] == "24:00":
+		return endMidnight
+	case f.Values[0] < smallHours && f.Op[0] == '>':
+		return endNightAfter
+	case f.Values[0] < smallHours:
+		return endBeforeSmallHours
+	case f.Op[0] == '>':
+		return endAfter
+	}
+	return endBefore
+}

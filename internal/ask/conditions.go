@@ -1053,9 +1053,11 @@ func (st *parseState) readClock() error {
 	return nil
 }
 
-// factWords may stand between a comparative and "than" in a comparison of
+// factWordList may stand between a comparative and "than" in a comparison of
 // totals: "more hours than", "fewer sick days than".
-var factWords = wordSet(`hour day shift absence sick leave vacation time`)
+const factWordList = `hour day shift absence sick leave vacation time`
+
+var factWords = wordSet(factWordList)
 
 // readMoreThanPerson reads "which cashiers worked more hours than Lea
 // David": people kept by their total against that person's, computed

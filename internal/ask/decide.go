@@ -1098,7 +1098,9 @@ var reAnyReason = rx(`(?:for |of )?any (?:reason|kind|type)`)
 
 var reOneWeek = regexp.MustCompile(`^(?:this|last|next) week$|^last 1 week$|^week of `)
 
-var reMoreThan = rx(`(more|less|fewer|longer|shorter) (?:hour |day |shift |absence |sick day |time )?(?:_ )*than`)
+// reMoreThan: "did Hugo work more hours than Lea", with the words of
+// factWords between the comparative and "than".
+var reMoreThan = rx(`(more|less|fewer|longer|shorter) (?:(?:` + strings.ReplaceAll(factWordList, " ", "|") + `) )*(?:_ )*than`)
 
 // reBeOut: "teachers who were out on Friday", "who is away today": absent.
 var reBeOut = regexp.MustCompile(` (?:is|are|was|were|be|being) (?:out|away)\b`)

@@ -26,9 +26,9 @@ func (f Filter) Describe() string {
 			}
 		}
 		return notIf(f.Negate, "on ") + strings.Join(ds, " or ")
-	case f.Field == "end_time" && f.Values[0] == "24:00":
+	case (f.Field == "start_time" || f.Field == "end_time") && f.endCase() == endMidnight:
 		return notIf(f.Negate, "") + "ends after midnight (the next day, 00:00 included)"
-	case f.Field == "end_time" && f.Values[0] < smallHours && f.Op[0] == '>':
+	case (f.Field == "start_time" || f.Field == "end_time") && f.endCase() == endNightAfter:
 		return notIf(f.Negate, "") + "ends the next day, after " + f.Values[0]
 	case f.Field == "start_time" || f.Field == "end_time":
 		return notIf(f.Negate, "") + map[string]string{"start_time": "starts ", "end_time": "ends "}[f.Field] +

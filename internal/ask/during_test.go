@@ -34,3 +34,30 @@ func TestDuringFilterIsChecked(t *testing.T) {
 		}
 	}
 }
+
+// TestTimeOfDayFilterIsChecked: a shift's start or end is compared with one
+// time of day. 24:00 is an end only ("ended after midnight"); a start at
+// 24:00 would compile to no condition at all, so it is refused, not dropped.
+func TestTimeOfDayFilterIsChecked(t *testing.T) {
+	m := semantic.BuiltinHR()
+	for _, c := range []struct {
+		f  ask.Filter
+		ok bool
+	}{
+		{ask.Filter{Field: "start_time", Op: "<", Values: []string{"07:00"}}, true},
+		{ask.Filter{Field: "end_time", Op: ">", Values: []string{"24:00"}}, true},
+		{ask.Filter{Field: "start_time", Op: ">", Values: []string{"24:00"}}, false},
+		{ask.Filter{Field: "start_time", Op: "=", Values: []string{"07:00"}}, false},
+		{ask.Filter{Field: "end_time", Op: "<", Values: []string{"7pm"}}, false},
+		{ask.Filter{Field: "end_time", Op: "<", Values: []string{"07:00", "08:00"}}, false},
+	} {
+		q := &ask.Query{Kind: "number", Measure: "hours_worked", Filters: []ask.Filter{c.f}}
+		err := ask.Validate(q, m, identity.Admin, ask.Scope{All: true})
+		if (err == nil) != c.ok {
+			t.Errorf("%+v: error %v, want ok=%v", c.f, err, c.ok)
+		}
+		if err != nil && errcode.From(err).Code != errcode.NotUnderstood {
+			t.Errorf("%+v: %v, want not_understood", c.f, err)
+		}
+	}
+}
