@@ -523,7 +523,7 @@ func (b *builder) attrCond(f Filter, at attribute, alias string) string {
 		from, to, _ := resolveExpr(f.Values[0], now)
 		return "(" + col + " >= " + b.typed("date", from) + " and " + col + " <= " + b.typed("date", to) + ")"
 	case f.Op == "me":
-		return col + " = " + b.arg(b.scope.EmployeeID) // the asker's direct reports (Validate: the asker is an employee)
+		return col + " = " + b.arg(b.scope.EmployeeID) // the asker's direct reports, or the asker (Validate: the asker is an employee)
 	case f.Op == "set":
 		return col + " is not null"
 	case f.Op == "starts" || f.Op == "ends" || f.Op == "contains":

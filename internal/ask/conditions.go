@@ -462,6 +462,7 @@ var (
 var (
 	reReportsOf    = rx(`(?:direct )?(report|subordinate) (?:of|does|do|for|that)`)
 	reDirectReport = rx(`direct (report|subordinate)`)
+	reMyManager    = rx(`my (?:direct |line |immediate )?(?:manager|boss|supervisor|superior)(?: s)?`)
 	reToMe         = rx(`(?:my direct (?:report|subordinate)|direct (?:report|subordinate) (?:do|does|did) i have|(?:report|reporting) (?:directly|direct) to me|(?:report|reporting) to me directly)`)
 )
 
@@ -524,6 +525,11 @@ func (st *parseState) readReporting() error {
 	// whole team below the asker, only the first level
 	if st.take(reToMe) != nil {
 		st.addCond(Filter{Field: "manager_id", Op: "me"})
+	}
+	// "who is my manager", "my boss's hours": the person the asker reports
+	// to, whom only HR and admins may see (Validate)
+	if st.take(reMyManager) != nil {
+		st.addCond(myManager())
 	}
 	// "how many direct reports does Marie Lambert have": the people who
 	// report to her ("direct" is what "report to" already means)
@@ -1058,6 +1064,12 @@ func (st *parseState) readClock() error {
 const factWordList = `hour day shift absence sick leave vacation time`
 
 var factWords = wordSet(factWordList)
+
+// myManager keeps the asker's manager: the person whose employee ID is
+// the asker's manager_id.
+func myManager() Filter {
+	return Filter{Field: "employee_id", Ref: &Ref{Field: "manager_id", Filters: []Filter{{Field: "employee_id", Op: "me"}}}}
+}
 
 // readMoreThanPerson reads "which cashiers worked more hours than Lea
 // David": people kept by their total against that person's, computed

@@ -84,6 +84,13 @@ func (st *parseState) decide() error {
 	if !people && !counting && reWithout.MatchString(st.text()) && (st.whichPosition() || st.namesPeopleFirst()) {
 		people = true
 	}
+	// "which support agents are working tomorrow", "bartenders on today",
+	// "room attendants planned tomorrow": the people with a shift that day
+	working := q.Time != nil && (reWorking.MatchString(orig) && strings.Contains(orig, " work") || reRostered.MatchString(orig)) ||
+		q.Time != nil && st.timeSpan[0] > 0 && st.toks[st.timeSpan[0]-1] == "on" && filterVals["absence_type"] == nil // "who's on tomorrow"
+	if !people && !counting && working && (st.whichPosition() || st.namesPeopleFirst()) {
+		people = true
+	}
 	// "how old is the oldest …" asks for the age, not the person
 	if st.extreme != "" && st.take(reHowOld) != nil {
 		q.Aggs, q.Order, st.people, people = []string{st.extreme}, "", false, false
@@ -156,6 +163,21 @@ func (st *parseState) decide() error {
 	}
 	if measure == "shifts" && filterVals["status"] != nil && filterVals["status"][0] == "worked" {
 		measure, filterVals["status"] = "attendance", nil
+	}
+	// "how many shifts do I have left": the plan from today on; "how many
+	// employees are left": those here today; other things "left" (sick
+	// days, vacation) would be a balance the data does not hold
+	if st.remaining {
+		switch measure {
+		case "shifts", "hours_worked", "planned_hours":
+			if measure == "hours_worked" {
+				measure = "planned_hours"
+			}
+			filterVals["status"] = []string{"planned"}
+		case "", "headcount":
+		default:
+			return notUnderstoodf("scry reads \"left\" or \"remaining\" as the shifts still to come or the people still here; a balance of days left is not in the data")
+		}
 	}
 	// what is planned, with no period, is what is planned from today on
 	// (up to today, only today's plan would count)
@@ -279,16 +301,16 @@ func (st *parseState) decide() error {
 		st.useWord("manager")
 		st.useWord("head")
 		st.useWord("department")
-	} else if reMgrOf.MatchString(orig) && !grouped(st.dims, "manager") && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") {
+	} else if reMgrOf.MatchString(orig) && !grouped(st.dims, "manager") && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") && !st.hasFilterField("employee_id") {
 		q.Relation = "managers"
 		people = true
 		st.useWord("manager")
 		st.useWord("supervisor")
 		st.useWord("boss")
-	} else if people && measure == "" && reMgrWord.MatchString(orig) && len(filterVals["position"]) == 0 && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") {
+	} else if people && measure == "" && reMgrWord.MatchString(orig) && len(filterVals["position"]) == 0 && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") && !st.hasFilterField("employee_id") {
 		q.Relation = "managers" // "who are the managers": everyone who manages someone
 		st.useWord("manager")
-	} else if at := st.managerNoun(); at >= 0 && !st.hasFilterField("reports") && !st.hasFilterField("manager_id") {
+	} else if at := st.managerNoun(); at >= 0 && !st.hasFilterField("reports") && !st.hasFilterField("manager_id") && !st.hasFilterField("employee_id") {
 		// "how many managers", "the youngest manager", "average wage of
 		// managers": the people who are someone's manager (CONVENTIONS),
 		// counted or measured like any other people
@@ -302,13 +324,21 @@ func (st *parseState) decide() error {
 	if grouped(st.dims, "manager") && (strings.Contains(orig, " report ") || strings.Contains(orig, " subordinate ")) && !st.hasFilterField("manager_id") {
 		q.Filters = append(q.Filters, Filter{Field: "manager_id", Op: "set"})
 	}
+	// Two periods compared ("this year vs last year"): a row for each;
+	// "month over month": a row for each month.
+	if tr := q.Time; tr != nil && strings.Contains(tr.Expr, " vs ") {
+		if u := rePeriodUnit.FindString(tr.Expr); !grouped(st.dims, u) {
+			st.dims = append(st.dims, u)
+		}
+	}
+	if m := st.take(reUnitOverUnit); m != nil && m[1] == m[2] && !grouped(st.dims, m[1]) {
+		st.dims = append(st.dims, m[1])
+	}
 	// Adjectives of time ("monthly hours") group by that grain.
 	if m := reGrainAdj.FindStringSubmatch(st.text()); m != nil && len(st.dims) == 0 && !(average && m[1] == "weekly") {
 		st.dims = append(st.dims, map[string]string{"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year", "annual": "year"}[m[1]])
 		st.useWord(m[1])
 	}
-	working := reWorking.MatchString(orig) && strings.Contains(orig, " work") && q.Time != nil ||
-		q.Time != nil && st.timeSpan[0] > 0 && st.toks[st.timeSpan[0]-1] == "on" && filterVals["absence_type"] == nil // "who's on tomorrow"
 	if people && measure == "" && working {
 		measure = "shifts"
 	}
@@ -335,6 +365,12 @@ func (st *parseState) decide() error {
 		}
 	}
 	q.Measure = measure
+	// two periods side by side are totals of each; people counted on one
+	// day are not a total of a period
+	if tr := q.Time; tr != nil && strings.Contains(tr.Expr, " vs ") && (measure == "headcount" || measure == "" || q.Kind == "people" || people) {
+		st.fail = notUnderstoodf("scry compares totals of two periods side by side (hours, shifts, absences); the number of people is taken on one day: ask it for each day")
+		return nil
+	}
 	// a place or position only shifts have ("Remote"): people are not there
 	if ms := st.p.model.Measures[measure]; ms.Entity != "shifts" {
 		for _, field := range []string{"location", "position"} {
@@ -1100,6 +1136,14 @@ var reOneWeek = regexp.MustCompile(`^(?:this|last|next) week$|^last 1 week$|^wee
 
 // reMoreThan: "did Hugo work more hours than Lea", with the words of
 // factWords between the comparative and "than".
+var (
+	rePeriodUnit   = regexp.MustCompile(`week|month|quarter|year`)
+	reUnitOverUnit = rx(`(week|month|quarter|year) (?:over|on) (?:the )?(week|month|quarter|year)`)
+)
+
+// reRostered: a shift planned for someone ("scheduled", "planned").
+var reRostered = regexp.MustCompile(` (?:scheduled|rostered|planned|on shift|on duty)\b`)
+
 var reMoreThan = rx(`(more|less|fewer|longer|shorter) (?:(?:` + strings.ReplaceAll(factWordList, " ", "|") + `) )*(?:_ )*than`)
 
 // reBeOut: "teachers who were out on Friday", "who is away today": absent.

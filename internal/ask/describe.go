@@ -35,8 +35,12 @@ func (f Filter) Describe() string {
 			map[string]string{"<": "before", "<=": "at or before", ">": "after", ">=": "at or after"}[f.Op] + " " + f.Values[0]
 	case f.Field == "status" && f.Op == "":
 		return notIf(f.Negate, "") + "only " + valuesWords(f.Values) + " shifts"
+	case f.Op == "me" && f.Field == "employee_id":
+		return notIf(f.Negate, "") + "is you"
 	case f.Op == "me":
 		return notIf(f.Negate, "") + "reports to you directly"
+	case f.Ref != nil && f.Op == "" && f.Field == "employee_id" && f.Ref.Field == "manager_id" && len(f.Ref.Filters) == 1 && f.Ref.Filters[0].Op == "me":
+		return notIf(f.Negate, "") + "is your manager"
 	case f.Op == "set" && f.Field == "manager_id":
 		return map[bool]string{false: "has a manager", true: "has no manager"}[f.Negate]
 	case f.Op == "set":

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -208,18 +209,28 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		if err := e.resolveHaving(ctx, tx, q, who, scope, now); err != nil {
 			return err
 		}
+		// the fewest of groups: every group is ranked, then those with
+		// none are added before the limit is taken (zeroGroups)
+		fill := zeroFill(q, e.Model)
+		limit, offset := q.Limit, q.Offset
+		if fill {
+			q.Limit, q.Offset = 0, 0
+		}
 		c, err := prepare(q, e.Model, tx.Dialect, who, scope, now, rowCap, !e.FactsOnly)
+		q.Limit, q.Offset = limit, offset
 		if err != nil {
 			return err
 		}
-		key := cacheKey(tx.TenantID, version, c)
-		if cached, ok := e.results.get(key); ok && !e.NoCache {
-			ans.Rows = cached
-		} else {
-			if ans.Rows, err = runQuery(ctx, tx, c); err != nil {
+		if ans.Rows, err = e.rows(ctx, tx, version, c); err != nil {
+			return err
+		}
+		if fill {
+			if ans.Rows, err = e.zeroGroups(ctx, tx, version, q, ans.Rows, who, scope, now, rowCap); err != nil {
 				return err
 			}
-			e.results.put(key, ans.Rows)
+			if len(ans.Rows) > 0 && Number(ans.Rows[0][1]) == 0 || q.Limit > 0 && len(ans.Rows) > q.Limit {
+				ans.Notes = append(ans.Notes, "Groups with none count as 0, and groups tied at the last place shown are all shown.")
+			}
 		}
 		ans.Columns = c.Columns
 		if len(ans.Rows) > rowCap {
@@ -235,6 +246,103 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		return ans, err
 	}
 	return ans, nil
+}
+
+// rows runs a compiled query, or takes its rows from the cache.
+func (e *Engine) rows(ctx context.Context, tx *store.Tx, version int64, c compiled) ([][]any, error) {
+	key := cacheKey(tx.TenantID, version, c)
+	if cached, ok := e.results.get(key); ok && !e.NoCache {
+		return cached, nil
+	}
+	rows, err := runQuery(ctx, tx, c)
+	if err != nil {
+		return nil, err
+	}
+	e.results.put(key, rows)
+	return rows, nil
+}
+
+// zeroFill: the groups of a question about the fewest ("which department
+// had the fewest sick days last week") include those with none, which a
+// grouped total of facts leaves out: without them the answer would name a
+// department with 2 days while three had 0. Only totals (sums and counts)
+// of facts, by one group of people (department, position, location,
+// contract type, gender).
+func zeroFill(q *Query, m *semantic.Model) bool {
+	if q.Kind != "groups" || q.Order != "asc" || len(q.Dimensions) != 1 || q.Having != nil || q.Share || len(q.Aggs) > 0 ||
+		q.PerPersonWeek || q.Distinct != "" || q.CountOf != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.Relation != "" || q.RankWithin != "" {
+		return false
+	}
+	ms := m.Measures[q.Measure]
+	switch q.Dimensions[0] {
+	case "department", "position", "location", "contract_type", "gender":
+	default:
+		return false
+	}
+	return (ms.Entity == "shifts" || ms.Entity == "absences") && (ms.Agg == "sum" || ms.Agg == "count") && ms.Derived == ""
+}
+
+// zeroGroups adds, with 0, the groups of the people the question is about
+// (its conditions on people, in the asker's scope, employed today) that
+// have no facts, puts all in order (fewest first) and takes the limit.
+func (e *Engine) zeroGroups(ctx context.Context, tx *store.Tx, version int64, q *Query, rows [][]any, who Asker, scope Scope, now time.Time, rowCap int) ([][]any, error) {
+	u := &Query{Kind: "groups", Measure: "headcount", Dimensions: q.Dimensions}
+	for _, f := range q.Filters {
+		if onPerson(f) {
+			u.Filters = append(u.Filters, f)
+		}
+	}
+	c, err := prepare(u, e.Model, tx.Dialect, who, scope, now, rowCap, !e.FactsOnly)
+	if err != nil {
+		return nil, err
+	}
+	groups, err := e.rows(ctx, tx, version, c)
+	if err != nil {
+		return nil, err
+	}
+	out := append([][]any(nil), rows...)
+	have := map[string]bool{}
+	for _, r := range rows {
+		have[fmt.Sprint(r[0])] = true
+	}
+	for _, g := range groups {
+		if !have[fmt.Sprint(g[0])] {
+			out = append(out, []any{g[0], int64(0)})
+		}
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := Number(out[i][1]), Number(out[j][1])
+		return a < b || a == b && fmt.Sprint(out[i][0]) < fmt.Sprint(out[j][0])
+	})
+	if q.Offset >= len(out) {
+		return [][]any{}, nil
+	}
+	out = out[q.Offset:]
+	n := limitOf(q, rowCap)
+	// a tie at the cut is kept: three departments with no sick days are
+	// all the fewest
+	for n < len(out) && n > 0 && n <= rowCap && Number(out[n][1]) == Number(out[n-1][1]) {
+		n++
+	}
+	if n < len(out) {
+		out = out[:n]
+	}
+	return out, nil
+}
+
+// onPerson: the filter is on people (their department, dates, manager),
+// not on their facts (a kind of absence, a shift's status or time).
+func onPerson(f Filter) bool {
+	if f.Field == "any" {
+		for _, a := range f.Any {
+			if !onPerson(a) {
+				return false
+			}
+		}
+		return len(f.Any) > 0
+	}
+	_, ok := attributes[f.Field]
+	return ok
 }
 
 // reader is the tenant's parser, the version of its HR data, and for a
@@ -460,6 +568,13 @@ func prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scop
 		if err := q.Time.Resolve(now); err != nil {
 			return compiled{}, err
 		}
+		// "how many hours do I work next week", "hours left this month":
+		// no shift of a period still to come is worked yet, so hours worked
+		// there would be a certain 0; what is asked is the plan
+		today := now.Format(day)
+		if q.Measure == "hours_worked" && q.Time.From >= today && (q.Time.To > today || q.Time.To == "") {
+			q.Measure = "planned_hours"
+		}
 	}
 	c, err := compile(q, m, d, who.TenantID, scope, now.Format(day), rowCap, rollups)
 	if err != nil {
@@ -641,7 +756,11 @@ func chartTitle(q *Query, m *semantic.Model) string {
 func humanRange(tr *TimeRange) string {
 	e := tr.Expr
 	from, err := time.Parse(day, tr.From)
+	to, err2 := time.Parse(day, tr.To)
 	switch {
+	case reVs.MatchString(e) && err == nil && err2 == nil && !strings.Contains(e, "last") && !strings.Contains(e, "this"):
+		// "October vs September": the two periods by their names, in order
+		return humanRange(&TimeRange{Expr: rePeriodUnit.FindString(e) + " ", From: tr.From}) + " and " + humanRange(&TimeRange{Expr: rePeriodUnit.FindString(e) + " ", From: to.Format(day)})
 	case strings.HasPrefix(e, "month ") && err == nil:
 		return from.Format("January 2006")
 	case strings.HasPrefix(e, "year ") && err == nil:

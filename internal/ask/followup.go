@@ -16,15 +16,23 @@ var reFollowUp = rx(`(?:and |but |ok |okay |now )?(?:what about|how about|what o
 // reFollowStart says a question leans on the one before ("and for Kiel?").
 var reFollowStart = regexp.MustCompile(`^ (?:and|but|what about|how about|what of|only|just|same|the same|instead|now|then|ok|okay)\b`)
 
+// reLeansBack: a pronoun for people or things named before.
+var reLeansBack = regexp.MustCompile(` (their|them|they|those|these|theirs|he|she|his|her|him)\b`)
+
 // Refine reads question as a follow-up of prev. A question that stands on
 // its own (it names a measure and does not start like a follow-up) is read
 // as a new question.
 func (p *Parser) Refine(question string, prev *Query, visible map[string]bool) (*Query, error) {
-	toks, words := normalizeWords(question)
+	toks, words := normalizeWords(p.expandAcronyms(question))
 	toks = p.correct(toks)
 	joined := " "
 	for _, t := range toks {
 		joined += t + " "
+	}
+	if m := reLeansBack.FindStringSubmatch(joined); prev == nil && m != nil && reFollowStart.MatchString(joined) {
+		// "what about their hourly wages?" with nothing asked before: whom
+		// "their" means is not in the question, and everyone is a guess
+		return nil, notUnderstoodf("%q points back to an earlier question, and there is none here: ask it in full, e.g. \"What are the hourly wages of the cashiers?\"", m[1])
 	}
 	if prev == nil || !reFollowStart.MatchString(joined) {
 		if q, err := p.ParseFor(question, visible); err == nil || prev == nil {

@@ -41,7 +41,21 @@ var keepWords = map[string]bool{
 
 // shorthand people type for words of the model
 var shorthand = map[string]string{"ids": "id", "ppl": "people", "hrs": "hour", "yrs": "year", "yr": "year",
-	"mins": "minute", "dept": "department", "depts": "department", "emp": "employee", "emps": "employee", "mgr": "manager", "mgrs": "manager", "qtr": "quarter", "qtrs": "quarter", "wk": "week", "wks": "week"}
+	"mins": "minute", "dept": "department", "depts": "department", "emp": "employee", "emps": "employee", "mgr": "manager", "mgrs": "manager", "qtr": "quarter", "qtrs": "quarter", "wk": "week", "wks": "week",
+	"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "tmrow": "tomorrow", "tmoro": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow",
+	"rn": "now", "ot": "overtime", "guys": "people", "folks": "people", "yday": "yesterday", "yest": "yesterday"}
+
+// reTyped are signs typed for words: "w/ more than 10 sick days", "w/o
+// a manager", "# of cashiers", "more than 38h".
+var reTyped = []struct {
+	re  *regexp.Regexp
+	out string
+}{
+	{regexp.MustCompile(`\bw/o\b`), " without "},
+	{regexp.MustCompile(`\bw/`), " with "},
+	{regexp.MustCompile(`# *(?:of\b)?`), " number of "},
+	{regexp.MustCompile(`\b(\d+(?:\.\d+)?) ?(?:h|hr|hrs)\b`), " $1 hour "},
+}
 
 // singular folds a plural to its singular form; the same function is applied
 // to questions, synonyms and tenant values, so matching is symmetric.
@@ -72,6 +86,9 @@ func normalizeWords(q string) ([]string, []string) {
 	s = contractions.Replace(s)
 	s = reISODate.ReplaceAllString(s, " d${1}x${2}x${3} ")
 	s = strings.ReplaceAll(s, "%", " percent ")
+	for _, t := range reTyped {
+		s = t.re.ReplaceAllString(s, t.out)
+	}
 	s = reNonWord.ReplaceAllString(s, " ")
 	s = ordinalWords(s)
 	var out, words []string

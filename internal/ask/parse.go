@@ -32,6 +32,10 @@ type Parser struct {
 	// valueWords are the words of the tenant's departments, positions and
 	// locations
 	valueWords map[string]bool
+	// acronyms are the initials of the tenant's values of several words,
+	// where they name one: "HR" for Human Resources, "TA" for Teaching
+	// Assistant
+	acronyms map[string]string
 }
 
 // fillerWords are understood but carry no meaning of their own; they count
@@ -151,6 +155,27 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 		}
 		addPhrase(last, meaning{kind: "value", name: "position", value: vals[0]})
 	}
+	p.acronyms = map[string]string{}
+	seen := map[string]int{}
+	for _, field := range []string{"department", "position", "location"} {
+		for _, val := range v[field] {
+			ws := strings.Fields(val)
+			if len(ws) < 2 || len(ws) > 4 {
+				continue
+			}
+			acr := ""
+			for _, w := range ws {
+				acr += strings.ToUpper(w[:1])
+			}
+			seen[acr]++
+			p.acronyms[acr] = val
+		}
+	}
+	for acr, n := range seen {
+		if n > 1 {
+			delete(p.acronyms, acr) // "SM" for two values names neither
+		}
+	}
 	// Working from home is working at the place called Remote.
 	for _, val := range v["shift_location"] {
 		if normPhrase(val) == "remote" {
@@ -194,12 +219,58 @@ func (p *Parser) modelWord(w string) bool {
 	return false
 }
 
+// reAcronym is a word written in capitals, perhaps plural: "HR", "TAs".
+var reAcronym = regexp.MustCompile(`\b([A-Z]{2,4})(s?)\b`)
+
+// expandAcronyms writes out the tenant's values named by their initials
+// ("who in HR", "my TAs"), unless the capitals are a word of a value the
+// question names ("HR Manager").
+func (p *Parser) expandAcronyms(question string) string {
+	if len(p.acronyms) == 0 {
+		return question
+	}
+	lower := " " + strings.Join(normalize(question), " ") + " "
+	return reAcronym.ReplaceAllStringFunc(question, func(w string) string {
+		m := reAcronym.FindStringSubmatch(w)
+		val, ok := p.acronyms[m[1]]
+		if !ok {
+			return w
+		}
+		for _, field := range []string{"department", "position", "location"} {
+			for _, other := range p.values[field] {
+				if n := " " + normPhrase(other) + " "; strings.Contains(n, " "+strings.ToLower(m[1])+" ") && strings.Contains(lower, n) {
+					return w
+				}
+			}
+		}
+		return val + m[2]
+	})
+}
+
 // correct replaces unknown words by the one known word within one edit.
 // It never corrects into a person's name: "Lampert" is not silently read
 // as "Lambert" (and a refusal never echoes a real name the asker did not
 // write).
 func (p *Parser) correct(toks []string) []string {
 	for i, t := range toks {
+		// a unique beginning of a long word of the tenant's values: "techs"
+		// for Technician
+		if len(t) >= 4 && !p.known[t] && t[0] > '9' {
+			match := ""
+			for w := range p.valueWords {
+				if len(w) >= len(t)+3 && strings.HasPrefix(w, t) {
+					if match != "" {
+						match = ""
+						break
+					}
+					match = w
+				}
+			}
+			if match != "" {
+				toks[i] = match
+				continue
+			}
+		}
 		if len(t) < 5 || p.known[t] || t[0] >= '0' && t[0] <= '9' {
 			continue
 		}
@@ -306,7 +377,67 @@ func relative(m []string) string {
 	return w + " " + m[2]
 }
 
+// sideRE is one side of two periods compared: "this year", "last
+// week", "the week before", "October", "2025", "Q3".
+var sideRE = `(?:the )?(?:(?:this|last|previous|past|current|next) (?:week|month|quarter|year)|(?:week|month|quarter|year) before(?: that| last)?|` +
+	strings.Replace(monthRE, "(", "(?:", 1) + `(?: \d{4})?|\d{4}|q[1-4](?: \d{4})?)`
+
+var (
+	reSideRel    = regexp.MustCompile(`^(?:the )?(this|last|previous|past|current|next) (week|month|quarter|year)$`)
+	reSideBefore = regexp.MustCompile(`^(?:the )?(week|month|quarter|year) before( that| last)?$`)
+	reSideMonth  = regexp.MustCompile(`^(?:the )?` + monthRE + `(?: (\d{4}))?$`)
+	reSideYear   = regexp.MustCompile(`^(?:the )?(\d{4})$`)
+	reSideQ      = regexp.MustCompile(`^(?:the )?q([1-4])(?: (\d{4}))?$`)
+)
+
+// side is the expression and unit of one side of "P1 vs P2"; "the week
+// before" is the week before the other side's.
+func side(s, other string) (string, string) {
+	if m := reSideRel.FindStringSubmatch(s); m != nil {
+		return relative(m), m[2]
+	}
+	if m := reSideBefore.FindStringSubmatch(s); m != nil {
+		if m[2] == " last" {
+			return m[1] + " before last", m[1]
+		}
+		switch o, _ := side(other, ""); o {
+		case "this " + m[1]:
+			return "last " + m[1], m[1]
+		case "last " + m[1]:
+			return m[1] + " before last", m[1]
+		}
+		return "", ""
+	}
+	if m := reSideMonth.FindStringSubmatch(s); m != nil {
+		if m[2] != "" {
+			return fmt.Sprintf("month %s-%02d", m[2], monthIndex(m[1])), "month"
+		}
+		return fmt.Sprintf("month %d", monthIndex(m[1])), "month"
+	}
+	if m := reSideYear.FindStringSubmatch(s); m != nil {
+		return "year " + m[1], "year"
+	}
+	if m := reSideQ.FindStringSubmatch(s); m != nil {
+		return "quarter " + m[1] + yearOf(m[2]), "quarter"
+	}
+	return "", ""
+}
+
+// versusPeriods reads two periods of one unit compared ("this year vs
+// last year", "October vs September", "last week vs the week before"):
+// the span of both, one row for each (decide groups by the unit), as
+// "A vs B"; a pair that is not of one unit is no reading.
+func versusPeriods(m []string) string {
+	a, ua := side(m[1], m[2])
+	b, ub := side(m[2], m[1])
+	if a == "" || b == "" || ua != ub {
+		return ""
+	}
+	return a + " vs " + b
+}
+
 var timeRules = []timeRule{
+	{rx(`(?:(?:in|during|for|over) )?(` + sideRE + `) (?:vs|versus|compared to|compared with|against) (` + sideRE + `)`), versusPeriods},
 	// two days with one year after both: "between January 1 and June 30, 2026"
 	{rx(`(?:from|between) ` + monthRE + ` (\d{1,2})(?: (\d{4}))? (?:and|to|until|till|through) ` + monthRE + ` (\d{1,2}) (\d{4})`), func(m []string) string {
 		a, b := fmt.Sprintf("%02d-%02d", monthIndex(m[1]), atoi(m[2])), fmt.Sprintf("%02d-%02d", monthIndex(m[4]), atoi(m[5]))
@@ -343,6 +474,12 @@ var timeRules = []timeRule{
 	{rx(`since (?:the )?(?:start|beginning) of (?:the |this )?(week|month|quarter|year)`), func(m []string) string { return "this " + m[1] }},
 	{rx(`since (?:the )?(?:start|beginning) of ` + monthRE), func(m []string) string { return fmt.Sprintf("since %02d-01", monthIndex(m[1])) }},
 	{rx(`(?:for |over |during |in )?(?:the )?rest of (?:the |this )?(week|month|quarter|year)`), func(m []string) string { return "rest of this " + m[1] }},
+	// "how many shifts do I have left this month", "hours remaining this
+	// week": what is still to come in it ("people who have left this month"
+	// are leavers, so "have left" needs "do ... have")
+	{rx(`(?:(?:do|does) (?:\w+ ){1,2}(?:still )?(?:have|ha) left|(?:are|is) (?:still )?left|(?:still )?remaining|still to come|the remainder of) (?:for |in |during |over |of )?(?:the |this )(week|month|quarter|year)`), func(m []string) string {
+		return "rest of this " + m[1]
+	}},
 	{rx(`(?:in )?(\d{4}) (?:so far|to date)`), func(m []string) string { return "since " + m[1] + "-01-01" }},
 	// a quarter or half named by its ordinal: "the first quarter of 2025", "H1", "Q3 last year"
 	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(first|second|third|fourth) (quarter|half)` + yearRE), func(m []string) string {
@@ -352,7 +489,7 @@ var timeRules = []timeRule{
 		return map[string]string{"q": "quarter", "h": "half"}[m[1]] + " " + m[2] + yearOf(m[3])
 	}},
 	{rx(`(?:(?:in|during|for|over|within) )?(?:the )?(?:last|past|previous) fortnight`), func([]string) string { return "last 2 week" }},
-	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(week|month) before last`), func(m []string) string { return m[1] + " before last" }},
+	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(week|month|quarter|year) before last`), func(m []string) string { return m[1] + " before last" }},
 	// the edge of a period, as one day: "at the end of 2025", "as of the end of last month"
 	{rx(`(?:(?:at|by|as of|on) )?(?:the )?(end|start|beginning) of (?:(\d{4})|(last|this) (year|quarter|month|week)|` + monthRE + ` (\d{4}))`), func(m []string) string {
 		edge := map[string]string{"beginning": "start"}[m[1]]

@@ -16,7 +16,7 @@ func (p *Parser) Parse(question string) (*Query, error) { return p.ParseFor(ques
 // it is read exactly like a name the tenant does not have, so a refusal
 // never tells whether someone works here.
 func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, error) {
-	toks, words := normalizeWords(question)
+	toks, words := normalizeWords(p.expandAcronyms(question))
 	toks = p.correct(toks)
 	if len(toks) == 0 {
 		return nil, notUnderstood("")
@@ -62,28 +62,31 @@ var (
 	reAskWho      = regexp.MustCompile(`^ (?:who|whom|which (?:employee|people|person|staff|worker))\b`)
 	reWhoAny      = regexp.MustCompile(` (who|whom|which employee|which people|which staff|which person|which worker|which of|everyone|everybody|list of|names of|name of)\b`)
 	reCount       = rx(`(how many|number of|count of|count the number of|count the|count|headcount|head count|total number of|total number|amount of|how much|tally)`)
-	reRequest     = rx(`(?:can|could|may|might|would|shall) (?:i|we|you) (?:please )?(?:get|see|have|know|find|ask|list|view|obtain|show|give)|i (?:would like|want|need) to (?:know|see|get)|i (?:would like|want|need)`)
-	reMyTeam      = rx(`(?:(?:do|did|does) i (?:have|manage|supervise|lead)|i (?:have|manage|supervise|oversee|lead|look after)|my (?:team|school|department|store|site|unit|staff|people|report|direct report|employee|group|division|office|location|crew|shop|restaurant|hotel|branch|worker))`)
-	reTotal       = rx(`(total|sum of|sum|overall|combined|altogether|in total)`)
-	reAverage     = rx(`(?:on )?(average|mean|avg|typical)`)
-	reShare       = rx(`(share|percentage|percent|proportion|ratio|parity|fraction|distribution|split|breakdown|break down|makeup|composition)`)
-	reTrend       = rx(`(changed|change|trend|trending|evolution|evolved|developed|development|over time|progression)`)
-	reMost        = rx(`(the most|most|highest|largest|biggest|maximum|max|greatest|longest)`)
-	reLeast       = rx(`(the least|least|lowest|smallest|fewest|minimum|min|shortest)`)
-	reWeekly      = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
-	reSelf        = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
-	reDeptMgr     = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
-	reMgrOf       = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
-	reWithout     = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was|is|are) not|had no|have no|has no|with no|no|(?:with|had|have|has) zero|zero)\b`)
-	reVersus      = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
-	reWorking     = regexp.MustCompile(` (working|work|worked|on shift|on duty|scheduled|rostered|in)\b`)
-	reUnmodelled  = regexp.MustCompile(` (revenue|profit|productivity|performance|ratings?|bonus|bonuses|promotions?|engagement|satisfaction|commission|commissions|phone|telephone)\b`)
-	reWhichDim    = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
-	reMgrWord     = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
-	reGrainAdj    = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
-	reDayNoYear   = regexp.MustCompile(`^(?:on|week of) (?:[a-z]+ )?\d{2}-\d{2}$`)
-	reByEveryone  = rx(`by (?:everyone|everybody|all (?:staff|employee|people|worker))`)
-	reAcrossOrg   = rx(`(?:across|throughout) (?:the |our )?(?:whole |entire )?(?:company|district|organisation|organization|business|firm|board)`)
+	// reFindNumber: "find the average weekly hours of part-timers" asks for a
+	// number, not for people
+	reFindNumber = regexp.MustCompile(`^ find the (?:average|mean|total|sum|number|count|minimum|maximum|min|max|median|share|percentage|proportion)\b`)
+	reRequest    = rx(`(?:can|could|may|might|would|shall) (?:i|we|you) (?:please )?(?:get|see|have|know|find|ask|list|view|obtain|show|give)|i (?:would like|want|need) to (?:know|see|get)|i (?:would like|want|need)`)
+	reMyTeam     = rx(`(?:(?:do|did|does) i (?:have|manage|supervise|lead)|i (?:have|manage|supervise|oversee|lead|look after)|my (?:team|school|department|store|site|unit|staff|people|report|direct report|employee|group|division|office|location|crew|shop|restaurant|hotel|branch|worker))`)
+	reTotal      = rx(`(total|sum of|sum|overall|combined|altogether|in total)`)
+	reAverage    = rx(`(?:on )?(average|mean|avg|typical)`)
+	reShare      = rx(`(share|percentage|percent|proportion|ratio|parity|fraction|distribution|split|breakdown|break down|makeup|composition)`)
+	reTrend      = rx(`(changed|change|trend|trending|evolution|evolved|developed|development|over time|progression)`)
+	reMost       = rx(`(the most|most|highest|largest|biggest|maximum|max|greatest|longest)`)
+	reLeast      = rx(`(the least|least|lowest|smallest|fewest|minimum|min|shortest)`)
+	reWeekly     = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
+	reSelf       = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
+	reDeptMgr    = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
+	reMgrOf      = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
+	reWithout    = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was|is|are) not|had no|have no|has no|with no|no|(?:with|had|have|has) zero|zero)\b`)
+	reVersus     = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
+	reWorking    = regexp.MustCompile(` (working|work|worked|on shift|on duty|scheduled|rostered|in)\b`)
+	reUnmodelled = regexp.MustCompile(` (revenue|profit|productivity|performance|ratings?|bonus|bonuses|promotions?|engagement|satisfaction|commission|commissions|phone|telephone)\b`)
+	reWhichDim   = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
+	reMgrWord    = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
+	reGrainAdj   = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
+	reDayNoYear  = regexp.MustCompile(`^(?:on|week of) (?:[a-z]+ )?\d{2}-\d{2}$`)
+	reByEveryone = rx(`by (?:everyone|everybody|all (?:staff|employee|people|worker))`)
+	reAcrossOrg  = rx(`(?:across|throughout) (?:the |our )?(?:whole |entire )?(?:company|district|organisation|organization|business|firm|board)`)
 	// "how many vacation days does Emma have left", "holiday balance",
 	// "remaining leave": an allowance the data does not hold
 	reBalance   = regexp.MustCompile(` (?:balance|entitlement|allowance|accrued|accrual)\b|\b(?:day|vacation|holiday|leave|pto)\b.*\b(?:ha|have|has|still) left\b|\b(?:day|vacation|holiday|leave|pto)\b.* left (?:for|this|until|to take)\b| remaining (?:day|vacation|holiday|leave|pto)\b`)
@@ -119,7 +122,8 @@ func (st *parseState) readDomain() error {
 func (st *parseState) readTime() error {
 	was := append([]bool(nil), st.used...)
 	for _, r := range timeRules {
-		if m := st.take(r.re); m != nil {
+		if m, _ := st.peekNext(r.re); m != nil && r.expr(m) != "" {
+			m = st.take(r.re)
 			st.q.Time = &TimeRange{Expr: r.expr(m)}
 			st.timeSpan = [2]int{-1, -1}
 			for i := range st.used {
@@ -139,8 +143,15 @@ func (st *parseState) readTime() error {
 		tr.Expr += " or the coming one"
 	}
 	st.lastN = st.q.Time != nil && reRelN.MatchString(st.q.Time.Expr) && !strings.HasPrefix(st.q.Time.Expr, "last 1 ")
+	// "how many employees are left in Retail", "how many shifts are
+	// remaining": what is still there or still to come, not leavers
+	if st.q.Time == nil && st.take(reRemaining) != nil {
+		st.remaining = true
+	}
 	return nil
 }
+
+var reRemaining = rx(`(?:(?:are|is) (?:still )?left|still left|(?:do|does) (?:\w+ ){1,2}(?:still )?(?:have|ha) left|remaining)`)
 
 // reBeyondContract: "worked more hours than their contract", "more than
 // they are contracted for" — overtime, week by week.
@@ -216,7 +227,7 @@ func (st *parseState) readFlags() error {
 	// "the average age of people who work in Paris": "who" there starts a
 	// clause about the people averaged, not a question for a list of them
 	relative := reAverage.MatchString(whole) && reRelativeWho.MatchString(s) && !reAskWho.MatchString(whole)
-	st.people = st.people || rePeople.MatchString(whole) || reWhoAny.MatchString(s) && !relative
+	st.people = st.people || rePeople.MatchString(whole) && !reFindNumber.MatchString(whole) || reWhoAny.MatchString(s) && !relative
 	// "can I get …" asks for something; "do I have", "I manage" and "my
 	// school" are the asker's team (their scope), not their own record
 	for st.take(reRequest) != nil {

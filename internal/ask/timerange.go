@@ -74,7 +74,8 @@ var (
 	reMonth       = regexp.MustCompile(`^month (\d{1,2})(?: (this year|last year))?$`)
 	reRestOf      = regexp.MustCompile(`^rest of this (week|month|quarter|year)$`)
 	reYearWritten = regexp.MustCompile(`\d{4}`)
-	reBeforeLast  = regexp.MustCompile(`^(week|month) before last$`)
+	reBeforeLast  = regexp.MustCompile(`^(week|month|quarter|year) before last$`)
+	reVs          = regexp.MustCompile(`^(.+) vs (.+)$`)
 	reMonthY      = regexp.MustCompile(`^month (\d{4})-(\d{2})$`)
 	reYear        = regexp.MustCompile(`^year (\d{4})$`)
 	reQuarter     = regexp.MustCompile(`^(quarter|half) ([1-4])(?: (\d{4}|this year|last year))?$`)
@@ -276,6 +277,25 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		t, _ := time.Parse(day, from)
 		s := startOf("week", t)
 		return f(s, s.AddDate(0, 0, 6))
+	}
+	if m := reVs.FindStringSubmatch(expr); m != nil {
+		// two periods compared side by side: the span of both, which must
+		// hold nothing else, so one must follow the other
+		a1, b1, err := resolveExpr(m[1], now)
+		if err != nil {
+			return "", "", err
+		}
+		a2, b2, err := resolveExpr(m[2], now)
+		if err != nil {
+			return "", "", err
+		}
+		if a2 < a1 {
+			a1, b1, a2, b2 = a2, b2, a1, b1
+		}
+		if t, _ := time.Parse(day, b1); t.AddDate(0, 0, 1).Format(day) != a2 {
+			return "", "", errcode.New(errcode.NotUnderstood, "scry compares two periods side by side when one follows the other (%s and %s do not); ask about each on its own", m[1], m[2])
+		}
+		return a1, b2, nil
 	}
 	if m := reFromTo.FindStringSubmatch(expr); m != nil {
 		// "from March to May": the start of one period to the end of the

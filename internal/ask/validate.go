@@ -63,6 +63,12 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 				return errcode.New(errcode.NotUnderstood, "Ask about labeling tasks as numbers or groups, e.g. \"How many tasks did each reviewer finish last week?\"")
 			}
 		}
+		// A list of people shows each one's own value of a person's
+		// attribute: an average of it is a number over the group, which a
+		// list would silently drop.
+		if q.Kind == "people" && ms.Entity == "employees" && len(q.Aggs) > 0 {
+			return errcode.New(errcode.NotUnderstood, "A person has one %s; ask for the %s of a group as a number, e.g. \"What is the average %s of part-time employees?\"", strings.ToLower(ms.Title), q.Aggs[0], strings.ToLower(ms.Title))
+		}
 		// Sensitive fields: hr and admin, or a person's own record.
 		if ms.Sensitive && role != identity.Admin && role != identity.HR && !q.Self && role != identity.Employee {
 			return errcode.New(errcode.PermissionDenied, "%s is visible only to HR and admins, or to each person for their own record", ms.Title)
@@ -79,7 +85,10 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 		}
 	}
 	if scope.EmployeeID == "" && reportsToMe(q) {
-		return errcode.New(errcode.PermissionDenied, "Your user is not linked to an employee record, so scry cannot tell who reports to you")
+		return errcode.New(errcode.PermissionDenied, "Your user is not linked to an employee record, so scry cannot tell where you are in the organisation")
+	}
+	if !scope.All && aboveMe(q) {
+		return errcode.New(errcode.PermissionDenied, "Your manager's record is outside what you may see: you see %s", map[bool]string{true: "the people below you", false: "your own record"}[scope.Subtree])
 	}
 	mayWage := role == identity.Admin || role == identity.HR || q.Self || role == identity.Employee
 	for _, f := range q.conditions() {
@@ -234,8 +243,8 @@ func validFilter(f Filter, depth int) error {
 			return errcode.New(errcode.NotUnderstood, "%q is not a period scry knows", f.Values[0])
 		}
 	case f.Op == "me":
-		if f.Field != "manager_id" || len(f.Values) > 0 || f.Ref != nil {
-			return errcode.New(errcode.NotUnderstood, "\"me\" says whom people report to: the manager_id field, with no value")
+		if f.Field != "manager_id" && f.Field != "employee_id" || len(f.Values) > 0 || f.Ref != nil {
+			return errcode.New(errcode.NotUnderstood, "\"me\" is the asker: the manager_id field (their direct reports) or employee_id (themselves), with no value")
 		}
 	case f.Op == "set":
 		if len(f.Values) > 0 || f.Ref != nil {
@@ -311,7 +320,18 @@ func isNumber(s string) bool {
 	return err == nil
 }
 
-// reportsToMe: a filter anywhere in q asks for the asker's direct reports.
+// aboveMe: a filter anywhere in q keeps the asker's manager ("my boss"),
+// who is above any scope but HR's and admins'.
+func aboveMe(q *Query) bool {
+	for _, f := range q.conditions() {
+		if f.Ref != nil && f.Ref.Field == "manager_id" && reportsToMe(&Query{Filters: f.Ref.Filters}) {
+			return true
+		}
+	}
+	return false
+}
+
+// reportsToMe: a filter anywhere in q uses the asker ("me").
 func reportsToMe(q *Query) bool {
 	var walk func(fs []Filter) bool
 	walk = func(fs []Filter) bool {

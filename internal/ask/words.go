@@ -64,7 +64,9 @@ func (st *parseState) readWords() error {
 			prev = "each"
 			st.use(p2-1, p2+1)
 		}
-		grouping := groupWords[prev] && prev != "between" || prev == "between" && len(st.dims) == 0 && !st.hasValueAfter(k) ||
+		// "top 3 stores by hours worked": groups, ranked
+		topN := it.pos >= 2 && isNumber(st.toks[it.pos-1]) && (st.toks[it.pos-2] == "top" || st.toks[it.pos-2] == "bottom") || prev == "top" || prev == "bottom"
+		grouping := groupWords[prev] && prev != "between" || prev == "between" && len(st.dims) == 0 && !st.hasValueAfter(k) || topN ||
 			((prev == "and" || prev == "then") && len(st.dims) > 0 && k > 1 && items[k-2].isDim())
 		var dim, measure string
 		var values []meaning
