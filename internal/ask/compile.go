@@ -446,7 +446,10 @@ func (b *builder) filterOn(f Filter, alias string) (string, error) {
 		// "employees on sick leave today": people with such an absence in the period
 		lo, hi := b.period()
 		ex := "exists (select 1 from absences a where a.tenant_id = " + alias + ".tenant_id and a.employee_id = " + alias + ".employee_id and " + b.in("a.type", f)
-		if lo != "" {
+		switch {
+		case lo != "" && b.q.Starts:
+			ex += " and a.start_date >= " + b.date(lo) // "whose vacation began this month"
+		case lo != "":
 			ex += " and a.end_date >= " + b.date(lo)
 		}
 		if hi != "" {
@@ -630,7 +633,9 @@ func (b *builder) timeConds() []string {
 		// it falls in the bucket it starts in, so it must start in the
 		// period too (else "per month over the last 6 months" grows a
 		// seventh, earlier month)
-		if lo != "" {
+		if lo != "" && b.q.Starts {
+			out = append(out, "f.start_date >= "+b.date(lo))
+		} else if lo != "" {
 			out = append(out, "f.end_date >= "+b.date(lo))
 			for _, d := range b.q.Dimensions {
 				if g := b.model.Dimensions[d].Time; g != "" && g != "weekday" && g != "hour" {

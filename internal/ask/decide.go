@@ -131,6 +131,20 @@ func (st *parseState) decide() error {
 		}
 	}
 	hasAbsence := filterVals["absence_type"] != nil || strings.Contains(orig, " absen") || strings.Contains(orig, " off ") || reBeOut.MatchString(orig)
+	// "how many vacations began in 2025", "sick leaves that started in
+	// each month": the absences that start in the period (not hires)
+	if hasAbsence && q.Time != nil && (st.take(reAbsenceStart) != nil || st.startedAsHire()) {
+		q.Starts = true
+		st.measures = slices.DeleteFunc(st.measures, func(m string) bool { return m == "hires" })
+		if measure == "hires" {
+			measure = ""
+			for _, m := range st.measures {
+				if m != "headcount" && (measure == "" || st.p.model.Measures[m].Rank > st.p.model.Measures[measure].Rank) {
+					measure = m
+				}
+			}
+		}
+	}
 	if hasAbsence {
 		st.take(reAnyReason) // "absent for any reason": every kind, as without a kind
 	}
@@ -1025,7 +1039,7 @@ func (st *parseState) positionWith(i int) bool {
 	return false
 }
 
-var reBeenHere = rx(`(?:has|have|had)? ?(?:been|worked|stayed) (?:here|with us|with the company|at the company)`)
+var reBeenHere = rx(`(?:has|have|had)? ?(?:been|worked|stayed|been working|been employed|been with us) (?:here|with us|with the company|at the company|for us|in the company)`)
 
 var reInADay = regexp.MustCompile(` (?:in|on|during|within) (?:a|one|any|a single|the same|one single) (?:day|shift)\b| (?:per|a|each) (?:day|shift) `)
 
@@ -1140,6 +1154,26 @@ var (
 	rePeriodUnit   = regexp.MustCompile(`week|month|quarter|year`)
 	reUnitOverUnit = rx(`(week|month|quarter|year) (?:over|on) (?:the )?(week|month|quarter|year)`)
 )
+
+// startedAsHire: "started" was read as the hires measure (as in "people
+// who started in 2025"); in a question about absences it is theirs, and
+// it is no longer a hire.
+func (st *parseState) startedAsHire() bool {
+	for k, it := range st.items {
+		if it.n == 1 && reAbsenceStart.MatchString(" "+st.toks[it.pos]+" ") {
+			for _, mn := range it.meanings {
+				if mn.kind == "measure" && mn.name == "hires" {
+					st.items = slices.Delete(st.items, k, k+1)
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
+// reAbsenceStart: an absence's first day, as a verb.
+var reAbsenceStart = rx(`(?:that |which |who |whose )?(?:started|start|starts|starting|began|begun|begin|begins|beginning|commenced)`)
 
 // reRostered: a shift planned for someone ("scheduled", "planned").
 var reRostered = regexp.MustCompile(` (?:scheduled|rostered|planned|on shift|on duty)\b`)

@@ -132,6 +132,9 @@ func (q *Query) Notes() []string {
 		}
 		out = append(out, "the "+ListWords(words))
 	}
+	if q.Starts {
+		out = append(out, "only absences that start in the period")
+	}
 	if q.Distinct != "" {
 		out = append(out, "counting different "+strings.ReplaceAll(q.Distinct, "_", " ")+" values")
 	}

@@ -24,7 +24,7 @@ var reLeansBack = regexp.MustCompile(` (their|them|they|those|these|theirs|he|sh
 // as a new question.
 func (p *Parser) Refine(question string, prev *Query, visible map[string]bool) (*Query, error) {
 	toks, words := normalizeWords(p.expandAcronyms(question))
-	toks = p.correct(toks)
+	toks = p.correct(toks, words)
 	joined := " "
 	for _, t := range toks {
 		joined += t + " "

@@ -54,6 +54,9 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bw/o\b`), " without "},
 	{regexp.MustCompile(`\bw/`), " with "},
 	{regexp.MustCompile(`# *(?:of\b)?`), " number of "},
+	{regexp.MustCompile(`\b(\d{1,2}(?::\d{2})?) (?:o'?clock )?in the morning\b`), " $1 am "},
+	{regexp.MustCompile(`\b(\d{1,2}(?::\d{2})?) (?:o'?clock )?(?:in the (?:afternoon|evening)|at night)\b`), " $1 pm "},
+	{regexp.MustCompile(`\b([a-z]+) ?/ ?(week|wk|day|month|shift|person|employee|head)\b`), " $1 per $2 "},
 	{regexp.MustCompile(`\b(\d+(?:\.\d+)?) ?(?:h|hr|hrs)\b`), " $1 hour "},
 }
 

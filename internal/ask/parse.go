@@ -32,6 +32,8 @@ type Parser struct {
 	// valueWords are the words of the tenant's departments, positions and
 	// locations
 	valueWords map[string]bool
+	// positionWords are the words of the tenant's positions
+	positionWords map[string]bool
 	// acronyms are the initials of the tenant's values of several words,
 	// where they name one: "HR" for Human Resources, "TA" for Teaching
 	// Assistant
@@ -111,6 +113,12 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 			for _, w := range strings.Fields(normPhrase(val)) {
 				p.valueWords[w] = true
 			}
+		}
+	}
+	p.positionWords = map[string]bool{}
+	for _, val := range v["position"] {
+		for _, w := range strings.Fields(normPhrase(val)) {
+			p.positionWords[w] = true
 		}
 	}
 	for _, field := range []string{"name", "first_name", "last_name"} {
@@ -226,15 +234,15 @@ var reAcronym = regexp.MustCompile(`\b([A-Z]{2,4})(s?)\b`)
 // ("who in HR", "my TAs"), unless the capitals are a word of a value the
 // question names ("HR Manager").
 func (p *Parser) expandAcronyms(question string) string {
-	if len(p.acronyms) == 0 {
-		return question
+	if len(p.acronyms) == 0 || strings.ToUpper(question) == question {
+		return question // a question in capitals has no acronyms to tell
 	}
 	lower := " " + strings.Join(normalize(question), " ") + " "
 	return reAcronym.ReplaceAllStringFunc(question, func(w string) string {
 		m := reAcronym.FindStringSubmatch(w)
 		val, ok := p.acronyms[m[1]]
-		if !ok {
-			return w
+		if !ok || p.known[strings.ToLower(m[1])] {
+			return w // "DO" is a word before it is the District Office
 		}
 		for _, field := range []string{"department", "position", "location"} {
 			for _, other := range p.values[field] {
@@ -251,13 +259,14 @@ func (p *Parser) expandAcronyms(question string) string {
 // It never corrects into a person's name: "Lampert" is not silently read
 // as "Lambert" (and a refusal never echoes a real name the asker did not
 // write).
-func (p *Parser) correct(toks []string) []string {
+func (p *Parser) correct(toks, words []string) []string {
 	for i, t := range toks {
-		// a unique beginning of a long word of the tenant's values: "techs"
-		// for Technician
-		if len(t) >= 4 && !p.known[t] && t[0] > '9' {
+		// a unique beginning of a long word of the tenant's positions,
+		// written as a plural: "techs" for Technician (a verb, "teach",
+		// is not a Teaching Assistant)
+		if len(t) >= 4 && !p.known[t] && t[0] > '9' && i < len(words) && words[i] != t && strings.HasSuffix(words[i], "s") {
 			match := ""
-			for w := range p.valueWords {
+			for w := range p.positionWords {
 				if len(w) >= len(t)+3 && strings.HasPrefix(w, t) {
 					if match != "" {
 						match = ""
@@ -481,6 +490,11 @@ var timeRules = []timeRule{
 		return "rest of this " + m[1]
 	}},
 	{rx(`(?:in )?(\d{4}) (?:so far|to date)`), func(m []string) string { return "since " + m[1] + "-01-01" }},
+	// "from 2020 onwards", "2024 and later": that year's first day on
+	{rx(`(?:from |since |in |starting )?` + monthRE + ` (\d{4}) (?:onwards?|and later|or later|and after|on)`), func(m []string) string {
+		return fmt.Sprintf("since %s-%02d-01", m[2], monthIndex(m[1]))
+	}},
+	{rx(`(?:from |since |in |starting )?(\d{4}) (?:onwards?|and later|or later|and after|and beyond|on)`), func(m []string) string { return "since " + m[1] + "-01-01" }},
 	// a quarter or half named by its ordinal: "the first quarter of 2025", "H1", "Q3 last year"
 	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(first|second|third|fourth) (quarter|half)` + yearRE), func(m []string) string {
 		return m[2] + " " + partNumber[m[1]] + yearOf(m[3])

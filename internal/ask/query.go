@@ -41,6 +41,9 @@ type Query struct {
 	// Without lists the people who have none of the measure's facts (with
 	// the fact filters, in the period): "who had no sick leave this year".
 	Without bool `json:"without,omitempty"`
+	// Starts counts absences in the period they start in, not all that
+	// overlap it: "how many vacations began in 2025".
+	Starts bool `json:"starts,omitempty"`
 	// Self restricts the question to the asker's own record ("I", "me").
 	Self bool `json:"self,omitempty"`
 	// Aggs computes these aggregates of the measure instead of its own

@@ -17,7 +17,7 @@ func (p *Parser) Parse(question string) (*Query, error) { return p.ParseFor(ques
 // never tells whether someone works here.
 func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, error) {
 	toks, words := normalizeWords(p.expandAcronyms(question))
-	toks = p.correct(toks)
+	toks = p.correct(toks, words)
 	if len(toks) == 0 {
 		return nil, notUnderstood("")
 	}
@@ -120,6 +120,7 @@ func (st *parseState) readDomain() error {
 
 // readTime takes the first time expression of the question.
 func (st *parseState) readTime() error {
+	st.take(reAtSomePoint, 1) // "at some point in 2026" is "in 2026"
 	was := append([]bool(nil), st.used...)
 	for _, r := range timeRules {
 		if m, _ := st.peekNext(r.re); m != nil && r.expr(m) != "" {
@@ -151,11 +152,13 @@ func (st *parseState) readTime() error {
 	return nil
 }
 
+var reAtSomePoint = rx(`(?:at|for) (?:some|any) (?:point|stage|time) ((?:in|during|of|this|last))`)
+
 var reRemaining = rx(`(?:(?:are|is) (?:still )?left|still left|(?:do|does) (?:\w+ ){1,2}(?:still )?(?:have|ha) left|remaining)`)
 
 // reBeyondContract: "worked more hours than their contract", "more than
 // they are contracted for" — overtime, week by week.
-var reBeyondContract = rx(`(?:more|longer) (?:hour )?(?:_ )*than (?:(?:their|his|her|my|the) (?:contract|contracted|contractual)(?: weekly)?(?: hour)?|(?:they|he|she|i) (?:are|is|am|was|were) contracted(?: for)?)`)
+var reBeyondContract = rx(`(?:(?:more|longer) (?:hour )?(?:_ )*than|(?:went|go|goes|going|gone|were|was|are|is|been) (?:over|above|beyond)|exceeded|exceeding|exceed|over|above|beyond) (?:(?:their|his|her|my|the|your) )?(?:(?:contract|contracted|contractual)(?: weekly)?(?: hour)?|(?:weekly )?contract hour|(?:they|he|she|i) (?:are|is|am|was|were) contracted(?: for)?)`)
 
 // readHaving takes a threshold on a measure's total ("more than 30 hours").
 func (st *parseState) readHaving() error {

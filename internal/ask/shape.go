@@ -175,8 +175,16 @@ var sortFiller = wordSet(`by in of on the their his her its result set according
 
 var reFirstOrder = rx(`(youngest|oldest|newest|most recent|latest|earliest|highest|lowest|largest|smallest|biggest|most|least|longest serving)(?: (?:hire|one|person|employee|date|hire date|birthday|paid|earner))? first`)
 
+// reMostToLeast: "from the most frequent to the least frequent", "from
+// lowest to highest": the order of what is measured.
+var reMostToLeast = rx(`(?:from|starting with|starting from) (?:the )?(most|highest|largest|biggest|greatest|least|lowest|smallest|fewest)(?: (?:frequent|common|popular|often))? (?:to|down to|up to|through) (?:the )?(?:most|highest|largest|biggest|greatest|least|lowest|smallest|fewest)(?: (?:frequent|common|popular|often))?`)
+
 // readFirstOrder reads "youngest first", "most recent first".
 func (st *parseState) readFirstOrder() {
+	if m := st.take(reMostToLeast); m != nil {
+		st.q.Order = map[bool]string{true: "asc", false: "desc"}[m[1] == "least" || m[1] == "lowest" || m[1] == "smallest" || m[1] == "fewest"]
+		return
+	}
 	m := st.take(reFirstOrder)
 	if m == nil {
 		return

@@ -76,6 +76,9 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 	} else if q.Kind != "people" {
 		return errcode.New(errcode.NotUnderstood, "A %s answer needs a measure", q.Kind)
 	}
+	if q.Starts && (q.Time == nil || m.Measures[q.Measure].Entity != "absences" && !hasFilter(q, "absence_type")) {
+		return errcode.New(errcode.NotUnderstood, "\"starts\" counts absences in the period they start in: it needs absences and a period")
+	}
 	if len(q.Dimensions) > 3 {
 		return errcode.New(errcode.NotUnderstood, "Group by at most three things at once")
 	}
