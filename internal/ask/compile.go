@@ -751,12 +751,29 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 			}
 			sel, groups, cols = append(sel, expr+" as d"+strconv.Itoa(i)), append(groups, "d"+strconv.Itoa(i)), append(cols, col)
 		}
-		share := "round(" + d.Numeric("100.0 * coalesce(sum(case when "+strings.Join(part, " and ")+" then "+value+" else 0 end), 0) / nullif(sum("+value+"), 0)") + ", 2)"
+		num := "coalesce(sum(case when " + strings.Join(part, " and ") + " then " + value + " else 0 end), 0)"
+		den, times, label := "sum("+value+")", "100.0 * ", "percent"
+		if len(q.RatioTo) > 0 {
+			var to []string
+			for _, f := range q.RatioTo {
+				c, err := b.filterCond(f)
+				if err != nil {
+					return compiled{}, err
+				}
+				to = append(to, c)
+			}
+			den, times, label = "sum(case when "+strings.Join(to, " and ")+" then "+value+" else 0 end)", "1.0 * ", "ratio"
+		}
+		share := "round(" + d.Numeric(times+num+" / nullif("+den+", 0)") + ", 2)"
 		sql := cte + "select " + strings.Join(append(sel, share), ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ")
 		if len(groups) > 0 {
-			sql += " group by " + strings.Join(groups, ", ") + " order by " + strings.Join(groups, ", ")
+			sql += " group by " + strings.Join(groups, ", ")
+			if len(q.RatioTo) > 0 {
+				sql += " having " + den + " <> 0" // a ratio to nothing is no number
+			}
+			sql += " order by " + strings.Join(groups, ", ")
 		}
-		return compiled{SQL: sql, Args: b.args, Columns: append(cols, Column{Name: "percent", Type: "number"})}, nil
+		return compiled{SQL: sql, Args: b.args, Columns: append(cols, Column{Name: label, Type: "number"})}, nil
 	}
 	if q.CountOf != nil {
 		return b.countOf(cte, tenantID, rowCap)

@@ -59,6 +59,11 @@ func (st *parseState) decide() error {
 	q := st.q
 	orig := " " + strings.Join(st.toks, " ") + " "
 	filterVals := st.filterVals
+	if reAvgOfAvg.MatchString(orig) {
+		// "the average of the departments' average wages" weighs each
+		// department the same, which no measure here does
+		return notUnderstoodf("scry does not take an average of averages; ask for the averages by group (\"average hourly wage by department\") or the overall average")
+	}
 	counting, average, share, most, least := st.counting, st.average, st.share, st.most, st.least
 	people := st.people
 
@@ -418,6 +423,28 @@ func (st *parseState) decide() error {
 			q.Kind = "people"
 		}
 	}
+	// "the ratio of part-time to full-time employees", "the ratio of sick
+	// days to vacation days for each department": the measure for the
+	// first value over the measure for the second (RatioTo), per group
+	ratio := ""
+	if share && strings.Contains(orig, " ratio ") && !people && shareMeasures[measure] {
+		for _, f := range st.filterOrder {
+			if len(filterVals[f]) == 2 && !st.negated[f] && f != "name" && !grouped(st.dims, f) {
+				ratio = f
+			}
+		}
+		if ratio != "" {
+			a, b := filterVals[ratio][0], filterVals[ratio][1]
+			if sa, sb := st.valueSpans[[2]string{ratio, a}], st.valueSpans[[2]string{ratio, b}]; sb[0] < sa[0] {
+				a, b = b, a // in the order written: "of A to B"
+			}
+			q.ShareWhere, q.RatioTo = []Filter{{Field: ratio, Values: []string{a}}}, []Filter{{Field: ratio, Values: []string{b}}}
+			filterVals[ratio] = nil
+			share = false
+			st.useWord("ratio")
+			st.useWord("to")
+		}
+	}
 	// "the ratio of teachers to teaching assistants at each school": the
 	// two values are a group of their own beside the others (a share of
 	// each school's total would answer another question)
@@ -591,6 +618,8 @@ func (st *parseState) decide() error {
 		q.Kind = "number"
 	case people && len(q.Dimensions) == 0 && !counting, q.Limit > 0 && len(q.Dimensions) == 0 && q.Measure != "" && !counting:
 		q.Kind = "people" // "top 3 teachers by hours worked"
+	case len(q.RatioTo) > 0:
+		q.Kind = map[bool]string{true: "groups", false: "number"}[len(q.Dimensions) > 0]
 	case share && q.Having != nil && len(q.Dimensions) == 0:
 		q.Kind, q.ShareOf, q.Having = "number", q.Having, nil
 	case shareWithin && len(q.Filters) > 0 && shareMeasures[q.Measure]:
@@ -603,6 +632,13 @@ func (st *parseState) decide() error {
 		// after the verb define the part, those before it the whole.
 		q.Kind = "number"
 		q.ShareWhere, q.Filters = st.splitShare(orig, q.Filters)
+		// "the hours worked … were worked remotely": worked is the
+		// measure's own status, not a part of it
+		if ms := st.p.model.Measures[q.Measure]; ms.Status != "" && len(q.ShareWhere) > 1 {
+			q.ShareWhere = slices.DeleteFunc(q.ShareWhere, func(f Filter) bool {
+				return f.Field == "status" && !f.Negate && len(f.Values) == 1 && f.Values[0] == ms.Status
+			})
+		}
 	default:
 		q.Kind = "number"
 	}
@@ -1174,6 +1210,9 @@ func (st *parseState) startedAsHire() bool {
 
 // reAbsenceStart: an absence's first day, as a verb.
 var reAbsenceStart = rx(`(?:that |which |who |whose )?(?:started|start|starts|starting|began|begun|begin|begins|beginning|commenced)`)
+
+// reAvgOfAvg: "the average of the departments' average hourly wages".
+var reAvgOfAvg = rx(`(?:average|mean|avg) of (?:the |all |each |every )?(?:[a-z]+ ){0,3}(?:average|mean|avg)`)
 
 // reRostered: a shift planned for someone ("scheduled", "planned").
 var reRostered = regexp.MustCompile(` (?:scheduled|rostered|planned|on shift|on duty)\b`)

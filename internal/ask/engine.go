@@ -209,8 +209,16 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		if err := e.resolveHaving(ctx, tx, q, who, scope, now); err != nil {
 			return err
 		}
+		if note, err := e.splitNamesakes(ctx, tx, q, who, scope, now); err != nil {
+			return err
+		} else if note != "" {
+			ans.Notes = append(ans.Notes, note)
+		}
 		// the fewest of groups: every group is ranked, then those with
 		// none are added before the limit is taken (zeroGroups)
+		if q.Time != nil {
+			_ = q.Time.Resolve(now) // for zeroFill; prepare reports an error
+		}
 		fill := zeroFill(q, e.Model)
 		limit, offset := q.Limit, q.Offset
 		if fill {
@@ -274,8 +282,14 @@ func zeroFill(q *Query, m *semantic.Model) bool {
 		return false
 	}
 	ms := m.Measures[q.Measure]
-	switch q.Dimensions[0] {
-	case "department", "position", "location", "contract_type", "gender":
+	switch g := m.Dimensions[q.Dimensions[0]].Time; {
+	case g == "day" || g == "week" || g == "month" || g == "quarter" || g == "year":
+		// "which of the last 8 weeks had the fewest sick days": every
+		// week of a period with both ends
+		if q.Time == nil || q.Time.From == "" || q.Time.To == "" {
+			return false
+		}
+	case q.Dimensions[0] == "department", q.Dimensions[0] == "position", q.Dimensions[0] == "location", q.Dimensions[0] == "contract_type", q.Dimensions[0] == "gender":
 	default:
 		return false
 	}
@@ -286,19 +300,32 @@ func zeroFill(q *Query, m *semantic.Model) bool {
 // (its conditions on people, in the asker's scope, employed today) that
 // have no facts, puts all in order (fewest first) and takes the limit.
 func (e *Engine) zeroGroups(ctx context.Context, tx *store.Tx, version int64, q *Query, rows [][]any, who Asker, scope Scope, now time.Time, rowCap int) ([][]any, error) {
-	u := &Query{Kind: "groups", Measure: "headcount", Dimensions: q.Dimensions}
-	for _, f := range q.Filters {
-		if onPerson(f) {
-			u.Filters = append(u.Filters, f)
+	var groups [][]any
+	if g := e.Model.Dimensions[q.Dimensions[0]].Time; g != "" {
+		// the period's buckets, labelled as store.Dialect.Grain labels them
+		from, _ := time.Parse(day, q.Time.From)
+		to, _ := time.Parse(day, q.Time.To)
+		for t := startOf(g, from); !t.After(to) && len(groups) <= rowCap; t = add(g, t, 1) {
+			label := t.Format(map[string]string{"day": day, "week": day, "month": "2006-01", "year": "2006"}[g])
+			if g == "quarter" {
+				label = fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())+2)/3)
+			}
+			groups = append(groups, []any{label})
 		}
-	}
-	c, err := prepare(u, e.Model, tx.Dialect, who, scope, now, rowCap, !e.FactsOnly)
-	if err != nil {
-		return nil, err
-	}
-	groups, err := e.rows(ctx, tx, version, c)
-	if err != nil {
-		return nil, err
+	} else {
+		u := &Query{Kind: "groups", Measure: "headcount", Dimensions: q.Dimensions}
+		for _, f := range q.Filters {
+			if onPerson(f) {
+				u.Filters = append(u.Filters, f)
+			}
+		}
+		c, err := prepare(u, e.Model, tx.Dialect, who, scope, now, rowCap, !e.FactsOnly)
+		if err != nil {
+			return nil, err
+		}
+		if groups, err = e.rows(ctx, tx, version, c); err != nil {
+			return nil, err
+		}
 	}
 	out := append([][]any(nil), rows...)
 	have := map[string]bool{}
@@ -520,6 +547,34 @@ func (e *Engine) oneValue(ctx context.Context, tx *store.Tx, q *Query, who Asker
 	return 0, nil
 }
 
+// splitNamesakes answers one row per person when a name in a question
+// about one number names several people ("how many hours did Lambert work
+// last week" summed eight Lamberts' hours into one confident total).
+func (e *Engine) splitNamesakes(ctx context.Context, tx *store.Tx, q *Query, who Asker, scope Scope, now time.Time) (string, error) {
+	switch q.Measure {
+	case "", "headcount", "hires", "leavers":
+		return "", nil // "how many Lamberts": people counted, not summed
+	}
+	if q.Kind != "number" || q.Distinct != "" || q.CountOf != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 {
+		return "", nil
+	}
+	for _, f := range q.Filters {
+		if f.Field != "name" && f.Field != "first_name" && f.Field != "last_name" || f.Op != "" || f.Negate || len(f.Values) != 1 {
+			continue
+		}
+		if err := Validate(q, e.Model, who.User.Role, scope); err != nil {
+			return "", err // nothing runs for a query that will be refused
+		}
+		n, err := e.oneValue(ctx, tx, &Query{Kind: "number", Measure: "headcount", Filters: []Filter{f}}, who, scope, now)
+		if err != nil || n < 2 {
+			return "", err
+		}
+		q.Kind, q.Dimensions = "groups", append(q.Dimensions, "employee")
+		return fmt.Sprintf("%q names %d people you may see: one row each. Write the full name to ask about one.", f.Values[0], int(n)), nil
+	}
+	return "", nil
+}
+
 // resolveHaving computes the total a kept person is compared with ("more
 // hours than Lea David"): the same measure, period and conditions on the
 // facts, for the people the reference names, in the asker's scope.
@@ -691,13 +746,22 @@ func chartTitle(q *Query, m *semantic.Model) string {
 	if q.ShareOf != nil {
 		t = "Share of people with " + strings.ToLower(t) + " " + q.ShareOf.Op + " " + trimFloat(q.ShareOf.Value)
 	}
-	if len(q.ShareWhere) > 0 {
+	if len(q.RatioTo) > 0 && len(q.ShareWhere) > 0 {
+		// "Ratio of employees, part-time to full-time"
+		t = "Ratio of " + strings.ToLower(t) + ", " + strings.ReplaceAll(strings.Join(q.ShareWhere[0].Values, " or ")+" to "+strings.Join(q.RatioTo[0].Values, " or "), "_", "-")
+	} else if len(q.ShareWhere) > 0 {
 		if f := q.ShareWhere[0]; f.Field == "weekday" {
 			t = "Share of " + strings.ToLower(t) + " " + f.Describe() // "on Sunday or Saturday"
 		} else if f.Op != "" || f.Ref != nil {
 			t = "Share of " + strings.ToLower(t) + ", " + f.Describe() // "starts before 07:00"
 		} else {
-			t = "Share of " + strings.ToLower(t) + " that are " + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", "-")
+			var parts []string
+			for _, f := range q.ShareWhere {
+				if f.Op == "" && f.Ref == nil && f.Field != "weekday" {
+					parts = append(parts, strings.ReplaceAll(strings.Join(f.Values, " or "), "_", "-"))
+				}
+			}
+			t = "Share of " + strings.ToLower(t) + " that are " + strings.Join(parts, " and ")
 		}
 	}
 	if q.Kind == "people" {

@@ -74,5 +74,36 @@ func TestFewestCountsGroupsWithNone(t *testing.T) {
 		if ties == 0 {
 			t.Error("no case has two groups with none: ties at the cut are not tested")
 		}
+		// a period's days with no shift are the fewest: every day of
+		// October 2026 without one, against the days that have some
+		who, err := ask.AskerFor(f.tenants["acme-retail"], "admin")
+		if err != nil {
+			t.Fatal(err)
+		}
+		per, err := f.eng.Ask(context.Background(), who, "shifts per day last month", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		have := map[string]bool{}
+		for _, r := range per.Rows {
+			have[fmt.Sprint(r[0])] = true
+		}
+		var none []string
+		for d := 1; d <= 31; d++ {
+			if day := fmt.Sprintf("2026-10-%02d", d); !have[day] {
+				none = append(none, day)
+			}
+		}
+		a, err := f.eng.Ask(context.Background(), who, "which day had the fewest shifts last month", now)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range a.Rows {
+			got = append(got, fmt.Sprint(r[0]))
+		}
+		if len(none) == 0 || strings.Join(got, ",") != strings.Join(none, ",") {
+			t.Errorf("the fewest shifts by day last month: got %v, want the days with none %v", got, none)
+		}
 	})
 }

@@ -54,6 +54,8 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bw/o\b`), " without "},
 	{regexp.MustCompile(`\bw/`), " with "},
 	{regexp.MustCompile(`# *(?:of\b)?`), " number of "},
+	// "which of the last 8 weeks had the most hours": which week, in them
+	{regexp.MustCompile(`\bwhich (?:one )?of the (last|past|previous) (\d+|two|three|four|five|six|seven|eight|nine|ten|twelve) (day|week|month|quarter|year)s\b`), " which $3 in the $1 $2 ${3}s "},
 	{regexp.MustCompile(`\b(\d{1,2}(?::\d{2})?) (?:o'?clock )?in the morning\b`), " $1 am "},
 	{regexp.MustCompile(`\b(\d{1,2}(?::\d{2})?) (?:o'?clock )?(?:in the (?:afternoon|evening)|at night)\b`), " $1 pm "},
 	{regexp.MustCompile(`\b([a-z]+) ?/ ?(week|wk|day|month|shift|person|employee|head)\b`), " $1 per $2 "},

@@ -563,7 +563,36 @@ func firstNonEmptyStr(s ...string) string {
 
 func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
-var reShareVerb = regexp.MustCompile(` (?:share|percentage|percent|proportion|ratio|fraction)\b.*? (?:are|is|were|was|who|that|have|has|work|worked|on|start|started|end|ended|finish|finished|began|ran)\b`)
+var (
+	reShareWord = regexp.MustCompile(` (?:share|percentage|percent|proportion|ratio|fraction)\b`)
+	reShareVerb = regexp.MustCompile(` (?:are|is|were|was|who|that|have|has|work|worked|on|start|started|end|ended|finish|finished|began|ran)\b`)
+	// reMeasureVerb: before "worked", a measure's own words ("hours worked"),
+	// which is not the verb that names the part
+	reMeasureVerb = regexp.MustCompile(` (?:hour|shift|day|time) $`)
+)
+
+// shareVerb is where the verb after the share word is, skipping a
+// measure's own verb: in "what proportion of the hours worked by Oak High
+// staff were worked remotely" it is the second "worked" (the first
+// belongs to "hours worked", and Oak High is the whole).
+func shareVerb(orig string) []int {
+	w := reShareWord.FindStringIndex(orig)
+	if w == nil {
+		return nil
+	}
+	for from := w[1]; from < len(orig); {
+		loc := reShareVerb.FindStringIndex(orig[from:])
+		if loc == nil {
+			return nil
+		}
+		at := []int{w[0], from + loc[1]}
+		if v := strings.TrimSpace(orig[from+loc[0] : from+loc[1]]); v != "worked" && v != "work" || !reMeasureVerb.MatchString(orig[:from+loc[0]+1]) {
+			return at
+		}
+		from += loc[1]
+	}
+	return nil
+}
 
 // reShareAmong: "the percentage of women in the dining room" — with no verb,
 // the people after "in", "among", "at" or "within" are the whole.
@@ -577,7 +606,7 @@ var reShareAmong = regexp.MustCompile(` (?:share|percentage|percent|proportion|f
 // the words it was read from (valueSpans: "women" for female), else by its
 // value's own words.
 func (st *parseState) splitShare(orig string, fs []Filter) (part, whole []Filter) {
-	loc := reShareVerb.FindStringIndex(orig)
+	loc := shareVerb(orig)
 	partAfter := true
 	if loc == nil {
 		if loc = reShareAmong.FindStringIndex(orig); loc == nil {

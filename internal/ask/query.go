@@ -26,6 +26,10 @@ type Query struct {
 	// matches these filters, out of the whole that Filters select
 	// ("what percentage of employees are part-time").
 	ShareWhere []Filter `json:"share_where,omitempty"`
+	// RatioTo, with ShareWhere, makes the answer the measure where
+	// ShareWhere holds divided by the measure where RatioTo holds ("the
+	// ratio of part-time to full-time employees"), not a percentage.
+	RatioTo []Filter `json:"ratio_to,omitempty"`
 	// Share adds each group's percentage of the total.
 	Share bool `json:"share,omitempty"`
 	// PerPersonWeek averages each person's weekly total instead of summing.
@@ -125,11 +129,12 @@ type Condition struct {
 	resolved bool
 }
 
-// conditions are every filter of q: on the rows, on the part of a share,
-// and on the person a kept total is compared with. The checks of scope,
+// conditions are every filter of q: on the rows, on the part of a share
+// or the two sides of a ratio, and on the person a kept total is compared
+// with. The checks of scope,
 // names and wages walk them all.
 func (q *Query) conditions() []Filter {
-	fs := append(append([]Filter{}, q.Filters...), q.ShareWhere...)
+	fs := append(append(append([]Filter{}, q.Filters...), q.ShareWhere...), q.RatioTo...)
 	if q.Having != nil && q.Having.Ref != nil {
 		fs = append(fs, q.Having.Ref.Filters...)
 	}

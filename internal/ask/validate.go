@@ -79,6 +79,9 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 	if q.Starts && (q.Time == nil || m.Measures[q.Measure].Entity != "absences" && !hasFilter(q, "absence_type")) {
 		return errcode.New(errcode.NotUnderstood, "\"starts\" counts absences in the period they start in: it needs absences and a period")
 	}
+	if len(q.RatioTo) > 0 && len(q.ShareWhere) == 0 {
+		return errcode.New(errcode.NotUnderstood, "A ratio divides the measure where share_where holds by the measure where ratio_to holds: it needs both")
+	}
 	if len(q.Dimensions) > 3 {
 		return errcode.New(errcode.NotUnderstood, "Group by at most three things at once")
 	}
