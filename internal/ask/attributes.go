@@ -62,7 +62,7 @@ var attrPhrases = []struct {
 	{"weekly contracted hours", "weekly_hours"}, {"contracted weekly hours", "weekly_hours"}, {"contract weekly hours", "weekly_hours"}, {"contracted hours", "weekly_hours"}, {"contract hours", "weekly_hours"},
 	{"department name", "department"}, {"department id", "department"}, {"department", "department"}, {"dept", "department"}, {"school", "department"}, {"division", "department"},
 	{"job title", "position"}, {"job id", "position"}, {"job", "position"}, {"position", "position"}, {"title", "position"}, {"role", "position"},
-	{"home city", "location"}, {"city", "location"}, {"location", "location"}, {"town", "location"}, {"store", "location"}, {"site", "location"}, {"branch", "location"},
+	{"home city", "location"}, {"city", "location"}, {"location", "location"}, {"town", "location"},
 	{"gender", "gender"}, {"sex", "gender"}, {"contract type", "contract_type"}, {"contract", "contract_type"},
 	{"manager id", "manager_id"}, {"manager number", "manager_id"}, {"manager name", "manager"}, {"manager", "manager"},
 	{"all the information", "*"}, {"all information", "*"}, {"information", "*"}, {"all the detail", "*"}, {"all detail", "*"},

@@ -462,7 +462,9 @@ var (
 var (
 	reReportsOf    = rx(`(?:direct )?(report|subordinate) (?:of|does|do|for|that)`)
 	reDirectReport = rx(`direct (report|subordinate)`)
-	reMyManager    = rx(`my (?:direct |line |immediate )?(?:manager|boss|supervisor|superior)(?: s)?`)
+	reMyManager    = rx(`my (?:direct |line |immediate |store |team |shift |department )?(?:manager|boss|supervisor|superior)(?: s)?`)
+	reToMyManager  = rx(`(?:report|reporting|under|below|managed by|supervised by) (?:to )?(?:directly )?my`)
+	reTeamOf       = regexp.MustCompile(`^ (?:s )?(?:team|direct report|report|staff|people|employee)\b`)
 	reToMe         = rx(`(?:my direct (?:report|subordinate)|direct (?:report|subordinate) (?:do|does|did) i have|(?:report|reporting) (?:directly|direct) to me|(?:report|reporting) to me directly)`)
 )
 
@@ -528,7 +530,19 @@ func (st *parseState) readReporting() error {
 	}
 	// "who is my manager", "my boss's hours": the person the asker reports
 	// to, whom only HR and admins may see (Validate)
-	if st.take(reMyManager) != nil {
+	if m, next := st.peekNext(reMyManager); m != nil {
+		// "who reports to my manager", "my manager's team", "my managers"
+		// (for someone who manages managers) ask about other people than
+		// the manager: refused rather than read as the manager
+		head := next - 1
+		if strings.HasSuffix(m[0], " s ") {
+			head--
+		}
+		rest := " " + strings.Join(st.toks[min(next, len(st.toks)):], " ") + " "
+		if head >= 0 && head < len(st.words) && strings.HasSuffix(st.words[head], "s") || reToMyManager.MatchString(st.text()) || reTeamOf.MatchString(rest) {
+			return notUnderstoodf("scry reads \"my manager\" as the one person you report to; ask about their team by their name (\"who reports to <their full name>\")")
+		}
+		st.take(reMyManager)
 		st.addCond(myManager())
 	}
 	// "how many direct reports does Marie Lambert have": the people who

@@ -59,6 +59,14 @@ func (st *parseState) decide() error {
 	q := st.q
 	orig := " " + strings.Join(st.toks, " ") + " "
 	filterVals := st.filterVals
+	if reInARow.MatchString(orig) {
+		// "off sick for more than 10 days in a row" is one absence, not a
+		// total over the period
+		return notUnderstoodf("scry counts totals over a period, not runs of consecutive days or shifts; ask e.g. \"who had more than 10 sick days in 2026\" or \"the longest sick leave in 2026\"")
+	}
+	if reTwoStatuses.MatchString(orig) {
+		return notUnderstoodf("scry answers planned hours and hours worked as two questions (\"planned hours this week\", \"hours worked this week\"), or the shifts of each status (\"shifts by status this week\")")
+	}
 	if reAvgOfAvg.MatchString(orig) {
 		// "the average of the departments' average wages" weighs each
 		// department the same, which no measure here does
@@ -91,7 +99,7 @@ func (st *parseState) decide() error {
 	}
 	// "which support agents are working tomorrow", "bartenders on today",
 	// "room attendants planned tomorrow": the people with a shift that day
-	working := q.Time != nil && (reWorking.MatchString(orig) && strings.Contains(orig, " work") || reRostered.MatchString(orig)) ||
+	working := q.Time != nil && (reWorking.MatchString(orig) && strings.Contains(orig, " work") || reRostered.MatchString(orig) && !reTimeOff.MatchString(orig)) ||
 		q.Time != nil && st.timeSpan[0] > 0 && st.toks[st.timeSpan[0]-1] == "on" && filterVals["absence_type"] == nil // "who's on tomorrow"
 	if !people && !counting && working && (st.whichPosition() || st.namesPeopleFirst()) {
 		people = true
@@ -138,7 +146,7 @@ func (st *parseState) decide() error {
 	hasAbsence := filterVals["absence_type"] != nil || strings.Contains(orig, " absen") || strings.Contains(orig, " off ") || reBeOut.MatchString(orig)
 	// "how many vacations began in 2025", "sick leaves that started in
 	// each month": the absences that start in the period (not hires)
-	if hasAbsence && q.Time != nil && (st.take(reAbsenceStart) != nil || st.startedAsHire()) {
+	if hasAbsence && q.Time != nil && (st.absenceStartVerb() || st.startedAsHire()) {
 		q.Starts = true
 		st.measures = slices.DeleteFunc(st.measures, func(m string) bool { return m == "hires" })
 		if measure == "hires" {
@@ -214,6 +222,11 @@ func (st *parseState) decide() error {
 				measure = "absence_days"
 			}
 		case "shift":
+			if measure != "" && measure != "headcount" && measure != "shifts" && measure != "attendance" {
+				// "the fewest hours … among those who worked at least one
+				// shift": a condition on one measure, an order by another
+				return notUnderstoodf("scry keeps people by a condition on the measure it answers with; %s and a number of shifts are two measures: ask for one", measureWords(st.p.model, measure))
+			}
 			measure = "attendance"
 		case "absence":
 			measure = "absence_cases"
@@ -352,6 +365,7 @@ func (st *parseState) decide() error {
 	}
 	if m := st.take(reUnitOverUnit); m != nil && m[1] == m[2] && !grouped(st.dims, m[1]) {
 		st.dims = append(st.dims, m[1])
+		st.overUnit = true
 	}
 	// Adjectives of time ("monthly hours") group by that grain.
 	if m := reGrainAdj.FindStringSubmatch(st.text()); m != nil && len(st.dims) == 0 && !(average && m[1] == "weekly") {
@@ -384,9 +398,16 @@ func (st *parseState) decide() error {
 		}
 	}
 	q.Measure = measure
+	// "how many drivers are still employed": those here today, as a count
+	// of people always is; of people hired or leaving in a period, whether
+	// they are still here is a condition scry cannot yet write
+	if st.take(reStillHere) != nil && (measure == "hires" || measure == "leavers" || hasEvent(q) || q.Time != nil) {
+		st.fail = notUnderstoodf("scry cannot yet tell which of those are still employed; ask \"how many … are employed today\"")
+		return nil
+	}
 	// two periods side by side are totals of each; people counted on one
 	// day are not a total of a period
-	if tr := q.Time; tr != nil && strings.Contains(tr.Expr, " vs ") && (measure == "headcount" || measure == "" || q.Kind == "people" || people) {
+	if (st.overUnit || q.Time != nil && strings.Contains(q.Time.Expr, " vs ")) && (measure == "headcount" || measure == "" || q.Kind == "people" || people) {
 		st.fail = notUnderstoodf("scry compares totals of two periods side by side (hours, shifts, absences); the number of people is taken on one day: ask it for each day")
 		return nil
 	}
@@ -428,22 +449,35 @@ func (st *parseState) decide() error {
 	// first value over the measure for the second (RatioTo), per group
 	ratio := ""
 	if share && strings.Contains(orig, " ratio ") && !people && shareMeasures[measure] {
+		var a, b string
 		for _, f := range st.filterOrder {
-			if len(filterVals[f]) == 2 && !st.negated[f] && f != "name" && !grouped(st.dims, f) {
-				ratio = f
+			if len(filterVals[f]) != 2 || st.negated[f] || f == "name" || grouped(st.dims, f) {
+				continue
+			}
+			x, y := filterVals[f][0], filterVals[f][1]
+			sx, sy := st.valueSpans[[2]string{f, x}], st.valueSpans[[2]string{f, y}]
+			if sy[0] < sx[0] {
+				x, y, sx, sy = y, x, sy, sx // in the order written: "of A to B"
+			}
+			// the two sides of "to" ("part-time to full-time employees in
+			// Paris and Lyon": Paris and Lyon are not the ratio's)
+			k := st.past(sx[1], "day", "hour", "shift", "employee", "staff", "people", "worker", "absence", "case")
+			if k+1 == sy[0] && (st.toks[k] == "to" || st.toks[k] == "vs" || st.toks[k] == "versus") {
+				ratio, a, b = f, x, y
 			}
 		}
 		if ratio != "" {
-			a, b := filterVals[ratio][0], filterVals[ratio][1]
-			if sa, sb := st.valueSpans[[2]string{ratio, a}], st.valueSpans[[2]string{ratio, b}]; sb[0] < sa[0] {
-				a, b = b, a // in the order written: "of A to B"
-			}
 			q.ShareWhere, q.RatioTo = []Filter{{Field: ratio, Values: []string{a}}}, []Filter{{Field: ratio, Values: []string{b}}}
 			filterVals[ratio] = nil
 			share = false
 			st.useWord("ratio")
 			st.useWord("to")
 		}
+	}
+	if ratio == "" && strings.Contains(orig, " ratio ") {
+		// "ratio of employees to managers" is no two values of one field:
+		// a share would answer another question
+		return notUnderstoodf("scry reads a ratio of two values of one field, written \"the ratio of A to B\" (\"the ratio of part-time to full-time employees\"); ask for the counts otherwise")
 	}
 	// "the ratio of teachers to teaching assistants at each school": the
 	// two values are a group of their own beside the others (a share of
@@ -763,6 +797,13 @@ func (st *parseState) decide() error {
 			st.refuse(notUnderstoodf("scry did not understand \"and\" here: it can list who had one kind of absence or another, not who had both"))
 			return nil
 		}
+	}
+	// "which teachers are scheduled on every weekday next week" asks for
+	// people; a table of groups (counts per weekday) answers another
+	// question
+	if q.Kind == "groups" && st.whichPosition() && !grouped(q.Dimensions, "employee") && !grouped(q.Dimensions, "manager") {
+		st.refuse(notUnderstoodf("scry did not understand how to list these people %s: it can list who did something in a period, or count them by group (\"how many teachers by school\")", "by "+GroupWords(q.Dimensions)))
+		return nil
 	}
 	// a list of people with a period that says nothing of them ("who is
 	// around next week"): the period would be ignored
@@ -1196,7 +1237,7 @@ var (
 // it is no longer a hire.
 func (st *parseState) startedAsHire() bool {
 	for k, it := range st.items {
-		if it.n == 1 && reAbsenceStart.MatchString(" "+st.toks[it.pos]+" ") {
+		if it.n == 1 && reAbsenceStart.MatchString(" "+st.toks[it.pos]+" ") && st.absenceBefore(it.pos) {
 			for _, mn := range it.meanings {
 				if mn.kind == "measure" && mn.name == "hires" {
 					st.items = slices.Delete(st.items, k, k+1)
@@ -1208,11 +1249,64 @@ func (st *parseState) startedAsHire() bool {
 	return false
 }
 
+// absenceBefore: the words just before position i name an absence
+// ("sick leaves that started", "vacations began"), not people
+// ("employees who started").
+func (st *parseState) absenceBefore(i int) bool {
+	k := i - 1
+	for k >= 0 && (st.toks[k] == "that" || st.toks[k] == "which" || st.toks[k] == "whose" || st.toks[k] == "have" || st.toks[k] == "had" || st.toks[k] == "ha") {
+		k--
+	}
+	if k < 0 {
+		return false
+	}
+	for _, it := range st.items {
+		if k >= it.pos && k < it.pos+it.n {
+			for _, mn := range it.meanings {
+				if mn.name == "absence_type" || mn.kind == "measure" && strings.HasPrefix(mn.name, "absence") {
+					return true
+				}
+			}
+		}
+	}
+	switch st.toks[k] {
+	case "absence", "leave", "vacation", "holiday", "day":
+		return true
+	}
+	return false
+}
+
+// absenceStartVerb takes a start verb that follows an absence ("how many
+// vacations began in 2025").
+func (st *parseState) absenceStartVerb() bool {
+	for i, t := range st.toks {
+		if !st.used[i] && reAbsenceStart.MatchString(" "+t+" ") && st.absenceBefore(i) {
+			st.used[i] = true
+			return true
+		}
+	}
+	return false
+}
+
 // reAbsenceStart: an absence's first day, as a verb.
-var reAbsenceStart = rx(`(?:that |which |who |whose )?(?:started|start|starts|starting|began|begun|begin|begins|beginning|commenced)`)
+var reAbsenceStart = rx(`(?:started|start|starts|starting|began|begun|begin|begins|beginning|commenced)`)
+
+// reStillHere: employed today, said of people.
+var reStillHere = rx(`(?:(?:who|that) )?(?:(?:are|is) )?(?:still|currently) (?:employed|here|with us|working here|on staff|on the payroll|with the company)`)
+
+// reInARow: days or shifts one after another.
+var reInARow = rx(`(?:in a row|consecutive|consecutively|back to back|at a stretch|on the trot)`)
+
+// reTwoStatuses: planned and worked hours asked together, which are two
+// measures ("compare planned and worked hours").
+var reTwoStatuses = rx(`(?:planned|scheduled) (?:and|vs|versus|or|against|compared to|compared with|with) (?:the )?(?:actual |actually )?worked|worked (?:and|vs|versus|or|against|compared to|compared with|with) (?:the )?(?:planned|scheduled)`)
 
 // reAvgOfAvg: "the average of the departments' average hourly wages".
 var reAvgOfAvg = rx(`(?:average|mean|avg) of (?:the |all |each |every )?(?:[a-z]+ ){0,3}(?:average|mean|avg)`)
+
+// reTimeOff: being away, which a plan of shifts does not say ("time off
+// scheduled next week", "scheduled to be off").
+var reTimeOff = regexp.MustCompile(` (?:off|leave|vacation|holiday|absent|away|sick)\b`)
 
 // reRostered: a shift planned for someone ("scheduled", "planned").
 var reRostered = regexp.MustCompile(` (?:scheduled|rostered|planned|on shift|on duty)\b`)

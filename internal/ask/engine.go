@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"fmt"
 	"math"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -239,6 +240,9 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 			if len(ans.Rows) > 0 && Number(ans.Rows[0][1]) == 0 || q.Limit > 0 && len(ans.Rows) > q.Limit {
 				ans.Notes = append(ans.Notes, "Groups with none count as 0, and groups tied at the last place shown are all shown.")
 			}
+			if e.Model.Dimensions[q.Dimensions[0]].Time != "" {
+				ans.Notes = append(ans.Notes, "Only whole "+q.Dimensions[0]+"s within the period, up to today, are compared.")
+			}
 		}
 		ans.Columns = c.Columns
 		if len(ans.Rows) > rowCap {
@@ -284,9 +288,12 @@ func zeroFill(q *Query, m *semantic.Model) bool {
 	ms := m.Measures[q.Measure]
 	switch g := m.Dimensions[q.Dimensions[0]].Time; {
 	case g == "day" || g == "week" || g == "month" || g == "quarter" || g == "year":
-		// "which of the last 8 weeks had the fewest sick days": every
-		// week of a period with both ends
-		if q.Time == nil || q.Time.From == "" || q.Time.To == "" {
+		// "which of the last 8 weeks had the fewest hours worked": every
+		// week of a period with both ends, up to today (a
+		// week still to come has no 0 to tell). An absence counts in the
+		// bucket it starts in, so a day with none starting may still
+		// have people away: no zeros for absences.
+		if q.Time == nil || q.Time.From == "" || q.Time.To == "" || ms.Entity == "absences" {
 			return false
 		}
 	case q.Dimensions[0] == "department", q.Dimensions[0] == "position", q.Dimensions[0] == "location", q.Dimensions[0] == "contract_type", q.Dimensions[0] == "gender":
@@ -305,13 +312,26 @@ func (e *Engine) zeroGroups(ctx context.Context, tx *store.Tx, version int64, q 
 		// the period's buckets, labelled as store.Dialect.Grain labels them
 		from, _ := time.Parse(day, q.Time.From)
 		to, _ := time.Parse(day, q.Time.To)
+		if today := now.Truncate(24 * time.Hour); to.After(today) {
+			to = today // no zeros for what has not happened yet
+		}
+		// only whole buckets are compared: the week a period starts in the
+		// middle of, or this month so far, has fewer hours for that alone
 		for t := startOf(g, from); !t.After(to) && len(groups) <= rowCap; t = add(g, t, 1) {
+			if t.Before(from) || add(g, t, 1).AddDate(0, 0, -1).After(to) {
+				continue
+			}
 			label := t.Format(map[string]string{"day": day, "week": day, "month": "2006-01", "year": "2006"}[g])
 			if g == "quarter" {
 				label = fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())+2)/3)
 			}
 			groups = append(groups, []any{label})
 		}
+		whole := map[string]bool{}
+		for _, g := range groups {
+			whole[g[0].(string)] = true
+		}
+		rows = slices.DeleteFunc(append([][]any(nil), rows...), func(r []any) bool { return !whole[fmt.Sprint(r[0])] })
 	} else {
 		u := &Query{Kind: "groups", Measure: "headcount", Dimensions: q.Dimensions}
 		for _, f := range q.Filters {
@@ -565,12 +585,23 @@ func (e *Engine) splitNamesakes(ctx context.Context, tx *store.Tx, q *Query, who
 		if err := Validate(q, e.Model, who.User.Role, scope); err != nil {
 			return "", err // nothing runs for a query that will be refused
 		}
-		n, err := e.oneValue(ctx, tx, &Query{Kind: "number", Measure: "headcount", Filters: []Filter{f}}, who, scope, now)
+		// the people of that name with the measure's facts in the period
+		// (someone who has left still worked then), or employed today
+		count := &Query{Kind: "groups", Measure: q.Measure, Dimensions: []string{"employee"}, Filters: []Filter{f}, Time: q.Time}
+		if e.Model.Measures[q.Measure].Entity == "employees" {
+			count = &Query{Kind: "groups", Measure: "headcount", Dimensions: []string{"employee"}, Filters: []Filter{f}}
+		}
+		c, err := prepare(count, e.Model, tx.Dialect, who, scope, now, 1000, !e.FactsOnly)
+		if err != nil {
+			return "", err
+		}
+		rows, err := runQuery(ctx, tx, c)
+		n := len(rows)
 		if err != nil || n < 2 {
 			return "", err
 		}
 		q.Kind, q.Dimensions = "groups", append(q.Dimensions, "employee")
-		return fmt.Sprintf("%q names %d people you may see: one row each. Write the full name to ask about one.", f.Values[0], int(n)), nil
+		return fmt.Sprintf("%q names %d people you may see: one row each. Write the full name to ask about one.", f.Values[0], n), nil
 	}
 	return "", nil
 }

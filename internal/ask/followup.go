@@ -3,6 +3,7 @@ package ask
 import (
 	"encoding/json"
 	"regexp"
+	"strings"
 )
 
 // Follow-up questions ("what about last year?", "and for Kiel?", "only
@@ -19,6 +20,22 @@ var reFollowStart = regexp.MustCompile(`^ (?:and|but|what about|how about|what o
 // reLeansBack: a pronoun for people or things named before.
 var reLeansBack = regexp.MustCompile(` (their|them|they|those|these|theirs|he|she|his|her|him)\b`)
 
+// peopleBefore: the words name people ("now list the cashiers and their
+// wages": "their" is the cashiers').
+func (p *Parser) peopleBefore(text string) bool {
+	for _, w := range strings.Fields(text) {
+		for _, mn := range p.phrases[w] {
+			if mn.kind == "value" {
+				return true
+			}
+		}
+		if peopleNouns[w] || p.positionWords[w] || w == "who" || w == "everyone" {
+			return true
+		}
+	}
+	return false
+}
+
 // Refine reads question as a follow-up of prev. A question that stands on
 // its own (it names a measure and does not start like a follow-up) is read
 // as a new question.
@@ -29,7 +46,8 @@ func (p *Parser) Refine(question string, prev *Query, visible map[string]bool) (
 	for _, t := range toks {
 		joined += t + " "
 	}
-	if m := reLeansBack.FindStringSubmatch(joined); prev == nil && m != nil && reFollowStart.MatchString(joined) {
+	if loc := reLeansBack.FindStringSubmatchIndex(joined); prev == nil && loc != nil && reFollowStart.MatchString(joined) && !p.peopleBefore(joined[:loc[0]]) {
+		m := []string{"", joined[loc[2]:loc[3]]}
 		// "what about their hourly wages?" with nothing asked before: whom
 		// "their" means is not in the question, and everyone is a guess
 		return nil, notUnderstoodf("%q points back to an earlier question, and there is none here: ask it in full, e.g. \"What are the hourly wages of the cashiers?\"", m[1])

@@ -43,7 +43,7 @@ var keepWords = map[string]bool{
 var shorthand = map[string]string{"ids": "id", "ppl": "people", "hrs": "hour", "yrs": "year", "yr": "year",
 	"mins": "minute", "dept": "department", "depts": "department", "emp": "employee", "emps": "employee", "mgr": "manager", "mgrs": "manager", "qtr": "quarter", "qtrs": "quarter", "wk": "week", "wks": "week",
 	"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "tmrow": "tomorrow", "tmoro": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow",
-	"rn": "now", "ot": "overtime", "guys": "people", "folks": "people", "yday": "yesterday", "yest": "yesterday"}
+	"ot": "overtime", "hc": "headcount", "loc": "location", "locs": "location", "lv": "leave", "lvs": "leave", "folks": "people", "yday": "yesterday", "yest": "yesterday"}
 
 // reTyped are signs typed for words: "w/ more than 10 sick days", "w/o
 // a manager", "# of cashiers", "more than 38h".
@@ -54,6 +54,14 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bw/o\b`), " without "},
 	{regexp.MustCompile(`\bw/`), " with "},
 	{regexp.MustCompile(`# *(?:of\b)?`), " number of "},
+	// "60 or older", "40 hours or more": at least; "10 or fewer": at most
+	{regexp.MustCompile(`\b(\d+(?:\.\d+)?) ((?:hours?|hrs?|years?(?: old)?|days?|shifts?) )?or (?:more|older|above|over|greater|higher|longer|plus)\b`), " at least $1 $2 "},
+	{regexp.MustCompile(`\b(\d+(?:\.\d+)?) ((?:hours?|hrs?|years?(?: old)?|days?|shifts?) )?or (?:less|fewer|younger|below|under|lower|shorter)\b`), " at most $1 $2 "},
+	// the words of everyday speech for readings scry has
+	{regexp.MustCompile(`\b(?:at the moment|as of now|as we speak|as things stand|rn)\b`), " right now "},
+	{regexp.MustCompile(`\b(day|week|month|quarter|year) by (day|week|month|quarter|year)\b`), " per $1 "},
+	{regexp.MustCompile(`\b(?:lined up|on the rota|on the roster|rostered)\b`), " scheduled "},
+	{regexp.MustCompile(`\b(most|least) (?:often|frequently|common)\b`), " $1 "},
 	// "which of the last 8 weeks had the most hours": which week, in them
 	{regexp.MustCompile(`\bwhich (?:one )?of the (last|past|previous) (\d+|two|three|four|five|six|seven|eight|nine|ten|twelve) (day|week|month|quarter|year)s\b`), " which $3 in the $1 $2 ${3}s "},
 	{regexp.MustCompile(`\b(\d{1,2}(?::\d{2})?) (?:o'?clock )?in the morning\b`), " $1 am "},

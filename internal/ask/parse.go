@@ -241,7 +241,7 @@ func (p *Parser) expandAcronyms(question string) string {
 	return reAcronym.ReplaceAllStringFunc(question, func(w string) string {
 		m := reAcronym.FindStringSubmatch(w)
 		val, ok := p.acronyms[m[1]]
-		if !ok || p.known[strings.ToLower(m[1])] {
+		if l := strings.ToLower(m[1]); !ok || functionWords[l] || readingWords[l] || p.modelWord(l) {
 			return w // "DO" is a word before it is the District Office
 		}
 		for _, field := range []string{"department", "position", "location"} {
@@ -262,12 +262,13 @@ func (p *Parser) expandAcronyms(question string) string {
 func (p *Parser) correct(toks, words []string) []string {
 	for i, t := range toks {
 		// a unique beginning of a long word of the tenant's positions,
-		// written as a plural: "techs" for Technician (a verb, "teach",
-		// is not a Teaching Assistant)
+		// written as a plural, and much shorter: "techs" for Technician (a
+		// verb, "teaches" or "attends", is no Teaching Assistant or Room
+		// Attendant)
 		if len(t) >= 4 && !p.known[t] && t[0] > '9' && i < len(words) && words[i] != t && strings.HasSuffix(words[i], "s") {
 			match := ""
 			for w := range p.positionWords {
-				if len(w) >= len(t)+3 && strings.HasPrefix(w, t) {
+				if len(w) >= len(t)+4 && strings.HasPrefix(w, t) {
 					if match != "" {
 						match = ""
 						break
@@ -486,15 +487,15 @@ var timeRules = []timeRule{
 	// "how many shifts do I have left this month", "hours remaining this
 	// week": what is still to come in it ("people who have left this month"
 	// are leavers, so "have left" needs "do ... have")
-	{rx(`(?:(?:do|does) (?:\w+ ){1,2}(?:still )?(?:have|ha) left|(?:are|is) (?:still )?left|(?:still )?remaining|still to come|the remainder of) (?:for |in |during |over |of )?(?:the |this )(week|month|quarter|year)`), func(m []string) string {
+	{rx(`(?:(?:do|does) (?:\w+ ){1,2}(?:still )?(?:have|ha) left|(?:have|ha) (?:i|we) (?:still )?got left|(?:i|we) (?:still )?(?:have|ha|ve) (?:got )?left|(?:are|is) (?:still )?left|(?:still )?remaining|still to come|the remainder of) (?:for |in |during |over |of )?(?:the |this )(week|month|quarter|year)`), func(m []string) string {
 		return "rest of this " + m[1]
 	}},
 	{rx(`(?:in )?(\d{4}) (?:so far|to date)`), func(m []string) string { return "since " + m[1] + "-01-01" }},
 	// "from 2020 onwards", "2024 and later": that year's first day on
-	{rx(`(?:from |since |in |starting )?` + monthRE + ` (\d{4}) (?:onwards?|and later|or later|and after|on)`), func(m []string) string {
+	{rx(`(?:from |since |in |starting )?` + monthRE + ` (\d{4}) (?:onwards?|and later|or later|and after)`), func(m []string) string {
 		return fmt.Sprintf("since %s-%02d-01", m[2], monthIndex(m[1]))
 	}},
-	{rx(`(?:from |since |in |starting )?(\d{4}) (?:onwards?|and later|or later|and after|and beyond|on)`), func(m []string) string { return "since " + m[1] + "-01-01" }},
+	{rx(`(?:from |since |in |starting )?(\d{4}) (?:onwards?|and later|or later|and after|and beyond)`), func(m []string) string { return "since " + m[1] + "-01-01" }},
 	// a quarter or half named by its ordinal: "the first quarter of 2025", "H1", "Q3 last year"
 	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(first|second|third|fourth) (quarter|half)` + yearRE), func(m []string) string {
 		return m[2] + " " + partNumber[m[1]] + yearOf(m[3])
@@ -546,7 +547,7 @@ var timeRules = []timeRule{
 	{rx(`(?:in|during|for|of) ` + monthRE), func(m []string) string { return fmt.Sprintf("month %d", monthIndex(m[1])) }},
 	{rx(`(?:in|during|for|of) (\d{4})`), func(m []string) string { return "year " + m[1] }},
 	{rx(`(?:upcoming|coming up|in the future|future|from (?:now|today) on(?:wards?)?|ahead|planned ahead)`), func([]string) string { return "upcoming" }},
-	{rx(`(?:right now|currently|today|tonight)`), func([]string) string { return "today" }},
+	{rx(`(?:right now|currently|today|tonight|now)`), func([]string) string { return "today" }},
 	{rx(`yesterday`), func([]string) string { return "yesterday" }},
 	{rx(`tomorrow`), func([]string) string { return "tomorrow" }},
 	{rx(`(?:(?:on|over|during|at) )?(?:the )?(this|last|next|past|coming|previous) (weekend)`), relative},

@@ -66,7 +66,7 @@ var (
 	// number, not for people
 	reFindNumber = regexp.MustCompile(`^ find the (?:average|mean|total|sum|number|count|minimum|maximum|min|max|median|share|percentage|proportion)\b`)
 	reRequest    = rx(`(?:can|could|may|might|would|shall) (?:i|we|you) (?:please )?(?:get|see|have|know|find|ask|list|view|obtain|show|give)|i (?:would like|want|need) to (?:know|see|get)|i (?:would like|want|need)`)
-	reMyTeam     = rx(`(?:(?:do|did|does) i (?:have|manage|supervise|lead)|i (?:have|manage|supervise|oversee|lead|look after)|my (?:team|school|department|store|site|unit|staff|people|report|direct report|employee|group|division|office|location|crew|shop|restaurant|hotel|branch|worker))`)
+	reMyTeam     = rx(`(?:(?:do|did|does) i (?:have|manage|supervise|lead)|(?:have|do) i (?:got|have)|i (?:ve|have) got|i (?:have|manage|supervise|oversee|lead|look after)|my (?:team|school|department|store|site|unit|staff|people|report|direct report|employee|group|division|office|location|crew|shop|restaurant|hotel|branch|worker))`)
 	reTotal      = rx(`(total|sum of|sum|overall|combined|altogether|in total)`)
 	reAverage    = rx(`(?:on )?(average|mean|avg|typical)`)
 	reShare      = rx(`(share|percentage|percent|proportion|ratio|parity|fraction|distribution|split|breakdown|break down|makeup|composition)`)
@@ -89,7 +89,7 @@ var (
 	reAcrossOrg  = rx(`(?:across|throughout) (?:the |our )?(?:whole |entire )?(?:company|district|organisation|organization|business|firm|board)`)
 	// "how many vacation days does Emma have left", "holiday balance",
 	// "remaining leave": an allowance the data does not hold
-	reBalance   = regexp.MustCompile(` (?:balance|entitlement|allowance|accrued|accrual)\b|\b(?:day|vacation|holiday|leave|pto)\b.*\b(?:ha|have|has|still) left\b|\b(?:day|vacation|holiday|leave|pto)\b.* left (?:for|this|until|to take)\b| remaining (?:day|vacation|holiday|leave|pto)\b`)
+	reBalance   = regexp.MustCompile(` (?:balance|entitlement|allowance|accrued|accrual)\b|\b(?:day|vacation|holiday|leave|pto)\b.*\b(?:ha|have|has|still)(?: got)? (?:left|remaining)\b|\b(?:day|vacation|holiday|leave|pto)\b.* left (?:for|this|until|to take)\b| remaining (?:day|vacation|holiday|leave|pto)\b`)
 	reOffDomain = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president of|translate|football|soccer|news|horoscope|lottery)\b`)
 )
 
@@ -121,11 +121,16 @@ func (st *parseState) readDomain() error {
 // readTime takes the first time expression of the question.
 func (st *parseState) readTime() error {
 	st.take(reAtSomePoint, 1) // "at some point in 2026" is "in 2026"
+	if len(st.toks) > 1 && st.toks[0] == "now" {
+		st.used[0] = true // "now show …" begins; "who is off now" is today
+	}
 	was := append([]bool(nil), st.used...)
 	for _, r := range timeRules {
 		if m, _ := st.peekNext(r.re); m != nil && r.expr(m) != "" {
 			m = st.take(r.re)
 			st.q.Time = &TimeRange{Expr: r.expr(m)}
+			// "how many shifts do I have left this month": mine
+			st.mine = st.mine || strings.HasPrefix(st.q.Time.Expr, "rest of") && strings.Contains(m[0], " i ")
 			st.timeSpan = [2]int{-1, -1}
 			for i := range st.used {
 				if st.used[i] && !was[i] {
@@ -146,15 +151,23 @@ func (st *parseState) readTime() error {
 	st.lastN = st.q.Time != nil && reRelN.MatchString(st.q.Time.Expr) && !strings.HasPrefix(st.q.Time.Expr, "last 1 ")
 	// "how many employees are left in Retail", "how many shifts are
 	// remaining": what is still there or still to come, not leavers
-	if st.q.Time == nil && st.take(reRemaining) != nil {
-		st.remaining = true
+	if st.q.Time == nil { // with a period, "remaining" was the period's
+		if m := st.take(reRemaining); m != nil {
+			st.remaining = true
+			st.mine = strings.Contains(m[0], " i ")
+		}
 	}
 	return nil
 }
 
+var (
+	reByMe     = rx(`by (me|myself)`)
+	reByMyTeam = rx(`by (?:my|our) (?:team|staff|people|report|direct report|employee|crew|worker|school|department|store)`)
+)
+
 var reAtSomePoint = rx(`(?:at|for) (?:some|any) (?:point|stage|time) ((?:in|during|of|this|last))`)
 
-var reRemaining = rx(`(?:(?:are|is) (?:still )?left|still left|(?:do|does) (?:\w+ ){1,2}(?:still )?(?:have|ha) left|remaining)`)
+var reRemaining = rx(`(?:(?:are|is) (?:still )?left|still left|(?:do|does) (?:\w+ ){1,2}(?:still )?(?:have|ha) left|(?:have|ha) (?:i|we) (?:still )?got left|(?:i|we) (?:still )?(?:have|ha|ve) (?:got )?left|remaining)`)
 
 // reBeyondContract: "worked more hours than their contract", "more than
 // they are contracted for" — overtime, week by week.
@@ -240,10 +253,17 @@ func (st *parseState) readFlags() error {
 	for st.take(reDirectReport, 1) != nil { // "number of direct reports per manager": reports are direct
 	}
 	team := false
+	// "hours worked by my team": by is theirs; "what share of the
+	// company's hours were worked by my team" asks beyond the team, and
+	// stays unread
+	if !reShareWord.MatchString(whole) && st.take(reByMyTeam) != nil {
+		team = true
+	}
 	for st.take(reMyTeam) != nil {
 		team = true
 	}
-	st.q.Self = !team && reSelf.MatchString(st.text())
+	st.take(reByMe, 1) // "hours worked by me": mine
+	st.q.Self = !team && (reSelf.MatchString(st.text()) || st.mine)
 	for st.take(reCount) != nil {
 		st.counting = true
 	}

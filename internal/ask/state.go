@@ -42,6 +42,8 @@ type parseState struct {
 	ordinal                                              int             // "the second highest": 2
 	clockPast                                            bool            // a shift's time of day read with a verb in the past ("started before 7am")
 	remaining                                            bool            // "are left", "remaining" with no period: still there, or still to come
+	overUnit                                             bool            // "month over month": a row per unit
+	mine                                                 bool            // "do I have left": the asker's own
 	eachPosition                                         string          // the position of "each teacher", a row per person
 	mixedNeg                                             bool            // a field has both values asked for and values excluded
 	subject                                              string          // the dimension the answer lists ("which cities", "names of departments")
@@ -145,7 +147,7 @@ var functionWords = wordSet(`a an the of in on at for to from is are was were be
 	you your they their them there it that those these this all any some please can could would will should shall
 	may might want need see know also and as well just here respectively currently now so far
 	return provide identify look up fetch retrieve pull print produce report about regarding corresponding
-	whole entire full complete actually exist existing current currently kindly thank thanks hi hello hey pls plz thx yo
+	whole entire full complete actually exist existing current currently kindly thank thanks hi hello hey pls plz thx yo single separate among
 	where when with within into per se data table record database network company organisation organization
 	org business firm workforce system result set row overall everyone everybody anyone someone somebody
 	people person employee staff worker team member individual he she his her him its then has does was

@@ -1,0 +1,68 @@
+package ask_test
+
+import (
+	"math"
+	"testing"
+
+	"github.com/scry-dev/scry/internal/ask"
+)
+
+// TestSecondReview holds the confident wrong answers a review of the
+// 2026-12-03 readings reproduced (each checked against the CSV files), and
+// the readings that now answer them or refuse.
+func TestSecondReview(t *testing.T) {
+	f := shared(t)
+	for _, c := range []struct {
+		tenant, as, q string
+		want          float64
+	}{
+		{"acme-retail", "admin", "how many hires in 2025 on part-time contracts", 9},                             // "2025 on" is not "since 2025"
+		{"acme-retail", "admin", "hours worked in March 2026 on weekends", 1396.44},                              // not since March
+		{"acme-retail", "admin", "how many people are off sick rn", 5},                                           // "rn" is today
+		{"acme-retail", "admin", "what is the ratio of part-time to full-time employees in Paris and Lyon", 0.3}, // the pair around "to"
+		{"acme-retail", "admin", "ratio of female to male cashiers in Lyon and Paris", 1.67},
+		{"acme-retail", "admin", "ratio of sick days to vacation days in Paris and Lyon", 0.28},
+		{"acme-retail", "admin", "how many new hires who started this year took sick leave", 9}, // "started" of people is a hire
+	} {
+		ans, err := f.ask(t, c.tenant, c.as, c.q)
+		if err != nil {
+			t.Errorf("%q: %v", c.q, err)
+			continue
+		}
+		if len(ans.Rows) != 1 || len(ans.Rows[0]) != 1 || math.Abs(ask.Number(ans.Rows[0][0])-c.want) > 0.005 {
+			t.Errorf("%q answered %v, want %v", c.q, ans.Rows, c.want)
+		}
+	}
+	for _, c := range []struct {
+		tenant, as, q string
+		rows          int
+	}{
+		{"acme-retail", "admin", "list the store managers", 1},                            // not every manager
+		{"maple-district", "admin", "how many hours did Lambert work in 2026", 2},         // one who left is a namesake too
+		{"acme-retail", "admin", "which employees have time off scheduled next week", 30}, // away, not on shift
+	} {
+		ans, err := f.ask(t, c.tenant, c.as, c.q)
+		if err != nil {
+			t.Errorf("%q: %v", c.q, err)
+		} else if len(ans.Rows) != c.rows {
+			t.Errorf("%q answered %d rows, want %d", c.q, len(ans.Rows), c.rows)
+		}
+	}
+	for _, c := range []struct{ tenant, as, q string }{
+		{"acme-retail", "admin", "how many sick days did employees who started in 2025 take"}, // hires, not absences that started
+		{"acme-retail", "admin", "headcount month over month this year"},
+		{"acme-retail", "admin", "what is the gender ratio in Paris and Lyon"},
+		{"acme-retail", "admin", "ratio of employees to managers"},
+		{"acme-retail", "admin", "Who was off sick for more than 10 days in a row in 2026?"},
+		{"acme-retail", "admin", "Compare planned and worked hours for this week."},
+		{"acme-retail", "admin", "What's the average of the departments' average hourly wages?"},
+		{"acme-retail", "admin", "staff hired in 2026 who are still with us"},
+		{"acme-retail", "admin", "what about their hourly wages?"},
+		{"acme-retail", "employee:E0010", "how many vacation days do I have remaining this year"},
+		{"maple-district", "admin", "who teaches at Oak High School"}, // not the Teaching Assistants
+	} {
+		if ans, err := f.ask(t, c.tenant, c.as, c.q); err == nil {
+			t.Errorf("%s %q answered %v, want a refusal", c.as, c.q, ans.Rows)
+		}
+	}
+}
