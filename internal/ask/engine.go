@@ -708,9 +708,14 @@ func ChooseChart(q *Query, m *semantic.Model, cols []Column, rows [][]any) *Char
 			hour = true
 		}
 	}
+	allZero := len(rows) > 0 && q.Kind == "groups"
+	for _, r := range rows {
+		allZero = allZero && Number(r[len(r)-1]) == 0
+	}
 	switch {
-	case q.Kind == "people", len(q.Aggs) > 1:
-		// several aggregates side by side are a table, not one of them drawn
+	case q.Kind == "people", len(q.Aggs) > 1, allZero:
+		// several aggregates side by side are a table, not one of them
+		// drawn; bars of nothing draw nothing
 		return &Chart{Type: ChartTable, Title: title}
 	case q.Kind == "number":
 		return &Chart{Type: ChartNumber, Title: title}

@@ -261,6 +261,11 @@ func TestBrowserAskJourney(t *testing.T) {
 	if c := eval[string](t, ctx, `document.querySelector("#answer caption").textContent`); !strings.Contains(c, "People with no sick leave, Cashier") {
 		t.Errorf("'never been off sick' answered %q", c)
 	}
+	// the fewest of groups counts those with none, and says so
+	run(askQ("Which department had the fewest sick days last week?"), shot("06i-ask-fewest"))
+	if n := eval[string](t, ctx, `Array.from(document.querySelectorAll(".note")).map(e => e.textContent).join(" ")`); !strings.Contains(n, "Groups with none count as 0") {
+		t.Errorf("the fewest sick days by department: notes %q", n)
+	}
 	run(chromedp.EmulateViewport(375, 800),
 		askQ("Give me the gender parity"), shot("07-ask-mobile-pie"),
 		chromedp.EmulateViewport(1280, 900),
