@@ -1257,8 +1257,10 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 			switch b.q.Measure {
 			case "age":
 				order = append(order, "e.birth_date "+map[string]string{"desc": "asc", "asc": "desc"}[b.q.Order])
+				rankBy = append(rankBy, order[len(order)-1])
 			case "tenure":
 				order = append(order, "e.hire_date "+map[string]string{"desc": "asc", "asc": "desc"}[b.q.Order])
+				rankBy = append(rankBy, order[len(order)-1])
 			}
 		}
 	}
@@ -1277,20 +1279,24 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 	}
 	sqlBody := "select " + strings.Join(sel, ", ") + " from " + from + " where " + strings.Join(conds, " and ") +
 		" group by " + strings.Join(dedupe(group), ", ") + having
-	if b.q.RankWithin != "" {
-		// rank within each group; ties share a rank, so "the highest paid in
-		// each department" lists every one paid the most
-		dexpr, _, err := b.dimExpr(b.q.RankWithin)
-		if err != nil {
-			return compiled{}, err
+	// "the highest paid in each department", "who had the most sick
+	// leaves": ties share a rank, so every one at the cut is listed
+	if top := b.q.Limit > 0 && b.q.Offset == 0 && len(rankBy) > 0; b.q.RankWithin != "" || top {
+		partition, groupBy := "", group
+		if b.q.RankWithin != "" {
+			dexpr, _, err := b.dimExpr(b.q.RankWithin)
+			if err != nil {
+				return compiled{}, err
+			}
+			partition, groupBy = "partition by "+dexpr+" ", append(group, dexpr)
 		}
 		byRank := strings.Join(rankBy, ", ")
 		if byRank == "" {
 			return compiled{}, errcode.New(errcode.NotUnderstood, "Say what to rank people by within each %s", b.q.RankWithin)
 		}
-		sel = append(sel, "rank() over (partition by "+dexpr+" order by "+byRank+") as rk")
+		sel = append(sel, "rank() over ("+partition+"order by "+byRank+") as rk")
 		sqlBody = "select " + strings.Join(sel, ", ") + " from " + from + " where " + strings.Join(conds, " and ") +
-			" group by " + strings.Join(dedupe(append(group, dexpr)), ", ") + having
+			" group by " + strings.Join(dedupe(groupBy), ", ") + having
 		var outer []string
 		for i := range cols {
 			if i < len(sel)-1 {
@@ -1298,8 +1304,12 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 				outer = append(outer, name[len(name)-1])
 			}
 		}
+		by := strings.Join(outer[:2], ", ")
+		if b.q.RankWithin == "" {
+			by = "rk, c1, c0" // the order of the ranking
+		}
 		sql := cte + "select " + strings.Join(outer, ", ") + " from (" + sqlBody + ") t where rk <= " + b.arg(limitOf(b.q, rowCap)) +
-			" order by " + strings.Join(outer[:2], ", ") + fmt.Sprintf(" limit %d", rowCap+1)
+			" order by " + by + fmt.Sprintf(" limit %d", rowCap+1)
 		if c, ok := redo(sql); ok {
 			return c, nil
 		}

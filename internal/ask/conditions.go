@@ -883,6 +883,8 @@ func (st *parseState) readNamePatterns() error {
 	return nil
 }
 
+var reTenureThan = rx(`(?:been|worked|working|employed|stayed|served) (?:with us|with the company|for the company|at the company|in the company|here) (longer than|more than|over|less than|under|fewer than|shorter than) (\d+(?:\.\d+)?) year`)
+
 var reTenureFor = rx(`(?:(?:been|worked|working|employed|here|stayed|served)(?: with us| with the company| for the company| at the company| in the company| here)? )?for (more than|over|at least|less than|under|fewer than|no more than|at most) (\d+(?:\.\d+)?) year`)
 
 const attrRE = `(hourly wage|salary|wage|pay rate|hourly rate|pay|earn|earning|make|making|paid|get paid|age|aged|tenure|seniority|year of service|contracted hour|contract hour)`
@@ -935,6 +937,8 @@ func (st *parseState) readAttrConditions() error {
 	// "been with us for at least 10 years": tenure
 	if m := st.take(reTenureFor); m != nil {
 		add("tenure", m[1], m[2], "")
+	} else if m := st.take(reTenureThan); m != nil {
+		add("tenure", m[1], m[2], "") // "been here longer than 10 years"
 	}
 	if m := st.take(reContracted); m != nil {
 		add("weekly_hours", m[1], m[2], "")

@@ -244,6 +244,9 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 				ans.Notes = append(ans.Notes, "Only whole "+q.Dimensions[0]+"s within the period, up to today, are compared.")
 			}
 		}
+		if q.Kind == "people" && q.Limit > 0 && len(ans.Rows) > q.Limit && len(ans.Rows) <= rowCap {
+			ans.Notes = append(ans.Notes, fmt.Sprintf("%d people for the %d asked for: those tied at the last place are all shown.", len(ans.Rows), q.Limit))
+		}
 		ans.Columns = c.Columns
 		if len(ans.Rows) > rowCap {
 			ans.Rows = ans.Rows[:rowCap]

@@ -62,6 +62,9 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(day|week|month|quarter|year) by (day|week|month|quarter|year)\b`), " per $1 "},
 	{regexp.MustCompile(`\b(?:lined up|on the rota|on the roster|rostered)\b`), " scheduled "},
 	{regexp.MustCompile(`\b(most|least) (?:often|frequently|common)\b`), " $1 "},
+	{regexp.MustCompile(`\b(?:phoned|rang|rung|phones|rings) in sick\b`), " called in sick "},
+	// "how many distinct employees worked": people are counted once anyway
+	{regexp.MustCompile(`\b(?:distinct|different|unique|individual) (employees?|people|persons?|staff|workers?|members? of staff|team members?)\b`), " $1 "},
 	// "which of the last 8 weeks had the most hours": which week, in them
 	{regexp.MustCompile(`\bwhich (?:one )?of the (last|past|previous) (\d+|two|three|four|five|six|seven|eight|nine|ten|twelve) (day|week|month|quarter|year)s\b`), " which $3 in the $1 $2 ${3}s "},
 	{regexp.MustCompile(`\b(\d{1,2}(?::\d{2})?) (?:o'?clock )?in the morning\b`), " $1 am "},
