@@ -63,6 +63,14 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(?:lined up|on the rota|on the roster|rostered)\b`), " scheduled "},
 	{regexp.MustCompile(`\b(most|least) (?:often|frequently|common)\b`), " $1 "},
 	{regexp.MustCompile(`\b(?:phoned|rang|rung|phones|rings) in sick\b`), " called in sick "},
+	{regexp.MustCompile(`\b([ap])\.m\.?`), "${1}m"},
+	{regexp.MustCompile(`\b(?:wrkd|workd|wrked|wkd)\b`), " worked "},
+	{regexp.MustCompile(`\b(?:racked|rack|racks|racking|clocked|clock|clocks|notched|chalked) up\b`), " "},
+	{regexp.MustCompile(`\bstack(?:ed|s)? up (?:against|to|with)\b`), " vs "},
+	{regexp.MustCompile(`\bfell on\b`), " were on "},
+	{regexp.MustCompile(`\b(?:did|do) (i|you|we|they|he|she) (?:teach|taught)\b`), " did $1 work "},
+	{regexp.MustCompile(`\b(am i|are we|are you|is she|is he) down for\b`), " $1 scheduled for "},
+	{regexp.MustCompile(`\bbreak (.{1,40}?) down by\b`), " $1 by "},
 	// "how many distinct employees worked": people are counted once anyway
 	{regexp.MustCompile(`\b(?:distinct|different|unique|individual) (employees?|people|persons?|staff|workers?|members? of staff|team members?)\b`), " $1 "},
 	// "which of the last 8 weeks had the most hours": which week, in them

@@ -447,7 +447,7 @@ func versusPeriods(m []string) string {
 }
 
 var timeRules = []timeRule{
-	{rx(`(?:(?:in|during|for|over) )?(` + sideRE + `) (?:vs|versus|compared to|compared with|against) (` + sideRE + `)`), versusPeriods},
+	{rx(`(?:(?:in|during|for|over) )?(` + sideRE + `) (?:vs|versus|compared to|compared with|against|with) (` + sideRE + `)`), versusPeriods},
 	// two days with one year after both: "between January 1 and June 30, 2026"
 	{rx(`(?:from|between) ` + monthRE + ` (\d{1,2})(?: (\d{4}))? (?:and|to|until|till|through) ` + monthRE + ` (\d{1,2}) (\d{4})`), func(m []string) string {
 		a, b := fmt.Sprintf("%02d-%02d", monthIndex(m[1]), atoi(m[2])), fmt.Sprintf("%02d-%02d", monthIndex(m[4]), atoi(m[5]))
