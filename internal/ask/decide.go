@@ -246,6 +246,12 @@ func (st *parseState) decide() error {
 			st.measures = append(st.measures, "headcount")
 		}
 	}
+	if hasMeasureWord("hires") && hasMeasureWord("leavers") {
+		// "how many people hired in 2025 have left": a hire and a leave of
+		// the same people, which one count of either would not answer
+		st.fail = notUnderstoodf("scry cannot yet combine a hire and a leave in one question; ask \"how many people hired in 2025\" and \"how many people left in 2025\"")
+		return nil
+	}
 	st.readPersonEvent(&measure)
 	dimCols := st.onlyDimColumns()
 	// only groups asked for ("the distinct department names", "all home
@@ -398,6 +404,24 @@ func (st *parseState) decide() error {
 		}
 	}
 	q.Measure = measure
+	if ms := st.p.model.Measures[measure]; ms.Entity == "absences" {
+		switch {
+		case measure != "absence_cases" && (filterVals["weekday"] != nil || hasFilter(q, "weekday")):
+			// an absence's days span several weekdays; its weekday is its start's
+			st.fail = notUnderstoodf("scry cannot count absence days by day of the week (an absence spans several days); ask for the absences that started on that day (\"how many sick leaves started on a Monday\")")
+			return nil
+		case q.Time != nil && strings.Contains(q.Time.Expr, " vs "):
+			// side by side, an absence counts in the period it starts in; asked
+			// alone, in every period it overlaps: two answers to one question
+			st.fail = notUnderstoodf("scry does not yet compare absences of two periods side by side; ask about each period on its own")
+			return nil
+		}
+	}
+	if counting && strings.Contains(orig, " day ") && (measure == "people_working" || measure == "attendance" || measure == "shifts") && !hasAbsence {
+		// "how many days did I work last month" is neither people nor shifts
+		st.fail = notUnderstoodf("scry counts shifts worked (\"how many shifts did I work last month\"), not days")
+		return nil
+	}
 	// "how many drivers are still employed": those here today, as a count
 	// of people always is; of people hired or leaving in a period, whether
 	// they are still here is a condition scry cannot yet write
@@ -774,9 +798,9 @@ func (st *parseState) decide() error {
 	}
 	// "which waiter had the fewest sick days": people with none have no
 	// rows to rank, so the list would begin with someone who had one
-	if ms := st.p.model.Measures[q.Measure]; q.Kind == "people" && q.Order == "asc" && q.Limit > 0 && q.Having == nil &&
+	if ms := st.p.model.Measures[q.Measure]; (q.Kind == "people" || q.Kind == "groups" && grouped(q.Dimensions, "employee")) && q.Order == "asc" && q.Limit > 0 && q.Having == nil &&
 		ms.Entity != "employees" && (ms.Agg == "sum" || ms.Agg == "count") {
-		st.refuse(notUnderstoodf("scry did not understand %q here: it cannot yet rank people by the fewest %s, since people with none would be left out. Ask who had none (\"who had no sick days this year\"), or for the most", w, measureWords(st.p.model, q.Measure)))
+		st.refuse(notUnderstoodf("scry did not understand %q here: it cannot yet rank people by the fewest %s, since people with none would be left out. Ask who had none (\"who had no sick days this year\"), or for the most", firstNonEmptyStr(w, "bottom"), measureWords(st.p.model, q.Measure)))
 		return nil
 	}
 	// a list put in order with nothing to order it by ("who at my school

@@ -237,8 +237,11 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 			if ans.Rows, err = e.zeroGroups(ctx, tx, version, q, ans.Rows, who, scope, now, rowCap); err != nil {
 				return err
 			}
-			if len(ans.Rows) > 0 && Number(ans.Rows[0][1]) == 0 || q.Limit > 0 && len(ans.Rows) > q.Limit {
-				ans.Notes = append(ans.Notes, "Groups with none count as 0, and groups tied at the last place shown are all shown.")
+			if len(ans.Rows) > 0 && Number(ans.Rows[0][1]) == 0 {
+				ans.Notes = append(ans.Notes, "Groups with none count as 0.")
+			}
+			if q.Limit > 0 && len(ans.Rows) > q.Limit {
+				ans.Notes = append(ans.Notes, fmt.Sprintf("%d groups for the %d asked for: those tied at the last place are all shown.", len(ans.Rows), q.Limit))
 			}
 			if e.Model.Dimensions[q.Dimensions[0]].Time != "" {
 				ans.Notes = append(ans.Notes, "Only whole "+q.Dimensions[0]+"s within the period, up to today, are compared.")
@@ -296,14 +299,14 @@ func zeroFill(q *Query, m *semantic.Model) bool {
 		// week still to come has no 0 to tell). An absence counts in the
 		// bucket it starts in, so a day with none starting may still
 		// have people away: no zeros for absences.
-		if q.Time == nil || q.Time.From == "" || q.Time.To == "" || ms.Entity == "absences" {
+		if q.Time == nil || q.Time.From == "" || q.Time.To == "" {
 			return false
 		}
 	case q.Dimensions[0] == "department", q.Dimensions[0] == "position", q.Dimensions[0] == "location", q.Dimensions[0] == "contract_type", q.Dimensions[0] == "gender":
 	default:
 		return false
 	}
-	return (ms.Entity == "shifts" || ms.Entity == "absences") && (ms.Agg == "sum" || ms.Agg == "count") && ms.Derived == ""
+	return (ms.Entity == "shifts" || ms.Entity == "absences" || ms.Event != "") && (ms.Agg == "sum" || ms.Agg == "count") && ms.Derived == ""
 }
 
 // zeroGroups adds, with 0, the groups of the people the question is about
@@ -335,6 +338,11 @@ func (e *Engine) zeroGroups(ctx context.Context, tx *store.Tx, version int64, q 
 			whole[g[0].(string)] = true
 		}
 		rows = slices.DeleteFunc(append([][]any(nil), rows...), func(r []any) bool { return !whole[fmt.Sprint(r[0])] })
+		if e.Model.Measures[q.Measure].Entity == "absences" {
+			// an absence counts in the bucket it starts in: a week with none
+			// starting may still have people away, so it is no 0
+			groups = nil
+		}
 	} else {
 		u := &Query{Kind: "groups", Measure: "headcount", Dimensions: q.Dimensions}
 		for _, f := range q.Filters {

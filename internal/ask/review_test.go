@@ -40,6 +40,8 @@ func TestSecondReview(t *testing.T) {
 		{"acme-retail", "admin", "list the store managers", 1},                            // not every manager
 		{"maple-district", "admin", "how many hours did Lambert work in 2026", 2},         // one who left is a namesake too
 		{"acme-retail", "admin", "which employees have time off scheduled next week", 30}, // away, not on shift
+		{"acme-retail", "admin", "which department hired the fewest people this year", 3}, // three hired none
+		{"acme-retail", "admin", "which month had the fewest hires this year", 3},         // April, June and October
 	} {
 		ans, err := f.ask(t, c.tenant, c.as, c.q)
 		if err != nil {
@@ -60,6 +62,12 @@ func TestSecondReview(t *testing.T) {
 		{"acme-retail", "admin", "what about their hourly wages?"},
 		{"acme-retail", "employee:E0010", "how many vacation days do I have remaining this year"},
 		{"maple-district", "admin", "who teaches at Oak High School"}, // not the Teaching Assistants
+		// a second review, of the readings after the first
+		{"acme-retail", "admin", "how many people hired in 2025 have left"},        // all hires, "have left" dropped
+		{"acme-retail", "admin", "how many sick days fell on a Monday this year"},  // days of absences that started on a Monday
+		{"acme-retail", "admin", "compare sick leaves this month with last month"}, // start buckets against overlaps
+		{"acme-retail", "admin", "bottom 3 employees by sick days this year"},      // 53 people had none
+		{"maple-district", "admin", "how many days did I teach last month"},        // a count of people
 	} {
 		if ans, err := f.ask(t, c.tenant, c.as, c.q); err == nil {
 			t.Errorf("%s %q answered %v, want a refusal", c.as, c.q, ans.Rows)
