@@ -221,8 +221,11 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 			_ = q.Time.Resolve(now) // for zeroFill; prepare reports an error
 		}
 		fill := zeroFill(q, e.Model)
+		// "top 2 employees by vacation days": six tie at 35, and a limit
+		// would name two of them by the database's whim
+		ties := !fill && q.Kind == "groups" && q.Order == "desc" && q.Limit > 0 && q.Offset == 0 && len(q.Dimensions) == 1 && !q.Share
 		limit, offset := q.Limit, q.Offset
-		if fill {
+		if fill || ties {
 			q.Limit, q.Offset = 0, 0
 		}
 		c, err := prepare(q, e.Model, tx.Dialect, who, scope, now, rowCap, !e.FactsOnly)
@@ -232,6 +235,12 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		}
 		if ans.Rows, err = e.rows(ctx, tx, version, c); err != nil {
 			return err
+		}
+		if ties {
+			ans.Rows = keepTies(ans.Rows, q.Limit, rowCap)
+			if len(ans.Rows) > q.Limit {
+				ans.Notes = append(ans.Notes, fmt.Sprintf("%d groups for the %d asked for: those tied at the last place are all shown.", len(ans.Rows), q.Limit))
+			}
 		}
 		if fill {
 			if ans.Rows, err = e.zeroGroups(ctx, tx, version, q, ans.Rows, who, scope, now, rowCap); err != nil {
@@ -375,17 +384,24 @@ func (e *Engine) zeroGroups(ctx context.Context, tx *store.Tx, version int64, q 
 	if q.Offset >= len(out) {
 		return [][]any{}, nil
 	}
-	out = out[q.Offset:]
-	n := limitOf(q, rowCap)
-	// a tie at the cut is kept: three departments with no sick days are
-	// all the fewest
-	for n < len(out) && n > 0 && n <= rowCap && Number(out[n][1]) == Number(out[n-1][1]) {
+	return keepTies(out[q.Offset:], q.Limit, rowCap), nil
+}
+
+// keepTies cuts rows in order of their value (the second column) to the
+// limit, keeping a tie at the cut: three departments with no sick days are
+// all the fewest.
+func keepTies(rows [][]any, limit, rowCap int) [][]any {
+	n := limit
+	if n <= 0 || n > rowCap {
+		n = rowCap + 1
+	}
+	for n < len(rows) && n > 0 && n <= rowCap && Number(rows[n][1]) == Number(rows[n-1][1]) {
 		n++
 	}
-	if n < len(out) {
-		out = out[:n]
+	if n < len(rows) {
+		rows = rows[:n]
 	}
-	return out, nil
+	return rows
 }
 
 // onPerson: the filter is on people (their department, dates, manager),
