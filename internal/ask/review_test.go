@@ -42,6 +42,7 @@ func TestSecondReview(t *testing.T) {
 		{"acme-retail", "admin", "which employees have time off scheduled next week", 30}, // away, not on shift
 		{"acme-retail", "admin", "which department hired the fewest people this year", 3}, // three hired none
 		{"acme-retail", "admin", "which month had the fewest hires this year", 3},         // April, June and October
+		{"acme-retail", "admin", "top 2 employees by vacation days this year", 6},         // six tie at 35
 	} {
 		ans, err := f.ask(t, c.tenant, c.as, c.q)
 		if err != nil {
