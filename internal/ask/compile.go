@@ -408,6 +408,20 @@ func (b *builder) in(col string, f Filter) string {
 // grouping by them does: "hours worked in Paris" is the Paris row of "hours
 // worked by location", and hours worked at a "Remote" location (a shift's
 // place, never an employee's) are found at all.
+// filterConds is the SQL of each filter, for the part of a share or a
+// ratio's sides.
+func (b *builder) filterConds(fs []Filter) ([]string, error) {
+	var out []string
+	for _, f := range fs {
+		c, err := b.filterCond(f)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, c)
+	}
+	return out, nil
+}
+
 func (b *builder) filterCond(f Filter) (string, error) {
 	if d, ok := b.model.Dimensions[f.Field]; ok && d.ShiftsColumn != "" && b.entity() == "shifts" && f.Ref == nil && f.Op == "" {
 		f.Field = d.ShiftsColumn
@@ -728,13 +742,9 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		if err != nil {
 			return compiled{}, err
 		}
-		var part []string
-		for _, f := range q.ShareWhere {
-			c, err := b.filterCond(f)
-			if err != nil {
-				return compiled{}, err
-			}
-			part = append(part, c)
+		part, err := b.filterConds(q.ShareWhere)
+		if err != nil {
+			return compiled{}, err
 		}
 		value := "1"
 		if b.ms.Agg == "sum" {
@@ -754,13 +764,9 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		num := "coalesce(sum(case when " + strings.Join(part, " and ") + " then " + value + " else 0 end), 0)"
 		den, times, label := "sum("+value+")", "100.0 * ", "percent"
 		if len(q.RatioTo) > 0 {
-			var to []string
-			for _, f := range q.RatioTo {
-				c, err := b.filterCond(f)
-				if err != nil {
-					return compiled{}, err
-				}
-				to = append(to, c)
+			to, err := b.filterConds(q.RatioTo)
+			if err != nil {
+				return compiled{}, err
 			}
 			den, times, label = "sum(case when "+strings.Join(to, " and ")+" then "+value+" else 0 end)", "1.0 * ", "ratio"
 		}

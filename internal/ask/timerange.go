@@ -92,6 +92,15 @@ var (
 	reBetwMD      = regexp.MustCompile(`^between (\d{2})-(\d{2}) and (\d{2})-(\d{2})$`)
 )
 
+// resolveBoth resolves the two periods of "A vs B" or "from A to B".
+func resolveBoth(x, y string, now time.Time) (a1, b1, a2, b2 string, err error) {
+	if a1, b1, err = resolveExpr(x, now); err != nil {
+		return
+	}
+	a2, b2, err = resolveExpr(y, now)
+	return
+}
+
 func resolveExpr(expr string, now time.Time) (string, string, error) {
 	today := time.Date(now.Year(), now.Month(), now.Day(), 0, 0, 0, 0, time.UTC)
 	f := func(a, b time.Time) (string, string, error) { return a.Format(day), b.Format(day), nil }
@@ -281,11 +290,7 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 	if m := reVs.FindStringSubmatch(expr); m != nil {
 		// two periods compared side by side: the span of both, which must
 		// hold nothing else, so one must follow the other
-		a1, b1, err := resolveExpr(m[1], now)
-		if err != nil {
-			return "", "", err
-		}
-		a2, b2, err := resolveExpr(m[2], now)
+		a1, b1, a2, b2, err := resolveBoth(m[1], m[2], now)
 		if err != nil {
 			return "", "", err
 		}
@@ -300,11 +305,7 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 	if m := reFromTo.FindStringSubmatch(expr); m != nil {
 		// "from March to May": the start of one period to the end of the
 		// other; a start that would fall after the end is the year before
-		a, _, err := resolveExpr(m[1], now)
-		if err != nil {
-			return "", "", err
-		}
-		_, b, err := resolveExpr(m[2], now)
+		a, _, _, b, err := resolveBoth(m[1], m[2], now)
 		if err != nil {
 			return "", "", err
 		}
