@@ -104,6 +104,11 @@ func (st *parseState) decide() error {
 	if !people && !counting && working && (st.whichPosition() || st.namesPeopleFirst()) {
 		people = true
 	}
+	// "which drivers had shifts last week", "which cashiers had an
+	// absence": the people with some of them, not their number
+	if !people && !counting && !average && !share && !most && !least && st.whichPosition() && reHadSome.MatchString(orig) {
+		people = true
+	}
 	// "how old is the oldest …" asks for the age, not the person
 	if st.extreme != "" && st.take(reHowOld) != nil {
 		q.Aggs, q.Order, st.people, people = []string{st.extreme}, "", false, false
@@ -179,6 +184,18 @@ func (st *parseState) decide() error {
 		(strings.Contains(orig, " duration ") || strings.Contains(orig, " length ") || strings.Contains(orig, " how long ") || strings.Contains(orig, " long ")) {
 		measure = "absence_duration"
 		st.useWord("long")
+	}
+	// "shifts with a duration over 8h": the length of a shift, not of an
+	// absence, when the question speaks of shifts and of no absence
+	if measure == "absence_duration" && !hasAbsence && (hasMeasureWord("shifts") || hasMeasureWord("attendance")) {
+		measure = "shift_length"
+	}
+	if measure == "shift_length" && counting && q.Having != nil && (hasMeasureWord("shifts") || hasMeasureWord("attendance")) {
+		return notUnderstoodf("scry cannot yet count single shifts by their length; it can give their average length (\"average hours per shift last week\") or the longest (\"the longest shift last week\")")
+	}
+	// "how many?" names nothing to count
+	if measure == "" && counting && !slices.ContainsFunc(st.toks, func(t string) bool { return !bareCount[t] }) {
+		return notUnderstoodf("scry did not understand what to count: name it (\"how many employees\", \"how many shifts last week\")")
 	}
 	if measure == "hours_worked" && filterVals["status"] != nil && filterVals["status"][0] == "planned" {
 		measure, filterVals["status"] = "planned_hours", nil
@@ -403,6 +420,11 @@ func (st *parseState) decide() error {
 			return nil
 		}
 	}
+	// "total break minutes": the sum of the breaks, whose plain measure is
+	// the average break of a shift
+	if measure == "break_length" && !average && reTotal.MatchString(orig) {
+		measure = "break_total"
+	}
 	q.Measure = measure
 	if ms := st.p.model.Measures[measure]; ms.Entity == "absences" {
 		switch {
@@ -610,6 +632,12 @@ func (st *parseState) decide() error {
 	if st.perWeek && (measure == "hours_worked" || measure == "planned_hours") {
 		q.PerPersonWeek = true
 	}
+	// "average hours per employee per week": the mean of a person's week
+	// is already per person, so "per employee" names the average, not a
+	// row for each ("each person" still asks for the rows)
+	if q.PerPersonWeek && rePerPerson.MatchString(orig) {
+		st.dims = remove(st.dims, "employee")
+	}
 	// "the highest paid in each department": rank people within the group
 	if st.extreme != "" && len(st.dims) == 1 && st.dims[0] != "employee" && !counting {
 		q.RankWithin, st.dims = st.dims[0], nil
@@ -796,10 +824,25 @@ func (st *parseState) decide() error {
 		st.refuse(notUnderstoodf("scry did not understand %q here: it can give the %s of all shifts or absences in a period, not rank people or groups by their own", w, map[bool]string{true: "longest", false: "shortest"}[most]))
 		return nil
 	}
+	// "headcount per month": people are counted on one day, and grouping
+	// them by a time grain would group them by the month they were hired
+	if q.Measure == "headcount" && slices.ContainsFunc(q.Dimensions, func(d string) bool { return st.p.model.Dimensions[d].Time != "" }) {
+		st.refuse(notUnderstoodf("scry counts people on one day, not per %s yet: ask for the headcount on a date (\"headcount on 2025-06-30\"), or for hires or leavers per month", q.Dimensions[0]))
+		return nil
+	}
+	// "bottom 3 employees by shifts": a ranking of people by the fewest is
+	// the list of those people, which counts the ones with none
+	if p := *q; q.Kind == "groups" && len(q.Dimensions) == 1 && q.Dimensions[0] == "employee" && q.Order == "asc" && q.Limit > 0 {
+		p.Kind, p.Dimensions = "people", nil
+		if zeroFill(&p, st.p.model) {
+			*q = p
+		}
+	}
 	// "which waiter had the fewest sick days": people with none have no
 	// rows to rank, so the list would begin with someone who had one
+	// unless the engine adds them (zeroFill)
 	if ms := st.p.model.Measures[q.Measure]; (q.Kind == "people" || q.Kind == "groups" && grouped(q.Dimensions, "employee")) && q.Order == "asc" && q.Limit > 0 && q.Having == nil &&
-		ms.Entity != "employees" && (ms.Agg == "sum" || ms.Agg == "count") {
+		ms.Entity != "employees" && (ms.Agg == "sum" || ms.Agg == "count") && !zeroFill(q, st.p.model) {
 		st.refuse(notUnderstoodf("scry did not understand %q here: it cannot yet rank people by the fewest %s, since people with none would be left out. Ask who had none (\"who had no sick days this year\"), or for the most", firstNonEmptyStr(w, "bottom"), measureWords(st.p.model, q.Measure)))
 		return nil
 	}
@@ -1333,6 +1376,11 @@ var reAvgOfAvg = rx(`(?:average|mean|avg) of (?:the |all |each |every )?(?:[a-z]
 var reTimeOff = regexp.MustCompile(` (?:off|leave|vacation|holiday|absent|away|sick)\b`)
 
 // reRostered: a shift planned for someone ("scheduled", "planned").
+// bareCount are the words of a count that names nothing ("how many?").
+var bareCount = map[string]bool{"how": true, "many": true, "much": true, "count": true, "number": true, "total": true, "the": true, "of": true, "what": true, "is": true, "are": true, "there": true}
+
+var reHadSome = regexp.MustCompile(` (?:have|has|had|got|get|take|took|taken) (?:a |an |any |some |at least 1 )?(?:shift|absence|sick|vacation|holiday|leave|time off|day off)\b`)
+
 var reRostered = regexp.MustCompile(` (?:scheduled|rostered|planned|on shift|on duty)\b`)
 
 var reMoreThan = rx(`(more|less|fewer|longer|shorter) (?:(?:` + strings.ReplaceAll(factWordList, " ", "|") + `) )*(?:_ )*than`)

@@ -246,13 +246,20 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 			if ans.Rows, err = e.zeroGroups(ctx, tx, version, q, ans.Rows, who, scope, now, rowCap); err != nil {
 				return err
 			}
-			if len(ans.Rows) > 0 && Number(ans.Rows[0][1]) == 0 {
-				ans.Notes = append(ans.Notes, "Groups with none count as 0.")
+			if len(ans.Rows) > 0 && rankedValue(ans.Rows[0]) == 0 {
+				switch {
+				case q.Kind != "people":
+					ans.Notes = append(ans.Notes, "Groups with none count as 0.")
+				case q.Time != nil && q.Time.To != "":
+					ans.Notes = append(ans.Notes, "People with none count as 0: those employed today who had joined by the end of the period.")
+				default:
+					ans.Notes = append(ans.Notes, "People with none count as 0: those employed today.")
+				}
 			}
-			if q.Limit > 0 && len(ans.Rows) > q.Limit {
+			if q.Kind == "groups" && q.Limit > 0 && len(ans.Rows) > q.Limit {
 				ans.Notes = append(ans.Notes, fmt.Sprintf("%d groups for the %d asked for: those tied at the last place are all shown.", len(ans.Rows), q.Limit))
 			}
-			if e.Model.Dimensions[q.Dimensions[0]].Time != "" {
+			if q.Kind == "groups" && e.Model.Dimensions[q.Dimensions[0]].Time != "" {
 				ans.Notes = append(ans.Notes, "Only whole "+q.Dimensions[0]+"s within the period, up to today, are compared.")
 			}
 		}
@@ -294,36 +301,64 @@ func (e *Engine) rows(ctx context.Context, tx *store.Tx, version int64, c compil
 // grouped total of facts leaves out: without them the answer would name a
 // department with 2 days while three had 0. Only totals (sums and counts)
 // of facts, by one group of people (department, position, location,
-// contract type, gender).
+// contract type, gender), by whole time buckets, or by person ("who
+// worked the fewest hours last month").
 func zeroFill(q *Query, m *semantic.Model) bool {
-	if q.Kind != "groups" || q.Order != "asc" || len(q.Dimensions) != 1 || q.Having != nil || q.Share || len(q.Aggs) > 0 ||
+	if q.Order != "asc" || q.Having != nil || q.Share || len(q.Aggs) > 0 || q.Without ||
 		q.PerPersonWeek || q.Distinct != "" || q.CountOf != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.Relation != "" || q.RankWithin != "" {
 		return false
 	}
 	ms := m.Measures[q.Measure]
-	switch g := m.Dimensions[q.Dimensions[0]].Time; {
-	case g == "day" || g == "week" || g == "month" || g == "quarter" || g == "year":
-		// "which of the last 8 weeks had the fewest hours worked": every
-		// week of a period with both ends, up to today (a
-		// week still to come has no 0 to tell). An absence counts in the
-		// bucket it starts in, so a day with none starting may still
-		// have people away: no zeros for absences.
-		if q.Time == nil || q.Time.From == "" || q.Time.To == "" {
+	if q.Kind == "people" {
+		// a ranked list only: the people with none are those the same
+		// question's "who did not …" lists
+		if q.Limit == 0 || len(q.Dimensions) > 0 || len(q.Columns) > 0 || len(q.Sort) > 0 || ms.Event != "" {
 			return false
 		}
-	case q.Dimensions[0] == "department", q.Dimensions[0] == "position", q.Dimensions[0] == "location", q.Dimensions[0] == "contract_type", q.Dimensions[0] == "gender":
-	default:
+	} else if q.Kind != "groups" || len(q.Dimensions) != 1 {
 		return false
+	} else {
+		switch g := m.Dimensions[q.Dimensions[0]].Time; {
+		case g == "day" || g == "week" || g == "month" || g == "quarter" || g == "year":
+			// "which of the last 8 weeks had the fewest hours worked": every
+			// week of a period with both ends, up to today (a
+			// week still to come has no 0 to tell). An absence counts in the
+			// bucket it starts in, so a day with none starting may still
+			// have people away: no zeros for absences.
+			if q.Time == nil || q.Time.From == "" || q.Time.To == "" {
+				return false
+			}
+		case q.Dimensions[0] == "department", q.Dimensions[0] == "position", q.Dimensions[0] == "location", q.Dimensions[0] == "contract_type", q.Dimensions[0] == "gender":
+		default:
+			return false
+		}
 	}
 	return (ms.Entity == "shifts" || ms.Entity == "absences" || ms.Event != "") && (ms.Agg == "sum" || ms.Agg == "count") && ms.Derived == ""
 }
 
 // zeroGroups adds, with 0, the groups of the people the question is about
 // (its conditions on people, in the asker's scope, employed today) that
-// have no facts, puts all in order (fewest first) and takes the limit.
+// have no facts, puts all in order (fewest first) and takes the limit. A
+// question ranking people adds the people its "who did not …" reading
+// lists, less those who joined after the period: someone hired last week
+// did not work the fewest hours last month.
 func (e *Engine) zeroGroups(ctx context.Context, tx *store.Tx, version int64, q *Query, rows [][]any, who Asker, scope Scope, now time.Time, rowCap int) ([][]any, error) {
 	var groups [][]any
-	if g := e.Model.Dimensions[q.Dimensions[0]].Time; g != "" {
+	if q.Kind == "people" {
+		u := *q
+		u.Without, u.Order, u.Limit, u.Offset = true, "", 0, 0
+		u.Filters = slices.Clone(q.Filters)
+		if q.Time != nil && q.Time.To != "" {
+			u.Filters = append(u.Filters, Filter{Field: "hire_date", Op: "<=", Values: []string{q.Time.To}})
+		}
+		c, err := prepare(&u, e.Model, tx.Dialect, who, scope, now, rowCap, !e.FactsOnly)
+		if err != nil {
+			return nil, err
+		}
+		if groups, err = e.rows(ctx, tx, version, c); err != nil {
+			return nil, err
+		}
+	} else if g := e.Model.Dimensions[q.Dimensions[0]].Time; g != "" {
 		// the period's buckets, labelled as store.Dialect.Grain labels them
 		from, _ := time.Parse(day, q.Time.From)
 		to, _ := time.Parse(day, q.Time.To)
@@ -374,12 +409,24 @@ func (e *Engine) zeroGroups(ctx context.Context, tx *store.Tx, version int64, q 
 	}
 	for _, g := range groups {
 		if !have[fmt.Sprint(g[0])] {
-			out = append(out, []any{g[0], int64(0)})
+			if q.Kind != "people" {
+				g = g[:1] // a group's label, without its headcount
+			}
+			out = append(out, append(slices.Clone(g), int64(0)))
 		}
 	}
+	// fewest first, then as the database orders a tie: a group by its
+	// label, a person by name (the second column), then id
+	name := len(out) > 0 && len(out[0]) > 2
 	sort.SliceStable(out, func(i, j int) bool {
-		a, b := Number(out[i][1]), Number(out[j][1])
-		return a < b || a == b && fmt.Sprint(out[i][0]) < fmt.Sprint(out[j][0])
+		a, b := rankedValue(out[i]), rankedValue(out[j])
+		if a != b {
+			return a < b
+		}
+		if name && fmt.Sprint(out[i][1]) != fmt.Sprint(out[j][1]) {
+			return fmt.Sprint(out[i][1]) < fmt.Sprint(out[j][1])
+		}
+		return fmt.Sprint(out[i][0]) < fmt.Sprint(out[j][0])
 	})
 	if q.Offset >= len(out) {
 		return [][]any{}, nil
@@ -387,15 +434,17 @@ func (e *Engine) zeroGroups(ctx context.Context, tx *store.Tx, version int64, q 
 	return keepTies(out[q.Offset:], q.Limit, rowCap), nil
 }
 
-// keepTies cuts rows in order of their value (the second column) to the
-// limit, keeping a tie at the cut: three departments with no sick days are
-// all the fewest.
+// rankedValue is a ranked row's value: its last column.
+func rankedValue(r []any) float64 { return Number(r[len(r)-1]) }
+
+// keepTies cuts rows in order of their value to the limit, keeping a tie
+// at the cut: three departments with no sick days are all the fewest.
 func keepTies(rows [][]any, limit, rowCap int) [][]any {
 	n := limit
 	if n <= 0 || n > rowCap {
 		n = rowCap + 1
 	}
-	for n < len(rows) && n > 0 && n <= rowCap && Number(rows[n][1]) == Number(rows[n-1][1]) {
+	for n < len(rows) && n > 0 && n <= rowCap && rankedValue(rows[n]) == rankedValue(rows[n-1]) {
 		n++
 	}
 	if n < len(rows) {

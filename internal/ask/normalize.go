@@ -1,6 +1,7 @@
 package ask
 
 import (
+	"fmt"
 	"regexp"
 	"strings"
 )
@@ -18,6 +19,9 @@ var bareNegations = map[string]string{"arent": "are not", "isnt": "is not", "was
 	"dont": "do not", "doesnt": "does not", "didnt": "did not", "havent": "have not", "hasnt": "has not", "hadnt": "had not",
 	"wont": "will not", "cant": "cannot", "couldnt": "could not", "shouldnt": "should not", "wouldnt": "would not"}
 
+// numberWordRE matches the number words of numberWords that are one word.
+const numberWordRE = `(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|twenty|thirty|forty|fifty|sixty|hundred)`
+
 var numberWords = map[string]string{
 	"one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7", "eight": "8",
 	"nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "thirteen": "13", "fourteen": "14", "fifteen": "15",
@@ -27,6 +31,12 @@ var numberWords = map[string]string{
 
 var (
 	reISODate = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
+	// "2026-09" is a month; "26/11/2026" a day, when which number is the
+	// day is plain (over 12); "Aug '26" a month of 2026
+	reISOMonth  = regexp.MustCompile(`\b((?:19|20)\d{2})-(0[1-9]|1[0-2])(-\d{1,2})?\b`)
+	reSlashDate = regexp.MustCompile(`\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d{2})\b`)
+	reShortYear = regexp.MustCompile(`\b(` + monthWordRE + `)\.? '(\d{2})\b`)
+
 	reNonWord = regexp.MustCompile(`[^a-z0-9%]+`)
 	reOrdinal = regexp.MustCompile(`\b(\d{1,2})(st|nd|rd|th)\b`)
 )
@@ -55,11 +65,30 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bw/`), " with "},
 	{regexp.MustCompile(`# *(?:of\b)?`), " number of "},
 	// "60 or older", "40 hours or more": at least; "10 or fewer": at most
-	{regexp.MustCompile(`\b(\d+(?:\.\d+)?) ((?:hours?|hrs?|years?(?: old)?|days?|shifts?) )?or (?:more|older|above|over|greater|higher|longer|plus)\b`), " at least $1 $2 "},
-	{regexp.MustCompile(`\b(\d+(?:\.\d+)?) ((?:hours?|hrs?|years?(?: old)?|days?|shifts?) )?or (?:less|fewer|younger|below|under|lower|shorter)\b`), " at most $1 $2 "},
+	{regexp.MustCompile(`\b(\d+(?:\.\d+)?|` + numberWordRE + `) ((?:hours?|hrs?|years?(?: old)?|days?|shifts?) )?or (?:more|older|above|over|greater|higher|longer|plus)\b`), " at least $1 $2 "},
+	{regexp.MustCompile(`\b(\d+(?:\.\d+)?|` + numberWordRE + `) ((?:hours?|hrs?|years?(?: old)?|days?|shifts?) )?or (?:less|fewer|younger|below|under|lower|shorter)\b`), " at most $1 $2 "},
+	// "how many times was I off sick": how many absences; "how much time
+	// did we work": how many hours
+	{regexp.MustCompile(`\bhow many times\b( (?:more|less|fewer|as|larger|bigger|higher|greater|smaller)\b)?`), " how many$1 "},
+	{regexp.MustCompile(`\bhow much (?:time|of (?:my|our|their) time)\b`), " how many hours "},
 	// the words of everyday speech for readings scry has
 	{regexp.MustCompile(`\b(?:at the moment|as of now|as we speak|as things stand|rn)\b`), " right now "},
-	{regexp.MustCompile(`\b(day|week|month|quarter|year) by (day|week|month|quarter|year)\b`), " per $1 "},
+	{regexp.MustCompile(`\b(day|week|month|quarter|year)[ -]by[ -](?:day|week|month|quarter|year)\b`), " per $1 "},
+	{regexp.MustCompile(`\b(day|week|month|quarter|year)[ -](?:to|on)[ -](?:day|week|month|quarter|year)\b`), " per $1 "},
+	// a chat's greeting and thanks carry no part of the question
+	{regexp.MustCompile(`^\s*(?:(?:hey|hi|hello|morning|good (?:morning|afternoon|evening)|quick one|quick question|question|ok|okay)\b[\s,!:.\-–—]*)+`), " "},
+	{regexp.MustCompile(`[\s,!.]*\b(?:pls|plz|please|thanks|thank you|thx|ty|cheers|lol)\b[\s!.?]*$`), " "},
+	{regexp.MustCompile(`\batm\b`), " right now "},
+	{regexp.MustCompile(`\b([a-z]+s) r\b`), " $1 are "},
+	{regexp.MustCompile(`\b(?:currently )?active (employees?|staff|people|workers?|workforce|headcount|team members?|personnel|members? of staff)\b`), " current $1 "},
+	// "Q2 and Q3 2026": the year is both quarters'
+	{regexp.MustCompile(`\bq([1-4]) (and|vs\.?|versus|or|to|with) q([1-4]) ((?:19|20)\d\d)\b`), " q$1 $4 $2 q$3 $4 "},
+	// "compare hours in Q2 and Q3 2026": the two periods side by side
+	{regexp.MustCompile(`\b(compar(?:e|ing|ison)\b.*?\b)(q[1-4](?: (?:19|20)\d\d)?|(?:19|20)\d\d|` + monthWordRE + `(?: (?:19|20)\d\d)?) and (q[1-4](?: (?:19|20)\d\d)?|(?:19|20)\d\d|` + monthWordRE + `(?: (?:19|20)\d\d)?)\b`), "$1$2 vs $3"},
+	{regexp.MustCompile(`\b(?:is |are |gets? |got )?paid the (most|least|highest|lowest) (?:per hour|an hour|hourly|by the hour)\b`), " has the $1 hourly wage "},
+	{regexp.MustCompile(`\bthe (?:greatest|highest|largest|biggest) (?:number|amount|count|total) of\b`), " the most "},
+	{regexp.MustCompile(`\bthe (?:lowest|smallest) (?:number|amount|count|total) of\b`), " the fewest "},
+	{regexp.MustCompile(`^\s*where (?:do|does|did) (?:the )?(most|least|fewest) (staff|employees|people|workers) work\b`), " which location has the $1 $2 "},
 	{regexp.MustCompile(`\b(?:lined up|on the rota|on the roster|rostered)\b`), " scheduled "},
 	{regexp.MustCompile(`\b(most|least) (?:often|frequently|common)\b`), " $1 "},
 	{regexp.MustCompile(`\b(?:phoned|rang|rung|phones|rings) in sick\b`), " called in sick "},
@@ -107,6 +136,7 @@ func normalize(q string) []string { toks, _ := normalizeWords(q); return toks }
 // written (lower case, before singular forms), for refusals that quote it.
 func normalizeWords(q string) ([]string, []string) {
 	s := strings.ToLower(q)
+	s = typedDates(s)
 	s = contractions.Replace(s)
 	s = reISODate.ReplaceAllString(s, " d${1}x${2}x${3} ")
 	s = strings.ReplaceAll(s, "%", " percent ")
@@ -138,6 +168,32 @@ func normalizeWords(q string) ([]string, []string) {
 		words = append(words, orig)
 	}
 	return out, words
+}
+
+// typedDates writes the dates people type as words scry reads: "2026-09"
+// as "september 2026", "26/11/2026" as 2026-11-26 (and "11/26/2026" too;
+// "03/04/2026" stays as typed, since either number may be the day), "Aug
+// '26" as "aug 2026".
+func typedDates(s string) string {
+	s = reShortYear.ReplaceAllString(s, "$1 20$2")
+	s = reSlashDate.ReplaceAllStringFunc(s, func(m string) string {
+		p := reSlashDate.FindStringSubmatch(m)
+		a, b := atoi(p[1]), atoi(p[2])
+		switch {
+		case a > 12 && a <= 31 && b >= 1 && b <= 12:
+			return fmt.Sprintf("%s-%02d-%02d", p[3], b, a)
+		case b > 12 && b <= 31 && a >= 1 && a <= 12:
+			return fmt.Sprintf("%s-%02d-%02d", p[3], a, b)
+		}
+		return m
+	})
+	return reISOMonth.ReplaceAllStringFunc(s, func(m string) string {
+		p := reISOMonth.FindStringSubmatch(m)
+		if p[3] != "" {
+			return m // a day
+		}
+		return " " + monthNames[atoi(p[2])-1] + " " + p[1] + " "
+	})
 }
 
 // normPhrase normalises a synonym or a tenant value the same way.

@@ -74,6 +74,7 @@ var (
 	reMost       = rx(`(the most|most|highest|largest|biggest|maximum|max|greatest|longest)`)
 	reLeast      = rx(`(the least|least|lowest|smallest|fewest|minimum|min|shortest)`)
 	reWeekly     = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
+	rePerPerson  = regexp.MustCompile(` per (employee|person|head|worker|staff member|team member)\b`)
 	reSelf       = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
 	reDeptMgr    = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
 	reMgrOf      = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)

@@ -123,9 +123,11 @@ func (st *parseState) readWords() error {
 			if mn.name == "absence_type" && strings.HasSuffix(it.text, " leave") && strings.Contains(strings.ToLower(st.question), "leaves") {
 				st.measures = append(st.measures, "absence_cases") // "sick leaves" counts cases
 			}
-		case grouping && dim == "employee" && prev == "by" && st.words[it.pos] != st.toks[it.pos] && reTotal.MatchString(" "+strings.Join(st.toks, " ")+" "):
-			// "total hours worked by employees over 50": who worked them,
-			// one total (the plural, as written; "by employee" groups)
+		case grouping && dim == "employee" && prev == "by" && st.words[it.pos] != st.toks[it.pos] &&
+			(reTotal.MatchString(" "+strings.Join(st.toks, " ")+" ") || it.pos >= 2 && agentVerbs[st.toks[it.pos-2]]):
+			// "total hours worked by employees over 50", "the shifts worked
+			// by employees of the Kitchen": who worked them, one total (the
+			// plural, as written; "by employee" groups)
 		case grouping && dim != "":
 			st.dims = append(st.dims, dim)
 		case measure != "":
@@ -150,6 +152,10 @@ func (st *parseState) readWords() error {
 	}
 	return nil
 }
+
+// agentVerbs, before "by employees", say who did it ("worked by
+// employees of Finance"), not a row for each.
+var agentVerbs = map[string]bool{"worked": true, "taken": true, "logged": true, "done": true, "recorded": true, "put": true, "clocked": true}
 
 // readAlternatives reads "or", "either" and "nor" between values of one
 // field ("part-timers or apprentices", "not in Paris or Lyon"): the filter
