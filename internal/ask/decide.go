@@ -538,7 +538,10 @@ func (st *parseState) decide() error {
 	// "how many teachers report to each principal": people of one position
 	// counted for each person of another are grouped by their manager, who
 	// holds that position
-	if each := st.eachPosition; each != "" && len(filterVals["position"]) == 2 && grouped(st.dims, "employee") && st.positionBefore(each) {
+	// "how many direct reports does each principal have": anyone, counted
+	// for each principal, is grouped by their manager the same way
+	reports := len(filterVals["position"]) == 1 && (strings.Contains(orig, " report ") || strings.Contains(orig, " subordinate ")) && counting
+	if each := st.eachPosition; each != "" && (len(filterVals["position"]) == 2 && st.positionBefore(each) || reports) && grouped(st.dims, "employee") {
 		var keep []string
 		for _, v := range filterVals["position"] {
 			if v != each {
@@ -824,10 +827,11 @@ func (st *parseState) decide() error {
 		st.refuse(notUnderstoodf("scry did not understand %q here: it can give the %s of all shifts or absences in a period, not rank people or groups by their own", w, map[bool]string{true: "longest", false: "shortest"}[most]))
 		return nil
 	}
-	// "headcount per month": people are counted on one day, and grouping
-	// them by a time grain would group them by the month they were hired
-	if q.Measure == "headcount" && slices.ContainsFunc(q.Dimensions, func(d string) bool { return st.p.model.Dimensions[d].Time != "" }) {
-		st.refuse(notUnderstoodf("scry counts people on one day, not per %s yet: ask for the headcount on a date (\"headcount on 2025-06-30\"), or for hires or leavers per month", q.Dimensions[0]))
+	// "headcount per month": people are counted on one day, each month's
+	// last (headcountSeries); grouping them by a time grain otherwise
+	// would group them by the month they were hired
+	if q.Measure == "headcount" && !headcountSeries(q, st.p.model) && slices.ContainsFunc(q.Dimensions, func(d string) bool { return st.p.model.Dimensions[d].Time != "" }) {
+		st.refuse(notUnderstoodf("scry counts people on one day: it can give the headcount at the end of each day, week, month, quarter or year of a period (\"headcount per month in 2025\"), alone and not in order, or on a date (\"headcount on 2025-06-30\")"))
 		return nil
 	}
 	// "bottom 3 employees by shifts": a ranking of people by the fewest is

@@ -215,6 +215,9 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		} else if note != "" {
 			ans.Notes = append(ans.Notes, note)
 		}
+		if headcountSeries(q, e.Model) {
+			return e.headcountOn(ctx, tx, version, q, who, scope, now, rowCap, engine, ans)
+		}
 		// the fewest of groups: every group is ranked, then those with
 		// none are added before the limit is taken (zeroGroups)
 		if q.Time != nil {
@@ -359,23 +362,8 @@ func (e *Engine) zeroGroups(ctx context.Context, tx *store.Tx, version int64, q 
 			return nil, err
 		}
 	} else if g := e.Model.Dimensions[q.Dimensions[0]].Time; g != "" {
-		// the period's buckets, labelled as store.Dialect.Grain labels them
-		from, _ := time.Parse(day, q.Time.From)
-		to, _ := time.Parse(day, q.Time.To)
-		if today := now.Truncate(24 * time.Hour); to.After(today) {
-			to = today // no zeros for what has not happened yet
-		}
-		// only whole buckets are compared: the week a period starts in the
-		// middle of, or this month so far, has fewer hours for that alone
-		for t := startOf(g, from); !t.After(to) && len(groups) <= rowCap; t = add(g, t, 1) {
-			if t.Before(from) || add(g, t, 1).AddDate(0, 0, -1).After(to) {
-				continue
-			}
-			label := t.Format(map[string]string{"day": day, "week": day, "month": "2006-01", "year": "2006"}[g])
-			if g == "quarter" {
-				label = fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())+2)/3)
-			}
-			groups = append(groups, []any{label})
+		for _, b := range wholeBuckets(g, q.Time, now, rowCap) {
+			groups = append(groups, []any{b.label})
 		}
 		whole := map[string]bool{}
 		for _, g := range groups {
@@ -432,6 +420,91 @@ func (e *Engine) zeroGroups(ctx context.Context, tx *store.Tx, version int64, q 
 		return [][]any{}, nil
 	}
 	return keepTies(out[q.Offset:], q.Limit, rowCap), nil
+}
+
+// headcountSeries: "headcount per month in 2025", "headcount at the end
+// of each of the last 6 months": the headcount on the last day of each
+// whole bucket of a period (headcountOn).
+func headcountSeries(q *Query, m *semantic.Model) bool {
+	if q.Kind != "groups" || q.Measure != "headcount" || len(q.Dimensions) != 1 || q.Time == nil || q.Order != "" || q.Limit > 0 ||
+		q.Having != nil || q.Share || len(q.Aggs) > 0 || q.CountOf != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.Relation != "" || q.Distinct != "" {
+		return false
+	}
+	switch m.Dimensions[q.Dimensions[0]].Time {
+	case "day", "week", "month", "quarter", "year":
+		return true
+	}
+	return false
+}
+
+// headcountOn answers a headcount series: the question's people, in the
+// asker's scope, employed on the last day of each whole bucket up to
+// today, one scoped query per bucket (a headcount is taken on one day).
+func (e *Engine) headcountOn(ctx context.Context, tx *store.Tx, version int64, q *Query, who Asker, scope Scope, now time.Time, rowCap int, engine string, ans *Answer) error {
+	if err := q.Time.Resolve(now); err != nil {
+		return err
+	}
+	g := e.Model.Dimensions[q.Dimensions[0]].Time
+	bs := wholeBuckets(g, q.Time, now, rowCap)
+	if len(bs) == 0 {
+		return errcode.New(errcode.NotUnderstood, "No whole %s of %s has passed yet: a headcount per %s is taken on each one's last day", g, q.Time.Describe(), g)
+	}
+	if len(bs) > maxSeries {
+		return errcode.New(errcode.NotUnderstood, "%s holds more than %d %ss: ask for a shorter period or a longer unit", q.Time.Describe(), maxSeries, g)
+	}
+	var c compiled
+	for _, b := range bs {
+		u := *q
+		u.Kind, u.Dimensions, u.Time = "number", nil, &TimeRange{Expr: "on " + b.last.Format(day)}
+		var err error
+		if c, err = prepare(&u, e.Model, tx.Dialect, who, scope, now, rowCap, !e.FactsOnly); err != nil {
+			return err
+		}
+		rows, err := e.rows(ctx, tx, version, c)
+		if err != nil {
+			return err
+		}
+		ans.Rows = append(ans.Rows, []any{b.label, rows[0][0]})
+	}
+	ans.Columns = []Column{{Name: q.Dimensions[0], Type: "string"}, c.Columns[0]}
+	ans.Notes = append(ans.Notes, fmt.Sprintf("Each %s's headcount is taken on its last day; only whole %ss up to today are shown.", g, g))
+	ans.Chart = ChooseChart(q, e.Model, ans.Columns, ans.Rows)
+	ans.Explain = &Explain{Engine: engine, Range: q.Time.Describe(), Scope: scope.Describe(), SQL: c.SQL, Args: c.Args}
+	return nil
+}
+
+// maxSeries bounds a headcount series: one query per bucket.
+const maxSeries = 400
+
+// bucket is one whole day, week, month, quarter or year of a period.
+type bucket struct {
+	label string    // as store.Dialect.Grain labels it
+	last  time.Time // its last day
+}
+
+// wholeBuckets are the buckets of grain g that lie wholly within the
+// resolved period tr, up to today, at most max+1 of them: the week a
+// period starts in the middle of, or this month so far, has fewer hours
+// for that alone, and a week still to come has no 0 to tell.
+func wholeBuckets(g string, tr *TimeRange, now time.Time, max int) []bucket {
+	from, _ := time.Parse(day, tr.From)
+	to, _ := time.Parse(day, tr.To)
+	if today := now.Truncate(24 * time.Hour); to.After(today) {
+		to = today
+	}
+	var out []bucket
+	for t := startOf(g, from); !t.After(to) && len(out) <= max; t = add(g, t, 1) {
+		last := add(g, t, 1).AddDate(0, 0, -1)
+		if t.Before(from) || last.After(to) {
+			continue
+		}
+		label := t.Format(map[string]string{"day": day, "week": day, "month": "2006-01", "year": "2006"}[g])
+		if g == "quarter" {
+			label = fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())+2)/3)
+		}
+		out = append(out, bucket{label, last})
+	}
+	return out
 }
 
 // rankedValue is a ranked row's value: its last column.

@@ -75,6 +75,11 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(?:at the moment|as of now|as we speak|as things stand|rn)\b`), " right now "},
 	{regexp.MustCompile(`\b(day|week|month|quarter|year)[ -]by[ -](?:day|week|month|quarter|year)\b`), " per $1 "},
 	{regexp.MustCompile(`\b(day|week|month|quarter|year)[ -](?:to|on)[ -](?:day|week|month|quarter|year)\b`), " per $1 "},
+	// "headcount at the end of each month", "at month end": per month (a
+	// headcount per month is taken on each one's last day)
+	{regexp.MustCompile(`\b(?:at|on|by) (?:the )?end of (each|every)\b`), "$1"},
+	{regexp.MustCompile(`\b(?:at|on) (?:each |every )?(week|month|quarter|year)[ -]end\b`), " per $1 "},
+	{regexp.MustCompile(`\b(?:each|every one) of the (last|past|previous) (\d+|` + numberWordRE + `) (day|week|month|quarter|year)s\b`), " per $3 over the $1 $2 ${3}s "},
 	// a chat's greeting and thanks carry no part of the question
 	{regexp.MustCompile(`^\s*(?:(?:hey|hi|hello|morning|good (?:morning|afternoon|evening)|quick one|quick question|question|ok|okay)\b[\s,!:.\-–—]*)+`), " "},
 	{regexp.MustCompile(`[\s,!.]*\b(?:pls|plz|please|thanks|thank you|thx|ty|cheers|lol)\b[\s!.?]*$`), " "},

@@ -74,3 +74,49 @@ func TestSecondReview(t *testing.T) {
 		}
 	}
 }
+
+// TestThirdRound holds the confident wrong answers the held-out sets 19
+// to 21 and the work on them found (each checked against the CSV files).
+func TestThirdRound(t *testing.T) {
+	f := shared(t)
+	for _, c := range []struct {
+		tenant, as, q string
+		want          []float64 // the last column of each row, in order
+	}{
+		// the principals themselves were counted, one each
+		{"maple-district", "admin", "how many direct reports does each principal have", []float64{34, 26, 19}},
+		// one average over (person, week) pairs, not a row per person
+		{"acme-retail", "admin", "Average hours worked per employee per week in Customer Service last month", []float64{29.93}},
+		// "worked by employees of the Kitchen": who worked them, not a row each
+		{"bistro-group", "admin", "Find the average break length in minutes of the shifts worked by employees of the Kitchen department.", []float64{39.8}},
+	} {
+		ans, err := f.ask(t, c.tenant, c.as, c.q)
+		if err != nil {
+			t.Errorf("%q: %v", c.q, err)
+			continue
+		}
+		ok := len(ans.Rows) == len(c.want)
+		for i := 0; ok && i < len(c.want); i++ {
+			r := ans.Rows[i]
+			ok = math.Abs(ask.Number(r[len(r)-1])-c.want[i]) < 0.005
+		}
+		if !ok {
+			t.Errorf("%q answered %v, want %v", c.q, ans.Rows, c.want)
+		}
+	}
+	// "which … had shifts" lists the people, not the number of shifts
+	for _, q := range []string{"Which Customer Service staff have a shift on 26/11/2026?", "which drivers had shifts last week"} {
+		if ans, err := f.ask(t, "acme-retail", "admin", q); err != nil || len(ans.Columns) < 2 || ans.Columns[1].Name != "name" {
+			t.Errorf("%q: %v, columns %v: want a list of people", q, err, ans.Columns)
+		}
+	}
+	for _, q := range []string{
+		"How many?", // was the headcount
+		"Count of shifts with a duration over 8h in the previous week", // was people by their average absence duration
+		"hours on 03/04/2026", // either number may be the day
+	} {
+		if ans, err := f.ask(t, "acme-retail", "admin", q); err == nil {
+			t.Errorf("%q answered %v, want a refusal", q, ans.Rows)
+		}
+	}
+}
