@@ -193,8 +193,16 @@ func (st *parseState) decide() error {
 	if measure == "shift_length" && counting && q.Having != nil && (hasMeasureWord("shifts") || hasMeasureWord("attendance")) {
 		return notUnderstoodf("scry cannot yet count single shifts by their length; it can give their average length (\"average hours per shift last week\") or the longest (\"the longest shift last week\")")
 	}
+	if reShiftAndAbsence.MatchString(orig) && !q.Without {
+		return notUnderstoodf("scry answers shifts and absences as two questions: ask about one, then the other")
+	}
 	// "how many?" names nothing to count
-	if measure == "" && counting && !slices.ContainsFunc(st.toks, func(t string) bool { return !bareCount[t] }) {
+	bare := true
+	for i, t := range st.toks {
+		inTime := q.Time != nil && i >= st.timeSpan[0] && i < st.timeSpan[1]
+		bare = bare && (inTime || bareCount[t])
+	}
+	if measure == "" && counting && bare {
 		return notUnderstoodf("scry did not understand what to count: name it (\"how many employees\", \"how many shifts last week\")")
 	}
 	if measure == "hours_worked" && filterVals["status"] != nil && filterVals["status"][0] == "planned" {
@@ -420,10 +428,24 @@ func (st *parseState) decide() error {
 			return nil
 		}
 	}
-	// "total break minutes": the sum of the breaks, whose plain measure is
-	// the average break of a shift
-	if measure == "break_length" && !average && reTotal.MatchString(orig) {
-		measure = "break_total"
+	// "total break minutes", "how much time did I spend on breaks": the sum
+	// of the breaks, whose plain measure is the average break of a shift;
+	// a number of breaks, or a ranking by it, is not in the data (a shift
+	// holds its minutes of break, not how many)
+	if measure == "break_length" || measure == "break_total" {
+		minutes := reBreakMinutes.MatchString(orig)
+		switch {
+		case filterVals["status"] != nil && filterVals["status"][0] != "worked":
+			return notUnderstoodf("scry reads the breaks of worked shifts only")
+		case measure == "break_length" && !average && (reTotal.MatchString(orig) || counting && minutes):
+			measure = "break_total"
+		case !average && !minutes && (counting || most || least):
+			return notUnderstoodf("scry cannot count breaks: a shift holds its minutes of break, not how many; ask for their minutes (\"total break minutes last week\", \"average break by department\")")
+		}
+	}
+	// "the total duration of shifts": their hours, not one shift's average
+	if measure == "shift_length" && !average && reTotal.MatchString(orig) && len(q.Aggs) == 0 {
+		measure = "hours_worked"
 	}
 	q.Measure = measure
 	if ms := st.p.model.Measures[measure]; ms.Entity == "absences" {
@@ -638,7 +660,7 @@ func (st *parseState) decide() error {
 	// "average hours per employee per week": the mean of a person's week
 	// is already per person, so "per employee" names the average, not a
 	// row for each ("each person" still asks for the rows)
-	if q.PerPersonWeek && rePerPerson.MatchString(orig) {
+	if q.PerPersonWeek && rePerPerson.MatchString(orig) && !reEachPerson.MatchString(orig) {
 		st.dims = remove(st.dims, "employee")
 	}
 	// "the highest paid in each department": rank people within the group
@@ -1380,8 +1402,20 @@ var reAvgOfAvg = rx(`(?:average|mean|avg) of (?:the |all |each |every )?(?:[a-z]
 var reTimeOff = regexp.MustCompile(` (?:off|leave|vacation|holiday|absent|away|sick)\b`)
 
 // reRostered: a shift planned for someone ("scheduled", "planned").
+// reBreakMinutes: a break measured in time ("minutes of break", "how much
+// time on breaks", "how long were the breaks").
+var reBreakMinutes = regexp.MustCompile(` (?:minute|min|time|hour|long|length|duration|average|avg|mean)\b| how much `)
+
 // bareCount are the words of a count that names nothing ("how many?").
-var bareCount = map[string]bool{"how": true, "many": true, "much": true, "count": true, "number": true, "total": true, "the": true, "of": true, "what": true, "is": true, "are": true, "there": true}
+var bareCount = map[string]bool{"how": true, "many": true, "much": true, "count": true, "number": true, "total": true, "the": true, "of": true,
+	"what": true, "is": true, "are": true, "there": true, "in": true, "all": true, "altogether": true, "overall": true, "so": true, "far": true, "for": true, "on": true, "during": true, "was": true, "were": true}
+
+// reEachPerson asks for a row for each person.
+var reEachPerson = regexp.MustCompile(` (?:each|every) (?:employee|person|worker|staff member|team member|one)\b`)
+
+// reShiftAndAbsence joins a shift and an absence in one condition ("had a
+// shift and an absence"), which one measure cannot answer.
+var reShiftAndAbsence = regexp.MustCompile(` (?:shift|hour|worked)s? (?:and|or|plus|as well as|but also) (?:an? |any |some |also )?(?:absence|absent|sick|vacation|leave|holiday|time off|day off)\b| (?:absence|sick leave|vacation|leave|holiday|time off|day off)s? (?:and|or|plus|as well as|but also) (?:an? |any |some |also )?(?:shift|worked)\b`)
 
 var reHadSome = regexp.MustCompile(` (?:have|has|had|got|get|take|took|taken) (?:a |an |any |some |at least 1 )?(?:shift|absence|sick|vacation|holiday|leave|time off|day off)\b`)
 

@@ -318,6 +318,13 @@ func zeroFill(q *Query, m *semantic.Model) bool {
 		if q.Limit == 0 || len(q.Dimensions) > 0 || len(q.Columns) > 0 || len(q.Sort) > 0 || ms.Event != "" {
 			return false
 		}
+		// "who worked the fewest hours in Springfield": the shifts' place,
+		// while "who did not work" reads a place as the people's own
+		for _, f := range q.Filters {
+			if ms.Entity == "shifts" && (f.Field == "location" || f.Field == "position") {
+				return false
+			}
+		}
 	} else if q.Kind != "groups" || len(q.Dimensions) != 1 {
 		return false
 	} else {
@@ -347,6 +354,11 @@ func zeroFill(q *Query, m *semantic.Model) bool {
 // did not work the fewest hours last month.
 func (e *Engine) zeroGroups(ctx context.Context, tx *store.Tx, version int64, q *Query, rows [][]any, who Asker, scope Scope, now time.Time, rowCap int) ([][]any, error) {
 	var groups [][]any
+	if q.Time != nil && q.Time.From > now.Format(day) && q.Measure != "planned_hours" {
+		// "who worked the fewest shifts next week": nothing is worked yet,
+		// and everyone would tie at 0
+		return nil, errcode.New(errcode.NotUnderstood, "scry ranks by the fewest only what has happened or is planned; for a period to come, ask about planned hours (\"who has the fewest planned hours next week\")")
+	}
 	if q.Kind == "people" {
 		u := *q
 		u.Without, u.Order, u.Limit, u.Offset = true, "", 0, 0
@@ -809,6 +821,11 @@ func prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scop
 		today := now.Format(day)
 		if q.Measure == "hours_worked" && q.Time.From >= today && (q.Time.To > today || q.Time.To == "") {
 			q.Measure = "planned_hours"
+			// "who worked the most hours next week": the verb's status goes
+			// with it, or no planned shift would pass
+			q.Filters = slices.DeleteFunc(slices.Clone(q.Filters), func(f Filter) bool {
+				return f.Field == "status" && !f.Negate && len(f.Values) == 1 && f.Values[0] == "worked"
+			})
 		}
 	}
 	c, err := compile(q, m, d, who.TenantID, scope, now.Format(day), rowCap, rollups)

@@ -67,10 +67,6 @@ var reTyped = []struct {
 	// "60 or older", "40 hours or more": at least; "10 or fewer": at most
 	{regexp.MustCompile(`\b(\d+(?:\.\d+)?|` + numberWordRE + `) ((?:hours?|hrs?|years?(?: old)?|days?|shifts?) )?or (?:more|older|above|over|greater|higher|longer|plus)\b`), " at least $1 $2 "},
 	{regexp.MustCompile(`\b(\d+(?:\.\d+)?|` + numberWordRE + `) ((?:hours?|hrs?|years?(?: old)?|days?|shifts?) )?or (?:less|fewer|younger|below|under|lower|shorter)\b`), " at most $1 $2 "},
-	// "how many times was I off sick": how many absences; "how much time
-	// did we work": how many hours
-	{regexp.MustCompile(`\bhow many times\b( (?:more|less|fewer|as|larger|bigger|higher|greater|smaller)\b)?`), " how many$1 "},
-	{regexp.MustCompile(`\bhow much (?:time|of (?:my|our|their) time)\b`), " how many hours "},
 	// the words of everyday speech for readings scry has
 	{regexp.MustCompile(`\b(?:at the moment|as of now|as we speak|as things stand|rn)\b`), " right now "},
 	{regexp.MustCompile(`\b(day|week|month|quarter|year)[ -]by[ -](?:day|week|month|quarter|year)\b`), " per $1 "},
@@ -81,19 +77,17 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(?:at|on) (?:each |every )?(week|month|quarter|year)[ -]end\b`), " per $1 "},
 	{regexp.MustCompile(`\b(?:each|every one) of the (last|past|previous) (\d+|` + numberWordRE + `) (day|week|month|quarter|year)s\b`), " per $3 over the $1 $2 ${3}s "},
 	// a chat's greeting and thanks carry no part of the question
-	{regexp.MustCompile(`^\s*(?:(?:hey|hi|hello|morning|good (?:morning|afternoon|evening)|quick one|quick question|question|ok|okay)\b[\s,!:.\-–—]*)+`), " "},
+	{regexp.MustCompile(`^\s*(?:(?:hey|hi|hello|ok|okay|quick one|quick question)\b|(?:good )?(?:morning|afternoon|evening)\s*[!,.:\-–—])[\s,!:.\-–—]*(?:(?:hey|hi|hello|quick one|quick question)\b[\s,!:.\-–—]*)*`), " "},
 	{regexp.MustCompile(`[\s,!.]*\b(?:pls|plz|please|thanks|thank you|thx|ty|cheers|lol)\b[\s!.?]*$`), " "},
 	{regexp.MustCompile(`\batm\b`), " right now "},
 	{regexp.MustCompile(`\b([a-z]+s) r\b`), " $1 are "},
 	{regexp.MustCompile(`\b(?:currently )?active (employees?|staff|people|workers?|workforce|headcount|team members?|personnel|members? of staff)\b`), " current $1 "},
 	// "Q2 and Q3 2026": the year is both quarters'
 	{regexp.MustCompile(`\bq([1-4]) (and|vs\.?|versus|or|to|with) q([1-4]) ((?:19|20)\d\d)\b`), " q$1 $4 $2 q$3 $4 "},
-	// "compare hours in Q2 and Q3 2026": the two periods side by side
-	{regexp.MustCompile(`\b(compar(?:e|ing|ison)\b.*?\b)(q[1-4](?: (?:19|20)\d\d)?|(?:19|20)\d\d|` + monthWordRE + `(?: (?:19|20)\d\d)?) and (q[1-4](?: (?:19|20)\d\d)?|(?:19|20)\d\d|` + monthWordRE + `(?: (?:19|20)\d\d)?)\b`), "$1$2 vs $3"},
 	{regexp.MustCompile(`\b(?:is |are |gets? |got )?paid the (most|least|highest|lowest) (?:per hour|an hour|hourly|by the hour)\b`), " has the $1 hourly wage "},
-	{regexp.MustCompile(`\bthe (?:greatest|highest|largest|biggest) (?:number|amount|count|total) of\b`), " the most "},
-	{regexp.MustCompile(`\bthe (?:lowest|smallest) (?:number|amount|count|total) of\b`), " the fewest "},
-	{regexp.MustCompile(`^\s*where (?:do|does|did) (?:the )?(most|least|fewest) (staff|employees|people|workers) work\b`), " which location has the $1 $2 "},
+	{regexp.MustCompile(`\bthe (?:greatest|highest|largest|biggest) (?:number|count) of\b`), " the most "},
+	{regexp.MustCompile(`\bthe (?:lowest|smallest) (?:number|count) of\b`), " the fewest "},
+	{regexp.MustCompile(`^\s*where (?:do|does) (?:the )?(most|least|fewest) (staff|employees|people|workers) work\b`), " which location has the $1 $2 "},
 	{regexp.MustCompile(`\b(?:lined up|on the rota|on the roster|rostered)\b`), " scheduled "},
 	{regexp.MustCompile(`\b(most|least) (?:often|frequently|common)\b`), " $1 "},
 	{regexp.MustCompile(`\b(?:phoned|rang|rung|phones|rings) in sick\b`), " called in sick "},
@@ -143,11 +137,13 @@ func normalizeWords(q string) ([]string, []string) {
 	s := strings.ToLower(q)
 	s = typedDates(s)
 	s = contractions.Replace(s)
+	s = timesAndTime(s)
 	s = reISODate.ReplaceAllString(s, " d${1}x${2}x${3} ")
 	s = strings.ReplaceAll(s, "%", " percent ")
 	for _, t := range reTyped {
 		s = t.re.ReplaceAllString(s, t.out)
 	}
+	s = comparePeriods(s)
 	s = reNonWord.ReplaceAllString(s, " ")
 	s = ordinalWords(s)
 	var out, words []string
@@ -175,12 +171,68 @@ func normalizeWords(q string) ([]string, []string) {
 	return out, words
 }
 
+// reComparePeriods: "compare hours in Q2 and Q3 2026" sets the two periods
+// side by side, as "Q2 2026 vs Q3 2026".
+var reComparePeriods = regexp.MustCompile(`\b(compar(?:e|ing|ison)\b.*?\b)(q[1-4](?: (?:19|20)\d\d)?|(?:19|20)\d\d|` + monthWordRE + `(?: (?:19|20)\d\d)?) and (q[1-4](?: (?:19|20)\d\d)?|(?:19|20)\d\d|` + monthWordRE + `(?: (?:19|20)\d\d)?)\b`)
+
+// reEventBefore: "compare hours of staff hired in 2025 and 2026" names
+// people by their hire year, not two periods.
+var reEventBefore = regexp.MustCompile(`\b(?:hired|joined|started|left|born|recruited|hires?|leavers?|joiners?)(?: (?:in|during|between))? $`)
+
+// comparePeriods writes reComparePeriods' two periods as "A vs B".
+func comparePeriods(s string) string {
+	return reComparePeriods.ReplaceAllStringFunc(s, func(m string) string {
+		p := reComparePeriods.FindStringSubmatch(m)
+		if reEventBefore.MatchString(p[1]) {
+			return m
+		}
+		return p[1] + p[2] + " vs " + p[3]
+	})
+}
+
+var (
+	reHowManyTimes      = regexp.MustCompile(`\bhow many times\b`)
+	reHowMuchTime       = regexp.MustCompile(`\bhow much (?:time|of (?:my|our|their) time)\b`)
+	reAwayWords         = regexp.MustCompile(`\b(?:off|sick|ill|illness|vacation|holidays?|leave|absen\w*|pto|break|breaks|day off|days off)\b`)
+	reHowMuchTimeNotOff = regexp.MustCompile(`\bhow much time( (?:was|were|did|have|has|had|is|are|do|does)\b)`)
+	reBreakWord         = regexp.MustCompile(`\bbreaks?\b`)
+	reWorkWords         = regexp.MustCompile(`\b(?:work|works|worked|working|put in|on shift|on duty)\b`)
+)
+
+// timesAndTime reads "how many times" and "how much time" by what the
+// question is about: "how many times was I off sick" counts absences, "how
+// many times did I work" shifts; "how much time did we work" is hours, but
+// "how much time off" is not (its days are). Anything else keeps its words,
+// and "times" stays unread.
+func timesAndTime(s string) string {
+	away, work := reAwayWords.MatchString(s), reWorkWords.MatchString(s)
+	switch {
+	case away && !work:
+		s = reHowManyTimes.ReplaceAllString(s, "how many")
+		if !reBreakWord.MatchString(s) {
+			// "how much time was I off sick"; "time off" is vacation, kept
+			s = reHowMuchTimeNotOff.ReplaceAllString(s, "how many days$1")
+		}
+	case work && !away:
+		s = reHowManyTimes.ReplaceAllString(s, "how many shifts")
+		s = reHowMuchTime.ReplaceAllString(s, "how many hours")
+	}
+	return s
+}
+
 // typedDates writes the dates people type as words scry reads: "2026-09"
 // as "september 2026", "26/11/2026" as 2026-11-26 (and "11/26/2026" too;
 // "03/04/2026" stays as typed, since either number may be the day), "Aug
 // '26" as "aug 2026".
 func typedDates(s string) string {
-	s = reShortYear.ReplaceAllString(s, "$1 20$2")
+	s = reShortYear.ReplaceAllStringFunc(s, func(m string) string {
+		p := reShortYear.FindStringSubmatch(m)
+		century := "20"
+		if atoi(p[2]) >= 70 { // "Jan '90" is 1990, as Go's own two-digit years
+			century = "19"
+		}
+		return p[1] + " " + century + p[2]
+	})
 	s = reSlashDate.ReplaceAllStringFunc(s, func(m string) string {
 		p := reSlashDate.FindStringSubmatch(m)
 		a, b := atoi(p[1]), atoi(p[2])
@@ -194,8 +246,8 @@ func typedDates(s string) string {
 	})
 	return reISOMonth.ReplaceAllStringFunc(s, func(m string) string {
 		p := reISOMonth.FindStringSubmatch(m)
-		if p[3] != "" {
-			return m // a day
+		if p[3] != "" || atoi(p[2]) == (atoi(p[1])+1)%100 {
+			return m // a day; "2011-12", a school year as often as a month
 		}
 		return " " + monthNames[atoi(p[2])-1] + " " + p[1] + " "
 	})

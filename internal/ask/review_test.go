@@ -89,6 +89,18 @@ func TestThirdRound(t *testing.T) {
 		{"acme-retail", "admin", "Average hours worked per employee per week in Customer Service last month", []float64{29.93}},
 		// "worked by employees of the Kitchen": who worked them, not a row each
 		{"bistro-group", "admin", "Find the average break length in minutes of the shifts worked by employees of the Kitchen department.", []float64{39.8}},
+		// a review of those readings: "how much time" of absences is days,
+		// "how many times did … work" shifts, minutes of break their sum
+		{"acme-retail", "employee:E0170", "how much time was I off sick this year", []float64{19}},
+		{"acme-retail", "employee:E0170", "how much time off did I take this year", []float64{19}},
+		{"acme-retail", "employee:E0170", "how many times did I work last week", []float64{4}},
+		{"acme-retail", "admin", "how many times did cashiers work last week", []float64{107}},
+		{"acme-retail", "admin", "how many minutes of break did cashiers take last week", []float64{6420}},
+		{"acme-retail", "employee:E0170", "how much time did I spend on breaks last week", []float64{240}},
+		{"acme-retail", "admin", "what is the total duration of shifts last week", []float64{6635.03}},
+		{"acme-retail", "admin", "how many employees were born before Jan '90", []float64{139}}, // not 2090
+		// planned hours, with the verb's "worked" dropped (it kept no shift)
+		{"acme-retail", "admin", "who worked the fewest hours next week", []float64{0, 0, 0, 0}},
 	} {
 		ans, err := f.ask(t, c.tenant, c.as, c.q)
 		if err != nil {
@@ -113,10 +125,27 @@ func TestThirdRound(t *testing.T) {
 	for _, q := range []string{
 		"How many?", // was the headcount
 		"Count of shifts with a duration over 8h in the previous week", // was people by their average absence duration
-		"hours on 03/04/2026", // either number may be the day
+		"hours on 03/04/2026",                                  // either number may be the day
+		"how many breaks were taken last week",                 // was the average break
+		"who took the fewest breaks last week",                 // ranked by average minutes
+		"who worked the fewest shifts next week",               // everyone tied at 0
+		"which cashiers had a shift and an absence last week",  // the absence was dropped
+		"how many last week?",                                  // was the headcount
+		"compare hours worked by staff hired in 2025 and 2026", // read as two periods
 	} {
 		if ans, err := f.ask(t, "acme-retail", "admin", q); err == nil {
 			t.Errorf("%q answered %v, want a refusal", q, ans.Rows)
 		}
+	}
+	for _, q := range []string{
+		"who worked the fewest hours in Springfield last week", // the people's own place was checked for zeros
+		"morning shifts last week",                             // "morning" was taken for a greeting
+	} {
+		if ans, err := f.ask(t, "maple-district", "admin", q); err == nil {
+			t.Errorf("%q answered %v, want a refusal", q, ans.Rows)
+		}
+	}
+	if ans, err := f.ask(t, "acme-retail", "admin", "average hours per employee per week for each employee"); err != nil || len(ans.Rows) < 2 {
+		t.Errorf("\"for each employee\" is a row each: %v, %v", err, ans)
 	}
 }
