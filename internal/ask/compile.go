@@ -475,6 +475,12 @@ func (b *builder) filterOn(f Filter, alias string) (string, error) {
 			return b.in("f.status", f), nil
 		}
 		return "", nil
+	case "shift_hours":
+		// one shift's own length, in the hours it counts (breaks out)
+		if ent != "shifts" {
+			return "", errcode.New(errcode.NotUnderstood, "Only shifts have a length in hours")
+		}
+		return "f.hours " + f.Op + " " + b.arg(atof(f.Values[0])), nil
 	case "start_time", "end_time":
 		// a shift's time of day, as HH:MM text (validated), compared as text;
 		// a shift that ends before it starts ends the next day, so it ends

@@ -1016,8 +1016,11 @@ var (
 	reClockVerb = `(start|started|starting|begin|began|beginning|kicked off|kick off|clock in|clocked in|end|ended|ending|finish|finished|finishing|ran|run|running|went|go|going|ran on|run on|went on)`
 	// "shifts that started before 7am", "ended after midnight", "ran past
 	// midnight", "starting at 5pm or later"
-	reClockCond     = rx(`(?:that |which )?` + reClockVerb + ` (?:(?:a|the|their|my|his|her) )?(shift )?(?:at |to |on )?(before|after|earlier than|later than|past|by|until|till)? ?` + clockRE + `(?: (or later|or after|or earlier|or before))?`)
-	reOvernight     = rx(`(overnight|night)`)
+	reClockCond = rx(`(?:that |which )?` + reClockVerb + ` (?:(?:a|the|their|my|his|her) )?(shift )?(?:at |to |on )?(before|after|earlier than|later than|past|by|until|till)? ?` + clockRE + `(?: (or later|or after|or earlier|or before))?`)
+	reOvernight = rx(`(overnight|night)`)
+	// after "shift" (group 1, left for the measure): its length against a
+	// number of hours (group 2 the comparison, 3 the hours)
+	reShiftHours    = rx(`(shift) (?:that |which )?(?:were |was |are |is |had been )?(?:worked )?(?:(?:lasting|lasted|last|running|ran|run|going|went) |(?:with|having|of) (?:a |an )?(?:duration|length) (?:of )?)?(longer|shorter|more|less|over|under|above|below|at least|at most) (?:than )?(\d+) hour(?: long)?`)
 	reWereOvernight = rx(`(?:were|was|are|is|went|ran) overnight`)
 )
 
@@ -1066,6 +1069,12 @@ func (st *parseState) readClock() error {
 		st.addCond(Filter{Field: field, Op: op, Values: []string{fmt.Sprintf("%02d:%02d", hh, mm)}})
 		// "shifts that started before 7am": shifts that happened
 		st.clockPast = st.clockPast || strings.HasSuffix(m[1], "ed") || strings.HasPrefix(m[1], "kicked") || m[1] == "began" || strings.HasPrefix(m[1], "ran") || strings.HasPrefix(m[1], "went")
+	}
+	// "shifts longer than 8 hours", "shifts that lasted more than eight
+	// hours", "shifts with a duration over 8h": one shift's own length
+	if m := st.take(reShiftHours, 1); m != nil {
+		op := map[string]string{"longer": ">", "more": ">", "over": ">", "above": ">", "shorter": "<", "less": "<", "under": "<", "below": "<", "at least": ">=", "at most": "<="}[m[2]]
+		st.addCond(Filter{Field: "shift_hours", Op: op, Values: []string{m[3]}})
 	}
 	// "overnight shifts", "shifts that were overnight": those that end the next day
 	if m, next := st.peekNext(reOvernight); m != nil && next < len(st.toks) && st.toks[next] == "shift" {

@@ -76,6 +76,10 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(?:at|on|by) (?:the )?end of (each|every)\b`), "$1"},
 	{regexp.MustCompile(`\b(?:at|on) (?:each |every )?(week|month|quarter|year)[ -]end\b`), " per $1 "},
 	{regexp.MustCompile(`\b(?:each|every one) of the (last|past|previous) (\d+|` + numberWordRE + `) (day|week|month|quarter|year)s\b`), " per $3 over the $1 $2 ${3}s "},
+	// "span of control": how many report to each manager directly
+	{regexp.MustCompile(`^\s*span of control\s*[:\-–—]\s*`), " "},
+	{regexp.MustCompile(`\bspan of control (?:for|of|per|by) (?:each |every )?`), " number of direct reports per "},
+	{regexp.MustCompile(`\b(hires?|starters?|joiners?) (?:did|have|has) (?:we|you|they|the company|the district) (?:make|made|do|done)\b`), " $1 "},
 	// a chat's greeting and thanks carry no part of the question
 	{regexp.MustCompile(`^\s*(?:(?:hey|hi|hello|ok|okay|quick one|quick question)\b|(?:good )?(?:morning|afternoon|evening)\s*[!,.:\-–—])[\s,!:.\-–—]*(?:(?:hey|hi|hello|quick one|quick question)\b[\s,!:.\-–—]*)*`), " "},
 	{regexp.MustCompile(`[\s,!.]*\b(?:pls|plz|please|thanks|thank you|thx|ty|cheers|lol)\b[\s!.?]*$`), " "},

@@ -218,6 +218,9 @@ func (b *builder) totalsGrains(sel, groups, conds []string, everyone bool) []str
 	if m := b.measureExpr(); m != "count(*)" && m != "sum(f.hours)" {
 		return nil
 	}
+	if anyFilter(b.q.conditions(), func(f Filter) bool { return f.Field == "shift_hours" }) {
+		return nil // one shift's length: the rollups hold only sums of them
+	}
 	for _, part := range [][]string{sel, groups, conds} {
 		for _, s := range part {
 			if s == "f.date as dt" || s == "f.date" {
@@ -324,4 +327,15 @@ func periodNext(g string, start time.Time) time.Time {
 		return start.AddDate(0, 0, 7)
 	}
 	return start.AddDate(0, 1, 0)
+}
+
+// anyFilter reports whether some filter of fs, or of their alternatives,
+// is one that ok accepts.
+func anyFilter(fs []Filter, ok func(Filter) bool) bool {
+	for _, f := range fs {
+		if ok(f) || anyFilter(f.Any, ok) {
+			return true
+		}
+	}
+	return false
 }

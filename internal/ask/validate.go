@@ -17,7 +17,7 @@ const MaxLimit = 1000
 var kinds = map[string]bool{"number": true, "groups": true, "people": true}
 var filterFields = map[string]bool{"department": true, "position": true, "location": true, "contract_type": true,
 	"gender": true, "name": true, "absence_type": true, "status": true, "age": true, "weekday": true,
-	"start_time": true, "end_time": true}
+	"start_time": true, "end_time": true, "shift_hours": true}
 
 // reClock is a shift's time of day as the data writes it; 24:00 is the end
 // of the day ("ended after midnight" is end_time > 24:00: the next day).
@@ -208,6 +208,12 @@ func validFilter(f Filter, depth int) error {
 	if !filterFields[f.Field] && !isAttr {
 		return errcode.New(errcode.NotUnderstood, "The filter on %q is not one scry supports", f.Field)
 	}
+	if f.Field == "shift_hours" {
+		if n, err := strconv.ParseFloat(firstOf(f.Values), 64); !ops[f.Op] || f.Op == "=" || f.Ref != nil || len(f.Values) != 1 || err != nil || n <= 0 || n > 24 {
+			return errcode.New(errcode.NotUnderstood, "A shift's length is compared (<, <=, >, >=) with one number of hours, above 0 and at most 24")
+		}
+		return nil
+	}
 	if f.Field == "start_time" || f.Field == "end_time" {
 		if !ops[f.Op] || f.Op == "=" || f.Ref != nil || len(f.Values) != 1 || !reClock.MatchString(f.Values[0]) ||
 			f.Field == "start_time" && f.Values[0] == "24:00" { // a shift starts within its day
@@ -349,4 +355,12 @@ func reportsToMe(q *Query) bool {
 		return false
 	}
 	return walk(q.conditions())
+}
+
+// firstOf is the first of vs, or "".
+func firstOf(vs []string) string {
+	if len(vs) == 0 {
+		return ""
+	}
+	return vs[0]
 }

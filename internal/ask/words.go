@@ -219,7 +219,7 @@ func (st *parseState) keepName(text string, mn meaning) bool {
 func (st *parseState) prevWord(i int) string {
 	for k := i - 1; k >= 0; k-- {
 		switch st.toks[k] {
-		case "the", "of", "their", "its", "all", "different", "various", "distinct":
+		case "the", "of", "their", "its", "all", "our", "different", "various", "distinct":
 			// "for different jobs" groups; "how many different jobs" counts
 			if st.toks[k] == "different" || st.toks[k] == "various" || st.toks[k] == "distinct" {
 				j := k - 1
@@ -242,7 +242,7 @@ func (st *parseState) prevWord(i int) string {
 func (st *parseState) usePrev(i int) {
 	for k := i - 1; k >= 0; k-- {
 		t := st.toks[k]
-		if groupWords[t] || t == "the" || t == "of" || t == "their" || t == "all" || t == "for" || t == "in" || t == "broken" || t == "down" || t == "grouped" || t == "split" {
+		if groupWords[t] || t == "the" || t == "of" || t == "their" || t == "our" || t == "all" || t == "for" || t == "in" || t == "broken" || t == "down" || t == "grouped" || t == "split" {
 			st.used[k] = true
 			if t == "for" || t == "in" || t == "broken" || t == "grouped" {
 				return
