@@ -266,6 +266,19 @@ func TestBrowserAskJourney(t *testing.T) {
 	if n := eval[string](t, ctx, `Array.from(document.querySelectorAll(".note")).map(e => e.textContent).join(" ")`); !strings.Contains(n, "Groups with none count as 0") {
 		t.Errorf("the fewest sick days by department: notes %q", n)
 	}
+	// people ranked from the fewest, those with none at 0; a headcount per
+	// month taken on each month's last day; both say so
+	run(askQ("Who worked the fewest hours last week?"), shot("06j-ask-fewest-people"))
+	if n := eval[string](t, ctx, `Array.from(document.querySelectorAll(".note")).map(e => e.textContent).join(" ")`); !strings.Contains(n, "People with none count as 0") {
+		t.Errorf("the fewest hours by person: notes %q", n)
+	}
+	run(askQ("Headcount at the end of each month in 2025"), shot("06k-ask-headcount-per-month"))
+	if n := eval[string](t, ctx, `Array.from(document.querySelectorAll(".note")).map(e => e.textContent).join(" ")`); !strings.Contains(n, "headcount is taken on its last day") {
+		t.Errorf("headcount per month: notes %q", n)
+	}
+	if n := eval[int](t, ctx, `document.querySelectorAll("#answer tbody tr").length`); n != 12 {
+		t.Errorf("headcount per month in 2025: %d rows, want 12", n)
+	}
 	run(chromedp.EmulateViewport(375, 800),
 		askQ("Give me the gender parity"), shot("07-ask-mobile-pie"),
 		chromedp.EmulateViewport(1280, 900),
