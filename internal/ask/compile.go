@@ -217,6 +217,13 @@ func (b *builder) dimExpr(name string) (string, Column, error) {
 	}
 	ent := b.entity()
 	if d.Time != "" {
+		if d.Time == "clock" {
+			if ent != "shifts" {
+				return "", Column{}, errcode.New(errcode.NotUnderstood, "Only shifts have a start time; ask about shifts or hours worked by start time")
+			}
+			// not the bare column, which the rollups read as the start hour
+			return "substr(f.start_time, 1, 5)", Column{Name: "start_time", Type: "string"}, nil
+		}
 		if d.Time == "hour" {
 			if ent != "shifts" {
 				return "", Column{}, errcode.New(errcode.NotUnderstood, "Only shifts have an hour; ask about shifts or hours worked by hour")
@@ -658,7 +665,7 @@ func (b *builder) timeConds() []string {
 		} else if lo != "" {
 			out = append(out, "f.end_date >= "+b.date(lo))
 			for _, d := range b.q.Dimensions {
-				if g := b.model.Dimensions[d].Time; g != "" && g != "weekday" && g != "hour" {
+				if g := b.model.Dimensions[d].Time; g != "" && g != "weekday" && g != "hour" && g != "clock" {
 					out = append(out, "f.start_date >= "+b.date(lo))
 					break
 				}
@@ -731,6 +738,8 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		return b.overtime(cte, tenantID, rowCap)
 	case q.Relation != "":
 		return b.relation(cte, tenantID, rowCap)
+	case q.Kind == "shifts":
+		return b.shiftList(cte, tenantID, rowCap)
 	case q.Kind == "people", q.Without:
 		return b.people(cte, tenantID, label, rowCap)
 	case q.ShareOf != nil:
@@ -1016,7 +1025,7 @@ func (b *builder) countOf(cte string, tenantID int64, rowCap int) (compiled, err
 // dateGrain reports whether dimension d is computed from the fact's date.
 func (b *builder) dateGrain(d string) bool {
 	g := b.model.Dimensions[d].Time
-	return d == "trend" || (g != "" && g != "hour")
+	return d == "trend" || (g != "" && g != "hour" && g != "clock")
 }
 
 // rollup reports whether q sums or counts a fact grouped by a grain of its
@@ -1398,4 +1407,18 @@ func (f Filter) endCase() endCase {
 		return endAfter
 	}
 	return endBefore
+}
+
+// shiftList lists the shifts themselves ("what's my shift tomorrow"), in
+// the order they happen, with whose they are: the question's period and
+// filters, the asker's tenant and scope, as any question.
+func (b *builder) shiftList(cte string, tenantID int64, rowCap int) (compiled, error) {
+	conds, err := b.where(tenantID)
+	if err != nil {
+		return compiled{}, err
+	}
+	sql := cte + "select f.date, f.start_time, f.end_time, f.hours, f.position, f.location, f.status, e.employee_id, " + nameExpr + " as name from " + b.from() +
+		" where " + strings.Join(conds, " and ") + " order by f.date, f.start_time, name, f.shift_id" + limitClause(b.q, rowCap)
+	return compiled{SQL: sql, Args: b.args, Columns: []Column{{"date", "string"}, {"start_time", "string"}, {"end_time", "string"}, {"hours", "number"},
+		{"position", "string"}, {"location", "string"}, {"status", "string"}, {"employee_id", "string"}, {"name", "string"}}}, nil
 }

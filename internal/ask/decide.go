@@ -418,6 +418,9 @@ func (st *parseState) decide() error {
 	if people && measure == "" && hasAbsence {
 		measure = "absence_cases"
 	}
+	if measure == "" && !people && reShiftList.MatchString(orig) {
+		measure = "shifts" // "when do I work next week": the shifts, listed (below)
+	}
 	if measure == "" {
 		// values of people with nothing to compute list those people: "Full-time
 		// staff in Toulouse", "show the cashiers in Lille"
@@ -435,6 +438,8 @@ func (st *parseState) decide() error {
 	if measure == "break_length" || measure == "break_total" {
 		minutes := reBreakMinutes.MatchString(orig)
 		switch {
+		case strings.Contains(orig, " in hour "):
+			return notUnderstoodf("scry gives breaks in minutes; ask without \"in hours\"")
 		case filterVals["status"] != nil && filterVals["status"][0] != "worked":
 			return notUnderstoodf("scry reads the breaks of worked shifts only")
 		case measure == "break_length" && !average && (reTotal.MatchString(orig) || counting && minutes):
@@ -583,7 +588,9 @@ func (st *parseState) decide() error {
 			// apprentices" counts them together
 			// "sick days and vacation days": two kinds of absence are two
 			// totals, never one sum of both
-			both := f == "absence_type" && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") && q.Kind != "people" && !people
+			// "how many female and male teachers": no one is both, so the
+			// two are asked side by side (as two kinds of contract)
+			both := (f == "absence_type" || f == "gender" || f == "contract_type") && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") && q.Kind != "people" && !people
 			compare := reVersus.MatchString(st.text()) && !(counting && !strings.Contains(orig, " vs ") && !strings.Contains(orig, " versus ")) || strings.Contains(orig, " compare ") ||
 				f == "name" && (st.namesBefore(reMoreThan) || strings.Contains(orig, " each ")) // "did Hugo work more hours than Lea", "how many hours did Jules and Manon each work": side by side
 			if len(filterVals[f]) > 1 && !st.negated[f] && (compare || share || both) && f != "name" ||
@@ -720,9 +727,23 @@ func (st *parseState) decide() error {
 			return nil
 		}
 	}
+	// "what's my shift tomorrow", "which shifts do I have next week": the
+	// shifts themselves, not their number
+	if reShiftList.MatchString(orig) && !counting && !most && !least && !average && !share && len(q.Dimensions) == 0 && q.Having == nil && !q.Without && q.Relation == "" &&
+		(q.Measure == "" || q.Measure == "shifts" || q.Measure == "attendance" || q.Measure == "hours_worked" || q.Measure == "planned_hours" || q.Measure == "people_working") {
+		if q.Measure != "attendance" {
+			q.Measure = "shifts"
+		}
+		q.Kind, q.Order = "shifts", ""
+		if q.Time == nil && strings.Contains(orig, " next shift ") {
+			q.Time, q.Limit = &TimeRange{Expr: "upcoming"}, 1 // "when is my next shift"
+			st.useWord("next")
+		}
+		st.useWord("when")
+	}
 	// Kind of answer.
 	switch {
-	case q.Kind == "people":
+	case q.Kind == "people", q.Kind == "shifts":
 	case q.Relation != "":
 		q.Kind = "people"
 	case q.Distinct != "" && len(q.Dimensions) == 0:
@@ -798,7 +819,9 @@ func (st *parseState) decide() error {
 	}
 	// Trends: "over the last N weeks" with nothing else to group by, or
 	// "how has X changed".
-	fact := q.Measure != "" && st.p.model.Measures[q.Measure].Entity != "employees"
+	// A headcount's trend is taken on the last day of each unit
+	// (headcountSeries).
+	fact := q.Measure != "" && st.p.model.Measures[q.Measure].Entity != "employees" || q.Measure == "headcount" && q.Time != nil
 	if q.Kind == "number" && fact && q.ShareOf == nil && !q.PerPersonWeek && q.CountOf == nil {
 		if st.lastN {
 			q.Dimensions = []string{strings.Fields(q.Time.Expr)[2]}
@@ -1409,6 +1432,11 @@ var reBreakMinutes = regexp.MustCompile(` (?:minute|min|time|hour|long|length|du
 // bareCount are the words of a count that names nothing ("how many?").
 var bareCount = map[string]bool{"how": true, "many": true, "much": true, "count": true, "number": true, "total": true, "the": true, "of": true,
 	"what": true, "is": true, "are": true, "there": true, "in": true, "all": true, "altogether": true, "overall": true, "so": true, "far": true, "for": true, "on": true, "during": true, "was": true, "were": true}
+
+// reShiftList asks for the shifts themselves: "what's my shift tomorrow",
+// "which shifts do I have next week", "show me my shifts", "when is my
+// next shift", "when do I work on Friday".
+var reShiftList = regexp.MustCompile(`^ (?:(?:what|which|when) (?:is |are |was |were |will be )?(?:my |our |the |his |her |their |your )?(?:next |upcoming )?shift\b|what shift (?:do|does|did|am|will|have|has)\b|(?:show|list|give|tell|get)(?: me| us)? (?:all |the )?(?:my |our |the |his |her |their )?(?:next |upcoming )?shift\b|(?:my|our) (?:next |upcoming )?shift\b|when (?:do|does|will|am) (?:i|we|he|she|they) (?:work|start)\b)`)
 
 // reEachPerson asks for a row for each person.
 var reEachPerson = regexp.MustCompile(` (?:each|every) (?:employee|person|worker|staff member|team member|one)\b`)

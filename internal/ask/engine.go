@@ -446,7 +446,7 @@ func headcountSeries(q *Query, m *semantic.Model) bool {
 	case "day", "week", "month", "quarter", "year":
 		return true
 	}
-	return false
+	return q.Dimensions[0] == "trend"
 }
 
 // headcountOn answers a headcount series: the question's people, in the
@@ -457,6 +457,18 @@ func (e *Engine) headcountOn(ctx context.Context, tx *store.Tx, version int64, q
 		return err
 	}
 	g := e.Model.Dimensions[q.Dimensions[0]].Time
+	if q.Dimensions[0] == "trend" {
+		// "how has our headcount changed": by day up to a month, by week
+		// up to a quarter, by month beyond (CONVENTIONS.md)
+		switch n := q.Time.days(); {
+		case n > 0 && n <= 31:
+			g = "day"
+		case n > 0 && n <= 92:
+			g = "week"
+		default:
+			g = "month"
+		}
+	}
 	bs := wholeBuckets(g, q.Time, now, rowCap)
 	if len(bs) == 0 {
 		return errcode.New(errcode.NotUnderstood, "No whole %s of %s has passed yet: a headcount per %s is taken on each one's last day", g, q.Time.Describe(), g)
@@ -478,7 +490,7 @@ func (e *Engine) headcountOn(ctx context.Context, tx *store.Tx, version int64, q
 		}
 		ans.Rows = append(ans.Rows, []any{b.label, rows[0][0]})
 	}
-	ans.Columns = []Column{{Name: q.Dimensions[0], Type: "string"}, c.Columns[0]}
+	ans.Columns = []Column{{Name: g, Type: "string"}, c.Columns[0]}
 	ans.Notes = append(ans.Notes, fmt.Sprintf("Each %s's headcount is taken on its last day; only whole %ss up to today are shown.", g, g))
 	ans.Chart = ChooseChart(q, e.Model, ans.Columns, ans.Rows)
 	ans.Explain = &Explain{Engine: engine, Range: q.Time.Describe(), Scope: scope.Describe(), SQL: c.SQL, Args: c.Args}
@@ -870,7 +882,7 @@ func ChooseChart(q *Query, m *semantic.Model, cols []Column, rows [][]any) *Char
 			timeDim = true
 		case dm.Time == "weekday":
 			weekday = true
-		case dm.Time == "hour":
+		case dm.Time == "hour", dm.Time == "clock":
 			hour = true
 		}
 	}
@@ -879,7 +891,7 @@ func ChooseChart(q *Query, m *semantic.Model, cols []Column, rows [][]any) *Char
 		allZero = allZero && Number(r[len(r)-1]) == 0
 	}
 	switch {
-	case q.Kind == "people", len(q.Aggs) > 1, allZero:
+	case q.Kind == "people", q.Kind == "shifts", len(q.Aggs) > 1, allZero:
 		// several aggregates side by side are a table, not one of them
 		// drawn; bars of nothing draw nothing
 		return &Chart{Type: ChartTable, Title: title}
@@ -1005,7 +1017,7 @@ func chartTitle(q *Query, m *semantic.Model) string {
 		switch {
 		case i > 0:
 			t += " and " + name
-		case m.Dimensions[d].Time != "" && m.Dimensions[d].Time != "weekday" && m.Dimensions[d].Time != "hour":
+		case m.Dimensions[d].Time != "" && m.Dimensions[d].Time != "weekday" && m.Dimensions[d].Time != "hour" && m.Dimensions[d].Time != "clock":
 			t += " per " + name
 		default:
 			t += " by " + name

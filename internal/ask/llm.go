@@ -98,7 +98,7 @@ func QuerySchema(m *semantic.Model) map[string]any {
 	return map[string]any{
 		"type": "object", "additionalProperties": false, "required": []string{"kind"},
 		"properties": map[string]any{
-			"kind":            map[string]any{"type": "string", "enum": []string{"number", "groups", "people"}},
+			"kind":            map[string]any{"type": "string", "enum": []string{"number", "groups", "people", "shifts"}},
 			"measure":         map[string]any{"type": "string", "enum": measures},
 			"dimensions":      map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": append(dims, "trend")}, "maxItems": 3},
 			"filters":         map[string]any{"type": "array", "items": filter},

@@ -80,6 +80,16 @@ var reTyped = []struct {
 	{regexp.MustCompile(`^\s*span of control\s*[:\-–—]\s*`), " "},
 	{regexp.MustCompile(`\bspan of control (?:for|of|per|by) (?:each |every )?`), " number of direct reports per "},
 	{regexp.MustCompile(`\b(hires?|starters?|joiners?) (?:did|have|has) (?:we|you|they|the company|the district) (?:make|made|do|done)\b`), " $1 "},
+	// "who is actually in sick leave": the present, as "currently" (the
+	// word's sense in the speaker's first language); "parity of gender"
+	{regexp.MustCompile(`\b(is|are) actually\b`), " $1 currently "},
+	{regexp.MustCompile(`\bactual (employees?|staff|headcount|workforce|team)\b`), " current $1 "},
+	{regexp.MustCompile(`\b(?:parity|balance) (?:of|between) (?:the )?(?:genders?|sexes|sex)\b`), " gender parity "},
+	// a break is unpaid by definition, never unpaid leave
+	{regexp.MustCompile(`\bunpaid (breaks?|break time|break minutes)\b`), " $1 "},
+	// "how many of my receptionists' shifts": the shifts, not the people
+	{regexp.MustCompile(`\bhow many of (my|our|the|his|her|their) ((?:[a-z]+ )?[a-z]+?)s?'? shifts\b`), " how many shifts of $1 $2s "},
+	{regexp.MustCompile(`\bschool days?\b`), " day "},
 	// a chat's greeting and thanks carry no part of the question
 	{regexp.MustCompile(`^\s*(?:(?:hey|hi|hello|ok|okay|quick one|quick question)\b|(?:good )?(?:morning|afternoon|evening)\s*[!,.:\-–—])[\s,!:.\-–—]*(?:(?:hey|hi|hello|quick one|quick question)\b[\s,!:.\-–—]*)*`), " "},
 	{regexp.MustCompile(`[\s,!.]*\b(?:pls|plz|please|thanks|thank you|thx|ty|cheers|lol)\b[\s!.?]*$`), " "},

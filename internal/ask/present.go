@@ -69,7 +69,7 @@ var aggTitles = map[string]string{"avg": "Average", "min": "Lowest", "max": "Hig
 // specialTitles are names whose words are not their spelling.
 var specialTitles = map[string]string{
 	"employee_id": "Employee ID", "percent": "Share", "trend": "Period", "week": "Week of",
-	"weekday": "Weekday", "hour": "Start hour", "name": "Name", "absence_type": "Absence type",
+	"weekday": "Weekday", "hour": "Start hour", "start_time": "Start time", "name": "Name", "absence_type": "Absence type",
 }
 
 // Title says a column or field name as a heading: a measure's label is its

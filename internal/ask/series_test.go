@@ -2,6 +2,7 @@ package ask_test
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -62,4 +63,53 @@ func monthEnds(y, from, to int) []string {
 		out = append(out, time.Date(y, time.Month(m+1), 0, 0, 0, 0, 0, time.UTC).Format("2006-01-02"))
 	}
 	return out
+}
+
+// TestShiftList: "what's my shift tomorrow" lists the shifts themselves
+// (it answered their number), in the asker's scope, checked against SQL
+// over the reference copy of the tenant.
+func TestShiftList(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "acme-retail")
+		ref := f.refs["acme-retail"]
+		for _, c := range []struct{ as, q, where string }{
+			{"employee:E0170", "What's my shift tomorrow?", "s.employee_id = 'E0170' and s.date = '2026-11-26'"},
+			{"employee:E0170", "what shifts do I have next week", "s.employee_id = 'E0170' and s.date between '2026-11-30' and '2026-12-06'"},
+			{"manager:E0105", "what are the shifts of my team tomorrow", "s.employee_id in (" + teamOf("E0105") + ") and s.date = '2026-11-26'"},
+			{"admin", "which shifts did cashiers in Lyon work yesterday", "s.position = 'Cashier' and s.location = 'Lyon' and s.status = 'worked' and s.date = '2026-11-24'"},
+		} {
+			a, err := f.ask(t, "acme-retail", c.as, c.q)
+			if err != nil {
+				t.Fatalf("%s %q: %v", c.as, c.q, err)
+			}
+			rows, err := ref.DB.Query("select s.date, s.start_time, s.employee_id from shifts s where " + c.where + " order by 1, 2, 3")
+			if err != nil {
+				t.Fatal(err)
+			}
+			var want []string
+			for rows.Next() {
+				var day, start, id string
+				if err := rows.Scan(&day, &start, &id); err != nil {
+					t.Fatal(err)
+				}
+				want = append(want, day+" "+start+" "+id)
+			}
+			rows.Close()
+			var got []string
+			for _, r := range a.Rows {
+				got = append(got, fmt.Sprintf("%v %v %v", r[0], r[1], r[7]))
+			}
+			sort.Strings(got)
+			if len(want) == 0 || strings.Join(got, ",") != strings.Join(want, ",") {
+				t.Errorf("%s %q: got %v, want %v", c.as, c.q, got, want)
+			}
+		}
+		// a count is still a count; someone else's shifts are no one's to see
+		if a, err := f.ask(t, "acme-retail", "employee:E0170", "how many shifts do I have next week"); err != nil || a.Query.Kind != "number" {
+			t.Errorf("a count of shifts: %v, %v", err, a)
+		}
+		if a, err := f.ask(t, "acme-retail", "employee:E0170", "what are Arthur Petit's shifts next week"); err == nil {
+			t.Errorf("an employee saw another's shifts: %v", a.Rows)
+		}
+	})
 }

@@ -14,7 +14,7 @@ import (
 // MaxLimit bounds how many rows a question may ask for.
 const MaxLimit = 1000
 
-var kinds = map[string]bool{"number": true, "groups": true, "people": true}
+var kinds = map[string]bool{"number": true, "groups": true, "people": true, "shifts": true}
 var filterFields = map[string]bool{"department": true, "position": true, "location": true, "contract_type": true,
 	"gender": true, "name": true, "absence_type": true, "status": true, "age": true, "weekday": true,
 	"start_time": true, "end_time": true, "shift_hours": true}
@@ -46,7 +46,12 @@ func ScopeOf(u identity.User) (Scope, error) {
 // asker's rights. It denies by default: anything not known is refused.
 func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) error {
 	if q == nil || !kinds[q.Kind] {
-		return errcode.New(errcode.NotUnderstood, "The structured query has no valid kind (number, groups or people)")
+		return errcode.New(errcode.NotUnderstood, "The structured query has no valid kind (number, groups, people or shifts)")
+	}
+	// a list of shifts shows each shift as it is: nothing computed
+	if q.Kind == "shifts" && (m.Measures[q.Measure].Entity != "shifts" || m.Measures[q.Measure].Agg != "count" || len(q.Dimensions) > 0 || q.Having != nil ||
+		len(q.Aggs) > 0 || q.Share || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil || q.Relation != "" || q.Without || q.RankWithin != "" || q.Distinct != "" || len(q.Sort) > 0 || q.Offset > 0) {
+		return errcode.New(errcode.NotUnderstood, "A list of shifts shows each shift (day, times, hours, position, place); ask for a number or groups to compute anything")
 	}
 	if q.Measure != "" {
 		ms, ok := m.Measures[q.Measure]

@@ -100,7 +100,7 @@ func Load(path string) (*Model, error) {
 }
 
 var aggs = map[string]bool{"count": true, "count_distinct": true, "sum": true, "avg": true, "min": true, "max": true}
-var grains = map[string]bool{"day": true, "week": true, "month": true, "quarter": true, "year": true, "weekday": true, "hour": true}
+var grains = map[string]bool{"day": true, "week": true, "month": true, "quarter": true, "year": true, "weekday": true, "hour": true, "clock": true}
 
 // Parse decodes a model strictly (unknown keys are errors) and validates
 // that every reference resolves.
@@ -150,7 +150,7 @@ func Parse(b []byte, name string) (*Model, error) {
 		switch {
 		case d.Time != "":
 			if !grains[d.Time] {
-				add("dimensions.%s.time: %q is not a grain (day, week, month, quarter, year, weekday, hour)", n, d.Time)
+				add("dimensions.%s.time: %q is not a grain (day, week, month, quarter, year, weekday, hour, clock)", n, d.Time)
 			}
 		case d.Column == "":
 			add("dimensions.%s: needs column or time", n)

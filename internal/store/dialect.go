@@ -106,12 +106,15 @@ func (d Dialect) Cents(sum string) string {
 	return "(((" + sum + ") + 50) / 100) / 100.0"
 }
 
-// Numeric casts expr for round(x, n), which needs numeric on PostgreSQL.
+// Numeric readies expr for round(x, 2): PostgreSQL's numeric rounds a
+// half up (7.675 is 7.68); SQLite's binary doubles may hold that half as
+// 7.67499…, so they are nudged a billionth away from zero first, and both
+// databases give the same cents.
 func (d Dialect) Numeric(expr string) string {
 	if d == Postgres {
 		return "cast(" + expr + " as numeric)"
 	}
-	return expr
+	return "((" + expr + ") * (1 + 1e-12) + sign(" + expr + ") * 1e-9)"
 }
 
 // ForUpdate locks the rows a select reads until the transaction ends
