@@ -1417,8 +1417,8 @@ func (b *builder) shiftList(cte string, tenantID int64, rowCap int) (compiled, e
 	if err != nil {
 		return compiled{}, err
 	}
-	sql := cte + "select f.date, f.start_time, f.end_time, f.hours, f.position, f.location, f.status, e.employee_id, " + nameExpr + " as name from " + b.from() +
+	sql := cte + "select f.date, f.start_time, f.end_time, f.hours, " + nameExpr + " as name, f.position, f.location, f.status, e.employee_id from " + b.from() +
 		" where " + strings.Join(conds, " and ") + " order by f.date, f.start_time, name, f.shift_id" + limitClause(b.q, rowCap)
 	return compiled{SQL: sql, Args: b.args, Columns: []Column{{"date", "string"}, {"start_time", "string"}, {"end_time", "string"}, {"hours", "number"},
-		{"position", "string"}, {"location", "string"}, {"status", "string"}, {"employee_id", "string"}, {"name", "string"}}}, nil
+		{"name", "string"}, {"position", "string"}, {"location", "string"}, {"status", "string"}, {"employee_id", "string"}}}, nil
 }

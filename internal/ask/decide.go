@@ -731,7 +731,10 @@ func (st *parseState) decide() error {
 	// shifts themselves, not their number
 	if reShiftList.MatchString(orig) && !counting && !most && !least && !average && !share && len(q.Dimensions) == 0 && q.Having == nil && !q.Without && q.Relation == "" &&
 		(q.Measure == "" || q.Measure == "shifts" || q.Measure == "attendance" || q.Measure == "hours_worked" || q.Measure == "planned_hours" || q.Measure == "people_working") {
-		if q.Measure != "attendance" {
+		switch {
+		case reDidWork.MatchString(orig):
+			q.Measure = "attendance" // "which shifts did cashiers work": those worked, not the plan
+		case q.Measure != "attendance":
 			q.Measure = "shifts"
 		}
 		q.Kind, q.Order = "shifts", ""
@@ -1437,6 +1440,9 @@ var bareCount = map[string]bool{"how": true, "many": true, "much": true, "count"
 // "which shifts do I have next week", "show me my shifts", "when is my
 // next shift", "when do I work on Friday".
 var reShiftList = regexp.MustCompile(`^ (?:(?:what|which|when) (?:is |are |was |were |will be )?(?:my |our |the |his |her |their |your )?(?:next |upcoming )?shift\b|what shift (?:do|does|did|am|will|have|has)\b|(?:show|list|give|tell|get)(?: me| us)? (?:all |the )?(?:my |our |the |his |her |their )?(?:next |upcoming )?shift\b|(?:my|our) (?:next |upcoming )?shift\b|when (?:do|does|will|am) (?:i|we|he|she|they) (?:work|start)\b)`)
+
+// reDidWork: shifts that were worked, in the past tense.
+var reDidWork = regexp.MustCompile(` (?:did|have|has|had)\b.* work\b| worked\b`)
 
 // reEachPerson asks for a row for each person.
 var reEachPerson = regexp.MustCompile(` (?:each|every) (?:employee|person|worker|staff member|team member|one)\b`)

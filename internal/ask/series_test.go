@@ -97,7 +97,7 @@ func TestShiftList(t *testing.T) {
 			rows.Close()
 			var got []string
 			for _, r := range a.Rows {
-				got = append(got, fmt.Sprintf("%v %v %v", r[0], r[1], r[7]))
+				got = append(got, fmt.Sprintf("%v %v %v", r[0], r[1], r[8]))
 			}
 			sort.Strings(got)
 			if len(want) == 0 || strings.Join(got, ",") != strings.Join(want, ",") {

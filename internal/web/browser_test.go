@@ -279,6 +279,15 @@ func TestBrowserAskJourney(t *testing.T) {
 	if n := eval[int](t, ctx, `document.querySelectorAll("#answer tbody tr").length`); n != 12 {
 		t.Errorf("headcount per month in 2025: %d rows, want 12", n)
 	}
+	// the shifts themselves, as a table
+	run(askQ("Which shifts did cashiers in Paris work last week?"), shot("06l-ask-shift-list"))
+	if h := eval[string](t, ctx, `document.querySelector("#answer thead").textContent`); !strings.Contains(h, "Start time") || !strings.Contains(h, "End time") {
+		t.Errorf("a list of shifts: header %q", h)
+	}
+	// "did … work": the shifts worked, not the plan
+	if n, body := eval[int](t, ctx, `document.querySelectorAll("#answer tbody tr").length`), eval[string](t, ctx, `document.querySelector("#answer tbody").textContent`); n < 5 || strings.Contains(body, "planned") {
+		t.Errorf("the cashiers' shifts in Paris last week: %d rows, %q", n, body)
+	}
 	run(chromedp.EmulateViewport(375, 800),
 		askQ("Give me the gender parity"), shot("07-ask-mobile-pie"),
 		chromedp.EmulateViewport(1280, 900),
