@@ -38,7 +38,12 @@ var (
 	reShortYear = regexp.MustCompile(`\b(` + monthWordRE + `)\.? '(\d{2})\b`)
 
 	reNonWord = regexp.MustCompile(`[^a-z0-9%]+`)
-	reOrdinal = regexp.MustCompile(`\b(\d{1,2})(st|nd|rd|th)\b`)
+	// "37.5 hours" is one number, which the split on other signs would cut
+	// in two; "37,5 hours" (a decimal comma) too, before a unit
+	reDecimal      = regexp.MustCompile(`\b(\d+)\.(\d+)\b`)
+	reDecimalComma = regexp.MustCompile(`\b(\d+),(\d{1,2}) ?(h|hrs?|hours?|days?|%|percent)\b`)
+	reDecimalToken = regexp.MustCompile(`^n(\d+)p(\d+)$`)
+	reOrdinal      = regexp.MustCompile(`\b(\d{1,2})(st|nd|rd|th)\b`)
 )
 
 // keepWords are never singularised (their final s is not a plural).
@@ -53,7 +58,7 @@ var keepWords = map[string]bool{
 var shorthand = map[string]string{"ids": "id", "ppl": "people", "hrs": "hour", "yrs": "year", "yr": "year",
 	"mins": "minute", "dept": "department", "depts": "department", "emp": "employee", "emps": "employee", "mgr": "manager", "mgrs": "manager", "qtr": "quarter", "qtrs": "quarter", "wk": "week", "wks": "week",
 	"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "tmrow": "tomorrow", "tmoro": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow",
-	"ot": "overtime", "hc": "headcount", "loc": "location", "locs": "location", "lv": "leave", "lvs": "leave", "folks": "people", "yday": "yesterday", "yest": "yesterday"}
+	"ot": "overtime", "collaborator": "employee", "collaborators": "employee", "hc": "headcount", "loc": "location", "locs": "location", "lv": "leave", "lvs": "leave", "folks": "people", "yday": "yesterday", "yest": "yesterday"}
 
 // reTyped are signs typed for words: "w/ more than 10 sick days", "w/o
 // a manager", "# of cashiers", "more than 38h".
@@ -85,6 +90,21 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(is|are) actually\b`), " $1 currently "},
 	{regexp.MustCompile(`\bactual (employees?|staff|headcount|workforce|team)\b`), " current $1 "},
 	{regexp.MustCompile(`\b(?:parity|balance) (?:of|between) (?:the )?(?:genders?|sexes|sex)\b`), " gender parity "},
+	// English as its European speakers often write it: "on 2025" (in),
+	// "18h30" and "8h00" (18:30), "works by us" (here), "since 10 years"
+	// (for), "made hours" (worked), "the most young", "repartition",
+	// "wage per hour", "collaborators", "the begin of"
+	{regexp.MustCompile(`\bon ((?:19|20)\d\d)\b`), " in $1 "},
+	{regexp.MustCompile(`\b(before|after|from|at|until|till|by|past|than|to) (\d{1,2})h(\d{2})\b`), " $1 $2:$3 "},
+	{regexp.MustCompile(`\b(before|after|from|at|until|till|by|past|than|to) (\d{1,2})h\b`), " $1 $2:00 "},
+	{regexp.MustCompile(`\b(?:by|at|with) us\b`), " here "},
+	{regexp.MustCompile(`\bsince (at least |more than |over |less than )?(\d+|` + numberWordRE + `) years?\b`), " for $1$2 years "},
+	{regexp.MustCompile(`\b(?:made|make|makes|making|done|did|do|does) (the most |the fewest |the least |more |fewer |less |most )?hours\b`), " worked ${1}hours "},
+	{regexp.MustCompile(`\b(?:the )?most (young|old)\b`), " the ${1}est "},
+	{regexp.MustCompile(`\brepartition\b`), " breakdown "},
+	{regexp.MustCompile(`\b(?:wages?|salary|salaries|pay) (?:per|by the|an) hour\b`), " hourly wage "},
+	{regexp.MustCompile(`\bthe begin(?:ning)? of\b`), " the start of "},
+	{regexp.MustCompile(`\b(since|from|until|till|before|after|on)\s+the\s+(d\d{4}x\d\dx\d\d)\b`), " $1 $2 "},
 	// a break is unpaid by definition, never unpaid leave
 	{regexp.MustCompile(`\bunpaid (breaks?|break time|break minutes)\b`), " $1 "},
 	// "how many of my receptionists' shifts": the shifts, not the people
@@ -153,6 +173,8 @@ func normalizeWords(q string) ([]string, []string) {
 	s = contractions.Replace(s)
 	s = timesAndTime(s)
 	s = reISODate.ReplaceAllString(s, " d${1}x${2}x${3} ")
+	s = reDecimalComma.ReplaceAllString(s, "$1.$2 $3")
+	s = reDecimal.ReplaceAllString(s, " n${1}p${2} ")
 	s = strings.ReplaceAll(s, "%", " percent ")
 	for _, t := range reTyped {
 		s = t.re.ReplaceAllString(s, t.out)
@@ -173,6 +195,11 @@ func normalizeWords(q string) ([]string, []string) {
 		orig := w
 		if n, ok := numberWords[w]; ok {
 			w = n
+		}
+		if m := reDecimalToken.FindStringSubmatch(w); m != nil {
+			out = append(out, m[1]+"."+m[2]) // "37.5 hours"
+			words = append(words, out[len(out)-1])
+			continue
 		}
 		if strings.HasPrefix(w, "d") && len(w) == 11 && w[5] == 'x' && w[8] == 'x' {
 			out = append(out, w[1:5]+"-"+w[6:8]+"-"+w[9:11])
@@ -250,7 +277,10 @@ func typedDates(s string) string {
 	s = reSlashDate.ReplaceAllStringFunc(s, func(m string) string {
 		p := reSlashDate.FindStringSubmatch(m)
 		a, b := atoi(p[1]), atoi(p[2])
+		dots := strings.Contains(m, ".") // "16.11.2026" is written day first, never month first
 		switch {
+		case (dots || a == b) && a >= 1 && a <= 31 && b >= 1 && b <= 12:
+			return fmt.Sprintf("%s-%02d-%02d", p[3], b, a)
 		case a > 12 && a <= 31 && b >= 1 && b <= 12:
 			return fmt.Sprintf("%s-%02d-%02d", p[3], b, a)
 		case b > 12 && b <= 31 && a >= 1 && a <= 12:
