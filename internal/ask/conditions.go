@@ -1020,7 +1020,7 @@ var (
 	reOvernight = rx(`(overnight|night)`)
 	// after "shift" (group 1, left for the measure): its length against a
 	// number of hours (group 2 the comparison, 3 the hours)
-	reShiftHours    = rx(`(shift) (?:that |which )?(?:were |was |are |is |had been )?(?:worked )?(?:(?:lasting|lasted|last|running|ran|run|going|went) |(?:with|having|of) (?:a |an )?(?:duration|length) (?:of )?)?(longer|shorter|more|less|over|under|above|below|at least|at most) (?:than )?(\d+) hour(?: long)?`)
+	reShiftHours    = rx(`(shift) (?:that |which )?(?:were |was |are |is |had been )?(?:worked )?(?:(?:lasting|lasted|last|running|ran|run|going|went) |(?:with|having|of) (?:a |an )?(?:duration|length) (?:of )?|of )?(longer|shorter|more|less|over|under|above|below|at least|at most) (?:than )?(\d+) hour(?: long)?`)
 	reWereOvernight = rx(`(?:were|was|are|is|went|ran) overnight`)
 )
 

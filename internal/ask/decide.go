@@ -438,7 +438,7 @@ func (st *parseState) decide() error {
 	if measure == "break_length" || measure == "break_total" {
 		minutes := reBreakMinutes.MatchString(orig)
 		switch {
-		case strings.Contains(orig, " in hour "):
+		case reBreakHours.MatchString(orig):
 			return notUnderstoodf("scry gives breaks in minutes; ask without \"in hours\"")
 		case filterVals["status"] != nil && filterVals["status"][0] != "worked":
 			return notUnderstoodf("scry reads the breaks of worked shifts only")
@@ -581,6 +581,24 @@ func (st *parseState) decide() error {
 		st.useWord("report")
 		st.useWord("to")
 	}
+	// "female cashiers and male stock clerks": each value with its own
+	// condition, which one set of filters cannot pair; "women and men per
+	// month": a grouping beside the two, which would add them up
+	paired, apart := 0, false
+	for _, f := range []string{"gender", "contract_type", "position", "department", "location"} {
+		if len(filterVals[f]) == 2 && !st.negated[f] {
+			paired++
+			apart = apart || !st.valuesTogether(f)
+		}
+	}
+	if paired >= 2 && apart && !strings.Contains(orig, " or ") {
+		return notUnderstoodf("scry cannot pair each of two values with a condition of its own (\"female cashiers and male stock clerks\"); ask about each pair on its own")
+	}
+	for _, f := range []string{"gender", "contract_type"} {
+		if len(filterVals[f]) == 2 && !st.negated[f] && len(st.dims) > 0 && st.valuesTogether(f) && !strings.Contains(orig, " or ") && !grouped(st.dims, f) {
+			return notUnderstoodf("scry cannot yet set %s side by side within another grouping; ask for each on its own, or group by %s too", strings.Join(filterVals[f], " and "), strings.ReplaceAll(f, "_", " "))
+		}
+	}
 	// Grouping by two values of one field named together ("full-time vs part-time").
 	if len(st.dims) == 0 {
 		for _, f := range st.filterOrder {
@@ -590,7 +608,7 @@ func (st *parseState) decide() error {
 			// totals, never one sum of both
 			// "how many female and male teachers": no one is both, so the
 			// two are asked side by side (as two kinds of contract)
-			both := (f == "absence_type" || f == "gender" || f == "contract_type") && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") && q.Kind != "people" && !people
+			both := (f == "absence_type" || (f == "gender" || f == "contract_type") && st.valuesTogether(f)) && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") && q.Kind != "people" && !people
 			compare := reVersus.MatchString(st.text()) && !(counting && !strings.Contains(orig, " vs ") && !strings.Contains(orig, " versus ")) || strings.Contains(orig, " compare ") ||
 				f == "name" && (st.namesBefore(reMoreThan) || strings.Contains(orig, " each ")) // "did Hugo work more hours than Lea", "how many hours did Jules and Manon each work": side by side
 			if len(filterVals[f]) > 1 && !st.negated[f] && (compare || share || both) && f != "name" ||
@@ -738,9 +756,17 @@ func (st *parseState) decide() error {
 			q.Measure = "shifts"
 		}
 		q.Kind, q.Order = "shifts", ""
-		if q.Time == nil && strings.Contains(orig, " next shift ") {
+		if reMine.MatchString(orig) && !reMyPeople.MatchString(orig) {
+			q.Self = true // "what shifts do I have", also for a manager
+		}
+		switch {
+		case q.Time == nil && reNextShift.MatchString(orig):
 			q.Time, q.Limit = &TimeRange{Expr: "upcoming"}, 1 // "when is my next shift"
 			st.useWord("next")
+		case q.Time == nil && !reDidWork.MatchString(orig):
+			// "when do I work on Friday": the shifts to come, as planned work
+			// with no period is (not every Friday there has been)
+			q.Time = &TimeRange{Expr: "upcoming"}
 		}
 		st.useWord("when")
 	}
@@ -824,6 +850,22 @@ func (st *parseState) decide() error {
 	// "how has X changed".
 	// A headcount's trend is taken on the last day of each unit
 	// (headcountSeries).
+	if q.Measure == "headcount" && (st.trend || st.lastN) && q.Kind == "number" {
+		switch {
+		case average || most || least || len(q.Aggs) > 0:
+			// "the average headcount over the last 6 months" is no series
+			st.refuse(notUnderstoodf("scry cannot yet average or rank a headcount over time; it can give the headcount at the end of each month of a period (\"headcount per month over the last 6 months\")"))
+			return nil
+		case q.Time == nil:
+			st.refuse(notUnderstoodf("scry takes a headcount's trend over a period: name it (\"how has our headcount changed this year\")"))
+			return nil
+		}
+	}
+	if q.Measure == "headcount" && st.trend && len(q.Dimensions) > 0 {
+		// "how has the number of full-time and part-time employees changed"
+		st.refuse(notUnderstoodf("scry takes a headcount's trend for everyone the question names together; ask for each group on its own (\"how has the number of part-time employees changed this year\")"))
+		return nil
+	}
 	fact := q.Measure != "" && st.p.model.Measures[q.Measure].Entity != "employees" || q.Measure == "headcount" && q.Time != nil
 	if q.Kind == "number" && fact && q.ShareOf == nil && !q.PerPersonWeek && q.CountOf == nil {
 		if st.lastN {
@@ -1432,6 +1474,9 @@ var reTimeOff = regexp.MustCompile(` (?:off|leave|vacation|holiday|absent|away|s
 // time on breaks", "how long were the breaks").
 var reBreakMinutes = regexp.MustCompile(` (?:minute|min|time|hour|long|length|duration|average|avg|mean)\b| how much `)
 
+// reBreakHours: breaks asked in hours, which scry gives in minutes.
+var reBreakHours = regexp.MustCompile(` in hour\b| break hour\b| hour of break\b| hour (?:on|of|spent on) break\b`)
+
 // bareCount are the words of a count that names nothing ("how many?").
 var bareCount = map[string]bool{"how": true, "many": true, "much": true, "count": true, "number": true, "total": true, "the": true, "of": true,
 	"what": true, "is": true, "are": true, "there": true, "in": true, "all": true, "altogether": true, "overall": true, "so": true, "far": true, "for": true, "on": true, "during": true, "was": true, "were": true}
@@ -1439,10 +1484,20 @@ var bareCount = map[string]bool{"how": true, "many": true, "much": true, "count"
 // reShiftList asks for the shifts themselves: "what's my shift tomorrow",
 // "which shifts do I have next week", "show me my shifts", "when is my
 // next shift", "when do I work on Friday".
-var reShiftList = regexp.MustCompile(`^ (?:(?:what|which|when) (?:is |are |was |were |will be )?(?:my |our |the |his |her |their |your )?(?:next |upcoming )?shift\b|what shift (?:do|does|did|am|will|have|has)\b|(?:show|list|give|tell|get)(?: me| us)? (?:all |the )?(?:my |our |the |his |her |their )?(?:next |upcoming )?shift\b|(?:my|our) (?:next |upcoming )?shift\b|when (?:do|does|will|am) (?:i|we|he|she|they) (?:work|start)\b)`)
+var reShiftList = regexp.MustCompile(`^ (?:(?:what|which|when) (?:is |are |was |were |will be )?(?:my |our |the |your )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|what shift (?:do|did|am|will|have)\b|(?:show|list|give|tell|get)(?: me| us)? (?:all |the )?(?:my |our |the )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|(?:my|our) (?:next |upcoming )?shift\b|when (?:do|will|am) (?:i|we) (?:work|start)\b)`)
+
+// reNextShift: the first shift to come ("my next weekend shift").
+var reNextShift = regexp.MustCompile(` next (?:[a-z]+ )?shift\b`)
+
+// reMine: the asker's own, in a list of shifts ("what shifts do I have"
+// is not a manager's team, as "how many cashiers do I have" is).
+var reMine = regexp.MustCompile(` (?:i|me|my|mine)\b`)
+
+// reMyPeople: "my team", "my staff": the people under the asker.
+var reMyPeople = regexp.MustCompile(` my (?:team|staff|people|report|direct report|employee|crew|worker|school|department|store|unit)\b`)
 
 // reDidWork: shifts that were worked, in the past tense.
-var reDidWork = regexp.MustCompile(` (?:did|have|has|had)\b.* work\b| worked\b`)
+var reDidWork = regexp.MustCompile(` did\b(?: [a-z0-9]+){0,4} work\b| worked\b`)
 
 // reEachPerson asks for a row for each person.
 var reEachPerson = regexp.MustCompile(` (?:each|every) (?:employee|person|worker|staff member|team member|one)\b`)
@@ -1498,3 +1553,22 @@ var rePastNotWork = regexp.MustCompile(` (?:did|has|have|had|was|were) not (?:wo
 // wordsBefore is the number of the question's words before byte i of its
 // rendered text (which has a word or "_" for every token).
 func wordsBefore(text string, i int) int { return len(strings.Fields(text[:i])) }
+
+// valuesTogether: the two values of field f are written side by side, "A
+// and B" ("female and male teachers"), not each with conditions of its own
+// ("women in the Kitchen and men in the Dining Room").
+func (st *parseState) valuesTogether(f string) bool {
+	var spans [][2]int
+	for key, sp := range st.valueSpans {
+		if key[0] == f {
+			spans = append(spans, sp)
+		}
+	}
+	if len(spans) != 2 {
+		return false
+	}
+	if spans[0][0] > spans[1][0] {
+		spans[0], spans[1] = spans[1], spans[0]
+	}
+	return spans[1][0] == spans[0][1]+1 && st.toks[spans[0][1]] == "and"
+}

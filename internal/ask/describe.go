@@ -34,7 +34,7 @@ func (f Filter) Describe() string {
 		return notIf(f.Negate, "") + map[string]string{"start_time": "starts ", "end_time": "ends "}[f.Field] +
 			map[string]string{"<": "before", "<=": "at or before", ">": "after", ">=": "at or after"}[f.Op] + " " + f.Values[0]
 	case f.Field == "shift_hours":
-		return notIf(f.Negate, "") + "shifts " + map[string]string{"<": "shorter than", "<=": "at most", ">": "longer than", ">=": "at least"}[f.Op] + " " + f.Values[0] + " hours"
+		return notIf(f.Negate, "") + "shifts " + map[string]string{"<": "shorter than", "<=": "at most", ">": "longer than", ">=": "at least"}[f.Op] + " " + f.Values[0] + " paid hours (breaks out)"
 	case f.Field == "status" && f.Op == "":
 		return notIf(f.Negate, "") + "only " + valuesWords(f.Values) + " shifts"
 	case f.Op == "me" && f.Field == "employee_id":

@@ -83,7 +83,7 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(?:each|every one) of the (last|past|previous) (\d+|` + numberWordRE + `) (day|week|month|quarter|year)s\b`), " per $3 over the $1 $2 ${3}s "},
 	// "span of control": how many report to each manager directly
 	{regexp.MustCompile(`^\s*span of control\s*[:\-–—]\s*`), " "},
-	{regexp.MustCompile(`\bspan of control (?:for|of|per|by) (?:each |every )?`), " number of direct reports per "},
+	{regexp.MustCompile(`\bspan of control (?:for|of|per|by) (?:each|every) `), " number of direct reports per "},
 	{regexp.MustCompile(`\b(hires?|starters?|joiners?) (?:did|have|has) (?:we|you|they|the company|the district) (?:make|made|do|done)\b`), " $1 "},
 	// "who is actually in sick leave": the present, as "currently" (the
 	// word's sense in the speaker's first language); "parity of gender"
@@ -108,7 +108,7 @@ var reTyped = []struct {
 	// a break is unpaid by definition, never unpaid leave
 	{regexp.MustCompile(`\bunpaid (breaks?|break time|break minutes)\b`), " $1 "},
 	// "how many of my receptionists' shifts": the shifts, not the people
-	{regexp.MustCompile(`\bhow many of (my|our|the|his|her|their) ((?:[a-z]+ )?[a-z]+?)s?'? shifts\b`), " how many shifts of $1 $2s "},
+	{regexp.MustCompile(`\bhow many of (my|our|the) ([a-z]+s) shifts\b`), " how many shifts of $1 $2 "},
 	{regexp.MustCompile(`\bschool days?\b`), " day "},
 	// a chat's greeting and thanks carry no part of the question
 	{regexp.MustCompile(`^\s*(?:(?:hey|hi|hello|ok|okay|quick one|quick question)\b|(?:good )?(?:morning|afternoon|evening)\s*[!,.:\-–—])[\s,!:.\-–—]*(?:(?:hey|hi|hello|quick one|quick question)\b[\s,!:.\-–—]*)*`), " "},

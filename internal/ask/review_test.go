@@ -1,7 +1,9 @@
 package ask_test
 
 import (
+	"fmt"
 	"math"
+	"strings"
 	"testing"
 
 	"github.com/scry-dev/scry/internal/ask"
@@ -151,5 +153,61 @@ func TestThirdRound(t *testing.T) {
 	}
 	if ans, err := f.ask(t, "acme-retail", "admin", "average hours per employee per week for each employee"); err != nil || len(ans.Rows) < 2 {
 		t.Errorf("\"for each employee\" is a row each: %v, %v", err, ans)
+	}
+}
+
+// TestFourthRound holds what a review of the shift lists, headcount
+// series and side-by-side values reproduced (each checked against the CSV
+// files).
+func TestFourthRound(t *testing.T) {
+	f := shared(t)
+	for _, c := range []struct {
+		q    string
+		want float64
+	}{
+		{"how many of the night shifts last week were in Lyon", 3},      // the word before "shifts" was dropped
+		{"how many of our cashiers' shifts were in Lyon last week", 42}, // 342: every shift in Lyon
+		{"how many of our cashiers have shifts tomorrow", 26},           // 183: every shift tomorrow
+	} {
+		ans, err := f.ask(t, "acme-retail", "admin", c.q)
+		if err != nil || len(ans.Rows) != 1 || ask.Number(ans.Rows[0][0]) != c.want {
+			t.Errorf("%q: %v, %v, want %v", c.q, err, ans, c.want)
+		}
+	}
+	// "I" in a list of shifts is the asker, a manager too; "when do I work
+	// on Friday" is the coming one, not every Friday there has been
+	for _, c := range []struct {
+		as, q, first string
+		rows         int
+	}{
+		{"manager:E0105", "what shifts do I have next week", "2026-11-30", 5},
+		{"employee:E0170", "what shifts do I have to work tomorrow", "2026-11-26", 1},
+		{"employee:E0170", "when do I work on Friday", "2026-11-27", -1},
+	} {
+		ans, err := f.ask(t, "acme-retail", c.as, c.q)
+		if err != nil || len(ans.Rows) == 0 || fmt.Sprint(ans.Rows[0][0]) != c.first || c.rows >= 0 && len(ans.Rows) != c.rows {
+			t.Errorf("%s %q: %v, %v", c.as, c.q, err, ans)
+			continue
+		}
+		for _, r := range ans.Rows {
+			if id := "E" + strings.Split(c.as, ":E")[1]; r[len(r)-1] != id {
+				t.Errorf("%s %q lists %v, not the asker's", c.as, c.q, r)
+			}
+		}
+	}
+	for _, q := range []string{
+		"when is my next shift",                                    // an admin with no record of their own got someone's
+		"when does she work next week",                             // whom "she" means is not said
+		"how many female cashiers and male stock clerks are there", // each value with its own condition
+		"headcount of women and men per month this year",           // added up
+		"how has headcount changed",                                // no period: one number
+		"average headcount over the last 6 months",                 // a series, no average
+		"what was the highest headcount over the last 12 months",   // a series, no maximum
+		"span of control by department",                            // plain headcount
+		"total break hours last week",                              // minutes
+	} {
+		if ans, err := f.ask(t, "acme-retail", "admin", q); err == nil {
+			t.Errorf("%q answered %v, want a refusal", q, ans.Rows)
+		}
 	}
 }
