@@ -95,8 +95,8 @@ var reTyped = []struct {
 	// (for), "made hours" (worked), "the most young", "repartition",
 	// "wage per hour", "collaborators", "the begin of"
 	{regexp.MustCompile(`\bon ((?:19|20)\d\d)\b`), " in $1 "},
-	{regexp.MustCompile(`\b(before|after|from|at|until|till|by|past|than|to) (\d{1,2})h(\d{2})\b`), " $1 $2:$3 "},
-	{regexp.MustCompile(`\b(before|after|from|at|until|till|by|past|than|to) (\d{1,2})h\b`), " $1 $2:00 "},
+	{regexp.MustCompile(`\b(before|after|from|at|until|till|by|past|to) ([01]?\d|2[0-4])h([0-5]\d)\b`), " $1 $2:$3 "},
+	{regexp.MustCompile(`\b(before|after|from|at|until|till|by|past|to) ([01]?\d|2[0-4])h\b`), " $1 $2:00 "},
 	{regexp.MustCompile(`\b(?:by|at|with) us\b`), " here "},
 	{regexp.MustCompile(`\bsince (at least |more than |over |less than )?(\d+|` + numberWordRE + `) years?\b`), " for $1$2 years "},
 	{regexp.MustCompile(`\b(?:made|make|makes|making|done|did|do|does) (the most |the fewest |the least |more |fewer |less |most )?hours\b`), " worked ${1}hours "},

@@ -211,3 +211,19 @@ func TestFourthRound(t *testing.T) {
 		}
 	}
 }
+
+// TestHoursAreNoClockTime: "more than 38h" is hours, "before 8h00" and
+// "after 18h" a time of day (a rule for the second read the first as
+// 38:00 and refused it).
+func TestHoursAreNoClockTime(t *testing.T) {
+	f := shared(t)
+	if ans, err := f.ask(t, "bistro-group", "admin", "techs who did more than 38h last wk"); err != nil || ans.Query.Having == nil || ans.Query.Having.Value != 38 {
+		t.Errorf("more than 38h: %v, %v", err, ans)
+	}
+	for _, q := range []string{"How many shifts have started before 8h00 the last week?", "shifts starting after 18h last week"} {
+		ans, err := f.ask(t, "acme-retail", "admin", q)
+		if err != nil || !strings.Contains(fmt.Sprint(ans.Query.Filters), "start_time") {
+			t.Errorf("%q: %v, %v", q, err, ans)
+		}
+	}
+}
