@@ -174,8 +174,18 @@ func TestOutsidePhrasings(t *testing.T) {
 		if right*100 < least[name]*len(file.Cases) {
 			t.Errorf("%s: only %d of %d right", name, right, len(file.Cases))
 		}
+		// a change that turns a right answer into a refusal fails here too,
+		// not only one that turns it wrong (a rule for "18h30" once refused
+		// "more than 38h" unseen): raise these as answers improve
+		if right < rightNow[name] {
+			t.Errorf("%s: %d right, %d before this change: a right answer is now refused", name, right, rightNow[name])
+		}
 	}
 }
+
+// rightNow is how many cases of each outside set were right at the last
+// change (2026-12-03).
+var rightNow = map[string]int{"testdata/phrasings.yaml": 104, "testdata/phrasings2.yaml": 79, "testdata/phrasings3.yaml": 153, "testdata/phrasings4.yaml": 89, "testdata/phrasings5.yaml": 87, "testdata/phrasings6.yaml": 86, "testdata/phrasings7.yaml": 92, "testdata/phrasings8.yaml": 69, "testdata/phrasings9.yaml": 85, "testdata/phrasings10.yaml": 86, "testdata/phrasings11.yaml": 86, "testdata/phrasings12.yaml": 66, "testdata/phrasings13.yaml": 93, "testdata/phrasings14.yaml": 85, "testdata/phrasings15.yaml": 81, "testdata/phrasings16.yaml": 68, "testdata/phrasings17.yaml": 75, "testdata/phrasings18.yaml": 63, "testdata/phrasings19.yaml": 90, "testdata/phrasings20.yaml": 86, "testdata/phrasings21.yaml": 96, "testdata/phrasings22.yaml": 66, "testdata/phrasings23.yaml": 79}
 
 func contains(l []string, s string) bool {
 	for _, x := range l {
