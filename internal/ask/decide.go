@@ -403,6 +403,9 @@ func (st *parseState) decide() error {
 		st.dims = append(st.dims, map[string]string{"daily": "day", "weekly": "week", "monthly": "month", "quarterly": "quarter", "yearly": "year", "annual": "year"}[m[1]])
 		st.useWord(m[1])
 	}
+	if people && measure == "" && working && (most || least) {
+		measure = "hours_worked" // "who worked the least last week": hours, as "worked" reads (CONVENTIONS)
+	}
 	if people && measure == "" && working {
 		measure = "shifts"
 	}
@@ -1484,7 +1487,7 @@ var bareCount = map[string]bool{"how": true, "many": true, "much": true, "count"
 // reShiftList asks for the shifts themselves: "what's my shift tomorrow",
 // "which shifts do I have next week", "show me my shifts", "when is my
 // next shift", "when do I work on Friday".
-var reShiftList = regexp.MustCompile(`^ (?:(?:what|which|when) (?:is |are |was |were |will be )?(?:my |our |the |your )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|what shift (?:do|did|am|will|have)\b|(?:show|list|give|tell|get)(?: me| us)? (?:all |the )?(?:my |our |the )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|(?:my|our) (?:next |upcoming )?shift\b|when (?:do|will|am) (?:i|we) (?:work|start)\b)`)
+var reShiftList = regexp.MustCompile(`^ (?:(?:what|which|when) (?:is |are |was |were |will be )?(?:my |our |the |your )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|what shift (?:do|did|am|will|have)\b|(?:show|list|give|tell|get)(?: me| us)? (?:all |the )?(?:my |our |the )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|(?:my|our) (?:next |upcoming )?shift\b|when (?:do|will|am) (?:i|we) (?:work|start)\b|am i (?:working|scheduled|on shift|on duty)\b)`)
 
 // reNextShift: the first shift to come ("my next weekend shift").
 var reNextShift = regexp.MustCompile(` next (?:[a-z]+ )?shift\b`)

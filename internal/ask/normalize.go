@@ -105,6 +105,14 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(?:wages?|salary|salaries|pay) (?:per|by the|an) hour\b`), " hourly wage "},
 	{regexp.MustCompile(`\bthe begin(?:ning)? of\b`), " the start of "},
 	{regexp.MustCompile(`\b(since|from|until|till|before|after|on)\s+the\s+(d\d{4}x\d\dx\d\d)\b`), " $1 $2 "},
+	// "how long have I been working here": tenure, not an absence's
+	// length; "how many people work here": employed, not on shift today
+	{regexp.MustCompile(`\bhow (?:long|many years) have i (?:been )?(?:working |worked |work |employed |been )?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is my tenure "},
+	{regexp.MustCompile(`\b(?:work|works) (?:here|for us|with us|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " are employed "},
+	{regexp.MustCompile(`\bwho is in (today|tomorrow|tonight|yesterday|this|next|on)\b`), " who is working $1 "},
+	{regexp.MustCompile(`\bever (worked|done|had|taken|been|started)\b`), " $1 "},
+	// "the longest shift I have worked": the asker's, not "the people I have"
+	{regexp.MustCompile(`\bi\s+have\s+(worked|done|taken|had|started|called|phoned|put)\b`), " i $1 "},
 	// a break is unpaid by definition, never unpaid leave
 	{regexp.MustCompile(`\bunpaid (breaks?|break time|break minutes)\b`), " $1 "},
 	// "how many of my receptionists' shifts": the shifts, not the people

@@ -227,3 +227,26 @@ func TestHoursAreNoClockTime(t *testing.T) {
 		}
 	}
 }
+
+// TestFifthRound holds the wrong answers of the twenty-fourth set (each
+// checked against the CSV files).
+func TestFifthRound(t *testing.T) {
+	f := shared(t)
+	for _, c := range []struct {
+		tenant, as, q string
+		want          float64
+	}{
+		{"bistro-group", "employee:E0015", "how long have i been working here", 14.26},           // was an absence's length
+		{"acme-retail", "manager:E0226", "Which of my people worked the least last week?", 6.67}, // was ranked by shifts
+		{"acme-retail", "admin", "How many people work here right now?", 216},                    // was the people on shift today
+	} {
+		ans, err := f.ask(t, c.tenant, c.as, c.q)
+		if err != nil || len(ans.Rows) != 1 || math.Abs(ask.Number(ans.Rows[0][len(ans.Rows[0])-1])-c.want) > 0.005 {
+			t.Errorf("%s %q: %v, %v, want %v", c.as, c.q, err, ans, c.want)
+		}
+	}
+	// "I have worked" is the asker's own, not "the people I have"
+	if ans, err := f.ask(t, "acme-retail", "manager:E0226", "what's the longest shift I've ever worked?"); err != nil || !ans.Query.Self {
+		t.Errorf("the longest shift I've worked: %v, %v", err, ans)
+	}
+}
