@@ -110,6 +110,10 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bhow (?:long|many years) have i (?:been )?(?:working |worked |work |employed |been )?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is my tenure "},
 	{regexp.MustCompile(`\b(?:work|works) (?:here|for us|with us|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " are employed "},
 	{regexp.MustCompile(`\bwho is in (today|tomorrow|tonight|yesterday|this|next|on)\b`), " who is working $1 "},
+	// "since I started": all of the asker's data, which begins then;
+	// "… ? by how much": the amount, which the answer is
+	{regexp.MustCompile(`\bsince i (?:started|joined|began|was hired|got hired|came)(?: here)?\b`), " "},
+	{regexp.MustCompile(`[\s?.,!]+(?:and )?by how much\s*\??\s*$`), " "},
 	{regexp.MustCompile(`\bever (worked|done|had|taken|been|started)\b`), " $1 "},
 	// "the longest shift I have worked": the asker's, not "the people I have"
 	{regexp.MustCompile(`\bi\s+have\s+(worked|done|taken|had|started|called|phoned|put)\b`), " i $1 "},
