@@ -196,8 +196,13 @@ func (b *builder) dateCol() string {
 
 // trendGrain is the grain a trend is shown at: days, weeks or months by
 // the length of the period.
-func (b *builder) trendGrain() string {
-	switch n := b.q.Time.days(); {
+func (b *builder) trendGrain() string { return trendGrainOf(b.q.Time) }
+
+// trendGrainOf is the grain of a trend over the resolved period tr: by
+// day up to a month, by week up to a quarter, by month beyond
+// (CONVENTIONS.md).
+func trendGrainOf(tr *TimeRange) string {
+	switch n := tr.days(); {
 	case n > 0 && n <= 31:
 		return "day"
 	case n > 0 && n <= 92:

@@ -242,7 +242,7 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		if ties {
 			ans.Rows = keepTies(ans.Rows, q.Limit, rowCap)
 			if len(ans.Rows) > q.Limit {
-				ans.Notes = append(ans.Notes, fmt.Sprintf("%d groups for the %d asked for: those tied at the last place are all shown.", len(ans.Rows), q.Limit))
+				ans.Notes = append(ans.Notes, tieNote(len(ans.Rows), q.Limit, "groups"))
 			}
 		}
 		if fill {
@@ -260,14 +260,14 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 				}
 			}
 			if q.Kind == "groups" && q.Limit > 0 && len(ans.Rows) > q.Limit {
-				ans.Notes = append(ans.Notes, fmt.Sprintf("%d groups for the %d asked for: those tied at the last place are all shown.", len(ans.Rows), q.Limit))
+				ans.Notes = append(ans.Notes, tieNote(len(ans.Rows), q.Limit, "groups"))
 			}
 			if q.Kind == "groups" && e.Model.Dimensions[q.Dimensions[0]].Time != "" {
 				ans.Notes = append(ans.Notes, "Only whole "+q.Dimensions[0]+"s within the period, up to today, are compared.")
 			}
 		}
 		if q.Kind == "people" && q.Limit > 0 && len(ans.Rows) > q.Limit && len(ans.Rows) <= rowCap {
-			ans.Notes = append(ans.Notes, fmt.Sprintf("%d people for the %d asked for: those tied at the last place are all shown.", len(ans.Rows), q.Limit))
+			ans.Notes = append(ans.Notes, tieNote(len(ans.Rows), q.Limit, "people"))
 		}
 		ans.Columns = c.Columns
 		if len(ans.Rows) > rowCap {
@@ -329,7 +329,7 @@ func zeroFill(q *Query, m *semantic.Model) bool {
 		return false
 	} else {
 		switch g := m.Dimensions[q.Dimensions[0]].Time; {
-		case g == "day" || g == "week" || g == "month" || g == "quarter" || g == "year":
+		case periodGrain(g):
 			// "which of the last 8 weeks had the fewest hours worked": every
 			// week of a period with both ends, up to today (a
 			// week still to come has no 0 to tell). An absence counts in the
@@ -442,11 +442,18 @@ func headcountSeries(q *Query, m *semantic.Model) bool {
 		q.Having != nil || q.Share || len(q.Aggs) > 0 || q.CountOf != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.Relation != "" || q.Distinct != "" {
 		return false
 	}
-	switch m.Dimensions[q.Dimensions[0]].Time {
-	case "day", "week", "month", "quarter", "year":
-		return true
-	}
-	return q.Dimensions[0] == "trend"
+	return periodGrain(m.Dimensions[q.Dimensions[0]].Time) || q.Dimensions[0] == "trend"
+}
+
+// tieNote says that n rows answer a limit of limit because of a tie.
+func tieNote(n, limit int, what string) string {
+	return fmt.Sprintf("%d %s for the %d asked for: those tied at the last place are all shown.", n, what, limit)
+}
+
+// periodGrain: g cuts time into whole periods (a day, week, month,
+// quarter or year), not a weekday, an hour or a clock time.
+func periodGrain(g string) bool {
+	return g == "day" || g == "week" || g == "month" || g == "quarter" || g == "year"
 }
 
 // headcountOn answers a headcount series: the question's people, in the
@@ -458,16 +465,7 @@ func (e *Engine) headcountOn(ctx context.Context, tx *store.Tx, version int64, q
 	}
 	g := e.Model.Dimensions[q.Dimensions[0]].Time
 	if q.Dimensions[0] == "trend" {
-		// "how has our headcount changed": by day up to a month, by week
-		// up to a quarter, by month beyond (CONVENTIONS.md)
-		switch n := q.Time.days(); {
-		case n > 0 && n <= 31:
-			g = "day"
-		case n > 0 && n <= 92:
-			g = "week"
-		default:
-			g = "month"
-		}
+		g = trendGrainOf(q.Time) // "how has our headcount changed"
 	}
 	bs := wholeBuckets(g, q.Time, now, rowCap)
 	if len(bs) == 0 {
@@ -878,7 +876,7 @@ func ChooseChart(q *Query, m *semantic.Model, cols []Column, rows [][]any) *Char
 	timeDim, weekday, hour := false, false, false
 	for _, d := range q.Dimensions {
 		switch dm := m.Dimensions[d]; {
-		case d == "trend", dm.Time == "day", dm.Time == "week", dm.Time == "month", dm.Time == "quarter", dm.Time == "year":
+		case d == "trend", periodGrain(dm.Time):
 			timeDim = true
 		case dm.Time == "weekday":
 			weekday = true
