@@ -318,6 +318,8 @@ func (b *builder) measureAgg(agg string) string {
 		return "count(distinct " + col + ")"
 	case "avg":
 		return "avg(" + col + ")"
+	case "median":
+		return b.d.Median(col)
 	}
 	return ms.Agg + "(" + col + ")"
 }
@@ -982,6 +984,9 @@ func (b *builder) overtime(cte string, tenantID int64, rowCap int) (compiled, er
 }
 
 func aggLabel(agg, label string) string {
+	if agg != "avg" {
+		label = strings.TrimPrefix(label, "average_") // the longest absence's days, not its "maximum average"
+	}
 	switch agg {
 	case "avg":
 		return "average_" + label
@@ -991,6 +996,8 @@ func aggLabel(agg, label string) string {
 		return "maximum_" + label
 	case "sum":
 		return "total_" + label
+	case "median":
+		return "median_" + label
 	}
 	return label
 }

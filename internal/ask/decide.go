@@ -911,6 +911,10 @@ func (st *parseState) decide() error {
 	// answered as each one's total)
 	if average && q.Measure != "" && !q.PerPersonWeek && len(q.Aggs) == 0 && q.ShareOf == nil && st.p.model.Measures[q.Measure].Agg != "avg" &&
 		st.p.model.Measures[q.Measure].Entity != "employees" {
+		if st.median {
+			st.refuse(notUnderstoodf("scry did not understand \"median\" here: it gives the median of a wage, an age, a tenure, contracted hours, or the length of one shift, break or absence, not of %s per person", measureWords(st.p.model, q.Measure)))
+			return nil
+		}
 		st.refuse(notUnderstoodf("scry did not understand \"average\" here: it can average a person's weekly hours or shifts (\"average hours worked per week\"), a length, a wage or an age, not %s per person", measureWords(st.p.model, q.Measure)))
 		return nil
 	}
@@ -988,6 +992,21 @@ func (st *parseState) decide() error {
 		q.Distinct == "" && q.CountOf == nil && q.ShareOf == nil && q.Having == nil {
 		st.refuse(notUnderstoodf("scry did not understand %q here: it found nothing to rank or take the %s of. Ask e.g. \"which employee worked the most hours last month\" or \"the longest shift last month\"", w, map[bool]string{true: "largest", false: "smallest"}[most]))
 		return nil
+	}
+	// "the median wage", "median shift length": the middle of the values an
+	// average would take, one per person or per shift or absence; a total
+	// per person ("median hours worked") is no such value
+	if st.median {
+		switch ms := st.p.model.Measures[q.Measure]; {
+		case q.PerPersonWeek || q.ShareOf != nil || q.Share || q.CountOf != nil || q.Having != nil || q.Kind != "number" && q.Kind != "groups":
+			st.refuse(notUnderstoodf("scry did not understand \"median\" here: it gives the median of a wage, an age, a tenure, contracted hours, or the length of one shift, break or absence (\"median hourly wage by department\")"))
+			return nil
+		case len(q.Aggs) == 0 && ms.Agg == "avg" && ms.Derived == "", len(q.Aggs) == 1 && q.Aggs[0] == "avg":
+			q.Aggs = []string{"median"}
+		default:
+			st.refuse(notUnderstoodf("scry did not understand \"median\" here: it gives the median of a wage, an age, a tenure, contracted hours, or the length of one shift, break or absence, not of %s per person", measureWords(st.p.model, q.Measure)))
+			return nil
+		}
 	}
 	// "the second highest paid": the first in that order, after one
 	if st.ordinal > 0 {

@@ -104,7 +104,7 @@ func opWords(op, field string) string {
 
 func (r *Ref) describe() string {
 	field := strings.ReplaceAll(r.Field, "_", " ")
-	agg := map[string]string{"avg": "the average", "min": "the lowest", "max": "the highest", "sum": "the total"}[r.Agg]
+	agg := map[string]string{"avg": "the average", "min": "the lowest", "max": "the highest", "sum": "the total", "median": "the median"}[r.Agg]
 	s := agg + " " + field
 	if len(r.Filters) > 0 {
 		s += " of " + r.describeWho()

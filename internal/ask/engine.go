@@ -916,14 +916,14 @@ func chartTitle(q *Query, m *semantic.Model) string {
 		if len(q.Aggs) > 0 {
 			agg = q.Aggs[0]
 		}
-		word := map[string]string{"avg": "Average", "min": "Minimum", "max": "Maximum"}[agg]
+		word := map[string]string{"avg": "Average", "min": "Minimum", "max": "Maximum", "median": "Median"}[agg]
 		if agg == "sum" && ms.Agg != "sum" {
 			word = "Total"
 		}
 		if len(q.Aggs) > 1 {
 			var ws []string
 			for _, a := range q.Aggs {
-				ws = append(ws, map[string]string{"avg": "average", "min": "minimum", "max": "maximum", "sum": "total"}[a])
+				ws = append(ws, map[string]string{"avg": "average", "min": "minimum", "max": "maximum", "sum": "total", "median": "median"}[a])
 			}
 			word = strings.ToUpper(ws[0][:1]) + strings.Join(ws, " and ")[1:]
 		}

@@ -64,7 +64,7 @@ func OutcomeWords(outcome string) string {
 }
 
 // aggTitles are the prefixes of several-aggregate columns ("avg_hourly_wage").
-var aggTitles = map[string]string{"avg": "Average", "min": "Lowest", "max": "Highest", "sum": "Total"}
+var aggTitles = map[string]string{"avg": "Average", "min": "Lowest", "max": "Highest", "sum": "Total", "median": "Median"}
 
 // specialTitles are names whose words are not their spelling.
 var specialTitles = map[string]string{

@@ -28,6 +28,7 @@ func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, err
 		(*parseState).readWhen,
 		(*parseState).readPersonDates,
 		(*parseState).readTime,
+		(*parseState).readContractWeek,
 		(*parseState).readDays,
 		(*parseState).readClock,
 		(*parseState).readReporting,
@@ -52,6 +53,27 @@ func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, err
 	return st.q, nil
 }
 
+// reWorkedWords are the verbs of hours that happened, not of a contract.
+var reWorkedWords = regexp.MustCompile(` (?:work|worked|working|put|clock|clocked|did|done|do|log|logged|scheduled|planned|plan|rostered|overtime|shift)\b`)
+
+// readContractWeek reads "weekly hours" as a person's contracted weekly
+// hours (the schema's weekly_hours) when nothing in the question happened:
+// no period and no verb of work ("the average weekly hours for each
+// contract type", "teaching assistants whose weekly hours are under 30").
+// With a period ("average weekly hours over the last 4 weeks") or a verb
+// ("weekly hours worked") they are hours worked per week.
+func (st *parseState) readContractWeek() error {
+	if st.q.Time != nil || reWorkedWords.MatchString(" "+strings.Join(st.toks, " ")+" ") {
+		return nil
+	}
+	for i := 0; i+1 < len(st.toks); i++ {
+		if st.toks[i] == "weekly" && st.toks[i+1] == "hour" && !st.used[i] && (i == 0 || st.toks[i-1] != "contracted" && st.toks[i-1] != "contract") {
+			st.toks[i] = "contracted"
+		}
+	}
+	return nil
+}
+
 var (
 	reHaving      = rx(`(?:more than|greater than|higher than|over|above|in excess of|at least|no less than|minimum of|less than|fewer than|lower than|under|below|at most|no more than|maximum of|exactly) (\d+(?:\.\d+)?)(?: (hour|day|shift|absence|time|year|employee|people|person|staff|worker))?`)
 	reOrMore      = rx(`(\d+(?:\.\d+)?) or (more|fewer|less)(?: (hour|day|shift|absence|time|employee|people|person|staff|worker))?`)
@@ -69,6 +91,7 @@ var (
 	reMyTeam     = rx(`(?:(?:do|did|does) i (?:have|manage|supervise|lead)|(?:have|do) i (?:got|have)|i (?:ve|have) got|i (?:have|manage|supervise|oversee|lead|look after)|my (?:team|school|department|store|site|unit|staff|people|report|direct report|employee|group|division|office|location|crew|shop|restaurant|hotel|branch|worker))`)
 	reTotal      = rx(`(total|sum of|sum|overall|combined|altogether|in total)`)
 	reAverage    = rx(`(?:on )?(average|mean|avg|typical)`)
+	reMedian     = rx(`(?:the )?median`)
 	reShare      = rx(`(share|percentage|percent|proportion|ratio|parity|fraction|distribution|split|breakdown|break down|makeup|composition)`)
 	reTrend      = rx(`(changed|change|trend|trending|evolution|evolved|developed|development|over time|progression)`)
 	reMost       = rx(`(the most|most|highest|largest|biggest|maximum|max|greatest|longest)`)
@@ -274,6 +297,9 @@ func (st *parseState) readFlags() error {
 	}
 	for st.take(reAverage) != nil {
 		st.average = true
+	}
+	for st.take(reMedian) != nil {
+		st.average, st.median = true, true
 	}
 	for st.take(reShare) != nil {
 		st.share = true

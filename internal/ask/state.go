@@ -28,6 +28,9 @@ type parseState struct {
 
 	// what the question's words said, for the steps that decide the answer
 	people, counting, average, share, trend, most, least bool
+	// median: "the median wage", read as an average until decide makes it
+	// the median of the same values
+	median bool
 	listCols                                             bool // a list of attributes was asked for ("names and hire dates")
 	lastN                                                bool
 	timeSpan                                             [2]int // the words of q.Time

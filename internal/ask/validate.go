@@ -189,7 +189,7 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 	return nil
 }
 
-var aggNames = map[string]bool{"avg": true, "min": true, "max": true, "sum": true}
+var aggNames = map[string]bool{"avg": true, "min": true, "max": true, "sum": true, "median": true}
 var attrOps = map[string]bool{"": true, ">": true, ">=": true, "<": true, "<=": true, "=": true, "starts": true, "ends": true, "contains": true, "set": true, "under": true, "during": true, "me": true}
 
 // validFilter checks a filter and what it nests (alternatives, a computed

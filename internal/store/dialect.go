@@ -106,6 +106,15 @@ func (d Dialect) Cents(sum string) string {
 	return "(((" + sum + ") + 50) / 100) / 100.0"
 }
 
+// Median is the aggregate of expr's middle value (the mean of the two
+// middle ones for an even count), NULLs left out, on both databases.
+func (d Dialect) Median(expr string) string {
+	if d == Postgres {
+		return "percentile_cont(0.5) within group (order by " + expr + ")"
+	}
+	return "scry_median(" + expr + ")"
+}
+
 // Numeric readies expr for round(x, 2): PostgreSQL's numeric rounds a
 // half up (7.675 is 7.68); SQLite's binary doubles may hold that half as
 // 7.67499…, so they are nudged a billionth away from zero first, and both
