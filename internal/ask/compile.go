@@ -102,6 +102,9 @@ type builder struct {
 	// of people read from the rollups); noPeopleTotals turns that off
 	totalOf        string
 	noPeopleTotals bool
+	// buckets, when set, is the time grain absences are grouped at, each
+	// in every bucket it overlaps (the join k of absenceBuckets)
+	buckets string
 }
 
 // arg adds a parameter, reusing one of the same value: an expression built
@@ -239,6 +242,9 @@ func (b *builder) dimExpr(name string) (string, Column, error) {
 		if d.Time == "weekday" {
 			typ = "number"
 		}
+		if b.buckets != "" && d.Time == b.buckets {
+			return b.timeExpr(d.Time, "k.d"), Column{Name: d.Time, Type: typ}, nil
+		}
 		return b.timeExpr(d.Time, b.dateCol()), Column{Name: d.Time, Type: typ}, nil
 	}
 	switch {
@@ -329,11 +335,59 @@ func (b *builder) measureAgg(agg string) string {
 func (b *builder) from() string {
 	switch ent := b.entity(); ent {
 	case "shifts", "absences":
-		return ent + " f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id"
+		from := ent + " f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id"
+		if b.buckets != "" && ent == "absences" {
+			from += " join (" + b.absenceBuckets() + ") k on k.absence_id = f.absence_id"
+		}
+		return from
 	case "tasks":
 		return "label_tasks f join label_jobs j on j.tenant_id = f.tenant_id and j.id = f.job_id join users u on u.tenant_id = f.tenant_id and u.id = f.worker_id"
 	}
 	return "employees e"
+}
+
+// absenceBuckets has a row for each absence and each bucket of the grain
+// it overlaps within the period, with the absence's first day there (d):
+// an absence falls in a period if it overlaps it (CONVENTIONS), so a sick
+// leave from 31 August to 9 September counts in August and in September.
+// Its days are walked one by one, which absences (days, not years) allow.
+func (b *builder) absenceBuckets() string {
+	lo, hi := b.period()
+	seed := "select a.absence_id, a.start_date as d, a.end_date as last from absences a where a.tenant_id = " + b.arg(b.tenant)
+	in := ""
+	if lo != "" {
+		seed += " and a.end_date >= " + b.date(lo)
+		in += " and d >= " + b.date(lo)
+	}
+	if hi != "" {
+		seed += " and a.start_date <= " + b.date(hi)
+		in += " and d <= " + b.date(hi)
+	}
+	return "with recursive ad(absence_id, d, last) as (" + seed + " union all select absence_id, " + b.d.NextDay("d") + ", last from ad where d < last) " +
+		"select absence_id, min(d) as d from ad where 1 = 1" + in + " group by absence_id, " + b.timeExpr(b.buckets, "d")
+}
+
+// overlapGrain is the one time grain a grouping of absences is at, ""
+// for none or several (then each absence is in the bucket it starts in).
+func (b *builder) overlapGrain() string {
+	if b.entity() != "absences" || b.q.Starts {
+		return ""
+	}
+	grain := ""
+	for _, dn := range b.q.Dimensions {
+		g := b.model.Dimensions[dn].Time
+		if dn == "trend" {
+			g = b.trendGrain()
+		}
+		switch {
+		case g == "" || g == "weekday" || g == "hour" || g == "clock":
+		case grain != "" && grain != g:
+			return ""
+		default:
+			grain = g
+		}
+	}
+	return grain
 }
 
 // where holds every predicate: tenant and scope first (added here, by code,
@@ -377,10 +431,27 @@ func (b *builder) where(tenantID int64) ([]string, error) {
 		}
 	}
 	conds = append(conds, b.timeConds()...)
-	if b.ms.Status != "" && b.entity() == "shifts" {
+	if b.q.Current {
+		now := b.date(b.now)
+		conds = append(conds, "e.hire_date <= "+now, "(e.end_date is null or e.end_date >= "+now+")")
+	}
+	// a measure's own status (overtime is of worked shifts) gives way to one
+	// the question names: "who is scheduled for more than their contracted
+	// hours next week" is overtime of planned shifts
+	if b.ms.Status != "" && b.entity() == "shifts" && !b.statusNamed() {
 		conds = append(conds, "f.status = "+b.arg(b.ms.Status))
 	}
 	return conds, nil
+}
+
+// statusNamed: the question keeps shifts of a status it names.
+func (b *builder) statusNamed() bool {
+	for _, f := range b.q.Filters {
+		if f.Field == "status" && !f.Negate {
+			return true
+		}
+	}
+	return false
 }
 
 // scopeCond restricts alias's employee to the asker's scope.
@@ -485,8 +556,18 @@ func (b *builder) filterOn(f Filter, alias string) (string, error) {
 		}
 		return ex + ")", nil
 	case "status":
-		if ent == "shifts" {
+		switch ent {
+		case "shifts":
 			return b.in("f.status", f), nil
+		case "employees":
+			// "what percentage of employees worked last week": people with
+			// such a shift in the period
+			lo, hi := b.period()
+			ex := "exists (select 1 from shifts s where s.tenant_id = " + alias + ".tenant_id and s.employee_id = " + alias + ".employee_id and " + b.in("s.status", f)
+			for _, c := range b.rangeConds("s.date", lo, hi) {
+				ex += " and " + c
+			}
+			return ex + ")", nil
 		}
 		return "", nil
 	case "shift_hours":
@@ -663,16 +744,17 @@ func (b *builder) timeConds() []string {
 			out = append(out, "f.status = "+b.arg("worked")) // no range: planned future shifts excluded
 		}
 	case "absences":
-		// an absence falls in a period if it overlaps it; grouped by time,
-		// it falls in the bucket it starts in, so it must start in the
-		// period too (else "per month over the last 6 months" grows a
-		// seventh, earlier month)
+		// an absence falls in a period if it overlaps it; grouped by time, in
+		// every bucket it overlaps within the period (absenceBuckets), or,
+		// where that cannot be (two grains, a starting absence), in the one
+		// it starts in, so it must start in the period too (else "per month
+		// over the last 6 months" grows a seventh, earlier month)
 		if lo != "" && b.q.Starts {
 			out = append(out, "f.start_date >= "+b.date(lo))
 		} else if lo != "" {
 			out = append(out, "f.end_date >= "+b.date(lo))
 			for _, d := range b.q.Dimensions {
-				if g := b.model.Dimensions[d].Time; g != "" && g != "weekday" && g != "hour" && g != "clock" {
+				if g := b.model.Dimensions[d].Time; b.buckets == "" && g != "" && g != "weekday" && g != "hour" && g != "clock" {
 					out = append(out, "f.start_date >= "+b.date(lo))
 					break
 				}
@@ -809,6 +891,7 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 	if b.rollup() {
 		return b.byDay(cte, tenantID, rowCap)
 	}
+	b.buckets = b.overlapGrain()
 	var sel, groups []string
 	var cols []Column
 	var timeCols []string
@@ -1049,6 +1132,9 @@ func (b *builder) rollup() bool {
 	q := b.q
 	if q.PerPersonWeek || len(q.Aggs) > 0 || b.ms.Derived != "" || q.HavingOf != "" || b.entity() == "employees" || b.entity() == "tasks" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
 		return false
+	}
+	if b.overlapGrain() != "" {
+		return false // an absence's days fall in several buckets, not its start's
 	}
 	if q.Kind == "number" {
 		// a total takes the two steps only for its whole weeks and months

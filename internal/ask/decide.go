@@ -53,6 +53,15 @@ func (st *parseState) readAggregates() error {
 	return nil
 }
 
+// atLeastOne is a condition every fact's holder meets: "at least one", "more than 0".
+func atLeastOne(c *Condition) bool {
+	return c.Ref == nil && (c.Op == ">=" && c.Value == 1 || c.Op == ">" && c.Value == 0)
+}
+
+// reHireWords speak of hiring or leaving, by whose dates people's own
+// numbers may be grouped ("average age by hire year").
+var reHireWords = regexp.MustCompile(` (?:hire|hired|hiring|joined|joiner|starter|recruited|recruit|leaver|left|start date|joining date|hire date)\b`)
+
 // decide turns what the words said into the query: the measure, groups,
 // filters and the kind of answer.
 func (st *parseState) decide() error {
@@ -409,6 +418,17 @@ func (st *parseState) decide() error {
 	if people && measure == "" && working {
 		measure = "shifts"
 	}
+	// "how many early starts (before 7:30) did my team work": shifts,
+	// counted by the time the question gives them; "early" and "late" say
+	// no more than that time does
+	if clock := st.hasFilterField("start_time") || st.hasFilterField("end_time"); clock {
+		if counting && (measure == "" || measure == "headcount") {
+			// "how many people started before 7:30": people, by their shifts
+			measure = "shifts"
+		}
+		st.useWord("early")
+		st.useWord("late")
+	}
 	if !people && counting && working && (measure == "" || measure == "headcount") && q.Time != nil {
 		measure = "people_working" // "how many people are working tomorrow"
 	}
@@ -423,6 +443,10 @@ func (st *parseState) decide() error {
 	}
 	if measure == "" && !people && reShiftList.MatchString(orig) {
 		measure = "shifts" // "when do I work next week": the shifts, listed (below)
+	}
+	// "teachers per school", "cashiers by location": how many of them in each
+	if measure == "" && !people && len(st.dims) > 0 && st.namesPeopleFirst() {
+		measure = "headcount"
 	}
 	if measure == "" {
 		// values of people with nothing to compute list those people: "Full-time
@@ -477,9 +501,15 @@ func (st *parseState) decide() error {
 	// "how many drivers are still employed": those here today, as a count
 	// of people always is; of people hired or leaving in a period, whether
 	// they are still here is a condition scry cannot yet write
-	if st.take(reStillHere) != nil && (measure == "hires" || measure == "leavers" || hasEvent(q) || q.Time != nil) {
-		st.fail = notUnderstoodf("scry cannot yet tell which of those are still employed; ask \"how many … are employed today\"")
-		return nil
+	// ("which current employees took fewer than 10 vacation days this
+	// year"): employed on the reference day, whatever the facts' period
+	if st.take(reStillHere) != nil {
+		q.Current = true
+	}
+	for i, w := range st.toks {
+		if (w == "current" || w == "existing") && i+1 < len(st.toks) && st.peopleNounAt(i+1) {
+			q.Current, st.used[i] = true, true
+		}
 	}
 	// two periods side by side are totals of each; people counted on one
 	// day are not a total of a period
@@ -704,6 +734,21 @@ func (st *parseState) decide() error {
 			q.Dimensions = append(q.Dimensions, d)
 		}
 	}
+	// a person's own number (wage, age, tenure, contract) is today's; by a
+	// time grain it would be grouped by hire dates, which only a question
+	// that speaks of hiring asks. "Contracted hours per week" names the
+	// contract's unit.
+	if ms := st.p.model.Measures[q.Measure]; ms.Entity == "employees" && ms.Event == "" && q.Measure != "headcount" && !reHireWords.MatchString(orig) {
+		for _, d := range q.Dimensions {
+			switch g := st.p.model.Dimensions[d].Time; {
+			case g == "week" && q.Measure == "contracted_hours":
+				q.Dimensions = remove(q.Dimensions, d)
+			case g != "" || d == "trend":
+				st.refuse(notUnderstoodf("scry knows %s as it is today, not as it was each %s; ask without the period grouping (\"average age by department\")", measureWords(st.p.model, q.Measure), map[bool]string{true: "period", false: g}[g == ""]))
+				return nil
+			}
+		}
+	}
 	st.readOr()
 	if st.mixedNeg {
 		// one field cannot both be and not be a value: "took training but
@@ -773,6 +818,20 @@ func (st *parseState) decide() error {
 		}
 		st.useWord("when")
 	}
+	// "what share of our workforce is on temporary contracts": the word of
+	// the field ("contracts") names where the part is, not a grouping by
+	// it, which would give the part 100 % of itself
+	if share && len(q.ShareWhere) == 0 {
+		q.Dimensions = slices.DeleteFunc(q.Dimensions, func(d string) bool {
+			for _, f := range q.Filters {
+				if f.Field == d && len(f.Values) == 1 && !f.Negate {
+					return true // one part ("temporary"), not groups side by side ("full-time vs part-time")
+				}
+			}
+			return false
+		})
+		q.Share = q.Share && len(q.Dimensions) > 0
+	}
 	// Kind of answer.
 	switch {
 	case q.Kind == "people", q.Kind == "shifts":
@@ -784,6 +843,18 @@ func (st *parseState) decide() error {
 		q.Kind = "people" // "top 3 teachers by hours worked"
 	case len(q.RatioTo) > 0:
 		q.Kind = map[bool]string{true: "groups", false: "number"}[len(q.Dimensions) > 0]
+	case share && q.Having != nil && len(q.Dimensions) == 0 && atLeastOne(q.Having) &&
+		(hasFilter(q, "absence_type") && (q.Measure == "headcount" || q.Measure == "absence_cases") || q.Measure == "shifts" || q.Measure == "attendance"):
+		// "what percentage of staff had at least one sick leave", "… worked
+		// at least one shift": everyone with such facts has one, so the
+		// share is of the people in scope who have some, as "… had a sick
+		// leave" reads
+		status := map[string][]string{"shifts": {"worked", "planned"}, "attendance": {"worked"}}[q.Measure]
+		q.Kind, q.Measure, q.Having = "number", "headcount", nil
+		q.ShareWhere, q.Filters = st.splitShare(orig, q.Filters)
+		if status != nil {
+			q.ShareWhere = append(q.ShareWhere, Filter{Field: "status", Values: status})
+		}
 	case share && q.Having != nil && len(q.Dimensions) == 0:
 		q.Kind, q.ShareOf, q.Having = "number", q.Having, nil
 	case shareWithin && len(q.Filters) > 0 && shareMeasures[q.Measure]:
@@ -954,9 +1025,34 @@ func (st *parseState) decide() error {
 		return nil
 	}
 	// an order that shaped nothing ("rank … by" answered as one number)
-	if q.Kind == "number" && q.Order != "" && len(q.Aggs) == 0 {
+	if q.Kind == "number" && q.Order != "" && len(q.Aggs) == 0 || q.Kind == "people" && q.Order != "" && q.Measure == "" && len(q.Sort) == 0 {
 		st.refuse(notUnderstoodf("scry did not understand what to put in order here: name the people or groups to rank (\"rank departments by average wage\", \"rank employees by age\")"))
 		return nil
+	}
+	// "who had both a vacation and a sick leave in November", "how many
+	// employees had a sick leave and a vacation": people with an absence
+	// of each kind, one condition for each (one for both would be either)
+	for i, f := range q.Filters {
+		if f.Field != "absence_type" || len(f.Values) < 2 || f.Negate || !strings.Contains(orig, " and ") || strings.Contains(orig, " or ") ||
+			q.Having != nil || q.CountOf != nil || q.Limit > 0 || q.Order != "" || len(q.Aggs) > 0 || q.Share || q.ShareOf != nil || len(q.ShareWhere) > 0 {
+			continue
+		}
+		switch {
+		case q.Kind == "people":
+			q.Measure = ""
+		case counting && st.countsPeople():
+			q.Kind, q.Measure = "number", "headcount"
+		default:
+			continue
+		}
+		q.Dimensions = remove(q.Dimensions, "absence_type")
+		each := make([]Filter, len(f.Values))
+		for k, v := range f.Values {
+			each[k] = Filter{Field: f.Field, Values: []string{v}}
+		}
+		q.Filters = append(append(append([]Filter{}, q.Filters[:i]...), each...), q.Filters[i+1:]...)
+		st.useWord("both")
+		break
 	}
 	// "who had sick leave and vacation": both, which scry cannot ask of one
 	// person's absences (it would list who had either)

@@ -137,6 +137,9 @@ func (q *Query) Notes() []string {
 	if q.Starts {
 		out = append(out, "only absences that start in the period")
 	}
+	if q.Current {
+		out = append(out, "only people employed today")
+	}
 	if q.Distinct != "" {
 		out = append(out, "counting different "+strings.ReplaceAll(q.Distinct, "_", " ")+" values")
 	}

@@ -112,6 +112,7 @@ func QuerySchema(m *semantic.Model) map[string]any {
 			"limit":           map[string]any{"type": "integer", "minimum": 0, "maximum": MaxLimit},
 			"relation":        map[string]any{"type": "string", "enum": []string{"", "department_managers", "managers"}},
 			"self":            map[string]any{"type": "boolean"},
+			"current":         map[string]any{"type": "boolean"},
 			"aggs":            map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": []string{"avg", "min", "max", "sum", "median"}}, "maxItems": 4},
 			"columns":         map[string]any{"type": "array", "items": map[string]any{"type": "string", "enum": attrs}},
 			"sort": map[string]any{"type": "array", "items": map[string]any{"type": "object", "additionalProperties": false, "required": []string{"field"},

@@ -74,7 +74,8 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(\d+(?:\.\d+)?|` + numberWordRE + `) ((?:hours?|hrs?|years?(?: old)?|days?|shifts?) )?or (?:less|fewer|younger|below|under|lower|shorter)\b`), " at most $1 $2 "},
 	// the words of everyday speech for readings scry has
 	{regexp.MustCompile(`\b(?:at the moment|as of now|as we speak|as things stand|rn)\b`), " right now "},
-	{regexp.MustCompile(`\b(day|week|month|quarter|year)[ -]by[ -](?:day|week|month|quarter|year)\b`), " per $1 "},
+	// "week by week" (the same unit twice; "this year by month" is by month)
+	{regexp.MustCompile(`\b(?:(day)[ -]by[ -]day|(week)[ -]by[ -]week|(month)[ -]by[ -]month|(quarter)[ -]by[ -]quarter|(year)[ -]by[ -]year)\b`), " per $1$2$3$4$5 "},
 	{regexp.MustCompile(`\b(day|week|month|quarter|year)[ -](?:to|on)[ -](?:day|week|month|quarter|year)\b`), " per $1 "},
 	// "headcount at the end of each month", "at month end": per month (a
 	// headcount per month is taken on each one's last day)
@@ -153,6 +154,39 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(\d{1,2}(?::\d{2})?) (?:o'?clock )?(?:in the (?:afternoon|evening)|at night)\b`), " $1 pm "},
 	{regexp.MustCompile(`\b([a-z]+) ?/ ?(week|wk|day|month|shift|person|employee|head)\b`), " $1 per $2 "},
 	{regexp.MustCompile(`\b(\d+(?:\.\d+)?) ?(?:h|hr|hrs)\b`), " $1 hour "},
+	// a dashboard's shorthand: "hours mtd", "sick days wtd"
+	{regexp.MustCompile(`\b(?:mtd|month to date)\b`), " this month "},
+	{regexp.MustCompile(`\b(?:wtd|week to date)\b`), " this week "},
+	{regexp.MustCompile(`\b(?:qtd|quarter to date)\b`), " this quarter "},
+	// "1 September 2026": the month first, as scry reads a day ("September
+	// 1 2026"); "the 2nd of November" is read as it is
+	{regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)? (` + monthWordRE + `)\b\.?(,? (?:19|20)\d\d\b)?`), " $2 $1$3 "},
+	// "each of my people": one row for each of them
+	{regexp.MustCompile(`\beach of (my|our) (people|staff|employees|team members|reports|direct reports|workers|team)\b`), " each employee of $1 $2 "},
+	// a dashboard's shorthand for contracts: "pt staff", "hr team pt vs ft"
+	{regexp.MustCompile(`\bpt\b`), " part-time "},
+	{regexp.MustCompile(`\bft\b`), " full-time "},
+	// "sick leave frequency": how many
+	{regexp.MustCompile(`\b(sick leaves?|absences?|vacations?|leaves?|shifts?|sick days?) frequency\b`), " number of $1 "},
+	{regexp.MustCompile(`\bfrequency of\b`), " number of "},
+	// "top 5 earners": people by their wage
+	{regexp.MustCompile(`\b(top|bottom) (\d+) (?:earners?|paid (?:employees|staff|people))\b`), " $1 $2 employees by hourly wage "},
+	// "part-time staff only", "…, full-time only": a filter said twice
+	{regexp.MustCompile(`\s+only\s*(?:[,;:?.!]\s*|$)`), " "},
+	// "what did my team cost us": cost is the labour cost
+	{regexp.MustCompile(`\bcost (?:us|the company|me)\b`), " cost "},
+	// a business preamble that names only what the answer is for: "for
+	// the monthly payroll check, …", "I'm doing the rota — …" (its words
+	// are all of this closed list, so no filter can hide in it)
+	{regexp.MustCompile(`^\s*(?:for|ahead of|before) (?:the |our |my |a |this |next |this week's |next week's |tomorrow's |today's )?(?:(?:monthly|weekly|quarterly|annual|yearly|daily|year-end|month-end|board|budget|payroll|management|team|staff|hr|leadership|ops|operations)\s+){0,3}(?:check|review|report|meeting|accrual|audit|presentation|forecast|planning|update|deck|slides|email|summary|analysis|run|close|reconciliation)s?\s*[,:;—–-]+\s*`), " "},
+	{regexp.MustCompile(`^\s*(?:i am|we are) (?:doing|preparing|writing|working on|putting together|building|planning|drafting|checking|updating|finalising|finalizing) (?:the |a |our |my |this week's |next week's |tomorrow's )?(?:(?:monthly|weekly|quarterly|annual|payroll|staff|shift|team|board|budget)\s+){0,2}(?:rota|roster|schedule|report|payroll|budget|plan|review|forecast|deck|slides|presentation|audit|check)s?\s*[,:;—–-]+\s*(?:(?:and|so) )?`), " "},
+	// "from 2020 to 2025": the years whole
+	{regexp.MustCompile(`\b(?:from|between) ((?:19|20)\d\d) ?(?:to|and|until|till|through|-) ?((?:19|20)\d\d)\b`), " between d${1}x01x01 and d${2}x12x31 "},
+	// "> 30h", ">= 40 hours", "< 25"
+	{regexp.MustCompile(`>=\s*`), " at least "},
+	{regexp.MustCompile(`<=\s*`), " at most "},
+	{regexp.MustCompile(`>\s*`), " more than "},
+	{regexp.MustCompile(`<\s*`), " less than "},
 }
 
 // singular folds a plural to its singular form; the same function is applied
@@ -191,6 +225,8 @@ func normalizeWords(q string) ([]string, []string) {
 	for _, t := range reTyped {
 		s = t.re.ReplaceAllString(s, t.out)
 	}
+	s = reWeekdayShort.ReplaceAllStringFunc(s, func(w string) string { return " " + weekdayShort[strings.TrimSuffix(w, ".")] + " " })
+	s = bareDates(s)
 	s = comparePeriods(s)
 	s = reNonWord.ReplaceAllString(s, " ")
 	s = ordinalWords(s)
@@ -222,6 +258,97 @@ func normalizeWords(q string) ([]string, []string) {
 		words = append(words, orig)
 	}
 	return out, words
+}
+
+// weekdayShort are the days as a dashboard abbreviates them.
+var (
+	weekdayShort = map[string]string{"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "thu": "thursday",
+		"thur": "thursday", "thurs": "thursday", "fri": "friday", "sat": "saturday", "sun": "sunday"}
+	reWeekdayShort = regexp.MustCompile(`\b(?:mon|tues?|wed|thu(?:rs?)?|fri|sat|sun)\b\.?`)
+)
+
+var (
+	// a month or a year typed alone, a dashboard's filter: "absences nov",
+	// "sick days per location 2026"
+	reBareMonth = regexp.MustCompile(`\b(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b`)
+	reBareYear  = regexp.MustCompile(`\b(?:19|20)\d\d\b`)
+	reBareNext  = regexp.MustCompile(`^[?.,!]*$`)
+	// the words before a month or year that already place it
+	placedBy = wordSet(`in of during since until till from to between before after by and or vs versus through last this next early late mid end start beginning q1 q2 q3 q4 h1 h2 fy the each every xmas christmas eve easter new year`)
+	// the words after a bare month or year that end the filter it is ("sick
+	// days 2025 by month"); any other ("jan dupont", "2025 hours") may make
+	// it a name or a number
+	filterEnd = wordSet(`by per for in at across broken grouped split`)
+	// a singular day of the week with no period beside it: "whos working
+	// fri" is the coming Friday, "who worked on saturday" the last one
+	reBareWeekday  = regexp.MustCompile(`\b(on |the )?(` + weekdayNames + `)\b(s?)`)
+	rePeriodWords  = regexp.MustCompile(`\b(?:today|tomorrow|tonight|yesterday|weeks?|weekends?|months?|years?|quarters?|q[1-4]|since|between|ago|upcoming|(?:19|20)\d\d|d\d{4}x\d\dx\d\d|` + monthWordRE + `)\b`)
+	reBareWeekend  = regexp.MustCompile(`\b(?:on |over |at |during )?the weekend\b`)
+	rePastVerbs    = regexp.MustCompile(`\b(?:worked|was|were|did|had|took|called|started|finished|ended|went|came|clocked|got|missed)\b`)
+	reDayBeforeDay = regexp.MustCompile(`\b(?:this|last|next|coming|past|every|each|per|by|a|on a|of|on every|any)\s+$`)
+)
+
+// endsFilter: what follows a bare month or year (a word or signs) ends it.
+func endsFilter(after string) bool {
+	after = strings.TrimSpace(after)
+	return reBareNext.MatchString(after) || filterEnd[strings.Trim(after, "?.,!")]
+}
+
+// placeBare writes "in" before each match of re that stands alone: the
+// signs around it are spaces, no word before it places it (placed), and
+// what follows ends the filter it is.
+func placeBare(s string, re *regexp.Regexp, placed func(before string) bool) string {
+	var b strings.Builder
+	last := 0
+	for _, m := range re.FindAllStringIndex(s, -1) {
+		head, tail := s[:m[0]], s[m[1]:]
+		words := strings.Fields(head)
+		before := ""
+		if len(words) > 0 {
+			before = strings.Trim(words[len(words)-1], ",.;:")
+		}
+		after := ""
+		if f := strings.Fields(tail); len(f) > 0 {
+			after = f[0]
+		}
+		alone := (head == "" || head[len(head)-1] == ' ') && (tail == "" || tail[0] == ' ' || strings.ContainsRune("?.,!", rune(tail[0])))
+		if !alone || placed(before) || !endsFilter(after) {
+			continue
+		}
+		b.WriteString(s[last:m[0]] + "in ")
+		last = m[0]
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// bareDates places a month, a year or a day of the week typed with no
+// word that places it: "absences nov" is "in november", "sick days 2025"
+// "in 2025", "whos working fri" the coming Friday.
+func bareDates(s string) string {
+	s = placeBare(s, reBareMonth, func(before string) bool { return placedBy[before] || isNumber(before) })
+	s = placeBare(s, reBareYear, func(before string) bool {
+		return placedBy[before] || isNumber(before) || comparatorWords[before] || reMonthNear.MatchString(before)
+	})
+	if m := reBareWeekend.FindStringIndex(s); m != nil && !rePeriodWords.MatchString(s[:m[0]]+s[m[1]:]) {
+		when := "this"
+		if rePastVerbs.MatchString(s) {
+			when = "last"
+		}
+		return s[:m[0]] + " " + when + " weekend " + s[m[1]:]
+	}
+	if rePeriodWords.MatchString(s) {
+		return s
+	}
+	days := reBareWeekday.FindAllStringSubmatchIndex(s, -1)
+	if len(days) != 1 || days[0][7] > days[0][6] || reDayBeforeDay.MatchString(s[:days[0][0]]) {
+		return s // several days, "saturdays", "every saturday"
+	}
+	when := "next"
+	if rePastVerbs.MatchString(s) {
+		when = "last"
+	}
+	return s[:days[0][0]] + "on " + when + " " + s[days[0][4]:days[0][5]] + s[days[0][1]:]
 }
 
 // reComparePeriods: "compare hours in Q2 and Q3 2026" sets the two periods

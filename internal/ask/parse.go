@@ -212,6 +212,11 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 	for _, mn := range monthNames {
 		p.known[mn] = true
 	}
+	// words of their own one letter from a word of the model: "early
+	// starts" is no "yearly" grouping
+	for _, w := range []string{"early", "earlier", "nearly", "hourly", "weekly", "daily", "monthly"} {
+		p.known[w] = true
+	}
 	return p
 }
 
@@ -219,7 +224,7 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 func (p *Parser) modelWord(w string) bool {
 	for ph, ms := range p.phrases {
 		for _, m := range ms {
-			if m.kind != "value" && (ph == w || strings.HasPrefix(ph, w+" ") || strings.Contains(ph, " "+w)) {
+			if m.kind != "value" && strings.Contains(" "+ph+" ", " "+w+" ") {
 				return true
 			}
 		}
@@ -566,7 +571,7 @@ func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 
 var (
 	reShareWord = regexp.MustCompile(` (?:share|percentage|percent|proportion|ratio|fraction)\b`)
-	reShareVerb = regexp.MustCompile(` (?:are|is|were|was|who|that|have|has|work|worked|on|start|started|end|ended|finish|finished|began|ran)\b`)
+	reShareVerb = regexp.MustCompile(` (?:are|is|were|was|who|that|have|has|had|took|take|taken|got|work|worked|on|start|started|end|ended|finish|finished|began|ran)\b`)
 	// reMeasureVerb: before "worked", a measure's own words ("hours worked"),
 	// which is not the verb that names the part
 	reMeasureVerb = regexp.MustCompile(` (?:hour|shift|day|time) $`)

@@ -50,6 +50,10 @@ type Query struct {
 	Starts bool `json:"starts,omitempty"`
 	// Self restricts the question to the asker's own record ("I", "me").
 	Self bool `json:"self,omitempty"`
+	// Current keeps the people employed on the reference day, whatever the
+	// period of their facts: "which current employees took fewer than 10
+	// vacation days this year", "hired in 2025 and still employed".
+	Current bool `json:"current,omitempty"`
 	// Aggs computes these aggregates of the measure instead of its own
 	// ("min", "max", "avg", "sum"): "the average and maximum wage".
 	Aggs []string `json:"aggs,omitempty"`

@@ -1,12 +1,15 @@
 package ask_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strings"
 	"testing"
 
 	"github.com/scry-dev/scry/internal/ask"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
 )
 
 // TestSecondReview holds the confident wrong answers a review of the
@@ -61,7 +64,6 @@ func TestSecondReview(t *testing.T) {
 		{"acme-retail", "admin", "Who was off sick for more than 10 days in a row in 2026?"},
 		{"acme-retail", "admin", "Compare planned and worked hours for this week."},
 		{"acme-retail", "admin", "What's the average of the departments' average hourly wages?"},
-		{"acme-retail", "admin", "staff hired in 2026 who are still with us"},
 		{"acme-retail", "admin", "what about their hourly wages?"},
 		{"acme-retail", "employee:E0010", "how many vacation days do I have remaining this year"},
 		{"maple-district", "admin", "who teaches at Oak High School"}, // not the Teaching Assistants
@@ -249,4 +251,85 @@ func TestFifthRound(t *testing.T) {
 	if ans, err := f.ask(t, "acme-retail", "manager:E0226", "what's the longest shift I've ever worked?"); err != nil || !ans.Query.Self {
 		t.Errorf("the longest shift I've worked: %v, %v", err, ans)
 	}
+}
+
+// TestSixthRound holds the confident wrong answers of the held-out sets
+// 25–27 (and what fixing them found), each checked against SQL written
+// apart from scry's, on both databases ({t} is the tenant's id).
+func TestSixthRound(t *testing.T) {
+	const active = "e.tenant_id = {t} and e.hire_date <= '2026-11-25' and (e.end_date is null or e.end_date >= '2026-11-25')"
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "acme-retail", "bistro-group", "maple-district")
+		ctx := context.Background()
+		query := func(slug, q string) float64 {
+			var v float64
+			q = strings.ReplaceAll(q, "{t}", fmt.Sprint(f.tenants[slug]))
+			err := f.db.ReadTenant(ctx, f.tenants[slug], func(tx *store.Tx) error { return tx.QueryRowContext(ctx, q).Scan(&v) })
+			if err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			return v
+		}
+		for _, c := range []struct {
+			tenant, as, q string
+			rows, value   string // SQL of the number of rows, or of the one value, the answer must have
+		}{
+			// "still with us" of people hired in a period: employed today
+			{"acme-retail", "admin", "staff hired in 2026 who are still with us", "select count(*) from employees e where e.hire_date >= '2026-01-01' and " + active, ""},
+			// "per week" is the unit of a contract, not a grouping by hire week
+			{"acme-retail", "manager:E0226", "Total contracted hours per week by position", "select count(distinct position) from employees e where e.tenant_id = {t} and e.employee_id in (with recursive team(id) as (select 'E0226' union select e2.employee_id from employees e2 join team on e2.tenant_id = {t} and e2.manager_id = team.id) select id from team)", ""},
+			// the part of the whole, not the part within itself (100 %)
+			{"acme-retail", "admin", "What share of our workforce is on temporary contracts?", "", "select round(100.0 * sum(case when e.contract_type = 'temporary' then 1 else 0 end) / count(*), 2) from employees e where " + active},
+			// "at least one sick leave": of everyone, not of those with one
+			{"bistro-group", "admin", "What percentage of active staff had at least one sick leave this year?", "",
+				"select round(100.0 * sum(case when exists (select 1 from absences a where a.tenant_id = {t} and a.employee_id = e.employee_id and a.type = 'sick_leave' and a.start_date <= '2026-11-25' and a.end_date >= '2026-01-01') then 1 else 0 end) / count(*), 2) from employees e where " + active},
+			// was an SQL syntax error: a status named of people
+			{"bistro-group", "admin", "What percentage of employees worked last week?", "",
+				"select round(100.0 * sum(case when exists (select 1 from shifts s where s.tenant_id = {t} and s.employee_id = e.employee_id and s.status = 'worked' and s.date between '2026-11-16' and '2026-11-22') then 1 else 0 end) / count(*), 2) from employees e where e.tenant_id = {t} and e.hire_date <= '2026-11-22' and (e.end_date is null or e.end_date >= '2026-11-22')"},
+			// "current" was dropped: leavers were listed
+			{"acme-retail", "admin", "Which current employees have taken fewer than 10 vacation days so far this year?",
+				"select count(*) from (select a.employee_id from absences a join employees e on e.employee_id = a.employee_id and e.tenant_id = a.tenant_id where a.type = 'vacation' and a.start_date <= '2026-11-25' and a.end_date >= '2026-01-01' and " + active + " group by a.employee_id having sum(a.days) < 10) t", ""},
+			// overtime of planned shifts, not of worked ones (none next week)
+			{"bistro-group", "admin", "Who is scheduled for more than their contracted hours next week?",
+				"select count(*) from (select s.employee_id from shifts s join employees e on e.employee_id = s.employee_id and e.tenant_id = s.tenant_id where e.tenant_id = {t} and s.status = 'planned' and s.date between '2026-11-30' and '2026-12-06' group by s.employee_id having sum(s.hours) > max(e.weekly_hours)) t", ""},
+			// starts are shifts, "early" the time it gives; not "yearly"
+			{"maple-district", "manager:E0002", "How many early starts (before 7:30) did my team work last week?", "",
+				"select count(*) from shifts s where s.tenant_id = {t} and s.status = 'worked' and s.start_time < '07:30' and s.date between '2026-11-16' and '2026-11-22' and s.employee_id in (with recursive team(id) as (select 'E0002' union select e2.employee_id from employees e2 join team on e2.tenant_id = {t} and e2.manager_id = team.id) select id from team)"},
+			// "this year by month" was "per year" of every year
+			{"acme-retail", "admin", "new hires this year by month", "select count(distinct substr(cast(hire_date as text), 1, 7)) from employees where tenant_id = {t} and hire_date between '2026-01-01' and '2026-11-25'", ""},
+			// a contract, not hours worked, with no period and no verb of work
+			{"maple-district", "admin", "List the full names of teaching assistants whose weekly hours are less than 30.", "select count(*) from employees e where e.position = 'Teaching Assistant' and e.weekly_hours < 30 and " + active, ""},
+			{"acme-retail", "admin", "What is the average weekly hours for each contract type?", "select count(distinct e.contract_type) from employees e where " + active, ""},
+			// both kinds of absence, each its own condition (one for both is either)
+			{"bistro-group", "admin", "How many employees had a sick leave and a vacation in October?", "",
+				"select count(*) from employees e where e.tenant_id = {t} and e.hire_date <= '2026-10-31' and (e.end_date is null or e.end_date >= '2026-10-31') and " + hadIn("sick_leave", "2026-10-01", "2026-10-31") + " and " + hadIn("vacation", "2026-10-01", "2026-10-31")},
+			{"acme-retail", "admin", "Which employees had both a vacation and a sick leave in November 2026?",
+				"select count(*) from employees e where e.tenant_id = {t} and " + hadIn("sick_leave", "2026-11-01", "2026-11-30") + " and " + hadIn("vacation", "2026-11-01", "2026-11-30"), ""},
+		} {
+			a, err := f.ask(t, c.tenant, c.as, c.q)
+			if err != nil {
+				t.Errorf("%s %q: %v", c.as, c.q, err)
+				continue
+			}
+			if c.rows != "" {
+				if want := int(query(c.tenant, c.rows)); len(a.Rows) != want || want == 0 {
+					t.Errorf("%s %q: %d rows, want %d: %v", c.as, c.q, len(a.Rows), want, a.Rows)
+				}
+				continue
+			}
+			if want := query(c.tenant, c.value); len(a.Rows) != 1 || ask.Number(a.Rows[0][len(a.Rows[0])-1]) != want {
+				t.Errorf("%s %q: %v, want %v", c.as, c.q, a.Rows, want)
+			}
+		}
+		for _, q := range []string{"average hourly wage per month", "average age by year"} {
+			if a, err := f.ask(t, "acme-retail", "admin", q); err == nil {
+				t.Errorf("%q answered %v: a person's number as it is today, grouped by hire dates", q, a.Rows)
+			}
+		}
+	})
+}
+
+// hadIn is the SQL of "e had an absence of kind in [from, to]".
+func hadIn(kind, from, to string) string {
+	return "exists (select 1 from absences a where a.tenant_id = e.tenant_id and a.employee_id = e.employee_id and a.type = '" + kind + "' and a.start_date <= '" + to + "' and a.end_date >= '" + from + "')"
 }

@@ -171,7 +171,8 @@ func (st *parseState) extremeAttr(a string, desc bool) {
 
 var sortTriggers = wordSet(`sort sorted sorting order ordered ordering arrange arranged rank ranked ascending descending alphabetical
 	alphabetically increasing decreasing reverse`)
-var sortFiller = wordSet(`by in of on the their his her its result set according to order them it list listed name and please make using based`)
+var sortFiller = wordSet(`by in of on the their his her its result set according to order them it list listed name and please make using based
+	number count total value amount size`)
 
 var reFirstOrder = rx(`(youngest|oldest|newest|most recent|latest|earliest|highest|lowest|largest|smallest|biggest|most|least|longest serving)(?: (?:hire|one|person|employee|date|hire date|birthday|paid|earner))? first`)
 
@@ -271,12 +272,10 @@ func (st *parseState) readOrder() error {
 			lo++
 		}
 		desc = desc || rank
-		if attr == "" {
-			if st.toks[i] == "alphabetical" || st.toks[i] == "alphabetically" {
-				attr = "name"
-			} else if st.q.Measure == "" && len(st.measures) == 0 && !st.hasMeasureAhead() {
-				continue
-			}
+		// with no attribute, the order is of the measure, named or found
+		// by decide ("teachers per school in descending order": the count)
+		if attr == "" && (st.toks[i] == "alphabetical" || st.toks[i] == "alphabetically") {
+			attr = "name"
 		}
 		// words of the phrase that are not about order stay for the others
 		for k := lo; k < hi; k++ {
@@ -323,21 +322,6 @@ func (st *parseState) measureNamed(ms string) bool {
 	for _, m := range st.measures {
 		if m == ms {
 			return true
-		}
-	}
-	return false
-}
-
-// hasMeasureAhead: a measure word remains unread ("sorted in descending
-// order" about hours worked).
-func (st *parseState) hasMeasureAhead() bool {
-	for i, t := range st.toks {
-		if !st.used[i] {
-			for _, mn := range st.p.phrases[t] {
-				if mn.kind == "measure" && mn.name != "headcount" {
-					return true
-				}
-			}
 		}
 	}
 	return false

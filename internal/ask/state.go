@@ -30,28 +30,28 @@ type parseState struct {
 	people, counting, average, share, trend, most, least bool
 	// median: "the median wage", read as an average until decide makes it
 	// the median of the same values
-	median bool
-	listCols                                             bool // a list of attributes was asked for ("names and hire dates")
-	lastN                                                bool
-	timeSpan                                             [2]int // the words of q.Time
-	havingUnit                                           string
-	items                                                []item
-	measures                                             []string
-	dims                                                 []string
-	filterVals                                           map[string][]string
-	filterOrder                                          []string
-	negated                                              map[string]bool
-	beyondContract                                       bool            // "more hours than their contract": overtime
-	ordinal                                              int             // "the second highest": 2
-	clockPast                                            bool            // a shift's time of day read with a verb in the past ("started before 7am")
-	remaining                                            bool            // "are left", "remaining" with no period: still there, or still to come
-	overUnit                                             bool            // "month over month": a row per unit
-	mine                                                 bool            // "do I have left": the asker's own
-	eachPosition                                         string          // the position of "each teacher", a row per person
-	mixedNeg                                             bool            // a field has both values asked for and values excluded
-	subject                                              string          // the dimension the answer lists ("which cities", "names of departments")
-	extreme                                              string          // "max"/"min" of an attribute asked of people ("the oldest")
-	visible                                              map[string]bool // who the asker may name (nil: everyone)
+	median         bool
+	listCols       bool // a list of attributes was asked for ("names and hire dates")
+	lastN          bool
+	timeSpan       [2]int // the words of q.Time
+	havingUnit     string
+	items          []item
+	measures       []string
+	dims           []string
+	filterVals     map[string][]string
+	filterOrder    []string
+	negated        map[string]bool
+	beyondContract bool            // "more hours than their contract": overtime
+	ordinal        int             // "the second highest": 2
+	clockPast      bool            // a shift's time of day read with a verb in the past ("started before 7am")
+	remaining      bool            // "are left", "remaining" with no period: still there, or still to come
+	overUnit       bool            // "month over month": a row per unit
+	mine           bool            // "do I have left": the asker's own
+	eachPosition   string          // the position of "each teacher", a row per person
+	mixedNeg       bool            // a field has both values asked for and values excluded
+	subject        string          // the dimension the answer lists ("which cities", "names of departments")
+	extreme        string          // "max"/"min" of an attribute asked of people ("the oldest")
+	visible        map[string]bool // who the asker may name (nil: everyone)
 }
 
 // mayName: the asker may see someone with this value of field (a name or

@@ -68,6 +68,10 @@ func (st *parseState) readWords() error {
 		topN := it.pos >= 2 && isNumber(st.toks[it.pos-1]) && (st.toks[it.pos-2] == "top" || st.toks[it.pos-2] == "bottom") || prev == "top" || prev == "bottom"
 		grouping := groupWords[prev] && prev != "between" || prev == "between" && len(st.dims) == 0 && !st.hasValueAfter(k) || topN ||
 			((prev == "and" || prev == "then") && len(st.dims) > 0 && k > 1 && items[k-2].isDim())
+		// a synonym that holds its grouping word: "each employee"
+		if w := strings.Fields(it.text); len(w) > 1 && (w[0] == "each" || w[0] == "per" || w[0] == "every" || w[0] == "by") {
+			grouping = true
+		}
 		var dim, measure string
 		var values []meaning
 		for _, mn := range it.meanings {
@@ -219,7 +223,7 @@ func (st *parseState) keepName(text string, mn meaning) bool {
 func (st *parseState) prevWord(i int) string {
 	for k := i - 1; k >= 0; k-- {
 		switch st.toks[k] {
-		case "the", "of", "their", "its", "all", "our", "different", "various", "distinct":
+		case "the", "of", "their", "its", "all", "our", "different", "various", "distinct", "current", "existing":
 			// "for different jobs" groups; "how many different jobs" counts
 			if st.toks[k] == "different" || st.toks[k] == "various" || st.toks[k] == "distinct" {
 				j := k - 1
@@ -242,7 +246,7 @@ func (st *parseState) prevWord(i int) string {
 func (st *parseState) usePrev(i int) {
 	for k := i - 1; k >= 0; k-- {
 		t := st.toks[k]
-		if groupWords[t] || t == "the" || t == "of" || t == "their" || t == "our" || t == "all" || t == "for" || t == "in" || t == "broken" || t == "down" || t == "grouped" || t == "split" {
+		if groupWords[t] || t == "the" || t == "of" || t == "their" || t == "our" || t == "all" || t == "current" || t == "existing" || t == "for" || t == "in" || t == "broken" || t == "down" || t == "grouped" || t == "split" {
 			st.used[k] = true
 			if t == "for" || t == "in" || t == "broken" || t == "grouped" {
 				return

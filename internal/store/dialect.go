@@ -106,6 +106,14 @@ func (d Dialect) Cents(sum string) string {
 	return "(((" + sum + ") + 50) / 100) / 100.0"
 }
 
+// NextDay is the day after date expression col, of col's own type.
+func (d Dialect) NextDay(col string) string {
+	if d == Postgres {
+		return "(" + col + " + 1)"
+	}
+	return "date(" + col + ", '+1 day')"
+}
+
 // Median is the aggregate of expr's middle value (the mean of the two
 // middle ones for an even count), NULLs left out, on both databases.
 func (d Dialect) Median(expr string) string {
