@@ -136,8 +136,11 @@ func (b *builder) ageOf(alias string) string {
 // tenureExpr is the years since hire on the reference day (fractional).
 func (b *builder) tenureExpr() string { return b.tenureOf("e") }
 
+// A person who has left served until their last day, not until today
+// ("the average tenure of people who left this year").
 func (b *builder) tenureOf(alias string) string {
-	return b.d.Years(b.arg(b.now), alias+".hire_date")
+	now := b.date(b.now)
+	return b.d.Years("(case when "+alias+".end_date < "+now+" then "+alias+".end_date else "+now+" end)", alias+".hire_date")
 }
 
 // attrExpr is the SQL of a person's attribute for the employee row alias.
@@ -769,8 +772,10 @@ func (b *builder) timeConds() []string {
 			rng("e.hire_date")
 		case b.ms.Event == "left":
 			rng("e.end_date")
-		case b.q.Kind == "people" && b.q.Measure == "" && hasFilter(b.q, "absence_type"):
-			// people defined by their absences: the absence carries the period
+		case b.q.Kind == "people" && b.q.Measure == "" && hasFilter(b.q, "absence_type"), b.q.Time != nil && hasFilter(b.q, "status"):
+			// people defined by their absences or shifts: the fact carries
+			// the period ("the average age of people who worked in Lyon last
+			// month" counts those who left during it)
 		case hasEvent(b.q):
 			// people named by their hire or leave ("the average age of
 			// those who left this year"): whether they are here today is

@@ -53,6 +53,16 @@ func (st *parseState) readAggregates() error {
 	return nil
 }
 
+// reAlongside: working with someone, beside them.
+var reAlongside = regexp.MustCompile(` (?:work|works|worked|working|on shift|on duty|on|scheduled|rostered|in) (?:together )?(?:with|alongside|beside|next to) `)
+
+// reOtherAgg: an aggregate asked beside a median ("median and average wage").
+var reOtherAgg = regexp.MustCompile(` (?:average|mean|avg|minimum|min|maximum|max|highest|lowest|total|sum)\b`)
+
+// reSplitWord: a split of the people named ("the gender split in the
+// kitchen"): the kitchen is the whole, shared out among the groups.
+var reSplitWord = regexp.MustCompile(` (?:split|breakdown|break down|broken down|distribution|distributed|mix|parity|makeup|make up|composition|spread)\b`)
+
 // atLeastOne is a condition every fact's holder meets: "at least one", "more than 0".
 func atLeastOne(c *Condition) bool {
 	return c.Ref == nil && (c.Op == ">=" && c.Value == 1 || c.Op == ">" && c.Value == 0)
@@ -204,6 +214,11 @@ func (st *parseState) decide() error {
 	}
 	if reShiftAndAbsence.MatchString(orig) && !q.Without {
 		return notUnderstoodf("scry answers shifts and absences as two questions: ask about one, then the other")
+	}
+	// "who's working with Leo Lambert tomorrow" asks for his colleagues,
+	// not for him
+	if reAlongside.MatchString(orig) && (filterVals["name"] != nil || filterVals["first_name"] != nil || filterVals["last_name"] != nil || strings.Contains(orig, " with me ")) {
+		return notUnderstoodf("scry cannot yet find who works alongside someone; ask who is working that day in their place or team (\"who is working tomorrow in Toulouse\")")
 	}
 	// "how many?" names nothing to count
 	bare := true
@@ -698,7 +713,15 @@ func (st *parseState) decide() error {
 	// "what % of each department is part-time": within each group, the
 	// part named after the verb ("by department" is how the part splits
 	// across the groups)
-	shareWithin := share && len(st.dims) > 0 && q.Kind != "people" && reEachGroup.MatchString(orig) && !strings.Contains(orig, " by ")
+	// "percentage of part-timers per store", "share of hours worked
+	// remotely by month": a part named by a person's or a place's value is
+	// the part of each group too (a kind of absence or a status says what
+	// is measured, not a part of it)
+	partNamed := false
+	for f, vals := range filterVals {
+		partNamed = partNamed || len(vals) > 0 && f != "absence_type" && f != "status" && !grouped(st.dims, f) && !reSplitWord.MatchString(orig)
+	}
+	shareWithin := share && len(st.dims) > 0 && q.Kind != "people" && (reEachGroup.MatchString(orig) && !strings.Contains(orig, " by ") || partNamed)
 	if share && len(st.dims) > 0 && q.Kind != "people" && !shareWithin {
 		q.Share = true
 	}
@@ -721,8 +744,11 @@ func (st *parseState) decide() error {
 	if q.PerPersonWeek && rePerPerson.MatchString(orig) && !reEachPerson.MatchString(orig) {
 		st.dims = remove(st.dims, "employee")
 	}
-	// "the highest paid in each department": rank people within the group
-	if st.extreme != "" && len(st.dims) == 1 && st.dims[0] != "employee" && !counting {
+	// "the highest paid in each department", "who worked the most hours in
+	// each department", "who has been with us longest in each department":
+	// rank people within the group
+	askWho := reAskWho.MatchString(orig) && (most || least) && measure != "" && measure != "headcount" && !average
+	if (st.extreme != "" || askWho) && len(st.dims) == 1 && st.dims[0] != "employee" && !counting && st.p.model.Dimensions[st.dims[0]].Time == "" {
 		q.RankWithin, st.dims = st.dims[0], nil
 		q.Kind = "people"
 		if q.Limit == 0 {
@@ -844,12 +870,19 @@ func (st *parseState) decide() error {
 	case len(q.RatioTo) > 0:
 		q.Kind = map[bool]string{true: "groups", false: "number"}[len(q.Dimensions) > 0]
 	case share && q.Having != nil && len(q.Dimensions) == 0 && atLeastOne(q.Having) &&
-		(hasFilter(q, "absence_type") && (q.Measure == "headcount" || q.Measure == "absence_cases") || q.Measure == "shifts" || q.Measure == "attendance"):
+		(hasFilter(q, "absence_type") && (q.Measure == "headcount" || q.Measure == "absence_cases" || q.Measure == "absence_days") || q.Measure == "shifts" || q.Measure == "attendance"):
 		// "what percentage of staff had at least one sick leave", "… worked
 		// at least one shift": everyone with such facts has one, so the
 		// share is of the people in scope who have some, as "… had a sick
 		// leave" reads
-		status := map[string][]string{"shifts": {"worked", "planned"}, "attendance": {"worked"}}[q.Measure]
+		var status []string
+		switch {
+		case q.Measure != "shifts" && q.Measure != "attendance":
+		case reDidWork.MatchString(orig) || strings.Contains(orig, " worked "):
+			status = []string{"worked"}
+		default:
+			status = []string{"worked", "planned"} // "have at least one shift next week"
+		}
 		q.Kind, q.Measure, q.Having = "number", "headcount", nil
 		q.ShareWhere, q.Filters = st.splitShare(orig, q.Filters)
 		if status != nil {
@@ -1030,10 +1063,12 @@ func (st *parseState) decide() error {
 		return nil
 	}
 	// "who had both a vacation and a sick leave in November", "how many
-	// employees had a sick leave and a vacation": people with an absence
-	// of each kind, one condition for each (one for both would be either)
+	// employees had both": people with an absence of each kind, one
+	// condition for each (one for both would be either); without "both",
+	// "who is on vacation and sick leave today" may mean either, and is
+	// refused below
 	for i, f := range q.Filters {
-		if f.Field != "absence_type" || len(f.Values) < 2 || f.Negate || !strings.Contains(orig, " and ") || strings.Contains(orig, " or ") ||
+		if f.Field != "absence_type" || len(f.Values) < 2 || f.Negate || !strings.Contains(orig, " both ") || strings.Contains(orig, " or ") ||
 			q.Having != nil || q.CountOf != nil || q.Limit > 0 || q.Order != "" || len(q.Aggs) > 0 || q.Share || q.ShareOf != nil || len(q.ShareWhere) > 0 {
 			continue
 		}
@@ -1057,8 +1092,8 @@ func (st *parseState) decide() error {
 	// "who had sick leave and vacation": both, which scry cannot ask of one
 	// person's absences (it would list who had either)
 	for _, f := range q.Filters {
-		if q.Kind == "people" && f.Field == "absence_type" && len(f.Values) > 1 && !f.Negate && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") {
-			st.refuse(notUnderstoodf("scry did not understand \"and\" here: it can list who had one kind of absence or another, not who had both"))
+		if (q.Kind == "people" || counting && st.countsPeople()) && f.Field == "absence_type" && len(f.Values) > 1 && !f.Negate && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") {
+			st.refuse(notUnderstoodf("scry did not understand \"and\" here: ask who had both kinds (\"who had both a vacation and a sick leave\") or either (\"who had a vacation or a sick leave\")"))
 			return nil
 		}
 	}
@@ -1094,6 +1129,9 @@ func (st *parseState) decide() error {
 	// per person ("median hours worked") is no such value
 	if st.median {
 		switch ms := st.p.model.Measures[q.Measure]; {
+		case reOtherAgg.MatchString(orig):
+			st.refuse(notUnderstoodf("scry gives a median on its own: ask \"median hourly wage by location\", then the average"))
+			return nil
 		case q.PerPersonWeek || q.ShareOf != nil || q.Share || q.CountOf != nil || q.Having != nil || q.Kind != "number" && q.Kind != "groups":
 			st.refuse(notUnderstoodf("scry did not understand \"median\" here: it gives the median of a wage, an age, a tenure, contracted hours, or the length of one shift, break or absence (\"median hourly wage by department\")"))
 			return nil

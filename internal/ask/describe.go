@@ -165,11 +165,21 @@ func (q *Query) Notes() []string {
 		out = append(out, "the people employed today who have no such "+noun+" in the period")
 	}
 	if strings.HasPrefix(q.Measure, "absence") {
+		// as compile's overlapGrain: one time grain, every bucket overlapped
+		var grains []string
 		for _, d := range q.Dimensions {
 			if d == "day" || d == "week" || d == "month" || d == "quarter" || d == "year" || d == "trend" {
-				out = append(out, "each absence in the "+d+" it started")
-				break
+				if d == "trend" {
+					d = "period"
+				}
+				grains = append(grains, d)
 			}
+		}
+		switch {
+		case len(grains) == 1 && !q.Starts:
+			out = append(out, "each absence in every "+grains[0]+" it overlaps")
+		case len(grains) > 0:
+			out = append(out, "each absence in the "+grains[0]+" it started")
 		}
 	}
 	if q.PerPersonWeek {

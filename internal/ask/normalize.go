@@ -3,6 +3,7 @@ package ask
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -172,7 +173,7 @@ var reTyped = []struct {
 	// "top 5 earners": people by their wage
 	{regexp.MustCompile(`\b(top|bottom) (\d+) (?:earners?|paid (?:employees|staff|people))\b`), " $1 $2 employees by hourly wage "},
 	// "part-time staff only", "…, full-time only": a filter said twice
-	{regexp.MustCompile(`\s+only\s*(?:[,;:?.!]\s*|$)`), " "},
+	{regexp.MustCompile(`\b((?:part-time|full-time|part time|full time|temporary|permanent|female|male|current)\s+(?:staff|employees|people|workers|ones))\s+only\b`), "$1"},
 	// "what did my team cost us": cost is the labour cost
 	{regexp.MustCompile(`\bcost (?:us|the company|me)\b`), " cost "},
 	// a business preamble that names only what the answer is for: "for
@@ -180,6 +181,16 @@ var reTyped = []struct {
 	// are all of this closed list, so no filter can hide in it)
 	{regexp.MustCompile(`^\s*(?:for|ahead of|before) (?:the |our |my |a |this |next |this week's |next week's |tomorrow's |today's )?(?:(?:monthly|weekly|quarterly|annual|yearly|daily|year-end|month-end|board|budget|payroll|management|team|staff|hr|leadership|ops|operations)\s+){0,3}(?:check|review|report|meeting|accrual|audit|presentation|forecast|planning|update|deck|slides|email|summary|analysis|run|close|reconciliation)s?\s*[,:;—–-]+\s*`), " "},
 	{regexp.MustCompile(`^\s*(?:i am|we are) (?:doing|preparing|writing|working on|putting together|building|planning|drafting|checking|updating|finalising|finalizing) (?:the |a |our |my |this week's |next week's |tomorrow's )?(?:(?:monthly|weekly|quarterly|annual|payroll|staff|shift|team|board|budget)\s+){0,2}(?:rota|roster|schedule|report|payroll|budget|plan|review|forecast|deck|slides|presentation|audit|check)s?\s*[,:;—–-]+\s*(?:(?:and|so) )?`), " "},
+	// "headcount on shift this weekend": people, not shifts; "team on shift
+	// sat": who of them
+	{regexp.MustCompile(`\b(?:headcount|head count) (on shift|on duty|working|scheduled|rostered)\b`), " how many people $1 "},
+	{regexp.MustCompile(`^\s*(?:my |our |the )?(team|staff|crew) (on shift|on duty|working|rostered|scheduled|off)\b`), " who in my $1 is $2 "},
+	// a shift worker's words: "how many nights did I work" (shifts that end
+	// the next day), "what time do I start monday" (the shift), "am I in
+	// friday" (working)
+	{regexp.MustCompile(`\b(?:night shifts?|nights)\b`), " overnight shifts "},
+	{regexp.MustCompile(`\b(?:what time|when) do i (?:start|finish|begin|end|clock in|clock out|get off)(?: work)?\b`), " what is my shift "},
+	{regexp.MustCompile(`\b(am i|are we) in\b`), " $1 working "},
 	// "from 2020 to 2025": the years whole
 	{regexp.MustCompile(`\b(?:from|between) ((?:19|20)\d\d) ?(?:to|and|until|till|through|-) ?((?:19|20)\d\d)\b`), " between d${1}x01x01 and d${2}x12x31 "},
 	// "> 30h", ">= 40 hours", "< 25"
@@ -187,6 +198,8 @@ var reTyped = []struct {
 	{regexp.MustCompile(`<=\s*`), " at most "},
 	{regexp.MustCompile(`>\s*`), " more than "},
 	{regexp.MustCompile(`<\s*`), " less than "},
+	// "more than 8 hours shifts": shifts by their own length
+	{regexp.MustCompile(`\b(more than|over|longer than|less than|under|shorter than|at least|at most) (\d+(?:\.\d+)?) ?(?:hours?|hrs?|h)(?:[ -]long)? shifts\b`), " shifts of $1 $2 hour "},
 }
 
 // singular folds a plural to its singular form; the same function is applied
@@ -226,6 +239,7 @@ func normalizeWords(q string) ([]string, []string) {
 		s = t.re.ReplaceAllString(s, t.out)
 	}
 	s = reWeekdayShort.ReplaceAllStringFunc(s, func(w string) string { return " " + weekdayShort[strings.TrimSuffix(w, ".")] + " " })
+	s = weekdayRanges(s)
 	s = bareDates(s)
 	s = comparePeriods(s)
 	s = reNonWord.ReplaceAllString(s, " ")
@@ -260,6 +274,26 @@ func normalizeWords(q string) ([]string, []string) {
 	return out, words
 }
 
+var reWeekdayRange = regexp.MustCompile(`\b(` + weekdayNames + `)\s*(?:to|-|–|through|thru|till|until)\s*(` + weekdayNames + `)\b`)
+
+// weekdayRanges writes "monday to friday" (or "mon-fri") as the days it
+// spans, which read as one condition: any of them, never all at once.
+func weekdayRanges(s string) string {
+	days := strings.Split(weekdayNames, "|")
+	return reWeekdayRange.ReplaceAllStringFunc(s, func(m string) string {
+		p := reWeekdayRange.FindStringSubmatch(m)
+		from, to := slices.Index(days, p[1]), slices.Index(days, p[2])
+		var span []string
+		for i := from; ; i = (i + 1) % 7 {
+			span = append(span, days[i])
+			if i == to {
+				break
+			}
+		}
+		return " " + strings.Join(span, " and ") + " "
+	})
+}
+
 // weekdayShort are the days as a dashboard abbreviates them.
 var (
 	weekdayShort = map[string]string{"mon": "monday", "tue": "tuesday", "tues": "tuesday", "wed": "wednesday", "thu": "thursday",
@@ -281,11 +315,15 @@ var (
 	filterEnd = wordSet(`by per for in at across broken grouped split`)
 	// a singular day of the week with no period beside it: "whos working
 	// fri" is the coming Friday, "who worked on saturday" the last one
-	reBareWeekday  = regexp.MustCompile(`\b(on |the )?(` + weekdayNames + `)\b(s?)`)
-	rePeriodWords  = regexp.MustCompile(`\b(?:today|tomorrow|tonight|yesterday|weeks?|weekends?|months?|years?|quarters?|q[1-4]|since|between|ago|upcoming|(?:19|20)\d\d|d\d{4}x\d\dx\d\d|` + monthWordRE + `)\b`)
-	reBareWeekend  = regexp.MustCompile(`\b(?:on |over |at |during )?the weekend\b`)
-	rePastVerbs    = regexp.MustCompile(`\b(?:worked|was|were|did|had|took|called|started|finished|ended|went|came|clocked|got|missed)\b`)
-	reDayBeforeDay = regexp.MustCompile(`\b(?:this|last|next|coming|past|every|each|per|by|a|on a|of|on every|any)\s+$`)
+	reBareWeekday = regexp.MustCompile(`\b(on\s+|the\s+)?(` + weekdayNames + `)\b(s?)`)
+	rePeriodWords = regexp.MustCompile(`\b(?:today|tomorrow|tonight|yesterday|weeks?|weekends?|months?|years?|quarters?|q[1-4]|since|between|ago|upcoming|(?:19|20)\d\d|d\d{4}x\d\dx\d\d|` + monthWordRE + `)\b`)
+	reBareWeekend = regexp.MustCompile(`\b(?:(?:on|over|at|during)\s+)?the\s+weekend\b`)
+	// a day of the week is one day after a word of being there or away
+	// ("who's working fri", "who worked on saturday", "am I off on friday")
+	rePresenceBefore = regexp.MustCompile(`\b(?:working|work|works|worked|off|in|on shift|on duty|scheduled|rostered|free|available|here|at work|away|absent|sick|my shift|my shifts)\s+$`)
+	reDayAsAdjective = regexp.MustCompile(`^\s*(?:shifts?|hours?|rota|roster|schedule|mornings?|evenings?|nights?)\b`)
+	rePastVerbs      = regexp.MustCompile(`\b(?:worked|was|were|did|had|took|called|started|finished|ended|went|came|clocked|got|missed)\b`)
+	reDayBeforeDay   = regexp.MustCompile(`\b(?:this|last|next|coming|past|every|each|per|by|a|on a|of|on every|any)\s+$`)
 )
 
 // endsFilter: what follows a bare month or year (a word or signs) ends it.
@@ -312,7 +350,7 @@ func placeBare(s string, re *regexp.Regexp, placed func(before string) bool) str
 			after = f[0]
 		}
 		alone := (head == "" || head[len(head)-1] == ' ') && (tail == "" || tail[0] == ' ' || strings.ContainsRune("?.,!", rune(tail[0])))
-		if !alone || placed(before) || !endsFilter(after) {
+		if !alone || placed(before) || before != "" && before[0] >= '0' && before[0] <= '9' || !endsFilter(after) {
 			continue
 		}
 		b.WriteString(s[last:m[0]] + "in ")
@@ -341,8 +379,9 @@ func bareDates(s string) string {
 		return s
 	}
 	days := reBareWeekday.FindAllStringSubmatchIndex(s, -1)
-	if len(days) != 1 || days[0][7] > days[0][6] || reDayBeforeDay.MatchString(s[:days[0][0]]) {
-		return s // several days, "saturdays", "every saturday"
+	if len(days) != 1 || days[0][7] > days[0][6] || reDayBeforeDay.MatchString(s[:days[0][0]]) ||
+		!rePresenceBefore.MatchString(s[:days[0][0]]) || reDayAsAdjective.MatchString(s[days[0][1]:]) {
+		return s // several days, "saturdays", "every saturday", "saturday shifts", "sick leaves that start on monday"
 	}
 	when := "next"
 	if rePastVerbs.MatchString(s) {

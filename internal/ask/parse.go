@@ -210,7 +210,7 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 		p.known[w] = true
 	}
 	for _, mn := range monthNames {
-		p.known[mn] = true
+		p.known[mn], p.suggest[mn] = true, true // "Ocotber"
 	}
 	// words of their own one letter from a word of the model: "early
 	// starts" is no "yearly" grouping
@@ -616,7 +616,7 @@ func (st *parseState) splitShare(orig string, fs []Filter) (part, whole []Filter
 	partAfter := true
 	if loc == nil {
 		if loc = reShareAmong.FindStringIndex(orig); loc == nil {
-			return fs, nil
+			return headNounWhole(fs)
 		}
 		partAfter = false
 	}
@@ -643,6 +643,23 @@ func (st *parseState) splitShare(orig string, fs []Filter) (part, whole []Filter
 		}
 	}
 	if len(part) == 0 || len(whole) == 0 && !partAfter {
+		return fs, nil
+	}
+	return part, whole
+}
+
+// headNounWhole splits a share with no verb by its noun phrase: in "the
+// percentage of part-time teachers" the teachers (a position, the head
+// noun) are the whole and "part-time" the part; a lone value is the part.
+func headNounWhole(fs []Filter) (part, whole []Filter) {
+	for _, f := range fs {
+		if f.Field == "position" && !f.Negate && len(fs) > 1 {
+			whole = append(whole, f)
+		} else {
+			part = append(part, f)
+		}
+	}
+	if len(part) == 0 {
 		return fs, nil
 	}
 	return part, whole

@@ -56,6 +56,10 @@ func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, err
 // reWorkedWords are the verbs of hours that happened, not of a contract.
 var reWorkedWords = regexp.MustCompile(` (?:work|worked|working|put|clock|clocked|did|done|do|log|logged|scheduled|planned|plan|rostered|overtime|shift)\b`)
 
+// reOverTime: hours that change over time or belong to a person's weeks
+// ("weekly hours trend", "by month", "per employee"): hours worked.
+var reOverTime = regexp.MustCompile(` (?:trend|over time|change|changed|daily|monthly|quarterly|yearly|(?:per|by|each|every|a) (?:day|week|month|quarter|year|employee|person|head|worker))\b`)
+
 // readContractWeek reads "weekly hours" as a person's contracted weekly
 // hours (the schema's weekly_hours) when nothing in the question happened:
 // no period and no verb of work ("the average weekly hours for each
@@ -63,7 +67,7 @@ var reWorkedWords = regexp.MustCompile(` (?:work|worked|working|put|clock|clocke
 // With a period ("average weekly hours over the last 4 weeks") or a verb
 // ("weekly hours worked") they are hours worked per week.
 func (st *parseState) readContractWeek() error {
-	if st.q.Time != nil || reWorkedWords.MatchString(" "+strings.Join(st.toks, " ")+" ") {
+	if all := " " + strings.Join(st.toks, " ") + " "; st.q.Time != nil || reWorkedWords.MatchString(all) || reOverTime.MatchString(all) {
 		return nil
 	}
 	for i := 0; i+1 < len(st.toks); i++ {
@@ -289,6 +293,10 @@ func (st *parseState) readFlags() error {
 	st.take(reByMe, 1) // "hours worked by me": mine
 	st.q.Self = !team && (reSelf.MatchString(st.text()) || st.mine)
 	for st.take(reCount) != nil {
+		st.counting = true
+	}
+	// "teacher turnover this year" is a number, as "leavers" is not
+	if strings.Contains(" "+strings.Join(st.toks, " ")+" ", " turnover ") {
 		st.counting = true
 	}
 	for st.take(reTotal) != nil {

@@ -172,7 +172,7 @@ func (st *parseState) extremeAttr(a string, desc bool) {
 var sortTriggers = wordSet(`sort sorted sorting order ordered ordering arrange arranged rank ranked ascending descending alphabetical
 	alphabetically increasing decreasing reverse`)
 var sortFiller = wordSet(`by in of on the their his her its result set according to order them it list listed name and please make using based
-	number count total value amount size`)
+	number count total`)
 
 var reFirstOrder = rx(`(youngest|oldest|newest|most recent|latest|earliest|highest|lowest|largest|smallest|biggest|most|least|longest serving)(?: (?:hire|one|person|employee|date|hire date|birthday|paid|earner))? first`)
 

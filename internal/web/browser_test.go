@@ -288,6 +288,15 @@ func TestBrowserAskJourney(t *testing.T) {
 	if n, body := eval[int](t, ctx, `document.querySelectorAll("#answer tbody tr").length`), eval[string](t, ctx, `document.querySelector("#answer tbody").textContent`); n < 5 || strings.Contains(body, "planned") {
 		t.Errorf("the cashiers' shifts in Paris last week: %d rows, %q", n, body)
 	}
+	// the median; absences in every month they overlap
+	run(askQ("Median hourly wage by department"), shot("06m-ask-median"))
+	if c := eval[string](t, ctx, `document.querySelector("#answer caption").textContent`); !strings.Contains(c, "Median hourly wage by department") {
+		t.Errorf("median hourly wage by department answered %q", c)
+	}
+	run(askQ("Number of sick leaves per month this year"), shot("06n-ask-absences-per-month"))
+	if e := eval[string](t, ctx, `document.querySelector(".explain").textContent`); !strings.Contains(e, "each absence in every month it overlaps") {
+		t.Errorf("how I read sick leaves per month: %q", e)
+	}
 	run(chromedp.EmulateViewport(375, 800),
 		askQ("Give me the gender parity"), shot("07-ask-mobile-pie"),
 		chromedp.EmulateViewport(1280, 900),
