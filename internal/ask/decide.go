@@ -63,6 +63,9 @@ var reOtherAgg = regexp.MustCompile(` (?:average|mean|avg|minimum|min|maximum|ma
 // kitchen"): the kitchen is the whole, shared out among the groups.
 var reSplitWord = regexp.MustCompile(` (?:split|breakdown|break down|broken down|distribution|distributed|mix|parity|makeup|make up|composition|spread)\b`)
 
+// reCountedAbsences: absences named as things to count.
+var reCountedAbsences = regexp.MustCompile(`\b(?:leaves|absences|times|often|frequently|cases|occasions|spells|vacations|holidays)\b`)
+
 // atLeastOne is a condition every fact's holder meets: "at least one", "more than 0".
 func atLeastOne(c *Condition) bool {
 	return c.Ref == nil && (c.Op == ">=" && c.Value == 1 || c.Op == ">" && c.Value == 0)
@@ -455,6 +458,12 @@ func (st *parseState) decide() error {
 	}
 	if people && measure == "" && hasAbsence {
 		measure = "absence_cases"
+		// "who's been off sick the most this year": the most days, as a
+		// ranking of time away reads; "the most sick leaves", "absences",
+		// "times", "most often" count them
+		if (most || least) && !reCountedAbsences.MatchString(strings.ToLower(st.question)) {
+			measure = "absence_days"
+		}
 	}
 	if measure == "" && !people && reShiftList.MatchString(orig) {
 		measure = "shifts" // "when do I work next week": the shifts, listed (below)
