@@ -1342,7 +1342,7 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 		if b.totalOf == "" || !otherFactColumn(strings.Replace(sql, from, "", 1)) {
 			return compiled{}, false
 		}
-		b.args, b.setup, b.noPeopleTotals = b.args[:argsBefore], "", true
+		b.args, b.setup, b.noPeopleTotals, b.totalOf = b.args[:argsBefore], "", true, ""
 		c, err := b.people(cte, tenantID, label, rowCap)
 		if err != nil {
 			panic(err) // the same query compiled once already

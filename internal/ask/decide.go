@@ -726,9 +726,17 @@ func (st *parseState) decide() error {
 	// remotely by month": a part named by a person's or a place's value is
 	// the part of each group too (a kind of absence or a status says what
 	// is measured, not a part of it)
+	// a department or place is where the whole is ("Retail staff by
+	// location", "hours in Lyon by position"), except over time ("share of
+	// hours worked remotely by month")
+	byTime := false
+	for _, d := range st.dims {
+		byTime = byTime || st.p.model.Dimensions[d].Time != "" || d == "trend"
+	}
 	partNamed := false
 	for f, vals := range filterVals {
-		partNamed = partNamed || len(vals) > 0 && f != "absence_type" && f != "status" && !grouped(st.dims, f) && !reSplitWord.MatchString(orig)
+		ofPerson := f == "contract_type" || f == "gender" || f == "position"
+		partNamed = partNamed || len(vals) > 0 && (ofPerson || byTime && f != "absence_type" && f != "status") && !grouped(st.dims, f) && !reSplitWord.MatchString(orig)
 	}
 	shareWithin := share && len(st.dims) > 0 && q.Kind != "people" && (reEachGroup.MatchString(orig) && !strings.Contains(orig, " by ") || partNamed)
 	if share && len(st.dims) > 0 && q.Kind != "people" && !shareWithin {
@@ -852,6 +860,17 @@ func (st *parseState) decide() error {
 			q.Time = &TimeRange{Expr: "upcoming"}
 		}
 		st.useWord("when")
+	}
+	// "how many hires between 2021 and 2022", "employees hired between May
+	// 2020 and June 2021 by department": the hires of those dates, as "hires
+	// in 2021" counts them, not only those still here ("still with us" asks that)
+	if q.Measure == "headcount" && counting && !q.Current && q.Kind != "people" {
+		for _, f := range q.Filters {
+			if f.Field == "hire_date" && (f.Op == ">=" || f.Op == "<=" || f.Op == ">" || f.Op == "<") {
+				q.Measure = "hires"
+				break
+			}
+		}
 	}
 	// "what share of our workforce is on temporary contracts": the word of
 	// the field ("contracts") names where the part is, not a grouping by

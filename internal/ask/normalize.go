@@ -190,7 +190,7 @@ var reTyped = []struct {
 	// friday" (working)
 	{regexp.MustCompile(`\b(?:night shifts?|nights)\b`), " overnight shifts "},
 	{regexp.MustCompile(`\b(?:what time|when) do i (?:start|finish|begin|end|clock in|clock out|get off)(?: work)?\b`), " what is my shift "},
-	{regexp.MustCompile(`\b(am i|are we) in\b`), " $1 working "},
+	{regexp.MustCompile(`\b(am i|are we) in (on |this |next |tomorrow|today|tonight|the weekend|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\b)`), " $1 working $2"},
 	// "from 2020 to 2025": the years whole
 	{regexp.MustCompile(`\b(?:from|between) ((?:19|20)\d\d) ?(?:to|and|until|till|through|-) ?((?:19|20)\d\d)\b`), " between d${1}x01x01 and d${2}x12x31 "},
 	// "> 30h", ">= 40 hours", "< 25"
@@ -318,9 +318,10 @@ var (
 	reBareWeekday = regexp.MustCompile(`\b(on\s+|the\s+)?(` + weekdayNames + `)\b(s?)`)
 	rePeriodWords = regexp.MustCompile(`\b(?:today|tomorrow|tonight|yesterday|weeks?|weekends?|months?|years?|quarters?|q[1-4]|since|between|ago|upcoming|(?:19|20)\d\d|d\d{4}x\d\dx\d\d|` + monthWordRE + `)\b`)
 	reBareWeekend = regexp.MustCompile(`\b(?:(?:on|over|at|during)\s+)?the\s+weekend\b`)
-	// a day of the week is one day after a word of being there or away
-	// ("who's working fri", "who worked on saturday", "am I off on friday")
-	rePresenceBefore = regexp.MustCompile(`\b(?:working|work|works|worked|off|in|on shift|on duty|scheduled|rostered|free|available|here|at work|away|absent|sick|my shift|my shifts)\s+$`)
+	// a day of the week is one day in a question of being there or away
+	// ("who's working in Paris fri", "who worked on saturday", "am I off on
+	// friday", "how many staff have a shift on saturday")
+	rePresenceBefore = regexp.MustCompile(`\b(?:working|work|works|worked|on shift|on duty|scheduled|rostered|planned|free|available|at work|away|absent|on leave|on holiday|on vacation|have|has|had|a shift|my shift|my shifts)\b|\b(?:off|in|here|sick)\s+$`)
 	reDayAsAdjective = regexp.MustCompile(`^\s*(?:shifts?|hours?|rota|roster|schedule|mornings?|evenings?|nights?)\b`)
 	rePastVerbs      = regexp.MustCompile(`\b(?:worked|was|were|did|had|took|called|started|finished|ended|went|came|clocked|got|missed)\b`)
 	reDayBeforeDay   = regexp.MustCompile(`\b(?:this|last|next|coming|past|every|each|per|by|a|on a|of|on every|any)\s+$`)

@@ -616,6 +616,9 @@ func (st *parseState) splitShare(orig string, fs []Filter) (part, whole []Filter
 	partAfter := true
 	if loc == nil {
 		if loc = reShareAmong.FindStringIndex(orig); loc == nil {
+			if st.q.Measure != "headcount" && st.q.Measure != "" {
+				return fs, nil // "share of hours worked by female cashiers": of all hours
+			}
 			return headNounWhole(fs)
 		}
 		partAfter = false

@@ -317,6 +317,13 @@ func TestSixthRound(t *testing.T) {
 				"select round(avg(" + yearsBetween(d, "hire_date", "end_date") + "), 2) from employees where tenant_id = {t} and end_date between '2026-01-01' and '2026-11-25'"},
 			{"maple-district", "admin", "teacher turnover this yr", "", "select count(*) from employees where tenant_id = {t} and position = 'Teacher' and end_date between '2026-01-01' and '2026-11-25'"},
 			{"bistro-group", "admin", "headcount on shift this weekend", "", "select count(distinct employee_id) from shifts where tenant_id = {t} and date between '2026-11-28' and '2026-11-29'"},
+			// the second review: a day after "have", a share of all hours, a
+			// department as the whole, and a rank within a shift's own place
+			{"acme-retail", "admin", "how many shifts do we have friday", "", "select count(*) from shifts where tenant_id = {t} and date = '2026-11-27'"},
+			{"acme-retail", "admin", "share of hours worked by female cashiers", "",
+				"select round(cast(100.0 * sum(case when e.gender = 'female' and e.position = 'Cashier' then s.hours else 0 end) / sum(s.hours) as numeric), 2) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'worked' and s.date <= '2026-11-25'"},
+			{"acme-retail", "admin", "percentage of Retail staff by location", "select count(distinct e.location) from employees e where e.department = 'Retail' and " + active, ""},
+			{"acme-retail", "admin", "who worked the most hours in each location last month", "select count(distinct location) from shifts where tenant_id = {t} and status = 'worked' and date between '2026-10-01' and '2026-10-31'", ""},
 		} {
 			a, err := f.ask(t, c.tenant, c.as, c.q)
 			if err != nil {
