@@ -373,24 +373,17 @@ func (b *builder) absenceBuckets() string {
 // overlapGrain is the one time grain a grouping of absences is at, ""
 // for none or several (then each absence is in the bucket it starts in).
 func (b *builder) overlapGrain() string {
-	if b.entity() != "absences" || b.q.Starts {
+	if b.entity() != "absences" {
 		return ""
 	}
-	grain := ""
-	for _, dn := range b.q.Dimensions {
-		g := b.model.Dimensions[dn].Time
-		if dn == "trend" {
-			g = b.trendGrain()
-		}
-		switch {
-		case g == "" || g == "weekday" || g == "hour" || g == "clock":
-		case grain != "" && grain != g:
-			return ""
-		default:
-			grain = g
-		}
+	switch g := b.q.absenceBucket(); g {
+	case "trend":
+		return b.trendGrain()
+	case "", "several":
+		return ""
+	default:
+		return g
 	}
-	return grain
 }
 
 // where holds every predicate: tenant and scope first (added here, by code,

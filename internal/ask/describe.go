@@ -123,6 +123,27 @@ func (r *Ref) describeWho() string {
 	return "people whose " + strings.Join(parts, " and ")
 }
 
+// absenceBucket is the one time grain (a period grain, or "trend") an
+// absence is counted in every bucket of, the compiler's and "How I read
+// this"'s reading alike: "" with none or when absences are counted where
+// they start ("how many vacations began"), "several" with two grains.
+func (q *Query) absenceBucket() string {
+	if q.Starts {
+		return ""
+	}
+	grain := ""
+	for _, d := range q.Dimensions {
+		switch {
+		case !periodGrain(d) && d != "trend":
+		case grain != "" && grain != d:
+			return "several"
+		default:
+			grain = d
+		}
+	}
+	return grain
+}
+
 // Notes says the parts of a reading that filters and groups do not:
 // aggregates, columns, order, ranks, counts of people.
 func (q *Query) Notes() []string {
@@ -165,21 +186,18 @@ func (q *Query) Notes() []string {
 		out = append(out, "the people employed today who have no such "+noun+" in the period")
 	}
 	if strings.HasPrefix(q.Measure, "absence") {
-		// as compile's overlapGrain: one time grain, every bucket overlapped
-		var grains []string
 		for _, d := range q.Dimensions {
-			if d == "day" || d == "week" || d == "month" || d == "quarter" || d == "year" || d == "trend" {
+			if periodGrain(d) || d == "trend" {
 				if d == "trend" {
 					d = "period"
 				}
-				grains = append(grains, d)
+				if g := q.absenceBucket(); g == "" || g == "several" {
+					out = append(out, "each absence in the "+d+" it started")
+				} else {
+					out = append(out, "each absence in every "+d+" it overlaps")
+				}
+				break
 			}
-		}
-		switch {
-		case len(grains) == 1 && !q.Starts:
-			out = append(out, "each absence in every "+grains[0]+" it overlaps")
-		case len(grains) > 0:
-			out = append(out, "each absence in the "+grains[0]+" it started")
 		}
 	}
 	if q.PerPersonWeek {
