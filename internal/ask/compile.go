@@ -3,6 +3,7 @@ package ask
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -769,6 +770,9 @@ func (b *builder) timeConds() []string {
 			// people defined by their absences or shifts: the fact carries
 			// the period ("the average age of people who worked in Lyon last
 			// month" counts those who left during it)
+		case b.q.Measure != "headcount" && !b.q.Current && slices.ContainsFunc(b.q.Filters, func(f Filter) bool { return f.Field == "name" && !f.Negate }):
+			// a person named ("Anna Roux's tenure", "show Anna Roux") is
+			// that person, here today or gone; only a count asks who is here
 		case hasEvent(b.q):
 			// people named by their hire or leave ("the average age of
 			// those who left this year"): whether they are here today is

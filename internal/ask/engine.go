@@ -825,6 +825,9 @@ func prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scop
 		if err := q.Time.Resolve(now); err != nil {
 			return compiled{}, err
 		}
+		if err := weekdayOutside(q); err != nil {
+			return compiled{}, err
+		}
 		// "how many hours do I work next week", "hours left this month":
 		// no shift of a period still to come is worked yet, so hours worked
 		// there would be a certain 0; what is asked is the plan
@@ -1087,4 +1090,33 @@ func runQuery(ctx context.Context, tx *store.Tx, c compiled) ([][]any, error) {
 		return nil, store.Err(err, "read answer") // a deadline becomes a timeout there
 	}
 	return out, nil
+}
+
+// weekdayOutside refuses a day of the week that the question's period
+// does not hold: "cashiers working tomorrow and friday" read as the
+// Fridays of tomorrow is a certain nothing, where two days were meant.
+func weekdayOutside(q *Query) error {
+	from, err1 := time.Parse(day, q.Time.From)
+	to, err2 := time.Parse(day, q.Time.To)
+	if err1 != nil || err2 != nil || to.Sub(from) >= 6*24*time.Hour {
+		return nil // open or a week or longer: every day of the week is in it
+	}
+	for _, f := range q.Filters {
+		if f.Field != "weekday" || f.Negate {
+			continue
+		}
+		for d := from; !d.After(to); d = d.AddDate(0, 0, 1) {
+			if slices.Contains(f.Values, strconv.Itoa(int(d.Weekday()))) {
+				return nil
+			}
+		}
+		var names []string
+		for _, v := range f.Values {
+			if n, err := strconv.Atoi(v); err == nil && n >= 0 && n <= 6 {
+				names = append(names, time.Weekday(n).String())
+			}
+		}
+		return errcode.New(errcode.NotUnderstood, "%s holds no %s: scry answers one period per question, so ask about each day alone (\"… tomorrow\", \"… on Friday\")", q.Time.Describe(), strings.Join(names, " or "))
+	}
+	return nil
 }

@@ -109,7 +109,11 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(since|from|until|till|before|after|on)\s+the\s+(d\d{4}x\d\dx\d\d)\b`), " $1 $2 "},
 	// "how long have I been working here": tenure, not an absence's
 	// length; "how many people work here": employed, not on shift today
-	{regexp.MustCompile(`\bhow (?:long|many years) have i (?:been )?(?:working |worked |work |employed |been )?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is my tenure "},
+	{regexp.MustCompile(`\bhow (?:long|many years) (?:have|did|had) i (?:been )?(?:working |worked |work |employed |been )?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is my tenure "},
+	{regexp.MustCompile(`\bhow (?:long|many years) (?:have|has|did|had) ([a-z][a-z'-]*(?: [a-z][a-z'-]*){0,2}?) (?:been )?(?:working |worked |work |employed |been |stayed |stay )?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is the tenure of $1 "},
+	// "how long did I work yesterday": hours, not an absence's length
+	// ("how long" alone is one); tenure was read just above
+	{regexp.MustCompile(`\bhow long (do|does|did|will|am|is|are|was|were|have|has|had) ((?:[a-z'-]+ ){0,4}?)(work|works|worked|working|scheduled|rostered|planned|on shift|on duty)\b`), " how many hours $1 $2$3 "},
 	{regexp.MustCompile(`\b(?:work|works) (?:here|for us|with us|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " are employed "},
 	{regexp.MustCompile(`\bwho is in (today|tomorrow|tonight|yesterday|this|next|on)\b`), " who is working $1 "},
 	// "since I started": all of the asker's data, which begins then;

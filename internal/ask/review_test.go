@@ -324,6 +324,11 @@ func TestSixthRound(t *testing.T) {
 				"select round(cast(100.0 * sum(case when e.gender = 'female' and e.position = 'Cashier' then s.hours else 0 end) / sum(s.hours) as numeric), 2) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'worked' and s.date <= '2026-11-25'"},
 			{"acme-retail", "admin", "percentage of Retail staff by location", "select count(distinct e.location) from employees e where e.department = 'Retail' and " + active, ""},
 			{"acme-retail", "admin", "who worked the most hours in each location last month", "select count(distinct location) from shifts where tenant_id = {t} and status = 'worked' and date between '2026-10-01' and '2026-10-31'", ""},
+			// the next session: "how long" of work is hours, not an absence's
+			// length; a person named is that person, here today or gone
+			{"bistro-group", "employee:E0046", "how long did I work last month", "", "select sum(hours) from shifts where tenant_id = {t} and employee_id = 'E0046' and status = 'worked' and date between '2026-10-01' and '2026-10-31'"},
+			{"acme-retail", "admin", "how long did Anna Roux work here", "", "select round(cast(" + yearsBetween(d, "hire_date", "end_date") + " as numeric), 2) from employees where tenant_id = {t} and first_name = 'Anna' and last_name = 'Roux'"},
+			{"acme-retail", "admin", "show Anna Roux", "select count(*) from employees where tenant_id = {t} and first_name = 'Anna' and last_name = 'Roux' and end_date < '2026-11-25'", ""},
 		} {
 			a, err := f.ask(t, c.tenant, c.as, c.q)
 			if err != nil {
@@ -342,7 +347,7 @@ func TestSixthRound(t *testing.T) {
 		}
 		for _, q := range []string{"average hourly wage per month", "average age by year", "cost of absences last month", "overtime cost last month",
 			"which employees took sick leave only?", "rank departments by size in descending order", "who is on vacation and sick leave today",
-			"median and average wage by location", "who's working with Nora David tomorrow"} {
+			"median and average wage by location", "who's working with Nora David tomorrow", "cashiers working tomorrow and friday"} {
 			if a, err := f.ask(t, "acme-retail", "admin", q); err == nil {
 				t.Errorf("%q answered %v: a person's number as it is today, grouped by hire dates", q, a.Rows)
 			}
