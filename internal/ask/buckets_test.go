@@ -24,11 +24,12 @@ func TestAbsencesFallInEveryBucketTheyOverlap(t *testing.T) {
 		type absence struct {
 			from, to time.Time
 			days     float64
+			who      string
 		}
 		absences := func(slug, where string) []absence {
 			var out []absence
 			err := f.db.ReadTenant(ctx, f.tenants[slug], func(tx *store.Tx) error {
-				r, err := tx.QueryContext(ctx, fmt.Sprintf("select cast(start_date as text), cast(end_date as text), days from absences a where tenant_id = %d and %s", f.tenants[slug], where))
+				r, err := tx.QueryContext(ctx, fmt.Sprintf("select cast(start_date as text), cast(end_date as text), days, employee_id from absences a where tenant_id = %d and %s", f.tenants[slug], where))
 				if err != nil {
 					return err
 				}
@@ -36,7 +37,7 @@ func TestAbsencesFallInEveryBucketTheyOverlap(t *testing.T) {
 				for r.Next() {
 					var from, to string
 					var a absence
-					if err := r.Scan(&from, &to, &a.days); err != nil {
+					if err := r.Scan(&from, &to, &a.days, &a.who); err != nil {
 						return err
 					}
 					a.from, _ = time.Parse("2006-01-02", from[:10])
@@ -57,17 +58,23 @@ func TestAbsencesFallInEveryBucketTheyOverlap(t *testing.T) {
 			slug, as, q, where string
 			lo, hi             string
 			bucket             func(time.Time) string
-			days               bool
+			days, people       bool // sum days, or count people, not absences
 		}{
 			{"maple-district", "manager:E0039", "sick leave cases last 3 months",
 				"type = 'sick_leave' and employee_id in (with recursive team(id) as (select 'E0039' union select e2.employee_id from employees e2 join team on e2.tenant_id = a.tenant_id and e2.manager_id = team.id) select id from team)",
-				"2026-08-01", "2026-10-31", month, false},
-			{"acme-retail", "admin", "sick days per month this year", "type = 'sick_leave'", "2026-01-01", "2026-11-25", month, true},
-			{"acme-retail", "admin", "number of absences per week last month", "1 = 1", "2026-10-01", "2026-10-31", week, false},
+				"2026-08-01", "2026-10-31", month, false, false},
+			{"acme-retail", "admin", "sick days per month this year", "type = 'sick_leave'", "2026-01-01", "2026-11-25", month, true, false},
+			{"acme-retail", "admin", "number of absences per week last month", "1 = 1", "2026-10-01", "2026-10-31", week, false, false},
+			// people away in each week: someone with two absences in one week is one
+			{"acme-retail", "admin", "how many people were absent per week last month", "1 = 1", "2026-10-01", "2026-10-31", week, false, true},
+			{"maple-district", "manager:E0039", "number of staff on sick leave per month this year",
+				"type = 'sick_leave' and employee_id in (with recursive team(id) as (select 'E0039' union select e2.employee_id from employees e2 join team on e2.tenant_id = a.tenant_id and e2.manager_id = team.id) select id from team)",
+				"2026-01-01", "2026-11-25", month, false, true},
 		} {
 			lo, _ := time.Parse("2006-01-02", c.lo)
 			hi, _ := time.Parse("2006-01-02", c.hi)
 			want := map[string]float64{}
+			counted := map[string]bool{} // bucket and person, when people are counted
 			for _, a := range absences(c.slug, c.where) {
 				seen := map[string]bool{}
 				for d := a.from; !d.After(a.to); d = d.AddDate(0, 0, 1) {
@@ -75,6 +82,10 @@ func TestAbsencesFallInEveryBucketTheyOverlap(t *testing.T) {
 						continue
 					}
 					seen[c.bucket(d)] = true
+					if c.people && counted[c.bucket(d)+a.who] {
+						continue
+					}
+					counted[c.bucket(d)+a.who] = true
 					want[c.bucket(d)] += map[bool]float64{true: a.days, false: 1}[c.days]
 				}
 				if len(seen) > 1 {

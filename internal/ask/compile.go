@@ -887,13 +887,13 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		}
 		return compiled{SQL: sql, Args: b.args, Columns: append(cols, Column{Name: label, Type: "number"})}, nil
 	}
+	b.buckets = b.overlapGrain()
 	if q.CountOf != nil {
 		return b.countOf(cte, tenantID, rowCap)
 	}
 	if b.rollup() {
 		return b.byDay(cte, tenantID, rowCap)
 	}
-	b.buckets = b.overlapGrain()
 	var sel, groups []string
 	var cols []Column
 	var timeCols []string
@@ -1057,13 +1057,7 @@ func (b *builder) overtime(cte string, tenantID int64, rowCap int) (compiled, er
 		sql += " having sum(case when ot > 0 then ot else 0 end) " + q.Having.Op + " " + b.arg(q.Having.Value)
 	}
 	if len(groups) > 0 {
-		order := "v desc"
-		if q.Order == "asc" {
-			order = "v asc"
-		} else if q.Order == "" && b.hasDateGrain() {
-			order = groups[0]
-		}
-		sql += " order by " + order + ", " + strings.Join(groups, ", ") + limitClause(q, rowCap)
+		sql += b.groupOrder(groups) + limitClause(q, rowCap)
 	}
 	return compiled{SQL: sql, Args: b.args, Columns: append(cols, Column{Name: b.ms.Label, Type: "number"})}, nil
 }
@@ -1113,10 +1107,23 @@ func (b *builder) countOf(cte string, tenantID int64, rowCap int) (compiled, err
 		strings.Join(append(inner, "e.employee_id as pid"), ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ") +
 		" group by " + strings.Join(append(groups, "e.employee_id"), ", ") + " having " + meas + " " + c.Op + " " + b.arg(c.Value) + ") t"
 	if len(outer) > 0 {
-		sql += " group by " + strings.Join(outer, ", ") + " order by v desc, " + strings.Join(outer, ", ") + limitClause(b.q, rowCap)
+		sql += " group by " + strings.Join(outer, ", ") + b.groupOrder(outer) + limitClause(b.q, rowCap)
 	}
 	cols = append(cols, Column{Name: "people", Type: "number"})
 	return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
+}
+
+// groupOrder orders groups by the value asked ("fewest first"), in time
+// order by a grain of time, else largest first; the groups break ties.
+func (b *builder) groupOrder(groups []string) string {
+	var order []string
+	switch {
+	case b.q.Order != "":
+		order = append(order, "v "+b.q.Order)
+	case !b.hasDateGrain():
+		order = append(order, "v desc")
+	}
+	return " order by " + strings.Join(append(order, groups...), ", ")
 }
 
 // dateGrain reports whether dimension d is computed from the fact's date.
@@ -1228,15 +1235,7 @@ func (b *builder) byDay(cte string, tenantID int64, rowCap int) (compiled, error
 	if b.q.Having != nil {
 		sql += " having " + meas + " " + b.q.Having.Op + " " + b.arg(b.q.Having.Value)
 	}
-	var order []string
-	switch {
-	case b.q.Order != "":
-		order = append(order, "v "+b.q.Order)
-	case !b.hasDateGrain():
-		order = append(order, "v desc")
-	}
-	order = append(order, groups...)
-	sql += " order by " + strings.Join(order, ", ") + limitClause(b.q, rowCap)
+	sql += b.groupOrder(groups) + limitClause(b.q, rowCap)
 	return compiled{SQL: sql, Args: b.args, Columns: cols, Setup: b.setup}, nil
 }
 

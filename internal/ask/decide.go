@@ -81,6 +81,11 @@ func (st *parseState) decide() error {
 	q := st.q
 	orig := " " + strings.Join(st.toks, " ") + " "
 	filterVals := st.filterVals
+	if m := reCorrection.FindStringSubmatch(orig); m != nil {
+		// "cashiers in lyon i mean paris": which words the correction
+		// replaces is a guess; a guess read as the question is a wrong answer
+		return notUnderstoodf("scry cannot follow a correction inside a question (%q): ask again with only the words you meant", m[1])
+	}
 	if reInARow.MatchString(orig) {
 		// "off sick for more than 10 days in a row" is one absence, not a
 		// total over the period
@@ -517,7 +522,7 @@ func (st *parseState) decide() error {
 			return nil
 		}
 	}
-	if counting && strings.Contains(orig, " day ") && (measure == "people_working" || measure == "attendance" || measure == "shifts") && !hasAbsence {
+	if counting && reCountDays.MatchString(orig) && (measure == "people_working" || measure == "attendance" || measure == "shifts") && !hasAbsence {
 		// "how many days did I work last month" is neither people nor shifts
 		st.fail = notUnderstoodf("scry counts shifts worked (\"how many shifts did I work last month\"), not days")
 		return nil
@@ -707,7 +712,7 @@ func (st *parseState) decide() error {
 		q.Limit = max(q.Limit, 1)
 	}
 	for _, it := range st.items {
-		if it.prev == "which" || it.prev == "what" || st.prevWord(it.pos) == "which" || st.prevWord(it.pos) == "what" {
+		if it.prev == "which" || it.prev == "what" || st.afterWhich(it.pos) {
 			for _, mn := range it.meanings {
 				if mn.kind == "dim" && mn.name != "employee" && (most || least || q.Having != nil || counting || measure != "") && !grouped(st.dims, mn.name) {
 					st.dims = append(st.dims, mn.name)
@@ -951,7 +956,7 @@ func (st *parseState) decide() error {
 	// finished a shift after midnight", "how many people worked overtime
 	// last week": the people with at least one such fact (or whose overtime
 	// passes the threshold), not the facts
-	if counting && q.Kind == "number" && !q.Without && q.CountOf == nil && q.ShareOf == nil && st.countsPeople() {
+	if counting && (q.Kind == "number" || q.Kind == "groups" && !q.Share && len(q.Aggs) == 0) && !q.Without && q.CountOf == nil && q.ShareOf == nil && st.countsPeople() {
 		someone := &Condition{Op: ">", Value: 0}
 		switch {
 		case q.Measure == "overtime":
@@ -965,6 +970,11 @@ func (st *parseState) decide() error {
 		case q.Measure == "shifts" || q.Measure == "attendance":
 			q.CountOf = someone
 		}
+	}
+	// "who did overtime last week": those with some, where a list of the
+	// worked (overtime is a difference, not a fact) would hold everyone
+	if q.Kind == "people" && q.Measure == "overtime" && q.Having == nil && !most && !least && q.Limit == 0 && !q.Without {
+		q.Having = &Condition{Op: ">", Value: 0}
 	}
 	if q.Kind == "people" && (most || least) && q.Limit == 0 && q.Measure != "" {
 		q.Limit = 1
@@ -1097,14 +1107,14 @@ func (st *parseState) decide() error {
 	// refused below
 	for i, f := range q.Filters {
 		if f.Field != "absence_type" || len(f.Values) < 2 || f.Negate || !strings.Contains(orig, " both ") || strings.Contains(orig, " or ") ||
-			q.Having != nil || q.CountOf != nil || q.Limit > 0 || q.Order != "" || len(q.Aggs) > 0 || q.Share || q.ShareOf != nil || len(q.ShareWhere) > 0 {
+			q.Having != nil || q.CountOf != nil && *q.CountOf != (Condition{Op: ">"}) || q.Limit > 0 || q.Order != "" || len(q.Aggs) > 0 || q.Share || q.ShareOf != nil || len(q.ShareWhere) > 0 {
 			continue
 		}
 		switch {
 		case q.Kind == "people":
 			q.Measure = ""
 		case counting && st.countsPeople():
-			q.Kind, q.Measure = "number", "headcount"
+			q.Kind, q.Measure, q.CountOf = "number", "headcount", nil // each kind's condition says "some"
 		default:
 			continue
 		}
@@ -1438,14 +1448,21 @@ func (st *parseState) managerNoun() int {
 // positionAt: the words from i name one of the tenant's positions
 // ("waiter", "store manager").
 func (st *parseState) positionAt(i int) bool {
+	return st.positionEnd(i) > i
+}
+
+// positionEnd is where the longest of the tenant's positions beginning at
+// word i ends, or i for none.
+func (st *parseState) positionEnd(i int) int {
+	end := i
 	for to := i + 1; to <= min(len(st.toks), i+4); to++ {
 		for _, mn := range st.p.phrases[strings.Join(st.toks[i:to], " ")] {
 			if mn.kind == "value" && mn.name == "position" {
-				return true
+				end = to
 			}
 		}
 	}
-	return false
+	return end
 }
 
 // positionWith: the word at i ends one of the tenant's positions with the
@@ -1467,13 +1484,32 @@ var reInADay = regexp.MustCompile(` (?:in|on|during|within) (?:a|one|any|a singl
 
 // countsPeople: "how many" counts people ("how many employees were on sick
 // leave", "how many teachers took sick leave", "how many staff are at …").
+// reCorrection: a correction said mid-question, as speech has them.
+var reCorrection = regexp.MustCompile(`[a-z0-9] ((?:no sorry|sorry|i mean|i meant|or rather|no wait|wait no|scratch that|correction)) [a-z0-9]`)
+
+// factNouns name facts, which people's words before them only qualify.
+var factNouns = wordSet(`shift hour absence leave day break`)
+
+// reCountDays: days are what is counted ("how many days did I work",
+// "the number of working days"), not the buckets ("shifts per day").
+var reCountDays = regexp.MustCompile(`\b(?:how many|number of|count of) (?:[a-z]+ )?days?\b`)
+
 func (st *parseState) countsPeople() bool {
 	for i := 0; i+2 < len(st.toks); i++ {
-		if st.toks[i] != "how" || st.toks[i+1] != "many" {
+		// "how many people", "the number of people", "count of employees"
+		if !(st.toks[i] == "how" && st.toks[i+1] == "many" || (st.toks[i] == "number" || st.toks[i] == "count") && st.toks[i+1] == "of") {
 			continue
 		}
 		k := st.past(i+2, "of", "the", "our", "my", "different", "female", "male", "part", "full", "time", "current", "active", "existing")
-		return k < len(st.toks) && (peopleNouns[st.toks[k]] || st.toks[k] == "teacher" || st.positionAt(k))
+		if k >= len(st.toks) {
+			return false
+		}
+		// "how many bartender shifts": the people name whose facts are counted
+		end := max(k+1, st.positionEnd(k))
+		if end < len(st.toks) && factNouns[st.toks[end]] {
+			return false
+		}
+		return peopleNouns[st.toks[k]] || st.toks[k] == "teacher" || end > k+1 || st.positionAt(k)
 	}
 	return false
 }

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 )
 
@@ -111,6 +112,13 @@ var reTyped = []struct {
 	// length; "how many people work here": employed, not on shift today
 	{regexp.MustCompile(`\bhow (?:long|many years) (?:have|did|had) i (?:been )?(?:working |worked |work |employed |been )?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is my tenure "},
 	{regexp.MustCompile(`\bhow (?:long|many years) (?:have|has|did|had) ([a-z][a-z'-]*(?: [a-z][a-z'-]*){0,2}?) (?:been )?(?:working |worked |work |employed |been |stayed |stay )?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is the tenure of $1 "},
+	// "receptionists I've taken on this year", "who did we hire": hires
+	// (of the asker's scope), not the asker's own record
+	{regexp.MustCompile(`\b(?:whom? |that )?(?:i|we) (?:have |had )?(?:hired|recruited|onboarded|took on|taken on|brought on|brought in)\b`), " hired "},
+	{regexp.MustCompile(`\bdid (?:i|we) (?:hire|recruit|onboard|take on|bring on|bring in)\b`), " were hired "},
+	// "how long was I off sick this year": the days, in all; "how long
+	// are sick leaves" (no one named as away) stays their length
+	{regexp.MustCompile(`\bhow long (was|were|has|have|had|is|am|are) (i|you|he|she|we|they|[a-z]+ [a-z]+) (?:been )?(off|absent|away|out sick|on (?:sick )?leave|on vacation|on holiday|sick)\b`), " how many days $1 $2 $3 "},
 	// "how long did I work yesterday": hours, not an absence's length
 	// ("how long" alone is one); tenure was read just above
 	{regexp.MustCompile(`\bhow long (do|does|did|will|am|is|are|was|were|have|has|had) ((?:[a-z'-]+ ){0,4}?)(work|works|worked|working|scheduled|rostered|planned|on shift|on duty)\b`), " how many hours $1 $2$3 "},
@@ -231,7 +239,7 @@ func normalize(q string) []string { toks, _ := normalizeWords(q); return toks }
 // normalizeWords is normalize that also returns each token's word as
 // written (lower case, before singular forms), for refusals that quote it.
 func normalizeWords(q string) ([]string, []string) {
-	s := strings.ToLower(q)
+	s := spokenWords(strings.ToLower(q))
 	s = typedDates(s)
 	s = contractions.Replace(s)
 	s = timesAndTime(s)
@@ -538,4 +546,57 @@ func ordinalWords(s string) string {
 	}
 	b.WriteString(s[last:])
 	return b.String()
+}
+
+// Words of speech, as a dictated question holds them: fillers ("um",
+// "uh"), numbers said in words ("forty five", "twenty twenty five", "two
+// thousand and twenty") and dates said aloud ("the first of October").
+var (
+	reFiller      = regexp.MustCompile(`(?:^|[\s,])(?:u+m+|u+h+|uhm|e+r+m+|er|hmm+|ah+)(?:[\s,.]|$)`)
+	reSpokenTens  = regexp.MustCompile(`\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[ -](one|two|three|four|five|six|seven|eight|nine)\b`)
+	reSpokenYear  = regexp.MustCompile(`\b(?:twenty|two thousand(?: and)?) (\d{1,2}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty)\b`)
+	reSpokenOrd   = regexp.MustCompile(`\bthe (\d{1,2}|(?:twenty |thirty )?(?:` + ordinalWordRE + `))(?:st|nd|rd|th)? of (` + monthWordRE + `)\b`)
+	spokenUnits   = map[string]int{"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9}
+	spokenTens    = map[string]int{"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90}
+	spokenTeens   = map[string]int{"ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30}
+	ordinalWordRE = `first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|thirtieth`
+	ordinalDays   = strings.Split(ordinalWordRE, "|") // the first is day 1, …, then 20 and 30
+)
+
+func spokenWords(s string) string {
+	for reFiller.MatchString(s) { // adjacent fillers share a space
+		s = reFiller.ReplaceAllString(s, " ")
+	}
+	s = reSpokenTens.ReplaceAllStringFunc(s, func(m string) string {
+		w := strings.FieldsFunc(m, func(r rune) bool { return r == ' ' || r == '-' })
+		return strconv.Itoa(spokenTens[w[0]] + spokenUnits[w[1]])
+	})
+	// "twenty 25" (from "twenty twenty five"), "two thousand and ten": a year
+	s = reSpokenYear.ReplaceAllStringFunc(s, func(m string) string {
+		w := strings.Fields(m)
+		last := w[len(w)-1]
+		n, ok := spokenTeens[last]
+		if !ok {
+			n, _ = strconv.Atoi(last)
+		}
+		if n > 99 {
+			return m
+		}
+		return strconv.Itoa(2000 + n)
+	})
+	return reSpokenOrd.ReplaceAllStringFunc(s, func(m string) string {
+		g := reSpokenOrd.FindStringSubmatch(m)
+		n, err := strconv.Atoi(g[1])
+		if err != nil {
+			w := strings.Fields(g[1])
+			n = slices.Index(ordinalDays, w[len(w)-1]) + 1
+			if n == 20 || n == 21 {
+				n = (n - 18) * 10 // twentieth, thirtieth
+			}
+			if len(w) == 2 {
+				n += spokenTens[w[0]]
+			}
+		}
+		return strconv.Itoa(n) + " " + g[2]
+	})
 }

@@ -43,6 +43,9 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"since the d2026x11x02", "since d2026x11x02", "since the start"},
 		{"how long did i work here", "what is my tenure", "how long have i been off sick"},
 		{"how long did anna roux work here", "what is the tenure of anna roux", "how long did anna roux work last week"},
+		{"receptionists i have taken on this year", "receptionists hired this year", "shifts taken on friday"},
+		{"who did we hire in may", "who were hired in may", "who did we pay"},
+		{"how long was i off sick this year", "how many days was i off sick this year", "how long are sick leaves"},
 		{"how long did i work yesterday", "how many hours did i work yesterday", "how long was i off"},
 		{"how many people work here", "how many people are employed", "who worked here"},
 		{"who is in today", "who is working today", "who is in sales"},
@@ -126,6 +129,15 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 func TestNormalizedWords(t *testing.T) {
 	for _, c := range []struct{ in, want string }{
 		{"morning shifts this week", "morning shift this week"},
+		// dictated: fillers, numbers and dates said in words
+		{"um show me uh the headcount", "show me the headcount"},
+		{"the number of employees", "the number of employee"},
+		{"more than forty five hours", "more than 45 hour"},
+		{"hours in twenty twenty five", "hour in 2025"},
+		{"hired in two thousand and nineteen", "hired in 2019"},
+		{"shifts since the first of october", "shift since october 1"},
+		{"shifts on the twenty first of may", "shift on may 21"},
+		{"twenty shifts", "20 shift"},
 		{"more than 38h last week", "more than 38 hour last week"},
 		{"which drivers had shifts", "which driver had shift"},
 		{"how many times was i off sick", "how many was i off sick"},

@@ -3,6 +3,7 @@ package ask
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -131,7 +132,10 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 	// A unique beginning of a longer value names it: "Oak High" or "Birch"
 	// for "Birch Middle School" — when no other value starts the same way
 	// and the first word is not a word of the model or of the grammar.
+	// A beginning whose stem another value shares is no name either:
+	// "teaching" hours are a Teacher's as much as a Teaching Assistant's.
 	starts := map[string][]meaning{}
+	stems := map[string][]string{}
 	for _, field := range []string{"department", "position", "location"} {
 		for _, val := range v[field] {
 			ws := strings.Fields(normPhrase(val))
@@ -139,11 +143,15 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 				pre := strings.Join(ws[:n], " ")
 				starts[pre] = append(starts[pre], meaning{kind: "value", name: field, value: val})
 			}
+			for _, w := range ws {
+				stems[stem(w)] = append(stems[stem(w)], val)
+			}
 		}
 	}
 	for pre, ms := range starts {
 		first := strings.Fields(pre)[0]
-		if len(ms) != 1 || len(p.phrases[pre]) > 0 || len(first) < 3 || functionWords[first] || readingWords[first] || orgNouns[first] || p.modelWord(first) {
+		if len(ms) != 1 || len(p.phrases[pre]) > 0 || len(first) < 3 || functionWords[first] || readingWords[first] || orgNouns[first] || p.modelWord(first) ||
+			slices.ContainsFunc(stems[stem(first)], func(val string) bool { return val != ms[0].value }) {
 			continue
 		}
 		addPhrase(pre, ms[0])
@@ -772,4 +780,15 @@ func notUnderstood(why string) error {
 		msg = why + " " + msg
 	}
 	return errcode.New(errcode.NotUnderstood, "%s", msg)
+}
+
+// stem is a word less an ending of English nouns and verbs ("teaching",
+// "teacher" and "teachers" are all "teach"), for telling values apart.
+func stem(w string) string {
+	for _, suf := range []string{"ings", "ing", "ers", "er", "ed", "s"} {
+		if len(w) > len(suf)+3 && strings.HasSuffix(w, suf) {
+			return strings.TrimSuffix(w, suf)
+		}
+	}
+	return w
 }

@@ -328,6 +328,14 @@ func TestSixthRound(t *testing.T) {
 			// length; a person named is that person, here today or gone
 			{"bistro-group", "employee:E0046", "how long did I work last month", "", "select sum(hours) from shifts where tenant_id = {t} and employee_id = 'E0046' and status = 'worked' and date between '2026-10-01' and '2026-10-31'"},
 			{"acme-retail", "admin", "how long did Anna Roux work here", "", "select round(cast(" + yearsBetween(d, "hire_date", "end_date") + " as numeric), 2) from employees where tenant_id = {t} and first_name = 'Anna' and last_name = 'Roux'"},
+			// held-out sets 30-31: overtime listed of those with some, a
+			// number before a group's word, the people before the shifts
+			// counted, hires of the asker's scope, numbers said in words
+			{"bistro-group", "admin", "who did overtime last week", "select count(*) from (select s.employee_id from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-11-16' and '2026-11-22' group by s.employee_id having sum(s.hours) > max(e.weekly_hours)) t", ""},
+			{"acme-retail", "admin", "which 3 stores had the fewest sick days YTD?", "select 3", ""},
+			{"bistro-group", "admin", "How many bartender shifts ran past midnight last month?", "", "select count(*) from shifts where tenant_id = {t} and position = 'Bartender' and status = 'worked' and end_time < start_time and date between '2026-10-01' and '2026-10-31'"},
+			{"bistro-group", "manager:E0085", "receptionists I've taken on this year", "select count(*) from employees e where e.tenant_id = {t} and e.position = 'Receptionist' and e.hire_date >= '2026-01-01' and e.employee_id in (with recursive team(id) as (select 'E0085' union select e2.employee_id from employees e2 join team on e2.tenant_id = {t} and e2.manager_id = team.id) select id from team)", ""},
+			{"acme-retail", "admin", "um how many hours did we work in twenty twenty five", "", "select round(cast(sum(hours) as numeric), 2) from shifts where tenant_id = {t} and status = 'worked' and date between '2025-01-01' and '2025-12-31'"},
 			{"acme-retail", "admin", "show Anna Roux", "select count(*) from employees where tenant_id = {t} and first_name = 'Anna' and last_name = 'Roux' and end_date < '2026-11-25'", ""},
 		} {
 			a, err := f.ask(t, c.tenant, c.as, c.q)
@@ -347,7 +355,8 @@ func TestSixthRound(t *testing.T) {
 		}
 		for _, q := range []string{"average hourly wage per month", "average age by year", "cost of absences last month", "overtime cost last month",
 			"which employees took sick leave only?", "rank departments by size in descending order", "who is on vacation and sick leave today",
-			"median and average wage by location", "who's working with Nora David tomorrow", "cashiers working tomorrow and friday"} {
+			"median and average wage by location", "who's working with Nora David tomorrow", "cashiers working tomorrow and friday",
+			"remote teaching hours by location this year", "average wage of cashiers no sorry stock clerks"} {
 			if a, err := f.ask(t, "acme-retail", "admin", q); err == nil {
 				t.Errorf("%q answered %v: a person's number as it is today, grouped by hire dates", q, a.Rows)
 			}

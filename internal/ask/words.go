@@ -360,11 +360,17 @@ func (st *parseState) colDim(d string) bool {
 // which: "which department …", "what school …" — the dimension the answer
 // is about; decide groups by it.
 func (st *parseState) which(it item) bool {
-	p := st.prevWord(it.pos)
-	if p == "which" || p == "what" {
-		return true
+	return st.afterWhich(it.pos)
+}
+
+// afterWhich: the word at pos follows "which" or "what", with perhaps a
+// number between ("which 3 stores had the fewest sick days").
+func (st *parseState) afterWhich(pos int) bool {
+	p := st.prevWord(pos)
+	if k := pos - 1; k > 0 && p == st.toks[k] && isDigits(p) {
+		p = st.prevWord(k)
 	}
-	return false
+	return p == "which" || p == "what"
 }
 
 var reEachOfThem = rx(`(?:(?:in|for|of) )?(?:each|every one|each one)(?: of them| of those| of these)?`)
