@@ -128,6 +128,24 @@ var reTyped = []struct {
 	// "… ? by how much": the amount, which the answer is
 	{regexp.MustCompile(`\bsince i (?:started|joined|began|was hired|got hired|came)(?: here)?\b`), " "},
 	{regexp.MustCompile(`[\s?.,!]+(?:and )?by how much\s*\??\s*$`), " "},
+	// "which store had the most sick days, and how many?": the amount is
+	// what the answer gives beside each
+	{regexp.MustCompile(`[\s?.,!;]+and how (?:many|much)(?: (?:was it|were there|were they|is it|are they|did they have|of them))?\s*\??\s*$`), " "},
+	// words of the rest of a period: "between now and year end"
+	{regexp.MustCompile(`\b(?:between now and|from (?:now|today) (?:to|until|till)|until|till|up to|through) (?:the )?(?:(year|month|week) end|end of (?:the |this )?(year|month|week)|(year|month|week)'?s end)\b`), " the rest of this $1$2$3 "},
+	{regexp.MustCompile(`\b(?:hired most recently|most recently hired)\b`), " the most recent hire "},
+	// "10+ years", "40+ hours": at least
+	{regexp.MustCompile(`\b(\d+)\+ ?(years?|yrs?|hours?|hrs?|h|days?|shifts?|employees?|people|staff)\b`), " at least $1 $2 "},
+	{regexp.MustCompile(`\b(with us|here|employed)\s+(at least|more than|over|under|less than|fewer than) (\d+ (?:years?|yrs?))\b`), " $1 for $2 $3 "},
+	{regexp.MustCompile(`\b(years?|yrs?) service\b`), " $1 of service "},
+	{regexp.MustCompile(`\bdaily\b`), " per day "},
+	{regexp.MustCompile(`\b(?:company|district|org|organi[sz]ation|business|group|chain|network|firm|estate)[- ]wide\b`), " "},
+	// verbs of work by trade: "who taught remotely", "shifts we ran"
+	{regexp.MustCompile(`\btaught\b`), " worked "},
+	{regexp.MustCompile(`\b(did|do|does|will) (we|they|you|i) run\b`), " $1 $2 have "},
+	{regexp.MustCompile(`\b(shifts?)((?: that| which)?) (?:ran|run|runs|running|lasted|lasting|went|go|going) (over|past|beyond|longer than|more than|under|less than|shorter than)\b`), " $1$2 $3 "},
+	// "what share of hours came from part-timers": worked by them
+	{regexp.MustCompile(`\b(?:came|come|comes|coming) from\b`), " by "},
 	{regexp.MustCompile(`\bever (worked|done|had|taken|been|started)\b`), " $1 "},
 	// "the longest shift I have worked": the asker's, not "the people I have"
 	{regexp.MustCompile(`\bi\s+have\s+(worked|done|taken|had|started|called|phoned|put)\b`), " i $1 "},

@@ -623,6 +623,13 @@ func (st *parseState) splitShare(orig string, fs []Filter) (part, whole []Filter
 	loc := shareVerb(orig)
 	partAfter := true
 	if loc == nil {
+		// "% of Retail hours this month by part-timers": the part is whose
+		// the facts are, the whole named before it
+		if by := reShareBy.FindStringIndex(orig); by != nil {
+			if part, whole := st.splitAt(orig[by[1]-1:], fs, true); len(part) > 0 && len(whole) > 0 {
+				return part, whole
+			}
+		}
 		if loc = reShareAmong.FindStringIndex(orig); loc == nil {
 			if st.q.Measure != "headcount" && st.q.Measure != "" {
 				return fs, nil // "share of hours worked by female cashiers": of all hours
@@ -631,7 +638,18 @@ func (st *parseState) splitShare(orig string, fs []Filter) (part, whole []Filter
 		}
 		partAfter = false
 	}
-	after := orig[loc[1]-1:]
+	part, whole = st.splitAt(orig[loc[1]-1:], fs, partAfter)
+	if len(part) == 0 || len(whole) == 0 && !partAfter {
+		return fs, nil
+	}
+	return part, whole
+}
+
+var reShareBy = regexp.MustCompile(` (?:share|percentage|percent|proportion|fraction)\b.*? (?:by|from) `)
+
+// splitAt puts each filter in the part when it is named in after (the
+// words after the split) as partAfter says, else in the whole.
+func (st *parseState) splitAt(after string, fs []Filter, partAfter bool) (part, whole []Filter) {
 	for _, f := range fs {
 		if f.Field == "start_time" || f.Field == "end_time" {
 			part = append(part, f) // named by the verb itself ("start before 7am")
@@ -652,9 +670,6 @@ func (st *parseState) splitShare(orig string, fs []Filter) (part, whole []Filter
 		} else {
 			whole = append(whole, f)
 		}
-	}
-	if len(part) == 0 || len(whole) == 0 && !partAfter {
-		return fs, nil
 	}
 	return part, whole
 }
