@@ -665,6 +665,10 @@ func TestReviewedReadings(t *testing.T) {
 		{"hours worked the week of May 4", "2026-05-04", "2026-05-10", ""},                // more than a month ahead: the last one
 		{"headcount at the end of this year", "2026-12-31", "2026-12-31", ""},             // not today
 		{"hours worked the week before last", "2026-11-09", "2026-11-15", ""},
+		{"who was absent on the 14th", "2026-11-14", "2026-11-14", ""},       // a day of the month, in the past
+		{"who is working on the 2nd", "2026-12-02", "2026-12-02", ""},        // not in the past: the coming one
+		{"who is off on the 30th", "2026-11-30", "2026-11-30", ""},           // this month's, still to come
+		{"how many shifts were on the 31st", "2026-10-31", "2026-10-31", ""}, // November has none
 		{"hours worked last month per cashier and stock clerk", "2026-10-01", "2026-10-31", "employee"},
 	} {
 		ans, err := f.ask(t, "acme-retail", "admin", c.q)

@@ -1703,8 +1703,8 @@ var bareCount = map[string]bool{"how": true, "many": true, "much": true, "count"
 
 // reShiftList asks for the shifts themselves: "what's my shift tomorrow",
 // "which shifts do I have next week", "show me my shifts", "when is my
-// next shift", "when do I work on Friday".
-var reShiftList = regexp.MustCompile(`^ (?:(?:what|which|when) (?:is |are |was |were |will be )?(?:my |our |the |your )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|what shift (?:do|did|am|will|have)\b|(?:show|list|give|tell|get)(?: me| us)? (?:all |the )?(?:my |our |the )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|(?:my|our) (?:next |upcoming )?shift\b|when (?:do|will|am) (?:i|we) (?:work|start)\b|am i (?:working|scheduled|on shift|on duty)\b)`)
+// next shift", "when do I work on Friday", "did I work on the 14th".
+var reShiftList = regexp.MustCompile(`^ (?:(?:what|which|when) (?:is |are |was |were |will be )?(?:my |our |the |your )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|what shift (?:do|did|am|will|have)\b|(?:show|list|give|tell|get)(?: me| us)? (?:all |the )?(?:my |our |the )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|(?:my|our) (?:next |upcoming )?shift\b|when (?:do|will|am) (?:i|we) (?:work|start)\b|am i (?:working|scheduled|on shift|on duty)\b|(?:did|do|will) i work\b|have i worked\b|was i (?:working|scheduled|on shift|on duty)\b)`)
 
 // reNextShift: the first shift to come ("my next weekend shift").
 var reNextShift = regexp.MustCompile(` next (?:[a-z]+ )?shift\b`)

@@ -128,6 +128,9 @@ var reTyped = []struct {
 	// "… ? by how much": the amount, which the answer is
 	{regexp.MustCompile(`\bsince i (?:started|joined|began|was hired|got hired|came)(?: here)?\b`), " "},
 	{regexp.MustCompile(`[\s?.,!]+(?:and )?by how much\s*\??\s*$`), " "},
+	// "did I work on the 14th": a day of the month with no month (one
+	// with a month beside it was read above)
+	{regexp.MustCompile(`\bon the (\d{1,2})(?:st|nd|rd|th)\b`), " on dom$1 "},
 	// "which store had the most sick days, and how many?": the amount is
 	// what the answer gives beside each
 	{regexp.MustCompile(`[\s?.,!;]+and how (?:many|much)(?: (?:was it|were there|were they|is it|are they|did they have|of them))?\s*\??\s*$`), " "},
@@ -143,7 +146,7 @@ var reTyped = []struct {
 	// verbs of work by trade: "who taught remotely", "shifts we ran"
 	{regexp.MustCompile(`\btaught\b`), " worked "},
 	{regexp.MustCompile(`\b(did|do|does|will) (we|they|you|i) run\b`), " $1 $2 have "},
-	{regexp.MustCompile(`\b(shifts?)((?: that| which)?) (?:ran|run|runs|running|lasted|lasting|went|go|going) (over|past|beyond|longer than|more than|under|less than|shorter than)\b`), " $1$2 $3 "},
+	{regexp.MustCompile(`\b(shifts?)((?: that| which)?) (?:ran|run|runs|running|lasted|lasting|went|go|going) (over|longer than|more than|under|less than|shorter than) (\d)`), " $1$2 $3 $4"},
 	// "what share of hours came from part-timers": worked by them
 	{regexp.MustCompile(`\b(?:came|come|comes|coming) from\b`), " by "},
 	{regexp.MustCompile(`\bever (worked|done|had|taken|been|started)\b`), " $1 "},

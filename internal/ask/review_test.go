@@ -336,6 +336,7 @@ func TestSixthRound(t *testing.T) {
 			{"bistro-group", "admin", "How many bartender shifts ran past midnight last month?", "", "select count(*) from shifts where tenant_id = {t} and position = 'Bartender' and status = 'worked' and end_time < start_time and date between '2026-10-01' and '2026-10-31'"},
 			{"bistro-group", "manager:E0085", "receptionists I've taken on this year", "select count(*) from employees e where e.tenant_id = {t} and e.position = 'Receptionist' and e.hire_date >= '2026-01-01' and e.employee_id in (with recursive team(id) as (select 'E0085' union select e2.employee_id from employees e2 join team on e2.tenant_id = {t} and e2.manager_id = team.id) select id from team)", ""},
 			{"acme-retail", "admin", "um how many hours did we work in twenty twenty five", "", "select round(cast(sum(hours) as numeric), 2) from shifts where tenant_id = {t} and status = 'worked' and date between '2025-01-01' and '2025-12-31'"},
+			{"bistro-group", "employee:E0046", "did i work on the 14th", "select count(*) from shifts where tenant_id = {t} and employee_id = 'E0046' and status = 'worked' and date = '2026-11-14'", ""},
 			{"acme-retail", "admin", "show Anna Roux", "select count(*) from employees where tenant_id = {t} and first_name = 'Anna' and last_name = 'Roux' and end_date < '2026-11-25'", ""},
 		} {
 			a, err := f.ask(t, c.tenant, c.as, c.q)

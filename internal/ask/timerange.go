@@ -79,6 +79,7 @@ var (
 	reMonthY      = regexp.MustCompile(`^month (\d{4})-(\d{2})$`)
 	reYear        = regexp.MustCompile(`^year (\d{4})$`)
 	reQuarter     = regexp.MustCompile(`^(quarter|half) ([1-4])(?: (\d{4}|this year|last year))?$`)
+	reOnDay       = regexp.MustCompile(`^on day (\d{1,2})( or the coming one)?$`)
 	reOnMD        = regexp.MustCompile(`^on (?:(` + weekdayNames + `) )?(?:(\d{4})-)?(\d{2})-(\d{2})(?: (this year|last year|or the coming one))?$`)
 	reWeekday     = regexp.MustCompile(`^(this|last|next) (` + weekdayNames + `)$`)
 	reEdge        = regexp.MustCompile(`^(start|end) of (.+)$`)
@@ -193,6 +194,27 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		}
 		s := time.Date(y, time.Month(months*(n-1)+1), 1, 0, 0, 0, 0, time.UTC)
 		return f(s, s.AddDate(0, months, -1))
+	}
+	if m := reOnDay.FindStringSubmatch(expr); m != nil {
+		// "did I work on the 14th": the last 14th up to today, or, unless
+		// the question speaks of the past, the coming one within a month
+		d := atoi(m[1])
+		var last, next time.Time
+		for k := 0; k < 13; k++ {
+			if t, ok := dayIn(today.Year(), int(today.Month())-k, d); ok && !t.After(today) && last.IsZero() {
+				last = time.Date(today.Year(), today.Month()-time.Month(k), d, 0, 0, 0, 0, time.UTC)
+			}
+			if t := time.Date(today.Year(), today.Month()+time.Month(k), d, 0, 0, 0, 0, time.UTC); t.Day() == d && !t.Before(today) && next.IsZero() {
+				next = t
+			}
+		}
+		if d < 1 || d > 31 || last.IsZero() {
+			return "", "", errcode.New(errcode.NotUnderstood, "the %s is not a day of the month", m[1])
+		}
+		if m[2] != "" && !next.IsZero() && next.Sub(today) <= 31*24*time.Hour {
+			last = next
+		}
+		return f(last, last)
 	}
 	if m := reOnMD.FindStringSubmatch(expr); m != nil {
 		// a day of the year: the most recent one on or before today, or in
