@@ -9,7 +9,7 @@ import (
 )
 
 var (
-	reMultiAgg = rx(`(average|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total)((?: (?:and|,|as well as) (?:the |also )?(?:average|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total))+)(?: of)?(?: the)? (salary|wage|hourly wage|hourly rate|pay rate|rate of pay|pay|age|tenure|contracted hour|contracted weekly hour)`)
+	reMultiAgg = rx(`(average|avg|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total)((?:(?: and| as well as)? (?:the |also )?(?:average|avg|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total))+)(?: of)?(?: the)? (salary|wage|hourly wage|hourly rate|pay rate|rate of pay|pay|age|tenure|contracted hour|contracted weekly hour)`)
 	reAgeRange = rx(`(?:the )?(youngest|oldest)(?: and (?:the )?(youngest|oldest))? (age)`)
 	reOneAgg   = rx(`(minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|greatest|total|sum of|sum)(?: of)?(?: the)? (salary|wage|hourly wage|hourly rate|pay rate|rate of pay|pay|age|tenure|contracted hour|contract hour|contracted weekly hour)`)
 	reHowOld   = rx(`how old`)
@@ -712,7 +712,10 @@ func (st *parseState) decide() error {
 		q.Limit = max(q.Limit, 1)
 	}
 	for _, it := range st.items {
-		if it.prev == "which" || it.prev == "what" || st.afterWhich(it.pos) {
+		// "what hours did my technicians work": the word is the measure, not
+		// also a grouping by the hour
+		isMeasure := slices.ContainsFunc(it.meanings, func(mn meaning) bool { return mn.kind == "measure" && mn.name == measure })
+		if !isMeasure && (it.prev == "which" || it.prev == "what" || st.afterWhich(it.pos)) {
 			for _, mn := range it.meanings {
 				if mn.kind == "dim" && mn.name != "employee" && (most || least || q.Having != nil || counting || measure != "") && !grouped(st.dims, mn.name) {
 					st.dims = append(st.dims, mn.name)
@@ -975,6 +978,12 @@ func (st *parseState) decide() error {
 	// worked (overtime is a difference, not a fact) would hold everyone
 	if q.Kind == "people" && q.Measure == "overtime" && q.Having == nil && !most && !least && q.Limit == 0 && !q.Without {
 		q.Having = &Condition{Op: ">", Value: 0}
+	}
+	// "longest sick leave this year - who and how many days": one number
+	// cannot say who; answering the number alone drops the question's "who"
+	if q.Kind == "number" && reWhoAsked.MatchString(orig) {
+		st.refuse(notUnderstoodf("scry did not understand \"who\" here: this answer is one number, which names no one; ask for the number alone, or who (\"who worked the most hours last month\")"))
+		return nil
 	}
 	if q.Kind == "people" && (most || least) && q.Limit == 0 && q.Measure != "" {
 		q.Limit = 1
@@ -1484,6 +1493,10 @@ var reInADay = regexp.MustCompile(` (?:in|on|during|within) (?:a|one|any|a singl
 
 // countsPeople: "how many" counts people ("how many employees were on sick
 // leave", "how many teachers took sick leave", "how many staff are at …").
+// reWhoAsked: "who" asked beside a number ("… - who and how many days",
+// "how many days and who").
+var reWhoAsked = regexp.MustCompile(` who (?:and|&) | (?:and|&) who $| [a-z0-9]+ who $`)
+
 // reCorrection: a correction said mid-question, as speech has them.
 var reCorrection = regexp.MustCompile(`[a-z0-9] ((?:no sorry|sorry|i mean|i meant|or rather|no wait|wait no|scratch that|correction)) [a-z0-9]`)
 
@@ -1704,7 +1717,7 @@ var bareCount = map[string]bool{"how": true, "many": true, "much": true, "count"
 // reShiftList asks for the shifts themselves: "what's my shift tomorrow",
 // "which shifts do I have next week", "show me my shifts", "when is my
 // next shift", "when do I work on Friday", "did I work on the 14th".
-var reShiftList = regexp.MustCompile(`^ (?:(?:what|which|when) (?:is |are |was |were |will be )?(?:my |our |the |your )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|what shift (?:do|did|am|will|have)\b|(?:show|list|give|tell|get)(?: me| us)? (?:all |the )?(?:my |our |the )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|(?:my|our) (?:next |upcoming )?shift\b|when (?:do|will|am) (?:i|we) (?:work|start)\b|am i (?:working|scheduled|on shift|on duty)\b|(?:did|do|will) i work\b|have i worked\b|was i (?:working|scheduled|on shift|on duty)\b)`)
+var reShiftList = regexp.MustCompile(`^ (?:(?:what|which|when) (?:is |are |was |were |will be )?(?:my |our |the |your )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|what shift (?:do|did|am|will|have)\b|(?:show|list|give|tell|get)(?: me| us)? (?:all |the )?(?:my |our |the )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|(?:my|our) (?:next |upcoming )?shift\b|when (?:do|will|am) (?:i|we) (?:work|start)\b|am i (?:working|scheduled|on shift|on duty)\b|(?:did|do|will) i work\b|what (?:hours|hour|time|times) (?:do|did|will|am) i (?:work|working|start|finish)\b|have i worked\b|was i (?:working|scheduled|on shift|on duty)\b)`)
 
 // reNextShift: the first shift to come ("my next weekend shift").
 var reNextShift = regexp.MustCompile(` next (?:[a-z]+ )?shift\b`)

@@ -116,6 +116,8 @@ var reTyped = []struct {
 	// (of the asker's scope), not the asker's own record
 	{regexp.MustCompile(`\b(?:whom? |that )?(?:i|we) (?:have |had )?(?:hired|recruited|onboarded|took on|taken on|brought on|brought in)\b`), " hired "},
 	{regexp.MustCompile(`\bdid (?:i|we) (?:hire|recruit|onboard|take on|bring on|bring in)\b`), " were hired "},
+	// "the teachers of me": mine, as the asker's own words or team
+	{regexp.MustCompile(`\b(?:the |all )?([a-z]+) of me\b`), " my $1 "},
 	// "how long was I off sick this year": the days, in all; "how long
 	// are sick leaves" (no one named as away) stays their length
 	{regexp.MustCompile(`\bhow long (was|were|has|have|had|is|am|are) (i|you|he|she|we|they|[a-z]+ [a-z]+) (?:been )?(off|absent|away|out sick|on (?:sick )?leave|on vacation|on holiday|sick)\b`), " how many days $1 $2 $3 "},

@@ -45,6 +45,7 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"how long did anna roux work here", "what is the tenure of anna roux", "how long did anna roux work last week"},
 		{"receptionists i have taken on this year", "receptionists hired this year", "shifts taken on friday"},
 		{"who did we hire in may", "who were hired in may", "who did we pay"},
+		{"which teachers of me are part time", "which my teachers are part time", "tell me"},
 		{"how long was i off sick this year", "how many days was i off sick this year", "how long are sick leaves"},
 		{"how long did i work yesterday", "how many hours did i work yesterday", "how long was i off"},
 		{"how many people work here", "how many people are employed", "who worked here"},
