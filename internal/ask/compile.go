@@ -770,9 +770,10 @@ func (b *builder) timeConds() []string {
 			// people defined by their absences or shifts: the fact carries
 			// the period ("the average age of people who worked in Lyon last
 			// month" counts those who left during it)
-		case b.q.Measure != "headcount" && !b.q.Current && slices.ContainsFunc(b.q.Filters, func(f Filter) bool { return f.Field == "name" && !f.Negate }):
-			// a person named ("Anna Roux's tenure", "show Anna Roux") is
-			// that person, here today or gone; only a count asks who is here
+		case b.q.Measure != "headcount" && !b.q.Current && (b.q.Self || slices.ContainsFunc(b.q.Filters, func(f Filter) bool { return f.Field == "name" && !f.Negate })):
+			// a person named ("Anna Roux's tenure", "show Anna Roux") or the
+			// asker ("how long did I work here") is that person, here today
+			// or gone; only a count asks who is here
 		case hasEvent(b.q):
 			// people named by their hire or leave ("the average age of
 			// those who left this year"): whether they are here today is

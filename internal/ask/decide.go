@@ -8,8 +8,15 @@ import (
 	"github.com/scry-dev/scry/internal/semantic"
 )
 
+// aggOf is what an aggregate of people is taken of: "the average and
+// maximum wage".
+const aggOf = `(?: of)?(?: the)? (salary|wage|hourly wage|hourly rate|pay rate|rate of pay|pay|age|tenure|contracted hour|contracted weekly hour)`
+
 var (
-	reMultiAgg = rx(`(average|avg|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total)((?:(?: and| as well as)? (?:the |also )?(?:average|avg|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total))+)(?: of)?(?: the)? (salary|wage|hourly wage|hourly rate|pay rate|rate of pay|pay|age|tenure|contracted hour|contracted weekly hour)`)
+	reMultiAgg = rx(`(average|avg|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total)((?: (?:and|as well as) (?:the |also )?(?:average|avg|mean|minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|total))+)` + aggOf)
+	// "min/max wage", "min, max and avg age": a run of aggregates with no
+	// "and" between the first ones ("highest average" is no run)
+	reAggRun   = rx(`(minimum|min|maximum|max|average|avg|mean)((?: (?:and )?(?:minimum|min|maximum|max|average|avg|mean))+)` + aggOf)
 	reAgeRange = rx(`(?:the )?(youngest|oldest)(?: and (?:the )?(youngest|oldest))? (age)`)
 	reOneAgg   = rx(`(minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|greatest|total|sum of|sum)(?: of)?(?: the)? (salary|wage|hourly wage|hourly rate|pay rate|rate of pay|pay|age|tenure|contracted hour|contract hour|contracted weekly hour)`)
 	reHowOld   = rx(`how old`)
@@ -36,14 +43,16 @@ func (st *parseState) readAgeRange() bool {
 }
 
 func (st *parseState) readAggregates() error {
-	if m := st.take(reMultiAgg, 3); m != nil {
-		st.q.Aggs = append(st.q.Aggs, aggWords[m[1]])
-		for _, w := range strings.Fields(m[2]) {
-			if a := aggWords[w]; a != "" {
-				st.q.Aggs = append(st.q.Aggs, a)
+	for _, re := range []*regexp.Regexp{reAggRun, reMultiAgg} {
+		if m := st.take(re, 3); m != nil {
+			st.q.Aggs = append(st.q.Aggs, aggWords[m[1]])
+			for _, w := range strings.Fields(m[2]) {
+				if a := aggWords[w]; a != "" {
+					st.q.Aggs = append(st.q.Aggs, a)
+				}
 			}
+			return nil
 		}
-		return nil
 	}
 	// (an extreme of people, "the employee with the maximum salary", was
 	// read before)
@@ -855,7 +864,7 @@ func (st *parseState) decide() error {
 			q.Measure = "shifts"
 		}
 		q.Kind, q.Order = "shifts", ""
-		if reMine.MatchString(orig) && !reMyPeople.MatchString(orig) {
+		if reMine.MatchString(reAskMe.ReplaceAllString(orig, " ")) && !reMyPeople.MatchString(orig) {
 			q.Self = true // "what shifts do I have", also for a manager
 		}
 		switch {
@@ -1498,10 +1507,14 @@ var reInADay = regexp.MustCompile(` (?:in|on|during|within) (?:a|one|any|a singl
 var reWhoAsked = regexp.MustCompile(` who (?:and|&) | (?:and|&) who $| [a-z0-9]+ who $`)
 
 // reCorrection: a correction said mid-question, as speech has them.
-var reCorrection = regexp.MustCompile(`[a-z0-9] ((?:no sorry|sorry|i mean|i meant|or rather|no wait|wait no|scratch that|correction)) [a-z0-9]`)
+var reCorrection = regexp.MustCompile(`[a-z0-9] ((?:no sorry|sorry|i mean|i meant|or rather|no wait|wait no|scratch that|correction|no actually|or actually|actually no)) [a-z0-9]`)
 
-// factNouns name facts, which people's words before them only qualify.
-var factNouns = wordSet(`shift hour absence leave day break`)
+// factNouns name facts, which people's words before them only qualify,
+// with factQualifiers between ("staff sick days", "bartender night shifts").
+var (
+	factNouns      = wordSet(`shift hour absence leave day break attendance overtime wage salary pay cost tenure age headcount turnover total number count`)
+	factQualifiers = wordSet(`sick vacation holiday annual parental unpaid night overnight weekend weekday morning evening afternoon late early remote planned worked total`)
+)
 
 // reCountDays: days are what is counted ("how many days did I work",
 // "the number of working days"), not the buckets ("shifts per day").
@@ -1513,18 +1526,32 @@ func (st *parseState) countsPeople() bool {
 		if !(st.toks[i] == "how" && st.toks[i+1] == "many" || (st.toks[i] == "number" || st.toks[i] == "count") && st.toks[i+1] == "of") {
 			continue
 		}
-		k := st.past(i+2, "of", "the", "our", "my", "different", "female", "male", "part", "full", "time", "current", "active", "existing")
-		if k >= len(st.toks) {
-			return false
-		}
-		// "how many bartender shifts": the people name whose facts are counted
-		end := max(k+1, st.positionEnd(k))
-		if end < len(st.toks) && factNouns[st.toks[end]] {
-			return false
-		}
-		return peopleNouns[st.toks[k]] || st.toks[k] == "teacher" || end > k+1 || st.positionAt(k)
+		return st.peopleHead(st.past(i+2, "of", "the", "our", "my", "different", "current", "active", "existing"))
 	}
 	return false
+}
+
+// peopleHead: the words from k name people ("cashiers", "staff"), not
+// facts of people ("bartender shifts", "staff sick days": the people's
+// word, with words between that qualify the facts, "sick", "night").
+func (st *parseState) peopleHead(k int) bool {
+	if k >= len(st.toks) {
+		return false
+	}
+	end, kind := max(k+1, st.positionEnd(k)), false
+	for to := k + 1; to <= min(len(st.toks), k+3); to++ {
+		if slices.ContainsFunc(st.p.phrases[strings.Join(st.toks[k:to], " ")], func(mn meaning) bool {
+			return mn.kind == "enum" && (mn.name == "contract_type" || mn.name == "gender")
+		}) {
+			end, kind = to, true // "apprentices", "women", "part-timers"
+		}
+	}
+	for j := end; j < len(st.toks) && (factNouns[st.toks[j]] || factQualifiers[st.toks[j]]); j++ {
+		if factNouns[st.toks[j]] {
+			return false
+		}
+	}
+	return kind || peopleNouns[st.toks[k]] || st.toks[k] == "teacher" || end > k+1 || st.positionAt(k)
 }
 
 // refuse keeps a refusal for the end of the reading: a word not understood
@@ -1725,6 +1752,9 @@ var reNextShift = regexp.MustCompile(` next (?:[a-z]+ )?shift\b`)
 // reMine: the asker's own, in a list of shifts ("what shifts do I have"
 // is not a manager's team, as "how many cashiers do I have" is).
 var reMine = regexp.MustCompile(` (?:i|me|my|mine)\b`)
+
+// reAskMe: "show me …" asks the asker to be shown, not for their own.
+var reAskMe = regexp.MustCompile(`^ (?:show|give|tell|get|list|find|send)(?: me| us) `)
 
 // reMyPeople: "my team", "my staff": the people under the asker.
 var reMyPeople = regexp.MustCompile(` my (?:team|staff|people|report|direct report|employee|crew|worker|school|department|store|unit)\b`)

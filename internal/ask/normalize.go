@@ -110,20 +110,10 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(since|from|until|till|before|after|on)\s+the\s+(d\d{4}x\d\dx\d\d)\b`), " $1 $2 "},
 	// "how long have I been working here": tenure, not an absence's
 	// length; "how many people work here": employed, not on shift today
-	{regexp.MustCompile(`\bhow (?:long|many years) (?:have|did|had) i (?:been )?(?:working |worked |work |employed |been )?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is my tenure "},
-	{regexp.MustCompile(`\bhow (?:long|many years) (?:have|has|did|had) ([a-z][a-z'-]*(?: [a-z][a-z'-]*){0,2}?) (?:been )?(?:working |worked |work |employed |been |stayed |stay )?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is the tenure of $1 "},
-	// "receptionists I've taken on this year", "who did we hire": hires
-	// (of the asker's scope), not the asker's own record
-	{regexp.MustCompile(`\b(?:whom? |that )?(?:i|we) (?:have |had )?(?:hired|recruited|onboarded|took on|taken on|brought on|brought in)\b`), " hired "},
-	{regexp.MustCompile(`\bdid (?:i|we) (?:hire|recruit|onboard|take on|bring on|bring in)\b`), " were hired "},
+	{regexp.MustCompile(`\bhow (?:long|many years) (?:have|did|had) i\s+(?:been\s+)?(?:(?:working|worked|work|employed|been)\s+)?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is my tenure "},
+	{regexp.MustCompile(`\bhow (?:long|many years) (?:have|has|did|had) ([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,6}?)\s+(?:been\s+)?(?:(?:working|worked|work|employed|been|stayed|stay)\s+)?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is the tenure of $1 "},
 	// "the teachers of me": mine, as the asker's own words or team
 	{regexp.MustCompile(`\b(?:the |all )?([a-z]+) of me\b`), " my $1 "},
-	// "how long was I off sick this year": the days, in all; "how long
-	// are sick leaves" (no one named as away) stays their length
-	{regexp.MustCompile(`\bhow long (was|were|has|have|had|is|am|are) (i|you|he|she|we|they|[a-z]+ [a-z]+) (?:been )?(off|absent|away|out sick|on (?:sick )?leave|on vacation|on holiday|sick)\b`), " how many days $1 $2 $3 "},
-	// "how long did I work yesterday": hours, not an absence's length
-	// ("how long" alone is one); tenure was read just above
-	{regexp.MustCompile(`\bhow long (do|does|did|will|am|is|are|was|were|have|has|had) ((?:[a-z'-]+ ){0,4}?)(work|works|worked|working|scheduled|rostered|planned|on shift|on duty)\b`), " how many hours $1 $2$3 "},
 	{regexp.MustCompile(`\b(?:work|works) (?:here|for us|with us|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " are employed "},
 	{regexp.MustCompile(`\bwho is in (today|tomorrow|tonight|yesterday|this|next|on)\b`), " who is working $1 "},
 	// "since I started": all of the asker's data, which begins then;
@@ -143,14 +133,15 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(\d+)\+ ?(years?|yrs?|hours?|hrs?|h|days?|shifts?|employees?|people|staff)\b`), " at least $1 $2 "},
 	{regexp.MustCompile(`\b(with us|here|employed)\s+(at least|more than|over|under|less than|fewer than) (\d+ (?:years?|yrs?))\b`), " $1 for $2 $3 "},
 	{regexp.MustCompile(`\b(years?|yrs?) service\b`), " $1 of service "},
-	{regexp.MustCompile(`\bdaily\b`), " per day "},
 	{regexp.MustCompile(`\b(?:company|district|org|organi[sz]ation|business|group|chain|network|firm|estate)[- ]wide\b`), " "},
+	{regexp.MustCompile(`^\s*(?:pull|bring|call) up\b`), " show "},
 	// verbs of work by trade: "who taught remotely", "shifts we ran"
 	{regexp.MustCompile(`\btaught\b`), " worked "},
 	{regexp.MustCompile(`\b(did|do|does|will) (we|they|you|i) run\b`), " $1 $2 have "},
 	{regexp.MustCompile(`\b(shifts?)((?: that| which)?) (?:ran|run|runs|running|lasted|lasting|went|go|going) (over|longer than|more than|under|less than|shorter than) (\d)`), " $1$2 $3 $4"},
-	// "what share of hours came from part-timers": worked by them
-	{regexp.MustCompile(`\b(?:came|come|comes|coming) from\b`), " by "},
+	// "what share of hours came from part-timers": worked by them (not
+	// "employees who came from Bordeaux")
+	{regexp.MustCompile(`\b((?:hours?|shifts?|days?|absences?|leaves?|time|cost)(?: [a-z]+){0,4}?) (?:came|come|comes|coming) from\b`), " $1 by "},
 	{regexp.MustCompile(`\bever (worked|done|had|taken|been|started)\b`), " $1 "},
 	// "the longest shift I have worked": the asker's, not "the people I have"
 	{regexp.MustCompile(`\bi\s+have\s+(worked|done|taken|had|started|called|phoned|put)\b`), " i $1 "},
@@ -273,6 +264,7 @@ func normalizeWords(q string) ([]string, []string) {
 	for _, t := range reTyped {
 		s = t.re.ReplaceAllString(s, t.out)
 	}
+	s = hiresByAsker(howLong(s))
 	s = reWeekdayShort.ReplaceAllStringFunc(s, func(w string) string { return " " + weekdayShort[strings.TrimSuffix(w, ".")] + " " })
 	s = weekdayRanges(s)
 	s = bareDates(s)
@@ -572,10 +564,11 @@ func ordinalWords(s string) string {
 }
 
 // Words of speech, as a dictated question holds them: fillers ("um",
-// "uh"), numbers said in words ("forty five", "twenty twenty five", "two
+// "uh"; not "er" or "ah", which may be a place's initials: "the ER"),
+// numbers said in words ("forty five", "twenty twenty five", "two
 // thousand and twenty") and dates said aloud ("the first of October").
 var (
-	reFiller      = regexp.MustCompile(`(?:^|[\s,])(?:u+m+|u+h+|uhm|e+r+m+|er|hmm+|ah+)(?:[\s,.]|$)`)
+	reFiller      = regexp.MustCompile(`(?:^|[\s,])(?:u+m+|u+h+|uhm|e+r+m+|hmm+)(?:[\s,.]|$)`)
 	reSpokenTens  = regexp.MustCompile(`\b(twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)[ -](one|two|three|four|five|six|seven|eight|nine)\b`)
 	reSpokenYear  = regexp.MustCompile(`\b(?:twenty|two thousand(?: and)?) (\d{1,2}|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty)\b`)
 	reSpokenOrd   = regexp.MustCompile(`\bthe (\d{1,2}|(?:twenty |thirty )?(?:` + ordinalWordRE + `))(?:st|nd|rd|th)? of (` + monthWordRE + `)\b`)
@@ -622,4 +615,63 @@ func spokenWords(s string) string {
 		}
 		return strconv.Itoa(n) + " " + g[2]
 	})
+}
+
+// Readings of "how long": "how long did I work yesterday" is hours (of a
+// day to come, planned), "how long has Anna worked" with no period her
+// tenure, "how long was I off sick" the days in all; the length of one
+// shift, break or absence ("how long were the shifts last week", "how
+// long was the average sick leave") keeps the model's reading.
+var (
+	reHowLongWork = regexp.MustCompile(`\bhow long (do|does|did|will|am|is|are|was|were|have|has|had) ((?:[a-z'-]+\s+){0,4}?)(?:been\s+)?(work|works|worked|working|scheduled|rostered|planned|on shift|on duty)\b(.*)$`)
+	reHowLongAway = regexp.MustCompile(`\bhow long (was|were|has|have|had|is|am|are) (i|you|he|she|we|they|[a-z]+ [a-z]+)\s+(?:been\s+)?(off|absent|away|out sick|on (?:sick )?leave|on vacation|on holiday|sick)\b`)
+	reLengthWords = regexp.MustCompile(`\b(?:shifts?|breaks?|absences?|leaves?|average|typical|usual|the|a|an|each|every|our|their|its|this|that)\b`)
+)
+
+func howLong(s string) string {
+	if m := reHowLongWork.FindStringSubmatchIndex(s); m != nil {
+		aux, who, verb, rest := s[m[2]:m[3]], strings.TrimSpace(s[m[4]:m[5]]), s[m[6]:m[7]], s[m[8]:m[9]]
+		switch {
+		case reLengthWords.MatchString(who) && !strings.Contains(who, "my "):
+		case (aux == "have" || aux == "has" || aux == "had") && (verb == "working" || verb == "worked") && !rePeriodWords.MatchString(rest):
+			// "how long have I been working", "how long has Anna worked in Logistics"
+			if who == "i" {
+				return s[:m[0]] + " what is my tenure " + rest
+			}
+			return s[:m[0]] + " what is the tenure of " + who + " " + rest
+		default:
+			return s[:m[0]] + " how many hours " + aux + " " + who + " " + verb + rest
+		}
+	}
+	if m := reHowLongAway.FindStringSubmatch(s); m != nil && !reLengthWords.MatchString(m[2]) {
+		return strings.Replace(s, m[0], " how many days "+m[1]+" "+m[2]+" "+m[3]+" ", 1)
+	}
+	return s
+}
+
+// hiresByAsker: "receptionists I've taken on this year", "who did we
+// hire" are hires (of the asker's scope), not the asker's own record;
+// "when was I hired" is the asker's, and "how many shifts did I take on"
+// the asker's shifts.
+var (
+	reAskerHired = regexp.MustCompile(`\b([a-z]+)\s+(?:(?:have|had)\s+)?(?:i|we)\s+(?:(?:have|had)\s+)?(hired|recruited|onboarded|(?:took|taken|brought)\s+(?:on|in))\b`)
+	reAskerHire  = regexp.MustCompile(`\b([a-z]+)\s+did\s+(?:i|we)\s+(hire|recruit|onboard|(?:take|bring)\s+(?:on|in))\b`)
+	passiveWords = wordSet(`was were am is are be been being get got`)
+	takenThings  = wordSet(`shift shifts hour hours day days task tasks overtime extra more work duty duties job jobs role roles project projects`)
+)
+
+func hiresByAsker(s string) string {
+	for _, re := range []*regexp.Regexp{reAskerHired, reAskerHire} {
+		s = re.ReplaceAllStringFunc(s, func(m string) string {
+			g := re.FindStringSubmatch(m)
+			if w := singular(g[1]); passiveWords[w] || strings.Contains(g[2], " ") && takenThings[w] {
+				return m
+			}
+			if g[1] == "who" || g[1] == "whom" || g[1] == "that" || re == reAskerHire {
+				return " " + g[1] + " were hired "
+			}
+			return " " + g[1] + " hired "
+		})
+	}
+	return s
 }

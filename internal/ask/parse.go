@@ -627,7 +627,10 @@ func (st *parseState) splitShare(orig string, fs []Filter) (part, whole []Filter
 		// "% of Retail hours this month by part-timers": the part is whose
 		// the facts are, the whole named before it
 		if by := reShareBy.FindStringIndex(orig); by != nil {
-			if part, whole := st.splitAt(orig[by[1]-1:], fs, true); len(part) > 0 && len(whole) > 0 {
+			// only when the part's words follow "by" right away: "share of
+			// women by department in Lyon" groups, and Lyon is the whole
+			after := orig[by[1]-1:]
+			if part, whole := st.splitAt(after, fs, true); len(part) > 0 && len(whole) > 0 && slices.ContainsFunc(part, func(f Filter) bool { return st.namedAt(after, f) }) {
 				return part, whole
 			}
 		}
@@ -648,6 +651,28 @@ func (st *parseState) splitShare(orig string, fs []Filter) (part, whole []Filter
 
 var reShareBy = regexp.MustCompile(` (?:share|percentage|percent|proportion|fraction)\b.*? (?:by|from) `)
 
+// namedAt: after begins with the words of one of f's values.
+func (st *parseState) namedAt(after string, f Filter) bool {
+	for _, v := range f.Values {
+		for _, w := range st.valueWords(f, v) {
+			if w != "" && strings.HasPrefix(after, " "+w+" ") {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// valueWords are the ways value v of f may be written: its own words, and
+// the words it was read from ("women" for female).
+func (st *parseState) valueWords(f Filter, v string) []string {
+	words := []string{normPhrase(v), normPhrase(strings.ReplaceAll(v, "_", " "))}
+	if sp, ok := st.valueSpans[[2]string{f.Field, v}]; ok {
+		words = append(words, strings.Join(st.toks[sp[0]:sp[1]], " "))
+	}
+	return words
+}
+
 // splitAt puts each filter in the part when it is named in after (the
 // words after the split) as partAfter says, else in the whole.
 func (st *parseState) splitAt(after string, fs []Filter, partAfter bool) (part, whole []Filter) {
@@ -658,11 +683,7 @@ func (st *parseState) splitAt(after string, fs []Filter, partAfter bool) (part, 
 		}
 		inAfter := false
 		for _, v := range f.Values {
-			words := []string{normPhrase(v), normPhrase(strings.ReplaceAll(v, "_", " "))}
-			if sp, ok := st.valueSpans[[2]string{f.Field, v}]; ok {
-				words = append(words, strings.Join(st.toks[sp[0]:sp[1]], " "))
-			}
-			for _, w := range words {
+			for _, w := range st.valueWords(f, v) {
 				inAfter = inAfter || w != "" && strings.Contains(after, " "+w+" ")
 			}
 		}

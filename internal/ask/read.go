@@ -271,7 +271,8 @@ func (st *parseState) readFlags() error {
 	// "the average age of people who work in Paris": "who" there starts a
 	// clause about the people averaged, not a question for a list of them
 	relative := reAverage.MatchString(whole) && reRelativeWho.MatchString(s) && !reAskWho.MatchString(whole)
-	st.people = st.people || rePeople.MatchString(whole) && !reFindNumber.MatchString(whole) || reWhoAny.MatchString(s) && !relative
+	st.people = st.people || rePeople.MatchString(whole) && !reFindNumber.MatchString(whole) || reWhoAny.MatchString(s) && !relative ||
+		st.showsPeople()
 	// "can I get …" asks for something; "do I have", "I manage" and "my
 	// school" are the asker's team (their scope), not their own record
 	for st.take(reRequest) != nil {
@@ -337,4 +338,13 @@ func (st *parseState) peopleBefore(i int) bool {
 		j--
 	}
 	return j >= 0 && (peopleNouns[st.toks[j]] || st.positionWith(j) || st.positionAt(j))
+}
+
+// showsPeople: "show the cashiers hired this year", "display our
+// apprentices": people to list, not a number of them.
+func (st *parseState) showsPeople() bool {
+	if len(st.toks) < 2 || st.toks[0] != "show" && st.toks[0] != "display" {
+		return false
+	}
+	return st.peopleHead(st.past(1, "me", "us", "the", "all", "our", "my", "any", "new", "recent", "current"))
 }

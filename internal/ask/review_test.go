@@ -340,6 +340,15 @@ func TestSixthRound(t *testing.T) {
 			// held-out sets 32-33: "of me" is mine; "what hours" the measure, not also a grouping by hour
 			{"maple-district", "manager:E0002", "which teachers of me are in part time", "select count(*) from employees e where e.position = 'Teacher' and e.contract_type = 'part_time' and " + active + " and e.employee_id in (with recursive team(id) as (select 'E0002' union select e2.employee_id from employees e2 join team on e2.tenant_id = {t} and e2.manager_id = team.id) select id from team)", ""},
 			{"bistro-group", "manager:E0101", "what hours did my technicians in the last week, per person", "select count(distinct s.employee_id) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'worked' and s.position = 'Technician' and s.date between '2026-11-16' and '2026-11-22' and s.employee_id in (with recursive team(id) as (select 'E0101' union select e2.employee_id from employees e2 join team on e2.tenant_id = {t} and e2.manager_id = team.id) select id from team)", ""},
+			// the review of sets 30-33's readings: facts of people's words
+			// are facts; "was I hired" is the asker's; a shift's length
+			{"acme-retail", "admin", "total number of staff sick days this year", "", "select sum(days) from absences where tenant_id = {t} and type = 'sick_leave' and end_date >= '2026-01-01' and start_date <= '2026-11-25'"},
+			{"bistro-group", "admin", "how many bartender night shifts last month", "", "select count(*) from shifts where tenant_id = {t} and position = 'Bartender' and status = 'worked' and end_time < start_time and date between '2026-10-01' and '2026-10-31'"},
+			{"acme-retail", "manager:E0002", "when was I hired", "select 1", ""},
+			{"acme-retail", "employee:E0010", "how many shifts did I take on last month", "", "select count(*) from shifts where tenant_id = {t} and employee_id = 'E0010' and status = 'worked' and date between '2026-10-01' and '2026-10-31'"},
+			{"acme-retail", "admin", "how long were the shifts worked last week", "", "select round(cast(avg(hours) as numeric), 2) from shifts where tenant_id = {t} and status = 'worked' and date between '2026-11-16' and '2026-11-22'"},
+			{"acme-retail", "admin", "how long has Nora David been with us", "", "select round(cast(" + yearsBetween(d, "hire_date", "'2026-11-25'") + " as numeric), 2) from employees where tenant_id = {t} and first_name = 'Nora' and last_name = 'David'"},
+			{"acme-retail", "admin", "show the apprentices hired this year", "select count(*) from employees where tenant_id = {t} and contract_type = 'apprentice' and hire_date between '2026-01-01' and '2026-11-25'", ""},
 			{"acme-retail", "admin", "show Anna Roux", "select count(*) from employees where tenant_id = {t} and first_name = 'Anna' and last_name = 'Roux' and end_date < '2026-11-25'", ""},
 		} {
 			a, err := f.ask(t, c.tenant, c.as, c.q)
@@ -379,6 +388,44 @@ func TestEveryAggregateOfAList(t *testing.T) {
 			t.Errorf("%q: %v", q, err)
 		} else if len(a.Columns) != want {
 			t.Errorf("%q: columns %v, want %d", q, a.Columns, want)
+		}
+	}
+}
+
+// TestShareByGroupKeepsWhole: "share of women by department in Lyon" was
+// read as the share of Lyon among women (Logistics 100, others 0): the
+// part follows "by" only when its own words do.
+func TestShareByGroupKeepsWhole(t *testing.T) {
+	f := shared(t)
+	ref := f.refs["acme-retail"]
+	for _, c := range []struct{ q, sql string }{
+		{"share of women by department in Lyon", "select department, round(100.0 * sum(gender = 'female') / count(*), 2) from employees where location = 'Lyon' and {active} group by department"},
+		{"percentage of part-timers by location in Retail", "select location, round(100.0 * sum(contract_type = 'part_time') / count(*), 2) from employees where department = 'Retail' and {active} group by location"},
+	} {
+		a, err := f.ask(t, "acme-retail", "admin", c.q)
+		if err != nil {
+			t.Fatalf("%q: %v", c.q, err)
+		}
+		rows, err := ref.DB.Query(strings.ReplaceAll(c.sql, "{active}", "hire_date <= '2026-11-25' and (end_date is null or end_date = '' or end_date >= '2026-11-25')"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := map[string]float64{}
+		for rows.Next() {
+			var g string
+			var v float64
+			if err := rows.Scan(&g, &v); err != nil {
+				t.Fatal(err)
+			}
+			want[g] = v
+		}
+		rows.Close()
+		got := map[string]float64{}
+		for _, r := range a.Rows {
+			got[fmt.Sprint(r[0])] = ask.Number(r[len(r)-1])
+		}
+		if len(want) < 2 || fmt.Sprint(got) != fmt.Sprint(want) {
+			t.Errorf("%q: %v, want %v", c.q, got, want)
 		}
 	}
 }
