@@ -461,8 +461,10 @@ func (st *parseState) decide() error {
 		st.useWord("early")
 		st.useWord("late")
 	}
-	if !people && counting && working && (measure == "" || measure == "headcount") && q.Time != nil {
-		measure = "people_working" // "how many people are working tomorrow"
+	// "how many people are working tomorrow", "which location had the most
+	// people working last week"
+	if !people && (counting || (most || least) && len(st.dims) > 0) && working && (measure == "" || measure == "headcount") && q.Time != nil {
+		measure = "people_working"
 	}
 	if measure == "" && (st.hasFilterField("start_time") || st.hasFilterField("end_time")) {
 		measure = "shifts" // "who started before 7am yesterday": people by their shifts
@@ -968,7 +970,7 @@ func (st *parseState) decide() error {
 	// finished a shift after midnight", "how many people worked overtime
 	// last week": the people with at least one such fact (or whose overtime
 	// passes the threshold), not the facts
-	if counting && (q.Kind == "number" || q.Kind == "groups" && !q.Share && len(q.Aggs) == 0) && !q.Without && q.CountOf == nil && q.ShareOf == nil && st.countsPeople() {
+	if (counting || (most || least) && q.Kind == "groups") && (q.Kind == "number" || q.Kind == "groups" && !q.Share && len(q.Aggs) == 0) && !q.Without && q.CountOf == nil && q.ShareOf == nil && st.countsPeople() {
 		someone := &Condition{Op: ">", Value: 0}
 		switch {
 		case q.Measure == "overtime":
@@ -1522,11 +1524,16 @@ var reCountDays = regexp.MustCompile(`\b(?:how many|number of|count of) (?:[a-z]
 
 func (st *parseState) countsPeople() bool {
 	for i := 0; i+2 < len(st.toks); i++ {
-		// "how many people", "the number of people", "count of employees"
-		if !(st.toks[i] == "how" && st.toks[i+1] == "many" || (st.toks[i] == "number" || st.toks[i] == "count") && st.toks[i+1] == "of") {
-			continue
+		// "how many people", "the number of people", "count of employees",
+		// "the most people absent"
+		switch {
+		case st.toks[i] == "how" && st.toks[i+1] == "many", (st.toks[i] == "number" || st.toks[i] == "count") && st.toks[i+1] == "of":
+			return st.peopleHead(st.past(i+2, "of", "the", "our", "my", "different", "current", "active", "existing"))
+		case st.toks[i] == "most" || st.toks[i] == "fewest" || st.toks[i] == "least":
+			if st.peopleHead(i + 1) {
+				return true
+			}
 		}
-		return st.peopleHead(st.past(i+2, "of", "the", "our", "my", "different", "current", "active", "existing"))
 	}
 	return false
 }

@@ -308,7 +308,7 @@ func (e *Engine) rows(ctx context.Context, tx *store.Tx, version int64, c compil
 // worked the fewest hours last month").
 func zeroFill(q *Query, m *semantic.Model) bool {
 	if q.Order != "asc" || q.Having != nil || q.Share || len(q.Aggs) > 0 || q.Without ||
-		q.PerPersonWeek || q.Distinct != "" || q.CountOf != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.Relation != "" || q.RankWithin != "" {
+		q.PerPersonWeek || q.Distinct != "" || q.CountOf != nil && (q.Kind != "groups" || *q.CountOf != (Condition{Op: ">"})) || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.Relation != "" || q.RankWithin != "" {
 		return false
 	}
 	ms := m.Measures[q.Measure]
@@ -343,7 +343,10 @@ func zeroFill(q *Query, m *semantic.Model) bool {
 			return false
 		}
 	}
-	return (ms.Entity == "shifts" || ms.Entity == "absences" || ms.Event != "") && (ms.Agg == "sum" || ms.Agg == "count") && ms.Derived == ""
+	// "which department had the fewest people off sick": people counted
+	// by a fact they had, of whom a department may have none
+	factPeople := q.Kind == "groups" && q.Measure == "headcount" && slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "absence_type" || f.Field == "status" })
+	return factPeople || (ms.Entity == "shifts" || ms.Entity == "absences" || ms.Event != "") && (ms.Agg == "sum" || ms.Agg == "count") && ms.Derived == ""
 }
 
 // zeroGroups adds, with 0, the groups of the people the question is about

@@ -349,6 +349,12 @@ func TestSixthRound(t *testing.T) {
 			{"acme-retail", "admin", "how long were the shifts worked last week", "", "select round(cast(avg(hours) as numeric), 2) from shifts where tenant_id = {t} and status = 'worked' and date between '2026-11-16' and '2026-11-22'"},
 			{"acme-retail", "admin", "how long has Nora David been with us", "", "select round(cast(" + yearsBetween(d, "hire_date", "'2026-11-25'") + " as numeric), 2) from employees where tenant_id = {t} and first_name = 'Nora' and last_name = 'David'"},
 			{"acme-retail", "admin", "show the apprentices hired this year", "select count(*) from employees where tenant_id = {t} and contract_type = 'apprentice' and hire_date between '2026-01-01' and '2026-11-25'", ""},
+			// the most or fewest people of a fact, by group: people, not facts
+			// or everyone employed, and groups with none at 0
+			{"acme-retail", "admin", "which department had the most people absent last month", "", "select max(c) from (select e.department, count(distinct a.employee_id) as c from absences a join employees e on e.tenant_id = a.tenant_id and e.employee_id = a.employee_id where a.tenant_id = {t} and a.end_date >= '2026-10-01' and a.start_date <= '2026-10-31' group by e.department) t"},
+			{"acme-retail", "admin", "which location had the most people working last week", "", "select max(c) from (select location, count(distinct employee_id) as c from shifts where tenant_id = {t} and status = 'worked' and date between '2026-11-16' and '2026-11-22' group by location) t"},
+			{"acme-retail", "admin", "which departments had the fewest people off sick last month",
+				"select count(distinct e.department) from employees e where " + active + " and not exists (select 1 from employees e2 join absences a on a.tenant_id = e2.tenant_id and a.employee_id = e2.employee_id where e2.tenant_id = {t} and e2.department = e.department and a.type = 'sick_leave' and a.end_date >= '2026-10-01' and a.start_date <= '2026-10-31' and e2.hire_date <= '2026-10-31' and (e2.end_date is null or e2.end_date >= '2026-10-31'))", ""},
 			{"acme-retail", "admin", "show Anna Roux", "select count(*) from employees where tenant_id = {t} and first_name = 'Anna' and last_name = 'Roux' and end_date < '2026-11-25'", ""},
 		} {
 			a, err := f.ask(t, c.tenant, c.as, c.q)
