@@ -128,6 +128,12 @@ func (st *parseState) decide() error {
 			}
 		}
 	}
+	// "which Birch teachers started before 7:30 yesterday": the people,
+	// not their number of shifts ("which teacher shifts …" are facts)
+	if !people && !counting && len(st.toks) > 2 && st.toks[0] == "which" && st.peopleNounAt(1) &&
+		!slices.ContainsFunc(st.toks[1:min(len(st.toks), 5)], func(w string) bool { return factNouns[w] }) {
+		people = true
+	}
 	// "which cashiers have never been off sick", "employees with no sick
 	// leave": people, named by what they did not do
 	if !people && !counting && reWithout.MatchString(st.text()) && (st.whichPosition() || st.namesPeopleFirst()) {
@@ -1751,7 +1757,7 @@ var bareCount = map[string]bool{"how": true, "many": true, "much": true, "count"
 // reShiftList asks for the shifts themselves: "what's my shift tomorrow",
 // "which shifts do I have next week", "show me my shifts", "when is my
 // next shift", "when do I work on Friday", "did I work on the 14th".
-var reShiftList = regexp.MustCompile(`^ (?:(?:what|which|when) (?:is |are |was |were |will be )?(?:my |our |the |your )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|what shift (?:do|did|am|will|have)\b|(?:show|list|give|tell|get)(?: me| us)? (?:all |the )?(?:my |our |the )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|(?:my|our) (?:next |upcoming )?shift\b|when (?:do|will|am) (?:i|we) (?:work|start)\b|am i (?:working|scheduled|on shift|on duty)\b|(?:did|do|will) i work\b|what (?:hours|hour|time|times) (?:do|did|will|am) i (?:work|working|start|finish)\b|have i worked\b|was i (?:working|scheduled|on shift|on duty)\b)`)
+var reShiftList = regexp.MustCompile(`^ (?:(?:what|which|when) (?:is |are |was |were |will be )?(?:my |our |the |your )?(?:next |upcoming )?(?:[a-z]+ )?shift\b|what shift (?:do|did|am|will|have)\b|(?:show|list|give|tell|get)(?: me| us)? (?:all |the )?(?:my |our |the )?(?:next |upcoming )?(?:[a-z]+ ){0,3}shift\b|(?:my|our) (?:next |upcoming )?shift\b|when (?:do|will|am) (?:i|we) (?:work|start)\b|am i (?:working|scheduled|on shift|on duty)\b|(?:did|do|will) i work\b|what (?:hours|hour|time|times) (?:do|did|will|am) i (?:work|working|start|finish)\b|have i worked\b|was i (?:working|scheduled|on shift|on duty)\b)`)
 
 // reNextShift: the first shift to come ("my next weekend shift").
 var reNextShift = regexp.MustCompile(` next (?:[a-z]+ )?shift\b`)

@@ -355,6 +355,9 @@ func TestSixthRound(t *testing.T) {
 			{"acme-retail", "admin", "which location had the most people working last week", "", "select max(c) from (select location, count(distinct employee_id) as c from shifts where tenant_id = {t} and status = 'worked' and date between '2026-11-16' and '2026-11-22' group by location) t"},
 			{"acme-retail", "admin", "which departments had the fewest people off sick last month",
 				"select count(distinct e.department) from employees e where " + active + " and not exists (select 1 from employees e2 join absences a on a.tenant_id = e2.tenant_id and a.employee_id = e2.employee_id where e2.tenant_id = {t} and e2.department = e.department and a.type = 'sick_leave' and a.end_date >= '2026-10-01' and a.start_date <= '2026-10-31' and e2.hire_date <= '2026-10-31' and (e2.end_date is null or e2.end_date >= '2026-10-31'))", ""},
+			// held-out set 35: "which <people>" lists them; a person's shifts shown
+			{"maple-district", "admin", "Which Birch teachers started before 7:30 yesterday?", "select count(distinct s.employee_id) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and e.department = 'Birch Middle School' and s.position = 'Teacher' and s.status = 'worked' and s.start_time < '07:30' and s.date = '2026-11-24'", ""},
+			{"maple-district", "manager:E0002", "Show me Sacha Bonnet's shifts this week", "select count(*) from shifts where tenant_id = {t} and employee_id = 'E0003' and date between '2026-11-23' and '2026-11-25'", ""},
 			{"acme-retail", "admin", "show Anna Roux", "select count(*) from employees where tenant_id = {t} and first_name = 'Anna' and last_name = 'Roux' and end_date < '2026-11-25'", ""},
 		} {
 			a, err := f.ask(t, c.tenant, c.as, c.q)
