@@ -135,6 +135,9 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(years?|yrs?) service\b`), " $1 of service "},
 	{regexp.MustCompile(`\b(?:company|district|org|organi[sz]ation|business|group|chain|network|firm|estate)[- ]wide\b`), " "},
 	{regexp.MustCompile(`^\s*(?:pull|bring|call) up\b`), " show "},
+	// "which of my stores": the groups (the asker's scope is theirs anyway),
+	// not the asker's team as people
+	{regexp.MustCompile(`\bwhich (?:one )?of (?:my|our|the) (stores?|schools?|sites?|locations?|restaurants?|hotels?|offices?|departments?|depts?|branches)\b`), " which $1 "},
 	// verbs of work by trade: "who taught remotely", "shifts we ran"
 	{regexp.MustCompile(`\btaught\b`), " worked "},
 	{regexp.MustCompile(`\b(did|do|does|will) (we|they|you|i) run\b`), " $1 $2 have "},

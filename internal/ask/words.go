@@ -364,12 +364,14 @@ func (st *parseState) which(it item) bool {
 }
 
 // afterWhich: the word at pos follows "which" or "what", with perhaps a
-// number between ("which 3 stores had the fewest sick days").
+// number or "of my" between ("which 3 stores had the fewest sick days",
+// "which of my stores").
 func (st *parseState) afterWhich(pos int) bool {
-	p := st.prevWord(pos)
-	if k := pos - 1; k > 0 && p == st.toks[k] && isDigits(p) {
-		p = st.prevWord(k)
+	k := pos - 1
+	for k > 0 && (isDigits(st.toks[k]) || st.toks[k] == "my" || st.toks[k] == "of" && k+1 < pos && st.toks[k+1] == "my") {
+		k-- // "which 3 stores", "which of my stores"
 	}
+	p := st.prevWord(k + 1)
 	return p == "which" || p == "what"
 }
 
