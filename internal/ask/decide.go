@@ -972,6 +972,11 @@ func (st *parseState) decide() error {
 	if q.Having != nil && counting && q.Measure != "headcount" && q.Measure != "" && q.Kind != "people" && q.ShareOf == nil {
 		q.CountOf, q.Having = q.Having, nil
 	}
+	// "worked at least 3 Saturdays": a person's worked shifts, not the
+	// number of people in their own total (always 1)
+	if (q.CountOf != nil || q.Having != nil) && q.Measure == "people_working" {
+		q.Measure = "attendance"
+	}
 	// "how many employees were on sick leave", "how many receptionists
 	// finished a shift after midnight", "how many people worked overtime
 	// last week": the people with at least one such fact (or whose overtime
@@ -1039,7 +1044,10 @@ func (st *parseState) decide() error {
 	}
 	fact := q.Measure != "" && st.p.model.Measures[q.Measure].Entity != "employees" || q.Measure == "headcount" && q.Time != nil
 	if q.Kind == "number" && fact && q.ShareOf == nil && !q.PerPersonWeek && q.CountOf == nil {
-		if st.lastN {
+		// "over the last 6 months" is a trend (CONVENTIONS.md); "how many
+		// sick days in the last 30 days", "total hours in the past 7 days"
+		// ask for one number
+		if st.lastN && !((counting || reTotal.MatchString(orig)) && !strings.Contains(orig, " over the ")) {
 			q.Dimensions = []string{strings.Fields(q.Time.Expr)[2]}
 			q.Kind = "groups"
 		} else if st.trend {

@@ -245,6 +245,22 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 				ans.Notes = append(ans.Notes, tieNote(len(ans.Rows), q.Limit, "groups"))
 			}
 		}
+		if belowFill(q, e.Model) {
+			none, err := e.peopleWithNone(ctx, tx, version, q, who, scope, now, rowCap)
+			if err != nil {
+				return err
+			}
+			if q.Kind == "number" && len(ans.Rows) == 1 {
+				ans.Rows[0][0] = int64(Number(ans.Rows[0][0])) + int64(len(none))
+			} else if q.Kind == "people" {
+				for _, r := range none {
+					ans.Rows = append(ans.Rows, append(slices.Clone(r), int64(0)))
+				}
+			}
+			if len(none) > 0 {
+				ans.Notes = append(ans.Notes, fmt.Sprintf("People with none in the period pass too, at 0 (%d of them).", len(none)))
+			}
+		}
 		if fill {
 			if ans.Rows, err = e.zeroGroups(ctx, tx, version, q, ans.Rows, who, scope, now, rowCap); err != nil {
 				return err
@@ -297,6 +313,38 @@ func (e *Engine) rows(ctx context.Context, tx *store.Tx, version int64, c compil
 	}
 	e.results.put(key, rows)
 	return rows, nil
+}
+
+// peopleWithNone lists the people q is about who have none of its facts
+// in its period ("who did not work last week"), less those who joined
+// after it.
+func (e *Engine) peopleWithNone(ctx context.Context, tx *store.Tx, version int64, q *Query, who Asker, scope Scope, now time.Time, rowCap int) ([][]any, error) {
+	u := *q
+	u.Kind, u.Without, u.Order, u.Limit, u.Offset, u.Having, u.CountOf = "people", true, "", 0, 0, nil, nil
+	u.Filters = slices.Clone(q.Filters)
+	if q.Time != nil && q.Time.To != "" {
+		u.Filters = append(u.Filters, Filter{Field: "hire_date", Op: "<=", Values: []string{q.Time.To}})
+	}
+	c, err := prepare(&u, e.Model, tx.Dialect, who, scope, now, rowCap, !e.FactsOnly)
+	if err != nil {
+		return nil, err
+	}
+	return e.rows(ctx, tx, version, c)
+}
+
+// belowFill: a threshold from below ("who worked fewer than 20 hours
+// last week", "how many bartenders worked fewer than 2 shifts") is met
+// by people with none, whom a total of facts leaves out.
+func belowFill(q *Query, m *semantic.Model) bool {
+	c := q.Having
+	if q.Kind == "number" {
+		c = q.CountOf
+	} else if q.Kind != "people" || q.CountOf != nil {
+		return false
+	}
+	ms := m.Measures[q.Measure]
+	return c != nil && c.Ref == nil && (c.Op == "<" || c.Op == "<=") && c.Value > 0 && len(q.Dimensions) == 0 && q.Time != nil &&
+		(ms.Entity == "shifts" || ms.Entity == "absences") && (ms.Agg == "sum" || ms.Agg == "count") && ms.Derived == "" && !q.PerPersonWeek && q.Relation == ""
 }
 
 // zeroFill: the groups of a question about the fewest ("which department
@@ -363,17 +411,8 @@ func (e *Engine) zeroGroups(ctx context.Context, tx *store.Tx, version int64, q 
 		return nil, errcode.New(errcode.NotUnderstood, "scry ranks by the fewest only what has happened or is planned; for a period to come, ask about planned hours (\"who has the fewest planned hours next week\")")
 	}
 	if q.Kind == "people" {
-		u := *q
-		u.Without, u.Order, u.Limit, u.Offset = true, "", 0, 0
-		u.Filters = slices.Clone(q.Filters)
-		if q.Time != nil && q.Time.To != "" {
-			u.Filters = append(u.Filters, Filter{Field: "hire_date", Op: "<=", Values: []string{q.Time.To}})
-		}
-		c, err := prepare(&u, e.Model, tx.Dialect, who, scope, now, rowCap, !e.FactsOnly)
-		if err != nil {
-			return nil, err
-		}
-		if groups, err = e.rows(ctx, tx, version, c); err != nil {
+		var err error
+		if groups, err = e.peopleWithNone(ctx, tx, version, q, who, scope, now, rowCap); err != nil {
 			return nil, err
 		}
 	} else if g := e.Model.Dimensions[q.Dimensions[0]].Time; g != "" {

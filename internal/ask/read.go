@@ -85,6 +85,8 @@ var (
 	reNTop        = rx(`(\d+) (highest|lowest|largest|smallest|best|worst|top|bottom|oldest|youngest|most|least)`)
 	rePeople      = regexp.MustCompile(`^ (?:who|whom|list|name|names|which (?:of )?(?:my |our |the )?(?:employee|staff|people|person|worker|team member|report|teacher|manager)|show me (?:all|every|everyone|everybody|the list)|show (?:all|every|everyone)|display (?:all|every|everyone)|give me (?:all|every|everyone|a list|the list|the name)|find (?:all|every|the)|get (?:all|every)|(?:top|bottom) \d+ (?:employee|staff|people|person|worker))\b`)
 	reRelativeWho = regexp.MustCompile(` (?:people|person|employee|staff|worker|those|team member|one) (?:who|whom|that)\b`)
+	reNounWho     = regexp.MustCompile(` [a-z]{3,} (?:who|whom)\b`)
+	reHowManyOf   = regexp.MustCompile(`^ (?:how many|what is the number of|the number of|number of|count of|count the)\b`)
 	reAskWho      = regexp.MustCompile(`^ (?:who|whom|which (?:employee|people|person|staff|worker))\b`)
 	reWhoAny      = regexp.MustCompile(` (who|whom|which employee|which people|which staff|which person|which worker|which of|everyone|everybody|list of|names of|name of)\b`)
 	reCount       = rx(`(how many|number of|count of|count the number of|count the|count|headcount|head count|total number of|total number|amount of|how much|tally)`)
@@ -108,7 +110,7 @@ var (
 	reWithout    = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was|is|are) not|had no|have no|has no|with no|no|(?:with|had|have|has) zero|zero)\b`)
 	reVersus     = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
 	reWorking    = regexp.MustCompile(` (working|work|worked|on shift|on duty|scheduled|rostered|in)\b`)
-	reUnmodelled = regexp.MustCompile(` (revenue|profit|productivity|performance|ratings?|bonus|bonuses|promotions?|engagement|satisfaction|commission|commissions|phone|telephone)\b`)
+	reUnmodelled = regexp.MustCompile(` (revenue|profit|productivity|performance|ratings?|bonus|bonuses|promotions?|engagement|satisfaction|commission|commissions|phone|telephone|live|lives|reside|resides|home address|commute|commutes)\b`)
 	reWhichDim   = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
 	reMgrWord    = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
 	reGrainAdj   = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
@@ -141,7 +143,11 @@ func (st *parseState) readDomain() error {
 		return notUnderstoodf("scry's workforce data has no leave allowances or balances; it knows the absences taken (\"vacation days taken this year\")")
 	}
 	if m := reUnmodelled.FindStringSubmatch(s); m != nil {
-		return notUnderstoodf("scry's workforce data has no %s; it knows hours worked and planned, shifts, absences, headcount, hires and leavers, wages, ages and tenure", m[1])
+		what := m[1]
+		if strings.HasPrefix(what, "live") || strings.HasPrefix(what, "reside") || strings.HasPrefix(what, "commute") {
+			what = "home address (a location is where people work)"
+		}
+		return notUnderstoodf("scry's workforce data has no %s; it knows hours worked and planned, shifts, absences, headcount, hires and leavers, wages, ages and tenure", what)
 	}
 	return nil
 }
@@ -270,7 +276,9 @@ func (st *parseState) readFlags() error {
 	whole := " " + strings.Join(st.toks, " ") + " "
 	// "the average age of people who work in Paris": "who" there starts a
 	// clause about the people averaged, not a question for a list of them
-	relative := reAverage.MatchString(whole) && reRelativeWho.MatchString(s) && !reAskWho.MatchString(whole)
+	// (so too "the average age of teachers who are part-time", "how many
+	// teachers who were hired before 2015 are still with us")
+	relative := (reAverage.MatchString(whole) || reHowManyOf.MatchString(whole)) && (reRelativeWho.MatchString(s) || reNounWho.MatchString(s)) && !reAskWho.MatchString(whole)
 	st.people = st.people || rePeople.MatchString(whole) && !reFindNumber.MatchString(whole) || reWhoAny.MatchString(s) && !relative ||
 		st.showsPeople()
 	// "can I get …" asks for something; "do I have", "I manage" and "my

@@ -2,6 +2,7 @@ package ask
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -68,6 +69,10 @@ func (st *parseState) readWords() error {
 		topN := it.pos >= 2 && isNumber(st.toks[it.pos-1]) && (st.toks[it.pos-2] == "top" || st.toks[it.pos-2] == "bottom") || prev == "top" || prev == "bottom"
 		grouping := groupWords[prev] && prev != "between" || prev == "between" && len(st.dims) == 0 && !st.hasValueAfter(k) || topN ||
 			((prev == "and" || prev == "then") && len(st.dims) > 0 && k > 1 && items[k-2].isDim())
+		// "each kitchen employee": a person per row, of that value
+		if k := it.pos - 2; k >= 0 && (st.toks[k] == "each" || st.toks[k] == "every") && st.isValueWord(it.pos-1) && slices.ContainsFunc(it.meanings, func(mn meaning) bool { return mn.kind == "dim" && mn.name == "employee" }) {
+			grouping = true
+		}
 		// a synonym that holds its grouping word: "each employee"
 		if w := strings.Fields(it.text); len(w) > 1 && (w[0] == "each" || w[0] == "per" || w[0] == "every" || w[0] == "by") {
 			grouping = true
