@@ -829,7 +829,15 @@ func (st *parseState) readSameAs() error {
 			st.use(next2, next2+n2)
 			f2.Negate = true
 			st.addCond(f2)
+			return nil
 		}
+	}
+	// "who works at the same school as Nora Thomas" asks for her
+	// colleagues; "employees in the same department as Clara" lists all
+	if len(st.toks) > 0 && st.toks[0] == "who" {
+		not := f
+		not.Negate = true
+		st.addCond(not)
 	}
 	return nil
 }

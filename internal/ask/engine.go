@@ -245,7 +245,7 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 				ans.Notes = append(ans.Notes, tieNote(len(ans.Rows), q.Limit, "groups"))
 			}
 		}
-		if belowFill(q, e.Model) {
+		if belowFill(q, e.Model, now) {
 			none, err := e.peopleWithNone(ctx, tx, version, q, who, scope, now, rowCap)
 			if err != nil {
 				return err
@@ -335,7 +335,10 @@ func (e *Engine) peopleWithNone(ctx context.Context, tx *store.Tx, version int64
 // belowFill: a threshold from below ("who worked fewer than 20 hours
 // last week", "how many bartenders worked fewer than 2 shifts") is met
 // by people with none, whom a total of facts leaves out.
-func belowFill(q *Query, m *semantic.Model) bool {
+func belowFill(q *Query, m *semantic.Model, now time.Time) bool {
+	if q.Time == nil || q.Time.To == "" || q.Time.To > now.Format(day) {
+		return false // a period still to come: "who did not work" is everyone
+	}
 	c := q.Having
 	if q.Kind == "number" {
 		c = q.CountOf
