@@ -135,8 +135,9 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(years?|yrs?) service\b`), " $1 of service "},
 	{regexp.MustCompile(`\b(?:company|district|org|organi[sz]ation|business|group|chain|network|firm|estate)[- ]wide\b`), " "},
 	{regexp.MustCompile(`^\s*(?:pull|bring|call) up\b`), " show "},
-	// "did anyone on my team start before 7:30": who did (the yes is theirs)
-	{regexp.MustCompile(`^\s*(?:did|has|have|is|was|were|will) (?:anyone|anybody|someone|somebody)\b`), " who "},
+	// "did anyone on my team start before 7:30": who did (the yes is
+	// theirs; the verb stays for its tense)
+	{regexp.MustCompile(`^\s*(did|has|have|is|was|were|will) (?:anyone|anybody|someone|somebody)\b`), " who $1 "},
 	// "which of my stores": the groups (the asker's scope is theirs anyway),
 	// not the asker's team as people
 	{regexp.MustCompile(`\bwhich (?:one )?of (?:my|our|the) (stores?|schools?|sites?|locations?|restaurants?|hotels?|offices?|departments?|depts?|branches)\b`), " which $1 "},

@@ -57,7 +57,7 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"2 yrs service", "2 yrs of service", "service desk"},
 		{"district-wide hours", "hours", "wide shifts"},
 		{"pull up the apprentices", "show the apprentices", "we pull up"},
-		{"did anyone on my team start before 7:30", "who on my team start before 7:30", "who did anyone"},
+		{"did anyone on my team start before 7:30", "who did on my team start before 7:30", "who did anyone"},
 		{"which of my stores had the most sick days", "which stores had the most sick days", "which of my cashiers"},
 		{"who taught remotely", "who worked remotely", "teaching"},
 		{"how many shifts did we run", "how many shifts did we have", "we run the store"},
