@@ -38,7 +38,7 @@ func (f Filter) Describe() string {
 	case f.Field == "status" && f.Op == "":
 		return notIf(f.Negate, "") + "only " + valuesWords(f.Values) + " shifts"
 	case f.Op == "me" && f.Field == "employee_id":
-		return notIf(f.Negate, "") + "is you"
+		return map[bool]string{true: "not you", false: "is you"}[f.Negate]
 	case f.Op == "me":
 		return notIf(f.Negate, "") + "reports to you directly"
 	case f.Ref != nil && f.Op == "" && f.Field == "employee_id" && f.Ref.Field == "manager_id" && len(f.Ref.Filters) == 1 && f.Ref.Filters[0].Op == "me":

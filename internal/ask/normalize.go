@@ -660,8 +660,8 @@ func howLong(s string) string {
 // "when was I hired" is the asker's, and "how many shifts did I take on"
 // the asker's shifts.
 var (
-	reAskerHired = regexp.MustCompile(`\b([a-z]+)\s+(?:(?:have|had)\s+)?(?:i|we)\s+(?:(?:have|had)\s+)?(hired|recruited|onboarded|(?:took|taken|brought)\s+(?:on|in))\b`)
-	reAskerHire  = regexp.MustCompile(`\b([a-z]+)\s+did\s+(?:i|we)\s+(hire|recruit|onboard|(?:take|bring)\s+(?:on|in))\b`)
+	reAskerHired = regexp.MustCompile(`\b([a-z]+)\s+(?:(?:have|had)\s+)?(i|we)\s+(?:(?:have|had)\s+)?(hired|recruited|onboarded|(?:took|taken|brought)\s+(?:on|in))\b`)
+	reAskerHire  = regexp.MustCompile(`\b([a-z]+)\s+did\s+(i|we)\s+(hire|recruit|onboard|(?:take|bring)\s+(?:on|in))\b`)
 	passiveWords = wordSet(`was were am is are be been being get got`)
 	takenThings  = wordSet(`shift shifts hour hours day days task tasks overtime extra more work duty duties job jobs role roles project projects`)
 )
@@ -670,13 +670,15 @@ func hiresByAsker(s string) string {
 	for _, re := range []*regexp.Regexp{reAskerHired, reAskerHire} {
 		s = re.ReplaceAllStringFunc(s, func(m string) string {
 			g := re.FindStringSubmatch(m)
-			if w := singular(g[1]); passiveWords[w] || strings.Contains(g[2], " ") && takenThings[w] {
+			if w := singular(g[1]); passiveWords[w] || strings.Contains(g[3], " ") && takenThings[w] {
 				return m
 			}
+			// "who did I hire": not the asker, who is in their own scope
+			notMe := map[bool]string{true: " notme ", false: " "}[g[2] == "i"]
 			if g[1] == "who" || g[1] == "whom" || g[1] == "that" || re == reAskerHire {
-				return " " + g[1] + " were hired "
+				return " " + g[1] + " were hired" + notMe
 			}
-			return " " + g[1] + " hired "
+			return " " + g[1] + " hired" + notMe
 		})
 	}
 	return s

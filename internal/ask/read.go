@@ -85,6 +85,7 @@ var (
 	reNTop        = rx(`(\d+) (highest|lowest|largest|smallest|best|worst|top|bottom|oldest|youngest|most|least)`)
 	rePeople      = regexp.MustCompile(`^ (?:who|whom|list|name|names|which (?:of )?(?:my |our |the )?(?:employee|staff|people|person|worker|team member|report|teacher|manager)|show me (?:all|every|everyone|everybody|the list)|show (?:all|every|everyone)|display (?:all|every|everyone)|give me (?:all|every|everyone|a list|the list|the name)|find (?:all|every|the)|get (?:all|every)|(?:top|bottom) \d+ (?:employee|staff|people|person|worker))\b`)
 	reRelativeWho = regexp.MustCompile(` (?:people|person|employee|staff|worker|those|team member|one) (?:who|whom|that)\b`)
+	reNotMe       = rx(`notme`)
 	reNounWho     = regexp.MustCompile(` [a-z]{3,} (?:who|whom)\b`)
 	reHowManyOf   = regexp.MustCompile(`^ (?:how many|what is the number of|the number of|number of|count of|count the)\b`)
 	reAskWho      = regexp.MustCompile(`^ (?:who|whom|which (?:employee|people|person|staff|worker))\b`)
@@ -300,6 +301,10 @@ func (st *parseState) readFlags() error {
 		team = true
 	}
 	st.take(reByMe, 1) // "hours worked by me": mine
+	if st.take(reNotMe) != nil {
+		// "who did I hire" (normalize marks it): the asker is no hire of theirs
+		st.addCond(Filter{Field: "employee_id", Op: "me", Negate: true})
+	}
 	st.q.Self = !team && (reSelf.MatchString(st.text()) || st.mine)
 	for st.take(reCount) != nil {
 		st.counting = true

@@ -371,6 +371,8 @@ func TestSixthRound(t *testing.T) {
 			{"maple-district", "admin", "How many teachers who were hired before 2015 are still with us?", "", "select count(*) from employees e where e.position = 'Teacher' and e.hire_date < '2015-01-01' and " + active},
 			{"maple-district", "admin", "Who works at the same school as Nora Thomas?", "select count(*) from employees e where e.department = (select department from employees where tenant_id = {t} and first_name = 'Nora' and last_name = 'Thomas') and not (e.first_name = 'Nora' and e.last_name = 'Thomas') and " + active, ""},
 			{"maple-district", "manager:E0002", "Did anyone on my team start before 7:30 last Tuesday?", "select count(distinct s.employee_id) from shifts s where s.tenant_id = {t} and s.status = 'worked' and s.start_time < '07:30' and s.date = '2026-11-24' and s.employee_id in (with recursive team(id) as (select 'E0002' union select e2.employee_id from employees e2 join team on e2.tenant_id = {t} and e2.manager_id = team.id) select id from team)", ""},
+			// the second review: "I hired" leaves the asker out of their own hires
+			{"acme-retail", "manager:E0002", "how many people did I hire in 2012", "", "select count(*) from employees e where e.tenant_id = {t} and e.employee_id <> 'E0002' and e.hire_date between '2012-01-01' and '2012-12-31' and e.employee_id in (with recursive team(id) as (select 'E0002' union select e2.employee_id from employees e2 join team on e2.tenant_id = {t} and e2.manager_id = team.id) select id from team)"},
 			{"acme-retail", "admin", "show Anna Roux", "select count(*) from employees where tenant_id = {t} and first_name = 'Anna' and last_name = 'Roux' and end_date < '2026-11-25'", ""},
 		} {
 			a, err := f.ask(t, c.tenant, c.as, c.q)
