@@ -1001,6 +1001,13 @@ func (st *parseState) decide() error {
 	if q.Kind == "people" && q.Measure == "overtime" && q.Having == nil && !most && !least && q.Limit == 0 && !q.Without {
 		q.Having = &Condition{Op: ">", Value: 0}
 	}
+	// "shortest and longest shift last month", "min and max hours per
+	// shift": both ends asked, one given (aggregate lists are of people's
+	// numbers); a half answer is refused
+	if (q.Kind == "number" && len(q.Aggs) <= 1 || q.Limit > 0) && reBothEnds.MatchString(orig) {
+		st.refuse(notUnderstoodf("scry gives one end of a ranking at a time here: ask for the lowest (shortest, minimum) and the highest (longest, maximum) as two questions"))
+		return nil
+	}
 	// "longest sick leave this year - who and how many days": one number
 	// cannot say who; answering the number alone drops the question's "who"
 	if q.Kind == "number" && reWhoAsked.MatchString(orig) {
@@ -1518,6 +1525,9 @@ var reInADay = regexp.MustCompile(` (?:in|on|during|within) (?:a|one|any|a singl
 
 // countsPeople: "how many" counts people ("how many employees were on sick
 // leave", "how many teachers took sick leave", "how many staff are at …").
+// reBothEnds: the smallest and the largest asked together.
+var reBothEnds = regexp.MustCompile(` (?:min|minimum|shortest|lowest|smallest|earliest)(?: [a-z]+){0,3}? (?:and|or) (?:the )?(?:max|maximum|longest|highest|largest|biggest|latest)\b| (?:max|maximum|longest|highest|largest|biggest|latest)(?: [a-z]+){0,3}? (?:and|or) (?:the )?(?:min|minimum|shortest|lowest|smallest|earliest)\b`)
+
 // reWhoAsked: "who" asked beside a number ("… - who and how many days",
 // "how many days and who").
 var reWhoAsked = regexp.MustCompile(` who (?:and|&) | (?:and|&) who $| [a-z0-9]+ who $`)
