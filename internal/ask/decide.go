@@ -95,6 +95,12 @@ func (st *parseState) decide() error {
 		// replaces is a guess; a guess read as the question is a wrong answer
 		return notUnderstoodf("scry cannot follow a correction inside a question (%q): ask again with only the words you meant", m[1])
 	}
+	if st.sinceInRole(orig) {
+		// "how long has Nora been store manager": the data holds each
+		// person's position today and their hire date, not when they
+		// took the role; their tenure would be a guess
+		return notUnderstoodf("scry knows each person's current position and hire date, not when they took a position or role; ask \"how long has … been with us\" for their time here")
+	}
 	if reInARow.MatchString(orig) {
 		// "off sick for more than 10 days in a row" is one absence, not a
 		// total over the period
@@ -110,6 +116,11 @@ func (st *parseState) decide() error {
 	}
 	counting, average, share, most, least := st.counting, st.average, st.share, st.most, st.least
 	people := st.people
+	// "headcount per department, everyone except Retail": "everyone" is
+	// who is counted in each group, not a list asked for
+	if people && counting && len(st.dims) > 0 && !rePeople.MatchString(orig) && !reAskWho.MatchString(orig) {
+		people = false
+	}
 
 	// "rank employees by age", "sort the cashiers by hours worked": people,
 	// in that order
@@ -253,7 +264,13 @@ func (st *parseState) decide() error {
 		return notUnderstoodf("scry did not understand what to count: name it (\"how many employees\", \"how many shifts last week\")")
 	}
 	if measure == "hours_worked" && filterVals["status"] != nil && filterVals["status"][0] == "planned" {
-		measure, filterVals["status"] = "planned_hours", nil
+		if st.negated["status"] {
+			// "total hours this month, excluding planned shifts": the hours
+			// worked, which planned shifts never are
+			filterVals["status"] = nil
+		} else {
+			measure, filterVals["status"] = "planned_hours", nil
+		}
 	}
 	// "who hasn't worked a shift this week": worked shifts, none of them
 	statusNegated := st.negated["status"] && len(filterVals["status"]) == 1 && filterVals["status"][0] == "worked" && (measure == "shifts" || measure == "hours_worked" || measure == "")
@@ -391,6 +408,12 @@ func (st *parseState) decide() error {
 		measure = "headcount"
 	}
 	whichDim := reWhichDim.MatchString(orig) && (most || least)
+	if measure == "" && share && st.sharesAbsence(orig, filterVals["absence_type"]) {
+		// "share of sick leave taken by kitchen staff": the sick leave is
+		// shared out (its days, as "how much sick leave" reads), not the
+		// people the word "staff" would count
+		measure = "absence_days"
+	}
 	if measure == "" && hasMeasureWord("headcount") && (counting || share || len(st.dims) > 0 || whichDim || st.subject != "") {
 		measure = "headcount"
 	}
@@ -688,7 +711,9 @@ func (st *parseState) decide() error {
 			// "how many female and male teachers": no one is both, so the
 			// two are asked side by side (as two kinds of contract)
 			both := (f == "absence_type" || (f == "gender" || f == "contract_type") && st.valuesTogether(f)) && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") && q.Kind != "people" && !people
-			compare := reVersus.MatchString(st.text()) && !(counting && !strings.Contains(orig, " vs ") && !strings.Contains(orig, " versus ")) || strings.Contains(orig, " compare ") ||
+			// ("how many in Lyon or Paris" counts both together; "vs",
+			// "compared with" and "against" never do)
+			compare := reVersus.MatchString(st.text()) && !(counting && !reVersusWord.MatchString(orig)) || strings.Contains(orig, " compare ") ||
 				f == "name" && (st.namesBefore(reMoreThan) || strings.Contains(orig, " each ")) // "did Hugo work more hours than Lea", "how many hours did Jules and Manon each work": side by side
 			if len(filterVals[f]) > 1 && !st.negated[f] && (compare || share || both) && f != "name" ||
 				len(filterVals[f]) > 1 && f == "name" && compare && measure != "" { // "compare hours of Louise and Alice": one row each
@@ -701,6 +726,7 @@ func (st *parseState) decide() error {
 				st.useWord("versus")
 				st.useWord("compare")
 				st.useWord("compared")
+				st.useWord("against")
 				if f == "name" {
 					st.take(reMoreThan)
 					st.useWord("each")
@@ -1525,6 +1551,23 @@ var reInADay = regexp.MustCompile(` (?:in|on|during|within) (?:a|one|any|a singl
 
 // countsPeople: "how many" counts people ("how many employees were on sick
 // leave", "how many teachers took sick leave", "how many staff are at …").
+// reHowLongBeen: "how long has X been …", up to what X has been.
+var (
+	reHowLongBeen = regexp.MustCompile(` how long (?:has|have|had|is|was) (?:[a-z'-]+ ){1,4}?been (?:a |an |the |our |my |their |his |her )?`)
+	reRoleWord    = regexp.MustCompile(`^ (?:[a-z-]+ )?(?:manager|supervisor|head|lead|boss|director|chief|in charge)\b`)
+)
+
+// sinceInRole: "how long" asks since when someone has held a position or
+// role, which no data here says.
+func (st *parseState) sinceInRole(orig string) bool {
+	loc := reHowLongBeen.FindStringIndex(orig)
+	if loc == nil {
+		return false
+	}
+	rest := orig[loc[1]-1:]
+	return reRoleWord.MatchString(rest) || st.namedAt(rest, Filter{Field: "position", Values: st.filterVals["position"]})
+}
+
 // reBothEnds: the smallest and the largest asked together.
 var reBothEnds = regexp.MustCompile(` (?:min|minimum|shortest|lowest|smallest|earliest)(?: [a-z]+){0,3}? (?:and|or) (?:the )?(?:max|maximum|longest|highest|largest|biggest|latest)\b| (?:max|maximum|longest|highest|largest|biggest|latest)(?: [a-z]+){0,3}? (?:and|or) (?:the )?(?:min|minimum|shortest|lowest|smallest|earliest)\b`)
 
@@ -1638,7 +1681,13 @@ func (st *parseState) peopleNounAt(i int) bool {
 			k = it.pos + it.n
 		}
 	}
-	return k < len(st.toks) && (peopleNouns[st.toks[k]] || eventNouns[st.toks[k]] || st.positionAt(k))
+	if k < len(st.toks) && st.positionAt(k) {
+		// "teacher hours worked in Q1": the position describes the facts
+		// named after it, not people asked for
+		e := st.positionEnd(k)
+		return e >= len(st.toks) || !factNouns[singular(st.toks[e])]
+	}
+	return k < len(st.toks) && (peopleNouns[st.toks[k]] || eventNouns[st.toks[k]])
 }
 
 // reNoneAtAll are the words that stress a negation: "not a single shift",

@@ -877,7 +877,13 @@ func prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scop
 		// no shift of a period still to come is worked yet, so hours worked
 		// there would be a certain 0; what is asked is the plan
 		today := now.Format(day)
-		if q.Measure == "hours_worked" && q.Time.From >= today && (q.Time.To > today || q.Time.To == "") {
+		toCome := q.Time.From >= today && (q.Time.To > today || q.Time.To == "")
+		if toCome && (q.Measure == "shift_length" || q.Measure == "break_length") && !slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "status" }) {
+			// "how long is my shift tomorrow": the length of the shifts
+			// planned, where worked ones would be none
+			q.Filters = append(slices.Clone(q.Filters), Filter{Field: "status", Values: []string{"planned"}})
+		}
+		if q.Measure == "hours_worked" && toCome {
 			q.Measure = "planned_hours"
 			// "who worked the most hours next week": the verb's status goes
 			// with it, or no planned shift would pass

@@ -64,6 +64,10 @@ var shorthand = map[string]string{"ids": "id", "ppl": "people", "hrs": "hour", "
 
 // reTyped are signs typed for words: "w/ more than 10 sick days", "w/o
 // a manager", "# of cashiers", "more than 38h".
+// periodRE is a period named on its own: "October", "Q3 2025", "2025",
+// "last month", "the month before".
+var periodRE = `q[1-4](?: (?:19|20)\d\d)?|(?:19|20)\d\d|` + monthWordRE + `(?: (?:19|20)\d\d)?|(?:last|this|previous|the previous) (?:week|month|quarter|year)|the (?:week|month|quarter|year) before`
+
 var reTyped = []struct {
 	re  *regexp.Regexp
 	out string
@@ -196,6 +200,33 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)? (` + monthWordRE + `)\b\.?(,? (?:19|20)\d\d\b)?`), " $2 $1$3 "},
 	// "each of my people": one row for each of them
 	{regexp.MustCompile(`\beach of (my|our) (people|staff|employees|team members|reports|direct reports|workers|team)\b`), " each employee of $1 $2 "},
+	// the other words of an exception: "besides Lucie", "apart from me",
+	// "leave out Logistics", "… , dishwashers aside"
+	{regexp.MustCompile(`\b(?:besides|apart from|aside from)\b`), " except "},
+	{regexp.MustCompile(`\b(?:leave|leaving|leaves|setting|set) (?:out|aside)\b`), " excluding "},
+	{regexp.MustCompile(`\b(?:except|excluding|other\s+than|not\s+counting|not\s+including|but\s+not|without)\s+(?:for\s+)?(?:me|myself)\b`), " notme "},
+	{regexp.MustCompile(`[,;(\-–—]\s*((?:the )?[a-z]+(?: [a-z]+)?)\s+aside\b`), " except $1 "},
+	// experience is time here: "the least experienced cashier" is the
+	// newest, "been here the shortest time" the shortest tenure
+	{regexp.MustCompile(`\bmost experienced\b`), " most senior "},
+	{regexp.MustCompile(`\b(?:least experienced|least senior|most junior)\b`), " newest "},
+	{regexp.MustCompile(`\b(?:(?:has|have|had)\s+)?been (?:here|with us|with the company|employed) (?:for )?(?:the )?(shortest|longest)(?: time| while)?\b`), " has the $1 tenure "},
+	// "are there any cashiers in Nantes?", "any temps in Lille?": which
+	// (none is an empty list)
+	{regexp.MustCompile(`^\s*(?:(?:are|were) there (?:any )?|any )`), " which "},
+	// "did I work more in October or in September", "how do my hours last
+	// month compare with the month before": the two periods side by side
+	{regexp.MustCompile(`\b(work|worked) (?:more|fewer|less) (in|during|for) (` + periodRE + `) or (?:in |during |for )?(` + periodRE + `)\b`), " $1 hours $2 $3 vs $4 "},
+	{regexp.MustCompile(`\b(?:more|fewer|less)\b((?: [a-z]+){0,3}?) (in|during|for) (` + periodRE + `) or (?:in |during |for )?(` + periodRE + `)\b`), "$1 $2 $3 vs $4 "},
+	{regexp.MustCompile(`^\s*how (?:do|does|did) (.+?) compare (?:with|to|against) (` + periodRE + `)\b`), " $1 vs $2 "},
+	// periods in other words: "mid-October" (its 15th), "from October 15
+	// on" (since), "the last full week" (last week)
+	{regexp.MustCompile(`\bmid[- ]?(` + monthWordRE + `)\b`), " $1 15 "},
+	{regexp.MustCompile(`\bfrom\s+(` + monthWordRE + `\s+\d{1,2}(?:\s+(?:19|20)\d\d)?)\s+(?:on|onwards?|onward|forward)\b`), " since $1 "},
+	{regexp.MustCompile(`\b(?:the )?(last|previous|past) (?:full|complete|whole) (week|month|quarter|year)\b`), " $1 $2 "},
+	// "already left", "already worked 100 hours": by now, as said without
+	{regexp.MustCompile(`\balready\b`), " "},
+	{regexp.MustCompile(`\bupcoming\b`), " planned "},
 	// a dashboard's shorthand for contracts: "pt staff", "hr team pt vs ft"
 	{regexp.MustCompile(`\bpt\b`), " part-time "},
 	{regexp.MustCompile(`\bft\b`), " full-time "},
@@ -402,7 +433,7 @@ func bareDates(s string) string {
 	s = placeBare(s, reBareYear, func(before string) bool {
 		return placedBy[before] || isNumber(before) || comparatorWords[before] || reMonthNear.MatchString(before)
 	})
-	if m := reBareWeekend.FindStringIndex(s); m != nil && !rePeriodWords.MatchString(s[:m[0]]+s[m[1]:]) {
+	if m := reBareWeekend.FindStringIndex(s); m != nil && !rePeriodWords.MatchString(s[:m[0]]+s[m[1]:]) && !strings.HasPrefix(strings.TrimSpace(s[m[1]:]), "before last") {
 		when := "this"
 		if rePastVerbs.MatchString(s) {
 			when = "last"

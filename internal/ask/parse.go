@@ -509,6 +509,10 @@ var timeRules = []timeRule{
 		return fmt.Sprintf("since %s-%02d-01", m[2], monthIndex(m[1]))
 	}},
 	{rx(`(?:from |since |in |starting )?(\d{4}) (?:onwards?|and later|or later|and after|and beyond)`), func(m []string) string { return "since " + m[1] + "-01-01" }},
+	// the edge of a quarter named by its number: "at the start of Q3"
+	{rx(`(?:(?:at|by|as of|on) )?(?:the )?(end|start|beginning) of (?:the )?q([1-4])(?: (\d{4}|this year|last year))?`), func(m []string) string {
+		return strings.Replace(m[1], "beginning", "start", 1) + " of quarter " + m[2] + yearOf(m[3])
+	}},
 	// a quarter or half named by its ordinal: "the first quarter of 2025", "H1", "Q3 last year"
 	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(first|second|third|fourth) (quarter|half)` + yearRE), func(m []string) string {
 		return m[2] + " " + partNumber[m[1]] + yearOf(m[3])
@@ -518,6 +522,19 @@ var timeRules = []timeRule{
 	}},
 	{rx(`(?:(?:in|during|for|over|within) )?(?:the )?(?:last|past|previous) fortnight`), func([]string) string { return "last 2 week" }},
 	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(week|month|quarter|year) before last`), func(m []string) string { return m[1] + " before last" }},
+	{rx(`(?:(?:on|over|during|for|at) )?(?:the )?weekend before last`), func([]string) string { return "weekend before last" }},
+	{rx(`(?:(?:in|during|for|over) )?(?:the )?same (week|month|quarter) (?:of )?last year`), func(m []string) string { return "same " + m[1] + " last year" }},
+	// the seasons of the northern hemisphere, by their months
+	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(this |last )?(spring|summer|autumn)(?: (?:of )?(\d{4}))?`), func(m []string) string {
+		return strings.TrimSpace(m[1]+m[2]) + yearOf(m[3])
+	}},
+	// "between 1 and 15 November" (the month moved next to its day above)
+	{rx(`(?:from|between) (?:the )?(\d{1,2}) (?:and|to|until|till) ` + monthRE + ` (\d{1,2})(?: (\d{4}))?`), func(m []string) string {
+		if m[4] != "" {
+			return fmt.Sprintf("between %s-%02d-%02d and %s-%02d-%02d", m[4], monthIndex(m[2]), atoi(m[1]), m[4], monthIndex(m[2]), atoi(m[3]))
+		}
+		return fmt.Sprintf("between %02d-%02d and %02d-%02d", monthIndex(m[2]), atoi(m[1]), monthIndex(m[2]), atoi(m[3]))
+	}},
 	// the edge of a period, as one day: "at the end of 2025", "as of the end of last month"
 	{rx(`(?:(?:at|by|as of|on) )?(?:the )?(end|start|beginning) of (?:(\d{4})|(last|this) (year|quarter|month|week)|` + monthRE + ` (\d{4}))`), func(m []string) string {
 		edge := map[string]string{"beginning": "start"}[m[1]]
@@ -540,6 +557,8 @@ var timeRules = []timeRule{
 	{rx(`since (\d{4}-\d{2}-\d{2})`), func(m []string) string { return "since " + m[1] }},
 	{rx(`since ` + monthRE + ` (\d{1,2})`), func(m []string) string { return fmt.Sprintf("since %02d-%02d", monthIndex(m[1]), atoi(m[2])) }},
 	{rx(`since ` + monthRE), func(m []string) string { return fmt.Sprintf("since %02d-01", monthIndex(m[1])) }},
+	// a week by its ISO number: "week 45", "in wk 7 of 2025"
+	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(?:iso )?(?:week|wk|cw) (?:number |no |nr )?(\d{1,2})` + yearRE), func(m []string) string { return "iso week " + m[1] + yearOf(m[2]) }},
 	// one day: "on June 1st", "Saturday Nov 21", "21 November 2025", "Christmas Eve last year"
 	{rx(`(?:(?:in|during|for|over) )?(?:the )?week (?:of|starting|beginning) (?:(?:the )?` + weekdayRE + ` )?` + monthRE + ` (\d{1,2})(?: (\d{4}))?`), func(m []string) string {
 		return "week of " + strings.TrimPrefix(dayExpr(m[1], m[2], atoi(m[3]), m[4]), "on ")
@@ -581,6 +600,7 @@ func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 var (
 	reShareWord = regexp.MustCompile(` (?:share|percentage|percent|proportion|ratio|fraction)\b`)
 	reShareVerb = regexp.MustCompile(` (?:are|is|were|was|who|that|have|has|had|took|take|taken|got|work|worked|on|start|started|end|ended|finish|finished|began|ran)\b`)
+	reMainVerb  = regexp.MustCompile(` (?:are|is|were|was)\b`)
 	// reMeasureVerb: before "worked", a measure's own words ("hours worked"),
 	// which is not the verb that names the part
 	reMeasureVerb = regexp.MustCompile(` (?:hour|shift|day|time) $`)
@@ -601,7 +621,23 @@ func shareVerb(orig string) []int {
 			return nil
 		}
 		at := []int{w[0], from + loc[1]}
-		if v := strings.TrimSpace(orig[from+loc[0] : from+loc[1]]); v != "worked" && v != "work" || !reMeasureVerb.MatchString(orig[:from+loc[0]+1]) {
+		v := strings.TrimSpace(orig[from+loc[0] : from+loc[1]])
+		if v == "on" || v == "who" || v == "that" {
+			// "what share of employees on sick leave are in the kitchen",
+			// "… of staff who are part-time are women": the first words
+			// qualify the whole, and the main verb after them names the
+			// part (the verb right after "who" is the clause's own)
+			rest := orig[at[1]:]
+			if m := reMainVerb.FindAllStringIndex(rest, 2); len(m) > 0 {
+				if m[0][0] == 0 && v != "on" {
+					m = m[1:]
+				}
+				if len(m) > 0 {
+					return []int{w[0], at[1] + m[0][1]}
+				}
+			}
+		}
+		if v != "worked" && v != "work" || !reMeasureVerb.MatchString(orig[:from+loc[0]+1]) {
 			return at
 		}
 		from += loc[1]
@@ -650,6 +686,16 @@ func (st *parseState) splitShare(orig string, fs []Filter) (part, whole []Filter
 }
 
 var reShareBy = regexp.MustCompile(` (?:share|percentage|percent|proportion|fraction)\b.*? (?:by|from) `)
+
+// reShareOf is a share word and its "of": what follows is what is shared out.
+var reShareOf = regexp.MustCompile(` (?:share|percentage|percent|proportion|fraction) of (?:the |all |our )?`)
+
+// sharesAbsence: the share is of absences of these types ("the share of
+// sick leave …"), named right after its "of".
+func (st *parseState) sharesAbsence(orig string, types []string) bool {
+	loc := reShareOf.FindStringIndex(orig)
+	return loc != nil && len(types) > 0 && st.namedAt(orig[loc[1]-1:], Filter{Field: "absence_type", Values: types})
+}
 
 // namedAt: after begins with the words of one of f's values.
 func (st *parseState) namedAt(after string, f Filter) bool {

@@ -110,6 +110,7 @@ var (
 	reMgrOf      = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
 	reWithout    = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was|is|are) not|had no|have no|has no|with no|no|(?:with|had|have|has) zero|zero)\b`)
 	reVersus     = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
+	reVersusWord = regexp.MustCompile(` (?:vs|versus|compared to|compared with|against)\b`)
 	reWorking    = regexp.MustCompile(` (working|work|worked|on shift|on duty|scheduled|rostered|in)\b`)
 	reUnmodelled = regexp.MustCompile(` (revenue|profit|productivity|performance|ratings?|bonus|bonuses|promotions?|engagement|satisfaction|commission|commissions|phone|telephone|live|lives|reside|resides|home address|commute|commutes)\b`)
 	reWhichDim   = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
@@ -278,8 +279,9 @@ func (st *parseState) readFlags() error {
 	// "the average age of people who work in Paris": "who" there starts a
 	// clause about the people averaged, not a question for a list of them
 	// (so too "the average age of teachers who are part-time", "how many
-	// teachers who were hired before 2015 are still with us")
-	relative := (reAverage.MatchString(whole) || reHowManyOf.MatchString(whole)) && (reRelativeWho.MatchString(s) || reNounWho.MatchString(s)) && !reAskWho.MatchString(whole)
+	// teachers who were hired before 2015 are still with us", "what
+	// percentage of staff who are part-time are women")
+	relative := (reAverage.MatchString(whole) || reHowManyOf.MatchString(whole) || reShareWord.MatchString(whole)) && (reRelativeWho.MatchString(s) || reNounWho.MatchString(s)) && !reAskWho.MatchString(whole)
 	st.people = st.people || rePeople.MatchString(whole) && !reFindNumber.MatchString(whole) || reWhoAny.MatchString(s) && !relative ||
 		st.showsPeople()
 	// "can I get …" asks for something; "do I have", "I manage" and "my

@@ -256,8 +256,19 @@ func TestFifthRound(t *testing.T) {
 // TestSixthRound holds the confident wrong answers of the held-out sets
 // 25–27 (and what fixing them found), each checked against SQL written
 // apart from scry's, on both databases ({t} is the tenant's id).
-func TestSixthRound(t *testing.T) {
-	const active = "e.tenant_id = {t} and e.hire_date <= '2026-11-25' and (e.end_date is null or e.end_date >= '2026-11-25')"
+// roundCase is a question asked in a review round and what its answer must
+// hold: its number of rows, or its one value, each as SQL of the tenant {t}.
+type roundCase struct {
+	tenant, as, q string
+	rows, value   string
+}
+
+// active is the SQL of "e is employed on 2026-11-25" in the tenant {t}.
+const active = "e.tenant_id = {t} and e.hire_date <= '2026-11-25' and (e.end_date is null or e.end_date >= '2026-11-25')"
+
+// checkRound asks each case on both databases and checks its answer, and
+// that each question of refused (asked as acme-retail's admin) is refused.
+func checkRound(t *testing.T, cases func(d store.Dialect) []roundCase, refused []string) {
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		f := load(t, d, "acme-retail", "bistro-group", "maple-district")
 		ctx := context.Background()
@@ -270,10 +281,33 @@ func TestSixthRound(t *testing.T) {
 			}
 			return v
 		}
-		for _, c := range []struct {
-			tenant, as, q string
-			rows, value   string // SQL of the number of rows, or of the one value, the answer must have
-		}{
+		for _, c := range cases(d) {
+			a, err := f.ask(t, c.tenant, c.as, c.q)
+			if err != nil {
+				t.Errorf("%s %q: %v", c.as, c.q, err)
+				continue
+			}
+			if c.rows != "" {
+				if want := int(query(c.tenant, c.rows)); len(a.Rows) != want || want == 0 {
+					t.Errorf("%s %q: %d rows, want %d: %v", c.as, c.q, len(a.Rows), want, a.Rows)
+				}
+				continue
+			}
+			if want := query(c.tenant, c.value); len(a.Rows) != 1 || ask.Number(a.Rows[0][len(a.Rows[0])-1]) != want {
+				t.Errorf("%s %q: %v, want %v", c.as, c.q, a.Rows, want)
+			}
+		}
+		for _, q := range refused {
+			if a, err := f.ask(t, "acme-retail", "admin", q); err == nil {
+				t.Errorf("%q answered %v; it should be refused", q, a.Rows)
+			}
+		}
+	})
+}
+
+func TestSixthRound(t *testing.T) {
+	checkRound(t, func(d store.Dialect) []roundCase {
+		return []roundCase{
 			// "still with us" of people hired in a period: employed today
 			{"acme-retail", "admin", "staff hired in 2026 who are still with us", "select count(*) from employees e where e.hire_date >= '2026-01-01' and " + active, ""},
 			// "per week" is the unit of a contract, not a grouping by hire week
@@ -374,34 +408,14 @@ func TestSixthRound(t *testing.T) {
 			// the second review: "I hired" leaves the asker out of their own hires
 			{"acme-retail", "manager:E0002", "how many people did I hire in 2012", "", "select count(*) from employees e where e.tenant_id = {t} and e.employee_id <> 'E0002' and e.hire_date between '2012-01-01' and '2012-12-31' and e.employee_id in (" + teamIn("E0002") + ")"},
 			{"acme-retail", "admin", "show Anna Roux", "select count(*) from employees where tenant_id = {t} and first_name = 'Anna' and last_name = 'Roux' and end_date < '2026-11-25'", ""},
-		} {
-			a, err := f.ask(t, c.tenant, c.as, c.q)
-			if err != nil {
-				t.Errorf("%s %q: %v", c.as, c.q, err)
-				continue
-			}
-			if c.rows != "" {
-				if want := int(query(c.tenant, c.rows)); len(a.Rows) != want || want == 0 {
-					t.Errorf("%s %q: %d rows, want %d: %v", c.as, c.q, len(a.Rows), want, a.Rows)
-				}
-				continue
-			}
-			if want := query(c.tenant, c.value); len(a.Rows) != 1 || ask.Number(a.Rows[0][len(a.Rows[0])-1]) != want {
-				t.Errorf("%s %q: %v, want %v", c.as, c.q, a.Rows, want)
-			}
 		}
-		for _, q := range []string{"average hourly wage per month", "average age by year", "cost of absences last month", "overtime cost last month",
-			"which employees took sick leave only?", "rank departments by size in descending order", "who is on vacation and sick leave today",
-			"median and average wage by location", "who's working with Nora David tomorrow", "cashiers working tomorrow and friday",
-			"remote teaching hours by location this year", "average wage of cashiers no sorry stock clerks",
-			"longest sick leave this year - who and how many days", "how many of our employees live in Lyon",
-			"shortest and longest shift last month", "min and max shift length last month",
-			"which department has the highest and lowest average wage"} {
-			if a, err := f.ask(t, "acme-retail", "admin", q); err == nil {
-				t.Errorf("%q answered %v: a person's number as it is today, grouped by hire dates", q, a.Rows)
-			}
-		}
-	})
+	}, []string{"average hourly wage per month", "average age by year", "cost of absences last month", "overtime cost last month",
+		"which employees took sick leave only?", "rank departments by size in descending order", "who is on vacation and sick leave today",
+		"median and average wage by location", "who's working with Nora David tomorrow", "cashiers working tomorrow and friday",
+		"remote teaching hours by location this year", "average wage of cashiers no sorry stock clerks",
+		"longest sick leave this year - who and how many days", "how many of our employees live in Lyon",
+		"shortest and longest shift last month", "min and max shift length last month",
+		"which department has the highest and lowest average wage"})
 }
 
 // TestEveryAggregateOfAList: "min/max hourly wage per location" gave the

@@ -38,6 +38,12 @@ func (tr *TimeRange) Resolve(now time.Time) error {
 	return nil
 }
 
+// isoWeekStart is the Monday of ISO week n of year: week 1 holds 4 January.
+func isoWeekStart(year, n int) time.Time {
+	jan4 := time.Date(year, 1, 4, 0, 0, 0, 0, time.UTC)
+	return startOf("week", jan4).AddDate(0, 0, 7*(n-1))
+}
+
 func startOf(unit string, t time.Time) time.Time {
 	t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	switch unit {
@@ -84,6 +90,9 @@ var (
 	reWeekday     = regexp.MustCompile(`^(this|last|next) (` + weekdayNames + `)$`)
 	reEdge        = regexp.MustCompile(`^(start|end) of (.+)$`)
 	reWeekOf      = regexp.MustCompile(`^week of (.+)$`)
+	reISOWeek     = regexp.MustCompile(`^iso week (\d{1,2})(?: (\d{4}|this year|last year))?$`)
+	reSameLast    = regexp.MustCompile(`^same (week|month|quarter) last year$`)
+	reSeason      = regexp.MustCompile(`^(this |last )?(spring|summer|autumn)(?: (\d{4}|this year|last year))?$`)
 	reWeekend     = regexp.MustCompile(`^(this|last|next) weekend$`)
 	reFromTo      = regexp.MustCompile(`^from (.+) to (.+)$`)
 	reSince       = regexp.MustCompile(`^since (\d{4}-\d{2}-\d{2})$`)
@@ -307,6 +316,65 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		}
 		t, _ := time.Parse(day, from)
 		s := startOf("week", t)
+		return f(s, s.AddDate(0, 0, 6))
+	}
+	if expr == "weekend before last" {
+		s := startOf("week", today).AddDate(0, 0, 5-14)
+		return f(s, s.AddDate(0, 0, 1))
+	}
+	if m := reSameLast.FindStringSubmatch(expr); m != nil {
+		// "the same month last year": this month's span, a year back (whole)
+		s := startOf(m[1], today.AddDate(-1, 0, 0))
+		if m[1] == "week" {
+			// the ISO week of that number a year back
+			_, n := today.ISOWeek()
+			s = isoWeekStart(today.Year()-1, n)
+		}
+		return f(s, add(m[1], s, 1).AddDate(0, 0, -1))
+	}
+	if m := reSeason.FindStringSubmatch(expr); m != nil {
+		// spring March–May, summer June–August, autumn September–
+		// November; with no year the latest that has begun ("last": that
+		// has ended)
+		first := map[string]time.Month{"spring": time.March, "summer": time.June, "autumn": time.September}[m[2]]
+		year := today.Year()
+		switch m[3] {
+		case "this year":
+		case "last year":
+			year--
+		case "":
+			begun := time.Date(year, first, 1, 0, 0, 0, 0, time.UTC)
+			if m[1] == "last " {
+				begun = begun.AddDate(0, 3, 0)
+			}
+			if today.Before(begun) {
+				year--
+			}
+		default:
+			year = atoi(m[3])
+		}
+		s := time.Date(year, first, 1, 0, 0, 0, 0, time.UTC)
+		return f(s, s.AddDate(0, 3, -1))
+	}
+	if m := reISOWeek.FindStringSubmatch(expr); m != nil {
+		// "week 45": that ISO week of the year named, else of the latest
+		// year in which it has begun (as "in March" is the latest March)
+		n := atoi(m[1])
+		year := today.Year()
+		switch m[2] {
+		case "", "this year":
+		case "last year":
+			year--
+		default:
+			year = atoi(m[2])
+		}
+		s := isoWeekStart(year, n)
+		if m[2] == "" && s.After(today) {
+			s = isoWeekStart(year-1, n)
+		}
+		if y, w := s.ISOWeek(); n < 1 || w != n || y != s.Year() && n > 1 {
+			return "", "", errcode.New(errcode.NotUnderstood, "%d has no ISO week %d: weeks are numbered 1 to 52 or 53", year, n)
+		}
 		return f(s, s.AddDate(0, 0, 6))
 	}
 	if m := reVs.FindStringSubmatch(expr); m != nil {

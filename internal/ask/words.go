@@ -69,6 +69,15 @@ func (st *parseState) readWords() error {
 		topN := it.pos >= 2 && isNumber(st.toks[it.pos-1]) && (st.toks[it.pos-2] == "top" || st.toks[it.pos-2] == "bottom") || prev == "top" || prev == "bottom"
 		grouping := groupWords[prev] && prev != "between" || prev == "between" && len(st.dims) == 0 && !st.hasValueAfter(k) || topN ||
 			((prev == "and" || prev == "then") && len(st.dims) > 0 && k > 1 && items[k-2].isDim())
+		// "hours worked in total across all our sites": summed over them,
+		// one total ("the lowest paid across all departments" is of each)
+		acrossAll := false
+		if prev == "across" && reTotal.MatchString(" "+strings.Join(st.toks, " ")+" ") {
+			for j := it.pos - 1; j >= 0 && st.toks[j] != "across"; j-- {
+				acrossAll = acrossAll || st.toks[j] == "all"
+			}
+			grouping = grouping && !acrossAll
+		}
 		// "each kitchen employee": a person per row, of that value
 		if k := it.pos - 2; k >= 0 && (st.toks[k] == "each" || st.toks[k] == "every") && st.isValueWord(it.pos-1) && slices.ContainsFunc(it.meanings, func(mn meaning) bool { return mn.kind == "dim" && mn.name == "employee" }) {
 			grouping = true
@@ -144,7 +153,7 @@ func (st *parseState) readWords() error {
 		case dim != "":
 			// a dimension word that groups nothing: "the Finance department",
 			// "whose job is engineer" — it names the values beside it
-			used = st.nearValue(k) || dim == "employee" || dim == "manager" || dim == st.subject ||
+			used = acrossAll || st.nearValue(k) || dim == "employee" || dim == "manager" || dim == st.subject ||
 				st.colDim(dim) || st.which(it)
 		}
 		if used {
@@ -154,8 +163,13 @@ func (st *parseState) readWords() error {
 			}
 			// "by the front desk", "top 5 by hours worked": by whom, by what;
 			// "of every male": all of them
-			if (prev == "by" || prev == "every" || prev == "each" || prev == "all") && (len(values) > 0 && !(grouping && dim != "") || measure != "" && dim == "") {
+			if (prev == "by" || prev == "every" || prev == "each" || prev == "all") && (len(values) > 0 && !(grouping && dim != "") || measure != "" && dim == "") || acrossAll {
 				st.usePrev(it.pos)
+			}
+			// "top 5 teachers by total hours", "rank departments by average
+			// hourly wage": by the measure, its aggregate's words between
+			if k := st.byBeforeAggregate(it.pos); k >= 0 && (measure != "" && dim == "" || len(values) > 0 && values[0].name == "absence_type") {
+				st.used[k] = true
 			}
 		}
 	}
@@ -248,6 +262,22 @@ func (st *parseState) prevWord(i int) string {
 }
 
 // usePrev reads the grouping words before word i.
+// byBeforeAggregate is where "by" is before position i when only an
+// aggregate's words stand between ("by total", "by the average", "by
+// number of"), or -1.
+func (st *parseState) byBeforeAggregate(i int) int {
+	k := i - 1
+	for k >= 0 && aggregateWords[st.toks[k]] {
+		k--
+	}
+	if k >= 0 && k < i-1 && st.toks[k] == "by" {
+		return k
+	}
+	return -1
+}
+
+var aggregateWords = wordSet(`total average avg mean median number count sum amount overall combined the of`)
+
 func (st *parseState) usePrev(i int) {
 	for k := i - 1; k >= 0; k-- {
 		t := st.toks[k]

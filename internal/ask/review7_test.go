@@ -1,0 +1,50 @@
+package ask_test
+
+import (
+	"testing"
+
+	"github.com/scry-dev/scry/internal/store"
+)
+
+// TestSeventhRound holds what the seventh round of outside questions and
+// review found answered wrongly.
+func TestSeventhRound(t *testing.T) {
+	checkRound(t, func(d store.Dialect) []roundCase {
+		return []roundCase{
+			// "who" inside a share is the whole's clause, not a list of people
+			{"bistro-group", "admin", "what percentage of staff who are part-time are women", "",
+				"select round(100.0 * sum(case when e.gender = 'female' then 1 else 0 end) / count(*), 2) from employees e where e.contract_type = 'part_time' and " + active},
+			// the people on sick leave are the whole, the kitchen the part
+			{"bistro-group", "admin", "what share of employees on sick leave are in the kitchen", "",
+				"select round(100.0 * sum(case when e.department = 'Kitchen' then 1 else 0 end) / count(*), 2) from employees e where " + active + " and " + hadIn("sick_leave", "1900-01-01", "2026-11-25")},
+			// the sick leave is shared out (its days), not the staff counted
+			{"bistro-group", "admin", "share of sick leave by kitchen staff", "",
+				"select round(100.0 * sum(case when e.department = 'Kitchen' then a.days else 0 end) / sum(a.days), 2) from absences a join employees e on e.tenant_id = a.tenant_id and e.employee_id = a.employee_id where a.tenant_id = {t} and a.type = 'sick_leave' and a.start_date <= '2026-11-25'"},
+			// a shift to come is planned: its length is not "—"
+			{"acme-retail", "employee:E0029", "how long is my shift tomorrow", "",
+				"select avg(hours) from shifts where tenant_id = {t} and employee_id = 'E0029' and date = '2026-11-26' and status = 'planned'"},
+			// the round's outside set (phrasings36): "everyone" is who is
+			// counted, not a list; "across all" sums; exceptions in other words
+			{"acme-retail", "admin", "headcount per department, everyone except Retail please",
+				"select count(distinct e.department) from employees e where e.department <> 'Retail' and " + active, ""},
+			{"acme-retail", "admin", "How many hours were worked last month in total, across all our sites other than Lyon?", "",
+				"select round(cast(sum(hours) as numeric), 2) from shifts where tenant_id = {t} and status = 'worked' and location <> 'Lyon' and date between '2026-10-01' and '2026-10-31'"},
+			{"acme-retail", "admin", "Planned hours next week by department - leave out Logistics",
+				"select count(distinct e.department) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'planned' and s.date between '2026-11-30' and '2026-12-06' and e.department <> 'Logistics'", ""},
+			{"acme-retail", "admin", "List everyone in marketing besides Louise David.",
+				"select count(*) from employees e where e.department = 'Marketing' and not (e.first_name = 'Louise' and e.last_name = 'David') and " + active, ""},
+			{"bistro-group", "manager:E0031", "headcount on my team not counting me", "",
+				"select count(*) from employees e where e.employee_id <> 'E0031' and e.employee_id in (" + teamIn("E0031") + ") and " + active},
+			// "compared with" sets the two side by side, even when counting
+			{"acme-retail", "admin", "number of sick leaves this year: Paris compared with Lille", "select 2", ""},
+			// excluding the planned shifts leaves the hours worked
+			{"bistro-group", "admin", "Total hours this month, excluding planned shifts", "",
+				"select round(cast(sum(hours) as numeric), 2) from shifts where tenant_id = {t} and status = 'worked' and date between '2026-11-01' and '2026-11-25'"},
+			// experience is time here
+			{"acme-retail", "admin", "which cashier has been here the shortest time", "",
+				"select round(cast(min(" + yearsBetween(d, "e.hire_date", "'2026-11-25'") + ") as numeric), 2) from employees e where e.position = 'Cashier' and " + active},
+			// "top 5 … by total hours": by the measure, its aggregate between
+			{"maple-district", "admin", "Top 5 teachers by total hours worked last month.", "select 5", ""},
+		}
+	}, []string{"how long has Nora David been store manager", "how long has Nora David been a manager"})
+}
