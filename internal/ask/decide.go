@@ -264,13 +264,11 @@ func (st *parseState) decide() error {
 		return notUnderstoodf("scry did not understand what to count: name it (\"how many employees\", \"how many shifts last week\")")
 	}
 	if measure == "hours_worked" && filterVals["status"] != nil && filterVals["status"][0] == "planned" {
-		if st.negated["status"] {
-			// "total hours this month, excluding planned shifts": the hours
-			// worked, which planned shifts never are
-			filterVals["status"] = nil
-		} else {
+		if !st.negated["status"] {
 			measure, filterVals["status"] = "planned_hours", nil
 		}
+		// "total hours this month, excluding planned shifts": the hours
+		// worked (the filter stays, so a period to come is not read as planned)
 	}
 	// "who hasn't worked a shift this week": worked shifts, none of them
 	statusNegated := st.negated["status"] && len(filterVals["status"]) == 1 && filterVals["status"][0] == "worked" && (measure == "shifts" || measure == "hours_worked" || measure == "")
@@ -538,11 +536,18 @@ func (st *parseState) decide() error {
 			return notUnderstoodf("scry gives breaks in minutes; ask without \"in hours\"")
 		case filterVals["status"] != nil && filterVals["status"][0] != "worked":
 			return notUnderstoodf("scry reads the breaks of worked shifts only")
-		case measure == "break_length" && !average && (reTotal.MatchString(orig) || counting && minutes):
+		case measure == "break_length" && !average && (reTotal.MatchString(orig) || counting && minutes || reBreakMinuteNoun.MatchString(orig)):
+			// "break minutes by department": minutes as a quantity, summed
+			// as "hours by department" are
 			measure = "break_total"
 		case !average && !minutes && (counting || most || least):
 			return notUnderstoodf("scry cannot count breaks: a shift holds its minutes of break, not how many; ask for their minutes (\"total break minutes last week\", \"average break by department\")")
 		}
+	}
+	// "the average break next week for worked shifts": worked ones, said
+	// (a period to come would otherwise read its planned shifts)
+	if (measure == "shift_length" || measure == "break_length" || measure == "break_total") && filterVals["status"] == nil && strings.Contains(orig, " worked ") {
+		filterVals["status"] = []string{"worked"}
 	}
 	// "the total duration of shifts": their hours, not one shift's average
 	if measure == "shift_length" && !average && reTotal.MatchString(orig) && len(q.Aggs) == 0 {
@@ -551,9 +556,10 @@ func (st *parseState) decide() error {
 	q.Measure = measure
 	if ms := st.p.model.Measures[measure]; ms.Entity == "absences" {
 		switch {
-		case measure != "absence_cases" && (filterVals["weekday"] != nil || hasFilter(q, "weekday")):
-			// an absence's days span several weekdays; its weekday is its start's
-			st.fail = notUnderstoodf("scry cannot count absence days by day of the week (an absence spans several days); ask for the absences that started on that day (\"how many sick leaves started on a Monday\")")
+		case filterVals["weekday"] != nil || hasFilter(q, "weekday"):
+			// an absence's days span several weekdays: the weekday of its
+			// start would miss a leave that covers a weekend from Thursday
+			st.fail = notUnderstoodf("scry cannot yet keep absences by day of the week (an absence spans several days); ask about the absences of the whole period")
 			return nil
 		case q.Time != nil && strings.Contains(q.Time.Expr, " vs "):
 			// side by side, an absence counts in the period it starts in; asked
@@ -979,6 +985,20 @@ func (st *parseState) decide() error {
 		// after the verb define the part, those before it the whole.
 		q.Kind = "number"
 		q.ShareWhere, q.Filters = st.splitShare(orig, q.Filters)
+		if st.sharesAbsence(orig, filterVals["absence_type"]) {
+			// "the share of sick leave taken by kitchen staff": the sick leave
+			// is the whole; with nothing else ("… taken in October") the
+			// part would be a period, which a share here never is
+			for _, f := range q.ShareWhere {
+				if f.Field == "absence_type" {
+					q.Filters = append(q.Filters, f)
+				}
+			}
+			q.ShareWhere = slices.DeleteFunc(q.ShareWhere, func(f Filter) bool { return f.Field == "absence_type" })
+			if len(q.ShareWhere) == 0 {
+				return notUnderstoodf("scry gives the share of absences that meet a condition on people (\"the share of sick leave taken by kitchen staff\"), not of one period within another")
+			}
+		}
 		// "the hours worked … were worked remotely": worked is the
 		// measure's own status, not a part of it
 		if ms := st.p.model.Measures[q.Measure]; ms.Status != "" && len(q.ShareWhere) > 1 {
@@ -1039,6 +1059,12 @@ func (st *parseState) decide() error {
 	if q.Kind == "number" && reWhoAsked.MatchString(orig) {
 		st.refuse(notUnderstoodf("scry did not understand \"who\" here: this answer is one number, which names no one; ask for the number alone, or who (\"who worked the most hours last month\")"))
 		return nil
+	}
+	// "are there at least 10 employees in Logistics": a number of people,
+	// which says yes or no; each person is one, so a list kept by it is
+	// empty or everyone
+	if q.Kind == "people" && q.Measure == "headcount" && q.Having != nil && len(q.Dimensions) == 0 {
+		q.Kind, q.Having = "number", nil
 	}
 	if q.Kind == "people" && (most || least) && q.Limit == 0 && q.Measure != "" {
 		q.Limit = 1
@@ -1815,6 +1841,8 @@ var reTimeOff = regexp.MustCompile(` (?:off|leave|vacation|holiday|absent|away|s
 var reBreakMinutes = regexp.MustCompile(` (?:minute|min|time|hour|long|length|duration|average|avg|mean)\b| how much `)
 
 // reBreakHours: breaks asked in hours, which scry gives in minutes.
+var reBreakMinuteNoun = regexp.MustCompile(` break minute\b| minute of break\b`)
+
 var reBreakHours = regexp.MustCompile(` in hour\b| break hour\b| hour of break\b| hour (?:on|of|spent on) break\b`)
 
 // bareCount are the words of a count that names nothing ("how many?").

@@ -883,7 +883,7 @@ func prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scop
 			// planned, where worked ones would be none
 			q.Filters = append(slices.Clone(q.Filters), Filter{Field: "status", Values: []string{"planned"}})
 		}
-		if q.Measure == "hours_worked" && toCome {
+		if q.Measure == "hours_worked" && toCome && !slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "status" && f.Negate }) {
 			q.Measure = "planned_hours"
 			// "who worked the most hours next week": the verb's status goes
 			// with it, or no planned shift would pass

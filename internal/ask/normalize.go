@@ -203,30 +203,34 @@ var reTyped = []struct {
 	// the other words of an exception: "besides Lucie", "apart from me",
 	// "leave out Logistics", "… , dishwashers aside"
 	{regexp.MustCompile(`\b(?:besides|apart from|aside from)\b`), " except "},
-	{regexp.MustCompile(`\b(?:leave|leaving|leaves|setting|set) (?:out|aside)\b`), " excluding "},
+	{regexp.MustCompile(`(^|[,;:(]|\s[\-–—]|\b(?:and|but|please|pls))\s*(?:leave|leaving|setting|set) (?:out|aside)\b`), "$1 excluding "},
 	{regexp.MustCompile(`\b(?:except|excluding|other\s+than|not\s+counting|not\s+including|but\s+not|without)\s+(?:for\s+)?(?:me|myself)\b`), " notme "},
-	{regexp.MustCompile(`[,;(\-–—]\s*((?:the )?[a-z]+(?: [a-z]+)?)\s+aside\b`), " except $1 "},
+	{regexp.MustCompile(`(?:[,;(]|\s[\-–—])\s*((?:the )?[a-z-]+(?: [a-z-]+)?)\s+aside\b`), " except $1 "},
 	// experience is time here: "the least experienced cashier" is the
 	// newest, "been here the shortest time" the shortest tenure
-	{regexp.MustCompile(`\bmost experienced\b`), " most senior "},
-	{regexp.MustCompile(`\b(?:least experienced|least senior|most junior)\b`), " newest "},
+	{regexp.MustCompile(`^((?:who|which (?:employee|person|staff|worker|one))\b[^,?]{0,30}?)\bmost experienced\b`), "$1 most senior "},
+	{regexp.MustCompile(`^((?:who|which (?:employee|person|staff|worker|one))\b[^,?]{0,30}?)\b(?:least experienced|least senior|most junior)\b`), "$1 newest "},
 	{regexp.MustCompile(`\b(?:(?:has|have|had)\s+)?been (?:here|with us|with the company|employed) (?:for )?(?:the )?(shortest|longest)(?: time| while)?\b`), " has the $1 tenure "},
 	// "are there any cashiers in Nantes?", "any temps in Lille?": which
 	// (none is an empty list)
-	{regexp.MustCompile(`^\s*(?:(?:are|were) there (?:any )?|any )`), " which "},
+	{regexp.MustCompile(`^\s*(?:(?:are|were) there any|any)\s+((?:[a-z-]+ )?(?:staff|employees|people|workers|[a-z-]+s)\b)`), " which $1 "},
 	// "did I work more in October or in September", "how do my hours last
 	// month compare with the month before": the two periods side by side
 	{regexp.MustCompile(`\b(work|worked) (?:more|fewer|less) (in|during|for) (` + periodRE + `) or (?:in |during |for )?(` + periodRE + `)\b`), " $1 hours $2 $3 vs $4 "},
 	{regexp.MustCompile(`\b(?:more|fewer|less)\b((?: [a-z]+){0,3}?) (in|during|for) (` + periodRE + `) or (?:in |during |for )?(` + periodRE + `)\b`), "$1 $2 $3 vs $4 "},
-	{regexp.MustCompile(`^\s*how (?:do|does|did) (.+?) compare (?:with|to|against) (` + periodRE + `)\b`), " $1 vs $2 "},
+	// ("how do hours …" reads "worked hours" by then: "do hours" is "worked hours" above)
+	{regexp.MustCompile(`^\s*how\s+(?:do|does|did|worked)\s+(.+?)\s+compare\s+(?:with|to|against)\s+(` + periodRE + `)\b`), " $1 vs $2 "},
 	// periods in other words: "mid-October" (its 15th), "from October 15
 	// on" (since), "the last full week" (last week)
-	{regexp.MustCompile(`\bmid[- ]?(` + monthWordRE + `)\b`), " $1 15 "},
+	{regexp.MustCompile(`\b(from|since|after|before|until|till) mid[- ]?(` + monthWordRE + `)\b`), " $1 $2 15 "},
 	{regexp.MustCompile(`\bfrom\s+(` + monthWordRE + `\s+\d{1,2}(?:\s+(?:19|20)\d\d)?)\s+(?:on|onwards?|onward|forward)\b`), " since $1 "},
 	{regexp.MustCompile(`\b(?:the )?(last|previous|past) (?:full|complete|whole) (week|month|quarter|year)\b`), " $1 $2 "},
+	{regexp.MustCompile(`\b(?:(?:over|during|in|on|for)\s+)?(?:the\s+)?(?:last|past|previous)\s+(\d+|two|three|four|five|six)\s+weekends\b`), " on weekends in the last $1 weeks "},
 	// "already left", "already worked 100 hours": by now, as said without
 	{regexp.MustCompile(`\balready\b`), " "},
-	{regexp.MustCompile(`\bupcoming\b`), " planned "},
+	// "upcoming shifts this month": planned from today to the month's end
+	{regexp.MustCompile(`\bupcoming\s+(shifts?|hours)\b(.*?)\bthis\s+(week|month|quarter|year)\b`), " planned $1$2 the rest of this $3 "},
+	{regexp.MustCompile(`\bupcoming\s+(shifts?|hours)\b`), " planned $1 "},
 	// a dashboard's shorthand for contracts: "pt staff", "hr team pt vs ft"
 	{regexp.MustCompile(`\bpt\b`), " part-time "},
 	{regexp.MustCompile(`\bft\b`), " full-time "},
@@ -301,7 +305,7 @@ func normalizeWords(q string) ([]string, []string) {
 	for _, t := range reTyped {
 		s = t.re.ReplaceAllString(s, t.out)
 	}
-	s = hiresByAsker(howLong(s))
+	s = eachOfMine(hiresByAsker(howLong(s)))
 	s = reWeekdayShort.ReplaceAllStringFunc(s, func(w string) string { return " " + weekdayShort[strings.TrimSuffix(w, ".")] + " " })
 	s = weekdayRanges(s)
 	s = bareDates(s)
@@ -684,6 +688,22 @@ func howLong(s string) string {
 		return strings.Replace(s, m[0], " how many days "+m[1]+" "+m[2]+" "+m[3]+" ", 1)
 	}
 	return s
+}
+
+// eachOfMine: "how many hours did each of my line cooks work" is a row
+// for each line cook of the asker's team ("each of my stores" groups by
+// store, as without "my").
+var (
+	reEachOfMine = regexp.MustCompile(`\beach\s+of\s+my\s+([a-z]+)\b`)
+	groupNouns   = wordSet(`store school site location department dept position job role shop restaurant hotel branch office week month quarter year day shift`)
+)
+
+func eachOfMine(s string) string {
+	m := reEachOfMine.FindStringSubmatchIndex(s)
+	if m == nil || groupNouns[singular(s[m[2]:m[3]])] {
+		return s
+	}
+	return s[:m[0]] + " each " + s[m[2]:] + " on my team "
 }
 
 // hiresByAsker: "receptionists I've taken on this year", "who did we

@@ -530,6 +530,9 @@ var timeRules = []timeRule{
 	}},
 	// "between 1 and 15 November" (the month moved next to its day above)
 	{rx(`(?:from|between) (?:the )?(\d{1,2}) (?:and|to|until|till) ` + monthRE + ` (\d{1,2})(?: (\d{4}))?`), func(m []string) string {
+		if atoi(m[1]) > atoi(m[3]) {
+			return "days reversed" // "from 20 to 3 November": no period scry can read
+		}
 		if m[4] != "" {
 			return fmt.Sprintf("between %s-%02d-%02d and %s-%02d-%02d", m[4], monthIndex(m[2]), atoi(m[1]), m[4], monthIndex(m[2]), atoi(m[3]))
 		}
@@ -558,7 +561,7 @@ var timeRules = []timeRule{
 	{rx(`since ` + monthRE + ` (\d{1,2})`), func(m []string) string { return fmt.Sprintf("since %02d-%02d", monthIndex(m[1]), atoi(m[2])) }},
 	{rx(`since ` + monthRE), func(m []string) string { return fmt.Sprintf("since %02d-01", monthIndex(m[1])) }},
 	// a week by its ISO number: "week 45", "in wk 7 of 2025"
-	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(?:iso )?(?:week|wk|cw) (?:number |no |nr )?(\d{1,2})` + yearRE), func(m []string) string { return "iso week " + m[1] + yearOf(m[2]) }},
+	{rx(`(?:in|during|for|over|of|the|iso) (?:the )?(?:iso )?(?:week|wk|cw) (?:number |no |nr )?(\d{1,2})` + yearRE), func(m []string) string { return "iso week " + m[1] + yearOf(m[2]) }},
 	// one day: "on June 1st", "Saturday Nov 21", "21 November 2025", "Christmas Eve last year"
 	{rx(`(?:(?:in|during|for|over) )?(?:the )?week (?:of|starting|beginning) (?:(?:the )?` + weekdayRE + ` )?` + monthRE + ` (\d{1,2})(?: (\d{4}))?`), func(m []string) string {
 		return "week of " + strings.TrimPrefix(dayExpr(m[1], m[2], atoi(m[3]), m[4]), "on ")
@@ -600,7 +603,7 @@ func atoi(s string) int { n, _ := strconv.Atoi(s); return n }
 var (
 	reShareWord = regexp.MustCompile(` (?:share|percentage|percent|proportion|ratio|fraction)\b`)
 	reShareVerb = regexp.MustCompile(` (?:are|is|were|was|who|that|have|has|had|took|take|taken|got|work|worked|on|start|started|end|ended|finish|finished|began|ran)\b`)
-	reMainVerb  = regexp.MustCompile(` (?:are|is|were|was)\b`)
+	reMainVerb  = regexp.MustCompile(` (?:are|is|were|was|have|has|had|work|works|worked|took|take|takes|got|get|gets)\b`)
 	// reMeasureVerb: before "worked", a measure's own words ("hours worked"),
 	// which is not the verb that names the part
 	reMeasureVerb = regexp.MustCompile(` (?:hour|shift|day|time) $`)

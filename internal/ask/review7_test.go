@@ -45,6 +45,35 @@ func TestSeventhRound(t *testing.T) {
 				"select round(cast(min(" + yearsBetween(d, "e.hire_date", "'2026-11-25'") + ") as numeric), 2) from employees e where e.position = 'Cashier' and " + active},
 			// "top 5 … by total hours": by the measure, its aggregate between
 			{"maple-district", "admin", "Top 5 teachers by total hours worked last month.", "select 5", ""},
+			// "each of my waiters": a row for each of the team's
+			{"bistro-group", "manager:E0031", "planned hours for each of my waiters next week",
+				"select count(distinct s.employee_id) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and e.position = 'Waiter' and s.status = 'planned' and s.date between '2026-11-30' and '2026-12-06' and s.employee_id in (" + teamIn("E0031") + ")", ""},
+			// a position before a fact noun describes the facts: one total
+			{"maple-district", "admin", "Teacher hours worked in Q1?", "",
+				"select round(cast(sum(s.hours) as numeric), 2) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and e.position = 'Teacher' and s.status = 'worked' and s.date between '2026-01-01' and '2026-03-31'"},
+			// the weekends of the last two weeks
+			{"bistro-group", "admin", "how many hours did the front desk work over the last two weekends", "",
+				"select round(cast(sum(s.hours) as numeric), 2) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and e.department = 'Front Desk' and s.status = 'worked' and s.date in ('2026-11-14', '2026-11-15', '2026-11-21', '2026-11-22')"},
+			// two periods side by side
+			{"acme-retail", "employee:E0029", "did I work more in October or September", "select 2", ""},
+			// the review: a yes/no number of people is their number
+			{"bistro-group", "admin", "are there at least 10 employees in housekeeping", "",
+				"select count(*) from employees e where e.department = 'Housekeeping' and " + active},
+			// the main verb may be "have" or "work"
+			{"acme-retail", "admin", "what share of employees who are part-time have taken sick leave this year", "",
+				"select round(100.0 * sum(case when " + hadIn("sick_leave", "2026-01-01", "2026-11-25") + " then 1 else 0 end) / count(*), 2) from employees e where e.contract_type = 'part_time' and " + active},
+			// excluding planned shifts of a period to come: nothing worked yet
+			{"bistro-group", "admin", "total hours next week excluding planned shifts", "", "select 0"},
+			// "compare … across all departments" still groups
+			{"bistro-group", "admin", "compare total hours worked across all departments last month",
+				"select count(distinct e.department) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-10-01' and '2026-10-31'", ""},
+			// "upcoming" of absences is still from today on
+			{"bistro-group", "admin", "how many upcoming sick days", "",
+				"select sum(days) from absences where tenant_id = {t} and type = 'sick_leave' and end_date >= '2026-11-25'"},
 		}
-	}, []string{"how long has Nora David been store manager", "how long has Nora David been a manager"})
+	}, []string{"how long has Nora David been store manager", "how long has Nora David been a manager",
+		"which department is the least experienced", "what share of sick leave was taken in October",
+		"who worked more than 40 hours per week 3 times", "hours worked from 20 to 3 November",
+		// an absence's weekday would be its start's: a leave over a weekend from Thursday was missed
+		"who was on vacation on weekends in the last 2 weeks"})
 }

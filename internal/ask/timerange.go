@@ -44,6 +44,12 @@ func isoWeekStart(year, n int) time.Time {
 	return startOf("week", jan4).AddDate(0, 0, 7*(n-1))
 }
 
+// isISOWeek: the week that begins on s is ISO week n of its year.
+func isISOWeek(s time.Time, n int) bool {
+	_, w := s.ISOWeek()
+	return n >= 1 && w == n
+}
+
 func startOf(unit string, t time.Time) time.Time {
 	t = time.Date(t.Year(), t.Month(), t.Day(), 0, 0, 0, 0, time.UTC)
 	switch unit {
@@ -123,6 +129,8 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		return f(today.AddDate(0, 0, 1), today.AddDate(0, 0, 1))
 	case "upcoming":
 		return today.Format(day), "", nil
+	case "days reversed":
+		return "", "", errcode.New(errcode.NotUnderstood, "the first day of that range comes after its last; name them in order (\"between 3 and 20 November\")")
 	case "to date":
 		return "", today.Format(day), nil
 	}
@@ -324,11 +332,13 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 	}
 	if m := reSameLast.FindStringSubmatch(expr); m != nil {
 		// "the same month last year": this month's span, a year back (whole)
-		s := startOf(m[1], today.AddDate(-1, 0, 0))
+		s := startOf(m[1], time.Date(today.Year()-1, today.Month(), 1, 0, 0, 0, 0, time.UTC))
 		if m[1] == "week" {
 			// the ISO week of that number a year back
-			_, n := today.ISOWeek()
-			s = isoWeekStart(today.Year()-1, n)
+			y, n := today.ISOWeek()
+			if s = isoWeekStart(y-1, n); !isISOWeek(s, n) {
+				return "", "", errcode.New(errcode.NotUnderstood, "%d has no ISO week %d; ask for a week by its dates", y-1, n)
+			}
 		}
 		return f(s, add(m[1], s, 1).AddDate(0, 0, -1))
 	}
@@ -338,11 +348,11 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		// has ended)
 		first := map[string]time.Month{"spring": time.March, "summer": time.June, "autumn": time.September}[m[2]]
 		year := today.Year()
-		switch m[3] {
-		case "this year":
-		case "last year":
+		switch {
+		case m[1] == "this " && m[3] == "", m[3] == "this year":
+		case m[3] == "last year":
 			year--
-		case "":
+		case m[3] == "":
 			begun := time.Date(year, first, 1, 0, 0, 0, 0, time.UTC)
 			if m[1] == "last " {
 				begun = begun.AddDate(0, 3, 0)
@@ -360,7 +370,7 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		// "week 45": that ISO week of the year named, else of the latest
 		// year in which it has begun (as "in March" is the latest March)
 		n := atoi(m[1])
-		year := today.Year()
+		year, _ := today.ISOWeek()
 		switch m[2] {
 		case "", "this year":
 		case "last year":
@@ -369,10 +379,10 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 			year = atoi(m[2])
 		}
 		s := isoWeekStart(year, n)
-		if m[2] == "" && s.After(today) {
-			s = isoWeekStart(year-1, n)
+		for k := 1; m[2] == "" && k < 8 && (s.After(today) || !isISOWeek(s, n)); k++ {
+			s = isoWeekStart(year-k, n) // the latest such week that has begun
 		}
-		if y, w := s.ISOWeek(); n < 1 || w != n || y != s.Year() && n > 1 {
+		if !isISOWeek(s, n) {
 			return "", "", errcode.New(errcode.NotUnderstood, "%d has no ISO week %d: weeks are numbered 1 to 52 or 53", year, n)
 		}
 		return f(s, s.AddDate(0, 0, 6))

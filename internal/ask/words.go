@@ -72,7 +72,7 @@ func (st *parseState) readWords() error {
 		// "hours worked in total across all our sites": summed over them,
 		// one total ("the lowest paid across all departments" is of each)
 		acrossAll := false
-		if prev == "across" && reTotal.MatchString(" "+strings.Join(st.toks, " ")+" ") {
+		if whole := " " + strings.Join(st.toks, " ") + " "; prev == "across" && reTotal.MatchString(whole) && !reBreakdown.MatchString(whole) {
 			for j := it.pos - 1; j >= 0 && st.toks[j] != "across"; j-- {
 				acrossAll = acrossAll || st.toks[j] == "all"
 			}
@@ -168,7 +168,7 @@ func (st *parseState) readWords() error {
 			}
 			// "top 5 teachers by total hours", "rank departments by average
 			// hourly wage": by the measure, its aggregate's words between
-			if k := st.byBeforeAggregate(it.pos); k >= 0 && (measure != "" && dim == "" || len(values) > 0 && values[0].name == "absence_type") {
+			if k := st.byBeforeAggregate(it.pos); k >= 0 && (measure != "" || len(values) > 0 && values[0].name == "absence_type") {
 				st.used[k] = true
 			}
 		}
@@ -275,6 +275,9 @@ func (st *parseState) byBeforeAggregate(i int) int {
 	}
 	return -1
 }
+
+// reBreakdown: words that ask for groups side by side.
+var reBreakdown = regexp.MustCompile(` (?:compare|compared|comparison|breakdown|broken|split|distribution|each|per|by|vs|versus)\b`)
 
 var aggregateWords = wordSet(`total average avg mean median number count sum amount overall combined the of`)
 

@@ -1,0 +1,37 @@
+package ask
+
+import (
+	"testing"
+	"time"
+)
+
+// TestPeriodEdges: the periods added with the seventh round, at the edges
+// of years, ISO years and seasons (found by its review).
+func TestPeriodEdges(t *testing.T) {
+	for _, c := range []struct{ now, expr, from, to string }{
+		{"2025-12-30", "iso week 1", "2025-12-29", "2026-01-04"},         // ISO 2026 began in 2025
+		{"2026-11-25", "iso week 53", "2020-12-28", "2021-01-03"},        // 2026's has not begun: the last one that has
+		{"2025-12-30", "same week last year", "2024-12-30", "2025-01-05"}, // ISO week 1 of 2025
+		{"2028-02-29", "same month last year", "2027-02-01", "2027-02-28"},
+		{"2026-02-15", "this summer", "2026-06-01", "2026-08-31"},
+		{"2026-02-15", "summer", "2025-06-01", "2025-08-31"},
+		{"2026-07-10", "last summer", "2025-06-01", "2025-08-31"},
+		{"2026-09-01", "last summer", "2026-06-01", "2026-08-31"},
+		{"2026-11-25", "weekend before last", "2026-11-14", "2026-11-15"},
+	} {
+		now, _ := time.Parse(day, c.now)
+		from, to, err := resolveExpr(c.expr, now)
+		if err != nil || from != c.from || to != c.to {
+			t.Errorf("%s at %s: %s to %s (%v), want %s to %s", c.expr, c.now, from, to, err, c.from, c.to)
+		}
+	}
+	for _, expr := range []string{"iso week 53 2025", "iso week 0", "days reversed"} {
+		if _, _, err := resolveExpr(expr, time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC)); err == nil {
+			t.Errorf("%s: no error", expr)
+		}
+	}
+	// "same week last year" in ISO week 53 of 2026: 2025 has none
+	if _, _, err := resolveExpr("same week last year", time.Date(2027, 1, 1, 0, 0, 0, 0, time.UTC)); err == nil {
+		t.Error("same week last year in ISO 2026-W53: no error")
+	}
+}
