@@ -9,8 +9,8 @@ import (
 // of years, ISO years and seasons (found by its review).
 func TestPeriodEdges(t *testing.T) {
 	for _, c := range []struct{ now, expr, from, to string }{
-		{"2025-12-30", "iso week 1", "2025-12-29", "2026-01-04"},         // ISO 2026 began in 2025
-		{"2026-11-25", "iso week 53", "2020-12-28", "2021-01-03"},        // 2026's has not begun: the last one that has
+		{"2025-12-30", "iso week 1", "2025-12-29", "2026-01-04"},          // ISO 2026 began in 2025
+		{"2026-11-25", "iso week 53", "2020-12-28", "2021-01-03"},         // 2026's has not begun: the last one that has
 		{"2025-12-30", "same week last year", "2024-12-30", "2025-01-05"}, // ISO week 1 of 2025
 		{"2028-02-29", "same month last year", "2027-02-01", "2027-02-28"},
 		{"2026-02-15", "this summer", "2026-06-01", "2026-08-31"},
