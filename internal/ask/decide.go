@@ -101,6 +101,15 @@ func (st *parseState) decide() error {
 		// took the role; their tenure would be a guess
 		return notUnderstoodf("scry knows each person's current position and hire date, not when they took a position or role; ask \"how long has … been with us\" for their time here")
 	}
+	if raw := strings.ToLower(st.question); reAmountThenThreshold.MatchString(raw) {
+		// "how many hours did I work last week - more than 40?": the amount
+		// and a yes or no about it; one was answered for the other
+		return notUnderstoodf("scry answers one question at a time: ask for the amount (\"how many hours did I work last week\"), and it shows whether it passes your figure")
+	}
+	if rePercentOfContract.MatchString(orig) {
+		// "over 100% of their contracted hours" was read as contracts over 100 hours
+		return notUnderstoodf("scry compares hours worked with the contracted weekly hours themselves (\"who worked more than their contracted hours last week\"), not with a percentage of them")
+	}
 	if reInARow.MatchString(orig) {
 		// "off sick for more than 10 days in a row" is one absence, not a
 		// total over the period
@@ -1593,6 +1602,13 @@ func (st *parseState) sinceInRole(orig string) bool {
 	rest := orig[loc[1]-1:]
 	return reRoleWord.MatchString(rest) || st.namedAt(rest, Filter{Field: "position", Values: st.filterVals["position"]})
 }
+
+// reAmountThenThreshold: an amount asked, then a yes or no about it after a
+// question mark, a dash or a comma ("… last week? more than 35h?").
+var reAmountThenThreshold = regexp.MustCompile(`^\s*(?:how (?:many|much)|what)\b.*(?:\?|\s[-–—]|,)\s*(?:(?:and|was it|is it|is that|was that|so)\s+)?(?:more|less|fewer|over|under|above|below|at least|at most)\b[^?]*\d[^?]*\?*\s*$`)
+
+// rePercentOfContract: a percentage of the contracted hours.
+var rePercentOfContract = regexp.MustCompile(` (?:percent|n\d+p\d+ percent) of (?:their|my|his|her|the|our) (?:contract|contracted|weekly)`)
 
 // reBothEnds: the smallest and the largest asked together.
 var reBothEnds = regexp.MustCompile(` (?:min|minimum|shortest|lowest|smallest|earliest)(?: [a-z]+){0,3}? (?:and|or) (?:the )?(?:max|maximum|longest|highest|largest|biggest|latest)\b| (?:max|maximum|longest|highest|largest|biggest|latest)(?: [a-z]+){0,3}? (?:and|or) (?:the )?(?:min|minimum|shortest|lowest|smallest|earliest)\b`)

@@ -74,6 +74,8 @@ func TestSeventhRound(t *testing.T) {
 	}, []string{"how long has Nora David been store manager", "how long has Nora David been a manager",
 		"which department is the least experienced", "what share of sick leave was taken in October",
 		"who worked more than 40 hours per week 3 times", "hours worked from 20 to 3 November",
+		// the outside set 39: an amount and a yes or no about it; a percentage of the contract
+		"How many hours did Nora David work last week - more than 40?", "Which part-timers worked over 100% of their contracted hours last week?",
 		// an absence's weekday would be its start's: a leave over a weekend from Thursday was missed
 		"who was on vacation on weekends in the last 2 weeks"})
 }
