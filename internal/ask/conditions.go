@@ -1051,8 +1051,11 @@ func (st *parseState) readClock() error {
 		case "or earlier", "or before":
 			op = "<="
 		}
+		if op == "" && m[8] == "" && m[3] == "" && strings.Contains(" "+m[0]+" ", " at ") && (m[6] != "" || m[7] == "am" || m[7] == "pm" || m[4] == "noon") {
+			op = "=" // "shifts starting at 7:15", "that began at 6am": that moment
+		}
 		if op == "" || m[8] != "" && m[3] != "" && m[3] != "until" && m[3] != "till" {
-			return nil // "started at 7am": one moment, not a condition scry reads
+			return nil // "started at 7": morning or evening is not said
 		}
 		hh, mm := atoi(m[5]), atoi(m[6])
 		switch {

@@ -1232,8 +1232,10 @@ func (st *parseState) decide() error {
 	// "who had sick leave and vacation": both, which scry cannot ask of one
 	// person's absences (it would list who had either)
 	for _, f := range q.Filters {
-		if (q.Kind == "people" || counting && st.countsPeople()) && f.Field == "absence_type" && len(f.Values) > 1 && !f.Negate && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") {
-			st.refuse(notUnderstoodf("scry did not understand \"and\" here: ask who had both kinds (\"who had both a vacation and a sick leave\") or either (\"who had a vacation or a sick leave\")"))
+		// (and so with no "and": "with vacation booked next month, have been
+		// off sick this year" gave either, in one period)
+		if (q.Kind == "people" || counting && st.countsPeople()) && f.Field == "absence_type" && len(f.Values) > 1 && !f.Negate && !strings.Contains(orig, " or ") {
+			st.refuse(notUnderstoodf("scry did not understand two kinds of absence here: ask who had both kinds (\"who had both a vacation and a sick leave\") or either (\"who had a vacation or a sick leave\"), in one period"))
 			return nil
 		}
 	}

@@ -75,6 +75,22 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bw/o\b`), " without "},
 	{regexp.MustCompile(`\bw/`), " with "},
 	{regexp.MustCompile(`# *(?:of\b)?`), " number of "},
+	// "who are 35 or older": an age, whatever the measure
+	{regexp.MustCompile(`\b(?:aged\s+)?(\d+|` + numberWordRE + `)\s+(?:years?\s+(?:old\s+)?)?or\s+older\b`), " aged at least $1 "},
+	{regexp.MustCompile(`\b(?:aged\s+)?(\d+|` + numberWordRE + `)\s+(?:years?\s+(?:old\s+)?)?or\s+younger\b`), " aged at most $1 "},
+	// "50 and over", "aged 30-39", "under-25s", "in their thirties": ages
+	{regexp.MustCompile(`\b(\d+|` + numberWordRE + `)\s+((?:hours?|hrs?|years?(?:\s+old)?|days?|shifts?)\s+)?and\s+(?:over|above|up|older)\b`), " at least $1 $2 "},
+	{regexp.MustCompile(`\baged\s+(\d+)\s*(?:-|–|to)\s*(\d+)\b`), " aged between $1 and $2 "},
+	{regexp.MustCompile(`\bunder[- ]?(\d{2})s\b`), " aged under $1 "},
+	{regexp.MustCompile(`\bover[- ]?(\d{2})s\b`), " aged at least $1 "}, // "the over-50s" are 50 and older
+	// money: "€15/h", "15 euros an hour", "earns more than $22 per hour"
+	{regexp.MustCompile(`(?:€|\$|£)\s*(\d+(?:\.\d+)?)`), " $1 "},
+	{regexp.MustCompile(`\b(\d+(?:\.\d+)?)\s*(?:€|euros?|eur|dollars?|£|pounds?)(?:\s|$)`), " $1 "},
+	{regexp.MustCompile(`\b(?:earn|earns|earning|make|makes|making|paid|on|rate|pay)\s+(more\s+than|less\s+than|over|under|above|below|at\s+least|at\s+most)\s+(\d+(?:\.\d+)?)\s*(?:/\s*(?:h|hr|hour)\b|an\s+hour|a\s+hour|per\s+hour|hourly)`), " hourly wage $1 $2 "},
+	// counts in words: "a couple of", "a dozen", "two dozen"
+	{regexp.MustCompile(`\ba couple of\b`), " 2 "},
+	{regexp.MustCompile(`\b(?:a|one) dozen\b`), " 12 "},
+	{regexp.MustCompile(`\btwo dozen\b`), " 24 "},
 	// "60 or older", "40 hours or more": at least; "10 or fewer": at most
 	{regexp.MustCompile(`\b(\d+(?:\.\d+)?|` + numberWordRE + `) ((?:hours?|hrs?|years?(?: old)?|days?|shifts?) )?or (?:more|older|above|over|greater|higher|longer|plus)\b`), " at least $1 $2 "},
 	{regexp.MustCompile(`\b(\d+(?:\.\d+)?|` + numberWordRE + `) ((?:hours?|hrs?|years?(?: old)?|days?|shifts?) )?or (?:less|fewer|younger|below|under|lower|shorter)\b`), " at most $1 $2 "},
@@ -226,6 +242,14 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bfrom\s+(` + monthWordRE + `\s+\d{1,2}(?:\s+(?:19|20)\d\d)?)\s+(?:on|onwards?|onward|forward)\b`), " since $1 "},
 	{regexp.MustCompile(`\b(?:the )?(last|previous|past) (?:full|complete|whole) (week|month|quarter|year)\b`), " $1 $2 "},
 	{regexp.MustCompile(`\b(?:(?:over|during|in|on|for)\s+)?(?:the\s+)?(?:last|past|previous)\s+(\d+|two|three|four|five|six)\s+weekends\b`), " on weekends in the last $1 weeks "},
+	// "how many shifts last month were over 10 hours": the length of each
+	// shift, its words brought next to it (the period between them made
+	// it a threshold on each person's total)
+	{regexp.MustCompile(`\b(shifts?)\s+((?:[a-z0-9-]+\s+){1,4}?)(were|was)\s+((?:over|under|more\s+than|less\s+than|at\s+least|at\s+most|longer\s+than|shorter\s+than|above|below)\s+\d+(?:\.\d+)?\s*(?:hours?|hrs?|h))\b`), " $1 $3 $4 $2 "},
+	{regexp.MustCompile(`\bhow\s+many\s+of\s+(my|our|the)\s+shifts\b`), " how many $1 shifts "},
+	// "with at least 5 years of tenure": a condition on each person (it was
+	// read as the measure, over the one asked: "the average wage of …")
+	{regexp.MustCompile(`\bwith\s+((?:at\s+least|more\s+than|over|under|less\s+than|fewer\s+than|at\s+most)\s+\d+)\s+(?:years?|yrs?)\s+(?:of\s+)?(?:tenure|service|seniority)\b`), " employed for $1 years "},
 	// "already left", "already worked 100 hours": by now, as said without
 	{regexp.MustCompile(`\balready\b`), " "},
 	// "upcoming shifts this month": planned from today to the month's end
@@ -305,7 +329,7 @@ func normalizeWords(q string) ([]string, []string) {
 	for _, t := range reTyped {
 		s = t.re.ReplaceAllString(s, t.out)
 	}
-	s = eachOfMine(hiresByAsker(howLong(s)))
+	s = decades(eachOfMine(hiresByAsker(howLong(s))))
 	s = reWeekdayShort.ReplaceAllStringFunc(s, func(w string) string { return " " + weekdayShort[strings.TrimSuffix(w, ".")] + " " })
 	s = weekdayRanges(s)
 	s = bareDates(s)
@@ -688,6 +712,23 @@ func howLong(s string) string {
 		return strings.Replace(s, m[0], " how many days "+m[1]+" "+m[2]+" "+m[3]+" ", 1)
 	}
 	return s
+}
+
+// decades: "in their thirties", "in their 30s" are ages 30 to 39.
+var (
+	reAgeDecade = regexp.MustCompile(`\bin\s+(?:their|his|her|my|the)\s+(twenties|thirties|forties|fifties|sixties|[2-6]0s)\b`)
+	decadeWords = map[string]int{"twenties": 20, "thirties": 30, "forties": 40, "fifties": 50, "sixties": 60}
+)
+
+func decades(s string) string {
+	return reAgeDecade.ReplaceAllStringFunc(s, func(m string) string {
+		w := reAgeDecade.FindStringSubmatch(m)[1]
+		n, ok := decadeWords[w]
+		if !ok {
+			n = atoi(w[:2])
+		}
+		return fmt.Sprintf(" aged between %d and %d ", n, n+9)
+	})
 }
 
 // eachOfMine: "how many hours did each of my line cooks work" is a row

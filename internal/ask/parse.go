@@ -712,6 +712,9 @@ func (st *parseState) namedAt(after string, f Filter) bool {
 	return false
 }
 
+// reWeekdayWord names a day of the week, or the weekend.
+var reWeekdayWord = regexp.MustCompile(` (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|weekday)s?\b`)
+
 // valueWords are the ways value v of f may be written: its own words, and
 // the words it was read from ("women" for female).
 func (st *parseState) valueWords(f Filter, v string) []string {
@@ -730,7 +733,8 @@ func (st *parseState) splitAt(after string, fs []Filter, partAfter bool) (part, 
 			part = append(part, f) // named by the verb itself ("start before 7am")
 			continue
 		}
-		inAfter := false
+		// a day of the week is read from its name, which no value spells
+		inAfter := f.Field == "weekday" && reWeekdayWord.MatchString(after)
 		for _, v := range f.Values {
 			for _, w := range st.valueWords(f, v) {
 				inAfter = inAfter || w != "" && strings.Contains(after, " "+w+" ")

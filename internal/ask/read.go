@@ -281,7 +281,7 @@ func (st *parseState) readFlags() error {
 	// (so too "the average age of teachers who are part-time", "how many
 	// teachers who were hired before 2015 are still with us", "what
 	// percentage of staff who are part-time are women")
-	relative := (reAverage.MatchString(whole) || reHowManyOf.MatchString(whole) || reShareWord.MatchString(whole)) && (reRelativeWho.MatchString(s) || reNounWho.MatchString(s)) && !reAskWho.MatchString(whole)
+	relative := (reAverage.MatchString(whole) || reHowManyOf.MatchString(whole) || reShareWord.MatchString(whole) || reTotal.MatchString(whole)) && (reRelativeWho.MatchString(s) || reNounWho.MatchString(s)) && !reAskWho.MatchString(whole)
 	st.people = st.people || rePeople.MatchString(whole) && !reFindNumber.MatchString(whole) || reWhoAny.MatchString(s) && !relative ||
 		st.showsPeople()
 	// "can I get …" asks for something; "do I have", "I manage" and "my

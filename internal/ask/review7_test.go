@@ -70,11 +70,37 @@ func TestSeventhRound(t *testing.T) {
 			// "upcoming" of absences is still from today on
 			{"bistro-group", "admin", "how many upcoming sick days", "",
 				"select sum(days) from absences where tenant_id = {t} and type = 'sick_leave' and end_date >= '2026-11-25'"},
+			// the outside set 38: a day of the week is the part of a share
+			{"acme-retail", "admin", "What share of the hours worked by Retail staff in Lyon this year fell on Saturdays?", "",
+				"select round(cast(100.0 * sum(case when " + weekdayIs(d, "s.date", 6) + " then s.hours else 0 end) / sum(s.hours) as numeric), 2) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and e.department = 'Retail' and s.location = 'Lyon' and s.status = 'worked' and s.date between '2026-01-01' and '2026-11-25'"},
+			// "who are 35 or older" is an age; "total … for the people who" one number
+			{"acme-retail", "manager:E0215", "total training days this year for the people on my team who are 35 or older", "",
+				"select sum(a.days) from absences a join employees e on e.tenant_id = a.tenant_id and e.employee_id = a.employee_id where a.tenant_id = {t} and a.type = 'training' and a.start_date <= '2026-11-25' and a.end_date >= '2026-01-01' and e.birth_date <= '1991-11-25' and a.employee_id in (" + teamIn("E0215") + ")"},
+			// "with at least 5 years of tenure" is a condition, the wage the measure
+			{"maple-district", "admin", "average hourly wage of full-time teachers with at least 5 years of tenure, per school",
+				"select count(distinct e.department) from employees e where e.position = 'Teacher' and e.contract_type = 'full_time' and e.hire_date <= '2021-11-25' and " + active, ""},
+			// "among people hired …" is who is counted, not a row each
+			{"acme-retail", "admin", "Number of full-time women per location among people hired in the last 3 years",
+				"select count(distinct e.location) from employees e where e.tenant_id = {t} and e.contract_type = 'full_time' and e.gender = 'female' and e.hire_date between '2023-01-01' and '2025-12-31'", ""},
+			// the outside set 39: each shift's length, the period between
+			{"maple-district", "employee:E0028", "How many of my shifts since Sept 7 were 10 hrs or more?", "",
+				"select count(*) from shifts where tenant_id = {t} and employee_id = 'E0028' and status = 'worked' and hours >= 10 and date between '2026-09-07' and '2026-11-25'"},
+			// a moment of the day, with its minutes or am/pm
+			{"maple-district", "admin", "number of shifts starting at 7:15 last week", "",
+				"select count(*) from shifts where tenant_id = {t} and start_time = '07:15' and date between '2026-11-16' and '2026-11-22'"},
+			// ages and money written as people write them
+			{"acme-retail", "admin", "How many staff are in their thirties?", "",
+				"select count(*) from employees e where e.birth_date between '1986-11-26' and '1996-11-25' and " + active},
+			{"acme-retail", "admin", "How many over-50s are there in Logistics?", "",
+				"select count(*) from employees e where e.department = 'Logistics' and e.birth_date <= '1976-11-25' and " + active},
+			{"acme-retail", "admin", "Which cashiers are on less than 15 euros an hour?",
+				"select count(*) from employees e where e.position = 'Cashier' and e.hourly_wage < 15 and " + active, ""},
 		}
 	}, []string{"how long has Nora David been store manager", "how long has Nora David been a manager",
 		"which department is the least experienced", "what share of sick leave was taken in October",
 		"who worked more than 40 hours per week 3 times", "hours worked from 20 to 3 November",
 		// the outside set 39: an amount and a yes or no about it; a percentage of the contract
+		"Which cashiers aged 55 or older, with vacation booked next month, have been off sick this year?",
 		"How many hours did Nora David work last week - more than 40?", "Which part-timers worked over 100% of their contracted hours last week?",
 		// an absence's weekday would be its start's: a leave over a weekend from Thursday was missed
 		"who was on vacation on weekends in the last 2 weeks"})

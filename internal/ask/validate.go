@@ -220,9 +220,9 @@ func validFilter(f Filter, depth int) error {
 		return nil
 	}
 	if f.Field == "start_time" || f.Field == "end_time" {
-		if !ops[f.Op] || f.Op == "=" || f.Ref != nil || len(f.Values) != 1 || !reClock.MatchString(f.Values[0]) ||
+		if !ops[f.Op] || f.Op == "=" && f.Values[0] == "24:00" || f.Ref != nil || len(f.Values) != 1 || !reClock.MatchString(f.Values[0]) ||
 			f.Field == "start_time" && f.Values[0] == "24:00" { // a shift starts within its day
-			return errcode.New(errcode.NotUnderstood, "A shift's %s is compared (<, <=, >, >=) with one time of day, HH:MM", strings.ReplaceAll(f.Field, "_", " "))
+			return errcode.New(errcode.NotUnderstood, "A shift's %s is compared (=, <, <=, >, >=) with one time of day, HH:MM", strings.ReplaceAll(f.Field, "_", " "))
 		}
 		return nil
 	}

@@ -102,6 +102,11 @@ func (st *parseState) readWords() error {
 				values = append(values, mn)
 			}
 		}
+		// "per location among people hired since 2023": who is counted, not
+		// a row each
+		if prev == "among" && dim == "employee" {
+			grouping = false
+		}
 		// "top 3 waiters by hours": by the measure, not grouped by hour
 		if prev == "by" && measure != "" && dim != "" && (st.q.Limit > 0 || st.most || st.least) {
 			grouping, dim = false, ""
