@@ -1032,6 +1032,10 @@ var (
 	reWereOvernight = rx(`(?:were|was|are|is|went|ran) overnight`)
 )
 
+// reRunningVerb: a shift going on at a moment ("running at 10pm"), which is
+// neither its start nor its end.
+var reRunningVerb = regexp.MustCompile(`^(?:ran|run|running|went|go|going|ran on|run on|went on)$`)
+
 // readClock reads conditions on a shift's time of day.
 func (st *parseState) readClock() error {
 	for tries := 0; tries < 2; tries++ {
@@ -1051,7 +1055,7 @@ func (st *parseState) readClock() error {
 		case "or earlier", "or before":
 			op = "<="
 		}
-		if op == "" && m[8] == "" && m[3] == "" && strings.Contains(" "+m[0]+" ", " at ") && (m[6] != "" || m[7] == "am" || m[7] == "pm" || m[4] == "noon") {
+		if op == "" && m[8] == "" && m[3] == "" && strings.Contains(" "+m[0]+" ", " at ") && (m[6] != "" || m[7] == "am" || m[7] == "pm" || m[4] == "noon") && !reRunningVerb.MatchString(m[1]) {
 			op = "=" // "shifts starting at 7:15", "that began at 6am": that moment
 		}
 		if op == "" || m[8] != "" && m[3] != "" && m[3] != "until" && m[3] != "till" {

@@ -104,7 +104,12 @@ func (st *parseState) decide() error {
 	if raw := strings.ToLower(st.question); reAmountThenThreshold.MatchString(raw) {
 		// "how many hours did I work last week - more than 40?": the amount
 		// and a yes or no about it; one was answered for the other
-		return notUnderstoodf("scry answers one question at a time: ask for the amount (\"how many hours did I work last week\"), and it shows whether it passes your figure")
+		return notUnderstoodf("scry answers one question at a time: ask for the amount alone (\"how many hours did I work last week\"), and compare it with your figure")
+	}
+	if reReportsToDescribed.MatchString(orig) || reEachOnesTeam.MatchString(strings.ToLower(st.question)) {
+		// "who reports to the principal of Oak High" (it listed the
+		// principal), "each principal's direct reports" (their own rows)
+		return notUnderstoodf("scry reads the reports of a person named (\"who reports to Lucie Moreau\") or of you (\"who reports to me\"), or the number of direct reports per manager")
 	}
 	if rePercentOfContract.MatchString(orig) {
 		// "over 100% of their contracted hours" was read as contracts over 100 hours
@@ -450,7 +455,9 @@ func (st *parseState) decide() error {
 	} else if people && measure == "" && reMgrWord.MatchString(orig) && len(filterVals["position"]) == 0 && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") && !st.hasFilterField("employee_id") {
 		q.Relation = "managers" // "who are the managers": everyone who manages someone
 		st.useWord("manager")
-	} else if at := st.managerNoun(); at >= 0 && !st.hasFilterField("reports") && !st.hasFilterField("manager_id") && !st.hasFilterField("employee_id") {
+	} else if at := st.managerNoun(); at >= 0 && (!st.hasFilterField("reports") || !st.negatedAt(at)) && !st.hasFilterField("manager_id") && !st.hasFilterField("employee_id") {
+		// ("managers with fewer than 15 direct reports": managers still,
+		// not everyone with fewer, who mostly manage no one)
 		// "how many managers", "the youngest manager", "average wage of
 		// managers": the people who are someone's manager (CONVENTIONS),
 		// counted or measured like any other people
@@ -1069,6 +1076,11 @@ func (st *parseState) decide() error {
 		st.refuse(notUnderstoodf("scry did not understand \"who\" here: this answer is one number, which names no one; ask for the number alone, or who (\"who worked the most hours last month\")"))
 		return nil
 	}
+	// "average number of direct reports per manager": an average of the
+	// groups' counts, which a count per group does not give
+	if average && q.Kind == "groups" && q.Measure == "headcount" && len(q.Aggs) == 0 && q.CountOf == nil {
+		return notUnderstoodf("scry cannot yet average counts across groups; ask for the count per group (\"number of direct reports per manager\")")
+	}
 	// "are there at least 10 employees in Logistics": a number of people,
 	// which says yes or no; each person is one, so a list kept by it is
 	// empty or everyone
@@ -1607,7 +1619,14 @@ func (st *parseState) sinceInRole(orig string) bool {
 
 // reAmountThenThreshold: an amount asked, then a yes or no about it after a
 // question mark, a dash or a comma ("… last week? more than 35h?").
-var reAmountThenThreshold = regexp.MustCompile(`^\s*(?:how (?:many|much)|what)\b.*(?:\?|\s[-–—]|,)\s*(?:(?:and|was it|is it|is that|was that|so)\s+)?(?:more|less|fewer|over|under|above|below|at least|at most)\b[^?]*\d[^?]*\?*\s*$`)
+var reAmountThenThreshold = regexp.MustCompile(`^\s*(?:how (?:many|much)|what)\b.*(?:\?|\s[-–—])\s*(?:(?:and|was it|is it|is that|was that|so)\s+)?(?:more|less|fewer|over|under|above|below|at least|at most)\b[^?]*\d[^?]*\?*\s*$`)
+
+// reReportsToDescribed: reports to someone described, not named;
+// reEachOnesTeam: the team of each of a kind of people.
+var (
+	reReportsToDescribed = regexp.MustCompile(` (?:report|reports|reporting|reported)(?: directly| straight)? to (?:the|a|an|our|their) `)
+	reEachOnesTeam       = regexp.MustCompile(`\beach\s+[a-z-]+(?:'s|s'|’s)\s+(?:direct\s+reports|reports|team|staff|people)\b`)
+)
 
 // rePercentOfContract: a percentage of the contracted hours.
 var rePercentOfContract = regexp.MustCompile(` (?:percent|n\d+p\d+ percent) of (?:their|my|his|her|the|our) (?:contract|contracted|weekly)`)

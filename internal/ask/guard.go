@@ -22,7 +22,7 @@ var injectionPatterns = compileAll(
 	`\b(you are|you're) (now|no longer|free|going to be|a|an)\b`,
 	`\b(act|acting|behave|respond|answer|reply) (as|like) (a|an|if|my|the)\b`,
 	`\bpretend\b|\brole ?play\b|\bjailbreak\w*\b|\bdo anything now\b|\bdeveloper mode\b|\bdan mode\b|\b(stan|dude|aim|dan)\b:`,
-	`\bi want you to\b|\bfrom now on\b|\bstay in character\b|\bsimulate\b|\bhypothetical(ly)?\b.{0,40}\b(ai|model|assistant)\b`,
+	`\bi want you to\b|\bfrom now on\b\W*(?:you|your|act|always|never|ignore|respond|answer|reply|pretend|only|be|we|i|the|every|all|any)\b|\bstay in character\b|\bsimulate\b|\bhypothetical(ly)?\b.{0,40}\b(ai|model|assistant)\b`,
 	`\b(repeat|print|output|reveal|show|tell|display|spell)\b.{0,30}\b(the text|everything|all text|words?|instructions|prompt|conversation)\b.{0,20}\b(above|before|beginning|verbatim|so far|start)\b`,
 	`\bnew (instructions?|task|rules?|role)\b|\binstead\b.{0,20}\b(say|write|output|print)\b`,
 	`\b(write|generate|create|produce|give me|output)\b.{0,30}\b(sql|code|script|query|program|python|javascript|shell|html)\b`,

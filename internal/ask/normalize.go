@@ -76,10 +76,11 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bw/`), " with "},
 	{regexp.MustCompile(`# *(?:of\b)?`), " number of "},
 	// "who are 35 or older": an age, whatever the measure
-	{regexp.MustCompile(`\b(?:aged\s+)?(\d+|` + numberWordRE + `)\s+(?:years?\s+(?:old\s+)?)?or\s+older\b`), " aged at least $1 "},
-	{regexp.MustCompile(`\b(?:aged\s+)?(\d+|` + numberWordRE + `)\s+(?:years?\s+(?:old\s+)?)?or\s+younger\b`), " aged at most $1 "},
+	{regexp.MustCompile(`\b(?:aged\s+)?(\d+|` + numberWordRE + `)\s+(?:years?\s+old\s+)?or\s+older\b`), " aged at least $1 "},
+	{regexp.MustCompile(`\b(?:aged\s+)?(\d+|` + numberWordRE + `)\s+(?:years?\s+old\s+)?or\s+younger\b`), " aged at most $1 "},
 	// "50 and over", "aged 30-39", "under-25s", "in their thirties": ages
-	{regexp.MustCompile(`\b(\d+|` + numberWordRE + `)\s+((?:hours?|hrs?|years?(?:\s+old)?|days?|shifts?)\s+)?and\s+(?:over|above|up|older)\b`), " at least $1 $2 "},
+	{regexp.MustCompile(`\b(\d+|` + numberWordRE + `)\s+((?:hours?|hrs?|days?|shifts?)\s+)and\s+(?:over|above|up|more)\b`), " at least $1 $2 "},
+	{regexp.MustCompile(`\b(?:are|is|am|aged)\s+(\d+|` + numberWordRE + `)\s+(?:years?\s+old\s+)?and\s+(?:over|above|up|older)\b`), " aged at least $1 "},
 	{regexp.MustCompile(`\baged\s+(\d+)\s*(?:-|–|to)\s*(\d+)\b`), " aged between $1 and $2 "},
 	{regexp.MustCompile(`\bunder[- ]?(\d{2})s\b`), " aged under $1 "},
 	{regexp.MustCompile(`\bover[- ]?(\d{2})s\b`), " aged at least $1 "}, // "the over-50s" are 50 and older
@@ -89,6 +90,7 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(?:earn|earns|earning|make|makes|making|paid|on|rate|pay)\s+(more\s+than|less\s+than|over|under|above|below|at\s+least|at\s+most)\s+(\d+(?:\.\d+)?)\s*(?:/\s*(?:h|hr|hour)\b|an\s+hour|a\s+hour|per\s+hour|hourly)`), " hourly wage $1 $2 "},
 	// counts in words: "a couple of", "a dozen", "two dozen"
 	{regexp.MustCompile(`\ba couple of\b`), " 2 "},
+	{regexp.MustCompile(`\bhalf a dozen\b`), " 6 "},
 	{regexp.MustCompile(`\b(?:a|one) dozen\b`), " 12 "},
 	{regexp.MustCompile(`\btwo dozen\b`), " 24 "},
 	// "60 or older", "40 hours or more": at least; "10 or fewer": at most
@@ -245,8 +247,15 @@ var reTyped = []struct {
 	// "how many shifts last month were over 10 hours": the length of each
 	// shift, its words brought next to it (the period between them made
 	// it a threshold on each person's total)
-	{regexp.MustCompile(`\b(shifts?)\s+((?:[a-z0-9-]+\s+){1,4}?)(were|was)\s+((?:over|under|more\s+than|less\s+than|at\s+least|at\s+most|longer\s+than|shorter\s+than|above|below)\s+\d+(?:\.\d+)?\s*(?:hours?|hrs?|h))\b`), " $1 $3 $4 $2 "},
+	{regexp.MustCompile(`^(\s*how\s+many\s+(?:of\s+(?:my|our|the)\s+)?)(shifts)\s+((?:(?:last|this|past|previous|since|in|during|on|the|of|` + monthWordRE + `|week|month|quarter|year|yesterday|today|\d{1,4})\s+){1,4}?)(were|was)\s+((?:over|under|more\s+than|less\s+than|at\s+least|at\s+most|longer\s+than|shorter\s+than|above|below)\s+\d+(?:\.\d+)?\s*(?:hours?|hrs?|h))\b(\s*[?.!]*\s*)$`), "$1$2 $4 $5 $3 "},
 	{regexp.MustCompile(`\bhow\s+many\s+of\s+(my|our|the)\s+shifts\b`), " how many $1 shifts "},
+	// reporting lines: "who reports to me" are the asker's direct reports
+	// (it read the asker's scope, the asker in it); "who does Tom report
+	// to" his manager; "the manager of the
+	// Housekeeping team" the department's manager, not theirs
+	{regexp.MustCompile(`\b(report|reports|reporting|reported)\s+to\s+me\b`), " $1 directly to me "},
+	{regexp.MustCompile(`^\s*(?:who|whom)\s+(?:does|did)\s+(.+?)\s+report\s+to\b`), " who is the manager of $1 "},
+	{regexp.MustCompile(`\b(?:the\s+)?(?:manager|head|boss|lead)\s+of\s+(?:the\s+)?([a-z][a-z ]*?)\s+(?:team|department|dept)\b`), " the department manager of $1 "},
 	// "with at least 5 years of tenure": a condition on each person (it was
 	// read as the measure, over the one asked: "the average wage of …")
 	{regexp.MustCompile(`\bwith\s+((?:at\s+least|more\s+than|over|under|less\s+than|fewer\s+than|at\s+most)\s+\d+)\s+(?:years?|yrs?)\s+(?:of\s+)?(?:tenure|service|seniority)\b`), " employed for $1 years "},

@@ -712,8 +712,25 @@ func (st *parseState) namedAt(after string, f Filter) bool {
 	return false
 }
 
-// reWeekdayWord names a day of the week, or the weekend.
-var reWeekdayWord = regexp.MustCompile(` (?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|weekend|weekday)s?\b`)
+// namesDays: text names the days of the week vals holds (0 Sunday), one by
+// one or as the weekend or the weekdays.
+func namesDays(text string, vals []string) bool {
+	v := strings.Join(vals, ",")
+	if v == "0,6" || v == "6,0" {
+		return strings.Contains(text, " weekend")
+	}
+	if v == "1,2,3,4,5" {
+		return strings.Contains(text, " weekday")
+	}
+	for _, d := range vals {
+		if n := atoi(d); n < 0 || n > 6 || !strings.Contains(text, " "+weekdayNameList[n]) {
+			return false
+		}
+	}
+	return len(vals) > 0
+}
+
+var weekdayNameList = []string{"sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"}
 
 // valueWords are the ways value v of f may be written: its own words, and
 // the words it was read from ("women" for female).
@@ -734,7 +751,7 @@ func (st *parseState) splitAt(after string, fs []Filter, partAfter bool) (part, 
 			continue
 		}
 		// a day of the week is read from its name, which no value spells
-		inAfter := f.Field == "weekday" && reWeekdayWord.MatchString(after)
+		inAfter := f.Field == "weekday" && namesDays(after, f.Values)
 		for _, v := range f.Values {
 			for _, w := range st.valueWords(f, v) {
 				inAfter = inAfter || w != "" && strings.Contains(after, " "+w+" ")

@@ -95,12 +95,33 @@ func TestSeventhRound(t *testing.T) {
 				"select count(*) from employees e where e.department = 'Logistics' and e.birth_date <= '1976-11-25' and " + active},
 			{"acme-retail", "admin", "Which cashiers are on less than 15 euros an hour?",
 				"select count(*) from employees e where e.position = 'Cashier' and e.hourly_wage < 15 and " + active, ""},
+			// the second review: "50 and over" of people is an age, not a count
+			{"acme-retail", "admin", "how many people in Lyon are 50 and over", "",
+				"select count(*) from employees e where e.location = 'Lyon' and e.birth_date <= '1976-11-25' and " + active},
+			// "10 years or older" of tenure stays tenure
+			{"acme-retail", "admin", "how many people with tenure of 10 years or older", "",
+				"select count(*) from employees e where " + yearsBetween(d, "e.hire_date", "'2026-11-25'") + " >= 10 and " + active},
+			// only the weekday named after the verb is the part
+			{"acme-retail", "admin", "what share of weekend hours last month were worked on Saturdays", "",
+				"select round(cast(100.0 * sum(case when " + weekdayIs(d, "date", 6) + " then hours else 0 end) / sum(hours) as numeric), 2) from shifts where tenant_id = {t} and status = 'worked' and date between '2026-10-01' and '2026-10-31' and (" + weekdayIs(d, "date", 6) + " or " + weekdayIs(d, "date", 0) + ")"},
+			// the outside set 40: reporting lines
+			{"maple-district", "manager:E0039", "How many people report to me?", "",
+				"select count(*) from employees e where e.manager_id = 'E0039' and " + active},
+			{"bistro-group", "admin", "Who does Tom Laurent report to?",
+				"select count(*) from employees e where e.tenant_id = {t} and e.employee_id = (select manager_id from employees where tenant_id = {t} and first_name = 'Tom' and last_name = 'Laurent')", ""},
+			{"bistro-group", "admin", "Who is the manager of the Housekeeping team?", "select 1", ""},
+			{"maple-district", "admin", "Hours worked in September by the people reporting directly to Jules Dubois", "",
+				"select round(cast(sum(s.hours) as numeric), 2) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-09-01' and '2026-09-30' and e.manager_id = 'E0002'"},
+			{"maple-district", "admin", "Which managers have fewer than 15 direct reports?",
+				"select count(*) from employees e where " + active + " and (select count(*) from employees r where r.tenant_id = e.tenant_id and r.manager_id = e.employee_id) between 1 and 14", ""},
 		}
 	}, []string{"how long has Nora David been store manager", "how long has Nora David been a manager",
 		"which department is the least experienced", "what share of sick leave was taken in October",
 		"who worked more than 40 hours per week 3 times", "hours worked from 20 to 3 November",
 		// the outside set 39: an amount and a yes or no about it; a percentage of the contract
 		"Which cashiers aged 55 or older, with vacation booked next month, have been off sick this year?",
+		"who reports to the Store Manager", "Total absence days last month for each manager's direct reports", "Average number of direct reports per manager",
+		"how many shifts were running at 10pm last Friday", "how many hours were worked in 2025 and over the last 3 months",
 		"How many hours did Nora David work last week - more than 40?", "Which part-timers worked over 100% of their contracted hours last week?",
 		// an absence's weekday would be its start's: a leave over a weekend from Thursday was missed
 		"who was on vacation on weekends in the last 2 weeks"})

@@ -146,8 +146,8 @@ func (st *parseState) readWords() error {
 			if mn.name == "absence_type" && strings.HasSuffix(it.text, " leave") && strings.Contains(strings.ToLower(st.question), "leaves") {
 				st.measures = append(st.measures, "absence_cases") // "sick leaves" counts cases
 			}
-		case grouping && dim == "employee" && prev == "by" && st.words[it.pos] != st.toks[it.pos] &&
-			(reTotal.MatchString(" "+strings.Join(st.toks, " ")+" ") || it.pos >= 2 && agentVerbs[st.toks[it.pos-2]]):
+		case grouping && dim == "employee" && prev == "by" && (st.words[it.pos] != st.toks[it.pos] || st.toks[it.pos] == "people" || st.toks[it.pos] == "staff") &&
+			(reTotal.MatchString(" "+strings.Join(st.toks, " ")+" ") || it.pos >= 2 && agentVerbs[st.toks[it.pos-2]] || it.pos >= 2 && st.toks[it.pos-1] == "the" && st.toks[it.pos-2] == "by"):
 			// "total hours worked by employees over 50", "the shifts worked
 			// by employees of the Kitchen": who worked them, one total (the
 			// plural, as written; "by employee" groups)
