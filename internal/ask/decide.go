@@ -106,10 +106,11 @@ func (st *parseState) decide() error {
 		// and a yes or no about it; one was answered for the other
 		return notUnderstoodf("scry answers one question at a time: ask for the amount alone (\"how many hours did I work last week\"), and compare it with your figure")
 	}
-	if reReportsToDescribed.MatchString(orig) || reEachOnesTeam.MatchString(strings.ToLower(st.question)) {
-		// "who reports to the principal of Oak High" (it listed the
-		// principal), "each principal's direct reports" (their own rows)
-		return notUnderstoodf("scry reads the reports of a person named (\"who reports to Lucie Moreau\") or of you (\"who reports to me\"), or the number of direct reports per manager")
+	if m := reEachOnesTeam.FindStringSubmatch(strings.ToLower(st.question)); reReportsToDescribed.MatchString(orig) || m != nil && !groupNouns[singular(m[1])] {
+		// "who reports to the Logistics Manager" listed the Logistics
+		// Manager; "each principal's direct reports" summed the
+		// principals' own rows
+		return notUnderstoodf("scry reads the reports of one person, named (\"who reports to\" and a name) or you (\"who reports to me\"), or the number of direct reports per manager")
 	}
 	if rePercentOfContract.MatchString(orig) {
 		// "over 100% of their contracted hours" was read as contracts over 100 hours
@@ -1625,7 +1626,7 @@ var reAmountThenThreshold = regexp.MustCompile(`^\s*(?:how (?:many|much)|what)\b
 // reEachOnesTeam: the team of each of a kind of people.
 var (
 	reReportsToDescribed = regexp.MustCompile(` (?:report|reports|reporting|reported)(?: directly| straight)? to (?:the|a|an|our|their) `)
-	reEachOnesTeam       = regexp.MustCompile(`\beach\s+[a-z-]+(?:'s|s'|’s)\s+(?:direct\s+reports|reports|team|staff|people)\b`)
+	reEachOnesTeam       = regexp.MustCompile(`\beach\s+([a-z-]+)(?:'s|s'|’s)\s+(?:direct\s+reports|reports|team)\b`)
 )
 
 // rePercentOfContract: a percentage of the contracted hours.

@@ -47,7 +47,8 @@ func TestTimeOfDayFilterIsChecked(t *testing.T) {
 		{ask.Filter{Field: "start_time", Op: "<", Values: []string{"07:00"}}, true},
 		{ask.Filter{Field: "end_time", Op: ">", Values: []string{"24:00"}}, true},
 		{ask.Filter{Field: "start_time", Op: ">", Values: []string{"24:00"}}, false},
-		{ask.Filter{Field: "start_time", Op: "=", Values: []string{"07:00"}}, false},
+		{ask.Filter{Field: "start_time", Op: "=", Values: []string{"07:00"}}, true}, // "shifts starting at 7:00"
+		{ask.Filter{Field: "end_time", Op: "=", Values: []string{"24:00"}}, false},
 		{ask.Filter{Field: "end_time", Op: "<", Values: []string{"7pm"}}, false},
 		{ask.Filter{Field: "end_time", Op: "<", Values: []string{"07:00", "08:00"}}, false},
 	} {

@@ -120,7 +120,7 @@ func TestSeventhRound(t *testing.T) {
 		"who worked more than 40 hours per week 3 times", "hours worked from 20 to 3 November",
 		// the outside set 39: an amount and a yes or no about it; a percentage of the contract
 		"Which cashiers aged 55 or older, with vacation booked next month, have been off sick this year?",
-		"who reports to the Store Manager", "Total absence days last month for each manager's direct reports", "Average number of direct reports per manager",
+		"who reports to the Logistics Manager", "Total absence days last month for each manager's direct reports", "Average number of direct reports per manager",
 		"how many shifts were running at 10pm last Friday", "how many hours were worked in 2025 and over the last 3 months",
 		"How many hours did Nora David work last week - more than 40?", "Which part-timers worked over 100% of their contracted hours last week?",
 		// an absence's weekday would be its start's: a leave over a weekend from Thursday was missed
