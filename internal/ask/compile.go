@@ -157,7 +157,11 @@ func (b *builder) attrExpr(name, alias string) string {
 		return "(select m.first_name || ' ' || m.last_name from employees m where m.tenant_id = " + alias + ".tenant_id and m.employee_id = " + alias + ".manager_id" +
 			b.visibleAs("m") + ")"
 	case "reports":
-		return "(select count(*) from employees r2 where r2.tenant_id = " + alias + ".tenant_id and r2.manager_id = " + alias + ".employee_id" + b.visibleAs("r2") + ")"
+		// a report who has left reports to no one: the count is of people
+		// employed today, as a headcount is
+		now := b.date(b.now)
+		return "(select count(*) from employees r2 where r2.tenant_id = " + alias + ".tenant_id and r2.manager_id = " + alias + ".employee_id" +
+			" and r2.hire_date <= " + now + " and (r2.end_date is null or r2.end_date >= " + now + ")" + b.visibleAs("r2") + ")"
 	}
 	return alias + "." + name
 }

@@ -86,12 +86,43 @@ func (st *parseState) nameAt(i int) (Filter, int) {
 				return Filter{Field: "name", Values: []string{mn.value}}, n
 			case "first_name", "last_name":
 				if n == 1 && st.capitalised(mn.value) && !st.partOfFullName(i) {
+					if full := st.fullNameWith(i); full != "" {
+						return Filter{Field: "name", Values: []string{full}}, n
+					}
 					return Filter{Field: mn.name, Values: []string{mn.value}}, n
 				}
 			}
 		}
 	}
 	return Filter{}, 0
+}
+
+// fullNameWith: the one full name elsewhere in the question that word i
+// begins or ends ("Marie Lambert's reports, not including Marie"): the same
+// person named again, not everyone of that first name. Not after "named"
+// or "called", which ask for the name itself.
+func (st *parseState) fullNameWith(i int) string {
+	if i > 0 && (st.toks[i-1] == "named" || st.toks[i-1] == "called") {
+		return ""
+	}
+	found := ""
+	for j := range st.toks {
+		for n := 2; n <= st.p.maxLen && j+n <= len(st.toks); n++ {
+			if j <= i && i < j+n || st.toks[j] != st.toks[i] && st.toks[j+n-1] != st.toks[i] {
+				continue
+			}
+			for _, mn := range st.p.phrases[strings.Join(st.toks[j:j+n], " ")] {
+				if mn.kind != "value" || mn.name != "name" || !st.mayName(mn.name, mn.value) {
+					continue
+				}
+				if found != "" && found != mn.value {
+					return ""
+				}
+				found = mn.value
+			}
+		}
+	}
+	return found
 }
 
 // partOfFullName: word i stands next to another capitalised word ("Tom
@@ -282,7 +313,8 @@ func (st *parseState) readDays() error {
 		for i > 0 && !strings.HasPrefix(st.toks[i], strings.Fields(m[1])[0]) {
 			i--
 		}
-		if p := st.prevWord(i); groupWords[p] || p == "each" || p == "by" || p == "per" || p == "of" && st.toks[i] == "weekday" {
+		// "which weekday had the most hours": asks for one of the groups
+		if p := st.prevWord(i); groupWords[p] || p == "each" || p == "by" || p == "per" || (p == "of" || p == "which" || p == "what") && st.toks[i] == "weekday" {
 			return nil
 		}
 		st.take(reOnDays)

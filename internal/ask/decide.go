@@ -182,6 +182,12 @@ func (st *parseState) decide() error {
 		q.Aggs, q.Order, st.people, people = []string{st.extreme}, "", false, false
 		st.extreme = ""
 	}
+	// "the three best paid positions": the groups named right after the
+	// superlative are what is ranked, by their people's average
+
+	if st.groupsRanked() {
+		st.people, people, st.extreme = false, false, ""
+	}
 	if st.has(reHowOld) {
 		st.take(reHowOld)
 		st.measures = append(st.measures, "age")
@@ -198,6 +204,9 @@ func (st *parseState) decide() error {
 		if m != "headcount" && (measure == "" || st.p.model.Measures[m].Rank > st.p.model.Measures[measure].Rank) {
 			measure = m
 		}
+	}
+	if measure == "" && st.busy {
+		measure = "hours_worked"
 	}
 	hasMeasureWord := func(name string) bool {
 		for _, m := range st.measures {
@@ -738,7 +747,10 @@ func (st *parseState) decide() error {
 			// "compared with" and "against" never do)
 			compare := reVersus.MatchString(st.text()) && !(counting && !reVersusWord.MatchString(orig)) || strings.Contains(orig, " compare ") ||
 				f == "name" && (st.namesBefore(reMoreThan) || strings.Contains(orig, " each ")) // "did Hugo work more hours than Lea", "how many hours did Jules and Manon each work": side by side
-			if len(filterVals[f]) > 1 && !st.negated[f] && (compare || share || both) && f != "name" ||
+			// "the average wage of bartenders and of waiters", "hours in
+			// Paris and in Lyon", "… respectively": each on its own
+			apart := st.valuesApart(f) && q.Kind != "people" && !people
+			if len(filterVals[f]) > 1 && !st.negated[f] && (compare || share || both || apart) && f != "name" ||
 				len(filterVals[f]) > 1 && f == "name" && compare && measure != "" { // "compare hours of Louise and Alice": one row each
 				d := f
 				if f == "name" {
@@ -750,6 +762,8 @@ func (st *parseState) decide() error {
 				st.useWord("compare")
 				st.useWord("compared")
 				st.useWord("against")
+				st.useWord("respectively")
+				st.useWord("separately")
 				if f == "name" {
 					st.take(reMoreThan)
 					st.useWord("each")
@@ -781,7 +795,7 @@ func (st *parseState) decide() error {
 		// "what hours did my technicians work": the word is the measure, not
 		// also a grouping by the hour
 		isMeasure := slices.ContainsFunc(it.meanings, func(mn meaning) bool { return mn.kind == "measure" && mn.name == measure })
-		if !isMeasure && (it.prev == "which" || it.prev == "what" || st.afterWhich(it.pos)) {
+		if !isMeasure && (it.prev == "which" || it.prev == "what" || st.afterWhich(it.pos) || st.rankedGroupAt(it)) {
 			for _, mn := range it.meanings {
 				if mn.kind == "dim" && mn.name != "employee" && (most || least || q.Having != nil || counting || measure != "") && !grouped(st.dims, mn.name) {
 					st.dims = append(st.dims, mn.name)
@@ -871,6 +885,15 @@ func (st *parseState) decide() error {
 		// one field cannot both be and not be a value: "took training but
 		// not vacation" asks about people with one kind and none of the other
 		st.refuse(notUnderstoodf("scry cannot yet ask for some values of one kind while excluding others (\"non-cashier sales associates\", \"training but not vacation\"); ask about each separately"))
+	}
+	if most || least || q.Limit > 0 {
+		for _, w := range st.toks {
+			for _, mn := range st.p.phrases[w] {
+				if mn.kind == "dim" && grouped(st.dims, mn.name) {
+					st.otherKindsOut(mn.name, w)
+				}
+			}
+		}
 	}
 	for _, f := range st.filterOrder {
 		if len(filterVals[f]) > 0 {

@@ -1050,16 +1050,7 @@ func chartTitle(q *Query, m *semantic.Model) string {
 		default:
 			t = "People"
 		}
-		for _, f := range q.Filters {
-			if f.Field == "status" || q.Without && f.Field == "absence_type" && !f.Negate {
-				continue // worked or planned shifts: the measure's own condition, said in "How I read this"; the kind of absence people have none of, said first
-			}
-			if f.Op == "" && f.Ref == nil && f.Field != "any" && f.Field != "weekday" && f.Field != "manager_id" {
-				t += ", " + map[bool]string{true: "not "}[f.Negate] + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", "-")
-			} else {
-				t += ", " + f.Describe()
-			}
-		}
+		t += filterWords(q)
 	}
 	for i, d := range q.Dimensions {
 		name := strings.ReplaceAll(d, "_", " ")
@@ -1075,8 +1066,30 @@ func chartTitle(q *Query, m *semantic.Model) string {
 			t += " by " + name
 		}
 	}
+	if q.Kind != "people" {
+		// "Hours worked by department, on Friday, not District Office": a
+		// total or a breakdown says whom and what it counted, as a list does
+		t += filterWords(q)
+	}
 	if q.Time != nil {
 		t += ", " + humanRange(q.Time)
+	}
+	return t
+}
+
+// filterWords are a title's conditions, each after a comma.
+func filterWords(q *Query) string {
+	var t string
+	for _, f := range q.Filters {
+		if f.Field == "status" || q.Without && f.Field == "absence_type" && !f.Negate {
+			continue // worked or planned shifts: the measure's own condition, said in "How I read this"; the kind of absence people have none of, said first
+		}
+		if f.Op == "" && f.Ref == nil && f.Field != "any" && f.Field != "weekday" && f.Field != "manager_id" {
+			join := map[bool]string{true: " ", false: "-"}[f.Field == "absence_type"] // "sick leave", "part-time"
+			t += ", " + map[bool]string{true: "not "}[f.Negate] + strings.ReplaceAll(strings.Join(f.Values, " or "), "_", join)
+		} else {
+			t += ", " + f.Describe()
+		}
 	}
 	return t
 }

@@ -272,6 +272,28 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bfrequency of\b`), " number of "},
 	// "top 5 earners": people by their wage
 	{regexp.MustCompile(`\b(top|bottom) (\d+) (?:earners?|paid (?:employees|staff|people))\b`), " $1 $2 employees by hourly wage "},
+	// an order from one end to the other: "newest to oldest" of hires is
+	// by hire date ("oldest" alone is by age), "youngest to oldest" by age
+	{regexp.MustCompile(`\b(?:from\s+)?(?:the\s+)?(newest|latest|most\s+recent)\s+(?:to|down\s+to|through)\s+(?:the\s+)?(?:oldest|earliest)\b`), " newest first "},
+	{regexp.MustCompile(`\b(?:from\s+)?(?:the\s+)?(?:oldest|earliest)\s+(?:to|up\s+to|through)\s+(?:the\s+)?(?:newest|latest|most\s+recent)\b`), " earliest first "},
+	{regexp.MustCompile(`\b(?:from\s+)?(?:the\s+)?(youngest|oldest)\s+(?:to|through)\s+(?:the\s+)?(?:oldest|youngest)\b`), " $1 first "},
+	// "our 3 most recent hires": the newest people, not hires counted
+	{regexp.MustCompile(`\b(\d+)\s+(?:most\s+recent|newest|latest)\s+(?:hires|joiners|starters|recruits)\b`), " $1 newest employees "},
+	{regexp.MustCompile(`\b(?:most\s+recent|newest|latest)\s+(?:hires|joiners|starters|recruits)\b`), " newest employees "},
+	// "the most days lost to sick leave", "which school lost the most days
+	// to sickness": days of that absence
+	{regexp.MustCompile(`\blost\s+((?:the\s+)?(?:most|fewest|least|\d+|more|fewer)\s+)?days\s+to\s+`), " had $1 days of "},
+	{regexp.MustCompile(`\bdays\s+lost\s+to\s+`), " days of "},
+	// "managed directly by Manon": reporting to her directly
+	{regexp.MustCompile(`\b(?:directly\s+managed|managed\s+directly)\s+by\b`), " reporting directly to "},
+	// "hired more than five years ago": employed that long
+	{regexp.MustCompile(`\b(?:hired|joined|started)\s+((?:more\s+than|over|at\s+least|less\s+than|under|fewer\s+than|at\s+most)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty))\s+years?\s+ago\b`), " employed for $1 years "},
+	// "the longest sick leave ever recorded": of all time, as said without
+	{regexp.MustCompile(`\bever(?:\s+(?:recorded|logged|registered))?\b`), " "},
+	// "top 5 on my team by shifts": people of the team
+	{regexp.MustCompile(`\b(top|bottom)\s+(\d+)\s+((?:on|in|of|from)\s+(?:my|our|the)\s+(?:team|staff|crew|people|employees|workforce))\b`), " $1 $2 people $3 "},
+	// "the company average hourly wage": the average of everyone asked about
+	{regexp.MustCompile(`\bthe\s+(?:company(?:'s|-wide| wide)?|overall|organi[sz]ation(?:'s)?|firm(?:'s)?|whole company's)\s+average\b`), " the average "},
 	// "part-time staff only", "…, full-time only": a filter said twice
 	{regexp.MustCompile(`\b((?:part-time|full-time|part time|full time|temporary|permanent|female|male|current)\s+(?:staff|employees|people|workers|ones))\s+only\b`), "$1"},
 	// "what did my team cost us": cost is the labour cost

@@ -297,18 +297,22 @@ func (p *Parser) correct(toks, words []string) []string {
 		if len(t) < 5 || p.known[t] || t[0] >= '0' && t[0] <= '9' {
 			continue
 		}
-		match := ""
+		var matches []string
 		for k := range p.suggest {
 			if len(k) >= 4 && within1(t, k) {
-				if match != "" && match != k {
-					match = "" // ambiguous: leave it alone
-					break
-				}
-				match = k
+				matches = append(matches, k)
 			}
 		}
-		if match != "" {
-			toks[i] = match
+		// between a word of the model or the tenant and a word of a reading
+		// rule ("employes": "employee" or "employed"), the first: rule
+		// words are mostly forms of verbs, model words the things asked for
+		if len(matches) > 1 {
+			if named := slices.DeleteFunc(slices.Clone(matches), func(k string) bool { return len(p.phrases[k]) == 0 }); len(named) == 1 {
+				matches = named
+			}
+		}
+		if len(matches) == 1 { // more is ambiguous: leave it alone
+			toks[i] = matches[0]
 		}
 	}
 	return toks
@@ -494,6 +498,13 @@ var timeRules = []timeRule{
 	}},
 	{rx(`since ` + monthRE + ` (\d{1,2}) (\d{4})`), func(m []string) string { return fmt.Sprintf("since %s-%02d-%02d", m[3], monthIndex(m[1]), atoi(m[2])) }},
 	{rx(`since ` + monthRE + ` (\d{4})`), func(m []string) string { return fmt.Sprintf("since %s-%02d-01", m[2], monthIndex(m[1])) }},
+	// ("worked here since 2015" is a hire date, not shifts since then)
+	{rx(`(?:(here|with us|for us|with the company|at the company|employed) )?since (?:the start of |the beginning of )?((?:19|20)\d\d)`), func(m []string) string {
+		if m[1] != "" {
+			return ""
+		}
+		return "since " + m[2] + "-01-01"
+	}},
 	{rx(`since (?:the )?(?:start|beginning) of (?:the |this )?(week|month|quarter|year)`), func(m []string) string { return "this " + m[1] }},
 	{rx(`since (?:the )?(?:start|beginning) of ` + monthRE), func(m []string) string { return fmt.Sprintf("since %02d-01", monthIndex(m[1])) }},
 	{rx(`(?:for |over |during |in )?(?:the )?rest of (?:the |this )?(week|month|quarter|year)`), func(m []string) string { return "rest of this " + m[1] }},

@@ -2,6 +2,7 @@ package ask
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -333,6 +334,14 @@ func (st *parseState) readFlags() error {
 	}
 	for st.take(reMost) != nil {
 		st.most = true
+	}
+	// "the busiest week", "our quietest store": the most or fewest hours
+	// worked, unless the question names another measure
+	for _, w := range []string{"busiest", "quietest"} {
+		if i := slices.Index(st.toks, w); i >= 0 && !st.used[i] {
+			st.used[i], st.busy = true, true
+			st.most, st.least = st.most || w == "busiest", st.least || w == "quietest"
+		}
 	}
 	for st.take(reLeast) != nil {
 		st.least = true

@@ -1,9 +1,13 @@
 package ask_test
 
 import (
+	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
 )
 
 // TestSeventhRound holds what the seventh round of outside questions and
@@ -125,4 +129,101 @@ func TestSeventhRound(t *testing.T) {
 		"How many hours did Nora David work last week - more than 40?", "Which part-timers worked over 100% of their contracted hours last week?",
 		// an absence's weekday would be its start's: a leave over a weekend from Thursday was missed
 		"who was on vacation on weekends in the last 2 weeks"})
+}
+
+// TestEighthRound holds what the eighth round of outside questions (sets
+// 40, 42 and 43: reporting lines, rankings and comparisons, benchmark
+// phrasing) found answered wrongly or refused for want of a reading.
+func TestEighthRound(t *testing.T) {
+	checkRound(t, func(d store.Dialect) []roundCase {
+		return []roundCase{
+			// "not including Marie" after "Marie Lambert's reports" is her
+			// again, not every Marie among them
+			{"acme-retail", "admin", "Total worked hours last month for Marie Lambert's direct reports, not including Marie", "",
+				"select round(cast(sum(s.hours) as numeric), 2) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and e.manager_id = 'E0105' and s.status = 'worked' and s.date between '2026-10-01' and '2026-10-31'"},
+			// a report who has left reports to no one
+			{"bistro-group", "admin", "Which managers have fewer than 15 direct reports?",
+				"select count(*) from employees e where " + active + " and (select count(*) from employees r where r.tenant_id = e.tenant_id and r.manager_id = e.employee_id and r.hire_date <= '2026-11-25' and (r.end_date is null or r.end_date >= '2026-11-25')) between 1 and 14", ""},
+			// the positions named after the superlative are what is ranked
+			{"acme-retail", "admin", "give me the three best paid positions by average hourly wage", "select 3", ""},
+			{"acme-retail", "admin", "the best paid position", "",
+				"select max(a) from (select round(cast(avg(e.hourly_wage) as numeric), 2) a from employees e where " + active + " group by e.position) t"},
+			// "which weekday" asks for one of the groups, not weekdays only
+			{"acme-retail", "admin", "which weekday had the most hours worked last month", "",
+				"select max(h) from (select round(cast(sum(s.hours) as numeric), 2) h from shifts s where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-10-01' and '2026-10-31' group by " + weekdayOf(d, "s.date") + ") t"},
+			// "busiest": the most hours worked
+			{"acme-retail", "admin", "busiest location last month", "",
+				"select max(h) from (select round(cast(sum(s.hours) as numeric), 2) h from shifts s where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-10-01' and '2026-10-31' group by s.location) t"},
+			// "which school" leaves out the District Office
+			{"maple-district", "admin", "which school had the fewest sick days this year", "",
+				"select min(h) from (select sum(a.days) h from absences a join employees e on e.tenant_id = a.tenant_id and e.employee_id = a.employee_id where a.tenant_id = {t} and a.type = 'sick_leave' and a.start_date <= '2026-11-25' and a.end_date >= '2026-01-01' and e.department <> 'District Office' group by e.department) t"},
+			// days lost to an absence are its days
+			{"bistro-group", "admin", "which department lost the most days to sick leave last quarter", "",
+				"select max(h) from (select sum(a.days) h from absences a join employees e on e.tenant_id = a.tenant_id and e.employee_id = a.employee_id where a.tenant_id = {t} and a.type = 'sick_leave' and a.start_date <= '2026-09-30' and a.end_date >= '2026-07-01' group by e.department) t"},
+			// "of bartenders and of waiters": each on its own
+			{"bistro-group", "admin", "What is the average hourly wage of bartenders and of waiters?", "select 2", ""},
+			{"bistro-group", "admin", "average hourly wage of bartenders and waiters", "",
+				"select round(cast(avg(e.hourly_wage) as numeric), 2) from employees e where e.position in ('Bartender', 'Waiter') and " + active},
+			// a year alone after "since"
+			{"maple-district", "admin", "hours worked since 2025", "",
+				"select round(cast(sum(hours) as numeric), 2) from shifts where tenant_id = {t} and status = 'worked' and date between '2025-01-01' and '2026-11-25'"},
+			// a typed plural: "employes" are employees, not "employed"
+			{"acme-retail", "admin", "how many employes in Paris", "", "select count(*) from employees e where e.location = 'Paris' and " + active},
+			{"maple-district", "manager:E0002", "Which of my teachers were hired more than five years ago?",
+				"select count(*) from employees e where e.position = 'Teacher' and e.employee_id in (" + teamIn("E0002") + ") and " + yearsBetween(d, "e.hire_date", "'2026-11-25'") + " > 5 and " + active, ""},
+			{"maple-district", "admin", "What is the longest sick leave ever recorded, in days?", "",
+				"select max(days) from absences where tenant_id = {t} and type = 'sick_leave' and start_date <= '2026-11-25'"},
+			{"maple-district", "admin", "Who are the employees managed directly by Manon Leroy?",
+				"select count(*) from employees e where e.manager_id = (select employee_id from employees where tenant_id = {t} and first_name = 'Manon' and last_name = 'Leroy') and " + active, ""},
+			{"bistro-group", "manager:E0031", "top 5 on my team by number of shifts worked in the past 3 weeks",
+				"select count(*) from (select s.employee_id from shifts s where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-11-02' and '2026-11-22' and s.employee_id in (" + teamIn("E0031") + ") group by s.employee_id order by count(*) desc limit 5) t", ""},
+		}
+	}, []string{"who has worked here since 2015", "who has been with us since 2015"})
+}
+
+// TestEighthRoundOrder checks the first row of answers asked in an order.
+func TestEighthRoundOrder(t *testing.T) {
+	cases := []struct{ tenant, as, q, first string }{
+		{"acme-retail", "admin", "list the cashiers sorted by hire date descending",
+			"select employee_id from employees e where e.position = 'Cashier' and " + active + " order by hire_date desc, first_name limit 1"},
+		{"acme-retail", "admin", "list the cashiers from newest to oldest",
+			"select employee_id from employees e where e.position = 'Cashier' and " + active + " order by hire_date desc, first_name limit 1"},
+		{"acme-retail", "admin", "list the cashiers from oldest to newest",
+			"select employee_id from employees e where e.position = 'Cashier' and " + active + " order by hire_date, first_name limit 1"},
+		{"acme-retail", "admin", "Name our 3 most recent hires, newest to oldest",
+			"select employee_id from employees e where " + active + " order by hire_date desc, first_name limit 1"},
+		{"maple-district", "admin", "Which employee has the earliest hire date?",
+			"select employee_id from employees e where " + active + " order by hire_date, first_name limit 1"},
+		{"acme-retail", "admin", "List everyone who earns more than the company average hourly wage, highest paid first",
+			"select employee_id from employees e where " + active + " order by hourly_wage desc limit 1"},
+		{"acme-retail", "manager:E0069", "List my team by hire date, newest first",
+			"select employee_id from employees e where e.employee_id in (" + teamIn("E0069") + ") and " + active + " order by hire_date desc, first_name limit 1"},
+	}
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "acme-retail", "maple-district")
+		ctx := context.Background()
+		for _, c := range cases {
+			a, err := f.ask(t, c.tenant, c.as, c.q)
+			if err != nil {
+				t.Errorf("%q: %v", c.q, err)
+				continue
+			}
+			var want string
+			q := strings.ReplaceAll(c.first, "{t}", fmt.Sprint(f.tenants[c.tenant]))
+			if err := f.db.ReadTenant(ctx, f.tenants[c.tenant], func(tx *store.Tx) error { return tx.QueryRowContext(ctx, q).Scan(&want) }); err != nil {
+				t.Fatalf("%s: %v", q, err)
+			}
+			if len(a.Rows) == 0 || fmt.Sprint(a.Rows[0][0]) != want {
+				t.Errorf("%q: first row %v, want %s", c.q, a.Rows[:min(2, len(a.Rows))], want)
+			}
+		}
+	})
+}
+
+// weekdayOf is the SQL of a date's weekday on dialect d.
+func weekdayOf(d store.Dialect, col string) string {
+	if d == store.Postgres {
+		return "extract(dow from " + col + ")"
+	}
+	return "strftime('%w', " + col + ")"
 }

@@ -2,6 +2,7 @@ package ask
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 )
 
@@ -24,7 +25,10 @@ var superlatives = []struct {
 	{"longest serving", "tenure", true}, {"most senior", "tenure", true}, {"longest tenure", "tenure", true},
 	{"newest", "hire_date", true}, {"most recently hired", "hire_date", true}, {"latest hire", "hire_date", true},
 	{"most recent hire", "hire_date", true}, {"last hired", "hire_date", true}, {"earliest hired", "hire_date", false},
-	{"first hired", "hire_date", false},
+	{"first hired", "hire_date", false}, {"earliest hire date", "hire_date", false}, {"latest hire date", "hire_date", true},
+	{"most recent hire date", "hire_date", true}, {"earliest start date", "hire_date", false},
+	{"earliest birth date", "age", true}, {"earliest date of birth", "age", true}, {"latest birth date", "age", false},
+	{"latest date of birth", "age", false},
 }
 
 var superRE []*regexp.Regexp // the superlatives' phrases, compiled once
@@ -79,11 +83,13 @@ func (st *parseState) readExtremes() error {
 		} else if a := valueAttrWords[st.toks[min(next, len(st.toks)-1)]]; next < len(st.toks) && a != "" && !st.used[next] {
 			st.use(next, next+1) // "the five highest paid"
 			st.extremeAttr(a, q.Order == "desc")
+			st.extremeEnd = next + 1
 		}
 	}
 	for k, s := range superlatives {
-		if st.take(superRE[k]) != nil {
+		if m, next := st.takeNext(superRE[k]); m != nil {
 			st.extremeAttr(s.attr, s.desc)
+			st.extremeEnd = next
 			break
 		}
 	}
@@ -169,12 +175,26 @@ func (st *parseState) extremeAttr(a string, desc bool) {
 	st.people = true
 }
 
+// groupsRanked: the words right after a superlative of a measured
+// attribute name groups, not people ("the 3 best paid positions", against
+// "the best paid in each position").
+func (st *parseState) groupsRanked() bool {
+	if st.extreme == "" || st.q.Order == "" || st.extremeEnd <= 0 {
+		return false
+	}
+	k := st.extremeEnd
+	for k < len(st.toks) && isDigits(st.toks[k]) {
+		k++
+	}
+	return k < len(st.toks) && st.p.isDimWord(st.toks[k]) && !peopleNouns[st.toks[k]]
+}
+
 var sortTriggers = wordSet(`sort sorted sorting order ordered ordering arrange arranged rank ranked ascending descending alphabetical
 	alphabetically increasing decreasing reverse`)
 var sortFiller = wordSet(`by in of on the their his her its result set according to order them it list listed name and please make using based
 	number count total`)
 
-var reFirstOrder = rx(`(youngest|oldest|newest|most recent|latest|earliest|highest|lowest|largest|smallest|biggest|most|least|longest serving)(?: (?:hire|one|person|employee|date|hire date|birthday|paid|earner))? first`)
+var reFirstOrder = rx(`(youngest|oldest|newest|most recent|latest|earliest|highest|lowest|largest|smallest|biggest|most|least|longest serving)(?: (?:hire|one|person|employee|date|hire date|birthday|paid|earner|day|week|month|quarter|year|department|location|store|site|school|position|group|value|number|total|amount))? first`)
 
 // reMostToLeast: "from the most frequent to the least frequent", "from
 // lowest to highest": the order of what is measured.
@@ -210,6 +230,11 @@ func (st *parseState) readFirstOrder() {
 	default:
 		st.q.Order = "desc"
 	}
+	// "highest paid first": by the wage, whatever else is measured
+	if strings.Contains(m[0], " paid ") || strings.Contains(m[0], " earner ") {
+		st.q.Order = ""
+		st.q.Sort = append(st.q.Sort, SortKey{Field: "hourly_wage", Desc: m[1] != "lowest" && m[1] != "least" && m[1] != "smallest"})
+	}
 }
 
 // readOrder reads how a list is to be sorted: "sorted by salary",
@@ -227,8 +252,11 @@ func (st *parseState) readOrder() error {
 			lo--
 		}
 		for hi < len(st.toks) && hi-i < 9 && !st.used[hi] && (sortFiller[st.toks[hi]] || sortTriggers[st.toks[hi]] || st.attrStart(hi)) {
-			hi++
+			// an attribute of several words whole ("by hire date descending")
+			_, n := st.attrAt(hi)
+			hi += max(n, 1)
 		}
+		hi = min(hi, len(st.toks))
 		// the attribute right after "by", "of" or "using" is the one sorted
 		// on; without one, the first attribute in the phrase
 		// a ranking puts the largest first unless it says otherwise
@@ -300,6 +328,20 @@ func (st *parseState) readOrder() error {
 			st.q.Order = map[bool]string{true: "desc", false: "asc"}[desc]
 		}
 		i = hi
+	}
+	// "list my team by hire date, newest first": a list of people by one
+	// of their dates is in that order
+	if rePeople.MatchString(" " + strings.Join(st.toks, " ")) {
+		for i := 0; i+1 < len(st.toks); i++ {
+			a, n := st.attrAt(i + 1)
+			if st.toks[i] != "by" || st.used[i] || n == 0 || attributes[a].typ != "date" {
+				continue
+			}
+			st.use(i, i+1+n)
+			if !slices.ContainsFunc(st.q.Sort, func(k SortKey) bool { return k.Field == a }) {
+				st.q.Sort = append(st.q.Sort, SortKey{Field: a})
+			}
+		}
 	}
 	return nil
 }

@@ -53,6 +53,13 @@ func (st *parseState) readWords() error {
 			idx = idx[:0]
 		}
 	}
+	for k, it := range items {
+		if it.n == 1 && onlyPartsOfNames(it.meanings) {
+			if full := st.fullNameWith(it.pos); full != "" {
+				items[k].meanings = []meaning{{kind: "value", name: "name", value: full}}
+			}
+		}
+	}
 	st.items = items
 	defer st.readAlternatives()
 	for k, it := range items {
@@ -221,6 +228,16 @@ func (st *parseState) readAlternatives() {
 			st.used[it.pos] = true
 		}
 	}
+}
+
+// onlyPartsOfNames: every meaning is a first or last name.
+func onlyPartsOfNames(ms []meaning) bool {
+	for _, mn := range ms {
+		if mn.kind != "value" || mn.name != "first_name" && mn.name != "last_name" {
+			return false
+		}
+	}
+	return len(ms) > 0
 }
 
 // keepName: a single first or last name is a name only when written as
@@ -416,6 +433,68 @@ func (st *parseState) afterWhich(pos int) bool {
 	}
 	p := st.prevWord(k + 1)
 	return p == "which" || p == "what"
+}
+
+// rankedGroupAt: a group named by its superlative ("the busiest week",
+// "our quietest store") or followed by one ("the week with the most hours
+// worked"): the group that ranks first.
+func (st *parseState) rankedGroupAt(it item) bool {
+	if st.busy && it.pos > 0 && (st.toks[it.pos-1] == "busiest" || st.toks[it.pos-1] == "quietest") {
+		return true
+	}
+	k := it.pos + it.n
+	if k+1 >= len(st.toks) || st.toks[k] != "with" {
+		return false
+	}
+	if st.toks[k+1] == "the" && k+2 < len(st.toks) {
+		k++
+	}
+	return reMost.MatchString(" "+st.toks[k+1]+" ") || reLeast.MatchString(" "+st.toks[k+1]+" ")
+}
+
+// valuesApart: the values of field are asked one by one — the
+// preposition said again before each after the first ("of bartenders and
+// of waiters"), or "respectively", "separately" said.
+func (st *parseState) valuesApart(field string) bool {
+	if slices.Contains(st.toks, "respectively") || slices.Contains(st.toks, "separately") {
+		return true
+	}
+	apart := false
+	for key, sp := range st.valueSpans {
+		if key[0] != field {
+			continue
+		}
+		k := sp[0] - 1
+		if k >= 0 && st.toks[k] == "the" {
+			k--
+		}
+		if k >= 1 && (st.toks[k] == "of" || st.toks[k] == "for" || st.toks[k] == "in" || st.toks[k] == "at") && st.toks[k-1] == "and" {
+			apart = true
+		}
+	}
+	return apart
+}
+
+// placeKinds are the words of a kind of place that a department or a
+// location may be.
+var placeKinds = wordSet(`school store shop restaurant hotel office warehouse branch clinic factory depot`)
+
+// otherKindsOut: "which school is the quietest" ranks the schools, not
+// the "District Office" among the departments: a value whose own name
+// says it is another kind of place is left out, and says so.
+func (st *parseState) otherKindsOut(dim, word string) {
+	if !placeKinds[word] || len(st.filterVals[dim]) > 0 {
+		return
+	}
+	for _, v := range st.p.values[dim] {
+		words := strings.Fields(strings.ToLower(v))
+		if slices.Contains(words, word) {
+			continue
+		}
+		if slices.ContainsFunc(words, func(w string) bool { return placeKinds[w] }) {
+			st.addFilter(dim, v, true)
+		}
+	}
 }
 
 var reEachOfThem = rx(`(?:(?:in|for|of) )?(?:each|every one|each one)(?: of them| of those| of these)?`)
