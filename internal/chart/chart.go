@@ -190,7 +190,26 @@ func (d *drawer) top() float64 {
 	if d.o.NoTitle {
 		return 24
 	}
-	return 70
+	return 70 + 22*float64(len(d.titleLines())-1)
+}
+
+// titleLines are the title in at most two lines: a title too long for
+// one (a breakdown with its conditions) goes on at a comma, so that its
+// period, said last, is not the part cut off.
+func (d *drawer) titleLines() []string {
+	title := ""
+	if d.a.Chart != nil {
+		title = d.a.Chart.Title
+	}
+	n := int((d.w - 48) / 10)
+	if len([]rune(title)) <= n {
+		return []string{title}
+	}
+	cut := strings.LastIndex(string([]rune(title)[:n]), ", ")
+	if cut <= 0 {
+		return []string{clip(title, n)}
+	}
+	return []string{title[:cut+1], clip(title[cut+2:], int((d.w-48)/8))}
 }
 
 // value formats a measure value exactly, for labels and tooltips.
@@ -204,16 +223,21 @@ func (d *drawer) note(format string, args ...any) {
 
 func (d *drawer) draw() {
 	a, c := d.a, d.c
-	title := ""
 	kind := ask.ChartTable
 	if a.Chart != nil {
-		title, kind = a.Chart.Title, a.Chart.Type
+		kind = a.Chart.Type
 	}
 	if d.o.Kind != "" {
 		kind = d.o.Kind
 	}
 	if !d.o.NoTitle {
-		c.text(24, 36, clip(title, int((d.w-48)/10)), 18, "start", ink, true)
+		for i, line := range d.titleLines() {
+			if i == 0 {
+				c.text(24, 36, line, 18, "start", ink, true)
+			} else {
+				c.text(24, 36+22*float64(i), line, 15, "start", muted, false)
+			}
+		}
 	}
 	s := shapeOf(a)
 	if len(a.Rows) == 0 {

@@ -153,3 +153,24 @@ func TestNothingDroppedSilently(t *testing.T) {
 		}
 	}
 }
+
+// TestLongTitleKeepsItsPeriod: a title too long for one line goes on in a
+// second at a comma, so its conditions' end and its period are drawn, not
+// cut off.
+func TestLongTitleKeepsItsPeriod(t *testing.T) {
+	title := "Hours worked by position, on Sunday or Saturday, Retail, not Cashier or Stock Clerk, last month"
+	a := &ask.Answer{Query: &ask.Query{Kind: "groups", Measure: "hours_worked", Dimensions: []string{"position"}},
+		Columns: []ask.Column{{Name: "position", Type: "string"}, {Name: "hours_worked", Type: "number"}},
+		Rows:    [][]any{{"Sales Associate", 1180.5}}, Chart: &ask.Chart{Type: "bar", Title: title}}
+	for _, width := range []float64{800, 1200} {
+		svg := chart.Draw(a, chart.Options{Width: width, Height: 480, Model: semantic.BuiltinHR()}).SVG
+		for _, part := range []string{"Hours worked by position,", "last month"} {
+			if !strings.Contains(svg, part) {
+				t.Errorf("%v: the title lacks %q", width, part)
+			}
+		}
+		if strings.Contains(svg, "…") {
+			t.Errorf("%v: the title was cut", width)
+		}
+	}
+}
