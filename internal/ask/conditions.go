@@ -97,18 +97,24 @@ func (st *parseState) nameAt(i int) (Filter, int) {
 	return Filter{}, 0
 }
 
-// fullNameWith: the one full name elsewhere in the question that word i
-// begins or ends ("Marie Lambert's reports, not including Marie"): the same
-// person named again, not everyone of that first name. Not after "named"
-// or "called", which ask for the name itself.
+// fullNameWith: the one full name before word i that word i begins or
+// ends, when word i is left out ("Marie Lambert's reports, not including
+// Marie"): the same person named again, not everyone of that first name.
+// A name asked for itself ("whose first name is Marie", "with the first
+// name Marie", "Marie … other than Marie Lambert") stays a first name.
 func (st *parseState) fullNameWith(i int) string {
-	if i > 0 && (st.toks[i-1] == "named" || st.toks[i-1] == "called") {
+	excluded := false
+	for k := max(0, i-3); k < i; k++ {
+		w := st.toks[k]
+		excluded = excluded || excludingWords[w] || (w == "including" || w == "counting") && k > 0 && st.toks[k-1] == "not"
+	}
+	if !excluded || i > 0 && (st.toks[i-1] == "name" || st.toks[i-1] == "is") {
 		return ""
 	}
 	found := ""
 	for j := range st.toks {
-		for n := 2; n <= st.p.maxLen && j+n <= len(st.toks); n++ {
-			if j <= i && i < j+n || st.toks[j] != st.toks[i] && st.toks[j+n-1] != st.toks[i] {
+		for n := 2; n <= st.p.maxLen && j+n <= i; n++ {
+			if st.toks[j] != st.toks[i] && st.toks[j+n-1] != st.toks[i] {
 				continue
 			}
 			for _, mn := range st.p.phrases[strings.Join(st.toks[j:j+n], " ")] {
@@ -299,6 +305,9 @@ var dayNumbers = map[string][]string{
 	"working day": {"1", "2", "3", "4", "5"}, "business day": {"1", "2", "3", "4", "5"},
 }
 
+// weekdayVerbs follow "which weekday" when it asks for one of them.
+var weekdayVerbs = wordSet(`had has have is was were are did do does saw see sees got get gets tends tend`)
+
 // readDays reads days of the week as a filter: "on Saturdays", "weekend
 // shifts", "on weekdays only". "By weekday" (a grouping) is left to the
 // model's words.
@@ -314,7 +323,11 @@ func (st *parseState) readDays() error {
 			i--
 		}
 		// "which weekday had the most hours": asks for one of the groups
-		if p := st.prevWord(i); groupWords[p] || p == "each" || p == "by" || p == "per" || (p == "of" || p == "which" || p == "what") && st.toks[i] == "weekday" {
+		// ("which weekday staff worked …", "what weekday hours …" are
+		// Monday to Friday)
+		p := st.prevWord(i)
+		asked := (p == "which" || p == "what") && i+1 < len(st.toks) && weekdayVerbs[st.toks[i+1]]
+		if groupWords[p] || p == "each" || p == "by" || p == "per" || (p == "of" || asked) && st.toks[i] == "weekday" {
 			return nil
 		}
 		st.take(reOnDays)
@@ -873,6 +886,9 @@ func (st *parseState) readSameAs() error {
 	}
 	return nil
 }
+
+// excludingWords leave someone out ("not including Marie", "except Marie").
+var excludingWords = wordSet(`excluding except besides without other`)
 
 var reExcluding = rx(`(?:excluding|except|except for|not including|other than|but not|apart from|without|besides|but)`)
 

@@ -205,6 +205,11 @@ func (st *parseState) decide() error {
 			measure = m
 		}
 	}
+	if st.busy && (filterVals["absence_type"] != nil && measure == "" || people || st.busyPeople()) {
+		// "the busiest month for sick leave" could be leaves or days; "the
+		// busiest employee" is no group
+		return notUnderstoodf("scry reads \"busiest\" and \"quietest\" of a place or a period by hours worked; ask for the most sick days or sick leaves, or who worked the most hours or shifts")
+	}
 	if measure == "" && st.busy {
 		measure = "hours_worked"
 	}
@@ -751,7 +756,7 @@ func (st *parseState) decide() error {
 			// Paris and in Lyon", "… respectively": each on its own
 			apart := st.valuesApart(f) && q.Kind != "people" && !people
 			if len(filterVals[f]) > 1 && !st.negated[f] && (compare || share || both || apart) && f != "name" ||
-				len(filterVals[f]) > 1 && f == "name" && compare && measure != "" { // "compare hours of Louise and Alice": one row each
+				len(filterVals[f]) > 1 && f == "name" && (compare || apart) && measure != "" { // "compare hours of Louise and Alice", "… respectively": one row each
 				d := f
 				if f == "name" {
 					d = "employee"
@@ -1320,6 +1325,32 @@ func (st *parseState) decide() error {
 			return nil
 		}
 	}
+	// "sick days per teacher this year, by school" is each school's days
+	// per head, which a row per teacher does not give
+	if st.perHead && len(q.Dimensions) > 1 && slices.Contains(q.Dimensions, "employee") && q.Measure != "" && st.p.model.Measures[q.Measure].Agg != "avg" {
+		st.refuse(notUnderstoodf("scry cannot yet divide a group's total by its headcount (\"per teacher … by school\"); ask for the total by group and the headcount by group, or for each teacher's own (\"sick days for each teacher\")"))
+		return nil
+	}
+	// people are counted and listed as they are today: "the direct reports
+	// Lucie had in 2025" or "everyone we ever had" would be another set of
+	// people (her own row was counted, today's headcount given)
+	if q.Measure == "" || q.Measure == "headcount" {
+		reports := slices.ContainsFunc(st.toks, func(w string) bool { return w == "report" || w == "subordinate" })
+		switch {
+		case q.Time != nil && (reports || q.Relation != "") && q.Time.Expr != "today" && !strings.HasPrefix(q.Time.Expr, "this "):
+			st.refuse(notUnderstoodf("scry knows who reports to whom as it is today, not as it was in a past period; ask without the period (\"how many direct reports does … have\")"))
+			return nil
+		case q.Time == nil && reEver.MatchString(strings.ToLower(st.question)) && q.Relation == "" && !st.namesSomeone() && st.ordinal == 0:
+			st.refuse(notUnderstoodf("scry counts and lists the people employed today; it cannot yet count everyone ever employed: ask for the hires of a period (\"how many people were hired since 2015\")"))
+			return nil
+		}
+	}
+	// "older than the company average age", asked by a manager: the
+	// average scry computes is of the people the asker may see
+	if st.visible != nil && reCompanyAverage.MatchString(strings.ToLower(st.question)) {
+		st.refuse(notUnderstoodf("scry compares with the average of the people you may see, not of the whole company; ask \"older than the average age\" for your own scope"))
+		return nil
+	}
 	// "the second highest paid": the first in that order, after one
 	if st.ordinal > 0 {
 		if q.Limit != 1 || q.Order == "" || q.RankWithin != "" {
@@ -1779,6 +1810,19 @@ func (st *parseState) peopleNounAt(i int) bool {
 
 // reNoneAtAll are the words that stress a negation: "not a single shift",
 // "haven't been sick once", "no absences at all".
+// namesSomeone: a condition names a person.
+func (st *parseState) namesSomeone() bool {
+	return slices.ContainsFunc(st.q.Filters, func(f Filter) bool {
+		return f.Field == "name" || f.Field == "first_name" || f.Field == "last_name" || f.Field == "employee_id"
+	})
+}
+
+// reCompanyAverage: an average of the whole company, as written.
+var reCompanyAverage = regexp.MustCompile(`\b(?:company(?:'s|-wide| wide)?|overall|organi[sz]ation(?:'s)?|firm(?:'s)?)\s+average\b`)
+
+// reEver: "ever", as written (a rewrite drops it before a verb).
+var reEver = regexp.MustCompile(`\bever\b`)
+
 var reNoneAtAll = rx(`(?:a single|single|at all|even once|once|ever|whatsoever|even 1)`)
 
 // whichPosition: "which cashiers …", "which Paris employees …" asks for

@@ -242,6 +242,8 @@ var reTyped = []struct {
 	// on" (since), "the last full week" (last week)
 	{regexp.MustCompile(`\b(from|since|after|before|until|till) mid[- ]?(` + monthWordRE + `)\b`), " $1 $2 15 "},
 	{regexp.MustCompile(`\bfrom\s+(` + monthWordRE + `\s+\d{1,2}(?:\s+(?:19|20)\d\d)?)\s+(?:on|onwards?|onward|forward)\b`), " since $1 "},
+	// "from January 2025 up to now", "from 2024 to date": since then
+	{regexp.MustCompile(`\bfrom\s+((?:` + monthWordRE + `\s+)?(?:19|20)\d\d)\s+(?:up\s+)?(?:to|until|till|through)\s+(?:now|today|date|the present)\b`), " since $1 "},
 	{regexp.MustCompile(`\b(?:the )?(last|previous|past) (?:full|complete|whole) (week|month|quarter|year)\b`), " $1 $2 "},
 	{regexp.MustCompile(`\b(?:(?:over|during|in|on|for)\s+)?(?:the\s+)?(?:last|past|previous)\s+(\d+|two|three|four|five|six)\s+weekends\b`), " on weekends in the last $1 weeks "},
 	// "how many shifts last month were over 10 hours": the length of each
@@ -289,11 +291,14 @@ var reTyped = []struct {
 	// "hired more than five years ago": employed that long
 	{regexp.MustCompile(`\b(?:hired|joined|started)\s+((?:more\s+than|over|at\s+least|less\s+than|under|fewer\s+than|at\s+most)\s+(?:\d+|two|three|four|five|six|seven|eight|nine|ten|fifteen|twenty))\s+years?\s+ago\b`), " employed for $1 years "},
 	// "the longest sick leave ever recorded": of all time, as said without
+	// ("everyone we ever had" is not today's people: decide reads "ever" in
+	// the question as written)
 	{regexp.MustCompile(`\bever(?:\s+(?:recorded|logged|registered))?\b`), " "},
+	// "the company average hourly wage": the average of everyone (refused
+	// when the asker sees only some: see reCompanyAverage)
+	{regexp.MustCompile(`\bthe\s+(?:company(?:'s|-wide| wide)?|overall|organi[sz]ation(?:'s)?|firm(?:'s)?|whole company's)\s+average\b`), " the average "},
 	// "top 5 on my team by shifts": people of the team
 	{regexp.MustCompile(`\b(top|bottom)\s+(\d+)\s+((?:on|in|of|from)\s+(?:my|our|the)\s+(?:team|staff|crew|people|employees|workforce))\b`), " $1 $2 people $3 "},
-	// "the company average hourly wage": the average of everyone asked about
-	{regexp.MustCompile(`\bthe\s+(?:company(?:'s|-wide| wide)?|overall|organi[sz]ation(?:'s)?|firm(?:'s)?|whole company's)\s+average\b`), " the average "},
 	// "part-time staff only", "…, full-time only": a filter said twice
 	{regexp.MustCompile(`\b((?:part-time|full-time|part time|full time|temporary|permanent|female|male|current)\s+(?:staff|employees|people|workers|ones))\s+only\b`), "$1"},
 	// "what did my team cost us": cost is the labour cost

@@ -498,8 +498,9 @@ var timeRules = []timeRule{
 	}},
 	{rx(`since ` + monthRE + ` (\d{1,2}) (\d{4})`), func(m []string) string { return fmt.Sprintf("since %s-%02d-%02d", m[3], monthIndex(m[1]), atoi(m[2])) }},
 	{rx(`since ` + monthRE + ` (\d{4})`), func(m []string) string { return fmt.Sprintf("since %s-%02d-01", m[2], monthIndex(m[1])) }},
-	// ("worked here since 2015" is a hire date, not shifts since then)
-	{rx(`(?:(here|with us|for us|with the company|at the company|employed) )?since (?:the start of |the beginning of )?((?:19|20)\d\d)`), func(m []string) string {
+	// ("worked here since 2015", "been in Finance since 2020" are of a
+	// hire date, not of shifts since then)
+	{rx(`(?:(here|with us|for us|with the company|at the company|for the company|employed|been(?: [a-z]+){0,4}) )?since (?:the start of |the beginning of )?((?:19|20)\d\d)`), func(m []string) string {
 		if m[1] != "" {
 			return ""
 		}

@@ -177,8 +177,36 @@ func TestEighthRound(t *testing.T) {
 				"select count(*) from employees e where e.manager_id = (select employee_id from employees where tenant_id = {t} and first_name = 'Manon' and last_name = 'Leroy') and " + active, ""},
 			{"bistro-group", "manager:E0031", "top 5 on my team by number of shifts worked in the past 3 weeks",
 				"select count(*) from (select s.employee_id from shifts s where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-11-02' and '2026-11-22' and s.employee_id in (" + teamIn("E0031") + ") group by s.employee_id order by count(*) desc limit 5) t", ""},
+			// the review of the round: a name asked for itself stays a first
+			// or last name; people of a group are not the group ranked;
+			// "which weekday staff" are Monday to Friday
+			{"acme-retail", "admin", "list Marie Lambert's reports whose first name is Marie",
+				"select count(*) from employees e where e.manager_id = 'E0105' and e.first_name = 'Marie' and " + active, ""},
+			{"acme-retail", "admin", "employees whose last name is Lambert, except Marie Lambert",
+				"select count(*) from employees e where e.last_name = 'Lambert' and e.first_name <> 'Marie' and " + active, ""},
+			{"maple-district", "admin", "who are the 5 best paid school teachers?", "select 5", ""},
+			{"bistro-group", "admin", "which weekday staff worked more than 30 hours last week?",
+				"select count(*) from (select s.employee_id from shifts s where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-11-16' and '2026-11-22' and " + weekdayOf(d, "s.date") + " not in ('0', '6') group by s.employee_id having sum(s.hours) > 30) t", ""},
 		}
-	}, []string{"who has worked here since 2015", "who has been with us since 2015"})
+	}, []string{"who has worked here since 2015", "who has been with us since 2015", "who has worked for the company since 2012?",
+		"how many people have been in the Finance team since 2020?", "what is the busiest month for sick leave?",
+		"who is the busiest employee by number of shifts last month?", "list Nora David's shifts last week from newest to oldest",
+		"how many employees have we ever had?", "which managers had more than 20 direct reports in 2024?",
+		"how many direct reports did Marie Lambert have in 2025?", "sick days per cashier this year, by location"})
+}
+
+// TestCompanyAverageOfAScopedAsker: "the company average" asked by a
+// manager is refused, since the average scry computes is of the team; an
+// admin's is the whole tenant's.
+func TestCompanyAverageOfAScopedAsker(t *testing.T) {
+	f := load(t, store.SQLite, "acme-retail")
+	q := "how many people on my team are older than the company average age?"
+	if a, err := f.ask(t, "acme-retail", "manager:E0105", q); err == nil {
+		t.Errorf("a manager's %q answered %v; it should be refused", q, a.Rows)
+	}
+	if _, err := f.ask(t, "acme-retail", "admin", "which employees are older than the company average age?"); err != nil {
+		t.Errorf("an admin's company average: %v", err)
+	}
 }
 
 // TestEighthRoundOrder checks the first row of answers asked in an order.
@@ -194,7 +222,7 @@ func TestEighthRoundOrder(t *testing.T) {
 			"select employee_id from employees e where " + active + " order by hire_date desc, first_name limit 1"},
 		{"maple-district", "admin", "Which employee has the earliest hire date?",
 			"select employee_id from employees e where " + active + " order by hire_date, first_name limit 1"},
-		{"acme-retail", "admin", "List everyone who earns more than the company average hourly wage, highest paid first",
+		{"acme-retail", "admin", "List everyone who earns more than the average hourly wage, highest paid first",
 			"select employee_id from employees e where " + active + " order by hourly_wage desc limit 1"},
 		{"acme-retail", "manager:E0069", "List my team by hire date, newest first",
 			"select employee_id from employees e where e.employee_id in (" + teamIn("E0069") + ") and " + active + " order by hire_date desc, first_name limit 1"},

@@ -90,6 +90,10 @@ func (st *parseState) readExtremes() error {
 		if m, next := st.takeNext(superRE[k]); m != nil {
 			st.extremeAttr(s.attr, s.desc)
 			st.extremeEnd = next
+			// "the earliest hire date": the date is shown with the person
+			if strings.Contains(s.phrase, "date") {
+				st.q.Columns = append(st.q.Columns, map[bool]string{true: "birth_date", false: "hire_date"}[strings.Contains(s.phrase, "birth")])
+			}
 			break
 		}
 	}
@@ -186,7 +190,12 @@ func (st *parseState) groupsRanked() bool {
 	for k < len(st.toks) && isDigits(st.toks[k]) {
 		k++
 	}
-	return k < len(st.toks) && st.p.isDimWord(st.toks[k]) && !peopleNouns[st.toks[k]]
+	// "who is the longest serving school principal", "the 5 best paid
+	// school teachers": the people of those groups
+	if k >= len(st.toks) || !st.p.isDimWord(st.toks[k]) || peopleNouns[st.toks[k]] || reAskWho.MatchString(" "+strings.Join(st.toks, " ")) {
+		return false
+	}
+	return k+1 >= len(st.toks) || !peopleNouns[st.toks[k+1]] && !st.isValueWord(k+1) && !st.positionAt(k+1)
 }
 
 var sortTriggers = wordSet(`sort sorted sorting order ordered ordering arrange arranged rank ranked ascending descending alphabetical
@@ -200,16 +209,25 @@ var reFirstOrder = rx(`(youngest|oldest|newest|most recent|latest|earliest|highe
 // lowest to highest": the order of what is measured.
 var reMostToLeast = rx(`(?:from|starting with|starting from) (?:the )?(most|highest|largest|biggest|greatest|least|lowest|smallest|fewest)(?: (?:frequent|common|popular|often))? (?:to|down to|up to|through) (?:the )?(?:most|highest|largest|biggest|greatest|least|lowest|smallest|fewest)(?: (?:frequent|common|popular|often))?`)
 
+// datedFacts are the things with dates of their own.
+var datedFacts = wordSet(`shift absence leave vacation holiday sickness illness training`)
+
 // readFirstOrder reads "youngest first", "most recent first".
 func (st *parseState) readFirstOrder() {
 	if m := st.take(reMostToLeast); m != nil {
 		st.q.Order = map[bool]string{true: "asc", false: "desc"}[m[1] == "least" || m[1] == "lowest" || m[1] == "smallest" || m[1] == "fewest"]
 		return
 	}
-	m := st.take(reFirstOrder)
+	m, _ := st.peekNext(reFirstOrder)
 	if m == nil {
 		return
 	}
+	// "Tom's shifts last week, newest first": the shifts' own dates, which
+	// no order of people gives (left unread, so refused)
+	if (m[1] == "newest" || m[1] == "most recent" || m[1] == "latest" || m[1] == "earliest") && slices.ContainsFunc(st.toks, func(w string) bool { return datedFacts[w] }) {
+		return
+	}
+	st.take(reFirstOrder)
 	switch m[1] {
 	case "youngest":
 		st.q.Sort = append(st.q.Sort, SortKey{Field: "birth_date", Desc: true})

@@ -51,6 +51,7 @@ type parseState struct {
 	mixedNeg       bool            // a field has both values asked for and values excluded
 	subject        string          // the dimension the answer lists ("which cities", "names of departments")
 	extreme        string          // "max"/"min" of an attribute asked of people ("the oldest")
+	perHead        bool            // "per teacher", "per employee": with another grouping, a rate per head
 	busy           bool            // "busiest", "quietest": ranked by hours worked when no measure is named
 	extremeEnd     int             // the word after a superlative of people ("the best paid| positions")
 	visible        map[string]bool // who the asker may name (nil: everyone)

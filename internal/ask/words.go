@@ -146,6 +146,7 @@ func (st *parseState) readWords() error {
 			if grouping && (prev == "each" || prev == "every" || prev == "per" && !st.average) && mn.name == "position" {
 				st.dims = append(st.dims, "employee") // "each teacher": one row per teacher
 				st.eachPosition = mn.value
+				st.perHead = st.perHead || prev == "per"
 			}
 			if mn.name == "absence_type" && strings.HasSuffix(it.text, " day") {
 				st.measures = append(st.measures, "absence_days") // "sick days" counts days
@@ -160,6 +161,7 @@ func (st *parseState) readWords() error {
 			// plural, as written; "by employee" groups)
 		case grouping && dim != "":
 			st.dims = append(st.dims, dim)
+			st.perHead = st.perHead || prev == "per" && dim == "employee"
 		case measure != "":
 			st.measures = append(st.measures, measure)
 		case dim != "":
@@ -433,6 +435,17 @@ func (st *parseState) afterWhich(pos int) bool {
 	}
 	p := st.prevWord(k + 1)
 	return p == "which" || p == "what"
+}
+
+// busyPeople: "busiest" or "quietest" says it of people ("the busiest
+// employee", "our quietest cashier").
+func (st *parseState) busyPeople() bool {
+	for i := 0; i+1 < len(st.toks); i++ {
+		if (st.toks[i] == "busiest" || st.toks[i] == "quietest") && (peopleNouns[st.toks[i+1]] || st.positionAt(i+1)) {
+			return true
+		}
+	}
+	return false
 }
 
 // rankedGroupAt: a group named by its superlative ("the busiest week",
