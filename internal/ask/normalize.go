@@ -115,6 +115,9 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(is|are) actually\b`), " $1 currently "},
 	{regexp.MustCompile(`\bactual (employees?|staff|headcount|workforce|team)\b`), " current $1 "},
 	{regexp.MustCompile(`\b(?:parity|balance) (?:of|between) (?:the )?(?:genders?|sexes|sex)\b`), " gender parity "},
+	// "gender balance", "contract mix": the split by that attribute (a
+	// "balance" was read as a leave balance)
+	{regexp.MustCompile(`\b(gender|sex|contract|contract type)\s+(?:balance|mix|split|make-up|makeup)\b`), " $1 split "},
 	// English as its European speakers often write it: "on 2025" (in),
 	// "18h30" and "8h00" (18:30), "works by us" (here), "since 10 years"
 	// (for), "made hours" (worked), "the most young", "repartition",
@@ -297,6 +300,15 @@ var reTyped = []struct {
 	// "the company average hourly wage": the average of everyone (refused
 	// when the asker sees only some: see reCompanyAverage)
 	{regexp.MustCompile(`\bthe\s+(?:company(?:'s|-wide| wide)?|overall|organi[sz]ation(?:'s)?|firm(?:'s)?|whole company's)\s+average\b`), " the average "},
+	// "waiters v bartenders": versus
+	{regexp.MustCompile(`([a-z])\s+v\.?\s+([a-z])`), "$1 vs $2"},
+	// "average rate across my team": of it
+	{regexp.MustCompile(`\bacross\s+(my|our|the)\s+(team|staff|crew|department|company|workforce)\b`), " of $1 $2 "},
+	// "staff numbers", "employee numbers", "head counts": the headcount
+	{regexp.MustCompile(`\b(?:staff|employee|people|team)\s+numbers\b|\bhead\s+counts?\b`), " headcount "},
+	// what the answer is for, said after it, in words of this closed list:
+	// "… Need it for the absence slide.", "… - preparing the pay gap report"
+	{regexp.MustCompile(`(?:[.!?;,]|\s[-–—]|\s)\s*(?:(?:i\s+)?need\s+(?:it|this|these|them)\s+for|(?:i\s+am\s+|i'm\s+)?preparing|for)\s+(?:the|a|my|our)\s+(?:(?:absence|pay\s+gap|board|budget|payroll|leadership|monthly|weekly|quarterly|annual|people|workforce|staffing|diversity|gender)\s+){0,3}(?:slide|slides|deck|report|pack|review|meeting|presentation|summary|update)s?\s*[.!]?\s*$`), " "},
 	// "top 5 on my team by shifts": people of the team
 	{regexp.MustCompile(`\b(top|bottom)\s+(\d+)\s+((?:on|in|of|from)\s+(?:my|our|the)\s+(?:team|staff|crew|people|employees|workforce))\b`), " $1 $2 people $3 "},
 	// "part-time staff only", "…, full-time only": a filter said twice

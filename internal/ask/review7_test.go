@@ -185,6 +185,12 @@ func TestEighthRound(t *testing.T) {
 			{"acme-retail", "admin", "employees whose last name is Lambert, except Marie Lambert",
 				"select count(*) from employees e where e.last_name = 'Lambert' and e.first_name <> 'Marie' and " + active, ""},
 			{"maple-district", "admin", "who are the 5 best paid school teachers?", "select 5", ""},
+			// set 44's words: a split by gender, "head counts", "v", context
+			{"bistro-group", "admin", "gender balance by department - head counts",
+				"select count(*) from (select distinct department, gender from employees e where " + active + ") t", ""},
+			{"bistro-group", "admin", "hours worked last month for the board review", "",
+				"select round(cast(sum(hours) as numeric), 2) from shifts where tenant_id = {t} and status = 'worked' and date between '2026-10-01' and '2026-10-31'"},
+			{"bistro-group", "admin", "Average pay: waiters v bartenders", "select 2", ""},
 			{"bistro-group", "admin", "which weekday staff worked more than 30 hours last week?",
 				"select count(*) from (select s.employee_id from shifts s where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-11-16' and '2026-11-22' and " + weekdayOf(d, "s.date") + " not in ('0', '6') group by s.employee_id having sum(s.hours) > 30) t", ""},
 		}
