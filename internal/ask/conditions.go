@@ -305,8 +305,8 @@ var dayNumbers = map[string][]string{
 	"working day": {"1", "2", "3", "4", "5"}, "business day": {"1", "2", "3", "4", "5"},
 }
 
-// weekdayVerbs follow "which weekday" when it asks for one of them.
-var weekdayVerbs = wordSet(`had has have is was were are did do does saw see sees got get gets tends tend`)
+// reRanking: a question that ranks ("the most", "busiest").
+var reRanking = regexp.MustCompile(` (?:most|least|fewest|highest|lowest|busiest|quietest|biggest|smallest|largest|top)\b`)
 
 // readDays reads days of the week as a filter: "on Saturdays", "weekend
 // shifts", "on weekdays only". "By weekday" (a grouping) is left to the
@@ -326,7 +326,7 @@ func (st *parseState) readDays() error {
 		// ("which weekday staff worked …", "what weekday hours …" are
 		// Monday to Friday)
 		p := st.prevWord(i)
-		asked := (p == "which" || p == "what") && i+1 < len(st.toks) && weekdayVerbs[st.toks[i+1]]
+		asked := (p == "which" || p == "what") && (i+1 >= len(st.toks) || !peopleNouns[st.toks[i+1]] && !factNouns[st.toks[i+1]] || reRanking.MatchString(" "+strings.Join(st.toks, " ")))
 		if groupWords[p] || p == "each" || p == "by" || p == "per" || (p == "of" || asked) && st.toks[i] == "weekday" {
 			return nil
 		}

@@ -182,9 +182,13 @@ func (st *parseState) decide() error {
 		q.Aggs, q.Order, st.people, people = []string{st.extreme}, "", false, false
 		st.extreme = ""
 	}
+	// "the youngest department's staff": the people of the group that
+	// ranks first, which scry does not yet compute
+	if k := st.extremeEnd; st.extreme != "" && k > 0 && k < len(st.toks) && st.p.isDimWord(st.toks[k]) && reOwnedBy(st.toks[k]).MatchString(strings.ToLower(st.question)) {
+		return notUnderstoodf("scry cannot yet list the people of the group that ranks first (\"the %s's …\"); ask for the ranking of the groups, then for the people of that one", st.toks[k])
+	}
 	// "the three best paid positions": the groups named right after the
 	// superlative are what is ranked, by their people's average
-
 	if st.groupsRanked() {
 		st.people, people, st.extreme = false, false, ""
 	}
@@ -1337,7 +1341,7 @@ func (st *parseState) decide() error {
 	if q.Measure == "" || q.Measure == "headcount" {
 		reports := slices.ContainsFunc(st.toks, func(w string) bool { return w == "report" || w == "subordinate" })
 		switch {
-		case q.Time != nil && (reports || q.Relation != "") && q.Time.Expr != "today" && !strings.HasPrefix(q.Time.Expr, "this "):
+		case q.Time != nil && (reports || q.Relation != "") && !(q.Time.Expr == "today" && slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "manager_id" })):
 			st.refuse(notUnderstoodf("scry knows who reports to whom as it is today, not as it was in a past period; ask without the period (\"how many direct reports does … have\")"))
 			return nil
 		case q.Time == nil && reEver.MatchString(strings.ToLower(st.question)) && q.Relation == "" && !st.namesSomeone() && st.ordinal == 0:
@@ -1817,8 +1821,13 @@ func (st *parseState) namesSomeone() bool {
 	})
 }
 
+// reOwnedBy: the word w, as written, owns what follows ("department's").
+func reOwnedBy(w string) *regexp.Regexp {
+	return regexp.MustCompile(`\b` + regexp.QuoteMeta(w) + `s?['’]s?\s`)
+}
+
 // reCompanyAverage: an average of the whole company, as written.
-var reCompanyAverage = regexp.MustCompile(`\b(?:company(?:'s|-wide| wide)?|overall|organi[sz]ation(?:'s)?|firm(?:'s)?)\s+average\b`)
+var reCompanyAverage = regexp.MustCompile(`\b(?:company(?:'s|-wide| wide)?|overall|organi[sz]ation(?:'s)?|firm(?:'s)?)\s+average\b|\baverage\b.{0,40}\b(?:in|of|across|for)\s+(?:the\s+)?(?:whole\s+)?(?:company|organi[sz]ation|firm|business|all\s+employees|everyone|workforce)\b|\bcompany-?wide\b`)
 
 // reEver: "ever", as written (a rewrite drops it before a verb).
 var reEver = regexp.MustCompile(`\bever\b`)

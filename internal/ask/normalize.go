@@ -245,7 +245,10 @@ var reTyped = []struct {
 	// on" (since), "the last full week" (last week)
 	{regexp.MustCompile(`\b(from|since|after|before|until|till) mid[- ]?(` + monthWordRE + `)\b`), " $1 $2 15 "},
 	{regexp.MustCompile(`\bfrom\s+(` + monthWordRE + `\s+\d{1,2}(?:\s+(?:19|20)\d\d)?)\s+(?:on|onwards?|onward|forward)\b`), " since $1 "},
-	// "from January 2025 up to now", "from 2024 to date": since then
+	// "from January 2025 up to now", "from 2024 to date": since then; but
+	// "employed from 2020 to now" is who was employed at some point, not
+	// hired since (said so that it stays unread, and refused)
+	{regexp.MustCompile(`\b(employed|here|with\s+us)\s+from\s+((?:` + monthWordRE + `\s+)?(?:19|20)\d\d)\s+(?:up\s+)?(?:to|until|till|through)\s+(?:now|today|date|the present)\b`), " $1 from $2 to present "},
 	{regexp.MustCompile(`\bfrom\s+((?:` + monthWordRE + `\s+)?(?:19|20)\d\d)\s+(?:up\s+)?(?:to|until|till|through)\s+(?:now|today|date|the present)\b`), " since $1 "},
 	{regexp.MustCompile(`\b(?:the )?(last|previous|past) (?:full|complete|whole) (week|month|quarter|year)\b`), " $1 $2 "},
 	{regexp.MustCompile(`\b(?:(?:over|during|in|on|for)\s+)?(?:the\s+)?(?:last|past|previous)\s+(\d+|two|three|four|five|six)\s+weekends\b`), " on weekends in the last $1 weeks "},
@@ -300,15 +303,18 @@ var reTyped = []struct {
 	// "the company average hourly wage": the average of everyone (refused
 	// when the asker sees only some: see reCompanyAverage)
 	{regexp.MustCompile(`\bthe\s+(?:company(?:'s|-wide| wide)?|overall|organi[sz]ation(?:'s)?|firm(?:'s)?|whole company's)\s+average\b`), " the average "},
+	// "how many shifts have been worked since 2025": were (a "been …"
+	// before "since" is otherwise a state since then, refused)
+	{regexp.MustCompile(`\b(?:have|has)\s+been\s+(worked|recorded|logged|taken|booked|scheduled|planned)\b`), " were $1 "},
 	// "waiters v bartenders": versus
 	{regexp.MustCompile(`([a-z])\s+v\.?\s+([a-z])`), "$1 vs $2"},
 	// "average rate across my team": of it
-	{regexp.MustCompile(`\bacross\s+(my|our|the)\s+(team|staff|crew|department|company|workforce)\b`), " of $1 $2 "},
+	{regexp.MustCompile(`\bacross\s+(my|our)\s+(team|staff|crew)\b`), " of $1 $2 "},
 	// "staff numbers", "employee numbers", "head counts": the headcount
-	{regexp.MustCompile(`\b(?:staff|employee|people|team)\s+numbers\b|\bhead\s+counts?\b`), " headcount "},
+	{regexp.MustCompile(`\b(?:staff|people|team)\s+numbers\s+(by|per|in|at|for\s+each)\b|\bhead\s+counts?\b`), " headcount $1 "},
 	// what the answer is for, said after it, in words of this closed list:
 	// "… Need it for the absence slide.", "… - preparing the pay gap report"
-	{regexp.MustCompile(`(?:[.!?;,]|\s[-–—]|\s)\s*(?:(?:i\s+)?need\s+(?:it|this|these|them)\s+for|(?:i\s+am\s+|i'm\s+)?preparing|for)\s+(?:the|a|my|our)\s+(?:(?:absence|pay\s+gap|board|budget|payroll|leadership|monthly|weekly|quarterly|annual|people|workforce|staffing|diversity|gender)\s+){0,3}(?:slide|slides|deck|report|pack|review|meeting|presentation|summary|update)s?\s*[.!]?\s*$`), " "},
+	{regexp.MustCompile(`(?:[.!?;,]|\s[-–—]|\s)\s*(?:(?:i\s+)?need\s+(?:it|this|these|them)\s+for|(?:i\s+am\s+|i'm\s+)?preparing|for)\s+(?:the|a|my|our)\s+(?:(?:absence|pay\s+gap|board|budget|payroll|leadership|monthly|weekly|quarterly|annual|people|workforce|staffing|diversity|gender)\s+){0,3}(?:slide|slides|deck|report|pack|presentation|summary)s?\s*[.!]?\s*$`), " "},
 	// "top 5 on my team by shifts": people of the team
 	{regexp.MustCompile(`\b(top|bottom)\s+(\d+)\s+((?:on|in|of|from)\s+(?:my|our|the)\s+(?:team|staff|crew|people|employees|workforce))\b`), " $1 $2 people $3 "},
 	// "part-time staff only", "…, full-time only": a filter said twice

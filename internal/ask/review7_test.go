@@ -188,9 +188,14 @@ func TestEighthRound(t *testing.T) {
 			// set 44's words: a split by gender, "head counts", "v", context
 			{"bistro-group", "admin", "gender balance by department - head counts",
 				"select count(*) from (select distinct department, gender from employees e where " + active + ") t", ""},
-			{"bistro-group", "admin", "hours worked last month for the board review", "",
+			{"bistro-group", "admin", "hours worked last month for the board pack", "",
 				"select round(cast(sum(hours) as numeric), 2) from shifts where tenant_id = {t} and status = 'worked' and date between '2026-10-01' and '2026-10-31'"},
 			{"bistro-group", "admin", "Average pay: waiters v bartenders", "select 2", ""},
+			{"acme-retail", "admin", "which weekday last month was the busiest", "",
+				"select max(h) from (select round(cast(sum(s.hours) as numeric), 2) h from shifts s where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-10-01' and '2026-10-31' group by " + weekdayOf(d, "s.date") + ") t"},
+			{"acme-retail", "admin", "sick days across the department", "select count(distinct e.department) from absences a join employees e on e.tenant_id = a.tenant_id and e.employee_id = a.employee_id where a.tenant_id = {t} and a.type = 'sick_leave' and a.start_date <= '2026-11-25'", ""},
+			{"acme-retail", "admin", "how many shifts have been worked since 2025", "",
+				"select count(*) from shifts where tenant_id = {t} and status = 'worked' and date between '2025-01-01' and '2026-11-25'"},
 			{"bistro-group", "admin", "which weekday staff worked more than 30 hours last week?",
 				"select count(*) from (select s.employee_id from shifts s where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-11-16' and '2026-11-22' and " + weekdayOf(d, "s.date") + " not in ('0', '6') group by s.employee_id having sum(s.hours) > 30) t", ""},
 		}
@@ -198,7 +203,11 @@ func TestEighthRound(t *testing.T) {
 		"how many people have been in the Finance team since 2020?", "what is the busiest month for sick leave?",
 		"who is the busiest employee by number of shifts last month?", "list Nora David's shifts last week from newest to oldest",
 		"how many employees have we ever had?", "which managers had more than 20 direct reports in 2024?",
-		"how many direct reports did Marie Lambert have in 2025?", "sick days per cashier this year, by location"})
+		"how many direct reports did Marie Lambert have in 2025?", "sick days per cashier this year, by location",
+		// the second review of the round
+		"list the youngest department's staff", "how many people were employed from 2020 to now",
+		"who is on vacation for the board meeting", "the busiest of our cashiers last month", "what is the busiest shift",
+		"who worked last week, latest first", "how many direct reports did Marie Lambert have this year"})
 }
 
 // TestCompanyAverageOfAScopedAsker: "the company average" asked by a
@@ -209,6 +218,9 @@ func TestCompanyAverageOfAScopedAsker(t *testing.T) {
 	q := "how many people on my team are older than the company average age?"
 	if a, err := f.ask(t, "acme-retail", "manager:E0105", q); err == nil {
 		t.Errorf("a manager's %q answered %v; it should be refused", q, a.Rows)
+	}
+	if a, err := f.ask(t, "acme-retail", "manager:E0105", "who is older than the average age in the company"); err == nil {
+		t.Errorf("a manager's company average in other words answered %v; it should be refused", a.Rows)
 	}
 	if _, err := f.ask(t, "acme-retail", "admin", "which employees are older than the company average age?"); err != nil {
 		t.Errorf("an admin's company average: %v", err)

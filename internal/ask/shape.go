@@ -210,7 +210,7 @@ var reFirstOrder = rx(`(youngest|oldest|newest|most recent|latest|earliest|highe
 var reMostToLeast = rx(`(?:from|starting with|starting from) (?:the )?(most|highest|largest|biggest|greatest|least|lowest|smallest|fewest)(?: (?:frequent|common|popular|often))? (?:to|down to|up to|through) (?:the )?(?:most|highest|largest|biggest|greatest|least|lowest|smallest|fewest)(?: (?:frequent|common|popular|often))?`)
 
 // datedFacts are the things with dates of their own.
-var datedFacts = wordSet(`shift absence leave vacation holiday sickness illness training`)
+var datedFacts = wordSet(`shift absence leave vacation holiday sickness illness training sick off absent away worked work working scheduled rostered`)
 
 // readFirstOrder reads "youngest first", "most recent first".
 func (st *parseState) readFirstOrder() {

@@ -441,8 +441,12 @@ func (st *parseState) afterWhich(pos int) bool {
 // employee", "our quietest cashier").
 func (st *parseState) busyPeople() bool {
 	for i := 0; i+1 < len(st.toks); i++ {
-		if (st.toks[i] == "busiest" || st.toks[i] == "quietest") && (peopleNouns[st.toks[i+1]] || st.positionAt(i+1)) {
-			return true
+		if st.toks[i] != "busiest" && st.toks[i] != "quietest" {
+			continue
+		}
+		k := st.past(i+1, "of", "our", "my", "the", "all")
+		if k < len(st.toks) && (peopleNouns[st.toks[k]] || st.positionAt(k) || st.toks[k] == "shift" || st.toks[k] == "absence" || st.toks[k] == "break") {
+			return true // "the busiest of our waiters", "the busiest shift"
 		}
 	}
 	return false
