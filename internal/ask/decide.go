@@ -279,6 +279,13 @@ func (st *parseState) decide() error {
 	if measure == "shift_length" && counting && q.Having != nil && (hasMeasureWord("shifts") || hasMeasureWord("attendance")) {
 		return notUnderstoodf("scry cannot yet count single shifts by their length; it can give their average length (\"average hours per shift last week\") or the longest (\"the longest shift last week\")")
 	}
+	// "how many hours of sick leave", "hours absent last month": an absence
+	// counted in hours, which the data holds in days (they were the hours
+	// worked by people with an absence); with a verb of work ("hours worked
+	// by people on sick leave") they are those people's hours
+	if hasAbsence && (measure == "hours_worked" || measure == "planned_hours" || measure == "overtime") && !reWorkVerb.MatchString(orig) && !q.Without {
+		return notUnderstoodf("scry counts absences in days and in cases, not in hours: ask for the days (\"sick days last year\") or the number of absences")
+	}
 	if reShiftAndAbsence.MatchString(orig) && !q.Without {
 		return notUnderstoodf("scry answers shifts and absences as two questions: ask about one, then the other")
 	}
@@ -366,9 +373,10 @@ func (st *parseState) decide() error {
 			st.measures = append(st.measures, "headcount")
 		}
 	}
-	if hasMeasureWord("hires") && hasMeasureWord("leavers") {
-		// "how many people hired in 2025 have left": a hire and a leave of
-		// the same people, which one count of either would not answer
+	if hasMeasureWord("hires") && hasMeasureWord("leavers") && !st.hiredThenLeft(&measure) {
+		// "how many people hired in 2025 left in 2026": a hire and a leave
+		// of the same people, each in a period of its own, which one count
+		// of either would not answer
 		st.fail = notUnderstoodf("scry cannot yet combine a hire and a leave in one question; ask \"how many people hired in 2025\" and \"how many people left in 2025\"")
 		return nil
 	}
@@ -1560,12 +1568,7 @@ func (st *parseState) readPersonEvent(measure *string) {
 		st.refuse(notUnderstoodf("scry reads %q as people hired or leaving, which it cannot also combine with %s in one question; ask for one of them", words, measureWords(st.p.model, other)))
 		return
 	}
-	// the period right after the event ("hired in 2025", "who left this year")
-	beside := st.q.Time != nil && st.timeSpan[0] >= at+n && st.timeSpan[0] <= at+n+1
-	if beside && st.timeSpan[0] == at+n+1 && st.toks[at+n] != "in" && st.toks[at+n] != "during" && st.toks[at+n] != "since" {
-		beside = false
-	}
-	if !beside {
+	if !st.periodBeside(at, n) {
 		st.refuse(notUnderstoodf("scry did not understand %q here: with %s it reads a hire or a leave only with its period right after it (e.g. hired in 2025, who left this year)", words, measureWords(st.p.model, other)))
 		return
 	}
@@ -1578,6 +1581,45 @@ func (st *parseState) readPersonEvent(measure *string) {
 	st.addCond(Filter{Field: field, Op: "during", Values: []string{st.q.Time.Expr}})
 	st.q.Time = nil
 	*measure = other
+}
+
+// periodBeside is whether the question's period follows the event of
+// words [at, at+n) right after it ("hired in 2025", "who left this year").
+func (st *parseState) periodBeside(at, n int) bool {
+	if st.q.Time == nil || st.timeSpan[0] < at+n || st.timeSpan[0] > at+n+1 {
+		return false
+	}
+	p := st.toks[at+n]
+	return st.timeSpan[0] == at+n || p == "in" || p == "during" || p == "since"
+}
+
+// hiredThenLeft reads "which employees joined in 2024 and have left", "how
+// many of those hired last year are gone": the hire and its period say
+// whom, and the leave, with no period of its own, is the measure, up to
+// today. A leave with a period too ("hired in 2024, left in 2025") is two
+// periods, which the question's one time cannot hold: refused by the caller.
+func (st *parseState) hiredThenLeft(measure *string) bool {
+	hire, hn, leave := -1, 0, -1
+	for _, it := range st.items {
+		for _, mn := range it.meanings {
+			switch {
+			case mn.kind != "measure":
+			case mn.name == "hires" && hire < 0:
+				hire, hn = it.pos, it.n
+			case mn.name == "leavers" && leave < 0:
+				leave = it.pos
+			}
+		}
+	}
+	if hire < 0 || leave < 0 || !eventWords[st.toks[hire+hn-1]] || !st.periodBeside(hire, hn) {
+		return false
+	}
+	st.use(hire, hire+hn)
+	st.use(st.timeSpan[0]-1, st.timeSpan[0])
+	st.addCond(Filter{Field: "hire_date", Op: "during", Values: []string{st.q.Time.Expr}})
+	st.q.Time = nil
+	*measure = "leavers"
+	return true
 }
 
 // measureWords names a measure in a sentence ("absence days"): its title,
@@ -1986,6 +2028,9 @@ var reDidWork = regexp.MustCompile(` did\b(?: [a-z0-9]+){0,4} work\b| worked\b`)
 
 // reEachPerson asks for a row for each person.
 var reEachPerson = regexp.MustCompile(` (?:each|every) (?:employee|person|worker|staff member|team member|one)\b`)
+
+// reWorkVerb: hours said to be worked, planned or put in, not absent.
+var reWorkVerb = regexp.MustCompile(` (?:work|works|worked|working|put in|clock|clocked|log|logged|scheduled|planned|rostered|shift|overtime|over)\b`)
 
 // reShiftAndAbsence joins a shift and an absence in one condition ("had a
 // shift and an absence"), which one measure cannot answer.

@@ -321,6 +321,11 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b((?:part-time|full-time|part time|full time|temporary|permanent|female|male|current)\s+(?:staff|employees|people|workers|ones))\s+only\b`), "$1"},
 	// "what did my team cost us": cost is the labour cost
 	{regexp.MustCompile(`\bcost (?:us|the company|me)\b`), " cost "},
+	// "people on the payroll on 1 January": employed then (the payroll
+	// alone is its cost); "already gone", "has since left": left
+	{regexp.MustCompile(`\b(are|is|were|was|be|been|being|people|employees|staff|workers|everyone|anyone|who)\s+on\s+(?:(?:the|our|my|the company's)\s+)?payroll\b`), " $1 on staff "},
+	{regexp.MustCompile(`\b(?:are|is|were|was|have|has|had)\s+(?:(?:long|since|now|already)\s+)?gone\s*([?.!,;]|$|\b(?:and|or|but|now|by)\b)`), " have left $1"},
+	{regexp.MustCompile(`\b(has|have|had)\s+since\s+(left|quit|resigned)\b`), " $1 $2 "},
 	// a business preamble that names only what the answer is for: "for
 	// the monthly payroll check, …", "I'm doing the rota — …" (its words
 	// are all of this closed list, so no filter can hide in it)

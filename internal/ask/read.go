@@ -26,6 +26,7 @@ func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, err
 		filterVals: map[string][]string{}, negated: map[string]bool{}, visible: visible}
 	for _, step := range []func(*parseState) error{
 		(*parseState).readDomain,
+		(*parseState).readUnit,
 		(*parseState).readWhen,
 		(*parseState).readPersonDates,
 		(*parseState).readTime,
@@ -52,6 +53,65 @@ func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, err
 		}
 	}
 	return st.q, nil
+}
+
+// reUnit: the unit an answer is asked in ("average tenure, in days",
+// "overtime expressed in hours"). Not a period: "in week 47", "in day
+// shifts", "in the week" are not units.
+var reParenthesis = regexp.MustCompile(`\([^)]*\)`)
+
+var reDateStart = regexp.MustCompile(`^(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|this|last|next)`)
+
+var reUnit = rx(`(?:expressed |measured |given |counted )?(?:in|as) (?:term of )?(?:(?:the )?number of )?(minute|hour|day|week|month|year)`)
+
+// readUnit reads the unit an answer is asked in: its word is left to be
+// read as a measure's ("my sick leave, in days" is of days, not cases), and
+// account checks it against the measure the question ends with
+// (semantic.Measure.Unit): "the average tenure, in days" gave years.
+func (st *parseState) readUnit() error {
+	m, next := st.peekNext(reUnit)
+	if m == nil {
+		return nil
+	}
+	if next < len(st.toks) {
+		w := st.toks[next]
+		dated := w == "of" && next+1 < len(st.toks) && reDateStart.MatchString(st.toks[next+1]) // "in week of 2 November"
+		if dated || w == "shift" || w == "ago" || w == "before" || w == "after" || (w[0] >= '0' && w[0] <= '9') {
+			return nil
+		}
+	}
+	used := append([]bool(nil), st.used...)
+	if m[1] == "day" || m[1] == "hour" {
+		st.take(reUnit, 1) // the unit's word is still a measure's ("my sick leave, in days")
+	} else {
+		st.take(reUnit)
+	}
+	var words []string
+	for i := range st.used {
+		if st.used[i] && !used[i] {
+			words = append(words, st.words[i])
+		}
+	}
+	if m[1] == "day" || m[1] == "hour" {
+		words = append(words, st.words[next-1])
+	}
+	st.unit, st.unitWords = m[1], strings.Join(words, " ")
+	return nil
+}
+
+// unitOfMeasure accepts a unit asked for that is the measure's own ("the
+// average tenure in years") and refuses any other, naming both: scry does
+// not convert (a tenure in days is not a tenure in years times 365).
+func (st *parseState) unitOfMeasure() error {
+	own := st.p.model.Measures[st.q.Measure].Unit
+	if own == st.unit {
+		return nil
+	}
+	what := strings.TrimSpace(reParenthesis.ReplaceAllString(measureWords(st.p.model, st.q.Measure), ""))
+	if own == "" {
+		return notUnderstoodf("scry did not understand %q here: it gives %s as a number, in no unit", st.unitWords, what)
+	}
+	return notUnderstoodf("scry gives %s in %ss, not in %ss: ask without %q", what, own, st.unit, st.unitWords)
 }
 
 // reWorkedWords are the verbs of hours that happened, not of a contract.

@@ -54,6 +54,8 @@ type parseState struct {
 	perHead        bool            // "per teacher", "per employee": with another grouping, a rate per head
 	busy           bool            // "busiest", "quietest": ranked by hours worked when no measure is named
 	extremeEnd     int             // the word after a superlative of people ("the best paid| positions")
+	unit           string          // the unit the answer is asked in ("tenure in days": day)
+	unitWords      string          // the words that asked for it, for a refusal
 	visible        map[string]bool // who the asker may name (nil: everyone)
 }
 
@@ -197,6 +199,9 @@ func (st *parseState) unread() []string {
 func (st *parseState) account() error {
 	words := st.unread()
 	if len(words) == 0 {
+		if st.fail == nil && st.unit != "" {
+			return st.unitOfMeasure()
+		}
 		return st.fail
 	}
 	return st.p.didNotUnderstand(words)

@@ -53,6 +53,10 @@ type Measure struct {
 	Label    string   `yaml:"label"`
 	Title    string   `yaml:"title"`
 	Synonyms []string `yaml:"synonyms"`
+	// Unit is what the measure's values are counted in (year, day, hour,
+	// minute; none for counts and money), so that a question asking for
+	// them "in days" is read when it is the unit and refused when not.
+	Unit string `yaml:"unit,omitempty"`
 }
 
 // Dimension is something answers can be grouped or filtered by.
