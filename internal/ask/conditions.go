@@ -688,6 +688,10 @@ func (st *parseState) readComparisons() error {
 		ref.Field = attr
 		st.use(i, j+n)
 		if back >= 0 {
+			// "whose hourly wage is higher than …": the attribute's whole name
+			if a, n := st.attrAt(back - 1); back > 0 && n == 2 && a == attr {
+				st.used[back-1] = true
+			}
 			st.used[back] = true
 		}
 		st.addCond(Filter{Field: attr, Op: op, Ref: ref})
@@ -953,12 +957,13 @@ var (
 	// "contracted for less than 30 hours a week"
 	reContracted = rx(`(?:contracted|contract|employed|scheduled by contract) (?:for )?` + cmpRE + ` (\d+(?:\.\d+)?) hour(?: (?:a|per|each) week)?`)
 	// "with more than 20 direct reports"
-	reReportsN = rx(`(?:with|having|who have|who has|that have|that has|have|has) (more than|at least|over|fewer than|less than|exactly|at most) (\d+) (?:direct )?(?:report|subordinate|people reporting)`)
-	reAttrAnd  = rx(`and (?:is |are )?` + cmpRE + ` (\d+(?:\.\d+)?)`)
-	reAge      = rx(`(?:(older|younger) than (\d+)|(?:over|above|under|below) (?:the )?age(?: of)? (\d+)|(?:aged|age) (over|above|under|below) (\d+)|(over|above|under|below) (\d+) year(?: old)?|(over|above|under|below|younger than|older than) (\d+))(?: year(?: old)?)?`)
-	reAgeWord  = regexp.MustCompile(` (age|aged|old|older|young|younger|youngest|oldest) `)
-	reFactWord = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|sick|vacation|leave|salary|wage|pay) `)
-	reUnitWord = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|employee|people|person|staff|worker|dollar|euro|percent) `)
+	reReportsN     = rx(`(?:with|having|who have|who has|that have|that has|have|has) (more than|at least|over|fewer than|less than|exactly|at most) (\d+) (?:direct )?(?:report|subordinate|people reporting)`)
+	reAttrAnd      = rx(`and (?:is |are )?` + cmpRE + ` (\d+(?:\.\d+)?)`)
+	reAge          = rx(`(?:(older|younger) than (\d+)|(?:over|above|under|below) (?:the )?age(?: of)? (\d+)|(?:aged|age) (over|above|under|below) (\d+)|(over|above|under|below) (\d+) year(?: old)?|(over|above|under|below|younger than|older than) (\d+))(?: year(?: old)?)?`)
+	reAverageAgeIs = regexp.MustCompile(` (?:average|mean|median) age (?:of (?:[a-z_]+ ){1,3})?(?:is|are|was|were|be|being) $`)
+	reAgeWord      = regexp.MustCompile(` (age|aged|old|older|young|younger|youngest|oldest) `)
+	reFactWord     = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|sick|vacation|leave|salary|wage|pay) `)
+	reUnitWord     = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|employee|people|person|staff|worker|dollar|euro|percent) `)
 )
 
 func attrOf(w string) string {
@@ -1052,6 +1057,9 @@ func (st *parseState) readAttrConditions() error {
 			}
 			if reFactWord.MatchString(text) && !reAgeWord.MatchString(text) {
 				return nil
+			}
+			if reAverageAgeIs.MatchString(text[:strings.Index(text, m[0])+1]) {
+				return nil // "the average age of employees is over 40": the groups' average
 			}
 		}
 		st.take(reAge)

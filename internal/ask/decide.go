@@ -286,6 +286,11 @@ func (st *parseState) decide() error {
 	if hasAbsence && (measure == "hours_worked" || measure == "planned_hours" || measure == "overtime") && !reWorkVerb.MatchString(orig) && !q.Without {
 		return notUnderstoodf("scry counts absences in days and in cases, not in hours: ask for the days (\"sick days last year\") or the number of absences")
 	}
+	if reAgainstNow.MatchString(orig) {
+		// "headcount per school on 1 Jan 2025 compared with now": its
+		// words are all function words, and the answer was the one date
+		return notUnderstoodf("scry answers one date or period at a time, not side by side with today: ask for each one")
+	}
 	if reShiftAndAbsence.MatchString(orig) && !q.Without {
 		return notUnderstoodf("scry answers shifts and absences as two questions: ask about one, then the other")
 	}
@@ -1646,6 +1651,16 @@ func (st *parseState) managerNoun() int {
 			case "of", "for", "name", "id", "number", "s", "to":
 				continue
 			}
+			// "which manager's direct reports worked the most", "the manager
+			// whose team": the people are the reports, grouped by manager
+			// (the possessive's "s" is gone by now)
+			k := i + 1
+			if st.toks[k] == "whose" {
+				k++
+			}
+			if k < len(st.toks) && reportNouns[st.toks[k]] {
+				continue
+			}
 		}
 		if i > 0 {
 			prev := st.toks[i-1]
@@ -1661,6 +1676,9 @@ func (st *parseState) managerNoun() int {
 	}
 	return -1
 }
+
+// reportNouns are the people a manager has ("the manager whose team").
+var reportNouns = wordSet(`direct report reports team staff employee people crew worker subordinate`)
 
 // positionAt: the words from i name one of the tenant's positions
 // ("waiter", "store manager").
@@ -2028,6 +2046,9 @@ var reDidWork = regexp.MustCompile(` did\b(?: [a-z0-9]+){0,4} work\b| worked\b`)
 
 // reEachPerson asks for a row for each person.
 var reEachPerson = regexp.MustCompile(` (?:each|every) (?:employee|person|worker|staff member|team member|one)\b`)
+
+// reAgainstNow: a period set against today ("compared with now", "vs today").
+var reAgainstNow = regexp.MustCompile(` (?:compare|compared|comparing|comparison|versus|vs|against|and) (?:it |that |this )?(?:with |to )?(?:now|today|right now|the present|present day|currently) ?$| (?:compare|compared|comparing|comparison|versus|vs|against) (?:it |that |this )?(?:with |to )?(?:now|today|right now|the present|present day)\b`)
 
 // reWorkVerb: hours said to be worked, planned or put in, not absent.
 var reWorkVerb = regexp.MustCompile(` (?:work|works|worked|working|put in|clock|clocked|log|logged|scheduled|planned|rostered|shift|overtime|over)\b`)

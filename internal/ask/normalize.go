@@ -285,6 +285,9 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(?:from\s+)?(?:the\s+)?(newest|latest|most\s+recent)\s+(?:to|down\s+to|through)\s+(?:the\s+)?(?:oldest|earliest)\b`), " newest first "},
 	{regexp.MustCompile(`\b(?:from\s+)?(?:the\s+)?(?:oldest|earliest)\s+(?:to|up\s+to|through)\s+(?:the\s+)?(?:newest|latest|most\s+recent)\b`), " earliest first "},
 	{regexp.MustCompile(`\b(?:from\s+)?(?:the\s+)?(youngest|oldest)\s+(?:to|through)\s+(?:the\s+)?(?:oldest|youngest)\b`), " $1 first "},
+	// "highest to lowest", "from most to fewest": an order, not the top one
+	{regexp.MustCompile(`\b(?:from\s+)?(?:the\s+)?(?:highest|most|largest|biggest|greatest|longest|oldest)\s+(?:to|down\s+to|through)\s+(?:the\s+)?(?:lowest|least|fewest|smallest|shortest|youngest)\b`), " in descending order "},
+	{regexp.MustCompile(`\b(?:from\s+)?(?:the\s+)?(?:lowest|least|fewest|smallest|shortest|youngest)\s+(?:to|up\s+to|through)\s+(?:the\s+)?(?:highest|most|largest|biggest|greatest|longest|oldest)\b`), " in ascending order "},
 	// "our 3 most recent hires": the newest people, not hires counted
 	{regexp.MustCompile(`\b(\d+)\s+(?:most\s+recent|newest|latest)\s+(?:hires|joiners|starters|recruits)\b`), " $1 newest employees "},
 	{regexp.MustCompile(`\b(?:most\s+recent|newest|latest)\s+(?:hires|joiners|starters|recruits)\b`), " newest employees "},
@@ -315,6 +318,9 @@ var reTyped = []struct {
 	// what the answer is for, said after it, in words of this closed list:
 	// "… Need it for the absence slide.", "… - preparing the pay gap report"
 	{regexp.MustCompile(`(?:[.!?;,]|\s[-–—]|\s)\s*(?:(?:i\s+)?need\s+(?:it|this|these|them)\s+for|(?:i\s+am\s+|i'm\s+)?preparing|for)\s+(?:the|a|my|our)\s+(?:(?:absence|pay\s+gap|board|budget|payroll|leadership|monthly|weekly|quarterly|annual|people|workforce|staffing|diversity|gender)\s+){0,3}(?:slide|slides|deck|report|pack|presentation|summary)s?\s*[.!]?\s*$`), " "},
+	// "the name of the manager whose direct reports worked the most hours":
+	// which manager's reports (it ranked the managers' own hours)
+	{regexp.MustCompile(`^\s*(?:(?:return|give me|show me|show|find|list|tell me|get)\s+)?(?:the\s+(?:full\s+)?names?\s+of\s+)?(?:the|which|what)\s+manager\s+whose\s+(direct\s+reports|reports|team|staff|employees|people|crew)\b`), " which manager $1 "},
 	// "top 5 on my team by shifts": people of the team
 	{regexp.MustCompile(`\b(top|bottom)\s+(\d+)\s+((?:on|in|of|from)\s+(?:my|our|the)\s+(?:team|staff|crew|people|employees|workforce))\b`), " $1 $2 people $3 "},
 	// "part-time staff only", "…, full-time only": a filter said twice
@@ -388,7 +394,7 @@ func normalizeWords(q string) ([]string, []string) {
 	for _, t := range reTyped {
 		s = t.re.ReplaceAllString(s, t.out)
 	}
-	s = decades(eachOfMine(hiresByAsker(howLong(s))))
+	s = leaveVerb(decades(eachOfMine(hiresByAsker(howLong(s)))))
 	s = reWeekdayShort.ReplaceAllStringFunc(s, func(w string) string { return " " + weekdayShort[strings.TrimSuffix(w, ".")] + " " })
 	s = weekdayRanges(s)
 	s = bareDates(s)
@@ -833,4 +839,31 @@ func hiresByAsker(s string) string {
 		})
 	}
 	return s
+}
+
+// leaveVerb: "leave" said as a verb is a departure ("did anybody leave my
+// team in February", "the longest-serving employee to leave in 2026", "will
+// Tom leave"), the noun an absence ("on leave", "sick leave", "did Tom take
+// leave"). Only the verb's plain signs are read: a modal or "to" right
+// before it, a closed list of subjects after "did/will", or a place it
+// leaves; the rest stays the noun, as CONVENTIONS.md reads "leave" alone.
+var (
+	reLeaveAfterAux   = regexp.MustCompile(`\b(did|does|will|would|might|going to|about to|planning to|plan to|expected to|due to|(?:employee|person|people|staff|one|first|last|next)s? to)\s+leave\b`)
+	reLeaveSubject    = regexp.MustCompile(`\b(did|does|do|will|has|have)\s+((?:anyone|anybody|someone|somebody|nobody|people|staff|employees|everyone|any\s+(?:of\s+(?:my|our|the)\s+)?[a-z]+|many\s+[a-z]+|[a-z]+\s+[a-z]+))\s+leave\b`)
+	reLeavePlace      = regexp.MustCompile(`\bleave\s+((?:my|our|the|this|his|her|their)\s+(?:team|company|department|dept|school|store|shop|restaurant|firm|business|organi[sz]ation|district|job|role|employment)|us)\b`)
+	leaveSubjectsNoun = wordSet(`take took taken taking book booked use used request requested have had get got go went on of any more much`)
+)
+
+func leaveVerb(s string) string {
+	s = reLeaveAfterAux.ReplaceAllString(s, "$1 quit")
+	s = reLeaveSubject.ReplaceAllStringFunc(s, func(m string) string {
+		g := reLeaveSubject.FindStringSubmatch(m)
+		for _, w := range strings.Fields(g[2]) {
+			if leaveSubjectsNoun[singular(w)] {
+				return m // "did Tom take leave", "do I have leave"
+			}
+		}
+		return g[1] + " " + g[2] + " quit"
+	})
+	return reLeavePlace.ReplaceAllString(s, "quit $1")
 }

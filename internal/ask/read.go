@@ -369,6 +369,16 @@ func (st *parseState) readFlags() error {
 		st.addCond(Filter{Field: "employee_id", Op: "me", Negate: true})
 	}
 	st.q.Self = !team && (reSelf.MatchString(st.text()) || st.mine)
+	// "list the receptionists with the number of shifts each worked": a
+	// number beside each person, not one number of them all
+	if m, next := st.peekNext(reNumberBeside); m != nil {
+		at := next - len(strings.Fields(m[0])) - 1
+		each := strings.Contains(m[0], " their ") || slices.ContainsFunc(st.toks, func(t string) bool { return t == "each" || t == "they" })
+		if at >= 0 && each && (peopleNouns[st.toks[at]] || st.positionWith(at) || st.positionAt(at)) {
+			st.take(reNumberBeside)
+			st.people = true
+		}
+	}
 	for st.take(reCount) != nil {
 		st.counting = true
 	}
@@ -409,6 +419,9 @@ func (st *parseState) readFlags() error {
 	return nil
 }
 
+// reNumberBeside: a number asked beside each of the people listed.
+var reNumberBeside = rx(`(?:with|and|along with|together with|plus|including) (?:the|their) (?:total )?(?:number|count) of`)
+
 // comparatorWords may stand between people and a number: "teachers aged
 // over 45", "staff who are under 30".
 var comparatorWords = wordSet(`over above under below more less than older younger greater fewer at least most no exactly in excess of
@@ -421,8 +434,15 @@ func (st *parseState) peopleBefore(i int) bool {
 	for j >= 0 && comparatorWords[st.toks[j]] {
 		j--
 	}
+	if j >= 2 && st.toks[j-1] == "of" && ownedByPeople[st.toks[j-2]] {
+		return false // "the average hourly wage of employees is above 15": the wage's
+	}
 	return j >= 0 && (peopleNouns[st.toks[j]] || st.positionWith(j) || st.positionAt(j))
 }
+
+// ownedByPeople are the attributes said "of employees" whose number then
+// follows ("the average age of teachers is over 40").
+var ownedByPeople = wordSet(`wage pay salary rate earning tenure seniority age hour`)
 
 // showsPeople: "show the cashiers hired this year", "display our
 // apprentices": people to list, not a number of them.
