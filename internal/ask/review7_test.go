@@ -273,3 +273,57 @@ func weekdayOf(d store.Dialect, col string) string {
 	}
 	return "strftime('%w', " + col + ")"
 }
+
+// TestNinthRound holds what the outside sets 45 (leavers and former
+// staff), 46 (scheduling chat) and 47 (benchmark style) found answered
+// wrongly, and the readings written for them.
+func TestNinthRound(t *testing.T) {
+	checkRound(t, func(d store.Dialect) []roundCase {
+		leftBy := "e.end_date <= '2026-11-25'"
+		return []roundCase{
+			// hired in a period and gone since: the hire a condition, the
+			// leave (by today) the measure; it listed every 2024 hire
+			{"acme-retail", "admin", "Which employees joined in 2024 and are already gone?",
+				"select count(*) from employees e where e.tenant_id = {t} and e.hire_date between '2024-01-01' and '2024-12-31' and " + leftBy, ""},
+			{"acme-retail", "admin", "how many people hired in 2024 have since left", "",
+				"select count(*) from employees e where e.tenant_id = {t} and e.hire_date between '2024-01-01' and '2024-12-31' and " + leftBy},
+			// on the payroll on a day: employed then (it was the labour cost)
+			{"acme-retail", "admin", "How many people were on the payroll on 1 January 2026?", "",
+				"select count(*) from employees e where e.tenant_id = {t} and e.hire_date <= '2026-01-01' and (e.end_date is null or e.end_date >= '2026-01-01')"},
+			// "leave" as a verb is a departure (it was vacation)
+			{"acme-retail", "manager:E0199", "did anybody leave my team in feb?",
+				"select count(*) from employees e where e.tenant_id = {t} and e.end_date between '2026-02-01' and '2026-02-28' and e.employee_id in (" + teamIn("E0199") + ")", ""},
+			{"acme-retail", "admin", "Who's the longest-serving employee to leave in 2026?", "",
+				"select round(cast(max(" + yearsBetween(d, "e.hire_date", "e.end_date") + ") as numeric), 2) from employees e where e.tenant_id = {t} and e.end_date between '2026-01-01' and '2026-12-31'"},
+			// the average of the groups, not the people's age
+			{"acme-retail", "admin", "Find the locations where the average hourly wage of employees is above 15.",
+				"select count(*) from (select e.location from employees e where " + active + " group by e.location having avg(e.hourly_wage) > 15) t", ""},
+			{"acme-retail", "admin", "departments where the average age of employees is over 40",
+				"select count(*) from (select e.department from employees e where " + active + " group by e.department having avg(" + yearsBetween(d, "e.birth_date", "'2026-11-25'") + ") > 40) t", ""},
+			// the manager ranked by the reports' hours, not by their own
+			{"acme-retail", "admin", "Return the name of the manager whose direct reports worked the most hours in total last month.", "",
+				"select max(h) from (select round(cast(sum(s.hours) as numeric), 2) h from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-10-01' and '2026-10-31' and e.manager_id is not null group by e.manager_id) t"},
+			// a number beside each person listed (it was one number)
+			{"bistro-group", "admin", "List the receptionists with the number of shifts each worked in October",
+				"select count(distinct s.employee_id) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and e.position = 'Receptionist' and s.status = 'worked' and s.date between '2026-10-01' and '2026-10-31'", ""},
+			// an order from one end to the other, not the top one
+			{"bistro-group", "admin", "waiters by hours worked last week, highest to lowest",
+				"select count(distinct s.employee_id) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and e.position = 'Waiter' and s.status = 'worked' and s.date between '2026-11-16' and '2026-11-22'", ""},
+			// "hourly wage" whole before a comparison with an average
+			{"bistro-group", "admin", "Find the names of bartenders whose hourly wage is higher than the average hourly wage of all bartenders.",
+				"select count(*) from employees e where e.position = 'Bartender' and " + active + " and e.hourly_wage > (select avg(x.hourly_wage) from employees x where x.tenant_id = {t} and x.position = 'Bartender' and x.hire_date <= '2026-11-25' and (x.end_date is null or x.end_date >= '2026-11-25'))", ""},
+			// a unit that is the measure's own
+			{"acme-retail", "admin", "average tenure in years", "",
+				"select round(cast(avg(" + yearsBetween(d, "e.hire_date", "'2026-11-25'") + ") as numeric), 2) from employees e where " + active},
+		}
+	}, []string{
+		// a unit other than the measure's: not converted, not dropped
+		"average tenure, in days, of people who left in 2025", "average length of service in months", "headcount in days",
+		// an absence in hours: the data holds days (it gave hours worked)
+		"how many hours of sick leave last year", "sick hours per department", "hours absent last month",
+		// a period against today (the comparison was dropped)
+		"Headcount per department on 1 Jan 2025 compared with now", "sick days in 2025 versus today",
+		// a hire and a leave in two periods of their own
+		"Which employees hired in 2024 left in 2025?",
+	})
+}
