@@ -640,7 +640,14 @@ func (b *builder) attrCond(f Filter, at attribute, alias string) string {
 		// time range is (Validate has checked that it resolves)
 		now, _ := time.Parse(day, b.now)
 		from, to, _ := resolveExpr(f.Values[0], now)
-		return "(" + col + " >= " + b.typed("date", from) + " and " + col + " <= " + b.typed("date", to) + ")"
+		var bounds []string // "to date" has no first day, "upcoming" no last
+		if from != "" {
+			bounds = append(bounds, col+" >= "+b.typed("date", from))
+		}
+		if to != "" {
+			bounds = append(bounds, col+" <= "+b.typed("date", to))
+		}
+		return "(" + strings.Join(bounds, " and ") + ")"
 	case f.Op == "me":
 		return col + " = " + b.arg(b.scope.EmployeeID) // the asker's direct reports, or the asker (Validate: the asker is an employee)
 	case f.Op == "set":

@@ -1306,6 +1306,11 @@ func (st *parseState) decide() error {
 	}
 	// a list of people with a period that says nothing of them ("who is
 	// around next week"): the period would be ignored
+	if q.Kind == "people" && q.Measure == "" && q.Time != nil && q.Relation == "" && !hasFilter(q, "absence_type") && reOneDay.MatchString(q.Time.Expr) && reEmployedThen.MatchString(orig) {
+		// "who was employed on 1 June 2026", "who was on my team on …": the
+		// people of that day's headcount
+		q.Measure = "headcount"
+	}
 	if q.Kind == "people" && q.Measure == "" && q.Time != nil && q.Relation == "" && !hasFilter(q, "absence_type") {
 		st.refuse(notUnderstoodf("scry did not understand what the people listed did %s: ask who worked, was absent, was hired or left then", q.Time.Expr))
 		return nil
@@ -1573,6 +1578,14 @@ func (st *parseState) readPersonEvent(measure *string) {
 		st.refuse(notUnderstoodf("scry reads %q as people hired or leaving, which it cannot also combine with %s in one question; ask for one of them", words, measureWords(st.p.model, other)))
 		return
 	}
+	if event == "leavers" && st.q.Time == nil && (st.toks[at+n-1] == "leaver" || at > 0 && leftAfter[st.toks[at-1]]) {
+		// "the average tenure of leavers", "sick days of staff who have
+		// left": with no period anywhere, those who left up to today
+		st.use(at, at+n)
+		st.addCond(Filter{Field: "end_date", Op: "during", Values: []string{"to date"}})
+		*measure = other
+		return
+	}
 	if !st.periodBeside(at, n) {
 		st.refuse(notUnderstoodf("scry did not understand %q here: with %s it reads a hire or a leave only with its period right after it (e.g. hired in 2025, who left this year)", words, measureWords(st.p.model, other)))
 		return
@@ -1626,6 +1639,10 @@ func (st *parseState) hiredThenLeft(measure *string) bool {
 	*measure = "leavers"
 	return true
 }
+
+// leftAfter are the words before "left" of people who left ("who left",
+// "have left"), not of what is left ("vacation days left").
+var leftAfter = wordSet(`who that have has had ha since already`)
 
 // measureWords names a measure in a sentence ("absence days"): its title,
 // or its name.
@@ -1889,8 +1906,14 @@ func reOwnedBy(w string) *regexp.Regexp {
 // reCompanyAverage: an average of the whole company, as written.
 var reCompanyAverage = regexp.MustCompile(`\b(?:company(?:'s|-wide| wide)?|overall|organi[sz]ation(?:'s)?|firm(?:'s)?)\s+average\b|\baverage\b.{0,40}\b(?:in|of|across|for)\s+(?:the\s+)?(?:whole\s+)?(?:company|organi[sz]ation|firm|business|all\s+employees|everyone|workforce)\b|\bcompany-?wide\b`)
 
-// reEver: "ever", as written (a rewrite drops it before a verb).
-var reEver = regexp.MustCompile(`\bever\b`)
+// reOneDay: a time expression of one day.
+var reOneDay = regexp.MustCompile(`^(?:on .*|today|yesterday|end of .*|start of .*)$`)
+
+// reEmployedThen: people said to be employed, not to have done something.
+var reEmployedThen = regexp.MustCompile(` (?:employed|on staff|on (?:my|our|the) (?:team|staff|books)|with (?:us|the company)|in post) `)
+
+// reEver: "ever" or "all time", as written (a rewrite drops them).
+var reEver = regexp.MustCompile(`\bever\b|\ball[- ]time\b`)
 
 var reNoneAtAll = rx(`(?:a single|single|at all|even once|once|ever|whatsoever|even 1)`)
 

@@ -55,6 +55,8 @@ func (f Filter) Describe() string {
 		return field + " " + verb + " " + strings.ToUpper(strings.Join(f.Values, " or "))
 	case f.Field == "reports" && f.Op == ">=" && len(f.Values) == 1 && f.Values[0] == "1":
 		return map[bool]string{false: "manages someone", true: "manages no one"}[f.Negate]
+	case f.Op == "during" && f.Values[0] == "to date":
+		return notIf(f.Negate, "") + field + " up to today"
 	case f.Op == "during":
 		return notIf(f.Negate, "") + field + " within " + strings.TrimPrefix(f.Values[0], "year ")
 	case f.Op == "under":

@@ -321,6 +321,22 @@ var reTyped = []struct {
 	// "the name of the manager whose direct reports worked the most hours":
 	// which manager's reports (it ranked the managers' own hours)
 	{regexp.MustCompile(`^\s*(?:(?:return|give me|show me|show|find|list|tell me|get)\s+)?(?:the\s+(?:full\s+)?names?\s+of\s+)?(?:the|which|what)\s+manager\s+whose\s+(direct\s+reports|reports|team|staff|employees|people|crew)\b`), " which manager $1 "},
+	// "leavers per department, all time": with no period, as "ever" (see
+	// reEver for people counted)
+	{regexp.MustCompile(`,?\s*(?:of\s+|for\s+|over\s+)?all[- ]time\b`), " "},
+	// "roughly how many": scry's count is exact
+	{regexp.MustCompile(`\b(?:roughly|approximately|approx\.?|more or less|give or take)\s+(how\s+many|how\s+much|what)\b`), " $1 "},
+	// "people who worked for us on 1 July": employed then (worked alone is
+	// a shift)
+	{regexp.MustCompile(`\b(people|staff|employees|persons|workers|who|anyone|everyone)\s+(?:worked|were\s+working|was\s+working)\s+for\s+(?:us|the\s+company|the\s+firm|the\s+business|the\s+district|the\s+group)\b`), " $1 were employed "},
+	// "which of my staff are on this weekend": working
+	{regexp.MustCompile(`\b(are|is|am)\s+on\s+(this|next|tomorrow|today|tonight|the\s+weekend|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b`), " $1 working $2 "},
+	// people lost and seen leaving: leavers ("how many cooks did we lose",
+	// "which schools have lost the most staff", "have seen the most people
+	// leave")
+	{regexp.MustCompile(`\b(?:have|has|had|did)\s+(?:i|we|they|you)\s+(?:lost|lose)(\s*(?:[?.!,;]|$)|\s+(?:in|this|last|since|during|so|over|between|from|to|the\s+(?:last|past|previous)|on|at|yet)\b)`), " have left$1"},
+	{regexp.MustCompile(`\b(?:lost|lose|losing)\s+(the\s+most|the\s+fewest|more|fewer)\s+(?:people|staff|employees|workers|members|team\s+members)\b`), " had $1 leavers "},
+	{regexp.MustCompile(`\b(?:seen|saw|had|witnessed)\s+the\s+(most|fewest|least)\s+(?:people|staff|employees|workers)\s+(?:leave|quit|go|depart|resign)\b`), " had the $1 leavers "},
 	// "top 5 on my team by shifts": people of the team
 	{regexp.MustCompile(`\b(top|bottom)\s+(\d+)\s+((?:on|in|of|from)\s+(?:my|our|the)\s+(?:team|staff|crew|people|employees|workforce))\b`), " $1 $2 people $3 "},
 	// "part-time staff only", "…, full-time only": a filter said twice
