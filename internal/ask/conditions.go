@@ -282,6 +282,9 @@ func (st *parseState) readWhen() error {
 		col = "birth_date"
 	case "left", "leave", "quit":
 		col = "end_date"
+		// "which employees have left, and when": those who left (it listed
+		// everyone, most with no date)
+		st.addCond(Filter{Field: "end_date", Op: "during", Values: []string{"to date"}})
 	}
 	st.q.Columns = append(st.q.Columns, col)
 	st.listCols, st.people = true, true

@@ -410,6 +410,8 @@ func (st *parseState) decide() error {
 				if !people && len(st.dims) == 0 && !counting {
 					st.dims = append(st.dims, "employee")
 				}
+			case computed && !counting && (measure == "leavers" && c == "end_date" || measure == "hires" && c == "hire_date"):
+				keep = append(keep, c) // "the leavers with their end date": when each left
 			case computed:
 			default:
 				keep = append(keep, c)

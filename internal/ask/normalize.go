@@ -153,7 +153,7 @@ var reTyped = []struct {
 	{regexp.MustCompile(`[\s?.,!;]+and how (?:many|much)(?: (?:was it|were there|were they|is it|are they|did they have|of them))?\s*\??\s*$`), " "},
 	// words of the rest of a period: "between now and year end"
 	{regexp.MustCompile(`\b(?:between now and|from (?:now|today) (?:to|until|till)|until|till|up to|through) (?:the )?(?:(year|month|week) end|end of (?:the |this )?(year|month|week)|(year|month|week)'?s end)\b`), " the rest of this $1$2$3 "},
-	{regexp.MustCompile(`\b(?:hired most recently|most recently hired)\b`), " the most recent hire "},
+	{regexp.MustCompile(`\b(?:(?:hired|joined|started)\s+(?:the\s+)?most\s+recently|most\s+recently\s+(?:hired|joined|started))\b`), " the most recent hire "},
 	// "10+ years", "40+ hours": at least
 	{regexp.MustCompile(`\b(\d+)\+ ?(years?|yrs?|hours?|hrs?|h|days?|shifts?|employees?|people|staff)\b`), " at least $1 $2 "},
 	{regexp.MustCompile(`\b(with us|here|employed)\s+(at least|more than|over|under|less than|fewer than) (\d+ (?:years?|yrs?))\b`), " $1 for $2 $3 "},
@@ -288,6 +288,11 @@ var reTyped = []struct {
 	// "highest to lowest", "from most to fewest": an order, not the top one
 	{regexp.MustCompile(`\b(?:from\s+)?(?:the\s+)?(?:highest|most|largest|biggest|greatest|longest|oldest)\s+(?:to|down\s+to|through)\s+(?:the\s+)?(?:lowest|least|fewest|smallest|shortest|youngest)\b`), " in descending order "},
 	{regexp.MustCompile(`\b(?:from\s+)?(?:the\s+)?(?:lowest|least|fewest|smallest|shortest|youngest)\s+(?:to|up\s+to|through)\s+(?:the\s+)?(?:highest|most|largest|biggest|greatest|longest|oldest)\b`), " in ascending order "},
+	// "our most recent leaver", "the 3 latest leavers", "who left most
+	// recently": the leavers by when they left (hires are below)
+	{regexp.MustCompile(`\b(?:the\s+|our\s+)?(?:(\d+)\s+(?:most\s+recent|latest|last|newest)|(?:most\s+recent|latest|last|newest)\s+(\d+))\s+(?:leavers|departures)\b`), " top $1$2 leavers latest first "},
+	{regexp.MustCompile(`\b(?:the\s+|our\s+)?(?:most\s+recent|latest|last|newest)\s+(?:leaver|departure|(?:person|one|employee)\s+to\s+(?:leave|quit|go))\b`), " top 1 leavers latest first "},
+	{regexp.MustCompile(`\b(?:left|quit)\s+(?:(?:the\s+)?most\s+recently|last(?:\s*[?.!,;]|\s*$|\s+(?:in|at|from|among|of)\b))|\bmost\s+recently\s+(?:left|quit)\b`), " top 1 leavers latest first "},
 	// "our 3 most recent hires": the newest people, not hires counted
 	{regexp.MustCompile(`\b(\d+)\s+(?:most\s+recent|newest|latest)\s+(?:hires|joiners|starters|recruits)\b`), " $1 newest employees "},
 	{regexp.MustCompile(`\b(?:most\s+recent|newest|latest)\s+(?:hires|joiners|starters|recruits)\b`), " newest employees "},

@@ -237,6 +237,9 @@ func (st *parseState) readFirstOrder() {
 		st.q.Sort = append(st.q.Sort, SortKey{Field: "hire_date"})
 	case "newest", "most recent", "latest", "earliest":
 		col := "hire_date"
+		if slices.ContainsFunc(st.toks, func(w string) bool { return w == "leaver" || w == "left" || w == "quit" }) {
+			col = "end_date" // "the leavers, latest first": by when they left
+		}
 		for _, c := range st.q.Columns {
 			if attributes[c].typ == "date" {
 				col = c
