@@ -148,6 +148,10 @@ var reTyped = []struct {
 	// "did I work on the 14th": a day of the month with no month (one
 	// with a month beside it was read above)
 	{regexp.MustCompile(`\bon the (\d{1,2})(?:st|nd|rd|th)\b`), " on dom$1 "},
+	// "sat the 28th", "friday 14th": the day of the month, whose weekday
+	// must agree (a bare "sat 28" may be a number of something); one word,
+	// which no rule of weekdays reads as this week's or the next one
+	{regexp.MustCompile(`\b(?:on\s+)?(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\.?\s+(?:the\s+(\d{1,2})(?:st|nd|rd|th)?|(\d{1,2})(?:st|nd|rd|th))\b`), " on dom${2}${3}w${1} "},
 	// "which store had the most sick days, and how many?": the amount is
 	// what the answer gives beside each
 	{regexp.MustCompile(`[\s?.,!;]+and how (?:many|much)(?: (?:was it|were there|were they|is it|are they|did they have|of them))?\s*\??\s*$`), " "},

@@ -64,6 +64,7 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"hours since i started", "hours", "since the store started"},
 		{"hours this week vs last? by how much", "hours this week vs last", "by how much did hours grow"},
 		{"did i work on the 14th", "did i work on dom14", "the 2nd highest"},
+		{"who works sat the 28th", "who works on dom28wsat", "sat 28 people"},
 		{"which store had the most sick days, and how many?", "which store had the most sick days", "and how many people"},
 		{"vacation booked between now and year end", "vacation booked the rest of this year", "hours at the end of the year"},
 		{"who was hired most recently", "who was the most recent hire", "who was hired recently"},

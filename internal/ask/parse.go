@@ -568,6 +568,12 @@ var timeRules = []timeRule{
 	{rx(`(?:from|between) ` + monthRE + ` (\d{1,2}) (?:and|to|until|till) ` + monthRE + ` (\d{1,2})`), func(m []string) string {
 		return fmt.Sprintf("between %02d-%02d and %02d-%02d", monthIndex(m[1]), atoi(m[2]), monthIndex(m[3]), atoi(m[4]))
 	}},
+	{rx(`on dom(\d{1,2})w([a-z]+)`), func(m []string) string {
+		if w := weekdayShort[m[2]]; w != "" {
+			m[2] = w
+		}
+		return "on " + m[2] + " day " + m[1]
+	}},
 	{rx(`on dom(\d{1,2})`), func(m []string) string { return "on day " + m[1] }},
 	{rx(`since (\d{4}-\d{2}-\d{2})`), func(m []string) string { return "since " + m[1] }},
 	{rx(`since ` + monthRE + ` (\d{1,2})`), func(m []string) string { return fmt.Sprintf("since %02d-%02d", monthIndex(m[1]), atoi(m[2])) }},

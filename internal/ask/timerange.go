@@ -91,7 +91,7 @@ var (
 	reMonthY      = regexp.MustCompile(`^month (\d{4})-(\d{2})$`)
 	reYear        = regexp.MustCompile(`^year (\d{4})$`)
 	reQuarter     = regexp.MustCompile(`^(quarter|half) ([1-4])(?: (\d{4}|this year|last year))?$`)
-	reOnDay       = regexp.MustCompile(`^on day (\d{1,2})( or the coming one)?$`)
+	reOnDay       = regexp.MustCompile(`^on (?:(` + weekdayNames + `) )?day (\d{1,2})( or the coming one)?$`)
 	reOnMD        = regexp.MustCompile(`^on (?:(` + weekdayNames + `) )?(?:(\d{4})-)?(\d{2})-(\d{2})(?: (this year|last year|or the coming one))?$`)
 	reWeekday     = regexp.MustCompile(`^(this|last|next) (` + weekdayNames + `)$`)
 	reEdge        = regexp.MustCompile(`^(start|end) of (.+)$`)
@@ -215,7 +215,7 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 	if m := reOnDay.FindStringSubmatch(expr); m != nil {
 		// "did I work on the 14th": the last 14th up to today, or, unless
 		// the question speaks of the past, the coming one within a month
-		d := atoi(m[1])
+		wd, d := m[1], atoi(m[2])
 		var last, next time.Time
 		for k := 0; k < 13; k++ {
 			if t, ok := dayIn(today.Year(), int(today.Month())-k, d); ok && !t.After(today) && last.IsZero() {
@@ -226,10 +226,13 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 			}
 		}
 		if d < 1 || d > 31 || last.IsZero() {
-			return "", "", errcode.New(errcode.NotUnderstood, "the %s is not a day of the month", m[1])
+			return "", "", errcode.New(errcode.NotUnderstood, "the %s is not a day of the month", m[2])
 		}
-		if m[2] != "" && !next.IsZero() && next.Sub(today) <= 31*24*time.Hour {
+		if m[3] != "" && !next.IsZero() && next.Sub(today) <= 31*24*time.Hour {
 			last = next
+		}
+		if wd != "" && !strings.EqualFold(last.Weekday().String(), wd) {
+			return "", "", errcode.New(errcode.NotUnderstood, "%s is a %s, not a %s; give the month too", last.Format("2 January 2006"), last.Weekday(), strings.ToUpper(wd[:1])+wd[1:])
 		}
 		return f(last, last)
 	}
