@@ -577,6 +577,12 @@ func (b *builder) filterOn(f Filter, alias string) (string, error) {
 			return "", errcode.New(errcode.NotUnderstood, "Only shifts have a length in hours")
 		}
 		return "f.hours " + f.Op + " " + b.arg(atof(f.Values[0])), nil
+	case "shift_break":
+		// one shift's own break, in minutes
+		if ent != "shifts" {
+			return "", errcode.New(errcode.NotUnderstood, "Only shifts have breaks")
+		}
+		return "f.break_minutes " + f.Op + " " + b.arg(atof(f.Values[0])), nil
 	case "start_time", "end_time":
 		// a shift's time of day, as HH:MM text (validated), compared as text;
 		// a shift that ends before it starts ends the next day, so it ends
@@ -892,10 +898,20 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		sql := cte + "select " + strings.Join(append(sel, share), ", ") + " from " + b.from() + " where " + strings.Join(conds, " and ")
 		if len(groups) > 0 {
 			sql += " group by " + strings.Join(groups, ", ")
+			var having []string
 			if len(q.RatioTo) > 0 {
-				sql += " having " + den + " <> 0" // a ratio to nothing is no number
+				having = append(having, den+" <> 0") // a ratio to nothing is no number
+			}
+			if q.Having != nil {
+				// "departments where the share of part-time staff is above 20"
+				having = append(having, share+" "+q.Having.Op+" "+b.arg(q.Having.Value))
+			}
+			if len(having) > 0 {
+				sql += " having " + strings.Join(having, " and ")
 			}
 			sql += " order by " + strings.Join(groups, ", ")
+		} else if q.Having != nil {
+			return compiled{}, errcode.New(errcode.NotUnderstood, "scry compares a share with a number for each group (\"departments where the share of part-time staff is above 20\"), not for one total")
 		}
 		return compiled{SQL: sql, Args: b.args, Columns: append(cols, Column{Name: label, Type: "number"})}, nil
 	}

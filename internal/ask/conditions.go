@@ -960,13 +960,13 @@ var (
 	// "contracted for less than 30 hours a week"
 	reContracted = rx(`(?:contracted|contract|employed|scheduled by contract) (?:for )?` + cmpRE + ` (\d+(?:\.\d+)?) hour(?: (?:a|per|each) week)?`)
 	// "with more than 20 direct reports"
-	reReportsN     = rx(`(?:with|having|who have|who has|that have|that has|have|has) (more than|at least|over|fewer than|less than|exactly|at most) (\d+) (?:direct )?(?:report|subordinate|people reporting)`)
-	reAttrAnd      = rx(`and (?:is |are )?` + cmpRE + ` (\d+(?:\.\d+)?)`)
-	reAge          = rx(`(?:(older|younger) than (\d+)|(?:over|above|under|below) (?:the )?age(?: of)? (\d+)|(?:aged|age) (over|above|under|below) (\d+)|(over|above|under|below) (\d+) year(?: old)?|(over|above|under|below|younger than|older than) (\d+))(?: year(?: old)?)?`)
-	reAverageAgeIs = regexp.MustCompile(` (?:average|mean|median) age (?:of (?:[a-z_]+ ){1,3})?(?:is|are|was|were|be|being) $`)
-	reAgeWord      = regexp.MustCompile(` (age|aged|old|older|young|younger|youngest|oldest) `)
-	reFactWord     = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|sick|vacation|leave|salary|wage|pay) `)
-	reUnitWord     = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|employee|people|person|staff|worker|dollar|euro|percent) `)
+	reReportsN  = rx(`(?:with|having|who have|who has|that have|that has|have|has) (more than|at least|over|fewer than|less than|exactly|at most) (\d+) (?:direct )?(?:report|subordinate|people reporting)`)
+	reAttrAnd   = rx(`and (?:is |are )?` + cmpRE + ` (\d+(?:\.\d+)?)`)
+	reAge       = rx(`(?:(older|younger) than (\d+)|(?:over|above|under|below) (?:the )?age(?: of)? (\d+)|(?:aged|age) (over|above|under|below) (\d+)|(over|above|under|below) (\d+) year(?: old)?|(over|above|under|below|younger than|older than) (\d+))(?: year(?: old)?)?`)
+	reMeasureIs = regexp.MustCompile(` (?:average|mean|median|number|count|percentage|percent|share|proportion|ratio|fraction|total) (?:[a-z_]+ ){0,5}(?:is|was|wa) $`)
+	reAgeWord   = regexp.MustCompile(` (age|aged|old|older|young|younger|youngest|oldest) `)
+	reFactWord  = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|sick|vacation|leave|salary|wage|pay) `)
+	reUnitWord  = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|employee|people|person|staff|worker|dollar|euro|percent) `)
 )
 
 func attrOf(w string) string {
@@ -1061,8 +1061,8 @@ func (st *parseState) readAttrConditions() error {
 			if reFactWord.MatchString(text) && !reAgeWord.MatchString(text) {
 				return nil
 			}
-			if reAverageAgeIs.MatchString(text[:strings.Index(text, m[0])+1]) {
-				return nil // "the average age of employees is over 40": the groups' average
+			if reMeasureIs.MatchString(text[:strings.Index(text, m[0])+1]) {
+				return nil // "the average age of employees is over 40", "the number of employees is above 20": the groups'
 			}
 		}
 		st.take(reAge)
@@ -1089,6 +1089,10 @@ var (
 	// number of hours (group 2 the comparison, 3 the hours)
 	reShiftHours    = rx(`(shift) (?:that |which )?(?:were |was |are |is |had been )?(?:worked )?(?:(?:lasting|lasted|last|running|ran|run|going|went) |(?:with|having|of) (?:a |an )?(?:duration|length) (?:of )?|of )?(longer|shorter|more|less|over|under|above|below|at least|at most) (?:than )?(\d+) hour(?: long)?`)
 	reWereOvernight = rx(`(?:were|was|are|is|went|ran) overnight`)
+	// "shifts with no break", "without a break", "a break of more than 30
+	// minutes": one shift's own break
+	reNoBreak  = rx(`(?:with (?:no|zero|0)|without (?:a |any )?|(?:had|having|took|taking) no|no)[ -]?break(?: minute| time)?`)
+	reBreakLen = rx(`(?:with |had |having )?(?:a )?break (?:time )?(?:of |that (?:was|were|lasted) |lasting )?(longer|shorter|more|less|over|under|above|below|at least|at most) (?:than )?(\d+) ?(?:minute|min)`)
 )
 
 // reRunningVerb: a shift going on at a moment ("running at 10pm"), which is
@@ -1149,6 +1153,12 @@ func (st *parseState) readClock() error {
 	if m := st.take(reShiftHours, 1); m != nil {
 		op := map[string]string{"longer": ">", "more": ">", "over": ">", "above": ">", "shorter": "<", "less": "<", "under": "<", "below": "<", "at least": ">=", "at most": "<="}[m[2]]
 		st.addCond(Filter{Field: "shift_hours", Op: op, Values: []string{m[3]}})
+	}
+	if st.take(reNoBreak) != nil {
+		st.addCond(Filter{Field: "shift_break", Op: "=", Values: []string{"0"}})
+	} else if m := st.take(reBreakLen); m != nil {
+		op := map[string]string{"longer": ">", "more": ">", "over": ">", "above": ">", "shorter": "<", "less": "<", "under": "<", "below": "<", "at least": ">=", "at most": "<="}[m[1]]
+		st.addCond(Filter{Field: "shift_break", Op: op, Values: []string{m[2]}})
 	}
 	// "overnight shifts", "shifts that were overnight": those that end the next day
 	if m, next := st.peekNext(reOvernight); m != nil && next < len(st.toks) && st.toks[next] == "shift" {

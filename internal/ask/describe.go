@@ -35,6 +35,10 @@ func (f Filter) Describe() string {
 			map[string]string{"<": "before", "<=": "at or before", ">": "after", ">=": "at or after"}[f.Op] + " " + f.Values[0]
 	case f.Field == "shift_hours":
 		return notIf(f.Negate, "") + "shifts " + map[string]string{"<": "shorter than", "<=": "at most", ">": "longer than", ">=": "at least"}[f.Op] + " " + f.Values[0] + " paid hours (breaks out)"
+	case f.Field == "shift_break" && f.Op == "=" && f.Values[0] == "0":
+		return notIf(f.Negate, "") + "shifts with no break"
+	case f.Field == "shift_break":
+		return notIf(f.Negate, "") + "shifts with a break " + map[string]string{"<": "shorter than", "<=": "of at most", ">": "longer than", ">=": "of at least", "=": "of"}[f.Op] + " " + f.Values[0] + " minutes"
 	case f.Field == "status" && f.Op == "":
 		return notIf(f.Negate, "") + "only " + valuesWords(f.Values) + " shifts"
 	case f.Op == "me" && f.Field == "employee_id":
@@ -173,6 +177,9 @@ func (q *Query) Notes() []string {
 		what := q.Measure
 		if q.HavingOf != "" {
 			what = q.HavingOf
+		}
+		if len(q.ShareWhere) > 0 {
+			what = "share, in percent," // the share is what is compared, not the count
 		}
 		than := trimFloat(q.Having.Value)
 		if q.Having.Ref != nil {

@@ -64,7 +64,7 @@ func QuerySchema(m *semantic.Model) map[string]any {
 	sort.Strings(measures)
 	sort.Strings(dims)
 	attrs := semantic.SortedKeys(attributes)
-	fields := append(append([]string{}, attrs...), "absence_type", "status", "weekday", "start_time", "end_time", "shift_hours")
+	fields := append(append([]string{}, attrs...), "absence_type", "status", "weekday", "start_time", "end_time", "shift_hours", "shift_break")
 	var ops []string // the comparisons Validate accepts
 	for _, op := range semantic.SortedKeys(attrOps) {
 		if op != "" {

@@ -434,15 +434,21 @@ func (st *parseState) peopleBefore(i int) bool {
 	for j >= 0 && comparatorWords[st.toks[j]] {
 		j--
 	}
-	if j >= 2 && st.toks[j-1] == "of" && ownedByPeople[st.toks[j-2]] {
-		return false // "the average hourly wage of employees is above 15": the wage's
+	// "the average hourly wage of employees is above 15", "the share of
+	// part-time staff is …": the wage's, the share's ("what percentage of
+	// our staff are over 60": the staff's age)
+	singular := slices.ContainsFunc(st.toks[j+1:i], func(w string) bool { return w == "is" || w == "was" || w == "wa" })
+	for k := j - 1; singular && k >= 1 && k >= j-4; k-- {
+		if st.toks[k] == "of" && ownedByPeople[st.toks[k-1]] {
+			return false
+		}
 	}
 	return j >= 0 && (peopleNouns[st.toks[j]] || st.positionWith(j) || st.positionAt(j))
 }
 
 // ownedByPeople are the attributes said "of employees" whose number then
 // follows ("the average age of teachers is over 40").
-var ownedByPeople = wordSet(`wage pay salary rate earning tenure seniority age hour`)
+var ownedByPeople = wordSet(`wage pay salary rate earning tenure seniority age hour percentage percent share proportion number count ratio fraction`)
 
 // showsPeople: "show the cashiers hired this year", "display our
 // apprentices": people to list, not a number of them.

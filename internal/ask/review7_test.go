@@ -312,6 +312,28 @@ func TestNinthRound(t *testing.T) {
 			// "hourly wage" whole before a comparison with an average
 			{"bistro-group", "admin", "Find the names of bartenders whose hourly wage is higher than the average hourly wage of all bartenders.",
 				"select count(*) from employees e where e.position = 'Bartender' and " + active + " and e.hourly_wage > (select avg(x.hourly_wage) from employees x where x.tenant_id = {t} and x.position = 'Bartender' and x.hire_date <= '2026-11-25' and (x.end_date is null or x.end_date >= '2026-11-25'))", ""},
+			// a shift's own break (maple's shifts have some with none)
+			{"maple-district", "admin", "shifts with no break last month", "",
+				"select count(*) from shifts where tenant_id = {t} and break_minutes = 0 and date between '2026-10-01' and '2026-10-31'"},
+			{"maple-district", "admin", "how many shifts last month had a break longer than 30 minutes", "",
+				"select count(*) from shifts where tenant_id = {t} and break_minutes > 30 and date between '2026-10-01' and '2026-10-31'"},
+			// a share compared for each group (the comparison was dropped: every group)
+			{"acme-retail", "admin", "which locations have more than 30% part-time staff",
+				"select count(*) from (select e.location from employees e where " + active + " group by e.location having 100.0 * sum(case when e.contract_type = 'part_time' then 1 else 0 end) / count(*) > 30) t", ""},
+			// the number of the groups' people, not their age
+			{"acme-retail", "admin", "departments where the number of employees is above 20",
+				"select count(*) from (select e.department from employees e where " + active + " group by e.department having count(*) > 20) t", ""},
+			// the leavers with when each left, those who left up to today
+			{"acme-retail", "admin", "Which employees have left, and when?", "select count(*) from employees e where e.tenant_id = {t} and " + leftBy, ""},
+			{"acme-retail", "admin", "what's the average tenure of leavers?", "",
+				"select round(cast(avg(" + yearsBetween(d, "e.hire_date", "e.end_date") + ") as numeric), 2) from employees e where e.tenant_id = {t} and " + leftBy},
+			{"acme-retail", "admin", "who was our most recent leaver?", "select 1", ""},
+			// people employed on a day: that day's headcount, listed
+			{"acme-retail", "admin", "Who was employed on 1 June 2026?",
+				"select count(*) from employees e where e.tenant_id = {t} and e.hire_date <= '2026-06-01' and (e.end_date is null or e.end_date >= '2026-06-01')", ""},
+			// a weekday with a day of the month
+			{"bistro-group", "admin", "how many ppl working sat the 28th", "",
+				"select count(distinct employee_id) from shifts where tenant_id = {t} and date = '2026-11-28'"},
 			// a unit that is the measure's own
 			{"acme-retail", "admin", "average tenure in years", "",
 				"select round(cast(avg(" + yearsBetween(d, "e.hire_date", "'2026-11-25'") + ") as numeric), 2) from employees e where " + active},
@@ -325,5 +347,7 @@ func TestNinthRound(t *testing.T) {
 		"Headcount per department on 1 Jan 2025 compared with now", "sick days in 2025 versus today",
 		// a hire and a leave in two periods of their own
 		"Which employees hired in 2024 left in 2025?",
+		// a weekday that is not that day's
+		"who is working friday the 28th",
 	})
 }

@@ -218,8 +218,8 @@ func (b *builder) totalsGrains(sel, groups, conds []string, everyone bool) []str
 	if m := b.measureExpr(); m != "count(*)" && m != "sum(f.hours)" {
 		return nil
 	}
-	if anyFilter(b.q.conditions(), func(f Filter) bool { return f.Field == "shift_hours" }) {
-		return nil // one shift's length: the rollups hold only sums of them
+	if anyFilter(b.q.conditions(), func(f Filter) bool { return f.Field == "shift_hours" || f.Field == "shift_break" }) {
+		return nil // one shift's length or break: the rollups hold only sums of them
 	}
 	for _, part := range [][]string{sel, groups, conds} {
 		for _, s := range part {

@@ -17,7 +17,7 @@ const MaxLimit = 1000
 var kinds = map[string]bool{"number": true, "groups": true, "people": true, "shifts": true}
 var filterFields = map[string]bool{"department": true, "position": true, "location": true, "contract_type": true,
 	"gender": true, "name": true, "absence_type": true, "status": true, "age": true, "weekday": true,
-	"start_time": true, "end_time": true, "shift_hours": true}
+	"start_time": true, "end_time": true, "shift_hours": true, "shift_break": true}
 
 // reClock is a shift's time of day as the data writes it; 24:00 is the end
 // of the day ("ended after midnight" is end_time > 24:00: the next day).
@@ -216,6 +216,12 @@ func validFilter(f Filter, depth int) error {
 	if f.Field == "shift_hours" {
 		if n, err := strconv.ParseFloat(firstOf(f.Values), 64); !ops[f.Op] || f.Op == "=" || f.Ref != nil || len(f.Values) != 1 || err != nil || n <= 0 || n > 24 {
 			return errcode.New(errcode.NotUnderstood, "A shift's length is compared (<, <=, >, >=) with one number of hours, above 0 and at most 24")
+		}
+		return nil
+	}
+	if f.Field == "shift_break" {
+		if n, err := strconv.ParseFloat(firstOf(f.Values), 64); !ops[f.Op] || f.Ref != nil || len(f.Values) != 1 || err != nil || n < 0 || n > 1440 {
+			return errcode.New(errcode.NotUnderstood, "A shift's break is compared (=, <, <=, >, >=) with one number of minutes, from 0 to 1440")
 		}
 		return nil
 	}
