@@ -389,6 +389,11 @@ func (st *parseState) decide() error {
 	dimCols := st.onlyDimColumns()
 	// only groups asked for ("the distinct department names", "all home
 	// cities"): the answer lists the groups
+	if dimCols && st.subject == "" && people && q.Having != nil && st.havingUnit == "employee" {
+		// "list the departments with more than 2 apprentices": the groups
+		// kept by their people (it listed the apprentices)
+		people = false
+	}
 	if dimCols && st.subject == "" && !people {
 		st.subject = attributes[st.q.Columns[0]].dim
 	}
@@ -465,6 +470,11 @@ func (st *parseState) decide() error {
 	}
 	if measure == "" && counting && (len(filterVals) > 0 || len(q.Filters) > 0) && !people {
 		measure = "headcount" // "how many apprentices in Paris"
+	}
+	if measure == "" && share && (st.subject != "" || len(st.dims) > 0) && people {
+		// "list the departments where the share of apprentices is …": the
+		// groups, whose people are shared out (it listed the apprentices)
+		people = false
 	}
 	if measure == "" && (counting || share || st.subject != "") && !people {
 		measure = "headcount"

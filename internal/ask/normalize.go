@@ -419,7 +419,7 @@ func normalizeWords(q string) ([]string, []string) {
 	for _, t := range reTyped {
 		s = t.re.ReplaceAllString(s, t.out)
 	}
-	s = leaveVerb(decades(eachOfMine(hiresByAsker(howLong(s)))))
+	s = noneInGroups(leaveVerb(decades(eachOfMine(hiresByAsker(howLong(s))))))
 	s = reWeekdayShort.ReplaceAllStringFunc(s, func(w string) string { return " " + weekdayShort[strings.TrimSuffix(w, ".")] + " " })
 	s = weekdayRanges(s)
 	s = bareDates(s)
@@ -891,4 +891,24 @@ func leaveVerb(s string) string {
 		return g[1] + " " + g[2] + " quit"
 	})
 	return reLeavePlace.ReplaceAllString(s, "quit $1")
+}
+
+// noneInGroups: "which departments have no part-time employees", "schools
+// that do not have any social workers": the groups where the share of those
+// people is 0 (a count of them would leave out the groups that have none).
+// Only people: "departments with no sick days" would leave out the
+// departments with no absences at all.
+var reNoneInGroup = regexp.MustCompile(`\b(departments?|depts?|locations?|schools?|stores?|shops?|sites?|branches|branch|restaurants?|cities|city|teams?)\s+(?:that\s+|which\s+)?(?:(?:have|has|had|with)\s+(?:no|zero|not\s+a\s+single|not\s+any)|(?:do|does|did)\s+not\s+have\s+(?:any|a\s+single)?|without\s+(?:any\s+)?)\s*([a-z][a-z -]*?)\s*([?.!]?\s*)$`)
+
+var notPeople = wordSet(`day days hour hours shift shifts absence absences leave leaves sick vacation vacations holiday holidays training overtime break breaks time hire hires leaver leavers starter starters cost wage wages`)
+
+func noneInGroups(s string) string {
+	return reNoneInGroup.ReplaceAllStringFunc(s, func(m string) string {
+		g := reNoneInGroup.FindStringSubmatch(m)
+		words := strings.Fields(g[2])
+		if len(words) == 0 || len(words) > 4 || slices.ContainsFunc(words, func(w string) bool { return notPeople[w] }) {
+			return m
+		}
+		return g[1] + " where the share of " + g[2] + " is exactly 0" + g[3]
+	})
 }

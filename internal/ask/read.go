@@ -307,8 +307,8 @@ func (st *parseState) readHaving() error {
 	}
 	// "at least two drivers": people of a group are counted
 	if st.havingUnit == "" && next >= 0 && next < len(st.toks) {
-		if fs, n := st.valuesAt(next); n > 0 && len(fs) > 0 && fs[0].Field == "position" {
-			st.havingUnit = "employee"
+		if fs, n := st.valuesAt(next); n > 0 && len(fs) > 0 && fs[0].Field == "position" || st.peopleHead(next) {
+			st.havingUnit = "employee" // "more than 2 apprentices" too
 		}
 	}
 	return nil

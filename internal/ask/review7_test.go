@@ -331,6 +331,16 @@ func TestNinthRound(t *testing.T) {
 			// people employed on a day: that day's headcount, listed
 			{"acme-retail", "admin", "Who was employed on 1 June 2026?",
 				"select count(*) from employees e where e.tenant_id = {t} and e.hire_date <= '2026-06-01' and (e.end_date is null or e.end_date >= '2026-06-01')", ""},
+			// groups with none of some people: their share is 0 (it refused,
+			// or listed the people); groups kept by a number of them
+			{"acme-retail", "admin", "Which departments have no part-time employees?",
+				"select count(*) from (select e.department from employees e where " + active + " group by e.department having sum(case when e.contract_type = 'part_time' then 1 else 0 end) = 0) t", ""},
+			{"acme-retail", "admin", "List the departments that do not have any apprentices.",
+				"select count(*) from (select e.department from employees e where " + active + " group by e.department having sum(case when e.contract_type = 'apprentice' then 1 else 0 end) = 0) t", ""},
+			{"acme-retail", "admin", "list the departments where the share of apprentices is above 5",
+				"select count(*) from (select e.department from employees e where " + active + " group by e.department having 100.0 * sum(case when e.contract_type = 'apprentice' then 1 else 0 end) / count(*) > 5) t", ""},
+			{"acme-retail", "admin", "list the locations with at least 3 cashiers",
+				"select count(*) from (select e.location from employees e where e.position = 'Cashier' and " + active + " group by e.location having count(*) >= 3) t", ""},
 			// a weekday with a day of the month
 			{"bistro-group", "admin", "how many ppl working sat the 28th", "",
 				"select count(distinct employee_id) from shifts where tenant_id = {t} and date = '2026-11-28'"},
