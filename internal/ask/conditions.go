@@ -671,6 +671,13 @@ func (st *parseState) readComparisons() error {
 		if ref == nil {
 			continue
 		}
+		if k := j + n; k+1 < len(st.toks) && (st.toks[k] == "in" || st.toks[k] == "of" || st.toks[k] == "at" || st.toks[k] == "within" || st.toks[k] == "for") &&
+			(st.toks[k+1] == "their" || st.toks[k+1] == "his" || st.toks[k+1] == "her" || st.toks[k+1] == "each") {
+			// "above the average wage of teachers in their school": each
+			// person's own group's average, which one value is not
+			st.refuse(notUnderstoodf("scry compares each person with one value for everyone named, not with their own group's (%q)", strings.Join(st.words[k:min(k+3, len(st.words))], " ")))
+			return nil
+		}
 		attr := attrFwd
 		if st.toks[i] == "older" || st.toks[i] == "younger" {
 			attr = "age"

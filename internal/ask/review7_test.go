@@ -359,5 +359,7 @@ func TestNinthRound(t *testing.T) {
 		"Which employees hired in 2024 left in 2025?",
 		// a weekday that is not that day's
 		"who is working friday the 28th",
+		// each person's own group's average (it compared with everyone's)
+		"List the names of cashiers whose hourly wage is above the average hourly wage of cashiers in their location.",
 	})
 }
