@@ -530,6 +530,24 @@ func (b *builder) filterOn(f Filter, alias string) (string, error) {
 		}
 		return "(" + strings.Join(alts, " or ") + ")", nil
 	}
+	if f.Ref != nil && f.Ref.Of == "manager" {
+		// each person against their own manager, who must be one the asker
+		// may see: the negation stays inside, so a person with no manager,
+		// or one outside the scope, is in neither answer
+		conds := []string{"m.tenant_id = " + b.arg(b.tenant), "m.employee_id = " + alias + ".manager_id"}
+		if !b.scope.All {
+			conds = append(conds, b.scopeCond("m")...)
+		}
+		op := f.Op
+		if op == "" {
+			op = "="
+		}
+		c := b.attrExpr(f.Field, alias) + " " + op + " " + b.attrExpr(f.Field, "m")
+		if f.Negate {
+			c = "not (" + c + ")"
+		}
+		return "exists (select 1 from employees m where " + strings.Join(append(conds, c), " and ") + ")", nil
+	}
 	if at, ok := attributes[f.Field]; ok {
 		c := b.attrCond(f, at, alias)
 		if f.Negate && (f.Op != "" || f.Ref != nil) {

@@ -397,6 +397,8 @@ func (st *parseState) readPersonDates() error {
 		if n == 0 {
 			if f, k := st.nameAt(next); k > 0 && m[2] != "in" && m[2] != "during" && m[2] != "on" {
 				ref, n = &Ref{Field: field, Filters: []Filter{f}}, k
+			} else if k := st.managerOfTheirs(next); k > next && (m[2] == "before" || m[2] == "after" || m[2] == "earlier than" || m[2] == "later than" || m[2] == "prior to") {
+				ref, n = &Ref{Field: field, Of: "manager"}, k-next // "hired before their manager"
 			}
 		}
 		if n == 0 {
@@ -428,7 +430,9 @@ func (st *parseState) readPersonDates() error {
 				op, v = ">=", lo
 			}
 			f := Filter{Field: field, Op: op}
-			if ref != nil {
+			if ref != nil && ref.Of != "" {
+				f.Ref = ref
+			} else if ref != nil {
 				f.Ref = ref
 				ref.Agg = "min"
 				if op == ">" || op == ">=" {
@@ -642,6 +646,7 @@ var aggWords = map[string]string{
 // average salary", "older than every engineer", "earns more than the
 // employee whose id is 163", "in the same department as Clara".
 func (st *parseState) readComparisons() error {
+	st.readLikeTheirManager()
 	if err := st.readSameAs(); err != nil {
 		return err
 	}
@@ -660,6 +665,8 @@ func (st *parseState) readComparisons() error {
 		if j < len(st.toks) && !st.used[j] {
 			if a := valueAttrWords[st.toks[j]]; a != "" && j+1 < len(st.toks) && st.toks[j+1] == "than" {
 				attrFwd, j = a, j+1
+			} else if a, n := st.attrAt(j); n > 1 && j+n < len(st.toks) && st.toks[j+n] == "than" && attributes[a].typ == "number" {
+				attrFwd, j = a, j+n // "a higher hourly wage than"
 			}
 		}
 		if j < len(st.toks) && st.toks[j] == "than" && !st.used[j] {
@@ -720,6 +727,14 @@ func (st *parseState) refAt(j int, op string) (*Ref, int) {
 		return nil, 0
 	}
 	w := st.toks[j]
+	if k := st.managerOfTheirs(j); k > j {
+		// "more than their manager", "than their manager's hourly wage"
+		ref := &Ref{Of: "manager"}
+		if a, n := st.attrAt(k); n > 0 {
+			ref.Field, k = a, k+n
+		}
+		return ref, k - start
+	}
 	if agg := aggWords[w]; agg != "" && agg != "sum" {
 		k := j + 1
 		field := ""
@@ -784,6 +799,41 @@ func (st *parseState) refAt(j int, op string) (*Ref, int) {
 		return &Ref{Agg: "max", Filters: []Filter{f}}, j + n - start
 	}
 	return nil, 0
+}
+
+// reLikeManager: a place or group of each person set against their own
+// manager's ("work in a different location than their manager", "whose
+// manager is based in another city than they are", "in the same
+// department as their manager").
+var (
+	reLikeManager = rx(`(?:(?:work|works|working|based|are|is) )?(?:in|at) (?:a |the )?(different|another|other|same) (location|city|site|store|department|dept|school|position|job|role) (?:than|from|as|to) (?:their|his|her) (?:own )?(?:direct |line |immediate )?(?:manager|boss|supervisor)`)
+	reManagerLike = rx(`whose (?:direct |line |immediate )?(?:manager|boss|supervisor) (?:is |works |work )?(?:based |working )?(?:in|at) (?:a |the )?(different|another|other|same) (location|city|site|store|department|dept|school|position|job|role) (?:than|from|as|to) (?:they are|they do|they|them|theirs|their own|he is|she is|he does|she does)`)
+)
+
+// readLikeTheirManager reads reLikeManager and reManagerLike.
+func (st *parseState) readLikeTheirManager() {
+	for _, re := range []*regexp.Regexp{reLikeManager, reManagerLike} {
+		m := st.take(re)
+		if m == nil {
+			continue
+		}
+		field := map[string]string{"location": "location", "city": "location", "site": "location", "store": "location", "department": "department",
+			"school": "department", "dept": "department", "position": "position", "job": "position", "role": "position"}[m[2]]
+		st.addCond(Filter{Field: field, Ref: &Ref{Field: field, Of: "manager"}, Negate: m[1] != "same"})
+	}
+}
+
+// managerOfTheirs is where the words "their (direct) manager" starting at j
+// end, or j.
+func (st *parseState) managerOfTheirs(j int) int {
+	if j >= len(st.toks) || st.toks[j] != "their" && st.toks[j] != "his" && st.toks[j] != "her" {
+		return j
+	}
+	k := st.skip(j+1, "own", "direct", "line", "immediate")
+	if k < len(st.toks) && !st.used[k] && (st.toks[k] == "manager" || st.toks[k] == "boss" || st.toks[k] == "supervisor") {
+		return k + 1
+	}
+	return j
 }
 
 var reDeptWith = rx(`(?:work |works |working )?(?:in|from|at) (?:a|any|the) (department|dept|location|city|office|store|site|school|position|job) (?:with|that has|that have|having|where there is|which has|that ha) (?:any |an |a |some |at least one )?(?:employee|someone|somebody|people|person|staff|colleague|one)`)

@@ -490,16 +490,16 @@ func (st *parseState) decide() error {
 		st.useWord("manager")
 		st.useWord("head")
 		st.useWord("department")
-	} else if reMgrOf.MatchString(orig) && !grouped(st.dims, "manager") && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") && !st.hasFilterField("employee_id") {
+	} else if reMgrOf.MatchString(orig) && !st.comparesWithManager() && !grouped(st.dims, "manager") && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") && !st.hasFilterField("employee_id") {
 		q.Relation = "managers"
 		people = true
 		st.useWord("manager")
 		st.useWord("supervisor")
 		st.useWord("boss")
-	} else if people && measure == "" && reMgrWord.MatchString(orig) && len(filterVals["position"]) == 0 && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") && !st.hasFilterField("employee_id") {
+	} else if people && measure == "" && reMgrWord.MatchString(orig) && !st.comparesWithManager() && len(filterVals["position"]) == 0 && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") && !st.hasFilterField("employee_id") {
 		q.Relation = "managers" // "who are the managers": everyone who manages someone
 		st.useWord("manager")
-	} else if at := st.managerNoun(); at >= 0 && (!st.hasFilterField("reports") || !st.negatedAt(at)) && !st.hasFilterField("manager_id") && !st.hasFilterField("employee_id") {
+	} else if at := st.managerNoun(); at >= 0 && !st.comparesWithManager() && (!st.hasFilterField("reports") || !st.negatedAt(at)) && !st.hasFilterField("manager_id") && !st.hasFilterField("employee_id") {
 		// ("managers with fewer than 15 direct reports": managers still,
 		// not everyone with fewer, who mostly manage no one)
 		// "how many managers", "the youngest manager", "average wage of
@@ -1694,7 +1694,7 @@ func (st *parseState) managerNoun() int {
 		if i > 0 {
 			prev := st.toks[i-1]
 			switch prev {
-			case "by", "per", "each", "every", "their", "his", "her", "my", "your", "its", "whose", "s", "department", "dept", "direct", "line", "a":
+			case "by", "per", "each", "every", "their", "his", "her", "my", "your", "its", "whose", "s", "department", "dept", "direct", "line", "a", "own", "immediate":
 				continue
 			}
 			if st.positionWith(i) {
@@ -1704,6 +1704,12 @@ func (st *parseState) managerNoun() int {
 		return i
 	}
 	return -1
+}
+
+// comparesWithManager: a condition compares people with their own manager
+// ("earns more than their manager"), whose words name no managers to list.
+func (st *parseState) comparesWithManager() bool {
+	return slices.ContainsFunc(st.q.Filters, func(f Filter) bool { return f.Ref != nil && f.Ref.Of == "manager" })
 }
 
 // reportNouns are the people a manager has ("the manager whose team").

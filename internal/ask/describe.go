@@ -65,6 +65,8 @@ func (f Filter) Describe() string {
 		return notIf(f.Negate, "") + field + " within " + strings.TrimPrefix(f.Values[0], "year ")
 	case f.Op == "under":
 		return notIf(f.Negate, "") + "below " + f.Ref.describeWho() + " in the reporting tree, at any depth"
+	case f.Ref != nil && f.Ref.Of == "manager" && f.Op == "":
+		return field + map[bool]string{false: " is the same as their manager's", true: " differs from their manager's"}[f.Negate]
 	case f.Ref != nil && f.Op == "" && f.Field == "manager_id" && f.Ref.Field == "employee_id":
 		return map[bool]string{false: "reports to ", true: "does not report to "}[f.Negate] + f.Ref.describeWho()
 	case f.Ref != nil && f.Op == "":
@@ -110,6 +112,9 @@ func opWords(op, field string) string {
 
 func (r *Ref) describe() string {
 	field := strings.ReplaceAll(r.Field, "_", " ")
+	if r.Of == "manager" {
+		return "their manager's"
+	}
 	agg := map[string]string{"avg": "the average", "min": "the lowest", "max": "the highest", "sum": "the total", "median": "the median"}[r.Agg]
 	s := agg + " " + field
 	if len(r.Filters) > 0 {

@@ -92,6 +92,9 @@ type Ref struct {
 	Agg     string   `json:"agg,omitempty"`
 	Field   string   `json:"field"`
 	Filters []Filter `json:"filters,omitempty"`
+	// Of "manager": the value of each person's own manager ("earns more
+	// than their manager"), compared person by person; no Agg, no Filters.
+	Of string `json:"of,omitempty"`
 }
 
 // Filter keeps rows whose field is one of Values (or none of them, with

@@ -341,6 +341,18 @@ func TestNinthRound(t *testing.T) {
 				"select count(*) from (select e.department from employees e where " + active + " group by e.department having 100.0 * sum(case when e.contract_type = 'apprentice' then 1 else 0 end) / count(*) > 5) t", ""},
 			{"acme-retail", "admin", "list the locations with at least 3 cashiers",
 				"select count(*) from (select e.location from employees e where e.position = 'Cashier' and " + active + " group by e.location having count(*) >= 3) t", ""},
+			// each person against their own manager (refused: "higher",
+			// "than", "direct" unread), within the asker's scope
+			{"bistro-group", "admin", "Find the first and last names of employees who have a higher hourly wage than their direct manager.",
+				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where " + active + " and e.hourly_wage > m.hourly_wage", ""},
+			{"acme-retail", "admin", "How many employees were hired before their manager?", "",
+				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where e.tenant_id = {t} and e.hire_date < m.hire_date"},
+			{"acme-retail", "admin", "Find the first and last names of employees whose manager is based in a different location than they are.",
+				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where " + active + " and e.location <> m.location", ""},
+			{"acme-retail", "admin", "how many people work at the same site as their boss", "",
+				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where " + active + " and e.location = m.location"},
+			{"acme-retail", "manager:E0199", "who in my team was hired before their manager",
+				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where " + active + " and e.hire_date < m.hire_date and e.employee_id in (" + teamIn("E0199") + ") and m.employee_id in (" + teamIn("E0199") + ")", ""},
 			// a weekday with a day of the month
 			{"bistro-group", "admin", "how many ppl working sat the 28th", "",
 				"select count(distinct employee_id) from shifts where tenant_id = {t} and date = '2026-11-28'"},

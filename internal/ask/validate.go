@@ -278,6 +278,12 @@ func validFilter(f Filter, depth int) error {
 			return errcode.New(errcode.NotUnderstood, "Compare %s with values or with a computed value, not both", f.Field)
 		}
 		r := f.Ref
+		if r.Of != "" {
+			if r.Of != "manager" || r.Agg != "" || len(r.Filters) > 0 || r.Field != f.Field || attributes[r.Field].measure == "" && attributes[r.Field].dim == "" && attributes[r.Field].typ != "date" {
+				return errcode.New(errcode.NotUnderstood, "A person's %s is compared with their own manager's %s only", f.Field, f.Field)
+			}
+			break
+		}
 		if _, ok := attributes[r.Field]; !ok || r.Agg != "" && !aggNames[r.Agg] {
 			return errcode.New(errcode.NotUnderstood, "The computed value to compare %s with is not one scry knows", f.Field)
 		}
