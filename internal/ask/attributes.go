@@ -56,7 +56,7 @@ var attrPhrases = []struct {
 	{"birth date", "birth_date"}, {"date of birth", "birth_date"}, {"birthday", "birth_date"}, {"birthdate", "birth_date"},
 	{"end date", "end_date"}, {"leaving date", "end_date"},
 	{"hourly wage", "hourly_wage"}, {"wage", "hourly_wage"}, {"salary", "hourly_wage"}, {"pay rate", "hourly_wage"},
-	{"hourly rate", "hourly_wage"}, {"pay", "hourly_wage"}, {"earn per hour", "hourly_wage"}, {"earn an hour", "hourly_wage"},
+	{"hourly rate", "hourly_wage"}, {"hourly salary", "hourly_wage"}, {"hourly pay", "hourly_wage"}, {"salary per hour", "hourly_wage"}, {"pay", "hourly_wage"}, {"earn per hour", "hourly_wage"}, {"earn an hour", "hourly_wage"},
 	{"make per hour", "hourly_wage"}, {"make an hour", "hourly_wage"}, {"paid per hour", "hourly_wage"}, {"earnings", "hourly_wage"},
 	{"age", "age"}, {"tenure", "tenure"}, {"seniority", "tenure"}, {"years of service", "tenure"},
 	{"weekly contracted hours", "weekly_hours"}, {"contracted weekly hours", "weekly_hours"}, {"contract weekly hours", "weekly_hours"}, {"contracted hours", "weekly_hours"}, {"contract hours", "weekly_hours"},

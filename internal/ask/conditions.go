@@ -1007,7 +1007,7 @@ var reTenureThan = rx(`(?:been|worked|working|employed|stayed|served) (?:with us
 
 var reTenureFor = rx(`(?:(?:been|worked|working|employed|here|stayed|served)(?: with us| with the company| for the company| at the company| in the company| here)? )?for (more than|over|at least|less than|under|fewer than|no more than|at most) (\d+(?:\.\d+)?) year`)
 
-const attrRE = `(hourly wage|salary|wage|pay rate|hourly rate|pay|earn|earning|make|making|paid|get paid|age|aged|tenure|seniority|year of service|contracted hour|contract hour)`
+const attrRE = `(hourly wage|hourly salary|hourly pay|salary|wage|pay rate|hourly rate|pay|earn|earning|make|making|paid|get paid|age|aged|tenure|seniority|year of service|contracted hour|contract hour)`
 const cmpRE = `(between|more than|greater than|greater|higher than|larger than|bigger than|above|over|exceeding|in excess of|at least|no less than|not less than|less than|lower than|smaller than|below|under|at most|no more than|not more than|equal to|exactly|more|less)`
 
 var (
@@ -1032,7 +1032,7 @@ func attrOf(w string) string {
 		return "age"
 	case w == "tenure" || w == "seniority" || w == "year of service":
 		return "tenure"
-	case strings.Contains(w, "hour") && w != "hourly wage" && w != "hourly rate":
+	case strings.Contains(w, "hour") && !strings.HasPrefix(w, "hourly"):
 		return "weekly_hours"
 	}
 	return "hourly_wage"
@@ -1144,7 +1144,7 @@ var (
 	reOvernight = rx(`(overnight|night)`)
 	// after "shift" (group 1, left for the measure): its length against a
 	// number of hours (group 2 the comparison, 3 the hours)
-	reShiftHours    = rx(`(shift) (?:that |which )?(?:were |was |are |is |had been )?(?:worked )?(?:(?:lasting|lasted|last|running|ran|run|going|went) |(?:with|having|of) (?:a |an )?(?:duration|length) (?:of )?|of )?(longer|shorter|more|less|over|under|above|below|at least|at most) (?:than )?(\d+) hour(?: long)?`)
+	reShiftHours    = rx(`(shift) (?:that |which )?(?:were |was |are |is |had been )?(?:worked )?(?:(?:lasting|lasted|last|running|ran|run|going|went) |(?:with|having|of) (?:a |an )?(?:duration|length) (?:of )?|of )?(longer|shorter|more|less|over|under|above|below|at least|at most) (?:than )?(\d+(?:\.\d+)?) hour(?: long)?`)
 	reWereOvernight = rx(`(?:were|was|are|is|went|ran) overnight`)
 	// "shifts with no break", "without a break", "a break of more than 30
 	// minutes": one shift's own break

@@ -2098,7 +2098,7 @@ var reWorkVerb = regexp.MustCompile(` (?:work|works|worked|working|put in|clock|
 // shift and an absence"), which one measure cannot answer.
 var reShiftAndAbsence = regexp.MustCompile(` (?:shift|hour|worked)s? (?:and|or|plus|as well as|but also) (?:an? |any |some |also )?(?:absence|absent|sick|vacation|leave|holiday|time off|day off)\b| (?:absence|sick leave|vacation|leave|holiday|time off|day off)s? (?:and|or|plus|as well as|but also) (?:an? |any |some |also )?(?:shift|worked)\b`)
 
-var reHadSome = regexp.MustCompile(` (?:have|has|had|got|get|take|took|taken) (?:a |an |any |some |at least 1 )?(?:shift|absence|sick|vacation|holiday|leave|time off|day off)\b`)
+var reHadSome = regexp.MustCompile(` (?:have|has|had|got|get|take|took|taken) (?:a |an |any |some |at least 1 )?(?:shift|absence|sick|vacation|holiday|leave|time off|day off|overtime)\b| (?:do|did|done|doing) (?:any |some )?overtime\b`)
 
 var reRostered = regexp.MustCompile(` (?:scheduled|rostered|planned|on shift|on duty)\b`)
 

@@ -35,15 +35,16 @@ var (
 	reISODate = regexp.MustCompile(`\b(\d{4})-(\d{2})-(\d{2})\b`)
 	// "2026-09" is a month; "26/11/2026" a day, when which number is the
 	// day is plain (over 12); "Aug '26" a month of 2026
-	reISOMonth  = regexp.MustCompile(`\b((?:19|20)\d{2})-(0[1-9]|1[0-2])(-\d{1,2})?\b`)
-	reSlashDate = regexp.MustCompile(`\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d{2})\b`)
-	reShortYear = regexp.MustCompile(`\b(` + monthWordRE + `)\.? '(\d{2})\b`)
+	reISOMonth    = regexp.MustCompile(`\b((?:19|20)\d{2})-(0[1-9]|1[0-2])(-\d{1,2})?\b`)
+	reSlashNoYear = regexp.MustCompile(`(^|[^\w/.])(\d{1,2})/(\d{1,2})($|[^\w/])`)
+	reSlashDate   = regexp.MustCompile(`\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d{2})\b`)
+	reShortYear   = regexp.MustCompile(`\b(` + monthWordRE + `)\.? '(\d{2})\b`)
 
 	reNonWord = regexp.MustCompile(`[^a-z0-9%]+`)
 	// "37.5 hours" is one number, which the split on other signs would cut
 	// in two; "37,5 hours" (a decimal comma) too, before a unit
 	reDecimal      = regexp.MustCompile(`\b(\d+)\.(\d+)\b`)
-	reDecimalComma = regexp.MustCompile(`\b(\d+),(\d{1,2}) ?(h|hrs?|hours?|days?|%|percent)\b`)
+	reDecimalComma = regexp.MustCompile(`\b(\d+),(\d{1,2}) ?(€|%|h\b|hrs?\b|hours?\b|days?\b|percent\b|euros?\b|eur\b)`)
 	reDecimalToken = regexp.MustCompile(`^n(\d+)p(\d+)$`)
 	reOrdinal      = regexp.MustCompile(`\b(\d{1,2})(st|nd|rd|th)\b`)
 )
@@ -152,6 +153,9 @@ var reTyped = []struct {
 	// must agree (a bare "sat 28" may be a number of something); one word,
 	// which no rule of weekdays reads as this week's or the next one
 	{regexp.MustCompile(`\b(?:on\s+)?(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\.?\s+(?:the\s+(\d{1,2})(?:st|nd|rd|th)?|(\d{1,2})(?:st|nd|rd|th))\b`), " on dom${2}${3}w${1} "},
+	// "which staff took parental leave in 2026, and for how many days in
+	// total?": the people, with their days beside them (one total was given)
+	{regexp.MustCompile(`^(\s*(?:who|which|list|show|name)\b.*?)[\s?.,!;]+and\s+(?:for\s+)?how\s+(?:many|much)\s+((?:sick\s+|vacation\s+|holiday\s+)?(?:days?|hours?|shifts?))(?:\s+(?:in\s+total|altogether|in\s+all|each|of\s+it|of\s+them|did\s+(?:they|each(?:\s+one)?)\s+(?:take|have|work|do)|were\s+taken))?\s*\??\s*$`), "$1, with their $2"},
 	// "which store had the most sick days, and how many?": the amount is
 	// what the answer gives beside each
 	{regexp.MustCompile(`[\s?.,!;]+and how (?:many|much)(?: (?:was it|were there|were they|is it|are they|did they have|of them))?\s*\??\s*$`), " "},
@@ -346,6 +350,21 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(?:have|has|had|did)\s+(?:i|we|they|you)\s+(?:lost|lose)(\s*(?:[?.!,;]|$)|\s+(?:in|this|last|since|during|so|over|between|from|to|the\s+(?:last|past|previous)|on|at|yet)\b)`), " have left$1"},
 	{regexp.MustCompile(`\b(?:lost|lose|losing)\s+(the\s+most|the\s+fewest|more|fewer)\s+(?:people|staff|employees|workers|members|team\s+members)\b`), " had $1 leavers "},
 	{regexp.MustCompile(`\b(?:seen|saw|had|witnessed)\s+the\s+(most|fewest|least)\s+(?:people|staff|employees|workers)\s+(?:leave|quit|go|depart|resign)\b`), " had the $1 leavers "},
+	// the words of speakers of French, Spanish, German and Italian:
+	// "since 3 months" (for the last 3), "superior to 22,50", "the medium
+	// salary", "engaged" (hired), "the enterprise", "the personal" (staff),
+	// "have more than 60 years" (aged), "in the month of August", "since
+	// the 1st September"
+	{regexp.MustCompile(`\bsince\s+(\d+|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve)\s+(days?|weeks?|months?|years?)\b`), " over the last $1 $2 "},
+	{regexp.MustCompile(`\bsuperior\s+(?:to|than)\b`), " more than "},
+	{regexp.MustCompile(`\binferior\s+(?:to|than)\b`), " less than "},
+	{regexp.MustCompile(`\b(?:the\s+)?medium\s+(salary|salaries|wage|wages|pay|age|tenure|seniority|hourly|rate|duration|length)\b|\b(salary|wage|pay|age)\s+medium\b`), " the average $1$2 "},
+	{regexp.MustCompile(`\bengag(e|ed|ing)\b`), " hir$1 "},
+	{regexp.MustCompile(`\b(?:the\s+)?enterprise\b`), " the company "},
+	{regexp.MustCompile(`\bthe\s+personal\b`), " the staff "},
+	{regexp.MustCompile(`\b(?:have|has|having)\s+(more\s+than|over|less\s+than|under)\s+(\d+)\s+years?(\s*(?:[?.!,;]|$)|\s+(?:and|or|in|at|who|on)\b)`), " aged $1 $2 $3"},
+	{regexp.MustCompile(`\b(in|during|for)\s+the\s+month\s+of\s+(` + monthWordRE + `)\b`), " $1 $2 "},
+	{regexp.MustCompile(`\bsince\s+the\s+(` + monthWordRE + `)\s+(\d{1,2})\b`), " since $1 $2 "},
 	// "top 5 on my team by shifts": people of the team
 	{regexp.MustCompile(`\b(top|bottom)\s+(\d+)\s+((?:on|in|of|from)\s+(?:my|our|the)\s+(?:team|staff|crew|people|employees|workforce))\b`), " $1 $2 people $3 "},
 	// "part-time staff only", "…, full-time only": a filter said twice
@@ -646,6 +665,20 @@ func typedDates(s string) string {
 			return fmt.Sprintf("%s-%02d-%02d", p[3], b, a)
 		case b > 12 && b <= 31 && a >= 1 && a <= 12:
 			return fmt.Sprintf("%s-%02d-%02d", p[3], a, b)
+		}
+		return m
+	})
+	// "27/11" with no year: a day and a month, when one of the two can only
+	// be the day ("9/11" stays unread: either order; "24/7" is no date)
+	s = reSlashNoYear.ReplaceAllStringFunc(s, func(m string) string {
+		p := reSlashNoYear.FindStringSubmatch(m)
+		a, b := atoi(p[2]), atoi(p[3])
+		switch {
+		case a == 24 && b == 7:
+		case a > 12 && a <= 31 && b >= 1 && b <= 12:
+			return p[1] + monthNames[b-1] + " " + p[2] + p[4]
+		case b > 12 && b <= 31 && a >= 1 && a <= 12:
+			return p[1] + monthNames[a-1] + " " + p[3] + p[4]
 		}
 		return m
 	})

@@ -353,6 +353,25 @@ func TestNinthRound(t *testing.T) {
 				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where " + active + " and e.location = m.location"},
 			{"acme-retail", "manager:E0199", "who in my team was hired before their manager",
 				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where " + active + " and e.hire_date < m.hire_date and e.employee_id in (" + teamIn("E0199") + ") and m.employee_id in (" + teamIn("E0199") + ")", ""},
+			// sets 48 and 49: the people with their amount (one total was
+			// given); "each Front Desk employee" a row each (one total);
+			// "how many in X and how many in Y" one row each (one sum);
+			// "which line cooks had overtime" the people (their total)
+			{"bistro-group", "admin", "which waiters took sick leave this year and how many days",
+				"select count(distinct a.employee_id) from absences a join employees e on e.tenant_id = a.tenant_id and e.employee_id = a.employee_id where a.tenant_id = {t} and e.position = 'Waiter' and a.type = 'sick_leave' and a.start_date <= '2026-11-25' and a.end_date >= '2026-01-01'", ""},
+			{"bistro-group", "admin", "Hours worked by each Front Desk employee last month.",
+				"select count(distinct s.employee_id) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and e.department = 'Front Desk' and s.status = 'worked' and s.date between '2026-10-01' and '2026-10-31'", ""},
+			{"bistro-group", "admin", "How many receptionists we have in Bordeaux and how many in Toulouse?", "select 2", ""},
+			{"bistro-group", "admin", "which line cooks had overtime last week", "select 3", ""},
+			// a decimal length of a shift (it counted people by their total)
+			{"acme-retail", "admin", "how many shifts over 7,5 hours last week", "",
+				"select count(*) from shifts where tenant_id = {t} and hours > 7.5 and date between '2026-11-16' and '2026-11-22'"},
+			// words of other languages' speakers
+			{"acme-retail", "admin", "Who has an hourly salary superior to 22,50 €?", "select count(*) from employees e where e.hourly_wage > 22.5 and " + active, ""},
+			{"acme-retail", "admin", "How many people did we engage in 2025?", "",
+				"select count(*) from employees where tenant_id = {t} and hire_date between '2025-01-01' and '2025-12-31'"},
+			{"acme-retail", "admin", "Who works the 27/11 in the warehouse?",
+				"select count(distinct s.employee_id) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and e.position = 'Warehouse Operator' and s.date = '2026-11-27'", ""},
 			// a weekday with a day of the month
 			{"bistro-group", "admin", "how many ppl working sat the 28th", "",
 				"select count(distinct employee_id) from shifts where tenant_id = {t} and date = '2026-11-28'"},
@@ -371,6 +390,8 @@ func TestNinthRound(t *testing.T) {
 		"Which employees hired in 2024 left in 2025?",
 		// a weekday that is not that day's
 		"who is working friday the 28th",
+		// a day and a month that could be either ("9/11"), and no date
+		"who worked on 9/11", "24/7 coverage",
 		// each person's own group's average (it compared with everyone's)
 		"List the names of cashiers whose hourly wage is above the average hourly wage of cashiers in their location.",
 	})

@@ -85,9 +85,16 @@ func (st *parseState) readWords() error {
 			}
 			grouping = grouping && !acrossAll
 		}
-		// "each kitchen employee": a person per row, of that value
-		if k := it.pos - 2; k >= 0 && (st.toks[k] == "each" || st.toks[k] == "every") && st.isValueWord(it.pos-1) && slices.ContainsFunc(it.meanings, func(mn meaning) bool { return mn.kind == "dim" && mn.name == "employee" }) {
-			grouping = true
+		// "each kitchen employee", "each Front Desk employee": a person per
+		// row, of that value (of one word or several)
+		for n := 1; n <= 3 && it.pos-n >= 1; n++ {
+			k := it.pos - n - 1
+			value := slices.ContainsFunc(st.p.phrases[strings.Join(st.toks[k+1:it.pos], " ")], func(mn meaning) bool {
+				return mn.kind == "value" && mn.name != "name" && mn.name != "first_name" && mn.name != "last_name" || mn.kind == "enum"
+			})
+			if value && (st.toks[k] == "each" || st.toks[k] == "every") && slices.ContainsFunc(it.meanings, func(mn meaning) bool { return mn.kind == "dim" && mn.name == "employee" }) {
+				grouping = true
+			}
 		}
 		// a synonym that holds its grouping word: "each employee"
 		if w := strings.Fields(it.text); len(w) > 1 && (w[0] == "each" || w[0] == "per" || w[0] == "every" || w[0] == "by") {
@@ -471,7 +478,8 @@ func (st *parseState) rankedGroupAt(it item) bool {
 
 // valuesApart: the values of field are asked one by one — the
 // preposition said again before each after the first ("of bartenders and
-// of waiters"), or "respectively", "separately" said.
+// of waiters", "and how many in Toulouse"), or "respectively", "separately"
+// said.
 func (st *parseState) valuesApart(field string) bool {
 	if slices.Contains(st.toks, "respectively") || slices.Contains(st.toks, "separately") {
 		return true
@@ -485,7 +493,12 @@ func (st *parseState) valuesApart(field string) bool {
 		if k >= 0 && st.toks[k] == "the" {
 			k--
 		}
-		if k >= 1 && (st.toks[k] == "of" || st.toks[k] == "for" || st.toks[k] == "in" || st.toks[k] == "at") && st.toks[k-1] == "and" {
+		prep := k >= 1 && (st.toks[k] == "of" || st.toks[k] == "for" || st.toks[k] == "in" || st.toks[k] == "at")
+		if prep && st.toks[k-1] == "and" {
+			apart = true
+		}
+		// "how many in Bordeaux and how many in Toulouse"
+		if prep && k >= 3 && (st.toks[k-1] == "many" || st.toks[k-1] == "much") && st.toks[k-2] == "how" && st.toks[k-3] == "and" {
 			apart = true
 		}
 	}
