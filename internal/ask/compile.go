@@ -416,6 +416,12 @@ func (b *builder) where(tenantID int64) ([]string, error) {
 		return conds, nil
 	}
 	conds = append(conds, b.scopeCond(who)...)
+	if grouped(b.q.Dimensions, "manager") {
+		// by manager: the people someone manages (who manages no one's top
+		// was a group of its own, named "(outside your scope)", and could
+		// rank first)
+		conds = append(conds, "e.manager_id is not null")
+	}
 	if b.q.Self {
 		if b.scope.EmployeeID == "" {
 			return nil, errcode.New(errcode.PermissionDenied, "Your user is not linked to an employee record, so scry cannot tell which data is yours")

@@ -271,10 +271,20 @@ func (st *parseState) readWhen() error {
 	}
 	used := append([]bool(nil), st.used...)
 	st.take(reWhen)
-	m := st.take(reWhenEvent)
-	if m == nil {
+	// the last event is the one asked ("when were the employees who left
+	// in 2025 hired": their hire dates; the first was taken)
+	text, starts := st.render()
+	locs := reWhenEvent.FindAllStringSubmatchIndex(text, -1)
+	if len(locs) == 0 {
 		st.used = used
 		return nil
+	}
+	loc := locs[len(locs)-1]
+	m := []string{text[loc[0]:loc[1]], text[loc[2]:loc[3]]}
+	for i, s := range starts {
+		if !st.used[i] && s >= loc[0] && s+len(st.toks[i]) <= loc[1] {
+			st.used[i] = true
+		}
 	}
 	col := "hire_date"
 	switch m[1] {
@@ -1020,7 +1030,9 @@ var (
 	reReportsN  = rx(`(?:with|having|who have|who has|that have|that has|have|has) (more than|at least|over|fewer than|less than|exactly|at most) (\d+) (?:direct )?(?:report|subordinate|people reporting)`)
 	reAttrAnd   = rx(`and (?:is |are )?` + cmpRE + ` (\d+(?:\.\d+)?)`)
 	reAge       = rx(`(?:(older|younger) than (\d+)|(?:over|above|under|below) (?:the )?age(?: of)? (\d+)|(?:aged|age) (over|above|under|below) (\d+)|(over|above|under|below) (\d+) year(?: old)?|(over|above|under|below|younger than|older than) (\d+))(?: year(?: old)?)?`)
-	reMeasureIs = regexp.MustCompile(` (?:average|mean|median|number|count|percentage|percent|share|proportion|ratio|fraction|total) (?:[a-z_]+ ){0,5}(?:is|was|wa) $`)
+	reMeasureIs = regexp.MustCompile(` (?:average|mean|median|number|count|total) (?:[a-z_]+ ){0,5}(?:is|was|wa) $`)
+	reShareIs   = regexp.MustCompile(` (?:percentage|percent|share|proportion|ratio|fraction) (?:[a-z_]+ ){0,5}(?:is|was|wa) $`)
+	reClauseIs  = regexp.MustCompile(` (?:who|that|which) (?:is|was|wa) $`) // "the number of people who is under 40": their age
 	reAgeWord   = regexp.MustCompile(` (age|aged|old|older|young|younger|youngest|oldest) `)
 	reFactWord  = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|sick|vacation|leave|salary|wage|pay) `)
 	reUnitWord  = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|employee|people|person|staff|worker|dollar|euro|percent) `)
@@ -1118,7 +1130,7 @@ func (st *parseState) readAttrConditions() error {
 			if reFactWord.MatchString(text) && !reAgeWord.MatchString(text) {
 				return nil
 			}
-			if reMeasureIs.MatchString(text[:strings.Index(text, m[0])+1]) {
+			if before := text[:strings.Index(text, m[0])+1]; (reMeasureIs.MatchString(before) || reShareIs.MatchString(before) && st.groupsKept()) && !reClauseIs.MatchString(before) {
 				return nil // "the average age of employees is over 40", "the number of employees is above 20": the groups'
 			}
 		}
@@ -1149,7 +1161,7 @@ var (
 	// "shifts with no break", "without a break", "a break of more than 30
 	// minutes": one shift's own break
 	reNoBreak  = rx(`(?:with (?:no|zero|0)|without (?:a |any )?|(?:had|having|took|taking) no|no)[ -]?break(?: minute| time)?`)
-	reBreakLen = rx(`(?:with |had |having )?(?:a )?break (?:time )?(?:of |that (?:was|were|lasted) |lasting )?(longer|shorter|more|less|over|under|above|below|at least|at most) (?:than )?(\d+) ?(?:minute|min)`)
+	reBreakLen = rx(`(?:with |had |having )?(?:a )?break (?:time )?(?:of |that (?:was|were|lasted) |lasting )?(longer|shorter|more|less|over|under|above|below|at least|at most) (?:than )?(\d+(?:\.\d+)?) ?(minute|min|hour|hr|h)`)
 )
 
 // reRunningVerb: a shift going on at a moment ("running at 10pm"), which is
@@ -1215,7 +1227,11 @@ func (st *parseState) readClock() error {
 		st.addCond(Filter{Field: "shift_break", Op: "=", Values: []string{"0"}})
 	} else if m := st.take(reBreakLen); m != nil {
 		op := map[string]string{"longer": ">", "more": ">", "over": ">", "above": ">", "shorter": "<", "less": "<", "under": "<", "below": "<", "at least": ">=", "at most": "<="}[m[1]]
-		st.addCond(Filter{Field: "shift_break", Op: op, Values: []string{m[2]}})
+		minutes := m[2]
+		if m[3] == "hour" || m[3] == "hr" || m[3] == "h" {
+			minutes = strconv.FormatFloat(atof(m[2])*60, 'f', -1, 64) // "a break of at least 1 hour": 60 minutes
+		}
+		st.addCond(Filter{Field: "shift_break", Op: op, Values: []string{minutes}})
 	}
 	// "overnight shifts", "shifts that were overnight": those that end the next day
 	if m, next := st.peekNext(reOvernight); m != nil && next < len(st.toks) && st.toks[next] == "shift" {

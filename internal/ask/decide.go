@@ -378,14 +378,19 @@ func (st *parseState) decide() error {
 			st.measures = append(st.measures, "headcount")
 		}
 	}
-	if hasMeasureWord("hires") && hasMeasureWord("leavers") && !st.hiredThenLeft(&measure) {
+	both := hasMeasureWord("hires") && hasMeasureWord("leavers")
+	if both && !st.hiredThenLeft(&measure) {
 		// "how many people hired in 2025 left in 2026": a hire and a leave
 		// of the same people, each in a period of its own, which one count
 		// of either would not answer
 		st.fail = notUnderstoodf("scry cannot yet combine a hire and a leave in one question; ask \"how many people hired in 2025\" and \"how many people left in 2025\"")
 		return nil
 	}
-	st.readPersonEvent(&measure)
+	if !both {
+		st.readPersonEvent(&measure)
+	} else if average && measure != "leavers" {
+		people = false // "the average age of people hired in 2024 who have left": one average
+	}
 	dimCols := st.onlyDimColumns()
 	// only groups asked for ("the distinct department names", "all home
 	// cities"): the answer lists the groups
@@ -415,8 +420,8 @@ func (st *parseState) decide() error {
 				if !people && len(st.dims) == 0 && !counting {
 					st.dims = append(st.dims, "employee")
 				}
-			case computed && !counting && (measure == "leavers" && c == "end_date" || measure == "hires" && c == "hire_date"):
-				keep = append(keep, c) // "the leavers with their end date": when each left
+			case computed && !counting && (measure == "leavers" || measure == "hires") && attributes[c].typ == "date":
+				keep = append(keep, c) // "the leavers with their end date": when each left; "… who left in 2025 hired": when
 			case computed:
 			default:
 				keep = append(keep, c)
@@ -831,7 +836,10 @@ func (st *parseState) decide() error {
 		isMeasure := slices.ContainsFunc(it.meanings, func(mn meaning) bool { return mn.kind == "measure" && mn.name == measure })
 		if !isMeasure && (it.prev == "which" || it.prev == "what" || st.afterWhich(it.pos) || st.rankedGroupAt(it)) {
 			for _, mn := range it.meanings {
-				if mn.kind == "dim" && mn.name != "employee" && (most || least || q.Having != nil || counting || measure != "") && !grouped(st.dims, mn.name) {
+				// ("which manager worked the most hours": the managers are the
+				// people ranked, read above, not a grouping by their manager)
+				managers := mn.name == "manager" && slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "reports" && !f.Negate })
+				if mn.kind == "dim" && mn.name != "employee" && !managers && (most || least || q.Having != nil || counting || measure != "") && !grouped(st.dims, mn.name) {
 					st.dims = append(st.dims, mn.name)
 					st.use(it.pos, it.pos+it.n)
 					if most || least {
@@ -920,7 +928,7 @@ func (st *parseState) decide() error {
 		// not vacation" asks about people with one kind and none of the other
 		st.refuse(notUnderstoodf("scry cannot yet ask for some values of one kind while excluding others (\"non-cashier sales associates\", \"training but not vacation\"); ask about each separately"))
 	}
-	if most || least || q.Limit > 0 {
+	if most || least || q.Limit > 0 || q.Having != nil {
 		for _, w := range st.toks {
 			for _, mn := range st.p.phrases[w] {
 				if mn.kind == "dim" && grouped(st.dims, mn.name) {
@@ -1327,6 +1335,41 @@ func (st *parseState) decide() error {
 		st.refuse(notUnderstoodf("scry did not understand what the people listed did %s: ask who worked, was absent, was hired or left then", q.Time.Expr))
 		return nil
 	}
+	// "who worked the most hours last month, most to least": the ranking
+	// asked whole (the superlative gave the first alone)
+	if q.Limit == 1 && reWholeOrder.MatchString(orig) && !reTopN.MatchString(orig) {
+		q.Limit = 0
+	}
+	if q.Share && q.Having != nil {
+		// "locations where the share of shifts on Saturday is above 15": a
+		// share of facts per group compared (the count was compared)
+		st.refuse(notUnderstoodf("scry compares a share with a number for the people of each group (\"locations with more than 30%% part-time staff\"), not for shifts or absences"))
+		return nil
+	}
+	// a share compared with a fraction ("above 0.3"): CONVENTIONS gives
+	// shares as 0–100 or 0–1, and a number under 1 with no "percent" is
+	// the second (it kept every group over 0.3 %)
+	if len(q.ShareWhere) > 0 && q.Having != nil && q.Having.Value > 0 && q.Having.Value < 1 && !slices.Contains(st.toks, "percent") {
+		q.Having.Value *= 100
+	}
+	// a condition on the grouping itself keeps groups, not a part of each
+	// ("which schools have no …": the District Office left out of the schools)
+	for i := 0; i < len(q.ShareWhere); i++ {
+		if f := q.ShareWhere[i]; f.Negate && grouped(q.Dimensions, f.Field) {
+			q.Filters = append(q.Filters, f)
+			q.ShareWhere = slices.Delete(q.ShareWhere, i, i+1)
+			i--
+		}
+	}
+	// "which departments have no part-time employees" was read as the groups
+	// whose share of those people is 0 (noneInGroups); any other reading of
+	// it (managers, hires, a period, an "or" of a number) keeps no group
+	// honestly, so it is refused
+	if reNoneShare.MatchString(orig) && !(q.Kind == "groups" && len(q.ShareWhere) > 0 && q.Having != nil && q.Having.Op == "=" && q.Having.Value == 0 &&
+		q.Time == nil && q.Relation == "" && q.Measure == "headcount" && !slices.ContainsFunc(q.ShareWhere, func(f Filter) bool { return f.Field == "age" || f.Ref != nil })) {
+		st.refuse(notUnderstoodf("scry reads groups with none of a kind of people (\"departments with no part-time staff\", \"schools without teaching assistants\"), not of this"))
+		return nil
+	}
 	// a share that shaped nothing ("what % of shifts were on weekends"
 	// answered as a count)
 	if share && !q.Share && len(q.ShareWhere) == 0 && q.ShareOf == nil && (q.Kind == "number" || q.Kind == "groups") && st.shareWord() != "" {
@@ -1641,13 +1684,33 @@ func (st *parseState) hiredThenLeft(measure *string) bool {
 			}
 		}
 	}
-	if hire < 0 || leave < 0 || !eventWords[st.toks[hire+hn-1]] || !st.periodBeside(hire, hn) {
+	// "how many joined in 2025 and how many left": two numbers
+	if hire < 0 || leave < 0 || !eventWords[st.toks[hire+hn-1]] || !st.periodBeside(hire, hn) || strings.Count(" "+strings.Join(st.toks, " ")+" ", " how many ") > 1 {
 		return false
 	}
 	st.use(hire, hire+hn)
 	st.use(st.timeSpan[0]-1, st.timeSpan[0])
 	st.addCond(Filter{Field: "hire_date", Op: "during", Values: []string{st.q.Time.Expr}})
 	st.q.Time = nil
+	// "the average tenure of people hired in 2020 who have left": both
+	// conditions on the people, the measure the one asked
+	other := ""
+	for _, m := range append(slices.Clone(st.measures), *measure) {
+		if m != "" && m != "hires" && m != "leavers" && m != "headcount" {
+			other = m
+		}
+	}
+	for _, c := range st.q.Columns { // "the average age of …" as a column
+		if a := attributes[c].measure; a != "" && st.listCols {
+			other = a
+		}
+	}
+	if other != "" {
+		st.useWord("left")
+		st.addCond(Filter{Field: "end_date", Op: "during", Values: []string{"to date"}})
+		*measure = other
+		return true
+	}
 	*measure = "leavers"
 	return true
 }
@@ -1687,7 +1750,7 @@ func (st *parseState) managerNoun() int {
 			if st.toks[k] == "whose" {
 				k++
 			}
-			if k < len(st.toks) && reportNouns[st.toks[k]] {
+			if k < len(st.toks) && reportNouns[st.toks[k]] && reManagersPeople.MatchString(strings.ToLower(st.question)) {
 				continue
 			}
 		}
@@ -1711,6 +1774,11 @@ func (st *parseState) managerNoun() int {
 func (st *parseState) comparesWithManager() bool {
 	return slices.ContainsFunc(st.q.Filters, func(f Filter) bool { return f.Ref != nil && f.Ref.Of == "manager" })
 }
+
+// reManagersPeople: a manager's people said as written, with a possessive
+// or "whose" ("which manager's team", "the manager whose direct reports"),
+// not a compound ("manager staff" are managers).
+var reManagersPeople = regexp.MustCompile(`\bmanager(?:'s|’s|s'|s’)\s+(?:direct\s+)?(?:reports?|team|staff|employees|people|crew|workers|subordinates)\b|\bmanager\s+whose\b`)
 
 // reportNouns are the people a manager has ("the manager whose team").
 var reportNouns = wordSet(`direct report reports team staff employee people crew worker subordinate`)
@@ -2088,11 +2156,20 @@ var reDidWork = regexp.MustCompile(` did\b(?: [a-z0-9]+){0,4} work\b| worked\b`)
 // reEachPerson asks for a row for each person.
 var reEachPerson = regexp.MustCompile(` (?:each|every) (?:employee|person|worker|staff member|team member|one)\b`)
 
+// reWholeOrder: an order from one end to the other; reTopN: a number of them.
+var (
+	reWholeOrder = regexp.MustCompile(` in (?:descending|ascending) order\b`)
+	reTopN       = regexp.MustCompile(` (?:top|first|bottom|last) \d+\b| \d+ (?:highest|lowest|most|least|best|worst)\b`)
+)
+
+// reNoneShare: the words noneInGroups writes.
+var reNoneShare = regexp.MustCompile(` where the share of .* is exactly 0\b`)
+
 // reAgainstNow: a period set against today ("compared with now", "vs today").
-var reAgainstNow = regexp.MustCompile(` (?:compare|compared|comparing|comparison|versus|vs|against|and) (?:it |that |this )?(?:with |to )?(?:now|today|right now|the present|present day|currently) ?$| (?:compare|compared|comparing|comparison|versus|vs|against) (?:it |that |this )?(?:with |to )?(?:now|today|right now|the present|present day)\b`)
+var reAgainstNow = regexp.MustCompile(` (?:compare|compared|comparing|comparison|versus|vs|against|and) (?:it |that |this )?(?:with |to )?(?:[a-z]+ ){0,2}(?:now|today|right now|the present|present day|currently) ?$| (?:compare|compared|comparing|comparison|versus|vs|against) (?:it |that |this )?(?:with |to )?(?:now|today|right now|the present|present day)\b`)
 
 // reWorkVerb: hours said to be worked, planned or put in, not absent.
-var reWorkVerb = regexp.MustCompile(` (?:work|works|worked|working|put in|clock|clocked|log|logged|scheduled|planned|rostered|shift|overtime|over)\b`)
+var reWorkVerb = regexp.MustCompile(` (?:work|works|worked|working|put in|clock|clocked)\b`)
 
 // reShiftAndAbsence joins a shift and an absence in one condition ("had a
 // shift and an absence"), which one measure cannot answer.

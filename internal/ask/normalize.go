@@ -152,7 +152,7 @@ var reTyped = []struct {
 	// "sat the 28th", "friday 14th": the day of the month, whose weekday
 	// must agree (a bare "sat 28" may be a number of something); one word,
 	// which no rule of weekdays reads as this week's or the next one
-	{regexp.MustCompile(`\b(?:on\s+)?(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\.?\s+(?:the\s+(\d{1,2})(?:st|nd|rd|th)?|(\d{1,2})(?:st|nd|rd|th))\b`), " on dom${2}${3}w${1} "},
+	{regexp.MustCompile(`\b(?:on\s+)?(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\.?\s+(?:the\s+(\d{1,2})(?:st|nd|rd|th)?|(\d{1,2})(?:st|nd|rd|th))\b(\s*(?:[?.!,;]|$)|\s+(?:in|at|for|and|or|who|shift|shifts|please)\b)`), " on dom${2}${3}w${1}$4"},
 	// "which staff took parental leave in 2026, and for how many days in
 	// total?": the people, with their days beside them (one total was given)
 	{regexp.MustCompile(`^(\s*(?:who|which|list|show|name)\b.*?)[\s?.,!;]+and\s+(?:for\s+)?how\s+(?:many|much)\s+((?:sick\s+|vacation\s+|holiday\s+)?(?:days?|hours?|shifts?))(?:\s+(?:in\s+total|altogether|in\s+all|each|of\s+it|of\s+them|did\s+(?:they|each(?:\s+one)?)\s+(?:take|have|work|do)|were\s+taken))?\s*\??\s*$`), "$1, with their $2"},
@@ -161,7 +161,7 @@ var reTyped = []struct {
 	{regexp.MustCompile(`[\s?.,!;]+and how (?:many|much)(?: (?:was it|were there|were they|is it|are they|did they have|of them))?\s*\??\s*$`), " "},
 	// words of the rest of a period: "between now and year end"
 	{regexp.MustCompile(`\b(?:between now and|from (?:now|today) (?:to|until|till)|until|till|up to|through) (?:the )?(?:(year|month|week) end|end of (?:the |this )?(year|month|week)|(year|month|week)'?s end)\b`), " the rest of this $1$2$3 "},
-	{regexp.MustCompile(`\b(?:(?:hired|joined|started)\s+(?:the\s+)?most\s+recently|most\s+recently\s+(?:hired|joined|started))\b`), " the most recent hire "},
+	{regexp.MustCompile(`\b(?:(?:hired|joined)\s+(?:the\s+)?most\s+recently|most\s+recently\s+(?:hired|joined))\b`), " the most recent hire "},
 	// "10+ years", "40+ hours": at least
 	{regexp.MustCompile(`\b(\d+)\+ ?(years?|yrs?|hours?|hrs?|h|days?|shifts?|employees?|people|staff)\b`), " at least $1 $2 "},
 	{regexp.MustCompile(`\b(with us|here|employed)\s+(at least|more than|over|under|less than|fewer than) (\d+ (?:years?|yrs?))\b`), " $1 for $2 $3 "},
@@ -336,18 +336,17 @@ var reTyped = []struct {
 	{regexp.MustCompile(`^\s*(?:(?:return|give me|show me|show|find|list|tell me|get)\s+)?(?:the\s+(?:full\s+)?names?\s+of\s+)?(?:the|which|what)\s+manager\s+whose\s+(direct\s+reports|reports|team|staff|employees|people|crew)\b`), " which manager $1 "},
 	// "leavers per department, all time": with no period, as "ever" (see
 	// reEver for people counted)
-	{regexp.MustCompile(`,?\s*(?:of\s+|for\s+|over\s+)?all[- ]time\b`), " "},
+	{regexp.MustCompile(`,?\s*\b(?:(?:of|for|over)\s+)?all[- ]time\b`), " "},
 	// "roughly how many": scry's count is exact
 	{regexp.MustCompile(`\b(?:roughly|approximately|approx\.?|more or less|give or take)\s+(how\s+many|how\s+much|what)\b`), " $1 "},
 	// "people who worked for us on 1 July": employed then (worked alone is
 	// a shift)
-	{regexp.MustCompile(`\b(people|staff|employees|persons|workers|who|anyone|everyone)\s+(?:worked|were\s+working|was\s+working)\s+for\s+(?:us|the\s+company|the\s+firm|the\s+business|the\s+district|the\s+group)\b`), " $1 were employed "},
+	{regexp.MustCompile(`\b(people|staff|employees|persons|workers|who|anyone|everyone)\s+(?:worked|were\s+working|was\s+working)\s+for\s+(?:us|the\s+company|the\s+firm|the\s+business|the\s+district|the\s+group)\s+(on|at|as\s+of)\b`), " $1 were employed $2 "},
 	// "which of my staff are on this weekend": working
-	{regexp.MustCompile(`\b(are|is|am)\s+on\s+(this|next|tomorrow|today|tonight|the\s+weekend|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b`), " $1 working $2 "},
+	{regexp.MustCompile(`\b(are|is|am)\s+on\s+((?:this|next)(?:\s+(?:week|weekend|month|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*))?|tomorrow|today|tonight|the\s+weekend|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)(\s*(?:[?.!,;]|$)|\s+(?:in|at|and|or|for|from|with)\b)`), " $1 working $2$3"},
 	// people lost and seen leaving: leavers ("how many cooks did we lose",
 	// "which schools have lost the most staff", "have seen the most people
 	// leave")
-	{regexp.MustCompile(`\b(?:have|has|had|did)\s+(?:i|we|they|you)\s+(?:lost|lose)(\s*(?:[?.!,;]|$)|\s+(?:in|this|last|since|during|so|over|between|from|to|the\s+(?:last|past|previous)|on|at|yet)\b)`), " have left$1"},
 	{regexp.MustCompile(`\b(?:lost|lose|losing)\s+(the\s+most|the\s+fewest|more|fewer)\s+(?:people|staff|employees|workers|members|team\s+members)\b`), " had $1 leavers "},
 	{regexp.MustCompile(`\b(?:seen|saw|had|witnessed)\s+the\s+(most|fewest|least)\s+(?:people|staff|employees|workers)\s+(?:leave|quit|go|depart|resign)\b`), " had the $1 leavers "},
 	// the words of speakers of French, Spanish, German and Italian:
@@ -438,7 +437,7 @@ func normalizeWords(q string) ([]string, []string) {
 	for _, t := range reTyped {
 		s = t.re.ReplaceAllString(s, t.out)
 	}
-	s = noneInGroups(leaveVerb(decades(eachOfMine(hiresByAsker(howLong(s))))))
+	s = lostPeople(noneInGroups(leaveVerb(decades(eachOfMine(hiresByAsker(howLong(s)))))))
 	s = reWeekdayShort.ReplaceAllStringFunc(s, func(w string) string { return " " + weekdayShort[strings.TrimSuffix(w, ".")] + " " })
 	s = weekdayRanges(s)
 	s = bareDates(s)
@@ -900,16 +899,23 @@ func hiresByAsker(s string) string {
 }
 
 // leaveVerb: "leave" said as a verb is a departure ("did anybody leave my
-// team in February", "the longest-serving employee to leave in 2026", "will
-// Tom leave"), the noun an absence ("on leave", "sick leave", "did Tom take
-// leave"). Only the verb's plain signs are read: a modal or "to" right
-// before it, a closed list of subjects after "did/will", or a place it
-// leaves; the rest stays the noun, as CONVENTIONS.md reads "leave" alone.
+// team in February", "the longest-serving employee to leave in 2026", "who
+// will leave"), the noun an absence ("on leave", "sick leave", "did Tom take
+// leave", "how did leave change"). Only the verb's plain signs are read: "to"
+// or a subject and a modal right before it, a subject after "did/will" that
+// is no word of an absence ("has upcoming sick leave"), or a place it leaves
+// with no word of an absence before ("sick leave my team took"); the rest
+// stays the noun, as CONVENTIONS.md reads "leave" alone.
 var (
-	reLeaveAfterAux   = regexp.MustCompile(`\b(did|does|will|would|might|going to|about to|planning to|plan to|expected to|due to|(?:employee|person|people|staff|one|first|last|next)s? to)\s+leave\b`)
+	reLeaveAfterAux   = regexp.MustCompile(`\b(going to|about to|planning to|plan to|expected to|due to|(?:employee|person|people|staff|one|first|last|next)s? to|(?:who|that|which|anyone|anybody|someone|somebody|people|staff|employees|everyone|nobody|i|we|they|he|she)\s+(?:will|would|might|may))\s+leave\b`)
 	reLeaveSubject    = regexp.MustCompile(`\b(did|does|do|will|has|have)\s+((?:anyone|anybody|someone|somebody|nobody|people|staff|employees|everyone|any\s+(?:of\s+(?:my|our|the)\s+)?[a-z]+|many\s+[a-z]+|[a-z]+\s+[a-z]+))\s+leave\b`)
 	reLeavePlace      = regexp.MustCompile(`\bleave\s+((?:my|our|the|this|his|her|their)\s+(?:team|company|department|dept|school|store|shop|restaurant|firm|business|organi[sz]ation|district|job|role|employment)|us)\b`)
-	leaveSubjectsNoun = wordSet(`take took taken taking book booked use used request requested have had get got go went on of any more much`)
+	leaveSubjectsNoun = wordSet(`take took taken taking book booked use used request requested have had get got go went on of any more much
+		upcoming annual sick parental maternity paternity unpaid vacation holiday long short paid no some the a an their his her my our planned
+		approved pending extra enough`)
+	// the words before "leave" that make it the noun ("sick leave my team
+	// took", "annual leave this team has taken")
+	leaveNounBefore = wordSet(`sick annual parental maternity paternity unpaid paid vacation holiday study compassionate bereavement on of much any some no took take taken taking booked book use used`)
 )
 
 func leaveVerb(s string) string {
@@ -923,7 +929,13 @@ func leaveVerb(s string) string {
 		}
 		return g[1] + " " + g[2] + " quit"
 	})
-	return reLeavePlace.ReplaceAllString(s, "quit $1")
+	for _, loc := range slices.Backward(reLeavePlace.FindAllStringSubmatchIndex(s, -1)) {
+		if before := strings.Fields(s[:loc[0]]); len(before) > 0 && leaveNounBefore[singular(before[len(before)-1])] {
+			continue
+		}
+		s = s[:loc[0]] + "quit " + s[loc[2]:loc[3]] + s[loc[1]:]
+	}
+	return s
 }
 
 // noneInGroups: "which departments have no part-time employees", "schools
@@ -933,15 +945,31 @@ func leaveVerb(s string) string {
 // departments with no absences at all.
 var reNoneInGroup = regexp.MustCompile(`\b(departments?|depts?|locations?|schools?|stores?|shops?|sites?|branches|branch|restaurants?|cities|city|teams?)\s+(?:that\s+|which\s+)?(?:(?:have|has|had|with)\s+(?:no|zero|not\s+a\s+single|not\s+any)|(?:do|does|did)\s+not\s+have\s+(?:any|a\s+single)?|without\s+(?:any\s+)?)\s*([a-z][a-z -]*?)\s*([?.!]?\s*)$`)
 
-var notPeople = wordSet(`day days hour hours shift shifts absence absences leave leaves sick vacation vacations holiday holidays training overtime break breaks time hire hires leaver leavers starter starters cost wage wages`)
+var notPeople = wordSet(`day days hour hours shift shifts absence absences leave leaves sick vacation vacations holiday holidays training overtime break breaks time hire hires leaver leavers starter starters cost wage wages
+	working worked work works scheduled rostered hired joined left leaving who that which last this next since during in on at from between before after today yesterday tomorrow week month year more fewer less than`)
 
 func noneInGroups(s string) string {
 	return reNoneInGroup.ReplaceAllStringFunc(s, func(m string) string {
 		g := reNoneInGroup.FindStringSubmatch(m)
 		words := strings.Fields(g[2])
-		if len(words) == 0 || len(words) > 4 || slices.ContainsFunc(words, func(w string) bool { return notPeople[w] }) {
+		if len(words) == 0 || len(words) > 4 || slices.ContainsFunc(words, func(w string) bool { return notPeople[singular(w)] }) {
 			return m
 		}
 		return g[1] + " where the share of " + g[2] + " is exactly 0" + g[3]
+	})
+}
+
+// lostPeople: "how many teachers did I lose last year", "how many line cooks
+// have we lost": people who left. Only people: "how many hours did we lose"
+// is no departure (and no number the data holds).
+var reLostPeople = regexp.MustCompile(`\bhow\s+many\s+((?:[a-z-]+\s+){1,3}?)(?:have|has|had|did)\s+(?:i|we|they|you)\s+(?:lost|lose)(\s*(?:[?.!,;]|$)|\s+(?:in|this|last|since|during|so|over|between|from|to|the\s+(?:last|past|previous)|on|at|yet)\b)`)
+
+func lostPeople(s string) string {
+	return reLostPeople.ReplaceAllStringFunc(s, func(m string) string {
+		g := reLostPeople.FindStringSubmatch(m)
+		if slices.ContainsFunc(strings.Fields(g[1]), func(w string) bool { return notPeople[singular(w)] }) {
+			return m
+		}
+		return "how many " + g[1] + "have left" + g[2]
 	})
 }

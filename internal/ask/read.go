@@ -62,7 +62,7 @@ var reParenthesis = regexp.MustCompile(`\([^)]*\)`)
 
 var reDateStart = regexp.MustCompile(`^(?:\d|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|this|last|next)`)
 
-var reUnit = rx(`(?:expressed |measured |given |counted )?(?:in|as) (?:term of )?(?:(?:the )?number of )?(minute|hour|day|week|month|year)`)
+var reUnit = rx(`(?:in|(?:expressed|measured|given|counted) (?:in|as)) (?:term of )?(?:(?:the )?number of )?(minute|hour|day|week|month|year)`)
 
 // readUnit reads the unit an answer is asked in: its word is left to be
 // read as a measure's ("my sick leave, in days" is of days, not cases), and
@@ -373,6 +373,13 @@ func (st *parseState) readFlags() error {
 	// number beside each person, not one number of them all
 	if m, next := st.peekNext(reNumberBeside); m != nil {
 		at := next - len(strings.Fields(m[0])) - 1
+		// "the cashiers in Paris with the number of …": past the place
+		for k := at; k >= 1 && k >= at-3; k-- {
+			if w := st.toks[k]; (w == "in" || w == "at" || w == "from") && k+1 <= at && st.isValueWord(at) {
+				at = k - 1
+				break
+			}
+		}
 		each := strings.Contains(m[0], " their ") || slices.ContainsFunc(st.toks, func(t string) bool { return t == "each" || t == "they" })
 		if at >= 0 && each && (peopleNouns[st.toks[at]] || st.positionWith(at) || st.positionAt(at)) {
 			st.take(reNumberBeside)
@@ -437,13 +444,27 @@ func (st *parseState) peopleBefore(i int) bool {
 	// "the average hourly wage of employees is above 15", "the share of
 	// part-time staff is …": the wage's, the share's ("what percentage of
 	// our staff are over 60": the staff's age)
-	singular := slices.ContainsFunc(st.toks[j+1:i], func(w string) bool { return w == "is" || w == "was" || w == "wa" })
+	// "the number of people who is under 40": a clause of the people's own
+	clause := slices.ContainsFunc(st.toks[j+1:i], func(w string) bool { return w == "who" || w == "that" || w == "which" })
+	singular := !clause && slices.ContainsFunc(st.toks[j+1:i], func(w string) bool { return w == "is" || w == "was" || w == "wa" })
 	for k := j - 1; singular && k >= 1 && k >= j-4; k-- {
-		if st.toks[k] == "of" && ownedByPeople[st.toks[k-1]] {
-			return false
+		if st.toks[k] == "of" && ownedByPeople[st.toks[k-1]] && (!shareWords[st.toks[k-1]] || st.groupsKept()) {
+			return false // ("what percentage of the workforce is over 50": the people's age; a share is compared only of groups)
 		}
 	}
 	return j >= 0 && (peopleNouns[st.toks[j]] || st.positionWith(j) || st.positionAt(j))
+}
+
+// shareWords name a share, whose number is its own only when groups are
+// kept by it ("departments where the share of part-time staff is above 20").
+var shareWords = wordSet(`percentage percent share proportion ratio fraction`)
+
+// reGroupsKept: groups kept by a condition ("departments where …",
+// "locations with …").
+var reGroupsKept = regexp.MustCompile(` (?:department|dept|location|school|store|site|position|city|team|shop|branch|restaurant|role|job) (?:where|with|whose|in which|that have|that ha|which have|which ha|having)\b`)
+
+func (st *parseState) groupsKept() bool {
+	return reGroupsKept.MatchString(" " + strings.Join(st.toks, " ") + " ")
 }
 
 // ownedByPeople are the attributes said "of employees" whose number then

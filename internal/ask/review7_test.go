@@ -372,6 +372,29 @@ func TestNinthRound(t *testing.T) {
 				"select count(*) from employees where tenant_id = {t} and hire_date between '2025-01-01' and '2025-12-31'"},
 			{"acme-retail", "admin", "Who works the 27/11 in the warehouse?",
 				"select count(distinct s.employee_id) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and e.position = 'Warehouse Operator' and s.date = '2026-11-27'", ""},
+			// the review of the round: "leave" a noun before its owner or
+			// after an absence word; a percentage of people over an age;
+			// "manager staff" are managers; by manager, the people someone
+			// manages; a measure of people hired then gone; a fraction share
+			{"acme-retail", "manager:E0002", "how much sick leave my team took last month", "",
+				"select sum(a.days) from absences a where a.tenant_id = {t} and a.type = 'sick_leave' and a.start_date <= '2026-10-31' and a.end_date >= '2026-10-01' and a.employee_id in (" + teamIn("E0002") + ")"},
+			{"acme-retail", "admin", "which cashiers have upcoming annual leave",
+				"select count(distinct a.employee_id) from absences a join employees e on e.tenant_id = a.tenant_id and e.employee_id = a.employee_id where a.tenant_id = {t} and e.position = 'Cashier' and a.type = 'vacation' and a.end_date >= '2026-11-25'", ""},
+			{"acme-retail", "admin", "What percentage of the workforce is over 50?", "",
+				"select round(100.0 * sum(case when " + ageOver(d, 50) + " then 1 else 0 end) / count(*), 2) from employees e where " + active},
+			{"acme-retail", "admin", "how many manager staff do we have", "", "select count(*) from employees e where " + active + " and exists (select 1 from employees r where r.tenant_id = e.tenant_id and r.manager_id = e.employee_id and r.hire_date <= '2026-11-25' and (r.end_date is null or r.end_date >= '2026-11-25'))"},
+			{"acme-retail", "admin", "the manager whose team has the highest average wage", "",
+				"select max(a) from (select round(cast(avg(e.hourly_wage) as numeric), 2) a from employees e where " + active + " and e.manager_id is not null group by e.manager_id) t"},
+			{"acme-retail", "admin", "what is the average tenure of people hired in 2020 who have left", "",
+				"select round(cast(avg(" + yearsBetween(d, "e.hire_date", "e.end_date") + ") as numeric), 2) from employees e where e.tenant_id = {t} and e.hire_date between '2020-01-01' and '2020-12-31' and " + leftBy},
+			{"acme-retail", "admin", "locations where the share of part-time staff is above 0.3",
+				"select count(*) from (select e.location from employees e where " + active + " group by e.location having 100.0 * sum(case when e.contract_type = 'part_time' then 1 else 0 end) / count(*) > 30) t", ""},
+			{"acme-retail", "admin", "who is on this week's sick list",
+				"select count(distinct employee_id) from absences where tenant_id = {t} and type = 'sick_leave' and start_date <= '2026-11-25' and end_date >= '2026-11-23'", ""},
+			{"acme-retail", "admin", "which manager worked the most hours last month", "",
+				"select max(h) from (select sum(s.hours) h from shifts s where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-10-01' and '2026-10-31' and s.employee_id in (select manager_id from employees where tenant_id = {t} and manager_id is not null) group by s.employee_id) t"},
+			{"maple-district", "admin", "shifts with a break of at least 1 hour last month", "",
+				"select count(*) from shifts where tenant_id = {t} and break_minutes >= 60 and date between '2026-10-01' and '2026-10-31'"},
 			// a weekday with a day of the month
 			{"bistro-group", "admin", "how many ppl working sat the 28th", "",
 				"select count(distinct employee_id) from shifts where tenant_id = {t} and date = '2026-11-28'"},
@@ -390,9 +413,24 @@ func TestNinthRound(t *testing.T) {
 		"Which employees hired in 2024 left in 2025?",
 		// a weekday that is not that day's
 		"who is working friday the 28th",
+		// the review of the round: "leave" a noun alone; groups with none of
+		// what is not one kind of people; hours lost; two counts; a share of
+		// facts per group; a date against now
+		"how did leave change over the last 6 months", "departments with no part-time or temporary staff", "which locations have no managers",
+		"which departments have no employees hired this year", "locations with no cashiers working last Sunday", "how many hours did we lose last month",
+		"How many people joined in 2025 and how many left?", "locations where the share of shifts on saturday is above 15",
+		"how many hours of sick leave were logged last month", "headcount on 1 January 2025 and headcount now",
 		// a day and a month that could be either ("9/11"), and no date
 		"who worked on 9/11", "24/7 coverage",
 		// each person's own group's average (it compared with everyone's)
 		"List the names of cashiers whose hourly wage is above the average hourly wage of cashiers in their location.",
 	})
+}
+
+// ageOver is the SQL of "e is older than n completed years on 2026-11-25".
+func ageOver(d store.Dialect, n int) string {
+	if d == store.Postgres {
+		return fmt.Sprintf("date_part('year', age(date '2026-11-25', e.birth_date)) > %d", n)
+	}
+	return fmt.Sprintf("(cast(strftime('%%Y', '2026-11-25') as integer) - cast(strftime('%%Y', e.birth_date) as integer) - (strftime('%%m-%%d', '2026-11-25') < strftime('%%m-%%d', e.birth_date))) > %d", n)
 }
