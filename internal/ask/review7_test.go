@@ -285,6 +285,8 @@ func TestNinthRound(t *testing.T) {
 			// leave (by today) the measure; it listed every 2024 hire
 			{"acme-retail", "admin", "Which employees joined in 2024 and are already gone?",
 				"select count(*) from employees e where e.tenant_id = {t} and e.hire_date between '2024-01-01' and '2024-12-31' and " + leftBy, ""},
+			{"acme-retail", "admin", "how many people hired in 2025 have left", "", // refused since a review found "have left" dropped
+				"select count(*) from employees e where e.tenant_id = {t} and e.hire_date between '2025-01-01' and '2025-12-31' and " + leftBy},
 			{"acme-retail", "admin", "how many people hired in 2024 have since left", "",
 				"select count(*) from employees e where e.tenant_id = {t} and e.hire_date between '2024-01-01' and '2024-12-31' and " + leftBy},
 			// on the payroll on a day: employed then (it was the labour cost)
