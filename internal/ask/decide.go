@@ -286,6 +286,11 @@ func (st *parseState) decide() error {
 	if hasAbsence && (measure == "hours_worked" || measure == "planned_hours" || measure == "overtime") && !reWorkVerb.MatchString(orig) && !q.Without {
 		return notUnderstoodf("scry counts absences in days and in cases, not in hours: ask for the days (\"sick days last year\") or the number of absences")
 	}
+	if reTwoTeams.MatchString(strings.ToLower(st.question)) {
+		// "sick leaves in Alice Lambert's team and Louise Morel's team": two
+		// teams became one impossible condition (0)
+		return notUnderstoodf("scry reads one person's team at a time: ask for each team")
+	}
 	if reAgainstNow.MatchString(orig) {
 		// "headcount per school on 1 Jan 2025 compared with now": its
 		// words are all function words, and the answer was the one date
@@ -740,7 +745,8 @@ func (st *parseState) decide() error {
 	// holds that position
 	// "how many direct reports does each principal have": anyone, counted
 	// for each principal, is grouped by their manager the same way
-	reports := len(filterVals["position"]) == 1 && (strings.Contains(orig, " report ") || strings.Contains(orig, " subordinate ")) && counting
+	reports := len(filterVals["position"]) == 1 && (strings.Contains(orig, " report ") || strings.Contains(orig, " subordinate ")) && counting ||
+		len(filterVals["position"]) == 1 && reEachOnesPeople.MatchString(strings.ToLower(st.question)) // "each principal's staff", "how many staff does each principal have"
 	if each := st.eachPosition; each != "" && (len(filterVals["position"]) == 2 && st.positionBefore(each) || reports) && grouped(st.dims, "employee") {
 		var keep []string
 		for _, v := range filterVals["position"] {
@@ -940,6 +946,18 @@ func (st *parseState) decide() error {
 	for _, f := range st.filterOrder {
 		if len(filterVals[f]) > 0 {
 			q.Filters = append(q.Filters, Filter{Field: f, Values: filterVals[f], Negate: st.negated[f]})
+		}
+	}
+	// "how many employees does Nora David have in each store": the people
+	// she manages (she alone was counted)
+	if reHaveAsManager.MatchString(strings.ToLower(st.question)) {
+		for i, f := range q.Filters {
+			if f.Field == "name" && !f.Negate && len(f.Values) == 1 && f.Op == "" {
+				q.Filters[i] = Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}}
+				for _, w := range []string{"manage", "supervise", "oversee"} {
+					st.useWord(w)
+				}
+			}
 		}
 	}
 	// "who had no sick leave this year", "which cashiers have never been
@@ -2155,6 +2173,15 @@ var reDidWork = regexp.MustCompile(` did\b(?: [a-z0-9]+){0,4} work\b| worked\b`)
 
 // reEachPerson asks for a row for each person.
 var reEachPerson = regexp.MustCompile(` (?:each|every) (?:employee|person|worker|staff member|team member|one)\b`)
+
+// reTwoTeams: two people's teams named in one question.
+var reTwoTeams = regexp.MustCompile(`(?:'s|’s)\s+(?:team|staff|reports|direct reports|crew|people|department)\b.*\b(?:and|or|vs|versus|with|to)\b.*(?:'s|’s)\s+(?:team|staff|reports|direct reports|crew|people|department)\b`)
+
+// reHaveAsManager: people a named person has as their manager.
+var reHaveAsManager = regexp.MustCompile(`\b(?:employees|people|staff|workers|reports|direct reports|team members)\s+(?:does|do|did)\s+[a-z][a-z' -]*?\s+(?:have|manage|supervise|oversee|look after)\b`)
+
+// reEachOnesPeople: the people of each person of a position, as written.
+var reEachOnesPeople = regexp.MustCompile(`\beach (?:of (?:my|our|the) )?[a-z][a-z ]*?(?:'s|’s|s'|s’) (?:direct )?(?:reports?|team|staff|employees|people|crew)\b|\b(?:staff|people|employees|reports|workers|direct reports)\s+(?:does|do)\s+each\b`)
 
 // reWholeOrder: an order from one end to the other; reTopN: a number of them.
 var (

@@ -521,7 +521,7 @@ var (
 	// a day of the week is one day in a question of being there or away
 	// ("who's working in Paris fri", "who worked on saturday", "am I off on
 	// friday", "how many staff have a shift on saturday")
-	rePresenceBefore = regexp.MustCompile(`\b(?:working|work|works|worked|on shift|on duty|scheduled|rostered|planned|free|available|at work|away|absent|on leave|on holiday|on vacation|have|has|had|a shift|my shift|my shifts)\b|\b(?:off|in|here|sick)\s+$`)
+	rePresenceBefore = regexp.MustCompile(`\b(?:working|work|works|worked|start|starts|starting|started|begin|begins|finish|finishes|finished|end|ends|on shift|on duty|scheduled|rostered|planned|free|available|at work|away|absent|on leave|on holiday|on vacation|have|has|had|a shift|my shift|my shifts)\b|\b(?:off|in|here|sick)\s+$`)
 	reDayAsAdjective = regexp.MustCompile(`^\s*(?:shifts?|hours?|rota|roster|schedule|mornings?|evenings?|nights?)\b`)
 	rePastVerbs      = regexp.MustCompile(`\b(?:worked|was|were|did|had|took|called|started|finished|ended|went|came|clocked|got|missed)\b`)
 	reDayBeforeDay   = regexp.MustCompile(`\b(?:this|last|next|coming|past|every|each|per|by|a|on a|of|on every|any)\s+$`)

@@ -397,6 +397,16 @@ func TestNinthRound(t *testing.T) {
 				"select max(h) from (select sum(s.hours) h from shifts s where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-10-01' and '2026-10-31' and s.employee_id in (select manager_id from employees where tenant_id = {t} and manager_id is not null) group by s.employee_id) t"},
 			{"maple-district", "admin", "shifts with a break of at least 1 hour last month", "",
 				"select count(*) from shifts where tenant_id = {t} and break_minutes >= 60 and date between '2026-10-01' and '2026-10-31'"},
+			// set 50: a bare weekday after a verb of starting is the coming
+			// one (every Friday was read); the people of each principal, and
+			// of a named person (the principals and Nora were counted)
+			{"acme-retail", "manager:E0002", "Who on my team starts at 2pm or later on Friday?",
+				"select count(distinct s.employee_id) from shifts s where s.tenant_id = {t} and s.date = '2026-11-27' and s.start_time >= '14:00' and s.employee_id in (" + teamIn("E0002") + ")", ""},
+			{"maple-district", "manager:E0001", "How many staff does each of my principals have?", "select 3", ""},
+			{"acme-retail", "admin", "How many employees does Nora David have in each store?",
+				"select count(distinct e.location) from employees e where e.manager_id = 'E0002' and " + active, ""},
+			{"bistro-group", "admin", "how many people does Alice Lambert manage", "",
+				"select count(*) from employees e where e.manager_id = 'E0031' and " + active},
 			// a weekday with a day of the month
 			{"bistro-group", "admin", "how many ppl working sat the 28th", "",
 				"select count(distinct employee_id) from shifts where tenant_id = {t} and date = '2026-11-28'"},
@@ -422,6 +432,8 @@ func TestNinthRound(t *testing.T) {
 		"which departments have no employees hired this year", "locations with no cashiers working last Sunday", "how many hours did we lose last month",
 		"How many people joined in 2025 and how many left?", "locations where the share of shifts on saturday is above 15",
 		"how many hours of sick leave were logged last month", "headcount on 1 January 2025 and headcount now",
+		// two people's teams in one question (one impossible condition, 0)
+		"Compare the number of sick leaves in Nora David's team and Marie Lambert's team this year",
 		// a day and a month that could be either ("9/11"), and no date
 		"who worked on 9/11", "24/7 coverage",
 		// each person's own group's average (it compared with everyone's)
