@@ -539,16 +539,26 @@ func (b *builder) filterOn(f Filter, alias string) (string, error) {
 	if f.Ref != nil && f.Ref.Of == "manager" {
 		// each person against their own manager, who must be one the asker
 		// may see: the negation stays inside, so a person with no manager,
-		// or one outside the scope, is in neither answer
+		// or one outside the scope, is in neither answer. An employee sees
+		// no manager: every answer would be none, so it is refused
+		if !b.scope.All && !b.scope.Subtree {
+			return "", errcode.New(errcode.NotUnderstood, "scry compares people with their managers for HR, admins and managers, who see the managers compared; you see only your own record")
+		}
 		conds := []string{"m.tenant_id = " + b.arg(b.tenant), "m.employee_id = " + alias + ".manager_id"}
 		if !b.scope.All {
 			conds = append(conds, b.scopeCond("m")...)
 		}
-		op := f.Op
+		op, field := f.Op, f.Field
 		if op == "" {
 			op = "="
 		}
-		c := b.attrExpr(f.Field, alias) + " " + op + " " + b.attrExpr(f.Field, "m")
+		// older or longer serving by the day, not by completed years (two
+		// people of 48 may be born months apart)
+		if field == "age" || field == "tenure" {
+			field = map[string]string{"age": "birth_date", "tenure": "hire_date"}[field]
+			op = map[string]string{">": "<", ">=": "<=", "<": ">", "<=": ">=", "=": "="}[op]
+		}
+		c := b.attrExpr(field, alias) + " " + op + " " + b.attrExpr(field, "m")
 		if f.Negate {
 			c = "not (" + c + ")"
 		}

@@ -271,15 +271,30 @@ func (st *parseState) readWhen() error {
 	}
 	used := append([]bool(nil), st.used...)
 	st.take(reWhen)
-	// the last event is the one asked ("when were the employees who left
-	// in 2025 hired": their hire dates; the first was taken)
+	// the event asked is the one with no period of its own ("when were the
+	// employees who left in 2025 hired": their hire dates; the first was
+	// taken); two asked ("when was she hired and when did she leave") are
+	// refused
 	text, starts := st.render()
 	locs := reWhenEvent.FindAllStringSubmatchIndex(text, -1)
 	if len(locs) == 0 {
 		st.used = used
 		return nil
 	}
-	loc := locs[len(locs)-1]
+	var asked [][]int
+	for _, l := range locs {
+		next := strings.Fields(text[l[1]:])
+		if len(next) == 0 || !eventPeriodWords[next[0]] && !isDigits(next[0]) {
+			asked = append(asked, l)
+		}
+	}
+	switch {
+	case len(asked) > 1:
+		return notUnderstoodf("scry gives one kind of date at a time: ask when they were hired, then when they left")
+	case len(asked) == 0:
+		asked = locs[len(locs)-1:]
+	}
+	loc := asked[0]
 	m := []string{text[loc[0]:loc[1]], text[loc[2]:loc[3]]}
 	for i, s := range starts {
 		if !st.used[i] && s >= loc[0] && s+len(st.toks[i]) <= loc[1] {
@@ -407,7 +422,7 @@ func (st *parseState) readPersonDates() error {
 		if n == 0 {
 			if f, k := st.nameAt(next); k > 0 && m[2] != "in" && m[2] != "during" && m[2] != "on" {
 				ref, n = &Ref{Field: field, Filters: []Filter{f}}, k
-			} else if k := st.managerOfTheirs(next); k > next && (m[2] == "before" || m[2] == "after" || m[2] == "earlier than" || m[2] == "later than" || m[2] == "prior to") {
+			} else if k := st.managerOfTheirs(next); k > next && (k >= len(st.toks) || !managerEvent[st.toks[k]]) && (m[2] == "before" || m[2] == "after" || m[2] == "earlier than" || m[2] == "later than" || m[2] == "prior to") {
 				ref, n = &Ref{Field: field, Of: "manager"}, k-next // "hired before their manager"
 			}
 		}
@@ -701,10 +716,17 @@ func (st *parseState) readComparisons() error {
 		}
 		back := -1
 		for k := i - 1; k >= 0 && k >= i-5; k-- {
-			if a := valueAttrWords[st.toks[k]]; a != "" && !st.used[k] && (attr == "" || a == attr) && (ref.Field == "" || a == ref.Field) {
+			// ("the average age of people older than their manager": "age"
+			// is the average's, not the comparison's)
+			if a := valueAttrWords[st.toks[k]]; a != "" && !st.used[k] && (attr == "" || a == attr) && (ref.Field == "" || a == ref.Field || ref.Of != "") && (k == 0 || aggWords[st.toks[k-1]] == "") {
 				attr, back = a, k
 				break
 			}
+		}
+		if ref.Of != "" && ref.Field != "" && attr != "" && ref.Field != attr {
+			// "whose hourly wage is higher than their manager's age"
+			st.refuse(notUnderstoodf("scry compares a person's %s with their manager's %s, not with another of their numbers", strings.ReplaceAll(attr, "_", " "), strings.ReplaceAll(attr, "_", " ")))
+			return nil
 		}
 		if attr == "" && ref.Field != "" {
 			attr = ref.Field
@@ -832,6 +854,14 @@ func (st *parseState) readLikeTheirManager() {
 		st.addCond(Filter{Field: field, Ref: &Ref{Field: field, Of: "manager"}, Negate: m[1] != "same"})
 	}
 }
+
+// eventPeriodWords: the words a period begins with after an event ("left in
+// 2025", "hired last year").
+var eventPeriodWords = wordSet(`in during since last this next on between from before after`)
+
+// managerEvent: words after "their manager" that name another of the
+// manager's dates ("after their manager left"), not their hire date.
+var managerEvent = wordSet(`left leave quit joined started arrived hired was were did retired`)
 
 // managerOfTheirs is where the words "their (direct) manager" starting at j
 // end, or j.
@@ -1027,15 +1057,16 @@ var (
 	// "contracted for less than 30 hours a week"
 	reContracted = rx(`(?:contracted|contract|employed|scheduled by contract) (?:for )?` + cmpRE + ` (\d+(?:\.\d+)?) hour(?: (?:a|per|each) week)?`)
 	// "with more than 20 direct reports"
-	reReportsN  = rx(`(?:with|having|who have|who has|that have|that has|have|has) (more than|at least|over|fewer than|less than|exactly|at most) (\d+) (?:direct )?(?:report|subordinate|people reporting)`)
-	reAttrAnd   = rx(`and (?:is |are )?` + cmpRE + ` (\d+(?:\.\d+)?)`)
-	reAge       = rx(`(?:(older|younger) than (\d+)|(?:over|above|under|below) (?:the )?age(?: of)? (\d+)|(?:aged|age) (over|above|under|below) (\d+)|(over|above|under|below) (\d+) year(?: old)?|(over|above|under|below|younger than|older than) (\d+))(?: year(?: old)?)?`)
-	reMeasureIs = regexp.MustCompile(` (?:average|mean|median|number|count|total) (?:[a-z_]+ ){0,5}(?:is|was|wa) $`)
-	reShareIs   = regexp.MustCompile(` (?:percentage|percent|share|proportion|ratio|fraction) (?:[a-z_]+ ){0,5}(?:is|was|wa) $`)
-	reClauseIs  = regexp.MustCompile(` (?:who|that|which) (?:is|was|wa) $`) // "the number of people who is under 40": their age
-	reAgeWord   = regexp.MustCompile(` (age|aged|old|older|young|younger|youngest|oldest) `)
-	reFactWord  = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|sick|vacation|leave|salary|wage|pay) `)
-	reUnitWord  = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|employee|people|person|staff|worker|dollar|euro|percent) `)
+	reReportsN   = rx(`(?:with|having|who have|who has|that have|that has|have|has) (more than|at least|over|fewer than|less than|exactly|at most) (\d+) (?:direct )?(?:report|subordinate|people reporting)`)
+	reAttrAnd    = rx(`and (?:is |are )?` + cmpRE + ` (\d+(?:\.\d+)?)`)
+	reAge        = rx(`(?:(older|younger) than (\d+)|(?:over|above|under|below) (?:the )?age(?: of)? (\d+)|(?:aged|age) (over|above|under|below) (\d+)|(over|above|under|below) (\d+) year(?: old)?|(over|above|under|below|younger than|older than) (\d+))(?: year(?: old)?)?`)
+	reMeasureIs  = regexp.MustCompile(` (?:average|mean|median|number|count|total) (?:[a-z_]+ ){0,5}(?:is|was|wa) $`)
+	reShareAsked = regexp.MustCompile(` (?:what|which|how) (?:a )?(?:percentage|percent|share|proportion|ratio|fraction) `)
+	reShareIs    = regexp.MustCompile(` (?:percentage|percent|share|proportion|ratio|fraction) (?:[a-z_]+ ){0,5}(?:is|was|wa) $`)
+	reClauseIs   = regexp.MustCompile(` (?:who|that|which) (?:is|was|wa) $`) // "the number of people who is under 40": their age
+	reAgeWord    = regexp.MustCompile(` (age|aged|old|older|young|younger|youngest|oldest) `)
+	reFactWord   = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|sick|vacation|leave|salary|wage|pay) `)
+	reUnitWord   = regexp.MustCompile(` (hour|shift|day|absence|week|month|time|employee|people|person|staff|worker|dollar|euro|percent) `)
 )
 
 func attrOf(w string) string {
@@ -1130,7 +1161,7 @@ func (st *parseState) readAttrConditions() error {
 			if reFactWord.MatchString(text) && !reAgeWord.MatchString(text) {
 				return nil
 			}
-			if before := text[:strings.Index(text, m[0])+1]; (reMeasureIs.MatchString(before) || reShareIs.MatchString(before) && st.groupsKept()) && !reClauseIs.MatchString(before) {
+			if before := text[:strings.Index(text, m[0])+1]; (reMeasureIs.MatchString(before) || reShareIs.MatchString(before) && !reShareAsked.MatchString(before)) && !reClauseIs.MatchString(before) {
 				return nil // "the average age of employees is over 40", "the number of employees is above 20": the groups'
 			}
 		}

@@ -1353,6 +1353,14 @@ func (st *parseState) decide() error {
 		st.refuse(notUnderstoodf("scry did not understand what the people listed did %s: ask who worked, was absent, was hired or left then", q.Time.Expr))
 		return nil
 	}
+	// "how many waiters in Bordeaux and how many bartenders", "how many are
+	// full time and how many part time": two numbers asked, one given (a sum
+	// or an impossible both); "how many in X and how many in Y" became a row
+	// each above
+	if q.Kind == "number" && strings.Count(orig, " how many ")+strings.Count(orig, " how much ") >= 2 {
+		st.refuse(notUnderstoodf("scry answers one number at a time here: ask for each one, or for a breakdown (\"headcount by contract type\")"))
+		return nil
+	}
 	// "who worked the most hours last month, most to least": the ranking
 	// asked whole (the superlative gave the first alone)
 	if q.Limit == 1 && reWholeOrder.MatchString(orig) && !reTopN.MatchString(orig) {
@@ -1768,7 +1776,7 @@ func (st *parseState) managerNoun() int {
 			if st.toks[k] == "whose" {
 				k++
 			}
-			if k < len(st.toks) && reportNouns[st.toks[k]] && reManagersPeople.MatchString(strings.ToLower(st.question)) {
+			if k < len(st.toks) && reportNouns[st.toks[k]] && (reManagersPeople.MatchString(strings.ToLower(st.question)) || reManagersPeople.MatchString(strings.Join(st.words, " "))) {
 				continue
 			}
 		}
@@ -1796,7 +1804,7 @@ func (st *parseState) comparesWithManager() bool {
 // reManagersPeople: a manager's people said as written, with a possessive
 // or "whose" ("which manager's team", "the manager whose direct reports"),
 // not a compound ("manager staff" are managers).
-var reManagersPeople = regexp.MustCompile(`\bmanager(?:'s|’s|s'|s’)\s+(?:direct\s+)?(?:reports?|team|staff|employees|people|crew|workers|subordinates)\b|\bmanager\s+whose\b`)
+var reManagersPeople = regexp.MustCompile(`\bmanager(?:'s|’s|s'|s’)\s+(?:direct\s+)?(?:reports?|team|staff|employees|people|crew|workers|subordinates)\b|\bmanagers?\s+(?:team|teams|crew|direct\s+reports)\b|\bmanager\s+whose\b`)
 
 // reportNouns are the people a manager has ("the manager whose team").
 var reportNouns = wordSet(`direct report reports team staff employee people crew worker subordinate`)

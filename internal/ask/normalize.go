@@ -153,9 +153,6 @@ var reTyped = []struct {
 	// must agree (a bare "sat 28" may be a number of something); one word,
 	// which no rule of weekdays reads as this week's or the next one
 	{regexp.MustCompile(`\b(?:on\s+)?(mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\.?\s+(?:the\s+(\d{1,2})(?:st|nd|rd|th)?|(\d{1,2})(?:st|nd|rd|th))\b(\s*(?:[?.!,;]|$)|\s+(?:in|at|for|and|or|who|shift|shifts|please)\b)`), " on dom${2}${3}w${1}$4"},
-	// "which staff took parental leave in 2026, and for how many days in
-	// total?": the people, with their days beside them (one total was given)
-	{regexp.MustCompile(`^(\s*(?:who|which|list|show|name)\b.*?)[\s?.,!;]+and\s+(?:for\s+)?how\s+(?:many|much)\s+((?:sick\s+|vacation\s+|holiday\s+)?(?:days?|hours?|shifts?))(?:\s+(?:in\s+total|altogether|in\s+all|each|of\s+it|of\s+them|did\s+(?:they|each(?:\s+one)?)\s+(?:take|have|work|do)|were\s+taken))?\s*\??\s*$`), "$1, with their $2"},
 	// "which store had the most sick days, and how many?": the amount is
 	// what the answer gives beside each
 	{regexp.MustCompile(`[\s?.,!;]+and how (?:many|much)(?: (?:was it|were there|were they|is it|are they|did they have|of them))?\s*\??\s*$`), " "},
@@ -358,12 +355,19 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bsuperior\s+(?:to|than)\b`), " more than "},
 	{regexp.MustCompile(`\binferior\s+(?:to|than)\b`), " less than "},
 	{regexp.MustCompile(`\b(?:the\s+)?medium\s+(salary|salaries|wage|wages|pay|age|tenure|seniority|hourly|rate|duration|length)\b|\b(salary|wage|pay|age)\s+medium\b`), " the average $1$2 "},
-	{regexp.MustCompile(`\bengag(e|ed|ing)\b`), " hir$1 "},
+	{regexp.MustCompile(`\bengage\b|\b(we|they|i|you|have|has|had)\s+engaged\b`), " $1 hire "},
+	{regexp.MustCompile(`\b(were|was|got|been|being)\s+engaged\b`), " $1 hired "},
 	{regexp.MustCompile(`\b(?:the\s+)?enterprise\b`), " the company "},
 	{regexp.MustCompile(`\bthe\s+personal\b`), " the staff "},
-	{regexp.MustCompile(`\b(?:have|has|having)\s+(more\s+than|over|less\s+than|under)\s+(\d+)\s+years?(\s*(?:[?.!,;]|$)|\s+(?:and|or|in|at|who|on)\b)`), " aged $1 $2 $3"},
+	{regexp.MustCompile(`\b(?:have|has|having)\s+(more\s+than|over|less\s+than|under)\s+(\d+)\s+years?(\s*(?:[?.!,;]|$)|\s+(?:and|or|who)\b)`), " aged $1 $2 $3"},
+	{regexp.MustCompile(`\b(?:have|has|having)\s+(more\s+than|over|less\s+than|under|at\s+least)\s+(\d+)\s+years?\s+(?:in|at|with|of\s+service\s+(?:in|at|with))\s+(?:the\s+company|us|the\s+firm|the\s+business|the\s+district|the\s+group|here)\b`), " employed for $1 $2 years "},
 	{regexp.MustCompile(`\b(in|during|for)\s+the\s+month\s+of\s+(` + monthWordRE + `)\b`), " $1 $2 "},
 	{regexp.MustCompile(`\bsince\s+the\s+(` + monthWordRE + `)\s+(\d{1,2})\b`), " since $1 $2 "},
+	// "which manager had the most sick days on their team": the manager's
+	// team's (the manager's own was ranked, "on their team" dropped)
+	{regexp.MustCompile(`\bwhich\s+manager\s+(had|has|have|got)\s+(.+?)\s+(?:on|in|across)\s+(?:their|his|her)\s+(?:team|staff|crew)\b`), " which manager team $1 $2 "},
+	// "30 min": minutes after a number (alone, "min" is the minimum)
+	{regexp.MustCompile(`\b(\d+(?:\.\d+)?)\s*mins?\b`), " $1 minute "},
 	// "top 5 on my team by shifts": people of the team
 	{regexp.MustCompile(`\b(top|bottom)\s+(\d+)\s+((?:on|in|of|from)\s+(?:my|our|the)\s+(?:team|staff|crew|people|employees|workforce))\b`), " $1 $2 people $3 "},
 	// "part-time staff only", "…, full-time only": a filter said twice
@@ -437,7 +441,7 @@ func normalizeWords(q string) ([]string, []string) {
 	for _, t := range reTyped {
 		s = t.re.ReplaceAllString(s, t.out)
 	}
-	s = lostPeople(noneInGroups(leaveVerb(decades(eachOfMine(hiresByAsker(howLong(s)))))))
+	s = amountBeside(lostPeople(noneInGroups(leaveVerb(decades(eachOfMine(hiresByAsker(howLong(s))))))))
 	s = reWeekdayShort.ReplaceAllStringFunc(s, func(w string) string { return " " + weekdayShort[strings.TrimSuffix(w, ".")] + " " })
 	s = weekdayRanges(s)
 	s = bareDates(s)
@@ -913,6 +917,9 @@ var (
 	leaveSubjectsNoun = wordSet(`take took taken taking book booked use used request requested have had get got go went on of any more much
 		upcoming annual sick parental maternity paternity unpaid vacation holiday long short paid no some the a an their his her my our planned
 		approved pending extra enough`)
+	reLeavePlural   = regexp.MustCompile(`\b([a-z]+s)\s+(will|would|might|may|did)\s+leave\b`)
+	notLeaveSubject = map[string]bool{"has": true, "was": true, "is": true, "this": true, "does": true, "its": true, "his": true, "hers": true,
+		"days": true, "hours": true, "shifts": true, "absences": true, "leaves": true, "vacations": true, "holidays": true, "us": true, "yes": true, "as": true}
 	// the words before "leave" that make it the noun ("sick leave my team
 	// took", "annual leave this team has taken")
 	leaveNounBefore = wordSet(`sick annual parental maternity paternity unpaid paid vacation holiday study compassionate bereavement on of much any some no took take taken taking booked book use used`)
@@ -920,6 +927,15 @@ var (
 
 func leaveVerb(s string) string {
 	s = reLeaveAfterAux.ReplaceAllString(s, "$1 quit")
+	// "which cashiers will leave next month", "how many employees did leave":
+	// a plural subject right before the modal
+	s = reLeavePlural.ReplaceAllStringFunc(s, func(m string) string {
+		g := reLeavePlural.FindStringSubmatch(m)
+		if notLeaveSubject[g[1]] || leaveNounBefore[singular(g[1])] {
+			return m
+		}
+		return g[1] + " " + g[2] + " quit"
+	})
 	s = reLeaveSubject.ReplaceAllStringFunc(s, func(m string) string {
 		g := reLeaveSubject.FindStringSubmatch(m)
 		for _, w := range strings.Fields(g[2]) {
@@ -962,7 +978,7 @@ func noneInGroups(s string) string {
 // lostPeople: "how many teachers did I lose last year", "how many line cooks
 // have we lost": people who left. Only people: "how many hours did we lose"
 // is no departure (and no number the data holds).
-var reLostPeople = regexp.MustCompile(`\bhow\s+many\s+((?:[a-z-]+\s+){1,3}?)(?:have|has|had|did)\s+(?:i|we|they|you)\s+(?:lost|lose)(\s*(?:[?.!,;]|$)|\s+(?:in|this|last|since|during|so|over|between|from|to|the\s+(?:last|past|previous)|on|at|yet)\b)`)
+var reLostPeople = regexp.MustCompile(`\bhow\s+many\s+((?:[a-z-]+\s+){1,3}?)(?:have|has|had|did)\s+(?:i|we|they|you)\s+(?:lost|lose)(\s*(?:[?.!,;]|$)|\s+(?:in|this|last|since|during|so|over|between|from|the\s+(?:last|past|previous)|on|at|yet)\b)`)
 
 func lostPeople(s string) string {
 	return reLostPeople.ReplaceAllStringFunc(s, func(m string) string {
@@ -972,4 +988,20 @@ func lostPeople(s string) string {
 		}
 		return "how many " + g[1] + "have left" + g[2]
 	})
+}
+
+// amountBeside: "which staff took parental leave in 2026, and for how many
+// days in total?": the people, with their days beside them (one total was
+// given). Not after a ranking ("who had the most sick leaves this year and
+// how many days": ranked by the days, not the leaves asked).
+var reAmountBeside = regexp.MustCompile(`^(\s*(?:who|which|list|show|name)\b.*?)[\s?.,!;]+and\s+(?:for\s+)?how\s+(?:many|much)\s+((?:sick\s+|vacation\s+|holiday\s+)?(?:days?|hours?|shifts?))(?:\s+(?:in\s+total|altogether|in\s+all|each|of\s+it|of\s+them|did\s+(?:they|each(?:\s+one)?)\s+(?:take|have|work|do)|were\s+taken))?\s*\??\s*$`)
+
+var reRankWord = regexp.MustCompile(`\b(?:most|least|fewest|highest|lowest|top|bottom|longest|shortest|biggest|largest|smallest|best|worst|max|min|maximum|minimum)\b`)
+
+func amountBeside(s string) string {
+	m := reAmountBeside.FindStringSubmatch(s)
+	if m == nil || reRankWord.MatchString(m[1]) {
+		return s
+	}
+	return m[1] + ", with their " + m[2]
 }

@@ -287,7 +287,7 @@ func (st *parseState) readHaving() error {
 		st.q.Having, st.havingUnit = &Condition{Op: op, Value: v}, m[3]
 		return nil
 	}
-	if m, next := st.peekNext(reHaving); m != nil && m[2] == "" && st.peopleBefore(next-1) {
+	if m, next := st.peekNext(reHaving); m != nil && m[2] == "" && st.peopleBefore(next-1) && (next >= len(st.toks) || st.toks[next] != "percent") {
 		// "part-time teachers over 45", "employees under 30": their age
 		st.take(reHaving)
 		st.addCond(Filter{Field: "age", Op: comparatorOp(m[0]), Values: []string{m[1]}})
@@ -448,8 +448,8 @@ func (st *parseState) peopleBefore(i int) bool {
 	clause := slices.ContainsFunc(st.toks[j+1:i], func(w string) bool { return w == "who" || w == "that" || w == "which" })
 	singular := !clause && slices.ContainsFunc(st.toks[j+1:i], func(w string) bool { return w == "is" || w == "was" || w == "wa" })
 	for k := j - 1; singular && k >= 1 && k >= j-4; k-- {
-		if st.toks[k] == "of" && ownedByPeople[st.toks[k-1]] && (!shareWords[st.toks[k-1]] || st.groupsKept()) {
-			return false // ("what percentage of the workforce is over 50": the people's age; a share is compared only of groups)
+		if st.toks[k] == "of" && ownedByPeople[st.toks[k-1]] && (!shareWords[st.toks[k-1]] || k < 2 || !askedWords[st.toks[k-2]]) {
+			return false // ("what percentage of the workforce is over 50": the share asked, the people's age)
 		}
 	}
 	return j >= 0 && (peopleNouns[st.toks[j]] || st.positionWith(j) || st.positionAt(j))
@@ -459,13 +459,10 @@ func (st *parseState) peopleBefore(i int) bool {
 // kept by it ("departments where the share of part-time staff is above 20").
 var shareWords = wordSet(`percentage percent share proportion ratio fraction`)
 
-// reGroupsKept: groups kept by a condition ("departments where …",
-// "locations with …").
-var reGroupsKept = regexp.MustCompile(` (?:department|dept|location|school|store|site|position|city|team|shop|branch|restaurant|role|job) (?:where|with|whose|in which|that have|that ha|which have|which ha|having)\b`)
-
-func (st *parseState) groupsKept() bool {
-	return reGroupsKept.MatchString(" " + strings.Join(st.toks, " ") + " ")
-}
+// askedWords before a share word make it the answer asked ("what
+// percentage of staff is over 50"), not a share compared ("the share of
+// part-time staff is above 20").
+var askedWords = wordSet(`what which how`)
 
 // ownedByPeople are the attributes said "of employees" whose number then
 // follows ("the average age of teachers is over 40").

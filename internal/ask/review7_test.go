@@ -407,6 +407,29 @@ func TestNinthRound(t *testing.T) {
 				"select count(distinct e.location) from employees e where e.manager_id = 'E0002' and " + active, ""},
 			{"bistro-group", "admin", "how many people does Alice Lambert manage", "",
 				"select count(*) from employees e where e.manager_id = 'E0031' and " + active},
+			// the second review: years at the company are tenure; a plural
+			// subject that "will/did leave" leaves; a share compared is the
+			// share's whatever the group's wording; "managers team" their
+			// teams; a ranking kept when an amount is asked beside it;
+			// older by the day; the date asked of two events
+			{"acme-retail", "admin", "employees who have more than 5 years in the company",
+				"select count(*) from employees e where " + active + " and " + yearsBetween(d, "e.hire_date", "'2026-11-25'") + " > 5", ""},
+			{"acme-retail", "admin", "how many employees did leave in 2025", "",
+				"select count(*) from employees where tenant_id = {t} and end_date between '2025-01-01' and '2025-12-31'"},
+			{"acme-retail", "admin", "which department's percentage of part-time staff is above 25",
+				"select count(*) from (select e.department from employees e where " + active + " group by e.department having 100.0 * sum(case when e.contract_type = 'part_time' then 1 else 0 end) / count(*) > 25) t", ""},
+			{"acme-retail", "admin", "which managers team had the most sick days last month", "",
+				"select max(v) from (select sum(a.days) v from absences a join employees e on e.tenant_id = a.tenant_id and e.employee_id = a.employee_id where a.tenant_id = {t} and a.type = 'sick_leave' and a.start_date <= '2026-10-31' and a.end_date >= '2026-10-01' and e.manager_id is not null group by e.manager_id) t"},
+			{"acme-retail", "admin", "who is older than their manager",
+				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where " + active + " and e.birth_date < m.birth_date", ""},
+			{"acme-retail", "admin", "average age of people older than their manager", "",
+				"select round(cast(avg(" + ageYears(d) + ") as numeric), 2) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where " + active + " and e.birth_date < m.birth_date"},
+			{"acme-retail", "admin", "when were the stock clerks hired who left last year",
+				"select count(*) from employees where tenant_id = {t} and position = 'Stock Clerk' and end_date between '2025-01-01' and '2025-12-31'", ""},
+			{"bistro-group", "admin", "how many shifts had a break longer than 30 min last month", "",
+				"select count(*) from shifts where tenant_id = {t} and break_minutes > 30 and date between '2026-10-01' and '2026-10-31'"},
+			{"acme-retail", "admin", "the employees that were engaged in 2025",
+				"select count(*) from employees where tenant_id = {t} and hire_date between '2025-01-01' and '2025-12-31'", ""},
 			// a weekday with a day of the month
 			{"bistro-group", "admin", "how many ppl working sat the 28th", "",
 				"select count(distinct employee_id) from shifts where tenant_id = {t} and date = '2026-11-28'"},
@@ -432,6 +455,12 @@ func TestNinthRound(t *testing.T) {
 		"which departments have no employees hired this year", "locations with no cashiers working last Sunday", "how many hours did we lose last month",
 		"How many people joined in 2025 and how many left?", "locations where the share of shifts on saturday is above 15",
 		"how many hours of sick leave were logged last month", "headcount on 1 January 2025 and headcount now",
+		// the second review: a manager's other date; a ranking whose amount
+		// is asked beside it; two dates asked; two numbers asked; a
+		// comparison with another of the manager's numbers
+		"who joined the company after their manager left", "who had the most sick leaves this year and how many days",
+		"When was Nora David hired and when did she leave?", "how many employees are full time and how many are part time",
+		"whose hourly wage is higher than their manager's age", "how many staff did we lose to sick leave last month",
 		// two people's teams in one question (one impossible condition, 0)
 		"Compare the number of sick leaves in Nora David's team and Marie Lambert's team this year",
 		// a day and a month that could be either ("9/11"), and no date
@@ -447,4 +476,42 @@ func ageOver(d store.Dialect, n int) string {
 		return fmt.Sprintf("date_part('year', age(date '2026-11-25', e.birth_date)) > %d", n)
 	}
 	return fmt.Sprintf("(cast(strftime('%%Y', '2026-11-25') as integer) - cast(strftime('%%Y', e.birth_date) as integer) - (strftime('%%m-%%d', '2026-11-25') < strftime('%%m-%%d', e.birth_date))) > %d", n)
+}
+
+// ageYears is the SQL of e's age in completed years on 2026-11-25.
+func ageYears(d store.Dialect) string {
+	if d == store.Postgres {
+		return "date_part('year', age(date '2026-11-25', e.birth_date))"
+	}
+	return "(cast(strftime('%Y', '2026-11-25') as integer) - cast(strftime('%Y', e.birth_date) as integer) - (strftime('%m-%d', '2026-11-25') < strftime('%m-%d', e.birth_date)))"
+}
+
+// TestManagerComparisonScope: a comparison with each person's own manager
+// reads only managers the asker may see. An employee sees none, so it is
+// refused (every answer would be none); a manager's own manager is outside
+// the team, so the manager is in no answer of theirs, while their reports
+// are compared with them.
+func TestManagerComparisonScope(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "acme-retail")
+		if a, err := f.ask(t, "acme-retail", "employee:E0045", "am I hired after my manager"); err == nil {
+			t.Errorf("an employee's comparison with a manager answered %v; it should be refused", a.Rows)
+		}
+		if a, err := f.ask(t, "acme-retail", "employee:E0045", "how many people earn less than their manager"); err == nil {
+			t.Errorf("an employee's comparison with managers answered %v; it should be refused", a.Rows)
+		}
+		// E0002 is older than E0001, her manager, who is outside her team
+		a, err := f.ask(t, "acme-retail", "manager:E0002", "who in my team is older than their manager")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range a.Rows {
+			if r[0] == "E0002" {
+				t.Errorf("the manager was compared with her own manager, outside her team: %v", a.Rows)
+			}
+		}
+		if len(a.Rows) == 0 {
+			t.Errorf("no report of E0002 older than her: %v", a.Rows)
+		}
+	})
 }
