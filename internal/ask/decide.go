@@ -2128,7 +2128,7 @@ func (st *parseState) absenceStartVerb() bool {
 var reAbsenceStart = rx(`(?:started|start|starts|starting|began|begun|begin|begins|beginning|commenced)`)
 
 // reStillHere: employed today, said of people.
-var reStillHere = rx(`(?:(?:who|that) )?(?:(?:are|is) )?(?:still|currently) (?:employed|here|with us|working here|on staff|on the payroll|with the company)`)
+var reStillHere = rx(`(?:(?:who|that) )?(?:(?:are|is) )?(?:still|currently) (?:employed|here|with us|working here|on staff|on the payroll|with the (?:company|district|firm|business|group|organisation|organization))`)
 
 // reInARow: days or shifts one after another.
 var reInARow = rx(`(?:in a row|consecutive|consecutively|back to back|at a stretch|on the trot)`)
