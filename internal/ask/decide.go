@@ -286,6 +286,11 @@ func (st *parseState) decide() error {
 	if hasAbsence && (measure == "hours_worked" || measure == "planned_hours" || measure == "overtime") && !reWorkVerb.MatchString(orig) && !q.Without {
 		return notUnderstoodf("scry counts absences in days and in cases, not in hours: ask for the days (\"sick days last year\") or the number of absences")
 	}
+	if reManagerInTheirGroup.MatchString(strings.ToLower(st.question)) {
+		// "which manager had the most sick days in their department": the
+		// department's, or the team's — the managers' own were ranked
+		return notUnderstoodf("scry ranks managers by their team (\"which manager's team had the most sick days\"), or departments by theirs; say which")
+	}
 	if reTwoTeams.MatchString(strings.ToLower(st.question)) {
 		// "sick leaves in Alice Lambert's team and Louise Morel's team": two
 		// teams became one impossible condition (0)
@@ -952,7 +957,12 @@ func (st *parseState) decide() error {
 	// she manages (she alone was counted)
 	if reHaveAsManager.MatchString(strings.ToLower(st.question)) {
 		for i, f := range q.Filters {
-			if f.Field == "name" && !f.Negate && len(f.Values) == 1 && f.Op == "" {
+			if (f.Field == "name" || f.Field == "first_name") && !f.Negate && len(f.Values) > 1 {
+				// "how many employees do Alice Lambert and Louise Morel have":
+				// two teams (the two were counted)
+				return notUnderstoodf("scry reads one person's team at a time: ask for each team")
+			}
+			if (f.Field == "name" || f.Field == "first_name") && !f.Negate && len(f.Values) == 1 && f.Op == "" {
 				q.Filters[i] = Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}}
 				for _, w := range []string{"manage", "supervise", "oversee"} {
 					st.useWord(w)
@@ -1351,6 +1361,12 @@ func (st *parseState) decide() error {
 	}
 	if q.Kind == "people" && q.Measure == "" && q.Time != nil && q.Relation == "" && !hasFilter(q, "absence_type") {
 		st.refuse(notUnderstoodf("scry did not understand what the people listed did %s: ask who worked, was absent, was hired or left then", q.Time.Expr))
+		return nil
+	}
+	// leavers of a kind of absence ("who will leave on parental leave"):
+	// "leave" read twice, as a departure and as an absence
+	if q.Measure == "leavers" && hasFilter(q, "absence_type") {
+		st.refuse(notUnderstoodf("scry did not understand \"leave\" here: a departure (\"who left in 2025\") or an absence (\"who is on parental leave next month\")"))
 		return nil
 	}
 	// "how many waiters in Bordeaux and how many bartenders", "how many are
@@ -2182,11 +2198,14 @@ var reDidWork = regexp.MustCompile(` did\b(?: [a-z0-9]+){0,4} work\b| worked\b`)
 // reEachPerson asks for a row for each person.
 var reEachPerson = regexp.MustCompile(` (?:each|every) (?:employee|person|worker|staff member|team member|one)\b`)
 
+// reManagerInTheirGroup: a manager ranked by their group's numbers.
+var reManagerInTheirGroup = regexp.MustCompile(`\bmanagers?\b.*\b(?:in|across|of|at)\s+(?:their|his|her)\s+(?:department|school|store|location|site|unit)\b`)
+
 // reTwoTeams: two people's teams named in one question.
 var reTwoTeams = regexp.MustCompile(`(?:'s|’s)\s+(?:team|staff|reports|direct reports|crew|people|department)\b.*\b(?:and|or|vs|versus|with|to)\b.*(?:'s|’s)\s+(?:team|staff|reports|direct reports|crew|people|department)\b`)
 
 // reHaveAsManager: people a named person has as their manager.
-var reHaveAsManager = regexp.MustCompile(`\b(?:employees|people|staff|workers|reports|direct reports|team members)\s+(?:does|do|did)\s+[a-z][a-z' -]*?\s+(?:have|manage|supervise|oversee|look after)\b`)
+var reHaveAsManager = regexp.MustCompile(`\bhow\s+many\s+[a-z][a-z -]*?\s+(?:does|do|did)\s+[a-z][a-z' -]*?\s+(?:have|manage|supervise|oversee|look after)\b|\b(?:employees|people|staff|workers|reports|direct reports|team members)\s+(?:does|do|did)\s+[a-z][a-z' -]*?\s+(?:have|manage|supervise|oversee|look after)\b|\b(?:who|that|people|staff|employees|everyone|anyone)\s+(?:work|works|working)\s+for\s+[a-z]+\s+[a-z]+\b`)
 
 // reEachOnesPeople: the people of each person of a position, as written.
 var reEachOnesPeople = regexp.MustCompile(`\beach (?:of (?:my|our|the) )?[a-z][a-z ]*?(?:'s|’s|s'|s’) (?:direct )?(?:reports?|team|staff|employees|people|crew)\b|\b(?:staff|people|employees|reports|workers|direct reports)\s+(?:does|do)\s+each\b`)

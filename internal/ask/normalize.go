@@ -359,8 +359,8 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(were|was|got|been|being)\s+engaged\b`), " $1 hired "},
 	{regexp.MustCompile(`\b(?:the\s+)?enterprise\b`), " the company "},
 	{regexp.MustCompile(`\bthe\s+personal\b`), " the staff "},
-	{regexp.MustCompile(`\b(?:have|has|having)\s+(more\s+than|over|less\s+than|under)\s+(\d+)\s+years?(\s*(?:[?.!,;]|$)|\s+(?:and|or|who)\b)`), " aged $1 $2 $3"},
-	{regexp.MustCompile(`\b(?:have|has|having)\s+(more\s+than|over|less\s+than|under|at\s+least)\s+(\d+)\s+years?\s+(?:in|at|with|of\s+service\s+(?:in|at|with))\s+(?:the\s+company|us|the\s+firm|the\s+business|the\s+district|the\s+group|here)\b`), " employed for $1 $2 years "},
+	{regexp.MustCompile(`\b(?:have|has|having)\s+(more\s+than|over|less\s+than|under)\s+(1[6-9]|[2-9]\d)\s+years?(\s*(?:[?.!,;]|$)|\s+(?:and|or|who)\b)`), " aged $1 $2 $3"},
+	{regexp.MustCompile(`\b(?:have|has|having)\s+(more\s+than|over|less\s+than|under|at\s+least)\s+(\d+)\s+years?(?:\s+(?:in|at|with|of\s+service\s+(?:in|at|with))\s+(?:the\s+company|us|the\s+firm|the\s+business|the\s+district|the\s+group|here)\b|\s+(?:of\s+service|of\s+seniority|of\s+tenure|here)\b|\s*(?:[?.!,;]|$)|\s+(?:and|or|who)\b)`), " employed for $1 $2 years "},
 	{regexp.MustCompile(`\b(in|during|for)\s+the\s+month\s+of\s+(` + monthWordRE + `)\b`), " $1 $2 "},
 	{regexp.MustCompile(`\bsince\s+the\s+(` + monthWordRE + `)\s+(\d{1,2})\b`), " since $1 $2 "},
 	// "which manager had the most sick days on their team": the manager's
@@ -376,7 +376,7 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bcost (?:us|the company|me)\b`), " cost "},
 	// "people on the payroll on 1 January": employed then (the payroll
 	// alone is its cost); "already gone", "has since left": left
-	{regexp.MustCompile(`\b(are|is|were|was|be|been|being|people|employees|staff|workers|everyone|anyone|who)\s+on\s+(?:(?:the|our|my|the company's)\s+)?payroll\b`), " $1 on staff "},
+	{regexp.MustCompile(`\b(are|were|be|been|being|people|employees|staff|workers|everyone|anyone|(?:who|that|which)(?:\s+(?:is|was))?)\s+on\s+(?:(?:the|our|my|the company's)\s+)?payroll\b`), " $1 on staff "},
 	{regexp.MustCompile(`\b(?:are|is|were|was|have|has|had)\s+(?:(?:long|since|now|already)\s+)?gone\s*([?.!,;]|$|\b(?:and|or|but|now|by)\b)`), " have left $1"},
 	{regexp.MustCompile(`\b(has|have|had)\s+since\s+(left|quit|resigned)\b`), " $1 $2 "},
 	// a business preamble that names only what the answer is for: "for
@@ -917,7 +917,7 @@ var (
 	leaveSubjectsNoun = wordSet(`take took taken taking book booked use used request requested have had get got go went on of any more much
 		upcoming annual sick parental maternity paternity unpaid vacation holiday long short paid no some the a an their his her my our planned
 		approved pending extra enough`)
-	reLeavePlural   = regexp.MustCompile(`\b([a-z]+s)\s+(will|would|might|may|did)\s+leave\b`)
+	reLeavePlural   = regexp.MustCompile(`\b([a-z]+s|staff|people|personnel|crew|everyone|anyone|anybody|someone|somebody|nobody)\s+(will|would|might|may|did)\s+leave\b`)
 	notLeaveSubject = map[string]bool{"has": true, "was": true, "is": true, "this": true, "does": true, "its": true, "his": true, "hers": true,
 		"days": true, "hours": true, "shifts": true, "absences": true, "leaves": true, "vacations": true, "holidays": true, "us": true, "yes": true, "as": true}
 	// the words before "leave" that make it the noun ("sick leave my team
@@ -926,32 +926,62 @@ var (
 )
 
 func leaveVerb(s string) string {
-	s = reLeaveAfterAux.ReplaceAllString(s, "$1 quit")
-	// "which cashiers will leave next month", "how many employees did leave":
+	s = rewriteLeave(s, reLeaveAfterAux, func(g []string) (string, bool) { return g[1] + " quit", true })
+	// "which cashiers will leave next month", "how many staff did leave":
 	// a plural subject right before the modal
-	s = reLeavePlural.ReplaceAllStringFunc(s, func(m string) string {
-		g := reLeavePlural.FindStringSubmatch(m)
-		if notLeaveSubject[g[1]] || leaveNounBefore[singular(g[1])] {
-			return m
-		}
-		return g[1] + " " + g[2] + " quit"
+	s = rewriteLeave(s, reLeavePlural, func(g []string) (string, bool) {
+		return g[1] + " " + g[2] + " quit", !notLeaveSubject[g[1]] && !leaveNounBefore[singular(g[1])]
 	})
-	s = reLeaveSubject.ReplaceAllStringFunc(s, func(m string) string {
-		g := reLeaveSubject.FindStringSubmatch(m)
-		for _, w := range strings.Fields(g[2]) {
-			if leaveSubjectsNoun[singular(w)] {
-				return m // "did Tom take leave", "do I have leave"
-			}
-		}
-		return g[1] + " " + g[2] + " quit"
+	s = rewriteLeave(s, reLeaveSubject, func(g []string) (string, bool) {
+		// "did Tom take leave", "do I have leave"
+		return g[1] + " " + g[2] + " quit", !slices.ContainsFunc(strings.Fields(g[2]), func(w string) bool { return leaveSubjectsNoun[singular(w)] })
 	})
+	// "anybody leave my team", "staff who leave the company": a place left
+	// after someone who leaves ("list the leave my team took" is the noun)
 	for _, loc := range slices.Backward(reLeavePlace.FindAllStringSubmatchIndex(s, -1)) {
-		if before := strings.Fields(s[:loc[0]]); len(before) > 0 && leaveNounBefore[singular(before[len(before)-1])] {
+		before := strings.Fields(s[:loc[0]])
+		if len(before) == 0 || !leavesSubject(before[len(before)-1]) || reLeaveForAbsence.MatchString(s[loc[1]:]) {
 			continue
 		}
 		s = s[:loc[0]] + "quit " + s[loc[2]:loc[3]] + s[loc[1]:]
 	}
 	return s
+}
+
+// reLeaveForAbsence: words after "leave" that make it the noun's ("will
+// leave on holiday", "going to leave for vacation").
+var reLeaveForAbsence = regexp.MustCompile(`^\s+(?:on|for|of)\s+(?:a\s+|an\s+|their\s+|his\s+|her\s+|my\s+|our\s+)?(?:vacation|holiday|leave|parental|maternity|paternity|sick|annual|absence|training|break|pto|time\s+off|days?\s+off|study|unpaid)`)
+
+// rewriteLeave replaces each match of re that out accepts, unless the
+// words after it make "leave" an absence.
+func rewriteLeave(s string, re *regexp.Regexp, out func(g []string) (string, bool)) string {
+	for _, loc := range slices.Backward(re.FindAllStringSubmatchIndex(s, -1)) {
+		if reLeaveForAbsence.MatchString(s[loc[1]:]) {
+			continue
+		}
+		g := make([]string, len(loc)/2)
+		for k := range g {
+			if loc[2*k] >= 0 {
+				g[k] = s[loc[2*k]:loc[2*k+1]]
+			}
+		}
+		if r, ok := out(g); ok {
+			s = s[:loc[0]] + r + s[loc[1]:]
+		}
+	}
+	return s
+}
+
+// leavesSubject: a word right before "leave <a place>" that can be who
+// leaves: a modal, "to", a pronoun or a plural noun ("did anybody leave
+// my team", "staff who leave the company", "cashiers leave the store").
+func leavesSubject(w string) bool {
+	switch w {
+	case "to", "will", "would", "might", "may", "did", "who", "that", "which", "anyone", "anybody", "someone", "somebody", "nobody",
+		"people", "staff", "employees", "everyone", "i", "we", "they", "he", "she", "quit":
+		return true
+	}
+	return strings.HasSuffix(w, "s") && !notLeaveSubject[w] && !leaveNounBefore[singular(w)]
 }
 
 // noneInGroups: "which departments have no part-time employees", "schools
@@ -994,7 +1024,7 @@ func lostPeople(s string) string {
 // days in total?": the people, with their days beside them (one total was
 // given). Not after a ranking ("who had the most sick leaves this year and
 // how many days": ranked by the days, not the leaves asked).
-var reAmountBeside = regexp.MustCompile(`^(\s*(?:who|which|list|show|name)\b.*?)[\s?.,!;]+and\s+(?:for\s+)?how\s+(?:many|much)\s+((?:sick\s+|vacation\s+|holiday\s+)?(?:days?|hours?|shifts?))(?:\s+(?:in\s+total|altogether|in\s+all|each|of\s+it|of\s+them|did\s+(?:they|each(?:\s+one)?)\s+(?:take|have|work|do)|were\s+taken))?\s*\??\s*$`)
+var reAmountBeside = regexp.MustCompile(`^(\s*(?:who|which|list|show|name)\b.*?)[\s?.,!;]+and\s+(?:for\s+)?how\s+(?:many|much)\s+((?:sick\s+|vacation\s+|holiday\s+)?(?:days?|hours?|shifts?))(?:\s+(?:in\s+total|altogether|in\s+all|each|of\s+it|of\s+them|did\s+(?:they|each(?:\s+one)?)\s+(?:take|have|work|do)|(?:they|each|he|she)\s+(?:worked|took|had|did|work|take)|were\s+taken))?\s*\??\s*$`)
 
 var reRankWord = regexp.MustCompile(`\b(?:most|least|fewest|highest|lowest|top|bottom|longest|shortest|biggest|largest|smallest|best|worst|max|min|maximum|minimum)\b`)
 

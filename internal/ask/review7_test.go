@@ -430,6 +430,24 @@ func TestNinthRound(t *testing.T) {
 				"select count(*) from shifts where tenant_id = {t} and break_minutes > 30 and date between '2026-10-01' and '2026-10-31'"},
 			{"acme-retail", "admin", "the employees that were engaged in 2025",
 				"select count(*) from employees where tenant_id = {t} and hire_date between '2025-01-01' and '2025-12-31'", ""},
+			// the third review: "leave on holiday" an absence; "leave my team
+			// took" the noun; "is on payroll" of money its cost; years
+			// under 16 are tenure; "staff did leave" leavers; "work for" and
+			// "does … have" a person's people
+			{"acme-retail", "admin", "how many people will leave on vacation next week", "",
+				"select count(distinct employee_id) from absences where tenant_id = {t} and type = 'vacation' and start_date <= '2026-12-06' and end_date >= '2026-11-30'"},
+			{"acme-retail", "manager:E0002", "list the leave my team took this year",
+				"select count(distinct a.employee_id) from absences a where a.tenant_id = {t} and a.type = 'vacation' and a.start_date <= '2026-11-25' and a.end_date >= '2026-01-01' and a.employee_id in (" + teamIn("E0002") + ")", ""},
+			{"acme-retail", "admin", "how much is on payroll this month", "",
+				"select round(cast(sum(s.hours * e.hourly_wage) as numeric), 2) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-11-01' and '2026-11-25'"},
+			{"acme-retail", "admin", "which staff have less than 1 year",
+				"select count(*) from employees e where " + active + " and " + yearsBetween(d, "e.hire_date", "'2026-11-25'") + " < 1", ""},
+			{"acme-retail", "admin", "how many staff did leave in 2026", "",
+				"select count(*) from employees where tenant_id = {t} and end_date between '2026-01-01' and '2026-12-31'"},
+			{"bistro-group", "admin", "how many hours did the people who work for Louise Morel work last week", "",
+				"select round(cast(sum(s.hours) as numeric), 2) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-11-16' and '2026-11-22' and e.manager_id = (select employee_id from employees where tenant_id = {t} and first_name = 'Louise' and last_name = 'Morel')"},
+			{"bistro-group", "admin", "how many waiters does Alice Lambert have", "",
+				"select count(*) from employees e where e.manager_id = 'E0031' and e.position = 'Waiter' and " + active},
 			// a weekday with a day of the month
 			{"bistro-group", "admin", "how many ppl working sat the 28th", "",
 				"select count(distinct employee_id) from shifts where tenant_id = {t} and date = '2026-11-28'"},
@@ -461,6 +479,10 @@ func TestNinthRound(t *testing.T) {
 		"who joined the company after their manager left", "who had the most sick leaves this year and how many days",
 		"When was Nora David hired and when did she leave?", "how many employees are full time and how many are part time",
 		"whose hourly wage is higher than their manager's age", "how many staff did we lose to sick leave last month",
+		// the third review: a departure on a kind of absence; two people's
+		// teams; a manager ranked by their department
+		"who will leave on parental leave next month", "how many employees do Nora David and Marie Lambert have",
+		"which manager had the most sick days in their department in 2026",
 		// two people's teams in one question (one impossible condition, 0)
 		"Compare the number of sick leaves in Nora David's team and Marie Lambert's team this year",
 		// a day and a month that could be either ("9/11"), and no date
