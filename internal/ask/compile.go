@@ -817,10 +817,12 @@ func (b *builder) timeConds() []string {
 			rng("e.hire_date")
 		case b.ms.Event == "left":
 			rng("e.end_date")
-		case b.q.Kind == "people" && b.q.Measure == "" && hasFilter(b.q, "absence_type"), b.q.Time != nil && hasFilter(b.q, "status"):
+		case b.q.Kind == "people" && b.q.Measure == "" && hasFilter(b.q, "absence_type"), b.q.Time != nil && hasFilter(b.q, "status"),
+			b.q.Measure == "headcount" && b.q.Time != nil && hasFilter(b.q, "absence_type"):
 			// people defined by their absences or shifts: the fact carries
 			// the period ("the average age of people who worked in Lyon last
-			// month" counts those who left during it)
+			// month", "how many employees had both sick leave and training
+			// this year" count those who left during it)
 		case b.q.Measure != "headcount" && !b.q.Current && (b.q.Self || slices.ContainsFunc(b.q.Filters, func(f Filter) bool { return f.Field == "name" && !f.Negate })):
 			// a person named ("Anna Roux's tenure", "show Anna Roux") or the
 			// asker ("how long did I work here") is that person, here today

@@ -953,6 +953,16 @@ func (st *parseState) decide() error {
 			q.Filters = append(q.Filters, Filter{Field: f, Values: filterVals[f], Negate: st.negated[f]})
 		}
 	}
+	// "the Superintendent's direct reports", "the chef's team": the people
+	// whose manager holds that position (the position's own people were
+	// measured)
+	if lower := strings.ToLower(st.question); reOnesPeople.MatchString(lower) && !st.hasFilterField("manager_id") {
+		for i, f := range q.Filters {
+			if f.Field == "position" && !f.Negate && len(f.Values) == 1 && f.Op == "" && strings.Contains(lower, strings.ToLower(f.Values[0])+"'s ") {
+				q.Filters[i] = Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}}
+			}
+		}
+	}
 	// "how many employees does Nora David have in each store": the people
 	// she manages (she alone was counted)
 	if reHaveAsManager.MatchString(strings.ToLower(st.question)) {
@@ -1361,6 +1371,13 @@ func (st *parseState) decide() error {
 	}
 	if q.Kind == "people" && q.Measure == "" && q.Time != nil && q.Relation == "" && !hasFilter(q, "absence_type") {
 		st.refuse(notUnderstoodf("scry did not understand what the people listed did %s: ask who worked, was absent, was hired or left then", q.Time.Expr))
+		return nil
+	}
+	// "direct reports" said, but no reporting line read ("the
+	// Superintendent's direct reports" measured the Superintendent)
+	if reReportsWord.MatchString(orig) && reOnesPeople.MatchString(strings.ToLower(st.question)) && q.Relation == "" && !grouped(q.Dimensions, "manager") && q.RankWithin != "manager" && !q.Self &&
+		!slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "manager_id" || f.Field == "reports" || f.Field == "employee_id" }) {
+		st.refuse(notUnderstoodf("scry did not understand whose reports these are: name their manager (\"Marie Lambert's direct reports\", \"who reports to me\")"))
 		return nil
 	}
 	// leavers of a kind of absence ("who will leave on parental leave"):
@@ -2203,6 +2220,12 @@ var reManagerInTheirGroup = regexp.MustCompile(`\bmanagers?\b.*\b(?:in|across|of
 
 // reTwoTeams: two people's teams named in one question.
 var reTwoTeams = regexp.MustCompile(`(?:'s|’s)\s+(?:team|staff|reports|direct reports|crew|people|department)\b.*\b(?:and|or|vs|versus|with|to)\b.*(?:'s|’s)\s+(?:team|staff|reports|direct reports|crew|people|department)\b`)
+
+// reReportsWord: reports or subordinates named.
+var reReportsWord = regexp.MustCompile(` (?:direct )?(?:report|subordinate)s? `)
+
+// reOnesPeople: someone's people, said with a possessive.
+var reOnesPeople = regexp.MustCompile(`(?:'s|’s)\s+(?:direct\s+)?(?:reports|report|team|staff|people|subordinates|crew)\b`)
 
 // reHaveAsManager: people a named person has as their manager.
 var reHaveAsManager = regexp.MustCompile(`\bhow\s+many\s+[a-z][a-z -]*?\s+(?:does|do|did)\s+[a-z][a-z' -]*?\s+(?:have|manage|supervise|oversee|look after)\b|\b(?:employees|people|staff|workers|reports|direct reports|team members)\s+(?:does|do|did)\s+[a-z][a-z' -]*?\s+(?:have|manage|supervise|oversee|look after)\b|\b(?:who|that|people|staff|employees|everyone|anyone)\s+(?:work|works|working)\s+for\s+[a-z]+\s+[a-z]+\b`)

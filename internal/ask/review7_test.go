@@ -448,6 +448,15 @@ func TestNinthRound(t *testing.T) {
 				"select round(cast(sum(s.hours) as numeric), 2) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-11-16' and '2026-11-22' and e.manager_id = (select employee_id from employees where tenant_id = {t} and first_name = 'Louise' and last_name = 'Morel')"},
 			{"bistro-group", "admin", "how many waiters does Alice Lambert have", "",
 				"select count(*) from employees e where e.manager_id = 'E0031' and e.position = 'Waiter' and " + active},
+			// set 52: "positions" next to a department's name are counted
+			// (the headcount was given); people with two kinds of absence in
+			// a period, those who left since too; a position's reports
+			{"acme-retail", "admin", "How many positions are there in Retail?", "",
+				"select count(distinct e.position) from employees e where e.department = 'Retail' and " + active},
+			{"acme-retail", "admin", "How many employees had both sick leave and training this year?", "",
+				"select count(*) from employees e where e.tenant_id = {t} and " + hadIn("sick_leave", "2026-01-01", "2026-11-25") + " and " + hadIn("training", "2026-01-01", "2026-11-25")},
+			{"maple-district", "admin", "How many hours did the Superintendent's direct reports work last month?", "",
+				"select round(cast(sum(s.hours) as numeric), 2) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-10-01' and '2026-10-31' and e.manager_id in (select employee_id from employees where tenant_id = {t} and position = 'Superintendent')"},
 			// a weekday with a day of the month
 			{"bistro-group", "admin", "how many ppl working sat the 28th", "",
 				"select count(distinct employee_id) from shifts where tenant_id = {t} and date = '2026-11-28'"},

@@ -174,7 +174,7 @@ func (st *parseState) readWords() error {
 		case dim != "":
 			// a dimension word that groups nothing: "the Finance department",
 			// "whose job is engineer" — it names the values beside it
-			used = acrossAll || st.nearValue(k) || dim == "employee" || dim == "manager" || dim == st.subject ||
+			used = acrossAll || st.nearValue(k, dim) || dim == "employee" || dim == "manager" || dim == st.subject ||
 				st.colDim(dim) || st.which(it)
 		}
 		if used {
@@ -388,12 +388,15 @@ func (st *parseState) addFilter(field, value string, neg bool) {
 
 // nearValue: a value stands next to item k, function words aside ("the
 // Finance department", "any department located in London").
-func (st *parseState) nearValue(k int) bool {
+func (st *parseState) nearValue(k int, dim string) bool {
 	for _, dir := range []int{-1, 1} {
 		for j, steps := k+dir, 0; j >= 0 && j < len(st.items) && steps < 4; j, steps = j+dir, steps+1 {
 			it := st.items[j]
 			for _, mn := range it.meanings {
-				if mn.kind == "value" || mn.kind == "enum" {
+				// of the same field ("the Finance department"): "how many
+				// positions are there in Retail" asks for positions (the
+				// word was taken as naming Retail, and the headcount given)
+				if (mn.kind == "value" || mn.kind == "enum") && (mn.name == dim || dim == "team" || st.p.model.Dimensions[dim].From != "employees") {
 					return true
 				}
 			}
