@@ -1376,7 +1376,9 @@ func (st *parseState) decide() error {
 	// "direct reports" said, but no reporting line read ("the
 	// Superintendent's direct reports" measured the Superintendent)
 	if reReportsWord.MatchString(orig) && reOnesPeople.MatchString(strings.ToLower(st.question)) && q.Relation == "" && !grouped(q.Dimensions, "manager") && q.RankWithin != "manager" && !q.Self &&
-		!slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "manager_id" || f.Field == "reports" || f.Field == "employee_id" }) {
+		!slices.ContainsFunc(q.Filters, func(f Filter) bool {
+			return f.Field == "manager_id" || f.Field == "reports" || f.Field == "employee_id"
+		}) {
 		st.refuse(notUnderstoodf("scry did not understand whose reports these are: name their manager (\"Marie Lambert's direct reports\", \"who reports to me\")"))
 		return nil
 	}
