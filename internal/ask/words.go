@@ -174,7 +174,11 @@ func (st *parseState) readWords() error {
 		case dim != "":
 			// a dimension word that groups nothing: "the Finance department",
 			// "whose job is engineer" — it names the values beside it
-			used = acrossAll || st.nearValue(k, dim) || dim == "employee" || dim == "manager" || dim == st.subject ||
+			// (counted, "how many positions … in Retail", only a value of its
+			// own field is named by it; "any department located in London"
+			// names a place)
+			counted := prev == "many" || prev == "different" || prev == "distinct" || prev == "unique"
+			used = acrossAll || st.nearValue(k, map[bool]string{true: dim}[counted]) || dim == "employee" || dim == "manager" || dim == st.subject ||
 				st.colDim(dim) || st.which(it)
 		}
 		if used {
@@ -387,7 +391,8 @@ func (st *parseState) addFilter(field, value string, neg bool) {
 }
 
 // nearValue: a value stands next to item k, function words aside ("the
-// Finance department", "any department located in London").
+// Finance department", "any department located in London"); of field dim,
+// when dim is given.
 func (st *parseState) nearValue(k int, dim string) bool {
 	for _, dir := range []int{-1, 1} {
 		for j, steps := k+dir, 0; j >= 0 && j < len(st.items) && steps < 4; j, steps = j+dir, steps+1 {
@@ -396,7 +401,7 @@ func (st *parseState) nearValue(k int, dim string) bool {
 				// of the same field ("the Finance department"): "how many
 				// positions are there in Retail" asks for positions (the
 				// word was taken as naming Retail, and the headcount given)
-				if (mn.kind == "value" || mn.kind == "enum") && (mn.name == dim || dim == "team" || st.p.model.Dimensions[dim].From != "employees") {
+				if (mn.kind == "value" || mn.kind == "enum") && (dim == "" || mn.name == dim || dim == "team" || st.p.model.Dimensions[dim].From != "employees") {
 					return true
 				}
 			}
