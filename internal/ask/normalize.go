@@ -372,6 +372,12 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(top|bottom)\s+(\d+)\s+((?:on|in|of|from)\s+(?:my|our|the)\s+(?:team|staff|crew|people|employees|workforce))\b`), " $1 $2 people $3 "},
 	// "part-time staff only", "…, full-time only": a filter said twice
 	{regexp.MustCompile(`\b((?:part-time|full-time|part time|full time|temporary|permanent|female|male|current)\s+(?:staff|employees|people|workers|ones))\s+only\b`), "$1"},
+	// "compare sick days between Lyon and Paris": in each (two words, no
+	// number: "between 2020 and 2022" is a period)
+	{regexp.MustCompile(`\b(compar\w*\b.*?)\bbetween\s+(?:the\s+)?([a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)\s+and\s+(?:the\s+)?([a-z][a-z-]*(?:\s+[a-z][a-z-]*)?)(\s+(?:this|last|in|during|for|since|over)\b|\s*[?.!]?\s*$)`), "$1 in $2 and in $3$4"},
+	// "how much did we pay out in wages": the wage bill, the labour cost
+	// (it was the average hourly wage)
+	{regexp.MustCompile(`\b(?:pay|paid|spend|spent|paying|spending)\s+(?:out\s+)?(?:in|on|for)\s+(?:wages|salaries|salary|pay)\b`), " labor cost "},
 	// "what did my team cost us": cost is the labour cost
 	{regexp.MustCompile(`\bcost (?:us|the company|me)\b`), " cost "},
 	// "people on the payroll on 1 January": employed then (the payroll

@@ -191,6 +191,8 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"a break longer than 30 min", "a break longer than 30 minute", "min wage by department"},
 		{"top 5 on my team by shifts", "top 5 people on my team by shifts", "top 5 teams"},
 		{"wage per position, part-time staff only", "wage per position, part-time staff", "which employees took sick leave only"},
+		{"compare sick days between lyon and paris this year", "compare sick days in lyon and in paris this year", "compare hours between 2020 and 2022"},
+		{"how much did we pay out in wages last month", "how much did we labor cost last month", "who is paid more than 20"},
 		{"what did my team cost us", "what did my team cost", "what did my team cost"},
 		{"how many people were on the payroll on 1 january", "how many people were on staff on 1 january", "what was the payroll in january"},
 		{"who joined in 2024 and are already gone?", "who joined in 2024 and have left ?", "hours have gone over their contract"},

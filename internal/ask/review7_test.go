@@ -457,6 +457,11 @@ func TestNinthRound(t *testing.T) {
 				"select count(*) from employees e where e.tenant_id = {t} and " + hadIn("sick_leave", "2026-01-01", "2026-11-25") + " and " + hadIn("training", "2026-01-01", "2026-11-25")},
 			{"maple-district", "admin", "How many hours did the Superintendent's direct reports work last month?", "",
 				"select round(cast(sum(s.hours) as numeric), 2) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-10-01' and '2026-10-31' and e.manager_id in (select employee_id from employees where tenant_id = {t} and position = 'Superintendent')"},
+			// set 53: what was paid in wages is the labour cost (the average
+			// wage was given); "between Lyon and Paris" one row each
+			{"acme-retail", "admin", "How much did we pay out in wages last month?", "",
+				"select round(cast(sum(s.hours * e.hourly_wage) as numeric), 2) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-10-01' and '2026-10-31'"},
+			{"acme-retail", "admin", "Compare sick days between Lyon and Paris this year", "select 2", ""},
 			// a weekday with a day of the month
 			{"bistro-group", "admin", "how many ppl working sat the 28th", "",
 				"select count(distinct employee_id) from shifts where tenant_id = {t} and date = '2026-11-28'"},
