@@ -965,20 +965,31 @@ func (st *parseState) decide() error {
 	}
 	// "how many employees does Nora David have in each store": the people
 	// she manages (she alone was counted)
-	if reHaveAsManager.MatchString(strings.ToLower(st.question)) {
+	if lower := strings.ToLower(st.question); reHaveAsManager.MatchString(lower) && measure == "headcount" || reWorkFor.MatchString(lower) {
 		for i, f := range q.Filters {
 			if (f.Field == "name" || f.Field == "first_name") && !f.Negate && len(f.Values) > 1 {
 				// "how many employees do Alice Lambert and Louise Morel have":
 				// two teams (the two were counted)
 				return notUnderstoodf("scry reads one person's team at a time: ask for each team")
 			}
-			if (f.Field == "name" || f.Field == "first_name") && !f.Negate && len(f.Values) == 1 && f.Op == "" {
+			// the one who has them: a name, or a position said right there
+			// ("how many direct reports does the Store Manager have")
+			holder := f.Field == "position" && len(f.Values) == 1 && reHolder(strings.ToLower(f.Values[0])).MatchString(strings.ToLower(st.question))
+			if (f.Field == "name" || f.Field == "first_name" || holder) && !f.Negate && len(f.Values) == 1 && f.Op == "" {
 				q.Filters[i] = Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}}
 				for _, w := range []string{"manage", "supervise", "oversee"} {
 					st.useWord(w)
 				}
 			}
 		}
+	}
+	// "how many direct reports does the Store Manager have" where no one
+	// holds that position: no one's people were read (the managers'
+	// places were counted)
+	if m := reThirdHas.FindStringSubmatch(strings.ToLower(st.question)); m != nil && !companyWords[m[1]] && measure == "headcount" && !st.hasFilterField("manager_id") &&
+		!slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "manager_id" }) &&
+		(q.Distinct != "" || slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "reports" })) {
+		return notUnderstoodf("scry did not understand whose people these are: name the person (\"how many people does Nora David manage\")")
 	}
 	// "who had no sick leave this year", "which cashiers have never been
 	// off sick", "how many employees haven't been sick once": the people
@@ -2226,11 +2237,25 @@ var reTwoTeams = regexp.MustCompile(`(?:'s|’s)\s+(?:team|staff|reports|direct 
 // reReportsWord: reports or subordinates named.
 var reReportsWord = regexp.MustCompile(` (?:direct )?(?:report|subordinate)s? `)
 
+// reThirdHas: "how many … does <someone> have"; companyWords are no one.
+var (
+	reThirdHas   = regexp.MustCompile(`\bhow\s+many\s+[a-z][a-z -]*?\s+(?:does|did)\s+(?:the\s+)?([a-z][a-z' -]*?)\s+(?:have|manage|supervise|oversee)\b`)
+	companyWords = map[string]bool{"company": true, "business": true, "firm": true, "district": true, "organisation": true, "organization": true, "group": true, "it": true, "he": true, "she": true}
+)
+
+// reHolder: "does the <position> have|manage".
+func reHolder(position string) *regexp.Regexp {
+	return regexp.MustCompile(`\b(?:does|do|did)\s+(?:the\s+|our\s+|my\s+)?` + regexp.QuoteMeta(position) + `\s+(?:have|manage|supervise|oversee)\b`)
+}
+
 // reOnesPeople: someone's people, said with a possessive.
 var reOnesPeople = regexp.MustCompile(`(?:'s|’s)\s+(?:direct\s+)?(?:reports|report|team|staff|people|subordinates|crew)\b`)
 
 // reHaveAsManager: people a named person has as their manager.
-var reHaveAsManager = regexp.MustCompile(`\bhow\s+many\s+[a-z][a-z -]*?\s+(?:does|do|did)\s+[a-z][a-z' -]*?\s+(?:have|manage|supervise|oversee|look after)\b|\b(?:employees|people|staff|workers|reports|direct reports|team members)\s+(?:does|do|did)\s+[a-z][a-z' -]*?\s+(?:have|manage|supervise|oversee|look after)\b|\b(?:who|that|people|staff|employees|everyone|anyone)\s+(?:work|works|working)\s+for\s+[a-z]+\s+[a-z]+\b`)
+var reHaveAsManager = regexp.MustCompile(`\bhow\s+many\s+[a-z][a-z -]*?\s+(?:does|do|did)\s+[a-z][a-z' -]*?\s+(?:have|manage|supervise|oversee|look after)\b|\b(?:employees|people|staff|workers|reports|direct reports|team members)\s+(?:does|do|did)\s+[a-z][a-z' -]*?\s+(?:have|manage|supervise|oversee|look after)\b`)
+
+// reWorkFor: the people who work for someone, whatever is measured of them.
+var reWorkFor = regexp.MustCompile(`\b(?:who|that|people|staff|employees|everyone|anyone)\s+(?:work|works|working)\s+for\s+[a-z]+\s+[a-z]+\b`)
 
 // reEachOnesPeople: the people of each person of a position, as written.
 var reEachOnesPeople = regexp.MustCompile(`\beach (?:of (?:my|our|the) )?[a-z][a-z ]*?(?:'s|’s|s'|s’) (?:direct )?(?:reports?|team|staff|employees|people|crew)\b|\b(?:staff|people|employees|reports|workers|direct reports)\s+(?:does|do)\s+each\b`)

@@ -951,8 +951,11 @@ func leaveVerb(s string) string {
 		}
 		s = s[:loc[0]] + "quit " + s[loc[2]:loc[3]] + s[loc[1]:]
 	}
-	return s
+	// "will quit us", "quit their job": what is quit is no condition
+	return reQuitPlace.ReplaceAllString(s, "quit")
 }
+
+var reQuitPlace = regexp.MustCompile(`\bquit\s+(?:us|(?:their|his|her|the|my|our)\s+(?:job|jobs|company|organi[sz]ation|firm|business|employment|role))\b`)
 
 // reLeaveForAbsence: words after "leave" that make it the noun's ("will
 // leave on holiday", "going to leave for vacation").

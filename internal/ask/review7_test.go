@@ -462,6 +462,17 @@ func TestNinthRound(t *testing.T) {
 			{"acme-retail", "admin", "How much did we pay out in wages last month?", "",
 				"select round(cast(sum(s.hours * e.hourly_wage) as numeric), 2) from shifts s join employees e on e.tenant_id = s.tenant_id and e.employee_id = s.employee_id where s.tenant_id = {t} and s.status = 'worked' and s.date between '2026-10-01' and '2026-10-31'"},
 			{"acme-retail", "admin", "Compare sick days between Lyon and Paris this year", "select 2", ""},
+			// the last review: a person's own measure stays theirs ("how many
+			// sick days does Alice Lambert have" was her team's); "school
+			// teachers" a compound; "leave us" leavers; a position's people
+			{"bistro-group", "admin", "how many sick days does Alice Lambert have", "",
+				"select sum(days) from absences where tenant_id = {t} and employee_id = 'E0031' and type = 'sick_leave' and start_date <= '2026-11-25'"},
+			{"maple-district", "admin", "how many school teachers are there", "",
+				"select count(*) from employees e where e.position = 'Teacher' and " + active},
+			{"acme-retail", "admin", "how many employees will leave us in 2026", "",
+				"select count(*) from employees where tenant_id = {t} and end_date between '2026-01-01' and '2026-12-31'"},
+			{"acme-retail", "admin", "how many direct reports does the Store Manager have", "",
+				"select count(*) from employees e where e.manager_id = 'E0002' and " + active},
 			// a weekday with a day of the month
 			{"bistro-group", "admin", "how many ppl working sat the 28th", "",
 				"select count(distinct employee_id) from shifts where tenant_id = {t} and date = '2026-11-28'"},
@@ -497,6 +508,8 @@ func TestNinthRound(t *testing.T) {
 		// teams; a manager ranked by their department
 		"who will leave on parental leave next month", "how many employees do Nora David and Marie Lambert have",
 		"which manager had the most sick days in their department in 2026",
+		// no one holds that position here: no one's people
+		"how many direct reports does the Head Chef have",
 		// two people's teams in one question (one impossible condition, 0)
 		"Compare the number of sick leaves in Nora David's team and Marie Lambert's team this year",
 		// a day and a month that could be either ("9/11"), and no date

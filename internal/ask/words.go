@@ -401,7 +401,9 @@ func (st *parseState) nearValue(k int, dim string) bool {
 				// of the same field ("the Finance department"): "how many
 				// positions are there in Retail" asks for positions (the
 				// word was taken as naming Retail, and the headcount given)
-				if (mn.kind == "value" || mn.kind == "enum") && (dim == "" || mn.name == dim || dim == "team" || st.p.model.Dimensions[dim].From != "employees") {
+				// (a value right after it is a compound of any field: "school
+				// teachers", "store cashiers")
+				if (mn.kind == "value" || mn.kind == "enum") && (dim == "" || mn.name == dim || dim == "team" || j == k+1 || st.p.model.Dimensions[dim].From != "employees") {
 					return true
 				}
 			}
