@@ -631,7 +631,7 @@ func (st *parseState) readReporting() error {
 			if k := next + n; k < len(st.toks) && st.toks[k] == "have" {
 				st.used[k] = true
 			}
-			st.addCond(Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}})
+			st.addCond(reportsTo(f))
 		}
 	}
 	if st.take(reNoMgr) != nil {
@@ -925,7 +925,7 @@ func (st *parseState) readPossessiveGroup() {
 		}
 		if st.toks[k] == "team" || st.toks[k] == "report" || st.toks[k] == "staff" || st.toks[k] == "people" || st.toks[k] == "subordinate" {
 			st.use(i, k+1)
-			st.addCond(Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}})
+			st.addCond(reportsTo(f))
 			return
 		}
 		a, an := st.attrAt(k)

@@ -761,7 +761,7 @@ func (st *parseState) decide() error {
 		}
 		filterVals["position"] = keep
 		st.dims = append(remove(st.dims, "employee"), "manager")
-		q.Filters = append(q.Filters, Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{{Field: "position", Values: []string{each}}}}})
+		q.Filters = append(q.Filters, reportsTo(Filter{Field: "position", Values: []string{each}}))
 		st.useWord("report")
 		st.useWord("to")
 	}
@@ -959,13 +959,15 @@ func (st *parseState) decide() error {
 	if lower := strings.ToLower(st.question); reOnesPeople.MatchString(lower) && !st.hasFilterField("manager_id") {
 		for i, f := range q.Filters {
 			if f.Field == "position" && !f.Negate && len(f.Values) == 1 && f.Op == "" && strings.Contains(lower, strings.ToLower(f.Values[0])+"'s ") {
-				q.Filters[i] = Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}}
+				q.Filters[i] = reportsTo(f)
 			}
 		}
 	}
 	// "how many employees does Nora David have in each store": the people
 	// she manages (she alone was counted)
-	if lower := strings.ToLower(st.question); reHaveAsManager.MatchString(lower) && measure == "headcount" || reWorkFor.MatchString(lower) {
+	lower := strings.ToLower(st.question)
+	m := reThirdHas.FindStringSubmatch(lower) // "does <holder> have"
+	if reHaveAsManager.MatchString(lower) && measure == "headcount" || reWorkFor.MatchString(lower) {
 		for i, f := range q.Filters {
 			if (f.Field == "name" || f.Field == "first_name") && !f.Negate && len(f.Values) > 1 {
 				// "how many employees do Alice Lambert and Louise Morel have":
@@ -974,9 +976,9 @@ func (st *parseState) decide() error {
 			}
 			// the one who has them: a name, or a position said right there
 			// ("how many direct reports does the Store Manager have")
-			holder := f.Field == "position" && len(f.Values) == 1 && reHolder(strings.ToLower(f.Values[0])).MatchString(strings.ToLower(st.question))
+			holder := f.Field == "position" && len(f.Values) == 1 && m != nil && strings.TrimPrefix(strings.TrimPrefix(m[1], "our "), "my ") == strings.ToLower(f.Values[0])
 			if (f.Field == "name" || f.Field == "first_name" || holder) && !f.Negate && len(f.Values) == 1 && f.Op == "" {
-				q.Filters[i] = Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}}
+				q.Filters[i] = reportsTo(f)
 				for _, w := range []string{"manage", "supervise", "oversee"} {
 					st.useWord(w)
 				}
@@ -986,9 +988,7 @@ func (st *parseState) decide() error {
 	// "how many direct reports does the Store Manager have" where no one
 	// holds that position: no one's people were read (the managers'
 	// places were counted)
-	if m := reThirdHas.FindStringSubmatch(strings.ToLower(st.question)); m != nil && !companyWords[m[1]] && measure == "headcount" && !st.hasFilterField("manager_id") &&
-		!slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "manager_id" }) &&
-		(q.Distinct != "" || slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "reports" })) {
+	if m != nil && !companyWords[m[1]] && measure == "headcount" && !st.hasFilterField("manager_id") && (q.Distinct != "" || st.hasFilterField("reports")) {
 		return notUnderstoodf("scry did not understand whose people these are: name the person (\"how many people does Nora David manage\")")
 	}
 	// "who had no sick leave this year", "which cashiers have never been
@@ -2242,11 +2242,6 @@ var (
 	reThirdHas   = regexp.MustCompile(`\bhow\s+many\s+[a-z][a-z -]*?\s+(?:does|did)\s+(?:the\s+)?([a-z][a-z' -]*?)\s+(?:have|manage|supervise|oversee)\b`)
 	companyWords = map[string]bool{"company": true, "business": true, "firm": true, "district": true, "organisation": true, "organization": true, "group": true, "it": true, "he": true, "she": true}
 )
-
-// reHolder: "does the <position> have|manage".
-func reHolder(position string) *regexp.Regexp {
-	return regexp.MustCompile(`\b(?:does|do|did)\s+(?:the\s+|our\s+|my\s+)?` + regexp.QuoteMeta(position) + `\s+(?:have|manage|supervise|oversee)\b`)
-}
 
 // reOnesPeople: someone's people, said with a possessive.
 var reOnesPeople = regexp.MustCompile(`(?:'s|’s)\s+(?:direct\s+)?(?:reports|report|team|staff|people|subordinates|crew)\b`)

@@ -97,6 +97,11 @@ type Ref struct {
 	Of string `json:"of,omitempty"`
 }
 
+// reportsTo keeps the people whose manager is one of those f keeps.
+func reportsTo(f Filter) Filter {
+	return Filter{Field: "manager_id", Ref: &Ref{Field: "employee_id", Filters: []Filter{f}}}
+}
+
 // Filter keeps rows whose field is one of Values (or none of them, with
 // Negate).
 type Filter struct {
