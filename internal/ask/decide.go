@@ -1674,29 +1674,18 @@ var eventWords = wordSet(`hired hire joined recruited onboarded left leaver quit
 // answer was the number of hires, or everyone's sick days in 2025. An event
 // whose period is not beside it, or with none, is refused, naming it.
 func (st *parseState) readPersonEvent(measure *string) {
-	event, at, n := "", -1, 0
-	for _, it := range st.items {
-		for _, mn := range it.meanings {
-			if mn.kind == "measure" && (mn.name == "hires" || mn.name == "leavers") && event == "" {
-				event, at, n = mn.name, it.pos, it.n
-			}
-		}
-	}
-	if event == "" {
+	event, at, n := "hires", -1, 0
+	hire, hn := st.eventAt("hires")
+	leave, ln := st.eventAt("leavers")
+	switch {
+	case hire >= 0 && (leave < 0 || hire < leave):
+		at, n = hire, hn
+	case leave >= 0:
+		event, at, n = "leavers", leave, ln
+	default:
 		return
 	}
-	other := ""
-	// a measure named as a column ("the average age of …")
-	for _, c := range st.q.Columns {
-		if m := attributes[c].measure; m != "" && st.listCols {
-			other = m
-		}
-	}
-	for _, m := range st.measures {
-		if m != "hires" && m != "leavers" && m != "headcount" && (other == "" || st.p.model.Measures[m].Rank > st.p.model.Measures[other].Rank) {
-			other = m
-		}
-	}
+	other := st.otherMeasure("")
 	if other == "" || *measure != event && *measure != other {
 		return
 	}
@@ -1744,18 +1733,8 @@ func (st *parseState) periodBeside(at, n int) bool {
 // today. A leave with a period too ("hired in 2024, left in 2025") is two
 // periods, which the question's one time cannot hold: refused by the caller.
 func (st *parseState) hiredThenLeft(measure *string) bool {
-	hire, hn, leave := -1, 0, -1
-	for _, it := range st.items {
-		for _, mn := range it.meanings {
-			switch {
-			case mn.kind != "measure":
-			case mn.name == "hires" && hire < 0:
-				hire, hn = it.pos, it.n
-			case mn.name == "leavers" && leave < 0:
-				leave = it.pos
-			}
-		}
-	}
+	hire, hn := st.eventAt("hires")
+	leave, _ := st.eventAt("leavers")
 	// "how many joined in 2025 and how many left": two numbers
 	if hire < 0 || leave < 0 || !eventWords[st.toks[hire+hn-1]] || !st.periodBeside(hire, hn) || strings.Count(" "+strings.Join(st.toks, " ")+" ", " how many ") > 1 {
 		return false
@@ -1766,17 +1745,7 @@ func (st *parseState) hiredThenLeft(measure *string) bool {
 	st.q.Time = nil
 	// "the average tenure of people hired in 2020 who have left": both
 	// conditions on the people, the measure the one asked
-	other := ""
-	for _, m := range append(slices.Clone(st.measures), *measure) {
-		if m != "" && m != "hires" && m != "leavers" && m != "headcount" {
-			other = m
-		}
-	}
-	for _, c := range st.q.Columns { // "the average age of …" as a column
-		if a := attributes[c].measure; a != "" && st.listCols {
-			other = a
-		}
-	}
+	other := st.otherMeasure(*measure)
 	if other != "" {
 		st.useWord("left")
 		st.addCond(Filter{Field: "end_date", Op: "during", Values: []string{"to date"}})
@@ -1785,6 +1754,38 @@ func (st *parseState) hiredThenLeft(measure *string) bool {
 	}
 	*measure = "leavers"
 	return true
+}
+
+// eventAt is where the question first names the event measure name
+// ("hired", "leavers"): its first word and length, or -1.
+func (st *parseState) eventAt(name string) (int, int) {
+	for _, it := range st.items {
+		for _, mn := range it.meanings {
+			if mn.kind == "measure" && mn.name == name {
+				return it.pos, it.n
+			}
+		}
+	}
+	return -1, 0
+}
+
+// otherMeasure is the measure asked beside a hire or a leave, which says
+// what is counted of the people they pick: of those read (and extra, the
+// one decided so far), the one of highest rank that is no event and no
+// headcount, or a measure named as a column ("the average age of …").
+func (st *parseState) otherMeasure(extra string) string {
+	other := ""
+	for _, c := range st.q.Columns {
+		if m := attributes[c].measure; m != "" && st.listCols {
+			other = m
+		}
+	}
+	for _, m := range append(slices.Clone(st.measures), extra) {
+		if m != "" && m != "hires" && m != "leavers" && m != "headcount" && (other == "" || st.p.model.Measures[m].Rank > st.p.model.Measures[other].Rank) {
+			other = m
+		}
+	}
+	return other
 }
 
 // leftAfter are the words before "left" of people who left ("who left",
