@@ -409,6 +409,12 @@ func (st *parseState) decide() error {
 		// kept by their people (it listed the apprentices)
 		people = false
 	}
+	if dimCols && st.subject == "" && people && !st.namesAnyone() {
+		// "list the locations", "show all different home cities": a list
+		// of groups when no word names people (it listed everyone, with
+		// their location)
+		people = false
+	}
 	if dimCols && st.subject == "" && !people {
 		st.subject = attributes[st.q.Columns[0]].dim
 	}
@@ -2028,6 +2034,17 @@ var eventNouns = wordSet(`hire starter joiner leaver departure recruit`)
 // them, not for their number.
 func (st *parseState) namesPeopleFirst() bool {
 	return st.peopleNounAt(0)
+}
+
+// namesAnyone: some word of the question names people (a noun of people,
+// a position, a pronoun asking who) or someone in particular.
+func (st *parseState) namesAnyone() bool {
+	for i, t := range st.toks {
+		if peopleNouns[singular(t)] || st.positionAt(i) || t == "who" || t == "whom" || t == "whose" {
+			return true
+		}
+	}
+	return st.q.Self || st.hasFilterField("employee_id") || st.hasFilterField("manager_id") || st.hasFilterField("reports")
 }
 
 // peopleNounAt: the words from i on name people, after values that
