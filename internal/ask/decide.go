@@ -885,6 +885,13 @@ func (st *parseState) decide() error {
 		ofPerson := f == "contract_type" || f == "gender" || f == "position"
 		partNamed = partNamed || len(vals) > 0 && (ofPerson || byTime && f != "absence_type" && f != "status") && !grouped(st.dims, f) && !reSplitWord.MatchString(orig)
 	}
+	// "share of employees older than 60 by department": a condition on a
+	// person's number names the part as a contract type does (it gave how
+	// the over-60s split across the departments, while "in each
+	// department" gave each one's share)
+	for _, f := range q.Filters {
+		partNamed = partNamed || f.Op != "" && attributes[f.Field].measure != "" && !reSplitWord.MatchString(orig)
+	}
 	shareWithin := share && len(st.dims) > 0 && q.Kind != "people" && (reEachGroup.MatchString(orig) && !strings.Contains(orig, " by ") || partNamed)
 	if share && len(st.dims) > 0 && q.Kind != "people" && !shareWithin {
 		q.Share = true

@@ -18,6 +18,9 @@ func TestTenthRound(t *testing.T) {
 			{"acme-retail", "admin", "show all distinct positions", "select count(distinct e.position) from employees e where " + active, ""},
 			// people named: still people, showing the column
 			{"acme-retail", "admin", "list the locations of part-time staff", "select count(*) from employees e where e.contract_type = 'part_time' and " + active, ""},
+			// a condition on a person's number names the part of each group
+			// (it gave how the over-60s split across the departments)
+			{"acme-retail", "admin", "share of employees older than 60 by department", "select count(distinct e.department) from employees e where " + active, ""},
 		}
 	}, nil)
 }
