@@ -757,8 +757,21 @@ func (st *parseState) decide() error {
 	// "how many direct reports does each principal have": anyone, counted
 	// for each principal, is grouped by their manager the same way
 	reports := len(filterVals["position"]) == 1 && (strings.Contains(orig, " report ") || strings.Contains(orig, " subordinate ")) && counting ||
-		len(filterVals["position"]) == 1 && reEachOnesPeople.MatchString(strings.ToLower(st.question)) // "each principal's staff", "how many staff does each principal have"
-	if each := st.eachPosition; each != "" && (len(filterVals["position"]) == 2 && st.positionBefore(each) || reports) && grouped(st.dims, "employee") {
+		len(filterVals["position"]) == 1 && reEachOnesPeople.MatchString(strings.ToLower(st.question)) || // "each principal's staff", "how many staff does each principal have"
+		len(filterVals["position"]) == 1 && counting && measure == "headcount" && st.anyoneEach() // "how many employees per Restaurant Manager", as "… per manager"
+	if each := st.eachPosition; each != "" && len(filterVals["position"]) == 2 && st.positionBefore(each) && !reports && counting && measure == "headcount" &&
+		grouped(st.dims, "employee") && st.perEvery(each) {
+		// "how many waiters do we have for every line cook": a staffing
+		// ratio (it counted the waiters whose manager is a line cook: none)
+		other := filterVals["position"][0]
+		if other == each {
+			other = filterVals["position"][1]
+		}
+		q.ShareWhere, q.RatioTo = []Filter{{Field: "position", Values: []string{other}}}, []Filter{{Field: "position", Values: []string{each}}}
+		filterVals["position"] = nil
+		st.dims = remove(st.dims, "employee")
+		share = false
+	} else if each := st.eachPosition; each != "" && (len(filterVals["position"]) == 2 && st.positionBefore(each) || reports) && grouped(st.dims, "employee") {
 		var keep []string
 		for _, v := range filterVals["position"] {
 			if v != each {
@@ -1244,6 +1257,13 @@ func (st *parseState) decide() error {
 			st.refuse(notUnderstoodf("scry takes a headcount's trend over a period: name it (\"how has our headcount changed this year\")"))
 			return nil
 		}
+	}
+	if q.Measure == "headcount" && st.trend && reChangeSize.MatchString(orig) {
+		// "how much has Oak High School's headcount changed this year": one
+		// difference, which the month-end series does not hold (its first
+		// month's end is not the period's start)
+		st.refuse(notUnderstoodf("scry gives a headcount's trend (\"how has our headcount changed this year\"), or the headcount on a day (\"headcount on 1 January 2026\"), not the difference between two days"))
+		return nil
 	}
 	if q.Measure == "headcount" && st.trend && len(q.Dimensions) > 0 {
 		// "how has the number of full-time and part-time employees changed"
@@ -2286,6 +2306,10 @@ var (
 	reTopN       = regexp.MustCompile(` (?:top|first|bottom|last) \d+\b| \d+ (?:highest|lowest|most|least|best|worst)\b`)
 )
 
+// reChangeSize: the size of a change asked ("how much has … changed", "by
+// how many", "what was the net change").
+var reChangeSize = regexp.MustCompile(` (?:how much|by how (?:much|many)|how big|how large|net change|change in (?:the )?(?:number|headcount))\b`)
+
 // reNoneShare: the words noneInGroups writes.
 var reNoneShare = regexp.MustCompile(` where the share of .* is exactly 0\b`)
 
@@ -2328,6 +2352,30 @@ func (st *parseState) namesBefore(re *regexp.Regexp) bool {
 // positionBefore: the other position is named before "per/each <each>",
 // not joined to it ("teachers per principal", not "per cashier and stock
 // clerk").
+// perEvery: the position each is said after "for every" or "for each"
+// ("how many waiters for every line cook"), not after "each" alone ("how
+// many teachers report to each principal") nor "per", which a manager's
+// people are counted by ("number of teachers per principal").
+func (st *parseState) perEvery(each string) bool {
+	sp, ok := st.valueSpans[[2]string{"position", each}]
+	return ok && sp[0] > 1 && st.toks[sp[0]-2] == "for" && (st.toks[sp[0]-1] == "each" || st.toks[sp[0]-1] == "every")
+}
+
+// anyoneEach: people named by no position are counted for each holder of
+// one ("how many employees per Restaurant Manager", "staff for each
+// principal").
+func (st *parseState) anyoneEach() bool {
+	sp, ok := st.valueSpans[[2]string{"position", st.eachPosition}]
+	if !ok || sp[0] < 2 {
+		return false
+	}
+	k := sp[0] - 1
+	if st.toks[k] == "every" && st.toks[k-1] == "for" {
+		k--
+	}
+	return peopleNouns[singular(st.toks[k-1])]
+}
+
 func (st *parseState) positionBefore(each string) bool {
 	sp, ok := st.valueSpans[[2]string{"position", each}]
 	if !ok {

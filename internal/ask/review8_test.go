@@ -21,6 +21,22 @@ func TestTenthRound(t *testing.T) {
 			// a condition on a person's number names the part of each group
 			// (it gave how the over-60s split across the departments)
 			{"acme-retail", "admin", "share of employees older than 60 by department", "select count(distinct e.department) from employees e where " + active, ""},
+			// "for every" of two positions is a staffing ratio (it counted the
+			// waiters whose manager is a line cook: none); "per principal"
+			// stays the principals' own people
+			{"bistro-group", "admin", "How many waiters do we have for every line cook?", "",
+				"select round(1.0 * sum(case when e.position = 'Waiter' then 1 else 0 end) / sum(case when e.position = 'Line Cook' then 1 else 0 end), 2) from employees e where " + active},
+			{"maple-district", "admin", "Number of teachers per principal",
+				"select count(distinct m.employee_id) from employees m join employees e on e.tenant_id = m.tenant_id and e.manager_id = m.employee_id where m.position = 'Principal' and e.position = 'Teacher' and " + active, ""},
+			// anyone counted per holder of a position: their people, as "per
+			// manager" reads (it counted the Restaurant Manager: 1)
+			{"bistro-group", "admin", "how many employees per Restaurant Manager", "",
+				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where m.position = 'Restaurant Manager' and " + active},
 		}
-	}, nil)
+	}, []string{
+		// the size of a headcount's change: the month-end series starts a
+		// month late (it answered the series)
+		"How much has the Retail headcount changed this year?",
+		"what was the change in headcount this year",
+	})
 }
