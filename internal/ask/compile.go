@@ -296,6 +296,18 @@ func (b *builder) measureAgg(agg string) string {
 	if agg != "" {
 		ms.Agg = agg
 	}
+	if ms.Derived == "turnover_rate" {
+		// leavers of the period per 100 of its average headcount, the mean
+		// of the headcounts on its first and last days (timeConds keeps
+		// everyone: the period is in these sums)
+		lo, hi := b.period()
+		hi = min(hi, b.now) // a headcount still to come is not known
+		on := func(d string) string {
+			return "sum(case when e.hire_date <= " + b.date(d) + " and (e.end_date is null or e.end_date >= " + b.date(d) + ") then 1 else 0 end)"
+		}
+		left := "sum(case when e.end_date >= " + b.date(lo) + " and e.end_date <= " + b.date(hi) + " then 1 else 0 end)"
+		return "round(100.0 * " + left + " / nullif((" + on(lo) + " + " + on(hi) + ") / 2.0, 0), 2)"
+	}
 	if ms.Derived == "labor_cost" {
 		if ms.Agg != "sum" {
 			return ms.Agg + "(f.hours * e.hourly_wage)"
@@ -813,6 +825,8 @@ func (b *builder) timeConds() []string {
 		}
 	default:
 		switch {
+		case b.ms.Derived == "turnover_rate":
+			// the measure's sums hold the period
 		case b.ms.Event == "hired":
 			rng("e.hire_date")
 		case b.ms.Event == "left":

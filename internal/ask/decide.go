@@ -948,7 +948,7 @@ func (st *parseState) decide() error {
 	// time grain it would be grouped by hire dates, which only a question
 	// that speaks of hiring asks. "Contracted hours per week" names the
 	// contract's unit.
-	if ms := st.p.model.Measures[q.Measure]; ms.Entity == "employees" && ms.Event == "" && q.Measure != "headcount" && !reHireWords.MatchString(orig) {
+	if ms := st.p.model.Measures[q.Measure]; ms.Entity == "employees" && ms.Event == "" && ms.Derived == "" && q.Measure != "headcount" && !reHireWords.MatchString(orig) {
 		for _, d := range q.Dimensions {
 			switch g := st.p.model.Dimensions[d].Time; {
 			case g == "week" && q.Measure == "contracted_hours":
@@ -1255,6 +1255,20 @@ func (st *parseState) decide() error {
 			return nil
 		case q.Time == nil:
 			st.refuse(notUnderstoodf("scry takes a headcount's trend over a period: name it (\"how has our headcount changed this year\")"))
+			return nil
+		}
+	}
+	if q.Measure == "turnover_rate" {
+		timeGroup := slices.ContainsFunc(q.Dimensions, func(d string) bool { return d == "trend" || st.p.model.Dimensions[d].Time != "" })
+		switch {
+		case q.Time == nil:
+			st.refuse(notUnderstoodf("scry takes a turnover rate over a period: name it (\"our turnover rate this year\")"))
+			return nil
+		case timeGroup || st.trend:
+			st.refuse(notUnderstoodf("scry takes a turnover rate over one period (\"turnover rate in 2025\"), not for each month or week of it; ask for each period on its own"))
+			return nil
+		case q.Kind == "people" || len(q.Aggs) > 0 || q.Having != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil || q.Relation != "":
+			st.refuse(notUnderstoodf("scry gives a turnover rate for everyone the question names, or for each group (\"turnover rate by department this year\"), not per person or compared with a number"))
 			return nil
 		}
 	}

@@ -32,11 +32,35 @@ func TestTenthRound(t *testing.T) {
 			// manager" reads (it counted the Restaurant Manager: 1)
 			{"bistro-group", "admin", "how many employees per Restaurant Manager", "",
 				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where m.position = 'Restaurant Manager' and " + active},
+			// the turnover rate: leavers of the period per 100 of its average
+			// headcount (the mean of its first and last days')
+			{"acme-retail", "admin", "what was our turnover rate this year", "", turnoverRate("", "2026-01-01", "2026-11-25")},
+			{"acme-retail", "manager:E0002", "what is the turnover rate of my team this year", "",
+				turnoverRate("e.employee_id in ("+teamIn("E0002")+")", "2026-01-01", "2026-11-25")},
+			{"acme-retail", "admin", "attrition rate in 2025 by department", "select count(distinct e.department) from employees e where e.tenant_id = {t} and e.hire_date <= '2025-12-31'", ""},
+			{"acme-retail", "admin", "turnover rate of Logistics in 2025", "", turnoverRate("e.department = 'Logistics'", "2025-01-01", "2025-12-31")},
 		}
 	}, []string{
+		// a turnover rate needs its period, and is one period's
+		"what is our turnover rate",
+		"turnover rate per month this year",
+		"departments with a turnover rate above 5% this year",
 		// the size of a headcount's change: the month-end series starts a
 		// month late (it answered the series)
 		"How much has the Retail headcount changed this year?",
 		"what was the change in headcount this year",
 	})
+}
+
+// turnoverRate is the SQL of the turnover rate of the people where cond
+// holds between lo and hi: leavers per 100 of the mean of the headcounts on
+// both days.
+func turnoverRate(cond, lo, hi string) string {
+	if cond == "" {
+		cond = "1 = 1"
+	}
+	on := func(d string) string {
+		return "sum(case when e.hire_date <= '" + d + "' and (e.end_date is null or e.end_date >= '" + d + "') then 1 else 0 end)"
+	}
+	return "select round(100.0 * sum(case when e.end_date between '" + lo + "' and '" + hi + "' then 1 else 0 end) / ((" + on(lo) + " + " + on(hi) + ") / 2.0), 2) from employees e where e.tenant_id = {t} and " + cond
 }

@@ -79,8 +79,10 @@ type Model struct {
 
 // DerivedMeasures are the measures the compiler computes from several
 // columns: labor_cost = hours worked × hourly wage; overtime = each
-// person's hours beyond their contracted weekly hours, week by week.
-var DerivedMeasures = map[string]bool{"labor_cost": true, "overtime": true}
+// person's hours beyond their contracted weekly hours, week by week;
+// turnover_rate = the leavers of a period per 100 of its average headcount
+// (the mean of the headcounts on its first and last days).
+var DerivedMeasures = map[string]bool{"labor_cost": true, "overtime": true, "turnover_rate": true}
 
 // BuiltinYAML is the embedded HR model as written.
 func BuiltinYAML() []byte { return builtinHR }
@@ -137,7 +139,7 @@ func Parse(b []byte, name string) (*Model, error) {
 			add("measures.%s.agg: %q is not one of count, count_distinct, sum, avg, min, max", n, ms.Agg)
 		}
 		if ms.Derived != "" && !DerivedMeasures[ms.Derived] {
-			add("measures.%s.derived: %q is not one of labor_cost, overtime", n, ms.Derived)
+			add("measures.%s.derived: %q is not one of labor_cost, overtime, turnover_rate", n, ms.Derived)
 		}
 		if ms.Agg != "count" && ms.Column == "" && ms.Derived == "" {
 			add("measures.%s.column: needed for agg %s", n, ms.Agg)
