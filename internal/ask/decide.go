@@ -979,19 +979,42 @@ func (st *parseState) decide() error {
 			q.Filters = append(q.Filters, Filter{Field: f, Values: filterVals[f], Negate: st.negated[f]})
 		}
 	}
-	// "the Superintendent's direct reports", "the chef's team": the people
-	// whose manager holds that position (the position's own people were
-	// measured)
-	if lower := strings.ToLower(st.question); reOnesPeople.MatchString(lower) && !st.hasFilterField("manager_id") {
-		for i, f := range q.Filters {
-			if f.Field == "position" && !f.Negate && len(f.Values) == 1 && f.Op == "" && strings.Contains(lower, strings.ToLower(f.Values[0])+"'s ") {
-				q.Filters[i] = reportsTo(f)
+	// "the Superintendent's direct reports", "the chef's team", "the
+	// principal's teachers": the people whose manager holds that position
+	// (the position's own people were measured; "principal's teachers" was
+	// principals or teachers)
+	lower := strings.ReplaceAll(strings.ToLower(st.question), "’", "'")
+	if !st.hasFilterField("manager_id") {
+		for i := 0; i < len(q.Filters); i++ {
+			f := q.Filters[i]
+			if f.Field != "position" || f.Negate || f.Op != "" || len(f.Values) > 2 {
+				continue
+			}
+			for k, v := range f.Values {
+				holder := strings.ToLower(v) + "'s "
+				if len(f.Values) == 2 && strings.Contains(lower, holder+strings.ToLower(f.Values[1-k])) {
+					q.Filters[i].Values = []string{f.Values[1-k]}
+					q.Filters = append(q.Filters, reportsTo(Filter{Field: "position", Values: []string{v}}))
+				} else if len(f.Values) == 1 && reOnesPeople.MatchString(lower) && strings.Contains(lower, holder) {
+					q.Filters[i] = reportsTo(f)
+				} else {
+					continue
+				}
+				// "which principal's direct reports have the highest average
+				// wage": the principals, each by their people (it ranked the
+				// people)
+				if strings.Contains(lower, "which "+holder) && !grouped(q.Dimensions, "manager") {
+					q.Dimensions = append(q.Dimensions, "manager")
+					if most || least {
+						q.Limit = max(q.Limit, 1)
+					}
+				}
+				break
 			}
 		}
 	}
 	// "how many employees does Nora David have in each store": the people
 	// she manages (she alone was counted)
-	lower := strings.ToLower(st.question)
 	m := reThirdHas.FindStringSubmatch(lower) // "does <holder> have"
 	if reHaveAsManager.MatchString(lower) && measure == "headcount" || reWorkFor.MatchString(lower) {
 		for i, f := range q.Filters {

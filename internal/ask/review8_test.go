@@ -39,6 +39,16 @@ func TestTenthRound(t *testing.T) {
 				turnoverRate("e.employee_id in ("+teamIn("E0002")+")", "2026-01-01", "2026-11-25")},
 			{"acme-retail", "admin", "attrition rate in 2025 by department", "select count(distinct e.department) from employees e where e.tenant_id = {t} and e.hire_date <= '2025-12-31'", ""},
 			{"acme-retail", "admin", "turnover rate of Logistics in 2025", "", turnoverRate("e.department = 'Logistics'", "2025-01-01", "2025-12-31")},
+			// "which principal's direct reports": the principals, each by
+			// their people (it ranked the people); "the principal's
+			// teachers" are the teachers they manage (it read principals or
+			// teachers)
+			{"maple-district", "admin", "Which principal's direct reports have the highest average hourly wage?", "",
+				"select max(a) from (select round(cast(avg(e.hourly_wage) as numeric), 2) a from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where m.position = 'Principal' and " + active + " group by m.employee_id) t"},
+			{"maple-district", "admin", "which principal's teachers are the oldest on average", "",
+				"select max(a) from (select round(cast(avg(" + ageYears(d) + ") as numeric), 2) a from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where m.position = 'Principal' and e.position = 'Teacher' and " + active + " group by m.employee_id) t"},
+			{"maple-district", "admin", "how many of the principal's teachers are part-time", "",
+				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where m.position = 'Principal' and e.position = 'Teacher' and e.contract_type = 'part_time' and " + active},
 		}
 	}, []string{
 		// a turnover rate needs its period, and is one period's
