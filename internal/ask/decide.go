@@ -990,6 +990,18 @@ func (st *parseState) decide() error {
 			if f.Field != "position" || f.Negate || f.Op != "" || len(f.Values) > 2 {
 				continue
 			}
+			// "who is Nathan Legrand's principal": the manager of the one
+			// named (it looked for a Nathan Legrand who is a principal);
+			// "Lucie Moreau's teachers": the teachers she manages
+			if n := possessorOf(q, f.Values, lower); len(f.Values) == 1 && q.Relation == "" && n >= 0 {
+				if pluralAfter(lower, strings.ToLower(q.Filters[n].Values[0])+"'s "+strings.ToLower(f.Values[0])) {
+					q.Filters[n] = reportsTo(q.Filters[n])
+				} else {
+					q.Filters = slices.Delete(q.Filters, i, i+1)
+					q.Relation = "managers"
+				}
+				break
+			}
 			for k, v := range f.Values {
 				holder := strings.ToLower(v) + "'s "
 				if len(f.Values) == 2 && strings.Contains(lower, holder+strings.ToLower(f.Values[1-k])) {
@@ -2389,6 +2401,27 @@ func (st *parseState) namesBefore(re *regexp.Regexp) bool {
 // positionBefore: the other position is named before "per/each <each>",
 // not joined to it ("teachers per principal", not "per cashier and stock
 // clerk").
+// possessorOf is the index in q's filters of the one person named right
+// before "'s <position>" ("Nathan Legrand's principal"), or -1.
+func possessorOf(q *Query, position []string, lower string) int {
+	for k, n := range q.Filters {
+		if (n.Field == "name" || n.Field == "first_name") && !n.Negate && len(n.Values) == 1 && len(position) == 1 &&
+			strings.Contains(lower, strings.ToLower(n.Values[0])+"'s "+strings.ToLower(position[0])) {
+			return k
+		}
+	}
+	return -1
+}
+
+// pluralAfter: the words phrase end in lower in a plural ("… teachers").
+func pluralAfter(lower, phrase string) bool {
+	i := strings.Index(lower, phrase)
+	rest := lower[i+len(phrase):]
+	return strings.HasPrefix(rest, "s") && (len(rest) == 1 || !isLetter(rest[1])) || strings.HasPrefix(rest, "es") && (len(rest) == 2 || !isLetter(rest[2]))
+}
+
+func isLetter(c byte) bool { return c >= 'a' && c <= 'z' }
+
 // perEvery: the position each is said after "for every" or "for each"
 // ("how many waiters for every line cook"), not after "each" alone ("how
 // many teachers report to each principal") nor "per", which a manager's

@@ -981,6 +981,9 @@ func chartTitle(q *Query, m *semantic.Model) string {
 			}
 			word = strings.ToUpper(ws[0][:1]) + strings.Join(ws, " and ")[1:]
 		}
+		if q.Self && ms.Entity == "employees" && len(q.Aggs) == 0 {
+			word = "" // the asker's own wage or tenure is no average
+		}
 		if word != "" && ms.Agg == "avg" && agg != "avg" {
 			// the longest absence, not the "maximum average" duration
 			t = strings.TrimPrefix(t, "Average ")

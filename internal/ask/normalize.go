@@ -822,6 +822,9 @@ func spokenWords(s string) string {
 var (
 	reHowLongWork = regexp.MustCompile(`\bhow long (do|does|did|will|am|is|are|was|were|have|has|had) ((?:[a-z'-]+\s+){0,4}?)(?:been\s+)?(work|works|worked|working|scheduled|rostered|planned|on shift|on duty)\b(.*)$`)
 	reHowLongAway = regexp.MustCompile(`\bhow long (was|were|has|have|had|is|am|are) (i|you|he|she|we|they|[a-z]+ [a-z]+)\s+(?:been\s+)?(off|absent|away|out sick|on (?:sick )?leave|on vacation|on holiday|sick)\b`)
+	// "how long was Adam Durand with us", "how long were you employed
+	// here": a stay, the tenure (it was read as an absence's length)
+	reHowLongStay = regexp.MustCompile(`\bhow long (was|were|is|are|has|have|had) (i|you|he|she|they|[a-z]+ [a-z]+)\s+(?:been\s+)?(?:with us|with the (?:company|firm|business|organi[sz]ation|district|school)|employed(?: here| with us| by us)?|here|on (?:the )?staff|on the payroll)\b`)
 	reLengthWords = regexp.MustCompile(`\b(?:shifts?|breaks?|absences?|leaves?|average|typical|usual|the|a|an|each|every|our|their|its|this|that)\b`)
 )
 
@@ -839,6 +842,12 @@ func howLong(s string) string {
 		default:
 			return s[:m[0]] + " how many hours " + aux + " " + who + " " + verb + rest
 		}
+	}
+	if m := reHowLongStay.FindStringSubmatch(s); m != nil && !reLengthWords.MatchString(m[2]) {
+		if m[2] == "i" {
+			return strings.Replace(s, m[0], " what is my tenure ", 1)
+		}
+		return strings.Replace(s, m[0], " what is the tenure of "+m[2]+" ", 1)
 	}
 	if m := reHowLongAway.FindStringSubmatch(s); m != nil && !reLengthWords.MatchString(m[2]) {
 		return strings.Replace(s, m[0], " how many days "+m[1]+" "+m[2]+" "+m[3]+" ", 1)

@@ -166,7 +166,7 @@ var (
 	reLeast      = rx(`(the least|least|lowest|smallest|fewest|minimum|min|shortest)`)
 	reWeekly     = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
 	rePerPerson  = regexp.MustCompile(` per (employee|person|head|worker|staff member|team member)\b`)
-	reSelf       = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
+	reSelf       = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department|tenure|seniority|years of service|birthday|birth date|date of birth|hire date|start date|weekly hours|contracted hours)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
 	reDeptMgr    = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
 	reMgrOf      = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
 	reWithout    = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was|is|are) not|had no|have no|has no|with no|no|(?:with|had|have|has) zero|zero)\b`)

@@ -49,6 +49,18 @@ func TestTenthRound(t *testing.T) {
 				"select max(a) from (select round(cast(avg(" + ageYears(d) + ") as numeric), 2) a from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where m.position = 'Principal' and e.position = 'Teacher' and " + active + " group by m.employee_id) t"},
 			{"maple-district", "admin", "how many of the principal's teachers are part-time", "",
 				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where m.position = 'Principal' and e.position = 'Teacher' and e.contract_type = 'part_time' and " + active},
+			// "<name>'s <position>": above them when one (it looked for a
+			// Nathan Legrand who is a principal: none), below when many
+			{"maple-district", "admin", "Who is Nathan Legrand's principal?",
+				"select count(*) from employees e where e.tenant_id = {t} and e.employee_id = (select manager_id from employees where tenant_id = {t} and first_name = 'Nathan' and last_name = 'Legrand')", ""},
+			{"maple-district", "admin", "list Lucie Moreau's teachers",
+				"select count(*) from employees e where e.position = 'Teacher' and e.manager_id = (select employee_id from employees where tenant_id = {t} and first_name = 'Lucie' and last_name = 'Moreau') and " + active, ""},
+			// a stay is the tenure (it was an absence's average length)
+			{"maple-district", "admin", "How long was Adam Durand with us?", "",
+				"select round(cast(" + yearsBetween(d, "e.hire_date", "e.end_date") + " as numeric), 2) from employees e where e.tenant_id = {t} and e.first_name = 'Adam' and e.last_name = 'Durand'"},
+			// the asker's own tenure (a manager got the team's average)
+			{"acme-retail", "manager:E0002", "what is my tenure", "",
+				"select round(cast(" + yearsBetween(d, "e.hire_date", typedDate(d, "2026-11-25")) + " as numeric), 2) from employees e where e.tenant_id = {t} and e.employee_id = 'E0002'"},
 		}
 	}, []string{
 		// a turnover rate needs its period, and is one period's
@@ -73,4 +85,12 @@ func turnoverRate(cond, lo, hi string) string {
 		return "sum(case when e.hire_date <= '" + d + "' and (e.end_date is null or e.end_date >= '" + d + "') then 1 else 0 end)"
 	}
 	return "select round(100.0 * sum(case when e.end_date between '" + lo + "' and '" + hi + "' then 1 else 0 end) / ((" + on(lo) + " + " + on(hi) + ") / 2.0), 2) from employees e where e.tenant_id = {t} and " + cond
+}
+
+// typedDate is a date literal of dialect d.
+func typedDate(d store.Dialect, v string) string {
+	if d == store.Postgres {
+		return "date '" + v + "'"
+	}
+	return "'" + v + "'"
 }
