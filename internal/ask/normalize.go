@@ -218,9 +218,13 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b([a-z]+) ?/ ?(week|wk|day|month|shift|person|employee|head)\b`), " $1 per $2 "},
 	{regexp.MustCompile(`\b(\d+(?:\.\d+)?) ?(?:h|hr|hrs)\b`), " $1 hour "},
 	// a dashboard's shorthand: "hours mtd", "sick days wtd"
-	{regexp.MustCompile(`\b(?:mtd|month to date)\b`), " this month "},
-	{regexp.MustCompile(`\b(?:wtd|week to date)\b`), " this week "},
-	{regexp.MustCompile(`\b(?:qtd|quarter to date)\b`), " this quarter "},
+	{regexp.MustCompile(`\b(?:mtd|month[- ]to[- ]date)\b`), " this month "},
+	{regexp.MustCompile(`\b(?:wtd|week[- ]to[- ]date)\b`), " this week "},
+	{regexp.MustCompile(`\b(?:qtd|quarter[- ]to[- ]date)\b`), " this quarter "},
+	// "the last 2 full weeks": the last N weeks are whole ones already
+	{regexp.MustCompile(`\b(last|past|previous) ((?:\d+|two|three|four|five|six|seven|eight|nine|ten|twelve) )?(?:full|complete|whole|entire) (day|week|month|quarter|year)`), " $1 $2$3"},
+	// "from Oct 5th through Oct 18th", "Monday thru Friday": to
+	{regexp.MustCompile(`\b(from|between) ((?:[a-z0-9]+ ){1,4}?)(?:through|thru)\b`), " $1 $2 to"},
 	// "1 September 2026": the month first, as scry reads a day ("September
 	// 1 2026"); "the 2nd of November" is read as it is
 	{regexp.MustCompile(`\b(\d{1,2})(?:st|nd|rd|th)? (` + monthWordRE + `)\b\.?(,? (?:19|20)\d\d\b)?`), " $2 $1$3 "},

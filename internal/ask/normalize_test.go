@@ -114,6 +114,8 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"hours mtd", "hours this month", "mtdx"},
 		{"hours wtd", "hours this week", "wtdx"},
 		{"hours qtd", "hours this quarter", "qtdx"},
+		{"hours in the last 2 full weeks", "hours in the last 2 weeks", "a full week"},
+		{"hours from oct 5 through oct 18", "hours from oct 5 to oct 18", "walk through the store"},
 		{"hours since 1 january 2025", "hours since january 1 2025", "the 2nd of november"},
 		{"each of my people", "each employee of my people", "each of the departments"},
 		{"everyone besides lucie", "everyone except lucie", "beside the till"},
