@@ -596,6 +596,12 @@ func (st *parseState) decide() error {
 	if measure == "" && !people && len(st.dims) > 0 && st.namesPeopleFirst() {
 		measure = "headcount"
 	}
+	if measure == "" && (!people || !rePeople.MatchString(orig)) && reVersusWord.MatchString(orig) &&
+		slices.ContainsFunc(st.filterOrder, func(f string) bool { return len(filterVals[f]) == 2 && f != "name" && f != "absence_type" }) {
+		// "full-time vs part-time dishwashers": how many of each (it refused
+		// "vs", or listed everyone of both)
+		measure, people = "headcount", false
+	}
 	if measure == "" {
 		// values of people with nothing to compute list those people: "Full-time
 		// staff in Toulouse", "show the cashiers in Lille"

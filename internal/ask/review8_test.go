@@ -61,6 +61,10 @@ func TestTenthRound(t *testing.T) {
 			// the asker's own tenure (a manager got the team's average)
 			{"acme-retail", "manager:E0002", "what is my tenure", "",
 				"select round(cast(" + yearsBetween(d, "e.hire_date", typedDate(d, "2026-11-25")) + " as numeric), 2) from employees e where e.tenant_id = {t} and e.employee_id = 'E0002'"},
+			// two values compared with no measure: how many of each (it
+			// refused "vs", or listed everyone of both)
+			{"bistro-group", "admin", "ft vs pt dishwashers", "select count(distinct e.contract_type) from employees e where e.position = 'Dishwasher' and e.contract_type in ('full_time', 'part_time') and " + active, ""},
+			{"bistro-group", "admin", "full-time vs part-time employees", "select 2", ""},
 		}
 	}, []string{
 		// a turnover rate needs its period, and is one period's
