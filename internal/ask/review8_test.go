@@ -65,6 +65,9 @@ func TestTenthRound(t *testing.T) {
 			// refused "vs", or listed everyone of both)
 			{"bistro-group", "admin", "ft vs pt dishwashers", "select count(distinct e.contract_type) from employees e where e.position = 'Dishwasher' and e.contract_type in ('full_time', 'part_time') and " + active, ""},
 			{"bistro-group", "admin", "full-time vs part-time employees", "select 2", ""},
+			// "by my teachers": whose hours (it refused "by")
+			{"maple-district", "manager:E0069", "hrs worked by my teachers last wk", "",
+				"select sum(f.hours) from shifts f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id where f.tenant_id = {t} and e.position = 'Teacher' and f.status = 'worked' and f.date between '2026-11-16' and '2026-11-22' and e.employee_id in (" + teamIn("E0069") + ")"},
 		}
 	}, []string{
 		// a turnover rate needs its period, and is one period's
