@@ -1001,7 +1001,7 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 	} else {
 		meas = b.measureExpr()
 	}
-	if q.Kind == "number" && b.ms.Agg != "avg" && len(q.Aggs) == 0 {
+	if q.Kind == "number" && b.ms.Agg != "avg" && b.ms.Derived != "turnover_rate" && len(q.Aggs) == 0 { // a rate of no one is none, not 0
 		meas = "coalesce(" + meas + ", 0)"
 	}
 	from := b.from()

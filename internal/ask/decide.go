@@ -409,7 +409,7 @@ func (st *parseState) decide() error {
 		// kept by their people (it listed the apprentices)
 		people = false
 	}
-	if dimCols && st.subject == "" && people && !st.namesAnyone() {
+	if dimCols && st.subject == "" && people && len(st.q.Columns) == 1 && !st.namesAnyone() {
 		// "list the locations", "show all different home cities": a list
 		// of groups when no word names people (it listed everyone, with
 		// their location)
@@ -655,7 +655,10 @@ func (st *parseState) decide() error {
 			return nil
 		}
 	}
-	if counting && reCountDays.MatchString(orig) && (measure == "people_working" || measure == "attendance" || measure == "shifts") && !hasAbsence {
+	if counting && reCountDays.MatchString(orig) && (measure == "people_working" || measure == "attendance" || measure == "shifts" ||
+		measure == "hours_worked" || measure == "planned_hours" || measure == "shift_length" || measure == "overtime") && !hasAbsence {
+		// ("on how many days last week did I work more than 9 hours" counted
+		// the people whose week passed 9 hours)
 		// "how many days did I work last month" is neither people nor shifts
 		st.fail = notUnderstoodf("scry counts shifts worked (\"how many shifts did I work last month\"), not days")
 		return nil
@@ -1000,10 +1003,18 @@ func (st *parseState) decide() error {
 			// named (it looked for a Nathan Legrand who is a principal);
 			// "Lucie Moreau's teachers": the teachers she manages
 			if n := possessorOf(q, f.Values, lower); len(f.Values) == 1 && q.Relation == "" && n >= 0 {
-				if pluralAfter(lower, strings.ToLower(q.Filters[n].Values[0])+"'s "+strings.ToLower(f.Values[0])) {
+				switch {
+				case pluralAfter(lower, strings.ToLower(q.Filters[n].Values[0])+"'s "+strings.ToLower(f.Values[0])):
 					q.Filters[n] = reportsTo(q.Filters[n])
-				} else {
-					q.Filters = slices.Delete(q.Filters, i, i+1)
+				case measure != "" || len(q.Columns) > 0:
+					// "the hourly wage of Nathan Legrand's principal": a
+					// manager's number, which a list of managers does not hold
+					return notUnderstoodf("scry lists someone's manager (\"who is Nathan's manager\"); ask about that person by name")
+				default:
+					// their manager, when that manager holds the position ("who
+					// is Nathan Legrand's superintendent" is no one: his
+					// manager is a principal)
+					q.Filters[i] = reportsTo(f)
 					q.Relation = "managers"
 				}
 				break
@@ -1011,6 +1022,11 @@ func (st *parseState) decide() error {
 			for k, v := range f.Values {
 				holder := strings.ToLower(v) + "'s "
 				if len(f.Values) == 2 && strings.Contains(lower, holder+strings.ToLower(f.Values[1-k])) {
+					if !pluralAfter(lower, holder+strings.ToLower(f.Values[1-k])) {
+						// "list the teacher's principal": up or down, and whose,
+						// is not said (it read principals or teachers)
+						return notUnderstoodf("scry did not understand whose %s this is: name the person (\"who is Nathan Legrand's manager\") or ask for the %ss' people (\"the principals' teachers\")", strings.ToLower(f.Values[1-k]), strings.ToLower(v))
+					}
 					q.Filters[i].Values = []string{f.Values[1-k]}
 					q.Filters = append(q.Filters, reportsTo(Filter{Field: "position", Values: []string{v}}))
 				} else if len(f.Values) == 1 && reOnesPeople.MatchString(lower) && strings.Contains(lower, holder) {
@@ -1299,9 +1315,25 @@ func (st *parseState) decide() error {
 			return nil
 		}
 	}
+	if hasMeasureWord("turnover_rate") && q.Measure != "turnover_rate" {
+		// "the turnover rate of employees who worked overtime": another
+		// measure's people (overtime hours were given)
+		st.refuse(notUnderstoodf("scry takes a turnover rate of people named by their department, position, place, contract or age, not by %s", measureWords(st.p.model, q.Measure)))
+		return nil
+	}
 	if q.Measure == "turnover_rate" {
 		timeGroup := slices.ContainsFunc(q.Dimensions, func(d string) bool { return d == "trend" || st.p.model.Dimensions[d].Time != "" })
+		facts := slices.ContainsFunc(q.Filters, func(f Filter) bool {
+			return f.Field == "absence_type" || f.Field == "status" || f.Field == "employee_id" || f.Field == "name" || f.Field == "first_name" || f.Field == "last_name"
+		})
 		switch {
+		case q.Current:
+			// "of current employees": those here today have not left (it said 0)
+			st.refuse(notUnderstoodf("scry takes a turnover rate of everyone employed during the period; people still here today have no leavers among them"))
+			return nil
+		case facts || q.Self || grouped(q.Dimensions, "employee"):
+			st.refuse(notUnderstoodf("scry gives a turnover rate for a group of people (a department, a position, a place, a contract) or everyone you may see, not for one person or people named by their shifts or absences"))
+			return nil
 		case q.Time == nil:
 			st.refuse(notUnderstoodf("scry takes a turnover rate over a period: name it (\"our turnover rate this year\")"))
 			return nil
@@ -2126,7 +2158,9 @@ func (st *parseState) namesAnyone() bool {
 			return true
 		}
 	}
-	return st.q.Self || st.hasFilterField("employee_id") || st.hasFilterField("manager_id") || st.hasFilterField("reports")
+	return st.q.Self || slices.ContainsFunc([]string{"employee_id", "manager_id", "reports", "name", "first_name", "last_name"}, func(f string) bool {
+		return st.hasFilterField(f) || len(st.filterVals[f]) > 0
+	})
 }
 
 // peopleNounAt: the words from i on name people, after values that

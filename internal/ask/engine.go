@@ -878,6 +878,10 @@ func prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scop
 		// there would be a certain 0; what is asked is the plan
 		today := now.Format(day)
 		toCome := q.Time.From >= today && (q.Time.To > today || q.Time.To == "")
+		if q.Measure == "turnover_rate" && q.Time.From > today {
+			// who will leave is not known (it said 0)
+			return compiled{}, notUnderstoodf("scry takes a turnover rate of a period that has begun: who will leave is not known yet")
+		}
 		if toCome && (q.Measure == "shift_length" || q.Measure == "break_length") && !slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "status" }) {
 			// "how long is my shift tomorrow": the length of the shifts
 			// planned, where worked ones would be none

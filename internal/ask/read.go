@@ -166,6 +166,7 @@ var (
 	reLeast      = rx(`(the least|least|lowest|smallest|fewest|minimum|min|shortest)`)
 	reWeekly     = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
 	rePerPerson  = regexp.MustCompile(` per (employee|person|head|worker|staff member|team member)\b`)
+	reSelfAttr   = regexp.MustCompile(` my (?:own )?(?:total )?(?:weekly (?:contracted |contract )?hour|contracted (?:weekly )?hour|contract (?:weekly )?hour|working hour per week|hour per week|years? of service|length of service|tenure|seniority|age|hourly wage|wage|salary|birthday|birth date|hire date|start date)s?\b| (?:years? of service|tenure|seniority) (?:do|have) i\b`)
 	reSelf       = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department|tenure|seniority|years of service|birthday|birth date|date of birth|hire date|start date|weekly hours|contracted hours)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
 	reDeptMgr    = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
 	reMgrOf      = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
@@ -368,7 +369,10 @@ func (st *parseState) readFlags() error {
 		// "who did I hire" (normalize marks it): the asker is no hire of theirs
 		st.addCond(Filter{Field: "employee_id", Op: "me", Negate: true})
 	}
-	st.q.Self = !team && (reSelf.MatchString(st.text()) || st.mine)
+	// "my weekly hours", "my years of service": a person's own number,
+	// whose words an earlier reading may have taken (a manager got the
+	// team's sum)
+	st.q.Self = !team && (reSelf.MatchString(st.text()) || st.mine || reSelfAttr.MatchString(" "+strings.Join(st.toks, " ")+" "))
 	// "list the receptionists with the number of shifts each worked": a
 	// number beside each person, not one number of them all
 	if m, next := st.peekNext(reNumberBeside); m != nil {

@@ -4,6 +4,7 @@ import (
 	"testing"
 
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
 )
 
 // TestTenthRound: the readings of the tenth round (outside sets 54–58 and
@@ -68,8 +69,25 @@ func TestTenthRound(t *testing.T) {
 			// "by my teachers": whose hours (it refused "by")
 			{"maple-district", "manager:E0069", "hrs worked by my teachers last wk", "",
 				"select sum(f.hours) from shifts f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id where f.tenant_id = {t} and e.position = 'Teacher' and f.status = 'worked' and f.date between '2026-11-16' and '2026-11-22' and e.employee_id in (" + teamIn("E0069") + ")"},
+			// the review of this round: a name's singular position is their
+			// manager only when the manager holds it
+			// groups listed only when one is asked and no one is named
+			{"acme-retail", "admin", "list the departments of Nora David and Elise Francois", "select 2", ""},
+			// the asker's own contracted hours and years of service (a
+			// manager got the team's sum and average)
+			{"maple-district", "manager:E0069", "my weekly hours", "", "select e.weekly_hours from employees e where e.tenant_id = {t} and e.employee_id = 'E0069'"},
+			{"acme-retail", "manager:E0002", "my years of service", "",
+				"select round(cast(" + yearsBetween(d, "e.hire_date", typedDate(d, "2026-11-25")) + " as numeric), 2) from employees e where e.tenant_id = {t} and e.employee_id = 'E0002'"},
 		}
 	}, []string{
+		"list the teacher's principal",
+		"what is the hourly wage of Nathan Legrand's principal",
+		"turnover rate next month",
+		"turnover rate of current employees in 2025",
+		"turnover rate by employee this year",
+		"turnover rate of Paul Dupont in 2025",
+		"turnover rate of employees who worked overtime this year",
+		"On how many days last week did I work more than 9 hours?",
 		// a turnover rate needs its period, and is one period's
 		"what is our turnover rate",
 		"turnover rate per month this year",
@@ -100,4 +118,22 @@ func typedDate(d store.Dialect, v string) string {
 		return "date '" + v + "'"
 	}
 	return "'" + v + "'"
+}
+
+// TestPossessivePositionAbove: "<name>'s <position>" is their manager only
+// when the manager holds that position (it gave the manager whatever it
+// held: a principal for "Nathan Legrand's superintendent").
+func TestPossessivePositionAbove(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "maple-district")
+		for q, want := range map[string]string{"who is Nathan Legrand's principal": "E0069", "who is Nathan Legrand's superintendent": "", "who is Lucie Moreau's principal": ""} {
+			a, err := f.ask(t, "maple-district", "admin", q)
+			if err != nil {
+				t.Fatalf("%q: %v", q, err)
+			}
+			if got := len(a.Rows); want == "" && got != 0 || want != "" && (got != 1 || a.Rows[0][0] != want) {
+				t.Errorf("%q: %v, want %q", q, a.Rows, want)
+			}
+		}
+	})
 }
