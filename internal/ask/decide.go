@@ -124,6 +124,11 @@ func (st *parseState) decide() error {
 	if reTwoStatuses.MatchString(orig) {
 		return notUnderstoodf("scry answers planned hours and hours worked as two questions (\"planned hours this week\", \"hours worked this week\"), or the shifts of each status (\"shifts by status this week\")")
 	}
+	if m := reHowLongStay.FindStringSubmatch(orig); m != nil && (m[2] == "he" || m[2] == "she" || m[2] == "they" || m[2] == "you" || m[2] == "we") {
+		// "how long was she with us": whom is not in the question (it gave
+		// the average absence)
+		return notUnderstoodf("%q points to someone the question does not name: ask with their name (\"how long was Adam Durand with us\")", m[2])
+	}
 	if reAvgOfAvg.MatchString(orig) {
 		// "the average of the departments' average wages" weighs each
 		// department the same, which no measure here does
@@ -768,6 +773,12 @@ func (st *parseState) decide() error {
 	reports := len(filterVals["position"]) == 1 && (strings.Contains(orig, " report ") || strings.Contains(orig, " subordinate ")) && counting ||
 		len(filterVals["position"]) == 1 && reEachOnesPeople.MatchString(strings.ToLower(st.question)) || // "each principal's staff", "how many staff does each principal have"
 		len(filterVals["position"]) == 1 && counting && measure == "headcount" && st.anyoneEach() // "how many employees per Restaurant Manager", as "… per manager"
+	if each := st.eachPosition; each != "" && len(filterVals["position"]) == 1 && st.anyoneEach() && st.perEvery(each) && counting {
+		// "how many employees do we have for every waiter": a ratio of
+		// everyone to a position, which scry does not take (it counted each
+		// waiter's people: none)
+		return notUnderstoodf("scry takes the ratio of two positions (\"how many waiters for every line cook\"), or each %s's own people (\"how many employees per %s\")", strings.ToLower(each), strings.ToLower(each))
+	}
 	if each := st.eachPosition; each != "" && len(filterVals["position"]) == 2 && st.positionBefore(each) && !reports && counting && measure == "headcount" &&
 		grouped(st.dims, "employee") && st.perEvery(each) {
 		// "how many waiters do we have for every line cook": a staffing
@@ -1315,10 +1326,11 @@ func (st *parseState) decide() error {
 			return nil
 		}
 	}
-	if hasMeasureWord("turnover_rate") && q.Measure != "turnover_rate" {
+	otherMeasures := slices.ContainsFunc(st.measures, func(m string) bool { return m != "turnover_rate" && m != "leavers" && m != "headcount" })
+	if hasMeasureWord("turnover_rate") && (q.Measure != "turnover_rate" || otherMeasures) {
 		// "the turnover rate of employees who worked overtime": another
 		// measure's people (overtime hours were given)
-		st.refuse(notUnderstoodf("scry takes a turnover rate of people named by their department, position, place, contract or age, not by %s", measureWords(st.p.model, q.Measure)))
+		st.refuse(notUnderstoodf("scry takes a turnover rate of people named by their department, position, place, contract or age, not by their hours, shifts or absences"))
 		return nil
 	}
 	if q.Measure == "turnover_rate" {
@@ -2481,6 +2493,10 @@ func (st *parseState) anyoneEach() bool {
 	}
 	k := sp[0] - 1
 	if st.toks[k] == "every" && st.toks[k-1] == "for" {
+		k--
+	}
+	// past "do we have", "are there" ("how many staff do we have per …")
+	for k > 1 && (st.toks[k-1] == "have" || st.toks[k-1] == "we" || st.toks[k-1] == "do" || st.toks[k-1] == "are" || st.toks[k-1] == "there" || st.toks[k-1] == "you") {
 		k--
 	}
 	return peopleNouns[singular(st.toks[k-1])]

@@ -239,6 +239,17 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		if ans.Rows, err = e.rows(ctx, tx, version, c); err != nil {
 			return err
 		}
+		if len(ans.Rows) == 0 && grouped(q.Dimensions, "manager") {
+			// "how many employees per cashier", "waiters per line cook": read
+			// as each holder's people, of whom there are none; an empty table
+			// would say "none", and the question may ask for a ratio
+			for _, f := range q.Filters {
+				if f.Field == "manager_id" && f.Ref != nil && len(f.Ref.Filters) == 1 && f.Ref.Filters[0].Field == "position" {
+					pos := strings.Join(f.Ref.Filters[0].Values, " or ")
+					return notUnderstoodf("no %s manages anyone you may see, so scry has no one to count for each; for a ratio of two positions ask e.g. \"how many waiters do we have for every line cook\"", pos)
+				}
+			}
+		}
 		if ties {
 			ans.Rows = keepTies(ans.Rows, q.Limit, rowCap)
 			if len(ans.Rows) > q.Limit {
@@ -878,6 +889,11 @@ func prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scop
 		// there would be a certain 0; what is asked is the plan
 		today := now.Format(day)
 		toCome := q.Time.From >= today && (q.Time.To > today || q.Time.To == "")
+		if q.Measure == "turnover_rate" && !scope.All && !scope.Subtree {
+			// an employee sees their own record only: one person has no rate
+			// (a leaver's own was 200)
+			return compiled{}, notUnderstoodf("scry gives a turnover rate of a group of people; you may see your own record only")
+		}
 		if q.Measure == "turnover_rate" && q.Time.From > today {
 			// who will leave is not known (it said 0)
 			return compiled{}, notUnderstoodf("scry takes a turnover rate of a period that has begun: who will leave is not known yet")

@@ -103,11 +103,20 @@ func (st *parseState) readUnit() error {
 // average tenure in years") and refuses any other, naming both: scry does
 // not convert (a tenure in days is not a tenure in years times 365).
 func (st *parseState) unitOfMeasure() error {
-	own := st.p.model.Measures[st.q.Measure].Unit
+	measure := st.q.Measure
+	for _, c := range st.q.Columns { // a list's number ("… with us, in months": a tenure)
+		if a := attributes[c].measure; measure == "" && a != "" {
+			measure = a
+		}
+	}
+	own := st.p.model.Measures[measure].Unit
 	if own == st.unit {
 		return nil
 	}
-	what := strings.TrimSpace(reParenthesis.ReplaceAllString(measureWords(st.p.model, st.q.Measure), ""))
+	what := strings.TrimSpace(reParenthesis.ReplaceAllString(measureWords(st.p.model, measure), ""))
+	if what == "" {
+		what = "this"
+	}
 	if own == "" {
 		return notUnderstoodf("scry did not understand %q here: it gives %s as a number, in no unit", st.unitWords, what)
 	}
