@@ -1060,13 +1060,21 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 	}
 	if len(groups) > 0 {
 		var order []string
+		ranked := "v"
+		if q.exact && len(timeCols) == 0 && len(q.Aggs) <= 1 && !q.Share {
+			// the unrounded value after the columns: the engine cuts at the
+			// limit by it and drops it
+			sql = strings.Replace(sql, " as v from ", " as v, "+d.Numeric(meas)+" as vexact from ", 1)
+			cols = append(cols, Column{Name: "vexact", Type: "exact"})
+			ranked = "vexact"
+		}
 		switch {
 		case q.Order != "":
-			order = append(order, "v "+q.Order)
+			order = append(order, ranked+" "+q.Order)
 		case len(timeCols) > 0:
 			order = append(order, timeCols...)
 		default:
-			order = append(order, "v desc")
+			order = append(order, ranked+" desc")
 		}
 		order = append(order, groups...) // ties in a stable order on both databases
 		sql += " order by " + strings.Join(order, ", ")

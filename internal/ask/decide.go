@@ -925,6 +925,14 @@ func (st *parseState) decide() error {
 	for _, f := range q.Filters {
 		partNamed = partNamed || f.Op != "" && attributes[f.Field].measure != "" && !reSplitWord.MatchString(orig)
 	}
+	// "what % of shifts start before 7am, per location": the part said by
+	// a verb after the whole is each group's part (it gave where the early
+	// shifts are)
+	if share && shareVerb(orig) != nil && !reSplitWord.MatchString(orig) {
+		for _, f := range q.Filters {
+			partNamed = partNamed || f.Op != "" && (f.Field == "start_time" || f.Field == "end_time" || f.Field == "shift_hours" || f.Field == "shift_break")
+		}
+	}
 	shareWithin := share && len(st.dims) > 0 && q.Kind != "people" && (reEachGroup.MatchString(orig) && !strings.Contains(orig, " by ") || partNamed)
 	if share && len(st.dims) > 0 && q.Kind != "people" && !shareWithin {
 		q.Share = true

@@ -231,8 +231,9 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		if fill || ties {
 			q.Limit, q.Offset = 0, 0
 		}
+		q.exact = ties
 		c, err := prepare(q, e.Model, tx.Dialect, who, scope, now, rowCap, !e.FactsOnly)
-		q.Limit, q.Offset = limit, offset
+		q.Limit, q.Offset, q.exact = limit, offset, false
 		if err != nil {
 			return err
 		}
@@ -252,6 +253,13 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		}
 		if ties {
 			ans.Rows = keepTies(ans.Rows, q.Limit, rowCap)
+			if n := len(c.Columns) - 1; n > 0 && c.Columns[n].Type == "exact" {
+				rows := make([][]any, len(ans.Rows)) // the cache keeps its own
+				for i, r := range ans.Rows {
+					rows[i] = r[:n:n] // without the unrounded value ranked by
+				}
+				ans.Rows, c.Columns = rows, c.Columns[:n]
+			}
 			if len(ans.Rows) > q.Limit {
 				ans.Notes = append(ans.Notes, tieNote(len(ans.Rows), q.Limit, "groups"))
 			}
@@ -928,12 +936,15 @@ func jsonValue(v any, typ string) any {
 	case time.Time:
 		return x.Format(day)
 	case float64:
+		if typ == "exact" {
+			return x // a value ranked by, never shown
+		}
 		if x == math.Trunc(x) && math.Abs(x) < 1e15 {
 			return int64(x)
 		}
 		return math.Round(x*100) / 100
 	case string:
-		if typ == "number" {
+		if typ == "number" || typ == "exact" {
 			// PostgreSQL sends numeric as text
 			if f, err := strconv.ParseFloat(x, 64); err == nil {
 				return jsonValue(f, typ)

@@ -75,6 +75,11 @@ type Query struct {
 	// Distinct makes a number answer the count of different values of this
 	// dimension among the people matched ("how many different positions").
 	Distinct string `json:"distinct,omitempty"`
+	// exact, set by the engine while it looks for ties at a limit, makes a
+	// ranked group answer carry its value unrounded as a last column, so
+	// that only values truly equal tie ("top 5 by average shift length"
+	// kept seven whose averages agree to two decimals)
+	exact bool
 }
 
 // SortKey orders people by an attribute.

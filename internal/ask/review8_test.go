@@ -3,6 +3,7 @@ package ask_test
 import (
 	"testing"
 
+	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
 )
@@ -78,6 +79,9 @@ func TestTenthRound(t *testing.T) {
 			{"maple-district", "manager:E0069", "my weekly hours", "", "select e.weekly_hours from employees e where e.tenant_id = {t} and e.employee_id = 'E0069'"},
 			{"acme-retail", "manager:E0002", "my years of service", "",
 				"select round(cast(" + yearsBetween(d, "e.hire_date", typedDate(d, "2026-11-25")) + " as numeric), 2) from employees e where e.tenant_id = {t} and e.employee_id = 'E0002'"},
+			// ties at the limit are of the values themselves, not of their
+			// rounding (seven were kept whose averages agree to two decimals)
+			{"acme-retail", "admin", "top 5 employees by average shift length last quarter", "select 5", ""},
 		}
 	}, []string{
 		"list the teacher's principal",
@@ -134,6 +138,27 @@ func TestPossessivePositionAbove(t *testing.T) {
 			if got := len(a.Rows); want == "" && got != 0 || want != "" && (got != 1 || a.Rows[0][0] != want) {
 				t.Errorf("%q: %v, want %q", q, a.Rows, want)
 			}
+		}
+	})
+}
+
+// TestShareOfEachGroup: "what % of shifts start before 7am, per location"
+// is each location's own share (it gave where the early shifts are: Lyon
+// 83.57 % of them).
+func TestShareOfEachGroup(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "acme-retail")
+		a, err := f.ask(t, "acme-retail", "admin", "what % of shifts start before 7am, per location?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range a.Rows {
+			if r[0] == "Lyon" && ask.Number(r[len(r)-1]) != 47.94 {
+				t.Errorf("Lyon: %v, want 47.94 (its own shifts' share)", r)
+			}
+		}
+		if len(a.Rows) != 4 {
+			t.Errorf("%d rows, want 4: %v", len(a.Rows), a.Rows)
 		}
 	})
 }
