@@ -959,7 +959,13 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 			if len(having) > 0 {
 				sql += " having " + strings.Join(having, " and ")
 			}
-			sql += " order by " + strings.Join(groups, ", ")
+			if q.Order != "" {
+				// "which department has the highest share of women": ranked
+				// by the share (the first group by name was given)
+				sql += " order by " + times + num + " / nullif(" + den + ", 0) " + q.Order + ", " + strings.Join(groups, ", ") + limitClause(q, rowCap)
+			} else {
+				sql += " order by " + strings.Join(groups, ", ")
+			}
 		} else if q.Having != nil {
 			return compiled{}, errcode.New(errcode.NotUnderstood, "scry compares a share with a number for each group (\"departments where the share of part-time staff is above 20\"), not for one total")
 		}

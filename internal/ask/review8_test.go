@@ -82,6 +82,12 @@ func TestTenthRound(t *testing.T) {
 			// ties at the limit are of the values themselves, not of their
 			// rounding (seven were kept whose averages agree to two decimals)
 			{"acme-retail", "admin", "top 5 employees by average shift length last quarter", "select 5", ""},
+			// a share of each group, ranked by the share (the first group by
+			// name was given: Customer Service 3.7)
+			{"acme-retail", "admin", "which department has the highest share of employees older than 60", "",
+				"select max(p) from (select round(100.0 * sum(case when " + ageOver(d, 60) + " then 1 else 0 end) / count(*), 2) p from employees e where " + active + " group by e.department) t"},
+			{"acme-retail", "admin", "which department has the lowest share of women", "",
+				"select min(p) from (select round(100.0 * sum(case when e.gender = 'female' then 1 else 0 end) / count(*), 2) p from employees e where " + active + " group by e.department) t"},
 		}
 	}, []string{
 		"list the teacher's principal",
