@@ -922,8 +922,13 @@ func (st *parseState) decide() error {
 	// person's number names the part as a contract type does (it gave how
 	// the over-60s split across the departments, while "in each
 	// department" gave each one's share)
-	for _, f := range q.Filters {
-		partNamed = partNamed || f.Op != "" && attributes[f.Field].measure != "" && !reSplitWord.MatchString(orig)
+	// ("share of employees by department among those older than 60": said
+	// after the grouping, the condition is the whole, and the answer how
+	// it splits)
+	groupAt := slices.IndexFunc(st.toks, func(w string) bool { return w == "by" || w == "per" || w == "across" || w == "each" })
+	for i, f := range q.Filters {
+		after := groupAt >= 0 && i < len(st.condSpans) && st.condSpans[i][0] > groupAt
+		partNamed = partNamed || f.Op != "" && attributes[f.Field].measure != "" && !after && !reSplitWord.MatchString(orig)
 	}
 	// "what % of shifts start before 7am, per location": the part said by
 	// a verb after the whole is each group's part (it gave where the early

@@ -88,6 +88,10 @@ func TestTenthRound(t *testing.T) {
 				"select max(p) from (select round(100.0 * sum(case when " + ageOver(d, 60) + " then 1 else 0 end) / count(*), 2) p from employees e where " + active + " group by e.department) t"},
 			{"acme-retail", "admin", "which department has the lowest share of women", "",
 				"select min(p) from (select round(100.0 * sum(case when e.gender = 'female' then 1 else 0 end) / count(*), 2) p from employees e where " + active + " group by e.department) t"},
+			// said after the grouping, the condition is the whole: how the
+			// over-60s split (it gave each department's own share)
+			{"acme-retail", "admin", "share of employees by department among those older than 60",
+				"select count(distinct e.department) from employees e where " + active + " and " + ageOver(d, 60), ""},
 		}
 	}, []string{
 		"list the teacher's principal",
