@@ -1074,13 +1074,17 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 			cols = append(cols, Column{Name: "vexact", Type: "exact"})
 			ranked = "vexact"
 		}
+		nulls := ""
+		if b.ms.Derived == "turnover_rate" {
+			nulls = " nulls last" // a group with no one employed has no rate; each database puts it elsewhere
+		}
 		switch {
 		case q.Order != "":
-			order = append(order, ranked+" "+q.Order)
+			order = append(order, ranked+" "+q.Order+nulls)
 		case len(timeCols) > 0:
 			order = append(order, timeCols...)
 		default:
-			order = append(order, ranked+" desc")
+			order = append(order, ranked+" desc"+nulls)
 		}
 		order = append(order, groups...) // ties in a stable order on both databases
 		sql += " order by " + strings.Join(order, ", ")

@@ -1083,7 +1083,18 @@ func (st *parseState) decide() error {
 			}
 			// the one who has them: a name, or a position said right there
 			// ("how many direct reports does the Store Manager have")
-			holder := f.Field == "position" && len(f.Values) == 1 && m != nil && strings.TrimPrefix(strings.TrimPrefix(m[1], "our "), "my ") == strings.ToLower(f.Values[0])
+			holderAt := -1
+			if f.Field == "position" && m != nil && !f.Negate && f.Op == "" {
+				holderAt = slices.IndexFunc(f.Values, func(v string) bool { return strings.TrimPrefix(strings.TrimPrefix(m[1], "our "), "my ") == strings.ToLower(v) })
+			}
+			if holderAt >= 0 && len(f.Values) == 2 {
+				// "how many line cooks does the chef have": the line cooks
+				// whose manager is a chef (line cooks or chefs were counted)
+				q.Filters[i].Values = []string{f.Values[1-holderAt]}
+				q.Filters = append(q.Filters, reportsTo(Filter{Field: "position", Values: []string{f.Values[holderAt]}}))
+				continue
+			}
+			holder := holderAt >= 0 && len(f.Values) == 1
 			if (f.Field == "name" || f.Field == "first_name" || holder) && !f.Negate && len(f.Values) == 1 && f.Op == "" {
 				q.Filters[i] = reportsTo(f)
 				for _, w := range []string{"manage", "supervise", "oversee"} {

@@ -92,6 +92,10 @@ func TestTenthRound(t *testing.T) {
 			// over-60s split (it gave each department's own share)
 			{"acme-retail", "admin", "share of employees by department among those older than 60",
 				"select count(distinct e.department) from employees e where " + active + " and " + ageOver(d, 60), ""},
+			// "how many line cooks does the chef have": the line cooks a chef
+			// manages (line cooks or chefs were counted: 15)
+			{"bistro-group", "admin", "how many line cooks does the chef have", "",
+				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where m.position = 'Chef' and e.position = 'Line Cook' and " + active},
 		}
 	}, []string{
 		"list the teacher's principal",
