@@ -1085,7 +1085,9 @@ func (st *parseState) decide() error {
 			// ("how many direct reports does the Store Manager have")
 			holderAt := -1
 			if f.Field == "position" && m != nil && !f.Negate && f.Op == "" {
-				holderAt = slices.IndexFunc(f.Values, func(v string) bool { return strings.TrimPrefix(strings.TrimPrefix(m[1], "our "), "my ") == strings.ToLower(v) })
+				holderAt = slices.IndexFunc(f.Values, func(v string) bool {
+					return strings.TrimPrefix(strings.TrimPrefix(m[1], "our "), "my ") == strings.ToLower(v)
+				})
 			}
 			if holderAt >= 0 && len(f.Values) == 2 {
 				// "how many line cooks does the chef have": the line cooks
