@@ -83,6 +83,8 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(\d+|` + numberWordRE + `)\s+((?:hours?|hrs?|days?|shifts?)\s+)and\s+(?:over|above|up|more)\b`), " at least $1 $2 "},
 	{regexp.MustCompile(`\b(?:are|is|am|aged)\s+(\d+|` + numberWordRE + `)\s+(?:years?\s+old\s+)?and\s+(?:over|above|up|older)\b`), " aged at least $1 "},
 	{regexp.MustCompile(`\baged\s+(\d+)\s*(?:-|–|to)\s*(\d+)\b`), " aged between $1 and $2 "},
+	// "between 25 and 35 years old", "30 to 40 years of age": ages
+	{regexp.MustCompile(`\b(?:between\s+)?(\d{1,2})\s*(?:-|–|to|and)\s*(\d{1,2})\s+years?(?:\s+old|\s+of\s+age)\b`), " aged between $1 and $2 "},
 	{regexp.MustCompile(`\bunder[- ]?(\d{2})s\b`), " aged under $1 "},
 	{regexp.MustCompile(`\bover[- ]?(\d{2})s\b`), " aged at least $1 "}, // "the over-50s" are 50 and older
 	// money: "€15/h", "15 euros an hour", "earns more than $22 per hour"

@@ -21,6 +21,7 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"40 hours and over", "at least 40 hours", "in 2025 and over the last 3 months"},
 		{"staff who are 50 and over", "staff who aged at least 50", "in 2025 and over"},
 		{"staff aged 30-39", "staff aged between 30 and 39", "aged 30"},
+		{"staff between 25 and 35 years old", "staff aged between 25 and 35", "between 25 and 35 years"},
 		{"headcount of under-25s", "headcount of aged under 25", "under 25 hours"},
 		{"how many over-50s", "how many aged at least 50", "over 50 hours"},
 		{"more than €15/h", "more than 15 /h", "15 hours"},
