@@ -927,7 +927,10 @@ func (st *parseState) decide() error {
 	// it splits)
 	groupAt := slices.IndexFunc(st.toks, func(w string) bool { return w == "by" || w == "per" || w == "across" || w == "each" })
 	for i, f := range q.Filters {
-		after := groupAt >= 0 && i < len(st.condSpans) && st.condSpans[i][0] > groupAt
+		// ("… by location earning more than 20", "… who are older than 50"
+		// still name the part: only "among", "for" or "of" the people make
+		// it the whole)
+		after := groupAt >= 0 && i < len(st.condSpans) && st.condSpans[i][0] > groupAt && wholeBefore(st.toks, st.condSpans[i][0])
 		partNamed = partNamed || f.Op != "" && attributes[f.Field].measure != "" && !after && !reSplitWord.MatchString(orig)
 	}
 	// "what % of shifts start before 7am, per location": the part said by
@@ -1359,29 +1362,10 @@ func (st *parseState) decide() error {
 		st.refuse(notUnderstoodf("scry takes a turnover rate of people named by their department, position, place, contract or age, not by their hours, shifts or absences"))
 		return nil
 	}
-	if q.Measure == "turnover_rate" {
-		timeGroup := slices.ContainsFunc(q.Dimensions, func(d string) bool { return d == "trend" || st.p.model.Dimensions[d].Time != "" })
-		facts := slices.ContainsFunc(q.Filters, func(f Filter) bool {
-			return f.Field == "absence_type" || f.Field == "status" || f.Field == "employee_id" || f.Field == "name" || f.Field == "first_name" || f.Field == "last_name"
-		})
-		switch {
-		case q.Current:
-			// "of current employees": those here today have not left (it said 0)
-			st.refuse(notUnderstoodf("scry takes a turnover rate of everyone employed during the period; people still here today have no leavers among them"))
-			return nil
-		case facts || q.Self || grouped(q.Dimensions, "employee"):
-			st.refuse(notUnderstoodf("scry gives a turnover rate for a group of people (a department, a position, a place, a contract) or everyone you may see, not for one person or people named by their shifts or absences"))
-			return nil
-		case q.Time == nil:
-			st.refuse(notUnderstoodf("scry takes a turnover rate over a period: name it (\"our turnover rate this year\")"))
-			return nil
-		case timeGroup || st.trend:
-			st.refuse(notUnderstoodf("scry takes a turnover rate over one period (\"turnover rate in 2025\"), not for each month or week of it; ask for each period on its own"))
-			return nil
-		case q.Kind == "people" || len(q.Aggs) > 0 || q.Having != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil || q.Relation != "":
-			st.refuse(notUnderstoodf("scry gives a turnover rate for everyone the question names, or for each group (\"turnover rate by department this year\"), not per person or compared with a number"))
-			return nil
-		}
+	if q.Measure == "turnover_rate" && st.trend {
+		// "how has the turnover rate changed": a rate for each period
+		st.refuse(notUnderstoodf("scry takes a turnover rate over one period (\"turnover rate in 2025\"), not for each month or week of it; ask for each period on its own"))
+		return nil
 	}
 	if q.Measure == "headcount" && st.trend && reChangeSize.MatchString(orig) {
 		// "how much has Oak High School's headcount changed this year": one
@@ -2479,6 +2463,22 @@ func (st *parseState) namesBefore(re *regexp.Regexp) bool {
 // positionBefore: the other position is named before "per/each <each>",
 // not joined to it ("teachers per principal", not "per cashier and stock
 // clerk").
+// wholeBefore: the words before token at say "among", "for" or "of" the
+// people that follow ("among those older than 60", "for employees older
+// than 60").
+func wholeBefore(toks []string, at int) bool {
+	for k := at - 1; k >= 0 && k >= at-3; k-- {
+		switch toks[k] {
+		case "among", "for", "of", "amongst":
+			return true
+		case "those", "the", "employee", "staff", "people", "worker", "them":
+			continue
+		}
+		return false
+	}
+	return false
+}
+
 // possessorOf is the index in q's filters of the one person named right
 // before "'s <position>" ("Nathan Legrand's principal"), or -1.
 func possessorOf(q *Query, position []string, lower string) int {

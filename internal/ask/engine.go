@@ -245,7 +245,7 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 			// as each holder's people, of whom there are none; an empty table
 			// would say "none", and the question may ask for a ratio
 			for _, f := range q.Filters {
-				if f.Field == "manager_id" && f.Ref != nil && len(f.Ref.Filters) == 1 && f.Ref.Filters[0].Field == "position" {
+				if f.Field == "manager_id" && f.Ref != nil && len(f.Ref.Filters) == 1 && f.Ref.Filters[0].Field == "position" && len(q.Filters) == 1 && q.Time == nil {
 					pos := strings.Join(f.Ref.Filters[0].Values, " or ")
 					return notUnderstoodf("no %s manages anyone you may see, so scry has no one to count for each; for a ratio of two positions ask e.g. \"how many waiters do we have for every line cook\"", pos)
 				}
@@ -897,11 +897,6 @@ func prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scop
 		// there would be a certain 0; what is asked is the plan
 		today := now.Format(day)
 		toCome := q.Time.From >= today && (q.Time.To > today || q.Time.To == "")
-		if q.Measure == "turnover_rate" && !scope.All && !scope.Subtree {
-			// an employee sees their own record only: one person has no rate
-			// (a leaver's own was 200)
-			return compiled{}, notUnderstoodf("scry gives a turnover rate of a group of people; you may see your own record only")
-		}
 		if q.Measure == "turnover_rate" && q.Time.From > today {
 			// who will leave is not known (it said 0)
 			return compiled{}, notUnderstoodf("scry takes a turnover rate of a period that has begun: who will leave is not known yet")

@@ -229,6 +229,8 @@ func FormatOf(m *semantic.Model, cols []Column, i int) Format {
 		return Format{Decimals: 1, Unit: " min"}
 	case measure == "hourly_wage" || measure == "labor_cost" || name == "hourly_wage" || measure == "agreement":
 		return Format{Decimals: 2}
+	case measure == "turnover_rate":
+		return Format{Decimals: 2, Unit: "%"} // a rate, not a count (the page showed 7 for 7.46)
 	case measure == "age" || measure == "tenure" || measure == "absence_duration" || name == "age":
 		return Format{Decimals: 1}
 	case measure != "":

@@ -175,6 +175,8 @@ var (
 	reLeast      = rx(`(the least|least|lowest|smallest|fewest|minimum|min|shortest)`)
 	reWeekly     = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
 	rePerPerson  = regexp.MustCompile(` per (employee|person|head|worker|staff member|team member)\b`)
+	// "how many employees have my weekly hours": others like the asker
+	reLikeMine   = regexp.MustCompile(` (?:have|has|on|with|earn|earns|are|is|at|share) my `)
 	reSelfAttr   = regexp.MustCompile(` my (?:own )?(?:total )?(?:weekly (?:contracted |contract )?hour|contracted (?:weekly )?hour|contract (?:weekly )?hour|working hour per week|hour per week|years? of service|length of service|tenure|seniority|age|hourly wage|wage|salary|birthday|birth date|hire date|start date)s?\b| (?:years? of service|tenure|seniority) (?:do|have) i\b`)
 	reSelf       = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department|tenure|seniority|years of service|birthday|birth date|date of birth|hire date|start date|weekly hours|contracted hours)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
 	reDeptMgr    = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
@@ -381,7 +383,8 @@ func (st *parseState) readFlags() error {
 	// "my weekly hours", "my years of service": a person's own number,
 	// whose words an earlier reading may have taken (a manager got the
 	// team's sum)
-	st.q.Self = !team && (reSelf.MatchString(st.text()) || st.mine || reSelfAttr.MatchString(" "+strings.Join(st.toks, " ")+" "))
+	all := " " + strings.Join(st.toks, " ") + " "
+	st.q.Self = !team && (reSelf.MatchString(st.text()) || st.mine || reSelfAttr.MatchString(all) && !reLikeMine.MatchString(all))
 	// "list the receptionists with the number of shifts each worked": a
 	// number beside each person, not one number of them all
 	if m, next := st.peekNext(reNumberBeside); m != nil {

@@ -1,9 +1,11 @@
 package ask_test
 
 import (
+	"context"
 	"testing"
 
 	"github.com/scry-dev/scry/internal/ask"
+	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/store"
 	"github.com/scry-dev/scry/internal/store/storetest"
 )
@@ -96,8 +98,13 @@ func TestTenthRound(t *testing.T) {
 			// manages (line cooks or chefs were counted: 15)
 			{"bistro-group", "admin", "how many line cooks does the chef have", "",
 				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where m.position = 'Chef' and e.position = 'Line Cook' and " + active},
+			// the second review: a clause after the grouping still names the
+			// part ("who are older than 50"); "by my positions" is no asker's
+			// own record
+			{"acme-retail", "admin", "share of employees by department who are older than 50", "select count(distinct e.department) from employees e where " + active, ""},
 		}
 	}, []string{
+		"headcount by my positions",
 		"list the teacher's principal",
 		"what is the hourly wage of Nathan Legrand's principal",
 		"turnover rate next month",
@@ -173,6 +180,31 @@ func TestShareOfEachGroup(t *testing.T) {
 		}
 		if len(a.Rows) != 4 {
 			t.Errorf("%d rows, want 4: %v", len(a.Rows), a.Rows)
+		}
+	})
+}
+
+// TestTurnoverEveryDoor: a follow-up's query passes the same checks as a
+// question (by employee gave rates of 200 after "our turnover rate this
+// year", which the parser refuses).
+func TestTurnoverEveryDoor(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "acme-retail")
+		first, err := f.ask(t, "acme-retail", "manager:E0002", "what is our turnover rate this year")
+		if err != nil {
+			t.Fatal(err)
+		}
+		who, _ := ask.AskerFor(f.tenants["acme-retail"], "manager:E0002")
+		for _, follow := range []string{"by employee", "and for Charlie Michel?", "only sick leave", "and next year?"} {
+			if a, err := f.eng.AskAfter(context.Background(), who, follow, now, first.Query); err == nil {
+				t.Errorf("%q after a turnover rate answered %v", follow, a.Rows)
+			} else if errcode.From(err).Code == errcode.Internal {
+				t.Errorf("%q: %v", follow, err)
+			}
+		}
+		// an employee sees one record: refused as a right, not read wrongly
+		if _, err := f.ask(t, "acme-retail", "employee:E0045", "turnover rate this year"); !errcode.Is(err, errcode.PermissionDenied) {
+			t.Errorf("an employee's turnover rate: %v", err)
 		}
 	})
 }

@@ -2,6 +2,7 @@ package ask
 
 import (
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -52,6 +53,9 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 	if q.Kind == "shifts" && (m.Measures[q.Measure].Entity != "shifts" || m.Measures[q.Measure].Agg != "count" || len(q.Dimensions) > 0 || q.Having != nil ||
 		len(q.Aggs) > 0 || q.Share || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil || q.Relation != "" || q.Without || q.RankWithin != "" || q.Distinct != "" || len(q.Sort) > 0 || q.Offset > 0) {
 		return errcode.New(errcode.NotUnderstood, "A list of shifts shows each shift (day, times, hours, position, place); ask for a number or groups to compute anything")
+	}
+	if err := turnoverShape(q, m, scope); err != nil {
+		return err
 	}
 	if q.Measure != "" {
 		ms, ok := m.Measures[q.Measure]
@@ -380,4 +384,36 @@ func firstOf(vs []string) string {
 		return ""
 	}
 	return vs[0]
+}
+
+// turnoverShape: a turnover rate is of a group of people over one period
+// that has a headcount. Checked here, where every door's query passes (a
+// follow-up's "by employee" gave rates of 200 that the parser refuses).
+func turnoverShape(q *Query, m *semantic.Model, scope Scope) error {
+	if q.Measure != "turnover_rate" {
+		return nil
+	}
+	facts := func(f Filter) bool {
+		return f.Field == "absence_type" || f.Field == "status" || f.Field == "employee_id" || f.Field == "name" ||
+			f.Field == "first_name" || f.Field == "last_name" || f.Field == "start_time" || f.Field == "end_time" || f.Field == "shift_hours" || f.Field == "shift_break"
+	}
+	timeGroup := func(d string) bool { return d == "trend" || m.Dimensions[d].Time != "" }
+	switch {
+	case !scope.All && !scope.Subtree:
+		// an employee sees their own record: one person has no rate (a
+		// leaver's own was 200)
+		return errcode.New(errcode.PermissionDenied, "A turnover rate is of a group of people; you may see your own record only")
+	case q.Current:
+		// "of current employees": those here today have not left (it said 0)
+		return errcode.New(errcode.NotUnderstood, "scry takes a turnover rate of everyone employed during the period; people still here today have no leavers among them")
+	case slices.ContainsFunc(q.Filters, facts) || slices.ContainsFunc(q.ShareWhere, facts) || q.Self || slices.Contains(q.Dimensions, "employee") || q.Kind == "people":
+		return errcode.New(errcode.NotUnderstood, "scry gives a turnover rate for a group of people (a department, a position, a place, a contract) or everyone you may see, not for one person or people named by their shifts or absences")
+	case q.Time == nil:
+		return errcode.New(errcode.NotUnderstood, "scry takes a turnover rate over a period: name it (\"our turnover rate this year\")")
+	case slices.ContainsFunc(q.Dimensions, timeGroup):
+		return errcode.New(errcode.NotUnderstood, "scry takes a turnover rate over one period (\"turnover rate in 2025\"), not for each month or week of it; ask for each period on its own")
+	case len(q.Aggs) > 0 || q.Having != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil || q.Relation != "" || q.Share || q.PerPersonWeek || q.Without || q.RankWithin != "" || q.Distinct != "":
+		return errcode.New(errcode.NotUnderstood, "scry gives a turnover rate for everyone the question names, or for each group (\"turnover rate by department this year\"), not per person, as a share, or compared with a number")
+	}
+	return nil
 }

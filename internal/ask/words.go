@@ -277,7 +277,14 @@ func (st *parseState) keepName(text string, mn meaning) bool {
 func (st *parseState) prevWord(i int) string {
 	for k := i - 1; k >= 0; k-- {
 		switch st.toks[k] {
-		case "the", "of", "their", "its", "all", "our", "my", "different", "various", "distinct", "current", "existing":
+		case "my":
+			// "by my teachers": whose, as "by teachers"; "by my positions"
+			// stays a grouping of the asker's people
+			if k+1 != i || !st.isValueWord(i) {
+				return "my"
+			}
+			continue
+		case "the", "of", "their", "its", "all", "our", "different", "various", "distinct", "current", "existing":
 			// "for different jobs" groups; "how many different jobs" counts
 			if st.toks[k] == "different" || st.toks[k] == "various" || st.toks[k] == "distinct" {
 				j := k - 1
@@ -319,7 +326,11 @@ var aggregateWords = wordSet(`total average avg mean median number count sum amo
 func (st *parseState) usePrev(i int) {
 	for k := i - 1; k >= 0; k-- {
 		t := st.toks[k]
-		if groupWords[t] || t == "the" || t == "of" || t == "their" || t == "our" || t == "my" || t == "all" || t == "current" || t == "existing" || t == "for" || t == "in" || t == "broken" || t == "down" || t == "grouped" || t == "split" {
+		if t == "my" && k+1 == i && st.isValueWord(i) {
+			st.used[k] = true // "by my teachers"
+			continue
+		}
+		if groupWords[t] || t == "the" || t == "of" || t == "their" || t == "our" || t == "all" || t == "current" || t == "existing" || t == "for" || t == "in" || t == "broken" || t == "down" || t == "grouped" || t == "split" {
 			st.used[k] = true
 			if t == "for" || t == "in" || t == "broken" || t == "grouped" {
 				return
