@@ -772,8 +772,8 @@ func (st *parseState) decide() error {
 	// for each principal, is grouped by their manager the same way
 	reports := len(filterVals["position"]) == 1 && (strings.Contains(orig, " report ") || strings.Contains(orig, " subordinate ")) && counting ||
 		len(filterVals["position"]) == 1 && reEachOnesPeople.MatchString(strings.ToLower(st.question)) || // "each principal's staff", "how many staff does each principal have"
-		len(filterVals["position"]) == 1 && counting && measure == "headcount" && st.anyoneEach() // "how many employees per Restaurant Manager", as "… per manager"
-	if each := st.eachPosition; each != "" && len(filterVals["position"]) == 1 && st.anyoneEach() && st.perEvery(each) && counting {
+		len(filterVals["position"]) == 1 && measure == "headcount" && st.anyoneEach() // "how many employees per Restaurant Manager", "staff per store manager", as "… per manager"
+	if each := st.eachPosition; each != "" && len(filterVals["position"]) == 1 && st.anyoneEach() && st.perEvery(each) && st.toks[st.valueSpans[[2]string{"position", each}][0]-1] == "every" && counting {
 		// "how many employees do we have for every waiter": a ratio of
 		// everyone to a position, which scry does not take (it counted each
 		// waiter's people: none)
@@ -2518,14 +2518,14 @@ func (st *parseState) anyoneEach() bool {
 		return false
 	}
 	k := sp[0] - 1
-	if st.toks[k] == "every" && st.toks[k-1] == "for" {
+	if (st.toks[k] == "every" || st.toks[k] == "each") && st.toks[k-1] == "for" {
 		k--
 	}
 	// past "do we have", "are there" ("how many staff do we have per …")
 	for k > 1 && (st.toks[k-1] == "have" || st.toks[k-1] == "we" || st.toks[k-1] == "do" || st.toks[k-1] == "are" || st.toks[k-1] == "there" || st.toks[k-1] == "you") {
 		k--
 	}
-	return peopleNouns[singular(st.toks[k-1])]
+	return peopleNouns[singular(st.toks[k-1])] || st.toks[k-1] == "headcount"
 }
 
 func (st *parseState) positionBefore(each string) bool {

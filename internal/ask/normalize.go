@@ -830,7 +830,7 @@ var (
 	reHowLongAway = regexp.MustCompile(`\bhow long (was|were|has|have|had|is|am|are) (i|you|he|she|we|they|[a-z]+ [a-z]+)\s+(?:been\s+)?(off|absent|away|out sick|on (?:sick )?leave|on vacation|on holiday|sick)\b`)
 	// "how long was Adam Durand with us", "how long were you employed
 	// here": a stay, the tenure (it was read as an absence's length)
-	reHowLongStay = regexp.MustCompile(`\bhow long (was|were|is|are|has|have|had) (i|you|he|she|they|we|the [a-z]+|[a-z]+ [a-z]+|[a-z]+s)\s+(?:been\s+)?(?:with us|with the (?:company|firm|business|organi[sz]ation|district|school)|employed(?: here| with us| by us)?|here|on (?:the )?staff|on the payroll)\b`)
+	reHowLongStay = regexp.MustCompile(`\bhow long (was|were|is|are|has|have|had) (i|you|he|she|they|we|the [a-z]+ [a-z]+|the [a-z]+|[a-z]+ [a-z]+|[a-z]+s)\s+(?:been\s+)?(?:with us|with the (?:company|firm|business|organi[sz]ation|district|school)|employed(?: here| with us| by us)?|here|on (?:the )?staff|on the payroll)\b`)
 	reLengthWords = regexp.MustCompile(`\b(?:shifts?|breaks?|absences?|leaves?|average|typical|usual|the|a|an|each|every|our|their|its|this|that)\b`)
 )
 
@@ -858,8 +858,9 @@ func howLong(s string) string {
 		case m[1] == "were" || m[1] == "are" || m[1] == "have" || strings.HasSuffix(who, "s") && !strings.Contains(who, " "):
 			// "how long were the teachers with us": their average
 			return strings.Replace(s, m[0], " what is the average tenure of "+who+" ", 1)
-		case !reLengthWords.MatchString(m[2]):
-			return strings.Replace(s, m[0], " what is the tenure of "+m[2]+" ", 1)
+		case !reLengthWords.MatchString(who):
+			// "how long was Adam Durand with us", "… was the chef with us"
+			return strings.Replace(s, m[0], " what is the tenure of "+who+" ", 1)
 		}
 	}
 	if m := reHowLongAway.FindStringSubmatch(s); m != nil && !reLengthWords.MatchString(m[2]) {

@@ -102,6 +102,14 @@ func TestTenthRound(t *testing.T) {
 			// part ("who are older than 50"); "by my positions" is no asker's
 			// own record
 			{"acme-retail", "admin", "share of employees by department who are older than 50", "select count(distinct e.department) from employees e where " + active, ""},
+			// "staff per store manager" without "how many": her people (each
+			// holder was counted as 1)
+			{"acme-retail", "admin", "staff per store manager", "",
+				"select count(*) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where m.position = 'Store Manager' and " + active},
+			// "how long were the line cooks with us": their average tenure (an
+			// absence's average length was given)
+			{"bistro-group", "admin", "how long were the line cooks with us", "",
+				"select round(cast(avg(" + yearsBetween(d, "e.hire_date", typedDate(d, "2026-11-25")) + ") as numeric), 2) from employees e where e.position = 'Line Cook' and " + active},
 		}
 	}, []string{
 		"headcount by my positions",
