@@ -928,6 +928,9 @@ func (st *parseState) readPossessiveGroup() {
 			st.addCond(reportsTo(f))
 			return
 		}
+		if st.positionAt(k) {
+			continue // "Hugo Martin's store manager": a position, not his store (it listed every manager in his city)
+		}
 		a, an := st.attrAt(k)
 		if an == 0 {
 			// the model's words for a group: "school", "store", "site"
