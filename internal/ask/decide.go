@@ -1638,7 +1638,7 @@ func (st *parseState) decide() error {
 	}
 	// "older than the company average age", asked by a manager: the
 	// average scry computes is of the people the asker may see
-	if st.visible != nil && reCompanyAverage.MatchString(strings.ToLower(st.question)) {
+	if lower := strings.ToLower(st.question); st.visible != nil && reCompanyAverage.MatchString(lower) && (strings.Contains(lower, "average") || strings.Contains(lower, "mean")) {
 		st.refuse(notUnderstoodf("scry compares with the average of the people you may see, not of the whole company; ask \"older than the average age\" for your own scope"))
 		return nil
 	}

@@ -75,6 +75,10 @@ type Query struct {
 	// Distinct makes a number answer the count of different values of this
 	// dimension among the people matched ("how many different positions").
 	Distinct string `json:"distinct,omitempty"`
+	// Everyone says the question names the whole organisation ("in the
+	// whole company", "company-wide"): an asker who sees less is refused,
+	// not answered for their own team as if it were the company.
+	Everyone bool `json:"everyone,omitempty"`
 	// exact, set by the engine while it looks for ties at a limit, makes a
 	// ranked group answer carry its value unrounded as a last column, so
 	// that only values truly equal tie ("top 5 by average shift length"

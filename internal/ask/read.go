@@ -191,6 +191,7 @@ var (
 	reGrainAdj   = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
 	reDayNoYear  = regexp.MustCompile(`^(?:on|week of) (?:[a-z]+ )?\d{2}-\d{2}$|^on (?:[a-z]+ )?day \d{1,2}$`)
 	reByEveryone = rx(`by (?:everyone|everybody|all (?:staff|employee|people|worker))`)
+	reWholeOrg   = regexp.MustCompile(` (?:(?:in|across|throughout|for|of) (?:the |our )?(?:whole|entire) (?:company|district|organisation|organization|business|firm)|(?:company|organisation|organization|district)[- ]wide)\b`)
 	reAcrossOrg  = rx(`(?:across|throughout) (?:the |our )?(?:whole |entire )?(?:company|district|organisation|organization|business|firm|board)`)
 	// "how many vacation days does Emma have left", "holiday balance",
 	// "remaining leave": an allowance the data does not hold
@@ -361,6 +362,7 @@ func (st *parseState) readFlags() error {
 	// school" are the asker's team (their scope), not their own record
 	for st.take(reRequest) != nil {
 	}
+	st.q.Everyone = reWholeOrg.MatchString(" " + strings.ToLower(st.question) + " ") // as typed: "company-wide" is dropped from the words
 	for st.take(reAcrossOrg) != nil { // "across the district": everyone, as without it
 	}
 	for st.take(reDirectReport, 1) != nil { // "number of direct reports per manager": reports are direct

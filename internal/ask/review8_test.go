@@ -220,3 +220,20 @@ func TestTurnoverEveryDoor(t *testing.T) {
 		}
 	})
 }
+
+// TestWholeOrganisation: a question that names the whole organisation is
+// refused to an asker who sees less (a manager's "how many employees are
+// there in the whole company" gave her team's 94 as the company's).
+func TestWholeOrganisation(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "acme-retail")
+		for _, q := range []string{"how many employees are there in the whole company", "headcount company-wide", "total hours worked company-wide last month"} {
+			if a, err := f.ask(t, "acme-retail", "manager:E0002", q); !errcode.Is(err, errcode.PermissionDenied) {
+				t.Errorf("manager %q: %v %v, want permission_denied", q, a.Rows, err)
+			}
+			if _, err := f.ask(t, "acme-retail", "admin", q); err != nil {
+				t.Errorf("admin %q: %v", q, err)
+			}
+		}
+	})
+}

@@ -54,6 +54,11 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 		len(q.Aggs) > 0 || q.Share || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil || q.Relation != "" || q.Without || q.RankWithin != "" || q.Distinct != "" || len(q.Sort) > 0 || q.Offset > 0) {
 		return errcode.New(errcode.NotUnderstood, "A list of shifts shows each shift (day, times, hours, position, place); ask for a number or groups to compute anything")
 	}
+	if q.Everyone && !scope.All {
+		// "how many employees are there in the whole company", asked by a
+		// manager: their team's number would read as the company's
+		return errcode.New(errcode.PermissionDenied, "This asks about the whole organisation, and you may see your own team or record only; ask about your team (\"how many people are in my team\")")
+	}
 	if err := turnoverShape(q, m, scope); err != nil {
 		return err
 	}
