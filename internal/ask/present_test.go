@@ -58,7 +58,7 @@ func TestWordsNotCodes(t *testing.T) {
 func TestNumberFormats(t *testing.T) {
 	m := semantic.BuiltinHR()
 	en, de := message.NewPrinter(language.English), message.NewPrinter(language.German)
-	cols := []Column{{Name: "department"}, {Name: "hours_worked"}, {Name: "employees"}, {Name: "percent"}, {Name: "hourly_wage"}}
+	cols := []Column{{Name: "department"}, {Name: "hours_worked"}, {Name: "employees"}, {Name: "percent"}, {Name: "hourly_wage"}, {Name: "turnover_rate"}}
 	for _, tc := range []struct {
 		col  int
 		v    float64
@@ -67,6 +67,7 @@ func TestNumberFormats(t *testing.T) {
 	}{
 		{1, 1268.94, en, "1,268.9 h"}, {1, 1268.94, de, "1.268,9 h"}, {1, 7, en, "7.0 h"},
 		{2, 12345, en, "12,345"}, {3, 59.72, en, "59.7%"}, {4, 18.5, en, "18.50"},
+		{5, 7.46, en, "7.46%"}, // a rate, not a count (the page showed 7)
 	} {
 		if got := FormatOf(m, cols, tc.col).Number(tc.p, tc.v); got != tc.want {
 			t.Errorf("%s %v: %q, want %q", cols[tc.col].Name, tc.v, got, tc.want)
