@@ -363,7 +363,7 @@ func (st *parseState) readFlags() error {
 	for st.take(reRequest) != nil {
 	}
 	st.q.Everyone = reWholeOrg.MatchString(" " + strings.ToLower(st.question) + " ") // as typed: "company-wide" is dropped from the words
-	for st.take(reAcrossOrg) != nil { // "across the district": everyone, as without it
+	for st.take(reAcrossOrg) != nil {                                                // "across the district": everyone, as without it
 	}
 	for st.take(reDirectReport, 1) != nil { // "number of direct reports per manager": reports are direct
 	}
