@@ -700,6 +700,27 @@ func (b *builder) attrCond(f Filter, at attribute, alias string) string {
 			bounds = append(bounds, col+" <= "+b.typed("date", to))
 		}
 		return "(" + strings.Join(bounds, " and ") + ")"
+	case f.Op == "yearly":
+		// the date's day of the year falls in the period, in any year
+		// ("whose birthday is next week", "work anniversaries this month")
+		now, _ := time.Parse(day, b.now)
+		from, to, _ := resolveExpr(f.Values[0], now)
+		lo, err1 := time.Parse(day, from)
+		hi, err2 := time.Parse(day, to)
+		if err1 != nil || err2 != nil || hi.Sub(lo) >= 365*24*time.Hour {
+			return "(" + col + " is not null)" // a year or more, or open: every day of the year
+		}
+		md := b.d.MonthDay(col)
+		join := " and "
+		if from[5:] > to[5:] {
+			join = " or " // across the new year: late December or early January
+		}
+		cond := "(" + md + " >= " + b.arg(from[5:]) + join + md + " <= " + b.arg(to[5:]) + ")"
+		if f.Field == "hire_date" {
+			// an anniversary is a year on at least: hired before the period
+			cond = "(" + cond + " and " + col + " < " + b.typed("date", from) + ")"
+		}
+		return cond
 	case f.Op == "me":
 		return col + " = " + b.arg(b.scope.EmployeeID) // the asker's direct reports, or the asker (Validate: the asker is an employee)
 	case f.Op == "set":

@@ -95,6 +95,9 @@ func (st *parseState) decide() error {
 		// replaces is a guess; a guess read as the question is a wrong answer
 		return notUnderstoodf("scry cannot follow a correction inside a question (%q): ask again with only the words you meant", m[1])
 	}
+	if err := st.readYearly(); err != nil {
+		return err
+	}
 	if st.sinceInRole(orig) {
 		// "how long has Nora been store manager": the data holds each
 		// person's position today and their hire date, not when they
@@ -2477,6 +2480,31 @@ func wholeBefore(toks []string, at int) bool {
 		return false
 	}
 	return false
+}
+
+// readYearly reads a birthday or a work anniversary in a period ("whose
+// birthday is next week", "work anniversaries this month"): the people
+// whose date falls on a day of the period, in any year (both were
+// refused). The period is theirs, not the question's.
+func (st *parseState) readYearly() error {
+	at := slices.IndexFunc(st.toks, func(w string) bool { return w == "birthday" || w == "anniversary" || w == "anniversarie" })
+	if at < 0 || st.used[at] {
+		return nil
+	}
+	if st.q.Time == nil || st.q.Time.Expr == "" || strings.Contains(st.q.Time.Expr, " vs ") {
+		return notUnderstoodf("scry reads birthdays and work anniversaries in a period: name one (\"whose birthday is next week\", \"work anniversaries this month\")")
+	}
+	field := "birth_date"
+	if st.toks[at] != "birthday" {
+		field = "hire_date"
+		if at > 0 && (st.toks[at-1] == "work" || st.toks[at-1] == "job" || st.toks[at-1] == "service" || st.toks[at-1] == "hire" || st.toks[at-1] == "hiring") {
+			st.used[at-1] = true
+		}
+	}
+	st.used[at] = true
+	st.addCond(Filter{Field: field, Op: "yearly", Values: []string{st.q.Time.Expr}})
+	st.q.Time = nil
+	return nil
 }
 
 // possessorOf is the index in q's filters of the one person named right

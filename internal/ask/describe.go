@@ -63,6 +63,9 @@ func (f Filter) Describe() string {
 		return notIf(f.Negate, "") + field + " up to today"
 	case f.Op == "during":
 		return notIf(f.Negate, "") + field + " within " + strings.TrimPrefix(f.Values[0], "year ")
+	case f.Op == "yearly":
+		what := map[bool]string{true: "birthday", false: "work anniversary"}[f.Field == "birth_date"]
+		return notIf(f.Negate, "") + what + " within " + (&TimeRange{Expr: f.Values[0]}).Words()
 	case f.Op == "under":
 		return notIf(f.Negate, "") + "below " + f.Ref.describeWho() + " in the reporting tree, at any depth"
 	case f.Ref != nil && f.Ref.Of == "manager" && f.Op == "":

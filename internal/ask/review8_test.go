@@ -113,8 +113,17 @@ func TestTenthRound(t *testing.T) {
 			// "Hugo Martin's store manager" is a position, not his store (every
 			// manager in his city was listed)
 			{"acme-retail", "admin", "who is Hugo Martin's store manager", "select 1", ""},
+			// birthdays and work anniversaries in a period (refused): the day
+			// of the year, in any year; a period across the new year wraps
+			{"maple-district", "admin", "whose birthday is next week?",
+				"select count(*) from employees e where " + monthDay(d, "e.birth_date") + " between '11-30' and '12-06' and " + active, ""},
+			{"maple-district", "admin", "whose birthday is between December 28 and January 3",
+				"select count(*) from employees e where (" + monthDay(d, "e.birth_date") + " >= '12-28' or " + monthDay(d, "e.birth_date") + " <= '01-03') and " + active, ""},
+			{"acme-retail", "admin", "how many work anniversaries this month", "",
+				"select count(*) from employees e where " + monthDay(d, "e.hire_date") + " between '11-01' and '11-25' and e.hire_date < '2026-11-01' and " + active},
 		}
 	}, []string{
+		"whose birthday is it",
 		"headcount by my positions",
 		"list the teacher's principal",
 		"what is the hourly wage of Nathan Legrand's principal",
@@ -236,4 +245,12 @@ func TestWholeOrganisation(t *testing.T) {
 			}
 		}
 	})
+}
+
+// monthDay is the SQL of date column col's 'MM-DD' in dialect d.
+func monthDay(d store.Dialect, col string) string {
+	if d == store.Postgres {
+		return "to_char(" + col + ", 'MM-DD')"
+	}
+	return "strftime('%m-%d', " + col + ")"
 }

@@ -199,7 +199,7 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 }
 
 var aggNames = map[string]bool{"avg": true, "min": true, "max": true, "sum": true, "median": true}
-var attrOps = map[string]bool{"": true, ">": true, ">=": true, "<": true, "<=": true, "=": true, "starts": true, "ends": true, "contains": true, "set": true, "under": true, "during": true, "me": true}
+var attrOps = map[string]bool{"": true, ">": true, ">=": true, "<": true, "<=": true, "=": true, "starts": true, "ends": true, "contains": true, "set": true, "under": true, "during": true, "yearly": true, "me": true}
 
 // validFilter checks a filter and what it nests (alternatives, a computed
 // value), denying anything not known.
@@ -267,9 +267,9 @@ func validFilter(f Filter, depth int) error {
 				return err
 			}
 		}
-	case f.Op == "during":
+	case f.Op == "during" || f.Op == "yearly":
 		if at.typ != "date" || f.Ref != nil || len(f.Values) != 1 {
-			return errcode.New(errcode.NotUnderstood, "\"during\" takes a date field and one period")
+			return errcode.New(errcode.NotUnderstood, "%q takes a date field and one period", f.Op)
 		}
 		if _, _, err := resolveExpr(f.Values[0], time.Now()); err != nil {
 			return errcode.New(errcode.NotUnderstood, "%q is not a period scry knows", f.Values[0])

@@ -88,6 +88,15 @@ func (d Dialect) Age(now, born string) string {
 	return "(cast(strftime('%Y', " + now + ") as integer) - cast(strftime('%Y', " + born + ") as integer) - (strftime('%m-%d', " + now + ") < strftime('%m-%d', " + born + ")))"
 }
 
+// MonthDay is date column col's month and day, 'MM-DD': the same day of
+// any year (birthdays, work anniversaries).
+func (d Dialect) MonthDay(col string) string {
+	if d == Postgres {
+		return "to_char(" + col + ", 'MM-DD')"
+	}
+	return "strftime('%m-%d', " + col + ")"
+}
+
 // Years is the fractional years from date column since to the date
 // parameter now ($n).
 func (d Dialect) Years(now, since string) string {
