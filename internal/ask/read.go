@@ -176,7 +176,7 @@ var (
 	reWeekly     = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
 	rePerPerson  = regexp.MustCompile(` per (employee|person|head|worker|staff member|team member)\b`)
 	// "how many employees have my weekly hours": others like the asker
-	reLikeMine   = regexp.MustCompile(` (?:have|has|on|with|earn|earns|are|is|at|share) my `)
+	reLikeMine   = regexp.MustCompile(` (?:have|has|on|with|earn|earns|at|share|(?:people|employee|staff|who|that|many|anyone|anybody) (?:are|is)) my `)
 	reSelfAttr   = regexp.MustCompile(` my (?:own )?(?:total )?(?:weekly (?:contracted |contract )?hour|contracted (?:weekly )?hour|contract (?:weekly )?hour|working hour per week|hour per week|years? of service|length of service|tenure|seniority|age|hourly wage|wage|salary|birthday|birth date|hire date|start date)s?\b| (?:years? of service|tenure|seniority) (?:do|have) i\b`)
 	reSelf       = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department|tenure|seniority|years of service|birthday|birth date|date of birth|hire date|start date|weekly hours|contracted hours)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
 	reDeptMgr    = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
@@ -386,7 +386,13 @@ func (st *parseState) readFlags() error {
 	// whose words an earlier reading may have taken (a manager got the
 	// team's sum)
 	all := " " + strings.Join(st.toks, " ") + " "
-	st.q.Self = !team && (reSelf.MatchString(st.text()) || st.mine || reSelfAttr.MatchString(all) && !reLikeMine.MatchString(all))
+	if reSelfAttr.MatchString(all) && reLikeMine.MatchString(all) {
+		// "how many employees have my weekly hours": people compared with
+		// the asker's own number, which scry does not read (it gave the
+		// team's sum of weekly hours)
+		return notUnderstoodf("scry does not compare people with your own number; ask for it (\"my weekly hours\"), then for the people with that value (\"employees with 40 weekly hours\")")
+	}
+	st.q.Self = !team && (reSelf.MatchString(st.text()) || st.mine || reSelfAttr.MatchString(all))
 	// "list the receptionists with the number of shifts each worked": a
 	// number beside each person, not one number of them all
 	if m, next := st.peekNext(reNumberBeside); m != nil {

@@ -124,6 +124,7 @@ func TestTenthRound(t *testing.T) {
 		}
 	}, []string{
 		"whose birthday is it",
+		"how many employees have my weekly hours",
 		"headcount by my positions",
 		"list the teacher's principal",
 		"what is the hourly wage of Nathan Legrand's principal",
