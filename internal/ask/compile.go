@@ -1055,6 +1055,12 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		label = "average_weekly_" + label
 	}
 	sel = append(sel, "round("+d.Numeric(meas)+", 2) as v")
+	// the unrounded value after the columns: the engine cuts at the limit
+	// by it and drops it
+	exact := q.exact && len(groups) > 0 && len(timeCols) == 0 && len(q.Aggs) <= 1 && !q.Share
+	if exact {
+		sel = append(sel, d.Numeric(meas)+" as vexact")
+	}
 	if q.Distinct != "" {
 		label = "different_" + q.Distinct
 	}
@@ -1066,6 +1072,9 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 	}
 	if len(q.Aggs) == 0 {
 		cols = append(cols, Column{Name: label, Type: "number"})
+	}
+	if exact {
+		cols = append(cols, Column{Name: "vexact", Type: "exact"})
 	}
 	if q.Share {
 		sel = append(sel, "round("+d.Numeric("100.0 * "+meas+" / sum("+meas+") over ()")+", 2) as share")
@@ -1088,11 +1097,7 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 	if len(groups) > 0 {
 		var order []string
 		ranked := "v"
-		if q.exact && len(timeCols) == 0 && len(q.Aggs) <= 1 && !q.Share {
-			// the unrounded value after the columns: the engine cuts at the
-			// limit by it and drops it
-			sql = strings.Replace(sql, " as v from ", " as v, "+d.Numeric(meas)+" as vexact from ", 1)
-			cols = append(cols, Column{Name: "vexact", Type: "exact"})
+		if exact {
 			ranked = "vexact"
 		}
 		nulls := ""
