@@ -309,7 +309,7 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 			ans.Rows = ans.Rows[:rowCap]
 			ans.Notes = append(ans.Notes, fmt.Sprintf("Only the first %d rows are shown; narrow the question to see the rest.", rowCap))
 		}
-		ans.Chart = ChooseChart(q, e.Model, ans.Columns, ans.Rows)
+		ChooseChart(q, e.Model, ans)
 		ans.Explain = &Explain{Engine: engine, Range: q.Time.Describe(), Scope: scope.Describe(), SQL: c.SQL, Args: c.Args}
 		return nil
 	})
@@ -554,7 +554,7 @@ func (e *Engine) headcountOn(ctx context.Context, tx *store.Tx, version int64, q
 	}
 	ans.Columns = []Column{{Name: g, Type: "string"}, c.Columns[0]}
 	ans.Notes = append(ans.Notes, fmt.Sprintf("Each %s's headcount is taken on its last day; only whole %ss up to today are shown.", g, g))
-	ans.Chart = ChooseChart(q, e.Model, ans.Columns, ans.Rows)
+	ChooseChart(q, e.Model, ans)
 	ans.Explain = &Explain{Engine: engine, Range: q.Time.Describe(), Scope: scope.Describe(), SQL: c.SQL, Args: c.Args}
 	return nil
 }
@@ -950,8 +950,37 @@ func jsonValue(v any, typ string) any {
 	return v
 }
 
-// ChooseChart picks the chart that fits the answer (the Ask issue's rules).
-func ChooseChart(q *Query, m *semantic.Model, cols []Column, rows [][]any) *Chart {
+// ChooseChart picks the chart that fits the answer (the Ask issue's rules),
+// or the one the asker named when it suits the answer too; when it does
+// not, the answer says why and keeps the one that fits (a trend drawn as a
+// pie would read as parts of a whole).
+func ChooseChart(q *Query, m *semantic.Model, ans *Answer) {
+	c := fittingChart(q, m, ans.Rows)
+	want := q.Chart
+	switch {
+	case want == "" || want == c.Type || len(ans.Rows) == 0:
+	case want == ChartTable || slices.Contains(ChartKinds(q, m, ans.Columns, ans.Rows, c.Type), want):
+		c.Type = want
+	default:
+		shown := "drawn as a " + string(c.Type) + " chart"
+		if c.Type == ChartTable {
+			shown = "shown as a table"
+		}
+		ans.Notes = append(ans.Notes, fmt.Sprintf("You asked for a %s chart, but %s; the answer is %s.", want, chartNeeds[want], shown))
+	}
+	ans.Chart = c
+}
+
+// chartNeeds says what answer each chart draws.
+var chartNeeds = map[ChartKind]string{
+	ChartPie:     "a pie shows the parts of one whole (one grouping, at most 8 groups, of a measure that adds up)",
+	ChartLine:    "a line shows one measure over time (by day, week, month, quarter or year)",
+	ChartBar:     "bars compare the groups of one grouping",
+	ChartHeatmap: "a heatmap shows a measure by weekday and hour",
+	ChartNumber:  "this answer is more than one number",
+}
+
+func fittingChart(q *Query, m *semantic.Model, rows [][]any) *Chart {
 	title := chartTitle(q, m)
 	timeDim, weekday, hour := false, false, false
 	for _, d := range q.Dimensions {
@@ -985,6 +1014,33 @@ func ChooseChart(q *Query, m *semantic.Model, cols []Column, rows [][]any) *Char
 		return &Chart{Type: ChartBar, Title: title}
 	}
 	return &Chart{Type: ChartTable, Title: title}
+}
+
+// ChartKinds lists the chart types that suit an answer, its own first: a
+// time series is also a bar chart; parts of a whole are also a pie, and a
+// pie also bars.
+func ChartKinds(q *Query, m *semantic.Model, cols []Column, rows [][]any, own ChartKind) []ChartKind {
+	if len(rows) < 2 {
+		return nil
+	}
+	dims := 0
+	if q != nil {
+		dims = len(q.Dimensions)
+	}
+	value := false
+	for i := dims; i < len(cols); i++ {
+		value = value || cols[i].Type == "number"
+	}
+	parts := Additive(m, q) && len(rows) <= 8 && value
+	switch {
+	case own == ChartLine && dims == 1:
+		return []ChartKind{ChartLine, ChartBar}
+	case own == ChartBar && dims == 1 && parts:
+		return []ChartKind{ChartBar, ChartPie}
+	case own == ChartPie:
+		return []ChartKind{ChartPie, ChartBar}
+	}
+	return []ChartKind{own}
 }
 
 func chartTitle(q *Query, m *semantic.Model) string {

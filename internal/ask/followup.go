@@ -9,7 +9,7 @@ import (
 // Follow-up questions ("what about last year?", "and for Kiel?", "only
 // part-timers", "by position instead") change the previous structured
 // query: a period replaces its period, a value replaces the values of the
-// same field, a grouping its grouping, a measure its measure. Every word of
+// same field, a grouping its grouping, a measure its measure, a chart its chart. Every word of
 // the follow-up must still be read.
 
 var reFollowUp = rx(`(?:and |but |ok |okay |now )?(?:what about|how about|what of|and for|and in|and at|same for|same but|same with|the same for|only|just|and|but|instead|now|then|for|in)`)
@@ -62,7 +62,7 @@ func (p *Parser) Refine(question string, prev *Query, visible map[string]bool) (
 	for st.take(reFollowUp) != nil {
 	}
 	for _, step := range []func(*parseState) error{
-		(*parseState).readDomain, (*parseState).readPersonDates, (*parseState).readTime, (*parseState).readDays, (*parseState).readClock,
+		(*parseState).readChart, (*parseState).readDomain, (*parseState).readPersonDates, (*parseState).readTime, (*parseState).readDays, (*parseState).readClock,
 		(*parseState).readReporting, (*parseState).readComparisons, (*parseState).readNamed, (*parseState).readNamePatterns,
 		(*parseState).readAttrConditions, (*parseState).readHaving, (*parseState).readExtremes, (*parseState).readOrder,
 		(*parseState).readFlags, (*parseState).readWords,
@@ -102,6 +102,9 @@ func (p *Parser) Refine(question string, prev *Query, visible map[string]bool) (
 		if m != "headcount" && m != q.Measure {
 			q.Measure, changed = m, true
 		}
+	}
+	if st.q.Chart != "" {
+		q.Chart, changed = st.q.Chart, true // "as a pie chart"
 	}
 	if st.q.Order != "" || st.q.Limit > 0 {
 		// "what about the top 5?" after "the second most": a new ranking

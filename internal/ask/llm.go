@@ -121,6 +121,7 @@ func QuerySchema(m *semantic.Model) map[string]any {
 			"count_of":    cond,
 			"having_of":   map[string]any{"type": "string", "enum": []string{"", "headcount"}},
 			"distinct":    map[string]any{"type": "string", "enum": dims},
+			"chart":       map[string]any{"type": "string", "enum": []string{"number", "bar", "line", "pie", "heatmap", "table"}},
 		},
 	}
 }

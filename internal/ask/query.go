@@ -79,6 +79,10 @@ type Query struct {
 	// whole company", "company-wide"): an asker who sees less is refused,
 	// not answered for their own team as if it were the company.
 	Everyone bool `json:"everyone,omitempty"`
+	// Chart is the chart the asker named ("as a pie chart"): drawn when it
+	// suits the answer's shape, else the one that suits, with a note saying
+	// why (a trend is not a pie).
+	Chart ChartKind `json:"chart,omitempty"`
 	// exact, set by the engine while it looks for ties at a limit, makes a
 	// ranked group answer carry its value unrounded as a last column, so
 	// that only values truly equal tie ("top 5 by average shift length"

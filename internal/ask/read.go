@@ -25,6 +25,7 @@ func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, err
 	st := &parseState{p: p, question: question, toks: toks, words: words, used: make([]bool, len(toks)), q: &Query{},
 		filterVals: map[string][]string{}, negated: map[string]bool{}, visible: visible}
 	for _, step := range []func(*parseState) error{
+		(*parseState).readChart,
 		(*parseState).readDomain,
 		(*parseState).readUnit,
 		(*parseState).readWhen,
@@ -53,6 +54,39 @@ func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, err
 		}
 	}
 	return st.q, nil
+}
+
+// The chart an asker names ("as a pie chart", "plot …", "graph of …",
+// "in a table"): a kind of drawing, never a measure or a condition. A type
+// word is read only before a chart's noun ("line chart", never "line
+// cooks"), except the words that are charts on their own (heatmap,
+// histogram). A generic "chart of"/"plot" asks for the chart that suits.
+var (
+	reChartThis   = `(?:(?:show|draw|display|make|put|present|give|render|plot|chart|graph|visuali[sz]e)(?: me| u)?(?: it| this| that| them| these| those| the result| the answer| the data)? )?(?:(?:as|in|into|on|using|with|via) )?(?:(?:a|an|the) )?`
+	reChartTyped  = rx(reChartThis + `(?:(pie|donut|doughnut|bar|column|line|area) (?:chart|graph|plot|diagram)|(heatmap|heat map|histogram))(?: of| showing| for)?`)
+	reChartTable  = rx(`(?:(?:show|display|give|put|present)(?: me| u)?(?: it| this| that| them| these| those)? )?(?:as|in|into) (?:a |an )?(table|pivot table|pivot|tabular form|table form|grid|spreadsheet)`)
+	reChartNoun   = rx(reChartThis + `(?:chart|graph|plot|diagram|visual|visualization|visualisation)(?: of| showing| for)?`)
+	reChartVerb   = rx(`(?:(?:can|could|would|will) you |please )?(plot|chart|graph|visuali[sz]e|draw|pivot|tabulate)(?: me| u)?(?: out)?`)
+	chartTypeWord = map[string]ChartKind{"pie": ChartPie, "donut": ChartPie, "doughnut": ChartPie, "bar": ChartBar, "column": ChartBar,
+		"histogram": ChartBar, "line": ChartLine, "area": ChartLine, "heatmap": ChartHeatmap, "heat map": ChartHeatmap}
+)
+
+// readChart reads the chart asked for into q.Chart (ChooseChart draws it
+// when it suits the answer, and says why not when it does not).
+func (st *parseState) readChart() error {
+	for {
+		if m := st.take(reChartTyped); m != nil {
+			st.q.Chart = chartTypeWord[m[1]+m[2]]
+			continue
+		}
+		if m := st.take(reChartTable); m != nil {
+			st.q.Chart = ChartTable
+			continue
+		}
+		if st.take(reChartNoun) == nil && st.take(reChartVerb) == nil {
+			return nil
+		}
+	}
 }
 
 // reUnit: the unit an answer is asked in ("average tenure, in days",

@@ -54,6 +54,11 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 		len(q.Aggs) > 0 || q.Share || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil || q.Relation != "" || q.Without || q.RankWithin != "" || q.Distinct != "" || len(q.Sort) > 0 || q.Offset > 0) {
 		return errcode.New(errcode.NotUnderstood, "A list of shifts shows each shift (day, times, hours, position, place); ask for a number or groups to compute anything")
 	}
+	switch q.Chart {
+	case "", ChartNumber, ChartBar, ChartLine, ChartPie, ChartHeatmap, ChartTable:
+	default:
+		return errcode.New(errcode.NotUnderstood, "%q is not a chart scry draws (number, bar, line, pie, heatmap or table)", q.Chart)
+	}
 	if q.Everyone && !scope.All {
 		// "how many employees are there in the whole company", asked by a
 		// manager: their team's number would read as the company's

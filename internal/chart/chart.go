@@ -82,25 +82,13 @@ func (o Options) defaults() Options {
 	return o
 }
 
-// Kinds lists the chart types that suit the answer, its own first: a time
-// series is also a bar chart; parts of a whole are also a pie, and a pie
-// also bars.
+// Kinds lists the chart types that suit the answer, its own first
+// (ask.ChartKinds).
 func Kinds(a *ask.Answer, m *semantic.Model) []ask.ChartKind {
-	if a.Chart == nil || a.Error != nil || len(a.Rows) < 2 {
+	if a.Chart == nil || a.Error != nil {
 		return nil
 	}
-	s := shapeOf(a)
-	kind := a.Chart.Type
-	parts := ask.Additive(m, a.Query) && len(a.Rows) <= 8 && s.value >= 0
-	switch {
-	case kind == ask.ChartLine && len(s.dims) == 1:
-		return []ask.ChartKind{ask.ChartLine, ask.ChartBar}
-	case kind == ask.ChartBar && len(s.dims) == 1 && parts:
-		return []ask.ChartKind{ask.ChartBar, ask.ChartPie}
-	case kind == ask.ChartPie:
-		return []ask.ChartKind{ask.ChartPie, ask.ChartBar}
-	}
-	return []ask.ChartKind{kind}
+	return ask.ChartKinds(a.Query, m, a.Columns, a.Rows, a.Chart.Type)
 }
 
 // shape tells which answer columns are labels and which is the value.

@@ -94,6 +94,13 @@ func TestBrowserAnswersInWords(t *testing.T) {
 		t.Error("the line chart is still shown after choosing bars")
 	}
 
+	// A chart named in the question is the one shown first, with the others
+	// that suit still offered.
+	run(asked("Headcount by contract type as a pie chart"), waitFor(`!!document.querySelector('.chart .view[data-kind=pie]')`), shot("words-03b-asked-pie-1366"))
+	if hidden := eval[bool](t, ctx, `document.querySelector('.chart .view[data-kind=pie]').hidden || !document.querySelector('.chart .view[data-kind=bar]')`); hidden {
+		t.Error("the pie asked for is not shown first, or bars are not offered beside it")
+	}
+
 	// One row is a sentence; a refusal has a headline; a heatmap names every day and hour.
 	// (September: in October two people tie at the top, and both are listed)
 	run(asked("Who worked the most hours in September"), shot("words-04-one-row-1366"), phone, shot("words-04-one-row-375"), wide)
