@@ -82,6 +82,9 @@ func atLeastOne(c *Condition) bool {
 
 // reHireWords speak of hiring or leaving, by whose dates people's own
 // numbers may be grouped ("average age by hire year").
+// reAmountOfTime asks for an amount of time ("how many hours", "how much").
+var reAmountOfTime = regexp.MustCompile(` how (?:many (?:hour|minute)|much)\b`)
+
 var reHireWords = regexp.MustCompile(` (?:hire|hired|hiring|joined|joiner|starter|recruited|recruit|leaver|left|start date|joining date|hire date)\b`)
 
 // decide turns what the words said into the query: the measure, groups,
@@ -137,6 +140,9 @@ func (st *parseState) decide() error {
 		// department the same, which no measure here does
 		return notUnderstoodf("scry does not take an average of averages; ask for the averages by group (\"average hourly wage by department\") or the overall average")
 	}
+	if err := st.partValueOfOtherGroup(); err != nil {
+		return err
+	}
 	counting, average, share, most, least := st.counting, st.average, st.share, st.most, st.least
 	people := st.people
 	// "headcount per department, everyone except Retail": "everyone" is
@@ -178,6 +184,12 @@ func (st *parseState) decide() error {
 	working := q.Time != nil && (reWorking.MatchString(orig) && strings.Contains(orig, " work") || reRostered.MatchString(orig) && !reTimeOff.MatchString(orig)) ||
 		q.Time != nil && st.timeSpan[0] > 0 && st.toks[st.timeSpan[0]-1] == "on" && filterVals["absence_type"] == nil // "who's on tomorrow"
 	if !people && !counting && working && (st.whichPosition() || st.namesPeopleFirst()) {
+		people = true
+	}
+	// "teachers starting before 7:30 on Monday": the people whose shifts
+	// start then, not the number of those shifts
+	clocked := slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "start_time" || f.Field == "end_time" })
+	if !people && !counting && !average && !share && !most && !least && clocked && st.namesPeopleFirst() {
 		people = true
 	}
 	// "which drivers had shifts last week", "which cashiers had an
@@ -238,6 +250,11 @@ func (st *parseState) decide() error {
 		// a month it could be the month's total against 4.4 weeks or any week
 		// over, which answer differently
 		measure = "overtime"
+		if reAmountOfTime.MatchString(orig) {
+			// "how many hours did I work beyond my contract": the hours
+			// beyond are the overtime itself, not who has some (it gave 1)
+			q.Having = nil
+		}
 		if q.Time == nil || !reOneWeek.MatchString(q.Time.Expr) {
 			st.refuse(notUnderstoodf("scry compares hours with a weekly contract one week at a time: ask for one week (\"last week\"), or for overtime over a longer period (\"overtime hours per person last month\")"))
 		}
@@ -293,6 +310,16 @@ func (st *parseState) decide() error {
 	// by people on sick leave") they are those people's hours
 	if hasAbsence && (measure == "hours_worked" || measure == "planned_hours" || measure == "overtime") && !reWorkVerb.MatchString(orig) && !q.Without {
 		return notUnderstoodf("scry counts absences in days and in cases, not in hours: ask for the days (\"sick days last year\") or the number of absences")
+	}
+	if hasAbsence && measure == "labor_cost" && !reWorkVerb.MatchString(orig) && !q.Without {
+		// "what did sick leave cost us in wages": the data holds no pay for
+		// absences (it was the labour cost of the hours those people worked)
+		return notUnderstoodf("scry's labour cost is hours worked times the hourly wage; the data holds no pay for absences: ask for the days (\"sick days this year\"), or the labour cost of the hours worked by people with an absence")
+	}
+	if hasMeasureWord("hourly_wage") && measure != "hourly_wage" && measure != "labor_cost" && measure != "" {
+		// "overtime pay": a pay of hours the data has no rule for (it gave
+		// the overtime hours); the wage word is left out of no answer
+		return notUnderstoodf("scry has hourly wages and labour cost (hours worked times the hourly wage), not a pay of %s: ask for one of those, or for the %s itself", measureWords(st.p.model, measure), measureWords(st.p.model, measure))
 	}
 	if reManagerInTheirGroup.MatchString(strings.ToLower(st.question)) {
 		// "which manager had the most sick days in their department": the
@@ -465,7 +492,9 @@ func (st *parseState) decide() error {
 		st.take(reEachOfThem)
 	}
 	// "how many different cities", "how many jobs are there"
-	if counting && measure == "" && !st.countsPeople() {
+	// ("headcount of the Sales department" is a department's people, not
+	// how many departments there are)
+	if counting && measure == "" && !st.countsPeople() && !slices.Contains(st.toks, "headcount") && !strings.Contains(orig, " head count ") {
 		for _, it := range st.items {
 			if st.used[it.pos] {
 				continue
@@ -2592,4 +2621,41 @@ func (st *parseState) valuesTogether(f string) bool {
 		spans[0], spans[1] = spans[1], spans[0]
 	}
 	return spans[1][0] == spans[0][1]+1 && st.toks[spans[0][1]] == "and"
+}
+
+// partValueOfOtherGroup refuses a word that is part of one group's name
+// and stands before another kind of group ("the Sales department": "Sales"
+// is part of the position Sales Associate, and acme-retail has no Sales
+// department). Read as the position, it gave the sales associates grouped
+// by department; the asker meant a department that does not exist.
+func (st *parseState) partValueOfOtherGroup() error {
+	for _, it := range st.items {
+		next := it.pos + it.n
+		if next >= len(st.toks) {
+			continue
+		}
+		noun := ""
+		for _, mn := range st.p.phrases[st.toks[next]] {
+			if mn.kind == "dim" && (mn.name == "department" || mn.name == "position" || mn.name == "location") {
+				noun = mn.name
+			}
+		}
+		if noun == "" {
+			continue
+		}
+		var part *meaning
+		for i, mn := range it.meanings {
+			if mn.kind != "value" || mn.name == noun {
+				part = nil
+				break
+			}
+			if len(strings.Fields(mn.value)) > it.n {
+				part = &it.meanings[i]
+			}
+		}
+		if part != nil {
+			return notUnderstoodf("scry knows no %s named %q (%q is part of the %s %s): name a %s scry knows, or ask about the %s %s", noun, st.words[it.pos], st.words[it.pos], part.name, part.value, noun, part.value, part.name)
+		}
+	}
+	return nil
 }

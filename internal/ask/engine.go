@@ -215,6 +215,9 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		} else if note != "" {
 			ans.Notes = append(ans.Notes, note)
 		}
+		if err := e.outsideTheData(ctx, tx, q, now); err != nil {
+			return err
+		}
 		if headcountSeries(q, e.Model) {
 			return e.headcountOn(ctx, tx, version, q, who, scope, now, rowCap, engine, ans)
 		}
@@ -556,6 +559,85 @@ func (e *Engine) headcountOn(ctx context.Context, tx *store.Tx, version int64, q
 	ans.Notes = append(ans.Notes, fmt.Sprintf("Each %s's headcount is taken on its last day; only whole %ss up to today are shown.", g, g))
 	ChooseChart(q, e.Model, ans)
 	ans.Explain = &Explain{Engine: engine, Range: q.Time.Describe(), Scope: scope.Describe(), SQL: c.SQL, Args: c.Args}
+	return nil
+}
+
+// outsideTheData refuses a period the data cannot speak of, where the
+// query would answer a certain 0 or today's figure as a fact: planned
+// shifts of a period that is over ("how many hours am I down for from Dec 1
+// to Dec 11", read as last December: every past shift is worked or not,
+// none planned), shifts or absences after the last the data holds ("how
+// many people will be working on New Year's Eve 2027": 0), and a headcount
+// still to come ("what will our headcount be at the end of 2027": today's
+// staff, as if no one would join or leave).
+func (e *Engine) outsideTheData(ctx context.Context, tx *store.Tx, q *Query, now time.Time) error {
+	if q.Time == nil || q.Time.Resolve(now) != nil || q.Time.From == "" {
+		return nil // prepare reports a period it cannot resolve
+	}
+	today := now.Format(day)
+	planned := q.Measure == "planned_hours" || slices.ContainsFunc(q.Filters, func(f Filter) bool {
+		return f.Field == "status" && !f.Negate && slices.Equal(f.Values, []string{"planned"})
+	})
+	if planned && q.Time.To != "" && q.Time.To < today {
+		// "my planned hours in December" in November: the coming one, as
+		// a day is ("on December 7"); a period with its year stays
+		if coming := comingPeriod(q.Time); coming != nil && coming.Resolve(now) == nil {
+			q.Time = coming
+		} else {
+			return notUnderstoodf("%s is over, and a shift that is over was worked or not, never planned: ask for the hours worked then", SpanWords(q.Time.From, q.Time.To))
+		}
+	}
+	if q.Time.From <= today {
+		return nil
+	}
+	var tables []string
+	switch e.Model.Measures[q.Measure].Entity {
+	case "shifts":
+		tables = []string{"shifts"}
+	case "absences":
+		tables = []string{"absences"}
+	case "employees":
+		// a headcount, hires or leavers to come are known from dates
+		// already set, as far ahead as the data looks
+		tables = []string{"shifts", "absences"}
+	default:
+		return nil
+	}
+	last := ""
+	for _, t := range tables {
+		col := map[string]string{"shifts": "date", "absences": "end_date"}[t]
+		var l sql.NullString
+		if err := tx.QueryRowContext(ctx, "select cast(max("+col+") as text) from "+t+" where tenant_id = $1", tx.TenantID).Scan(&l); err != nil {
+			return store.Err(err, "last date of "+t)
+		}
+		last = max(last, l.String)
+	}
+	if q.Time.From > last {
+		span := SpanWords(q.Time.From, q.Time.To)
+		if last == "" {
+			return notUnderstoodf("The data holds nothing after today; %s is to come, so scry cannot say", span)
+		}
+		t, _ := time.Parse(day, last)
+		what := map[string]string{"shifts": "shifts", "absences": "absences", "employees": "planned shifts and booked absences"}[e.Model.Measures[q.Measure].Entity]
+		return notUnderstoodf("The data holds %s up to %s; %s is after that, so scry cannot say (it does not forecast)", what, t.Format("2 Jan 2006"), span)
+	}
+	return nil
+}
+
+// comingPeriod is the next occurrence of a month or of days named without
+// a year ("December", "from Dec 1 to Dec 11"), or nil.
+func comingPeriod(tr *TimeRange) *TimeRange {
+	from, err := time.Parse(day, tr.From)
+	if err != nil {
+		return nil
+	}
+	next := from.AddDate(1, 0, 0).Year()
+	if m := reMonth.FindStringSubmatch(tr.Expr); m != nil && m[2] == "" {
+		return &TimeRange{Expr: fmt.Sprintf("month %d-%02d", next, atoi(m[1]))}
+	}
+	if m := reBetwMD.FindStringSubmatch(tr.Expr); m != nil && tr.From[:4] == tr.To[:4] {
+		return &TimeRange{Expr: fmt.Sprintf("between %d-%s-%s and %d-%s-%s", next, m[1], m[2], next, m[3], m[4])}
+	}
 	return nil
 }
 

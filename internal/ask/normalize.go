@@ -386,6 +386,12 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(?:pay|paid|spend|spent|paying|spending)\s+(?:out\s+)?(?:in|on|for)\s+(?:wages|salaries|salary|pay)\b`), " labor cost "},
 	// "what did my team cost us": cost is the labour cost
 	{regexp.MustCompile(`\bcost (?:us|the company|me)\b`), " cost "},
+	// "how many dishwashers are on the schedule this Saturday": scheduled
+	// that day ("schedule" alone is a word of no meaning, and the count
+	// was of every dishwasher)
+	{regexp.MustCompile(`\b(are|is|were|was|be|am|who|that)\s+(?:on|in)\s+(?:(?:the|our|my|their|this week's|next week's)\s+)?(?:schedule|rota|roster|planning)\b`), " $1 scheduled "},
+	// "how much did we spend on teaching assistants": their labour cost
+	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(?:did|do|have|has|had|will)\s+(?:we|you|i|they|the company)\s+(?:spend|spent)\s+on\b`), " labor cost of "},
 	// "people on the payroll on 1 January": employed then (the payroll
 	// alone is its cost); "already gone", "has since left": left
 	{regexp.MustCompile(`\b(are|were|be|been|being|people|employees|staff|workers|everyone|anyone|(?:who|that|which)(?:\s+(?:is|was))?)\s+on\s+(?:(?:the|our|my|the company's)\s+)?payroll\b`), " $1 on staff "},
@@ -896,8 +902,13 @@ var (
 
 func eachOfMine(s string) string {
 	m := reEachOfMine.FindStringSubmatchIndex(s)
-	if m == nil || groupNouns[singular(s[m[2]:m[3]])] {
+	if m == nil {
 		return s
+	}
+	if groupNouns[singular(s[m[2]:m[3]])] {
+		// the asker's groups are theirs by scope already ("the hours each
+		// of my stores worked" dropped the stores)
+		return s[:m[0]] + " each " + s[m[2]:]
 	}
 	return s[:m[0]] + " each " + s[m[2]:] + " on my team "
 }

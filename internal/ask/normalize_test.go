@@ -197,6 +197,8 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"compare sick days between lyon and paris this year", "compare sick days in lyon and in paris this year", "compare hours between 2020 and 2022"},
 		{"how much did we pay out in wages last month", "how much did we labor cost last month", "who is paid more than 20"},
 		{"what did my team cost us", "what did my team cost", "what did my team cost"},
+		{"how many dishwashers are on the schedule this saturday", "how many dishwashers are scheduled this saturday", "hours on the schedule next week"},
+		{"how much did we spend on teaching assistants last month", "labor cost of teaching assistants last month", "how much time did we spend on training"},
 		{"how many people were on the payroll on 1 january", "how many people were on staff on 1 january", "what was the payroll in january"},
 		{"who joined in 2024 and are already gone?", "who joined in 2024 and have left ?", "hours have gone over their contract"},
 		{"who was hired in 2024 and has since left", "who was hired in 2024 and has left", "who has been here since 2020"},
@@ -236,7 +238,7 @@ func TestNormalizedWords(t *testing.T) {
 		{"morning shifts this week", "morning shift this week"},
 		// "each of my line cooks": each of the team's; "each of my stores" a store each
 		{"hours each of my line cooks worked last week", "hour each line cook worked last week on my team"},
-		{"sick days in each of my stores", "sick day in each of my store"},
+		{"sick days in each of my stores", "sick day in each store"},
 		// "how long": hours, tenure, days away, or still the model's length
 		{"how long did i work yesterday", "how many hour did i work yesterday"},
 		{"how long do i work tomorrow", "how many hour do i work tomorrow"},

@@ -2,12 +2,14 @@ package ask_test
 
 import (
 	"context"
+	"math"
 	"strings"
 	"testing"
 
 	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/errcode"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
 )
 
 // TestChartAsked: a chart named in the question ("as a pie chart", "plot
@@ -80,4 +82,67 @@ func TestChartAsked(t *testing.T) {
 	if err := ask.Validate(&q, f.eng.Model, "admin", ask.Scope{All: true}); !errcode.Is(err, errcode.NotUnderstood) {
 		t.Errorf("a radar chart: %v", err)
 	}
+}
+
+// TestEleventhRound: the confident wrong answers of the eleventh round
+// (outside sets 62–66), right or refused now, on both databases.
+func TestEleventhRound(t *testing.T) {
+	checkRound(t, func(d store.Dialect) []roundCase {
+		worked := func(from, to string) string {
+			return "f.tenant_id = {t} and f.status = 'worked' and f.date between '" + from + "' and '" + to + "'"
+		}
+		return []roundCase{
+			// the hours beyond the contract are the overtime (it gave 1, the
+			// people with some)
+			{"maple-district", "employee:E0081", "How many hours did I work beyond my contract last week?", "",
+				"select sum(f.hours) - max(e.weekly_hours) from shifts f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id where e.employee_id = 'E0081' and " + worked("2026-11-16", "2026-11-22")},
+			// "on the schedule" that day: the people scheduled (it counted
+			// every dishwasher of the team)
+			{"bistro-group", "manager:E0002", "How many dishwashers are on the schedule this Saturday?", "",
+				"select count(distinct e.employee_id) from shifts f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id where f.tenant_id = {t} and f.date = '2026-11-28' and e.position = 'Dishwasher' and e.employee_id in (" + teamIn("E0002") + ")"},
+			// "each of my stores": a row per store and week (it dropped the
+			// stores)
+			{"acme-retail", "manager:E0002", "Show me the hours each of my stores worked per week over the last 4 weeks",
+				"select 4 * count(distinct e.location) from shifts f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id where " + worked("2026-10-26", "2026-11-22") + " and e.employee_id in (" + teamIn("E0002") + ")", ""},
+			// people named by when their shifts start: the people (it gave the
+			// number of shifts)
+			{"maple-district", "admin", "teachers starting before 7:30 on Monday",
+				"select count(distinct e.employee_id) from shifts f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id where f.tenant_id = {t} and f.date = '2026-11-30' and f.start_time < '07:30' and e.position = 'Teacher'", ""},
+			// planned hours of a month named without its year, in November:
+			// the coming December (last December's were 0: none is planned
+			// once a shift is over)
+			{"maple-district", "employee:E0010", "How many hours am I scheduled from Dec 1 to Dec 11?", "",
+				"select sum(f.hours) from shifts f where f.tenant_id = {t} and f.employee_id = 'E0010' and f.status = 'planned' and f.date between '2026-12-01' and '2026-12-11'"},
+			// a department named in capitals is still found; its part of
+			// another name is not taken for it
+			{"acme-retail", "admin", "headcount of the Logistics department", "", "select count(*) from employees e where e.department = 'Logistics' and " + active},
+		}
+	}, []string{
+		"headcount of the IT department",                                    // 7: the number of departments
+		"headcount of the Sales department",                                 // the sales associates, by department
+		"How much overtime pay did the warehouse operators get in October?", // the overtime hours
+		"What did sick leave cost us in wages this year?",                   // the cost of those people's worked hours
+		"What will our headcount be at the end of 2027?",                    // today's staff, carried forward
+		"How many people will be working on New Year's Eve 2027?",           // 0
+		"sick days in January 2027",
+		"planned hours last week", // 0: a shift that is over is never planned
+	})
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "maple-district")
+		// an employee sees one record: a ranking of people is refused, not
+		// answered with the asker first of one
+		if a, err := f.ask(t, "maple-district", "employee:E0062", "Which teacher of my school has the most sick days this year?"); !errcode.Is(err, errcode.PermissionDenied) {
+			t.Errorf("an employee's ranking of teachers: %v %v", a.Rows, err)
+		}
+		// money spent on people is their labour cost (it gave their number)
+		a, err := f.ask(t, "maple-district", "admin", "How much did we spend on teaching assistants last month?")
+		var want float64
+		q := "select sum(f.hours * e.hourly_wage) from shifts f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id where f.tenant_id = $1 and f.status = 'worked' and f.date between '2026-10-01' and '2026-10-31' and e.position = 'Teaching Assistant'"
+		if qerr := f.db.ReadTenant(context.Background(), f.tenants["maple-district"], func(tx *store.Tx) error { return tx.QueryRowContext(context.Background(), q, tx.TenantID).Scan(&want) }); qerr != nil {
+			t.Fatal(qerr)
+		}
+		if err != nil || len(a.Rows) != 1 || math.Abs(ask.Number(a.Rows[0][0])-want) > 0.01 {
+			t.Errorf("spent on teaching assistants: %v %v, want %.2f", a.Rows, err, want)
+		}
+	})
 }

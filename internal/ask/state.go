@@ -183,8 +183,9 @@ func (st *parseState) unread() []string {
 			cur = cur[:0]
 		}
 	}
+	loud := st.loudWords()
 	for i, t := range st.toks {
-		if st.used[i] || functionWords[t] {
+		if st.used[i] || functionWords[t] && !loud[t] {
 			flush()
 			continue
 		}
@@ -193,6 +194,28 @@ func (st *parseState) unread() []string {
 	flush()
 	return out
 }
+
+// loudWords are the function words written in capitals in a question that
+// is not all capitals: a name or an acronym ("the IT department", "in the
+// US"), not the pronoun, so never passed over as one ("headcount of the IT
+// department" counted the departments).
+func (st *parseState) loudWords() map[string]bool {
+	if strings.ToUpper(st.question) == st.question {
+		return nil
+	}
+	var loud map[string]bool
+	for _, w := range reCapitals.FindAllString(st.question, -1) {
+		if l := strings.ToLower(w); functionWords[l] {
+			if loud == nil {
+				loud = map[string]bool{}
+			}
+			loud[l] = true
+		}
+	}
+	return loud
+}
+
+var reCapitals = regexp.MustCompile(`\b[A-Z]{2,}\b`)
 
 // account is the last step: every word was read, or the question is refused
 // naming the words that were not, with the nearest things scry knows.

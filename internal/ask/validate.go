@@ -59,6 +59,11 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 	default:
 		return errcode.New(errcode.NotUnderstood, "%q is not a chart scry draws (number, bar, line, pie, heatmap or table)", q.Chart)
 	}
+	if !scope.All && !scope.Subtree && q.Order != "" && (q.Kind == "people" || slices.Contains(q.Dimensions, "employee") || slices.Contains(q.Dimensions, "manager")) {
+		// an employee sees one record: "which teacher of my school has the
+		// most sick days" ranked the asker alone, first of one
+		return errcode.New(errcode.PermissionDenied, "You may see your own record only, so scry cannot rank people: ask about your own (\"how many sick days did I have this year\")")
+	}
 	if q.Everyone && !scope.All {
 		// "how many employees are there in the whole company", asked by a
 		// manager: their team's number would read as the company's
