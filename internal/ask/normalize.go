@@ -390,6 +390,9 @@ var reTyped = []struct {
 	// that day ("schedule" alone is a word of no meaning, and the count
 	// was of every dishwasher)
 	{regexp.MustCompile(`\b(are|is|were|was|be|am|who|that)\s+(?:on|in)\s+(?:(?:the|our|my|their|this week's|next week's)\s+)?(?:schedule|rota|roster|planning)\b`), " $1 scheduled "},
+	// "the wage bill per school", "weekly labour spend": the labour cost
+	// (the wage word was read as the hourly wage column, leaving "bill")
+	{regexp.MustCompile(`\b(?:wage|wages|salary|salaries|labou?r|staff|staffing|payroll|personnel)\s+(?:bill|bills|spend|spending|expense|expenses)\b`), " labor cost "},
 	// "how much did we spend on teaching assistants": their labour cost
 	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(?:did|do|have|has|had|will)\s+(?:we|you|i|they|the company)\s+(?:spend|spent)\s+on\b`), " labor cost of "},
 	// "people on the payroll on 1 January": employed then (the payroll

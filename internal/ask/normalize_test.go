@@ -198,6 +198,7 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"how much did we pay out in wages last month", "how much did we labor cost last month", "who is paid more than 20"},
 		{"what did my team cost us", "what did my team cost", "what did my team cost"},
 		{"how many dishwashers are on the schedule this saturday", "how many dishwashers are scheduled this saturday", "hours on the schedule next week"},
+		{"wage bill per school this year", "labor cost per school this year", "the hourly wage of each school"},
 		{"how much did we spend on teaching assistants last month", "labor cost of teaching assistants last month", "how much time did we spend on training"},
 		{"how many people were on the payroll on 1 january", "how many people were on staff on 1 january", "what was the payroll in january"},
 		{"who joined in 2024 and are already gone?", "who joined in 2024 and have left ?", "hours have gone over their contract"},
