@@ -82,8 +82,14 @@ func atLeastOne(c *Condition) bool {
 
 // reHireWords speak of hiring or leaving, by whose dates people's own
 // numbers may be grouped ("average age by hire year").
+// teamNouns name a group of people ("spend on my team").
+var teamNouns = wordSet(`team crew workforce brigade squad unit`)
+
 // reAmountOfTime asks for an amount of time ("how many hours", "how much").
 var reAmountOfTime = regexp.MustCompile(` how (?:many (?:hour|minute)|much)\b`)
+
+// reWhoDid: a relative clause picks people out ("the people who worked …").
+var reWhoDid = regexp.MustCompile(` (?:who|that|whose) `)
 
 var reHireWords = regexp.MustCompile(` (?:hire|hired|hiring|joined|joiner|starter|recruited|recruit|leaver|left|start date|joining date|hire date)\b`)
 
@@ -251,6 +257,12 @@ func (st *parseState) decide() error {
 		// over, which answer differently
 		measure = "overtime"
 		if reAmountOfTime.MatchString(orig) {
+			if reWhoDid.MatchString(orig) {
+				// "how many hours did the people who worked beyond their
+				// contract work": those people's hours, which scry does not
+				// total (it gave their overtime, or their number)
+				return notUnderstoodf("scry gives the overtime itself (\"how many hours beyond their contract did cashiers work last week\") or the people with some (\"who worked beyond their contract last week\"), not the total hours of those people")
+			}
 			// "how many hours did I work beyond my contract": the hours
 			// beyond are the overtime itself, not who has some (it gave 1)
 			q.Having = nil
@@ -279,6 +291,14 @@ func (st *parseState) decide() error {
 	}
 	if measure == "absence_days" && !hasAbsence {
 		measure = "" // "days" with no absence in sight is a time grain, not a measure
+		if st.busy && !slices.Contains(st.dims, "day") {
+			// "the busiest day next week": the day that ranks first, by
+			// hours worked as every "busiest" is
+			st.dims, measure = append(st.dims, "day"), "hours_worked"
+			if !slices.Contains(st.words, "days") {
+				q.Limit = max(q.Limit, 1)
+			}
+		}
 		for _, m := range st.measures {
 			if m != "absence_days" && m != "headcount" {
 				measure = m
@@ -316,10 +336,34 @@ func (st *parseState) decide() error {
 		// absences (it was the labour cost of the hours those people worked)
 		return notUnderstoodf("scry's labour cost is hours worked times the hourly wage; the data holds no pay for absences: ask for the days (\"sick days this year\"), or the labour cost of the hours worked by people with an absence")
 	}
+	if i := slices.Index(st.toks, "spent"); i > 0 && st.toks[i-1] == "cost" && i+1 < len(st.toks) && st.toks[i+1] == "on" {
+		// "how much did we spend on X": the labour cost of X when X are
+		// people, their group or their place ("spend on hiring" was the
+		// whole labour cost)
+		if k := st.past(i+2, "the", "our", "my", "all", "of"); k >= len(st.toks) || !(peopleNouns[st.toks[k]] || teamNouns[st.toks[k]] || groupNouns[st.toks[k]] || st.isValueWord(k) || st.positionAt(k) || st.p.positionWords[st.toks[k]]) {
+			what := "that"
+			if k < len(st.toks) {
+				what = st.words[k]
+			}
+			return notUnderstoodf("scry's labour cost is hours worked times the hourly wage; it has no cost of %s: ask what people, a group or a place cost (\"how much did we spend on cashiers last month\")", what)
+		}
+	}
+	if hasMeasureWord("labor_cost") {
+		// "how much did we spend on overtime", "… on breaks", "… on hiring":
+		// a cost of something the data holds no price for (it gave the
+		// whole labour cost, or the breaks' average)
+		for _, m := range st.measures {
+			switch m {
+			case "labor_cost", "headcount", "hours_worked", "planned_hours", "shifts", "attendance", "hourly_wage", "people_working":
+			default:
+				return notUnderstoodf("scry's labour cost is hours worked times the hourly wage; it has no cost of %s: ask for the labour cost of people or of a period, or for the %s itself", plainMeasure(st.p.model, m), plainMeasure(st.p.model, m))
+			}
+		}
+	}
 	if hasMeasureWord("hourly_wage") && measure != "hourly_wage" && measure != "labor_cost" && measure != "" {
 		// "overtime pay": a pay of hours the data has no rule for (it gave
 		// the overtime hours); the wage word is left out of no answer
-		return notUnderstoodf("scry has hourly wages and labour cost (hours worked times the hourly wage), not a pay of %s: ask for one of those, or for the %s itself", measureWords(st.p.model, measure), measureWords(st.p.model, measure))
+		return notUnderstoodf("scry has hourly wages and labour cost (hours worked times the hourly wage), not a pay of %s: ask for one of those, or for the %s itself", plainMeasure(st.p.model, measure), plainMeasure(st.p.model, measure))
 	}
 	if reManagerInTheirGroup.MatchString(strings.ToLower(st.question)) {
 		// "which manager had the most sick days in their department": the
@@ -1965,6 +2009,12 @@ func (st *parseState) otherMeasure(extra string) string {
 // leftAfter are the words before "left" of people who left ("who left",
 // "have left"), not of what is left ("vacation days left").
 var leftAfter = wordSet(`who that have has had ha since already`)
+
+// plainMeasure names a measure in a sentence without its aside ("overtime
+// hours", not "overtime hours (beyond contracted weekly hours)").
+func plainMeasure(m *semantic.Model, name string) string {
+	return strings.TrimSpace(reParenthesis.ReplaceAllString(measureWords(m, name), ""))
+}
 
 // measureWords names a measure in a sentence ("absence days"): its title,
 // or its name.

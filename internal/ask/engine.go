@@ -215,8 +215,10 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		} else if note != "" {
 			ans.Notes = append(ans.Notes, note)
 		}
-		if err := e.outsideTheData(ctx, tx, q, now); err != nil {
+		if note, err := e.outsideTheData(ctx, tx, q, now); err != nil {
 			return err
+		} else if note != "" {
+			ans.Notes = append(ans.Notes, note)
 		}
 		if headcountSeries(q, e.Model) {
 			return e.headcountOn(ctx, tx, version, q, who, scope, now, rowCap, engine, ans)
@@ -562,7 +564,8 @@ func (e *Engine) headcountOn(ctx context.Context, tx *store.Tx, version int64, q
 	return nil
 }
 
-// outsideTheData refuses a period the data cannot speak of, where the
+// outsideTheData refuses a period the data cannot speak of (and notes one
+// it covers only in part), where the
 // query would answer a certain 0 or today's figure as a fact: planned
 // shifts of a period that is over ("how many hours am I down for from Dec 1
 // to Dec 11", read as last December: every past shift is worked or not,
@@ -570,9 +573,9 @@ func (e *Engine) headcountOn(ctx context.Context, tx *store.Tx, version int64, q
 // many people will be working on New Year's Eve 2027": 0), and a headcount
 // still to come ("what will our headcount be at the end of 2027": today's
 // staff, as if no one would join or leave).
-func (e *Engine) outsideTheData(ctx context.Context, tx *store.Tx, q *Query, now time.Time) error {
+func (e *Engine) outsideTheData(ctx context.Context, tx *store.Tx, q *Query, now time.Time) (string, error) {
 	if q.Time == nil || q.Time.Resolve(now) != nil || q.Time.From == "" {
-		return nil // prepare reports a period it cannot resolve
+		return "", nil // prepare reports a period it cannot resolve
 	}
 	today := now.Format(day)
 	planned := q.Measure == "planned_hours" || slices.ContainsFunc(q.Filters, func(f Filter) bool {
@@ -584,11 +587,11 @@ func (e *Engine) outsideTheData(ctx context.Context, tx *store.Tx, q *Query, now
 		if coming := comingPeriod(q.Time); coming != nil && coming.Resolve(now) == nil {
 			q.Time = coming
 		} else {
-			return notUnderstoodf("%s is over, and a shift that is over was worked or not, never planned: ask for the hours worked then", SpanWords(q.Time.From, q.Time.To))
+			return "", notUnderstoodf("%s is over, and a shift that is over was worked or not, never planned: ask for the hours worked then", SpanWords(q.Time.From, q.Time.To))
 		}
 	}
-	if q.Time.From <= today {
-		return nil
+	if q.Time.To == "" || q.Time.To <= today {
+		return "", nil
 	}
 	var tables []string
 	switch e.Model.Measures[q.Measure].Entity {
@@ -601,27 +604,35 @@ func (e *Engine) outsideTheData(ctx context.Context, tx *store.Tx, q *Query, now
 		// already set, as far ahead as the data looks
 		tables = []string{"shifts", "absences"}
 	default:
-		return nil
+		return "", nil
 	}
 	last := ""
 	for _, t := range tables {
 		col := map[string]string{"shifts": "date", "absences": "end_date"}[t]
 		var l sql.NullString
 		if err := tx.QueryRowContext(ctx, "select cast(max("+col+") as text) from "+t+" where tenant_id = $1", tx.TenantID).Scan(&l); err != nil {
-			return store.Err(err, "last date of "+t)
+			return "", store.Err(err, "last date of "+t)
 		}
 		last = max(last, l.String)
 	}
-	if q.Time.From > last {
-		span := SpanWords(q.Time.From, q.Time.To)
-		if last == "" {
-			return notUnderstoodf("The data holds nothing after today; %s is to come, so scry cannot say", span)
+	span := SpanWords(q.Time.From, q.Time.To)
+	if last == "" {
+		if q.Time.From > today {
+			return "", notUnderstoodf("The data holds nothing after today; %s is to come, so scry cannot say", span)
 		}
-		t, _ := time.Parse(day, last)
-		what := map[string]string{"shifts": "shifts", "absences": "absences", "employees": "planned shifts and booked absences"}[e.Model.Measures[q.Measure].Entity]
-		return notUnderstoodf("The data holds %s up to %s; %s is after that, so scry cannot say (it does not forecast)", what, t.Format("2 Jan 2006"), span)
+		return "", nil
 	}
-	return nil
+	t, _ := time.Parse(day, last)
+	what := map[string]string{"shifts": "shifts", "absences": "absences", "employees": "planned shifts and booked absences"}[e.Model.Measures[q.Measure].Entity]
+	switch {
+	case q.Time.From > last:
+		return "", notUnderstoodf("The data holds %s up to %s; %s is after that, so scry cannot say (it does not forecast)", what, t.Format("2 Jan 2006"), span)
+	case q.Time.To > last:
+		// "my planned hours in December", with shifts planned up to the
+		// 11th: the rest of the month is not empty, only not planned yet
+		return fmt.Sprintf("The data holds %s up to %s; the rest of %s has none yet.", what, t.Format("2 Jan 2006"), span), nil
+	}
+	return "", nil
 }
 
 // comingPeriod is the next occurrence of a month or of days named without
@@ -983,9 +994,10 @@ func prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scop
 			// who will leave is not known (it said 0)
 			return compiled{}, notUnderstoodf("scry takes a turnover rate of a period that has begun: who will leave is not known yet")
 		}
-		if toCome && (q.Measure == "shift_length" || q.Measure == "break_length") && !slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "status" }) {
-			// "how long is my shift tomorrow": the length of the shifts
-			// planned, where worked ones would be none
+		if toCome && (q.Measure == "shift_length" || q.Measure == "break_length" || q.Measure == "labor_cost") && !slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "status" }) {
+			// "how long is my shift tomorrow", "how much will we spend on
+			// staff next week": the shifts planned, where worked ones would
+			// be none
 			q.Filters = append(slices.Clone(q.Filters), Filter{Field: "status", Values: []string{"planned"}})
 		}
 		if q.Measure == "hours_worked" && toCome && !slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "status" && f.Negate }) {
@@ -1090,7 +1102,7 @@ func fittingChart(q *Query, m *semantic.Model, rows [][]any) *Chart {
 		return &Chart{Type: ChartHeatmap, Title: title}
 	case timeDim && len(q.Dimensions) <= 2:
 		return &Chart{Type: ChartLine, Title: title}
-	case len(q.Dimensions) == 1 && q.Share && len(rows) <= 6 && m.Measures[q.Measure].Parts:
+	case len(q.Dimensions) == 1 && q.Share && len(rows) <= 6 && m.Measures[q.Measure].Parts && q.Limit == 0:
 		return &Chart{Type: ChartPie, Title: title}
 	case len(q.Dimensions) == 1:
 		return &Chart{Type: ChartBar, Title: title}
@@ -1113,13 +1125,14 @@ func ChartKinds(q *Query, m *semantic.Model, cols []Column, rows [][]any, own Ch
 	for i := dims; i < len(cols); i++ {
 		value = value || cols[i].Type == "number"
 	}
-	parts := Additive(m, q) && len(rows) <= 8 && value
+	// (the top N of groups are not a whole: a pie of them would read as one)
+	parts := Additive(m, q) && len(rows) <= 8 && value && q.Limit == 0 && q.Offset == 0
 	switch {
 	case own == ChartLine && dims == 1:
 		return []ChartKind{ChartLine, ChartBar}
 	case own == ChartBar && dims == 1 && parts:
 		return []ChartKind{ChartBar, ChartPie}
-	case own == ChartPie:
+	case own == ChartPie && dims == 1:
 		return []ChartKind{ChartPie, ChartBar}
 	}
 	return []ChartKind{own}

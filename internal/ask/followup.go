@@ -59,10 +59,12 @@ func (p *Parser) Refine(question string, prev *Query, visible map[string]bool) (
 	}
 	st := &parseState{p: p, question: question, toks: toks, words: words, used: make([]bool, len(toks)), q: &Query{},
 		filterVals: map[string][]string{}, negated: map[string]bool{}, visible: visible}
+	// the chart first: "and in a table" is not "and in" a place
+	st.readChart()
 	for st.take(reFollowUp) != nil {
 	}
 	for _, step := range []func(*parseState) error{
-		(*parseState).readChart, (*parseState).readDomain, (*parseState).readPersonDates, (*parseState).readTime, (*parseState).readDays, (*parseState).readClock,
+		(*parseState).readDomain, (*parseState).readPersonDates, (*parseState).readTime, (*parseState).readDays, (*parseState).readClock,
 		(*parseState).readReporting, (*parseState).readComparisons, (*parseState).readNamed, (*parseState).readNamePatterns,
 		(*parseState).readAttrConditions, (*parseState).readHaving, (*parseState).readExtremes, (*parseState).readOrder,
 		(*parseState).readFlags, (*parseState).readWords,
@@ -72,7 +74,9 @@ func (p *Parser) Refine(question string, prev *Query, visible map[string]bool) (
 		}
 	}
 	q := copyQuery(prev)
-	changed := false
+	// a chart asked for once is that answer's, not every later one's
+	q.Chart = st.q.Chart
+	changed := st.chartAsked
 	if st.q.Time != nil {
 		q.Time, changed = &TimeRange{Expr: st.q.Time.Expr}, true
 	} else if q.Time != nil {
@@ -102,9 +106,6 @@ func (p *Parser) Refine(question string, prev *Query, visible map[string]bool) (
 		if m != "headcount" && m != q.Measure {
 			q.Measure, changed = m, true
 		}
-	}
-	if st.q.Chart != "" {
-		q.Chart, changed = st.q.Chart, true // "as a pie chart"
 	}
 	if st.q.Order != "" || st.q.Limit > 0 {
 		// "what about the top 5?" after "the second most": a new ranking

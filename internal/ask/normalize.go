@@ -393,8 +393,16 @@ var reTyped = []struct {
 	// "the wage bill per school", "weekly labour spend": the labour cost
 	// (the wage word was read as the hourly wage column, leaving "bill")
 	{regexp.MustCompile(`\b(?:wage|wages|salary|salaries|labou?r|staff|staffing|payroll|personnel)\s+(?:bill|bills|spend|spending|expense|expenses)\b`), " labor cost "},
+	// "the breakdown of the contract types", "distribution of departments":
+	// the people by that group (the group's word was left unread)
+	{regexp.MustCompile(`\b(breakdown|split|distribution|mix|makeup|composition)\s+of\s+(?:the\s+|our\s+)?(contract\s+types?|departments?|positions?|locations?|genders?|job\s+titles?|roles?|schools?|stores?|sites?)\b`), "$1 by $2"},
+	// "the people under me", "my own sick days": the asker's team, the
+	// asker's own ("under" and "own" were left unread)
+	{regexp.MustCompile(`\b(?:(?:who\s+(?:are|work|works)|working|that\s+(?:are|work))\s+)?(?:under|below|beneath)\s+me\b`), " on my team "},
+	{regexp.MustCompile(`\bmy\s+own\b`), " my "},
 	// "how much did we spend on teaching assistants": their labour cost
-	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(?:did|do|have|has|had|will)\s+(?:we|you|i|they|the company)\s+(?:spend|spent)\s+on\b`), " labor cost of "},
+	// (decide checks that people follow: "spend on hiring" has no price)
+	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(?:did|do|have|has|had|will)\s+(?:we|you|i|they|the company)\s+(?:spend|spent)\s+on\b`), " labor cost spent on "},
 	// "people on the payroll on 1 January": employed then (the payroll
 	// alone is its cost); "already gone", "has since left": left
 	{regexp.MustCompile(`\b(are|were|be|been|being|people|employees|staff|workers|everyone|anyone|(?:who|that|which)(?:\s+(?:is|was))?)\s+on\s+(?:(?:the|our|my|the company's)\s+)?payroll\b`), " $1 on staff "},

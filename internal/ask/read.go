@@ -76,16 +76,17 @@ var (
 func (st *parseState) readChart() error {
 	for {
 		if m := st.take(reChartTyped); m != nil {
-			st.q.Chart = chartTypeWord[m[1]+m[2]]
+			st.q.Chart, st.chartAsked = chartTypeWord[m[1]+m[2]], true
 			continue
 		}
 		if m := st.take(reChartTable); m != nil {
-			st.q.Chart = ChartTable
+			st.q.Chart, st.chartAsked = ChartTable, true
 			continue
 		}
 		if st.take(reChartNoun) == nil && st.take(reChartVerb) == nil {
 			return nil
 		}
+		st.chartAsked = true
 	}
 }
 
@@ -147,7 +148,7 @@ func (st *parseState) unitOfMeasure() error {
 	if own == st.unit {
 		return nil
 	}
-	what := strings.TrimSpace(reParenthesis.ReplaceAllString(measureWords(st.p.model, measure), ""))
+	what := plainMeasure(st.p.model, measure)
 	if what == "" {
 		what = "this"
 	}

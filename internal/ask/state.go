@@ -42,6 +42,7 @@ type parseState struct {
 	filterOrder    []string
 	negated        map[string]bool
 	beyondContract bool            // "more hours than their contract": overtime
+	chartAsked     bool            // a chart was named ("plot it", "as a pie chart")
 	ordinal        int             // "the second highest": 2
 	clockPast      bool            // a shift's time of day read with a verb in the past ("started before 7am")
 	remaining      bool            // "are left", "remaining" with no period: still there, or still to come
@@ -195,8 +196,8 @@ func (st *parseState) unread() []string {
 	return out
 }
 
-// loudWords are the function words written in capitals in a question that
-// is not all capitals: a name or an acronym ("the IT department", "in the
+// loudWords are the function words written as acronyms in a question that
+// is not all capitals: a name ("the IT department", "in the
 // US"), not the pronoun, so never passed over as one ("headcount of the IT
 // department" counted the departments).
 func (st *parseState) loudWords() map[string]bool {
@@ -205,7 +206,7 @@ func (st *parseState) loudWords() map[string]bool {
 	}
 	var loud map[string]bool
 	for _, w := range reCapitals.FindAllString(st.question, -1) {
-		if l := strings.ToLower(w); functionWords[l] {
+		if l := strings.ToLower(w); acronymWords[l] {
 			if loud == nil {
 				loud = map[string]bool{}
 			}
@@ -214,6 +215,11 @@ func (st *parseState) loudWords() map[string]bool {
 	}
 	return loud
 }
+
+// acronymWords are the function words that are also an acronym when
+// written in capitals (emphasis, "ALL cashiers", "WHO worked", stays a
+// function word).
+var acronymWords = wordSet(`it us`)
 
 var reCapitals = regexp.MustCompile(`\b[A-Z]{2,}\b`)
 

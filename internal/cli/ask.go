@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -171,8 +172,12 @@ func printAnswer(w io.Writer, ans *ask.Answer, explain bool) {
 			if i > 0 {
 				fmt.Fprint(tw, "\t")
 			}
-			if v == nil {
+			switch x := v.(type) {
+			case nil:
 				v = "—"
+			case float64:
+				// 3934244.6, not Go's 3.9342446e+06
+				v = strconv.FormatFloat(x, 'f', -1, 64)
 			}
 			fmt.Fprint(tw, v)
 		}
