@@ -686,7 +686,8 @@ func (st *parseState) decide() error {
 	if measure == "" {
 		// values of people with nothing to compute list those people: "Full-time
 		// staff in Toulouse", "show the cashiers in Lille"
-		if people || (len(filterVals) > 0 || len(q.Filters) > 0) && (st.namedPeople() || reShowVerb.MatchString(orig)) || len(q.Filters) > 0 || len(q.Sort) > 0 {
+		// ("cashiers in Lyon?", "part-timers?": people named first, listed)
+		if people || (len(filterVals) > 0 || len(q.Filters) > 0) && (st.namedPeople() || st.namesPeopleFirst() || reShowVerb.MatchString(orig)) || len(q.Filters) > 0 || len(q.Sort) > 0 {
 			q.Kind = "people"
 		} else {
 			st.fail = notUnderstood("")
@@ -735,6 +736,18 @@ func (st *parseState) decide() error {
 			st.fail = notUnderstoodf("scry does not yet compare absences of two periods side by side; ask about each period on its own")
 			return nil
 		}
+	}
+	if counting && reCountWeekdays.MatchString(orig) && !hasAbsence {
+		// "how many Saturdays did I work this year": days, which scry does
+		// not count (it counted the people working on Saturdays: 1)
+		st.fail = notUnderstoodf("scry counts shifts worked (\"how many shifts did I work on Saturdays this year\"), not days")
+		return nil
+	}
+	if reGrossLength.MatchString(orig) && (measure == "shift_length" || measure == "hours_worked" || st.hasFilterField("shift_hours")) {
+		// "a shift lasting more than 10 hours from clock-in to clock-out":
+		// scry's hours are paid hours, the break left out (it compared the
+		// paid hours with 10)
+		return notUnderstoodf("scry's shift hours are paid hours, without the unpaid break; it has no length from start to end with the break: ask without it (\"shifts longer than 10 hours\")")
 	}
 	if counting && reCountDays.MatchString(orig) && (measure == "people_working" || measure == "attendance" || measure == "shifts" ||
 		measure == "hours_worked" || measure == "planned_hours" || measure == "shift_length" || measure == "overtime") && !hasAbsence {
@@ -1726,7 +1739,24 @@ func (st *parseState) decide() error {
 		}
 		q.Offset = st.ordinal - 1
 	}
+	// "table of my team's vacation days": a row per person of the team,
+	// as a table of people's facts is (one total was given)
+	if q.Chart == ChartTable && q.Kind == "number" && !q.Self && len(q.Aggs) == 0 && q.ShareOf == nil && len(q.ShareWhere) == 0 && q.CountOf == nil &&
+		st.p.model.Measures[q.Measure].Entity != "employees" && st.namesTeam() {
+		q.Kind, q.Dimensions = "groups", []string{"employee"}
+	}
 	return nil
+}
+
+// namesTeam: the question names the asker's people ("my team's", "my
+// staff", "our cashiers").
+func (st *parseState) namesTeam() bool {
+	for i, t := range st.toks {
+		if (t == "my" || t == "our") && i+1 < len(st.toks) && (teamNouns[st.toks[i+1]] || peopleNouns[st.toks[i+1]] || st.positionAt(i+1)) {
+			return true
+		}
+	}
+	return false
 }
 
 // superlative is the first word of the question that picks the largest or
@@ -2169,6 +2199,14 @@ var (
 
 // reCountDays: days are what is counted ("how many days did I work",
 // "the number of working days"), not the buckets ("shifts per day").
+// reCountWeekdays counts days by their name ("how many Saturdays did I
+// work", "number of Sundays I have worked"), not shifts on them.
+var reCountWeekdays = regexp.MustCompile(`\b(?:how many|number of) (?:` + weekdayNames + `|weekend) (?:did|do|does|have|has|had|was|were|will|am|is|are|i|we|they|he|she|you|worked|working|work)\b`)
+
+// reGrossLength: a shift's length with its break ("from clock-in to
+// clock-out", "including breaks").
+var reGrossLength = regexp.MustCompile(` (?:clock in to clock out|start to (?:end|finish)|includ\w* (?:the |their |his |her )?break|break included|with (?:the |their )?break included)\b`)
+
 var reCountDays = regexp.MustCompile(`\b(?:how many|number of|count of) (?:[a-z]+ )?days?\b`)
 
 func (st *parseState) countsPeople() bool {

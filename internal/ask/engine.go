@@ -590,11 +590,23 @@ func (e *Engine) outsideTheData(ctx context.Context, tx *store.Tx, q *Query, now
 			return "", notUnderstoodf("%s is over, and a shift that is over was worked or not, never planned: ask for the hours worked then", SpanWords(q.Time.From, q.Time.To))
 		}
 	}
+	entity := e.Model.Measures[q.Measure].Entity
+	what := map[string]string{"shifts": "shifts", "absences": "absences", "employees": "what is planned, booked or set (shifts, absences, leaving dates)"}[entity]
+	if q.Time.To != "" && q.Time.To < today && (entity == "shifts" || entity == "absences") {
+		// "hours worked in December 2024", before the first shift the data
+		// holds: not 0 hours, no data (it said 0)
+		first, err := dataEdge(ctx, tx, "min", entity)
+		if err != nil || first == "" || q.Time.To >= first {
+			return "", err
+		}
+		t, _ := time.Parse(day, first)
+		return "", notUnderstoodf("The data holds %s from %s on; %s is before that, so scry cannot say", what, t.Format("2 Jan 2006"), SpanWords(q.Time.From, q.Time.To))
+	}
 	if q.Time.To == "" || q.Time.To <= today {
 		return "", nil
 	}
 	var tables []string
-	switch e.Model.Measures[q.Measure].Entity {
+	switch entity {
 	case "shifts":
 		tables = []string{"shifts"}
 	case "absences":
@@ -608,12 +620,16 @@ func (e *Engine) outsideTheData(ctx context.Context, tx *store.Tx, q *Query, now
 	}
 	last := ""
 	for _, t := range tables {
-		col := map[string]string{"shifts": "date", "absences": "end_date"}[t]
-		var l sql.NullString
-		if err := tx.QueryRowContext(ctx, "select cast(max("+col+") as text) from "+t+" where tenant_id = $1", tx.TenantID).Scan(&l); err != nil {
-			return "", store.Err(err, "last date of "+t)
+		l, err := dataEdge(ctx, tx, "max", t)
+		if err != nil {
+			return "", err
 		}
-		last = max(last, l.String)
+		last = max(last, l)
+	}
+	if entity == "employees" {
+		// leaving dates are set weeks ahead: a headcount "at the end of
+		// this year" is known from them; one of next year is a forecast
+		last = max(last, fmt.Sprintf("%d-12-31", now.Year()))
 	}
 	span := SpanWords(q.Time.From, q.Time.To)
 	if last == "" {
@@ -623,7 +639,6 @@ func (e *Engine) outsideTheData(ctx context.Context, tx *store.Tx, q *Query, now
 		return "", nil
 	}
 	t, _ := time.Parse(day, last)
-	what := map[string]string{"shifts": "shifts", "absences": "absences", "employees": "planned shifts and booked absences"}[e.Model.Measures[q.Measure].Entity]
 	switch {
 	case q.Time.From > last:
 		return "", notUnderstoodf("The data holds %s up to %s; %s is after that, so scry cannot say (it does not forecast)", what, t.Format("2 Jan 2006"), span)
@@ -633,6 +648,18 @@ func (e *Engine) outsideTheData(ctx context.Context, tx *store.Tx, q *Query, now
 		return fmt.Sprintf("The data holds %s up to %s; the rest of %s has none yet.", what, t.Format("2 Jan 2006"), span), nil
 	}
 	return "", nil
+}
+
+// dataEdge is the first ("min") or last ("max") day the tenant's shifts
+// or absences cover ("" when there are none): one seek on the table's
+// date index.
+func dataEdge(ctx context.Context, tx *store.Tx, agg, table string) (string, error) {
+	col := map[string]string{"shifts": "date", "absences": map[string]string{"min": "start_date", "max": "end_date"}[agg]}[table]
+	var d sql.NullString
+	if err := tx.QueryRowContext(ctx, "select cast("+agg+"("+col+") as text) from "+table+" where tenant_id = $1", tx.TenantID).Scan(&d); err != nil {
+		return "", store.Err(err, "the dates of "+table)
+	}
+	return d.String, nil
 }
 
 // comingPeriod is the next occurrence of a month or of days named without

@@ -57,10 +57,10 @@ func (p *Parser) Refine(question string, prev *Query, visible map[string]bool) (
 			return q, err
 		}
 	}
-	st := &parseState{p: p, question: question, toks: toks, words: words, used: make([]bool, len(toks)), q: &Query{},
-		filterVals: map[string][]string{}, negated: map[string]bool{}, visible: visible}
 	// the chart first: "and in a table" is not "and in" a place
-	st.readChart()
+	toks, words, chart, asked := p.withoutChart(question, toks, words)
+	st := &parseState{p: p, question: question, toks: toks, words: words, used: make([]bool, len(toks)), q: &Query{Chart: chart},
+		filterVals: map[string][]string{}, negated: map[string]bool{}, visible: visible, chartAsked: asked}
 	for st.take(reFollowUp) != nil {
 	}
 	for _, step := range []func(*parseState) error{

@@ -400,6 +400,10 @@ var reTyped = []struct {
 	// asker's own ("under" and "own" were left unread)
 	{regexp.MustCompile(`\b(?:(?:who\s+(?:are|work|works)|working|that\s+(?:are|work))\s+)?(?:under|below|beneath)\s+me\b`), " on my team "},
 	{regexp.MustCompile(`\bmy\s+own\b`), " my "},
+	// "how many night shifts have I done this month": worked (the plan of
+	// today was counted too)
+	{regexp.MustCompile(`\b(shifts?\s+(?:have|has|had)\s+(?:i|we|you|they|he|she)\s+)(?:done|pulled|completed)\b`), "${1}worked"},
+	{regexp.MustCompile(`\b(shifts?\s+did\s+(?:i|we|you|they|he|she)\s+)(?:do|pull|complete)\b`), "${1}work"},
 	// "how much did we spend on teaching assistants": their labour cost
 	// (decide checks that people follow: "spend on hiring" has no price)
 	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(?:did|do|have|has|had|will)\s+(?:we|you|i|they|the company)\s+(?:spend|spent)\s+on\b`), " labor cost spent on "},

@@ -202,6 +202,8 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"the breakdown of the contract types for the current employees", "the breakdown by contract types for the current employees", "breakdown of hours by department"},
 		{"list the people under me who left", "list the people on my team who left", "the people under Jules Dubois"},
 		{"show me my own sick days this year", "show me my sick days this year", "my owner"},
+		{"how many night shifts have i done this month", "how many night shifts have i worked this month", "what have they done to the schedule"},
+		{"how many shifts did i do last week", "how many shifts did i work last week", "what did i do"},
 		{"how much did we spend on teaching assistants last month", "labor cost spent on teaching assistants last month", "how much time did we spend on training"},
 		{"how many people were on the payroll on 1 january", "how many people were on staff on 1 january", "what was the payroll in january"},
 		{"who joined in 2024 and are already gone?", "who joined in 2024 and have left ?", "hours have gone over their contract"},

@@ -22,10 +22,13 @@ func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, err
 	if len(toks) == 0 {
 		return nil, notUnderstood("")
 	}
-	st := &parseState{p: p, question: question, toks: toks, words: words, used: make([]bool, len(toks)), q: &Query{},
+	toks, words, chart, _ := p.withoutChart(question, toks, words)
+	if len(toks) == 0 {
+		return nil, notUnderstood("")
+	}
+	st := &parseState{p: p, question: question, toks: toks, words: words, used: make([]bool, len(toks)), q: &Query{Chart: chart},
 		filterVals: map[string][]string{}, negated: map[string]bool{}, visible: visible}
 	for _, step := range []func(*parseState) error{
-		(*parseState).readChart,
 		(*parseState).readDomain,
 		(*parseState).readUnit,
 		(*parseState).readWhen,
@@ -64,12 +67,29 @@ func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, err
 var (
 	reChartThis   = `(?:(?:show|draw|display|make|put|present|give|render|plot|chart|graph|visuali[sz]e)(?: me| u)?(?: it| this| that| them| these| those| the result| the answer| the data)? )?(?:(?:as|in|into|on|using|with|via) )?(?:(?:a|an|the) )?`
 	reChartTyped  = rx(reChartThis + `(?:(pie|donut|doughnut|bar|column|line|area) (?:chart|graph|plot|diagram)|(heatmap|heat map|histogram))(?: of| showing| for)?`)
-	reChartTable  = rx(`(?:(?:show|display|give|put|present)(?: me| u)?(?: it| this| that| them| these| those)? )?(?:as|in|into) (?:a |an )?(table|pivot table|pivot|tabular form|table form|grid|spreadsheet)`)
+	reChartTable  = rx(`(?:(?:show|display|give|put|present)(?: me| u)?(?: it| this| that| them| these| those)? )?(?:(?:as|in|into) (?:a |an )?(?:table|pivot table|pivot|tabular form|table form|grid|spreadsheet)|(?:a |an )?(?:table|pivot table|spreadsheet) (?:of|showing|with))`)
 	reChartNoun   = rx(reChartThis + `(?:chart|graph|plot|diagram|visual|visualization|visualisation)(?: of| showing| for)?`)
 	reChartVerb   = rx(`(?:(?:can|could|would|will) you |please )?(plot|chart|graph|visuali[sz]e|draw|pivot|tabulate)(?: me| u)?(?: out)?`)
 	chartTypeWord = map[string]ChartKind{"pie": ChartPie, "donut": ChartPie, "doughnut": ChartPie, "bar": ChartBar, "column": ChartBar,
 		"histogram": ChartBar, "line": ChartLine, "area": ChartLine, "heatmap": ChartHeatmap, "heat map": ChartHeatmap}
 )
+
+// withoutChart takes the chart's words out of a question before it is
+// read: they say how to draw the answer, never what it is, so every other
+// reading sees the question as if they were not there ("bar chart of my
+// staff by position" is "my staff by position"). asked: a chart was named,
+// with or without a kind ("plot it").
+func (p *Parser) withoutChart(question string, toks, words []string) (_, _ []string, chart ChartKind, asked bool) {
+	st := &parseState{p: p, question: question, toks: toks, words: words, used: make([]bool, len(toks)), q: &Query{}}
+	st.readChart()
+	var keptToks, keptWords []string
+	for i, used := range st.used {
+		if !used {
+			keptToks, keptWords = append(keptToks, toks[i]), append(keptWords, words[i])
+		}
+	}
+	return keptToks, keptWords, st.q.Chart, st.chartAsked
+}
 
 // readChart reads the chart asked for into q.Chart (ChooseChart draws it
 // when it suits the answer, and says why not when it does not).

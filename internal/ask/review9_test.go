@@ -171,3 +171,34 @@ func TestEleventhRound(t *testing.T) {
 		}
 	})
 }
+
+// TestTwelfthRound: the confident wrong answers of the twelfth round
+// (outside sets 67–70) and the readings added with them, on both
+// databases.
+func TestTwelfthRound(t *testing.T) {
+	checkRound(t, func(d store.Dialect) []roundCase {
+		return []roundCase{
+			// "have I done": shifts worked (today's plan was counted too)
+			{"bistro-group", "employee:E0047", "How many night shifts have I done this month?", "",
+				"select count(*) from shifts f where f.tenant_id = {t} and f.employee_id = 'E0047' and f.status = 'worked' and f.end_time <= f.start_time and f.date between '2026-11-01' and '2026-11-25'"},
+			// a table of the team's facts: a row per person (one total)
+			{"bistro-group", "manager:E0002", "Table of my team's vacation days in November",
+				"select count(distinct a.employee_id) from absences a where a.tenant_id = {t} and a.type = 'vacation' and a.start_date <= '2026-11-30' and a.end_date >= '2026-11-01' and a.employee_id in (" + teamIn("E0002") + ")", ""},
+			// people named first and nothing asked of them: listed
+			{"acme-retail", "admin", "cashiers in lyon?", "select count(*) from employees e where e.position = 'Cashier' and e.location = 'Lyon' and " + active, ""},
+			// chart words are out of the question before it is read
+			{"maple-district", "manager:E0039", "Bar chart of my staff by position",
+				"select count(distinct e.position) from employees e where e.employee_id in (" + teamIn("E0039") + ") and " + active, ""},
+			// the busiest day: by hours, as "the busiest month"
+			{"acme-retail", "admin", "the busiest day last week", "select 1", ""},
+			// a headcount to come this year is known from leaving dates
+			{"acme-retail", "admin", "headcount at the end of this year", "", "select count(*) from employees e where e.tenant_id = {t} and e.hire_date <= '2026-12-31' and (e.end_date is null or e.end_date >= '2026-12-31')"},
+		}
+	}, []string{
+		"How many Saturdays did I work this year?", // 1: the people working on Saturdays
+		"how many sundays have the cashiers worked this year",
+		"Who had a shift lasting more than 10 hours from clock-in to clock-out last quarter?", // paid hours were compared
+		"hours worked in December 2024",                                                       // 0: before the first shift the data holds
+		"sick days in 2024",
+	})
+}
