@@ -82,14 +82,41 @@ func atLeastOne(c *Condition) bool {
 
 // reHireWords speak of hiring or leaving, by whose dates people's own
 // numbers may be grouped ("average age by hire year").
+// unpriced are things money is spent on that the data holds no price
+// for ("how much did we spend on hiring").
+var unpriced = wordSet(`hiring recruitment recruiting recruiter training benefit bonus equipment uniform travel agency insurance pension tax advertising software rent supply food overtime break`)
+
+// reCostOfAnHour: the cost of one hour ("cost per hour", "an hour of a
+// cashier cost").
+var reCostOfAnHour = regexp.MustCompile(` (?:per|an|a|each|every|one) hour\b`)
+
+// costlessMeasureAt: the word at k names a measure labour cost is not of
+// ("spend on sick leave", "on absences").
+func (st *parseState) costlessMeasureAt(k int) bool {
+	if st.isValueWord(k) || st.positionAt(k) || peopleNouns[st.toks[k]] {
+		return false
+	}
+	for _, mn := range st.p.phrases[st.toks[k]] {
+		if mn.kind == "measure" {
+			switch mn.name {
+			case "labor_cost", "headcount", "hours_worked", "planned_hours", "shifts", "attendance", "hires", "leavers":
+			default:
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // teamNouns name a group of people ("spend on my team").
 var teamNouns = wordSet(`team crew workforce brigade squad unit`)
 
 // reAmountOfTime asks for an amount of time ("how many hours", "how much").
 var reAmountOfTime = regexp.MustCompile(` how (?:many (?:hour|minute)|much)\b`)
 
-// reWhoDid: a relative clause picks people out ("the people who worked …").
-var reWhoDid = regexp.MustCompile(` (?:who|that|whose) `)
+// reWhoDid: a relative clause picks people out by their contract ("the
+// people who worked beyond their contract").
+var reWhoDid = regexp.MustCompile(` (?:who|that) (?:have |had |has )?(?:work|worked|did|went|go|were|was|are|is)\b.*\bcontract`)
 
 var reHireWords = regexp.MustCompile(` (?:hire|hired|hiring|joined|joiner|starter|recruited|recruit|leaver|left|start date|joining date|hire date)\b`)
 
@@ -340,7 +367,7 @@ func (st *parseState) decide() error {
 		// "how much did we spend on X": the labour cost of X when X are
 		// people, their group or their place ("spend on hiring" was the
 		// whole labour cost)
-		if k := st.past(i+2, "the", "our", "my", "all", "of"); k >= len(st.toks) || !(peopleNouns[st.toks[k]] || teamNouns[st.toks[k]] || groupNouns[st.toks[k]] || st.isValueWord(k) || st.positionAt(k) || st.p.positionWords[st.toks[k]]) {
+		if k := st.past(i+2, "the", "our", "my", "all", "of"); k >= len(st.toks) || unpriced[st.toks[k]] || st.costlessMeasureAt(k) {
 			what := "that"
 			if k < len(st.toks) {
 				what = st.words[k]
@@ -354,11 +381,17 @@ func (st *parseState) decide() error {
 		// whole labour cost, or the breaks' average)
 		for _, m := range st.measures {
 			switch m {
-			case "labor_cost", "headcount", "hours_worked", "planned_hours", "shifts", "attendance", "hourly_wage", "people_working":
+			case "labor_cost", "headcount", "hours_worked", "planned_hours", "shifts", "attendance", "hourly_wage", "people_working", "hires", "leavers":
+				// (the hired or leaving people are whose cost it is)
 			default:
 				return notUnderstoodf("scry's labour cost is hours worked times the hourly wage; it has no cost of %s: ask for the labour cost of people or of a period, or for the %s itself", plainMeasure(st.p.model, m), plainMeasure(st.p.model, m))
 			}
 		}
+	}
+	if measure == "labor_cost" && reCostOfAnHour.MatchString(orig) {
+		// "what does a cashier cost per hour": a rate, not the total (it
+		// gave the total by hour of the day)
+		return notUnderstoodf("scry's labour cost is a total of hours worked times the hourly wage; for what an hour costs, ask for the hourly wage (\"average hourly wage of cashiers\")")
 	}
 	if hasMeasureWord("hourly_wage") && measure != "hourly_wage" && measure != "labor_cost" && measure != "" {
 		// "overtime pay": a pay of hours the data has no rule for (it gave
@@ -2201,7 +2234,7 @@ var (
 // "the number of working days"), not the buckets ("shifts per day").
 // reCountWeekdays counts days by their name ("how many Saturdays did I
 // work", "number of Sundays I have worked"), not shifts on them.
-var reCountWeekdays = regexp.MustCompile(`\b(?:how many|number of) (?:` + weekdayNames + `|weekend) (?:did|do|does|have|has|had|was|were|will|am|is|are|i|we|they|he|she|you|worked|working|work)\b`)
+var reCountWeekdays = regexp.MustCompile(`\b(?:how many|number of) (?:` + weekdayNames + `|weekend) (?:did|do|does|have|has|had|was|were|will|am|is|are|i|we|they|he|she|you)\b`)
 
 // reGrossLength: a shift's length with its break ("from clock-in to
 // clock-out", "including breaks").

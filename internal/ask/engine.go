@@ -639,13 +639,18 @@ func (e *Engine) outsideTheData(ctx context.Context, tx *store.Tx, q *Query, now
 		return "", nil
 	}
 	t, _ := time.Parse(day, last)
+	worked := e.Model.Measures[q.Measure].Status == "worked" && q.Time.From <= today // up to today, whatever the plan
 	switch {
-	case q.Time.From > last:
-		return "", notUnderstoodf("The data holds %s up to %s; %s is after that, so scry cannot say (it does not forecast)", what, t.Format("2 Jan 2006"), span)
-	case q.Time.To > last:
+	case q.Time.From > last, entity == "employees" && q.Time.To > last:
+		where := "is after that"
+		if q.Time.From <= last {
+			where = "runs past that"
+		}
+		return "", notUnderstoodf("The data holds %s up to %s; %s %s, so scry cannot say (it does not forecast)", what, t.Format("2 Jan 2006"), span, where)
+	case q.Time.To > last && !worked:
 		// "my planned hours in December", with shifts planned up to the
 		// 11th: the rest of the month is not empty, only not planned yet
-		return fmt.Sprintf("The data holds %s up to %s; the rest of %s has none yet.", what, t.Format("2 Jan 2006"), span), nil
+		return fmt.Sprintf("The data holds %s up to %s; the period's days after that have none yet.", what, t.Format("2 Jan 2006")), nil
 	}
 	return "", nil
 }
@@ -1087,7 +1092,14 @@ func ChooseChart(q *Query, m *semantic.Model, ans *Answer) {
 		if c.Type == ChartTable {
 			shown = "shown as a table"
 		}
-		ans.Notes = append(ans.Notes, fmt.Sprintf("You asked for a %s chart, but %s; the answer is %s.", want, chartNeeds[want], shown))
+		why := chartNeeds[want]
+		switch {
+		case len(ans.Rows) == 1:
+			why = "this answer is one value"
+		case want == ChartPie && (q.Limit > 0 || q.Offset > 0):
+			why = "a top " + fmt.Sprint(q.Limit) + " is not the whole, and a pie would draw it as one"
+		}
+		ans.Notes = append(ans.Notes, fmt.Sprintf("You asked for a %s chart, but %s; the answer is %s.", want, why, shown))
 	}
 	ans.Chart = c
 }

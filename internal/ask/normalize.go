@@ -61,7 +61,8 @@ var keepWords = map[string]bool{
 var shorthand = map[string]string{"ids": "id", "ppl": "people", "hrs": "hour", "yrs": "year", "yr": "year",
 	"mins": "minute", "dept": "department", "depts": "department", "emp": "employee", "emps": "employee", "mgr": "manager", "mgrs": "manager", "qtr": "quarter", "qtrs": "quarter", "wk": "week", "wks": "week",
 	"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "tmrow": "tomorrow", "tmoro": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow",
-	"ot": "overtime", "collaborator": "employee", "collaborators": "employee", "hc": "headcount", "loc": "location", "locs": "location", "lv": "leave", "lvs": "leave", "folks": "people", "yday": "yesterday", "yest": "yesterday"}
+	"ot": "overtime", "collaborator": "employee", "collaborators": "employee", "hc": "headcount", "loc": "location", "locs": "location", "lv": "leave", "lvs": "leave", "folks": "people", "yday": "yesterday", "yest": "yesterday",
+	"nxt": "next", "lst": "last", "mnth": "month", "mth": "month", "tdy": "today", "2day": "today"}
 
 // reTyped are signs typed for words: "w/ more than 10 sick days", "w/o
 // a manager", "# of cashiers", "more than 38h".
@@ -396,17 +397,34 @@ var reTyped = []struct {
 	// "the breakdown of the contract types", "distribution of departments":
 	// the people by that group (the group's word was left unread)
 	{regexp.MustCompile(`\b(breakdown|split|distribution|mix|makeup|composition)\s+of\s+(?:the\s+|our\s+)?(contract\s+types?|departments?|positions?|locations?|genders?|job\s+titles?|roles?|schools?|stores?|sites?)\b`), "$1 by $2"},
-	// "the people under me", "my own sick days": the asker's team, the
-	// asker's own ("under" and "own" were left unread)
-	{regexp.MustCompile(`\b(?:(?:who\s+(?:are|work|works)|working|that\s+(?:are|work))\s+)?(?:under|below|beneath)\s+me\b`), " on my team "},
+	// "the people under me": the asker's team less the asker ("under" was
+	// left unread; read as the team alone, it counted the asker too)
+	{regexp.MustCompile(`\b(?:(?:who\s+(?:are|work|works)|working|that\s+(?:are|work))\s+)?(?:under|below|beneath)\s+me\b`), " on my team notme "},
+	// "my own sick days": the asker's own ("own" was left unread)
 	{regexp.MustCompile(`\bmy\s+own\b`), " my "},
+	// "my schedule tomorrow", "when am I working next week": the asker's
+	// shifts ("schedule" alone is a word of no meaning)
+	{regexp.MustCompile(`\bmy\s+(?:schedule|rota|roster|timetable|planning)\b`), "my shifts"},
+	{regexp.MustCompile(`\bwhen\s+am\s+i\s+(?:working|on|scheduled|rostered)\b`), "when do i work"},
+	// "who worked past midnight", "worked until after midnight": a shift
+	// ending after midnight, as "night shifts" reads
+	{regexp.MustCompile(`\b(work|works|worked|working)\s+(?:past|after|beyond|until after|till after|until|till|through)\s+midnight(?:\s+or\s+later)?\b`), "$1 a shift ending after midnight"},
+	// "hours per store location": per store
+	{regexp.MustCompile(`\b(store|shop|site|branch|restaurant|hotel|school)\s+(?:locations?|sites?)\b`), "$1"},
+	// "the gender pay gap": the average hourly wage by gender
+	// (between the two named: of those two genders only)
+	{regexp.MustCompile(`\b(?:(?:the|a|any)\s+)?(?:gender\s+)?(?:pay|wage|salary)\s+gap\s+between\s+(?:the\s+)?(men|males?|women|females?)\s+and\s+(?:the\s+)?(men|males?|women|females?)\b`), " average hourly wage by gender of $1 and $2 "},
+	{regexp.MustCompile(`\b(?:(?:the|a|any)\s+)?(?:gender\s+)?(?:pay|wage|salary)\s+gap\b`), " average hourly wage by gender "},
 	// "how many night shifts have I done this month": worked (the plan of
 	// today was counted too)
 	{regexp.MustCompile(`\b(shifts?\s+(?:have|has|had)\s+(?:i|we|you|they|he|she)\s+)(?:done|pulled|completed)\b`), "${1}worked"},
 	{regexp.MustCompile(`\b(shifts?\s+did\s+(?:i|we|you|they|he|she)\s+)(?:do|pull|complete)\b`), "${1}work"},
 	// "how much did we spend on teaching assistants": their labour cost
 	// (decide checks that people follow: "spend on hiring" has no price)
-	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(?:did|do|have|has|had|will)\s+(?:we|you|i|they|the company)\s+(?:spend|spent)\s+on\b`), " labor cost spent on "},
+	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(?:did|do|does|have|has|had|will|are|is)\s+(?:we|you|i|they|the company)\s+(?:going\s+to\s+)?(?:spend|spent)\s+on\b`), " labor cost spent on "},
+	// "how much did we spend last month", "… in Lyon": the labour cost
+	// (it gave the headcount: "spend" is a word of no meaning)
+	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(?:did|do|does|have|has|had|will|are|is)\s+(?:we|you|the company)\s+(?:going\s+to\s+)?(?:spend|spent)\b`), " labor cost "},
 	// "people on the payroll on 1 January": employed then (the payroll
 	// alone is its cost); "already gone", "has since left": left
 	{regexp.MustCompile(`\b(are|were|be|been|being|people|employees|staff|workers|everyone|anyone|(?:who|that|which)(?:\s+(?:is|was))?)\s+on\s+(?:(?:the|our|my|the company's)\s+)?payroll\b`), " $1 on staff "},

@@ -200,5 +200,29 @@ func TestTwelfthRound(t *testing.T) {
 		"Who had a shift lasting more than 10 hours from clock-in to clock-out last quarter?", // paid hours were compared
 		"hours worked in December 2024",                                                       // 0: before the first shift the data holds
 		"sick days in 2024",
+		// the second review: a rate is not the total (it gave the total by
+		// hour of the day); a headcount reaching past what the data knows
+		"what does a cashier cost per hour",
+		"how much does an hour of a cashier cost",
+		"headcount between December 2026 and February 2027",
+		"how much did we spend on hiring this year",
 	})
+	// the second review's right answers, lost and found again: what was
+	// spent on people named any way, weekday words before "working"
+	checkRound(t, func(d store.Dialect) []roundCase {
+		cost := func(where string) string {
+			// in cents, as scry sums it (floating point rounds some half cents apart)
+			return "select " + d.Cents("sum(cast(round(f.hours * 100) as bigint) * cast(round(e.hourly_wage * 100) as bigint))") + " from shifts f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id where f.tenant_id = {t} and f.status = 'worked' and " + where
+		}
+		return []roundCase{
+			{"acme-retail", "admin", "how much did we spend last month", "", cost("f.date between '2026-10-01' and '2026-10-31'")},
+			// "under me": the team less the asker (the team was counted)
+			{"acme-retail", "manager:E0105", "how many people work under me", "",
+				"select count(*) from employees e where e.employee_id in (" + teamIn("E0105") + ") and e.employee_id <> 'E0105' and " + active},
+			{"acme-retail", "admin", "how much did we spend on part-timers last month", "", cost("e.contract_type = 'part_time' and f.date between '2026-10-01' and '2026-10-31'")},
+			{"acme-retail", "admin", "how much did we spend on Nora David this year", "", cost("e.first_name = 'Nora' and e.last_name = 'David' and f.date between '2026-01-01' and '2026-11-25'")},
+			{"bistro-group", "employee:E0047", "how many saturday working hours did I have this year", "",
+				"select sum(f.hours) from shifts f where f.tenant_id = {t} and f.employee_id = 'E0047' and f.status = 'worked' and f.date between '2026-01-01' and '2026-11-25' and " + weekdayIs(d, "f.date", 6)},
+		}
+	}, nil)
 }
