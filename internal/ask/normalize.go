@@ -420,11 +420,12 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(shifts?\s+(?:have|has|had)\s+(?:i|we|you|they|he|she)\s+)(?:done|pulled|completed)\b`), "${1}worked"},
 	{regexp.MustCompile(`\b(shifts?\s+did\s+(?:i|we|you|they|he|she)\s+)(?:do|pull|complete)\b`), "${1}work"},
 	// "how much did we spend on teaching assistants": their labour cost
-	// (decide checks that people follow: "spend on hiring" has no price)
-	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(?:did|do|does|have|has|had|will|are|is)\s+(?:we|you|i|they|the company)\s+(?:going\s+to\s+)?(?:spend|spent)\s+on\b`), " labor cost spent on "},
+	// (decide checks that people follow: "spend on hiring" has no price);
+	// the verb stays, for its tense ("will … in December": the coming one)
+	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(did|do|does|have|has|had|will|are|is)\s+(?:we|you|i|they|the company)\s+(?:going\s+to\s+)?(?:spend|spent)\s+on\b`), " $1 labor cost spent on "},
 	// "how much did we spend last month", "… in Lyon": the labour cost
 	// (it gave the headcount: "spend" is a word of no meaning)
-	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(?:did|do|does|have|has|had|will|are|is)\s+(?:we|you|the company)\s+(?:going\s+to\s+)?(?:spend|spent)\b`), " labor cost "},
+	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(did|do|does|have|has|had|will|are|is)\s+(?:we|you|the company)\s+(?:going\s+to\s+)?(?:spend|spent)\b`), " $1 labor cost "},
 	// "people on the payroll on 1 January": employed then (the payroll
 	// alone is its cost); "already gone", "has since left": left
 	{regexp.MustCompile(`\b(are|were|be|been|being|people|employees|staff|workers|everyone|anyone|(?:who|that|which)(?:\s+(?:is|was))?)\s+on\s+(?:(?:the|our|my|the company's)\s+)?payroll\b`), " $1 on staff "},

@@ -110,6 +110,11 @@ func (st *parseState) readChart() error {
 	}
 }
 
+var (
+	reMonthNoYear = regexp.MustCompile(`^month \d{1,2}$`)
+	reFutureTense = regexp.MustCompile(` (?:will|going to|shall|gonna) `)
+)
+
 // reUnit: the unit an answer is asked in ("average tenure, in days",
 // "overtime expressed in hours"). Not a period: "in week 47", "in day
 // shifts", "in the week" are not units.
@@ -311,6 +316,11 @@ func (st *parseState) readTime() error {
 	// a day with no year: the last one, or, unless the question speaks of
 	// the past, the coming one within a month ("who is off on December 7")
 	if tr := st.q.Time; tr != nil && reDayNoYear.MatchString(tr.Expr) && !rePastTense.MatchString(" "+strings.Join(st.toks, " ")+" ") {
+		tr.Expr += " or the coming one"
+	}
+	// a month with no year, asked in the future tense: the one to come
+	// ("what will the labour cost be in December" gave last December's)
+	if tr := st.q.Time; tr != nil && reMonthNoYear.MatchString(tr.Expr) && reFutureTense.MatchString(" "+strings.Join(st.toks, " ")+" ") {
 		tr.Expr += " or the coming one"
 	}
 	st.lastN = st.q.Time != nil && reRelN.MatchString(st.q.Time.Expr) && !strings.HasPrefix(st.q.Time.Expr, "last 1 ")

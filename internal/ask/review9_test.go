@@ -216,6 +216,10 @@ func TestTwelfthRound(t *testing.T) {
 		}
 		return []roundCase{
 			{"acme-retail", "admin", "how much did we spend last month", "", cost("f.date between '2026-10-01' and '2026-10-31'")},
+			// a month with no year in the future tense: the one to come
+			// (last December's actual cost was given)
+			{"acme-retail", "admin", "how much will we spend on cashiers in December", "",
+				"select " + d.Cents("sum(cast(round(f.hours * 100) as bigint) * cast(round(e.hourly_wage * 100) as bigint))") + " from shifts f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id where f.tenant_id = {t} and f.status = 'planned' and e.position = 'Cashier' and f.date between '2026-12-01' and '2026-12-31'"},
 			// "under me": the team less the asker (the team was counted)
 			{"acme-retail", "manager:E0105", "how many people work under me", "",
 				"select count(*) from employees e where e.employee_id in (" + teamIn("E0105") + ") and e.employee_id <> 'E0105' and " + active},

@@ -83,7 +83,7 @@ var (
 	reRelN        = regexp.MustCompile(`^last (\d+) (day|week|month|quarter|year)$`)
 	reNextN       = regexp.MustCompile(`^next (\d+) (day|week|month|quarter|year)$`)
 	reRel         = regexp.MustCompile(`^(this|last|next) (week|month|quarter|year)$`)
-	reMonth       = regexp.MustCompile(`^month (\d{1,2})(?: (this year|last year))?$`)
+	reMonth       = regexp.MustCompile(`^month (\d{1,2})(?: (this year|last year|or the coming one))?$`)
 	reRestOf      = regexp.MustCompile(`^rest of this (week|month|quarter|year)$`)
 	reYearWritten = regexp.MustCompile(`\d{4}`)
 	reBeforeLast  = regexp.MustCompile(`^(week|month|quarter|year) before last$`)
@@ -172,6 +172,8 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 			y--
 		case m[2] == "" && time.Month(mo) > today.Month():
 			y-- // the most recent such month that has started
+		case m[2] == "or the coming one" && time.Month(mo) < today.Month():
+			y++ // "what will the labour cost be in December": the one to come
 		}
 		s := time.Date(y, time.Month(mo), 1, 0, 0, 0, 0, time.UTC)
 		return f(s, s.AddDate(0, 1, -1))
