@@ -108,6 +108,13 @@ func (st *parseState) costlessMeasureAt(k int) bool {
 	return false
 }
 
+// reListWord asks for a list; reCompareWord compares the asker's own
+// number with others'.
+var (
+	reListWord    = regexp.MustCompile(` (?:list|show|display|all) `)
+	reCompareWord = regexp.MustCompile(` (?:compare|compared|comparison|versus|vs) (?:with |to |against )?(?:the |an |a )?(?:average|mean|typical|median|rest|other|others|colleague)`)
+)
+
 // teamNouns name a group of people ("spend on my team").
 var teamNouns = wordSet(`team crew workforce brigade squad unit`)
 
@@ -126,6 +133,7 @@ func (st *parseState) decide() error {
 	q := st.q
 	orig := " " + strings.Join(st.toks, " ") + " "
 	filterVals := st.filterVals
+	threshold := q.Having != nil // read before any other reading drops it
 	if m := reCorrection.FindStringSubmatch(orig); m != nil {
 		// "cashiers in lyon i mean paris": which words the correction
 		// replaces is a guess; a guess read as the question is a wrong answer
@@ -262,6 +270,9 @@ func (st *parseState) decide() error {
 			measure = m
 		}
 	}
+	if slices.Contains(st.measures, "labor_cost") && (measure == "planned_hours" || measure == "hours_worked") {
+		measure = "labor_cost" // "what will the scheduled hours cost": the cost of those hours (it gave the hours)
+	}
 	if st.busy && (filterVals["absence_type"] != nil && measure == "" || people || st.busyPeople()) {
 		// "the busiest month for sick leave" could be leaves or days; "the
 		// busiest employee" is no group
@@ -392,6 +403,11 @@ func (st *parseState) decide() error {
 		// "what does a cashier cost per hour": a rate, not the total (it
 		// gave the total by hour of the day)
 		return notUnderstoodf("scry's labour cost is a total of hours worked times the hourly wage; for what an hour costs, ask for the hourly wage (\"average hourly wage of cashiers\")")
+	}
+	if measure == "hourly_wage" && reAmountOfTime.MatchString(orig) && (hasMeasureWord("shifts") || hasMeasureWord("hours_worked") || hasMeasureWord("planned_hours") || hasMeasureWord("attendance")) {
+		// "how much will my shifts next week pay": an amount, not the
+		// hourly rate (it gave the wage)
+		return notUnderstoodf("scry gives the hourly wage, or the labour cost of shifts (hours worked times the wage): ask for the labour cost of the shifts")
 	}
 	if hasMeasureWord("hourly_wage") && measure != "hourly_wage" && measure != "labor_cost" && measure != "" {
 		// "overtime pay": a pay of hours the data has no rule for (it gave
@@ -1771,6 +1787,24 @@ func (st *parseState) decide() error {
 			return nil
 		}
 		q.Offset = st.ordinal - 1
+	}
+	// "which waiters worked at least 25 shifts and had no sick leave": two
+	// conditions on two measures, of which one was dropped
+	if q.Without && (q.Having != nil || threshold && !st.beyondContract) {
+		st.refuse(notUnderstoodf("scry keeps people by one measure at a time here: ask who had none, and who passed the threshold, as two questions"))
+		return nil
+	}
+	// "list all my absences": the absences themselves, which scry does not
+	// list (a person's row with their number was given)
+	if q.Kind == "people" && q.Self && strings.HasPrefix(q.Measure, "absence") && reListWord.MatchString(orig) {
+		st.refuse(notUnderstoodf("scry counts and sums absences (\"how many absences did I have this year\", \"my sick days this year\"); it does not list them one by one"))
+		return nil
+	}
+	// "how does my pay compare with the average teacher's": one number
+	// answers a comparison of two (the asker's own was given)
+	if q.Kind == "number" && q.Self && reCompareWord.MatchString(orig) {
+		st.refuse(notUnderstoodf("scry answers one number here, and a comparison needs two: ask for each (\"my hourly wage\", \"the average hourly wage of teachers\"), or for groups side by side (\"average hourly wage by position\")"))
+		return nil
 	}
 	// "table of my team's vacation days": a row per person of the team,
 	// as a table of people's facts is (one total was given)

@@ -400,6 +400,12 @@ var reTyped = []struct {
 	// "the people under me": the asker's team less the asker ("under" was
 	// left unread; read as the team alone, it counted the asker too)
 	{regexp.MustCompile(`\b(?:(?:who\s+(?:are|work|works)|working|that\s+(?:are|work))\s+)?(?:under|below|beneath)\s+me\b`), " on my team notme "},
+	// "how many days have I been employed here": the tenure, in the unit
+	// asked (it gave the headcount, 1)
+	{regexp.MustCompile(`\bhow many (days|weeks|months|years) have i been (?:employed|working|with (?:us|the company))(?: here)?\b`), "what is my tenure in $1"},
+	// "a contract of at least 30 hours a week": the contracted weekly
+	// hours (the hours worked a week were compared)
+	{regexp.MustCompile(`\b(?:a|an|their|his|her|the)?\s*contract\s+(?:of|for)\s+((?:at least|at most|more than|less than|fewer than|over|under)\s+)?(\d+)\s+(?:hours?|h)(\s+or\s+(?:more|less|fewer))?(?:\s+(?:a|per|each)\s+week)?\b`), " contracted hours $1$2$3 "},
 	// "my own sick days": the asker's own ("own" was left unread)
 	{regexp.MustCompile(`\bmy\s+own\b`), " my "},
 	// "my schedule tomorrow", "when am I working next week": the asker's
@@ -422,7 +428,7 @@ var reTyped = []struct {
 	// "how much did we spend on teaching assistants": their labour cost
 	// (decide checks that people follow: "spend on hiring" has no price);
 	// the verb stays, for its tense ("will … in December": the coming one)
-	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(did|do|does|have|has|had|will|are|is)\s+(?:we|you|i|they|the company)\s+(?:going\s+to\s+)?(?:spend|spent)\s+on\b`), " $1 labor cost spent on "},
+	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(did|do|does|have|has|had|will|are|is)\s+(we|you|i|they|the company|my [a-z]+|our [a-z]+)\s+(?:going\s+to\s+)?(?:spend|spent)\s+on\b`), " $1 $2 labor cost spent on "},
 	// "how much did we spend last month", "… in Lyon": the labour cost
 	// (it gave the headcount: "spend" is a word of no meaning)
 	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(did|do|does|have|has|had|will|are|is)\s+(?:we|you|the company)\s+(?:going\s+to\s+)?(?:spend|spent)\b`), " $1 labor cost "},

@@ -251,7 +251,7 @@ var (
 	reGrainAdj   = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
 	reDayNoYear  = regexp.MustCompile(`^(?:on|week of) (?:[a-z]+ )?\d{2}-\d{2}$|^on (?:[a-z]+ )?day \d{1,2}$`)
 	reByEveryone = rx(`by (?:everyone|everybody|all (?:staff|employee|people|worker))`)
-	reWholeOrg   = regexp.MustCompile(` (?:(?:in|across|throughout|for|of) (?:the |our )?(?:whole|entire) (?:company|district|organisation|organization|business|firm)|(?:company|organisation|organization|district)[- ]wide)\b`)
+	reWholeOrg   = regexp.MustCompile(` (?:(?:in|across|throughout|for|of) (?:the |our )?(?:whole|entire) (?:company|district|organisation|organization|business|firm)|(?:company|organisation|organization|district)[- ]wide|(?:the|our) (?:company|organisation|organization|district)(?:'s| total)|(?:company|organisation|organization)(?:'s)? total)\b`)
 	reAcrossOrg  = rx(`(?:across|throughout) (?:the |our )?(?:whole |entire )?(?:company|district|organisation|organization|business|firm|board)`)
 	// "how many vacation days does Emma have left", "holiday balance",
 	// "remaining leave": an allowance the data does not hold

@@ -230,3 +230,51 @@ func TestTwelfthRound(t *testing.T) {
 		}
 	}, nil)
 }
+
+// TestThirteenthRound: the confident wrong answers of the thirteenth
+// round (outside sets 71–74), right or refused now, on both databases.
+func TestThirteenthRound(t *testing.T) {
+	checkRound(t, func(d store.Dialect) []roundCase {
+		return []roundCase{
+			// a contract of hours a week is the contracted hours (the hours
+			// worked a week were compared; "30 hours or less" was a top 30)
+			{"acme-retail", "admin", "Who in Logistics has a contract of at least 30 hours a week and earns at most 14 an hour?",
+				"select count(*) from employees e where e.department = 'Logistics' and e.weekly_hours >= 30 and e.hourly_wage <= 14 and " + active, ""},
+			// one count of two values joined by "or" (a row of each)
+			{"acme-retail", "manager:E0105", "How many of my people are on a temporary or apprentice contract?", "",
+				"select count(*) from employees e where e.contract_type in ('temporary', 'apprentice') and e.employee_id in (" + teamIn("E0105") + ") and " + active},
+		}
+	}, nil)
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "acme-retail", "bistro-group", "maple-district")
+		for _, c := range []struct {
+			tenant, as, q string
+			code          errcode.Code
+		}{
+			// the company's total, asked by an employee (their own was given)
+			{"acme-retail", "employee:E0118", "What's the company's total wage bill so far this year?", errcode.PermissionDenied},
+			// an amount of money, not the hourly rate
+			{"bistro-group", "employee:E0046", "How much will my shifts next week pay?", errcode.NotUnderstood},
+			// a cost, not the hours (a manager may not see costs)
+			{"maple-district", "manager:E0069", "How much did my school spend on staff hours in October?", errcode.PermissionDenied},
+			{"maple-district", "manager:E0002", "What will my school's scheduled hours cost next week?", errcode.PermissionDenied},
+			// a comparison answered with one of its two numbers
+			{"maple-district", "employee:E0010", "How does my pay compare with the average teacher's?", errcode.NotUnderstood},
+			// the absences themselves (a person's row was given)
+			{"bistro-group", "employee:E0022", "list all my absences this year", errcode.NotUnderstood},
+			// a tenure in days (the headcount, 1, was given)
+			{"maple-district", "employee:E0064", "How many days have I been employed here?", errcode.NotUnderstood},
+			// two conditions on two measures (the threshold was dropped)
+			{"bistro-group", "manager:E0031", "Which of my waiters or bartenders worked at least 25 shifts in October and had no sick leave that month?", errcode.NotUnderstood},
+		} {
+			if a, err := f.ask(t, c.tenant, c.as, c.q); !errcode.Is(err, c.code) {
+				t.Errorf("%s %q: %v %v, want %s", c.as, c.q, a.Rows, err, c.code)
+			}
+		}
+		// the cost of the hours, for whom may see it
+		a, err := f.ask(t, "maple-district", "admin", "What will the scheduled hours cost next week?")
+		if err != nil || len(a.Rows) != 1 || a.Query.Measure != "labor_cost" {
+			t.Errorf("the cost of next week's hours: %v %v", a, err)
+		}
+	})
+}

@@ -370,7 +370,9 @@ func (st *parseState) readOrder() error {
 // valueOfField: word i is a value of the field named by dimension d.
 func (st *parseState) valueOfField(i int, d string) bool {
 	for _, mn := range st.p.phrases[st.toks[i]] {
-		if mn.kind == "value" && mn.name == d {
+		// (an enum's value too: "an apprentice contract" is its field's
+		// noun, not a column)
+		if (mn.kind == "value" || mn.kind == "enum") && mn.name == d {
 			return true
 		}
 	}
