@@ -207,6 +207,9 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 			return errcode.New(errcode.PermissionDenied, "No one you may see is in %s: you see %s only", g, map[bool]string{true: "your team", false: "your own record"}[scope.Subtree])
 		}
 		ans.Query = q
+		if len(q.aside) > 0 {
+			ans.Notes = append(ans.Notes, "scry read the question alone and set aside the words around it, which hold nothing it reads: “"+strings.Join(q.aside, "”, “")+"”.")
+		}
 		if err := e.resolveHaving(ctx, tx, q, who, scope, now); err != nil {
 			return err
 		}

@@ -83,6 +83,9 @@ type Query struct {
 	// suits the answer's shape, else the one that suits, with a note saying
 	// why (a trend is not a pie).
 	Chart ChartKind `json:"chart,omitempty"`
+	// aside are the sentences of the question that held no word scry
+	// reads, set aside (the answer names them)
+	aside []string
 	// exact, set by the engine while it looks for ties at a limit, makes a
 	// ranked group answer carry its value unrounded as a last column, so
 	// that only values truly equal tie ("top 5 by average shift length"

@@ -17,6 +17,69 @@ func (p *Parser) Parse(question string) (*Query, error) { return p.ParseFor(ques
 // it is read exactly like a name the tenant does not have, so a refusal
 // never tells whether someone works here.
 func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, error) {
+	q, err := p.parseOne(question, visible)
+	if err == nil {
+		return q, nil
+	}
+	// "I'm preparing the board pack - could you tell me how many people we
+	// hired this year? Thanks so much.": the sentences around the question
+	// that hold no word scry reads are set aside, and the answer says so;
+	// a sentence with any such word is kept, and the refusal stands
+	kept, aside := p.besideTheQuestion(question)
+	if len(aside) == 0 || kept == "" {
+		return nil, err
+	}
+	q2, err2 := p.parseOne(kept, visible)
+	if err2 != nil {
+		return nil, err
+	}
+	q2.aside = aside
+	return q2, nil
+}
+
+// reClause ends a sentence or a clause set apart by a dash, a colon or a
+// semicolon.
+var reClause = regexp.MustCompile(`[.!?;:]+(?:\s+|$)|\s+[-–—]+\s+`)
+
+// besideTheQuestion splits a question into its sentences and clauses and
+// returns those that hold a word scry reads (joined) and those that hold
+// none (the courtesy and context around a question).
+func (p *Parser) besideTheQuestion(question string) (string, []string) {
+	var kept, aside []string
+	for _, c := range reClause.Split(question, -1) {
+		c = strings.TrimSpace(strings.Trim(c, ",; "))
+		if c == "" {
+			continue
+		}
+		if p.readsAnything(c) {
+			kept = append(kept, c)
+		} else {
+			aside = append(aside, c)
+		}
+	}
+	return strings.Join(kept, ", "), aside
+}
+
+// reCourtesy: thanks and apologies, whose words ("many", "again") are
+// read elsewhere.
+var reCourtesy = regexp.MustCompile(`\b(?:many thanks|thanks (?:so much|a lot|in advance)|thank you(?: (?:so|very) much)?|much appreciated|sorry to bother you(?: again)?|apologies(?: for [a-z ]+)?)\b`)
+
+// readsAnything: some word of the text is one scry reads (a measure, a
+// group, a value, a name, a period's word, a number).
+func (p *Parser) readsAnything(text string) bool {
+	toks, _ := normalizeWords(p.expandAcronyms(reCourtesy.ReplaceAllString(strings.ToLower(text), " ")))
+	for _, t := range toks {
+		if functionWords[t] || t == "thank" || t == "thanks" || t == "please" {
+			continue
+		}
+		if len(p.phrases[t]) > 0 || readingWords[t] || p.positionWords[t] || t[0] >= '0' && t[0] <= '9' {
+			return true
+		}
+	}
+	return false
+}
+
+func (p *Parser) parseOne(question string, visible map[string]bool) (*Query, error) {
 	toks, words := normalizeWords(p.expandAcronyms(question))
 	toks = p.correct(toks, words)
 	if len(toks) == 0 {

@@ -271,6 +271,20 @@ func TestThirteenthRound(t *testing.T) {
 				t.Errorf("%s %q: %v %v, want %s", c.as, c.q, a.Rows, err, c.code)
 			}
 		}
+		// sentences around the question that hold nothing scry reads are
+		// set aside and named; one that holds a value is read with it
+		plain, err := f.ask(t, "acme-retail", "admin", "how many people left the company last year?")
+		if err != nil {
+			t.Fatal(err)
+		}
+		polite, err := f.ask(t, "acme-retail", "admin", "Sorry to bother you again. How many people left the company last year? Many thanks.")
+		if err != nil || len(polite.Rows) != 1 || ask.Number(polite.Rows[0][0]) != ask.Number(plain.Rows[0][0]) || !strings.Contains(strings.Join(polite.Notes, " "), "“Sorry to bother you again”") {
+			t.Errorf("a question between courtesies: %v %v %q, want %v", polite, err, polite.Notes, plain.Rows)
+		}
+		paris, err := f.ask(t, "acme-retail", "admin", "For the Paris store. How many cashiers are there?")
+		if err != nil || len(paris.Rows) != 1 || len(paris.Query.Filters) != 2 {
+			t.Errorf("a sentence with a value is read, not set aside: %+v %v", paris, err)
+		}
 		// the cost of the hours, for whom may see it
 		a, err := f.ask(t, "maple-district", "admin", "What will the scheduled hours cost next week?")
 		if err != nil || len(a.Rows) != 1 || a.Query.Measure != "labor_cost" {
