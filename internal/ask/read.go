@@ -69,6 +69,9 @@ var reCourtesy = regexp.MustCompile(`\b(?:many thanks|thanks (?:so much|a lot|in
 func (p *Parser) readsAnything(text string) bool {
 	toks, _ := normalizeWords(p.expandAcronyms(reCourtesy.ReplaceAllString(strings.ToLower(text), " ")))
 	for _, t := range toks {
+		if qualifierWords[t] {
+			return true // "Interns aside.", "Rounded up.": it says how, even if not what
+		}
 		if functionWords[t] || t == "thank" || t == "thanks" || t == "please" {
 			continue
 		}
@@ -78,6 +81,11 @@ func (p *Parser) readsAnything(text string) bool {
 	}
 	return false
 }
+
+// qualifierWords narrow or shape an answer: a sentence with one is never
+// set aside as courtesy ("Interns aside. How many employees …" would have
+// counted everyone).
+var qualifierWords = wordSet(`aside except excluding exclude excluded only without not no never none but ignore ignoring leave leaving out rounded round rounding decimal euro dollar pound currency percent percentage include including included minus plus instead rather unless apart besides other`)
 
 func (p *Parser) parseOne(question string, visible map[string]bool) (*Query, error) {
 	toks, words := normalizeWords(p.expandAcronyms(question))

@@ -281,6 +281,12 @@ func TestThirteenthRound(t *testing.T) {
 		if err != nil || len(polite.Rows) != 1 || ask.Number(polite.Rows[0][0]) != ask.Number(plain.Rows[0][0]) || !strings.Contains(strings.Join(polite.Notes, " "), "“Sorry to bother you again”") {
 			t.Errorf("a question between courtesies: %v %v %q, want %v", polite, err, polite.Notes, plain.Rows)
 		}
+		// a sentence that narrows or shapes the answer is never set aside
+		for _, q := range []string{"Interns aside. How many employees do we have?", "Rounded up. What is the average hourly wage?"} {
+			if a, err := f.ask(t, "acme-retail", "admin", q); err == nil {
+				t.Errorf("%q answered %v, setting its first sentence aside", q, a.Rows)
+			}
+		}
 		paris, err := f.ask(t, "acme-retail", "admin", "For the Paris store. How many cashiers are there?")
 		if err != nil || len(paris.Rows) != 1 || len(paris.Query.Filters) != 2 {
 			t.Errorf("a sentence with a value is read, not set aside: %+v %v", paris, err)
