@@ -134,14 +134,19 @@ func (b *builder) ageOf(alias string) string {
 	return b.d.Age(b.arg(b.now), alias+".birth_date")
 }
 
-// tenureExpr is the years since hire on the reference day (fractional).
+// tenureExpr is the years since hire on the reference day (fractional, or
+// completed with Whole).
 func (b *builder) tenureExpr() string { return b.tenureOf("e") }
 
 // A person who has left served until their last day, not until today
 // ("the average tenure of people who left this year").
 func (b *builder) tenureOf(alias string) string {
 	now := b.date(b.now)
-	return b.d.Years("(case when "+alias+".end_date < "+now+" then "+alias+".end_date else "+now+" end)", alias+".hire_date")
+	until := "(case when " + alias + ".end_date < " + now + " then " + alias + ".end_date else " + now + " end)"
+	if b.q.Whole {
+		return b.d.Age(until, alias+".hire_date")
+	}
+	return b.d.Years(until, alias+".hire_date")
 }
 
 // attrExpr is the SQL of a person's attribute for the employee row alias.
@@ -852,7 +857,7 @@ func (b *builder) timeConds() []string {
 			rng("e.hire_date")
 		case b.ms.Event == "left":
 			rng("e.end_date")
-		case b.q.Kind == "people" && b.q.Measure == "" && hasFilter(b.q, "absence_type"), b.q.Time != nil && hasFilter(b.q, "status"),
+		case b.q.Kind == "people" && b.q.Measure == "" && hasFilter(b.q, "absence_type"), hasFilter(b.q, "status"),
 			b.q.Measure == "headcount" && b.q.Time != nil && hasFilter(b.q, "absence_type"):
 			// people defined by their absences or shifts: the fact carries
 			// the period ("the average age of people who worked in Lyon last
@@ -879,15 +884,28 @@ func (b *builder) timeConds() []string {
 	return out
 }
 
-// hasEvent: q counts people by when they were hired or left (a "during"
-// filter on their dates).
+// hasEvent: q names people by when they were hired or left: a "during"
+// filter on their dates, any bound on the day they left ("which teachers
+// left between September 2025 and August 2026" are gone today), or a hire
+// date between two days ("hired between March and June", as "hired this
+// year", counts those who left since). A hire date bounded on one side
+// only ("hired before 2020") stays a condition on today's staff.
 func hasEvent(q *Query) bool {
+	from, to := false, false
 	for _, f := range q.Filters {
-		if f.Op == "during" && (f.Field == "hire_date" || f.Field == "end_date") {
+		if f.Negate || f.Field != "hire_date" && f.Field != "end_date" {
+			continue
+		}
+		switch {
+		case f.Op == "during", f.Field == "end_date" && f.Op != "":
 			return true
+		case f.Op == ">=", f.Op == ">":
+			from = true
+		case f.Op == "<=", f.Op == "<":
+			to = true
 		}
 	}
-	return false
+	return from && to
 }
 
 func hasFilter(q *Query, field string) bool {

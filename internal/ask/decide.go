@@ -3,6 +3,7 @@ package ask
 import (
 	"regexp"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/scry-dev/scry/internal/semantic"
@@ -1074,9 +1075,21 @@ func (st *parseState) decide() error {
 	// "what % of shifts start before 7am, per location": the part said by
 	// a verb after the whole is each group's part (it gave where the early
 	// shifts are)
-	if share && shareVerb(orig) != nil && !reSplitWord.MatchString(orig) {
+	// ("% of worked shifts that were remote, by school": so is a value the
+	// verb names before the grouping; it gave where the remote shifts are)
+	if verb := shareVerb(orig); share && verb != nil && !reSplitWord.MatchString(orig) {
+		group := len(orig)
+		if groupAt >= 0 {
+			group = len(" " + strings.Join(st.toks[:groupAt], " "))
+		}
 		for _, f := range q.Filters {
 			partNamed = partNamed || f.Op != "" && (f.Field == "start_time" || f.Field == "end_time" || f.Field == "shift_hours" || f.Field == "shift_break")
+		}
+		for field, vals := range filterVals {
+			if len(vals) == 1 && field != "status" && !slices.Contains(st.dims, field) && !st.negated[field] {
+				at := strings.Index(orig, " "+strings.ReplaceAll(strings.ToLower(vals[0]), "_", " ")) // "remote(ly)", "sick leave"
+				partNamed = partNamed || at >= verb[1]-1 && at < group
+			}
 		}
 	}
 	shareWithin := share && len(st.dims) > 0 && q.Kind != "people" && (reEachGroup.MatchString(orig) && !strings.Contains(orig, " by ") || partNamed)
@@ -1408,7 +1421,26 @@ func (st *parseState) decide() error {
 	}
 	// "how many employees worked more than 40 hours": a count of people
 	if q.Having != nil && counting && q.Measure != "headcount" && q.Measure != "" && q.Kind != "people" && q.ShareOf == nil {
-		q.CountOf, q.Having = q.Having, nil
+		fact := st.countsFacts()
+		if own := shiftOwn[q.Measure]; fact != "" && own != "" && singular(lastWord(fact)) == "shift" && q.Having.Ref == nil {
+			// "how many of my shifts had less than 30 minutes break": each
+			// shift's own break, not the people whose breaks add up to less
+			if status := st.p.model.Measures[q.Measure].Status; status != "" && !hasFilter(q, "status") {
+				q.Filters = append(q.Filters, Filter{Field: "status", Values: []string{status}})
+			}
+			q.Measure = "shifts"
+			q.Filters = append(q.Filters, Filter{Field: own, Op: q.Having.Op, Values: []string{strconv.FormatFloat(q.Having.Value, 'f', -1, 64)}})
+			q.Having = nil
+		} else if fact != "" {
+			// "count of sick leaves where days >= 10", "# of shifts with
+			// break minutes >= 60" asked of hours: each one's own length,
+			// not people's totals (44 people had 10 sick days in all; 27
+			// leaves lasted 10)
+			return notUnderstoodf("scry cannot count single %s by a length of their own here; it counts people by their totals (\"how many employees had at least 10 sick days\"), and shifts by their hours or break (\"how many shifts had a break of at least 60 minutes\")", fact)
+		}
+		if q.Having != nil {
+			q.CountOf, q.Having = q.Having, nil
+		}
 	}
 	// "worked at least 3 Saturdays": a person's worked shifts, not the
 	// number of people in their own total (always 1)
@@ -2291,6 +2323,28 @@ func (st *parseState) countsPeople() bool {
 	}
 	return false
 }
+
+// countsFacts returns the facts counted ("how many shifts", "count of sick
+// leaves", "the number of absences"), or "" when people or nothing are.
+func (st *parseState) countsFacts() string {
+	for i := 0; i+2 < len(st.toks); i++ {
+		if st.toks[i] == "how" && st.toks[i+1] == "many" || (st.toks[i] == "number" || st.toks[i] == "count") && st.toks[i+1] == "of" {
+			k := st.past(i+2, "of", "the", "our", "my", "all", "their", "team", "s", "sick", "worked", "planned", "night", "weekend", "vacation", "annual")
+			if k < len(st.toks) && countedFacts[singular(st.toks[k])] {
+				return strings.Join(st.words[i+2:k+1], " ")
+			}
+		}
+	}
+	return ""
+}
+
+// shiftOwn is the condition on one shift of a measure summed over shifts.
+var shiftOwn = map[string]string{"break_total": "shift_break", "hours_worked": "shift_hours", "planned_hours": "shift_hours"}
+
+func lastWord(s string) string { f := strings.Fields(s); return f[len(f)-1] }
+
+// countedFacts are the facts counted one by one.
+var countedFacts = wordSet(`shift absence leave vacation holiday spell case`)
 
 // peopleHead: the words from k name people ("cashiers", "staff"), not
 // facts of people ("bartender shifts", "staff sick days": the people's

@@ -220,6 +220,9 @@ func (q *Query) Notes() []string {
 	if q.PerPersonWeek {
 		out = append(out, "each person's average per week they worked")
 	}
+	if q.Whole {
+		out = append(out, "tenure in completed years")
+	}
 	if len(q.ShareWhere) > 0 {
 		parts := make([]string, len(q.ShareWhere))
 		for i, f := range q.ShareWhere {

@@ -201,7 +201,7 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		}
 		if name := hiddenName(q, visible); visible != nil && name != "" {
 			// a previous query sent back by the client names someone out of scope
-			return parser.didNotUnderstand([]string{normPhrase(name)})
+			return errUnseenName
 		}
 		if g := emptyGroup(q, e.Model, visible); visible != nil && g != "" {
 			return errcode.New(errcode.PermissionDenied, "No one you may see is in %s: you see %s only", g, map[bool]string{true: "your team", false: "your own record"}[scope.Subtree])
@@ -824,9 +824,9 @@ func (e *Engine) read(ctx context.Context, p *Parser, question string, visible m
 	q, err := e.LLM.Query(ctx, question, e.Model, p.values)
 	if err == nil && visible != nil {
 		// the model may name anyone: names outside the scope are refused
-		// exactly as the parser refuses a name it does not know
+		// as the parser refuses them
 		if name := hiddenName(q, visible); name != "" {
-			return nil, ModeLLM, p.didNotUnderstand([]string{normPhrase(name)})
+			return nil, ModeLLM, errUnseenName
 		}
 	}
 	return q, ModeLLM, err
@@ -1185,6 +1185,9 @@ func chartTitle(q *Query, m *semantic.Model) string {
 	if q.Measure != "" {
 		ms := m.Measures[q.Measure]
 		t = ms.Title
+		if q.Whole {
+			t = strings.Replace(t, "(years)", "(completed years)", 1)
+		}
 		agg := ms.Agg
 		if len(q.Aggs) > 0 {
 			agg = q.Aggs[0]

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -174,56 +175,82 @@ func TestWordOrderDoesNotMatter(t *testing.T) {
 	}
 }
 
-// TestScopedRefusalsDoNotTellWhoWorksHere: a manager or an employee gets
-// the same refusal for a real person outside their scope as for a person
-// who does not exist (the name itself aside), and never their own data.
+// TestScopedRefusalsDoNotTellWhoWorksHere: a manager or an employee who
+// names a real person outside their scope is refused (permission_denied)
+// with the same words as for a first and a last name of the tenant that
+// nobody has together, never repeating the name, and never given their own
+// data instead.
 func TestScopedRefusalsDoNotTellWhoWorksHere(t *testing.T) {
 	f := shared(t)
 	ref := f.refs["acme-retail"]
+	ids := column(t, ref, "select employee_id from employees order by 1")
+	firsts := column(t, ref, "select first_name from employees order by employee_id")
+	lasts := column(t, ref, "select last_name from employees order by employee_id")
+	full := map[string]bool{}
+	for i := range ids {
+		full[firsts[i]+" "+lasts[i]] = true
+	}
 	for _, as := range []string{"manager:E0002", "manager:E0105", "employee:E0003"} {
 		visible := ref.Visible(as, "2026-11-25")
 		// someone outside the scope who shares neither name with anyone
-		// inside it (a shared first name is read as that visible person's)
-		ids := column(t, ref, "select employee_id from employees order by 1")
-		firsts := column(t, ref, "select first_name from employees order by employee_id")
-		lasts := column(t, ref, "select last_name from employees order by employee_id")
+		// inside it (a shared first name is read as that visible person's),
+		// and a pairing of such names that no one in the tenant has
 		seen := map[string]bool{}
 		for i, id := range ids {
 			if visible[id] {
 				seen[firsts[i]], seen[lasts[i]] = true, true
 			}
 		}
-		// the same name with its parts that nobody in scope has replaced by
-		// invented ones: the answers must not tell the two apart
+		var unseenFirst, unseenLast []string
+		for i := range ids {
+			if !seen[firsts[i]] {
+				unseenFirst = append(unseenFirst, firsts[i])
+			}
+			if !seen[lasts[i]] {
+				unseenLast = append(unseenLast, lasts[i])
+			}
+		}
 		outside, fake := "", ""
-		var swap []string
 		for i, id := range ids {
-			if !visible[id] && (!seen[firsts[i]] || !seen[lasts[i]]) {
-				outside, fake = firsts[i]+" "+lasts[i], firsts[i]+" "+lasts[i]
-				if !seen[firsts[i]] {
-					fake = strings.Replace(fake, firsts[i], "Quentin", 1)
-					swap = append(swap, strings.ToLower(firsts[i]), "quentin")
+			if visible[id] || seen[firsts[i]] && seen[lasts[i]] {
+				continue
+			}
+			// the unseen part swapped for another unseen one
+			for _, other := range append(unseenFirst, unseenLast...) {
+				pair := firsts[i] + " " + other
+				if !seen[firsts[i]] && slices.Contains(unseenFirst, other) {
+					pair = other + " " + lasts[i]
+				} else if seen[lasts[i]] || !slices.Contains(unseenLast, other) {
+					continue
 				}
-				if !seen[lasts[i]] {
-					fake = strings.Replace(fake, lasts[i], "Zorblatt", 1)
-					swap = append(swap, strings.ToLower(lasts[i]), "zorblatt")
+				if !full[pair] {
+					outside, fake = firsts[i]+" "+lasts[i], pair
+					break
 				}
+			}
+			if fake != "" {
 				break
 			}
 		}
-		if outside == "" {
-			t.Fatalf("%s: no one outside the scope with a name unseen inside it", as)
+		if outside == "" || fake == "" {
+			t.Fatalf("%s: no one outside the scope with names unseen inside it (%q, %q)", as, outside, fake)
 		}
 		for _, tmpl := range []string{"What is the hourly wage of %s?", "How many hours did %s work last month?", "Show %s's sick days this year",
-			"Who works in the same department as %s?", "Who reports to %s?"} {
+			"Who works in the same department as %s?", "Who reports to %s?", "how many sick days did %s take this year"} {
 			_, errReal := f.ask(t, "acme-retail", as, fmt.Sprintf(tmpl, outside))
-			_, errFake := f.ask(t, "acme-retail", as, fmt.Sprintf(tmpl, fake))
-			if !errcode.Is(errReal, errcode.NotUnderstood) || !errcode.Is(errFake, errcode.NotUnderstood) {
-				t.Errorf("%s %q: want not_understood for both, got %v / %v", as, tmpl, errReal, errFake)
+			_, errFake := f.ask(t, "acme-retail", as, fmt.Sprintf(tmpl, strings.ToLower(fake)))
+			if !errcode.Is(errReal, errcode.PermissionDenied) || !errcode.Is(errFake, errcode.PermissionDenied) {
+				t.Errorf("%s %q: want permission_denied for both, got %v / %v", as, tmpl, errReal, errFake)
 				continue
 			}
-			if real := strings.NewReplacer(swap...).Replace(errcode.From(errReal).Message); real != errcode.From(errFake).Message {
-				t.Errorf("%s %q: refusals differ:\n%s\n%s", as, tmpl, real, errcode.From(errFake).Message)
+			real, made := errcode.From(errReal).Message, errcode.From(errFake).Message
+			if real != made {
+				t.Errorf("%s %q: refusals differ:\n%s\n%s", as, tmpl, real, made)
+			}
+			for _, part := range strings.Fields(strings.ToLower(outside + " " + fake)) {
+				if strings.Contains(strings.ToLower(real), part) {
+					t.Errorf("%s %q: the refusal repeats %q: %s", as, tmpl, part, real)
+				}
 			}
 		}
 	}

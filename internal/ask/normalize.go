@@ -62,7 +62,8 @@ var shorthand = map[string]string{"ids": "id", "ppl": "people", "hrs": "hour", "
 	"mins": "minute", "dept": "department", "depts": "department", "emp": "employee", "emps": "employee", "mgr": "manager", "mgrs": "manager", "qtr": "quarter", "qtrs": "quarter", "wk": "week", "wks": "week",
 	"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "tmrow": "tomorrow", "tmoro": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow",
 	"ot": "overtime", "collaborator": "employee", "collaborators": "employee", "hc": "headcount", "loc": "location", "locs": "location", "lv": "leave", "lvs": "leave", "folks": "people", "yday": "yesterday", "yest": "yesterday",
-	"nxt": "next", "lst": "last", "mnth": "month", "mth": "month", "tdy": "today", "2day": "today"}
+	"nxt": "next", "lst": "last", "mnth": "month", "mth": "month", "tdy": "today", "2day": "today",
+	"vacay": "vacation", "vacays": "vacation", "len": "length", "ive": "i"}
 
 // reTyped are signs typed for words: "w/ more than 10 sick days", "w/o
 // a manager", "# of cashiers", "more than 38h".
@@ -77,6 +78,21 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bw/o\b`), " without "},
 	{regexp.MustCompile(`\bw/`), " with "},
 	{regexp.MustCompile(`# *(?:of\b)?`), " number of "},
+	// "3+ sick leaves", "aged 50+": at least; "names + end dates": and
+	{regexp.MustCompile(`\b(\d+)\+(?:\s|$)`), " at least $1 "},
+	{regexp.MustCompile(`\s\+\s`), " and "},
+	// "anyone off next month?": who is
+	{regexp.MustCompile(`^\s*(?:is |are )?(?:there )?(?:anyone|anybody|someone|somebody) (off|out sick|away|absent|on (?:leave|vacation|holiday|sick leave)|sick)\b`), " who is $1 "},
+	// "hrs by site this month vs last": the same kind of period before
+	{regexp.MustCompile(`\b(this|last) (week|month|quarter|year)\b([^?.!]*?) (vs\.?|versus|compared (?:to|with)) (?:the )?(last|previous|prior)\s*([?.!,;]|$)`), " $1 $2$3 $4 $5 $2 $6"},
+	// a spreadsheet's or SQL's words: "group by", "desc", "count(shifts)",
+	// "avg(hourly_wage)", "by department, contract_type"
+	{regexp.MustCompile(`\bgroup(?:ed)?\s+by\b`), " by "},
+	{regexp.MustCompile(`\bdesc\b`), " descending "},
+	{regexp.MustCompile(`\basc\b`), " ascending "},
+	{regexp.MustCompile(`\bcount\(\s*([a-z][a-z_ ]*?)\s*\)`), " $1 "},
+	{regexp.MustCompile(`\b(avg|average|sum|total|max|maximum|min|minimum|median)\(\s*([a-z][a-z_ ]*?)\s*\)`), " $1 $2 "},
+	{regexp.MustCompile(`\b(by|per)\s+([a-z]+(?:[_ ]type)?),\s*(department|dept|position|role|job|location|site|store|school|contract[_ ]type|gender|manager|month|week|quarter|year|day|weekday)\b`), " $1 $2 and $3 "},
 	// "who are 35 or older": an age, whatever the measure
 	{regexp.MustCompile(`\b(?:aged\s+)?(\d+|` + numberWordRE + `)\s+(?:years?\s+old\s+)?or\s+older\b`), " aged at least $1 "},
 	{regexp.MustCompile(`\b(?:aged\s+)?(\d+|` + numberWordRE + `)\s+(?:years?\s+old\s+)?or\s+younger\b`), " aged at most $1 "},
@@ -137,6 +153,15 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(?:wages?|salary|salaries|pay) (?:per|by the|an) hour\b`), " hourly wage "},
 	{regexp.MustCompile(`\bthe begin(?:ning)? of\b`), " the start of "},
 	{regexp.MustCompile(`\b(since|from|until|till|before|after|on)\s+the\s+(d\d{4}x\d\dx\d\d)\b`), " $1 $2 "},
+	// "how many full years have I worked here": the years asked after the
+	// question, where the tenure's unit is read ("… in full years")
+	{regexp.MustCompile(`\bhow many (full|whole|complete|completed) years\b([^?.!]*)`), " how many years$2 in $1 years "},
+	// "how long had they been with us when they left": the tenure runs to
+	// the day they left already
+	{regexp.MustCompile(`\b(how long (?:have|has|had) (?:they|he|she) (?:been|worked|stayed)\b[^?.!]*?)\s+(?:at the time |when )(?:they|he|she) (?:left|quit)\b`), "$1"},
+	// "for the people who left this year, how long had they been with us":
+	// theirs, the people named before
+	{regexp.MustCompile(`\bhow (?:long|many years) (?:have|has|did|had) (?:they|he|she)\s+(?:been\s+)?(?:(?:working|worked|work|employed|been|stayed|stay)\s+)?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is their tenure "},
 	// "how long have I been working here": tenure, not an absence's
 	// length; "how many people work here": employed, not on shift today
 	{regexp.MustCompile(`\bhow (?:long|many years) (?:have|did|had) i\s+(?:been\s+)?(?:(?:working|worked|work|employed|been)\s+)?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is my tenure "},
@@ -997,7 +1022,7 @@ var (
 	leaveSubjectsNoun = wordSet(`take took taken taking book booked use used request requested have had get got go went on of any more much
 		upcoming annual sick parental maternity paternity unpaid vacation holiday long short paid no some the a an their his her my our planned
 		approved pending extra enough`)
-	reLeavePlural   = regexp.MustCompile(`\b([a-z]+s|staff|people|personnel|crew|everyone|anyone|anybody|someone|somebody|nobody)\s+(will|would|might|may|did)\s+leave\b`)
+	reLeavePlural   = regexp.MustCompile(`\b([a-z]+s|staff|people|personnel|crew|everyone|anyone|anybody|someone|somebody|nobody|who)\s+(will|would|might|may|did)\s+leave\b`)
 	notLeaveSubject = map[string]bool{"has": true, "was": true, "is": true, "this": true, "does": true, "its": true, "his": true, "hers": true,
 		"days": true, "hours": true, "shifts": true, "absences": true, "leaves": true, "vacations": true, "holidays": true, "us": true, "yes": true, "as": true}
 	// the words before "leave" that make it the noun ("sick leave my team

@@ -79,6 +79,9 @@ type Query struct {
 	// whole company", "company-wide"): an asker who sees less is refused,
 	// not answered for their own team as if it were the company.
 	Everyone bool `json:"everyone,omitempty"`
+	// Whole gives a tenure in completed years, as an age is ("how many full
+	// years have I worked here": 3, not 3.14).
+	Whole bool `json:"whole,omitempty"`
 	// Chart is the chart the asker named ("as a pie chart"): drawn when it
 	// suits the answer's shape, else the one that suits, with a note saying
 	// why (a trend is not a pie).

@@ -101,6 +101,7 @@ func (p *Parser) parseOne(question string, visible map[string]bool) (*Query, err
 		filterVals: map[string][]string{}, negated: map[string]bool{}, visible: visible}
 	for _, step := range []func(*parseState) error{
 		(*parseState).readDomain,
+		(*parseState).readWhole,
 		(*parseState).readUnit,
 		(*parseState).readWhen,
 		(*parseState).readPersonDates,
@@ -230,6 +231,49 @@ func (st *parseState) readUnit() error {
 	return nil
 }
 
+// readWhole takes "full", "whole", "complete(d)" right before "years"
+// ("how many full years have I worked here", "tenure in whole years"):
+// completed years, which only a tenure is counted in otherwise (a period's
+// "last 2 full years" is read by the time step).
+func (st *parseState) readWhole() error {
+	for i := 0; i+1 < len(st.toks); i++ {
+		switch st.toks[i] {
+		case "full", "whole", "complete", "completed":
+		default:
+			continue
+		}
+		if st.used[i] || st.toks[i+1] != "year" && st.toks[i+1] != "years" {
+			continue
+		}
+		st.used[i] = true
+		st.whole = st.words[i]
+		if i > 0 && st.toks[i-1] == "in" && !st.used[i-1] && !st.used[i+1] {
+			// "tenure in whole years": the unit too
+			st.used[i-1], st.used[i+1] = true, true
+			st.unit, st.unitWords = "year", strings.Join(st.words[i-1:i+2], " ")
+		}
+	}
+	return nil
+}
+
+// completedYears applies "full years" to the measure read: a tenure is
+// counted in completed years, an age is one already; anything else is
+// refused rather than the word passed over.
+func (st *parseState) completedYears() error {
+	if st.whole == "" {
+		return nil
+	}
+	tenure := st.q.Measure == "tenure" || slices.Contains(st.q.Columns, "tenure")
+	if tenure {
+		st.q.Whole = true
+		return nil
+	}
+	if st.q.Measure == "age" || slices.Contains(st.q.Columns, "age") {
+		return nil
+	}
+	return notUnderstoodf("scry counts %s years of a tenure or an age only; ask for the tenure (\"how many full years has Nora David worked here\")", st.whole)
+}
+
 // unitOfMeasure accepts a unit asked for that is the measure's own ("the
 // average tenure in years") and refuses any other, naming both: scry does
 // not convert (a tenure in days is not a tenure in years times 365).
@@ -316,6 +360,7 @@ var (
 	reVersus     = regexp.MustCompile(` (vs|versus|compared to|compared with|against|or)\b`)
 	reVersusWord = regexp.MustCompile(` (?:vs|versus|compared to|compared with|against)\b`)
 	reWorking    = regexp.MustCompile(` (working|work|worked|on shift|on duty|scheduled|rostered|in)\b`)
+	reSameDay    = regexp.MustCompile(` (?:on|during) (?:a|the|any|the same|one) (?:day|date)s? (?:that |when |where |as )?(?:they|he|she|i|we|you|someone|people|employees|staff)\b`)
 	reUnmodelled = regexp.MustCompile(` (revenue|profit|productivity|performance|ratings?|bonus|bonuses|promotions?|engagement|satisfaction|commission|commissions|phone|telephone|live|lives|reside|resides|home address|commute|commutes)\b`)
 	reWhichDim   = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
 	reMgrWord    = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
@@ -349,6 +394,15 @@ func (st *parseState) readDomain() error {
 	if reBalance.MatchString(s) {
 		return notUnderstoodf("scry's workforce data has no leave allowances or balances; it knows the absences taken (\"vacation days taken this year\")")
 	}
+	if m := reSameDay.FindString(s); m != "" {
+		// "on sick leave on a day they also have a worked shift": two facts
+		// of one day, which scry never joins (it counted the people with both
+		// in the whole period)
+		return notUnderstoodf("scry did not understand %q: it does not match one fact to the day of another (a shift on a day of absence); ask for each on its own", strings.TrimSpace(m))
+	}
+	if st.salesAsTakings() {
+		return notUnderstoodf("scry's workforce data has no sales; it knows hours worked and planned, shifts, absences, headcount, hires and leavers, wages, ages and tenure")
+	}
 	if m := reUnmodelled.FindStringSubmatch(s); m != nil {
 		what := m[1]
 		if strings.HasPrefix(what, "live") || strings.HasPrefix(what, "reside") || strings.HasPrefix(what, "commute") {
@@ -358,6 +412,31 @@ func (st *parseState) readDomain() error {
 	}
 	return nil
 }
+
+// salesAsTakings: "sales" said alone ("sales per store last month", "total
+// sales"), not the start of a position with people after it ("sales
+// associates", "sales staff"), where the tenant has no value named so: it
+// read "Sales Associate" and answered a headcount.
+func (st *parseState) salesAsTakings() bool {
+	for i, t := range st.toks {
+		if t != "sales" && t != "sale" {
+			continue
+		}
+		named := slices.ContainsFunc(st.p.phrases[t], func(mn meaning) bool { return mn.kind == "value" && normPhrase(mn.value) == t })
+		next := ""
+		if i+1 < len(st.toks) {
+			next = st.toks[i+1]
+		}
+		if !named && !peopleNouns[singular(next)] && !st.p.positionWords[next] && !salesGroups[singular(next)] {
+			return true
+		}
+	}
+	return false
+}
+
+// salesGroups are the words after "sales" that make it people ("the sales
+// team", "sales reps").
+var salesGroups = wordSet(`team force rep representative department dept floor role position job assistant associate`)
 
 // readTime takes the first time expression of the question.
 func (st *parseState) readTime() error {

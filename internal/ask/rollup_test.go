@@ -40,7 +40,12 @@ var rollupQuestions = []string{
 // case's asker and by a manager of that tenant, gets the same rows from the
 // rollups as from the shifts alone, on both databases.
 func TestRollupsAnswerAsFacts(t *testing.T) {
-	type question struct{ tenant, as, q string }
+	// an outside set's question is asked by its own asker only; the
+	// project's own and the rollups' questions by a manager too
+	type question struct {
+		tenant, as, q string
+		outside       bool
+	}
 	var questions []question
 	askers := map[string][]string{}
 	for _, name := range append([]string{"testdata/golden.yaml"}, outsideSets(t)...) {
@@ -49,7 +54,7 @@ func TestRollupsAnswerAsFacts(t *testing.T) {
 			t.Fatal(err)
 		}
 		for _, c := range file.Cases {
-			questions = append(questions, question{c.Tenant, c.As, c.Q})
+			questions = append(questions, question{c.Tenant, c.As, c.Q, name != "testdata/golden.yaml"})
 			if len(askers[c.Tenant]) == 0 && strings.HasPrefix(c.As, "manager:") {
 				askers[c.Tenant] = append(askers[c.Tenant], c.As)
 			}
@@ -58,12 +63,12 @@ func TestRollupsAnswerAsFacts(t *testing.T) {
 	m := semantic.BuiltinHR()
 	for _, tn := range []string{"acme-retail", "bistro-group", "maple-district"} {
 		for _, q := range rollupQuestions {
-			questions = append(questions, question{tn, "admin", q})
+			questions = append(questions, question{tn, "admin", q, false})
 		}
 		for _, mn := range semantic.SortedKeys(m.Measures) {
 			if m.Measures[mn].Entity == "shifts" {
 				for _, dn := range []string{"day", "weekday", "week", "month", "quarter", "position", "department", "status", "hour"} {
-					questions = append(questions, question{tn, "admin", m.Measures[mn].Synonyms[0] + " by " + dn + " this year"})
+					questions = append(questions, question{tn, "admin", m.Measures[mn].Synonyms[0] + " by " + dn + " this year", false})
 				}
 			}
 		}
@@ -71,14 +76,32 @@ func TestRollupsAnswerAsFacts(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		f := load(t, d, "acme-retail", "bistro-group", "maple-district")
 		facts := &ask.Engine{DB: f.db, Model: f.eng.Model, FactsOnly: true}
-		asked, fromTotals, fromTenant, fromDays, fromStarts := 0, 0, 0, 0, 0
+		asked, fromTotals, fromTenant, fromDays, fromStarts, skipped := 0, 0, 0, 0, 0, 0
 		for _, qu := range questions {
-			for _, as := range append([]string{qu.as}, askers[qu.tenant]...) {
+			as := []string{qu.as}
+			if !qu.outside {
+				as = append(as, askers[qu.tenant]...)
+			}
+			for _, as := range as {
 				who, err := ask.AskerFor(f.tenants[qu.tenant], as)
 				if err != nil {
 					t.Fatal(err)
 				}
 				a, errA := f.eng.Ask(context.Background(), who, qu.q, now)
+				// an answer that read no rollup ran the SQL the shifts alone
+				// give, and a refusal is the parser's, the same for both: one
+				// in ten of those is asked again (the sets grew to 9,500
+				// answers, 11 minutes of this test for 2,300 that differ)
+				rolled := errA == nil && (strings.Contains(a.Explain.SQL, "shift_totals") || strings.Contains(a.Explain.SQL, "tenant_shift_starts"))
+				if skipped++; !rolled && skipped%10 != 0 {
+					if errA != nil && errcode.From(errA).Code == errcode.Internal {
+						t.Fatalf("%s %s %q: internal error %v", qu.tenant, as, qu.q, errA)
+					}
+					if errA == nil {
+						asked++
+					}
+					continue
+				}
 				b, errB := facts.Ask(context.Background(), who, qu.q, now)
 				for _, err := range []error{errA, errB} {
 					if err != nil && errcode.From(err).Code == errcode.Internal {

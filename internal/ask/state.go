@@ -58,6 +58,7 @@ type parseState struct {
 	unit           string          // the unit the answer is asked in ("tenure in days": day)
 	unitWords      string          // the words that asked for it, for a refusal
 	visible        map[string]bool // who the asker may name (nil: everyone)
+	whole          string          // "full", "complete"… before "years": completed years asked
 }
 
 // mayName: the asker may see someone with this value of field (a name or
@@ -226,6 +227,9 @@ var reCapitals = regexp.MustCompile(`\b[A-Z]{2,}\b`)
 // account is the last step: every word was read, or the question is refused
 // naming the words that were not, with the nearest things scry knows.
 func (st *parseState) account() error {
+	if err := st.completedYears(); err != nil {
+		return err
+	}
 	words := st.unread()
 	if len(words) == 0 {
 		if st.fail == nil && st.unit != "" {
@@ -233,7 +237,46 @@ func (st *parseState) account() error {
 		}
 		return st.fail
 	}
+	if st.namesSomeoneUnseen() {
+		return errUnseenName
+	}
 	return st.p.didNotUnderstand(words)
+}
+
+// errUnseenName refuses a question that names a person the asker may not
+// see. It neither repeats the name nor says whether such a person exists:
+// any first and last name of the tenant put side by side gets it, so it
+// tells no more than the tenant's list of first and last names.
+var errUnseenName = errcode.New(errcode.PermissionDenied,
+	"scry answers about the people you may see only, and none of them has the name in this question")
+
+// namesSomeoneUnseen: a scoped asker's question holds, among the words no
+// reading took, a person's name of the tenant: a first name followed by a
+// last name, or either written capitalised (a name the asker may see was
+// read already).
+func (st *parseState) namesSomeoneUnseen() bool {
+	if st.visible == nil {
+		return false
+	}
+	part := func(w, field string) bool {
+		for _, mn := range st.p.phrases[w] {
+			if mn.kind == "value" && mn.name == field {
+				return true
+			}
+		}
+		return false
+	}
+	for i, w := range st.toks {
+		if st.used[i] {
+			continue
+		}
+		first, last := part(w, "first_name"), part(w, "last_name")
+		if (first || last) && st.capitalised(w) ||
+			first && i+1 < len(st.toks) && !st.used[i+1] && part(st.toks[i+1], "last_name") {
+			return true
+		}
+	}
+	return false
 }
 
 // didNotUnderstand is the one refusal for words scry cannot read. It is the

@@ -54,6 +54,9 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 		len(q.Aggs) > 0 || q.Share || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil || q.Relation != "" || q.Without || q.RankWithin != "" || q.Distinct != "" || len(q.Sort) > 0 || q.Offset > 0) {
 		return errcode.New(errcode.NotUnderstood, "A list of shifts shows each shift (day, times, hours, position, place); ask for a number or groups to compute anything")
 	}
+	if q.Whole && q.Measure != "tenure" && !slices.Contains(q.Columns, "tenure") {
+		return errcode.New(errcode.NotUnderstood, "Completed years (whole) are for a tenure only")
+	}
 	switch q.Chart {
 	case "", ChartNumber, ChartBar, ChartLine, ChartPie, ChartHeatmap, ChartTable:
 	default:
