@@ -26,7 +26,7 @@ reference: models ## remake internal/objects/testdata/*.reference.json with Tens
 
 test: build ## run every test (SQLite always; PostgreSQL when it answers on 127.0.0.1:5432)
 	$(GO) vet $(PKGS)
-	$(GO) test -count=1 -timeout 15m $(PKGS)
+	$(GO) test -count=1 -timeout 25m $(PKGS)
 
 BUSY ?= $(shell nproc 2>/dev/null || echo 2)
 test-load: ## make test while a busy loop keeps every core busy (BUSY=N cores; bounded to 30 min): tests must wait for conditions, not time

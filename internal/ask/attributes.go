@@ -54,7 +54,7 @@ var attrPhrases = []struct {
 	{"hire date", "hire_date"}, {"hire data", "hire_date"}, {"hiring date", "hire_date"}, {"date of hire", "hire_date"},
 	{"date hired", "hire_date"}, {"joining date", "hire_date"}, {"start date", "hire_date"}, {"employment date", "hire_date"},
 	{"birth date", "birth_date"}, {"date of birth", "birth_date"}, {"birthday", "birth_date"}, {"birthdate", "birth_date"},
-	{"end date", "end_date"}, {"leaving date", "end_date"},
+	{"end date", "end_date"}, {"leaving date", "end_date"}, {"date of leaving", "end_date"},
 	{"hourly wage", "hourly_wage"}, {"wage", "hourly_wage"}, {"salary", "hourly_wage"}, {"pay rate", "hourly_wage"},
 	{"hourly rate", "hourly_wage"}, {"hourly salary", "hourly_wage"}, {"hourly pay", "hourly_wage"}, {"salary per hour", "hourly_wage"}, {"pay", "hourly_wage"}, {"earn per hour", "hourly_wage"}, {"earn an hour", "hourly_wage"},
 	{"make per hour", "hourly_wage"}, {"make an hour", "hourly_wage"}, {"paid per hour", "hourly_wage"}, {"earnings", "hourly_wage"},

@@ -55,8 +55,7 @@ func (st *parseState) capitalised(w string) bool {
 		fields := strings.FieldsFunc(st.question, func(r rune) bool { return !unicode.IsLetter(r) && r != '\'' && r != '-' })
 		for i, f := range fields {
 			if i > 0 && unicode.IsUpper([]rune(f)[0]) {
-				// a possessive is the name's ("Simon's")
-				st.caps[strings.TrimSuffix(strings.ToLower(f), "'s")] = true
+				st.caps[strings.ToLower(f)] = true
 			}
 		}
 	}

@@ -1085,12 +1085,22 @@ func (st *parseState) decide() error {
 		for _, f := range q.Filters {
 			partNamed = partNamed || f.Op != "" && (f.Field == "start_time" || f.Field == "end_time" || f.Field == "shift_hours" || f.Field == "shift_break")
 		}
+		// (one value only, right after the verb: "… were sick leave among
+		// Retail staff, by location" names the whole too, which the part
+		// would have taken)
+		after, near := map[string]bool{}, false
 		for field, vals := range filterVals {
-			if len(vals) == 1 && field != "status" && !slices.Contains(st.dims, field) && !st.negated[field] {
-				at := strings.Index(orig, " "+strings.ReplaceAll(strings.ToLower(vals[0]), "_", " ")) // "remote(ly)", "sick leave"
-				partNamed = partNamed || at >= verb[1]-1 && at < group
+			for _, v := range vals {
+				at := strings.Index(orig, " "+strings.ReplaceAll(strings.ToLower(v), "_", " ")) // "remote(ly)", "sick leave"
+				if at < verb[1]-1 || field == "status" {
+					continue
+				}
+				after[strings.ToLower(v)] = true
+				gap := slices.DeleteFunc(strings.Fields(orig[verb[1]:max(at, verb[1])]), func(w string) bool { return shareGapWords[w] })
+				near = near || at < group && len(vals) == 1 && !slices.Contains(st.dims, field) && !st.negated[field] && len(gap) <= 1
 			}
 		}
+		partNamed = partNamed || len(after) == 1 && near
 	}
 	shareWithin := share && len(st.dims) > 0 && q.Kind != "people" && (reEachGroup.MatchString(orig) && !strings.Contains(orig, " by ") || partNamed)
 	if share && len(st.dims) > 0 && q.Kind != "people" && !shareWithin {
@@ -1422,6 +1432,12 @@ func (st *parseState) decide() error {
 	// "how many employees worked more than 40 hours": a count of people
 	if q.Having != nil && counting && q.Measure != "headcount" && q.Measure != "" && q.Kind != "people" && q.ShareOf == nil {
 		fact := st.countsFacts()
+		if fact != "" && st.peopleWithTotals() {
+			// "how many shifts did people who worked more than 20 hours
+			// work": facts of people picked by their totals (it counted
+			// the shifts longer than 20 hours, and before that the people)
+			return notUnderstoodf("scry cannot count the %s of people picked by their totals; ask for the people (\"who worked more than 20 hours last week\"), then about them", fact)
+		}
 		if own := shiftOwn[q.Measure]; fact != "" && own != "" && singular(lastWord(fact)) == "shift" && q.Having.Ref == nil {
 			// "how many of my shifts had less than 30 minutes break": each
 			// shift's own break, not the people whose breaks add up to less
@@ -2337,6 +2353,24 @@ func (st *parseState) countsFacts() string {
 	}
 	return ""
 }
+
+// peopleWithTotals: people are named after the facts counted, with a
+// condition of their own ("how many shifts did people who worked more than
+// 20 hours work", "… employees with more than 8 hours have").
+func (st *parseState) peopleWithTotals() bool {
+	for i, t := range st.toks {
+		if (peopleNouns[singular(t)] || t == "staff" || t == "team" || st.positionAt(i)) && i+1 < len(st.toks) {
+			if next := st.toks[i+1]; next == "who" || next == "with" || next == "that" || next == "having" {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// shareGapWords may stand between a share's verb and the value that names
+// the part ("of worked shifts that were remote").
+var shareGapWords = wordSet(`shift hour day absence that which were was are is worked in at on from`)
 
 // shiftOwn is the condition on one shift of a measure summed over shifts.
 var shiftOwn = map[string]string{"break_total": "shift_break", "hours_worked": "shift_hours", "planned_hours": "shift_hours"}

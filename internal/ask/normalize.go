@@ -81,16 +81,16 @@ var reTyped = []struct {
 	// "3+ sick leaves", "aged 50+": at least; "names + end dates": and
 	{regexp.MustCompile(`\b(\d+)\+(?:\s|$)`), " at least $1 "},
 	{regexp.MustCompile(`\s\+\s`), " and "},
+	// "active employees with 0 worked shifts": none
+	{regexp.MustCompile(`\b(with|had|have|has) (?:0|zero) `), " $1 no "},
 	// "anyone off next month?": who is
 	{regexp.MustCompile(`^\s*(?:is |are )?(?:there )?(?:anyone|anybody|someone|somebody) (off|out sick|away|absent|on (?:leave|vacation|holiday|sick leave)|sick)\b`), " who is $1 "},
 	// "hrs by site this month vs last": the same kind of period before
 	{regexp.MustCompile(`\b(this|last) (week|month|quarter|year)\b([^?.!]*?) (vs\.?|versus|compared (?:to|with)) (?:the )?(last|previous|prior)\s*([?.!,;]|$)`), " $1 $2$3 $4 $5 $2 $6"},
-	// a spreadsheet's or SQL's words: "group by", "desc", "count(shifts)",
+	// a spreadsheet's or SQL's words: "group by", "count(shifts)",
 	// "avg(hourly_wage)", "by department, contract_type"
 	{regexp.MustCompile(`\bgroup(?:ed)?\s+by\b`), " by "},
-	{regexp.MustCompile(`\bdesc\b`), " descending "},
-	{regexp.MustCompile(`\basc\b`), " ascending "},
-	{regexp.MustCompile(`\bcount\(\s*([a-z][a-z_ ]*?)\s*\)`), " $1 "},
+	{regexp.MustCompile(`\bcount\(\s*([a-z]+)\s*\)`), " $1 "},
 	{regexp.MustCompile(`\b(avg|average|sum|total|max|maximum|min|minimum|median)\(\s*([a-z][a-z_ ]*?)\s*\)`), " $1 $2 "},
 	{regexp.MustCompile(`\b(by|per)\s+([a-z]+(?:[_ ]type)?),\s*(department|dept|position|role|job|location|site|store|school|contract[_ ]type|gender|manager|month|week|quarter|year|day|weekday)\b`), " $1 $2 and $3 "},
 	// "who are 35 or older": an age, whatever the measure

@@ -33,6 +33,9 @@ type Parser struct {
 	// valueWords are the words of the tenant's departments, positions and
 	// locations
 	valueWords map[string]bool
+	// nameParts are the tenant's first and last names, lower case: a
+	// question naming someone the asker may not see is told apart by them
+	nameParts map[string]bool
 	// positionWords are the words of the tenant's positions
 	positionWords map[string]bool
 	// acronyms are the initials of the tenant's values of several words,
@@ -62,7 +65,14 @@ var orgNouns = wordSet(`company district organisation organization business firm
 // NewParser builds the lexicon of model synonyms, enum words and the
 // tenant's values.
 func NewParser(m *semantic.Model, v Vocabulary) *Parser {
-	p := &Parser{model: m, phrases: map[string][]meaning{}, known: map[string]bool{}, values: v, suggest: map[string]bool{}}
+	p := &Parser{model: m, phrases: map[string][]meaning{}, known: map[string]bool{}, values: v, suggest: map[string]bool{}, nameParts: map[string]bool{}}
+	for _, field := range []string{"first_name", "last_name"} {
+		for _, val := range v[field] {
+			for _, w := range strings.Fields(normPhrase(val)) {
+				p.nameParts[w] = true
+			}
+		}
+	}
 	addPhrase := func(text string, mn meaning) {
 		k := normPhrase(text)
 		if k == "" {

@@ -427,7 +427,12 @@ func (st *parseState) salesAsTakings() bool {
 		if i+1 < len(st.toks) {
 			next = st.toks[i+1]
 		}
-		if !named && !peopleNouns[singular(next)] && !st.p.positionWords[next] && !salesGroups[singular(next)] {
+		prev := ""
+		if i > 0 {
+			prev = st.toks[i-1]
+		}
+		// ("work in sales", "hours of sales": the people, as a department)
+		if !named && !peopleNouns[singular(next)] && !st.p.positionWords[next] && !salesGroups[singular(next)] && prev != "in" && prev != "of" && prev != "from" && prev != "at" {
 			return true
 		}
 	}

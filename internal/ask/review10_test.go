@@ -60,6 +60,11 @@ func TestFourteenthRound(t *testing.T) {
 		"who left this yr? names + end_date",
 		// "full years" of hours
 		"hours worked in full years",
+		// the review: shifts of people picked by their totals (0, the shifts
+		// longer than 20 hours, were counted; before, the people)
+		"how many shifts did people who worked more than 20 hours last week work",
+		// the review: an SQL aggregate it does not read (shifts per person)
+		"count(distinct employee_id) from shifts last month",
 	})
 	storetest.Each(t, func(t *testing.T, d store.Dialect) {
 		f := load(t, d, "acme-retail", "bistro-group", "maple-district")
@@ -82,6 +87,23 @@ func TestFourteenthRound(t *testing.T) {
 		}
 		if !found {
 			t.Errorf("no row of Birch Middle School: %v", a.Rows)
+		}
+		// the review: "aren't rostered" is having no shift (an empty list
+		// of people whose shifts were of another status was given)
+		if a, err := f.ask(t, "maple-district", "manager:E0039", "which of my teachers arent rostered next tuesday"); err == nil {
+			t.Errorf("not rostered: %v, want a refusal", a.Rows)
+		}
+		// the review: "sales" after "in" is the people of sales
+		if a, err := f.ask(t, "acme-retail", "admin", "how many people work in sales"); err != nil || len(a.Rows) != 1 {
+			t.Errorf("people in sales: %v %v", a, err)
+		}
+		// the review: a first name the asker may see beside a last name of
+		// the tenant is refused as a name, whether the pair is a person or
+		// not (Emma alone is someone E0039 sees)
+		for _, n := range []string{"Jules Dubois", "Emma Dubois", "Manon Dubois"} {
+			if _, err := f.ask(t, "maple-district", "manager:E0039", "what is "+n+"'s hourly wage"); !errcode.Is(err, errcode.PermissionDenied) {
+				t.Errorf("%s: %v, want permission_denied", n, err)
+			}
 		}
 		// the words scry cannot read name no tenant's person
 		if _, err := f.ask(t, "acme-retail", "employee:E0040", "what does nora david make an hr"); !errcode.Is(err, errcode.PermissionDenied) || strings.Contains(strings.ToLower(errcode.From(err).Message), "nora") {

@@ -411,7 +411,9 @@ func (st *parseState) readColumns() error {
 			starts = append(starts, i)
 		}
 		// "… with their hire dates", "every accountant's full name"
-		withTheir := (t == "their" || t == "his" || t == "her") && i > 0 && (st.toks[i-1] == "with" || st.toks[i-1] == "and" || st.toks[i-1] == "also" || st.toks[i-1] == "including")
+		// ("all receptionists with hire date and contract type": with, after people)
+		withTheir := (t == "their" || t == "his" || t == "her") && i > 0 && (st.toks[i-1] == "with" || st.toks[i-1] == "and" || st.toks[i-1] == "also" || st.toks[i-1] == "including") ||
+			t == "with" && i > 0 && i+1 < len(st.toks) && !st.used[i+1] && (peopleNouns[singular(st.toks[i-1])] || st.positionWith(i-1) || st.positionAt(i-1))
 		if i > 0 && (withTheir || t == "including" || peopleNouns[t] || st.isValueWord(i)) {
 			// (not "the Logistics department": a value and the name of its field)
 			if a, n := st.attrAt(i + 1); n > 0 && st.toks[i+1] != "manager" && !st.valueOfField(i, attributes[a].dim) {

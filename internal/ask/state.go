@@ -2,6 +2,7 @@ package ask
 
 import (
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -230,6 +231,13 @@ func (st *parseState) account() error {
 	if err := st.completedYears(); err != nil {
 		return err
 	}
+	st.onlyBesideValues()
+	if st.q.Kind == "people" && slices.ContainsFunc(st.q.Filters, func(f Filter) bool { return f.Field == "status" && f.Negate }) {
+		// "which of my teachers aren't rostered next Tuesday": people with
+		// no shift then, not people whose shifts are of another status
+		// (none, an empty list)
+		return notUnderstoodf("scry did not understand who is not scheduled here; ask who has no shift (\"which teachers have no shift next Tuesday\")")
+	}
 	words := st.unread()
 	if len(words) == 0 {
 		if st.fail == nil && st.unit != "" {
@@ -243,6 +251,36 @@ func (st *parseState) account() error {
 	return st.p.didNotUnderstand(words)
 }
 
+// onlyBesideValues takes "only" said of a value the question keeps
+// ("gender split, teachers only", "only part-timers", "for the Kitchen
+// staff only"): the value's filter keeps only them already. An "only"
+// anywhere else ("who only worked weekends") stays unread, and refused.
+func (st *parseState) onlyBesideValues() {
+	for _, it := range st.items {
+		// (a person's own group only: "worked only remotely", "only on
+		// weekdays" say all their shifts were, which no filter says)
+		if len(it.meanings) == 0 || !onlyOfPeople[it.meanings[0].name] || !st.used[it.pos] {
+			continue
+		}
+		after := it.pos + it.n
+		if after < len(st.toks) && peopleNouns[singular(st.toks[after])] {
+			after++
+		}
+		before := it.pos - 1
+		if before > 0 && st.toks[before] == "the" {
+			before--
+		}
+		for _, k := range []int{after, before} {
+			if k >= 0 && k < len(st.toks) && st.toks[k] == "only" && !st.used[k] {
+				st.used[k] = true
+			}
+		}
+	}
+}
+
+// onlyOfPeople are the fields whose value "only" may stand beside.
+var onlyOfPeople = wordSet(`department position contract_type gender`)
+
 // errUnseenName refuses a question that names a person the asker may not
 // see. It neither repeats the name nor says whether such a person exists:
 // any first and last name of the tenant put side by side gets it, so it
@@ -251,28 +289,19 @@ var errUnseenName = errcode.New(errcode.PermissionDenied,
 	"scry answers about the people you may see only, and none of them has the name in this question")
 
 // namesSomeoneUnseen: a scoped asker's question holds, among the words no
-// reading took, a person's name of the tenant: a first name followed by a
-// last name, or either written capitalised (a name the asker may see was
-// read already).
+// reading took, one of the tenant's first or last names written
+// capitalised or beside another ("Emma Dubois", where Emma alone is someone
+// the asker may see and was read as her). Any such word counts, whoever
+// has it, so the refusal tells no more than the lists of names.
 func (st *parseState) namesSomeoneUnseen() bool {
 	if st.visible == nil {
 		return false
 	}
-	part := func(w, field string) bool {
-		for _, mn := range st.p.phrases[w] {
-			if mn.kind == "value" && mn.name == field {
-				return true
-			}
-		}
-		return false
-	}
 	for i, w := range st.toks {
-		if st.used[i] {
+		if st.used[i] || !st.p.nameParts[w] {
 			continue
 		}
-		first, last := part(w, "first_name"), part(w, "last_name")
-		if (first || last) && st.capitalised(w) ||
-			first && i+1 < len(st.toks) && !st.used[i+1] && part(st.toks[i+1], "last_name") {
+		if st.capitalised(w) || i > 0 && st.p.nameParts[st.toks[i-1]] || i+1 < len(st.toks) && st.p.nameParts[st.toks[i+1]] {
 			return true
 		}
 	}
