@@ -88,6 +88,11 @@ func TestFourteenthRound(t *testing.T) {
 		if !found {
 			t.Errorf("no row of Birch Middle School: %v", a.Rows)
 		}
+		// an id after "with" is a condition, not a column to show (the
+		// number was left unread)
+		if a, err := f.ask(t, "acme-retail", "admin", "What is the name and hourly wage for employee with id E0002?"); err != nil || len(a.Rows) != 1 {
+			t.Errorf("employee with id E0002: %v %v", a, err)
+		}
 		// the review: "aren't rostered" is having no shift (an empty list
 		// of people whose shifts were of another status was given)
 		if a, err := f.ask(t, "maple-district", "manager:E0039", "which of my teachers arent rostered next tuesday"); err == nil {

@@ -399,6 +399,24 @@ var listVerbs = wordSet(`what which who is are was were the display show list gi
 // being columns: "the first name and the average salary".
 var skipInList = wordSet(`average mean total number count how many minimum maximum highest lowest sum of`)
 
+// attrCondAt: the attribute at i is followed by a value or a comparison
+// ("employee with id 242518965", "with hire date after 2020"): a
+// condition, not a column to show.
+func (st *parseState) attrCondAt(i int) bool {
+	_, n := st.attrAt(i)
+	if n == 0 || i+n >= len(st.toks) {
+		return false
+	}
+	w := st.toks[i+n]
+	return reIDWord.MatchString(w) || attrCondWords[w]
+}
+
+// reIDWord is a number or an id ("242518965", "e0002").
+var reIDWord = regexp.MustCompile(`^[a-z]{0,3}\d+$`)
+
+// attrCondWords follow an attribute that is compared, not shown.
+var attrCondWords = wordSet(`after before over under above below between is equal greater less more than since from of at least most not`)
+
 // readColumns reads the attributes a question asks to see, at its head or
 // after a verb of showing: "display the first name and department name for
 // each employee", "What are the names and hire dates of …", "the name of
@@ -413,7 +431,7 @@ func (st *parseState) readColumns() error {
 		// "… with their hire dates", "every accountant's full name"
 		// ("all receptionists with hire date and contract type": with, after people)
 		withTheir := (t == "their" || t == "his" || t == "her") && i > 0 && (st.toks[i-1] == "with" || st.toks[i-1] == "and" || st.toks[i-1] == "also" || st.toks[i-1] == "including") ||
-			t == "with" && i > 0 && i+1 < len(st.toks) && !st.used[i+1] && (peopleNouns[singular(st.toks[i-1])] || st.positionWith(i-1) || st.positionAt(i-1))
+			t == "with" && i > 0 && i+1 < len(st.toks) && !st.used[i+1] && (peopleNouns[singular(st.toks[i-1])] || st.positionWith(i-1) || st.positionAt(i-1)) && !st.attrCondAt(i+1)
 		if i > 0 && (withTheir || t == "including" || peopleNouns[t] || st.isValueWord(i)) {
 			// (not "the Logistics department": a value and the name of its field)
 			if a, n := st.attrAt(i + 1); n > 0 && st.toks[i+1] != "manager" && !st.valueOfField(i, attributes[a].dim) {
