@@ -81,8 +81,6 @@ func atLeastOne(c *Condition) bool {
 	return c.Ref == nil && (c.Op == ">=" && c.Value == 1 || c.Op == ">" && c.Value == 0)
 }
 
-// reHireWords speak of hiring or leaving, by whose dates people's own
-// numbers may be grouped ("average age by hire year").
 // unpriced are things money is spent on that the data holds no price
 // for ("how much did we spend on hiring").
 var unpriced = wordSet(`hiring recruitment recruiting recruiter training benefit bonus equipment uniform travel agency insurance pension tax advertising software rent supply food overtime break`)
@@ -126,6 +124,8 @@ var reAmountOfTime = regexp.MustCompile(` how (?:many (?:hour|minute)|much)\b`)
 // people who worked beyond their contract").
 var reWhoDid = regexp.MustCompile(` (?:who|that) (?:have |had |has )?(?:work|worked|did|went|go|were|was|are|is)\b.*\bcontract`)
 
+// reHireWords speak of hiring or leaving, by whose dates people's own
+// numbers may be grouped ("average age by hire year").
 var reHireWords = regexp.MustCompile(` (?:hire|hired|hiring|joined|joiner|starter|recruited|recruit|leaver|left|start date|joining date|hire date)\b`)
 
 // decide turns what the words said into the query: the measure, groups,
