@@ -32,6 +32,7 @@ var attributes = map[string]attribute{
 	"weekly_hours":  {typ: "number", measure: "contracted_hours"},
 	"hourly_wage":   {typ: "number", sensitive: true, measure: "hourly_wage"},
 	"age":           {typ: "number", measure: "age"},
+	"age_at_hire":   {typ: "number"}, // completed years on the hire date
 	"tenure":        {typ: "number", measure: "tenure"},
 	"reports":       {typ: "number"}, // how many people report to them directly
 }

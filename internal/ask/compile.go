@@ -156,6 +156,8 @@ func (b *builder) attrExpr(name, alias string) string {
 		return alias + ".first_name || ' ' || " + alias + ".last_name"
 	case "age":
 		return b.ageOf(alias)
+	case "age_at_hire":
+		return b.d.Age(alias+".hire_date", alias+".birth_date")
 	case "tenure":
 		return b.tenureOf(alias)
 	case "manager":
@@ -1495,7 +1497,13 @@ func (b *builder) people(cte string, tenantID int64, label string, rowCap int) (
 	group := []string{"e.tenant_id", "e.employee_id", "e.first_name", "e.last_name", "e.email", "e.gender", "e.birth_date", "e.hire_date",
 		"e.end_date", "e.department", "e.position", "e.contract_type", "e.weekly_hours", "e.manager_id", "e.location", "e.hourly_wage"}
 	shown := map[string]bool{"employee_id": true, "name": true, "department": true, "position": true}
-	for _, c := range b.q.Columns {
+	// a list sorted by an attribute shows it ("staff by hire date, newest
+	// first" with no hire dates would leave the order unexplained)
+	showing := slices.Clone(b.q.Columns)
+	for _, k := range b.q.Sort {
+		showing = append(showing, k.Field)
+	}
+	for _, c := range showing {
 		if shown[c] || c == "first_name" || c == "last_name" {
 			continue // the person's name is always shown
 		}

@@ -21,7 +21,7 @@ var (
 	reAgeRange = rx(`(?:the )?(youngest|oldest)(?: and (?:the )?(youngest|oldest))? (age)`)
 	reOneAgg   = rx(`(minimum|min|maximum|max|largest|smallest|highest|lowest|biggest|greatest|total|sum of|sum)(?: of)?(?: the)? (salary|wage|hourly wage|hourly rate|pay rate|rate of pay|pay|age|tenure|contracted hour|contract hour|contracted weekly hour)`)
 	reHowOld   = rx(`how old`)
-	reShowVerb = regexp.MustCompile(`^ (?:show|list|display|give|find|get|name|who|which|tell|return|provide)\b`)
+	reShowVerb = regexp.MustCompile(`^ (?:show|list|display|give|find|get|name|who|which|tell|return|provide|any|(?:do|does) (?:we|you|they) (?:currently |still |now |actually )?(?:have|employ)|have we got|are there|is there)\b`)
 	reDistinct = rx(`(different|distinct|unique|separate|various)`)
 	reTypeOf   = rx(`(?:type|kind|sort)(?: of)?`)
 )
@@ -565,6 +565,7 @@ func (st *parseState) decide() error {
 				if !people && len(st.dims) == 0 && !counting {
 					st.dims = append(st.dims, "employee")
 				}
+				st.namesBeside = st.namesBeside || counting && len(st.dims) == 0
 			case computed && !counting && (measure == "leavers" || measure == "hires") && attributes[c].typ == "date":
 				keep = append(keep, c) // "the leavers with their end date": when each left; "… who left in 2025 hired": when
 			case computed:
@@ -1523,6 +1524,20 @@ func (st *parseState) decide() error {
 	if least && !most && q.Order == "desc" && q.Limit > 0 {
 		q.Order = "asc"
 	}
+	// "how many cashiers are there, and their names", "how many were off
+	// sick last week, names please": the people, whose list holds their
+	// number; names beside any other number are refused, not dropped
+	if q.Kind == "number" && st.namesBeside && len(q.Aggs) == 0 && !q.Share && q.ShareOf == nil && len(q.ShareWhere) == 0 {
+		switch {
+		case q.Measure == "headcount" && q.Time == nil && q.Having == nil:
+			q.Kind, q.Measure = "people", ""
+		case q.CountOf != nil && q.CountOf.Op == ">" && q.CountOf.Value == 0 && q.Having == nil:
+			q.Kind, q.CountOf = "people", nil
+		default:
+			st.refuse(notUnderstoodf("scry gives one number here and cannot list names beside it: ask for the number, then who (\"who …\")"))
+			return nil
+		}
+	}
 	if q.Kind != "people" {
 		q.Columns, q.Sort = nil, nil
 	}
@@ -2330,7 +2345,17 @@ func (st *parseState) countsPeople() bool {
 		// "the most people absent"
 		switch {
 		case st.toks[i] == "how" && st.toks[i+1] == "many", (st.toks[i] == "number" || st.toks[i] == "count") && st.toks[i+1] == "of":
-			return st.peopleHead(st.past(i+2, "of", "the", "our", "my", "different", "current", "active", "existing"))
+			k := st.past(i+2, "of", "the", "our", "my", "different", "current", "active", "existing")
+			// "how many of my team were off sick": the team's people
+			if k < len(st.toks) && st.toks[k] == "team" && k > i+2 && !st.peopleHead(k+1) && (k+1 == len(st.toks) || !factNouns[st.toks[k+1]]) {
+				return true
+			}
+			// "how many were off sick this year": people, the only ones who
+			// are; "how many absences were there" names its facts first
+			if st.toks[i] == "how" && k == i+2 && k+1 < len(st.toks) && copulas[st.toks[k]] && awayWords[st.toks[k+1]] {
+				return true
+			}
+			return st.peopleHead(k)
 		case st.toks[i] == "most" || st.toks[i] == "fewest" || st.toks[i] == "least":
 			if st.peopleHead(i + 1) {
 				return true
@@ -2339,6 +2364,11 @@ func (st *parseState) countsPeople() bool {
 	}
 	return false
 }
+
+var (
+	copulas   = wordSet(`were are was is r been`)
+	awayWords = wordSet(`off out absent away sick ill on`)
+)
 
 // countsFacts returns the facts counted ("how many shifts", "count of sick
 // leaves", "the number of absences"), or "" when people or nothing are.
@@ -2464,10 +2494,15 @@ func (st *parseState) namesAnyone() bool {
 // describe them ("current Paris employees", "retail staff", "cashiers").
 func (st *parseState) peopleNounAt(i int) bool {
 	k := st.past(i, "the", "all", "our", "my", "any", "new", "recent", "current", "of")
+	kindOfPeople := false // "apprentices in Logistics", "women at Lyon"
 	for _, it := range st.items {
 		if it.pos == k && len(it.meanings) > 0 && (it.meanings[0].kind == "value" && it.meanings[0].name != "position" || it.meanings[0].kind == "enum") {
 			k = it.pos + it.n
+			kindOfPeople = it.meanings[0].kind == "enum" && (it.meanings[0].name == "contract_type" || it.meanings[0].name == "gender")
 		}
+	}
+	if kindOfPeople && (k >= len(st.toks) || !factNouns[singular(st.toks[k])] && !factQualifiers[st.toks[k]]) {
+		return true
 	}
 	if k < len(st.toks) && st.positionAt(k) {
 		// "teacher hours worked in Q1": the position describes the facts
@@ -2499,7 +2534,7 @@ var reCompanyAverage = regexp.MustCompile(`\b(?:company(?:'s|-wide| wide)?|overa
 var reOneDay = regexp.MustCompile(`^(?:on .*|today|yesterday|end of .*|start of .*)$`)
 
 // reEmployedThen: people said to be employed, not to have done something.
-var reEmployedThen = regexp.MustCompile(` (?:employed|on staff|on (?:my|our|the) (?:team|staff|books)|with (?:us|the company)|in post) `)
+var reEmployedThen = regexp.MustCompile(` (?:employed|on staff|on (?:my|our|the) (?:team|staff|books)|with (?:us|the company)|in post|(?:do|does) (?:we|you|they) (?:currently |still |now |actually )?(?:have|employ)|have we got) `)
 
 // reEver: "ever" or "all time", as written (a rewrite drops them).
 var reEver = regexp.MustCompile(`\bever\b|\ball[- ]time\b`)

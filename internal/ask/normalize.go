@@ -486,6 +486,11 @@ var reTyped = []struct {
 	{regexp.MustCompile(`<\s*`), " less than "},
 	// "more than 8 hours shifts": shifts by their own length
 	{regexp.MustCompile(`\b(more than|over|longer than|less than|under|shorter than|at least|at most) (\d+(?:\.\d+)?) ?(?:hours?|hrs?|h)(?:[ -]long)? shifts\b`), " shifts of $1 $2 hour "},
+	// "nb of shifts", "nbr of staff": a number ("NB" alone is non-binary)
+	{regexp.MustCompile(`\b(?:nb|nbr|no\.)\s+of\b`), " number of "},
+	// "younger than 18 when they were hired", "on their hire date": the
+	// age a person was hired at, not today's
+	{regexp.MustCompile(`\b(?:when|at the time)\s+(?:they|he|she)\s+(?:were|was|got)\s+hired\b|\bwhen\s+hired\b|\b(?:on|at)\s+(?:their|his|her|the)\s+(?:hire|hiring)\s+date\b|\bat\s+(?:the\s+time\s+of\s+)?(?:their\s+|his\s+|her\s+)?(?:hire|hiring)\b`), " at hire "},
 }
 
 // singular folds a plural to its singular form; the same function is applied

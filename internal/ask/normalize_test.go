@@ -242,6 +242,8 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"hours > 40", "hours more than 40", "hours = 40"},
 		{"hours < 40", "hours less than 40", "hours = 40"},
 		{"more than 8 hours shifts last week", "shifts of more than 8 hour last week", "more than 8 hours last week"},
+		{"nb of worked shifts", "number of worked shifts", "nb staff"},
+		{"staff under 18 when they were hired", "staff under 18 at hire", "when they were off"},
 	}
 	if len(forms) != len(reTyped) {
 		t.Fatalf("%d examples for %d rewrites: give each new rewrite its example, in its place", len(forms), len(reTyped))

@@ -114,6 +114,7 @@ func (p *Parser) parseOne(question string, visible map[string]bool) (*Query, err
 		(*parseState).readNamed,
 		(*parseState).readNamePatterns,
 		(*parseState).readAttrConditions,
+		(*parseState).readAtHire,
 		(*parseState).readHaving,
 		(*parseState).readExtremes,
 		(*parseState).readOrder,
@@ -228,6 +229,33 @@ func (st *parseState) readUnit() error {
 		words = append(words, st.words[next-1])
 	}
 	st.unit, st.unitWords = m[1], strings.Join(words, " ")
+	return nil
+}
+
+// readAtHire reads "at hire" (normalised from "when they were hired", "on
+// their hire date") after an age read as a condition, column or order: the
+// age a person was hired at. With no such age the words stay unread, and
+// the question is refused.
+func (st *parseState) readAtHire() error {
+	for i := 0; i+1 < len(st.toks); i++ {
+		if st.used[i] || st.used[i+1] || st.toks[i] != "at" || st.toks[i+1] != "hire" {
+			continue
+		}
+		moved := false
+		for k := range st.q.Filters {
+			if st.q.Filters[k].Field == "age" && st.q.Filters[k].Ref == nil {
+				st.q.Filters[k].Field, moved = "age_at_hire", true
+			}
+		}
+		for k, c := range st.q.Columns {
+			if c == "age" {
+				st.q.Columns[k], moved = "age_at_hire", true
+			}
+		}
+		if moved {
+			st.use(i, i+2)
+		}
+	}
 	return nil
 }
 

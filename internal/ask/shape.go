@@ -199,7 +199,7 @@ func (st *parseState) groupsRanked() bool {
 }
 
 var sortTriggers = wordSet(`sort sorted sorting order ordered ordering arrange arranged rank ranked ascending descending alphabetical
-	alphabetically increasing decreasing reverse`)
+	alphabetically increasing decreasing reverse desc asc`)
 var sortFiller = wordSet(`by in of on the their his her its result set according to order them it list listed name and please make using based
 	number count total`)
 
@@ -272,7 +272,7 @@ func (st *parseState) readOrder() error {
 		for lo > 0 && i-lo < 4 && !st.used[lo-1] && (sortFiller[st.toks[lo-1]] || sortTriggers[st.toks[lo-1]] || st.attrStart(lo-1)) {
 			lo--
 		}
-		for hi < len(st.toks) && hi-i < 9 && !st.used[hi] && (sortFiller[st.toks[hi]] || sortTriggers[st.toks[hi]] || st.attrStart(hi)) {
+		for hi < len(st.toks) && hi-i < 9 && !st.used[hi] && (sortFiller[st.toks[hi]] || sortTriggers[st.toks[hi]] || st.attrStart(hi) || st.measureAgainAt(hi)) {
 			// an attribute of several words whole ("by hire date descending")
 			_, n := st.attrAt(hi)
 			hi += max(n, 1)
@@ -285,9 +285,9 @@ func (st *parseState) readOrder() error {
 		desc, attr, first, firstAt, byAt := false, "", "", -1, -1
 		for k := lo; k < hi; k++ {
 			switch st.toks[k] {
-			case "descending", "decreasing", "reverse":
+			case "descending", "decreasing", "reverse", "desc":
 				desc = true
-			case "ascending", "increasing":
+			case "ascending", "increasing", "asc":
 				rank = false
 			}
 			if a, n := st.attrAt(k); n > 0 && a != "*" {
@@ -381,6 +381,27 @@ func (st *parseState) valueOfField(i int, d string) bool {
 
 func (st *parseState) attrStart(i int) bool { _, n := st.attrAt(i); return n > 0 }
 
+// measureAgainAt: the word at i, right after "by", names a measure that
+// another word of the question names too ("hours per employee, order by
+// hours desc"): the order of what is measured, not a grouping by the hour
+// of the day.
+func (st *parseState) measureAgainAt(i int) bool {
+	if i == 0 || st.toks[i-1] != "by" {
+		return false
+	}
+	for _, mn := range st.p.phrases[st.toks[i]] {
+		if mn.kind != "measure" {
+			continue
+		}
+		for k, w := range st.toks {
+			if k != i && slices.ContainsFunc(st.p.phrases[w], func(o meaning) bool { return o.kind == "measure" && o.name == mn.name }) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
 // measureNamed: the measure is the question's own (an extreme or a
 // measure word elsewhere in it).
 func (st *parseState) measureNamed(ms string) bool {
@@ -423,6 +444,9 @@ var attrCondWords = wordSet(`after before over under above below between is equa
 // each department", "… and also display their last name, city".
 func (st *parseState) readColumns() error {
 	var cols []string
+	if st.closingNames() {
+		cols = append(cols, "name")
+	}
 	starts := []int{0}
 	for i, t := range st.toks {
 		if i > 0 && (t == "display" || t == "show" || t == "list" || t == "give" || t == "return" || t == "provide" || t == "what") {
@@ -521,5 +545,36 @@ func (st *parseState) readColumns() error {
 	}
 	return nil
 }
+
+// closingNames takes a request for names that closes the question ("who
+// was off sick last week, names please", "…, just the names", "… with
+// names only"): the people are listed, and their names are what a list
+// shows. A name that is part of an attribute ("by first name", "the
+// department name") is not one.
+func (st *parseState) closingNames() bool {
+	k := len(st.toks) - 1
+	if k > 0 && st.toks[k] == "only" {
+		k--
+	}
+	if k < 1 || st.used[k] || st.toks[k] != "name" {
+		return false
+	}
+	for j := max(0, k-3); j < k; j++ {
+		if _, n := st.attrAt(j); n > 0 && j+n > k {
+			return false
+		}
+	}
+	j := k - 1
+	for j >= 0 && !st.used[j] && closingNameWords[st.toks[j]] {
+		j--
+	}
+	if j < 0 || st.toks[j] == "by" || st.toks[j] == "of" {
+		return false
+	}
+	st.use(j+1, len(st.toks))
+	return true
+}
+
+var closingNameWords = wordSet(`just only the their and with plus also all`)
 
 var reOrdinalOf = rx(`(second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth) (highest|most|largest|biggest|best|greatest|lowest|least|smallest|fewest|oldest|youngest|longest|shortest|newest|earliest|latest|top)`)
