@@ -1097,7 +1097,15 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		cols = append(cols, Column{Name: "vexact", Type: "exact"})
 	}
 	if q.Share {
-		sel = append(sel, "round("+d.Numeric("100.0 * "+meas+" / sum("+meas+") over ()")+", 2) as share")
+		over := ""
+		if q.ShareWithin != "" {
+			expr, _, err := b.dimExpr(q.ShareWithin)
+			if err != nil {
+				return compiled{}, err
+			}
+			over = "partition by " + expr
+		}
+		sel = append(sel, "round("+d.Numeric("100.0 * "+meas+" / sum("+meas+") over ("+over+")")+", 2) as share")
 		cols = append(cols, Column{Name: "percent", Type: "number"})
 	}
 	sql := cte + "select " + strings.Join(sel, ", ") + " from " + from
@@ -1281,7 +1289,7 @@ func (b *builder) dateGrain(d string) bool {
 // this avoids a date function and an index probe for every single row.
 func (b *builder) rollup() bool {
 	q := b.q
-	if q.PerPersonWeek || len(q.Aggs) > 0 || b.ms.Derived != "" || q.HavingOf != "" || b.entity() == "employees" || b.entity() == "tasks" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
+	if q.PerPersonWeek || len(q.Aggs) > 0 || b.ms.Derived != "" || q.HavingOf != "" || q.ShareWithin != "" || b.entity() == "employees" || b.entity() == "tasks" || (b.ms.Agg != "sum" && b.ms.Agg != "count") {
 		return false
 	}
 	if b.overlapGrain() != "" {

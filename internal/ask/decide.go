@@ -71,6 +71,10 @@ var reOtherAgg = regexp.MustCompile(` (?:average|mean|avg|minimum|min|maximum|ma
 
 // reSplitWord: a split of the people named ("the gender split in the
 // kitchen"): the kitchen is the whole, shared out among the groups.
+// reSplitWithin: the split of one grouping within each group of another
+// ("gender split per department", "contract mix within each school").
+var reSplitWithin = regexp.MustCompile(` (?:split|breakdown|distribution|mix|makeup|composition) (?:per|by|within|in|for|across|of) (?:each |every |the )?([a-z]+)(?: ([a-z]+))?`)
+
 var reSplitWord = regexp.MustCompile(` (?:split|breakdown|break down|broken down|distribution|distributed|mix|parity|makeup|make up|composition|spread)\b`)
 
 // reCountedAbsences: absences named as things to count.
@@ -919,14 +923,17 @@ func (st *parseState) decide() error {
 		// waiter's people: none)
 		return notUnderstoodf("scry takes the ratio of two positions (\"how many waiters for every line cook\"), or each %s's own people (\"how many employees per %s\")", strings.ToLower(each), strings.ToLower(each))
 	}
-	if each := st.eachPosition; each != "" && len(filterVals["position"]) == 2 && st.positionBefore(each) && !reports && counting && measure == "headcount" &&
-		grouped(st.dims, "employee") && st.perEvery(each) {
-		// "how many waiters do we have for every line cook": a staffing
-		// ratio (it counted the waiters whose manager is a line cook: none)
-		other := filterVals["position"][0]
+	other := ""
+	if each := st.eachPosition; len(filterVals["position"]) == 2 {
+		other = filterVals["position"][0]
 		if other == each {
 			other = filterVals["position"][1]
 		}
+	}
+	if each := st.eachPosition; each != "" && len(filterVals["position"]) == 2 && st.positionBefore(each) && !reports && measure == "headcount" &&
+		grouped(st.dims, "employee") && (st.perEvery(each) && counting || st.perNoReports(each, other)) {
+		// "how many waiters do we have for every line cook": a staffing
+		// ratio (it counted the waiters whose manager is a line cook: none)
 		q.ShareWhere, q.RatioTo = []Filter{{Field: "position", Values: []string{other}}}, []Filter{{Field: "position", Values: []string{each}}}
 		filterVals["position"] = nil
 		st.dims = remove(st.dims, "employee")
@@ -1078,7 +1085,17 @@ func (st *parseState) decide() error {
 	// shifts are)
 	// ("% of worked shifts that were remote, by school": so is a value the
 	// verb names before the grouping; it gave where the remote shifts are)
-	if verb := shareVerb(orig); share && verb != nil && !reSplitWord.MatchString(orig) {
+	// ("share of hours worked remotely, by school": a value right after
+	// the measure's own verb, with no word between, is the part as well)
+	verb, adjacent := shareVerb(orig), false
+	if verb == nil {
+		if w := reShareWord.FindStringIndex(orig); w != nil {
+			if m := reMeasureOwnVerb.FindStringIndex(orig[w[1]:]); m != nil {
+				verb, adjacent = []int{w[0], w[1] + m[1]}, true
+			}
+		}
+	}
+	if share && verb != nil && !reSplitWord.MatchString(orig) {
 		group := len(orig)
 		if groupAt >= 0 {
 			group = len(" " + strings.Join(st.toks[:groupAt], " "))
@@ -1098,7 +1115,10 @@ func (st *parseState) decide() error {
 				}
 				after[strings.ToLower(v)] = true
 				gap := slices.DeleteFunc(strings.Fields(orig[verb[1]:max(at, verb[1])]), func(w string) bool { return shareGapWords[w] })
-				near = near || at < group && len(vals) == 1 && !slices.Contains(st.dims, field) && !st.negated[field] && len(gap) <= 1
+				if adjacent {
+					gap = strings.Fields(orig[verb[1]:max(at, verb[1])])
+				}
+				near = near || at < group && len(vals) == 1 && !slices.Contains(st.dims, field) && !st.negated[field] && (len(gap) <= 1 && !adjacent || len(gap) == 0)
 			}
 		}
 		partNamed = partNamed || len(after) == 1 && near
@@ -1106,6 +1126,16 @@ func (st *parseState) decide() error {
 	shareWithin := share && len(st.dims) > 0 && q.Kind != "people" && (reEachGroup.MatchString(orig) && !strings.Contains(orig, " by ") || partNamed)
 	if share && len(st.dims) > 0 && q.Kind != "people" && !shareWithin {
 		q.Share = true
+		// "gender split per department in %": each department's own split
+		if m := reSplitWithin.FindStringSubmatch(orig); m != nil && len(st.dims) == 2 {
+			for _, w := range []string{m[1] + " " + m[2], m[1]} {
+				for _, mn := range st.p.phrases[strings.TrimSpace(w)] {
+					if mn.kind == "dim" && slices.Contains(st.dims, mn.name) && q.ShareWithin == "" {
+						q.ShareWithin = mn.name
+					}
+				}
+			}
+		}
 	}
 	if average && reWeekly.MatchString(orig) && (measure == "hours_worked" || measure == "planned_hours" || measure == "attendance") {
 		q.PerPersonWeek = true
@@ -2398,6 +2428,10 @@ func (st *parseState) peopleWithTotals() bool {
 	return false
 }
 
+// reMeasureOwnVerb is a measure's own verb ("hours worked"), which
+// shareVerb passes over.
+var reMeasureOwnVerb = regexp.MustCompile(`^.*? (?:hour|shift|day) (?:worked|planned|scheduled)\b`)
+
 // shareGapWords may stand between a share's verb and the value that names
 // the part ("of worked shifts that were remote").
 var shareGapWords = wordSet(`shift hour day absence that which were was are is worked in at on from`)
@@ -2842,6 +2876,14 @@ func isLetter(c byte) bool { return c >= 'a' && c <= 'z' }
 func (st *parseState) perEvery(each string) bool {
 	sp, ok := st.valueSpans[[2]string{"position", each}]
 	return ok && sp[0] > 1 && st.toks[sp[0]-2] == "for" && (st.toks[sp[0]-1] == "each" || st.toks[sp[0]-1] == "every")
+}
+
+// perNoReports: "A per B" of two positions where no A reports to a B
+// ("teaching assistants per teacher") is a staffing ratio; where some do
+// ("teachers per principal") each B's own A are counted.
+func (st *parseState) perNoReports(each, other string) bool {
+	sp, ok := st.valueSpans[[2]string{"position", each}]
+	return ok && sp[0] > 0 && st.toks[sp[0]-1] == "per" && !st.p.reportsTo[[2]string{other, each}]
 }
 
 // anyoneEach: people named by no position are counted for each holder of

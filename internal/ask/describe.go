@@ -234,6 +234,9 @@ func (q *Query) Notes() []string {
 		}
 		out = append(out, "the share where "+ListWords(parts)+", "+whole)
 	}
+	if q.ShareWithin != "" {
+		out = append(out, "each row's share of its "+GroupWords([]string{q.ShareWithin})+"'s total")
+	}
 	if len(q.Columns) > 0 {
 		out = append(out, "showing "+strings.ReplaceAll(strings.Join(q.Columns, ", "), "_", " "))
 	}

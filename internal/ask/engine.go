@@ -146,7 +146,26 @@ func LoadVocabulary(ctx context.Context, tx *store.Tx) (Vocabulary, error) {
 		}
 		v[f] = append(v[f], val)
 	}
-	return v, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, store.Err(err, "load vocabulary")
+	}
+	// who reports to whom, by position ("teachers per principal" are each
+	// principal's teachers; "teaching assistants per teacher", where none
+	// reports to a teacher, a ratio)
+	pairs, err := tx.QueryContext(ctx, `select distinct r.position, m.position from employees r join employees m on m.tenant_id = r.tenant_id and m.employee_id = r.manager_id
+		where r.tenant_id = $1 and r.position is not null and m.position is not null`, tx.TenantID)
+	if err != nil {
+		return nil, store.Err(err, "load reporting positions")
+	}
+	defer pairs.Close()
+	for pairs.Next() {
+		var report, manager string
+		if err := pairs.Scan(&report, &manager); err != nil {
+			return nil, store.Err(err, "scan reporting positions")
+		}
+		v["reports_to"] = append(v["reports_to"], report+"\t"+manager)
+	}
+	return v, pairs.Err()
 }
 
 // Ask answers one question. A refusal is returned as an error carrying

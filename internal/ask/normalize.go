@@ -63,7 +63,8 @@ var shorthand = map[string]string{"ids": "id", "ppl": "people", "hrs": "hour", "
 	"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "tmrow": "tomorrow", "tmoro": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow",
 	"ot": "overtime", "collaborator": "employee", "collaborators": "employee", "hc": "headcount", "loc": "location", "locs": "location", "lv": "leave", "lvs": "leave", "folks": "people", "yday": "yesterday", "yest": "yesterday",
 	"nxt": "next", "lst": "last", "mnth": "month", "mth": "month", "tdy": "today", "2day": "today",
-	"vacay": "vacation", "vacays": "vacation", "len": "length", "ive": "i"}
+	"vacay": "vacation", "vacays": "vacation", "len": "length", "ive": "i",
+	"tomorow": "tomorrow", "tommorow": "tomorrow", "tommorrow": "tomorrow", "yesterdy": "yesterday", "yestarday": "yesterday"}
 
 // reTyped are signs typed for words: "w/ more than 10 sick days", "w/o
 // a manager", "# of cashiers", "more than 38h".
@@ -299,6 +300,8 @@ var reTyped = []struct {
 	// to" his manager; "the manager of the
 	// Housekeeping team" the department's manager, not theirs
 	{regexp.MustCompile(`\b(report|reports|reporting|reported)\s+to\s+me\b`), " $1 directly to me "},
+	// "who doesn't report to anybody", "reports to no one": no manager
+	{regexp.MustCompile(`\b(?:does|do|did)\s+not\s+report\s+to\s+(?:anybody|anyone|any one|a manager|any manager)\b|\breports?\s+to\s+(?:nobody|no one|noone)\b`), " has no manager "},
 	{regexp.MustCompile(`^\s*(?:who|whom)\s+(?:does|did)\s+(.+?)\s+report\s+to\b`), " who is the manager of $1 "},
 	{regexp.MustCompile(`\b(?:the\s+)?(?:manager|head|boss|lead)\s+of\s+(?:the\s+)?([a-z][a-z ]*?)\s+(?:team|department|dept)\b`), " the department manager of $1 "},
 	// "with at least 5 years of tenure": a condition on each person (it was
@@ -491,6 +494,12 @@ var reTyped = []struct {
 	// "younger than 18 when they were hired", "on their hire date": the
 	// age a person was hired at, not today's
 	{regexp.MustCompile(`\b(?:when|at the time)\s+(?:they|he|she)\s+(?:were|was|got)\s+hired\b|\bwhen\s+hired\b|\b(?:on|at)\s+(?:their|his|her|the)\s+(?:hire|hiring)\s+date\b|\bat\s+(?:the\s+time\s+of\s+)?(?:their\s+|his\s+|her\s+)?(?:hire|hiring)\b`), " at hire "},
+	// "a 12h+ shift", "10 hours plus shifts": shifts by their own length
+	{regexp.MustCompile(`\b(\d+(?:\.\d+)?)\s*(?:h|hrs?|hours?)\s*(?:\+|plus)\s*(shifts?)\b`), " $2 of at least $1 hour "},
+	// "how many of my agents in today", "waiters on this sat": working then
+	{regexp.MustCompile(`\b(staff|people|team|crew|employees|workers|guys|folks|agents|cashiers|waiters|waitresses|servers|teachers|tas|cooks|chefs|drivers|clerks|nurses|bartenders|associates|operators|assistants|receptionists|dishwashers|supervisors|managers)\s+(?:in|on)\s+(today|tonight|tomorrow|tmrw|this\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b`), " $1 working $2 "},
+	// "how many temps are active right now": employed
+	{regexp.MustCompile(`\b(is|are)\s+(?:currently\s+|still\s+)?active\b`), " $1 employed "},
 }
 
 // singular folds a plural to its singular form; the same function is applied

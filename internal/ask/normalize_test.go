@@ -151,6 +151,7 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"how many shifts last month were over 10 hours", "how many shifts were over 10 hours last month", "how many employees' shifts last week were under 20 hours in total"},
 		{"how many of my shifts", "how many my shifts", "how many of my staff"},
 		{"how many people report to me", "how many people report directly to me", "reports to my manager"},
+		{"who does not report to anybody", "who has no manager", "who does not report to nora"},
 		{"who does tom laurent report to", "who is the manager of tom laurent", "who does tom laurent manage"},
 		{"the manager of the housekeeping team", "the department manager of housekeeping", "the manager of tom"},
 		{"teachers with at least 5 years of tenure", "teachers employed for at least 5 years", "the teachers' tenure"},
@@ -244,6 +245,9 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"more than 8 hours shifts last week", "shifts of more than 8 hour last week", "more than 8 hours last week"},
 		{"nb of worked shifts", "number of worked shifts", "nb staff"},
 		{"staff under 18 when they were hired", "staff under 18 at hire", "when they were off"},
+		{"who did a 12h+ shift", "who did a shift of at least 12 hour", "12h shifts"},
+		{"how many of my agents in today", "how many of my agents working today", "new starters on monday"},
+		{"how many temps are active right now", "how many temps are employed right now", "active employees"},
 	}
 	if len(forms) != len(reTyped) {
 		t.Fatalf("%d examples for %d rewrites: give each new rewrite its example, in its place", len(forms), len(reTyped))

@@ -36,6 +36,9 @@ type Parser struct {
 	// nameParts are the tenant's first and last names, lower case: a
 	// question naming someone the asker may not see is told apart by them
 	nameParts map[string]bool
+	// reportsTo holds the pairs of positions where someone of the first
+	// reports to someone of the second
+	reportsTo map[[2]string]bool
 	// positionWords are the words of the tenant's positions
 	positionWords map[string]bool
 	// acronyms are the initials of the tenant's values of several words,
@@ -71,6 +74,12 @@ func NewParser(m *semantic.Model, v Vocabulary) *Parser {
 			for _, w := range strings.Fields(normPhrase(val)) {
 				p.nameParts[w] = true
 			}
+		}
+	}
+	p.reportsTo = map[[2]string]bool{}
+	for _, pair := range v["reports_to"] {
+		if report, manager, ok := strings.Cut(pair, "\t"); ok {
+			p.reportsTo[[2]string{report, manager}] = true
 		}
 	}
 	addPhrase := func(text string, mn meaning) {

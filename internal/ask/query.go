@@ -32,6 +32,10 @@ type Query struct {
 	RatioTo []Filter `json:"ratio_to,omitempty"`
 	// Share adds each group's percentage of the total.
 	Share bool `json:"share,omitempty"`
+	// ShareWithin, with Share and two groupings, takes each row's
+	// percentage of its own group on this dimension instead ("the gender
+	// split per department": each department's genders add up to 100).
+	ShareWithin string `json:"share_within,omitempty"`
 	// PerPersonWeek averages each person's weekly total instead of summing.
 	PerPersonWeek bool   `json:"per_person_week,omitempty"`
 	Order         string `json:"order,omitempty"` // "desc" or "asc" by the measure

@@ -54,6 +54,9 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 		len(q.Aggs) > 0 || q.Share || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil || q.Relation != "" || q.Without || q.RankWithin != "" || q.Distinct != "" || len(q.Sort) > 0 || q.Offset > 0) {
 		return errcode.New(errcode.NotUnderstood, "A list of shifts shows each shift (day, times, hours, position, place); ask for a number or groups to compute anything")
 	}
+	if q.ShareWithin != "" && (!q.Share || len(q.Dimensions) < 2 || !slices.Contains(q.Dimensions, q.ShareWithin) || q.PerPersonWeek || q.CountOf != nil || len(q.Aggs) > 0) {
+		return errcode.New(errcode.NotUnderstood, "A share within a group (share_within) needs the share of two or more groupings, one of them that group")
+	}
 	if q.Whole && q.Measure != "tenure" && !slices.Contains(q.Columns, "tenure") {
 		return errcode.New(errcode.NotUnderstood, "Completed years (whole) are for a tenure only")
 	}
