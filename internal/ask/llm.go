@@ -107,6 +107,7 @@ func QuerySchema(m *semantic.Model) map[string]any {
 			"share_of":        cond,
 			"share_where":     map[string]any{"type": "array", "items": filter},
 			"share":           map[string]any{"type": "boolean"},
+			"share_within":    map[string]any{"type": "string", "enum": dims},
 			"per_person_week": map[string]any{"type": "boolean"},
 			"order":           map[string]any{"type": "string", "enum": []string{"asc", "desc"}},
 			"limit":           map[string]any{"type": "integer", "minimum": 0, "maximum": MaxLimit},
