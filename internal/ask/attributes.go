@@ -32,7 +32,7 @@ var attributes = map[string]attribute{
 	"weekly_hours":  {typ: "number", measure: "contracted_hours"},
 	"hourly_wage":   {typ: "number", sensitive: true, measure: "hourly_wage"},
 	"age":           {typ: "number", measure: "age"},
-	"age_at_hire":   {typ: "number"}, // completed years on the hire date
+	"age_at_hire":   {typ: "number", measure: "age_at_hire"}, // completed years on the hire date
 	"tenure":        {typ: "number", measure: "tenure"},
 	"reports":       {typ: "number"}, // how many people report to them directly
 }
@@ -59,7 +59,7 @@ var attrPhrases = []struct {
 	{"hourly wage", "hourly_wage"}, {"wage", "hourly_wage"}, {"salary", "hourly_wage"}, {"pay rate", "hourly_wage"},
 	{"hourly rate", "hourly_wage"}, {"hourly salary", "hourly_wage"}, {"hourly pay", "hourly_wage"}, {"salary per hour", "hourly_wage"}, {"pay", "hourly_wage"}, {"earn per hour", "hourly_wage"}, {"earn an hour", "hourly_wage"},
 	{"make per hour", "hourly_wage"}, {"make an hour", "hourly_wage"}, {"paid per hour", "hourly_wage"}, {"earnings", "hourly_wage"},
-	{"age", "age"}, {"tenure", "tenure"}, {"seniority", "tenure"}, {"years of service", "tenure"},
+	{"age at hire", "age_at_hire"}, {"hire age", "age_at_hire"}, {"age", "age"}, {"tenure", "tenure"}, {"seniority", "tenure"}, {"years of service", "tenure"},
 	{"weekly contracted hours", "weekly_hours"}, {"contracted weekly hours", "weekly_hours"}, {"contract weekly hours", "weekly_hours"}, {"contracted hours", "weekly_hours"}, {"contract hours", "weekly_hours"},
 	{"department name", "department"}, {"department id", "department"}, {"department", "department"}, {"dept", "department"}, {"school", "department"}, {"division", "department"},
 	{"job title", "position"}, {"job id", "position"}, {"job", "position"}, {"position", "position"}, {"title", "position"}, {"role", "position"},

@@ -336,6 +336,8 @@ func (b *builder) measureAgg(agg string) string {
 		col = b.ageExpr()
 	case ms.Column == "tenure":
 		col = b.tenureExpr()
+	case ms.Column == "age_at_hire":
+		col = b.attrExpr("age_at_hire", "e")
 	case ms.Entity == "employees":
 		col = "e." + ms.Column
 	default:

@@ -569,7 +569,7 @@ func (st *parseState) decide() error {
 				if !people && len(st.dims) == 0 && !counting {
 					st.dims = append(st.dims, "employee")
 				}
-				st.namesBeside = st.namesBeside || counting && len(st.dims) == 0
+				st.namesBeside = st.namesBeside || counting && !grouped(st.dims, "employee") && !grouped(st.dims, "manager")
 			case computed && !counting && (measure == "leavers" || measure == "hires") && attributes[c].typ == "date":
 				keep = append(keep, c) // "the leavers with their end date": when each left; "… who left in 2025 hired": when
 			case computed:
@@ -785,11 +785,6 @@ func (st *parseState) decide() error {
 			// start would miss a leave that covers a weekend from Thursday
 			st.fail = notUnderstoodf("scry cannot yet keep absences by day of the week (an absence spans several days); ask about the absences of the whole period")
 			return nil
-		case q.Time != nil && strings.Contains(q.Time.Expr, " vs "):
-			// side by side, an absence counts in the period it starts in; asked
-			// alone, in every period it overlaps: two answers to one question
-			st.fail = notUnderstoodf("scry does not yet compare absences of two periods side by side; ask about each period on its own")
-			return nil
 		}
 	}
 	if counting && reCountWeekdays.MatchString(orig) && !hasAbsence {
@@ -970,8 +965,13 @@ func (st *parseState) decide() error {
 		}
 	}
 	// Grouping by two values of one field named together ("full-time vs part-time").
-	if len(st.dims) == 0 {
+	// ("avg hrs per week, warehouse operators vs delivery drivers": beside
+	// another grouping too, when "vs" says so)
+	if noDims := len(st.dims) == 0; noDims || reVersus.MatchString(st.text()) {
 		for _, f := range st.filterOrder {
+			if !noDims && (grouped(st.dims, f) || f == "name" || !reVersus.MatchString(st.text())) {
+				continue
+			}
 			// "full-time vs part-time" compares; "how many are part-time or
 			// apprentices" counts them together
 			// "sick days and vacation days": two kinds of absence are two
@@ -1013,9 +1013,13 @@ func (st *parseState) decide() error {
 		var keep []SortKey
 		for _, k := range q.Sort {
 			if d := attributes[k.Field].dim; d != "" && k.Field != "name" && d != "employee" {
-				if !grouped(st.dims, d) {
-					st.dims = append(st.dims, d)
+				if grouped(st.dims, d) && len(st.dims) > 0 {
+					// "headcount by location sorted by location desc": the
+					// groups' own order, which scry does not choose
+					st.refuse(notUnderstoodf("scry puts groups in the order of what it measures, and periods in time order; it does not sort them by their %s: ask without it", strings.ReplaceAll(k.Field, "_", " ")))
+					return nil
 				}
+				st.dims = append(st.dims, d)
 				q.Order = map[bool]string{true: "desc", false: "asc"}[k.Desc]
 				continue
 			}
@@ -1557,16 +1561,26 @@ func (st *parseState) decide() error {
 	// "how many cashiers are there, and their names", "how many were off
 	// sick last week, names please": the people, whose list holds their
 	// number; names beside any other number are refused, not dropped
-	if q.Kind == "number" && st.namesBeside && len(q.Aggs) == 0 && !q.Share && q.ShareOf == nil && len(q.ShareWhere) == 0 {
+	// ("how many departments are there and their names": the departments,
+	// one row each; names beside the rows of groups are refused)
+	if names := st.namesBeside || st.namesClosing; names && q.Kind == "number" {
+		plain := len(q.Aggs) == 0 && !q.Share && q.ShareOf == nil && len(q.ShareWhere) == 0 && q.Having == nil
 		switch {
-		case q.Measure == "headcount" && q.Time == nil && q.Having == nil:
+		case plain && q.Measure == "headcount" && q.Distinct != "" && q.Time == nil:
+			q.Kind, q.Dimensions, q.Distinct = "groups", []string{q.Distinct}, ""
+		case plain && q.Measure == "headcount" && q.Time == nil:
 			q.Kind, q.Measure = "people", ""
-		case q.CountOf != nil && q.CountOf.Op == ">" && q.CountOf.Value == 0 && q.Having == nil:
+		case plain && q.Distinct == "" && q.CountOf != nil && q.CountOf.Op == ">" && q.CountOf.Value == 0:
 			q.Kind, q.CountOf = "people", nil
+		case plain && q.Distinct == "" && q.CountOf == nil && (q.Measure == "hires" || q.Measure == "leavers"):
+			q.Kind = "people" // "how many were hired this year, and who": the hires, listed
 		default:
 			st.refuse(notUnderstoodf("scry gives one number here and cannot list names beside it: ask for the number, then who (\"who …\")"))
 			return nil
 		}
+	} else if (st.namesBeside || st.namesClosing && counting) && q.Kind == "groups" && !grouped(q.Dimensions, "employee") && !grouped(q.Dimensions, "manager") {
+		st.refuse(notUnderstoodf("scry cannot list the names of each group's people beside its number: ask for the numbers, then who is in one group"))
+		return nil
 	}
 	if q.Kind != "people" {
 		q.Columns, q.Sort = nil, nil
@@ -2377,8 +2391,16 @@ func (st *parseState) countsPeople() bool {
 		case st.toks[i] == "how" && st.toks[i+1] == "many", (st.toks[i] == "number" || st.toks[i] == "count") && st.toks[i+1] == "of":
 			k := st.past(i+2, "of", "the", "our", "my", "different", "current", "active", "existing")
 			// "how many of my team were off sick": the team's people
-			if k < len(st.toks) && st.toks[k] == "team" && k > i+2 && !st.peopleHead(k+1) && (k+1 == len(st.toks) || !factNouns[st.toks[k+1]]) {
-				return true
+			if k < len(st.toks) && st.toks[k] == "team" && k > i+2 && !st.peopleHead(k+1) {
+				// ("how many of my team's sick days", "… team training
+				// days", "… team planned shifts": the facts)
+				j := k + 1
+				for j < len(st.toks) && (factQualifiers[st.toks[j]] || st.toks[j] == "training" || st.toks[j] == "s") {
+					j++
+				}
+				if j == len(st.toks) || !factNouns[singular(st.toks[j])] {
+					return true
+				}
 			}
 			// "how many were off sick this year": people, the only ones who
 			// are; "how many absences were there" names its facts first

@@ -490,14 +490,21 @@ var reTyped = []struct {
 	// "more than 8 hours shifts": shifts by their own length
 	{regexp.MustCompile(`\b(more than|over|longer than|less than|under|shorter than|at least|at most) (\d+(?:\.\d+)?) ?(?:hours?|hrs?|h)(?:[ -]long)? shifts\b`), " shifts of $1 $2 hour "},
 	// "nb of shifts", "nbr of staff": a number ("NB" alone is non-binary)
-	{regexp.MustCompile(`\b(?:nb|nbr|no\.)\s+of\b`), " number of "},
+	{regexp.MustCompile(`(^\s*|\bthe\s+|\btotal\s+)(?:nb|nbr|no\.)\s+of\b`), "${1}number of "},
 	// "younger than 18 when they were hired", "on their hire date": the
 	// age a person was hired at, not today's
-	{regexp.MustCompile(`\b(?:when|at the time)\s+(?:they|he|she)\s+(?:were|was|got)\s+hired\b|\bwhen\s+hired\b|\b(?:on|at)\s+(?:their|his|her|the)\s+(?:hire|hiring)\s+date\b|\bat\s+(?:the\s+time\s+of\s+)?(?:their\s+|his\s+|her\s+)?(?:hire|hiring)\b`), " at hire "},
+	// (only right after an age or a number of years, and where the
+	// sentence or clause ends: "over 60 and when they were hired" asks for
+	// the hire date, "over 50 when they were hired in 2025" for a hire)
+	{regexp.MustCompile(`\b(\d+|age|ages)\s+(?:years?\s+(?:old\s+)?)?(?:(?:when|at the time)\s+(?:they|he|she)\s+(?:were|was|got)\s+hired|when\s+hired|(?:on|at)\s+(?:their|his|her|the)\s+(?:hire|hiring)\s+date|at\s+(?:the\s+time\s+of\s+)?(?:their\s+|his\s+|her\s+)?(?:hire|hiring))\s*([,.?!;]|$)`), " $1 at hire $2"},
+	// ("over 50 when they were hired in 2025": the age then, of that year's hires)
+	{regexp.MustCompile(`\b(\d+)\s+(?:years?\s+(?:old\s+)?)?(?:when|at the time)\s+(?:they|he|she)\s+(?:were|was|got)\s+hired\s+(in|during|last|this|since|between|before|after)\b`), " $1 at hire who were hired $2 "},
 	// "a 12h+ shift", "10 hours plus shifts": shifts by their own length
 	{regexp.MustCompile(`\b(\d+(?:\.\d+)?)\s*(?:h|hrs?|hours?)\s*(?:\+|plus)\s*(shifts?)\b`), " $2 of at least $1 hour "},
 	// "how many of my agents in today", "waiters on this sat": working then
 	{regexp.MustCompile(`\b(staff|people|team|crew|employees|workers|guys|folks|agents|cashiers|waiters|waitresses|servers|teachers|tas|cooks|chefs|drivers|clerks|nurses|bartenders|associates|operators|assistants|receptionists|dishwashers|supervisors|managers)\s+(?:in|on)\s+(today|tonight|tomorrow|tmrw|this\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b`), " $1 working $2 "},
+	// "this year vs all of last year": the period whole, as it is anyway
+	{regexp.MustCompile(`\b(?:all|the whole) of (last|this|the previous|previous|the last) (week|month|quarter|year)\b`), " $1 $2 "},
 	// "how many temps are active right now": employed
 	{regexp.MustCompile(`\b(is|are)\s+(?:currently\s+|still\s+)?active\b`), " $1 employed "},
 }

@@ -243,10 +243,12 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"hours > 40", "hours more than 40", "hours = 40"},
 		{"hours < 40", "hours less than 40", "hours = 40"},
 		{"more than 8 hours shifts last week", "shifts of more than 8 hour last week", "more than 8 hours last week"},
-		{"nb of worked shifts", "number of worked shifts", "nb staff"},
-		{"staff under 18 when they were hired", "staff under 18 at hire", "when they were off"},
+		{"nb of worked shifts", "number of worked shifts", "male, female and nb of staff"},
+		{"staff under 18 when they were hired", "staff under 18 at hire", "over 50 when they were hired in 2025"},
+		{"over 50 when they were hired in 2025", "over 50 at hire who were hired in 2025", "over 50 when they were hired"},
 		{"who did a 12h+ shift", "who did a shift of at least 12 hour", "12h shifts"},
 		{"how many of my agents in today", "how many of my agents working today", "new starters on monday"},
+		{"vs all of last year", "vs last year", "all of my team"},
 		{"how many temps are active right now", "how many temps are employed right now", "active employees"},
 	}
 	if len(forms) != len(reTyped) {

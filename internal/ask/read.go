@@ -241,15 +241,36 @@ func (st *parseState) readAtHire() error {
 		if st.used[i] || st.used[i+1] || st.toks[i] != "at" || st.toks[i+1] != "hire" {
 			continue
 		}
+		// only the age read right before ("over 40 who were under 25 at
+		// hire": the 25)
 		moved := false
 		for k := range st.q.Filters {
-			if st.q.Filters[k].Field == "age" && st.q.Filters[k].Ref == nil {
+			if f := st.q.Filters[k]; f.Field == "age" && f.Ref == nil && len(f.Values) == 1 && i > 0 && st.toks[i-1] == f.Values[0] {
 				st.q.Filters[k].Field, moved = "age_at_hire", true
+				st.q.Columns = append(st.q.Columns, "age_at_hire") // shown beside the people it picks
+			}
+		}
+		// "who were under 25 at hire": a number there is an age
+		if !moved && i >= 2 && !st.used[i-1] && !st.used[i-2] && reIDWord.MatchString(st.toks[i-1]) && atHireOps[st.toks[i-2]] != "" && st.toks[i-1][0] >= '0' && st.toks[i-1][0] <= '9' {
+			from := i - 2
+			if from > 0 && st.toks[from] == "than" && !st.used[from-1] {
+				from--
+			}
+			if op := atHireOps[st.toks[from]]; op != "" && op != "than" {
+				st.use(from, i)
+				st.addCond(Filter{Field: "age_at_hire", Op: op, Values: []string{st.toks[i-1]}})
+				st.q.Columns = append(st.q.Columns, "age_at_hire")
+				moved = true
 			}
 		}
 		for k, c := range st.q.Columns {
-			if c == "age" {
+			if c == "age" && i > 0 && st.toks[i-1] == "age" {
 				st.q.Columns[k], moved = "age_at_hire", true
+			}
+		}
+		for k := range st.q.Sort {
+			if st.q.Sort[k].Field == "age" && i > 0 && st.toks[i-1] == "age" {
+				st.q.Sort[k].Field, moved = "age_at_hire", true
 			}
 		}
 		if moved {
@@ -258,6 +279,8 @@ func (st *parseState) readAtHire() error {
 	}
 	return nil
 }
+
+var atHireOps = map[string]string{"under": "<", "below": "<", "younger": "<", "less": "<", "over": ">", "above": ">", "older": ">", "more": ">", "than": "than"}
 
 // readWhole takes "full", "whole", "complete(d)" right before "years"
 // ("how many full years have I worked here", "tenure in whole years"):

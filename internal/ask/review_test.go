@@ -68,9 +68,8 @@ func TestSecondReview(t *testing.T) {
 		{"acme-retail", "employee:E0010", "how many vacation days do I have remaining this year"},
 		{"maple-district", "admin", "who teaches at Oak High School"}, // not the Teaching Assistants
 		// a second review, of the readings after the first
-		{"acme-retail", "admin", "how many sick days fell on a Monday this year"},  // days of absences that started on a Monday
-		{"acme-retail", "admin", "compare sick leaves this month with last month"}, // start buckets against overlaps
-		{"maple-district", "admin", "how many days did I teach last month"},        // a count of people
+		{"acme-retail", "admin", "how many sick days fell on a Monday this year"}, // days of absences that started on a Monday
+		{"maple-district", "admin", "how many days did I teach last month"},       // a count of people
 	} {
 		if ans, err := f.ask(t, c.tenant, c.as, c.q); err == nil {
 			t.Errorf("%s %q answered %v, want a refusal", c.as, c.q, ans.Rows)

@@ -268,16 +268,35 @@ func (st *parseState) readOrder() error {
 		}
 		// the phrase around the trigger: a few words back ("by age in
 		// descending order") and forward ("sorted by their age")
-		lo, hi := i, i+1
+		lo, hi, groupAt := i, i+1, -1
 		for lo > 0 && i-lo < 4 && !st.used[lo-1] && (sortFiller[st.toks[lo-1]] || sortTriggers[st.toks[lo-1]] || st.attrStart(lo-1)) {
 			lo--
 		}
 		for hi < len(st.toks) && hi-i < 9 && !st.used[hi] && (sortFiller[st.toks[hi]] || sortTriggers[st.toks[hi]] || st.attrStart(hi) || st.measureAgainAt(hi)) {
+			if next := st.p.phrases[st.toks[min(hi+1, len(st.toks)-1)]]; st.toks[hi] == "by" && hi+1 < len(st.toks) && !st.attrStart(hi+1) &&
+				slices.ContainsFunc(next, func(mn meaning) bool { return mn.kind == "dim" }) && !slices.ContainsFunc(next, func(mn meaning) bool { return mn.kind == "measure" }) {
+				groupAt = hi + 1
+			}
 			// an attribute of several words whole ("by hire date descending")
 			_, n := st.attrAt(hi)
 			hi += max(n, 1)
 		}
 		hi = min(hi, len(st.toks))
+		// "hours per week, order by week desc": the order of the groups
+		// themselves, which scry does not choose (it ordered by the
+		// hours); periods are in time order already ("… ordered by year")
+		if groupAt >= 0 {
+			desc := slices.ContainsFunc(st.toks[lo:min(len(st.toks), max(hi, groupAt+3))], func(w string) bool { return w == "desc" || w == "descending" || w == "decreasing" || w == "reverse" })
+			timeDim := slices.ContainsFunc(st.p.phrases[st.toks[groupAt]], func(mn meaning) bool { return mn.kind == "dim" && st.p.model.Dimensions[mn.name].Time != "" })
+			if desc || !timeDim {
+				st.refuse(notUnderstoodf("scry puts groups in the order of what it measures, and periods in time order; it does not sort them by %q: ask without it", st.words[groupAt]))
+			}
+			for k := i; k < groupAt; k++ {
+				st.used[k] = true
+			}
+			i = groupAt
+			continue
+		}
 		// the attribute right after "by", "of" or "using" is the one sorted
 		// on; without one, the first attribute in the phrase
 		// a ranking puts the largest first unless it says otherwise
@@ -385,19 +404,29 @@ func (st *parseState) attrStart(i int) bool { _, n := st.attrAt(i); return n > 0
 // another word of the question names too ("hours per employee, order by
 // hours desc"): the order of what is measured, not a grouping by the hour
 // of the day.
+// A measure word there that names no measure of the question ("shifts
+// last week sorted by hours") is refused: scry would have grouped the
+// shifts by the hour of the day.
 func (st *parseState) measureAgainAt(i int) bool {
 	if i == 0 || st.toks[i-1] != "by" {
 		return false
 	}
+	named, other := false, false
 	for _, mn := range st.p.phrases[st.toks[i]] {
 		if mn.kind != "measure" {
 			continue
 		}
+		named = true
 		for k, w := range st.toks {
 			if k != i && slices.ContainsFunc(st.p.phrases[w], func(o meaning) bool { return o.kind == "measure" && o.name == mn.name }) {
 				return true
 			}
+			// (people named, "top 5 ppl order by hours", are who is ranked)
+			other = other || k != i && slices.ContainsFunc(st.p.phrases[w], func(o meaning) bool { return o.kind == "measure" && o.name != "headcount" })
 		}
+	}
+	if named && other {
+		st.refuse(notUnderstoodf("scry orders a table by what it measures or by a person's attribute; %q is not what this question measures: ask for it (\"hours worked per employee last week, highest first\")", st.words[i]))
 	}
 	return false
 }
@@ -444,9 +473,7 @@ var attrCondWords = wordSet(`after before over under above below between is equa
 // each department", "… and also display their last name, city".
 func (st *parseState) readColumns() error {
 	var cols []string
-	if st.closingNames() {
-		cols = append(cols, "name")
-	}
+	st.namesClosing = st.closingNames()
 	starts := []int{0}
 	for i, t := range st.toks {
 		if i > 0 && (t == "display" || t == "show" || t == "list" || t == "give" || t == "return" || t == "provide" || t == "what") {
@@ -553,6 +580,21 @@ func (st *parseState) readColumns() error {
 // department name") is not one.
 func (st *parseState) closingNames() bool {
 	k := len(st.toks) - 1
+	// "… and who are they", "…, list them"
+	if n := len(st.toks); n > 3 && !st.used[n-3] && st.toks[n-3] == "who" && (st.toks[n-2] == "are" || st.toks[n-2] == "were") && (st.toks[n-1] == "they" || st.toks[n-1] == "those") ||
+		n > 2 && (st.toks[n-2] == "list" || st.toks[n-2] == "name") && st.toks[n-1] == "them" {
+		from := n - 2
+		if st.toks[n-3] == "who" {
+			from = n - 3
+		}
+		if from > 0 && st.toks[from-1] == "and" {
+			from--
+		}
+		if from > 0 {
+			st.use(from, n)
+			return true
+		}
+	}
 	if k > 0 && st.toks[k] == "only" {
 		k--
 	}
