@@ -1127,6 +1127,19 @@ func (st *parseState) decide() error {
 		}
 		partNamed = partNamed || len(after) == 1 && near
 	}
+	// "remote share of hours worked by school": the value said right
+	// before the share word is the part, within each group
+	if share && len(st.dims) > 0 && !partNamed {
+		for field, vals := range filterVals {
+			if len(vals) != 1 || slices.Contains(st.dims, field) || st.negated[field] || field == "status" {
+				continue
+			}
+			v := " " + strings.ReplaceAll(strings.ToLower(vals[0]), "_", " ")
+			if at := strings.Index(orig, v); at >= 0 && reValueThenShare.MatchString(orig[at+len(v):]) {
+				partNamed = true
+			}
+		}
+	}
 	shareWithin := share && len(st.dims) > 0 && q.Kind != "people" && (reEachGroup.MatchString(orig) && !strings.Contains(orig, " by ") || partNamed)
 	if share && len(st.dims) > 0 && q.Kind != "people" && !shareWithin {
 		q.Share = true
@@ -2449,6 +2462,9 @@ func (st *parseState) peopleWithTotals() bool {
 	}
 	return false
 }
+
+// reValueThenShare follows a value that names the part ("remote share of").
+var reValueThenShare = regexp.MustCompile(`^[a-z]* (?:share|percentage|percent|proportion|fraction) of\b`)
 
 // reMeasureOwnVerb is a measure's own verb ("hours worked"), which
 // shareVerb passes over.

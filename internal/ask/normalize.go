@@ -118,7 +118,7 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(\d+(?:\.\d+)?|` + numberWordRE + `) ((?:hours?|hrs?|years?(?: old)?|days?|shifts?) )?or (?:more|older|above|over|greater|higher|longer|plus)\b`), " at least $1 $2 "},
 	{regexp.MustCompile(`\b(\d+(?:\.\d+)?|` + numberWordRE + `) ((?:hours?|hrs?|years?(?: old)?|days?|shifts?) )?or (?:less|fewer|younger|below|under|lower|shorter)\b`), " at most $1 $2 "},
 	// the words of everyday speech for readings scry has
-	{regexp.MustCompile(`\b(?:at the moment|as of now|as we speak|as things stand|rn)\b`), " right now "},
+	{regexp.MustCompile(`\b(?:at the moment|as of now|as we speak|as things stand|at present|presently|rn)\b`), " right now "},
 	// "week by week" (the same unit twice; "this year by month" is by month)
 	{regexp.MustCompile(`\b(?:(day)[ -]by[ -]day|(week)[ -]by[ -]week|(month)[ -]by[ -]month|(quarter)[ -]by[ -]quarter|(year)[ -]by[ -]year)\b`), " per $1$2$3$4$5 "},
 	{regexp.MustCompile(`\b(day|week|month|quarter|year)[ -](?:to|on)[ -](?:day|week|month|quarter|year)\b`), " per $1 "},
@@ -505,6 +505,12 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(staff|people|team|crew|employees|workers|guys|folks|agents|cashiers|waiters|waitresses|servers|teachers|tas|cooks|chefs|drivers|clerks|nurses|bartenders|associates|operators|assistants|receptionists|dishwashers|supervisors|managers)\s+(?:in|on)\s+(today|tonight|tomorrow|tmrw|this\s+(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)\b`), " $1 working $2 "},
 	// "this year vs all of last year": the period whole, as it is anyway
 	{regexp.MustCompile(`\b(?:all|the whole) of (last|this|the previous|previous|the last) (week|month|quarter|year)\b`), " $1 $2 "},
+	// "hires per month, 2026 ytd": that year so far; "per year, 2020 to
+	// 2026": the years whole
+	{regexp.MustCompile(`\b((?:19|20)\d\d)\s+(?:ytd|year to date)\b`), " in $1 so far "},
+	{regexp.MustCompile(`,\s*((?:19|20)\d\d)\s*(?:to|-|–|through|thru)\s*((?:19|20)\d\d)\b`), " between d${1}x01x01 and d${2}x12x31 "},
+	// "month-end headcount": the headcount at each month's end
+	{regexp.MustCompile(`\b(week|month|quarter|year)[ -]end (headcount|staff|employees)\b`), " $2 per $1 "},
 	// "how many temps are active right now": employed
 	{regexp.MustCompile(`\b(is|are)\s+(?:currently\s+|still\s+)?active\b`), " $1 employed "},
 }

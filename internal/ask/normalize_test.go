@@ -249,6 +249,9 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"who did a 12h+ shift", "who did a shift of at least 12 hour", "12h shifts"},
 		{"how many of my agents in today", "how many of my agents working today", "new starters on monday"},
 		{"vs all of last year", "vs last year", "all of my team"},
+		{"hires per month, 2026 ytd", "hires per month, in 2026 so far", "2026 hires"},
+		{"hires per year, 2020 to 2026", "hires per year between d2020x01x01 and d2026x12x31", "2020 to 2026"},
+		{"month-end headcount for each month", "headcount per month for each month", "month end"},
 		{"how many temps are active right now", "how many temps are employed right now", "active employees"},
 	}
 	if len(forms) != len(reTyped) {
