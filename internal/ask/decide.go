@@ -787,7 +787,9 @@ func (st *parseState) decide() error {
 			return nil
 		}
 	}
-	if counting && reCountWeekdays.MatchString(orig) && !hasAbsence {
+	// ("who's worked the most sundays this year": days too; the hours of
+	// Sundays were ranked)
+	if (counting && reCountWeekdays.MatchString(orig) || reMostWeekdays.MatchString(orig)) && !hasAbsence {
 		// "how many Saturdays did I work this year": days, which scry does
 		// not count (it counted the people working on Saturdays: 1)
 		st.fail = notUnderstoodf("scry counts shifts worked (\"how many shifts did I work on Saturdays this year\"), not days")
@@ -2388,6 +2390,8 @@ var (
 // "the number of working days"), not the buckets ("shifts per day").
 // reCountWeekdays counts days by their name ("how many Saturdays did I
 // work", "number of Sundays I have worked"), not shifts on them.
+var reMostWeekdays = regexp.MustCompile(`\b(?:most|fewest|least|more|fewer) (?:` + weekdayNames + `|weekend)(?: (?:this|last|in|so|since|during|of|for|over|than|between)\b|\s*$)`)
+
 var reCountWeekdays = regexp.MustCompile(`\b(?:how many|number of) (?:` + weekdayNames + `|weekend) (?:did|do|does|have|has|had|was|were|will|am|is|are|i|we|they|he|she|you)\b`)
 
 // reGrossLength: a shift's length with its break ("from clock-in to

@@ -17,6 +17,9 @@ func (p *Parser) Parse(question string) (*Query, error) { return p.ParseFor(ques
 // it is read exactly like a name the tenant does not have, so a refusal
 // never tells whether someone works here.
 func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, error) {
+	if p.twoQuestions(question, visible) {
+		return nil, notUnderstoodf("scry answers one question at a time, and this holds two, each asking for its own number: ask them one after the other")
+	}
 	q, err := p.parseOne(question, visible)
 	if err == nil {
 		return q, nil
@@ -36,6 +39,33 @@ func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, err
 	q2.aside = aside
 	return q2, nil
 }
+
+// twoQuestions: two questions, each opening with a question word and
+// each read on its own as a different measure ("did I go over my contract
+// last week? how many hours did I actually work"): one answer would drop
+// one of them.
+func (p *Parser) twoQuestions(question string, visible map[string]bool) bool {
+	parts := strings.SplitAfter(question, "?")
+	if len(parts) < 2 {
+		return false
+	}
+	measures := map[string]bool{}
+	for i, c := range parts {
+		// (the last may go without its "?")
+		if !strings.HasSuffix(strings.TrimSpace(c), "?") && i < len(parts)-1 {
+			continue
+		}
+		if toks, _ := normalizeWords(c); len(toks) == 0 || !questionWords[toks[0]] {
+			continue
+		}
+		if q, err := p.parseOne(c, visible); err == nil && q.Measure != "" {
+			measures[q.Measure] = true
+		}
+	}
+	return len(measures) > 1
+}
+
+var questionWords = wordSet(`how what who which when did do does is are was were can could will whats hows`)
 
 // reClause ends a sentence or a clause set apart by a dash, a colon or a
 // semicolon.
