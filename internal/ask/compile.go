@@ -1108,7 +1108,11 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 			over = "partition by " + expr
 		}
 		sel = append(sel, "round("+d.Numeric("100.0 * "+meas+" / sum("+meas+") over ("+over+")")+", 2) as share")
-		cols = append(cols, Column{Name: "percent", Type: "number"})
+		name := "percent"
+		if q.ShareWithin != "" {
+			name = "percent_of_" + q.ShareWithin // what each row is a share of, said in the table too
+		}
+		cols = append(cols, Column{Name: name, Type: "number"})
 	}
 	sql := cte + "select " + strings.Join(sel, ", ") + " from " + from
 	if len(conds) > 0 {

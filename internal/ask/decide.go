@@ -71,9 +71,42 @@ var reOtherAgg = regexp.MustCompile(` (?:average|mean|avg|minimum|min|maximum|ma
 
 // reSplitWord: a split of the people named ("the gender split in the
 // kitchen"): the kitchen is the whole, shared out among the groups.
-// reSplitWithin: the split of one grouping within each group of another
-// ("gender split per department", "contract mix within each school").
-var reSplitWithin = regexp.MustCompile(` (?:split|breakdown|distribution|mix|makeup|composition) (?:per|by|within|in|for|across|of) (?:each |every |the )?([a-z]+)(?: ([a-z]+))?`)
+// reEachGroupOf names the group a split is within ("per department",
+// "for each location", "within each school"); reSplitBy what is split
+// ("split by gender"), and reSplitOf a group split by another ("gender
+// breakdown by department").
+var (
+	reEachGroupOf = regexp.MustCompile(` (?:per|within|across|(?:for|in|of) (?:each|every)) (?:each |every |the )?([a-z]+)(?: ([a-z]+))?`)
+	reSplitBy     = regexp.MustCompile(` (?:split|breakdown|broken down|distribution|mix) (?:by|into) ([a-z]+)(?: ([a-z]+))?`)
+	reSplitOf     = regexp.MustCompile(` ([a-z]+) (?:split|breakdown|distribution|mix|makeup|composition) (?:by|per|of|within|across|for|in) (?:each |every |the )?([a-z]+)(?: ([a-z]+))?`)
+)
+
+// splitWithin is the grouping of two a split is taken within, or "" (a
+// share of the whole).
+func (st *parseState) splitWithin(orig string) string {
+	dimOf := func(words ...string) string {
+		for _, w := range []string{strings.TrimSpace(strings.Join(words, " ")), words[0]} {
+			for _, mn := range st.p.phrases[w] {
+				if mn.kind == "dim" && slices.Contains(st.dims, mn.name) {
+					return mn.name
+				}
+			}
+		}
+		return ""
+	}
+	if m := reEachGroupOf.FindStringSubmatch(orig); m != nil {
+		return dimOf(m[1], m[2])
+	}
+	if m := reSplitOf.FindStringSubmatch(orig); m != nil && dimOf(m[1]) != "" {
+		return dimOf(m[2], m[3])
+	}
+	if m := reSplitBy.FindStringSubmatch(orig); m != nil {
+		if split := dimOf(m[1], m[2]); split != "" {
+			return st.dims[1-slices.Index(st.dims, split)]
+		}
+	}
+	return ""
+}
 
 var reSplitWord = regexp.MustCompile(` (?:split|breakdown|break down|broken down|distribution|distributed|mix|parity|makeup|make up|composition|spread)\b`)
 
@@ -778,8 +811,26 @@ func (st *parseState) decide() error {
 		measure = "hours_worked"
 	}
 	q.Measure = measure
+	// "average age at hire last year", "… per year": a period would pick
+	// the people employed then, where the asker means that period's hires
+	if measure == "age_at_hire" && (q.Time != nil || st.trend || slices.ContainsFunc(st.dims, func(d string) bool { return st.p.model.Dimensions[d].Time != "" || d == "trend" })) {
+		st.fail = notUnderstoodf("scry takes the age at hire of the people a question names, not of a period: name the hires (\"average age at hire of the people hired in 2025\")")
+		return nil
+	}
 	if ms := st.p.model.Measures[measure]; ms.Entity == "absences" {
+		timeDims := 0
+		for _, d := range st.dims {
+			if st.p.model.Dimensions[d].Time != "" || d == "trend" {
+				timeDims++
+			}
+		}
 		switch {
+		case q.Time != nil && strings.Contains(q.Time.Expr, " vs ") && timeDims > 1:
+			// two periods side by side, each by month or week: an absence
+			// would count in the month it starts only, where asked alone
+			// it counts in every month it overlaps
+			st.fail = notUnderstoodf("scry compares absences of two periods side by side as a total each, not by a finer period within them; ask about each period on its own")
+			return nil
 		case filterVals["weekday"] != nil || hasFilter(q, "weekday"):
 			// an absence's days span several weekdays: the weekday of its
 			// start would miss a leave that covers a weekend from Thursday
@@ -971,7 +1022,9 @@ func (st *parseState) decide() error {
 	// another grouping too, when "vs" says so)
 	if noDims := len(st.dims) == 0; noDims || reVersus.MatchString(st.text()) {
 		for _, f := range st.filterOrder {
-			if !noDims && (grouped(st.dims, f) || f == "name" || !reVersus.MatchString(st.text())) {
+			// (not beside a top N: "top 3 departments …, Paris vs Lyon"
+			// would rank the pairs)
+			if !noDims && (grouped(st.dims, f) || f == "name" || !reVersus.MatchString(st.text()) || q.Limit > 0 || st.q.Limit > 0) {
 				continue
 			}
 			// "full-time vs part-time" compares; "how many are part-time or
@@ -1145,15 +1198,10 @@ func (st *parseState) decide() error {
 	shareWithin := share && len(st.dims) > 0 && q.Kind != "people" && (reEachGroup.MatchString(orig) && !strings.Contains(orig, " by ") || partNamed)
 	if share && len(st.dims) > 0 && q.Kind != "people" && !shareWithin {
 		q.Share = true
-		// "gender split per department in %": each department's own split
-		if m := reSplitWithin.FindStringSubmatch(orig); m != nil && len(st.dims) == 2 {
-			for _, w := range []string{m[1] + " " + m[2], m[1]} {
-				for _, mn := range st.p.phrases[strings.TrimSpace(w)] {
-					if mn.kind == "dim" && slices.Contains(st.dims, mn.name) && q.ShareWithin == "" {
-						q.ShareWithin = mn.name
-					}
-				}
-			}
+		// "gender split per department in %", "headcount split by gender
+		// per department": each department's own split
+		if reSplitWord.MatchString(orig) && len(st.dims) == 2 {
+			q.ShareWithin = st.splitWithin(orig)
 		}
 	}
 	if average && reWeekly.MatchString(orig) && (measure == "hours_worked" || measure == "planned_hours" || measure == "attendance") {
@@ -1587,6 +1635,8 @@ func (st *parseState) decide() error {
 			q.Kind, q.Measure = "people", ""
 		case plain && q.Distinct == "" && q.CountOf != nil && q.CountOf.Op == ">" && q.CountOf.Value == 0:
 			q.Kind, q.CountOf = "people", nil
+		case plain && q.Distinct == "" && q.CountOf == nil && q.Measure == "people_working":
+			q.Kind, q.Measure = "people", "shifts" // "how many people worked yesterday and who are they"
 		case plain && q.Distinct == "" && q.CountOf == nil && (q.Measure == "hires" || q.Measure == "leavers"):
 			q.Kind = "people" // "how many were hired this year, and who": the hires, listed
 		default:
@@ -2412,7 +2462,7 @@ func (st *parseState) countsPeople() bool {
 				// ("how many of my team's sick days", "… team training
 				// days", "… team planned shifts": the facts)
 				j := k + 1
-				for j < len(st.toks) && (factQualifiers[st.toks[j]] || st.toks[j] == "training" || st.toks[j] == "s") {
+				for j < len(st.toks) && (factQualifiers[st.toks[j]] && st.toks[j] != "worked" || st.toks[j] == "training" || st.toks[j] == "s") {
 					j++
 				}
 				if j == len(st.toks) || !factNouns[singular(st.toks[j])] {

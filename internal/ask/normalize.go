@@ -490,15 +490,17 @@ var reTyped = []struct {
 	// "more than 8 hours shifts": shifts by their own length
 	{regexp.MustCompile(`\b(more than|over|longer than|less than|under|shorter than|at least|at most) (\d+(?:\.\d+)?) ?(?:hours?|hrs?|h)(?:[ -]long)? shifts\b`), " shifts of $1 $2 hour "},
 	// "nb of shifts", "nbr of staff": a number ("NB" alone is non-binary)
-	{regexp.MustCompile(`(^\s*|\bthe\s+|\btotal\s+)(?:nb|nbr|no\.)\s+of\b`), "${1}number of "},
+	{regexp.MustCompile(`\b((?:male|female|men|women)(?:\s*,\s*|\s+(?:and|or)\s+)(?:(?:male|female|men|women)(?:\s*,\s*|\s+(?:and|or)\s+))*)nb\b`), "${1}non-binary"},
+	{regexp.MustCompile(`\b(?:nb|nbr|no\.)\s+of\b`), " number of "},
 	// "younger than 18 when they were hired", "on their hire date": the
 	// age a person was hired at, not today's
-	// (only right after an age or a number of years, and where the
-	// sentence or clause ends: "over 60 and when they were hired" asks for
-	// the hire date, "over 50 when they were hired in 2025" for a hire)
-	{regexp.MustCompile(`\b(\d+|age|ages)\s+(?:years?\s+(?:old\s+)?)?(?:(?:when|at the time)\s+(?:they|he|she)\s+(?:were|was|got)\s+hired|when\s+hired|(?:on|at)\s+(?:their|his|her|the)\s+(?:hire|hiring)\s+date|at\s+(?:the\s+time\s+of\s+)?(?:their\s+|his\s+|her\s+)?(?:hire|hiring))\s*([,.?!;]|$)`), " $1 at hire $2"},
-	// ("over 50 when they were hired in 2025": the age then, of that year's hires)
-	{regexp.MustCompile(`\b(\d+)\s+(?:years?\s+(?:old\s+)?)?(?:when|at the time)\s+(?:they|he|she)\s+(?:were|was|got)\s+hired\s+(in|during|last|this|since|between|before|after)\b`), " $1 at hire who were hired $2 "},
+	// (only right after an age or a number of years: "over 60 and when
+	// they were hired" asks for the hire date; "over 50 when they were
+	// hired in 2025": the age then, of that year's hires)
+	{regexp.MustCompile(`\b(\d+)\s+(?:years?\s+(?:old\s+)?)?(?:(?:when|at the time)\s+(?:they|he|she)\s+(?:were|was|got)\s+hired|when\s+hired)\s+((?:in|during)\s+(?:(?:19|20)\d\d|q[1-4]|` + monthWordRE + `)|(?:last|this)\s+(?:year|month|quarter|week)|since|between|before|after)\b`), " $1 at hire who were hired $2 "},
+	{regexp.MustCompile(`\b(\d+|age|ages)\s+(?:years?\s+(?:old\s+)?)?(?:(?:when|at the time)\s+(?:they|he|she)\s+(?:were|was|got)\s+hired|when\s+(?:they|he|she)\s+(?:joined|started)|when\s+hired|(?:on|at)\s+(?:their|his|her|the)\s+(?:hire|hiring)\s+date|at\s+(?:the\s+time\s+of\s+)?(?:their\s+|his\s+|her\s+)?(?:hire|hiring))\b`), " $1 at hire "},
+	// "how old was each cashier when hired": the age at hire of each
+	{regexp.MustCompile(`\bhow old (?:was|were|is|are) (.+?) when (?:(?:they|he|she) (?:were|was|got) )?(?:hired|(?:they|he|she) (?:joined|started))\b`), " age at hire of $1 "},
 	// "a 12h+ shift", "10 hours plus shifts": shifts by their own length
 	{regexp.MustCompile(`\b(\d+(?:\.\d+)?)\s*(?:h|hrs?|hours?)\s*(?:\+|plus)\s*(shifts?)\b`), " $2 of at least $1 hour "},
 	// "how many of my agents in today", "waiters on this sat": working then

@@ -1,10 +1,12 @@
 package ask_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/scry-dev/scry/internal/ask"
 	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
 )
 
 // TestFifteenthRound holds the confident wrong answers of held-out sets
@@ -47,6 +49,18 @@ func TestFifteenthRound(t *testing.T) {
 			// a staffing ratio where no teaching assistant reports to a teacher (an empty table)
 			{"maple-district", "admin", "how many teaching assistants per teacher", "",
 				"select round(cast(1.0 * sum(case when e.position = 'Teaching Assistant' then 1 else 0 end) / sum(case when e.position = 'Teacher' then 1 else 0 end) as numeric), 2) from employees e where " + active},
+			// the review: "in logistics" after "when they were hired" is the
+			// department, not a hire in it
+			{"acme-retail", "admin", "how many staff were under 20 when they were hired in logistics", "",
+				"select count(*) from employees e where " + active + " and e.department = 'Logistics' and " + atHire + " < 20"},
+			{"acme-retail", "admin", "how many people were over 50 when hired last year", "",
+				"select count(*) from employees e where e.tenant_id = {t} and e.hire_date between '2025-01-01' and '2025-12-31' and " + atHire + " > 50"},
+			// "nb of" elsewhere than at the head is still a number
+			{"acme-retail", "admin", "show nb of shifts last week", "",
+				"select count(*) from shifts f where f.tenant_id = {t} and f.date between '2026-11-16' and '2026-11-22'"},
+			// "worked" after "my team" is the verb: people
+			{"acme-retail", "manager:E0105", "how many of my team worked shifts last week", "",
+				"select count(distinct f.employee_id) from shifts f where f.tenant_id = {t} and f.status = 'worked' and f.date between '2026-11-16' and '2026-11-22' and f.employee_id in (" + teamIn("E0105") + ")"},
 			// each principal's own teachers where teachers report to principals
 			{"maple-district", "admin", "Number of teachers per principal",
 				"select count(distinct e.manager_id) from employees e join employees m on m.tenant_id = e.tenant_id and m.employee_id = e.manager_id where " + active + " and e.position = 'Teacher' and m.position = 'Principal'", ""},
@@ -60,6 +74,46 @@ func TestFifteenthRound(t *testing.T) {
 		// the groups' own order, which scry does not choose
 		"headcount by location sorted by location desc",
 		"hours worked per week last month order by week desc",
+		// the review: absences side by side by month count by their start
+		"sick days per month, this year vs last year",
+		// a period picks who is employed then, not that period's hires
+		"average age at hire last year",
+		// a top 3 beside "vs" would rank the pairs
+		"top 3 departments by hours worked last month, Paris vs Lyon",
+	})
+}
+
+// TestShareWithinAddsUpInEachGroup: a split taken within a group adds up
+// to 100 in each group, whichever way the question words it, on both
+// databases ("split by gender per department": the gender is split, the
+// department is the whole; each row was a share of the company).
+func TestShareWithinAddsUpInEachGroup(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "acme-retail")
+		for q, within := range map[string]string{
+			"gender split per department in %":                          "department",
+			"headcount split by gender per department":                  "department",
+			"headcount by department with a breakdown by contract type": "department",
+			"hours worked per week last month split by location":        "week",
+		} {
+			a, err := f.ask(t, "acme-retail", "admin", q)
+			if err != nil {
+				t.Fatalf("%q: %v", q, err)
+			}
+			if a.Query.ShareWithin != within {
+				t.Errorf("%q: within %q, want %q", q, a.Query.ShareWithin, within)
+			}
+			col := slices.Index(a.Query.Dimensions, within)
+			sums := map[any]float64{}
+			for _, r := range a.Rows {
+				sums[r[col]] += ask.Number(r[len(r)-1])
+			}
+			for g, sum := range sums {
+				if sum < 99.9 || sum > 100.1 {
+					t.Errorf("%q: %v adds up to %v", q, g, sum)
+				}
+			}
+		}
 	})
 }
 

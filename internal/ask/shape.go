@@ -581,10 +581,10 @@ func (st *parseState) readColumns() error {
 func (st *parseState) closingNames() bool {
 	k := len(st.toks) - 1
 	// "… and who are they", "…, list them"
-	if n := len(st.toks); n > 3 && !st.used[n-3] && st.toks[n-3] == "who" && (st.toks[n-2] == "are" || st.toks[n-2] == "were") && (st.toks[n-1] == "they" || st.toks[n-1] == "those") ||
+	if n := len(st.toks); n > 3 && !st.used[n-3] && (st.toks[n-3] == "who" || st.toks[n-3] == "what" || st.toks[n-3] == "which") && (st.toks[n-2] == "are" || st.toks[n-2] == "were") && (st.toks[n-1] == "they" || st.toks[n-1] == "those") ||
 		n > 2 && (st.toks[n-2] == "list" || st.toks[n-2] == "name") && st.toks[n-1] == "them" {
 		from := n - 2
-		if st.toks[n-3] == "who" {
+		if st.toks[n-3] == "who" || st.toks[n-3] == "what" || st.toks[n-3] == "which" {
 			from = n - 3
 		}
 		if from > 0 && st.toks[from-1] == "and" {
