@@ -1138,6 +1138,10 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		if b.ms.Derived == "turnover_rate" {
 			nulls = " nulls last" // a group with no one employed has no rate; each database puts it elsewhere
 		}
+		// each group's split together, its largest part first
+		if i := slices.Index(q.Dimensions, q.ShareWithin); i >= 0 && q.Order == "" && len(timeCols) == 0 {
+			order = append(order, fmt.Sprintf("d%d", i))
+		}
 		switch {
 		case q.Order != "":
 			order = append(order, ranked+" "+q.Order+nulls)

@@ -70,6 +70,10 @@ func Short(v float64) string {
 }
 
 func trim(v float64) string {
+	if a := math.Abs(v); a > 0 && a < 1 {
+		// a ratio of 0.14 and one of 0.13 both read 0.1 with one decimal
+		return strings.TrimSuffix(strings.TrimRight(strconv.FormatFloat(v, 'f', 2, 64), "0"), ".")
+	}
 	s := strconv.FormatFloat(v, 'f', 1, 64)
 	if math.Abs(v) >= 100 || v == math.Trunc(v) {
 		s = strconv.FormatFloat(math.Round(v), 'f', 0, 64)
