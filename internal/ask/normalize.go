@@ -513,6 +513,14 @@ var reTyped = []struct {
 	{regexp.MustCompile(`,\s*((?:19|20)\d\d)\s*(?:to|-|–|through|thru)\s*((?:19|20)\d\d)\b`), " between d${1}x01x01 and d${2}x12x31 "},
 	// "month-end headcount": the headcount at each month's end
 	{regexp.MustCompile(`\b(week|month|quarter|year)[ -]end (headcount|staff|employees)\b`), " $2 per $1 "},
+	// "how many people work in the Kitchen currently", "who currently works
+	// in Logistics": employed there now, not a shift today
+	{regexp.MustCompile(`\b(?:currently|presently|still)\s+works?\b`), " are employed "},
+	{regexp.MustCompile(`\bworks?\s+((?:in|at|for)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?)\s+(?:currently|right now|presently)\b`), " are employed $1 "},
+	// "who joined us this year": joined
+	{regexp.MustCompile(`\b(joined|join|joining)\s+us\b`), " $1 "},
+	// "wage cost (hours x hourly rate)": the labour cost, spelled out
+	{regexp.MustCompile(`\(?\s*(?:(?:worked|paid)\s+)?(?:hours?|hrs?)(?:\s+worked)?\s*(?:x|\*|×|times|multiplied by)\s*(?:(?:the|their)\s+)?(?:hourly\s+)?(?:rate|wage|pay|salary)s?(?:\s+per\s+hour)?\s*\)?`), " labor cost "},
 	// "how many temps are active right now": employed
 	{regexp.MustCompile(`\b(is|are)\s+(?:currently\s+|still\s+)?active\b`), " $1 employed "},
 }

@@ -254,6 +254,10 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"hires per month, 2026 ytd", "hires per month, in 2026 so far", "2026 hires"},
 		{"hires per year, 2020 to 2026", "hires per year between d2020x01x01 and d2026x12x31", "2020 to 2026"},
 		{"month-end headcount for each month", "headcount per month for each month", "month end"},
+		{"who currently works in logistics", "who are employed in logistics", "who is currently working"},
+		{"how many people work in the kitchen currently", "how many people are employed in the kitchen", "work in the kitchen today"},
+		{"who joined us this year", "who joined this year", "us staff"},
+		{"wage cost (hours x hourly rate) by site", "wage cost labor cost by site", "6 x 2 shifts"},
 		{"how many temps are active right now", "how many temps are employed right now", "active employees"},
 	}
 	if len(forms) != len(reTyped) {
