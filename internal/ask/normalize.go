@@ -517,6 +517,9 @@ var reTyped = []struct {
 	// in Logistics": employed there now, not a shift today
 	{regexp.MustCompile(`\b(?:currently|presently|still)\s+works?\b`), " are employed "},
 	{regexp.MustCompile(`\bworks?\s+((?:in|at|for)\s+(?:the\s+)?[a-z]+(?:\s+[a-z]+)?)\s+(?:currently|right now|presently)\b`), " are employed $1 "},
+	// "off sick more than once this year": more than one sick leave
+	{regexp.MustCompile(`\b(?:(?:have|has|had)\s+been|been|was|were|went|gone|got)?\s*(?:off sick|out sick|sick)\s+more than once\b`), " had more than 1 sick leave "},
+	{regexp.MustCompile(`\b(?:(?:have|has|had)\s+been|been|was|were)?\s*(?:absent|off)\s+more than once\b`), " had more than 1 absence "},
 	// "who joined us this year": joined
 	{regexp.MustCompile(`\b(joined|join|joining)\s+us\b`), " $1 "},
 	// "wage cost (hours x hourly rate)": the labour cost, spelled out

@@ -256,6 +256,8 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"month-end headcount for each month", "headcount per month for each month", "month end"},
 		{"who currently works in logistics", "who are employed in logistics", "who is currently working"},
 		{"how many people work in the kitchen currently", "how many people are employed in the kitchen", "work in the kitchen today"},
+		{"who has been off sick more than once", "who had more than 1 sick leave", "who was off sick once"},
+		{"who was absent more than once", "who had more than 1 absence", "absent more than 2 days"},
 		{"who joined us this year", "who joined this year", "us staff"},
 		{"wage cost (hours x hourly rate) by site", "wage cost labor cost by site", "6 x 2 shifts"},
 		{"how many temps are active right now", "how many temps are employed right now", "active employees"},
