@@ -45,19 +45,24 @@ func (p *Parser) ParseFor(question string, visible map[string]bool) (*Query, err
 // last week? how many hours did I actually work"): one answer would drop
 // one of them.
 func (p *Parser) twoQuestions(question string, visible map[string]bool) bool {
+	// the clauses that open with a question word, each ended by "?" (the
+	// last may go without); only two or more are read again, so a single
+	// question is read once
+	var clauses []string
 	parts := strings.SplitAfter(question, "?")
-	if len(parts) < 2 {
-		return false
-	}
-	measures := map[string]bool{}
 	for i, c := range parts {
-		// (the last may go without its "?")
 		if !strings.HasSuffix(strings.TrimSpace(c), "?") && i < len(parts)-1 {
 			continue
 		}
-		if toks, _ := normalizeWords(c); len(toks) == 0 || !questionWords[toks[0]] {
-			continue
+		if toks, _ := normalizeWords(c); len(toks) > 0 && questionWords[toks[0]] {
+			clauses = append(clauses, c)
 		}
+	}
+	if len(clauses) < 2 {
+		return false
+	}
+	measures := map[string]bool{}
+	for _, c := range clauses {
 		if q, err := p.parseOne(c, visible); err == nil && q.Measure != "" {
 			measures[q.Measure] = true
 		}
@@ -281,12 +286,12 @@ func (st *parseState) readAtHire() error {
 			}
 		}
 		// "who were under 25 at hire": a number there is an age
-		if !moved && i >= 2 && !st.used[i-1] && !st.used[i-2] && reIDWord.MatchString(st.toks[i-1]) && atHireOps[st.toks[i-2]] != "" && st.toks[i-1][0] >= '0' && st.toks[i-1][0] <= '9' {
-			from := i - 2
+		if _, err := strconv.Atoi(st.toks[max(i-1, 0)]); !moved && i >= 2 && err == nil && !st.used[i-1] && !st.used[i-2] {
+			from := i - 2 // "under 25", "younger than 25"
 			if from > 0 && st.toks[from] == "than" && !st.used[from-1] {
 				from--
 			}
-			if op := atHireOps[st.toks[from]]; op != "" && op != "than" {
+			if op := atHireOps[st.toks[from]]; op != "" {
 				st.use(from, i)
 				st.addCond(Filter{Field: "age_at_hire", Op: op, Values: []string{st.toks[i-1]}})
 				st.q.Columns = append(st.q.Columns, "age_at_hire")
@@ -310,7 +315,7 @@ func (st *parseState) readAtHire() error {
 	return nil
 }
 
-var atHireOps = map[string]string{"under": "<", "below": "<", "younger": "<", "less": "<", "over": ">", "above": ">", "older": ">", "more": ">", "than": "than"}
+var atHireOps = map[string]string{"under": "<", "below": "<", "younger": "<", "less": "<", "over": ">", "above": ">", "older": ">", "more": ">"}
 
 // readWhole takes "full", "whole", "complete(d)" right before "years"
 // ("how many full years have I worked here", "tenure in whole years"):
