@@ -778,6 +778,47 @@ func (b *builder) typed(typ, v string) string {
 	return b.arg(v)
 }
 
+// compileApart answers two periods that do not follow each other
+// ("hours by department, October 2026 vs October 2025") with each
+// period's rows as that period asked alone gives them, in one statement:
+// the time between them is never read. Only rows that stand alone can be
+// put side by side so; a rank, a limit or a share of the whole would need
+// both periods at once, and a headcount is taken on one day.
+func compileApart(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int, rollups bool) (compiled, error) {
+	unit := rePeriodUnit.FindString(q.Time.Expr)
+	if q.Kind != "groups" || !grouped(q.Dimensions, unit) || q.Order != "" || q.Limit > 0 || q.Offset > 0 || q.Share || q.RankWithin != "" ||
+		q.Measure == "headcount" || q.Having != nil && q.Having.Ref != nil {
+		return compiled{}, notUnderstoodf("scry compares two periods that do not follow each other (%s) as each one's totals by %s, side by side; for a ranking, a limit, a share or a headcount ask about each period on its own", humanRange(q.Time), unit)
+	}
+	var out compiled
+	var parts []string
+	for i, p := range q.Time.apart {
+		one := *q
+		one.Time = &TimeRange{Expr: q.Time.Expr, From: p[0], To: p[1]}
+		c, err := compile(&one, m, d, tenantID, scope, now, rowCap, rollups)
+		if err != nil {
+			return compiled{}, err
+		}
+		c = c.withoutUnusedArgs()
+		shift := len(out.Args)
+		parts = append(parts, fmt.Sprintf("select * from (%s) period%d", reParam.ReplaceAllStringFunc(c.SQL, func(p string) string {
+			n, _ := strconv.Atoi(p[1:])
+			return "$" + strconv.Itoa(n+shift)
+		}), i+1))
+		out.Args = append(out.Args, c.Args...)
+		out.Columns = c.Columns
+		if c.Setup != "" {
+			out.Setup = c.Setup
+		}
+	}
+	order := make([]string, len(q.Dimensions))
+	for i := range order {
+		order[i] = strconv.Itoa(i + 1) // the groups, as one period's rows are ordered
+	}
+	out.SQL = strings.Join(parts, " union all ") + " order by " + strings.Join(order, ", ")
+	return out, nil
+}
+
 // refSQL computes a value from the people the asker may see (current
 // employees): "the average wage", "Clara's department".
 func (b *builder) refSQL(r *Ref) string {
@@ -928,6 +969,9 @@ var ops = map[string]bool{">": true, ">=": true, "<": true, "<=": true, "=": tru
 func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int, rollups bool) (compiled, error) {
 	if q.Having != nil && q.Having.Ref != nil && !q.Having.resolved {
 		return compiled{}, errcode.New(errcode.NotUnderstood, "A comparison with someone's total is computed when the question is asked")
+	}
+	if q.Time != nil && q.Time.apart != nil {
+		return compileApart(q, m, d, tenantID, scope, now, rowCap, rollups)
 	}
 	b := &builder{d: d, model: m, q: q, now: now, scope: scope, tenant: tenantID, rollups: rollups}
 	if q.Measure != "" {

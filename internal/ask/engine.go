@@ -529,7 +529,7 @@ func (e *Engine) zeroGroups(ctx context.Context, tx *store.Tx, version int64, q 
 // of each of the last 6 months": the headcount on the last day of each
 // whole bucket of a period (headcountOn).
 func headcountSeries(q *Query, m *semantic.Model) bool {
-	if q.Kind != "groups" || q.Measure != "headcount" || len(q.Dimensions) != 1 || q.Time == nil || q.Order != "" || q.Limit > 0 ||
+	if q.Kind != "groups" || q.Measure != "headcount" || len(q.Dimensions) != 1 || q.Time == nil || q.Time.apart != nil || q.Order != "" || q.Limit > 0 ||
 		q.Having != nil || q.Share || len(q.Aggs) > 0 || q.CountOf != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.Relation != "" || q.Distinct != "" {
 		return false
 	}
@@ -598,6 +598,23 @@ func (e *Engine) headcountOn(ctx context.Context, tx *store.Tx, version int64, q
 func (e *Engine) outsideTheData(ctx context.Context, tx *store.Tx, q *Query, now time.Time) (string, error) {
 	if q.Time == nil || q.Time.Resolve(now) != nil || q.Time.From == "" {
 		return "", nil // prepare reports a period it cannot resolve
+	}
+	if q.Time.apart != nil {
+		// two periods apart: each as if asked alone ("2024 vs this year",
+		// before the data begins, is no 0 beside this year's total)
+		var notes []string
+		for _, p := range q.Time.apart {
+			one := *q
+			one.Time = &TimeRange{Expr: "between " + p[0] + " and " + p[1]}
+			note, err := e.outsideTheData(ctx, tx, &one, now)
+			if err != nil {
+				return "", err
+			}
+			if note != "" && !slices.Contains(notes, note) {
+				notes = append(notes, note)
+			}
+		}
+		return strings.Join(notes, " "), nil
 	}
 	today := now.Format(day)
 	planned := q.Measure == "planned_hours" || slices.ContainsFunc(q.Filters, func(f Filter) bool {
@@ -1141,7 +1158,9 @@ func fittingChart(q *Query, m *semantic.Model, rows [][]any) *Chart {
 	for _, d := range q.Dimensions {
 		switch dm := m.Dimensions[d]; {
 		case d == "trend", periodGrain(dm.Time):
-			timeDim = true
+			// two periods apart are bars: a line would draw a slope over
+			// the time between them, which nothing measured
+			timeDim = q.Time == nil || q.Time.apart == nil
 		case dm.Time == "weekday":
 			weekday = true
 		case dm.Time == "hour", dm.Time == "clock":
@@ -1345,9 +1364,18 @@ func humanRange(tr *TimeRange) string {
 	from, err := time.Parse(day, tr.From)
 	to, err2 := time.Parse(day, tr.To)
 	switch {
-	case reVs.MatchString(e) && err == nil && err2 == nil && !strings.Contains(e, "last") && !strings.Contains(e, "this"):
-		// "October vs September": the two periods by their names, in order
-		return humanRange(&TimeRange{Expr: rePeriodUnit.FindString(e) + " ", From: tr.From}) + " and " + humanRange(&TimeRange{Expr: rePeriodUnit.FindString(e) + " ", From: to.Format(day)})
+	case reVs.MatchString(e) && err == nil && err2 == nil && (tr.apart != nil || !strings.Contains(e, "last") && !strings.Contains(e, "this")):
+		// "October vs September", "October 2026 vs the same month last
+		// year": the two periods by their names, in order
+		unit, second := rePeriodUnit.FindString(e), to.Format(day)
+		if tr.apart != nil {
+			second = tr.apart[1][0]
+		}
+		if unit == "week" {
+			w, _ := time.Parse(day, second)
+			return "the weeks of " + from.Format("2 Jan 2006") + " and " + startOf("week", w).Format("2 Jan 2006")
+		}
+		return humanRange(&TimeRange{Expr: unit + " ", From: tr.From}) + " and " + humanRange(&TimeRange{Expr: unit + " ", From: second})
 	case strings.HasPrefix(e, "month ") && err == nil:
 		return from.Format("January 2006")
 	case strings.HasPrefix(e, "year ") && err == nil:

@@ -426,14 +426,16 @@ func relative(m []string) string {
 // sideRE is one side of two periods compared: "this year", "last
 // week", "the week before", "October", "2025", "Q3".
 var sideRE = `(?:the )?(?:(?:this|last|previous|past|current|next) (?:week|month|quarter|year)|(?:week|month|quarter|year) before(?: that| last)?|` +
-	strings.Replace(monthRE, "(", "(?:", 1) + `(?: \d{4})?|\d{4}|q[1-4](?: \d{4})?)`
+	`same (?:week|month|quarter) (?:last year|a year (?:ago|before|earlier))|` +
+	strings.Replace(monthRE, "(", "(?:", 1) + `(?: \d{4}| last year| this year)?|\d{4}|q[1-4](?: \d{4}| last year| this year)?)`
 
 var (
 	reSideRel    = regexp.MustCompile(`^(?:the )?(this|last|previous|past|current|next) (week|month|quarter|year)$`)
 	reSideBefore = regexp.MustCompile(`^(?:the )?(week|month|quarter|year) before( that| last)?$`)
-	reSideMonth  = regexp.MustCompile(`^(?:the )?` + monthRE + `(?: (\d{4}))?$`)
+	reSideMonth  = regexp.MustCompile(`^(?:the )?` + monthRE + `(?: (\d{4}|last year|this year))?$`)
 	reSideYear   = regexp.MustCompile(`^(?:the )?(\d{4})$`)
-	reSideQ      = regexp.MustCompile(`^(?:the )?q([1-4])(?: (\d{4}))?$`)
+	reSideQ      = regexp.MustCompile(`^(?:the )?q([1-4])(?: (\d{4}|last year|this year))?$`)
+	reSideSame   = regexp.MustCompile(`^(?:the )?same (week|month|quarter) (?:last year|a year (?:ago|before|earlier))$`)
 )
 
 // side is the expression and unit of one side of "P1 vs P2"; "the week
@@ -454,8 +456,19 @@ func side(s, other string) (string, string) {
 		}
 		return "", ""
 	}
+	if m := reSideSame.FindStringSubmatch(s); m != nil {
+		// "the same month last year": the other side's month a year back
+		// (this month's when the other is not a month)
+		if o, unit := side(other, ""); unit == m[1] {
+			return "a year before " + o, unit
+		}
+		return "same " + m[1] + " last year", m[1]
+	}
 	if m := reSideMonth.FindStringSubmatch(s); m != nil {
-		if m[2] != "" {
+		switch {
+		case strings.HasSuffix(m[2], " year"):
+			return fmt.Sprintf("month %d %s", monthIndex(m[1]), m[2]), "month"
+		case m[2] != "":
 			return fmt.Sprintf("month %s-%02d", m[2], monthIndex(m[1])), "month"
 		}
 		return fmt.Sprintf("month %d", monthIndex(m[1])), "month"

@@ -153,6 +153,9 @@ func (tr *TimeRange) Words() string {
 		return "all data up to today"
 	}
 	span := SpanWords(tr.From, tr.To)
+	if tr.apart != nil {
+		span = SpanWords(tr.apart[0][0], tr.apart[0][1]) + " and " + SpanWords(tr.apart[1][0], tr.apart[1][1])
+	}
 	e := tr.Expr
 	if span == "" || strings.HasPrefix(e, "on ") || strings.HasPrefix(e, "since ") || strings.HasPrefix(e, "between ") {
 		// the expression is its dates: say them once, in words

@@ -149,6 +149,10 @@ type TimeRange struct {
 	Expr string `json:"expr"`
 	From string `json:"from,omitempty"`
 	To   string `json:"to,omitempty"`
+	// apart holds the two periods of "A vs B" when one does not follow
+	// the other: From and To then span the gap between them, which no
+	// answer may read (compileApart asks each period alone)
+	apart [][2]string
 }
 
 // Condition compares a measure with a number, or (Having only) with the

@@ -30,12 +30,58 @@ func monthIndex(s string) int {
 // (CONVENTIONS.md: ISO weeks from Monday; "last N units" are the N complete
 // units before the current one; "this X" runs to today).
 func (tr *TimeRange) Resolve(now time.Time) error {
+	tr.apart = nil
+	if m := reVs.FindStringSubmatch(tr.Expr); m != nil {
+		from, to, apart, err := versusRange(m, now)
+		if err != nil {
+			return err
+		}
+		tr.From, tr.To, tr.apart = from, to, apart
+		return nil
+	}
 	from, to, err := resolveExpr(tr.Expr, now)
 	if err != nil {
 		return err
 	}
 	tr.From, tr.To = from, to
 	return nil
+}
+
+// versusRange resolves two periods compared side by side ("A vs B"): the
+// span of both, and, when one does not follow the other ("October 2026 vs
+// October 2025"), the two periods apart, earlier first. Their answer is
+// each period's rows asked alone (compileApart), never the span's.
+func versusRange(m []string, now time.Time) (string, string, [][2]string, error) {
+	a1, b1, a2, b2, err := resolveBoth(m[1], m[2], now)
+	if err != nil {
+		return "", "", nil, err
+	}
+	if a1 == "" || b1 == "" || a2 == "" || b2 == "" {
+		return "", "", nil, errcode.New(errcode.NotUnderstood, "scry compares two periods side by side when each has a start and an end (%s, %s); ask about each on its own", m[1], m[2])
+	}
+	if a2 < a1 {
+		a1, b1, a2, b2 = a2, b2, a1, b1
+	}
+	if t, _ := time.Parse(day, b1); t.AddDate(0, 0, 1).Format(day) == a2 {
+		return a1, b2, nil, nil
+	}
+	if b1 >= a2 {
+		return "", "", nil, errcode.New(errcode.NotUnderstood, "the two periods compared (%s and %s) overlap; ask about each on its own", m[1], m[2])
+	}
+	return a1, b2, [][2]string{{a1, b1}, {a2, b2}}, nil
+}
+
+// yearBack is the whole week, month, quarter or year holding t, a year
+// back: a week is the ISO week of the same number.
+func yearBack(unit string, t time.Time) (string, string, error) {
+	s := startOf(unit, time.Date(t.Year()-1, t.Month(), 1, 0, 0, 0, 0, time.UTC))
+	if unit == "week" {
+		y, n := t.ISOWeek()
+		if s = isoWeekStart(y-1, n); !isISOWeek(s, n) {
+			return "", "", errcode.New(errcode.NotUnderstood, "%d has no ISO week %d; ask for a week by its dates", y-1, n)
+		}
+	}
+	return s.Format(day), add(unit, s, 1).AddDate(0, 0, -1).Format(day), nil
 }
 
 // isoWeekStart is the Monday of ISO week n of year: week 1 holds 4 January.
@@ -98,6 +144,7 @@ var (
 	reWeekOf      = regexp.MustCompile(`^week of (.+)$`)
 	reISOWeek     = regexp.MustCompile(`^iso week (\d{1,2})(?: (\d{4}|this year|last year))?$`)
 	reSameLast    = regexp.MustCompile(`^same (week|month|quarter) last year$`)
+	reYearBefore  = regexp.MustCompile(`^a year before (.+)$`)
 	reSeason      = regexp.MustCompile(`^(this |last )?(spring|summer|autumn)(?: (\d{4}|this year|last year))?$`)
 	reWeekend     = regexp.MustCompile(`^(this|last|next) weekend$`)
 	reFromTo      = regexp.MustCompile(`^from (.+) to (.+)$`)
@@ -336,16 +383,21 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		return f(s, s.AddDate(0, 0, 1))
 	}
 	if m := reSameLast.FindStringSubmatch(expr); m != nil {
-		// "the same month last year": this month's span, a year back (whole)
-		s := startOf(m[1], time.Date(today.Year()-1, today.Month(), 1, 0, 0, 0, 0, time.UTC))
-		if m[1] == "week" {
-			// the ISO week of that number a year back
-			y, n := today.ISOWeek()
-			if s = isoWeekStart(y-1, n); !isISOWeek(s, n) {
-				return "", "", errcode.New(errcode.NotUnderstood, "%d has no ISO week %d; ask for a week by its dates", y-1, n)
-			}
+		return yearBack(m[1], today) // "the same month last year": this month's, a year back
+	}
+	if m := reYearBefore.FindStringSubmatch(expr); m != nil {
+		// "October vs the same month last year": the other side's period,
+		// a year back
+		a, _, err := resolveExpr(m[1], now)
+		if err != nil {
+			return "", "", err
 		}
-		return f(s, add(m[1], s, 1).AddDate(0, 0, -1))
+		t, err := time.Parse(day, a)
+		unit := rePeriodUnit.FindString(m[1])
+		if err != nil || unit == "" {
+			return "", "", errcode.New(errcode.NotUnderstood, "%q has no period of its own to take a year back", m[1])
+		}
+		return yearBack(unit, t)
 	}
 	if m := reSeason.FindStringSubmatch(expr); m != nil {
 		// spring March–May, summer June–August, autumn September–
@@ -393,19 +445,13 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		return f(s, s.AddDate(0, 0, 6))
 	}
 	if m := reVs.FindStringSubmatch(expr); m != nil {
-		// two periods compared side by side: the span of both, which must
-		// hold nothing else, so one must follow the other
-		a1, b1, a2, b2, err := resolveBoth(m[1], m[2], now)
-		if err != nil {
-			return "", "", err
+		// two periods compared inside another expression ("from A vs B
+		// to …"): only as one span, which must hold nothing else
+		a, b, apart, err := versusRange(m, now)
+		if err == nil && apart != nil {
+			err = errcode.New(errcode.NotUnderstood, "scry compares two periods side by side when one follows the other (%s and %s do not); ask about each on its own", m[1], m[2])
 		}
-		if a2 < a1 {
-			a1, b1, a2, b2 = a2, b2, a1, b1
-		}
-		if t, _ := time.Parse(day, b1); t.AddDate(0, 0, 1).Format(day) != a2 {
-			return "", "", errcode.New(errcode.NotUnderstood, "scry compares two periods side by side when one follows the other (%s and %s do not); ask about each on its own", m[1], m[2])
-		}
-		return a1, b2, nil
+		return a, b, err
 	}
 	if m := reFromTo.FindStringSubmatch(expr); m != nil {
 		// "from March to May": the start of one period to the end of the
@@ -517,6 +563,8 @@ func (tr *TimeRange) Describe() string {
 		return fmt.Sprintf("%s (up to %s)", tr.Expr, tr.To)
 	case tr.To == "":
 		return fmt.Sprintf("%s (from %s on)", tr.Expr, tr.From)
+	case tr.apart != nil:
+		return fmt.Sprintf("%s (%s to %s and %s to %s)", tr.Expr, tr.apart[0][0], tr.apart[0][1], tr.apart[1][0], tr.apart[1][1])
 	case tr.From == tr.To:
 		return fmt.Sprintf("%s (%s)", tr.Expr, tr.From)
 	}

@@ -1,0 +1,79 @@
+package ask_test
+
+import (
+	"fmt"
+	"strings"
+	"testing"
+
+	"github.com/scry-dev/scry/internal/ask"
+	"github.com/scry-dev/scry/internal/errcode"
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
+)
+
+// TestPeriodsApartAsAskedAlone: two periods that do not follow each other
+// ("October 2026 vs October 2025") are answered with each period's rows
+// as that period asked alone gives them, and nothing from the time
+// between them; on both databases, as an admin and as a manager.
+func TestPeriodsApartAsAskedAlone(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "acme-retail")
+		for _, c := range []struct {
+			as, both, first, second string
+			labels                  [2]string
+		}{
+			{"admin", "hours worked by department, Oct 2026 vs Oct 2025", "hours worked by department in October 2025", "hours worked by department in October 2026", [2]string{"2025-10", "2026-10"}},
+			{"admin", "how did shifts in q3 compare with q3 last year", "shifts in Q3 2025", "shifts in Q3 2026", [2]string{"2025-Q3", "2026-Q3"}},
+			{"admin", "hours worked last month vs same month last year", "hours worked in October 2025", "hours worked last month", [2]string{"2025-10", "2026-10"}},
+			{"admin", "sick days per location, Sep 2026 vs Sep 2025", "sick days per location in September 2025", "sick days per location in September 2026", [2]string{"2025-09", "2026-09"}},
+			{"manager:E0002", "my team's hours last week vs the same week last year", "my team's hours between 2025-11-17 and 2025-11-23", "my team's hours last week", [2]string{"2025-11-17", "2026-11-16"}},
+		} {
+			both, err := f.ask(t, "acme-retail", c.as, c.both)
+			if err != nil {
+				t.Fatalf("%q: %v", c.both, err)
+			}
+			if both.Chart == nil || both.Chart.Type == ask.ChartLine {
+				t.Errorf("%q: chart %+v, want no line across the gap", c.both, both.Chart)
+			}
+			if !strings.Contains(both.Explain.Range, " and ") {
+				t.Errorf("%q: dates %q do not name both periods", c.both, both.Explain.Range)
+			}
+			unit := len(both.Query.Dimensions) - 1 // the period is the last grouping
+			got := map[string]float64{}
+			for _, r := range both.Rows {
+				label := fmt.Sprint(r[unit])
+				if !strings.HasPrefix(label, c.labels[0]) && !strings.HasPrefix(label, c.labels[1]) {
+					t.Errorf("%q: row %v is of neither period", c.both, r)
+				}
+				got[fmt.Sprint(r[:unit])+label] = ask.Number(r[len(r)-1])
+			}
+			n := 0
+			for i, q := range []string{c.first, c.second} {
+				alone, err := f.ask(t, "acme-retail", c.as, q)
+				if err != nil {
+					t.Fatalf("%q: %v", q, err)
+				}
+				for _, r := range alone.Rows {
+					key := fmt.Sprint(r[:unit]) + c.labels[i]
+					if v, ok := got[key]; !ok || v != ask.Number(r[len(r)-1]) {
+						t.Errorf("%q: %s = %v, %q alone gives %v", c.both, key, v, q, r)
+					}
+					n++
+				}
+			}
+			if n != len(both.Rows) || n < 2 {
+				t.Errorf("%q: %d rows, the periods alone %d", c.both, len(both.Rows), n)
+			}
+		}
+		for _, q := range []string{
+			"top 3 departments by hours worked, Oct 2026 vs Oct 2025", // a limit of both at once
+			"share of hours by department, Oct 2026 vs Oct 2025",      // a share of which whole
+			"headcount Oct 2026 vs Oct 2025",                          // people are counted on a day
+			"hours worked in 2024 vs this year",                       // 2024 is before the data
+		} {
+			if a, err := f.ask(t, "acme-retail", "admin", q); !errcode.Is(err, errcode.NotUnderstood) {
+				t.Errorf("%q: %v %v, want not_understood", q, err, a.Rows)
+			}
+		}
+	})
+}
