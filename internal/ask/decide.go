@@ -602,7 +602,7 @@ func (st *parseState) decide() error {
 				if !people && len(st.dims) == 0 && !counting {
 					st.dims = append(st.dims, "employee")
 				}
-				st.namesBeside = st.namesBeside || counting && !grouped(st.dims, "employee") && !grouped(st.dims, "manager")
+				st.names = st.names || counting && !grouped(st.dims, "employee") && !grouped(st.dims, "manager")
 			case computed && !counting && (measure == "leavers" || measure == "hires") && attributes[c].typ == "date":
 				keep = append(keep, c) // "the leavers with their end date": when each left; "… who left in 2025 hired": when
 			case computed:
@@ -1626,7 +1626,7 @@ func (st *parseState) decide() error {
 	// number; names beside any other number are refused, not dropped
 	// ("how many departments are there and their names": the departments,
 	// one row each; names beside the rows of groups are refused)
-	if names := st.namesBeside || st.namesClosing; names && q.Kind == "number" {
+	if st.names && q.Kind == "number" {
 		plain := len(q.Aggs) == 0 && !q.Share && q.ShareOf == nil && len(q.ShareWhere) == 0 && q.Having == nil
 		switch {
 		case plain && q.Measure == "headcount" && q.Distinct != "" && q.Time == nil:
@@ -1643,7 +1643,7 @@ func (st *parseState) decide() error {
 			st.refuse(notUnderstoodf("scry gives one number here and cannot list names beside it: ask for the number, then who (\"who …\")"))
 			return nil
 		}
-	} else if (st.namesBeside || st.namesClosing && counting) && q.Kind == "groups" && !grouped(q.Dimensions, "employee") && !grouped(q.Dimensions, "manager") {
+	} else if st.names && counting && q.Kind == "groups" && !grouped(q.Dimensions, "employee") && !grouped(q.Dimensions, "manager") {
 		st.refuse(notUnderstoodf("scry cannot list the names of each group's people beside its number: ask for the numbers, then who is in one group"))
 		return nil
 	}
@@ -2519,10 +2519,6 @@ func (st *parseState) peopleWithTotals() bool {
 
 // reValueThenShare follows a value that names the part ("remote share of").
 var reValueThenShare = regexp.MustCompile(`^[a-z]* (?:share|percentage|percent|proportion|fraction) of\b`)
-
-// reMeasureOwnVerb is a measure's own verb ("hours worked"), which
-// shareVerb passes over.
-var reMeasureOwnVerb = regexp.MustCompile(`^.*? (?:hour|shift|day) (?:worked|planned|scheduled)\b`)
 
 // shareGapWords may stand between a share's verb and the value that names
 // the part ("of worked shifts that were remote").

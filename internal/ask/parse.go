@@ -656,8 +656,15 @@ var (
 	reMainVerb  = regexp.MustCompile(` (?:are|is|were|was|have|has|had|work|works|worked|took|take|takes|got|get|gets)\b`)
 	// reMeasureVerb: before "worked", a measure's own words ("hours worked"),
 	// which is not the verb that names the part
-	reMeasureVerb = regexp.MustCompile(` (?:hour|shift|day|time) $`)
+	reMeasureVerb = regexp.MustCompile(` ` + measureNoun + ` $`)
+	// reMeasureOwnVerb is the first measure with its own verb ("hours
+	// worked"), which shareVerb passes over
+	reMeasureOwnVerb = regexp.MustCompile(`^.*? ` + measureNoun + ` (?:worked|planned|scheduled)\b`)
 )
+
+// measureNoun is a measure's noun before its own verb ("hours worked",
+// "time worked"), singular as normalize leaves it.
+const measureNoun = `(?:hour|shift|day|time)`
 
 // shareVerb is where the verb after the share word is, skipping a
 // measure's own verb: in "what proportion of the hours worked by Oak High

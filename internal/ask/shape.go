@@ -272,7 +272,16 @@ func (st *parseState) readOrder() error {
 		for lo > 0 && i-lo < 4 && !st.used[lo-1] && (sortFiller[st.toks[lo-1]] || sortTriggers[st.toks[lo-1]] || st.attrStart(lo-1)) {
 			lo--
 		}
-		for hi < len(st.toks) && hi-i < 9 && !st.used[hi] && (sortFiller[st.toks[hi]] || sortTriggers[st.toks[hi]] || st.attrStart(hi) || st.measureAgainAt(hi)) {
+		for hi < len(st.toks) && hi-i < 9 && !st.used[hi] {
+			if !sortFiller[st.toks[hi]] && !sortTriggers[st.toks[hi]] && !st.attrStart(hi) {
+				again, foreign := st.measureAgainAt(hi)
+				if foreign {
+					st.refuse(notUnderstoodf("scry orders a table by what it measures or by a person's attribute; %q is not what this question measures: ask for it (\"hours worked per employee last week, highest first\")", st.words[hi]))
+				}
+				if !again {
+					break
+				}
+			}
 			if next := st.p.phrases[st.toks[min(hi+1, len(st.toks)-1)]]; st.toks[hi] == "by" && hi+1 < len(st.toks) && !st.attrStart(hi+1) &&
 				slices.ContainsFunc(next, func(mn meaning) bool { return mn.kind == "dim" }) && !slices.ContainsFunc(next, func(mn meaning) bool { return mn.kind == "measure" }) {
 				groupAt = hi + 1
@@ -403,13 +412,12 @@ func (st *parseState) attrStart(i int) bool { _, n := st.attrAt(i); return n > 0
 // measureAgainAt: the word at i, right after "by", names a measure that
 // another word of the question names too ("hours per employee, order by
 // hours desc"): the order of what is measured, not a grouping by the hour
-// of the day.
-// A measure word there that names no measure of the question ("shifts
-// last week sorted by hours") is refused: scry would have grouped the
-// shifts by the hour of the day.
-func (st *parseState) measureAgainAt(i int) bool {
+// of the day. foreign: it names a measure, and the question measures
+// another ("shifts last week sorted by hours"), which scry would have read
+// as shifts grouped by the hour of the day.
+func (st *parseState) measureAgainAt(i int) (again, foreign bool) {
 	if i == 0 || st.toks[i-1] != "by" {
-		return false
+		return false, false
 	}
 	named, other := false, false
 	for _, mn := range st.p.phrases[st.toks[i]] {
@@ -419,16 +427,13 @@ func (st *parseState) measureAgainAt(i int) bool {
 		named = true
 		for k, w := range st.toks {
 			if k != i && slices.ContainsFunc(st.p.phrases[w], func(o meaning) bool { return o.kind == "measure" && o.name == mn.name }) {
-				return true
+				return true, false
 			}
 			// (people named, "top 5 ppl order by hours", are who is ranked)
 			other = other || k != i && slices.ContainsFunc(st.p.phrases[w], func(o meaning) bool { return o.kind == "measure" && o.name != "headcount" })
 		}
 	}
-	if named && other {
-		st.refuse(notUnderstoodf("scry orders a table by what it measures or by a person's attribute; %q is not what this question measures: ask for it (\"hours worked per employee last week, highest first\")", st.words[i]))
-	}
-	return false
+	return false, named && other
 }
 
 // measureNamed: the measure is the question's own (an extreme or a
@@ -473,7 +478,7 @@ var attrCondWords = wordSet(`after before over under above below between is equa
 // each department", "… and also display their last name, city".
 func (st *parseState) readColumns() error {
 	var cols []string
-	st.namesClosing = st.closingNames()
+	st.names = st.closingNames()
 	starts := []int{0}
 	for i, t := range st.toks {
 		if i > 0 && (t == "display" || t == "show" || t == "list" || t == "give" || t == "return" || t == "provide" || t == "what") {

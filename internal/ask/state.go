@@ -33,8 +33,7 @@ type parseState struct {
 	// the median of the same values
 	median         bool
 	listCols       bool // a list of attributes was asked for ("names and hire dates")
-	namesBeside    bool // names asked for beside a count ("how many …, and their names")
-	namesClosing   bool // a closing request for names ("…, names please", "and who are they")
+	names          bool // names asked for beside a count ("how many …, and their names", "…, names please", "and who are they")
 	lastN          bool
 	timeSpan       [2]int // the words of q.Time
 	havingUnit     string
