@@ -594,6 +594,12 @@ func (st *parseState) decide() error {
 		for _, c := range q.Columns {
 			a := attributes[c]
 			switch {
+			case computed && !counting && (measure == "leavers" || measure == "hires") && (attributes[c].typ == "date" || people && !average && !share && !most && !least):
+				// "the leavers with their end date": when each left; "… who
+				// left in 2025 hired": when; "who left this year, with
+				// their school": where each was (it counted the leavers of
+				// each school)
+				keep = append(keep, c)
 			case computed && a.dim != "" && c != "name" && !grouped(st.dims, a.dim):
 				st.dims = append(st.dims, a.dim)
 			case computed && a.measure != "" && measure == "":
@@ -603,8 +609,6 @@ func (st *parseState) decide() error {
 					st.dims = append(st.dims, "employee")
 				}
 				st.names = st.names || counting && !grouped(st.dims, "employee") && !grouped(st.dims, "manager")
-			case computed && !counting && (measure == "leavers" || measure == "hires") && attributes[c].typ == "date":
-				keep = append(keep, c) // "the leavers with their end date": when each left; "… who left in 2025 hired": when
 			case computed:
 			default:
 				keep = append(keep, c)
@@ -723,6 +727,11 @@ func (st *parseState) decide() error {
 	}
 	if people && measure == "" && working && (most || least) {
 		measure = "hours_worked" // "who worked the least last week": hours, as "worked" reads (CONVENTIONS)
+	}
+	if people && measure == "" && working && len(st.dims) > 0 && !grouped(st.dims, "employee") && !grouped(st.dims, "manager") && !most && !least {
+		// "teachers scheduled next week per school": the people of each
+		// group who work then (it counted their shifts)
+		measure = "people_working"
 	}
 	if people && measure == "" && working {
 		measure = "shifts"

@@ -526,6 +526,12 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\(?\s*(?:(?:worked|paid)\s+)?(?:hours?|hrs?)(?:\s+worked)?\s*(?:x|\*|×|times|multiplied by)\s*(?:(?:the|their)\s+)?(?:hourly\s+)?(?:rate|wage|pay|salary)s?(?:\s+per\s+hour)?\s*\)?`), " labor cost "},
 	// "how many temps are active right now": employed
 	{regexp.MustCompile(`\b(is|are)\s+(?:currently\s+|still\s+)?active\b`), " $1 employed "},
+	// "how much people took parental leave": how many (of countable people)
+	{regexp.MustCompile(`\bhow much (people|persons|employees|workers|staff members|members|colleagues)\b`), " how many $1 "},
+	// "since january until now": since january
+	{regexp.MustCompile(`\b(since|from) ([a-z0-9 ]+?) (?:until|till|til|up to|up until|to|through) (?:now|today|date|the present|present)\b`), " $1 $2 "},
+	// "which workers are in sick leave today": on it
+	{regexp.MustCompile(`\b(is|are|was|were|be|been|being|currently) in (sick leave|parental leave|maternity leave|paternity leave|vacation|holidays?|leave)\b`), " $1 on $2 "},
 }
 
 // singular folds a plural to its singular form; the same function is applied

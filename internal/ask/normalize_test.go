@@ -261,6 +261,9 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"who joined us this year", "who joined this year", "us staff"},
 		{"wage cost (hours x hourly rate) by site", "wage cost labor cost by site", "6 x 2 shifts"},
 		{"how many temps are active right now", "how many temps are employed right now", "active employees"},
+		{"how much people took parental leave", "how many people took parental leave", "how much do employees earn"},
+		{"sick days since january until now", "sick days since january", "since january until march"},
+		{"which workers are in sick leave today", "which workers are on sick leave today", "the rise in sick leave"},
 	}
 	if len(forms) != len(reTyped) {
 		t.Fatalf("%d examples for %d rewrites: give each new rewrite its example, in its place", len(forms), len(reTyped))

@@ -77,9 +77,12 @@ func (st *parseState) readWords() error {
 		grouping := groupWords[prev] && prev != "between" || prev == "between" && len(st.dims) == 0 && !st.hasValueAfter(k) || topN ||
 			((prev == "and" || prev == "then") && len(st.dims) > 0 && k > 1 && items[k-2].isDim())
 		// "hours worked in total across all our sites": summed over them,
-		// one total ("the lowest paid across all departments" is of each)
+		// one total ("the lowest paid across all departments" is of each);
+		// "who's off today across all the schools": everyone, listed (a
+		// ranked list, "the lowest paid employees across all departments", is
+		// of each, as Spider's annotators read it)
 		acrossAll := false
-		if whole := " " + strings.Join(st.toks, " ") + " "; prev == "across" && reTotal.MatchString(whole) && !reBreakdown.MatchString(whole) {
+		if whole := " " + strings.Join(st.toks, " ") + " "; prev == "across" && (reTotal.MatchString(whole) || st.people && !st.counting && !st.most && !st.least) && !reBreakdown.MatchString(whole) {
 			for j := it.pos - 1; j >= 0 && st.toks[j] != "across"; j-- {
 				acrossAll = acrossAll || st.toks[j] == "all"
 			}
