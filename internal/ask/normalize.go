@@ -61,7 +61,7 @@ var keepWords = map[string]bool{
 var shorthand = map[string]string{"ids": "id", "ppl": "people", "hrs": "hour", "yrs": "year", "yr": "year",
 	"mins": "minute", "dept": "department", "depts": "department", "emp": "employee", "emps": "employee", "mgr": "manager", "mgrs": "manager", "qtr": "quarter", "qtrs": "quarter", "wk": "week", "wks": "week",
 	"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "tmrow": "tomorrow", "tmoro": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow",
-	"ot": "overtime", "collaborator": "employee", "collaborators": "employee", "hc": "headcount", "loc": "location", "locs": "location", "lv": "leave", "lvs": "leave", "folks": "people", "yday": "yesterday", "yest": "yesterday",
+	"ot": "overtime", "collaborator": "employee", "collaborators": "employee", "hc": "headcount", "loc": "location", "locs": "location", "lv": "leave", "lvs": "leave", "folks": "people", "guys": "people", "peeps": "people", "yday": "yesterday", "yest": "yesterday",
 	"nxt": "next", "lst": "last", "mnth": "month", "mth": "month", "tdy": "today", "2day": "today",
 	"vacay": "vacation", "vacays": "vacation", "len": "length", "ive": "i",
 	"tomorow": "tomorrow", "tommorow": "tomorrow", "tommorrow": "tomorrow", "yesterdy": "yesterday", "yestarday": "yesterday"}
