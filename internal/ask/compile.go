@@ -779,43 +779,56 @@ func (b *builder) typed(typ, v string) string {
 }
 
 // compileApart answers two periods that do not follow each other
-// ("hours by department, October 2026 vs October 2025") with each
-// period's rows as that period asked alone gives them, in one statement:
-// the time between them is never read. Only rows that stand alone can be
-// put side by side so; a rank, a limit or a share of the whole would need
-// both periods at once, and a headcount is taken on one day.
+// ("hours by department, October 2026 vs October 2025", "headcount today vs
+// a year ago") with each period's answer as that period asked alone gives
+// it, labelled with the period, in one statement: the time between them is
+// never read, and an absence counts in each period it overlaps, as it does
+// asked alone. Only answers whose rows stand alone can be put side by side
+// so; a rank, a limit or a share of the whole would need both periods at
+// once.
 func compileApart(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int, rollups bool) (compiled, error) {
-	unit := rePeriodUnit.FindString(q.Time.Expr)
+	unit := versusUnit(q.Time.Expr)
 	if q.Kind != "groups" || !grouped(q.Dimensions, unit) || q.Order != "" || q.Limit > 0 || q.Offset > 0 || q.Share || q.RankWithin != "" ||
-		q.Measure == "headcount" || q.Having != nil && q.Having.Ref != nil {
-		return compiled{}, notUnderstoodf("scry compares two periods that do not follow each other (%s) as each one's totals by %s, side by side; for a ranking, a limit, a share or a headcount ask about each period on its own", humanRange(q.Time), unit)
+		q.Having != nil && q.Having.Ref != nil || q.Measure == "headcount" && unit != "day" {
+		return compiled{}, notUnderstoodf("scry compares two periods that do not follow each other (%s) as each one's totals, side by side; for a ranking, a limit or a share of both ask about each period on its own", humanRange(q.Time))
 	}
 	var out compiled
 	var parts []string
 	for i, p := range q.Time.apart {
 		one := *q
-		one.Time = &TimeRange{Expr: q.Time.Expr, From: p[0], To: p[1]}
+		one.Dimensions = slices.DeleteFunc(slices.Clone(q.Dimensions), func(d string) bool { return d == unit })
+		if len(one.Dimensions) == 0 {
+			one.Kind = "number"
+		}
+		one.Time = &TimeRange{Expr: "between " + p[0] + " and " + p[1], From: p[0], To: p[1]}
+		if p[0] == p[1] {
+			one.Time.Expr = "on " + p[0]
+		}
 		c, err := compile(&one, m, d, tenantID, scope, now, rowCap, rollups)
 		if err != nil {
 			return compiled{}, err
 		}
 		c = c.withoutUnusedArgs()
 		shift := len(out.Args)
-		parts = append(parts, fmt.Sprintf("select * from (%s) period%d", reParam.ReplaceAllStringFunc(c.SQL, func(p string) string {
+		t, _ := time.Parse(day, p[0])
+		// the label is the code's own text ("2026-10", "2026-Q3"), no
+		// value of the question's
+		parts = append(parts, fmt.Sprintf("select '%s' as period, p%d.* from (%s) p%d", periodLabel(unit, t), i+1, reParam.ReplaceAllStringFunc(c.SQL, func(p string) string {
 			n, _ := strconv.Atoi(p[1:])
 			return "$" + strconv.Itoa(n+shift)
 		}), i+1))
 		out.Args = append(out.Args, c.Args...)
-		out.Columns = c.Columns
+		out.Columns = append([]Column{{Name: unit, Type: "string"}}, c.Columns...)
 		if c.Setup != "" {
 			out.Setup = c.Setup
 		}
 	}
-	order := make([]string, len(q.Dimensions))
-	for i := range order {
-		order[i] = strconv.Itoa(i + 1) // the groups, as one period's rows are ordered
+	// each group's periods together, in time order
+	var order []string
+	for i := 2; i <= len(q.Dimensions); i++ {
+		order = append(order, strconv.Itoa(i))
 	}
-	out.SQL = strings.Join(parts, " union all ") + " order by " + strings.Join(order, ", ")
+	out.SQL = strings.Join(parts, " union all ") + " order by " + strings.Join(append(order, "1"), ", ")
 	return out, nil
 }
 

@@ -462,7 +462,7 @@ func (st *parseState) decide() error {
 		// teams became one impossible condition (0)
 		return notUnderstoodf("scry reads one person's team at a time: ask for each team")
 	}
-	if reAgainstNow.MatchString(orig) {
+	if reAgainstNow.MatchString(orig) && !(q.Time != nil && strings.Contains(q.Time.Expr, " vs ")) {
 		// "headcount per school on 1 Jan 2025 compared with now": its
 		// words are all function words, and the answer was the one date
 		return notUnderstoodf("scry answers one date or period at a time, not side by side with today: ask for each one")
@@ -712,7 +712,7 @@ func (st *parseState) decide() error {
 	// Two periods compared ("this year vs last year"): a row for each;
 	// "month over month": a row for each month.
 	if tr := q.Time; tr != nil && strings.Contains(tr.Expr, " vs ") {
-		if u := rePeriodUnit.FindString(tr.Expr); !grouped(st.dims, u) {
+		if u := versusUnit(tr.Expr); u != "" && !grouped(st.dims, u) {
 			st.dims = append(st.dims, u)
 		}
 	}
@@ -884,8 +884,18 @@ func (st *parseState) decide() error {
 	}
 	// two periods side by side are totals of each; people counted on one
 	// day are not a total of a period
-	if (st.overUnit || q.Time != nil && strings.Contains(q.Time.Expr, " vs ")) && (measure == "headcount" || measure == "" || q.Kind == "people" || people) {
-		st.fail = notUnderstoodf("scry compares totals of two periods side by side (hours, shifts, absences); the number of people is taken on one day: ask it for each day")
+	daysApart := q.Time != nil && strings.Contains(q.Time.Expr, " vs ") && versusUnit(q.Time.Expr) == "day"
+	if (st.overUnit || q.Time != nil && strings.Contains(q.Time.Expr, " vs ")) && (measure == "headcount" || measure == "" || q.Kind == "people" || people) &&
+		!(daysApart && measure == "headcount" && q.Kind != "people" && !people && q.Limit == 0 && len(q.Aggs) == 0 && !q.Share && q.ShareOf == nil && len(q.ShareWhere) == 0 && q.Having == nil) {
+		// (the headcounts of two days, "headcount today vs a year ago",
+		// are each day's: headcountApart)
+		st.fail = notUnderstoodf("scry compares totals of two periods side by side (hours, shifts, absences); the number of people is taken on one day: ask it for each day (\"headcount today vs a year ago\")")
+		return nil
+	}
+	if ms := st.p.model.Measures[measure]; q.Time != nil && strings.Contains(q.Time.Expr, "ago ") && (ms.Entity == "shifts" || ms.Entity == "absences") {
+		// "hours worked a year ago": that day's, or that year's? a
+		// headcount is taken on the day; facts are asked of a period
+		st.fail = notUnderstoodf("scry reads \"ago\" as one day, which suits a headcount; for hours, shifts or absences name the period (\"hours worked in November 2025\")")
 		return nil
 	}
 	// a place or position only shifts have ("Remote"): people are not there
@@ -1759,7 +1769,10 @@ func (st *parseState) decide() error {
 	// "headcount per month": people are counted on one day, each month's
 	// last (headcountSeries); grouping them by a time grain otherwise
 	// would group them by the month they were hired
-	if q.Measure == "headcount" && !headcountSeries(q, st.p.model) && slices.ContainsFunc(q.Dimensions, func(d string) bool { return st.p.model.Dimensions[d].Time != "" }) {
+	// (two days side by side, "headcount by department today vs a year
+	// ago", are each day's: compileApart)
+	if q.Measure == "headcount" && !headcountSeries(q, st.p.model) && slices.ContainsFunc(q.Dimensions, func(d string) bool { return st.p.model.Dimensions[d].Time != "" }) &&
+		!(q.Time != nil && strings.Contains(q.Time.Expr, " vs ") && versusUnit(q.Time.Expr) == "day") {
 		st.refuse(notUnderstoodf("scry counts people on one day: it can give the headcount at the end of each day, week, month, quarter or year of a period (\"headcount per month in 2025\"), alone and not in order, or on a date (\"headcount on 2025-06-30\")"))
 		return nil
 	}

@@ -336,6 +336,13 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 			ans.Rows = ans.Rows[:rowCap]
 			ans.Notes = append(ans.Notes, fmt.Sprintf("Only the first %d rows are shown; narrow the question to see the rest.", rowCap))
 		}
+		if q.Time != nil && q.Time.apart != nil {
+			// "this month vs the same month last year": 25 days against 30
+			a, b := &TimeRange{From: q.Time.apart[0][0], To: q.Time.apart[0][1]}, &TimeRange{From: q.Time.apart[1][0], To: q.Time.apart[1][1]}
+			if n, m := a.days(), b.days(); n-m > 1 || m-n > 1 {
+				ans.Notes = append(ans.Notes, fmt.Sprintf("The two periods are not the same length: %s has %d days, %s has %d (a current period runs up to today).", SpanWords(a.From, a.To), n, SpanWords(b.From, b.To), m))
+			}
+		}
 		ChooseChart(q, e.Model, ans)
 		ans.Explain = &Explain{Engine: engine, Range: q.Time.Describe(), Scope: scope.Describe(), SQL: c.SQL, Args: c.Args}
 		return nil
@@ -748,13 +755,20 @@ func wholeBuckets(g string, tr *TimeRange, now time.Time, max int) []bucket {
 		if t.Before(from) || last.After(to) {
 			continue
 		}
-		label := t.Format(map[string]string{"day": day, "week": day, "month": "2006-01", "year": "2006"}[g])
-		if g == "quarter" {
-			label = fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())+2)/3)
-		}
-		out = append(out, bucket{label, last})
+		out = append(out, bucket{periodLabel(g, t), last})
 	}
 	return out
+}
+
+// periodLabel is the label of the bucket of grain g that holds t, as the
+// database writes it (store.Dialect.Grain): "2026-11-16" (a week, by its
+// Monday), "2026-11", "2026-Q4", "2026".
+func periodLabel(g string, t time.Time) string {
+	t = startOf(g, t)
+	if g == "quarter" {
+		return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())+2)/3)
+	}
+	return t.Format(map[string]string{"month": "2006-01", "year": "2006"}[g] + map[bool]string{true: day}[g != "month" && g != "year"])
 }
 
 // rankedValue is a ranked row's value: its last column.
@@ -1061,6 +1075,11 @@ func prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scop
 		// there would be a certain 0; what is asked is the plan
 		today := now.Format(day)
 		toCome := q.Time.From >= today && (q.Time.To > today || q.Time.To == "")
+		if a := q.Time.apart; a != nil && (a[0][0] >= today) != (a[1][0] >= today) && q.Measure != "headcount" {
+			// "hours worked next month vs the same month last year": the
+			// month to come has planned hours only, the other worked ones
+			return compiled{}, notUnderstoodf("one of the periods compared (%s) is still to come, where scry has only what is planned: ask about each period on its own (\"planned hours next month\")", SpanWords(a[1][0], a[1][1]))
+		}
 		if q.Measure == "turnover_rate" && q.Time.From > today {
 			// who will leave is not known (it said 0)
 			return compiled{}, notUnderstoodf("scry takes a turnover rate of a period that has begun: who will leave is not known yet")
@@ -1367,15 +1386,20 @@ func humanRange(tr *TimeRange) string {
 	case reVs.MatchString(e) && err == nil && err2 == nil && (tr.apart != nil || !strings.Contains(e, "last") && !strings.Contains(e, "this")):
 		// "October vs September", "October 2026 vs the same month last
 		// year": the two periods by their names, in order
-		unit, second := rePeriodUnit.FindString(e), to.Format(day)
+		unit, second := versusUnit(e), to.Format(day)
 		if tr.apart != nil {
 			second = tr.apart[1][0]
 		}
-		if unit == "week" {
-			w, _ := time.Parse(day, second)
+		w, _ := time.Parse(day, second)
+		switch unit {
+		case "week":
 			return "the weeks of " + from.Format("2 Jan 2006") + " and " + startOf("week", w).Format("2 Jan 2006")
+		case "day":
+			return from.Format("2 Jan 2006") + " and " + w.Format("2 Jan 2006")
 		}
 		return humanRange(&TimeRange{Expr: unit + " ", From: tr.From}) + " and " + humanRange(&TimeRange{Expr: unit + " ", From: second})
+	case strings.HasPrefix(e, "ago ") && err == nil:
+		return from.Format("2 Jan 2006") // "a year ago": that day
 	case strings.HasPrefix(e, "month ") && err == nil:
 		return from.Format("January 2006")
 	case strings.HasPrefix(e, "year ") && err == nil:

@@ -530,6 +530,9 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bhow much (people|persons|employees|workers|staff members|members|colleagues)\b`), " how many $1 "},
 	// "since january until now": since january
 	{regexp.MustCompile(`\b(since|from) ([a-z0-9 ]+?) (?:until|till|til|up to|up until|to|through) (?:now|today|date|the present|present)\b`), " $1 $2 "},
+	// "how many of my guys are in on friday": working then (it counted
+	// who is employed on Friday)
+	{regexp.MustCompile(`\b(is|are|was|were)\s+in\s+((?:on\s+)?(?:today|tonight|tomorrow|tmrw|yesterday|(?:this |next |last )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)))\b`), " $1 working $2 "},
 	// "which workers are in sick leave today": on it
 	{regexp.MustCompile(`\b(is|are|was|were|be|been|being|currently) in (sick leave|parental leave|maternity leave|paternity leave|vacation|holidays?|leave)\b`), " $1 on $2 "},
 }

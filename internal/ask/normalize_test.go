@@ -263,6 +263,7 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"how many temps are active right now", "how many temps are employed right now", "active employees"},
 		{"how much people took parental leave", "how many people took parental leave", "how much do employees earn"},
 		{"sick days since january until now", "sick days since january", "since january until march"},
+		{"how many of my guys are in on friday", "how many of my guys are working on friday", "who is in logistics on friday"},
 		{"which workers are in sick leave today", "which workers are on sick leave today", "the rise in sick leave"},
 	}
 	if len(forms) != len(reTyped) {

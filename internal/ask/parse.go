@@ -427,6 +427,7 @@ func relative(m []string) string {
 // week", "the week before", "October", "2025", "Q3".
 var sideRE = `(?:the )?(?:(?:this|last|previous|past|current|next) (?:week|month|quarter|year)|(?:week|month|quarter|year) before(?: that| last)?|` +
 	`same (?:week|month|quarter) (?:last year|a year (?:ago|before|earlier))|` +
+	`today|now|right now|currently|at present|yesterday|(?:a|an|one|\d+) (?:day|week|month|year)s? ago|this (?:day|date|time) last year|same (?:day|date) last year|` +
 	strings.Replace(monthRE, "(", "(?:", 1) + `(?: \d{4}| last year| this year)?|\d{4}|q[1-4](?: \d{4}| last year| this year)?)`
 
 var (
@@ -435,6 +436,8 @@ var (
 	reSideMonth  = regexp.MustCompile(`^(?:the )?` + monthRE + `(?: (\d{4}|last year|this year))?$`)
 	reSideYear   = regexp.MustCompile(`^(?:the )?(\d{4})$`)
 	reSideQ      = regexp.MustCompile(`^(?:the )?q([1-4])(?: (\d{4}|last year|this year))?$`)
+	reSideNow    = regexp.MustCompile(`^(?:today|now|right now|currently|at present)$`)
+	reSideAgo    = regexp.MustCompile(`^(a|an|one|\d+) (day|week|month|year)s? ago$|^(?:this (?:day|date|time)|(?:the )?same (?:day|date)) last year$`)
 	reSideSame   = regexp.MustCompile(`^(?:the )?same (week|month|quarter) (?:last year|a year (?:ago|before|earlier))$`)
 )
 
@@ -455,6 +458,12 @@ func side(s, other string) (string, string) {
 			return m[1] + " before last", m[1]
 		}
 		return "", ""
+	}
+	switch m := reSideAgo.FindStringSubmatch(s); {
+	case reSideNow.MatchString(s), s == "yesterday":
+		return map[bool]string{true: "yesterday", false: "today"}[s == "yesterday"], "day"
+	case m != nil:
+		return agoExpr(m[1:]), "day" // "a year ago": a day, as "today" is
 	}
 	if m := reSideSame.FindStringSubmatch(s); m != nil {
 		// "the same month last year": the other side's month a year back
@@ -495,8 +504,25 @@ func versusPeriods(m []string) string {
 	return a + " vs " + b
 }
 
+// agoExpr is the expression of the day "a year ago", "6 months ago",
+// "this day last year" (m: the number and unit, empty for the latter).
+func agoExpr(m []string) string {
+	if m[0] == "" {
+		return "ago 1 year"
+	}
+	n := map[string]int{"a": 1, "an": 1, "one": 1}[m[0]]
+	if n == 0 {
+		n = atoi(m[0])
+	}
+	return fmt.Sprintf("ago %d %s", n, m[1])
+}
+
 var timeRules = []timeRule{
-	{rx(`(?:(?:in|during|for|over) )?(` + sideRE + `) (?:vs|versus|compared to|compared with|against|with) (` + sideRE + `)`), versusPeriods},
+	{rx(`(?:(?:in|during|for|over|on|at) )?(` + sideRE + `) (?:vs|versus|compared to|compared with|against|with) (?:(?:in|during|for|over|on|at) )?(` + sideRE + `)`), versusPeriods},
+	// "how many employees do we have compared to a year ago": today too
+	{rx(`(?:compared to|compared with|vs|versus|against) (?:(a|an|one|\d+) (day|week|month|year)s? ago|(?:this (?:day|date|time)|(?:the )?same (?:day|date)) last year)`), func(m []string) string { return "today vs " + agoExpr(m[1:]) }},
+	// "headcount a year ago", "on this day last year": that day
+	{rx(`(?:on |as of |at )?(?:(a|an|one|\d+) (day|week|month|year)s? ago|(?:this (?:day|date|time)|(?:the )?same (?:day|date)) last year)`), func(m []string) string { return agoExpr(m[1:]) }},
 	// two days with one year after both: "between January 1 and June 30, 2026"
 	{rx(`(?:from|between) ` + monthRE + ` (\d{1,2})(?: (\d{4}))? (?:and|to|until|till|through) ` + monthRE + ` (\d{1,2}) (\d{4})`), func(m []string) string {
 		a, b := fmt.Sprintf("%02d-%02d", monthIndex(m[1]), atoi(m[2])), fmt.Sprintf("%02d-%02d", monthIndex(m[4]), atoi(m[5]))

@@ -47,6 +47,36 @@ func (tr *TimeRange) Resolve(now time.Time) error {
 	return nil
 }
 
+// versusUnit is the unit of two periods compared ("month 10 vs month 9":
+// month); two days ("today vs ago 1 year") are days, whatever words name
+// them.
+func versusUnit(expr string) string {
+	sides := strings.SplitN(expr, " vs ", 2)
+	if len(sides) != 2 {
+		return rePeriodUnit.FindString(expr)
+	}
+	a, b := sideUnit(sides[0]), sideUnit(sides[1])
+	if a != b {
+		return "" // no one unit: no reading groups by it
+	}
+	return a
+}
+
+// sideUnit is the unit of one side of "A vs B": "a year before last week"
+// is a week.
+func sideUnit(side string) string {
+	if m := reYearBefore.FindStringSubmatch(side); m != nil {
+		return sideUnit(m[1])
+	}
+	if reDayExpr.MatchString(side) {
+		return "day"
+	}
+	return rePeriodUnit.FindString(side)
+}
+
+// reDayExpr is an expression of one day.
+var reDayExpr = regexp.MustCompile(`^(?:today|yesterday|tomorrow|ago \d+ [a-z]+|on .+)$`)
+
 // versusRange resolves two periods compared side by side ("A vs B"): the
 // span of both, and, when one does not follow the other ("October 2026 vs
 // October 2025"), the two periods apart, earlier first. Their answer is
@@ -62,11 +92,13 @@ func versusRange(m []string, now time.Time) (string, string, [][2]string, error)
 	if a2 < a1 {
 		a1, b1, a2, b2 = a2, b2, a1, b1
 	}
-	if t, _ := time.Parse(day, b1); t.AddDate(0, 0, 1).Format(day) == a2 {
+	if t, _ := time.Parse(day, b1); t.AddDate(0, 0, 1).Format(day) == a2 && (a1 != b1 || a2 != b2) {
 		return a1, b2, nil, nil
 	}
+	// two days are always apart, even one after the other: a headcount
+	// is taken on each (headcountApart)
 	if b1 >= a2 {
-		return "", "", nil, errcode.New(errcode.NotUnderstood, "the two periods compared (%s and %s) overlap; ask about each on its own", m[1], m[2])
+		return "", "", nil, errcode.New(errcode.NotUnderstood, "the two periods compared (%s and %s) overlap; ask about each on its own", SpanWords(a1, b1), SpanWords(a2, b2))
 	}
 	return a1, b2, [][2]string{{a1, b1}, {a2, b2}}, nil
 }
@@ -145,6 +177,7 @@ var (
 	reISOWeek     = regexp.MustCompile(`^iso week (\d{1,2})(?: (\d{4}|this year|last year))?$`)
 	reSameLast    = regexp.MustCompile(`^same (week|month|quarter) last year$`)
 	reYearBefore  = regexp.MustCompile(`^a year before (.+)$`)
+	reAgo         = regexp.MustCompile(`^ago (\d+) (day|week|month|year)$`)
 	reSeason      = regexp.MustCompile(`^(this |last )?(spring|summer|autumn)(?: (\d{4}|this year|last year))?$`)
 	reWeekend     = regexp.MustCompile(`^(this|last|next) weekend$`)
 	reFromTo      = regexp.MustCompile(`^from (.+) to (.+)$`)
@@ -381,6 +414,14 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 	if expr == "weekend before last" {
 		s := startOf("week", today).AddDate(0, 0, 5-14)
 		return f(s, s.AddDate(0, 0, 1))
+	}
+	if m := reAgo.FindStringSubmatch(expr); m != nil {
+		// "a year ago", "6 months ago": that day
+		n := atoi(m[1])
+		if n < 1 || n > 100 {
+			return "", "", errcode.New(errcode.NotUnderstood, "%q is out of range; ask for 1 to 100 %ss ago", expr, m[2])
+		}
+		return f(add(m[2], today, -n), add(m[2], today, -n))
 	}
 	if m := reSameLast.FindStringSubmatch(expr); m != nil {
 		return yearBack(m[1], today) // "the same month last year": this month's, a year back
