@@ -1025,14 +1025,14 @@ func (st *parseState) decide() error {
 	for _, f := range []string{"gender", "contract_type", "position", "department", "location"} {
 		if len(filterVals[f]) == 2 && !st.negated[f] {
 			paired++
-			apart = apart || !st.valuesTogether(f)
+			apart = apart || !st.valuesJoinedBy(f, "and")
 		}
 	}
 	if paired >= 2 && apart && !strings.Contains(orig, " or ") {
 		return notUnderstoodf("scry cannot pair each of two values with a condition of its own (\"female cashiers and male stock clerks\"); ask about each pair on its own")
 	}
 	for _, f := range []string{"gender", "contract_type"} {
-		if len(filterVals[f]) == 2 && !st.negated[f] && len(st.dims) > 0 && st.valuesTogether(f) && !strings.Contains(orig, " or ") && !grouped(st.dims, f) {
+		if len(filterVals[f]) == 2 && !st.negated[f] && len(st.dims) > 0 && st.valuesJoinedBy(f, "and") && !strings.Contains(orig, " or ") && !grouped(st.dims, f) {
 			return notUnderstoodf("scry cannot yet set %s side by side within another grouping; ask for each on its own, or group by %s too", strings.Join(filterVals[f], " and "), strings.ReplaceAll(f, "_", " "))
 		}
 	}
@@ -1052,7 +1052,7 @@ func (st *parseState) decide() error {
 			// totals, never one sum of both
 			// "how many female and male teachers": no one is both, so the
 			// two are asked side by side (as two kinds of contract)
-			both := (f == "absence_type" || (f == "gender" || f == "contract_type") && st.valuesTogether(f)) && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") && q.Kind != "people" && !people
+			both := (f == "absence_type" || (f == "gender" || f == "contract_type") && st.valuesJoinedBy(f, "and")) && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") && q.Kind != "people" && !people
 			// ("how many in Lyon or Paris" counts both together; "vs",
 			// "compared with" and "against" never do)
 			compare := reVersus.MatchString(st.text()) && !(counting && !reVersusWord.MatchString(orig)) || strings.Contains(orig, " compare ") ||
@@ -1060,7 +1060,10 @@ func (st *parseState) decide() error {
 			// "the average wage of bartenders and of waiters", "hours in
 			// Paris and in Lyon", "… respectively": each on its own
 			apart := st.valuesApart(f) && q.Kind != "people" && !people
-			if len(filterVals[f]) > 1 && !st.negated[f] && (compare || share || both || apart) && f != "name" ||
+			// ("what % of staff are temps or apprentices": one share of
+			// both together; it gave each one's share of the two)
+			orShare := share && st.valuesJoinedBy(f, "or")
+			if len(filterVals[f]) > 1 && !st.negated[f] && (compare || share && !orShare || both || apart) && f != "name" ||
 				len(filterVals[f]) > 1 && f == "name" && (compare || apart) && measure != "" { // "compare hours of Louise and Alice", "… respectively": one row each
 				d := f
 				if f == "name" {
@@ -1720,6 +1723,11 @@ func (st *parseState) decide() error {
 			q.Dimensions = []string{"trend"} // grain chosen from the range at run time
 			q.Kind = "groups"
 		}
+	}
+	if q.Kind == "people" && (q.Measure == "hires" || q.Measure == "leavers") && st.lastN && strings.Contains(orig, " over the ") && !reWhoListed.MatchString(orig) && len(q.Columns) == 0 && len(q.Sort) == 0 {
+		// "hires over the last 2 years": a trend, the number of each year
+		// (it listed the hires)
+		q.Kind, q.Dimensions = "groups", []string{strings.Fields(q.Time.Expr)[2]}
 	}
 	if len(q.Aggs) == 1 && q.Aggs[0] == st.p.model.Measures[q.Measure].Agg {
 		q.Aggs = nil
@@ -2881,6 +2889,10 @@ var reNoneShare = regexp.MustCompile(` where the share of .* is exactly 0\b`)
 // reAgainstNow: a period set against today ("compared with now", "vs today").
 var reAgainstNow = regexp.MustCompile(` (?:compare|compared|comparing|comparison|versus|vs|against|and) (?:it |that |this )?(?:with |to )?(?:[a-z]+ ){0,2}(?:now|today|right now|the present|present day|currently) ?$| (?:compare|compared|comparing|comparison|versus|vs|against) (?:it |that |this )?(?:with |to )?(?:now|today|right now|the present|present day)\b`)
 
+// reWhoListed: the people themselves are asked for ("who", "list the
+// hires", "their names").
+var reWhoListed = regexp.MustCompile(`\b(?:who|whom|which|list|name|names|show me the people)\b`)
+
 // reWorkVerb: hours said to be worked, planned or put in, not absent.
 var reWorkVerb = regexp.MustCompile(` (?:work|works|worked|working|put in|clock|clocked)\b`)
 
@@ -3034,10 +3046,11 @@ var rePastNotWork = regexp.MustCompile(` (?:did|has|have|had|was|were) not (?:wo
 // rendered text (which has a word or "_" for every token).
 func wordsBefore(text string, i int) int { return len(strings.Fields(text[:i])) }
 
-// valuesTogether: the two values of field f are written side by side, "A
-// and B" ("female and male teachers"), not each with conditions of its own
-// ("women in the Kitchen and men in the Dining Room").
-func (st *parseState) valuesTogether(f string) bool {
+// valuesJoinedBy: the two values of field f are written side by side, "A
+// and B" ("female and male teachers") or "A or B", not each with
+// conditions of its own ("women in the Kitchen and men in the Dining
+// Room").
+func (st *parseState) valuesJoinedBy(f, join string) bool {
 	var spans [][2]int
 	for key, sp := range st.valueSpans {
 		if key[0] == f {
@@ -3050,7 +3063,7 @@ func (st *parseState) valuesTogether(f string) bool {
 	if spans[0][0] > spans[1][0] {
 		spans[0], spans[1] = spans[1], spans[0]
 	}
-	return spans[1][0] == spans[0][1]+1 && st.toks[spans[0][1]] == "and"
+	return spans[1][0] == spans[0][1]+1 && st.toks[spans[0][1]] == join
 }
 
 // partValueOfOtherGroup refuses a word that is part of one group's name

@@ -1386,6 +1386,11 @@ func humanRange(tr *TimeRange) string {
 	case reVs.MatchString(e) && err == nil && err2 == nil && (tr.apart != nil || !strings.Contains(e, "last") && !strings.Contains(e, "this")):
 		// "October vs September", "October 2026 vs the same month last
 		// year": the two periods by their names, in order
+		if sides := strings.SplitN(e, " vs ", 2); strings.HasPrefix(sides[1], "a year back from ") || strings.HasPrefix(sides[0], "a year back from ") {
+			// "ytd vs the same period last year": both are dates, not
+			// whole units
+			return SpanWords(tr.apart[0][0], tr.apart[0][1]) + " and " + SpanWords(tr.apart[1][0], tr.apart[1][1])
+		}
 		unit, second := versusUnit(e), to.Format(day)
 		if tr.apart != nil {
 			second = tr.apart[1][0]
@@ -1398,6 +1403,8 @@ func humanRange(tr *TimeRange) string {
 			return from.Format("2 Jan 2006") + " and " + w.Format("2 Jan 2006")
 		}
 		return humanRange(&TimeRange{Expr: unit + " ", From: tr.From}) + " and " + humanRange(&TimeRange{Expr: unit + " ", From: second})
+	case reBetwMD.MatchString(e) && err == nil && err2 == nil:
+		return SpanWords(tr.From, tr.To) // "over Christmas": 24 – 26 Dec 2026
 	case strings.HasPrefix(e, "ago ") && err == nil:
 		return from.Format("2 Jan 2006") // "a year ago": that day
 	case strings.HasPrefix(e, "month ") && err == nil:

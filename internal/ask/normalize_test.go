@@ -264,6 +264,8 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"how much people took parental leave", "how many people took parental leave", "how much do employees earn"},
 		{"sick days since january until now", "sick days since january", "since january until march"},
 		{"how many of my guys are in on friday", "how many of my guys are working on friday", "who is in logistics on friday"},
+		{"ytd hours worked vs same period last year", "hours worked ytd vs same period last year", "hours worked ytd vs same period last year"},
+		{"hrs q3 26 vs q3 25", "hrs q3 2026 vs q3 2025", "q3 25 hours"},
 		{"which workers are in sick leave today", "which workers are on sick leave today", "the rise in sick leave"},
 	}
 	if len(forms) != len(reTyped) {

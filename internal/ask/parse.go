@@ -427,6 +427,7 @@ func relative(m []string) string {
 // week", "the week before", "October", "2025", "Q3".
 var sideRE = `(?:the )?(?:(?:this|last|previous|past|current|next) (?:week|month|quarter|year)|(?:week|month|quarter|year) before(?: that| last)?|` +
 	`same (?:week|month|quarter) (?:last year|a year (?:ago|before|earlier))|` +
+	`ytd|year to date|so far this year|last ytd|last year ytd|ytd last year|last year to date|same (?:period|time) (?:last year|a year (?:ago|before|earlier))|` +
 	`today|now|right now|currently|at present|yesterday|(?:a|an|one|\d+) (?:day|week|month|year)s? ago|this (?:day|date|time) last year|same (?:day|date) last year|` +
 	strings.Replace(monthRE, "(", "(?:", 1) + `(?: \d{4}| last year| this year)?|\d{4}|q[1-4](?: \d{4}| last year| this year)?)`
 
@@ -436,6 +437,8 @@ var (
 	reSideMonth  = regexp.MustCompile(`^(?:the )?` + monthRE + `(?: (\d{4}|last year|this year))?$`)
 	reSideYear   = regexp.MustCompile(`^(?:the )?(\d{4})$`)
 	reSideQ      = regexp.MustCompile(`^(?:the )?q([1-4])(?: (\d{4}|last year|this year))?$`)
+	reSideYTD    = regexp.MustCompile(`^(?:ytd|year to date|so far this year)$`)
+	reSideBack   = regexp.MustCompile(`^(?:last ytd|last year ytd|ytd last year|last year to date|(?:the )?same (?:period|time) (?:last year|a year (?:ago|before|earlier)))$`)
 	reSideNow    = regexp.MustCompile(`^(?:today|now|right now|currently|at present)$`)
 	reSideAgo    = regexp.MustCompile(`^(a|an|one|\d+) (day|week|month|year)s? ago$|^(?:this (?:day|date|time)|(?:the )?same (?:day|date)) last year$`)
 	reSideSame   = regexp.MustCompile(`^(?:the )?same (week|month|quarter) (?:last year|a year (?:ago|before|earlier))$`)
@@ -458,6 +461,18 @@ func side(s, other string) (string, string) {
 			return m[1] + " before last", m[1]
 		}
 		return "", ""
+	}
+	if reSideYTD.MatchString(s) {
+		return "this year", "year"
+	}
+	if reSideBack.MatchString(s) {
+		// "ytd vs the same period last year": the other side's dates, a
+		// year back (this year so far when the other names none)
+		o, unit := side(other, "")
+		if o == "" || strings.HasPrefix(o, "a year back from ") {
+			o, unit = "this year", "year"
+		}
+		return "a year back from " + o, unit
 	}
 	switch m := reSideAgo.FindStringSubmatch(s); {
 	case reSideNow.MatchString(s), s == "yesterday":
@@ -644,6 +659,14 @@ var timeRules = []timeRule{
 	}},
 	{rx(`(?:(?:on|for|of) )?(?:(?:the )?` + weekdayRE + ` )?` + monthRE + ` (\d{1,2})(?: (\d{4}))?`), func(m []string) string { return dayExpr(m[1], m[2], atoi(m[3]), m[4]) }},
 	{rx(`(?:(?:on|for|of) )?(?:(?:the )?` + weekdayRE + ` )?(?:the )?(\d{1,2}) (?:of )?` + monthRE + `(?: (\d{4}))?`), func(m []string) string { return dayExpr(m[1], m[3], atoi(m[2]), m[4]) }},
+	// "who is off over Christmas", "the Christmas holidays": 24 to 26
+	// December (Christmas alone is its day)
+	{rx(`(?:over (?:the )?(?:christmas|xmas)(?: (?:period|holiday|holidays|break))?|(?:during|for|in) (?:the )?(?:christmas|xmas) (?:period|holiday|holidays|break))(?: (\d{4}|this year|last year))?`), func(m []string) string {
+		if len(m[1]) == 4 {
+			return "between " + m[1] + "-12-24 and " + m[1] + "-12-26"
+		}
+		return "between 12-24 and 12-26" + yearOf(m[1])
+	}},
 	{rx(`(?:(?:on|over|at|during|for) )?(` + holidayRE() + `)(?: (\d{4}|this year|last year))?`), func(m []string) string {
 		return dayExpr(m[1], "", 0, m[2])
 	}},

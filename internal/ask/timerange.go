@@ -68,6 +68,9 @@ func sideUnit(side string) string {
 	if m := reYearBefore.FindStringSubmatch(side); m != nil {
 		return sideUnit(m[1])
 	}
+	if m := reYearBack.FindStringSubmatch(side); m != nil {
+		return sideUnit(m[1])
+	}
 	if reDayExpr.MatchString(side) {
 		return "day"
 	}
@@ -177,6 +180,7 @@ var (
 	reISOWeek     = regexp.MustCompile(`^iso week (\d{1,2})(?: (\d{4}|this year|last year))?$`)
 	reSameLast    = regexp.MustCompile(`^same (week|month|quarter) last year$`)
 	reYearBefore  = regexp.MustCompile(`^a year before (.+)$`)
+	reYearBack    = regexp.MustCompile(`^a year back from (.+)$`)
 	reAgo         = regexp.MustCompile(`^ago (\d+) (day|week|month|year)$`)
 	reSeason      = regexp.MustCompile(`^(this |last )?(spring|summer|autumn)(?: (\d{4}|this year|last year))?$`)
 	reWeekend     = regexp.MustCompile(`^(this|last|next) weekend$`)
@@ -185,7 +189,7 @@ var (
 	reOn          = regexp.MustCompile(`^on (\d{4}-\d{2}-\d{2})$`)
 	reBetween     = regexp.MustCompile(`^between (\d{4}-\d{2}-\d{2}) and (\d{4}-\d{2}-\d{2})$`)
 	reSinceMD     = regexp.MustCompile(`^since (\d{2})-(\d{2})$`)
-	reBetwMD      = regexp.MustCompile(`^between (\d{2})-(\d{2}) and (\d{2})-(\d{2})$`)
+	reBetwMD      = regexp.MustCompile(`^between (\d{2})-(\d{2}) and (\d{2})-(\d{2})( or the coming one| this year| last year)?$`)
 )
 
 // resolveBoth resolves the two periods of "A vs B" or "from A to B".
@@ -426,6 +430,20 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 	if m := reSameLast.FindStringSubmatch(expr); m != nil {
 		return yearBack(m[1], today) // "the same month last year": this month's, a year back
 	}
+	if m := reYearBack.FindStringSubmatch(expr); m != nil {
+		// "the same period last year": the other side's own dates, a year
+		// back ("this year" so far: 1 January to today's date last year)
+		a, b, err := resolveExpr(m[1], now)
+		if err != nil {
+			return "", "", err
+		}
+		ta, err1 := time.Parse(day, a)
+		tb, err2 := time.Parse(day, b)
+		if err1 != nil || err2 != nil {
+			return "", "", errcode.New(errcode.NotUnderstood, "%q has no start and end to take a year back", m[1])
+		}
+		return f(ta.AddDate(-1, 0, 0), tb.AddDate(-1, 0, 0))
+	}
 	if m := reYearBefore.FindStringSubmatch(expr); m != nil {
 		// "October vs the same month last year": the other side's period,
 		// a year back
@@ -529,6 +547,14 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 	}
 	if m := reBetwMD.FindStringSubmatch(expr); m != nil {
 		a, ok1 := lastOccurrence(atoi(m[1]), atoi(m[2]), today)
+		switch m[5] {
+		case " or the coming one":
+			a, ok1 = comingOccurrence(atoi(m[1]), atoi(m[2]), today) // "who is off over Christmas"
+		case " this year":
+			a, ok1 = dayIn(today.Year(), atoi(m[1]), atoi(m[2]))
+		case " last year":
+			a, ok1 = dayIn(today.Year()-1, atoi(m[1]), atoi(m[2]))
+		}
 		b, ok2 := dayIn(a.Year(), atoi(m[3]), atoi(m[4]))
 		if !ok1 || !ok2 {
 			return "", "", errcode.New(errcode.NotUnderstood, "%q does not hold two days of the year", expr)

@@ -82,7 +82,7 @@ func (st *parseState) readWords() error {
 		// ranked list, "the lowest paid employees across all departments", is
 		// of each, as Spider's annotators read it)
 		acrossAll := false
-		if whole := " " + strings.Join(st.toks, " ") + " "; prev == "across" && (reTotal.MatchString(whole) || st.people && !st.counting && !st.most && !st.least) && !reBreakdown.MatchString(whole) {
+		if whole := " " + strings.Join(st.toks, " ") + " "; prev == "across" && (reTotal.MatchString(whole) || st.people && !st.counting && st.superlative() == "") && !reBreakdown.MatchString(whole) {
 			for j := it.pos - 1; j >= 0 && st.toks[j] != "across"; j-- {
 				acrossAll = acrossAll || st.toks[j] == "all"
 			}
