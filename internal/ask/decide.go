@@ -892,10 +892,12 @@ func (st *parseState) decide() error {
 		st.fail = notUnderstoodf("scry compares totals of two periods side by side (hours, shifts, absences); the number of people is taken on one day: ask it for each day (\"headcount today vs a year ago\")")
 		return nil
 	}
-	if ms := st.p.model.Measures[measure]; q.Time != nil && strings.Contains(q.Time.Expr, "ago ") && (ms.Entity == "shifts" || ms.Entity == "absences") {
-		// "hours worked a year ago": that day's, or that year's? a
-		// headcount is taken on the day; facts are asked of a period
-		st.fail = notUnderstoodf("scry reads \"ago\" as one day, which suits a headcount; for hours, shifts or absences name the period (\"hours worked in November 2025\")")
+	if q.Time != nil && strings.Contains(q.Time.Expr, "ago ") && (measure != "headcount" || q.Kind == "people" || people || len(q.Aggs) > 0) {
+		// "hours worked a year ago", "who joined a year ago": that day's,
+		// or that year's? a headcount is taken on the day; facts and
+		// events are asked of a period, and attributes (ages, tenures,
+		// wages) scry knows as they are today
+		st.fail = notUnderstoodf("scry reads \"ago\" as one day, for a headcount (\"headcount today vs a year ago\"); for anything else name the period (\"hours worked in November 2025\", \"hires in November 2025\")")
 		return nil
 	}
 	// a place or position only shifts have ("Remote"): people are not there
@@ -1779,8 +1781,9 @@ func (st *parseState) decide() error {
 	// would group them by the month they were hired
 	// (two days side by side, "headcount by department today vs a year
 	// ago", are each day's: compileApart)
-	if q.Measure == "headcount" && !headcountSeries(q, st.p.model) && slices.ContainsFunc(q.Dimensions, func(d string) bool { return st.p.model.Dimensions[d].Time != "" }) &&
-		!(q.Time != nil && strings.Contains(q.Time.Expr, " vs ") && versusUnit(q.Time.Expr) == "day") {
+	if q.Measure == "headcount" && !headcountSeries(q, st.p.model) && slices.ContainsFunc(q.Dimensions, func(d string) bool {
+		return st.p.model.Dimensions[d].Time != "" && !(d == "day" && q.Time != nil && strings.Contains(q.Time.Expr, " vs ") && versusUnit(q.Time.Expr) == "day")
+	}) {
 		st.refuse(notUnderstoodf("scry counts people on one day: it can give the headcount at the end of each day, week, month, quarter or year of a period (\"headcount per month in 2025\"), alone and not in order, or on a date (\"headcount on 2025-06-30\")"))
 		return nil
 	}

@@ -338,9 +338,12 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		}
 		if q.Time != nil && q.Time.apart != nil {
 			// "this month vs the same month last year": 25 days against 30
-			a, b := &TimeRange{From: q.Time.apart[0][0], To: q.Time.apart[0][1]}, &TimeRange{From: q.Time.apart[1][0], To: q.Time.apart[1][1]}
-			if n, m := a.days(), b.days(); n-m > 1 || m-n > 1 {
-				ans.Notes = append(ans.Notes, fmt.Sprintf("The two periods are not the same length: %s has %d days, %s has %d (a current period runs up to today).", SpanWords(a.From, a.To), n, SpanWords(b.From, b.To), m))
+			// ("november vs september" on 25 November: 25 days so far)
+			today := now.Format(day)
+			a, b := &TimeRange{From: q.Time.apart[0][0], To: min(q.Time.apart[0][1], today)}, &TimeRange{From: q.Time.apart[1][0], To: min(q.Time.apart[1][1], today)}
+			cut := q.Time.apart[0][1] >= today || q.Time.apart[1][1] >= today
+			if n, m := a.days(), b.days(); cut && n > 0 && m > 0 && (n-m > 1 || m-n > 1) {
+				ans.Notes = append(ans.Notes, fmt.Sprintf("The two periods are not compared over as many days: %s has %d up to today, %s has %d.", SpanWords(q.Time.apart[0][0], q.Time.apart[0][1]), n, SpanWords(q.Time.apart[1][0], q.Time.apart[1][1]), m))
 			}
 		}
 		ChooseChart(q, e.Model, ans)
@@ -606,11 +609,11 @@ func (e *Engine) outsideTheData(ctx context.Context, tx *store.Tx, q *Query, now
 	if q.Time == nil || q.Time.Resolve(now) != nil || q.Time.From == "" {
 		return "", nil // prepare reports a period it cannot resolve
 	}
-	if q.Time.apart != nil {
-		// two periods apart: each as if asked alone ("2024 vs this year",
-		// before the data begins, is no 0 beside this year's total)
+	if q.Time.sides != nil {
+		// two periods compared: each as if asked alone ("2024 vs this
+		// year", before the data begins, is no 0 beside this year's total)
 		var notes []string
-		for _, p := range q.Time.apart {
+		for _, p := range q.Time.sides {
 			one := *q
 			one.Time = &TimeRange{Expr: "between " + p[0] + " and " + p[1]}
 			note, err := e.outsideTheData(ctx, tx, &one, now)
@@ -1075,7 +1078,7 @@ func prepare(q *Query, m *semantic.Model, d store.Dialect, who Asker, scope Scop
 		// there would be a certain 0; what is asked is the plan
 		today := now.Format(day)
 		toCome := q.Time.From >= today && (q.Time.To > today || q.Time.To == "")
-		if a := q.Time.apart; a != nil && (a[0][0] >= today) != (a[1][0] >= today) && q.Measure != "headcount" {
+		if a := q.Time.apart; a != nil && (a[0][0] >= today && a[0][1] > today) != (a[1][0] >= today && a[1][1] > today) && q.Measure != "headcount" {
 			// "hours worked next month vs the same month last year": the
 			// month to come has planned hours only, the other worked ones
 			return compiled{}, notUnderstoodf("one of the periods compared (%s) is still to come, where scry has only what is planned: ask about each period on its own (\"planned hours next month\")", SpanWords(a[1][0], a[1][1]))
@@ -1386,7 +1389,7 @@ func humanRange(tr *TimeRange) string {
 	case reVs.MatchString(e) && err == nil && err2 == nil && (tr.apart != nil || !strings.Contains(e, "last") && !strings.Contains(e, "this")):
 		// "October vs September", "October 2026 vs the same month last
 		// year": the two periods by their names, in order
-		if sides := strings.SplitN(e, " vs ", 2); strings.HasPrefix(sides[1], "a year back from ") || strings.HasPrefix(sides[0], "a year back from ") {
+		if sides := strings.SplitN(e, " vs ", 2); tr.apart != nil && (strings.HasPrefix(sides[1], "a year back from ") || strings.HasPrefix(sides[0], "a year back from ")) {
 			// "ytd vs the same period last year": both are dates, not
 			// whole units
 			return SpanWords(tr.apart[0][0], tr.apart[0][1]) + " and " + SpanWords(tr.apart[1][0], tr.apart[1][1])

@@ -528,8 +528,11 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(is|are)\s+(?:currently\s+|still\s+)?active\b`), " $1 employed "},
 	// "how much people took parental leave": how many (of countable people)
 	{regexp.MustCompile(`\bhow much (people|persons|employees|workers|staff members|members|colleagues)\b`), " how many $1 "},
-	// "since january until now": since january
-	{regexp.MustCompile(`\b(since|from) ([a-z0-9 ]+?) (?:until|till|til|up to|up until|to|through) (?:now|today|date|the present|present)\b`), " $1 $2 "},
+	// "employed from 2020 to now": at any time in it (not hired since
+	// then), which a span to today does not hold; it is refused as before
+	{regexp.MustCompile(`\bemployed (?:since|from) ([a-z0-9 ]+?) (?:until|till|til|up to|up until|to|through) (?:now|today|date|the present|present)\b`), " employed between $1 and today "},
+	// "since january until now", "from 1 march till today": since then
+	{regexp.MustCompile(`\b(?:since|from) ([a-z0-9 ]+?) (?:until|till|til|up to|up until|to|through) (?:now|today|date|the present|present)\b`), " since $1 "},
 	// "how many of my guys are in on friday": working then (it counted
 	// who is employed on Friday)
 	{regexp.MustCompile(`\b(is|are|was|were)\s+in\s+((?:on\s+)?(?:today|tonight|tomorrow|tmrw|yesterday|(?:this |next |last )?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)))\b`), " $1 working $2 "},

@@ -519,6 +519,11 @@ func versusPeriods(m []string) string {
 	return a + " vs " + b
 }
 
+// christmasPeriod is "over Christmas": 24 to 26 December; with no year,
+// the one under way or to come, unless the question speaks of the past
+// (a range of other days with no year is the last one, as ever).
+const christmasPeriod = "between 12-24 and 12-26"
+
 // agoExpr is the expression of the day "a year ago", "6 months ago",
 // "this day last year" (m: the number and unit, empty for the latter).
 func agoExpr(m []string) string {
@@ -665,7 +670,7 @@ var timeRules = []timeRule{
 		if len(m[1]) == 4 {
 			return "between " + m[1] + "-12-24 and " + m[1] + "-12-26"
 		}
-		return "between 12-24 and 12-26" + yearOf(m[1])
+		return christmasPeriod + yearOf(m[1])
 	}},
 	{rx(`(?:(?:on|over|at|during|for) )?(` + holidayRE() + `)(?: (\d{4}|this year|last year))?`), func(m []string) string {
 		return dayExpr(m[1], "", 0, m[2])

@@ -153,6 +153,9 @@ type TimeRange struct {
 	// the other: From and To then span the gap between them, which no
 	// answer may read (compileApart asks each period alone)
 	apart [][2]string
+	// sides are the two periods of any "A vs B", apart or not: each is
+	// checked against the data's edges as if asked alone
+	sides [][2]string
 }
 
 // Condition compares a measure with a number, or (Having only) with the

@@ -451,7 +451,7 @@ var (
 	reWhichDim   = regexp.MustCompile(`^ (?:which|what) (?:department|dept|school|location|city|site|store|position|role|job|contract type|gender)\b`)
 	reMgrWord    = regexp.MustCompile(`\b(?:manager|supervisor|boss|team lead)\b`)
 	reGrainAdj   = regexp.MustCompile(` (daily|weekly|monthly|quarterly|yearly|annual) `)
-	reDayNoYear  = regexp.MustCompile(`^(?:on|week of) (?:[a-z]+ )?\d{2}-\d{2}$|^on (?:[a-z]+ )?day \d{1,2}$|^between \d{2}-\d{2} and \d{2}-\d{2}$`)
+	reDayNoYear  = regexp.MustCompile(`^(?:on|week of) (?:[a-z]+ )?\d{2}-\d{2}$|^on (?:[a-z]+ )?day \d{1,2}$|^` + christmasPeriod + `$`)
 	reByEveryone = rx(`by (?:everyone|everybody|all (?:staff|employee|people|worker))`)
 	reWholeOrg   = regexp.MustCompile(` (?:(?:in|across|throughout|for|of) (?:the |our )?(?:whole|entire) (?:company|district|organisation|organization|business|firm)|(?:company|organisation|organization|district)[- ]wide|(?:the|our) (?:company|organisation|organization|district)(?:'s| total)|(?:company|organisation|organization)(?:'s)? total)\b`)
 	reAcrossOrg  = rx(`(?:across|throughout) (?:the |our )?(?:whole |entire )?(?:company|district|organisation|organization|business|firm|board)`)

@@ -77,9 +77,27 @@ func TestPeriodsApartAsAskedAlone(t *testing.T) {
 			"hours worked in 2024 vs this year",                       // 2024 is before the data
 			"hours worked next month vs the same month last year",     // planned against worked
 			"hours worked a year ago",                                 // a day, or a year?
+			// (the second review's: each was answered, and wrongly)
+			"headcount per month today vs a year ago",           // it grouped by hire month
+			"how many people joined a year ago",                 // one day's hires: 0
+			"average tenure a year ago",                         // measured today
+			"hours worked last year vs same period last year",   // 2024 is before the data (its row went missing)
+			"how many people were employed from 2020 until now", // at any time since, not hired since
 		} {
 			if a, err := f.ask(t, "acme-retail", "admin", q); !errcode.Is(err, errcode.NotUnderstood) {
 				t.Errorf("%q: %v %v, want not_understood", q, err, a.Rows)
+			}
+		}
+		// "from X till today" is since X (it was X alone: 0 hours); a
+		// whole year against the same period is answered (it crashed)
+		for q, same := range map[string]string{
+			"hours worked from 1 march till today":          "hours worked since 1 march",
+			"hours worked in 2026 vs same period last year": "hours worked per year, 2025 vs 2026",
+		} {
+			a, err := f.ask(t, "acme-retail", "admin", q)
+			b, err2 := f.ask(t, "acme-retail", "admin", same)
+			if err != nil || err2 != nil || len(a.Rows) == 0 || fmt.Sprint(a.Rows) != fmt.Sprint(b.Rows) {
+				t.Errorf("%q: %v %v, %q: %v %v", q, err, a.Rows, same, err2, b.Rows)
 			}
 		}
 	})

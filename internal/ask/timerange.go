@@ -30,13 +30,21 @@ func monthIndex(s string) int {
 // (CONVENTIONS.md: ISO weeks from Monday; "last N units" are the N complete
 // units before the current one; "this X" runs to today).
 func (tr *TimeRange) Resolve(now time.Time) error {
-	tr.apart = nil
+	tr.apart, tr.sides = nil, nil
 	if m := reVs.FindStringSubmatch(tr.Expr); m != nil {
 		from, to, apart, err := versusRange(m, now)
 		if err != nil {
 			return err
 		}
-		tr.From, tr.To, tr.apart = from, to, apart
+		tr.From, tr.To, tr.apart, tr.sides = from, to, apart, apart
+		if apart == nil {
+			// one after the other: the span, cut where the second begins
+			a1, b1, a2, b2, _ := resolveBoth(m[1], m[2], now)
+			if a2 < a1 {
+				a1, b1, a2, b2 = a2, b2, a1, b1
+			}
+			tr.sides = [][2]string{{a1, b1}, {a2, b2}}
+		}
 		return nil
 	}
 	from, to, err := resolveExpr(tr.Expr, now)
@@ -95,11 +103,11 @@ func versusRange(m []string, now time.Time) (string, string, [][2]string, error)
 	if a2 < a1 {
 		a1, b1, a2, b2 = a2, b2, a1, b1
 	}
+	// two days are always apart, even one after the other: a headcount
+	// is taken on each
 	if t, _ := time.Parse(day, b1); t.AddDate(0, 0, 1).Format(day) == a2 && (a1 != b1 || a2 != b2) {
 		return a1, b2, nil, nil
 	}
-	// two days are always apart, even one after the other: a headcount
-	// is taken on each (headcountApart)
 	if b1 >= a2 {
 		return "", "", nil, errcode.New(errcode.NotUnderstood, "the two periods compared (%s and %s) overlap; ask about each on its own", SpanWords(a1, b1), SpanWords(a2, b2))
 	}
@@ -117,6 +125,15 @@ func yearBack(unit string, t time.Time) (string, string, error) {
 		}
 	}
 	return s.Format(day), add(unit, s, 1).AddDate(0, 0, -1).Format(day), nil
+}
+
+// sameDayBack is t's day of the month, months months back, or that
+// month's last day ("6 months ago" on 31 March is 30 September, not 1
+// October).
+func sameDayBack(t time.Time, months int) time.Time {
+	first := time.Date(t.Year(), t.Month(), 1, 0, 0, 0, 0, time.UTC).AddDate(0, -months, 0)
+	last := first.AddDate(0, 1, -1)
+	return first.AddDate(0, 0, min(t.Day(), last.Day())-1)
 }
 
 // isoWeekStart is the Monday of ISO week n of year: week 1 holds 4 January.
@@ -425,7 +442,11 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		if n < 1 || n > 100 {
 			return "", "", errcode.New(errcode.NotUnderstood, "%q is out of range; ask for 1 to 100 %ss ago", expr, m[2])
 		}
-		return f(add(m[2], today, -n), add(m[2], today, -n))
+		d := add(m[2], today, -n)
+		if m[2] == "month" || m[2] == "year" {
+			d = sameDayBack(today, n*map[bool]int{true: 12, false: 1}[m[2] == "year"])
+		}
+		return f(d, d)
 	}
 	if m := reSameLast.FindStringSubmatch(expr); m != nil {
 		return yearBack(m[1], today) // "the same month last year": this month's, a year back
@@ -441,6 +462,17 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		tb, err2 := time.Parse(day, b)
 		if err1 != nil || err2 != nil {
 			return "", "", errcode.New(errcode.NotUnderstood, "%q has no start and end to take a year back", m[1])
+		}
+		if sideUnit(m[1]) == "week" {
+			// the same days of the ISO week of that number: Monday to
+			// Wednesday stays Monday to Wednesday
+			y, n := ta.ISOWeek()
+			s := isoWeekStart(y-1, n)
+			if !isISOWeek(s, n) {
+				return "", "", errcode.New(errcode.NotUnderstood, "%d has no ISO week %d; ask for a week by its dates", y-1, n)
+			}
+			s = s.AddDate(0, 0, int(ta.Sub(startOf("week", ta)).Hours()/24))
+			return f(s, s.AddDate(0, 0, int(tb.Sub(ta).Hours()/24)))
 		}
 		return f(ta.AddDate(-1, 0, 0), tb.AddDate(-1, 0, 0))
 	}
@@ -549,7 +581,15 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		a, ok1 := lastOccurrence(atoi(m[1]), atoi(m[2]), today)
 		switch m[5] {
 		case " or the coming one":
-			a, ok1 = comingOccurrence(atoi(m[1]), atoi(m[2]), today) // "who is off over Christmas"
+			// "who is off over Christmas": the one under way or to come
+			if end, ok := dayIn(a.Year(), atoi(m[3]), atoi(m[4])); ok {
+				if end.Before(a) {
+					end = end.AddDate(1, 0, 0)
+				}
+				if end.Before(today) {
+					a, ok1 = dayIn(a.Year()+1, atoi(m[1]), atoi(m[2]))
+				}
+			}
 		case " this year":
 			a, ok1 = dayIn(today.Year(), atoi(m[1]), atoi(m[2]))
 		case " last year":

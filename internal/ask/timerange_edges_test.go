@@ -18,6 +18,17 @@ func TestPeriodEdges(t *testing.T) {
 		{"2026-07-10", "last summer", "2025-06-01", "2025-08-31"},
 		{"2026-09-01", "last summer", "2026-06-01", "2026-08-31"},
 		{"2026-11-25", "weekend before last", "2026-11-14", "2026-11-15"},
+		// the day "6 months ago" on 31 March is 30 September, not 1 October
+		{"2026-03-31", "ago 6 month", "2025-09-30", "2025-09-30"},
+		{"2024-02-29", "ago 1 year", "2023-02-28", "2023-02-28"},
+		// "this week vs the same period last year": the same weekdays of
+		// the ISO week of that number (it took Sunday to Tuesday)
+		{"2026-11-25", "a year back from this week", "2025-11-24", "2025-11-26"},
+		{"2026-11-25", "a year back from this year", "2025-01-01", "2025-11-25"},
+		// "over Christmas", present tense: the one under way or to come
+		{"2026-10-01", "between 12-24 and 12-26 or the coming one", "2026-12-24", "2026-12-26"},
+		{"2026-12-25", "between 12-24 and 12-26 or the coming one", "2026-12-24", "2026-12-26"},
+		{"2026-12-27", "between 12-24 and 12-26 or the coming one", "2027-12-24", "2027-12-26"},
 	} {
 		now, _ := time.Parse(day, c.now)
 		from, to, err := resolveExpr(c.expr, now)
