@@ -1011,6 +1011,9 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 			b.measureExpr() + " as v from " + b.from() + " where " + strings.Join(conds, " and ") + " group by e.employee_id) t"
 		return compiled{SQL: sql, Args: b.args, Columns: []Column{{Name: "percent_of_people", Type: "number"}}}, nil
 	}
+	// an absence grouped by one grain of time is in every bucket it
+	// overlaps, as asked of each bucket alone: a share by month too
+	b.buckets = b.overlapGrain()
 	if len(q.ShareWhere) > 0 {
 		conds, err := b.where(tenantID)
 		if err != nil {
@@ -1071,7 +1074,6 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 		}
 		return compiled{SQL: sql, Args: b.args, Columns: append(cols, Column{Name: label, Type: "number"})}, nil
 	}
-	b.buckets = b.overlapGrain()
 	if q.CountOf != nil {
 		return b.countOf(cte, tenantID, rowCap)
 	}

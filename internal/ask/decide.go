@@ -1196,12 +1196,13 @@ func (st *parseState) decide() error {
 				if at < verb[1]-1 || field == "status" {
 					continue
 				}
-				after[strings.ToLower(v)] = true
+				after[field] = true // ("sick leave or vacation": one part)
 				gap := slices.DeleteFunc(strings.Fields(orig[verb[1]:max(at, verb[1])]), func(w string) bool { return shareGapWords[w] })
 				if adjacent {
 					gap = strings.Fields(orig[verb[1]:max(at, verb[1])])
 				}
-				near = near || at < group && len(vals) == 1 && !slices.Contains(st.dims, field) && !st.negated[field] && (len(gap) <= 1 && !adjacent || len(gap) == 0)
+				one := len(vals) == 1 || len(vals) == 2 && st.valuesJoinedBy(field, "or")
+				near = near || at < group && one && !slices.Contains(st.dims, field) && !st.negated[field] && (len(gap) <= 1 && !adjacent || len(gap) == 0)
 			}
 		}
 		partNamed = partNamed || len(after) == 1 && near
