@@ -1041,11 +1041,17 @@ func (st *parseState) decide() error {
 	// Grouping by two values of one field named together ("full-time vs part-time").
 	// ("avg hrs per week, warehouse operators vs delivery drivers": beside
 	// another grouping too, when "vs" says so)
-	if noDims := len(st.dims) == 0; noDims || reVersus.MatchString(st.text()) {
+	// ("the number of teachers and teaching assistants by school": two
+	// positions named together are counted each, beside the school too;
+	// it added them up)
+	kinds := func(f string) bool {
+		return (f == "position" || f == "gender" || f == "contract_type") && counting && st.valuesJoinedBy(f, "and") && !strings.Contains(orig, " or ")
+	}
+	if noDims := len(st.dims) == 0; noDims || reVersus.MatchString(st.text()) || slices.ContainsFunc(st.filterOrder, kinds) {
 		for _, f := range st.filterOrder {
 			// (not beside a top N: "top 3 departments …, Paris vs Lyon"
 			// would rank the pairs)
-			if !noDims && (grouped(st.dims, f) || f == "name" || !reVersus.MatchString(st.text()) || q.Limit > 0 || st.q.Limit > 0) {
+			if !noDims && (grouped(st.dims, f) || f == "name" || !reVersus.MatchString(st.text()) && !kinds(f) || q.Limit > 0 || st.q.Limit > 0) {
 				continue
 			}
 			// "full-time vs part-time" compares; "how many are part-time or
@@ -1054,7 +1060,10 @@ func (st *parseState) decide() error {
 			// totals, never one sum of both
 			// "how many female and male teachers": no one is both, so the
 			// two are asked side by side (as two kinds of contract)
-			both := (f == "absence_type" || (f == "gender" || f == "contract_type") && st.valuesJoinedBy(f, "and")) && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") && q.Kind != "people" && !people
+			// ("the number of teachers and teaching assistants by school":
+			// beside another grouping, each is counted; alone, "how many
+			// waiters and bartenders" is one number, as people read it)
+			both := (f == "absence_type" || (f == "gender" || f == "contract_type") && st.valuesJoinedBy(f, "and") || !noDims && kinds(f)) && strings.Contains(orig, " and ") && !strings.Contains(orig, " or ") && q.Kind != "people" && !people
 			// ("how many in Lyon or Paris" counts both together; "vs",
 			// "compared with" and "against" never do)
 			compare := reVersus.MatchString(st.text()) && !(counting && !reVersusWord.MatchString(orig)) || strings.Contains(orig, " compare ") ||
