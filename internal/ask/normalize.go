@@ -541,6 +541,8 @@ var reTyped = []struct {
 	{regexp.MustCompile(`^\s*(ytd|year to date|so far this year|(?:this|last) (?:year|quarter|month|week))\s+(.+?)\s+(vs\.?|versus|compared (?:to|with)|against)\s+((?:the\s+)?same (?:period|time|month|week|quarter) (?:last year|a year ago)|last ytd|last year ytd|ytd last year|last year to date)\b`), " $2 $1 $3 $4 "},
 	// "Q3 26 vs Q3 25": two-digit years of quarters
 	{regexp.MustCompile(`\bq([1-4])\s*'?(\d{2})(\s+(?:vs|versus|compared|against|and|to)\b|\s*[,?.!]|\s*$)`), " q$1 20$2$3"},
+	// "whats Raphael Lambert paid per hour": the hourly wage
+	{regexp.MustCompile(`\b(?:paid|earning|earns|making|makes|make)\s+(?:per|an|a|by the|each)\s+hour\b`), " hourly wage "},
 	// "which workers are in sick leave today": on it
 	{regexp.MustCompile(`\b(is|are|was|were|be|been|being|currently) in (sick leave|parental leave|maternity leave|paternity leave|vacation|holidays?|leave)\b`), " $1 on $2 "},
 }

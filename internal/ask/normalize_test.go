@@ -267,6 +267,7 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"how many of my guys are in on friday", "how many of my guys are working on friday", "who is in logistics on friday"},
 		{"ytd hours worked vs same period last year", "hours worked ytd vs same period last year", "hours worked ytd vs same period last year"},
 		{"hrs q3 26 vs q3 25", "hrs q3 2026 vs q3 2025", "q3 25 hours"},
+		{"whats raphael paid per hour", "whats raphael hourly wage", "paid hours per week"},
 		{"which workers are in sick leave today", "which workers are on sick leave today", "the rise in sick leave"},
 	}
 	if len(forms) != len(reTyped) {
