@@ -32,18 +32,13 @@ func monthIndex(s string) int {
 func (tr *TimeRange) Resolve(now time.Time) error {
 	tr.apart, tr.sides = nil, nil
 	if m := reVs.FindStringSubmatch(tr.Expr); m != nil {
-		from, to, apart, err := versusRange(m, now)
+		sides, apart, err := versusRange(m, now)
 		if err != nil {
 			return err
 		}
-		tr.From, tr.To, tr.apart, tr.sides = from, to, apart, apart
-		if apart == nil {
-			// one after the other: the span, cut where the second begins
-			a1, b1, a2, b2, _ := resolveBoth(m[1], m[2], now)
-			if a2 < a1 {
-				a1, b1, a2, b2 = a2, b2, a1, b1
-			}
-			tr.sides = [][2]string{{a1, b1}, {a2, b2}}
+		tr.From, tr.To, tr.sides = sides[0][0], sides[1][1], sides
+		if apart {
+			tr.apart = sides
 		}
 		return nil
 	}
@@ -88,30 +83,30 @@ func sideUnit(side string) string {
 // reDayExpr is an expression of one day.
 var reDayExpr = regexp.MustCompile(`^(?:today|yesterday|tomorrow|ago \d+ [a-z]+|on .+)$`)
 
-// versusRange resolves two periods compared side by side ("A vs B"): the
-// span of both, and, when one does not follow the other ("October 2026 vs
-// October 2025"), the two periods apart, earlier first. Their answer is
-// each period's rows asked alone (compileApart), never the span's.
-func versusRange(m []string, now time.Time) (string, string, [][2]string, error) {
+// versusRange resolves two periods compared side by side ("A vs B"),
+// earlier first; apart: one does not follow the other ("October 2026 vs
+// October 2025"), and their answer is each period's rows asked alone
+// (compileApart), never the span's. Two days are always apart, even one
+// after the other: a headcount is taken on each.
+func versusRange(m []string, now time.Time) ([][2]string, bool, error) {
 	a1, b1, a2, b2, err := resolveBoth(m[1], m[2], now)
 	if err != nil {
-		return "", "", nil, err
+		return nil, false, err
 	}
 	if a1 == "" || b1 == "" || a2 == "" || b2 == "" {
-		return "", "", nil, errcode.New(errcode.NotUnderstood, "scry compares two periods side by side when each has a start and an end (%s, %s); ask about each on its own", m[1], m[2])
+		return nil, false, errcode.New(errcode.NotUnderstood, "scry compares two periods side by side when each has a start and an end (%s, %s); ask about each on its own", m[1], m[2])
 	}
 	if a2 < a1 {
 		a1, b1, a2, b2 = a2, b2, a1, b1
 	}
-	// two days are always apart, even one after the other: a headcount
-	// is taken on each
+	sides := [][2]string{{a1, b1}, {a2, b2}}
 	if t, _ := time.Parse(day, b1); t.AddDate(0, 0, 1).Format(day) == a2 && (a1 != b1 || a2 != b2) {
-		return a1, b2, nil, nil
+		return sides, false, nil
 	}
 	if b1 >= a2 {
-		return "", "", nil, errcode.New(errcode.NotUnderstood, "the two periods compared (%s and %s) overlap; ask about each on its own", SpanWords(a1, b1), SpanWords(a2, b2))
+		return nil, false, errcode.New(errcode.NotUnderstood, "the two periods compared (%s and %s) overlap; ask about each on its own", SpanWords(a1, b1), SpanWords(a2, b2))
 	}
-	return a1, b2, [][2]string{{a1, b1}, {a2, b2}}, nil
+	return sides, true, nil
 }
 
 // yearBack is the whole week, month, quarter or year holding t, a year
@@ -538,11 +533,14 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 	if m := reVs.FindStringSubmatch(expr); m != nil {
 		// two periods compared inside another expression ("from A vs B
 		// to …"): only as one span, which must hold nothing else
-		a, b, apart, err := versusRange(m, now)
-		if err == nil && apart != nil {
-			err = errcode.New(errcode.NotUnderstood, "scry compares two periods side by side when one follows the other (%s and %s do not); ask about each on its own", m[1], m[2])
+		sides, apart, err := versusRange(m, now)
+		if err != nil {
+			return "", "", err
 		}
-		return a, b, err
+		if apart {
+			return "", "", errcode.New(errcode.NotUnderstood, "scry compares two periods side by side when one follows the other (%s and %s do not); ask about each on its own", m[1], m[2])
+		}
+		return sides[0][0], sides[1][1], nil
 	}
 	if m := reFromTo.FindStringSubmatch(expr); m != nil {
 		// "from March to May": the start of one period to the end of the
