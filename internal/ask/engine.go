@@ -1420,8 +1420,8 @@ func humanRange(tr *TimeRange) string {
 		return fmt.Sprintf("H%d %d", (int(from.Month())+5)/6, from.Year())
 	case reRelN.MatchString(e) || reNextN.MatchString(e):
 		return e + "s"
-	case reRel.MatchString(e) || reWeekday.MatchString(e) || !strings.Contains(e, " "):
-		return e
+	case (reRel.MatchString(e) || reWeekday.MatchString(e) || !strings.Contains(e, " ")) && !strings.HasSuffix(e, "school year"):
+		return e // (a school year is said with its dates: where it starts is a convention)
 	}
 	return tr.Describe()
 }

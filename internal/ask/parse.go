@@ -537,7 +537,25 @@ func agoExpr(m []string) string {
 	return fmt.Sprintf("ago %d %s", n, m[1])
 }
 
+// schoolYearRE names a school year (1 September to 31 August, startOf).
+const schoolYearRE = `(?:school|academic) year`
+
 var timeRules = []timeRule{
+	// a school year: "so far this school year", "since the start of the
+	// school year", "last academic year", "the 2025-26 school year"
+	{rx(`(?:since|from) (?:the )?(?:start|beginning) of (?:the |this )?` + schoolYearRE + `|` + schoolYearRE + ` to date`), func([]string) string { return "this school year" }},
+	{rx(`(?:(?:for|over|during|in) )?(?:the )?rest of (?:the |this )?` + schoolYearRE), func([]string) string { return "rest of this school year" }},
+	{rx(`(?:(?:at|by|as of|on) )?(?:the )?(end|start|beginning) of (?:the )?(?:(this|current|last|previous|past|next|coming) )?` + schoolYearRE), func(m []string) string {
+		return strings.Replace(m[1], "beginning", "start", 1) + " of " + relative([]string{"", firstNonEmptyStr(m[2], "this"), "school year"})
+	}},
+	{rx(`(?:(?:in|during|for|over|of) )?the ` + schoolYearRE + `(?: (?:so far|to date))?`), func([]string) string { return "this school year" }},
+	{rx(`(?:(?:so far|in|during|for|over|of) )?(?:the )?(this|current|last|previous|past|next|coming) ` + schoolYearRE + `(?: (?:so far|to date))?`), func(m []string) string {
+		return relative([]string{"", m[1], "school year"})
+	}},
+	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(?:` + schoolYearRE + ` ((?:19|20)\d\d) (\d\d|(?:19|20)\d\d)|((?:19|20)\d\d) (\d\d|(?:19|20)\d\d) ` + schoolYearRE + `)`), func(m []string) string {
+		a, b := firstNonEmptyStr(m[1], m[3]), firstNonEmptyStr(m[2], m[4])
+		return "school year " + a + "-" + b[len(b)-2:]
+	}},
 	{rx(`(?:(?:in|during|for|over|on|at) )?(` + sideRE + `) (?:vs|versus|compared to|compared with|against|with) (?:(?:in|during|for|over|on|at) )?(` + sideRE + `)`), versusPeriods},
 	// "how many employees do we have compared to a year ago": today too
 	{rx(`(?:compared to|compared with|vs|versus|against) (?:(a|an|one|\d+) (day|week|month|year)s? ago|(?:this (?:day|date|time)|(?:the )?same (?:day|date)) last year)`), func(m []string) string { return "today vs " + agoExpr(m[1:]) }},

@@ -102,3 +102,45 @@ func TestPeriodsApartAsAskedAlone(t *testing.T) {
 		}
 	})
 }
+
+// TestSchoolYear: a school year runs from 1 September to 31 August; each
+// way of naming one answers as its dates written out do, and what has no
+// reading yet (a grouping by school year, two school years compared, a
+// year that names two) is refused, never read as a calendar year.
+func TestSchoolYear(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "maple-district")
+		for q, same := range map[string]string{
+			"How many new hires have we had so far this school year?":       "how many hires between 2026-09-01 and 2026-11-25",
+			"sick days by school since the start of the academic year":      "sick days by school between 2026-09-01 and 2026-11-25",
+			"hours worked per school during the last school year":           "hours worked per school between 2025-09-01 and 2026-08-31",
+			"absence days by type in the 2025-26 school year":               "absence days by type between 2025-09-01 and 2026-08-31",
+			"how many people left in school year 2025/2026":                 "how many leavers between 2025-09-01 and 2026-08-31",
+			"headcount at the start of the school year":                     "headcount on 2026-09-01",
+			"planned hours for the rest of the school year":                 "planned hours between 2026-11-25 and 2027-08-31",
+			"worked hours by month this academic year":                      "worked hours by month between 2026-09-01 and 2026-11-25",
+			"How many people left during the school year so far, by school": "how many leavers by school between 2026-09-01 and 2026-11-25",
+		} {
+			a, err := f.ask(t, "maple-district", "admin", q)
+			b, err2 := f.ask(t, "maple-district", "admin", same)
+			if err != nil || err2 != nil || len(a.Rows) == 0 || fmt.Sprint(a.Rows) != fmt.Sprint(b.Rows) {
+				t.Errorf("%q: %v %v, %q: %v %v", q, err, a.Rows, same, err2, b.Rows)
+			}
+			if err == nil && (!strings.Contains(a.Explain.Range, "school year") || !strings.Contains(a.Chart.Title, "-")) {
+				t.Errorf("%q: dates %q, title %q: the school year and its dates are not said", q, a.Explain.Range, a.Chart.Title)
+			}
+		}
+		for _, q := range []string{
+			"hires per school year",                            // no grouping by school year yet
+			"hours this school year vs last school year",       // two school years compared
+			"hours this school year vs same time last year",    // nor against the same days
+			"hires in the 2025-27 school year",                 // not two years that follow
+			"hires in school year 2025",                        // 2024-25 or 2025-26?
+			"how many absences at the end of this school year", // after the data
+		} {
+			if a, err := f.ask(t, "maple-district", "admin", q); !errcode.Is(err, errcode.NotUnderstood) {
+				t.Errorf("%q: %v %v, want not_understood", q, err, a.Rows)
+			}
+		}
+	})
+}

@@ -154,6 +154,15 @@ func startOf(unit string, t time.Time) time.Time {
 		return time.Date(t.Year(), time.Month((int(t.Month())-1)/3*3+1), 1, 0, 0, 0, 0, time.UTC)
 	case "year":
 		return time.Date(t.Year(), 1, 1, 0, 0, 0, 0, time.UTC)
+	case "school year":
+		// a school year runs from 1 September to 31 August: the demo
+		// district's July and August hold a quarter of another month's
+		// shifts, and every outside tester who asked assumed September
+		y := t.Year()
+		if t.Month() < time.September {
+			y--
+		}
+		return time.Date(y, time.September, 1, 0, 0, 0, 0, time.UTC)
 	}
 	return t
 }
@@ -166,7 +175,7 @@ func add(unit string, t time.Time, n int) time.Time {
 		return t.AddDate(0, n, 0)
 	case "quarter":
 		return t.AddDate(0, 3*n, 0)
-	case "year":
+	case "year", "school year":
 		return t.AddDate(n, 0, 0)
 	}
 	return t.AddDate(0, 0, n)
@@ -175,9 +184,10 @@ func add(unit string, t time.Time, n int) time.Time {
 var (
 	reRelN        = regexp.MustCompile(`^last (\d+) (day|week|month|quarter|year)$`)
 	reNextN       = regexp.MustCompile(`^next (\d+) (day|week|month|quarter|year)$`)
-	reRel         = regexp.MustCompile(`^(this|last|next) (week|month|quarter|year)$`)
+	reRel         = regexp.MustCompile(`^(this|last|next) (week|month|quarter|year|school year)$`)
 	reMonth       = regexp.MustCompile(`^month (\d{1,2})(?: (this year|last year|or the coming one))?$`)
-	reRestOf      = regexp.MustCompile(`^rest of this (week|month|quarter|year)$`)
+	reRestOf      = regexp.MustCompile(`^rest of this (week|month|quarter|year|school year)$`)
+	reSchoolYear  = regexp.MustCompile(`^school year (\d{4})-(\d{2})$`)
 	reYearWritten = regexp.MustCompile(`\d{4}`)
 	reBeforeLast  = regexp.MustCompile(`^(week|month|quarter|year) before last$`)
 	reVs          = regexp.MustCompile(`^(.+) vs (.+)$`)
@@ -402,6 +412,15 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 			return "", "", errcode.New(errcode.NotUnderstood, "%q has no %s", m[2], m[1])
 		}
 		return from, to, nil
+	}
+	if m := reSchoolYear.FindStringSubmatch(expr); m != nil {
+		// "the 2025-26 school year": its second year must follow the first
+		y := atoi(m[1])
+		if (y+1)%100 != atoi(m[2]) {
+			return "", "", errcode.New(errcode.NotUnderstood, "a school year runs over two years that follow each other, as 2025-26")
+		}
+		s := time.Date(y, time.September, 1, 0, 0, 0, 0, time.UTC)
+		return f(s, add("school year", s, 1).AddDate(0, 0, -1))
 	}
 	if m := reBeforeLast.FindStringSubmatch(expr); m != nil {
 		// "the week before last": the whole week before last week

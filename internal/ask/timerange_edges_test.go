@@ -29,6 +29,14 @@ func TestPeriodEdges(t *testing.T) {
 		{"2026-10-01", "between 12-24 and 12-26 or the coming one", "2026-12-24", "2026-12-26"},
 		{"2026-12-25", "between 12-24 and 12-26 or the coming one", "2026-12-24", "2026-12-26"},
 		{"2026-12-27", "between 12-24 and 12-26 or the coming one", "2027-12-24", "2027-12-26"},
+		// a school year runs from 1 September to 31 August
+		{"2026-08-31", "this school year", "2025-09-01", "2026-08-31"},
+		{"2026-09-01", "this school year", "2026-09-01", "2026-09-01"},
+		{"2026-09-01", "last school year", "2025-09-01", "2026-08-31"},
+		{"2026-01-15", "next school year", "2026-09-01", "2027-08-31"},
+		{"2026-01-15", "end of this school year", "2026-08-31", "2026-08-31"},
+		{"2026-01-15", "rest of this school year", "2026-01-15", "2026-08-31"},
+		{"2026-11-25", "school year 2099-00", "2099-09-01", "2100-08-31"},
 	} {
 		now, _ := time.Parse(day, c.now)
 		from, to, err := resolveExpr(c.expr, now)
