@@ -832,6 +832,80 @@ func compileApart(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, 
 	return out, nil
 }
 
+// headDay is the day a total per head counts its heads on: the period's
+// last, or today for a period that runs on, is open or still to come.
+func headDay(q *Query, now string) string {
+	if q.Time != nil && q.Time.To != "" && q.Time.To < now {
+		return q.Time.To
+	}
+	return now
+}
+
+// compilePerHead divides each group's total by its headcount on headDay
+// ("sick days per head by department this year"): the total as asked
+// alone, and the headcount of the same people as asked alone, joined on
+// the groups; a group with no one employed that day has no row (nothing
+// to divide by), one with no facts has 0.
+func compilePerHead(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int, rollups bool) (compiled, error) {
+	total := *q
+	total.PerHead, total.PerPerson, total.Order, total.Limit, total.Offset, total.exact = false, false, "", 0, 0, false
+	on := headDay(q, now)
+	heads := Query{Kind: q.Kind, Measure: "headcount", Dimensions: q.Dimensions, Everyone: q.Everyone,
+		Filters: slices.DeleteFunc(slices.Clone(q.Filters), factFilter), Time: &TimeRange{Expr: "on " + on, From: on, To: on}}
+	if q.PerPerson {
+		// the people with any of the measure: its count of people over 0
+		heads = total
+		heads.CountOf = &Condition{Op: ">", Value: 0}
+	}
+	var parts [2]string
+	var out compiled
+	for i, one := range []*Query{&total, &heads} {
+		c, err := compile(one, m, d, tenantID, scope, now, rowCap, rollups)
+		if err != nil {
+			return compiled{}, err
+		}
+		c = c.withoutUnusedArgs()
+		shift := len(out.Args)
+		parts[i] = reParam.ReplaceAllStringFunc(c.SQL, func(p string) string {
+			n, _ := strconv.Atoi(p[1:])
+			return "$" + strconv.Itoa(n+shift)
+		})
+		out.Args = append(out.Args, c.Args...)
+		if c.Setup != "" {
+			out.Setup = c.Setup
+		}
+		if i == 1 {
+			out.Columns = slices.Clone(c.Columns)
+		}
+	}
+	label := m.Measures[q.Measure].Label + map[bool]string{true: "_per_person", false: "_per_head"}[q.PerPerson]
+	out.Columns[len(out.Columns)-1] = Column{Name: label, Type: "number"}
+	ratio := "coalesce(t.v, 0) * 1.0 / h.v"
+	if len(q.Dimensions) == 0 {
+		out.SQL = "select round(" + d.Numeric("coalesce((select t.v from ("+parts[0]+") t), 0) * 1.0 / nullif((select h.v from ("+parts[1]+") h), 0)") + ", 2) as v"
+		return out, nil
+	}
+	var cols, on2, order []string
+	for i := range q.Dimensions {
+		col := "d" + strconv.Itoa(i)
+		cols = append(cols, "h."+col)
+		on2 = append(on2, "(t."+col+" = h."+col+" or t."+col+" is null and h."+col+" is null)")
+		order = append(order, strconv.Itoa(i+1))
+	}
+	dir := "desc"
+	if q.Order == "asc" {
+		dir = "asc"
+	}
+	out.SQL = "select " + strings.Join(cols, ", ") + ", round(" + d.Numeric(ratio) + ", 2) as v from (" + parts[1] + ") h left join (" + parts[0] + ") t on " +
+		strings.Join(on2, " and ") + " where h.v > 0 order by " + strconv.Itoa(len(cols)+1) + " " + dir + ", " + strings.Join(order, ", ")
+	if q.Limit > 0 {
+		out.SQL += " limit " + strconv.Itoa(q.Limit) + " offset " + strconv.Itoa(q.Offset)
+	} else {
+		out.SQL += " limit " + strconv.Itoa(rowCap+1)
+	}
+	return out, nil
+}
+
 // refSQL computes a value from the people the asker may see (current
 // employees): "the average wage", "Clara's department".
 func (b *builder) refSQL(r *Ref) string {
@@ -985,6 +1059,9 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 	}
 	if q.Time != nil && q.Time.apart != nil {
 		return compileApart(q, m, d, tenantID, scope, now, rowCap, rollups)
+	}
+	if q.PerHead || q.PerPerson {
+		return compilePerHead(q, m, d, tenantID, scope, now, rowCap, rollups)
 	}
 	b := &builder{d: d, model: m, q: q, now: now, scope: scope, tenant: tenantID, rollups: rollups}
 	if q.Measure != "" {

@@ -222,6 +222,11 @@ func (st *parseState) decide() error {
 	if err := st.partValueOfOtherGroup(); err != nil {
 		return err
 	}
+	if st.ofTwo != "" {
+		if err := st.decideOfTwo(); err != nil {
+			return err
+		}
+	}
 	counting, average, share, most, least := st.counting, st.average, st.share, st.most, st.least
 	people := st.people
 	// "headcount per department, everyone except Retail": "everyone" is
@@ -1769,9 +1774,31 @@ func (st *parseState) decide() error {
 		st.refuse(notUnderstoodf("scry did not understand %q: it compares a person's total over the period (or per week), not within one day or one shift", strings.TrimSpace(reInADay.FindString(orig))))
 		return nil
 	}
+	// "sick days per head by department": each group's total over its
+	// headcount; "average hours worked per person by store", "average sick
+	// days per employee": over the people who have any (as a weekly
+	// average is over those who worked each week); a row for each person
+	// would give each one's own total
+	if ms := st.p.model.Measures[q.Measure]; q.Measure != "" && (ms.Entity == "shifts" || ms.Entity == "absences") && (ms.Agg == "sum" || ms.Agg == "count") &&
+		(ms.Derived == "" || ms.Derived == "labor_cost") && !q.PerPersonWeek && len(q.Aggs) == 0 && q.ShareOf == nil {
+		switch {
+		case st.perHeadWord:
+			q.PerHead = true
+		case average && rePerPerson.MatchString(orig) && !reEachPerson.MatchString(orig):
+			q.PerPerson = true
+		}
+		if q.PerHead || q.PerPerson {
+			q.Dimensions = remove(q.Dimensions, "employee")
+			q.Kind = map[bool]string{true: "groups", false: "number"}[len(q.Dimensions) > 0]
+		}
+	}
+	if st.perHeadWord && !q.PerHead {
+		st.refuse(notUnderstoodf("scry divides a total of shifts or absences (hours worked, sick days, shifts, absences) by a headcount, not %s", measureWords(st.p.model, q.Measure)))
+		return nil
+	}
 	// an average that shaped nothing ("average sick days per employee",
 	// answered as each one's total)
-	if average && q.Measure != "" && !q.PerPersonWeek && len(q.Aggs) == 0 && q.ShareOf == nil && st.p.model.Measures[q.Measure].Agg != "avg" &&
+	if average && q.Measure != "" && !q.PerPersonWeek && !q.PerHead && !q.PerPerson && len(q.Aggs) == 0 && q.ShareOf == nil && st.p.model.Measures[q.Measure].Agg != "avg" &&
 		st.p.model.Measures[q.Measure].Entity != "employees" {
 		if st.median {
 			st.refuse(notUnderstoodf("scry did not understand \"median\" here: it gives the median of a wage, an age, a tenure, contracted hours, or the length of one shift, break or absence, not of %s per person", measureWords(st.p.model, q.Measure)))
@@ -3115,3 +3142,30 @@ func (st *parseState) partValueOfOtherGroup() error {
 	}
 	return nil
 }
+
+// decideOfTwo reads "more" of two alternatives ("which location had more
+// sick days, Bordeaux or Toulouse", "do women or men take more sick
+// days"): a row for each of the two, in that order; without two values of
+// one field the comparison has nothing to compare.
+func (st *parseState) decideOfTwo() error {
+	field := ""
+	for f, vals := range st.filterVals {
+		if len(vals) == 2 && !st.negated[f] && f != "status" {
+			if field != "" {
+				field = "" // two pairs: which is compared?
+				break
+			}
+			field = f
+		}
+	}
+	if field == "" || len(st.dims) > 1 || len(st.dims) == 1 && st.dims[0] != field || !st.isDim(field) {
+		return notUnderstoodf("scry did not understand what %q compares: name the two groups (\"which location had more sick days, Bordeaux or Toulouse\")", map[string]string{"desc": "more", "asc": "fewer"}[st.ofTwo])
+	}
+	if len(st.dims) == 0 {
+		st.dims = append(st.dims, field)
+	}
+	st.q.Order = st.ofTwo
+	return nil
+}
+
+func (st *parseState) isDim(field string) bool { _, ok := st.p.model.Dimensions[field]; return ok }

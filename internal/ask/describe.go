@@ -61,6 +61,8 @@ func (f Filter) Describe() string {
 		return map[bool]string{false: "manages someone", true: "manages no one"}[f.Negate]
 	case f.Op == "during" && f.Values[0] == "to date":
 		return notIf(f.Negate, "") + field + " up to today"
+	case f.Op == "during" && strings.HasSuffix(f.Values[0], "school year"):
+		return notIf(f.Negate, "") + field + " within " + f.Values[0] + " (1 September to 31 August)" // where it starts is a convention
 	case f.Op == "during":
 		return notIf(f.Negate, "") + field + " within " + strings.TrimPrefix(f.Values[0], "year ")
 	case f.Op == "yearly":
@@ -219,6 +221,12 @@ func (q *Query) Notes() []string {
 	}
 	if q.PerPersonWeek {
 		out = append(out, "each person's average per week they worked")
+	}
+	if q.PerPerson {
+		out = append(out, "per person: each total divided by the number of its people who have any of it in the period")
+	}
+	if q.PerHead {
+		out = append(out, "per head: each total divided by the number of its people employed on the period's last day, or today if that is sooner (a note gives the day)")
 	}
 	if q.Whole {
 		out = append(out, "tenure in completed years")

@@ -245,6 +245,12 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		if headcountSeries(q, e.Model) {
 			return e.headcountOn(ctx, tx, version, q, who, scope, now, rowCap, engine, ans)
 		}
+		if q.PerHead && !q.PerPerson {
+			if q.Time != nil {
+				_ = q.Time.Resolve(now) // prepare reports an error
+			}
+			ans.Notes = append(ans.Notes, "Per head: each total is divided by the number of its people employed on "+headDay(q, now.Format(day))+".")
+		}
 		// the fewest of groups: every group is ranked, then those with
 		// none are added before the limit is taken (zeroGroups)
 		if q.Time != nil {
@@ -414,7 +420,7 @@ func belowFill(q *Query, m *semantic.Model, now time.Time) bool {
 // contract type, gender), by whole time buckets, or by person ("who
 // worked the fewest hours last month").
 func zeroFill(q *Query, m *semantic.Model) bool {
-	if q.Order != "asc" || q.Having != nil || q.Share || len(q.Aggs) > 0 || q.Without ||
+	if q.Order != "asc" || q.Having != nil || q.Share || len(q.Aggs) > 0 || q.Without || q.PerHead || q.PerPerson ||
 		q.PerPersonWeek || q.Distinct != "" || q.CountOf != nil && (q.Kind != "groups" || *q.CountOf != (Condition{Op: ">"})) || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.Relation != "" || q.RankWithin != "" {
 		return false
 	}
@@ -1293,6 +1299,9 @@ func chartTitle(q *Query, m *semantic.Model) string {
 	}
 	if q.PerPersonWeek {
 		t = "Average weekly " + strings.ToLower(t) + " per person"
+	}
+	if q.PerHead || q.PerPerson {
+		t += map[bool]string{true: " per person", false: " per head"}[q.PerPerson]
 	}
 	if q.ShareOf != nil {
 		t = "Share of people with " + strings.ToLower(t) + " " + q.ShareOf.Op + " " + trimFloat(q.ShareOf.Value)

@@ -109,6 +109,8 @@ func QuerySchema(m *semantic.Model) map[string]any {
 			"share":           map[string]any{"type": "boolean"},
 			"share_within":    map[string]any{"type": "string", "enum": dims},
 			"per_person_week": map[string]any{"type": "boolean"},
+			"per_head":        map[string]any{"type": "boolean"},
+			"per_person":      map[string]any{"type": "boolean"},
 			"order":           map[string]any{"type": "string", "enum": []string{"asc", "desc"}},
 			"limit":           map[string]any{"type": "integer", "minimum": 0, "maximum": MaxLimit},
 			"relation":        map[string]any{"type": "string", "enum": []string{"", "department_managers", "managers"}},

@@ -62,7 +62,7 @@ var shorthand = map[string]string{"ids": "id", "ppl": "people", "hrs": "hour", "
 	"mins": "minute", "dept": "department", "depts": "department", "emp": "employee", "emps": "employee", "mgr": "manager", "mgrs": "manager", "qtr": "quarter", "qtrs": "quarter", "wk": "week", "wks": "week",
 	"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "tmrow": "tomorrow", "tmoro": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow",
 	"ot": "overtime", "collaborator": "employee", "collaborators": "employee", "hc": "headcount", "loc": "location", "locs": "location", "lv": "leave", "lvs": "leave", "folks": "people", "guys": "people", "peeps": "people", "yday": "yesterday", "yest": "yesterday",
-	"nxt": "next", "lst": "last", "mnth": "month", "mth": "month", "tdy": "today", "2day": "today",
+	"nxt": "next", "lst": "last", "mnth": "month", "mth": "month", "mths": "month", "mnths": "month", "wkend": "weekend", "wknd": "weekend", "wkends": "weekend", "wknds": "weekend", "wkday": "weekday", "wkdays": "weekday", "tdy": "today", "2day": "today",
 	"vacay": "vacation", "vacays": "vacation", "len": "length", "ive": "i",
 	"tomorow": "tomorrow", "tommorow": "tomorrow", "tommorrow": "tomorrow", "yesterdy": "yesterday", "yestarday": "yesterday"}
 
@@ -84,10 +84,10 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\s\+\s`), " and "},
 	// "active employees with 0 worked shifts": none
 	{regexp.MustCompile(`\b(with|had|have|has) (?:0|zero) `), " $1 no "},
-	// "anyone off next month?": who is
-	{regexp.MustCompile(`^\s*(?:is |are )?(?:there )?(?:anyone|anybody|someone|somebody) (off|out sick|away|absent|on (?:leave|vacation|holiday|sick leave)|sick)\b`), " who is $1 "},
+	// "anyone off next month?", "anyone on my team off tmrw": who is
+	{regexp.MustCompile(`^\s*(?:is |are )?(?:there )?(?:anyone|anybody|someone|somebody)((?: (?:on|in|from|of) (?:my|our|the) [a-z]+)?) (off|out sick|away|absent|on (?:leave|vacation|holiday|sick leave)|sick)\b`), " who$1 is $2 "},
 	// "hrs by site this month vs last": the same kind of period before
-	{regexp.MustCompile(`\b(this|last) (week|month|quarter|year)\b([^?.!]*?) (vs\.?|versus|compared (?:to|with)) (?:the )?(last|previous|prior)\s*([?.!,;]|$)`), " $1 $2$3 $4 $5 $2 $6"},
+	{regexp.MustCompile(`\b(this|last) (week|month|quarter|year|wk|mth|mnth|qtr|yr)\b([^?.!]*?) (vs\.?|versus|compared (?:to|with)) (?:the )?(last|previous|prior)\s*([?.!,;]|$)`), " $1 $2$3 $4 $5 $2 $6"},
 	// a spreadsheet's or SQL's words: "group by", "count(shifts)",
 	// "avg(hourly_wage)", "by department, contract_type"
 	{regexp.MustCompile(`\bgroup(?:ed)?\s+by\b`), " by "},

@@ -541,21 +541,6 @@ func agoExpr(m []string) string {
 const schoolYearRE = `(?:school|academic) year`
 
 var timeRules = []timeRule{
-	// a school year: "so far this school year", "since the start of the
-	// school year", "last academic year", "the 2025-26 school year"
-	{rx(`(?:since|from) (?:the )?(?:start|beginning) of (?:the |this )?` + schoolYearRE + `|` + schoolYearRE + ` to date`), func([]string) string { return "this school year" }},
-	{rx(`(?:(?:for|over|during|in) )?(?:the )?rest of (?:the |this )?` + schoolYearRE), func([]string) string { return "rest of this school year" }},
-	{rx(`(?:(?:at|by|as of|on) )?(?:the )?(end|start|beginning) of (?:the )?(?:(this|current|last|previous|past|next|coming) )?` + schoolYearRE), func(m []string) string {
-		return strings.Replace(m[1], "beginning", "start", 1) + " of " + relative([]string{"", firstNonEmptyStr(m[2], "this"), "school year"})
-	}},
-	{rx(`(?:(?:in|during|for|over|of) )?the ` + schoolYearRE + `(?: (?:so far|to date))?`), func([]string) string { return "this school year" }},
-	{rx(`(?:(?:so far|in|during|for|over|of) )?(?:the )?(this|current|last|previous|past|next|coming) ` + schoolYearRE + `(?: (?:so far|to date))?`), func(m []string) string {
-		return relative([]string{"", m[1], "school year"})
-	}},
-	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(?:` + schoolYearRE + ` ((?:19|20)\d\d) (\d\d|(?:19|20)\d\d)|((?:19|20)\d\d) (\d\d|(?:19|20)\d\d) ` + schoolYearRE + `)`), func(m []string) string {
-		a, b := firstNonEmptyStr(m[1], m[3]), firstNonEmptyStr(m[2], m[4])
-		return "school year " + a + "-" + b[len(b)-2:]
-	}},
 	{rx(`(?:(?:in|during|for|over|on|at) )?(` + sideRE + `) (?:vs|versus|compared to|compared with|against|with) (?:(?:in|during|for|over|on|at) )?(` + sideRE + `)`), versusPeriods},
 	// "how many employees do we have compared to a year ago": today too
 	{rx(`(?:compared to|compared with|vs|versus|against) (?:(a|an|one|\d+) (day|week|month|year)s? ago|(?:this (?:day|date|time)|(?:the )?same (?:day|date)) last year)`), func(m []string) string { return "today vs " + agoExpr(m[1:]) }},
@@ -574,7 +559,11 @@ var timeRules = []timeRule{
 		return "between " + ya + "-" + a + " and " + m[6] + "-" + b
 	}},
 	// two months: "between March and May", "from Jan to Mar 2025"
-	{rx(`(?:from|between) ` + monthRE + `(?: (\d{4}))? (?:and|to|until|till|through) ` + monthRE + `(?: (\d{4}|this year|last year))?`), func(m []string) string {
+	// ("September 2025 to August 2026": both years written, no "from")
+	{rx(`` + monthRE + ` (\d{4}) (?:to|until|till|through) (?:the end of )?` + monthRE + ` (\d{4})`), func(m []string) string {
+		return fmt.Sprintf("from month %s-%02d to month %s-%02d", m[2], monthIndex(m[1]), m[4], monthIndex(m[3]))
+	}},
+	{rx(`(?:from|between) ` + monthRE + `(?: (\d{4}))? (?:and|to|until|till|through) (?:the end of )?` + monthRE + `(?: (\d{4}|this year|last year))?`), func(m []string) string {
 		a, b := fmt.Sprintf("month %d", monthIndex(m[1])), fmt.Sprintf("month %d", monthIndex(m[3]))
 		if m[4] == "this year" || m[4] == "last year" {
 			// "between January and June this year": months of that year
@@ -608,8 +597,41 @@ var timeRules = []timeRule{
 	// "how many shifts do I have left this month", "hours remaining this
 	// week": what is still to come in it ("people who have left this month"
 	// are leavers, so "have left" needs "do ... have")
-	{rx(`(?:(?:do|does) (?:\w+ ){1,2}(?:still )?(?:have|ha) left|(?:have|ha) (?:i|we) (?:still )?got left|(?:i|we) (?:still )?(?:have|ha|ve) (?:got )?left|(?:are|is) (?:still )?left|(?:still )?remaining|still to come|the remainder of) (?:for |in |during |over |of )?(?:the |this )(week|month|quarter|year)`), func(m []string) string {
-		return "rest of this " + m[1]
+	{rx(`(?:(?:do|does) (?:\w+ ){1,2}(?:still )?(?:have|ha) left|(?:have|ha) (?:i|we) (?:still )?got left|(?:i|we) (?:still )?(?:have|ha|ve) (?:got )?left|(?:are|is) (?:still )?left|(?:still )?remaining|still to come|the remainder of) (?:for |in |during |over |of )?(?:the |this )(week|month|quarter|year|` + schoolYearRE + `)`), func(m []string) string {
+		return "rest of this " + strings.Replace(m[1], "academic", "school", 1)
+	}},
+	// "from the start of last year", "since the end of March 2026": that
+	// day to today (it was the day alone)
+	{rx(`(?:since|from) (?:the )?(start|beginning|end) of (?:the )?(?:((?:19|20)\d\d)|(this|current|last|previous) (year|quarter|month|week|` + schoolYearRE + `)|` + monthRE + ` ((?:19|20)\d\d))(?: (?:until|till|to|up to) (?:now|today|date))?`), func(m []string) string {
+		edge := strings.Replace(m[1], "beginning", "start", 1)
+		switch {
+		case m[2] != "":
+			return "from " + edge + " of year " + m[2] + " to today"
+		case m[3] != "":
+			return "from " + edge + " of " + relative([]string{"", m[3], strings.Replace(m[4], "academic", "school", 1)}) + " to today"
+		}
+		return fmt.Sprintf("from %s of month %s-%02d to today", edge, m[6], monthIndex(m[5]))
+	}},
+	// a school year: "so far this school year", "since the start of the
+	// school year", "last academic year", "the 2025-26 school year"
+	// ("hours per school year to date" is per school, this year so far)
+	{rx(`(?:since|from) (?:the )?(?:start|beginning) of (?:the |this )?` + schoolYearRE + `|(?:(per|by|each|every) )?` + schoolYearRE + ` to date`), func(m []string) string {
+		if m[1] != "" {
+			return ""
+		}
+		return "this school year"
+	}},
+	{rx(`(?:(?:for|over|during|in) )?(?:the )?rest of (?:the |this )?` + schoolYearRE), func([]string) string { return "rest of this school year" }},
+	{rx(`(?:(?:at|by|as of|on) )?(?:the )?(end|start|beginning) of (?:the )?(?:(this|current|last|previous|past|next|coming) )?` + schoolYearRE), func(m []string) string {
+		return strings.Replace(m[1], "beginning", "start", 1) + " of " + relative([]string{"", firstNonEmptyStr(m[2], "this"), "school year"})
+	}},
+	{rx(`(?:(?:in|during|for|over|of) )?the ` + schoolYearRE + `(?: (?:so far|to date))?`), func([]string) string { return "this school year" }},
+	{rx(`(?:(?:so far|in|during|for|over|of) )?(?:the )?(this|current|last|previous|past|next|coming) ` + schoolYearRE + `(?: (?:so far|to date))?`), func(m []string) string {
+		return relative([]string{"", m[1], "school year"})
+	}},
+	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(?:` + schoolYearRE + ` ((?:19|20)\d\d) (\d\d|(?:19|20)\d\d)|((?:19|20)\d\d) (\d\d|(?:19|20)\d\d) ` + schoolYearRE + `)`), func(m []string) string {
+		a, b := firstNonEmptyStr(m[1], m[3]), firstNonEmptyStr(m[2], m[4])
+		return "school year " + a + "-" + b[len(b)-2:]
 	}},
 	{rx(`(?:in )?(\d{4}) (?:so far|to date)`), func(m []string) string { return "since " + m[1] + "-01-01" }},
 	// "from 2020 onwards", "2024 and later": that year's first day on
@@ -697,6 +719,8 @@ var timeRules = []timeRule{
 	{rx(`(?:on )?(\d{4}-\d{2}-\d{2})`), func(m []string) string { return "on " + m[1] }},
 	{rx(`(?:(?:in|during|for|over|within|of) )?(?:the )?(?:last|past|previous|prior|preceding) (\d+) ` + unitRE), func(m []string) string { return "last " + m[1] + " " + m[2] }},
 	{rx(`(?:(?:in|during|for|over|within) )?(?:the )?next (\d+) ` + unitRE), func(m []string) string { return "next " + m[1] + " " + m[2] }},
+	// "for December this year", "in March last year": that year's month
+	{rx(`(?:(?:in|during|for|of) )?` + monthRE + ` (this|last|next) year`), func(m []string) string { return fmt.Sprintf("month %d %s year", monthIndex(m[1]), m[2]) }},
 	{rx(`(?:(?:in|during|for|over|of) )?(?:the )?(this|last|previous|past|next|current|coming) ` + unitRE), relative},
 	{rx(`(?:so far this year|year to date|ytd)`), func([]string) string { return "this year" }},
 	{rx(`(?:in |during |for |of )?` + monthRE + ` (\d{4})`), func(m []string) string { return fmt.Sprintf("month %s-%02d", m[2], monthIndex(m[1])) }},

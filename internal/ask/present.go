@@ -261,7 +261,7 @@ func (f Format) Number(p *message.Printer, v float64) string {
 // so that small groups may be drawn summed as "Other" (an average of
 // averages would be wrong).
 func Additive(m *semantic.Model, q *Query) bool {
-	if q == nil || m == nil || q.Measure == "" || len(q.Aggs) > 0 || q.PerPersonWeek || q.Share || q.Distinct != "" || q.CountOf != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 {
+	if q == nil || m == nil || q.Measure == "" || len(q.Aggs) > 0 || q.PerPersonWeek || q.PerHead || q.PerPerson || q.Share || q.Distinct != "" || q.CountOf != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 {
 		return false
 	}
 	ms := m.Measures[q.Measure]

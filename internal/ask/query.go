@@ -36,6 +36,16 @@ type Query struct {
 	// percentage of its own group on this dimension instead ("the gender
 	// split per department": each department's genders add up to 100).
 	ShareWithin string `json:"share_within,omitempty"`
+	// PerHead divides each group's measure by its headcount: the people of
+	// the group employed on the period's last day (today for a period that
+	// runs on or is still to come): "sick days per head by department
+	// this year", "average hours worked per person by store last month".
+	PerHead bool `json:"per_head,omitempty"`
+	// PerPerson averages the measure over the people who have any of it in
+	// the period: each group's total divided by its people with at least
+	// one ("average hours worked per person by store last month", as
+	// PerPersonWeek averages over the people who worked each week).
+	PerPerson bool `json:"per_person,omitempty"`
 	// PerPersonWeek averages each person's weekly total instead of summing.
 	PerPersonWeek bool   `json:"per_person_week,omitempty"`
 	Order         string `json:"order,omitempty"` // "desc" or "asc" by the measure
@@ -156,6 +166,10 @@ type TimeRange struct {
 	// sides are the two periods of any "A vs B", apart or not: each is
 	// checked against the data's edges as if asked alone
 	sides [][2]string
+	// restated are periods named right after Expr that restate it ("the
+	// last school year, from September 2025 to the end of August 2026");
+	// Resolve refuses the question unless each names the same days
+	restated []string
 }
 
 // Condition compares a measure with a number, or (Having only) with the

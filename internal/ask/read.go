@@ -554,6 +554,54 @@ func (st *parseState) readTime() error {
 			break
 		}
 	}
+	// "during the last school year, from September 2025 to the end of
+	// August 2026", "this school year so far, so from 1 September": a
+	// period right after the first restates it (Resolve checks that it
+	// names the same days)
+	for tr := st.q.Time; tr != nil && st.timeSpan[1] > 0; {
+		found := false
+		for _, r := range timeRules {
+			text, starts := st.render()
+			loc := r.re.FindStringSubmatchIndex(text)
+			if loc == nil {
+				continue
+			}
+			at := slices.Index(starts, loc[0]+1)
+			end := slices.IndexFunc(starts, func(s int) bool { return s >= loc[1] })
+			if end < 0 {
+				end = len(st.toks)
+			}
+			// right after the first period, or right before it
+			lo, hi := st.timeSpan[1], at
+			if at < st.timeSpan[0] {
+				lo, hi = end, st.timeSpan[0]
+			}
+			gap := at >= 0 && hi >= lo && hi-lo <= 2
+			for i := lo; gap && i < hi; i++ {
+				gap = restateWords[st.toks[i]] && !st.used[i]
+			}
+			m, _ := st.peekNext(r.re)
+			if !gap || r.expr(m) == "" {
+				continue // not a restatement: left for other readings
+			}
+			st.take(r.re)
+			tr.restated = append(tr.restated, r.expr(m))
+			st.use(lo, hi)
+			st.timeSpan = [2]int{min(st.timeSpan[0], at), max(st.timeSpan[1], end)}
+			found = true
+			break
+		}
+		if !found {
+			break
+		}
+	}
+	// "hours worked compared to last year": one period named after a word
+	// of comparing; read alone it answered for that period and dropped the
+	// comparison
+	if i := st.timeSpan[0]; st.q.Time != nil && i > 0 && !strings.Contains(st.q.Time.Expr, " vs ") &&
+		reComparedTo.MatchString(" "+strings.Join(st.toks[max(0, i-2):i], " ")+" ") {
+		return notUnderstoodf("scry compares two periods when both are named (\"this year vs last year\", \"headcount today vs a year ago\"); name the period to compare %q with", strings.Join(st.words[st.timeSpan[0]:st.timeSpan[1]], " "))
+	}
 	// a day with no year: the last one, or, unless the question speaks of
 	// the past, the coming one within a month ("who is off on December 7")
 	if tr := st.q.Time; tr != nil && reDayNoYear.MatchString(tr.Expr) && !rePastTense.MatchString(" "+strings.Join(st.toks, " ")+" ") {
@@ -580,6 +628,12 @@ var (
 	reByMe     = rx(`by (me|myself)`)
 	reByMyTeam = rx(`by (?:my|our) (?:team|staff|people|report|direct report|employee|crew|worker|school|department|store)`)
 )
+
+// restateWords may stand between a period and its restatement
+var restateWords = wordSet(`so that is ie namely counting`)
+
+// reComparedTo: the words before a period compared with another
+var reComparedTo = regexp.MustCompile(` (?:compared (?:to|with)|compare (?:to|with)|comparison (?:to|with)|vs|versus|against|relative to|than) $`)
 
 var reAtSomePoint = rx(`(?:at|for) (?:some|any) (?:point|stage|time) ((?:in|during|of|this|last))`)
 
@@ -730,6 +784,9 @@ func (st *parseState) readFlags() error {
 	for st.take(reAverage) != nil {
 		st.average = true
 	}
+	for st.take(rePerHeadWord) != nil {
+		st.perHeadWord = true // "sick days per head": over the headcount
+	}
 	for st.take(reMedian) != nil {
 		st.average, st.median = true, true
 	}
@@ -753,8 +810,24 @@ func (st *parseState) readFlags() error {
 	for st.take(reLeast) != nil {
 		st.least = true
 	}
+	// "which location had more sick days, Bordeaux or Toulouse", "do women
+	// or men take more sick days": more (or fewer) of two named
+	// alternatives, with no "than"; decide reads it when the two are
+	// values of one field
+	if !st.most && !st.least && (st.has(reOrVs)) && !st.has(reThan) {
+		if m := st.take(reMoreOfTwo); m != nil {
+			st.ofTwo = map[string]string{"more": "desc", "fewer": "asc", "less": "asc"}[m[1]]
+		}
+	}
 	return nil
 }
+
+var (
+	rePerHeadWord = rx(`(?:per|a) (?:head|capita)`)
+	reMoreOfTwo   = rx(`(more|fewer|less)`)
+	reOrVs        = rx(`(?:or|vs|versus)`)
+	reThan        = rx(`than`)
+)
 
 // reNumberBeside: a number asked beside each of the people listed.
 var reNumberBeside = rx(`(?:with|and|along with|together with|plus|including) (?:the|their) (?:total )?(?:number|count) of`)

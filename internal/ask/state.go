@@ -29,6 +29,11 @@ type parseState struct {
 
 	// what the question's words said, for the steps that decide the answer
 	people, counting, average, share, trend, most, least bool
+	// ofTwo: "more" ("desc") or "fewer" ("asc") of two alternatives named
+	// ("Bordeaux or Toulouse"), read as both shown in that order
+	ofTwo string
+	// perHeadWord: "per head", "per capita" (Query.PerHead)
+	perHeadWord bool
 	// median: "the median wage", read as an average until decide makes it
 	// the median of the same values
 	median         bool

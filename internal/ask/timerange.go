@@ -40,13 +40,21 @@ func (tr *TimeRange) Resolve(now time.Time) error {
 		if apart {
 			tr.apart = sides
 		}
-		return nil
+	} else {
+		from, to, err := resolveExpr(tr.Expr, now)
+		if err != nil {
+			return err
+		}
+		tr.From, tr.To = from, to
 	}
-	from, to, err := resolveExpr(tr.Expr, now)
-	if err != nil {
-		return err
+	from, to := tr.From, tr.To
+	for _, again := range tr.restated {
+		// "since 1 September" restates "this school year" (to today)
+		a, b, err := resolveExpr(again, now)
+		if err != nil || tr.sides != nil || a != from || b != to && b != "" && !(b == now.Format(day) && strings.HasPrefix(again, "since ")) {
+			return errcode.New(errcode.NotUnderstood, "the question names two periods, %s and %s; ask about one", tr.Describe(), (&TimeRange{Expr: again, From: a, To: b}).Describe())
+		}
 	}
-	tr.From, tr.To = from, to
 	return nil
 }
 
@@ -185,7 +193,7 @@ var (
 	reRelN        = regexp.MustCompile(`^last (\d+) (day|week|month|quarter|year)$`)
 	reNextN       = regexp.MustCompile(`^next (\d+) (day|week|month|quarter|year)$`)
 	reRel         = regexp.MustCompile(`^(this|last|next) (week|month|quarter|year|school year)$`)
-	reMonth       = regexp.MustCompile(`^month (\d{1,2})(?: (this year|last year|or the coming one))?$`)
+	reMonth       = regexp.MustCompile(`^month (\d{1,2})(?: (this year|last year|next year|or the coming one))?$`)
 	reRestOf      = regexp.MustCompile(`^rest of this (week|month|quarter|year|school year)$`)
 	reSchoolYear  = regexp.MustCompile(`^school year (\d{4})-(\d{2})$`)
 	reYearWritten = regexp.MustCompile(`\d{4}`)
@@ -276,6 +284,8 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		switch {
 		case m[2] == "last year":
 			y--
+		case m[2] == "next year":
+			y++
 		case m[2] == "" && time.Month(mo) > today.Month():
 			y-- // the most recent such month that has started
 		case m[2] == "or the coming one" && time.Month(mo) < today.Month():

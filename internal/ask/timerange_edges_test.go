@@ -37,6 +37,9 @@ func TestPeriodEdges(t *testing.T) {
 		{"2026-01-15", "end of this school year", "2026-08-31", "2026-08-31"},
 		{"2026-01-15", "rest of this school year", "2026-01-15", "2026-08-31"},
 		{"2026-11-25", "school year 2099-00", "2099-09-01", "2100-08-31"},
+		{"2026-11-25", "month 12 this year", "2026-12-01", "2026-12-31"},
+		{"2026-11-25", "month 1 next year", "2027-01-01", "2027-01-31"},
+		{"2026-11-25", "from month 2025-09 to month 2026-08", "2025-09-01", "2026-08-31"},
 	} {
 		now, _ := time.Parse(day, c.now)
 		from, to, err := resolveExpr(c.expr, now)

@@ -75,6 +75,9 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 		// manager: their team's number would read as the company's
 		return errcode.New(errcode.PermissionDenied, "This asks about the whole organisation, and you may see your own team or record only; ask about your team (\"how many people are in my team\")")
 	}
+	if err := perHeadShape(q, m); err != nil {
+		return err
+	}
 	if err := turnoverShape(q, m, scope); err != nil {
 		return err
 	}
@@ -414,10 +417,7 @@ func turnoverShape(q *Query, m *semantic.Model, scope Scope) error {
 	if q.Measure != "turnover_rate" {
 		return nil
 	}
-	facts := func(f Filter) bool {
-		return f.Field == "absence_type" || f.Field == "status" || f.Field == "employee_id" || f.Field == "name" ||
-			f.Field == "first_name" || f.Field == "last_name" || f.Field == "start_time" || f.Field == "end_time" || f.Field == "shift_hours" || f.Field == "shift_break"
-	}
+	facts := func(f Filter) bool { return factFilter(f) || onePerson(f) }
 	timeGroup := func(d string) bool { return d == "trend" || m.Dimensions[d].Time != "" }
 	switch {
 	case !scope.All && !scope.Subtree:
@@ -435,6 +435,46 @@ func turnoverShape(q *Query, m *semantic.Model, scope Scope) error {
 		return errcode.New(errcode.NotUnderstood, "scry takes a turnover rate over one period (\"turnover rate in 2025\"), not for each month or week of it; ask for each period on its own")
 	case len(q.Aggs) > 0 || q.Having != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil || q.Relation != "" || q.Share || q.PerPersonWeek || q.Without || q.RankWithin != "" || q.Distinct != "":
 		return errcode.New(errcode.NotUnderstood, "scry gives a turnover rate for everyone the question names, or for each group (\"turnover rate by department this year\"), not per person, as a share, or compared with a number")
+	}
+	return nil
+}
+
+// factFilter keeps facts, not people: a kind of absence, a shift's status,
+// times or length.
+func factFilter(f Filter) bool {
+	switch f.Field {
+	case "absence_type", "status", "start_time", "end_time", "shift_hours", "shift_break", "weekday":
+		return true
+	}
+	return false
+}
+
+// onePerson names someone.
+func onePerson(f Filter) bool {
+	return f.Field == "employee_id" || f.Field == "name" || f.Field == "first_name" || f.Field == "last_name"
+}
+
+// perHeadShape: a total per head is a sum or count of shifts or absences,
+// of everyone the question names or of each group of people, over one
+// period; the headcount of a person, a time bucket or a share has no
+// meaning scry gives.
+func perHeadShape(q *Query, m *semantic.Model) error {
+	if !q.PerHead && !q.PerPerson {
+		return nil
+	}
+	ms := m.Measures[q.Measure]
+	switch {
+	case q.PerHead && q.PerPerson:
+		return errcode.New(errcode.NotUnderstood, "a total is divided by the headcount (per_head) or by the people who have any of it (per_person), not both")
+	case ms.Entity != "shifts" && ms.Entity != "absences" || ms.Agg != "sum" && ms.Agg != "count" || ms.Derived != "" && ms.Derived != "labor_cost":
+		return errcode.New(errcode.NotUnderstood, "scry divides a total of shifts or absences (hours worked, sick days, shifts, absences) by a headcount, not %s", measureWords(m, q.Measure))
+	case q.Kind != "number" && q.Kind != "groups" || q.Self || slices.ContainsFunc(q.Filters, onePerson) || slices.Contains(q.Dimensions, "employee"):
+		return errcode.New(errcode.NotUnderstood, "a total per head is of a group of people (a department, a position, a place) or everyone you may see, not of one person")
+	case slices.ContainsFunc(q.Dimensions, func(d string) bool { return m.Dimensions[d].Time != "" }) || q.Time != nil && q.Time.apart != nil:
+		return errcode.New(errcode.NotUnderstood, "scry takes a total per head over one period (\"sick days per head this year\"), not for each month or week of it; ask for each period on its own")
+	case len(q.Aggs) > 0 || q.Having != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil || q.Relation != "" || q.Share || q.PerPersonWeek ||
+		q.Without || q.RankWithin != "" || q.Distinct != "" || slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "any" || f.Ref != nil }):
+		return errcode.New(errcode.NotUnderstood, "scry gives a total per head for everyone the question names or for each group (\"sick days per head by department this year\"), not beside a share, a threshold or an average of its own")
 	}
 	return nil
 }

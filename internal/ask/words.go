@@ -181,7 +181,10 @@ func (st *parseState) readWords() error {
 			// own field is named by it; "any department located in London"
 			// names a place)
 			counted := prev == "many" || prev == "different" || prev == "distinct" || prev == "unique"
-			used = acrossAll || st.nearValue(k, map[bool]string{true: dim}[counted]) || dim == "employee" || dim == "manager" || dim == st.subject ||
+			// (a period's word names none but the period read right after
+			// it, "date between 2026-09-01 and …": "sick days this month
+			// since June 3" dropped "this month" beside "sick")
+			used = acrossAll || (st.p.model.Dimensions[dim].Time == "" || it.pos+it.n == st.timeSpan[0] && !periodQualifiers[prev]) && st.nearValue(k, map[bool]string{true: dim}[counted]) || dim == "employee" || dim == "manager" || dim == st.subject ||
 				st.colDim(dim) || st.which(it)
 		}
 		if used {
@@ -403,6 +406,9 @@ func (st *parseState) addFilter(field, value string, neg bool) {
 		st.negated[field] = true
 	}
 }
+
+// periodQualifiers make a period of a unit's word ("this month")
+var periodQualifiers = wordSet(`this last next previous past coming current`)
 
 // nearValue: a value stands next to item k, function words aside ("the
 // Finance department", "any department located in London"); of field dim,
