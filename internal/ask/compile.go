@@ -808,20 +808,11 @@ func compileApart(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, 
 		if err != nil {
 			return compiled{}, err
 		}
-		c = c.withoutUnusedArgs()
-		shift := len(out.Args)
 		t, _ := time.Parse(day, p[0])
 		// the label is the code's own text ("2026-10", "2026-Q3"), no
 		// value of the question's
-		parts = append(parts, fmt.Sprintf("select '%s' as period, p%d.* from (%s) p%d", periodLabel(unit, t), i+1, reParam.ReplaceAllStringFunc(c.SQL, func(p string) string {
-			n, _ := strconv.Atoi(p[1:])
-			return "$" + strconv.Itoa(n+shift)
-		}), i+1))
-		out.Args = append(out.Args, c.Args...)
+		parts = append(parts, fmt.Sprintf("select '%s' as period, p%d.* from (%s) p%d", periodLabel(unit, t), i+1, out.part(c), i+1))
 		out.Columns = append([]Column{{Name: unit, Type: "string"}}, c.Columns...)
-		if c.Setup != "" {
-			out.Setup = c.Setup
-		}
 	}
 	// each group's periods together, in time order
 	var order []string
@@ -830,6 +821,21 @@ func compileApart(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, 
 	}
 	out.SQL = strings.Join(parts, " union all ") + " order by " + strings.Join(append(order, "1"), ", ")
 	return out, nil
+}
+
+// part takes c into a statement out is made of: its arguments after out's
+// own, its placeholders renumbered; it returns c's SQL so numbered.
+func (out *compiled) part(c compiled) string {
+	c = c.withoutUnusedArgs()
+	shift := len(out.Args)
+	out.Args = append(out.Args, c.Args...)
+	if c.Setup != "" {
+		out.Setup = c.Setup
+	}
+	return reParam.ReplaceAllStringFunc(c.SQL, func(p string) string {
+		n, _ := strconv.Atoi(p[1:])
+		return "$" + strconv.Itoa(n+shift)
+	})
 }
 
 // headDay is the day a total per head counts its heads on: the period's
@@ -864,16 +870,7 @@ func compilePerHead(q *Query, m *semantic.Model, d store.Dialect, tenantID int64
 		if err != nil {
 			return compiled{}, err
 		}
-		c = c.withoutUnusedArgs()
-		shift := len(out.Args)
-		parts[i] = reParam.ReplaceAllStringFunc(c.SQL, func(p string) string {
-			n, _ := strconv.Atoi(p[1:])
-			return "$" + strconv.Itoa(n+shift)
-		})
-		out.Args = append(out.Args, c.Args...)
-		if c.Setup != "" {
-			out.Setup = c.Setup
-		}
+		parts[i] = out.part(c)
 		if i == 1 {
 			out.Columns = slices.Clone(c.Columns)
 		}

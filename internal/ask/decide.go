@@ -3165,6 +3165,10 @@ func (st *parseState) decideOfTwo() error {
 		st.dims = append(st.dims, field)
 	}
 	st.q.Order = st.ofTwo
+	st.people = false // "which has more part-timers": the two groups, not people
+	if len(st.measures) == 0 {
+		st.counting = true // more of the people named: a headcount
+	}
 	return nil
 }
 

@@ -784,6 +784,11 @@ func (st *parseState) readFlags() error {
 	for st.take(reAverage) != nil {
 		st.average = true
 	}
+	// "how many apprentices, and where are they based": by location (the
+	// words are all function words, and were dropped unsaid)
+	if st.take(reWhereBased) != nil && !slices.Contains(st.dims, "location") {
+		st.dims = append(st.dims, "location")
+	}
 	for st.take(rePerHeadWord) != nil {
 		st.perHeadWord = true // "sick days per head": over the headcount
 	}
@@ -817,6 +822,11 @@ func (st *parseState) readFlags() error {
 	if !st.most && !st.least && (st.has(reOrVs)) && !st.has(reThan) {
 		if m := st.take(reMoreOfTwo); m != nil {
 			st.ofTwo = map[string]string{"more": "desc", "fewer": "asc", "less": "asc"}[m[1]]
+			for i := 1; i < len(st.toks); i++ { // "Bordeaux or Toulouse, which one had more"
+				if st.toks[i-1] == "which" && (st.toks[i] == "one" || st.toks[i] == "1" || st.toks[i] == "group") {
+					st.used[i-1], st.used[i] = true, true
+				}
+			}
 		}
 	}
 	return nil
@@ -824,6 +834,7 @@ func (st *parseState) readFlags() error {
 
 var (
 	rePerHeadWord = rx(`(?:per|a) (?:head|capita)`)
+	reWhereBased  = rx(`where (?:are|is|do|does) (?:(?:they|these|those|he|she|it|people|staff|(?:our|my|the|these|those) \w+) )?(?:based|located|situated|work|working)`)
 	reMoreOfTwo   = rx(`(more|fewer|less)`)
 	reOrVs        = rx(`(?:or|vs|versus)`)
 	reThan        = rx(`than`)

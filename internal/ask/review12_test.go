@@ -241,6 +241,7 @@ func TestMoreOfTwo(t *testing.T) {
 			"which location had more sick days this year, Bordeaux or Toulouse?": {"sick days by location this year", "Toulouse"},
 			"Do women or men take more sick days?":                               {"sick days by gender", "female"},
 			"which has fewer staff, Bordeaux or Toulouse":                        {"headcount by location", "Bordeaux"},
+			"Bordeaux or Toulouse, which one had more sick days this quarter?":   {"sick days by location this quarter", "Bordeaux"},
 		} {
 			a, err := f.ask(t, "bistro-group", "admin", q)
 			b, err2 := f.ask(t, "bistro-group", "admin", c.same)
@@ -259,6 +260,13 @@ func TestMoreOfTwo(t *testing.T) {
 					t.Errorf("%q: row %v is not in %q: %v", q, r, c.same, b.Rows)
 				}
 			}
+		}
+		// "how many …, and where are they based": by location (it was
+		// dropped unsaid, one number given)
+		a, err := f.ask(t, "bistro-group", "admin", "Waiters - how many have we got, and where are they based?")
+		b, err2 := f.ask(t, "bistro-group", "admin", "how many waiters by location")
+		if err != nil || err2 != nil || len(a.Rows) < 2 || fmt.Sprint(a.Rows) != fmt.Sprint(b.Rows) {
+			t.Errorf("where are they based: %v %v, by location: %v %v", err, a.Rows, err2, b.Rows)
 		}
 		for _, q := range []string{"did we have more sick days", "who worked more hours last week"} {
 			if a, err := f.ask(t, "bistro-group", "admin", q); !errcode.Is(err, errcode.NotUnderstood) {
