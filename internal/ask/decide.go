@@ -1278,6 +1278,15 @@ func (st *parseState) decide() error {
 			q.Dimensions = append(q.Dimensions, d)
 		}
 	}
+	// "Bordeaux vs Toulouse, how many in each?", "women vs men, how many
+	// of each": "each" stands for the values named, a row each already
+	if len(q.Dimensions) == 1 && len(st.filterVals[q.Dimensions[0]]) >= 2 {
+		for i, t := range st.toks {
+			if t == "each" && !st.used[i] && (i+1 == len(st.toks) || !st.p.isDimWord(st.toks[i+1]) && !peopleNouns[st.toks[i+1]] && !st.isValueWord(i+1)) {
+				st.used[i] = true
+			}
+		}
+	}
 	// a person's own number (wage, age, tenure, contract) is today's; by a
 	// time grain it would be grouped by hire dates, which only a question
 	// that speaks of hiring asks. "Contracted hours per week" names the

@@ -268,6 +268,12 @@ func TestMoreOfTwo(t *testing.T) {
 		if err != nil || err2 != nil || len(a.Rows) < 2 || fmt.Sprint(a.Rows) != fmt.Sprint(b.Rows) {
 			t.Errorf("where are they based: %v %v, by location: %v %v", err, a.Rows, err2, b.Rows)
 		}
+		// "X vs Y, how many in each": "each" is the values named
+		a, err = f.ask(t, "bistro-group", "admin", "Receptionists: Bordeaux vs Toulouse, how many in each?")
+		b, err2 = f.ask(t, "bistro-group", "admin", "how many receptionists by location")
+		if err != nil || err2 != nil || len(a.Rows) != 2 || fmt.Sprint(a.Rows) != fmt.Sprint(b.Rows) {
+			t.Errorf("how many in each: %v %v, by location: %v %v", err, a.Rows, err2, b.Rows)
+		}
 		for _, q := range []string{"did we have more sick days", "who worked more hours last week"} {
 			if a, err := f.ask(t, "bistro-group", "admin", q); !errcode.Is(err, errcode.NotUnderstood) {
 				t.Errorf("%q: %v %v, want not_understood", q, err, a.Rows)
