@@ -1067,7 +1067,7 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 	cte := b.scopeCTE(tenantID)
 	label := b.ms.Label
 	switch {
-	case b.ms.Derived == "overtime" && q.Relation == "" && !q.Without:
+	case weeklyAgainstContract(b.ms) && q.Relation == "" && !q.Without:
 		return b.overtime(cte, tenantID, rowCap)
 	case q.Relation != "":
 		return b.relation(cte, tenantID, rowCap)
@@ -1293,6 +1293,12 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 // overtime sums each person's hours beyond their contracted weekly hours,
 // week by week (a week with fewer hours than the contract is no negative
 // overtime), then by the question's groups or people.
+// weeklyAgainstContract: overtime or undertime, a person's hours against
+// their contracted weekly hours, week by week.
+func weeklyAgainstContract(ms semantic.Measure) bool {
+	return ms.Derived == "overtime" || ms.Derived == "undertime"
+}
+
 func (b *builder) overtime(cte string, tenantID int64, rowCap int) (compiled, error) {
 	q := b.q
 	if len(q.Aggs) > 0 || q.CountOf != nil && len(q.Dimensions) > 0 || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.Share || q.PerPersonWeek || q.RankWithin != "" {
@@ -1304,6 +1310,9 @@ func (b *builder) overtime(cte string, tenantID int64, rowCap int) (compiled, er
 	}
 	week := b.timeExpr("week", "f.date")
 	over := "sum(f.hours) - max(e.weekly_hours)"
+	if b.ms.Derived == "undertime" {
+		over = "max(e.weekly_hours) - sum(f.hours)" // of the weeks they worked
+	}
 	if q.CountOf != nil {
 		// "how many people worked overtime last week": the people whose
 		// weeks' overtime adds up to more than the condition

@@ -336,7 +336,7 @@ func (st *parseState) decide() error {
 		// a contract is weekly: over one week it is a person's overtime; over
 		// a month it could be the month's total against 4.4 weeks or any week
 		// over, which answer differently
-		measure = "overtime"
+		measure = map[bool]string{true: "undertime", false: "overtime"}[st.belowContract]
 		if reAmountOfTime.MatchString(orig) {
 			if reWhoDid.MatchString(orig) {
 				// "how many hours did the people who worked beyond their
@@ -1616,7 +1616,7 @@ func (st *parseState) decide() error {
 	if (counting || (most || least) && q.Kind == "groups") && (q.Kind == "number" || q.Kind == "groups" && !q.Share && len(q.Aggs) == 0) && !q.Without && q.CountOf == nil && q.ShareOf == nil && st.countsPeople() {
 		someone := &Condition{Op: ">", Value: 0}
 		switch {
-		case q.Measure == "overtime":
+		case weeklyAgainstContract(st.p.model.Measures[q.Measure]):
 			if q.Having != nil {
 				someone = q.Having
 			}
@@ -1630,7 +1630,7 @@ func (st *parseState) decide() error {
 	}
 	// "who did overtime last week": those with some, where a list of the
 	// worked (overtime is a difference, not a fact) would hold everyone
-	if q.Kind == "people" && q.Measure == "overtime" && q.Having == nil && !most && !least && q.Limit == 0 && !q.Without {
+	if q.Kind == "people" && weeklyAgainstContract(st.p.model.Measures[q.Measure]) && q.Having == nil && !most && !least && q.Limit == 0 && !q.Without {
 		q.Having = &Condition{Op: ">", Value: 0}
 	}
 	// "shortest and longest shift last month", "min and max hours per

@@ -643,11 +643,21 @@ var reRemaining = rx(`(?:(?:are|is) (?:still )?left|still left|(?:do|does) (?:\w
 // they are contracted for" — overtime, week by week.
 var reBeyondContract = rx(`(?:(?:more|longer) (?:hour )?(?:_ )*than|(?:went|go|goes|going|gone|were|was|are|is|been) (?:over|above|beyond)|exceeded|exceeding|exceed|over|above|beyond) (?:(?:their|his|her|my|the|your) )?(?:(?:contract|contracted|contractual)(?: weekly)?(?: hour)?|(?:weekly )?contract hour|(?:they|he|she|i) (?:are|is|am|was|were) contracted(?: for)?)`)
 
+// reBelowContract: "worked fewer hours than their contract", "below
+// their contracted hours" — undertime, week by week, in the weeks worked.
+var reBelowContract = rx(`(?:(?:fewer|less|shorter) (?:hour )?(?:_ )*than|(?:went|go|goes|going|gone|were|was|are|is|been|fell|fall|falls|falling) (?:under|below|short of)|under|below|short of) (?:(?:their|his|her|my|the|your) )?(?:(?:contract|contracted|contractual)(?: weekly)?(?: hour)?|(?:weekly )?contract hour|(?:they|he|she|i) (?:are|is|am|was|were) contracted(?: for)?)`)
+
 // readHaving takes a threshold on a measure's total ("more than 30 hours").
 func (st *parseState) readHaving() error {
 	if st.take(reBeyondContract) != nil {
 		st.beyondContract = true
 		st.measures = append(st.measures, "overtime")
+		st.q.Having = &Condition{Op: ">", Value: 0}
+		return nil
+	}
+	if st.take(reBelowContract) != nil {
+		st.beyondContract, st.belowContract = true, true
+		st.measures = append(st.measures, "undertime")
 		st.q.Having = &Condition{Op: ">", Value: 0}
 		return nil
 	}

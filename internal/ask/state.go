@@ -34,6 +34,9 @@ type parseState struct {
 	ofTwo string
 	// perHeadWord: "per head", "per capita" (Query.PerHead)
 	perHeadWord bool
+	// belowContract: "fewer hours than their contract" (with
+	// beyondContract: a weekly comparison), undertime
+	belowContract bool
 	// median: "the median wage", read as an average until decide makes it
 	// the median of the same values
 	median         bool

@@ -79,10 +79,11 @@ type Model struct {
 
 // DerivedMeasures are the measures the compiler computes from several
 // columns: labor_cost = hours worked × hourly wage; overtime = each
-// person's hours beyond their contracted weekly hours, week by week;
+// person's hours beyond their contracted weekly hours, week by week
+// (undertime: short of them, in the weeks they worked);
 // turnover_rate = the leavers of a period per 100 of its average headcount
 // (the mean of the headcounts on its first and last days).
-var DerivedMeasures = map[string]bool{"labor_cost": true, "overtime": true, "turnover_rate": true}
+var DerivedMeasures = map[string]bool{"labor_cost": true, "overtime": true, "undertime": true, "turnover_rate": true}
 
 // BuiltinYAML is the embedded HR model as written.
 func BuiltinYAML() []byte { return builtinHR }
