@@ -1911,6 +1911,17 @@ func (st *parseState) decide() error {
 		// people of that day's headcount
 		q.Measure = "headcount"
 	}
+	// "temps right now?", "which waiters are on apprentice contracts at the
+	// moment": a list of people is of those employed today already
+	// ("who is here today", "who is around now" ask who is present, and
+	// stay refused)
+	if q.Kind == "people" && q.Measure == "" && q.Time != nil && q.Time.Expr == "today" && q.Relation == "" && !hasFilter(q, "absence_type") &&
+		reNowWords.MatchString(orig) && !reHereWords.MatchString(orig) {
+		q.Time = nil
+		if !reListAsked.MatchString(orig) {
+			q.Kind, q.Measure = "number", "headcount" // "temps right now?": how many
+		}
+	}
 	if q.Kind == "people" && q.Measure == "" && q.Time != nil && q.Relation == "" && !hasFilter(q, "absence_type") {
 		st.refuse(notUnderstoodf("scry did not understand what the people listed did %s: ask who worked, was absent, was hired or left then", q.Time.Expr))
 		return nil
@@ -3182,3 +3193,9 @@ func (st *parseState) decideOfTwo() error {
 }
 
 func (st *parseState) isDim(field string) bool { _, ok := st.p.model.Dimensions[field]; return ok }
+
+var (
+	reListAsked = regexp.MustCompile(` (?:who|whom|which|list|name|names|show|display)\b`)
+	reNowWords  = regexp.MustCompile(` (?:right now|now|at the moment|currently|at present|as we speak|as it stands) `)
+	reHereWords = regexp.MustCompile(` (?:here|around|about|in|present|in the office|on site|onsite|on) (?:today|now|right now|at the moment|currently)\b`)
+)

@@ -31,8 +31,14 @@ func TestSixteenthRound(t *testing.T) {
 			// "staffing cost": the labour cost
 			{"maple-district", "admin", "What was the total staffing cost for the whole district in 2025?", "",
 				"select " + d.Cents("sum(cast(round(f.hours * 100) as bigint) * cast(round(e.hourly_wage * 100) as bigint))") + " from shifts f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id where f.tenant_id = {t} and f.status = 'worked' and f.date between '2025-01-01' and '2025-12-31'"},
+			// a list of people "right now" is of those employed today (it
+			// was refused: "what did they do today")
+			{"bistro-group", "admin", "Which of our waiters are on apprentice contracts at the moment?",
+				"select count(*) from employees e where " + active + " and e.position = 'Waiter' and e.contract_type = 'apprentice'", ""},
+			{"acme-retail", "admin", "temps right now?", "", "select count(*) from employees e where " + active + " and e.contract_type = 'temporary'"}, // how many
 		}
 	}, []string{
+		"who is here today", // present, or employed?
 		"who worked fewer hours than their contract last month", // a contract is weekly
 	})
 }
