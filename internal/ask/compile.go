@@ -274,7 +274,7 @@ func (b *builder) dimExpr(name string) (string, Column, error) {
 	case d.From == "employees" && name == "employee":
 		return nameExpr, Column{Name: "employee", Type: "string"}, nil
 	case d.From == "employees":
-		if ent == "shifts" && d.ShiftsColumn != "" {
+		if ent == "shifts" && d.ShiftsColumn != "" && !b.q.perHeadParts {
 			return "f." + d.ShiftsColumn, Column{Name: name, Type: "string"}, nil
 		}
 		return "e." + d.Column, Column{Name: name, Type: "string"}, nil
@@ -536,7 +536,7 @@ func (b *builder) filterConds(fs []Filter) ([]string, error) {
 }
 
 func (b *builder) filterCond(f Filter) (string, error) {
-	if d, ok := b.model.Dimensions[f.Field]; ok && d.ShiftsColumn != "" && b.entity() == "shifts" && f.Ref == nil && f.Op == "" {
+	if d, ok := b.model.Dimensions[f.Field]; ok && d.ShiftsColumn != "" && b.entity() == "shifts" && f.Ref == nil && f.Op == "" && !b.q.perHeadParts {
 		f.Field = d.ShiftsColumn
 		return b.filterOn(f, "f")
 	}
@@ -855,8 +855,9 @@ func headDay(q *Query, now string) string {
 func compilePerHead(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int, rollups bool) (compiled, error) {
 	total := *q
 	total.PerHead, total.PerPerson, total.Order, total.Limit, total.Offset, total.exact = false, false, "", 0, 0, false
+	total.perHeadParts = q.PerHead
 	on := headDay(q, now)
-	heads := Query{Kind: q.Kind, Measure: "headcount", Dimensions: q.Dimensions, Everyone: q.Everyone,
+	heads := Query{Kind: q.Kind, Measure: "headcount", Dimensions: q.Dimensions, Everyone: q.Everyone, perHeadParts: true,
 		Filters: slices.DeleteFunc(slices.Clone(q.Filters), factFilter), Time: &TimeRange{Expr: "on " + on, From: on, To: on}}
 	if q.PerPerson {
 		// the people with any of the measure: its count of people over 0
@@ -996,7 +997,7 @@ func (b *builder) timeConds() []string {
 			// a person named ("Anna Roux's tenure", "show Anna Roux") or the
 			// asker ("how long did I work here") is that person, here today
 			// or gone; only a count asks who is here
-		case hasEvent(b.q):
+		case hasEvent(b.q) && !b.q.perHeadParts:
 			// people named by their hire or leave ("the average age of
 			// those who left this year"): whether they are here today is
 			// not asked

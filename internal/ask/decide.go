@@ -572,6 +572,12 @@ func (st *parseState) decide() error {
 	} else if average && measure != "leavers" {
 		people = false // "the average age of people hired in 2024 who have left": one average
 	}
+	if st.eventTime != "" && st.fail == nil {
+		// "how many people hired in 2025 this year": a hire's period that
+		// no reading took, beside the question's
+		st.fail = notUnderstoodf("scry did not understand %q beside %q: it reads a hire's or a leave's period as a condition on the people only beside another measure (\"hours worked this year by people hired in 2025\"); ask with one period", strings.Join(st.words[st.eventSpan[0]:st.eventSpan[1]], " "), strings.Join(st.words[st.timeSpan[0]:st.timeSpan[1]], " "))
+		return nil
+	}
 	dimCols := st.onlyDimColumns()
 	// only groups asked for ("the distinct department names", "all home
 	// cities"): the answer lists the groups
@@ -689,8 +695,15 @@ func (st *parseState) decide() error {
 		st.useWord("manager")
 		st.useWord("head")
 		st.useWord("department")
-	} else if reMgrOf.MatchString(orig) && !st.comparesWithManager() && !grouped(st.dims, "manager") && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") && !st.hasFilterField("employee_id") {
+	} else if m := reMgrOf.FindStringSubmatch(orig); m != nil && !st.comparesWithManager() && !grouped(st.dims, "manager") && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") && !st.hasFilterField("employee_id") {
 		q.Relation = "managers"
+		if rest := strings.TrimPrefix(orig[reMgrOf.FindStringIndex(orig)[1]:], " the"); m[2] == "of" && len(filterVals) == 1 && len(filterVals["department"]) == 1 &&
+			strings.HasPrefix(rest, " "+strings.ToLower(filterVals["department"][0])) {
+			// "who is the boss of Customer Service": its department
+			// manager, not everyone who manages one of its people (the
+			// managing director too)
+			q.Relation = "department_managers"
+		}
 		people = true
 		st.useWord("manager")
 		st.useWord("supervisor")
@@ -918,13 +931,19 @@ func (st *parseState) decide() error {
 	// the verb of the measure's own words: "tasks … finish" for "tasks
 	// finished", "hire" for "hired"
 	if ms, ok := st.p.model.Measures[measure]; ok {
+		// the measure named by a word of its own ("average tenure (years)")
+		named := slices.ContainsFunc(ms.Synonyms, func(syn string) bool { return !strings.Contains(syn, " ") && slices.Contains(st.toks, singular(syn)) })
 		for i, t := range st.toks {
 			if st.used[i] || len(t) < 4 {
 				continue
 			}
 			for _, syn := range ms.Synonyms {
-				for _, w := range strings.Fields(syn) {
-					if strings.HasPrefix(w, t) && len(w)-len(t) <= 3 {
+				words := strings.Fields(syn)
+				for _, w := range words {
+					// a word of a phrase only with another of its words or
+					// the measure's own ("how many head teachers" is not
+					// "head count")
+					if strings.HasPrefix(w, t) && len(w)-len(t) <= 3 && (len(words) == 1 || named || slices.ContainsFunc(words, func(o string) bool { return o != w && slices.Contains(st.toks, singular(o)) })) {
 						st.used[i] = true
 					}
 				}
@@ -2288,20 +2307,35 @@ func (st *parseState) readPersonEvent(measure *string) {
 		field = "end_date"
 	}
 	st.use(at, at+n)
-	st.use(st.timeSpan[0]-1, st.timeSpan[0])
-	st.addCond(Filter{Field: field, Op: "during", Values: []string{st.q.Time.Expr}})
-	st.q.Time = nil
+	st.addCond(Filter{Field: field, Op: "during", Values: []string{st.takeEventPeriod(at, n)}})
 	*measure = other
 }
 
-// periodBeside is whether the question's period follows the event of
-// words [at, at+n) right after it ("hired in 2025", "who left this year").
+// periodBeside is whether a period follows the event of words [at, at+n)
+// right after it ("hired in 2025", "who left this year"): the second period
+// readTime kept for an event, or the question's own.
 func (st *parseState) periodBeside(at, n int) bool {
-	if st.q.Time == nil || st.timeSpan[0] < at+n || st.timeSpan[0] > at+n+1 {
-		return false
+	beside := func(span [2]int) bool {
+		if span[0] < at+n || span[0] > at+n+1 {
+			return false
+		}
+		p := st.toks[at+n]
+		return span[0] == at+n || p == "in" || p == "during" || p == "since"
 	}
-	p := st.toks[at+n]
-	return st.timeSpan[0] == at+n || p == "in" || p == "during" || p == "since"
+	return st.eventTime != "" && beside(st.eventSpan) || st.eventTime == "" && st.q.Time != nil && beside(st.timeSpan)
+}
+
+// takeEventPeriod takes the period periodBeside found for the event of
+// words [at, at+n) and returns it.
+func (st *parseState) takeEventPeriod(at, n int) string {
+	st.use(at+n, at+n+1) // "in", "during", "since"
+	if e := st.eventTime; e != "" {
+		st.eventTime = ""
+		return e
+	}
+	e := st.q.Time.Expr
+	st.q.Time = nil
+	return e
 }
 
 // hiredThenLeft reads "which employees joined in 2024 and have left", "how
@@ -2317,9 +2351,7 @@ func (st *parseState) hiredThenLeft(measure *string) bool {
 		return false
 	}
 	st.use(hire, hire+hn)
-	st.use(st.timeSpan[0]-1, st.timeSpan[0])
-	st.addCond(Filter{Field: "hire_date", Op: "during", Values: []string{st.q.Time.Expr}})
-	st.q.Time = nil
+	st.addCond(Filter{Field: "hire_date", Op: "during", Values: []string{st.takeEventPeriod(hire, hn)}})
 	// "the average tenure of people hired in 2020 who have left": both
 	// conditions on the people, the measure the one asked
 	other := st.otherMeasure(*measure)

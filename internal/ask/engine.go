@@ -222,10 +222,17 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 			// a previous query sent back by the client names someone out of scope
 			return errUnseenName
 		}
-		if g := emptyGroup(q, e.Model, visible); visible != nil && g != "" {
-			return errcode.New(errcode.PermissionDenied, "No one you may see is in %s: you see %s only", g, map[bool]string{true: "your team", false: "your own record"}[scope.Subtree])
+		yours := map[bool]string{true: "your team", false: "your own record"}[scope.Subtree]
+		g, unseen := emptyGroup(q, e.Model, visible)
+		if visible != nil && g != "" {
+			return errcode.New(errcode.PermissionDenied, "No one you may see is in %s: you see %s only", g, yours)
 		}
 		ans.Query = q
+		if visible != nil && len(unseen) > 0 {
+			// "which had more sick days, Paris or Lyon" from a manager
+			// whose team is all in Paris: Lyon has no row, and says why
+			ans.Notes = append(ans.Notes, fmt.Sprintf("No one you may see is in %s (you see %s only): the answer has no row for it.", strings.Join(unseen, " or "), yours))
+		}
 		if len(q.aside) > 0 {
 			ans.Notes = append(ans.Notes, "scry read the question alone and set aside the words around it, which hold nothing it reads: “"+strings.Join(q.aside, "”, “")+"”.")
 		}
@@ -245,11 +252,11 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 		if headcountSeries(q, e.Model) {
 			return e.headcountOn(ctx, tx, version, q, who, scope, now, rowCap, engine, ans)
 		}
-		if q.PerHead && !q.PerPerson {
+		if q.PerHead || q.PerPerson {
 			if q.Time != nil {
 				_ = q.Time.Resolve(now) // prepare reports an error
 			}
-			ans.Notes = append(ans.Notes, "Per head: each total is divided by the number of its people employed on "+headDay(q, now.Format(day))+".")
+			ans.Notes = append(ans.Notes, perHeadNote(q, e.Model, now.Format(day)))
 		}
 		// the fewest of groups: every group is ranked, then those with
 		// none are added before the limit is taken (zeroGroups)
@@ -922,8 +929,10 @@ func visibleNames(ctx context.Context, tx *store.Tx, scope Scope, now time.Time)
 // position or location) a scoped asker's query filters on that no one they
 // may see belongs to: the answer would be 0 or nothing, which reads as a
 // fact about that group ("the hours of Oak High's teachers: 0") when it is
-// only that the group is outside the asker's team.
-func emptyGroup(q *Query, m *semantic.Model, visible map[string]bool) string {
+// only that the group is outside the asker's team. Of several values named
+// ("Paris or Lyon"), it returns those no one visible holds, when some other
+// is seen, as unseen.
+func emptyGroup(q *Query, m *semantic.Model, visible map[string]bool) (empty string, unseen []string) {
 	fields := map[string]bool{"department": true}
 	if m.Measures[q.Measure].Entity != "shifts" {
 		fields["position"], fields["location"] = true, true // a shift's own may differ
@@ -932,15 +941,18 @@ func emptyGroup(q *Query, m *semantic.Model, visible map[string]bool) string {
 		if !fields[f.Field] || f.Negate || f.Op != "" || f.Ref != nil || len(f.Values) == 0 {
 			continue
 		}
-		seen := false
+		var hidden []string
 		for _, v := range f.Values {
-			seen = seen || visible[f.Field+":"+strings.ToLower(v)]
+			if !visible[f.Field+":"+strings.ToLower(v)] {
+				hidden = append(hidden, v)
+			}
 		}
-		if !seen {
-			return strings.Join(f.Values, " or ")
+		if len(hidden) == len(f.Values) {
+			return strings.Join(f.Values, " or "), nil
 		}
+		unseen = append(unseen, hidden...)
 	}
-	return ""
+	return "", unseen
 }
 
 // hiddenName returns a name or id a query filters on that is not visible.
@@ -1498,4 +1510,20 @@ func weekdayOutside(q *Query) error {
 		return errcode.New(errcode.NotUnderstood, "%s holds no %s: scry answers one period per question, so ask about each day alone (\"… tomorrow\", \"… on Friday\")", q.Time.Describe(), strings.Join(names, " or "))
 	}
 	return nil
+}
+
+// perHeadNote says what a per-head or per-person answer divides by.
+func perHeadNote(q *Query, m *semantic.Model, now string) string {
+	label := measureWords(m, q.Measure)
+	if q.PerPerson {
+		return "Per person: each total is divided by the number of its people with any " + label + " in the period, not by everyone employed."
+	}
+	note := "Per head: each total is divided by the number of its people employed on " + headDay(q, now) + "."
+	for _, d := range q.Dimensions {
+		if m.Dimensions[d].ShiftsColumn != "" && m.Measures[q.Measure].Entity == "shifts" {
+			note += " The " + label + " are those of the people whose own " + d + " it is, wherever the shift was."
+			break
+		}
+	}
+	return note
 }

@@ -167,6 +167,11 @@ var reTyped = []struct {
 	// length; "how many people work here": employed, not on shift today
 	{regexp.MustCompile(`\bhow (?:long|many years) (?:have|did|had) i\s+(?:been\s+)?(?:(?:working|worked|work|employed|been)\s+)?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is my tenure "},
 	{regexp.MustCompile(`\bhow (?:long|many years) (?:have|has|did|had) ([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,6}?)\s+(?:been\s+)?(?:(?:working|worked|work|employed|been|stayed|stay)\s+)?(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is the tenure of $1 "},
+	// "how long Nora David is working here", "how long is she working
+	// for us": the stay so far, with no auxiliary of the past (it was read
+	// as an absence's length, or as her hours)
+	{regexp.MustCompile(`\bhow (?:long|many years) (?:(?:is|are|am|was|were) )?([a-z][a-z'-]*(?:\s+[a-z][a-z'-]*){0,6}?)\s+(?:(?:is|are|am|was|were|has|have)\s+)?(?:been\s+)?(?:working|worked|work|works|employed|stayed)\s+(?:here|for (?:us|the company)|with (?:us|the company)|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " what is the tenure of $1 "},
+	{regexp.MustCompile(`\bwhat is the tenure of i\b`), " what is my tenure "},
 	// "the teachers of me": mine, as the asker's own words or team
 	{regexp.MustCompile(`\b(?:the |all )?([a-z]+) of me\b`), " my $1 "},
 	{regexp.MustCompile(`\b(?:work|works) (?:here|for us|with us|at (?:the|this) (?:company|firm|school|district|restaurant|hotel|store))\b`), " are employed "},

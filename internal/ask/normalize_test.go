@@ -71,6 +71,8 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"how long had they been with us", "what is their tenure", "how long had they been off"},
 		{"how long did i work here", "what is my tenure", "how long have i been off sick"},
 		{"how long did anna roux work here", "what is the tenure of anna roux", "how long did anna roux work last week"},
+		{"how long nora david is working here", "what is the tenure of nora david", "how long is the average shift"},
+		{"what is the tenure of i", "what is my tenure", "what is the tenure of ian"},
 		{"which teachers of me are part time", "which my teachers are part time", "tell me"},
 		{"how many people work here", "how many people are employed", "who worked here"},
 		{"who is in today", "who is working today", "who is in sales"},

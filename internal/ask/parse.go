@@ -602,9 +602,11 @@ var timeRules = []timeRule{
 	}},
 	// "from the start of last year", "since the end of March 2026": that
 	// day to today (it was the day alone)
-	{rx(`(?:since|from) (?:the )?(start|beginning|end) of (?:the )?(?:((?:19|20)\d\d)|(this|current|last|previous) (year|quarter|month|week|` + schoolYearRE + `)|` + monthRE + ` ((?:19|20)\d\d))(?: (?:until|till|to|up to) (?:now|today|date))?`), func(m []string) string {
+	{rx(`(?:since|from) (?:the )?(start|beginning|end) of (?:the )?(?:((?:19|20)\d\d)|(this|current|last|previous) (year|quarter|month|week|` + schoolYearRE + `)|` + monthRE + ` ((?:19|20)\d\d)|q([1-4])(?: (\d{4}|this year|last year))?)(?: (?:until|till|to|up to) (?:now|today|date))?`), func(m []string) string {
 		edge := strings.Replace(m[1], "beginning", "start", 1)
 		switch {
+		case m[7] != "": // "from the start of Q3", "since the end of Q1 2026"
+			return "from " + edge + " of quarter " + m[7] + yearOf(m[8]) + " to today"
 		case m[2] != "":
 			return "from " + edge + " of year " + m[2] + " to today"
 		case m[3] != "":

@@ -560,16 +560,11 @@ func (st *parseState) readTime() error {
 	// names the same days)
 	for tr := st.q.Time; tr != nil && st.timeSpan[1] > 0; {
 		found := false
+		text, starts := st.render()
 		for _, r := range timeRules {
-			text, starts := st.render()
-			loc := r.re.FindStringSubmatchIndex(text)
-			if loc == nil {
+			m, at, end := periodAt(r, text, starts)
+			if m == nil {
 				continue
-			}
-			at := slices.Index(starts, loc[0]+1)
-			end := slices.IndexFunc(starts, func(s int) bool { return s >= loc[1] })
-			if end < 0 {
-				end = len(st.toks)
 			}
 			// right after the first period, or right before it
 			lo, hi := st.timeSpan[1], at
@@ -580,11 +575,12 @@ func (st *parseState) readTime() error {
 			for i := lo; gap && i < hi; i++ {
 				gap = restateWords[st.toks[i]] && !st.used[i]
 			}
-			m, _ := st.peekNext(r.re)
-			if !gap || r.expr(m) == "" {
+			// "sick days for people hired in 2025 this year": a hire's or a
+			// leave's period beside the question's is another period
+			if !gap || st.eventPeriod(at) || st.eventPeriod(st.timeSpan[0]) {
 				continue // not a restatement: left for other readings
 			}
-			st.take(r.re)
+			st.use(at, end)
 			tr.restated = append(tr.restated, r.expr(m))
 			st.use(lo, hi)
 			st.timeSpan = [2]int{min(st.timeSpan[0], at), max(st.timeSpan[1], end)}
@@ -595,6 +591,7 @@ func (st *parseState) readTime() error {
 			break
 		}
 	}
+	st.readEventTime()
 	// "hours worked compared to last year": one period named after a word
 	// of comparing; read alone it answered for that period and dropped the
 	// comparison
@@ -629,11 +626,80 @@ var (
 	reByMyTeam = rx(`by (?:my|our) (?:team|staff|people|report|direct report|employee|crew|worker|school|department|store)`)
 )
 
+// periodAt is the first match of a time rule in the rendered question, with
+// the words it spans, [at, end); nil when there is none or it names no
+// period.
+func periodAt(r timeRule, text string, starts []int) (m []string, at, end int) {
+	loc := r.re.FindStringSubmatchIndex(text)
+	if loc == nil {
+		return nil, -1, -1
+	}
+	m = make([]string, len(loc)/2)
+	for i := range m {
+		if loc[2*i] >= 0 {
+			m[i] = text[loc[2*i]:loc[2*i+1]]
+		}
+	}
+	if r.expr(m) == "" {
+		return nil, -1, -1
+	}
+	if at = slices.Index(starts, loc[0]+1); at < 0 {
+		return nil, -1, -1
+	}
+	end = slices.IndexFunc(starts, func(s int) bool { return s >= loc[1] })
+	if end < 0 {
+		end = len(starts)
+	}
+	return m, at, end
+}
+
+// readEventTime reads a second period that says when people were hired or
+// left, beside the question's own: "hours worked this year by people hired
+// in 2025", "sick days last month of those who joined this year". The
+// event's period is kept in eventTime for readPersonEvent, which makes it a
+// condition on the people; the other stays the question's period.
+func (st *parseState) readEventTime() {
+	if st.q.Time == nil || len(st.q.Time.restated) > 0 || strings.Contains(st.q.Time.Expr, " vs ") {
+		return
+	}
+	text, starts := st.render()
+	for _, r := range timeRules {
+		m, at, end := periodAt(r, text, starts)
+		if m == nil || st.eventPeriod(at) == st.eventPeriod(st.timeSpan[0]) || strings.Contains(r.expr(m), " vs ") {
+			continue
+		}
+		st.use(at, end)
+		other := TimeRange{Expr: r.expr(m)}
+		if st.eventPeriod(at) {
+			st.eventTime, st.eventSpan = other.Expr, [2]int{at, end}
+		} else { // the first period read was the event's
+			st.eventTime, st.eventSpan = st.q.Time.Expr, st.timeSpan
+			st.q.Time, st.timeSpan = &other, [2]int{at, end}
+		}
+		return
+	}
+}
+
+// eventPeriod is whether the period at word i says when people were hired
+// or left ("hired in 2025", "who left this year").
+func (st *parseState) eventPeriod(i int) bool {
+	for j := i - 1; j >= 0 && j >= i-2; j-- {
+		if eventWords[st.toks[j]] {
+			return true
+		}
+		if t := st.toks[j]; t != "in" && t != "during" && t != "since" {
+			return false
+		}
+	}
+	return false
+}
+
 // restateWords may stand between a period and its restatement
 var restateWords = wordSet(`so that is ie namely counting`)
 
 // reComparedTo: the words before a period compared with another
-var reComparedTo = regexp.MustCompile(` (?:compared (?:to|with)|compare (?:to|with)|comparison (?:to|with)|vs|versus|against|relative to|than) $`)
+// ("did sick days go up from last year" answered last year's alone)
+var reComparedTo = regexp.MustCompile(` (?:compared (?:to|with)|compare (?:to|with)|comparison (?:to|with)|vs|versus|against|relative to|than|(?:up|down|increase|increased|rise|rose|risen|fall|fell|fallen|drop|dropped|decrease|decreased|change|changed|grow|grew|grown|growth|higher|lower) (?:from|on|over)) $`)
 
 var reAtSomePoint = rx(`(?:at|for) (?:some|any) (?:point|stage|time) ((?:in|during|of|this|last))`)
 
@@ -799,8 +865,15 @@ func (st *parseState) readFlags() error {
 	if st.take(reWhereBased) != nil && !slices.Contains(st.dims, "location") {
 		st.dims = append(st.dims, "location")
 	}
-	for st.take(rePerHeadWord) != nil {
-		st.perHeadWord = true // "sick days per head": over the headcount
+	// "sick days per head": over the headcount; not "a head teacher", "per
+	// head of department", where the word begins a job title
+	for {
+		m, next := st.peekNext(rePerHeadWord)
+		if m == nil || next < len(st.toks) && !perHeadFollowers[st.toks[next]] {
+			break
+		}
+		st.take(rePerHeadWord)
+		st.perHeadWord = true
 	}
 	for st.take(reMedian) != nil {
 		st.average, st.median = true, true
@@ -844,10 +917,12 @@ func (st *parseState) readFlags() error {
 
 var (
 	rePerHeadWord = rx(`(?:per|a) (?:head|capita)`)
-	reWhereBased  = rx(`where (?:are|is|do|does) (?:(?:they|these|those|he|she|it|people|staff|(?:our|my|the|these|those) \w+) )?(?:based|located|situated|work|working)`)
-	reMoreOfTwo   = rx(`(more|fewer|less)`)
-	reOrVs        = rx(`(?:or|vs|versus)`)
-	reThan        = rx(`than`)
+	// perHeadFollowers may follow "per head" that divides by the headcount
+	perHeadFollowers = wordSet(`by per in for this last next at across on over during ytd since from so year month week quarter and or between within`)
+	reWhereBased     = rx(`where (?:are|is|do|does) (?:(?:they|these|those|he|she|it|people|staff|(?:our|my|the|these|those) \w+) )?(?:based|located|situated|work|working)`)
+	reMoreOfTwo      = rx(`(more|fewer|less)`)
+	reOrVs           = rx(`(?:or|vs|versus)`)
+	reThan           = rx(`than`)
 )
 
 // reNumberBeside: a number asked beside each of the people listed.

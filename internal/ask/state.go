@@ -39,11 +39,15 @@ type parseState struct {
 	belowContract bool
 	// median: "the median wage", read as an average until decide makes it
 	// the median of the same values
-	median         bool
-	listCols       bool // a list of attributes was asked for ("names and hire dates")
-	names          bool // names asked for beside a count ("how many …, and their names", "…, names please", "and who are they")
-	lastN          bool
-	timeSpan       [2]int // the words of q.Time
+	median   bool
+	listCols bool // a list of attributes was asked for ("names and hire dates")
+	names    bool // names asked for beside a count ("how many …, and their names", "…, names please", "and who are they")
+	lastN    bool
+	timeSpan [2]int // the words of q.Time
+	// eventTime: the period of a hire or a leave beside the question's own
+	// ("hired in 2025"), in the words eventSpan; readPersonEvent takes it
+	eventTime      string
+	eventSpan      [2]int
 	havingUnit     string
 	items          []item
 	measures       []string

@@ -1,0 +1,93 @@
+package ask_test
+
+import (
+	"fmt"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/scry-dev/scry/internal/store"
+	"github.com/scry-dev/scry/internal/store/storetest"
+)
+
+// TestSeventeenthRound: the confident wrong answers the review of
+// per head and restated periods found, checked against SQL written here,
+// on both databases.
+func TestSeventeenthRound(t *testing.T) {
+	hired2025 := "e.hire_date between '2025-01-01' and '2025-12-31'"
+	sick := "select sum(a.days) from absences a join employees e on e.tenant_id = a.tenant_id and e.employee_id = a.employee_id where a.tenant_id = {t} and a.type = 'sick_leave' and "
+	checkRound(t, func(d store.Dialect) []roundCase {
+		return []roundCase{
+			// a hire's period beside the question's: a condition on the
+			// people, and the period of the facts (one was dropped)
+			{"acme-retail", "admin", "sick days for people hired in 2025 this year", "", sick + hired2025 + " and a.start_date <= '2026-11-25' and a.end_date >= '2026-01-01'"},
+			{"acme-retail", "admin", "sick days this year for people hired in 2025", "", sick + hired2025 + " and a.start_date <= '2026-11-25' and a.end_date >= '2026-01-01'"},
+			{"acme-retail", "admin", "hours worked by people hired this year last month", "",
+				"select round(" + d.Numeric("sum(f.hours)") + ", 2) from shifts f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id where f.tenant_id = {t} and f.status = 'worked' and e.hire_date between '2026-01-01' and '2026-12-31' and f.date between '2026-10-01' and '2026-10-31'"},
+			// per head of people named by their hire: over those of them
+			// still employed (the hires who had left were counted)
+			{"acme-retail", "admin", "sick days per head for people hired in 2025", "",
+				"select round(1.0 * (" + sick + hired2025 + " and a.start_date <= '2026-11-25') / (select count(*) from employees e where " + active + " and " + hired2025 + "), 2)"},
+			// per head by location: the hours of the people based there,
+			// wherever they worked (remote hours fell out)
+			{"maple-district", "admin", "hours per head by location last month", "",
+				"select round(" + d.Numeric("1.0 * (select sum(f.hours) from shifts f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id where f.tenant_id = {t} and f.status = 'worked' and f.date between '2026-10-01' and '2026-10-31' and e.location = 'Springfield') / "+
+					"(select count(*) from employees e where e.tenant_id = {t} and e.location = 'Springfield' and e.hire_date <= '2026-10-31' and (e.end_date is null or e.end_date >= '2026-10-31'))") + ", 2)"},
+			// "from the start of Q3": to today (it was the day alone)
+			{"acme-retail", "admin", "hours worked from the start of Q3", "",
+				"select round(" + d.Numeric("sum(f.hours)") + ", 2) from shifts f where f.tenant_id = {t} and f.status = 'worked' and f.date between '2026-07-01' and '2026-11-25'"},
+			// "the boss of Customer Service": its department manager, not
+			// also the managing director who manages that manager
+			{"acme-retail", "admin", "who is the boss of Customer Service?",
+				"select count(distinct m.employee_id) from employees m join employees e on e.tenant_id = m.tenant_id and e.manager_id = m.employee_id where m.tenant_id = {t} and m.department = 'Customer Service' and e.department = 'Customer Service'", ""},
+		}
+	}, []string{
+		"how many head teachers are there", // "head" was read as "head count"
+		"hours per head teacher",           // a job title, not per head
+		"sick days per head of department",
+		"how many people hired in 2025 this year", // two periods of one event
+		"did sick days go up from last year",      // it answered last year alone
+	})
+}
+
+// TestPerHeadNotes: per head and per person say what they divide by, and a
+// scoped asker's "Paris or Lyon" says that Lyon, outside their team, has no
+// row (it was dropped unsaid).
+func TestPerHeadNotes(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "acme-retail")
+		for _, c := range []struct{ as, q, note string }{
+			{"admin", "sick days per head by department this year", "employed on 2026-11-25"},
+			{"admin", "average sick days per employee in 2025", "with any absence days in the period"},
+			{"admin", "hours per head by location last month", "whose own location it is"},
+			{"manager:E0005", "which had more sick days this year, Paris or Lyon", "No one you may see is in Lyon"},
+		} {
+			a, err := f.ask(t, "acme-retail", c.as, c.q)
+			if err != nil {
+				t.Fatalf("%q: %v", c.q, err)
+			}
+			if !slices.ContainsFunc(a.Notes, func(n string) bool { return strings.Contains(n, c.note) }) {
+				t.Errorf("%q: notes %q do not say %q", c.q, a.Notes, c.note)
+			}
+		}
+	})
+}
+
+// TestSameReading: phrasings that were read as another measure give the
+// answer of their plain form.
+func TestSameReading(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, d store.Dialect) {
+		f := load(t, d, "acme-retail")
+		for _, c := range [][2]string{
+			// it was her average absence, and her hours worked
+			{"how long Nora David is working here?", "what is the tenure of Nora David"},
+			{"how long is Nora David working here", "what is the tenure of Nora David"},
+		} {
+			a, err := f.ask(t, "acme-retail", "admin", c[0])
+			b, err2 := f.ask(t, "acme-retail", "admin", c[1])
+			if err != nil || err2 != nil || fmt.Sprint(a.Rows) != fmt.Sprint(b.Rows) || len(b.Rows) == 0 {
+				t.Errorf("%q: %v %v; %q: %v %v", c[0], a.Rows, err, c[1], b.Rows, err2)
+			}
+		}
+	})
+}
