@@ -536,7 +536,7 @@ func (b *builder) filterConds(fs []Filter) ([]string, error) {
 }
 
 func (b *builder) filterCond(f Filter) (string, error) {
-	if d, ok := b.model.Dimensions[f.Field]; ok && d.ShiftsColumn != "" && b.entity() == "shifts" && f.Ref == nil && f.Op == "" && !b.q.perHeadParts {
+	if d, ok := b.model.Dimensions[f.Field]; ok && d.ShiftsColumn != "" && b.entity() == "shifts" && f.Ref == nil && f.Op == "" {
 		f.Field = d.ShiftsColumn
 		return b.filterOn(f, "f")
 	}

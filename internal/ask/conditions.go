@@ -1059,6 +1059,10 @@ var (
 	reAttrCmp2 = rx(cmpRE + `(?: (?:a|an|the))? (\d+(?:\.\d+)?)(?: (?:and|to) (\d+(?:\.\d+)?))? ` + attrRE)
 	// "contracted for less than 30 hours a week"
 	reContracted = rx(`(?:contracted|contract|employed|scheduled by contract) (?:for )?` + cmpRE + ` (\d+(?:\.\d+)?) hour(?: (?:a|per|each) week)?`)
+	// "a contract of 24 hours per week", "on a 35-hour contract",
+	// "contracted hours of 28": that many (a number alone was refused);
+	// not "my 20h contract", which describes the asker's
+	reContractEq = rx(`(?:(?:contract|contracted|employed) (?:of|for) (\d+(?:\.\d+)?) hour(?: (?:a|per|each) week)?|(?:on (?:a |an )?|(?:a|an) )(\d+(?:\.\d+)?) hour (?:a week |per week |weekly )?contract|(?:weekly|contract|contracted) hour (?:(?:of|=) )?(\d+(?:\.\d+)?))`)
 	// "with more than 20 direct reports"
 	reReportsN   = rx(`(?:with|having|who have|who has|that have|that has|have|has) (more than|at least|over|fewer than|less than|exactly|at most) (\d+) (?:direct )?(?:report|subordinate|people reporting)`)
 	reAttrAnd    = rx(`and (?:is |are )?` + cmpRE + ` (\d+(?:\.\d+)?)`)
@@ -1109,6 +1113,8 @@ func (st *parseState) readAttrConditions() error {
 	}
 	if m := st.take(reContracted); m != nil {
 		add("weekly_hours", m[1], m[2], "")
+	} else if m := st.take(reContractEq); m != nil {
+		add("weekly_hours", "of", m[1]+m[2]+m[3], "")
 	}
 	if m := st.take(reReportsN); m != nil {
 		add("reports", m[1], m[2], "")

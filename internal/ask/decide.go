@@ -695,15 +695,8 @@ func (st *parseState) decide() error {
 		st.useWord("manager")
 		st.useWord("head")
 		st.useWord("department")
-	} else if m := reMgrOf.FindStringSubmatch(orig); m != nil && !st.comparesWithManager() && !grouped(st.dims, "manager") && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") && !st.hasFilterField("employee_id") {
+	} else if reMgrOf.MatchString(orig) && !st.comparesWithManager() && !grouped(st.dims, "manager") && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") && !st.hasFilterField("employee_id") {
 		q.Relation = "managers"
-		if rest := strings.TrimPrefix(orig[reMgrOf.FindStringIndex(orig)[1]:], " the"); m[2] == "of" && len(filterVals) == 1 && len(filterVals["department"]) == 1 &&
-			strings.HasPrefix(rest, " "+strings.ToLower(filterVals["department"][0])) {
-			// "who is the boss of Customer Service": its department
-			// manager, not everyone who manages one of its people (the
-			// managing director too)
-			q.Relation = "department_managers"
-		}
 		people = true
 		st.useWord("manager")
 		st.useWord("supervisor")
@@ -721,6 +714,12 @@ func (st *parseState) decide() error {
 		q.Filters = append(q.Filters, Filter{Field: "reports", Op: ">=", Values: []string{"1"}, Negate: st.negatedAt(at)})
 		st.dims = remove(st.dims, "manager")
 		st.used[at] = true
+	}
+	if q.Relation == "managers" && len(filterVals) == 1 && len(filterVals["department"]) == 1 && st.bossOf(filterVals["department"][0]) {
+		// "who is the boss of Customer Service", "the boss at Oak High
+		// School": its department manager, not everyone who manages one of
+		// its people (the managing director too)
+		q.Relation = "department_managers"
 	}
 	// "direct reports per manager": the people who have a manager, each
 	// under theirs (no row for the people nobody manages)
@@ -1068,8 +1067,14 @@ func (st *parseState) decide() error {
 	// ("the number of teachers and teaching assistants by school": two
 	// positions named together are counted each, beside the school too;
 	// it added them up)
+	if f1, f2 := st.twoCountsApart(); f1 != f2 {
+		// "how many part-timers and how many teachers does each school
+		// have": two counts of other people, which one count of both
+		// (part-time teachers) would not answer
+		return notUnderstoodf("scry counts one kind of people at a time when each is asked apart (%s, %s); ask for each", f1, f2)
+	}
 	kinds := func(f string) bool {
-		return (f == "position" || f == "gender" || f == "contract_type") && counting && st.valuesJoinedBy(f, "and") && !strings.Contains(orig, " or ")
+		return (f == "position" || f == "gender" || f == "contract_type") && counting && (st.valuesJoinedBy(f, "and") || st.valuesApart(f)) && !strings.Contains(orig, " or ")
 	}
 	if noDims := len(st.dims) == 0; noDims || reVersus.MatchString(st.text()) || slices.ContainsFunc(st.filterOrder, kinds) {
 		for _, f := range st.filterOrder {
@@ -1523,6 +1528,13 @@ func (st *parseState) decide() error {
 		})
 		q.Share = q.Share && len(q.Dimensions) > 0
 	}
+	if share && len(q.Dimensions) == 0 && q.Measure != "" && q.Measure != "headcount" && !counting &&
+		(strings.Contains(orig, " each ") || people && (strings.Contains(orig, " their ") || strings.Contains(orig, " list ") || strings.Contains(orig, " per person "))) {
+		// "list part-timers with their share of total hours": a share for
+		// each person, which scry does not give (one share of all of them
+		// was given, or the list without the share)
+		return notUnderstoodf("scry gives one share of a group (\"part-timers' share of the hours worked\"), not each person's; ask for each one's %s", measureWords(st.p.model, q.Measure))
+	}
 	// Kind of answer.
 	switch {
 	case q.Kind == "people", q.Kind == "shifts":
@@ -1530,7 +1542,9 @@ func (st *parseState) decide() error {
 		q.Kind = "people"
 	case q.Distinct != "" && len(q.Dimensions) == 0:
 		q.Kind = "number"
-	case people && len(q.Dimensions) == 0 && !counting, q.Limit > 0 && len(q.Dimensions) == 0 && q.Measure != "" && !counting:
+	case people && len(q.Dimensions) == 0 && !counting && !(share && q.Measure != "" && q.Measure != "headcount"), q.Limit > 0 && len(q.Dimensions) == 0 && q.Measure != "" && !counting:
+		// ("part-timers' share of the hours worked" is a share, not a
+		// list of part-timers with their hours)
 		q.Kind = "people" // "top 3 teachers by hours worked"
 	case len(q.RatioTo) > 0:
 		q.Kind = map[bool]string{true: "groups", false: "number"}[len(q.Dimensions) > 0]
@@ -1810,6 +1824,12 @@ func (st *parseState) decide() error {
 	if ms := st.p.model.Measures[q.Measure]; q.Measure != "" && (ms.Entity == "shifts" || ms.Entity == "absences") && (ms.Agg == "sum" || ms.Agg == "count") &&
 		(ms.Derived == "" || ms.Derived == "labor_cost") && !q.PerPersonWeek && len(q.Aggs) == 0 && q.ShareOf == nil {
 		switch {
+		case st.perHeadWord && ms.Entity == "shifts" && slices.ContainsFunc(q.Filters, func(f Filter) bool {
+			return (f.Field == "location" || f.Field == "position") && slices.ContainsFunc(f.Values, func(v string) bool { return !slices.Contains(st.p.values[f.Field], v) })
+		}):
+			// "remote hours per head by school": a place of shifts only,
+			// where no one is based, so no one to count (it gave no rows)
+			return notUnderstoodf("scry divides by the people based in a place or a position; a place or position of shifts only has none: ask for the hours there by group, and the headcount by group")
 		case st.perHeadWord:
 			q.PerHead = true
 		case average && rePerPerson.MatchString(orig) && !reEachPerson.MatchString(orig):
@@ -3112,6 +3132,9 @@ func (st *parseState) anyoneEach() bool {
 	if (st.toks[k] == "every" || st.toks[k] == "each") && st.toks[k-1] == "for" {
 		k--
 	}
+	if k < 1 {
+		return false // "for each teacher, …" opens the question: nothing before
+	}
 	// past "do we have", "are there" ("how many staff do we have per …")
 	for k > 1 && (st.toks[k-1] == "have" || st.toks[k-1] == "we" || st.toks[k-1] == "do" || st.toks[k-1] == "are" || st.toks[k-1] == "there" || st.toks[k-1] == "you") {
 		k--
@@ -3231,3 +3254,40 @@ var (
 	reNowWords  = regexp.MustCompile(` (?:right now|now|at the moment|currently|at present|as we speak|as it stands) `)
 	reHereWords = regexp.MustCompile(` (?:here|around|about|in|present|in the office|on site|onsite|on) (?:today|now|right now|at the moment|currently)\b`)
 )
+
+// twoCountsApart: the fields of the values named right after each of two
+// "how many" ("how many part-timers and how many teachers"), or two empty
+// strings.
+func (st *parseState) twoCountsApart() (string, string) {
+	var fields []string
+	for h := 0; h+1 < len(st.toks); h++ {
+		if st.toks[h] != "how" || st.toks[h+1] != "many" {
+			continue
+		}
+		first, field := len(st.toks), ""
+		for key, sp := range st.valueSpans {
+			if sp[0] == h+2 && sp[0] < first {
+				first, field = sp[0], key[0]
+			}
+		}
+		if field != "" {
+			fields = append(fields, field)
+		}
+	}
+	if len(fields) != 2 {
+		return "", ""
+	}
+	return fields[0], fields[1]
+}
+
+// bossOf: the department's value follows "the manager of", "the boss at",
+// "the head of" ("who is the boss of Logistics").
+func (st *parseState) bossOf(dept string) bool {
+	sp, ok := st.valueSpans[[2]string{"department", dept}]
+	k := sp[0] - 1
+	if ok && k >= 0 && st.toks[k] == "the" {
+		k--
+	}
+	return ok && k >= 1 && (st.toks[k] == "of" || st.toks[k] == "at" || st.toks[k] == "in") &&
+		(st.toks[k-1] == "manager" || st.toks[k-1] == "boss" || st.toks[k-1] == "supervisor" || st.toks[k-1] == "head" || st.toks[k-1] == "lead")
+}

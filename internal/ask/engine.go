@@ -341,6 +341,15 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 				ans.Notes = append(ans.Notes, "Only whole "+q.Dimensions[0]+"s within the period, up to today, are compared.")
 			}
 		}
+		if gone := missingValues(q, c.Columns, ans.Rows, unseen); len(gone) > 0 {
+			// "which had more hours, Paris or Lyon": a value named with no
+			// row would read as less than the other, or as left out
+			note := "No row for " + strings.Join(gone, " or ") + ": none in the answer's period"
+			if visible != nil {
+				note += " among the people you may see"
+			}
+			ans.Notes = append(ans.Notes, note+".")
+		}
 		if q.Kind == "people" && q.Limit > 0 && len(ans.Rows) > q.Limit && len(ans.Rows) <= rowCap {
 			ans.Notes = append(ans.Notes, tieNote(len(ans.Rows), q.Limit, "people"))
 		}
@@ -1526,4 +1535,26 @@ func perHeadNote(q *Query, m *semantic.Model, now string) string {
 		}
 	}
 	return note
+}
+
+// missingValues are the values of a field named as alternatives and grouped
+// by ("Paris or Lyon", "cashiers vs accountants") that have no row, less
+// those already said to be outside the asker's scope.
+func missingValues(q *Query, cols []Column, rows [][]any, said []string) []string {
+	var gone []string
+	for _, f := range q.Filters {
+		j := slices.IndexFunc(cols, func(c Column) bool { return c.Name == f.Field })
+		if j < 0 || f.Op != "" || f.Negate || len(f.Values) < 2 || !grouped(q.Dimensions, f.Field) {
+			continue
+		}
+		for _, v := range f.Values {
+			if slices.ContainsFunc(said, func(s string) bool { return strings.EqualFold(s, v) }) {
+				continue
+			}
+			if !slices.ContainsFunc(rows, func(r []any) bool { return j < len(r) && strings.EqualFold(fmt.Sprint(r[j]), v) }) {
+				gone = append(gone, v)
+			}
+		}
+	}
+	return gone
 }

@@ -72,6 +72,11 @@ var shorthand = map[string]string{"ids": "id", "ppl": "people", "hrs": "hour", "
 // "last month", "the month before".
 var periodRE = `q[1-4](?: (?:19|20)\d\d)?|(?:19|20)\d\d|` + monthWordRE + `(?: (?:19|20)\d\d)?|(?:last|this|previous|the previous) (?:week|month|quarter|year)|the (?:week|month|quarter|year) before`
 
+// purposeNouns are what a question is asked for ("… for the planning",
+// "trying to sort out cover -"): words that name no condition, so the
+// clause holding them may be set aside (a place or a period may not)
+const purposeNouns = `planning|plan|plans|cover|rota|rotas|roster|rosters|schedule|schedules|scheduling|staffing|payroll|budget|budgets|report|reports|reporting|meeting|review|deck|slides|presentation|forecast|audit|figures|numbers|records|file|files|admin|paperwork|boss|manager|management|board|team meeting|things|stuff`
+
 var reTyped = []struct {
 	re  *regexp.Regexp
 	out string
@@ -380,7 +385,7 @@ var reTyped = []struct {
 	// a shift)
 	{regexp.MustCompile(`\b(people|staff|employees|persons|workers|who|anyone|everyone)\s+(?:worked|were\s+working|was\s+working)\s+for\s+(?:us|the\s+company|the\s+firm|the\s+business|the\s+district|the\s+group)\s+(on|at|as\s+of)\b`), " $1 were employed $2 "},
 	// "which of my staff are on this weekend": working
-	{regexp.MustCompile(`\b(are|is|am)\s+on\s+((?:this|next)(?:\s+(?:week|weekend|month|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*))?|tomorrow|today|tonight|the\s+weekend|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)(\s*(?:[?.!,;]|$)|\s+(?:in|at|and|or|for|from|with)\b)`), " $1 working $2$3"},
+	{regexp.MustCompile(`\b(are|is|am|whos)\s+on\s+((?:this|next)(?:\s+(?:week|weekend|month|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*))?|tomorrow|today|tonight|the\s+weekend|(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*)(\s*(?:[?.!,;]|$)|\s+(?:in|at|and|or|for|from|with)\b)`), " $1 working $2$3"},
 	// people lost and seen leaving: leavers ("how many cooks did we lose",
 	// "which schools have lost the most staff", "have seen the most people
 	// leave")
@@ -467,7 +472,9 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(?:how much|what)\s+(?:money\s+)?(did|do|does|have|has|had|will|are|is)\s+(?:we|you|the company)\s+(?:going\s+to\s+)?(?:spend|spent)\b`), " $1 labor cost "},
 	// "people on the payroll on 1 January": employed then (the payroll
 	// alone is its cost); "already gone", "has since left": left
-	{regexp.MustCompile(`\b(are|were|be|been|being|people|employees|staff|workers|everyone|anyone|(?:who|that|which)(?:\s+(?:is|was))?)\s+on\s+(?:(?:the|our|my|the company's)\s+)?payroll\b`), " $1 on staff "},
+	// ("how many ppl on payroll in Bordeaux rn" was the labour cost of
+	// today, 0)
+	{regexp.MustCompile(`\b(are|were|be|been|being|people|ppl|folks|employees|staff|workers|everyone|anyone|how many|(?:who|that|which)(?:\s+(?:is|was))?)\s+on\s+(?:(?:the|our|my|the company's)\s+)?payroll\b`), " $1 on staff "},
 	{regexp.MustCompile(`\b(?:are|is|were|was|have|has|had)\s+(?:(?:long|since|now|already)\s+)?gone\s*([?.!,;]|$|\b(?:and|or|but|now|by)\b)`), " have left $1"},
 	{regexp.MustCompile(`\b(has|have|had)\s+since\s+(left|quit|resigned)\b`), " $1 $2 "},
 	// a business preamble that names only what the answer is for: "for
@@ -550,6 +557,22 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\b(?:paid|earning|earns|making|makes|make)\s+(?:per|an|a|by the|each)\s+hour\b`), " hourly wage "},
 	// "which workers are in sick leave today": on it
 	{regexp.MustCompile(`\b(is|are|was|were|be|been|being|currently) in (sick leave|parental leave|maternity leave|paternity leave|vacation|holidays?|leave)\b`), " $1 on $2 "},
+	// "Trying to sort out cover - how many of my people …": why it is
+	// asked, set off by a dash or colon, nothing to read
+	{regexp.MustCompile(`^\s*(?:(?:i am|i'm|we are|we're|just) )?trying to (?:sort out|work out|figure out|plan|organi[sz]e|arrange|fix|get|do|check) (?:the |a |an |our |my |some |this )?(?:` + purposeNouns + `)(?: (?:` + purposeNouns + `))?\s*[,:;—–-]+\s*`), " "},
+	// "anyone done a shift longer than 8 hours this month?": who (it
+	// counted the shifts)
+	{regexp.MustCompile(`^\s*(?:anyone|anybody|someone|somebody) (done|did|had|taken|took|started|finished|been)\b`), " who $1 "},
+	// "report direct to Marie Lambert": directly
+	{regexp.MustCompile(`\b(report|reports|reporting|reported) direct to\b`), " $1 directly to "},
+	// "more than 10 years in the company": years of service (tenure)
+	{regexp.MustCompile(`\b(\d+(?:\.\d+)?) years? (?:in|with|at|for) (?:the |our |this )?(?:company|firm|business|organi[sz]ation)\b`), " $1 years of service "},
+	// "birthdays in December, who?": the people who have one then
+	{regexp.MustCompile(`^\s*birthdays (in|this|next|on|during)\b`), " who has a birthday $1 "},
+	// "new persons since September", "new staff this year": hires
+	{regexp.MustCompile(`\bnew (?:persons|people|employees|staff|starters|joiners|recruits|workers|colleagues)\s+(since|this|last|after|(?:in|during|from) (?:\d{4}|` + monthWordRE + `)\b)`), " people hired $1 "},
+	// "…, I need it for the planning": why it is asked, nothing to read
+	{regexp.MustCompile(`[,.;:!?-]\s*(?:i|we) (?:need|want) (?:it|this|that|them|the list|the numbers?|the data) for (?:the |my |our |a |an )?(?:` + purposeNouns + `)(?: (?:` + purposeNouns + `))?\s*[.!?]*\s*$`), " "},
 }
 
 // singular folds a plural to its singular form; the same function is applied

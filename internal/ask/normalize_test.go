@@ -271,6 +271,13 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"hrs q3 26 vs q3 25", "hrs q3 2026 vs q3 2025", "q3 25 hours"},
 		{"whats raphael paid per hour", "whats raphael hourly wage", "paid hours per week"},
 		{"which workers are in sick leave today", "which workers are on sick leave today", "the rise in sick leave"},
+		{"trying to sort out cover - how many of my people are scheduled", "how many of my people are scheduled", "trying to plan next week - who is on vacation"},
+		{"anyone done a shift longer than 8 hours this month?", "who done a shift longer than 8 hours this month?", "did anyone do a shift"},
+		{"how many people report direct to anna", "how many people report directly to anna", "direct reports to anna"},
+		{"staff with more than 10 years in the company", "staff with more than 10 years of service", "staff with 10 years in logistics"},
+		{"birthdays in december, who?", "who has a birthday in december, who?", "who has birthdays in december"},
+		{"list new persons since september", "list people hired since september", "new staff in lyon"},
+		{"who is on vacation next week, i need it for the planning", "who is on vacation next week", "who is on vacation, i need it for next week"},
 	}
 	if len(forms) != len(reTyped) {
 		t.Fatalf("%d examples for %d rewrites: give each new rewrite its example, in its place", len(forms), len(reTyped))

@@ -316,6 +316,19 @@ func (p *Parser) correct(toks, words []string) []string {
 		if len(t) < 5 || p.known[t] || t[0] >= '0' && t[0] <= '9' {
 			continue
 		}
+		// a verb of a position ("teach" of Teacher, "clean" of Cleaner)
+		// names the people of that position, no typo ("how many men and
+		// women teach" was read as "… each", and counted everyone)
+		if w := p.positionOfVerb(t); w != "" {
+			toks[i] = w
+			continue
+		} else if p.positionVerb(t) {
+			// "which school does Sarah teach at": where one person works
+			if i > 0 && (p.nameParts[toks[i-1]] || toks[i-1] == "i" || toks[i-1] == "she" || toks[i-1] == "he") {
+				toks[i] = "work"
+			}
+			continue
+		}
 		var matches []string
 		for k := range p.suggest {
 			if len(k) >= 4 && within1(t, k) {
@@ -335,6 +348,35 @@ func (p *Parser) correct(toks, words []string) []string {
 		}
 	}
 	return toks
+}
+
+// positionOfVerb is the one position of a single word whose stem t is
+// ("clean": cleaner), or "" — also when another position holds a word of
+// that stem ("teach" is also what a Teaching Assistant does).
+func (p *Parser) positionOfVerb(t string) string {
+	one := ""
+	for _, val := range p.values["position"] {
+		for _, w := range strings.Fields(normPhrase(val)) {
+			if len(w) <= len(t) || stem(w) != t {
+				continue
+			}
+			if one != "" || strings.Contains(normPhrase(val), " ") {
+				return ""
+			}
+			one = w
+		}
+	}
+	return one
+}
+
+// positionVerb: t is the stem of a word of the tenant's positions.
+func (p *Parser) positionVerb(t string) bool {
+	for w := range p.positionWords {
+		if len(w) > len(t) && stem(w) == t {
+			return true
+		}
+	}
+	return false
 }
 
 // timeRule turns a matched phrase into a canonical expression.
@@ -544,6 +586,14 @@ var timeRules = []timeRule{
 	{rx(`(?:(?:in|during|for|over|on|at) )?(` + sideRE + `) (?:vs|versus|compared to|compared with|against|with) (?:(?:in|during|for|over|on|at) )?(` + sideRE + `)`), versusPeriods},
 	// "how many employees do we have compared to a year ago": today too
 	{rx(`(?:compared to|compared with|vs|versus|against) (?:(a|an|one|\d+) (day|week|month|year)s? ago|(?:this (?:day|date|time)|(?:the )?same (?:day|date)) last year)`), func(m []string) string { return "today vs " + agoExpr(m[1:]) }},
+	// "who is off this week or next", "this month through next month":
+	// both, one span (two periods were refused)
+	{rx(`(?:(?:in|during|for|over) )?(?:the )?this (week|month|quarter|year) (?:or|to|through|thru|until|till) (?:the )?next(?: (week|month|quarter|year))?`), func(m []string) string {
+		if m[2] != "" && m[2] != m[1] {
+			return ""
+		}
+		return "from this " + m[1] + " to next " + m[1]
+	}},
 	// "headcount a year ago", "on this day last year": that day
 	{rx(`(?:on |as of |at )?(?:(a|an|one|\d+) (day|week|month|year)s? ago|(?:this (?:day|date|time)|(?:the )?same (?:day|date)) last year)`), func(m []string) string { return agoExpr(m[1:]) }},
 	// two days with one year after both: "between January 1 and June 30, 2026"

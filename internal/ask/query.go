@@ -109,9 +109,9 @@ type Query struct {
 	// kept seven whose averages agree to two decimals)
 	exact bool
 	// perHeadParts, set by compilePerHead on its two parts, makes them
-	// agree on whom each group holds: the total groups and keeps shifts
-	// by the employee's own location and position (not the shift's, or
-	// hours worked remotely fell out of every location), and the headcount
+	// agree on whom each group holds: the total groups shifts by the
+	// employee's own location and position (not the shift's, or hours
+	// worked remotely fell out of every location), and the headcount
 	// counts those employed on its day even of people named by their hire
 	// ("per head for people hired in 2025" counted the hires who had left)
 	perHeadParts bool

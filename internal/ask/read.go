@@ -457,8 +457,11 @@ var (
 	reAcrossOrg  = rx(`(?:across|throughout) (?:the |our )?(?:whole |entire )?(?:company|district|organisation|organization|business|firm|board)`)
 	// "how many vacation days does Emma have left", "holiday balance",
 	// "remaining leave": an allowance the data does not hold
-	reBalance   = regexp.MustCompile(` (?:balance|entitlement|allowance|accrued|accrual)\b|\b(?:day|vacation|holiday|leave|pto)\b.*\b(?:ha|have|has|still)(?: got)? (?:left|remaining)\b|\b(?:day|vacation|holiday|leave|pto)\b.* left (?:for|this|until|to take)\b| remaining (?:day|vacation|holiday|leave|pto)\b`)
-	reOffDomain = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president of|translate|football|soccer|news|horoscope|lottery)\b`)
+	// "sick days last year of people who left this year": leavers, not
+	// days left
+	rePeopleLeft = regexp.MustCompile(`\b(?:who|that|which|people|staff|employees|those|leavers) (?:have |has |had )?left\b`)
+	reBalance    = regexp.MustCompile(` (?:balance|entitlement|allowance|accrued|accrual)\b|\b(?:day|vacation|holiday|leave|pto)\b.*\b(?:ha|have|has|still)(?: got)? (?:left|remaining)\b|\b(?:day|vacation|holiday|leave|pto)\b.* left (?:for|this|until|to take)\b| remaining (?:day|vacation|holiday|leave|pto)\b`)
+	reOffDomain  = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president of|translate|football|soccer|news|horoscope|lottery)\b`)
 )
 
 // readDomain refuses questions about things the workforce data does not
@@ -477,7 +480,7 @@ func (st *parseState) readDomain() error {
 	if reOffDomain.MatchString(s) {
 		return notUnderstood("scry answers questions about employees, shifts and absences.")
 	}
-	if reBalance.MatchString(s) {
+	if reBalance.MatchString(s) && !rePeopleLeft.MatchString(s) {
 		return notUnderstoodf("scry's workforce data has no leave allowances or balances; it knows the absences taken (\"vacation days taken this year\")")
 	}
 	if m := reSameDay.FindString(s); m != "" {
@@ -699,7 +702,7 @@ var restateWords = wordSet(`so that is ie namely counting`)
 
 // reComparedTo: the words before a period compared with another
 // ("did sick days go up from last year" answered last year's alone)
-var reComparedTo = regexp.MustCompile(` (?:compared (?:to|with)|compare (?:to|with)|comparison (?:to|with)|vs|versus|against|relative to|than|(?:up|down|increase|increased|rise|rose|risen|fall|fell|fallen|drop|dropped|decrease|decreased|change|changed|grow|grew|grown|growth|higher|lower) (?:from|on|over)) $`)
+var reComparedTo = regexp.MustCompile(` (?:compared (?:to|with)|compare (?:to|with)|comparison (?:to|with)|vs|versus|against|relative to|than|(?:up|down|increase|increased|rise|rose|risen|fall|fell|fallen|drop|dropped|decrease|decreased|change|changed|grow|grew|grown|growth|higher|lower) (?:from|on|over)|(?:go|gone|went|goes|going) (?:up|down)) $`)
 
 var reAtSomePoint = rx(`(?:at|for) (?:some|any) (?:point|stage|time) ((?:in|during|of|this|last))`)
 

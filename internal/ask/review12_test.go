@@ -129,7 +129,7 @@ func TestSchoolYear(t *testing.T) {
 			"How many people left during the school year so far, by school": "how many leavers by school between 2026-09-01 and 2026-11-25",
 			// (the review's: each was answered for another period)
 			"hours worked from the start of last school year": "hours worked between 2025-09-01 and 2026-11-25",
-			"hours worked from the end of last school year":   "hours worked between 2026-08-31 and 2026-11-25",
+			"hours worked from the end of last school year":   "hours worked between 2026-09-01 and 2026-11-25", // after it
 			"how many shifts are left this school year":       "how many shifts between 2026-11-25 and 2027-08-31",
 			// a period restated right after it, or right before it
 			"hours by school for this school year so far, so from 1 September until today":                  "hours by school between 2026-09-01 and 2026-11-25",

@@ -345,7 +345,7 @@ func (p *Parser) nearest(words []string) []string {
 	var out []string
 	for _, phrase := range words {
 		for _, w := range strings.Fields(phrase) {
-			if len(w) < 4 || p.known[w] {
+			if len(w) < 4 || p.known[w] || p.positionVerb(w) {
 				continue
 			}
 			best, bestD := "", 3

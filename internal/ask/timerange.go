@@ -578,6 +578,12 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		if err != nil {
 			return "", "", err
 		}
+		if strings.HasPrefix(m[1], "end of ") {
+			// "sick days since the end of Q3": after it (its last day was
+			// counted, and a sick leave inside Q3 with it)
+			t, _ := time.Parse(day, a)
+			a = t.AddDate(0, 0, 1).Format(day)
+		}
 		if a > b && !reYearWritten.MatchString(expr) {
 			t, _ := time.Parse(day, a)
 			a = t.AddDate(-1, 0, 0).Format(day)

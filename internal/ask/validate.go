@@ -475,6 +475,11 @@ func perHeadShape(q *Query, m *semantic.Model) error {
 	case len(q.Aggs) > 0 || q.Having != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil || q.Relation != "" || q.Share || q.PerPersonWeek ||
 		q.Without || q.RankWithin != "" || q.Distinct != "" || slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "any" || f.Ref != nil }):
 		return errcode.New(errcode.NotUnderstood, "scry gives a total per head for everyone the question names or for each group (\"sick days per head by department this year\"), not beside a share, a threshold or an average of its own")
+	case q.PerHead && slices.ContainsFunc(q.Filters, func(f Filter) bool { return f.Field == "end_date" && !f.Negate }):
+		// "hours per head last month for people who left this year": the
+		// headcount on a day is of those still employed, which leavers
+		// mostly are not (it divided four people's hours by one)
+		return errcode.New(errcode.NotUnderstood, "a headcount is of the people employed on a day, which people named by their leaving mostly are not; ask for their total, or per person (\"average hours per person …\")")
 	}
 	return nil
 }

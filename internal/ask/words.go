@@ -527,6 +527,10 @@ func (st *parseState) valuesApart(field string) bool {
 		if prep && st.toks[k-1] == "and" {
 			apart = true
 		}
+		// "how many teachers and how many teaching assistants"
+		if k >= 2 && (st.toks[k] == "many" || st.toks[k] == "much") && st.toks[k-1] == "how" && st.toks[k-2] == "and" {
+			apart = true
+		}
 		// "how many in Bordeaux and how many in Toulouse"
 		if prep && k >= 3 && (st.toks[k-1] == "many" || st.toks[k-1] == "much") && st.toks[k-2] == "how" && st.toks[k-3] == "and" {
 			apart = true
