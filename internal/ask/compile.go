@@ -536,7 +536,7 @@ func (b *builder) filterConds(fs []Filter) ([]string, error) {
 }
 
 func (b *builder) filterCond(f Filter) (string, error) {
-	if d, ok := b.model.Dimensions[f.Field]; ok && d.ShiftsColumn != "" && b.entity() == "shifts" && f.Ref == nil && f.Op == "" {
+	if d, ok := b.model.Dimensions[f.Field]; ok && d.ShiftsColumn != "" && b.entity() == "shifts" && f.Ref == nil && f.Op == "" && !b.q.perHeadParts {
 		f.Field = d.ShiftsColumn
 		return b.filterOn(f, "f")
 	}
@@ -823,6 +823,49 @@ func compileApart(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, 
 	return out, nil
 }
 
+// compileRise keeps the groups whose total in the first period named is
+// above (Rise ">") or below ("<") their total in the second ("which
+// teachers worked more hours in October than in September"): each
+// period's totals as that period asked alone gives them, side by side, a
+// group with none in one period at 0 there, the largest change first.
+func compileRise(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int, rollups bool) (compiled, error) {
+	today, err := time.Parse(day, now)
+	if err != nil {
+		return compiled{}, err
+	}
+	var out compiled
+	var parts [2]string
+	for i, expr := range strings.SplitN(q.Time.Expr, " vs ", 2) {
+		from, to, err := resolveExpr(expr, today)
+		if err != nil {
+			return compiled{}, err
+		}
+		one := *q
+		one.Rise, one.Order, one.Limit, one.Offset, one.exact = "", "", 0, 0, false
+		one.Time = &TimeRange{Expr: expr, From: from, To: to}
+		c, err := compile(&one, m, d, tenantID, scope, now, rowCap, rollups)
+		if err != nil {
+			return compiled{}, err
+		}
+		parts[i] = out.part(c)
+		if i == 0 {
+			out.Columns = slices.Clone(c.Columns[:len(c.Columns)-1])
+		}
+		t, _ := time.Parse(day, from)
+		// the label is the code's own text ("2026-10"), no value of the question's
+		out.Columns = append(out.Columns, Column{Name: periodLabel(versusUnit(q.Time.Expr), t), Type: "number"})
+	}
+	var cols []string
+	for i := range q.Dimensions {
+		cols = append(cols, "d"+strconv.Itoa(i))
+	}
+	g := strings.Join(cols, ", ")
+	dir := map[string]string{">": "desc", "<": "asc"}[q.Rise]
+	out.SQL = "select " + g + ", sum(a) as a, sum(b) as b from (select " + g + ", v as a, 0 as b from (" + parts[0] + ") x union all select " + g + ", 0 as a, v as b from (" + parts[1] + ") y) u" +
+		" group by " + g + " having sum(a) " + q.Rise + " sum(b) order by sum(a) - sum(b) " + dir + ", " + g + " limit " + strconv.Itoa(rowCap+1)
+	return out, nil
+}
+
 // part takes c into a statement out is made of: its arguments after out's
 // own, its placeholders renumbered; it returns c's SQL so numbered.
 func (out *compiled) part(c compiled) string {
@@ -1054,6 +1097,9 @@ var ops = map[string]bool{">": true, ">=": true, "<": true, "<=": true, "=": tru
 func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int, rollups bool) (compiled, error) {
 	if q.Having != nil && q.Having.Ref != nil && !q.Having.resolved {
 		return compiled{}, errcode.New(errcode.NotUnderstood, "A comparison with someone's total is computed when the question is asked")
+	}
+	if q.Rise != "" {
+		return compileRise(q, m, d, tenantID, scope, now, rowCap, rollups)
 	}
 	if q.Time != nil && q.Time.apart != nil {
 		return compileApart(q, m, d, tenantID, scope, now, rowCap, rollups)
@@ -1777,10 +1823,19 @@ func (b *builder) relation(cte string, tenantID int64, rowCap int) (compiled, er
 	}
 	outer := []string{"m.tenant_id = " + t, "exists (" + inner + ")"}
 	outer = append(outer, b.scopeCond("m")...)
-	sql := cte + "select m.employee_id, m.first_name || ' ' || m.last_name as name, m.department, m.position from employees m where " +
+	// the managers' own attributes asked for ("department managers and
+	// their hire dates"; they were dropped unsaid)
+	sel, cols := "", personColumns()
+	for _, c := range b.q.Columns {
+		if attributes[c].typ == "" || slices.ContainsFunc(cols, func(k Column) bool { return k.Name == c }) || c == "first_name" || c == "last_name" || c == "manager" {
+			continue
+		}
+		sel += ", " + b.attrExpr(c, "m") + " as c" + strconv.Itoa(len(cols))
+		cols = append(cols, Column{Name: c, Type: attributes[c].typ})
+	}
+	sql := cte + "select m.employee_id, m.first_name || ' ' || m.last_name as name, m.department, m.position" + sel + " from employees m where " +
 		strings.Join(outer, " and ") + " order by name" + limitClause(b.q, rowCap)
-	return compiled{SQL: sql, Args: b.args,
-		Columns: personColumns()}, nil
+	return compiled{SQL: sql, Args: b.args, Columns: cols}, nil
 }
 
 // smallHours: an end "after 1am" is in the night after the shift began, not

@@ -1062,7 +1062,7 @@ var (
 	// "a contract of 24 hours per week", "on a 35-hour contract",
 	// "contracted hours of 28": that many (a number alone was refused);
 	// not "my 20h contract", which describes the asker's
-	reContractEq = rx(`(?:(?:contract|contracted|employed) (?:of|for) (\d+(?:\.\d+)?) hour(?: (?:a|per|each) week)?|(?:on (?:a |an )?|(?:a|an) )(\d+(?:\.\d+)?) hour (?:a week |per week |weekly )?contract|(?:weekly|contract|contracted) hour (?:(?:of|=) )?(\d+(?:\.\d+)?))`)
+	reContractEq = rx(`(?:(?:contract|contracted|employed) (?:of|for) (\d+(?:\.\d+)?) hour(?: (?:a|per|each) week)?|(?:on (?:a |an )?|(?:a|an) )(\d+(?:\.\d+)?) hour (?:a week |per week |weekly )?contract|(?:contract|contracted) hour (?:(?:of|=) )?(\d+(?:\.\d+)?))`)
 	// "with more than 20 direct reports"
 	reReportsN   = rx(`(?:with|having|who have|who has|that have|that has|have|has) (more than|at least|over|fewer than|less than|exactly|at most) (\d+) (?:direct )?(?:report|subordinate|people reporting)`)
 	reAttrAnd    = rx(`and (?:is |are )?` + cmpRE + ` (\d+(?:\.\d+)?)`)
@@ -1113,7 +1113,10 @@ func (st *parseState) readAttrConditions() error {
 	}
 	if m := st.take(reContracted); m != nil {
 		add("weekly_hours", m[1], m[2], "")
-	} else if m := st.take(reContractEq); m != nil {
+	} else if m, next := st.peekNext(reContractEq); m != nil && !st.firstPersonBefore(next-len(strings.Fields(m[0]))) {
+		// ("I'm on a 20 hour contract, how many hours did I work": the
+		// asker's own contract, said to explain, no condition)
+		st.take(reContractEq)
 		add("weekly_hours", "of", m[1]+m[2]+m[3], "")
 	}
 	if m := st.take(reReportsN); m != nil {
@@ -1329,4 +1332,16 @@ func (st *parseState) readMoreThanPerson() {
 		st.people = true
 		return
 	}
+}
+
+// firstPersonBefore: the asker speaks of themselves in the few words
+// before word i ("I'm on a 35-hour contract", "as a manager on …").
+func (st *parseState) firstPersonBefore(i int) bool {
+	for k := max(0, i-4); k < i && k < len(st.toks); k++ {
+		switch st.toks[k] {
+		case "i", "im", "am", "me", "myself", "as":
+			return true
+		}
+	}
+	return false
 }

@@ -715,6 +715,13 @@ func (st *parseState) decide() error {
 		st.dims = remove(st.dims, "manager")
 		st.used[at] = true
 	}
+	if (q.Relation == "" && reBossOfSomething.MatchString(orig) && !st.hasFilterField("manager_id") && !st.hasFilterField("reports") && !grouped(st.dims, "manager") ||
+		q.Relation != "") && measure != "" && measure != "headcount" && attributes[measureAttr(measure)].typ == "" {
+		// "how many hours did the manager of Logistics work": the
+		// manager's own total, which scry does not read (it gave all of
+		// Logistics' hours)
+		return notUnderstoodf("scry lists the manager of a department (\"who is the manager of Logistics\"), then answers about them by name; it does not take their own %s here", measureWords(st.p.model, measure))
+	}
 	if q.Relation == "managers" && len(filterVals) == 1 && len(filterVals["department"]) == 1 && st.bossOf(filterVals["department"][0]) {
 		// "who is the boss of Customer Service", "the boss at Oak High
 		// School": its department manager, not everyone who manages one of
@@ -728,7 +735,7 @@ func (st *parseState) decide() error {
 	}
 	// Two periods compared ("this year vs last year"): a row for each;
 	// "month over month": a row for each month.
-	if tr := q.Time; tr != nil && strings.Contains(tr.Expr, " vs ") {
+	if tr := q.Time; tr != nil && strings.Contains(tr.Expr, " vs ") && st.rise == "" {
 		if u := versusUnit(tr.Expr); u != "" && !grouped(st.dims, u) {
 			st.dims = append(st.dims, u)
 		}
@@ -902,7 +909,9 @@ func (st *parseState) decide() error {
 	// two periods side by side are totals of each; people counted on one
 	// day are not a total of a period
 	daysApart := q.Time != nil && strings.Contains(q.Time.Expr, " vs ") && versusUnit(q.Time.Expr) == "day"
-	if (st.overUnit || q.Time != nil && strings.Contains(q.Time.Expr, " vs ")) && (measure == "headcount" || measure == "" || q.Kind == "people" || people) &&
+	// ("which teachers worked more hours in October than in September" are
+	// people kept by their totals: readRise)
+	if (st.overUnit || q.Time != nil && strings.Contains(q.Time.Expr, " vs ")) && (measure == "headcount" || measure == "" || (q.Kind == "people" || people) && st.rise == "") &&
 		!(daysApart && measure == "headcount" && q.Kind != "people" && !people && q.Limit == 0 && len(q.Aggs) == 0 && !q.Share && q.ShareOf == nil && len(q.ShareWhere) == 0 && q.Having == nil) {
 		// (the headcounts of two days, "headcount today vs a year ago",
 		// are each day's: headcountApart)
@@ -1528,7 +1537,7 @@ func (st *parseState) decide() error {
 		})
 		q.Share = q.Share && len(q.Dimensions) > 0
 	}
-	if share && len(q.Dimensions) == 0 && q.Measure != "" && q.Measure != "headcount" && !counting &&
+	if share && q.Measure != "" && q.Measure != "headcount" && !counting && len(q.Dimensions) == 0 &&
 		(strings.Contains(orig, " each ") || people && (strings.Contains(orig, " their ") || strings.Contains(orig, " list ") || strings.Contains(orig, " per person "))) {
 		// "list part-timers with their share of total hours": a share for
 		// each person, which scry does not give (one share of all of them
@@ -1602,6 +1611,27 @@ func (st *parseState) decide() error {
 		}
 	default:
 		q.Kind = "number"
+	}
+	if st.rise != "" {
+		if err := st.readRise(people); err != nil {
+			return err
+		}
+	}
+	if grouped(q.Dimensions, "employee") && len(q.ShareWhere) > 0 && q.Measure != "headcount" {
+		// "each waiter's share of hours last month": each person's part of
+		// the whole, which scry does not give (everyone had a row, at 0 or
+		// 100: the part that is a waiter)
+		return notUnderstoodf("scry gives one share of a group (\"waiters' share of the hours worked\"), not each person's; ask for each one's %s", measureWords(st.p.model, q.Measure))
+	}
+	for _, f := range q.ShareWhere {
+		// "the gender split within each kitchen position": a value before
+		// the groups' own noun says which groups, not the part (it gave
+		// each gender's share that is Kitchen, 0 or 100)
+		for _, v := range f.Values {
+			if sp, ok := st.valueSpans[[2]string{f.Field, v}]; ok && sp[1] < len(st.toks) && slices.ContainsFunc(st.p.phrases[st.toks[sp[1]]], func(mn meaning) bool { return mn.kind == "dim" && grouped(q.Dimensions, mn.name) }) {
+				return notUnderstoodf("scry did not understand %q: which groups, or the part of each? ask e.g. \"headcount by position and gender in the Kitchen\"", strings.Join(st.words[sp[0]:sp[1]+1], " "))
+			}
+		}
 	}
 	// a condition on one total is about the people who meet it: "employees
 	// with more than 10 hours of overtime" lists them
@@ -3264,10 +3294,10 @@ func (st *parseState) twoCountsApart() (string, string) {
 		if st.toks[h] != "how" || st.toks[h+1] != "many" {
 			continue
 		}
-		first, field := len(st.toks), ""
+		field := "" // of the words right after "how many" (the first field by name, for one answer every run)
 		for key, sp := range st.valueSpans {
-			if sp[0] == h+2 && sp[0] < first {
-				first, field = sp[0], key[0]
+			if sp[0] == h+2 && (field == "" || key[0] < field) {
+				field = key[0]
 			}
 		}
 		if field != "" {
@@ -3280,6 +3310,9 @@ func (st *parseState) twoCountsApart() (string, string) {
 	return fields[0], fields[1]
 }
 
+// reBossOfSomething: "the manager of …", "the boss of …"
+var reBossOfSomething = regexp.MustCompile(` (?:manager|boss|supervisor|head) of `)
+
 // bossOf: the department's value follows "the manager of", "the boss at",
 // "the head of" ("who is the boss of Logistics").
 func (st *parseState) bossOf(dept string) bool {
@@ -3290,4 +3323,27 @@ func (st *parseState) bossOf(dept string) bool {
 	}
 	return ok && k >= 1 && (st.toks[k] == "of" || st.toks[k] == "at" || st.toks[k] == "in") &&
 		(st.toks[k-1] == "manager" || st.toks[k-1] == "boss" || st.toks[k-1] == "supervisor" || st.toks[k-1] == "head" || st.toks[k-1] == "lead")
+}
+
+// readRise reads "more … in October than in September": the groups (each
+// person, for "which teachers", "who") whose total in the first period is
+// above their total in the second. With no groups ("did we have more sick
+// days this year than last year") both totals are given, side by side.
+func (st *parseState) readRise(people bool) error {
+	q := st.q
+	ms := st.p.model.Measures[q.Measure]
+	if q.Time == nil || !strings.Contains(q.Time.Expr, " vs ") || q.Measure == "" || ms.Entity != "shifts" && ms.Entity != "absences" ||
+		ms.Agg != "sum" && ms.Agg != "count" || ms.Derived != "" && ms.Derived != "labor_cost" {
+		return notUnderstoodf("scry compares the totals of hours, shifts or absences in two periods (\"which teachers worked more hours in October than in September\"), not %s", measureWords(st.p.model, q.Measure))
+	}
+	if q.Kind == "people" || people && len(q.Dimensions) == 0 {
+		q.Kind, q.Dimensions, q.Columns = "groups", []string{"employee"}, nil
+	}
+	if len(q.Dimensions) == 0 {
+		// one total each: both, in a row each
+		q.Kind, q.Dimensions = "groups", []string{versusUnit(q.Time.Expr)}
+		return nil
+	}
+	q.Rise = st.rise
+	return nil
 }

@@ -225,6 +225,9 @@ func (q *Query) Notes() []string {
 	if q.PerPerson {
 		out = append(out, "per person: each total divided by the number of its people who have any of it in the period")
 	}
+	if q.Rise != "" {
+		out = append(out, "kept the groups whose total in the first period named is "+map[string]string{">": "above", "<": "below"}[q.Rise]+" their total in the second, both shown (none in a period counts as 0), the largest change first")
+	}
 	if q.PerHead {
 		out = append(out, "per head: each total divided by the number of its people employed on the period's last day, or today if that is sooner (a note gives the day)")
 	}

@@ -1221,7 +1221,7 @@ func fittingChart(q *Query, m *semantic.Model, rows [][]any) *Chart {
 		allZero = allZero && Number(r[len(r)-1]) == 0
 	}
 	switch {
-	case q.Kind == "people", q.Kind == "shifts", len(q.Aggs) > 1, allZero:
+	case q.Kind == "people", q.Kind == "shifts", len(q.Aggs) > 1, allZero, q.Rise != "":
 		// several aggregates side by side are a table, not one of them
 		// drawn; bars of nothing draw nothing
 		return &Chart{Type: ChartTable, Title: title}
@@ -1243,8 +1243,8 @@ func fittingChart(q *Query, m *semantic.Model, rows [][]any) *Chart {
 // time series is also a bar chart; parts of a whole are also a pie, and a
 // pie also bars.
 func ChartKinds(q *Query, m *semantic.Model, cols []Column, rows [][]any, own ChartKind) []ChartKind {
-	if len(rows) < 2 {
-		return nil
+	if len(rows) < 2 || q != nil && q.Rise != "" {
+		return nil // (a rise's two totals side by side are a table)
 	}
 	dims := 0
 	if q != nil {
@@ -1388,6 +1388,11 @@ func chartTitle(q *Query, m *semantic.Model) string {
 	}
 	if q.Time != nil {
 		t += ", " + humanRange(q.Time)
+	}
+	if q.Rise != "" && q.Time != nil && q.Time.From != "" {
+		// "which teachers worked more hours in October than in September":
+		// whose first total is the larger (the columns are in that order)
+		t += map[string]string{">": ", more in the first column than in the second", "<": ", less in the first column than in the second"}[q.Rise]
 	}
 	return t
 }
@@ -1541,6 +1546,9 @@ func perHeadNote(q *Query, m *semantic.Model, now string) string {
 // by ("Paris or Lyon", "cashiers vs accountants") that have no row, less
 // those already said to be outside the asker's scope.
 func missingValues(q *Query, cols []Column, rows [][]any, said []string) []string {
+	if q.Limit > 0 || q.Having != nil || q.Rise != "" {
+		return nil // a value may be left out by the rank or the threshold asked for
+	}
 	var gone []string
 	for _, f := range q.Filters {
 		j := slices.IndexFunc(cols, func(c Column) bool { return c.Name == f.Field })

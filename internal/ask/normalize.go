@@ -227,6 +227,10 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bschool days?\b`), " day "},
 	// a chat's greeting and thanks carry no part of the question
 	{regexp.MustCompile(`^\s*(?:(?:hey|hi|hello|ok|okay|quick one|quick question)\b|(?:good )?(?:morning|afternoon|evening)\s*[!,.:\-–—])[\s,!:.\-–—]*(?:(?:hey|hi|hello|quick one|quick question)\b[\s,!:.\-–—]*)*`), " "},
+	// "Alice from the Dining Room here.", "Manon here from Birch Middle
+	// School,": who is asking, no condition (it was read as people named
+	// Alice, or the asker alone); the asker's scope says whose data
+	{regexp.MustCompile(`^\s*(?:again\s*[,.!]\s*)?(?:it'?s |this is )?[a-z]+(?: [a-z]+)? (?:here(?: from (?:the )?[a-z][a-z ]{0,40}?)?|from (?:the )?[a-z][a-z ]{0,40}? here)\s*[.,!:;—–-]\s*`), " "},
 	{regexp.MustCompile(`[\s,!.]*\b(?:pls|plz|please|thanks|thank you|thx|ty|cheers|lol)\b[\s!.?]*$`), " "},
 	{regexp.MustCompile(`\batm\b`), " right now "},
 	{regexp.MustCompile(`\b([a-z]+s) r\b`), " $1 are "},
@@ -287,6 +291,11 @@ var reTyped = []struct {
 	// month compare with the month before": the two periods side by side
 	{regexp.MustCompile(`\b(work|worked) (?:more|fewer|less) (in|during|for) (` + periodRE + `) or (?:in |during |for )?(` + periodRE + `)\b`), " $1 hours $2 $3 vs $4 "},
 	{regexp.MustCompile(`\b(?:more|fewer|less)\b((?: [a-z]+){0,3}?) (in|during|for) (` + periodRE + `) or (?:in |during |for )?(` + periodRE + `)\b`), "$1 $2 $3 vs $4 "},
+	// "which teachers worked more hours in October than in September":
+	// the two periods, and a word of the code's own (riseWords) that keeps
+	// the groups whose first is above (or below) their second
+	{regexp.MustCompile(`\b(work|worked) (more|fewer|less) (in|during|for) (` + periodRE + `) than (?:in |during |for )?(` + periodRE + `)\b`), " $1 hours $3 $4 vs $5 ${2}thenbefore "},
+	{regexp.MustCompile(`\b(more|fewer|less)\b((?: [a-z]+){0,3}?) (?:(?:in|during|for) )?(` + periodRE + `) than (?:in |during |for )?(` + periodRE + `)\b`), "$2 in $3 vs $4 ${1}thenbefore "},
 	// ("how do hours …" reads "worked hours" by then: "do hours" is "worked hours" above)
 	{regexp.MustCompile(`^\s*how\s+(?:do|does|did|worked)\s+(.+?)\s+compare\s+(?:with|to|against)\s+(` + periodRE + `)\b`), " $1 vs $2 "},
 	// periods in other words: "mid-October" (its 15th), "from October 15
@@ -563,6 +572,9 @@ var reTyped = []struct {
 	// "anyone done a shift longer than 8 hours this month?": who (it
 	// counted the shifts)
 	{regexp.MustCompile(`^\s*(?:anyone|anybody|someone|somebody) (done|did|had|taken|took|started|finished|been)\b`), " who $1 "},
+	// "how many waiters do I currently have": "do I have", as without the
+	// adverb (the "I" was left to mean the asker's own record: 0)
+	{regexp.MustCompile(`\b(do|does|did) (i|we) (currently|actually|really) (have|ha)\b`), " $1 $2 $4 $3 "},
 	// "report direct to Marie Lambert": directly
 	{regexp.MustCompile(`\b(report|reports|reporting|reported) direct to\b`), " $1 directly to "},
 	// "more than 10 years in the company": years of service (tenure)
@@ -570,7 +582,7 @@ var reTyped = []struct {
 	// "birthdays in December, who?": the people who have one then
 	{regexp.MustCompile(`^\s*birthdays (in|this|next|on|during)\b`), " who has a birthday $1 "},
 	// "new persons since September", "new staff this year": hires
-	{regexp.MustCompile(`\bnew (?:persons|people|employees|staff|starters|joiners|recruits|workers|colleagues)\s+(since|this|last|after|(?:in|during|from) (?:\d{4}|` + monthWordRE + `)\b)`), " people hired $1 "},
+	{regexp.MustCompile(`\bnew (?:persons|people|employees|staff|starters|joiners|recruits|workers|colleagues)\s+(since|after|(?:in|during|from) (?:\d{4}|` + monthWordRE + `)\b)`), " people hired $1 "},
 	// "…, I need it for the planning": why it is asked, nothing to read
 	{regexp.MustCompile(`[,.;:!?-]\s*(?:i|we) (?:need|want) (?:it|this|that|them|the list|the numbers?|the data) for (?:the |my |our |a |an )?(?:` + purposeNouns + `)(?: (?:` + purposeNouns + `))?\s*[.!?]*\s*$`), " "},
 }

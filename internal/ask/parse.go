@@ -319,14 +319,14 @@ func (p *Parser) correct(toks, words []string) []string {
 		// a verb of a position ("teach" of Teacher, "clean" of Cleaner)
 		// names the people of that position, no typo ("how many men and
 		// women teach" was read as "… each", and counted everyone)
+		if i > 0 && (p.nameParts[toks[i-1]] || toks[i-1] == "i" || toks[i-1] == "she" || toks[i-1] == "he") && (p.positionVerb(t) || p.positionOfVerb(t) != "") {
+			toks[i] = "work" // "which school does Sarah teach at": where one person works
+			continue
+		}
 		if w := p.positionOfVerb(t); w != "" {
 			toks[i] = w
 			continue
 		} else if p.positionVerb(t) {
-			// "which school does Sarah teach at": where one person works
-			if i > 0 && (p.nameParts[toks[i-1]] || toks[i-1] == "i" || toks[i-1] == "she" || toks[i-1] == "he") {
-				toks[i] = "work"
-			}
 			continue
 		}
 		var matches []string

@@ -41,6 +41,11 @@ type Query struct {
 	// runs on or is still to come): "sick days per head by department
 	// this year", "average hours worked per person by store last month".
 	PerHead bool `json:"per_head,omitempty"`
+	// Rise keeps the groups whose total in the first of two periods is
+	// above (">") or below ("<") their total in the second, showing both:
+	// "which teachers worked more hours in October than in September"
+	// (Time is "A vs B").
+	Rise string `json:"rise,omitempty"`
 	// PerPerson averages the measure over the people who have any of it in
 	// the period: each group's total divided by its people with at least
 	// one ("average hours worked per person by store last month", as
@@ -109,9 +114,10 @@ type Query struct {
 	// kept seven whose averages agree to two decimals)
 	exact bool
 	// perHeadParts, set by compilePerHead on its two parts, makes them
-	// agree on whom each group holds: the total groups shifts by the
-	// employee's own location and position (not the shift's, or hours
-	// worked remotely fell out of every location), and the headcount
+	// agree on whom each group holds: the total groups and keeps shifts
+	// by the employee's own location and position (not the shift's, or
+	// hours worked remotely fell out of every location; a place of shifts
+	// only is refused in decide), and the headcount
 	// counts those employed on its day even of people named by their hire
 	// ("per head for people hired in 2025" counted the hires who had left)
 	perHeadParts bool

@@ -431,7 +431,7 @@ var (
 	reAverage    = rx(`(?:on )?(average|mean|avg|typical)`)
 	reMedian     = rx(`(?:the )?median`)
 	reShare      = rx(`(share|percentage|percent|proportion|ratio|parity|fraction|distribution|split|breakdown|break down|makeup|composition)`)
-	reTrend      = rx(`(changed|change|trend|trending|evolution|evolved|developed|development|over time|progression)`)
+	reTrend      = rx(`(changed|change|trend|trending|evolution|evolved|developed|development|over time|progression|moved|shifted)`)
 	reMost       = rx(`(the most|most|highest|largest|biggest|maximum|max|greatest|longest)`)
 	reLeast      = rx(`(the least|least|lowest|smallest|fewest|minimum|min|shortest)`)
 	reWeekly     = regexp.MustCompile(` (weekly|per week|a week|each week|every week)\b`)
@@ -459,7 +459,7 @@ var (
 	// "remaining leave": an allowance the data does not hold
 	// "sick days last year of people who left this year": leavers, not
 	// days left
-	rePeopleLeft = regexp.MustCompile(`\b(?:who|that|which|people|staff|employees|those|leavers) (?:have |has |had )?left\b`)
+	rePeopleLeft = regexp.MustCompile(`\b(?:who|that|which) (?:have |has |had )?left\b`)
 	reBalance    = regexp.MustCompile(` (?:balance|entitlement|allowance|accrued|accrual)\b|\b(?:day|vacation|holiday|leave|pto)\b.*\b(?:ha|have|has|still)(?: got)? (?:left|remaining)\b|\b(?:day|vacation|holiday|leave|pto)\b.* left (?:for|this|until|to take)\b| remaining (?:day|vacation|holiday|leave|pto)\b`)
 	reOffDomain  = regexp.MustCompile(` (weather|forecast|temperature|rain|snow|stock|stocks|share price|bitcoin|crypto|recipe|joke|poem|story|song|movie|film|capital|president of|translate|football|soccer|news|horoscope|lottery)\b`)
 )
@@ -878,6 +878,10 @@ func (st *parseState) readFlags() error {
 		st.take(rePerHeadWord)
 		st.perHeadWord = true
 	}
+	// the word normalisation leaves for "more … in A than in B"
+	if m := st.take(reRiseWord); m != nil {
+		st.rise = map[string]string{"more": ">", "fewer": "<", "less": "<"}[m[1]]
+	}
 	for st.take(reMedian) != nil {
 		st.average, st.median = true, true
 	}
@@ -920,6 +924,7 @@ func (st *parseState) readFlags() error {
 
 var (
 	rePerHeadWord = rx(`(?:per|a) (?:head|capita)`)
+	reRiseWord    = rx(`(more|fewer|less)thenbefore`)
 	// perHeadFollowers may follow "per head" that divides by the headcount
 	perHeadFollowers = wordSet(`by per in for this last next at across on over during ytd since from so year month week quarter and or between within`)
 	reWhereBased     = rx(`where (?:are|is|do|does) (?:(?:they|these|those|he|she|it|people|staff|(?:our|my|the|these|those) \w+) )?(?:based|located|situated|work|working)`)

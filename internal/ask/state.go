@@ -34,6 +34,8 @@ type parseState struct {
 	ofTwo string
 	// perHeadWord: "per head", "per capita" (Query.PerHead)
 	perHeadWord bool
+	// rise: "more … in October than in September" (">" or "<", Query.Rise)
+	rise string
 	// belowContract: "fewer hours than their contract" (with
 	// beyondContract: a weekly comparison), undertime
 	belowContract bool

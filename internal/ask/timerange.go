@@ -581,6 +581,9 @@ func resolveExpr(expr string, now time.Time) (string, string, error) {
 		if strings.HasPrefix(m[1], "end of ") {
 			// "sick days since the end of Q3": after it (its last day was
 			// counted, and a sick leave inside Q3 with it)
+			if a >= now.Format(day) {
+				return "", "", errcode.New(errcode.NotUnderstood, "%s has not ended yet", strings.TrimPrefix(m[1], "end of "))
+			}
 			t, _ := time.Parse(day, a)
 			a = t.AddDate(0, 0, 1).Format(day)
 		}

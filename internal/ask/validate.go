@@ -75,6 +75,9 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 		// manager: their team's number would read as the company's
 		return errcode.New(errcode.PermissionDenied, "This asks about the whole organisation, and you may see your own team or record only; ask about your team (\"how many people are in my team\")")
 	}
+	if err := riseShape(q, m); err != nil {
+		return err
+	}
 	if err := perHeadShape(q, m); err != nil {
 		return err
 	}
@@ -480,6 +483,29 @@ func perHeadShape(q *Query, m *semantic.Model) error {
 		// headcount on a day is of those still employed, which leavers
 		// mostly are not (it divided four people's hours by one)
 		return errcode.New(errcode.NotUnderstood, "a headcount is of the people employed on a day, which people named by their leaving mostly are not; ask for their total, or per person (\"average hours per person …\")")
+	}
+	return nil
+}
+
+// riseShape: a rise compares each group's totals of facts in the two
+// periods of "A vs B", one row per group.
+func riseShape(q *Query, m *semantic.Model) error {
+	if q.Rise == "" {
+		return nil
+	}
+	ms := m.Measures[q.Measure]
+	switch {
+	case q.Rise != ">" && q.Rise != "<":
+		return errcode.New(errcode.NotUnderstood, "rise is \">\" or \"<\"")
+	case q.Time == nil || len(strings.SplitN(q.Time.Expr, " vs ", 2)) != 2:
+		return errcode.New(errcode.NotUnderstood, "a rise compares two periods, \"A vs B\"")
+	case ms.Entity != "shifts" && ms.Entity != "absences" || ms.Agg != "sum" && ms.Agg != "count" || ms.Derived != "" && ms.Derived != "labor_cost":
+		return errcode.New(errcode.NotUnderstood, "scry compares the totals of hours, shifts or absences in two periods, not %s", measureWords(m, q.Measure))
+	case q.Kind != "groups" || len(q.Dimensions) == 0 || slices.ContainsFunc(q.Dimensions, func(d string) bool { return m.Dimensions[d].Time != "" }):
+		return errcode.New(errcode.NotUnderstood, "a rise keeps groups (people, departments…) by their totals in two periods, not periods themselves")
+	case q.PerHead || q.PerPerson || q.Share || len(q.Aggs) > 0 || q.Having != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil ||
+		q.Relation != "" || q.RankWithin != "" || q.Distinct != "" || q.PerPersonWeek || q.Without:
+		return errcode.New(errcode.NotUnderstood, "scry keeps the groups whose total rose or fell on its own, not beside a share, a threshold or an average")
 	}
 	return nil
 }

@@ -119,6 +119,13 @@ func TestBrowserAnswersInWords(t *testing.T) {
 		}
 	}
 
+	// Two periods' totals side by side, the people whose first is larger.
+	run(asked("Which cashiers worked more hours in October than in September?"), waitFor(`!!document.querySelector("#answer table")`), shot("words-06b-rise-1366"))
+	riseHeads := eval[[]string](t, ctx, `[...document.querySelectorAll("#answer thead th")].map(th => th.textContent)`)
+	if explain := eval[string](t, ctx, `document.querySelector(".explain").textContent`); len(riseHeads) != 3 || !strings.Contains(explain, "above their total in the second") {
+		t.Errorf("rise: heads %q, how I read this %q", riseHeads, explain)
+	}
+
 	// An unknown address is a page of the app with a way back.
 	run(chromedp.Navigate(site.ts.URL+"/no/such/page"), waitFor(`!!document.querySelector(".status-page")`), shot("words-07-404-1366"), phone, shot("words-07-404-375"), wide)
 	if link := eval[string](t, ctx, `document.querySelector(".status-page a.primary").getAttribute("href")`); link != "/ask" || !eval[bool](t, ctx, `!!document.querySelector("header nav")`) {
