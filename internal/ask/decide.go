@@ -722,7 +722,12 @@ func (st *parseState) decide() error {
 		// Logistics' hours)
 		return notUnderstoodf("scry lists the manager of a department (\"who is the manager of Logistics\"), then answers about them by name; it does not take their own %s here", measureWords(st.p.model, measure))
 	}
-	if q.Relation == "managers" && len(filterVals) == 1 && len(filterVals["department"]) == 1 && st.bossOf(filterVals["department"][0]) {
+	if q.Relation != "" && len(filterVals["department"]) == 1 && st.bossOf(filterVals["department"][0]) && slices.ContainsFunc(st.filterOrder, func(f string) bool { return f != "department" && f != "location" && f != "position" }) {
+		// "is the boss of Customer Service a man": whose gender, the boss's
+		// or the staff's? (it was the staff's, and listed a woman)
+		return notUnderstoodf("scry lists the manager of a department (\"who is the manager of Logistics\"); it does not take a condition on the manager here: ask about them by name")
+	}
+	if q.Relation == "managers" && len(filterVals["department"]) == 1 && st.bossOf(filterVals["department"][0]) {
 		// "who is the boss of Customer Service", "the boss at Oak High
 		// School": its department manager, not everyone who manages one of
 		// its people (the managing director too)
@@ -735,7 +740,7 @@ func (st *parseState) decide() error {
 	}
 	// Two periods compared ("this year vs last year"): a row for each;
 	// "month over month": a row for each month.
-	if tr := q.Time; tr != nil && strings.Contains(tr.Expr, " vs ") && st.rise == "" {
+	if tr := q.Time; tr != nil && strings.Contains(tr.Expr, " vs ") {
 		if u := versusUnit(tr.Expr); u != "" && !grouped(st.dims, u) {
 			st.dims = append(st.dims, u)
 		}
@@ -3314,15 +3319,21 @@ func (st *parseState) twoCountsApart() (string, string) {
 var reBossOfSomething = regexp.MustCompile(` (?:manager|boss|supervisor|head) of `)
 
 // bossOf: the department's value follows "the manager of", "the boss at",
-// "the head of" ("who is the boss of Logistics").
+// "the head of" ("who is the boss of Logistics"), or goes before the word
+// ("who is the Kitchen manager").
 func (st *parseState) bossOf(dept string) bool {
 	sp, ok := st.valueSpans[[2]string{"department", dept}]
+	boss := func(w string) bool {
+		return w == "manager" || w == "boss" || w == "supervisor" || w == "head" || w == "lead"
+	}
+	if ok && sp[1] < len(st.toks) && boss(st.toks[sp[1]]) {
+		return true // "who is the Kitchen manager"
+	}
 	k := sp[0] - 1
 	if ok && k >= 0 && st.toks[k] == "the" {
 		k--
 	}
-	return ok && k >= 1 && (st.toks[k] == "of" || st.toks[k] == "at" || st.toks[k] == "in") &&
-		(st.toks[k-1] == "manager" || st.toks[k-1] == "boss" || st.toks[k-1] == "supervisor" || st.toks[k-1] == "head" || st.toks[k-1] == "lead")
+	return ok && k >= 1 && (st.toks[k] == "of" || st.toks[k] == "at" || st.toks[k] == "in" || st.toks[k] == "for") && boss(st.toks[k-1])
 }
 
 // readRise reads "more … in October than in September": the groups (each
@@ -3336,12 +3347,15 @@ func (st *parseState) readRise(people bool) error {
 		ms.Agg != "sum" && ms.Agg != "count" || ms.Derived != "" && ms.Derived != "labor_cost" {
 		return notUnderstoodf("scry compares the totals of hours, shifts or absences in two periods (\"which teachers worked more hours in October than in September\"), not %s", measureWords(st.p.model, q.Measure))
 	}
-	if q.Kind == "people" || people && len(q.Dimensions) == 0 {
+	unit := versusUnit(q.Time.Expr)
+	q.Dimensions = remove(q.Dimensions, unit) // the two periods are the two columns
+	if (q.Kind == "people" || people && len(q.Dimensions) == 0) && !q.Self && !slices.ContainsFunc(q.Filters, onePerson) {
 		q.Kind, q.Dimensions, q.Columns = "groups", []string{"employee"}, nil
 	}
-	if len(q.Dimensions) == 0 {
-		// one total each: both, in a row each
-		q.Kind, q.Dimensions = "groups", []string{versusUnit(q.Time.Expr)}
+	if len(q.Dimensions) == 0 || q.Self || slices.ContainsFunc(q.Filters, onePerson) {
+		// "did Anna work more in October than in September", "did I…":
+		// one person's two totals, not an empty list for "no"
+		q.Kind, q.Dimensions, q.Columns = "groups", []string{unit}, nil
 		return nil
 	}
 	q.Rise = st.rise

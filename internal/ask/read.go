@@ -134,6 +134,11 @@ func (p *Parser) parseOne(question string, visible map[string]bool) (*Query, err
 	}
 	st := &parseState{p: p, question: question, toks: toks, words: words, used: make([]bool, len(toks)), q: &Query{Chart: chart},
 		filterVals: map[string][]string{}, negated: map[string]bool{}, visible: visible}
+	// the word normalisation leaves for "more … in A than in B", taken
+	// before any reading sees it as a word of the question
+	if m := st.take(reRiseWord); m != nil {
+		st.rise = map[string]string{"more": ">", "fewer": "<", "less": "<"}[m[1]]
+	}
 	for _, step := range []func(*parseState) error{
 		(*parseState).readDomain,
 		(*parseState).readWhole,
@@ -457,6 +462,11 @@ var (
 	reAcrossOrg  = rx(`(?:across|throughout) (?:the |our )?(?:whole |entire )?(?:company|district|organisation|organization|business|firm|board)`)
 	// "how many vacation days does Emma have left", "holiday balance",
 	// "remaining leave": an allowance the data does not hold
+	// "…, I need it for the Logistics manager": a reason that is not only
+	// words of purpose (those are set aside in normalize)
+	reNeedItFor     = regexp.MustCompile(` (?:i|we) (?:need|want) (?:it|this|that|them|the list|the numbers?|the data) for ((?:the |my |our |a |an )?[a-z].*)$`)
+	reNeedItForSaid = regexp.MustCompile(`(?i)\b(?:i|we) (?:need|want) (?:it|this|that|them|the list|the numbers?|the data) for [^.?!]*`)
+	reTimeWordStart = regexp.MustCompile(`^(?:next|this|last|tomorrow|today|tonight|monday|tuesday|wednesday|thursday|friday|saturday|sunday|january|february|march|april|may|june|july|august|september|october|november|december|\d)`)
 	// "sick days last year of people who left this year": leavers, not
 	// days left
 	rePeopleLeft = regexp.MustCompile(`\b(?:who|that|which) (?:have |has |had )?left\b`)
@@ -479,6 +489,13 @@ func (st *parseState) readDomain() error {
 	s := b.String()
 	if reOffDomain.MatchString(s) {
 		return notUnderstood("scry answers questions about employees, shifts and absences.")
+	}
+	if m := reNeedItFor.FindStringSubmatch(s); m != nil && !reTimeWordStart.MatchString(m[1]) {
+		// "who is on vacation next week? I need it for the Logistics
+		// manager": whom it is for, or a condition? (it filtered by that
+		// position, and found no one)
+		said := reNeedItForSaid.FindString(st.question)
+		return notUnderstoodf("scry did not understand whether %q is a condition or whom the answer is for; ask without it", strings.TrimSpace(said))
 	}
 	if reBalance.MatchString(s) && !rePeopleLeft.MatchString(s) {
 		return notUnderstoodf("scry's workforce data has no leave allowances or balances; it knows the absences taken (\"vacation days taken this year\")")
@@ -877,10 +894,6 @@ func (st *parseState) readFlags() error {
 		}
 		st.take(rePerHeadWord)
 		st.perHeadWord = true
-	}
-	// the word normalisation leaves for "more … in A than in B"
-	if m := st.take(reRiseWord); m != nil {
-		st.rise = map[string]string{"more": ">", "fewer": "<", "less": "<"}[m[1]]
 	}
 	for st.take(reMedian) != nil {
 		st.average, st.median = true, true

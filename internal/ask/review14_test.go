@@ -61,6 +61,10 @@ func TestSeventeenthRound(t *testing.T) {
 				"select sum(a.days) from absences a where a.tenant_id = {t} and a.type = 'sick_leave' and a.start_date <= '2026-11-25' and a.end_date >= '2026-10-01'"},
 			{"acme-retail", "admin", "who is the boss of Logistics",
 				"select count(distinct m.employee_id) from employees m join employees e on e.tenant_id = m.tenant_id and e.manager_id = m.employee_id where m.tenant_id = {t} and m.department = 'Logistics' and e.department = 'Logistics'", ""},
+			{"acme-retail", "admin", "who is the manager of Logistics in Lyon",
+				"select count(distinct m.employee_id) from employees m join employees e on e.tenant_id = m.tenant_id and e.manager_id = m.employee_id where m.tenant_id = {t} and m.department = 'Logistics' and e.department = 'Logistics' and e.location = 'Lyon'", ""},
+			{"bistro-group", "admin", "who is the Kitchen manager",
+				"select count(distinct m.employee_id) from employees m join employees e on e.tenant_id = m.tenant_id and e.manager_id = m.employee_id where m.tenant_id = {t} and m.department = 'Kitchen' and e.department = 'Kitchen'", ""},
 			// a period after "I need it for" is read, not set aside
 			{"acme-retail", "admin", "who is on vacation, I need it for next week",
 				"select count(distinct a.employee_id) from absences a where a.tenant_id = {t} and a.type = 'vacation' and a.start_date <= '2026-12-06' and a.end_date >= '2026-11-30'", ""},
@@ -80,6 +84,8 @@ func TestSeventeenthRound(t *testing.T) {
 		"hours per head last month for people who left this year", // a headcount of leavers
 		"how many part-timers and how many teachers does each location have",
 		"each part-timer's share of total hours last month",
+		"who is on vacation next week? I need it for the Logistics manager",                  // whom it is for, or a condition? (it filtered by the position)
+		"is the boss of Customer Service a man",                                              // whose gender? (the staff's was taken, and a woman listed)
 		"how many vacation days do staff have left this year",                                // no balances (a regression of "who left" let it through)
 		"each cashier's share of hours last month",                                           // each person's share (everyone had a row, at 0 or 100)
 		"hours since the end of this month",                                                  // not ended
