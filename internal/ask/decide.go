@@ -1090,11 +1090,16 @@ func (st *parseState) decide() error {
 	kinds := func(f string) bool {
 		return (f == "position" || f == "gender" || f == "contract_type") && counting && (st.valuesJoinedBy(f, "and") || st.valuesApart(f)) && !strings.Contains(orig, " or ")
 	}
-	if noDims := len(st.dims) == 0; noDims || reVersus.MatchString(st.text()) || slices.ContainsFunc(st.filterOrder, kinds) {
+	// "compare hours worked in Bordeaux and Toulouse this year vs last
+	// year": the places side by side too (they were summed)
+	compared := func(f string) bool {
+		return strings.Contains(orig, " compare ") && st.valuesJoinedBy(f, "and") && !strings.Contains(orig, " or ")
+	}
+	if noDims := len(st.dims) == 0; noDims || reVersus.MatchString(st.text()) || slices.ContainsFunc(st.filterOrder, kinds) || slices.ContainsFunc(st.filterOrder, compared) {
 		for _, f := range st.filterOrder {
 			// (not beside a top N: "top 3 departments …, Paris vs Lyon"
 			// would rank the pairs)
-			if !noDims && (grouped(st.dims, f) || f == "name" || !reVersus.MatchString(st.text()) && !kinds(f) || q.Limit > 0 || st.q.Limit > 0) {
+			if !noDims && (grouped(st.dims, f) || f == "name" || !reVersus.MatchString(st.text()) && !kinds(f) && !compared(f) || q.Limit > 0 || st.q.Limit > 0) {
 				continue
 			}
 			// "full-time vs part-time" compares; "how many are part-time or

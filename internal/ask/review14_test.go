@@ -65,6 +65,10 @@ func TestSeventeenthRound(t *testing.T) {
 				"select count(distinct m.employee_id) from employees m join employees e on e.tenant_id = m.tenant_id and e.manager_id = m.employee_id where m.tenant_id = {t} and m.department = 'Logistics' and e.department = 'Logistics' and e.location = 'Lyon'", ""},
 			{"bistro-group", "admin", "who is the Kitchen manager",
 				"select count(distinct m.employee_id) from employees m join employees e on e.tenant_id = m.tenant_id and e.manager_id = m.employee_id where m.tenant_id = {t} and m.department = 'Kitchen' and e.department = 'Kitchen'", ""},
+			// "compare … in Bordeaux and Toulouse this year vs last year":
+			// each place in each year (the places were summed)
+			{"bistro-group", "admin", "Compare hours worked in Bordeaux and Toulouse this year vs last year",
+				"select 2 * count(*) from (select distinct f.location from shifts f where f.tenant_id = {t} and f.location in ('Bordeaux', 'Toulouse')) g", ""},
 			// a period after "I need it for" is read, not set aside
 			{"acme-retail", "admin", "who is on vacation, I need it for next week",
 				"select count(distinct a.employee_id) from absences a where a.tenant_id = {t} and a.type = 'vacation' and a.start_date <= '2026-12-06' and a.end_date >= '2026-11-30'", ""},
