@@ -295,7 +295,7 @@ var reTyped = []struct {
 	// the two periods, and a word of the code's own (riseWords) that keeps
 	// the groups whose first is above (or below) their second
 	{regexp.MustCompile(`\b(work|worked) (more|fewer|less) (in|during|for) (` + periodRE + `) than (?:in |during |for )?(` + periodRE + `)\b`), " $1 hours $3 $4 vs $5 ${2}thenbefore "},
-	{regexp.MustCompile(`\b(more|fewer|less)\b((?: [a-z]+){0,3}?) (?:(?:in|during|for) )?(` + periodRE + `) than (?:in |during |for )?(` + periodRE + `)\b`), "$2 in $3 vs $4 ${1}thenbefore "},
+	{regexp.MustCompile(`\b(more|fewer|less)\b((?: [a-z]+){0,3}?) (?:(?:in|during|for) )?(` + periodRE + `) (?:than|compared (?:to|with)) (?:in |during |for )?(` + periodRE + `)\b`), "$2 in $3 vs $4 ${1}thenbefore "},
 	// ("how do hours …" reads "worked hours" by then: "do hours" is "worked hours" above)
 	{regexp.MustCompile(`^\s*how\s+(?:do|does|did|worked)\s+(.+?)\s+compare\s+(?:with|to|against)\s+(` + periodRE + `)\b`), " $1 vs $2 "},
 	// periods in other words: "mid-October" (its 15th), "from October 15

@@ -147,6 +147,7 @@ func TestSameReading(t *testing.T) {
 			{"how long Nora David is working here?", "what is the tenure of Nora David"},
 			{"how long is Nora David working here", "what is the tenure of Nora David"},
 			{"employees with more than 10 years in company", "employees with more than 10 years of service"},
+			{"which cashiers worked more hours in October compared with September", "which cashiers worked more hours in October than in September"},
 			{"list new persons since september", "list people hired since september"},
 			{"how many people report direct to Marie Lambert", "how many people report directly to Marie Lambert"},
 			{"please can you give me the list of people who is on vacation next week in Lyon, i need it for the planning", "who is on vacation next week in Lyon"},
