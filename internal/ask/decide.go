@@ -1861,8 +1861,7 @@ func (st *parseState) decide() error {
 	// days per employee": over the people who have any (as a weekly
 	// average is over those who worked each week); a row for each person
 	// would give each one's own total
-	if ms := st.p.model.Measures[q.Measure]; q.Measure != "" && (ms.Entity == "shifts" || ms.Entity == "absences") && (ms.Agg == "sum" || ms.Agg == "count") &&
-		(ms.Derived == "" || ms.Derived == "labor_cost") && !q.PerPersonWeek && len(q.Aggs) == 0 && q.ShareOf == nil {
+	if ms := st.p.model.Measures[q.Measure]; q.Measure != "" && factTotal(ms) && !q.PerPersonWeek && len(q.Aggs) == 0 && q.ShareOf == nil {
 		switch {
 		case st.perHeadWord && ms.Entity == "shifts" && slices.ContainsFunc(q.Filters, func(f Filter) bool {
 			return (f.Field == "location" || f.Field == "position") && slices.ContainsFunc(f.Values, func(v string) bool { return !slices.Contains(st.p.values[f.Field], v) })
@@ -3348,8 +3347,7 @@ func (st *parseState) bossOf(dept string) bool {
 func (st *parseState) readRise(people bool) error {
 	q := st.q
 	ms := st.p.model.Measures[q.Measure]
-	if q.Time == nil || !strings.Contains(q.Time.Expr, " vs ") || q.Measure == "" || ms.Entity != "shifts" && ms.Entity != "absences" ||
-		ms.Agg != "sum" && ms.Agg != "count" || ms.Derived != "" && ms.Derived != "labor_cost" {
+	if q.Time == nil || !strings.Contains(q.Time.Expr, " vs ") || q.Measure == "" || !factTotal(ms) {
 		return notUnderstoodf("scry compares the totals of hours, shifts or absences in two periods (\"which teachers worked more hours in October than in September\"), not %s", measureWords(st.p.model, q.Measure))
 	}
 	unit := versusUnit(q.Time.Expr)

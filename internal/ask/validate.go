@@ -469,7 +469,7 @@ func perHeadShape(q *Query, m *semantic.Model) error {
 	switch {
 	case q.PerHead && q.PerPerson:
 		return errcode.New(errcode.NotUnderstood, "a total is divided by the headcount (per_head) or by the people who have any of it (per_person), not both")
-	case ms.Entity != "shifts" && ms.Entity != "absences" || ms.Agg != "sum" && ms.Agg != "count" || ms.Derived != "" && ms.Derived != "labor_cost":
+	case !factTotal(ms):
 		return errcode.New(errcode.NotUnderstood, "scry divides a total of shifts or absences (hours worked, sick days, shifts, absences) by a headcount, not %s", measureWords(m, q.Measure))
 	case q.Kind != "number" && q.Kind != "groups" || q.Self || slices.ContainsFunc(q.Filters, onePerson) || slices.Contains(q.Dimensions, "employee"):
 		return errcode.New(errcode.NotUnderstood, "a total per head is of a group of people (a department, a position, a place) or everyone you may see, not of one person")
@@ -499,7 +499,7 @@ func riseShape(q *Query, m *semantic.Model) error {
 		return errcode.New(errcode.NotUnderstood, "rise is \">\" or \"<\"")
 	case q.Time == nil || len(strings.SplitN(q.Time.Expr, " vs ", 2)) != 2:
 		return errcode.New(errcode.NotUnderstood, "a rise compares two periods, \"A vs B\"")
-	case ms.Entity != "shifts" && ms.Entity != "absences" || ms.Agg != "sum" && ms.Agg != "count" || ms.Derived != "" && ms.Derived != "labor_cost":
+	case !factTotal(ms):
 		return errcode.New(errcode.NotUnderstood, "scry compares the totals of hours, shifts or absences in two periods, not %s", measureWords(m, q.Measure))
 	case q.Kind != "groups" || len(q.Dimensions) == 0 || slices.ContainsFunc(q.Dimensions, func(d string) bool { return m.Dimensions[d].Time != "" }):
 		return errcode.New(errcode.NotUnderstood, "a rise keeps groups (people, departments…) by their totals in two periods, not periods themselves")
@@ -508,4 +508,11 @@ func riseShape(q *Query, m *semantic.Model) error {
 		return errcode.New(errcode.NotUnderstood, "scry keeps the groups whose total rose or fell on its own, not beside a share, a threshold or an average")
 	}
 	return nil
+}
+
+// factTotal: a measure that is a sum or count of shifts or absences (the
+// labour cost too), which a total per head, per person or of two periods
+// compared is made of.
+func factTotal(ms semantic.Measure) bool {
+	return (ms.Entity == "shifts" || ms.Entity == "absences") && (ms.Agg == "sum" || ms.Agg == "count") && (ms.Derived == "" || ms.Derived == "labor_cost")
 }
