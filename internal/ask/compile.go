@@ -861,8 +861,57 @@ func compileRise(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, s
 	}
 	g := strings.Join(cols, ", ")
 	dir := map[string]string{">": "desc", "<": "asc"}[q.Rise]
-	out.SQL = "select " + g + ", sum(a) as a, sum(b) as b from (select " + g + ", v as a, 0 as b from (" + parts[0] + ") x union all select " + g + ", 0 as a, v as b from (" + parts[1] + ") y) u" +
+	// the change itself beside the totals ("the biggest increase" asks
+	// for it), in the totals' cents
+	out.Columns = append(out.Columns, Column{Name: "change", Type: "number"})
+	out.SQL = "select " + g + ", sum(a) as a, sum(b) as b, round(" + d.Numeric("sum(a) - sum(b)") + ", 2) as c from (select " + g + ", v as a, 0 as b from (" + parts[0] + ") x union all select " + g + ", 0 as a, v as b from (" + parts[1] + ") y) u" +
 		" group by " + g + " having sum(a) " + q.Rise + " sum(b) order by sum(a) - sum(b) " + dir + ", " + g + " limit " + strconv.Itoa(rowCap+1)
+	return out, nil
+}
+
+// compileBeside answers a second measure beside the first ("headcount and
+// average wage per location"): each compiled as if asked alone, joined on
+// the groups; a group one of them has no row for is empty there. The
+// rows follow the groups' order for periods, else the first measure's,
+// largest first.
+func compileBeside(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope Scope, now string, rowCap int, rollups bool) (compiled, error) {
+	var out compiled
+	var parts [2]string
+	for i, measure := range []string{q.Measure, q.Also} {
+		one := *q
+		one.Measure, one.Also = measure, ""
+		if i == 1 {
+			one.Aggs = nil // ("the number of employees and their average weekly hours": the average is the first's)
+		}
+		c, err := compile(&one, m, d, tenantID, scope, now, rowCap, rollups)
+		if err != nil {
+			return compiled{}, err
+		}
+		parts[i] = out.part(c)
+		if i == 0 {
+			out.Columns = slices.Clone(c.Columns)
+		} else {
+			out.Columns = append(out.Columns, c.Columns[len(c.Columns)-1])
+		}
+	}
+	var cols []string
+	for i := range q.Dimensions {
+		cols = append(cols, "d"+strconv.Itoa(i))
+	}
+	g, lead, group, order := strings.Join(cols, ", "), "", "", ""
+	if len(cols) > 0 {
+		lead, group = g+", ", " group by "+g
+		order = " order by sum(ha) = 0, sum(a) desc, " + g
+		if slices.ContainsFunc(q.Dimensions, func(dim string) bool { return m.Dimensions[dim].Time != "" }) {
+			order = " order by " + g
+		}
+		order += " limit " + strconv.Itoa(rowCap+1)
+	}
+	// (0 and a flag, not NULL, in the other part's column: a NULL literal
+	// in a union has no type PostgreSQL can match with a number)
+	out.SQL = "select " + lead + "case when sum(ha) > 0 then sum(a) end as a, case when sum(hb) > 0 then sum(b) end as b from (" +
+		"select " + lead + "v as a, 0 as b, 1 as ha, 0 as hb from (" + parts[0] + ") x union all select " + lead + "0 as a, v as b, 0 as ha, 1 as hb from (" + parts[1] + ") y) u" +
+		group + order
 	return out, nil
 }
 
@@ -1100,6 +1149,9 @@ func compile(q *Query, m *semantic.Model, d store.Dialect, tenantID int64, scope
 	}
 	if q.Rise != "" {
 		return compileRise(q, m, d, tenantID, scope, now, rowCap, rollups)
+	}
+	if q.Also != "" {
+		return compileBeside(q, m, d, tenantID, scope, now, rowCap, rollups)
 	}
 	if q.Time != nil && q.Time.apart != nil {
 		return compileApart(q, m, d, tenantID, scope, now, rowCap, rollups)

@@ -313,6 +313,12 @@ func (st *parseState) decide() error {
 			measure = m
 		}
 	}
+	if a, b, ok := st.twoMeasuresJoined(); ok {
+		// "headcount and avg wage per location", "hours and shifts per
+		// location": two measures asked side by side (one was answered and
+		// the other dropped unsaid); the one not chosen goes beside it
+		st.beside = [2]string{a, b}
+	}
 	if slices.Contains(st.measures, "labor_cost") && (measure == "planned_hours" || measure == "hours_worked") {
 		measure = "labor_cost" // "what will the scheduled hours cost": the cost of those hours (it gave the hours)
 	}
@@ -615,6 +621,13 @@ func (st *parseState) decide() error {
 				st.dims = append(st.dims, a.dim)
 			case computed && a.measure != "" && measure == "":
 				measure = a.measure
+			case computed && a.measure != "" && a.measure != measure && strings.Contains(orig, " and ") && !(measure == "labor_cost" && a.measure == "hourly_wage"):
+				// "average age and tenure by department": a second measure
+				// (it was dropped unsaid), beside the first
+				if st.beside[0] != "" && !slices.Contains(st.beside[:], a.measure) {
+					return st.oneMeasureAtATime(st.beside[0], st.beside[1])
+				}
+				st.beside = [2]string{measure, a.measure}
 			case computed && (c == "name" || c == "first_name" || c == "last_name" || c == "employee_id"):
 				if !people && len(st.dims) == 0 && !counting {
 					st.dims = append(st.dims, "employee")
@@ -628,6 +641,17 @@ func (st *parseState) decide() error {
 		q.Columns = keep
 		if len(keep) > 0 && !computed {
 			people = true
+		}
+	}
+	if measure == "hourly_wage" && q.Time != nil {
+		switch st.payOfAPeriod() {
+		case "amount":
+			// "total pay of cashiers last month", "wages by department in
+			// October": what was paid in the period, hours worked times
+			// the wage (it was the sum, or the average, of their rates)
+			measure = "labor_cost"
+		case "average":
+			return notUnderstoodf("scry's hourly wage has no period, and it does not average what each person was paid: ask for the average hourly wage, or for the labour cost (hours worked times the wage) of the period")
 		}
 	}
 	if st.subject != "" && !grouped(st.dims, st.subject) {
@@ -727,10 +751,11 @@ func (st *parseState) decide() error {
 		// or the staff's? (it was the staff's, and listed a woman)
 		return notUnderstoodf("scry lists the manager of a department (\"who is the manager of Logistics\"); it does not take a condition on the manager here: ask about them by name")
 	}
-	if q.Relation == "managers" && len(filterVals["department"]) == 1 && st.bossOf(filterVals["department"][0]) {
+	if q.Relation == "managers" && len(filterVals["department"]) == 1 && (st.bossOf(filterVals["department"][0]) || st.departmentAlone()) {
 		// "who is the boss of Customer Service", "the boss at Oak High
-		// School": its department manager, not everyone who manages one of
-		// its people (the managing director too)
+		// School", "Dining Room: who is the boss?": its department manager,
+		// not everyone who manages one of its people (the managing director
+		// too)
 		q.Relation = "department_managers"
 	}
 	// "direct reports per manager": the people who have a manager, each
@@ -1164,7 +1189,13 @@ func (st *parseState) decide() error {
 		q.Sort = keep
 	}
 	// "Which department has the most …": group by it, best first.
-	if (reWhichDim.MatchString(orig) || dimCols || st.subject != "") && (most || least) && len(st.dims) == 1 && st.extreme == "" {
+	// ("which location grew its hours the most from September to October":
+	// the two periods' unit is no grouping of the answer)
+	dims := st.dims
+	if st.rise != "" && q.Time != nil {
+		dims = remove(dims, versusUnit(q.Time.Expr))
+	}
+	if (reWhichDim.MatchString(orig) || dimCols || st.subject != "") && (most || least) && len(dims) == 1 && st.extreme == "" {
 		q.Limit = max(q.Limit, 1)
 	}
 	for _, it := range st.items {
@@ -1627,6 +1658,19 @@ func (st *parseState) decide() error {
 			return err
 		}
 	}
+	if a, b := st.beside[0], st.beside[1]; a != "" {
+		switch q.Measure {
+		case a:
+			q.Also = b
+		case b:
+			q.Also = a
+		default:
+			return st.oneMeasureAtATime(a, b)
+		}
+		if err := besideShape(q, st.p.model); err != nil {
+			return err
+		}
+	}
 	if grouped(q.Dimensions, "employee") && len(q.ShareWhere) > 0 && q.Measure != "headcount" {
 		// "each waiter's share of hours last month": each person's part of
 		// the whole, which scry does not give (everyone had a row, at 0 or
@@ -1727,6 +1771,18 @@ func (st *parseState) decide() error {
 	// "are there at least 10 employees in Logistics": a number of people,
 	// which says yes or no; each person is one, so a list kept by it is
 	// empty or everyone
+	if q.Relation == "managers" && q.Measure == "headcount" && q.Having != nil && q.Having.Ref == nil && len(q.Dimensions) == 0 {
+		// "who is the manager of more than 10 people": the managers with
+		// that many direct reports (the number was dropped, and every
+		// manager listed); of some people only ("of more than 3 waiters"),
+		// which scry does not count
+		if len(q.Filters) > 0 {
+			return notUnderstoodf("scry lists the managers with more than N direct reports (\"managers with more than 10 direct reports\"), not with N of some people")
+		}
+		q.Relation, q.Kind, q.Measure = "", "people", ""
+		q.Filters = append(q.Filters, Filter{Field: "reports", Op: q.Having.Op, Values: []string{strconv.FormatFloat(q.Having.Value, 'f', -1, 64)}})
+		q.Having = nil
+	}
 	if q.Kind == "people" && q.Measure == "headcount" && q.Having != nil && len(q.Dimensions) == 0 {
 		q.Kind, q.Having = "number", nil
 	}
@@ -2804,7 +2860,11 @@ func (st *parseState) peopleNounAt(i int) bool {
 			kindOfPeople = it.meanings[0].kind == "enum" && (it.meanings[0].name == "contract_type" || it.meanings[0].name == "gender")
 		}
 	}
-	if kindOfPeople && (k >= len(st.toks) || !factNouns[singular(st.toks[k])] && !factQualifiers[st.toks[k]]) {
+	// ("temp staff hrs worked": the facts of those people)
+	factsOf := func(k int) bool {
+		return k < len(st.toks) && (factNouns[singular(st.toks[k])] || factQualifiers[st.toks[k]])
+	}
+	if kindOfPeople && !factsOf(k) && !(k < len(st.toks) && peopleNouns[st.toks[k]] && factsOf(k+1)) {
 		return true
 	}
 	if k < len(st.toks) && st.positionAt(k) {
@@ -2813,7 +2873,9 @@ func (st *parseState) peopleNounAt(i int) bool {
 		e := st.positionEnd(k)
 		return e >= len(st.toks) || !factNouns[singular(st.toks[e])]
 	}
-	return k < len(st.toks) && (peopleNouns[st.toks[k]] || eventNouns[st.toks[k]])
+	// ("staff hours worked last month": the facts of the staff, as for a
+	// position; it listed everyone with their hours)
+	return k < len(st.toks) && (peopleNouns[st.toks[k]] && !factsOf(k+1) || eventNouns[st.toks[k]])
 }
 
 // reNoneAtAll are the words that stress a negation: "not a single shift",
@@ -3340,6 +3402,89 @@ func (st *parseState) bossOf(dept string) bool {
 	return ok && k >= 1 && (st.toks[k] == "of" || st.toks[k] == "at" || st.toks[k] == "in" || st.toks[k] == "for") && boss(st.toks[k-1])
 }
 
+// payOfAPeriod reads the word the wage was named by: "rate" for a word of
+// a rate ("hourly wage", "pay rate", "wage per hour"), "average" for pay
+// averaged ("average pay": of a rate, or of each one's pay in the
+// period?), "amount" for a word of pay alone ("pay", "wages", "salary"),
+// which with a period is an amount paid; "" with no such word.
+func (st *parseState) payOfAPeriod() string {
+	rate, avg := wordSet(`hourly rate per hour an`), wordSet(`average avg mean median typical`)
+	for k, t := range st.toks {
+		if t != "pay" && t != "wage" && t != "salary" {
+			continue
+		}
+		kind := "amount"
+		for j := max(k-1, 0); j < min(k+3, len(st.toks)); j++ {
+			switch {
+			case rate[st.toks[j]]:
+				return "rate"
+			case avg[st.toks[j]]:
+				kind = "average"
+			}
+		}
+		return kind
+	}
+	return ""
+}
+
+// oneMeasureAtATime refuses two measures asked side by side, naming both.
+func (st *parseState) oneMeasureAtATime(a, b string) error {
+	name := func(m string) string {
+		if m == "headcount" {
+			return "number of employees"
+		}
+		return plainMeasure(st.p.model, m)
+	}
+	return notUnderstoodf("scry answers one measure at a time: ask for the %s, then for the %s", name(a), name(b))
+}
+
+// twoMeasuresJoined finds two different measures named side by side, joined
+// by "and" with at most an aggregate between ("headcount and avg wage",
+// "hours and shifts"). A people noun is a headcount only where it is
+// counted ("number of employees and avg wage", not "employees and their
+// wages", a list).
+func (st *parseState) twoMeasuresJoined() (string, string, bool) {
+	between := wordSet(`and the avg average mean median total sum number of their max maximum min minimum`)
+	var spans []measureSpan
+	for _, sp := range st.measureSpans {
+		counted := sp.from >= 2 && (st.toks[sp.from-2] == "number" || st.toks[sp.from-2] == "how" || st.toks[sp.from-2] == "count") ||
+			st.toks[sp.from] == "headcount" || st.toks[sp.from] == "head"
+		if sp.measure != "headcount" || counted {
+			spans = append(spans, sp)
+		}
+	}
+	for i, t := range st.toks {
+		if t == "headcount" && !slices.ContainsFunc(spans, func(sp measureSpan) bool { return sp.from == i }) {
+			spans = append(spans, measureSpan{"headcount", i, i + 1})
+		}
+	}
+	slices.SortFunc(spans, func(a, b measureSpan) int { return a.from - b.from })
+	for i, a := range spans {
+		for _, b := range spans[i+1:] {
+			if a.measure == b.measure || b.from <= a.to || b.from-a.to > 4 {
+				continue
+			}
+			gap := st.toks[a.to:b.from]
+			if gap[0] != "and" || slices.ContainsFunc(gap, func(t string) bool { return !between[t] }) {
+				continue
+			}
+			return a.measure, b.measure, true
+		}
+	}
+	return "", "", false
+}
+
+// departmentAlone: the department is the only thing the people are
+// picked by, and no word names its people ("Dining Room: who is the
+// boss?"); "the managers of the staff in the Dining Room" asks for
+// everyone who manages one of them.
+func (st *parseState) departmentAlone() bool {
+	if slices.ContainsFunc(st.filterOrder, func(f string) bool { return f != "department" }) {
+		return false
+	}
+	return !slices.ContainsFunc(st.toks, func(t string) bool { return peopleNouns[t] })
+}
+
 // readRise reads "more … in October than in September": the groups (each
 // person, for "which teachers", "who") whose total in the first period is
 // above their total in the second. With no groups ("did we have more sick
@@ -3352,10 +3497,15 @@ func (st *parseState) readRise(people bool) error {
 	}
 	unit := versusUnit(q.Time.Expr)
 	q.Dimensions = remove(q.Dimensions, unit) // the two periods are the two columns
-	if (q.Kind == "people" || people && len(q.Dimensions) == 0) && !q.Self && !slices.ContainsFunc(q.Filters, onePerson) {
+	// ("which 5 employees had the biggest increase": a ranking with no
+	// group is of people; it was read as the two months, top 5)
+	if (q.Kind == "people" || (people || q.Limit > 0 || q.Order != "") && len(q.Dimensions) == 0) && !q.Self && !slices.ContainsFunc(q.Filters, onePerson) {
 		q.Kind, q.Dimensions, q.Columns = "groups", []string{"employee"}, nil
 	}
 	if len(q.Dimensions) == 0 || q.Self || slices.ContainsFunc(q.Filters, onePerson) {
+		if q.Limit > 0 || q.Order != "" {
+			return notUnderstoodf("scry ranks the people or groups whose total rose (\"which 5 employees had the biggest increase in hours from September to October\"), not one person's two totals")
+		}
 		// "did Anna work more in October than in September", "did I…":
 		// one person's two totals, not an empty list for "no"
 		q.Kind, q.Dimensions, q.Columns = "groups", []string{unit}, nil

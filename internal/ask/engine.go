@@ -1221,9 +1221,9 @@ func fittingChart(q *Query, m *semantic.Model, rows [][]any) *Chart {
 		allZero = allZero && Number(r[len(r)-1]) == 0
 	}
 	switch {
-	case q.Kind == "people", q.Kind == "shifts", len(q.Aggs) > 1, allZero, q.Rise != "":
-		// several aggregates side by side are a table, not one of them
-		// drawn; bars of nothing draw nothing
+	case q.Kind == "people", q.Kind == "shifts", len(q.Aggs) > 1, allZero, q.Rise != "", q.Also != "":
+		// several aggregates or measures side by side are a table, not one
+		// of them drawn; bars of nothing draw nothing
 		return &Chart{Type: ChartTable, Title: title}
 	case q.Kind == "number":
 		return &Chart{Type: ChartNumber, Title: title}
@@ -1243,8 +1243,8 @@ func fittingChart(q *Query, m *semantic.Model, rows [][]any) *Chart {
 // time series is also a bar chart; parts of a whole are also a pie, and a
 // pie also bars.
 func ChartKinds(q *Query, m *semantic.Model, cols []Column, rows [][]any, own ChartKind) []ChartKind {
-	if len(rows) < 2 || q != nil && q.Rise != "" {
-		return nil // (a rise's two totals side by side are a table)
+	if len(rows) < 2 || q != nil && (q.Rise != "" || q.Also != "") {
+		return nil // (a rise's two totals, or two measures, side by side are a table)
 	}
 	dims := 0
 	if q != nil {
@@ -1309,6 +1309,11 @@ func chartTitle(q *Query, m *semantic.Model) string {
 				t += " " + q.CountOf.Op + " " + trimFloat(q.CountOf.Value)
 			}
 		}
+	}
+	if q.Also != "" {
+		// "Average hourly wage and employees by location"
+		also := chartTitle(&Query{Kind: q.Kind, Measure: q.Also}, m)
+		t += " and " + strings.ToLower(also[:1]) + also[1:]
 	}
 	if q.Without {
 		t = "People with no " + strings.ToLower(t)

@@ -58,7 +58,7 @@ var keepWords = map[string]bool{
 }
 
 // shorthand people type for words of the model
-var shorthand = map[string]string{"ids": "id", "ppl": "people", "hrs": "hour", "yrs": "year", "yr": "year",
+var shorthand = map[string]string{"ids": "id", "ppl": "people", "hrly": "hourly", "hrs": "hour", "yrs": "year", "yr": "year",
 	"mins": "minute", "dept": "department", "depts": "department", "emp": "employee", "emps": "employee", "mgr": "manager", "mgrs": "manager", "qtr": "quarter", "qtrs": "quarter", "wk": "week", "wks": "week",
 	"tmrw": "tomorrow", "tmr": "tomorrow", "tmw": "tomorrow", "tmrow": "tomorrow", "tmoro": "tomorrow", "2moro": "tomorrow", "2morrow": "tomorrow",
 	"ot": "overtime", "collaborator": "employee", "collaborators": "employee", "hc": "headcount", "loc": "location", "locs": "location", "lv": "leave", "lvs": "leave", "folks": "people", "guys": "people", "peeps": "people", "yday": "yesterday", "yest": "yesterday",
@@ -85,7 +85,7 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bw/`), " with "},
 	{regexp.MustCompile(`# *(?:of\b)?`), " number of "},
 	// "3+ sick leaves", "aged 50+": at least; "names + end dates": and
-	{regexp.MustCompile(`\b(\d+)\+(?:\s|$)`), " at least $1 "},
+	{regexp.MustCompile(`\b(\d+)\+(\s|$|/)`), " at least $1$2"},
 	{regexp.MustCompile(`\s\+\s`), " and "},
 	// "active employees with 0 worked shifts": none
 	{regexp.MustCompile(`\b(with|had|have|has) (?:0|zero) `), " $1 no "},
@@ -291,6 +291,13 @@ var reTyped = []struct {
 	// month compare with the month before": the two periods side by side
 	{regexp.MustCompile(`\b(work|worked) (?:more|fewer|less) (in|during|for) (` + periodRE + `) or (?:in |during |for )?(` + periodRE + `)\b`), " $1 hours $2 $3 vs $4 "},
 	{regexp.MustCompile(`\b(?:more|fewer|less)\b((?: [a-z]+){0,3}?) (in|during|for) (` + periodRE + `) or (?:in |during |for )?(` + periodRE + `)\b`), "$1 $2 $3 vs $4 "},
+	// "the biggest increase in hours worked from September to October",
+	// "which location grew its hours the most from Q2 to Q3": the groups
+	// whose total rose, largest change first, as "more … in October than
+	// in September" reads, the most of them (it was refused)
+	{regexp.MustCompile(`\b(?:the )?(?:biggest|largest|greatest|highest|most|sharpest|strongest) (?:increase|rise|growth|jump|gain|climb)s? in (?:(?:their|its|the) )?((?:[a-z]+ ){0,2}?[a-z]+) (?:from|between) (` + periodRE + `) (?:to|and) (` + periodRE + `)\b`), " the most more $1 in $3 than in $2 "},
+	{regexp.MustCompile(`\b(?:the )?(?:biggest|largest|greatest|sharpest|steepest) (?:decrease|drop|fall|decline|reduction)s? in (?:(?:their|its|the) )?((?:[a-z]+ ){0,2}?[a-z]+) (?:from|between) (` + periodRE + `) (?:to|and) (` + periodRE + `)\b`), " the most fewer $1 in $3 than in $2 "},
+	{regexp.MustCompile(`\b(?:grew|increased|rose|went up|climbed)(?: (?:its|their|the))? ((?:[a-z]+ ){0,2}?[a-z]+) (?:the )?most (?:from|between) (` + periodRE + `) (?:to|and) (` + periodRE + `)\b`), " had the most more $1 in $3 than in $2 "},
 	// "which teachers worked more hours in October than in September":
 	// the two periods, and a word of the code's own (riseWords) that keeps
 	// the groups whose first is above (or below) their second
@@ -472,6 +479,13 @@ var reTyped = []struct {
 	// today was counted too)
 	{regexp.MustCompile(`\b(shifts?\s+(?:have|has|had)\s+(?:i|we|you|they|he|she)\s+)(?:done|pulled|completed)\b`), "${1}worked"},
 	{regexp.MustCompile(`\b(shifts?\s+did\s+(?:i|we|you|they|he|she)\s+)(?:do|pull|complete)\b`), "${1}work"},
+	// "how much did I earn last month", "how much was Anna paid": what
+	// their hours cost, as "how much did I cost" reads (hours worked times
+	// the wage: the data holds no payslips); not in the present, which asks
+	// for a rate ("how much does Anna earn per hour"); "how much did we pay
+	// the cashiers": spent on them
+	{regexp.MustCompile(`\bhow much (?:was|were|did|will|have|has) (i|you|he|she|they|[a-z]+(?: [a-z]+)?) (?:be |get |got |been )?(?:paid|earn|earned|make|made)\b`), " how much did $1 cost "},
+	{regexp.MustCompile(`\bhow much (?:did|will) we pay\b`), " how much did we spend on "},
 	// "how much did we spend on teaching assistants": their labour cost
 	// (decide checks that people follow: "spend on hiring" has no price);
 	// the verb stays, for its tense ("will … in December": the coming one)
@@ -584,6 +598,32 @@ var reTyped = []struct {
 	// "new persons since September", "new staff this year": hires
 	{regexp.MustCompile(`\bnew (?:persons|people|employees|staff|starters|joiners|recruits|workers|colleagues)\s+(since|after|(?:in|during|from) (?:\d{4}|` + monthWordRE + `)\b)`), " people hired $1 "},
 	// "…, I need it for the planning": why it is asked, nothing to read
+	// "who manages Mila Thomas", "who runs the Kitchen", "who is in charge
+	// of Bordeaux": their manager (the verbs were not read)
+	{regexp.MustCompile(`^\s*(who|which (?:manager|person|one))\s+(?:manages|supervises|runs|heads|leads|oversees|is in charge of|is responsible for)\s+`), " $1 is the manager of "},
+	// "Kitchen: who is in charge?": its manager
+	{regexp.MustCompile(`\bwho is in charge\s*([?.!]*)\s*$`), " who is the manager$1"},
+	// "For Monday's staff meeting: how many …", "For the board meeting on
+	// Thursday I need our headcount …": what it is for, nothing to read
+	// (only a word of purpose: "For Logistics: …" is a condition)
+	{regexp.MustCompile(`^\s*for (?:the |my |our |a |an |this |next |tomorrow |today |(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) )?(?:[a-z]+ )?(?:` + purposeNouns + `)(?: (?:on|this|next) [a-z]+)?\s*(?:[,:;—–-]+\s*|(?:i|we) (?:need|want|would like)\s+)`), " "},
+	// "…, can you pull that together?": the asking, nothing to read
+	{regexp.MustCompile(`[,.;:]\s*(?:can|could|would) you (?:please )?(?:pull|put|get|send|give|do|run|share) (?:me )?(?:that|this|it|them)(?: together| for me| quickly| please)*\s*[?.!]*\s*$`), " "},
+	// "haven't taken any vacation yet this year", "not yet": up to now,
+	// which the period already says
+	{regexp.MustCompile(`\b(not|never|no)\b([^?.!,;]*?)\s+yet\b`), "$1$2"},
+	// "since the school year started in September": since September
+	{regexp.MustCompile(`\bsince (?:the )?(?:school year|academic year|year|term|season|semester) (?:started|began|start|begin|kicked off) (?:in|on) `), " since "},
+	// "avg hourly wage m vs f": men against women
+	{regexp.MustCompile(`(?:^|\s)(?:m\s*(?:vs\.?|versus|/)\s*f|f\s*(?:vs\.?|versus|/)\s*m)(?:\s|$|[?.!,])`), " men vs women "},
+	// "the average wage over at Birch Middle School": at it
+	{regexp.MustCompile(`\bover at\b`), " at "},
+	// "absent this year, all reasons included", "off for any reason":
+	// absences of every type, which no type named already reads
+	{regexp.MustCompile(`[,;]?\s*(?:(?:all|any|every) (?:reasons?|types?|kinds?) (?:included|combined|together|counted)|(?:for|of) any (?:reason|type|kind)|whatever the reason)\b`), " "},
+	// "…? I'm trying to get a feel for …", "…, I have a feeling there's a
+	// winter peak": why it is asked, after the question
+	{regexp.MustCompile(`(?:[?.!]\s*(?:i am |we are |just )?trying to get a (?:feel|sense|picture|idea)\b|[,.;?!]\s*(?:i|we) (?:have|had|got) a (?:feeling|feelling|hunch|suspicion)\b).*$`), " "},
 	{regexp.MustCompile(`[,.;:!?-]\s*(?:i|we) (?:need|want) (?:it|this|that|them|the list|the numbers?|the data) for (?:the |my |our |a |an )?(?:` + purposeNouns + `)(?: (?:` + purposeNouns + `))?\s*[.!?]*\s*$`), " "},
 }
 
@@ -623,7 +663,7 @@ func normalizeWords(q string) ([]string, []string) {
 	for _, t := range reTyped {
 		s = t.re.ReplaceAllString(s, t.out)
 	}
-	s = amountBeside(lostPeople(noneInGroups(leaveVerb(decades(eachOfMine(hiresByAsker(howLong(s))))))))
+	s = amountBeside(lostPeople(teamSizes(noneInGroups(leaveVerb(decades(eachOfMine(hiresByAsker(howLong(s)))))))))
 	s = reWeekdayShort.ReplaceAllStringFunc(s, func(w string) string { return " " + weekdayShort[strings.TrimSuffix(w, ".")] + " " })
 	s = weekdayRanges(s)
 	s = bareDates(s)
@@ -1225,6 +1265,26 @@ func lostPeople(s string) string {
 		}
 		return "how many " + g[1] + "have left" + g[2]
 	})
+}
+
+// teamSizes: "which manager has the biggest team", "who manages the most
+// people", "which managers have the fewest direct reports": managers ranked
+// by their direct reports (each was refused: managers are listed, not
+// ranked). One manager asked for is the first (ties kept); managers, a
+// list in that order. Only where the phrase ends the question: "the
+// biggest team in Bordeaux" could count the team or its Bordeaux part.
+var reTeamSizes = regexp.MustCompile(`^\s*(?:(which|what)\s+(managers?|bosse?s?|supervisors?)\s+(?:has|have|with)|(who)\s+(?:manages|has|is the manager of))\s+the\s+(most|biggest|largest|fewest|smallest|least)\s+(?:number\s+of\s+)?(?:direct\s+)?(?:reports|teams?|people|employees|staff|subordinates)\s*[?.!]*\s*$`)
+
+func teamSizes(s string) string {
+	m := reTeamSizes.FindStringSubmatch(s)
+	if m == nil {
+		return s
+	}
+	first := map[bool]string{true: "bottom", false: "top"}[m[4] == "fewest" || m[4] == "smallest" || m[4] == "least"]
+	if strings.HasSuffix(m[2], "s") && m[2] != "boss" {
+		return " number of direct reports per manager, " + map[string]string{"top": "highest", "bottom": "lowest"}[first] + " first "
+	}
+	return " number of direct reports per manager, " + first + " 1 "
 }
 
 // amountBeside: "which staff took parental leave in 2026, and for how many

@@ -46,6 +46,10 @@ type Query struct {
 	// "which teachers worked more hours in October than in September"
 	// (Time is "A vs B").
 	Rise string `json:"rise,omitempty"`
+	// Also is a second measure answered beside Measure, each as it is
+	// asked alone: "headcount and average wage per location", "hours and
+	// shifts by location last month" (a total or a row per group).
+	Also string `json:"also,omitempty"`
 	// PerPerson averages the measure over the people who have any of it in
 	// the period: each group's total divided by its people with at least
 	// one ("average hours worked per person by store last month", as

@@ -53,6 +53,8 @@ type parseState struct {
 	havingUnit     string
 	items          []item
 	measures       []string
+	measureSpans   []measureSpan // where each measure word of st.measures was read
+	beside         [2]string     // two measures asked side by side ("headcount and average wage")
 	dims           []string
 	filterVals     map[string][]string
 	filterOrder    []string
@@ -391,4 +393,10 @@ func editDistance(a, b string) int {
 		prev, cur = cur, prev
 	}
 	return prev[len(b)]
+}
+
+// measureSpan: a measure named by the words [from, to) of the question.
+type measureSpan struct {
+	measure  string
+	from, to int
 }

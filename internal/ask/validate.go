@@ -78,6 +78,18 @@ func Validate(q *Query, m *semantic.Model, role identity.Role, scope Scope) erro
 	if err := riseShape(q, m); err != nil {
 		return err
 	}
+	if q.Also != "" {
+		if err := besideShape(q, m); err != nil {
+			return err
+		}
+		// the second measure is validated as if asked alone: its own
+		// permissions (a wage beside a headcount) and shape
+		one := *q
+		one.Measure, one.Also = q.Also, ""
+		if err := Validate(&one, m, role, scope); err != nil {
+			return err
+		}
+	}
 	if err := perHeadShape(q, m); err != nil {
 		return err
 	}
@@ -506,6 +518,20 @@ func riseShape(q *Query, m *semantic.Model) error {
 	case q.PerHead || q.PerPerson || q.Share || len(q.Aggs) > 0 || q.Having != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil ||
 		q.Relation != "" || q.RankWithin != "" || q.Distinct != "" || q.PerPersonWeek || q.Without:
 		return errcode.New(errcode.NotUnderstood, "scry keeps the groups whose total rose or fell on its own, not beside a share, a threshold or an average")
+	}
+	return nil
+}
+
+// besideShape: a second measure beside the first is a total or a row per
+// group of each, side by side, nothing ranked, kept or shared out.
+func besideShape(q *Query, m *semantic.Model) error {
+	if _, ok := m.Measures[q.Also]; !ok || q.Also == q.Measure || q.Measure == "" {
+		return errcode.New(errcode.NotUnderstood, "%q is not a second measure scry knows", q.Also)
+	}
+	if q.Kind != "number" && q.Kind != "groups" || q.Order != "" || q.Limit > 0 || q.Offset > 0 || q.Rise != "" || q.PerHead || q.PerPerson || q.Share ||
+		len(q.Aggs) > 1 || q.Having != nil || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.CountOf != nil || q.Relation != "" || q.RankWithin != "" ||
+		q.Distinct != "" || q.PerPersonWeek || q.Without || len(q.RatioTo) > 0 || slices.Contains(q.Dimensions, "trend") || q.Time != nil && q.Time.apart != nil {
+		return errcode.New(errcode.NotUnderstood, "scry answers two measures side by side as totals or per group (\"headcount and average wage per location\"), not ranked, kept by a threshold or shared out: ask for each one")
 	}
 	return nil
 }

@@ -174,6 +174,7 @@ func (st *parseState) readWords() error {
 			st.perHead = st.perHead || prev == "per" && dim == "employee"
 		case measure != "":
 			st.measures = append(st.measures, measure)
+			st.measureSpans = append(st.measureSpans, measureSpan{measure, it.pos, it.pos + it.n})
 		case dim != "":
 			// a dimension word that groups nothing: "the Finance department",
 			// "whose job is engineer" — it names the values beside it
