@@ -226,7 +226,11 @@ func (q *Query) Notes() []string {
 		out = append(out, "per person: each total divided by the number of its people who have any of it in the period")
 	}
 	if q.Also != "" {
-		out = append(out, "beside it, "+strings.ReplaceAll(q.Also, "_", " ")+", as asked alone, in a column of its own")
+		also := map[string]string{"headcount": "the number of employees"}[q.Also]
+		if also == "" {
+			also = "the " + strings.ReplaceAll(q.Also, "_", " ")
+		}
+		out = append(out, "beside it, "+also+", as asked alone, in a column of its own")
 	}
 	if q.Rise != "" {
 		out = append(out, "kept the groups whose total in the first period named is "+map[string]string{">": "above", "<": "below"}[q.Rise]+" their total in the second, both shown (none in a period counts as 0), the largest change first")

@@ -122,8 +122,15 @@ func TestBrowserAnswersInWords(t *testing.T) {
 	// Two periods' totals side by side, the people whose first is larger.
 	run(asked("Which cashiers worked more hours in October than in September?"), waitFor(`!!document.querySelector("#answer table")`), shot("words-06b-rise-1366"))
 	riseHeads := eval[[]string](t, ctx, `[...document.querySelectorAll("#answer thead th")].map(th => th.textContent)`)
-	if explain := eval[string](t, ctx, `document.querySelector(".explain").textContent`); len(riseHeads) != 3 || !strings.Contains(explain, "above their total in the second") {
+	if explain := eval[string](t, ctx, `document.querySelector(".explain").textContent`); len(riseHeads) != 4 || !strings.Contains(explain, "above their total in the second") {
 		t.Errorf("rise: heads %q, how I read this %q", riseHeads, explain)
+	}
+
+	// Two measures side by side: a column each.
+	run(asked("Headcount and average hourly wage per location"), waitFor(`!!document.querySelector("#answer table")`), shot("words-06c-beside-1366"))
+	besideHeads := eval[[]string](t, ctx, `[...document.querySelectorAll("#answer thead th")].map(th => th.textContent)`)
+	if explain := eval[string](t, ctx, `document.querySelector(".explain").textContent`); len(besideHeads) != 3 || !strings.Contains(explain, "beside it") {
+		t.Errorf("beside: heads %q, how I read this %q", besideHeads, explain)
 	}
 
 	// An unknown address is a page of the app with a way back.
