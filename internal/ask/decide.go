@@ -392,6 +392,13 @@ func (st *parseState) decide() error {
 			}
 		}
 	}
+	// ("which dept has the most people off next week", "people off next
+	// week by department": counted as "how many people are off" is; they
+	// were the departments' headcounts, "off" dropped)
+	peopleAway := measure == "" && hasAbsence && !counting && !average && !share && (most || least || len(st.dims) > 0) && st.peopleAwayAt() >= 0
+	if peopleAway {
+		counting = true
+	}
 	if measure == "" && hasAbsence && (counting || average) {
 		measure = "absence_cases"
 		if strings.Contains(orig, " day ") || strings.Contains(orig, " how much ") { // "how much vacation": an amount, in days
@@ -592,13 +599,14 @@ func (st *parseState) decide() error {
 		// kept by their people (it listed the apprentices)
 		people = false
 	}
-	if dimCols && st.subject == "" && people && len(st.q.Columns) == 1 && !st.namesAnyone() {
+	if dimCols && st.subject == "" && people && len(st.q.Columns) == 1 && !st.namesAnyone() && !(st.namesTeam() && reWithTheir.MatchString(orig)) {
 		// "list the locations", "show all different home cities": a list
 		// of groups when no word names people (it listed everyone, with
-		// their location)
+		// their location); "list my team with their contract type" names
+		// them (it counted the team by contract type)
 		people = false
 	}
-	if dimCols && st.subject == "" && !people {
+	if dimCols && st.subject == "" && !people && !(st.namesTeam() && reWithTheir.MatchString(orig)) {
 		st.subject = attributes[st.q.Columns[0]].dim
 	}
 	// The columns asked for: groups when something is computed for them,
@@ -652,6 +660,11 @@ func (st *parseState) decide() error {
 			measure = "labor_cost"
 		case "average":
 			return notUnderstoodf("scry's hourly wage has no period, and it does not average what each person was paid: ask for the average hourly wage, or for the labour cost (hours worked times the wage) of the period")
+		}
+		if measure == "labor_cost" && (most || least || len(q.Aggs) > 0 && q.Aggs[0] != "sum") {
+			// "the highest pay last month": of a person, or of one shift?
+			// (it was one shift's cost)
+			return notUnderstoodf("scry gives the labour cost (hours worked times the wage) of a period, in total or per group, not the highest or lowest of it: ask for the highest hourly wage, or the labour cost per person (\"labour cost by employee last month\")")
 		}
 	}
 	if st.subject != "" && !grouped(st.dims, st.subject) {
@@ -1120,11 +1133,18 @@ func (st *parseState) decide() error {
 	compared := func(f string) bool {
 		return strings.Contains(orig, " compare ") && st.valuesJoinedBy(f, "and") && !strings.Contains(orig, " or ")
 	}
-	if noDims := len(st.dims) == 0; noDims || reVersus.MatchString(st.text()) || slices.ContainsFunc(st.filterOrder, kinds) || slices.ContainsFunc(st.filterOrder, compared) {
+	// ("the average wage for men and for women in each department": each
+	// beside the department too; they were averaged together. "sick days
+	// and vacation days by department": two kinds of absence, each beside
+	// the department; they were summed)
+	absenceKinds := func(f string) bool {
+		return f == "absence_type" && st.valuesJoinedBy(f, "and") && !strings.Contains(orig, " or ")
+	}
+	if noDims := len(st.dims) == 0; noDims || reVersus.MatchString(st.text()) || slices.ContainsFunc(st.filterOrder, kinds) || slices.ContainsFunc(st.filterOrder, compared) || slices.ContainsFunc(st.filterOrder, st.valuesApart) || slices.ContainsFunc(st.filterOrder, absenceKinds) {
 		for _, f := range st.filterOrder {
 			// (not beside a top N: "top 3 departments …, Paris vs Lyon"
 			// would rank the pairs)
-			if !noDims && (grouped(st.dims, f) || f == "name" || !reVersus.MatchString(st.text()) && !kinds(f) && !compared(f) || q.Limit > 0 || st.q.Limit > 0) {
+			if !noDims && (grouped(st.dims, f) || f == "name" || !reVersus.MatchString(st.text()) && !kinds(f) && !compared(f) && !st.valuesApart(f) && !absenceKinds(f) || q.Limit > 0 || st.q.Limit > 0) {
 				continue
 			}
 			// "full-time vs part-time" compares; "how many are part-time or
@@ -1658,13 +1678,34 @@ func (st *parseState) decide() error {
 			return err
 		}
 	}
-	if a, b := st.beside[0], st.beside[1]; a != "" {
-		switch q.Measure {
-		case a:
+	// (a list of people shows a person's numbers as its columns: "cashiers
+	// with their age and hourly wage", "the part-time cashiers with weekly
+	// hours and hourly wage")
+	column := func(ms string) bool {
+		return slices.ContainsFunc(q.Columns, func(c string) bool { return attributes[c].measure == ms })
+	}
+	listed := (q.Kind == "people" || people) && (q.Measure == "" || column(st.beside[0]) || column(st.beside[1]))
+	if a, b := st.beside[0], st.beside[1]; a != "" && !listed {
+		if q.Time != nil && (a == "hourly_wage" || b == "hourly_wage") && st.payOfAPeriod() == "amount" {
+			// "total pay and hours by department last month": the pay
+			// paid, as asked alone
+			a, b = strings.Replace(a, "hourly_wage", "labor_cost", 1), strings.Replace(b, "hourly_wage", "labor_cost", 1)
+			st.besideAgg = strings.Replace(st.besideAgg, "hourly_wage", "labor_cost", 1)
+		}
+		sums := len(q.Aggs) == 1 && q.Aggs[0] == "sum" && slices.Contains([]string{"sum", "count"}, st.p.model.Measures[q.Measure].Agg)
+		switch {
+		case q.Measure == a && b != a:
 			q.Also = b
-		case b:
+		case q.Measure == b && b != a:
 			q.Also = a
 		default:
+			return st.oneMeasureAtATime(a, b)
+		}
+		if people || q.Kind == "people" || len(q.Aggs) > 0 && st.besideAgg != q.Measure && !sums {
+			// "people with hours and shifts last month": each person's two
+			// numbers, which a table of people does not show; "average age
+			// and max tenure": an aggregate of the second (it went to the
+			// first)
 			return st.oneMeasureAtATime(a, b)
 		}
 		if err := besideShape(q, st.p.model); err != nil {
@@ -1730,7 +1771,7 @@ func (st *parseState) decide() error {
 	// finished a shift after midnight", "how many people worked overtime
 	// last week": the people with at least one such fact (or whose overtime
 	// passes the threshold), not the facts
-	if (counting || (most || least) && q.Kind == "groups") && (q.Kind == "number" || q.Kind == "groups" && !q.Share && len(q.Aggs) == 0) && !q.Without && q.CountOf == nil && q.ShareOf == nil && st.countsPeople() {
+	if (counting || (most || least) && q.Kind == "groups") && (q.Kind == "number" || q.Kind == "groups" && !q.Share && len(q.Aggs) == 0) && !q.Without && q.CountOf == nil && q.ShareOf == nil && (st.countsPeople() || peopleAway) {
 		someone := &Condition{Op: ">", Value: 0}
 		switch {
 		case weeklyAgainstContract(st.p.model.Measures[q.Measure]):
@@ -1781,6 +1822,11 @@ func (st *parseState) decide() error {
 		}
 		q.Relation, q.Kind, q.Measure = "", "people", ""
 		q.Filters = append(q.Filters, Filter{Field: "reports", Op: q.Having.Op, Values: []string{strconv.FormatFloat(q.Having.Value, 'f', -1, 64)}})
+		if q.Having.Op == "<" || q.Having.Op == "<=" {
+			// "the manager of fewer than 15 people": managers still (it
+			// listed everyone who manages no one)
+			q.Filters = append(q.Filters, Filter{Field: "reports", Op: ">=", Values: []string{"1"}})
+		}
 		q.Having = nil
 	}
 	if q.Kind == "people" && q.Measure == "headcount" && q.Having != nil && len(q.Dimensions) == 0 {
@@ -2079,7 +2125,7 @@ func (st *parseState) decide() error {
 	// full time and how many part time": two numbers asked, one given (a sum
 	// or an impossible both); "how many in X and how many in Y" became a row
 	// each above
-	if q.Kind == "number" && strings.Count(orig, " how many ")+strings.Count(orig, " how much ") >= 2 {
+	if q.Kind == "number" && q.Also == "" && strings.Count(orig, " how many ")+strings.Count(orig, " how much ") >= 2 {
 		st.refuse(notUnderstoodf("scry answers one number at a time here: ask for each one, or for a breakdown (\"headcount by contract type\")"))
 		return nil
 	}
@@ -3408,7 +3454,7 @@ func (st *parseState) bossOf(dept string) bool {
 // period?), "amount" for a word of pay alone ("pay", "wages", "salary"),
 // which with a period is an amount paid; "" with no such word.
 func (st *parseState) payOfAPeriod() string {
-	rate, avg := wordSet(`hourly rate per hour an`), wordSet(`average avg mean median typical`)
+	rate, avg := wordSet(`hourly rate`), wordSet(`average avg mean median typical`)
 	for k, t := range st.toks {
 		if t != "pay" && t != "wage" && t != "salary" {
 			continue
@@ -3416,7 +3462,8 @@ func (st *parseState) payOfAPeriod() string {
 		kind := "amount"
 		for j := max(k-1, 0); j < min(k+3, len(st.toks)); j++ {
 			switch {
-			case rate[st.toks[j]]:
+			case rate[st.toks[j]] || st.toks[j] == "hour" && (st.toks[j-1] == "per" || st.toks[j-1] == "an" || st.toks[j-1] == "a"):
+				// ("pay per hour", not "pay and hours")
 				return "rate"
 			case avg[st.toks[j]]:
 				kind = "average"
@@ -3425,6 +3472,17 @@ func (st *parseState) payOfAPeriod() string {
 		return kind
 	}
 	return ""
+}
+
+// peopleAwayAt is where a people noun is followed by a word of being
+// away ("people off", "staff out sick"), or -1.
+func (st *parseState) peopleAwayAt() int {
+	for i := 0; i+1 < len(st.toks); i++ {
+		if peopleNouns[st.toks[i]] && st.toks[i] != "one" && awayWords[st.toks[i+1]] && st.toks[i+1] != "on" {
+			return i
+		}
+	}
+	return -1
 }
 
 // oneMeasureAtATime refuses two measures asked side by side, naming both.
@@ -3438,14 +3496,19 @@ func (st *parseState) oneMeasureAtATime(a, b string) error {
 	return notUnderstoodf("scry answers one measure at a time: ask for the %s, then for the %s", name(a), name(b))
 }
 
-// twoMeasuresJoined finds two different measures named side by side, joined
-// by "and" with at most an aggregate between ("headcount and avg wage",
-// "hours and shifts"). A people noun is a headcount only where it is
-// counted ("number of employees and avg wage", not "employees and their
-// wages", a list).
+// twoMeasuresJoined finds two different measures asked side by side, joined
+// by "and" with only words of asking between ("headcount and avg wage",
+// "how many hours were worked and how many shifts", "the average wage and
+// the number of people"): a measure's words, a person's number read as
+// one ("average age and tenure"), or "headcount". A people noun is a
+// headcount only where it is counted ("number of employees and avg wage",
+// not "employees and their wages", a list).
 func (st *parseState) twoMeasuresJoined() (string, string, bool) {
-	between := wordSet(`and the avg average mean median total sum number of their max maximum min minimum`)
+	between := wordSet(`and the a avg average mean median total sum number of their max maximum min minimum how many much were was worked there is are did do does we they had have took take taken in`)
 	var spans []measureSpan
+	at := func(i int) bool {
+		return slices.ContainsFunc(spans, func(sp measureSpan) bool { return sp.from <= i && i < sp.to })
+	}
 	for _, sp := range st.measureSpans {
 		counted := sp.from >= 2 && (st.toks[sp.from-2] == "number" || st.toks[sp.from-2] == "how" || st.toks[sp.from-2] == "count") ||
 			st.toks[sp.from] == "headcount" || st.toks[sp.from] == "head"
@@ -3454,25 +3517,51 @@ func (st *parseState) twoMeasuresJoined() (string, string, bool) {
 		}
 	}
 	for i, t := range st.toks {
-		if t == "headcount" && !slices.ContainsFunc(spans, func(sp measureSpan) bool { return sp.from == i }) {
+		if at(i) {
+			continue
+		}
+		if t == "headcount" {
 			spans = append(spans, measureSpan{"headcount", i, i + 1})
+			continue
+		}
+		for k, ap := range attrPhrases {
+			if ws := attrWords[k]; attributes[ap.attr].measure != "" && i+len(ws) <= len(st.toks) && slices.Equal(st.toks[i:i+len(ws)], ws) {
+				spans = append(spans, measureSpan{attributes[ap.attr].measure, i, i + len(ws)})
+				break
+			}
 		}
 	}
 	slices.SortFunc(spans, func(a, b measureSpan) int { return a.from - b.from })
 	for i, a := range spans {
 		for _, b := range spans[i+1:] {
-			if a.measure == b.measure || b.from <= a.to || b.from-a.to > 4 {
+			if a.measure == b.measure || b.from <= a.to || b.from-a.to > 6 {
 				continue
 			}
 			gap := st.toks[a.to:b.from]
-			if gap[0] != "and" || slices.ContainsFunc(gap, func(t string) bool { return !between[t] }) {
+			if !slices.Contains(gap, "and") || slices.ContainsFunc(gap, func(t string) bool { return !between[t] }) {
 				continue
+			}
+			// whose is an aggregate word: the measure it stands right
+			// before ("average age and max tenure": max is the tenure's)
+			st.besideAgg = ""
+			if k := a.from - 1; k >= 0 && aggWords[st.toks[k]] != "" {
+				st.besideAgg = a.measure
+			}
+			if slices.ContainsFunc(gap, func(t string) bool { return aggWords[t] != "" }) {
+				st.besideAgg = b.measure
+				if k := a.from - 1; k >= 0 && aggWords[st.toks[k]] != "" {
+					st.besideAgg = "both" // "average age and average tenure": each its own, which one query does not hold
+				}
 			}
 			return a.measure, b.measure, true
 		}
 	}
 	return "", "", false
 }
+
+// reWithTheir: the people's own attributes asked beside them ("my team
+// with their position"), not the groups they fall in.
+var reWithTheir = regexp.MustCompile(` (?:with|and) (?:their|his|her) `)
 
 // departmentAlone: the department is the only thing the people are
 // picked by, and no word names its people ("Dining Room: who is the
@@ -3501,9 +3590,12 @@ func (st *parseState) readRise(people bool) error {
 	// group is of people; it was read as the two months, top 5)
 	if (q.Kind == "people" || (people || q.Limit > 0 || q.Order != "") && len(q.Dimensions) == 0) && !q.Self && !slices.ContainsFunc(q.Filters, onePerson) {
 		q.Kind, q.Dimensions, q.Columns = "groups", []string{"employee"}, nil
+		if (st.most || st.least) && q.Limit == 0 {
+			q.Limit = 1 // "which employee had the biggest drop": the first (every one was listed)
+		}
 	}
 	if len(q.Dimensions) == 0 || q.Self || slices.ContainsFunc(q.Filters, onePerson) {
-		if q.Limit > 0 || q.Order != "" {
+		if q.Limit > 0 || q.Order != "" || st.most || st.least {
 			return notUnderstoodf("scry ranks the people or groups whose total rose (\"which 5 employees had the biggest increase in hours from September to October\"), not one person's two totals")
 		}
 		// "did Anna work more in October than in September", "did I…":

@@ -479,12 +479,7 @@ var reTyped = []struct {
 	// today was counted too)
 	{regexp.MustCompile(`\b(shifts?\s+(?:have|has|had)\s+(?:i|we|you|they|he|she)\s+)(?:done|pulled|completed)\b`), "${1}worked"},
 	{regexp.MustCompile(`\b(shifts?\s+did\s+(?:i|we|you|they|he|she)\s+)(?:do|pull|complete)\b`), "${1}work"},
-	// "how much did I earn last month", "how much was Anna paid": what
-	// their hours cost, as "how much did I cost" reads (hours worked times
-	// the wage: the data holds no payslips); not in the present, which asks
-	// for a rate ("how much does Anna earn per hour"); "how much did we pay
-	// the cashiers": spent on them
-	{regexp.MustCompile(`\bhow much (?:was|were|did|will|have|has) (i|you|he|she|they|[a-z]+(?: [a-z]+)?) (?:be |get |got |been )?(?:paid|earn|earned|make|made)\b`), " how much did $1 cost "},
+	// "how much did we pay the cashiers": spent on them
 	{regexp.MustCompile(`\bhow much (?:did|will) we pay\b`), " how much did we spend on "},
 	// "how much did we spend on teaching assistants": their labour cost
 	// (decide checks that people follow: "spend on hiring" has no price);
@@ -598,6 +593,9 @@ var reTyped = []struct {
 	// "new persons since September", "new staff this year": hires
 	{regexp.MustCompile(`\bnew (?:persons|people|employees|staff|starters|joiners|recruits|workers|colleagues)\s+(since|after|(?:in|during|from) (?:\d{4}|` + monthWordRE + `)\b)`), " people hired $1 "},
 	// "…, I need it for the planning": why it is asked, nothing to read
+	// "who manages me": the asker's manager (it was the people managing
+	// no one named: none)
+	{regexp.MustCompile(`^\s*who (?:manages|supervises|runs|heads|leads|oversees|is in charge of|is responsible for) (?:me|us)\b`), " who is my manager "},
 	// "who manages Mila Thomas", "who runs the Kitchen", "who is in charge
 	// of Bordeaux": their manager (the verbs were not read)
 	{regexp.MustCompile(`^\s*(who|which (?:manager|person|one))\s+(?:manages|supervises|runs|heads|leads|oversees|is in charge of|is responsible for)\s+`), " $1 is the manager of "},
@@ -605,8 +603,9 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bwho is in charge\s*([?.!]*)\s*$`), " who is the manager$1"},
 	// "For Monday's staff meeting: how many …", "For the board meeting on
 	// Thursday I need our headcount …": what it is for, nothing to read
-	// (only a word of purpose: "For Logistics: …" is a condition)
-	{regexp.MustCompile(`^\s*for (?:the |my |our |a |an |this |next |tomorrow |today |(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) )?(?:[a-z]+ )?(?:` + purposeNouns + `)(?: (?:on|this|next) [a-z]+)?\s*(?:[,:;—–-]+\s*|(?:i|we) (?:need|want|would like)\s+)`), " "},
+	// (only a meeting, a report or a plan: "For Logistics: …" is a
+	// condition, "For each manager, …" a grouping)
+	{regexp.MustCompile(`^\s*for (?:the |my |our |a |an |this |next |tomorrow |today |(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday) )?(?:(?:board|staff|team|weekly|monthly|quarterly|annual|budget|planning|leadership|management|ops|operations|hr|finance|school|district)\s+)?(?:meeting|review|report|deck|slides|presentation|forecast|audit|budget|planning|rota|roster|schedule|pack)(?: (?:on|this|next) [a-z]+)?\s*(?:[,:;—–-]+\s*|(?:i|we) (?:need|want|would like)\s+)`), " "},
 	// "…, can you pull that together?": the asking, nothing to read
 	{regexp.MustCompile(`[,.;:]\s*(?:can|could|would) you (?:please )?(?:pull|put|get|send|give|do|run|share) (?:me )?(?:that|this|it|them)(?: together| for me| quickly| please)*\s*[?.!]*\s*$`), " "},
 	// "haven't taken any vacation yet this year", "not yet": up to now,
@@ -645,6 +644,11 @@ func singular(w string) string {
 	return w[:len(w)-1]
 }
 
+// reOwnersManager: "who is the housekeeping supervisor's manager": the
+// manager of the supervisor, before the possessive is dropped (it was the
+// supervisor, read as a manager who is a housekeeping supervisor).
+var reOwnersManager = regexp.MustCompile(`^\s*(who|which person|name)\s+(?:is|are|was)\s+(?:the\s+)?([a-z][a-z .-]{0,40}?)['’]s?\s+(manager|boss|supervisor|line manager)\s*([?.!]*)\s*$`)
+
 // normalize lowercases q, expands contractions, keeps ISO dates as single
 // tokens, turns number words into digits and splits into singular tokens.
 func normalize(q string) []string { toks, _ := normalizeWords(q); return toks }
@@ -654,6 +658,7 @@ func normalize(q string) []string { toks, _ := normalizeWords(q); return toks }
 func normalizeWords(q string) ([]string, []string) {
 	s := spokenWords(strings.ToLower(q))
 	s = typedDates(s)
+	s = reOwnersManager.ReplaceAllString(s, " $1 is the $3 of $2 ")
 	s = contractions.Replace(s)
 	s = timesAndTime(s)
 	s = reISODate.ReplaceAllString(s, " d${1}x${2}x${3} ")
@@ -663,7 +668,7 @@ func normalizeWords(q string) ([]string, []string) {
 	for _, t := range reTyped {
 		s = t.re.ReplaceAllString(s, t.out)
 	}
-	s = amountBeside(lostPeople(teamSizes(noneInGroups(leaveVerb(decades(eachOfMine(hiresByAsker(howLong(s)))))))))
+	s = amountBeside(lostPeople(teamSizes(earnedPay(noneInGroups(leaveVerb(decades(eachOfMine(hiresByAsker(howLong(s))))))))))
 	s = reWeekdayShort.ReplaceAllStringFunc(s, func(w string) string { return " " + weekdayShort[strings.TrimSuffix(w, ".")] + " " })
 	s = weekdayRanges(s)
 	s = bareDates(s)
@@ -1267,13 +1272,13 @@ func lostPeople(s string) string {
 	})
 }
 
-// teamSizes: "which manager has the biggest team", "who manages the most
-// people", "which managers have the fewest direct reports": managers ranked
-// by their direct reports (each was refused: managers are listed, not
-// ranked). One manager asked for is the first (ties kept); managers, a
+// teamSizes: "which manager has the most direct reports", "which managers
+// have the fewest reports": managers ranked by their direct reports (each
+// was refused: managers are listed, not ranked). Not "the biggest team" or
+// "the most people": a manager's team is everyone below them. One manager asked for is the first (ties kept); managers, a
 // list in that order. Only where the phrase ends the question: "the
 // biggest team in Bordeaux" could count the team or its Bordeaux part.
-var reTeamSizes = regexp.MustCompile(`^\s*(?:(which|what)\s+(managers?|bosse?s?|supervisors?)\s+(?:has|have|with)|(who)\s+(?:manages|has|is the manager of))\s+the\s+(most|biggest|largest|fewest|smallest|least)\s+(?:number\s+of\s+)?(?:direct\s+)?(?:reports|teams?|people|employees|staff|subordinates)\s*[?.!]*\s*$`)
+var reTeamSizes = regexp.MustCompile(`^\s*(?:(which|what)\s+(managers?|bosse?s?|supervisors?)\s+(?:has|have|with)|(who)\s+(?:manages|has|is the manager of))\s+the\s+(most|biggest|largest|fewest|smallest|least)\s+(?:number\s+of\s+)?(?:direct\s+)?(?:reports|subordinates)\s*[?.!]*\s*$`)
 
 func teamSizes(s string) string {
 	m := reTeamSizes.FindStringSubmatch(s)
@@ -1285,6 +1290,27 @@ func teamSizes(s string) string {
 		return " number of direct reports per manager, " + map[string]string{"top": "highest", "bottom": "lowest"}[first] + " first "
 	}
 	return " number of direct reports per manager, " + first + " 1 "
+}
+
+// earnedPay: "how much did I earn last month", "how much was Anna Roux
+// paid", "how much will the cashiers be paid in December": what their hours
+// cost, as "how much did I cost" reads (hours worked times the wage: the
+// data holds no payslips), in the question's tense. Not in the present,
+// which asks for a rate ("how much does Anna earn per hour"); not of
+// someone unnamed ("he", "you") or of the business ("how much did we make"
+// is revenue); "make" only of the asker ("how much did Lyon make").
+var reEarnedPay = regexp.MustCompile(`\bhow much (was|were|did|have|has|will) (i|(?:the|our|my) [a-z]+|[a-z]+ [a-z]+) (?:be |get |got |been )?(paid|earn|earned|make|made)\b`)
+
+func earnedPay(s string) string {
+	return reEarnedPay.ReplaceAllStringFunc(s, func(m string) string {
+		g := reEarnedPay.FindStringSubmatch(m)
+		who, verb := g[2], g[3]
+		if (verb == "make" || verb == "made") && who != "i" || slices.Contains(strings.Fields(who), "company") || slices.Contains(strings.Fields(who), "business") {
+			return m
+		}
+		aux := map[bool]string{true: "will", false: "did"}[g[1] == "will"]
+		return " how much " + aux + " " + who + " cost "
+	})
 }
 
 // amountBeside: "which staff took parental leave in 2026, and for how many

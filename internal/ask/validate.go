@@ -533,6 +533,18 @@ func besideShape(q *Query, m *semantic.Model) error {
 		q.Distinct != "" || q.PerPersonWeek || q.Without || len(q.RatioTo) > 0 || slices.Contains(q.Dimensions, "trend") || q.Time != nil && q.Time.apart != nil {
 		return errcode.New(errcode.NotUnderstood, "scry answers two measures side by side as totals or per group (\"headcount and average wage per location\"), not ranked, kept by a threshold or shared out: ask for each one")
 	}
+	if (m.Measures[q.Measure].Entity == "employees" || m.Measures[q.Also].Entity == "employees") && slices.ContainsFunc(q.Dimensions, func(d string) bool { return m.Dimensions[d].Time != "" }) {
+		// "headcount and hours worked by month": a person's number by a
+		// period is of the month each was hired (a headcount's series is
+		// taken on each month's last day, asked alone)
+		return errcode.New(errcode.NotUnderstood, "scry answers %s and %s side by side over one period, not for each month or week: ask for each one", measureWords(m, q.Measure), measureWords(m, q.Also))
+	}
+	if m.Measures[q.Measure].Entity != m.Measures[q.Also].Entity && slices.ContainsFunc(q.Filters, factFilter) {
+		// "sick days and hours worked by department": a kind of absence
+		// or a shift's status belongs to one of them (the sick leave kept
+		// the hours of people who had some)
+		return errcode.New(errcode.NotUnderstood, "scry answers %s and %s side by side only when no condition belongs to one of them alone (a kind of absence, a shift's status or time): ask for each one", measureWords(m, q.Measure), measureWords(m, q.Also))
+	}
 	return nil
 }
 

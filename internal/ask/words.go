@@ -160,9 +160,11 @@ func (st *parseState) readWords() error {
 			}
 			if mn.name == "absence_type" && strings.HasSuffix(it.text, " day") {
 				st.measures = append(st.measures, "absence_days") // "sick days" counts days
+				st.measureSpans = append(st.measureSpans, measureSpan{"absence_days", it.pos, it.pos + it.n})
 			}
 			if mn.name == "absence_type" && strings.HasSuffix(it.text, " leave") && strings.Contains(strings.ToLower(st.question), "leaves") {
 				st.measures = append(st.measures, "absence_cases") // "sick leaves" counts cases
+				st.measureSpans = append(st.measureSpans, measureSpan{"absence_cases", it.pos, it.pos + it.n})
 			}
 		case grouping && dim == "employee" && prev == "by" && (st.words[it.pos] != st.toks[it.pos] || st.toks[it.pos] == "people" || st.toks[it.pos] == "staff") &&
 			(reTotal.MatchString(" "+strings.Join(st.toks, " ")+" ") || it.pos >= 2 && agentVerbs[st.toks[it.pos-2]] || it.pos >= 2 && st.toks[it.pos-1] == "the" && st.toks[it.pos-2] == "by"):
