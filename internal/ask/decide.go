@@ -358,7 +358,7 @@ func (st *parseState) decide() error {
 			st.refuse(notUnderstoodf("scry compares hours with a weekly contract one week at a time: ask for one week (\"last week\"), or for overtime over a longer period (\"overtime hours per person last month\")"))
 		}
 	}
-	hasAbsence := filterVals["absence_type"] != nil || strings.Contains(orig, " absen") || strings.Contains(orig, " off ") || reBeOut.MatchString(orig)
+	hasAbsence := filterVals["absence_type"] != nil || strings.Contains(orig, " absen") || strings.Contains(orig, " off ") || reBeOut.MatchString(orig) || st.peopleAwayAt() >= 0
 	// "how many vacations began in 2025", "sick leaves that started in
 	// each month": the absences that start in the period (not hires)
 	if hasAbsence && q.Time != nil && (st.absenceStartVerb() || st.startedAsHire()) {
@@ -763,6 +763,17 @@ func (st *parseState) decide() error {
 		// "is the boss of Customer Service a man": whose gender, the boss's
 		// or the staff's? (it was the staff's, and listed a woman)
 		return notUnderstoodf("scry lists the manager of a department (\"who is the manager of Logistics\"); it does not take a condition on the manager here: ask about them by name")
+	}
+	if reAskerAway.MatchString(orig) && (strings.Contains(orig, " which ") || strings.Contains(orig, " who ")) {
+		// "I was off sick on 19 November - which of my teachers were in
+		// that day?": the asker's own absence is context, and "that day"
+		// its date (it listed the teachers off sick)
+		return notUnderstoodf("scry reads one question at a time and does not carry a day from one sentence to the next: ask e.g. \"which of my teachers worked on 19 November\"")
+	}
+	if reManagersManager.MatchString(orig) {
+		// "who is my manager's manager": two steps up, which the relation
+		// does not take (it gave one)
+		return notUnderstoodf("scry gives one step up the reporting line (\"who is Anna Roux's manager\"); ask for the manager, then for theirs by name")
 	}
 	if q.Relation == "managers" && len(filterVals["department"]) == 1 && (st.bossOf(filterVals["department"][0]) || st.departmentAlone()) {
 		// "who is the boss of Customer Service", "the boss at Oak High
@@ -1685,6 +1696,12 @@ func (st *parseState) decide() error {
 		return slices.ContainsFunc(q.Columns, func(c string) bool { return attributes[c].measure == ms })
 	}
 	listed := (q.Kind == "people" || people) && (q.Measure == "" || column(st.beside[0]) || column(st.beside[1]))
+	if st.atSomePoint && q.Measure == "headcount" && q.Kind != "people" && q.CountOf == nil {
+		// "how many temps did we have at some point this year": everyone
+		// employed at any time of it, where a headcount is of one day (it
+		// was today's: 0, for a temp who left in September)
+		return notUnderstoodf("scry counts a headcount on one day (a period's last, or today), not everyone employed at some point of a period: ask for the headcount on a day (\"how many temps were employed on 1 January 2026\"), or who was hired or left in the period")
+	}
 	if a, b := st.beside[0], st.beside[1]; a != "" && !listed {
 		if q.Time != nil && (a == "hourly_wage" || b == "hourly_wage") && st.payOfAPeriod() == "amount" {
 			// "total pay and hours by department last month": the pay
@@ -1701,7 +1718,7 @@ func (st *parseState) decide() error {
 		default:
 			return st.oneMeasureAtATime(a, b)
 		}
-		if people || q.Kind == "people" || len(q.Aggs) > 0 && st.besideAgg != q.Measure && !sums {
+		if people || q.Kind == "people" || st.namesPeopleFirst() && strings.Contains(orig, " with ") || len(q.Aggs) > 0 && st.besideAgg != q.Measure && !sums {
 			// "people with hours and shifts last month": each person's two
 			// numbers, which a table of people does not show; "average age
 			// and max tenure": an aggregate of the second (it went to the
@@ -3478,7 +3495,13 @@ func (st *parseState) payOfAPeriod() string {
 // away ("people off", "staff out sick"), or -1.
 func (st *parseState) peopleAwayAt() int {
 	for i := 0; i+1 < len(st.toks); i++ {
-		if peopleNouns[st.toks[i]] && st.toks[i] != "one" && awayWords[st.toks[i+1]] && st.toks[i+1] != "on" {
+		j := i + 1
+		if st.positionAt(i) {
+			j = st.positionEnd(i) // "teachers off last month"
+		} else if !peopleNouns[st.toks[i]] || st.toks[i] == "one" {
+			continue
+		}
+		if j < len(st.toks) && awayWords[st.toks[j]] && st.toks[j] != "on" {
 			return i
 		}
 	}
@@ -3558,6 +3581,14 @@ func (st *parseState) twoMeasuresJoined() (string, string, bool) {
 	}
 	return "", "", false
 }
+
+// reAskerAway: the question opens on the asker's own absence ("I was off
+// sick on 19 November - …").
+var reAskerAway = regexp.MustCompile(`^ i (?:was|am|will be|will) (?:off|out|away|absent|sick|ill|on (?:leave|vacation|holiday|sick leave))\b`)
+
+// reManagersManager: two steps up the reporting line ("my manager's
+// manager", "the boss of my boss").
+var reManagersManager = regexp.MustCompile(` (?:manager|boss|supervisor) (?:manager|boss|supervisor)\b| (?:manager|boss|supervisor) of (?:my|the|his|her|their|our) (?:manager|boss|supervisor)\b`)
 
 // reWithTheir: the people's own attributes asked beside them ("my team
 // with their position"), not the groups they fall in.

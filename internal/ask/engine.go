@@ -341,6 +341,10 @@ func (e *Engine) AskAfter(ctx context.Context, who Asker, question string, now t
 				ans.Notes = append(ans.Notes, "Only whole "+q.Dimensions[0]+"s within the period, up to today, are compared.")
 			}
 		}
+		if rows, filled := fillPeriods(q, e.Model, ans.Rows); filled > 0 {
+			ans.Rows = rows
+			ans.Notes = append(ans.Notes, fmt.Sprintf("Periods with none count as 0 (%d of them).", filled))
+		}
 		if gone := missingValues(q, c.Columns, ans.Rows, unseen); len(gone) > 0 {
 			// "which had more hours, Paris or Lyon": a value named with no
 			// row would read as less than the other, or as left out
@@ -794,6 +798,62 @@ func periodLabel(g string, t time.Time) string {
 		return fmt.Sprintf("%d-Q%d", t.Year(), (int(t.Month())+2)/3)
 	}
 	return t.Format(map[string]string{"month": "2006-01", "year": "2006"}[g] + map[bool]string{true: day}[g != "month" && g != "year"])
+}
+
+// fillPeriods gives a number of people per period over the last N units
+// ("number of people absent each week at Birch over the last 4 weeks") a
+// row at 0 for each period with none, in order: CONVENTIONS reads "over
+// the last N units" as one row per unit (a week with no one absent was
+// left out). Sums and counts of facts keep the periods that have some, as
+// the outside sets read them. It returns the rows and how many it added.
+func fillPeriods(q *Query, m *semantic.Model, rows [][]any) ([][]any, int) {
+	ms := m.Measures[q.Measure]
+	if q.CountOf == nil || q.Time == nil || !lastN(q.Time.Expr) ||
+		q.Kind != "groups" || len(q.Dimensions) != 1 || q.Time.From == "" || q.Time.To == "" || q.Time.apart != nil ||
+		q.Order != "" || q.Limit > 0 || q.Having != nil || q.Share || q.ShareOf != nil || len(q.ShareWhere) > 0 || q.Rise != "" || q.Also != "" ||
+		len(q.Aggs) > 0 || q.PerHead || q.PerPerson || q.PerPersonWeek || q.Distinct != "" || q.Without || q.Relation != "" ||
+		(ms.Entity != "shifts" && ms.Entity != "absences") || (ms.Agg != "sum" && ms.Agg != "count") || ms.Derived != "" && ms.Derived != "labor_cost" ||
+		*q.CountOf != (Condition{Op: ">"}) {
+		return rows, 0
+	}
+	unit := m.Dimensions[q.Dimensions[0]].Time
+	step := map[string][3]int{"day": {0, 0, 1}, "week": {0, 0, 7}, "month": {0, 1, 0}, "quarter": {0, 3, 0}, "year": {1, 0, 0}}[unit]
+	from, err1 := time.Parse(day, q.Time.From)
+	to, err2 := time.Parse(day, q.Time.To)
+	if step == [3]int{} || err1 != nil || err2 != nil || to.Sub(from) > 3*366*24*time.Hour && unit == "day" {
+		return rows, 0
+	}
+	have := map[string][]any{}
+	for _, r := range rows {
+		if len(r) != 2 {
+			return rows, 0
+		}
+		have[fmt.Sprint(r[0])] = r
+	}
+	var out [][]any
+	for t := startOf(unit, from); !t.After(to); t = t.AddDate(step[0], step[1], step[2]) {
+		label := periodLabel(unit, t)
+		if r, ok := have[label]; ok {
+			out = append(out, r)
+			delete(have, label)
+		} else {
+			out = append(out, []any{label, int64(0)})
+		}
+	}
+	if len(have) > 0 { // a label the range does not hold: leave the rows as the database gave them
+		return rows, 0
+	}
+	return out, len(out) - len(rows)
+}
+
+// lastN: a period of the last N units ("last 4 week").
+func lastN(expr string) bool {
+	f := strings.Fields(expr)
+	if len(f) != 3 || f[0] != "last" {
+		return false
+	}
+	_, err := strconv.Atoi(f[1])
+	return err == nil
 }
 
 // rankedValue is a ranked row's value: its last column.

@@ -615,6 +615,9 @@ var reTyped = []struct {
 	{regexp.MustCompile(`\bsince (?:the )?(?:school year|academic year|year|term|season|semester) (?:started|began|start|begin|kicked off) (?:in|on) `), " since "},
 	// "avg hourly wage m vs f": men against women
 	{regexp.MustCompile(`(?:^|\s)(?:m\s*(?:vs\.?|versus|/)\s*f|f\s*(?:vs\.?|versus|/)\s*m)(?:\s|$|[?.!,])`), " men vs women "},
+	// "…, going by the hours actually worked": how it is counted, which
+	// the labour cost already is (it grouped by the hour of the day)
+	{regexp.MustCompile(`,?\s*(?:going|based|counting) (?:by|on) (?:the )?hours (?:actually |really )?worked\b`), " "},
 	// "the average wage over at Birch Middle School": at it
 	{regexp.MustCompile(`\bover at\b`), " at "},
 	// "absent this year, all reasons included", "off for any reason":
@@ -647,7 +650,7 @@ func singular(w string) string {
 // reOwnersManager: "who is the housekeeping supervisor's manager": the
 // manager of the supervisor, before the possessive is dropped (it was the
 // supervisor, read as a manager who is a housekeeping supervisor).
-var reOwnersManager = regexp.MustCompile(`^\s*(who|which person|name)\s+(?:is|are|was)\s+(?:the\s+)?([a-z][a-z .-]{0,40}?)['’]s?\s+(manager|boss|supervisor|line manager)\s*([?.!]*)\s*$`)
+var reOwnersManager = regexp.MustCompile(`^\s*(who|which person|name)\s+(?:is|are|was)\s+(?:the\s+)?([a-z][a-z .-]{0,40}?)['’]s?\s+(manager|boss|supervisor|line manager)s?\s*([?.!]*)\s*$`)
 
 // normalize lowercases q, expands contractions, keeps ISO dates as single
 // tokens, turns number words into digits and splits into singular tokens.

@@ -293,6 +293,7 @@ func TestEveryTypedFormHasItsExample(t *testing.T) {
 		{"who has not taken any vacation yet this year", "who has not taken any vacation this year", "who has taken vacation yet"},
 		{"sick days since the school year started in september", "sick days since september", "sick days since the school year started"},
 		{"avg hourly wage m vs f", "avg hourly wage men vs women", "q4 vs q3"},
+		{"the wage cost in october, going by the hours actually worked", "the wage cost in october", "hours worked going by"},
 		{"the average wage over at birch", "the average wage at birch", "over 40 hours at birch"},
 		{"days absent this year, all reasons included", "days absent this year", "sick leave of all types"},
 		{"who is 60 or older? i am trying to get a feel for retirements", "who is 60 or older", "i am trying to get the cover right"},

@@ -443,8 +443,8 @@ var (
 	rePerPerson  = regexp.MustCompile(` per (employee|person|head|worker|staff member|team member)\b`)
 	// "how many employees have my weekly hours": others like the asker
 	reLikeMine   = regexp.MustCompile(` (?:have|has|on|with|earn|earns|at|share|(?:people|employee|staff|who|that|many|anyone|anybody) (?:are|is)) my `)
-	reSelfAttr   = regexp.MustCompile(` my (?:own )?(?:total )?(?:weekly (?:contracted |contract )?hour|contracted (?:weekly )?hour|contract (?:weekly )?hour|working hour per week|hour per week|years? of service|length of service|tenure|seniority|age|hourly wage|wage|salary|birthday|birth date|hire date|start date)s?\b| (?:years? of service|tenure|seniority) (?:do|have) i\b`)
-	reSelf       = regexp.MustCompile(` (i|myself|my own|mine)\b| my (hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department|tenure|seniority|years of service|birthday|birth date|date of birth|hire date|start date|weekly hours|contracted hours)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
+	reSelfAttr   = regexp.MustCompile(` my (?:own )?(?:total )?(?:weekly (?:contracted |contract )?hour|contracted (?:weekly )?hour|contract (?:weekly )?hour|working hour per week|hour per week|years? of service|length of service|tenure|seniority|age|hourly wage|wage|salary|pay|earning|birthday|birth date|hire date|start date)s?\b| (?:years? of service|tenure|seniority) (?:do|have) i\b`)
+	reSelf       = regexp.MustCompile(` (i|myself|my own|mine)\b| my (?:(?:total|own|overall|average|avg) )?(hour|hourly|shift|absence|sick|vacation|holiday|leave|day|wage|pay|salary|time|attendance|overtime|age|contract|position|department|tenure|seniority|years of service|birthday|birth date|date of birth|hire date|start date|weekly hours|contracted hours)\b|(?:^| )(?:for|about|of|did|do|have) me\b`)
 	reDeptMgr    = regexp.MustCompile(` department (manager|head|lead|boss)\b`)
 	reMgrOf      = regexp.MustCompile(`^ (?:who|which|list|show me|give me|display|find)?.{0,20}\b(manager|supervisor|boss)\b.{0,10}\b(who|whose|with|that|of)\b`)
 	reWithout    = regexp.MustCompile(` (never|without|(?:did|do|does|has|have|had|were|was|is|are) not|had no|have no|has no|with no|no|(?:with|had|have|has) zero|zero)\b`)
@@ -551,7 +551,7 @@ var salesGroups = wordSet(`team force rep representative department dept floor r
 
 // readTime takes the first time expression of the question.
 func (st *parseState) readTime() error {
-	st.take(reAtSomePoint, 1) // "at some point in 2026" is "in 2026"
+	st.atSomePoint = st.take(reAtSomePoint, 1) != nil // "at some point in 2026" is "in 2026"
 	if len(st.toks) > 1 && st.toks[0] == "now" {
 		st.used[0] = true // "now show …" begins; "who is off now" is today
 	}

@@ -101,19 +101,45 @@ func TestEighteenthRound(t *testing.T) {
 			// two kinds of absence beside a grouping: each (they were summed)
 			{"acme-retail", "admin", "sick days and vacation days by department this year",
 				"select count(*) from (select distinct e.department, a.type from absences a join employees e on e.tenant_id = a.tenant_id and e.employee_id = a.employee_id where a.tenant_id = {t} and a.type in ('sick_leave', 'vacation') and a.start_date <= '2026-11-25' and a.end_date >= '2026-01-01') g", ""},
+			// "my total pay": the asker's own, for HR too (it was the
+			// tenant's: "total" stood between "my" and the measure)
+			{"acme-retail", "hr:E0003", "my total pay this year", "",
+				"select round(" + d.Numeric("sum(f.hours * e.hourly_wage)") + ", 2) from shifts f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id where f.tenant_id = {t} and f.status = 'worked' and e.employee_id = 'E0003' and f.date between '2026-01-01' and '2026-11-25'"},
+			{"acme-retail", "hr:E0003", "my total hours this year", "",
+				"select round(" + d.Numeric("sum(f.hours)") + ", 2) from shifts f where f.tenant_id = {t} and f.status = 'worked' and f.employee_id = 'E0003' and f.date between '2026-01-01' and '2026-11-25'"},
+			// the second review: people away or out, a position off, a
+			// plural possessive
+			{"acme-retail", "admin", "people away next week by department",
+				"select count(distinct e.department) from absences a join employees e on e.tenant_id = a.tenant_id and e.employee_id = a.employee_id where a.tenant_id = {t} and a.start_date <= '2026-12-06' and a.end_date >= '2026-11-30'", ""},
+			{"maple-district", "admin", "teachers off last month by school",
+				"select count(distinct e.department) from absences a join employees e on e.tenant_id = a.tenant_id and e.employee_id = a.employee_id where a.tenant_id = {t} and e.position = 'Teacher' and a.start_date <= '2026-10-31' and a.end_date >= '2026-10-01'", ""},
+			{"maple-district", "admin", "who are the teachers' managers",
+				"select count(distinct e.manager_id) from employees e where " + active + " and e.position = 'Teacher'", ""},
+			// "going by the hours actually worked": how the cost is counted
+			// (it was grouped by the hour of the day)
+			{"maple-district", "admin", "what did Oak High School cost us in wages in October 2025, going by the hours actually worked?", "",
+				"select round(" + d.Numeric("sum(f.hours * e.hourly_wage)") + ", 2) from shifts f join employees e on e.tenant_id = f.tenant_id and e.employee_id = f.employee_id where f.tenant_id = {t} and f.status = 'worked' and e.department = 'Oak High School' and f.date between '2025-10-01' and '2025-10-31'"},
+			// set 112: a week with no absence is a row at 0 (it was left
+			// out: three rows for four weeks)
+			{"maple-district", "admin", "number of people absent each week at Birch over the last 4 weeks", "select 4", ""},
 		}
 	}, []string{
 		"who is the manager of more than 3 waiters",
-		"which manager has the biggest team",                            // a team is everyone below a manager, not their direct reports
-		"headcount and hours worked by month this year",                 // a person's number by month is by hire month
-		"average age and max tenure by department",                      // the aggregate is the second's
-		"highest pay last month",                                        // of a person or of one shift?
-		"how much did we make last month",                               // takings, not labour cost
-		"how much did he earn last month",                               // whom?
-		"list people with hours worked and number of shifts last month", // each person's two numbers
-		"the biggest increase in sick days from Q2 to Q3",               // no group to rank
-		"top 3 locations by hours and shifts last month",                // two measures, ranked
-		"average pay of cashiers last month",                            // a rate, or each one's pay in the month?
-		"sick days and hours worked by department this year",            // the kind of absence is of one of them // N of some people: not counted
+		"I was off sick on 19 November - which of my teachers were in that day?", // "that day" is the asker's (the teachers off sick were listed)
+		"who is my manager's manager",                                            // two steps up (it gave one)
+		"worked hours and planned hours",                                         // a period to come is none for the worked
+		"people with hours and shifts last month",                                // each person's two numbers
+		"How many temporary staff did we have at some point this year?",          // a headcount is of one day (it was today's, 0)
+		"which manager has the biggest team",                                     // a team is everyone below a manager, not their direct reports
+		"headcount and hours worked by month this year",                          // a person's number by month is by hire month
+		"average age and max tenure by department",                               // the aggregate is the second's
+		"highest pay last month",                                                 // of a person or of one shift?
+		"how much did we make last month",                                        // takings, not labour cost
+		"how much did he earn last month",                                        // whom?
+		"list people with hours worked and number of shifts last month",          // each person's two numbers
+		"the biggest increase in sick days from Q2 to Q3",                        // no group to rank
+		"top 3 locations by hours and shifts last month",                         // two measures, ranked
+		"average pay of cashiers last month",                                     // a rate, or each one's pay in the month?
+		"sick days and hours worked by department this year",                     // the kind of absence is of one of them // N of some people: not counted
 	})
 }

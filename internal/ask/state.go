@@ -56,6 +56,7 @@ type parseState struct {
 	measureSpans   []measureSpan // where each measure word of st.measures was read
 	beside         [2]string     // two measures asked side by side ("headcount and average wage")
 	besideAgg      string        // which of them an aggregate word stands before ("both" for each its own)
+	atSomePoint    bool          // "at some point this year": at any time of the period
 	dims           []string
 	filterVals     map[string][]string
 	filterOrder    []string

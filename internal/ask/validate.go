@@ -539,6 +539,11 @@ func besideShape(q *Query, m *semantic.Model) error {
 		// taken on each month's last day, asked alone)
 		return errcode.New(errcode.NotUnderstood, "scry answers %s and %s side by side over one period, not for each month or week: ask for each one", measureWords(m, q.Measure), measureWords(m, q.Also))
 	}
+	if a, b := m.Measures[q.Measure].Status, m.Measures[q.Also].Status; a != "" && b != "" && a != b {
+		// "worked hours and planned hours": a period to come for one is
+		// none for the other (the worked were 0)
+		return errcode.New(errcode.NotUnderstood, "scry answers %s and %s side by side only over one kind of shift: ask for each one", measureWords(m, q.Measure), measureWords(m, q.Also))
+	}
 	if m.Measures[q.Measure].Entity != m.Measures[q.Also].Entity && slices.ContainsFunc(q.Filters, factFilter) {
 		// "sick days and hours worked by department": a kind of absence
 		// or a shift's status belongs to one of them (the sick leave kept
