@@ -3471,7 +3471,6 @@ func (st *parseState) bossOf(dept string) bool {
 // period?), "amount" for a word of pay alone ("pay", "wages", "salary"),
 // which with a period is an amount paid; "" with no such word.
 func (st *parseState) payOfAPeriod() string {
-	rate, avg := wordSet(`hourly rate`), wordSet(`average avg mean median typical`)
 	for k, t := range st.toks {
 		if t != "pay" && t != "wage" && t != "salary" {
 			continue
@@ -3479,10 +3478,10 @@ func (st *parseState) payOfAPeriod() string {
 		kind := "amount"
 		for j := max(k-1, 0); j < min(k+3, len(st.toks)); j++ {
 			switch {
-			case rate[st.toks[j]] || st.toks[j] == "hour" && (st.toks[j-1] == "per" || st.toks[j-1] == "an" || st.toks[j-1] == "a"):
+			case payRateWords[st.toks[j]] || st.toks[j] == "hour" && (st.toks[j-1] == "per" || st.toks[j-1] == "an" || st.toks[j-1] == "a"):
 				// ("pay per hour", not "pay and hours")
 				return "rate"
-			case avg[st.toks[j]]:
+			case payAverageWords[st.toks[j]]:
 				kind = "average"
 			}
 		}
@@ -3519,6 +3518,15 @@ func (st *parseState) oneMeasureAtATime(a, b string) error {
 	return notUnderstoodf("scry answers one measure at a time: ask for the %s, then for the %s", name(a), name(b))
 }
 
+// Words read once, not for every question: what makes pay a rate or an
+// average (payOfAPeriod), and the words of asking that may stand between
+// two measures joined by "and" (twoMeasuresJoined).
+var (
+	payRateWords    = wordSet(`hourly rate`)
+	payAverageWords = wordSet(`average avg mean median typical`)
+	askingWords     = wordSet(`and the a avg average mean median total sum number of their max maximum min minimum how many much were was worked there is are did do does we they had have took take taken in`)
+)
+
 // twoMeasuresJoined finds two different measures asked side by side, joined
 // by "and" with only words of asking between ("headcount and avg wage",
 // "how many hours were worked and how many shifts", "the average wage and
@@ -3527,7 +3535,6 @@ func (st *parseState) oneMeasureAtATime(a, b string) error {
 // headcount only where it is counted ("number of employees and avg wage",
 // not "employees and their wages", a list).
 func (st *parseState) twoMeasuresJoined() (string, string, bool) {
-	between := wordSet(`and the a avg average mean median total sum number of their max maximum min minimum how many much were was worked there is are did do does we they had have took take taken in`)
 	var spans []measureSpan
 	at := func(i int) bool {
 		return slices.ContainsFunc(spans, func(sp measureSpan) bool { return sp.from <= i && i < sp.to })
@@ -3561,7 +3568,7 @@ func (st *parseState) twoMeasuresJoined() (string, string, bool) {
 				continue
 			}
 			gap := st.toks[a.to:b.from]
-			if !slices.Contains(gap, "and") || slices.ContainsFunc(gap, func(t string) bool { return !between[t] }) {
+			if !slices.Contains(gap, "and") || slices.ContainsFunc(gap, func(t string) bool { return !askingWords[t] }) {
 				continue
 			}
 			// whose is an aggregate word: the measure it stands right
